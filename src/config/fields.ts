@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/** A duration written as "30s" / "5m" / "1h" in YAML, read as milliseconds. */
+export const Duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = typeof value === 'number' ? value : parseDuration(value);
+  if (ms === null || !Number.isFinite(ms) || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration like "30s", got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const HttpUrl = z.string().superRefine((value, ctx) => {
+  if (!/^https?:\/\/[^\s]+$/.test(value)) {
+    ctx.addIssue({ code: 'custom', message: `expected an http(s) URL, got ${JSON.stringify(value)}` });
+  }
+});
+
+export const Id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected a short id of lowercase letters, digits, "-" or "_"');

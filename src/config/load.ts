@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { connectors } from '../connectors/registry.js';
+import { ConfigSchema, type RawConfig, type SourceConfig, type UserConfig } from './schema.js';
+import { interpolateEnv } from './env.js';
+import { formatPath } from './format.js';
+
+export interface LoadedSource extends SourceConfig {
+  /** Options after the connector's own schema parsed them (defaults applied). */
+  parsedOptions: unknown;
+}
+
+export interface LoadedUser {
+  name: string;
+  role: UserConfig['role'];
+  tokenHash: string;
+}
+
+export interface Config extends Omit<RawConfig, 'sources' | 'users'> {
+  sources: LoadedSource[];
+  users: LoadedUser[];
+  /** Folder of the config file; relative paths in it are resolved from here. */
+  baseDir: string;
+  file: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function hashToken(token: string): string {
+  return `sha256:${createHash('sha256').update(token).digest('hex')}`;
+}
+
+function zodProblems(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = []): string[] {
+  return error.issues.map((issue) => `${formatPath([...prefix, ...issue.path])}: ${issue.message}`);
+}
+
+/** Reads, interpolates and validates the config file once. Everything else gets the result, never process.env. */
+export function loadConfig(file: string, env: Record<string, string | undefined>): Config {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (err) {
+    throw new ConfigError(absolute, [`cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass --config <file> or set EARSHOT_CONFIG`]);
+  }
+  const doc = parseDocument(text);
+  if (doc.errors.length) {
+    throw new ConfigError(absolute, doc.errors.map((e) => `YAML syntax at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
+  }
+  return configFromObject(doc.toJS(), env, absolute);
+}
+
+/** Validates an already-parsed config object (the YAML file's content, or one built in code). */
+export function configFromObject(input: unknown, env: Record<string, string | undefined>, file: string): Config {
+  const problems: string[] = [];
+  const interpolated = interpolateEnv(input, env, [], problems);
+  const parsed = ConfigSchema.safeParse(interpolated);
+  if (!parsed.success) throw new ConfigError(file, [...problems, ...zodProblems(parsed.error)]);
+  if (problems.length) throw new ConfigError(file, problems);
+  // REDIS_URL is the conventional way to point a process at a shared Redis; the file may override it.
+  if (!parsed.data.redis.url && env['REDIS_URL']) parsed.data.redis.url = env['REDIS_URL'];
+  return finish(parsed.data, file);
+}
+
+function finish(raw: RawConfig, file: string): Config {
+  const problems: string[] = [];
+  checkUnique(raw.brands.map((b) => b.id), 'brands', 'id', problems);
+  checkUnique(raw.sources.map((s) => s.id), 'sources', 'id', problems);
+  checkUnique(raw.chat.map((c) => c.id), 'chat', 'id', problems);
+  checkUnique(raw.users.map((u) => u.name), 'users', 'name', problems);
+  const brandIds = new Set(raw.brands.map((b) => b.id));
+  const sources: LoadedSource[] = raw.sources.map((source, i) => {
+    if (!brandIds.has(source.brand)) {
+      problems.push(`sources[${i}].brand: no brand with id "${source.brand}"; use one of ${[...brandIds].join(', ')}`);
+    }
+    const connector = connectors[source.kind];
+    if (!connector) {
+      problems.push(`sources[${i}].kind: unknown source kind "${source.kind}"; known kinds: ${Object.keys(connectors).join(', ')}`);
+      return { ...source, parsedOptions: {} };
+    }
+    const options = connector.optionsSchema.safeParse(source.options);
+    if (!options.success) problems.push(...zodProblems(options.error, ['sources', i, 'options']));
+    return { ...source, parsedOptions: options.success ? options.data : {} };
+  });
+  const users: LoadedUser[] = raw.users.map((u) => ({ name: u.name, role: u.role, tokenHash: u.tokenHash ?? hashToken(u.token ?? '') }));
+  const byHash = new Map<string, string>();
+  for (const user of users) {
+    const other = byHash.get(user.tokenHash);
+    if (other) problems.push(`users: "${user.name}" and "${other}" share one token; give each user its own`);
+    byHash.set(user.tokenHash, user.name);
+  }
+  if (problems.length) throw new ConfigError(file, problems);
+  return { ...raw, sources, users, baseDir: path.dirname(file), file };
+}
+
+function checkUnique(values: string[], list: string, field: string, problems: string[]): void {
+  const seen = new Map<string, number>();
+  values.forEach((value, i) => {
+    const first = seen.get(value);
+    if (first !== undefined) problems.push(`${list}[${i}].${field}: "${value}" is already used by ${list}[${first}]; make it unique`);
+    else seen.set(value, i);
+  });
+}

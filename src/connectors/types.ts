@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import type { BrandConfig, SourceConfig } from '../config/schema.js';
+import type { Mention } from '../mention.js';
+import type { HttpClient } from '../http/client.js';
+
+export interface RejectedItem {
+  reason: string;
+  raw: unknown;
+}
+
+export interface FetchResult {
+  mentions: Mention[];
+  /** Items that could not be normalised; they go to the dead-letter queue, the page still flows. */
+  rejected: RejectedItem[];
+  /** Opaque to shared code; persisted per source and handed back on the next fetch. */
+  cursor: string | null;
+  /** The platform's budget is spent (or it said 429 part-way): do not poll this source again before then. */
+  pauseUntil?: Date;
+}
+
+export interface ReplyResult {
+  replyId: string;
+  url: string | null;
+}
+
+export interface ReplyOptions {
+  /** Stable for one approved draft, so a replay after a crash is recognised by the platform. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+export interface SourceClient {
+  fetch(cursor: string | null, signal?: AbortSignal): Promise<FetchResult>;
+  reply?(mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult>;
+}
+
+export interface Capabilities {
+  poll: boolean;
+  stream: boolean;
+  reply: boolean;
+  /** The platform recognises a repeated write by key, so replaying a crashed publish is safe. */
+  idempotentReply: boolean;
+  followers: boolean;
+}
+
+export interface ConnectorContext<O> {
+  source: SourceConfig;
+  brand: BrandConfig;
+  options: O;
+  http: HttpClient;
+  log: Logger;
+  /** Directory that relative paths in options are resolved against (the config file's folder). */
+  baseDir: string;
+}
+
+export interface Connector<O = unknown> {
+  kind: string;
+  /** Options and credentials for one source of this kind, checked at startup. */
+  optionsSchema: z.ZodType<O>;
+  capabilities: Capabilities;
+  create(context: ConnectorContext<O>): SourceClient;
+}
+
+/** Keeps the option type tied to the schema at the definition site, then erases it for the registry. */
+export function defineConnector<S extends z.ZodType>(connector: Connector<z.infer<S>> & { optionsSchema: S }): Connector {
+  return connector as unknown as Connector;
+}
