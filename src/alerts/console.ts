@@ -1,0 +1,14 @@
+import { logSafe, type Logger } from '../log.js';
+import { formatReach, shorten, type Alert } from './message.js';
+
+/** The default sink: a readable line in the process log, so a demo or a dev box still sees escalations. */
+export function sendConsole(log: Logger, alert: Alert): void {
+  if (alert.kind === 'source') {
+    log.error({ alert: 'source', source: alert.sourceId }, `SOURCE NEEDS ATTENTION: ${logSafe(alert.problem, 500)}`);
+    return;
+  }
+  log.warn(
+    { alert: 'escalation', item: alert.itemId, urgency: alert.urgency, reasons: alert.reasons, open: alert.inboxUrl },
+    `URGENT ${alert.urgency}/100 @${logSafe(alert.author.handle, 80)} (${formatReach(alert.author.followers)}) on ${alert.platform}: "${logSafe(shorten(alert.text, 160))}"`,
+  );
+}

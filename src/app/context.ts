@@ -1,0 +1,18 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/load.js';
+import type { HttpClient } from '../http/client.js';
+import type { Queues } from '../jobs/queues.js';
+import type { Logger } from '../log.js';
+import type { StoreKeys } from '../store/keys.js';
+import type { SourceClients } from '../pipeline/source-clients.js';
+
+/** What every pipeline step needs; built once per process in app/runtime.ts. */
+export interface AppContext {
+  config: Config;
+  redis: Redis;
+  keys: StoreKeys;
+  queues: Queues;
+  log: Logger;
+  http: HttpClient;
+  sources: SourceClients;
+}

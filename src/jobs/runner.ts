@@ -1,0 +1,80 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import type { AppContext } from '../app/context.js';
+import { RateLimitedError } from '../connectors/errors.js';
+import { describeIssues } from '../mention.js';
+import { deadLetter } from '../store/dead-letter.js';
+import { JOBS, type JobData, type JobName } from './catalog.js';
+import { bullPrefix } from './queues.js';
+
+export interface JobRun {
+  app: AppContext;
+  job: Job;
+  signal: AbortSignal;
+  /** No retry follows this attempt; handlers use it to hand the item to a human instead of throwing. */
+  finalAttempt: boolean;
+}
+
+export interface WorkerDefinition<N extends JobName = JobName> {
+  name: N;
+  handle(data: JobData<N>, run: JobRun): Promise<unknown>;
+}
+
+export function defineWorker<N extends JobName>(name: N, handle: (data: JobData<N>, run: JobRun) => Promise<unknown>): WorkerDefinition<N> {
+  return { name, handle };
+}
+
+class JobTimeoutError extends Error {}
+
+/**
+ * Wraps a handler with what every job needs: data validation (bad data is dead-lettered, never
+ * retried), a timeout from the catalog, and rate limits turned into a delay that costs no attempt.
+ */
+async function process<N extends JobName>(def: WorkerDefinition<N>, app: AppContext, job: Job, token?: string): Promise<unknown> {
+  const spec = JOBS[def.name];
+  const parsed = (spec.schema as z.ZodType).safeParse(job.data);
+  if (!parsed.success) {
+    const reason = `job ${def.name}#${job.id}: ${describeIssues(parsed.error)}`;
+    await deadLetter(app.redis, app.keys, [{ origin: `job:${def.name}`, reason, payload: job.data }]);
+    throw new UnrecoverableError(reason);
+  }
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new JobTimeoutError(`${def.name} job timed out after ${spec.timeoutMs} ms`));
+    }, spec.timeoutMs);
+  });
+  const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? spec.attempts);
+  try {
+    return await Promise.race([def.handle(parsed.data as JobData<N>, { app, job, signal: controller.signal, finalAttempt }), timeout]);
+  } catch (err) {
+    if (err instanceof RateLimitedError && token) {
+      await job.moveToDelayed(err.retryAt.getTime(), token);
+      throw new DelayedError();
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function startWorker(def: WorkerDefinition, app: AppContext, connection: Redis): Worker {
+  const { workers } = app.config;
+  const worker = new Worker(JOBS[def.name].name, (job, token) => process(def, app, job, token), {
+    connection,
+    prefix: bullPrefix(app.config.redis.prefix),
+    concurrency: workers.concurrency,
+    lockDuration: workers.lockDuration,
+    stalledInterval: workers.stalledInterval,
+    maxStalledCount: 3,
+  });
+  worker.on('failed', (job, err) => {
+    if (err instanceof DelayedError) return;
+    app.log.warn({ queue: def.name, job: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
+  });
+  worker.on('error', (err) => app.log.error({ queue: def.name, err: err.message }, 'worker error'));
+  return worker;
+}

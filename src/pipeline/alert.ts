@@ -1,0 +1,38 @@
+import type { AppContext } from '../app/context.js';
+import { chatDestinations } from '../alerts/destinations.js';
+import { escalationAlert, inboxBaseUrl, type Alert } from '../alerts/message.js';
+import { deliver } from '../alerts/send.js';
+import type { JobData } from '../jobs/catalog.js';
+import { getItem } from '../store/inbox.js';
+import { loadMentions } from '../store/mentions.js';
+
+export type AlertOutcome = 'sent' | 'already-sent' | 'not-needed' | 'unknown-destination';
+
+/**
+ * Sends one alert to one destination. The job id is stable per item and destination, and a
+ * marker set after delivery stops a re-run from sending again.
+ */
+export async function sendAlert(ctx: AppContext, data: JobData<'alert'>): Promise<AlertOutcome> {
+  const destination = chatDestinations(ctx.config).find((d) => d.id === data.destinationId);
+  if (!destination) return 'unknown-destination';
+  const subject = data.kind === 'escalation' ? data.itemId : `source-${data.sourceId}-${data.at}`;
+  const marker = ctx.keys.alertSent(subject, destination.id);
+  if (await ctx.redis.exists(marker)) return 'already-sent';
+  const alert = await buildAlert(ctx, data);
+  if (!alert) return 'not-needed';
+  await deliver(destination, alert, { http: ctx.http, log: ctx.log });
+  await ctx.redis.set(marker, String(Date.now()), 'PX', 7 * 86_400_000);
+  return 'sent';
+}
+
+async function buildAlert(ctx: AppContext, data: JobData<'alert'>): Promise<Alert | null> {
+  if (data.kind === 'source') {
+    return { kind: 'source', sourceId: data.sourceId, problem: data.problem, at: new Date(data.at).toISOString(), inboxUrl: inboxBaseUrl(ctx.config) };
+  }
+  const item = await getItem(ctx.redis, ctx.keys, data.itemId);
+  // Someone already handled it while the alert waited (e.g. chat was down): no need to page anyone.
+  if (!item || item.status === 'posted' || item.status === 'rejected') return null;
+  const stored = (await loadMentions(ctx.redis, ctx.keys, [item.id])).get(item.id);
+  if (!stored) return null;
+  return escalationAlert(ctx.config, item, stored);
+}

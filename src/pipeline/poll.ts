@@ -1,0 +1,66 @@
+import { UnrecoverableError } from 'bullmq';
+import type { AppContext } from '../app/context.js';
+import { AuthError, PermanentError, RateLimitedError } from '../connectors/errors.js';
+import type { FetchResult } from '../connectors/types.js';
+import { enqueueBulk } from '../jobs/queues.js';
+import { deadLetter } from '../store/dead-letter.js';
+import { ingestMentions } from '../store/mentions.js';
+import { readSourceState, recordPollFailure, recordPollSuccess } from '../store/sources.js';
+import { batchJobId, chunk } from './batch-id.js';
+import { alertSourceProblem } from './source-alerts.js';
+
+export const TRIAGE_BATCH = 100;
+
+export type PollOutcome =
+  | { status: 'ok'; fetched: number; stored: number; rejected: number }
+  | { status: 'skipped'; reason: string };
+
+/**
+ * One poll of one source: fetch since the saved cursor, dead-letter what cannot be read, store
+ * and dedupe the rest in one round trip, hand the new ones to triage in bulk, then move the
+ * cursor. The cursor moves last, so a crash before it means a re-fetch, and the store's dedupe
+ * makes that harmless.
+ */
+export async function pollSource(ctx: AppContext, sourceId: string, signal?: AbortSignal): Promise<PollOutcome> {
+  const handle = ctx.sources.get(sourceId);
+  if (!handle || !handle.source.enabled) return { status: 'skipped', reason: 'source not configured or disabled' };
+  const state = await readSourceState(ctx.redis, ctx.keys, sourceId);
+  if (!state.healthy) return { status: 'skipped', reason: `stopped: ${state.stoppedReason}` };
+  if (state.pauseUntil > Date.now()) return { status: 'skipped', reason: `rate limited until ${new Date(state.pauseUntil).toISOString()}` };
+
+  let result: FetchResult;
+  try {
+    result = await handle.client.fetch(state.cursor, signal);
+  } catch (err) {
+    return handleFetchError(ctx, sourceId, err);
+  }
+  if (result.rejected.length) {
+    await deadLetter(ctx.redis, ctx.keys, result.rejected.map((r) => ({ origin: `source:${sourceId}`, reason: r.reason, payload: r.raw })));
+    ctx.log.warn({ source: sourceId, rejected: result.rejected.length }, 'malformed items sent to the dead-letter queue');
+  }
+  const stored = await ingestMentions(ctx.redis, ctx.keys, result.mentions, ctx.config.retention);
+  await enqueueBulk(ctx.queues, 'triage', chunk(stored, TRIAGE_BATCH).map((ids) => ({ data: { mentionIds: ids }, opts: { jobId: batchJobId('triage', ids) } })));
+  await recordPollSuccess(ctx.redis, ctx.keys, sourceId, { cursor: result.cursor, items: result.mentions.length, pauseUntil: result.pauseUntil?.getTime() });
+  if (stored.length) ctx.log.info({ source: sourceId, fetched: result.mentions.length, new: stored.length }, 'polled');
+  return { status: 'ok', fetched: result.mentions.length, stored: stored.length, rejected: result.rejected.length };
+}
+
+async function handleFetchError(ctx: AppContext, sourceId: string, err: unknown): Promise<PollOutcome> {
+  const message = (err as Error).message ?? String(err);
+  if (err instanceof RateLimitedError) {
+    // Waiting is the answer, not a retry: the next scheduled poll after the reset picks up.
+    await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error: message, pauseUntil: err.retryAt.getTime() });
+    ctx.log.warn({ source: sourceId, until: err.retryAt.toISOString() }, 'rate limited; pausing source');
+    return { status: 'skipped', reason: `rate limited until ${err.retryAt.toISOString()}` };
+  }
+  if (err instanceof AuthError) {
+    await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error: message, stop: true });
+    ctx.log.error({ source: sourceId, err: message }, 'credentials rejected; source stopped until they are renewed');
+    await alertSourceProblem(ctx, sourceId, `Source "${sourceId}" stopped: ${message}`);
+    return { status: 'skipped', reason: `stopped: ${message}` };
+  }
+  const streak = await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error: message });
+  ctx.log.warn({ source: sourceId, err: message, streak }, 'poll failed');
+  if (err instanceof PermanentError) throw new UnrecoverableError(message);
+  throw err;
+}

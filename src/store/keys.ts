@@ -1,0 +1,22 @@
+/** Every Redis key Earshot's store uses, in one place. With a `{tag}` prefix they share one cluster slot. */
+export function storeKeys(prefix: string) {
+  return {
+    mention: (id: string) => `${prefix}:m:${id}`,
+    author: (authorKey: string) => `${prefix}:a:${authorKey}`,
+    authorEvents: (authorKey: string) => `${prefix}:ae:${authorKey}`,
+    item: (id: string) => `${prefix}:item:${id}`,
+    inbox: `${prefix}:inbox`,
+    cursor: (sourceId: string) => `${prefix}:cursor:${sourceId}`,
+    sourceState: (sourceId: string) => `${prefix}:source:${sourceId}`,
+    timeline: `${prefix}:timeline`,
+    audit: `${prefix}:audit`,
+    deadLetter: `${prefix}:dlq`,
+    alertSent: (itemId: string, destinationId: string) => `${prefix}:alerted:${itemId}:${destinationId}`,
+  };
+}
+export type StoreKeys = ReturnType<typeof storeKeys>;
+
+/** One person on one platform. Cross-platform identity linking builds on this key. */
+export function authorKey(platform: string, authorId: string): string {
+  return `${platform}:${authorId}`;
+}

@@ -1,0 +1,88 @@
+import type { Redis } from 'ioredis';
+import type { Mention } from '../mention.js';
+import type { TriageResult } from '../triage/types.js';
+import { authorKey, type StoreKeys } from './keys.js';
+import { runScript } from './scripts.js';
+
+/**
+ * Stores a page of mentions and reports which ones must be handed on. A mention is new when its
+ * key did not exist (platform + id, checked atomically). One that exists but never got past the
+ * "new" stage is handed on again: that is the crash between storing and enqueueing.
+ * KEYS per mention: mention, author profile, author events; then the timeline.
+ */
+const INGEST = `
+local n = (#KEYS - 1) / 3
+local ttl = tonumber(ARGV[1])
+local out = {}
+for i = 1, n do
+  local mkey, akey, ekey = KEYS[3*i-2], KEYS[3*i-1], KEYS[3*i]
+  local base = 1 + (i-1)*4
+  local json, score, mid, profile = ARGV[base+1], ARGV[base+2], ARGV[base+3], ARGV[base+4]
+  if redis.call('HSETNX', mkey, 'd', json) == 1 then
+    redis.call('HSET', mkey, 's', 'new')
+    redis.call('PEXPIRE', mkey, ttl)
+    redis.call('ZADD', ekey, score, 'm:' .. mid)
+    redis.call('PEXPIRE', ekey, ttl)
+    local p = cjson.decode(profile)
+    redis.call('HSET', akey, 'handle', p.handle, 'name', p.name, 'platform', p.platform, 'url', p.url, 'followers', p.followers, 'lastSeen', score)
+    redis.call('HSETNX', akey, 'firstSeen', score)
+    redis.call('HINCRBY', akey, 'mentions', 1)
+    redis.call('PEXPIRE', akey, ttl)
+    redis.call('ZADD', KEYS[#KEYS], score, mid)
+    out[#out+1] = mid
+  elseif redis.call('HGET', mkey, 's') == 'new' then
+    out[#out+1] = mid
+  end
+end
+return out`;
+
+export async function ingestMentions(redis: Redis, keys: StoreKeys, mentions: Mention[], retentionMs: number): Promise<string[]> {
+  if (mentions.length === 0) return [];
+  const redisKeys: string[] = [];
+  const args: Array<string | number> = [retentionMs];
+  for (const m of mentions) {
+    const ak = authorKey(m.platform, m.author.id);
+    redisKeys.push(keys.mention(m.id), keys.author(ak), keys.authorEvents(ak));
+    const profile = { handle: m.author.handle, name: m.author.name, platform: m.platform, url: m.author.url ?? '', followers: m.author.followers ?? -1 };
+    args.push(JSON.stringify(m), Date.parse(m.createdAt), m.id, JSON.stringify(profile));
+  }
+  redisKeys.push(keys.timeline);
+  return (await runScript(redis, 'earshotIngest', INGEST, redisKeys, args)) as string[];
+}
+
+export interface StoredMention {
+  mention: Mention;
+  triage: TriageResult | null;
+  stage: string;
+}
+
+/** Loads many mentions in one round trip; ids that expired or never existed are skipped. */
+// Stored JSON was validated on the way in, so it is trusted here (no re-parse on the hot path).
+export async function loadMentions(redis: Redis, keys: StoreKeys, ids: string[]): Promise<Map<string, StoredMention>> {
+  const out = new Map<string, StoredMention>();
+  if (ids.length === 0) return out;
+  const pipe = redis.pipeline();
+  for (const id of ids) pipe.hmget(keys.mention(id), 'd', 't', 's');
+  const rows = (await pipe.exec()) ?? [];
+  rows.forEach(([err, value], i) => {
+    const [d, t, s] = (value ?? []) as Array<string | null>;
+    if (err || !d) return;
+    out.set(ids[i] as string, { mention: JSON.parse(d) as Mention, triage: t ? (JSON.parse(t) as TriageResult) : null, stage: s ?? 'new' });
+  });
+  return out;
+}
+
+export async function saveTriage(redis: Redis, keys: StoreKeys, results: Array<{ id: string; triage: TriageResult }>): Promise<void> {
+  if (results.length === 0) return;
+  const pipe = redis.pipeline();
+  for (const r of results) pipe.hset(keys.mention(r.id), 't', JSON.stringify(r.triage), 's', 'triaged');
+  await pipe.exec();
+}
+
+/** Marks mentions as routed so a re-fetch of the same post never routes it again. */
+export async function markStage(redis: Redis, keys: StoreKeys, ids: string[], stage: string): Promise<void> {
+  if (ids.length === 0) return;
+  const pipe = redis.pipeline();
+  for (const id of ids) pipe.hset(keys.mention(id), 's', stage);
+  await pipe.exec();
+}

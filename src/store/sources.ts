@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import type { StoreKeys } from './keys.js';
+
+export interface SourceState {
+  cursor: string | null;
+  pauseUntil: number;
+  lastSuccessAt: number;
+  lastItemAt: number;
+  errorStreak: number;
+  lastError: string;
+  healthy: boolean;
+  stoppedReason: string;
+}
+
+export async function readSourceState(redis: Redis, keys: StoreKeys, sourceId: string): Promise<SourceState> {
+  const [cursor, state] = await Promise.all([redis.get(keys.cursor(sourceId)), redis.hgetall(keys.sourceState(sourceId))]);
+  return {
+    cursor,
+    pauseUntil: Number(state['pauseUntil'] ?? 0),
+    lastSuccessAt: Number(state['lastSuccessAt'] ?? 0),
+    lastItemAt: Number(state['lastItemAt'] ?? 0),
+    errorStreak: Number(state['errorStreak'] ?? 0),
+    lastError: state['lastError'] ?? '',
+    healthy: state['healthy'] !== '0',
+    stoppedReason: state['stoppedReason'] ?? '',
+  };
+}
+
+/** Cursor and heartbeat move together, after the page they describe was stored and handed on. */
+export async function recordPollSuccess(redis: Redis, keys: StoreKeys, sourceId: string, update: { cursor: string | null; items: number; pauseUntil?: number }): Promise<void> {
+  const now = Date.now();
+  const multi = redis.multi();
+  if (update.cursor !== null) multi.set(keys.cursor(sourceId), update.cursor);
+  const fields: Record<string, string | number> = { lastSuccessAt: now, errorStreak: 0, healthy: 1, lastError: '', stoppedReason: '', pauseUntil: update.pauseUntil ?? 0 };
+  if (update.items > 0) fields['lastItemAt'] = now;
+  multi.hset(keys.sourceState(sourceId), fields);
+  await multi.exec();
+}
+
+export async function recordPollFailure(redis: Redis, keys: StoreKeys, sourceId: string, failure: { error: string; pauseUntil?: number; stop?: boolean }): Promise<number> {
+  const multi = redis.multi().hincrby(keys.sourceState(sourceId), 'errorStreak', 1);
+  const fields: Record<string, string | number> = { lastError: failure.error, lastErrorAt: Date.now() };
+  if (failure.pauseUntil) fields['pauseUntil'] = failure.pauseUntil;
+  if (failure.stop) Object.assign(fields, { healthy: 0, stoppedReason: failure.error });
+  multi.hset(keys.sourceState(sourceId), fields);
+  const res = await multi.exec();
+  return Number(res?.[0]?.[1] ?? 1);
+}
+
+/** Called when someone renewed credentials: the next scheduled poll runs again. */
+export async function resumeSource(redis: Redis, keys: StoreKeys, sourceId: string): Promise<void> {
+  await redis.hset(keys.sourceState(sourceId), { healthy: 1, stoppedReason: '', errorStreak: 0, pauseUntil: 0 });
+}

@@ -1,0 +1,4 @@
+import { defineWorker } from '../src/jobs/runner.js';
+import { pollSource } from '../src/pipeline/poll.js';
+
+export const pollWorker = defineWorker('poll', (data, run) => pollSource(run.app, data.sourceId, run.signal));

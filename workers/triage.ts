@@ -1,0 +1,4 @@
+import { defineWorker } from '../src/jobs/runner.js';
+import { triageBatch } from '../src/pipeline/triage-batch.js';
+
+export const triageWorker = defineWorker('triage', (data, run) => triageBatch(run.app, data.mentionIds));
