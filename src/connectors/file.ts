@@ -1,0 +1,91 @@
+import { createReadStream } from 'node:fs';
+import { appendFile, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { PermanentError } from './errors.js';
+import { parseLine } from './file-lines.js';
+import { defineConnector, type FetchResult, type RejectedItem, type ReplyResult } from './types.js';
+import type { Mention } from '../mention.js';
+
+const Options = z.object({
+  /** JSONL file to follow; relative paths are resolved from the config file's folder. */
+  path: z.string().min(1),
+  /** Platform name stamped on lines that do not carry their own. */
+  platform: z.string().min(1).default('file'),
+  /** Where approved replies are appended as JSONL (for exports and the demo); without it the source is read-only. */
+  outbox: z.string().min(1).optional(),
+  maxLinesPerPoll: z.number().int().positive().default(2000),
+});
+type FileOptions = z.infer<typeof Options>;
+
+const Cursor = z.object({ offset: z.number().int().nonnegative(), line: z.number().int().nonnegative(), size: z.number().int().nonnegative() });
+type FileCursor = z.infer<typeof Cursor>;
+
+function readCursor(raw: string | null): FileCursor {
+  const parsed = raw ? Cursor.safeParse(JSON.parse(raw)) : null;
+  return parsed?.success ? parsed.data : { offset: 0, line: 0, size: 0 };
+}
+
+/** Reads whole lines from `offset`; a last line without its newline is left for the next poll (still being written). */
+async function readLines(file: string, cursor: FileCursor, max: number): Promise<{ lines: Array<{ no: number; text: string }>; next: FileCursor }> {
+  const info = await stat(file);
+  // A file that shrank was replaced or rotated: start over; the store's dedupe drops what we saw before.
+  const start = info.size < cursor.size || info.size < cursor.offset ? { offset: 0, line: 0, size: 0 } : cursor;
+  if (info.size === start.offset) return { lines: [], next: { ...start, size: info.size } };
+  const chunks: Buffer[] = [];
+  for await (const chunk of createReadStream(file, { start: start.offset })) chunks.push(chunk as Buffer);
+  const buf = Buffer.concat(chunks);
+  const lines: Array<{ no: number; text: string }> = [];
+  let pos = 0;
+  let lineNo = start.line;
+  while (lines.length < max) {
+    const nl = buf.indexOf(0x0a, pos);
+    if (nl === -1) break;
+    lineNo += 1;
+    const text = buf.subarray(pos, nl).toString('utf8').trim();
+    if (text) lines.push({ no: lineNo, text });
+    pos = nl + 1;
+  }
+  return { lines, next: { offset: start.offset + pos, line: lineNo, size: info.size } };
+}
+
+async function appendReply(outbox: string, mention: Mention, text: string, key: string): Promise<ReplyResult> {
+  const existing = await readFile(outbox, 'utf8').catch(() => '');
+  const replyId = `reply-${key}`;
+  // The key makes a replay after a crash find the reply it already wrote instead of writing a second one.
+  if (!existing.includes(`"replyId":"${replyId}"`)) {
+    const record = { replyId, inReplyTo: mention.nativeId, platform: mention.platform, to: mention.author.handle, text, at: new Date().toISOString() };
+    await appendFile(outbox, `${JSON.stringify(record)}\n`, 'utf8');
+  }
+  return { replyId, url: null };
+}
+
+export const fileConnector = defineConnector({
+  kind: 'file',
+  optionsSchema: Options,
+  capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: true },
+  create(ctx) {
+    const options: FileOptions = ctx.options;
+    const file = path.resolve(ctx.baseDir, options.path);
+    const target = { platform: options.platform, sourceId: ctx.source.id, brandId: ctx.source.brand };
+    return {
+      async fetch(rawCursor): Promise<FetchResult> {
+        const { lines, next } = await readLines(file, readCursor(rawCursor), options.maxLinesPerPoll).catch((err: NodeJS.ErrnoException) => {
+          throw new PermanentError(`cannot read ${file} (${err.code ?? err.message}); fix sources[].options.path for "${ctx.source.id}"`);
+        });
+        const mentions: Mention[] = [];
+        const rejected: RejectedItem[] = [];
+        for (const line of lines) {
+          const result = parseLine(line.text, line.no, target);
+          if ('mention' in result) mentions.push(result.mention);
+          else rejected.push(result.rejected);
+        }
+        return { mentions, rejected, cursor: JSON.stringify(next) };
+      },
+      async reply(mention, text, { idempotencyKey }) {
+        if (!options.outbox) throw new PermanentError(`source "${ctx.source.id}" has no options.outbox, so it cannot take replies`);
+        return appendReply(path.resolve(ctx.baseDir, options.outbox), mention, text, idempotencyKey);
+      },
+    };
+  },
+});

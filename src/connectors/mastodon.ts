@@ -1,0 +1,307 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { HttpUrl } from '../config/fields.js';
+import { failForStatus, parseJson, type HttpClient, type HttpResponse } from '../http/client.js';
+import { describeIssues, toMention, type Mention } from '../mention.js';
+import { htmlToText } from '../text/html.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
+import {
+  compareIds,
+  expectShape,
+  notificationEntries,
+  parseStatus,
+  platformMessage,
+  retryAt,
+  statusEntries,
+  WireList,
+  WirePostedStatus,
+  WireSearch,
+  type Entry,
+  type WireStatus,
+} from './mastodon-wire.js';
+import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult } from './types.js';
+
+const PLATFORM = 'mastodon';
+const SCOPES = 'read:notifications read:search read:statuses write:statuses';
+
+const Options = z
+  .object({
+    instance: HttpUrl,
+    token: z.string().optional().transform((t) => t?.trim() || undefined),
+    mentions: z.boolean().default(true),
+    hashtags: z.array(z.string().trim().transform((t) => t.replace(/^#/, '')).pipe(z.string().regex(/^[^\s#/?]+$/, 'expected a hashtag like "acme" (no spaces)'))).default([]),
+    search: z.array(z.string().trim().min(1)).default([]),
+    pageLimit: z.number().int().min(1).max(80).default(40),
+    maxPagesPerPoll: z.number().int().min(1).max(100).default(10),
+    backfillPages: z.number().int().min(1).max(100).default(1),
+    visibility: z.enum(['public', 'unlisted', 'private', 'direct']).default('public'),
+    timeoutMs: z.number().int().positive().default(15_000),
+  })
+  .superRefine((o, ctx) => {
+    if (!o.mentions && o.hashtags.length === 0 && o.search.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'nothing to listen to: set mentions: true (with a token), or list hashtags or search queries' });
+    }
+    if (o.mentions && !o.token) {
+      ctx.addIssue({ code: 'custom', path: ['token'], message: 'mentions needs an access token with scope read:notifications: set options.token, or set options.mentions: false to follow hashtags only' });
+    }
+    if (o.search.length > 0 && !o.token) {
+      ctx.addIssue({ code: 'custom', path: ['token'], message: 'search needs an access token with scope read:search: set options.token, or remove options.search' });
+    }
+  });
+type Options = z.infer<typeof Options>;
+
+interface Env {
+  http: HttpClient;
+  log: Logger;
+  /** Instance URL without a trailing slash; also recorded in the cursor, since positions are local ids. */
+  base: string;
+  options: Options;
+  sourceId: string;
+  brandId: string;
+}
+
+interface Feed {
+  key: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  limit: number;
+  entries(body: unknown, url: string): Entry[];
+  /** An unknown hashtag answers 404; that is a quiet feed, not a broken source. */
+  skipOn404: boolean;
+}
+
+interface Run {
+  mentions: Mention[];
+  rejected: RejectedItem[];
+  seen: Set<string>;
+  pauseUntil?: Date;
+  signal?: AbortSignal;
+}
+
+const Cursor = z.object({ v: z.literal(1), instance: z.string(), feeds: z.record(z.string(), z.string().min(1)) });
+
+export const mastodonConnector = defineConnector({
+  kind: PLATFORM,
+  optionsSchema: Options,
+  capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: true },
+  create(ctx) {
+    const env: Env = {
+      http: ctx.http,
+      log: ctx.log,
+      base: ctx.options.instance.replace(/\/+$/, ''),
+      options: ctx.options,
+      sourceId: ctx.source.id,
+      brandId: ctx.brand.id,
+    };
+    const feeds = feedsFor(ctx.options);
+    return {
+      fetch: (cursor, signal) => fetchFeeds(env, feeds, cursor, signal),
+      reply: (mention, text, options) => postReply(env, mention, text, options),
+    };
+  },
+});
+
+function feedsFor(o: Options): Feed[] {
+  const feeds: Feed[] = [];
+  if (o.mentions) {
+    feeds.push({ key: 'notifications', path: '/api/v1/notifications', query: { 'types[]': ['mention'] }, limit: Math.min(o.pageLimit, 80), entries: notificationEntries, skipOn404: false });
+  }
+  // Tag timelines and search stop at 40 per page; asking for more would make every page look short.
+  for (const tag of new Set(o.hashtags.map((t) => t.toLowerCase()))) {
+    feeds.push({ key: `tag:${tag}`, path: `/api/v1/timelines/tag/${encodeURIComponent(tag)}`, query: {}, limit: Math.min(o.pageLimit, 40), entries: (body, url) => statusEntries(expectShape(WireList, body, url)), skipOn404: true });
+  }
+  for (const q of new Set(o.search)) {
+    feeds.push({ key: `search:${q}`, path: '/api/v2/search', query: { q, type: 'statuses' }, limit: Math.min(o.pageLimit, 40), entries: (body, url) => statusEntries(expectShape(WireSearch, body, url).statuses), skipOn404: false });
+  }
+  return feeds;
+}
+
+async function fetchFeeds(env: Env, feeds: Feed[], cursorText: string | null, signal?: AbortSignal): Promise<FetchResult> {
+  const start = readCursor(env, cursorText);
+  const positions: Record<string, string> = {};
+  for (const feed of feeds) if (start[feed.key]) positions[feed.key] = start[feed.key]!;
+  const run: Run = { mentions: [], rejected: [], seen: new Set(), signal };
+  for (const feed of feeds) {
+    try {
+      await readFeed(env, run, feed, start[feed.key] ?? null, (position) => (positions[feed.key] = position));
+    } catch (err) {
+      // With nothing gathered yet a plain rate-limit error is clearer; otherwise keep what this poll already has.
+      if (!(err instanceof RateLimitedError) || run.mentions.length + run.rejected.length === 0) throw err;
+      env.log.warn({ source: env.sourceId, feed: feed.key, until: err.retryAt.toISOString() }, 'rate limited part-way; keeping the feeds read so far');
+      run.pauseUntil = err.retryAt;
+    }
+    if (run.pauseUntil) break;
+  }
+  const cursor = JSON.stringify({ v: 1, instance: env.base, feeds: positions });
+  return { mentions: run.mentions, rejected: run.rejected, cursor, pauseUntil: run.pauseUntil };
+}
+
+/**
+ * Forward from a saved position, `min_id` gives the page just above it, so following the
+ * highest id page by page is gap-free. Each such page moves the position on its own; a later
+ * failure cannot skip it. Without a position only the newest page(s) are read (going older
+ * with `max_id`), and the position is set once that backfill is done. A feed that was empty
+ * then starts at 0, so everything that arrives in it later is read.
+ */
+async function readFeed(env: Env, run: Run, feed: Feed, start: string | null, advance: (position: string) => void): Promise<void> {
+  const pages = start ? env.options.maxPagesPerPoll : env.options.backfillPages;
+  let after = start;
+  let before: string | null = null;
+  let newest: string | null = null;
+  let empty = true;
+  for (let page = 0; page < pages; page++) {
+    const query = { ...feed.query, limit: String(feed.limit), ...(after ? { min_id: after } : before ? { max_id: before } : {}) };
+    const res = await getPage(env, run, feed, query);
+    if (!res) return;
+    const entries = feed.entries(parseJson(res), res.url);
+    collect(env, run, entries);
+    empty &&= entries.length === 0;
+    const ids = entries.map((e) => e.position).filter((id): id is string => id !== null).sort(compareIds);
+    const top = ids[ids.length - 1];
+    if (start) {
+      if (top === undefined || compareIds(top, after!) <= 0) break;
+      after = top;
+      advance(top);
+    } else {
+      if (top !== undefined && (newest === null || compareIds(top, newest) > 0)) newest = top;
+      before = ids[0] ?? null;
+    }
+    if (entries.length < feed.limit || ids.length === 0 || run.pauseUntil) break;
+  }
+  if (!start && (newest !== null || empty)) advance(newest ?? '0');
+}
+
+async function getPage(env: Env, run: Run, feed: Feed, query: Record<string, string | string[]>): Promise<HttpResponse | null> {
+  const res = await env.http.send({ url: env.base + feed.path, query, headers: authHeaders(env), timeoutMs: env.options.timeoutMs, signal: run.signal });
+  const remaining = res.headers['x-ratelimit-remaining'];
+  if (remaining !== undefined && Number(remaining) <= 0) run.pauseUntil = retryAt(res);
+  if (res.status === 404 && feed.skipOn404) {
+    env.log.warn({ source: env.sourceId, feed: feed.key, error: platformMessage(res) }, 'hashtag not known to the instance; skipping it this poll');
+    return null;
+  }
+  if (res.status < 200 || res.status >= 300) fail(env, res);
+  return res;
+}
+
+function collect(env: Env, run: Run, entries: Entry[]): void {
+  for (const entry of entries) {
+    if (entry.reason) {
+      reject(run, entry.reason, entry.raw, entry.reason);
+      continue;
+    }
+    if (entry.status === null) continue;
+    const parsed = parseStatus(entry.status);
+    if (!parsed.ok) {
+      reject(run, parsed.reason, entry.raw, `status:${(entry.status as { id?: unknown })?.id ?? parsed.reason}`);
+      continue;
+    }
+    const status = parsed.status.reblog ?? parsed.status;
+    if (run.seen.has(status.uri)) continue;
+    run.seen.add(status.uri);
+    const result = normalise(env, status);
+    if (result.ok) run.mentions.push(result.mention);
+    else reject(run, `status ${status.id}: ${result.reason}`, entry.raw, `status:${status.id}`);
+  }
+}
+
+function reject(run: Run, reason: string, raw: unknown, key: string): void {
+  if (run.seen.has(`rejected:${key}`)) return;
+  run.seen.add(`rejected:${key}`);
+  run.rejected.push({ reason, raw });
+}
+
+function normalise(env: Env, s: Omit<WireStatus, 'reblog'>): ReturnType<typeof toMention> {
+  const body = htmlToText(s.content);
+  const spoiler = s.spoiler_text?.trim();
+  const count = (n: number | undefined) => Math.max(0, n ?? 0);
+  return toMention({
+    platform: PLATFORM,
+    sourceId: env.sourceId,
+    brandId: env.brandId,
+    nativeId: s.uri,
+    url: s.url ?? s.uri,
+    text: spoiler ? `${spoiler}\n\n${body}` : body,
+    lang: s.language ?? null,
+    createdAt: s.created_at,
+    author: {
+      id: s.account.id,
+      handle: s.account.acct,
+      name: s.account.display_name,
+      // Remote accounts can report negative counts; unknown is more honest than zero.
+      followers: s.account.followers_count >= 0 ? s.account.followers_count : null,
+      url: s.account.url ?? null,
+    },
+    inReplyToId: s.in_reply_to_id ?? null,
+    engagement: { replies: count(s.replies_count), reposts: count(s.reblogs_count), likes: count(s.favourites_count) },
+    rating: null,
+    replyRef: { statusId: s.id, acct: s.account.acct },
+  });
+}
+
+function readCursor(env: Env, text: string | null): Record<string, string> {
+  if (!text) return {};
+  let parsed: z.ZodSafeParseResult<z.infer<typeof Cursor>> | null = null;
+  try {
+    parsed = Cursor.safeParse(JSON.parse(text));
+  } catch {
+    parsed = null;
+  }
+  if (!parsed?.success) {
+    env.log.warn({ source: env.sourceId }, 'unreadable cursor; starting again from the newest posts');
+    return {};
+  }
+  if (parsed.data.instance !== env.base) {
+    env.log.warn({ source: env.sourceId, was: parsed.data.instance }, 'cursor belongs to another instance; starting again from the newest posts');
+    return {};
+  }
+  return parsed.data.feeds;
+}
+
+async function postReply(env: Env, mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult> {
+  if (!env.options.token) {
+    throw new AuthError(`replying on ${env.base} needs an access token with scope write:statuses: set options.token of source "${env.sourceId}"`);
+  }
+  const statusId = mention.replyRef['statusId'];
+  if (mention.platform !== PLATFORM || !statusId) throw new PermanentError(`mention ${mention.id} has no Mastodon status to reply to`);
+  const acct = mention.replyRef['acct'] ?? mention.author.handle;
+  const res = await env.http.send({
+    method: 'POST',
+    url: `${env.base}/api/v1/statuses`,
+    json: { status: addressTo(acct, text), in_reply_to_id: statusId, visibility: env.options.visibility },
+    headers: { ...authHeaders(env), 'idempotency-key': options.idempotencyKey },
+    write: true,
+    timeoutMs: env.options.timeoutMs,
+    signal: options.signal,
+  });
+  if (res.status < 200 || res.status >= 300) fail(env, res);
+  const posted = WirePostedStatus.safeParse(parseJson(res));
+  if (!posted.success) {
+    throw new MalformedResponseError(`${res.url}: the reply was accepted but its status could not be read (${describeIssues(posted.error)})`, res.status);
+  }
+  return { replyId: posted.data.id, url: posted.data.url ?? posted.data.uri };
+}
+
+/** Mastodon only notifies people named in the text, so a reply must name its author. */
+export function addressTo(acct: string, text: string): string {
+  const escaped = acct.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const named = new RegExp(`(^|[^\\w@/])@${escaped}(?![\\w@-]|\\.\\w)`, 'i').test(text);
+  return named ? text : `@${acct} ${text}`;
+}
+
+function authHeaders(env: Env): Record<string, string> {
+  return env.options.token ? { authorization: `Bearer ${env.options.token}` } : {};
+}
+
+function fail(env: Env, res: HttpResponse): never {
+  const detail = platformMessage(res);
+  if (res.status === 401 || res.status === 403) {
+    const what = env.options.token ? `the access token for ${env.base} was rejected` : `${env.base} requires an access token`;
+    throw new AuthError(`${what} (HTTP ${res.status}: ${detail}): create a new token with scopes ${SCOPES} and set it in options.token of source "${env.sourceId}"`, res.status);
+  }
+  if (res.status === 429) {
+    const at = retryAt(res);
+    throw new RateLimitedError(`${env.base} rate limit reached (${detail}); retry after ${at.toISOString()}`, at);
+  }
+  if (res.status === 422) throw new PermanentError(`${res.url}: refused by ${env.base}: ${detail}`, 422);
+  failForStatus(res, detail);
+}

@@ -1,0 +1,466 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local Mastodon speaking the real wire format (mastodon/documentation): newest-first pages
+ * with limit/max_id/since_id/min_id and Link headers, X-RateLimit-* with an ISO reset, 401/404/422/429
+ * bodies as `{"error": …}`, and Idempotency-Key on POST /api/v1/statuses.
+ */
+
+export interface FakeAccount {
+  id: string;
+  username: string;
+  acct: string;
+  display_name: string;
+  url: string;
+  bot: boolean;
+  followers_count: number;
+}
+
+export interface FakeStatus {
+  id: string;
+  created_at: string;
+  in_reply_to_id: string | null;
+  in_reply_to_account_id: string | null;
+  visibility: string;
+  language: string | null;
+  sensitive: boolean;
+  spoiler_text: string;
+  uri: string;
+  url: string | null;
+  content: string;
+  account: FakeAccount;
+  mentions: unknown[];
+  tags: unknown[];
+  reblog: FakeStatus | null;
+  replies_count: number;
+  reblogs_count: number;
+  favourites_count: number;
+  edited_at: string | null;
+}
+
+export interface StatusInput {
+  /** Plain text, HTML-escaped into `<p>…</p>`; ignored when `content` is given. */
+  text?: string;
+  /** Raw HTML body, as Mastodon sends it. */
+  content?: string;
+  /** `user@domain` for a remote author (the default), a bare username for a local one. */
+  acct?: string;
+  displayName?: string;
+  followers?: number;
+  spoilerText?: string;
+  language?: string | null;
+  inReplyToId?: string | null;
+  uri?: string;
+  url?: string | null;
+  createdAt?: string;
+  reblog?: FakeStatus | null;
+  replies?: number;
+  reblogs?: number;
+  favourites?: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface RecordedReply {
+  id: string;
+  status: string;
+  inReplyToId: string | null;
+  visibility: string;
+  idempotencyKey: string | null;
+  /** The status as the API returned it. */
+  posted: FakeStatus;
+}
+
+export interface FakeMastodonOptions {
+  /** Bearer token the fake accepts; null accepts any or none. Default 'fake-token'. */
+  token?: string | null;
+  /** Tag timelines answer without a token (instance default). Default true. */
+  publicTagTimelines?: boolean;
+  /** Requests per window before 429. Default 300 per 5 minutes. */
+  rateLimit?: { limit?: number; windowMs?: number };
+  /** `configuration.statuses.max_characters`. Default 500. */
+  maxCharacters?: number;
+}
+
+interface Stored {
+  order: bigint;
+  payload: unknown;
+}
+
+interface Failure {
+  status: number;
+  body: string;
+  path?: string;
+  left: number;
+}
+
+const PAGE = {
+  notifications: { def: 40, max: 80 },
+  tag: { def: 20, max: 40 },
+  search: { def: 20, max: 40 },
+};
+
+export class FakeMastodon {
+  readonly requests: LoggedRequest[] = [];
+  readonly replies: RecordedReply[] = [];
+  /** Runs after a reply is recorded and before the response is sent (e.g. to kill a worker mid-publish). */
+  onReply?: (reply: RecordedReply) => void | Promise<void>;
+  /** Holds the reply response back this long after recording it. */
+  replyDelayMs = 0;
+
+  private readonly notifications: Stored[] = [];
+  private readonly tags = new Map<string, Stored[]>();
+  private readonly searches = new Map<string, Stored[]>();
+  private readonly statuses = new Map<string, FakeStatus>();
+  private readonly idempotent = new Map<string, FakeStatus>();
+  private readonly failures: Failure[] = [];
+  private forced429 = { left: 0, reset: null as Date | null, path: null as string | null };
+  private readonly limit: number;
+  private readonly windowMs: number;
+  private remaining: number;
+  private resetAt: Date;
+  private nextStatusId = 111_000_000_000_000_000n;
+  // Notification ids are small autoincrement numbers; starting below 1000 makes string comparison fail loudly.
+  private nextNotificationId = 990n;
+  private readonly token: string | null;
+  private readonly publicTags: boolean;
+  private readonly maxCharacters: number;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    options: FakeMastodonOptions,
+  ) {
+    this.token = options.token === undefined ? 'fake-token' : options.token;
+    this.publicTags = options.publicTagTimelines ?? true;
+    this.limit = options.rateLimit?.limit ?? 300;
+    this.windowMs = options.rateLimit?.windowMs ?? 5 * 60_000;
+    this.maxCharacters = options.maxCharacters ?? 500;
+    this.remaining = this.limit;
+    this.resetAt = new Date(Date.now() + this.windowMs);
+  }
+
+  static async start(options: FakeMastodonOptions = {}): Promise<FakeMastodon> {
+    let fake: FakeMastodon | undefined;
+    const server = createServer((req, res) => {
+      void fake!.handle(req, res).catch((err: unknown) => send(res, 500, { error: String(err) }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    fake = new FakeMastodon(server, `http://127.0.0.1:${port}`, options);
+    return fake;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Builds a status with the next id (ids grow like Mastodon's snowflakes) and remembers it for replies. */
+  status(input: StatusInput = {}): FakeStatus {
+    const id = String(this.nextStatusId);
+    this.nextStatusId += 65_536n * 3n + 17n;
+    const acct = input.acct ?? 'alice@remote.example';
+    const [username, domain] = acct.split('@') as [string, string | undefined];
+    const home = domain ? `https://${domain}` : this.url;
+    const status: FakeStatus = {
+      id,
+      created_at: input.createdAt ?? new Date().toISOString(),
+      in_reply_to_id: input.inReplyToId ?? null,
+      in_reply_to_account_id: null,
+      visibility: 'public',
+      language: input.language === undefined ? 'en' : input.language,
+      sensitive: Boolean(input.spoilerText),
+      spoiler_text: input.spoilerText ?? '',
+      uri: input.uri ?? `${home}/users/${username}/statuses/${id}`,
+      url: input.url === undefined ? `${home}/@${username}/${id}` : input.url,
+      content: input.content ?? `<p>${escapeHtml(input.text ?? 'hello')}</p>`,
+      account: accountFor(acct, home, input),
+      mentions: [],
+      tags: [],
+      reblog: input.reblog ?? null,
+      replies_count: input.replies ?? 0,
+      reblogs_count: input.reblogs ?? 0,
+      favourites_count: input.favourites ?? 0,
+      edited_at: null,
+    };
+    this.statuses.set(id, status);
+    return status;
+  }
+
+  /** A fresh status with `patch` deep-merged in (a key set to undefined is removed): for wrong types or missing fields. */
+  malformedStatus(patch: Record<string, unknown>): Record<string, unknown> {
+    return merge(structuredClone(this.status()) as unknown as Record<string, unknown>, patch);
+  }
+
+  /** Delivers `status` as a mention notification; returns the notification id. */
+  addMention(status: FakeStatus | Record<string, unknown>): string {
+    const id = this.nextNotificationId++;
+    const account = (status as { account?: unknown }).account ?? null;
+    const payload = { id: String(id), type: 'mention', created_at: new Date().toISOString(), account, status };
+    this.notifications.push({ order: id, payload });
+    return String(id);
+  }
+
+  /** Adds a raw notification of any type (e.g. `favourite`), for filtering checks. */
+  addNotification(payload: Record<string, unknown>): string {
+    const id = this.nextNotificationId++;
+    this.notifications.push({ order: id, payload: { ...payload, id: String(id) } });
+    return String(id);
+  }
+
+  /** Makes a hashtag known (an unknown one answers 404). */
+  addTag(tag: string): void {
+    if (!this.tags.has(tag.toLowerCase())) this.tags.set(tag.toLowerCase(), []);
+  }
+
+  addTagPost(tag: string, status: FakeStatus | Record<string, unknown>): void {
+    this.addTag(tag);
+    this.tags.get(tag.toLowerCase())!.push(this.stored(status));
+  }
+
+  addSearchResult(query: string, status: FakeStatus | Record<string, unknown>): void {
+    const key = query.trim().toLowerCase();
+    if (!this.searches.has(key)) this.searches.set(key, []);
+    this.searches.get(key)!.push(this.stored(status));
+  }
+
+  /** The next `count` requests (optionally only those under `path`) answer 429 `{"error":"Too many requests"}` with Remaining 0. */
+  rateLimitNext(count = 1, options: { reset?: Date; path?: string } = {}): void {
+    this.forced429 = { left: count, reset: options.reset ?? null, path: options.path ?? null };
+  }
+
+  /** The next `times` requests (optionally only those whose path starts with `path`) get this status and body. */
+  failNext(status: number, body: unknown = { error: 'Internal server error' }, options: { times?: number; path?: string } = {}): void {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    this.failures.push({ status, body: text, path: options.path, left: options.times ?? 1 });
+  }
+
+  /** Sets the current rate-limit window, e.g. `{ remaining: 1 }` so the next request spends the budget. */
+  setRateLimit(state: { remaining?: number; reset?: Date }): void {
+    if (state.remaining !== undefined) this.remaining = state.remaining;
+    if (state.reset) this.resetAt = state.reset;
+  }
+
+  private stored(status: unknown): Stored {
+    const id = (status as { id?: unknown } | null)?.id;
+    if (typeof id === 'string' && /^\d+$/.test(id)) return { order: BigInt(id), payload: status };
+    const order = this.nextStatusId;
+    this.nextStatusId += 65_536n;
+    return { order, payload: status };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const body = await readBody(req);
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body });
+    const early = this.gate(url.pathname);
+    if (early) return send(res, early.status, early.body, early.headers);
+    const auth = this.checkAuth(req, url.pathname);
+    if (auth) return send(res, 401, { error: auth }, this.rateHeaders());
+    if (req.method === 'GET') return this.routeGet(url, res);
+    if (req.method === 'POST' && url.pathname === '/api/v1/statuses') return this.postStatus(req, body, res);
+    send(res, 404, { error: 'Record not found' }, this.rateHeaders());
+  }
+
+  /** Forced 429s, then scripted failures, then the request budget, in the order Rack::Attack would see them. */
+  private gate(path: string): { status: number; body: unknown; headers: Record<string, string> } | null {
+    if (this.forced429.left > 0 && (!this.forced429.path || path.startsWith(this.forced429.path))) {
+      this.forced429.left--;
+      const headers = { ...this.rateHeaders(), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': isoMicros(this.forced429.reset ?? this.resetAt) };
+      return { status: 429, body: { error: 'Too many requests' }, headers };
+    }
+    const failure = this.failures.find((f) => f.left > 0 && (!f.path || path.startsWith(f.path)));
+    if (failure) {
+      failure.left--;
+      return { status: failure.status, body: failure.body, headers: this.rateHeaders() };
+    }
+    if (Date.now() >= this.resetAt.getTime()) {
+      this.remaining = this.limit;
+      this.resetAt = new Date(Date.now() + this.windowMs);
+    }
+    if (this.remaining <= 0) return { status: 429, body: { error: 'Too many requests' }, headers: this.rateHeaders() };
+    this.remaining--;
+    return null;
+  }
+
+  private rateHeaders(): Record<string, string> {
+    return {
+      'x-ratelimit-limit': String(this.limit),
+      'x-ratelimit-remaining': String(Math.max(0, this.remaining)),
+      'x-ratelimit-reset': isoMicros(this.resetAt),
+    };
+  }
+
+  /** Returns an error message when the request may not proceed, null when it may. */
+  private checkAuth(req: IncomingMessage, path: string): string | null {
+    if (this.token === null) return null;
+    const header = req.headers.authorization;
+    if (header !== undefined) return header === `Bearer ${this.token}` ? null : 'The access token is invalid';
+    if (path.startsWith('/api/v1/timelines/tag/') && this.publicTags) return null;
+    return 'The access token is invalid';
+  }
+
+  private routeGet(url: URL, res: ServerResponse): void {
+    const q = url.searchParams;
+    if (url.pathname === '/api/v1/notifications') {
+      const types = q.getAll('types[]');
+      const excluded = q.getAll('exclude_types[]');
+      const items = this.notifications.filter((n) => {
+        const type = (n.payload as { type?: string }).type ?? '';
+        return (types.length === 0 || types.includes(type)) && !excluded.includes(type);
+      });
+      return this.sendPage(url, res, items, PAGE.notifications, (page) => page);
+    }
+    const tag = /^\/api\/v1\/timelines\/tag\/([^/]+)$/.exec(url.pathname);
+    if (tag) {
+      const items = this.tags.get(decodeURIComponent(tag[1]!).toLowerCase());
+      if (!items) return send(res, 404, { error: 'Record not found' }, this.rateHeaders());
+      return this.sendPage(url, res, items, PAGE.tag, (page) => page);
+    }
+    if (url.pathname === '/api/v2/search') {
+      const type = q.get('type');
+      const items = type === null || type === 'statuses' ? (this.searches.get((q.get('q') ?? '').trim().toLowerCase()) ?? []) : [];
+      return this.sendPage(url, res, items, PAGE.search, (page) => ({ accounts: [], statuses: page, hashtags: [] }));
+    }
+    send(res, 404, { error: 'Record not found' }, this.rateHeaders());
+  }
+
+  private sendPage(url: URL, res: ServerResponse, items: Stored[], sizes: { def: number; max: number }, wrap: (page: unknown[]) => unknown): void {
+    const q = url.searchParams;
+    const limit = Math.min(Math.max(Number(q.get('limit') ?? sizes.def) || sizes.def, 1), sizes.max);
+    const page = paginate(items, limit, idParam(q, 'max_id'), idParam(q, 'since_id'), idParam(q, 'min_id'));
+    const headers = this.rateHeaders();
+    if (page.length > 0) headers['link'] = linkHeader(url, limit, page[page.length - 1]!.order, page[0]!.order);
+    send(res, 200, wrap(page.map((s) => s.payload)), headers);
+  }
+
+  private async postStatus(req: IncomingMessage, body: string, res: ServerResponse): Promise<void> {
+    const params = parseParams(req.headers['content-type'] ?? '', body);
+    const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
+    const seen = key ? this.idempotent.get(key) : undefined;
+    if (seen) return send(res, 200, seen, this.rateHeaders());
+    const text = String(params['status'] ?? '');
+    const visibility = String(params['visibility'] ?? 'public');
+    const inReplyTo = params['in_reply_to_id'] ? String(params['in_reply_to_id']) : null;
+    const invalid = this.validateStatus(text, visibility);
+    if (invalid) return send(res, 422, { error: invalid }, this.rateHeaders());
+    if (inReplyTo && !this.statuses.has(inReplyTo)) return send(res, 404, { error: 'Record not found' }, this.rateHeaders());
+    const posted = this.status({ text, acct: 'acmecare', displayName: 'Acme Care', inReplyToId: inReplyTo });
+    posted.visibility = visibility;
+    posted.in_reply_to_account_id = inReplyTo ? this.statuses.get(inReplyTo)!.account.id : null;
+    const reply: RecordedReply = { id: posted.id, status: text, inReplyToId: inReplyTo, visibility, idempotencyKey: key, posted };
+    this.replies.push(reply);
+    if (key) this.idempotent.set(key, posted);
+    await this.onReply?.(reply);
+    if (this.replyDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.replyDelayMs));
+    send(res, 200, posted, this.rateHeaders());
+  }
+
+  private validateStatus(text: string, visibility: string): string | null {
+    if (text.trim() === '') return "Validation failed: Text can't be blank";
+    if ([...text].length > this.maxCharacters) return `Validation failed: Text character limit of ${this.maxCharacters} exceeded`;
+    if (!['public', 'unlisted', 'private', 'direct'].includes(visibility)) return 'Validation failed: Visibility is not included in the list';
+    return null;
+  }
+}
+
+/** Mastodon's `paginate_by_id`: max_id = older than, since_id = newest above, min_id = the page just above. */
+function paginate(items: Stored[], limit: number, maxId: bigint | null, sinceId: bigint | null, minId: bigint | null): Stored[] {
+  const inRange = items.filter((s) => (maxId === null || s.order < maxId) && (sinceId === null || s.order > sinceId) && (minId === null || s.order > minId));
+  if (minId !== null) return inRange.sort((a, b) => cmp(a.order, b.order)).slice(0, limit).reverse();
+  return inRange.sort((a, b) => cmp(b.order, a.order)).slice(0, limit);
+}
+
+/** Rails `iso8601(6)`: microsecond precision, as stock Mastodon sends the reset time. */
+function isoMicros(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+function cmp(a: bigint, b: bigint): number {
+  return a === b ? 0 : a > b ? 1 : -1;
+}
+
+function idParam(q: URLSearchParams, name: string): bigint | null {
+  const value = q.get(name);
+  return value && /^\d+$/.test(value) ? BigInt(value) : null;
+}
+
+function linkHeader(url: URL, limit: number, oldest: bigint, newest: bigint): string {
+  const link = (param: string, id: bigint) => {
+    const next = new URL(url.toString());
+    for (const p of ['max_id', 'since_id', 'min_id']) next.searchParams.delete(p);
+    next.searchParams.set('limit', String(limit));
+    next.searchParams.set(param, String(id));
+    return `<${next.toString()}>`;
+  };
+  return `${link('max_id', oldest)}; rel="next", ${link('min_id', newest)}; rel="prev"`;
+}
+
+function accountFor(acct: string, home: string, input: StatusInput): FakeAccount {
+  const username = acct.split('@')[0]!;
+  return {
+    id: String(1000 + [...acct].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7)),
+    username,
+    acct,
+    display_name: input.displayName ?? username[0]!.toUpperCase() + username.slice(1),
+    url: `${home}/@${username}`,
+    bot: false,
+    followers_count: input.followers ?? 120,
+  };
+}
+
+function merge(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(patch)) {
+    const current = target[key];
+    if (value === undefined) delete target[key];
+    else if (isPlainObject(value) && isPlainObject(current)) merge(current, value);
+    else target[key] = value;
+  }
+  return target;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(/\n/g, '<br>');
+}
+
+function parseParams(contentType: string, body: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) {
+    try {
+      return JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(text);
+}
