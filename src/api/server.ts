@@ -1,0 +1,109 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { AppContext } from '../app/context.js';
+import { ActionError } from '../inbox/actions.js';
+import { logSafe, type Logger } from '../log.js';
+import { actorName, authenticate, ForbiddenError } from './auth.js';
+import { registerActionRoutes } from './routes-actions.js';
+import { registerAdminRoutes } from './routes-admin.js';
+import { InputError } from './routes-common.js';
+import { registerHealthRoutes } from './routes-health.js';
+import { registerInboxRoutes } from './routes-inbox.js';
+import { registerStatic, SECURITY_HEADERS } from './static.js';
+
+/** Drafts are at most 5000 characters; nothing legitimate comes close to this. */
+export const BODY_LIMIT = 64 * 1024;
+
+const ERROR_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+};
+
+function errorCode(status: number): string {
+  return ERROR_CODES[status] ?? (status < 500 ? 'bad_request' : 'internal');
+}
+
+/** Fastify's own client errors (bad JSON, too large, wrong content type) carry a 4xx statusCode and a safe message. */
+function clientErrorStatus(error: unknown): number | null {
+  if (!(error instanceof Error)) return null;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
+}
+
+function pathOf(request: FastifyRequest): string {
+  // Query strings can carry search text about people; the path is enough to follow a request.
+  return logSafe(request.url.split('?')[0] ?? '', 200);
+}
+
+function errorHandler(log: Logger) {
+  return function (error: unknown, request: FastifyRequest, reply: FastifyReply) {
+    if (error instanceof InputError || error instanceof ActionError || error instanceof ForbiddenError) {
+      return reply.code(error.status).send({ error: errorCode(error.status), message: error.message });
+    }
+    const status = clientErrorStatus(error);
+    if (status !== null) {
+      const message = status === 413 ? `the request body is larger than ${BODY_LIMIT / 1024} KiB` : (error as Error).message;
+      return reply.code(status).send({ error: errorCode(status), message });
+    }
+    log.error({ err: error, method: request.method, path: pathOf(request), user: actorName(request) }, 'API request failed');
+    return reply.code(500).send({ error: 'internal', message: 'something went wrong on the server; the details are in its log' });
+  };
+}
+
+function installHooks(app: FastifyInstance, log: Logger): void {
+  // onSend also runs for error and 404 replies, so no response leaves without the headers.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    return payload;
+  });
+  // Logged by hand: Fastify's logger would print request headers, Authorization among them.
+  app.addHook('onResponse', async (request, reply) => {
+    log.debug({ method: request.method, path: pathOf(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime), user: actorName(request) }, 'api request');
+  });
+  app.setErrorHandler(errorHandler(log));
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: 'not_found', message: `no route for ${request.method} ${pathOf(request).slice(0, 100)}` });
+  });
+}
+
+/** The API and web inbox, ready for inject() or listen(); nothing is listening yet. */
+export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  installHooks(app, ctx.log);
+  registerHealthRoutes(app, ctx);
+  await registerStatic(app, ctx.log);
+  // Encapsulated scope: every route registered in here gets the auth hook, whatever its URL looks like.
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', authenticate(ctx.config));
+      api.addHook('onSend', async (_request, reply, payload) => {
+        reply.header('Cache-Control', 'no-store');
+        return payload;
+      });
+      registerInboxRoutes(api, ctx);
+      registerActionRoutes(api, ctx);
+      registerAdminRoutes(api, ctx);
+    },
+    { prefix: '/api' },
+  );
+  await app.ready();
+  return app;
+}
+
+export async function startApi(ctx: AppContext): Promise<{ close(): Promise<void>; url: string }> {
+  const app = await buildServer(ctx);
+  const address = await app.listen({ host: ctx.config.api.host, port: ctx.config.api.port });
+  ctx.log.info({ address }, 'API and web inbox listening');
+  return {
+    url: address,
+    async close() {
+      await app.close();
+    },
+  };
+}
