@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util';
+
+export const USAGE = `earshot — brand listening and response bot
+
+Usage: earshot <command> [options]
+
+Commands:
+  start [--role all|workers|api|scheduler]   run Earshot (default: every role in this process)
+  check-config                               validate the config and print what is wrong, then exit
+  import <file.jsonl> [--source <id>]        backfill mentions from a JSONL export (progress on stderr)
+  token [--name <user>] [--role <role>]      make a new API token and the config lines for it
+  sources                                    show each source's health
+  dead-letters [--limit N]                   show items that could not be read, with the reason
+
+Options:
+  --config <file>   config file (default: $EARSHOT_CONFIG, else config/earshot.yaml)
+  -h, --help        this text`;
+
+export interface CliArgs {
+  command: string;
+  positionals: string[];
+  config: string | undefined;
+  role: string;
+  source: string | undefined;
+  name: string;
+  limit: number;
+  help: boolean;
+}
+
+export function parseCli(argv: string[]): CliArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      role: { type: 'string', default: 'all' },
+      source: { type: 'string' },
+      name: { type: 'string', default: 'someone' },
+      limit: { type: 'string', default: '20' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command = 'help', ...rest] = positionals;
+  return {
+    command,
+    positionals: rest,
+    config: values.config,
+    role: values.role ?? 'all',
+    source: values.source,
+    name: values.name ?? 'someone',
+    limit: Number(values.limit ?? 20) || 20,
+    help: values.help ?? false,
+  };
+}

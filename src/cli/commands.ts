@@ -1,0 +1,92 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { openRuntime, type Runtime } from '../app/runtime.js';
+import type { Config } from '../config/load.js';
+import { parseLine } from '../connectors/file-lines.js';
+import { enqueueBulk } from '../jobs/queues.js';
+import { createLogger, logSafe } from '../log.js';
+import type { Mention } from '../mention.js';
+import { batchJobId } from '../pipeline/batch-id.js';
+import { TRIAGE_BATCH } from '../pipeline/poll.js';
+import { deadLetter, listDeadLetters } from '../store/dead-letter.js';
+import { ingestMentions } from '../store/mentions.js';
+import { readSourceState } from '../store/sources.js';
+import type { CliArgs } from './args.js';
+import { Progress } from './progress.js';
+
+async function withRuntime<T>(config: Config, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+  const log = createLogger({ level: 'warn', pretty: Boolean(process.stderr.isTTY) });
+  const rt = await openRuntime(config, log);
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+async function countLines(file: string): Promise<number> {
+  const text = await readFile(file, 'utf8');
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n += 1;
+  return text.endsWith('\n') || text.length === 0 ? n : n + 1;
+}
+
+/** Backfill: stores and dedupes like a poll, queues triage, dead-letters bad lines with their line number. */
+export async function runImport(config: Config, args: CliArgs): Promise<void> {
+  const file = args.positionals[0];
+  if (!file) throw new Error('usage: earshot import <file.jsonl> [--source <id>]');
+  const source = args.source ? config.sources.find((s) => s.id === args.source) : config.sources[0];
+  if (!source) throw new Error(args.source ? `no source "${args.source}" in ${config.file}` : `import needs a source to attribute mentions to; add one to ${config.file} or pass --source`);
+  const absolute = path.resolve(file);
+  const total = await countLines(absolute);
+  const progress = new Progress(total, 'lines');
+  const target = { platform: String((source.parsedOptions as { platform?: string }).platform ?? source.kind), sourceId: source.id, brandId: source.brand };
+  await withRuntime(config, async ({ ctx }) => {
+    let lineNo = 0;
+    let added = 0;
+    let rejected = 0;
+    let batch: Mention[] = [];
+    const flush = async () => {
+      const ids = await ingestMentions(ctx.redis, ctx.keys, batch, config.retention);
+      await enqueueBulk(ctx.queues, 'triage', ids.length ? [{ data: { mentionIds: ids }, opts: { jobId: batchJobId('triage', ids) } }] : []);
+      added += ids.length;
+      batch = [];
+    };
+    for await (const line of createInterface({ input: createReadStream(absolute), crlfDelay: Infinity })) {
+      lineNo += 1;
+      if (!line.trim()) continue;
+      const result = parseLine(line, lineNo, target);
+      if ('mention' in result) batch.push(result.mention);
+      else {
+        rejected += 1;
+        await deadLetter(ctx.redis, ctx.keys, [{ origin: `import:${path.basename(absolute)}`, reason: result.rejected.reason, payload: result.rejected.raw }]);
+      }
+      if (batch.length >= TRIAGE_BATCH) await flush();
+      progress.update(lineNo, `· ${added} new · ${rejected} rejected`);
+    }
+    if (batch.length) await flush();
+    progress.update(total, `· ${added} new · ${rejected} rejected`);
+    progress.finish(`imported ${added} new mention(s) into source "${source.id}" (${lineNo - added - rejected} already known, ${rejected} rejected: see \`earshot dead-letters\`). A running \`earshot start\` triages them.`);
+  });
+}
+
+export async function showSources(config: Config): Promise<void> {
+  await withRuntime(config, async ({ ctx }) => {
+    for (const source of config.sources) {
+      const s = await readSourceState(ctx.redis, ctx.keys, source.id);
+      const last = s.lastSuccessAt ? new Date(s.lastSuccessAt).toISOString() : 'never';
+      const health = !s.healthy ? `STOPPED: ${s.stoppedReason}` : s.errorStreak ? `failing (${s.errorStreak} in a row): ${s.lastError}` : 'ok';
+      process.stdout.write(`${source.id} (${source.kind}, every ${source.interval / 1000}s): ${health}; last success ${last}\n`);
+    }
+  });
+}
+
+export async function showDeadLetters(config: Config, limit: number): Promise<void> {
+  await withRuntime(config, async ({ ctx }) => {
+    const entries = await listDeadLetters(ctx.redis, ctx.keys, limit);
+    if (!entries.length) process.stdout.write('no dead letters\n');
+    for (const e of entries) process.stdout.write(`${e.at} ${e.origin}: ${logSafe(e.reason, 300)}\n  ${logSafe(e.payload, 200)}\n`);
+  });
+}

@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { ConfigError, hashToken, loadConfig, type Config } from '../config/load.js';
+import { Roles } from '../config/schema.js';
+import { createLogger } from '../log.js';
+import { RedisNotInstalledError } from '../redis/embedded.js';
+import { parseCli, USAGE, type CliArgs } from './args.js';
+import { runImport, showDeadLetters, showSources } from './commands.js';
+import { ROLES, startRoles, type RoleName } from './start.js';
+
+// The CLI is the one place that reads the process environment; everything else gets Config.
+const env = process.env;
+
+function configPath(args: CliArgs): string {
+  return path.resolve(args.config ?? env['EARSHOT_CONFIG'] ?? 'config/earshot.yaml');
+}
+
+function readConfig(args: CliArgs): Config {
+  return loadConfig(configPath(args), env);
+}
+
+async function start(args: CliArgs): Promise<void> {
+  if (!(ROLES as readonly string[]).includes(args.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+  const config = readConfig(args);
+  const log = createLogger({ level: config.log.level, pretty: Boolean(process.stdout.isTTY) });
+  const running = await startRoles(config, args.role as RoleName, log);
+  log.info(
+    { config: config.file, role: args.role, inbox: running.apiUrl, sources: config.sources.map((s) => `${s.id} (${s.kind})`) },
+    running.apiUrl ? `Earshot is running. Inbox: ${running.apiUrl}/  (sign in with a token from ${config.file})` : 'Earshot is running',
+  );
+  let signals = 0;
+  const onSignal = (signal: string) => {
+    signals += 1;
+    if (signals > 1) {
+      log.warn('second signal: exiting without draining');
+      process.exit(1);
+    }
+    log.info({ signal }, 'draining: finishing active jobs, taking no new ones');
+    running.stop().then(
+      () => {
+        log.info('stopped cleanly');
+        process.exit(0);
+      },
+      (err: Error) => {
+        log.error({ err: err.message }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+}
+
+function token(args: CliArgs): void {
+  const value = `es_${randomBytes(24).toString('base64url')}`;
+  const role = Roles.includes(args.role as (typeof Roles)[number]) ? args.role : 'responder';
+  process.stdout.write(`token (give it to ${args.name}; it is shown only once):\n  ${value}\n\nadd to users: in the config:\n  - name: ${args.name}\n    role: ${role}\n    tokenHash: "${hashToken(value)}"\n`);
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseCli(argv);
+  if (args.help || args.command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  switch (args.command) {
+    case 'start':
+      return start(args);
+    case 'check-config': {
+      const config = readConfig(args);
+      process.stdout.write(`${config.file}: OK — ${config.brands.length} brand(s), ${config.sources.length} source(s), ${config.chat.length} chat destination(s), ${config.users.length} user(s)\n`);
+      return;
+    }
+    case 'import':
+      return runImport(readConfig(args), args);
+    case 'token':
+      return token(args);
+    case 'sources':
+      return showSources(readConfig(args));
+    case 'dead-letters':
+      return showDeadLetters(readConfig(args), args.limit);
+    default:
+      throw new UsageError(`unknown command "${args.command}"\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof RedisNotInstalledError || err instanceof UsageError) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`earshot: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackPost {
+  at: number;
+  body: { text?: string; blocks?: unknown[] };
+  raw: string;
+}
+
+/**
+ * A Slack incoming webhook: answers 200 "ok" (text/plain) like the real one, records what it got,
+ * and can answer errors the way Slack does (429 with Retry-After, plain-text error codes).
+ */
+export class FakeSlack {
+  readonly posts: SlackPost[] = [];
+  private failures: Array<{ status: number; body: string; headers?: Record<string, string> }> = [];
+  private server = http.createServer((req, res) => this.handle(req, res));
+  url = '';
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}/services/T000/B000/fakesecret`;
+    return this;
+  }
+
+  failNext(status: number, body: string, headers?: Record<string, string>): void {
+    this.failures.push({ status, body, headers });
+  }
+
+  async waitFor(count: number, timeoutMs = 15_000): Promise<SlackPost[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.posts.length < count) {
+      if (Date.now() > deadline) throw new Error(`fake Slack got ${this.posts.length} post(s), expected ${count}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.posts;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString()));
+    req.on('end', () => {
+      if (req.method !== 'POST' || !req.url?.startsWith('/services/')) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('no_service');
+        return;
+      }
+      const failure = this.failures.shift();
+      if (failure) {
+        res.writeHead(failure.status, { 'content-type': 'text/plain', ...failure.headers }).end(failure.body);
+        return;
+      }
+      let body: SlackPost['body'];
+      try {
+        body = JSON.parse(raw) as SlackPost['body'];
+      } catch {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('invalid_payload');
+        return;
+      }
+      if (!body.text && !body.blocks) {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('no_text');
+        return;
+      }
+      this.posts.push({ at: Date.now(), body, raw });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  }
+}

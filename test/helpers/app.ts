@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { inject } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { buildContext } from '../../src/app/runtime.js';
+import { configFromObject, type Config } from '../../src/config/load.js';
+import { closeQueues } from '../../src/jobs/queues.js';
+import { createRedis } from '../../src/redis/connection.js';
+
+export const TOKENS = {
+  viewer: 'viewer-token-0123456789',
+  responder: 'responder-token-0123456789',
+  approver: 'approver-token-0123456789',
+  admin: 'admin-token-0123456789',
+};
+
+/** A complete, valid config object; tests override the parts they exercise. */
+export function baseConfig(prefix: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    brands: [{ id: 'acme', name: 'Acme Air', keywords: ['acme air'], handles: ['@AcmeAir'], hashtags: ['acmeair'] }],
+    sources: [],
+    chat: [],
+    triage: { urgentThreshold: 60 },
+    playbook: {
+      signature: '— Acme Air care',
+      templates: { default: 'Hi {name}, thanks for reaching out to {brand}. We are looking into it.' },
+      neverSay: ['guarantee'],
+    },
+    users: Object.entries(TOKENS).map(([role, token]) => ({ name: role, role, token })),
+    redis: { prefix },
+    workers: { concurrency: 2, lockDuration: '2s', stalledInterval: '1s' },
+    log: { level: 'silent' },
+    ...overrides,
+  };
+}
+
+export function testPrefix(): string {
+  return `t${randomBytes(4).toString('hex')}`;
+}
+
+export interface TestApp {
+  ctx: AppContext;
+  config: Config;
+  redisUrl: string;
+  close(): Promise<void>;
+}
+
+/** A real AppContext on the run's redis-server, isolated by a fresh key prefix. */
+export async function testApp(overrides: Record<string, unknown> = {}, prefix = testPrefix()): Promise<TestApp> {
+  const redisUrl = inject('redisUrl');
+  const config = configFromObject(baseConfig(prefix, overrides), { REDIS_URL: redisUrl }, '/test/earshot.yaml');
+  const redis = createRedis(redisUrl);
+  const ctx = buildContext(config, redis, pino({ level: process.env['EARSHOT_TEST_LOG'] ?? 'silent' }));
+  return {
+    ctx,
+    config,
+    redisUrl,
+    async close() {
+      await closeQueues(ctx.queues);
+      await ctx.http.close();
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/redis.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Two cores in CI: files run in parallel, but each uses its own key prefix on the shared redis-server.
+    fileParallelism: true,
+  },
+});
