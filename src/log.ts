@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -21,12 +21,12 @@ const REDACT = [
   'redisUrl',
 ];
 
-export function createLogger(options: { level: string; pretty: boolean; name?: string }): Logger {
+export function createLogger(options: { level: string; pretty: boolean; name?: string }, destination?: DestinationStream): Logger {
   const base = { level: options.level, name: options.name ?? 'earshot', redact: { paths: REDACT, censor: '[redacted]' } };
   if (options.pretty) {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } });
   }
-  return pino(base);
+  return destination ? pino(base, destination) : pino(base);
 }
 
 /**

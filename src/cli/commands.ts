@@ -49,9 +49,9 @@ export async function runImport(config: Config, args: CliArgs): Promise<void> {
     let rejected = 0;
     let batch: Mention[] = [];
     const flush = async () => {
-      const ids = await ingestMentions(ctx.redis, ctx.keys, batch, config.retention);
-      await enqueueBulk(ctx.queues, 'triage', ids.length ? [{ data: { mentionIds: ids }, opts: { jobId: batchJobId('triage', ids) } }] : []);
-      added += ids.length;
+      const { created, handOn } = await ingestMentions(ctx.redis, ctx.keys, batch, config.retention);
+      await enqueueBulk(ctx.queues, 'triage', handOn.length ? [{ data: { mentionIds: handOn }, opts: { jobId: batchJobId('triage', handOn) } }] : []);
+      added += created.length;
       batch = [];
     };
     for await (const line of createInterface({ input: createReadStream(absolute), crlfDelay: Infinity })) {

@@ -38,11 +38,11 @@ export async function pollSource(ctx: AppContext, sourceId: string, signal?: Abo
     await deadLetter(ctx.redis, ctx.keys, result.rejected.map((r) => ({ origin: `source:${sourceId}`, reason: r.reason, payload: r.raw })));
     ctx.log.warn({ source: sourceId, rejected: result.rejected.length }, 'malformed items sent to the dead-letter queue');
   }
-  const stored = await ingestMentions(ctx.redis, ctx.keys, result.mentions, ctx.config.retention);
-  await enqueueBulk(ctx.queues, 'triage', chunk(stored, TRIAGE_BATCH).map((ids) => ({ data: { mentionIds: ids }, opts: { jobId: batchJobId('triage', ids) } })));
+  const { created, handOn } = await ingestMentions(ctx.redis, ctx.keys, result.mentions, ctx.config.retention);
+  await enqueueBulk(ctx.queues, 'triage', chunk(handOn, TRIAGE_BATCH).map((ids) => ({ data: { mentionIds: ids }, opts: { jobId: batchJobId('triage', ids) } })));
   await recordPollSuccess(ctx.redis, ctx.keys, sourceId, { cursor: result.cursor, items: result.mentions.length, pauseUntil: result.pauseUntil?.getTime() });
-  if (stored.length) ctx.log.info({ source: sourceId, fetched: result.mentions.length, new: stored.length }, 'polled');
-  return { status: 'ok', fetched: result.mentions.length, stored: stored.length, rejected: result.rejected.length };
+  if (created.length) ctx.log.info({ source: sourceId, fetched: result.mentions.length, new: created.length }, 'polled');
+  return { status: 'ok', fetched: result.mentions.length, stored: created.length, rejected: result.rejected.length };
 }
 
 async function handleFetchError(ctx: AppContext, sourceId: string, err: unknown): Promise<PollOutcome> {

@@ -45,14 +45,16 @@ local created = {}
 local ttl = tonumber(ARGV[1])
 for i = 1, #KEYS - 2 do
   if redis.call('EXISTS', KEYS[i]) == 0 then
-    local fields = cjson.decode(ARGV[i + 2])
+    local fields = cjson.decode(ARGV[i + 4])
     for k, v in pairs(fields) do redis.call('HSET', KEYS[i], k, v) end
     redis.call('PEXPIRE', KEYS[i], ttl)
     redis.call('ZADD', KEYS[#KEYS - 1], fields.createdAt, fields.id)
-    redis.call('XADD', KEYS[#KEYS], 'MAXLEN', '~', ARGV[2], '*', 'entry', cjson.encode({at = fields.routedAtIso, actor = 'earshot', action = 'inbox.created', itemId = fields.id, detail = {priority = fields.priority, urgency = tonumber(fields.urgency)}}))
+    redis.call('XADD', KEYS[#KEYS], 'MAXLEN', '~', ARGV[2], '*', 'entry', cjson.encode({at = ARGV[3], actor = 'earshot', action = 'inbox.created', itemId = fields.id, detail = {priority = fields.priority, urgency = tonumber(fields.urgency)}}))
     created[#created + 1] = fields.id
   end
 end
+-- Index entries older than the retention go too (their items have expired).
+redis.call('ZREMRANGEBYSCORE', KEYS[#KEYS - 1], '-inf', '(' .. (tonumber(ARGV[4]) - ttl))
 return created`;
 
 /** Creates inbox items that do not exist yet (a re-routed mention never gets a second item). Returns the ids created. */
@@ -65,14 +67,13 @@ export async function createItems(redis: Redis, keys: StoreKeys, items: NewItem[
       draftWarnings: JSON.stringify(item.draftWarnings),
       status: 'new',
       routedAt: now,
-      routedAtIso: new Date(now).toISOString(),
       updatedAt: now,
       draftVersion: 1,
       draftEdited: 0,
     }),
   );
   const redisKeys = [...items.map((i) => keys.item(i.id)), keys.inbox, keys.audit];
-  return (await runScript(redis, 'earshotCreateItems', CREATE, redisKeys, [retentionMs, AUDIT_MAXLEN, ...args])) as string[];
+  return (await runScript(redis, 'earshotCreateItems', CREATE, redisKeys, [retentionMs, AUDIT_MAXLEN, new Date(now).toISOString(), now, ...args])) as string[];
 }
 
 const NUMBER_FIELDS = new Set(['urgency', 'createdAt', 'routedAt', 'updatedAt', 'slaDueAt', 'draftVersion', 'approvals']);

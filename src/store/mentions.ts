@@ -13,15 +13,16 @@ import { runScript } from './scripts.js';
 const INGEST = `
 local n = (#KEYS - 1) / 3
 local ttl = tonumber(ARGV[1])
-local out = {}
+local created, again = {}, {}
 for i = 1, n do
   local mkey, akey, ekey = KEYS[3*i-2], KEYS[3*i-1], KEYS[3*i]
-  local base = 1 + (i-1)*4
+  local base = 2 + (i-1)*4
   local json, score, mid, profile = ARGV[base+1], ARGV[base+2], ARGV[base+3], ARGV[base+4]
   if redis.call('HSETNX', mkey, 'd', json) == 1 then
     redis.call('HSET', mkey, 's', 'new')
     redis.call('PEXPIRE', mkey, ttl)
     redis.call('ZADD', ekey, score, 'm:' .. mid)
+    redis.call('ZREMRANGEBYSCORE', ekey, '-inf', '(' .. (tonumber(ARGV[2]) - ttl))
     redis.call('PEXPIRE', ekey, ttl)
     local p = cjson.decode(profile)
     redis.call('HSET', akey, 'handle', p.handle, 'name', p.name, 'platform', p.platform, 'url', p.url, 'followers', p.followers, 'lastSeen', score)
@@ -29,17 +30,26 @@ for i = 1, n do
     redis.call('HINCRBY', akey, 'mentions', 1)
     redis.call('PEXPIRE', akey, ttl)
     redis.call('ZADD', KEYS[#KEYS], score, mid)
-    out[#out+1] = mid
+    created[#created+1] = mid
   elseif redis.call('HGET', mkey, 's') == 'new' then
-    out[#out+1] = mid
+    again[#again+1] = mid
   end
 end
-return out`;
+-- The timeline keeps what the retention keeps.
+redis.call('ZREMRANGEBYSCORE', KEYS[#KEYS], '-inf', '(' .. (tonumber(ARGV[2]) - ttl))
+return {created, again}`;
 
-export async function ingestMentions(redis: Redis, keys: StoreKeys, mentions: Mention[], retentionMs: number): Promise<string[]> {
-  if (mentions.length === 0) return [];
+export interface Ingested {
+  /** Stored for the first time. */
+  created: string[];
+  /** Everything to hand to triage: the new ones plus any stuck at the "new" stage. */
+  handOn: string[];
+}
+
+export async function ingestMentions(redis: Redis, keys: StoreKeys, mentions: Mention[], retentionMs: number): Promise<Ingested> {
+  if (mentions.length === 0) return { created: [], handOn: [] };
   const redisKeys: string[] = [];
-  const args: Array<string | number> = [retentionMs];
+  const args: Array<string | number> = [retentionMs, Date.now()];
   for (const m of mentions) {
     const ak = authorKey(m.platform, m.author.id);
     redisKeys.push(keys.mention(m.id), keys.author(ak), keys.authorEvents(ak));
@@ -47,7 +57,8 @@ export async function ingestMentions(redis: Redis, keys: StoreKeys, mentions: Me
     args.push(JSON.stringify(m), Date.parse(m.createdAt), m.id, JSON.stringify(profile));
   }
   redisKeys.push(keys.timeline);
-  return (await runScript(redis, 'earshotIngest', INGEST, redisKeys, args)) as string[];
+  const [created, again] = (await runScript(redis, 'earshotIngest', INGEST, redisKeys, args)) as [string[], string[]];
+  return { created, handOn: [...created, ...again] };
 }
 
 export interface StoredMention {
