@@ -1,8 +1,9 @@
 import { alertWorker } from './alert.js';
+import { healthWorker } from './health.js';
 import { pollWorker } from './poll.js';
 import { publishWorker } from './publish.js';
 import { routeWorker } from './route.js';
 import { triageWorker } from './triage.js';
 
 /** Every worker the `workers` role runs. */
-export const allWorkers = [pollWorker, triageWorker, routeWorker, alertWorker, publishWorker];
+export const allWorkers = [pollWorker, triageWorker, routeWorker, alertWorker, publishWorker, healthWorker];

@@ -8,6 +8,7 @@ import { registerAdminRoutes } from './routes-admin.js';
 import { InputError } from './routes-common.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { registerInboxRoutes } from './routes-inbox.js';
+import { registerMetricsRoute } from './routes-metrics.js';
 import { registerStatic, SECURITY_HEADERS } from './static.js';
 
 /** Drafts are at most 5000 characters; nothing legitimate comes close to this. */
@@ -77,6 +78,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
   installHooks(app, ctx.log);
   registerHealthRoutes(app, ctx);
+  registerMetricsRoute(app, ctx);
   await registerStatic(app, ctx.log);
   // Encapsulated scope: every route registered in here gets the auth hook, whatever its URL looks like.
   await app.register(

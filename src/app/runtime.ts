@@ -27,7 +27,7 @@ export function buildContext(config: Config, redis: Redis, log: Logger, http = n
     queues: createQueues(redis, config.redis.prefix),
     log,
     http,
-    sources: new SourceClients(config, http, log),
+    sources: new SourceClients(config, http, log, redis),
   };
 }
 

@@ -5,6 +5,7 @@ import { syncSchedulers } from '../app/scheduler.js';
 import type { Config } from '../config/load.js';
 import { startWorker, type WorkerDefinition } from '../jobs/runner.js';
 import type { Logger } from '../log.js';
+import { StreamRunner } from '../pipeline/stream.js';
 import { allWorkers } from '../../workers/index.js';
 
 export const ROLES = ['all', 'workers', 'api', 'scheduler'] as const;
@@ -27,6 +28,9 @@ export async function startRoles(config: Config, role: RoleName, log: Logger): P
   const { ctx } = runtime;
   const has = (r: RoleName) => role === 'all' || role === r;
   const workers: Worker[] = has('workers') ? allWorkers.map((def) => startWorker(def as unknown as WorkerDefinition, ctx, ctx.redis)) : [];
+  const streams = has('workers') ? new StreamRunner(ctx) : null;
+  const streaming = streams?.start() ?? [];
+  if (streaming.length) log.info({ sources: streaming }, 'listening live where the platform allows it');
   if (has('scheduler')) await syncSchedulers(ctx);
   const api = has('api') ? await startApi(ctx) : null;
   let stopping: Promise<void> | null = null;
@@ -35,6 +39,7 @@ export async function startRoles(config: Config, role: RoleName, log: Logger): P
     stop() {
       stopping ??= (async () => {
         await api?.close();
+        await streams?.stop();
         await Promise.all(workers.map((w) => w.close()));
         await runtime.close();
       })();

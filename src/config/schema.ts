@@ -16,6 +16,10 @@ const Source = z.object({
   brand: Id,
   interval: Duration.default(60_000),
   enabled: z.boolean().default(true),
+  /** Listen live where the connector can (falls back to polling, which keeps running as a safety net). */
+  stream: z.boolean().default(true),
+  /** Alert when a source that normally yields posts has produced nothing for this long. */
+  quietAfter: Duration.optional(),
   options: z.record(z.string(), z.unknown()).default({}),
 });
 

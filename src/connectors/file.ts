@@ -63,7 +63,7 @@ async function appendReply(outbox: string, mention: Mention, text: string, key: 
 export const fileConnector = defineConnector({
   kind: 'file',
   optionsSchema: Options,
-  capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: true },
+  capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: true, rateLimit: 'none' },
   create(ctx) {
     const options: FileOptions = ctx.options;
     const file = path.resolve(ctx.baseDir, options.path);

@@ -83,7 +83,7 @@ const Cursor = z.object({ v: z.literal(1), instance: z.string(), feeds: z.record
 export const mastodonConnector = defineConnector({
   kind: PLATFORM,
   optionsSchema: Options,
-  capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: true },
+  capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: true, rateLimit: 'headers' },
   create(ctx) {
     const env: Env = {
       http: ctx.http,

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { BrandConfig, SourceConfig } from '../config/schema.js';
 import type { Mention } from '../mention.js';
 import type { HttpClient } from '../http/client.js';
+import type { SourceKv } from './shared/kv.js';
+import type { RateLimiter } from './shared/limiter.js';
 
 export interface RejectedItem {
   reason: string;
@@ -30,9 +32,21 @@ export interface ReplyOptions {
   signal?: AbortSignal;
 }
 
+/** Where a stream delivers what it hears; resolves once the items are stored and handed on. */
+export interface StreamSink {
+  deliver(batch: FetchResult): Promise<void>;
+  /** Connected (again): the runner resets its backoff and triggers a catch-up poll for the gap. */
+  connected(): void;
+}
+
 export interface SourceClient {
   fetch(cursor: string | null, signal?: AbortSignal): Promise<FetchResult>;
   reply?(mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult>;
+  /**
+   * Listens until `signal` aborts or the connection fails (then it throws; the runner reconnects
+   * with backoff). `cursor` is the last stream cursor it delivered, for platforms that can resume.
+   */
+  stream?(cursor: string | null, sink: StreamSink, signal: AbortSignal): Promise<void>;
 }
 
 export interface Capabilities {
@@ -42,6 +56,8 @@ export interface Capabilities {
   /** The platform recognises a repeated write by key, so replaying a crashed publish is safe. */
   idempotentReply: boolean;
   followers: boolean;
+  /** How the platform signals limits: response headers, a daily quota, errors inside a 200 body, or none. */
+  rateLimit: 'headers' | 'quota' | 'body' | 'none';
 }
 
 export interface ConnectorContext<O> {
@@ -52,6 +68,10 @@ export interface ConnectorContext<O> {
   log: Logger;
   /** Directory that relative paths in options are resolved against (the config file's folder). */
   baseDir: string;
+  /** Small persistent state for this source (sessions, tokens), shared by every worker process. */
+  kv: SourceKv;
+  /** Shared request budget per credential, across sources and processes. */
+  limiter: RateLimiter;
 }
 
 export interface Connector<O = unknown> {

@@ -64,6 +64,14 @@ export const JOBS = {
     timeoutMs: 60_000,
     keep: { completed: 1000, failed: 1000 },
   }),
+  health: spec({
+    name: 'health',
+    schema: z.object({}).passthrough(),
+    attempts: 1,
+    backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
+    timeoutMs: 30_000,
+    keep: { completed: 10, failed: 100 },
+  }),
 } as const;
 
 export type JobName = keyof typeof JOBS;

@@ -34,15 +34,24 @@ export async function pollSource(ctx: AppContext, sourceId: string, signal?: Abo
   } catch (err) {
     return handleFetchError(ctx, sourceId, err);
   }
+  const created = await acceptBatch(ctx, sourceId, result);
+  await recordPollSuccess(ctx.redis, ctx.keys, sourceId, { cursor: result.cursor, items: result.mentions.length, pauseUntil: result.pauseUntil?.getTime() });
+  return { status: 'ok', fetched: result.mentions.length, stored: created.length, rejected: result.rejected.length };
+}
+
+/**
+ * What poll and stream both do with a batch: dead-letter what cannot be read, store and dedupe
+ * the rest in one round trip, hand the new ones to triage in bulk. Returns the ids stored new.
+ */
+export async function acceptBatch(ctx: AppContext, sourceId: string, result: FetchResult): Promise<string[]> {
   if (result.rejected.length) {
     await deadLetter(ctx.redis, ctx.keys, result.rejected.map((r) => ({ origin: `source:${sourceId}`, reason: r.reason, payload: r.raw })));
     ctx.log.warn({ source: sourceId, rejected: result.rejected.length }, 'malformed items sent to the dead-letter queue');
   }
   const { created, handOn } = await ingestMentions(ctx.redis, ctx.keys, result.mentions, ctx.config.retention);
   await enqueueBulk(ctx.queues, 'triage', chunk(handOn, TRIAGE_BATCH).map((ids) => ({ data: { mentionIds: ids }, opts: { jobId: batchJobId('triage', ids) } })));
-  await recordPollSuccess(ctx.redis, ctx.keys, sourceId, { cursor: result.cursor, items: result.mentions.length, pauseUntil: result.pauseUntil?.getTime() });
-  if (created.length) ctx.log.info({ source: sourceId, fetched: result.mentions.length, new: created.length }, 'polled');
-  return { status: 'ok', fetched: result.mentions.length, stored: created.length, rejected: result.rejected.length };
+  if (created.length) ctx.log.info({ source: sourceId, fetched: result.mentions.length, new: created.length }, 'accepted new mentions');
+  return created;
 }
 
 async function handleFetchError(ctx: AppContext, sourceId: string, err: unknown): Promise<PollOutcome> {

@@ -1,4 +1,7 @@
+import type { Redis } from 'ioredis';
 import type { Config, LoadedSource } from '../config/load.js';
+import { redisKv } from '../connectors/shared/kv.js';
+import { redisLimiter, type RateLimiter } from '../connectors/shared/limiter.js';
 import { connectors } from '../connectors/registry.js';
 import type { Connector, SourceClient } from '../connectors/types.js';
 import type { HttpClient } from '../http/client.js';
@@ -13,8 +16,11 @@ export interface SourceHandle {
 /** One client per configured source, made on first use (sessions and tokens live inside it). */
 export class SourceClients {
   private readonly handles = new Map<string, SourceHandle>();
+  private readonly limiter: RateLimiter;
 
-  constructor(private readonly config: Config, private readonly http: HttpClient, private readonly log: Logger) {}
+  constructor(private readonly config: Config, private readonly http: HttpClient, private readonly log: Logger, private readonly redis: Redis) {
+    this.limiter = redisLimiter(redis, config.redis.prefix);
+  }
 
   get(sourceId: string): SourceHandle | null {
     const cached = this.handles.get(sourceId);
@@ -30,6 +36,8 @@ export class SourceClients {
       http: this.http,
       log: this.log.child({ source: source.id }),
       baseDir: this.config.baseDir,
+      kv: redisKv(this.redis, this.config.redis.prefix, source.id),
+      limiter: this.limiter,
     });
     const handle = { source, connector, client };
     this.handles.set(sourceId, handle);

@@ -10,6 +10,9 @@ export interface SourceState {
   lastError: string;
   healthy: boolean;
   stoppedReason: string;
+  streamConnected: boolean;
+  streamAt: number;
+  streamError: string;
 }
 
 export async function readSourceState(redis: Redis, keys: StoreKeys, sourceId: string): Promise<SourceState> {
@@ -23,6 +26,9 @@ export async function readSourceState(redis: Redis, keys: StoreKeys, sourceId: s
     lastError: state['lastError'] ?? '',
     healthy: state['healthy'] !== '0',
     stoppedReason: state['stoppedReason'] ?? '',
+    streamConnected: state['streamConnected'] === '1',
+    streamAt: Number(state['streamAt'] ?? 0),
+    streamError: state['streamError'] ?? '',
   };
 }
 
@@ -50,4 +56,20 @@ export async function recordPollFailure(redis: Redis, keys: StoreKeys, sourceId:
 /** Called when someone renewed credentials: the next scheduled poll runs again. */
 export async function resumeSource(redis: Redis, keys: StoreKeys, sourceId: string): Promise<void> {
   await redis.hset(keys.sourceState(sourceId), { healthy: 1, stoppedReason: '', errorStreak: 0, pauseUntil: 0 });
+}
+
+/** Live-stream heartbeat: shown in health and metrics next to the poll heartbeat. */
+export async function recordStreamState(redis: Redis, keys: StoreKeys, sourceId: string, state: { connected: boolean; error?: string; items?: number }): Promise<void> {
+  const fields: Record<string, string | number> = { streamConnected: state.connected ? 1 : 0, streamAt: Date.now() };
+  if (state.error !== undefined) fields['streamError'] = state.error;
+  if (state.items) fields['lastItemAt'] = Date.now();
+  await redis.hset(keys.sourceState(sourceId), fields);
+}
+
+/** Marks that a "gone quiet" alert went out for the silence that began at `since`, so it is sent once. */
+export async function markQuietAlerted(redis: Redis, keys: StoreKeys, sourceId: string, since: number): Promise<boolean> {
+  const previous = Number((await redis.hget(keys.sourceState(sourceId), 'quietAlertedFor')) ?? 0);
+  if (previous === since) return false;
+  await redis.hset(keys.sourceState(sourceId), 'quietAlertedFor', since);
+  return true;
 }

@@ -40,14 +40,40 @@ function unwrapHashtag(_m: string, body: string): string {
   return ` ${body.replace(/_/g, ' ').replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')} `;
 }
 
+export interface Masked {
+  text: string;
+  /** How many links, other @handles and mentions of the brand's own names were removed: features, not words. */
+  urls: number;
+  handles: number;
+  brand: number;
+}
+
+function count(re: RegExp | null, text: string): number {
+  if (!re) return 0;
+  re.lastIndex = 0;
+  let n = 0;
+  while (re.exec(text)) n += 1;
+  return n;
+}
+
 /**
  * Removes what must not drive sentiment or cues: links, @handles, and the brand's own names,
  * so "Lovely Airlines lost my bag" is scored on "lost my bag". Brand removal runs before the
  * generic rules so "#acmeair" and "@AcmeAir" disappear whole.
  */
-export function maskText(text: string, brand: BrandConfig): string {
-  let out = text.replace(ENTITY_RE, (e) => ENTITIES[e] ?? e).replace(URL_RE, ' ');
+export function maskDetailed(text: string, brand: BrandConfig): Masked {
+  let out = text.replace(ENTITY_RE, (e) => ENTITIES[e] ?? e);
+  const urls = count(URL_RE, out);
+  if (urls) out = out.replace(URL_RE, ' ');
   const re = brandPattern(brand);
-  if (re) out = out.replace(re, ' ');
-  return out.replace(HANDLE_RE, ' ').replace(HASHTAG_RE, unwrapHashtag).replace(/\s+/g, ' ').trim();
+  const brandHits = count(re, out);
+  if (re && brandHits) out = out.replace(re, ' ');
+  const handles = count(HANDLE_RE, out);
+  if (handles) out = out.replace(HANDLE_RE, ' ');
+  out = out.replace(HASHTAG_RE, unwrapHashtag).replace(/\s+/g, ' ').trim();
+  return { text: out, urls, handles, brand: brandHits };
+}
+
+export function maskText(text: string, brand: BrandConfig): string {
+  return maskDetailed(text, brand).text;
 }

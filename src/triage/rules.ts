@@ -94,6 +94,11 @@ const PRAISE_PHRASES: RegExp[] = [
 
 export interface ComplaintCues {
   probability: number;
+  /** The separate cue groups, for the model's hand features and for reasons. */
+  waiting: number;
+  blame: number;
+  counterfactual: number;
+  negatedAction: number;
   problemWords: number;
   praise: number;
   /** 0–1: shouting in capitals, "!!!", "??". */
@@ -185,8 +190,12 @@ export function complaintCues(a: Analysis, text: string, question: boolean, rati
   const problemWords = countProblems(a);
   const praise = praiseScore(a);
   const intensity = intensityOf(a, text);
-  let logit = BIAS + sumPhrases(a.joined, WAITING) + sumPhrases(a.joined, BLAME) + sumPhrases(a.joined, COUNTERFACTUAL);
-  logit += Math.min(3, problemWords) * 1.4 + negatedAction(a);
+  const waiting = sumPhrases(a.joined, WAITING);
+  const blame = sumPhrases(a.joined, BLAME);
+  const counterfactual = sumPhrases(a.joined, COUNTERFACTUAL);
+  const negated = negatedAction(a);
+  let logit = BIAS + waiting + blame + counterfactual;
+  logit += Math.min(3, problemWords) * 1.4 + negated;
   if (question && problemWords > 0) logit += 0.6;
   logit += intensity * (problemWords > 0 || a.docScore < 0 ? 1.2 : 0.4);
   logit -= Math.min(2.5, praise);
@@ -194,5 +203,5 @@ export function complaintCues(a: Analysis, text: string, question: boolean, rati
   // "still", "waiting", "help" and "please" as positive; real praise is counted above instead.
   if (a.docScore < 0) logit += Math.min(1.5, -a.docScore * 2.5);
   if (rating !== null) logit += rating <= 1 ? 3 : rating <= 2 ? 2 : rating >= 4 ? -2 : 0;
-  return { probability: 1 / (1 + Math.exp(-logit)), problemWords, praise, intensity };
+  return { probability: 1 / (1 + Math.exp(-logit)), waiting, blame, counterfactual, negatedAction: negated, problemWords, praise, intensity };
 }

@@ -1,3 +1,5 @@
+import { memoryKv } from '../../src/connectors/shared/kv.js';
+import { memoryLimiter } from '../../src/connectors/shared/limiter.js';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError, UnknownOutcomeError } from '../../src/connectors/errors.js';
@@ -26,12 +28,14 @@ async function startFake(options: Parameters<typeof FakeMastodon.start>[0] = {})
 
 function client(fake: FakeMastodon, options: Record<string, unknown> = {}): SourceClient {
   return mastodonConnector.create({
-    source: { id: 'masto', kind: 'mastodon', brand: 'acme', interval: 60_000, enabled: true, options: {} },
+    source: { id: 'masto', kind: 'mastodon', brand: 'acme', interval: 60_000, enabled: true, stream: false, options: {} },
     brand: { id: 'acme', name: 'Acme Air', keywords: ['acme air'], handles: [], hashtags: ['acme'] },
     options: mastodonConnector.optionsSchema.parse({ instance: fake.url, token: 'fake-token', ...options }),
     http,
     log: pino({ level: 'silent' }),
     baseDir: process.cwd(),
+    kv: memoryKv(),
+    limiter: memoryLimiter(),
   });
 }
 

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { Gauge, Registry } from 'prom-client';
+import type { AppContext } from '../app/context.js';
+import { JOB_NAMES } from '../jobs/catalog.js';
+import { readSourceState } from '../store/sources.js';
+
+const SOURCE_GAUGES = {
+  earshot_source_healthy: ['1 when the source is running, 0 when stopped (e.g. credentials rejected)', (s: SourceRow) => (s.healthy ? 1 : 0)],
+  earshot_source_error_streak: ['failed polls in a row', (s: SourceRow) => s.errorStreak],
+  earshot_source_last_success_seconds: ['unix time of the last successful poll', (s: SourceRow) => s.lastSuccessAt / 1000],
+  earshot_source_last_item_seconds: ['unix time the source last produced a post', (s: SourceRow) => s.lastItemAt / 1000],
+  earshot_source_stream_connected: ['1 while a live stream is connected', (s: SourceRow) => (s.streamConnected ? 1 : 0)],
+  earshot_source_paused_until_seconds: ['unix time a rate-limit pause ends (0 when not paused)', (s: SourceRow) => s.pauseUntil / 1000],
+} as const;
+
+type SourceRow = Awaited<ReturnType<typeof readSourceState>>;
+
+/**
+ * Prometheus text at /metrics, read from Redis at scrape time so every process reports the same
+ * numbers whichever one is scraped.
+ */
+async function collect(ctx: AppContext): Promise<Registry> {
+  const registry = new Registry();
+  const states = await Promise.all(ctx.config.sources.map(async (s) => ({ source: s, state: await readSourceState(ctx.redis, ctx.keys, s.id) })));
+  for (const [name, [help, read]] of Object.entries(SOURCE_GAUGES)) {
+    const gauge = new Gauge({ name, help, labelNames: ['source', 'kind', 'brand'], registers: [registry] });
+    for (const { source, state } of states) gauge.set({ source: source.id, kind: source.kind, brand: source.brand }, read(state));
+  }
+  const queueGauge = new Gauge({ name: 'earshot_queue_jobs', help: 'jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] });
+  for (const name of JOB_NAMES) {
+    const counts = await ctx.queues[name].getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+    for (const [state, n] of Object.entries(counts)) queueGauge.set({ queue: name, state }, n);
+  }
+  const stored = new Gauge({ name: 'earshot_mentions_indexed', help: 'mentions in the retention window', registers: [registry] });
+  stored.set(await ctx.redis.zcard(ctx.keys.timeline));
+  return registry;
+}
+
+export function registerMetricsRoute(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/metrics', async (_req, reply) => {
+    const registry = await collect(ctx);
+    reply.header('content-type', registry.contentType);
+    return registry.metrics();
+  });
+}

@@ -1,0 +1,92 @@
+import type { Redis } from 'ioredis';
+import { runScript } from '../../store/scripts.js';
+import { RateLimitedError } from '../errors.js';
+
+export interface Budget {
+  /** Requests allowed in any window of `windowMs`. Set it a little under the platform's own limit. */
+  limit: number;
+  windowMs: number;
+}
+
+export interface RateLimiter {
+  /**
+   * Takes one request from the budget named `key` (platform + credential, so every source that
+   * shares a token shares its budget), waiting up to `maxWaitMs` for room. Past that it throws
+   * RateLimitedError, so the caller defers instead of holding a worker.
+   */
+  acquire(key: string, budget: Budget, options?: { maxWaitMs?: number; signal?: AbortSignal }): Promise<void>;
+  /** The platform said stop until `until` (429, quota, RATELIMIT body): nobody using `key` asks before then. */
+  block(key: string, until: Date): Promise<void>;
+}
+
+// Sliding-window log: exact across processes, and small because windows hold at most `limit` entries.
+const ACQUIRE = `
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
+if blocked > now then return blocked - now end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + window - now)`;
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new Error('aborted'))), { once: true });
+  });
+
+export function redisLimiter(redis: Redis, prefix: string): RateLimiter {
+  let seq = 0;
+  return {
+    async acquire(key, budget, options = {}) {
+      const maxWait = options.maxWaitMs ?? 10_000;
+      const started = Date.now();
+      for (;;) {
+        const now = Date.now();
+        const member = `${now}-${process.pid}-${(seq += 1)}`;
+        const keys = [`${prefix}:rl:${key}`, `${prefix}:rl:${key}:blocked`];
+        const wait = Number(await runScript(redis, 'earshotAcquire', ACQUIRE, keys, [now, budget.windowMs, budget.limit, member]));
+        if (wait <= 0) return;
+        if (Date.now() + wait - started > maxWait) throw new RateLimitedError(`request budget "${key}" is spent`, new Date(Date.now() + wait));
+        await sleep(wait, options.signal);
+      }
+    },
+    async block(key, until) {
+      const ms = until.getTime() - Date.now();
+      if (ms > 0) await redis.set(`${prefix}:rl:${key}:blocked`, String(until.getTime()), 'PX', ms);
+    },
+  };
+}
+
+/** Per-process version for connector contract tests without Redis. */
+export function memoryLimiter(): RateLimiter {
+  const log = new Map<string, number[]>();
+  const blocked = new Map<string, number>();
+  return {
+    async acquire(key, budget, options = {}) {
+      const maxWait = options.maxWaitMs ?? 10_000;
+      const started = Date.now();
+      for (;;) {
+        const now = Date.now();
+        const until = blocked.get(key) ?? 0;
+        const recent = (log.get(key) ?? []).filter((t) => t > now - budget.windowMs);
+        const wait = until > now ? until - now : recent.length < budget.limit ? 0 : (recent[0] as number) + budget.windowMs - now;
+        if (wait <= 0) {
+          log.set(key, [...recent, now]);
+          return;
+        }
+        if (Date.now() + wait - started > maxWait) throw new RateLimitedError(`request budget "${key}" is spent`, new Date(now + wait));
+        await sleep(wait, options.signal);
+      }
+    },
+    async block(key, until) {
+      blocked.set(key, until.getTime());
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import type { AppContext } from '../app/context.js';
+import { AuthError } from '../connectors/errors.js';
+import type { FetchResult, StreamSink } from '../connectors/types.js';
+import { enqueue } from '../jobs/queues.js';
+import { recordPollFailure, recordStreamState } from '../store/sources.js';
+import { runScript } from '../store/scripts.js';
+import { acceptBatch } from './poll.js';
+import { alertSourceProblem } from './source-alerts.js';
+
+const LOCK_MS = 15_000;
+const RENEW_MS = 5_000;
+const MAX_BACKOFF_MS = 60_000;
+
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * Keeps one live connection per streaming source across all worker processes (a Redis lease
+ * decides which process holds it), reconnects with backoff and jitter, resumes from the last
+ * delivered cursor, and asks for a catch-up poll on every (re)connect so a gap is filled from
+ * the poll cursor. Polling keeps running on its schedule regardless: streaming only makes it fast.
+ */
+export class StreamRunner {
+  private readonly controller = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+  private readonly owner = randomBytes(8).toString('hex');
+
+  constructor(private readonly ctx: AppContext) {}
+
+  start(): string[] {
+    const started: string[] = [];
+    for (const source of this.ctx.config.sources) {
+      const handle = this.ctx.sources.get(source.id);
+      if (!source.enabled || !source.stream || !handle?.connector.capabilities.stream || !handle.client.stream) continue;
+      this.loops.push(this.run(source.id));
+      started.push(source.id);
+    }
+    return started;
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await Promise.all(this.loops);
+  }
+
+  private lockKey(sourceId: string): string {
+    return `${this.ctx.config.redis.prefix}:streamlock:${sourceId}`;
+  }
+
+  private cursorKey(sourceId: string): string {
+    return `${this.ctx.config.redis.prefix}:streamcursor:${sourceId}`;
+  }
+
+  private async run(sourceId: string): Promise<void> {
+    const stop = this.controller.signal;
+    let backoff = 1_000;
+    while (!stop.aborted) {
+      const got = await this.ctx.redis.set(this.lockKey(sourceId), this.owner, 'PX', LOCK_MS, 'NX');
+      if (!got) {
+        await sleep(RENEW_MS, stop);
+        continue;
+      }
+      const outcome = await this.connectOnce(sourceId, () => (backoff = 1_000));
+      await runScript(this.ctx.redis, 'earshotRelease', RELEASE, [this.lockKey(sourceId)], [this.owner]).catch(() => undefined);
+      if (outcome === 'stopped' || stop.aborted) return;
+      const wait = Math.min(backoff, MAX_BACKOFF_MS) * (0.5 + Math.random() / 2);
+      backoff *= 2;
+      await sleep(wait, stop);
+    }
+  }
+
+  /** One connection, held while the lease renews; resolves when it drops. */
+  private async connectOnce(sourceId: string, onConnected: () => void): Promise<'dropped' | 'stopped'> {
+    const handle = this.ctx.sources.get(sourceId);
+    if (!handle?.client.stream) return 'stopped';
+    const conn = new AbortController();
+    const onStop = () => conn.abort();
+    this.controller.signal.addEventListener('abort', onStop, { once: true });
+    const renew = setInterval(() => {
+      runScript(this.ctx.redis, 'earshotRenew', RENEW, [this.lockKey(sourceId)], [this.owner, LOCK_MS])
+        .then((ok) => Number(ok) === 1 || conn.abort())
+        .catch(() => conn.abort());
+    }, RENEW_MS);
+    try {
+      const cursor = await this.ctx.redis.get(this.cursorKey(sourceId));
+      await handle.client.stream(cursor, this.sink(sourceId, onConnected), conn.signal);
+      return this.controller.signal.aborted ? 'stopped' : 'dropped';
+    } catch (err) {
+      if (this.controller.signal.aborted) return 'stopped';
+      return this.failed(sourceId, err);
+    } finally {
+      clearInterval(renew);
+      this.controller.signal.removeEventListener('abort', onStop);
+      await recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: false }).catch(() => undefined);
+    }
+  }
+
+  private sink(sourceId: string, onConnected: () => void): StreamSink {
+    return {
+      deliver: async (batch: FetchResult) => {
+        await acceptBatch(this.ctx, sourceId, batch);
+        if (batch.cursor !== null) await this.ctx.redis.set(this.cursorKey(sourceId), batch.cursor);
+        await recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: true, items: batch.mentions.length });
+      },
+      connected: () => {
+        onConnected();
+        void recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: true, error: '' });
+        // Whatever arrived while we were disconnected is fetched by a poll from the poll cursor.
+        void enqueue(this.ctx.queues, 'poll', { sourceId }, { jobId: `catchup-${sourceId}-${Date.now()}` }).catch(() => undefined);
+        this.ctx.log.info({ source: sourceId }, 'stream connected');
+      },
+    };
+  }
+
+  private async failed(sourceId: string, err: unknown): Promise<'dropped' | 'stopped'> {
+    const message = (err as Error).message ?? String(err);
+    await recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: false, error: message });
+    if (err instanceof AuthError) {
+      await recordPollFailure(this.ctx.redis, this.ctx.keys, sourceId, { error: message, stop: true });
+      await alertSourceProblem(this.ctx, sourceId, `Source "${sourceId}" stream stopped: ${message}`);
+      return 'stopped';
+    }
+    this.ctx.log.warn({ source: sourceId, err: message }, 'stream dropped; reconnecting');
+    return 'dropped';
+  }
+}
