@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { runScript } from '../../store/scripts.js';
 import { RateLimitedError } from '../errors.js';
@@ -89,4 +90,9 @@ export function memoryLimiter(): RateLimiter {
       blocked.set(key, until.getTime());
     },
   };
+}
+
+/** Budget key for one credential on one platform; the secret itself never appears in Redis. */
+export function credentialKey(kind: string, ...parts: string[]): string {
+  return `${kind}:${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16)}`;
 }
