@@ -2,7 +2,9 @@ import { UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../app/context.js';
 import { AuthError, PermanentError, RateLimitedError } from '../connectors/errors.js';
 import type { FetchResult } from '../connectors/types.js';
+import { JOBS } from '../jobs/catalog.js';
 import { enqueueBulk } from '../jobs/queues.js';
+import { runScript } from '../store/scripts.js';
 import { deadLetter } from '../store/dead-letter.js';
 import { ingestMentions } from '../store/mentions.js';
 import { readSourceState, recordPollFailure, recordPollSuccess } from '../store/sources.js';
@@ -24,6 +26,22 @@ export type PollOutcome =
 export async function pollSource(ctx: AppContext, sourceId: string, signal?: AbortSignal): Promise<PollOutcome> {
   const handle = ctx.sources.get(sourceId);
   if (!handle || !handle.source.enabled) return { status: 'skipped', reason: 'source not configured or disabled' };
+  // One poll per source at a time, across processes: two would read the same cursor and race to move it.
+  const lock = `${ctx.config.redis.prefix}:polllock:${sourceId}`;
+  const token = `${process.pid}-${Date.now()}-${Math.random()}`;
+  if (!(await ctx.redis.set(lock, token, 'PX', JOBS.poll.timeoutMs, 'NX'))) return { status: 'skipped', reason: 'a poll of this source is already running' };
+  try {
+    return await pollLocked(ctx, sourceId, signal);
+  } finally {
+    await runScript(ctx.redis, 'earshotRelease', RELEASE, [lock], [token]);
+  }
+}
+
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+async function pollLocked(ctx: AppContext, sourceId: string, signal?: AbortSignal): Promise<PollOutcome> {
+  const handle = ctx.sources.get(sourceId);
+  if (!handle) return { status: 'skipped', reason: 'source not configured' };
   const state = await readSourceState(ctx.redis, ctx.keys, sourceId);
   if (!state.healthy) return { status: 'skipped', reason: `stopped: ${state.stoppedReason}` };
   if (state.pauseUntil > Date.now()) return { status: 'skipped', reason: `rate limited until ${new Date(state.pauseUntil).toISOString()}` };

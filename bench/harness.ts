@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { buildContext } from '../src/app/runtime.js';
+import type { AppContext } from '../src/app/context.js';
+import { configFromObject } from '../src/config/load.js';
+import { createRedis } from '../src/redis/connection.js';
+import { readCsvObjects } from '../src/text/csv.js';
+
+export const APPROVER_TOKEN = 'bench-approver-token-0123';
+
+/** Tweet texts from the airline set (dev split), the airline handle left in as people wrote it. */
+export function airlineTexts(file: string): string[] {
+  return readCsvObjects(readFileSync(file, 'utf8')).map((row) => row['text'] ?? '').filter(Boolean);
+}
+
+export function benchConfig(prefix: string, instance: string, slackUrl: string): Record<string, unknown> {
+  return {
+    brands: [{ id: 'acme', name: 'Acme Air', keywords: ['acme air'], handles: ['@AcmeAir'], hashtags: ['acmeair'] }],
+    sources: [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1s', stream: false, options: { instance, token: 'bench-token', mentions: true, pageLimit: 80, maxPagesPerPoll: 100, backfillPages: 1 } }],
+    chat: [{ id: 'slack', kind: 'slack', webhookUrl: slackUrl }],
+    triage: { urgentThreshold: 70 },
+    playbook: { signature: '— Acme Air care', templates: { default: 'Hi {name}, thanks for telling {brand}. We are on it.' }, neverSay: [] },
+    users: [{ name: 'approver', role: 'approver', token: APPROVER_TOKEN }],
+    redis: { prefix },
+    workers: { concurrency: 4 },
+    log: { level: 'warn' },
+  };
+}
+
+export interface Harness {
+  ctx: AppContext;
+  configFile: string;
+  workers: ChildProcess[];
+  close(): Promise<void>;
+}
+
+/** The control side of the bench: a context on the same Redis, and N real worker processes. */
+export async function openHarness(config: Record<string, unknown>, redisUrl: string, workerCount: number): Promise<Harness> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-bench-'));
+  const configFile = path.join(dir, 'earshot.yaml');
+  writeFileSync(configFile, JSON.stringify(config));
+  const loaded = configFromObject(config, { REDIS_URL: redisUrl }, configFile);
+  const redis = createRedis(redisUrl);
+  const ctx = buildContext(loaded, redis, pino({ level: 'warn' }));
+  const workers = Array.from({ length: workerCount }, () => startWorkerProcess(configFile, redisUrl));
+  return {
+    ctx,
+    configFile,
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => stopProcess(w)));
+      await Promise.all(Object.values(ctx.queues).map((q) => q.close()));
+      await ctx.http.close();
+      await redis.quit();
+    },
+  };
+}
+
+export function startWorkerProcess(configFile: string, redisUrl: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'workers', '--config', configFile], {
+    env: { ...process.env, REDIS_URL: redisUrl },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
+
+export function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => (clearTimeout(timer), resolve()));
+    child.kill('SIGTERM');
+  });
+}
+
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export async function redisUsedMemory(ctx: AppContext): Promise<number> {
+  const info = await ctx.redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+}
+
+/** True when nothing is left to triage or route. */
+export async function pipelineIdle(ctx: AppContext): Promise<boolean> {
+  for (const q of [ctx.queues.triage, ctx.queues.route]) {
+    const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    if (Object.values(c).some((n) => n > 0)) return false;
+  }
+  return true;
+}

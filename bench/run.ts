@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { syncSchedulers } from '../src/app/scheduler.js';
+import { approveItem } from '../src/inbox/actions.js';
+import { startEmbeddedRedis } from '../src/redis/embedded.js';
+import { getItems, listItemIds } from '../src/store/inbox.js';
+import { FakeSlack } from '../test/fakes/slack.js';
+import { bullmqNoopJobsPerSecond, triagePostsPerSecond, winkPostsPerSecond } from './baselines.js';
+import { GeneratedMastodon } from './generated-mastodon.js';
+import { airlineTexts, benchConfig, openHarness, pipelineIdle, redisUsedMemory, waitUntil, type Harness } from './harness.js';
+import { fmt, mb, rssOf, summary } from './stats.js';
+import { writeReport, type BenchResult } from './report.js';
+
+const { values: args } = parseArgs({
+  options: {
+    mentions: { type: 'string', default: '100000' },
+    'rss-mentions': { type: 'string', default: '1000000' },
+    probes: { type: 'string', default: '30' },
+    workers: { type: 'string', default: '1' },
+    write: { type: 'boolean', default: false },
+    data: { type: 'string', default: '../shared/data/airline-tweets-dev.csv' },
+  },
+});
+
+const URGENT = '@AcmeAir you lost my bag three days ago, nobody answers and I am still waiting. My lawyer is involved now!!!';
+
+async function throughput(h: Harness, fake: GeneratedMastodon, count: number): Promise<{ rate: number; memPerMention: number }> {
+  const stored = () => h.ctx.redis.zcard(h.ctx.keys.timeline);
+  const before = await stored();
+  const memBefore = await redisUsedMemory(h.ctx);
+  const started = Date.now();
+  fake.publish(count);
+  await waitUntil('the replay to be triaged and routed', async () => (await stored()) >= before + count && (await pipelineIdle(h.ctx)), 3_600_000, 100);
+  const seconds = (Date.now() - started) / 1000;
+  const memAfter = await redisUsedMemory(h.ctx);
+  return { rate: count / seconds, memPerMention: (memAfter - memBefore) / count };
+}
+
+async function alertLatency(h: Harness, fake: GeneratedMastodon, slack: FakeSlack, probes: number): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < probes; i += 1) {
+    // Land at a random phase of the poll interval, as real posts do.
+    await new Promise((r) => setTimeout(r, Math.random() * 1000));
+    const marker = `case ${Date.now().toString(36)}${i}`;
+    const seen = slack.posts.length;
+    const at = Date.now();
+    fake.publishProbe(`${URGENT} (${marker})`, 250_000);
+    await waitUntil('a Slack alert', async () => slack.posts.slice(seen).some((p) => p.raw.includes(marker)), 30_000, 5);
+    const post = slack.posts.slice(seen).find((p) => p.raw.includes(marker));
+    latencies.push((post?.at ?? Date.now()) - at);
+  }
+  return latencies;
+}
+
+async function approveLatency(h: Harness, fake: GeneratedMastodon, count: number): Promise<number[]> {
+  const ids = await listItemIds(h.ctx.redis, h.ctx.keys, 5000);
+  const urgent = (await getItems(h.ctx.redis, h.ctx.keys, ids)).filter((i) => i.priority === 'urgent' && i.status === 'new').slice(0, count);
+  const latencies: number[] = [];
+  for (const item of urgent) {
+    const started = Date.now();
+    const replied = new Promise<number>((resolve) => (fake.onReply = (_id, at) => resolve(at)));
+    await approveItem(h.ctx, { name: 'approver', role: 'approver' }, item.id, { draftVersion: item.draftVersion, acknowledgeWarnings: true });
+    latencies.push((await replied) - started);
+  }
+  return latencies;
+}
+
+async function main(): Promise<void> {
+  const texts = airlineTexts(path.resolve(args.data ?? ''));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-bench-redis-'));
+  const redis = await startEmbeddedRedis({ dataDir: dir });
+  log(`redis-server on ${redis.url} (AOF on); ${texts.length} airline texts, repeated with fresh ids`);
+  const wink = winkPostsPerSecond(texts);
+  const triageRate = triagePostsPerSecond(texts);
+  const bull = await bullmqNoopJobsPerSecond(redis.url);
+  log(`bare wink-nlp ${fmt(wink)} posts/s · Earshot triage() ${fmt(triageRate)} posts/s · bare BullMQ ${fmt(bull)} no-op jobs/s`);
+
+  const fake = await new GeneratedMastodon(texts).start();
+  const slack = await new FakeSlack().start();
+  const h = await openHarness(benchConfig('bench', fake.url, slack.url), redis.url, Number(args.workers));
+  try {
+    await syncSchedulers(h.ctx);
+    await throughput(h, fake, 2_000); // warm-up: JIT, connections, model load in the workers
+    const rssStart = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
+    const run = await throughput(h, fake, Number(args.mentions));
+    log(`end to end ${fmt(run.rate)} mentions/s over ${fmt(Number(args.mentions))} · Redis ${fmt(run.memPerMention)} B/mention`);
+    const alerts = await alertLatency(h, fake, slack, Number(args.probes));
+    log(`post → Slack alert (polling every 1 s): ${JSON.stringify(summary(alerts))}`);
+    const approvals = await approveLatency(h, fake, Number(args.probes));
+    log(`approve → reply at the platform: ${JSON.stringify(summary(approvals))}`);
+    const total = await h.ctx.redis.zcard(h.ctx.keys.timeline);
+    const rest = Math.max(0, Number(args['rss-mentions']) - total);
+    const long = rest > 0 ? await throughput(h, fake, rest) : run;
+    const rssEnd = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
+    const stored = await h.ctx.redis.zcard(h.ctx.keys.timeline);
+    log(`worker RSS ${mb(rssStart)} at start → ${mb(rssEnd)} after ${fmt(stored)} mentions (${fmt(long.rate)} mentions/s on that stretch)`);
+    const result: BenchResult = { wink, triage: triageRate, bull, e2e: run.rate, mentions: Number(args.mentions), memPerMention: run.memPerMention, alerts: summary(alerts), approvals: summary(approvals), rssStart, rssEnd, storedAtEnd: stored, longRate: long.rate, workers: Number(args.workers) };
+    const report = writeReport(result);
+    process.stdout.write(`\n${report}\n`);
+    if (args.write) writeFileSync('BENCHMARKS.md', report);
+  } finally {
+    await h.close();
+    await fake.close();
+    await slack.close();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function log(line: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
