@@ -20,3 +20,23 @@ export const HttpUrl = z.string().superRefine((value, ctx) => {
 export const Id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected a short id of lowercase letters, digits, "-" or "_"');
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * A URL Earshot sends credentials or posts to (platform APIs, chat webhooks): https, except on
+ * loopback for local fakes and dev servers. Plain http to anywhere else would leak tokens, and
+ * an arbitrary scheme or host in config must not turn Earshot into a request forwarder (SSRF).
+ */
+export const PlatformUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `expected an https URL, got ${JSON.stringify(value)}` });
+    return;
+  }
+  const loopback = LOOPBACK.test(url.hostname);
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return;
+  ctx.addIssue({ code: 'custom', message: `must be an https URL (plain http only to localhost), got ${JSON.stringify(value)}` });
+});
