@@ -49,7 +49,7 @@ describe('poll', () => {
   });
 
   it('pauses the source until the rate-limit reset and sends nothing before it', async () => {
-    const reset = new Date(Date.now() + 60_000);
+    const reset = new Date(Date.now() + 1_500);
     fake.rateLimitNext(1, { reset });
     fake.addMention(fake.status({ text: '@AcmeAir hello?' }));
     expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/rate limited until/) });
@@ -58,7 +58,7 @@ describe('poll', () => {
     const before = fake.requests.length;
     expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'skipped' });
     expect(fake.requests.length).toBe(before);
-    await app.ctx.redis.hset(app.ctx.keys.sourceState('masto'), 'pauseUntil', 0);
+    await new Promise((r) => setTimeout(r, reset.getTime() - Date.now() + 50));
     expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'ok', stored: 1 });
   });
 

@@ -10,6 +10,7 @@ const SOURCE_GAUGES = {
   earshot_source_last_success_seconds: ['unix time of the last successful poll', (s: SourceRow) => s.lastSuccessAt / 1000],
   earshot_source_last_item_seconds: ['unix time the source last produced a post', (s: SourceRow) => s.lastItemAt / 1000],
   earshot_source_stream_connected: ['1 while a live stream is connected', (s: SourceRow) => (s.streamConnected ? 1 : 0)],
+  earshot_source_last_error_seconds: ['unix time of the last failed poll (0 when none)', (s: SourceRow) => s.lastErrorAt / 1000],
   earshot_source_paused_until_seconds: ['unix time a rate-limit pause ends (0 when not paused)', (s: SourceRow) => s.pauseUntil / 1000],
 } as const;
 

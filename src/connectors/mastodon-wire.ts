@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { HttpResponse } from '../http/client.js';
-import { describeIssues } from '../mention.js';
+import { describeIssues, toMention, type Mention } from '../mention.js';
+import { htmlToText } from '../text/html.js';
 import { MalformedResponseError } from './errors.js';
+import type { RejectedItem } from './types.js';
 
 const DEFAULT_PAUSE_MS = 60_000;
 
@@ -107,4 +109,113 @@ export function retryAt(res: HttpResponse): Date {
   const raw = res.headers['x-ratelimit-reset'] ?? '';
   const at = /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : NaN;
   return Number.isFinite(at) && at > Date.now() ? new Date(at) : new Date(Date.now() + DEFAULT_PAUSE_MS);
+}
+
+export interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/**
+ * Server-sent events from body lines: `event:` and `data:` fields, a blank line ends an event,
+ * lines starting with ":" are comments (Mastodon's `:thump` heartbeat, the opening `:)`).
+ */
+export async function* sseEvents(lines: AsyncIterable<string>): AsyncGenerator<SseEvent> {
+  let event = '';
+  let data: string[] = [];
+  for await (const line of lines) {
+    if (line === '') {
+      if (data.length > 0) yield { event: event || 'message', data: data.join('\n') };
+      event = '';
+      data = [];
+      continue;
+    }
+    if (line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'event') event = value;
+    else if (field === 'data') data.push(value);
+  }
+}
+
+/** One streamed payload as page entries, so it is validated and normalised exactly like a polled one. */
+export function streamEntries(kind: 'notification' | 'update', data: string, url: string): Entry[] {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(data);
+  } catch {
+    return [{ position: null, status: null, raw: data, reason: `${kind} event from ${url} is not valid JSON` }];
+  }
+  return kind === 'notification' ? notificationEntries([payload], url) : statusEntries([payload]);
+}
+
+/** What one poll or one streamed event gathers; `seen` keeps a status found in two feeds to one mention. */
+export interface Gathered {
+  mentions: Mention[];
+  rejected: RejectedItem[];
+  seen: Set<string>;
+}
+
+/** Validates and normalises entries into `into`; a bad one is rejected with its reason and the rest flow. */
+export function collect(ids: { sourceId: string; brandId: string }, into: Gathered, entries: Entry[]): void {
+  for (const entry of entries) {
+    if (entry.reason) {
+      reject(into, entry.reason, entry.raw, entry.reason);
+      continue;
+    }
+    if (entry.status === null) continue;
+    const parsed = parseStatus(entry.status);
+    if (!parsed.ok) {
+      reject(into, parsed.reason, entry.raw, `status:${(entry.status as { id?: unknown })?.id ?? parsed.reason}`);
+      continue;
+    }
+    const status = parsed.status.reblog ?? parsed.status;
+    if (into.seen.has(status.uri)) continue;
+    into.seen.add(status.uri);
+    const result = normalise(ids, status);
+    if (result.ok) into.mentions.push(result.mention);
+    else reject(into, `status ${status.id}: ${result.reason}`, entry.raw, `status:${status.id}`);
+  }
+}
+
+function reject(into: Gathered, reason: string, raw: unknown, key: string): void {
+  if (into.seen.has(`rejected:${key}`)) return;
+  into.seen.add(`rejected:${key}`);
+  into.rejected.push({ reason, raw });
+}
+
+function normalise(ids: { sourceId: string; brandId: string }, s: WireStatusFields): ReturnType<typeof toMention> {
+  const body = htmlToText(s.content);
+  const spoiler = s.spoiler_text?.trim();
+  const count = (n: number | undefined) => Math.max(0, n ?? 0);
+  return toMention({
+    platform: 'mastodon',
+    sourceId: ids.sourceId,
+    brandId: ids.brandId,
+    nativeId: s.uri,
+    url: s.url ?? s.uri,
+    text: spoiler ? `${spoiler}\n\n${body}` : body,
+    lang: s.language ?? null,
+    createdAt: s.created_at,
+    author: {
+      id: s.account.id,
+      handle: s.account.acct,
+      name: s.account.display_name,
+      // Remote accounts can report negative counts; unknown is more honest than zero.
+      followers: s.account.followers_count >= 0 ? s.account.followers_count : null,
+      url: s.account.url ?? null,
+    },
+    inReplyToId: s.in_reply_to_id ?? null,
+    engagement: { replies: count(s.replies_count), reposts: count(s.reblogs_count), likes: count(s.favourites_count) },
+    rating: null,
+    replyRef: { statusId: s.id, acct: s.account.acct },
+  });
+}
+
+/** Mastodon only notifies people named in the text, so a reply must name its author. */
+export function addressTo(acct: string, text: string): string {
+  const escaped = acct.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const named = new RegExp(`(^|[^\\w@/])@${escaped}(?![\\w@-]|\\.\\w)`, 'i').test(text);
+  return named ? text : `@${acct} ${text}`;
 }

@@ -1,28 +1,36 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { HttpUrl } from '../config/fields.js';
-import { failForStatus, parseJson, type HttpClient, type HttpResponse } from '../http/client.js';
-import { describeIssues, toMention, type Mention } from '../mention.js';
-import { htmlToText } from '../text/html.js';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
+import { failForStatus, parseJson, type HttpClient, type HttpResponse, type HttpStreamResponse } from '../http/client.js';
+import { describeIssues, type Mention } from '../mention.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from './errors.js';
+import { credentialKey, type Budget, type RateLimiter } from './shared/limiter.js';
 import {
+  addressTo,
+  collect,
   compareIds,
   expectShape,
   notificationEntries,
-  parseStatus,
   platformMessage,
   retryAt,
+  sseEvents,
   statusEntries,
+  streamEntries,
   WireList,
   WirePostedStatus,
   WireSearch,
   type Entry,
-  type WireStatus,
+  type Gathered,
 } from './mastodon-wire.js';
-import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult } from './types.js';
+export { addressTo } from './mastodon-wire.js';
+import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type StreamSink } from './types.js';
 
 const PLATFORM = 'mastodon';
 const SCOPES = 'read:notifications read:search read:statuses write:statuses';
+// Stock Mastodon allows 300 requests per 5 minutes per token; stay a little under it.
+const BUDGET: Budget = { limit: 280, windowMs: 300_000 };
+// The streaming server sends `:thump` every 15 s; three missed heartbeats mean the connection is dead.
+const STREAM_IDLE_MS = 45_000;
 
 const Options = z
   .object({
@@ -36,6 +44,8 @@ const Options = z
     backfillPages: z.number().int().min(1).max(100).default(1),
     visibility: z.enum(['public', 'unlisted', 'private', 'direct']).default('public'),
     timeoutMs: z.number().int().positive().default(15_000),
+    /** Streaming API base when it is not served by the instance itself (see /api/v2/instance `configuration.urls.streaming`). */
+    streamingUrl: HttpUrl.optional(),
   })
   .superRefine((o, ctx) => {
     if (!o.mentions && o.hashtags.length === 0 && o.search.length === 0) {
@@ -58,6 +68,9 @@ interface Env {
   options: Options;
   sourceId: string;
   brandId: string;
+  limiter: RateLimiter;
+  /** Budget shared by every source using this token on this instance (or this instance without a token). */
+  budgetKey: string;
 }
 
 interface Feed {
@@ -70,10 +83,7 @@ interface Feed {
   skipOn404: boolean;
 }
 
-interface Run {
-  mentions: Mention[];
-  rejected: RejectedItem[];
-  seen: Set<string>;
+interface Run extends Gathered {
   pauseUntil?: Date;
   signal?: AbortSignal;
 }
@@ -83,20 +93,26 @@ const Cursor = z.object({ v: z.literal(1), instance: z.string(), feeds: z.record
 export const mastodonConnector = defineConnector({
   kind: PLATFORM,
   optionsSchema: Options,
-  capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: true, rateLimit: 'headers' },
+  capabilities: { poll: true, stream: true, reply: true, idempotentReply: true, followers: true, rateLimit: 'headers' },
   create(ctx) {
+    const base = ctx.options.instance.replace(/\/+$/, '');
     const env: Env = {
       http: ctx.http,
       log: ctx.log,
-      base: ctx.options.instance.replace(/\/+$/, ''),
+      base,
       options: ctx.options,
       sourceId: ctx.source.id,
       brandId: ctx.brand.id,
+      limiter: ctx.limiter,
+      budgetKey: credentialKey(PLATFORM, base, ctx.options.token ?? ''),
     };
     const feeds = feedsFor(ctx.options);
+    const streams = streamsFor(ctx.options);
     return {
       fetch: (cursor, signal) => fetchFeeds(env, feeds, cursor, signal),
       reply: (mention, text, options) => postReply(env, mention, text, options),
+      // Streams need a user token since Mastodon 4.2, and search has no stream: polling covers those.
+      ...(ctx.options.token && streams.length > 0 ? { stream: (_cursor: string | null, sink: StreamSink, signal: AbortSignal) => listen(env, streams, sink, signal) } : {}),
     };
   },
 });
@@ -172,6 +188,7 @@ async function readFeed(env: Env, run: Run, feed: Feed, start: string | null, ad
 }
 
 async function getPage(env: Env, run: Run, feed: Feed, query: Record<string, string | string[]>): Promise<HttpResponse | null> {
+  await env.limiter.acquire(env.budgetKey, BUDGET, { signal: run.signal });
   const res = await env.http.send({ url: env.base + feed.path, query, headers: authHeaders(env), timeoutMs: env.options.timeoutMs, signal: run.signal });
   const remaining = res.headers['x-ratelimit-remaining'];
   if (remaining !== undefined && Number(remaining) <= 0) run.pauseUntil = retryAt(res);
@@ -179,63 +196,8 @@ async function getPage(env: Env, run: Run, feed: Feed, query: Record<string, str
     env.log.warn({ source: env.sourceId, feed: feed.key, error: platformMessage(res) }, 'hashtag not known to the instance; skipping it this poll');
     return null;
   }
-  if (res.status < 200 || res.status >= 300) fail(env, res);
+  if (res.status < 200 || res.status >= 300) await fail(env, res);
   return res;
-}
-
-function collect(env: Env, run: Run, entries: Entry[]): void {
-  for (const entry of entries) {
-    if (entry.reason) {
-      reject(run, entry.reason, entry.raw, entry.reason);
-      continue;
-    }
-    if (entry.status === null) continue;
-    const parsed = parseStatus(entry.status);
-    if (!parsed.ok) {
-      reject(run, parsed.reason, entry.raw, `status:${(entry.status as { id?: unknown })?.id ?? parsed.reason}`);
-      continue;
-    }
-    const status = parsed.status.reblog ?? parsed.status;
-    if (run.seen.has(status.uri)) continue;
-    run.seen.add(status.uri);
-    const result = normalise(env, status);
-    if (result.ok) run.mentions.push(result.mention);
-    else reject(run, `status ${status.id}: ${result.reason}`, entry.raw, `status:${status.id}`);
-  }
-}
-
-function reject(run: Run, reason: string, raw: unknown, key: string): void {
-  if (run.seen.has(`rejected:${key}`)) return;
-  run.seen.add(`rejected:${key}`);
-  run.rejected.push({ reason, raw });
-}
-
-function normalise(env: Env, s: Omit<WireStatus, 'reblog'>): ReturnType<typeof toMention> {
-  const body = htmlToText(s.content);
-  const spoiler = s.spoiler_text?.trim();
-  const count = (n: number | undefined) => Math.max(0, n ?? 0);
-  return toMention({
-    platform: PLATFORM,
-    sourceId: env.sourceId,
-    brandId: env.brandId,
-    nativeId: s.uri,
-    url: s.url ?? s.uri,
-    text: spoiler ? `${spoiler}\n\n${body}` : body,
-    lang: s.language ?? null,
-    createdAt: s.created_at,
-    author: {
-      id: s.account.id,
-      handle: s.account.acct,
-      name: s.account.display_name,
-      // Remote accounts can report negative counts; unknown is more honest than zero.
-      followers: s.account.followers_count >= 0 ? s.account.followers_count : null,
-      url: s.account.url ?? null,
-    },
-    inReplyToId: s.in_reply_to_id ?? null,
-    engagement: { replies: count(s.replies_count), reposts: count(s.reblogs_count), likes: count(s.favourites_count) },
-    rating: null,
-    replyRef: { statusId: s.id, acct: s.account.acct },
-  });
 }
 
 function readCursor(env: Env, text: string | null): Record<string, string> {
@@ -264,6 +226,8 @@ async function postReply(env: Env, mention: Mention, text: string, options: Repl
   const statusId = mention.replyRef['statusId'];
   if (mention.platform !== PLATFORM || !statusId) throw new PermanentError(`mention ${mention.id} has no Mastodon status to reply to`);
   const acct = mention.replyRef['acct'] ?? mention.author.handle;
+  // Taken before sending: a spent budget means nothing was posted, so the publish can simply wait.
+  await env.limiter.acquire(env.budgetKey, BUDGET, { signal: options.signal });
   const res = await env.http.send({
     method: 'POST',
     url: `${env.base}/api/v1/statuses`,
@@ -273,7 +237,7 @@ async function postReply(env: Env, mention: Mention, text: string, options: Repl
     timeoutMs: env.options.timeoutMs,
     signal: options.signal,
   });
-  if (res.status < 200 || res.status >= 300) fail(env, res);
+  if (res.status < 200 || res.status >= 300) await fail(env, res);
   const posted = WirePostedStatus.safeParse(parseJson(res));
   if (!posted.success) {
     throw new MalformedResponseError(`${res.url}: the reply was accepted but its status could not be read (${describeIssues(posted.error)})`, res.status);
@@ -281,18 +245,11 @@ async function postReply(env: Env, mention: Mention, text: string, options: Repl
   return { replyId: posted.data.id, url: posted.data.url ?? posted.data.uri };
 }
 
-/** Mastodon only notifies people named in the text, so a reply must name its author. */
-export function addressTo(acct: string, text: string): string {
-  const escaped = acct.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const named = new RegExp(`(^|[^\\w@/])@${escaped}(?![\\w@-]|\\.\\w)`, 'i').test(text);
-  return named ? text : `@${acct} ${text}`;
-}
-
 function authHeaders(env: Env): Record<string, string> {
   return env.options.token ? { authorization: `Bearer ${env.options.token}` } : {};
 }
 
-function fail(env: Env, res: HttpResponse): never {
+async function fail(env: Env, res: HttpResponse): Promise<never> {
   const detail = platformMessage(res);
   if (res.status === 401 || res.status === 403) {
     const what = env.options.token ? `the access token for ${env.base} was rejected` : `${env.base} requires an access token`;
@@ -300,8 +257,75 @@ function fail(env: Env, res: HttpResponse): never {
   }
   if (res.status === 429) {
     const at = retryAt(res);
+    // Every source on this token waits, not just the one that hit the limit.
+    await env.limiter.block(env.budgetKey, at);
     throw new RateLimitedError(`${env.base} rate limit reached (${detail}); retry after ${at.toISOString()}`, at);
   }
   if (res.status === 422) throw new PermanentError(`${res.url}: refused by ${env.base}: ${detail}`, 422);
   failForStatus(res, detail);
+}
+
+interface Stream {
+  key: string;
+  path: string;
+  query: Record<string, string>;
+  event: 'notification' | 'update';
+}
+
+function streamsFor(o: Options): Stream[] {
+  const streams: Stream[] = [];
+  if (o.mentions) streams.push({ key: 'notifications', path: '/api/v1/streaming/user/notification', query: {}, event: 'notification' });
+  for (const tag of new Set(o.hashtags.map((t) => t.toLowerCase()))) streams.push({ key: `tag:${tag}`, path: '/api/v1/streaming/hashtag', query: { tag }, event: 'update' });
+  return streams;
+}
+
+/**
+ * Holds one server-sent-events connection per stream. `connected()` is called once all of them
+ * answered 200, so the runner's catch-up poll starts only when nothing new can slip past. The
+ * first connection to end takes the others down with it and throws: the runner reconnects.
+ */
+async function listen(env: Env, streams: Stream[], sink: StreamSink, signal: AbortSignal): Promise<void> {
+  const conn = new AbortController();
+  const onAbort = () => conn.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const opened = await Promise.all(streams.map((s) => openStream(env, s, conn.signal)));
+    sink.connected();
+    await Promise.race(opened.map((res, i) => pump(env, res, streams[i]!, sink)));
+  } catch (err) {
+    if (signal.aborted) return;
+    throw err;
+  } finally {
+    conn.abort();
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function openStream(env: Env, stream: Stream, signal: AbortSignal): Promise<HttpStreamResponse> {
+  let url = (env.options.streamingUrl ?? env.base).replace(/\/+$/, '') + stream.path;
+  // Rails answers /api/v1/streaming with a redirect when the streaming server lives on another host.
+  for (let hop = 0; ; hop++) {
+    await env.limiter.acquire(env.budgetKey, BUDGET, { signal });
+    const res = await env.http.stream({ url, query: stream.query, headers: authHeaders(env), timeoutMs: env.options.timeoutMs, idleTimeoutMs: STREAM_IDLE_MS, signal });
+    if (res.status === 200) return res;
+    const location = res.headers['location'];
+    if (hop === 0 && res.status >= 300 && res.status < 400 && location) {
+      res.close();
+      url = new URL(location, url).toString().split('?')[0]!;
+      continue;
+    }
+    const text = await res.text().catch(() => '');
+    return fail(env, { status: res.status, headers: res.headers, text, url: res.url });
+  }
+}
+
+/** Reads one connection until it ends; each item is delivered (stored) before the next is read. */
+async function pump(env: Env, res: HttpStreamResponse, stream: Stream, sink: StreamSink): Promise<never> {
+  for await (const event of sseEvents(res.lines())) {
+    if (event.event !== stream.event) continue;
+    const run: Run = { mentions: [], rejected: [], seen: new Set() };
+    collect(env, run, streamEntries(stream.event, event.data, res.url));
+    if (run.mentions.length + run.rejected.length > 0) await sink.deliver({ mentions: run.mentions, rejected: run.rejected, cursor: null });
+  }
+  throw new TransientError(`${res.url}: stream ${stream.key} ended by the server`);
 }

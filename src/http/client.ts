@@ -24,6 +24,24 @@ export interface HttpResponse {
   url: string;
 }
 
+export interface HttpStreamRequest extends Omit<HttpRequest, 'write' | 'json' | 'form' | 'method'> {
+  /** Longest silence between two chunks before the connection counts as dead (heartbeats reset it). */
+  idleTimeoutMs?: number;
+}
+
+/** A response whose body is read as it arrives (server-sent events, long polls). */
+export interface HttpStreamResponse {
+  status: number;
+  headers: Record<string, string>;
+  url: string;
+  /** Body lines without their line endings, as they arrive; a network failure surfaces as TransientError. */
+  lines(): AsyncIterable<string>;
+  /** The rest of the body as text, for reading an error response. */
+  text(): Promise<string>;
+  /** Stops reading and frees the connection. */
+  close(): void;
+}
+
 const DEFAULT_TIMEOUT_MS = 15_000;
 // Errors raised before any byte of the request left this machine: always safe to repeat.
 const BEFORE_SEND = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNRESET_BEFORE_SEND']);
@@ -75,9 +93,70 @@ export class HttpClient {
     }
   }
 
+  /**
+   * A GET whose body is consumed line by line while it streams. Same error kinds as send():
+   * failures to connect, timeouts and drops mid-body are TransientError.
+   */
+  async stream(req: HttpStreamRequest): Promise<HttpStreamResponse> {
+    const url = buildUrl(req.url, req.query);
+    const headers: Record<string, string> = { 'user-agent': this.options.userAgent, accept: 'text/event-stream', ...req.headers };
+    const asRequest: HttpRequest = { url, method: 'GET' };
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method: 'GET',
+        headers,
+        dispatcher: this.dispatcher,
+        headersTimeout: req.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        bodyTimeout: req.idleTimeoutMs ?? 90_000,
+        signal: req.signal,
+      });
+    } catch (err) {
+      throw classifyNetworkError(err, asRequest, url);
+    }
+    const body = res.body;
+    return {
+      status: res.statusCode,
+      headers: flattenHeaders(res.headers),
+      url,
+      lines: () => readLines(body, (err) => classifyNetworkError(err, asRequest, url)),
+      text: async () => {
+        try {
+          return await body.text();
+        } catch (err) {
+          throw classifyNetworkError(err, asRequest, url);
+        }
+      },
+      close: () => void body.destroy(),
+    };
+  }
+
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
+}
+
+async function* readLines(body: Dispatcher.ResponseData['body'], classify: (err: unknown) => Error): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) !== -1) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        yield line.endsWith('\r') ? line.slice(0, -1) : line;
+      }
+    }
+  } catch (err) {
+    throw classify(err);
+  } finally {
+    // A consumer that stops early (break, abort) must not leave the socket half-read.
+    body.destroy();
+  }
+  buffer += decoder.decode();
+  if (buffer) yield buffer;
 }
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -110,4 +189,12 @@ export function parseJson(res: HttpResponse): unknown {
 export function failForStatus(res: HttpResponse, detail: string): never {
   if (res.status >= 500) throw new TransientError(`${res.url}: HTTP ${res.status} ${detail}`, res.status);
   throw new PermanentError(`${res.url}: HTTP ${res.status} ${detail}`, res.status);
+}
+
+/** `Retry-After` as seconds or an HTTP date (RFC 9110); `fallbackMs` from now when absent or unreadable. */
+export function retryAfterDate(res: { headers: Record<string, string> }, fallbackMs = 60_000): Date {
+  const raw = res.headers['retry-after']?.trim() ?? '';
+  if (/^\d+$/.test(raw)) return new Date(Date.now() + Number(raw) * 1000);
+  const at = Date.parse(raw);
+  return Number.isFinite(at) && at > Date.now() ? new Date(at) : new Date(Date.now() + fallbackMs);
 }

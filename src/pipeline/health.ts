@@ -17,9 +17,10 @@ export async function checkSourceHealth(ctx: AppContext, now = Date.now()): Prom
     const state = await readSourceState(ctx.redis, ctx.keys, source.id);
     if (state.healthy && state.errorStreak >= ERROR_STREAK_ALERT) {
       failing.push(source.id);
-      await alertSourceProblem(ctx, source.id, `Source "${source.id}" has failed ${state.errorStreak} polls in a row: ${state.lastError}`);
+      await alertSourceProblem(ctx, source.id, `Source "${source.id}" has failed ${state.errorStreak} polls in a row: ${state.lastError}`, 'failing');
     }
-    if (!source.quietAfter || state.lastItemAt === 0 || now - state.lastItemAt < source.quietAfter) continue;
+    // A stopped source is silent for a reason its stop alert already gave; "gone quiet" would only add noise.
+    if (!state.healthy || !source.quietAfter || state.lastItemAt === 0 || now - state.lastItemAt < source.quietAfter) continue;
     if (!(await markQuietAlerted(ctx.redis, ctx.keys, source.id, state.lastItemAt))) continue;
     quiet.push(source.id);
     const silent = formatDuration(Math.floor((now - state.lastItemAt) / 60_000) * 60_000 || 60_000);
@@ -28,6 +29,7 @@ export async function checkSourceHealth(ctx: AppContext, now = Date.now()): Prom
       source.id,
       `Source "${source.id}" has gone quiet: no new posts for ${silent} (alert threshold ${formatDuration(source.quietAfter)}). ` +
         `Last successful poll: ${state.lastSuccessAt ? new Date(state.lastSuccessAt).toISOString() : 'never'}. Check its search terms, credentials and the platform's status.`,
+      `quiet-${state.lastItemAt}`,
     );
   }
   return { quiet, failing };

@@ -3,7 +3,7 @@ import type { AppContext } from '../app/context.js';
 import { AuthError, PermanentError, RateLimitedError } from '../connectors/errors.js';
 import type { FetchResult } from '../connectors/types.js';
 import { JOBS } from '../jobs/catalog.js';
-import { enqueueBulk } from '../jobs/queues.js';
+import { enqueue, enqueueBulk } from '../jobs/queues.js';
 import { runScript } from '../store/scripts.js';
 import { deadLetter } from '../store/dead-letter.js';
 import { ingestMentions } from '../store/mentions.js';
@@ -29,7 +29,11 @@ export async function pollSource(ctx: AppContext, sourceId: string, signal?: Abo
   // One poll per source at a time, across processes: two would read the same cursor and race to move it.
   const lock = `${ctx.config.redis.prefix}:polllock:${sourceId}`;
   const token = `${process.pid}-${Date.now()}-${Math.random()}`;
-  if (!(await ctx.redis.set(lock, token, 'PX', JOBS.poll.timeoutMs, 'NX'))) return { status: 'skipped', reason: 'a poll of this source is already running' };
+  if (!(await ctx.redis.set(lock, token, 'PX', JOBS.poll.timeoutMs, 'NX'))) {
+    // Ask again shortly rather than drop it: a catch-up poll after a stream reconnect must not wait a whole interval.
+    await enqueue(ctx.queues, 'poll', { sourceId }, { delay: 2_000, jobId: `again-${sourceId}-${Math.floor(Date.now() / 2_000)}` });
+    return { status: 'skipped', reason: 'a poll of this source is already running; queued another in 2 s' };
+  }
   try {
     return await pollLocked(ctx, sourceId, signal);
   } finally {
@@ -53,7 +57,8 @@ async function pollLocked(ctx: AppContext, sourceId: string, signal?: AbortSigna
     return handleFetchError(ctx, sourceId, err);
   }
   const created = await acceptBatch(ctx, sourceId, result);
-  await recordPollSuccess(ctx.redis, ctx.keys, sourceId, { cursor: result.cursor, items: result.mentions.length, pauseUntil: result.pauseUntil?.getTime() });
+  // Only new posts count as "the source is producing": re-fetched ones must not hide a silence.
+  await recordPollSuccess(ctx.redis, ctx.keys, sourceId, { cursor: result.cursor, items: created.length, pauseUntil: result.pauseUntil?.getTime() });
   return { status: 'ok', fetched: result.mentions.length, stored: created.length, rejected: result.rejected.length };
 }
 
@@ -83,7 +88,7 @@ async function handleFetchError(ctx: AppContext, sourceId: string, err: unknown)
   if (err instanceof AuthError) {
     await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error: message, stop: true });
     ctx.log.error({ source: sourceId, err: message }, 'credentials rejected; source stopped until they are renewed');
-    await alertSourceProblem(ctx, sourceId, `Source "${sourceId}" stopped: ${message}`);
+    await alertSourceProblem(ctx, sourceId, `Source "${sourceId}" stopped: ${message}`, 'auth');
     return { status: 'skipped', reason: `stopped: ${message}` };
   }
   const streak = await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error: message });

@@ -105,9 +105,9 @@ export class StreamRunner {
   private sink(sourceId: string, onConnected: () => void): StreamSink {
     return {
       deliver: async (batch: FetchResult) => {
-        await acceptBatch(this.ctx, sourceId, batch);
+        const created = await acceptBatch(this.ctx, sourceId, batch);
         if (batch.cursor !== null) await this.ctx.redis.set(this.cursorKey(sourceId), batch.cursor);
-        await recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: true, items: batch.mentions.length });
+        await recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: true, items: created.length });
       },
       connected: () => {
         onConnected();
@@ -124,7 +124,7 @@ export class StreamRunner {
     await recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: false, error: message });
     if (err instanceof AuthError) {
       await recordPollFailure(this.ctx.redis, this.ctx.keys, sourceId, { error: message, stop: true });
-      await alertSourceProblem(this.ctx, sourceId, `Source "${sourceId}" stream stopped: ${message}`);
+      await alertSourceProblem(this.ctx, sourceId, `Source "${sourceId}" stream stopped: ${message}`, 'auth');
       return 'stopped';
     }
     this.ctx.log.warn({ source: sourceId, err: message }, 'stream dropped; reconnecting');

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { StoreKeys } from './keys.js';
+import { runScript } from './scripts.js';
 
 export interface SourceState {
   cursor: string | null;
@@ -8,6 +9,8 @@ export interface SourceState {
   lastItemAt: number;
   errorStreak: number;
   lastError: string;
+  /** When the last failure happened (0: never), so a heartbeat shows whether the error is old news. */
+  lastErrorAt: number;
   healthy: boolean;
   stoppedReason: string;
   streamConnected: boolean;
@@ -24,6 +27,7 @@ export async function readSourceState(redis: Redis, keys: StoreKeys, sourceId: s
     lastItemAt: Number(state['lastItemAt'] ?? 0),
     errorStreak: Number(state['errorStreak'] ?? 0),
     lastError: state['lastError'] ?? '',
+    lastErrorAt: Number(state['lastErrorAt'] ?? 0),
     healthy: state['healthy'] !== '0',
     stoppedReason: state['stoppedReason'] ?? '',
     streamConnected: state['streamConnected'] === '1',
@@ -66,10 +70,12 @@ export async function recordStreamState(redis: Redis, keys: StoreKeys, sourceId:
   await redis.hset(keys.sourceState(sourceId), fields);
 }
 
+// Check and mark in one step: two health runs overlapping (a slow one and the next tick) must not both alert.
+const MARK_QUIET = `if redis.call('HGET', KEYS[1], 'quietAlertedFor') == ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'quietAlertedFor', ARGV[1])
+return 1`;
+
 /** Marks that a "gone quiet" alert went out for the silence that began at `since`, so it is sent once. */
 export async function markQuietAlerted(redis: Redis, keys: StoreKeys, sourceId: string, since: number): Promise<boolean> {
-  const previous = Number((await redis.hget(keys.sourceState(sourceId), 'quietAlertedFor')) ?? 0);
-  if (previous === since) return false;
-  await redis.hset(keys.sourceState(sourceId), 'quietAlertedFor', since);
-  return true;
+  return Number(await runScript(redis, 'earshotMarkQuiet', MARK_QUIET, [keys.sourceState(sourceId)], [String(since)])) === 1;
 }

@@ -228,8 +228,13 @@ describe('mastodon connector: failures while polling', () => {
     expect(partial.pauseUntil?.getTime()).toBe(reset.getTime());
     expect(fake.requests.map((r) => r.path)).toEqual(['/api/v1/notifications', '/api/v1/timelines/tag/acme']);
 
+    // Until the reset every source on this token is held back by the shared limiter, without a request.
     fake.requests.length = 0;
-    const next = await source.fetch(partial.cursor);
+    await expect(source.fetch(partial.cursor)).rejects.toBeInstanceOf(RateLimitedError);
+    expect(fake.requests).toHaveLength(0);
+
+    // After the pause (a fresh limiter stands in for the time passing) the rest is read.
+    const next = await client(fake, { hashtags: ['acme'], search: ['acme air'] }).fetch(partial.cursor);
     expect(uris(next)).toHaveLength(2);
     expect(next.mentions.map((m) => m.nativeId)).toContain(tagged.uri);
     expect(next.mentions.map((m) => m.nativeId)).not.toContain(mentions[0]!.uri);
@@ -348,10 +353,14 @@ describe('mastodon connector: replies', () => {
 
     fake.failNext(401, { error: 'The access token is invalid' });
     await expect(source.reply!(mention, 'hi', { idempotencyKey: 'k4' })).rejects.toBeInstanceOf(AuthError);
-    fake.rateLimitNext(1, { reset: new Date(Date.now() + 60_000) });
-    await expect(source.reply!(mention, 'hi', { idempotencyKey: 'k5' })).rejects.toBeInstanceOf(RateLimitedError);
     fake.failNext(502, { error: 'Bad gateway' });
     await expect(source.reply!(mention, 'hi', { idempotencyKey: 'k6' })).rejects.toBeInstanceOf(TransientError);
+    fake.rateLimitNext(1, { reset: new Date(Date.now() + 60_000) });
+    await expect(source.reply!(mention, 'hi', { idempotencyKey: 'k5' })).rejects.toBeInstanceOf(RateLimitedError);
+    // The 429 blocks the token's budget until the reset: the next reply is refused before it is sent.
+    const sent = fake.requests.length;
+    await expect(source.reply!(mention, 'hi', { idempotencyKey: 'k7' })).rejects.toBeInstanceOf(RateLimitedError);
+    expect(fake.requests).toHaveLength(sent);
     expect(fake.replies).toHaveLength(0);
   });
 });

@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local Mastodon speaking the real wire format (mastodon/documentation): newest-first pages
  * with limit/max_id/since_id/min_id and Link headers, X-RateLimit-* with an ISO reset, 401/404/422/429
- * bodies as `{"error": …}`, and Idempotency-Key on POST /api/v1/statuses.
+ * bodies as `{"error": …}`, and Idempotency-Key on POST /api/v1/statuses. Streaming as the
+ * streaming server does it: `GET /api/v1/streaming/user/notification` and `/hashtag?tag=` hold a
+ * text/event-stream open, open with `:)`, send `:thump` heartbeats, and write `event: <name>` +
+ * `data: <json>` for each notification or tagged status as it is added.
  */
 
 export interface FakeAccount {
@@ -87,6 +90,14 @@ export interface FakeMastodonOptions {
   rateLimit?: { limit?: number; windowMs?: number };
   /** `configuration.statuses.max_characters`. Default 500. */
   maxCharacters?: number;
+  /** Interval of the `:thump` heartbeat comment on streams. Default 15 s, as the streaming server. */
+  heartbeatMs?: number;
+}
+
+interface OpenStream {
+  channel: string;
+  res: ServerResponse;
+  heartbeat: NodeJS.Timeout;
 }
 
 interface Stored {
@@ -132,6 +143,9 @@ export class FakeMastodon {
   private readonly token: string | null;
   private readonly publicTags: boolean;
   private readonly maxCharacters: number;
+  private readonly heartbeatMs: number;
+  private readonly streams = new Set<OpenStream>();
+  private streamsRefused = false;
 
   private constructor(
     private readonly server: Server,
@@ -143,6 +157,7 @@ export class FakeMastodon {
     this.limit = options.rateLimit?.limit ?? 300;
     this.windowMs = options.rateLimit?.windowMs ?? 5 * 60_000;
     this.maxCharacters = options.maxCharacters ?? 500;
+    this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.remaining = this.limit;
     this.resetAt = new Date(Date.now() + this.windowMs);
   }
@@ -159,6 +174,8 @@ export class FakeMastodon {
   }
 
   async close(): Promise<void> {
+    for (const stream of this.streams) clearInterval(stream.heartbeat);
+    this.streams.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -206,6 +223,7 @@ export class FakeMastodon {
     const account = (status as { account?: unknown }).account ?? null;
     const payload = { id: String(id), type: 'mention', created_at: new Date().toISOString(), account, status };
     this.notifications.push({ order: id, payload });
+    this.push('user:notification', 'notification', payload);
     return String(id);
   }
 
@@ -213,6 +231,7 @@ export class FakeMastodon {
   addNotification(payload: Record<string, unknown>): string {
     const id = this.nextNotificationId++;
     this.notifications.push({ order: id, payload: { ...payload, id: String(id) } });
+    this.push('user:notification', 'notification', { ...payload, id: String(id) });
     return String(id);
   }
 
@@ -224,6 +243,59 @@ export class FakeMastodon {
   addTagPost(tag: string, status: FakeStatus | Record<string, unknown>): void {
     this.addTag(tag);
     this.tags.get(tag.toLowerCase())!.push(this.stored(status));
+    this.push(`hashtag:${tag.toLowerCase()}`, 'update', status);
+  }
+
+  /** Open streams, optionally only those of one channel (`user:notification`, `hashtag:acme`). */
+  streamCount(channel?: string): number {
+    return [...this.streams].filter((s) => !channel || s.channel === channel).length;
+  }
+
+  /** Resolves once at least `count` streams are open. */
+  async waitForStreams(count: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.streams.size < count) {
+      if (Date.now() > deadline) throw new Error(`expected ${count} open streams, have ${this.streams.size}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Cuts every open stream as a crashed streaming server or a dropped proxy would; returns how many. */
+  dropStreams(): number {
+    const count = this.streams.size;
+    for (const stream of this.streams) {
+      clearInterval(stream.heartbeat);
+      stream.res.destroy();
+    }
+    this.streams.clear();
+    return count;
+  }
+
+  /** While on, streaming requests get 502 from the proxy, as when the streaming server is down. */
+  refuseStreams(on: boolean): void {
+    this.streamsRefused = on;
+  }
+
+  /** Writes a raw event to every stream of `channel` (for malformed payloads). */
+  pushRaw(channel: string, event: string, data: string): void {
+    for (const stream of this.streams) if (stream.channel === channel) stream.res.write(`event: ${event}\ndata: ${data}\n\n`);
+  }
+
+  private push(channel: string, event: string, payload: unknown): void {
+    this.pushRaw(channel, event, JSON.stringify(payload));
+  }
+
+  private openStream(res: ServerResponse, channel: string): void {
+    if (this.streamsRefused) return send(res, 502, '<html><body><h1>502 Bad Gateway</h1></body></html>', { 'content-type': 'text/html' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'private, no-store', 'transfer-encoding': 'chunked' });
+    res.write(':)\n');
+    const stream: OpenStream = { channel, res, heartbeat: setInterval(() => res.write(':thump\n'), this.heartbeatMs) };
+    stream.heartbeat.unref();
+    this.streams.add(stream);
+    res.on('close', () => {
+      clearInterval(stream.heartbeat);
+      this.streams.delete(stream);
+    });
   }
 
   addSearchResult(query: string, status: FakeStatus | Record<string, unknown>): void {
@@ -311,6 +383,12 @@ export class FakeMastodon {
 
   private routeGet(url: URL, res: ServerResponse): void {
     const q = url.searchParams;
+    if (url.pathname === '/api/v1/streaming/user/notification') return this.openStream(res, 'user:notification');
+    if (url.pathname === '/api/v1/streaming/hashtag') {
+      const tag = q.get('tag');
+      if (!tag) return send(res, 400, { error: 'Missing parameter: tag' });
+      return this.openStream(res, `hashtag:${tag.toLowerCase()}`);
+    }
     if (url.pathname === '/api/v1/notifications') {
       const types = q.getAll('types[]');
       const excluded = q.getAll('exclude_types[]');

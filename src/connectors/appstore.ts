@@ -1,0 +1,251 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { HttpUrl } from '../config/fields.js';
+import { failForStatus, parseJson, type HttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
+import { describeIssues, toMention, type Mention } from '../mention.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
+import { retryAfter } from './shared/google-auth.js';
+import { es256BearerToken } from './shared/jwt.js';
+import { credentialKey, type RateLimiter } from './shared/limiter.js';
+import { walkFeeds, type Page } from './shared/newest-first.js';
+import { TokenManager } from './shared/tokens.js';
+import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult } from './types.js';
+
+const PLATFORM = 'appstore';
+const HOUR_MS = 3_600_000;
+// Apple refuses tokens that live longer than 20 minutes.
+const MAX_TOKEN_SECONDS = 20 * 60;
+// With no reset time in the header (the hour is rolling), wait this long once it says nothing is left.
+const EXHAUSTED_PAUSE_MS = 5 * 60_000;
+
+const Options = z
+  .object({
+    appId: z.coerce.string().trim().regex(/^\d+$/, 'expected the numeric Apple ID of the app (App Store Connect → App Information)'),
+    issuerId: z.string().trim().min(1, 'issuerId is empty (Users and Access → Integrations → App Store Connect API)'),
+    keyId: z.string().trim().min(1, 'keyId is empty'),
+    privateKey: z.string().optional().transform((k) => k?.trim() || undefined),
+    privateKeyFile: z.string().trim().min(1).optional(),
+    ratings: z.array(z.number().int().min(1).max(5)).default([]),
+    territory: z.string().trim().regex(/^[A-Z]{3}$/, 'expected an ISO 3166-1 alpha-3 code like "USA"').optional(),
+    limit: z.number().int().min(1).max(200).default(200),
+    maxPagesPerPoll: z.number().int().min(1).max(50).default(10),
+    backfillPages: z.number().int().min(1).max(50).default(1),
+    /** Requests per rolling hour for this key; Apple's own limit is read from X-Rate-Limit and respected too. */
+    requestsPerHour: z.number().int().min(1).default(3_000),
+    baseUrl: HttpUrl.default('https://api.appstoreconnect.apple.com'),
+    timeoutMs: z.number().int().positive().default(15_000),
+  })
+  .superRefine((o, ctx) => {
+    if (!o.privateKey === !o.privateKeyFile) ctx.addIssue({ code: 'custom', path: ['privateKey'], message: 'set exactly one of privateKey (the .p8 text) or privateKeyFile (its path)' });
+  });
+type Options = z.infer<typeof Options>;
+
+const WireReview = z.object({
+  type: z.literal('customerReviews'),
+  id: z.string().min(1),
+  attributes: z.object({
+    rating: z.number().int().min(1).max(5),
+    title: z.string().nullable().optional(),
+    body: z.string().nullable().optional(),
+    reviewerNickname: z.string().nullable().optional(),
+    createdDate: z.iso.datetime({ offset: true }),
+    territory: z.string().optional(),
+  }),
+});
+type WireReview = z.infer<typeof WireReview>;
+const WireList = z.object({ data: z.array(z.unknown()), links: z.object({ next: z.string().optional() }).optional() });
+const WireResponse = z.object({ data: z.object({ type: z.literal('customerReviewResponses'), id: z.string().min(1) }) });
+const WireErrors = z.object({ errors: z.array(z.object({ code: z.string().optional(), title: z.string().optional(), detail: z.string().optional() })).min(1) });
+
+interface Env {
+  http: HttpClient;
+  log: Logger;
+  o: Options;
+  sourceId: string;
+  brandId: string;
+  limiter: RateLimiter;
+  key: string;
+  tokens: TokenManager;
+  /** Apple's hourly limit as last reported, so our budget never exceeds it. */
+  hourLimit: number | null;
+}
+
+export const appstoreConnector = defineConnector({
+  kind: PLATFORM,
+  optionsSchema: Options,
+  // POST customerReviewResponses creates or replaces the single response a review can have.
+  capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: false, rateLimit: 'headers' },
+  create(ctx) {
+    const o = ctx.options;
+    const tokens = new TokenManager(ctx.kv, {
+      issue: async () => {
+        const key = o.privateKey ?? (await readKey(o, ctx.baseDir, ctx.source.id));
+        try {
+          const signed = es256BearerToken({ keyId: o.keyId, issuer: o.issuerId, audience: 'appstoreconnect-v1', key, lifetimeSeconds: MAX_TOKEN_SECONDS, maxLifetimeSeconds: MAX_TOKEN_SECONDS });
+          return { accessToken: signed.token, expiresAt: signed.expiresAt };
+        } catch (err) {
+          throw new AuthError(`App Store Connect key ${o.keyId}: ${(err as Error).message}; set the .p8 key in privateKey of source "${ctx.source.id}"`);
+        }
+      },
+    }, 'appstore-jwt');
+    const env: Env = { http: ctx.http, log: ctx.log, o, sourceId: ctx.source.id, brandId: ctx.brand.id, limiter: ctx.limiter, key: credentialKey(PLATFORM, o.issuerId, o.keyId), tokens, hourLimit: null };
+    return {
+      fetch: (cursor, signal) => fetchReviews(env, cursor, signal),
+      reply: (mention, text, options) => postReply(env, mention, text, options),
+    };
+  },
+});
+
+async function readKey(o: Options, baseDir: string, sourceId: string): Promise<string> {
+  const path = isAbsolute(o.privateKeyFile!) ? o.privateKeyFile! : resolve(baseDir, o.privateKeyFile!);
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new AuthError(`cannot read the App Store Connect key ${path} (${(err as Error).message}) of source "${sourceId}"`);
+  }
+}
+
+async function fetchReviews(env: Env, cursor: string | null, signal?: AbortSignal): Promise<FetchResult> {
+  const first = {
+    url: `${env.o.baseUrl}/v1/apps/${env.o.appId}/customerReviews`,
+    query: { sort: '-createdDate', limit: env.o.limit, 'filter[rating]': env.o.ratings.length ? env.o.ratings.join(',') : undefined, 'filter[territory]': env.o.territory },
+  };
+  const result = await walkFeeds<Mention>({
+    cursor,
+    scope: `${env.o.appId}|${env.o.ratings.join(',')}|${env.o.territory ?? ''}`,
+    feeds: [{ key: 'reviews', fetchPage: async (next) => readPage(env, await call(env, next ? { url: sameOrigin(env, next), signal } : { ...first, signal })) }],
+    maxPages: env.o.maxPagesPerPoll,
+    backfillPages: env.o.backfillPages,
+    onReset: () => env.log.warn({ source: env.sourceId }, 'unreadable or foreign cursor; starting again from the newest reviews'),
+  });
+  return { mentions: result.values, rejected: result.rejected, cursor: result.cursor, pauseUntil: result.pauseUntil };
+}
+
+/** `links.next` is a full URL; the bearer token must never be sent anywhere but the API. */
+function sameOrigin(env: Env, next: string): string {
+  if (new URL(next).origin !== new URL(env.o.baseUrl).origin) throw new MalformedResponseError(`links.next points away from ${env.o.baseUrl}: ${next}`);
+  return next;
+}
+
+function readPage(env: Env, res: HttpResponse): Page<Mention> {
+  const list = WireList.safeParse(parseJson(res));
+  if (!list.success) throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(list.error)})`);
+  const page: Page<Mention> = { entries: [], rejected: [], next: list.data.links?.next || null };
+  for (const raw of list.data.data) {
+    const parsed = WireReview.safeParse(raw);
+    const id = (raw as { id?: unknown } | null)?.id;
+    const label = typeof id === 'string' ? `review ${id}` : 'review without id';
+    if (!parsed.success) {
+      page.rejected.push({ key: typeof id === 'string' ? id : JSON.stringify(raw).slice(0, 200), at: null, reason: `${label}: ${describeIssues(parsed.error)}`, raw });
+      continue;
+    }
+    const at = Date.parse(parsed.data.attributes.createdDate);
+    const m = normalise(env, parsed.data);
+    if (m.ok) page.entries.push({ id: parsed.data.id, at, value: m.mention });
+    else page.rejected.push({ key: parsed.data.id, at, reason: `${label}: ${m.reason}`, raw });
+  }
+  return page;
+}
+
+function normalise(env: Env, r: WireReview): ReturnType<typeof toMention> {
+  const a = r.attributes;
+  const nick = a.reviewerNickname?.trim() ?? '';
+  return toMention({
+    platform: PLATFORM,
+    sourceId: env.sourceId,
+    brandId: env.brandId,
+    nativeId: r.id,
+    url: null,
+    text: [a.title?.trim(), a.body?.trim()].filter(Boolean).join('\n\n'),
+    lang: null,
+    createdAt: a.createdDate,
+    // Nicknames are the only reviewer identity Apple gives; they are not unique, so the id is the review's.
+    author: { id: `review:${r.id}`, handle: nick || 'App Store user', name: nick, followers: null, url: null },
+    inReplyToId: null,
+    engagement: { replies: 0, reposts: 0, likes: 0 },
+    rating: a.rating,
+    replyRef: { reviewId: r.id, ...(a.territory ? { territory: a.territory } : {}) },
+  });
+}
+
+async function postReply(env: Env, mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult> {
+  const reviewId = mention.replyRef['reviewId'];
+  if (mention.platform !== PLATFORM || !reviewId) throw new PermanentError(`mention ${mention.id} has no App Store review to reply to`);
+  const json = {
+    data: {
+      type: 'customerReviewResponses',
+      attributes: { responseBody: text },
+      relationships: { review: { data: { type: 'customerReviews', id: reviewId } } },
+    },
+  };
+  const res = await call(env, { method: 'POST', url: `${env.o.baseUrl}/v1/customerReviewResponses`, json, write: true, signal: options.signal });
+  const posted = WireResponse.safeParse(parseJson(res));
+  if (!posted.success) throw new MalformedResponseError(`${res.url}: the response was accepted but could not be read (${describeIssues(posted.error)})`, res.status);
+  return { replyId: posted.data.data.id, url: null };
+}
+
+/** One request inside the hour's budget, with a fresh JWT once if Apple says ours is not valid. */
+async function call(env: Env, req: HttpRequest): Promise<HttpResponse> {
+  return env.tokens.withToken(async (token) => {
+    const limit = Math.min(env.o.requestsPerHour, env.hourLimit ? Math.floor(env.hourLimit * 0.9) : Infinity);
+    await env.limiter.acquire(env.key, { limit: Math.max(1, limit), windowMs: HOUR_MS }, { signal: req.signal });
+    const res = await env.http.send({ ...req, headers: { authorization: `Bearer ${token}` }, timeoutMs: env.o.timeoutMs });
+    await honourRateHeader(env, res);
+    if (res.status >= 200 && res.status < 300) return res;
+    throw await failure(env, res);
+  }, (err) => err instanceof AuthError && err.status === 401);
+}
+
+/** `X-Rate-Limit: user-hour-lim:3500;user-hour-rem:500;` — when nothing is left, nobody using this key asks for a while. */
+export function parseRateLimit(header: string | undefined): { limit: number; remaining: number } | null {
+  if (!header) return null;
+  const fields = Object.fromEntries(header.split(';').map((p) => p.split(':').map((s) => s.trim())).filter((p) => p.length === 2) as [string, string][]);
+  const limit = Number(fields['user-hour-lim']);
+  const remaining = Number(fields['user-hour-rem']);
+  return Number.isFinite(limit) && Number.isFinite(remaining) && fields['user-hour-lim'] !== undefined && fields['user-hour-rem'] !== undefined ? { limit, remaining } : null;
+}
+
+async function honourRateHeader(env: Env, res: HttpResponse): Promise<void> {
+  const rate = parseRateLimit(res.headers['x-rate-limit']);
+  if (!rate) return;
+  env.hourLimit = rate.limit;
+  if (rate.remaining <= 0) {
+    // The next acquire then waits past its limit and raises RateLimitedError, so paging stops here.
+    await env.limiter.block(env.key, new Date(Date.now() + EXHAUSTED_PAUSE_MS));
+    env.log.warn({ source: env.sourceId, limit: rate.limit }, 'App Store Connect hourly request limit used up; pausing');
+  }
+}
+
+async function failure(env: Env, res: HttpResponse): Promise<Error> {
+  const parsed = WireErrors.safeParse(safeJson(res.text));
+  const first = parsed.success ? parsed.data.errors[0]! : null;
+  const detail = first ? `${first.code ?? ''} ${first.title ?? ''}: ${first.detail ?? ''}`.trim() : res.text.slice(0, 200) || '(empty body)';
+  const renew = `the App Store Connect API key ${env.o.keyId} (issuer ${env.o.issuerId}) in privateKey/keyId/issuerId of source "${env.sourceId}"`;
+  if (res.status === 401) return new AuthError(`${res.url}: HTTP 401 ${detail}; check or renew ${renew} (and this machine's clock)`, 401);
+  if (res.status === 403) return new AuthError(`${res.url}: HTTP 403 ${detail}; ${renew} needs a role that may read and answer customer reviews for app ${env.o.appId}`);
+  if (res.status === 429) {
+    const at = retryAfter(res, EXHAUSTED_PAUSE_MS);
+    await env.limiter.block(env.key, at);
+    return new RateLimitedError(`${res.url}: rate limit exceeded (${detail}); retry after ${at.toISOString()}`, at);
+  }
+  if (res.status === 409 || res.status === 422) return new PermanentError(`${res.url}: refused: ${detail}`, res.status);
+  return failForStatusError(res, detail);
+}
+
+function failForStatusError(res: HttpResponse, detail: string): Error {
+  try {
+    failForStatus(res, detail);
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

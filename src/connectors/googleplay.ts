@@ -1,0 +1,164 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { HttpUrl } from '../config/fields.js';
+import { parseJson, type HttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
+import { describeIssues, toMention, type Mention } from '../mention.js';
+import { MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
+import { checkGoogleCredentials, googleCredentialFields, googleFailure, googleIdentity, googleTokens, isTokenRejected } from './shared/google-auth.js';
+import { credentialKey, type RateLimiter } from './shared/limiter.js';
+import { walkFeeds, type Page } from './shared/newest-first.js';
+import type { TokenManager } from './shared/tokens.js';
+import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult } from './types.js';
+
+const PLATFORM = 'googleplay';
+const SCOPE = 'https://www.googleapis.com/auth/androidpublisher';
+const HOUR_MS = 3_600_000;
+/** Play's reply limit; longer text is refused, so it is refused here before spending a call. */
+export const MAX_REPLY_CHARS = 350;
+
+const Options = z
+  .object({
+    packageName: z.string().trim().regex(/^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$/, 'expected an Android package name like "com.acme.app"'),
+    ...googleCredentialFields,
+    translationLanguage: z.string().trim().min(2).optional(),
+    maxResults: z.number().int().min(1).max(100).default(100),
+    maxPagesPerPoll: z.number().int().min(1).max(50).default(10),
+    backfillPages: z.number().int().min(1).max(50).default(5),
+    baseUrl: HttpUrl.default('https://androidpublisher.googleapis.com'),
+    timeoutMs: z.number().int().positive().default(15_000),
+  })
+  .superRefine((o, ctx) => checkGoogleCredentials(o, ctx, { required: true, why: `the Play Developer API needs a service account (or OAuth) with scope ${SCOPE}` }));
+type Options = z.infer<typeof Options>;
+
+const Timestamp = z.object({ seconds: z.coerce.number().int().nonnegative(), nanos: z.number().int().default(0) });
+const WireReview = z.object({
+  reviewId: z.string().min(1),
+  authorName: z.string().default(''),
+  comments: z.array(z.object({ userComment: z.unknown().optional(), developerComment: z.unknown().optional() })).min(1),
+});
+const WireUserComment = z.object({
+  text: z.string(),
+  lastModified: Timestamp,
+  starRating: z.number().int().min(1).max(5),
+  reviewerLanguage: z.string().optional(),
+  appVersionName: z.string().optional(),
+});
+const WireList = z.object({
+  reviews: z.array(z.unknown()).default([]),
+  tokenPagination: z.object({ nextPageToken: z.string().optional() }).optional(),
+});
+const WireReplied = z.object({ result: z.object({ replyText: z.string(), lastEdited: Timestamp.optional() }) });
+
+interface Env {
+  http: HttpClient;
+  log: Logger;
+  o: Options;
+  sourceId: string;
+  brandId: string;
+  limiter: RateLimiter;
+  key: string;
+  tokens: TokenManager;
+}
+
+export const googleplayConnector = defineConnector({
+  kind: PLATFORM,
+  optionsSchema: Options,
+  // reviews:reply replaces the one developer reply a review can have, so replaying it changes nothing.
+  capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: false, rateLimit: 'quota' },
+  create(ctx) {
+    const o = ctx.options;
+    const tokens = googleTokens(o, { http: ctx.http, kv: ctx.kv, scope: SCOPE, baseDir: ctx.baseDir, sourceLabel: `source "${ctx.source.id}"`, timeoutMs: o.timeoutMs });
+    // Play counts its quota per app, whichever credential asks.
+    const key = credentialKey(PLATFORM, o.packageName);
+    const env: Env = { http: ctx.http, log: ctx.log, o, sourceId: ctx.source.id, brandId: ctx.brand.id, limiter: ctx.limiter, key, tokens };
+    return {
+      fetch: (cursor, signal) => fetchReviews(env, cursor, signal),
+      reply: (mention, text, options) => postReply(env, mention, text, options),
+    };
+  },
+});
+
+const base = (env: Env) => `${env.o.baseUrl}/androidpublisher/v3/applications/${encodeURIComponent(env.o.packageName)}`;
+
+async function fetchReviews(env: Env, cursor: string | null, signal?: AbortSignal): Promise<FetchResult> {
+  const query = { maxResults: env.o.maxResults, translationLanguage: env.o.translationLanguage };
+  const result = await walkFeeds<Mention>({
+    cursor,
+    scope: env.o.packageName,
+    feeds: [{ key: 'reviews', fetchPage: async (token) => readPage(env, await call(env, { url: `${base(env)}/reviews`, query: { ...query, token }, signal }, 'read')) }],
+    maxPages: env.o.maxPagesPerPoll,
+    backfillPages: env.o.backfillPages,
+    onReset: () => env.log.warn({ source: env.sourceId }, 'unreadable or foreign cursor; starting again from the newest reviews'),
+  });
+  return { mentions: result.values, rejected: result.rejected, cursor: result.cursor, pauseUntil: result.pauseUntil };
+}
+
+function readPage(env: Env, res: HttpResponse): Page<Mention> {
+  const list = WireList.safeParse(parseJson(res));
+  if (!list.success) throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(list.error)})`);
+  const page: Page<Mention> = { entries: [], rejected: [], next: list.data.tokenPagination?.nextPageToken || null };
+  for (const raw of list.data.reviews) {
+    const parsed = parseReview(env, raw);
+    if (parsed.ok) page.entries.push({ id: parsed.id, at: parsed.at, value: parsed.mention });
+    else page.rejected.push({ key: parsed.key, at: parsed.at, reason: parsed.reason, raw });
+  }
+  return page;
+}
+
+type Parsed = { ok: true; id: string; at: number; mention: Mention } | { ok: false; key: string; at: number | null; reason: string };
+
+function parseReview(env: Env, raw: unknown): Parsed {
+  const review = WireReview.safeParse(raw);
+  if (!review.success) return { ok: false, key: JSON.stringify(raw).slice(0, 200), at: null, reason: `review: ${describeIssues(review.error)}` };
+  const r = review.data;
+  // The user's comment comes first; an edit replaces it in place, so the latest one is the last.
+  const user = r.comments.map((c) => c.userComment).filter((c) => c !== undefined).pop();
+  const comment = WireUserComment.safeParse(user);
+  if (!comment.success) return { ok: false, key: r.reviewId, at: null, reason: `review ${r.reviewId}: userComment: ${describeIssues(comment.error)}` };
+  const c = comment.data;
+  const at = c.lastModified.seconds * 1000 + Math.floor(c.lastModified.nanos / 1e6);
+  const m = toMention({
+    platform: PLATFORM,
+    sourceId: env.sourceId,
+    brandId: env.brandId,
+    nativeId: r.reviewId,
+    url: null,
+    text: c.text.trim(),
+    lang: c.reviewerLanguage ?? null,
+    createdAt: new Date(at).toISOString(),
+    // Play gives no reviewer id; the review id stands in so the author is never blank.
+    author: { id: `review:${r.reviewId}`, handle: r.authorName || 'Google Play user', name: r.authorName, followers: null, url: null },
+    inReplyToId: null,
+    engagement: { replies: 0, reposts: 0, likes: 0 },
+    rating: c.starRating,
+    replyRef: { reviewId: r.reviewId, packageName: env.o.packageName },
+  });
+  return m.ok ? { ok: true, id: r.reviewId, at, mention: m.mention } : { ok: false, key: r.reviewId, at, reason: `review ${r.reviewId}: ${m.reason}` };
+}
+
+async function postReply(env: Env, mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult> {
+  const reviewId = mention.replyRef['reviewId'];
+  if (mention.platform !== PLATFORM || !reviewId) throw new PermanentError(`mention ${mention.id} has no Google Play review to reply to`);
+  if (mention.replyRef['packageName'] !== env.o.packageName) throw new PermanentError(`review ${reviewId} belongs to ${mention.replyRef['packageName']}, not ${env.o.packageName}`);
+  if ([...text].length > MAX_REPLY_CHARS) throw new PermanentError(`Google Play replies are limited to ${MAX_REPLY_CHARS} characters; this one has ${[...text].length}`);
+  const url = `${base(env)}/reviews/${encodeURIComponent(reviewId)}:reply`;
+  const res = await call(env, { method: 'POST', url, json: { replyText: text }, write: true, signal: options.signal }, 'write');
+  const replied = WireReplied.safeParse(parseJson(res));
+  if (!replied.success) throw new MalformedResponseError(`${res.url}: the reply was accepted but could not be read (${describeIssues(replied.error)})`, res.status);
+  // A review has one developer reply and it has no id of its own.
+  return { replyId: `${reviewId}:reply`, url: null };
+}
+
+/** Play's documented quotas are 200 review reads an hour and 2,000 replies a day per app; we stay under both. */
+async function call(env: Env, req: HttpRequest, kind: 'read' | 'write'): Promise<HttpResponse> {
+  const budget = kind === 'read' ? { limit: 180, windowMs: HOUR_MS } : { limit: 1_800, windowMs: 24 * HOUR_MS };
+  return env.tokens.withToken(async (token) => {
+    await env.limiter.acquire(`${env.key}:${kind}`, budget, { signal: req.signal });
+    const res = await env.http.send({ ...req, headers: { authorization: `Bearer ${token}` }, timeoutMs: env.o.timeoutMs });
+    if (res.status >= 200 && res.status < 300) return res;
+    const renew = `the Google credentials (${googleIdentity(env.o)}, scope ${SCOPE}, Play Console permission "Reply to reviews" for ${env.o.packageName}) of source "${env.sourceId}"`;
+    const err = googleFailure(res, { renew });
+    if (err instanceof RateLimitedError) await env.limiter.block(`${env.key}:${kind}`, err.retryAt);
+    throw err;
+  }, isTokenRejected);
+}

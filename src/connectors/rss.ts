@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { HttpUrl } from '../config/fields.js';
+import { failForStatus, retryAfterDate, type HttpClient, type HttpResponse } from '../http/client.js';
+import { toMention } from '../mention.js';
+import { AuthError, MalformedResponseError, RateLimitedError, TransientError } from './errors.js';
+import { parseFeed, type FeedItem } from './rss-wire.js';
+import { credentialKey, type RateLimiter } from './shared/limiter.js';
+import { defineConnector, type FetchResult } from './types.js';
+
+const PLATFORM = 'rss';
+const MAX_TEXT = 40_000;
+// Keys of items already handed on; feeds show their newest 10–100 items, so this covers many polls.
+const MAX_SEEN = 2_000;
+const MAX_REDIRECTS = 3;
+const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';
+
+const Options = z.object({
+  url: HttpUrl,
+  /** Hand on the items already in the feed on the first poll; false starts with what is published after. */
+  backfill: z.boolean().default(true),
+  /** Extra request headers, e.g. `authorization` for a private feed. */
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Requests per minute to the feed's host, shared by every source on that host. */
+  requestsPerMinute: z.number().int().min(1).max(600).default(30),
+  timeoutMs: z.number().int().positive().default(15_000),
+});
+type Options = z.infer<typeof Options>;
+
+const Cursor = z.object({
+  v: z.literal(1),
+  url: z.string(),
+  etag: z.string().optional(),
+  lastModified: z.string().optional(),
+  /** Short hashes of the dedupe keys already handed on, newest first. */
+  seen: z.array(z.string()),
+});
+type Cursor = z.infer<typeof Cursor>;
+
+interface Env {
+  http: HttpClient;
+  log: Logger;
+  options: Options;
+  sourceId: string;
+  brandId: string;
+  limiter: RateLimiter;
+  budgetKey: string;
+}
+
+export const rssConnector = defineConnector({
+  kind: PLATFORM,
+  optionsSchema: Options,
+  // Feeds send no budget headers; 429/503 carry Retry-After at most.
+  capabilities: { poll: true, stream: false, reply: false, idempotentReply: false, followers: false, rateLimit: 'none' },
+  create(ctx) {
+    const env: Env = {
+      http: ctx.http,
+      log: ctx.log,
+      options: ctx.options,
+      sourceId: ctx.source.id,
+      brandId: ctx.brand.id,
+      limiter: ctx.limiter,
+      budgetKey: credentialKey(PLATFORM, new URL(ctx.options.url).host),
+    };
+    return { fetch: (cursor, signal) => poll(env, cursor, signal) };
+  },
+});
+
+async function poll(env: Env, cursorText: string | null, signal?: AbortSignal): Promise<FetchResult> {
+  const cursor = readCursor(env, cursorText);
+  const res = await download(env, cursor, signal);
+  // 304: nothing changed since the validators we sent; the cursor stays as it is.
+  if (res.status === 304 && cursor) return { mentions: [], rejected: [], cursor: JSON.stringify(cursor) };
+  const feed = parseFeed(res.text);
+  if ('error' in feed) throw new MalformedResponseError(`${res.url}: ${feed.error} (content-type ${res.headers['content-type'] ?? 'none'}, starts ${JSON.stringify(res.text.slice(0, 60))})`, res.status);
+
+  const seen = new Set(cursor?.seen ?? []);
+  const emit = cursor !== null || env.options.backfill;
+  const result: FetchResult = { mentions: [], rejected: [], cursor: null };
+  const current = new Set<string>();
+  for (const entry of feed.items) {
+    // Rejected items are remembered too, so one bad item is dead-lettered once, not on every poll.
+    const digest = shortHash(entry.ok ? entry.item.key : `rejected:${JSON.stringify(entry.raw)}`);
+    if (current.has(digest)) continue;
+    current.add(digest);
+    if (seen.has(digest) || !emit) continue;
+    if (!entry.ok) {
+      result.rejected.push({ reason: entry.reason, raw: entry.raw });
+      continue;
+    }
+    const made = toMention(normalise(env, feed.title, feed.lang, entry.item));
+    if (made.ok) result.mentions.push(made.mention);
+    else result.rejected.push({ reason: `item ${entry.item.key}: ${made.reason}`, raw: entry.raw });
+  }
+  const keep = [...current, ...(cursor?.seen ?? []).filter((d) => !current.has(d))].slice(0, MAX_SEEN);
+  const next: Cursor = { v: 1, url: env.options.url, ...validators(res), seen: keep };
+  return { ...result, cursor: JSON.stringify(next) };
+}
+
+/** Conditional GET, following a few redirects (feeds move, and undici does not follow them). */
+async function download(env: Env, cursor: Cursor | null, signal?: AbortSignal): Promise<HttpResponse> {
+  const headers: Record<string, string> = { accept: ACCEPT, ...env.options.headers };
+  if (cursor?.etag) headers['if-none-match'] = cursor.etag;
+  if (cursor?.lastModified) headers['if-modified-since'] = cursor.lastModified;
+  let url = env.options.url;
+  for (let hop = 0; ; hop++) {
+    await env.limiter.acquire(env.budgetKey, { limit: env.options.requestsPerMinute, windowMs: 60_000 }, { signal });
+    const res = await env.http.send({ url, headers, timeoutMs: env.options.timeoutMs, signal });
+    const location = res.headers['location'];
+    if ([301, 302, 303, 307, 308].includes(res.status) && location && hop < MAX_REDIRECTS) {
+      url = new URL(location, url).toString();
+      if (res.status === 301 || res.status === 308) env.log.warn({ source: env.sourceId, to: url }, 'feed moved permanently; update options.url');
+      continue;
+    }
+    if (res.status === 200 || res.status === 304) return res;
+    return fail(env, res);
+  }
+}
+
+async function fail(env: Env, res: HttpResponse): Promise<never> {
+  const detail = res.text.slice(0, 200).replace(/\s+/g, ' ').trim() || '(empty body)';
+  if (res.status === 429 || (res.status === 503 && res.headers['retry-after'])) {
+    const at = retryAfterDate(res);
+    await env.limiter.block(env.budgetKey, at);
+    throw new RateLimitedError(`${res.url}: HTTP ${res.status}; retry after ${at.toISOString()}`, at, res.status);
+  }
+  if (res.status === 401 || res.status === 403) {
+    throw new AuthError(`${res.url}: HTTP ${res.status} (${detail}): the feed needs credentials; set them in options.headers of source "${env.sourceId}"`, res.status);
+  }
+  if (res.status === 408) throw new TransientError(`${res.url}: HTTP 408 ${detail}`, 408);
+  failForStatus(res, detail);
+}
+
+function normalise(env: Env, feedTitle: string, lang: string | null, item: FeedItem) {
+  // A guid/id/link names the item on its own; a hash only within its feed.
+  const nativeId = item.keyIsId && /^[a-z][a-z0-9+.-]*:/i.test(item.key) ? item.key : `${env.options.url}#${item.key}`;
+  const host = new URL(env.options.url).host;
+  const authorName = item.author?.name || feedTitle || host;
+  return {
+    platform: PLATFORM,
+    sourceId: env.sourceId,
+    brandId: env.brandId,
+    nativeId,
+    url: item.url,
+    text: item.text.length > MAX_TEXT ? `${item.text.slice(0, MAX_TEXT - 1)}…` : item.text,
+    lang,
+    // An item without a date is dated when we first saw it.
+    createdAt: item.date ?? new Date().toISOString(),
+    author: { id: item.author ? `${host}:${item.author.name}` : host, handle: authorName, name: authorName, followers: null, url: item.author?.url ?? null },
+    inReplyToId: null,
+    engagement: { replies: 0, reposts: 0, likes: 0 },
+    rating: null,
+    replyRef: {},
+  };
+}
+
+function validators(res: HttpResponse): { etag?: string; lastModified?: string } {
+  return {
+    ...(res.headers['etag'] ? { etag: res.headers['etag'] } : {}),
+    ...(res.headers['last-modified'] ? { lastModified: res.headers['last-modified'] } : {}),
+  };
+}
+
+function shortHash(value: string): string {
+  return createHash('sha256').update(value).digest('base64url').slice(0, 16);
+}
+
+function readCursor(env: Env, text: string | null): Cursor | null {
+  if (!text) return null;
+  let parsed: ReturnType<typeof Cursor.safeParse> | null = null;
+  try {
+    parsed = Cursor.safeParse(JSON.parse(text));
+  } catch {
+    parsed = null;
+  }
+  if (!parsed?.success) {
+    env.log.warn({ source: env.sourceId }, 'unreadable cursor; reading the feed afresh');
+    return null;
+  }
+  if (parsed.data.url !== env.options.url) {
+    env.log.warn({ source: env.sourceId, was: parsed.data.url }, 'cursor belongs to another feed URL; reading the feed afresh');
+    return null;
+  }
+  return parsed.data;
+}

@@ -1,0 +1,357 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * A local Bluesky PDS (XRPC) plus a Jetstream endpoint, speaking the real wire format:
+ * createSession/refreshSession with expiring JWTs (`ExpiredToken` at HTTP 400), newest-first
+ * searchPosts and listNotifications with opaque cursors (an offset, so posts arriving between
+ * two page reads shift the pages and repeat items, as on the real thing), getProfiles (≤25),
+ * createRecord refusing a taken rkey, getRecord, RateLimit-* headers with an epoch reset and
+ * 429 `RateLimitExceeded`. `/subscribe` is a WebSocket sending Jetstream JSON events and
+ * replaying from `cursor` (unix µs). The WebSocket server side is hand-rolled (handshake and
+ * unmasked text frames): enough for a fake, and no extra dependency.
+ */
+
+export interface FakePost {
+  uri: string;
+  cid: string;
+  author: { did: string; handle: string; displayName: string };
+  record: Record<string, unknown>;
+  replyCount: number;
+  repostCount: number;
+  likeCount: number;
+  quoteCount: number;
+  indexedAt: string;
+  labels: unknown[];
+}
+
+export interface PostInput {
+  text?: string;
+  handle?: string;
+  displayName?: string;
+  followers?: number;
+  reply?: { root: { uri: string; cid: string }; parent: { uri: string; cid: string } };
+  createdAt?: string;
+  langs?: string[];
+}
+
+export interface LoggedRequest {
+  method: string;
+  nsid: string;
+  query: URLSearchParams;
+  auth: string | null;
+  body: string;
+}
+
+interface Failure {
+  status: number;
+  body: unknown;
+  nsid?: string;
+  left: number;
+}
+
+const S32 = '234567abcdefghijklmnopqrstuvwxyz';
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+export class FakeBluesky {
+  readonly requests: LoggedRequest[] = [];
+  readonly records = new Map<string, { uri: string; cid: string; value: Record<string, unknown> }>();
+  readonly jetstreamConnections: Array<{ cursor: string | null; wantedCollections: string[] }> = [];
+  identifier = 'acme.bsky.social';
+  password = 'app-pass-1234';
+  readonly did = 'did:plc:acmebrand';
+  accessTtlMs = 2 * 3_600_000;
+  sessionsCreated = 0;
+  refreshes = 0;
+  /** Runs after a request is logged and before it is answered (e.g. to add a post between two page reads). */
+  onRequest?: (nsid: string) => void;
+  /** This many createRecord calls store the record and then answer 502, as a gateway losing the answer does. */
+  failAfterWrite = 0;
+
+  private readonly search = new Map<string, FakePost[]>();
+  private readonly notifications: Array<{ post: FakePost; reason: string; raw?: unknown }> = [];
+  private readonly followers = new Map<string, number>();
+  private readonly tokens = new Map<string, { kind: 'access' | 'refresh'; valid: boolean }>();
+  private readonly failures: Failure[] = [];
+  private readonly sockets = new Set<Socket>();
+  private readonly events: Array<{ time_us: number; text: string }> = [];
+  private forced429: { left: number; reset: number } = { left: 0, reset: 0 };
+  private remaining = 3000;
+  private resetEpoch = Math.ceil(Date.now() / 1000) + 300;
+  private seq = 0;
+  // Recent, so the store's retention keeps what the fake sends.
+  private clock = Date.now() - 3_600_000;
+
+  private constructor(private readonly server: Server, readonly url: string) {}
+
+  get jetstreamUrl(): string {
+    return `${this.url.replace(/^http/, 'ws')}/subscribe`;
+  }
+
+  static async start(): Promise<FakeBluesky> {
+    let fake: FakeBluesky | undefined;
+    const server = createServer((req, res) => void fake!.handle(req, res).catch((err: unknown) => send(res, 500, { error: 'InternalServerError', message: String(err) })));
+    server.on('upgrade', (req: IncomingMessage, socket: Socket) => fake!.upgrade(req, socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    fake = new FakeBluesky(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return fake;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** A post by `handle` (did:plc:<handle>), indexed one second after the previous one. */
+  post(input: PostInput = {}): FakePost {
+    const handle = input.handle ?? 'alice.bsky.social';
+    const did = `did:plc:${handle.split('.')[0]}`;
+    this.clock += 1000;
+    this.followers.set(did, input.followers ?? 42);
+    const rkey = tid(this.clock * 1000 + (this.seq += 1));
+    const record: Record<string, unknown> = { $type: 'app.bsky.feed.post', text: input.text ?? 'hello', createdAt: input.createdAt ?? new Date(this.clock - 500).toISOString(), langs: input.langs ?? ['en'], facets: [] };
+    if (input.reply) record['reply'] = input.reply;
+    return {
+      uri: `at://${did}/app.bsky.feed.post/${rkey}`,
+      cid: `bafyrei${createHash('sha256').update(rkey).digest('hex').slice(0, 20)}`,
+      author: { did, handle, displayName: input.displayName ?? handle.split('.')[0]! },
+      record,
+      replyCount: 0,
+      repostCount: 1,
+      likeCount: 2,
+      quoteCount: 0,
+      indexedAt: new Date(this.clock).toISOString(),
+      labels: [],
+    };
+  }
+
+  addSearchResult(q: string, post: FakePost | Record<string, unknown>): void {
+    if (!this.search.has(q)) this.search.set(q, []);
+    this.search.get(q)!.unshift(post as FakePost);
+  }
+
+  addNotification(post: FakePost, reason = 'mention', raw?: Record<string, unknown>): void {
+    this.notifications.unshift({ post, reason, raw });
+  }
+
+  /** Access tokens issued so far now answer `ExpiredToken`. */
+  expireAccessTokens(): void {
+    for (const t of this.tokens.values()) if (t.kind === 'access') t.valid = false;
+  }
+
+  expireRefreshTokens(): void {
+    for (const t of this.tokens.values()) if (t.kind === 'refresh') t.valid = false;
+  }
+
+  rateLimitNext(count: number, reset: Date): void {
+    this.forced429 = { left: count, reset: Math.ceil(reset.getTime() / 1000) };
+  }
+
+  setRateLimit(remaining: number, reset: Date): void {
+    this.remaining = remaining;
+    this.resetEpoch = Math.ceil(reset.getTime() / 1000);
+  }
+
+  failNext(status: number, body: unknown, options: { nsid?: string; times?: number } = {}): void {
+    this.failures.push({ status, body, nsid: options.nsid, left: options.times ?? 1 });
+  }
+
+  /** Adds a Jetstream event (time_us grows) and sends it to every connected subscriber. */
+  emit(event: Record<string, unknown>): number {
+    const time_us = (this.events.at(-1)?.time_us ?? Date.now() * 1000) + 1_000_000;
+    const text = JSON.stringify({ ...event, time_us });
+    this.events.push({ time_us, text });
+    for (const s of this.sockets) s.write(frame(text));
+    return time_us;
+  }
+
+  /** A Jetstream commit event creating `post`. */
+  emitPost(post: FakePost): number {
+    const [, , did, , rkey] = post.uri.split('/');
+    return this.emit({ did, kind: 'commit', commit: { rev: 'r', operation: 'create', collection: 'app.bsky.feed.post', rkey, record: post.record, cid: post.cid } });
+  }
+
+  /** Kills every Jetstream socket without a close frame, as a network drop does. */
+  dropJetstream(): void {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+
+  private upgrade(req: IncomingMessage, socket: Socket): void {
+    const url = new URL(req.url ?? '/', this.url);
+    const key = req.headers['sec-websocket-key'];
+    if (url.pathname !== '/subscribe' || typeof key !== 'string') return void socket.destroy();
+    const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    const cursor = url.searchParams.get('cursor');
+    this.jetstreamConnections.push({ cursor, wantedCollections: url.searchParams.getAll('wantedCollections') });
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => this.sockets.delete(socket));
+    // A client close frame (opcode 8) is answered with one, then the socket ends.
+    socket.on('data', (data: Buffer) => {
+      if ((data[0]! & 0x0f) === 8) socket.end(Buffer.from([0x88, 0x00]));
+    });
+    // Without a cursor Jetstream live-tails; with one it replays everything from that time on.
+    if (cursor !== null) for (const e of this.events) if (e.time_us >= Number(cursor)) socket.write(frame(e.text));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const nsid = url.pathname.replace(/^\/xrpc\//, '');
+    const body = await readBody(req);
+    const auth = req.headers.authorization ?? null;
+    this.requests.push({ method: req.method ?? 'GET', nsid, query: url.searchParams, auth, body });
+    this.onRequest?.(nsid);
+    const early = this.gate(nsid);
+    if (early) return send(res, early.status, early.body, this.rateHeaders());
+    if (nsid === 'com.atproto.server.createSession') return this.createSession(body, res);
+    const token = this.checkToken(auth, nsid === 'com.atproto.server.refreshSession' ? 'refresh' : 'access');
+    if (token) return send(res, token.status, token.body, this.rateHeaders());
+    const route = this.routes()[nsid];
+    if (!route) return send(res, 404, { error: 'XRPCNotSupported', message: 'XRPCNotSupported' }, this.rateHeaders());
+    const [status, out] = route(url.searchParams, body ? (JSON.parse(body) as Record<string, unknown>) : {});
+    send(res, status, out, this.rateHeaders());
+  }
+
+  private gate(nsid: string): { status: number; body: unknown } | null {
+    if (this.forced429.left > 0) {
+      this.forced429.left--;
+      this.remaining = 0;
+      this.resetEpoch = this.forced429.reset;
+      return { status: 429, body: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' } };
+    }
+    const failure = this.failures.find((f) => f.left > 0 && (!f.nsid || f.nsid === nsid));
+    if (failure) {
+      failure.left--;
+      return { status: failure.status, body: failure.body };
+    }
+    if (Date.now() / 1000 >= this.resetEpoch) [this.remaining, this.resetEpoch] = [3000, Math.ceil(Date.now() / 1000) + 300];
+    if (this.remaining <= 0) return { status: 429, body: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' } };
+    this.remaining--;
+    return null;
+  }
+
+  private rateHeaders(): Record<string, string> {
+    return { 'ratelimit-limit': '3000', 'ratelimit-remaining': String(Math.max(0, this.remaining)), 'ratelimit-reset': String(this.resetEpoch), 'ratelimit-policy': '3000;w=300' };
+  }
+
+  private createSession(body: string, res: ServerResponse): void {
+    const input = JSON.parse(body || '{}') as { identifier?: string; password?: string };
+    if (input.identifier !== this.identifier || input.password !== this.password) {
+      return send(res, 401, { error: 'AuthenticationRequired', message: 'Invalid identifier or password' }, this.rateHeaders());
+    }
+    this.sessionsCreated++;
+    send(res, 200, this.session(), this.rateHeaders());
+  }
+
+  private session(): Record<string, unknown> {
+    const n = (this.seq += 1);
+    const jwt = (kind: string, ttl: number) => ['eyJhbGciOiJIUzI1NiJ9', Buffer.from(JSON.stringify({ scope: kind, sub: this.did, exp: Math.floor((Date.now() + ttl) / 1000), n })).toString('base64url'), 'sig'].join('.');
+    const accessJwt = jwt('com.atproto.access', this.accessTtlMs);
+    const refreshJwt = jwt('com.atproto.refresh', 90 * 86_400_000);
+    this.tokens.set(accessJwt, { kind: 'access', valid: true });
+    this.tokens.set(refreshJwt, { kind: 'refresh', valid: true });
+    return { did: this.did, handle: this.identifier, email: 'care@acme.example', accessJwt, refreshJwt, active: true };
+  }
+
+  private checkToken(auth: string | null, kind: 'access' | 'refresh'): { status: number; body: unknown } | null {
+    if (!auth) return { status: 401, body: { error: 'AuthMissing', message: 'Authentication Required' } };
+    const t = this.tokens.get(auth.replace(/^Bearer /, ''));
+    if (!t || t.kind !== kind) return { status: 400, body: { error: 'InvalidToken', message: 'Invalid token type' } };
+    if (!t.valid) return { status: 400, body: { error: 'ExpiredToken', message: 'Token has expired' } };
+    return null;
+  }
+
+  private routes(): Record<string, (q: URLSearchParams, body: Record<string, unknown>) => [number, unknown]> {
+    return {
+      'com.atproto.server.refreshSession': () => {
+        this.refreshes++;
+        this.expireRefreshTokens();
+        return [200, this.session()];
+      },
+      'app.bsky.feed.searchPosts': (q) => {
+        const since = q.get('since');
+        const all = (this.search.get(q.get('q') ?? '') ?? []).filter((p) => !since || String(p.indexedAt) >= since);
+        const { page, cursor } = paginate(all, q);
+        return [200, { posts: page, ...(cursor ? { cursor } : {}) }];
+      },
+      'app.bsky.notification.listNotifications': (q) => {
+        const reasons = q.getAll('reasons');
+        const all = this.notifications.filter((n) => reasons.length === 0 || reasons.includes(n.reason));
+        const { page, cursor } = paginate(all, q);
+        const notifications = page.map((n) => n.raw ?? { uri: n.post.uri, cid: n.post.cid, author: n.post.author, reason: n.reason, record: n.post.record, isRead: false, indexedAt: n.post.indexedAt, labels: [] });
+        return [200, { notifications, ...(cursor ? { cursor } : {}) }];
+      },
+      'app.bsky.actor.getProfiles': (q) => {
+        const actors = q.getAll('actors');
+        if (actors.length > 25) return [400, { error: 'InvalidRequest', message: 'actors must not have more than 25 elements' }];
+        return [200, { profiles: actors.filter((a) => this.followers.has(a)).map((did) => ({ did, handle: `${did.slice(8)}.bsky.social`, followersCount: this.followers.get(did), followsCount: 1, postsCount: 3 })) }];
+      },
+      'com.atproto.repo.createRecord': (_q, body) => {
+        if (body['repo'] !== this.did) return [400, { error: 'InvalidRequest', message: 'Input/repo must be the authenticated account' }];
+        const rkey = typeof body['rkey'] === 'string' ? body['rkey'] : tid(Date.now() * 1000 + (this.seq += 1));
+        const uri = `at://${this.did}/${String(body['collection'])}/${rkey}`;
+        if (this.records.has(uri)) return [400, { error: 'InvalidRequest', message: `Record already exists at ${uri}` }];
+        const cid = `bafyrei${createHash('sha256').update(uri).digest('hex').slice(0, 20)}`;
+        this.records.set(uri, { uri, cid, value: body['record'] as Record<string, unknown> });
+        if (this.failAfterWrite > 0 && this.failAfterWrite--) return [502, { error: 'UpstreamFailure', message: 'Upstream Failure' }];
+        return [200, { uri, cid, commit: { cid: 'bafyreicommit', rev: tid(Date.now() * 1000) }, validationStatus: 'valid' }];
+      },
+      'com.atproto.repo.getRecord': (q) => {
+        const rec = this.records.get(`at://${q.get('repo')}/${q.get('collection')}/${q.get('rkey')}`);
+        return rec ? [200, rec] : [400, { error: 'RecordNotFound', message: 'Could not locate record' }];
+      },
+    };
+  }
+}
+
+function paginate<T>(all: T[], q: URLSearchParams): { page: T[]; cursor: string | null } {
+  const limit = Math.min(Math.max(Number(q.get('limit') ?? 25) || 25, 1), 100);
+  const offset = q.get('cursor') ? Number(Buffer.from(q.get('cursor')!, 'base64url').toString()) : 0;
+  const page = all.slice(offset, offset + limit);
+  const more = offset + limit < all.length;
+  return { page, cursor: more ? Buffer.from(String(offset + limit)).toString('base64url') : null };
+}
+
+function tid(micros: number): string {
+  let value = (BigInt(micros) << 10n) | 7n;
+  let out = '';
+  for (let i = 0; i < 13; i++) {
+    out = S32[Number(value & 31n)]! + out;
+    value >>= 5n;
+  }
+  return out;
+}
+
+/** One unmasked, unfragmented text frame, as a server sends it. */
+function frame(text: string): Buffer {
+  const payload = Buffer.from(text, 'utf8');
+  const len = payload.length;
+  const head = len < 126 ? Buffer.from([0x81, len]) : len < 65_536 ? Buffer.from([0x81, 126, len >> 8, len & 0xff]) : Buffer.concat([Buffer.from([0x81, 127]), bigLength(len)]);
+  return Buffer.concat([head, payload]);
+}
+
+function bigLength(len: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(len));
+  return b;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (data += c));
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(text);
+}
