@@ -3,7 +3,8 @@ import { healthWorker } from './health.js';
 import { pollWorker } from './poll.js';
 import { publishWorker } from './publish.js';
 import { routeWorker } from './route.js';
+import { slaWorker } from './sla.js';
 import { triageWorker } from './triage.js';
 
 /** Every worker the `workers` role runs. */
-export const allWorkers = [pollWorker, triageWorker, routeWorker, alertWorker, publishWorker, healthWorker];
+export const allWorkers = [pollWorker, triageWorker, routeWorker, alertWorker, slaWorker, publishWorker, healthWorker];

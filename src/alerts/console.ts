@@ -1,5 +1,5 @@
 import { logSafe, type Logger } from '../log.js';
-import { formatReach, shorten, type Alert } from './message.js';
+import { formatReach, headline, shorten, type Alert } from './message.js';
 
 /** The default sink: a readable line in the process log, so a demo or a dev box still sees escalations. */
 export function sendConsole(log: Logger, alert: Alert): void {
@@ -8,7 +8,7 @@ export function sendConsole(log: Logger, alert: Alert): void {
     return;
   }
   log.warn(
-    { alert: 'escalation', item: alert.itemId, urgency: alert.urgency, reasons: alert.reasons, open: alert.inboxUrl },
-    `URGENT ${alert.urgency}/100 @${logSafe(alert.author.handle, 80)} (${formatReach(alert.author.followers)}) on ${alert.platform}: "${logSafe(shorten(alert.text, 160))}"`,
+    { alert: alert.sla ? `sla-${alert.sla.stage}` : 'escalation', item: alert.itemId, urgency: alert.urgency, reasons: alert.reasons, open: alert.inboxUrl },
+    `${headline(alert).toUpperCase()} @${logSafe(alert.author.handle, 80)} (${formatReach(alert.author.followers)}) on ${alert.platform}: "${logSafe(shorten(alert.text, 160))}"`,
   );
 }

@@ -15,7 +15,15 @@ export interface EscalationAlert {
   reasons: string[];
   inboxUrl: string;
   createdAt: string;
+  /** The draft as it was when the alert was built; Slack's Approve button approves exactly this version. */
+  draft: string;
+  draftVersion: number;
+  draftWarnings: string[];
+  /** Set when this is an SLA reminder about the item rather than its first escalation. */
+  sla?: { stage: SlaStage; dueAt: string };
 }
+
+export type SlaStage = 'warn' | 'breach';
 
 export interface SourceAlert {
   kind: 'source';
@@ -51,7 +59,30 @@ export function escalationAlert(config: Config, item: InboxItem, stored: StoredM
     reasons: triage?.reasons ?? [],
     inboxUrl: itemUrl(config, item.id),
     createdAt: mention.createdAt,
+    draft: item.draft,
+    draftVersion: item.draftVersion,
+    draftWarnings: item.draftWarnings,
   };
+}
+
+/** The first line every sink shows, so a warning, a breach and a first escalation read differently everywhere. */
+export function headline(alert: EscalationAlert): string {
+  if (alert.sla?.stage === 'breach') return `SLA breached (due ${shortTime(alert.sla.dueAt)})`;
+  if (alert.sla?.stage === 'warn') return `SLA warning: due ${shortTime(alert.sla.dueAt)}`;
+  return `Urgent (${alert.urgency}/100)`;
+}
+
+function shortTime(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')}Z`;
+}
+
+/**
+ * What one delivery is about, stable across retries of the same alert job: the item (and SLA
+ * stage) or the source problem, plus the destination. Receivers dedupe on it.
+ */
+export function deliveryKey(alert: Alert, destinationId: string): string {
+  const subject = alert.kind === 'source' ? `source:${alert.sourceId}:${alert.at}` : alert.sla ? `sla-${alert.sla.stage}:${alert.itemId}` : `escalation:${alert.itemId}`;
+  return `${subject}:${destinationId}`;
 }
 
 /** Shortens to `max` characters on a word boundary where one is near. */
@@ -68,4 +99,19 @@ export function formatReach(followers: number | null): string {
   if (followers >= 1_000_000) return `${(followers / 1_000_000).toFixed(1).replace(/\.0$/, '')}M followers`;
   if (followers >= 1_000) return `${(followers / 1_000).toFixed(1).replace(/\.0$/, '')}k followers`;
   return `${followers} follower${followers === 1 ? '' : 's'}`;
+}
+
+/**
+ * When a throttled chat wants the next try: `Retry-After` in seconds (decimals allowed) or as an
+ * HTTP date, else `fallbackSeconds`. Shared by every sink so they all honour it the same way.
+ */
+export function retryAt(headers: Record<string, string>, fallbackSeconds: number, now = Date.now()): Date {
+  const raw = headers['retry-after']?.trim();
+  if (raw) {
+    const seconds = Number(raw);
+    if (Number.isFinite(seconds) && seconds >= 0) return new Date(now + Math.ceil(seconds * 1000));
+    const date = Date.parse(raw);
+    if (Number.isFinite(date)) return new Date(Math.max(now, date));
+  }
+  return new Date(now + fallbackSeconds * 1000);
 }

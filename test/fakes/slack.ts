@@ -13,14 +13,18 @@ export interface SlackPost {
  */
 export class FakeSlack {
   readonly posts: SlackPost[] = [];
+  /** What arrived at response_url (a button click's follow-up), kept apart from new messages. */
+  readonly responses: Array<{ at: number; body: Record<string, unknown> }> = [];
   private failures: Array<{ status: number; body: string; headers?: Record<string, string> }> = [];
   private server = http.createServer((req, res) => this.handle(req, res));
   url = '';
+  responseUrl = '';
 
   async start(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}/services/T000/B000/fakesecret`;
+    this.responseUrl = `http://127.0.0.1:${port}/actions/T000/111/fakeresponse`;
     return this;
   }
 
@@ -46,6 +50,11 @@ export class FakeSlack {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
+      if (req.method === 'POST' && req.url?.startsWith('/actions/')) {
+        this.responses.push({ at: Date.now(), body: JSON.parse(raw) as Record<string, unknown> });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        return;
+      }
       if (req.method !== 'POST' || !req.url?.startsWith('/services/')) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('no_service');
         return;

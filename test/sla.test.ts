@@ -1,0 +1,134 @@
+import type { Job } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimitedError } from '../src/connectors/errors.js';
+import type { JobData } from '../src/jobs/catalog.js';
+import { routeBatch } from '../src/pipeline/route.js';
+import { checkSla, slaTimes } from '../src/pipeline/sla.js';
+import { getItem, transition } from '../src/store/inbox.js';
+import { FakeSlack } from './fakes/slack.js';
+import { storeTriagedMention } from './helpers/chat-seed.js';
+import { testApp, type TestApp } from './helpers/app.js';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+/** A Monday, 10:00 UTC: the fake clock's start. */
+const T0 = Date.UTC(2030, 0, 7, 10, 0);
+const BERLIN_HOURS = { timezone: 'Europe/Berlin', days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' };
+
+let app: TestApp;
+let care: FakeSlack;
+let managers: FakeSlack;
+let counter = 0;
+
+beforeAll(async () => {
+  [care, managers] = await Promise.all([new FakeSlack().start(), new FakeSlack().start()]);
+  app = await testApp({
+    chat: [
+      { id: 'care', kind: 'slack', webhookUrl: care.url },
+      // minUrgency 100 keeps routine alerts and warnings out of the manager channel; breaches still arrive.
+      { id: 'managers', kind: 'slack', webhookUrl: managers.url, minUrgency: 100 },
+    ],
+    sla: { urgent: '1h', normal: '24h', warnAt: 0.75, escalateTo: 'managers' },
+  });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await Promise.all([care?.close(), managers?.close()]);
+});
+
+/** Routes a fresh urgent mention with the clock at `now`, and returns its item id and SLA jobs. */
+async function routed(now: number, urgency = 80): Promise<{ id: string; warn: Job; breach: Job }> {
+  counter += 1;
+  const mention = await storeTriagedMention(app.ctx, { nativeId: `sla-${counter}`, text: `still waiting for my refund ${counter}`, urgency });
+  await routeBatch(app.ctx, [mention.id], () => now);
+  const [warn, breach] = await Promise.all([app.ctx.queues.sla.getJob(`sla-warn-${mention.id}`), app.ctx.queues.sla.getJob(`sla-breach-${mention.id}`)]);
+  if (!warn || !breach) throw new Error('SLA jobs were not scheduled');
+  return { id: mention.id, warn, breach };
+}
+
+const data = (job: Job) => job.data as JobData<'sla'>;
+const texts = (slack: FakeSlack) => slack.posts.map((p) => p.body.text ?? '');
+
+describe('SLA reminders with a fake clock', () => {
+  it('schedules the warning at 75 % and the breach at 100 % of the target, with stable job ids', async () => {
+    const { id, warn, breach } = await routed(T0);
+    expect((await getItem(app.ctx.redis, app.ctx.keys, id))?.slaDueAt).toBe(T0 + HOUR);
+    expect(data(warn)).toEqual({ itemId: id, stage: 'warn', at: T0 + 45 * MIN });
+    expect(warn.opts.delay).toBe(45 * MIN);
+    expect(data(breach)).toEqual({ itemId: id, stage: 'breach', at: T0 + HOUR });
+    expect(breach.opts.delay).toBe(HOUR);
+    // Routing the same mention again creates no second item and no second pair of jobs.
+    await routeBatch(app.ctx, [id], () => T0 + MIN);
+    const delayed = await app.ctx.queues.sla.getJobs(['delayed']);
+    expect(delayed.filter((j) => data(j).itemId === id).map((j) => j.id).sort()).toEqual([`sla-breach-${id}`, `sla-warn-${id}`]);
+  });
+
+  it('warns the usual channel once, then escalates the breach to the manager once', async () => {
+    const { warn, breach } = await routed(T0);
+    const [careBefore, managersBefore] = [care.posts.length, managers.posts.length];
+    expect(await checkSla(app.ctx, data(warn), () => data(warn).at)).toEqual({ outcome: 'sent', stage: 'warn', destinations: ['care'] });
+    expect(await checkSla(app.ctx, data(warn), () => data(warn).at + MIN)).toEqual({ outcome: 'sent', stage: 'warn', destinations: [] });
+    expect(care.posts).toHaveLength(careBefore + 1);
+    expect(texts(care).at(-1)).toMatch(/^SLA warning: due 2030-01-07 11:00Z/);
+
+    expect(await checkSla(app.ctx, data(breach), () => data(breach).at)).toEqual({ outcome: 'sent', stage: 'breach', destinations: ['managers'] });
+    await checkSla(app.ctx, data(breach), () => data(breach).at + 5 * MIN);
+    expect(managers.posts).toHaveLength(managersBefore + 1);
+    expect(texts(managers).at(-1)).toMatch(/^SLA breached/);
+    expect(care.posts).toHaveLength(careBefore + 1);
+  });
+
+  it('stays silent for an item answered before the reminder is due', async () => {
+    const { id, warn, breach } = await routed(T0);
+    const res = await transition(app.ctx.redis, app.ctx.keys, id, { from: ['new'], set: { status: 'posted', postedAt: T0 + 10 * MIN }, actor: 'earshot', action: 'reply.posted' });
+    expect(res.ok).toBe(true);
+    const [careBefore, managersBefore] = [care.posts.length, managers.posts.length];
+    expect(await checkSla(app.ctx, data(warn), () => data(warn).at)).toEqual({ outcome: 'answered' });
+    expect(await checkSla(app.ctx, data(breach), () => data(breach).at)).toEqual({ outcome: 'answered' });
+    expect([care.posts.length, managers.posts.length]).toEqual([careBefore, managersBefore]);
+  });
+
+  it('a job that runs early waits for its time instead of alerting', async () => {
+    const { warn } = await routed(T0);
+    const err = await checkSla(app.ctx, data(warn), () => data(warn).at - 10 * MIN).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).retryAt.getTime()).toBe(data(warn).at);
+  });
+});
+
+describe('business hours', () => {
+  const sla = (extra: Record<string, unknown> = {}) => ({ urgent: HOUR, normal: 24 * HOUR, warnAt: 0.75, businessHours: { ...BERLIN_HOURS, appliesTo: ['urgent', 'normal'] as Array<'urgent' | 'normal'> }, ...extra });
+
+  it('moves the due time past the evening and the weekend', () => {
+    // Friday 16:30 in Berlin (UTC+1): 30 minutes left on Friday, the rest from Monday 09:00.
+    const friday = Date.UTC(2030, 0, 4, 15, 30);
+    expect(new Date(slaTimes(sla(), 'urgent', friday).dueAt).toISOString()).toBe('2030-01-07T08:30:00.000Z');
+    expect(new Date(slaTimes(sla(), 'urgent', friday).warnAt).toISOString()).toBe('2030-01-07T08:15:00.000Z');
+    // 24 business hours: 0.5 h Friday + 8 h Monday + 8 h Tuesday + 7.5 h Wednesday.
+    expect(new Date(slaTimes(sla(), 'normal', friday).dueAt).toISOString()).toBe('2030-01-09T15:30:00.000Z');
+    // Posted on Saturday: the clock starts on Monday at 09:00.
+    expect(new Date(slaTimes(sla(), 'urgent', Date.UTC(2030, 0, 5, 11, 0)).dueAt).toISOString()).toBe('2030-01-07T09:00:00.000Z');
+  });
+
+  it('follows the zone across a daylight-saving change', () => {
+    // Friday 29 March 2030, 16:30 CET; summer time starts on Sunday, so Monday 09:30 is 07:30 UTC.
+    expect(new Date(slaTimes(sla(), 'urgent', Date.UTC(2030, 2, 29, 15, 30)).dueAt).toISOString()).toBe('2030-04-01T07:30:00.000Z');
+  });
+
+  it('applies only to the priorities listed, and the route step uses it', async () => {
+    const friday = Date.UTC(2030, 0, 4, 15, 30);
+    const onlyNormal = sla({ businessHours: { ...BERLIN_HOURS, appliesTo: ['normal'] } });
+    expect(slaTimes(onlyNormal, 'urgent', friday).dueAt).toBe(friday + HOUR);
+    const hours = await testApp({ sla: { urgent: '1h', normal: '24h', businessHours: BERLIN_HOURS } });
+    try {
+      const mention = await storeTriagedMention(hours.ctx, { nativeId: 'bh-1', text: 'my flight got cancelled', urgency: 80 });
+      await routeBatch(hours.ctx, [mention.id], () => friday);
+      expect((await getItem(hours.ctx.redis, hours.ctx.keys, mention.id))?.slaDueAt).toBe(Date.UTC(2030, 0, 7, 8, 30));
+      const breach = await hours.ctx.queues.sla.getJob(`sla-breach-${mention.id}`);
+      expect(breach?.opts.delay).toBe(Date.UTC(2030, 0, 7, 8, 30) - friday);
+    } finally {
+      await hours.close();
+    }
+  });
+});
