@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
-import { approveItem, assignItem, editDraft, rejectItem, resendItem } from '../inbox/actions.js';
+import { approveItem, assignItem, editDraft, rejectItem, resendItem, snoozeItem } from '../inbox/actions.js';
 import { actorOf, requireRole } from './auth.js';
 import { ItemParams, parseInput } from './routes-common.js';
 
@@ -11,6 +11,8 @@ const DraftBody = z.object({ text: z.string().min(1).max(5000), draftVersion: Dr
 const ApproveBody = z.object({ draftVersion: DraftVersion, acknowledgeWarnings: z.boolean().optional() });
 const RejectBody = z.object({ reason: z.string().trim().min(1).max(500) });
 const AssignBody = z.object({ assignee: z.string().min(1).max(64).nullable() });
+/** until: an ISO time, or null to wake the item now. */
+const SnoozeBody = z.object({ until: z.iso.datetime({ offset: true }).nullable() });
 
 /**
  * State changes. The role check runs before the body is parsed (route onRequest); the action
@@ -40,6 +42,12 @@ export function registerActionRoutes(api: FastifyInstance, ctx: AppContext): voi
     const { id } = parseInput(ItemParams, request.params, 'params');
     const body = parseInput(AssignBody, request.body, 'body');
     return { item: await assignItem(ctx, actorOf(request), id, body.assignee) };
+  });
+
+  api.post('/items/:id/snooze', { onRequest: requireRole('snooze') }, async (request) => {
+    const { id } = parseInput(ItemParams, request.params, 'params');
+    const body = parseInput(SnoozeBody, request.body, 'body');
+    return { item: await snoozeItem(ctx, actorOf(request), id, body.until === null ? null : Date.parse(body.until)) };
   });
 
   // No body: the draft that goes out again is the one already approved.

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { shorten } from '../alerts/message.js';
-import { ActionError } from '../inbox/actions.js';
+import { ActionError, approvalRulesFor } from '../inbox/actions.js';
 import type { Mention } from '../mention.js';
 import { readAudit } from '../store/audit.js';
 import { authorHistory } from '../store/authors.js';
@@ -18,7 +18,7 @@ const SCAN = 2000;
 const LIST_TEXT_MAX = 1000;
 const HISTORY_TEXT_MAX = 500;
 
-export const OPEN_STATUSES: readonly ItemStatus[] = ['new', 'assigned', 'approved', 'publishing', 'needs_check', 'failed'];
+export const OPEN_STATUSES: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'needs_check', 'failed'];
 
 const StatusList = z
   .string()
@@ -44,6 +44,8 @@ const InboxQuery = z.object({
   category: OptionalText,
   assignee: OptionalText,
   q: OptionalText,
+  /** Snoozed items are hidden until their time comes, unless asked for (1: include them). */
+  snoozed: z.enum(['0', '1']).optional(),
   limit: limitParam(100, 500),
 });
 type InboxFilter = z.infer<typeof InboxQuery>;
@@ -70,9 +72,10 @@ export function compareItems(a: InboxItem, b: InboxItem): number {
   return rank(a) - rank(b) || a.slaDueAt - b.slaDueAt || b.createdAt - a.createdAt;
 }
 
-function matchesItem(item: InboxItem, f: InboxFilter): boolean {
+function matchesItem(item: InboxItem, f: InboxFilter, now: number): boolean {
   return (
     f.status.includes(item.status) &&
+    (f.snoozed === '1' || item.snoozedUntil === null || item.snoozedUntil <= now) &&
     (!f.priority || item.priority === f.priority) &&
     (!f.brand || item.brandId === f.brand) &&
     (!f.source || item.sourceId === f.source) &&
@@ -98,7 +101,8 @@ async function recentItems(ctx: AppContext): Promise<InboxItem[]> {
 }
 
 export async function listInbox(ctx: AppContext, filter: InboxFilter) {
-  let items = (await recentItems(ctx)).filter((i) => matchesItem(i, filter)).sort(compareItems);
+  const now = Date.now();
+  let items = (await recentItems(ctx)).filter((i) => matchesItem(i, filter, now)).sort(compareItems);
   // Without a text search only the page needs its mentions; with one, every candidate does.
   if (!filter.q) items = items.slice(0, filter.limit);
   const mentions = await loadMentions(ctx.redis, ctx.keys, items.map((i) => i.id));
@@ -163,8 +167,9 @@ export async function itemDetail(ctx: AppContext, id: string) {
     readAudit(ctx.redis, ctx.keys, { itemId: id, limit: 100 }),
   ]);
   // The mention can expire before the item when retention changed in between; the item still shows.
-  const author = stored ? await authorSection(ctx, stored.mention) : null;
-  return { item, mention: stored ? mentionSummary(stored.mention) : null, triage: triageSummary(stored?.triage ?? null), author, audit };
+  const [author, approverNeeded] = await Promise.all([stored ? authorSection(ctx, stored.mention) : null, approvalRulesFor(ctx, item)]);
+  const approval = { approverNeeded, twoApprovals: ctx.config.approval.twoApprovals };
+  return { item, mention: stored ? mentionSummary(stored.mention) : null, triage: triageSummary(stored?.triage ?? null), author, audit, approval };
 }
 
 export function registerInboxRoutes(api: FastifyInstance, ctx: AppContext): void {

@@ -5,11 +5,16 @@ import { logSafe, type Logger } from '../log.js';
 import { actorName, authenticate, ForbiddenError } from './auth.js';
 import { registerActionRoutes } from './routes-actions.js';
 import { registerAdminRoutes } from './routes-admin.js';
+import { registerAnalyticsRoutes } from './routes-analytics.js';
+import { registerEventRoutes } from './routes-events.js';
 import { InputError } from './routes-common.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { registerInboxRoutes } from './routes-inbox.js';
 import { registerMetricsRoute } from './routes-metrics.js';
+import { registerSessionRoutes } from './routes-session.js';
+import { slackRoutes } from './routes-slack.js';
 import { registerStatic, SECURITY_HEADERS } from './static.js';
+import { registerTriageRoutes } from './routes-triage.js';
 
 /** Drafts are at most 5000 characters; nothing legitimate comes close to this. */
 export const BODY_LIMIT = 64 * 1024;
@@ -80,10 +85,12 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   registerHealthRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
   await registerStatic(app, ctx.log);
+  await app.register(slackRoutes(ctx));
+  await registerSessionRoutes(app, ctx);
   // Encapsulated scope: every route registered in here gets the auth hook, whatever its URL looks like.
   await app.register(
     async (api) => {
-      api.addHook('onRequest', authenticate(ctx.config));
+      api.addHook('onRequest', authenticate(ctx));
       api.addHook('onSend', async (_request, reply, payload) => {
         reply.header('Cache-Control', 'no-store');
         return payload;
@@ -91,6 +98,9 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       registerInboxRoutes(api, ctx);
       registerActionRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
+      registerTriageRoutes(api, ctx);
+      registerEventRoutes(api, ctx);
+      registerAnalyticsRoutes(api, ctx);
     },
     { prefix: '/api' },
   );

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../log.js';
@@ -33,16 +33,25 @@ export function publicDir(): string | null {
   return null;
 }
 
+/** The UI's ES modules (public/js/*.js), listed once at startup: still no path from a URL to the disk. */
+async function moduleFiles(dir: string): Promise<Record<string, { file: string; type: string }>> {
+  const names = existsSync(`${dir}js`) ? await readdir(`${dir}js`) : [];
+  const out: Record<string, { file: string; type: string }> = {};
+  for (const name of names) if (/^[a-z0-9-]+\.js$/.test(name)) out[`/js/${name}`] = { file: `js/${name}`, type: 'text/javascript; charset=utf-8' };
+  return out;
+}
+
 export async function registerStatic(app: FastifyInstance, log: Logger): Promise<void> {
   const dir = publicDir();
   if (!dir) {
     log.warn('web inbox files not found (src/api/public); serving the API only');
     return;
   }
-  // Read once: three small files, and a deploy replaces the process anyway.
+  const files = { ...FILES, ...(await moduleFiles(dir)) };
+  // Read once: a few small files, and a deploy replaces the process anyway.
   const bodies = new Map<string, Buffer>();
-  for (const { file } of Object.values(FILES)) if (!bodies.has(file)) bodies.set(file, await readFile(`${dir}${file}`));
-  for (const [route, { file, type }] of Object.entries(FILES)) {
+  for (const { file } of Object.values(files)) if (!bodies.has(file)) bodies.set(file, await readFile(`${dir}${file}`));
+  for (const [route, { file, type }] of Object.entries(files)) {
     const body = bodies.get(file) as Buffer;
     app.get(route, async (_request, reply) => reply.type(type).header('Cache-Control', 'no-cache').send(body));
   }

@@ -9,6 +9,10 @@ Commands:
   check-config                               validate the config and print what is wrong, then exit
   import <file.jsonl> [--source <id>]        backfill mentions from a JSONL export (progress on stderr)
   token [--name <user>] [--role <role>]      make a new API token and the config lines for it
+  user add --name <user> --role <role>       make the config lines for a web sign-in (asks for the password;
+           [--password-stdin]                with --password-stdin, reads it from standard input)
+  triage <file> [--text-column text] [--brand <id>]
+                                             score a CSV or JSONL export offline: one JSON line per post, in order
   sources                                    show each source's health
   dead-letters [--limit N]                   show items that could not be read, with the reason
 
@@ -24,6 +28,10 @@ export interface CliArgs {
   source: string | undefined;
   name: string;
   limit: number;
+  textColumn: string | undefined;
+  input: string | undefined;
+  brand: string | undefined;
+  passwordStdin: boolean;
   help: boolean;
 }
 
@@ -37,6 +45,10 @@ export function parseCli(argv: string[]): CliArgs {
       source: { type: 'string' },
       name: { type: 'string', default: 'someone' },
       limit: { type: 'string', default: '20' },
+      'text-column': { type: 'string' },
+      input: { type: 'string' },
+      brand: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -49,6 +61,10 @@ export function parseCli(argv: string[]): CliArgs {
     source: values.source,
     name: values.name ?? 'someone',
     limit: Number(values.limit ?? 20) || 20,
+    textColumn: values['text-column'],
+    input: values.input,
+    brand: values.brand,
+    passwordStdin: values['password-stdin'] ?? false,
     help: values.help ?? false,
   };
 }

@@ -7,6 +7,8 @@ import { RedisNotInstalledError } from '../redis/embedded.js';
 import { parseCli, USAGE, type CliArgs } from './args.js';
 import { runImport, showDeadLetters, showSources } from './commands.js';
 import { ROLES, startRoles, type RoleName } from './start.js';
+import { runTriage, TriageInputError } from './triage-cmd.js';
+import { userCommand, UserCommandError } from './users-cmd.js';
 
 // The CLI is the one place that reads the process environment; everything else gets Config.
 const env = process.env;
@@ -77,6 +79,10 @@ async function main(argv: string[]): Promise<void> {
       return runImport(readConfig(args), args);
     case 'token':
       return token(args);
+    case 'user':
+      return userCommand(args);
+    case 'triage':
+      return void runTriage(args);
     case 'sources':
       return showSources(readConfig(args));
     case 'dead-letters':
@@ -87,7 +93,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof RedisNotInstalledError || err instanceof UsageError) {
+  if (err instanceof ConfigError || err instanceof RedisNotInstalledError || err instanceof UsageError || err instanceof TriageInputError || err instanceof UserCommandError) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);
   }

@@ -16,7 +16,11 @@ export interface LoadedSource extends SourceConfig {
 export interface LoadedUser {
   name: string;
   role: UserConfig['role'];
-  tokenHash: string;
+  /** Null for a user who signs in with a password only. */
+  tokenHash: string | null;
+  passwordHash: string | null;
+  /** Slack member id whose button clicks act as this user. */
+  slackUserId: string | null;
 }
 
 export interface Config extends Omit<RawConfig, 'sources' | 'users'> {
@@ -90,9 +94,19 @@ function finish(raw: RawConfig, file: string): Config {
     if (!options.success) problems.push(...zodProblems(options.error, ['sources', i, 'options']));
     return { ...source, parsedOptions: options.success ? options.data : {} };
   });
-  const users: LoadedUser[] = raw.users.map((u) => ({ name: u.name, role: u.role, tokenHash: u.tokenHash ?? hashToken(u.token ?? '') }));
+  const users: LoadedUser[] = raw.users.map((u) => ({
+    name: u.name,
+    role: u.role,
+    tokenHash: u.tokenHash ?? (u.token ? hashToken(u.token) : null),
+    passwordHash: u.passwordHash ?? null,
+    slackUserId: u.slackUserId ?? null,
+  }));
+  if (raw.sla.escalateTo && !raw.chat.some((c) => c.id === raw.sla.escalateTo)) {
+    problems.push(`sla.escalateTo: no chat destination with id "${raw.sla.escalateTo}"; use one of ${raw.chat.map((c) => c.id).join(', ') || '(none configured)'}`);
+  }
   const byHash = new Map<string, string>();
   for (const user of users) {
+    if (!user.tokenHash) continue;
     const other = byHash.get(user.tokenHash);
     if (other) problems.push(`users: "${user.name}" and "${other}" share one token; give each user its own`);
     byHash.set(user.tokenHash, user.name);

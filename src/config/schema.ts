@@ -23,18 +23,65 @@ const Source = z.object({
   options: z.record(z.string(), z.unknown()).default({}),
 });
 
+const MinUrgency = z.number().int().min(0).max(100).optional();
 const SlackDestination = z.object({
   id: Id,
   kind: z.literal('slack'),
   webhookUrl: HttpUrl,
-  minUrgency: z.number().int().min(0).max(100).optional(),
+  /** The Slack app's signing secret; with it, alerts carry Approve / Reject buttons (see /slack/interactivity). */
+  signingSecret: z.string().min(16, 'expected the Slack app\'s signing secret (Basic Information → App Credentials)').optional(),
+  minUrgency: MinUrgency,
 });
+/** A Power Automate "Workflows" webhook posting an Adaptive Card into a channel. */
+const TeamsDestination = z.object({ id: Id, kind: z.literal('teams'), webhookUrl: HttpUrl, minUrgency: MinUrgency });
+const DiscordDestination = z.object({ id: Id, kind: z.literal('discord'), webhookUrl: HttpUrl, minUrgency: MinUrgency });
+/** Standard Webhooks v1: `whsec_` + base64 of 24–64 random bytes. */
+const WebhookSecret = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'expected "whsec_" followed by base64')
+  .refine((s) => {
+    const bytes = Buffer.from(s.slice('whsec_'.length), 'base64').length;
+    return bytes >= 24 && bytes <= 64;
+  }, 'the secret must decode to 24–64 bytes; generate one with `openssl rand -base64 32`');
+const WebhookDestination = z.object({ id: Id, kind: z.literal('webhook'), webhookUrl: HttpUrl, secret: WebhookSecret, minUrgency: MinUrgency });
 const ConsoleDestination = z.object({
   id: Id,
   kind: z.literal('console'),
-  minUrgency: z.number().int().min(0).max(100).optional(),
+  minUrgency: MinUrgency,
 });
-const ChatDestination = z.discriminatedUnion('kind', [SlackDestination, ConsoleDestination]);
+const ChatDestination = z.discriminatedUnion('kind', [SlackDestination, TeamsDestination, DiscordDestination, WebhookDestination, ConsoleDestination]);
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time like "09:00"');
+/** The SLA clock only runs inside these hours (local to `timezone`); days are ISO weekdays, 1 = Monday. */
+const BusinessHours = z
+  .object({
+    timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as "Europe/Berlin"'),
+    days: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
+    start: ClockTime.default('09:00'),
+    end: ClockTime.default('17:00'),
+    appliesTo: z.array(z.enum(['urgent', 'normal'])).min(1).default(['urgent', 'normal']),
+  })
+  .refine((b) => b.start < b.end, { message: 'start must be earlier than end' });
+
+const SLA_DEFAULTS = { urgent: 3_600_000, normal: 86_400_000, warnAt: 0.75 };
+const Sla = z.object({
+  urgent: Duration.default(SLA_DEFAULTS.urgent),
+  normal: Duration.default(SLA_DEFAULTS.normal),
+  /** Warn the usual destinations when this share of the target has passed unanswered. */
+  warnAt: z.number().gt(0).lt(1).default(SLA_DEFAULTS.warnAt),
+  /** Chat destination id that hears about breaches (a manager channel); without it, the usual destinations do. */
+  escalateTo: Id.optional(),
+  businessHours: BusinessHours.optional(),
+});
 
 const Playbook = z.object({
   signature: z.string().default(''),
@@ -55,8 +102,44 @@ const User = z
     role: z.enum(Roles),
     token: z.string().min(12, 'tokens must be at least 12 characters; generate one with `earshot token`').optional(),
     tokenHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:" and 64 hex digits (see `earshot token`)').optional(),
+    /** Slack member id (profile → ⋮ → Copy member ID); maps button clicks in Slack to this user. */
+    slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'expected a Slack member id like "U024BE7LH"').optional(),
+    /** Web sign-in; made by `earshot user add`. A user may have a password, a token, or both. */
+    passwordHash: z
+      .string()
+      .regex(/^scrypt:\d+:\d+:\d+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/, 'expected "scrypt:<N>:<r>:<p>:<salt>:<hash>" (see `earshot user add`)')
+      .optional(),
   })
-  .refine((u) => Boolean(u.token) !== Boolean(u.tokenHash), { message: 'give exactly one of token or tokenHash' });
+  .refine((u) => !(u.token && u.tokenHash), { message: 'give only one of token or tokenHash' })
+  .refine((u) => Boolean(u.token || u.tokenHash || u.passwordHash), { message: 'give a token, a tokenHash or a passwordHash' });
+
+/**
+ * Who may approve what. Without an `approval` section every approval needs an approver (the safe
+ * default); with one, responders may approve unless one of the rules matches.
+ */
+const Approval = z.object({
+  approverRequiredWhen: z
+    .object({
+      always: z.boolean().optional(),
+      followersAbove: z.number().int().nonnegative().optional(),
+      categories: z.array(z.string().min(1)).optional(),
+      edited: z.boolean().optional(),
+      priority: z.literal('urgent').optional(),
+      warnings: z.boolean().optional(),
+    })
+    .default({}),
+  twoApprovals: z.boolean().default(false),
+});
+
+const Sessions = z.object({
+  /** Signed out after this long without a request. */
+  idle: Duration.default(2 * 3_600_000),
+  /** Signed out this long after signing in, however active. */
+  absolute: Duration.default(12 * 3_600_000),
+  /** Failed sign-ins per user and address before 429, per `loginWindow`. */
+  maxLoginFailures: z.number().int().min(1).max(1000).default(5),
+  loginWindow: Duration.default(15 * 60_000),
+});
 
 export const ConfigSchema = z.object({
   brands: z.array(Brand).min(1, 'add at least one brand to listen for'),
@@ -65,19 +148,24 @@ export const ConfigSchema = z.object({
   triage: z
     .object({ urgentThreshold: z.number().int().min(0).max(100).default(70) })
     .default({ urgentThreshold: 70 }),
-  sla: z.object({ urgent: Duration.default(3_600_000), normal: Duration.default(86_400_000) }).default({
-    urgent: 3_600_000,
-    normal: 86_400_000,
-  }),
+  sla: Sla.default(SLA_DEFAULTS),
   playbook: Playbook,
-  users: z.array(User).default([]),
+  users: z
+    .array(User)
+    .refine((users) => {
+      const ids = users.flatMap((u) => (u.slackUserId ? [u.slackUserId] : []));
+      return new Set(ids).size === ids.length;
+    }, 'two users share one slackUserId; a Slack member maps to one Earshot user')
+    .default([]),
+  approval: Approval.default({ approverRequiredWhen: { always: true }, twoApprovals: false }),
   api: z
     .object({
       host: z.string().default('127.0.0.1'),
       port: z.coerce.number().int().min(0).max(65535).default(8080),
       publicUrl: HttpUrl.optional(),
+      sessions: Sessions.default({ idle: 2 * 3_600_000, absolute: 12 * 3_600_000, maxLoginFailures: 5, loginWindow: 15 * 60_000 }),
     })
-    .default({ host: '127.0.0.1', port: 8080 }),
+    .default({ host: '127.0.0.1', port: 8080, sessions: { idle: 2 * 3_600_000, absolute: 12 * 3_600_000, maxLoginFailures: 5, loginWindow: 15 * 60_000 } }),
   redis: z
     .object({
       url: z.string().optional(),
@@ -104,3 +192,6 @@ export type SourceConfig = z.infer<typeof Source>;
 export type ChatDestinationConfig = z.infer<typeof ChatDestination>;
 export type PlaybookConfig = z.infer<typeof Playbook>;
 export type UserConfig = z.infer<typeof User>;
+export type ApprovalConfig = z.infer<typeof Approval>;
+export type SlaConfig = z.infer<typeof Sla>;
+export type BusinessHoursConfig = z.infer<typeof BusinessHours>;

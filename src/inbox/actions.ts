@@ -3,7 +3,9 @@ import type { Role } from '../config/schema.js';
 import { enqueue } from '../jobs/queues.js';
 import { checkDraft } from '../playbook/draft.js';
 import { getItem, transition, type InboxItem, type ItemStatus, type TransitionResult } from '../store/inbox.js';
-import { can, requiredRole, type Action } from './permissions.js';
+import { loadMentions } from '../store/mentions.js';
+import { can, describeNeed, type Action } from './permissions.js';
+import { approverRules } from './policy.js';
 
 export interface Actor {
   name: string;
@@ -18,10 +20,19 @@ export class ActionError extends Error {
   }
 }
 
-const OPEN: readonly ItemStatus[] = ['new', 'assigned', 'failed', 'needs_check'];
+const OPEN: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed', 'needs_check'];
+const APPROVABLE: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed'];
+/** Snoozing longer than this is parking, and parked items get forgotten: reject instead. */
+const MAX_SNOOZE_MS = 30 * 86_400_000;
 
 function authorize(actor: Actor, action: Action): void {
-  if (!can(actor.role, action)) throw new ActionError(403, `${action} needs the ${requiredRole(action)} role; ${actor.name} is ${actor.role}`);
+  if (!can(actor.role, action)) throw new ActionError(403, `${action} needs ${describeNeed(action)}; ${actor.name} is ${actor.role}`);
+}
+
+/** Where an item goes back to when an approval in progress no longer counts. */
+function openStatus(item: InboxItem): ItemStatus {
+  if (item.status !== 'awaiting_second') return item.status;
+  return item.assignee ? 'assigned' : 'new';
 }
 
 async function mustGet(ctx: AppContext, id: string): Promise<InboxItem> {
@@ -41,7 +52,8 @@ export async function assignItem(ctx: AppContext, actor: Actor, id: string, assi
   authorize(actor, 'assign');
   if (assignee && !ctx.config.users.some((u) => u.name === assignee)) throw new ActionError(422, `no user named "${assignee}"`);
   const item = await mustGet(ctx, id);
-  const status = assignee ? 'assigned' : item.status === 'assigned' ? 'new' : item.status;
+  // An item waiting for its second approval keeps waiting whoever it is assigned to.
+  const status = item.status === 'awaiting_second' ? item.status : assignee ? 'assigned' : item.status === 'assigned' ? 'new' : item.status;
   const res = await transition(ctx.redis, ctx.keys, id, { from: OPEN, set: { assignee: assignee ?? '', status }, actor: actor.name, action: 'item.assigned', detail: { assignee } });
   if (!res.ok) explain(res, id, 'assign');
   return mustGet(ctx, id);
@@ -49,11 +61,14 @@ export async function assignItem(ctx: AppContext, actor: Actor, id: string, assi
 
 export async function editDraft(ctx: AppContext, actor: Actor, id: string, text: string, draftVersion: number): Promise<InboxItem> {
   authorize(actor, 'edit');
+  const item = await mustGet(ctx, id);
   const warnings = checkDraft(text, ctx.config.playbook);
+  // A first approval was for the old text: editing withdraws it (the draft version check makes this race-free).
+  const reset: Record<string, string> = item.status === 'awaiting_second' ? { status: openStatus(item), firstApprovedBy: '', firstApprovedVersion: '' } : {};
   const res = await transition(ctx.redis, ctx.keys, id, {
     from: OPEN,
     draftVersion,
-    set: { draft: text, draftVersion: draftVersion + 1, draftEdited: 1, draftWarnings: JSON.stringify(warnings) },
+    set: { draft: text, draftVersion: draftVersion + 1, draftEdited: 1, draftWarnings: JSON.stringify(warnings), ...reset },
     actor: actor.name,
     action: 'draft.edited',
     detail: { draftVersion: draftVersion + 1, warnings },
@@ -62,23 +77,80 @@ export async function editDraft(ctx: AppContext, actor: Actor, id: string, text:
   return mustGet(ctx, id);
 }
 
+/** The approval policy for this item: the rules that ask for an approver (empty: a responder may approve). */
+export async function approvalRulesFor(ctx: AppContext, item: InboxItem): Promise<string[]> {
+  const stored = (await loadMentions(ctx.redis, ctx.keys, [item.id])).get(item.id);
+  return approverRules(ctx.config.approval, item, stored?.mention.author.followers ?? null);
+}
+
+async function checkApprovalPolicy(ctx: AppContext, actor: Actor, item: InboxItem): Promise<void> {
+  if (can(actor.role, 'approveRestricted')) return;
+  const rules = await approvalRulesFor(ctx, item);
+  if (rules.length) throw new ActionError(403, `this item needs an approver: ${rules.join('; ')}; ${actor.name} is ${actor.role}`);
+}
+
+/**
+ * Approves the draft at `draftVersion` and queues it for publishing. The approval policy
+ * decides who may; with `twoApprovals` the first approval only records itself (awaiting_second)
+ * and a different person's approval of the same draft version publishes.
+ */
 export async function approveItem(ctx: AppContext, actor: Actor, id: string, opts: { draftVersion: number; acknowledgeWarnings?: boolean }): Promise<InboxItem> {
   authorize(actor, 'approve');
   const item = await mustGet(ctx, id);
+  await checkApprovalPolicy(ctx, actor, item);
   if (item.draftWarnings.length && !opts.acknowledgeWarnings) {
     throw new ActionError(422, `the draft has warnings (${item.draftWarnings.join('; ')}); edit it, or approve with acknowledgeWarnings: true`);
   }
+  if (!ctx.config.approval.twoApprovals) return finalApproval(ctx, actor, item, opts.draftVersion, APPROVABLE);
+  const seconding = item.status === 'awaiting_second' && item.firstApprovedVersion === opts.draftVersion;
+  if (!seconding) return firstApproval(ctx, actor, item, opts.draftVersion);
+  if (item.firstApprovedBy === actor.name) throw new ActionError(409, `${actor.name} gave the first approval; the second must come from someone else`);
+  return finalApproval(ctx, actor, item, opts.draftVersion, ['awaiting_second']);
+}
+
+async function firstApproval(ctx: AppContext, actor: Actor, item: InboxItem, draftVersion: number): Promise<InboxItem> {
+  const res = await transition(ctx.redis, ctx.keys, item.id, {
+    from: APPROVABLE,
+    draftVersion,
+    set: { status: 'awaiting_second', firstApprovedBy: actor.name, firstApprovedVersion: draftVersion, lastError: '' },
+    actor: actor.name,
+    action: 'item.approved_first',
+    detail: { draftVersion, warningsAcknowledged: item.draftWarnings },
+  });
+  if (!res.ok) explain(res, item.id, 'approve');
+  return mustGet(ctx, item.id);
+}
+
+async function finalApproval(ctx: AppContext, actor: Actor, item: InboxItem, draftVersion: number, from: readonly ItemStatus[]): Promise<InboxItem> {
   const approval = item.approvals + 1;
-  const res = await transition(ctx.redis, ctx.keys, id, {
-    from: ['new', 'assigned', 'failed'],
-    draftVersion: opts.draftVersion,
-    set: { status: 'approved', approvedBy: actor.name, approvedAt: Date.now(), approvals: approval, lastError: '' },
+  const second = item.status === 'awaiting_second' && from.length === 1 ? { firstApprovedBy: item.firstApprovedBy } : {};
+  const res = await transition(ctx.redis, ctx.keys, item.id, {
+    from,
+    draftVersion,
+    set: { status: 'approved', approvedBy: actor.name, approvedAt: Date.now(), approvals: approval, lastError: '', snoozedUntil: '' },
     actor: actor.name,
     action: 'item.approved',
-    detail: { draftVersion: opts.draftVersion, warningsAcknowledged: item.draftWarnings },
+    detail: { draftVersion, warningsAcknowledged: item.draftWarnings, ...second },
   });
-  if (!res.ok) explain(res, id, 'approve');
-  await enqueue(ctx.queues, 'publish', { itemId: id, draftVersion: opts.draftVersion, approval }, { jobId: `publish-${id}-v${opts.draftVersion}-a${approval}` });
+  if (!res.ok) explain(res, item.id, 'approve');
+  await enqueue(ctx.queues, 'publish', { itemId: item.id, draftVersion, approval }, { jobId: `publish-${item.id}-v${draftVersion}-a${approval}` });
+  return mustGet(ctx, item.id);
+}
+
+/** Hides an item from the default queue until `until` (ms); null wakes it now. The status stays. */
+export async function snoozeItem(ctx: AppContext, actor: Actor, id: string, until: number | null): Promise<InboxItem> {
+  authorize(actor, 'snooze');
+  if (until !== null && (until <= Date.now() || until > Date.now() + MAX_SNOOZE_MS)) {
+    throw new ActionError(422, 'snooze until a time in the next 30 days');
+  }
+  const res = await transition(ctx.redis, ctx.keys, id, {
+    from: OPEN,
+    set: { snoozedUntil: until ?? '' },
+    actor: actor.name,
+    action: until === null ? 'item.unsnoozed' : 'item.snoozed',
+    detail: until === null ? {} : { until: new Date(until).toISOString() },
+  });
+  if (!res.ok) explain(res, id, 'snooze');
   return mustGet(ctx, id);
 }
 

@@ -6,7 +6,9 @@ import { draftReply } from '../playbook/draft.js';
 import { recordComplaints } from '../store/authors.js';
 import { createItems, type NewItem, type Priority } from '../store/inbox.js';
 import { loadMentions, markStage } from '../store/mentions.js';
+import { recordStats } from '../store/stats.js';
 import type { TriageResult } from '../triage/types.js';
+import { scheduleSla, slaTimes } from './sla.js';
 
 export type RouteDecision = Priority | 'analytics';
 
@@ -24,7 +26,9 @@ export interface RouteSummary {
   alerts: number;
 }
 
-export async function routeBatch(ctx: AppContext, mentionIds: string[]): Promise<RouteSummary> {
+/** `now` is injectable so tests can run the SLA clock without waiting for it. */
+export async function routeBatch(ctx: AppContext, mentionIds: string[], now: () => number = Date.now): Promise<RouteSummary> {
+  const startedAt = now();
   const stored = await loadMentions(ctx.redis, ctx.keys, mentionIds);
   const summary: RouteSummary = { urgent: 0, normal: 0, analytics: 0, alerts: 0 };
   const items: NewItem[] = [];
@@ -34,17 +38,21 @@ export async function routeBatch(ctx: AppContext, mentionIds: string[]): Promise
     if (stage !== 'routed') firstTime.push({ mention, triage });
     const decision = decideRoute(triage, ctx.config.triage.urgentThreshold);
     summary[decision] += 1;
-    if (decision !== 'analytics') items.push(newItem(ctx, mention, triage, decision));
+    if (decision !== 'analytics') items.push(newItem(ctx, mention, triage, decision, startedAt));
   }
   const created = new Set(await createItems(ctx.redis, ctx.keys, items, ctx.config.retention));
   summary.alerts = await queueAlerts(ctx, items.filter((i) => i.priority === 'urgent' && created.has(i.id)));
+  await scheduleSla(ctx, items.filter((i) => created.has(i.id)), startedAt, now);
   const complaints = firstTime.filter((f) => f.triage.complaint).map((f) => ({ platform: f.mention.platform, authorId: f.mention.author.id }));
   await recordComplaints(ctx.redis, ctx.keys, complaints);
+  // Counted on the first routing only, like complaints, so a re-delivered batch does not count twice.
+  const stats = firstTime.map((f) => ({ brand: f.mention.brandId, source: f.mention.sourceId, sentiment: f.triage.sentiment, at: Date.parse(f.mention.createdAt) }));
+  await recordStats(ctx.redis, ctx.config.redis.prefix, stats, ctx.config.retention);
   await markStage(ctx.redis, ctx.keys, firstTime.map((f) => f.mention.id), 'routed');
   return summary;
 }
 
-function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priority: Priority): NewItem {
+function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priority: Priority, routedAt: number): NewItem {
   const brand = ctx.config.brands.find((b) => b.id === mention.brandId);
   if (!brand) throw new Error(`mention ${mention.id} names brand "${mention.brandId}", which is not in the config`);
   const draft = draftReply({ mention, triage, brand, playbook: ctx.config.playbook });
@@ -59,7 +67,7 @@ function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priori
     sentiment: triage.sentiment,
     createdAt: Date.parse(mention.createdAt),
     // The SLA clock starts when Earshot first sees the post, so a backfill is not born breached.
-    slaDueAt: Date.now() + (priority === 'urgent' ? ctx.config.sla.urgent : ctx.config.sla.normal),
+    slaDueAt: slaTimes(ctx.config.sla, priority, routedAt).dueAt,
     draft: draft.text,
     draftTemplate: draft.template,
     draftWarnings: draft.warnings,

@@ -3,7 +3,7 @@ import { auditJson, AUDIT_MAXLEN } from './audit.js';
 import type { StoreKeys } from './keys.js';
 import { runScript } from './scripts.js';
 
-export const ItemStatuses = ['new', 'assigned', 'approved', 'publishing', 'posted', 'rejected', 'needs_check', 'failed'] as const;
+export const ItemStatuses = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'posted', 'rejected', 'needs_check', 'failed'] as const;
 export type ItemStatus = (typeof ItemStatuses)[number];
 export type Priority = 'urgent' | 'normal';
 
@@ -36,9 +36,38 @@ export interface InboxItem {
   postedAt: number | null;
   lastError: string | null;
   rejectReason: string | null;
+  /** Hidden from the default queue until then (ms); the status does not change. */
+  snoozedUntil: number | null;
+  /** With two approvals: who gave the first, and for which draft version. */
+  firstApprovedBy: string | null;
+  firstApprovedVersion: number | null;
 }
 
 export type NewItem = Pick<InboxItem, 'id' | 'brandId' | 'sourceId' | 'platform' | 'priority' | 'urgency' | 'category' | 'sentiment' | 'createdAt' | 'slaDueAt' | 'draft' | 'draftTemplate' | 'draftWarnings'>;
+
+/** Pub/sub channel for inbox changes (ids and actions only: no post text goes over it). */
+export function inboxEventsChannel(keys: StoreKeys): string {
+  return `${keys.inbox}:events`;
+}
+
+export interface InboxEvent {
+  action: string;
+  ids: string[];
+  status?: string;
+  at: number;
+}
+
+/**
+ * Tells live inboxes something changed: one PUBLISH per store call, never per mention. Best
+ * effort: the change is already stored, and a lost event only delays a screen until its next poll.
+ */
+async function announce(redis: Redis, keys: StoreKeys, event: Omit<InboxEvent, 'at'>): Promise<void> {
+  try {
+    await redis.publish(inboxEventsChannel(keys), JSON.stringify({ ...event, at: Date.now() }));
+  } catch {
+    // Ignored on purpose, see above.
+  }
+}
 
 const CREATE = `
 local created = {}
@@ -73,11 +102,13 @@ export async function createItems(redis: Redis, keys: StoreKeys, items: NewItem[
     }),
   );
   const redisKeys = [...items.map((i) => keys.item(i.id)), keys.inbox, keys.audit];
-  return (await runScript(redis, 'earshotCreateItems', CREATE, redisKeys, [retentionMs, AUDIT_MAXLEN, new Date(now).toISOString(), now, ...args])) as string[];
+  const created = (await runScript(redis, 'earshotCreateItems', CREATE, redisKeys, [retentionMs, AUDIT_MAXLEN, new Date(now).toISOString(), now, ...args])) as string[];
+  if (created.length) await announce(redis, keys, { action: 'inbox.created', ids: created });
+  return created;
 }
 
 const NUMBER_FIELDS = new Set(['urgency', 'createdAt', 'routedAt', 'updatedAt', 'slaDueAt', 'draftVersion', 'approvals']);
-const NULLABLE_NUMBER_FIELDS = new Set(['approvedAt', 'postedAt']);
+const NULLABLE_NUMBER_FIELDS = new Set(['approvedAt', 'postedAt', 'snoozedUntil', 'firstApprovedVersion']);
 
 export function decodeItem(raw: Record<string, string>): InboxItem | null {
   if (!raw['id'] || !raw['status']) return null;
@@ -90,8 +121,8 @@ export function decodeItem(raw: Record<string, string>): InboxItem | null {
   out['draftWarnings'] = raw['draftWarnings'] ? (JSON.parse(raw['draftWarnings']) as string[]) : [];
   out['draftEdited'] = raw['draftEdited'] === '1';
   out['approvals'] ??= 0;
-  for (const k of ['assignee', 'approvedBy', 'replyId', 'replyUrl', 'lastError', 'rejectReason', 'approvedAt', 'postedAt']) out[k] ??= null;
-  if (out['assignee'] === '') out['assignee'] = null;
+  for (const k of ['assignee', 'approvedBy', 'replyId', 'replyUrl', 'lastError', 'rejectReason', 'approvedAt', 'postedAt', 'snoozedUntil', 'firstApprovedBy', 'firstApprovedVersion']) out[k] ??= null;
+  for (const k of ['assignee', 'firstApprovedBy']) if (out[k] === '') out[k] = null;
   return out as unknown as InboxItem;
 }
 
@@ -144,6 +175,10 @@ export async function transition(
     audit,
     ...fields,
   ])) as [string, string];
-  if (res[0] === 'ok') return { ok: true, from: res[1] as ItemStatus };
+  if (res[0] === 'ok') {
+    const status = change.set['status'];
+    await announce(redis, keys, { action: change.action, ids: [id], ...(status !== undefined ? { status: String(status) } : {}) });
+    return { ok: true, from: res[1] as ItemStatus };
+  }
   return { ok: false, why: res[0] as 'missing' | 'conflict' | 'stale', status: res[1] };
 }

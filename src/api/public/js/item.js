@@ -1,0 +1,110 @@
+// One item: the post, the author card, triage reasons, the draft and its actions, the audit trail.
+import { api } from './api.js';
+import { $, clear, countdown, el, externalLink, fmtNumber, label, when } from './dom.js';
+import { draftBlock, triageForm } from './item-actions.js';
+
+export const current = { id: null, detail: null };
+
+function headerBlock(item) {
+  const snoozed = item.snoozedUntil && item.snoozedUntil > Date.now();
+  return el(
+    'div',
+    { class: 'item-head' },
+    el('span', { class: `badge ${item.priority}` }, item.priority),
+    el('span', { class: `badge status-${item.status}`, id: 'item-status' }, label(item.status)),
+    snoozed ? el('span', { class: 'badge snoozed' }, `snoozed until ${when(item.snoozedUntil)}`) : null,
+    ['posted', 'rejected'].includes(item.status) ? null : countdown(item.slaDueAt),
+    el('span', { class: 'meta' }, `${item.brandId} · ${item.sourceId} · urgency ${item.urgency} · ${item.assignee ? `assigned to ${item.assignee}` : 'unassigned'}`),
+    item.replyUrl ? externalLink(item.replyUrl, 'Our reply') : null,
+    item.lastError ? el('p', { class: 'error-inline' }, item.lastError) : null,
+    item.rejectReason ? el('p', { class: 'muted' }, `Rejected: ${item.rejectReason}`) : null,
+  );
+}
+
+function postBlock(mention) {
+  if (!mention) return el('div', { class: 'card' }, el('p', { class: 'muted' }, 'The post has expired from the store.'));
+  return el(
+    'article',
+    { class: 'card post' },
+    el('h2', {}, mention.author.name || mention.author.handle, el('span', { class: 'muted' }, ` @${mention.author.handle} on ${mention.platform}`)),
+    el('p', { class: 'post-text', id: 'post-text' }, mention.text),
+    el('p', { class: 'muted' }, when(mention.createdAt), ' ', externalLink(mention.url, 'Open the post')),
+  );
+}
+
+function historyEntry(h, itemId) {
+  const mine = h.kind === 'reply';
+  return el(
+    'li',
+    { class: mine ? 'history reply' : 'history' },
+    el('span', { class: 'muted' }, `${mine ? 'Our reply' : h.id === itemId ? 'This post' : 'Post'} · ${when(h.at)} `),
+    externalLink(h.url, 'link'),
+    el('div', {}, h.text ?? '(no longer stored)'),
+  );
+}
+
+function authorBlock(author, itemId) {
+  if (!author || !author.profile) return null;
+  const p = author.profile;
+  return el(
+    'aside',
+    { class: 'card author-card' },
+    el('h2', {}, 'Author'),
+    el('p', {}, el('strong', {}, p.name || p.handle), ` @${p.handle} `, externalLink(p.url, 'profile')),
+    el(
+      'dl',
+      { class: 'facts' },
+      el('dt', {}, 'Reach'), el('dd', {}, p.followers === null ? 'unknown' : `${fmtNumber(p.followers)} followers`),
+      el('dt', {}, 'Posts'), el('dd', {}, String(p.mentions)),
+      el('dt', {}, 'Complaints'), el('dd', {}, String(p.complaints)),
+      el('dt', {}, 'Our replies'), el('dd', {}, String(p.replies)),
+      el('dt', {}, 'First seen'), el('dd', {}, when(p.firstSeen)),
+    ),
+    el('h3', {}, 'History'),
+    el('ol', { class: 'history-list' }, author.history.map((h) => historyEntry(h, itemId))),
+  );
+}
+
+function triageBlock(detail) {
+  const { triage } = detail;
+  if (!triage) return null;
+  return el(
+    'div',
+    { class: 'card' },
+    el('h2', {}, 'Why it is here'),
+    el('p', {}, `Sentiment ${triage.sentiment} · urgency ${triage.urgency} · ${label(triage.category)}`),
+    el('ul', { class: 'reasons' }, triage.reasons.map((r) => el('li', {}, r))),
+    triageForm(detail, reload),
+  );
+}
+
+function auditBlock(audit) {
+  return el(
+    'details',
+    { class: 'card' },
+    el('summary', {}, `Audit trail (${audit.length})`),
+    el('ol', { class: 'audit-list' }, audit.map((a) => el('li', {}, `${when(a.at)} · ${a.actor} · ${a.action}`, a.detail ? el('code', {}, ` ${JSON.stringify(a.detail)}`) : null))),
+  );
+}
+
+export function renderItem(detail) {
+  current.detail = detail;
+  const body = clear($('item-body'));
+  body.append(
+    headerBlock(detail.item),
+    el('div', { class: 'columns' }, el('div', { class: 'main-col' }, postBlock(detail.mention), draftBlock(detail, reload), triageBlock(detail), auditBlock(detail.audit)), authorBlock(detail.author, detail.item.id)),
+  );
+}
+
+export async function loadItem(id) {
+  current.id = id;
+  const detail = await api('GET', `/api/items/${encodeURIComponent(id)}`);
+  if (current.id === id) renderItem(detail);
+  return detail;
+}
+
+/** Reload after an action or a live event, keeping an edit in progress. */
+export async function reload() {
+  if (!current.id || document.querySelector('#draft-text:not([readonly])')) return;
+  await loadItem(current.id);
+}

@@ -1,0 +1,99 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { AppContext } from '../app/context.js';
+import { inboxEventsChannel } from '../store/inbox.js';
+import { sessionAlive } from '../store/sessions.js';
+import { requireRole, sessionOf } from './auth.js';
+import { SECURITY_HEADERS } from './static.js';
+
+/** Comment lines keep proxies from closing an idle stream; each one also re-checks the session. */
+const HEARTBEAT_MS = 20_000;
+
+type Listener = (message: string) => void;
+
+/**
+ * One Redis subscriber per server, shared by every open stream: a connection per browser tab
+ * would multiply Redis clients by the team size. Created on the first stream, closed with the server.
+ */
+class EventHub {
+  private subscriber: Redis | null = null;
+  private readonly listeners = new Set<Listener>();
+  readonly closers = new Set<() => void>();
+
+  constructor(private readonly ctx: AppContext) {}
+
+  async add(listener: Listener): Promise<void> {
+    this.listeners.add(listener);
+    if (this.subscriber) return;
+    const channel = inboxEventsChannel(this.ctx.keys);
+    this.subscriber = this.ctx.redis.duplicate();
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      for (const l of this.listeners) l(message);
+    });
+    this.subscriber.on('error', (err: Error) => this.ctx.log.warn({ err: err.message }, 'inbox event subscriber error'));
+    await this.subscriber.subscribe(channel);
+  }
+
+  remove(listener: Listener): void {
+    this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    for (const close of [...this.closers]) close();
+    const sub = this.subscriber;
+    this.subscriber = null;
+    if (sub) await sub.quit().catch(() => sub.disconnect());
+  }
+}
+
+/** Only the fields the UI needs to decide what to reload; anything else in the message is dropped. */
+function toEvent(message: string): string | null {
+  try {
+    const raw = JSON.parse(message) as { action?: unknown; ids?: unknown; status?: unknown; at?: unknown };
+    const ids = Array.isArray(raw.ids) ? raw.ids.filter((x): x is string => typeof x === 'string').slice(0, 500) : [];
+    return JSON.stringify({ action: String(raw.action ?? ''), ids, status: typeof raw.status === 'string' ? raw.status : null, at: Number(raw.at) || Date.now() });
+  } catch {
+    return null;
+  }
+}
+
+function stillSignedIn(ctx: AppContext, request: FastifyRequest): Promise<boolean> {
+  const current = sessionOf(request);
+  if (!current) return Promise.resolve(true); // bearer tokens do not expire
+  return sessionAlive(ctx.redis, ctx.config.redis.prefix, current.id, current.session, ctx.config.api.sessions.absolute);
+}
+
+async function stream(ctx: AppContext, hub: EventHub, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.hijack();
+  const res = reply.raw;
+  // Hijacked replies skip the onSend hooks, so the security headers are set here.
+  res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  res.write('retry: 3000\n: connected\n\n');
+  const listener: Listener = (message) => {
+    const data = toEvent(message);
+    if (data) res.write(`event: inbox\ndata: ${data}\n\n`);
+  };
+  const end = () => {
+    clearInterval(timer);
+    hub.remove(listener);
+    hub.closers.delete(end);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setInterval(() => {
+    stillSignedIn(ctx, request).then(
+      (ok) => (ok ? res.write(': ping\n\n') : (res.write('event: signed-out\ndata: {}\n\n'), end())),
+      () => undefined,
+    );
+  }, HEARTBEAT_MS);
+  hub.closers.add(end);
+  request.raw.on('close', end);
+  await hub.add(listener);
+}
+
+/** GET /api/events: server-sent events for inbox changes (ids and actions; the UI fetches the rest). */
+export function registerEventRoutes(api: FastifyInstance, ctx: AppContext): void {
+  const hub = new EventHub(ctx);
+  // preClose: open streams would otherwise keep server.close() waiting forever.
+  api.addHook('preClose', async () => hub.close());
+  api.get('/events', { onRequest: requireRole('read') }, async (request, reply) => stream(ctx, hub, request, reply));
+}

@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../app/context.js';
+import { clearLoginFailures, createSession, deleteSession, loginFailures, recordLoginFailure } from '../store/sessions.js';
+import { actorOf, authenticate, SESSION_COOKIE, sessionOf, sessionTimes } from './auth.js';
+import { burnPasswordCheck, verifyPassword } from './password.js';
+import { parseInput } from './routes-common.js';
+
+const LoginBody = z.object({
+  name: z.string().min(1).max(64),
+  // scrypt cost grows with input length only a little, but there is no reason to hash megabytes.
+  password: z.string().min(1).max(1024),
+});
+
+/** Secure whenever the inbox is reached over https, directly or per the configured public URL. */
+function cookieFlags(ctx: AppContext, request: FastifyRequest): string {
+  const https = request.protocol === 'https' || (ctx.config.api.publicUrl ?? '').startsWith('https:');
+  return `Path=/; HttpOnly; SameSite=Strict${https ? '; Secure' : ''}`;
+}
+
+function setCookie(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, id: string): void {
+  const maxAge = Math.floor(ctx.config.api.sessions.absolute / 1000);
+  reply.header('Set-Cookie', `${SESSION_COOKIE}=${id}; ${cookieFlags(ctx, request)}; Max-Age=${maxAge}`);
+}
+
+function clearCookie(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('Set-Cookie', `${SESSION_COOKIE}=; ${cookieFlags(ctx, request)}; Max-Age=0`);
+}
+
+/** One message for unknown user and wrong password, so the answer does not reveal who exists. */
+const BAD_LOGIN = { error: 'unauthorized', message: 'wrong user name or password' };
+
+async function login(ctx: AppContext, request: FastifyRequest, reply: FastifyReply) {
+  const body = parseInput(LoginBody, request.body, 'body');
+  const { prefix } = ctx.config.redis;
+  const limits = ctx.config.api.sessions;
+  const failures = await loginFailures(ctx.redis, prefix, body.name, request.ip);
+  if (failures.count >= limits.maxLoginFailures) {
+    const seconds = Math.max(1, Math.ceil(failures.retryAfterMs / 1000));
+    return reply.code(429).header('Retry-After', String(seconds)).send({ error: 'too_many_requests', message: `too many failed sign-ins; try again in ${seconds} s` });
+  }
+  const user = ctx.config.users.find((u) => u.name === body.name && u.passwordHash);
+  const ok = user?.passwordHash ? await verifyPassword(body.password, user.passwordHash) : (await burnPasswordCheck(body.password), false);
+  if (!user || !ok) {
+    await recordLoginFailure(ctx.redis, prefix, body.name, request.ip, limits.loginWindow);
+    ctx.log.info({ user: body.name.slice(0, 64), ip: request.ip }, 'failed sign-in');
+    return reply.code(401).send(BAD_LOGIN);
+  }
+  await clearLoginFailures(ctx.redis, prefix, body.name, request.ip);
+  const { id, session } = await createSession(ctx.redis, prefix, user.name, sessionTimes(ctx.config));
+  setCookie(ctx, request, reply, id);
+  return { name: user.name, role: user.role, csrfToken: session.csrf };
+}
+
+/**
+ * Sign-in is the one /api route without authentication; who-am-I and sign-out sit behind the
+ * same hook as every other route (sign-out is a state change, so it needs the CSRF token).
+ */
+export async function registerSessionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('Cache-Control', 'no-store');
+      return payload;
+    });
+    scope.post('/api/session', async (request, reply) => login(ctx, request, reply));
+    await scope.register(async (authed) => {
+      authed.addHook('onRequest', authenticate(ctx));
+      authed.get('/api/session', async (request) => {
+        const actor = actorOf(request);
+        const current = sessionOf(request);
+        return { name: actor.name, role: actor.role, csrfToken: current?.session.csrf ?? null, policy: ctx.config.approval };
+      });
+      authed.delete('/api/session', async (request, reply) => {
+        const current = sessionOf(request);
+        if (current) await deleteSession(ctx.redis, ctx.config.redis.prefix, current.id);
+        clearCookie(ctx, request, reply);
+        return { ok: true };
+      });
+    });
+  });
+}

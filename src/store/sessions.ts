@@ -1,0 +1,84 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+export interface SessionTimes {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+export interface Session {
+  user: string;
+  csrf: string;
+  createdAt: number;
+}
+
+/**
+ * Keys hold a hash of the session id, never the id itself: someone who can read Redis (a backup,
+ * MONITOR) still cannot sign in as anyone.
+ */
+function sessionKey(prefix: string, id: string): string {
+  return `${prefix}:session:${createHash('sha256').update(id).digest('base64url')}`;
+}
+
+/** A fresh random id per sign-in (no fixation); the CSRF token is bound to it and lives as long. */
+export async function createSession(redis: Redis, prefix: string, user: string, times: SessionTimes): Promise<{ id: string; session: Session }> {
+  const id = randomBytes(32).toString('base64url');
+  const session: Session = { user, csrf: randomBytes(32).toString('base64url'), createdAt: Date.now() };
+  await redis
+    .multi()
+    .hset(sessionKey(prefix, id), 'user', session.user, 'csrf', session.csrf, 'createdAt', session.createdAt)
+    .pexpire(sessionKey(prefix, id), Math.min(times.idleMs, times.absoluteMs))
+    .exec();
+  return { id, session };
+}
+
+/**
+ * Reads a session and, when it is still valid, pushes its idle expiry back, in one round trip.
+ * The absolute limit is checked here because Redis only knows the idle one.
+ */
+export async function touchSession(redis: Redis, prefix: string, id: string, times: SessionTimes): Promise<Session | null> {
+  const key = sessionKey(prefix, id);
+  const res = await redis.multi().hgetall(key).pexpire(key, times.idleMs).exec();
+  const raw = (res?.[0]?.[1] ?? {}) as Record<string, string>;
+  if (!raw['user'] || !raw['csrf']) return null;
+  const session: Session = { user: raw['user'], csrf: raw['csrf'], createdAt: Number(raw['createdAt']) };
+  const left = session.createdAt + times.absoluteMs - Date.now();
+  if (!(left > 0)) {
+    await redis.del(key);
+    return null;
+  }
+  // Never let the idle push carry a session past its absolute end.
+  if (left < times.idleMs) await redis.pexpire(key, left);
+  return session;
+}
+
+export async function deleteSession(redis: Redis, prefix: string, id: string): Promise<void> {
+  await redis.del(sessionKey(prefix, id));
+}
+
+function loginKey(prefix: string, user: string, ip: string): string {
+  return `${prefix}:login:${createHash('sha256').update(`${user.toLowerCase()}\u0000${ip}`).digest('base64url')}`;
+}
+
+/** Failed sign-ins for this user from this address in the current window, and the ms until it ends. */
+export async function loginFailures(redis: Redis, prefix: string, user: string, ip: string): Promise<{ count: number; retryAfterMs: number }> {
+  const key = loginKey(prefix, user, ip);
+  const res = await redis.multi().get(key).pttl(key).exec();
+  return { count: Number(res?.[0]?.[1] ?? 0), retryAfterMs: Math.max(0, Number(res?.[1]?.[1] ?? 0)) };
+}
+
+/** The window starts at the first failure (SET NX PX), so waiting it out always works. */
+export async function recordLoginFailure(redis: Redis, prefix: string, user: string, ip: string, windowMs: number): Promise<void> {
+  const key = loginKey(prefix, user, ip);
+  await redis.multi().set(key, 0, 'PX', windowMs, 'NX').incr(key).exec();
+}
+
+export async function clearLoginFailures(redis: Redis, prefix: string, user: string, ip: string): Promise<void> {
+  await redis.del(loginKey(prefix, user, ip));
+}
+
+/** Still signed in? Unlike touchSession it does not count as activity (an open live stream is not a person). */
+export async function sessionAlive(redis: Redis, prefix: string, id: string, session: Session, absoluteMs: number): Promise<boolean> {
+  if (session.createdAt + absoluteMs <= Date.now()) return false;
+  return (await redis.exists(sessionKey(prefix, id))) === 1;
+}
