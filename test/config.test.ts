@@ -64,6 +64,21 @@ describe('config', () => {
     expect(problems.join('\n')).toMatch(/sources\[1\]\.kind: unknown source kind "carrier-pigeon"; known kinds: .*file/);
   });
 
+  it('refuses plain-http or odd-scheme platform and chat URLs except on loopback (no SSRF or token leaks through config)', () => {
+    const source = (instance: string) => ({ id: 'm', kind: 'mastodon', brand: 'acme', options: { instance, token: 'tok-123456789012' } });
+    const problems = problemsOf(
+      baseConfig('p', {
+        sources: [source('http://mastodon.example'), { ...source('http://10.0.0.5'), id: 'n' }, { ...source('file:///etc/passwd'), id: 'o' }],
+      }),
+    ).join('\n');
+    const chatProblems = problemsOf(baseConfig('p', { chat: [{ id: 's', kind: 'slack', webhookUrl: 'http://hooks.example/services/x' }] })).join('\n');
+    expect(problems).toMatch(/sources\[0\]\.options\.instance: must be an https/);
+    expect(problems).toMatch(/sources\[1\]\.options\.instance: must be an https/);
+    expect(problems).toMatch(/sources\[2\]\.options\.instance: must be an https/);
+    expect(chatProblems).toMatch(/chat\[0\]\.webhookUrl: must be an https/);
+    expect(problemsOf(baseConfig('p', { sources: [source('http://127.0.0.1:9999'), { ...source('https://mastodon.social'), id: 'n' }] }))).toEqual([]);
+  });
+
   it('stores tokens hashed, never in plain', () => {
     const config = configFromObject(baseConfig('p'), {}, 'earshot.yaml');
     const admin = config.users.find((u) => u.name === 'admin');

@@ -37,6 +37,7 @@ export const PlatformUrl = z.string().superRefine((value, ctx) => {
     return;
   }
   const loopback = LOOPBACK.test(url.hostname);
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return;
-  ctx.addIssue({ code: 'custom', message: `must be an https URL (plain http only to localhost), got ${JSON.stringify(value)}` });
+  if (url.protocol === 'https:' || url.protocol === 'wss:') return;
+  if ((url.protocol === 'http:' || url.protocol === 'ws:') && loopback) return;
+  ctx.addIssue({ code: 'custom', message: `must be an https (or wss) URL; plain http only to localhost, got ${JSON.stringify(value)}` });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration, HttpUrl, Id } from './fields.js';
+import { Duration, HttpUrl, Id, PlatformUrl } from './fields.js';
 
 const Brand = z.object({
   id: Id,
@@ -27,14 +27,14 @@ const MinUrgency = z.number().int().min(0).max(100).optional();
 const SlackDestination = z.object({
   id: Id,
   kind: z.literal('slack'),
-  webhookUrl: HttpUrl,
+  webhookUrl: PlatformUrl,
   /** The Slack app's signing secret; with it, alerts carry Approve / Reject buttons (see /slack/interactivity). */
   signingSecret: z.string().min(16, 'expected the Slack app\'s signing secret (Basic Information → App Credentials)').optional(),
   minUrgency: MinUrgency,
 });
 /** A Power Automate "Workflows" webhook posting an Adaptive Card into a channel. */
-const TeamsDestination = z.object({ id: Id, kind: z.literal('teams'), webhookUrl: HttpUrl, minUrgency: MinUrgency });
-const DiscordDestination = z.object({ id: Id, kind: z.literal('discord'), webhookUrl: HttpUrl, minUrgency: MinUrgency });
+const TeamsDestination = z.object({ id: Id, kind: z.literal('teams'), webhookUrl: PlatformUrl, minUrgency: MinUrgency });
+const DiscordDestination = z.object({ id: Id, kind: z.literal('discord'), webhookUrl: PlatformUrl, minUrgency: MinUrgency });
 /** Standard Webhooks v1: `whsec_` + base64 of 24–64 random bytes. */
 const WebhookSecret = z
   .string()
@@ -43,7 +43,7 @@ const WebhookSecret = z
     const bytes = Buffer.from(s.slice('whsec_'.length), 'base64').length;
     return bytes >= 24 && bytes <= 64;
   }, 'the secret must decode to 24–64 bytes; generate one with `openssl rand -base64 32`');
-const WebhookDestination = z.object({ id: Id, kind: z.literal('webhook'), webhookUrl: HttpUrl, secret: WebhookSecret, minUrgency: MinUrgency });
+const WebhookDestination = z.object({ id: Id, kind: z.literal('webhook'), webhookUrl: PlatformUrl, secret: WebhookSecret, minUrgency: MinUrgency });
 const ConsoleDestination = z.object({
   id: Id,
   kind: z.literal('console'),

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { HttpUrl } from '../config/fields.js';
+import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
@@ -34,7 +34,7 @@ const Options = z
     backfillPages: z.number().int().min(1).max(50).default(1),
     /** Requests per rolling hour for this key; Apple's own limit is read from X-Rate-Limit and respected too. */
     requestsPerHour: z.number().int().min(1).default(3_000),
-    baseUrl: HttpUrl.default('https://api.appstoreconnect.apple.com'),
+    baseUrl: PlatformUrl.default('https://api.appstoreconnect.apple.com'),
     timeoutMs: z.number().int().positive().default(15_000),
   })
   .superRefine((o, ctx) => {

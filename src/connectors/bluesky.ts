@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { HttpUrl } from '../config/fields.js';
+import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpClient, type HttpResponse } from '../http/client.js';
 import { toMention, type Mention } from '../mention.js';
 import { streamJetstream } from './bluesky-jetstream.js';
@@ -40,7 +40,7 @@ const SESSION_ERRORS = new Set(['ExpiredToken', 'InvalidToken', 'AuthMissing', '
 
 const Options = z
   .object({
-    service: HttpUrl.default('https://bsky.social'),
+    service: PlatformUrl.default('https://bsky.social'),
     identifier: z.string().trim().min(1, 'set options.identifier to the brand account handle (e.g. acme.bsky.social) or its DID'),
     appPassword: z.string().trim().min(1, 'set options.appPassword to an app password (Bluesky: Settings → Privacy and security → App passwords)'),
     mentions: z.boolean().default(true),
@@ -50,7 +50,7 @@ const Options = z
     pageLimit: z.number().int().min(1).max(100).default(50),
     maxPagesPerPoll: z.number().int().min(1).max(50).default(10),
     backfillPages: z.number().int().min(1).max(50).default(1),
-    jetstreamUrl: z.string().regex(/^wss?:\/\/\S+$/, 'expected a ws:// or wss:// URL').default(DEFAULT_JETSTREAM),
+    jetstreamUrl: PlatformUrl.default(DEFAULT_JETSTREAM),
     timeoutMs: z.number().int().positive().default(15_000),
   })
   .superRefine((o, ctx) => {

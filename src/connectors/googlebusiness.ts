@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { HttpUrl } from '../config/fields.js';
+import { PlatformUrl } from '../config/fields.js';
 import { parseJson, type HttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
@@ -25,7 +25,7 @@ const Options = z
     backfillPages: z.number().int().min(1).max(50).default(1),
     /** Requests per minute for this credential; Google's per-project default is higher, this leaves room for other tools. */
     requestsPerMinute: z.number().int().min(1).max(300).default(60),
-    baseUrl: HttpUrl.default('https://mybusiness.googleapis.com'),
+    baseUrl: PlatformUrl.default('https://mybusiness.googleapis.com'),
     timeoutMs: z.number().int().positive().default(15_000),
   })
   .superRefine((o, ctx) => checkGoogleCredentials(o, ctx, { required: true, why: `the Business Profile API needs OAuth (or a service account that manages the location) with scope ${SCOPE}` }));

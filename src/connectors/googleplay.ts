@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { HttpUrl } from '../config/fields.js';
+import { PlatformUrl } from '../config/fields.js';
 import { parseJson, type HttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
@@ -24,7 +24,7 @@ const Options = z
     maxResults: z.number().int().min(1).max(100).default(100),
     maxPagesPerPoll: z.number().int().min(1).max(50).default(10),
     backfillPages: z.number().int().min(1).max(50).default(5),
-    baseUrl: HttpUrl.default('https://androidpublisher.googleapis.com'),
+    baseUrl: PlatformUrl.default('https://androidpublisher.googleapis.com'),
     timeoutMs: z.number().int().positive().default(15_000),
   })
   .superRefine((o, ctx) => checkGoogleCredentials(o, ctx, { required: true, why: `the Play Developer API needs a service account (or OAuth) with scope ${SCOPE}` }));

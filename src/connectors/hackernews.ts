@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { HttpUrl } from '../config/fields.js';
+import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, retryAfterDate, type HttpClient, type HttpResponse } from '../http/client.js';
 import { RateLimitedError } from './errors.js';
 import { algoliaMessage, collectHit, positionOf, readPage, type Gathered } from './hackernews-wire.js';
@@ -17,7 +17,7 @@ const Options = z.object({
   maxPagesPerPoll: z.number().int().min(1).max(100).default(10),
   /** Pages read on the very first poll; older history is skipped on purpose. */
   backfillPages: z.number().int().min(1).max(10).default(1),
-  baseUrl: HttpUrl.default('https://hn.algolia.com'),
+  baseUrl: PlatformUrl.default('https://hn.algolia.com'),
   /** HN Search allows about 10,000 requests an hour per IP; this stays under it for all sources together. */
   requestsPerHour: z.number().int().min(1).max(10_000).default(9_000),
   timeoutMs: z.number().int().positive().default(15_000),

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { HttpUrl } from '../config/fields.js';
+import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpClient, type HttpResponse, type HttpStreamResponse } from '../http/client.js';
 import { describeIssues, type Mention } from '../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from './errors.js';
@@ -34,7 +34,7 @@ const STREAM_IDLE_MS = 45_000;
 
 const Options = z
   .object({
-    instance: HttpUrl,
+    instance: PlatformUrl,
     token: z.string().optional().transform((t) => t?.trim() || undefined),
     mentions: z.boolean().default(true),
     hashtags: z.array(z.string().trim().transform((t) => t.replace(/^#/, '')).pipe(z.string().regex(/^[^\s#/?]+$/, 'expected a hashtag like "acme" (no spaces)'))).default([]),
@@ -45,7 +45,7 @@ const Options = z
     visibility: z.enum(['public', 'unlisted', 'private', 'direct']).default('public'),
     timeoutMs: z.number().int().positive().default(15_000),
     /** Streaming API base when it is not served by the instance itself (see /api/v2/instance `configuration.urls.streaming`). */
-    streamingUrl: HttpUrl.optional(),
+    streamingUrl: PlatformUrl.optional(),
   })
   .superRefine((o, ctx) => {
     if (!o.mentions && o.hashtags.length === 0 && o.search.length === 0) {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { HttpUrl } from '../config/fields.js';
+import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpClient, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
@@ -26,8 +26,8 @@ const Options = z
     searchTypes: z.array(z.enum(['link', 'comment'])).min(1).default(['link', 'comment']),
     subreddits: z.array(z.string().trim().transform((s) => s.replace(/^\/?r\//, '')).pipe(z.string().regex(/^[A-Za-z0-9_+]{2,}$/, 'expected a subreddit name like "acme"'))).default([]),
     subredditFeeds: z.array(z.enum(['new', 'comments'])).min(1).default(['new', 'comments']),
-    apiBase: HttpUrl.default('https://oauth.reddit.com'),
-    authBase: HttpUrl.default(SITE),
+    apiBase: PlatformUrl.default('https://oauth.reddit.com'),
+    authBase: PlatformUrl.default(SITE),
     pageLimit: z.number().int().min(1).max(100).default(100),
     maxPagesPerPoll: z.number().int().min(1).max(50).default(5),
     backfillPages: z.number().int().min(1).max(50).default(1),

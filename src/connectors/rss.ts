@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { HttpUrl } from '../config/fields.js';
+import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, retryAfterDate, type HttpClient, type HttpResponse } from '../http/client.js';
 import { toMention } from '../mention.js';
 import { AuthError, MalformedResponseError, RateLimitedError, TransientError } from './errors.js';
@@ -17,7 +17,7 @@ const MAX_REDIRECTS = 3;
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';
 
 const Options = z.object({
-  url: HttpUrl,
+  url: PlatformUrl,
   /** Hand on the items already in the feed on the first poll; false starts with what is published after. */
   backfill: z.boolean().default(true),
   /** Extra request headers, e.g. `authorization` for a private feed. */

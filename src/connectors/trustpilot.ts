@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { HttpUrl } from '../config/fields.js';
+import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from './errors.js';
@@ -19,8 +19,8 @@ const ReplyCredentials = z.object({
   username: z.string().trim().min(1, 'reply.username (a business user e-mail) is empty'),
   password: z.string().min(1, 'reply.password is empty'),
   businessUserId: z.string().trim().min(1, 'reply.businessUserId is empty (the id replies are posted as)'),
-  tokenUrl: HttpUrl.optional(),
-  refreshUrl: HttpUrl.optional(),
+  tokenUrl: PlatformUrl.optional(),
+  refreshUrl: PlatformUrl.optional(),
 });
 
 const Options = z.object({
@@ -35,7 +35,7 @@ const Options = z.object({
   backfillPages: z.number().int().min(1).max(50).default(1),
   /** Trustpilot does not publish its limits; this stays well clear of anything a plan would allow. */
   requestsPerMinute: z.number().int().min(1).max(600).default(30),
-  baseUrl: HttpUrl.default('https://api.trustpilot.com'),
+  baseUrl: PlatformUrl.default('https://api.trustpilot.com'),
   timeoutMs: z.number().int().positive().default(15_000),
 });
 type Options = z.infer<typeof Options>;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { HttpUrl } from '../config/fields.js';
+import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpClient, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { decodeEntities } from '../text/html.js';
@@ -32,7 +32,7 @@ const Options = z
     clientId: z.string().trim().min(1).optional(),
     clientSecret: z.string().trim().min(1).optional(),
     refreshToken: z.string().trim().min(1).optional(),
-    apiBase: HttpUrl.default('https://api.x.com'),
+    apiBase: PlatformUrl.default('https://api.x.com'),
     maxResults: z.number().int().min(10).max(100).default(100),
     maxPagesPerPoll: z.number().int().min(1).max(50).default(5),
     timeoutMs: z.number().int().positive().default(15_000),

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { HttpUrl } from '../config/fields.js';
+import { PlatformUrl } from '../config/fields.js';
 import { parseJson, type HttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { htmlToText } from '../text/html.js';
@@ -40,7 +40,7 @@ const Options = z
     backfillPages: z.number().int().min(1).max(50).default(1),
     /** The Cloud project's daily quota; half goes to reading, most of the rest to replies (50 units each). */
     quotaUnitsPerDay: z.number().int().min(100).default(10_000),
-    baseUrl: HttpUrl.default('https://www.googleapis.com'),
+    baseUrl: PlatformUrl.default('https://www.googleapis.com'),
     timeoutMs: z.number().int().positive().default(15_000),
   })
   .superRefine((o, ctx) => {
