@@ -78,9 +78,26 @@ function installHooks(app: FastifyInstance, log: Logger): void {
   });
 }
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+const routeTables = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route the server registered, so the security tests cover new routes without a hand-kept list. */
+export function registeredRoutes(app: FastifyInstance): RouteEntry[] {
+  return routeTables.get(app) ?? [];
+}
+
 /** The API and web inbox, ready for inject() or listen(); nothing is listening yet. */
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  const routes: RouteEntry[] = [];
+  routeTables.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
   installHooks(app, ctx.log);
   registerHealthRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
