@@ -4,6 +4,11 @@ import type { TriageContext } from '../src/triage/types.js';
 import type { Mention } from '../src/mention.js';
 import type { BrandConfig } from '../src/config/schema.js';
 import { parseCsv, readCsvObjects } from '../src/text/csv.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runTriage } from '../src/cli/triage-cmd.js';
+import { parseCli } from '../src/cli/args.js';
 
 const acme: BrandConfig = { id: 'acme', name: 'Acme Air', keywords: ['acmeair'], handles: ['@AcmeAir'], hashtags: ['#acmeair'] };
 const noHistory: TriageContext['author'] = { priorMentions: 0, recentMentions: 0, priorComplaints: 0, repliesSent: 0 };
@@ -149,6 +154,21 @@ describe('triage: urgency and reasons', () => {
   });
 });
 
+describe('triage: explanations', () => {
+  it('says what made it a complaint, right after the complaint line', () => {
+    const r = run('Been on hold for two hours and still no answer about my lost bag.');
+    const at = r.reasons.findIndex((reason) => /^complaint \(\d+% likely\)$/.test(reason));
+    expect(at).toBeGreaterThanOrEqual(0);
+    const because = r.reasons[at + 1] ?? '';
+    expect(because).toMatch(/^complaint signs: /);
+    expect(because).toContain('time lost waiting');
+  });
+
+  it('gives no complaint signs for praise', () => {
+    expect(run('Lovely crew and a smooth flight, thank you!').reasons.some((reason) => reason.startsWith('complaint signs'))).toBe(false);
+  });
+});
+
 describe('triage: language', () => {
   it('does not score sentiment for text it cannot read, but still sees risk words', () => {
     const plain = run('Mein Flug wurde gestrichen und niemand hilft uns am Flughafen.');
@@ -156,6 +176,8 @@ describe('triage: language', () => {
     expect(plain.sentiment).toBe('neutral');
     expect(plain.sentimentConfidence).toBeLessThan(0.5);
     expect(plain.reasons).toContain('language not recognised: sentiment not scored');
+    expect(plain.sentimentScored).toBe(false);
+    expect(run('My bag is lost').sentimentScored).toBe(true);
 
     const lawyer = run('Llevo dos días sin mi maleta y ya hablé con mi abogado.');
     expect(lawyer.language).toBe('und');
@@ -205,6 +227,35 @@ describe('triage: category and question', () => {
     expect(run('@AcmeAir is the lounge open before 6am').question).toBe(true);
     expect(run('Acme Air will add a route to Porto in March.').question).toBe(false);
     expect(run("Can't believe how smooth that landing was.").question).toBe(false);
+  });
+});
+
+describe('earshot triage (offline scoring)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'earshot-triage-'));
+  const score = (file: string, ...flags: string[]) => {
+    let out = '';
+    const counts = runTriage(parseCli(['triage', file, '--config', path.join(dir, 'none.yaml'), ...flags]), (chunk) => (out += chunk));
+    return { counts, lines: out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  };
+
+  it('scores a CSV column, in input order, with every output', () => {
+    const file = path.join(dir, 'posts.csv');
+    writeFileSync(file, 'id,body\n1,"Lost my bag, still waiting!!"\n2,"Great crew, thanks"\n3,"Is the lounge open?"\n');
+    const { lines } = score(file, '--text-column', 'body');
+    expect(lines.map((l) => l['id'])).toEqual(['1', '2', '3']);
+    expect(lines[0]).toMatchObject({ row: 1, sentiment: 'negative', complaint: true, language: 'en' });
+    expect(lines[1]).toMatchObject({ sentiment: 'positive', category: 'praise' });
+    for (const key of ['sentimentConfidence', 'complaintProbability', 'category', 'urgency', 'reasons', 'question']) expect(lines[2]).toHaveProperty(key);
+    expect(() => score(file, '--text-column', 'text')).toThrow(/no column "text".*id, body/);
+  });
+
+  it('scores JSONL, reporting bad lines in place', () => {
+    const file = path.join(dir, 'posts.jsonl');
+    writeFileSync(file, '{"text":"@acme my refund never arrived","author":{"followers":90000}}\nnope\n{"text":"Thanks!"}\n');
+    const { counts, lines } = score(file, '--brand', 'acme');
+    expect(counts).toEqual({ scored: 2, rejected: 1 });
+    expect(lines[1]).toEqual({ row: 2, error: 'not valid JSON' });
+    expect(lines[0]?.['reasons']).toContain('author has 90k followers');
   });
 });
 

@@ -1,19 +1,19 @@
 import type { Category } from './types.js';
-import type { Analysis } from './nlp.js';
+import { phrase, phraseIn, type Analysis, type Phrase } from './nlp.js';
 
 interface Group {
   category: Category;
   /** Higher = more specific, wins ties and close calls: "my lost bag was charged a fee" is a lost-bag case first. */
   weight: number;
   words: Set<string>;
-  phrases: RegExp[];
+  phrases: Phrase[];
   /** Words of which one must also appear: "add a bag" is not a lost bag, nor is "shouting about a bag". */
   requires?: Set<string>;
 }
 
 const words = (s: string): Set<string> => new Set(s.split(/\s+/).filter(Boolean));
 
-const GROUPS: Group[] = [
+const RAW_GROUPS: Array<Omit<Group, 'phrases'> & { phrases: RegExp[] }> = [
   {
     category: 'safety_legal_press',
     weight: 3,
@@ -72,6 +72,8 @@ const GROUPS: Group[] = [
   },
 ];
 
+const GROUPS: Group[] = RAW_GROUPS.map((g) => ({ ...g, phrases: g.phrases.map(phrase) }));
+
 export interface CategoryInput {
   analysis: Analysis;
   question: boolean;
@@ -83,7 +85,7 @@ function groupScore(group: Group, a: Analysis): number {
   if (group.requires && !a.normals.some((n) => group.requires?.has(n))) return 0;
   let hits = 0;
   for (const n of a.normals) if (group.words.has(n)) hits += 1;
-  for (const re of group.phrases) if (re.test(a.joined)) hits += 1;
+  for (const p of group.phrases) if (phraseIn(p, a)) hits += 1;
   // Repetition adds a little; it should not let a vague group outvote a specific one.
   return hits === 0 ? 0 : group.weight * (1 + Math.min(2, hits - 1) * 0.25);
 }

@@ -2,13 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrandConfig } from '../config/schema.js';
 import { readCsvObjects } from '../text/csv.js';
+import type { TrainingRow } from './fit.js';
 import type { Sentiment } from './types.js';
 
 /**
  * Readers for the labelled dev sets in ../shared/data (see its README for sources, licences and
  * quirks). Training and evaluation both go through here so they see the same text clean-up.
  */
-export const DEFAULT_DATA_DIR = process.env['EARSHOT_DATA_DIR'] ?? '/work/shared/data';
+/** Where the dev sets live in this workspace; the scripts take --data for another place. */
+export const DEFAULT_DATA_DIR = '/work/shared/data';
 
 export type Source = 'airline' | 'sentences' | 'alexa' | 'twcs';
 
@@ -20,6 +22,8 @@ export interface LabelledPost {
   sentiment: Sentiment | null;
   /** Airline `negativereason`, for the category check. */
   reason?: string;
+  /** Airline crowd agreement (0–1): low-agreement rows are down-weighted in training, never dropped from scoring. */
+  confidence?: number;
   rating?: number;
   /** TWCS only: written by a consumer (true) or a brand's reply (false). */
   inbound?: boolean;
@@ -63,6 +67,7 @@ export function loadAirline(dir = DEFAULT_DATA_DIR): LabelledPost[] {
       text: normaliseArtefacts(r['text'] ?? ''),
       sentiment: r['airline_sentiment'] as Sentiment,
       reason: r['negativereason'] || undefined,
+      confidence: Number(r['airline_sentiment_confidence']) || 1,
     }));
 }
 
@@ -109,4 +114,35 @@ function fnv(s: string): number {
  */
 export function inFixedSample(key: string): boolean {
   return fnv(`sample:${key}`) % 25 === 0;
+}
+
+/** The Echo reviews name the product, which is that brand's own name. */
+export const ALEXA_BRAND: BrandConfig = { id: 'alexa', name: 'Amazon', keywords: ['Alexa', 'Echo Dot', 'Echo', 'Amazon'], handles: [], hashtags: [] };
+const NO_BRAND: BrandConfig = { id: 'none', name: '', keywords: [], handles: [], hashtags: [] };
+
+const BRAND_OF: Record<Source, BrandConfig> = { airline: AIRLINE_BRAND, alexa: ALEXA_BRAND, sentences: NO_BRAND, twcs: NO_BRAND };
+
+export function brandFor(source: Source): BrandConfig {
+  return BRAND_OF[source];
+}
+
+/**
+ * Dev posts as training rows. "Complaint" here is "negative toward the brand or product": the
+ * only complaint signal these sets carry. Low crowd agreement lowers an airline row's weight.
+ */
+export function toTrainingRows(posts: LabelledPost[]): TrainingRow[] {
+  return posts
+    .filter((p) => p.sentiment !== null)
+    .map((p) => ({
+      key: p.key,
+      text: p.text,
+      brand: BRAND_OF[p.source],
+      sentiment: p.sentiment,
+      complaint: p.sentiment === 'negative',
+      weight: p.confidence ?? 1,
+    }));
+}
+
+export function loadLabelled(dir = DEFAULT_DATA_DIR): LabelledPost[] {
+  return [...loadAirline(dir), ...loadSentences(dir), ...loadAlexa(dir)];
 }

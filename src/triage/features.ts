@@ -15,8 +15,6 @@ export const DENSE_FEATURES = [
   'bias',
   'wink positive',
   'wink negative',
-  'most negative sentence',
-  'most positive sentence',
   'time wasted / waiting',
   'blame',
   'should have / expected',
@@ -39,6 +37,12 @@ export const FEATURE_DIM = DENSE + HASH_SIZE;
 export interface Features {
   idx: Int32Array;
   val: Float32Array;
+  /**
+   * For explanations: per kept token, its position in the analysis and the hashes of its
+   * unigram and of the bigram ending at it (-1 for the first token), so explain.ts can read
+   * the weights back without hashing again.
+   */
+  terms: number[];
 }
 
 export interface FeatureInput {
@@ -48,14 +52,17 @@ export interface FeatureInput {
   question: boolean;
 }
 
-/** FNV-1a: fast, stable across runs and platforms, good enough spread for feature hashing. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i += 1) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return DENSE + ((h >>> 0) & (HASH_SIZE - 1));
+const FNV_START = 0x811c9dc5;
+
+/** FNV-1a, continued from `h`: fast, stable across runs and platforms, good enough spread for feature hashing. */
+function fnv(h: number, s: string): number {
+  for (let i = 0; i < s.length; i += 1) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** Same value as hashing the joined string `${a}${b}${c}`, without building it. */
+function hash(a: string, b = '', c = ''): number {
+  return DENSE + ((fnv(fnv(fnv(FNV_START, a), b), c) >>> 0) & (HASH_SIZE - 1));
 }
 
 // Numbers, times and amounts matter as a kind ("2 hours", "$200"), not as the exact value.
@@ -76,18 +83,20 @@ function tokenOf(a: Analysis, i: number): string | null {
   return null;
 }
 
-function textFeatures(a: Analysis, into: Set<number>): number {
+function textFeatures(a: Analysis, into: number[], terms: number[]): number {
   let prev = '^';
   let negations = 0;
   for (let i = 0; i < a.normals.length; i += 1) {
     const tok = tokenOf(a, i);
     if (tok === null) continue;
     if (tok.charCodeAt(0) === 33 && tok.length > 1) negations += 1;
-    into.add(hash(`u${tok}`));
-    into.add(hash(`b${prev} ${tok}`));
+    const uni = hash('u', tok);
+    const bi = hash('b', prev, ` ${tok}`);
+    into.push(uni, bi);
+    terms.push(i, uni, prev === '^' ? -1 : bi);
     prev = tok;
   }
-  into.add(hash(`b${prev} $`));
+  into.push(hash('b', prev, ' $'));
   return negations;
 }
 
@@ -101,8 +110,6 @@ function denseFeatures(input: FeatureInput, negations: number): number[] {
     1,
     clip(a.docScore, 1),
     clip(-a.docScore, 1),
-    clip(-a.minSentence, 1),
-    clip(a.maxSentence, 1),
     clip(c.waiting, 3),
     clip(c.blame, 3),
     clip(c.counterfactual, 2),
@@ -122,21 +129,21 @@ function denseFeatures(input: FeatureInput, negations: number): number[] {
 }
 
 export function extractFeatures(input: FeatureInput): Features {
-  const hashed = new Set<number>();
-  const negations = textFeatures(input.analysis, hashed);
+  const raw: number[] = [];
+  const terms: number[] = [];
+  const negations = textFeatures(input.analysis, raw, terms);
   const dense = denseFeatures(input, negations);
-  const idx = new Int32Array(DENSE + hashed.size);
-  const val = new Float32Array(DENSE + hashed.size);
+  // Sorted, so the weight reads walk memory in order; duplicates dropped, because presence
+  // is what counts: a word said twice in a tweet is not twice the evidence.
+  const hashed = Int32Array.from(raw).sort();
+  let unique = 0;
+  for (let j = 0; j < hashed.length; j += 1) if (j === 0 || hashed[j] !== hashed[j - 1]) hashed[unique++] = hashed[j] as number;
+  const idx = new Int32Array(DENSE + unique);
+  const val = new Float32Array(DENSE + unique).fill(1);
   for (let i = 0; i < DENSE; i += 1) {
     idx[i] = i;
     val[i] = dense[i] ?? 0;
   }
-  let k = DENSE;
-  // Presence, not counts: a word said twice in a tweet is not twice the evidence.
-  for (const h of hashed) {
-    idx[k] = h;
-    val[k] = 1;
-    k += 1;
-  }
-  return { idx, val };
+  idx.set(hashed.subarray(0, unique), DENSE);
+  return { idx, val, terms };
 }

@@ -1,91 +1,78 @@
 import type { Mention } from '../mention.js';
-import type { Sentiment, TriageContext, TriageResult } from './types.js';
-import { analyse, wordsOf, type Analysis } from './nlp.js';
-import { maskText } from './mask.js';
-import { guessLanguage, type LanguageGuess } from './language.js';
-import { complaintCues, isQuestion, type ComplaintCues } from './rules.js';
+import type { TriageContext, TriageResult } from './types.js';
 import { categorise } from './category.js';
+import { complaintBecause } from './explain.js';
+import { activeModel, decideSentiment, predict, SENTIMENT_CLASSES } from './model.js';
 import { riskHits } from './risk.js';
+import { readPost, type Signals } from './signals.js';
 import { composeUrgency } from './urgency.js';
 
 export type { TriageContext, TriageResult } from './types.js';
 
-/** Complaint probability at which a post is called a complaint. */
-const COMPLAINT_AT = 0.5;
-const POSITIVE_AT = 0.25;
-const CLEARLY_POSITIVE = 0.5;
-const NEGATIVE_AT = -0.05;
-/** Complaint probability from which complaint evidence starts pulling the score down. */
-const PULL_FROM = 0.2;
-
-interface Polarity {
-  sentiment: Sentiment;
+interface Judgement {
+  sentiment: TriageResult['sentiment'];
   score: number;
   confidence: number;
+  complaintProbability: number;
+  complaint: boolean;
+  because: string | null;
 }
 
-/**
- * The lexicon score is a mean over sentences, so one angry sentence among neutral ones fades;
- * leaning towards the most extreme sentence keeps it. Complaint evidence then pulls the score
- * down, which is what makes "still waiting for my bag" negative with no negative word in it.
- */
-function polarity(a: Analysis, cues: ComplaintCues, question: boolean): Polarity {
-  const extreme = Math.abs(a.minSentence) > Math.abs(a.maxSentence) ? a.minSentence : a.maxSentence;
-  // Praise phrases the lexicon does not know ("above and beyond", "made my day") add a little.
-  let lexical = 0.5 * a.docScore + 0.5 * extreme + Math.min(0.3, 0.08 * cues.praise);
-  // "Thanks in advance!" closing a request is politeness, not praise.
-  if (question && lexical > 0) lexical *= 0.5;
-  const pull = Math.max(0, (cues.probability - PULL_FROM) / (1 - PULL_FROM));
-  const score = Math.max(-1, Math.min(1, lexical * (1 - pull) - 0.8 * pull));
-  if (score <= NEGATIVE_AT) {
-    return { sentiment: 'negative', score, confidence: Math.min(0.97, 0.55 + Math.max(-score, cues.probability - 0.5) * 0.8) };
-  }
-  // wink scores "help", "please", "hope" as mildly positive, so requests look happy; weak positives need praise words too.
-  if (score >= POSITIVE_AT && (cues.praise >= 0.5 || score >= CLEARLY_POSITIVE)) {
-    return { sentiment: 'positive', score, confidence: Math.min(0.95, 0.5 + score * 0.7) };
-  }
-  return { sentiment: 'neutral', score, confidence: Math.min(0.8, 0.6 - Math.abs(score) * 1.5 + 0.2 * (1 - cues.probability)) };
+/** Text the model cannot read gets no sentiment claim at all; urgency then rests on risk terms, reach and history. */
+const UNSCORED: Judgement = { sentiment: 'neutral', score: 0, confidence: 0, complaintProbability: 0, complaint: false, because: null };
+
+function judge(sig: Signals, mention: Mention, brandId: string): Judgement {
+  const model = activeModel();
+  const { probs, complaintProbability } = predict(model, sig.features, brandId, mention.rating);
+  const cls = decideSentiment(model, probs);
+  const complaint = complaintProbability >= model.complaintAt;
+  return {
+    sentiment: SENTIMENT_CLASSES[cls],
+    score: probs[2] - probs[0],
+    confidence: probs[cls],
+    complaintProbability,
+    complaint,
+    because: complaintProbability >= 0.5 ? complaintBecause(model.complaint, sig) : null,
+  };
 }
 
-function unscoredReason(lang: LanguageGuess): string {
-  return lang.declared
-    ? `language "${lang.language}" not supported: sentiment not scored`
+function unscoredReason(sig: Signals): string {
+  return sig.lang.declared
+    ? `language "${sig.lang.language}" not supported: sentiment not scored`
     : 'language not recognised: sentiment not scored';
 }
 
 /**
- * Rule-based triage. Everything about how a post is judged stays behind this function, so the
- * trained model planned for later can replace the internals without touching callers.
+ * Scores one post: a trained model (see model.ts, trained by `npm run train`) for sentiment
+ * and complaint over wink-nlp features, rules for category and risk terms, and an urgency
+ * built from named parts so every point comes with a reason.
  */
 export function triage(mention: Mention, context: TriageContext): TriageResult {
-  const text = maskText(mention.text, context.brand);
-  const a = analyse(text);
-  const lang = guessLanguage(text, { words: wordsOf(a), known: a.knownWords }, mention.lang);
-  const question = isQuestion(text, mention.text);
-  const cues = complaintCues(a, text, question, mention.rating);
-  const pol: Polarity = lang.scored ? polarity(a, cues, question) : { sentiment: 'neutral', score: 0, confidence: 0.2 };
-  const complaint = cues.probability >= COMPLAINT_AT;
-  const risks = riskHits(text);
-  const category = categorise({ analysis: a, question, positive: pol.sentiment === 'positive', complaint });
+  const sig = readPost(mention.text, context.brand, mention.lang);
+  const j = sig.lang.scored ? judge(sig, mention, context.brand.id) : UNSCORED;
+  const risks = riskHits(sig.masked.text);
+  const category = categorise({ analysis: sig.analysis, question: sig.question, positive: j.sentiment === 'positive', complaint: j.complaint });
   const { urgency, reasons } = composeUrgency({
     mention,
     context,
-    sentiment: pol.sentiment,
-    score: pol.score,
-    complaintProbability: cues.probability,
-    intensity: cues.intensity,
+    sentiment: j.sentiment,
+    score: j.score,
+    complaintProbability: j.complaintProbability,
+    because: j.because,
+    intensity: sig.cues.intensity,
     risks,
   });
-  if (!lang.scored) reasons.push(unscoredReason(lang));
+  if (!sig.lang.scored) reasons.push(unscoredReason(sig));
   return {
-    sentiment: pol.sentiment,
-    score: round(pol.score),
-    sentimentConfidence: round(pol.confidence),
-    complaint,
-    complaintProbability: round(cues.probability),
+    sentiment: j.sentiment,
+    score: round(j.score),
+    sentimentConfidence: round(j.confidence),
+    sentimentScored: sig.lang.scored,
+    complaint: j.complaint,
+    complaintProbability: round(j.complaintProbability),
     category,
-    question,
-    language: lang.language,
+    question: sig.question,
+    language: sig.lang.language,
     urgency,
     reasons,
   };

@@ -3,7 +3,7 @@
  * English function words are frequent in any English sentence; a few distinctive function
  * words of other common Latin-script languages catch posts that would otherwise pass.
  */
-const ENGLISH = new Set(
+export const ENGLISH = new Set(
   `a an the and or but if so of to in on at for from by with about as into over after before than then
   i me my mine we our us you your yours he him his she her it its they them their this that these those
   is are was were be been being am do does did have has had will would can could should shall may might must
@@ -41,8 +41,8 @@ function mostlyNonLatin(text: string): boolean {
 
 export interface WordStats {
   words: string[];
-  /** How many of `words` the English model's vocabulary knows. */
-  known: number;
+  /** How many of `words` the English model's vocabulary knows; a function when counting is deferred. */
+  known: number | (() => number);
 }
 
 export function looksEnglish(text: string, { words, known }: WordStats): boolean {
@@ -56,8 +56,8 @@ export function looksEnglish(text: string, { words, known }: WordStats): boolean
   if (other >= 2 && other > en) return false;
   // Terse English ("RUDE service! Awful.") has no function words but known vocabulary;
   // names and places are unknown too, so only a clear majority of unknown words counts.
-  if (words.length >= 4 && known / words.length < 0.45 && en / words.length < 0.25) return false;
-  return true;
+  if (words.length < 4 || en / words.length >= 0.25) return true;
+  return (typeof known === 'function' ? known() : known) / words.length >= 0.45;
 }
 
 /** Platform tags win when they say "not English"; an "en" tag is often just the app default, so the text is still checked. */

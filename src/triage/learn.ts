@@ -42,17 +42,20 @@ export function shuffle<T>(items: T[], random: () => number): T[] {
   return out;
 }
 
-/** Class scores then softmax, in place in `out`. Weights are laid out class-major: w[c * dim + i]. */
-export function softmax(w: ArrayLike<number>, dim: number, x: Features, out: Float64Array, bias?: ArrayLike<number>): Float64Array {
+/**
+ * Class scores then softmax, in place in `out`. Weights are feature-major, w[i * classes + c], so
+ * one feature's class weights share a cache line: scoring touches a few dozen scattered features.
+ */
+export function softmax(w: ArrayLike<number>, x: Features, out: Float64Array, bias?: ArrayLike<number>): Float64Array {
   const k = out.length;
-  let max = -Infinity;
-  for (let c = 0; c < k; c += 1) {
-    let z = bias ? (bias[c] ?? 0) : 0;
-    const base = c * dim;
-    for (let j = 0; j < x.idx.length; j += 1) z += (w[base + (x.idx[j] as number)] as number) * (x.val[j] as number);
-    out[c] = z;
-    if (z > max) max = z;
+  for (let c = 0; c < k; c += 1) out[c] = bias ? (bias[c] ?? 0) : 0;
+  for (let j = 0; j < x.idx.length; j += 1) {
+    const base = (x.idx[j] as number) * k;
+    const v = x.val[j] as number;
+    for (let c = 0; c < k; c += 1) out[c] = (out[c] as number) + (w[base + c] as number) * v;
   }
+  let max = -Infinity;
+  for (let c = 0; c < k; c += 1) max = Math.max(max, out[c] as number);
   let sum = 0;
   for (let c = 0; c < k; c += 1) {
     const e = Math.exp((out[c] as number) - max);
@@ -64,12 +67,11 @@ export function softmax(w: ArrayLike<number>, dim: number, x: Features, out: Flo
 }
 
 function step(w: Float32Array, g2: Float32Array, ex: Example, p: Float64Array, o: Required<TrainOptions>): void {
-  const { dim } = o;
-  for (let c = 0; c < o.classes; c += 1) {
+  const k = o.classes;
+  for (let c = 0; c < k; c += 1) {
     const err = ((p[c] as number) - (c === ex.y ? 1 : 0)) * ex.w;
-    const base = c * dim;
     for (let j = 0; j < ex.x.idx.length; j += 1) {
-      const i = base + (ex.x.idx[j] as number);
+      const i = (ex.x.idx[j] as number) * k + c;
       const grad = err * (ex.x.val[j] as number) + o.l2 * (w[i] as number);
       g2[i] = (g2[i] as number) + grad * grad;
       w[i] = (w[i] as number) - (o.rate * grad) / Math.sqrt((g2[i] as number) + 1e-8);
@@ -83,11 +85,19 @@ export function trainSoftmax(examples: Example[], options: TrainOptions): Float3
   const g2 = new Float32Array(o.classes * o.dim);
   const p = new Float64Array(o.classes);
   const random = rng(o.seed);
+  // Averaging the weights of the later passes smooths out the order-dependent noise of SGD.
+  const avg = new Float32Array(w.length);
+  let snapshots = 0;
   for (let epoch = 0; epoch < o.epochs; epoch += 1) {
     for (const ex of shuffle(examples, random)) {
-      softmax(w, o.dim, ex.x, p);
+      softmax(w, ex.x, p);
       step(w, g2, ex, p, o);
     }
+    if (epoch >= Math.floor(o.epochs / 2)) {
+      for (let i = 0; i < w.length; i += 1) avg[i] = (avg[i] as number) + (w[i] as number);
+      snapshots += 1;
+    }
   }
-  return w;
+  for (let i = 0; i < avg.length; i += 1) avg[i] = (avg[i] as number) / snapshots;
+  return avg;
 }

@@ -48,30 +48,21 @@ export interface Masked {
   brand: number;
 }
 
-function count(re: RegExp | null, text: string): number {
-  if (!re) return 0;
-  re.lastIndex = 0;
-  let n = 0;
-  while (re.exec(text)) n += 1;
-  return n;
-}
-
 /**
  * Removes what must not drive sentiment or cues: links, @handles, and the brand's own names,
  * so "Lovely Airlines lost my bag" is scored on "lost my bag". Brand removal runs before the
- * generic rules so "#acmeair" and "@AcmeAir" disappear whole.
+ * generic rules so "#acmeair" and "@AcmeAir" disappear whole. Counted while replacing, so each
+ * pattern scans the text once.
  */
 export function maskDetailed(text: string, brand: BrandConfig): Masked {
-  let out = text.replace(ENTITY_RE, (e) => ENTITIES[e] ?? e);
-  const urls = count(URL_RE, out);
-  if (urls) out = out.replace(URL_RE, ' ');
+  const n = { urls: 0, handles: 0, brand: 0 };
+  let out = text.indexOf('&') >= 0 ? text.replace(ENTITY_RE, (e) => ENTITIES[e] ?? e) : text;
+  out = out.replace(URL_RE, () => ((n.urls += 1), ' '));
   const re = brandPattern(brand);
-  const brandHits = count(re, out);
-  if (re && brandHits) out = out.replace(re, ' ');
-  const handles = count(HANDLE_RE, out);
-  if (handles) out = out.replace(HANDLE_RE, ' ');
-  out = out.replace(HASHTAG_RE, unwrapHashtag).replace(/\s+/g, ' ').trim();
-  return { text: out, urls, handles, brand: brandHits };
+  if (re) out = out.replace(re, () => ((n.brand += 1), ' '));
+  if (out.indexOf('@') >= 0) out = out.replace(HANDLE_RE, () => ((n.handles += 1), ' '));
+  if (out.indexOf('#') >= 0) out = out.replace(HASHTAG_RE, unwrapHashtag);
+  return { text: out.replace(/\s+/g, ' ').trim(), ...n };
 }
 
 export function maskText(text: string, brand: BrandConfig): string {

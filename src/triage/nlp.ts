@@ -2,18 +2,16 @@ import winkNLP, { type ItsFunction, type Tokens } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 
 // Loaded once per process: the model takes ~100 ms to unpack, far too slow per post.
-// Only the annotations triage reads; POS and NER would roughly double the cost per post.
-const nlp = winkNLP(model, ['sbd', 'negation', 'sentiment']);
+// Only the annotations triage reads. Sentence splitting is left out too: it costs about a third
+// of wink's time per post, and posts are short enough to be scored as one span.
+const nlp = winkNLP(model, ['negation', 'sentiment']);
 const its = nlp.its;
 // The typings declare stem with the model-addons argument, which `out` supplies at run time.
 const stemOf = its.stem as unknown as ItsFunction<string>;
 
 export interface Analysis {
-  /** wink-nlp's document polarity in [-1, 1] (mean of sentence scores). */
+  /** wink-nlp's polarity of the whole post in [-1, 1]. */
   docScore: number;
-  /** The most negative and most positive sentence scores, so one angry sentence is not averaged away. */
-  minSentence: number;
-  maxSentence: number;
   /** Normalised tokens ("can't" → "can", "not"; "thx" → "thanks"), lower case. */
   normals: string[];
   /** Porter stems, so one lexicon entry covers "cancel", "cancelled", "cancelling". */
@@ -25,7 +23,8 @@ export interface Analysis {
   negated: boolean[];
   /** Normals joined with single spaces and padded, so phrase cues can be matched with " still waiting ". */
   joined: string;
-  sentenceCount: number;
+  /** The distinct normals, built on first use: phrase cues check their first word here before running a regex. */
+  readonly tokenSet: Set<string>;
   /** How many word tokens the English model's vocabulary knows: a cheap language signal. */
   knownWords: number;
 }
@@ -61,32 +60,39 @@ const IDIOMS: Array<[RegExp, string]> = [
   [/\baccording to\b/gi, 'per'],
 ];
 
+const ANY_IDIOM = new RegExp(IDIOMS.map(([re]) => re.source).join('|'), 'i');
+
 export function analyse(input: string): Analysis {
   let text = input;
-  for (const [re, plain] of IDIOMS) text = text.replace(re, plain);
+  if (ANY_IDIOM.test(text)) for (const [re, plain] of IDIOMS) text = text.replace(re, plain);
   const doc = nlp.readDoc(text);
   const tokens = doc.tokens();
   const normals = tokens.out(its.normal) as string[];
-  const sentenceScores = doc.sentences().out(its.sentiment) as unknown as number[];
   const docScore = Number(doc.out(its.sentiment)) || 0;
   const types = tokens.out(its.type) as string[];
   const values = tokens.out(its.value) as string[];
-  let knownWords = 0;
-  for (let i = 0; i < types.length; i += 1) {
-    if (types[i] === 'word' && !doc.isOOV(normals[i] ?? '')) knownWords += 1;
-  }
+  let knownWords = -1;
+  let tokenSet: Set<string> | null = null;
   return {
     docScore,
-    minSentence: sentenceScores.length ? Math.min(...sentenceScores) : 0,
-    maxSentence: sentenceScores.length ? Math.max(...sentenceScores) : 0,
     normals,
     stems: stemsOf(tokens, values),
     values,
     types,
     negated: tokens.out(its.negationFlag) as unknown as boolean[],
     joined: ` ${normals.join(' ')} `,
-    sentenceCount: sentenceScores.length,
-    knownWords,
+    get tokenSet() {
+      tokenSet ??= new Set(normals);
+      return tokenSet;
+    },
+    // Only the language check reads it, and only for posts without English function words.
+    get knownWords() {
+      if (knownWords < 0) {
+        knownWords = 0;
+        for (let i = 0; i < types.length; i += 1) if (types[i] === 'word' && !doc.isOOV(normals[i] ?? '')) knownWords += 1;
+      }
+      return knownWords;
+    },
   };
 }
 
@@ -119,4 +125,55 @@ export function lexicon(words: string, opts: { stems: boolean } = { stems: true 
 
 export function hasToken(set: Set<string>, a: Analysis, i: number): boolean {
   return set.has(a.normals[i] ?? '') || set.has(a.stems[i] ?? '');
+}
+
+/**
+ * A phrase cue matched against `Analysis.joined`, with the words it can start with, so most
+ * cues are skipped by a set lookup instead of a regex scan (triage runs dozens per post).
+ * `starts` is null when the pattern's first word cannot be read off safely; then it always runs.
+ */
+export interface Phrase {
+  re: RegExp;
+  starts: Set<string> | null;
+}
+
+function firstWords(source: string): Set<string> | null {
+  if (!source.startsWith(' ')) return null;
+  const rest = source.slice(1);
+  let alternatives = [rest];
+  if (rest.startsWith('(')) {
+    const close = rest.indexOf(')');
+    const inner = rest.slice(1, close);
+    if (close < 0 || inner.includes('(') || /[?*{]/.test(rest[close + 1] ?? '')) return null;
+    alternatives = inner.split('|');
+  }
+  const words = new Set<string>();
+  for (const alt of alternatives) {
+    const w = /^[a-z]+/.exec(alt)?.[0];
+    // The word must end where a token ends: "hours?" could be "hours", so it is not gated.
+    if (!w) return null;
+    const next = alt.slice(w.length, w.length + 2);
+    if (!(next === '' || next === '\\b' || (next[0] === ' ' && !/[?*]/.test(next[1] ?? '')))) return null;
+    words.add(w);
+  }
+  return words;
+}
+
+export function phrase(re: RegExp): Phrase {
+  return { re, starts: firstWords(re.source) };
+}
+
+export function phraseIn(p: Phrase, a: Analysis): boolean {
+  if (p.starts) {
+    const set = a.tokenSet;
+    let any = false;
+    for (const w of p.starts) {
+      if (set.has(w)) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) return false;
+  }
+  return p.re.test(a.joined);
 }

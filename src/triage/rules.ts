@@ -1,4 +1,4 @@
-import { hasToken, lexicon, type Analysis } from './nlp.js';
+import { hasToken, lexicon, phrase, phraseIn, type Analysis, type Phrase } from './nlp.js';
 
 /**
  * Complaint cues, as log-odds weights. Complaints to brands are often polite and factual
@@ -10,7 +10,14 @@ interface PhraseCue {
   weight: number;
 }
 
-const WAITING: PhraseCue[] = [
+interface GatedCue {
+  p: Phrase;
+  weight: number;
+}
+
+const gated = (cues: PhraseCue[]): GatedCue[] => cues.map((c) => ({ p: phrase(c.re), weight: c.weight }));
+
+const WAITING = gated([
   { re: / (still|been) (waiting|on hold|stuck|sitting|trying|calling)\b/, weight: 1.8 },
   { re: / (keep|kept|keeps) (getting|being|trying|calling|waiting|asking|telling)\b/, weight: 1.2 },
   { re: / (an|another|over an|half an|almost an) hour\b/, weight: 0.9 },
@@ -27,9 +34,9 @@ const WAITING: PhraseCue[] = [
   { re: / (yet )?again\b/, weight: 0.7 },
   { re: / still\b/, weight: 0.5 },
   { re: / (waited|waiting|wait time|call back|callback)\b/, weight: 0.6 },
-];
+]);
 
-const BLAME: PhraseCue[] = [
+const BLAME = gated([
   {
     re: new RegExp(
       ' you (guys |people |all |have |just )?(lost|cancel\\w*|charged|broke|damaged|delayed|overbooked|ruined|left|' +
@@ -46,13 +53,13 @@ const BLAME: PhraseCue[] = [
   { re: / (please|pls|plz) (help|fix|respond|reply|call|check|look into|do something)\b/, weight: 0.8 },
   { re: / (safety|security|health) (issue|concern|hazard|risk|problem)\b/, weight: 1.2 },
   { re: / (why|how come) (is|are|do|does|did|was|were|would|can|can not|is not|are not|has|have|no)\b/, weight: 0.6 },
-];
+]);
 
 // Ways of saying something should have happened and did not; no negative word needed.
-const COUNTERFACTUAL: PhraseCue[] = [
+const COUNTERFACTUAL = gated([
   { re: / (should|supposed to|wish|would be nice|could have|instead|at least|atleast|expected|promised)\b/, weight: 0.7 },
   { re: / (need|needs|needed) to\b/, weight: 0.4 },
-];
+]);
 
 // Counted once per distinct word: a post listing three problems is more surely a complaint than one naming one.
 const PROBLEM_WORDS = lexicon(
@@ -65,10 +72,10 @@ const PROBLEM_WORDS = lexicon(
   nothing ignored excuse excuses downgrade extortion disorganized chaos smashed torn snapped cracked dented leaking
   :( :-( 😡 😠 😤 😢 😭 🙄 👎 😩 😒 😞 😔`,
 );
-const PROBLEM_PHRASES: RegExp[] = [
+const PROBLEM_PHRASES = [
   / (charged|billed) (me )?(twice|double|two times)\b/, / double (charged|billed|booked)\b/, / missed (my )?(connection|flight)\b/,
   / (not|never) (working|work|loading|load)\b/, / is down\b/, / (customer|terrible|poor|bad) service\b/, / gave up\b/,
-];
+].map(phrase);
 
 const SERVICE_VERBS = lexicon(
   `arrive work load let refund respond answer help get got receive show call fix accept allow honor honour reply send
@@ -87,10 +94,10 @@ const STRONG_PRAISE = lexicon(
 );
 // Said just as often to close a complaint or a request, so they count for less.
 const POLITE = lexicon(`thanks thank thx appreciate appreciated 🙏`, { stems: false });
-const PRAISE_PHRASES: RegExp[] = [
+const PRAISE_PHRASES = [
   / shout out\b/, / well done\b/, / good job\b/, / can not thank\b/, / above and beyond\b/, / made (my|her|his|our|their) (day|trip)\b/,
   / (huge|big|many|special) thanks\b/, / thank you so much\b/, / (so|very|really|incredibly) (kind|patient|professional)\b/,
-];
+].map(phrase);
 
 export interface ComplaintCues {
   probability: number;
@@ -105,9 +112,9 @@ export interface ComplaintCues {
   intensity: number;
 }
 
-function sumPhrases(joined: string, cues: PhraseCue[]): number {
+function sumPhrases(a: Analysis, cues: GatedCue[]): number {
   let total = 0;
-  for (const cue of cues) if (cue.re.test(joined)) total += cue.weight;
+  for (const cue of cues) if (phraseIn(cue.p, a)) total += cue.weight;
   return total;
 }
 
@@ -117,7 +124,7 @@ function countProblems(a: Analysis): number {
     if (hasToken(PROBLEM_WORDS, a, i)) seen.add(a.stems[i] ?? '');
   }
   let count = seen.size;
-  for (const re of PROBLEM_PHRASES) if (re.test(a.joined)) count += 1;
+  for (const p of PROBLEM_PHRASES) if (phraseIn(p, a)) count += 1;
   return count;
 }
 
@@ -148,7 +155,7 @@ function praiseScore(a: Analysis): number {
     if (hasToken(STRONG_PRAISE, a, i)) score += 1.1;
     else if (hasToken(POLITE, a, i)) score += 0.5;
   }
-  for (const re of PRAISE_PHRASES) if (re.test(a.joined)) score += 1.1;
+  for (const p of PRAISE_PHRASES) if (phraseIn(p, a)) score += 1.1;
   return score;
 }
 
@@ -190,9 +197,9 @@ export function complaintCues(a: Analysis, text: string, question: boolean, rati
   const problemWords = countProblems(a);
   const praise = praiseScore(a);
   const intensity = intensityOf(a, text);
-  const waiting = sumPhrases(a.joined, WAITING);
-  const blame = sumPhrases(a.joined, BLAME);
-  const counterfactual = sumPhrases(a.joined, COUNTERFACTUAL);
+  const waiting = sumPhrases(a, WAITING);
+  const blame = sumPhrases(a, BLAME);
+  const counterfactual = sumPhrases(a, COUNTERFACTUAL);
   const negated = negatedAction(a);
   let logit = BIAS + waiting + blame + counterfactual;
   logit += Math.min(3, problemWords) * 1.4 + negated;

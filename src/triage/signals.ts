@@ -23,7 +23,7 @@ export interface Signals {
 export function readPost(text: string, brand: BrandConfig, declaredLang: string | null = null): Signals {
   const masked = maskDetailed(text, brand);
   const analysis = analyse(masked.text);
-  const lang = guessLanguage(masked.text, { words: wordsOf(analysis), known: analysis.knownWords }, declaredLang);
+  const lang = guessLanguage(masked.text, { words: wordsOf(analysis), known: () => analysis.knownWords }, declaredLang);
   const question = isQuestion(masked.text, text);
   const cues = complaintCues(analysis, masked.text, question, null);
   const features = extractFeatures({ analysis, masked, cues, question });

@@ -33,10 +33,15 @@ export interface TriageContext {
 
 export interface TriageResult {
   sentiment: Sentiment;
-  /** Lexicon/model polarity in [-1, 1]. */
+  /** Model polarity in [-1, 1]: P(positive) − P(negative). */
   score: number;
   /** Probability-like confidence of `sentiment`, 0–1. */
   sentimentConfidence: number;
+  /**
+   * False when the text is not in a language the model reads (see `language`): `sentiment` is
+   * then only a placeholder with confidence 0, not a finding that the post is neutral.
+   */
+  sentimentScored?: boolean;
   complaint: boolean;
   complaintProbability: number;
   category: Category;

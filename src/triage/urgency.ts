@@ -8,6 +8,8 @@ export interface UrgencyInput {
   sentiment: Sentiment;
   score: number;
   complaintProbability: number;
+  /** What made the model call it a complaint, shown right after the complaint line. */
+  because?: string | null;
   intensity: number;
   risks: RiskHit[];
 }
@@ -15,6 +17,8 @@ export interface UrgencyInput {
 interface Part {
   points: number;
   reason: string;
+  /** Explains another part; adds nothing to the total. */
+  explains?: boolean;
 }
 
 /** Below this a contribution is noise and gets no reason line. */
@@ -37,6 +41,8 @@ function textParts(u: UrgencyInput): Part[] {
   const p = u.complaintProbability;
   const complaintPoints = 36 * Math.max(0, (p - 0.2) / 0.8);
   parts.push({ points: complaintPoints, reason: `${p >= 0.5 ? 'complaint' : 'possible complaint'} (${Math.round(p * 100)}% likely)` });
+  // No points of its own: it explains the line above, so it sorts just below it.
+  if (u.because && complaintPoints >= FLOOR) parts.push({ points: complaintPoints - 0.001, reason: u.because, explains: true });
   if (u.sentiment === 'negative') {
     const strength = Math.min(1, Math.abs(u.score) / 0.6);
     parts.push({ points: 4 + 12 * strength, reason: Math.abs(u.score) >= 0.5 ? 'strongly negative' : 'negative tone' });
@@ -89,7 +95,7 @@ function historyParts(u: UrgencyInput): Part[] {
 
 export function composeUrgency(u: UrgencyInput): { urgency: number; reasons: string[] } {
   const parts = [...textParts(u), ...audienceParts(u.mention), ...historyParts(u)];
-  const total = parts.reduce((sum, p) => sum + p.points, 0);
+  const total = parts.reduce((sum, p) => sum + (p.explains ? 0 : p.points), 0);
   const reasons = parts
     .filter((p) => p.points >= FLOOR)
     .sort((a, b) => b.points - a.points)

@@ -1,0 +1,68 @@
+/**
+ * Trains the triage model and writes models/triage-v1.json.
+ *
+ *   npm run train                                  dev data only
+ *   npm run train -- --with-corrections [--config earshot.yaml]   plus responders' corrections from Redis
+ *
+ * The fixed test sample (dataset.ts inFixedSample) is always left out, so the test suite can
+ * compare the committed model with the peer methods on posts it never saw.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openRuntime } from '../src/app/runtime.js';
+import { loadConfig } from '../src/config/load.js';
+import { createLogger } from '../src/log.js';
+import { readCorrections, type Correction } from '../src/store/corrections.js';
+import { DEFAULT_DATA_DIR, inFixedSample, loadLabelled, toTrainingRows } from '../src/triage/dataset.js';
+import { MODEL_FILE, serialiseModel } from '../src/triage/model.js';
+import { retrain } from '../src/triage/retrain.js';
+import type { BrandConfig } from '../src/config/schema.js';
+
+const { values } = parseArgs({
+  options: {
+    'with-corrections': { type: 'boolean', default: false },
+    config: { type: 'string', short: 'c' },
+    data: { type: 'string', default: DEFAULT_DATA_DIR },
+    out: { type: 'string', default: MODEL_FILE },
+  },
+});
+
+async function fromRedis(configFile: string): Promise<{ corrections: Correction[]; brands: BrandConfig[] }> {
+  const config = loadConfig(configFile, process.env);
+  const rt = await openRuntime(config, createLogger({ level: 'warn', pretty: false }));
+  try {
+    return { corrections: await readCorrections(rt.ctx.redis, config.redis.prefix), brands: config.brands };
+  } finally {
+    await rt.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const posts = loadLabelled(values.data);
+  if (!posts.length) throw new Error(`no labelled data found in ${values.data}`);
+  const base = toTrainingRows(posts).filter((r) => !inFixedSample(r.key));
+  let extra: { corrections: Correction[]; brands: BrandConfig[] } = { corrections: [], brands: [] };
+  if (values['with-corrections']) {
+    extra = await fromRedis(path.resolve(values.config ?? process.env['EARSHOT_CONFIG'] ?? 'config/earshot.yaml'));
+    process.stderr.write(`corrections: ${extra.corrections.length} from ${new Set(extra.corrections.map((c) => c.brandId)).size} brand(s)\n`);
+  }
+  const model = retrain({
+    base,
+    ...extra,
+    options: { innerFolds: 3, meta: { trainedAt: new Date().toISOString(), rows: base.length, sources: 'airline tweets, review sentences, alexa reviews (dev); fixed test sample excluded' } },
+  });
+  const json = serialiseModel(model);
+  writeFileSync(values.out, json);
+  const brands = Object.entries(model.brands).map(([id, b]) => `${id} (${b.corrections} corrections: sentiment ${b.sentiment.join('/')}, complaint ${b.complaint})`);
+  process.stderr.write(
+    `wrote ${values.out} (${(json.length / 1024 / 1024).toFixed(2)} MB) from ${base.length} rows in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+      `negative at P≥${model.negativeAt}, complaint at P≥${model.complaintAt}${brands.length ? `; calibrated: ${brands.join(', ')}` : ''}\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`train: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../app/context.js';
+import { ActionError } from '../inbox/actions.js';
+import { appendAudit } from '../store/audit.js';
+import { applyCorrection, saveCorrection, type Correction } from '../store/corrections.js';
+import { getItem } from '../store/inbox.js';
+import { loadMentions } from '../store/mentions.js';
+import { Categories } from '../triage/types.js';
+import { actorOf, requireRole } from './auth.js';
+import { ItemParams, parseInput } from './routes-common.js';
+
+const CorrectionBody = z
+  .object({
+    sentiment: z.enum(['negative', 'neutral', 'positive']).optional(),
+    complaint: z.boolean().optional(),
+    category: z.enum(Categories).optional(),
+  })
+  .strict()
+  .refine((b) => b.sentiment !== undefined || b.complaint !== undefined || b.category !== undefined, {
+    message: 'give at least one of sentiment, complaint, category',
+  });
+
+/**
+ * A responder's correction of triage. Stored as a training label with a snapshot of the text
+ * (see store/corrections.ts) for `npm run train -- --with-corrections`, shown in the inbox at
+ * once, and audited. Corrections change labels only; urgency is left as computed.
+ */
+export function registerTriageRoutes(api: FastifyInstance, ctx: AppContext): void {
+  api.post('/items/:id/triage', { onRequest: requireRole('edit') }, async (request) => {
+    const { id } = parseInput(ItemParams, request.params, 'params');
+    const labels = parseInput(CorrectionBody, request.body, 'body');
+    const actor = actorOf(request);
+    const item = await getItem(ctx.redis, ctx.keys, id);
+    if (!item) throw new ActionError(404, `no item ${id}`);
+    const stored = (await loadMentions(ctx.redis, ctx.keys, [id])).get(id);
+    if (!stored) throw new ActionError(404, `the post behind item ${id} has expired; its text is needed to learn from the correction`);
+    const before = stored.triage ? { sentiment: stored.triage.sentiment, complaint: stored.triage.complaint, category: stored.triage.category } : null;
+    const correction: Correction = {
+      itemId: id,
+      brandId: item.brandId,
+      text: stored.mention.text,
+      lang: stored.mention.lang,
+      labels,
+      before,
+      actor: actor.name,
+      at: new Date().toISOString(),
+    };
+    await saveCorrection(ctx.redis, ctx.config.redis.prefix, correction);
+    await applyCorrection(ctx.redis, ctx.keys, id, labels, stored.triage);
+    await appendAudit(ctx.redis, ctx.keys, actor.name, 'triage.corrected', id, { labels, before });
+    return { item: await getItem(ctx.redis, ctx.keys, id), correction: { labels, before, actor: actor.name, at: correction.at } };
+  });
+}

@@ -1,0 +1,154 @@
+import type { BrandConfig } from '../config/schema.js';
+import { calibrateBrands } from './calibrate.js';
+import { FEATURE_DIM, type Features } from './features.js';
+import { softmax, trainSoftmax, type Example } from './learn.js';
+import { decideSentiment, SENTIMENT_CLASSES, type TriageModel } from './model.js';
+import { readPost } from './signals.js';
+import type { Sentiment } from './types.js';
+
+/** One labelled post to learn from: a dev-set row or a responder's correction. */
+export interface TrainingRow {
+  /** Rows sharing a key (duplicate tweet ids) always land in the same fold. */
+  key: string;
+  text: string;
+  brand: BrandConfig;
+  sentiment: Sentiment | null;
+  complaint: boolean | null;
+  /** Sample weight: crowd agreement for dev rows, more for corrections. */
+  weight: number;
+  /** Set for corrections: whose per-brand calibration this row informs. */
+  calibrateBrand?: string;
+}
+
+export interface Prepared {
+  row: TrainingRow;
+  x: Features;
+}
+
+/** Sentiment classes other than negative count this much more, so the smaller classes are not drowned out. */
+const MINORITY_WEIGHT = 1.5;
+const SENTIMENT_OPTS = { epochs: 15, rate: 0.03, l2: 1e-4 };
+const COMPLAINT_OPTS = { epochs: 15, rate: 0.03, l2: 1e-4 };
+
+export function prepare(rows: TrainingRow[]): Prepared[] {
+  return rows.map((row) => ({ row, x: readPost(row.text, row.brand).features }));
+}
+
+export function foldOf(key: string, folds: number, salt = ''): number {
+  let h = 0x811c9dc5;
+  const s = `${salt}${key}`;
+  for (let i = 0; i < s.length; i += 1) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % folds;
+}
+
+export interface Heads {
+  sentiment: Float32Array;
+  complaint: Float32Array;
+}
+
+export function fitHeads(data: Prepared[], seed = 7): Heads {
+  const sentimentEx: Example[] = [];
+  const complaintEx: Example[] = [];
+  for (const { row, x } of data) {
+    if (row.sentiment) {
+      const y = SENTIMENT_CLASSES.indexOf(row.sentiment);
+      sentimentEx.push({ x, y, w: row.weight * (y === 0 ? 1 : MINORITY_WEIGHT) });
+    }
+    if (row.complaint !== null) complaintEx.push({ x, y: row.complaint ? 1 : 0, w: row.weight });
+  }
+  const sentiment = trainSoftmax(sentimentEx, { classes: 3, dim: FEATURE_DIM, seed, ...SENTIMENT_OPTS });
+  const two = trainSoftmax(complaintEx, { classes: 2, dim: FEATURE_DIM, seed, ...COMPLAINT_OPTS });
+  // A two-class softmax is a logistic regression on the difference of its two weight vectors.
+  const complaint = new Float32Array(FEATURE_DIM);
+  for (let i = 0; i < FEATURE_DIM; i += 1) complaint[i] = (two[2 * i + 1] as number) - (two[2 * i] as number);
+  return { sentiment, complaint };
+}
+
+/** Out-of-fold scores for every row: what the model says about posts it was not trained on. */
+export interface OutOfFold {
+  probs: Array<[number, number, number]>;
+  complaintLogit: number[];
+}
+
+export function outOfFold(data: Prepared[], folds: number, salt: string): OutOfFold {
+  const probs: Array<[number, number, number]> = data.map(() => [1 / 3, 1 / 3, 1 / 3]);
+  const complaintLogit = data.map(() => 0);
+  const p = new Float64Array(3);
+  for (let f = 0; f < folds; f += 1) {
+    const inFold = data.map((d) => foldOf(d.row.key, folds, salt) === f);
+    const heads = fitHeads(data.filter((_, i) => !inFold[i]));
+    data.forEach((d, i) => {
+      if (!inFold[i]) return;
+      softmax(heads.sentiment, d.x, p);
+      probs[i] = [p[0] as number, p[1] as number, p[2] as number];
+      let z = 0;
+      for (let j = 0; j < d.x.idx.length; j += 1) z += (heads.complaint[d.x.idx[j] as number] as number) * (d.x.val[j] as number);
+      complaintLogit[i] = z;
+    });
+  }
+  return { probs, complaintLogit };
+}
+
+export interface FitOptions {
+  /** Inner folds used to tune thresholds and calibrations; 0 keeps the defaults (fast, for tests). */
+  innerFolds?: number;
+  meta?: Record<string, unknown>;
+}
+
+export function fitModel(data: Prepared[], options: FitOptions = {}): TriageModel {
+  const innerFolds = options.innerFolds ?? 3;
+  const heads = fitHeads(data);
+  const model: TriageModel = { ...heads, negativeAt: 0.5, complaintAt: 0.5, brands: {}, meta: options.meta ?? {} };
+  if (innerFolds < 2) return model;
+  const oof = outOfFold(data, innerFolds, 'inner:');
+  model.negativeAt = tuneNegative(data, oof);
+  model.complaintAt = tuneComplaint(data, oof);
+  model.brands = calibrateBrands(data, oof);
+  return model;
+}
+
+// Recall on negatives is what the responders asked for: the threshold keeps it at this level if the data allow.
+const NEGATIVE_RECALL_GOAL = 0.9;
+
+function tuneNegative(data: Prepared[], oof: OutOfFold): number {
+  let best = { t: 0.5, f1: -1, meets: false };
+  for (let t = 0.3; t <= 0.7001; t += 0.02) {
+    const m = { negativeAt: t } as TriageModel;
+    const counts = [0, 0, 0].map(() => ({ tp: 0, fp: 0, fn: 0 }));
+    data.forEach((d, i) => {
+      if (!d.row.sentiment) return;
+      const gold = SENTIMENT_CLASSES.indexOf(d.row.sentiment);
+      const pred = decideSentiment(m, oof.probs[i] as [number, number, number]);
+      if (pred === gold) (counts[gold] as { tp: number }).tp += 1;
+      else {
+        (counts[pred] as { fp: number }).fp += 1;
+        (counts[gold] as { fn: number }).fn += 1;
+      }
+    });
+    const f1s = counts.map((c) => (c.tp ? (2 * c.tp) / (2 * c.tp + c.fp + c.fn) : 0));
+    const f1 = f1s.reduce((s, v) => s + v, 0) / 3;
+    const n = counts[0] as { tp: number; fn: number };
+    const meets = n.tp / Math.max(1, n.tp + n.fn) >= NEGATIVE_RECALL_GOAL;
+    if ((meets && !best.meets) || (meets === best.meets && f1 > best.f1)) best = { t, f1, meets };
+  }
+  return Math.round(best.t * 100) / 100;
+}
+
+function tuneComplaint(data: Prepared[], oof: OutOfFold): number {
+  let best = { t: 0.5, f1: -1 };
+  for (let t = 0.2; t <= 0.8001; t += 0.02) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    data.forEach((d, i) => {
+      if (d.row.complaint === null) return;
+      const said = 1 / (1 + Math.exp(-(oof.complaintLogit[i] as number))) >= t;
+      if (said && d.row.complaint) tp += 1;
+      else if (said) fp += 1;
+      else if (d.row.complaint) fn += 1;
+    });
+    const f1 = tp ? (2 * tp) / (2 * tp + fp + fn) : 0;
+    if (f1 > best.f1) best = { t, f1 };
+  }
+  return Math.round(best.t * 100) / 100;
+}

@@ -1,0 +1,166 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deflateSync, inflateSync } from 'node:zlib';
+import { DENSE_FEATURES, FEATURE_DIM, HASH_BITS, type Features } from './features.js';
+import { softmax } from './learn.js';
+
+/**
+ * The trained triage model: a 3-class sentiment head and a complaint head over the same
+ * features, the decision thresholds tuned by cross-validation, and per-brand bias corrections
+ * learned from responders' corrections. Stored as JSON with the weights quantised to 16 bits
+ * and deflated, which keeps the committed file around a megabyte.
+ */
+export const SENTIMENT_CLASSES = ['negative', 'neutral', 'positive'] as const;
+
+export interface BrandCalibration {
+  /** Added to the sentiment logits (negative, neutral, positive). */
+  sentiment: [number, number, number];
+  /** Added to the complaint logit. */
+  complaint: number;
+  corrections: number;
+}
+
+export interface TriageModel {
+  /** Feature-major: sentiment[i * 3 + c] (see learn.ts softmax). */
+  sentiment: Float32Array;
+  /** Log-odds weights of "complaint". */
+  complaint: Float32Array;
+  /** P(negative) from which a post is called negative (recall matters more than the argmax gives). */
+  negativeAt: number;
+  complaintAt: number;
+  brands: Record<string, BrandCalibration>;
+  meta: Record<string, unknown>;
+}
+
+interface StoredHead {
+  scale: number;
+  data: string;
+}
+
+interface StoredModel {
+  format: 'earshot-triage';
+  version: 2;
+  hashBits: number;
+  dense: readonly string[];
+  negativeAt: number;
+  complaintAt: number;
+  sentiment: StoredHead;
+  complaint: StoredHead;
+  brands: Record<string, BrandCalibration>;
+  meta: Record<string, unknown>;
+}
+
+function packHead(w: Float32Array): StoredHead {
+  let max = 0;
+  for (const v of w) max = Math.max(max, Math.abs(v));
+  const scale = max / 32767 || 1;
+  const q = new Int16Array(w.length);
+  for (let i = 0; i < w.length; i += 1) q[i] = Math.round((w[i] as number) / scale);
+  return { scale, data: deflateSync(Buffer.from(q.buffer), { level: 9 }).toString('base64') };
+}
+
+function unpackHead(h: StoredHead, length: number): Float32Array {
+  const raw = inflateSync(Buffer.from(h.data, 'base64'));
+  const q = new Int16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2);
+  if (q.length !== length) throw new Error(`triage model head has ${q.length} weights, expected ${length}`);
+  const w = new Float32Array(length);
+  for (let i = 0; i < length; i += 1) w[i] = (q[i] as number) * h.scale;
+  return w;
+}
+
+export function serialiseModel(m: TriageModel): string {
+  const stored: StoredModel = {
+    format: 'earshot-triage',
+    version: 2,
+    hashBits: HASH_BITS,
+    dense: DENSE_FEATURES,
+    negativeAt: m.negativeAt,
+    complaintAt: m.complaintAt,
+    sentiment: packHead(m.sentiment),
+    complaint: packHead(m.complaint),
+    brands: m.brands,
+    meta: m.meta,
+  };
+  return `${JSON.stringify(stored)}\n`;
+}
+
+export function parseModel(json: string): TriageModel {
+  const s = JSON.parse(json) as StoredModel;
+  if (s.format !== 'earshot-triage' || s.version !== 2) throw new Error('not an Earshot triage model (format/version)');
+  // Features are hashed by position, so a model trained with other feature settings would silently score garbage.
+  if (s.hashBits !== HASH_BITS || s.dense.join('|') !== DENSE_FEATURES.join('|')) {
+    throw new Error('triage model was trained with different features; retrain it with `npm run train`');
+  }
+  return {
+    sentiment: unpackHead(s.sentiment, 3 * FEATURE_DIM),
+    complaint: unpackHead(s.complaint, FEATURE_DIM),
+    negativeAt: s.negativeAt,
+    complaintAt: s.complaintAt,
+    brands: s.brands ?? {},
+    meta: s.meta ?? {},
+  };
+}
+
+export const MODEL_FILE = 'models/triage-v1.json';
+
+/** The repo root holds models/; from src/triage or dist/src/triage it is a few levels up. */
+export function defaultModelPath(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i += 1) {
+    const candidate = path.join(dir, MODEL_FILE);
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error(`triage model ${MODEL_FILE} not found; run \`npm run train\` to create it`);
+}
+
+export function loadModel(file = defaultModelPath()): TriageModel {
+  return parseModel(readFileSync(file, 'utf8'));
+}
+
+let current: TriageModel | null = null;
+
+/** Loaded on first use and kept: parsing takes a few hundred milliseconds, scoring microseconds. */
+export function activeModel(): TriageModel {
+  current ??= loadModel();
+  return current;
+}
+
+/** For retraining and tests: score with a model that is not on disk. */
+export function useModel(model: TriageModel | null): void {
+  current = model;
+}
+
+export interface Prediction {
+  /** negative, neutral, positive. */
+  probs: [number, number, number];
+  complaintProbability: number;
+}
+
+// Review labels are derived from stars, so stars are not a trained feature; they shift the odds by hand.
+function ratingShift(rating: number | null): { neg: number; pos: number } {
+  if (rating === null) return { neg: 0, pos: 0 };
+  if (rating <= 1.5) return { neg: 2, pos: -2 };
+  if (rating <= 2.5) return { neg: 1.2, pos: -1.2 };
+  if (rating >= 4.5) return { neg: -2, pos: 2 };
+  if (rating >= 3.5) return { neg: -1.2, pos: 1.2 };
+  return { neg: 0, pos: 0 };
+}
+
+const scratch = new Float64Array(3);
+
+export function predict(m: TriageModel, x: Features, brandId: string | null, rating: number | null = null): Prediction {
+  const cal = brandId ? m.brands[brandId] : undefined;
+  const shift = ratingShift(rating);
+  const bias = [(cal?.sentiment[0] ?? 0) + shift.neg, cal?.sentiment[1] ?? 0, (cal?.sentiment[2] ?? 0) + shift.pos];
+  const p = softmax(m.sentiment, x, scratch, bias);
+  let z = (cal?.complaint ?? 0) + shift.neg;
+  for (let j = 0; j < x.idx.length; j += 1) z += (m.complaint[x.idx[j] as number] as number) * (x.val[j] as number);
+  return { probs: [p[0] as number, p[1] as number, p[2] as number], complaintProbability: 1 / (1 + Math.exp(-z)) };
+}
+
+export function decideSentiment(m: TriageModel, probs: [number, number, number]): 0 | 1 | 2 {
+  if (probs[0] >= m.negativeAt) return 0;
+  return probs[2] > probs[1] ? 2 : 1;
+}
