@@ -1,17 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PlatformUrl } from '../config/fields.js';
-import { failForStatus, parseJson, type HttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
+import { failForStatus, parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
 import { retryAfter } from './shared/google-auth.js';
 import { es256BearerToken } from './shared/jwt.js';
-import { credentialKey, type RateLimiter } from './shared/limiter.js';
+import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';
 import { TokenManager } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult } from './types.js';
+import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 
 const PLATFORM = 'appstore';
 const HOUR_MS = 3_600_000;
@@ -59,13 +58,8 @@ const WireList = z.object({ data: z.array(z.unknown()), links: z.object({ next: 
 const WireResponse = z.object({ data: z.object({ type: z.literal('customerReviewResponses'), id: z.string().min(1) }) });
 const WireErrors = z.object({ errors: z.array(z.object({ code: z.string().optional(), title: z.string().optional(), detail: z.string().optional() })).min(1) });
 
-interface Env {
-  http: HttpClient;
-  log: Logger;
+interface Env extends ConnectorEnv {
   o: Options;
-  sourceId: string;
-  brandId: string;
-  limiter: RateLimiter;
   key: string;
   tokens: TokenManager;
   /** Apple's hourly limit as last reported, so our budget never exceeds it. */

@@ -1,7 +1,6 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PlatformUrl } from '../config/fields.js';
-import { failForStatus, parseJson, type HttpClient, type HttpResponse } from '../http/client.js';
+import { failForStatus, parseJson, type HttpResponse } from '../http/client.js';
 import { toMention, type Mention } from '../mention.js';
 import { streamJetstream } from './bluesky-jetstream.js';
 import {
@@ -23,9 +22,9 @@ import {
 } from './bluesky-wire.js';
 import { AuthError, PermanentError, RateLimitedError } from './errors.js';
 import type { SourceKv } from './shared/kv.js';
-import { credentialKey, type Budget, type RateLimiter } from './shared/limiter.js';
+import { credentialKey, type Budget } from './shared/limiter.js';
 import { TokenManager, type IssuedToken } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult } from './types.js';
+import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 
 const POST = 'app.bsky.feed.post';
 export const DEFAULT_JETSTREAM = 'wss://jetstream2.us-east.bsky.network/subscribe';
@@ -63,15 +62,10 @@ export interface Account {
   handle: string;
 }
 
-interface Env {
-  http: HttpClient;
-  log: Logger;
+interface Env extends ConnectorEnv {
   base: string;
   options: Options;
-  sourceId: string;
-  brandId: string;
   kv: SourceKv;
-  limiter: RateLimiter;
   tokens: TokenManager;
   budgetKey: string;
 }

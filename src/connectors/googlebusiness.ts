@@ -1,14 +1,13 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PlatformUrl } from '../config/fields.js';
-import { parseJson, type HttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
+import { parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
 import { checkGoogleCredentials, googleCredentialFields, googleFailure, googleIdentity, googleTokens, isTokenRejected } from './shared/google-auth.js';
-import { credentialKey, type RateLimiter } from './shared/limiter.js';
+import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';
 import type { TokenManager } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult } from './types.js';
+import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 
 const PLATFORM = 'googlebusiness';
 const SCOPE = 'https://www.googleapis.com/auth/business.manage';
@@ -45,13 +44,8 @@ type WireReview = z.infer<typeof WireReview>;
 const WireList = z.object({ reviews: z.array(z.unknown()).default([]), nextPageToken: z.string().optional() });
 const WireReply = z.object({ comment: z.string(), updateTime: z.string().optional() });
 
-interface Env {
-  http: HttpClient;
-  log: Logger;
+interface Env extends ConnectorEnv {
   o: Options;
-  sourceId: string;
-  brandId: string;
-  limiter: RateLimiter;
   key: string;
   tokens: TokenManager;
 }

@@ -1,11 +1,10 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PlatformUrl } from '../config/fields.js';
-import { failForStatus, parseJson, retryAfterDate, type HttpClient, type HttpResponse } from '../http/client.js';
+import { failForStatus, parseJson, retryAfterDate, type HttpResponse } from '../http/client.js';
 import { RateLimitedError } from './errors.js';
 import { algoliaMessage, collectHit, positionOf, readPage, type Gathered } from './hackernews-wire.js';
-import { credentialKey, type RateLimiter } from './shared/limiter.js';
-import { defineConnector, type FetchResult } from './types.js';
+import { credentialKey } from './shared/limiter.js';
+import { defineConnector, type FetchResult, type ConnectorEnv } from './types.js';
 
 const PLATFORM = 'hackernews';
 const Options = z.object({
@@ -36,15 +35,10 @@ type Mark = z.infer<typeof Mark>;
 const Cursor = z.object({ v: z.literal(1), query: z.string(), tags: z.string(), floor: Mark, top: Mark.optional(), ceiling: Mark.optional() });
 type State = Pick<z.infer<typeof Cursor>, 'floor' | 'top' | 'ceiling'>;
 
-interface Env {
-  http: HttpClient;
-  log: Logger;
+interface Env extends ConnectorEnv {
   options: Options;
   query: string;
   tags: string;
-  sourceId: string;
-  brandId: string;
-  limiter: RateLimiter;
   budgetKey: string;
 }
 

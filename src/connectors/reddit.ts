@@ -1,13 +1,12 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PlatformUrl } from '../config/fields.js';
-import { failForStatus, parseJson, type HttpClient, type HttpResponse } from '../http/client.js';
+import { failForStatus, parseJson, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
 import { markdownToText, redditMessage, resetFrom, waitFromMessage, WireCommentResult, WireListing, WireThing, WireToken, WireTokenError } from './reddit-wire.js';
-import { credentialKey, type Budget, type RateLimiter } from './shared/limiter.js';
+import { credentialKey, type Budget } from './shared/limiter.js';
 import { TokenManager, type IssuedToken } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult } from './types.js';
+import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 
 const SITE = 'https://www.reddit.com';
 // Free tier: 100 queries per minute per OAuth client (averaged over 10 minutes). Stay under it.
@@ -38,14 +37,9 @@ const Options = z
   });
 type Options = z.infer<typeof Options>;
 
-interface Env {
-  http: HttpClient;
-  log: Logger;
+interface Env extends ConnectorEnv {
   options: Options;
   api: string;
-  sourceId: string;
-  brandId: string;
-  limiter: RateLimiter;
   tokens: TokenManager;
   budgetKey: string;
 }

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PlatformUrl } from '../config/fields.js';
-import { failForStatus, retryAfterDate, type HttpClient, type HttpResponse } from '../http/client.js';
+import { failForStatus, retryAfterDate, type HttpResponse } from '../http/client.js';
 import { toMention } from '../mention.js';
 import { AuthError, MalformedResponseError, RateLimitedError, TransientError } from './errors.js';
 import { parseFeed, type FeedItem } from './rss-wire.js';
-import { credentialKey, type RateLimiter } from './shared/limiter.js';
-import { defineConnector, type FetchResult } from './types.js';
+import { credentialKey } from './shared/limiter.js';
+import { defineConnector, type FetchResult, type ConnectorEnv } from './types.js';
 
 const PLATFORM = 'rss';
 const MAX_TEXT = 40_000;
@@ -38,13 +37,8 @@ const Cursor = z.object({
 });
 type Cursor = z.infer<typeof Cursor>;
 
-interface Env {
-  http: HttpClient;
-  log: Logger;
+interface Env extends ConnectorEnv {
   options: Options;
-  sourceId: string;
-  brandId: string;
-  limiter: RateLimiter;
   budgetKey: string;
 }
 

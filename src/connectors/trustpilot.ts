@@ -1,14 +1,13 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PlatformUrl } from '../config/fields.js';
-import { failForStatus, parseJson, type HttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
+import { failForStatus, parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from './errors.js';
 import { retryAfter } from './shared/google-auth.js';
-import { credentialKey, type RateLimiter } from './shared/limiter.js';
+import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';
 import { TokenManager, type IssuedToken } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult } from './types.js';
+import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 
 const PLATFORM = 'trustpilot';
 const TOKEN_PATH = '/v1/oauth/oauth-business-users-for-applications/accesstoken';
@@ -56,13 +55,8 @@ const WireList = z.object({
 });
 const WireToken = z.object({ access_token: z.string().min(1), refresh_token: z.string().optional(), expires_in: z.coerce.number().positive() });
 
-interface Env {
-  http: HttpClient;
-  log: Logger;
+interface Env extends ConnectorEnv {
   o: Options;
-  sourceId: string;
-  brandId: string;
-  limiter: RateLimiter;
   key: string;
   tokens: TokenManager | null;
 }

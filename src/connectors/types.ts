@@ -74,6 +74,15 @@ export interface ConnectorContext<O> {
   limiter: RateLimiter;
 }
 
+/** What a connector's request helpers carry around; each connector extends it with its own fields. */
+export interface ConnectorEnv {
+  http: HttpClient;
+  log: Logger;
+  sourceId: string;
+  brandId: string;
+  limiter: RateLimiter;
+}
+
 export interface Connector<O = unknown> {
   kind: string;
   /** Options and credentials for one source of this kind, checked at startup. */

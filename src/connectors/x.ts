@@ -1,13 +1,12 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PlatformUrl } from '../config/fields.js';
-import { failForStatus, parseJson, type HttpClient, type HttpResponse } from '../http/client.js';
+import { failForStatus, parseJson, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { decodeEntities } from '../text/html.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
-import { credentialKey, type Budget, type RateLimiter } from './shared/limiter.js';
+import { credentialKey, type Budget } from './shared/limiter.js';
 import { TokenManager, type IssuedToken } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult } from './types.js';
+import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 import { maxId, problemMessage, resetAt, WireOAuthToken, WirePosted, WireSearch, WireTweet, WireUser, type WireTweet as Tweet } from './x-wire.js';
 
 // Recent search: 450 per 15 minutes with an app token, 180 with a user token; posting ~100 per
@@ -43,15 +42,10 @@ const Options = z
   });
 type Options = z.infer<typeof Options>;
 
-interface Env {
-  http: HttpClient;
-  log: Logger;
+interface Env extends ConnectorEnv {
   options: Options;
   api: string;
   query: string;
-  sourceId: string;
-  brandId: string;
-  limiter: RateLimiter;
   user: TokenManager | null;
   readKey: string;
   writeKey: string;

@@ -1,7 +1,6 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PlatformUrl } from '../config/fields.js';
-import { parseJson, type HttpClient, type HttpRequest, type HttpResponse } from '../http/client.js';
+import { parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { htmlToText } from '../text/html.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
@@ -16,10 +15,10 @@ import {
   nextMidnight,
   readGoogleError,
 } from './shared/google-auth.js';
-import { credentialKey, type RateLimiter } from './shared/limiter.js';
+import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Feed, type Page } from './shared/newest-first.js';
 import type { TokenManager } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult } from './types.js';
+import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 import { WirePostedComment, WireThread, WireThreadList } from './youtube-wire.js';
 
 const PLATFORM = 'youtube';
@@ -49,13 +48,8 @@ const Options = z
   });
 type Options = z.infer<typeof Options>;
 
-interface Env {
-  http: HttpClient;
-  log: Logger;
+interface Env extends ConnectorEnv {
   o: Options;
-  sourceId: string;
-  brandId: string;
-  limiter: RateLimiter;
   key: string;
   tokens: TokenManager | null;
 }
