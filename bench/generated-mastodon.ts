@@ -16,6 +16,8 @@ export class GeneratedMastodon {
   private server = http.createServer((req, res) => this.handle(req, res));
   url = '';
   requests = 0;
+  private readonly streams = new Set<http.ServerResponse>();
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(private readonly texts: string[]) {}
 
@@ -26,6 +28,8 @@ export class GeneratedMastodon {
   }
 
   close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const res of this.streams) res.destroy();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -38,6 +42,9 @@ export class GeneratedMastodon {
   publishProbe(text: string, followers: number): string {
     this.published += 1;
     this.probes.set(this.published, { text, followers, at: Date.now() });
+    // Live listeners get it at once, as Mastodon's streaming server pushes a mention notification.
+    const event = `event: notification\ndata: ${JSON.stringify(this.notification(this.published))}\n\n`;
+    for (const res of this.streams) res.write(event);
     return statusId(this.published);
   }
 
@@ -101,11 +108,25 @@ export class GeneratedMastodon {
       res.writeHead(200, link ? { ...headers, link } : headers).end(JSON.stringify(ids.map((k) => this.notification(k))));
       return;
     }
+    if (req.method === 'GET' && url.pathname === '/api/v1/streaming/user/notification') {
+      this.openStream(res);
+      return;
+    }
     if (req.method === 'POST' && url.pathname === '/api/v1/statuses') {
       this.reply(req, res, headers);
       return;
     }
     res.writeHead(404, headers).end(JSON.stringify({ error: 'Record not found' }));
+  }
+
+  private openStream(res: http.ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(':)\n\n');
+    this.streams.add(res);
+    res.on('close', () => this.streams.delete(res));
+    this.heartbeat ??= setInterval(() => {
+      for (const r of this.streams) r.write(':thump\n\n');
+    }, 10_000);
   }
 
   private reply(req: http.IncomingMessage, res: http.ServerResponse, headers: Record<string, string>): void {

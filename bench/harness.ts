@@ -16,10 +16,19 @@ export function airlineTexts(file: string): string[] {
   return readCsvObjects(readFileSync(file, 'utf8')).map((row) => row['text'] ?? '').filter(Boolean);
 }
 
-export function benchConfig(prefix: string, instance: string, slackUrl: string): Record<string, unknown> {
+/**
+ * Two sources: `masto` is only polled (every second) and carries the replay; `live` listens on
+ * the streaming API of a second fake, so alert latency can be measured both ways. The fakes
+ * advertise a huge limit, so the request budget is raised to match (stock is 280 / 5 min).
+ */
+export function benchConfig(prefix: string, instance: string, liveInstance: string, slackUrl: string): Record<string, unknown> {
+  const options = { token: 'bench-token', mentions: true, pageLimit: 80, maxPagesPerPoll: 100, backfillPages: 1, requestBudget: { limit: 900_000, window: '5m' } };
   return {
     brands: [{ id: 'acme', name: 'Acme Air', keywords: ['acme air'], handles: ['@AcmeAir'], hashtags: ['acmeair'] }],
-    sources: [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1s', stream: false, options: { instance, token: 'bench-token', mentions: true, pageLimit: 80, maxPagesPerPoll: 100, backfillPages: 1 } }],
+    sources: [
+      { id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1s', stream: false, options: { ...options, instance } },
+      { id: 'live', kind: 'mastodon', brand: 'acme', interval: '1h', stream: true, options: { ...options, instance: liveInstance } },
+    ],
     chat: [{ id: 'slack', kind: 'slack', webhookUrl: slackUrl }],
     triage: { urgentThreshold: 70 },
     playbook: { signature: '— Acme Air care', templates: { default: 'Hi {name}, thanks for telling {brand}. We are on it.' }, neverSay: [] },

@@ -78,8 +78,9 @@ async function main(): Promise<void> {
   log(`bare wink-nlp ${fmt(wink)} posts/s · Earshot triage() ${fmt(triageRate)} posts/s · bare BullMQ ${fmt(bull)} no-op jobs/s`);
 
   const fake = await new GeneratedMastodon(texts).start();
+  const live = await new GeneratedMastodon(texts).start();
   const slack = await new FakeSlack().start();
-  const h = await openHarness(benchConfig('bench', fake.url, slack.url), redis.url, Number(args.workers));
+  const h = await openHarness(benchConfig('bench', fake.url, live.url, slack.url), redis.url, Number(args.workers));
   try {
     await syncSchedulers(h.ctx);
     await throughput(h, fake, 2_000); // warm-up: JIT, connections, model load in the workers
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
     log(`end to end ${fmt(run.rate)} mentions/s over ${fmt(Number(args.mentions))} · Redis ${fmt(run.memPerMention)} B/mention`);
     const alerts = await alertLatency(h, fake, slack, Number(args.probes));
     log(`post → Slack alert (polling every 1 s): ${JSON.stringify(summary(alerts))}`);
+    const streamed = await alertLatency(h, live, slack, Number(args.probes));
+    log(`post → Slack alert (streaming): ${JSON.stringify(summary(streamed))}`);
     const approvals = await approveLatency(h, fake, Number(args.probes));
     log(`approve → reply at the platform: ${JSON.stringify(summary(approvals))}`);
     const total = await h.ctx.redis.zcard(h.ctx.keys.timeline);
@@ -96,13 +99,14 @@ async function main(): Promise<void> {
     const rssEnd = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
     const stored = await h.ctx.redis.zcard(h.ctx.keys.timeline);
     log(`worker RSS ${mb(rssStart)} at start → ${mb(rssEnd)} after ${fmt(stored)} mentions (${fmt(long.rate)} mentions/s on that stretch)`);
-    const result: BenchResult = { wink, triage: triageRate, bull, e2e: run.rate, mentions: Number(args.mentions), memPerMention: run.memPerMention, alerts: summary(alerts), approvals: summary(approvals), rssStart, rssEnd, storedAtEnd: stored, longRate: long.rate, workers: Number(args.workers) };
+    const result: BenchResult = { wink, triage: triageRate, bull, e2e: run.rate, mentions: Number(args.mentions), memPerMention: run.memPerMention, alerts: summary(alerts), streamed: summary(streamed), approvals: summary(approvals), rssStart, rssEnd, storedAtEnd: stored, longRate: long.rate, workers: Number(args.workers) };
     const report = writeReport(result);
     process.stdout.write(`\n${report}\n`);
     if (args.write) writeFileSync('BENCHMARKS.md', report);
   } finally {
     await h.close();
     await fake.close();
+    await live.close();
     await slack.close();
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
