@@ -1,9 +1,7 @@
-import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimitedError } from '../src/connectors/errors.js';
-import type { JobData } from '../src/jobs/catalog.js';
 import { routeBatch } from '../src/pipeline/route.js';
-import { checkSla, slaTimes } from '../src/pipeline/sla.js';
+import { checkSla, slaTimes, sweepSla, type SlaCheck } from '../src/pipeline/sla.js';
 import { getItem, transition } from '../src/store/inbox.js';
 import { FakeSlack } from './fakes/slack.js';
 import { storeTriagedMention } from './helpers/chat-seed.js';
@@ -37,31 +35,51 @@ afterAll(async () => {
   await Promise.all([care?.close(), managers?.close()]);
 });
 
-/** Routes a fresh urgent mention with the clock at `now`, and returns its item id and SLA jobs. */
-async function routed(now: number, urgency = 80): Promise<{ id: string; warn: Job; breach: Job }> {
+/** When the reminder for `stage` of `id` is due, as scheduled in the sweep's sorted set. */
+async function dueAt(ctx: TestApp['ctx'], stage: 'warn' | 'breach', id: string): Promise<number | null> {
+  const score = await ctx.redis.zscore(ctx.keys.slaDue, `${stage}|${id}`);
+  return score === null ? null : Number(score);
+}
+
+/** Routes a fresh urgent mention with the clock at `now`, and returns its item id and SLA reminders. */
+async function routed(now: number, urgency = 80): Promise<{ id: string; warn: SlaCheck; breach: SlaCheck }> {
   counter += 1;
   const mention = await storeTriagedMention(app.ctx, { nativeId: `sla-${counter}`, text: `still waiting for my refund ${counter}`, urgency });
   await routeBatch(app.ctx, [mention.id], () => now);
-  const [warn, breach] = await Promise.all([app.ctx.queues.sla.getJob(`sla-warn-${mention.id}`), app.ctx.queues.sla.getJob(`sla-breach-${mention.id}`)]);
-  if (!warn || !breach) throw new Error('SLA jobs were not scheduled');
-  return { id: mention.id, warn, breach };
+  const [warnAt, breachAt] = await Promise.all([dueAt(app.ctx, 'warn', mention.id), dueAt(app.ctx, 'breach', mention.id)]);
+  if (warnAt === null || breachAt === null) throw new Error('SLA reminders were not scheduled');
+  return { id: mention.id, warn: { itemId: mention.id, stage: 'warn', at: warnAt }, breach: { itemId: mention.id, stage: 'breach', at: breachAt } };
 }
 
-const data = (job: Job) => job.data as JobData<'sla'>;
+const data = (check: SlaCheck) => check;
 const texts = (slack: FakeSlack) => slack.posts.map((p) => p.body.text ?? '');
 
 describe('SLA reminders with a fake clock', () => {
-  it('schedules the warning at 75 % and the breach at 100 % of the target, with stable job ids', async () => {
+  it('schedules the warning at 75 % and the breach at 100 % of the target, once per item', async () => {
     const { id, warn, breach } = await routed(T0);
     expect((await getItem(app.ctx.redis, app.ctx.keys, id))?.slaDueAt).toBe(T0 + HOUR);
-    expect(data(warn)).toEqual({ itemId: id, stage: 'warn', at: T0 + 45 * MIN });
-    expect(warn.opts.delay).toBe(45 * MIN);
-    expect(data(breach)).toEqual({ itemId: id, stage: 'breach', at: T0 + HOUR });
-    expect(breach.opts.delay).toBe(HOUR);
-    // Routing the same mention again creates no second item and no second pair of jobs.
+    expect(warn).toEqual({ itemId: id, stage: 'warn', at: T0 + 45 * MIN });
+    expect(breach).toEqual({ itemId: id, stage: 'breach', at: T0 + HOUR });
+    // Routing the same mention again creates no second item and does not move its reminders.
     await routeBatch(app.ctx, [id], () => T0 + MIN);
-    const delayed = await app.ctx.queues.sla.getJobs(['delayed']);
-    expect(delayed.filter((j) => data(j).itemId === id).map((j) => j.id).sort()).toEqual([`sla-breach-${id}`, `sla-warn-${id}`]);
+    expect(await dueAt(app.ctx, 'warn', id)).toBe(T0 + 45 * MIN);
+    const entries = (await app.ctx.redis.zrange(app.ctx.keys.slaDue, '0', '-1')).filter((m) => m.endsWith(`|${id}`));
+    expect(entries.sort()).toEqual([`breach|${id}`, `warn|${id}`]);
+  });
+
+  it('the sweep sends what is due, once, and leaves the rest for later', async () => {
+    await app.ctx.redis.del(app.ctx.keys.slaDue); // the other tests check reminders directly and leave theirs
+    const { id } = await routed(T0 + 10 * HOUR);
+    const before = care.posts.length;
+    await sweepSla(app.ctx, () => T0 + 10 * HOUR + 30 * MIN);
+    expect(care.posts.length).toBe(before);
+    await sweepSla(app.ctx, () => T0 + 10 * HOUR + 46 * MIN);
+    expect(care.posts.filter((p) => p.raw.includes('SLA warning')).length).toBeGreaterThan(0);
+    const afterWarn = care.posts.length;
+    await sweepSla(app.ctx, () => T0 + 10 * HOUR + 50 * MIN);
+    expect(care.posts.length).toBe(afterWarn);
+    expect(await dueAt(app.ctx, 'warn', id)).toBeNull();
+    expect(await dueAt(app.ctx, 'breach', id)).toBe(T0 + 11 * HOUR);
   });
 
   it('warns the usual channel once, then escalates the breach to the manager once', async () => {
@@ -89,7 +107,7 @@ describe('SLA reminders with a fake clock', () => {
     expect([care.posts.length, managers.posts.length]).toEqual([careBefore, managersBefore]);
   });
 
-  it('a job that runs early waits for its time instead of alerting', async () => {
+  it('a check that runs early waits for its time instead of alerting', async () => {
     const { warn } = await routed(T0);
     const err = await checkSla(app.ctx, data(warn), () => data(warn).at - 10 * MIN).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitedError);
@@ -125,8 +143,7 @@ describe('business hours', () => {
       const mention = await storeTriagedMention(hours.ctx, { nativeId: 'bh-1', text: 'my flight got cancelled', urgency: 80 });
       await routeBatch(hours.ctx, [mention.id], () => friday);
       expect((await getItem(hours.ctx.redis, hours.ctx.keys, mention.id))?.slaDueAt).toBe(Date.UTC(2030, 0, 7, 8, 30));
-      const breach = await hours.ctx.queues.sla.getJob(`sla-breach-${mention.id}`);
-      expect(breach?.opts.delay).toBe(Date.UTC(2030, 0, 7, 8, 30) - friday);
+      expect(await dueAt(hours.ctx, 'breach', mention.id)).toBe(Date.UTC(2030, 0, 7, 8, 30));
     } finally {
       await hours.close();
     }

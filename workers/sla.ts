@@ -1,5 +1,4 @@
-import { finalOnPermanent } from '../src/alerts/send.js';
 import { defineWorker } from '../src/jobs/runner.js';
-import { checkSla } from '../src/pipeline/sla.js';
+import { sweepSla } from '../src/pipeline/sla.js';
 
-export const slaWorker = defineWorker('sla', (data, run) => finalOnPermanent(checkSla(run.app, data)));
+export const slaWorker = defineWorker('sla', (_data, run) => sweepSla(run.app));

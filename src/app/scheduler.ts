@@ -4,6 +4,8 @@ import { resumeSource } from '../store/sources.js';
 
 const PREFIX = 'source-';
 const HEALTH_EVERY_MS = 60_000;
+/** How late an SLA reminder may be: the sweep runs this often. */
+const SLA_SWEEP_MS = 10_000;
 
 /** A stable offset inside the interval, so many sources on one platform do not all poll at the same instant. */
 export function pollOffset(sourceId: string, every: number): number {
@@ -29,5 +31,6 @@ export async function syncSchedulers(ctx: AppContext): Promise<void> {
     if (key && key.startsWith(PREFIX) && !wanted.has(key)) await queue.removeJobScheduler(key);
   }
   await ctx.queues.health.upsertJobScheduler('health', { every: HEALTH_EVERY_MS }, { name: 'health', data: {} });
+  await ctx.queues.sla.upsertJobScheduler('sla', { every: SLA_SWEEP_MS }, { name: 'sla', data: {} });
   ctx.log.info({ sources: [...wanted].map((w) => w.slice(PREFIX.length)) }, 'poll schedules in place');
 }

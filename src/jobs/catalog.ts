@@ -66,13 +66,12 @@ export const JOBS = {
   }),
   sla: spec({
     name: 'sla',
-    // `at` is when the reminder is due; a job that runs early (clock skew) waits until then.
-    schema: z.object({ itemId: z.string().min(1), stage: z.enum(['warn', 'breach']), at: z.number().int().nonnegative() }),
-    // Each destination is marked once delivered, so a retry only repeats the ones that failed.
-    attempts: 8,
+    // A sweep of the reminders that are due (see pipeline/sla.ts); a failed delivery stays for the next sweep.
+    schema: z.object({}).passthrough(),
+    attempts: 1,
     backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
     timeoutMs: 60_000,
-    keep: { completed: 1000, failed: 1000 },
+    keep: { completed: 10, failed: 100 },
   }),
   health: spec({
     name: 'health',

@@ -42,7 +42,7 @@ export async function routeBatch(ctx: AppContext, mentionIds: string[], now: () 
   }
   const created = new Set(await createItems(ctx.redis, ctx.keys, items, ctx.config.retention));
   summary.alerts = await queueAlerts(ctx, items.filter((i) => i.priority === 'urgent' && created.has(i.id)));
-  await scheduleSla(ctx, items.filter((i) => created.has(i.id)), startedAt, now);
+  await scheduleSla(ctx, items.filter((i) => created.has(i.id)), startedAt);
   const complaints = firstTime.filter((f) => f.triage.complaint).map((f) => ({ platform: f.mention.platform, authorId: f.mention.author.id }));
   await recordComplaints(ctx.redis, ctx.keys, complaints);
   // Counted on the first routing only, like complaints, so a re-delivered batch does not count twice.

@@ -4,8 +4,6 @@ import { escalationAlert, type EscalationAlert, type SlaStage } from '../alerts/
 import { deliver } from '../alerts/send.js';
 import type { BusinessHoursConfig, ChatDestinationConfig, SlaConfig } from '../config/schema.js';
 import { PermanentError, RateLimitedError } from '../connectors/errors.js';
-import type { JobData } from '../jobs/catalog.js';
-import { enqueueBulk } from '../jobs/queues.js';
 import { getItem, type InboxItem, type Priority } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
 
@@ -88,21 +86,54 @@ export function slaTimes(sla: SlaConfig, priority: Priority, start: number): { w
   return { warnAt: addOpenTime(start, Math.round(target * sla.warnAt), hours), dueAt: addOpenTime(start, target, hours) };
 }
 
+export interface SlaCheck {
+  itemId: string;
+  stage: SlaStage;
+  /** When the reminder is due (epoch ms). */
+  at: number;
+}
+
 /**
- * Queues the warning and the breach check for new items. Stable job ids (`sla-warn-<item>`,
- * `sla-breach-<item>`) make a re-routed item keep one pair, never two.
+ * Records when new items are due for a warning and a breach check: one sorted-set entry each,
+ * one round trip per batch (NX: a re-routed item keeps its first times). A sweep every few
+ * seconds picks up what is due, so an item costs a few bytes instead of two delayed jobs.
  */
-export async function scheduleSla(ctx: AppContext, items: ReadonlyArray<{ id: string; priority: Priority }>, start: number, now: () => number = Date.now): Promise<void> {
-  const jobs = items.flatMap((item) => {
+export async function scheduleSla(ctx: AppContext, items: ReadonlyArray<{ id: string; priority: Priority }>, start: number): Promise<void> {
+  if (items.length === 0) return;
+  const args: Array<string | number> = [];
+  for (const item of items) {
     const { warnAt, dueAt } = slaTimes(ctx.config.sla, item.priority, start);
-    return (
-      [
-        ['warn', warnAt],
-        ['breach', dueAt],
-      ] as const
-    ).map(([stage, at]) => ({ data: { itemId: item.id, stage, at }, opts: { jobId: `sla-${stage}-${item.id}`, delay: Math.max(0, at - now()) } }));
-  });
-  await enqueueBulk(ctx.queues, 'sla', jobs);
+    args.push(warnAt, `warn|${item.id}`, dueAt, `breach|${item.id}`);
+  }
+  await ctx.redis.zadd(ctx.keys.slaDue, 'NX', ...args);
+}
+
+export const SWEEP_BATCH = 500;
+
+/**
+ * Handles every reminder that is due. An entry leaves the set once handled (sent, answered,
+ * gone); one whose delivery failed for a reason worth retrying stays for the next sweep.
+ */
+export async function sweepSla(ctx: AppContext, now: () => number = Date.now): Promise<{ handled: number; retrying: number }> {
+  const due = await ctx.redis.zrangebyscore(ctx.keys.slaDue, '-inf', now(), 'WITHSCORES', 'LIMIT', 0, SWEEP_BATCH);
+  let handled = 0;
+  let retrying = 0;
+  for (let i = 0; i + 1 < due.length; i += 2) {
+    const member = due[i] as string;
+    const [stage, itemId] = member.split('|') as [SlaStage, string];
+    try {
+      await checkSla(ctx, { itemId, stage, at: Number(due[i + 1]) }, now);
+      await ctx.redis.zrem(ctx.keys.slaDue, member);
+      handled += 1;
+    } catch (err) {
+      if (err instanceof PermanentError) {
+        await ctx.redis.zrem(ctx.keys.slaDue, member);
+        handled += 1;
+      } else retrying += 1;
+      ctx.log.warn({ item: itemId, stage, err: (err as Error).message }, 'SLA reminder not delivered');
+    }
+  }
+  return { handled, retrying };
 }
 
 export type SlaOutcome = { outcome: 'answered' | 'gone' | 'no-destination' } | { outcome: 'sent'; stage: SlaStage; destinations: string[] };
@@ -129,7 +160,7 @@ function targets(ctx: AppContext, stage: SlaStage, item: InboxItem): ChatDestina
  * Runs when a reminder is due. Re-reads the item, stays silent if it was answered, and delivers
  * to each destination at most once (a marker per stage and destination), so retries never flood.
  */
-export async function checkSla(ctx: AppContext, data: JobData<'sla'>, now: () => number = Date.now): Promise<SlaOutcome> {
+export async function checkSla(ctx: AppContext, data: SlaCheck, now: () => number = Date.now): Promise<SlaOutcome> {
   if (now() < data.at - 1000) throw new RateLimitedError(`SLA ${data.stage} for ${data.itemId} is not due yet`, new Date(data.at));
   const item = await getItem(ctx.redis, ctx.keys, data.itemId);
   if (!item) return { outcome: 'gone' };

@@ -12,6 +12,8 @@ export function storeKeys(prefix: string) {
     audit: `${prefix}:audit`,
     deadLetter: `${prefix}:dlq`,
     alertSent: (itemId: string, destinationId: string) => `${prefix}:alerted:${itemId}:${destinationId}`,
+    /** SLA reminders due, scored by when: members `warn|<item>` and `breach|<item>`. */
+    slaDue: `${prefix}:sla:due`,
   };
 }
 export type StoreKeys = ReturnType<typeof storeKeys>;
