@@ -81,10 +81,38 @@ export interface CategoryInput {
   complaint: boolean;
 }
 
-function groupScore(group: Group, a: Analysis): number {
-  if (group.requires && !a.normals.some((n) => group.requires?.has(n))) return 0;
-  let hits = 0;
-  for (const n of a.normals) if (group.words.has(n)) hits += 1;
+/**
+ * Per normal, bit g set when group g lists it (`words`), and the same for `requires`, so a post's
+ * tokens are looked up once for all groups instead of once per group.
+ */
+const WORD_BITS = new Map<string, number>();
+const REQUIRE_BITS = new Map<string, number>();
+GROUPS.forEach((g, i) => {
+  for (const w of g.words) WORD_BITS.set(w, (WORD_BITS.get(w) ?? 0) | (1 << i));
+  for (const w of g.requires ?? []) REQUIRE_BITS.set(w, (REQUIRE_BITS.get(w) ?? 0) | (1 << i));
+});
+
+interface WordHits {
+  /** Per group, how many tokens are in its `words` (repeats counted). */
+  counts: number[];
+  /** Bit g set when some token is in group g's `requires`. */
+  required: number;
+}
+
+function wordHits(a: Analysis): WordHits {
+  const counts = GROUPS.map(() => 0);
+  let required = 0;
+  for (const n of a.normals) {
+    const bits = WORD_BITS.get(n);
+    if (bits !== undefined) for (let g = 0; g < counts.length; g += 1) if (bits & (1 << g)) counts[g] = (counts[g] as number) + 1;
+    required |= REQUIRE_BITS.get(n) ?? 0;
+  }
+  return { counts, required };
+}
+
+function groupScore(group: Group, g: number, a: Analysis, words: WordHits): number {
+  if (group.requires && !(words.required & (1 << g))) return 0;
+  let hits = words.counts[g] as number;
   for (const p of group.phrases) if (phraseIn(p, a)) hits += 1;
   // Repetition adds a little; it should not let a vague group outvote a specific one.
   return hits === 0 ? 0 : group.weight * (1 + Math.min(2, hits - 1) * 0.25);
@@ -94,8 +122,10 @@ export function categorise(input: CategoryInput): Category {
   const { analysis: a } = input;
   let best: Category | null = null;
   let bestScore = 0;
-  for (const group of GROUPS) {
-    const score = groupScore(group, a);
+  const words = wordHits(a);
+  for (let g = 0; g < GROUPS.length; g += 1) {
+    const group = GROUPS[g] as Group;
+    const score = groupScore(group, g, a, words);
     if (score > bestScore) {
       best = group.category;
       bestScore = score;

@@ -53,29 +53,80 @@ export interface FeatureInput {
 }
 
 const FNV_START = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 /** FNV-1a, continued from `h`: fast, stable across runs and platforms, good enough spread for feature hashing. */
 function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i += 1) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < s.length; i += 1) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
   return h;
+}
+
+function bucket(h: number): number {
+  return DENSE + ((h >>> 0) & (HASH_SIZE - 1));
 }
 
 /** Same value as hashing the joined string `${a}${b}${c}`, without building it. */
 function hash(a: string, b = '', c = ''): number {
-  return DENSE + ((fnv(fnv(fnv(FNV_START, a), b), c) >>> 0) & (HASH_SIZE - 1));
+  return bucket(fnv(fnv(fnv(FNV_START, a), b), c));
+}
+
+/**
+ * Per model token, what hashing needs, memoised because vocabulary repeats: the unigram bucket
+ * and the FNV state after "b" + token, from which the bigram starting at this token continues.
+ * The bigram itself depends on the previous token, so only its second half is hashed per post.
+ */
+interface TokenHash {
+  tok: string;
+  uni: number;
+  bigramPrefix: number;
+  negated: boolean;
+}
+
+const tokenHashes = new Map<string, TokenHash>();
+const TOKEN_HASH_MAX = 50_000;
+const BIGRAM_START = fnv(fnv(FNV_START, 'b'), '^');
+const BIGRAM_END = ' $';
+
+function tokenHash(tok: string): TokenHash {
+  let th = tokenHashes.get(tok);
+  if (th === undefined) {
+    th = { tok, uni: hash('u', tok), bigramPrefix: fnv(fnv(FNV_START, 'b'), tok), negated: tok.charCodeAt(0) === 33 && tok.length > 1 };
+    if (tokenHashes.size >= TOKEN_HASH_MAX) tokenHashes.clear();
+    tokenHashes.set(tok, th);
+  }
+  return th;
+}
+
+/** The bigram bucket for `prefix` (state after "b" + previous token) followed by " " + tok. */
+function bigram(prefix: number, tok: string): number {
+  return bucket(fnv(Math.imul(prefix ^ 32, FNV_PRIME), tok));
 }
 
 // Numbers, times and amounts matter as a kind ("2 hours", "$200"), not as the exact value.
 const KIND_TOKENS = new Set(['number', 'time', 'ordinal', 'currency', 'email', 'url', 'mention', 'hashtag']);
+const KIND_NAMES = new Map([...KIND_TOKENS].map((k) => [k, `<${k}>`]));
+// Negated forms are memoised so "!" + normal is not a new string per token per post.
+const negatedNames = new Map<string, string>();
+
+function negatedName(n: string): string {
+  let s = negatedNames.get(n);
+  if (s === undefined) {
+    s = `!${n}`;
+    if (negatedNames.size >= TOKEN_HASH_MAX) negatedNames.clear();
+    negatedNames.set(n, s);
+  }
+  return s;
+}
 
 /** The token as the model sees it, or null for punctuation that carries nothing. */
 function tokenOf(a: Analysis, i: number): string | null {
   const type = a.types[i] ?? '';
   if (type === 'word' || type === 'emoji' || type === 'emoticon') {
     const n = a.normals[i] ?? '';
-    return a.negated[i] ? `!${n}` : n;
+    return a.negated[i] ? negatedName(n) : n;
   }
-  if (KIND_TOKENS.has(type)) return `<${type}>`;
+  const kind = KIND_NAMES.get(type);
+  if (kind !== undefined) return kind;
   if (type === 'punctuation') {
     const v = a.values[i];
     return v === '!' || v === '?' ? v : null;
@@ -84,19 +135,21 @@ function tokenOf(a: Analysis, i: number): string | null {
 }
 
 function textFeatures(a: Analysis, into: number[], terms: number[]): number {
-  let prev = '^';
+  let prefix = BIGRAM_START;
+  let first = true;
   let negations = 0;
   for (let i = 0; i < a.normals.length; i += 1) {
     const tok = tokenOf(a, i);
     if (tok === null) continue;
-    if (tok.charCodeAt(0) === 33 && tok.length > 1) negations += 1;
-    const uni = hash('u', tok);
-    const bi = hash('b', prev, ` ${tok}`);
-    into.push(uni, bi);
-    terms.push(i, uni, prev === '^' ? -1 : bi);
-    prev = tok;
+    const th = tokenHash(tok);
+    if (th.negated) negations += 1;
+    const bi = bigram(prefix, tok);
+    into.push(th.uni, bi);
+    terms.push(i, th.uni, first ? -1 : bi);
+    prefix = th.bigramPrefix;
+    first = false;
   }
-  into.push(hash('b', prev, ' $'));
+  into.push(bucket(fnv(prefix, BIGRAM_END)));
   return negations;
 }
 
@@ -128,22 +181,58 @@ function denseFeatures(input: FeatureInput, negations: number): number[] {
   ];
 }
 
-export function extractFeatures(input: FeatureInput): Features {
+/** Insertion sort for the usual few dozen ids, where it beats a typed-array copy and native sort; long texts get the native sort. */
+function sortInPlace(a: number[]): void {
+  if (a.length > 64) {
+    a.sort((x, y) => x - y);
+    return;
+  }
+  for (let i = 1; i < a.length; i += 1) {
+    const v = a[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (a[j] as number) > v) {
+      a[j + 1] = a[j] as number;
+      j -= 1;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/**
+ * Buffers per length for callers that drop the features before the next post (triage): typed
+ * arrays of this size live outside the JS heap, and allocating and collecting two per post cost
+ * more than all the hashing. Lengths are bounded by post size, so the pool stays small.
+ */
+const pool = new Map<number, { idx: Int32Array; val: Float32Array }>();
+const POOL_MAX_LENGTH = 1024;
+
+function buffers(length: number, reuse: boolean): { idx: Int32Array; val: Float32Array } {
+  if (!reuse || length > POOL_MAX_LENGTH) return { idx: new Int32Array(length), val: new Float32Array(length) };
+  let b = pool.get(length);
+  if (b === undefined) {
+    b = { idx: new Int32Array(length), val: new Float32Array(length) };
+    pool.set(length, b);
+  }
+  return b;
+}
+
+/** With `reuse`, the arrays are overwritten by the next call with `reuse`: only for callers that are done with them by then. */
+export function extractFeatures(input: FeatureInput, reuse = false): Features {
   const raw: number[] = [];
   const terms: number[] = [];
   const negations = textFeatures(input.analysis, raw, terms);
   const dense = denseFeatures(input, negations);
   // Sorted, so the weight reads walk memory in order; duplicates dropped, because presence
   // is what counts: a word said twice in a tweet is not twice the evidence.
-  const hashed = Int32Array.from(raw).sort();
+  sortInPlace(raw);
   let unique = 0;
-  for (let j = 0; j < hashed.length; j += 1) if (j === 0 || hashed[j] !== hashed[j - 1]) hashed[unique++] = hashed[j] as number;
-  const idx = new Int32Array(DENSE + unique);
-  const val = new Float32Array(DENSE + unique).fill(1);
+  for (let j = 0; j < raw.length; j += 1) if (j === 0 || raw[j] !== raw[j - 1]) raw[unique++] = raw[j] as number;
+  const { idx, val } = buffers(DENSE + unique, reuse);
+  val.fill(1);
   for (let i = 0; i < DENSE; i += 1) {
     idx[i] = i;
     val[i] = dense[i] ?? 0;
   }
-  idx.set(hashed.subarray(0, unique), DENSE);
+  for (let j = 0; j < unique; j += 1) idx[DENSE + j] = raw[j] as number;
   return { idx, val, terms };
 }

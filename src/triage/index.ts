@@ -48,7 +48,8 @@ function unscoredReason(sig: Signals): string {
  * built from named parts so every point comes with a reason.
  */
 export function triage(mention: Mention, context: TriageContext): TriageResult {
-  const sig = readPost(mention.text, context.brand, mention.lang);
+  // The features are not kept past this call, so their buffers can be reused.
+  const sig = readPost(mention.text, context.brand, mention.lang, true);
   const j = sig.lang.scored ? judge(sig, mention, context.brand.id) : UNSCORED;
   const risks = riskHits(sig.masked.text);
   const category = categorise({ analysis: sig.analysis, question: sig.question, positive: j.sentiment === 'positive', complaint: j.complaint });

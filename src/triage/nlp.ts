@@ -1,4 +1,4 @@
-import winkNLP, { type ItsFunction, type Tokens } from 'wink-nlp';
+import winkNLP, { type Document, type ItsFunction, type Tokens } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 
 // Loaded once per process: the model takes ~100 ms to unpack, far too slow per post.
@@ -30,21 +30,45 @@ export interface Analysis {
 }
 
 // Porter stemming is the costliest step per token, and vocabulary repeats, so stems are memoised
-// by token text (the stemmer reads the text, not the normal form). Bounded so a flood of unique tokens (ids, typos) cannot grow it without limit.
+// by token text (the stemmer reads the text, not the normal form). Keyed by the text as is: the
+// stemmer lower-cases first, and wink hands back the same string objects, so no new key per token. Bounded so a flood of unique tokens (ids, typos) cannot grow it without limit.
 const stemCache = new Map<string, string>();
 const STEM_CACHE_MAX = 50_000;
 
+// A second level in front of the map: wink gives each distinct token text a small integer id
+// (its.uniqueId), and an array read by id is cheaper than hashing the string. Each slot keeps
+// the text it was made for, so an id that ever meant another text is simply recomputed.
+const stemById: Array<{ value: string; stem: string } | undefined> = [];
+const STEM_IDS_MAX = 1 << 20;
+
+function cachedStem(tokens: Tokens, i: number, value: string): string {
+  let st = stemCache.get(value);
+  if (st === undefined) {
+    st = String(tokens.itemAt(i).out(stemOf));
+    if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
+    stemCache.set(value, st);
+  }
+  return st;
+}
+
 function stemsOf(tokens: Tokens, values: string[]): string[] {
+  const ids = tokens.out(its.uniqueId) as number[];
   const stems: string[] = [];
   for (let i = 0; i < values.length; i += 1) {
-    const key = (values[i] ?? '').toLowerCase();
-    let st = stemCache.get(key);
-    if (st === undefined) {
-      st = String(tokens.itemAt(i).out(stemOf));
-      if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
-      stemCache.set(key, st);
+    const value = values[i] ?? '';
+    const id = ids[i] ?? -1;
+    const hit = stemById[id];
+    if (hit !== undefined && hit.value === value) {
+      stems.push(hit.stem);
+      continue;
     }
-    stems.push(st);
+    const stem = cachedStem(tokens, i, value);
+    if (id >= 0 && id < STEM_IDS_MAX) {
+      // Grown by push, not by writing past the end, so V8 keeps it a flat array rather than a dictionary.
+      while (stemById.length <= id) stemById.push(undefined);
+      stemById[id] = { value, stem };
+    }
+    stems.push(stem);
   }
   return stems;
 }
@@ -62,6 +86,72 @@ const IDIOMS: Array<[RegExp, string]> = [
 
 const ANY_IDIOM = new RegExp(IDIOMS.map(([re]) => re.source).join('|'), 'i');
 
+/**
+ * A class rather than an object literal with getters: a literal with accessors is rebuilt
+ * property by property on every call, which cost about as much as wink's own tokenising.
+ */
+class PostAnalysis implements Analysis {
+  readonly joined: string;
+  private set: Set<string> | null = null;
+  private known = -1;
+  private flags: number[] | null = null;
+  private flagsVersion = -1;
+  private candidates: number[] | null = null;
+
+  constructor(
+    private readonly doc: Document,
+    readonly docScore: number,
+    readonly normals: string[],
+    readonly stems: string[],
+    readonly values: string[],
+    readonly types: string[],
+    readonly negated: boolean[],
+  ) {
+    this.joined = ` ${normals.join(' ')} `;
+  }
+
+  get tokenSet(): Set<string> {
+    this.set ??= new Set(this.normals);
+    return this.set;
+  }
+
+  /** Per token, the bits of the lexicons its normal or stem is in (see lexicon()). */
+  get lexiconFlags(): number[] {
+    if (this.flags === null || this.flagsVersion !== lexiconsVersion) {
+      const flags: number[] = [];
+      for (let i = 0; i < this.normals.length; i += 1) {
+        flags.push((wordBits.get(this.normals[i] ?? '') ?? 0) | (wordBits.get(this.stems[i] ?? '') ?? 0));
+      }
+      this.flags = flags;
+      this.flagsVersion = lexiconsVersion;
+    }
+    return this.flags;
+  }
+
+  /**
+   * Per phrase id, 1 when one of the words the phrase can start with is among the tokens. A plain
+   * array: a typed array this long would be allocated off the JS heap, which costs more per post.
+   */
+  get phraseCandidates(): number[] {
+    if (this.candidates === null || this.candidates.length !== phraseCount) {
+      const marks = new Array<number>(phraseCount).fill(0);
+      for (const n of this.normals) for (const id of phraseStarts.get(n) ?? []) marks[id] = 1;
+      this.candidates = marks;
+    }
+    return this.candidates;
+  }
+
+  // Only the language check reads it, and only for posts without English function words.
+  get knownWords(): number {
+    if (this.known < 0) {
+      let n = 0;
+      for (let i = 0; i < this.types.length; i += 1) if (this.types[i] === 'word' && !this.doc.isOOV(this.normals[i] ?? '')) n += 1;
+      this.known = n;
+    }
+    return this.known;
+  }
+}
+
 export function analyse(input: string): Analysis {
   let text = input;
   if (ANY_IDIOM.test(text)) for (const [re, plain] of IDIOMS) text = text.replace(re, plain);
@@ -71,29 +161,8 @@ export function analyse(input: string): Analysis {
   const docScore = Number(doc.out(its.sentiment)) || 0;
   const types = tokens.out(its.type) as string[];
   const values = tokens.out(its.value) as string[];
-  let knownWords = -1;
-  let tokenSet: Set<string> | null = null;
-  return {
-    docScore,
-    normals,
-    stems: stemsOf(tokens, values),
-    values,
-    types,
-    negated: tokens.out(its.negationFlag) as unknown as boolean[],
-    joined: ` ${normals.join(' ')} `,
-    get tokenSet() {
-      tokenSet ??= new Set(normals);
-      return tokenSet;
-    },
-    // Only the language check reads it, and only for posts without English function words.
-    get knownWords() {
-      if (knownWords < 0) {
-        knownWords = 0;
-        for (let i = 0; i < types.length; i += 1) if (types[i] === 'word' && !doc.isOOV(normals[i] ?? '')) knownWords += 1;
-      }
-      return knownWords;
-    },
-  };
+  const negated = tokens.out(its.negationFlag) as unknown as boolean[];
+  return new PostAnalysis(doc, docScore, normals, stemsOf(tokens, values), values, types, negated);
 }
 
 /** The word tokens only (no punctuation, emoji, numbers), lower case. */
@@ -103,6 +172,21 @@ export function wordsOf(a: Analysis): string[] {
     if (a.types[i] === 'word') words.push(a.normals[i] ?? '');
   }
   return words;
+}
+
+// Which lexicons each word is in, one bit per lexicon, so hasToken() costs two lookups per token
+// per post instead of two per lexicon per token. Lexicons are built at module load and never
+// changed afterwards; the version catches one built after a post was read.
+const lexiconBits = new Map<Set<string>, number>();
+const wordBits = new Map<string, number>();
+let lexiconsVersion = 0;
+
+function registerLexicon(set: Set<string>): void {
+  if (lexiconBits.size >= 31) return;
+  const bit = 1 << lexiconBits.size;
+  lexiconBits.set(set, bit);
+  for (const w of set) wordBits.set(w, (wordBits.get(w) ?? 0) | bit);
+  lexiconsVersion += 1;
 }
 
 /**
@@ -120,10 +204,13 @@ export function lexicon(words: string, opts: { stems: boolean } = { stems: true 
     set.add(String(tokens.out(its.normal)[0]));
     if (opts.stems && w.length >= 4) set.add(String(tokens.out(stemOf)[0]));
   }
+  registerLexicon(set);
   return set;
 }
 
 export function hasToken(set: Set<string>, a: Analysis, i: number): boolean {
+  const bit = lexiconBits.get(set);
+  if (bit !== undefined && a instanceof PostAnalysis) return ((a.lexiconFlags[i] ?? 0) & bit) !== 0;
   return set.has(a.normals[i] ?? '') || set.has(a.stems[i] ?? '');
 }
 
@@ -134,8 +221,15 @@ export function hasToken(set: Set<string>, a: Analysis, i: number): boolean {
  */
 export interface Phrase {
   re: RegExp;
-  starts: Set<string> | null;
+  starts: readonly string[] | null;
+  /** Index into an analysis's phraseCandidates. */
+  id: number;
 }
+
+// For every word some phrase can start with, the ids of those phrases: a post's tokens are looked
+// up once to mark its candidate phrases, instead of each phrase probing the post for its words.
+const phraseStarts = new Map<string, number[]>();
+let phraseCount = 0;
 
 function firstWords(source: string): Set<string> | null {
   if (!source.startsWith(' ')) return null;
@@ -160,20 +254,27 @@ function firstWords(source: string): Set<string> | null {
 }
 
 export function phrase(re: RegExp): Phrase {
-  return { re, starts: firstWords(re.source) };
+  const starts = firstWords(re.source);
+  const id = phraseCount;
+  phraseCount += 1;
+  for (const w of starts ?? []) {
+    const ids = phraseStarts.get(w);
+    if (ids) ids.push(id);
+    else phraseStarts.set(w, [id]);
+  }
+  return { re, starts: starts ? [...starts] : null, id };
 }
 
 export function phraseIn(p: Phrase, a: Analysis): boolean {
-  if (p.starts) {
-    const set = a.tokenSet;
-    let any = false;
-    for (const w of p.starts) {
-      if (set.has(w)) {
-        any = true;
-        break;
-      }
+  const starts = p.starts;
+  if (starts) {
+    if (a instanceof PostAnalysis) {
+      if (!a.phraseCandidates[p.id]) return false;
+    } else {
+      let any = false;
+      for (let i = 0; i < starts.length && !any; i += 1) any = a.tokenSet.has(starts[i] as string);
+      if (!any) return false;
     }
-    if (!any) return false;
   }
   return p.re.test(a.joined);
 }

@@ -119,11 +119,12 @@ function sumPhrases(a: Analysis, cues: GatedCue[]): number {
 }
 
 function countProblems(a: Analysis): number {
-  const seen = new Set<string>();
+  // Made on the first hit only: most posts name no problem word.
+  let seen: Set<string> | null = null;
   for (let i = 0; i < a.normals.length; i += 1) {
-    if (hasToken(PROBLEM_WORDS, a, i)) seen.add(a.stems[i] ?? '');
+    if (hasToken(PROBLEM_WORDS, a, i)) (seen ??= new Set()).add(a.stems[i] ?? '');
   }
-  let count = seen.size;
+  let count = seen?.size ?? 0;
   for (const p of PROBLEM_PHRASES) if (phraseIn(p, a)) count += 1;
   return count;
 }

@@ -18,14 +18,15 @@ export interface Signals {
 /**
  * The star rating is deliberately not passed to the cues: review labels in the training data
  * are derived from the rating, so a rating feature would be learned as the answer. It is
- * applied after the model instead (see model.ts).
+ * applied after the model instead (see model.ts). `reuse` lends the feature arrays to the
+ * caller until the next `reuse` call (see extractFeatures): triage() lets them go before returning.
  */
-export function readPost(text: string, brand: BrandConfig, declaredLang: string | null = null): Signals {
+export function readPost(text: string, brand: BrandConfig, declaredLang: string | null = null, reuse = false): Signals {
   const masked = maskDetailed(text, brand);
   const analysis = analyse(masked.text);
   const lang = guessLanguage(masked.text, { words: wordsOf(analysis), known: () => analysis.knownWords }, declaredLang);
   const question = isQuestion(masked.text, text);
   const cues = complaintCues(analysis, masked.text, question, null);
-  const features = extractFeatures({ analysis, masked, cues, question });
+  const features = extractFeatures({ analysis, masked, cues, question }, reuse);
   return { masked, analysis, cues, question, lang, features };
 }
