@@ -136,7 +136,7 @@ export class GeneratedMastodon {
       const key = String(req.headers['idempotency-key'] ?? '');
       const parsed = JSON.parse(body) as { in_reply_to_id: string; status: string };
       const existing = [...this.replies.entries()].find(([, r]) => r.key === key && key);
-      const id = existing?.[0] ?? String(9e17 + this.replies.size + 1);
+      const id = existing?.[0] ?? (9n * 10n ** 17n + BigInt(this.replies.size + 1)).toString();
       if (!existing) {
         const at = Date.now();
         this.replies.set(id, { inReplyToId: parsed.in_reply_to_id, at, key });

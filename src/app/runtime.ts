@@ -4,7 +4,7 @@ import type { Config } from '../config/load.js';
 import { HttpClient } from '../http/client.js';
 import { closeQueues, createQueues } from '../jobs/queues.js';
 import type { Logger } from '../log.js';
-import { createRedis } from '../redis/connection.js';
+import { createRedis, hasHashTag, isClusterUrl } from '../redis/connection.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded.js';
 import { SourceClients } from '../pipeline/source-clients.js';
 import { storeKeys } from '../store/keys.js';
@@ -38,6 +38,10 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   if (!url) {
     embedded = await startEmbeddedRedis({ dataDir: path.resolve(config.redis.dataDir), log });
     url = embedded.url;
+  }
+  // Without a hash tag BullMQ's scripts and ours would touch keys on several nodes and fail with CROSSSLOT.
+  if (isClusterUrl(url) && !hasHashTag(config.redis.prefix)) {
+    throw new Error(`a Redis Cluster needs a hash tag in redis.prefix so all keys share one slot: set redis.prefix to "{${config.redis.prefix}}" in ${config.file}`);
   }
   const redis = createRedis(url, log);
   await redis.ping();

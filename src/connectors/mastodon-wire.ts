@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HttpResponse } from '../http/client.js';
+import { retryAfterDate, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { htmlToText } from '../text/html.js';
 import { MalformedResponseError } from './errors.js';
@@ -104,11 +104,16 @@ export function platformMessage(res: HttpResponse): string {
   return res.text.slice(0, 200).replace(/\s+/g, ' ').trim() || '(empty body)';
 }
 
-/** `X-RateLimit-Reset` is an ISO 8601 time on Mastodon; without a usable one, wait a minute. */
+/**
+ * `X-RateLimit-Reset` is an ISO 8601 time on Mastodon; a proxy or CDN in front of the instance may
+ * answer 429 with `Retry-After` instead (or as well): the later of the two wins. Without either, wait a minute.
+ */
 export function retryAt(res: HttpResponse): Date {
   const raw = res.headers['x-ratelimit-reset'] ?? '';
-  const at = /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : NaN;
-  return Number.isFinite(at) && at > Date.now() ? new Date(at) : new Date(Date.now() + DEFAULT_PAUSE_MS);
+  const reset = /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : NaN;
+  const after = res.headers['retry-after'] ? retryAfterDate(res, 0).getTime() : NaN;
+  const at = Math.max(Number.isFinite(reset) ? reset : 0, Number.isFinite(after) ? after : 0);
+  return at > Date.now() ? new Date(at) : new Date(Date.now() + DEFAULT_PAUSE_MS);
 }
 
 export interface SseEvent {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { PlatformUrl } from '../config/fields.js';
+import { Duration, PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpClient, type HttpResponse, type HttpStreamResponse } from '../http/client.js';
 import { describeIssues, type Mention } from '../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from './errors.js';
@@ -46,6 +46,11 @@ const Options = z
     timeoutMs: z.number().int().positive().default(15_000),
     /** Streaming API base when it is not served by the instance itself (see /api/v2/instance `configuration.urls.streaming`). */
     streamingUrl: PlatformUrl.optional(),
+    /**
+     * Requests this token may make per window, across every process: set it when the instance's
+     * admin configured a limit other than stock Mastodon's 300 per 5 minutes (keep a little under it).
+     */
+    requestBudget: z.object({ limit: z.number().int().min(1), window: Duration }).optional(),
   })
   .superRefine((o, ctx) => {
     if (!o.mentions && o.hashtags.length === 0 && o.search.length === 0) {
@@ -71,6 +76,7 @@ interface Env {
   limiter: RateLimiter;
   /** Budget shared by every source using this token on this instance (or this instance without a token). */
   budgetKey: string;
+  budget: Budget;
 }
 
 interface Feed {
@@ -105,6 +111,7 @@ export const mastodonConnector = defineConnector({
       brandId: ctx.brand.id,
       limiter: ctx.limiter,
       budgetKey: credentialKey(PLATFORM, base, ctx.options.token ?? ''),
+      budget: ctx.options.requestBudget ? { limit: ctx.options.requestBudget.limit, windowMs: ctx.options.requestBudget.window } : BUDGET,
     };
     const feeds = feedsFor(ctx.options);
     const streams = streamsFor(ctx.options);
@@ -188,7 +195,7 @@ async function readFeed(env: Env, run: Run, feed: Feed, start: string | null, ad
 }
 
 async function getPage(env: Env, run: Run, feed: Feed, query: Record<string, string | string[]>): Promise<HttpResponse | null> {
-  await env.limiter.acquire(env.budgetKey, BUDGET, { signal: run.signal });
+  await env.limiter.acquire(env.budgetKey, env.budget, { signal: run.signal });
   const res = await env.http.send({ url: env.base + feed.path, query, headers: authHeaders(env), timeoutMs: env.options.timeoutMs, signal: run.signal });
   const remaining = res.headers['x-ratelimit-remaining'];
   if (remaining !== undefined && Number(remaining) <= 0) run.pauseUntil = retryAt(res);
@@ -227,7 +234,7 @@ async function postReply(env: Env, mention: Mention, text: string, options: Repl
   if (mention.platform !== PLATFORM || !statusId) throw new PermanentError(`mention ${mention.id} has no Mastodon status to reply to`);
   const acct = mention.replyRef['acct'] ?? mention.author.handle;
   // Taken before sending: a spent budget means nothing was posted, so the publish can simply wait.
-  await env.limiter.acquire(env.budgetKey, BUDGET, { signal: options.signal });
+  await env.limiter.acquire(env.budgetKey, env.budget, { signal: options.signal });
   const res = await env.http.send({
     method: 'POST',
     url: `${env.base}/api/v1/statuses`,
@@ -305,7 +312,7 @@ async function openStream(env: Env, stream: Stream, signal: AbortSignal): Promis
   let url = (env.options.streamingUrl ?? env.base).replace(/\/+$/, '') + stream.path;
   // Rails answers /api/v1/streaming with a redirect when the streaming server lives on another host.
   for (let hop = 0; ; hop++) {
-    await env.limiter.acquire(env.budgetKey, BUDGET, { signal });
+    await env.limiter.acquire(env.budgetKey, env.budget, { signal });
     const res = await env.http.stream({ url, query: stream.query, headers: authHeaders(env), timeoutMs: env.options.timeoutMs, idleTimeoutMs: STREAM_IDLE_MS, signal });
     if (res.status === 200) return res;
     const location = res.headers['location'];

@@ -19,7 +19,13 @@ export function defaultJobOptions(name: JobName): JobsOptions {
 }
 
 export function createQueues(connection: Redis, prefix: string): Queues {
-  const entries = JOB_NAMES.map((name) => [name, new Queue(JOBS[name].name, { connection, prefix: bullPrefix(prefix), defaultJobOptions: defaultJobOptions(name) })]);
+  const entries = JOB_NAMES.map((name) => {
+    const queue = new Queue(JOBS[name].name, { connection, prefix: bullPrefix(prefix), defaultJobOptions: defaultJobOptions(name) });
+    // Without a listener BullMQ prints a stack trace per queue per reconnect attempt while Redis is
+    // down; createRedis already logs the outage once and its recovery, and commands wait it out.
+    queue.on('error', () => undefined);
+    return [name, queue];
+  });
   return Object.fromEntries(entries) as Queues;
 }
 

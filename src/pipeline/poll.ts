@@ -29,18 +29,32 @@ export async function pollSource(ctx: AppContext, sourceId: string, signal?: Abo
   // One poll per source at a time, across processes: two would read the same cursor and race to move it.
   const lock = `${ctx.config.redis.prefix}:polllock:${sourceId}`;
   const token = `${process.pid}-${Date.now()}-${Math.random()}`;
-  if (!(await ctx.redis.set(lock, token, 'PX', JOBS.poll.timeoutMs, 'NX'))) {
+  if (!(await ctx.redis.set(lock, token, 'PX', POLL_LOCK_MS, 'NX'))) {
     // Ask again shortly rather than drop it: a catch-up poll after a stream reconnect must not wait a whole interval.
     await enqueue(ctx.queues, 'poll', { sourceId }, { delay: 2_000, jobId: `again-${sourceId}-${Math.floor(Date.now() / 2_000)}` });
     return { status: 'skipped', reason: 'a poll of this source is already running; queued another in 2 s' };
   }
+  // The lock is short and renewed while the poll runs: a worker killed mid-poll (kill -9, OOM) holds
+  // it for seconds, not for the whole job timeout, so the source does not go quiet for two minutes.
+  const held = new AbortController();
+  const onAbort = () => held.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const renew = setInterval(() => {
+    runScript(ctx.redis, 'earshotPollRenew', RENEW, [lock], [token, POLL_LOCK_MS])
+      .then((ok) => Number(ok) === 1 || held.abort())
+      .catch(() => undefined);
+  }, POLL_LOCK_MS / 3);
   try {
-    return await pollLocked(ctx, sourceId, signal);
+    return await pollLocked(ctx, sourceId, held.signal);
   } finally {
+    clearInterval(renew);
+    signal?.removeEventListener('abort', onAbort);
     await runScript(ctx.redis, 'earshotRelease', RELEASE, [lock], [token]);
   }
 }
 
+const POLL_LOCK_MS = 15_000;
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 async function pollLocked(ctx: AppContext, sourceId: string, signal?: AbortSignal): Promise<PollOutcome> {

@@ -83,11 +83,22 @@ export async function loadMentions(redis: Redis, keys: StoreKeys, ids: string[])
   return out;
 }
 
+// The stage only moves forward: a triage job run twice (a worker killed after its route job was
+// queued, so BullMQ runs it again) must not put a routed mention back to "triaged", where no route
+// job would ever pick it up again (the route job's id is taken by the one that already ran).
+const SAVE_TRIAGE = `
+for i = 1, #KEYS do
+  -- An expired mention is not brought back as a hash without its post (and without a TTL).
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    redis.call('HSET', KEYS[i], 't', ARGV[i])
+    if redis.call('HGET', KEYS[i], 's') == 'new' then redis.call('HSET', KEYS[i], 's', 'triaged') end
+  end
+end
+return #KEYS`;
+
 export async function saveTriage(redis: Redis, keys: StoreKeys, results: Array<{ id: string; triage: TriageResult }>): Promise<void> {
   if (results.length === 0) return;
-  const pipe = redis.pipeline();
-  for (const r of results) pipe.hset(keys.mention(r.id), 't', JSON.stringify(r.triage), 's', 'triaged');
-  await pipe.exec();
+  await runScript(redis, 'earshotSaveTriage', SAVE_TRIAGE, results.map((r) => keys.mention(r.id)), results.map((r) => JSON.stringify(r.triage)));
 }
 
 /** Marks mentions as routed so a re-fetch of the same post never routes it again. */

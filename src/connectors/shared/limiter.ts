@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { runScript } from '../../store/scripts.js';
 import { RateLimitedError } from '../errors.js';
@@ -21,15 +21,18 @@ export interface RateLimiter {
 }
 
 // Sliding-window log: exact across processes, and small because windows hold at most `limit` entries.
+// The clock is Redis's own (TIME), not the caller's: workers on several machines disagree on the
+// time, and a fast clock would drop other processes' entries early and let a burst through.
 const ACQUIRE = `
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
 local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
 if blocked > now then return blocked - now end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], window)
   return 0
 end
@@ -44,15 +47,16 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 export function redisLimiter(redis: Redis, prefix: string): RateLimiter {
   let seq = 0;
+  const instance = randomBytes(6).toString('hex');
   return {
     async acquire(key, budget, options = {}) {
       const maxWait = options.maxWaitMs ?? 10_000;
       const started = Date.now();
       for (;;) {
-        const now = Date.now();
-        const member = `${now}-${process.pid}-${(seq += 1)}`;
+        // Unique across machines too, where pids repeat.
+        const member = `${instance}-${(seq += 1)}`;
         const keys = [`${prefix}:rl:${key}`, `${prefix}:rl:${key}:blocked`];
-        const wait = Number(await runScript(redis, 'earshotAcquire', ACQUIRE, keys, [now, budget.windowMs, budget.limit, member]));
+        const wait = Number(await runScript(redis, 'earshotAcquire', ACQUIRE, keys, [budget.windowMs, budget.limit, member]));
         if (wait <= 0) return;
         if (Date.now() + wait - started > maxWait) throw new RateLimitedError(`request budget "${key}" is spent`, new Date(Date.now() + wait));
         await sleep(wait, options.signal);
