@@ -19,6 +19,9 @@ export class GeneratedMastodon {
   private readonly streams = new Set<http.ServerResponse>();
   private heartbeat: NodeJS.Timeout | null = null;
 
+  /** Posts are dated from when the feed started, so the store's retention window keeps them. */
+  private readonly epoch = Date.now();
+
   constructor(private readonly texts: string[]) {}
 
   async start(): Promise<this> {
@@ -55,13 +58,13 @@ export class GeneratedMastodon {
     return {
       id: String(k),
       type: 'mention',
-      created_at: new Date(1_700_000_000_000 + k * 1000).toISOString(),
+      created_at: new Date(this.epoch + k).toISOString(),
       account: account(user, probe?.followers),
       status: {
         id,
         uri: `https://bench.example/users/u${user}/statuses/${id}`,
         url: `https://bench.example/@u${user}/${id}`,
-        created_at: new Date(1_700_000_000_000 + k * 1000).toISOString(),
+        created_at: new Date(this.epoch + k).toISOString(),
         content: `<p>${escapeHtml(probe?.text ?? this.texts[k % this.texts.length] ?? '')}</p>`,
         spoiler_text: '',
         language: 'en',

@@ -83,13 +83,16 @@ async function main(): Promise<void> {
   const h = await openHarness(benchConfig('bench', fake.url, live.url, slack.url), redis.url, Number(args.workers));
   try {
     await syncSchedulers(h.ctx);
+    // The first poll of an empty feed sets its cursor; only then is everything published later read in full.
+    await waitUntil('the first poll', async () => (await h.ctx.redis.exists(h.ctx.keys.cursor('masto'))) === 1, 60_000);
     await throughput(h, fake, 2_000); // warm-up: JIT, connections, model load in the workers
     const rssStart = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
     const run = await throughput(h, fake, Number(args.mentions));
     log(`end to end ${fmt(run.rate)} mentions/s over ${fmt(Number(args.mentions))} · Redis ${fmt(run.memPerMention)} B/mention`);
     const alerts = await alertLatency(h, fake, slack, Number(args.probes));
     log(`post → Slack alert (polling every 1 s): ${JSON.stringify(summary(alerts))}`);
-    const streamed = await alertLatency(h, live, slack, Number(args.probes));
+    // Reported as missing rather than failing the whole run when no streamed alert arrives.
+    const streamed = await alertLatency(h, live, slack, Number(args.probes)).catch((err: Error) => (log(`streaming alerts: ${err.message}`), [] as number[]));
     log(`post → Slack alert (streaming): ${JSON.stringify(summary(streamed))}`);
     const approvals = await approveLatency(h, fake, Number(args.probes));
     log(`approve → reply at the platform: ${JSON.stringify(summary(approvals))}`);

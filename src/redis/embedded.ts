@@ -53,7 +53,10 @@ export async function startEmbeddedRedis(options: { dataDir: string; log?: Logge
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec',
-    '--save', '', '--protected-mode', 'yes', '--daemonize', 'no', '--logfile', '', '--loglevel', 'warning'];
+    '--save', '', '--protected-mode', 'yes', '--daemonize', 'no', '--logfile', '', '--loglevel', 'warning',
+    // A stored mention is a hash with ~1 KB fields; above the default 64-byte limit Redis turns it
+    // into a full hash table, several times larger. Listpacks this size stay fast to read.
+    '--hash-max-listpack-value', '4096', '--hash-max-listpack-entries', '256'];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-4000)));
