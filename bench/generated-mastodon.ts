@@ -21,12 +21,16 @@ export class GeneratedMastodon {
 
   /** Posts are dated from when the feed started, so the store's retention window keeps them. */
   private readonly epoch = Date.now();
+  private domain = 'bench.example';
 
   constructor(private readonly texts: string[]) {}
 
   async start(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const port = (this.server.address() as AddressInfo).port;
+    this.url = `http://127.0.0.1:${port}`;
+    // Status URIs are global ids: two fakes must not mint the same ones, or their posts dedupe into one.
+    this.domain = `bench${port}.example`;
     return this;
   }
 
@@ -62,8 +66,8 @@ export class GeneratedMastodon {
       account: account(user, probe?.followers),
       status: {
         id,
-        uri: `https://bench.example/users/u${user}/statuses/${id}`,
-        url: `https://bench.example/@u${user}/${id}`,
+        uri: `https://${this.domain}/users/u${user}/statuses/${id}`,
+        url: `https://${this.domain}/@u${user}/${id}`,
         created_at: new Date(this.epoch + k).toISOString(),
         content: `<p>${escapeHtml(probe?.text ?? this.texts[k % this.texts.length] ?? '')}</p>`,
         spoiler_text: '',
