@@ -1,3 +1,4 @@
+import { readJsonCursor } from './shared/cursor.js';
 import { z } from 'zod';
 import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, retryAfterDate, type HttpResponse } from '../http/client.js';
@@ -206,20 +207,15 @@ function merge(mark: Mark | null, next: Mark | null): Mark {
 
 function readCursor(env: Env, text: string | null): State | null {
   if (!text) return null;
-  let parsed: ReturnType<typeof Cursor.safeParse> | null = null;
-  try {
-    parsed = Cursor.safeParse(JSON.parse(text));
-  } catch {
-    parsed = null;
-  }
-  if (!parsed?.success) {
+  const cursor = readJsonCursor(Cursor, text);
+  if (!cursor) {
     env.log.warn({ source: env.sourceId }, 'unreadable cursor; starting again from the newest hits');
     return null;
   }
-  if (parsed.data.query !== env.query || parsed.data.tags !== env.tags) {
-    env.log.warn({ source: env.sourceId, was: parsed.data.query }, 'query or tags changed; starting again from the newest hits');
+  if (cursor.query !== env.query || cursor.tags !== env.tags) {
+    env.log.warn({ source: env.sourceId, was: cursor.query }, 'query or tags changed; starting again from the newest hits');
     return null;
   }
-  const { floor, top, ceiling } = parsed.data;
+  const { floor, top, ceiling } = cursor;
   return top && ceiling ? { floor, top, ceiling } : { floor };
 }

@@ -4,6 +4,7 @@ import { Duration, PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpClient, type HttpResponse, type HttpStreamResponse } from '../http/client.js';
 import { describeIssues, type Mention } from '../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from './errors.js';
+import { readJsonCursor } from './shared/cursor.js';
 import { credentialKey, type Budget, type RateLimiter } from './shared/limiter.js';
 import {
   addressTo,
@@ -209,21 +210,16 @@ async function getPage(env: Env, run: Run, feed: Feed, query: Record<string, str
 
 function readCursor(env: Env, text: string | null): Record<string, string> {
   if (!text) return {};
-  let parsed: z.ZodSafeParseResult<z.infer<typeof Cursor>> | null = null;
-  try {
-    parsed = Cursor.safeParse(JSON.parse(text));
-  } catch {
-    parsed = null;
-  }
-  if (!parsed?.success) {
+  const cursor = readJsonCursor(Cursor, text);
+  if (!cursor) {
     env.log.warn({ source: env.sourceId }, 'unreadable cursor; starting again from the newest posts');
     return {};
   }
-  if (parsed.data.instance !== env.base) {
-    env.log.warn({ source: env.sourceId, was: parsed.data.instance }, 'cursor belongs to another instance; starting again from the newest posts');
+  if (cursor.instance !== env.base) {
+    env.log.warn({ source: env.sourceId, was: cursor.instance }, 'cursor belongs to another instance; starting again from the newest posts');
     return {};
   }
-  return parsed.data.feeds;
+  return cursor.feeds;
 }
 
 async function postReply(env: Env, mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult> {

@@ -1,3 +1,4 @@
+import { readJsonCursor } from './shared/cursor.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { PlatformUrl } from '../config/fields.js';
@@ -162,19 +163,14 @@ function shortHash(value: string): string {
 
 function readCursor(env: Env, text: string | null): Cursor | null {
   if (!text) return null;
-  let parsed: ReturnType<typeof Cursor.safeParse> | null = null;
-  try {
-    parsed = Cursor.safeParse(JSON.parse(text));
-  } catch {
-    parsed = null;
-  }
-  if (!parsed?.success) {
+  const cursor = readJsonCursor(Cursor, text);
+  if (!cursor) {
     env.log.warn({ source: env.sourceId }, 'unreadable cursor; reading the feed afresh');
     return null;
   }
-  if (parsed.data.url !== env.options.url) {
-    env.log.warn({ source: env.sourceId, was: parsed.data.url }, 'cursor belongs to another feed URL; reading the feed afresh');
+  if (cursor.url !== env.options.url) {
+    env.log.warn({ source: env.sourceId, was: cursor.url }, 'cursor belongs to another feed URL; reading the feed afresh');
     return null;
   }
-  return parsed.data;
+  return cursor;
 }
