@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { Duration, PlatformUrl } from '../config/fields.js';
-import { failForStatus, parseJson, type HttpClient, type HttpResponse, type HttpStreamResponse } from '../http/client.js';
+import { failForStatus, parseJson, type HttpClient, type HttpResponse } from '../http/client.js';
 import { describeIssues, type Mention } from '../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from './errors.js';
 import { readJsonCursor } from './shared/cursor.js';
+import { listen, streamsFor, type StreamDeps } from './mastodon-stream.js';
 import { credentialKey, type Budget, type RateLimiter } from './shared/limiter.js';
 import {
   addressTo,
@@ -14,7 +15,6 @@ import {
   notificationEntries,
   platformMessage,
   retryAt,
-  sseEvents,
   statusEntries,
   streamEntries,
   WireList,
@@ -30,8 +30,6 @@ const PLATFORM = 'mastodon';
 const SCOPES = 'read:notifications read:search read:statuses write:statuses';
 // Stock Mastodon allows 300 requests per 5 minutes per token; stay a little under it.
 const BUDGET: Budget = { limit: 280, windowMs: 300_000 };
-// The streaming server sends `:thump` every 15 s; three missed heartbeats mean the connection is dead.
-const STREAM_IDLE_MS = 45_000;
 
 const Options = z
   .object({
@@ -120,7 +118,7 @@ export const mastodonConnector = defineConnector({
       fetch: (cursor, signal) => fetchFeeds(env, feeds, cursor, signal),
       reply: (mention, text, options) => postReply(env, mention, text, options),
       // Streams need a user token since Mastodon 4.2, and search has no stream: polling covers those.
-      ...(ctx.options.token && streams.length > 0 ? { stream: (_cursor: string | null, sink: StreamSink, signal: AbortSignal) => listen(env, streams, sink, signal) } : {}),
+      ...(ctx.options.token && streams.length > 0 ? { stream: (_cursor: string | null, sink: StreamSink, signal: AbortSignal) => listen(streamDeps(env), streams, sink, signal) } : {}),
     };
   },
 });
@@ -248,6 +246,24 @@ async function postReply(env: Env, mention: Mention, text: string, options: Repl
   return { replyId: posted.data.id, url: posted.data.url ?? posted.data.uri };
 }
 
+function streamDeps(env: Env): StreamDeps {
+  return {
+    http: env.http,
+    limiter: env.limiter,
+    budgetKey: env.budgetKey,
+    budget: env.budget,
+    base: (env.options.streamingUrl ?? env.base).replace(/\/+$/, ''),
+    headers: authHeaders(env),
+    timeoutMs: env.options.timeoutMs,
+    fail: (res) => fail(env, res),
+    toBatch: (event, data, url) => {
+      const run: Run = { mentions: [], rejected: [], seen: new Set() };
+      collect(env, run, streamEntries(event, data, url));
+      return run;
+    },
+  };
+}
+
 function authHeaders(env: Env): Record<string, string> {
   return env.options.token ? { authorization: `Bearer ${env.options.token}` } : {};
 }
@@ -266,69 +282,4 @@ async function fail(env: Env, res: HttpResponse): Promise<never> {
   }
   if (res.status === 422) throw new PermanentError(`${res.url}: refused by ${env.base}: ${detail}`, 422);
   failForStatus(res, detail);
-}
-
-interface Stream {
-  key: string;
-  path: string;
-  query: Record<string, string>;
-  event: 'notification' | 'update';
-}
-
-function streamsFor(o: Options): Stream[] {
-  const streams: Stream[] = [];
-  if (o.mentions) streams.push({ key: 'notifications', path: '/api/v1/streaming/user/notification', query: {}, event: 'notification' });
-  for (const tag of new Set(o.hashtags.map((t) => t.toLowerCase()))) streams.push({ key: `tag:${tag}`, path: '/api/v1/streaming/hashtag', query: { tag }, event: 'update' });
-  return streams;
-}
-
-/**
- * Holds one server-sent-events connection per stream. `connected()` is called once all of them
- * answered 200, so the runner's catch-up poll starts only when nothing new can slip past. The
- * first connection to end takes the others down with it and throws: the runner reconnects.
- */
-async function listen(env: Env, streams: Stream[], sink: StreamSink, signal: AbortSignal): Promise<void> {
-  const conn = new AbortController();
-  const onAbort = () => conn.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    const opened = await Promise.all(streams.map((s) => openStream(env, s, conn.signal)));
-    sink.connected();
-    await Promise.race(opened.map((res, i) => pump(env, res, streams[i]!, sink)));
-  } catch (err) {
-    if (signal.aborted) return;
-    throw err;
-  } finally {
-    conn.abort();
-    signal.removeEventListener('abort', onAbort);
-  }
-}
-
-async function openStream(env: Env, stream: Stream, signal: AbortSignal): Promise<HttpStreamResponse> {
-  let url = (env.options.streamingUrl ?? env.base).replace(/\/+$/, '') + stream.path;
-  // Rails answers /api/v1/streaming with a redirect when the streaming server lives on another host.
-  for (let hop = 0; ; hop++) {
-    await env.limiter.acquire(env.budgetKey, env.budget, { signal });
-    const res = await env.http.stream({ url, query: stream.query, headers: authHeaders(env), timeoutMs: env.options.timeoutMs, idleTimeoutMs: STREAM_IDLE_MS, signal });
-    if (res.status === 200) return res;
-    const location = res.headers['location'];
-    if (hop === 0 && res.status >= 300 && res.status < 400 && location) {
-      res.close();
-      url = new URL(location, url).toString().split('?')[0]!;
-      continue;
-    }
-    const text = await res.text().catch(() => '');
-    return fail(env, { status: res.status, headers: res.headers, text, url: res.url });
-  }
-}
-
-/** Reads one connection until it ends; each item is delivered (stored) before the next is read. */
-async function pump(env: Env, res: HttpStreamResponse, stream: Stream, sink: StreamSink): Promise<never> {
-  for await (const event of sseEvents(res.lines())) {
-    if (event.event !== stream.event) continue;
-    const run: Run = { mentions: [], rejected: [], seen: new Set() };
-    collect(env, run, streamEntries(stream.event, event.data, res.url));
-    if (run.mentions.length + run.rejected.length > 0) await sink.deliver({ mentions: run.mentions, rejected: run.rejected, cursor: null });
-  }
-  throw new TransientError(`${res.url}: stream ${stream.key} ended by the server`);
 }
