@@ -22,6 +22,7 @@ import {
 } from './bluesky-wire.js';
 import { AuthError, PermanentError, RateLimitedError } from './errors.js';
 import type { SourceKv } from './shared/kv.js';
+import { readJsonCursor } from './shared/cursor.js';
 import { credentialKey, type Budget } from './shared/limiter.js';
 import { TokenManager, type IssuedToken } from './shared/tokens.js';
 import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
@@ -203,18 +204,12 @@ async function finish(env: Env, run: Run): Promise<void> {
 }
 
 function readCursor(env: Env, text: string | null): Record<string, Position> {
-  if (!text) return {};
-  let parsed: ReturnType<typeof Cursor.safeParse> | null = null;
-  try {
-    parsed = Cursor.safeParse(JSON.parse(text));
-  } catch {
-    parsed = null;
-  }
-  if (!parsed?.success || parsed.data.service !== env.base) {
-    env.log.warn({ source: env.sourceId }, 'unreadable cursor or another service; starting again from the newest posts');
+  const cursor = readJsonCursor(Cursor, text);
+  if (!cursor || cursor.service !== env.base) {
+    if (text) env.log.warn({ source: env.sourceId }, 'unreadable cursor or another service; starting again from the newest posts');
     return {};
   }
-  return parsed.data.feeds;
+  return cursor.feeds;
 }
 
 interface Call {

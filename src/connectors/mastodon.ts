@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Duration, PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpClient, type HttpResponse } from '../http/client.js';
 import { describeIssues, type Mention } from '../mention.js';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from './errors.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
 import { readJsonCursor } from './shared/cursor.js';
 import { listen, streamsFor, type StreamDeps } from './mastodon-stream.js';
 import { credentialKey, type Budget, type RateLimiter } from './shared/limiter.js';
