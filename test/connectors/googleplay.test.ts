@@ -49,10 +49,12 @@ describe('googleplay connector: polling', () => {
   it('normalises a review: trimmed text, star rating, language, time from lastModified seconds', async () => {
     const { fake, sa } = await start();
     const r = fake.addPlayReview(PKG, { text: 'Crashes on login', stars: 2, author: '', lang: 'de', at: new Date(Date.now() - 60_000) });
-    (r.comments[0]!['userComment'] as { lastModified: { seconds: string } }).lastModified.seconds = String(Math.floor(Date.now() / 1000) - 60);
+    // One fixed second for setup and assertion: reading the clock twice can straddle a second boundary.
+    const seconds = Math.floor(Date.now() / 1000) - 60;
+    (r.comments[0]!['userComment'] as { lastModified: { seconds: string } }).lastModified.seconds = String(seconds);
     const [m] = (await client(options(fake, sa)).client.fetch(null)).mentions;
     expect(m).toMatchObject({ platform: 'googleplay', nativeId: r.reviewId, text: 'Crashes on login', rating: 2, lang: 'de', url: null, author: { handle: 'Google Play user', followers: null }, replyRef: { reviewId: r.reviewId, packageName: PKG } });
-    expect(Date.parse(m!.createdAt)).toBe((Math.floor(Date.now() / 1000) - 60) * 1000);
+    expect(Date.parse(m!.createdAt)).toBe(seconds * 1000);
   });
 
   it('rejects malformed reviews with a reason while the page flows', async () => {
