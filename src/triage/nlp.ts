@@ -4,8 +4,23 @@ import model from 'wink-eng-lite-web-model';
 // Loaded once per process: the model takes ~100 ms to unpack, far too slow per post.
 // Only the annotations triage reads. Sentence splitting is left out too: it costs about a third
 // of wink's time per post, and posts are short enough to be scored as one span.
-const nlp = winkNLP(model, ['negation', 'sentiment']);
+let nlp = winkNLP(model, ['negation', 'sentiment']);
 const its = nlp.its;
+// wink-nlp adds every word it has not seen to its in-memory vocabulary and never lets go, so a
+// long-running worker reading real streams (handles, typos, new slang) would grow for ever. A
+// fresh instance every so many posts bounds that; the ~100 ms it costs is noise at this spacing.
+// Token ids restart with it, which the stem cache below already tolerates (it checks the text).
+const DOCS_PER_INSTANCE = 100_000;
+let docsRead = 0;
+
+function readDoc(text: string): Document {
+  docsRead += 1;
+  if (docsRead > DOCS_PER_INSTANCE) {
+    nlp = winkNLP(model, ['negation', 'sentiment']);
+    docsRead = 1;
+  }
+  return nlp.readDoc(text);
+}
 // The typings declare stem with the model-addons argument, which `out` supplies at run time.
 const stemOf = its.stem as unknown as ItsFunction<string>;
 
@@ -155,7 +170,7 @@ class PostAnalysis implements Analysis {
 export function analyse(input: string): Analysis {
   let text = input;
   if (ANY_IDIOM.test(text)) for (const [re, plain] of IDIOMS) text = text.replace(re, plain);
-  const doc = nlp.readDoc(text);
+  const doc = readDoc(text);
   const tokens = doc.tokens();
   const normals = tokens.out(its.normal) as string[];
   const docScore = Number(doc.out(its.sentiment)) || 0;
