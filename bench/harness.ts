@@ -47,14 +47,14 @@ export interface Harness {
 }
 
 /** The control side of the bench: a context on the same Redis, and N real worker processes. */
-export async function openHarness(config: Record<string, unknown>, redisUrl: string, workerCount: number): Promise<Harness> {
+export async function openHarness(config: Record<string, unknown>, redisUrl: string, workerCount: number, nodeArgs: string[] = []): Promise<Harness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-bench-'));
   const configFile = path.join(dir, 'earshot.yaml');
   writeFileSync(configFile, JSON.stringify(config));
   const loaded = configFromObject(config, { REDIS_URL: redisUrl }, configFile);
   const redis = createRedis(redisUrl);
   const ctx = buildContext(loaded, redis, pino({ level: 'warn' }));
-  const workers = Array.from({ length: workerCount }, () => startWorkerProcess(configFile, redisUrl));
+  const workers = Array.from({ length: workerCount }, () => startWorkerProcess(configFile, redisUrl, nodeArgs));
   return {
     ctx,
     configFile,
@@ -68,8 +68,8 @@ export async function openHarness(config: Record<string, unknown>, redisUrl: str
   };
 }
 
-export function startWorkerProcess(configFile: string, redisUrl: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'workers', '--config', configFile], {
+export function startWorkerProcess(configFile: string, redisUrl: string, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'workers', '--config', configFile], {
     env: { ...process.env, REDIS_URL: redisUrl },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -20,6 +20,8 @@ const { values: args } = parseArgs({
     probes: { type: 'string', default: '30' },
     workers: { type: 'string', default: '1' },
     write: { type: 'boolean', default: false },
+    // Writes a V8 CPU profile of each worker process into this folder (open it in Chrome DevTools).
+    profile: { type: 'string' },
     data: { type: 'string', default: '../shared/data/airline-tweets-dev.csv' },
   },
 });
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
   const fake = await new GeneratedMastodon(texts).start();
   const live = await new GeneratedMastodon(texts).start();
   const slack = await new FakeSlack().start();
-  const h = await openHarness(benchConfig('bench', fake.url, live.url, slack.url), redis.url, Number(args.workers));
+  const h = await openHarness(benchConfig('bench', fake.url, live.url, slack.url), redis.url, Number(args.workers), args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : []);
   try {
     await syncSchedulers(h.ctx);
     // The first poll of an empty feed sets its cursor; only then is everything published later read in full.
