@@ -5,7 +5,7 @@ import type { Mention } from '../mention.js';
 import { draftReply } from '../playbook/draft.js';
 import { recordComplaints } from '../store/authors.js';
 import { createItems, type NewItem, type Priority } from '../store/inbox.js';
-import { loadMentions, markStage } from '../store/mentions.js';
+import { loadMentions, markStage, type StoredMention } from '../store/mentions.js';
 import { recordStats } from '../store/stats.js';
 import type { TriageResult } from '../triage/types.js';
 import { scheduleSla, slaTimes } from './sla.js';
@@ -28,12 +28,21 @@ export interface RouteSummary {
 
 /** `now` is injectable so tests can run the SLA clock without waiting for it. */
 export async function routeBatch(ctx: AppContext, mentionIds: string[], now: () => number = Date.now): Promise<RouteSummary> {
-  const startedAt = now();
   const stored = await loadMentions(ctx.redis, ctx.keys, mentionIds);
+  return routeStored(ctx, [...stored.values()], now);
+}
+
+/**
+ * Routes mentions already in hand (the triage job passes what it just scored, so the hot path
+ * reads each mention once). Safe to repeat: items are created once and counts move on the
+ * first routing only.
+ */
+export async function routeStored(ctx: AppContext, stored: StoredMention[], now: () => number = Date.now): Promise<RouteSummary> {
+  const startedAt = now();
   const summary: RouteSummary = { urgent: 0, normal: 0, analytics: 0, alerts: 0 };
   const items: NewItem[] = [];
   const firstTime: Array<{ mention: Mention; triage: TriageResult }> = [];
-  for (const { mention, triage, stage } of stored.values()) {
+  for (const { mention, triage, stage } of stored) {
     if (!triage) continue;
     if (stage !== 'routed') firstTime.push({ mention, triage });
     const decision = decideRoute(triage, ctx.config.triage.urgentThreshold);

@@ -1,15 +1,18 @@
 import type { AppContext } from '../app/context.js';
-import { enqueue } from '../jobs/queues.js';
 import { authorContexts } from '../store/authors.js';
-import { loadMentions, saveTriage } from '../store/mentions.js';
+import { loadMentions, saveTriage, type StoredMention } from '../store/mentions.js';
 import { triage } from '../triage/index.js';
 import type { TriageResult } from '../triage/types.js';
-import { batchJobId } from './batch-id.js';
+import { routeStored } from './route.js';
 
-/** Scores a batch with the author's history as context: three round trips for the whole batch. */
+/**
+ * Scores a batch with the author's history as context, then routes it in the same job: the
+ * mentions are read once, and no second job per batch. A worker killed between the two steps
+ * leaves the mentions "triaged"; BullMQ runs the job again, and routing is safe to repeat.
+ */
 export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promise<{ triaged: number }> {
-  const stored = await loadMentions(ctx.redis, ctx.keys, mentionIds);
-  const mentions = [...stored.values()].map((s) => s.mention);
+  const stored = [...(await loadMentions(ctx.redis, ctx.keys, mentionIds)).values()];
+  const mentions = stored.map((s) => s.mention);
   const histories = await authorContexts(
     ctx.redis,
     ctx.keys,
@@ -17,14 +20,16 @@ export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promis
   );
   const brands = new Map(ctx.config.brands.map((b) => [b.id, b]));
   const results: Array<{ id: string; triage: TriageResult }> = [];
-  mentions.forEach((mention, i) => {
-    const brand = brands.get(mention.brandId);
+  const scored: StoredMention[] = [];
+  stored.forEach((s, i) => {
+    const brand = brands.get(s.mention.brandId);
     const author = histories[i];
     if (!brand || !author) return;
-    results.push({ id: mention.id, triage: triage(mention, { brand, author }) });
+    const result = triage(s.mention, { brand, author });
+    results.push({ id: s.mention.id, triage: result });
+    scored.push({ ...s, triage: result });
   });
   await saveTriage(ctx.redis, ctx.keys, results);
-  const ids = results.map((r) => r.id);
-  if (ids.length) await enqueue(ctx.queues, 'route', { mentionIds: ids }, { jobId: batchJobId('route', ids) });
+  await routeStored(ctx, scored);
   return { triaged: results.length };
 }
