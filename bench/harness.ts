@@ -68,8 +68,11 @@ export async function openHarness(config: Record<string, unknown>, redisUrl: str
   };
 }
 
+/** The heap cap `npm start` runs with (package.json), so the bench measures what ops run. */
+export const WORKER_NODE_FLAGS = ['--max-old-space-size=256'];
+
 export function startWorkerProcess(configFile: string, redisUrl: string, nodeArgs: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'workers', '--config', configFile], {
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'workers', '--config', configFile], {
     env: { ...process.env, REDIS_URL: redisUrl },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
