@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Category, Sentiment, TriageResult } from '../triage/types.js';
+import { encodeTriage } from './codec.js';
 import type { StoreKeys } from './keys.js';
 import { runScript } from './scripts.js';
 
@@ -104,6 +105,6 @@ export async function applyCorrection(redis: Redis, keys: StoreKeys, itemId: str
       ...(labels.complaint !== undefined ? { complaint: labels.complaint } : {}),
       ...(labels.category ? { category: labels.category } : {}),
     };
-    await runScript(redis, 'earshotSetIfExists', SET_IF_EXISTS, [keys.mention(itemId)], ['t', JSON.stringify(triage)]);
+    await runScript(redis, 'earshotSetIfExists', SET_IF_EXISTS, [keys.mention(itemId)], ['t', encodeTriage(triage)]);
   }
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Mention } from '../mention.js';
 import type { TriageResult } from '../triage/types.js';
+import { decodeMention, decodeTriage, encodeMention, encodeTriage } from './codec.js';
 import { authorKey, type StoreKeys } from './keys.js';
 import { runScript } from './scripts.js';
 
@@ -54,7 +55,7 @@ export async function ingestMentions(redis: Redis, keys: StoreKeys, mentions: Me
     const ak = authorKey(m.platform, m.author.id);
     redisKeys.push(keys.mention(m.id), keys.author(ak), keys.authorEvents(ak));
     const profile = { handle: m.author.handle, name: m.author.name, platform: m.platform, url: m.author.url ?? '', followers: m.author.followers ?? -1 };
-    args.push(JSON.stringify(m), Date.parse(m.createdAt), m.id, JSON.stringify(profile));
+    args.push(encodeMention(m), Date.parse(m.createdAt), m.id, JSON.stringify(profile));
   }
   redisKeys.push(keys.timeline);
   const [created, again] = (await runScript(redis, 'earshotIngest', INGEST, redisKeys, args)) as [string[], string[]];
@@ -78,7 +79,8 @@ export async function loadMentions(redis: Redis, keys: StoreKeys, ids: string[])
   rows.forEach(([err, value], i) => {
     const [d, t, s] = (value ?? []) as Array<string | null>;
     if (err || !d) return;
-    out.set(ids[i] as string, { mention: JSON.parse(d) as Mention, triage: t ? (JSON.parse(t) as TriageResult) : null, stage: s ?? 'new' });
+    const id = ids[i] as string;
+    out.set(id, { mention: decodeMention(id, d), triage: t ? decodeTriage(t) : null, stage: s ?? 'new' });
   });
   return out;
 }
@@ -98,7 +100,7 @@ return #KEYS`;
 
 export async function saveTriage(redis: Redis, keys: StoreKeys, results: Array<{ id: string; triage: TriageResult }>): Promise<void> {
   if (results.length === 0) return;
-  await runScript(redis, 'earshotSaveTriage', SAVE_TRIAGE, results.map((r) => keys.mention(r.id)), results.map((r) => JSON.stringify(r.triage)));
+  await runScript(redis, 'earshotSaveTriage', SAVE_TRIAGE, results.map((r) => keys.mention(r.id)), results.map((r) => encodeTriage(r.triage)));
 }
 
 /** Marks mentions as routed so a re-fetch of the same post never routes it again. */
