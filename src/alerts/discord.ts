@@ -1,6 +1,6 @@
 import { PermanentError, RateLimitedError, TransientError } from '../connectors/errors.js';
 import type { HttpClient, HttpResponse } from '../http/client.js';
-import { formatReach, headline, retryAt, shorten, type Alert, type EscalationAlert } from './message.js';
+import { digestText, formatReach, headline, retryAt, shorten, type Alert, type DigestAlert, type EscalationAlert } from './message.js';
 
 /**
  * Discord markdown: a backslash makes any of these literal, including `<@id>` / `<#id>` mention
@@ -52,9 +52,17 @@ function escalationEmbed(alert: EscalationAlert): Record<string, unknown> {
   };
 }
 
+function digestEmbed(alert: DigestAlert): Record<string, unknown> {
+  const d = digestText(alert);
+  const lines = d.lines.map((l) => `• ${escapeDiscord(l.text)}`).join('\n');
+  return { title: shorten(d.title, 256), url: alert.inboxUrl, description: shorten(`${lines}\n\n${escapeDiscord(d.note)}`, 4000), color: RED, timestamp: alert.window, footer: { text: 'Earshot' } };
+}
+
 export function discordPayload(alert: Alert): Record<string, unknown> {
   const embed =
-    alert.kind === 'source'
+    alert.kind === 'digest'
+      ? digestEmbed(alert)
+      : alert.kind === 'source'
       ? { title: shorten(`Source needs attention: ${alert.sourceId}`, 256), url: alert.inboxUrl, description: escapeDiscord(shorten(alert.problem, 3500)), color: BLUE, timestamp: alert.at }
       : escalationEmbed(alert);
   // parse: [] — no @everyone, role or user ping can come out of an alert, whatever a post says.

@@ -33,7 +33,30 @@ export interface SourceAlert {
   inboxUrl: string;
 }
 
-export type Alert = EscalationAlert | SourceAlert;
+/** Urgent mentions held back because a destination had its per-minute share of single alerts. */
+export interface DigestAlert {
+  kind: 'digest';
+  /** Start of the minute (ISO) whose overflow this is: with the destination, the delivery key. */
+  window: string;
+  brand: string;
+  /** How many urgent mentions were held; `items` lists the most urgent of them still open. */
+  count: number;
+  items: Array<{ itemId: string; urgency: number; platform: string; handle: string; text: string; inboxUrl: string }>;
+  perMinute: number;
+  inboxUrl: string;
+}
+
+export type Alert = EscalationAlert | SourceAlert | DigestAlert;
+
+/** The digest's heading and one plain line per listed mention; each sink escapes them its own way. */
+export function digestText(alert: DigestAlert): { title: string; note: string; lines: Array<{ text: string; url: string }> } {
+  const more = alert.count - alert.items.length;
+  return {
+    title: `${alert.count} more urgent mention${alert.count === 1 ? '' : 's'} · ${alert.brand}`,
+    note: `More than ${alert.perMinute} urgent mentions a minute: single alerts paused for this minute.${more > 0 ? ` ${more} more not listed here.` : ''} All are first in the inbox queue.`,
+    lines: alert.items.map((i) => ({ text: `${i.urgency}/100 · @${i.handle} on ${i.platform}: ${shorten(i.text, 140)}`, url: i.inboxUrl })),
+  };
+}
 
 export function inboxBaseUrl(config: Pick<Config, 'api'>): string {
   const host = config.api.host === '0.0.0.0' || config.api.host === '::' ? 'localhost' : config.api.host;
@@ -81,6 +104,7 @@ function shortTime(iso: string): string {
  * stage) or the source problem, plus the destination. Receivers dedupe on it.
  */
 export function deliveryKey(alert: Alert, destinationId: string): string {
+  if (alert.kind === 'digest') return `digest:${alert.window}:${destinationId}`;
   const subject = alert.kind === 'source' ? `source:${alert.sourceId}:${alert.at}` : alert.sla ? `sla-${alert.sla.stage}:${alert.itemId}` : `escalation:${alert.itemId}`;
   return `${subject}:${destinationId}`;
 }

@@ -1,6 +1,6 @@
 import type { HttpClient } from '../http/client.js';
 import { PermanentError, RateLimitedError, TransientError } from '../connectors/errors.js';
-import { formatReach, headline, shorten, type Alert, type EscalationAlert } from './message.js';
+import { digestText, formatReach, headline, shorten, type Alert, type DigestAlert, type EscalationAlert } from './message.js';
 
 /** Slack mrkdwn: &, < and > are the only control characters; escaping them makes `<!channel>` and fake links inert. */
 export function escapeMrkdwn(text: string): string {
@@ -67,8 +67,26 @@ function escalationBlocks(alert: EscalationAlert, interactive: boolean): unknown
   return blocks;
 }
 
+function digestPayload(alert: DigestAlert): { text: string; blocks: unknown[] } {
+  const d = digestText(alert);
+  const lines = d.lines.map((l) => {
+    const url = safeLinkUrl(l.url);
+    return url ? `• <${url}|${escapeMrkdwn(l.text)}>` : `• ${escapeMrkdwn(l.text)}`;
+  });
+  const open = { type: 'button', action_id: 'open_queue', url: alert.inboxUrl, text: { type: 'plain_text', text: 'Open the queue' } };
+  return {
+    text: escapeMrkdwn(d.title),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(d.title)}*\n${lines.join('\n')}` } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(d.note) }] },
+      { type: 'actions', elements: [open] },
+    ],
+  };
+}
+
 /** `interactive`: add Approve / Reject (only for destinations whose clicks we can verify). */
 export function slackPayload(alert: Alert, interactive = false): { text: string; blocks: unknown[] } {
+  if (alert.kind === 'digest') return digestPayload(alert);
   if (alert.kind === 'source') {
     const text = `Earshot source problem: ${alert.sourceId}`;
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: *Source needs attention: ${escapeMrkdwn(alert.sourceId)}*\n${escapeMrkdwn(shorten(alert.problem, 1500))}` } }] };

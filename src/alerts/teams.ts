@@ -1,6 +1,6 @@
 import { PermanentError, RateLimitedError, TransientError } from '../connectors/errors.js';
 import type { HttpClient } from '../http/client.js';
-import { formatReach, headline, retryAt, shorten, type Alert, type EscalationAlert } from './message.js';
+import { digestText, formatReach, headline, retryAt, shorten, type Alert, type DigestAlert, type EscalationAlert } from './message.js';
 
 /**
  * TextBlock renders a CommonMark subset (bold, italic, lists, links) plus {{DATE()}} templating.
@@ -45,10 +45,18 @@ function escalationCard(alert: EscalationAlert): { body: unknown[]; actions: unk
   return { body, actions };
 }
 
+function digestCard(alert: DigestAlert): { body: unknown[]; actions: unknown[] } {
+  const d = digestText(alert);
+  const body = [text(escapeTeamsMarkdown(d.title), { weight: 'Bolder', color: 'Attention' }), ...d.lines.map((l) => text(escapeTeamsMarkdown(l.text))), text(escapeTeamsMarkdown(d.note), { isSubtle: true })];
+  return { body, actions: [{ type: 'Action.OpenUrl', title: 'Open the queue', url: alert.inboxUrl }] };
+}
+
 /** The Workflows "Send webhook alerts to a channel" envelope around one Adaptive Card 1.4. */
 export function teamsPayload(alert: Alert): unknown {
   const card =
-    alert.kind === 'source'
+    alert.kind === 'digest'
+      ? digestCard(alert)
+      : alert.kind === 'source'
       ? {
           body: [text(escapeTeamsMarkdown(`Source needs attention: ${alert.sourceId}`), { weight: 'Bolder', color: 'Attention' }), text(escapeTeamsMarkdown(shorten(alert.problem, 1500)))],
           actions: [{ type: 'Action.OpenUrl', title: 'Open Earshot', url: alert.inboxUrl }],

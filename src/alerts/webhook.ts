@@ -16,12 +16,14 @@ export function webhookId(alert: Alert, destinationId: string): string {
 
 function eventType(alert: Alert): string {
   if (alert.kind === 'source') return 'source.problem';
+  if (alert.kind === 'digest') return 'mention.escalated_digest';
   if (alert.sla) return alert.sla.stage === 'breach' ? 'mention.sla_breached' : 'mention.sla_warning';
   return 'mention.escalated';
 }
 
 function eventData(alert: Alert): Record<string, unknown> {
   if (alert.kind === 'source') return { sourceId: alert.sourceId, problem: alert.problem, at: alert.at, inboxUrl: alert.inboxUrl };
+  if (alert.kind === 'digest') return { window: alert.window, brand: alert.brand, count: alert.count, perMinute: alert.perMinute, items: alert.items, inboxUrl: alert.inboxUrl };
   // Raw text, not escaped: the receiver renders it, and must treat it as untrusted. Capped to keep the body < 20 KB.
   return {
     id: alert.itemId,

@@ -24,6 +24,12 @@ const Source = z.object({
 });
 
 const MinUrgency = z.number().int().min(0).max(100).optional();
+/**
+ * Escalations sent one by one per minute; past it, the rest of that minute's urgent mentions
+ * arrive as one digest. A complaint storm must not bury the channel (or hit the chat's own
+ * rate limit, about one message a second for a Slack webhook). Default 20.
+ */
+const MaxPerMinute = z.number().int().min(1).max(10_000).optional();
 const SlackDestination = z.object({
   id: Id,
   kind: z.literal('slack'),
@@ -31,10 +37,11 @@ const SlackDestination = z.object({
   /** The Slack app's signing secret; with it, alerts carry Approve / Reject buttons (see /slack/interactivity). */
   signingSecret: z.string().min(16, 'expected the Slack app\'s signing secret (Basic Information → App Credentials)').optional(),
   minUrgency: MinUrgency,
+  maxPerMinute: MaxPerMinute,
 });
 /** A Power Automate "Workflows" webhook posting an Adaptive Card into a channel. */
-const TeamsDestination = z.object({ id: Id, kind: z.literal('teams'), webhookUrl: PlatformUrl, minUrgency: MinUrgency });
-const DiscordDestination = z.object({ id: Id, kind: z.literal('discord'), webhookUrl: PlatformUrl, minUrgency: MinUrgency });
+const TeamsDestination = z.object({ id: Id, kind: z.literal('teams'), webhookUrl: PlatformUrl, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
+const DiscordDestination = z.object({ id: Id, kind: z.literal('discord'), webhookUrl: PlatformUrl, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
 /** Standard Webhooks v1: `whsec_` + base64 of 24–64 random bytes. */
 const WebhookSecret = z
   .string()
@@ -43,11 +50,12 @@ const WebhookSecret = z
     const bytes = Buffer.from(s.slice('whsec_'.length), 'base64').length;
     return bytes >= 24 && bytes <= 64;
   }, 'the secret must decode to 24–64 bytes; generate one with `openssl rand -base64 32`');
-const WebhookDestination = z.object({ id: Id, kind: z.literal('webhook'), webhookUrl: PlatformUrl, secret: WebhookSecret, minUrgency: MinUrgency });
+const WebhookDestination = z.object({ id: Id, kind: z.literal('webhook'), webhookUrl: PlatformUrl, secret: WebhookSecret, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
 const ConsoleDestination = z.object({
   id: Id,
   kind: z.literal('console'),
   minUrgency: MinUrgency,
+  maxPerMinute: MaxPerMinute,
 });
 const ChatDestination = z.discriminatedUnion('kind', [SlackDestination, TeamsDestination, DiscordDestination, WebhookDestination, ConsoleDestination]);
 

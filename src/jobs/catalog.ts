@@ -49,6 +49,7 @@ export const JOBS = {
     schema: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('escalation'), itemId: z.string().min(1), destinationId: z.string().min(1) }),
       z.object({ kind: z.literal('source'), sourceId: z.string().min(1), destinationId: z.string().min(1), problem: z.string().max(2000), at: z.number() }),
+      z.object({ kind: z.literal('digest'), destinationId: z.string().min(1), window: z.number().int().nonnegative() }),
     ]),
     attempts: 8,
     backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },

@@ -5,6 +5,7 @@ import { deliver } from '../alerts/send.js';
 import type { JobData } from '../jobs/catalog.js';
 import { getItem } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
+import { sendDigest } from './alert-storm.js';
 
 export type AlertOutcome = 'sent' | 'already-sent' | 'not-needed' | 'unknown-destination';
 
@@ -15,6 +16,7 @@ export type AlertOutcome = 'sent' | 'already-sent' | 'not-needed' | 'unknown-des
 export async function sendAlert(ctx: AppContext, data: JobData<'alert'>): Promise<AlertOutcome> {
   const destination = chatDestinations(ctx.config).find((d) => d.id === data.destinationId);
   if (!destination) return 'unknown-destination';
+  if (data.kind === 'digest') return sendDigest(ctx, destination, data);
   const subject = data.kind === 'escalation' ? data.itemId : `source-${data.sourceId}-${data.at}`;
   const marker = ctx.keys.alertSent(subject, destination.id);
   if (await ctx.redis.exists(marker)) return 'already-sent';
@@ -25,7 +27,7 @@ export async function sendAlert(ctx: AppContext, data: JobData<'alert'>): Promis
   return 'sent';
 }
 
-async function buildAlert(ctx: AppContext, data: JobData<'alert'>): Promise<Alert | null> {
+async function buildAlert(ctx: AppContext, data: Exclude<JobData<'alert'>, { kind: 'digest' }>): Promise<Alert | null> {
   if (data.kind === 'source') {
     return { kind: 'source', sourceId: data.sourceId, problem: data.problem, at: new Date(data.at).toISOString(), inboxUrl: inboxBaseUrl(ctx.config) };
   }

@@ -1,5 +1,4 @@
 import type { AppContext } from '../app/context.js';
-import { chatDestinations } from '../alerts/destinations.js';
 import { enqueueBulk } from '../jobs/queues.js';
 import type { Mention } from '../mention.js';
 import { draftReply } from '../playbook/draft.js';
@@ -8,6 +7,7 @@ import { createItems, type NewItem, type Priority } from '../store/inbox.js';
 import { loadMentions, markStage, type StoredMention } from '../store/mentions.js';
 import { recordStats } from '../store/stats.js';
 import type { TriageResult } from '../triage/types.js';
+import { planEscalations } from './alert-storm.js';
 import { scheduleSla, slaTimes } from './sla.js';
 
 export type RouteDecision = Priority | 'analytics';
@@ -84,14 +84,7 @@ function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priori
 }
 
 async function queueAlerts(ctx: AppContext, urgent: NewItem[]): Promise<number> {
-  const jobs = urgent.flatMap((item) =>
-    chatDestinations(ctx.config)
-      .filter((d) => item.urgency >= (d.minUrgency ?? 0))
-      .map((d) => ({
-        data: { kind: 'escalation' as const, itemId: item.id, destinationId: d.id },
-        opts: { jobId: `alert-${item.id}-${d.id}`, priority: Math.max(1, 101 - item.urgency) },
-      })),
-  );
+  const jobs = await planEscalations(ctx, urgent);
   await enqueueBulk(ctx.queues, 'alert', jobs);
   return jobs.length;
 }

@@ -12,6 +12,10 @@ export function storeKeys(prefix: string) {
     audit: `${prefix}:audit`,
     deadLetter: `${prefix}:dlq`,
     alertSent: (itemId: string, destinationId: string) => `${prefix}:alerted:${itemId}:${destinationId}`,
+    /** Single escalations sent to a destination in one minute (window start, epoch ms). */
+    alertBudget: (destinationId: string, window: number) => `${prefix}:alertbudget:${destinationId}:${window}`,
+    /** Urgent items held for a destination's next digest, scored by when they were held. */
+    alertHeld: (destinationId: string) => `${prefix}:alertheld:${destinationId}`,
     /** SLA reminders due, scored by when: members `warn|<item>` and `breach|<item>`. */
     slaDue: `${prefix}:sla:due`,
   };

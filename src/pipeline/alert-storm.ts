@@ -1,0 +1,90 @@
+import type { AppContext } from '../app/context.js';
+import { chatDestinations } from '../alerts/destinations.js';
+import { inboxBaseUrl, itemUrl, type DigestAlert } from '../alerts/message.js';
+import { deliver } from '../alerts/send.js';
+import type { ChatDestinationConfig } from '../config/schema.js';
+import type { JobData } from '../jobs/catalog.js';
+import { getItems } from '../store/inbox.js';
+import { loadMentions } from '../store/mentions.js';
+import { runScript } from '../store/scripts.js';
+
+export const DEFAULT_ALERTS_PER_MINUTE = 20;
+const MINUTE = 60_000;
+const DIGEST_LISTS = 10;
+const HELD_TTL_MS = 86_400_000;
+
+// Grants up to ARGV[1] single alerts from this minute's allowance ARGV[2]: one atomic step, so
+// several workers routing at once share one allowance.
+const TAKE = `
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+local take = math.min(tonumber(ARGV[1]), tonumber(ARGV[2]) - used)
+if take <= 0 then return 0 end
+redis.call('INCRBY', KEYS[1], take)
+redis.call('PEXPIRE', KEYS[1], 120000)
+return take`;
+
+export interface AlertJob {
+  data: JobData<'alert'>;
+  opts: { jobId: string; priority?: number; delay?: number };
+}
+
+/**
+ * Which urgent items get a message of their own and which wait for the minute's digest, per
+ * destination. The most urgent go first; past the destination's per-minute share the rest are
+ * held, and one digest job per destination and minute (a stable job id) lists them.
+ */
+export async function planEscalations(ctx: AppContext, urgent: Array<{ id: string; urgency: number }>, now = Date.now()): Promise<AlertJob[]> {
+  const window = Math.floor(now / MINUTE) * MINUTE;
+  const jobs: AlertJob[] = [];
+  for (const d of chatDestinations(ctx.config)) {
+    const wanted = urgent.filter((i) => i.urgency >= (d.minUrgency ?? 0)).sort((a, b) => b.urgency - a.urgency);
+    if (wanted.length === 0) continue;
+    const limit = d.maxPerMinute ?? DEFAULT_ALERTS_PER_MINUTE;
+    const granted = Number(await runScript(ctx.redis, 'earshotAlertBudget', TAKE, [ctx.keys.alertBudget(d.id, window)], [wanted.length, limit]));
+    for (const item of wanted.slice(0, granted)) {
+      jobs.push({ data: { kind: 'escalation', itemId: item.id, destinationId: d.id }, opts: { jobId: `alert-${item.id}-${d.id}`, priority: Math.max(1, 101 - item.urgency) } });
+    }
+    const held = wanted.slice(granted);
+    if (held.length === 0) continue;
+    const key = ctx.keys.alertHeld(d.id);
+    await ctx.redis.multi().zadd(key, ...held.flatMap((i) => [now, i.id])).pexpire(key, HELD_TTL_MS).exec();
+    jobs.push({ data: { kind: 'digest', destinationId: d.id, window }, opts: { jobId: `digest-${d.id}-${window}`, delay: window + MINUTE - now } });
+  }
+  return jobs;
+}
+
+/**
+ * Sends the digest for one minute: everything held up to the end of that minute (including
+ * leftovers of a digest that never went out). The held ids are dropped only after delivery, so
+ * a failed send is retried with the same list; receivers dedupe on the window.
+ */
+export async function sendDigest(ctx: AppContext, destination: ChatDestinationConfig, data: { window: number }): Promise<'sent' | 'not-needed'> {
+  const key = ctx.keys.alertHeld(destination.id);
+  const ids = await ctx.redis.zrangebyscore(key, '-inf', `(${data.window + MINUTE}`);
+  if (ids.length === 0) return 'not-needed';
+  const alert = await buildDigest(ctx, destination, ids, data.window);
+  if (alert) await deliver(destination, alert, { http: ctx.http, log: ctx.log });
+  await ctx.redis.zrem(key, ...ids);
+  return alert ? 'sent' : 'not-needed';
+}
+
+async function buildDigest(ctx: AppContext, destination: ChatDestinationConfig, ids: string[], window: number): Promise<DigestAlert | null> {
+  // Someone may already have answered some while they waited; those are not worth a ping.
+  const open = (await getItems(ctx.redis, ctx.keys, ids)).filter((i) => i.status !== 'posted' && i.status !== 'rejected');
+  if (open.length === 0) return null;
+  const top = open.sort((a, b) => b.urgency - a.urgency).slice(0, DIGEST_LISTS);
+  const stored = await loadMentions(ctx.redis, ctx.keys, top.map((i) => i.id));
+  const brands = [...new Set(open.map((i) => ctx.config.brands.find((b) => b.id === i.brandId)?.name ?? i.brandId))];
+  return {
+    kind: 'digest',
+    window: new Date(window).toISOString(),
+    brand: brands.join(', '),
+    count: open.length,
+    perMinute: destination.maxPerMinute ?? DEFAULT_ALERTS_PER_MINUTE,
+    inboxUrl: inboxBaseUrl(ctx.config),
+    items: top.map((i) => {
+      const m = stored.get(i.id)?.mention;
+      return { itemId: i.id, urgency: i.urgency, platform: i.platform, handle: m?.author.handle ?? '?', text: m?.text ?? '', inboxUrl: itemUrl(ctx.config, i.id) };
+    }),
+  };
+}
