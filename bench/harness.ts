@@ -29,7 +29,8 @@ export function benchConfig(prefix: string, instance: string, liveInstance: stri
       { id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1s', stream: false, options: { ...options, instance } },
       { id: 'live', kind: 'mastodon', brand: 'acme', interval: '1h', stream: true, options: { ...options, instance: liveInstance } },
     ],
-    chat: [{ id: 'slack', kind: 'slack', webhookUrl: slackUrl }],
+    // Above the probes per phase, so every probe is alerted on its own (the replay's storm of urgent posts goes to digests).
+    chat: [{ id: 'slack', kind: 'slack', webhookUrl: slackUrl, maxPerMinute: 60 }],
     triage: { urgentThreshold: 70 },
     playbook: { signature: '— Acme Air care', templates: { default: 'Hi {name}, thanks for telling {brand}. We are on it.' }, neverSay: [] },
     users: [{ name: 'approver', role: 'approver', token: APPROVER_TOKEN }],
