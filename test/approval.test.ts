@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveItem, editDraft, snoozeItem, type Actor } from '../src/inbox/actions.js';
-import { readAudit } from '../src/store/audit.js';
+import { itemAudit, readAudit } from '../src/store/audit.js';
 import { getItem } from '../src/store/inbox.js';
 import { testApp, type TestApp } from './helpers/app.js';
 import { seedMention } from './helpers/seed.js';
@@ -80,7 +80,7 @@ describe('default policy and two approvals', () => {
     const second = await approveItem(app.ctx, approver, m.id, { draftVersion: 1 });
     expect(second).toMatchObject({ status: 'approved', approvedBy: 'approver' });
     expect(await publishJobs(app, m.id)).toHaveLength(1);
-    const audit = (await readAudit(app.ctx.redis, app.ctx.keys, { itemId: m.id })).map((a) => `${a.action}:${a.actor}`);
+    const audit = (await itemAudit(app.ctx.redis, app.ctx.keys, second)).map((a) => `${a.action}:${a.actor}`);
     expect(audit).toEqual(['item.approved:approver', 'item.approved_first:responder', 'inbox.created:earshot']);
   });
 

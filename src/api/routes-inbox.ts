@@ -4,7 +4,7 @@ import type { AppContext } from '../app/context.js';
 import { shorten } from '../alerts/message.js';
 import { ActionError, approvalRulesFor } from '../inbox/actions.js';
 import type { Mention } from '../mention.js';
-import { readAudit } from '../store/audit.js';
+import { itemAudit } from '../store/audit.js';
 import { authorHistory } from '../store/authors.js';
 import { getItem, getItems, ItemStatuses, listItemIds, pruneIndex, type InboxItem, type ItemStatus } from '../store/inbox.js';
 import { loadMentions, type StoredMention } from '../store/mentions.js';
@@ -164,7 +164,7 @@ export async function itemDetail(ctx: AppContext, id: string) {
   if (!item) throw new ActionError(404, `no inbox item ${id}`);
   const [stored, audit] = await Promise.all([
     loadMentions(ctx.redis, ctx.keys, [id]).then((m) => m.get(id)),
-    readAudit(ctx.redis, ctx.keys, { itemId: id, limit: 100 }),
+    itemAudit(ctx.redis, ctx.keys, item),
   ]);
   // The mention can expire before the item when retention changed in between; the item still shows.
   const [author, approverNeeded] = await Promise.all([stored ? authorSection(ctx, stored.mention) : null, approvalRulesFor(ctx, item)]);

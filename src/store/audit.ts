@@ -36,3 +36,18 @@ export async function readAudit(redis: Redis, keys: StoreKeys, options: { itemId
   }
   return entries;
 }
+
+/**
+ * An item's history, newest first, ending with its creation. Creation is not logged as an entry
+ * (one per routed mention would crowd out every person's action); it is rebuilt from the item.
+ */
+export async function itemAudit(
+  redis: Redis,
+  keys: StoreKeys,
+  item: { id: string; routedAt: number; priority: string; urgency: number },
+  limit = 100,
+): Promise<Array<AuditEntry & { id: string }>> {
+  const entries = await readAudit(redis, keys, { itemId: item.id, limit });
+  const created = { id: `${item.routedAt}-0`, at: new Date(item.routedAt).toISOString(), actor: 'earshot', action: 'inbox.created', itemId: item.id, detail: { priority: item.priority, urgency: item.urgency } };
+  return entries.length < limit ? [...entries, created] : entries;
+}

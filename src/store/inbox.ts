@@ -72,18 +72,17 @@ async function announce(redis: Redis, keys: StoreKeys, event: Omit<InboxEvent, '
 const CREATE = `
 local created = {}
 local ttl = tonumber(ARGV[1])
-for i = 1, #KEYS - 2 do
+for i = 1, #KEYS - 1 do
   if redis.call('EXISTS', KEYS[i]) == 0 then
-    local fields = cjson.decode(ARGV[i + 4])
+    local fields = cjson.decode(ARGV[i + 2])
     for k, v in pairs(fields) do redis.call('HSET', KEYS[i], k, v) end
     redis.call('PEXPIRE', KEYS[i], ttl)
-    redis.call('ZADD', KEYS[#KEYS - 1], fields.createdAt, fields.id)
-    redis.call('XADD', KEYS[#KEYS], 'MAXLEN', '~', ARGV[2], '*', 'entry', cjson.encode({at = ARGV[3], actor = 'earshot', action = 'inbox.created', itemId = fields.id, detail = {priority = fields.priority, urgency = tonumber(fields.urgency)}}))
+    redis.call('ZADD', KEYS[#KEYS], fields.createdAt, fields.id)
     created[#created + 1] = fields.id
   end
 end
 -- Index entries older than the retention go too (their items have expired).
-redis.call('ZREMRANGEBYSCORE', KEYS[#KEYS - 1], '-inf', '(' .. (tonumber(ARGV[4]) - ttl))
+redis.call('ZREMRANGEBYSCORE', KEYS[#KEYS], '-inf', '(' .. (tonumber(ARGV[2]) - ttl))
 return created`;
 
 /** Creates inbox items that do not exist yet (a re-routed mention never gets a second item). Returns the ids created. */
@@ -101,8 +100,10 @@ export async function createItems(redis: Redis, keys: StoreKeys, items: NewItem[
       draftEdited: 0,
     }),
   );
-  const redisKeys = [...items.map((i) => keys.item(i.id)), keys.inbox, keys.audit];
-  const created = (await runScript(redis, 'earshotCreateItems', CREATE, redisKeys, [retentionMs, AUDIT_MAXLEN, new Date(now).toISOString(), now, ...args])) as string[];
+  // The audit log records what people and publishing did; an item's creation is read from the
+  // item itself (see itemAudit), so a flood of new mentions does not push that history out.
+  const redisKeys = [...items.map((i) => keys.item(i.id)), keys.inbox];
+  const created = (await runScript(redis, 'earshotCreateItemsV2', CREATE, redisKeys, [retentionMs, now, ...args])) as string[];
   if (created.length) await announce(redis, keys, { action: 'inbox.created', ids: created });
   return created;
 }
