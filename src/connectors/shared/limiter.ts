@@ -23,10 +23,14 @@ export interface RateLimiter {
 // Sliding-window log: exact across processes, and small because windows hold at most `limit` entries.
 // The clock is Redis's own (TIME), not the caller's: workers on several machines disagree on the
 // time, and a fast clock would drop other processes' entries early and let a burst through.
+// Entries are kept SEND_LAG_MS longer than the window: what the platform counts is when requests
+// arrive, and a request reserved by a busy process (GC, a long batch on its event loop) can
+// leave a few hundred ms after its reservation while a later one leaves at once.
+const SEND_LAG_MS = 500;
 const ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = tonumber(ARGV[1])
+local window = tonumber(ARGV[1]) + ${SEND_LAG_MS}
 local limit = tonumber(ARGV[2])
 local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
 if blocked > now then return blocked - now end
