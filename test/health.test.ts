@@ -125,3 +125,25 @@ describe('source health', () => {
     expect((await server.inject({ method: 'GET', url: '/api/sources' })).statusCode).toBe(401);
   });
 });
+
+describe('who may read /metrics', () => {
+  it('serves loopback only by default, and asks for api.metricsToken when one is set', async () => {
+    const open = await testApp();
+    const locked = await testApp({ api: { metricsToken: 'scrape-token-0123456789abcdef' } });
+    const [a, b] = [await buildServer(open.ctx), await buildServer(locked.ctx)];
+    try {
+      expect((await a.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+      const remote = await a.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.1.2.3' });
+      expect(remote.statusCode).toBe(403);
+      expect(remote.json().error).toMatch(/api\.metricsToken/);
+      expect((await b.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+      expect((await b.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789abcde' } })).statusCode).toBe(401);
+      const ok = await b.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.1.2.3', headers: { authorization: 'Bearer scrape-token-0123456789abcdef' } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toContain('earshot_queue_jobs');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await Promise.all([open.close(), locked.close()]);
+    }
+  });
+});

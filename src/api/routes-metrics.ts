@@ -1,7 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Gauge, Registry } from 'prom-client';
 import type { AppContext } from '../app/context.js';
 import { JOB_NAMES } from '../jobs/catalog.js';
+import { bearerToken } from './auth.js';
 import { readSourceState } from '../store/sources.js';
 
 const SOURCE_GAUGES = {
@@ -37,8 +39,26 @@ async function collect(ctx: AppContext): Promise<Registry> {
   return registry;
 }
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * Queue depths and source names are not for everyone: a scraper presents api.metricsToken, and
+ * without one configured only this machine may read them.
+ */
+function metricsAllowed(ctx: AppContext, request: FastifyRequest): { ok: true } | { ok: false; status: number; error: string } {
+  const expected = ctx.config.api.metricsToken;
+  if (!expected) {
+    return LOOPBACK.has(request.socket.remoteAddress ?? '') ? { ok: true } : { ok: false, status: 403, error: 'metrics are served to loopback only; set api.metricsToken to scrape from another host' };
+  }
+  const given = Buffer.from(bearerToken(request.headers.authorization) ?? '');
+  const want = Buffer.from(expected);
+  return given.length === want.length && timingSafeEqual(given, want) ? { ok: true } : { ok: false, status: 401, error: 'send api.metricsToken as a Bearer token' };
+}
+
 export function registerMetricsRoute(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    const allowed = metricsAllowed(ctx, request);
+    if (!allowed.ok) return reply.code(allowed.status).send({ error: allowed.error });
     const registry = await collect(ctx);
     reply.header('content-type', registry.contentType);
     return registry.metrics();

@@ -171,6 +171,8 @@ export const ConfigSchema = z.object({
       host: z.string().default('127.0.0.1'),
       port: z.coerce.number().int().min(0).max(65535).default(8080),
       publicUrl: HttpUrl.optional(),
+      /** Bearer token a Prometheus scraper on another host sends for /metrics; without it only loopback may scrape. */
+      metricsToken: z.string().min(16, 'expected at least 16 characters; generate one with `openssl rand -hex 24`').optional(),
       sessions: Sessions.default({ idle: 2 * 3_600_000, absolute: 12 * 3_600_000, maxLoginFailures: 5, loginWindow: 15 * 60_000 }),
     })
     .default({ host: '127.0.0.1', port: 8080, sessions: { idle: 2 * 3_600_000, absolute: 12 * 3_600_000, maxLoginFailures: 5, loginWindow: 15 * 60_000 } }),
