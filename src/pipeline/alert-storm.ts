@@ -1,7 +1,7 @@
 import type { AppContext } from '../app/context.js';
 import { chatDestinations } from '../alerts/destinations.js';
 import { inboxBaseUrl, itemUrl, type DigestAlert } from '../alerts/message.js';
-import { deliver } from '../alerts/send.js';
+import { deliverTo } from './chat-delivery.js';
 import type { ChatDestinationConfig } from '../config/schema.js';
 import type { JobData } from '../jobs/catalog.js';
 import { getItems } from '../store/inbox.js';
@@ -63,9 +63,9 @@ export async function sendDigest(ctx: AppContext, destination: ChatDestinationCo
   const ids = await ctx.redis.zrangebyscore(key, '-inf', `(${data.window + MINUTE}`);
   if (ids.length === 0) return 'not-needed';
   const alert = await buildDigest(ctx, destination, ids, data.window);
-  if (alert) await deliver(destination, alert, { http: ctx.http, log: ctx.log });
+  const outcome = alert ? await deliverTo(ctx, destination, alert) : 'disabled';
   await ctx.redis.zrem(key, ...ids);
-  return alert ? 'sent' : 'not-needed';
+  return outcome === 'sent' ? 'sent' : 'not-needed';
 }
 
 async function buildDigest(ctx: AppContext, destination: ChatDestinationConfig, ids: string[], window: number): Promise<DigestAlert | null> {

@@ -1,13 +1,13 @@
 import type { AppContext } from '../app/context.js';
 import { chatDestinations } from '../alerts/destinations.js';
 import { escalationAlert, inboxBaseUrl, type Alert } from '../alerts/message.js';
-import { deliver } from '../alerts/send.js';
+import { deliverTo } from './chat-delivery.js';
 import type { JobData } from '../jobs/catalog.js';
 import { getItem } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
 import { sendDigest } from './alert-storm.js';
 
-export type AlertOutcome = 'sent' | 'already-sent' | 'not-needed' | 'unknown-destination';
+export type AlertOutcome = 'sent' | 'already-sent' | 'not-needed' | 'unknown-destination' | 'destination-gone';
 
 /**
  * Sends one alert to one destination. The job id is stable per item and destination, and a
@@ -22,7 +22,7 @@ export async function sendAlert(ctx: AppContext, data: JobData<'alert'>): Promis
   if (await ctx.redis.exists(marker)) return 'already-sent';
   const alert = await buildAlert(ctx, data);
   if (!alert) return 'not-needed';
-  await deliver(destination, alert, { http: ctx.http, log: ctx.log });
+  if ((await deliverTo(ctx, destination, alert)) === 'disabled') return 'destination-gone';
   await ctx.redis.set(marker, String(Date.now()), 'PX', 7 * 86_400_000);
   return 'sent';
 }

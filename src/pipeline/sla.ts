@@ -1,7 +1,7 @@
 import type { AppContext } from '../app/context.js';
 import { chatDestinations } from '../alerts/destinations.js';
 import { escalationAlert, type EscalationAlert, type SlaStage } from '../alerts/message.js';
-import { deliver } from '../alerts/send.js';
+import { deliverTo } from './chat-delivery.js';
 import type { BusinessHoursConfig, ChatDestinationConfig, SlaConfig } from '../config/schema.js';
 import { PermanentError, RateLimitedError } from '../connectors/errors.js';
 import { getItem, type InboxItem, type Priority } from '../store/inbox.js';
@@ -188,7 +188,7 @@ async function deliverOnce(ctx: AppContext, alert: EscalationAlert, subject: str
     const marker = ctx.keys.alertSent(subject, destination.id);
     if (await ctx.redis.exists(marker)) continue;
     try {
-      await deliver(destination, alert, { http: ctx.http, log: ctx.log });
+      if ((await deliverTo(ctx, destination, alert)) === 'disabled') continue;
       await ctx.redis.set(marker, String(now()), 'PX', 30 * DAY);
       sent.push(destination.id);
     } catch (err) {

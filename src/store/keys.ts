@@ -14,6 +14,8 @@ export function storeKeys(prefix: string) {
     alertSent: (itemId: string, destinationId: string) => `${prefix}:alerted:${itemId}:${destinationId}`,
     /** Single escalations sent to a destination in one minute (window start, epoch ms). */
     alertBudget: (destinationId: string, window: number) => `${prefix}:alertbudget:${destinationId}:${window}`,
+    /** Set when a destination's URL answered 410 Gone (holds a hash of that URL). */
+    chatGone: (destinationId: string) => `${prefix}:chatgone:${destinationId}`,
     /** Urgent items held for a destination's next digest, scored by when they were held. */
     alertHeld: (destinationId: string) => `${prefix}:alertheld:${destinationId}`,
     /** SLA reminders due, scored by when: members `warn|<item>` and `breach|<item>`. */
