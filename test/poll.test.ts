@@ -21,6 +21,7 @@ describe('poll', () => {
       sources: [
         { id: 'masto', kind: 'mastodon', brand: 'acme', interval: '45s', options: { instance: fake.url, token: 'fake-token' } },
         { id: 'off', kind: 'mastodon', brand: 'acme', enabled: false, options: { instance: fake.url, token: 'fake-token' } },
+        { id: 'small', kind: 'mastodon', brand: 'acme', interval: '1h', stream: false, options: { instance: fake.url, token: 'fake-token', pageLimit: 5, maxPagesPerPoll: 2 } },
       ],
     });
   });
@@ -60,6 +61,18 @@ describe('poll', () => {
     expect(fake.requests.length).toBe(before);
     await new Promise((r) => setTimeout(r, reset.getTime() - Date.now() + 50));
     expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'ok', stored: 1 });
+  });
+
+  it('a backlog bigger than one poll may read is read at once, not one page limit per interval', async () => {
+    expect(await pollSource(app.ctx, 'small')).toMatchObject({ status: 'ok' }); // the first poll only sets the position
+    for (let i = 0; i < 12; i++) fake.addMention(fake.status({ text: `@AcmeAir backlog post ${i}` }));
+    const first = await pollSource(app.ctx, 'small');
+    expect(first).toMatchObject({ status: 'ok', fetched: 10, more: true });
+    const queued = await app.ctx.queues.poll.getJobs(['waiting', 'prioritized']);
+    expect(queued.filter((j) => j.id?.startsWith('more-small-')).map((j) => j.data)).toEqual([{ sourceId: 'small' }]);
+    const second = await pollSource(app.ctx, 'small');
+    expect(second).toMatchObject({ status: 'ok', fetched: 2 });
+    expect(second).not.toHaveProperty('more');
   });
 
   it('one job scheduler per enabled source at its interval; removed sources lose theirs', async () => {

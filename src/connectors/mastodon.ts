@@ -90,6 +90,7 @@ interface Feed {
 
 interface Run extends Gathered {
   pauseUntil?: Date;
+  more?: boolean;
   signal?: AbortSignal;
 }
 
@@ -155,7 +156,7 @@ async function fetchFeeds(env: Env, feeds: Feed[], cursorText: string | null, si
     if (run.pauseUntil) break;
   }
   const cursor = JSON.stringify({ v: 1, instance: env.base, feeds: positions });
-  return { mentions: run.mentions, rejected: run.rejected, cursor, pauseUntil: run.pauseUntil };
+  return { mentions: run.mentions, rejected: run.rejected, cursor, pauseUntil: run.pauseUntil, more: run.more === true && !run.pauseUntil };
 }
 
 /**
@@ -189,6 +190,8 @@ async function readFeed(env: Env, run: Run, feed: Feed, start: string | null, ad
       before = ids[0] ?? null;
     }
     if (entries.length < feed.limit || ids.length === 0 || run.pauseUntil) break;
+    // A full last page going forward: the feed has more than this poll may read.
+    if (start && page === pages - 1) run.more = true;
   }
   if (!start && (newest !== null || empty)) advance(newest ?? '0');
 }

@@ -19,6 +19,8 @@ export interface FetchResult {
   cursor: string | null;
   /** The platform's budget is spent (or it said 429 part-way): do not poll this source again before then. */
   pauseUntil?: Date;
+  /** The poll stopped at its page limit with more waiting: poll again now, not after the interval. */
+  more?: boolean;
 }
 
 export interface ReplyResult {

@@ -14,7 +14,7 @@ import { alertSourceProblem } from './source-alerts.js';
 export const TRIAGE_BATCH = 100;
 
 export type PollOutcome =
-  | { status: 'ok'; fetched: number; stored: number; rejected: number }
+  | { status: 'ok'; fetched: number; stored: number; rejected: number; more?: true }
   | { status: 'skipped'; reason: string };
 
 /**
@@ -44,13 +44,19 @@ export async function pollSource(ctx: AppContext, sourceId: string, signal?: Abo
       .then((ok) => Number(ok) === 1 || held.abort())
       .catch(() => undefined);
   }, POLL_LOCK_MS / 3);
+  let outcome: PollOutcome;
   try {
-    return await pollLocked(ctx, sourceId, held.signal);
+    outcome = await pollLocked(ctx, sourceId, held.signal);
   } finally {
     clearInterval(renew);
     signal?.removeEventListener('abort', onAbort);
     await runScript(ctx.redis, 'earshotRelease', RELEASE, [lock], [token]);
   }
+  // A backlog (a busy hour, a restart) is read poll after poll, each handing its pages to triage
+  // while the next one fetches, instead of one page limit per interval. Queued after the lock is
+  // released, so the next poll can take it.
+  if (outcome.status === 'ok' && outcome.more) await enqueue(ctx.queues, 'poll', { sourceId }, { jobId: `more-${sourceId}-${Date.now()}` });
+  return outcome;
 }
 
 const POLL_LOCK_MS = 15_000;
@@ -73,7 +79,7 @@ async function pollLocked(ctx: AppContext, sourceId: string, signal?: AbortSigna
   const created = await acceptBatch(ctx, sourceId, result);
   // Only new posts count as "the source is producing": re-fetched ones must not hide a silence.
   await recordPollSuccess(ctx.redis, ctx.keys, sourceId, { cursor: result.cursor, items: created.length, pauseUntil: result.pauseUntil?.getTime() });
-  return { status: 'ok', fetched: result.mentions.length, stored: created.length, rejected: result.rejected.length };
+  return { status: 'ok', fetched: result.mentions.length, stored: created.length, rejected: result.rejected.length, ...(result.more ? { more: true } : {}) };
 }
 
 /**
