@@ -79,7 +79,7 @@ describe('poll', () => {
     await app.ctx.queues.poll.upsertJobScheduler('source-gone', { every: 60_000 }, { name: 'poll', data: { sourceId: 'gone' } });
     await syncSchedulers(app.ctx);
     const schedulers = await app.ctx.queues.poll.getJobSchedulers(0, -1);
-    expect(schedulers.map((s) => [s.key, s.every])).toEqual([['source-masto', 45_000]]);
+    expect(schedulers.map((s) => [s.key, s.every]).sort()).toEqual([['source-masto', 45_000], ['source-small', 3_600_000]]);
   });
 
   it('stops a source whose token is rejected, marks it unhealthy and alerts a person', async () => {
