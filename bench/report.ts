@@ -18,6 +18,8 @@ export interface BenchResult {
   storedAtEnd: number;
   longRate: number;
   workers: number;
+  /** MEMORY USAGE per key family after the main replay, per stored mention. */
+  families: Array<{ family: string; keys: number; perMention: number }>;
 }
 
 const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
@@ -50,6 +52,12 @@ export function writeReport(r: BenchResult): string {
     ...rows.map((row) => `| ${row.join(' | ')} |`),
     '',
     `The long stretch up to ${fmt(r.storedAtEnd)} stored mentions ran at ${fmt(r.longRate)} mentions/s.`,
+    '',
+    'Where the Redis bytes go after the main replay (MEMORY USAGE summed per key family; BullMQ and allocator overhead make up the rest of used_memory):',
+    '',
+    '| key family | keys | bytes per stored mention |',
+    '| --- | --- | --- |',
+    ...r.families.filter((f) => f.perMention >= 5).map((f) => `| \`${f.family}\` | ${fmt(f.keys)} | ${fmt(f.perMention)} |`),
     '',
   ].join('\n');
 }

@@ -10,6 +10,7 @@ import { FakeSlack } from '../test/fakes/slack.js';
 import { bullmqNoopJobsPerSecond, triagePostsPerSecond, winkPostsPerSecond } from './baselines.js';
 import { GeneratedMastodon } from './generated-mastodon.js';
 import { airlineTexts, benchConfig, openHarness, pipelineIdle, redisUsedMemory, waitUntil, type Harness } from './harness.js';
+import { memoryByKeyFamily } from './memory.js';
 import { fmt, mb, rssOf, summary } from './stats.js';
 import { writeReport, type BenchResult } from './report.js';
 
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     const rssStart = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
     const run = await throughput(h, fake, Number(args.mentions));
     log(`end to end ${fmt(run.rate)} mentions/s over ${fmt(Number(args.mentions))} · Redis ${fmt(run.memPerMention)} B/mention`);
+    const families = await memoryByKeyFamily(h.ctx.redis, 'bench', await h.ctx.redis.zcard(h.ctx.keys.timeline));
     const alerts = await alertLatency(h, fake, slack, Number(args.probes));
     log(`post → Slack alert (polling every 1 s): ${JSON.stringify(summary(alerts))}`);
     // Reported as missing rather than failing the whole run when no streamed alert arrives.
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
     const rssEnd = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
     const stored = await h.ctx.redis.zcard(h.ctx.keys.timeline);
     log(`worker RSS ${mb(rssStart)} at start → ${mb(rssEnd)} after ${fmt(stored)} mentions (${fmt(long.rate)} mentions/s on that stretch)`);
-    const result: BenchResult = { wink, triage: triageRate, bull, e2e: run.rate, mentions: Number(args.mentions), memPerMention: run.memPerMention, alerts: summary(alerts), streamed: summary(streamed), approvals: summary(approvals), rssStart, rssEnd, storedAtEnd: stored, longRate: long.rate, workers: Number(args.workers) };
+    const result: BenchResult = { wink, triage: triageRate, bull, e2e: run.rate, mentions: Number(args.mentions), memPerMention: run.memPerMention, alerts: summary(alerts), streamed: summary(streamed), approvals: summary(approvals), rssStart, rssEnd, storedAtEnd: stored, longRate: long.rate, workers: Number(args.workers), families };
     const report = writeReport(result);
     process.stdout.write(`\n${report}\n`);
     if (args.write) writeFileSync('BENCHMARKS.md', report);
