@@ -94,16 +94,16 @@ export interface SlaCheck {
 }
 
 /**
- * Records when new items are due for a warning and a breach check: one sorted-set entry each,
- * one round trip per batch (NX: a re-routed item keeps its first times). A sweep every few
- * seconds picks up what is due, so an item costs a few bytes instead of two delayed jobs.
+ * Records when new items are due for their warning: one sorted-set entry each, one round trip
+ * per batch (NX: a re-routed item keeps its first time). The breach check is added when the
+ * warning is handled, so a waiting item holds one entry, not two. A sweep every few seconds
+ * picks up what is due, so an item costs a few bytes instead of delayed jobs.
  */
 export async function scheduleSla(ctx: AppContext, items: ReadonlyArray<{ id: string; priority: Priority }>, start: number): Promise<void> {
   if (items.length === 0) return;
   const args: Array<string | number> = [];
   for (const item of items) {
-    const { warnAt, dueAt } = slaTimes(ctx.config.sla, item.priority, start);
-    args.push(warnAt, `warn|${item.id}`, dueAt, `breach|${item.id}`);
+    args.push(slaTimes(ctx.config.sla, item.priority, start).warnAt, `warn|${item.id}`);
   }
   await ctx.redis.zadd(ctx.keys.slaDue, 'NX', ...args);
 }
@@ -123,17 +123,30 @@ export async function sweepSla(ctx: AppContext, now: () => number = Date.now): P
     const [stage, itemId] = member.split('|') as [SlaStage, string];
     try {
       await checkSla(ctx, { itemId, stage, at: Number(due[i + 1]) }, now);
-      await ctx.redis.zrem(ctx.keys.slaDue, member);
+      await nextReminder(ctx, stage, itemId, member);
       handled += 1;
     } catch (err) {
       if (err instanceof PermanentError) {
-        await ctx.redis.zrem(ctx.keys.slaDue, member);
+        await nextReminder(ctx, stage, itemId, member);
         handled += 1;
       } else retrying += 1;
       ctx.log.warn({ item: itemId, stage, err: (err as Error).message }, 'SLA reminder not delivered');
     }
   }
   return { handled, retrying };
+}
+
+/**
+ * A handled warning hands over to the breach check at the item's due time, even when the item
+ * was answered by then: a publish that fails later makes it unanswered again. Added before the
+ * warning leaves the set, so a crash in between repeats a check rather than losing one.
+ */
+async function nextReminder(ctx: AppContext, stage: SlaStage, itemId: string, member: string): Promise<void> {
+  if (stage === 'warn') {
+    const item = await getItem(ctx.redis, ctx.keys, itemId);
+    if (item) await ctx.redis.zadd(ctx.keys.slaDue, 'NX', item.slaDueAt, `breach|${itemId}`);
+  }
+  await ctx.redis.zrem(ctx.keys.slaDue, member);
 }
 
 export type SlaOutcome = { outcome: 'answered' | 'gone' | 'no-destination' } | { outcome: 'sent'; stage: SlaStage; destinations: string[] };
