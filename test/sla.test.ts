@@ -144,7 +144,7 @@ describe('business hours', () => {
       const mention = await storeTriagedMention(hours.ctx, { nativeId: 'bh-1', text: 'my flight got cancelled', urgency: 80 });
       await routeBatch(hours.ctx, [mention.id], () => friday);
       expect((await getItem(hours.ctx.redis, hours.ctx.keys, mention.id))?.slaDueAt).toBe(Date.UTC(2030, 0, 7, 8, 30));
-      expect(await dueAt(hours.ctx, 'breach', mention.id)).toBe(Date.UTC(2030, 0, 7, 8, 30));
+      expect(await dueAt(hours.ctx, 'warn', mention.id)).toBe(Date.UTC(2030, 0, 7, 8, 15));
     } finally {
       await hours.close();
     }
