@@ -75,7 +75,9 @@ local ttl = tonumber(ARGV[1])
 for i = 1, #KEYS - 1 do
   if redis.call('EXISTS', KEYS[i]) == 0 then
     local fields = cjson.decode(ARGV[i + 2])
-    for k, v in pairs(fields) do redis.call('HSET', KEYS[i], k, v) end
+    local flat = {}
+    for k, v in pairs(fields) do flat[#flat + 1] = k; flat[#flat + 1] = v end
+    redis.call('HSET', KEYS[i], unpack(flat))
     redis.call('PEXPIRE', KEYS[i], ttl)
     redis.call('ZADD', KEYS[#KEYS], fields.createdAt, fields.id)
     created[#created + 1] = fields.id
@@ -103,7 +105,7 @@ export async function createItems(redis: Redis, keys: StoreKeys, items: NewItem[
   // The audit log records what people and publishing did; an item's creation is read from the
   // item itself (see itemAudit), so a flood of new mentions does not push that history out.
   const redisKeys = [...items.map((i) => keys.item(i.id)), keys.inbox];
-  const created = (await runScript(redis, 'earshotCreateItemsV2', CREATE, redisKeys, [retentionMs, now, ...args])) as string[];
+  const created = (await runScript(redis, 'earshotCreateItemsV3', CREATE, redisKeys, [retentionMs, now, ...args])) as string[];
   if (created.length) await announce(redis, keys, { action: 'inbox.created', ids: created });
   return created;
 }

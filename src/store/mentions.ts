@@ -9,7 +9,8 @@ import { runScript } from './scripts.js';
  * Stores a page of mentions and reports which ones must be handed on. A mention is new when its
  * key did not exist (platform + id, checked atomically). One that exists but never got past the
  * "new" stage is handed on again: that is the crash between storing and enqueueing.
- * KEYS per mention: mention, author profile, author events; then the timeline.
+ * KEYS per mention: mention, author profile, author events; then the timeline. ARGV: retention,
+ * now, then per mention its stored form, time, id, handle, name, platform, author URL, followers.
  */
 const INGEST = `
 local n = (#KEYS - 1) / 3
@@ -17,16 +18,15 @@ local ttl = tonumber(ARGV[1])
 local created, again = {}, {}
 for i = 1, n do
   local mkey, akey, ekey = KEYS[3*i-2], KEYS[3*i-1], KEYS[3*i]
-  local base = 2 + (i-1)*4
-  local json, score, mid, profile = ARGV[base+1], ARGV[base+2], ARGV[base+3], ARGV[base+4]
-  if redis.call('HSETNX', mkey, 'd', json) == 1 then
-    redis.call('HSET', mkey, 's', 'new')
+  local base = 2 + (i-1)*8
+  local json, score, mid = ARGV[base+1], ARGV[base+2], ARGV[base+3]
+  if redis.call('EXISTS', mkey) == 0 then
+    redis.call('HSET', mkey, 'd', json, 's', 'new')
     redis.call('PEXPIRE', mkey, ttl)
     redis.call('ZADD', ekey, score, 'm:' .. mid)
     redis.call('ZREMRANGEBYSCORE', ekey, '-inf', '(' .. (tonumber(ARGV[2]) - ttl))
     redis.call('PEXPIRE', ekey, ttl)
-    local p = cjson.decode(profile)
-    redis.call('HSET', akey, 'handle', p.handle, 'name', p.name, 'platform', p.platform, 'url', p.url, 'followers', p.followers, 'lastSeen', score)
+    redis.call('HSET', akey, 'handle', ARGV[base+4], 'name', ARGV[base+5], 'platform', ARGV[base+6], 'url', ARGV[base+7], 'followers', ARGV[base+8], 'lastSeen', score)
     redis.call('HSETNX', akey, 'firstSeen', score)
     redis.call('HINCRBY', akey, 'mentions', 1)
     redis.call('PEXPIRE', akey, ttl)
@@ -54,11 +54,10 @@ export async function ingestMentions(redis: Redis, keys: StoreKeys, mentions: Me
   for (const m of mentions) {
     const ak = authorKey(m.platform, m.author.id);
     redisKeys.push(keys.mention(m.id), keys.author(ak), keys.authorEvents(ak));
-    const profile = { handle: m.author.handle, name: m.author.name, platform: m.platform, url: m.author.url ?? '', followers: m.author.followers ?? -1 };
-    args.push(encodeMention(m), Date.parse(m.createdAt), m.id, JSON.stringify(profile));
+    args.push(encodeMention(m), Date.parse(m.createdAt), m.id, m.author.handle, m.author.name, m.platform, m.author.url ?? '', m.author.followers ?? -1);
   }
   redisKeys.push(keys.timeline);
-  const [created, again] = (await runScript(redis, 'earshotIngest', INGEST, redisKeys, args)) as [string[], string[]];
+  const [created, again] = (await runScript(redis, 'earshotIngestV2', INGEST, redisKeys, args)) as [string[], string[]];
   return { created, handOn: [...created, ...again] };
 }
 
