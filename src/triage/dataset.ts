@@ -127,6 +127,14 @@ export function brandFor(source: Source): BrandConfig {
 }
 
 /**
+ * How much a row of each set counts in training. The review sets are whole product reviews and
+ * single review sentences, further from what brands are sent than the tweets are; at half weight
+ * they still teach the review vocabulary without pulling the short-post decisions their way
+ * (cross-validated: airline macro-F1 up about 0.002, review sentences unchanged).
+ */
+const SOURCE_WEIGHT: Record<Source, number> = { airline: 1, sentences: 0.5, alexa: 0.5, twcs: 1 };
+
+/**
  * Dev posts as training rows. "Complaint" here is "negative toward the brand or product": the
  * only complaint signal these sets carry. Low crowd agreement lowers an airline row's weight.
  */
@@ -139,7 +147,8 @@ export function toTrainingRows(posts: LabelledPost[]): TrainingRow[] {
       brand: BRAND_OF[p.source],
       sentiment: p.sentiment,
       complaint: p.sentiment === 'negative',
-      weight: p.confidence ?? 1,
+      weight: (p.confidence ?? 1) * SOURCE_WEIGHT[p.source],
+      twoClass: p.source !== 'airline',
     }));
 }
 

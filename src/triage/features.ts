@@ -8,7 +8,7 @@ import type { ComplaintCues } from './rules.js';
  * feature), plus a few hand-made dense features. Hashing keeps the model file small and
  * needs no vocabulary, and masking upstream keeps brand names and handles out of it.
  */
-export const HASH_BITS = 18;
+export const HASH_BITS = 20;
 const HASH_SIZE = 1 << HASH_BITS;
 
 export const DENSE_FEATURES = [

@@ -2,8 +2,9 @@ import type { BrandConfig } from '../config/schema.js';
 import { calibrateBrands } from './calibrate.js';
 import { FEATURE_DIM, type Features } from './features.js';
 import { softmax, trainSoftmax, type Example } from './learn.js';
-import { decideSentiment, SENTIMENT_CLASSES, type TriageModel } from './model.js';
+import { SENTIMENT_CLASSES, type TriageModel } from './model.js';
 import { readPost } from './signals.js';
+import { tuneComplaint, tuneNegative } from './tune.js';
 import type { Sentiment } from './types.js';
 
 /** One labelled post to learn from: a dev-set row or a responder's correction. */
@@ -18,6 +19,11 @@ export interface TrainingRow {
   weight: number;
   /** Set for corrections: whose per-brand calibration this row informs. */
   calibrateBrand?: string;
+  /**
+   * Labelled on a scale without "neutral" (review stars, positive/negative sentences). Such rows
+   * train the model but do not tune the negative threshold: they cannot show where neutral ends.
+   */
+  twoClass?: boolean;
 }
 
 export interface Prepared {
@@ -25,8 +31,11 @@ export interface Prepared {
   x: Features;
 }
 
-/** Sentiment classes other than negative count this much more, so the smaller classes are not drowned out. */
-const MINORITY_WEIGHT = 1.5;
+/**
+ * Per-class weights (negative, neutral, positive), so the smaller classes are not drowned out.
+ * Neutral counts most: it is the hardest class to tell apart, and macro-F1 weighs it like the others.
+ */
+const CLASS_WEIGHT = [1, 1.8, 1.5] as const;
 const SENTIMENT_OPTS = { epochs: 15, rate: 0.03, l2: 1e-4 };
 const COMPLAINT_OPTS = { epochs: 15, rate: 0.03, l2: 1e-4 };
 
@@ -52,7 +61,7 @@ export function fitHeads(data: Prepared[], seed = 7): Heads {
   for (const { row, x } of data) {
     if (row.sentiment) {
       const y = SENTIMENT_CLASSES.indexOf(row.sentiment);
-      sentimentEx.push({ x, y, w: row.weight * (y === 0 ? 1 : MINORITY_WEIGHT) });
+      sentimentEx.push({ x, y, w: row.weight * CLASS_WEIGHT[y as 0 | 1 | 2] });
     }
     if (row.complaint !== null) complaintEx.push({ x, y: row.complaint ? 1 : 0, w: row.weight });
   }
@@ -105,50 +114,4 @@ export function fitModel(data: Prepared[], options: FitOptions = {}): TriageMode
   model.complaintAt = tuneComplaint(data, oof);
   model.brands = calibrateBrands(data, oof);
   return model;
-}
-
-// Recall on negatives is what the responders asked for: the threshold keeps it at this level if the data allow.
-const NEGATIVE_RECALL_GOAL = 0.9;
-
-function tuneNegative(data: Prepared[], oof: OutOfFold): number {
-  let best = { t: 0.5, f1: -1, meets: false };
-  for (let t = 0.3; t <= 0.7001; t += 0.02) {
-    const m = { negativeAt: t } as TriageModel;
-    const counts = [0, 0, 0].map(() => ({ tp: 0, fp: 0, fn: 0 }));
-    data.forEach((d, i) => {
-      if (!d.row.sentiment) return;
-      const gold = SENTIMENT_CLASSES.indexOf(d.row.sentiment);
-      const pred = decideSentiment(m, oof.probs[i] as [number, number, number]);
-      if (pred === gold) (counts[gold] as { tp: number }).tp += 1;
-      else {
-        (counts[pred] as { fp: number }).fp += 1;
-        (counts[gold] as { fn: number }).fn += 1;
-      }
-    });
-    const f1s = counts.map((c) => (c.tp ? (2 * c.tp) / (2 * c.tp + c.fp + c.fn) : 0));
-    const f1 = f1s.reduce((s, v) => s + v, 0) / 3;
-    const n = counts[0] as { tp: number; fn: number };
-    const meets = n.tp / Math.max(1, n.tp + n.fn) >= NEGATIVE_RECALL_GOAL;
-    if ((meets && !best.meets) || (meets === best.meets && f1 > best.f1)) best = { t, f1, meets };
-  }
-  return Math.round(best.t * 100) / 100;
-}
-
-function tuneComplaint(data: Prepared[], oof: OutOfFold): number {
-  let best = { t: 0.5, f1: -1 };
-  for (let t = 0.2; t <= 0.8001; t += 0.02) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    data.forEach((d, i) => {
-      if (d.row.complaint === null) return;
-      const said = 1 / (1 + Math.exp(-(oof.complaintLogit[i] as number))) >= t;
-      if (said && d.row.complaint) tp += 1;
-      else if (said) fp += 1;
-      else if (d.row.complaint) fn += 1;
-    });
-    const f1 = tp ? (2 * tp) / (2 * tp + fp + fn) : 0;
-    if (f1 > best.f1) best = { t, f1 };
-  }
-  return Math.round(best.t * 100) / 100;
 }
