@@ -17,6 +17,7 @@ export interface BenchResult {
   rssEnd: number;
   storedAtEnd: number;
   longRate: number;
+  longMemPerMention: number;
   workers: number;
   /** MEMORY USAGE per key family after the main replay, per stored mention. */
   families: Array<{ family: string; keys: number; perMention: number }>;
@@ -51,7 +52,7 @@ export function writeReport(r: BenchResult): string {
     '| --- | --- | --- | --- |',
     ...rows.map((row) => `| ${row.join(' | ')} |`),
     '',
-    `The long stretch up to ${fmt(r.storedAtEnd)} stored mentions ran at ${fmt(r.longRate)} mentions/s.`,
+    `The long stretch up to ${fmt(r.storedAtEnd)} stored mentions ran at ${fmt(r.longRate)} mentions/s and added ${fmt(r.longMemPerMention)} B of Redis memory per mention.`,
     '',
     'Where the Redis bytes go after the main replay (MEMORY USAGE summed per key family; BullMQ and allocator overhead make up the rest of used_memory):',
     '',

@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     const rssEnd = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
     const stored = await h.ctx.redis.zcard(h.ctx.keys.timeline);
     log(`worker RSS ${mb(rssStart)} at start → ${mb(rssEnd)} after ${fmt(stored)} mentions (${fmt(long.rate)} mentions/s on that stretch)`);
-    const result: BenchResult = { wink, triage: triageRate, bull, e2e: run.rate, mentions: Number(args.mentions), memPerMention: run.memPerMention, alerts: summary(alerts), streamed: summary(streamed), approvals: summary(approvals), rssStart, rssEnd, storedAtEnd: stored, longRate: long.rate, workers: Number(args.workers), families };
+    const result: BenchResult = { wink, triage: triageRate, bull, e2e: run.rate, mentions: Number(args.mentions), memPerMention: run.memPerMention, alerts: summary(alerts), streamed: summary(streamed), approvals: summary(approvals), rssStart, rssEnd, storedAtEnd: stored, longRate: long.rate, longMemPerMention: long.memPerMention, workers: Number(args.workers), families };
     const report = writeReport(result);
     process.stdout.write(`\n${report}\n`);
     if (args.write) writeFileSync('BENCHMARKS.md', report);
