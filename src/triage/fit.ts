@@ -37,6 +37,12 @@ export interface Prepared {
  */
 const CLASS_WEIGHT = [1, 1.8, 1.5] as const;
 const SENTIMENT_OPTS = { epochs: 15, rate: 0.03, l2: 1e-4 };
+/**
+ * The sentiment head is the average of this many runs that differ only in the order examples
+ * are seen. SGD's order noise averages out (cross-validated: airline macro-F1 about +0.0015);
+ * an average of linear models is one linear model, so scoring costs the same.
+ */
+const SENTIMENT_RUNS = 3;
 const COMPLAINT_OPTS = { epochs: 15, rate: 0.03, l2: 1e-4 };
 
 export function prepare(rows: TrainingRow[]): Prepared[] {
@@ -55,6 +61,16 @@ export interface Heads {
   complaint: Float32Array;
 }
 
+function averaged(runs: number, train: (run: number) => Float32Array): Float32Array {
+  const sum = train(0);
+  for (let r = 1; r < runs; r += 1) {
+    const w = train(r);
+    for (let i = 0; i < sum.length; i += 1) sum[i] = (sum[i] as number) + (w[i] as number);
+  }
+  for (let i = 0; i < sum.length; i += 1) sum[i] = (sum[i] as number) / runs;
+  return sum;
+}
+
 export function fitHeads(data: Prepared[], seed = 7): Heads {
   const sentimentEx: Example[] = [];
   const complaintEx: Example[] = [];
@@ -65,7 +81,7 @@ export function fitHeads(data: Prepared[], seed = 7): Heads {
     }
     if (row.complaint !== null) complaintEx.push({ x, y: row.complaint ? 1 : 0, w: row.weight });
   }
-  const sentiment = trainSoftmax(sentimentEx, { classes: 3, dim: FEATURE_DIM, seed, ...SENTIMENT_OPTS });
+  const sentiment = averaged(SENTIMENT_RUNS, (run) => trainSoftmax(sentimentEx, { classes: 3, dim: FEATURE_DIM, seed: seed + 4 * run, ...SENTIMENT_OPTS }));
   const two = trainSoftmax(complaintEx, { classes: 2, dim: FEATURE_DIM, seed, ...COMPLAINT_OPTS });
   // A two-class softmax is a logistic regression on the difference of its two weight vectors.
   const complaint = new Float32Array(FEATURE_DIM);
