@@ -1,6 +1,7 @@
 import { DENSE_FEATURES } from './features.js';
 import { ENGLISH } from './language.js';
 import type { Signals } from './signals.js';
+import { complaintWeight, type WeightTable } from './weights.js';
 
 /**
  * Why the model called a post a complaint, in a responder's words: the hand-made cues and the
@@ -21,13 +22,13 @@ const MIN_CUE = 0.25;
 const MIN_TERM = 0.4;
 const MAX_TERMS = 3;
 
-function cueReasons(weights: Float32Array, sig: Signals): string[] {
+function cueReasons(weights: WeightTable, sig: Signals): string[] {
   const out = new Set<string>();
   const { idx, val } = sig.features;
   for (let j = 0; j < DENSE_FEATURES.length; j += 1) {
     const name = DENSE_FEATURES[idx[j] as number];
     const words = name ? CUE_WORDS[name] : undefined;
-    if (words && (weights[idx[j] as number] as number) * (val[j] as number) >= MIN_CUE) out.add(words);
+    if (words && complaintWeight(weights, idx[j] as number) * (val[j] as number) >= MIN_CUE) out.add(words);
   }
   return [...out];
 }
@@ -44,14 +45,14 @@ function shown(sig: Signals, k: number, isBi: number): string {
   return sig.analysis.negated[i] ? `not ${word(sig, i)}` : word(sig, i);
 }
 
-function termReasons(weights: Float32Array, sig: Signals): string[] {
+function termReasons(weights: WeightTable, sig: Signals): string[] {
   const t = sig.features.terms;
   // Candidates as [weight, token position, 1 = bigram ending there]; strings are built only for the few picked.
   const cands: Array<[number, number, number]> = [];
   for (let k = 0; k < t.length; k += 3) {
-    const uni = weights[t[k + 1] as number] as number;
+    const uni = complaintWeight(weights, t[k + 1] as number);
     if (uni >= MIN_TERM) cands.push([uni, k, 0]);
-    const bi = (t[k + 2] as number) >= 0 ? (weights[t[k + 2] as number] as number) : 0;
+    const bi = (t[k + 2] as number) >= 0 ? complaintWeight(weights, t[k + 2] as number) : 0;
     if (bi >= MIN_TERM) cands.push([bi, k, 1]);
   }
   cands.sort((x, y) => y[0] - x[0]);
@@ -68,7 +69,7 @@ function termReasons(weights: Float32Array, sig: Signals): string[] {
 }
 
 /** One line, or null when nothing stands out. */
-export function complaintBecause(weights: Float32Array, sig: Signals): string | null {
+export function complaintBecause(weights: WeightTable, sig: Signals): string | null {
   const cues = cueReasons(weights, sig);
   const terms = termReasons(weights, sig);
   const parts = [...cues, ...(terms.length ? [`words ${terms.join(', ')}`] : [])];

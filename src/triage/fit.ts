@@ -5,6 +5,7 @@ import { softmax, trainSoftmax, type Example } from './learn.js';
 import { SENTIMENT_CLASSES, type TriageModel } from './model.js';
 import { readPost } from './signals.js';
 import { tuneComplaint, tuneNegative } from './tune.js';
+import { quantise } from './weights.js';
 import type { Sentiment } from './types.js';
 
 /** One labelled post to learn from: a dev-set row or a responder's correction. */
@@ -123,7 +124,7 @@ export interface FitOptions {
 export function fitModel(data: Prepared[], options: FitOptions = {}): TriageModel {
   const innerFolds = options.innerFolds ?? 3;
   const heads = fitHeads(data);
-  const model: TriageModel = { ...heads, negativeAt: 0.5, complaintAt: 0.5, brands: {}, meta: options.meta ?? {} };
+  const model: TriageModel = { weights: quantise(heads.sentiment, heads.complaint), negativeAt: 0.5, complaintAt: 0.5, brands: {}, meta: options.meta ?? {} };
   if (innerFolds < 2) return model;
   const oof = outOfFold(data, innerFolds, 'inner:');
   model.negativeAt = tuneNegative(data, oof);

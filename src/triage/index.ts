@@ -32,7 +32,7 @@ function judge(sig: Signals, mention: Mention, brandId: string): Judgement {
     confidence: probs[cls],
     complaintProbability,
     complaint,
-    because: complaintProbability >= 0.5 ? complaintBecause(model.complaint, sig) : null,
+    because: complaintProbability >= 0.5 ? complaintBecause(model.weights, sig) : null,
   };
 }
 

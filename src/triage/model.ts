@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync, inflateSync } from 'node:zlib';
-import { DENSE_FEATURES, FEATURE_DIM, HASH_BITS, type Features } from './features.js';
-import { softmax } from './learn.js';
+import { DENSE_FEATURES, HASH_BITS, type Features } from './features.js';
+import { addScores, packHeads, unpackHeads, type StoredHead, type WeightTable } from './weights.js';
 
 /**
  * The trained triage model: a 3-class sentiment head and a complaint head over the same
  * features, the decision thresholds tuned by cross-validation, and per-brand bias corrections
  * learned from responders' corrections. Stored as JSON with the weights quantised to 16 bits
- * and deflated, which keeps the committed file around a megabyte.
+ * and deflated, which keeps the committed file near one and a half megabytes.
  */
 export const SENTIMENT_CLASSES = ['negative', 'neutral', 'positive'] as const;
 
@@ -22,20 +21,13 @@ export interface BrandCalibration {
 }
 
 export interface TriageModel {
-  /** Feature-major: sentiment[i * 3 + c] (see learn.ts softmax). */
-  sentiment: Float32Array;
-  /** Log-odds weights of "complaint". */
-  complaint: Float32Array;
+  /** Both heads: the three class logits and the complaint log-odds (see weights.ts). */
+  weights: WeightTable;
   /** P(negative) from which a post is called negative (recall matters more than the argmax gives). */
   negativeAt: number;
   complaintAt: number;
   brands: Record<string, BrandCalibration>;
   meta: Record<string, unknown>;
-}
-
-interface StoredHead {
-  scale: number;
-  data: string;
 }
 
 interface StoredModel {
@@ -51,24 +43,6 @@ interface StoredModel {
   meta: Record<string, unknown>;
 }
 
-function packHead(w: Float32Array): StoredHead {
-  let max = 0;
-  for (const v of w) max = Math.max(max, Math.abs(v));
-  const scale = max / 32767 || 1;
-  const q = new Int16Array(w.length);
-  for (let i = 0; i < w.length; i += 1) q[i] = Math.round((w[i] as number) / scale);
-  return { scale, data: deflateSync(Buffer.from(q.buffer), { level: 9 }).toString('base64') };
-}
-
-function unpackHead(h: StoredHead, length: number): Float32Array {
-  const raw = inflateSync(Buffer.from(h.data, 'base64'));
-  const q = new Int16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2);
-  if (q.length !== length) throw new Error(`triage model head has ${q.length} weights, expected ${length}`);
-  const w = new Float32Array(length);
-  for (let i = 0; i < length; i += 1) w[i] = (q[i] as number) * h.scale;
-  return w;
-}
-
 export function serialiseModel(m: TriageModel): string {
   const stored: StoredModel = {
     format: 'earshot-triage',
@@ -77,8 +51,7 @@ export function serialiseModel(m: TriageModel): string {
     dense: DENSE_FEATURES,
     negativeAt: m.negativeAt,
     complaintAt: m.complaintAt,
-    sentiment: packHead(m.sentiment),
-    complaint: packHead(m.complaint),
+    ...packHeads(m.weights),
     brands: m.brands,
     meta: m.meta,
   };
@@ -93,8 +66,7 @@ export function parseModel(json: string): TriageModel {
     throw new Error('triage model was trained with different features; retrain it with `npm run train`');
   }
   return {
-    sentiment: unpackHead(s.sentiment, 3 * FEATURE_DIM),
-    complaint: unpackHead(s.complaint, FEATURE_DIM),
+    weights: unpackHeads(s.sentiment, s.complaint),
     negativeAt: s.negativeAt,
     complaintAt: s.complaintAt,
     brands: s.brands ?? {},
@@ -148,16 +120,23 @@ function ratingShift(rating: number | null): { neg: number; pos: number } {
   return { neg: 0, pos: 0 };
 }
 
-const scratch = new Float64Array(3);
+const scratch = new Float64Array(4);
 
 export function predict(m: TriageModel, x: Features, brandId: string | null, rating: number | null = null): Prediction {
   const cal = brandId ? m.brands[brandId] : undefined;
   const shift = ratingShift(rating);
-  const bias = [(cal?.sentiment[0] ?? 0) + shift.neg, cal?.sentiment[1] ?? 0, (cal?.sentiment[2] ?? 0) + shift.pos];
-  const p = softmax(m.sentiment, x, scratch, bias);
-  let z = (cal?.complaint ?? 0) + shift.neg;
-  for (let j = 0; j < x.idx.length; j += 1) z += (m.complaint[x.idx[j] as number] as number) * (x.val[j] as number);
-  return { probs: [p[0] as number, p[1] as number, p[2] as number], complaintProbability: 1 / (1 + Math.exp(-z)) };
+  const z = scratch;
+  z[0] = (cal?.sentiment[0] ?? 0) + shift.neg;
+  z[1] = cal?.sentiment[1] ?? 0;
+  z[2] = (cal?.sentiment[2] ?? 0) + shift.pos;
+  z[3] = (cal?.complaint ?? 0) + shift.neg;
+  addScores(m.weights, x, z);
+  const max = Math.max(z[0], z[1], z[2]);
+  const e0 = Math.exp(z[0] - max);
+  const e1 = Math.exp(z[1] - max);
+  const e2 = Math.exp(z[2] - max);
+  const sum = e0 + e1 + e2;
+  return { probs: [e0 / sum, e1 / sum, e2 / sum], complaintProbability: 1 / (1 + Math.exp(-z[3])) };
 }
 
 export function decideSentiment(m: TriageModel, probs: [number, number, number]): 0 | 1 | 2 {
