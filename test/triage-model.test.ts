@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BrandConfig } from '../src/config/schema.js';
-import { DENSE_FEATURES } from '../src/triage/features.js';
+import { DENSE_FEATURES, FEATURE_DIM } from '../src/triage/features.js';
+import type { Prepared } from '../src/triage/fit.js';
+import { tuneNegative } from '../src/triage/tune.js';
+import { addScores, packHeads, quantise, unpackHeads } from '../src/triage/weights.js';
 import { brandFor, DEFAULT_DATA_DIR, inFixedSample, loadLabelled, normaliseArtefacts } from '../src/triage/dataset.js';
 import { accuracy, macroF1 } from '../src/triage/eval/metrics.js';
 import { binary, loadPeers } from '../src/triage/eval/peers.js';
@@ -64,6 +67,35 @@ describe('model', () => {
     const w = trainSoftmax([0, 1, 2, 0, 1, 2].map((y) => ({ x: x(y + 1), y, w: 1 })), { classes: 3, dim: 4, epochs: 50, rate: 0.5 });
     const p = softmax(w, x(3), new Float64Array(3));
     expect(p[2]).toBeGreaterThan(0.6);
+  });
+
+  it('scores with one interleaved 16-bit table as the float heads would', () => {
+    const sentiment = new Float32Array(3 * FEATURE_DIM);
+    const complaint = new Float32Array(FEATURE_DIM);
+    [[0, 0.5, -0.25, 0.1, -1], [7, -2, 1, 0.3, 2.5], [FEATURE_DIM - 1, 0.01, 0.02, -0.03, 0.04]].forEach(([f, a, b, c, d]) => {
+      sentiment.set([a as number, b as number, c as number], (f as number) * 3);
+      complaint[f as number] = d as number;
+    });
+    const stored = packHeads(quantise(sentiment, complaint));
+    const t = unpackHeads(stored.sentiment, stored.complaint);
+    const out = new Float64Array(4);
+    addScores(t, { idx: Int32Array.from([0, 7, FEATURE_DIM - 1]), val: Float32Array.from([1, 0.5, 1]), terms: [] }, out);
+    const want = [0.5 - 1 + 0.01, -0.25 + 0.5 + 0.02, 0.1 + 0.15 - 0.03, -1 + 1.25 + 0.04];
+    want.forEach((w, i) => expect(out[i]).toBeCloseTo(w, 3));
+  });
+
+  it('tunes the negative threshold on rows labelled with all three classes', () => {
+    const row = (sentiment: Sentiment, twoClass: boolean): Prepared => ({
+      row: { key: String(Math.random()), text: '', brand: acme, sentiment, complaint: sentiment === 'negative', weight: 1, twoClass },
+      x: { idx: new Int32Array(0), val: new Float32Array(0), terms: [] },
+    });
+    // Three-class rows: negatives at P(neg) 0.6, neutrals at 0.45, so 0.46–0.6 separates them.
+    // Two-class rows with negatives at P(neg) 0.32 would drag the threshold down if they counted.
+    const data = [...Array(10).fill(0).map(() => row('negative', false)), ...Array(10).fill(0).map(() => row('neutral', false)), ...Array(10).fill(0).map(() => row('negative', true))];
+    const probs = data.map((d): [number, number, number] => (d.row.twoClass ? [0.32, 0.3, 0.38] : d.row.sentiment === 'negative' ? [0.6, 0.3, 0.1] : [0.45, 0.5, 0.05]));
+    const t = tuneNegative(data, { probs, complaintLogit: data.map(() => 0) });
+    expect(t).toBeGreaterThan(0.45);
+    expect(t).toBeLessThanOrEqual(0.6);
   });
 
   it('lets a low star rating pull toward negative', () => {
