@@ -39,7 +39,7 @@ export interface DigestAlert {
   /** Start of the minute (ISO) whose overflow this is: with the destination, the delivery key. */
   window: string;
   brand: string;
-  /** How many urgent mentions were held; `items` lists the most urgent of them still open. */
+  /** How many urgent mentions were held back (some may have been answered since); `items` lists the most urgent still open. */
   count: number;
   items: Array<{ itemId: string; urgency: number; platform: string; handle: string; text: string; inboxUrl: string }>;
   perMinute: number;

@@ -11,6 +11,8 @@ import { runScript } from '../store/scripts.js';
 export const DEFAULT_ALERTS_PER_MINUTE = 20;
 const MINUTE = 60_000;
 const DIGEST_LISTS = 10;
+// Read to find DIGEST_LISTS still open: some of the most urgent may have been answered meanwhile.
+const DIGEST_CANDIDATES = 50;
 const HELD_TTL_MS = 86_400_000;
 
 // Grants up to ARGV[1] single alerts from this minute's allowance ARGV[2]: one atomic step, so
@@ -47,39 +49,52 @@ export async function planEscalations(ctx: AppContext, urgent: Array<{ id: strin
     const held = wanted.slice(granted);
     if (held.length === 0) continue;
     const key = ctx.keys.alertHeld(d.id);
-    await ctx.redis.multi().zadd(key, ...held.flatMap((i) => [now, i.id])).pexpire(key, HELD_TTL_MS).exec();
+    // Scored by urgency, so the digest can list the most urgent without reading them all.
+    await ctx.redis.multi().zadd(key, ...held.flatMap((i) => [i.urgency, i.id])).pexpire(key, HELD_TTL_MS).exec();
     jobs.push({ data: { kind: 'digest', destinationId: d.id, window }, opts: { jobId: `digest-${d.id}-${window}`, delay: window + MINUTE - now } });
   }
   return jobs;
 }
 
+// Takes what is held as a snapshot (RENAME is atomic: items held from now on wait for the next
+// digest). A snapshot left by a failed send is sent again first, so nothing held is lost.
+const SNAPSHOT = `
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+  redis.call('RENAME', KEYS[1], KEYS[2])
+  redis.call('PEXPIRE', KEYS[2], ARGV[1])
+end
+return redis.call('ZCARD', KEYS[2])`;
+
 /**
- * Sends the digest for one minute: everything held up to the end of that minute (including
- * leftovers of a digest that never went out). The held ids are dropped only after delivery, so
- * a failed send is retried with the same list; receivers dedupe on the window.
+ * Sends one digest: how many urgent items were held back, listing the most urgent still open.
+ * Reads a few dozen items however big the storm (a storm of 65k held items once took a worker's
+ * whole heap when all were read). The snapshot goes only after delivery; receivers dedupe on the window.
  */
 export async function sendDigest(ctx: AppContext, destination: ChatDestinationConfig, data: { window: number }): Promise<'sent' | 'not-needed'> {
-  const key = ctx.keys.alertHeld(destination.id);
-  const ids = await ctx.redis.zrangebyscore(key, '-inf', `(${data.window + MINUTE}`);
-  if (ids.length === 0) return 'not-needed';
-  const alert = await buildDigest(ctx, destination, ids, data.window);
+  const held = ctx.keys.alertHeld(destination.id);
+  const snapshot = `${held}:sending`;
+  const count = Number(await runScript(ctx.redis, 'earshotDigestSnapshot', SNAPSHOT, [held, snapshot], [HELD_TTL_MS]));
+  if (count === 0) return 'not-needed';
+  const candidates = await ctx.redis.zrevrange(snapshot, 0, DIGEST_CANDIDATES - 1);
+  const alert = await buildDigest(ctx, destination, candidates, count, data.window);
   const outcome = alert ? await deliverTo(ctx, destination, alert) : 'disabled';
-  await ctx.redis.zrem(key, ...ids);
+  await ctx.redis.del(snapshot);
   return outcome === 'sent' ? 'sent' : 'not-needed';
 }
 
-async function buildDigest(ctx: AppContext, destination: ChatDestinationConfig, ids: string[], window: number): Promise<DigestAlert | null> {
+async function buildDigest(ctx: AppContext, destination: ChatDestinationConfig, ids: string[], count: number, window: number): Promise<DigestAlert | null> {
   // Someone may already have answered some while they waited; those are not worth a ping.
   const open = (await getItems(ctx.redis, ctx.keys, ids)).filter((i) => i.status !== 'posted' && i.status !== 'rejected');
   if (open.length === 0) return null;
   const top = open.sort((a, b) => b.urgency - a.urgency).slice(0, DIGEST_LISTS);
   const stored = await loadMentions(ctx.redis, ctx.keys, top.map((i) => i.id));
-  const brands = [...new Set(open.map((i) => ctx.config.brands.find((b) => b.id === i.brandId)?.name ?? i.brandId))];
+  const brands = [...new Set(top.map((i) => ctx.config.brands.find((b) => b.id === i.brandId)?.name ?? i.brandId))];
   return {
     kind: 'digest',
     window: new Date(window).toISOString(),
     brand: brands.join(', '),
-    count: open.length,
+    count,
     perMinute: destination.maxPerMinute ?? DEFAULT_ALERTS_PER_MINUTE,
     inboxUrl: inboxBaseUrl(ctx.config),
     items: top.map((i) => {
