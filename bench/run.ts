@@ -35,7 +35,17 @@ async function throughput(h: Harness, fake: GeneratedMastodon, count: number): P
   const memBefore = await redisUsedMemory(h.ctx);
   const started = Date.now();
   fake.publish(count);
-  await waitUntil('the replay to be triaged and routed', async () => (await stored()) >= before + count && (await pipelineIdle(h.ctx)), 3_600_000, 100);
+  await waitUntil(
+    'the replay to be triaged and routed',
+    async () => {
+      // A worker that died (out of memory, a crash) would otherwise leave the bench waiting an hour.
+      const dead = h.workers.find((w) => w.exitCode !== null || w.signalCode !== null);
+      if (dead) throw new Error(`bench: worker ${dead.pid} exited (${dead.exitCode ?? dead.signalCode}) during the replay`);
+      return (await stored()) >= before + count && (await pipelineIdle(h.ctx));
+    },
+    3_600_000,
+    100,
+  );
   const seconds = (Date.now() - started) / 1000;
   const memAfter = await redisUsedMemory(h.ctx);
   return { rate: count / seconds, memPerMention: (memAfter - memBefore) / count };
