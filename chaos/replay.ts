@@ -72,7 +72,9 @@ export async function setUp(o: Omit<ReplayOptions, 'rounds' | 'rate'>): Promise<
   // A reply takes a quarter second at the platform, so kills land while publishes are in flight.
   proxy.postDelayMs = 250;
   const slack = await new FakeSlack().start();
-  const budget = o.budget ? { requestBudget: { limit: o.budget.limit, window: o.budget.windowMs } } : {};
+  // Without a budget under test, the fake's own generous limit applies: stock 280 requests / 5 min
+  // would pace the replay (every approved reply is a request too), and the drain would time out.
+  const budget = o.budget ? { requestBudget: { limit: o.budget.limit, window: o.budget.windowMs } } : { requestBudget: { limit: 900_000, window: '5m' } };
   const control = openControl(chaosConfig(o.prefix, proxy.url, slack.url, budget), o.redisUrl, o.dir);
   const pool = new WorkerPool(control.configFile, o.redisUrl, path.join(o.dir, 'workers.log'));
   for (let i = 0; i < o.workers; i += 1) pool.spawn();
