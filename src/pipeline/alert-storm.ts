@@ -73,7 +73,7 @@ return redis.call('ZCARD', KEYS[2])`;
  */
 export async function sendDigest(ctx: AppContext, destination: ChatDestinationConfig, data: { window: number }): Promise<'sent' | 'not-needed'> {
   const held = ctx.keys.alertHeld(destination.id);
-  const snapshot = `${held}:sending`;
+  const snapshot = ctx.keys.alertDigest(destination.id);
   const count = Number(await runScript(ctx.redis, 'earshotDigestSnapshot', SNAPSHOT, [held, snapshot], [HELD_TTL_MS]));
   if (count === 0) return 'not-needed';
   const candidates = await ctx.redis.zrevrange(snapshot, 0, DIGEST_CANDIDATES - 1);

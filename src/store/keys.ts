@@ -18,6 +18,8 @@ export function storeKeys(prefix: string) {
     chatGone: (destinationId: string) => `${prefix}:chatgone:${destinationId}`,
     /** Urgent items held for a destination's next digest, scored by when they were held. */
     alertHeld: (destinationId: string) => `${prefix}:alertheld:${destinationId}`,
+    /** The held set while its digest is being sent (renamed from alertHeld, so new holds wait for the next one). */
+    alertDigest: (destinationId: string) => `${prefix}:alertheld:${destinationId}:sending`,
     /** SLA reminders due, scored by when: members `warn|<item>` and `breach|<item>`. */
     slaDue: `${prefix}:sla:due`,
   };
