@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -7,6 +7,9 @@ import { buildContext } from '../src/app/runtime.js';
 import type { AppContext } from '../src/app/context.js';
 import { configFromObject } from '../src/config/load.js';
 import { createRedis } from '../src/redis/connection.js';
+import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
+import { createPool } from '../src/postgres/pool.js';
+import { migrate } from '../src/store/migrate.js';
 import { readCsvObjects } from '../src/text/csv.js';
 
 export const APPROVER_TOKEN = 'bench-approver-token-0123';
@@ -50,11 +53,17 @@ export interface Harness {
 /** The control side of the bench: a context on the same Redis, and N real worker processes. */
 export async function openHarness(config: Record<string, unknown>, redisUrl: string, workerCount: number, nodeArgs: string[] = []): Promise<Harness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-bench-'));
+  chmodSync(dir, 0o711);
+  // The bench's own PostgreSQL (durable settings, as ops run it), pointed at by the workers' config.
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
+  const withDb = { ...config, database: { url: pg.url, pool: 10 } };
   const configFile = path.join(dir, 'earshot.yaml');
-  writeFileSync(configFile, JSON.stringify(config));
-  const loaded = configFromObject(config, { REDIS_URL: redisUrl }, configFile);
+  writeFileSync(configFile, JSON.stringify(withDb));
+  const loaded = configFromObject(withDb, { REDIS_URL: redisUrl }, configFile);
   const redis = createRedis(redisUrl);
-  const ctx = buildContext(loaded, redis, pino({ level: 'warn' }));
+  const db = createPool(pg.url);
+  await migrate(db);
+  const ctx = buildContext(loaded, redis, db, pino({ level: 'warn' }));
   const workers = Array.from({ length: workerCount }, () => startWorkerProcess(configFile, redisUrl, nodeArgs));
   return {
     ctx,
@@ -65,6 +74,8 @@ export async function openHarness(config: Record<string, unknown>, redisUrl: str
       await Promise.all(Object.values(ctx.queues).map((q) => q.close()));
       await ctx.http.close();
       await redis.quit();
+      await db.end();
+      await pg.stop();
     },
   };
 }

@@ -31,7 +31,7 @@ export async function openPlatform(label: string, chatUrl?: string): Promise<Pla
   const fake = await FakeMastodon.start({ token: 'fake-token' });
   const proxy = await new RecordingProxy(fake.url).start();
   const chat = await new FakeSlack().start();
-  const control = openControl(chaosConfig(label, proxy.url, chatUrl ?? chat.url, { timeoutMs: 1_500 }), redis.url, dir);
+  const control = await openControl(chaosConfig(label, proxy.url, chatUrl ?? chat.url, { timeoutMs: 1_500 }), redis.url, dir);
   const { ctx } = control;
   const workers = allWorkers.map((def) => startWorker(def as unknown as WorkerDefinition, ctx, ctx.redis));
   await syncSchedulers(ctx);

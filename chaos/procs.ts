@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
@@ -9,6 +9,9 @@ import { configFromObject } from '../src/config/load.js';
 import { closeQueues } from '../src/jobs/queues.js';
 import { createRedis } from '../src/redis/connection.js';
 import { freePort } from '../src/redis/embedded.js';
+import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
+import { createPool } from '../src/postgres/pool.js';
+import { migrate } from '../src/store/migrate.js';
 import { sleep } from './common.js';
 
 /** Every process this suite starts; killed on exit so a suite stopped by its time cap leaves nothing running. */
@@ -32,13 +35,21 @@ export interface Control {
   close(): Promise<void>;
 }
 
-/** The control side: writes the config the worker processes read, and holds a context on the same Redis. */
-export function openControl(config: Record<string, unknown>, redisUrl: string, dir: string): Control {
+/**
+ * The control side: a throwaway PostgreSQL in `dir`, the config the worker processes read
+ * (pointing at it), and a context on the same Redis and database.
+ */
+export async function openControl(config: Record<string, unknown>, redisUrl: string, dir: string): Promise<Control> {
+  chmodSync(dir, 0o711);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), throwaway: true });
+  const withDb = { ...config, database: { url: pg.url } };
   const configFile = path.join(dir, 'earshot.json');
-  writeFileSync(configFile, JSON.stringify(config));
-  const loaded = configFromObject(config, { REDIS_URL: redisUrl }, configFile);
+  writeFileSync(configFile, JSON.stringify(withDb));
+  const loaded = configFromObject(withDb, { REDIS_URL: redisUrl }, configFile);
   const redis = createRedis(redisUrl, undefined, 'chaos-control');
-  const ctx = buildContext(loaded, redis, pino({ level: 'silent' }));
+  const db = createPool(pg.url);
+  await migrate(db);
+  const ctx = buildContext(loaded, redis, db, pino({ level: 'silent' }));
   return {
     ctx,
     configFile,
@@ -46,6 +57,8 @@ export function openControl(config: Record<string, unknown>, redisUrl: string, d
       await closeQueues(ctx.queues).catch(() => undefined);
       await ctx.http.close().catch(() => undefined);
       await redis.quit().catch(() => redis.disconnect());
+      await db.end().catch(() => undefined);
+      await pg.stop();
     },
   };
 }

@@ -14,9 +14,9 @@ import { baseConfig, testApp, testPrefix, TOKENS, type TestApp } from './helpers
 import { waitFor } from './helpers/wait.js';
 
 /** A real `earshot start --role workers` process, as ops would run it next to others. */
-function startWorkerProcess(configFile: string, redisUrl: string): ChildProcess {
+function startWorkerProcess(configFile: string, redisUrl: string, databaseUrl: string): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'workers', '--config', configFile], {
-    env: { ...process.env, REDIS_URL: redisUrl },
+    env: { ...process.env, REDIS_URL: redisUrl, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -74,7 +74,7 @@ describe('end to end: Mastodon complaint → Slack alert → approve → exactly
     fake.addMention(complaint);
     fake.addTagPost('acmeair', fake.status({ text: 'Lovely crew on my #acmeair flight today, thank you!', acct: 'ben@social.example' }));
     fake.addTagPost('acmeair', fake.malformedStatus({ account: { followers_count: 'lots' } }));
-    worker = startWorkerProcess(configFile, app.redisUrl);
+    worker = startWorkerProcess(configFile, app.redisUrl, app.databaseUrl);
     await enqueue(app.ctx.queues, 'poll', { sourceId: 'masto' });
 
     const [alert] = await slack.waitFor(1, 30_000);
@@ -109,7 +109,7 @@ describe('end to end: Mastodon complaint → Slack alert → approve → exactly
     expect((await getItem(app.ctx.redis, app.ctx.keys, item.id))?.status).toBe('publishing');
 
     fake.onReply = undefined;
-    worker = startWorkerProcess(configFile, app.redisUrl);
+    worker = startWorkerProcess(configFile, app.redisUrl, app.databaseUrl);
     const posted = await waitFor('item posted after restart', async () => {
       const now = await getItem(app.ctx.redis, app.ctx.keys, item.id);
       return now?.status === 'posted' ? now : undefined;

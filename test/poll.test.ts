@@ -35,7 +35,7 @@ describe('poll', () => {
     for (let i = 0; i < 40; i++) fake.addMention(fake.status({ text: `@AcmeAir question number ${i}?`, acct: `asker${i}@social.example` }));
     const proxy = await countingProxy(new URL(app.redisUrl));
     const redis = createRedis(proxy.url);
-    const ctx: AppContext = buildContext(app.config, redis, pino({ level: 'silent' }));
+    const ctx: AppContext = buildContext(app.config, redis, app.ctx.db, pino({ level: 'silent' }));
     await redis.ping();
     await ctx.queues.triage.waitUntilReady();
     proxy.reset();

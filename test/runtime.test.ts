@@ -12,6 +12,7 @@ import { createRedis } from '../src/redis/connection.js';
 import { storeKeys } from '../src/store/keys.js';
 import { listDeadLetters } from '../src/store/dead-letter.js';
 import { baseConfig, testPrefix } from './helpers/app.js';
+import { testDatabaseUrl } from './helpers/db.js';
 
 const run = promisify(execFile);
 
@@ -62,7 +63,8 @@ describe('runtime', () => {
     writeFileSync(file, `${[1, 2, 3].map(good).join('\n')}\n{"id":"p4"}\n${good(5)}\n`);
     const config = path.join(dir, 'earshot.yaml');
     writeFileSync(config, JSON.stringify(baseConfig(prefix, { sources: [{ id: 'imports', kind: 'file', brand: 'acme', options: { path: 'none.jsonl' } }] })));
-    const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, '--config', config], { env: { ...process.env, REDIS_URL: redisUrl } });
+    const databaseUrl = await testDatabaseUrl(prefix);
+    const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, '--config', config], { env: { ...process.env, REDIS_URL: redisUrl, DATABASE_URL: databaseUrl } });
     const first = await cli(['import', file]);
     expect(first.stderr).toMatch(/imported 4 new mention\(s\) into source "imports" \(0 already known, 1 rejected/);
     const second = await cli(['import', file]);

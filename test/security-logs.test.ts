@@ -7,6 +7,7 @@ import { freePort } from '../src/redis/embedded.js';
 import { FakeMastodon } from './fakes/mastodon.js';
 import { FakeSlack } from './fakes/slack.js';
 import { baseConfig, testPrefix } from './helpers/app.js';
+import { testDatabaseUrl } from './helpers/db.js';
 import { waitFor } from './helpers/wait.js';
 
 const SECRETS = {
@@ -27,7 +28,8 @@ describe('secrets never reach the logs', () => {
     fake = await FakeMastodon.start({ token: SECRETS.mastodon });
     slack = await new FakeSlack().start();
     port = await freePort();
-    const config = baseConfig(testPrefix(), {
+    const prefix = testPrefix();
+    const config = baseConfig(prefix, {
       sources: [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1s', stream: false, options: { instance: fake.url, token: SECRETS.mastodon } }],
       chat: [{ id: 'slack', kind: 'slack', webhookUrl: `${slack.url.replace('fakesecret', SECRETS.webhookPath)}`, signingSecret: SECRETS.signing }],
       users: [{ name: 'approver', role: 'approver', token: SECRETS.approver }],
@@ -36,7 +38,7 @@ describe('secrets never reach the logs', () => {
     });
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'earshot-seclog-')), 'earshot.yaml');
     writeFileSync(file, JSON.stringify(config));
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', file], { env: { ...process.env, REDIS_URL: inject('redisUrl') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', file], { env: { ...process.env, REDIS_URL: inject('redisUrl'), DATABASE_URL: await testDatabaseUrl(prefix) }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context.js';
+import { databaseProblem } from '../store/ping.js';
 
 const READY_TIMEOUT_MS = 1_000;
 
@@ -25,7 +26,8 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
   app.get('/healthz', async () => ({ ok: true }));
 
   app.get('/readyz', async (_request, reply) => {
-    const reason = await redisProblem(ctx);
+    const [redisReason, dbReason] = await Promise.all([redisProblem(ctx), databaseProblem(ctx.db, READY_TIMEOUT_MS)]);
+    const reason = [redisReason, dbReason].filter(Boolean).join('; ');
     if (reason) {
       ctx.log.warn({ reason }, 'readiness check failed');
       return reply.code(503).send({ ok: false, reason });

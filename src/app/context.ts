@@ -3,6 +3,7 @@ import type { Config } from '../config/load.js';
 import type { HttpClient } from '../http/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../log.js';
+import type { Db } from '../postgres/pool.js';
 import type { StoreKeys } from '../store/keys.js';
 import type { SourceClients } from '../pipeline/source-clients.js';
 
@@ -10,6 +11,8 @@ import type { SourceClients } from '../pipeline/source-clients.js';
 export interface AppContext {
   config: Config;
   redis: Redis;
+  /** PostgreSQL, the system of record; only src/store/ sends it SQL. */
+  db: Db;
   keys: StoreKeys;
   queues: Queues;
   log: Logger;

@@ -7,22 +7,27 @@ import type { Logger } from '../log.js';
 import { createRedis, hasHashTag, isClusterUrl } from '../redis/connection.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded.js';
 import { SourceClients } from '../pipeline/source-clients.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../postgres/embedded.js';
+import { createPool, type Db } from '../postgres/pool.js';
+import { migrate } from '../store/migrate.js';
 import { storeKeys } from '../store/keys.js';
 import type { AppContext } from './context.js';
 
 export interface Runtime {
   ctx: AppContext;
   embedded: EmbeddedRedis | null;
-  /** Closes queues, HTTP agent and Redis, then the embedded server if this process started one. */
+  embeddedPostgres: EmbeddedPostgres | null;
+  /** Closes queues, HTTP agent, Redis and PostgreSQL, then the embedded servers this process started. */
   close(): Promise<void>;
 }
 
 export const USER_AGENT = 'Earshot/0.1 (+self-hosted brand listening)';
 
-export function buildContext(config: Config, redis: Redis, log: Logger, http = new HttpClient({ userAgent: USER_AGENT })): AppContext {
+export function buildContext(config: Config, redis: Redis, db: Db, log: Logger, http = new HttpClient({ userAgent: USER_AGENT })): AppContext {
   return {
     config,
     redis,
+    db,
     keys: storeKeys(config.redis.prefix),
     queues: createQueues(redis, config.redis.prefix),
     log,
@@ -45,15 +50,39 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   }
   const redis = createRedis(url, log);
   await redis.ping();
-  const ctx = buildContext(config, redis, log);
+  const { db, embeddedPostgres } = await openDatabase(config, log);
+  const ctx = buildContext(config, redis, db, log);
   return {
     ctx,
     embedded,
+    embeddedPostgres,
     async close() {
       await closeQueues(ctx.queues);
       await ctx.http.close();
       await redis.quit().catch(() => redis.disconnect());
+      await db.end().catch(() => undefined);
       await embedded?.stop();
+      await embeddedPostgres?.stop();
     },
   };
+}
+
+/** Connects to DATABASE_URL / database.url, or starts the embedded PostgreSQL; then brings the schema up to date. */
+export async function openDatabase(config: Config, log: Logger): Promise<{ db: Db; embeddedPostgres: EmbeddedPostgres | null }> {
+  let embeddedPostgres: EmbeddedPostgres | null = null;
+  let url = config.database.url;
+  if (!url) {
+    embeddedPostgres = await startEmbeddedPostgres({ dataDir: path.resolve(config.database.dataDir), log });
+    url = embeddedPostgres.url;
+  }
+  const db = createPool(url, { max: config.database.pool, log });
+  try {
+    const applied = await migrate(db);
+    if (applied.length) log.info({ applied }, 'database schema updated');
+  } catch (err) {
+    await db.end().catch(() => undefined);
+    await embeddedPostgres?.stop();
+    throw err;
+  }
+  return { db, embeddedPostgres };
 }

@@ -71,6 +71,8 @@ export function configFromObject(input: unknown, env: Record<string, string | un
   if (problems.length) throw new ConfigError(file, problems);
   // REDIS_URL is the conventional way to point a process at a shared Redis; the file may override it.
   if (!parsed.data.redis.url && env['REDIS_URL']) parsed.data.redis.url = env['REDIS_URL'];
+  // DATABASE_URL likewise names a PostgreSQL that is not the embedded one (a managed service, PgBouncer).
+  if (!parsed.data.database.url && env['DATABASE_URL']) parsed.data.database.url = env['DATABASE_URL'];
   return finish(parsed.data, file);
 }
 

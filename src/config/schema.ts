@@ -183,6 +183,15 @@ export const ConfigSchema = z.object({
       dataDir: z.string().default('./data'),
     })
     .default({ prefix: 'earshot', dataDir: './data' }),
+  database: z
+    .object({
+      /** A managed or shared PostgreSQL; without it Earshot runs its own in dataDir (see postgres/embedded.ts). */
+      url: z.string().optional(),
+      dataDir: z.string().default('./data/postgres'),
+      /** Connections per process; with many workers keep processes x pool under the server's max_connections. */
+      pool: z.number().int().min(1).max(200).default(10),
+    })
+    .default({ dataDir: './data/postgres', pool: 10 }),
   retention: Duration.default(90 * 86_400_000),
   workers: z
     .object({

@@ -6,6 +6,7 @@ import { buildContext } from '../../src/app/runtime.js';
 import { configFromObject, type Config } from '../../src/config/load.js';
 import { closeQueues } from '../../src/jobs/queues.js';
 import { createRedis } from '../../src/redis/connection.js';
+import { testDatabaseUrl, testDb } from './db.js';
 
 export const TOKENS = {
   viewer: 'viewer-token-0123456789',
@@ -42,23 +43,32 @@ export interface TestApp {
   ctx: AppContext;
   config: Config;
   redisUrl: string;
+  /** This prefix's own PostgreSQL database, for child processes (DATABASE_URL). */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
-/** A real AppContext on the run's redis-server, isolated by a fresh key prefix. */
+/**
+ * A real AppContext on the run's redis-server and PostgreSQL, isolated by a fresh key prefix
+ * and that prefix's own database (two apps with one prefix share both, like two processes).
+ */
 export async function testApp(overrides: Record<string, unknown> = {}, prefix = testPrefix()): Promise<TestApp> {
   const redisUrl = inject('redisUrl');
-  const config = configFromObject(baseConfig(prefix, overrides), { REDIS_URL: redisUrl }, '/test/earshot.yaml');
+  const databaseUrl = await testDatabaseUrl(prefix);
+  const config = configFromObject(baseConfig(prefix, overrides), { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl }, '/test/earshot.yaml');
   const redis = createRedis(redisUrl);
-  const ctx = buildContext(config, redis, pino({ level: process.env['EARSHOT_TEST_LOG'] ?? 'silent' }));
+  const db = await testDb(prefix);
+  const ctx = buildContext(config, redis, db, pino({ level: process.env['EARSHOT_TEST_LOG'] ?? 'silent' }));
   return {
     ctx,
     config,
     redisUrl,
+    databaseUrl,
     async close() {
       await closeQueues(ctx.queues);
       await ctx.http.close();
       await redis.quit();
+      await db.end();
     },
   };
 }

@@ -1,0 +1,188 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from '../log.js';
+import { ensureDatabase } from '../store/admin.js';
+import { findPostgresBin, PostgresNotInstalledError, postgresUser, type SystemUser } from './binaries.js';
+
+export interface EmbeddedPostgres {
+  /** Connection URL for the `earshot` database over the unix socket in the data folder. */
+  url: string;
+  /** Same server, another database (tests make one per file). */
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  log?: Logger;
+  binDir?: string;
+  /** Tests: no fsync, nothing survives a crash, several times faster. */
+  throwaway?: boolean;
+}
+
+const PORT = 5432;
+const USER = 'earshot';
+export const DATABASE = 'earshot';
+
+/**
+ * Runs Debian's PostgreSQL for this installation: initdb into `dataDir` on first run, listening
+ * only on a unix socket inside that folder (no TCP port to collide with or to expose), trust auth
+ * because only the folder's owner (and root) can reach the socket. As root it runs as `postgres`.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
+  const dir = path.resolve(options.dataDir);
+  const bin = options.binDir ?? findPostgresBin();
+  if (!bin) throw new PostgresNotInstalledError();
+  const runAs = systemUser();
+  prepareFolder(dir, runAs);
+  const urlFor = (db: string) => `postgresql://${USER}@${encodeURIComponent(dir)}:${PORT}/${db}`;
+  const running = await joinRunning(dir, options.log);
+  if (!running) {
+    if (!existsSync(path.join(dir, 'PG_VERSION'))) initdb(bin, dir, runAs, options.log);
+    const child = startServer(bin, dir, runAs, options.throwaway === true);
+    await waitReady(dir, child);
+    writeFileSync(ownerFile(dir), JSON.stringify({ pid: process.pid, postgresPid: child.pid }));
+    options.log?.info({ dataDir: dir }, 'embedded PostgreSQL started (unix socket in the data folder)');
+  }
+  await ensureDatabase(urlFor('postgres'), DATABASE);
+  const owned = running !== 'shared';
+  return {
+    url: urlFor(DATABASE),
+    urlFor,
+    stop: async () => {
+      if (!owned) return;
+      rmSync(ownerFile(dir), { force: true });
+      await stopServer(dir);
+    },
+  };
+}
+
+function systemUser(): SystemUser | null {
+  if (process.getuid?.() !== 0) return null;
+  const user = postgresUser();
+  if (!user) {
+    throw new Error(
+      'Earshot runs as root and PostgreSQL refuses to, but there is no `postgres` system user to run it as.\n' +
+        '  Install Debian\'s package (it creates the user): sudo apt-get install postgresql\n' +
+        '  Or run Earshot as a normal user, or set DATABASE_URL to a running PostgreSQL.',
+    );
+  }
+  return user;
+}
+
+/** PostgreSQL insists on a private data folder (0700) owned by the user it runs as. */
+function prepareFolder(dir: string, runAs: SystemUser | null): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (runAs && statSync(dir).uid !== runAs.uid) {
+    const res = spawnSync('chown', ['-R', `${runAs.uid}:${runAs.gid}`, dir], { encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`cannot hand ${dir} to the postgres user: ${res.stderr || res.error?.message}`);
+  }
+  chmodSync(dir, 0o700);
+}
+
+function ownerFile(dir: string): string {
+  return path.join(dir, 'earshot-owner.json');
+}
+
+/**
+ * Another earshot command (say `earshot import` while `npm start` runs) shares the server the
+ * first one started. A server whose owner died (kill -9) is adopted: this process stops it on exit.
+ */
+async function joinRunning(dir: string, log?: Logger): Promise<'shared' | 'adopted' | null> {
+  if (!(await canConnect(socketPath(dir)))) return null;
+  let owner: number | undefined;
+  try {
+    owner = (JSON.parse(readFileSync(ownerFile(dir), 'utf8')) as { pid?: number }).pid;
+  } catch {
+    owner = undefined;
+  }
+  if (owner && processAlive(owner)) {
+    log?.info({ dataDir: dir }, 'using the embedded PostgreSQL another earshot process started on this data folder');
+    return 'shared';
+  }
+  writeFileSync(ownerFile(dir), JSON.stringify({ pid: process.pid, postgresPid: postmasterPid(dir) }));
+  log?.warn({ dataDir: dir }, 'adopted an embedded PostgreSQL left running by an earshot process that is gone');
+  return 'adopted';
+}
+
+function initdb(bin: string, dir: string, runAs: SystemUser | null, log?: Logger): void {
+  const base = ['-D', dir, '-U', USER, '--auth=trust', '--encoding=UTF8'];
+  // C.UTF-8 keeps sorting byte-wise but lets pg_trgm and lower() see non-ASCII letters as letters.
+  let res = spawnSync(path.join(bin, 'initdb'), [...base, '--locale=C.UTF-8'], { encoding: 'utf8', cwd: dir, ...(runAs ?? {}) });
+  if (res.status !== 0) res = spawnSync(path.join(bin, 'initdb'), [...base, '--no-locale'], { encoding: 'utf8', cwd: dir, ...(runAs ?? {}) });
+  if (res.status !== 0) {
+    throw new Error(`initdb into ${dir} failed${runAs ? ' (run as the postgres user: every parent folder must be searchable by it)' : ''}:\n${(res.stderr || res.error?.message || '').slice(-2000)}`);
+  }
+  log?.info({ dataDir: dir }, 'created a new PostgreSQL data folder');
+}
+
+function startServer(bin: string, dir: string, runAs: SystemUser | null, throwaway: boolean): ChildProcess {
+  const settings = ['listen_addresses=', `unix_socket_directories=${dir}`, 'unix_socket_permissions=0700', 'logging_collector=off', 'log_min_messages=warning'];
+  if (throwaway) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300');
+  const args = ['-D', dir, '-p', String(PORT), ...settings.flatMap((s) => ['-c', s])];
+  // Own process group: a Ctrl+C at the terminal reaches Earshot, which drains, then stops the server.
+  const child = spawn(path.join(bin, 'postgres'), args, { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(runAs ?? {}) });
+  let output = '';
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  (child as ChildProcess & { output: () => string }).output = () => output;
+  return child;
+}
+
+async function waitReady(dir: string, child: ChildProcess): Promise<void> {
+  const output = () => (child as ChildProcess & { output?: () => string }).output?.() ?? '';
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`postgres exited with code ${child.exitCode}:\n${output()}`);
+    if (/ready to accept connections/.test(output()) && (await canConnect(socketPath(dir)))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`postgres did not start within 30s in ${dir}:\n${output()}`);
+}
+
+function socketPath(dir: string): string {
+  return path.join(dir, `.s.PGSQL.${PORT}`);
+}
+
+function postmasterPid(dir: string): number | null {
+  try {
+    const pid = Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** SIGINT is PostgreSQL's fast shutdown (open sessions are ended, the WAL is flushed); SIGQUIT if it hangs. */
+async function stopServer(dir: string): Promise<void> {
+  const pid = postmasterPid(dir);
+  if (!pid || !processAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 15_000;
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (processAlive(pid)) process.kill(pid, 'SIGQUIT');
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function canConnect(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(socket);
+    s.once('connect', () => {
+      s.end();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,18 @@
+/**
+ * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
+ * new step, so every installation reaches the same schema whatever version it started from.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'extensions',
+    // Trigram indexes make substring search ("lawyer" inside "lawyers") use an index.
+    sql: `CREATE EXTENSION IF NOT EXISTS pg_trgm;`,
+  },
+];
