@@ -32,7 +32,7 @@ const alert: EscalationAlert = {
   urgency: 88,
   category: 'lost_luggage',
   reasons: ['complaint', 'large reach'],
-  inboxUrl: 'http://localhost:8080/#/items/m_AAAAAAAAAAAAAAAAAAAAAA',
+  inboxUrl: 'http://localhost:8080/#/item/m_AAAAAAAAAAAAAAAAAAAAAA',
   createdAt: '2026-01-02T03:04:05.000Z',
   draft: 'Hi, so sorry. DM us your booking code.',
   draftVersion: 2,

@@ -63,8 +63,12 @@ export function inboxBaseUrl(config: Pick<Config, 'api'>): string {
   return (config.api.publicUrl ?? `http://${host}:${config.api.port}`).replace(/\/+$/, '');
 }
 
+/**
+ * The one place an item's inbox address is built; every chat kind (and Slack's Edit button) uses
+ * it, so the path always matches the inbox router's `#/item/<id>`.
+ */
 export function itemUrl(config: Pick<Config, 'api'>, itemId: string): string {
-  return `${inboxBaseUrl(config)}/#/items/${encodeURIComponent(itemId)}`;
+  return `${inboxBaseUrl(config)}/#/item/${encodeURIComponent(itemId)}`;
 }
 
 export function escalationAlert(config: Config, item: InboxItem, stored: StoredMention): EscalationAlert {

@@ -17,7 +17,8 @@ async function route() {
   if (!session.me) return show('login');
   showError('');
   const hash = location.hash || '#/';
-  const item = /^#\/item\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
+  // `#/items/<id>` too: alerts sent before the link fix are still in people's chat history.
+  const item = /^#\/items?\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
   try {
     if (item) {
       show('item');
