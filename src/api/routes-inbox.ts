@@ -63,7 +63,7 @@ export function mentionSummary(mention: Mention, maxText = Infinity) {
 
 export function triageSummary(triage: TriageResult | null) {
   if (!triage) return null;
-  return { sentiment: triage.sentiment, urgency: triage.urgency, category: triage.category, reasons: triage.reasons };
+  return { sentiment: triage.sentiment, complaint: triage.complaint, urgency: triage.urgency, category: triage.category, reasons: triage.reasons };
 }
 
 /** Urgent first, then the SLA that runs out soonest, then the newest post. */

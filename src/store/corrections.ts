@@ -27,6 +27,21 @@ export interface Correction {
   before: { sentiment: string; complaint: boolean; category: string } | null;
   actor: string;
   at: string;
+  /** Schema version, set by saveCorrection; records without one predate CORRECTION_VERSION. */
+  v?: number;
+  /**
+   * Set when read back: this record's complaint label cannot be trusted. Until version 2 the
+   * inbox's form started the complaint box unchecked whatever triage said, so a saved
+   * `complaint: false` may only mean nobody touched the box. A `true` was a deliberate tick.
+   */
+  complaintSuspect?: boolean;
+}
+
+/** 2: the correction form shows triage's complaint flag, so an untouched box no longer reads as "not a complaint". */
+export const CORRECTION_VERSION = 2;
+
+function complaintSuspect(c: Correction): boolean {
+  return (c.v ?? 1) < 2 && c.labels.complaint === false;
 }
 
 /** Labels are worth keeping for years; the cap only guards against a runaway client. */
@@ -43,7 +58,7 @@ export async function saveCorrection(redis: Redis, prefix: string, c: Correction
   const keys = correctionKeys(prefix);
   const [[, id] = []] = ((await redis
     .multi()
-    .xadd(keys.stream(c.brandId), 'MAXLEN', '~', CORRECTIONS_MAXLEN, '*', 'c', JSON.stringify(c))
+    .xadd(keys.stream(c.brandId), 'MAXLEN', '~', CORRECTIONS_MAXLEN, '*', 'c', JSON.stringify({ ...c, complaintSuspect: undefined, v: CORRECTION_VERSION }))
     .sadd(keys.brands, c.brandId)
     .exec()) ?? []) as Array<[Error | null, unknown]>;
   return String(id);
@@ -64,6 +79,14 @@ async function readStream(redis: Redis, key: string): Promise<Correction[]> {
   }
 }
 
+/** Later labels override earlier ones field by field; the suspicion travels with the complaint label it is about. */
+function mergeCorrection(prev: Correction | undefined, c: Correction): Correction {
+  const suspect = complaintSuspect(c);
+  if (!prev) return { ...c, complaintSuspect: suspect };
+  const fromThis = c.labels.complaint !== undefined;
+  return { ...c, labels: { ...prev.labels, ...c.labels }, before: prev.before, complaintSuspect: fromThis ? suspect : Boolean(prev.complaintSuspect) };
+}
+
 /**
  * All corrections, one per item: when an item was corrected more than once, later labels
  * override earlier ones field by field ("negative" then "not a complaint" keeps both).
@@ -75,8 +98,7 @@ export async function readCorrections(redis: Redis, prefix: string, brandIds?: s
   for (const brandId of brands) {
     for (const c of await readStream(redis, keys.stream(brandId))) {
       const key = `${c.brandId}\u0000${c.itemId}`;
-      const prev = merged.get(key);
-      merged.set(key, prev ? { ...c, labels: { ...prev.labels, ...c.labels }, before: prev.before } : c);
+      merged.set(key, mergeCorrection(merged.get(key), c));
     }
   }
   return [...merged.values()];

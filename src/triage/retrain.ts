@@ -9,17 +9,21 @@ import type { TriageModel } from './model.js';
  */
 export const CORRECTION_WEIGHT = 3;
 
-/** Corrections for brands no longer in the config are still good text labels; they are masked with a bare brand. */
+/**
+ * Corrections for brands no longer in the config are still good text labels; they are masked with
+ * a bare brand. A complaint label marked suspect (see store/corrections.ts) counts as no label.
+ */
 export function correctionRows(corrections: Correction[], brands: readonly BrandConfig[]): TrainingRow[] {
   const byId = new Map(brands.map((b) => [b.id, b]));
+  const complaintOf = (c: Correction) => (c.complaintSuspect ? undefined : c.labels.complaint);
   return corrections
-    .filter((c) => c.labels.sentiment !== undefined || c.labels.complaint !== undefined)
+    .filter((c) => c.labels.sentiment !== undefined || complaintOf(c) !== undefined)
     .map((c) => ({
       key: `correction:${c.brandId}:${c.itemId}`,
       text: c.text,
       brand: byId.get(c.brandId) ?? { id: c.brandId, name: c.brandId, keywords: [], handles: [], hashtags: [] },
       sentiment: c.labels.sentiment ?? null,
-      complaint: c.labels.complaint ?? null,
+      complaint: complaintOf(c) ?? null,
       weight: CORRECTION_WEIGHT,
       calibrateBrand: c.brandId,
     }));
