@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AppContext } from '../app/context.js';
 import { AuthError, PermanentError, RateLimitedError, TransientError, UnknownOutcomeError } from '../connectors/errors.js';
 import type { JobData } from '../jobs/catalog.js';
+import { stripInvisible } from '../playbook/invisible.js';
 import { recordReplySent } from '../store/authors.js';
 import { getItem, transition, type InboxItem } from '../store/inbox.js';
 import { loadMentions, type StoredMention } from '../store/mentions.js';
@@ -43,8 +44,15 @@ export async function publishItem(ctx: AppContext, data: JobData<'publish'>, fin
 }
 
 async function send(ctx: AppContext, item: InboxItem, stored: StoredMention, handle: SourceHandle, finalAttempt: boolean): Promise<PublishOutcome> {
+  // Here, not where drafts are written: templates, edits in the inbox or Slack and any later
+  // writer all pass through this one call on the way out.
+  const text = stripInvisible(item.draft);
+  if (!text.trim()) {
+    await markFailed(ctx, item, 'the reply is empty once invisible characters are removed');
+    return 'failed';
+  }
   try {
-    const reply = await handle.client.reply!(stored.mention, item.draft, { idempotencyKey: idempotencyKey(item.id, item.draftVersion) });
+    const reply = await handle.client.reply!(stored.mention, text, { idempotencyKey: idempotencyKey(item.id, item.draftVersion) });
     const now = Date.now();
     await transition(ctx.redis, ctx.keys, item.id, {
       from: ['publishing'],

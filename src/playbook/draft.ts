@@ -1,6 +1,7 @@
 import type { BrandConfig, PlaybookConfig } from '../config/schema.js';
 import type { Mention } from '../mention.js';
 import type { TriageResult } from '../triage/types.js';
+import { normaliseForCheck, stripInvisible } from './invisible.js';
 
 export interface DraftInput {
   mention: Mention;
@@ -105,14 +106,21 @@ function promisesRefund(text: string): boolean {
   return false;
 }
 
+/**
+ * Checks run on the normalised text (see invisible.ts): a zero-width space, a soft hyphen or a
+ * full-width letter must not hide a phrase the playbook forbids. The length counted is what will
+ * be posted, after invisible characters are stripped.
+ */
 export function checkDraft(text: string, playbook: PlaybookConfig): string[] {
   const warnings: string[] = [];
-  if (!text.trim()) warnings.push('draft is empty');
+  const seen = normaliseForCheck(text);
+  if (!seen.trim()) warnings.push('draft is empty');
   for (const phrase of playbook.neverSay) {
-    if (phrase.trim() && phraseRe(phrase).test(text)) warnings.push(`never say: "${phrase}"`);
+    const wanted = normaliseForCheck(phrase);
+    if (wanted.trim() && phraseRe(wanted).test(seen)) warnings.push(`never say: "${phrase}"`);
   }
-  const length = [...text].length;
+  const length = [...stripInvisible(text)].length;
   if (length > playbook.maxLength) warnings.push(`longer than ${playbook.maxLength} characters (${length})`);
-  if (promisesRefund(text)) warnings.push('promises a refund');
+  if (promisesRefund(seen)) warnings.push('promises a refund');
   return warnings;
 }
