@@ -71,6 +71,13 @@ async function publishJobs(itemId: string) {
   return jobs.filter((j) => (j.data as { itemId?: string }).itemId === itemId);
 }
 
+/** earshot_slack_refused_total{reason} as /metrics serves it. */
+async function refusedCount(reason: string): Promise<number> {
+  const text = (await server.inject({ method: 'GET', url: '/metrics' })).body;
+  const match = new RegExp(`^earshot_slack_refused_total\\{reason="${reason}"\\} (\\d+)$`, 'm').exec(text);
+  return Number(match?.[1] ?? NaN);
+}
+
 async function refusals(): Promise<string[]> {
   return (await readAudit(app.ctx.redis, app.ctx.keys, { limit: 200 })).filter((e) => e.action === 'slack.refused').map((e) => String(e.detail?.['reason']));
 }
@@ -156,7 +163,9 @@ describe('POST /slack/interactivity', () => {
     const res = await post(click(item, 'approve'), { secret: 'not_the_signing_secret_0000000' });
     expect(res.statusCode).toBe(401);
     await expectUnchanged(item, before);
-    expect(await refusals()).toContain('signature does not match');
+    // Counted, not audited: an anonymous flood must not push approvals out of the trimmed audit stream.
+    expect(await refusals()).not.toContain('signature does not match');
+    expect(await refusedCount('bad_signature')).toBeGreaterThan(0);
   });
 
   it('refuses a tampered body signed for different content', async () => {
@@ -175,7 +184,9 @@ describe('POST /slack/interactivity', () => {
     const res = await post(click(item, 'approve'), { ts: Math.floor(Date.now() / 1000) - 301 });
     expect(res.statusCode).toBe(401);
     await expectUnchanged(item, before);
-    expect(await refusals()).toContain('timestamp outside the 5-minute window');
+    // Counted, not audited: an anonymous flood must not push approvals out of the trimmed audit stream.
+    expect(await refusals()).not.toContain('timestamp outside the 5-minute window');
+    expect(await refusedCount('stale')).toBeGreaterThan(0);
   });
 
   it('refuses a replay of a request it already accepted', async () => {
@@ -185,7 +196,9 @@ describe('POST /slack/interactivity', () => {
     expect((await post(body, { ts })).statusCode).toBe(200);
     const replay = await post(body, { ts });
     expect(replay.statusCode).toBe(401);
-    expect(await refusals()).toContain('replayed request');
+    // Counted, not audited: an anonymous flood must not push approvals out of the trimmed audit stream.
+    expect(await refusals()).not.toContain('replayed request');
+    expect(await refusedCount('replay')).toBeGreaterThan(0);
     expect(await getItem(app.ctx.redis, app.ctx.keys, item.id)).toMatchObject({ status: 'approved', approvals: 1 });
     expect(await publishJobs(item.id)).toHaveLength(1);
   });

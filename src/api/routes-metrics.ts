@@ -4,6 +4,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { AppContext } from '../app/context.js';
 import { JOB_NAMES } from '../jobs/catalog.js';
 import { bearerToken } from './auth.js';
+import { processMetrics } from './slack-refusals.js';
 import { readSourceState } from '../store/sources.js';
 
 const SOURCE_GAUGES = {
@@ -36,7 +37,7 @@ async function collect(ctx: AppContext): Promise<Registry> {
   }
   const stored = new Gauge({ name: 'earshot_mentions_indexed', help: 'mentions in the retention window', registers: [registry] });
   stored.set(await ctx.redis.zcard(ctx.keys.timeline));
-  return registry;
+  return Registry.merge([registry, processMetrics]);
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);

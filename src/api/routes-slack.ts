@@ -8,6 +8,7 @@ import { ActionError, approveItem, rejectItem, type Actor } from '../inbox/actio
 import { appendAudit } from '../store/audit.js';
 import { getItem } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
+import { RefusalLog, type SlackRefusalReason } from './slack-refusals.js';
 
 /** Slack's own limit: a request older or newer than this is refused, whatever its signature. */
 const MAX_SKEW_SECONDS = 300;
@@ -45,17 +46,23 @@ function header(request: FastifyRequest, name: string): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+interface Refusal {
+  reason: SlackRefusalReason;
+  message: string;
+}
+
 /** Null when the request is Slack's, fresh and first seen; otherwise why it is refused. */
-async function authenticity(ctx: AppContext, request: FastifyRequest, raw: Buffer, nowMs: number): Promise<string | null> {
+async function authenticity(ctx: AppContext, request: FastifyRequest, raw: Buffer, nowMs: number): Promise<Refusal | null> {
   const timestamp = header(request, 'x-slack-request-timestamp');
   const signature = header(request, 'x-slack-signature');
-  if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return 'missing or malformed Slack signature headers';
+  if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return { reason: 'unsigned', message: 'missing or malformed Slack signature headers' };
   const secrets = ctx.config.chat.flatMap((c) => (c.kind === 'slack' && c.signingSecret ? [c.signingSecret] : []));
-  if (secrets.length === 0) return 'no Slack destination has a signingSecret configured';
-  if (!signatureMatches(secrets, timestamp, raw, signature)) return 'signature does not match';
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_SKEW_SECONDS) return 'timestamp outside the 5-minute window';
+  if (secrets.length === 0) return { reason: 'not_configured', message: 'no Slack destination has a signingSecret configured' };
+  if (!signatureMatches(secrets, timestamp, raw, signature)) return { reason: 'bad_signature', message: 'signature does not match' };
+  // A stale or replayed request was signed by Slack once, but whoever sends it again need not be Slack.
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_SKEW_SECONDS) return { reason: 'stale', message: 'timestamp outside the 5-minute window' };
   const seen = `${ctx.config.redis.prefix}:slack:seen:${createHash('sha256').update(`${timestamp}:${signature}`).digest('hex')}`;
-  if ((await ctx.redis.set(seen, '1', 'PX', REPLAY_TTL_MS, 'NX')) !== 'OK') return 'replayed request';
+  if ((await ctx.redis.set(seen, '1', 'PX', REPLAY_TTL_MS, 'NX')) !== 'OK') return { reason: 'replay', message: 'replayed request' };
   return null;
 }
 
@@ -70,7 +77,8 @@ function parsePayload(raw: Buffer): Payload | null {
   }
 }
 
-async function refuse(ctx: AppContext, reply: FastifyReply, reason: string, detail: Record<string, unknown> = {}): Promise<FastifyReply> {
+/** For requests Slack really signed: rare, and worth a lasting record of who tried. */
+async function refuseSigned(ctx: AppContext, reply: FastifyReply, reason: string, detail: Record<string, unknown>): Promise<FastifyReply> {
   ctx.log.warn({ reason, ...detail }, 'Slack interactivity request refused');
   await appendAudit(ctx.redis, ctx.keys, 'slack', 'slack.refused', undefined, { reason, ...detail });
   return reply.code(401).send({ error: 'unauthorized', message: reason });
@@ -126,14 +134,17 @@ function updateMessage(ctx: AppContext, responseUrl: string, outcome: Outcome): 
   })().catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not update the Slack message'));
 }
 
-async function handle(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, now: () => number): Promise<FastifyReply> {
+async function handle(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, now: () => number, refusals: RefusalLog): Promise<FastifyReply> {
   const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   const refusal = await authenticity(ctx, request, raw, now());
-  if (refusal) return refuse(ctx, reply, refusal);
+  if (refusal) {
+    refusals.refuse(refusal.reason, refusal.message);
+    return reply.code(401).send({ error: 'unauthorized', message: refusal.message });
+  }
   const payload = parsePayload(raw);
   if (!payload) return reply.code(400).send({ error: 'bad_request', message: 'expected payload=<JSON> as Slack sends it' });
   const user = ctx.config.users.find((u) => u.slackUserId === payload.user.id);
-  if (!user) return refuse(ctx, reply, 'Slack user is not mapped to an Earshot user (users[].slackUserId)', { slackUserId: payload.user.id });
+  if (!user) return refuseSigned(ctx, reply, 'Slack user is not mapped to an Earshot user (users[].slackUserId)', { slackUserId: payload.user.id });
   const action = payload.type === 'block_actions' ? payload.actions[0] : undefined;
   const outcome = action ? await runAction(ctx, { name: user.name, role: user.role }, action) : null;
   if (outcome && payload.response_url) updateMessage(ctx, payload.response_url, outcome);
@@ -146,10 +157,11 @@ async function handle(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
  */
 export function slackRoutes(ctx: AppContext, options: { now?: () => number } = {}) {
   const now = options.now ?? Date.now;
+  const refusals = new RefusalLog(ctx.log);
   return async function (scope: FastifyInstance): Promise<void> {
     scope.removeAllContentTypeParsers();
     // The signature covers the exact bytes Slack sent, so the body stays a Buffer until it is verified.
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: MAX_BODY }, (_request, body, done) => done(null, body));
-    scope.post('/slack/interactivity', (request, reply) => handle(ctx, request, reply, now));
+    scope.post('/slack/interactivity', (request, reply) => handle(ctx, request, reply, now, refusals));
   };
 }
