@@ -57,6 +57,8 @@ describe('secrets never reach the logs', () => {
     await slack.waitFor(1, 30_000);
     const api = `http://127.0.0.1:${port}`;
     const auth = { authorization: `Bearer ${SECRETS.approver}` };
+    // Workers start before the API listens, so the alert can arrive first on a busy machine.
+    await waitFor('the API', () => fetch(`${api}/healthz`).then((r) => r.ok || undefined, () => undefined), 20_000);
     const inbox = (await (await fetch(`${api}/api/inbox`, { headers: auth })).json()) as { items: Array<{ item: { id: string; draftVersion: number } }> };
     const item = inbox.items[0]?.item;
     if (!item) throw new Error('no inbox item');
