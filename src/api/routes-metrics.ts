@@ -4,6 +4,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { AppContext } from '../app/context.js';
 import { JOB_NAMES } from '../jobs/catalog.js';
 import { bearerToken } from './auth.js';
+import { fromThisMachine } from './client-address.js';
 import { processMetrics } from './slack-refusals.js';
 import { readSourceState } from '../store/sources.js';
 
@@ -40,16 +41,15 @@ async function collect(ctx: AppContext): Promise<Registry> {
   return Registry.merge([registry, processMetrics]);
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
 /**
  * Queue depths and source names are not for everyone: a scraper presents api.metricsToken, and
- * without one configured only this machine may read them.
+ * without one configured only this machine may read them (the client's address, not the socket's:
+ * behind a proxy on this host every socket is loopback).
  */
 function metricsAllowed(ctx: AppContext, request: FastifyRequest): { ok: true } | { ok: false; status: number; error: string } {
   const expected = ctx.config.api.metricsToken;
   if (!expected) {
-    return LOOPBACK.has(request.socket.remoteAddress ?? '') ? { ok: true } : { ok: false, status: 403, error: 'metrics are served to loopback only; set api.metricsToken to scrape from another host' };
+    return fromThisMachine(ctx.config, request) ? { ok: true } : { ok: false, status: 403, error: 'metrics are served to loopback only; set api.metricsToken to scrape from another host' };
   }
   const given = Buffer.from(bearerToken(request.headers.authorization) ?? '');
   const want = Buffer.from(expected);

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
-import { clearLoginFailures, createSession, deleteSession, loginFailures, recordLoginFailure } from '../store/sessions.js';
+import { backoffMs, clearLoginFailures, loginState, recordLoginFailure } from '../store/login-throttle.js';
+import { createSession, deleteSession } from '../store/sessions.js';
 import { actorOf, authenticate, SESSION_COOKIE, sessionOf, sessionTimes } from './auth.js';
 import { burnPasswordCheck, verifyPassword } from './password.js';
 import { parseInput } from './routes-common.js';
@@ -30,24 +31,39 @@ function clearCookie(ctx: AppContext, request: FastifyRequest, reply: FastifyRep
 /** One message for unknown user and wrong password, so the answer does not reveal who exists. */
 const BAD_LOGIN = { error: 'unauthorized', message: 'wrong user name or password' };
 
-async function login(ctx: AppContext, request: FastifyRequest, reply: FastifyReply) {
+export interface SessionRouteOptions {
+  /** How a sign-in waits out its account's back-off; tests record the waits instead of sitting through them. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function tooMany(reply: FastifyReply, retryAfterMs: number): FastifyReply {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return reply.code(429).header('Retry-After', String(seconds)).send({ error: 'too_many_requests', message: `too many failed sign-ins from this address; try again in ${seconds} s` });
+}
+
+/**
+ * `request.ip` is the client's address, read through api.trustProxy when the inbox sits behind a
+ * proxy; otherwise every client would share the proxy's address and one guesser would shut
+ * everybody out.
+ */
+async function login(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, sleep: (ms: number) => Promise<void>) {
   const body = parseInput(LoginBody, request.body, 'body');
-  const { prefix } = ctx.config.redis;
-  const limits = ctx.config.api.sessions;
-  const failures = await loginFailures(ctx.redis, prefix, body.name, request.ip);
-  if (failures.count >= limits.maxLoginFailures) {
-    const seconds = Math.max(1, Math.ceil(failures.retryAfterMs / 1000));
-    return reply.code(429).header('Retry-After', String(seconds)).send({ error: 'too_many_requests', message: `too many failed sign-ins; try again in ${seconds} s` });
-  }
+  const limits = { maxFailures: ctx.config.api.sessions.maxLoginFailures, windowMs: ctx.config.api.sessions.loginWindow };
+  const state = await loginState(ctx.redis, ctx.keys, body.name, request.ip);
+  if (state.pair.count >= limits.maxFailures) return tooMany(reply, state.pair.retryAfterMs);
+  const wait = backoffMs(state.account, limits.maxFailures);
+  if (wait > 0) await sleep(wait);
   const user = ctx.config.users.find((u) => u.name === body.name && u.passwordHash);
   const ok = user?.passwordHash ? await verifyPassword(body.password, user.passwordHash) : (await burnPasswordCheck(body.password), false);
   if (!user || !ok) {
-    await recordLoginFailure(ctx.redis, prefix, body.name, request.ip, limits.loginWindow);
-    ctx.log.info({ user: body.name.slice(0, 64), ip: request.ip }, 'failed sign-in');
+    await recordLoginFailure(ctx.redis, ctx.keys, body.name, request.ip, limits.windowMs);
+    ctx.log.info({ user: body.name.slice(0, 64), ip: request.ip, accountFailures: state.account + 1, waitedMs: wait }, 'failed sign-in');
     return reply.code(401).send(BAD_LOGIN);
   }
-  await clearLoginFailures(ctx.redis, prefix, body.name, request.ip);
-  const { id, session } = await createSession(ctx.redis, prefix, user.name, sessionTimes(ctx.config));
+  await clearLoginFailures(ctx.redis, ctx.keys, body.name, request.ip);
+  const { id, session } = await createSession(ctx.redis, ctx.config.redis.prefix, user.name, sessionTimes(ctx.config));
   setCookie(ctx, request, reply, id);
   return { name: user.name, role: user.role, csrfToken: session.csrf };
 }
@@ -56,13 +72,14 @@ async function login(ctx: AppContext, request: FastifyRequest, reply: FastifyRep
  * Sign-in is the one /api route without authentication; who-am-I and sign-out sit behind the
  * same hook as every other route (sign-out is a state change, so it needs the CSRF token).
  */
-export async function registerSessionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function registerSessionRoutes(app: FastifyInstance, ctx: AppContext, options: SessionRouteOptions = {}): Promise<void> {
+  const sleep = options.sleep ?? realSleep;
   await app.register(async (scope) => {
     scope.addHook('onSend', async (_request, reply, payload) => {
       reply.header('Cache-Control', 'no-store');
       return payload;
     });
-    scope.post('/api/session', async (request, reply) => login(ctx, request, reply));
+    scope.post('/api/session', async (request, reply) => login(ctx, request, reply, sleep));
     await scope.register(async (authed) => {
       authed.addHook('onRequest', authenticate(ctx));
       authed.get('/api/session', async (request) => {

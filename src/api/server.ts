@@ -3,6 +3,7 @@ import type { AppContext } from '../app/context.js';
 import { ActionError } from '../inbox/actions.js';
 import { logSafe, type Logger } from '../log.js';
 import { actorName, authenticate, ForbiddenError } from './auth.js';
+import { warnAboutUntrustedProxy } from './client-address.js';
 import { registerActionRoutes } from './routes-actions.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerAnalyticsRoutes } from './routes-analytics.js';
@@ -92,13 +93,15 @@ export function registeredRoutes(app: FastifyInstance): RouteEntry[] {
 
 /** The API and web inbox, ready for inject() or listen(); nothing is listening yet. */
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
+  // Only the configured proxies may tell us the client's address; anyone else's X-Forwarded-For is ignored.
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, trustProxy: ctx.config.api.trustProxy ?? false });
   const routes: RouteEntry[] = [];
   routeTables.set(app, routes);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
   installHooks(app, ctx.log);
+  app.addHook('onRequest', warnAboutUntrustedProxy(ctx.config, ctx.log));
   registerHealthRoutes(app, ctx);
   registerMetricsRoute(app, ctx);
   await registerStatic(app, ctx.log);

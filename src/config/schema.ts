@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { Duration, HttpUrl, Id, PlatformUrl } from './fields.js';
 
@@ -149,6 +150,32 @@ const Sessions = z.object({
   loginWindow: Duration.default(15 * 60_000),
 });
 
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** What fastify's trustProxy (proxy-addr) accepts, minus "trust everyone": an address, a CIDR range or a named range. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_KEYWORDS.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+const ProxyAddress = z
+  .string()
+  .trim()
+  .refine(isProxyAddress, 'expected the reverse proxy\'s address: an IP ("127.0.0.1"), a CIDR range ("10.0.0.0/8") or loopback, linklocal, uniquelocal');
+
+/**
+ * The reverse proxies in front of the API. Requests from these addresses have their client
+ * address (and https) read from X-Forwarded-For / X-Forwarded-Proto; without it, every client
+ * behind a proxy looks like the proxy.
+ */
+const TrustProxy = z
+  .union([ProxyAddress, z.array(ProxyAddress).min(1, 'list at least one proxy address, or leave trustProxy out')])
+  .transform((value) => [value].flat());
+
 export const ConfigSchema = z.object({
   brands: z.array(Brand).min(1, 'add at least one brand to listen for'),
   sources: z.array(Source).default([]),
@@ -173,6 +200,7 @@ export const ConfigSchema = z.object({
       publicUrl: HttpUrl.optional(),
       /** Bearer token a Prometheus scraper on another host sends for /metrics; without it only loopback may scrape. */
       metricsToken: z.string().min(16, 'expected at least 16 characters; generate one with `openssl rand -hex 24`').optional(),
+      trustProxy: TrustProxy.optional(),
       sessions: Sessions.default({ idle: 2 * 3_600_000, absolute: 12 * 3_600_000, maxLoginFailures: 5, loginWindow: 15 * 60_000 }),
     })
     .default({ host: '127.0.0.1', port: 8080, sessions: { idle: 2 * 3_600_000, absolute: 12 * 3_600_000, maxLoginFailures: 5, loginWindow: 15 * 60_000 } }),

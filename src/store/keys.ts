@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Every Redis key Earshot's store uses, in one place. With a `{tag}` prefix they share one cluster slot. */
 export function storeKeys(prefix: string) {
   return {
@@ -22,9 +24,17 @@ export function storeKeys(prefix: string) {
     alertDigest: (destinationId: string) => `${prefix}:alertheld:${destinationId}:sending`,
     /** SLA reminders due, scored by when: members `warn|<item>` and `breach|<item>`. */
     slaDue: `${prefix}:sla:due`,
+    /** Failed sign-ins for one account from one client address. Hashed: both are typed by strangers. */
+    loginFailures: (user: string, address: string) => `${prefix}:login:${digest(`${user.toLowerCase()}\u0000${address}`)}`,
+    /** Failed sign-ins for one account from any address: what its back-off grows with. */
+    loginAccountFailures: (user: string) => `${prefix}:loginacct:${digest(user.toLowerCase())}`,
   };
 }
 export type StoreKeys = ReturnType<typeof storeKeys>;
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
 
 /** One person on one platform. Cross-platform identity linking builds on this key. */
 export function authorKey(platform: string, authorId: string): string {

@@ -56,27 +56,6 @@ export async function deleteSession(redis: Redis, prefix: string, id: string): P
   await redis.del(sessionKey(prefix, id));
 }
 
-function loginKey(prefix: string, user: string, ip: string): string {
-  return `${prefix}:login:${createHash('sha256').update(`${user.toLowerCase()}\u0000${ip}`).digest('base64url')}`;
-}
-
-/** Failed sign-ins for this user from this address in the current window, and the ms until it ends. */
-export async function loginFailures(redis: Redis, prefix: string, user: string, ip: string): Promise<{ count: number; retryAfterMs: number }> {
-  const key = loginKey(prefix, user, ip);
-  const res = await redis.multi().get(key).pttl(key).exec();
-  return { count: Number(res?.[0]?.[1] ?? 0), retryAfterMs: Math.max(0, Number(res?.[1]?.[1] ?? 0)) };
-}
-
-/** The window starts at the first failure (SET NX PX), so waiting it out always works. */
-export async function recordLoginFailure(redis: Redis, prefix: string, user: string, ip: string, windowMs: number): Promise<void> {
-  const key = loginKey(prefix, user, ip);
-  await redis.multi().set(key, 0, 'PX', windowMs, 'NX').incr(key).exec();
-}
-
-export async function clearLoginFailures(redis: Redis, prefix: string, user: string, ip: string): Promise<void> {
-  await redis.del(loginKey(prefix, user, ip));
-}
-
 /** Still signed in? Unlike touchSession it does not count as activity (an open live stream is not a person). */
 export async function sessionAlive(redis: Redis, prefix: string, id: string, session: Session, absoluteMs: number): Promise<boolean> {
   if (session.createdAt + absoluteMs <= Date.now()) return false;
