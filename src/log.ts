@@ -1,4 +1,5 @@
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { redactDeep, redactText } from './http/redact.js';
 
 export type { Logger };
 
@@ -29,8 +30,22 @@ const REDACT = [
   'redisUrl',
 ];
 
+/**
+ * Paths catch secrets by field name; the formatter and hook catch them inside any string (a URL
+ * with ?token= in an error message, a webhook path in a debug line) with the same redaction the
+ * API, CLI and chat use.
+ */
+const SCRUB: Pick<LoggerOptions, 'formatters' | 'hooks'> = {
+  formatters: { log: (record) => redactDeep(record) as Record<string, unknown> },
+  hooks: {
+    logMethod(args, method) {
+      method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<typeof method>);
+    },
+  },
+};
+
 export function createLogger(options: { level: string; pretty: boolean; name?: string }, destination?: DestinationStream): Logger {
-  const base = { level: options.level, name: options.name ?? 'earshot', redact: { paths: REDACT, censor: '[redacted]' } };
+  const base = { level: options.level, name: options.name ?? 'earshot', redact: { paths: REDACT, censor: '[redacted]' }, ...SCRUB };
   if (options.pretty) {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } });
   }
@@ -47,14 +62,5 @@ export function logSafe(text: string, max = 200): string {
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
-/** Redacts credentials inside a URL (user:pass@, ?token=) before logging it. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = 'redacted';
-    for (const key of [...u.searchParams.keys()]) if (/token|key|secret|sig/i.test(key)) u.searchParams.set(key, 'redacted');
-    return u.toString();
-  } catch {
-    return '[unparsable url]';
-  }
-}
+/** Kept here for the modules that import it from the logger; the one implementation is in http/redact.ts. */
+export { redactUrl } from './http/redact.js';

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,9 +116,16 @@ async function freshItem(): Promise<string> {
   return m.id;
 }
 
+/** A file source's path must exist; this source is listed, never polled. */
+function emptyFeedFile(): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'earshot-api-')), 'mentions.jsonl');
+  writeFileSync(file, '');
+  return file;
+}
+
 beforeAll(async () => {
   app = await testApp({
-    sources: [{ id: 'feed', kind: 'file', brand: 'acme', interval: '30s', options: { path: './mentions.jsonl' } }],
+    sources: [{ id: 'feed', kind: 'file', brand: 'acme', interval: '30s', options: { path: emptyFeedFile() } }],
   });
   server = await buildServer(app.ctx);
 });

@@ -20,7 +20,9 @@ function problemsOf(input: Record<string, unknown>, env: Record<string, string> 
   return [];
 }
 
-const fileSource = { id: 'demo', kind: 'file', brand: 'acme', interval: '30s', options: { path: 'x.jsonl' } };
+// A file source's path must exist; this file is there for the whole run.
+const existingFile = path.resolve('package.json');
+const fileSource = { id: 'demo', kind: 'file', brand: 'acme', interval: '30s', options: { path: existingFile } };
 
 describe('config', () => {
   it('parses durations', () => {

@@ -87,9 +87,11 @@ describe('poll', () => {
     expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^stopped: /) });
     const state = await readSourceState(app.ctx.redis, app.ctx.keys, 'masto');
     expect(state.healthy).toBe(false);
-    expect(state.stoppedReason).toMatch(/access token/);
+    // Readers get Earshot's summary; the platform's own words are kept for admins only.
+    expect(state.stoppedReason).toMatch(/^credentials rejected \(HTTP 401\)/);
+    expect(state.lastErrorDetail).toMatch(/access token/);
     const alerts = await app.ctx.queues.alert.getJobs(['waiting', 'delayed', 'prioritized']);
-    expect(alerts.map((j) => j.data)).toContainEqual(expect.objectContaining({ kind: 'source', sourceId: 'masto', problem: expect.stringMatching(/token/) }));
+    expect(alerts.map((j) => j.data)).toContainEqual(expect.objectContaining({ kind: 'source', sourceId: 'masto', problem: expect.stringMatching(/credentials rejected/) }));
     const before = fake.requests.length;
     expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'skipped' });
     expect(fake.requests.length).toBe(before);

@@ -62,6 +62,8 @@ describe('runtime', () => {
     const good = (id: number) => JSON.stringify({ id: `p${id}`, text: `post ${id} about @AcmeAir`, createdAt: '2026-11-21T10:00:00Z', author: { id: `a${id}`, handle: `a${id}@x.example` } });
     writeFileSync(file, `${[1, 2, 3].map(good).join('\n')}\n{"id":"p4"}\n${good(5)}\n`);
     const config = path.join(dir, 'earshot.yaml');
+    // A file source's path must exist (config check); this one is only the import's attribution.
+    writeFileSync(path.join(dir, 'none.jsonl'), '');
     writeFileSync(config, JSON.stringify(baseConfig(prefix, { sources: [{ id: 'imports', kind: 'file', brand: 'acme', options: { path: 'none.jsonl' } }] })));
     const databaseUrl = await testDatabaseUrl(prefix);
     const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, '--config', config], { env: { ...process.env, REDIS_URL: redisUrl, DATABASE_URL: databaseUrl } });

@@ -12,15 +12,17 @@ import { sendWebhook } from './webhook.js';
 
 /** Delivers one alert to one destination. Adding a chat kind means one more case here and one file. */
 export async function deliver(destination: ChatDestinationConfig, alert: Alert, deps: { http: HttpClient; log: Logger }): Promise<void> {
+  // A self-hosted chat on the office network opted in to private addresses; the rest keep the strict policy.
+  const http = 'allowPrivateNetwork' in destination && destination.allowPrivateNetwork ? deps.http.withPrivateNetwork() : deps.http;
   switch (destination.kind) {
     case 'slack':
-      return sendSlack(deps.http, destination, alert);
+      return sendSlack(http, destination, alert);
     case 'teams':
-      return sendTeams(deps.http, destination.webhookUrl, alert);
+      return sendTeams(http, destination.webhookUrl, alert);
     case 'discord':
-      return sendDiscord(deps.http, destination.webhookUrl, alert);
+      return sendDiscord(http, destination.webhookUrl, alert);
     case 'webhook':
-      return sendWebhook(deps.http, destination, alert);
+      return sendWebhook(http, destination, alert);
     case 'console':
       return sendConsole(deps.log, alert);
   }

@@ -6,6 +6,7 @@ import { openRuntime, type Runtime } from '../app/runtime.js';
 import type { Config } from '../config/load.js';
 import { parseLine } from '../connectors/file-lines.js';
 import { enqueueBulk } from '../jobs/queues.js';
+import { redactText } from '../http/redact.js';
 import { createLogger, logSafe } from '../log.js';
 import type { Mention } from '../mention.js';
 import { batchJobId } from '../pipeline/batch-id.js';
@@ -78,7 +79,9 @@ export async function showSources(config: Config): Promise<void> {
       const s = await readSourceState(ctx.redis, ctx.keys, source.id);
       const last = s.lastSuccessAt ? new Date(s.lastSuccessAt).toISOString() : 'never';
       const health = !s.healthy ? `STOPPED: ${s.stoppedReason}` : s.errorStreak ? `failing (${s.errorStreak} in a row): ${s.lastError}` : 'ok';
-      process.stdout.write(`${source.id} (${source.kind}, every ${source.interval / 1000}s): ${health}; last success ${last}\n`);
+      // The operator at the terminal gets the detail too, with credentials redacted and control characters removed.
+      const detail = s.lastErrorDetail && s.lastErrorDetail !== s.lastError && (!s.healthy || s.errorStreak) ? `\n  detail: ${logSafe(s.lastErrorDetail, 500)}` : '';
+      process.stdout.write(`${redactText(`${source.id} (${source.kind}, every ${source.interval / 1000}s): ${logSafe(health, 500)}; last success ${last}${detail}`)}\n`);
     }
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { urlRefusal } from '../http/policy.js';
 import { parseDuration } from './duration.js';
 
 /** A duration written as "30s" / "5m" / "1h" in YAML, read as milliseconds. */
@@ -21,23 +22,13 @@ export const Id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected a short id of lowercase letters, digits, "-" or "_"');
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
 /**
- * A URL Earshot sends credentials or posts to (platform APIs, chat webhooks): https, except on
- * loopback for local fakes and dev servers. Plain http to anywhere else would leak tokens, and
- * an arbitrary scheme or host in config must not turn Earshot into a request forwarder (SSRF).
+ * A URL Earshot sends credentials or posts to (platform APIs, token endpoints, feeds, chat
+ * webhooks): the outbound policy's rule (https; plain http only to loopback; never metadata or
+ * reserved addresses). Private literals are judged in load.ts, which knows whether the source or
+ * destination set `allowPrivateNetwork`.
  */
 export const PlatformUrl = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `expected an https URL, got ${JSON.stringify(value)}` });
-    return;
-  }
-  const loopback = LOOPBACK.test(url.hostname);
-  if (url.protocol === 'https:' || url.protocol === 'wss:') return;
-  if ((url.protocol === 'http:' || url.protocol === 'ws:') && loopback) return;
-  ctx.addIssue({ code: 'custom', message: `must be an https (or wss) URL; plain http only to localhost, got ${JSON.stringify(value)}` });
+  const why = urlRefusal(value, { allowPrivateNetwork: true });
+  if (why) ctx.addIssue({ code: 'custom', message: `must be an https URL the outbound policy allows: ${JSON.stringify(value)} ${why}` });
 });

@@ -7,6 +7,8 @@ import { connectors } from '../connectors/registry.js';
 import { ConfigSchema, type RawConfig, type SourceConfig, type UserConfig } from './schema.js';
 import { interpolateEnv } from './env.js';
 import { formatPath } from './format.js';
+import { urlRefusal, type OutboundPolicy } from '../http/policy.js';
+import { redactText } from '../http/redact.js';
 
 export interface LoadedSource extends SourceConfig {
   /** Options after the connector's own schema parsed them (defaults applied). */
@@ -32,8 +34,13 @@ export interface Config extends Omit<RawConfig, 'sources' | 'users'> {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  readonly problems: string[];
+
+  constructor(readonly file: string, problems: string[]) {
+    // A problem can quote the offending value, and that value can be a webhook URL or a feed with ?token=.
+    const shown = problems.map(redactText);
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config:\n${shown.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = shown;
     this.name = 'ConfigError';
   }
 }
@@ -94,7 +101,15 @@ function finish(raw: RawConfig, file: string): Config {
     }
     const options = connector.optionsSchema.safeParse(source.options);
     if (!options.success) problems.push(...zodProblems(options.error, ['sources', i, 'options']));
+    else {
+      const policy = { allowPrivateNetwork: source.allowPrivateNetwork };
+      problems.push(...urlProblems(options.data, ['sources', i, 'options'], policy));
+      problems.push(...(connector.checkOptions?.(options.data, { baseDir: path.dirname(file) }) ?? []).map((p) => `sources[${i}].options.${p}`));
+    }
     return { ...source, parsedOptions: options.success ? options.data : {} };
+  });
+  raw.chat.forEach((dest, i) => {
+    if ('webhookUrl' in dest) problems.push(...urlProblems(dest.webhookUrl, ['chat', i, 'webhookUrl'], { allowPrivateNetwork: dest.allowPrivateNetwork }));
   });
   const users: LoadedUser[] = raw.users.map((u) => ({
     name: u.name,
@@ -115,6 +130,22 @@ function finish(raw: RawConfig, file: string): Config {
   }
   if (problems.length) throw new ConfigError(file, problems);
   return { ...raw, sources, users, baseDir: path.dirname(file), file };
+}
+
+/**
+ * Every URL inside a parsed value, checked against the outbound policy of its source or
+ * destination: the schemas have checked the scheme already, this adds private addresses, which
+ * only an `allowPrivateNetwork: true` next to them allows.
+ */
+function urlProblems(value: unknown, at: PropertyKey[], policy: OutboundPolicy): string[] {
+  if (typeof value === 'string') {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return [];
+    const why = urlRefusal(value, policy);
+    return why ? [`${formatPath(at)}: must be a URL the outbound policy allows: ${JSON.stringify(value)} ${why}`] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => urlProblems(v, [...at, i], policy));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => urlProblems(v, [...at, k], policy));
+  return [];
 }
 
 function checkUnique(values: string[], list: string, field: string, problems: string[]): void {

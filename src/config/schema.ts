@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { Duration, HttpUrl, Id, PlatformUrl } from './fields.js';
+import { strict } from './strict.js';
 
-const Brand = z.object({
+const Brand = strict({
   id: Id,
   name: z.string().min(1),
   keywords: z.array(z.string().min(1)).default([]),
@@ -10,8 +11,11 @@ const Brand = z.object({
   hashtags: z.array(z.string().min(1)).default([]),
 });
 
+/** Opt-in for one source or destination to reach private networks (see src/http/policy.ts). */
+const PrivateNetwork = z.boolean().default(false);
+
 /** `options` is checked against the connector's own schema once the kind is known (see load.ts). */
-const Source = z.object({
+const Source = strict({
   id: Id,
   kind: z.string().min(1),
   brand: Id,
@@ -22,6 +26,8 @@ const Source = z.object({
   /** Alert when a source that normally yields posts has produced nothing for this long. */
   quietAfter: Duration.optional(),
   options: z.record(z.string(), z.unknown()).default({}),
+  /** Lets this source reach private and link-local addresses (an on-premises feed); metadata addresses stay refused. */
+  allowPrivateNetwork: PrivateNetwork,
 });
 
 const MinUrgency = z.number().int().min(0).max(100).optional();
@@ -31,18 +37,18 @@ const MinUrgency = z.number().int().min(0).max(100).optional();
  * rate limit, about one message a second for a Slack webhook). Default 20.
  */
 const MaxPerMinute = z.number().int().min(1).max(10_000).optional();
-const SlackDestination = z.object({
+const SlackDestination = strict({
   id: Id,
   kind: z.literal('slack'),
-  webhookUrl: PlatformUrl,
+  webhookUrl: PlatformUrl, allowPrivateNetwork: PrivateNetwork,
   /** The Slack app's signing secret; with it, alerts carry Approve / Reject buttons (see /slack/interactivity). */
   signingSecret: z.string().min(16, 'expected the Slack app\'s signing secret (Basic Information → App Credentials)').optional(),
   minUrgency: MinUrgency,
   maxPerMinute: MaxPerMinute,
 });
 /** A Power Automate "Workflows" webhook posting an Adaptive Card into a channel. */
-const TeamsDestination = z.object({ id: Id, kind: z.literal('teams'), webhookUrl: PlatformUrl, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
-const DiscordDestination = z.object({ id: Id, kind: z.literal('discord'), webhookUrl: PlatformUrl, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
+const TeamsDestination = strict({ id: Id, kind: z.literal('teams'), webhookUrl: PlatformUrl, allowPrivateNetwork: PrivateNetwork, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
+const DiscordDestination = strict({ id: Id, kind: z.literal('discord'), webhookUrl: PlatformUrl, allowPrivateNetwork: PrivateNetwork, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
 /** Standard Webhooks v1: `whsec_` + base64 of 24–64 random bytes. */
 const WebhookSecret = z
   .string()
@@ -51,8 +57,8 @@ const WebhookSecret = z
     const bytes = Buffer.from(s.slice('whsec_'.length), 'base64').length;
     return bytes >= 24 && bytes <= 64;
   }, 'the secret must decode to 24–64 bytes; generate one with `openssl rand -base64 32`');
-const WebhookDestination = z.object({ id: Id, kind: z.literal('webhook'), webhookUrl: PlatformUrl, secret: WebhookSecret, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
-const ConsoleDestination = z.object({
+const WebhookDestination = strict({ id: Id, kind: z.literal('webhook'), webhookUrl: PlatformUrl, allowPrivateNetwork: PrivateNetwork, secret: WebhookSecret, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
+const ConsoleDestination = strict({
   id: Id,
   kind: z.literal('console'),
   minUrgency: MinUrgency,
@@ -71,18 +77,17 @@ function isTimeZone(name: string): boolean {
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time like "09:00"');
 /** The SLA clock only runs inside these hours (local to `timezone`); days are ISO weekdays, 1 = Monday. */
-const BusinessHours = z
-  .object({
-    timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as "Europe/Berlin"'),
-    days: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
-    start: ClockTime.default('09:00'),
-    end: ClockTime.default('17:00'),
-    appliesTo: z.array(z.enum(['urgent', 'normal'])).min(1).default(['urgent', 'normal']),
-  })
+const BusinessHours = strict({
+  timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as "Europe/Berlin"'),
+  days: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
+  start: ClockTime.default('09:00'),
+  end: ClockTime.default('17:00'),
+  appliesTo: z.array(z.enum(['urgent', 'normal'])).min(1).default(['urgent', 'normal']),
+})
   .refine((b) => b.start < b.end, { message: 'start must be earlier than end' });
 
 const SLA_DEFAULTS = { urgent: 3_600_000, normal: 86_400_000, warnAt: 0.75 };
-const Sla = z.object({
+const Sla = strict({
   urgent: Duration.default(SLA_DEFAULTS.urgent),
   normal: Duration.default(SLA_DEFAULTS.normal),
   /** Warn the usual destinations when this share of the target has passed unanswered. */
@@ -92,7 +97,7 @@ const Sla = z.object({
   businessHours: BusinessHours.optional(),
 });
 
-const Playbook = z.object({
+const Playbook = strict({
   signature: z.string().default(''),
   templates: z
     .record(z.string(), z.string().min(1))
@@ -105,20 +110,19 @@ export const Roles = ['viewer', 'responder', 'approver', 'admin'] as const;
 export type Role = (typeof Roles)[number];
 
 /** A token is given in plain (usually `${ENV_VAR}`) and hashed at load, or as `sha256:<hex>`. */
-const User = z
-  .object({
-    name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'expected a user name of letters, digits, ".", "_" or "-"'),
-    role: z.enum(Roles),
-    token: z.string().min(12, 'tokens must be at least 12 characters; generate one with `earshot token`').optional(),
-    tokenHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:" and 64 hex digits (see `earshot token`)').optional(),
-    /** Slack member id (profile → ⋮ → Copy member ID); maps button clicks in Slack to this user. */
-    slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'expected a Slack member id like "U024BE7LH"').optional(),
-    /** Web sign-in; made by `earshot user add`. A user may have a password, a token, or both. */
-    passwordHash: z
-      .string()
-      .regex(/^scrypt:\d+:\d+:\d+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/, 'expected "scrypt:<N>:<r>:<p>:<salt>:<hash>" (see `earshot user add`)')
-      .optional(),
-  })
+const User = strict({
+  name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'expected a user name of letters, digits, ".", "_" or "-"'),
+  role: z.enum(Roles),
+  token: z.string().min(12, 'tokens must be at least 12 characters; generate one with `earshot token`').optional(),
+  tokenHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:" and 64 hex digits (see `earshot token`)').optional(),
+  /** Slack member id (profile → ⋮ → Copy member ID); maps button clicks in Slack to this user. */
+  slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'expected a Slack member id like "U024BE7LH"').optional(),
+  /** Web sign-in; made by `earshot user add`. A user may have a password, a token, or both. */
+  passwordHash: z
+    .string()
+    .regex(/^scrypt:\d+:\d+:\d+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$/, 'expected "scrypt:<N>:<r>:<p>:<salt>:<hash>" (see `earshot user add`)')
+    .optional(),
+})
   .refine((u) => !(u.token && u.tokenHash), { message: 'give only one of token or tokenHash' })
   .refine((u) => Boolean(u.token || u.tokenHash || u.passwordHash), { message: 'give a token, a tokenHash or a passwordHash' });
 
@@ -126,21 +130,20 @@ const User = z
  * Who may approve what. Without an `approval` section every approval needs an approver (the safe
  * default); with one, responders may approve unless one of the rules matches.
  */
-const Approval = z.object({
-  approverRequiredWhen: z
-    .object({
-      always: z.boolean().optional(),
-      followersAbove: z.number().int().nonnegative().optional(),
-      categories: z.array(z.string().min(1)).optional(),
-      edited: z.boolean().optional(),
-      priority: z.literal('urgent').optional(),
-      warnings: z.boolean().optional(),
-    })
+const Approval = strict({
+  approverRequiredWhen: strict({
+    always: z.boolean().optional(),
+    followersAbove: z.number().int().nonnegative().optional(),
+    categories: z.array(z.string().min(1)).optional(),
+    edited: z.boolean().optional(),
+    priority: z.literal('urgent').optional(),
+    warnings: z.boolean().optional(),
+  })
     .default({}),
   twoApprovals: z.boolean().default(false),
 });
 
-const Sessions = z.object({
+const Sessions = strict({
   /** Signed out after this long without a request. */
   idle: Duration.default(2 * 3_600_000),
   /** Signed out this long after signing in, however active. */
@@ -176,12 +179,11 @@ const TrustProxy = z
   .union([ProxyAddress, z.array(ProxyAddress).min(1, 'list at least one proxy address, or leave trustProxy out')])
   .transform((value) => [value].flat());
 
-export const ConfigSchema = z.object({
+export const ConfigSchema = strict({
   brands: z.array(Brand).min(1, 'add at least one brand to listen for'),
   sources: z.array(Source).default([]),
   chat: z.array(ChatDestination).default([]),
-  triage: z
-    .object({ urgentThreshold: z.number().int().min(0).max(100).default(70) })
+  triage: strict({ urgentThreshold: z.number().int().min(0).max(100).default(70) })
     .default({ urgentThreshold: 70 }),
   sla: Sla.default(SLA_DEFAULTS),
   playbook: Playbook,
@@ -193,43 +195,38 @@ export const ConfigSchema = z.object({
     }, 'two users share one slackUserId; a Slack member maps to one Earshot user')
     .default([]),
   approval: Approval.default({ approverRequiredWhen: { always: true }, twoApprovals: false }),
-  api: z
-    .object({
-      host: z.string().default('127.0.0.1'),
-      port: z.coerce.number().int().min(0).max(65535).default(8080),
-      publicUrl: HttpUrl.optional(),
-      /** Bearer token a Prometheus scraper on another host sends for /metrics; without it only loopback may scrape. */
-      metricsToken: z.string().min(16, 'expected at least 16 characters; generate one with `openssl rand -hex 24`').optional(),
-      trustProxy: TrustProxy.optional(),
-      sessions: Sessions.default({ idle: 2 * 3_600_000, absolute: 12 * 3_600_000, maxLoginFailures: 5, loginWindow: 15 * 60_000 }),
-    })
+  api: strict({
+    host: z.string().default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    publicUrl: HttpUrl.optional(),
+    /** Bearer token a Prometheus scraper on another host sends for /metrics; without it only loopback may scrape. */
+    metricsToken: z.string().min(16, 'expected at least 16 characters; generate one with `openssl rand -hex 24`').optional(),
+    trustProxy: TrustProxy.optional(),
+    sessions: Sessions.default({ idle: 2 * 3_600_000, absolute: 12 * 3_600_000, maxLoginFailures: 5, loginWindow: 15 * 60_000 }),
+  })
     .default({ host: '127.0.0.1', port: 8080, sessions: { idle: 2 * 3_600_000, absolute: 12 * 3_600_000, maxLoginFailures: 5, loginWindow: 15 * 60_000 } }),
-  redis: z
-    .object({
-      url: z.string().optional(),
-      prefix: z.string().regex(/^[A-Za-z0-9{}_-]{1,32}$/, 'expected letters, digits, "_", "-" or a {hash tag}').default('earshot'),
-      dataDir: z.string().default('./data'),
-    })
+  redis: strict({
+    url: z.string().optional(),
+    prefix: z.string().regex(/^[A-Za-z0-9{}_-]{1,32}$/, 'expected letters, digits, "_", "-" or a {hash tag}').default('earshot'),
+    dataDir: z.string().default('./data'),
+  })
     .default({ prefix: 'earshot', dataDir: './data' }),
-  database: z
-    .object({
-      /** A managed or shared PostgreSQL; without it Earshot runs its own in dataDir (see postgres/embedded.ts). */
-      url: z.string().optional(),
-      dataDir: z.string().default('./data/postgres'),
-      /** Connections per process; with many workers keep processes x pool under the server's max_connections. */
-      pool: z.number().int().min(1).max(200).default(10),
-    })
+  database: strict({
+    /** A managed or shared PostgreSQL; without it Earshot runs its own in dataDir (see postgres/embedded.ts). */
+    url: z.string().optional(),
+    dataDir: z.string().default('./data/postgres'),
+    /** Connections per process; with many workers keep processes x pool under the server's max_connections. */
+    pool: z.number().int().min(1).max(200).default(10),
+  })
     .default({ dataDir: './data/postgres', pool: 10 }),
   retention: Duration.default(90 * 86_400_000),
-  workers: z
-    .object({
-      concurrency: z.number().int().min(1).max(64).default(4),
-      lockDuration: Duration.default(30_000),
-      stalledInterval: Duration.default(30_000),
-    })
+  workers: strict({
+    concurrency: z.number().int().min(1).max(64).default(4),
+    lockDuration: Duration.default(30_000),
+    stalledInterval: Duration.default(30_000),
+  })
     .default({ concurrency: 4, lockDuration: 30_000, stalledInterval: 30_000 }),
-  log: z
-    .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+  log: strict({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
     .default({ level: 'info' }),
 });
 

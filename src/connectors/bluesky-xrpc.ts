@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strict } from '../config/strict.js';
 import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpResponse } from '../http/client.js';
 import { expect, jwtExpiry, resetAt, WireSession, xrpcError } from './bluesky-wire.js';
@@ -18,21 +19,20 @@ const SESSION_BUDGET: Budget = { limit: 25, windowMs: 5 * 60_000 };
 const WRITE_BUDGET: Budget = { limit: 1_500, windowMs: 60 * 60_000 };
 const SESSION_ERRORS = new Set(['ExpiredToken', 'InvalidToken', 'AuthMissing', 'AuthenticationRequired']);
 
-export const Options = z
-  .object({
-    service: PlatformUrl.default('https://bsky.social'),
-    identifier: z.string().trim().min(1, 'set options.identifier to the brand account handle (e.g. acme.bsky.social) or its DID'),
-    appPassword: z.string().trim().min(1, 'set options.appPassword to an app password (Bluesky: Settings → Privacy and security → App passwords)'),
-    mentions: z.boolean().default(true),
-    /** searchPosts queries; without it the brand's keywords (quoted) and hashtags are searched. */
-    search: z.array(z.string().trim().min(1)).optional(),
-    followers: z.boolean().default(true),
-    pageLimit: z.number().int().min(1).max(100).default(50),
-    maxPagesPerPoll: z.number().int().min(1).max(50).default(10),
-    backfillPages: z.number().int().min(1).max(50).default(1),
-    jetstreamUrl: PlatformUrl.default(DEFAULT_JETSTREAM),
-    timeoutMs: z.number().int().positive().default(15_000),
-  })
+export const Options = strict({
+  service: PlatformUrl.default('https://bsky.social'),
+  identifier: z.string().trim().min(1, 'set options.identifier to the brand account handle (e.g. acme.bsky.social) or its DID'),
+  appPassword: z.string().trim().min(1, 'set options.appPassword to an app password (Bluesky: Settings → Privacy and security → App passwords)'),
+  mentions: z.boolean().default(true),
+  /** searchPosts queries; without it the brand's keywords (quoted) and hashtags are searched. */
+  search: z.array(z.string().trim().min(1)).optional(),
+  followers: z.boolean().default(true),
+  pageLimit: z.number().int().min(1).max(100).default(50),
+  maxPagesPerPoll: z.number().int().min(1).max(50).default(10),
+  backfillPages: z.number().int().min(1).max(50).default(1),
+  jetstreamUrl: PlatformUrl.default(DEFAULT_JETSTREAM),
+  timeoutMs: z.number().int().positive().default(15_000),
+})
   .superRefine((o, ctx) => {
     if (!o.mentions && o.search?.length === 0) ctx.addIssue({ code: 'custom', message: 'nothing to listen to: set mentions: true, or list search queries (or leave search out to use the brand keywords)' });
   });

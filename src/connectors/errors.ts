@@ -30,3 +30,30 @@ export class UnknownOutcomeError extends ConnectorError {}
 
 /** The platform answered with something we cannot read (truncated JSON, wrong types). */
 export class MalformedResponseError extends ConnectorError {}
+
+/**
+ * The outbound policy refused the destination (private address, plain http, redirect to such a
+ * place). Permanent: repeating the request cannot change the answer; the config or the feed must.
+ */
+export class OutboundRefusedError extends PermanentError {
+  constructor(readonly reason: string) {
+    super(`refused by the outbound policy: ${reason}`);
+  }
+}
+
+/**
+ * What viewers, the API and chat may read about a failure: its kind and status in Earshot's own
+ * words. The message itself can quote the platform's answer (and a redirect can make that any
+ * internal page), so it goes only to logs and to admins.
+ */
+export function publicReason(err: unknown): string {
+  if (err instanceof OutboundRefusedError) return err.message;
+  const status = err instanceof ConnectorError && err.status ? ` (HTTP ${err.status})` : '';
+  if (err instanceof RateLimitedError) return `rate limited${status}; trying again after ${err.retryAt.toISOString()}`;
+  if (err instanceof AuthError) return `credentials rejected${status}; renew this source's credentials in the config`;
+  if (err instanceof UnknownOutcomeError) return 'no answer after sending; the request may have been applied';
+  if (err instanceof MalformedResponseError) return `unreadable answer from the platform${status}`;
+  if (err instanceof PermanentError) return `request refused by the platform${status}`;
+  if (err instanceof TransientError) return status ? `platform temporarily failing${status}` : 'could not reach the platform (network error or timeout)';
+  return 'internal error; see the logs';
+}

@@ -1,13 +1,14 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { strict } from '../config/strict.js';
 import { PermanentError } from './errors.js';
 import { parseLine } from './file-lines.js';
 import { defineConnector, type FetchResult, type RejectedItem, type ReplyResult } from './types.js';
 import type { Mention } from '../mention.js';
 
-const Options = z.object({
+const Options = strict({
   /** JSONL file to follow; relative paths are resolved from the config file's folder. */
   path: z.string().min(1),
   /** Platform name stamped on lines that do not carry their own. */
@@ -64,6 +65,11 @@ export const fileConnector = defineConnector({
   kind: 'file',
   optionsSchema: Options,
   capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: true, rateLimit: 'none' },
+  // A mistyped path would otherwise fail every poll with nobody told until the source alert.
+  checkOptions(options, env) {
+    const file = path.resolve(env.baseDir, options.path);
+    return existsSync(file) ? [] : [`path: ${file} does not exist; fix the path (relative paths start from the config file's folder) or create the file`];
+  },
   create(ctx) {
     const options: FileOptions = ctx.options;
     const file = path.resolve(ctx.baseDir, options.path);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strict } from '../config/strict.js';
 import { PlatformUrl } from '../config/fields.js';
 import { parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
@@ -14,19 +15,18 @@ const SCOPE = 'https://www.googleapis.com/auth/business.manage';
 const STARS: Record<string, number | null> = { ONE: 1, TWO: 2, THREE: 3, FOUR: 4, FIVE: 5, STAR_RATING_UNSPECIFIED: null };
 const NumericId = (what: string) => z.coerce.string().trim().regex(/^\d+$/, `expected the numeric ${what} id (the digits after "${what}s/")`);
 
-const Options = z
-  .object({
-    accountId: NumericId('account'),
-    locationId: NumericId('location'),
-    ...googleCredentialFields,
-    pageSize: z.number().int().min(1).max(50).default(50),
-    maxPagesPerPoll: z.number().int().min(1).max(50).default(10),
-    backfillPages: z.number().int().min(1).max(50).default(1),
-    /** Requests per minute for this credential; Google's per-project default is higher, this leaves room for other tools. */
-    requestsPerMinute: z.number().int().min(1).max(300).default(60),
-    baseUrl: PlatformUrl.default('https://mybusiness.googleapis.com'),
-    timeoutMs: z.number().int().positive().default(15_000),
-  })
+const Options = strict({
+  accountId: NumericId('account'),
+  locationId: NumericId('location'),
+  ...googleCredentialFields,
+  pageSize: z.number().int().min(1).max(50).default(50),
+  maxPagesPerPoll: z.number().int().min(1).max(50).default(10),
+  backfillPages: z.number().int().min(1).max(50).default(1),
+  /** Requests per minute for this credential; Google's per-project default is higher, this leaves room for other tools. */
+  requestsPerMinute: z.number().int().min(1).max(300).default(60),
+  baseUrl: PlatformUrl.default('https://mybusiness.googleapis.com'),
+  timeoutMs: z.number().int().positive().default(15_000),
+})
   .superRefine((o, ctx) => checkGoogleCredentials(o, ctx, { required: true, why: `the Business Profile API needs OAuth (or a service account that manages the location) with scope ${SCOPE}` }));
 type Options = z.infer<typeof Options>;
 

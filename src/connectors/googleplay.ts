@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strict } from '../config/strict.js';
 import { PlatformUrl } from '../config/fields.js';
 import { parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
@@ -15,17 +16,16 @@ const HOUR_MS = 3_600_000;
 /** Play's reply limit; longer text is refused, so it is refused here before spending a call. */
 export const MAX_REPLY_CHARS = 350;
 
-const Options = z
-  .object({
-    packageName: z.string().trim().regex(/^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$/, 'expected an Android package name like "com.acme.app"'),
-    ...googleCredentialFields,
-    translationLanguage: z.string().trim().min(2).optional(),
-    maxResults: z.number().int().min(1).max(100).default(100),
-    maxPagesPerPoll: z.number().int().min(1).max(50).default(10),
-    backfillPages: z.number().int().min(1).max(50).default(5),
-    baseUrl: PlatformUrl.default('https://androidpublisher.googleapis.com'),
-    timeoutMs: z.number().int().positive().default(15_000),
-  })
+const Options = strict({
+  packageName: z.string().trim().regex(/^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$/, 'expected an Android package name like "com.acme.app"'),
+  ...googleCredentialFields,
+  translationLanguage: z.string().trim().min(2).optional(),
+  maxResults: z.number().int().min(1).max(100).default(100),
+  maxPagesPerPoll: z.number().int().min(1).max(50).default(10),
+  backfillPages: z.number().int().min(1).max(50).default(5),
+  baseUrl: PlatformUrl.default('https://androidpublisher.googleapis.com'),
+  timeoutMs: z.number().int().positive().default(15_000),
+})
   .superRefine((o, ctx) => checkGoogleCredentials(o, ctx, { required: true, why: `the Play Developer API needs a service account (or OAuth) with scope ${SCOPE}` }));
 type Options = z.infer<typeof Options>;
 

@@ -1,5 +1,6 @@
 import { readJsonCursor } from './shared/cursor.js';
 import { z } from 'zod';
+import { strict } from '../config/strict.js';
 import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, retryAfterDate, type HttpResponse } from '../http/client.js';
 import { RateLimitedError } from './errors.js';
@@ -8,7 +9,7 @@ import { credentialKey } from './shared/limiter.js';
 import { defineConnector, type FetchResult, type ConnectorEnv } from './types.js';
 
 const PLATFORM = 'hackernews';
-const Options = z.object({
+const Options = strict({
   /** Algolia full-text query (all words must match); defaults to the brand's name. */
   query: z.string().trim().min(1).optional(),
   /** ORed together: `(story,comment)` by default. */

@@ -1,6 +1,7 @@
 import { readJsonCursor } from './shared/cursor.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { strict } from '../config/strict.js';
 import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, retryAfterDate, type HttpResponse } from '../http/client.js';
 import { toMention } from '../mention.js';
@@ -16,7 +17,7 @@ const MAX_SEEN = 2_000;
 const MAX_REDIRECTS = 3;
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';
 
-const Options = z.object({
+const Options = strict({
   url: PlatformUrl,
   /** Hand on the items already in the feed on the first poll; false starts with what is published after. */
   backfill: z.boolean().default(true),
@@ -93,24 +94,18 @@ async function poll(env: Env, cursorText: string | null, signal?: AbortSignal): 
   return { ...result, cursor: JSON.stringify(next) };
 }
 
-/** Conditional GET, following a few redirects (feeds move, and undici does not follow them). */
+/** Conditional GET, following a few redirects (feeds move); the client checks every hop against the outbound policy. */
 async function download(env: Env, cursor: Cursor | null, signal?: AbortSignal): Promise<HttpResponse> {
   const headers: Record<string, string> = { accept: ACCEPT, ...env.options.headers };
   if (cursor?.etag) headers['if-none-match'] = cursor.etag;
   if (cursor?.lastModified) headers['if-modified-since'] = cursor.lastModified;
-  let url = env.options.url;
-  for (let hop = 0; ; hop++) {
-    await env.limiter.acquire(env.budgetKey, { limit: env.options.requestsPerMinute, windowMs: 60_000 }, { signal });
-    const res = await env.http.send({ url, headers, timeoutMs: env.options.timeoutMs, signal });
-    const location = res.headers['location'];
-    if ([301, 302, 303, 307, 308].includes(res.status) && location && hop < MAX_REDIRECTS) {
-      url = new URL(location, url).toString();
-      if (res.status === 301 || res.status === 308) env.log.warn({ source: env.sourceId, to: url }, 'feed moved permanently; update options.url');
-      continue;
-    }
-    if (res.status === 200 || res.status === 304) return res;
-    return fail(env, res);
-  }
+  await env.limiter.acquire(env.budgetKey, { limit: env.options.requestsPerMinute, windowMs: 60_000 }, { signal });
+  const onRedirect = (status: number, to: string) => {
+    if (status === 301 || status === 308) env.log.warn({ source: env.sourceId, to }, 'feed moved permanently; update options.url');
+  };
+  const res = await env.http.send({ url: env.options.url, headers, timeoutMs: env.options.timeoutMs, signal, followRedirects: MAX_REDIRECTS, onRedirect });
+  if (res.status === 200 || res.status === 304) return res;
+  return fail(env, res);
 }
 
 async function fail(env: Env, res: HttpResponse): Promise<never> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strict } from '../config/strict.js';
 import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
@@ -13,7 +14,7 @@ const PLATFORM = 'trustpilot';
 const TOKEN_PATH = '/v1/oauth/oauth-business-users-for-applications/accesstoken';
 const REFRESH_PATH = '/v1/oauth/oauth-business-users-for-applications/refresh';
 
-const ReplyCredentials = z.object({
+const ReplyCredentials = strict({
   apiSecret: z.string().trim().min(1, 'reply.apiSecret is empty'),
   username: z.string().trim().min(1, 'reply.username (a business user e-mail) is empty'),
   password: z.string().min(1, 'reply.password is empty'),
@@ -22,7 +23,7 @@ const ReplyCredentials = z.object({
   refreshUrl: PlatformUrl.optional(),
 });
 
-const Options = z.object({
+const Options = strict({
   businessUnitId: z.string().trim().min(1, 'businessUnitId is empty (find it with GET /v1/business-units/find?name=yourdomain.com)'),
   apiKey: z.string().trim().min(1, 'apiKey is empty: create an application in the Trustpilot Business integrations page'),
   /** Business-user login for replying; reading needs only the API key. */

@@ -90,6 +90,8 @@ export interface Connector<O = unknown> {
   /** Options and credentials for one source of this kind, checked at startup. */
   optionsSchema: z.ZodType<O>;
   capabilities: Capabilities;
+  /** Checks that need the world outside the config (a file that must exist); problems start with the option's name. */
+  checkOptions?(options: O, env: { baseDir: string }): string[];
   create(context: ConnectorContext<O>): SourceClient;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strict } from '../config/strict.js';
 import { PlatformUrl } from '../config/fields.js';
 import { parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
@@ -26,22 +27,21 @@ const SCOPE = 'https://www.googleapis.com/auth/youtube.force-ssl';
 const DAY_MS = 86_400_000;
 const REPLY_UNITS = 50;
 
-const Options = z
-  .object({
-    channelId: z.string().trim().min(1).optional(),
-    videoIds: z.array(z.string().trim().min(1)).default([]),
-    searchTerms: z.string().trim().min(1).optional(),
-    apiKey: z.string().optional().transform((k) => k?.trim() || undefined),
-    ...googleCredentialFields,
-    textFormat: z.enum(['plainText', 'html']).default('plainText'),
-    maxResults: z.number().int().min(1).max(100).default(100),
-    maxPagesPerPoll: z.number().int().min(1).max(50).default(5),
-    backfillPages: z.number().int().min(1).max(50).default(1),
-    /** The Cloud project's daily quota; half goes to reading, most of the rest to replies (50 units each). */
-    quotaUnitsPerDay: z.number().int().min(100).default(10_000),
-    baseUrl: PlatformUrl.default('https://www.googleapis.com'),
-    timeoutMs: z.number().int().positive().default(15_000),
-  })
+const Options = strict({
+  channelId: z.string().trim().min(1).optional(),
+  videoIds: z.array(z.string().trim().min(1)).default([]),
+  searchTerms: z.string().trim().min(1).optional(),
+  apiKey: z.string().optional().transform((k) => k?.trim() || undefined),
+  ...googleCredentialFields,
+  textFormat: z.enum(['plainText', 'html']).default('plainText'),
+  maxResults: z.number().int().min(1).max(100).default(100),
+  maxPagesPerPoll: z.number().int().min(1).max(50).default(5),
+  backfillPages: z.number().int().min(1).max(50).default(1),
+  /** The Cloud project's daily quota; half goes to reading, most of the rest to replies (50 units each). */
+  quotaUnitsPerDay: z.number().int().min(100).default(10_000),
+  baseUrl: PlatformUrl.default('https://www.googleapis.com'),
+  timeoutMs: z.number().int().positive().default(15_000),
+})
   .superRefine((o, ctx) => {
     if (!o.channelId && o.videoIds.length === 0) ctx.addIssue({ code: 'custom', message: 'nothing to listen to: set channelId (all comments on the channel) or videoIds' });
     checkGoogleCredentials(o, ctx, { required: !o.apiKey, why: `reading comments needs options.apiKey or OAuth credentials (scope ${SCOPE})` });

@@ -1,5 +1,8 @@
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
-import { MalformedResponseError, PermanentError, TransientError, UnknownOutcomeError } from '../connectors/errors.js';
+import { isIP } from 'node:net';
+import { MalformedResponseError, OutboundRefusedError, PermanentError, TransientError, UnknownOutcomeError } from '../connectors/errors.js';
+import { classifyAddress, disguisedHost, guardedLookup, refusalAmong, systemResolver, unmapIPv4, urlRefusal, type AddressClass, type OutboundPolicy, type ResolvedAddress, type Resolver } from './policy.js';
+import { redactUrl } from './redact.js';
 
 export interface HttpRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -15,6 +18,10 @@ export interface HttpRequest {
    * Timeouts on such a request are "unknown outcome", not "try again".
    */
   write?: boolean;
+  /** Follow up to this many redirects (at most MAX_REDIRECTS), each hop checked like the first; default none. */
+  followRedirects?: number;
+  /** Told of each redirect followed (a feed that moved for good deserves a config change). */
+  onRedirect?: (status: number, to: string) => void;
 }
 
 export interface HttpResponse {
@@ -43,8 +50,13 @@ export interface HttpStreamResponse {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** Most redirects any request follows; each hop is checked against the policy like the first. */
+export const MAX_REDIRECTS = 3;
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
 // Errors raised before any byte of the request left this machine: always safe to repeat.
 const BEFORE_SEND = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNRESET_BEFORE_SEND']);
+// Headers that carry a credential; they never follow a redirect to another origin.
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret|session|passw|signature|^x-auth/i;
 
 export function buildUrl(base: string, query?: HttpRequest['query']): string {
   const url = new URL(base);
@@ -56,16 +68,65 @@ export function buildUrl(base: string, query?: HttpRequest['query']): string {
   return url.toString();
 }
 
-/** All outbound HTTP goes through here: one agent, timeouts, and error kinds the workers understand. */
+export interface HttpClientOptions {
+  userAgent: string;
+  timeoutMs?: number;
+  /** Private and link-local networks allowed (a source or destination that opted in). */
+  allowPrivateNetwork?: boolean;
+  /** Name resolution used for the policy check and the connection; tests inject a stub. */
+  resolve?: Resolver;
+}
+
+interface Hop {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+/**
+ * All outbound HTTP goes through here: one agent, the outbound policy (see policy.ts), redirects
+ * followed hop by hop, timeouts, and error kinds the workers understand.
+ */
 export class HttpClient {
   private readonly dispatcher: Dispatcher;
+  private readonly policy: OutboundPolicy;
+  private readonly resolve: Resolver;
+  private permissiveClient: HttpClient | null = null;
 
-  constructor(private readonly options: { userAgent: string; timeoutMs?: number; dispatcher?: Dispatcher }) {
-    this.dispatcher = options.dispatcher ?? new Agent({ connections: 32, keepAliveTimeout: 10_000 });
+  constructor(private readonly options: HttpClientOptions) {
+    this.policy = { allowPrivateNetwork: options.allowPrivateNetwork ?? false };
+    this.resolve = options.resolve ?? systemResolver;
+    const lookup = guardedLookup(this.policy, this.resolve, (why, host) => new OutboundRefusedError(`${host}: ${why}`));
+    this.dispatcher = new Agent({ connections: 32, keepAliveTimeout: 10_000, connect: { lookup } });
+  }
+
+  /** The client for a source or destination configured with `allowPrivateNetwork: true`. */
+  withPrivateNetwork(): HttpClient {
+    if (this.policy.allowPrivateNetwork) return this;
+    this.permissiveClient ??= new HttpClient({ ...this.options, allowPrivateNetwork: true });
+    return this.permissiveClient;
+  }
+
+  /** Refuses a destination the policy does not allow: scheme, literal address, then every resolved address. */
+  async admit(url: string): Promise<AddressClass> {
+    const parsed = new URL(url);
+    const why = urlRefusal(parsed, this.policy);
+    if (why) throw new OutboundRefusedError(`${redactUrl(parsed.origin)}: ${why}`);
+    const host = parsed.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(unmapIPv4(host))) return classifyAddress(host);
+    let addresses: ResolvedAddress[];
+    try {
+      addresses = await this.resolve(host);
+    } catch (err) {
+      throw new TransientError(`${parsed.origin}: could not resolve the name (${(err as { code?: string }).code ?? 'error'})`);
+    }
+    const refused = refusalAmong(addresses, this.policy);
+    if (refused) throw new OutboundRefusedError(`${parsed.host}: ${refused}`);
+    return addresses.every((a) => classifyAddress(a.address) === 'loopback') ? 'loopback' : 'public';
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
-    const url = buildUrl(req.url, req.query);
     const headers: Record<string, string> = { 'user-agent': this.options.userAgent, accept: 'application/json', ...req.headers };
     let body: string | undefined;
     if (req.json !== undefined) {
@@ -75,19 +136,50 @@ export class HttpClient {
       body = new URLSearchParams(req.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
+    let hop: Hop = { method: req.method ?? 'GET', url: buildUrl(req.url, req.query), headers, body };
+    const maxHops = Math.min(req.followRedirects ?? 0, MAX_REDIRECTS);
+    let from: AddressClass | null = null;
+    for (let n = 0; ; n++) {
+      const where = await this.admit(hop.url);
+      // A public feed has no business sending us to this machine's own services.
+      if (from !== null && from !== 'loopback' && where === 'loopback') {
+        throw new OutboundRefusedError(`redirect from a public address to loopback (${new URL(hop.url).host})`);
+      }
+      from = where;
+      const res = await this.exchange(hop, req);
+      const location = res.headers['location'];
+      if (!REDIRECT.has(res.statusCode) || maxHops === 0 || !location) {
+        return { status: res.statusCode, headers: flattenHeaders(res.headers), text: await this.readBody(res, req, hop.url), url: hop.url };
+      }
+      await res.body.dump().catch(() => undefined);
+      if (n >= maxHops) throw new PermanentError(`${redactUrl(hop.url)}: more than ${maxHops} redirects`, res.statusCode);
+      const disguised = disguisedHost(String(location));
+      if (disguised) throw new OutboundRefusedError(`redirect refused: ${disguised}`);
+      hop = nextHop(hop, res.statusCode, String(location));
+      req.onRedirect?.(res.statusCode, hop.url);
+    }
+  }
+
+  private async exchange(hop: Hop, req: HttpRequest): Promise<Dispatcher.ResponseData> {
     const timeout = req.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     try {
-      const res = await request(url, {
-        method: req.method ?? 'GET',
-        headers,
-        body,
+      return await request(hop.url, {
+        method: hop.method as Dispatcher.HttpMethod,
+        headers: hop.headers,
+        body: hop.body,
         dispatcher: this.dispatcher,
         headersTimeout: timeout,
         bodyTimeout: timeout,
         signal: req.signal,
       });
-      const text = await res.body.text();
-      return { status: res.statusCode, headers: flattenHeaders(res.headers), text, url };
+    } catch (err) {
+      throw classifyNetworkError(err, req, hop.url);
+    }
+  }
+
+  private async readBody(res: Dispatcher.ResponseData, req: HttpRequest, url: string): Promise<string> {
+    try {
+      return await res.body.text();
     } catch (err) {
       throw classifyNetworkError(err, req, url);
     }
@@ -95,10 +187,11 @@ export class HttpClient {
 
   /**
    * A GET whose body is consumed line by line while it streams. Same error kinds as send():
-   * failures to connect, timeouts and drops mid-body are TransientError.
+   * failures to connect, timeouts and drops mid-body are TransientError. Redirects are not followed.
    */
   async stream(req: HttpStreamRequest): Promise<HttpStreamResponse> {
     const url = buildUrl(req.url, req.query);
+    await this.admit(url);
     const headers: Record<string, string> = { 'user-agent': this.options.userAgent, accept: 'text/event-stream', ...req.headers };
     const asRequest: HttpRequest = { url, method: 'GET' };
     let res: Dispatcher.ResponseData;
@@ -132,8 +225,23 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await Promise.all([this.dispatcher.close(), this.permissiveClient?.close()]);
   }
+}
+
+/**
+ * The request a redirect asks for: 303 (and 301/302 after a POST, as browsers do) become a GET
+ * without body; credentials stay behind when the redirect leaves the origin they were meant for.
+ */
+function nextHop(hop: Hop, status: number, location: string): Hop {
+  const url = new URL(location, hop.url).toString();
+  const toGet = status === 303 || ((status === 301 || status === 302) && hop.method === 'POST');
+  const headers = { ...hop.headers };
+  if (toGet) delete headers['content-type'];
+  if (new URL(url).origin !== new URL(hop.url).origin) {
+    for (const name of Object.keys(headers)) if (CREDENTIAL_HEADER.test(name)) delete headers[name];
+  }
+  return { method: toGet ? 'GET' : hop.method, url, headers, body: toGet ? undefined : hop.body };
 }
 
 async function* readLines(body: Dispatcher.ResponseData['body'], classify: (err: unknown) => Error): AsyncGenerator<string> {
@@ -166,6 +274,9 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
 }
 
 function classifyNetworkError(err: unknown, req: HttpRequest, url: string): Error {
+  // The guarded lookup refused the resolved address; undici may wrap what it was given.
+  const refused = [err, (err as { cause?: unknown }).cause].find((e) => e instanceof OutboundRefusedError);
+  if (refused) return refused as Error;
   const code = (err as { code?: string }).code ?? '';
   const where = `${req.method ?? 'GET'} ${new URL(url).origin}${new URL(url).pathname}`;
   if (BEFORE_SEND.has(code) || err instanceof undiciErrors.ConnectTimeoutError) {

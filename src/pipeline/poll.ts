@@ -7,7 +7,7 @@ import { enqueue, enqueueBulk } from '../jobs/queues.js';
 import { runScript } from '../store/scripts.js';
 import { deadLetter } from '../store/dead-letter.js';
 import { ingestMentions } from '../store/mentions.js';
-import { readSourceState, recordPollFailure, recordPollSuccess } from '../store/sources.js';
+import { describeFailure, readSourceState, recordPollFailure, recordPollSuccess } from '../store/sources.js';
 import { batchJobId, chunk } from './batch-id.js';
 import { alertSourceProblem } from './source-alerts.js';
 
@@ -98,21 +98,22 @@ export async function acceptBatch(ctx: AppContext, sourceId: string, result: Fet
 }
 
 async function handleFetchError(ctx: AppContext, sourceId: string, err: unknown): Promise<PollOutcome> {
-  const message = (err as Error).message ?? String(err);
+  // Readers and chat get Earshot's summary; the platform's own words go to the log and to admins.
+  const { error, detail } = describeFailure(err);
   if (err instanceof RateLimitedError) {
     // Waiting is the answer, not a retry: the next scheduled poll after the reset picks up.
-    await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error: message, pauseUntil: err.retryAt.getTime() });
+    await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error, detail, pauseUntil: err.retryAt.getTime() });
     ctx.log.warn({ source: sourceId, until: err.retryAt.toISOString() }, 'rate limited; pausing source');
     return { status: 'skipped', reason: `rate limited until ${err.retryAt.toISOString()}` };
   }
   if (err instanceof AuthError) {
-    await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error: message, stop: true });
-    ctx.log.error({ source: sourceId, err: message }, 'credentials rejected; source stopped until they are renewed');
-    await alertSourceProblem(ctx, sourceId, `Source "${sourceId}" stopped: ${message}`, 'auth');
-    return { status: 'skipped', reason: `stopped: ${message}` };
+    await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error, detail, stop: true });
+    ctx.log.error({ source: sourceId, err: detail }, 'credentials rejected; source stopped until they are renewed');
+    await alertSourceProblem(ctx, sourceId, `Source "${sourceId}" stopped: ${error}`, 'auth');
+    return { status: 'skipped', reason: `stopped: ${error}` };
   }
-  const streak = await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error: message });
-  ctx.log.warn({ source: sourceId, err: message, streak }, 'poll failed');
-  if (err instanceof PermanentError) throw new UnrecoverableError(message);
+  const streak = await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error, detail });
+  ctx.log.warn({ source: sourceId, err: detail, streak }, 'poll failed');
+  if (err instanceof PermanentError) throw new UnrecoverableError(detail);
   throw err;
 }

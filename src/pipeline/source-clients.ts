@@ -33,7 +33,8 @@ export class SourceClients {
       source,
       brand,
       options: source.parsedOptions,
-      http: this.http,
+      // An on-premises source opted in to private addresses; every other source keeps the strict policy.
+      http: source.allowPrivateNetwork ? this.http.withPrivateNetwork() : this.http,
       log: this.log.child({ source: source.id }),
       baseDir: this.config.baseDir,
       kv: redisKv(this.redis, this.config.redis.prefix, source.id),

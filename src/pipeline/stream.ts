@@ -3,7 +3,7 @@ import type { AppContext } from '../app/context.js';
 import { AuthError } from '../connectors/errors.js';
 import type { FetchResult, StreamSink } from '../connectors/types.js';
 import { enqueue } from '../jobs/queues.js';
-import { recordPollFailure, recordStreamState } from '../store/sources.js';
+import { describeFailure, recordPollFailure, recordStreamState } from '../store/sources.js';
 import { runScript } from '../store/scripts.js';
 import { acceptBatch } from './poll.js';
 import { alertSourceProblem } from './source-alerts.js';
@@ -120,11 +120,11 @@ export class StreamRunner {
   }
 
   private async failed(sourceId: string, err: unknown): Promise<'dropped' | 'stopped'> {
-    const message = (err as Error).message ?? String(err);
-    await recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: false, error: message });
+    const { error, detail: message } = describeFailure(err);
+    await recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: false, error, detail: message });
     if (err instanceof AuthError) {
-      await recordPollFailure(this.ctx.redis, this.ctx.keys, sourceId, { error: message, stop: true });
-      await alertSourceProblem(this.ctx, sourceId, `Source "${sourceId}" stream stopped: ${message}`, 'auth');
+      await recordPollFailure(this.ctx.redis, this.ctx.keys, sourceId, { error, detail: message, stop: true });
+      await alertSourceProblem(this.ctx, sourceId, `Source "${sourceId}" stream stopped: ${error}`, 'auth');
       return 'stopped';
     }
     this.ctx.log.warn({ source: sourceId, err: message }, 'stream dropped; reconnecting');

@@ -28,7 +28,7 @@ async function startFake(options: Parameters<typeof FakeMastodon.start>[0] = {})
 
 function client(fake: FakeMastodon, options: Record<string, unknown> = {}): SourceClient {
   return mastodonConnector.create({
-    source: { id: 'masto', kind: 'mastodon', brand: 'acme', interval: 60_000, enabled: true, stream: false, options: {} },
+    source: { id: 'masto', kind: 'mastodon', brand: 'acme', interval: 60_000, enabled: true, stream: false, allowPrivateNetwork: false, options: {} },
     brand: { id: 'acme', name: 'Acme Air', keywords: ['acme air'], handles: [], hashtags: ['acme'] },
     options: mastodonConnector.optionsSchema.parse({ instance: fake.url, token: 'fake-token', ...options }),
     http,

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { strict } from '../../config/strict.js';
+import { PlatformUrl } from '../../config/fields.js';
 import { parseJson, type HttpClient, type HttpResponse } from '../../http/client.js';
 import { describeIssues } from '../../mention.js';
 import { AuthError, ConnectorError, PermanentError, RateLimitedError, TransientError } from '../errors.js';
@@ -20,7 +22,7 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const ServiceAccountKey = z.object({
   client_email: z.string().min(1, 'client_email is empty'),
   private_key: z.string().includes('PRIVATE KEY', { message: 'private_key is not a PEM private key' }),
-  token_uri: z.string().url().default(GOOGLE_TOKEN_URI),
+  token_uri: PlatformUrl.default(GOOGLE_TOKEN_URI),
 });
 export type ServiceAccountKey = z.infer<typeof ServiceAccountKey>;
 
@@ -43,11 +45,11 @@ const ServiceAccountField = z.union([z.string(), z.record(z.string(), z.unknown(
   return parsed.data;
 });
 
-const RefreshCredentials = z.object({
+const RefreshCredentials = strict({
   clientId: z.string().trim().min(1, 'oauth.clientId is empty'),
   clientSecret: z.string().trim().min(1, 'oauth.clientSecret is empty'),
   refreshToken: z.string().trim().min(1, 'oauth.refreshToken is empty'),
-  tokenUri: z.string().url().default(GOOGLE_TOKEN_URI),
+  tokenUri: PlatformUrl.default(GOOGLE_TOKEN_URI),
 });
 
 /** Spread into a connector's options object. */
