@@ -92,7 +92,9 @@ describe('redaction: everywhere a source problem is printed or served', () => {
     const other = await testApp({ sources: [{ id: 'feed', kind: 'rss', brand: 'acme', options: { url: 'http://127.0.0.1:9/rss.xml' } }] }, prefix);
     try {
       await recordPollFailure(other.ctx.redis, other.ctx.keys, 'feed', { error: MESSAGE, detail: MESSAGE });
-      const out = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sources', '--config', file], { env: { ...process.env, REDIS_URL: inject('redisUrl') } });
+      const out = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sources', '--config', file], {
+        env: { ...process.env, REDIS_URL: inject('redisUrl'), DATABASE_URL: other.databaseUrl },
+      });
       expect(out.stdout).toMatch(/^feed \(rss/);
       expectNoSecret(out.stdout + out.stderr, '`earshot sources`');
     } finally {
