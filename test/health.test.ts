@@ -36,9 +36,10 @@ describe('source health', () => {
     (await app.ctx.queues.alert.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => j.data as { kind: string; sourceId: string; problem: string });
 
   it('alerts "gone quiet" once per silence, only for sources with a threshold that produced posts before', async () => {
-    const t0 = Date.now();
     for (const id of ['chatty', 'no-threshold', 'switched-off']) await recordPollSuccess(app.ctx.redis, app.ctx.keys, id, { cursor: 'c1', items: 3 });
     await recordPollSuccess(app.ctx.redis, app.ctx.keys, 'never-spoke', { cursor: 'c1', items: 0 });
+    // Taken after the writes: on a busy machine they take milliseconds, and "2h" must not read as 119m.
+    const t0 = Date.now();
 
     expect(await checkSourceHealth(app.ctx, t0 + 30 * 60_000)).toEqual({ quiet: [], failing: [] });
     expect(await checkSourceHealth(app.ctx, t0 + 2 * HOUR)).toEqual({ quiet: ['chatty'], failing: [] });
