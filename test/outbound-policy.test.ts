@@ -144,6 +144,12 @@ describe('outbound policy: the shared HTTP client', () => {
     await expect(http.admit('https://internal.test/feed')).rejects.toBeInstanceOf(OutboundRefusedError);
   });
 
+  it('opens WebSockets (Bluesky Jetstream) under the same policy', async () => {
+    const http = client({ userAgent: 'earshot-test', resolve });
+    await expect(http.openWebSocket('wss://internal.test/subscribe')).rejects.toBeInstanceOf(OutboundRefusedError);
+    await expect(http.openWebSocket('ws://public.test/subscribe')).rejects.toBeInstanceOf(OutboundRefusedError);
+  });
+
   it('checks the address it connects to, not only the one it checked first (DNS rebinding)', async () => {
     const host = await internal();
     let calls = 0;

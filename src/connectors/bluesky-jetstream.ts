@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { WebSocket } from 'undici';
+import type { HttpClient } from '../http/client.js';
 import { z } from 'zod';
 import type { BrandConfig } from '../config/schema.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
@@ -31,6 +32,8 @@ export interface JetstreamOptions {
   terms: string[];
   target: { sourceId: string; brandId: string };
   log: Logger;
+  /** Opens the socket under the outbound policy, like every other request. */
+  http: Pick<HttpClient, 'openWebSocket'>;
 }
 
 interface Batch {
@@ -96,13 +99,13 @@ export function jetstreamUrl(base: string, cursor: string | null): string {
  * TransientError, and the runner reconnects from the last delivered cursor). Deliveries run
  * one after another, in arrival order, so a cursor is never saved ahead of its posts.
  */
-export function streamJetstream(opts: JetstreamOptions, cursor: string | null, sink: StreamSink, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
+export async function streamJetstream(opts: JetstreamOptions, cursor: string | null, sink: StreamSink, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
   const matches = brandMatcher(opts.brand, opts.terms);
   const url = jetstreamUrl(opts.url, cursor);
   const host = new URL(url).host;
+  const ws = await opts.http.openWebSocket(url);
   return new Promise<void>((resolve, reject) => {
-    const ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer';
     let batch: Batch = { mentions: [], rejected: [] };
     let last: number | null = null;

@@ -62,7 +62,7 @@ export const blueskyConnector = defineConnector({
     return {
       fetch: (cursor, signal) => fetchFeeds(env, feeds, cursor, signal),
       reply: (mention, text, options) => postReply(env, mention, text, options),
-      stream: (cursor, sink, signal) => streamJetstream({ url: ctx.options.jetstreamUrl, brand: ctx.brand, terms: queries, target, log: ctx.log }, cursor, sink, signal),
+      stream: (cursor, sink, signal) => streamJetstream({ url: ctx.options.jetstreamUrl, brand: ctx.brand, terms: queries, target, log: ctx.log, http: ctx.http }, cursor, sink, signal),
     };
   },
 });

@@ -1,7 +1,8 @@
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors, request, WebSocket, type Dispatcher } from 'undici';
 import { isIP } from 'node:net';
 import { MalformedResponseError, OutboundRefusedError, PermanentError, TransientError, UnknownOutcomeError } from '../connectors/errors.js';
 import { classifyAddress, disguisedHost, guardedLookup, refusalAmong, systemResolver, unmapIPv4, urlRefusal, type AddressClass, type OutboundPolicy, type ResolvedAddress, type Resolver } from './policy.js';
+import { flattenHeaders, readLines } from './body.js';
 import { redactUrl } from './redact.js';
 
 export interface HttpRequest {
@@ -224,6 +225,12 @@ export class HttpClient {
     };
   }
 
+  /** A WebSocket (wss, or ws to loopback) opened under the same policy and connect-time address check. */
+  async openWebSocket(url: string): Promise<WebSocket> {
+    await this.admit(url);
+    return new WebSocket(url, { dispatcher: this.dispatcher });
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.dispatcher.close(), this.permissiveClient?.close()]);
   }
@@ -242,35 +249,6 @@ function nextHop(hop: Hop, status: number, location: string): Hop {
     for (const name of Object.keys(headers)) if (CREDENTIAL_HEADER.test(name)) delete headers[name];
   }
   return { method: toGet ? 'GET' : hop.method, url, headers, body: toGet ? undefined : hop.body };
-}
-
-async function* readLines(body: Dispatcher.ResponseData['body'], classify: (err: unknown) => Error): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for await (const chunk of body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) !== -1) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        yield line.endsWith('\r') ? line.slice(0, -1) : line;
-      }
-    }
-  } catch (err) {
-    throw classify(err);
-  } finally {
-    // A consumer that stops early (break, abort) must not leave the socket half-read.
-    body.destroy();
-  }
-  buffer += decoder.decode();
-  if (buffer) yield buffer;
-}
-
-function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
 }
 
 function classifyNetworkError(err: unknown, req: HttpRequest, url: string): Error {
