@@ -38,6 +38,8 @@ describe('redaction: the one function', () => {
     expect(redactUrl(USERINFO)).toBe('https://[redacted]:[redacted]@feeds.example/rss');
     expect(redactUrl(DISCORD)).toBe('https://discord.com/api/webhooks/[redacted]');
     expect(redactUrl('https://mastodon.social/api/v1/notifications?limit=40')).toBe('https://mastodon.social/api/v1/notifications?limit=40');
+    // Not a valid URL (bad host), but its password must still not show.
+    expect(redactUrl('redis://:redisPass-61@[redis.internal:6379')).toBe('redis://[redacted]@[redis.internal:6379');
   });
 
   it('finds URLs and token assignments inside free text', () => {

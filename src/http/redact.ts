@@ -22,7 +22,8 @@ export function redactUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    return raw;
+    // Unparsable, but it may still carry `user:password@` (a Redis URL with an odd password).
+    return raw.replace(/\/\/[^/?#\s]*@/, `//${REDACTED}@`);
   }
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return raw;
   if (url.username) url.username = REDACTED;
