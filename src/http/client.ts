@@ -1,7 +1,7 @@
 import { Agent, errors as undiciErrors, request, WebSocket, type Dispatcher } from 'undici';
-import { isIP } from 'node:net';
 import { MalformedResponseError, OutboundRefusedError, PermanentError, TransientError, UnknownOutcomeError } from '../connectors/errors.js';
-import { classifyAddress, disguisedHost, guardedLookup, refusalAmong, systemResolver, unmapIPv4, urlRefusal, type AddressClass, type OutboundPolicy, type ResolvedAddress, type Resolver } from './policy.js';
+import { OutboundGuard } from './guard.js';
+import { disguisedHost, type AddressClass, type Resolver } from './policy.js';
 import { flattenHeaders, readLines } from './body.js';
 import { redactUrl } from './redact.js';
 
@@ -91,40 +91,24 @@ interface Hop {
  */
 export class HttpClient {
   private readonly dispatcher: Dispatcher;
-  private readonly policy: OutboundPolicy;
-  private readonly resolve: Resolver;
+  private readonly guard: OutboundGuard;
   private permissiveClient: HttpClient | null = null;
 
   constructor(private readonly options: HttpClientOptions) {
-    this.policy = { allowPrivateNetwork: options.allowPrivateNetwork ?? false };
-    this.resolve = options.resolve ?? systemResolver;
-    const lookup = guardedLookup(this.policy, this.resolve, (why, host) => new OutboundRefusedError(`${host}: ${why}`));
-    this.dispatcher = new Agent({ connections: 32, keepAliveTimeout: 10_000, connect: { lookup } });
+    this.guard = new OutboundGuard({ allowPrivateNetwork: options.allowPrivateNetwork ?? false }, options.resolve);
+    this.dispatcher = new Agent({ connections: 32, keepAliveTimeout: 10_000, connect: { lookup: this.guard.lookup } });
   }
 
   /** The client for a source or destination configured with `allowPrivateNetwork: true`. */
   withPrivateNetwork(): HttpClient {
-    if (this.policy.allowPrivateNetwork) return this;
+    if (this.guard.policy.allowPrivateNetwork) return this;
     this.permissiveClient ??= new HttpClient({ ...this.options, allowPrivateNetwork: true });
     return this.permissiveClient;
   }
 
-  /** Refuses a destination the policy does not allow: scheme, literal address, then every resolved address. */
-  async admit(url: string): Promise<AddressClass> {
-    const parsed = new URL(url);
-    const why = urlRefusal(parsed, this.policy);
-    if (why) throw new OutboundRefusedError(`${redactUrl(parsed.origin)}: ${why}`);
-    const host = parsed.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(unmapIPv4(host))) return classifyAddress(host);
-    let addresses: ResolvedAddress[];
-    try {
-      addresses = await this.resolve(host);
-    } catch (err) {
-      throw new TransientError(`${parsed.origin}: could not resolve the name (${(err as { code?: string }).code ?? 'error'})`);
-    }
-    const refused = refusalAmong(addresses, this.policy);
-    if (refused) throw new OutboundRefusedError(`${parsed.host}: ${refused}`);
-    return addresses.every((a) => classifyAddress(a.address) === 'loopback') ? 'loopback' : 'public';
+  /** Refuses a destination the policy does not allow (see OutboundGuard.admit). */
+  admit(url: string): Promise<AddressClass> {
+    return this.guard.admit(url);
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
