@@ -1,6 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../src/alerts/message.js';
+import { deliver } from '../src/alerts/send.js';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../src/api/server.js';
 import { OutboundRefusedError } from '../src/connectors/errors.js';
@@ -142,6 +145,18 @@ describe('outbound policy: the shared HTTP client', () => {
     await expect(http.withPrivateNetwork().admit('https://internal.test/feed')).resolves.toBe('public');
     await expect(http.withPrivateNetwork().admit('https://metadata.test/')).rejects.toBeInstanceOf(OutboundRefusedError);
     await expect(http.admit('https://internal.test/feed')).rejects.toBeInstanceOf(OutboundRefusedError);
+  });
+
+  it('chat webhooks go through the same policy', async () => {
+    const http = client({ userAgent: 'earshot-test', resolve });
+    const log = pino({ level: 'silent' });
+    const alert = { kind: 'source' as const, sourceId: 'feed', problem: 'test', at: Date.now() } as unknown as Alert;
+    for (const destination of [
+      { id: 's', kind: 'slack' as const, webhookUrl: 'https://internal.test/services/T/B/x', allowPrivateNetwork: false },
+      { id: 'd', kind: 'discord' as const, webhookUrl: 'https://metadata.test/api/webhooks/1/x', allowPrivateNetwork: true },
+    ]) {
+      await expect(deliver(destination, alert, { http, log }), destination.id).rejects.toBeInstanceOf(OutboundRefusedError);
+    }
   });
 
   it('opens WebSockets (Bluesky Jetstream) under the same policy', async () => {
