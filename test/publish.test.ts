@@ -85,6 +85,15 @@ describe('publish: exactly once, and unknown outcomes go to a human', () => {
     expect(posts).toHaveLength(2);
   });
 
+  it('a refusal that quotes a URL with a credential keeps the reason and loses the credential', async () => {
+    const item = await newItem();
+    fake.failNext(422, { error: 'Validation failed: see https://social.example/help?access_token=leaky-token-77' }, { path: '/api/v1/statuses' });
+    await approveItem(app.ctx, approver, item.id, { draftVersion: item.draftVersion, acknowledgeWarnings: true });
+    const failed = await statusOf(item.id, 'failed');
+    expect(failed.lastError).toMatch(/Validation failed: see https:\/\/social\.example\/help\?access_token=\[redacted\]/);
+    expect(JSON.stringify(await readAudit(app.ctx.redis, app.ctx.keys, { itemId: item.id, limit: 50 }))).not.toMatch(/leaky-token-77/);
+  });
+
   it('a refusal by the platform fails the item with the reason, without retrying', async () => {
     const item = await newItem();
     fake.failNext(422, { error: 'Validation failed: Text character limit of 500 exceeded' }, { path: '/api/v1/statuses' });

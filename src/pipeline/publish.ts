@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../app/context.js';
 import { AuthError, PermanentError, RateLimitedError, TransientError, UnknownOutcomeError } from '../connectors/errors.js';
+import { redactText } from '../http/redact.js';
 import type { JobData } from '../jobs/catalog.js';
 import { stripInvisible } from '../playbook/invisible.js';
 import { recordReplySent } from '../store/authors.js';
@@ -70,7 +71,8 @@ async function send(ctx: AppContext, item: InboxItem, stored: StoredMention, han
 }
 
 async function handleSendError(ctx: AppContext, item: InboxItem, err: unknown, finalAttempt: boolean): Promise<PublishOutcome> {
-  const message = (err as Error).message ?? String(err);
+  // Shown in the inbox and the audit trail: the reason stays, credentials in URLs do not.
+  const message = redactText((err as Error).message ?? String(err));
   if (err instanceof UnknownOutcomeError) {
     await needsCheck(ctx, item, `no answer from the platform after sending (${message}); check whether the reply appeared before resending`);
     return 'needs-check';
