@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { AppContext } from '../app/context.js';
 import { ActionError } from '../inbox/actions.js';
 import { logSafe, type Logger } from '../log.js';
+import { isStoreUnavailable } from '../redis/connection.js';
 import { actorName, authenticate, ForbiddenError } from './auth.js';
 import { warnAboutUntrustedProxy } from './client-address.js';
 import { registerActionRoutes } from './routes-actions.js';
@@ -30,6 +31,7 @@ const ERROR_CODES: Record<number, string> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   422: 'unprocessable',
+  429: 'too_many_requests',
 };
 
 function errorCode(status: number): string {
@@ -57,6 +59,10 @@ function errorHandler(log: Logger) {
     if (status !== null) {
       const message = status === 413 ? `the request body is larger than ${BODY_LIMIT / 1024} KiB` : (error as Error).message;
       return reply.code(status).send({ error: errorCode(status), message });
+    }
+    if (isStoreUnavailable(error)) {
+      log.warn({ err: (error as Error).message, method: request.method, path: pathOf(request) }, 'API request failed: the store is unavailable');
+      return reply.code(503).header('Retry-After', '5').send({ error: 'store_unavailable', message: 'the store (redis) is not answering right now; try again in a few seconds' });
     }
     log.error({ err: error, method: request.method, path: pathOf(request), user: actorName(request) }, 'API request failed');
     return reply.code(500).send({ error: 'internal', message: 'something went wrong on the server; the details are in its log' });
@@ -130,7 +136,13 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
 
 export async function startApi(ctx: AppContext): Promise<{ close(): Promise<void>; url: string }> {
   const app = await buildServer(ctx);
-  const address = await app.listen({ host: ctx.config.api.host, port: ctx.config.api.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: ctx.config.api.host, port: ctx.config.api.port });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
   ctx.log.info({ address }, 'API and web inbox listening');
   return {
     url: address,

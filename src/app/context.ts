@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load.js';
+import type { EmbeddedStatus } from '../embedded/process.js';
 import type { HttpClient } from '../http/client.js';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../log.js';
@@ -18,4 +19,6 @@ export interface AppContext {
   log: Logger;
   http: HttpClient;
   sources: SourceClients;
+  /** Embedded servers this process runs (none with an external Redis), for /healthz. */
+  servers?: Array<{ status(): EmbeddedStatus }>;
 }

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load.js';
+import type { EmbeddedProcess } from '../embedded/process.js';
 import { HttpClient } from '../http/client.js';
 import { closeQueues, createQueues } from '../jobs/queues.js';
 import type { Logger } from '../log.js';
-import { createRedis, hasHashTag, isClusterUrl } from '../redis/connection.js';
+import { createRedis, hasHashTag, isClusterUrl, whenReady } from '../redis/connection.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded.js';
 import { SourceClients } from '../pipeline/source-clients.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../postgres/embedded.js';
@@ -14,11 +15,22 @@ import { storeKeys } from '../store/keys.js';
 import type { AppContext } from './context.js';
 
 export interface Runtime {
+  /** For workers, schedulers and CLI commands: commands wait through a Redis outage. */
   ctx: AppContext;
   embedded: EmbeddedRedis | null;
   embeddedPostgres: EmbeddedPostgres | null;
+  /** For the API: same store, own connection whose commands fail fast (see createRedis). Opened on first use. */
+  apiContext(): Promise<AppContext>;
+  /** Called when the store is gone for good (an embedded server that could not be restarted). */
+  onFatal(listener: (err: Error) => void): void;
   /** Closes queues, HTTP agent, Redis and PostgreSQL, then the embedded servers this process started. */
   close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** `earshot start`: own the data folder or refuse (see startEmbeddedRedis). */
+  exclusive?: boolean;
+  command?: string;
 }
 
 export const USER_AGENT = 'Earshot/0.1 (+self-hosted brand listening)';
@@ -37,30 +49,58 @@ export function buildContext(config: Config, redis: Redis, db: Db, log: Logger, 
 }
 
 /** Connects to REDIS_URL / redis.url, or starts the embedded redis-server when neither is set. */
-export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+export async function openRuntime(config: Config, log: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   let embedded: EmbeddedRedis | null = null;
   let url = config.redis.url;
   if (!url) {
-    embedded = await startEmbeddedRedis({ dataDir: path.resolve(config.redis.dataDir), log });
+    embedded = await startEmbeddedRedis({ dataDir: path.resolve(config.redis.dataDir), log, exclusive: options.exclusive, command: options.command, setting: `redis.dataDir in ${config.file}` });
     url = embedded.url;
   }
-  // Without a hash tag BullMQ's scripts and ours would touch keys on several nodes and fail with CROSSSLOT.
-  if (isClusterUrl(url) && !hasHashTag(config.redis.prefix)) {
-    throw new Error(`a Redis Cluster needs a hash tag in redis.prefix so all keys share one slot: set redis.prefix to "{${config.redis.prefix}}" in ${config.file}`);
+  let redis: Redis | null = null;
+  try {
+    // Without a hash tag BullMQ's scripts and ours would touch keys on several nodes and fail with CROSSSLOT.
+    if (isClusterUrl(url) && !hasHashTag(config.redis.prefix)) {
+      throw new Error(`a Redis Cluster needs a hash tag in redis.prefix so all keys share one slot: set redis.prefix to "{${config.redis.prefix}}" in ${config.file}`);
+    }
+    redis = createRedis(url, log);
+    await redis.ping();
+    const { db, embeddedPostgres } = await openDatabase(config, log);
+    return assemble(buildContext(config, redis, db, log), embedded, embeddedPostgres, url);
+  } catch (err) {
+    // A start that fails half way leaves nothing running (openDatabase cleans up after itself).
+    redis?.disconnect();
+    await embedded?.stop();
+    throw err;
   }
-  const redis = createRedis(url, log);
-  await redis.ping();
-  const { db, embeddedPostgres } = await openDatabase(config, log);
-  const ctx = buildContext(config, redis, db, log);
+}
+
+function assemble(ctx: AppContext, embedded: EmbeddedRedis | null, embeddedPostgres: EmbeddedPostgres | null, url: string): Runtime {
+  const servers: EmbeddedProcess[] = embedded?.server ? [embedded.server] : [];
+  ctx.servers = servers;
+  let api: AppContext | null = null;
+  const fatal: Array<(err: Error) => void> = [];
+  for (const server of servers) server.on('failed', (err: Error) => fatal.forEach((f) => f(err)));
   return {
     ctx,
     embedded,
     embeddedPostgres,
+    async apiContext() {
+      if (api) return api;
+      const redis = createRedis(url, ctx.log, 'earshot-api', { failFast: true });
+      await whenReady(redis);
+      api = { ...ctx, redis, queues: createQueues(redis, ctx.config.redis.prefix) };
+      return api;
+    },
+    onFatal(listener) {
+      fatal.push(listener);
+    },
     async close() {
-      await closeQueues(ctx.queues);
+      const contexts = api ? [api, ctx] : [ctx];
+      for (const c of contexts) await closeQueues(c.queues);
       await ctx.http.close();
-      await redis.quit().catch(() => redis.disconnect());
-      await db.end().catch(() => undefined);
+      // QUIT waits for a reply: with Redis gone it would wait for good.
+      for (const { redis } of contexts) await (redis.status === 'ready' ? redis.quit().catch(() => redis.disconnect()) : redis.disconnect());
+      await ctx.db.end().catch(() => undefined);
       await embedded?.stop();
       await embeddedPostgres?.stop();
     },

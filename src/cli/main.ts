@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError, hashToken, loadConfig, type Config } from '../config/load.js';
 import { Roles } from '../config/schema.js';
-import { createLogger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
+import { OperatorError } from '../app/operator-error.js';
 import { RedisNotInstalledError } from '../redis/embedded.js';
 import { parseCli, USAGE, type CliArgs } from './args.js';
 import { runImport, showDeadLetters, showSources } from './commands.js';
-import { ROLES, startRoles, type RoleName } from './start.js';
+import { ROLES, startRoles, type RoleName, type Running } from './start.js';
 import { runTriage, TriageInputError } from './triage-cmd.js';
 import { userCommand, UserCommandError } from './users-cmd.js';
 
@@ -25,23 +26,47 @@ async function start(args: CliArgs): Promise<void> {
   if (!(ROLES as readonly string[]).includes(args.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   const config = readConfig(args);
   const log = createLogger({ level: config.log.level, pretty: Boolean(process.stdout.isTTY) });
-  const running = await startRoles(config, args.role as RoleName, log);
+  // Handlers first: the API answers before the rest has started, and a signal then must not kill
+  // the process outright (that would skip stopping the embedded server).
+  let running: Running | null = null;
+  const shutdown = shutdownOnce(() => running, log, config.workers.drainTimeout);
+  process.on('SIGTERM', () => shutdown('SIGTERM', 0));
+  process.on('SIGINT', () => shutdown('SIGINT', 0));
+  running = await startRoles(config, args.role as RoleName, log);
   log.info(
     { config: config.file, role: args.role, inbox: running.apiUrl, sources: config.sources.map((s) => `${s.id} (${s.kind})`) },
     running.apiUrl ? `Earshot is running. Inbox: ${running.apiUrl}/  (sign in with a token from ${config.file})` : 'Earshot is running',
   );
-  let signals = 0;
-  const onSignal = (signal: string) => {
-    signals += 1;
-    if (signals > 1) {
-      log.warn('second signal: exiting without draining');
-      process.exit(1);
-    }
-    log.info({ signal }, 'draining: finishing active jobs, taking no new ones');
+  running.onFatal((err) => {
+    say(log, `${err.message}; Earshot is stopping`);
+    shutdown('store lost', 1);
+  });
+  shutdown.resume();
+}
+
+/** One line for the operator: in the log, and on stderr in case a log transport has not flushed at exit. */
+function say(log: Logger, message: string): void {
+  log.error(message);
+  process.stderr.write(`earshot: ${message}\n`);
+}
+
+/**
+ * Drains once, within `drainMs` whatever state the store is in: a job or a Redis command that
+ * cannot finish must not keep the process from stopping. Exit handlers stop embedded servers and
+ * release the data-folder lock on every exit path (see embedded/exit-cleanup.ts).
+ */
+function shutdownOnce(current: () => Running | null, log: Logger, drainMs: number) {
+  let reason: string | null = null;
+  let exitCode = 0;
+  let draining = false;
+  const drain = () => {
+    const running = current();
+    if (!running || draining) return;
+    draining = true;
     running.stop().then(
       () => {
         log.info('stopped cleanly');
-        process.exit(0);
+        process.exit(exitCode);
       },
       (err: Error) => {
         log.error({ err: err.message }, 'error while stopping');
@@ -49,8 +74,25 @@ async function start(args: CliArgs): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
-  process.on('SIGINT', () => onSignal('SIGINT'));
+  const shutdown = (why: string, code: number) => {
+    if (reason !== null) {
+      if (why.startsWith('SIG')) {
+        log.warn('second signal: exiting without draining');
+        process.exit(1);
+      }
+      return;
+    }
+    reason = why;
+    exitCode = code;
+    log.info({ reason, drainTimeoutMs: drainMs }, 'draining: finishing active jobs, taking no new ones');
+    setTimeout(() => {
+      say(log, `stopping took longer than workers.drainTimeout (${drainMs / 1000}s), so Earshot exits now; jobs still running are retried at the next start`);
+      process.exit(1);
+    }, drainMs);
+    // During startup the drain waits until everything it has to stop exists (see resume).
+    drain();
+  };
+  return Object.assign(shutdown, { resume: () => reason !== null && drain() });
 }
 
 function token(args: CliArgs): void {
@@ -93,6 +135,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof OperatorError) {
+    process.stderr.write(`earshot: ${err.message}\n`);
+    process.exit(1);
+  }
   if (err instanceof ConfigError || err instanceof RedisNotInstalledError || err instanceof UsageError || err instanceof TriageInputError || err instanceof UserCommandError) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(2);

@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import { startApi } from '../api/server.js';
-import { openRuntime } from '../app/runtime.js';
+import { OperatorError } from '../app/operator-error.js';
+import { openRuntime, type Runtime } from '../app/runtime.js';
 import { syncSchedulers } from '../app/scheduler.js';
 import type { Config } from '../config/load.js';
 import { startWorker, type WorkerDefinition } from '../jobs/runner.js';
@@ -13,37 +14,68 @@ export type RoleName = (typeof ROLES)[number];
 
 export interface Running {
   stop(): Promise<void>;
+  /** The store is gone for good (an embedded server that could not be restarted). */
+  onFatal(listener: (err: Error) => void): void;
   apiUrl: string | null;
 }
 
+interface Parts {
+  api: { close(): Promise<void>; url: string } | null;
+  streams: StreamRunner | null;
+  workers: Worker[];
+}
+
 /**
- * Runs the chosen roles. Stopping drains: the API stops taking requests, workers finish their
- * active jobs and take no new ones, then queues, Redis and an embedded redis-server close.
+ * Runs the chosen roles. The API listens first, so a busy port stops the start before any worker
+ * takes a job. Stopping drains: the API stops taking requests, workers finish their active jobs
+ * and take no new ones, then queues, Redis and, last, an embedded redis-server close. A start that
+ * fails half way stops what it started, so nothing is left running.
  */
 export async function startRoles(config: Config, role: RoleName, log: Logger): Promise<Running> {
   if (role !== 'all' && !config.redis.url) {
     throw new Error(`--role ${role} shares work with other processes, so they need one Redis: set REDIS_URL (or redis.url in ${config.file})`);
   }
-  const runtime = await openRuntime(config, log);
+  const runtime = await openRuntime(config, log, { exclusive: true, command: `earshot start --role ${role}` });
   const { ctx } = runtime;
-  const has = (r: RoleName) => role === 'all' || role === r;
-  const workers: Worker[] = has('workers') ? allWorkers.map((def) => startWorker(def as unknown as WorkerDefinition, ctx, ctx.redis)) : [];
-  const streams = has('workers') ? new StreamRunner(ctx) : null;
-  const streaming = streams?.start() ?? [];
-  if (streaming.length) log.info({ sources: streaming }, 'listening live where the platform allows it');
-  if (has('scheduler')) await syncSchedulers(ctx);
-  const api = has('api') ? await startApi(ctx) : null;
+  const parts: Parts = { api: null, streams: null, workers: [] };
   let stopping: Promise<void> | null = null;
-  return {
-    apiUrl: api?.url ?? null,
-    stop() {
-      stopping ??= (async () => {
-        await api?.close();
-        await streams?.stop();
-        await Promise.all(workers.map((w) => w.close()));
-        await runtime.close();
-      })();
-      return stopping;
-    },
-  };
+  const stop = () => (stopping ??= stopParts(parts, runtime));
+  const has = (r: RoleName) => role === 'all' || role === r;
+  try {
+    if (has('api')) parts.api = await listen(runtime, config);
+    if (has('workers')) {
+      parts.workers = allWorkers.map((def) => startWorker(def as unknown as WorkerDefinition, ctx, ctx.redis));
+      parts.streams = new StreamRunner(ctx);
+      const streaming = parts.streams.start();
+      if (streaming.length) log.info({ sources: streaming }, 'listening live where the platform allows it');
+    }
+    if (has('scheduler')) await syncSchedulers(ctx);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { apiUrl: parts.api?.url ?? null, stop, onFatal: (listener) => runtime.onFatal(listener) };
+}
+
+async function stopParts(parts: Parts, runtime: Runtime): Promise<void> {
+  await parts.api?.close();
+  await parts.streams?.stop();
+  await Promise.all(parts.workers.map((w) => w.close()));
+  await runtime.close();
+}
+
+const LISTEN_ERRORS: Record<string, (host: string, port: number, file: string) => string> = {
+  EADDRINUSE: (host, port, file) => `port ${port} is in use on ${host}: set api.port in ${file} or stop the other process`,
+  EACCES: (host, port, file) => `this user may not listen on port ${port}: set api.port in ${file} to 1024 or above`,
+  EADDRNOTAVAIL: (host, _port, file) => `api.host ${host} is not an address of this machine: set api.host in ${file} (127.0.0.1 or 0.0.0.0)`,
+};
+
+async function listen(runtime: Runtime, config: Config): Promise<{ close(): Promise<void>; url: string }> {
+  try {
+    return await startApi(await runtime.apiContext());
+  } catch (err) {
+    const explain = LISTEN_ERRORS[(err as NodeJS.ErrnoException).code ?? ''];
+    if (explain) throw new OperatorError(explain(config.api.host, config.api.port, config.file));
+    throw err;
+  }
 }

@@ -224,8 +224,10 @@ export const ConfigSchema = strict({
     concurrency: z.number().int().min(1).max(64).default(4),
     lockDuration: Duration.default(30_000),
     stalledInterval: Duration.default(30_000),
+    /** How long a stop (SIGTERM, Ctrl-C) may take; then Earshot exits anyway, and BullMQ hands unfinished jobs to the next start. */
+    drainTimeout: Duration.default(30_000),
   })
-    .default({ concurrency: 4, lockDuration: 30_000, stalledInterval: 30_000 }),
+    .default({ concurrency: 4, lockDuration: 30_000, stalledInterval: 30_000, drainTimeout: 30_000 }),
   log: strict({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
     .default({ level: 'info' }),
 });

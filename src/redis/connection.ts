@@ -14,15 +14,24 @@ export function hasHashTag(prefix: string): boolean {
   return /\{[^{}]+\}/.test(prefix);
 }
 
+/** How long an API request's Redis command may take before the request answers 503. */
+export const FAIL_FAST_TIMEOUT_MS = 5_000;
+
 /**
- * BullMQ workers need `maxRetriesPerRequest: null` (blocking commands must not give up); the same
- * setting suits the store, which should wait through a Redis restart rather than fail a job.
+ * Two kinds of connection. Workers (the default): BullMQ needs `maxRetriesPerRequest: null`
+ * (blocking commands must not give up), and a job should wait through a Redis restart rather than
+ * fail. `failFast` (the API): a person is waiting, so a command fails at once while Redis is
+ * unreachable (no offline queue) and after FAIL_FAST_TIMEOUT_MS when it hangs, and the request
+ * answers 503 instead of hanging until Redis comes back, possibly never.
  */
-export function createRedis(url: string, log?: Logger, name = 'earshot'): Redis {
+export function createRedis(url: string, log?: Logger, name = 'earshot', options: { failFast?: boolean } = {}): Redis {
+  const failFast = options.failFast
+    ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: FAIL_FAST_TIMEOUT_MS }
+    : { maxRetriesPerRequest: null };
   const redis = isClusterUrl(url)
-    ? createCluster(url, name)
+    ? createCluster(url, name, failFast)
     : new Redis(url, {
-        maxRetriesPerRequest: null,
+        ...failFast,
         enableReadyCheck: true,
         connectionName: name,
         retryStrategy: (times) => Math.min(200 * times, 5_000),
@@ -44,7 +53,7 @@ export function createRedis(url: string, log?: Logger, name = 'earshot'): Redis 
  * prefix's hash tag, so each script, pipeline and MULTI lands on one node. The cast keeps the one
  * `Redis` type through the code base instead of a union at every call site.
  */
-function createCluster(url: string, name: string): Redis {
+function createCluster(url: string, name: string, behaviour: { maxRetriesPerRequest: number | null; enableOfflineQueue?: boolean; commandTimeout?: number }): Redis {
   const rest = url.replace(CLUSTER_SCHEME, '');
   const at = rest.lastIndexOf('@');
   const [username, password] = at >= 0 ? rest.slice(0, at).split(':').map((part) => decodeURIComponent(part)) : [];
@@ -56,11 +65,13 @@ function createCluster(url: string, name: string): Redis {
       const [host, port] = hostPort.split(':');
       return { host: host || '127.0.0.1', port: Number(port || 6379) };
     });
+  const { enableOfflineQueue, ...perNode } = behaviour;
   const cluster = new Cluster(nodes, {
     enableReadyCheck: true,
+    ...(enableOfflineQueue === false ? { enableOfflineQueue } : {}),
     clusterRetryStrategy: (times) => Math.min(200 * times, 5_000),
     redisOptions: {
-      maxRetriesPerRequest: null,
+      ...perNode,
       connectionName: name,
       username: username || undefined,
       password: password || undefined,
@@ -68,4 +79,28 @@ function createCluster(url: string, name: string): Redis {
     },
   });
   return cluster as unknown as Redis;
+}
+
+/** Resolves once the connection is ready; a fail-fast connection rejects commands before that. */
+export function whenReady(redis: Redis, timeoutMs = 15_000): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`redis was not ready within ${timeoutMs / 1000}s`));
+    }, timeoutMs);
+    function onReady() {
+      clearTimeout(timer);
+      resolve();
+    }
+    redis.once('ready', onReady);
+  });
+}
+
+const UNAVAILABLE = [/Stream isn't writeable/, /Command timed out/, /Connection is closed/, /max retries per request/i, /ECONNREFUSED|ECONNRESET|EPIPE/, /LOADING/, /CLUSTERDOWN/];
+
+/** Errors that mean "the store is unreachable right now", not "this request is wrong". */
+export function isStoreUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return err.name === 'MaxRetriesPerRequestError' || UNAVAILABLE.some((re) => re.test(err.message));
 }
