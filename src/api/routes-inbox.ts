@@ -7,9 +7,10 @@ import type { Mention } from '../mention.js';
 import { itemAudit } from '../store/audit.js';
 import { authorHistory } from '../store/authors.js';
 import { getItem, getItems, ItemStatuses, listItemIds, pruneIndex, type InboxItem, type ItemStatus } from '../store/inbox.js';
-import { loadMentions, type StoredMention } from '../store/mentions.js';
+import { loadMentions, loadPreviews, PREVIEW_CHUNK, searchPattern, type MentionPreview } from '../store/mentions.js';
 import type { TriageResult } from '../triage/types.js';
-import { requireRole } from './auth.js';
+import { actorOf, requireRole } from './auth.js';
+import { InFlightLimit } from './in-flight.js';
 import { ItemParams, limitParam, OptionalText, parseInput } from './routes-common.js';
 
 /** How far back the inbox looks; older items stay reachable by id. */
@@ -17,6 +18,19 @@ const SCAN = 2000;
 /** Posts can be 40k characters; the list only needs enough to recognise one. */
 const LIST_TEXT_MAX = 1000;
 const HISTORY_TEXT_MAX = 500;
+/**
+ * Bytes of post text fetched per list item: LIST_TEXT_MAX characters in any script (at most 4
+ * bytes each), plus one character, so a post cut in Redis is still longer than LIST_TEXT_MAX and
+ * shorten() marks it as cut.
+ */
+const PREVIEW_BYTES = LIST_TEXT_MAX * 4 + 4;
+const HISTORY_BYTES = HISTORY_TEXT_MAX * 4 + 4;
+/**
+ * Inbox lists in flight, per user and in all. One list holds at most SCAN items plus `limit`
+ * previews of PREVIEW_BYTES (about 2 MB at limit=500), so these caps bound the heap it can take.
+ */
+const LISTS_PER_USER = 2;
+const LISTS_TOTAL = 8;
 
 export const OPEN_STATUSES: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'needs_check', 'failed'];
 
@@ -84,13 +98,6 @@ function matchesItem(item: InboxItem, f: InboxFilter, now: number): boolean {
   );
 }
 
-function matchesText(item: InboxItem, stored: StoredMention | undefined, q: string): boolean {
-  const needle = q.toLowerCase();
-  const m = stored?.mention;
-  const haystack = [item.draft, m?.text, m?.author.handle, m?.author.name];
-  return haystack.some((s) => s !== undefined && s.toLowerCase().includes(needle));
-}
-
 /** Reads the newest items, dropping index entries whose item expired (retention) as it goes. */
 async function recentItems(ctx: AppContext): Promise<InboxItem[]> {
   const ids = await listItemIds(ctx.redis, ctx.keys, SCAN);
@@ -100,18 +107,54 @@ async function recentItems(ctx: AppContext): Promise<InboxItem[]> {
   return items;
 }
 
+/** shorten() counts UTF-16 units and may cut an emoji in half; the orphaned half goes. */
+function previewText(text: string, max: number): string {
+  return shorten(text, max).replace(/[\uD800-\uDBFF](?=…$)/, '');
+}
+
+type Preview = { preview: MentionPreview; triage: TriageResult | null };
+type Row = { item: InboxItem; found: Preview | undefined };
+
+/** The page in chunks, so one request holds at most a chunk of previews beyond what it returns. */
+async function pageOf(ctx: AppContext, items: InboxItem[]): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let i = 0; i < items.length; i += PREVIEW_CHUNK) {
+    const chunk = items.slice(i, i + PREVIEW_CHUNK);
+    const previews = await loadPreviews(ctx.redis, ctx.keys, chunk.map((it) => it.id), { textBytes: PREVIEW_BYTES });
+    for (const item of chunk) rows.push({ item, found: previews.get(item.id) });
+  }
+  return rows;
+}
+
+/**
+ * Text search over every candidate, run inside Redis (see loadPreviews): whole posts never leave
+ * it, and the scan stops once the page is full. The draft lives on the item, so it is checked here.
+ */
+async function searchOf(ctx: AppContext, items: InboxItem[], q: string, limit: number): Promise<Row[]> {
+  const needle = q.toLowerCase();
+  const pattern = searchPattern(q);
+  const rows: Row[] = [];
+  for (let i = 0; i < items.length && rows.length < limit; i += PREVIEW_CHUNK) {
+    const chunk = items.slice(i, i + PREVIEW_CHUNK);
+    const wanted = new Set(chunk.filter((it) => it.draft.toLowerCase().includes(needle)).map((it) => it.id));
+    const previews = await loadPreviews(ctx.redis, ctx.keys, chunk.map((it) => it.id), { textBytes: PREVIEW_BYTES, pattern, wanted });
+    for (const item of chunk) {
+      const found = previews.get(item.id);
+      if (found || wanted.has(item.id)) rows.push({ item, found });
+    }
+  }
+  return rows.slice(0, limit);
+}
+
 export async function listInbox(ctx: AppContext, filter: InboxFilter) {
   const now = Date.now();
-  let items = (await recentItems(ctx)).filter((i) => matchesItem(i, filter, now)).sort(compareItems);
-  // Without a text search only the page needs its mentions; with one, every candidate does.
-  if (!filter.q) items = items.slice(0, filter.limit);
-  const mentions = await loadMentions(ctx.redis, ctx.keys, items.map((i) => i.id));
-  const q = filter.q;
-  if (q) items = items.filter((i) => matchesText(i, mentions.get(i.id), q)).slice(0, filter.limit);
-  return items.map((item) => {
-    const stored = mentions.get(item.id);
-    return { item, mention: stored ? mentionSummary(stored.mention, LIST_TEXT_MAX) : null, triage: triageSummary(stored?.triage ?? null) };
-  });
+  const items = (await recentItems(ctx)).filter((i) => matchesItem(i, filter, now)).sort(compareItems);
+  const rows = filter.q ? await searchOf(ctx, items, filter.q, filter.limit) : await pageOf(ctx, items.slice(0, filter.limit));
+  return rows.map(({ item, found }) => ({
+    item,
+    mention: found ? { ...found.preview, text: previewText(found.preview.text, LIST_TEXT_MAX) } : null,
+    triage: triageSummary(found?.triage ?? null),
+  }));
 }
 
 function authorProfile(raw: Record<string, string>) {
@@ -144,14 +187,14 @@ export interface HistoryEntry {
 async function authorSection(ctx: AppContext, mention: Mention) {
   const { profile, events } = await authorHistory(ctx.redis, ctx.keys, { platform: mention.platform, authorId: mention.author.id });
   const [posts, replies] = await Promise.all([
-    loadMentions(ctx.redis, ctx.keys, events.filter((e) => e.kind === 'mention').map((e) => e.id)),
+    loadPreviews(ctx.redis, ctx.keys, events.filter((e) => e.kind === 'mention').map((e) => e.id), { textBytes: HISTORY_BYTES }),
     getItems(ctx.redis, ctx.keys, events.filter((e) => e.kind === 'reply').map((e) => e.id)),
   ]);
   const replyById = new Map(replies.map((r) => [r.id, r]));
   const history = events.map((e): HistoryEntry => {
     if (e.kind === 'mention') {
-      const post = posts.get(e.id)?.mention;
-      return post ? { ...e, text: shorten(post.text, HISTORY_TEXT_MAX), url: post.url } : e;
+      const post = posts.get(e.id)?.preview;
+      return post ? { ...e, text: previewText(post.text, HISTORY_TEXT_MAX), url: post.url } : e;
     }
     const reply = replyById.get(e.id);
     return reply ? { ...e, text: shorten(reply.draft, HISTORY_TEXT_MAX), url: reply.replyUrl } : e;
@@ -173,9 +216,10 @@ export async function itemDetail(ctx: AppContext, id: string) {
 }
 
 export function registerInboxRoutes(api: FastifyInstance, ctx: AppContext): void {
-  api.get('/inbox', { onRequest: requireRole('read') }, async (request) => {
+  const lists = new InFlightLimit(LISTS_PER_USER, LISTS_TOTAL);
+  api.get('/inbox', { onRequest: requireRole('read') }, async (request, reply) => {
     const filter = parseInput(InboxQuery, request.query, 'query');
-    return { items: await listInbox(ctx, filter) };
+    return lists.run(actorOf(request).name, reply, async () => ({ items: await listInbox(ctx, filter) }));
   });
 
   api.get('/items/:id', { onRequest: requireRole('read') }, async (request) => {
