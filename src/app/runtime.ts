@@ -79,7 +79,13 @@ function assemble(ctx: AppContext, embedded: EmbeddedRedis | null, embeddedPostg
   ctx.servers = servers;
   let api: AppContext | null = null;
   const fatal: Array<(err: Error) => void> = [];
-  for (const server of servers) server.on('failed', (err: Error) => fatal.forEach((f) => f(err)));
+  let failure: Error | null = null;
+  for (const server of servers) {
+    server.on('failed', (err: Error) => {
+      failure = err;
+      fatal.forEach((f) => f(err));
+    });
+  }
   return {
     ctx,
     embedded,
@@ -92,7 +98,9 @@ function assemble(ctx: AppContext, embedded: EmbeddedRedis | null, embeddedPostg
       return api;
     },
     onFatal(listener) {
-      fatal.push(listener);
+      // A listener added after the failure (the server gave up while the rest was starting) still hears of it.
+      if (failure) listener(failure);
+      else fatal.push(listener);
     },
     async close() {
       const contexts = api ? [api, ctx] : [ctx];

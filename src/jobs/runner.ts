@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { RateLimitedError } from '../connectors/errors.js';
 import { describeIssues } from '../mention.js';
+import { isStoreUnavailable } from '../redis/connection.js';
 import { deadLetter } from '../store/dead-letter.js';
 import { JOBS, type JobData, type JobName } from './catalog.js';
 import { bullPrefix } from './queues.js';
@@ -75,6 +76,10 @@ export function startWorker(def: WorkerDefinition, app: AppContext, connection: 
     if (err instanceof DelayedError) return;
     app.log.warn({ queue: def.name, job: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
   });
-  worker.on('error', (err) => app.log.error({ queue: def.name, err: err.message }, 'worker error'));
+  worker.on('error', (err) => {
+    // An outage would log this per queue per reconnect attempt; createRedis logs it once, and its end.
+    if (isStoreUnavailable(err)) return;
+    app.log.error({ queue: def.name, err: err.message }, 'worker error');
+  });
   return worker;
 }
