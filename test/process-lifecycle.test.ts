@@ -13,6 +13,8 @@ import { embeddedInfo, health, instanceConfig, killQuietly, loggedRedisPid, star
 import { waitFor } from './helpers/wait.js';
 
 const EXIT_WAIT = 30_000;
+/** Each test boots the real CLI (tsx) and a redis-server; on a loaded two-core machine that alone takes seconds. */
+const TEST_TIMEOUT = 120_000;
 const started: CliProcess[] = [];
 const redisPids: number[] = [];
 
@@ -88,7 +90,7 @@ describe('embedded redis-server failures', () => {
     proc.child.kill('SIGTERM');
     expect(await exitOf(proc)).toEqual({ code: 0, signal: null });
     await waitGone(after.redisPid, 'the embedded redis-server');
-  });
+  }, TEST_TIMEOUT);
 
   it('with the store frozen: API calls answer 503, /healthz names the store, SIGTERM still exits', async () => {
     const inst = await instanceConfig();
@@ -111,7 +113,7 @@ describe('embedded redis-server failures', () => {
     // The exit handler continues the frozen server so it acts on its SIGTERM.
     await waitGone(redisPid, 'the frozen redis-server');
     expect(existsSync(lockPath(inst.dataDir))).toBe(false);
-  });
+  }, TEST_TIMEOUT);
 
   it('exits non-zero with a clear message when the server cannot be restarted', async () => {
     const inst = await instanceConfig();
@@ -127,7 +129,7 @@ describe('embedded redis-server failures', () => {
     expect(exit.code).toBe(1);
     expect(proc.err()).toMatch(/earshot: the embedded redis-server stopped and could not be restarted: .*Earshot is stopping/);
     expect(existsSync(lockPath(inst.dataDir))).toBe(false);
-  }, 60_000);
+  }, TEST_TIMEOUT);
 });
 
 describe('signals and crashes', () => {
@@ -147,7 +149,7 @@ describe('signals and crashes', () => {
     // Redis was up until Earshot no longer needed it: no connection trouble while draining.
     expect(proc.out()).not.toMatch(/redis connection problem|ECONNREFUSED/);
     await waitGone(redisPid, 'the embedded redis-server');
-  });
+  }, TEST_TIMEOUT);
 
   it('a killed Earshot does not leave its redis-server running', async () => {
     const inst = await instanceConfig();
@@ -158,7 +160,7 @@ describe('signals and crashes', () => {
     process.kill(proc.pid, 'SIGKILL');
     await exitOf(proc);
     await waitGone(redisPid, 'the orphaned redis-server');
-  });
+  }, TEST_TIMEOUT);
 });
 
 describe('refusing to start', () => {
@@ -187,7 +189,7 @@ describe('refusing to start', () => {
     expect((await health(first.port))?.status).toBe(200);
     proc.child.kill('SIGTERM');
     expect((await exitOf(proc)).code).toBe(0);
-  });
+  }, TEST_TIMEOUT);
 
   it('a busy API port: one line naming the port and the fix, and no redis-server left behind', async () => {
     const inst = await instanceConfig();
@@ -206,7 +208,7 @@ describe('refusing to start', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
-  });
+  }, TEST_TIMEOUT);
 
   it('an unusable data folder: one line naming the folder and the setting', async () => {
     const base = await instanceConfig();
@@ -219,5 +221,5 @@ describe('refusing to start', () => {
     expect(exit.code).toBe(1);
     expect(oneLine(proc.err())).toBe(`earshot: cannot use the data folder ${path.join(file, 'data')}: a part of that path is a file, not a folder (ENOTDIR); set redis.dataDir in ${inst.configFile} to a folder this user can write`);
     expect(loggedRedisPid(proc.out())).toBeNull();
-  });
+  }, TEST_TIMEOUT);
 });
