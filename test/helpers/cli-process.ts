@@ -5,6 +5,7 @@ import path from 'node:path';
 import { freePort } from '../../src/redis/embedded.js';
 import { processAlive } from '../../src/embedded/pids.js';
 import { baseConfig, testPrefix } from './app.js';
+import { testDatabaseUrl } from './db.js';
 import { waitFor } from './wait.js';
 
 /** A real `earshot start` (through tsx, so no build step), with its output kept for assertions. */
@@ -20,6 +21,7 @@ export function runCli(args: string[], options: { detached?: boolean } = {}): Cl
   const env = { ...process.env };
   // The config decides: an inherited REDIS_URL would skip the embedded server these tests are about.
   delete env['REDIS_URL'];
+  delete env['DATABASE_URL'];
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
   let out = '';
   let err = '';
@@ -48,6 +50,8 @@ export async function instanceConfig(overrides: Record<string, unknown> = {}, da
     sources: [{ id: 'posts', kind: 'file', brand: 'acme', interval: '1h', options: { path: 'posts.jsonl' } }],
     api: { port },
     redis: { prefix, dataDir: data },
+    // The run's PostgreSQL: these tests are about the embedded redis-server.
+    database: { url: await testDatabaseUrl(prefix) },
     workers: { concurrency: 2, lockDuration: '2s', stalledInterval: '1s', drainTimeout: '3s' },
     log: { level: 'info' },
     ...overrides,
