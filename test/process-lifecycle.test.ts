@@ -31,10 +31,10 @@ afterEach(() => {
   }
 });
 
-async function exitOf(proc: CliProcess) {
+async function exitOf(proc: CliProcess, waitMs = EXIT_WAIT) {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`earshot did not exit; stderr: ${proc.err().slice(-400)}`)), EXIT_WAIT);
+    timer = setTimeout(() => reject(new Error(`earshot did not exit; stderr: ${proc.err().slice(-400)}; stdout: ${proc.out().slice(-1500)}`)), waitMs);
   });
   try {
     return await Promise.race([proc.exited, timeout]);
@@ -125,7 +125,8 @@ describe('embedded redis-server failures', () => {
     writeFileSync(path.join(inst.dataDir, 'appendonlydir', 'appendonly.aof.manifest'), 'this is not a manifest\n');
     process.kill(redisPid, 'SIGKILL');
 
-    const exit = await exitOf(proc);
+    // Five restart attempts with backoff (about 6 s), then the drain.
+    const exit = await exitOf(proc, 60_000);
     expect(exit.code).toBe(1);
     expect(proc.err()).toMatch(/earshot: the embedded redis-server stopped and could not be restarted: .*Earshot is stopping/);
     expect(existsSync(lockPath(inst.dataDir))).toBe(false);

@@ -129,7 +129,8 @@ export class EmbeddedProcess extends EventEmitter {
     while (Date.now() < deadline) {
       if (exited(child)) throw new EmbeddedStartError(`${this.spec.name} exited during start (code ${child.exitCode ?? child.signalCode}): ${this.lastOutput()}`);
       if (this.state === 'stopping') return;
-      if (await this.spec.probe()) return;
+      // The exit check again after the probe: another process may hold the port of one that just died.
+      if ((await this.spec.probe()) && !exited(child)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     child.kill('SIGKILL');
