@@ -32,15 +32,15 @@ async function start(args: CliArgs): Promise<void> {
   const shutdown = shutdownOnce(() => running, log, config.workers.drainTimeout);
   process.on('SIGTERM', () => shutdown('SIGTERM', 0));
   process.on('SIGINT', () => shutdown('SIGINT', 0));
-  running = await startRoles(config, args.role as RoleName, log);
+  const onFatal = (err: Error) => {
+    say(log, `${err.message}; Earshot is stopping`);
+    shutdown('store lost', 1);
+  };
+  running = await startRoles(config, args.role as RoleName, log, { onFatal });
   log.info(
     { config: config.file, role: args.role, inbox: running.apiUrl, sources: config.sources.map((s) => `${s.id} (${s.kind})`) },
     running.apiUrl ? `Earshot is running. Inbox: ${running.apiUrl}/  (sign in with a token from ${config.file})` : 'Earshot is running',
   );
-  running.onFatal((err) => {
-    say(log, `${err.message}; Earshot is stopping`);
-    shutdown('store lost', 1);
-  });
   shutdown.resume();
 }
 

@@ -14,9 +14,15 @@ export type RoleName = (typeof ROLES)[number];
 
 export interface Running {
   stop(): Promise<void>;
-  /** The store is gone for good (an embedded server that could not be restarted). */
-  onFatal(listener: (err: Error) => void): void;
   apiUrl: string | null;
+}
+
+export interface StartOptions {
+  /**
+   * The store is gone for good (an embedded server that could not be restarted). Registered
+   * before anything else starts: startup steps that wait on the store would never finish.
+   */
+  onFatal?: (err: Error) => void;
 }
 
 interface Parts {
@@ -31,11 +37,12 @@ interface Parts {
  * and take no new ones, then queues, Redis and, last, an embedded redis-server close. A start that
  * fails half way stops what it started, so nothing is left running.
  */
-export async function startRoles(config: Config, role: RoleName, log: Logger): Promise<Running> {
+export async function startRoles(config: Config, role: RoleName, log: Logger, options: StartOptions = {}): Promise<Running> {
   if (role !== 'all' && !config.redis.url) {
     throw new Error(`--role ${role} shares work with other processes, so they need one Redis: set REDIS_URL (or redis.url in ${config.file})`);
   }
   const runtime = await openRuntime(config, log, { exclusive: true, command: `earshot start --role ${role}` });
+  if (options.onFatal) runtime.onFatal(options.onFatal);
   const { ctx } = runtime;
   const parts: Parts = { api: null, streams: null, workers: [] };
   let stopping: Promise<void> | null = null;
@@ -54,7 +61,7 @@ export async function startRoles(config: Config, role: RoleName, log: Logger): P
     await stop();
     throw err;
   }
-  return { apiUrl: parts.api?.url ?? null, stop, onFatal: (listener) => runtime.onFatal(listener) };
+  return { apiUrl: parts.api?.url ?? null, stop };
 }
 
 async function stopParts(parts: Parts, runtime: Runtime): Promise<void> {

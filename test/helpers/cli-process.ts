@@ -77,7 +77,8 @@ export async function health(port: number): Promise<{ status: number; body: Reco
 export async function waitHealthy(proc: CliProcess, port: number): Promise<void> {
   await waitFor(`earshot on port ${port} to be healthy (stderr: ${proc.err().slice(-500)})`, async () => {
     if (proc.child.exitCode !== null) throw new Error(`earshot exited early with ${proc.child.exitCode}: ${proc.err()}`);
-    return (await health(port))?.status === 200;
+    // Running means everything started (schedules in place), not only the API answering.
+    return proc.out().includes('Earshot is running') && (await health(port))?.status === 200;
   }, 40_000);
 }
 
