@@ -1,18 +1,28 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BrandConfig } from '../config/schema.js';
 import { readCsvObjects } from '../text/csv.js';
-import type { TrainingRow } from './fit.js';
 import type { Sentiment } from './types.js';
 
 /**
  * Readers for the labelled dev sets in ../shared/data (see its README for sources, licences and
  * quirks). Training and evaluation both go through here so they see the same text clean-up.
  */
-/** Where the dev sets live in this workspace; the scripts take --data for another place. */
-export const DEFAULT_DATA_DIR = '/work/shared/data';
+/** The repository root: the nearest folder above this file that holds models/ and package.json. */
+export function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i += 1) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'models'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
 
-export type Source = 'airline' | 'sentences' | 'alexa' | 'twcs';
+/** The dev sets sit beside the repository (../shared/data from its root); the scripts take --data for another place. */
+export const DEFAULT_DATA_DIR = path.resolve(repoRoot(), '..', 'shared', 'data');
+
+export type Source = 'airline' | 'sentences' | 'alexa' | 'twcs' | 'complaints' | 'tweeteval' | 'irony' | 'multi';
 
 export interface LabelledPost {
   /** Stable key; duplicate tweet ids share it, so cross-validation keeps them in one fold. */
@@ -27,6 +37,13 @@ export interface LabelledPost {
   rating?: number;
   /** TWCS only: written by a consumer (true) or a brand's reply (false). */
   inbound?: boolean;
+  /** complaints-dev: the annotators' complaint label, and the industry (or random_tweet / random_reply). */
+  complaint?: boolean;
+  domain?: string;
+  /** irony-dev: ironic or not. */
+  irony?: boolean;
+  /** ISO 639-1 of the text where the set says it (multilingual set; English sets are 'en'). */
+  language?: string;
 }
 
 /**
@@ -50,7 +67,7 @@ export function normaliseArtefacts(text: string): string {
   return text.replace(/Cancelled Flight/g, 'cancel').replace(/Late Flight/g, 'late');
 }
 
-function read(dir: string, file: string): Array<Record<string, string>> {
+export function read(dir: string, file: string): Array<Record<string, string>> {
   const full = path.join(dir, file);
   if (!existsSync(full)) return [];
   return readCsvObjects(readFileSync(full, 'utf8'));
@@ -120,38 +137,6 @@ export function inFixedSample(key: string): boolean {
 export const ALEXA_BRAND: BrandConfig = { id: 'alexa', name: 'Amazon', keywords: ['Alexa', 'Echo Dot', 'Echo', 'Amazon'], handles: [], hashtags: [] };
 const NO_BRAND: BrandConfig = { id: 'none', name: '', keywords: [], handles: [], hashtags: [] };
 
-const BRAND_OF: Record<Source, BrandConfig> = { airline: AIRLINE_BRAND, alexa: ALEXA_BRAND, sentences: NO_BRAND, twcs: NO_BRAND };
-
 export function brandFor(source: Source): BrandConfig {
-  return BRAND_OF[source];
-}
-
-/**
- * How much a row of each set counts in training. The review sets are whole product reviews and
- * single review sentences, further from what brands are sent than the tweets are; at half weight
- * they still teach the review vocabulary without pulling the short-post decisions their way
- * (cross-validated: airline macro-F1 up about 0.002, review sentences unchanged).
- */
-const SOURCE_WEIGHT: Record<Source, number> = { airline: 1, sentences: 0.5, alexa: 0.5, twcs: 1 };
-
-/**
- * Dev posts as training rows. "Complaint" here is "negative toward the brand or product": the
- * only complaint signal these sets carry. Low crowd agreement lowers an airline row's weight.
- */
-export function toTrainingRows(posts: LabelledPost[]): TrainingRow[] {
-  return posts
-    .filter((p) => p.sentiment !== null)
-    .map((p) => ({
-      key: p.key,
-      text: p.text,
-      brand: BRAND_OF[p.source],
-      sentiment: p.sentiment,
-      complaint: p.sentiment === 'negative',
-      weight: (p.confidence ?? 1) * SOURCE_WEIGHT[p.source],
-      twoClass: p.source !== 'airline',
-    }));
-}
-
-export function loadLabelled(dir = DEFAULT_DATA_DIR): LabelledPost[] {
-  return [...loadAirline(dir), ...loadSentences(dir), ...loadAlexa(dir)];
+  return source === 'airline' ? AIRLINE_BRAND : source === 'alexa' ? ALEXA_BRAND : NO_BRAND;
 }
