@@ -1,11 +1,11 @@
 /**
- * Trains the triage model and writes models/triage-v1.json.
+ * Trains the triage model and writes models/triage-v3.json.
  *
  *   npm run train                                  dev data only
  *   npm run train -- --with-corrections [--config earshot.yaml]   plus responders' corrections from Redis
  *
- * The fixed test sample (dataset.ts inFixedSample) is always left out, so the test suite can
- * compare the committed model with the peer methods on posts it never saw.
+ * The fixed test sample (dataset.ts inFixedSample, by duplicate group) is always left out, so the
+ * test suite can compare the committed model with the peer methods on posts it never saw.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +14,9 @@ import { openRuntime } from '../src/app/runtime.js';
 import { loadConfig } from '../src/config/load.js';
 import { createLogger } from '../src/log.js';
 import { readCorrections, type Correction } from '../src/store/corrections.js';
-import { DEFAULT_DATA_DIR, inFixedSample, loadLabelled, toTrainingRows } from '../src/triage/dataset.js';
+import { DEFAULT_DATA_DIR, inFixedSample, loadTwcs } from '../src/triage/dataset.js';
+import { loadAllLabelled } from '../src/triage/dataset-tweets.js';
+import { toTrainingRows } from '../src/triage/training-rows.js';
 import { MODEL_FILE, serialiseModel } from '../src/triage/model.js';
 import { retrain } from '../src/triage/retrain.js';
 import type { BrandConfig } from '../src/config/schema.js';
@@ -40,9 +42,9 @@ async function fromRedis(configFile: string): Promise<{ corrections: Correction[
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const posts = loadLabelled(values.data);
+  const posts = [...loadAllLabelled(values.data), ...loadTwcs(values.data)];
   if (!posts.length) throw new Error(`no labelled data found in ${values.data}`);
-  const base = toTrainingRows(posts).filter((r) => !inFixedSample(r.key));
+  const base = toTrainingRows(posts).filter((r) => !inFixedSample(r.group ?? r.key));
   let extra: { corrections: Correction[]; brands: BrandConfig[] } = { corrections: [], brands: [] };
   if (values['with-corrections']) {
     extra = await fromRedis(path.resolve(values.config ?? process.env['EARSHOT_CONFIG'] ?? 'config/earshot.yaml'));
@@ -51,14 +53,14 @@ async function main(): Promise<void> {
   const model = retrain({
     base,
     ...extra,
-    options: { innerFolds: 3, meta: { trainedAt: new Date().toISOString(), rows: base.length, sources: 'airline tweets, review sentences, alexa reviews (dev); fixed test sample excluded' } },
+    options: { innerFolds: 3, meta: { trainedAt: new Date().toISOString(), rows: base.length, sources: 'airline, complaints, general tweets, irony, multilingual, review sentences, alexa reviews, TWCS inbound (dev); fixed test sample excluded' } },
   });
   const json = serialiseModel(model);
   writeFileSync(values.out, json);
   const brands = Object.entries(model.brands).map(([id, b]) => `${id} (${b.corrections} corrections: sentiment ${b.sentiment.join('/')}, complaint ${b.complaint})`);
   process.stderr.write(
     `wrote ${values.out} (${(json.length / 1024 / 1024).toFixed(2)} MB) from ${base.length} rows in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-      `negative at P≥${model.negativeAt}, complaint at P≥${model.complaintAt}${brands.length ? `; calibrated: ${brands.join(', ')}` : ''}\n`,
+      `negative at P≥${model.negativeAt} (${JSON.stringify(model.negativeAtByLanguage)}), complaint at P≥${model.complaintAt}, irony at ${model.ironyAt}, category at ${model.categoryAt}${brands.length ? `; calibrated: ${brands.join(', ')}` : ''}\n`,
   );
 }
 

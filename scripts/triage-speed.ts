@@ -10,7 +10,8 @@ import model from 'wink-eng-lite-web-model';
 import type { BrandConfig } from '../src/config/schema.js';
 import type { Mention } from '../src/mention.js';
 import { readCsvObjects } from '../src/text/csv.js';
-import { AIRLINE_BRAND } from '../src/triage/dataset.js';
+import path from 'node:path';
+import { AIRLINE_BRAND, DEFAULT_DATA_DIR } from '../src/triage/dataset.js';
 import { asMention } from '../src/triage/eval/speed.js';
 import { triage } from '../src/triage/index.js';
 import type { TriageContext } from '../src/triage/types.js';
@@ -24,7 +25,7 @@ const opt = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 
-const texts = readCsvObjects(readFileSync('/work/shared/data/airline-tweets-dev.csv', 'utf8')).map((r) => r.text ?? '');
+const texts = readCsvObjects(readFileSync(path.join(DEFAULT_DATA_DIR, 'airline-tweets-dev.csv'), 'utf8')).map((r) => r.text ?? '');
 const airline = texts.map((t, i) => asMention(t, i, AIRLINE_BRAND.id));
 const airlineCtx: TriageContext = { brand: AIRLINE_BRAND, author: NO_HISTORY };
 

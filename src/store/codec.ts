@@ -63,15 +63,21 @@ type TriageRow = [
   language: string,
   urgency: number,
   reasons: string[],
+  irony?: number,
 ];
 
 export function encodeTriage(t: TriageResult): string {
   const row: TriageRow = [t.sentiment, t.score, t.sentimentConfidence, t.sentimentScored === false ? 0 : 1, t.complaint ? 1 : 0, t.complaintProbability, t.category, t.question ? 1 : 0, t.language, t.urgency, t.reasons];
+  if (t.irony !== undefined) row.push(t.irony);
   return JSON.stringify(row);
 }
 
 export function decodeTriage(raw: string): TriageResult {
   if (raw.startsWith('{')) return JSON.parse(raw) as TriageResult;
-  const [sentiment, score, sentimentConfidence, scored, complaint, complaintProbability, category, question, language, urgency, reasons] = JSON.parse(raw) as TriageRow;
-  return { sentiment, score, sentimentConfidence, sentimentScored: scored === 1, complaint: complaint === 1, complaintProbability, category, question: question === 1, language, urgency, reasons };
+  const [sentiment, score, sentimentConfidence, scored, complaint, complaintProbability, category, question, language, urgency, reasons, irony] = JSON.parse(raw) as TriageRow;
+  // Rows written before irony was scored have ten fields, and read back without it.
+  return {
+    sentiment, score, sentimentConfidence, sentimentScored: scored === 1, complaint: complaint === 1, complaintProbability,
+    ...(irony !== undefined ? { irony } : {}), category, question: question === 1, language, urgency, reasons,
+  };
 }

@@ -1,140 +1,226 @@
 import type { Category } from './types.js';
-import { phrase, phraseIn, type Analysis, type Phrase } from './nlp.js';
+
+/**
+ * Categories pick the drafted reply, so they come from a trained head (model.ts) over the post's
+ * features; these keyword seeds are two things for it: dense features the head weighs (so a
+ * word it never saw in training, in another industry or language, still counts), and weak labels
+ * for posts that have no human reason (complaints in other industries, customer-support tweets).
+ * Seeds are written for any business, not airlines only: a late delivery is a delay, a declined
+ * card is billing. Non-English seeds cover the languages triage scores.
+ */
+export const SEED_CATEGORIES = [
+  'delay_cancellation',
+  'lost_damaged_item',
+  'billing_refund',
+  'staff_service',
+  'product_defect_outage',
+  'account_login',
+  'safety_legal_press',
+] as const satisfies readonly Category[];
+export type SeedCategory = (typeof SEED_CATEGORIES)[number];
+
+/** The category head's classes: the seeded problems plus "none of these". */
+export const MODEL_CATEGORIES = [...SEED_CATEGORIES, 'other'] as const;
 
 interface Group {
-  category: Category;
-  /** Higher = more specific, wins ties and close calls: "my lost bag was charged a fee" is a lost-bag case first. */
+  category: SeedCategory;
+  /** Higher = more specific, wins close calls: "my lost bag was charged a fee" is a lost-bag case first. */
   weight: number;
-  words: Set<string>;
-  phrases: Phrase[];
-  /** Words of which one must also appear: "add a bag" is not a lost bag, nor is "shouting about a bag". */
-  requires?: Set<string>;
+  words: string;
+  phrases: RegExp[];
+  /** Words of which one must also appear: "add a bag" is not a lost bag. */
+  requires?: string;
 }
 
-const words = (s: string): Set<string> => new Set(s.split(/\s+/).filter(Boolean));
-
-const RAW_GROUPS: Array<Omit<Group, 'phrases'> & { phrases: RegExp[] }> = [
+const GROUPS: Group[] = [
   {
-    category: 'safety_legal_press',
-    weight: 3,
-    words: words(`lawyer lawyers attorney sue suing lawsuit legal unsafe safety dangerous danger emergency injured
-      injury hospital police reporter journalist newsroom newspaper smoke fumes faa ntsb regulator authority
-      discrimination discriminated racist harassed harassment`),
+    category: 'delay_cancellation',
+    weight: 1.8,
+    words: `delay delayed delays late later canceled cancelled cancellation cancellations tarmac rebook rebooked rebooking
+      diverted postponed misconnect stranded overdue
+      retraso retrasado retrasada demora cancelado cancelada atraso atrasado atrasada retard retardé annulé annulée
+      verspätung verspätet verspätete storniert annulliert ritardo annullato cancellato`,
     phrases: [
-      / for (a )?comment\b/, / (on|for) (a |my |our |the )?(story|article)\b/, / story runs\b/, / on the record\b/,
-      / small claims\b/, / not safe\b/,
+      / missed (my )?connection\b/, / stuck (on|at|in)\b/, / (flight|train|bus) (was |is )?(moved|changed)\b/,
+      / (not|never) (arrived|delivered|came|come|shown up|showed up|turned up)\b/, / (still|yet) to (arrive|be delivered)\b/,
+      / (order|package|parcel|delivery|food|pizza|driver|shipment) (is |was |still )?(late|delayed|missing)\b/,
+      / where is (my|our) (order|package|parcel|delivery|food)\b/, / (nunca|no) (llegó|llego|ha llegado)\b/,
+      / (não|nunca) (chegou|foi entregue)\b/, / (jamais|pas) (arrivé|arrivée|livré|livrée)\b/, / (nicht|nie) (angekommen|geliefert)\b/,
+      / (mai|non è) (arrivato|arrivata)\b/, / en retard\b/, / in ritardo\b/,
     ],
   },
   {
     category: 'lost_damaged_item',
     weight: 2.5,
-    words: words(`bag bags luggage baggage suitcase suitcases stroller wheelchair belongings carseat`),
-    requires: words(`lost missing damaged broken stolen ripped torn smashed snapped cracked delayed where waiting arrived
-      arrive located tracker found claim`),
-    phrases: [/ (lost|missing|damaged|stolen|broken|ripped) (item|items|property|package|parcel)\b/, / lost and found\b/, / car seat\b/],
+    words: `bag bags luggage baggage suitcase suitcases stroller wheelchair belongings carseat
+      maleta maletas equipaje mala bagagem valise bagage bagages koffer gepäck valigia bagaglio bagagli`,
+    requires: `lost missing damaged broken stolen ripped torn smashed snapped cracked delayed where waiting arrived arrive
+      located tracker found claim perdido perdida perdidas extraviado extraviada roto rota dañado perdu perdue perdus cassé cassée
+      endommagé verloren verschwunden kaputt beschädigt perso persa smarrito smarrita rotto danneggiato extraviada quebrada danificada`,
+    phrases: [/ (lost|missing|damaged|stolen|broken|ripped) (item|items|property|package|parcel)\b/, / lost and found\b/, / car seat\b/,
+      / (arrived|came|delivered) (broken|damaged|smashed|cracked|opened)\b/],
+  },
+  {
+    // Goods that arrive broken: a damaged item, not a product defect or outage.
+    category: 'lost_damaged_item',
+    weight: 2.5,
+    words: `package parcel box order delivery shipment item jug lid screen`,
+    requires: `damaged broken cracked smashed dented torn crushed shattered opened leaking`,
+    phrases: [/ arrived (with |in )?(a |the )?\w* ?(broken|damaged|smashed|cracked|dented|torn|crushed|shattered)\b/],
   },
   {
     category: 'billing_refund',
     weight: 2.2,
-    words: words(`refund refunds refunded charged charge charges overcharged fee fees billing billed bill payment chargeback
-      reimburse reimbursement reimbursed compensation voucher vouchers receipt invoice`),
-    phrases: [/ money back\b/, / credit card\b/, / (charged|billed) twice\b/],
+    words: `refund refunds refunded charged charge charges overcharged fee fees billing billed bill payment payments chargeback
+      reimburse reimbursement reimbursed compensation voucher vouchers receipt invoice declined card transaction transactions
+      paid pay price overpaid
+      reembolso reembolsar cobro cobrado cobraron factura tarjeta pago cobrança cobrado cartão fatura pagamento
+      remboursement rembourser facture facturé carte paiement prélèvement erstattung rückerstattung rechnung karte zahlung
+      abgebucht rimborso fattura carta addebito pagamento`,
+    phrases: [/ money back\b/, / credit card\b/, / (charged|billed) twice\b/, / (card|payment) (was |got |is )?(declined|rejected|refused)\b/],
   },
   {
     category: 'account_login',
     weight: 2,
-    words: words(`login password account accounts username verification 2fa locked signin`),
-    phrases: [/ log ?in\b/, / sign ?in\b/, / reset (my )?password\b/, / locked out\b/],
-  },
-  {
-    category: 'delay_cancellation',
-    weight: 1.8,
-    words: words(`delay delayed delays late canceled cancelled cancellation cancellations tarmac rebook rebooked rebooking
-      diverted postponed misconnect stranded`),
-    phrases: [/ missed (my )?connection\b/, / stuck (on|at|in)\b/, / (flight|train|bus) (was |is )?(moved|changed)\b/],
+    words: `login password account accounts username verification 2fa locked signin hacked
+      contraseña cuenta senha conta compte passe konto passwort anmeldung`,
+    phrases: [/ log ?in\b/, / sign ?in\b/, / reset (my )?password\b/, / locked out\b/, / mot de passe\b/],
   },
   {
     category: 'product_defect_outage',
     weight: 1.5,
-    words: words(`broken crash crashed crashes crashing outage down bug glitch error errors app website site wifi
-      wi-fi entertainment screen outlet defective`),
-    phrases: [/ (not|never) (working|work|loading|load)\b/, / is down\b/],
+    words: `broken crash crashed crashes crashing outage down bug glitch error errors app website site wifi
+      wi-fi entertainment screen outlet defective freezing frozen faulty
+      roto rota avería caído fallo quebrado defeito panne bug kaputt defekt störung absturz guasto rotto difettoso`,
+    phrases: [/ (not|never) (working|work|loading|load)\b/, / is down\b/, / stopped working\b/, / (no|não) funciona\b/,
+      / ne marche (pas|plus)\b/, / funktioniert (nicht|nie)\b/, / non funziona\b/],
   },
   {
     category: 'staff_service',
     weight: 1.2,
-    words: words(`rude unhelpful staff agent agents attendant attendants crew employee employees representative rep reps
-      manager supervisor attitude unprofessional hung desk queue counter`),
+    words: `rude unhelpful staff agent agents attendant attendants crew employee employees representative rep reps
+      manager supervisor attitude unprofessional hung desk queue counter
+      grosero grosera atención personal empleado atendimento atendente grosseiro impoli personnel accueil
+      unfreundlich mitarbeiter kundenservice personale scortese maleducato`,
     phrases: [
       / customer service\b/, / on hold\b/, / (hung|hangs|hang) up\b/, / phone line\b/, / call back\b/,
-      / (no|nobody) (response|reply|answer|answers|answered)\b/,
+      / (no|nobody) (response|reply|answer|answers|answered)\b/, / service client\b/, / servicio al cliente\b/, / servizio clienti\b/,
+    ],
+  },
+  {
+    category: 'safety_legal_press',
+    weight: 3,
+    words: `lawyer lawyers attorney sue suing lawsuit legal unsafe safety dangerous danger emergency injured
+      injury hospital police reporter journalist newsroom newspaper smoke fumes faa ntsb regulator authority
+      discrimination discriminated racist harassed harassment
+      abogado abogada demanda peligroso periodista policía advogado perigoso jornalista polícia avocat dangereux journaliste
+      anwalt gefährlich journalist polizei avvocato pericoloso giornalista polizia`,
+    phrases: [
+      / for (a )?comment\b/, / (on|for) (a |my |our |the )?(story|article)\b/, / story runs\b/, / on the record\b/,
+      / small claims\b/, / not safe\b/,
     ],
   },
 ];
 
-const GROUPS: Group[] = RAW_GROUPS.map((g) => ({ ...g, phrases: g.phrases.map(phrase) }));
+// The words are joined with single spaces and padded, so a word ends at a space: `\b` would not
+// see the end of "llegó", since "ó" is not an ASCII word character.
+for (const g of GROUPS) g.phrases = g.phrases.map((p) => new RegExp(p.source.replace(/\\b/g, '(?= )')));
+
+const SEED_INDEX: Record<string, number> = Object.fromEntries(SEED_CATEGORIES.map((c, i) => [c, i]));
+const WORD_BITS = new Map<string, number>();
+const REQUIRE_BITS = new Map<string, number>();
+const words = (s: string): string[] => s.split(/\s+/).filter(Boolean);
+GROUPS.forEach((g, i) => {
+  for (const w of words(g.words)) WORD_BITS.set(w, (WORD_BITS.get(w) ?? 0) | (1 << i));
+  for (const w of words(g.requires ?? '')) REQUIRE_BITS.set(w, (REQUIRE_BITS.get(w) ?? 0) | (1 << i));
+});
+// Most posts match no phrase: one combined test first, the per-group patterns only after a hit.
+const ANY_PHRASE = new RegExp(GROUPS.flatMap((g) => g.phrases.map((p) => p.source)).join('|'));
+
+/**
+ * Per seed category, in SEED_CATEGORIES order, a 0–1 strength. `tokens` are the post's words in
+ * lower case; `joined` the same words joined by single spaces and padded with one at each end.
+ */
+export function seedScores(tokens: readonly string[], joined: string): number[] {
+  const counts = GROUPS.map(() => 0);
+  let required = 0;
+  for (const t of tokens) {
+    const bits = WORD_BITS.get(t);
+    if (bits !== undefined) for (let g = 0; g < counts.length; g += 1) if (bits & (1 << g)) counts[g] = (counts[g] as number) + 1;
+    required |= REQUIRE_BITS.get(t) ?? 0;
+  }
+  const phrases = ANY_PHRASE.test(joined);
+  const scores = SEED_CATEGORIES.map(() => 0);
+  GROUPS.forEach((group, g) => {
+    if (group.requires && !(required & (1 << g))) return;
+    let hits = counts[g] as number;
+    if (phrases) for (const p of group.phrases) if (p.test(joined)) hits += 1;
+    // Repetition adds a little; it should not let a vague group outvote a specific one.
+    const score = hits === 0 ? 0 : (group.weight * (1 + Math.min(2, hits - 1) * 0.25)) / 4.5;
+    const c = SEED_INDEX[group.category] as number;
+    scores[c] = Math.max(scores[c] as number, score);
+  });
+  return scores;
+}
+
+/** The strongest seed, for weak labels and for a model without a category head. */
+export function seedCategory(seeds: readonly number[]): SeedCategory | null {
+  let best = -1;
+  let score = 0;
+  seeds.forEach((s, i) => {
+    if (s > score) {
+      best = i;
+      score = s;
+    }
+  });
+  return best < 0 ? null : (SEED_CATEGORIES[best] as SeedCategory);
+}
+
+/** How much a seed's strength (0–1) adds to the head's probability. */
+export const SEED_BLEND = 1;
 
 export interface CategoryInput {
-  analysis: Analysis;
+  seeds: readonly number[];
+  /** The head's probabilities over MODEL_CATEGORIES, computed only when needed; null when the language is not scored. */
+  probs: (() => ArrayLike<number>) | null;
+  /** P(problem category) from which the head's choice is taken. */
+  threshold: number;
   question: boolean;
   positive: boolean;
   complaint: boolean;
+  /** Negative in tone: with `complaint`, a post that has a problem to place. */
+  negative?: boolean;
 }
 
 /**
- * Per normal, bit g set when group g lists it (`words`), and the same for `requires`, so a post's
- * tokens are looked up once for all groups instead of once per group.
+ * A complaint or a negative post has a problem; the head only has to say which. Ordinary posts
+ * must clear `threshold` to be put in a problem category at all.
  */
-const WORD_BITS = new Map<string, number>();
-const REQUIRE_BITS = new Map<string, number>();
-GROUPS.forEach((g, i) => {
-  for (const w of g.words) WORD_BITS.set(w, (WORD_BITS.get(w) ?? 0) | (1 << i));
-  for (const w of g.requires ?? []) REQUIRE_BITS.set(w, (REQUIRE_BITS.get(w) ?? 0) | (1 << i));
-});
-
-interface WordHits {
-  /** Per group, how many tokens are in its `words` (repeats counted). */
-  counts: number[];
-  /** Bit g set when some token is in group g's `requires`. */
-  required: number;
-}
-
-function wordHits(a: Analysis): WordHits {
-  const counts = GROUPS.map(() => 0);
-  let required = 0;
-  for (const n of a.normals) {
-    const bits = WORD_BITS.get(n);
-    if (bits !== undefined) for (let g = 0; g < counts.length; g += 1) if (bits & (1 << g)) counts[g] = (counts[g] as number) + 1;
-    required |= REQUIRE_BITS.get(n) ?? 0;
-  }
-  return { counts, required };
-}
-
-function groupScore(group: Group, g: number, a: Analysis, words: WordHits): number {
-  if (group.requires && !(words.required & (1 << g))) return 0;
-  let hits = words.counts[g] as number;
-  for (const p of group.phrases) if (phraseIn(p, a)) hits += 1;
-  // Repetition adds a little; it should not let a vague group outvote a specific one.
-  return hits === 0 ? 0 : group.weight * (1 + Math.min(2, hits - 1) * 0.25);
-}
+export const PROBLEM_CATEGORY_AT = 0.15;
 
 export function categorise(input: CategoryInput): Category {
-  const { analysis: a } = input;
-  let best: Category | null = null;
-  let bestScore = 0;
-  const words = wordHits(a);
-  for (let g = 0; g < GROUPS.length; g += 1) {
-    const group = GROUPS[g] as Group;
-    const score = groupScore(group, g, a, words);
-    if (score > bestScore) {
-      best = group.category;
-      bestScore = score;
-    }
-  }
-  if (best === 'safety_legal_press') return best;
+  const safety = SEED_CATEGORIES.indexOf('safety_legal_press');
+  // Legal, press and safety posts go to the people who handle them, whatever else they say.
+  if ((input.seeds[safety] ?? 0) > 0) return 'safety_legal_press';
   // Thanks for a rebooked flight is praise, not a delay case, unless it is also a complaint.
   if (input.positive && !input.complaint) return 'praise';
-  if (best) return best;
-  if (input.question) return 'question';
-  return 'other';
+  if (input.probs) {
+    const probs = input.probs();
+    let best = -1;
+    let p = 0;
+    for (let c = 0; c < SEED_CATEGORIES.length; c += 1) {
+      // Keywords the head may never have seen with this label (other industries, other languages) still count.
+      const score = (probs[c] ?? 0) + SEED_BLEND * (input.seeds[c] ?? 0);
+      if (score > p) {
+        best = c;
+        p = score;
+      }
+    }
+    const problem = input.complaint || input.negative === true;
+    if (best >= 0 && p >= (problem ? Math.min(PROBLEM_CATEGORY_AT, input.threshold) : input.threshold)) return SEED_CATEGORIES[best] as Category;
+  }
+  // A complaint the head cannot place still has its keywords.
+  const seeded = input.complaint || !input.probs ? seedCategory(input.seeds) : null;
+  if (seeded) return seeded;
+  return input.question ? 'question' : 'other';
 }

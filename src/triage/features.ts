@@ -1,6 +1,6 @@
 import type { Analysis } from './nlp.js';
 import type { Masked } from './mask.js';
-import type { ComplaintCues } from './rules.js';
+import { sarcasmMarks, type ComplaintCues } from './rules.js';
 
 /**
  * Turns one analysed post into the sparse vector the model reads: hashed word unigrams and
@@ -30,7 +30,20 @@ export const DENSE_FEATURES = [
   'length',
   'rule complaint score',
   'negation',
+  'seed: delay / cancellation',
+  'seed: lost / damaged item',
+  'seed: billing / refund',
+  'seed: staff / service',
+  'seed: product defect / outage',
+  'seed: account / login',
+  'seed: safety / legal / press',
+  'not English',
+  'praise beside a problem',
+  'sarcasm marks',
 ] as const;
+/** Where the category seed scores start in the dense block, in the order of category.ts SEED_CATEGORIES. */
+export const SEED_OFFSET = DENSE_FEATURES.indexOf('seed: delay / cancellation');
+export const NOT_ENGLISH = DENSE_FEATURES.indexOf('not English');
 export const DENSE = DENSE_FEATURES.length;
 export const FEATURE_DIM = DENSE + HASH_SIZE;
 
@@ -50,23 +63,25 @@ export interface FeatureInput {
   masked: Masked;
   cues: ComplaintCues;
   question: boolean;
+  /** Per seed category (category.ts), how strongly its keywords are present: 0–1. */
+  seeds: readonly number[];
 }
 
-const FNV_START = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+export const FNV_START = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
 
 /** FNV-1a, continued from `h`: fast, stable across runs and platforms, good enough spread for feature hashing. */
-function fnv(h: number, s: string): number {
+export function fnv(h: number, s: string): number {
   for (let i = 0; i < s.length; i += 1) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
   return h;
 }
 
-function bucket(h: number): number {
+export function bucket(h: number): number {
   return DENSE + ((h >>> 0) & (HASH_SIZE - 1));
 }
 
 /** Same value as hashing the joined string `${a}${b}${c}`, without building it. */
-function hash(a: string, b = '', c = ''): number {
+export function hash(a: string, b = '', c = ''): number {
   return bucket(fnv(fnv(fnv(FNV_START, a), b), c));
 }
 
@@ -178,11 +193,15 @@ function denseFeatures(input: FeatureInput, negations: number): number[] {
     clip(Math.log1p(a.normals.length), 5),
     c.probability,
     negations > 0 ? 1 : 0,
+    ...input.seeds,
+    0,
+    c.praise > 0 && c.problemWords > 0 ? 1 : 0,
+    sarcasmMarks(m.text),
   ];
 }
 
 /** Insertion sort for the usual few dozen ids, where it beats a typed-array copy and native sort; long texts get the native sort. */
-function sortInPlace(a: number[]): void {
+export function sortInPlace(a: number[]): void {
   if (a.length > 64) {
     a.sort((x, y) => x - y);
     return;
@@ -206,7 +225,7 @@ function sortInPlace(a: number[]): void {
 const pool = new Map<number, { idx: Int32Array; val: Float32Array }>();
 const POOL_MAX_LENGTH = 1024;
 
-function buffers(length: number, reuse: boolean): { idx: Int32Array; val: Float32Array } {
+export function buffers(length: number, reuse: boolean): { idx: Int32Array; val: Float32Array } {
   if (!reuse || length > POOL_MAX_LENGTH) return { idx: new Int32Array(length), val: new Float32Array(length) };
   let b = pool.get(length);
   if (b === undefined) {
@@ -221,9 +240,14 @@ export function extractFeatures(input: FeatureInput, reuse = false): Features {
   const raw: number[] = [];
   const terms: number[] = [];
   const negations = textFeatures(input.analysis, raw, terms);
-  const dense = denseFeatures(input, negations);
-  // Sorted, so the weight reads walk memory in order; duplicates dropped, because presence
-  // is what counts: a word said twice in a tweet is not twice the evidence.
+  return assemble(raw, denseFeatures(input, negations), terms, reuse);
+}
+
+/**
+ * Sorted, so the weight reads walk memory in order; duplicates dropped, because presence is
+ * what counts: a word said twice in a tweet is not twice the evidence.
+ */
+export function assemble(raw: number[], dense: readonly number[], terms: number[], reuse: boolean): Features {
   sortInPlace(raw);
   let unique = 0;
   for (let j = 0; j < raw.length; j += 1) if (j === 0 || raw[j] !== raw[j - 1]) raw[unique++] = raw[j] as number;
@@ -234,5 +258,34 @@ export function extractFeatures(input: FeatureInput, reuse = false): Features {
     val[i] = dense[i] ?? 0;
   }
   for (let j = 0; j < unique; j += 1) idx[DENSE + j] = raw[j] as number;
+  return { idx, val, terms };
+}
+
+/**
+ * The same for features of two kinds, given as `bucket * 2 + kind`: kind 0 has value 1, kind 1
+ * has value `lightValue` (character n-grams). Where a bucket has both, kind 0 wins, since it
+ * sorts first. One native integer sort, which long posts with many n-grams need.
+ */
+export function assembleTwoKinds(keys: Int32Array, dense: readonly number[], terms: number[], reuse: boolean, lightValue: number): Features {
+  keys.sort();
+  let unique = 0;
+  let last = -1;
+  for (let j = 0; j < keys.length; j += 1) {
+    const b = (keys[j] as number) >> 1;
+    if (b !== last) {
+      keys[unique++] = keys[j] as number;
+      last = b;
+    }
+  }
+  const { idx, val } = buffers(DENSE + unique, reuse);
+  for (let i = 0; i < DENSE; i += 1) {
+    idx[i] = i;
+    val[i] = dense[i] ?? 0;
+  }
+  for (let j = 0; j < unique; j += 1) {
+    const k = keys[j] as number;
+    idx[DENSE + j] = k >> 1;
+    val[DENSE + j] = k & 1 ? lightValue : 1;
+  }
   return { idx, val, terms };
 }

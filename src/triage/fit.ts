@@ -1,10 +1,12 @@
 import type { BrandConfig } from '../config/schema.js';
 import { calibrateBrands } from './calibrate.js';
+import { MODEL_CATEGORIES, seedCategory } from './category.js';
 import { FEATURE_DIM, type Features } from './features.js';
-import { softmax, trainSoftmax, type Example } from './learn.js';
-import { SENTIMENT_CLASSES, type TriageModel } from './model.js';
+import { fitHinglish } from './hinglish.js';
+import { softmax, trainLogistic, trainSoftmax, type BinaryExample, type Example } from './learn.js';
+import { MAIN_OUTPUTS, SENTIMENT_CLASSES, type TriageModel } from './model.js';
 import { readPost } from './signals.js';
-import { tuneComplaint, tuneNegative } from './tune.js';
+import { tuneThresholds } from './tune.js';
 import { quantise } from './weights.js';
 import type { Sentiment } from './types.js';
 
@@ -16,7 +18,7 @@ export interface TrainingRow {
   brand: BrandConfig;
   sentiment: Sentiment | null;
   complaint: boolean | null;
-  /** Sample weight: crowd agreement for dev rows, more for corrections. */
+  /** Sample weight: crowd agreement and the set's weight for dev rows, more for corrections. */
   weight: number;
   /** Set for corrections: whose per-brand calibration this row informs. */
   calibrateBrand?: string;
@@ -25,6 +27,28 @@ export interface TrainingRow {
    * train the model but do not tune the negative threshold: they cannot show where neutral ends.
    */
   twoClass?: boolean;
+  /** Which dev set, for tuning and per-set reports. */
+  source?: string;
+  /** complaints-dev industry, or random_tweet / random_reply for ordinary tweets. */
+  domain?: string;
+  /** Airline negative reason, for the category check. */
+  reason?: string;
+  /** Cross-validation group (duplicates share one); the key when unset. */
+  group?: string;
+  /** The language the set states; identified from the text when unset. */
+  language?: string;
+  irony?: boolean | null;
+  /** Index into MODEL_CATEGORIES. */
+  category?: number | null;
+  /**
+   * No human category: take the strongest keyword seed as a weak label when there is one, else
+   * 'other' ('or-other') or no category label at all ('or-skip'). Resolved in prepare().
+   */
+  categoryFromSeeds?: 'or-other' | 'or-skip';
+  /** Weights for the complaint, irony and category heads when they differ from `weight`. */
+  complaintWeight?: number;
+  ironyWeight?: number;
+  categoryWeight?: number;
 }
 
 export interface Prepared {
@@ -33,22 +57,36 @@ export interface Prepared {
 }
 
 /**
- * Per-class weights (negative, neutral, positive), so the smaller classes are not drowned out.
- * Neutral counts most: it is the hardest class to tell apart, and macro-F1 weighs it like the others.
+ * Per-class weights (negative, neutral, positive) per set, so each set's smaller classes are not
+ * drowned out: the airline set is two-thirds negative (neutral counts most there: it is the
+ * hardest class to tell apart), general tweets are one-sixth negative, the other languages balanced.
  */
-const CLASS_WEIGHT = [1, 1.8, 1.5] as const;
-const SENTIMENT_OPTS = { epochs: 15, rate: 0.03, l2: 1e-4 };
-/**
- * The sentiment head is the average of this many runs that differ only in the order examples
- * are seen. SGD's order noise averages out (cross-validated: airline macro-F1 about +0.0015);
- * an average of linear models is one linear model, so scoring costs the same.
- */
-const SENTIMENT_RUNS = 3;
-const COMPLAINT_OPTS = { epochs: 15, rate: 0.03, l2: 1e-4 };
+const CLASS_WEIGHT: Record<string, readonly [number, number, number]> = {
+  airline: [1, 1.8, 1.5],
+  tweeteval: [1.3, 1, 1],
+};
+const EVEN = [1, 1, 1] as const;
+const SENTIMENT_OPTS = { epochs: 10, rate: 0.03, l2: 1e-4 };
+/** Order noise of SGD averages out over runs; an average of linear models is one linear model, so scoring costs the same. */
+const SENTIMENT_RUNS = 2;
+const BINARY_OPTS = { epochs: 10, rate: 0.03, l2: 1e-4 };
+const CATEGORY_OPTS = { epochs: 8, rate: 0.05, l2: 1e-4 };
+
+const OTHER = MODEL_CATEGORIES.indexOf('other');
 
 export function prepare(rows: TrainingRow[]): Prepared[] {
-  return rows.map((row) => ({ row, x: readPost(row.text, row.brand).features }));
+  return rows.map((row) => {
+    const sig = readPost(row.text, row.brand, null, false, null, row.language ?? 'en');
+    if (!row.categoryFromSeeds) return { row, x: sig.features };
+    const seeded = seedCategory(sig.seeds);
+    const category = seeded ? MODEL_CATEGORIES.indexOf(seeded) : row.categoryFromSeeds === 'or-other' ? OTHER : null;
+    return { row: { ...row, category, categoryWeight: seeded ? SEED_WEIGHT : OTHER_WEIGHT }, x: sig.features };
+  });
 }
+
+/** Weak category labels count for less than the airline set's human reasons. */
+const SEED_WEIGHT = 0.5;
+const OTHER_WEIGHT = 0.3;
 
 export function foldOf(key: string, folds: number, salt = ''): number {
   let h = 0x811c9dc5;
@@ -57,9 +95,14 @@ export function foldOf(key: string, folds: number, salt = ''): number {
   return (h >>> 0) % folds;
 }
 
+export function groupOf(row: TrainingRow): string {
+  return row.group ?? row.key;
+}
+
 export interface Heads {
-  sentiment: Float32Array;
-  complaint: Float32Array;
+  /** Feature-major, MAIN_OUTPUTS per feature. */
+  main: Float32Array;
+  category: Float32Array;
 }
 
 function averaged(runs: number, train: (run: number) => Float32Array): Float32Array {
@@ -72,47 +115,77 @@ function averaged(runs: number, train: (run: number) => Float32Array): Float32Ar
   return sum;
 }
 
+function binaryHead(examples: BinaryExample[], seed: number): Float32Array {
+  return examples.length ? trainLogistic(examples, { dim: FEATURE_DIM, seed, ...BINARY_OPTS }) : new Float32Array(FEATURE_DIM);
+}
+
 export function fitHeads(data: Prepared[], seed = 7): Heads {
   const sentimentEx: Example[] = [];
-  const complaintEx: Example[] = [];
+  const complaintEx: BinaryExample[] = [];
+  const ironyEx: BinaryExample[] = [];
+  const categoryEx: Example[] = [];
   for (const { row, x } of data) {
     if (row.sentiment) {
       const y = SENTIMENT_CLASSES.indexOf(row.sentiment);
-      sentimentEx.push({ x, y, w: row.weight * CLASS_WEIGHT[y as 0 | 1 | 2] });
+      sentimentEx.push({ x, y, w: row.weight * (CLASS_WEIGHT[row.source ?? ''] ?? (row.source ? EVEN : CLASS_WEIGHT['airline']!))[y as 0 | 1 | 2] });
     }
-    if (row.complaint !== null) complaintEx.push({ x, y: row.complaint ? 1 : 0, w: row.weight });
+    if (row.complaint != null) complaintEx.push({ x, y: row.complaint ? 1 : 0, w: row.complaintWeight ?? row.weight });
+    if (row.irony != null) ironyEx.push({ x, y: row.irony ? 1 : 0, w: row.ironyWeight ?? row.weight });
+    if (row.category != null) categoryEx.push({ x, y: row.category, w: row.categoryWeight ?? row.weight });
   }
   const sentiment = averaged(SENTIMENT_RUNS, (run) => trainSoftmax(sentimentEx, { classes: 3, dim: FEATURE_DIM, seed: seed + 4 * run, ...SENTIMENT_OPTS }));
-  const two = trainSoftmax(complaintEx, { classes: 2, dim: FEATURE_DIM, seed, ...COMPLAINT_OPTS });
-  // A two-class softmax is a logistic regression on the difference of its two weight vectors.
-  const complaint = new Float32Array(FEATURE_DIM);
-  for (let i = 0; i < FEATURE_DIM; i += 1) complaint[i] = (two[2 * i + 1] as number) - (two[2 * i] as number);
-  return { sentiment, complaint };
+  const complaint = binaryHead(complaintEx, seed);
+  const irony = binaryHead(ironyEx, seed + 1);
+  const main = new Float32Array(MAIN_OUTPUTS * FEATURE_DIM);
+  for (let f = 0; f < FEATURE_DIM; f += 1) {
+    main[f * MAIN_OUTPUTS] = sentiment[f * 3] as number;
+    main[f * MAIN_OUTPUTS + 1] = sentiment[f * 3 + 1] as number;
+    main[f * MAIN_OUTPUTS + 2] = sentiment[f * 3 + 2] as number;
+    main[f * MAIN_OUTPUTS + 3] = complaint[f] as number;
+    main[f * MAIN_OUTPUTS + 4] = irony[f] as number;
+  }
+  const k = MODEL_CATEGORIES.length;
+  const category = categoryEx.length ? trainSoftmax(categoryEx, { classes: k, dim: FEATURE_DIM, seed, ...CATEGORY_OPTS }) : new Float32Array(k * FEATURE_DIM);
+  return { main, category };
 }
 
 /** Out-of-fold scores for every row: what the model says about posts it was not trained on. */
 export interface OutOfFold {
   probs: Array<[number, number, number]>;
   complaintLogit: number[];
+  ironyLogit: number[];
+  /** P(category) per MODEL_CATEGORIES class. */
+  category: Float64Array[];
+}
+
+function scoreHeads(heads: Heads, x: Features): { probs: [number, number, number]; complaint: number; irony: number; category: Float64Array } {
+  const z = [0, 0, 0, 0, 0];
+  for (let j = 0; j < x.idx.length; j += 1) {
+    const b = (x.idx[j] as number) * MAIN_OUTPUTS;
+    for (let c = 0; c < MAIN_OUTPUTS; c += 1) z[c] = (z[c] as number) + (heads.main[b + c] as number) * (x.val[j] as number);
+  }
+  const max = Math.max(z[0] as number, z[1] as number, z[2] as number);
+  const e = [0, 1, 2].map((c) => Math.exp((z[c] as number) - max));
+  const s = (e[0] as number) + (e[1] as number) + (e[2] as number);
+  const category = softmax(heads.category, x, new Float64Array(MODEL_CATEGORIES.length));
+  return { probs: [(e[0] as number) / s, (e[1] as number) / s, (e[2] as number) / s], complaint: z[3] as number, irony: z[4] as number, category };
 }
 
 export function outOfFold(data: Prepared[], folds: number, salt: string): OutOfFold {
-  const probs: Array<[number, number, number]> = data.map(() => [1 / 3, 1 / 3, 1 / 3]);
-  const complaintLogit = data.map(() => 0);
-  const p = new Float64Array(3);
+  const oof: OutOfFold = { probs: [], complaintLogit: [], ironyLogit: [], category: [] };
   for (let f = 0; f < folds; f += 1) {
-    const inFold = data.map((d) => foldOf(d.row.key, folds, salt) === f);
+    const inFold = data.map((d) => foldOf(groupOf(d.row), folds, salt) === f);
     const heads = fitHeads(data.filter((_, i) => !inFold[i]));
     data.forEach((d, i) => {
       if (!inFold[i]) return;
-      softmax(heads.sentiment, d.x, p);
-      probs[i] = [p[0] as number, p[1] as number, p[2] as number];
-      let z = 0;
-      for (let j = 0; j < d.x.idx.length; j += 1) z += (heads.complaint[d.x.idx[j] as number] as number) * (d.x.val[j] as number);
-      complaintLogit[i] = z;
+      const s = scoreHeads(heads, d.x);
+      oof.probs[i] = s.probs;
+      oof.complaintLogit[i] = s.complaint;
+      oof.ironyLogit[i] = s.irony;
+      oof.category[i] = s.category;
     });
   }
-  return { probs, complaintLogit };
+  return oof;
 }
 
 export interface FitOptions {
@@ -124,11 +197,21 @@ export interface FitOptions {
 export function fitModel(data: Prepared[], options: FitOptions = {}): TriageModel {
   const innerFolds = options.innerFolds ?? 3;
   const heads = fitHeads(data);
-  const model: TriageModel = { weights: quantise(heads.sentiment, heads.complaint), negativeAt: 0.5, complaintAt: 0.5, brands: {}, meta: options.meta ?? {} };
+  const model: TriageModel = {
+    main: quantise(heads.main, MAIN_OUTPUTS),
+    category: quantise(heads.category, MODEL_CATEGORIES.length),
+    hinglish: fitHinglish(data.map((d) => d.row)),
+    negativeAt: 0.5,
+    negativeAtByLanguage: {},
+    complaintAt: 0.5,
+    ironyAt: 0.7,
+    categoryAt: 0.35,
+    brands: {},
+    meta: options.meta ?? {},
+  };
   if (innerFolds < 2) return model;
   const oof = outOfFold(data, innerFolds, 'inner:');
-  model.negativeAt = tuneNegative(data, oof);
-  model.complaintAt = tuneComplaint(data, oof);
+  Object.assign(model, tuneThresholds(data, oof));
   model.brands = calibrateBrands(data, oof);
   return model;
 }

@@ -2,57 +2,50 @@ import type { Mention } from '../mention.js';
 import type { TriageContext, TriageResult } from './types.js';
 import { categorise } from './category.js';
 import { complaintBecause } from './explain.js';
-import { activeModel, decideSentiment, predict, SENTIMENT_CLASSES } from './model.js';
+import { LANGUAGE_NAMES } from './language.js';
+import { categoryOf, decide, type Decision } from './decide.js';
+import { activeModel, type TriageModel } from './model.js';
 import { riskHits } from './risk.js';
 import { readPost, type Signals } from './signals.js';
 import { composeUrgency } from './urgency.js';
 
 export type { TriageContext, TriageResult } from './types.js';
 
-interface Judgement {
-  sentiment: TriageResult['sentiment'];
-  score: number;
-  confidence: number;
-  complaintProbability: number;
-  complaint: boolean;
+interface Judgement extends Decision {
   because: string | null;
 }
 
 /** Text the model cannot read gets no sentiment claim at all; urgency then rests on risk terms, reach and history. */
-const UNSCORED: Judgement = { sentiment: 'neutral', score: 0, confidence: 0, complaintProbability: 0, complaint: false, because: null };
+const UNSCORED: Judgement = {
+  sentiment: 'neutral', probs: [0, 1, 0], score: 0, confidence: 0, complaintProbability: 0, complaint: false, irony: 0, sarcastic: false, because: null,
+};
 
-function judge(sig: Signals, mention: Mention, brandId: string): Judgement {
-  const model = activeModel();
-  const { probs, complaintProbability } = predict(model, sig.features, brandId, mention.rating);
-  const cls = decideSentiment(model, probs);
-  const complaint = complaintProbability >= model.complaintAt;
-  return {
-    sentiment: SENTIMENT_CLASSES[cls],
-    score: probs[2] - probs[0],
-    confidence: probs[cls],
-    complaintProbability,
-    complaint,
-    because: complaintProbability >= 0.5 ? complaintBecause(model.weights, sig) : null,
-  };
+function judge(model: TriageModel, sig: Signals, brandId: string, rating: number | null): Judgement {
+  const d = decide(model, sig.features, sig.lang.language, brandId, rating);
+  return { ...d, because: d.complaintProbability >= 0.5 ? complaintBecause(model.main, sig) : null };
 }
 
 function unscoredReason(sig: Signals): string {
-  return sig.lang.declared
-    ? `language "${sig.lang.language}" not supported: sentiment not scored`
-    : 'language not recognised: sentiment not scored';
+  const code = sig.lang.language;
+  if (code === 'und') return 'language not recognised: not scored';
+  return `language ${LANGUAGE_NAMES[code] ?? code} (${code}): not scored`;
 }
 
 /**
- * Scores one post: a trained model (see model.ts, trained by `npm run train`) for sentiment
- * and complaint over wink-nlp features, rules for category and risk terms, and an urgency
- * built from named parts so every point comes with a reason.
+ * Scores one post: the language first (language.ts), then a trained model (model.ts, trained by
+ * `npm run train`) for sentiment, complaint, irony and category over that language's features,
+ * risk terms in every supported language, and an urgency built from named parts so every point
+ * comes with a reason.
  */
 export function triage(mention: Mention, context: TriageContext): TriageResult {
+  const model = activeModel();
   // The features are not kept past this call, so their buffers can be reused.
-  const sig = readPost(mention.text, context.brand, mention.lang, true);
-  const j = sig.lang.scored ? judge(sig, mention, context.brand.id) : UNSCORED;
+  const sig = readPost(mention.text, context.brand, mention.lang, true, model);
+  const j = sig.lang.scored ? judge(model, sig, context.brand.id, mention.rating) : UNSCORED;
   const risks = riskHits(sig.masked.text);
-  const category = categorise({ analysis: sig.analysis, question: sig.question, positive: j.sentiment === 'positive', complaint: j.complaint });
+  const category = sig.lang.scored
+    ? categoryOf(model, sig.features, j, sig.question)
+    : categorise({ seeds: sig.seeds, probs: null, threshold: 1, question: sig.question, positive: false, complaint: false });
   const { urgency, reasons } = composeUrgency({
     mention,
     context,
@@ -60,8 +53,9 @@ export function triage(mention: Mention, context: TriageContext): TriageResult {
     score: j.score,
     complaintProbability: j.complaintProbability,
     because: j.because,
-    intensity: sig.cues.intensity,
+    intensity: sig.intensity,
     risks,
+    sarcastic: j.sarcastic,
   });
   if (!sig.lang.scored) reasons.push(unscoredReason(sig));
   return {
@@ -71,6 +65,7 @@ export function triage(mention: Mention, context: TriageContext): TriageResult {
     sentimentScored: sig.lang.scored,
     complaint: j.complaint,
     complaintProbability: round(j.complaintProbability),
+    irony: round(j.irony),
     category,
     question: sig.question,
     language: sig.lang.language,

@@ -101,3 +101,41 @@ export function trainSoftmax(examples: Example[], options: TrainOptions): Float3
   for (let i = 0; i < avg.length; i += 1) avg[i] = (avg[i] as number) / snapshots;
   return avg;
 }
+
+export interface BinaryExample {
+  x: Features;
+  y: 0 | 1;
+  w: number;
+}
+
+/**
+ * Logistic regression for the one-output heads (complaint, irony): the same AdaGrad and L2 as
+ * trainSoftmax, with half its work, since a two-class softmax carries two mirrored weight vectors.
+ */
+export function trainLogistic(examples: BinaryExample[], options: Omit<TrainOptions, 'classes'>): Float32Array {
+  const o = { epochs: 12, rate: 0.1, l2: 1e-4, seed: 7, ...options };
+  const w = new Float32Array(o.dim);
+  const g2 = new Float32Array(o.dim);
+  const avg = new Float32Array(o.dim);
+  const random = rng(o.seed);
+  let snapshots = 0;
+  for (let epoch = 0; epoch < o.epochs; epoch += 1) {
+    for (const ex of shuffle(examples, random)) {
+      let z = 0;
+      for (let j = 0; j < ex.x.idx.length; j += 1) z += (w[ex.x.idx[j] as number] as number) * (ex.x.val[j] as number);
+      const err = (1 / (1 + Math.exp(-z)) - ex.y) * ex.w;
+      for (let j = 0; j < ex.x.idx.length; j += 1) {
+        const i = ex.x.idx[j] as number;
+        const grad = err * (ex.x.val[j] as number) + o.l2 * (w[i] as number);
+        g2[i] = (g2[i] as number) + grad * grad;
+        w[i] = (w[i] as number) - (o.rate * grad) / Math.sqrt((g2[i] as number) + 1e-8);
+      }
+    }
+    if (epoch >= Math.floor(o.epochs / 2)) {
+      for (let i = 0; i < w.length; i += 1) avg[i] = (avg[i] as number) + (w[i] as number);
+      snapshots += 1;
+    }
+  }
+  for (let i = 0; i < avg.length; i += 1) avg[i] = (avg[i] as number) / snapshots;
+  return avg;
+}

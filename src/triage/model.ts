@@ -1,16 +1,24 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DENSE_FEATURES, HASH_BITS, type Features } from './features.js';
-import { addScores, packHeads, unpackHeads, type StoredHead, type WeightTable } from './weights.js';
+import { MODEL_CATEGORIES } from './category.js';
+import { DENSE_FEATURES, FEATURE_DIM, HASH_BITS, type Features } from './features.js';
+import { addScores, packTable, unpackTable, type StoredTable, type WeightTable } from './weights.js';
 
 /**
- * The trained triage model: a 3-class sentiment head and a complaint head over the same
- * features, the decision thresholds tuned by cross-validation, and per-brand bias corrections
- * learned from responders' corrections. Stored as JSON with the weights quantised to 16 bits
- * and deflated, which keeps the committed file near one and a half megabytes.
+ * The trained triage model, over one feature space for every language (non-English features
+ * carry the language as a prefix, see multi.ts):
+ * - the main table: 3-class sentiment, complaint log-odds and irony log-odds per feature;
+ * - the category table: one logit per MODEL_CATEGORIES class;
+ * - `hinglish`: word weights telling Hindi written in Latin letters from English (language.ts);
+ * - decision thresholds tuned on inner cross-validation folds, and per-brand bias corrections
+ *   learned from responders' corrections.
+ * Stored as JSON with the weights quantised to 16 bits and deflated.
  */
 export const SENTIMENT_CLASSES = ['negative', 'neutral', 'positive'] as const;
+/** Outputs of the main table, in order. */
+export const MAIN_OUTPUTS = 5;
+export const HINGLISH_BITS = 16;
 
 export interface BrandCalibration {
   /** Added to the sentiment logits (negative, neutral, positive). */
@@ -21,24 +29,33 @@ export interface BrandCalibration {
 }
 
 export interface TriageModel {
-  /** Both heads: the three class logits and the complaint log-odds (see weights.ts). */
-  weights: WeightTable;
+  main: WeightTable;
+  category: WeightTable;
+  /** Bias first, then one weight per hashed word bucket. */
+  hinglish: Float32Array;
   /** P(negative) from which a post is called negative (recall matters more than the argmax gives). */
   negativeAt: number;
+  /** The same per language other than English (their sets are balanced, the airline set two-thirds negative). */
+  negativeAtByLanguage: Record<string, number>;
   complaintAt: number;
+  /** P(irony) from which a positive reading is not trusted. */
+  ironyAt: number;
+  /** P(problem category) from which the category head's choice is taken. */
+  categoryAt: number;
   brands: Record<string, BrandCalibration>;
   meta: Record<string, unknown>;
 }
 
 interface StoredModel {
   format: 'earshot-triage';
-  version: 2;
+  version: 3;
   hashBits: number;
   dense: readonly string[];
-  negativeAt: number;
-  complaintAt: number;
-  sentiment: StoredHead;
-  complaint: StoredHead;
+  categories: readonly string[];
+  thresholds: { negativeAt: number; negativeAtByLanguage: Record<string, number>; complaintAt: number; ironyAt: number; categoryAt: number };
+  main: StoredTable;
+  category: StoredTable;
+  hinglish: string;
   brands: Record<string, BrandCalibration>;
   meta: Record<string, unknown>;
 }
@@ -46,12 +63,14 @@ interface StoredModel {
 export function serialiseModel(m: TriageModel): string {
   const stored: StoredModel = {
     format: 'earshot-triage',
-    version: 2,
+    version: 3,
     hashBits: HASH_BITS,
     dense: DENSE_FEATURES,
-    negativeAt: m.negativeAt,
-    complaintAt: m.complaintAt,
-    ...packHeads(m.weights),
+    categories: MODEL_CATEGORIES,
+    thresholds: { negativeAt: m.negativeAt, negativeAtByLanguage: m.negativeAtByLanguage, complaintAt: m.complaintAt, ironyAt: m.ironyAt, categoryAt: m.categoryAt },
+    main: packTable(m.main),
+    category: packTable(m.category),
+    hinglish: Buffer.from(m.hinglish.buffer, m.hinglish.byteOffset, m.hinglish.byteLength).toString('base64'),
     brands: m.brands,
     meta: m.meta,
   };
@@ -60,21 +79,23 @@ export function serialiseModel(m: TriageModel): string {
 
 export function parseModel(json: string): TriageModel {
   const s = JSON.parse(json) as StoredModel;
-  if (s.format !== 'earshot-triage' || s.version !== 2) throw new Error('not an Earshot triage model (format/version)');
+  if (s.format !== 'earshot-triage' || s.version !== 3) throw new Error('not an Earshot triage model (format/version); retrain it with `npm run train`');
   // Features are hashed by position, so a model trained with other feature settings would silently score garbage.
-  if (s.hashBits !== HASH_BITS || s.dense.join('|') !== DENSE_FEATURES.join('|')) {
+  if (s.hashBits !== HASH_BITS || s.dense.join('|') !== DENSE_FEATURES.join('|') || s.categories.join('|') !== MODEL_CATEGORIES.join('|')) {
     throw new Error('triage model was trained with different features; retrain it with `npm run train`');
   }
+  const h = Buffer.from(s.hinglish, 'base64');
   return {
-    weights: unpackHeads(s.sentiment, s.complaint),
-    negativeAt: s.negativeAt,
-    complaintAt: s.complaintAt,
+    main: unpackTable(s.main, FEATURE_DIM),
+    category: unpackTable(s.category, FEATURE_DIM),
+    hinglish: new Float32Array(h.buffer.slice(h.byteOffset, h.byteOffset + h.byteLength)),
+    ...s.thresholds,
     brands: s.brands ?? {},
     meta: s.meta ?? {},
   };
 }
 
-export const MODEL_FILE = 'models/triage-v1.json';
+export const MODEL_FILE = 'models/triage-v3.json';
 
 /** The repo root holds models/; from src/triage or dist/src/triage it is a few levels up. */
 export function defaultModelPath(): string {
@@ -108,6 +129,7 @@ export interface Prediction {
   /** negative, neutral, positive. */
   probs: [number, number, number];
   complaintProbability: number;
+  irony: number;
 }
 
 // Review labels are derived from stars, so stars are not a trained feature; they shift the odds by hand.
@@ -120,7 +142,8 @@ function ratingShift(rating: number | null): { neg: number; pos: number } {
   return { neg: 0, pos: 0 };
 }
 
-const scratch = new Float64Array(4);
+const scratch = new Float64Array(MAIN_OUTPUTS);
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 export function predict(m: TriageModel, x: Features, brandId: string | null, rating: number | null = null): Prediction {
   const cal = brandId ? m.brands[brandId] : undefined;
@@ -130,16 +153,48 @@ export function predict(m: TriageModel, x: Features, brandId: string | null, rat
   z[1] = cal?.sentiment[1] ?? 0;
   z[2] = (cal?.sentiment[2] ?? 0) + shift.pos;
   z[3] = (cal?.complaint ?? 0) + shift.neg;
-  addScores(m.weights, x, z);
+  z[4] = 0;
+  addScores(m.main, x, z);
   const max = Math.max(z[0], z[1], z[2]);
   const e0 = Math.exp(z[0] - max);
   const e1 = Math.exp(z[1] - max);
   const e2 = Math.exp(z[2] - max);
   const sum = e0 + e1 + e2;
-  return { probs: [e0 / sum, e1 / sum, e2 / sum], complaintProbability: 1 / (1 + Math.exp(-z[3])) };
+  return { probs: [e0 / sum, e1 / sum, e2 / sum], complaintProbability: sigmoid(z[3]), irony: sigmoid(z[4]) };
 }
 
-export function decideSentiment(m: TriageModel, probs: [number, number, number]): 0 | 1 | 2 {
-  if (probs[0] >= m.negativeAt) return 0;
+/** P(category) over MODEL_CATEGORIES, into `out`. */
+export function predictCategory(m: TriageModel, x: Features, out = new Float64Array(MODEL_CATEGORIES.length)): Float64Array {
+  out.fill(0);
+  addScores(m.category, x, out);
+  let max = -Infinity;
+  for (const v of out) max = Math.max(max, v);
+  let sum = 0;
+  for (let c = 0; c < out.length; c += 1) {
+    out[c] = Math.exp((out[c] as number) - max);
+    sum += out[c] as number;
+  }
+  for (let c = 0; c < out.length; c += 1) out[c] = (out[c] as number) / sum;
+  return out;
+}
+
+const HINGLISH_MASK = (1 << HINGLISH_BITS) - 1;
+
+export function hinglishBucket(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i += 1) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return 1 + ((h >>> 0) & HINGLISH_MASK);
+}
+
+/** P(Hindi in Latin letters) from the post's words: the mean word weight, so long posts are not more sure. */
+export function hinglishProbability(m: TriageModel, words: readonly string[]): number {
+  if (!words.length) return 0;
+  let z = 0;
+  for (const w of words) z += m.hinglish[hinglishBucket(w)] ?? 0;
+  return sigmoid((m.hinglish[0] ?? 0) + (z / Math.sqrt(words.length)));
+}
+
+export function decideSentiment(m: Pick<TriageModel, 'negativeAt'> & Partial<Pick<TriageModel, 'negativeAtByLanguage'>>, probs: [number, number, number], lang = 'en'): 0 | 1 | 2 {
+  if (probs[0] >= (m.negativeAtByLanguage?.[lang] ?? m.negativeAt)) return 0;
   return probs[2] > probs[1] ? 2 : 1;
 }

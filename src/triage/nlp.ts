@@ -42,6 +42,11 @@ export interface Analysis {
   readonly tokenSet: Set<string>;
   /** How many word tokens the English model's vocabulary knows: a cheap language signal. */
   knownWords: number;
+  /**
+   * Tokens `from`..`i` (just `i` when `from` < 0) as the post wrote them, widened to whole words:
+   * "n't" is shown with the word it belongs to ("isn't"), never as a piece.
+   */
+  shown(i: number, from: number): string;
 }
 
 // Porter stemming is the costliest step per token, and vocabulary repeats, so stems are memoised
@@ -90,11 +95,11 @@ function stemsOf(tokens: Tokens, values: string[]): string[] {
 
 // Idioms whose negation wink-nlp reads literally ("can't wait" scores negative); rewritten to plain equivalents first.
 const IDIOMS: Array<[RegExp, string]> = [
-  [/\bcan(?:['’]?t|not) wait\b/gi, 'so excited'],
-  [/\bcan(?:['’]?t|not) thank (?:you|u) enough\b/gi, 'thank you so much'],
+  [/\bcan(?:['’]?t|not| not) wait\b/gi, 'so excited'],
+  [/\bcan(?:['’]?t|not| not) thank (?:you|u) enough\b/gi, 'thank you so much'],
   [/\bcould(?:n['’]?t| not) (?:be|have been) (?:happier|better)\b/gi, 'very happy'],
   [/\bno (?:problem|worries)\b/gi, 'fine'],
-  [/\bcan(?:['’]?t|not) believe\b/gi, 'wow'],
+  [/\bcan(?:['’]?t|not| not) believe\b/gi, 'wow'],
   // The lexicon scores "according" +0.5, which makes news reports read as praise.
   [/\baccording to\b/gi, 'per'],
 ];
@@ -154,6 +159,20 @@ class PostAnalysis implements Analysis {
       this.candidates = marks;
     }
     return this.candidates;
+  }
+
+  private spaces: string[] | null = null;
+
+  shown(i: number, from: number): string {
+    this.spaces ??= this.doc.tokens().out(its.precedingSpaces) as string[];
+    const sp = this.spaces;
+    let start = from >= 0 ? from : i;
+    let end = i;
+    while (start > 0 && sp[start] === '' && this.types[start - 1] === 'word') start -= 1;
+    while (end + 1 < this.values.length && sp[end + 1] === '' && /^['’]|^n['’]t$/i.test(this.values[end + 1] ?? '')) end += 1;
+    let out = this.values[start] ?? '';
+    for (let j = start + 1; j <= end; j += 1) out += `${sp[j] ? ' ' : ''}${this.values[j] ?? ''}`;
+    return out;
   }
 
   // Only the language check reads it, and only for posts without English function words.

@@ -32,6 +32,7 @@ const WAITING = gated([
   { re: / (finally|at last|every time|every single time)\b/, weight: 0.8 },
   { re: / (hung|hangs|hang|hanging) up\b/, weight: 1.2 },
   { re: / (yet )?again\b/, weight: 0.7 },
+  { re: / (days?|times?|weeks?|nights?) in a row\b/, weight: 0.9 },
   { re: / still\b/, weight: 0.5 },
   { re: / (waited|waiting|wait time|call back|callback)\b/, weight: 0.6 },
 ]);
@@ -70,6 +71,7 @@ const PROBLEM_WORDS = lexicon(
   sucks fix refused denied shameful shame bummed upset angry annoyed pathetic joke lack poor
   mistake wrong unable hassle disconnected expired sad unfortunately supposedly apparently sos hate disgusting fault
   nothing ignored excuse excuses downgrade extortion disorganized chaos smashed torn snapped cracked dented leaking
+  deleted wiped erased declined crashes crashed freezes
   :( :-( 😡 😠 😤 😢 😭 🙄 👎 😩 😒 😞 😔`,
 );
 const PROBLEM_PHRASES = [
@@ -98,6 +100,14 @@ const PRAISE_PHRASES = [
   / shout out\b/, / well done\b/, / good job\b/, / can not thank\b/, / above and beyond\b/, / made (my|her|his|our|their) (day|trip)\b/,
   / (huge|big|many|special) thanks\b/, / thank you so much\b/, / (so|very|really|incredibly) (kind|patient|professional)\b/,
 ].map(phrase);
+
+// Marks of sarcasm: the upside-down and eye-roll faces, scare quotes, and stock phrases said about a bad turn.
+const SARCASM_MARKS =
+  /🙃|🙄|😒|😑|(?:^|\s)\/s(?:\s|$)|#sarcasm|["“][^"”]{2,40}["”]|\b(?:yeah right|oh great|oh joy|just what i (?:needed|wanted)|thanks a lot|thanks for nothing|love (?:how|it when|that)|so glad|what a surprise|how nice|great job|well done|my favou?rite|as always|amazing)\b/i;
+
+export function sarcasmMarks(text: string): number {
+  return SARCASM_MARKS.test(text) ? 1 : 0;
+}
 
 export interface ComplaintCues {
   probability: number;

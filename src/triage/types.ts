@@ -44,6 +44,8 @@ export interface TriageResult {
   sentimentScored?: boolean;
   complaint: boolean;
   complaintProbability: number;
+  /** P(the post is ironic or sarcastic), English posts; 0 where not scored. Absent in results stored before it existed. */
+  irony?: number;
   category: Category;
   question: boolean;
   /** ISO 639-1 when known; 'und' when the text is not in a language triage can read. */

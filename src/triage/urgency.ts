@@ -12,6 +12,8 @@ export interface UrgencyInput {
   because?: string | null;
   intensity: number;
   risks: RiskHit[];
+  /** Set when the irony head overruled a positive reading. */
+  sarcastic?: boolean;
 }
 
 interface Part {
@@ -28,6 +30,10 @@ function compact(n: number): string {
   if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(n >= 10_000_000 ? 0 : 1).replace(/\.0$/, '')}M`;
   if (n >= 1_000) return `${(n / 1_000).toFixed(n >= 10_000 ? 0 : 1).replace(/\.0$/, '')}k`;
   return String(n);
+}
+
+function counted(n: number, one: string, many: string): string {
+  return n ? `${compact(n)} ${n === 1 ? one : many}` : '';
 }
 
 function ordinal(n: number): string {
@@ -47,6 +53,7 @@ function textParts(u: UrgencyInput): Part[] {
     const strength = Math.min(1, Math.abs(u.score) / 0.6);
     parts.push({ points: 4 + 12 * strength, reason: Math.abs(u.score) >= 0.5 ? 'strongly negative' : 'negative tone' });
   }
+  if (u.sarcastic) parts.push({ points: 6, reason: 'reads as sarcastic' });
   parts.push({ points: 8 * u.intensity, reason: 'written in capitals / !!!' });
   // The worst risk counts in full; each further one adds a third, so a post naming every threat does not max out on words alone.
   const risks = [...u.risks].sort((a, b) => b.points - a.points);
@@ -66,11 +73,7 @@ function audienceParts(m: Mention): Part[] {
   const weighted = replies * 2 + reposts * 3 + likes;
   if (weighted > 0) {
     const points = Math.min(12, Math.log10(1 + weighted) * 4);
-    const bits = [
-      reposts ? `${compact(reposts)} reposts` : '',
-      replies ? `${compact(replies)} replies` : '',
-      likes ? `${compact(likes)} likes` : '',
-    ].filter(Boolean);
+    const bits = [counted(reposts, 'repost', 'reposts'), counted(replies, 'reply', 'replies'), counted(likes, 'like', 'likes')].filter(Boolean);
     parts.push({ points, reason: `getting attention: ${bits.join(', ')}` });
   }
   return parts;

@@ -1,98 +1,101 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import { FEATURE_DIM, type Features } from './features.js';
+import type { Features } from './features.js';
 
 /**
- * Both heads' weights in one table of 16-bit integers, four per feature: negative, neutral,
- * positive, complaint. A post's few dozen features are scattered over a million buckets, so
- * scoring is bound by memory reads: with the heads interleaved, each feature is one 8-byte read
- * instead of one from each head, and the table takes a quarter of two Float32 heads (8 MB, not 16 MB).
- * The 16-bit steps are the same ones the model file has always stored, so nothing is lost.
+ * Trained weights as one table of 16-bit integers, `per` outputs per feature (the main table:
+ * negative, neutral, positive, complaint, irony; the category table: one per category). A post's
+ * few dozen features are scattered over a million buckets, so scoring is bound by memory reads:
+ * with a feature's outputs side by side, each feature is one short read instead of one per head.
+ * Each output has its own step size, so a head with small weights keeps its precision.
  */
-export const PER_FEATURE = 4;
-
 export interface WeightTable {
   q: Int16Array;
-  sentimentScale: number;
-  complaintScale: number;
+  per: number;
+  scales: Float64Array;
 }
 
-function scaleOf(w: Float32Array): number {
-  let max = 0;
-  for (const v of w) max = Math.max(max, Math.abs(v));
-  return max / 32767 || 1;
+/** From float weights, feature-major (w[f * per + c]). */
+export function quantise(w: Float32Array, per: number): WeightTable {
+  const max = new Float64Array(per);
+  for (let i = 0; i < w.length; i += 1) max[i % per] = Math.max(max[i % per] as number, Math.abs(w[i] as number));
+  const scales = max.map((m) => m / 32767 || 1);
+  const q = new Int16Array(w.length);
+  for (let i = 0; i < w.length; i += 1) q[i] = Math.round((w[i] as number) / (scales[i % per] as number));
+  return { q, per, scales };
 }
 
-/** From the trained heads: sentiment feature-major (w[i * 3 + c]), complaint one log-odds weight per feature. */
-export function quantise(sentiment: Float32Array, complaint: Float32Array): WeightTable {
-  const sentimentScale = scaleOf(sentiment);
-  const complaintScale = scaleOf(complaint);
-  const q = new Int16Array(PER_FEATURE * FEATURE_DIM);
-  for (let f = 0; f < FEATURE_DIM; f += 1) {
-    for (let c = 0; c < 3; c += 1) q[f * PER_FEATURE + c] = Math.round((sentiment[f * 3 + c] as number) / sentimentScale);
-    q[f * PER_FEATURE + 3] = Math.round((complaint[f] as number) / complaintScale);
-  }
-  return { q, sentimentScale, complaintScale };
-}
-
-/** Adds the class logits (negative, neutral, positive) and the complaint logit of `x` to `out`. */
+/** Adds the table's outputs for `x` to `out[0..per)`. */
 export function addScores(t: WeightTable, x: Features, out: Float64Array): void {
+  if (t.per === 5) {
+    addScores5(t, x, out);
+    return;
+  }
+  const { q, per } = t;
+  const acc = scratchFor(per);
+  acc.fill(0);
+  for (let j = 0; j < x.idx.length; j += 1) {
+    const b = (x.idx[j] as number) * per;
+    const v = x.val[j] as number;
+    for (let c = 0; c < per; c += 1) acc[c] = (acc[c] as number) + (q[b + c] as number) * v;
+  }
+  for (let c = 0; c < per; c += 1) out[c] = (out[c] as number) + (acc[c] as number) * (t.scales[c] as number);
+}
+
+/** The main table, unrolled: it runs for every post, and the generic loop costs twice as much. */
+function addScores5(t: WeightTable, x: Features, out: Float64Array): void {
   const q = t.q;
   let z0 = 0;
   let z1 = 0;
   let z2 = 0;
-  let zc = 0;
+  let z3 = 0;
+  let z4 = 0;
   for (let j = 0; j < x.idx.length; j += 1) {
-    const b = (x.idx[j] as number) * PER_FEATURE;
+    const b = (x.idx[j] as number) * 5;
     const v = x.val[j] as number;
     z0 += (q[b] as number) * v;
     z1 += (q[b + 1] as number) * v;
     z2 += (q[b + 2] as number) * v;
-    zc += (q[b + 3] as number) * v;
+    z3 += (q[b + 3] as number) * v;
+    z4 += (q[b + 4] as number) * v;
   }
-  out[0] = (out[0] as number) + z0 * t.sentimentScale;
-  out[1] = (out[1] as number) + z1 * t.sentimentScale;
-  out[2] = (out[2] as number) + z2 * t.sentimentScale;
-  out[3] = (out[3] as number) + zc * t.complaintScale;
+  const s = t.scales;
+  out[0] = (out[0] as number) + z0 * (s[0] as number);
+  out[1] = (out[1] as number) + z1 * (s[1] as number);
+  out[2] = (out[2] as number) + z2 * (s[2] as number);
+  out[3] = (out[3] as number) + z3 * (s[3] as number);
+  out[4] = (out[4] as number) + z4 * (s[4] as number);
 }
 
-export function complaintWeight(t: WeightTable, feature: number): number {
-  return (t.q[feature * PER_FEATURE + 3] as number) * t.complaintScale;
+const scratches = new Map<number, Float64Array>();
+function scratchFor(per: number): Float64Array {
+  let s = scratches.get(per);
+  if (s === undefined) {
+    s = new Float64Array(per);
+    scratches.set(per, s);
+  }
+  return s;
 }
 
-/** One head as stored in the model file: its 16-bit weights, deflated, and the step size. */
-export interface StoredHead {
-  scale: number;
+/** One output's weight for one feature, in log-odds units. */
+export function weightOf(t: WeightTable, feature: number, output: number): number {
+  return (t.q[feature * t.per + output] as number) * (t.scales[output] as number);
+}
+
+/** A table as stored in the model file: its 16-bit weights, deflated, and the step sizes. */
+export interface StoredTable {
+  per: number;
+  scales: number[];
   data: string;
 }
 
-/** `from`/`count`: which of the four weights per feature make up the head (sentiment 0 and 3, complaint 3 and 1). */
-function headOf(t: WeightTable, from: number, count: number): Int16Array {
-  const h = new Int16Array(count * FEATURE_DIM);
-  for (let f = 0; f < FEATURE_DIM; f += 1) for (let c = 0; c < count; c += 1) h[f * count + c] = t.q[f * PER_FEATURE + from + c] as number;
-  return h;
+export function packTable(t: WeightTable): StoredTable {
+  return { per: t.per, scales: [...t.scales], data: deflateSync(Buffer.from(t.q.buffer, t.q.byteOffset, t.q.byteLength), { level: 6 }).toString('base64') };
 }
 
-export function packHeads(t: WeightTable): { sentiment: StoredHead; complaint: StoredHead } {
-  const pack = (h: Int16Array, scale: number): StoredHead => ({ scale, data: deflateSync(Buffer.from(h.buffer), { level: 9 }).toString('base64') });
-  return { sentiment: pack(headOf(t, 0, 3), t.sentimentScale), complaint: pack(headOf(t, 3, 1), t.complaintScale) };
-}
-
-function unpackHead(h: StoredHead, length: number): Int16Array {
-  const raw = inflateSync(Buffer.from(h.data, 'base64'));
-  if (raw.byteLength !== 2 * length) throw new Error(`triage model head has ${raw.byteLength / 2} weights, expected ${length}`);
+export function unpackTable(s: StoredTable, features: number): WeightTable {
+  const raw = inflateSync(Buffer.from(s.data, 'base64'));
+  if (raw.byteLength !== 2 * features * s.per) throw new Error(`triage model table has ${raw.byteLength / 2} weights, expected ${features * s.per}`);
   // Copied out: the inflated buffer need not be 2-byte aligned.
-  return new Int16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-}
-
-export function unpackHeads(sentiment: StoredHead, complaint: StoredHead): WeightTable {
-  const s = unpackHead(sentiment, 3 * FEATURE_DIM);
-  const c = unpackHead(complaint, FEATURE_DIM);
-  const q = new Int16Array(PER_FEATURE * FEATURE_DIM);
-  for (let f = 0; f < FEATURE_DIM; f += 1) {
-    q[f * PER_FEATURE] = s[f * 3] as number;
-    q[f * PER_FEATURE + 1] = s[f * 3 + 1] as number;
-    q[f * PER_FEATURE + 2] = s[f * 3 + 2] as number;
-    q[f * PER_FEATURE + 3] = c[f] as number;
-  }
-  return { q, sentimentScale: sentiment.scale, complaintScale: complaint.scale };
+  const q = new Int16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  return { q, per: s.per, scales: Float64Array.from(s.scales) };
 }

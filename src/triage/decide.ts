@@ -1,0 +1,74 @@
+import { categorise } from './category.js';
+import { DENSE_FEATURES, SEED_OFFSET, type Features } from './features.js';
+import { SEED_CATEGORIES } from './category.js';
+import { decideSentiment, predict, predictCategory, SENTIMENT_CLASSES, type TriageModel } from './model.js';
+import type { Category, Sentiment } from './types.js';
+
+/**
+ * From the model's scores to triage's decisions, shared by triage() and the cross-validation so
+ * the evaluation measures exactly what runs. A sarcastic post is not praise: when the irony head
+ * is sure, a positive reading becomes negative (irony in posts to brands is nearly always a
+ * complaint in disguise). Irony is trained on English tweets only, so other languages keep their reading.
+ */
+export interface Decision {
+  sentiment: Sentiment;
+  probs: [number, number, number];
+  /** P(positive) − P(negative); negative when sarcasm overruled a positive reading. */
+  score: number;
+  confidence: number;
+  complaintProbability: number;
+  complaint: boolean;
+  irony: number;
+  sarcastic: boolean;
+}
+
+const D = (name: (typeof DENSE_FEATURES)[number]): number => DENSE_FEATURES.indexOf(name);
+const MARKS = D('sarcasm marks');
+const PROBLEM_EVIDENCE = [D('problem words'), D('time wasted / waiting'), D('praise beside a problem'), D('something did not happen')];
+
+/**
+ * A mark of sarcasm (🙃, scare quotes, "thanks a lot", "love how") in a post that also names a
+ * problem or lost time: praise and a complaint in one breath is how sarcasm reads. The irony head
+ * alone misses most of these (its training tweets are general ones, not posts to brands), so for
+ * them it only has to fail to be sure the post is sincere.
+ */
+export function strongSarcasmCue(x: Features): boolean {
+  return (x.val[MARKS] ?? 0) > 0 && PROBLEM_EVIDENCE.some((i) => (x.val[i] ?? 0) > 0);
+}
+const CUE_IRONY_AT = 0.15;
+
+export function decide(model: TriageModel, x: Features, lang: string, brandId: string | null = null, rating: number | null = null): Decision {
+  const { probs, complaintProbability, irony: rawIrony } = predict(model, x, brandId, rating);
+  const irony = lang === 'en' ? rawIrony : 0;
+  let cls = decideSentiment(model, probs, lang);
+  const sarcastic = cls === 2 && irony >= (strongSarcasmCue(x) ? CUE_IRONY_AT : model.ironyAt);
+  if (sarcastic) cls = 0;
+  return {
+    sentiment: SENTIMENT_CLASSES[cls],
+    probs,
+    score: sarcastic ? -Math.abs(probs[2] - probs[0]) : probs[2] - probs[0],
+    confidence: sarcastic ? irony : probs[cls],
+    complaintProbability,
+    complaint: complaintProbability >= model.complaintAt,
+    irony,
+    sarcastic,
+  };
+}
+
+const scratch = new Float64Array(SEED_CATEGORIES.length + 1);
+const QUESTION = DENSE_FEATURES.indexOf('question');
+
+/** The category, from the head (computed only when needed) and the seed strengths held in the features. */
+export function categoryOf(model: TriageModel, x: Features, d: Decision, question = x.val[QUESTION] === 1): Category {
+  const seeds: number[] = [];
+  for (let i = 0; i < SEED_CATEGORIES.length; i += 1) seeds.push(x.val[SEED_OFFSET + i] as number);
+  return categorise({
+    seeds,
+    probs: () => predictCategory(model, x, scratch),
+    threshold: model.categoryAt,
+    question,
+    positive: d.sentiment === 'positive',
+    complaint: d.complaint,
+    negative: d.sentiment === 'negative',
+  });
+}

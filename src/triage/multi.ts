@@ -1,0 +1,161 @@
+import { seedScores } from './category.js';
+import { assembleTwoKinds, bucket, DENSE_FEATURES, fnv, FNV_PRIME, FNV_START, NOT_ENGLISH, type Features } from './features.js';
+import type { Masked } from './mask.js';
+import { sarcasmMarks } from './rules.js';
+
+/**
+ * Features for posts in languages other than English. Words come from Intl.Segmenter, which
+ * splits any script (Node 20 ships the ICU data, so no package is needed); wink-nlp stays the
+ * English path. Words, word pairs and character 3- and 4-grams are hashed with the language as a
+ * prefix (except Hindi, see readMulti), so "no" in Spanish and "no" in English are different features; emoji and "!"/"?" are
+ * shared with English, since they mean the same in every language. A few dense cues (problem
+ * and praise words, negation, category seeds) have small per-language lexicons and share their
+ * slots with the English cues, so what the heads learned about them from English carries over.
+ */
+export interface MultiPost {
+  /** Lower-cased words as segmented, for the explanations; `terms` in Features index into it. */
+  words: string[];
+  /** The same words as written. */
+  shown: string[];
+  joined: string;
+  seeds: number[];
+  problems: number;
+  praise: number;
+  negated: boolean;
+}
+
+const segmenters = new Map<string, Intl.Segmenter>();
+
+function segmenter(lang: string): Intl.Segmenter {
+  let s = segmenters.get(lang);
+  if (s === undefined) {
+    s = new Intl.Segmenter(lang, { granularity: 'word' });
+    segmenters.set(lang, s);
+  }
+  return s;
+}
+
+const EMOJI_RE = /\p{Extended_Pictographic}/u;
+
+const NEGATORS = new Set(
+  'no ni nunca jamás jamas tampoco não nao nem nunca ne pas jamais rien aucun nicht kein keine keinen nie niemals non mai nessuno nahi nahin nhi mat لا لم لن ما ليس'.split(
+    ' ',
+  ),
+);
+
+const PROBLEM = new Set(
+  `problema problemas malo mala pésimo pesimo horrible terrible fatal peor queja reclamo retraso perdido roto error fallo vergüenza
+  problema péssimo pessimo horrível horrivel ruim pior reclamação atraso perdido quebrado erro vergonha
+  problème nul nulle horrible pire plainte retard perdu cassé erreur honte inadmissible scandale
+  problem schlecht schlimm furchtbar schrecklich katastrophe beschwerde verspätung verloren kaputt fehler unverschämt
+  problema pessimo orribile terribile peggio reclamo ritardo perso rotto errore vergogna schifo
+  سيء مشكلة خطأ أسوأ bakwas bekar ghatiya bura`.split(/\s+/),
+);
+
+const PRAISE = new Set(
+  `gracias genial excelente increíble encanta perfecto bueno buena feliz maravilloso
+  obrigado obrigada ótimo otimo excelente incrível perfeito bom boa feliz maravilhoso
+  merci génial excellent parfait super bravo heureux magnifique top
+  danke toll super perfekt klasse großartig glücklich wunderbar
+  grazie ottimo eccellente perfetto bravo bello bella felice fantastico
+  شكرا رائع جميل ممتاز shukriya badhiya accha zabardast`.split(/\s+/),
+);
+
+/** Segments a post into words (lower case and as written) and symbol tokens ("!", "?", emoji). */
+function segment(text: string, lang: string): { words: string[]; shown: string[]; symbols: string[] } {
+  const words: string[] = [];
+  const shown: string[] = [];
+  const symbols: string[] = [];
+  for (const s of segmenter(lang).segment(text)) {
+    if (s.isWordLike) {
+      shown.push(s.segment);
+      words.push(s.segment.toLowerCase());
+    } else if (s.segment === '!' || s.segment === '?' || EMOJI_RE.test(s.segment)) symbols.push(s.segment.trim());
+  }
+  return { words, shown, symbols };
+}
+
+/** Character 3- and 4-grams of "<word>", as kind-1 keys (see assembleTwoKinds). */
+function charGrams(h0: number, word: string, into: number[]): void {
+  const padded = `<${word}>`;
+  for (let n = 3; n <= 4; n += 1) {
+    for (let i = 0; i + n <= padded.length; i += 1) {
+      let h = h0;
+      for (let k = i; k < i + n; k += 1) h = Math.imul(h ^ padded.charCodeAt(k), FNV_PRIME);
+      into.push(bucket(h) * 2 + 1);
+    }
+  }
+}
+
+export interface MultiInput {
+  text: string;
+  lang: string;
+  masked: Masked;
+  question: boolean;
+}
+
+/** Character n-grams count for less each: a word yields a dozen of them. */
+const CHAR_WEIGHT = 0.35;
+
+export function readMulti(input: MultiInput, reuse = false): { post: MultiPost; features: Features } {
+  const { words, shown, symbols } = segment(input.masked.text, input.lang);
+  // Keys are bucket * 2 + kind: kind 0 words, pairs and symbols (value 1), kind 1 character n-grams.
+  const raw: number[] = [];
+  const terms: number[] = [];
+  // Hindi tweets are written in Latin letters and mixed with English: their words share the
+  // English hashes, so "worst" means what it means in English; Hindi words have no English twin.
+  const tag = input.lang === 'hi' ? FNV_START : fnv(FNV_START, `${input.lang}|`);
+  const charTag = fnv(FNV_START, `${input.lang}#`);
+  raw.push(bucket(fnv(FNV_START, `lang=${input.lang}`)) * 2);
+  let prev = fnv(tag, 'b^');
+  let negate = 0;
+  let negated = false;
+  let problems = 0;
+  let praise = 0;
+  words.forEach((w, i) => {
+    const neg = negate > 0;
+    if (neg) negated = true;
+    negate = NEGATORS.has(w) ? 2 : Math.max(0, negate - 1);
+    const tok = neg ? `!${w}` : w;
+    const uni = bucket(fnv(fnv(tag, 'u'), tok));
+    const bi = bucket(fnv(Math.imul(prev ^ 32, FNV_PRIME), tok));
+    raw.push(uni * 2, bi * 2);
+    terms.push(i, uni, i === 0 ? -1 : bi);
+    prev = fnv(fnv(tag, 'b'), tok);
+    if (w.length >= 3) charGrams(charTag, w, raw);
+    if (!neg && PROBLEM.has(w)) problems += 1;
+    if (!neg && PRAISE.has(w)) praise += 1;
+  });
+  for (const s of symbols) {
+    // The same hash as the English path gives these tokens ("u" + token), so they share weights.
+    raw.push(bucket(fnv(fnv(FNV_START, 'u'), s)) * 2);
+  }
+  const joined = ` ${words.join(' ')} `;
+  const seeds = seedScores(words, joined);
+  const dense = denseMulti(input, words.length, { problems, praise, negated, seeds });
+  const features = assembleTwoKinds(Int32Array.from(raw), dense, terms, reuse, CHAR_WEIGHT);
+  return { post: { words, shown, joined, seeds, problems, praise, negated }, features };
+}
+
+const D = (name: (typeof DENSE_FEATURES)[number]): number => DENSE_FEATURES.indexOf(name);
+const clip = (x: number, max: number): number => Math.max(0, Math.min(max, x)) / max;
+
+function denseMulti(input: MultiInput, length: number, c: { problems: number; praise: number; negated: boolean; seeds: number[] }): number[] {
+  const dense = new Array<number>(DENSE_FEATURES.length).fill(0);
+  const m = input.masked;
+  dense[D('bias')] = 1;
+  dense[D('problem words')] = clip(c.problems, 3);
+  dense[D('praise words')] = clip(c.praise, 3);
+  dense[D('question')] = input.question ? 1 : 0;
+  dense[D('exclamation')] = m.text.includes('!') ? 1 : 0;
+  dense[D('has link')] = m.urls > 0 ? 1 : 0;
+  dense[D('mentions other handles')] = m.handles > 0 ? 1 : 0;
+  dense[D('names the brand')] = m.brand > 0 ? 1 : 0;
+  dense[D('length')] = clip(Math.log1p(length), 5);
+  dense[D('negation')] = c.negated ? 1 : 0;
+  c.seeds.forEach((s, i) => (dense[D('seed: delay / cancellation') + i] = s));
+  dense[NOT_ENGLISH] = 1;
+  dense[D('praise beside a problem')] = c.praise > 0 && c.problems > 0 ? 1 : 0;
+  dense[D('sarcasm marks')] = sarcasmMarks(m.text);
+  return dense;
+}
