@@ -39,6 +39,14 @@ describe('stored mention codec', () => {
     expect(decodeMention(mention.id, encodeMention(mention))).toEqual(mention);
     expect(decodeTriage(encodeTriage(triage))).toEqual(triage);
     expect(decodeTriage(encodeTriage({ ...triage, sentimentScored: true, complaint: false, question: true }))).toMatchObject({ sentimentScored: true, complaint: false, question: true });
+    expect(decodeTriage(encodeTriage({ ...triage, irony: 0.82 }))).toEqual({ ...triage, irony: 0.82 });
+  });
+
+  it('reads a triage row stored before irony was scored', () => {
+    const old = JSON.stringify(['negative', -0.9, 0.95, 1, 1, 0.97, 'lost_damaged_item', 0, 'en', 64, ['complaint (97% likely)']]);
+    const back = decodeTriage(old);
+    expect(back).toMatchObject({ sentiment: 'negative', category: 'lost_damaged_item', language: 'en', urgency: 64 });
+    expect(back.irony).toBeUndefined();
   });
 
   it('stores fewer bytes than the object form, and still reads the object form', () => {

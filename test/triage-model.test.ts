@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { BrandConfig } from '../src/config/schema.js';
 import { DENSE_FEATURES, FEATURE_DIM } from '../src/triage/features.js';
 import type { Prepared } from '../src/triage/fit.js';
-import { tuneNegative } from '../src/triage/tune.js';
-import { addScores, packHeads, quantise, unpackHeads } from '../src/triage/weights.js';
-import { brandFor, DEFAULT_DATA_DIR, inFixedSample, loadLabelled, normaliseArtefacts } from '../src/triage/dataset.js';
+import { tuneThresholds } from '../src/triage/tune.js';
+import { addScores, packTable, quantise, unpackTable } from '../src/triage/weights.js';
+import { brandFor, DEFAULT_DATA_DIR, inFixedSample, normaliseArtefacts, type Source } from '../src/triage/dataset.js';
+import { loadAllLabelled } from '../src/triage/dataset-tweets.js';
+import { toTrainingRows } from '../src/triage/training-rows.js';
 import { accuracy, macroF1 } from '../src/triage/eval/metrics.js';
 import { binary, loadPeers } from '../src/triage/eval/peers.js';
 import { asMention } from '../src/triage/eval/speed.js';
@@ -70,30 +72,28 @@ describe('model', () => {
   });
 
   it('scores with one interleaved 16-bit table as the float heads would', () => {
-    const sentiment = new Float32Array(3 * FEATURE_DIM);
-    const complaint = new Float32Array(FEATURE_DIM);
-    [[0, 0.5, -0.25, 0.1, -1], [7, -2, 1, 0.3, 2.5], [FEATURE_DIM - 1, 0.01, 0.02, -0.03, 0.04]].forEach(([f, a, b, c, d]) => {
-      sentiment.set([a as number, b as number, c as number], (f as number) * 3);
-      complaint[f as number] = d as number;
+    const w = new Float32Array(5 * FEATURE_DIM);
+    [[0, 0.5, -0.25, 0.1, -1, 0.2], [7, -2, 1, 0.3, 2.5, -0.7], [FEATURE_DIM - 1, 0.01, 0.02, -0.03, 0.04, 0.05]].forEach(([f, ...outs]) => {
+      w.set(outs as number[], (f as number) * 5);
     });
-    const stored = packHeads(quantise(sentiment, complaint));
-    const t = unpackHeads(stored.sentiment, stored.complaint);
-    const out = new Float64Array(4);
+    const t = unpackTable(packTable(quantise(w, 5)), FEATURE_DIM);
+    const out = new Float64Array(5);
     addScores(t, { idx: Int32Array.from([0, 7, FEATURE_DIM - 1]), val: Float32Array.from([1, 0.5, 1]), terms: [] }, out);
-    const want = [0.5 - 1 + 0.01, -0.25 + 0.5 + 0.02, 0.1 + 0.15 - 0.03, -1 + 1.25 + 0.04];
-    want.forEach((w, i) => expect(out[i]).toBeCloseTo(w, 3));
+    const want = [0.5 - 1 + 0.01, -0.25 + 0.5 + 0.02, 0.1 + 0.15 - 0.03, -1 + 1.25 + 0.04, 0.2 - 0.35 + 0.05];
+    want.forEach((v, i) => expect(out[i]).toBeCloseTo(v, 3));
   });
 
-  it('tunes the negative threshold on rows labelled with all three classes', () => {
+  it('tunes the English negative threshold on rows labelled with all three classes', () => {
     const row = (sentiment: Sentiment, twoClass: boolean): Prepared => ({
-      row: { key: String(Math.random()), text: '', brand: acme, sentiment, complaint: sentiment === 'negative', weight: 1, twoClass },
+      row: { key: String(Math.random()), text: '', brand: acme, sentiment, complaint: sentiment === 'negative', weight: 1, twoClass, source: 'airline' },
       x: { idx: new Int32Array(0), val: new Float32Array(0), terms: [] },
     });
     // Three-class rows: negatives at P(neg) 0.6, neutrals at 0.45, so 0.46–0.6 separates them.
     // Two-class rows with negatives at P(neg) 0.32 would drag the threshold down if they counted.
     const data = [...Array(10).fill(0).map(() => row('negative', false)), ...Array(10).fill(0).map(() => row('neutral', false)), ...Array(10).fill(0).map(() => row('negative', true))];
     const probs = data.map((d): [number, number, number] => (d.row.twoClass ? [0.32, 0.3, 0.38] : d.row.sentiment === 'negative' ? [0.6, 0.3, 0.1] : [0.45, 0.5, 0.05]));
-    const t = tuneNegative(data, { probs, complaintLogit: data.map(() => 0) });
+    const zeros = data.map(() => 0);
+    const t = tuneThresholds(data, { probs, complaintLogit: zeros, ironyLogit: zeros, category: data.map(() => new Float64Array(8)) }).negativeAt;
     expect(t).toBeGreaterThan(0.45);
     expect(t).toBeLessThanOrEqual(0.6);
   });
@@ -108,32 +108,68 @@ const dataPresent = existsSync(path.join(DEFAULT_DATA_DIR, 'airline-tweets-dev.c
 const noHistory: TriageContext['author'] = { priorMentions: 0, recentMentions: 0, priorComplaints: 0, repliesSent: 0 };
 
 // The committed model is trained without this fixed sample (scripts/train.ts), so these are unseen posts.
-describe.skipIf(!dataPresent)('against the peers on the fixed held-out sample', () => {
-  const sample = loadLabelled().filter((p) => p.sentiment !== null && inFixedSample(p.key) && p.source !== 'alexa');
-  const airline = sample.filter((p) => p.source === 'airline');
-  const sentences = sample.filter((p) => p.source === 'sentences');
-
-  function earshot(texts: typeof sample): Array<{ three: Sentiment; two: Sentiment }> {
-    return texts.map((p, i) => {
-      const brand = brandFor(p.source);
-      const r = triage(asMention(p.text, i, brand.id), { brand, author: noHistory });
-      return { three: r.sentiment, two: r.score < 0 ? 'negative' : 'positive' };
+describe.skipIf(!dataPresent)('against the peers on the fixed held-out sample of each dev set', () => {
+  const sample = toTrainingRows(loadAllLabelled()).filter((r) => inFixedSample(r.group ?? r.key));
+  const of = (source: string) => sample.filter((r) => r.source === source);
+  const peers = loadPeers();
+  const ours = (rows: typeof sample) =>
+    rows.map((p, i) => {
+      const brand = brandFor(p.source as Source);
+      return triage(asMention(p.text, i, brand.id), { brand, author: noHistory });
     });
-  }
+  const peerScores = (rows: typeof sample, peer: (typeof peers)[number]) => rows.map((p) => peer.score(maskText(p.text, brandFor(p.source as Source))));
+  // Peers get their best symmetric neutral band on the very rows they are scored on: generous to them.
+  const bestBand = (gold: Sentiment[], scores: number[]) =>
+    Math.max(...[0, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 3].map((t) => macroF1(gold, scores.map((s): Sentiment => (s > t ? 'positive' : s < -t ? 'negative' : 'neutral'))))); 
+  const f1 = (pred: boolean[], want: boolean[]) => {
+    const tp = pred.filter((p, i) => p && want[i]).length;
+    const fp = pred.filter((p, i) => p && !want[i]).length;
+    const fn = pred.filter((p, i) => !p && want[i]).length;
+    return tp ? (2 * tp) / (2 * tp + fp + fn) : 0;
+  };
 
-  it('beats wink-nlp, VADER and AFINN by a clear margin', () => {
-    expect(airline.length).toBeGreaterThan(300);
-    const gold3 = airline.map((p) => p.sentiment as Sentiment);
-    const gold2 = sentences.map((p) => p.sentiment as Sentiment);
-    const ours3 = macroF1(gold3, earshot(airline).map((r) => r.three));
-    const ours2 = accuracy(gold2, earshot(sentences).map((r) => r.two));
-    for (const peer of loadPeers()) {
-      const scores3 = airline.map((p) => peer.score(maskText(p.text, brandFor(p.source))));
-      const scores2 = sentences.map((p) => peer.score(p.text));
-      expect(ours3, peer.name).toBeGreaterThan(macroF1(gold3, scores3.map(peer.classify)) + 0.15);
-      expect(ours2, peer.name).toBeGreaterThan(accuracy(gold2, scores2.map(binary)) + 0.05);
+  it.each([
+    ['airline', 0.15],
+    ['multi', 0.1],
+  ])('3-class macro-F1 on %s beats every peer by %s', (source, margin) => {
+    const rows = of(source);
+    expect(rows.length).toBeGreaterThan(60);
+    const gold = rows.map((r) => r.sentiment as Sentiment);
+    const score = macroF1(gold, ours(rows).map((r) => r.sentiment));
+    for (const peer of peers) expect(score, peer.name).toBeGreaterThan(bestBand(gold, peerScores(rows, peer)) + margin);
+  });
+
+  // Not yet better than the lexicons on general tweets (README "How good is triage?"): this
+  // guards against falling further behind, at the peers' own decision rules.
+  it('general tweets: macro-F1 within 0.1 of every peer', () => {
+    const rows = of('tweeteval');
+    const gold = rows.map((r) => r.sentiment as Sentiment);
+    const score = macroF1(gold, ours(rows).map((r) => r.sentiment));
+    for (const peer of peers) expect(score, peer.name).toBeGreaterThan(macroF1(gold, peerScores(rows, peer).map(peer.classify)) - 0.1);
+  });
+
+  it('complaint F1 on other industries beats every peer', () => {
+    const rows = of('complaints');
+    const want = rows.map((r) => r.complaint === true);
+    const score = f1(ours(rows).map((r) => r.complaint), want);
+    for (const peer of peers) {
+      const scores = peerScores(rows, peer);
+      const best = Math.max(...[-3, -2, -1, -0.5, -0.1, 0, 0.1, 0.5, 1].map((t) => f1(scores.map((s) => s < t), want)));
+      expect(score, peer.name).toBeGreaterThan(best + 0.05);
     }
-    expect(ours3).toBeGreaterThan(0.7);
-    expect(ours2).toBeGreaterThan(0.8);
+  });
+
+  it('reads fewer ironic tweets as positive than every peer', () => {
+    const rows = of('irony').filter((r) => r.irony === true);
+    const share = ours(rows).filter((r) => r.sentiment === 'positive').length / rows.length;
+    for (const peer of peers) expect(share, peer.name).toBeLessThan(peerScores(rows, peer).filter((s) => s > 0).length / rows.length - 0.1);
+  });
+
+  it('review sentences: accuracy beats every peer', () => {
+    const rows = of('sentences');
+    const gold = rows.map((r) => r.sentiment as Sentiment);
+    const score = accuracy(gold, ours(rows).map((r): Sentiment => (r.score < 0 ? 'negative' : 'positive')));
+    for (const peer of peers) expect(score, peer.name).toBeGreaterThan(accuracy(gold, peerScores(rows, peer).map(binary)) + 0.05);
+    expect(score).toBeGreaterThan(0.8);
   });
 });

@@ -170,31 +170,38 @@ describe('triage: explanations', () => {
 });
 
 describe('triage: language', () => {
-  it('does not score sentiment for text it cannot read, but still sees risk words', () => {
-    const plain = run('Mein Flug wurde gestrichen und niemand hilft uns am Flughafen.');
-    expect(plain.language).toBe('und');
+  it('does not score sentiment for a language it has no model for, but still sees risk words', () => {
+    const plain = run('Mijn vlucht is geannuleerd en niemand helpt ons op het vliegveld.');
+    expect(plain.language).toBe('nl');
     expect(plain.sentiment).toBe('neutral');
     expect(plain.sentimentConfidence).toBeLessThan(0.5);
-    expect(plain.reasons).toContain('language not recognised: sentiment not scored');
+    expect(plain.reasons).toContain('language Dutch (nl): not scored');
     expect(plain.sentimentScored).toBe(false);
     expect(run('My bag is lost').sentimentScored).toBe(true);
 
-    const lawyer = run('Llevo dos días sin mi maleta y ya hablé con mi abogado.');
-    expect(lawyer.language).toBe('und');
+    const lawyer = run('Mijn vlucht is geannuleerd en mijn advocaat neemt contact op.');
     expect(lawyer.sentiment).not.toBe('negative');
     expect(lawyer.reasons).toContain('mentions a lawyer');
     expect(lawyer.urgency).toBeGreaterThan(plain.urgency + 20);
   });
 
-  it('treats mostly non-Latin script as unreadable', () => {
-    expect(run('空港で荷物がなくなりました。どうすればいいですか').language).toBe('und');
+  it('scores the languages it has a model for', () => {
+    const r = run('Llevo dos días sin mi maleta y ya hablé con mi abogado.');
+    expect(r.language).toBe('es');
+    expect(r.sentimentScored).toBe(true);
+    expect(r.reasons).toContain('mentions a lawyer');
   });
 
-  it('trusts a declared non-English language and does not score it', () => {
+  it('names a script it cannot read', () => {
+    const r = run('空港で荷物がなくなりました。どうすればいいですか');
+    expect(r.language).toBe('ja');
+    expect(r.sentimentScored).toBe(false);
+  });
+
+  it('trusts a declared language', () => {
     const r = run('Je suis très content du vol, merci!', { lang: 'fr-FR' });
     expect(r.language).toBe('fr');
-    expect(r.sentiment).toBe('neutral');
-    expect(r.reasons.some((reason) => reason.endsWith('sentiment not scored'))).toBe(true);
+    expect(r.sentimentScored).toBe(true);
   });
 
   it('reads terse English as English', () => {
@@ -245,7 +252,7 @@ describe('earshot triage (offline scoring)', () => {
     expect(lines.map((l) => l['id'])).toEqual(['1', '2', '3']);
     expect(lines[0]).toMatchObject({ row: 1, sentiment: 'negative', complaint: true, language: 'en' });
     expect(lines[1]).toMatchObject({ sentiment: 'positive', category: 'praise' });
-    for (const key of ['sentimentConfidence', 'complaintProbability', 'category', 'urgency', 'reasons', 'question']) expect(lines[2]).toHaveProperty(key);
+    for (const key of ['sentimentConfidence', 'complaintProbability', 'irony', 'language', 'category', 'urgency', 'reasons', 'question']) expect(lines[2]).toHaveProperty(key);
     expect(() => score(file, '--text-column', 'text')).toThrow(/no column "text".*id, body/);
   });
 
