@@ -13,6 +13,8 @@ import { airlineTexts, benchConfig, openHarness, pipelineIdle, redisUsedMemory, 
 import { memoryByKeyFamily } from './memory.js';
 import { fmt, mb, rssOf, summary } from './stats.js';
 import { writeReport, type BenchResult } from './report.js';
+import { countMentions } from '../src/store/mentions.js';
+import { readSourceState } from '../src/store/sources.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,7 +32,7 @@ const { values: args } = parseArgs({
 const URGENT = '@AcmeAir you lost my bag three days ago, nobody answers and I am still waiting. My lawyer is involved now!!!';
 
 async function throughput(h: Harness, fake: GeneratedMastodon, count: number): Promise<{ rate: number; memPerMention: number }> {
-  const stored = () => h.ctx.redis.zcard(h.ctx.keys.timeline);
+  const stored = () => countMentions(h.ctx.db);
   const before = await stored();
   const memBefore = await redisUsedMemory(h.ctx);
   const started = Date.now();
@@ -71,8 +73,8 @@ async function alertLatency(h: Harness, fake: GeneratedMastodon, slack: FakeSlac
 }
 
 async function approveLatency(h: Harness, fake: GeneratedMastodon, count: number): Promise<number[]> {
-  const ids = await listItemIds(h.ctx.redis, h.ctx.keys, 5000);
-  const urgent = (await getItems(h.ctx.redis, h.ctx.keys, ids)).filter((i) => i.priority === 'urgent' && i.status === 'new').slice(0, count);
+  const ids = await listItemIds(h.ctx.db, 5000);
+  const urgent = (await getItems(h.ctx.db, ids)).filter((i) => i.priority === 'urgent' && i.status === 'new').slice(0, count);
   const latencies: number[] = [];
   for (const item of urgent) {
     const started = Date.now();
@@ -100,12 +102,12 @@ async function main(): Promise<void> {
   try {
     await syncSchedulers(h.ctx);
     // The first poll of an empty feed sets its cursor; only then is everything published later read in full.
-    await waitUntil('the first poll', async () => (await h.ctx.redis.exists(h.ctx.keys.cursor('masto'))) === 1, 60_000);
+    await waitUntil('the first poll', async () => (await readSourceState(h.ctx.db, 'masto')).cursor !== null, 60_000);
     await throughput(h, fake, 2_000); // warm-up: JIT, connections, model load in the workers
     const rssStart = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
     const run = await throughput(h, fake, Number(args.mentions));
     log(`end to end ${fmt(run.rate)} mentions/s over ${fmt(Number(args.mentions))} · Redis ${fmt(run.memPerMention)} B/mention`);
-    const families = await memoryByKeyFamily(h.ctx.redis, 'bench', await h.ctx.redis.zcard(h.ctx.keys.timeline));
+    const families = await memoryByKeyFamily(h.ctx.redis, 'bench', await countMentions(h.ctx.db));
     const alerts = await alertLatency(h, fake, slack, Number(args.probes));
     log(`post → Slack alert (polling every 1 s): ${JSON.stringify(summary(alerts))}`);
     // Reported as missing rather than failing the whole run when no streamed alert arrives.
@@ -113,11 +115,11 @@ async function main(): Promise<void> {
     log(`post → Slack alert (streaming): ${JSON.stringify(summary(streamed))}`);
     const approvals = await approveLatency(h, fake, Number(args.probes));
     log(`approve → reply at the platform: ${JSON.stringify(summary(approvals))}`);
-    const total = await h.ctx.redis.zcard(h.ctx.keys.timeline);
+    const total = await countMentions(h.ctx.db);
     const rest = Math.max(0, Number(args['rss-mentions']) - total);
     const long = rest > 0 ? await throughput(h, fake, rest) : run;
     const rssEnd = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
-    const stored = await h.ctx.redis.zcard(h.ctx.keys.timeline);
+    const stored = await countMentions(h.ctx.db);
     log(`worker RSS ${mb(rssStart)} at start → ${mb(rssEnd)} after ${fmt(stored)} mentions (${fmt(long.rate)} mentions/s on that stretch)`);
     const result: BenchResult = { wink, triage: triageRate, bull, e2e: run.rate, mentions: Number(args.mentions), memPerMention: run.memPerMention, alerts: summary(alerts), streamed: summary(streamed), approvals: summary(approvals), rssStart, rssEnd, storedAtEnd: stored, longRate: long.rate, longMemPerMention: long.memPerMention, workers: Number(args.workers), families };
     const report = writeReport(result);

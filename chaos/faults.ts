@@ -10,6 +10,7 @@ import { allWorkers } from '../workers/index.js';
 import { chaosConfig, log, sleep, tempDir, waitFor, type Report } from './common.js';
 import { openControl, RedisServer, type Control } from './procs.js';
 import { RecordingProxy } from './proxy.js';
+import { countMentions, loadMentions, mentionIds } from '../src/store/mentions.js';
 
 const FEED = '/api/v1/notifications';
 
@@ -35,19 +36,19 @@ export async function openPlatform(label: string, chatUrl?: string): Promise<Pla
   const { ctx } = control;
   const workers = allWorkers.map((def) => startWorker(def as unknown as WorkerDefinition, ctx, ctx.redis));
   await syncSchedulers(ctx);
-  await waitFor(async () => (await readSourceState(ctx.redis, ctx.keys, 'masto')).cursor !== null, 20_000);
+  await waitFor(async () => (await readSourceState(ctx.db, 'masto')).cursor !== null, 20_000);
   let n = 0;
   return {
     fake, proxy, slack: chat, control, workers,
     async flows(text, opts = {}) {
-      const before = await ctx.redis.zcard(ctx.keys.timeline);
+      const before = await countMentions(ctx.db);
       const at = Date.now();
       fake.addMention(fake.status({ text: `${text} #${(n += 1)}`, acct: `p${n}@remote.example`, followers: opts.followers ?? 120 }));
       const done = async () => {
-        if ((await ctx.redis.zcard(ctx.keys.timeline)) <= before) return false;
+        if ((await countMentions(ctx.db)) <= before) return false;
         if (!opts.routed) return true;
-        const [newest] = await ctx.redis.zrevrange(ctx.keys.timeline, 0, 0);
-        return (await ctx.redis.hget(ctx.keys.mention(newest ?? ''), 's')) === 'routed';
+        const [newest] = (await mentionIds(ctx.db)).slice(-1);
+        return (await loadMentions(ctx.db, [newest ?? ''])).get(newest ?? '')?.stage === 'routed';
       };
       const ok = await waitFor(done, opts.timeoutMs ?? 15_000, 20);
       return { ok, ms: Date.now() - at };
@@ -100,14 +101,14 @@ async function recovers(report: Report, p: Platform, what: string, arm: () => vo
   // A success clears lastError, so sample it while the fault is live to see what was recorded.
   let seen = '';
   const sampler = setInterval(() => {
-    void readSourceState(ctx.redis, ctx.keys, 'masto').then((s) => {
+    void readSourceState(ctx.db, 'masto').then((s) => {
       if (!seen && s.lastErrorAt >= armedAt && s.lastError) seen = s.lastError;
     });
   }, 25);
   arm();
   const flowed = await p.flows(`@AcmeAir checking in after ${what}`, { timeoutMs: 25_000 });
   clearInterval(sampler);
-  const state = await readSourceState(ctx.redis, ctx.keys, 'masto');
+  const state = await readSourceState(ctx.db, 'masto');
   const errors = p.proxy.since(armedAt, FEED).filter((e) => e.status !== 200).length;
   report.check(`faults: ${what}: recorded, retried, nothing lost`, flowed.ok && seen !== '' && state.healthy,
     `${errors} non-200 answer(s); error recorded: "…${seen.slice(-80)}"; the post behind it stored after ${flowed.ms} ms; health ${state.healthy ? 'green again' : 'red'}`);
@@ -130,8 +131,8 @@ async function expiredToken(report: Report, p: Platform): Promise<void> {
   const since = Date.now();
   const slackBefore = p.slack.posts.length;
   p.fake.failNext(401, { error: 'The access token is invalid' }, { times: 1_000, path: FEED });
-  const red = await waitFor(async () => !(await readSourceState(ctx.redis, ctx.keys, 'masto')).healthy, 10_000, 50);
-  const state = await readSourceState(ctx.redis, ctx.keys, 'masto');
+  const red = await waitFor(async () => !(await readSourceState(ctx.db, 'masto')).healthy, 10_000, 50);
+  const state = await readSourceState(ctx.db, 'masto');
   report.check('faults: expired token turns health red', red, `healthy=${state.healthy} after ${Date.now() - since} ms; stoppedReason "${state.stoppedReason.slice(0, 80)}"`);
   const alerted = await waitFor(async () => p.slack.posts.slice(slackBefore).some((x) => /token|stopped/i.test(x.raw)), 15_000, 50);
   const alert = p.slack.posts.slice(slackBefore).find((x) => /token|stopped/i.test(x.raw));

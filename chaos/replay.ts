@@ -7,6 +7,7 @@ import { chaosConfig, log, replayTexts, sleep, URGENT, waitFor, type Report } fr
 import { openControl, WorkerPool, type Control } from './procs.js';
 import { RecordingProxy, tightestSpan } from './proxy.js';
 import { approveUrgent, auditStore, checkReplay, pipelineIdle, publishesSettled } from './verify.js';
+import { countMentions } from '../src/store/mentions.js';
 
 /** How far a request's arrival may trail the limiter's token; see checkBudget. */
 const SEND_LAG_MS = 300;
@@ -51,7 +52,7 @@ export async function killReplay(report: Report, o: ReplayOptions): Promise<void
     }
     await stop();
     // Idle queues are not enough: mentions a killed poll stored but never handed on wait for the re-fetch.
-    const drained = await waitFor(async () => (await r.control.ctx.redis.zcard(r.control.ctx.keys.timeline)) >= r.fake.published && (await pipelineIdle(r.control.ctx))
+    const drained = await waitFor(async () => (await countMentions(r.control.ctx.db)) >= r.fake.published && (await pipelineIdle(r.control.ctx))
       && (await publishesSettled(r.control.ctx, r.approved)) && (await auditStore(r.control.ctx)).notRouted === 0, 150_000, 1_000);
     const seconds = (Date.now() - started) / 1000;
     const audit = await auditStore(r.control.ctx);
@@ -80,7 +81,7 @@ export async function setUp(o: Omit<ReplayOptions, 'rounds' | 'rate'>): Promise<
   for (let i = 0; i < o.workers; i += 1) pool.spawn();
   await syncSchedulers(control.ctx);
   // The first poll only reads the newest page (backfill); publishing before it would skip posts by design.
-  const ready = await waitFor(async () => (await readSourceState(control.ctx.redis, control.ctx.keys, 'masto')).cursor !== null, 60_000);
+  const ready = await waitFor(async () => (await readSourceState(control.ctx.db, 'masto')).cursor !== null, 60_000);
   if (!ready) throw new Error(`${o.label}: the workers never completed a first poll (see ${o.dir}/workers.log)`);
   return { fake, proxy, slack, control, pool, approved: new Set() };
 }
@@ -103,7 +104,7 @@ export function keepBusy(r: Running, rate: number): () => Promise<void> {
   return async () => {
     clearInterval(publisher);
     // Urgent posts published last still need routing before they can be approved.
-    await waitFor(async () => (await pipelineIdle(r.control.ctx)) && (await r.control.ctx.redis.zcard(r.control.ctx.keys.timeline)) >= r.fake.published, 60_000, 500);
+    await waitFor(async () => (await pipelineIdle(r.control.ctx)) && (await countMentions(r.control.ctx.db)) >= r.fake.published, 60_000, 500);
     approving = false;
     await approver;
     await approveUrgent(r.control.ctx, r.approved).catch(() => undefined);

@@ -7,6 +7,7 @@ import { APPROVER, log, sleep, tempDir, waitFor, type Report } from './common.js
 import { RedisServer } from './procs.js';
 import { keepBusy, setUp, tearDown, type Running } from './replay.js';
 import { checkReplay, pipelineIdle, publishesSettled } from './verify.js';
+import { countMentions } from '../src/store/mentions.js';
 
 const DOWN_MS = 2_000;
 
@@ -46,7 +47,7 @@ async function restartOnce(report: Report, r: Running, server: RedisServer, sign
   const itemId = await approveOne(ctx, r);
   const marker = `chaos:{ack}:${signal}:${Date.now()}`;
   await ctx.redis.set(marker, '1');
-  const storedBefore = await ctx.redis.zcard(ctx.keys.timeline);
+  const storedBefore = await countMentions(ctx.db);
   r.proxy.postDelayMs = 1_500;
   await sleep(300);
   await server.stop(signal);
@@ -55,16 +56,16 @@ async function restartOnce(report: Report, r: Running, server: RedisServer, sign
   await server.start();
   const upAt = Date.now();
   r.proxy.postDelayMs = 0;
-  const storedAfter = await ctx.redis.zcard(ctx.keys.timeline);
+  const storedAfter = await countMentions(ctx.db);
   const kept = (await ctx.redis.exists(marker)) === 1;
   report.check(`${label}: nothing acknowledged lost`, kept && storedAfter >= storedBefore && itemId !== null,
     `marker ${kept ? 'kept' : 'LOST'}; timeline ${storedBefore} before stop, ${storedAfter} after restart; approved item ${itemId ?? 'none found'}`);
-  const resumed = await waitFor(async () => (await ctx.redis.zcard(ctx.keys.timeline)) > storedAfter, 30_000, 100);
+  const resumed = await waitFor(async () => (await countMentions(ctx.db)) > storedAfter, 30_000, 100);
   report.check(`${label}: workers reconnect and ingest again`, resumed, `down ${upAt - downAt} ms; first new mention stored ${resumed ? Date.now() - upAt : 'never'} ms after restart`);
-  const posted = itemId ? await waitFor(async () => (await getItem(ctx.redis, ctx.keys, itemId))?.status === 'posted', 30_000, 200) : false;
+  const posted = itemId ? await waitFor(async () => (await getItem(ctx.db, itemId))?.status === 'posted', 30_000, 200) : false;
   const target = itemId ? await replyTarget(ctx, itemId) : null;
   const replies = [...r.proxy.replies.values()].filter((x) => x.inReplyToId === target).length;
-  const status = itemId ? (await getItem(ctx.redis, ctx.keys, itemId))?.status : 'n/a';
+  const status = itemId ? (await getItem(ctx.db, itemId))?.status : 'n/a';
   report.check(`${label}: item approved before the restart is posted after`, posted, `status ${status}; ${Date.now() - upAt} ms after restart; replies to it on the platform: ${replies}`);
 }
 
@@ -72,7 +73,7 @@ async function restartOnce(report: Report, r: Running, server: RedisServer, sign
 async function approveOne(ctx: AppContext, r: Running): Promise<string | null> {
   let id: string | null = null;
   await waitFor(async () => {
-    const items = await getItems(ctx.redis, ctx.keys, await listItemIds(ctx.redis, ctx.keys, 500));
+    const items = await getItems(ctx.db, await listItemIds(ctx.db, 500));
     const item = items.find((i) => i.priority === 'urgent' && i.status === 'new' && !r.approved.has(i.id));
     if (!item) return false;
     r.approved.add(item.id);
@@ -85,6 +86,6 @@ async function approveOne(ctx: AppContext, r: Running): Promise<string | null> {
 
 /** The platform status id a reply to this item answers. */
 async function replyTarget(ctx: AppContext, itemId: string): Promise<string | null> {
-  const stored = (await loadMentions(ctx.redis, ctx.keys, [itemId])).get(itemId);
+  const stored = (await loadMentions(ctx.db, [itemId])).get(itemId);
   return stored ? (stored.mention.replyRef['statusId'] ?? stored.mention.nativeId) : null;
 }

@@ -3,6 +3,7 @@ import { approveItem } from '../src/inbox/actions.js';
 import { getItems, listItemIds, type InboxItem } from '../src/store/inbox.js';
 import { loadMentions } from '../src/store/mentions.js';
 import { APPROVER, type Report } from './common.js';
+import { mentionIds } from '../src/store/mentions.js';
 
 /** Nothing waiting, running or delayed in the queues a replay goes through. */
 export async function pipelineIdle(ctx: AppContext): Promise<boolean> {
@@ -35,12 +36,12 @@ export interface StoreAudit {
 
 /** Reads every stored mention hash back: how many, how many distinct platform ids, at which stage. */
 export async function auditStore(ctx: AppContext): Promise<StoreAudit> {
-  const ids = await ctx.redis.zrange(ctx.keys.timeline, '0', '-1');
+  const ids = await mentionIds(ctx.db);
   const natives = new Set<string>();
   const stages: Record<string, number> = {};
   let hashes = 0;
   for (let i = 0; i < ids.length; i += 1000) {
-    const loaded = await loadMentions(ctx.redis, ctx.keys, ids.slice(i, i + 1000));
+    const loaded = await loadMentions(ctx.db, ids.slice(i, i + 1000));
     for (const m of loaded.values()) {
       hashes += 1;
       natives.add(`${m.mention.platform}:${m.mention.nativeId}`);
@@ -52,8 +53,8 @@ export async function auditStore(ctx: AppContext): Promise<StoreAudit> {
 
 /** Approves every new urgent item it finds, as a person at the inbox would; returns the ids it approved. */
 export async function approveUrgent(ctx: AppContext, approved: Set<string>): Promise<void> {
-  const ids = await listItemIds(ctx.redis, ctx.keys, 2000);
-  const items = await getItems(ctx.redis, ctx.keys, ids);
+  const ids = await listItemIds(ctx.db, 2000);
+  const items = await getItems(ctx.db, ids);
   for (const item of items.filter((i) => i.priority === 'urgent' && i.status === 'new' && !approved.has(i.id))) {
     try {
       await approveItem(ctx, APPROVER, item.id, { draftVersion: item.draftVersion, acknowledgeWarnings: true });
@@ -65,7 +66,7 @@ export async function approveUrgent(ctx: AppContext, approved: Set<string>): Pro
 }
 
 export async function approvedStatuses(ctx: AppContext, approved: Set<string>): Promise<Record<string, number>> {
-  const items: InboxItem[] = await getItems(ctx.redis, ctx.keys, [...approved]);
+  const items: InboxItem[] = await getItems(ctx.db, [...approved]);
   const counts: Record<string, number> = {};
   for (const item of items) counts[item.status] = (counts[item.status] ?? 0) + 1;
   return counts;

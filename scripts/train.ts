@@ -34,7 +34,7 @@ async function fromRedis(configFile: string): Promise<{ corrections: Correction[
   const config = loadConfig(configFile, process.env);
   const rt = await openRuntime(config, createLogger({ level: 'warn', pretty: false }));
   try {
-    return { corrections: await readCorrections(rt.ctx.redis, config.redis.prefix), brands: config.brands };
+    return { corrections: await readCorrections(rt.ctx.db), brands: config.brands };
   } finally {
     await rt.close();
   }

@@ -17,8 +17,8 @@ const base = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(),
 const ids: Record<string, string> = {};
 
 async function reply(id: string, authorId: string, postedAt: number, extra: Record<string, number> = {}) {
-  await transition(app.ctx.redis, app.ctx.keys, id, { from: ['new'], set: { status: 'posted', postedAt, replyId: `r-${id}`, ...extra }, actor: 'test', action: 'publish.posted' });
-  await recordReplySent(app.ctx.redis, app.ctx.keys, { platform: 'mastodon', authorId }, id, postedAt);
+  await transition(app.ctx, id, { from: ['new'], set: { status: 'posted', postedAt, replyId: `r-${id}`, ...extra }, actor: 'test', action: 'publish.posted' });
+  await recordReplySent(app.ctx.db, { platform: 'mastodon', authorId }, id, postedAt);
 }
 
 beforeAll(async () => {
@@ -45,14 +45,14 @@ afterAll(async () => {
 
 describe('analytics', () => {
   it('counts mentions per brand, source, sentiment and hour in the route step, once', async () => {
-    const rows = await readStats(app.ctx.redis, app.config.redis.prefix, base, base + 5 * HOUR);
+    const rows = await readStats(app.ctx.db, base, base + 5 * HOUR);
     const sum = (f: (r: (typeof rows)[number]) => boolean) => rows.filter(f).reduce((n, r) => n + r.count, 0);
     expect(sum(() => true)).toBe(5);
     expect(sum((r) => r.sentiment === 'negative')).toBe(3);
     expect(sum((r) => r.source === 'other')).toBe(1);
     expect(sum((r) => r.hour === base + HOUR)).toBe(2);
     await routeBatch(app.ctx, Object.values(ids));
-    expect((await readStats(app.ctx.redis, app.config.redis.prefix, base, base + 5 * HOUR)).reduce((n, r) => n + r.count, 0)).toBe(5);
+    expect((await readStats(app.ctx.db, base, base + 5 * HOUR)).reduce((n, r) => n + r.count, 0)).toBe(5);
   });
 
   it('answers GET /api/analytics with volume, response times, SLA and recovery', async () => {

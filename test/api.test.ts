@@ -70,13 +70,10 @@ async function seed(o: SeedOptions): Promise<Mention> {
     urgency: o.urgency,
     reasons: o.reasons ?? ['complaint about the service'],
   };
-  await ingestMentions(ctx.redis, ctx.keys, [mention], config.retention);
-  await saveTriage(ctx.redis, ctx.keys, [{ id: mention.id, triage }]);
+  await ingestMentions(ctx.db, [mention]);
+  await saveTriage(ctx.db, [{ id: mention.id, triage }]);
   if (o.item === false) return mention;
-  await createItems(
-    ctx.redis,
-    ctx.keys,
-    [
+  await createItems(ctx, [
       {
         id: mention.id,
         brandId: 'acme',
@@ -92,9 +89,7 @@ async function seed(o: SeedOptions): Promise<Mention> {
         draftTemplate: 'default',
         draftWarnings: [],
       },
-    ],
-    config.retention,
-  );
+    ]);
   return mention;
 }
 
@@ -191,7 +186,7 @@ describe('approving', () => {
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ error: 'forbidden' });
     expect(res.json().message).toMatch(/approver/);
-    const item = await getItem(app.ctx.redis, app.ctx.keys, id);
+    const item = await getItem(app.ctx.db, id);
     expect(item).toMatchObject({ status: 'new', draftVersion: 1, approvedBy: null });
     expect(await publishJobsFor(id)).toHaveLength(0);
   });
@@ -200,7 +195,7 @@ describe('approving', () => {
     const id = await freshItem();
     const res = await as('responder', { method: 'POST', url: `/api/items/${id}/approve`, payload: { draftVersion: 1 } });
     expect(res.statusCode).toBe(403);
-    expect((await getItem(app.ctx.redis, app.ctx.keys, id))?.status).toBe('new');
+    expect((await getItem(app.ctx.db, id))?.status).toBe('new');
   });
 
   it('lets an approver approve, and queues the publish job', async () => {
@@ -228,7 +223,7 @@ describe('approving', () => {
     expect(edit.json().item).toMatchObject({ draft: 'Hi, we are on it. Sorry!', draftVersion: 2, draftEdited: true });
     const res = await as('approver', { method: 'POST', url: `/api/items/${id}/approve`, payload: { draftVersion: 1 } });
     expect(res.statusCode).toBe(409);
-    expect((await getItem(app.ctx.redis, app.ctx.keys, id))?.status).toBe('new');
+    expect((await getItem(app.ctx.db, id))?.status).toBe('new');
   });
 });
 
@@ -265,7 +260,7 @@ describe('input validation', () => {
       expect(res.json()).toMatchObject({ error: 'bad_request' });
       expect(res.json().message).toMatch(/^draftVersion: /);
     }
-    expect((await getItem(app.ctx.redis, app.ctx.keys, id))?.status).toBe('new');
+    expect((await getItem(app.ctx.db, id))?.status).toBe('new');
   });
 
   it('rejects an empty reason and an empty draft', async () => {
@@ -309,8 +304,8 @@ describe('inbox and item detail', () => {
     ids['normalSooner'] = (await seed({ nativeId: 'sort-4', text: 'billing looks wrong', priority: 'normal', urgency: 40, slaInMs: 5 * HOUR, sourceId: 'sort', author: 'dave', category: 'billing_refund' })).id;
     // Alice's earlier post got a reply: it shows in her history with the reply text and link.
     const earlier = ids['earlier'] as string;
-    await transition(app.ctx.redis, app.ctx.keys, earlier, { from: ['new'], set: { status: 'posted', replyUrl: 'https://social.example/@AcmeAir/999', postedAt: Date.now() }, actor: 'test', action: 'item.posted' });
-    await recordReplySent(app.ctx.redis, app.ctx.keys, { platform: 'mastodon', authorId: 'id-alice' }, earlier, Date.now() - 86_400_000);
+    await transition(app.ctx, earlier, { from: ['new'], set: { status: 'posted', replyUrl: 'https://social.example/@AcmeAir/999', postedAt: Date.now() }, actor: 'test', action: 'item.posted' });
+    await recordReplySent(app.ctx.db, { platform: 'mastodon', authorId: 'id-alice' }, earlier, Date.now() - 86_400_000);
   });
 
   it('lists urgent first, then by SLA, with mention and triage summaries', async () => {
@@ -365,7 +360,7 @@ describe('inbox and item detail', () => {
 
 describe('sources, audit and dead letters', () => {
   it('lists configured sources with their state but without the cursor', async () => {
-    await recordPollSuccess(app.ctx.redis, app.ctx.keys, 'feed', { cursor: '{"offset":10,"line":2,"size":10}', items: 2 });
+    await recordPollSuccess(app.ctx.db, 'feed', { cursor: '{"offset":10,"line":2,"size":10}', items: 2 });
     const res = await as('viewer', { method: 'GET', url: '/api/sources' });
     expect(res.statusCode).toBe(200);
     const [feed] = res.json().sources;

@@ -41,7 +41,7 @@ describe('approval policy', () => {
       const m = await seedMention(app.ctx, { nativeId: nextId(), ...c.seed });
       const refused = approveItem(app.ctx, responder, m.id, { draftVersion: 1 });
       await expect(refused).rejects.toMatchObject({ status: 403, message: expect.stringMatching(c.rule) });
-      expect((await getItem(app.ctx.redis, app.ctx.keys, m.id))?.status).toBe('new');
+      expect((await getItem(app.ctx.db, m.id))?.status).toBe('new');
       expect(await approveItem(app.ctx, approver, m.id, { draftVersion: 1 })).toMatchObject({ status: 'approved' });
     }
   });
@@ -80,7 +80,7 @@ describe('default policy and two approvals', () => {
     const second = await approveItem(app.ctx, approver, m.id, { draftVersion: 1 });
     expect(second).toMatchObject({ status: 'approved', approvedBy: 'approver' });
     expect(await publishJobs(app, m.id)).toHaveLength(1);
-    const audit = (await itemAudit(app.ctx.redis, app.ctx.keys, second)).map((a) => `${a.action}:${a.actor}`);
+    const audit = (await itemAudit(app.ctx.db, second)).map((a) => `${a.action}:${a.actor}`);
     expect(audit).toEqual(['item.approved:approver', 'item.approved_first:responder', 'inbox.created:earshot']);
   });
 
@@ -113,7 +113,7 @@ describe('snooze', () => {
     expect(item).toMatchObject({ status: 'new', snoozedUntil: until });
     expect(await listed()).not.toContain(m.id);
     expect(await listed('1')).toContain(m.id);
-    const audit = await readAudit(app.ctx.redis, app.ctx.keys, { itemId: m.id, limit: 1 });
+    const audit = await readAudit(app.ctx.db, { itemId: m.id, limit: 1 });
     expect(audit[0]).toMatchObject({ action: 'item.snoozed', actor: 'responder' });
     await new Promise((r) => setTimeout(r, 1300));
     expect(await listed()).toContain(m.id);

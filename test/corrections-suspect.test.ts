@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/server.js';
-import { correctionKeys, readCorrections, saveCorrection, type Correction } from '../src/store/corrections.js';
+import { readCorrections, saveCorrection, type Correction } from '../src/store/corrections.js';
 import { correctionRows } from '../src/triage/retrain.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 import { storeInboxItem } from './helpers/chat-seed.js';
@@ -19,20 +19,19 @@ afterAll(async () => {
   await app.close();
 });
 
-const prefix = () => app.config.redis.prefix;
-
 function correction(itemId: string, labels: Correction['labels']): Correction {
   return { itemId, brandId: 'acme', text: `text of ${itemId}`, lang: 'en', labels, before: null, actor: 'responder', at: new Date().toISOString() };
 }
 
-/** A record as the code before the complaint-box fix wrote it: no schema version. */
+/** A record as the code before the complaint-box fix wrote it (brought over from Redis): no schema version. */
 async function saveOldRecord(c: Correction): Promise<void> {
-  const keys = correctionKeys(prefix());
-  await app.ctx.redis.multi().xadd(keys.stream(c.brandId), '*', 'c', JSON.stringify(c)).sadd(keys.brands, c.brandId).exec();
+  await app.ctx.db.query('INSERT INTO corrections (brand_id, item_id, text, lang, labels, before, actor, at, v) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)', [
+    c.brandId, c.itemId, c.text, c.lang, JSON.stringify(c.labels), null, c.actor, c.at,
+  ]);
 }
 
 async function read(itemId: string): Promise<Correction> {
-  const found = (await readCorrections(app.ctx.redis, prefix())).find((c) => c.itemId === itemId);
+  const found = (await readCorrections(app.ctx.db)).find((c) => c.itemId === itemId);
   if (!found) throw new Error(`no correction for ${itemId}`);
   return found;
 }
@@ -70,7 +69,7 @@ describe('corrections saved before the fix are suspect for the complaint field',
   });
 
   it('a correction saved now is trusted, also when it says "not a complaint"', async () => {
-    await saveCorrection(app.ctx.redis, prefix(), correction('m_new1', { complaint: false }));
+    await saveCorrection(app.ctx.db, correction('m_new1', { complaint: false }));
     const c = await read('m_new1');
     expect(c.v).toBe(2);
     expect(c.complaintSuspect).toBe(false);
@@ -79,11 +78,11 @@ describe('corrections saved before the fix are suspect for the complaint field',
 
   it('the suspicion follows the record that set the complaint label when corrections are merged', async () => {
     await saveOldRecord(correction('m_mix1', { complaint: false }));
-    await saveCorrection(app.ctx.redis, prefix(), correction('m_mix1', { sentiment: 'neutral' }));
+    await saveCorrection(app.ctx.db, correction('m_mix1', { sentiment: 'neutral' }));
     expect(await read('m_mix1')).toMatchObject({ labels: { complaint: false, sentiment: 'neutral' }, complaintSuspect: true });
 
     await saveOldRecord(correction('m_mix2', { complaint: false }));
-    await saveCorrection(app.ctx.redis, prefix(), correction('m_mix2', { complaint: false }));
+    await saveCorrection(app.ctx.db, correction('m_mix2', { complaint: false }));
     expect((await read('m_mix2')).complaintSuspect).toBe(false);
   });
 });

@@ -27,7 +27,6 @@ afterAll(async () => {
   await app.close();
 });
 
-const prefix = () => app.config.redis.prefix;
 
 const TRIAGE: TriageResult = {
   sentiment: 'negative', score: -0.7, sentimentConfidence: 0.8, complaint: true, complaintProbability: 0.9,
@@ -43,12 +42,12 @@ async function seedItem(nativeId: string, text: string): Promise<string> {
   if (!built.ok) throw new Error(built.reason);
   const { ctx, config } = app;
   const id = built.mention.id;
-  await ingestMentions(ctx.redis, ctx.keys, [built.mention], config.retention);
-  await saveTriage(ctx.redis, ctx.keys, [{ id, triage: TRIAGE }]);
-  await createItems(ctx.redis, ctx.keys, [{
+  await ingestMentions(ctx.db, [built.mention]);
+  await saveTriage(ctx.db, [{ id, triage: TRIAGE }]);
+  await createItems(ctx, [{
     id, brandId: 'acme', sourceId: 'feed', platform: 'mastodon', priority: 'normal', urgency: 40, category: 'other',
     sentiment: 'negative', createdAt: Date.now(), slaDueAt: Date.now() + 3_600_000, draft: 'Hi', draftTemplate: 'default', draftWarnings: [],
-  }], config.retention);
+  }]);
   return id;
 }
 
@@ -62,13 +61,13 @@ describe('POST /api/items/:id/triage', () => {
     const res = await post('responder', id, { sentiment: 'neutral', category: 'delay_cancellation' });
     expect(res.statusCode).toBe(200);
     expect(res.json().item.category).toBe('delay_cancellation');
-    expect((await getItem(app.ctx.redis, app.ctx.keys, id))?.sentiment).toBe('neutral');
-    expect((await loadMentions(app.ctx.redis, app.ctx.keys, [id])).get(id)?.triage?.category).toBe('delay_cancellation');
+    expect((await getItem(app.ctx.db, id))?.sentiment).toBe('neutral');
+    expect((await loadMentions(app.ctx.db, [id])).get(id)?.triage?.category).toBe('delay_cancellation');
 
-    const [c] = (await readCorrections(app.ctx.redis, prefix())).filter((x) => x.itemId === id);
+    const [c] = (await readCorrections(app.ctx.db)).filter((x) => x.itemId === id);
     expect(c).toMatchObject({ brandId: 'acme', text: 'Flight moved again, nobody told me', actor: 'responder', labels: { sentiment: 'neutral', category: 'delay_cancellation' } });
     expect(c?.before).toEqual({ sentiment: 'negative', complaint: true, category: 'other' });
-    const audit = await readAudit(app.ctx.redis, app.ctx.keys, { itemId: id });
+    const audit = await readAudit(app.ctx.db, { itemId: id });
     expect(audit.some((e) => e.action === 'triage.corrected' && e.actor === 'responder')).toBe(true);
   });
 
@@ -109,9 +108,9 @@ describe('retraining with corrections', () => {
   it('reads stored corrections back, merging repeated ones per item, and learns from them with a brand calibration', async () => {
     // In this brand's world "sick" is praise: responders keep correcting it.
     const texts = ['this new update is sick', 'sick gear, sick drop', 'that launch was sick', 'honestly sick design', 'sick colours on the new one', 'so sick, ordering two'];
-    for (const [i, text] of texts.entries()) await saveCorrection(app.ctx.redis, prefix(), correction(i, text, { sentiment: 'negative' }));
-    for (const [i, text] of texts.entries()) await saveCorrection(app.ctx.redis, prefix(), correction(i, text, { sentiment: 'positive', complaint: false }));
-    const stored = (await readCorrections(app.ctx.redis, prefix(), ['acme'])).filter((c) => c.itemId.startsWith('m_fake'));
+    for (const [i, text] of texts.entries()) await saveCorrection(app.ctx.db, correction(i, text, { sentiment: 'negative' }));
+    for (const [i, text] of texts.entries()) await saveCorrection(app.ctx.db, correction(i, text, { sentiment: 'positive', complaint: false }));
+    const stored = (await readCorrections(app.ctx.db, ['acme'])).filter((c) => c.itemId.startsWith('m_fake'));
     expect(stored).toHaveLength(texts.length);
     expect(stored[0]?.labels).toEqual({ sentiment: 'positive', complaint: false });
 

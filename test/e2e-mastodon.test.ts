@@ -90,7 +90,7 @@ describe('end to end: Mastodon complaint → Slack alert → approve → exactly
 
   it('posts the approved reply once, even when the worker dies after the platform got it', async () => {
     const item = await waitFor('urgent inbox item', async () => {
-      const items = await getItems(app.ctx.redis, app.ctx.keys, await listItemIds(app.ctx.redis, app.ctx.keys, 50));
+      const items = await getItems(app.ctx.db, await listItemIds(app.ctx.db, 50));
       return items.find((i: InboxItem) => i.priority === 'urgent');
     });
     expect(fake.replies).toHaveLength(0);
@@ -106,12 +106,12 @@ describe('end to end: Mastodon complaint → Slack alert → approve → exactly
 
     await exited(running);
     expect(fake.replies).toHaveLength(1);
-    expect((await getItem(app.ctx.redis, app.ctx.keys, item.id))?.status).toBe('publishing');
+    expect((await getItem(app.ctx.db, item.id))?.status).toBe('publishing');
 
     fake.onReply = undefined;
     worker = startWorkerProcess(configFile, app.redisUrl, app.databaseUrl);
     const posted = await waitFor('item posted after restart', async () => {
-      const now = await getItem(app.ctx.redis, app.ctx.keys, item.id);
+      const now = await getItem(app.ctx.db, item.id);
       return now?.status === 'posted' ? now : undefined;
     }, 30_000);
     expect(fake.replies).toHaveLength(1);

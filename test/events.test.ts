@@ -71,8 +71,10 @@ describe('GET /api/events', () => {
     await sub.subscribe(inboxEventsChannel(app.ctx.keys));
     const { createItems } = await import('../src/store/inbox.js');
     const now = Date.now();
-    const items = [1, 2, 3].map((i) => ({ id: `m_batch${i}aaaaaaaaaaaaaaaaaaa`.slice(0, 24), brandId: 'acme', sourceId: 's', platform: 'p', priority: 'normal' as const, urgency: 1, category: 'other', sentiment: 'neutral', createdAt: now, slaDueAt: now, draft: 'x', draftTemplate: 'default', draftWarnings: [] }));
-    await createItems(app.ctx.redis, app.ctx.keys, items, app.config.retention);
+    // Items belong to stored mentions (a foreign key), so the three posts are stored first, without items.
+    const posts = await Promise.all([1, 2, 3].map((i) => seedMention(app.ctx, { nativeId: `batch-${i}`, item: false })));
+    const items = posts.map((p) => ({ id: p.id, brandId: 'acme', sourceId: 's', platform: 'p', priority: 'normal' as const, urgency: 1, category: 'other', sentiment: 'neutral', createdAt: now, slaDueAt: now, draft: 'x', draftTemplate: 'default', draftWarnings: [] }));
+    await createItems(app.ctx, items);
     await waitFor('message', () => messages.length > 0);
     await new Promise((r) => setTimeout(r, 200));
     expect(messages).toHaveLength(1);

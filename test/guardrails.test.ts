@@ -86,7 +86,7 @@ describe('the publish path posts replies without invisible characters, whoever w
 
   async function itemFor(text: string): Promise<InboxItem> {
     return waitFor('routed item', async () => {
-      const items = await getItems(app.ctx.redis, app.ctx.keys, await listItemIds(app.ctx.redis, app.ctx.keys, 10));
+      const items = await getItems(app.ctx.db, await listItemIds(app.ctx.db, 10));
       const found = items.find((i) => i.draft.includes(text));
       return found;
     });
@@ -120,6 +120,6 @@ describe('the publish path posts replies without invisible characters, whoever w
     await expect(approveItem(app.ctx, approver, item.id, { draftVersion: edited.draftVersion })).rejects.toThrow(/warnings/);
     await approveItem(app.ctx, approver, item.id, { draftVersion: edited.draftVersion, acknowledgeWarnings: true });
     expect(await posted('2')).toBe('Hi Pat2, we guarantee a seat.');
-    expect((await getItem(app.ctx.redis, app.ctx.keys, item.id))?.status).toBe('posted');
+    expect((await getItem(app.ctx.db, item.id))?.status).toBe('posted');
   });
 });

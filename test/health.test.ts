@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/server.js';
 import { checkSourceHealth } from '../src/pipeline/health.js';
 import { enqueue } from '../src/jobs/queues.js';
-import { readSourceState, recordPollFailure, recordPollSuccess, recordStreamState } from '../src/store/sources.js';
+import { forgetSource, readSourceState, recordPollFailure, recordPollSuccess, recordStreamState } from '../src/store/sources.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 
 const masto = { instance: 'https://social.example', token: 'fake-token' };
@@ -29,15 +29,15 @@ describe('source health', () => {
   });
   beforeEach(async () => {
     await app.ctx.queues.alert.obliterate({ force: true });
-    for (const s of SOURCES) await app.ctx.redis.del(app.ctx.keys.sourceState(s.id), app.ctx.keys.cursor(s.id));
+    for (const s of SOURCES) await forgetSource(app.ctx.db, s.id);
   });
 
   const sourceAlerts = async () =>
     (await app.ctx.queues.alert.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => j.data as { kind: string; sourceId: string; problem: string });
 
   it('alerts "gone quiet" once per silence, only for sources with a threshold that produced posts before', async () => {
-    for (const id of ['chatty', 'no-threshold', 'switched-off']) await recordPollSuccess(app.ctx.redis, app.ctx.keys, id, { cursor: 'c1', items: 3 });
-    await recordPollSuccess(app.ctx.redis, app.ctx.keys, 'never-spoke', { cursor: 'c1', items: 0 });
+    for (const id of ['chatty', 'no-threshold', 'switched-off']) await recordPollSuccess(app.ctx.db, id, { cursor: 'c1', items: 3 });
+    await recordPollSuccess(app.ctx.db, 'never-spoke', { cursor: 'c1', items: 0 });
     // Taken after the writes: on a busy machine they take milliseconds, and "2h" must not read as 119m.
     const t0 = Date.now();
 
@@ -50,43 +50,43 @@ describe('source health', () => {
     expect(await checkSourceHealth(app.ctx, t0 + 3 * HOUR)).toEqual({ quiet: [], failing: [] });
 
     // Posts again, then a new silence: a new alert.
-    await recordPollSuccess(app.ctx.redis, app.ctx.keys, 'chatty', { cursor: 'c2', items: 1 });
-    const t1 = (await readSourceState(app.ctx.redis, app.ctx.keys, 'chatty')).lastItemAt;
+    await recordPollSuccess(app.ctx.db, 'chatty', { cursor: 'c2', items: 1 });
+    const t1 = (await readSourceState(app.ctx.db, 'chatty')).lastItemAt;
     expect(t1).toBeGreaterThanOrEqual(t0);
     expect((await checkSourceHealth(app.ctx, t1 + 90 * 60_000)).quiet).toEqual(['chatty']);
   });
 
   it('counts items delivered by a stream as the source speaking', async () => {
-    await recordPollSuccess(app.ctx.redis, app.ctx.keys, 'chatty', { cursor: 'c1', items: 1 });
-    const polled = (await readSourceState(app.ctx.redis, app.ctx.keys, 'chatty')).lastItemAt;
+    await recordPollSuccess(app.ctx.db, 'chatty', { cursor: 'c1', items: 1 });
+    const polled = (await readSourceState(app.ctx.db, 'chatty')).lastItemAt;
     await new Promise((r) => setTimeout(r, 5));
-    await recordStreamState(app.ctx.redis, app.ctx.keys, 'chatty', { connected: true, items: 1 });
-    const streamed = await readSourceState(app.ctx.redis, app.ctx.keys, 'chatty');
+    await recordStreamState(app.ctx.db, 'chatty', { connected: true, items: 1 });
+    const streamed = await readSourceState(app.ctx.db, 'chatty');
     expect(streamed.lastItemAt).toBeGreaterThan(polled);
     expect((await checkSourceHealth(app.ctx, polled + HOUR + 1)).quiet).toEqual([]);
   });
 
   it('alerts on a failing streak, not on a stopped source, and a success clears the streak', async () => {
-    for (let i = 0; i < 4; i++) await recordPollFailure(app.ctx.redis, app.ctx.keys, 'chatty', { error: 'HTTP 502' });
+    for (let i = 0; i < 4; i++) await recordPollFailure(app.ctx.db, 'chatty', { error: 'HTTP 502' });
     expect((await checkSourceHealth(app.ctx)).failing).toEqual([]);
-    await recordPollFailure(app.ctx.redis, app.ctx.keys, 'chatty', { error: 'HTTP 503 from social.example' });
-    await recordPollFailure(app.ctx.redis, app.ctx.keys, 'never-spoke', { error: 'token rejected', stop: true });
-    for (let i = 0; i < 5; i++) await recordPollFailure(app.ctx.redis, app.ctx.keys, 'never-spoke', { error: 'token rejected' });
+    await recordPollFailure(app.ctx.db, 'chatty', { error: 'HTTP 503 from social.example' });
+    await recordPollFailure(app.ctx.db, 'never-spoke', { error: 'token rejected', stop: true });
+    for (let i = 0; i < 5; i++) await recordPollFailure(app.ctx.db, 'never-spoke', { error: 'token rejected' });
     expect(await checkSourceHealth(app.ctx)).toEqual({ quiet: [], failing: ['chatty'] });
     const alerts = await sourceAlerts();
     expect(alerts.map((a) => a.problem)).toEqual(['Source "chatty" has failed 5 polls in a row: HTTP 503 from social.example']);
 
-    await recordPollSuccess(app.ctx.redis, app.ctx.keys, 'chatty', { cursor: 'c', items: 0 });
-    expect((await readSourceState(app.ctx.redis, app.ctx.keys, 'chatty')).errorStreak).toBe(0);
+    await recordPollSuccess(app.ctx.db, 'chatty', { cursor: 'c', items: 0 });
+    expect((await readSourceState(app.ctx.db, 'chatty')).errorStreak).toBe(0);
   });
 
   it('GET /metrics shows per-source gauges and queue depths', async () => {
-    await recordPollSuccess(app.ctx.redis, app.ctx.keys, 'chatty', { cursor: 'c', items: 2 });
-    await recordStreamState(app.ctx.redis, app.ctx.keys, 'chatty', { connected: true });
-    for (let i = 0; i < 3; i++) await recordPollFailure(app.ctx.redis, app.ctx.keys, 'no-threshold', { error: 'HTTP 500' });
-    await recordPollFailure(app.ctx.redis, app.ctx.keys, 'never-spoke', { error: 'token rejected', stop: true });
+    await recordPollSuccess(app.ctx.db, 'chatty', { cursor: 'c', items: 2 });
+    await recordStreamState(app.ctx.db, 'chatty', { connected: true });
+    for (let i = 0; i < 3; i++) await recordPollFailure(app.ctx.db, 'no-threshold', { error: 'HTTP 500' });
+    await recordPollFailure(app.ctx.db, 'never-spoke', { error: 'token rejected', stop: true });
     await enqueue(app.ctx.queues, 'alert', { kind: 'source', sourceId: 'chatty', destinationId: 'console', problem: 'x', at: Date.now() }, { delay: 60_000 });
-    const state = await readSourceState(app.ctx.redis, app.ctx.keys, 'chatty');
+    const state = await readSourceState(app.ctx.db, 'chatty');
 
     const res = await server.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
@@ -110,9 +110,9 @@ describe('source health', () => {
   });
 
   it('GET /api/sources shows the heartbeat without the cursor', async () => {
-    await recordPollSuccess(app.ctx.redis, app.ctx.keys, 'chatty', { cursor: 'secret-cursor', items: 1 });
-    await recordPollFailure(app.ctx.redis, app.ctx.keys, 'chatty', { error: 'HTTP 502' });
-    await recordStreamState(app.ctx.redis, app.ctx.keys, 'chatty', { connected: false, error: 'stream ended by the server' });
+    await recordPollSuccess(app.ctx.db, 'chatty', { cursor: 'secret-cursor', items: 1 });
+    await recordPollFailure(app.ctx.db, 'chatty', { error: 'HTTP 502' });
+    await recordStreamState(app.ctx.db, 'chatty', { connected: false, error: 'stream ended by the server' });
 
     const res = await server.inject({ method: 'GET', url: '/api/sources', headers: { authorization: `Bearer ${TOKENS.viewer}` } });
     expect(res.statusCode).toBe(200);

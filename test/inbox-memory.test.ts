@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/server.js';
-import { createRedis } from '../src/redis/connection.js';
+import { createPool, type Db } from '../src/postgres/pool.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
+import { tcpDatabaseUrl } from './helpers/db.js';
 import { countingProxy, type CountingProxy } from './helpers/counting-proxy.js';
 import { seedMention } from './helpers/seed.js';
 import { waitFor } from './helpers/wait.js';
@@ -10,7 +11,7 @@ import { waitFor } from './helpers/wait.js';
 /** Close to the 40,000 characters the schema allows: the size that ran the heap out. */
 const POST_CHARS = 38_000;
 const POSTS = 40;
-/** Whole posts would be POSTS × POST_CHARS bytes from Redis; a list may take a quarter of that. */
+/** Whole posts would be POSTS × POST_CHARS bytes from PostgreSQL; a list may take a quarter of that. */
 const BYTES_BUDGET = (POSTS * POST_CHARS) / 4;
 
 function filler(seed: number, chars: number): string {
@@ -26,6 +27,7 @@ interface ListItem {
 describe('inbox lists carry previews, never whole posts', () => {
   let app: TestApp;
   let proxy: CountingProxy;
+  let proxied: Db;
   let server: FastifyInstance;
   const ids: Record<string, string> = {};
 
@@ -38,12 +40,18 @@ describe('inbox lists carry previews, never whole posts', () => {
     ids['emoji'] = (await seedMention(app.ctx, { nativeId: 'emoji', text: '😀'.repeat(POST_CHARS / 2), author: 'emoji' })).id;
     ids['dots'] = (await seedMention(app.ctx, { nativeId: 'dots', text: 'version a.b is out, 100% sure [x', author: 'dots' })).id;
     ids['draft'] = (await seedMention(app.ctx, { nativeId: 'draft', text: 'nothing to see', author: 'quiet' })).id;
-    await app.ctx.redis.hset(app.ctx.keys.item(ids['draft']!), 'draft', 'we will send a Hovercraft');
-    proxy = await countingProxy(new URL(app.redisUrl));
-    server = await buildServer({ ...app.ctx, redis: createRedis(proxy.url) });
+    await app.ctx.db.query('UPDATE inbox_items SET draft = $2 WHERE id = $1', [ids['draft'], 'we will send a Hovercraft']);
+    // The API's database connections go through a counting TCP proxy in front of PostgreSQL.
+    const direct = new URL(tcpDatabaseUrl(app.databaseUrl));
+    proxy = await countingProxy(direct);
+    proxied = createPool(`postgresql://earshot@127.0.0.1:${new URL(proxy.url).port}${direct.pathname}`, { max: 4 });
+    server = await buildServer({ ...app.ctx, db: proxied });
+    // Four connections open before anything is held (a held sign-in would hide the queries).
+    await Promise.all([1, 2, 3, 4].map(() => proxied.query('SELECT pg_sleep(0.05)')));
   });
   afterAll(async () => {
     await server.close();
+    await proxied.end();
     await proxy.close();
     await app.close();
   });
@@ -58,7 +66,7 @@ describe('inbox lists carry previews, never whole posts', () => {
     return (res.json().items as ListItem[]).map((i) => i.item.id);
   };
 
-  it('a full page reads previews only: bounded text per item, bounded bytes from Redis', async () => {
+  it('a full page reads previews only: bounded text per item, bounded bytes from PostgreSQL', async () => {
     proxy.reset();
     const res = await list('limit=500');
     expect(res.statusCode).toBe(200);
@@ -68,14 +76,14 @@ describe('inbox lists carry previews, never whole posts', () => {
     for (const { mention } of items) expect(mention!.text.length).toBeLessThanOrEqual(1000);
     const long = items.find((i) => i.item.id !== ids['dots'] && i.mention!.author.handle === 'user3')!;
     expect(long.mention!.text.endsWith('…')).toBe(true);
-    // Cut inside Redis on a character boundary: no broken emoji.
+    // Cut on a character boundary: no broken emoji.
     const emoji = items.find((i) => i.item.id === ids['emoji'])!.mention!.text;
     expect(emoji).not.toContain('\uFFFD');
     expect(emoji.replace('…', '')).toMatch(/^(😀)+$/u);
     expect(items.find((i) => i.item.id === ids['dots'])!.mention!.text).toBe('version a.b is out, 100% sure [x');
   });
 
-  it('a search covers whole posts inside Redis and still moves only previews', async () => {
+  it('a search covers whole posts inside PostgreSQL and still moves only previews', async () => {
     proxy.reset();
     expect(await found('zeppelin')).toEqual([ids['deep']]);
     expect(proxy.readBytes()).toBeLessThan(BYTES_BUDGET);
@@ -94,8 +102,8 @@ describe('inbox lists carry previews, never whole posts', () => {
   it('more inbox lists in flight than the cap: 429 with Retry-After, others unaffected', async () => {
     proxy.hold();
     const first = [list('limit=500'), list('limit=500&q=zeppelin')];
-    // Both are waiting on Redis (their first command, the index read, is held) before the third arrives.
-    await waitFor('two lists in flight', () => (proxy.heldText().match(/zrevrange/gi) ?? []).length >= 2);
+    // Both are waiting on PostgreSQL (their count query is held) before the third arrives.
+    await waitFor('two lists in flight', () => (proxy.heldText().match(/SELECT count\(\*\)::bigint AS n FROM inbox_items/g) ?? []).length >= 2);
     const third = await list('limit=10');
     expect(third.statusCode).toBe(429);
     expect(third.headers['retry-after']).toBe('2');

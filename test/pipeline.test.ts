@@ -11,6 +11,7 @@ import { FakeSlack } from './fakes/slack.js';
 import { testApp, type TestApp } from './helpers/app.js';
 import { waitFor } from './helpers/wait.js';
 import { startAllWorkers } from './helpers/workers.js';
+import { forgetCursor } from '../src/store/sources.js';
 
 const line = (id: string, text: string, extra: Record<string, unknown> = {}) =>
   `${JSON.stringify({ id, text, createdAt: '2026-11-20T10:00:00Z', author: { id: `u-${id}`, handle: `user${id}@social.example`, name: `User ${id}`, followers: 120 }, url: `https://social.example/@u/${id}`, ...extra })}\n`;
@@ -53,7 +54,7 @@ describe('pipeline on the file source', () => {
     const dead = await listDeadLetters(app.ctx.redis, app.ctx.keys);
     expect(dead.map((d) => d.reason).sort()).toEqual([expect.stringMatching(/^line 3: /), 'line 4: not valid JSON']);
     const items = await waitFor('inbox items', async () => {
-      const found = await getItems(app.ctx.redis, app.ctx.keys, await listItemIds(app.ctx.redis, app.ctx.keys, 100));
+      const found = await getItems(app.ctx.db, await listItemIds(app.ctx.db, 100));
       return found.length >= 2 ? found : undefined;
     });
     const urgent = items.filter((i) => i.priority === 'urgent');
@@ -75,23 +76,23 @@ describe('pipeline on the file source', () => {
   it('never ingests the same post twice, even when the cursor is lost', async () => {
     appendFileSync(path.join(dir, 'in.jsonl'), line('1', 'Thanks @AcmeAir, the crew on my flight this morning was lovely!'));
     expect(await pollSource(app.ctx, 'f')).toMatchObject({ status: 'ok', fetched: 1, stored: 0 });
-    await app.ctx.redis.del(app.ctx.keys.cursor('f'));
+    await forgetCursor(app.ctx.db, 'f');
     expect(await pollSource(app.ctx, 'f')).toMatchObject({ status: 'ok', fetched: 4, stored: 0 });
   });
 
   it('posts an approved reply exactly once and records it in the author history', async () => {
-    const ids = await listItemIds(app.ctx.redis, app.ctx.keys, 100);
-    const urgent = (await getItems(app.ctx.redis, app.ctx.keys, ids)).find((i) => i.priority === 'urgent');
+    const ids = await listItemIds(app.ctx.db, 100);
+    const urgent = (await getItems(app.ctx.db, ids)).find((i) => i.priority === 'urgent');
     if (!urgent) throw new Error('no urgent item');
     await approveItem(app.ctx, { name: 'approver', role: 'approver' }, urgent.id, { draftVersion: urgent.draftVersion, acknowledgeWarnings: true });
     const posted = await waitFor('reply posted', async () => {
-      const item = await getItem(app.ctx.redis, app.ctx.keys, urgent.id);
+      const item = await getItem(app.ctx.db, urgent.id);
       return item?.status === 'posted' ? item : undefined;
     });
     const outbox = readFileSync(path.join(dir, 'outbox.jsonl'), 'utf8').trim().split('\n');
     expect(outbox).toHaveLength(1);
     expect(JSON.parse(outbox[0] as string)).toMatchObject({ replyId: posted.replyId, inReplyTo: '2' });
-    const history = await authorHistory(app.ctx.redis, app.ctx.keys, { platform: 'file', authorId: 'vip' });
-    expect(history.events.map((e) => e.kind).sort()).toEqual(['mention', 'reply']);
+    const history = await authorHistory(app.ctx.db, { platform: 'file', authorId: 'vip' });
+    expect(history.history.map((e) => e.kind).sort()).toEqual(['mention', 'reply']);
   });
 });

@@ -54,7 +54,7 @@ describe('poll', () => {
     fake.rateLimitNext(1, { reset });
     fake.addMention(fake.status({ text: '@AcmeAir hello?' }));
     expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/rate limited until/) });
-    const state = await readSourceState(app.ctx.redis, app.ctx.keys, 'masto');
+    const state = await readSourceState(app.ctx.db, 'masto');
     expect(Math.abs(state.pauseUntil - reset.getTime())).toBeLessThan(1_000);
     const before = fake.requests.length;
     expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'skipped' });
@@ -85,7 +85,7 @@ describe('poll', () => {
   it('stops a source whose token is rejected, marks it unhealthy and alerts a person', async () => {
     fake.failNext(401, { error: 'The access token is invalid' });
     expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^stopped: /) });
-    const state = await readSourceState(app.ctx.redis, app.ctx.keys, 'masto');
+    const state = await readSourceState(app.ctx.db, 'masto');
     expect(state.healthy).toBe(false);
     // Readers get Earshot's summary; the platform's own words are kept for admins only.
     expect(state.stoppedReason).toMatch(/^credentials rejected \(HTTP 401\)/);
@@ -96,6 +96,6 @@ describe('poll', () => {
     expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'skipped' });
     expect(fake.requests.length).toBe(before);
     await syncSchedulers(app.ctx); // a restart retries with what is now in the config
-    expect((await readSourceState(app.ctx.redis, app.ctx.keys, 'masto')).healthy).toBe(true);
+    expect((await readSourceState(app.ctx.db, 'masto')).healthy).toBe(true);
   });
 });

@@ -41,14 +41,14 @@ describe('publish: exactly once, and unknown outcomes go to a human', () => {
     fake.addMention(status);
     await pollSource(app.ctx, 'masto');
     return waitFor('inbox item', async () => {
-      const items = await getItems(app.ctx.redis, app.ctx.keys, await listItemIds(app.ctx.redis, app.ctx.keys, 100));
+      const items = await getItems(app.ctx.db, await listItemIds(app.ctx.db, 100));
       return items.find((i) => i.status === 'new' && fake.replies.every((r) => r.inReplyToId !== status.id) && i.createdAt === Date.parse(status.created_at));
     });
   }
 
   const statusOf = (id: string, want: ItemStatus) =>
     waitFor(`item ${want}`, async () => {
-      const item = await getItem(app.ctx.redis, app.ctx.keys, id);
+      const item = await getItem(app.ctx.db, id);
       return item?.status === want ? item : undefined;
     });
 
@@ -62,7 +62,7 @@ describe('publish: exactly once, and unknown outcomes go to a human', () => {
     await new Promise((r) => setTimeout(r, 1_500));
     // The platform did post it once; nothing was sent a second time.
     expect(fake.replies.length).toBe(before + 1);
-    expect((await getItem(app.ctx.redis, app.ctx.keys, item.id))?.status).toBe('needs_check');
+    expect((await getItem(app.ctx.db, item.id))?.status).toBe('needs_check');
 
     // A person resends: the same idempotency key makes the platform return the first reply.
     fake.replyDelayMs = 0;
@@ -70,7 +70,7 @@ describe('publish: exactly once, and unknown outcomes go to a human', () => {
     const posted = await statusOf(item.id, 'posted');
     expect(fake.replies.length).toBe(before + 1);
     expect(posted.replyId).toBe(fake.replies.at(-1)?.id);
-    const actions = (await readAudit(app.ctx.redis, app.ctx.keys, { itemId: item.id })).map((e) => e.action);
+    const actions = (await readAudit(app.ctx.db, { itemId: item.id })).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['item.approved', 'publish.needs_check', 'item.resend', 'publish.posted']));
   });
 

@@ -68,7 +68,7 @@ describe('redaction: everywhere a source problem is printed or served', () => {
   });
 
   it('GET /api/sources (viewer and admin) shows no credential from a stored error', async () => {
-    for (let i = 0; i < 5; i++) await recordPollFailure(app.ctx.redis, app.ctx.keys, 'feed', { error: MESSAGE });
+    for (let i = 0; i < 5; i++) await recordPollFailure(app.ctx.db, 'feed', { error: MESSAGE });
     for (const role of ['viewer', 'admin'] as const) {
       const res = await server.inject({ method: 'GET', url: '/api/sources', headers: { authorization: `Bearer ${TOKENS[role]}` } });
       expect(res.statusCode).toBe(200);
@@ -93,7 +93,7 @@ describe('redaction: everywhere a source problem is printed or served', () => {
     writeFileSync(file, JSON.stringify(baseConfig(prefix, { sources: [{ id: 'feed', kind: 'rss', brand: 'acme', options: { url: 'http://127.0.0.1:9/rss.xml' } }] })));
     const other = await testApp({ sources: [{ id: 'feed', kind: 'rss', brand: 'acme', options: { url: 'http://127.0.0.1:9/rss.xml' } }] }, prefix);
     try {
-      await recordPollFailure(other.ctx.redis, other.ctx.keys, 'feed', { error: MESSAGE, detail: MESSAGE });
+      await recordPollFailure(other.ctx.db, 'feed', { error: MESSAGE, detail: MESSAGE });
       const out = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sources', '--config', file], {
         env: { ...process.env, REDIS_URL: inject('redisUrl'), DATABASE_URL: other.databaseUrl },
       });

@@ -12,7 +12,8 @@ import { createRedis } from '../src/redis/connection.js';
 import { storeKeys } from '../src/store/keys.js';
 import { listDeadLetters } from '../src/store/dead-letter.js';
 import { baseConfig, testPrefix } from './helpers/app.js';
-import { testDatabaseUrl } from './helpers/db.js';
+import { testDatabaseUrl, testDb } from './helpers/db.js';
+import { countMentions } from '../src/store/mentions.js';
 
 const run = promisify(execFile);
 
@@ -73,7 +74,9 @@ describe('runtime', () => {
     expect(second.stderr).toMatch(/imported 0 new mention\(s\).*\(4 already known, 1 rejected/);
     const redis = createRedis(redisUrl);
     const keys = storeKeys(prefix);
-    expect(await redis.zcard(keys.timeline)).toBe(4);
+    const db = await testDb(prefix);
+    expect(await countMentions(db)).toBe(4);
+    await db.end();
     const dead = await listDeadLetters(redis, keys);
     expect(dead[0]?.reason).toMatch(/^line 4: /);
     await redis.quit();

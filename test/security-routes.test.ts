@@ -8,10 +8,10 @@ const PUBLIC = [/^\/$/, /^\/index\.html$/, /^\/app\.(js|css)$/, /^\/js\//, /^\/h
 
 /** Lowest role for each protected route; a route missing here fails the test until someone decides. */
 const LOWEST: Array<[RegExp, keyof typeof TOKENS]> = [
-  [/^GET \/api\/(me|inbox|items\/:id|sources|events|analytics)$/, 'viewer'],
+  [/^GET \/api\/(me|inbox|items\/:id|sources|events|analytics|search|export\/mentions\.csv)$/, 'viewer'],
   [/^(PUT|POST) \/api\/items\/:id\/(draft|assign|reject|snooze|triage|approve)$/, 'responder'],
   [/^POST \/api\/items\/:id\/resend$/, 'approver'],
-  [/^GET \/api\/audit$/, 'approver'],
+  [/^GET \/api\/(audit|audit\/page|export\/audit\.csv)$/, 'approver'],
   [/^GET \/api\/dead-letters$/, 'admin'],
 ];
 const RANK = ['viewer', 'responder', 'approver', 'admin'] as const;

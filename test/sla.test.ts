@@ -47,7 +47,7 @@ async function routed(now: number, urgency = 80): Promise<{ id: string; warn: Sl
   const mention = await storeTriagedMention(app.ctx, { nativeId: `sla-${counter}`, text: `still waiting for my refund ${counter}`, urgency });
   await routeBatch(app.ctx, [mention.id], () => now);
   // The breach check is scheduled when the warning is handled, for the item's due time.
-  const [warnAt, breachAt] = await Promise.all([dueAt(app.ctx, 'warn', mention.id), getItem(app.ctx.redis, app.ctx.keys, mention.id).then((i) => i?.slaDueAt ?? null)]);
+  const [warnAt, breachAt] = await Promise.all([dueAt(app.ctx, 'warn', mention.id), getItem(app.ctx.db, mention.id).then((i) => i?.slaDueAt ?? null)]);
   if (warnAt === null || breachAt === null) throw new Error('SLA reminders were not scheduled');
   return { id: mention.id, warn: { itemId: mention.id, stage: 'warn', at: warnAt }, breach: { itemId: mention.id, stage: 'breach', at: breachAt } };
 }
@@ -58,7 +58,7 @@ const texts = (slack: FakeSlack) => slack.posts.map((p) => p.body.text ?? '');
 describe('SLA reminders with a fake clock', () => {
   it('schedules the warning at 75 % and the breach at 100 % of the target, once per item', async () => {
     const { id, warn, breach } = await routed(T0);
-    expect((await getItem(app.ctx.redis, app.ctx.keys, id))?.slaDueAt).toBe(T0 + HOUR);
+    expect((await getItem(app.ctx.db, id))?.slaDueAt).toBe(T0 + HOUR);
     expect(warn).toEqual({ itemId: id, stage: 'warn', at: T0 + 45 * MIN });
     expect(breach).toEqual({ itemId: id, stage: 'breach', at: T0 + HOUR });
     // Routing the same mention again creates no second item and does not move its reminders.
@@ -100,7 +100,7 @@ describe('SLA reminders with a fake clock', () => {
 
   it('stays silent for an item answered before the reminder is due', async () => {
     const { id, warn, breach } = await routed(T0);
-    const res = await transition(app.ctx.redis, app.ctx.keys, id, { from: ['new'], set: { status: 'posted', postedAt: T0 + 10 * MIN }, actor: 'earshot', action: 'reply.posted' });
+    const res = await transition(app.ctx, id, { from: ['new'], set: { status: 'posted', postedAt: T0 + 10 * MIN }, actor: 'earshot', action: 'reply.posted' });
     expect(res.ok).toBe(true);
     const [careBefore, managersBefore] = [care.posts.length, managers.posts.length];
     expect(await checkSla(app.ctx, data(warn), () => data(warn).at)).toEqual({ outcome: 'answered' });
@@ -143,7 +143,7 @@ describe('business hours', () => {
     try {
       const mention = await storeTriagedMention(hours.ctx, { nativeId: 'bh-1', text: 'my flight got cancelled', urgency: 80 });
       await routeBatch(hours.ctx, [mention.id], () => friday);
-      expect((await getItem(hours.ctx.redis, hours.ctx.keys, mention.id))?.slaDueAt).toBe(Date.UTC(2030, 0, 7, 8, 30));
+      expect((await getItem(hours.ctx.db, mention.id))?.slaDueAt).toBe(Date.UTC(2030, 0, 7, 8, 30));
       expect(await dueAt(hours.ctx, 'warn', mention.id)).toBe(Date.UTC(2030, 0, 7, 8, 15));
     } finally {
       await hours.close();

@@ -79,12 +79,12 @@ async function refusedCount(reason: string): Promise<number> {
 }
 
 async function refusals(): Promise<string[]> {
-  return (await readAudit(app.ctx.redis, app.ctx.keys, { limit: 200 })).filter((e) => e.action === 'slack.refused').map((e) => String(e.detail?.['reason']));
+  return (await readAudit(app.ctx.db, { limit: 200 })).filter((e) => e.action === 'slack.refused').map((e) => String(e.detail?.['reason']));
 }
 
 /** The refused request left the item, the publish queue and the Slack message as they were. */
 async function expectUnchanged(item: InboxItem, responsesBefore: number): Promise<void> {
-  const after = await getItem(app.ctx.redis, app.ctx.keys, item.id);
+  const after = await getItem(app.ctx.db, item.id);
   expect(after?.status).toBe('new');
   expect(after?.approvals).toBe(0);
   expect(await publishJobs(item.id)).toHaveLength(0);
@@ -118,7 +118,7 @@ describe('Slack request signing', () => {
 describe('alert buttons', () => {
   it('carry approve / reject with the item id and draft version; edit links to the inbox', async () => {
     const item = await freshItem();
-    const stored = (await loadMentions(app.ctx.redis, app.ctx.keys, [item.id])).get(item.id);
+    const stored = (await loadMentions(app.ctx.db, [item.id])).get(item.id);
     if (!stored) throw new Error('no mention');
     const alert = escalationAlert(app.config, item, stored);
     const actions = slackPayload(alert, true).blocks.at(-1) as { elements: Array<{ action_id: string; value?: string; url?: string }> };
@@ -138,7 +138,7 @@ describe('POST /slack/interactivity', () => {
     const item = await freshItem();
     const res = await post(click(item, 'approve'));
     expect(res.statusCode).toBe(200);
-    const after = await getItem(app.ctx.redis, app.ctx.keys, item.id);
+    const after = await getItem(app.ctx.db, item.id);
     expect(after).toMatchObject({ status: 'approved', approvedBy: 'ops', approvals: 1 });
     expect((await publishJobs(item.id)).map((j) => j.id)).toEqual([`publish-${item.id}-v1-a1`]);
     const [update] = await waitFor('response_url update', () => (slack.responses.length ? slack.responses : undefined));
@@ -152,7 +152,7 @@ describe('POST /slack/interactivity', () => {
     const item = await freshItem();
     const before = slack.responses.length;
     expect((await post(click(item, 'reject'))).statusCode).toBe(200);
-    expect(await getItem(app.ctx.redis, app.ctx.keys, item.id)).toMatchObject({ status: 'rejected', rejectReason: 'rejected in Slack by ops' });
+    expect(await getItem(app.ctx.db, item.id)).toMatchObject({ status: 'rejected', rejectReason: 'rejected in Slack by ops' });
     await waitFor('reject update', () => slack.responses.length > before);
     expect(slack.responses.at(-1)?.body['text']).toMatch(/^Rejected by @ops/);
   });
@@ -196,10 +196,10 @@ describe('POST /slack/interactivity', () => {
     expect((await post(body, { ts })).statusCode).toBe(200);
     const replay = await post(body, { ts });
     expect(replay.statusCode).toBe(401);
-    // Counted, not audited: an anonymous flood must not push approvals out of the trimmed audit stream.
+    // Counted, not audited: an anonymous flood must not push approvals out of the audit log.
     expect(await refusals()).not.toContain('replayed request');
     expect(await refusedCount('replay')).toBeGreaterThan(0);
-    expect(await getItem(app.ctx.redis, app.ctx.keys, item.id)).toMatchObject({ status: 'approved', approvals: 1 });
+    expect(await getItem(app.ctx.db, item.id)).toMatchObject({ status: 'approved', approvals: 1 });
     expect(await publishJobs(item.id)).toHaveLength(1);
   });
 
@@ -209,7 +209,7 @@ describe('POST /slack/interactivity', () => {
     const res = await post(click(item, 'approve', 'U0STRANGER'));
     expect(res.statusCode).toBe(401);
     await expectUnchanged(item, before);
-    const entry = (await readAudit(app.ctx.redis, app.ctx.keys, { limit: 50 })).find((e) => e.action === 'slack.refused' && e.detail?.['slackUserId'] === 'U0STRANGER');
+    const entry = (await readAudit(app.ctx.db, { limit: 50 })).find((e) => e.action === 'slack.refused' && e.detail?.['slackUserId'] === 'U0STRANGER');
     expect(entry).toBeDefined();
   });
 
@@ -220,7 +220,7 @@ describe('POST /slack/interactivity', () => {
     await waitFor('ephemeral refusal', () => slack.responses.length > before);
     expect(slack.responses.at(-1)?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(String(slack.responses.at(-1)?.body['text'])).toMatch(/^Not approved: /);
-    expect((await getItem(app.ctx.redis, app.ctx.keys, item.id))?.status).toBe('new');
+    expect((await getItem(app.ctx.db, item.id))?.status).toBe('new');
     expect(await publishJobs(item.id)).toHaveLength(0);
   });
 

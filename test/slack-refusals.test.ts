@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/server.js';
 import { slackSignature } from '../src/api/routes-slack.js';
 import { testApp, type TestApp } from './helpers/app.js';
+import { auditPage } from '../src/store/audit.js';
 
 const SECRET = 'fake_signing_secret_0123456789abcdef';
 
@@ -39,7 +40,7 @@ async function counts(): Promise<Record<string, number>> {
   return Object.fromEntries([...text.matchAll(/^earshot_slack_refused_total\{reason="(\w+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
 }
 
-const auditLength = () => app.ctx.redis.xlen(app.ctx.keys.audit);
+const auditLength = async () => (await auditPage(app.ctx.db, { limit: 1 })).total;
 const refusalLines = () => lines.filter((l) => typeof l['msg'] === 'string' && (l['msg'] as string).startsWith('Slack interactivity request refused'));
 
 describe('refusals before the Slack signature checks out', () => {

@@ -1,4 +1,11 @@
 import { defineWorker } from '../src/jobs/runner.js';
+import { sweepOutbox } from '../src/pipeline/outbox.js';
 import { sweepSla } from '../src/pipeline/sla.js';
 
-export const slaWorker = defineWorker('sla', (_data, run) => sweepSla(run.app));
+/** Every ten seconds: SLA reminders, and any outbox row a crashed process left unsent. */
+export const slaWorker = defineWorker('sla', async (_data, run) => {
+  const sla = await sweepSla(run.app);
+  const relayed = await sweepOutbox(run.app);
+  if (relayed) run.app.log.warn({ relayed }, 'outbox: queued jobs that were committed but not yet enqueued');
+  return sla;
+});

@@ -1,12 +1,7 @@
 import type { AppContext } from '../app/context.js';
-import { getItems, type InboxItem } from '../store/inbox.js';
-import { readStats } from '../store/stats.js';
-import { sentimentRecovery, type RecoveryStats } from './recovery.js';
-import { firstResponse, slaAttainment, type ResponseStats, type SlaStats } from './response.js';
+import { categoryCounts, periodTotals, readStats, recoveryCounts, responseTimes, slaCounts, type PeriodTotals } from '../store/stats.js';
+import { RESPONSE_BUCKETS, type ResponseStats, type SlaStats } from './response.js';
 import { volumeSeries, type VolumeSeries } from './volume.js';
-
-/** Items per analytics request at most; a range with more is summarised from its newest ones. */
-const MAX_ITEMS = 5000;
 
 export interface AnalyticsQuery {
   from: number;
@@ -14,36 +9,64 @@ export interface AnalyticsQuery {
   brand?: string | undefined;
 }
 
+export interface RecoveryStats {
+  /** Replies we posted in the range. */
+  replied: number;
+  /** Of those, how many authors posted again afterwards (and that post is triaged). */
+  followedUp: number;
+  /** Next post's sentiment score higher (less negative) than the one we answered. */
+  improved: number;
+  rate: number | null;
+}
+
 export interface Analytics {
   from: number;
   to: number;
   brand: string | null;
   volume: VolumeSeries;
+  categories: Array<{ category: string; count: number }>;
   response: ResponseStats;
   sla: SlaStats[];
   recovery: RecoveryStats;
-  /** True when the range held more than MAX_ITEMS inbox items and only the newest were used. */
-  truncated: boolean;
+  /** The same headline counts for the period of equal length just before this one. */
+  previous: { from: number; to: number; current: PeriodTotals; previous: PeriodTotals };
+  /** Kept for clients of the Redis version, which summarised at most 5,000 items; SQL reads them all. */
+  truncated: false;
 }
 
-/** Inbox items whose post falls in the range (the inbox index is scored by post time). */
-async function itemsInRange(ctx: AppContext, q: AnalyticsQuery): Promise<{ items: InboxItem[]; truncated: boolean }> {
-  const ids = await ctx.redis.zrevrangebyscore(ctx.keys.inbox, q.to, q.from, 'LIMIT', 0, MAX_ITEMS + 1);
-  const items = await getItems(ctx.redis, ctx.keys, ids.slice(0, MAX_ITEMS));
-  return { items: q.brand ? items.filter((i) => i.brandId === q.brand) : items, truncated: ids.length > MAX_ITEMS };
-}
-
+/** Everything is counted by PostgreSQL over the whole range: no sampling, no cap. */
 export async function computeAnalytics(ctx: AppContext, q: AnalyticsQuery, now = Date.now()): Promise<Analytics> {
-  const [rows, { items, truncated }] = await Promise.all([readStats(ctx.redis, ctx.config.redis.prefix, q.from, q.to), itemsInRange(ctx, q)]);
-  const filtered = q.brand ? rows.filter((r) => r.brand === q.brand) : rows;
+  const length = q.to - q.from;
+  const before = { from: q.from - length, to: q.from - 1, brand: q.brand };
+  const [rows, categories, response, sla, recovery, current, previous] = await Promise.all([
+    readStats(ctx.db, q.from, q.to, q.brand),
+    categoryCounts(ctx.db, q),
+    responseTimes(ctx.db, q, RESPONSE_BUCKETS.slice(0, -1).map((b) => b.maxMs)),
+    slaCounts(ctx.db, q, now),
+    recoveryCounts(ctx.db, q),
+    periodTotals(ctx.db, q),
+    periodTotals(ctx.db, before),
+  ]);
   return {
     from: q.from,
     to: q.to,
     brand: q.brand ?? null,
-    volume: volumeSeries(filtered, q.from, q.to),
-    response: firstResponse(items),
-    sla: slaAttainment(items, now),
-    recovery: await sentimentRecovery(ctx, items),
-    truncated,
+    volume: volumeSeries(rows, q.from, q.to),
+    categories,
+    response: {
+      clock: 'post createdAt → reply postedAt',
+      replied: response.replied,
+      medianMs: response.medianMs,
+      p90Ms: response.p90Ms,
+      buckets: RESPONSE_BUCKETS.map((b, i) => ({ label: b.label, count: response.buckets[i] ?? 0 })),
+    },
+    sla: (['urgent', 'normal'] as const).map((priority) => {
+      const s = sla.find((r) => r.priority === priority) ?? { met: 0, late: 0, overdue: 0, pending: 0 };
+      const decided = s.met + s.late + s.overdue;
+      return { priority, met: s.met, late: s.late, overdue: s.overdue, pending: s.pending, attainment: decided ? s.met / decided : null };
+    }),
+    recovery: { ...recovery, rate: recovery.followedUp ? recovery.improved / recovery.followedUp : null },
+    previous: { from: before.from, to: before.to, current, previous },
+    truncated: false,
   };
 }

@@ -19,7 +19,7 @@ async function sourceStatuses(ctx: AppContext, admin: boolean) {
   return Promise.all(
     ctx.config.sources.map(async (source) => {
       // The cursor is the platform's paging token: internal, and for some platforms close to a credential.
-      const { cursor: _cursor, lastErrorDetail, streamErrorDetail, ...state } = await readSourceState(ctx.redis, ctx.keys, source.id);
+      const { cursor: _cursor, lastErrorDetail, streamErrorDetail, ...state } = await readSourceState(ctx.db, source.id);
       const detail = admin ? { lastErrorDetail: redactText(lastErrorDetail), streamErrorDetail: redactText(streamErrorDetail) } : {};
       const shown = { ...state, lastError: redactText(state.lastError), stoppedReason: redactText(state.stoppedReason), streamError: redactText(state.streamError), ...detail };
       return { id: source.id, kind: source.kind, brand: source.brand, enabled: source.enabled, interval: source.interval, state: shown };
@@ -37,7 +37,7 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
   api.get('/audit', { onRequest: requireRole('audit') }, async (request) => {
     const query = parseInput(AuditQuery, request.query, 'query');
     const options = query.itemId ? { itemId: query.itemId, limit: query.limit } : { limit: query.limit };
-    return { entries: await readAudit(ctx.redis, ctx.keys, options) };
+    return { entries: await readAudit(ctx.db, options) };
   });
 
   api.get('/dead-letters', { onRequest: requireRole('admin') }, async (request) => {

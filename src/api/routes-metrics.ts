@@ -7,6 +7,7 @@ import { bearerToken } from './auth.js';
 import { fromThisMachine } from './client-address.js';
 import { processMetrics } from './slack-refusals.js';
 import { readSourceState } from '../store/sources.js';
+import { countMentions } from '../store/mentions.js';
 
 const SOURCE_GAUGES = {
   earshot_source_healthy: ['1 when the source is running, 0 when stopped (e.g. credentials rejected)', (s: SourceRow) => (s.healthy ? 1 : 0)],
@@ -26,7 +27,7 @@ type SourceRow = Awaited<ReturnType<typeof readSourceState>>;
  */
 async function collect(ctx: AppContext): Promise<Registry> {
   const registry = new Registry();
-  const states = await Promise.all(ctx.config.sources.map(async (s) => ({ source: s, state: await readSourceState(ctx.redis, ctx.keys, s.id) })));
+  const states = await Promise.all(ctx.config.sources.map(async (s) => ({ source: s, state: await readSourceState(ctx.db, s.id) })));
   for (const [name, [help, read]] of Object.entries(SOURCE_GAUGES)) {
     const gauge = new Gauge({ name, help, labelNames: ['source', 'kind', 'brand'], registers: [registry] });
     for (const { source, state } of states) gauge.set({ source: source.id, kind: source.kind, brand: source.brand }, read(state));
@@ -37,7 +38,7 @@ async function collect(ctx: AppContext): Promise<Registry> {
     for (const [state, n] of Object.entries(counts)) queueGauge.set({ queue: name, state }, n);
   }
   const stored = new Gauge({ name: 'earshot_mentions_indexed', help: 'mentions in the retention window', registers: [registry] });
-  stored.set(await ctx.redis.zcard(ctx.keys.timeline));
+  stored.set(await countMentions(ctx.db));
   return Registry.merge([registry, processMetrics]);
 }
 

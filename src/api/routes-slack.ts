@@ -80,7 +80,7 @@ function parsePayload(raw: Buffer): Payload | null {
 /** For requests Slack really signed: rare, and worth a lasting record of who tried. */
 async function refuseSigned(ctx: AppContext, reply: FastifyReply, reason: string, detail: Record<string, unknown>): Promise<FastifyReply> {
   ctx.log.warn({ reason, ...detail }, 'Slack interactivity request refused');
-  await appendAudit(ctx.redis, ctx.keys, 'slack', 'slack.refused', undefined, { reason, ...detail });
+  await appendAudit(ctx.db, 'slack', 'slack.refused', undefined, { reason, ...detail });
   return reply.code(401).send({ error: 'unauthorized', message: reason });
 }
 
@@ -109,15 +109,15 @@ async function runAction(ctx: AppContext, actor: Actor, action: Payload['actions
     return { itemId, text: `First approval by @${actor.name}; waiting for a second approver`, ephemeral: false, keepButtons: true };
   } catch (err) {
     if (!(err instanceof ActionError)) throw err;
-    await appendAudit(ctx.redis, ctx.keys, actor.name, 'slack.action_refused', itemId, { action: action.action_id, status: err.status, message: err.message });
+    await appendAudit(ctx.db, actor.name, 'slack.action_refused', itemId, { action: action.action_id, status: err.status, message: err.message });
     return { itemId, text: `Not ${action.action_id === 'approve' ? 'approved' : 'rejected'}: ${err.message}`, ephemeral: true, keepButtons: true };
   }
 }
 
 async function responseBody(ctx: AppContext, outcome: Outcome): Promise<Record<string, unknown>> {
   if (outcome.ephemeral) return { response_type: 'ephemeral', replace_original: false, text: outcome.text };
-  const item = await getItem(ctx.redis, ctx.keys, outcome.itemId);
-  const stored = item ? (await loadMentions(ctx.redis, ctx.keys, [item.id])).get(item.id) : undefined;
+  const item = await getItem(ctx.db, outcome.itemId);
+  const stored = item ? (await loadMentions(ctx.db, [item.id])).get(item.id) : undefined;
   const alert = item && stored ? escalationAlert(ctx.config, item, stored) : null;
   return outcomePayload(alert, outcome.text, outcome.keepButtons);
 }

@@ -31,9 +31,9 @@ export function registerTriageRoutes(api: FastifyInstance, ctx: AppContext): voi
     const { id } = parseInput(ItemParams, request.params, 'params');
     const labels = parseInput(CorrectionBody, request.body, 'body');
     const actor = actorOf(request);
-    const item = await getItem(ctx.redis, ctx.keys, id);
+    const item = await getItem(ctx.db, id);
     if (!item) throw new ActionError(404, `no item ${id}`);
-    const stored = (await loadMentions(ctx.redis, ctx.keys, [id])).get(id);
+    const stored = (await loadMentions(ctx.db, [id])).get(id);
     if (!stored) throw new ActionError(404, `the post behind item ${id} has expired; its text is needed to learn from the correction`);
     const before = stored.triage ? { sentiment: stored.triage.sentiment, complaint: stored.triage.complaint, category: stored.triage.category } : null;
     const correction: Correction = {
@@ -46,9 +46,9 @@ export function registerTriageRoutes(api: FastifyInstance, ctx: AppContext): voi
       actor: actor.name,
       at: new Date().toISOString(),
     };
-    await saveCorrection(ctx.redis, ctx.config.redis.prefix, correction);
-    await applyCorrection(ctx.redis, ctx.keys, id, labels, stored.triage);
-    await appendAudit(ctx.redis, ctx.keys, actor.name, 'triage.corrected', id, { labels, before });
-    return { item: await getItem(ctx.redis, ctx.keys, id), correction: { labels, before, actor: actor.name, at: correction.at } };
+    await saveCorrection(ctx.db, correction);
+    await applyCorrection(ctx.db, id, labels, stored.triage);
+    await appendAudit(ctx.db, actor.name, 'triage.corrected', id, { labels, before });
+    return { item: await getItem(ctx.db, id), correction: { labels, before, actor: actor.name, at: correction.at } };
   });
 }

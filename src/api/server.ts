@@ -12,6 +12,7 @@ import { registerEventRoutes } from './routes-events.js';
 import { InputError } from './routes-common.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { registerInboxRoutes } from './routes-inbox.js';
+import { registerSearchRoutes } from './routes-search.js';
 import { registerMetricsRoute } from './routes-metrics.js';
 import { registerSessionRoutes } from './routes-session.js';
 import { slackRoutes } from './routes-slack.js';
@@ -122,6 +123,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
         return payload;
       });
       registerInboxRoutes(api, ctx);
+      registerSearchRoutes(api, ctx);
       registerActionRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
       registerTriageRoutes(api, ctx);

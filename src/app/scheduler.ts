@@ -24,7 +24,7 @@ export async function syncSchedulers(ctx: AppContext): Promise<void> {
     wanted.add(id);
     await queue.upsertJobScheduler(id, { every: source.interval, offset: pollOffset(source.id, source.interval) }, { name: 'poll', data: { sourceId: source.id } });
     // A restart is when renewed credentials arrive, so a source stopped for auth gets another try.
-    await resumeSource(ctx.redis, ctx.keys, source.id);
+    await resumeSource(ctx.db, source.id);
   }
   for (const existing of await queue.getJobSchedulers(0, -1)) {
     const key = existing.key ?? existing.id;

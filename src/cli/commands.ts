@@ -50,7 +50,7 @@ export async function runImport(config: Config, args: CliArgs): Promise<void> {
     let rejected = 0;
     let batch: Mention[] = [];
     const flush = async () => {
-      const { created, handOn } = await ingestMentions(ctx.redis, ctx.keys, batch, config.retention);
+      const { created, handOn } = await ingestMentions(ctx.db, batch);
       await enqueueBulk(ctx.queues, 'triage', handOn.length ? [{ data: { mentionIds: handOn }, opts: { jobId: batchJobId('triage', handOn) } }] : []);
       added += created.length;
       batch = [];
@@ -76,7 +76,7 @@ export async function runImport(config: Config, args: CliArgs): Promise<void> {
 export async function showSources(config: Config): Promise<void> {
   await withRuntime(config, async ({ ctx }) => {
     for (const source of config.sources) {
-      const s = await readSourceState(ctx.redis, ctx.keys, source.id);
+      const s = await readSourceState(ctx.db, source.id);
       const last = s.lastSuccessAt ? new Date(s.lastSuccessAt).toISOString() : 'never';
       const health = !s.healthy ? `STOPPED: ${s.stoppedReason}` : s.errorStreak ? `failing (${s.errorStreak} in a row): ${s.lastError}` : 'ok';
       // The operator at the terminal gets the detail too, with credentials redacted and control characters removed.

@@ -1,7 +1,8 @@
 import type { AppContext } from '../app/context.js';
 import type { Role } from '../config/schema.js';
-import { enqueue } from '../jobs/queues.js';
+import { relayOutbox } from '../pipeline/outbox.js';
 import { checkDraft } from '../playbook/draft.js';
+import { addToOutbox } from '../store/outbox.js';
 import { getItem, transition, type InboxItem, type ItemStatus, type TransitionResult } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
 import { can, describeNeed, type Action } from './permissions.js';
@@ -21,7 +22,7 @@ export class ActionError extends Error {
 }
 
 const OPEN: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed', 'needs_check'];
-const APPROVABLE: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed'];
+export const APPROVABLE: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed'];
 /** Snoozing longer than this is parking, and parked items get forgotten: reject instead. */
 const MAX_SNOOZE_MS = 30 * 86_400_000;
 
@@ -36,7 +37,7 @@ function openStatus(item: InboxItem): ItemStatus {
 }
 
 async function mustGet(ctx: AppContext, id: string): Promise<InboxItem> {
-  const item = await getItem(ctx.redis, ctx.keys, id);
+  const item = await getItem(ctx.db, id);
   if (!item) throw new ActionError(404, `no inbox item ${id}`);
   return item;
 }
@@ -54,7 +55,7 @@ export async function assignItem(ctx: AppContext, actor: Actor, id: string, assi
   const item = await mustGet(ctx, id);
   // An item waiting for its second approval keeps waiting whoever it is assigned to.
   const status = item.status === 'awaiting_second' ? item.status : assignee ? 'assigned' : item.status === 'assigned' ? 'new' : item.status;
-  const res = await transition(ctx.redis, ctx.keys, id, { from: OPEN, set: { assignee: assignee ?? '', status }, actor: actor.name, action: 'item.assigned', detail: { assignee } });
+  const res = await transition(ctx, id, { from: OPEN, set: { assignee: assignee ?? '', status }, actor: actor.name, action: 'item.assigned', detail: { assignee } });
   if (!res.ok) explain(res, id, 'assign');
   return mustGet(ctx, id);
 }
@@ -65,7 +66,7 @@ export async function editDraft(ctx: AppContext, actor: Actor, id: string, text:
   const warnings = checkDraft(text, ctx.config.playbook);
   // A first approval was for the old text: editing withdraws it (the draft version check makes this race-free).
   const reset: Record<string, string> = item.status === 'awaiting_second' ? { status: openStatus(item), firstApprovedBy: '', firstApprovedVersion: '' } : {};
-  const res = await transition(ctx.redis, ctx.keys, id, {
+  const res = await transition(ctx, id, {
     from: OPEN,
     draftVersion,
     set: { draft: text, draftVersion: draftVersion + 1, draftEdited: 1, draftWarnings: JSON.stringify(warnings), ...reset },
@@ -79,7 +80,7 @@ export async function editDraft(ctx: AppContext, actor: Actor, id: string, text:
 
 /** The approval policy for this item: the rules that ask for an approver (empty: a responder may approve). */
 export async function approvalRulesFor(ctx: AppContext, item: InboxItem): Promise<string[]> {
-  const stored = (await loadMentions(ctx.redis, ctx.keys, [item.id])).get(item.id);
+  const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   return approverRules(ctx.config.approval, item, stored?.mention.author.followers ?? null);
 }
 
@@ -109,7 +110,7 @@ export async function approveItem(ctx: AppContext, actor: Actor, id: string, opt
 }
 
 async function firstApproval(ctx: AppContext, actor: Actor, item: InboxItem, draftVersion: number): Promise<InboxItem> {
-  const res = await transition(ctx.redis, ctx.keys, item.id, {
+  const res = await transition(ctx, item.id, {
     from: APPROVABLE,
     draftVersion,
     set: { status: 'awaiting_second', firstApprovedBy: actor.name, firstApprovedVersion: draftVersion, lastError: '' },
@@ -121,19 +122,43 @@ async function firstApproval(ctx: AppContext, actor: Actor, item: InboxItem, dra
   return mustGet(ctx, item.id);
 }
 
-async function finalApproval(ctx: AppContext, actor: Actor, item: InboxItem, draftVersion: number, from: readonly ItemStatus[]): Promise<InboxItem> {
+/** The publish job for one approval: its id is the same however often it is queued. */
+export function publishJob(itemId: string, draftVersion: number, approval: number) {
+  return { jobId: `publish-${itemId}-v${draftVersion}-a${approval}`, data: { itemId, draftVersion, approval } };
+}
+
+/**
+ * The approval and its publish job in one transaction (the job as an outbox row). Exported so
+ * a test can stop right here, as a crash between the commit and the enqueue would.
+ */
+export async function commitApproval(ctx: AppContext, actor: Actor, item: InboxItem, draftVersion: number, from: readonly ItemStatus[]): Promise<string> {
   const approval = item.approvals + 1;
   const second = item.status === 'awaiting_second' && from.length === 1 ? { firstApprovedBy: item.firstApprovedBy } : {};
-  const res = await transition(ctx.redis, ctx.keys, item.id, {
+  const job = publishJob(item.id, draftVersion, approval);
+  const res = await transition(ctx, item.id, {
     from,
     draftVersion,
     set: { status: 'approved', approvedBy: actor.name, approvedAt: Date.now(), approvals: approval, lastError: '', snoozedUntil: '' },
     actor: actor.name,
     action: 'item.approved',
     detail: { draftVersion, warningsAcknowledged: item.draftWarnings, ...second },
+    also: (client) => addToOutbox(client, 'publish', job.jobId, job.data),
   });
   if (!res.ok) explain(res, item.id, 'approve');
-  await enqueue(ctx.queues, 'publish', { itemId: item.id, draftVersion, approval }, { jobId: `publish-${item.id}-v${draftVersion}-a${approval}` });
+  return job.jobId;
+}
+
+/** Queues what was just committed; if Redis is away, the outbox sweep queues it later (nothing is lost). */
+async function relayNow(ctx: AppContext, jobId: string): Promise<void> {
+  try {
+    await relayOutbox(ctx, [jobId]);
+  } catch (err) {
+    ctx.log.warn({ jobId, err: (err as Error).message }, 'publish job not queued yet; the outbox sweep will queue it');
+  }
+}
+
+async function finalApproval(ctx: AppContext, actor: Actor, item: InboxItem, draftVersion: number, from: readonly ItemStatus[]): Promise<InboxItem> {
+  await relayNow(ctx, await commitApproval(ctx, actor, item, draftVersion, from));
   return mustGet(ctx, item.id);
 }
 
@@ -143,7 +168,7 @@ export async function snoozeItem(ctx: AppContext, actor: Actor, id: string, unti
   if (until !== null && (until <= Date.now() || until > Date.now() + MAX_SNOOZE_MS)) {
     throw new ActionError(422, 'snooze until a time in the next 30 days');
   }
-  const res = await transition(ctx.redis, ctx.keys, id, {
+  const res = await transition(ctx, id, {
     from: OPEN,
     set: { snoozedUntil: until ?? '' },
     actor: actor.name,
@@ -158,17 +183,23 @@ export async function snoozeItem(ctx: AppContext, actor: Actor, id: string, unti
 export async function resendItem(ctx: AppContext, actor: Actor, id: string): Promise<InboxItem> {
   authorize(actor, 'resend');
   const item = await mustGet(ctx, id);
-  const approval = item.approvals + 1;
-  const res = await transition(ctx.redis, ctx.keys, id, { from: ['needs_check'], set: { status: 'approved', approvals: approval, lastError: '' }, actor: actor.name, action: 'item.resend' });
+  const job = publishJob(id, item.draftVersion, item.approvals + 1);
+  const res = await transition(ctx, id, {
+    from: ['needs_check'],
+    set: { status: 'approved', approvals: item.approvals + 1, lastError: '' },
+    actor: actor.name,
+    action: 'item.resend',
+    also: (client) => addToOutbox(client, 'publish', job.jobId, job.data),
+  });
   if (!res.ok) explain(res, id, 'resend');
-  await enqueue(ctx.queues, 'publish', { itemId: id, draftVersion: item.draftVersion, approval }, { jobId: `publish-${id}-v${item.draftVersion}-a${approval}` });
+  await relayNow(ctx, job.jobId);
   return mustGet(ctx, id);
 }
 
 /** "Already answered elsewhere" after needs_check also ends here, with that reason. */
 export async function rejectItem(ctx: AppContext, actor: Actor, id: string, reason: string): Promise<InboxItem> {
   authorize(actor, 'reject');
-  const res = await transition(ctx.redis, ctx.keys, id, { from: OPEN, set: { status: 'rejected', rejectReason: reason }, actor: actor.name, action: 'item.rejected', detail: { reason } });
+  const res = await transition(ctx, id, { from: OPEN, set: { status: 'rejected', rejectReason: reason }, actor: actor.name, action: 'item.rejected', detail: { reason } });
   if (!res.ok) explain(res, id, 'reject');
   return mustGet(ctx, id);
 }

@@ -31,10 +31,10 @@ async function buildAlert(ctx: AppContext, data: Exclude<JobData<'alert'>, { kin
   if (data.kind === 'source') {
     return { kind: 'source', sourceId: data.sourceId, problem: data.problem, at: new Date(data.at).toISOString(), inboxUrl: inboxBaseUrl(ctx.config) };
   }
-  const item = await getItem(ctx.redis, ctx.keys, data.itemId);
+  const item = await getItem(ctx.db, data.itemId);
   // Someone already handled it while the alert waited (e.g. chat was down): no need to page anyone.
   if (!item || item.status === 'posted' || item.status === 'rejected') return null;
-  const stored = (await loadMentions(ctx.redis, ctx.keys, [item.id])).get(item.id);
+  const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   if (!stored) return null;
   return escalationAlert(ctx.config, item, stored);
 }

@@ -14,14 +14,14 @@ export async function checkSourceHealth(ctx: AppContext, now = Date.now()): Prom
   const quiet: string[] = [];
   const failing: string[] = [];
   for (const source of ctx.config.sources.filter((s) => s.enabled)) {
-    const state = await readSourceState(ctx.redis, ctx.keys, source.id);
+    const state = await readSourceState(ctx.db, source.id);
     if (state.healthy && state.errorStreak >= ERROR_STREAK_ALERT) {
       failing.push(source.id);
       await alertSourceProblem(ctx, source.id, `Source "${source.id}" has failed ${state.errorStreak} polls in a row: ${state.lastError}`, 'failing');
     }
     // A stopped source is silent for a reason its stop alert already gave; "gone quiet" would only add noise.
     if (!state.healthy || !source.quietAfter || state.lastItemAt === 0 || now - state.lastItemAt < source.quietAfter) continue;
-    if (!(await markQuietAlerted(ctx.redis, ctx.keys, source.id, state.lastItemAt))) continue;
+    if (!(await markQuietAlerted(ctx.db, source.id, state.lastItemAt))) continue;
     quiet.push(source.id);
     const silent = formatDuration(Math.floor((now - state.lastItemAt) / 60_000) * 60_000 || 60_000);
     await alertSourceProblem(

@@ -66,7 +66,7 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 async function pollLocked(ctx: AppContext, sourceId: string, signal?: AbortSignal): Promise<PollOutcome> {
   const handle = ctx.sources.get(sourceId);
   if (!handle) return { status: 'skipped', reason: 'source not configured' };
-  const state = await readSourceState(ctx.redis, ctx.keys, sourceId);
+  const state = await readSourceState(ctx.db, sourceId);
   if (!state.healthy) return { status: 'skipped', reason: `stopped: ${state.stoppedReason}` };
   if (state.pauseUntil > Date.now()) return { status: 'skipped', reason: `rate limited until ${new Date(state.pauseUntil).toISOString()}` };
 
@@ -78,7 +78,7 @@ async function pollLocked(ctx: AppContext, sourceId: string, signal?: AbortSigna
   }
   const created = await acceptBatch(ctx, sourceId, result);
   // Only new posts count as "the source is producing": re-fetched ones must not hide a silence.
-  await recordPollSuccess(ctx.redis, ctx.keys, sourceId, { cursor: result.cursor, items: created.length, pauseUntil: result.pauseUntil?.getTime() });
+  await recordPollSuccess(ctx.db, sourceId, { cursor: result.cursor, items: created.length, pauseUntil: result.pauseUntil?.getTime() });
   return { status: 'ok', fetched: result.mentions.length, stored: created.length, rejected: result.rejected.length, ...(result.more ? { more: true } : {}) };
 }
 
@@ -91,7 +91,7 @@ export async function acceptBatch(ctx: AppContext, sourceId: string, result: Fet
     await deadLetter(ctx.redis, ctx.keys, result.rejected.map((r) => ({ origin: `source:${sourceId}`, reason: r.reason, payload: r.raw })));
     ctx.log.warn({ source: sourceId, rejected: result.rejected.length }, 'malformed items sent to the dead-letter queue');
   }
-  const { created, handOn } = await ingestMentions(ctx.redis, ctx.keys, result.mentions, ctx.config.retention);
+  const { created, handOn } = await ingestMentions(ctx.db, result.mentions);
   await enqueueBulk(ctx.queues, 'triage', chunk(handOn, TRIAGE_BATCH).map((ids) => ({ data: { mentionIds: ids }, opts: { jobId: batchJobId('triage', ids) } })));
   if (created.length) ctx.log.info({ source: sourceId, fetched: result.mentions.length, new: created.length }, 'accepted new mentions');
   return created;
@@ -102,17 +102,17 @@ async function handleFetchError(ctx: AppContext, sourceId: string, err: unknown)
   const { error, detail } = describeFailure(err);
   if (err instanceof RateLimitedError) {
     // Waiting is the answer, not a retry: the next scheduled poll after the reset picks up.
-    await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error, detail, pauseUntil: err.retryAt.getTime() });
+    await recordPollFailure(ctx.db, sourceId, { error, detail, pauseUntil: err.retryAt.getTime() });
     ctx.log.warn({ source: sourceId, until: err.retryAt.toISOString() }, 'rate limited; pausing source');
     return { status: 'skipped', reason: `rate limited until ${err.retryAt.toISOString()}` };
   }
   if (err instanceof AuthError) {
-    await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error, detail, stop: true });
+    await recordPollFailure(ctx.db, sourceId, { error, detail, stop: true });
     ctx.log.error({ source: sourceId, err: detail }, 'credentials rejected; source stopped until they are renewed');
     await alertSourceProblem(ctx, sourceId, `Source "${sourceId}" stopped: ${error}`, 'auth');
     return { status: 'skipped', reason: `stopped: ${error}` };
   }
-  const streak = await recordPollFailure(ctx.redis, ctx.keys, sourceId, { error, detail });
+  const streak = await recordPollFailure(ctx.db, sourceId, { error, detail });
   ctx.log.warn({ source: sourceId, err: detail, streak }, 'poll failed');
   if (err instanceof PermanentError) throw new UnrecoverableError(detail);
   throw err;

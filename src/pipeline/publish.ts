@@ -23,11 +23,11 @@ export function idempotencyKey(itemId: string, draftVersion: number): string {
  * request again (it returns the first reply); any other platform goes to a human.
  */
 export async function publishItem(ctx: AppContext, data: JobData<'publish'>, finalAttempt: boolean): Promise<PublishOutcome> {
-  const item = await getItem(ctx.redis, ctx.keys, data.itemId);
+  const item = await getItem(ctx.db, data.itemId);
   if (!item) throw new PermanentError(`inbox item ${data.itemId} no longer exists`);
   if (item.status === 'posted') return 'already-posted';
   if (item.draftVersion !== data.draftVersion || !['approved', 'publishing'].includes(item.status)) return 'superseded';
-  const stored = (await loadMentions(ctx.redis, ctx.keys, [item.id])).get(item.id);
+  const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   const handle = ctx.sources.get(item.sourceId);
   if (!stored || !handle?.client.reply || !handle.connector.capabilities.reply) {
     await markFailed(ctx, item, stored ? `source "${item.sourceId}" cannot post replies (not configured, or read-only)` : 'the original post has expired from the store');
@@ -38,7 +38,7 @@ export async function publishItem(ctx: AppContext, data: JobData<'publish'>, fin
     return 'needs-check';
   }
   if (item.status === 'approved') {
-    const moved = await transition(ctx.redis, ctx.keys, item.id, { from: ['approved'], draftVersion: item.draftVersion, set: { status: 'publishing' }, actor: 'earshot', action: 'publish.started' });
+    const moved = await transition(ctx, item.id, { from: ['approved'], draftVersion: item.draftVersion, set: { status: 'publishing' }, actor: 'earshot', action: 'publish.started' });
     if (!moved.ok) return 'superseded';
   }
   return send(ctx, item, stored, handle, finalAttempt);
@@ -55,14 +55,14 @@ async function send(ctx: AppContext, item: InboxItem, stored: StoredMention, han
   try {
     const reply = await handle.client.reply!(stored.mention, text, { idempotencyKey: idempotencyKey(item.id, item.draftVersion) });
     const now = Date.now();
-    await transition(ctx.redis, ctx.keys, item.id, {
+    await transition(ctx, item.id, {
       from: ['publishing'],
       set: { status: 'posted', replyId: reply.replyId, replyUrl: reply.url ?? '', postedAt: now, lastError: '' },
       actor: 'earshot',
       action: 'publish.posted',
       detail: { replyId: reply.replyId },
     });
-    await recordReplySent(ctx.redis, ctx.keys, { platform: stored.mention.platform, authorId: stored.mention.author.id }, item.id, now);
+    await recordReplySent(ctx.db, { platform: stored.mention.platform, authorId: stored.mention.author.id }, item.id, now);
     ctx.log.info({ item: item.id, replyId: reply.replyId }, 'reply posted');
     return 'posted';
   } catch (err) {
@@ -79,7 +79,7 @@ async function handleSendError(ctx: AppContext, item: InboxItem, err: unknown, f
   }
   // Nothing was posted: safe to try again, unless this was the last attempt.
   if ((err instanceof RateLimitedError || err instanceof TransientError) && !finalAttempt) {
-    await transition(ctx.redis, ctx.keys, item.id, { from: ['publishing'], set: { status: 'approved', lastError: message }, actor: 'earshot', action: 'publish.retrying', detail: { error: message } });
+    await transition(ctx, item.id, { from: ['publishing'], set: { status: 'approved', lastError: message }, actor: 'earshot', action: 'publish.retrying', detail: { error: message } });
     throw err;
   }
   const why = err instanceof AuthError ? `the platform rejected our credentials: ${message}` : message;
@@ -88,11 +88,11 @@ async function handleSendError(ctx: AppContext, item: InboxItem, err: unknown, f
 }
 
 async function needsCheck(ctx: AppContext, item: InboxItem, why: string): Promise<void> {
-  await transition(ctx.redis, ctx.keys, item.id, { from: ['publishing'], set: { status: 'needs_check', lastError: why }, actor: 'earshot', action: 'publish.needs_check', detail: { why } });
+  await transition(ctx, item.id, { from: ['publishing'], set: { status: 'needs_check', lastError: why }, actor: 'earshot', action: 'publish.needs_check', detail: { why } });
   ctx.log.warn({ item: item.id, why }, 'reply outcome unknown; sent back to a human');
 }
 
 async function markFailed(ctx: AppContext, item: InboxItem, why: string): Promise<void> {
-  await transition(ctx.redis, ctx.keys, item.id, { from: ['approved', 'publishing'], set: { status: 'failed', lastError: why }, actor: 'earshot', action: 'publish.failed', detail: { why } });
+  await transition(ctx, item.id, { from: ['approved', 'publishing'], set: { status: 'failed', lastError: why }, actor: 'earshot', action: 'publish.failed', detail: { why } });
   ctx.log.warn({ item: item.id, why }, 'reply not posted');
 }

@@ -5,7 +5,6 @@ import { draftReply } from '../playbook/draft.js';
 import { recordComplaints } from '../store/authors.js';
 import { createItems, type NewItem, type Priority } from '../store/inbox.js';
 import { loadMentions, markStage, type StoredMention } from '../store/mentions.js';
-import { recordStats } from '../store/stats.js';
 import type { TriageResult } from '../triage/types.js';
 import { planEscalations } from './alert-storm.js';
 import { scheduleSla, slaTimes } from './sla.js';
@@ -28,7 +27,7 @@ export interface RouteSummary {
 
 /** `now` is injectable so tests can run the SLA clock without waiting for it. */
 export async function routeBatch(ctx: AppContext, mentionIds: string[], now: () => number = Date.now): Promise<RouteSummary> {
-  const stored = await loadMentions(ctx.redis, ctx.keys, mentionIds);
+  const stored = await loadMentions(ctx.db, mentionIds);
   return routeStored(ctx, [...stored.values()], now);
 }
 
@@ -49,15 +48,12 @@ export async function routeStored(ctx: AppContext, stored: StoredMention[], now:
     summary[decision] += 1;
     if (decision !== 'analytics') items.push(newItem(ctx, mention, triage, decision, startedAt));
   }
-  const created = new Set(await createItems(ctx.redis, ctx.keys, items, ctx.config.retention));
+  const created = new Set(await createItems(ctx, items));
   summary.alerts = await queueAlerts(ctx, items.filter((i) => i.priority === 'urgent' && created.has(i.id)));
   await scheduleSla(ctx, items.filter((i) => created.has(i.id)), startedAt);
   const complaints = firstTime.filter((f) => f.triage.complaint).map((f) => ({ platform: f.mention.platform, authorId: f.mention.author.id }));
-  await recordComplaints(ctx.redis, ctx.keys, complaints);
-  // Counted on the first routing only, like complaints, so a re-delivered batch does not count twice.
-  const stats = firstTime.map((f) => ({ brand: f.mention.brandId, source: f.mention.sourceId, sentiment: f.triage.sentiment, at: Date.parse(f.mention.createdAt) }));
-  await recordStats(ctx.redis, ctx.config.redis.prefix, stats, ctx.config.retention);
-  await markStage(ctx.redis, ctx.keys, firstTime.map((f) => f.mention.id), 'routed');
+  await recordComplaints(ctx.db, complaints);
+  await markStage(ctx.db, firstTime.map((f) => f.mention.id), 'routed');
   return summary;
 }
 
@@ -74,6 +70,7 @@ function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priori
     urgency: triage.urgency,
     category: triage.category,
     sentiment: triage.sentiment,
+    language: triage.language,
     createdAt: Date.parse(mention.createdAt),
     // The SLA clock starts when Earshot first sees the post, so a backfill is not born breached.
     slaDueAt: slaTimes(ctx.config.sla, priority, routedAt).dueAt,

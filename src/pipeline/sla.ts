@@ -143,7 +143,7 @@ export async function sweepSla(ctx: AppContext, now: () => number = Date.now): P
  */
 async function nextReminder(ctx: AppContext, stage: SlaStage, itemId: string, member: string): Promise<void> {
   if (stage === 'warn') {
-    const item = await getItem(ctx.redis, ctx.keys, itemId);
+    const item = await getItem(ctx.db, itemId);
     if (item) await ctx.redis.zadd(ctx.keys.slaDue, 'NX', item.slaDueAt, `breach|${itemId}`);
   }
   await ctx.redis.zrem(ctx.keys.slaDue, member);
@@ -175,10 +175,10 @@ function targets(ctx: AppContext, stage: SlaStage, item: InboxItem): ChatDestina
  */
 export async function checkSla(ctx: AppContext, data: SlaCheck, now: () => number = Date.now): Promise<SlaOutcome> {
   if (now() < data.at - 1000) throw new RateLimitedError(`SLA ${data.stage} for ${data.itemId} is not due yet`, new Date(data.at));
-  const item = await getItem(ctx.redis, ctx.keys, data.itemId);
+  const item = await getItem(ctx.db, data.itemId);
   if (!item) return { outcome: 'gone' };
   if (answered(item)) return { outcome: 'answered' };
-  const stored = (await loadMentions(ctx.redis, ctx.keys, [item.id])).get(item.id);
+  const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   if (!stored) return { outcome: 'gone' };
   const alert: EscalationAlert = { ...escalationAlert(ctx.config, item, stored), sla: { stage: data.stage, dueAt: new Date(item.slaDueAt).toISOString() } };
   const destinations = targets(ctx, data.stage, item);

@@ -3,7 +3,7 @@ import type { AppContext } from '../app/context.js';
 import { AuthError } from '../connectors/errors.js';
 import type { FetchResult, StreamSink } from '../connectors/types.js';
 import { enqueue } from '../jobs/queues.js';
-import { describeFailure, recordPollFailure, recordStreamState } from '../store/sources.js';
+import { describeFailure, readStreamCursor, recordPollFailure, recordStreamState, saveStreamCursor } from '../store/sources.js';
 import { runScript } from '../store/scripts.js';
 import { acceptBatch } from './poll.js';
 import { alertSourceProblem } from './source-alerts.js';
@@ -54,9 +54,6 @@ export class StreamRunner {
     return `${this.ctx.config.redis.prefix}:streamlock:${sourceId}`;
   }
 
-  private cursorKey(sourceId: string): string {
-    return `${this.ctx.config.redis.prefix}:streamcursor:${sourceId}`;
-  }
 
   private async run(sourceId: string): Promise<void> {
     const stop = this.controller.signal;
@@ -89,7 +86,7 @@ export class StreamRunner {
         .catch(() => conn.abort());
     }, RENEW_MS);
     try {
-      const cursor = await this.ctx.redis.get(this.cursorKey(sourceId));
+      const cursor = await readStreamCursor(this.ctx.db, sourceId);
       await handle.client.stream(cursor, this.sink(sourceId, onConnected), conn.signal);
       return this.controller.signal.aborted ? 'stopped' : 'dropped';
     } catch (err) {
@@ -98,7 +95,7 @@ export class StreamRunner {
     } finally {
       clearInterval(renew);
       this.controller.signal.removeEventListener('abort', onStop);
-      await recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: false }).catch(() => undefined);
+      await recordStreamState(this.ctx.db, sourceId, { connected: false }).catch(() => undefined);
     }
   }
 
@@ -106,12 +103,12 @@ export class StreamRunner {
     return {
       deliver: async (batch: FetchResult) => {
         const created = await acceptBatch(this.ctx, sourceId, batch);
-        if (batch.cursor !== null) await this.ctx.redis.set(this.cursorKey(sourceId), batch.cursor);
-        await recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: true, items: created.length });
+        if (batch.cursor !== null) await saveStreamCursor(this.ctx.db, sourceId, batch.cursor);
+        await recordStreamState(this.ctx.db, sourceId, { connected: true, items: created.length });
       },
       connected: () => {
         onConnected();
-        void recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: true, error: '' });
+        void recordStreamState(this.ctx.db, sourceId, { connected: true, error: '' }).catch(() => undefined);
         // Whatever arrived while we were disconnected is fetched by a poll from the poll cursor.
         void enqueue(this.ctx.queues, 'poll', { sourceId }, { jobId: `catchup-${sourceId}-${Date.now()}` }).catch(() => undefined);
         this.ctx.log.info({ source: sourceId }, 'stream connected');
@@ -121,9 +118,9 @@ export class StreamRunner {
 
   private async failed(sourceId: string, err: unknown): Promise<'dropped' | 'stopped'> {
     const { error, detail: message } = describeFailure(err);
-    await recordStreamState(this.ctx.redis, this.ctx.keys, sourceId, { connected: false, error, detail: message });
+    await recordStreamState(this.ctx.db, sourceId, { connected: false, error, detail: message });
     if (err instanceof AuthError) {
-      await recordPollFailure(this.ctx.redis, this.ctx.keys, sourceId, { error, detail: message, stop: true });
+      await recordPollFailure(this.ctx.db, sourceId, { error, detail: message, stop: true });
       await alertSourceProblem(this.ctx, sourceId, `Source "${sourceId}" stream stopped: ${error}`, 'auth');
       return 'stopped';
     }

@@ -11,12 +11,9 @@ import { routeStored } from './route.js';
  * leaves the mentions "triaged"; BullMQ runs the job again, and routing is safe to repeat.
  */
 export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promise<{ triaged: number }> {
-  const stored = [...(await loadMentions(ctx.redis, ctx.keys, mentionIds)).values()];
+  const stored = [...(await loadMentions(ctx.db, mentionIds)).values()];
   const mentions = stored.map((s) => s.mention);
-  const histories = await authorContexts(
-    ctx.redis,
-    ctx.keys,
-    mentions.map((m) => ({ platform: m.platform, authorId: m.author.id, before: Date.parse(m.createdAt) })),
+  const histories = await authorContexts(ctx.db, mentions.map((m) => ({ platform: m.platform, authorId: m.author.id, before: Date.parse(m.createdAt) })),
   );
   const brands = new Map(ctx.config.brands.map((b) => [b.id, b]));
   const results: Array<{ id: string; triage: TriageResult }> = [];
@@ -29,7 +26,7 @@ export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promis
     results.push({ id: s.mention.id, triage: result });
     scored.push({ ...s, triage: result });
   });
-  await saveTriage(ctx.redis, ctx.keys, results);
+  await saveTriage(ctx.db, results);
   await routeStored(ctx, scored);
   return { triaged: results.length };
 }

@@ -20,6 +20,8 @@ export interface EmbeddedOptions {
   binDir?: string;
   /** Tests: no fsync, nothing survives a crash, several times faster. */
   throwaway?: boolean;
+  /** Tests only: also listen on 127.0.0.1 at this port (trust auth), so a TCP proxy can sit in front. */
+  tcpPort?: number;
 }
 
 const PORT = 5432;
@@ -37,12 +39,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (!bin) throw new PostgresNotInstalledError();
   const runAs = systemUser();
   prepareFolder(dir, runAs);
-  const urlFor = (db: string) => `postgresql://${USER}@${encodeURIComponent(dir)}:${PORT}/${db}`;
-  const running = await joinRunning(dir, options.log);
+  const port = options.tcpPort ?? PORT;
+  const urlFor = (db: string) => `postgresql://${USER}@${encodeURIComponent(dir)}:${port}/${db}`;
+  const running = await joinRunning(dir, port, options.log);
   if (!running) {
     if (!existsSync(path.join(dir, 'PG_VERSION'))) initdb(bin, dir, runAs, options.log);
-    const child = startServer(bin, dir, runAs, options.throwaway === true);
-    await waitReady(dir, child);
+    const child = startServer(bin, dir, runAs, { throwaway: options.throwaway === true, port, tcp: options.tcpPort !== undefined });
+    await waitReady(dir, port, child);
     writeFileSync(ownerFile(dir), JSON.stringify({ pid: process.pid, postgresPid: child.pid }));
     options.log?.info({ dataDir: dir }, 'embedded PostgreSQL started (unix socket in the data folder)');
   }
@@ -90,8 +93,8 @@ function ownerFile(dir: string): string {
  * Another earshot command (say `earshot import` while `npm start` runs) shares the server the
  * first one started. A server whose owner died (kill -9) is adopted: this process stops it on exit.
  */
-async function joinRunning(dir: string, log?: Logger): Promise<'shared' | 'adopted' | null> {
-  if (!(await canConnect(socketPath(dir)))) return null;
+async function joinRunning(dir: string, port: number, log?: Logger): Promise<'shared' | 'adopted' | null> {
+  if (!(await canConnect(socketPath(dir, port)))) return null;
   let owner: number | undefined;
   try {
     owner = (JSON.parse(readFileSync(ownerFile(dir), 'utf8')) as { pid?: number }).pid;
@@ -118,10 +121,10 @@ function initdb(bin: string, dir: string, runAs: SystemUser | null, log?: Logger
   log?.info({ dataDir: dir }, 'created a new PostgreSQL data folder');
 }
 
-function startServer(bin: string, dir: string, runAs: SystemUser | null, throwaway: boolean): ChildProcess {
-  const settings = ['listen_addresses=', `unix_socket_directories=${dir}`, 'unix_socket_permissions=0700', 'logging_collector=off', 'log_min_messages=warning'];
-  if (throwaway) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300');
-  const args = ['-D', dir, '-p', String(PORT), ...settings.flatMap((s) => ['-c', s])];
+function startServer(bin: string, dir: string, runAs: SystemUser | null, o: { throwaway: boolean; port: number; tcp: boolean }): ChildProcess {
+  const settings = [`listen_addresses=${o.tcp ? '127.0.0.1' : ''}`, `unix_socket_directories=${dir}`, 'unix_socket_permissions=0700', 'logging_collector=off', 'log_min_messages=warning'];
+  if (o.throwaway) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300');
+  const args = ['-D', dir, '-p', String(o.port), ...settings.flatMap((s) => ['-c', s])];
   // Own process group: a Ctrl+C at the terminal reaches Earshot, which drains, then stops the server.
   const child = spawn(path.join(bin, 'postgres'), args, { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(runAs ?? {}) });
   let output = '';
@@ -132,20 +135,20 @@ function startServer(bin: string, dir: string, runAs: SystemUser | null, throwaw
   return child;
 }
 
-async function waitReady(dir: string, child: ChildProcess): Promise<void> {
+async function waitReady(dir: string, port: number, child: ChildProcess): Promise<void> {
   const output = () => (child as ChildProcess & { output?: () => string }).output?.() ?? '';
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`postgres exited with code ${child.exitCode}:\n${output()}`);
-    if (/ready to accept connections/.test(output()) && (await canConnect(socketPath(dir)))) return;
+    if (/ready to accept connections/.test(output()) && (await canConnect(socketPath(dir, port)))) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');
   throw new Error(`postgres did not start within 30s in ${dir}:\n${output()}`);
 }
 
-function socketPath(dir: string): string {
-  return path.join(dir, `.s.PGSQL.${PORT}`);
+function socketPath(dir: string, port: number): string {
+  return path.join(dir, `.s.PGSQL.${port}`);
 }
 
 function postmasterPid(dir: string): number | null {

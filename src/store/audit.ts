@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { StoreKeys } from './keys.js';
+import type { Db } from '../postgres/pool.js';
 
 export interface AuditEntry {
   at: string;
@@ -9,45 +8,99 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-export const AUDIT_MAXLEN = 1_000_000;
-
-export function auditJson(actor: string, action: string, itemId?: string, detail?: Record<string, unknown>): string {
-  const entry: AuditEntry = { at: new Date().toISOString(), actor, action, ...(itemId ? { itemId } : {}), ...(detail ? { detail } : {}) };
-  return JSON.stringify(entry);
+/** Something that runs SQL: the pool, or a client inside a transaction. */
+export interface Queryable {
+  query: Db['query'];
 }
 
-/** Append-only: entries are only ever added (XADD); trimming keeps the newest million. */
-export async function appendAudit(redis: Redis, keys: StoreKeys, actor: string, action: string, itemId?: string, detail?: Record<string, unknown>): Promise<void> {
-  await redis.xadd(keys.audit, 'MAXLEN', '~', AUDIT_MAXLEN, '*', 'entry', auditJson(actor, action, itemId, detail));
+export const INSERT_AUDIT = 'INSERT INTO audit_log (at, actor, action, item_id, detail) VALUES ($1, $2, $3, $4, $5)';
+
+export function auditParams(actor: string, action: string, itemId?: string, detail?: Record<string, unknown>, at = Date.now()): unknown[] {
+  return [at, actor, action, itemId ?? null, detail === undefined ? null : JSON.stringify(detail)];
 }
 
-export async function readAudit(redis: Redis, keys: StoreKeys, options: { itemId?: string; limit?: number } = {}): Promise<Array<AuditEntry & { id: string }>> {
-  const limit = options.limit ?? 100;
-  // Scan newest first; an item filter looks further back than the page size.
-  const raw = await redis.xrevrange(keys.audit, '+', '-', 'COUNT', options.itemId ? limit * 50 : limit);
-  const entries: Array<AuditEntry & { id: string }> = [];
-  for (const [id, fields] of raw) {
-    const json = fields[fields.indexOf('entry') + 1];
-    if (!json) continue;
-    const entry = JSON.parse(json) as AuditEntry;
-    if (options.itemId && entry.itemId !== options.itemId) continue;
-    entries.push({ id, ...entry });
-    if (entries.length >= limit) break;
+/** Append-only: entries are only ever inserted. */
+export async function appendAudit(db: Queryable, actor: string, action: string, itemId?: string, detail?: Record<string, unknown>): Promise<void> {
+  await db.query(INSERT_AUDIT, auditParams(actor, action, itemId, detail));
+}
+
+export interface AuditFilter {
+  itemId?: string | undefined;
+  actor?: string | undefined;
+  action?: string | undefined;
+  /** Entries strictly older than this id (the previous page's next cursor). */
+  before?: string | undefined;
+  /** Only entries at or after / before these times (ms). */
+  from?: number | undefined;
+  to?: number | undefined;
+  limit?: number | undefined;
+}
+
+interface AuditRow {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  item_id: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export function auditWhere(f: AuditFilter): { where: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const clauses: string[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    clauses.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f.itemId) add('item_id = ?', f.itemId);
+  if (f.actor) add('actor = ?', f.actor);
+  if (f.action) add('action = ?', f.action);
+  if (f.before && /^\d+$/.test(f.before)) add('id < ?', Number(f.before));
+  if (f.from !== undefined) add('at >= ?', f.from);
+  if (f.to !== undefined) add('at < ?', f.to);
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+function toEntry(r: AuditRow): AuditEntry & { id: string } {
+  return { id: String(r.id), at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, ...(r.item_id ? { itemId: r.item_id } : {}), ...(r.detail ? { detail: r.detail } : {}) };
+}
+
+/** Newest first, filtered by index (item, actor, action), paged by id. */
+export async function readAudit(db: Db, f: AuditFilter = {}): Promise<Array<AuditEntry & { id: string }>> {
+  const { where, params } = auditWhere(f);
+  const { rows } = await db.query<AuditRow>(`SELECT id, at, actor, action, item_id, detail FROM audit_log ${where} ORDER BY id DESC LIMIT ${Math.max(1, Math.min(f.limit ?? 100, 1000))}`, params);
+  return rows.map(toEntry);
+}
+
+/** A page of the log with the exact number of matching entries and the cursor of the next page. */
+export async function auditPage(db: Db, f: AuditFilter): Promise<{ entries: Array<AuditEntry & { id: string }>; total: number; next: string | null }> {
+  const limit = f.limit ?? 100;
+  const { where, params } = auditWhere({ ...f, before: undefined });
+  const [entries, count] = await Promise.all([readAudit(db, { ...f, limit: limit + 1 }), db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM audit_log ${where}`, params)]);
+  const page = entries.slice(0, limit);
+  return { entries: page, total: count.rows[0]?.n ?? 0, next: entries.length > limit ? (page[page.length - 1]?.id ?? null) : null };
+}
+
+/** Every matching entry oldest first, in pages, for CSV export (never the whole log in memory). */
+export async function* auditRows(db: Db, f: AuditFilter, pageSize = 1000): AsyncGenerator<AuditEntry & { id: string }> {
+  let after = 0;
+  for (;;) {
+    const { where, params } = auditWhere({ ...f, before: undefined });
+    params.push(after);
+    const cond = `${where ? `${where} AND` : 'WHERE'} id > $${params.length}`;
+    const { rows } = await db.query<AuditRow>(`SELECT id, at, actor, action, item_id, detail FROM audit_log ${cond} ORDER BY id LIMIT ${pageSize}`, params);
+    for (const r of rows) yield toEntry(r);
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.id;
   }
-  return entries;
 }
 
 /**
  * An item's history, newest first, ending with its creation. Creation is not logged as an entry
- * (one per routed mention would crowd out every person's action); it is rebuilt from the item.
+ * (one per routed mention would double the log); it is rebuilt from the item.
  */
-export async function itemAudit(
-  redis: Redis,
-  keys: StoreKeys,
-  item: { id: string; routedAt: number; priority: string; urgency: number },
-  limit = 100,
-): Promise<Array<AuditEntry & { id: string }>> {
-  const entries = await readAudit(redis, keys, { itemId: item.id, limit });
+export async function itemAudit(db: Db, item: { id: string; routedAt: number; priority: string; urgency: number }, limit = 100): Promise<Array<AuditEntry & { id: string }>> {
+  const entries = await readAudit(db, { itemId: item.id, limit });
   const created = { id: `${item.routedAt}-0`, at: new Date(item.routedAt).toISOString(), actor: 'earshot', action: 'inbox.created', itemId: item.id, detail: { priority: item.priority, urgency: item.urgency } };
   return entries.length < limit ? [...entries, created] : entries;
 }

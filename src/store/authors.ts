@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Db } from '../postgres/pool.js';
 import type { TriageContext } from '../triage/types.js';
-import { authorKey, type StoreKeys } from './keys.js';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -10,70 +9,118 @@ export interface AuthorRef {
 }
 
 /**
- * Triage context for many authors in one round trip. Counts exclude the mention being triaged
- * (`before` its timestamp), so a first post is never its own "repeat contact".
+ * Triage context for many authors in one round trip, counted from the author index. Counts
+ * exclude the mention being triaged (`before` its timestamp), so a first post is never its own
+ * "repeat contact".
  */
-export async function authorContexts(
-  redis: Redis,
-  keys: StoreKeys,
-  refs: Array<AuthorRef & { before: number }>,
-): Promise<Array<TriageContext['author']>> {
+const CONTEXTS = `
+SELECT
+  (SELECT count(*) FROM mentions m WHERE m.platform = t.platform AND m.author_id = t.author AND m.created_at < t.before)::bigint AS prior,
+  (SELECT count(*) FROM mentions m WHERE m.platform = t.platform AND m.author_id = t.author AND m.created_at >= t.before - ${WEEK_MS} AND m.created_at < t.before)::bigint AS recent,
+  coalesce(a.complaints, 0) AS complaints, coalesce(a.replies, 0) AS replies
+FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS t(platform, author, before, n)
+LEFT JOIN authors a ON a.platform = t.platform AND a.native_id = t.author
+ORDER BY t.n`;
+
+export async function authorContexts(db: Db, refs: Array<AuthorRef & { before: number }>): Promise<Array<TriageContext['author']>> {
   if (refs.length === 0) return [];
-  const pipe = redis.pipeline();
-  for (const ref of refs) {
-    const ak = authorKey(ref.platform, ref.authorId);
-    pipe.zcount(keys.authorEvents(ak), '-inf', `(${ref.before}`);
-    pipe.zcount(keys.authorEvents(ak), ref.before - WEEK_MS, `(${ref.before}`);
-    pipe.hmget(keys.author(ak), 'complaints', 'replies');
-  }
-  const rows = (await pipe.exec()) ?? [];
-  return refs.map((_, i) => {
-    const [prior, recent, counts] = [rows[3 * i]?.[1], rows[3 * i + 1]?.[1], rows[3 * i + 2]?.[1]];
-    const [complaints, replies] = (counts ?? []) as Array<string | null>;
-    const priorMentions = Number(prior ?? 0);
-    return {
-      priorMentions,
-      recentMentions: Number(recent ?? 0),
-      // Event counts can include the current mention's own complaint flag after a re-triage.
-      priorComplaints: Math.min(Number(complaints ?? 0), priorMentions),
-      repliesSent: Number(replies ?? 0),
-    };
-  });
+  const { rows } = await db.query<{ prior: number; recent: number; complaints: number; replies: number }>(CONTEXTS, [
+    refs.map((r) => r.platform),
+    refs.map((r) => r.authorId),
+    refs.map((r) => r.before),
+  ]);
+  return rows.map((r) => ({
+    priorMentions: r.prior,
+    recentMentions: r.recent,
+    // The complaint count can include the current mention's own flag after a re-triage.
+    priorComplaints: Math.min(r.complaints, r.prior),
+    repliesSent: r.replies,
+  }));
 }
 
 /** Counts complaints per author once, when a mention is first routed, for later repeat-contact checks. */
-export async function recordComplaints(redis: Redis, keys: StoreKeys, refs: AuthorRef[]): Promise<void> {
+export async function recordComplaints(db: Db, refs: AuthorRef[]): Promise<void> {
   if (refs.length === 0) return;
-  const pipe = redis.pipeline();
-  for (const ref of refs) pipe.hincrby(keys.author(authorKey(ref.platform, ref.authorId)), 'complaints', 1);
-  await pipe.exec();
+  await db.query(
+    `UPDATE authors a SET complaints = a.complaints + t.n
+     FROM (SELECT platform, author, count(*)::int AS n FROM unnest($1::text[], $2::text[]) AS u(platform, author) GROUP BY 1, 2 ORDER BY 1, 2) t
+     WHERE a.platform = t.platform AND a.native_id = t.author`,
+    [refs.map((r) => r.platform), refs.map((r) => r.authorId)],
+  );
 }
 
-export async function recordReplySent(redis: Redis, keys: StoreKeys, ref: AuthorRef, itemId: string, at: number): Promise<void> {
-  const ak = authorKey(ref.platform, ref.authorId);
-  await redis
-    .multi()
-    .zadd(keys.authorEvents(ak), at, `r:${itemId}`)
-    .hincrby(keys.author(ak), 'replies', 1)
-    .exec();
+/** Keeps the reply we sent (its text is the draft that was approved) in the person's history. */
+export async function recordReplySent(db: Db, ref: AuthorRef, itemId: string, at: number): Promise<void> {
+  await db.query(
+    `WITH sent AS (
+       INSERT INTO replies (item_id, platform, author_id, reply_id, url, text, posted_at)
+       SELECT id, $2, $3, reply_id, reply_url, draft, $4 FROM inbox_items WHERE id = $1
+       ON CONFLICT (item_id) DO NOTHING RETURNING 1
+     )
+     UPDATE authors SET replies = replies + 1 WHERE platform = $2 AND native_id = $3 AND EXISTS (SELECT 1 FROM sent)`,
+    [itemId, ref.platform, ref.authorId, at],
+  );
 }
 
-export interface AuthorHistory {
-  profile: Record<string, string>;
-  events: Array<{ kind: 'mention' | 'reply'; id: string; at: number }>;
+export interface AuthorProfile {
+  handle: string;
+  name: string;
+  platform: string;
+  url: string | null;
+  followers: number | null;
+  mentions: number;
+  complaints: number;
+  replies: number;
+  firstSeen: number;
+  lastSeen: number;
 }
 
-/** Every post we stored from this person and every reply we sent them, newest first. */
-export async function authorHistory(redis: Redis, keys: StoreKeys, ref: AuthorRef, limit = 50): Promise<AuthorHistory> {
-  const ak = authorKey(ref.platform, ref.authorId);
-  const [profile, raw] = await Promise.all([
-    redis.hgetall(keys.author(ak)),
-    redis.zrevrange(keys.authorEvents(ak), 0, limit - 1, 'WITHSCORES'),
+export interface HistoryEntry {
+  kind: 'mention' | 'reply';
+  at: number;
+  id: string;
+  /** Which source the post came from: one person's history spans every source of a platform. */
+  sourceId?: string;
+  text?: string;
+  url?: string | null;
+}
+
+const PROFILE = `
+SELECT a.handle, a.name, a.platform, a.url, a.followers, a.complaints, a.replies, a.first_seen, a.last_seen,
+  (SELECT count(*) FROM mentions m WHERE m.platform = a.platform AND m.author_id = a.native_id)::bigint AS mentions
+FROM authors a WHERE a.platform = $1 AND a.native_id = $2`;
+
+/** Newest first across both indexes; each side reads at most `limit` rows. */
+const HISTORY = `
+(SELECT 'mention' AS kind, m.id, m.created_at AS at, m.source_id, left(m.text, $4) AS text, m.rest::json->>0 AS url
+   FROM mentions m WHERE m.platform = $1 AND m.author_id = $2 ORDER BY m.created_at DESC LIMIT $3)
+UNION ALL
+(SELECT 'reply', r.item_id, r.posted_at, NULL, left(r.text, $4), r.url
+   FROM replies r WHERE r.platform = $1 AND r.author_id = $2 ORDER BY r.posted_at DESC LIMIT $3)
+ORDER BY at DESC LIMIT $3`;
+
+/** The person's profile and every post we stored from them (any source) and reply we sent them, newest first. */
+export async function authorHistory(db: Db, ref: AuthorRef, limit = 50, textMax = 500): Promise<{ profile: AuthorProfile | null; history: HistoryEntry[] }> {
+  const [profile, history] = await Promise.all([
+    db.query<Record<string, unknown>>(PROFILE, [ref.platform, ref.authorId]),
+    db.query<{ kind: 'mention' | 'reply'; id: string; at: number; source_id: string | null; text: string | null; url: string | null }>(HISTORY, [ref.platform, ref.authorId, limit, textMax]),
   ]);
-  const events: AuthorHistory['events'] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const member = raw[i] as string;
-    events.push({ kind: member.startsWith('r:') ? 'reply' : 'mention', id: member.slice(2), at: Number(raw[i + 1]) });
-  }
-  return { profile, events };
+  const p = profile.rows[0];
+  return {
+    profile: p
+      ? {
+          handle: String(p['handle']),
+          name: String(p['name']),
+          platform: String(p['platform']),
+          url: (p['url'] as string | null) || null,
+          followers: p['followers'] === null ? null : Number(p['followers']),
+          mentions: Number(p['mentions']),
+          complaints: Number(p['complaints']),
+          replies: Number(p['replies']),
+          firstSeen: Number(p['first_seen']),
+          lastSeen: Number(p['last_seen']),
+        }
+      : null,
+    history: history.rows.map((r) => ({ kind: r.kind, id: r.id, at: r.at, ...(r.source_id ? { sourceId: r.source_id } : {}), ...(r.text !== null ? { text: r.text } : {}), url: r.url })),
+  };
 }

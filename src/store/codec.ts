@@ -81,3 +81,51 @@ export function decodeTriage(raw: string): TriageResult {
     ...(irony !== undefined ? { irony } : {}), category, question: question === 1, language, urgency, reasons,
   };
 }
+
+/**
+ * What a mentions row keeps beside its own columns (id, platform, ids, text, times): the rest
+ * of the post as one compact JSON array, the same idea as the Redis form above.
+ */
+type RestRow = [url: string | null, author: [handle: string, name: string, followers: number | null, url: string | null], inReplyToId: string | null, engagement: [number, number, number], rating: number | null, replyRef: Record<string, string>, createdAt?: string];
+
+export function encodeRest(m: Mention): string {
+  const a = m.author;
+  const e = m.engagement;
+  const row: RestRow = [m.url, [a.handle, a.name, a.followers, a.url], m.inReplyToId, [e.replies, e.reposts, e.likes], m.rating, m.replyRef];
+  // The column holds milliseconds; the platform's own spelling (an offset, no fraction) is kept only when it differs.
+  if (new Date(Date.parse(m.createdAt)).toISOString() !== m.createdAt) row.push(m.createdAt);
+  return JSON.stringify(row);
+}
+
+export interface MentionColumns {
+  id: string;
+  platform: string;
+  native_id: string;
+  source_id: string;
+  brand_id: string;
+  author_id: string;
+  created_at: number;
+  lang: string | null;
+  text: string;
+  rest: string;
+}
+
+export function mentionFromRow(r: MentionColumns): Mention {
+  const [url, author, inReplyToId, engagement, rating, replyRef, createdAt] = JSON.parse(r.rest) as RestRow;
+  return {
+    id: r.id,
+    platform: r.platform,
+    sourceId: r.source_id,
+    brandId: r.brand_id,
+    nativeId: r.native_id,
+    url,
+    text: r.text,
+    lang: r.lang,
+    createdAt: createdAt ?? new Date(r.created_at).toISOString(),
+    author: { id: r.author_id, handle: author[0], name: author[1], followers: author[2], url: author[3] },
+    inReplyToId,
+    engagement: { replies: engagement[0], reposts: engagement[1], likes: engagement[2] },
+    rating,
+    replyRef,
+  };
+}

@@ -1,13 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { Db } from '../postgres/pool.js';
 import type { Category, Sentiment, TriageResult } from '../triage/types.js';
 import { encodeTriage } from './codec.js';
-import type { StoreKeys } from './keys.js';
-import { runScript } from './scripts.js';
 
 /**
- * Responders' corrections to triage, kept as training labels: one Redis stream per brand, each
- * entry with a snapshot of the post's text (the mention itself expires with the retention, the
- * label must not), what triage had said, what the responder says, who and when.
+ * Responders' corrections to triage, kept as training labels in PostgreSQL, each with a
+ * snapshot of the post's text (the mention itself expires with the retention, the label must
+ * not), what triage had said, what the responder says, who and when.
  * `npm run train -- --with-corrections` reads them back.
  */
 export interface CorrectionLabels {
@@ -44,39 +42,25 @@ function complaintSuspect(c: Correction): boolean {
   return (c.v ?? 1) < 2 && c.labels.complaint === false;
 }
 
-/** Labels are worth keeping for years; the cap only guards against a runaway client. */
-export const CORRECTIONS_MAXLEN = 200_000;
-
-export function correctionKeys(prefix: string) {
-  return {
-    brands: `${prefix}:corr:brands`,
-    stream: (brandId: string) => `${prefix}:corr:b:${brandId}`,
-  };
+export async function saveCorrection(db: Db, c: Correction): Promise<string> {
+  const { rows } = await db.query<{ id: number }>(
+    'INSERT INTO corrections (brand_id, item_id, text, lang, labels, before, actor, at, v) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id',
+    [c.brandId, c.itemId, c.text, c.lang, JSON.stringify(c.labels), c.before === null ? null : JSON.stringify(c.before), c.actor, c.at, CORRECTION_VERSION],
+  );
+  return String(rows[0]?.id);
 }
 
-export async function saveCorrection(redis: Redis, prefix: string, c: Correction): Promise<string> {
-  const keys = correctionKeys(prefix);
-  const [[, id] = []] = ((await redis
-    .multi()
-    .xadd(keys.stream(c.brandId), 'MAXLEN', '~', CORRECTIONS_MAXLEN, '*', 'c', JSON.stringify({ ...c, complaintSuspect: undefined, v: CORRECTION_VERSION }))
-    .sadd(keys.brands, c.brandId)
-    .exec()) ?? []) as Array<[Error | null, unknown]>;
-  return String(id);
-}
-
-/** Page through a stream oldest first, so a large history does not arrive in one reply. */
-async function readStream(redis: Redis, key: string): Promise<Correction[]> {
-  const out: Correction[] = [];
-  let start = '-';
-  for (;;) {
-    const page = await redis.xrange(key, start, '+', 'COUNT', 1000);
-    for (const [, fields] of page) {
-      const json = fields[fields.indexOf('c') + 1];
-      if (json) out.push(JSON.parse(json) as Correction);
-    }
-    if (page.length < 1000) return out;
-    start = `(${page[page.length - 1]?.[0]}`;
-  }
+interface CorrectionRow {
+  id: number;
+  brand_id: string;
+  item_id: string;
+  text: string;
+  lang: string | null;
+  labels: CorrectionLabels;
+  before: Correction['before'];
+  actor: string;
+  at: string;
+  v: number | null;
 }
 
 /** Later labels override earlier ones field by field; the suspicion travels with the complaint label it is about. */
@@ -87,46 +71,49 @@ function mergeCorrection(prev: Correction | undefined, c: Correction): Correctio
   return { ...c, labels: { ...prev.labels, ...c.labels }, before: prev.before, complaintSuspect: fromThis ? suspect : Boolean(prev.complaintSuspect) };
 }
 
+function fromRow(r: CorrectionRow): Correction {
+  return { itemId: r.item_id, brandId: r.brand_id, text: r.text, lang: r.lang, labels: r.labels, before: r.before, actor: r.actor, at: r.at, ...(r.v !== null ? { v: r.v } : {}) };
+}
+
 /**
  * All corrections, one per item: when an item was corrected more than once, later labels
  * override earlier ones field by field ("negative" then "not a complaint" keeps both).
+ * Read in pages, oldest first, so a large history does not arrive in one reply.
  */
-export async function readCorrections(redis: Redis, prefix: string, brandIds?: string[]): Promise<Correction[]> {
-  const keys = correctionKeys(prefix);
-  const brands = brandIds ?? (await redis.smembers(keys.brands)).sort();
+export async function readCorrections(db: Db, brandIds?: string[]): Promise<Correction[]> {
   const merged = new Map<string, Correction>();
-  for (const brandId of brands) {
-    for (const c of await readStream(redis, keys.stream(brandId))) {
+  let after = 0;
+  for (;;) {
+    const { rows } = await db.query<CorrectionRow>(
+      'SELECT id, brand_id, item_id, text, lang, labels, before, actor, at, v FROM corrections WHERE id > $1 AND ($2::text[] IS NULL OR brand_id = ANY($2)) ORDER BY id LIMIT 1000',
+      [after, brandIds ?? null],
+    );
+    for (const r of rows) {
+      const c = fromRow(r);
       const key = `${c.brandId}\u0000${c.itemId}`;
       merged.set(key, mergeCorrection(merged.get(key), c));
     }
+    // Brand by brand, each in the order it was corrected (what training and its reports expect).
+    if (rows.length < 1000) return [...merged.values()].sort((a, b) => (a.brandId < b.brandId ? -1 : a.brandId > b.brandId ? 1 : 0));
+    after = rows[rows.length - 1]!.id;
   }
-  return [...merged.values()];
 }
-
-/** HSET only on an item that still exists, so a correction racing the retention does not leave a half item behind. */
-const SET_IF_EXISTS = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-return 1`;
 
 /**
  * Shows the corrected labels in the inbox: the item's own fields and the mention's stored
- * triage, which the item view reads. Urgency and reasons stay as triage computed them.
+ * triage, which the item view reads. Urgency and reasons stay as triage computed them. An item
+ * or mention gone with the retention is not brought back (UPDATE touches only existing rows).
  */
-export async function applyCorrection(redis: Redis, keys: StoreKeys, itemId: string, labels: CorrectionLabels, stored: TriageResult | null): Promise<void> {
-  const itemFields: string[] = [];
-  if (labels.sentiment) itemFields.push('sentiment', labels.sentiment);
-  if (labels.category) itemFields.push('category', labels.category);
-  itemFields.push('updatedAt', String(Date.now()));
-  await runScript(redis, 'earshotSetIfExists', SET_IF_EXISTS, [keys.item(itemId)], itemFields);
-  if (stored) {
-    const triage: TriageResult = {
-      ...stored,
-      ...(labels.sentiment ? { sentiment: labels.sentiment } : {}),
-      ...(labels.complaint !== undefined ? { complaint: labels.complaint } : {}),
-      ...(labels.category ? { category: labels.category } : {}),
-    };
-    await runScript(redis, 'earshotSetIfExists', SET_IF_EXISTS, [keys.mention(itemId)], ['t', encodeTriage(triage)]);
-  }
+export async function applyCorrection(db: Db, itemId: string, labels: CorrectionLabels, stored: TriageResult | null): Promise<void> {
+  await db.query('UPDATE inbox_items SET sentiment = coalesce($2, sentiment), category = coalesce($3, category), updated_at = $4 WHERE id = $1', [
+    itemId, labels.sentiment ?? null, labels.category ?? null, Date.now(),
+  ]);
+  if (!stored) return;
+  const triage: TriageResult = {
+    ...stored,
+    ...(labels.sentiment ? { sentiment: labels.sentiment } : {}),
+    ...(labels.complaint !== undefined ? { complaint: labels.complaint } : {}),
+    ...(labels.category ? { category: labels.category } : {}),
+  };
+  await db.query('UPDATE mentions SET triage = $2, sentiment = $3, category = $4, complaint = $5 WHERE id = $1', [itemId, encodeTriage(triage), triage.sentiment, triage.category, triage.complaint]);
 }

@@ -1,7 +1,9 @@
-import type { Redis } from 'ioredis';
-import { auditJson, AUDIT_MAXLEN } from './audit.js';
+import type { PoolClient } from 'pg';
+import type { Db } from '../postgres/pool.js';
+import { auditParams, INSERT_AUDIT } from './audit.js';
+import type { StoreCtx } from './context.js';
 import type { StoreKeys } from './keys.js';
-import { runScript } from './scripts.js';
+import { ITEM_COLUMNS, itemFromRow, setClause, type ItemRow } from './item-row.js';
 
 export const ItemStatuses = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'posted', 'rejected', 'needs_check', 'failed'] as const;
 export type ItemStatus = (typeof ItemStatuses)[number];
@@ -17,6 +19,8 @@ export interface InboxItem {
   urgency: number;
   category: string;
   sentiment: string;
+  /** Triage's language tag (null when the item predates it). */
+  language: string | null;
   createdAt: number;
   routedAt: number;
   updatedAt: number;
@@ -43,7 +47,7 @@ export interface InboxItem {
   firstApprovedVersion: number | null;
 }
 
-export type NewItem = Pick<InboxItem, 'id' | 'brandId' | 'sourceId' | 'platform' | 'priority' | 'urgency' | 'category' | 'sentiment' | 'createdAt' | 'slaDueAt' | 'draft' | 'draftTemplate' | 'draftWarnings'>;
+export type NewItem = Pick<InboxItem, 'id' | 'brandId' | 'sourceId' | 'platform' | 'priority' | 'urgency' | 'category' | 'sentiment' | 'createdAt' | 'slaDueAt' | 'draft' | 'draftTemplate' | 'draftWarnings'> & { language?: string | null };
 
 /** Pub/sub channel for inbox changes (ids and actions only: no post text goes over it). */
 export function inboxEventsChannel(keys: StoreKeys): string {
@@ -61,127 +65,124 @@ export interface InboxEvent {
  * Tells live inboxes something changed: one PUBLISH per store call, never per mention. Best
  * effort: the change is already stored, and a lost event only delays a screen until its next poll.
  */
-async function announce(redis: Redis, keys: StoreKeys, event: Omit<InboxEvent, 'at'>): Promise<void> {
+export async function announce(s: StoreCtx, event: Omit<InboxEvent, 'at'>): Promise<void> {
   try {
-    await redis.publish(inboxEventsChannel(keys), JSON.stringify({ ...event, at: Date.now() }));
+    await s.redis.publish(inboxEventsChannel(s.keys), JSON.stringify({ ...event, at: Date.now() }));
   } catch {
     // Ignored on purpose, see above.
   }
 }
 
+/**
+ * Creates the items that do not exist yet (a re-routed mention never gets a second item), with
+ * their first draft version, in one statement. Returns the ids created.
+ */
 const CREATE = `
-local created = {}
-local ttl = tonumber(ARGV[1])
-for i = 1, #KEYS - 1 do
-  if redis.call('EXISTS', KEYS[i]) == 0 then
-    local fields = cjson.decode(ARGV[i + 2])
-    local flat = {}
-    for k, v in pairs(fields) do flat[#flat + 1] = k; flat[#flat + 1] = v end
-    redis.call('HSET', KEYS[i], unpack(flat))
-    redis.call('PEXPIRE', KEYS[i], ttl)
-    redis.call('ZADD', KEYS[#KEYS], fields.createdAt, fields.id)
-    created[#created + 1] = fields.id
-  end
-end
--- Index entries older than the retention go too (their items have expired).
-redis.call('ZREMRANGEBYSCORE', KEYS[#KEYS], '-inf', '(' .. (tonumber(ARGV[2]) - ttl))
-return created`;
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::jsonb[])
+    AS t(id, brand_id, source_id, platform, priority, urgency, category, sentiment, language, created_at, sla_due_at, draft, draft_template, draft_warnings)
+), ins AS (
+  INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, draft_warnings)
+  SELECT i.id, brand_id, source_id, platform, priority, 'new', urgency, category, sentiment, language, created_at, $15, $15, sla_due_at, draft, draft_template, draft_warnings
+  FROM input i WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = i.id)
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id, draft, draft_warnings
+), versions AS (
+  INSERT INTO draft_versions (item_id, version, text, warnings, actor, at) SELECT id, 1, draft, draft_warnings, 'earshot', $15 FROM ins
+)
+SELECT id FROM ins`;
 
-/** Creates inbox items that do not exist yet (a re-routed mention never gets a second item). Returns the ids created. */
-export async function createItems(redis: Redis, keys: StoreKeys, items: NewItem[], retentionMs: number): Promise<string[]> {
+export async function createItems(s: StoreCtx, items: NewItem[]): Promise<string[]> {
   if (items.length === 0) return [];
-  const now = Date.now();
-  const args = items.map((item) =>
-    JSON.stringify({
-      ...item,
-      draftWarnings: JSON.stringify(item.draftWarnings),
-      status: 'new',
-      routedAt: now,
-      updatedAt: now,
-      draftVersion: 1,
-      draftEdited: 0,
-    }),
-  );
-  // The audit log records what people and publishing did; an item's creation is read from the
-  // item itself (see itemAudit), so a flood of new mentions does not push that history out.
-  const redisKeys = [...items.map((i) => keys.item(i.id)), keys.inbox];
-  const created = (await runScript(redis, 'earshotCreateItemsV3', CREATE, redisKeys, [retentionMs, now, ...args])) as string[];
-  if (created.length) await announce(redis, keys, { action: 'inbox.created', ids: created });
+  const unique = [...new Map(items.map((i) => [i.id, i])).values()];
+  const col = <K extends keyof NewItem>(k: K) => unique.map((i) => i[k] ?? null);
+  const { rows } = await s.db.query<{ id: string }>(CREATE, [
+    col('id'), col('brandId'), col('sourceId'), col('platform'), col('priority'), col('urgency'), col('category'), col('sentiment'), col('language'),
+    col('createdAt'), col('slaDueAt'), col('draft'), col('draftTemplate'), unique.map((i) => JSON.stringify(i.draftWarnings)), Date.now(),
+  ]);
+  // Keep the caller's order: the first alert of a storm goes to the first urgent post.
+  const made = new Set(rows.map((r) => r.id));
+  const created = unique.map((i) => i.id).filter((id) => made.has(id));
+  if (created.length) await announce(s, { action: 'inbox.created', ids: created });
   return created;
 }
 
-const NUMBER_FIELDS = new Set(['urgency', 'createdAt', 'routedAt', 'updatedAt', 'slaDueAt', 'draftVersion', 'approvals']);
-const NULLABLE_NUMBER_FIELDS = new Set(['approvedAt', 'postedAt', 'snoozedUntil', 'firstApprovedVersion']);
-
-export function decodeItem(raw: Record<string, string>): InboxItem | null {
-  if (!raw['id'] || !raw['status']) return null;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (NUMBER_FIELDS.has(k)) out[k] = Number(v);
-    else if (NULLABLE_NUMBER_FIELDS.has(k)) out[k] = v === '' ? null : Number(v);
-    else out[k] = v;
-  }
-  out['draftWarnings'] = raw['draftWarnings'] ? (JSON.parse(raw['draftWarnings']) as string[]) : [];
-  out['draftEdited'] = raw['draftEdited'] === '1';
-  out['approvals'] ??= 0;
-  for (const k of ['assignee', 'approvedBy', 'replyId', 'replyUrl', 'lastError', 'rejectReason', 'approvedAt', 'postedAt', 'snoozedUntil', 'firstApprovedBy', 'firstApprovedVersion']) out[k] ??= null;
-  for (const k of ['assignee', 'firstApprovedBy']) if (out[k] === '') out[k] = null;
-  return out as unknown as InboxItem;
+export async function getItem(db: Db, id: string): Promise<InboxItem | null> {
+  const { rows } = await db.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM inbox_items i WHERE i.id = $1`, [id]);
+  return rows[0] ? itemFromRow(rows[0]) : null;
 }
 
-export async function getItem(redis: Redis, keys: StoreKeys, id: string): Promise<InboxItem | null> {
-  return decodeItem(await redis.hgetall(keys.item(id)));
+/** Many items in one round trip, in the order asked; missing ids are skipped. */
+export async function getItems(db: Db, ids: string[]): Promise<InboxItem[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM inbox_items i WHERE i.id = ANY($1::text[])`, [ids]);
+  const byId = new Map(rows.map((r) => [r.id, itemFromRow(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
-
-export async function getItems(redis: Redis, keys: StoreKeys, ids: string[]): Promise<InboxItem[]> {
-  const pipe = redis.pipeline();
-  for (const id of ids) pipe.hgetall(keys.item(id));
-  const rows = (await pipe.exec()) ?? [];
-  return rows.map(([, raw]) => decodeItem((raw ?? {}) as Record<string, string>)).filter((x): x is InboxItem => x !== null);
-}
-
-/** Newest `scan` items by mention time; expired ones drop out of the index as they are seen. */
-export async function listItemIds(redis: Redis, keys: StoreKeys, scan: number): Promise<string[]> {
-  return redis.zrevrange(keys.inbox, 0, scan - 1);
-}
-
-export async function pruneIndex(redis: Redis, keys: StoreKeys, missing: string[]): Promise<void> {
-  if (missing.length) await redis.zrem(keys.inbox, ...missing);
-}
-
-const TRANSITION = `
-local cur = redis.call('HGET', KEYS[1], 'status')
-if not cur then return {'missing', ''} end
-if not string.find(',' .. ARGV[1] .. ',', ',' .. cur .. ',', 1, true) then return {'conflict', cur} end
-if ARGV[2] ~= '' and redis.call('HGET', KEYS[1], 'draftVersion') ~= ARGV[2] then return {'stale', cur} end
-for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ${AUDIT_MAXLEN}, '*', 'entry', ARGV[3])
-return {'ok', cur}`;
 
 export type TransitionResult = { ok: true; from: ItemStatus } | { ok: false; why: 'missing' | 'conflict' | 'stale'; status: string };
 
+export interface Change {
+  from: readonly ItemStatus[];
+  draftVersion?: number;
+  set: Record<string, string | number>;
+  actor: string;
+  action: string;
+  detail?: Record<string, unknown>;
+  /** Runs inside the same transaction after the update (an outbox row, a draft version). */
+  also?: (client: PoolClient) => Promise<void>;
+}
+
 /**
- * Compare-and-set on status (and optionally draft version) with its audit entry, in one atomic
- * step: two people approving at once, or a worker and a person racing, cannot both win.
+ * Compare-and-set on status (and optionally draft version) with its audit entry, in one
+ * transaction: two people approving at once, or a worker and a person racing, cannot both win.
  */
-export async function transition(
-  redis: Redis,
-  keys: StoreKeys,
-  id: string,
-  change: { from: readonly ItemStatus[]; draftVersion?: number; set: Record<string, string | number>; actor: string; action: string; detail?: Record<string, unknown> },
-): Promise<TransitionResult> {
-  const fields = Object.entries({ ...change.set, updatedAt: Date.now() }).flatMap(([k, v]) => [k, String(v)]);
-  const audit = auditJson(change.actor, change.action, id, change.detail);
-  const res = (await runScript(redis, 'earshotTransition', TRANSITION, [keys.item(id), keys.audit], [
-    change.from.join(','),
-    change.draftVersion === undefined ? '' : String(change.draftVersion),
-    audit,
-    ...fields,
-  ])) as [string, string];
-  if (res[0] === 'ok') {
-    const status = change.set['status'];
-    await announce(redis, keys, { action: change.action, ids: [id], ...(status !== undefined ? { status: String(status) } : {}) });
-    return { ok: true, from: res[1] as ItemStatus };
+export async function transition(s: StoreCtx, id: string, change: Change): Promise<TransitionResult> {
+  const client = await s.db.connect();
+  let result: TransitionResult;
+  try {
+    await client.query('BEGIN');
+    result = await transitionIn(client, id, change);
+    await client.query(result.ok ? 'COMMIT' : 'ROLLBACK');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
   }
-  return { ok: false, why: res[0] as 'missing' | 'conflict' | 'stale', status: res[1] };
+  if (result.ok) {
+    const status = change.set['status'];
+    await announce(s, { action: change.action, ids: [id], ...(status !== undefined ? { status: String(status) } : {}) });
+  }
+  return result;
+}
+
+async function transitionIn(client: PoolClient, id: string, change: Change): Promise<TransitionResult> {
+  const { rows } = await client.query<{ status: string; draft_version: number }>('SELECT status, draft_version FROM inbox_items WHERE id = $1 FOR UPDATE', [id]);
+  const cur = rows[0];
+  if (!cur) return { ok: false, why: 'missing', status: '' };
+  if (!(change.from as readonly string[]).includes(cur.status)) return { ok: false, why: 'conflict', status: cur.status };
+  if (change.draftVersion !== undefined && cur.draft_version !== change.draftVersion) return { ok: false, why: 'stale', status: cur.status };
+  const { sql, params } = setClause({ ...change.set, updatedAt: Date.now() }, 2);
+  await client.query(`UPDATE inbox_items SET ${sql} WHERE id = $1`, [id, ...params]);
+  await client.query(INSERT_AUDIT, auditParams(change.actor, change.action, id, change.detail));
+  if (change.set['draft'] !== undefined && change.set['draftVersion'] !== undefined) {
+    await client.query('INSERT INTO draft_versions (item_id, version, text, warnings, actor, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [
+      id, Number(change.set['draftVersion']), String(change.set['draft']), String(change.set['draftWarnings'] ?? '[]'), change.actor, Date.now(),
+    ]);
+  }
+  await change.also?.(client);
+  return { ok: true, from: cur.status as ItemStatus };
+}
+
+/** Every version of an item's draft, oldest first (who wrote it, when, with which warnings). */
+export async function draftVersions(db: Db, id: string): Promise<Array<{ version: number; text: string; warnings: string[]; actor: string; at: number }>> {
+  const { rows } = await db.query<{ version: number; text: string; warnings: string[]; actor: string; at: number }>('SELECT version, text, warnings, actor, at FROM draft_versions WHERE item_id = $1 ORDER BY version', [id]);
+  return rows;
+}
+
+/** The newest items by post time (tests, bench and chaos checks; the inbox itself pages with inbox-queue.ts). */
+export async function listItemIds(db: Db, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM inbox_items ORDER BY created_at DESC, id LIMIT $1', [limit]);
+  return rows.map((r) => r.id);
 }

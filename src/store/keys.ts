@@ -1,17 +1,14 @@
 import { createHash } from 'node:crypto';
 
-/** Every Redis key Earshot's store uses, in one place. With a `{tag}` prefix they share one cluster slot. */
+/**
+ * Every Redis key Earshot's store uses, in one place: only transient state (queues, locks,
+ * budgets, alert dedupe, reminders, pub/sub); records are in PostgreSQL. With a `{tag}` prefix
+ * they share one cluster slot.
+ */
 export function storeKeys(prefix: string) {
   return {
-    mention: (id: string) => `${prefix}:m:${id}`,
-    author: (authorKey: string) => `${prefix}:a:${authorKey}`,
-    authorEvents: (authorKey: string) => `${prefix}:ae:${authorKey}`,
-    item: (id: string) => `${prefix}:item:${id}`,
+    /** Base of the inbox's pub/sub channel; the inbox itself is in PostgreSQL. */
     inbox: `${prefix}:inbox`,
-    cursor: (sourceId: string) => `${prefix}:cursor:${sourceId}`,
-    sourceState: (sourceId: string) => `${prefix}:source:${sourceId}`,
-    timeline: `${prefix}:timeline`,
-    audit: `${prefix}:audit`,
     deadLetter: `${prefix}:dlq`,
     alertSent: (itemId: string, destinationId: string) => `${prefix}:alerted:${itemId}:${destinationId}`,
     /** Single escalations sent to a destination in one minute (window start, epoch ms). */

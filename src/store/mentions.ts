@@ -1,44 +1,36 @@
-import type { Redis } from 'ioredis';
 import type { Mention } from '../mention.js';
+import type { Db } from '../postgres/pool.js';
 import type { TriageResult } from '../triage/types.js';
-import { decodeMention, decodeTriage, encodeMention, encodeTriage } from './codec.js';
-import { authorKey, type StoreKeys } from './keys.js';
-import { runScript } from './scripts.js';
+import { decodeTriage, encodeRest, encodeTriage, mentionFromRow, type MentionColumns } from './codec.js';
 
 /**
- * Stores a page of mentions and reports which ones must be handed on. A mention is new when its
- * key did not exist (platform + id, checked atomically). One that exists but never got past the
- * "new" stage is handed on again: that is the crash between storing and enqueueing.
- * KEYS per mention: mention, author profile, author events; then the timeline. ARGV: retention,
- * now, then per mention its stored form, time, id, handle, name, platform, author URL, followers.
+ * A page of mentions in one statement: the mentions (ON CONFLICT on the platform's post id: a
+ * re-fetched post is not stored twice), the profiles of the people who wrote the new ones, and
+ * which existing ones never got past "new" (the crash between storing and enqueueing).
  */
 const INGEST = `
-local n = (#KEYS - 1) / 3
-local ttl = tonumber(ARGV[1])
-local created, again = {}, {}
-for i = 1, n do
-  local mkey, akey, ekey = KEYS[3*i-2], KEYS[3*i-1], KEYS[3*i]
-  local base = 2 + (i-1)*8
-  local json, score, mid = ARGV[base+1], ARGV[base+2], ARGV[base+3]
-  if redis.call('EXISTS', mkey) == 0 then
-    redis.call('HSET', mkey, 'd', json, 's', 'new')
-    redis.call('PEXPIRE', mkey, ttl)
-    redis.call('ZADD', ekey, score, 'm:' .. mid)
-    redis.call('ZREMRANGEBYSCORE', ekey, '-inf', '(' .. (tonumber(ARGV[2]) - ttl))
-    redis.call('PEXPIRE', ekey, ttl)
-    redis.call('HSET', akey, 'handle', ARGV[base+4], 'name', ARGV[base+5], 'platform', ARGV[base+6], 'url', ARGV[base+7], 'followers', ARGV[base+8], 'lastSeen', score)
-    redis.call('HSETNX', akey, 'firstSeen', score)
-    redis.call('HINCRBY', akey, 'mentions', 1)
-    redis.call('PEXPIRE', akey, ttl)
-    redis.call('ZADD', KEYS[#KEYS], score, mid)
-    created[#created+1] = mid
-  elseif redis.call('HGET', mkey, 's') == 'new' then
-    again[#again+1] = mid
-  end
-end
--- The timeline keeps what the retention keeps.
-redis.call('ZREMRANGEBYSCORE', KEYS[#KEYS], '-inf', '(' .. (tonumber(ARGV[2]) - ttl))
-return {created, again}`;
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[],
+                       $11::text[], $12::text[], $13::text[], $14::integer[])
+    AS t(id, platform, native_id, source_id, brand_id, author_id, created_at, lang, text, rest, handle, name, author_url, followers)
+), ins AS (
+  INSERT INTO mentions (id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest)
+  SELECT id, platform, native_id, source_id, brand_id, author_id, created_at, $15, lang, text, rest FROM input
+  ON CONFLICT DO NOTHING
+  RETURNING id
+), people AS (
+  INSERT INTO authors AS a (platform, native_id, handle, name, url, followers, first_seen, last_seen)
+  SELECT DISTINCT ON (platform, author_id) platform, author_id, handle, name, author_url, followers, created_at, created_at
+  FROM input WHERE id IN (SELECT id FROM ins)
+  ORDER BY platform, author_id, created_at DESC
+  ON CONFLICT (platform, native_id) DO UPDATE SET
+    handle = excluded.handle, name = excluded.name, url = excluded.url, followers = excluded.followers,
+    first_seen = least(a.first_seen, excluded.first_seen), last_seen = greatest(a.last_seen, excluded.last_seen)
+  RETURNING 1
+)
+SELECT id, true AS created FROM ins
+UNION ALL
+SELECT m.id, false FROM mentions m JOIN input i ON i.id = m.id WHERE m.stage = 'new'`;
 
 export interface Ingested {
   /** Stored for the first time. */
@@ -47,17 +39,23 @@ export interface Ingested {
   handOn: string[];
 }
 
-export async function ingestMentions(redis: Redis, keys: StoreKeys, mentions: Mention[], retentionMs: number): Promise<Ingested> {
-  if (mentions.length === 0) return { created: [], handOn: [] };
-  const redisKeys: string[] = [];
-  const args: Array<string | number> = [retentionMs, Date.now()];
+/** Column arrays for unnest: one round trip per page whatever its size. */
+function ingestParams(mentions: Mention[], now: number): unknown[] {
+  const cols: unknown[][] = Array.from({ length: 14 }, () => []);
   for (const m of mentions) {
-    const ak = authorKey(m.platform, m.author.id);
-    redisKeys.push(keys.mention(m.id), keys.author(ak), keys.authorEvents(ak));
-    args.push(encodeMention(m), Date.parse(m.createdAt), m.id, m.author.handle, m.author.name, m.platform, m.author.url ?? '', m.author.followers ?? -1);
+    const values = [m.id, m.platform, m.nativeId, m.sourceId, m.brandId, m.author.id, Date.parse(m.createdAt), m.lang, m.text, encodeRest(m), m.author.handle, m.author.name, m.author.url, m.author.followers];
+    values.forEach((v, i) => cols[i]!.push(v));
   }
-  redisKeys.push(keys.timeline);
-  const [created, again] = (await runScript(redis, 'earshotIngestV2', INGEST, redisKeys, args)) as [string[], string[]];
+  return [...cols, now];
+}
+
+export async function ingestMentions(db: Db, mentions: Mention[]): Promise<Ingested> {
+  if (mentions.length === 0) return { created: [], handOn: [] };
+  // The same post twice in one page: the first one counts.
+  const unique = [...new Map(mentions.map((m) => [m.id, m])).values()];
+  const { rows } = await db.query<{ id: string; created: boolean }>(INGEST, ingestParams(unique, Date.now()));
+  const created = rows.filter((r) => r.created).map((r) => r.id);
+  const again = rows.filter((r) => !r.created).map((r) => r.id);
   return { created, handOn: [...created, ...again] };
 }
 
@@ -67,173 +65,82 @@ export interface StoredMention {
   stage: string;
 }
 
+export const MENTION_COLUMNS = 'm.id, m.platform, m.native_id, m.source_id, m.brand_id, m.author_id, m.created_at, m.lang, m.text, m.rest, m.stage, m.triage';
+
+export type MentionRow = MentionColumns & { stage: string; triage: string | null };
+
+export function storedFromRow(r: MentionRow): StoredMention {
+  return { mention: mentionFromRow(r), triage: r.triage ? decodeTriage(r.triage) : null, stage: r.stage };
+}
+
 /** Loads many mentions in one round trip; ids that expired or never existed are skipped. */
-// Stored JSON was validated on the way in, so it is trusted here (no re-parse on the hot path).
-export async function loadMentions(redis: Redis, keys: StoreKeys, ids: string[]): Promise<Map<string, StoredMention>> {
+export async function loadMentions(db: Db, ids: string[]): Promise<Map<string, StoredMention>> {
   const out = new Map<string, StoredMention>();
   if (ids.length === 0) return out;
-  const pipe = redis.pipeline();
-  for (const id of ids) pipe.hmget(keys.mention(id), 'd', 't', 's');
-  const rows = (await pipe.exec()) ?? [];
-  rows.forEach(([err, value], i) => {
-    const [d, t, s] = (value ?? []) as Array<string | null>;
-    if (err || !d) return;
-    const id = ids[i] as string;
-    out.set(id, { mention: decodeMention(id, d), triage: t ? decodeTriage(t) : null, stage: s ?? 'new' });
-  });
+  const { rows } = await db.query<MentionRow>(`SELECT ${MENTION_COLUMNS} FROM mentions m WHERE m.id = ANY($1::text[])`, [ids]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  // Callers rely on the order they asked in (a batch is scored and routed in order).
+  for (const id of ids) {
+    const row = byId.get(id);
+    if (row && !out.has(id)) out.set(id, storedFromRow(row));
+  }
   return out;
 }
 
-// The stage only moves forward: a triage job run twice (a worker killed after its route job was
-// queued, so BullMQ runs it again) must not put a routed mention back to "triaged", where no route
-// job would ever pick it up again (the route job's id is taken by the one that already ran).
+/**
+ * The stage only moves forward: a triage job run twice (a worker killed after its route job
+ * was queued) must not put a routed mention back to "triaged". Triage fields analytics and
+ * search filter on are columns; the full result is kept encoded.
+ */
 const SAVE_TRIAGE = `
-for i = 1, #KEYS do
-  -- An expired mention is not brought back as a hash without its post (and without a TTL).
-  if redis.call('EXISTS', KEYS[i]) == 1 then
-    redis.call('HSET', KEYS[i], 't', ARGV[i])
-    if redis.call('HGET', KEYS[i], 's') == 'new' then redis.call('HSET', KEYS[i], 's', 'triaged') end
-  end
-end
-return #KEYS`;
+UPDATE mentions m SET triage = t.triage, sentiment = t.sentiment, score = t.score, category = t.category, urgency = t.urgency, complaint = t.complaint,
+  stage = CASE WHEN m.stage = 'new' THEN 'triaged' ELSE m.stage END
+FROM unnest($1::text[], $2::text[], $3::text[], $4::real[], $5::text[], $6::smallint[], $7::boolean[]) AS t(id, triage, sentiment, score, category, urgency, complaint)
+WHERE m.id = t.id`;
 
-export async function saveTriage(redis: Redis, keys: StoreKeys, results: Array<{ id: string; triage: TriageResult }>): Promise<void> {
+export async function saveTriage(db: Db, results: Array<{ id: string; triage: TriageResult }>): Promise<void> {
   if (results.length === 0) return;
-  await runScript(redis, 'earshotSaveTriage', SAVE_TRIAGE, results.map((r) => keys.mention(r.id)), results.map((r) => encodeTriage(r.triage)));
+  const t = results.map((r) => r.triage);
+  await db.query(SAVE_TRIAGE, [
+    results.map((r) => r.id),
+    t.map((x) => encodeTriage(x)),
+    t.map((x) => x.sentiment),
+    t.map((x) => x.score),
+    t.map((x) => x.category),
+    t.map((x) => Math.round(x.urgency)),
+    t.map((x) => x.complaint),
+  ]);
 }
 
 /** Marks mentions as routed so a re-fetch of the same post never routes it again. */
-export async function markStage(redis: Redis, keys: StoreKeys, ids: string[], stage: string): Promise<void> {
+export async function markStage(db: Db, ids: string[], stage: string): Promise<void> {
   if (ids.length === 0) return;
-  const pipe = redis.pipeline();
-  for (const id of ids) pipe.hset(keys.mention(id), 's', stage);
-  await pipe.exec();
+  await db.query('UPDATE mentions SET stage = $2 WHERE id = ANY($1::text[]) AND stage IS DISTINCT FROM $2', [ids, stage]);
 }
 
-/** What a list shows of a post: never the whole text (posts may be 40,000 characters). */
-export interface MentionPreview {
-  platform: string;
-  url: string | null;
-  /** The first `textBytes` bytes of the post, cut on a character boundary. */
-  text: string;
-  createdAt: string;
-  author: { handle: string; name: string; followers: number | null; url: string | null };
+/** How many mentions are stored (metrics). */
+export async function countMentions(db: Db): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM mentions');
+  return rows[0]?.n ?? 0;
+}
+
+/** Ids of stored mentions, oldest post first (checks in tests, chaos and the bench). */
+export async function mentionIds(db: Db, limit = 1_000_000): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM mentions ORDER BY created_at, id LIMIT $1', [limit]);
+  return rows.map((r) => r.id);
 }
 
 /**
- * Decodes each stored mention inside Redis and returns only a preview, so a list never moves or
- * parses whole posts: the reply holds at most `textBytes` of post text per id. With a pattern (see
- * searchPattern) only mentions whose text, handle or name match come back, unless the id's flag
- * in ARGV says "wanted anyway" (it matched elsewhere, in the draft). A value cjson cannot read
- * comes back as '!' and the caller reads that one the long way.
+ * Retention: mentions stored before `cutoff` go, with their items, drafts and replies (foreign
+ * keys cascade), a batch at a time through the BRIN index on storing time, so one run never
+ * holds long locks. Returns how many went.
  */
-const PREVIEWS = `
-local maxBytes = tonumber(ARGV[1])
-local pattern = ARGV[2]
-local function cut(s)
-  if #s <= maxBytes then return s end
-  local i = maxBytes
-  while i > 0 do
-    local b = string.byte(s, i + 1)
-    if b < 128 or b >= 192 then break end
-    i = i - 1
-  end
-  return string.sub(s, 1, i)
-end
-local function str(v) if type(v) == 'string' then return v end return '' end
-local function val(v) if v == nil then return cjson.null end return v end
-local out = {}
-for i = 1, #KEYS do
-  local row = redis.call('HMGET', KEYS[i], 'd', 't')
-  local entry = false
-  if row[1] then
-    local ok, m = pcall(cjson.decode, row[1])
-    if not ok or type(m) ~= 'table' then
-      entry = {'!', row[2] or false}
-    else
-      local p
-      if m[1] == nil then
-        local a = type(m.author) == 'table' and m.author or {}
-        p = {val(m.platform), val(m.url), str(m.text), val(m.createdAt), {val(a.handle), val(a.name), val(a.followers), val(a.url)}}
-      else
-        local a = type(m[9]) == 'table' and m[9] or {}
-        p = {m[1], m[5], str(m[6]), m[8], {val(a[2]), val(a[3]), val(a[4]), val(a[5])}}
-      end
-      local wanted = pattern == '' or ARGV[i + 2] == '1' or string.find(p[3], pattern) or string.find(str(p[5][1]), pattern) or string.find(str(p[5][2]), pattern)
-      if wanted then
-        p[3] = cut(p[3])
-        entry = {cjson.encode(p), row[2] or false}
-      end
-    end
-  end
-  out[i] = entry
-end
-return out`;
-
-/** Keys per script call: one call's work in Redis stays short, and a search can stop early. */
-export const PREVIEW_CHUNK = 200;
-
-export interface PreviewQuery {
-  textBytes: number;
-  /** From searchPattern; omitted: every id that exists. */
-  pattern?: Buffer;
-  /** Ids to return even when the pattern does not match them. */
-  wanted?: ReadonlySet<string>;
-}
-
-export async function loadPreviews(redis: Redis, keys: StoreKeys, ids: string[], query: PreviewQuery): Promise<Map<string, { preview: MentionPreview; triage: TriageResult | null }>> {
-  const out = new Map<string, { preview: MentionPreview; triage: TriageResult | null }>();
-  if (ids.length === 0) return out;
-  const flags = ids.map((id) => (query.wanted?.has(id) ? '1' : '0'));
-  const args = [query.textBytes, query.pattern ?? '', ...flags] as unknown as Array<string | number>;
-  const rows = (await runScript(redis, 'earshotPreviewsV1', PREVIEWS, ids.map((id) => keys.mention(id)), args)) as Array<[string, string | null] | null>;
-  const unreadable: string[] = [];
-  rows.forEach((row, i) => {
-    if (!row) return;
-    const id = ids[i] as string;
-    if (row[0] === '!') return void unreadable.push(id);
-    const [platform, url, text, createdAt, [handle, name, followers, authorUrl]] = JSON.parse(row[0]) as [string, string | null, string, string, [string, string, number | null, string | null]];
-    out.set(id, { preview: { platform, url, text, createdAt, author: { handle, name, followers, url: authorUrl } }, triage: row[1] ? decodeTriage(row[1]) : null });
-  });
-  // Rare (a value written by a much older version): one at a time, so still one post in memory.
-  for (const id of unreadable) {
-    const stored = (await loadMentions(redis, keys, [id])).get(id);
-    if (!stored) continue;
-    const m = stored.mention;
-    if (query.pattern && !query.wanted?.has(id)) continue;
-    const preview = { platform: m.platform, url: m.url, text: m.text.slice(0, query.textBytes), createdAt: m.createdAt, author: { handle: m.author.handle, name: m.author.name, followers: m.author.followers, url: m.author.url } };
-    out.set(id, { preview, triage: stored.triage });
+export async function pruneExpired(db: Db, cutoff: number, batch = 5_000, maxBatches = 20): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < maxBatches; i += 1) {
+    const { rowCount } = await db.query('DELETE FROM mentions WHERE id IN (SELECT id FROM mentions WHERE stored_at < $1 LIMIT $2)', [cutoff, batch]);
+    total += rowCount ?? 0;
+    if ((rowCount ?? 0) < batch) break;
   }
-  return out;
-}
-
-const LUA_MAGIC = new Set('^$()%.[]*+-?');
-
-/**
- * A Lua pattern matching `q` without regard to case, byte for byte on UTF-8, so the search runs
- * inside Redis: ASCII letters become [aA], punctuation is escaped, and a non-ASCII letter becomes a
- * class per byte over its case forms (ä/Ä share the first byte: \xC3[\xA4\x84]). Letters whose case
- * forms differ in length match their lower case only.
- */
-export function searchPattern(q: string): Buffer {
-  const parts: Buffer[] = [];
-  for (const ch of q.toLowerCase()) parts.push(charPattern(ch));
-  return Buffer.concat(parts);
-}
-
-function charPattern(ch: string): Buffer {
-  const code = ch.codePointAt(0) ?? 0;
-  if (code < 0x20) return Buffer.from('.');
-  const forms = [...new Set([ch, ch.toUpperCase()])].filter((f) => [...f].length === 1).map((f) => Buffer.from(f, 'utf8'));
-  const [first] = forms;
-  if (!first) return Buffer.from(ch, 'utf8');
-  if (first.length === 1 && forms.length === 1) return Buffer.from(LUA_MAGIC.has(ch) || !/[A-Za-z0-9]/.test(ch) ? `%${ch}` : ch);
-  if (forms.some((f) => f.length !== first.length)) return first;
-  const bytes: number[] = [];
-  for (let i = 0; i < first.length; i++) {
-    const options = [...new Set(forms.map((f) => f[i] as number))];
-    if (options.length === 1) bytes.push(options[0] as number);
-    else bytes.push(0x5b, ...options, 0x5d);
-  }
-  return Buffer.from(bytes);
+  return total;
 }

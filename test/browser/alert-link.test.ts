@@ -96,7 +96,7 @@ describe('a Slack alert link opens the item it is about', () => {
     expect(inboxLinks).toContain(edit?.url);
     const url = edit?.url as string;
     const itemId = decodeURIComponent(/#\/items?\/([^/?#]+)$/.exec(url)?.[1] ?? '');
-    const stored = (await loadMentions(app.ctx.redis, app.ctx.keys, [itemId])).get(itemId);
+    const stored = (await loadMentions(app.ctx.db, [itemId])).get(itemId);
     expect(stored?.mention.text).toBe(URGENT);
 
     const page = await signedInPage(url);
@@ -107,8 +107,8 @@ describe('a Slack alert link opens the item it is about', () => {
   });
 
   it('links already in chat with the old plural path (#/items/<id>) still open the item', async () => {
-    const ids = await listItemIds(app.ctx.redis, app.ctx.keys, 10);
-    const calm = (await getItems(app.ctx.redis, app.ctx.keys, ids)).find((i) => i.priority !== 'urgent');
+    const ids = await listItemIds(app.ctx.db, 10);
+    const calm = (await getItems(app.ctx.db, ids)).find((i) => i.priority !== 'urgent');
     const page = await signedInPage(`http://127.0.0.1:${app.config.api.port}/#/items/${calm?.id}`);
     await page.waitForSelector('#post-text', { timeout: 10_000 });
     expect(await page.textContent('#post-text')).toBe(CALM);
@@ -118,17 +118,17 @@ describe('a Slack alert link opens the item it is about', () => {
 
 describe('"Correct the triage" on a complaint', () => {
   it('starts with the complaint box checked, so saving without touching it keeps complaint: true', async () => {
-    const ids = await listItemIds(app.ctx.redis, app.ctx.keys, 10);
-    const urgent = (await getItems(app.ctx.redis, app.ctx.keys, ids)).find((i) => i.priority === 'urgent');
+    const ids = await listItemIds(app.ctx.db, 10);
+    const urgent = (await getItems(app.ctx.db, ids)).find((i) => i.priority === 'urgent');
     const id = urgent?.id as string;
-    expect((await loadMentions(app.ctx.redis, app.ctx.keys, [id])).get(id)?.triage?.complaint).toBe(true);
+    expect((await loadMentions(app.ctx.db, [id])).get(id)?.triage?.complaint).toBe(true);
 
     const page = await signedInPage(`http://127.0.0.1:${app.config.api.port}/#/item/${id}`);
     await page.waitForSelector('#post-text', { timeout: 10_000 });
     await page.click('.fix-triage summary');
     expect(await page.isChecked('#fix-complaint')).toBe(true);
     await page.click('#fix-triage');
-    const saved = await waitFor('stored correction', async () => (await readCorrections(app.ctx.redis, app.config.redis.prefix)).find((c) => c.itemId === id));
+    const saved = await waitFor('stored correction', async () => (await readCorrections(app.ctx.db)).find((c) => c.itemId === id));
     expect(saved.labels.complaint).toBe(true);
     await page.context().close();
   });

@@ -40,7 +40,7 @@ const dialogs: string[] = [];
 const strayRequests: string[] = [];
 
 async function items(): Promise<InboxItem[]> {
-  return getItems(app.ctx.redis, app.ctx.keys, await listItemIds(app.ctx.redis, app.ctx.keys, 100));
+  return getItems(app.ctx.db, await listItemIds(app.ctx.db, 100));
 }
 
 /** Every page records dialogs and requests that leave the inbox's own origin. */
@@ -104,6 +104,10 @@ describe('web inbox in a real browser', () => {
     expect(await first.getAttribute('class')).toContain('urgent');
     await expect.poll(() => first.locator('.text').textContent()).toContain('lost my bag');
     expect(await first.locator('.countdown').textContent()).toMatch(/left$/);
+    // The server's exact total of open items, and no next page when they all fit on one.
+    const open = (await items()).filter((i) => !['posted', 'rejected'].includes(i.status)).length;
+    await expect.poll(() => page.locator('#queue-count').textContent()).toBe(`${open} of ${open}`);
+    expect(await page.locator('#queue-more').isHidden()).toBe(true);
     await page.screenshot({ path: path.join(OUT, 'queue.png'), fullPage: true });
     // docs/inbox.png is refreshed by hand from test-output/inbox.png, so a test run never dirties the tree.
     await page.screenshot({ path: path.join(OUT, 'inbox.png') });

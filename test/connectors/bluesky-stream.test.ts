@@ -5,6 +5,8 @@ import { loadMentions } from '../../src/store/mentions.js';
 import { FakeBluesky, type FakePost } from '../fakes/bluesky.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/wait.js';
+import { mentionIds } from '../../src/store/mentions.js';
+import { readStreamCursor } from '../../src/store/sources.js';
 
 describe('bluesky Jetstream stream: a dropped connection loses nothing', () => {
   let fake: FakeBluesky;
@@ -33,7 +35,7 @@ describe('bluesky Jetstream stream: a dropped connection loses nothing', () => {
     await fake.close();
   });
 
-  const stored = async () => (await app.ctx.redis.zrange(app.ctx.keys.timeline, '0', '-1')).sort();
+  const stored = async () => (await mentionIds(app.ctx.db)).sort();
   const idsOf = (posts: FakePost[]) => posts.map((p) => mentionId('bluesky', p.uri)).sort();
 
   it('reconnects from the last cursor, gets the replay and stores every brand post exactly once', async () => {
@@ -48,7 +50,7 @@ describe('bluesky Jetstream stream: a dropped connection loses nothing', () => {
     fake.emit({ did: 'did:plc:someone', kind: 'identity', identity: { did: 'did:plc:someone', handle: 'someone.bsky.social' } });
     const lastBeforeDrop = fake.emitPost(before[2]!);
     await waitFor('the first three posts stored', async () => (await stored()).length === 3);
-    await waitFor('the cursor saved', async () => (await app.ctx.redis.get(`${app.config.redis.prefix}:streamcursor:bsky`)) === String(lastBeforeDrop));
+    await waitFor('the cursor saved', async () => (await readStreamCursor(app.ctx.db, 'bsky')) === String(lastBeforeDrop));
 
     fake.dropJetstream();
     // Posted while nobody listens: only the replay from the cursor can bring these in.
@@ -66,7 +68,7 @@ describe('bluesky Jetstream stream: a dropped connection loses nothing', () => {
 
     const all = [...before, ...during, after];
     expect(await stored()).toEqual(idsOf(all));
-    const mentions = await loadMentions(app.ctx.redis, app.ctx.keys, idsOf(all));
+    const mentions = await loadMentions(app.ctx.db, idsOf(all));
     expect([...mentions.values()].map((m) => m.mention.nativeId).sort()).toEqual(all.map((p) => p.uri).sort());
     expect([...mentions.values()].every((m) => m.mention.author.handle.startsWith('did:plc:') && m.mention.author.followers === null)).toBe(true);
   });

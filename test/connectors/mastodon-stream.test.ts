@@ -10,6 +10,8 @@ import { testApp, type TestApp } from '../helpers/app.js';
 import { makeClient } from '../helpers/connector.js';
 import { waitFor } from '../helpers/wait.js';
 import { startAllWorkers } from '../helpers/workers.js';
+import { loadMentions, mentionIds } from '../../src/store/mentions.js';
+import { authorHistory } from '../../src/store/authors.js';
 
 const OPTIONS = { token: 'fake-token', mentions: true, hashtags: ['acmeair'] };
 
@@ -119,7 +121,7 @@ describe('mastodon streaming through the StreamRunner (real redis, workers)', ()
     await fake.close();
   });
 
-  const stored = async (s: FakeStatus) => (await app.ctx.redis.exists(app.ctx.keys.mention(mentionId('mastodon', s.uri)))) === 1;
+  const stored = async (s: FakeStatus) => (await loadMentions(app.ctx.db, [mentionId('mastodon', s.uri)])).size === 1;
   const mention = (text: string) => {
     const s = fake.status({ text, acct: `user${posted.length}@social.example` });
     posted.push(s);
@@ -138,7 +140,7 @@ describe('mastodon streaming through the StreamRunner (real redis, workers)', ()
     expect(runner.start()).toEqual(['masto']);
     await fake.waitForStreams(2);
     // The catch-up poll on connect backfills the newest page and sets the poll cursor.
-    await waitFor('catch-up poll', async () => (await readSourceState(app.ctx.redis, app.ctx.keys, 'masto')).lastSuccessAt > 0);
+    await waitFor('catch-up poll', async () => (await readSourceState(app.ctx.db, 'masto')).lastSuccessAt > 0);
     expect(await stored(posted[0]!)).toBe(true);
 
     const live = mention('@AcmeAir my flight was cancelled and nobody tells me anything');
@@ -146,7 +148,7 @@ describe('mastodon streaming through the StreamRunner (real redis, workers)', ()
     await waitFor('live post stored', () => stored(live), 5_000);
     const latency = Date.now() - pushedAt;
     expect(latency).toBeLessThan(1_000);
-    const state = await readSourceState(app.ctx.redis, app.ctx.keys, 'masto');
+    const state = await readSourceState(app.ctx.db, 'masto');
     expect(state.streamConnected).toBe(true);
   });
 
@@ -160,7 +162,7 @@ describe('mastodon streaming through the StreamRunner (real redis, workers)', ()
     const gap = [mention('@AcmeAir gap 1'), tagPost('gap 2 #acmeair'), mention('@AcmeAir gap 3')];
     await new Promise((r) => setTimeout(r, 300));
     gap.push(tagPost('gap 4 #acmeair'));
-    await waitFor('stream marked down', async () => !(await readSourceState(app.ctx.redis, app.ctx.keys, 'masto')).streamConnected);
+    await waitFor('stream marked down', async () => !(await readSourceState(app.ctx.db, 'masto')).streamConnected);
     expect(await Promise.all(gap.map(stored))).toEqual([false, false, false, false]);
 
     fake.refuseStreams(false);
@@ -172,10 +174,10 @@ describe('mastodon streaming through the StreamRunner (real redis, workers)', ()
 
     // Every post once: in the timeline once, and counted once for its author.
     const ids = posted.map((s) => mentionId('mastodon', s.uri));
-    const timeline = await app.ctx.redis.zrange(app.ctx.keys.timeline, '0', '-1');
+    const timeline = await mentionIds(app.ctx.db);
     expect(timeline.sort()).toEqual([...ids].sort());
     for (const s of posted) {
-      expect(await app.ctx.redis.hget(app.ctx.keys.author(`mastodon:${s.account.id}`), 'mentions')).toBe('1');
+      expect((await authorHistory(app.ctx.db, { platform: 'mastodon', authorId: s.account.id })).profile?.mentions).toBe(1);
     }
   });
 });

@@ -43,8 +43,8 @@ export async function storeTriagedMention(ctx: AppContext, o: ChatSeed): Promise
     urgency: o.urgency,
     reasons: ['complaint about the service'],
   };
-  await ingestMentions(ctx.redis, ctx.keys, [built.mention], ctx.config.retention);
-  await saveTriage(ctx.redis, ctx.keys, [{ id: built.mention.id, triage }]);
+  await ingestMentions(ctx.db, [built.mention]);
+  await saveTriage(ctx.db, [{ id: built.mention.id, triage }]);
   return built.mention;
 }
 
@@ -66,8 +66,8 @@ export async function storeInboxItem(ctx: AppContext, o: ChatSeed & { priority?:
     draftTemplate: 'default',
     draftWarnings: [],
   };
-  await createItems(ctx.redis, ctx.keys, [item], ctx.config.retention);
-  const stored = await getItem(ctx.redis, ctx.keys, mention.id);
+  await createItems(ctx, [item]);
+  const stored = await getItem(ctx.db, mention.id);
   if (!stored) throw new Error('seeded item missing');
   return stored;
 }

@@ -21,3 +21,9 @@ export function testDatabaseUrl(prefix: string): Promise<string> {
 export async function testDb(prefix: string, max = 4): Promise<Db> {
   return createPool(await testDatabaseUrl(prefix), { max });
 }
+
+/** The same database over TCP (127.0.0.1), for a proxy in front of it. */
+export function tcpDatabaseUrl(socketUrl: string): string {
+  const name = new URL(socketUrl).pathname.slice(1);
+  return inject('pgTcpUrlTemplate').replace('{db}', name);
+}

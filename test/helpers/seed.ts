@@ -55,14 +55,11 @@ export async function seedMention(ctx: AppContext, o: SeedOptions): Promise<Ment
     urgency: o.urgency ?? 40,
     reasons: ['seeded'],
   };
-  await ingestMentions(ctx.redis, ctx.keys, [mention], ctx.config.retention);
-  await saveTriage(ctx.redis, ctx.keys, [{ id: mention.id, triage }]);
+  await ingestMentions(ctx.db, [mention]);
+  await saveTriage(ctx.db, [{ id: mention.id, triage }]);
   if (o.item === false) return mention;
   const priority = o.priority ?? 'normal';
-  await createItems(
-    ctx.redis,
-    ctx.keys,
-    [
+  await createItems(ctx, [
       {
         id: mention.id,
         brandId: 'acme',
@@ -72,14 +69,13 @@ export async function seedMention(ctx: AppContext, o: SeedOptions): Promise<Ment
         urgency: triage.urgency,
         category: triage.category,
         sentiment,
+        language: triage.language,
         createdAt: Date.parse(mention.createdAt),
         slaDueAt: Date.now() + (o.slaInMs ?? 3_600_000),
         draft: `Hi ${author}, sorry about that.`,
         draftTemplate: 'default',
         draftWarnings: o.draftWarnings ?? [],
       },
-    ],
-    ctx.config.retention,
-  );
+    ]);
   return mention;
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/postgres/embedded.js';
+import { freePort } from '../../src/redis/embedded.js';
 import { createPool } from '../../src/postgres/pool.js';
 import { cloneDatabase, ensureDatabase } from '../../src/store/admin.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -11,6 +12,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Connection URL with `{db}` where the database name goes. */
     pgUrlTemplate: string;
+    /** The same server over TCP on 127.0.0.1 (for tests that put a proxy in front), `{db}` as above. */
+    pgTcpUrlTemplate: string;
   }
 }
 
@@ -24,7 +27,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-test-pg-'));
   // As root the server runs as `postgres`, which must be able to reach its folder.
   chmodSync(dir, 0o711);
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), throwaway: true });
+  const tcpPort = await freePort();
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), throwaway: true, tcpPort });
   await ensureDatabase(server.urlFor('postgres'), TEMPLATE_DB);
   const db = createPool(server.urlFor(TEMPLATE_DB), { max: 1 });
   await migrate(db);
@@ -32,6 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Proves the copy works before any test relies on it.
   await cloneDatabase(server.urlFor('postgres'), TEMPLATE_DB, 'earshot_probe');
   project.provide('pgUrlTemplate', server.urlFor('{db}'));
+  project.provide('pgTcpUrlTemplate', `postgresql://earshot@127.0.0.1:${tcpPort}/{db}`);
   return async () => {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -1,3 +1,5 @@
+import { RECORDS } from './schema-records.js';
+
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
  * new step, so every installation reaches the same schema whatever version it started from.
@@ -15,4 +17,5 @@ export const MIGRATIONS: Migration[] = [
     // Trigram indexes make substring search ("lawyer" inside "lawyers") use an index.
     sql: `CREATE EXTENSION IF NOT EXISTS pg_trgm;`,
   },
+  { version: 2, name: 'records', sql: RECORDS },
 ];

@@ -5,7 +5,8 @@ import { $, clear, countdown, el, label, shorten } from './dom.js';
 const CATEGORIES = ['delay_cancellation', 'lost_damaged_item', 'billing_refund', 'staff_service', 'product_defect_outage', 'account_login', 'safety_legal_press', 'praise', 'question', 'other'];
 const FILTERS = ['status', 'brand', 'source', 'category', 'assignee', 'q'];
 
-export const queue = { entries: [], selected: 0, loading: false, again: false, filtersReady: false };
+export const queue = { entries: [], total: 0, next: null, selected: 0, loading: false, again: false, filtersReady: false };
+const PAGE = 100;
 
 function fillSelect(select, values, keep) {
   const current = select.value;
@@ -27,6 +28,7 @@ export async function setupFilters() {
   fillSelect($('f-assignee'), [[session.me.name, 'Me']], true);
   for (const name of FILTERS) $(`f-${name}`).addEventListener(name === 'q' ? 'input' : 'change', () => loadQueue());
   $('f-snoozed').addEventListener('change', () => loadQueue());
+  $('queue-more').addEventListener('click', () => loadMore().catch(() => {}));
   queue.filtersReady = true;
 }
 
@@ -65,6 +67,9 @@ export function renderQueue() {
   const list = clear($('items'));
   queue.entries.forEach((entry, i) => list.append(entryNode(entry, i)));
   $('queue-empty').hidden = queue.entries.length > 0;
+  // The server counts every matching item, not just the pages loaded so far.
+  $('queue-count').textContent = queue.entries.length ? `${queue.entries.length} of ${queue.total}` : '';
+  $('queue-more').hidden = !queue.next;
 }
 
 /** Serialised: an SSE burst while a load is in flight triggers exactly one more load. */
@@ -76,8 +81,12 @@ export async function loadQueue() {
   queue.loading = true;
   try {
     const selectedId = queue.entries[queue.selected]?.item.id;
-    const { items } = await api('GET', `/api/inbox?${query()}`);
+    // A live update reloads as many items as were shown, so "next page" clicks are not undone.
+    const limit = Math.min(500, Math.max(PAGE, queue.entries.length));
+    const { items, total, next } = await api('GET', `/api/inbox?${query()}&limit=${limit}`);
     queue.entries = items;
+    queue.total = total;
+    queue.next = next;
     const kept = items.findIndex((e) => e.item.id === selectedId);
     queue.selected = kept >= 0 ? kept : Math.min(queue.selected, Math.max(0, items.length - 1));
     if (!$('queue').hidden) renderQueue();
@@ -87,6 +96,22 @@ export async function loadQueue() {
       queue.again = false;
       await loadQueue();
     }
+  }
+}
+
+/** The page after the last one loaded (keyset cursor from the server), added below. */
+export async function loadMore() {
+  if (!queue.next || queue.loading) return;
+  queue.loading = true;
+  try {
+    const { items, total, next } = await api('GET', `/api/inbox?${query()}&limit=${PAGE}&cursor=${encodeURIComponent(queue.next)}`);
+    const known = new Set(queue.entries.map((e) => e.item.id));
+    queue.entries = queue.entries.concat(items.filter((e) => !known.has(e.item.id)));
+    queue.total = total;
+    queue.next = next;
+    renderQueue();
+  } finally {
+    queue.loading = false;
   }
 }
 

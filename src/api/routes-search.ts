@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../app/context.js';
+import { auditPage, auditRows } from '../store/audit.js';
+import { mentionRows } from '../store/export.js';
+import { BadSearchCursorError, searchMentions } from '../store/search.js';
+import { requireRole } from './auth.js';
+import { csvStream } from './csv-out.js';
+import { mentionSummary, triageSummary } from './routes-inbox.js';
+import { InputError, limitParam, OptionalText, parseInput } from './routes-common.js';
+
+const Millis = z.coerce.number().int().min(0).optional();
+
+const SearchQuery = z.object({
+  q: z.string().trim().min(1, 'expected something to search for').max(200),
+  brand: OptionalText,
+  source: OptionalText,
+  from: Millis,
+  to: Millis,
+  cursor: z.string().max(400).optional(),
+  limit: limitParam(50, 200),
+});
+
+const AuditQuery = z.object({ itemId: OptionalText, actor: OptionalText, action: OptionalText, from: Millis, to: Millis, cursor: z.string().max(40).optional(), limit: limitParam(100, 500) });
+const ExportQuery = z.object({ brand: OptionalText, from: Millis, to: Millis });
+
+const LIST_TEXT_MAX = 1000;
+
+/** Search over every stored post, the audit log with filters and paging, and CSV exports of both. */
+export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): void {
+  api.get('/search', { onRequest: requireRole('read') }, async (request) => {
+    const query = parseInput(SearchQuery, request.query, 'query');
+    try {
+      const { hits, total, next } = await searchMentions(ctx.db, { ...query });
+      const results = hits.map((h) => ({ id: h.stored.mention.id, mention: mentionSummary(h.stored.mention, LIST_TEXT_MAX), triage: triageSummary(h.stored.triage), item: h.item }));
+      return { results, total, next };
+    } catch (err) {
+      if (err instanceof BadSearchCursorError) throw new InputError(err.message);
+      throw err;
+    }
+  });
+
+  api.get('/audit/page', { onRequest: requireRole('audit') }, async (request) => {
+    const q = parseInput(AuditQuery, request.query, 'query');
+    return auditPage(ctx.db, { itemId: q.itemId, actor: q.actor, action: q.action, from: q.from, to: q.to, before: q.cursor, limit: q.limit });
+  });
+
+  api.get('/export/audit.csv', { onRequest: requireRole('audit') }, async (request, reply) => {
+    const q = parseInput(AuditQuery, request.query, 'query');
+    const rows = auditRows(ctx.db, { itemId: q.itemId, actor: q.actor, action: q.action, from: q.from, to: q.to });
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="earshot-audit.csv"');
+    return reply.send(csvStream(['id', 'at', 'actor', 'action', 'item_id', 'detail'], rows, (e) => [e.id, e.at, e.actor, e.action, e.itemId ?? '', e.detail ?? '']));
+  });
+
+  api.get('/export/mentions.csv', { onRequest: requireRole('read') }, async (request, reply) => {
+    const q = parseInput(ExportQuery, request.query, 'query');
+    const rows = mentionRows(ctx.db, q);
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="earshot-mentions.csv"');
+    const header = ['id', 'created_at', 'platform', 'source', 'brand', 'author', 'url', 'text', 'sentiment', 'category', 'urgency', 'item_status'];
+    return reply.send(
+      csvStream(header, rows, (r) => [r.mention.id, r.mention.createdAt, r.mention.platform, r.mention.sourceId, r.mention.brandId, r.mention.author.handle, r.mention.url ?? '', r.mention.text, r.triage?.sentiment ?? '', r.triage?.category ?? '', r.triage?.urgency ?? '', r.itemStatus ?? '']),
+    );
+  });
+}

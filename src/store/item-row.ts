@@ -1,0 +1,70 @@
+import type { InboxItem } from './inbox.js';
+
+type Kind = 'text' | 'ntext' | 'int' | 'nint' | 'bool' | 'json';
+
+/** Item field → column, and how a value given as text/number (the transition API) is stored. */
+const FIELDS: Record<string, [column: string, kind: Kind]> = {
+  brandId: ['brand_id', 'text'],
+  sourceId: ['source_id', 'text'],
+  platform: ['platform', 'text'],
+  priority: ['priority', 'text'],
+  status: ['status', 'text'],
+  urgency: ['urgency', 'int'],
+  category: ['category', 'text'],
+  sentiment: ['sentiment', 'text'],
+  language: ['language', 'ntext'],
+  createdAt: ['created_at', 'int'],
+  routedAt: ['routed_at', 'int'],
+  updatedAt: ['updated_at', 'int'],
+  slaDueAt: ['sla_due_at', 'int'],
+  draft: ['draft', 'text'],
+  draftTemplate: ['draft_template', 'text'],
+  draftWarnings: ['draft_warnings', 'json'],
+  draftVersion: ['draft_version', 'int'],
+  draftEdited: ['draft_edited', 'bool'],
+  approvals: ['approvals', 'int'],
+  assignee: ['assignee', 'ntext'],
+  approvedBy: ['approved_by', 'ntext'],
+  approvedAt: ['approved_at', 'nint'],
+  replyId: ['reply_id', 'ntext'],
+  replyUrl: ['reply_url', 'ntext'],
+  postedAt: ['posted_at', 'nint'],
+  lastError: ['last_error', 'ntext'],
+  rejectReason: ['reject_reason', 'ntext'],
+  snoozedUntil: ['snoozed_until', 'nint'],
+  firstApprovedBy: ['first_approved_by', 'ntext'],
+  firstApprovedVersion: ['first_approved_version', 'nint'],
+};
+
+export const ITEM_COLUMNS = ['id', ...Object.values(FIELDS).map(([c]) => c)].map((c) => `i.${c}`).join(', ');
+
+export type ItemRow = Record<string, unknown> & { id: string };
+
+export function itemFromRow(r: ItemRow): InboxItem {
+  const out: Record<string, unknown> = { id: r.id };
+  for (const [field, [column, kind]] of Object.entries(FIELDS)) {
+    const v = r[column];
+    out[field] = kind === 'int' || (kind === 'nint' && v !== null) ? Number(v) : v ?? null;
+  }
+  return out as unknown as InboxItem;
+}
+
+/** `col = $n, …` for an update; '' clears a nullable field (the convention of the old store). */
+export function setClause(set: Record<string, string | number>, firstParam: number): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const [field, value] of Object.entries(set)) {
+    const spec = FIELDS[field];
+    if (!spec) throw new Error(`unknown inbox item field "${field}"`);
+    const [column, kind] = spec;
+    let v: unknown = value;
+    if ((kind === 'ntext' || kind === 'nint') && value === '') v = null;
+    else if (kind === 'int' || kind === 'nint') v = Number(value);
+    else if (kind === 'bool') v = value === 1 || value === '1' || value === 'true';
+    else if (kind === 'json') v = typeof value === 'string' ? value : JSON.stringify(value);
+    else v = String(value);
+    params.push(v);
+    parts.push(`${column} = $${firstParam + params.length - 1}${kind === 'json' ? '::jsonb' : ''}`);
+  }
+  return { sql: parts.join(', '), params };
+}
