@@ -91,7 +91,7 @@ describe('publish: exactly once, and unknown outcomes go to a human', () => {
     await approveItem(app.ctx, approver, item.id, { draftVersion: item.draftVersion, acknowledgeWarnings: true });
     const failed = await statusOf(item.id, 'failed');
     expect(failed.lastError).toMatch(/Validation failed: see https:\/\/social\.example\/help\?access_token=\[redacted\]/);
-    expect(JSON.stringify(await readAudit(app.ctx.redis, app.ctx.keys, { itemId: item.id, limit: 50 }))).not.toMatch(/leaky-token-77/);
+    expect(JSON.stringify(await readAudit(app.ctx.db, { itemId: item.id, limit: 50 }))).not.toMatch(/leaky-token-77/);
   });
 
   it('a refusal by the platform fails the item with the reason, without retrying', async () => {
