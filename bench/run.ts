@@ -13,7 +13,7 @@ import { airlineTexts, benchConfig, openHarness, pipelineIdle, redisUsedMemory, 
 import { memoryByKeyFamily } from './memory.js';
 import { fmt, mb, rssOf, summary } from './stats.js';
 import { writeReport, type BenchResult } from './report.js';
-import { countMentions } from '../src/store/mentions.js';
+import { countMentions, storedBytes } from '../src/store/mentions.js';
 import { readSourceState } from '../src/store/sources.js';
 
 const { values: args } = parseArgs({
@@ -107,6 +107,8 @@ async function main(): Promise<void> {
     const rssStart = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
     const run = await throughput(h, fake, Number(args.mentions));
     log(`end to end ${fmt(run.rate)} mentions/s over ${fmt(Number(args.mentions))} · Redis ${fmt(run.memPerMention)} B/mention`);
+    const pgPerMention = (await storedBytes(h.ctx.db)) / Math.max(1, await countMentions(h.ctx.db));
+    log(`PostgreSQL ${fmt(pgPerMention)} B per stored mention (tables, indexes and TOAST of mentions, authors, items, drafts, replies)`);
     const families = await memoryByKeyFamily(h.ctx.redis, 'bench', await countMentions(h.ctx.db));
     const alerts = await alertLatency(h, fake, slack, Number(args.probes));
     log(`post → Slack alert (polling every 1 s): ${JSON.stringify(summary(alerts))}`);

@@ -86,9 +86,11 @@ export interface HistoryEntry {
 }
 
 const PROFILE = `
-SELECT a.handle, a.name, a.platform, a.url, a.followers, a.complaints, a.replies, a.first_seen, a.last_seen,
-  (SELECT count(*) FROM mentions m WHERE m.platform = a.platform AND m.author_id = a.native_id)::bigint AS mentions
-FROM authors a WHERE a.platform = $1 AND a.native_id = $2`;
+SELECT a.handle, a.name, a.platform, a.url, a.followers, a.complaints, a.replies, s.first_seen, s.last_seen, s.mentions
+FROM authors a, LATERAL (
+  SELECT min(m.created_at) AS first_seen, max(m.created_at) AS last_seen, count(*)::bigint AS mentions
+  FROM mentions m WHERE m.platform = a.platform AND m.author_id = a.native_id) s
+WHERE a.platform = $1 AND a.native_id = $2`;
 
 /** Newest first across both indexes; each side reads at most `limit` rows. */
 const HISTORY = `

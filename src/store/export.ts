@@ -1,5 +1,5 @@
 import type { Db } from '../postgres/pool.js';
-import { MENTION_COLUMNS, storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
+import { MENTION_COLUMNS, MENTION_FROM, storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
 
 export interface ExportQuery {
   from?: number | undefined;
@@ -15,7 +15,7 @@ export async function* mentionRows(db: Db, q: ExportQuery, pageSize = 1000): Asy
   let after: [number, string] = [Number.MIN_SAFE_INTEGER, ''];
   for (;;) {
     const { rows } = await db.query<MentionRow & { item_status: string | null }>(
-      `SELECT ${MENTION_COLUMNS}, i.status AS item_status FROM mentions m LEFT JOIN inbox_items i ON i.id = m.id
+      `SELECT ${MENTION_COLUMNS}, i.status AS item_status FROM ${MENTION_FROM} LEFT JOIN inbox_items i ON i.id = m.id
        WHERE (m.created_at, m.id) > ($1, $2) AND ($3::bigint IS NULL OR m.created_at >= $3) AND ($4::bigint IS NULL OR m.created_at <= $4)
          AND ($5::text IS NULL OR m.brand_id = $5)
        ORDER BY m.created_at, m.id LIMIT $6`,

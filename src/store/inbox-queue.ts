@@ -89,8 +89,8 @@ export async function queuePage(db: Db, f: QueueFilter): Promise<QueuePage> {
   pageParams.push(f.limit + 1, f.textChars ?? 1_000_000);
   const page = db.query<ItemRow & { rank: number; m_id: string | null }>(
     `SELECT ${ITEM_COLUMNS}, i.rank, m.id AS m_id, m.platform AS m_platform, m.native_id, m.source_id AS m_source_id, m.brand_id AS m_brand_id, m.author_id,
-            m.created_at AS m_created_at, m.lang, left(m.text, $${pageParams.length}) AS text, m.rest, m.stage, m.triage
-     FROM inbox_items i LEFT JOIN mentions m ON m.id = i.id
+            m.created_at AS m_created_at, m.lang, left(m.text, $${pageParams.length}) AS text, m.rest, coalesce(t.stage, 'new') AS stage, t.triage
+     FROM inbox_items i LEFT JOIN mentions m ON m.id = i.id LEFT JOIN mention_triage t ON t.id = i.id
      WHERE ${pageWhere} ORDER BY ${ORDER_KEY.join(', ')} LIMIT $${pageParams.length - 1}`,
     pageParams,
   );

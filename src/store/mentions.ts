@@ -5,7 +5,8 @@ import { decodeTriage, encodeRest, encodeTriage, mentionFromRow, type MentionCol
 
 /**
  * A page of mentions in one statement: the mentions (ON CONFLICT on the platform's post id: a
- * re-fetched post is not stored twice), the profiles of the people who wrote the new ones, and
+ * re-fetched post is not stored twice), the profiles of the people who wrote the new ones (first
+ * and last seen are read from the author index, not kept on the row), and
  * which existing ones never got past "new" (the crash between storing and enqueueing).
  */
 const INGEST = `
@@ -19,18 +20,18 @@ WITH input AS (
   ON CONFLICT DO NOTHING
   RETURNING id
 ), people AS (
-  INSERT INTO authors AS a (platform, native_id, handle, name, url, followers, first_seen, last_seen)
-  SELECT DISTINCT ON (platform, author_id) platform, author_id, handle, name, author_url, followers, created_at, created_at
+  INSERT INTO authors AS a (platform, native_id, handle, name, url, followers)
+  SELECT DISTINCT ON (platform, author_id) platform, author_id, handle, name, author_url, followers
   FROM input WHERE id IN (SELECT id FROM ins)
   ORDER BY platform, author_id, created_at DESC
-  ON CONFLICT (platform, native_id) DO UPDATE SET
-    handle = excluded.handle, name = excluded.name, url = excluded.url, followers = excluded.followers,
-    first_seen = least(a.first_seen, excluded.first_seen), last_seen = greatest(a.last_seen, excluded.last_seen)
+  -- Written only when the profile changed: a regular's every post must not rewrite their row.
+  ON CONFLICT (platform, native_id) DO UPDATE SET handle = excluded.handle, name = excluded.name, url = excluded.url, followers = excluded.followers
+  WHERE (a.handle, a.name, a.url, a.followers) IS DISTINCT FROM (excluded.handle, excluded.name, excluded.url, excluded.followers)
   RETURNING 1
 )
 SELECT id, true AS created FROM ins
 UNION ALL
-SELECT m.id, false FROM mentions m JOIN input i ON i.id = m.id WHERE m.stage = 'new'`;
+SELECT m.id, false FROM mentions m JOIN input i ON i.id = m.id LEFT JOIN mention_triage t ON t.id = m.id WHERE coalesce(t.stage, 'new') = 'new'`;
 
 export interface Ingested {
   /** Stored for the first time. */
@@ -65,7 +66,9 @@ export interface StoredMention {
   stage: string;
 }
 
-export const MENTION_COLUMNS = 'm.id, m.platform, m.native_id, m.source_id, m.brand_id, m.author_id, m.created_at, m.lang, m.text, m.rest, m.stage, m.triage';
+export const MENTION_COLUMNS = "m.id, m.platform, m.native_id, m.source_id, m.brand_id, m.author_id, m.created_at, m.lang, m.text, m.rest, coalesce(t.stage, 'new') AS stage, t.triage";
+/** The mention with its pipeline stage and triage (no row there yet: stage "new"). */
+export const MENTION_FROM = 'mentions m LEFT JOIN mention_triage t ON t.id = m.id';
 
 export type MentionRow = MentionColumns & { stage: string; triage: string | null };
 
@@ -77,7 +80,7 @@ export function storedFromRow(r: MentionRow): StoredMention {
 export async function loadMentions(db: Db, ids: string[]): Promise<Map<string, StoredMention>> {
   const out = new Map<string, StoredMention>();
   if (ids.length === 0) return out;
-  const { rows } = await db.query<MentionRow>(`SELECT ${MENTION_COLUMNS} FROM mentions m WHERE m.id = ANY($1::text[])`, [ids]);
+  const { rows } = await db.query<MentionRow>(`SELECT ${MENTION_COLUMNS} FROM ${MENTION_FROM} WHERE m.id = ANY($1::text[])`, [ids]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   // Callers rely on the order they asked in (a batch is scored and routed in order).
   for (const id of ids) {
@@ -93,10 +96,12 @@ export async function loadMentions(db: Db, ids: string[]): Promise<Map<string, S
  * search filter on are columns; the full result is kept encoded.
  */
 const SAVE_TRIAGE = `
-UPDATE mentions m SET triage = t.triage, sentiment = t.sentiment, score = t.score, category = t.category, urgency = t.urgency, complaint = t.complaint,
-  stage = CASE WHEN m.stage = 'new' THEN 'triaged' ELSE m.stage END
+INSERT INTO mention_triage AS mt (id, stage, triage, sentiment, score, category, urgency, complaint)
+SELECT t.id, 'triaged', t.triage, t.sentiment, t.score, t.category, t.urgency, t.complaint
 FROM unnest($1::text[], $2::text[], $3::text[], $4::real[], $5::text[], $6::smallint[], $7::boolean[]) AS t(id, triage, sentiment, score, category, urgency, complaint)
-WHERE m.id = t.id`;
+WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = t.id)
+ON CONFLICT (id) DO UPDATE SET triage = excluded.triage, sentiment = excluded.sentiment, score = excluded.score, category = excluded.category,
+  urgency = excluded.urgency, complaint = excluded.complaint, stage = CASE WHEN mt.stage = 'new' THEN 'triaged' ELSE mt.stage END`;
 
 export async function saveTriage(db: Db, results: Array<{ id: string; triage: TriageResult }>): Promise<void> {
   if (results.length === 0) return;
@@ -115,7 +120,11 @@ export async function saveTriage(db: Db, results: Array<{ id: string; triage: Tr
 /** Marks mentions as routed so a re-fetch of the same post never routes it again. */
 export async function markStage(db: Db, ids: string[], stage: string): Promise<void> {
   if (ids.length === 0) return;
-  await db.query('UPDATE mentions SET stage = $2 WHERE id = ANY($1::text[]) AND stage IS DISTINCT FROM $2', [ids, stage]);
+  await db.query(
+    `INSERT INTO mention_triage AS mt (id, stage) SELECT id, $2 FROM unnest($1::text[]) AS u(id) WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = u.id)
+     ON CONFLICT (id) DO UPDATE SET stage = excluded.stage WHERE mt.stage IS DISTINCT FROM excluded.stage`,
+    [ids, stage],
+  );
 }
 
 /** How many mentions are stored (metrics). */
@@ -143,4 +152,12 @@ export async function pruneExpired(db: Db, cutoff: number, batch = 5_000, maxBat
     if ((rowCount ?? 0) < batch) break;
   }
   return total;
+}
+
+/** Bytes PostgreSQL holds for stored posts, their triage, people and inbox items, indexes and TOAST included (bench). */
+export async function storedBytes(db: Db): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT sum(pg_total_relation_size(t))::bigint AS n FROM unnest(ARRAY['mentions', 'mention_triage', 'authors', 'inbox_items', 'draft_versions', 'replies']::regclass[]) AS t`,
+  );
+  return rows[0]?.n ?? 0;
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../postgres/pool.js';
-import { MENTION_COLUMNS, storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
+import { MENTION_COLUMNS, MENTION_FROM, storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
 import { likePattern, matchingIds } from './text-match.js';
 
 export interface SearchQuery {
@@ -56,7 +56,7 @@ export async function searchMentions(db: Db, s: SearchQuery): Promise<{ hits: Se
   params.push(s.limit + 1);
   const [page, count] = await Promise.all([
     db.query<MentionRow & { item_status: string | null; item_priority: string | null }>(
-      `SELECT ${MENTION_COLUMNS}, i.status AS item_status, i.priority AS item_priority FROM mentions m LEFT JOIN inbox_items i ON i.id = m.id
+      `SELECT ${MENTION_COLUMNS}, i.status AS item_status, i.priority AS item_priority FROM ${MENTION_FROM} LEFT JOIN inbox_items i ON i.id = m.id
        WHERE ${clauses.join(' AND ')} ORDER BY m.created_at DESC, m.id DESC LIMIT $${params.length}`,
       params,
     ),

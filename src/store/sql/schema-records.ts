@@ -10,12 +10,10 @@ CREATE TABLE authors (
   name       text   NOT NULL,
   url        text,
   followers  integer,
-  first_seen bigint NOT NULL,
-  last_seen  bigint NOT NULL,
   complaints integer NOT NULL DEFAULT 0,
   replies    integer NOT NULL DEFAULT 0,
   PRIMARY KEY (platform, native_id)
-);
+) WITH (fillfactor = 80);
 -- Search finds a post by its author's handle or name too.
 CREATE INDEX authors_handle_trgm ON authors USING gin (handle gin_trgm_ops);
 CREATE INDEX authors_name_trgm ON authors USING gin (name gin_trgm_ops);
@@ -35,13 +33,6 @@ CREATE TABLE mentions (
   text        text     NOT NULL,
   -- Everything else about the post, as a compact JSON array (codec.ts).
   rest        text     NOT NULL,
-  stage       text     NOT NULL DEFAULT 'new',
-  triage      text,
-  sentiment   text,
-  score       real,
-  category    text,
-  urgency     smallint,
-  complaint   boolean,
   UNIQUE (platform, native_id)
 );
 CREATE INDEX mentions_author ON mentions (platform, author_id, created_at);
@@ -51,6 +42,20 @@ CREATE INDEX mentions_stored ON mentions USING brin (stored_at);
 -- Words in any language ('simple' does not stem, so it suits every language) and substrings.
 CREATE INDEX mentions_fts ON mentions USING gin (to_tsvector('simple', text));
 CREATE INDEX mentions_trgm ON mentions USING gin (text gin_trgm_ops);
+
+-- Where a mention is in the pipeline and what triage said. Apart from mentions so that the
+-- wide row with its text indexes is written once and never updated: the two later writes
+-- (triage, routed) land here, on a narrow row with one index, as HOT updates.
+CREATE TABLE mention_triage (
+  id        text     PRIMARY KEY REFERENCES mentions (id) ON DELETE CASCADE,
+  stage     text     NOT NULL,
+  triage    text,
+  sentiment text,
+  score     real,
+  category  text,
+  urgency   smallint,
+  complaint boolean
+) WITH (fillfactor = 60);
 
 CREATE TABLE inbox_items (
   id                     text     PRIMARY KEY REFERENCES mentions (id) ON DELETE CASCADE,
