@@ -6,7 +6,7 @@
  *
  *   node --max-old-space-size=256 --import tsx bench/inbox-heap.ts [--posts 2000] [--clients 16]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,8 @@ import { createRedis } from '../src/redis/connection.js';
 import { startEmbeddedRedis } from '../src/redis/embedded.js';
 import { createItems } from '../src/store/inbox.js';
 import { ingestMentions } from '../src/store/mentions.js';
+import { migrate } from '../src/store/migrate.js';
+import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
 
 const { values: args } = parseArgs({ options: { posts: { type: 'string', default: '2000' }, clients: { type: 'string', default: '16' } } });
 const POSTS = Number(args.posts);
@@ -39,27 +41,30 @@ function mention(i: number): Mention {
 async function seed(ctx: ReturnType<typeof buildContext>): Promise<void> {
   for (let start = 0; start < POSTS; start += 100) {
     const batch = Array.from({ length: Math.min(100, POSTS - start) }, (_, k) => mention(start + k));
-    await ingestMentions(ctx.redis, ctx.keys, batch, ctx.config.retention);
-    await createItems(ctx.redis, ctx.keys, batch.map((m) => ({
+    await ingestMentions(ctx.db, batch);
+    await createItems(ctx, batch.map((m) => ({
       id: m.id, brandId: 'acme', sourceId: 'src', platform: 'mastodon', priority: 'normal' as const, urgency: 40, category: 'other', sentiment: 'negative',
       createdAt: Date.parse(m.createdAt), slaDueAt: Date.now() + 3_600_000, draft: 'Hi, sorry about that.', draftTemplate: 'default', draftWarnings: [],
-    })), ctx.config.retention);
+    })));
   }
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-heap-'));
   const redisServer = await startEmbeddedRedis({ dataDir: dir });
+  chmodSync(dir, 0o711);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), throwaway: true });
   const users = Array.from({ length: CLIENTS }, (_, i) => ({ name: `viewer${i}`, role: 'viewer', token: `heap-viewer-token-${i}-0123456789` }));
   const config = configFromObject({
     brands: [{ id: 'acme', name: 'Acme Air', keywords: ['acme air'] }],
     playbook: { templates: { default: 'Hi {name}.' } },
     users,
     log: { level: 'silent' },
-  }, { REDIS_URL: redisServer.url, DATABASE_URL: 'postgresql://unused@127.0.0.1:1/unused' }, path.join(dir, 'earshot.yaml'));
+  }, { REDIS_URL: redisServer.url, DATABASE_URL: pg.url }, path.join(dir, 'earshot.yaml'));
   const redis = createRedis(redisServer.url);
-  // The inbox list does not touch PostgreSQL; the pool never connects.
-  const ctx = buildContext(config, redis, createPool(config.database.url!), pino({ level: 'silent' }));
+  const db = createPool(pg.url);
+  await migrate(db);
+  const ctx = buildContext(config, redis, db, pino({ level: 'silent' }));
   await seed(ctx);
   const server = await buildServer(ctx);
   let peak = 0;
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
   await ctx.http.close();
   await redis.quit();
   await redisServer.stop();
+  await pg.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 
