@@ -61,7 +61,7 @@ export interface LanguageGuess {
 const WORD_RE = /\p{L}+/gu;
 
 export function wordsIn(text: string): string[] {
-  return (text.match(WORD_RE) ?? []).map((w) => w.toLowerCase());
+  return text.toLowerCase().match(WORD_RE) ?? [];
 }
 
 // A letter outside ASCII: an accent or another script. Emoji and curly quotes are not letters.

@@ -33,7 +33,7 @@ const GROUPS: RiskGroup[] = [
     'smoke', 'fumes', 'caught fire', 'peligro(?:so|sa)?', 'insegur[oa]', 'no es seguro', 'seguridad', 'perigos[oa]', 'não é seguro',
     'dangereu(?:x|se)', 'pas sûr', 'sécurité', 'gefährlich', 'unsicher', 'sicherheit', 'pericolos[oa]', 'pericolo',
     'non sicur[oa]', 'sicurezza', ar('خطير'), ar('غير آمن'), 'खतरनाक', 'असुरक्षित', 'khatarnak', 'onveilig', 'gevaarlijk', 'farlig',
-    'niebezpieczn\\p{L}*', 'tehlikeli', 'опасно',
+    'niebezpieczn[a-ząęy]*', 'tehlikeli', 'опасно',
   ]),
   group('mentions a lawyer', 40, [
     'lawyers?', 'attorneys?', 'sue', 'suing', 'lawsuit', 'legal action', 'small claims', 'abogad[oa]s?',
@@ -107,7 +107,7 @@ export interface RiskHit {
 
 // Most posts name no risk at all. One pass without word boundaries or Unicode mode (much faster)
 // finds every candidate and some false ones; only then do the exact per-group patterns run.
-const ANY = new RegExp(GROUPS.map((g) => g.re.source.split(B).join('').split(E).join('')).join('|'), 'iu');
+const ANY = new RegExp(GROUPS.map((g) => g.re.source.split(B).join('').split(E).join('')).join('|'), 'i');
 
 export function riskHits(text: string): RiskHit[] {
   const hits: RiskHit[] = [];

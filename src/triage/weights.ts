@@ -30,6 +30,10 @@ export function addScores(t: WeightTable, x: Features, out: Float64Array): void 
     addScores5(t, x, out);
     return;
   }
+  if (t.per === 8) {
+    addScores8(t, x, out);
+    return;
+  }
   const { q, per } = t;
   const acc = scratchFor(per);
   acc.fill(0);
@@ -64,6 +68,34 @@ function addScores5(t: WeightTable, x: Features, out: Float64Array): void {
   out[2] = (out[2] as number) + z2 * (s[2] as number);
   out[3] = (out[3] as number) + z3 * (s[3] as number);
   out[4] = (out[4] as number) + z4 * (s[4] as number);
+}
+
+/** The category table, unrolled for the same reason. */
+function addScores8(t: WeightTable, x: Features, out: Float64Array): void {
+  const q = t.q;
+  let z0 = 0;
+  let z1 = 0;
+  let z2 = 0;
+  let z3 = 0;
+  let z4 = 0;
+  let z5 = 0;
+  let z6 = 0;
+  let z7 = 0;
+  for (let j = 0; j < x.idx.length; j += 1) {
+    const b = (x.idx[j] as number) * 8;
+    const v = x.val[j] as number;
+    z0 += (q[b] as number) * v;
+    z1 += (q[b + 1] as number) * v;
+    z2 += (q[b + 2] as number) * v;
+    z3 += (q[b + 3] as number) * v;
+    z4 += (q[b + 4] as number) * v;
+    z5 += (q[b + 5] as number) * v;
+    z6 += (q[b + 6] as number) * v;
+    z7 += (q[b + 7] as number) * v;
+  }
+  const s = t.scales;
+  const z = [z0, z1, z2, z3, z4, z5, z6, z7];
+  for (let c = 0; c < 8; c += 1) out[c] = (out[c] as number) + (z[c] as number) * (s[c] as number);
 }
 
 const scratches = new Map<number, Float64Array>();
