@@ -384,7 +384,7 @@ describe('probes and static files', () => {
   it('answers /healthz and /readyz without auth', async () => {
     const health = await server.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(200);
-    expect(health.json()).toEqual({ ok: true, store: { name: 'redis', embedded: false, state: 'up' } });
+    expect(health.json()).toEqual({ ok: true, store: { name: 'redis', embedded: false, state: 'up' }, database: { name: 'postgres', embedded: false, state: 'up' } });
     const ready = await server.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
   });

@@ -9,6 +9,7 @@ import { ensureDatabase } from '../src/store/admin.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from '../src/store/migrate.js';
 import { databaseProblem } from '../src/store/ping.js';
 import { testDatabaseUrl } from './helpers/db.js';
+import { waitFor } from './helpers/wait.js';
 
 function tempDir(name: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), name));
@@ -61,6 +62,26 @@ describe('embedded PostgreSQL', () => {
     await db2.end();
     await again.stop();
   });
+  it('a killed server is restarted on the same data, and stopping Earshot stops it', async () => {
+    const dir = path.join(tempDir('earshot-pgkill-'), 'postgres');
+    // Durable settings, as `npm start` runs it: a committed row survives the kill.
+    const pg = await startEmbeddedPostgres({ dataDir: dir });
+    const db = createPool(pg.url, { max: 1 });
+    await db.query('CREATE TABLE kept (v text)');
+    await db.query("INSERT INTO kept VALUES ('yes')");
+    const first = pg.server?.pid;
+    expect(first).toEqual(expect.any(Number));
+    process.kill(first!, 'SIGKILL');
+    await waitFor('the restarted server', () => (pg.server?.status().state === 'up' && pg.server.restarts === 1 ? true : undefined), 60_000);
+    expect(pg.server?.pid).not.toBe(first);
+    // The pool reconnects by itself; the data is the same.
+    const rows = await waitFor('a query after the restart', () => db.query('SELECT v FROM kept').then((r) => r.rows, () => undefined), 30_000);
+    expect(rows).toEqual([{ v: 'yes' }]);
+    await db.end();
+    const pid = pg.server!.pid!;
+    await pg.stop();
+    expect(() => process.kill(pid, 0)).toThrow();
+  }, 90_000);
 });
 
 describe('migrations', () => {

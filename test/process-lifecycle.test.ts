@@ -69,7 +69,7 @@ describe('embedded redis-server failures', () => {
     await waitHealthy(proc, inst.port);
     const before = embeddedInfo(inst.dataDir);
     redisPids.push(before.redisPid);
-    expect((await health(inst.port))?.body).toEqual({ ok: true, store: { name: 'redis', embedded: true, state: 'up', restarts: 0 } });
+    expect((await health(inst.port))?.body).toEqual({ ok: true, store: { name: 'redis', embedded: true, state: 'up', restarts: 0 }, database: { name: 'postgres', embedded: false, state: 'up' } });
 
     const redis = createRedis(`redis://127.0.0.1:${before.port}`);
     await redis.set('survives-restart', 'yes');

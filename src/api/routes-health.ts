@@ -5,7 +5,7 @@ import { databaseProblem } from '../store/ping.js';
 const READY_TIMEOUT_MS = 1_000;
 
 export interface StoreHealth {
-  name: 'redis';
+  name: 'redis' | 'postgres';
   embedded: boolean;
   /** up; or, for an embedded server, starting / restarting / failed / stopping; or unreachable / unresponsive. */
   state: string;
@@ -30,22 +30,31 @@ async function redisProblem(ctx: AppContext): Promise<string | null> {
 }
 
 /** The embedded server's own state comes first: while it restarts, a ping only says "unreachable". */
-export async function storeHealth(ctx: AppContext): Promise<StoreHealth> {
-  const server = ctx.servers?.[0]?.status();
-  const base = { name: 'redis' as const, embedded: Boolean(server), ...(server ? { restarts: server.restarts } : {}) };
+async function health(ctx: AppContext, name: StoreHealth['name'], serverName: string, problem: () => Promise<string | null>): Promise<StoreHealth> {
+  const server = ctx.servers?.find((s) => s.status().name === serverName)?.status();
+  const base = { name, embedded: Boolean(server), ...(server ? { restarts: server.restarts } : {}) };
   if (server && server.state !== 'up') return { ...base, state: server.state };
-  const problem = await redisProblem(ctx);
-  if (!problem) return { ...base, state: 'up' };
-  return { ...base, state: problem.includes('did not answer') ? 'unresponsive' : 'unreachable' };
+  const why = await problem();
+  if (!why) return { ...base, state: 'up' };
+  return { ...base, state: why.includes('did not answer') ? 'unresponsive' : 'unreachable' };
+}
+
+export function storeHealth(ctx: AppContext): Promise<StoreHealth> {
+  return health(ctx, 'redis', 'redis-server', () => redisProblem(ctx));
+}
+
+/** PostgreSQL the same way; an older schema than this build counts as unreachable (nothing would work). */
+export function databaseHealth(ctx: AppContext): Promise<StoreHealth> {
+  return health(ctx, 'postgres', 'postgres', () => databaseProblem(ctx.db, READY_TIMEOUT_MS));
 }
 
 /** Probes for orchestrators: no auth, no request body, nothing sensitive in the answer. */
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
   // The process being alive is not health: with the store gone every request fails.
   app.get('/healthz', async (_request, reply) => {
-    const store = await storeHealth(ctx);
-    if (store.state !== 'up') return reply.code(503).send({ ok: false, store });
-    return { ok: true, store };
+    const [store, database] = await Promise.all([storeHealth(ctx), databaseHealth(ctx)]);
+    if (store.state !== 'up' || database.state !== 'up') return reply.code(503).send({ ok: false, store, database });
+    return { ok: true, store, database };
   });
 
   app.get('/readyz', async (_request, reply) => {

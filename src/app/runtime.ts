@@ -75,7 +75,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
 }
 
 function assemble(ctx: AppContext, embedded: EmbeddedRedis | null, embeddedPostgres: EmbeddedPostgres | null, url: string): Runtime {
-  const servers: EmbeddedProcess[] = embedded?.server ? [embedded.server] : [];
+  const servers = [embedded?.server, embeddedPostgres?.server].filter((s): s is EmbeddedProcess => Boolean(s));
   ctx.servers = servers;
   let api: AppContext | null = null;
   const fatal: Array<(err: Error) => void> = [];

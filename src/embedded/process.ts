@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
 import { onProcessExit } from './exit-cleanup.js';
@@ -27,6 +27,8 @@ export interface EmbeddedSpec {
   stopTimeoutMs?: number;
   restart?: RestartPolicy;
   log?: Logger;
+  /** Who runs it and where: PostgreSQL, under root, runs as the `postgres` user in its data folder. */
+  spawnOptions?: Pick<SpawnOptions, 'uid' | 'gid' | 'cwd'>;
 }
 
 export interface EmbeddedStatus {
@@ -108,7 +110,7 @@ export class EmbeddedProcess extends EventEmitter {
 
   private async launch(): Promise<void> {
     this.output = '';
-    const child = spawn(this.spec.binary, this.spec.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(this.spec.binary, this.spec.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...this.spec.spawnOptions });
     this.child = child;
     const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000));
     child.stdout?.on('data', keep);

@@ -1,9 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { OperatorError } from '../app/operator-error.js';
+import { EmbeddedProcess, EmbeddedStartError } from '../embedded/process.js';
 import type { Logger } from '../log.js';
-import { ensureDatabase } from '../store/admin.js';
+import { canSignIn, ensureDatabase } from '../store/admin.js';
 import { findPostgresBin, PostgresNotInstalledError, postgresUser, type SystemUser } from './binaries.js';
 
 export interface EmbeddedPostgres {
@@ -11,6 +13,8 @@ export interface EmbeddedPostgres {
   url: string;
   /** Same server, another database (tests make one per file). */
   urlFor(database: string): string;
+  /** The supervised server; null when this process joined one another earshot process owns. */
+  server: EmbeddedProcess | null;
   stop(): Promise<void>;
 }
 
@@ -41,23 +45,32 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   prepareFolder(dir, runAs);
   const port = options.tcpPort ?? PORT;
   const urlFor = (db: string) => `postgresql://${USER}@${encodeURIComponent(dir)}:${port}/${db}`;
-  const running = await joinRunning(dir, port, options.log);
-  if (!running) {
-    if (!existsSync(path.join(dir, 'PG_VERSION'))) initdb(bin, dir, runAs, options.log);
-    const child = startServer(bin, dir, runAs, { throwaway: options.throwaway === true, port, tcp: options.tcpPort !== undefined });
-    await waitReady(dir, port, child);
-    writeFileSync(ownerFile(dir), JSON.stringify({ pid: process.pid, postgresPid: child.pid }));
-    options.log?.info({ dataDir: dir }, 'embedded PostgreSQL started (unix socket in the data folder)');
+  if (await joinRunning(dir, port, options.log)) {
+    await ensureDatabase(urlFor('postgres'), DATABASE);
+    return { url: urlFor(DATABASE), urlFor, server: null, stop: async () => {} };
   }
-  await ensureDatabase(urlFor('postgres'), DATABASE);
-  const owned = running !== 'shared';
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) initdb(bin, dir, runAs, options.log);
+  const server = supervised(bin, dir, runAs, { throwaway: options.throwaway === true, port, tcp: options.tcpPort !== undefined, log: options.log }, urlFor('postgres'));
+  await server.start().catch((err: unknown) => {
+    throw err instanceof EmbeddedStartError ? new OperatorError(`${err.message} (data folder ${dir})`) : err;
+  });
+  const writeOwner = () => writeFileSync(ownerFile(dir), JSON.stringify({ pid: process.pid, postgresPid: server.pid }));
+  writeOwner();
+  server.on('state', (state) => state === 'up' && writeOwner());
+  options.log?.info({ dataDir: dir, pid: server.pid }, 'embedded PostgreSQL started (unix socket in the data folder)');
+  try {
+    await ensureDatabase(urlFor('postgres'), DATABASE);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
   return {
     url: urlFor(DATABASE),
     urlFor,
+    server,
     stop: async () => {
-      if (!owned) return;
       rmSync(ownerFile(dir), { force: true });
-      await stopServer(dir);
+      await server.stop();
     },
   };
 }
@@ -91,10 +104,12 @@ function ownerFile(dir: string): string {
 
 /**
  * Another earshot command (say `earshot import` while `npm start` runs) shares the server the
- * first one started. A server whose owner died (kill -9) is adopted: this process stops it on exit.
+ * first one started: PostgreSQL's own postmaster.pid keeps a second server off the folder. A
+ * server whose owner died without stopping it (kill -9 before the watchdog acted) is stopped,
+ * so this process starts and supervises its own.
  */
-async function joinRunning(dir: string, port: number, log?: Logger): Promise<'shared' | 'adopted' | null> {
-  if (!(await canConnect(socketPath(dir, port)))) return null;
+async function joinRunning(dir: string, port: number, log?: Logger): Promise<boolean> {
+  if (!(await canConnect(socketPath(dir, port)))) return false;
   let owner: number | undefined;
   try {
     owner = (JSON.parse(readFileSync(ownerFile(dir), 'utf8')) as { pid?: number }).pid;
@@ -103,11 +118,11 @@ async function joinRunning(dir: string, port: number, log?: Logger): Promise<'sh
   }
   if (owner && processAlive(owner)) {
     log?.info({ dataDir: dir }, 'using the embedded PostgreSQL another earshot process started on this data folder');
-    return 'shared';
+    return true;
   }
-  writeFileSync(ownerFile(dir), JSON.stringify({ pid: process.pid, postgresPid: postmasterPid(dir) }));
-  log?.warn({ dataDir: dir }, 'adopted an embedded PostgreSQL left running by an earshot process that is gone');
-  return 'adopted';
+  log?.warn({ dataDir: dir }, 'stopping an embedded PostgreSQL left running by an earshot process that is gone');
+  await stopOrphan(dir);
+  return false;
 }
 
 function initdb(bin: string, dir: string, runAs: SystemUser | null, log?: Logger): void {
@@ -121,30 +136,23 @@ function initdb(bin: string, dir: string, runAs: SystemUser | null, log?: Logger
   log?.info({ dataDir: dir }, 'created a new PostgreSQL data folder');
 }
 
-function startServer(bin: string, dir: string, runAs: SystemUser | null, o: { throwaway: boolean; port: number; tcp: boolean }): ChildProcess {
+/** The server as a supervised process: own process group, restarted on death, stopped with Earshot. */
+function supervised(bin: string, dir: string, runAs: SystemUser | null, o: { throwaway: boolean; port: number; tcp: boolean; log?: Logger | undefined }, adminUrl: string): EmbeddedProcess {
   const settings = [`listen_addresses=${o.tcp ? '127.0.0.1' : ''}`, `unix_socket_directories=${dir}`, 'unix_socket_permissions=0700', 'logging_collector=off', 'log_min_messages=warning'];
   if (o.throwaway) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300');
-  const args = ['-D', dir, '-p', String(o.port), ...settings.flatMap((s) => ['-c', s])];
-  // Own process group: a Ctrl+C at the terminal reaches Earshot, which drains, then stops the server.
-  const child = spawn(path.join(bin, 'postgres'), args, { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(runAs ?? {}) });
-  let output = '';
-  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  (child as ChildProcess & { output: () => string }).output = () => output;
-  return child;
-}
-
-async function waitReady(dir: string, port: number, child: ChildProcess): Promise<void> {
-  const output = () => (child as ChildProcess & { output?: () => string }).output?.() ?? '';
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`postgres exited with code ${child.exitCode}:\n${output()}`);
-    if (/ready to accept connections/.test(output()) && (await canConnect(socketPath(dir, port)))) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`postgres did not start within 30s in ${dir}:\n${output()}`);
+  return new EmbeddedProcess({
+    name: 'postgres',
+    binary: path.join(bin, 'postgres'),
+    args: ['-D', dir, '-p', String(o.port), ...settings.flatMap((s) => ['-c', s])],
+    // Taking connections is not enough: a starting server answers "the database system is starting up".
+    probe: async () => (await canConnect(socketPath(dir, o.port))) && canSignIn(adminUrl),
+    // SIGINT is PostgreSQL's fast shutdown: sessions are ended, the WAL is flushed.
+    stopSignal: 'SIGINT',
+    startTimeoutMs: 30_000,
+    stopTimeoutMs: 15_000,
+    spawnOptions: { cwd: dir, ...(runAs ?? {}) },
+    ...(o.log ? { log: o.log } : {}),
+  });
 }
 
 function socketPath(dir: string, port: number): string {
@@ -160,8 +168,7 @@ function postmasterPid(dir: string): number | null {
   }
 }
 
-/** SIGINT is PostgreSQL's fast shutdown (open sessions are ended, the WAL is flushed); SIGQUIT if it hangs. */
-async function stopServer(dir: string): Promise<void> {
+async function stopOrphan(dir: string): Promise<void> {
   const pid = postmasterPid(dir);
   if (!pid || !processAlive(pid)) return;
   process.kill(pid, 'SIGINT');
