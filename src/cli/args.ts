@@ -15,6 +15,8 @@ Commands:
                                              score a CSV or JSONL export offline: one JSON line per post, in order
   sources                                    show each source's health
   dead-letters [--limit N]                   show items that could not be read, with the reason
+  migrate-from-redis                         upgrade: copy a Redis-only installation's records (mentions,
+                                             people, inbox, audit, corrections) into PostgreSQL; safe to rerun
 
 Options:
   --config <file>   config file (default: $EARSHOT_CONFIG, else config/earshot.yaml)

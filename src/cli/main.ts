@@ -7,6 +7,7 @@ import { OperatorError } from '../app/operator-error.js';
 import { RedisNotInstalledError } from '../redis/embedded.js';
 import { parseCli, USAGE, type CliArgs } from './args.js';
 import { runImport, showDeadLetters, showSources } from './commands.js';
+import { migrateFromRedis } from './migrate-cmd.js';
 import { ROLES, startRoles, type RoleName, type Running } from './start.js';
 import { runTriage, TriageInputError } from './triage-cmd.js';
 import { userCommand, UserCommandError } from './users-cmd.js';
@@ -127,6 +128,8 @@ async function main(argv: string[]): Promise<void> {
       return void runTriage(args);
     case 'sources':
       return showSources(readConfig(args));
+    case 'migrate-from-redis':
+      return migrateFromRedis(readConfig(args));
     case 'dead-letters':
       return showDeadLetters(readConfig(args), args.limit);
     default:

@@ -1,0 +1,176 @@
+import type { Redis } from 'ioredis';
+import type { Db } from '../postgres/pool.js';
+import { decodeMention, decodeTriage, encodeRest } from './codec.js';
+import { field, legacyAuthor, legacyItem, legacyKeys, scanKeys, streamPages, type LegacyKeys } from './migrate-from-redis-read.js';
+import * as SQL from './migrate-from-redis-sql.js';
+
+/**
+ * `earshot migrate-from-redis`: copies the records of a Redis-only installation into
+ * PostgreSQL. Every write is ON CONFLICT, so a second run (or a run after one that was stopped
+ * half way) adds nothing twice. What the new version still keeps in Redis under the same keys
+ * (cursors, source health, sessions, dead letters, queues) stays where it is.
+ */
+export interface CopyCounts {
+  /** Keys or entries read from Redis. */
+  read: number;
+  /** Rows this run added (0 for everything on a second run). */
+  added: number;
+  /** Read but not copied: unreadable, or an item whose post had already expired. */
+  skipped: number;
+}
+
+export type Family = 'authors' | 'mentions' | 'items' | 'replies' | 'audit' | 'corrections';
+export const FAMILIES: Family[] = ['authors', 'mentions', 'items', 'replies', 'audit', 'corrections'];
+
+export interface CopyOptions {
+  prefix: string;
+  /** The retention the old installation ran with: a mention's TTL tells when it was stored. */
+  retentionMs: number;
+  /** Called after every batch with the family and how many of its keys/entries were read so far. */
+  onProgress?: (family: Family, counts: CopyCounts) => void;
+  batch?: number;
+}
+
+export type CopyReport = Record<Family, CopyCounts>;
+
+/**
+ * The order matters: items need their mention (foreign key), replies their item. Authors first so
+ * a person's counters (complaints, replies) are in place before anything reads them.
+ */
+export async function copyFromRedis(redis: Redis, db: Db, o: CopyOptions): Promise<CopyReport> {
+  const keys = legacyKeys(o.prefix);
+  await db.query(SQL.MARKS_TABLE);
+  const report = Object.fromEntries(FAMILIES.map((f) => [f, { read: 0, added: 0, skipped: 0 }])) as CopyReport;
+  const step = (family: Family, read: number, added: number, skipped: number) => {
+    const c = report[family];
+    c.read += read;
+    c.added += added;
+    c.skipped += skipped;
+    o.onProgress?.(family, c);
+  };
+  const batch = o.batch ?? 500;
+  await copyHashes(redis, keys.authors, batch, async (ks) => copyAuthors(redis, db, keys, ks), (r) => step('authors', ...r));
+  await copyHashes(redis, keys.mentions, batch, async (ks) => copyMentions(redis, db, keys, ks, o.retentionMs), (r) => step('mentions', ...r));
+  await copyHashes(redis, keys.items, batch, async (ks) => copyItems(redis, db, keys, ks), (r) => step('items', ...r));
+  await copyHashes(redis, keys.authorEvents, batch, async (ks) => copyReplyEvents(redis, db, ks), (r) => step('replies', ...r));
+  for await (const page of streamPages(redis, keys.audit)) step('audit', ...(await copyAudit(db, page)));
+  for (const brandId of (await redis.smembers(keys.correctionBrands)).sort()) {
+    for await (const page of streamPages(redis, keys.corrections(brandId))) step('corrections', ...(await copyCorrections(db, brandId, page)));
+  }
+  return report;
+}
+
+type Step = [read: number, added: number, skipped: number];
+
+async function copyHashes(redis: Redis, start: string, batch: number, copy: (keys: string[]) => Promise<Step>, done: (r: Step) => void): Promise<void> {
+  for await (const keys of scanKeys(redis, start, batch)) done(await copy([...new Set(keys)]));
+}
+
+/** HGETALL for many keys in one round trip; a key of another type (or gone since the scan) reads as {}. */
+async function hashes(redis: Redis, keys: string[]): Promise<Array<Record<string, string>>> {
+  const pipe = redis.pipeline();
+  for (const k of keys) pipe.hgetall(k);
+  const rows = (await pipe.exec()) ?? [];
+  return rows.map(([err, v]) => (err ? {} : ((v ?? {}) as Record<string, string>)));
+}
+
+async function copyAuthors(redis: Redis, db: Db, keys: LegacyKeys, batch: string[]): Promise<Step> {
+  const rows = new Map<string, ReturnType<typeof legacyAuthor>>();
+  (await hashes(redis, batch)).forEach((raw, i) => {
+    const a = legacyAuthor(batch[i]!.slice(keys.authors.length), raw);
+    if (a) rows.set(`${a.platform}\u0000${a.nativeId}`, a);
+  });
+  const records = [...rows.values()].map((a) => ({
+    platform: a!.platform, native_id: a!.nativeId, handle: a!.handle, name: a!.name, url: a!.url, followers: a!.followers,
+    first_seen: a!.firstSeen, last_seen: a!.lastSeen, complaints: a!.complaints, replies: a!.replies,
+  }));
+  const added = records.length ? Number((await db.query<{ n: number }>(SQL.AUTHORS, [JSON.stringify(records)])).rows[0]?.n ?? 0) : 0;
+  return [batch.length, added, batch.length - records.length];
+}
+
+async function copyMentions(redis: Redis, db: Db, keys: LegacyKeys, batch: string[], retentionMs: number): Promise<Step> {
+  const pipe = redis.pipeline();
+  for (const k of batch) pipe.hmget(k, 'd', 't', 's').pttl(k);
+  const res = (await pipe.exec()) ?? [];
+  const now = Date.now();
+  const records: Array<Record<string, unknown>> = [];
+  batch.forEach((key, i) => {
+    const [err, value] = res[2 * i] ?? [];
+    const ttl = Number(res[2 * i + 1]?.[1] ?? -1);
+    const [d, t, s] = (err ? [] : (value ?? [])) as Array<string | null>;
+    if (!d) return;
+    try {
+      const m = decodeMention(key.slice(keys.mentions.length), d);
+      const tr = t ? decodeTriage(t) : null;
+      records.push({
+        id: m.id, platform: m.platform, native_id: m.nativeId, source_id: m.sourceId, brand_id: m.brandId, author_id: m.author.id,
+        created_at: Date.parse(m.createdAt), stored_at: ttl > 0 ? Math.min(now, now - (retentionMs - ttl)) : now, lang: m.lang, text: m.text,
+        rest: encodeRest(m), stage: s ?? 'new', triage: t ?? null, sentiment: tr?.sentiment ?? null, score: tr?.score ?? null,
+        category: tr?.category ?? null, urgency: tr ? Math.round(tr.urgency) : null, complaint: tr ? tr.complaint : null,
+      });
+    } catch {
+      // An unreadable record is counted as skipped and reported; it never stops the copy.
+    }
+  });
+  const added = records.length ? ((await db.query(SQL.MENTIONS, [JSON.stringify(records)])).rowCount ?? 0) : 0;
+  return [batch.length, added, batch.length - records.length];
+}
+
+async function copyItems(redis: Redis, db: Db, keys: LegacyKeys, batch: string[]): Promise<Step> {
+  const records = (await hashes(redis, batch)).flatMap((raw, i) => {
+    const item = legacyItem(raw);
+    // The hash's own id is what the old store used; it always equals the key's suffix.
+    return item && item.id === batch[i]!.slice(keys.items.length) ? [SQL.itemRecord(item)] : [];
+  });
+  if (!records.length) return [batch.length, 0, batch.length];
+  const { rows } = await db.query<{ added: number; orphans: number }>(SQL.ITEMS, [JSON.stringify(records)]);
+  const r = rows[0] ?? { added: 0, orphans: 0 };
+  return [batch.length, Number(r.added), batch.length - records.length + Number(r.orphans)];
+}
+
+/** `r:<item>` members (read counts the person's event lists) of a person's events are the replies sent to them, scored by when. */
+async function copyReplyEvents(redis: Redis, db: Db, batch: string[]): Promise<Step> {
+  const pipe = redis.pipeline();
+  for (const k of batch) pipe.zrangebyscore(k, '-inf', '+inf', 'WITHSCORES');
+  const res = (await pipe.exec()) ?? [];
+  const events: Array<{ item_id: string; at: number }> = [];
+  for (const [err, raw] of res) {
+    const list = (err ? [] : (raw ?? [])) as string[];
+    for (let i = 0; i + 1 < list.length; i += 2) if (list[i]!.startsWith('r:')) events.push({ item_id: list[i]!.slice(2), at: Number(list[i + 1]) });
+  }
+  const added = events.length ? ((await db.query(SQL.REPLIES, [JSON.stringify(events)])).rowCount ?? 0) : 0;
+  return [batch.length, added, 0];
+}
+
+async function copyAudit(db: Db, page: Array<[string, string[]]>): Promise<Step> {
+  const records = page.flatMap(([ref, fields], n) => {
+    try {
+      const e = JSON.parse(field(fields, 'entry') ?? '') as { at: string; actor: string; action: string; itemId?: string; detail?: unknown };
+      const at = Date.parse(e.at);
+      if (!e.actor || !e.action) return [];
+      return [{ n, ref, at: Number.isFinite(at) ? at : Number(ref.split('-')[0]), actor: e.actor, action: e.action, item_id: e.itemId ?? null, detail: e.detail ?? null }];
+    } catch {
+      return [];
+    }
+  });
+  const added = records.length ? ((await db.query(SQL.AUDIT, [JSON.stringify(records)])).rowCount ?? 0) : 0;
+  return [page.length, added, page.length - records.length];
+}
+
+async function copyCorrections(db: Db, brandId: string, page: Array<[string, string[]]>): Promise<Step> {
+  const records = page.flatMap(([id, fields], n) => {
+    try {
+      const c = JSON.parse(field(fields, 'c') ?? '') as Record<string, unknown>;
+      if (typeof c['itemId'] !== 'string' || typeof c['text'] !== 'string' || typeof c['labels'] !== 'object') return [];
+      return [{
+        n, ref: `${brandId}/${id}`, brand_id: typeof c['brandId'] === 'string' ? c['brandId'] : brandId, item_id: c['itemId'], text: c['text'],
+        lang: typeof c['lang'] === 'string' ? c['lang'] : null, labels: c['labels'], before: c['before'] ?? null, actor: String(c['actor'] ?? 'unknown'),
+        at: typeof c['at'] === 'string' ? c['at'] : new Date(Number(id.split('-')[0])).toISOString(), v: typeof c['v'] === 'number' ? c['v'] : null,
+      }];
+    } catch {
+      return [];
+    }
+  });
+  const added = records.length ? ((await db.query(SQL.CORRECTIONS, [JSON.stringify(records)])).rowCount ?? 0) : 0;
+  return [page.length, added, page.length - records.length];
+}
