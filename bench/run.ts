@@ -13,7 +13,10 @@ import { airlineTexts, benchConfig, openHarness, pipelineIdle, redisUsedMemory, 
 import { memoryByKeyFamily } from './memory.js';
 import { fmt, mb, rssOf, summary } from './stats.js';
 import { writeReport, type BenchResult } from './report.js';
-import { countMentions, storedBytes } from '../src/store/mentions.js';
+import { pgBytesPerMention } from './pg-size.js';
+import type { QueryResult } from './queries.js';
+import { runQueryBench } from './queries-run.js';
+import { countMentions } from '../src/store/mentions.js';
 import { readSourceState } from '../src/store/sources.js';
 
 const { values: args } = parseArgs({
@@ -26,12 +29,16 @@ const { values: args } = parseArgs({
     // Writes a V8 CPU profile of each worker process into this folder (open it in Chrome DevTools).
     profile: { type: 'string' },
     data: { type: 'string', default: '../shared/data/airline-tweets-dev.csv' },
+    // Which parts: the end-to-end replay (e2e) and the query bench on a seeded history (queries).
+    only: { type: 'string', default: 'e2e,queries' },
+    'query-mentions': { type: 'string', default: '1000000' },
+    'query-open': { type: 'string', default: '300000' },
   },
 });
 
 const URGENT = '@AcmeAir you lost my bag three days ago, nobody answers and I am still waiting. My lawyer is involved now!!!';
 
-async function throughput(h: Harness, fake: GeneratedMastodon, count: number): Promise<{ rate: number; memPerMention: number }> {
+async function throughput(h: Harness, fake: GeneratedMastodon, count: number): Promise<{ rate: number; memPerMention: number; memBefore: number; memAfter: number }> {
   const stored = () => countMentions(h.ctx.db);
   const before = await stored();
   const memBefore = await redisUsedMemory(h.ctx);
@@ -50,7 +57,7 @@ async function throughput(h: Harness, fake: GeneratedMastodon, count: number): P
   );
   const seconds = (Date.now() - started) / 1000;
   const memAfter = await redisUsedMemory(h.ctx);
-  return { rate: count / seconds, memPerMention: (memAfter - memBefore) / count };
+  return { rate: count / seconds, memPerMention: (memAfter - memBefore) / count, memBefore, memAfter };
 }
 
 async function alertLatency(h: Harness, fake: GeneratedMastodon, slack: FakeSlack, probes: number): Promise<number[]> {
@@ -87,6 +94,24 @@ async function approveLatency(h: Harness, fake: GeneratedMastodon, count: number
 
 async function main(): Promise<void> {
   const texts = airlineTexts(path.resolve(args.data ?? ''));
+  const parts = (args.only ?? '').split(',');
+  const e2e = parts.includes('e2e') ? await endToEnd(texts) : null;
+  const queries = parts.includes('queries') ? await queriesPart(texts) : null;
+  const report = writeReport(e2e, queries);
+  process.stdout.write(`\n${report}\n`);
+  if (args.write) writeFileSync('BENCHMARKS.md', report);
+}
+
+/** After the replay's workers are gone, so the two parts do not compete for the CPU. */
+async function queriesPart(texts: string[]): Promise<QueryResult> {
+  const mentions = Number(args['query-mentions']);
+  const openItems = Number(args['query-open']);
+  const r = await runQueryBench({ mentions, openItems, closedItems: Math.round(openItems / 3), authors: Math.max(1, Math.round(mentions / 20)) }, texts, log);
+  log(`queries over ${fmt(mentions)} mentions: queue p99 ${fmt(r.queue.p99, 1)} ms · filtered ${fmt(r.filtered.p99, 1)} ms · search ${fmt(r.search.p99, 1)} ms · author ${fmt(r.author.p99, 1)} ms`);
+  return r;
+}
+
+async function endToEnd(texts: string[]): Promise<BenchResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-bench-redis-'));
   const redis = await startEmbeddedRedis({ dataDir: dir });
   log(`redis-server on ${redis.url} (AOF on); ${texts.length} airline texts, repeated with fresh ids`);
@@ -107,8 +132,8 @@ async function main(): Promise<void> {
     const rssStart = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
     const run = await throughput(h, fake, Number(args.mentions));
     log(`end to end ${fmt(run.rate)} mentions/s over ${fmt(Number(args.mentions))} · Redis ${fmt(run.memPerMention)} B/mention`);
-    const pgPerMention = (await storedBytes(h.ctx.db)) / Math.max(1, await countMentions(h.ctx.db));
-    log(`PostgreSQL ${fmt(pgPerMention)} B per stored mention (tables, indexes and TOAST of mentions, authors, items, drafts, replies)`);
+    const pg = await pgBytesPerMention(h.ctx.db);
+    log(`PostgreSQL ${fmt(pg.bytesPerMention)} B per stored mention (indexes included)`);
     const families = await memoryByKeyFamily(h.ctx.redis, 'bench', await countMentions(h.ctx.db));
     const alerts = await alertLatency(h, fake, slack, Number(args.probes));
     log(`post → Slack alert (polling every 1 s): ${JSON.stringify(summary(alerts))}`);
@@ -123,10 +148,12 @@ async function main(): Promise<void> {
     const rssEnd = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
     const stored = await countMentions(h.ctx.db);
     log(`worker RSS ${mb(rssStart)} at start → ${mb(rssEnd)} after ${fmt(stored)} mentions (${fmt(long.rate)} mentions/s on that stretch)`);
-    const result: BenchResult = { wink, triage: triageRate, bull, e2e: run.rate, mentions: Number(args.mentions), memPerMention: run.memPerMention, alerts: summary(alerts), streamed: summary(streamed), approvals: summary(approvals), rssStart, rssEnd, storedAtEnd: stored, longRate: long.rate, longMemPerMention: long.memPerMention, workers: Number(args.workers), families };
-    const report = writeReport(result);
-    process.stdout.write(`\n${report}\n`);
-    if (args.write) writeFileSync('BENCHMARKS.md', report);
+    const redisEnd = await redisUsedMemory(h.ctx);
+    return {
+      wink, triage: triageRate, bull, e2e: run.rate, mentions: Number(args.mentions), memPerMention: run.memPerMention, alerts: summary(alerts), streamed: summary(streamed),
+      approvals: summary(approvals), rssStart, rssEnd, storedAtEnd: stored, longRate: long.rate, longMemPerMention: long.memPerMention, workers: Number(args.workers), families,
+      pg, redis: { beforeReplay: run.memBefore, afterDrain: run.memAfter, atEnd: redisEnd }, load: os.loadavg(),
+    };
   } finally {
     await h.close();
     await fake.close();
