@@ -39,9 +39,11 @@ export interface Control {
  * The control side: a throwaway PostgreSQL in `dir`, the config the worker processes read
  * (pointing at it), and a context on the same Redis and database.
  */
-export async function openControl(config: Record<string, unknown>, redisUrl: string, dir: string): Promise<Control> {
+export async function openControl(config: Record<string, unknown>, redisUrl: string, dir: string, options: { durable?: boolean } = {}): Promise<Control> {
   chmodSync(dir, 0o711);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), throwaway: true });
+  // Durable (fsync, synchronous commit) when the scenario stops PostgreSQL: without it an
+  // immediate shutdown may drop commits already acknowledged, by configuration, not by a bug.
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), throwaway: !options.durable });
   const withDb = { ...config, database: { url: pg.url } };
   const configFile = path.join(dir, 'earshot.json');
   writeFileSync(configFile, JSON.stringify(withDb));

@@ -23,6 +23,8 @@ export interface ReplayOptions {
   rate: number;
   /** A low per-token request budget, checked afterwards against the platform's request log. */
   budget?: { limit: number; windowMs: number };
+  /** PostgreSQL with fsync and synchronous commit, for scenarios that stop it. */
+  durablePostgres?: boolean;
 }
 
 export interface Running {
@@ -76,7 +78,7 @@ export async function setUp(o: Omit<ReplayOptions, 'rounds' | 'rate'>): Promise<
   // Without a budget under test, the fake's own generous limit applies: stock 280 requests / 5 min
   // would pace the replay (every approved reply is a request too), and the drain would time out.
   const budget = o.budget ? { requestBudget: { limit: o.budget.limit, window: o.budget.windowMs } } : { requestBudget: { limit: 900_000, window: '5m' } };
-  const control = await openControl(chaosConfig(o.prefix, proxy.url, slack.url, budget), o.redisUrl, o.dir);
+  const control = await openControl(chaosConfig(o.prefix, proxy.url, slack.url, budget), o.redisUrl, o.dir, { durable: o.durablePostgres === true });
   const pool = new WorkerPool(control.configFile, o.redisUrl, path.join(o.dir, 'workers.log'));
   for (let i = 0; i < o.workers; i += 1) pool.spawn();
   await syncSchedulers(control.ctx);

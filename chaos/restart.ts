@@ -70,7 +70,7 @@ async function restartOnce(report: Report, r: Running, server: RedisServer, sign
 }
 
 /** Approves the newest urgent item, waiting for one if needed; returns its id. */
-async function approveOne(ctx: AppContext, r: Running): Promise<string | null> {
+export async function approveOne(ctx: AppContext, r: Running): Promise<string | null> {
   let id: string | null = null;
   await waitFor(async () => {
     const items = await getItems(ctx.db, await listItemIds(ctx.db, 500));
@@ -85,7 +85,7 @@ async function approveOne(ctx: AppContext, r: Running): Promise<string | null> {
 }
 
 /** The platform status id a reply to this item answers. */
-async function replyTarget(ctx: AppContext, itemId: string): Promise<string | null> {
+export async function replyTarget(ctx: AppContext, itemId: string): Promise<string | null> {
   const stored = (await loadMentions(ctx.db, [itemId])).get(itemId);
   return stored ? (stored.mention.replyRef['statusId'] ?? stored.mention.nativeId) : null;
 }

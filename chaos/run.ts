@@ -2,13 +2,14 @@ import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { bounded, log, Report, tempDir } from './common.js';
 import { faultyPlatform } from './faults.js';
+import { postgresRestart } from './pg-restart.js';
 import { RedisServer } from './procs.js';
 import { killReplay } from './replay.js';
 import { redisRestart } from './restart.js';
 import { slowChat } from './slow-chat.js';
 
 /**
- * `npm run chaos`: fault scenarios against real processes on a private redis-server. Every
+ * `npm run chaos`: fault scenarios against real processes on a private redis-server and PostgreSQL. Every
  * scenario has its own time cap and the whole suite stops within ~10 minutes whatever happens.
  */
 const { values: args } = parseArgs({
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   if (want('redis')) await bounded(report, 'redis restart', 150_000, () => redisRestart(report));
+  if (want('postgres')) await bounded(report, 'postgres restart', 240_000, () => postgresRestart(report));
   if (want('faults')) await bounded(report, 'faulty platform', 90_000, () => faultyPlatform(report));
   if (want('chat')) await bounded(report, 'slow chat', 90_000, () => slowChat(report));
 

@@ -10,6 +10,7 @@ import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded.js';
 import { SourceClients } from '../pipeline/source-clients.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../postgres/embedded.js';
 import { createPool, type Db } from '../postgres/pool.js';
+import { waitForDatabase } from '../postgres/wait.js';
 import { migrate } from '../store/migrate.js';
 import { storeKeys } from '../store/keys.js';
 import type { AppContext } from './context.js';
@@ -125,6 +126,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<{ db: D
   }
   const db = createPool(url, { max: config.database.pool, log });
   try {
+    await waitForDatabase(db, url, { log });
     const applied = await migrate(db);
     if (applied.length) log.info({ applied }, 'database schema updated');
   } catch (err) {
