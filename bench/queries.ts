@@ -59,9 +59,9 @@ export async function measure(db: Db, size: SeedSize, rounds = 200): Promise<Tim
   const first = await queuePage(db, { statuses: OPEN, limit: 100 });
   const queueNext = summary(await timed(rounds, () => queuePage(db, { statuses: OPEN, limit: 100, cursor: first.next ?? undefined })));
   const filters = [
-    { brand: 'acme', category: 'refund' },
+    { brand: 'acme', category: 'billing_refund' },
     { priority: 'urgent', language: 'de' },
-    { source: 'live', category: 'complaint' },
+    { source: 'live', category: 'lost_damaged_item' },
     { assignee: 'bob' },
     { brand: 'beta', priority: 'urgent' },
   ];

@@ -66,7 +66,7 @@ export async function seedQueryData(db: Db, size: SeedSize, texts: string[]): Pr
        FROM generate_series(0::bigint, $1::bigint - 1) g,
        LATERAL (SELECT (ARRAY['negative', 'negative', 'neutral', 'positive'])[1 + (g % 4)::int] AS sentiment, (ARRAY[-0.6, -0.4, 0, 0.6])[1 + (g % 4)::int] AS score,
                        CASE WHEN g % 4 < 2 THEN 1 ELSE 0 END AS complaint,
-                       (ARRAY['complaint', 'question', 'praise', 'other', 'lost_baggage', 'refund', 'delay'])[1 + (g % 7)::int] AS category) s`,
+                       (ARRAY['lost_damaged_item', 'question', 'praise', 'other', 'staff_service', 'billing_refund', 'delay_cancellation'])[1 + (g % 7)::int] AS category) s`,
       [size.mentions, size.authors, T0, step, texts],
     );
     // Items on every k-th post over the whole span; closed (posted) ones spread evenly among the open ones.

@@ -11,6 +11,7 @@ import { getItem } from '../src/store/inbox.js';
 import { queuePage } from '../src/store/inbox-queue.js';
 import { loadMentions } from '../src/store/mentions.js';
 import { searchMentions } from '../src/store/search.js';
+import { readSourceState } from '../src/store/sources.js';
 import type { TriageResult } from '../src/triage/types.js';
 import { baseConfig, testApp, type TestApp } from './helpers/app.js';
 import { LegacyStore } from './helpers/legacy-redis.js';
@@ -33,7 +34,7 @@ function post(n: number, text: string, author: string): Mention {
 function triage(n: number, urgency: number): TriageResult {
   return {
     sentiment: urgency > 50 ? 'negative' : 'neutral', score: urgency > 50 ? -0.7 : 0, sentimentConfidence: 0.8, sentimentScored: true, complaint: urgency > 50, complaintProbability: 0.5,
-    category: urgency > 50 ? 'complaint' : 'other', question: n % 2 === 0, language: n % 10 === 0 ? 'de' : 'en', urgency, reasons: [`r${n}`],
+    category: urgency > 50 ? 'lost_damaged_item' : 'other', question: n % 2 === 0, language: n % 10 === 0 ? 'de' : 'en', urgency, reasons: [`r${n}`],
   };
 }
 
@@ -53,7 +54,7 @@ function runCommand(file: string, app: TestApp): Promise<{ code: number | null; 
 
 async function tableCounts(app: TestApp): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of ['mentions', 'authors', 'inbox_items', 'draft_versions', 'replies', 'audit_log', 'corrections']) {
+  for (const t of ['mentions', 'authors', 'inbox_items', 'draft_versions', 'replies', 'audit_log', 'corrections', 'sources']) {
     out[t] = (await app.ctx.db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM ${t}`)).rows[0]!.n;
   }
   return out;
@@ -83,7 +84,7 @@ describe('earshot migrate-from-redis', () => {
       const urgent = m.id === lawyer.id || Number(m.nativeId) % 2 === 0;
       await old.createItem({
         id: m.id, brandId: 'acme', sourceId: 'masto', platform: 'mastodon', priority: urgent ? 'urgent' : 'normal', urgency: m.id === lawyer.id ? 100 : 70,
-        category: 'complaint', sentiment: 'negative', createdAt: Date.parse(m.createdAt), slaDueAt: m.id === lawyer.id ? Date.UTC(2026, 0, 1) : Date.parse(m.createdAt) + 3_600_000,
+        category: 'lost_damaged_item', sentiment: 'negative', createdAt: Date.parse(m.createdAt), slaDueAt: m.id === lawyer.id ? Date.UTC(2026, 0, 1) : Date.parse(m.createdAt) + 3_600_000,
         draft: `Hi ${m.author.handle}, sorry.`, draftTemplate: 'default', draftWarnings: m.id === lawyer.id ? ['legal'] : [],
       });
       await old.complaint('mastodon', m.author.id);
@@ -99,11 +100,13 @@ describe('earshot migrate-from-redis', () => {
     // An item whose post expired already: it cannot be copied (its mention is gone).
     await old.createItem({ id: 'gone-item', brandId: 'acme', sourceId: 'masto', platform: 'mastodon', priority: 'normal', urgency: 10, category: 'other', sentiment: 'neutral', createdAt: 1, slaDueAt: 2, draft: 'x', draftTemplate: 'default', draftWarnings: [] });
     // Corrections: a version-2 record and an older one without a version, in two brands.
-    await old.correction({ itemId: routed[0]!.id, brandId: 'acme', text: routed[0]!.text, lang: 'en', labels: { complaint: false }, before: { sentiment: 'negative', complaint: true, category: 'complaint' }, actor: 'ann', at: new Date().toISOString() });
+    await old.correction({ itemId: routed[0]!.id, brandId: 'acme', text: routed[0]!.text, lang: 'en', labels: { complaint: false }, before: { sentiment: 'negative', complaint: true, category: 'lost_damaged_item' }, actor: 'ann', at: new Date().toISOString() });
     await old.correction({ itemId: routed[1]!.id, brandId: 'acme', text: routed[1]!.text, lang: 'en', labels: { sentiment: 'positive' }, before: null, actor: 'ann', at: new Date().toISOString() }, 2);
     await old.correction({ itemId: 'other-item', brandId: 'beta', text: 'hello', lang: null, labels: { category: 'praise' }, before: null, actor: 'bob', at: new Date().toISOString() }, 2);
-    // What the new version keeps in Redis under the same keys must be left alone.
-    await app.ctx.redis.set(app.ctx.keys.cursor('masto'), 'cursor-123');
+    // Source cursors and heartbeat (the old keys), and a session, which stays in Redis.
+    await old.source('masto', 'cursor-123', null, { lastSuccessAt: 1_700_000_000_000, errorStreak: 2, lastError: 'mastodon: HTTP 503', healthy: 1, quietAlertedFor: 5 });
+    await old.source('live', null, 'stream-9', { streamConnected: 1, streamAt: 1_700_000_000_500 });
+    await app.ctx.redis.hset(`${app.config.redis.prefix}:session:abc`, 'user', 'ann', 'csrf', 'x', 'createdAt', Date.now());
     file = path.join(mkdtempSync(path.join(os.tmpdir(), 'earshot-migrate-')), 'earshot.json');
     writeFileSync(file, JSON.stringify(baseConfig(app.config.redis.prefix)));
   }, 60_000);
@@ -118,14 +121,14 @@ describe('earshot migrate-from-redis', () => {
     expect(first.out).toMatch(/mentions\s+read 1200, added 1200, skipped 0/);
     expect(first.out).toMatch(/items\s+read 136, added 135, skipped 1/);
     const counts = await tableCounts(app);
-    expect(counts).toEqual({ mentions: POSTS, authors: 40, inbox_items: 135, draft_versions: 135, replies: 3, audit_log: 6, corrections: 3 });
+    expect(counts).toEqual({ mentions: POSTS, authors: 40, inbox_items: 135, draft_versions: 135, replies: 3, audit_log: 6, corrections: 3, sources: 2 });
 
     const second = await runCommand(file, app);
     expect(second.code, second.out).toBe(0);
     expect(second.out).toMatch(/mentions\s+read 1200, added 0/);
     expect(second.out).toMatch(/audit\s+read 6, added 0/);
     expect(await tableCounts(app)).toEqual(counts);
-    expect(await app.ctx.redis.get(app.ctx.keys.cursor('masto'))).toBe('cursor-123');
+    expect(await app.ctx.redis.hget(`${app.config.redis.prefix}:session:abc`, 'user')).toBe('ann');
   }, 120_000);
 
   it('keeps each post, its triage and stage exactly as the old store had them', async () => {
@@ -157,6 +160,13 @@ describe('earshot migrate-from-redis', () => {
     expect((await searchMentions(app.ctx.db, { q: 'number 1199', limit: 10 })).total).toBe(1);
     const assigned = await getItem(app.ctx.db, posts[45]!.id);
     expect(assigned).toMatchObject({ status: 'assigned', assignee: 'cy' });
+  });
+
+  it("keeps each source's cursors and heartbeat, so polling resumes where it was", async () => {
+    expect(await readSourceState(app.ctx.db, 'masto')).toMatchObject({ cursor: 'cursor-123', lastSuccessAt: 1_700_000_000_000, errorStreak: 2, lastError: 'mastodon: HTTP 503', healthy: true });
+    const { rows } = await app.ctx.db.query<{ stream_cursor: string | null; quiet_alerted_for: number | null }>('SELECT stream_cursor, quiet_alerted_for FROM sources ORDER BY source_id');
+    expect(rows).toEqual([{ stream_cursor: 'stream-9', quiet_alerted_for: null }, { stream_cursor: null, quiet_alerted_for: 5 }]);
+    expect((await readSourceState(app.ctx.db, 'live')).streamConnected).toBe(false);
   });
 
   it('keeps people with their counters, replies and the audit and correction history', async () => {

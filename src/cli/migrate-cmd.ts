@@ -34,7 +34,7 @@ export async function migrateFromRedis(config: Config): Promise<void> {
     progress.finish(
       `copied Redis prefix "${prefix}" into PostgreSQL:\n${lines.join('\n')}\n` +
         'Skipped: unreadable records, and items whose post had already expired. Running this again adds nothing twice.\n' +
-        'Cursors, source health, sessions and dead letters stay in Redis, where this version keeps them.',
+        'Sessions, dead letters and queued jobs stay in Redis, where this version keeps them.',
     );
   } finally {
     await rt.close();

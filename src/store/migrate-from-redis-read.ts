@@ -14,6 +14,9 @@ export function legacyKeys(prefix: string) {
     inbox: `${prefix}:inbox`,
     timeline: `${prefix}:timeline`,
     audit: `${prefix}:audit`,
+    cursors: `${prefix}:cursor:`,
+    streamCursors: `${prefix}:streamcursor:`,
+    sourceStates: `${prefix}:source:`,
     correctionBrands: `${prefix}:corr:brands`,
     corrections: (brandId: string) => `${prefix}:corr:b:${brandId}`,
   };
@@ -124,6 +127,18 @@ export function legacyItem(raw: Record<string, string>): LegacyItem | null {
   };
 }
 
+/** A source's heartbeat hash (`source:<id>`) as columns of the sources table; numbers as text, flags '1'/'0'. */
+export function legacySourceState(raw: Record<string, string>): Record<string, unknown> {
+  return {
+    pause_until: num(raw['pauseUntil']), last_success_at: num(raw['lastSuccessAt']), last_item_at: num(raw['lastItemAt']),
+    error_streak: Math.round(num(raw['errorStreak'])), last_error: raw['lastError'] ?? '', last_error_detail: raw['lastErrorDetail'] ?? raw['lastError'] ?? '',
+    last_error_at: num(raw['lastErrorAt']), healthy: raw['healthy'] !== '0', stopped_reason: raw['stoppedReason'] ?? '',
+    // A stream connection is the old process's; the new one reports its own when it connects.
+    stream_connected: false, stream_at: num(raw['streamAt']), stream_error: raw['streamError'] ?? '', stream_error_detail: raw['streamErrorDetail'] ?? raw['streamError'] ?? '',
+    quiet_alerted_for: maybeNum(raw['quietAlertedFor']),
+  };
+}
+
 /** A person's profile hash (`a:<platform>:<id>`); followers -1 meant "unknown". */
 export interface LegacyAuthor {
   platform: string;
@@ -154,7 +169,7 @@ export function legacyAuthor(authorKey: string, raw: Record<string, string>): Le
 
 /** What there is to copy, for the progress bar: one SCAN pass over the prefix, plus the streams' lengths. */
 export async function countLegacy(redis: Redis, keys: LegacyKeys, prefix: string): Promise<number> {
-  const families = [keys.mentions, keys.authors, keys.authorEvents, keys.items];
+  const families = [keys.mentions, keys.authors, keys.authorEvents, keys.items, keys.sourceStates];
   let n = 0;
   for await (const batch of scanKeys(redis, `${prefix}:`, 1000)) for (const k of batch) if (families.some((f) => k.startsWith(f))) n += 1;
   n += await redis.xlen(keys.audit);

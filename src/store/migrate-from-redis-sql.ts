@@ -113,3 +113,13 @@ WITH r AS (
 )
 INSERT INTO corrections (brand_id, item_id, text, lang, labels, before, actor, at, v)
 SELECT r.brand_id, r.item_id, r.text, r.lang, r.labels, r.before, r.actor, r.at, r.v FROM r JOIN marked USING (ref) ORDER BY r.n`;
+
+export const SOURCES = `
+INSERT INTO sources (source_id, cursor, stream_cursor, pause_until, last_success_at, last_item_at, error_streak, last_error, last_error_detail, last_error_at,
+  healthy, stopped_reason, stream_connected, stream_at, stream_error, stream_error_detail, quiet_alerted_for)
+SELECT source_id, cursor, stream_cursor, pause_until, last_success_at, last_item_at, error_streak, last_error, last_error_detail, last_error_at,
+  healthy, stopped_reason, stream_connected, stream_at, stream_error, stream_error_detail, quiet_alerted_for
+FROM jsonb_to_recordset($1::jsonb) AS r(source_id text, cursor text, stream_cursor text, pause_until bigint, last_success_at bigint, last_item_at bigint,
+  error_streak integer, last_error text, last_error_detail text, last_error_at bigint, healthy boolean, stopped_reason text, stream_connected boolean,
+  stream_at bigint, stream_error text, stream_error_detail text, quiet_alerted_for bigint)
+ON CONFLICT (source_id) DO NOTHING`;

@@ -1,14 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '../postgres/pool.js';
 import { decodeMention, decodeTriage, encodeRest } from './codec.js';
-import { field, legacyAuthor, legacyItem, legacyKeys, scanKeys, streamPages, type LegacyKeys } from './migrate-from-redis-read.js';
+import { field, legacyAuthor, legacyItem, legacyKeys, legacySourceState, scanKeys, streamPages, type LegacyKeys } from './migrate-from-redis-read.js';
 import * as SQL from './migrate-from-redis-sql.js';
 
 /**
  * `earshot migrate-from-redis`: copies the records of a Redis-only installation into
  * PostgreSQL. Every write is ON CONFLICT, so a second run (or a run after one that was stopped
  * half way) adds nothing twice. What the new version still keeps in Redis under the same keys
- * (cursors, source health, sessions, dead letters, queues) stays where it is.
+ * (sessions, dead letters, queues, alert state) stays where it is.
  */
 export interface CopyCounts {
   /** Keys or entries read from Redis. */
@@ -19,8 +19,8 @@ export interface CopyCounts {
   skipped: number;
 }
 
-export type Family = 'authors' | 'mentions' | 'items' | 'replies' | 'audit' | 'corrections';
-export const FAMILIES: Family[] = ['authors', 'mentions', 'items', 'replies', 'audit', 'corrections'];
+export type Family = 'sources' | 'authors' | 'mentions' | 'items' | 'replies' | 'audit' | 'corrections';
+export const FAMILIES: Family[] = ['sources', 'authors', 'mentions', 'items', 'replies', 'audit', 'corrections'];
 
 export interface CopyOptions {
   prefix: string;
@@ -49,6 +49,7 @@ export async function copyFromRedis(redis: Redis, db: Db, o: CopyOptions): Promi
     o.onProgress?.(family, c);
   };
   const batch = o.batch ?? 500;
+  step('sources', ...(await copySources(redis, db, keys)));
   await copyHashes(redis, keys.authors, batch, async (ks) => copyAuthors(redis, db, keys, ks), (r) => step('authors', ...r));
   await copyHashes(redis, keys.mentions, batch, async (ks) => copyMentions(redis, db, keys, ks, o.retentionMs), (r) => step('mentions', ...r));
   await copyHashes(redis, keys.items, batch, async (ks) => copyItems(redis, db, keys, ks), (r) => step('items', ...r));
@@ -173,4 +174,26 @@ async function copyCorrections(db: Db, brandId: string, page: Array<[string, str
   });
   const added = records.length ? ((await db.query(SQL.CORRECTIONS, [JSON.stringify(records)])).rowCount ?? 0) : 0;
   return [page.length, added, page.length - records.length];
+}
+
+/**
+ * Each source's poll cursor, stream cursor and heartbeat. A source the new version already has a
+ * row for keeps it: that row is newer than anything Redis holds.
+ */
+async function copySources(redis: Redis, db: Db, keys: LegacyKeys): Promise<Step> {
+  const ids = new Set<string>();
+  for (const start of [keys.cursors, keys.streamCursors, keys.sourceStates]) {
+    for await (const batch of scanKeys(redis, start)) for (const k of batch) ids.add(k.slice(start.length));
+  }
+  const list = [...ids].sort();
+  if (!list.length) return [0, 0, 0];
+  const pipe = redis.pipeline();
+  for (const id of list) pipe.get(`${keys.cursors}${id}`).get(`${keys.streamCursors}${id}`).hgetall(`${keys.sourceStates}${id}`);
+  const res = (await pipe.exec()) ?? [];
+  const records = list.map((id, i) => {
+    const [cursor, streamCursor, state] = [0, 1, 2].map((j) => (res[3 * i + j]?.[0] ? null : res[3 * i + j]?.[1]));
+    return { source_id: id, cursor: (cursor as string | null) ?? null, stream_cursor: (streamCursor as string | null) ?? null, ...legacySourceState((state ?? {}) as Record<string, string>) };
+  });
+  const added = (await db.query(SQL.SOURCES, [JSON.stringify(records)])).rowCount ?? 0;
+  return [list.length, added, 0];
 }

@@ -79,6 +79,14 @@ export class LegacyStore {
     await this.redis.hincrby(`${this.prefix}:a:${platform}:${authorId}`, 'complaints', 1);
   }
 
+  /** sources.ts and stream.ts of the Redis era: cursor strings and a heartbeat hash per source. */
+  async source(id: string, cursor: string | null, streamCursor: string | null, state: Record<string, string | number>): Promise<void> {
+    const multi = this.redis.multi().hset(`${this.prefix}:source:${id}`, state);
+    if (cursor !== null) multi.set(`${this.prefix}:cursor:${id}`, cursor);
+    if (streamCursor !== null) multi.set(`${this.prefix}:streamcursor:${id}`, streamCursor);
+    await multi.exec();
+  }
+
   /** Version 2 records carry v: 2; older ones have no v (their complaint: false is suspect). */
   async correction(c: { itemId: string; brandId: string; text: string; lang: string | null; labels: Record<string, unknown>; before: unknown; actor: string; at: string }, v?: number): Promise<void> {
     await this.redis
