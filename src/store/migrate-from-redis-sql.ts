@@ -13,28 +13,39 @@ import type { LegacyItem } from './migrate-from-redis-read.js';
  */
 export const MARKS_TABLE = `CREATE TABLE IF NOT EXISTS redis_import (kind text NOT NULL, ref text NOT NULL, PRIMARY KEY (kind, ref))`;
 
-/** A person seen by both versions keeps the widest span and the larger counters (idempotent, unlike a sum). */
+/** A person seen by both versions keeps the larger counters (idempotent, unlike a sum); the profile the new version wrote stays. */
 export const AUTHORS = `
 WITH r AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(platform text, native_id text, handle text, name text, url text, followers integer,
-    first_seen bigint, last_seen bigint, complaints integer, replies integer)
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(platform text, native_id text, handle text, name text, url text, followers integer, complaints integer, replies integer)
 ), up AS (
-  INSERT INTO authors AS a (platform, native_id, handle, name, url, followers, first_seen, last_seen, complaints, replies)
-  SELECT platform, native_id, handle, name, url, followers, first_seen, last_seen, complaints, replies FROM r
-  ON CONFLICT (platform, native_id) DO UPDATE SET
-    first_seen = least(a.first_seen, excluded.first_seen), last_seen = greatest(a.last_seen, excluded.last_seen),
-    complaints = greatest(a.complaints, excluded.complaints), replies = greatest(a.replies, excluded.replies)
+  INSERT INTO authors AS a (platform, native_id, handle, name, url, followers, complaints, replies)
+  SELECT platform, native_id, handle, name, url, followers, complaints, replies FROM r
+  ON CONFLICT (platform, native_id) DO UPDATE SET complaints = greatest(a.complaints, excluded.complaints), replies = greatest(a.replies, excluded.replies)
+  WHERE a.complaints < excluded.complaints OR a.replies < excluded.replies
   RETURNING (xmax = 0) AS inserted
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS n FROM up`;
 
-/** Either unique key (id, or platform + post id) already there means the post is already stored. */
+/**
+ * Either unique key (id, or platform + post id) already there means the post is already stored.
+ * Its stage and triage go to mention_triage (no row there means "new", as the store reads it).
+ */
 export const MENTIONS = `
-INSERT INTO mentions (id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest, stage, triage, sentiment, score, category, urgency, complaint)
-SELECT id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest, stage, triage, sentiment, score, category, urgency, complaint
-FROM jsonb_to_recordset($1::jsonb) AS r(id text, platform text, native_id text, source_id text, brand_id text, author_id text, created_at bigint,
-  stored_at bigint, lang text, text text, rest text, stage text, triage text, sentiment text, score real, category text, urgency smallint, complaint boolean)
-ON CONFLICT DO NOTHING`;
+WITH r AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id text, platform text, native_id text, source_id text, brand_id text, author_id text, created_at bigint,
+    stored_at bigint, lang text, text text, rest text, stage text, triage text, sentiment text, score real, category text, urgency smallint, complaint boolean)
+), ins AS (
+  INSERT INTO mentions (id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest)
+  SELECT id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest FROM r
+  ON CONFLICT DO NOTHING
+  RETURNING id
+), tri AS (
+  INSERT INTO mention_triage (id, stage, triage, sentiment, score, category, urgency, complaint)
+  SELECT r.id, r.stage, r.triage, r.sentiment, r.score, r.category, r.urgency, r.complaint FROM r JOIN ins USING (id)
+  WHERE r.stage <> 'new' OR r.triage IS NOT NULL
+  ON CONFLICT (id) DO NOTHING
+)
+SELECT count(*)::int AS n FROM ins`;
 
 /** Item fields as the columns are named, for jsonb_to_recordset. */
 export function itemRecord(i: LegacyItem): Record<string, unknown> {
@@ -68,8 +79,8 @@ WITH r AS (
 ), ins AS (
   INSERT INTO inbox_items (${ITEM_COLS}, language)
   SELECT ${ITEM_COLS.split(',').map((c) => `r.${c.trim()}`).join(', ')},
-    CASE WHEN m.triage IS NULL THEN NULL WHEN left(m.triage, 1) = '[' THEN m.triage::jsonb->>8 ELSE m.triage::jsonb->>'language' END
-  FROM r JOIN mentions m ON m.id = r.id
+    CASE WHEN t.triage IS NULL THEN NULL WHEN left(t.triage, 1) = '[' THEN t.triage::jsonb->>8 ELSE t.triage::jsonb->>'language' END
+  FROM r JOIN mentions m ON m.id = r.id LEFT JOIN mention_triage t ON t.id = r.id
   ON CONFLICT (id) DO NOTHING
   RETURNING id
 ), versions AS (

@@ -82,8 +82,7 @@ async function copyAuthors(redis: Redis, db: Db, keys: LegacyKeys, batch: string
     if (a) rows.set(`${a.platform}\u0000${a.nativeId}`, a);
   });
   const records = [...rows.values()].map((a) => ({
-    platform: a!.platform, native_id: a!.nativeId, handle: a!.handle, name: a!.name, url: a!.url, followers: a!.followers,
-    first_seen: a!.firstSeen, last_seen: a!.lastSeen, complaints: a!.complaints, replies: a!.replies,
+    platform: a!.platform, native_id: a!.nativeId, handle: a!.handle, name: a!.name, url: a!.url, followers: a!.followers, complaints: a!.complaints, replies: a!.replies,
   }));
   const added = records.length ? Number((await db.query<{ n: number }>(SQL.AUTHORS, [JSON.stringify(records)])).rows[0]?.n ?? 0) : 0;
   return [batch.length, added, batch.length - records.length];
@@ -113,7 +112,7 @@ async function copyMentions(redis: Redis, db: Db, keys: LegacyKeys, batch: strin
       // An unreadable record is counted as skipped and reported; it never stops the copy.
     }
   });
-  const added = records.length ? ((await db.query(SQL.MENTIONS, [JSON.stringify(records)])).rowCount ?? 0) : 0;
+  const added = records.length ? Number((await db.query<{ n: number }>(SQL.MENTIONS, [JSON.stringify(records)])).rows[0]?.n ?? 0) : 0;
   return [batch.length, added, batch.length - records.length];
 }
 
