@@ -4,6 +4,7 @@ import { queuePage } from '../src/store/inbox-queue.js';
 import { searchMentions } from '../src/store/search.js';
 import { pgBytesPerMention, type PgSize } from './pg-size.js';
 import { seedQueryData, type SeedSize } from './query-seed.js';
+import { proposedSearch } from './search-proposal.js';
 import { summary } from './stats.js';
 
 type Summary = ReturnType<typeof summary>;
@@ -16,7 +17,9 @@ export interface QueryResult {
   filtered: Summary;
   search: Summary;
   /** p99 per search word, to show which kind of word is slow. */
-  searchWords: Array<{ q: string; total: number; p99: number }>;
+  searchWords: Array<{ q: string; total: number; p99: number; proposedP99?: number }>;
+  /** The same words through the search form proposed in search-proposal.ts. */
+  searchProposed: Summary;
   author: Summary;
   pg: PgSize;
   /** The same queries again after the indexes proposed in queries-run.ts were added (when any target was missed). */
@@ -50,7 +53,7 @@ export async function queryBench(db: Db, size: SeedSize, texts: string[], rounds
   return { ...(await measure(db, size, rounds)), size, seedSeconds, pg: await pgBytesPerMention(db), plans: [] };
 }
 
-export type Timings = Pick<QueryResult, 'queue' | 'queueNext' | 'filtered' | 'search' | 'searchWords' | 'author'>;
+export type Timings = Pick<QueryResult, 'queue' | 'queueNext' | 'filtered' | 'search' | 'searchProposed' | 'searchWords' | 'author'>;
 
 export async function measure(db: Db, size: SeedSize, rounds = 200): Promise<Timings> {
   // One untimed pass of each: the first query of a kind pays for plan caching and cold pages.
@@ -74,8 +77,14 @@ export async function measure(db: Db, size: SeedSize, rounds = 200): Promise<Tim
     all.push(...times);
     searchWords.push({ q, total, p99: summary(times).p99 });
   }
+  const proposed: number[] = [];
+  for (const [k, q] of WORDS.entries()) {
+    const times = await timed(Math.ceil(rounds / WORDS.length), () => proposedSearch(db, q, 50));
+    proposed.push(...times);
+    searchWords[k]!.proposedP99 = summary(times).p99;
+  }
   const author = summary(await timed(rounds, (i) => authorHistory(db, { platform: 'mastodon', authorId: `a${(i * 104_729) % size.authors}` }, 50, 281)));
-  return { queue, queueNext, filtered, search: summary(all), searchWords, author };
+  return { queue, queueNext, filtered, search: summary(all), searchProposed: summary(proposed), searchWords, author };
 }
 
 /** The plan PostgreSQL chose for a statement, with timings and buffers, for the report. */
