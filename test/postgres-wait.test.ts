@@ -10,7 +10,8 @@ import { testDatabaseUrl } from './helpers/db.js';
 
 /** A TCP port in front of the test server's unix socket, listening only once `open` is called. */
 function lateProxy(socketUrl: string, port: number): { open(): Promise<void>; close(): void } {
-  const socket = `${decodeURIComponent(new URL(socketUrl).hostname)}/.s.PGSQL.5432`;
+  const parsed = new URL(socketUrl);
+  const socket = `${decodeURIComponent(parsed.hostname)}/.s.PGSQL.${parsed.port || 5432}`;
   const clients = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(socket);
