@@ -29,41 +29,44 @@ async function redisProblem(ctx: AppContext): Promise<string | null> {
   }
 }
 
+function embeddedStatus(ctx: AppContext, name: string) {
+  return ctx.servers?.map((s) => s.status()).find((s) => s.name === name);
+}
+
 /** The embedded server's own state comes first: while it restarts, a ping only says "unreachable". */
-async function health(ctx: AppContext, name: StoreHealth['name'], serverName: string, problem: () => Promise<string | null>): Promise<StoreHealth> {
-  const server = ctx.servers?.find((s) => s.status().name === serverName)?.status();
+async function health(name: StoreHealth['name'], server: ReturnType<typeof embeddedStatus>, check: () => Promise<string | null>): Promise<StoreHealth & { problem: string | null }> {
   const base = { name, embedded: Boolean(server), ...(server ? { restarts: server.restarts } : {}) };
-  if (server && server.state !== 'up') return { ...base, state: server.state };
-  const why = await problem();
-  if (!why) return { ...base, state: 'up' };
-  return { ...base, state: why.includes('did not answer') ? 'unresponsive' : 'unreachable' };
+  if (server && server.state !== 'up') return { ...base, state: server.state, problem: `the embedded ${server.name} is ${server.state}` };
+  const problem = await check();
+  if (!problem) return { ...base, state: 'up', problem };
+  return { ...base, state: problem.includes('did not answer') ? 'unresponsive' : 'unreachable', problem };
 }
 
-export function storeHealth(ctx: AppContext): Promise<StoreHealth> {
-  return health(ctx, 'redis', 'redis-server', () => redisProblem(ctx));
-}
-
-/** PostgreSQL the same way; an older schema than this build counts as unreachable (nothing would work). */
-export function databaseHealth(ctx: AppContext): Promise<StoreHealth> {
-  return health(ctx, 'postgres', 'postgres', () => databaseProblem(ctx.db, READY_TIMEOUT_MS));
+async function bothHealth(ctx: AppContext) {
+  const [redis, postgres] = await Promise.all([
+    health('redis', embeddedStatus(ctx, 'redis-server'), () => redisProblem(ctx)),
+    health('postgres', embeddedStatus(ctx, 'postgres'), () => databaseProblem(ctx.db, READY_TIMEOUT_MS)),
+  ]);
+  const { problem: redisReason, ...store } = redis;
+  const { problem: dbReason, ...database } = postgres;
+  return { store, database, reason: [redisReason, dbReason].filter(Boolean).join('; ') };
 }
 
 /** Probes for orchestrators: no auth, no request body, nothing sensitive in the answer. */
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
   // The process being alive is not health: with the store gone every request fails.
   app.get('/healthz', async (_request, reply) => {
-    const [store, database] = await Promise.all([storeHealth(ctx), databaseHealth(ctx)]);
+    const { store, database } = await bothHealth(ctx);
     if (store.state !== 'up' || database.state !== 'up') return reply.code(503).send({ ok: false, store, database });
     return { ok: true, store, database };
   });
 
   app.get('/readyz', async (_request, reply) => {
-    const [redisReason, dbReason] = await Promise.all([redisProblem(ctx), databaseProblem(ctx.db, READY_TIMEOUT_MS)]);
-    const reason = [redisReason, dbReason].filter(Boolean).join('; ');
+    const { store, database, reason } = await bothHealth(ctx);
     if (reason) {
       ctx.log.warn({ reason }, 'readiness check failed');
-      return reply.code(503).send({ ok: false, reason });
+      return reply.code(503).send({ ok: false, reason, store, database });
     }
-    return { ok: true };
+    return { ok: true, store, database };
   });
 }

@@ -65,7 +65,7 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     }
     redis = createRedis(url, log);
     await redis.ping();
-    const { db, embeddedPostgres } = await openDatabase(config, log);
+    const { db, embeddedPostgres } = await openDatabase(config, log, options);
     return assemble(buildContext(config, redis, db, log), embedded, embeddedPostgres, url);
   } catch (err) {
     // A start that fails half way leaves nothing running (openDatabase cleans up after itself).
@@ -117,11 +117,12 @@ function assemble(ctx: AppContext, embedded: EmbeddedRedis | null, embeddedPostg
 }
 
 /** Connects to DATABASE_URL / database.url, or starts the embedded PostgreSQL; then brings the schema up to date. */
-export async function openDatabase(config: Config, log: Logger): Promise<{ db: Db; embeddedPostgres: EmbeddedPostgres | null }> {
+export async function openDatabase(config: Config, log: Logger, options: RuntimeOptions = {}): Promise<{ db: Db; embeddedPostgres: EmbeddedPostgres | null }> {
   let embeddedPostgres: EmbeddedPostgres | null = null;
   let url = config.database.url;
   if (!url) {
-    embeddedPostgres = await startEmbeddedPostgres({ dataDir: path.resolve(config.database.dataDir), log });
+    const setting = `database.dataDir in ${config.file}`;
+    embeddedPostgres = await startEmbeddedPostgres({ dataDir: path.resolve(config.database.dataDir), log, exclusive: options.exclusive, command: options.command, setting });
     url = embeddedPostgres.url;
   }
   const db = createPool(url, { max: config.database.pool, log });

@@ -59,9 +59,9 @@ function folderError(dir: string, err: unknown, where: FolderSetting): OperatorE
  * One process owns a data folder: two servers on one set of data files corrupt them, and a second
  * `earshot start` would also rewrite the first one's schedules. O_EXCL makes taking it atomic; a
  * lock left by a process that died (kill -9, power loss) is recognised by its pid and taken over.
+ * `file` may sit beside the folder: initdb only fills an empty folder.
  */
-export function lockDataFolder(dir: string, command: string, where: FolderSetting): DataFolderLock {
-  const file = lockPath(dir);
+export function lockDataFolder(dir: string, command: string, where: FolderSetting, file = lockPath(dir)): DataFolderLock {
   const info: LockInfo = { pid: process.pid, started: processStartTime(process.pid), command, at: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

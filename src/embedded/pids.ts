@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** A zombie (exited, not yet reaped by its parent) counts as gone. */
 export function processAlive(pid: number): boolean {
@@ -48,5 +48,16 @@ export function processGroup(pid: number): number | null {
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
   } catch {
     return null;
+  }
+}
+
+/** Direct children of a pid (Linux; empty elsewhere). PostgreSQL's backends each lead their own process group. */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
   }
 }

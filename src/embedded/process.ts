@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
 import { onProcessExit } from './exit-cleanup.js';
+import { childPids } from './pids.js';
 
 export type EmbeddedState = 'starting' | 'up' | 'restarting' | 'failed' | 'stopping' | 'stopped';
 
@@ -23,12 +24,15 @@ export interface EmbeddedSpec {
   probe(): Promise<boolean>;
   /** What makes the server shut down cleanly (redis: SIGTERM; postgres: SIGINT, its "fast" shutdown). */
   stopSignal?: NodeJS.Signals;
+  /** Run as this user (root starts PostgreSQL as `postgres`, which refuses to run as root). */
+  user?: { uid: number; gid: number };
+  cwd?: string;
+  /** Runs before every launch, restarts too (postgres: clear lock files a reused pid would block). */
+  prepare?: () => void | Promise<void>;
   startTimeoutMs?: number;
   stopTimeoutMs?: number;
   restart?: RestartPolicy;
   log?: Logger;
-  /** Who runs it and where: PostgreSQL, under root, runs as the `postgres` user in its data folder. */
-  spawnOptions?: Pick<SpawnOptions, 'uid' | 'gid' | 'cwd'>;
 }
 
 export interface EmbeddedStatus {
@@ -110,7 +114,8 @@ export class EmbeddedProcess extends EventEmitter {
 
   private async launch(): Promise<void> {
     this.output = '';
-    const child = spawn(this.spec.binary, this.spec.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...this.spec.spawnOptions });
+    await this.spec.prepare?.();
+    const child = spawn(this.spec.binary, this.spec.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: this.spec.cwd, ...(this.spec.user ?? {}) });
     this.child = child;
     const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000));
     child.stdout?.on('data', keep);
@@ -153,7 +158,9 @@ export class EmbeddedProcess extends EventEmitter {
     this.dropWatchdog();
     if (!child.pid) return;
     try {
-      const dog = spawn('sh', ['-c', 'read _ignored; kill -TERM "$1" 2>/dev/null; kill -CONT "$1" 2>/dev/null', 'earshot-watchdog', String(child.pid)], {
+      const signal = (this.spec.stopSignal ?? 'SIGTERM').replace(/^SIG/, '');
+      const script = `read _ignored; kill -${signal} "$1" 2>/dev/null; kill -CONT "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null) 2>/dev/null`;
+      const dog = spawn('sh', ['-c', script, 'earshot-watchdog', String(child.pid)], {
         stdio: ['pipe', 'ignore', 'ignore'],
         detached: true,
       });
@@ -223,7 +230,7 @@ export class EmbeddedProcess extends EventEmitter {
     if (!pid || !this.child || exited(this.child)) return;
     try {
       process.kill(pid, this.spec.stopSignal ?? 'SIGTERM');
-      process.kill(pid, 'SIGCONT');
+      continueTree(pid);
     } catch {
       // Already gone.
     }
@@ -245,6 +252,20 @@ function terminate(child: ChildProcess, signal: NodeJS.Signals, timeoutMs: numbe
     });
     child.kill(signal);
     // A server frozen with SIGSTOP would hold the signal until someone continues it.
-    child.kill('SIGCONT');
+    continueTree(child.pid!);
   });
+}
+
+/**
+ * The server and its children: PostgreSQL's postmaster waits for its backends to exit, which
+ * frozen backends never would, and each backend leads its own process group.
+ */
+function continueTree(pid: number): void {
+  for (const target of [pid, ...childPids(pid)]) {
+    try {
+      process.kill(target, 'SIGCONT');
+    } catch {
+      // Already gone.
+    }
+  }
 }

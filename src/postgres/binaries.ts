@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { OperatorError } from '../app/operator-error.js';
 
-export class PostgresNotInstalledError extends Error {
+/** One line, like every start-up problem the operator fixes (see OperatorError). */
+export class PostgresNotInstalledError extends OperatorError {
   constructor() {
     super(
-      'PostgreSQL is not installed (no initdb/postgres found via pg_config or /usr/lib/postgresql/<version>/bin), and no DATABASE_URL is set.\n' +
-        '  Install it: sudo apt-get install postgresql   (Debian/Ubuntu)   or   brew install postgresql   (macOS)\n' +
-        '  Or point Earshot at a running PostgreSQL: DATABASE_URL=postgres://user:pass@host:5432/earshot npm start',
+      'PostgreSQL is not installed (no initdb/postgres found via pg_config or in /usr/lib/postgresql/<version>/bin) and no DATABASE_URL is set: ' +
+        'install it (sudo apt-get install postgresql, or brew install postgresql) or point Earshot at a running one (DATABASE_URL=postgres://user:pass@host:5432/earshot)',
     );
     this.name = 'PostgresNotInstalledError';
   }

@@ -1,12 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
 import { OperatorError } from '../app/operator-error.js';
+import { lockDataFolder, prepareDataFolder, type DataFolderLock } from '../embedded/lock.js';
+import { processAlive } from '../embedded/pids.js';
 import { EmbeddedProcess, EmbeddedStartError } from '../embedded/process.js';
 import type { Logger } from '../log.js';
-import { canSignIn, ensureDatabase } from '../store/admin.js';
+import { ensureDatabase } from '../store/admin.js';
 import { findPostgresBin, PostgresNotInstalledError, postgresUser, type SystemUser } from './binaries.js';
+import { neutraliseStaleLockFiles, stopOrphanPostmaster } from './leftovers.js';
 
 export interface EmbeddedPostgres {
   /** Connection URL for the `earshot` database over the unix socket in the data folder. */
@@ -26,74 +30,128 @@ export interface EmbeddedOptions {
   throwaway?: boolean;
   /** Tests only: also listen on 127.0.0.1 at this port (trust auth), so a TCP proxy can sit in front. */
   tcpPort?: number;
+  /** `earshot start` owns the folder or refuses; short commands join the owner's server (see startEmbeddedRedis). */
+  exclusive?: boolean;
+  /** Written into the lock so a refusal can say who holds the folder. */
+  command?: string;
+  /** What sets the folder, for error messages. */
+  setting?: string;
 }
 
 const PORT = 5432;
 const USER = 'earshot';
 export const DATABASE = 'earshot';
 
+/** Beside the folder, not in it: initdb only fills an empty folder. */
+export function postgresLockPath(dataDir: string): string {
+  return `${path.resolve(dataDir)}.earshot.lock`;
+}
+
 /**
  * Runs Debian's PostgreSQL for this installation: initdb into `dataDir` on first run, listening
  * only on a unix socket inside that folder (no TCP port to collide with or to expose), trust auth
  * because only the folder's owner (and root) can reach the socket. As root it runs as `postgres`.
+ * Supervised like the embedded redis-server: own process group, restarted on the same data when it
+ * dies, stopped by a watchdog if Earshot is killed (see EmbeddedProcess).
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const dir = path.resolve(options.dataDir);
-  const bin = options.binDir ?? findPostgresBin();
-  if (!bin) throw new PostgresNotInstalledError();
-  const runAs = systemUser();
-  prepareFolder(dir, runAs);
   const port = options.tcpPort ?? PORT;
   const urlFor = (db: string) => `postgresql://${USER}@${encodeURIComponent(dir)}:${port}/${db}`;
-  if (await joinRunning(dir, port, options.log)) {
+  if (!options.exclusive && (await ownerRunning(dir, port))) {
+    options.log?.info({ dataDir: dir }, 'using the embedded PostgreSQL another earshot process started on this data folder');
     await ensureDatabase(urlFor('postgres'), DATABASE);
     return { url: urlFor(DATABASE), urlFor, server: null, stop: async () => {} };
   }
-  if (!existsSync(path.join(dir, 'PG_VERSION'))) initdb(bin, dir, runAs, options.log);
-  const server = supervised(bin, dir, runAs, { throwaway: options.throwaway === true, port, tcp: options.tcpPort !== undefined, log: options.log }, urlFor('postgres'));
-  await server.start().catch((err: unknown) => {
-    throw err instanceof EmbeddedStartError ? new OperatorError(`${err.message} (data folder ${dir})`) : err;
-  });
-  const writeOwner = () => writeFileSync(ownerFile(dir), JSON.stringify({ pid: process.pid, postgresPid: server.pid }));
-  writeOwner();
-  server.on('state', (state) => state === 'up' && writeOwner());
-  options.log?.info({ dataDir: dir, pid: server.pid }, 'embedded PostgreSQL started (unix socket in the data folder)');
+  const bin = options.binDir ?? findPostgresBin();
+  if (!bin) throw new PostgresNotInstalledError();
+  const runAs = systemUser();
+  const where = { setting: options.setting ?? 'database.dataDir' };
+  prepareDataFolder(dir, where);
+  const lock = lockDataFolder(dir, options.command ?? 'earshot', where, postgresLockPath(dir));
+  let server: EmbeddedProcess | null = null;
   try {
+    handOver(dir, runAs);
+    const orphan = await stopOrphanPostmaster(dir);
+    if (orphan) options.log?.warn({ pid: orphan, dataDir: dir }, 'stopped an embedded PostgreSQL left running by an earshot process that is gone');
+    if (!existsSync(path.join(dir, 'PG_VERSION'))) initdb(bin, dir, runAs, options.log);
+    server = supervised(bin, dir, runAs, port, options);
+    await server.start().catch((err: unknown) => {
+      throw err instanceof EmbeddedStartError ? new OperatorError(`${err.message} (data folder ${dir})`) : err;
+    });
+    const owned = server;
+    const writeOwner = () => writeFileSync(ownerFile(dir), JSON.stringify({ pid: process.pid, postgresPid: owned.pid }));
+    writeOwner();
+    server.on('state', (state) => state === 'up' && writeOwner());
     await ensureDatabase(urlFor('postgres'), DATABASE);
+    options.log?.info({ dataDir: dir, pid: server.pid }, 'embedded PostgreSQL started (unix socket in the data folder)');
+    return { url: urlFor(DATABASE), urlFor, server, stop: () => stopOwned(dir, owned, lock) };
   } catch (err) {
-    await server.stop();
+    await server?.stop();
+    lock.release();
     throw err;
   }
-  return {
-    url: urlFor(DATABASE),
-    urlFor,
-    server,
-    stop: async () => {
-      rmSync(ownerFile(dir), { force: true });
-      await server.stop();
+}
+
+async function stopOwned(dir: string, server: EmbeddedProcess, lock: DataFolderLock): Promise<void> {
+  rmSync(ownerFile(dir), { force: true });
+  await server.stop();
+  lock.release();
+}
+
+function supervised(bin: string, dir: string, runAs: SystemUser | null, port: number, options: EmbeddedOptions): EmbeddedProcess {
+  const settings = [`listen_addresses=${options.tcpPort !== undefined ? '127.0.0.1' : ''}`, `unix_socket_directories=${dir}`, 'unix_socket_permissions=0700', 'logging_collector=off', 'log_min_messages=warning'];
+  if (options.throwaway) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300');
+  return new EmbeddedProcess({
+    name: 'postgres',
+    binary: path.join(bin, 'postgres'),
+    args: ['-D', dir, '-p', String(port), ...settings.flatMap((s) => ['-c', s])],
+    user: runAs ?? undefined,
+    cwd: dir,
+    // SIGINT is PostgreSQL's fast shutdown: sessions are ended, the WAL is flushed.
+    stopSignal: 'SIGINT',
+    // Crash recovery after a kill replays the WAL before the server takes connections.
+    startTimeoutMs: 60_000,
+    stopTimeoutMs: 15_000,
+    prepare: () => {
+      const fixed = neutraliseStaleLockFiles(dir, port);
+      if (fixed.length) options.log?.warn({ files: fixed, dataDir: dir }, 'lock files of a killed PostgreSQL named a pid now used by another process; marked them stale');
     },
-  };
+    probe: () => accepts(dir, port),
+    log: options.log,
+  });
+}
+
+/** Ready means a session opens, not just a socket: during crash recovery the socket answers "starting up". */
+async function accepts(dir: string, port: number): Promise<boolean> {
+  const client = new pg.Client({ host: dir, port, user: USER, database: 'postgres', connectionTimeoutMillis: 2_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 function systemUser(): SystemUser | null {
   if (process.getuid?.() !== 0) return null;
   const user = postgresUser();
   if (!user) {
-    throw new Error(
-      'Earshot runs as root and PostgreSQL refuses to, but there is no `postgres` system user to run it as.\n' +
-        '  Install Debian\'s package (it creates the user): sudo apt-get install postgresql\n' +
-        '  Or run Earshot as a normal user, or set DATABASE_URL to a running PostgreSQL.',
+    throw new OperatorError(
+      'Earshot runs as root and PostgreSQL refuses to, but there is no `postgres` system user to run it as: install Debian\'s package (sudo apt-get install postgresql), run Earshot as a normal user, or set DATABASE_URL to a running PostgreSQL',
     );
   }
   return user;
 }
 
 /** PostgreSQL insists on a private data folder (0700) owned by the user it runs as. */
-function prepareFolder(dir: string, runAs: SystemUser | null): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+function handOver(dir: string, runAs: SystemUser | null): void {
   if (runAs && statSync(dir).uid !== runAs.uid) {
     const res = spawnSync('chown', ['-R', `${runAs.uid}:${runAs.gid}`, dir], { encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`cannot hand ${dir} to the postgres user: ${res.stderr || res.error?.message}`);
+    if (res.status !== 0) throw new OperatorError(`cannot hand the data folder ${dir} to the postgres user: ${oneLine(res.stderr || res.error?.message || '')}`);
   }
   chmodSync(dir, 0o700);
 }
@@ -102,27 +160,15 @@ function ownerFile(dir: string): string {
   return path.join(dir, 'earshot-owner.json');
 }
 
-/**
- * Another earshot command (say `earshot import` while `npm start` runs) shares the server the
- * first one started: PostgreSQL's own postmaster.pid keeps a second server off the folder. A
- * server whose owner died without stopping it (kill -9 before the watchdog acted) is stopped,
- * so this process starts and supervises its own.
- */
-async function joinRunning(dir: string, port: number, log?: Logger): Promise<boolean> {
-  if (!(await canConnect(socketPath(dir, port)))) return false;
+/** Another earshot command (say `earshot import` while `npm start` runs) shares the server the first one started. */
+async function ownerRunning(dir: string, port: number): Promise<boolean> {
   let owner: number | undefined;
   try {
     owner = (JSON.parse(readFileSync(ownerFile(dir), 'utf8')) as { pid?: number }).pid;
   } catch {
-    owner = undefined;
+    return false;
   }
-  if (owner && processAlive(owner)) {
-    log?.info({ dataDir: dir }, 'using the embedded PostgreSQL another earshot process started on this data folder');
-    return true;
-  }
-  log?.warn({ dataDir: dir }, 'stopping an embedded PostgreSQL left running by an earshot process that is gone');
-  await stopOrphan(dir);
-  return false;
+  return Boolean(owner && processAlive(owner) && (await canConnect(path.join(dir, `.s.PGSQL.${port}`))));
 }
 
 function initdb(bin: string, dir: string, runAs: SystemUser | null, log?: Logger): void {
@@ -131,59 +177,14 @@ function initdb(bin: string, dir: string, runAs: SystemUser | null, log?: Logger
   let res = spawnSync(path.join(bin, 'initdb'), [...base, '--locale=C.UTF-8'], { encoding: 'utf8', cwd: dir, ...(runAs ?? {}) });
   if (res.status !== 0) res = spawnSync(path.join(bin, 'initdb'), [...base, '--no-locale'], { encoding: 'utf8', cwd: dir, ...(runAs ?? {}) });
   if (res.status !== 0) {
-    throw new Error(`initdb into ${dir} failed${runAs ? ' (run as the postgres user: every parent folder must be searchable by it)' : ''}:\n${(res.stderr || res.error?.message || '').slice(-2000)}`);
+    const hint = runAs ? ' (it runs as the postgres user: every parent folder must be searchable by it)' : '';
+    throw new OperatorError(`initdb into ${dir} failed${hint}: ${oneLine(res.stderr || res.error?.message || '')}`);
   }
   log?.info({ dataDir: dir }, 'created a new PostgreSQL data folder');
 }
 
-/** The server as a supervised process: own process group, restarted on death, stopped with Earshot. */
-function supervised(bin: string, dir: string, runAs: SystemUser | null, o: { throwaway: boolean; port: number; tcp: boolean; log?: Logger | undefined }, adminUrl: string): EmbeddedProcess {
-  const settings = [`listen_addresses=${o.tcp ? '127.0.0.1' : ''}`, `unix_socket_directories=${dir}`, 'unix_socket_permissions=0700', 'logging_collector=off', 'log_min_messages=warning'];
-  if (o.throwaway) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300');
-  return new EmbeddedProcess({
-    name: 'postgres',
-    binary: path.join(bin, 'postgres'),
-    args: ['-D', dir, '-p', String(o.port), ...settings.flatMap((s) => ['-c', s])],
-    // Taking connections is not enough: a starting server answers "the database system is starting up".
-    probe: async () => (await canConnect(socketPath(dir, o.port))) && canSignIn(adminUrl),
-    // SIGINT is PostgreSQL's fast shutdown: sessions are ended, the WAL is flushed.
-    stopSignal: 'SIGINT',
-    startTimeoutMs: 30_000,
-    stopTimeoutMs: 15_000,
-    spawnOptions: { cwd: dir, ...(runAs ?? {}) },
-    ...(o.log ? { log: o.log } : {}),
-  });
-}
-
-function socketPath(dir: string, port: number): string {
-  return path.join(dir, `.s.PGSQL.${port}`);
-}
-
-function postmasterPid(dir: string): number | null {
-  try {
-    const pid = Number(readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
-async function stopOrphan(dir: string): Promise<void> {
-  const pid = postmasterPid(dir);
-  if (!pid || !processAlive(pid)) return;
-  process.kill(pid, 'SIGINT');
-  const deadline = Date.now() + 15_000;
-  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (processAlive(pid)) process.kill(pid, 'SIGQUIT');
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+function oneLine(text: string): string {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(-2).join(' | ').slice(-400) || '(no output)';
 }
 
 function canConnect(socket: string): Promise<boolean> {
