@@ -25,6 +25,8 @@ describe('embedded PostgreSQL', () => {
     expect(err).toBeInstanceOf(PostgresNotInstalledError);
     expect((err as Error).message).toMatch(/apt-get install postgresql/);
     expect((err as Error).message).toMatch(/DATABASE_URL=/);
+    // Printed by the CLI as the one line of an OperatorError.
+    expect((err as Error).message).not.toContain('\n');
   });
 
   it('finds Debian server binaries in /usr/lib/postgresql/<version>/bin, newest first', () => {
