@@ -2,13 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import pg from 'pg';
 import { OperatorError } from '../app/operator-error.js';
 import { lockDataFolder, prepareDataFolder, type DataFolderLock } from '../embedded/lock.js';
 import { processAlive } from '../embedded/pids.js';
 import { EmbeddedProcess, EmbeddedStartError } from '../embedded/process.js';
 import type { Logger } from '../log.js';
-import { ensureDatabase } from '../store/admin.js';
+import { canSignIn, ensureDatabase } from '../store/admin.js';
 import { findPostgresBin, PostgresNotInstalledError, postgresUser, type SystemUser } from './binaries.js';
 import { neutraliseStaleLockFiles, stopOrphanPostmaster } from './leftovers.js';
 
@@ -117,23 +116,10 @@ function supervised(bin: string, dir: string, runAs: SystemUser | null, port: nu
       const fixed = neutraliseStaleLockFiles(dir, port);
       if (fixed.length) options.log?.warn({ files: fixed, dataDir: dir }, 'lock files of a killed PostgreSQL named a pid now used by another process; marked them stale');
     },
-    probe: () => accepts(dir, port),
+    // Ready means a session opens, not just a socket: during crash recovery the socket answers "starting up".
+    probe: () => canSignIn(`postgresql://${USER}@${encodeURIComponent(dir)}:${port}/postgres`),
     log: options.log,
   });
-}
-
-/** Ready means a session opens, not just a socket: during crash recovery the socket answers "starting up". */
-async function accepts(dir: string, port: number): Promise<boolean> {
-  const client = new pg.Client({ host: dir, port, user: USER, database: 'postgres', connectionTimeoutMillis: 2_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 function systemUser(): SystemUser | null {
