@@ -8,7 +8,7 @@ import { childPids, processAlive, processGroup } from '../src/embedded/pids.js';
 import { lockPath } from '../src/embedded/lock.js';
 import { postgresUser } from '../src/postgres/binaries.js';
 import { postgresLockPath } from '../src/postgres/embedded.js';
-import { health, instanceConfig, killQuietly, runCli, startInstance, waitGone, type CliProcess, type Instance } from './helpers/cli-process.js';
+import { health, instanceConfig, killQuietly, SHORT_DRAIN, runCli, startInstance, waitGone, type CliProcess, type Instance } from './helpers/cli-process.js';
 import { waitFor } from './helpers/wait.js';
 
 /** Each test boots the real CLI, a redis-server, initdb and a PostgreSQL: tens of seconds on a loaded machine. */
@@ -38,8 +38,8 @@ interface PgInstance extends Instance {
 }
 
 /** An instance on its own embedded PostgreSQL (no database.url), and optionally an external Redis. */
-async function pgInstance(options: { externalRedis?: boolean; pgDir?: string } = {}): Promise<PgInstance> {
-  const inst = await instanceConfig();
+async function pgInstance(options: { externalRedis?: boolean; pgDir?: string; shortDrain?: boolean } = {}): Promise<PgInstance> {
+  const inst = await instanceConfig(options.shortDrain ? SHORT_DRAIN : {});
   // As root the server runs as `postgres`, which must be able to reach its folder.
   chmodSync(inst.dir, 0o711);
   const pgDir = options.pgDir ?? path.join(inst.dir, 'pg');
@@ -143,7 +143,7 @@ describe('embedded PostgreSQL supervision', () => {
   }, TEST_TIMEOUT);
 
   it('with postgres frozen: /healthz answers 503 naming it, and SIGTERM still exits within drainTimeout', async () => {
-    const inst = await pgInstance();
+    const inst = await pgInstance({ shortDrain: true });
     const proc = track(startInstance(inst));
     const pid = await healthyWithPg(proc, inst);
     // The postmaster and every backend (each backend leads its own process group).

@@ -9,7 +9,7 @@ import { bullPrefix } from '../src/jobs/queues.js';
 import { JOBS } from '../src/jobs/catalog.js';
 import { createRedis } from '../src/redis/connection.js';
 import { TOKENS } from './helpers/app.js';
-import { embeddedInfo, health, instanceConfig, killQuietly, loggedRedisPid, startInstance, waitGone, waitHealthy, type CliProcess } from './helpers/cli-process.js';
+import { embeddedInfo, health, instanceConfig, killQuietly, SHORT_DRAIN, loggedRedisPid, startInstance, waitGone, waitHealthy, type CliProcess } from './helpers/cli-process.js';
 import { waitFor } from './helpers/wait.js';
 
 const EXIT_WAIT = 30_000;
@@ -99,7 +99,7 @@ describe('embedded redis-server failures', () => {
   }, TEST_TIMEOUT);
 
   it('with the store frozen: API calls answer 503, /healthz names the store, SIGTERM still exits', async () => {
-    const inst = await instanceConfig();
+    const inst = await instanceConfig(SHORT_DRAIN);
     const proc = track(startInstance(inst));
     await waitHealthy(proc, inst.port);
     const { redisPid } = embeddedInfo(inst.dataDir);

@@ -39,6 +39,13 @@ export interface Instance {
   prefix: string;
 }
 
+/**
+ * Workers settings of every test instance. Stopping after a store restart can take several seconds on
+ * a loaded machine, so the drain deadline is generous; tests about the deadline itself use SHORT_DRAIN.
+ */
+export const TEST_WORKERS = { concurrency: 2, lockDuration: '2s', stalledInterval: '1s', drainTimeout: '20s' };
+export const SHORT_DRAIN = { workers: { ...TEST_WORKERS, drainTimeout: '3s' } };
+
 /** A temp folder with a config on a free port and an embedded Redis in `dataDir`. */
 export async function instanceConfig(overrides: Record<string, unknown> = {}, dataDir?: string): Promise<Instance> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-proc-'));
@@ -52,7 +59,7 @@ export async function instanceConfig(overrides: Record<string, unknown> = {}, da
     redis: { prefix, dataDir: data },
     // The run's PostgreSQL: these tests are about the embedded redis-server.
     database: { url: await testDatabaseUrl(prefix) },
-    workers: { concurrency: 2, lockDuration: '2s', stalledInterval: '1s', drainTimeout: '3s' },
+    workers: TEST_WORKERS,
     log: { level: 'info' },
     ...overrides,
   });
