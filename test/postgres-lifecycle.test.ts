@@ -9,6 +9,7 @@ import { lockPath } from '../src/embedded/lock.js';
 import { postgresUser } from '../src/postgres/binaries.js';
 import { postgresLockPath } from '../src/postgres/embedded.js';
 import { health, instanceConfig, killQuietly, SHORT_DRAIN, runCli, startInstance, waitGone, type CliProcess, type Instance } from './helpers/cli-process.js';
+import { exitOf, oneLine } from './helpers/cli-exit.js';
 import { waitFor } from './helpers/wait.js';
 
 /** Each test boots the real CLI, a redis-server, initdb and a PostgreSQL: tens of seconds on a loaded machine. */
@@ -64,25 +65,6 @@ async function healthyWithPg(proc: CliProcess, inst: PgInstance): Promise<number
   return pid;
 }
 
-async function exitOf(proc: CliProcess, waitMs = EXIT_WAIT) {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`earshot did not exit; stderr: ${proc.err().slice(-400)}; stdout: ${proc.out().slice(-1500)}`)), waitMs);
-  });
-  try {
-    return await Promise.race([proc.exited, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function oneLine(stderr: string): string {
-  const lines = stderr.split('\n').filter((l) => l.trim());
-  expect(lines, stderr).toHaveLength(1);
-  expect(stderr).not.toMatch(/^\s+at /m);
-  return lines[0]!;
-}
-
 async function query(pgDir: string, sql: string): Promise<unknown[]> {
   const client = new pg.Client({ host: pgDir, port: 5432, user: 'earshot', database: 'earshot' });
   await client.connect();
@@ -122,7 +104,7 @@ describe('embedded PostgreSQL supervision', () => {
     expect((await readyz(inst.port)).status).toBe(200);
 
     proc.child.kill('SIGTERM');
-    expect(await exitOf(proc)).toEqual({ code: 0, signal: null });
+    expect(await exitOf(proc, EXIT_WAIT)).toEqual({ code: 0, signal: null });
     await waitGone(after, 'the embedded postgres');
     expect(existsSync(postgresLockPath(inst.pgDir))).toBe(false);
   }, TEST_TIMEOUT);
@@ -155,7 +137,7 @@ describe('embedded PostgreSQL supervision', () => {
     expect((h?.body['database'] as { state: string }).state).not.toBe('up');
 
     proc.child.kill('SIGTERM');
-    const exit = await exitOf(proc);
+    const exit = await exitOf(proc, EXIT_WAIT);
     expect(exit.code).toBe(1);
     expect(proc.err()).toMatch(/stopping took longer than workers\.drainTimeout \(3s\)/);
     // The exit handler continues the frozen server and its backends so it acts on its SIGINT.
@@ -172,7 +154,7 @@ describe('embedded PostgreSQL and signals', () => {
     expect(processGroup(pid)).not.toBe(proc.pid);
 
     process.kill(-proc.pid, 'SIGINT');
-    expect(await exitOf(proc)).toEqual({ code: 0, signal: null });
+    expect(await exitOf(proc, EXIT_WAIT)).toEqual({ code: 0, signal: null });
     expect(proc.out()).toContain('stopped cleanly');
     expect(proc.out()).not.toMatch(/postgres connection problem|ECONNREFUSED|terminating connection/);
     await waitGone(pid, 'the embedded postgres');
@@ -183,7 +165,7 @@ describe('embedded PostgreSQL and signals', () => {
     const proc = track(startInstance(inst));
     const pid = await healthyWithPg(proc, inst);
     process.kill(proc.pid, 'SIGKILL');
-    await exitOf(proc);
+    await exitOf(proc, EXIT_WAIT);
     await waitGone(pid, 'the orphaned postgres', 30_000);
 
     // What a server killed outright leaves, after its pid went to another process of the same user.
@@ -223,7 +205,7 @@ describe('embedded PostgreSQL: refusing to start', () => {
     expect((await health(first.port))?.status).toBe(200);
 
     proc.child.kill('SIGTERM');
-    expect((await exitOf(proc)).code).toBe(0);
+    expect((await exitOf(proc, EXIT_WAIT)).code).toBe(0);
     await waitGone(pid, 'the embedded postgres');
   }, TEST_TIMEOUT);
 
@@ -252,7 +234,7 @@ describe('embedded PostgreSQL: refusing to start', () => {
     writeFileSync(file, 'x');
     const inst = await pgInstance({ pgDir: path.join(file, 'pg') });
     const proc = track(startInstance(inst));
-    expect((await exitOf(proc)).code).toBe(1);
+    expect((await exitOf(proc, EXIT_WAIT)).code).toBe(1);
     expect(oneLine(proc.err())).toBe(`earshot: cannot use the data folder ${path.join(file, 'pg')}: a part of that path is a file, not a folder (ENOTDIR); set database.dataDir in ${inst.configFile} to a folder this user can write`);
     expect(existsSync(lockPath(inst.dataDir))).toBe(false);
   }, TEST_TIMEOUT);

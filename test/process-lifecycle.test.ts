@@ -10,9 +10,9 @@ import { JOBS } from '../src/jobs/catalog.js';
 import { createRedis } from '../src/redis/connection.js';
 import { TOKENS } from './helpers/app.js';
 import { embeddedInfo, health, instanceConfig, killQuietly, SHORT_DRAIN, loggedRedisPid, startInstance, waitGone, waitHealthy, type CliProcess } from './helpers/cli-process.js';
+import { exitOf, oneLine } from './helpers/cli-exit.js';
 import { waitFor } from './helpers/wait.js';
 
-const EXIT_WAIT = 30_000;
 /** Each test boots the real CLI (tsx) and a redis-server; on a loaded two-core machine that alone takes seconds. */
 const TEST_TIMEOUT = 120_000;
 const started: CliProcess[] = [];
@@ -30,26 +30,6 @@ afterEach(() => {
     killQuietly(pid);
   }
 });
-
-async function exitOf(proc: CliProcess, waitMs = EXIT_WAIT) {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`earshot did not exit; stderr: ${proc.err().slice(-400)}; stdout: ${proc.out().slice(-1500)}`)), waitMs);
-  });
-  try {
-    return await Promise.race([proc.exited, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The operator sees one line: no stack trace, no Node noise. */
-function oneLine(stderr: string): string {
-  const lines = stderr.split('\n').filter((l) => l.trim());
-  expect(lines, stderr).toHaveLength(1);
-  expect(stderr).not.toMatch(/^\s+at /m);
-  return lines[0]!;
-}
 
 async function inbox(port: number): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${port}/api/inbox`, { headers: { authorization: `Bearer ${TOKENS.viewer}` } });
