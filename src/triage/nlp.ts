@@ -1,5 +1,8 @@
 import winkNLP, { type Document, type ItsFunction, type Tokens } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
+import { markPhraseCandidates, phraseTotal, type Phrase } from './phrases.js';
+
+export { phrase, type Phrase } from './phrases.js';
 
 // Loaded once per process: the model takes ~100 ms to unpack, far too slow per post.
 // Only the annotations triage reads. Sentence splitting is left out too: it costs about a third
@@ -153,11 +156,7 @@ class PostAnalysis implements Analysis {
    * array: a typed array this long would be allocated off the JS heap, which costs more per post.
    */
   get phraseCandidates(): number[] {
-    if (this.candidates === null || this.candidates.length !== phraseCount) {
-      const marks = new Array<number>(phraseCount).fill(0);
-      for (const n of this.normals) for (const id of phraseStarts.get(n) ?? []) marks[id] = 1;
-      this.candidates = marks;
-    }
+    if (this.candidates === null || this.candidates.length !== phraseTotal()) this.candidates = markPhraseCandidates(this.normals);
     return this.candidates;
   }
 
@@ -246,57 +245,6 @@ export function hasToken(set: Set<string>, a: Analysis, i: number): boolean {
   const bit = lexiconBits.get(set);
   if (bit !== undefined && a instanceof PostAnalysis) return ((a.lexiconFlags[i] ?? 0) & bit) !== 0;
   return set.has(a.normals[i] ?? '') || set.has(a.stems[i] ?? '');
-}
-
-/**
- * A phrase cue matched against `Analysis.joined`, with the words it can start with, so most
- * cues are skipped by a set lookup instead of a regex scan (triage runs dozens per post).
- * `starts` is null when the pattern's first word cannot be read off safely; then it always runs.
- */
-export interface Phrase {
-  re: RegExp;
-  starts: readonly string[] | null;
-  /** Index into an analysis's phraseCandidates. */
-  id: number;
-}
-
-// For every word some phrase can start with, the ids of those phrases: a post's tokens are looked
-// up once to mark its candidate phrases, instead of each phrase probing the post for its words.
-const phraseStarts = new Map<string, number[]>();
-let phraseCount = 0;
-
-function firstWords(source: string): Set<string> | null {
-  if (!source.startsWith(' ')) return null;
-  const rest = source.slice(1);
-  let alternatives = [rest];
-  if (rest.startsWith('(')) {
-    const close = rest.indexOf(')');
-    const inner = rest.slice(1, close);
-    if (close < 0 || inner.includes('(') || /[?*{]/.test(rest[close + 1] ?? '')) return null;
-    alternatives = inner.split('|');
-  }
-  const words = new Set<string>();
-  for (const alt of alternatives) {
-    const w = /^[a-z]+/.exec(alt)?.[0];
-    // The word must end where a token ends: "hours?" could be "hours", so it is not gated.
-    if (!w) return null;
-    const next = alt.slice(w.length, w.length + 2);
-    if (!(next === '' || next === '\\b' || (next[0] === ' ' && !/[?*]/.test(next[1] ?? '')))) return null;
-    words.add(w);
-  }
-  return words;
-}
-
-export function phrase(re: RegExp): Phrase {
-  const starts = firstWords(re.source);
-  const id = phraseCount;
-  phraseCount += 1;
-  for (const w of starts ?? []) {
-    const ids = phraseStarts.get(w);
-    if (ids) ids.push(id);
-    else phraseStarts.set(w, [id]);
-  }
-  return { re, starts: starts ? [...starts] : null, id };
 }
 
 export function phraseIn(p: Phrase, a: Analysis): boolean {
