@@ -195,6 +195,13 @@ export const ConfigSchema = strict({
     }, 'two users share one slackUserId; a Slack member maps to one Earshot user')
     .default([]),
   approval: Approval.default({ approverRequiredWhen: { always: true }, twoApprovals: false }),
+  /** The web inbox: undoSeconds is how long an approved reply waits (and can be undone) before it is sent. */
+  inbox: strict({
+    undoSeconds: z.number().int().min(0, 'use 0 to send at once').max(60, 'at most 60 seconds; a longer wait delays every reply').default(5),
+    /** Reply length limits by source id or platform (a Mastodon instance above 500); see playbook/reply-limits.ts. */
+    replyLimits: z.record(z.string().min(1), z.number().int().min(1).max(100_000)).default({}),
+  })
+    .default({ undoSeconds: 5, replyLimits: {} }),
   api: strict({
     host: z.string().default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8080),

@@ -92,7 +92,7 @@ export function renderItem(detail) {
   const body = clear($('item-body'));
   body.append(
     headerBlock(detail.item),
-    el('div', { class: 'columns' }, el('div', { class: 'main-col' }, postBlock(detail.mention), draftBlock(detail, reload), triageBlock(detail), auditBlock(detail.audit)), authorBlock(detail.author, detail.item.id)),
+    el('div', { class: 'columns' }, el('div', { class: 'main-col' }, postBlock(detail.mention), draftBlock(detail, reload), el('div', { id: 'draft-alternatives', class: 'draft-alternatives' }), triageBlock(detail), auditBlock(detail.audit)), authorBlock(detail.author, detail.item.id)),
   );
 }
 
