@@ -116,10 +116,12 @@ describe('source health', () => {
 
     const res = await server.inject({ method: 'GET', url: '/api/sources', headers: { authorization: `Bearer ${TOKENS.viewer}` } });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { sources: Array<{ id: string; state: Record<string, unknown> }> };
+    const body = res.json() as { sources: Array<{ id: string; state: Record<string, unknown>; health: Record<string, unknown> }> };
     expect(body.sources.map((s) => s.id)).toEqual(SOURCES.map((s) => s.id));
+    // One failed poll: still running, not ok; the derived state says so (see source-status.test.ts).
+    expect(body.sources[0]!.health).toMatchObject({ state: 'degraded', errorStreak: 1 });
     const chatty = body.sources[0]!.state;
-    expect(chatty).toMatchObject({ healthy: true, errorStreak: 1, lastError: 'HTTP 502', streamConnected: false, streamError: 'stream ended by the server' });
+    expect(chatty).toMatchObject({ healthy: false, running: true, errorStreak: 1, lastError: 'HTTP 502', streamConnected: false, streamError: 'stream ended by the server' });
     for (const field of ['lastSuccessAt', 'lastItemAt', 'lastErrorAt', 'streamAt']) expect(chatty[field]).toBeGreaterThan(0);
     expect(chatty).not.toHaveProperty('cursor');
     expect(res.body).not.toContain('secret-cursor');

@@ -7,6 +7,7 @@ import { bearerToken } from './auth.js';
 import { fromThisMachine } from './client-address.js';
 import { processMetrics } from './slack-refusals.js';
 import { readSourceState } from '../store/sources.js';
+import { deriveSourceHealth, SourceStates } from '../pipeline/source-status.js';
 import { countMentions } from '../store/mentions.js';
 
 const SOURCE_GAUGES = {
@@ -31,6 +32,12 @@ async function collect(ctx: AppContext): Promise<Registry> {
   for (const [name, [help, read]] of Object.entries(SOURCE_GAUGES)) {
     const gauge = new Gauge({ name, help, labelNames: ['source', 'kind', 'brand'], registers: [registry] });
     for (const { source, state } of states) gauge.set({ source: source.id, kind: source.kind, brand: source.brand }, read(state));
+  }
+  // One series per state, 1 for the one the source is in, so an alert rule needs no knowledge of the store's flags.
+  const stateGauge = new Gauge({ name: 'earshot_source_state', help: 'derived source state (ok, degraded, failing, rate_limited, needs_credentials, stopped): 1 for the current one', labelNames: ['source', 'kind', 'brand', 'state'], registers: [registry] });
+  for (const { source, state } of states) {
+    const current = deriveSourceHealth(ctx.config, source, state).state;
+    for (const s of SourceStates) stateGauge.set({ source: source.id, kind: source.kind, brand: source.brand, state: s }, s === current ? 1 : 0);
   }
   const queueGauge = new Gauge({ name: 'earshot_queue_jobs', help: 'jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] });
   for (const name of JOB_NAMES) {

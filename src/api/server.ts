@@ -15,6 +15,7 @@ import { registerInboxRoutes } from './routes-inbox.js';
 import { registerSearchRoutes } from './routes-search.js';
 import { registerMetricsRoute } from './routes-metrics.js';
 import { registerSessionRoutes } from './routes-session.js';
+import { registerSourceRoutes } from './routes-sources.js';
 import { slackRoutes } from './routes-slack.js';
 import { registerStatic, SECURITY_HEADERS } from './static.js';
 import { registerTriageRoutes } from './routes-triage.js';
@@ -129,6 +130,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       registerTriageRoutes(api, ctx);
       registerEventRoutes(api, ctx);
       registerAnalyticsRoutes(api, ctx);
+      registerSourceRoutes(api, ctx);
     },
     { prefix: '/api' },
   );

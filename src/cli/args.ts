@@ -14,6 +14,7 @@ Commands:
   triage <file> [--text-column text] [--brand <id>]
                                              score a CSV or JSONL export offline: one JSON line per post, in order
   sources                                    show each source's health
+  sources test <id>                          one fetch through the source (nothing stored); exit 1 if it fails
   dead-letters [--limit N]                   show items that could not be read, with the reason
   migrate-from-redis                         upgrade: copy a Redis-only installation's records (mentions,
                                              people, inbox, audit, corrections) into PostgreSQL; safe to rerun

@@ -14,6 +14,9 @@ import { TRIAGE_BATCH } from '../pipeline/poll.js';
 import { deadLetter, listDeadLetters } from '../store/dead-letter.js';
 import { ingestMentions } from '../store/mentions.js';
 import { readSourceState } from '../store/sources.js';
+import { deriveSourceHealth } from '../pipeline/source-status.js';
+import { testConnection } from '../pipeline/source-test.js';
+import { OperatorError } from '../app/operator-error.js';
 import type { CliArgs } from './args.js';
 import { Progress } from './progress.js';
 
@@ -77,12 +80,26 @@ export async function showSources(config: Config): Promise<void> {
   await withRuntime(config, async ({ ctx }) => {
     for (const source of config.sources) {
       const s = await readSourceState(ctx.db, source.id);
+      const health = deriveSourceHealth(config, source, s);
       const last = s.lastSuccessAt ? new Date(s.lastSuccessAt).toISOString() : 'never';
-      const health = !s.healthy ? `STOPPED: ${s.stoppedReason}` : s.errorStreak ? `failing (${s.errorStreak} in a row): ${s.lastError}` : 'ok';
       // The operator at the terminal gets the detail too, with credentials redacted and control characters removed.
       const detail = s.lastErrorDetail && s.lastErrorDetail !== s.lastError && (!s.healthy || s.errorStreak) ? `\n  detail: ${logSafe(s.lastErrorDetail, 500)}` : '';
-      process.stdout.write(`${redactText(`${source.id} (${source.kind}, every ${source.interval / 1000}s): ${logSafe(health, 500)}; last success ${last}${detail}`)}\n`);
+      const line = `${source.id} (${source.kind}, every ${source.interval / 1000}s): ${health.state.toUpperCase()}: ${health.summary} Errors in a row: ${s.errorStreak}; last success ${last}`;
+      process.stdout.write(`${redactText(logSafe(line, 800))}${redactText(detail)}\n`);
     }
+  });
+}
+
+/** `earshot sources test <id>`: one fetch, nothing stored, one line; exit status 1 when it failed. */
+export async function testSourceCli(config: Config, sourceId: string | undefined): Promise<void> {
+  if (!sourceId) throw new OperatorError(`usage: earshot sources test <id>; sources in ${config.file}: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`);
+  if (!config.sources.some((s) => s.id === sourceId)) throw new OperatorError(`no source "${sourceId}" in ${config.file}; known: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`);
+  await withRuntime(config, async ({ ctx }) => {
+    const result = await testConnection(ctx, sourceId);
+    // The operator at the terminal may read the platform's own words, redacted and on one line.
+    const detail = !result.ok && result.detail ? ` (${logSafe(result.detail, 300)})` : '';
+    process.stdout.write(`${redactText(`${sourceId}: ${result.message}${detail}`)}\n`);
+    if (!result.ok) process.exitCode = 1;
   });
 }
 

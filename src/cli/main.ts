@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../log.js';
 import { OperatorError } from '../app/operator-error.js';
 import { RedisNotInstalledError } from '../redis/embedded.js';
 import { parseCli, USAGE, type CliArgs } from './args.js';
-import { runImport, showDeadLetters, showSources } from './commands.js';
+import { runImport, showDeadLetters, showSources, testSourceCli } from './commands.js';
 import { migrateFromRedis } from './migrate-cmd.js';
 import { ROLES, startRoles, type RoleName, type Running } from './start.js';
 import { runTriage, TriageInputError } from './triage-cmd.js';
@@ -127,7 +127,7 @@ async function main(argv: string[]): Promise<void> {
     case 'triage':
       return void runTriage(args);
     case 'sources':
-      return showSources(readConfig(args));
+      return args.positionals[0] === 'test' ? testSourceCli(readConfig(args), args.positionals[1]) : showSources(readConfig(args));
     case 'migrate-from-redis':
       return migrateFromRedis(readConfig(args));
     case 'dead-letters':

@@ -11,10 +11,14 @@ export function interpolateEnv(
   env: Record<string, string | undefined>,
   at: PropertyKey[],
   problems: string[],
+  /** Filled with each config path that read an environment variable, and its names (for "renew $MASTODON_TOKEN"). */
+  refs?: Map<string, string[]>,
 ): unknown {
   if (typeof value === 'string') {
     let missing: string | null = null;
+    const names: string[] = [];
     const out = value.replace(REFERENCE, (_m, name: string, fallback: string | undefined) => {
+      names.push(name);
       const found = env[name];
       if (found !== undefined && found !== '') return found;
       if (fallback !== undefined) return fallback;
@@ -24,11 +28,12 @@ export function interpolateEnv(
     if (missing !== null) {
       problems.push(`${formatPath(at)}: environment variable ${missing} is not set; export it (e.g. ${missing}=… npm start) or write \${${missing}:-default}`);
     }
+    if (names.length) refs?.set(formatPath(at), names);
     return out;
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, [...at, i], problems));
+  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, [...at, i], problems, refs));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env, [...at, k], problems)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env, [...at, k], problems, refs)]));
   }
   return value;
 }

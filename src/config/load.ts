@@ -31,6 +31,8 @@ export interface Config extends Omit<RawConfig, 'sources' | 'users'> {
   /** Folder of the config file; relative paths in it are resolved from here. */
   baseDir: string;
   file: string;
+  /** Config paths whose value came from environment variables, with the variables' names. */
+  envRefs: ReadonlyMap<string, string[]>;
 }
 
 export class ConfigError extends Error {
@@ -72,7 +74,8 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
 /** Validates an already-parsed config object (the YAML file's content, or one built in code). */
 export function configFromObject(input: unknown, env: Record<string, string | undefined>, file: string): Config {
   const problems: string[] = [];
-  const interpolated = interpolateEnv(input, env, [], problems);
+  const refs = new Map<string, string[]>();
+  const interpolated = interpolateEnv(input, env, [], problems, refs);
   const parsed = ConfigSchema.safeParse(interpolated);
   if (!parsed.success) throw new ConfigError(file, [...problems, ...zodProblems(parsed.error)]);
   if (problems.length) throw new ConfigError(file, problems);
@@ -80,10 +83,10 @@ export function configFromObject(input: unknown, env: Record<string, string | un
   if (!parsed.data.redis.url && env['REDIS_URL']) parsed.data.redis.url = env['REDIS_URL'];
   // DATABASE_URL likewise names a PostgreSQL that is not the embedded one (a managed service, PgBouncer).
   if (!parsed.data.database.url && env['DATABASE_URL']) parsed.data.database.url = env['DATABASE_URL'];
-  return finish(parsed.data, file);
+  return finish(parsed.data, file, refs);
 }
 
-function finish(raw: RawConfig, file: string): Config {
+function finish(raw: RawConfig, file: string, envRefs: ReadonlyMap<string, string[]>): Config {
   const problems: string[] = [];
   checkUnique(raw.brands.map((b) => b.id), 'brands', 'id', problems);
   checkUnique(raw.sources.map((s) => s.id), 'sources', 'id', problems);
@@ -129,7 +132,7 @@ function finish(raw: RawConfig, file: string): Config {
     byHash.set(user.tokenHash, user.name);
   }
   if (problems.length) throw new ConfigError(file, problems);
-  return { ...raw, sources, users, baseDir: path.dirname(file), file };
+  return { ...raw, sources, users, baseDir: path.dirname(file), file, envRefs };
 }
 
 /**

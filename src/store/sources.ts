@@ -14,8 +14,11 @@ export interface SourceState {
   lastErrorDetail: string;
   /** When the last failure happened (0: never), so a heartbeat shows whether the error is old news. */
   lastErrorAt: number;
+  /** False while the source is stopped (it waits for a person); not "everything is fine": see pipeline/source-status.ts. */
   healthy: boolean;
   stoppedReason: string;
+  /** Why it stopped: 'credentials' (renew them) or 'other'; '' while running. */
+  stoppedKind: string;
   streamConnected: boolean;
   streamAt: number;
   streamError: string;
@@ -32,7 +35,7 @@ export function describeFailure(err: unknown): SourceFailure {
   return { error: redactText(publicReason(err)), detail: redactText((err as Error)?.message ?? String(err)) };
 }
 
-const COLUMNS = `cursor, pause_until, last_success_at, last_item_at, error_streak, last_error, last_error_detail, last_error_at, healthy, stopped_reason, stream_connected, stream_at, stream_error, stream_error_detail`;
+const COLUMNS = `cursor, pause_until, last_success_at, last_item_at, error_streak, last_error, last_error_detail, last_error_at, healthy, stopped_reason, stopped_kind, stream_connected, stream_at, stream_error, stream_error_detail`;
 
 interface Row {
   cursor: string | null;
@@ -45,6 +48,7 @@ interface Row {
   last_error_at: number;
   healthy: boolean;
   stopped_reason: string;
+  stopped_kind: string;
   stream_connected: boolean;
   stream_at: number;
   stream_error: string;
@@ -53,7 +57,7 @@ interface Row {
 
 const FRESH: SourceState = {
   cursor: null, pauseUntil: 0, lastSuccessAt: 0, lastItemAt: 0, errorStreak: 0, lastError: '', lastErrorDetail: '', lastErrorAt: 0,
-  healthy: true, stoppedReason: '', streamConnected: false, streamAt: 0, streamError: '', streamErrorDetail: '',
+  healthy: true, stoppedReason: '', stoppedKind: '', streamConnected: false, streamAt: 0, streamError: '', streamErrorDetail: '',
 };
 
 export async function readSourceState(db: Db, sourceId: string): Promise<SourceState> {
@@ -71,6 +75,7 @@ export async function readSourceState(db: Db, sourceId: string): Promise<SourceS
     lastErrorAt: r.last_error_at,
     healthy: r.healthy,
     stoppedReason: r.stopped_reason,
+    stoppedKind: r.stopped_kind,
     streamConnected: r.stream_connected,
     streamAt: r.stream_at,
     streamError: r.stream_error,
@@ -83,7 +88,7 @@ export async function recordPollSuccess(db: Db, sourceId: string, update: { curs
   const now = Date.now();
   await db.query(
     `INSERT INTO sources AS s (source_id, cursor, last_success_at, last_item_at, pause_until) VALUES ($1, $2, $3::bigint, CASE WHEN $4::integer > 0 THEN $3::bigint ELSE 0::bigint END, $5::bigint)
-     ON CONFLICT (source_id) DO UPDATE SET cursor = coalesce($2, s.cursor), last_success_at = $3, error_streak = 0, healthy = true, last_error = '', last_error_detail = '', stopped_reason = '',
+     ON CONFLICT (source_id) DO UPDATE SET cursor = coalesce($2, s.cursor), last_success_at = $3, error_streak = 0, healthy = true, last_error = '', last_error_detail = '', stopped_reason = '', stopped_kind = '',
        pause_until = $5, last_item_at = CASE WHEN $4::integer > 0 THEN $3::bigint ELSE s.last_item_at END`,
     [sourceId, update.cursor, now, update.items, update.pauseUntil ?? 0],
   );
@@ -91,18 +96,20 @@ export async function recordPollSuccess(db: Db, sourceId: string, update: { curs
 
 /**
  * Counts the failure; returns the streak so far. `error` is what everyone may read; `detail`
- * (default: the same) only admins and logs. A stop marks the source unhealthy until someone
- * renews its credentials.
+ * (default: the same) only admins and logs. A stop marks the source stopped until someone acts:
+ * `stop: true` means its credentials were rejected (the only stop so far), `'other'` anything else.
  */
-export async function recordPollFailure(db: Db, sourceId: string, failure: { error: string; detail?: string; pauseUntil?: number; stop?: boolean }): Promise<number> {
+export async function recordPollFailure(db: Db, sourceId: string, failure: { error: string; detail?: string; pauseUntil?: number; stop?: boolean | 'other' }): Promise<number> {
   const error = redactText(failure.error);
+  const kind = failure.stop === true ? 'credentials' : failure.stop === 'other' ? 'other' : null;
   const { rows } = await db.query<{ error_streak: number }>(
-    `INSERT INTO sources AS s (source_id, error_streak, last_error, last_error_detail, last_error_at, pause_until, healthy, stopped_reason)
-     VALUES ($1, 1, $2::text, $6::text, $3::bigint, coalesce($4::bigint, 0), NOT $5::boolean, CASE WHEN $5::boolean THEN $2::text ELSE '' END)
+    `INSERT INTO sources AS s (source_id, error_streak, last_error, last_error_detail, last_error_at, pause_until, healthy, stopped_reason, stopped_kind)
+     VALUES ($1, 1, $2::text, $6::text, $3::bigint, coalesce($4::bigint, 0), $5::text IS NULL, CASE WHEN $5::text IS NOT NULL THEN $2::text ELSE '' END, coalesce($5::text, ''))
      ON CONFLICT (source_id) DO UPDATE SET error_streak = s.error_streak + 1, last_error = $2, last_error_detail = $6, last_error_at = $3, pause_until = coalesce($4, s.pause_until),
-       healthy = CASE WHEN $5 THEN false ELSE s.healthy END, stopped_reason = CASE WHEN $5 THEN $2 ELSE s.stopped_reason END
+       healthy = CASE WHEN $5::text IS NOT NULL THEN false ELSE s.healthy END, stopped_reason = CASE WHEN $5::text IS NOT NULL THEN $2 ELSE s.stopped_reason END,
+       stopped_kind = coalesce($5::text, s.stopped_kind)
      RETURNING error_streak`,
-    [sourceId, error, Date.now(), failure.pauseUntil || null, failure.stop === true, redactText(failure.detail ?? failure.error)],
+    [sourceId, error, Date.now(), failure.pauseUntil || null, kind, redactText(failure.detail ?? failure.error)],
   );
   return rows[0]?.error_streak ?? 1;
 }
@@ -111,7 +118,7 @@ export async function recordPollFailure(db: Db, sourceId: string, failure: { err
 export async function resumeSource(db: Db, sourceId: string): Promise<void> {
   await db.query(
     `INSERT INTO sources (source_id) VALUES ($1)
-     ON CONFLICT (source_id) DO UPDATE SET healthy = true, stopped_reason = '', error_streak = 0, pause_until = 0`,
+     ON CONFLICT (source_id) DO UPDATE SET healthy = true, stopped_reason = '', stopped_kind = '', error_streak = 0, pause_until = 0`,
     [sourceId],
   );
 }

@@ -18,4 +18,12 @@ export const MIGRATIONS: Migration[] = [
     sql: `CREATE EXTENSION IF NOT EXISTS pg_trgm;`,
   },
   { version: 2, name: 'records', sql: RECORDS },
+  {
+    version: 3,
+    name: 'source stop kind',
+    // Why a source stopped decides what the health page asks for: new credentials, or something else.
+    // Every stop before this version was a rejected credential.
+    sql: `ALTER TABLE sources ADD COLUMN stopped_kind text NOT NULL DEFAULT '';
+          UPDATE sources SET stopped_kind = 'credentials' WHERE NOT healthy;`,
+  },
 ];
