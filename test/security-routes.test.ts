@@ -13,6 +13,7 @@ const LOWEST: Array<[RegExp, keyof typeof TOKENS]> = [
   [/^POST \/api\/items\/:id\/resend$/, 'approver'],
   [/^GET \/api\/(audit|audit\/page|export\/audit\.csv)$/, 'approver'],
   [/^GET \/api\/dead-letters$/, 'admin'],
+  [/^POST \/api\/sources\/:id\/test$/, 'admin'],
 ];
 const RANK = ['viewer', 'responder', 'approver', 'admin'] as const;
 
