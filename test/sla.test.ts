@@ -42,9 +42,9 @@ async function dueAt(ctx: TestApp['ctx'], stage: 'warn' | 'breach', id: string):
 }
 
 /** Routes a fresh urgent mention with the clock at `now`, and returns its item id and SLA reminders. */
-async function routed(now: number, urgency = 80): Promise<{ id: string; warn: SlaCheck; breach: SlaCheck }> {
+async function routed(now: number, urgency = 80, postedAgo = 0): Promise<{ id: string; warn: SlaCheck; breach: SlaCheck }> {
   counter += 1;
-  const mention = await storeTriagedMention(app.ctx, { nativeId: `sla-${counter}`, text: `still waiting for my refund ${counter}`, urgency });
+  const mention = await storeTriagedMention(app.ctx, { nativeId: `sla-${counter}`, text: `still waiting for my refund ${counter}`, urgency, createdAt: now - postedAgo });
   await routeBatch(app.ctx, [mention.id], () => now);
   // The breach check is scheduled when the warning is handled, for the item's due time.
   const [warnAt, breachAt] = await Promise.all([dueAt(app.ctx, 'warn', mention.id), getItem(app.ctx.db, mention.id).then((i) => i?.slaDueAt ?? null)]);
@@ -108,6 +108,30 @@ describe('SLA reminders with a fake clock', () => {
     expect([care.posts.length, managers.posts.length]).toEqual([careBefore, managersBefore]);
   });
 
+  it('counts from when the post was made: a post found late is warned about at once', async () => {
+    // Posted 50 minutes before Earshot saw it: the 45-minute warning is already due, the breach in 10 minutes.
+    const { id, warn } = await routed(T0, 80, 50 * MIN);
+    expect((await getItem(app.ctx.db, id))?.slaDueAt).toBe(T0 + 10 * MIN);
+    expect(warn.at).toBe(T0);
+  });
+
+  it('a post older than its SLA is breached on arrival, with no reminder to flood chat', async () => {
+    // The demo's 9-day-old post used to read "56m left" because the clock started when Earshot saw it.
+    const { id } = await storeTriagedMention(app.ctx, { nativeId: 'sla-old', text: 'nine days and no answer about my refund', urgency: 80, createdAt: T0 - 9 * 24 * HOUR });
+    await routeBatch(app.ctx, [id], () => T0);
+    const item = await getItem(app.ctx.db, id);
+    expect(item?.slaDueAt).toBe(T0 - 9 * 24 * HOUR + HOUR);
+    expect(item!.slaDueAt).toBeLessThan(T0);
+    expect(await dueAt(app.ctx, 'warn', id)).toBeNull();
+    expect(await dueAt(app.ctx, 'breach', id)).toBeNull();
+  });
+
+  it('a post dated in the future (a clock ahead of ours) counts from now', async () => {
+    const { id } = await storeTriagedMention(app.ctx, { nativeId: 'sla-future', text: 'refund please, still waiting', urgency: 80, createdAt: T0 + 30 * MIN });
+    await routeBatch(app.ctx, [id], () => T0);
+    expect((await getItem(app.ctx.db, id))?.slaDueAt).toBe(T0 + HOUR);
+  });
+
   it('a check that runs early waits for its time instead of alerting', async () => {
     const { warn } = await routed(T0);
     const err = await checkSla(app.ctx, data(warn), () => data(warn).at - 10 * MIN).catch((e: unknown) => e);
@@ -141,7 +165,7 @@ describe('business hours', () => {
     expect(slaTimes(onlyNormal, 'urgent', friday).dueAt).toBe(friday + HOUR);
     const hours = await testApp({ sla: { urgent: '1h', normal: '24h', businessHours: BERLIN_HOURS } });
     try {
-      const mention = await storeTriagedMention(hours.ctx, { nativeId: 'bh-1', text: 'my flight got cancelled', urgency: 80 });
+      const mention = await storeTriagedMention(hours.ctx, { nativeId: 'bh-1', text: 'my flight got cancelled', urgency: 80, createdAt: friday });
       await routeBatch(hours.ctx, [mention.id], () => friday);
       expect((await getItem(hours.ctx.db, mention.id))?.slaDueAt).toBe(Date.UTC(2030, 0, 7, 8, 30));
       expect(await dueAt(hours.ctx, 'warn', mention.id)).toBe(Date.UTC(2030, 0, 7, 8, 15));

@@ -1,5 +1,3 @@
-import type { InboxItem } from '../store/inbox.js';
-
 const MIN = 60_000;
 
 /** Upper bounds of the first-response buckets; the last bucket is open-ended. */
@@ -12,34 +10,12 @@ export const RESPONSE_BUCKETS: ReadonlyArray<{ label: string; maxMs: number }> =
 ];
 
 export interface ResponseStats {
-  /** Which clock: from the post's own timestamp to our reply being posted. */
+  /** Which clock: from the post's own timestamp to our reply being posted (the SLA counts from the post too). */
   clock: string;
   replied: number;
   medianMs: number | null;
   p90Ms: number | null;
   buckets: Array<{ label: string; count: number }>;
-}
-
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? null;
-}
-
-/**
- * First response = postedAt − createdAt: the wait the customer saw, from their post to our
- * reply. (The SLA clock instead starts when Earshot first saw the post, so backfills are fair.)
- */
-export function firstResponse(items: InboxItem[]): ResponseStats {
-  const times = items
-    .filter((i) => i.postedAt !== null)
-    .map((i) => Math.max(0, (i.postedAt as number) - i.createdAt))
-    .sort((a, b) => a - b);
-  const buckets = RESPONSE_BUCKETS.map((b) => ({ label: b.label, count: 0 }));
-  for (const ms of times) {
-    const index = RESPONSE_BUCKETS.findIndex((b) => ms < b.maxMs);
-    (buckets[index] as { count: number }).count += 1;
-  }
-  return { clock: 'post createdAt → reply postedAt', replied: times.length, medianMs: percentile(times, 0.5), p90Ms: percentile(times, 0.9), buckets };
 }
 
 export interface SlaStats {
@@ -52,19 +28,4 @@ export interface SlaStats {
   pending: number;
   /** met / (met + late + overdue); null when nothing is decided yet. */
   attainment: number | null;
-}
-
-/** Per priority: answered before slaDueAt or not. Rejected items never needed an answer and are left out. */
-export function slaAttainment(items: InboxItem[], now: number): SlaStats[] {
-  return (['urgent', 'normal'] as const).map((priority) => {
-    const s: SlaStats = { priority, met: 0, late: 0, overdue: 0, pending: 0, attainment: null };
-    for (const item of items) {
-      if (item.priority !== priority || item.status === 'rejected') continue;
-      if (item.postedAt !== null) s[item.postedAt <= item.slaDueAt ? 'met' : 'late'] += 1;
-      else s[now > item.slaDueAt ? 'overdue' : 'pending'] += 1;
-    }
-    const decided = s.met + s.late + s.overdue;
-    s.attainment = decided ? s.met / decided : null;
-    return s;
-  });
 }

@@ -7,7 +7,7 @@ import { createItems, type NewItem, type Priority } from '../store/inbox.js';
 import { loadMentions, markStage, type StoredMention } from '../store/mentions.js';
 import type { TriageResult } from '../triage/types.js';
 import { planEscalations } from './alert-storm.js';
-import { scheduleSla, slaTimes } from './sla.js';
+import { scheduleSla, slaStart, slaTimes } from './sla.js';
 
 export type RouteDecision = Priority | 'analytics';
 
@@ -72,8 +72,9 @@ function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priori
     sentiment: triage.sentiment,
     language: triage.language,
     createdAt: Date.parse(mention.createdAt),
-    // The SLA clock starts when Earshot first sees the post, so a backfill is not born breached.
-    slaDueAt: slaTimes(ctx.config.sla, priority, routedAt).dueAt,
+    // The customer's wait starts when they posted, not when Earshot saw it: a post found late is
+    // that much closer to (or past) its due time. A clock ahead of ours counts from now.
+    slaDueAt: slaTimes(ctx.config.sla, priority, slaStart(mention, routedAt)).dueAt,
     draft: draft.text,
     draftTemplate: draft.template,
     draftWarnings: draft.warnings,

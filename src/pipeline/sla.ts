@@ -79,11 +79,17 @@ export function addOpenTime(start: number, ms: number, hours?: BusinessHoursConf
   return start + ms + MAX_DAYS * DAY;
 }
 
-/** When to warn and when the item is due, counted from `start` (when Earshot first saw the post). */
+/** When to warn and when the item is due, counted from `start` (when the post was made). */
 export function slaTimes(sla: SlaConfig, priority: Priority, start: number): { warnAt: number; dueAt: number } {
   const target = sla[priority];
   const hours = sla.businessHours?.appliesTo.includes(priority) ? sla.businessHours : undefined;
   return { warnAt: addOpenTime(start, Math.round(target * sla.warnAt), hours), dueAt: addOpenTime(start, target, hours) };
+}
+
+/** The SLA clock starts when the post was made; a timestamp in the future (a platform's clock ahead of ours) counts from now. */
+export function slaStart(mention: { createdAt: string }, now: number): number {
+  const posted = Date.parse(mention.createdAt);
+  return Number.isFinite(posted) ? Math.min(posted, now) : now;
 }
 
 export interface SlaCheck {
@@ -98,13 +104,21 @@ export interface SlaCheck {
  * per batch (NX: a re-routed item keeps its first time). The breach check is added when the
  * warning is handled, so a waiting item holds one entry, not two. A sweep every few seconds
  * picks up what is due, so an item costs a few bytes instead of delayed jobs.
+ *
+ * Times count from the post (createdAt). A post found after its warning time is warned about at
+ * once. One found after its due time is breached on arrival: it gets no reminder, since nobody
+ * could have answered it in time and a backfill of old posts would flood the managers' channel;
+ * it sorts first in the queue, says "breached on arrival" on its page and counts as late or
+ * overdue in the analytics. Urgent ones still raise their escalation alert like any other.
  */
-export async function scheduleSla(ctx: AppContext, items: ReadonlyArray<{ id: string; priority: Priority }>, start: number): Promise<void> {
-  if (items.length === 0) return;
+export async function scheduleSla(ctx: AppContext, items: ReadonlyArray<{ id: string; priority: Priority; createdAt: number; slaDueAt: number }>, now: number): Promise<void> {
   const args: Array<string | number> = [];
   for (const item of items) {
-    args.push(slaTimes(ctx.config.sla, item.priority, start).warnAt, `warn|${item.id}`);
+    if (item.slaDueAt <= now) continue;
+    const { warnAt } = slaTimes(ctx.config.sla, item.priority, Math.min(item.createdAt, now));
+    args.push(Math.max(warnAt, now), `warn|${item.id}`);
   }
+  if (args.length === 0) return;
   await ctx.redis.zadd(ctx.keys.slaDue, 'NX', ...args);
 }
 

@@ -10,6 +10,8 @@ export interface ChatSeed {
   urgency: number;
   author?: string;
   followers?: number;
+  /** When the post was made (ms); default now. The SLA clock starts here. */
+  createdAt?: number;
 }
 
 /** A stored, triaged mention without an inbox item: what routeBatch() picks up. */
@@ -23,7 +25,7 @@ export async function storeTriagedMention(ctx: AppContext, o: ChatSeed): Promise
     url: `https://social.example/@${author}/${o.nativeId}`,
     text: o.text,
     lang: 'en',
-    createdAt: new Date().toISOString(),
+    createdAt: new Date(o.createdAt ?? Date.now()).toISOString(),
     author: { id: `id-${author}`, handle: author, name: `${author} name`, followers: o.followers ?? 1200, url: `https://social.example/@${author}` },
     inReplyToId: null,
     engagement: { replies: 0, reposts: 0, likes: 0 },

@@ -26,4 +26,12 @@ export const MIGRATIONS: Migration[] = [
     sql: `ALTER TABLE sources ADD COLUMN stopped_kind text NOT NULL DEFAULT '';
           UPDATE sources SET stopped_kind = 'credentials' WHERE NOT healthy;`,
   },
+  {
+    version: 4,
+    name: 'SLA from post time',
+    // Due times used to count from when Earshot first saw a post; they now count from the post
+    // itself. Moving each open or answered item's due time back by that gap is exact without
+    // business hours and close with them; it keeps old items comparable in the analytics.
+    sql: `UPDATE inbox_items SET sla_due_at = sla_due_at - (routed_at - created_at) WHERE routed_at > created_at;`,
+  },
 ];
