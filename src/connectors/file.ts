@@ -16,6 +16,11 @@ const Options = strict({
   /** Where approved replies are appended as JSONL (for exports and the demo); without it the source is read-only. */
   outbox: z.string().min(1).optional(),
   maxLinesPerPoll: z.number().int().positive().default(2000),
+  /**
+   * For demos only: move every post's time by one offset so the file's newest post is two minutes
+   * old when the source first reads it (order and gaps kept). Real imports keep their own times.
+   */
+  shiftTimesToNow: z.boolean().default(false),
 });
 type FileOptions = z.infer<typeof Options>;
 
@@ -61,6 +66,26 @@ async function appendReply(outbox: string, mention: Mention, text: string, key: 
   return { replyId, url: null };
 }
 
+const SHIFT_NEWEST_AGE_MS = 2 * 60_000;
+
+/** The offset that makes the file's newest createdAt two minutes before `now` (0 when no line has one). */
+async function shiftOffset(file: string, now: number): Promise<number> {
+  const text = await readFile(file, 'utf8');
+  let newest = -Infinity;
+  for (const line of text.split('\n')) {
+    const match = /"createdAt"\s*:\s*"([^"]+)"/.exec(line);
+    const t = match ? Date.parse(match[1] as string) : NaN;
+    if (Number.isFinite(t) && t > newest) newest = t;
+  }
+  return Number.isFinite(newest) ? now - SHIFT_NEWEST_AGE_MS - newest : 0;
+}
+
+function shifted(mention: Mention, offset: number): Mention {
+  if (!offset) return mention;
+  const t = Date.parse(mention.createdAt);
+  return Number.isFinite(t) ? { ...mention, createdAt: new Date(t + offset).toISOString() } : mention;
+}
+
 export const fileConnector = defineConnector({
   kind: 'file',
   optionsSchema: Options,
@@ -74,8 +99,11 @@ export const fileConnector = defineConnector({
     const options: FileOptions = ctx.options;
     const file = path.resolve(ctx.baseDir, options.path);
     const target = { platform: options.platform, sourceId: ctx.source.id, brandId: ctx.source.brand };
+    // Fixed for this process once the file is first read, so lines appended later keep their gaps.
+    let offset: number | null = options.shiftTimesToNow ? null : 0;
     return {
       async fetch(rawCursor): Promise<FetchResult> {
+        offset ??= await shiftOffset(file, Date.now()).catch(() => 0);
         const { lines, next } = await readLines(file, readCursor(rawCursor), options.maxLinesPerPoll).catch((err: NodeJS.ErrnoException) => {
           throw new PermanentError(`cannot read ${file} (${err.code ?? err.message}); fix sources[].options.path for "${ctx.source.id}"`);
         });
@@ -83,7 +111,7 @@ export const fileConnector = defineConnector({
         const rejected: RejectedItem[] = [];
         for (const line of lines) {
           const result = parseLine(line.text, line.no, target);
-          if ('mention' in result) mentions.push(result.mention);
+          if ('mention' in result) mentions.push(shifted(result.mention, offset));
           else rejected.push(result.rejected);
         }
         return { mentions, rejected, cursor: JSON.stringify(next) };
