@@ -7,6 +7,7 @@ import { transition } from '../src/store/inbox.js';
 import { readStats } from '../src/store/stats.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 import { seedMention } from './helpers/seed.js';
+import { PERIOD, PREV, seedAnalytics, TWO_PERIODS } from './helpers/analytics-seed.js';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -80,5 +81,30 @@ describe('analytics', () => {
     const backwards = await server.inject({ method: 'GET', url: `/api/analytics?from=${base}&to=${base - 1}`, headers: { authorization: `Bearer ${TOKENS.viewer}` } });
     expect(backwards.statusCode).toBe(400);
     expect((await server.inject({ method: 'GET', url: '/api/analytics' })).statusCode).toBe(401);
+  });
+});
+
+describe('analytics: this period against the previous one', () => {
+  it('compares headline figures, categories, platforms and responders, all counted from post time', async () => {
+    await seedAnalytics(app.ctx, TWO_PERIODS);
+    const res = await server.inject({ method: 'GET', url: `/api/analytics?from=${PERIOD.from}&to=${PERIOD.to}`, headers: { authorization: `Bearer ${TOKENS.viewer}` } });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.comparison.current).toMatchObject({ mentions: 6, negative: 4, complaints: 4, items: 4, replied: 3, medianFirstResponseMs: 30 * MIN, slaAttainment: 0.5 });
+    expect(body.comparison.previous).toMatchObject({ from: PREV, to: PERIOD.from - 1, mentions: 4, negative: 3, complaints: 3, items: 3, replied: 3, medianFirstResponseMs: 3 * HOUR, slaAttainment: 0 });
+    expect(body.categories.map((c: Record<string, unknown>) => [c['category'], c['complaints'], c['previousComplaints'], c['mentions']])).toEqual([
+      ['billing_refund', 3, 1, 3],
+      ['delay_cancellation', 1, 2, 1],
+      ['praise', 0, 0, 2],
+    ]);
+    expect(body.platforms.map((p: { platform: string }) => p.platform)).toEqual(['bluesky', 'mastodon']);
+    expect(body.platforms[1]).toMatchObject({ mentions: 3, previousMentions: 4, negative: 2, current: { items: 2, replied: 2, medianFirstResponseMs: 30 * MIN, slaMet: 1, slaDecided: 2 } });
+    expect(body.platforms[0]).toMatchObject({ mentions: 3, previousMentions: 0, current: { items: 2, replied: 1, medianFirstResponseMs: 20 * MIN, slaMet: 1, slaDecided: 2 } });
+    expect(body.responders).toEqual([
+      { responder: 'ana', replies: 2, previousReplies: 2, medianFirstResponseMs: 30 * MIN, slaMet: 1 },
+      { responder: 'bob', replies: 1, previousReplies: 1, medianFirstResponseMs: 20 * MIN, slaMet: 1 },
+    ]);
+    // The SLA figures agree with the response times: a late reply is not "attained".
+    expect(body.sla.find((s: { priority: string }) => s.priority === 'normal')).toMatchObject({ met: 2, late: 1, overdue: 1, attainment: 0.5 });
   });
 });

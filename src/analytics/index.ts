@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/context.js';
-import { categoryCounts, periodTotals, readStats, recoveryCounts, responseTimes, slaCounts, type PeriodTotals } from '../store/stats.js';
+import { periodTotals, readStats, recoveryCounts, responseTimes, slaCounts, type PeriodTotals } from '../store/stats.js';
+import { categoryBreakdown, periods, platformBreakdown, responderBreakdown, responseComparison, type CategoryRow, type PlatformRow, type ResponderRow, type ResponseFigures } from '../store/stats-breakdown.js';
 import { RESPONSE_BUCKETS, type ResponseStats, type SlaStats } from './response.js';
 import { volumeSeries, type VolumeSeries } from './volume.js';
 
@@ -19,12 +20,31 @@ export interface RecoveryStats {
   rate: number | null;
 }
 
+/** One period's headline figures, for the side-by-side comparison. */
+export interface PeriodFigures {
+  from: number;
+  to: number;
+  mentions: number;
+  negative: number;
+  complaints: number;
+  items: number;
+  replied: number;
+  medianFirstResponseMs: number | null;
+  /** Answered by the due time, of the items decided (answered, or open past due); null when none is. */
+  slaAttainment: number | null;
+}
+
 export interface Analytics {
   from: number;
   to: number;
   brand: string | null;
   volume: VolumeSeries;
-  categories: Array<{ category: string; count: number }>;
+  /** What people complain about; `count` (all mentions) is kept for older clients. */
+  categories: Array<CategoryRow & { count: number }>;
+  platforms: PlatformRow[];
+  responders: ResponderRow[];
+  /** This period against the one of equal length just before it. */
+  comparison: { current: PeriodFigures; previous: PeriodFigures };
   response: ResponseStats;
   sla: SlaStats[];
   recovery: RecoveryStats;
@@ -34,25 +54,49 @@ export interface Analytics {
   truncated: false;
 }
 
+function figures(from: number, to: number, totals: PeriodTotals, complaints: number, r: ResponseFigures): PeriodFigures {
+  return {
+    from,
+    to,
+    mentions: totals.total,
+    negative: totals.negative,
+    complaints,
+    items: r.items,
+    replied: r.replied,
+    medianFirstResponseMs: r.medianFirstResponseMs,
+    slaAttainment: r.slaDecided ? r.slaMet / r.slaDecided : null,
+  };
+}
+
 /** Everything is counted by PostgreSQL over the whole range: no sampling, no cap. */
 export async function computeAnalytics(ctx: AppContext, q: AnalyticsQuery, now = Date.now()): Promise<Analytics> {
-  const length = q.to - q.from;
-  const before = { from: q.from - length, to: q.from - 1, brand: q.brand };
-  const [rows, categories, response, sla, recovery, current, previous] = await Promise.all([
+  const p = periods(q);
+  const before = { from: p.previousFrom, to: q.from - 1, brand: q.brand };
+  const [rows, categories, response, sla, recovery, current, previous, platforms, responders, compared] = await Promise.all([
     readStats(ctx.db, q.from, q.to, q.brand),
-    categoryCounts(ctx.db, q),
+    categoryBreakdown(ctx.db, p),
     responseTimes(ctx.db, q, RESPONSE_BUCKETS.slice(0, -1).map((b) => b.maxMs)),
     slaCounts(ctx.db, q, now),
     recoveryCounts(ctx.db, q),
     periodTotals(ctx.db, q),
     periodTotals(ctx.db, before),
+    platformBreakdown(ctx.db, p, now),
+    responderBreakdown(ctx.db, p),
+    responseComparison(ctx.db, p, now),
   ]);
+  const complaints = (pick: (c: CategoryRow) => number) => categories.reduce((n, c) => n + pick(c), 0);
   return {
     from: q.from,
     to: q.to,
     brand: q.brand ?? null,
     volume: volumeSeries(rows, q.from, q.to),
-    categories,
+    categories: categories.filter((c) => c.mentions > 0 || c.previousMentions > 0).map((c) => ({ ...c, count: c.mentions })),
+    platforms,
+    responders,
+    comparison: {
+      current: figures(q.from, q.to, current, complaints((c) => c.complaints), compared.current),
+      previous: figures(before.from, before.to, previous, complaints((c) => c.previousComplaints), compared.previous),
+    },
     response: {
       clock: 'post createdAt → reply postedAt',
       replied: response.replied,

@@ -33,16 +33,6 @@ export interface RangeQuery {
   brand?: string | undefined;
 }
 
-/** Routed mentions per triage category in the range, most first. */
-export async function categoryCounts(db: Db, q: RangeQuery): Promise<Array<{ category: string; count: number }>> {
-  const { rows } = await db.query<{ category: string; count: number }>(
-    `SELECT coalesce(category, 'other') AS category, count(*)::bigint AS count FROM mentions JOIN mention_triage USING (id)
-     WHERE created_at >= $1 AND created_at <= $2 AND stage = 'routed' AND ($3::text IS NULL OR brand_id = $3)
-     GROUP BY 1 ORDER BY 2 DESC, 1`,
-    [q.from, q.to, q.brand ?? null],
-  );
-  return rows;
-}
 
 export interface PeriodTotals {
   total: number;
