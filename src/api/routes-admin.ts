@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { readAudit } from '../store/audit.js';
+import { describeAudit } from './audit-text.js';
 import { listDeadLetters } from '../store/dead-letter.js';
 import { actorOf, requireRole } from './auth.js';
 import { limitParam, OptionalText, parseInput } from './routes-common.js';
@@ -19,7 +20,7 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
   api.get('/audit', { onRequest: requireRole('audit') }, async (request) => {
     const query = parseInput(AuditQuery, request.query, 'query');
     const options = query.itemId ? { itemId: query.itemId, limit: query.limit } : { limit: query.limit };
-    return { entries: await readAudit(ctx.db, options) };
+    return { entries: (await readAudit(ctx.db, options)).map((e) => ({ ...e, text: describeAudit(e) })) };
   });
 
   api.get('/dead-letters', { onRequest: requireRole('admin') }, async (request) => {

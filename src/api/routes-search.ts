@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { auditPage, auditRows } from '../store/audit.js';
+import { describeAudit, KNOWN_ACTIONS } from './audit-text.js';
 import { mentionRows } from '../store/export.js';
 import { BadSearchCursorError, searchMentions } from '../store/search.js';
 import { requireRole } from './auth.js';
@@ -42,14 +43,17 @@ export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): voi
 
   api.get('/audit/page', { onRequest: requireRole('audit') }, async (request) => {
     const q = parseInput(AuditQuery, request.query, 'query');
-    return auditPage(ctx.db, { itemId: q.itemId, actor: q.actor, action: q.action, from: q.from, to: q.to, before: q.cursor, limit: q.limit });
+    const page = await auditPage(ctx.db, { itemId: q.itemId, actor: q.actor, action: q.action, from: q.from, to: q.to, before: q.cursor, limit: q.limit });
+    // What the filters offer: people from the config plus Earshot's own actors, and every kind with a sentence.
+    const filters = { actors: [...ctx.config.users.map((u) => u.name), 'earshot', 'slack', 'anonymous'], actions: KNOWN_ACTIONS };
+    return { ...page, entries: page.entries.map((e) => ({ ...e, text: describeAudit(e) })), filters };
   });
 
   api.get('/export/audit.csv', { onRequest: requireRole('audit') }, async (request, reply) => {
     const q = parseInput(AuditQuery, request.query, 'query');
     const rows = auditRows(ctx.db, { itemId: q.itemId, actor: q.actor, action: q.action, from: q.from, to: q.to });
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="earshot-audit.csv"');
-    return reply.send(csvStream(['id', 'at', 'actor', 'action', 'item_id', 'detail'], rows, (e) => [e.id, e.at, e.actor, e.action, e.itemId ?? '', e.detail ?? '']));
+    return reply.send(csvStream(['id', 'at', 'actor', 'action', 'item_id', 'summary', 'detail'], rows, (e) => [e.id, e.at, e.actor, e.action, e.itemId ?? '', describeAudit(e), e.detail ?? '']));
   });
 
   api.get('/export/mentions.csv', { onRequest: requireRole('read') }, async (request, reply) => {

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
+import { logSafe } from '../log.js';
+import { appendAudit } from '../store/audit.js';
 import { backoffMs, clearLoginFailures, loginState, recordLoginFailure } from '../store/login-throttle.js';
 import { createSession, deleteSession } from '../store/sessions.js';
 import { actorOf, authenticate, SESSION_COOKIE, sessionOf, sessionTimes } from './auth.js';
@@ -60,9 +62,13 @@ async function login(ctx: AppContext, request: FastifyRequest, reply: FastifyRep
   if (!user || !ok) {
     await recordLoginFailure(ctx.redis, ctx.keys, body.name, request.ip, limits.windowMs);
     ctx.log.info({ user: body.name.slice(0, 64), ip: request.ip, accountFailures: state.account + 1, waitedMs: wait }, 'failed sign-in');
+    // The name as typed, without control characters, never the password. Attempts refused with 429
+    // above are not written: a guesser past the limit must not be able to fill the log.
+    await appendAudit(ctx.db, 'anonymous', 'session.sign_in_failed', undefined, { name: logSafe(body.name, 64), address: request.ip, known: Boolean(user) });
     return reply.code(401).send(BAD_LOGIN);
   }
   await clearLoginFailures(ctx.redis, ctx.keys, body.name, request.ip);
+  await appendAudit(ctx.db, user.name, 'session.signed_in', undefined, { address: request.ip });
   const { id, session } = await createSession(ctx.redis, ctx.config.redis.prefix, user.name, sessionTimes(ctx.config));
   setCookie(ctx, request, reply, id);
   return { name: user.name, role: user.role, csrfToken: session.csrf };
@@ -89,7 +95,10 @@ export async function registerSessionRoutes(app: FastifyInstance, ctx: AppContex
       });
       authed.delete('/api/session', async (request, reply) => {
         const current = sessionOf(request);
-        if (current) await deleteSession(ctx.redis, ctx.config.redis.prefix, current.id);
+        if (current) {
+          await deleteSession(ctx.redis, ctx.config.redis.prefix, current.id);
+          await appendAudit(ctx.db, actorOf(request).name, 'session.signed_out', undefined, { address: request.ip });
+        }
         clearCookie(ctx, request, reply);
         return { ok: true };
       });

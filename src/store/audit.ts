@@ -6,6 +6,8 @@ export interface AuditEntry {
   action: string;
   itemId?: string;
   detail?: Record<string, unknown>;
+  /** The item's author handle while the post is stored (for sentences like "the reply to @jules"). */
+  handle?: string;
 }
 
 /** Something that runs SQL: the pool, or a client inside a transaction. */
@@ -43,7 +45,12 @@ interface AuditRow {
   action: string;
   item_id: string | null;
   detail: Record<string, unknown> | null;
+  handle: string | null;
 }
+
+/** The log with each item's author handle: the mention (gone after retention) and its author, by primary keys. */
+const FROM = `FROM audit_log a LEFT JOIN mentions m ON m.id = a.item_id LEFT JOIN authors au ON au.platform = m.platform AND au.native_id = m.author_id`;
+const SELECT = `SELECT a.id, a.at, a.actor, a.action, a.item_id, a.detail, au.handle ${FROM}`;
 
 export function auditWhere(f: AuditFilter): { where: string; params: unknown[] } {
   const params: unknown[] = [];
@@ -52,23 +59,31 @@ export function auditWhere(f: AuditFilter): { where: string; params: unknown[] }
     params.push(value);
     clauses.push(sql.replace('?', `$${params.length}`));
   };
-  if (f.itemId) add('item_id = ?', f.itemId);
-  if (f.actor) add('actor = ?', f.actor);
-  if (f.action) add('action = ?', f.action);
-  if (f.before && /^\d+$/.test(f.before)) add('id < ?', Number(f.before));
-  if (f.from !== undefined) add('at >= ?', f.from);
-  if (f.to !== undefined) add('at < ?', f.to);
+  if (f.itemId) add('a.item_id = ?', f.itemId);
+  if (f.actor) add('a.actor = ?', f.actor);
+  if (f.action) add('a.action = ?', f.action);
+  if (f.before && /^\d+$/.test(f.before)) add('a.id < ?', Number(f.before));
+  if (f.from !== undefined) add('a.at >= ?', f.from);
+  if (f.to !== undefined) add('a.at < ?', f.to);
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
 function toEntry(r: AuditRow): AuditEntry & { id: string } {
-  return { id: String(r.id), at: new Date(r.at).toISOString(), actor: r.actor, action: r.action, ...(r.item_id ? { itemId: r.item_id } : {}), ...(r.detail ? { detail: r.detail } : {}) };
+  return {
+    id: String(r.id),
+    at: new Date(Number(r.at)).toISOString(),
+    actor: r.actor,
+    action: r.action,
+    ...(r.item_id ? { itemId: r.item_id } : {}),
+    ...(r.detail ? { detail: r.detail } : {}),
+    ...(r.handle ? { handle: r.handle } : {}),
+  };
 }
 
 /** Newest first, filtered by index (item, actor, action), paged by id. */
 export async function readAudit(db: Db, f: AuditFilter = {}): Promise<Array<AuditEntry & { id: string }>> {
   const { where, params } = auditWhere(f);
-  const { rows } = await db.query<AuditRow>(`SELECT id, at, actor, action, item_id, detail FROM audit_log ${where} ORDER BY id DESC LIMIT ${Math.max(1, Math.min(f.limit ?? 100, 1000))}`, params);
+  const { rows } = await db.query<AuditRow>(`${SELECT} ${where} ORDER BY a.id DESC LIMIT ${Math.max(1, Math.min(f.limit ?? 100, 1000))}`, params);
   return rows.map(toEntry);
 }
 
@@ -76,7 +91,7 @@ export async function readAudit(db: Db, f: AuditFilter = {}): Promise<Array<Audi
 export async function auditPage(db: Db, f: AuditFilter): Promise<{ entries: Array<AuditEntry & { id: string }>; total: number; next: string | null }> {
   const limit = f.limit ?? 100;
   const { where, params } = auditWhere({ ...f, before: undefined });
-  const [entries, count] = await Promise.all([readAudit(db, { ...f, limit: limit + 1 }), db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM audit_log ${where}`, params)]);
+  const [entries, count] = await Promise.all([readAudit(db, { ...f, limit: limit + 1 }), db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM audit_log a ${where}`, params)]);
   const page = entries.slice(0, limit);
   return { entries: page, total: count.rows[0]?.n ?? 0, next: entries.length > limit ? (page[page.length - 1]?.id ?? null) : null };
 }
@@ -87,8 +102,8 @@ export async function* auditRows(db: Db, f: AuditFilter, pageSize = 1000): Async
   for (;;) {
     const { where, params } = auditWhere({ ...f, before: undefined });
     params.push(after);
-    const cond = `${where ? `${where} AND` : 'WHERE'} id > $${params.length}`;
-    const { rows } = await db.query<AuditRow>(`SELECT id, at, actor, action, item_id, detail FROM audit_log ${cond} ORDER BY id LIMIT ${pageSize}`, params);
+    const cond = `${where ? `${where} AND` : 'WHERE'} a.id > $${params.length}`;
+    const { rows } = await db.query<AuditRow>(`${SELECT} ${cond} ORDER BY a.id LIMIT ${pageSize}`, params);
     for (const r of rows) yield toEntry(r);
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.id;
