@@ -7,6 +7,7 @@ import { $, tickAll } from './js/dom.js';
 import { approveCurrent, startEdit, startReject } from './js/item-actions.js';
 import { current, loadItem, reload } from './js/item.js';
 import { loadQueue, moveSelection, neighbourId, queue, renderQueue, selectedId, setupFilters } from './js/queue.js';
+import { loadSources, startBanner, stopBanner } from './js/sources.js';
 import { show, showError } from './js/ui.js';
 
 const live = { source: null, timer: null };
@@ -30,7 +31,10 @@ async function route() {
       show('analytics');
       setupAnalytics();
       await loadAnalytics();
-    } else if (hash === '#/audit') {
+    } else if (hash === '#/sources') {
+      show('sources');
+      await loadSources();
+    } else if (hash === '#/audit' || hash.startsWith('#/audit?')) {
       show('audit');
       await loadAudit();
     } else {
@@ -79,6 +83,7 @@ async function enter() {
   $('nav-audit').hidden = !may('audit');
   await setupFilters();
   startLive();
+  startBanner();
   await route();
 }
 
@@ -86,6 +91,7 @@ function signedOut(message) {
   session.me = null;
   session.csrf = null;
   stopLive();
+  stopBanner();
   $('who').textContent = '';
   $('logout').hidden = true;
   $('nav').hidden = true;
@@ -138,6 +144,7 @@ function wire() {
     signedOut('Signed out.');
   });
   window.addEventListener('hashchange', () => route());
+  $('sources-refresh').addEventListener('click', () => void loadSources().catch((err) => showError(err.message)));
   document.addEventListener('keydown', (event) => void onKey(event));
   session.onSignedOut = signedOut;
   setInterval(tickAll, 1000);

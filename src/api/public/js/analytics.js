@@ -1,4 +1,6 @@
-// Analytics: volume and sentiment over time, first-response times, SLA attainment, recovery.
+// Analytics: this period against the previous one, what people complain about, per platform and
+// per responder, volume and sentiment over time, first-response times, SLA attainment, recovery.
+import { categorySection, comparisonSection, platformSection, responderSection } from './analytics-compare.js';
 import { api } from './api.js';
 import { barChart, legend, meter, volumeChart } from './charts.js';
 import { $, clear, duration, el } from './dom.js';
@@ -48,7 +50,7 @@ function responseSection(response) {
 function slaSection(sla) {
   return section(
     'SLA attainment',
-    el('p', { class: 'muted' }, 'Answered before the SLA was due; items still open and not yet due are not counted.'),
+    el('p', { class: 'muted' }, 'Answered before the SLA was due, counted from when the post was made; items still open and not yet due are not counted.'),
     sla.map((s) => el('div', { class: 'sla-row', id: `sla-${s.priority}` }, el('strong', {}, s.priority), meter(`${s.priority} SLA attainment`, s.attainment), el('span', { class: 'muted' }, `${s.met} met · ${s.late} late · ${s.overdue} overdue · ${s.pending} pending`))),
   );
 }
@@ -63,8 +65,15 @@ function recoverySection(r) {
 }
 
 export async function loadAnalytics() {
+  const body = $('analytics-body');
+  // Never an empty page that looks like "no data" while the numbers are on their way.
+  if (!body.childElementCount) body.append(el('p', { class: 'muted' }, 'Loading…'));
   const data = await api('GET', `/api/analytics?${range()}`);
-  const body = clear($('analytics-body'));
-  body.append(volumeSections(data.volume), el('div', { class: 'grid2' }, responseSection(data.response), el('div', {}, slaSection(data.sla), recoverySection(data.recovery))));
+  clear(body).append(
+    comparisonSection(data.comparison),
+    el('div', { class: 'grid2' }, categorySection(data.categories), el('div', {}, platformSection(data.platforms), responderSection(data.responders))),
+    volumeSections(data.volume),
+    el('div', { class: 'grid2' }, responseSection(data.response), el('div', {}, slaSection(data.sla), recoverySection(data.recovery))),
+  );
   if (data.truncated) body.append(el('p', { class: 'muted' }, 'Only the newest 5000 items in this range were used.'));
 }

@@ -86,3 +86,10 @@ export function meter(title, share) {
 export function legend() {
   return el('p', { class: 'legend' }, el('span', { class: 'swatch neg' }), ' negative ', el('span', { class: 'swatch neu' }), ' neutral ', el('span', { class: 'swatch pos' }), ' positive');
 }
+
+/** One horizontal bar, `value` of `max`, for a table cell. */
+export function hbar(title, value, max) {
+  const width = 160;
+  const filled = max ? Math.max(value ? 2 : 0, Math.round((value / max) * width)) : 0;
+  return svg('svg', { viewBox: `0 0 ${width} 12`, class: 'hbar', role: 'img', 'aria-label': title }, svg('rect', { x: 0, y: 0, width: filled, height: 12, class: 'hbar-fill' }));
+}
