@@ -80,5 +80,5 @@ describe('runtime', () => {
     const dead = await listDeadLetters(redis, keys);
     expect(dead[0]?.reason).toMatch(/^line 4: /);
     await redis.quit();
-  });
+  }, 60_000);
 });
