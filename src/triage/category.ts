@@ -124,7 +124,44 @@ const GROUPS: Group[] = [
 
 // The words are joined with single spaces and padded, so a word ends at a space: `\b` would not
 // see the end of "llegó", since "ó" is not an ASCII word character.
+// Read off before that rewrite: the words a phrase can start with, when that is safe to say.
+const PHRASE_STARTS = new Set<string>();
+const UNGATED: string[] = [];
+for (const g of GROUPS) {
+  for (const p of g.phrases) {
+    const starts = startWords(p.source);
+    if (starts) starts.forEach((w) => PHRASE_STARTS.add(w));
+    else UNGATED.push(p.source.replace(/\\b/g, '(?= )'));
+  }
+}
 for (const g of GROUPS) g.phrases = g.phrases.map((p) => new RegExp(p.source.replace(/\\b/g, '(?= )')));
+
+/**
+ * " (lost|missing) item\b" → lost, missing: the words that must be a whole token for the phrase
+ * to match. Null for patterns like " log ?in", whose first word need not end at a space.
+ */
+function startWords(source: string): string[] | null {
+  if (!source.startsWith(' ')) return null;
+  const rest = source.slice(1);
+  let alternatives = [rest];
+  let after = '';
+  if (rest.startsWith('(')) {
+    const close = rest.indexOf(')');
+    if (close < 0 || rest.slice(1, close).includes('(')) return null;
+    alternatives = rest.slice(1, close).split('|');
+    after = rest.slice(close + 1);
+    if (/^[?*{]/.test(after)) return null;
+  }
+  const words: string[] = [];
+  for (const alt of alternatives) {
+    const w = /^\p{L}+/u.exec(alt)?.[0];
+    if (!w) return null;
+    const next = alt.slice(w.length) || after;
+    if (!(next === '' || next.startsWith('\\b') || (next[0] === ' ' && !/^ [?*{]/.test(next)))) return null;
+    words.push(w);
+  }
+  return words;
+}
 
 const SEED_INDEX: Record<string, number> = Object.fromEntries(SEED_CATEGORIES.map((c, i) => [c, i]));
 const WORD_BITS = new Map<string, number>();
@@ -136,30 +173,37 @@ GROUPS.forEach((g, i) => {
 });
 // Most posts match no phrase: one combined test first, the per-group patterns only after a hit.
 const ANY_PHRASE = new RegExp(GROUPS.flatMap((g) => g.phrases.map((p) => p.source)).join('|'));
+// Without a token that starts a gated phrase, only the ungated ones can match.
+const ANY_UNGATED = UNGATED.length ? new RegExp(UNGATED.join('|')) : null;
 
 /**
  * Per seed category, in SEED_CATEGORIES order, a 0–1 strength. `tokens` are the post's words in
  * lower case; `joined` the same words joined by single spaces and padded with one at each end.
  */
 export function seedScores(tokens: readonly string[], joined: string): number[] {
-  const counts = GROUPS.map(() => 0);
+  const counts = new Array<number>(GROUPS.length).fill(0);
   let required = 0;
-  for (const t of tokens) {
+  let gate = false;
+  for (let i = 0; i < tokens.length; i += 1) {
+    const t = tokens[i] as string;
     const bits = WORD_BITS.get(t);
     if (bits !== undefined) for (let g = 0; g < counts.length; g += 1) if (bits & (1 << g)) counts[g] = (counts[g] as number) + 1;
     required |= REQUIRE_BITS.get(t) ?? 0;
+    // A token with a space inside could spell a phrase's first word on its own.
+    if (!gate && (PHRASE_STARTS.has(t) || t.includes(' '))) gate = true;
   }
-  const phrases = ANY_PHRASE.test(joined);
-  const scores = SEED_CATEGORIES.map(() => 0);
-  GROUPS.forEach((group, g) => {
-    if (group.requires && !(required & (1 << g))) return;
+  const phrases = gate ? ANY_PHRASE.test(joined) : ANY_UNGATED !== null && ANY_UNGATED.test(joined);
+  const scores = new Array<number>(SEED_CATEGORIES.length).fill(0);
+  for (let g = 0; g < GROUPS.length; g += 1) {
+    const group = GROUPS[g] as Group;
+    if (group.requires && !(required & (1 << g))) continue;
     let hits = counts[g] as number;
     if (phrases) for (const p of group.phrases) if (p.test(joined)) hits += 1;
     // Repetition adds a little; it should not let a vague group outvote a specific one.
     const score = hits === 0 ? 0 : (group.weight * (1 + Math.min(2, hits - 1) * 0.25)) / 4.5;
     const c = SEED_INDEX[group.category] as number;
     scores[c] = Math.max(scores[c] as number, score);
-  });
+  }
   return scores;
 }
 

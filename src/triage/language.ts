@@ -61,7 +61,29 @@ export interface LanguageGuess {
 const WORD_RE = /\p{L}+/gu;
 
 export function wordsIn(text: string): string[] {
-  return text.toLowerCase().match(WORD_RE) ?? [];
+  const lower = text.toLowerCase();
+  return asciiOnly(lower) ? asciiWords(lower) : (lower.match(WORD_RE) ?? []);
+}
+
+function asciiOnly(s: string): boolean {
+  for (let i = 0; i < s.length; i += 1) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** Runs of a-z in lower-case ASCII text: the same words as WORD_RE, which is several times slower. */
+function asciiWords(s: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= s.length; i += 1) {
+    const c = i < s.length ? s.charCodeAt(i) : 0;
+    const letter = c >= 97 && c <= 122;
+    if (letter && start < 0) start = i;
+    else if (!letter && start >= 0) {
+      out.push(s.slice(start, i));
+      start = -1;
+    }
+  }
+  return out;
 }
 
 // A letter outside ASCII: an accent or another script. Emoji and curly quotes are not letters.
@@ -106,7 +128,8 @@ export function identifyLanguage(input: LanguageInput): LanguageGuess {
   if (clearlyEnglish(input.text, words)) return { language: 'en', scored: true, declared: false };
   const found = eld.detect(input.text);
   // A guess ELD itself does not trust, about plain-ASCII text, is most often terse English ("Awful service!!").
-  let language = found.language && (found.isReliable() || SCORED.has(found.language) || NON_ASCII_LETTER.test(input.text)) ? found.language : 'en';
+  // isReliable() re-sorts ELD's scores, so the cheap checks go first.
+  let language = found.language && (SCORED.has(found.language) || NON_ASCII_LETTER.test(input.text) || found.isReliable()) ? found.language : 'en';
   if ((language === 'en' || !SCORED.has(language)) && latinScript(input.text) && input.hinglish(words) >= HINGLISH_AT) language = 'hi';
   return { language, scored: SCORED.has(language), declared: false };
 }

@@ -105,9 +105,16 @@ export interface RiskHit {
   points: number;
 }
 
-// Most posts name no risk at all. One pass without word boundaries or Unicode mode (much faster)
-// finds every candidate and some false ones; only then do the exact per-group patterns run.
-const ANY = new RegExp(GROUPS.map((g) => g.re.source.split(B).join('').split(E).join('')).join('|'), 'i');
+// Most posts name no risk at all. One pass without Unicode mode (much faster) finds every
+// candidate and some false ones; only then do the exact per-group patterns run. Its only boundary
+// is "not after an ASCII letter or digit", which every exact match also needs: without it the
+// alternatives were tried at every letter of the post instead of only where a word starts.
+const bounded = (g: RiskGroup): string => g.re.source.split('|').filter((alt) => !UNBOUNDED_TERMS.has(alt)).join('|');
+const UNBOUNDED_TERMS = new Set(UNBOUNDED.flatMap(([, terms]) => terms));
+const ANY = new RegExp(
+  `(?<![a-z0-9])(?:${GROUPS.map((g) => bounded(g).split(B).join('').split(E).join('')).join('|')})|${[...UNBOUNDED_TERMS].join('|')}`,
+  'i',
+);
 
 export function riskHits(text: string): RiskHit[] {
   const hits: RiskHit[] = [];

@@ -178,7 +178,9 @@ export function intensityOf(a: Analysis, text: string): number {
     words += 1;
     const v = a.values[i] ?? '';
     // Four letters or more so airport codes (LAX, JFK) and "DM" don't count as shouting.
-    if (v.length >= 4 && v === v.toUpperCase() && /\p{Lu}/u.test(v)) capsWords += 1;
+    // A word starting with a-z is not in capitals: checked first, since toUpperCase makes a new string.
+    const c0 = v.charCodeAt(0);
+    if (v.length >= 4 && !(c0 >= 97 && c0 <= 122) && v === v.toUpperCase() && /\p{Lu}/u.test(v)) capsWords += 1;
   }
   let score = 0;
   if (capsWords >= 2 || (words >= 3 && capsWords / words > 0.5)) score += 0.6;
