@@ -35,7 +35,7 @@ const PROBLEM_EVIDENCE = [D('problem words'), D('time wasted / waiting'), D('pra
 export function strongSarcasmCue(x: Features): boolean {
   return (x.val[MARKS] ?? 0) > 0 && PROBLEM_EVIDENCE.some((i) => (x.val[i] ?? 0) > 0);
 }
-const CUE_IRONY_AT = 0.15;
+export const CUE_IRONY_AT = 0.15;
 
 export function decide(model: TriageModel, x: Features, lang: string, brandId: string | null = null, rating: number | null = null): Decision {
   const { probs, complaintProbability, irony: rawIrony } = predict(model, x, brandId, rating);

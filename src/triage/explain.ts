@@ -11,6 +11,7 @@ import { weightOf, type WeightTable } from './weights.js';
  */
 const CUE_WORDS: Partial<Record<(typeof DENSE_FEATURES)[number], string>> = {
   'wink negative': 'negative wording',
+  'lexicon negative': 'negative wording',
   'time wasted / waiting': 'time lost waiting',
   blame: 'blames the brand',
   'should have / expected': 'something was expected and did not happen',

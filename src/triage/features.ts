@@ -1,5 +1,6 @@
 import type { Analysis } from './nlp.js';
 import type { Masked } from './mask.js';
+import { polarityOf } from './polarity.js';
 import { sarcasmMarks, type ComplaintCues } from './rules.js';
 
 /**
@@ -40,6 +41,10 @@ export const DENSE_FEATURES = [
   'not English',
   'praise beside a problem',
   'sarcasm marks',
+  'lexicon positive',
+  'lexicon negative',
+  'lexicon balance',
+  'lexicon mixed',
 ] as const;
 /** Where the category seed scores start in the dense block, in the order of category.ts SEED_CATEGORIES. */
 export const SEED_OFFSET = DENSE_FEATURES.indexOf('seed: delay / cancellation');
@@ -174,6 +179,7 @@ function clip(x: number, max: number): number {
 
 function denseFeatures(input: FeatureInput, negations: number): number[] {
   const { analysis: a, masked: m, cues: c } = input;
+  const lex = polarityOf(a);
   return [
     1,
     clip(a.docScore, 1),
@@ -197,6 +203,11 @@ function denseFeatures(input: FeatureInput, negations: number): number[] {
     0,
     c.praise > 0 && c.problemWords > 0 ? 1 : 0,
     sarcasmMarks(m.text),
+    clip(lex.positive, 4),
+    clip(lex.negative, 4),
+    lex.compound,
+    // Praise and a bad turn in one post is how irony reads; a linear model cannot make this AND itself.
+    clip(Math.min(lex.positive, lex.negative), 2),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { seedScores } from './category.js';
 import { assembleTwoKinds, bucket, DENSE_FEATURES, fnv, FNV_PRIME, FNV_START, NOT_ENGLISH, type Features } from './features.js';
 import type { Masked } from './mask.js';
+import { wordPolarity, type Polarity } from './polarity.js';
 import { sarcasmMarks } from './rules.js';
 
 /**
@@ -112,8 +113,10 @@ export function readMulti(input: MultiInput, reuse = false): { post: MultiPost; 
   let negated = false;
   let problems = 0;
   let praise = 0;
+  const negatedAt: boolean[] = [];
   words.forEach((w, i) => {
     const neg = negate > 0;
+    negatedAt.push(neg);
     if (neg) negated = true;
     negate = NEGATORS.has(w) ? 2 : Math.max(0, negate - 1);
     const tok = neg ? `!${w}` : w;
@@ -132,7 +135,8 @@ export function readMulti(input: MultiInput, reuse = false): { post: MultiPost; 
   }
   const joined = ` ${words.join(' ')} `;
   const seeds = seedScores(words, joined);
-  const dense = denseMulti(input, words.length, { problems, praise, negated, seeds });
+  const lex = wordPolarity(words, (i) => negatedAt[i] === true, input.lang, symbols);
+  const dense = denseMulti(input, words.length, { problems, praise, negated, seeds, lex });
   const features = assembleTwoKinds(Int32Array.from(raw), dense, terms, reuse, CHAR_WEIGHT);
   return { post: { words, shown, joined, seeds, problems, praise, negated }, features };
 }
@@ -140,7 +144,7 @@ export function readMulti(input: MultiInput, reuse = false): { post: MultiPost; 
 const D = (name: (typeof DENSE_FEATURES)[number]): number => DENSE_FEATURES.indexOf(name);
 const clip = (x: number, max: number): number => Math.max(0, Math.min(max, x)) / max;
 
-function denseMulti(input: MultiInput, length: number, c: { problems: number; praise: number; negated: boolean; seeds: number[] }): number[] {
+function denseMulti(input: MultiInput, length: number, c: { problems: number; praise: number; negated: boolean; seeds: number[]; lex: Polarity }): number[] {
   const dense = new Array<number>(DENSE_FEATURES.length).fill(0);
   const m = input.masked;
   dense[D('bias')] = 1;
@@ -157,5 +161,9 @@ function denseMulti(input: MultiInput, length: number, c: { problems: number; pr
   dense[NOT_ENGLISH] = 1;
   dense[D('praise beside a problem')] = c.praise > 0 && c.problems > 0 ? 1 : 0;
   dense[D('sarcasm marks')] = sarcasmMarks(m.text);
+  dense[D('lexicon positive')] = clip(c.lex.positive, 4);
+  dense[D('lexicon negative')] = clip(c.lex.negative, 4);
+  dense[D('lexicon balance')] = c.lex.compound;
+  dense[D('lexicon mixed')] = clip(Math.min(c.lex.positive, c.lex.negative), 2);
   return dense;
 }

@@ -1,0 +1,103 @@
+/**
+ * Small polarity lexicons for the other languages triage scores, written for Earshot from
+ * ordinary usage (not copied from a published list): everyday words of praise and complaint,
+ * with their common inflections and the informal spellings tweets use. Strong words count 2.5,
+ * the others 1.5. They give the models a prior for words their ~2,000 training tweets per
+ * language never showed; the models still learn how much to trust it.
+ */
+interface Lists {
+  strongPositive: string;
+  positive: string;
+  negative: string;
+  strongNegative: string;
+}
+
+const LISTS: Record<string, Lists> = {
+  es: {
+    strongPositive: `excelente maravilloso maravillosa increíble increible genial perfecto perfecta encanta encantó encanto amo adoro
+      fantástico fantastico fantástica espectacular brutal precioso preciosa buenísimo buenisimo felicidades enhorabuena`,
+    positive: `bueno buena buenos buenas bien feliz felices gracias alegría alegria bonito bonita lindo linda guapo guapa mola
+      divertido divertida gusta gustó gusto disfrutar disfruté contento contenta orgullo orgulloso orgullosa éxito exito
+      mejor mejores suerte ánimo animo jaja jajaja jajajaja risa amor querido querida feliz recomiendo ganas`,
+    negative: `malo mala malos malas mal triste tristeza problema problemas difícil dificil aburrido aburrida cansado cansada
+      harto harta miedo peor peores queja retraso perdido error fallo lástima lastima falta culpa roto rota
+      enfadado enfadada molesto molesta preocupado preocupada llorar lloro sufrir duele dolor caro lento lenta`,
+    strongNegative: `horrible terrible pésimo pesimo pésima pesima asco odio odiar asqueroso vergüenza verguenza desastre
+      mierda fatal basura indignante inaceptable vergonzoso vergonzosa ridículo ridiculo estafa muerte asesino corrupto corruptos`,
+  },
+  pt: {
+    strongPositive: `excelente maravilhoso maravilhosa incrível incrivel ótimo otimo ótima otima perfeito perfeita amo adoro
+      fantástico fantastico sensacional lindo linda parabéns parabens demais`,
+    positive: `bom boa bons boas bem feliz felizes obrigado obrigada obg alegria bonito bonita gosto gostei legal massa
+      divertido divertida contente orgulho sucesso melhor melhores sorte amor querido querida kkk kkkk kkkkk haha hahaha
+      recomendo top show`,
+    negative: `mau má ruim ruins mal triste tristeza problema problemas difícil dificil chato chata cansado cansada medo
+      pior piores reclamação reclamacao atraso perdido erro falha falta culpa quebrado quebrada raiva
+      preocupado preocupada chorar chorando sofrer dor lento lenta`,
+    strongNegative: `horrível horrivel terrível terrivel péssimo pessimo péssima pessima nojo odeio odiar nojento vergonha
+      desastre merda lixo absurdo ridículo ridiculo golpe roubo morte corrupto corruptos vergonhoso`,
+  },
+  fr: {
+    strongPositive: `excellent excellente merveilleux merveilleuse incroyable génial geniale génial parfait parfaite adore
+      fantastique magnifique superbe bravo félicitations felicitations sublime`,
+    positive: `bon bonne bons bonnes bien heureux heureuse merci joie beau belle jolie jolis sympa cool super aime aimé
+      plaisir content contente fier fière fiere réussite succès mieux meilleur meilleure chance amour mdr ptdr haha top
+      recommande vivement`,
+    negative: `mauvais mauvaise mal triste tristesse problème probleme problèmes difficile ennuyeux ennuyeuse fatigué fatiguée
+      marre peur pire plainte retard perdu erreur panne dommage manque faute cassé cassée énervé enervé énervée
+      inquiet inquiète pleurer souffrir douleur lent lente déçu deçu déçue decu`,
+    strongNegative: `horrible terrible nul nulle dégoûtant degoutant honte désastre desastre merde catastrophe inadmissible
+      scandale scandaleux ridicule inacceptable arnaque déteste deteste haine mort pourri pourrie`,
+  },
+  de: {
+    strongPositive: `ausgezeichnet wunderbar wundervoll unglaublich genial perfekt großartig grossartig fantastisch
+      hervorragend traumhaft herrlich liebe glückwunsch gratuliere klasse spitze`,
+    positive: `gut gute guter gutes schön schoen schöne schöner glücklich gluecklich danke dank freude freue froh toll
+      super cool lustig gefällt gefaellt spaß spass stolz erfolg besser beste glück lieb nett prima haha hahaha empfehle`,
+    negative: `schlecht schlechte schlechter traurig problem probleme schwierig langweilig müde muede angst schlimmer
+      beschwerde verspätung verspaetung verloren fehler schade leider schuld kaputt ärgerlich aergerlich sauer
+      sorge sorgen weinen leiden schmerz teuer langsam enttäuscht enttaeuscht`,
+    strongNegative: `schrecklich furchtbar schlimm scheiße scheisse scheiß mist katastrophe ekelhaft schande hass hasse
+      unverschämt unverschaemt unmöglich lächerlich laecherlich betrug tod grauenhaft widerlich peinlich`,
+  },
+  it: {
+    strongPositive: `eccellente meraviglioso meravigliosa incredibile geniale perfetto perfetta adoro fantastico fantastica
+      stupendo stupenda splendido splendida magnifico bravissimo bravissima complimenti auguri`,
+    positive: `buono buona buoni buone bene felice felici grazie gioia bello bella belli carino carina piace piaciuto
+      divertente contento contenta orgoglio orgoglioso successo meglio migliore fortuna amore caro cara haha ahah ahahah
+      simpatico simpatica consiglio top`,
+    negative: `cattivo cattiva male triste tristezza problema problemi difficile noioso noiosa stanco stanca paura peggio
+      peggiore reclamo ritardo perso persa errore guasto peccato manca colpa rotto rotta arrabbiato arrabbiata
+      preoccupato preoccupata piangere soffrire dolore lento lenta deluso delusa`,
+    strongNegative: `orribile terribile pessimo pessima schifo odio odiare disgustoso vergogna disastro merda cazzo
+      vergognoso ridicolo inaccettabile truffa morte corrotto corrotti squallido`,
+  },
+  ar: {
+    strongPositive: `رائع رائعة ممتاز ممتازة جميل جميلة مبروك أحب احب الحمدلله`,
+    positive: `شكرا شكراً جيد جيدة سعيد سعيدة حلو حلوة فرح أفضل افضل نجاح حب الله يحفظك ههه هههه ههههه`,
+    negative: `سيء سيئة مشكلة مشاكل حزين حزينة صعب خطأ تأخير للأسف مؤسف غالي بطيء زعلان`,
+    strongNegative: `أسوأ اسوأ فاشل فاشلة كارثة حرام عيب قرف مقرف أكره اكره ظلم فساد`,
+  },
+  hi: {
+    strongPositive: `zabardast shandar shaandar kamaal mast badhiya badiya behtareen`,
+    positive: `accha acha achha achhi acchi sahi khush shukriya dhanyavad pyaar pyar maza mazaa sundar`,
+    negative: `bura buri galat dukh pareshan mushkil dard bekaar`,
+    strongNegative: `bakwas bakwaas ghatiya bekar faltu nafrat sharam sharm`,
+  },
+};
+
+function build(lists: Lists): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (words: string, v: number): void => {
+    for (const w of words.split(/\s+/)) if (w && !out.has(w)) out.set(w, v);
+  };
+  add(lists.strongNegative, -2.5);
+  add(lists.strongPositive, 2.5);
+  add(lists.negative, -1.5);
+  add(lists.positive, 1.5);
+  return out;
+}
+
+export const MULTI_LEXICONS: ReadonlyMap<string, ReadonlyMap<string, number>> = new Map(
+  Object.entries(LISTS).map(([lang, lists]) => [lang, build(lists)]),
+);
