@@ -2,9 +2,10 @@ import { describe, it, expect } from 'vitest';
 import { checkDraft, draftReply, sanitizeName } from '../src/playbook/draft.js';
 import type { BrandConfig, PlaybookConfig } from '../src/config/schema.js';
 import type { Mention } from '../src/mention.js';
+import { Playbook } from '../src/playbook/schema.js';
 import type { Category, TriageResult } from '../src/triage/types.js';
 
-const DEFAULT_PLAYBOOK_EXAMPLE: PlaybookConfig = {
+const DEFAULT_PLAYBOOK_EXAMPLE: PlaybookConfig = Playbook.parse({
   signature: '– Sam, {brand} care team',
   templates: {
     default: 'Hi {name}, thanks for getting in touch with {brand}. We are looking into it.',
@@ -14,7 +15,7 @@ const DEFAULT_PLAYBOOK_EXAMPLE: PlaybookConfig = {
   },
   neverSay: ['calm down', 'as per our policy', 'unfortunately'],
   maxLength: 280,
-};
+});
 
 const brand: BrandConfig = { id: 'acme', name: 'Acme Air', keywords: [], handles: ['@AcmeAir'], hashtags: [] };
 

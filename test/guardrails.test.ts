@@ -6,13 +6,14 @@ import type { PlaybookConfig } from '../src/config/schema.js';
 import { approveItem, editDraft } from '../src/inbox/actions.js';
 import { pollSource } from '../src/pipeline/poll.js';
 import { checkDraft } from '../src/playbook/draft.js';
+import { Playbook } from '../src/playbook/schema.js';
 import { normaliseForCheck, stripInvisible } from '../src/playbook/invisible.js';
 import { getItem, getItems, listItemIds, type InboxItem } from '../src/store/inbox.js';
 import { testApp, type TestApp } from './helpers/app.js';
 import { waitFor } from './helpers/wait.js';
 import { startAllWorkers } from './helpers/workers.js';
 
-const PLAYBOOK: PlaybookConfig = { signature: '', templates: { default: 'Hi' }, neverSay: ['guarantee', 'calm down'], maxLength: 500 };
+const PLAYBOOK: PlaybookConfig = Playbook.parse({ signature: '', templates: { default: 'Hi' }, neverSay: ['guarantee', 'calm down'], maxLength: 500 });
 
 const HIDDEN = {
   'zero-width space': 'We guar\u200Bantee it arrives today.',

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { Duration, HttpUrl, Id, PlatformUrl } from './fields.js';
 import { strict } from './strict.js';
+import { Playbook } from '../playbook/schema.js';
 
 const Brand = strict({
   id: Id,
@@ -95,15 +96,6 @@ const Sla = strict({
   /** Chat destination id that hears about breaches (a manager channel); without it, the usual destinations do. */
   escalateTo: Id.optional(),
   businessHours: BusinessHours.optional(),
-});
-
-const Playbook = strict({
-  signature: z.string().default(''),
-  templates: z
-    .record(z.string(), z.string().min(1))
-    .refine((t) => typeof t['default'] === 'string', { message: 'needs a "default" template used when no category matches' }),
-  neverSay: z.array(z.string().min(1)).default([]),
-  maxLength: z.number().int().positive().default(500),
 });
 
 export const Roles = ['viewer', 'responder', 'approver', 'admin'] as const;

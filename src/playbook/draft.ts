@@ -1,20 +1,30 @@
 import type { BrandConfig, PlaybookConfig } from '../config/schema.js';
 import type { Mention } from '../mention.js';
 import type { TriageResult } from '../triage/types.js';
-import { normaliseForCheck, stripInvisible } from './invisible.js';
+import { compose, NO_HISTORY, type AuthorHistory } from '../drafts/composer.js';
+import { checkReply, type ReplyContext } from '../drafts/guardrails.js';
 
 export interface DraftInput {
   mention: Mention;
   triage: TriageResult;
   brand: BrandConfig;
   playbook: PlaybookConfig;
+  /** The author's history; without it the composer treats the post as a first contact. */
+  history?: AuthorHistory;
 }
 
 export interface Draft {
   text: string;
-  /** Which template key was used: the category, or "default". */
+  /**
+   * Where the draft came from: "composer" (snippets by situation), or with a templates-only
+   * playbook the template key used (the category, or "default").
+   */
   template: string;
   warnings: string[];
+  /** The language it is written in. */
+  language: string;
+  /** Situations and snippets the composer used, for the inbox. */
+  used: string[];
 }
 
 const NAME_MAX = 40;
@@ -55,7 +65,12 @@ function fill(body: string, values: Record<string, string>, warnings: string[]):
   });
 }
 
-export function draftReply(input: DraftInput): Draft {
+export function replyContext(mention: Mention, triage: TriageResult, brand: BrandConfig): ReplyContext {
+  return { brand, platform: mention.platform, language: triage.language, authorHandle: mention.author.handle, authorName: sanitizeName(mention.author.name) };
+}
+
+/** Today's one template per category: the fallback, and the baseline `npm run eval:drafts` measures against. */
+export function templateReply(input: DraftInput): Draft {
   const { mention, triage, brand, playbook } = input;
   const { key, body } = pickTemplate(playbook, triage.category);
   const handle = handleOf(mention);
@@ -64,63 +79,23 @@ export function draftReply(input: DraftInput): Draft {
   let text = fill(body, values, warnings).trim();
   const signature = playbook.signature.trim();
   if (signature) text = `${text}\n${fill(signature, values, warnings)}`;
-  return { text, template: key, warnings: [...warnings, ...checkDraft(text, playbook)] };
+  return { text, template: key, warnings: [...warnings, ...checkDraft(text, playbook, replyContext(mention, triage, brand))], language: playbook.language, used: [`template: ${key}`] };
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The composer's reply when the playbook has snippets, else the category template; checked either way. */
+export function draftReply(input: DraftInput): Draft {
+  const { mention, triage, brand, playbook } = input;
+  const composed = compose({ ...input, history: input.history ?? NO_HISTORY, name: sanitizeName(mention.author.name), handle: handleOf(mention) });
+  if (!composed) return templateReply(input);
+  const missing = composed.missing.map((m) => `unknown placeholder ${m}`);
+  const checks = checkDraft(composed.text, playbook, replyContext(mention, triage, brand));
+  // The composer already says why it wrote in another language; the language check would repeat it.
+  const own = composed.notes.length ? checks.filter((w) => !w.startsWith('written in ')) : checks;
+  const warnings = [...missing, ...composed.notes, ...own];
+  return { text: composed.text, template: 'composer', warnings: [...new Set(warnings)], language: composed.language, used: composed.used };
 }
 
-/** Whole-word-ish: the phrase must not sit inside a longer word ("sorry" is not found in "sorrywise"). */
-function phraseRe(phrase: string): RegExp {
-  const body = phrase.trim().split(/\s+/).map(escapeRe).join('\\s+');
-  return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'iu');
-}
-
-const NEGATION_RE = /\b(?:not|never|unable|cannot|can['’]t|won['’]t|don['’]t|isn['’]t|no)\b/i;
-// "our refund policy" talks about refunds without promising one.
-const NOT_PROMISE = String.raw`(?!\s+(?:policy|policies|rules|terms|process|form|page|team|options?|eligibility)\b)`;
-const WE_WILL = String.raw`\b(?:we|i)(?:['’]ll| will| can| shall| are going to|['’]re going to|['’]d be happy to| would be happy to|`;
-const WE_HAVE = String.raw` have| are| am|['’]m|['’]ve)\s+`;
-const UP_TO_THREE_WORDS = String.raw`(?:[\p{L}'’]+\s+){0,3}?`;
-const YOU_WILL_GET = String.raw`\byou(?:['’]ll| will| are going to|['’]re going to| should)\s+` + UP_TO_THREE_WORDS;
-const REFUND_PROMISES: RegExp[] = [
-  new RegExp(WE_WILL + WE_HAVE + UP_TO_THREE_WORDS + String.raw`(?:refund(?:ed|ing)?|reimburs(?:e|ed|ing))\b` + NOT_PROMISE, 'giu'),
-  /\bwe\s+(?:refund|reimburse)\b/giu,
-  new RegExp(
-    YOU_WILL_GET +
-      String.raw`(?:get|receive|be (?:issued|given|sent)|see)\s+(?:a\s+|an\s+|your\s+|the\s+)?(?:full\s+|partial\s+)?` +
-      String.raw`(?:refund|reimbursement|money back)\b`,
-    'giu',
-  ),
-  /\bfull refund\b/giu,
-  /\b(?:refund|reimburse)\s+you\b/giu,
-  /\byour money back\b/giu,
-];
-
-/** Money back is a commitment a person must make knowingly; "we can't refund" is not a promise. */
-function promisesRefund(text: string): boolean {
-  for (const re of REFUND_PROMISES) {
-    for (const m of text.matchAll(re)) if (!NEGATION_RE.test(m[0])) return true;
-  }
-  return false;
-}
-
-/**
- * Checks run on the normalised text (see invisible.ts): a zero-width space, a soft hyphen or a
- * full-width letter must not hide a phrase the playbook forbids. The length counted is what will
- * be posted, after invisible characters are stripped.
- */
-export function checkDraft(text: string, playbook: PlaybookConfig): string[] {
-  const warnings: string[] = [];
-  const seen = normaliseForCheck(text);
-  if (!seen.trim()) warnings.push('draft is empty');
-  for (const phrase of playbook.neverSay) {
-    const wanted = normaliseForCheck(phrase);
-    if (wanted.trim() && phraseRe(wanted).test(seen)) warnings.push(`never say: "${phrase}"`);
-  }
-  const length = [...stripInvisible(text)].length;
-  if (length > playbook.maxLength) warnings.push(`longer than ${playbook.maxLength} characters (${length})`);
-  if (promisesRefund(seen)) warnings.push('promises a refund');
-  return warnings;
+/** The playbook's checks with no context (never-say, length, promises, links, secrets); see drafts/guardrails.ts. */
+export function checkDraft(text: string, playbook: PlaybookConfig, context: ReplyContext = {}): string[] {
+  return checkReply(text, playbook, context);
 }
