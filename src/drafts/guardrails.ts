@@ -1,0 +1,141 @@
+import type { BrandConfig, PlaybookConfig } from '../config/schema.js';
+import { normaliseForCheck, stripInvisible } from '../playbook/invisible.js';
+import { identifyLanguage, LANGUAGE_NAMES, SCORED_LANGUAGES } from '../triage/language.js';
+import { platformLimit } from './limits.js';
+import { promisesCompensation, promisesRefund } from './promises.js';
+
+/**
+ * Checks every draft goes through, whoever wrote it (composer, a past reply, a model, a person):
+ * the playbook's never-say list, refund and compensation promises, links and @handles outside
+ * the allow-list, requests for passwords or full card numbers, the length the platform takes,
+ * and a reply in another language than the post. A warning makes the approval policy ask for
+ * an approver (approval.approverRequiredWhen.warnings) and needs acknowledging to approve.
+ */
+
+export interface ReplyContext {
+  brand?: BrandConfig;
+  platform?: string;
+  /** The post's language (triage's tag); 'und' or absent skips the language check. */
+  language?: string | null;
+  /** The author's handle: naming the person we reply to is fine. */
+  authorHandle?: string;
+  /** The author's name, removed before the language check (a name is no language). */
+  authorName?: string;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whole-word-ish: the phrase must not sit inside a longer word ("sorry" is not found in "sorrywise"). */
+function phraseRe(phrase: string): RegExp {
+  const body = phrase.trim().split(/\s+/).map(escapeRe).join('\\s+');
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'iu');
+}
+
+const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>()]+|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|uk|de|es|fr|info|biz|ly|gl|me|app|dev|xyz|link|click|example)(?:\/[^\s<>()]*)?\b/giu;
+const EMAIL_RE = /(?<![@\w.+-])[\w.+-]+@((?:[\w-]+\.)+[\w-]+)\b/gu;
+const HANDLE_RE = /(?<![\p{L}\p{N}_.@/])@([\p{L}\p{N}_]{1,30}(?:@[\w-]+(?:\.[\w-]+)+)?)/gu;
+
+function hostOf(link: string): string {
+  const withScheme = /^https?:\/\//i.test(link) ? link : `https://${link}`;
+  try {
+    return new URL(withScheme).hostname.toLowerCase().replace(/\.$/, '');
+  } catch {
+    return link.toLowerCase();
+  }
+}
+
+function domainAllowed(host: string, allowed: readonly string[]): boolean {
+  return allowed.some((d) => {
+    const domain = d.toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/^\*\./, '');
+    return host === domain || host.endsWith(`.${domain}`);
+  });
+}
+
+function linkWarnings(seen: string, playbook: PlaybookConfig): string[] {
+  const out: string[] = [];
+  const emails = [...seen.matchAll(EMAIL_RE)];
+  const withoutEmails = seen.replace(EMAIL_RE, ' ').replace(HANDLE_RE, ' ');
+  for (const m of withoutEmails.matchAll(URL_RE)) {
+    const host = hostOf(m[0]);
+    if (!domainAllowed(host, playbook.allowLinks)) out.push(`links outside the allow-list: ${host} (playbook.allowLinks)`);
+  }
+  for (const m of emails) {
+    const host = (m[1] ?? '').toLowerCase();
+    if (!domainAllowed(host, playbook.allowLinks)) out.push(`email address outside the allow-list: ${host} (playbook.allowLinks)`);
+  }
+  return [...new Set(out)];
+}
+
+function bareHandle(h: string): string {
+  return h.trim().replace(/^@+/, '').toLowerCase();
+}
+
+function handleWarnings(seen: string, playbook: PlaybookConfig, ctx: ReplyContext): string[] {
+  const allowed = new Set([...playbook.allowHandles, ...(ctx.brand?.handles ?? []), ...(ctx.authorHandle ? [ctx.authorHandle] : [])].map(bareHandle));
+  const out = new Set<string>();
+  for (const m of seen.replace(EMAIL_RE, ' ').matchAll(HANDLE_RE)) {
+    const handle = bareHandle(m[1] ?? '');
+    const local = handle.split('@')[0] ?? handle;
+    if (!allowed.has(handle) && !allowed.has(local)) out.add(`@handle outside the allow-list: @${handle} (playbook.allowHandles)`);
+  }
+  return [...out];
+}
+
+const ASK_VERB = /\b(?:send|dm|message|tell|share|give|confirm|provide|reply|type|enter|include|need|what(?:['’]s| is)|let us know|post)\b/iu;
+const NEGATION = /\b(?:never|not|don['’]t|do not|no need|without|nor|won['’]t|will not)\b/iu;
+const SECRETS: Array<[RegExp, string]> = [
+  [/\b(?:password|passcode|pin(?: code)?|security code|cvv|cvc|one[- ]time (?:code|password)|verification code|2fa code|login code)\b/giu, 'asks for a password or security code'],
+  [/\b(?:(?:full|long|whole|complete|16[- ]digit) (?:card )?number|card number|(?:credit|debit) card (?:number|details)|card details)\b/giu, 'asks for a full card number'],
+];
+const LAST_DIGITS = /\blast (?:4|four) digits\b/iu;
+
+/** A secret named after an ask in the same sentence, with no "never" between them. */
+function secretWarnings(seen: string): string[] {
+  const out = new Set<string>();
+  for (const sentence of seen.split(/(?<=[.!?;\n])/u)) {
+    for (const [re, warning] of SECRETS) {
+      for (const m of sentence.matchAll(re)) {
+        const before = sentence.slice(0, m.index ?? 0);
+        if (!ASK_VERB.test(before) || NEGATION.test(before)) continue;
+        if (warning.includes('card') && LAST_DIGITS.test(before)) continue;
+        out.add(warning);
+      }
+    }
+  }
+  if (/(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)/u.test(seen)) out.add('contains what looks like a full card number');
+  return [...out];
+}
+
+function languageWarning(text: string, ctx: ReplyContext, playbook: PlaybookConfig): string | null {
+  const post = ctx.language;
+  if (!post || post === 'und' || !(SCORED_LANGUAGES as readonly string[]).includes(post)) return null;
+  let masked = text.replace(URL_RE, ' ').replace(HANDLE_RE, ' ').replace(EMAIL_RE, ' ');
+  for (const n of [ctx.brand?.name, ctx.authorName, playbook.signature].filter((s): s is string => Boolean(s && s.trim()))) masked = masked.split(n).join(' ');
+  if ((masked.match(/\p{L}+/gu) ?? []).length < 4) return null;
+  const guess = identifyLanguage({ text: masked, declared: null, hinglish: () => 0 });
+  if (guess.language === post || guess.language === 'und') return null;
+  const name = (code: string) => LANGUAGE_NAMES[code] ?? code;
+  return `written in ${name(guess.language)}; the post is in ${name(post)}`;
+}
+
+export function checkReply(text: string, playbook: PlaybookConfig, ctx: ReplyContext = {}): string[] {
+  const warnings: string[] = [];
+  const seen = normaliseForCheck(text);
+  if (!seen.trim()) warnings.push('draft is empty');
+  for (const phrase of playbook.neverSay) {
+    const wanted = normaliseForCheck(phrase);
+    if (wanted.trim() && phraseRe(wanted).test(seen)) warnings.push(`never say: "${phrase}"`);
+  }
+  const length = [...stripInvisible(text)].length;
+  if (length > playbook.maxLength) warnings.push(`longer than ${playbook.maxLength} characters (${length})`);
+  const limit = ctx.platform ? platformLimit(ctx.platform) : null;
+  if (limit && length > limit.max && limit.max < playbook.maxLength) warnings.push(`longer than ${limit.name} allows: ${limit.max} characters (${length})`);
+  if (promisesRefund(seen)) warnings.push('promises a refund');
+  if (promisesCompensation(seen)) warnings.push('promises compensation');
+  warnings.push(...linkWarnings(seen, playbook), ...handleWarnings(seen, playbook, ctx), ...secretWarnings(seen));
+  const lang = languageWarning(stripInvisible(text), ctx, playbook);
+  if (lang) warnings.push(lang);
+  return warnings;
+}

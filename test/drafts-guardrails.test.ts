@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { checkReply } from '../src/drafts/guardrails.js';
+import { bm25, refill, teamReplies, tokens } from '../src/drafts/retrieval.js';
+import { GUARD_CORPUS } from './fixtures/guardrail-corpus.js';
+import { obeyingReply } from './fakes/llm-obey.js';
+import { ACME, demoPlaybook } from './helpers/demo-playbook.js';
+
+const playbook = demoPlaybook();
+
+describe('guardrails on the hand-written corpus', () => {
+  for (const c of GUARD_CORPUS) {
+    const draft = c.draft ?? obeyingReply(c.post);
+    const label = `${c.kind}: ${(c.draft ?? c.post).slice(0, 60)}`;
+    it(c.expect ? `catches ${label}` : `lets through ${label}`, () => {
+      const warnings = checkReply(draft, playbook, { brand: ACME, platform: c.platform ?? 'demo', language: c.postLanguage ?? 'en' });
+      if (c.expect === null) expect(warnings).toEqual([]);
+      else expect(warnings.some((w) => w.startsWith(c.expect as string)), warnings.join('; ')).toBe(true);
+    });
+  }
+});
+
+describe('guardrail details', () => {
+  const check = (text: string, ctx = {}) => checkReply(text, playbook, { brand: ACME, ...ctx });
+  it('allows the brand\'s own handles, the author\'s handle and subdomains of allowed links', () => {
+    expect(check('Hi @raj@social.example, see https://help.acmeair.example/bags or ask @AcmeAir', { authorHandle: 'raj@social.example' })).toEqual([]);
+    expect(check('see https://acmeair.example.evil.net/x')).toEqual(['links outside the allow-list: acmeair.example.evil.net (playbook.allowLinks)']);
+  });
+  it('a refusal is not a promise; "never your password" is not a request for one', () => {
+    expect(check("We can't refund a basic fare, but we won't compensate you less than the rules say.")).toEqual([]);
+    expect(check('DM us the email on your account (never your password).')).toEqual([]);
+  });
+  it('counts the platform limit as posted (X 280) separately from the playbook maximum', () => {
+    const text = 'a'.repeat(300);
+    expect(check(text, { platform: 'x' })).toContain('longer than X allows: 280 characters (300)');
+    expect(check(text, { platform: 'mastodon' })).toEqual([]);
+  });
+  it('does not judge the language of a short reply or of an unrecognised post', () => {
+    expect(check('Gracias, Elena!', { language: 'en' })).toEqual([]);
+    expect(check('We are so sorry about your flight today, we will check it.', { language: 'und' })).toEqual([]);
+  });
+});
+
+describe('team retrieval', () => {
+  const past = [
+    { post: 'My stroller arrived with a broken wheel on AA118', reply: '@mia Hi Mia, so sorry about the stroller on AA118. Please DM us a photo and we will open a damage claim.', name: 'Mia Jones', handle: 'mia', ref: { id: 'a' } },
+    { post: 'Where is my refund for booking X7K2PQ?', reply: 'Hi Kofi, the refund for X7K2PQ is with our refunds team.', name: 'Kofi', handle: 'kofi', ref: { id: 'b' } },
+    { post: 'The lounge was lovely', reply: 'Thanks Sam!', name: 'Sam', handle: 'sam', ref: { id: 'c' } },
+  ];
+
+  it('ranks the most similar answered post first (BM25)', () => {
+    const ranked = bm25(tokens('my stroller has a snapped wheel'), past.map((p) => ({ tokens: tokens(p.post), value: p.ref.id })), 3);
+    expect(ranked[0]?.value).toBe('a');
+    expect(ranked.map((r) => r.value)).not.toContain('c');
+  });
+
+  it('re-fills the old reply with this person\'s name and numbers, never the other customer\'s', () => {
+    const [first] = teamReplies('my stroller came off AA212 with a snapped wheel', { name: 'Raj', handle: '@raj' }, past, 2);
+    expect(first?.text).toBe('Hi Raj, so sorry about the stroller on AA212. Please DM us a photo and we will open a damage claim.');
+    const noNumber = refill({ reply: past[1]!.reply, oldPost: past[1]!.post, oldName: 'Kofi', oldHandle: 'kofi', post: 'where is my refund?', name: '', handle: '@x' });
+    expect(noNumber).toBe('Hi there, the refund for your booking is with our refunds team.');
+  });
+
+  it('offers distinct replies only', () => {
+    const twins = [past[0]!, { ...past[0]!, ref: { id: 'd' } }];
+    expect(teamReplies('stroller broken wheel', { name: 'Raj', handle: '@raj' }, twins, 2)).toHaveLength(1);
+  });
+});
