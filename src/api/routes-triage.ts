@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { ActionError } from '../inbox/actions.js';
+import { redraftAfterCorrection } from '../drafts/redraft.js';
 import { appendAudit } from '../store/audit.js';
 import { applyCorrection, saveCorrection, type Correction } from '../store/corrections.js';
 import { getItem } from '../store/inbox.js';
@@ -49,6 +50,12 @@ export function registerTriageRoutes(api: FastifyInstance, ctx: AppContext): voi
     await saveCorrection(ctx.db, correction);
     await applyCorrection(ctx.db, id, labels, stored.triage);
     await appendAudit(ctx.db, actor.name, 'triage.corrected', id, { labels, before });
-    return { item: await getItem(ctx.db, id), correction: { labels, before, actor: actor.name, at: correction.at } };
+    // The draft was written for the old labels; a draft nobody edited is written again.
+    const redraft = await redraftAfterCorrection(ctx, actor.name, id);
+    return {
+      item: await getItem(ctx.db, id),
+      correction: { labels, before, actor: actor.name, at: correction.at },
+      redraft: redraft.redrafted ? { redrafted: true } : { redrafted: false, why: redraft.why },
+    };
   });
 }

@@ -1,7 +1,8 @@
 import type { AppContext } from '../app/context.js';
 import type { Role } from '../config/schema.js';
 import { relayOutbox } from '../pipeline/outbox.js';
-import { checkDraft } from '../playbook/draft.js';
+import { checkDraft, replyContext } from '../playbook/draft.js';
+import type { ReplyContext } from '../drafts/guardrails.js';
 import { addToOutbox } from '../store/outbox.js';
 import { getItem, transition, type InboxItem, type ItemStatus, type TransitionResult } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
@@ -63,7 +64,7 @@ export async function assignItem(ctx: AppContext, actor: Actor, id: string, assi
 export async function editDraft(ctx: AppContext, actor: Actor, id: string, text: string, draftVersion: number): Promise<InboxItem> {
   authorize(actor, 'edit');
   const item = await mustGet(ctx, id);
-  const warnings = checkDraft(text, ctx.config.playbook);
+  const warnings = checkDraft(text, ctx.config.playbook, await replyContextFor(ctx, item));
   // A first approval was for the old text: editing withdraws it (the draft version check makes this race-free).
   const reset: Record<string, string> = item.status === 'awaiting_second' ? { status: openStatus(item), firstApprovedBy: '', firstApprovedVersion: '' } : {};
   const res = await transition(ctx, id, {
@@ -76,6 +77,14 @@ export async function editDraft(ctx: AppContext, actor: Actor, id: string, text:
   });
   if (!res.ok) explain(res, id, 'edit');
   return mustGet(ctx, id);
+}
+
+/** What the guardrails check a hand-edited draft against: the post's platform, language and author. */
+async function replyContextFor(ctx: AppContext, item: InboxItem): Promise<ReplyContext> {
+  const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
+  const brand = ctx.config.brands.find((b) => b.id === item.brandId);
+  if (!stored?.triage || !brand) return { platform: item.platform, language: item.language, ...(brand ? { brand } : {}) };
+  return replyContext(stored.mention, stored.triage, brand);
 }
 
 /** The approval policy for this item: the rules that ask for an approver (empty: a responder may approve). */
@@ -141,7 +150,8 @@ export async function commitApproval(ctx: AppContext, actor: Actor, item: InboxI
     set: { status: 'approved', approvedBy: actor.name, approvedAt: Date.now(), approvals: approval, lastError: '', snoozedUntil: '' },
     actor: actor.name,
     action: 'item.approved',
-    detail: { draftVersion, warningsAcknowledged: item.draftWarnings, ...second },
+    // Which source wrote the text that goes out (composer, team, model, saved:<id>, or a template) and whether a person edited it.
+    detail: { draftVersion, warningsAcknowledged: item.draftWarnings, draftSource: item.draftTemplate, draftEdited: item.draftEdited, ...second },
     also: (client) => addToOutbox(client, 'publish', job.jobId, job.data),
   });
   if (!res.ok) explain(res, item.id, 'approve');

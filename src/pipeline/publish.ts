@@ -60,7 +60,8 @@ async function send(ctx: AppContext, item: InboxItem, stored: StoredMention, han
       set: { status: 'posted', replyId: reply.replyId, replyUrl: reply.url ?? '', postedAt: now, lastError: '' },
       actor: 'earshot',
       action: 'publish.posted',
-      detail: { replyId: reply.replyId },
+      // Which source drafted what was sent (composer, team, model, saved:<id>, a template), and whether a person edited it.
+      detail: { replyId: reply.replyId, draftSource: item.draftTemplate, draftEdited: item.draftEdited },
     });
     await recordReplySent(ctx.db, { platform: stored.mention.platform, authorId: stored.mention.author.id }, item.id, now);
     ctx.log.info({ item: item.id, replyId: reply.replyId }, 'reply posted');

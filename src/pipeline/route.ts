@@ -2,6 +2,8 @@ import type { AppContext } from '../app/context.js';
 import { enqueueBulk } from '../jobs/queues.js';
 import type { Mention } from '../mention.js';
 import { draftReply } from '../playbook/draft.js';
+import type { AuthorHistory } from '../drafts/composer.js';
+import { draftHistories } from '../store/drafts.js';
 import { recordComplaints } from '../store/authors.js';
 import { createItems, type NewItem, type Priority } from '../store/inbox.js';
 import { loadMentions, markStage, type StoredMention } from '../store/mentions.js';
@@ -41,13 +43,17 @@ export async function routeStored(ctx: AppContext, stored: StoredMention[], now:
   const summary: RouteSummary = { urgent: 0, normal: 0, analytics: 0, alerts: 0 };
   const items: NewItem[] = [];
   const firstTime: Array<{ mention: Mention; triage: TriageResult }> = [];
+  const toInbox: Array<{ mention: Mention; triage: TriageResult; priority: Priority }> = [];
   for (const { mention, triage, stage } of stored) {
     if (!triage) continue;
     if (stage !== 'routed') firstTime.push({ mention, triage });
     const decision = decideRoute(triage, ctx.config.triage.urgentThreshold);
     summary[decision] += 1;
-    if (decision !== 'analytics') items.push(newItem(ctx, mention, triage, decision, startedAt));
+    if (decision !== 'analytics') toInbox.push({ mention, triage, priority: decision });
   }
+  // The composer reads the author's recent posts; one query for the batch, only for what goes to the inbox.
+  const histories = await draftHistories(ctx.db, toInbox.map(({ mention }) => ({ platform: mention.platform, authorId: mention.author.id, before: Date.parse(mention.createdAt) })));
+  toInbox.forEach(({ mention, triage, priority }, i) => items.push(newItem(ctx, mention, triage, priority, startedAt, histories[i])));
   const created = new Set(await createItems(ctx, items));
   summary.alerts = await queueAlerts(ctx, items.filter((i) => i.priority === 'urgent' && created.has(i.id)));
   await scheduleSla(ctx, items.filter((i) => created.has(i.id)), startedAt);
@@ -57,10 +63,10 @@ export async function routeStored(ctx: AppContext, stored: StoredMention[], now:
   return summary;
 }
 
-function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priority: Priority, routedAt: number): NewItem {
+function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priority: Priority, routedAt: number, history?: AuthorHistory): NewItem {
   const brand = ctx.config.brands.find((b) => b.id === mention.brandId);
   if (!brand) throw new Error(`mention ${mention.id} names brand "${mention.brandId}", which is not in the config`);
-  const draft = draftReply({ mention, triage, brand, playbook: ctx.config.playbook });
+  const draft = draftReply({ mention, triage, brand, playbook: ctx.config.playbook, ...(history ? { history } : {}) });
   return {
     id: mention.id,
     brandId: mention.brandId,

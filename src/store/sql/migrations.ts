@@ -1,3 +1,4 @@
+import { DRAFTS } from './schema-drafts.js';
 import { RECORDS } from './schema-records.js';
 
 /**
@@ -34,4 +35,5 @@ export const MIGRATIONS: Migration[] = [
     // business hours and close with them; it keeps old items comparable in the analytics.
     sql: `UPDATE inbox_items SET sla_due_at = sla_due_at - (routed_at - created_at) WHERE routed_at > created_at;`,
   },
+  { version: 5, name: 'draft-alternatives', sql: DRAFTS },
 ];
