@@ -1,4 +1,5 @@
 import { alertWorker } from './alert.js';
+import { draftWorker } from './draft.js';
 import { healthWorker } from './health.js';
 import { pollWorker } from './poll.js';
 import { publishWorker } from './publish.js';
@@ -7,4 +8,4 @@ import { slaWorker } from './sla.js';
 import { triageWorker } from './triage.js';
 
 /** Every worker the `workers` role runs. */
-export const allWorkers = [pollWorker, triageWorker, routeWorker, alertWorker, slaWorker, publishWorker, healthWorker];
+export const allWorkers = [pollWorker, triageWorker, routeWorker, alertWorker, slaWorker, publishWorker, healthWorker, draftWorker];

@@ -8,6 +8,7 @@ import { warnAboutUntrustedProxy } from './client-address.js';
 import { registerActionRoutes } from './routes-actions.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerAnalyticsRoutes } from './routes-analytics.js';
+import { registerDraftRoutes } from './routes-drafts.js';
 import { registerEventRoutes } from './routes-events.js';
 import { InputError } from './routes-common.js';
 import { registerHealthRoutes } from './routes-health.js';
@@ -131,6 +132,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       registerEventRoutes(api, ctx);
       registerAnalyticsRoutes(api, ctx);
       registerSourceRoutes(api, ctx);
+      registerDraftRoutes(api, ctx);
     },
     { prefix: '/api' },
   );

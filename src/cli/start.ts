@@ -8,6 +8,7 @@ import { startWorker, type WorkerDefinition } from '../jobs/runner.js';
 import type { Logger } from '../log.js';
 import { StreamRunner } from '../pipeline/stream.js';
 import { allWorkers } from '../../workers/index.js';
+import { modelStatuses } from '../drafts/alternatives.js';
 
 export const ROLES = ['all', 'workers', 'api', 'scheduler'] as const;
 export type RoleName = (typeof ROLES)[number];
@@ -44,6 +45,7 @@ export async function startRoles(config: Config, role: RoleName, log: Logger, op
   const runtime = await openRuntime(config, log, { exclusive: true, command: `earshot start --role ${role}` });
   if (options.onFatal) runtime.onFatal(options.onFatal);
   const { ctx } = runtime;
+  announceModels(ctx);
   const parts: Parts = { api: null, streams: null, workers: [] };
   let stopping: Promise<void> | null = null;
   const stop = () => (stopping ??= stopParts(parts, runtime));
@@ -62,6 +64,15 @@ export async function startRoles(config: Config, role: RoleName, log: Logger, op
     throw err;
   }
   return { apiUrl: parts.api?.url ?? null, stop };
+}
+
+/** Says where drafting models are, and loudly when post text is sent off this machine. */
+function announceModels(ctx: Runtime['ctx']): void {
+  for (const m of modelStatuses(ctx)) {
+    if (!m.model) continue;
+    if (m.leavesMachine) ctx.log.warn({ brand: m.brandId, model: m.model, host: m.host }, `post text leaves this machine: brand ${m.brandId} drafts with ${m.model} at ${m.host}`);
+    else ctx.log.info({ brand: m.brandId, model: m.model, host: m.host }, `brand ${m.brandId} drafts with a local model (${m.model}); post text stays on this machine`);
+  }
 }
 
 async function stopParts(parts: Parts, runtime: Runtime): Promise<void> {

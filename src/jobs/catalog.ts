@@ -65,6 +65,16 @@ export const JOBS = {
     timeoutMs: 60_000,
     keep: { completed: 1000, failed: 1000 },
   }),
+  draft: spec({
+    name: 'draft',
+    // A language model's draft for a new item (brands with playbook.models). The client retries
+    // 429/5xx itself within its timeout; a failure leaves the composer's draft, so no job retry.
+    schema: z.object({ itemId: z.string().min(1) }),
+    attempts: 1,
+    backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
+    timeoutMs: 120_000,
+    keep: { completed: 100, failed: 500 },
+  }),
   sla: spec({
     name: 'sla',
     // A sweep of the reminders that are due (see pipeline/sla.ts); a failed delivery stays for the next sweep.

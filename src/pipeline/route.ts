@@ -57,6 +57,9 @@ export async function routeStored(ctx: AppContext, stored: StoredMention[], now:
   const created = new Set(await createItems(ctx, items));
   summary.alerts = await queueAlerts(ctx, items.filter((i) => i.priority === 'urgent' && created.has(i.id)));
   await scheduleSla(ctx, items.filter((i) => created.has(i.id)), startedAt);
+  // Brands with a language model get its draft as an alternative, later; the composer's is the draft meanwhile.
+  const modelled = items.filter((i) => created.has(i.id) && ctx.config.playbook.models[i.brandId]);
+  await enqueueBulk(ctx.queues, 'draft', modelled.map((i) => ({ data: { itemId: i.id }, opts: { jobId: `draft-${i.id}` } })));
   const complaints = firstTime.filter((f) => f.triage.complaint).map((f) => ({ platform: f.mention.platform, authorId: f.mention.author.id }));
   await recordComplaints(ctx.db, complaints);
   await markStage(ctx.db, firstTime.map((f) => f.mention.id), 'routed');

@@ -33,7 +33,7 @@ export async function draftHistories(db: Db, refs: Array<AuthorRef & { before: n
   return rows.map((r) => ({ priorMentions: r.prior, recentMentions: r.recent, repliesSent: r.replies, recentTexts: r.texts }));
 }
 
-export type AlternativeSource = 'composer' | 'team' | 'model';
+export type AlternativeSource = 'composer' | 'team' | 'model' | 'rewrite';
 
 export interface Alternative {
   source: AlternativeSource;
@@ -45,7 +45,7 @@ export interface Alternative {
 }
 
 /** Replaces one source's alternatives for each item (a re-draft replaces, never piles up). */
-export async function saveAlternatives(db: Db, entries: Array<{ itemId: string; source: AlternativeSource; alternatives: Omit<Alternative, 'source' | 'at'>[] }>): Promise<void> {
+export async function saveAlternatives(db: Db, entries: Array<{ itemId: string; source: AlternativeSource; alternatives: Array<Omit<Alternative, 'source' | 'at'>> }>): Promise<void> {
   if (entries.length === 0) return;
   const at = Date.now();
   const rows = entries.flatMap((e) => e.alternatives.map((a, i) => ({ itemId: e.itemId, source: e.source, i, a })));
