@@ -50,7 +50,7 @@ const pairs = rows
   .map((reply) => ({ post: byId.get(reply.replyTo as string) as Tweet, reply }))
   .sort((a, b) => a.reply.at - b.reply.at);
 
-const playbook = Playbook.parse(YAML.parse(readFileSync(path.resolve('config/eval-playbook.yaml'), 'utf8')));
+const playbook = Playbook.parse(YAML.parse(readFileSync(path.resolve('scripts/eval-playbook.yaml'), 'utf8')));
 
 function brandOf(handle: string): BrandConfig {
   return { id: handle.toLowerCase().replace(/[^a-z0-9_-]/g, '').slice(0, 60) || 'brand', name: handle, keywords: [], handles: [`@${handle}`], hashtags: [] };

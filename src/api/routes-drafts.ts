@@ -35,7 +35,7 @@ export function registerDraftRoutes(api: FastifyInstance, ctx: AppContext): void
     const item = await mustGet(ctx, id);
     const offered = await offeredDrafts(ctx, item);
     const model = modelStatuses(ctx).find((m) => m.brandId === item.brandId);
-    return { current: { source: item.draftTemplate, edited: item.draftEdited }, ...offered, rewrites: model?.model ? Object.keys(REWRITES) : [], model: model ?? null };
+    return { current: { source: item.draftTemplate, edited: item.draftEdited, draftVersion: item.draftVersion, status: item.status }, ...offered, rewrites: model?.model ? Object.keys(REWRITES) : [], model: model ?? null };
   });
 
   api.post('/items/:id/drafts/rewrite', { onRequest: requireRole('edit') }, async (request) => {

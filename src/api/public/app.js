@@ -3,6 +3,7 @@
 import { loadAnalytics, setupAnalytics } from './js/analytics.js';
 import { api, may, resume, session, signIn, signOut } from './js/api.js';
 import { loadAudit } from './js/audit.js';
+import { loadDraftSettings } from './js/drafts.js';
 import { $, tickAll } from './js/dom.js';
 import { approveCurrent, startEdit, startReject } from './js/item-actions.js';
 import { current, loadItem, reload } from './js/item.js';
@@ -34,6 +35,9 @@ async function route() {
     } else if (hash === '#/sources') {
       show('sources');
       await loadSources();
+    } else if (hash === '#/settings') {
+      show('settings');
+      await loadDraftSettings();
     } else if (hash === '#/audit' || hash.startsWith('#/audit?')) {
       show('audit');
       await loadAudit();
