@@ -1,7 +1,7 @@
 import type { BrandConfig, PlaybookConfig } from '../config/schema.js';
 import { normaliseForCheck, stripInvisible } from '../playbook/invisible.js';
 import { identifyLanguage, LANGUAGE_NAMES, SCORED_LANGUAGES } from '../triage/language.js';
-import { platformLimit } from './limits.js';
+import { checkReply as checkLength, type ReplyLimitsConfig, type ReplyTarget } from '../playbook/reply-limits.js';
 import { promisesCompensation, promisesRefund } from './promises.js';
 
 /**
@@ -21,6 +21,10 @@ export interface ReplyContext {
   authorHandle?: string;
   /** The author's name, removed before the language check (a name is no language). */
   authorName?: string;
+  /** Where the reply goes, to count it as the platform will (reply-limits.ts); `platform` alone counts without the @-prefix. */
+  target?: ReplyTarget;
+  /** config inbox.replyLimits, when known. */
+  limits?: ReplyLimitsConfig;
 }
 
 function escapeRe(s: string): string {
@@ -130,8 +134,9 @@ export function checkReply(text: string, playbook: PlaybookConfig, ctx: ReplyCon
   }
   const length = [...stripInvisible(text)].length;
   if (length > playbook.maxLength) warnings.push(`longer than ${playbook.maxLength} characters (${length})`);
-  const limit = ctx.platform ? platformLimit(ctx.platform) : null;
-  if (limit && length > limit.max && limit.max < playbook.maxLength) warnings.push(`longer than ${limit.name} allows: ${limit.max} characters (${length})`);
+  const target = ctx.target ?? (ctx.platform ? { platform: ctx.platform, sourceId: '' } : null);
+  const posted = target ? checkLength(target, text, ctx.limits) : null;
+  if (posted?.over && posted.limit !== null && posted.limit < playbook.maxLength) warnings.push(`longer than ${target?.platform} allows: ${posted.count} of ${posted.limit} characters as posted (${posted.how})`);
   if (promisesRefund(seen)) warnings.push('promises a refund');
   if (promisesCompensation(seen)) warnings.push('promises compensation');
   warnings.push(...linkWarnings(seen, playbook), ...handleWarnings(seen, playbook, ctx), ...secretWarnings(seen));

@@ -66,7 +66,10 @@ function fill(body: string, values: Record<string, string>, warnings: string[]):
 }
 
 export function replyContext(mention: Mention, triage: TriageResult, brand: BrandConfig): ReplyContext {
-  return { brand, platform: mention.platform, language: triage.language, authorHandle: mention.author.handle, authorName: sanitizeName(mention.author.name) };
+  return {
+    brand, platform: mention.platform, language: triage.language, authorHandle: mention.author.handle, authorName: sanitizeName(mention.author.name),
+    target: { platform: mention.platform, sourceId: mention.sourceId, replyRef: mention.replyRef, authorHandle: mention.author.handle },
+  };
 }
 
 /** Today's one template per category: the fallback, and the baseline `npm run eval:drafts` measures against. */
