@@ -11,7 +11,7 @@ import { decideRoute } from '../src/pipeline/route.js';
 import { draftReply } from '../src/playbook/draft.js';
 import { triage } from '../src/triage/index.js';
 
-const WEEK = 7 * 86_400_000;
+const WEEK = 30 * 86_400_000;
 const config = loadConfig(path.resolve('config/earshot.yaml'), {});
 const brand = config.brands[0]!;
 const rows = readFileSync('config/sample-mentions.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l));

@@ -64,7 +64,7 @@ function mentionOf(t: Tweet, brand: BrandConfig): Mention {
   };
 }
 
-const WEEK = 7 * 86_400_000;
+const WEEK = 30 * 86_400_000;
 function historyOf(t: Tweet): AuthorHistory {
   const earlier = rows.filter((o) => o.inbound && o.author === t.author && o.at < t.at);
   const recent = earlier.filter((o) => o.at >= t.at - WEEK).sort((a, b) => b.at - a.at);

@@ -12,7 +12,7 @@ export interface AuthorHistory {
   priorMentions: number;
   recentMentions: number;
   repliesSent: number;
-  /** Their earlier posts of the last week, newest first (text only). */
+  /** Their earlier posts of the last 30 days, newest first (text only). */
   recentTexts: string[];
 }
 

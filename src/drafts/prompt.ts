@@ -67,7 +67,7 @@ export function draftPrompt(input: PromptInput): ChatMessage[] {
   const f = fence(input.post);
   const user = [
     `Category: ${input.triage.category}; sentiment: ${input.triage.sentiment}; question: ${input.triage.question ? 'yes' : 'no'}.`,
-    `Author: ${input.authorName || 'unknown name'}; ${input.history.priorMentions} earlier posts, ${input.history.recentMentions} this week, ${input.history.repliesSent} replies from us.`,
+    `Author: ${input.authorName || 'unknown name'}; ${input.history.priorMentions} earlier posts, ${input.history.recentMentions} in the last 30 days, ${input.history.repliesSent} replies from us.`,
     list('Replies our team sent to similar posts', input.teamReplies),
     `The playbook's draft (improve it, keep its facts):\n${input.composerDraft}`,
     `${f.open}\n${f.body}\n${f.close}`,

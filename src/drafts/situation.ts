@@ -82,7 +82,7 @@ export function escalationOf(text: string, category: string): Escalation | null 
 }
 
 export interface HistoryCounts {
-  /** Their earlier posts in the last week (any source of the platform). */
+  /** Their earlier posts in the last 30 days (any source of the platform). */
   recentMentions: number;
 }
 
@@ -95,7 +95,7 @@ export interface ThreadHints {
 
 /**
  * Their history counts as "asking again" only when this post is about the same thing: it
- * continues a thread, says it is chasing, or repeats a topic of theirs from this week. Someone
+ * continues a thread, says it is chasing, or repeats a topic of theirs from the last 30 days. Someone
  * who wrote about a broken stroller yesterday is not on their second request about a seat fee.
  */
 export function situationOf(text: string, triage: TriageResult, history: HistoryCounts, hints: ThreadHints = { isReply: false, sameTopicEarlier: false }): Situation {
@@ -110,5 +110,5 @@ export function situationOf(text: string, triage: TriageResult, history: History
   const fromHistory = related && history.recentMentions > 0 ? history.recentMentions + 1 : null;
   const contactNumber = said ?? fromHistory;
   const followUp = contactNumber !== null || chasing;
-  return { escalation, praise, careful, upset: triage.sentiment === 'negative' || triage.complaint, asking: triage.question && !rhetorical, followUp, contactNumber };
+  return { escalation, praise, careful, upset: triage.sentiment === 'negative' && triage.complaint, asking: triage.question && !rhetorical, followUp, contactNumber };
 }

@@ -2,21 +2,22 @@ import type { AuthorHistory } from '../drafts/composer.js';
 import type { Db } from '../postgres/pool.js';
 import type { AuthorRef } from './authors.js';
 
-const WEEK_MS = 7 * 86_400_000;
+// A chase about the same thing can come weeks later (a refund, a claim); a month covers it.
+const RECENT_MS = 30 * 86_400_000;
 const RECENT_TEXTS = 5;
 
 /**
  * What the composer needs about each author, in one round trip: how often they wrote before
- * this post, and the text of their last few posts of the week (for "I already sent the
+ * this post, and the text of their last few posts of the last 30 days (for "I already sent the
  * reference" and for follow-ups that do not repeat the topic).
  */
 const HISTORIES = `
 SELECT
   (SELECT count(*) FROM mentions m WHERE m.platform = t.platform AND m.author_id = t.author AND m.created_at < t.before)::bigint AS prior,
-  (SELECT count(*) FROM mentions m WHERE m.platform = t.platform AND m.author_id = t.author AND m.created_at >= t.before - ${WEEK_MS} AND m.created_at < t.before)::bigint AS recent,
+  (SELECT count(*) FROM mentions m WHERE m.platform = t.platform AND m.author_id = t.author AND m.created_at >= t.before - ${RECENT_MS} AND m.created_at < t.before)::bigint AS recent,
   coalesce((SELECT array_agg(x.text ORDER BY x.created_at DESC) FROM (
      SELECT m.text, m.created_at FROM mentions m
-     WHERE m.platform = t.platform AND m.author_id = t.author AND m.created_at >= t.before - ${WEEK_MS} AND m.created_at < t.before
+     WHERE m.platform = t.platform AND m.author_id = t.author AND m.created_at >= t.before - ${RECENT_MS} AND m.created_at < t.before
      ORDER BY m.created_at DESC LIMIT ${RECENT_TEXTS}) x), '{}') AS texts,
   coalesce(a.replies, 0) AS replies
 FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS t(platform, author, before, n)

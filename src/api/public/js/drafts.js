@@ -17,7 +17,10 @@ function itemIdFromHash() {
 
 function container() {
   let box = $('draft-alternatives');
-  if (box) return box;
+  if (box) {
+    box.classList.add('card', 'alternatives');
+    return box;
+  }
   const draft = document.querySelector('#item-body .card.draft');
   if (!draft) return null;
   box = el('div', { id: 'draft-alternatives', class: 'card alternatives' });
@@ -72,7 +75,7 @@ function savedPicker(id, data) {
   select.addEventListener('change', () => {
     const s = data.saved.find((x) => x.id === select.value);
     preview.textContent = s ? s.text : '';
-    clear(bar).append(s ? warnings(s.warnings) || '' : '', s ? useButton(id, data, { source: 'saved', savedId: s.id }, s.text) || '' : '');
+    clear(bar).append(...[s && warnings(s.warnings), s && useButton(id, data, { source: 'saved', savedId: s.id }, s.text)].filter(Boolean));
   });
   return el('div', { class: 'saved' }, el('h3', {}, 'Saved replies'), select, preview, bar);
 }
@@ -101,7 +104,8 @@ function rewriteBar(id, data, list) {
 function render(box, id, data) {
   const list = el('ol', { class: 'alt-list' }, data.alternatives.map((a) => alternativeCard(id, data, a)));
   const leaves = data.model && data.model.leavesMachine ? el('p', { class: 'notice' }, `Drafting with ${data.model.model} at ${data.model.host}: post text leaves this machine.`) : null;
-  clear(box).append(el('h2', {}, 'Other drafts'), leaves, rewriteBar(id, data, list), list, savedPicker(id, data));
+  // append() would write "null" for a part that is not there.
+  clear(box).append(...[el('h2', {}, 'Other drafts'), leaves, rewriteBar(id, data, list), list, savedPicker(id, data)].filter(Boolean));
 }
 
 async function refresh() {
