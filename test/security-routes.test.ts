@@ -10,6 +10,8 @@ const PUBLIC = [/^\/$/, /^\/index\.html$/, /^\/app\.(js|css)$/, /^\/js\//, /^\/h
 const LOWEST: Array<[RegExp, keyof typeof TOKENS]> = [
   [/^GET \/api\/(me|inbox|items\/:id|sources|events|analytics|search|export\/mentions\.csv)$/, 'viewer'],
   [/^(PUT|POST) \/api\/items\/:id\/(draft|assign|reject|snooze|triage|approve)$/, 'responder'],
+  [/^GET \/api\/(items\/:id\/drafts|drafting)$/, 'viewer'],
+  [/^POST \/api\/items\/:id\/drafts\/(use|rewrite)$/, 'responder'],
   [/^POST \/api\/items\/:id\/resend$/, 'approver'],
   [/^GET \/api\/(audit|audit\/page|export\/audit\.csv)$/, 'approver'],
   [/^GET \/api\/dead-letters$/, 'admin'],
