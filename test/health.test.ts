@@ -103,6 +103,10 @@ describe('source health', () => {
     expect(value('earshot_source_last_success_seconds', labels('chatty'))).toBeCloseTo(state.lastSuccessAt / 1000, 3);
     expect(value('earshot_source_last_item_seconds', labels('chatty'))).toBeCloseTo(state.lastItemAt / 1000, 3);
     expect(value('earshot_source_last_error_seconds', labels('no-threshold'))).toBeGreaterThan(0);
+    // One series per derived state: three failures in a row read as failing, a rejected token as needing credentials.
+    expect(value('earshot_source_state', `${labels('no-threshold')},state="failing"`)).toBe(1);
+    expect(value('earshot_source_state', `${labels('no-threshold')},state="ok"`)).toBe(0);
+    expect(value('earshot_source_state', `${labels('never-spoke')},state="needs_credentials"`)).toBe(1);
     expect(value('earshot_queue_jobs', 'queue="alert",state="delayed"')).toBe(1);
     expect(value('earshot_queue_jobs', 'queue="poll",state="waiting"')).toBe(0);
     expect(res.body).toMatch(/^# HELP earshot_source_error_streak /m);

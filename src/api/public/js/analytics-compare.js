@@ -6,13 +6,17 @@ import { duration, el, label } from './dom.js';
 const pct = (share) => (share === null || share === undefined ? '—' : `${Math.round(share * 100)} %`);
 const share = (part, whole) => (whole ? part / whole : null);
 
-/** "+5 (+25 %)", "−3 (−10 %)", "+4 (new)", "no change"; `good` says which direction is good news. */
+/**
+ * "+5 (+25 %)", "−3 (−10 %)", "+4 (new)", "no change". `good` says which direction is good news;
+ * 'either' for counts that are neither (more mentions is not better or worse by itself).
+ */
 export function countDelta(current, previous, good = 'up') {
   const diff = current - previous;
   if (diff === 0) return { text: 'no change', tone: 'flat' };
   const sign = diff > 0 ? '+' : '−';
   const rel = previous ? ` (${sign}${Math.round((Math.abs(diff) / previous) * 100)} %)` : ' (new)';
-  return { text: `${sign}${Math.abs(diff)}${rel}`, tone: (diff > 0) === (good === 'up') ? 'good' : 'bad' };
+  const tone = good === 'either' ? 'neutral' : (diff > 0) === (good === 'up') ? 'good' : 'bad';
+  return { text: `${sign}${Math.abs(diff)}${rel}`, tone };
 }
 
 /** Faster or slower, for a median duration; lower is better. */
@@ -43,18 +47,18 @@ function kpi(id, title, value, d, previousText) {
 export function comparisonSection(c) {
   const cur = c.current;
   const prev = c.previous;
-  const days = Math.max(1, Math.round((c.current.to - c.current.from) / 86_400_000));
+  const day = (ms) => new Date(ms).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
   const before = (v) => `before: ${v}`;
   const negCur = share(cur.negative, cur.mentions);
   const negPrev = share(prev.negative, prev.mentions);
   return el(
     'section',
     { class: 'card', id: 'comparison' },
-    el('h2', {}, `This period against the ${days} ${days === 1 ? 'day' : 'days'} before`),
+    el('h2', {}, `This period against the one before it (${day(prev.from)} – ${day(prev.to)})`),
     el(
       'div',
       { class: 'kpis' },
-      kpi('mentions', 'Mentions', String(cur.mentions), countDelta(cur.mentions, prev.mentions), before(prev.mentions)),
+      kpi('mentions', 'Mentions', String(cur.mentions), countDelta(cur.mentions, prev.mentions, 'either'), before(prev.mentions)),
       kpi('complaints', 'Complaints', String(cur.complaints), countDelta(cur.complaints, prev.complaints, 'down'), before(prev.complaints)),
       kpi('negative', 'Negative share', pct(negCur), shareDelta(negCur, negPrev, 'down'), before(pct(negPrev))),
       kpi('replied', 'Replies sent', String(cur.replied), countDelta(cur.replied, prev.replied), before(prev.replied)),
@@ -98,7 +102,7 @@ export function platformSection(platforms) {
       { 'data-platform': p.platform },
       el('td', {}, p.platform),
       el('td', { class: 'num' }, String(p.mentions)),
-      el('td', {}, delta(countDelta(p.mentions, p.previousMentions))),
+      el('td', {}, delta(countDelta(p.mentions, p.previousMentions, 'either'))),
       el('td', { class: 'num' }, pct(share(p.negative, p.mentions))),
       el('td', { class: 'num' }, `${p.current.replied} of ${p.current.items}`),
       el('td', { class: 'num' }, p.current.medianFirstResponseMs === null ? '—' : duration(p.current.medianFirstResponseMs)),
