@@ -148,9 +148,9 @@ describe('test connection', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-srctest-'));
     const file = path.join(dir, 'earshot.yaml');
     writeFileSync(file, JSON.stringify(baseConfig(app.config.redis.prefix, { sources, log: { level: 'silent' } })));
-    const run = (id: string) =>
+    const run = (...args: string[]) =>
       new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sources', 'test', id, '--config', file], {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sources', ...args, '--config', file], {
           env: { ...process.env, REDIS_URL: app.redisUrl, DATABASE_URL: app.databaseUrl },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -160,11 +160,17 @@ describe('test connection', () => {
         child.stderr.on('data', (d: Buffer) => (err += d.toString()));
         child.once('exit', (code) => resolve({ code, out, err }));
       });
-    const [good, expired] = await Promise.all([run('good'), run('expired')]);
+    const [good, expired, listing] = await Promise.all([run('test', 'good'), run('test', 'expired'), run()]);
     expect(good.code).toBe(0);
     expect(good.out).toMatch(/^good: ok: \d+ posts? read in \d+ ms \(nothing stored\)\n$/);
     expect(expired.code).toBe(1);
     expect(expired.out).toMatch(/^expired: failed: credentials rejected \(HTTP 401\)[^\n]*\n$/);
     expect(expired.out).not.toContain('expired-token');
+    // `earshot sources` prints the same derived state as the page, one line per source.
+    expect(listing.code).toBe(0);
+    const lines = listing.out.trim().split('\n');
+    expect(lines.find((l) => l.startsWith('broken '))).toMatch(/^broken \(mastodon, every 3600s\): FAILING: The last 4 polls failed: platform temporarily failing \(HTTP 502\)/);
+    expect(lines.find((l) => l.startsWith('expired '))).toMatch(/NEEDS_CREDENTIALS: .*Renew sources\[1\]\.options\.token \(read from \$EXPIRED_TOKEN\)/);
+    expect(lines.find((l) => l.startsWith('off '))).toMatch(/: STOPPED: Turned off in the config/);
   }, 60_000);
 });
