@@ -60,10 +60,19 @@ const InboxQuery = z.object({
   cursor: z.string().max(400).optional(),
   /** Snoozed items are hidden until their time comes, unless asked for (1: include them). */
   snoozed: z.enum(['0', '1']).optional(),
+  /** 1: one row per near-duplicate group, with `similar` counting the rest of it. */
+  collapse: z.enum(['0', '1']).optional(),
+  /** Only this item's near-duplicate group (the lead's id). */
+  similarTo: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an item id').optional(),
   limit: limitParam(100, 500),
 });
 /** Language and cursor were added later; code that builds a filter by hand may leave them out. */
-type InboxFilter = Omit<z.infer<typeof InboxQuery>, 'language' | 'cursor'> & { language?: string | undefined; cursor?: string | undefined };
+type InboxFilter = Omit<z.infer<typeof InboxQuery>, 'language' | 'cursor' | 'collapse' | 'similarTo'> & {
+  language?: string | undefined;
+  cursor?: string | undefined;
+  collapse?: '0' | '1' | undefined;
+  similarTo?: string | undefined;
+};
 
 export function mentionSummary(mention: Mention, maxText = Infinity) {
   const { author } = mention;
@@ -100,6 +109,8 @@ export async function inboxPage(ctx: AppContext, filter: InboxFilter) {
       includeSnoozed: filter.snoozed === '1',
       limit: filter.limit,
       cursor: filter.cursor,
+      collapse: filter.collapse === '1',
+      similarTo: filter.similarTo,
       textChars: LIST_TEXT_MAX + 1,
     });
   } catch (err) {
@@ -107,8 +118,9 @@ export async function inboxPage(ctx: AppContext, filter: InboxFilter) {
     throw err;
   }
   // The page query reads only the first LIST_TEXT_MAX + 1 characters of each post.
-  const items = page.rows.map(({ item, stored }) => ({
+  const items = page.rows.map(({ item, stored, similar }) => ({
     item,
+    similar,
     mention: stored ? { ...mentionSummary(stored.mention), text: previewText(stored.mention.text, LIST_TEXT_MAX) } : null,
     triage: triageSummary(stored?.triage ?? null),
   }));

@@ -8,6 +8,7 @@ import { warnAboutUntrustedProxy } from './client-address.js';
 import { registerActionRoutes } from './routes-actions.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerAnalyticsRoutes } from './routes-analytics.js';
+import { registerBulkRoutes } from './routes-bulk.js';
 import { registerDraftRoutes } from './routes-drafts.js';
 import { registerEventRoutes } from './routes-events.js';
 import { InputError } from './routes-common.js';
@@ -127,6 +128,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       registerInboxRoutes(api, ctx);
       registerSearchRoutes(api, ctx);
       registerActionRoutes(api, ctx);
+      registerBulkRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
       registerTriageRoutes(api, ctx);
       registerEventRoutes(api, ctx);

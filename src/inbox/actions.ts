@@ -22,10 +22,10 @@ export class ActionError extends Error {
   }
 }
 
-const OPEN: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed', 'needs_check'];
+export const OPEN: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed', 'needs_check'];
 export const APPROVABLE: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed'];
 /** Snoozing longer than this is parking, and parked items get forgotten: reject instead. */
-const MAX_SNOOZE_MS = 30 * 86_400_000;
+export const MAX_SNOOZE_MS = 30 * 86_400_000;
 
 function authorize(actor: Actor, action: Action): void {
   if (!can(actor.role, action)) throw new ActionError(403, `${action} needs ${describeNeed(action)}; ${actor.name} is ${actor.role}`);

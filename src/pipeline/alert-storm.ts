@@ -85,7 +85,7 @@ export async function sendDigest(ctx: AppContext, destination: ChatDestinationCo
 
 async function buildDigest(ctx: AppContext, destination: ChatDestinationConfig, ids: string[], count: number, window: number): Promise<DigestAlert | null> {
   // Someone may already have answered some while they waited; those are not worth a ping.
-  const open = (await getItems(ctx.db, ids)).filter((i) => i.status !== 'posted' && i.status !== 'rejected');
+  const open = (await getItems(ctx.db, ids)).filter((i) => i.status !== 'posted' && i.status !== 'rejected' && i.status !== 'spam');
   if (open.length === 0) return null;
   const top = open.sort((a, b) => b.urgency - a.urgency).slice(0, DIGEST_LISTS);
   const stored = await loadMentions(ctx.db, top.map((i) => i.id));

@@ -33,7 +33,7 @@ async function buildAlert(ctx: AppContext, data: Exclude<JobData<'alert'>, { kin
   }
   const item = await getItem(ctx.db, data.itemId);
   // Someone already handled it while the alert waited (e.g. chat was down): no need to page anyone.
-  if (!item || item.status === 'posted' || item.status === 'rejected') return null;
+  if (!item || item.status === 'posted' || item.status === 'rejected' || item.status === 'spam') return null;
   const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   if (!stored) return null;
   return escalationAlert(ctx.config, item, stored);

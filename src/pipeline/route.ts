@@ -7,6 +7,7 @@ import { draftHistories } from '../store/drafts.js';
 import { recordComplaints } from '../store/authors.js';
 import { createItems, type NewItem, type Priority } from '../store/inbox.js';
 import { loadMentions, markStage, type StoredMention } from '../store/mentions.js';
+import { nearDuplicateKey } from '../text/near-duplicate.js';
 import type { TriageResult } from '../triage/types.js';
 import { planEscalations } from './alert-storm.js';
 import { scheduleSla, slaStart, slaTimes } from './sla.js';
@@ -87,6 +88,7 @@ function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priori
     draft: draft.text,
     draftTemplate: draft.template,
     draftWarnings: draft.warnings,
+    dupKey: nearDuplicateKey(mention.text),
   };
 }
 

@@ -169,7 +169,7 @@ export type SlaOutcome = { outcome: 'answered' | 'gone' | 'no-destination' } | {
  * Answered: a person approved a reply (it is on its way), it went out, or someone decided none
  * will. A publish that got stuck moves to needs_check / failed, which count as unanswered again.
  */
-const ANSWERED = new Set(['approved', 'publishing', 'posted', 'rejected']);
+const ANSWERED = new Set(['approved', 'publishing', 'posted', 'rejected', 'spam']);
 
 function answered(item: InboxItem): boolean {
   return ANSWERED.has(item.status);

@@ -21,48 +21,80 @@ export interface QueueFilter {
   now?: number;
   /** Characters of post text to read per item (a list shows a preview; posts may be 40,000). */
   textChars?: number;
+  /** One row per near-duplicate group: an item whose group lead also matches is left out (counted on the lead). */
+  collapse?: boolean;
+  /** Only this group: the lead with this id and the items grouped under it. */
+  similarTo?: string | undefined;
 }
 
 export interface QueuePage {
-  rows: Array<{ item: InboxItem; stored: StoredMention | null }>;
+  /** similar: with collapse, how many more items of the row's group match the filter. */
+  rows: Array<{ item: InboxItem; stored: StoredMention | null; similar: number }>;
   /** Every item matching the filter, not just this page. */
   total: number;
   /** Pass as `cursor` for the page after this one; null on the last page. */
   next: string | null;
 }
 
-/** The queue's order, spelled as the inbox_queue index is, so pages are read from it in order. */
-const ORDER_KEY = ['i.rank', 'i.sla_due_at', '(-i.urgency)', '(-i.created_at)', 'i.id'];
+/** An SLA that has run out, or runs out within this, lifts its item above higher urgencies of its tier. */
+export const AT_RISK_MS = 15 * 60_000;
+
+/**
+ * The queue's order: urgent tier first; within a tier, items whose SLA has run out or runs out
+ * within AT_RISK_MS; then higher urgency; then the SLA that runs out sooner; then the newest
+ * post. `$cut` (now + AT_RISK_MS) is fixed on the first page and carried in the cursor, so the
+ * pages of one walk agree on which items were at risk.
+ */
+function orderKey(cut: string): string[] {
+  return ['i.rank', `(i.sla_due_at > ${cut})::int`, '(-i.urgency)', 'i.sla_due_at', '(-i.created_at)', 'i.id'];
+}
+
+type Param = (value: unknown) => string;
+
+/** The filter on the item aliased `a` (the queue's own rows, or a group's lead). */
+function conditions(f: QueueFilter, a: string, p: Param): string[] {
+  const clauses = [`${a}.status = ANY(${p([...f.statuses])}::text[])`];
+  if (!f.includeSnoozed) clauses.push(`(${a}.snoozed_until IS NULL OR ${a}.snoozed_until <= ${p(f.now ?? Date.now())})`);
+  const eq: Array<[string, string | undefined]> = [['priority', f.priority], ['brand_id', f.brand], ['source_id', f.source], ['category', f.category], ['language', f.language], ['assignee', f.assignee]];
+  for (const [column, value] of eq) if (value) clauses.push(`${a}.${column} = ${p(value)}`);
+  if (f.q) {
+    const text = p(f.q);
+    const like = p(likePattern(f.q));
+    // The draft is ours and lives on the item (trigram index there too).
+    clauses.push(`(${a}.id IN ${matchingIds(Number(text.slice(1)))} OR ${a}.draft ILIKE ${like})`);
+  }
+  return clauses;
+}
 
 function where(f: QueueFilter): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
-  const clauses: string[] = [];
-  const p = (value: unknown) => {
+  const p: Param = (value) => {
     params.push(value);
     return `$${params.length}`;
   };
-  clauses.push(`i.status = ANY(${p([...f.statuses])}::text[])`);
-  if (!f.includeSnoozed) clauses.push(`(i.snoozed_until IS NULL OR i.snoozed_until <= ${p(f.now ?? Date.now())})`);
-  const eq: Array<[string, string | undefined]> = [['i.priority', f.priority], ['i.brand_id', f.brand], ['i.source_id', f.source], ['i.category', f.category], ['i.language', f.language], ['i.assignee', f.assignee]];
-  for (const [column, value] of eq) if (value) clauses.push(`${column} = ${p(value)}`);
-  if (f.q) {
-    p(f.q);
-    const like = p(likePattern(f.q));
-    // The draft is ours and lives on the item (trigram index there too).
-    clauses.push(`(i.id IN ${matchingIds(params.length - 1)} OR i.draft ILIKE ${like})`);
+  const clauses = conditions(f, 'i', p);
+  if (f.similarTo) {
+    const lead = p(f.similarTo);
+    clauses.push(`(i.id = ${lead} OR i.dup_of = ${lead})`);
+  } else if (f.collapse) {
+    // A lead that is closed, snoozed or filtered out no longer hides its group: nothing goes missing.
+    clauses.push(`(i.dup_of IS NULL OR NOT EXISTS (SELECT 1 FROM inbox_items l WHERE l.id = i.dup_of AND ${conditions(f, 'l', p).join(' AND ')}))`);
   }
   return { sql: clauses.join(' AND '), params };
 }
 
-function encodeCursor(row: ItemRow): string {
-  const key = [row['rank'], row['sla_due_at'], -Number(row['urgency']), -Number(row['created_at']), row.id];
+type Key = [cut: number, rank: number, safe: number, urgency: number, sla: number, created: number, id: string];
+
+function encodeCursor(cut: number, row: ItemRow): string {
+  const sla = Number(row['sla_due_at']);
+  const key: Key = [cut, Number(row['rank']), sla > cut ? 1 : 0, -Number(row['urgency']), sla, -Number(row['created_at']), row.id];
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-function decodeCursor(cursor: string): unknown[] | null {
+function decodeCursor(cursor: string): Key | null {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === 5 && key.slice(0, 4).every((v) => typeof v === 'number') && typeof key[4] === 'string') return key;
+    if (Array.isArray(key) && key.length === 7 && key.slice(0, 6).every((v) => Number.isSafeInteger(v)) && typeof key[6] === 'string') return key as Key;
   } catch {
     // An unreadable cursor is answered like a bad parameter, below.
   }
@@ -72,37 +104,60 @@ function decodeCursor(cursor: string): unknown[] | null {
 export class BadCursorError extends Error {}
 
 /**
- * One page of the inbox queue: urgent first, then the SLA that runs out soonest, then the most
- * urgent, then the newest; every filter in SQL, keyset paging, and the exact total.
+ * One page of the inbox queue in the order above; every filter in SQL, keyset paging, and the
+ * exact total (every matching item, grouped ones included).
  */
 export async function queuePage(db: Db, f: QueueFilter): Promise<QueuePage> {
   const base = where(f);
   const pageParams = [...base.params];
+  const key = f.cursor ? decodeCursor(f.cursor) : null;
+  if (f.cursor && !key) throw new BadCursorError('cursor: not a cursor this inbox gave out; start from the first page');
+  const cut = key ? key[0] : (f.now ?? Date.now()) + AT_RISK_MS;
+  pageParams.push(cut);
+  const order = orderKey(`$${pageParams.length}::bigint`);
   let pageWhere = base.sql;
-  if (f.cursor) {
-    const key = decodeCursor(f.cursor);
-    if (!key) throw new BadCursorError('cursor: not a cursor this inbox gave out; start from the first page');
+  if (key) {
     const first = pageParams.length + 1;
-    pageParams.push(...key);
-    pageWhere += ` AND (${ORDER_KEY.join(', ')}) > (${key.map((_, i) => `$${first + i}`).join(', ')})`;
+    pageParams.push(...key.slice(1));
+    pageWhere += ` AND (${order.join(', ')}) > (${key.slice(1).map((_, i) => `$${first + i}`).join(', ')})`;
   }
   pageParams.push(f.limit + 1, f.textChars ?? 1_000_000);
+  const n = pageParams.length;
+  // The page is chosen from inbox_items alone, then joined: the sort never carries post text.
   const page = db.query<ItemRow & { rank: number; m_id: string | null }>(
     `SELECT ${ITEM_COLUMNS}, i.rank, m.id AS m_id, m.platform AS m_platform, m.native_id, m.source_id AS m_source_id, m.brand_id AS m_brand_id, m.author_id,
-            m.created_at AS m_created_at, m.lang, left(m.text, $${pageParams.length}) AS text, m.rest, coalesce(t.stage, 'new') AS stage, t.triage
-     FROM inbox_items i LEFT JOIN mentions m ON m.id = i.id LEFT JOIN mention_triage t ON t.id = i.id
-     WHERE ${pageWhere} ORDER BY ${ORDER_KEY.join(', ')} LIMIT $${pageParams.length - 1}`,
+            m.created_at AS m_created_at, m.lang, left(m.text, $${n}) AS text, m.rest, coalesce(t.stage, 'new') AS stage, t.triage
+     FROM (SELECT i.id FROM inbox_items i WHERE ${pageWhere} ORDER BY ${order.join(', ')} LIMIT $${n - 1}) p
+     JOIN inbox_items i ON i.id = p.id LEFT JOIN mentions m ON m.id = i.id LEFT JOIN mention_triage t ON t.id = i.id
+     ORDER BY ${order.join(', ')}`,
     pageParams,
   );
-  const count = db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM inbox_items i WHERE ${base.sql}`, base.params);
+  const count = db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM inbox_items i WHERE ${conditionsOnly(f)}`, where({ ...f, collapse: false }).params);
   const [{ rows }, counted] = await Promise.all([page, count]);
   const shown = rows.slice(0, f.limit);
   const last = shown[shown.length - 1];
+  const similar = f.collapse && !f.similarTo ? await groupCounts(db, f, shown.map((r) => r.id)) : new Map<string, number>();
   return {
-    rows: shown.map((r) => ({ item: itemFromRow(r), stored: r.m_id ? storedFromRow(mentionPart(r)) : null })),
-    total: counted.rows[0]?.n ?? 0,
-    next: rows.length > f.limit && last ? encodeCursor(last) : null,
+    rows: shown.map((r) => ({ item: itemFromRow(r), stored: r.m_id ? storedFromRow(mentionPart(r)) : null, similar: similar.get(r.id) ?? 0 })),
+    total: Number(counted.rows[0]?.n ?? 0),
+    next: rows.length > f.limit && last ? encodeCursor(cut, last) : null,
   };
+}
+
+function conditionsOnly(f: QueueFilter): string {
+  return where({ ...f, collapse: false }).sql;
+}
+
+/** For each lead on a page: how many items grouped under it match the same filter. */
+async function groupCounts(db: Db, f: QueueFilter, ids: string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const base = where({ ...f, collapse: false });
+  const params = [...base.params, ids];
+  const { rows } = await db.query<{ lead: string; n: string }>(
+    `SELECT i.dup_of AS lead, count(*) AS n FROM inbox_items i WHERE i.dup_of = ANY($${params.length}::text[]) AND ${base.sql} GROUP BY i.dup_of`,
+    params,
+  );
+  return new Map(rows.map((r) => [r.lead, Number(r.n)]));
 }
 
 function mentionPart(r: Record<string, unknown>): MentionRow {

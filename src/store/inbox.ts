@@ -5,9 +5,11 @@ import type { StoreCtx } from './context.js';
 import type { StoreKeys } from './keys.js';
 import { ITEM_COLUMNS, itemFromRow, setClause, type ItemRow } from './item-row.js';
 
-export const ItemStatuses = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'posted', 'rejected', 'needs_check', 'failed'] as const;
+export const ItemStatuses = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'posted', 'rejected', 'needs_check', 'failed', 'spam'] as const;
 export type ItemStatus = (typeof ItemStatuses)[number];
 export type Priority = 'urgent' | 'normal';
+/** Done with: answered, rejected, or marked as spam (reversible, see actions.ts). */
+export const CLOSED_STATUSES: readonly ItemStatus[] = ['posted', 'rejected', 'spam'];
 
 export interface InboxItem {
   id: string;
@@ -45,9 +47,13 @@ export interface InboxItem {
   /** With two approvals: who gave the first, and for which draft version. */
   firstApprovedBy: string | null;
   firstApprovedVersion: number | null;
+  /** The post's near-duplicate key (text/near-duplicate.ts); null for short posts. */
+  dupKey: string | null;
+  /** The first open item of this item's near-duplicate group; null when it leads one or has none. */
+  dupOf: string | null;
 }
 
-export type NewItem = Pick<InboxItem, 'id' | 'brandId' | 'sourceId' | 'platform' | 'priority' | 'urgency' | 'category' | 'sentiment' | 'createdAt' | 'slaDueAt' | 'draft' | 'draftTemplate' | 'draftWarnings'> & { language?: string | null };
+export type NewItem = Pick<InboxItem, 'id' | 'brandId' | 'sourceId' | 'platform' | 'priority' | 'urgency' | 'category' | 'sentiment' | 'createdAt' | 'slaDueAt' | 'draft' | 'draftTemplate' | 'draftWarnings'> & { language?: string | null; dupKey?: string | null };
 
 /** Pub/sub channel for inbox changes (ids and actions only: no post text goes over it). */
 export function inboxEventsChannel(keys: StoreKeys): string {
@@ -79,11 +85,11 @@ export async function announce(s: StoreCtx, event: Omit<InboxEvent, 'at'>): Prom
  */
 const CREATE = `
 WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::jsonb[])
-    AS t(id, brand_id, source_id, platform, priority, urgency, category, sentiment, language, created_at, sla_due_at, draft, draft_template, draft_warnings)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::jsonb[], $16::text[])
+    AS t(id, brand_id, source_id, platform, priority, urgency, category, sentiment, language, created_at, sla_due_at, draft, draft_template, draft_warnings, dup_key)
 ), ins AS (
-  INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, draft_warnings)
-  SELECT i.id, brand_id, source_id, platform, priority, 'new', urgency, category, sentiment, language, created_at, $15, $15, sla_due_at, draft, draft_template, draft_warnings
+  INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, draft_warnings, dup_key)
+  SELECT i.id, brand_id, source_id, platform, priority, 'new', urgency, category, sentiment, language, created_at, $15, $15, sla_due_at, draft, draft_template, draft_warnings, dup_key
   FROM input i WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = i.id)
   ON CONFLICT (id) DO NOTHING
   RETURNING id, draft, draft_warnings
@@ -92,14 +98,48 @@ WITH input AS (
 )
 SELECT id FROM ins`;
 
+/**
+ * Puts each new item with a near-duplicate key into its group: under the first open item
+ * routed earlier with the same key, brand and priority, or else under the first of this batch.
+ * Leads are never grouped under anything, so a group is one level deep.
+ */
+const GROUP = `
+UPDATE inbox_items i SET dup_of = coalesce(
+  (SELECT l.id FROM inbox_items l
+    WHERE l.dup_key = i.dup_key AND l.brand_id = i.brand_id AND l.priority = i.priority AND l.dup_of IS NULL
+      AND NOT (l.status = ANY($2::text[])) AND NOT (l.id = ANY($1::text[]))
+    ORDER BY l.routed_at, l.id LIMIT 1),
+  (SELECT b.id FROM inbox_items b
+    WHERE b.id = ANY($1::text[]) AND b.dup_key = i.dup_key AND b.brand_id = i.brand_id AND b.priority = i.priority AND b.id < i.id
+    ORDER BY b.id LIMIT 1))
+WHERE i.id = ANY($1::text[]) AND i.dup_key IS NOT NULL`;
+
+/** Any constant: item creation with near-duplicate keys is serialised so groups stay one level deep. */
+const GROUP_LOCK = 0x6561_7273_0001;
+
 export async function createItems(s: StoreCtx, items: NewItem[]): Promise<string[]> {
   if (items.length === 0) return [];
   const unique = [...new Map(items.map((i) => [i.id, i])).values()];
   const col = <K extends keyof NewItem>(k: K) => unique.map((i) => i[k] ?? null);
-  const { rows } = await s.db.query<{ id: string }>(CREATE, [
+  const params = [
     col('id'), col('brandId'), col('sourceId'), col('platform'), col('priority'), col('urgency'), col('category'), col('sentiment'), col('language'),
-    col('createdAt'), col('slaDueAt'), col('draft'), col('draftTemplate'), unique.map((i) => JSON.stringify(i.draftWarnings)), Date.now(),
-  ]);
+    col('createdAt'), col('slaDueAt'), col('draft'), col('draftTemplate'), unique.map((i) => JSON.stringify(i.draftWarnings)), Date.now(), col('dupKey'),
+  ];
+  const grouped = unique.some((i) => i.dupKey);
+  const client = await s.db.connect();
+  let rows: Array<{ id: string }>;
+  try {
+    await client.query('BEGIN');
+    if (grouped) await client.query('SELECT pg_advisory_xact_lock($1)', [GROUP_LOCK]);
+    rows = (await client.query<{ id: string }>(CREATE, params)).rows;
+    if (grouped && rows.length) await client.query(GROUP, [rows.map((r) => r.id), CLOSED_STATUSES]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
   // Keep the caller's order: the first alert of a storm goes to the first urgent post.
   const made = new Set(rows.map((r) => r.id));
   const created = unique.map((i) => i.id).filter((id) => made.has(id));
@@ -125,7 +165,8 @@ export type TransitionResult = { ok: true; from: ItemStatus } | { ok: false; why
 export interface Change {
   from: readonly ItemStatus[];
   draftVersion?: number;
-  set: Record<string, string | number>;
+  /** A function when the new values depend on the item as it is (a bulk change over many items). */
+  set: Record<string, string | number> | ((current: { status: ItemStatus; assignee: string | null }) => Record<string, string | number>);
   actor: string;
   action: string;
   detail?: Record<string, unknown>;
@@ -151,24 +192,26 @@ export async function transition(s: StoreCtx, id: string, change: Change): Promi
     client.release();
   }
   if (result.ok) {
-    const status = change.set['status'];
+    const status = typeof change.set === 'function' ? undefined : change.set['status'];
     await announce(s, { action: change.action, ids: [id], ...(status !== undefined ? { status: String(status) } : {}) });
   }
   return result;
 }
 
-async function transitionIn(client: PoolClient, id: string, change: Change): Promise<TransitionResult> {
-  const { rows } = await client.query<{ status: string; draft_version: number }>('SELECT status, draft_version FROM inbox_items WHERE id = $1 FOR UPDATE', [id]);
+/** transition() inside a transaction the caller holds (bulk changes put each item in a savepoint). */
+export async function transitionIn(client: PoolClient, id: string, change: Change): Promise<TransitionResult> {
+  const { rows } = await client.query<{ status: ItemStatus; draft_version: number; assignee: string | null }>('SELECT status, draft_version, assignee FROM inbox_items WHERE id = $1 FOR UPDATE', [id]);
   const cur = rows[0];
   if (!cur) return { ok: false, why: 'missing', status: '' };
   if (!(change.from as readonly string[]).includes(cur.status)) return { ok: false, why: 'conflict', status: cur.status };
   if (change.draftVersion !== undefined && cur.draft_version !== change.draftVersion) return { ok: false, why: 'stale', status: cur.status };
-  const { sql, params } = setClause({ ...change.set, updatedAt: Date.now() }, 2);
+  const set = typeof change.set === 'function' ? change.set(cur) : change.set;
+  const { sql, params } = setClause({ ...set, updatedAt: Date.now() }, 2);
   await client.query(`UPDATE inbox_items SET ${sql} WHERE id = $1`, [id, ...params]);
   await client.query(INSERT_AUDIT, auditParams(change.actor, change.action, id, change.detail));
-  if (change.set['draft'] !== undefined && change.set['draftVersion'] !== undefined) {
+  if (set['draft'] !== undefined && set['draftVersion'] !== undefined) {
     await client.query('INSERT INTO draft_versions (item_id, version, text, warnings, actor, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [
-      id, Number(change.set['draftVersion']), String(change.set['draft']), String(change.set['draftWarnings'] ?? '[]'), change.actor, Date.now(),
+      id, Number(set['draftVersion']), String(set['draft']), String(set['draftWarnings'] ?? '[]'), change.actor, Date.now(),
     ]);
   }
   await change.also?.(client);

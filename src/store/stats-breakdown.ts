@@ -79,8 +79,8 @@ function responseColumns(period: string, prefix: string): string {
   return `count(*) FILTER (WHERE ${period}) AS ${prefix}items,
           count(i.posted_at) FILTER (WHERE ${period}) AS ${prefix}replied,
           percentile_disc(0.5) WITHIN GROUP (ORDER BY greatest(0, i.posted_at - i.created_at)) FILTER (WHERE ${period} AND i.posted_at IS NOT NULL) AS ${prefix}median,
-          count(*) FILTER (WHERE ${period} AND i.status <> 'rejected' AND i.posted_at IS NOT NULL AND i.posted_at <= i.sla_due_at) AS ${prefix}met,
-          count(*) FILTER (WHERE ${period} AND i.status <> 'rejected' AND (i.posted_at IS NOT NULL OR i.sla_due_at < $5)) AS ${prefix}decided`;
+          count(*) FILTER (WHERE ${period} AND i.status NOT IN ('rejected', 'spam') AND i.posted_at IS NOT NULL AND i.posted_at <= i.sla_due_at) AS ${prefix}met,
+          count(*) FILTER (WHERE ${period} AND i.status NOT IN ('rejected', 'spam') AND (i.posted_at IS NOT NULL OR i.sla_due_at < $5)) AS ${prefix}decided`;
 }
 
 function figures(r: Record<string, unknown>, prefix: string): ResponseFigures {

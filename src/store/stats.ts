@@ -92,7 +92,7 @@ export async function slaCounts(db: Db, q: RangeQuery, now: number): Promise<Arr
        count(*) FILTER (WHERE posted_at IS NOT NULL AND posted_at > sla_due_at)::bigint AS late,
        count(*) FILTER (WHERE posted_at IS NULL AND sla_due_at < $4)::bigint AS overdue,
        count(*) FILTER (WHERE posted_at IS NULL AND sla_due_at >= $4)::bigint AS pending
-     FROM inbox_items WHERE status <> 'rejected' AND created_at >= $1 AND created_at <= $2 AND ($3::text IS NULL OR brand_id = $3)
+     FROM inbox_items WHERE status NOT IN ('rejected', 'spam') AND created_at >= $1 AND created_at <= $2 AND ($3::text IS NULL OR brand_id = $3)
      GROUP BY priority`,
     [q.from, q.to, q.brand ?? null, now],
   );

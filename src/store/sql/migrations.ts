@@ -1,4 +1,5 @@
 import { DRAFTS } from './schema-drafts.js';
+import { QUEUE_VIEWS } from './schema-queue.js';
 import { RECORDS } from './schema-records.js';
 
 /**
@@ -36,4 +37,5 @@ export const MIGRATIONS: Migration[] = [
     sql: `UPDATE inbox_items SET sla_due_at = sla_due_at - (routed_at - created_at) WHERE routed_at > created_at;`,
   },
   { version: 5, name: 'draft-alternatives', sql: DRAFTS },
+  { version: 6, name: 'queue-groups-and-views', sql: QUEUE_VIEWS },
 ];
