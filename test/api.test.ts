@@ -308,11 +308,11 @@ describe('inbox and item detail', () => {
     await recordReplySent(app.ctx.db, { platform: 'mastodon', authorId: 'id-alice' }, earlier, Date.now() - 86_400_000);
   });
 
-  it('lists urgent first, then by SLA, with mention and triage summaries', async () => {
+  it('lists urgent first, then the higher urgency (SLA left breaks ties), with mention and triage summaries', async () => {
     const res = await as('viewer', { method: 'GET', url: '/api/inbox?source=sort' });
     expect(res.statusCode).toBe(200);
     const items = res.json().items as Array<{ item: { id: string }; mention: { author: { handle: string }; text: string }; triage: { reasons: string[] } }>;
-    expect(items.map((e) => e.item.id)).toEqual([ids['urgentSooner'], ids['urgentLater'], ids['normalSooner'], ids['normal']]);
+    expect(items.map((e) => e.item.id)).toEqual([ids['urgentLater'], ids['urgentSooner'], ids['normalSooner'], ids['normal']]);
     const alice = items[3];
     expect(alice?.mention.author.handle).toBe('alice');
     expect(alice?.triage.reasons).toContain('repeat contact (2 posts this week)');
@@ -320,11 +320,11 @@ describe('inbox and item detail', () => {
 
   it('filters by priority, category, text, status and limit', async () => {
     const get = async (query: string) => ((await as('viewer', { method: 'GET', url: `/api/inbox?source=sort&${query}` })).json().items as Array<{ item: { id: string } }>).map((e) => e.item.id);
-    expect(await get('priority=urgent')).toEqual([ids['urgentSooner'], ids['urgentLater']]);
+    expect(await get('priority=urgent')).toEqual([ids['urgentLater'], ids['urgentSooner']]);
     expect(await get('category=billing_refund')).toEqual([ids['normalSooner']]);
     expect(await get('q=NOBODY%20answers')).toEqual([ids['urgentLater']]);
     expect(await get('q=carol')).toEqual([ids['urgentSooner']]);
-    expect(await get('limit=1')).toEqual([ids['urgentSooner']]);
+    expect(await get('limit=1')).toEqual([ids['urgentLater']]);
     expect(await get('brand=other')).toEqual([]);
     // Posted items are closed: not in the default view, listed when asked for.
     const history = async (query: string) => ((await as('viewer', { method: 'GET', url: `/api/inbox?source=history${query}` })).json().items as unknown[]).length;

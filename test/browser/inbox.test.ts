@@ -106,7 +106,7 @@ describe('web inbox in a real browser', () => {
     expect(await first.locator('.countdown').textContent()).toMatch(/left$/);
     // The server's exact total of open items, and no next page when they all fit on one.
     const open = (await items()).filter((i) => !['posted', 'rejected'].includes(i.status)).length;
-    await expect.poll(() => page.locator('#queue-count').textContent()).toBe(`${open} of ${open}`);
+    await expect.poll(() => page.locator('#queue-count').textContent()).toBe(`1–${open} of ${open}`);
     expect(await page.locator('#queue-more').isHidden()).toBe(true);
     await page.screenshot({ path: path.join(OUT, 'queue.png'), fullPage: true });
     // docs/inbox.png is refreshed by hand from test-output/inbox.png, so a test run never dirties the tree.

@@ -7,7 +7,8 @@ import { loadDraftSettings } from './js/drafts.js';
 import { $, tickAll } from './js/dom.js';
 import { approveCurrent, startEdit, startReject } from './js/item-actions.js';
 import { current, loadItem, reload } from './js/item.js';
-import { loadQueue, moveSelection, neighbourId, queue, renderQueue, selectedId, setupFilters } from './js/queue.js';
+import { onLiveEvent, setupNotify } from './js/notify.js';
+import { loadQueue, moveSelection, neighbourId, queue, renderQueue, selectedId, setupFilters, toggleChosen } from './js/queue.js';
 import { loadSources, startBanner, stopBanner } from './js/sources.js';
 import { show, showError } from './js/ui.js';
 
@@ -62,7 +63,9 @@ function startLive() {
   live.source.addEventListener('inbox', (event) => {
     let ids = [];
     try {
-      ids = JSON.parse(event.data).ids || [];
+      const data = JSON.parse(event.data);
+      ids = data.ids || [];
+      void onLiveEvent({ action: data.action, ids });
     } catch {
       return;
     }
@@ -86,6 +89,7 @@ async function enter() {
   $('nav').hidden = false;
   $('nav-audit').hidden = !may('audit');
   await setupFilters();
+  setupNotify();
   startLive();
   startBanner();
   await route();
@@ -114,6 +118,7 @@ async function onKey(event) {
   const onQueue = !$('queue').hidden;
   const key = event.key;
   if (onQueue && (key === 'j' || key === 'k')) return moveSelection(key === 'j' ? 1 : -1);
+  if (onQueue && key === 'x') return toggleChosen();
   if (onItem && (key === 'j' || key === 'k')) {
     const next = neighbourId(current.id, key === 'j' ? 1 : -1);
     if (next) location.hash = `#/item/${next}`;

@@ -1,75 +1,92 @@
-// The queue: urgent first, then by SLA time left (the server sorts), filters, j/k selection.
-import { api, session } from './api.js';
-import { $, clear, countdown, el, label, shorten } from './dom.js';
+// The queue: the server's order (urgent tier, SLA at risk, urgency, SLA left, newest), one row
+// per near-duplicate group, keyset pages (previous/next), filters in the hash, bulk selection.
+// The list only says "Nothing waiting" once the server has answered zero.
+import { api } from './api.js';
+import { $, clear } from './dom.js';
+import { setupBulk, updateBulk } from './queue-bulk.js';
+import { currentFilters, loadViews, renderViews, setupFilterControls, showFilters } from './queue-filters.js';
+import { rowNode } from './queue-row.js';
 
-const CATEGORIES = ['delay_cancellation', 'lost_damaged_item', 'billing_refund', 'staff_service', 'product_defect_outage', 'account_login', 'safety_legal_press', 'praise', 'question', 'other'];
-const FILTERS = ['status', 'brand', 'source', 'category', 'assignee', 'q'];
-
-export const queue = { entries: [], total: 0, next: null, selected: 0, loading: false, again: false, filtersReady: false };
 const PAGE = 100;
 
-function fillSelect(select, values, keep) {
-  const current = select.value;
-  const first = select.options[0];
-  clear(select).append(first);
-  for (const [value, text] of values) select.append(el('option', { value }, text));
-  select.value = keep && values.some(([v]) => v === current) ? current : '';
-}
+export const queue = {
+  entries: [],
+  total: 0,
+  next: null,
+  /** This page's cursor (null: the first page) and the pages before it, for "previous". */
+  cursor: null,
+  back: [],
+  /** Items covered by the pages before this one (a row with +N similar covers N + 1). */
+  offset: 0,
+  filterKey: null,
+  selected: 0,
+  /** 'loading' before the first answer for these filters, then 'ready' or 'error'. */
+  state: 'loading',
+  error: '',
+  loading: false,
+  again: false,
+  filtersReady: false,
+  chosen: new Set(),
+  lastPicked: null,
+  expanded: new Map(),
+};
 
-/** Options come from the configured sources (brand and source ids) and the known categories. */
 export async function setupFilters() {
   if (queue.filtersReady) return;
-  const { sources } = await api('GET', '/api/sources');
-  const brands = [...new Set(sources.map((s) => s.brand))].map((b) => [b, b]);
-  fillSelect($('f-brand'), brands, true);
-  fillSelect($('a-brand'), brands, true);
-  fillSelect($('f-source'), sources.map((s) => [s.id, `${s.id} (${s.kind})`]), true);
-  fillSelect($('f-category'), CATEGORIES.map((c) => [c, label(c)]), true);
-  fillSelect($('f-assignee'), [[session.me.name, 'Me']], true);
-  for (const name of FILTERS) $(`f-${name}`).addEventListener(name === 'q' ? 'input' : 'change', () => loadQueue());
-  $('f-snoozed').addEventListener('change', () => loadQueue());
-  $('queue-more').addEventListener('click', () => loadMore().catch(() => {}));
+  await setupFilterControls(() => loadQueue().catch(() => {}));
+  setupBulk(queue, () => loadQueue().catch(() => {}));
+  $('queue-more').addEventListener('click', () => turn(1));
+  $('queue-prev').addEventListener('click', () => turn(-1));
+  $('queue-retry').addEventListener('click', () => loadQueue().catch(() => {}));
   queue.filtersReady = true;
+  await loadViews();
 }
 
-function query() {
-  const params = new URLSearchParams();
-  for (const name of FILTERS) {
-    const value = $(`f-${name}`).value.trim();
-    if (value) params.set(name, value);
-  }
-  if ($('f-snoozed').checked) params.set('snoozed', '1');
+function query(filters) {
+  const params = new URLSearchParams(filters);
+  params.set('collapse', '1');
+  params.set('limit', String(PAGE));
+  if (queue.cursor) params.set('cursor', queue.cursor);
   return params.toString();
 }
 
-function entryNode(entry, index) {
-  const { item, mention } = entry;
-  const author = mention ? `${mention.author.name || mention.author.handle} (@${mention.author.handle})` : 'post expired';
-  const snoozed = item.snoozedUntil && item.snoozedUntil > Date.now();
-  return el(
-    'li',
-    { class: `entry ${item.priority}${index === queue.selected ? ' selected' : ''}`, 'data-id': item.id, 'data-index': String(index) },
-    el(
-      'a',
-      { href: `#/item/${encodeURIComponent(item.id)}`, class: 'entry-link' },
-      el('span', { class: `badge ${item.priority}` }, item.priority),
-      el('span', { class: `badge status-${item.status}` }, label(item.status)),
-      snoozed ? el('span', { class: 'badge snoozed' }, 'snoozed') : null,
-      countdown(item.slaDueAt),
-      el('span', { class: 'author' }, author),
-      el('span', { class: 'text' }, mention ? shorten(mention.text, 180) : ''),
-      el('span', { class: 'meta' }, `${item.brandId} · ${item.sourceId} · ${label(item.category)}${item.assignee ? ` · ${item.assignee}` : ''}`),
-    ),
-  );
+const covered = () => queue.entries.reduce((n, e) => n + 1 + (e.similar || 0), 0);
+
+function renderState() {
+  const { state } = queue;
+  $('queue-loading').hidden = state !== 'loading';
+  $('queue-error').hidden = state !== 'error';
+  $('queue-error-text').textContent = state === 'error' ? `The queue did not load: ${queue.error}` : '';
+  $('queue-empty').hidden = !(state === 'ready' && queue.total === 0 && queue.entries.length === 0);
+  $('items').setAttribute('aria-busy', queue.loading ? 'true' : 'false');
+  const shown = covered();
+  const from = queue.offset + 1;
+  $('queue-count').textContent = state === 'ready' && shown ? `${from.toLocaleString()}–${(queue.offset + shown).toLocaleString()} of ${queue.total.toLocaleString()}` : '';
+  $('queue-more').hidden = !(state === 'ready' && queue.next);
+  $('queue-prev').hidden = !(state === 'ready' && queue.back.length);
 }
 
 export function renderQueue() {
   const list = clear($('items'));
-  queue.entries.forEach((entry, i) => list.append(entryNode(entry, i)));
-  $('queue-empty').hidden = queue.entries.length > 0;
-  // The server counts every matching item, not just the pages loaded so far.
-  $('queue-count').textContent = queue.entries.length ? `${queue.entries.length} of ${queue.total}` : '';
-  $('queue-more').hidden = !queue.next;
+  const hooks = { pick: (index, event) => pickRow(index, event), toggle: (entry) => toggleGroup(entry) };
+  queue.entries.forEach((entry, i) => list.append(rowNode(entry, i, queue, hooks)));
+  renderState();
+  updateBulk(queue);
+  renderViews();
+}
+
+/** New filters start from the first page with nothing selected. */
+function syncFilters() {
+  const filters = currentFilters();
+  const key = JSON.stringify(filters);
+  if (key !== queue.filterKey) {
+    queue.filterKey = key;
+    Object.assign(queue, { cursor: null, back: [], offset: 0, entries: [], total: 0, next: null, selected: 0, state: 'loading', lastPicked: null });
+    queue.chosen.clear();
+    queue.expanded.clear();
+  }
+  showFilters(filters);
+  return filters;
 }
 
 /** Serialised: an SSE burst while a load is in flight triggers exactly one more load. */
@@ -79,19 +96,24 @@ export async function loadQueue() {
     return;
   }
   queue.loading = true;
+  const filters = syncFilters();
+  if (!$('queue').hidden) renderState();
   try {
     const selectedId = queue.entries[queue.selected]?.item.id;
-    // A live update reloads as many items as were shown, so "next page" clicks are not undone.
-    const limit = Math.min(500, Math.max(PAGE, queue.entries.length));
-    const { items, total, next } = await api('GET', `/api/inbox?${query()}&limit=${limit}`);
-    queue.entries = items;
-    queue.total = total;
-    queue.next = next;
+    const { items, total, next } = await api('GET', `/api/inbox?${query(filters)}`);
+    if (JSON.stringify(filters) !== queue.filterKey) return; // the filters moved on meanwhile
+    Object.assign(queue, { entries: items, total, next, state: 'ready', error: '' });
     const kept = items.findIndex((e) => e.item.id === selectedId);
     queue.selected = kept >= 0 ? kept : Math.min(queue.selected, Math.max(0, items.length - 1));
-    if (!$('queue').hidden) renderQueue();
+    const here = new Set(items.map((e) => e.item.id));
+    for (const id of [...queue.expanded.keys()]) if (!here.has(id)) queue.expanded.delete(id);
+  } catch (err) {
+    if (err.status === 401) throw err;
+    queue.state = 'error';
+    queue.error = err.status ? err.message : 'the server could not be reached';
   } finally {
     queue.loading = false;
+    if (!$('queue').hidden) renderQueue();
     if (queue.again) {
       queue.again = false;
       await loadQueue();
@@ -99,20 +121,69 @@ export async function loadQueue() {
   }
 }
 
-/** The page after the last one loaded (keyset cursor from the server), added below. */
-export async function loadMore() {
-  if (!queue.next || queue.loading) return;
-  queue.loading = true;
-  try {
-    const { items, total, next } = await api('GET', `/api/inbox?${query()}&limit=${PAGE}&cursor=${encodeURIComponent(queue.next)}`);
-    const known = new Set(queue.entries.map((e) => e.item.id));
-    queue.entries = queue.entries.concat(items.filter((e) => !known.has(e.item.id)));
-    queue.total = total;
-    queue.next = next;
-    renderQueue();
-  } finally {
-    queue.loading = false;
+/** Next (+1) or previous (-1) keyset page; the selection stays with the items chosen. */
+async function turn(step) {
+  if (queue.loading) return;
+  if (step > 0 && queue.next) {
+    queue.back.push({ cursor: queue.cursor, offset: queue.offset });
+    queue.offset += covered();
+    queue.cursor = queue.next;
+  } else if (step < 0 && queue.back.length) {
+    const previous = queue.back.pop();
+    queue.cursor = previous.cursor;
+    queue.offset = previous.offset;
+  } else return;
+  queue.selected = 0;
+  queue.state = 'loading';
+  queue.entries = [];
+  queue.expanded.clear();
+  await loadQueue().catch(() => {});
+  $('queue').scrollIntoView({ block: 'start' });
+}
+
+function pickRow(index, event) {
+  const entry = queue.entries[index];
+  if (!entry) return;
+  const on = event.target.checked;
+  const from = event.shiftKey && queue.lastPicked !== null ? Math.min(queue.lastPicked, index) : index;
+  const to = event.shiftKey && queue.lastPicked !== null ? Math.max(queue.lastPicked, index) : index;
+  for (let i = from; i <= to; i += 1) {
+    const id = queue.entries[i].item.id;
+    if (on) queue.chosen.add(id);
+    else queue.chosen.delete(id);
   }
+  queue.lastPicked = index;
+  renderQueue();
+}
+
+/** x on the queue: select or unselect the row under the cursor. */
+export function toggleChosen() {
+  const entry = queue.entries[queue.selected];
+  if (!entry) return;
+  const id = entry.item.id;
+  if (queue.chosen.has(id)) queue.chosen.delete(id);
+  else queue.chosen.add(id);
+  queue.lastPicked = queue.selected;
+  renderQueue();
+}
+
+async function toggleGroup(entry) {
+  const id = entry.item.id;
+  if (queue.expanded.has(id)) {
+    queue.expanded.delete(id);
+    return renderQueue();
+  }
+  const params = new URLSearchParams(currentFilters());
+  params.set('similarTo', id);
+  params.set('limit', '500');
+  try {
+    const { items } = await api('GET', `/api/inbox?${params}`);
+    queue.expanded.set(id, items.filter((e) => e.item.id !== id));
+  } catch (err) {
+    queue.state = 'error';
+    queue.error = err.message;
+  }
+  renderQueue();
 }
 
 export function moveSelection(step) {

@@ -1,0 +1,97 @@
+// Opt-in browser notifications with a short sound for new urgent items. The live channel only
+// says which ids were created; the page asks the queue for the newest urgent items and
+// announces the ones it has not seen. The sound is made with WebAudio: no file to fetch.
+import { api } from './api.js';
+import { $, shorten } from './dom.js';
+
+const KEY = 'earshot.notify';
+const state = { seen: null, audio: null, checking: false };
+
+const supported = () => typeof Notification !== 'undefined';
+const enabled = () => supported() && Notification.permission === 'granted' && localStorage.getItem(KEY) === '1';
+
+function label() {
+  const button = $('notify');
+  if (!supported()) return void (button.hidden = true);
+  button.hidden = false;
+  if (Notification.permission === 'denied') button.textContent = 'Notifications are blocked in this browser';
+  else button.textContent = enabled() ? 'Urgent notifications on (turn off)' : 'Notify me of urgent items';
+  button.setAttribute('aria-pressed', enabled() ? 'true' : 'false');
+}
+
+/** Two short tones, quiet: enough to turn a head, not to startle. */
+export function chime() {
+  const Context = window.AudioContext || window.webkitAudioContext;
+  if (!Context) return;
+  state.audio ??= new Context();
+  const ctx = state.audio;
+  const now = ctx.currentTime;
+  [880, 660].forEach((hz, i) => {
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.type = 'sine';
+    osc.frequency.value = hz;
+    gain.gain.setValueAtTime(0.0001, now + i * 0.16);
+    gain.gain.exponentialRampToValueAtTime(0.15, now + i * 0.16 + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, now + i * 0.16 + 0.15);
+    osc.connect(gain).connect(ctx.destination);
+    osc.start(now + i * 0.16);
+    osc.stop(now + i * 0.16 + 0.16);
+  });
+}
+
+async function urgentNow() {
+  const { items } = await api('GET', '/api/inbox?priority=urgent&status=new&limit=50');
+  return items;
+}
+
+async function toggle() {
+  if (enabled()) {
+    localStorage.removeItem(KEY);
+    return label();
+  }
+  const answer = await Notification.requestPermission();
+  if (answer === 'granted') {
+    localStorage.setItem(KEY, '1');
+    // Created inside the click, so the browser lets it play later.
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (Context) state.audio ??= new Context();
+    state.seen = new Set((await urgentNow().catch(() => [])).map((e) => e.item.id));
+  }
+  label();
+}
+
+export function setupNotify() {
+  label();
+  if (supported()) $('notify').addEventListener('click', () => void toggle());
+}
+
+function announce(entry) {
+  const { item, mention } = entry;
+  const who = mention ? `@${mention.author.handle}` : 'a post';
+  const note = new Notification(`Urgent (${item.urgency}): ${who} on ${item.platform}`, { body: mention ? shorten(mention.text, 140) : '', tag: item.id });
+  note.addEventListener('click', () => {
+    window.focus();
+    location.hash = `#/item/${item.id}`;
+    note.close();
+  });
+}
+
+/** Called for every live inbox event; only "created" ones can bring a new urgent item. */
+export async function onLiveEvent(event) {
+  if (!enabled() || event.action !== 'inbox.created' || state.checking) return;
+  state.checking = true;
+  try {
+    const items = await urgentNow();
+    if (state.seen === null) state.seen = new Set();
+    const fresh = items.filter((e) => !state.seen.has(e.item.id) && event.ids.includes(e.item.id));
+    for (const e of items) state.seen.add(e.item.id);
+    if (fresh.length === 0) return;
+    fresh.slice(0, 3).forEach(announce);
+    chime();
+  } catch {
+    // A missed notification is not worth an error on screen; the queue still shows the item.
+  } finally {
+    state.checking = false;
+  }
+}
