@@ -42,11 +42,27 @@ export const AT_RISK_MS = 15 * 60_000;
 /**
  * The queue's order: urgent tier first; within a tier, items whose SLA has run out or runs out
  * within AT_RISK_MS; then higher urgency; then the SLA that runs out sooner; then the newest
- * post. `$cut` (now + AT_RISK_MS) is fixed on the first page and carried in the cursor, so the
+ * post. The cut (now + AT_RISK_MS) is fixed on the first page and carried in the cursor, so the
  * pages of one walk agree on which items were at risk.
+ *
+ * The cut moves with the clock, so no index holds this order. The page is read as four
+ * segments (tier × at risk or not) in order, each an index range scan in urgency order
+ * (inbox_queue_urgency, or inbox_queue's (rank, sla_due_at) prefix when few are at risk),
+ * each stopped at the page size; a page never sorts more than four pages' worth of ids.
  */
-function orderKey(cut: string): string[] {
-  return ['i.rank', `(i.sla_due_at > ${cut})::int`, '(-i.urgency)', 'i.sla_due_at', '(-i.created_at)', 'i.id'];
+const SEGMENTS: ReadonlyArray<readonly [rank: number, safe: number]> = [[0, 0], [0, 1], [1, 0], [1, 1]];
+const WITHIN = ['(-i.urgency)', 'i.sla_due_at', '(-i.created_at)', 'i.id'];
+
+function segments(baseSql: string, cut: string, limit: string, key: Key | null, keyParam: (v: unknown) => string): string {
+  const from = key ? SEGMENTS.findIndex(([r, safe]) => r === key[1] && safe === key[2]) : 0;
+  return SEGMENTS.slice(Math.max(0, from))
+    .map(([rank, safe], i) => {
+      const after = key && i === 0 ? ` AND (${WITHIN.join(', ')}) > (${key.slice(3).map(keyParam).join(', ')})` : '';
+      return `(SELECT i.id, ${rank} AS seg_rank, ${safe} AS seg_safe, -i.urgency AS o_urgency, i.sla_due_at AS o_sla, -i.created_at AS o_created
+        FROM inbox_items i WHERE ${baseSql} AND i.rank = ${rank} AND i.sla_due_at ${safe ? '>' : '<='} ${cut}${after}
+        ORDER BY ${WITHIN.join(', ')} LIMIT ${limit})`;
+    })
+    .join(' UNION ALL ');
 }
 
 type Param = (value: unknown) => string;
@@ -110,26 +126,26 @@ export class BadCursorError extends Error {}
 export async function queuePage(db: Db, f: QueueFilter): Promise<QueuePage> {
   const base = where(f);
   const pageParams = [...base.params];
+  const p = (value: unknown) => {
+    pageParams.push(value);
+    return `$${pageParams.length}`;
+  };
   const key = f.cursor ? decodeCursor(f.cursor) : null;
-  if (f.cursor && !key) throw new BadCursorError('cursor: not a cursor this inbox gave out; start from the first page');
-  const cut = key ? key[0] : (f.now ?? Date.now()) + AT_RISK_MS;
-  pageParams.push(cut);
-  const order = orderKey(`$${pageParams.length}::bigint`);
-  let pageWhere = base.sql;
-  if (key) {
-    const first = pageParams.length + 1;
-    pageParams.push(...key.slice(1));
-    pageWhere += ` AND (${order.join(', ')}) > (${key.slice(1).map((_, i) => `$${first + i}`).join(', ')})`;
+  if (f.cursor && (!key || !SEGMENTS.some(([r, safe]) => r === key[1] && safe === key[2]))) {
+    throw new BadCursorError('cursor: not a cursor this inbox gave out; start from the first page');
   }
-  pageParams.push(f.limit + 1, f.textChars ?? 1_000_000);
-  const n = pageParams.length;
-  // The page is chosen from inbox_items alone, then joined: the sort never carries post text.
+  const cut = key ? key[0] : (f.now ?? Date.now()) + AT_RISK_MS;
+  const cutParam = `${p(cut)}::bigint`;
+  const limit = p(f.limit + 1);
+  const chars = p(f.textChars ?? 1_000_000);
+  const ids = segments(base.sql, cutParam, limit, key, p);
+  // The ids are chosen from inbox_items alone, then joined: the sort never carries post text.
   const page = db.query<ItemRow & { rank: number; m_id: string | null }>(
     `SELECT ${ITEM_COLUMNS}, i.rank, m.id AS m_id, m.platform AS m_platform, m.native_id, m.source_id AS m_source_id, m.brand_id AS m_brand_id, m.author_id,
-            m.created_at AS m_created_at, m.lang, left(m.text, $${n}) AS text, m.rest, coalesce(t.stage, 'new') AS stage, t.triage
-     FROM (SELECT i.id FROM inbox_items i WHERE ${pageWhere} ORDER BY ${order.join(', ')} LIMIT $${n - 1}) p
+            m.created_at AS m_created_at, m.lang, left(m.text, ${chars}) AS text, m.rest, coalesce(t.stage, 'new') AS stage, t.triage
+     FROM (SELECT * FROM (${ids}) u ORDER BY seg_rank, seg_safe, o_urgency, o_sla, o_created, id LIMIT ${limit}) p
      JOIN inbox_items i ON i.id = p.id LEFT JOIN mentions m ON m.id = i.id LEFT JOIN mention_triage t ON t.id = i.id
-     ORDER BY ${order.join(', ')}`,
+     ORDER BY p.seg_rank, p.seg_safe, p.o_urgency, p.o_sla, p.o_created, p.id`,
     pageParams,
   );
   const count = db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM inbox_items i WHERE ${conditionsOnly(f)}`, where({ ...f, collapse: false }).params);

@@ -6,6 +6,8 @@
  */
 export const QUEUE_VIEWS = `
 ALTER TABLE inbox_items ADD COLUMN dup_key text, ADD COLUMN dup_of text;
+-- The queue's order within a tier is urgency first (inbox-queue.ts reads it segment by segment).
+CREATE INDEX inbox_queue_urgency ON inbox_items (rank, (-urgency), sla_due_at, (-created_at), id);
 CREATE INDEX inbox_dup_key ON inbox_items (dup_key, brand_id, priority) WHERE dup_key IS NOT NULL;
 CREATE INDEX inbox_dup_of ON inbox_items (dup_of) WHERE dup_of IS NOT NULL;
 
