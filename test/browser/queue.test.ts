@@ -175,13 +175,14 @@ describe('queue in a real browser', () => {
   });
 
   it('fits a 390 px phone with nothing scrolling sideways, and follows a dark colour scheme', async () => {
-    const phone = await open({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' }, '#/?source=bulk');
+    await seedItems(app.ctx.db, [{ id: 'ph1', sourceId: 'phone', text: 'A rather long post without many spaces: https://example.com/a/very/long/path/that/should/wrap/instead/of/pushing/the/page/sideways/on/a/phone' }]);
+    const phone = await open({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' }, '#/?source=phone');
     await phone.locator('#items > .entry').first().waitFor();
     expect(await scrollWidth(phone)).toBeLessThanOrEqual(390);
     await phone.screenshot({ path: path.join(OUT, 'queue-phone-dark.png'), fullPage: true });
-    for (const hash of ['#/analytics', '#/item/b4']) {
+    for (const hash of ['#/analytics', '#/sources', '#/item/ph1']) {
       await phone.goto(`${base}/${hash}`);
-      await phone.locator('main section:not([hidden])').first().waitFor();
+      await phone.locator(hash.startsWith('#/item/') ? '#post-text' : 'main > section:not([hidden])').first().waitFor();
       expect(await scrollWidth(phone), hash).toBeLessThanOrEqual(390);
     }
     // Dark: the page background and card backgrounds are dark, the text light, on every page.
@@ -191,17 +192,17 @@ describe('queue in a real browser', () => {
         const [r, g, b] = String(style[p]).match(/\d+/g)!.map(Number) as [number, number, number];
         return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
       }, prop);
-    for (const hash of ['#/', '#/analytics', '#/item/b4']) {
+    for (const hash of ['#/', '#/analytics', '#/sources', '#/item/ph1']) {
       await phone.goto(`${base}/${hash}`);
-      await phone.locator('main section:not([hidden])').first().waitFor();
+      await phone.locator('main > section:not([hidden])').first().waitFor();
       expect(await luminance(phone, ':root', 'backgroundColor'), hash).toBeLessThan(0.2);
       expect(await luminance(phone, 'body', 'color'), hash).toBeGreaterThan(0.7);
     }
     await phone.context().close();
-    const light = await open({ colorScheme: 'light' }, '#/?source=bulk');
+    const light = await open({ colorScheme: 'light' }, '#/?source=phone');
     expect(await luminance(light, ':root', 'backgroundColor')).toBeGreaterThan(0.9);
     await light.context().close();
-  });
+  }, 90_000);
 
   it('a storm of 5,000 posts: every urgent item is on the first page of the default view, and found by search and filter', async () => {
     const urgent = [
