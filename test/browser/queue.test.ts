@@ -11,6 +11,7 @@ import { getItems } from '../../src/store/inbox.js';
 import { ingestMentions } from '../../src/store/mentions.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { seedItems, type ItemSeed } from '../helpers/queue-seed.js';
+import { seedMention } from '../helpers/seed.js';
 
 const PASSWORD = 'queue-browser-password-1';
 const OUT = path.resolve('test-output');
@@ -253,4 +254,56 @@ describe('queue in a real browser', () => {
     }).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it('notifies of a new urgent item arriving over the live channel once the person opted in, with a chime', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // A recording stand-in for the Notification API and for WebAudio's oscillator starts.
+    await context.addInitScript(() => {
+      const g = globalThis as unknown as Record<string, unknown>;
+      const notes: Array<{ title: string; body: string }> = [];
+      g['__notes'] = notes;
+      g['__tones'] = 0;
+      class FakeNotification {
+        static permission = 'default';
+        static requestPermission() {
+          FakeNotification.permission = 'granted';
+          return Promise.resolve('granted');
+        }
+        constructor(title: string, options: { body?: string }) {
+          notes.push({ title, body: options.body ?? '' });
+        }
+        addEventListener() {}
+        close() {}
+      }
+      g['Notification'] = FakeNotification;
+      const Audio = g['AudioContext'] as { prototype: { createOscillator(): { start(...a: unknown[]): void } } } | undefined;
+      if (Audio) {
+        const make = Audio.prototype.createOscillator;
+        Audio.prototype.createOscillator = function (this: unknown) {
+          const osc = make.call(this);
+          const start = osc.start.bind(osc);
+          osc.start = (...a: unknown[]) => ((g['__tones'] = Number(g['__tones']) + 1), start(...a));
+          return osc;
+        };
+      }
+    });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.fill('#login-name', 'rita');
+    await page.fill('#login-password', PASSWORD);
+    await page.click('#login-form button[type=submit]');
+    await page.locator('#live').waitFor();
+    const recorded = () => page.evaluate(() => (globalThis as unknown as { __notes: Array<{ title: string; body: string }> }).__notes);
+    expect(await page.textContent('#notify')).toBe('Notify me of urgent items');
+    await page.click('#notify');
+    await page.locator('#notify', { hasText: 'Urgent notifications on' }).waitFor();
+    await seedMention(app.ctx, { nativeId: 'notify-1', text: 'My lawyer will hear about the lost wheelchair', priority: 'urgent', urgency: 95, author: 'wheels' });
+    await expect.poll(recorded, { timeout: 15_000 }).toEqual([{ title: 'Urgent (95): @wheels on mastodon', body: 'My lawyer will hear about the lost wheelchair' }]);
+    expect(await page.evaluate(() => (globalThis as unknown as { __tones: number }).__tones)).toBe(2);
+    // A normal item is no reason to interrupt anyone.
+    await seedMention(app.ctx, { nativeId: 'notify-2', text: 'Is there wifi on the plane?', priority: 'normal', urgency: 20, author: 'asker' });
+    await seedMention(app.ctx, { nativeId: 'notify-3', text: 'Your staff threatened me at the gate', priority: 'urgent', urgency: 80, author: 'second' });
+    await expect.poll(async () => (await recorded()).map((n) => n.title), { timeout: 15_000 }).toEqual(['Urgent (95): @wheels on mastodon', 'Urgent (80): @second on mastodon']);
+    await context.close();
+  });
 });

@@ -5,7 +5,7 @@ import { api } from './api.js';
 import { $, shorten } from './dom.js';
 
 const KEY = 'earshot.notify';
-const state = { seen: null, audio: null, checking: false };
+const state = { seen: null, audio: null, checking: false, pending: new Set() };
 
 const supported = () => typeof Notification !== 'undefined';
 const enabled = () => supported() && Notification.permission === 'granted' && localStorage.getItem(KEY) === '1';
@@ -77,21 +77,36 @@ function announce(entry) {
   });
 }
 
-/** Called for every live inbox event; only "created" ones can bring a new urgent item. */
+/**
+ * Called for every live inbox event; only "created" ones can bring a new urgent item. Events
+ * that arrive while a check runs are kept and checked right after, never dropped.
+ */
 export async function onLiveEvent(event) {
-  if (!enabled() || event.action !== 'inbox.created' || state.checking) return;
+  if (!enabled() || event.action !== 'inbox.created') return;
+  for (const id of event.ids) state.pending.add(id);
+  if (state.checking) return;
   state.checking = true;
+  try {
+    while (state.pending.size) {
+      const created = new Set(state.pending);
+      state.pending.clear();
+      await check(created);
+    }
+  } finally {
+    state.checking = false;
+  }
+}
+
+async function check(created) {
   try {
     const items = await urgentNow();
     if (state.seen === null) state.seen = new Set();
-    const fresh = items.filter((e) => !state.seen.has(e.item.id) && event.ids.includes(e.item.id));
+    const fresh = items.filter((e) => !state.seen.has(e.item.id) && created.has(e.item.id));
     for (const e of items) state.seen.add(e.item.id);
     if (fresh.length === 0) return;
     fresh.slice(0, 3).forEach(announce);
     chime();
   } catch {
     // A missed notification is not worth an error on screen; the queue still shows the item.
-  } finally {
-    state.checking = false;
   }
 }
