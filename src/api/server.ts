@@ -13,6 +13,7 @@ import { registerEventRoutes } from './routes-events.js';
 import { InputError } from './routes-common.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { registerInboxRoutes } from './routes-inbox.js';
+import { registerItemRoutes } from './routes-item.js';
 import { registerSearchRoutes } from './routes-search.js';
 import { registerMetricsRoute } from './routes-metrics.js';
 import { registerSessionRoutes } from './routes-session.js';
@@ -127,6 +128,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       registerInboxRoutes(api, ctx);
       registerSearchRoutes(api, ctx);
       registerActionRoutes(api, ctx);
+      registerItemRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
       registerTriageRoutes(api, ctx);
       registerEventRoutes(api, ctx);

@@ -13,6 +13,9 @@ export interface QueueFilter {
   language?: string | undefined;
   assignee?: string | undefined;
   q?: string | undefined;
+  /** Items carrying this tag / with a note that mentions this user. */
+  tag?: string | undefined;
+  mentioned?: string | undefined;
   /** Snoozed items are hidden until their time comes unless this is set. */
   includeSnoozed?: boolean;
   limit: number;
@@ -45,6 +48,8 @@ function where(f: QueueFilter): { sql: string; params: unknown[] } {
   if (!f.includeSnoozed) clauses.push(`(i.snoozed_until IS NULL OR i.snoozed_until <= ${p(f.now ?? Date.now())})`);
   const eq: Array<[string, string | undefined]> = [['i.priority', f.priority], ['i.brand_id', f.brand], ['i.source_id', f.source], ['i.category', f.category], ['i.language', f.language], ['i.assignee', f.assignee]];
   for (const [column, value] of eq) if (value) clauses.push(`${column} = ${p(value)}`);
+  if (f.tag) clauses.push(`EXISTS (SELECT 1 FROM item_tags g WHERE g.item_id = i.id AND g.tag = ${p(f.tag)})`);
+  if (f.mentioned) clauses.push(`EXISTS (SELECT 1 FROM note_mentions n WHERE n.item_id = i.id AND n.user_name = ${p(f.mentioned)})`);
   if (f.q) {
     p(f.q);
     const like = p(likePattern(f.q));

@@ -45,6 +45,10 @@ export interface InboxItem {
   /** With two approvals: who gave the first, and for which draft version. */
   firstApprovedBy: string | null;
   firstApprovedVersion: number | null;
+  /** An approval in its undo window: the publish waits until then and can be cancelled. */
+  sendAt: number | null;
+  /** The status an undone approval returns to. */
+  undoStatus: ItemStatus | null;
 }
 
 export type NewItem = Pick<InboxItem, 'id' | 'brandId' | 'sourceId' | 'platform' | 'priority' | 'urgency' | 'category' | 'sentiment' | 'createdAt' | 'slaDueAt' | 'draft' | 'draftTemplate' | 'draftWarnings'> & { language?: string | null };

@@ -34,6 +34,8 @@ const FIELDS: Record<string, [column: string, kind: Kind]> = {
   snoozedUntil: ['snoozed_until', 'nint'],
   firstApprovedBy: ['first_approved_by', 'ntext'],
   firstApprovedVersion: ['first_approved_version', 'nint'],
+  sendAt: ['send_at', 'nint'],
+  undoStatus: ['undo_status', 'ntext'],
 };
 
 export const ITEM_COLUMNS = ['id', ...Object.values(FIELDS).map(([c]) => c)].map((c) => `i.${c}`).join(', ');

@@ -1,4 +1,5 @@
 import { DRAFTS } from './schema-drafts.js';
+import { INBOX_TOGETHER } from './migration-006-inbox-together.js';
 import { RECORDS } from './schema-records.js';
 
 /**
@@ -36,4 +37,5 @@ export const MIGRATIONS: Migration[] = [
     sql: `UPDATE inbox_items SET sla_due_at = sla_due_at - (routed_at - created_at) WHERE routed_at > created_at;`,
   },
   { version: 5, name: 'draft-alternatives', sql: DRAFTS },
+  { version: 6, name: 'inbox undo, notes, tags, conversations', sql: INBOX_TOGETHER },
 ];
