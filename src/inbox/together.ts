@@ -1,6 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import { authorOpenItems, conversationOf, linkItems, unlinkItem } from '../store/conversations.js';
-import { announce, getItems } from '../store/inbox.js';
+import { announce, getItems, type InboxItem } from '../store/inbox.js';
 import { addNote, markMentionsSeen, notesOf, type Note } from '../store/notes.js';
 import { heartbeat, presenceOn, type PresenceEntry, type PresenceState } from '../store/presence.js';
 import { addTag, removeTag, tagsOf } from '../store/tags.js';
@@ -96,8 +96,13 @@ export async function closeAsAnswered(ctx: AppContext, actor: Actor, id: string,
 }
 
 /** What the item page shows beside the item itself; reading it marks my mentions there as seen. */
+/** Rejecting these takes an explicit confirmation in the UI: no one-key reject of a safety report. */
+export function rejectNeedsConfirmation(ctx: AppContext, item: InboxItem): boolean {
+  return item.priority === 'urgent' || item.urgency >= ctx.config.triage.urgentThreshold || item.category === 'safety_legal_press';
+}
+
 export async function teamView(ctx: AppContext, actor: Actor, id: string) {
-  await mustGet(ctx, id);
+  const item = await mustGet(ctx, id);
   const [notes, tags, conversation, authorOpen, presence] = await Promise.all([
     notesOf(ctx.db, id),
     tagsOf(ctx.db, id),
@@ -106,7 +111,7 @@ export async function teamView(ctx: AppContext, actor: Actor, id: string) {
     presenceOn(ctx, id),
   ]);
   await markMentionsSeen(ctx.db, id, actor.name);
-  return { notes, tags, conversation, authorOpen, presence, assignees: assignees(ctx) };
+  return { notes, tags, conversation, authorOpen, presence, assignees: assignees(ctx), confirmReject: rejectNeedsConfirmation(ctx, item), undoSeconds: ctx.config.inbox.undoSeconds };
 }
 
 export async function presenceBeat(ctx: AppContext, actor: Actor, id: string, state: PresenceState | 'gone'): Promise<PresenceEntry[]> {

@@ -1,9 +1,10 @@
 // The queue: urgent first, then by SLA time left (the server sorts), filters, j/k selection.
 import { api, session } from './api.js';
 import { $, clear, countdown, el, label, shorten } from './dom.js';
+import { paint as paintPresence } from './presence.js';
 
 const CATEGORIES = ['delay_cancellation', 'lost_damaged_item', 'billing_refund', 'staff_service', 'product_defect_outage', 'account_login', 'safety_legal_press', 'praise', 'question', 'other'];
-const FILTERS = ['status', 'brand', 'source', 'category', 'assignee', 'q'];
+const FILTERS = ['status', 'brand', 'source', 'category', 'assignee', 'tag', 'q'];
 
 export const queue = { entries: [], total: 0, next: null, selected: 0, loading: false, again: false, filtersReady: false };
 const PAGE = 100;
@@ -26,6 +27,8 @@ export async function setupFilters() {
   fillSelect($('f-source'), sources.map((s) => [s.id, `${s.id} (${s.kind})`]), true);
   fillSelect($('f-category'), CATEGORIES.map((c) => [c, label(c)]), true);
   fillSelect($('f-assignee'), [[session.me.name, 'Me']], true);
+  const { tags } = await api('GET', '/api/tags');
+  fillSelect($('f-tag'), tags.map((t) => [t.tag, `${t.tag} (${t.items})`]), true);
   for (const name of FILTERS) $(`f-${name}`).addEventListener(name === 'q' ? 'input' : 'change', () => loadQueue());
   $('f-snoozed').addEventListener('change', () => loadQueue());
   $('queue-more').addEventListener('click', () => loadMore().catch(() => {}));
@@ -55,6 +58,8 @@ function entryNode(entry, index) {
       el('span', { class: `badge ${item.priority}` }, item.priority),
       el('span', { class: `badge status-${item.status}` }, label(item.status)),
       snoozed ? el('span', { class: 'badge snoozed' }, 'snoozed') : null,
+      entry.conversation ? el('span', { class: 'badge linked', title: 'part of a linked conversation' }, 'linked') : null,
+      el('span', { class: 'presence-marker', 'data-item': item.id, hidden: true }),
       countdown(item.slaDueAt),
       el('span', { class: 'author' }, author),
       el('span', { class: 'text' }, mention ? shorten(mention.text, 180) : ''),
@@ -70,6 +75,7 @@ export function renderQueue() {
   // The server counts every matching item, not just the pages loaded so far.
   $('queue-count').textContent = queue.entries.length ? `${queue.entries.length} of ${queue.total}` : '';
   $('queue-more').hidden = !queue.next;
+  paintPresence();
 }
 
 /** Serialised: an SSE burst while a load is in flight triggers exactly one more load. */
