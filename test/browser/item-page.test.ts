@@ -27,8 +27,9 @@ let n = 0;
 async function item(o: Partial<SeedOptions> = {}): Promise<{ id: string; statusId: string }> {
   n += 1;
   const author = o.author ?? `person${n}`;
-  const status = fake.status({ text: o.text ?? `@AcmeAir problem number ${n}`, acct: `${author}@social.example` });
-  const mention = await seedMention(app.ctx, { nativeId: status.id, sourceId: 'masto', author, text: status.content, ...o });
+  const text = o.text ?? `@AcmeAir problem number ${n}`;
+  const status = fake.status({ text, acct: `${author}@social.example` });
+  const mention = await seedMention(app.ctx, { ...o, nativeId: status.id, sourceId: 'masto', author, text });
   return { id: mention.id, statusId: status.id };
 }
 
