@@ -18,6 +18,7 @@ import { registerSearchRoutes } from './routes-search.js';
 import { registerMetricsRoute } from './routes-metrics.js';
 import { registerSessionRoutes } from './routes-session.js';
 import { registerSourceRoutes } from './routes-sources.js';
+import { registerSpikeRoutes } from './routes-spikes.js';
 import { slackRoutes } from './routes-slack.js';
 import { registerStatic, SECURITY_HEADERS } from './static.js';
 import { registerTriageRoutes } from './routes-triage.js';
@@ -135,6 +136,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       registerAnalyticsRoutes(api, ctx);
       registerSourceRoutes(api, ctx);
       registerDraftRoutes(api, ctx);
+      registerSpikeRoutes(api, ctx);
     },
     { prefix: '/api' },
   );

@@ -1,6 +1,7 @@
 import { DRAFTS } from './schema-drafts.js';
 import { INBOX_TOGETHER } from './migration-006-inbox-together.js';
 import { RECORDS } from './schema-records.js';
+import { SPIKES } from './schema-spikes.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -38,4 +39,5 @@ export const MIGRATIONS: Migration[] = [
   },
   { version: 5, name: 'draft-alternatives', sql: DRAFTS },
   { version: 6, name: 'inbox undo, notes, tags, conversations', sql: INBOX_TOGETHER },
+  { version: 7, name: 'spikes', sql: SPIKES },
 ];
