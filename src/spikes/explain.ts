@@ -126,7 +126,17 @@ export function explain(x: ExplainInput): Explanation {
   const lead = x.verified[0];
   const leadTerm = lead?.kind === 'term' ? lead.key : terms[0]?.term;
   const first = byTime.find((s) => !leadTerm || x.postTerms.get(s.mention.id)?.has(leadTerm)) ?? byTime[0];
-  const rose = x.verified.map((v) => ({
+  // Each series once (its strongest window), at most two terms: the terms have their own list.
+  const seen = new Set<string>();
+  let termRows = 0;
+  const strongest = x.verified.filter((v) => {
+    const k = `${v.kind}|${v.key}`;
+    if (seen.has(k) || (v.kind === 'term' && termRows >= 2)) return false;
+    seen.add(k);
+    if (v.kind === 'term') termRows += 1;
+    return true;
+  }).slice(0, 6);
+  const rose = strongest.map((v) => ({
     kind: v.kind, key: v.key, label: label(v), observed: round(v.observed), expected: round(v.expected), effective: round(v.effective), z: round(v.zEffective), authors: v.authors, windowMinutes: Math.round(v.windowMs / 60_000),
   }));
   const negatives = posts.filter((s) => s.triage?.sentiment === 'negative').length;

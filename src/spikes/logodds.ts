@@ -31,7 +31,8 @@ export function logOddsZ(inWindow: number, windowPosts: number, inBaseline: numb
   const lw = Math.log((yW + a) / (windowPosts - yW + b));
   const lb = Math.log((yB + a) / (baselinePosts - yB + b));
   const variance = 1 / (yW + a) + 1 / (windowPosts - yW + b) + 1 / (yB + a) + 1 / (baselinePosts - yB + b);
-  const lift = ((yW + a) / (windowPosts + PRIOR_STRENGTH)) / ((yB + a) / (baselinePosts + PRIOR_STRENGTH));
+  // Shown to people, so a plain ratio of the two shares (half a post added to each side), not the prior-weighted one.
+  const lift = ((yW + 0.5) / (windowPosts + 1)) / ((yB + 0.5) / (baselinePosts + 1));
   return { z: (lw - lb) / Math.sqrt(variance), lift };
 }
 

@@ -56,11 +56,11 @@ export class FakeSlack {
     const token = String(req.headers['authorization'] ?? '').replace(/^Bearer /, '');
     const body = JSON.parse(raw) as Record<string, unknown>;
     this.api.push({ method, token, body });
-    const reply = (b: Record<string, unknown>) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(b));
-    if (!token.startsWith('xoxb-')) return reply({ ok: false, error: 'invalid_auth' });
-    if (method === 'chat.postMessage') return reply({ ok: true, channel: body['channel'], ts: `1735787045.${String(this.api.length).padStart(6, '0')}` });
-    if (method === 'chat.update') return reply({ ok: true, channel: body['channel'], ts: body['ts'] });
-    reply({ ok: false, error: 'unknown_method' });
+    let answer: Record<string, unknown> = { ok: false, error: 'unknown_method' };
+    if (!token.startsWith('xoxb-')) answer = { ok: false, error: 'invalid_auth' };
+    else if (method === 'chat.postMessage') answer = { ok: true, channel: body['channel'], ts: `1735787045.${String(this.api.length).padStart(6, '0')}` };
+    else if (method === 'chat.update') answer = { ok: true, channel: body['channel'], ts: body['ts'] };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -96,8 +96,11 @@ describe('spike alert in Slack', () => {
   });
 
   it('an approver marks it as expected, and when it ends the bot message says so in place and in its thread', async () => {
+    const updates = care.api.filter((c) => c.method === 'chat.update').length;
     await click('spike_expected', 'U0APPROVER');
     await waitFor('spike', async () => (await getSpike(app.ctx.db, spikeId))!.expectedBy === 'ops');
+    // The click's own edit of the bot message goes first (one delivery per spike at a time).
+    await waitFor('slack', () => care.api.filter((c) => c.method === 'chat.update').length > updates);
     const [closed] = await sweepSpikes(app.ctx, T0 + 4 * HOUR);
     expect(closed!.action).toBe('closed');
     await waitFor('slack', () => care.api.some((c) => c.method === 'chat.postMessage' && c.body['thread_ts']));

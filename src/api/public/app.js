@@ -13,6 +13,7 @@ import { leaveItem, onPresenceEvent, refreshAll } from './js/presence.js';
 import { loadQueue, moveSelection, neighbourId, queue, renderQueue, selectedId, setupFilters } from './js/queue.js';
 import { loadSources, startBanner, stopBanner } from './js/sources.js';
 import { show, showError } from './js/ui.js';
+import { loadSpikes, showSpikeBanner } from './js/spikes.js';
 
 const live = { source: null, timer: null };
 /** A key pressed on the queue that acts on the item once its page has loaded. */
@@ -26,6 +27,7 @@ async function route() {
   const item = /^#\/items?\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
   // Leaving an item page tells the others on it.
   if (!item) leaveItem();
+  const spike = /^#\/spikes(?:\/(s_[A-Za-z0-9_-]{1,40}))?$/.exec(hash);
   try {
     if (item) {
       show('item');
@@ -43,6 +45,9 @@ async function route() {
     } else if (hash === '#/settings') {
       show('settings');
       await loadDraftSettings();
+    } else if (spike) {
+      show('spikes');
+      await loadSpikes(spike[1] ?? null);
     } else if (hash === '#/audit' || hash.startsWith('#/audit?')) {
       show('audit');
       await loadAudit();
@@ -50,6 +55,7 @@ async function route() {
       current.id = null;
       show('queue');
       renderQueue();
+      void showSpikeBanner().catch(() => undefined);
       await loadQueue();
     }
   } catch (err) {
