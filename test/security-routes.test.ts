@@ -19,6 +19,10 @@ const LOWEST: Array<[RegExp, keyof typeof TOKENS]> = [
   [/^GET \/api\/(audit|audit\/page|export\/audit\.csv)$/, 'approver'],
   [/^GET \/api\/dead-letters$/, 'admin'],
   [/^POST \/api\/sources\/:id\/test$/, 'admin'],
+  [/^GET \/api\/(tags|presence|mentions|items\/:id\/team)$/, 'viewer'],
+  [/^POST \/api\/items\/:id\/(presence|preview)$/, 'viewer'],
+  [/^POST \/api\/items\/:id\/(undo|reopen|notes|tags|link|unlink|close-answered)$/, 'responder'],
+  [/^DELETE \/api\/items\/:id\/tags\/:tag$/, 'responder'],
 ];
 const RANK = ['viewer', 'responder', 'approver', 'admin'] as const;
 

@@ -46,12 +46,21 @@ class EventHub {
   }
 }
 
+/** Presence entries as the store wrote them (user names from the config, no post text), re-checked field by field. */
+function presenceOf(raw: unknown): Array<{ user: string; state: string; ms: number }> | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  return raw.slice(0, 50).flatMap((e: { user?: unknown; state?: unknown; ms?: unknown }) =>
+    typeof e?.user === 'string' && (e.state === 'viewing' || e.state === 'typing') ? [{ user: e.user.slice(0, 64), state: e.state, ms: Math.max(0, Number(e.ms) || 0) }] : [],
+  );
+}
+
 /** Only the fields the UI needs to decide what to reload; anything else in the message is dropped. */
 function toEvent(message: string): string | null {
   try {
-    const raw = JSON.parse(message) as { action?: unknown; ids?: unknown; status?: unknown; at?: unknown };
+    const raw = JSON.parse(message) as { action?: unknown; ids?: unknown; status?: unknown; at?: unknown; presence?: unknown };
     const ids = Array.isArray(raw.ids) ? raw.ids.filter((x): x is string => typeof x === 'string').slice(0, 500) : [];
-    return JSON.stringify({ action: String(raw.action ?? ''), ids, status: typeof raw.status === 'string' ? raw.status : null, at: Number(raw.at) || Date.now() });
+    const presence = raw.action === 'presence' ? presenceOf(raw.presence) : undefined;
+    return JSON.stringify({ action: String(raw.action ?? ''), ids, status: typeof raw.status === 'string' ? raw.status : null, at: Number(raw.at) || Date.now(), ...(presence ? { presence } : {}) });
   } catch {
     return null;
   }

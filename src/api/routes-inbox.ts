@@ -6,6 +6,7 @@ import { ActionError, approvalRulesFor } from '../inbox/actions.js';
 import type { Mention } from '../mention.js';
 import { itemAudit } from '../store/audit.js';
 import { authorHistory } from '../store/authors.js';
+import { conversationIds } from '../store/conversations.js';
 import { getItem, ItemStatuses, type ItemStatus } from '../store/inbox.js';
 import { BadCursorError, queuePage } from '../store/inbox-queue.js';
 import { loadMentions } from '../store/mentions.js';
@@ -56,6 +57,9 @@ const InboxQuery = z.object({
   assignee: OptionalText,
   language: OptionalText,
   q: OptionalText,
+  tag: OptionalText,
+  /** `me`: items with a note that mentions the signed-in user. */
+  mentioned: OptionalText,
   /** The `next` of the previous page. */
   cursor: z.string().max(400).optional(),
   /** Snoozed items are hidden until their time comes, unless asked for (1: include them). */
@@ -67,11 +71,13 @@ const InboxQuery = z.object({
   limit: limitParam(100, 500),
 });
 /** Language and cursor were added later; code that builds a filter by hand may leave them out. */
-type InboxFilter = Omit<z.infer<typeof InboxQuery>, 'language' | 'cursor' | 'collapse' | 'similarTo'> & {
+type InboxFilter = Omit<z.infer<typeof InboxQuery>, 'language' | 'cursor' | 'collapse' | 'similarTo' | 'tag' | 'mentioned'> & {
   language?: string | undefined;
   cursor?: string | undefined;
   collapse?: '0' | '1' | undefined;
   similarTo?: string | undefined;
+  tag?: string | undefined;
+  mentioned?: string | undefined;
 };
 
 export function mentionSummary(mention: Mention, maxText = Infinity) {
@@ -106,6 +112,8 @@ export async function inboxPage(ctx: AppContext, filter: InboxFilter) {
       language: filter.language,
       assignee: filter.assignee,
       q: filter.q,
+      tag: filter.tag?.toLowerCase(),
+      mentioned: filter.mentioned,
       includeSnoozed: filter.snoozed === '1',
       limit: filter.limit,
       cursor: filter.cursor,
@@ -117,10 +125,12 @@ export async function inboxPage(ctx: AppContext, filter: InboxFilter) {
     if (err instanceof BadCursorError) throw new InputError(err.message);
     throw err;
   }
+  const linked = await conversationIds(ctx.db, page.rows.map((r) => r.item.id));
   // The page query reads only the first LIST_TEXT_MAX + 1 characters of each post.
   const items = page.rows.map(({ item, stored, similar }) => ({
     item,
     similar,
+    conversation: linked.get(item.id) ?? null,
     mention: stored ? { ...mentionSummary(stored.mention), text: previewText(stored.mention.text, LIST_TEXT_MAX) } : null,
     triage: triageSummary(stored?.triage ?? null),
   }));
@@ -152,7 +162,8 @@ export async function itemDetail(ctx: AppContext, id: string) {
 export function registerInboxRoutes(api: FastifyInstance, ctx: AppContext): void {
   const lists = new InFlightLimit(LISTS_PER_USER, LISTS_TOTAL);
   api.get('/inbox', { onRequest: requireRole('read') }, async (request, reply) => {
-    const filter = parseInput(InboxQuery, request.query, 'query');
+    const parsed = parseInput(InboxQuery, request.query, 'query');
+    const filter = parsed.mentioned === 'me' ? { ...parsed, mentioned: actorOf(request).name } : parsed;
     return lists.run(actorOf(request).name, reply, () => inboxPage(ctx, filter));
   });
 

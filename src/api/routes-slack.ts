@@ -9,6 +9,7 @@ import { appendAudit } from '../store/audit.js';
 import { getItem } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
 import { RefusalLog, type SlackRefusalReason } from './slack-refusals.js';
+import { spikeClick } from './slack-spikes.js';
 
 /** Slack's own limit: a request older or newer than this is refused, whatever its signature. */
 const MAX_SKEW_SECONDS = 300;
@@ -146,6 +147,7 @@ async function handle(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   const user = ctx.config.users.find((u) => u.slackUserId === payload.user.id);
   if (!user) return refuseSigned(ctx, reply, 'Slack user is not mapped to an Earshot user (users[].slackUserId)', { slackUserId: payload.user.id });
   const action = payload.type === 'block_actions' ? payload.actions[0] : undefined;
+  if (action?.action_id.startsWith('spike_')) return spikeClick(ctx, reply, { name: user.name, role: user.role }, action, payload.response_url, now);
   const outcome = action ? await runAction(ctx, { name: user.name, role: user.role }, action) : null;
   if (outcome && payload.response_url) updateMessage(ctx, payload.response_url, outcome);
   return reply.code(200).send('');

@@ -14,10 +14,12 @@ import { registerEventRoutes } from './routes-events.js';
 import { InputError } from './routes-common.js';
 import { registerHealthRoutes } from './routes-health.js';
 import { registerInboxRoutes } from './routes-inbox.js';
+import { registerItemRoutes } from './routes-item.js';
 import { registerSearchRoutes } from './routes-search.js';
 import { registerMetricsRoute } from './routes-metrics.js';
 import { registerSessionRoutes } from './routes-session.js';
 import { registerSourceRoutes } from './routes-sources.js';
+import { registerSpikeRoutes } from './routes-spikes.js';
 import { slackRoutes } from './routes-slack.js';
 import { registerStatic, SECURITY_HEADERS } from './static.js';
 import { registerTriageRoutes } from './routes-triage.js';
@@ -129,12 +131,14 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       registerSearchRoutes(api, ctx);
       registerActionRoutes(api, ctx);
       registerBulkRoutes(api, ctx);
+      registerItemRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
       registerTriageRoutes(api, ctx);
       registerEventRoutes(api, ctx);
       registerAnalyticsRoutes(api, ctx);
       registerSourceRoutes(api, ctx);
       registerDraftRoutes(api, ctx);
+      registerSpikeRoutes(api, ctx);
     },
     { prefix: '/api' },
   );

@@ -6,6 +6,8 @@ const PREFIX = 'source-';
 const HEALTH_EVERY_MS = 60_000;
 /** How late an SLA reminder may be: the sweep runs this often. */
 const SLA_SWEEP_MS = 10_000;
+/** Spikes are judged on five-minute buckets; once a minute finds one within a minute of it showing. */
+const SPIKE_SWEEP_MS = 60_000;
 
 /** A stable offset inside the interval, so many sources on one platform do not all poll at the same instant. */
 export function pollOffset(sourceId: string, every: number): number {
@@ -32,5 +34,6 @@ export async function syncSchedulers(ctx: AppContext): Promise<void> {
   }
   await ctx.queues.health.upsertJobScheduler('health', { every: HEALTH_EVERY_MS }, { name: 'health', data: {} });
   await ctx.queues.sla.upsertJobScheduler('sla', { every: SLA_SWEEP_MS }, { name: 'sla', data: {} });
+  await ctx.queues.spikes.upsertJobScheduler('spikes', { every: SPIKE_SWEEP_MS }, { name: 'spikes', data: {} });
   ctx.log.info({ sources: [...wanted].map((w) => w.slice(PREFIX.length)) }, 'poll schedules in place');
 }

@@ -9,6 +9,7 @@ import { interpolateEnv } from './env.js';
 import { formatPath } from './format.js';
 import { urlRefusal, type OutboundPolicy } from '../http/policy.js';
 import { redactText } from '../http/redact.js';
+import { spikeConfigProblems } from '../spikes/config.js';
 
 export interface LoadedSource extends SourceConfig {
   /** Options after the connector's own schema parsed them (defaults applied). */
@@ -124,6 +125,7 @@ function finish(raw: RawConfig, file: string, envRefs: ReadonlyMap<string, strin
   if (raw.sla.escalateTo && !raw.chat.some((c) => c.id === raw.sla.escalateTo)) {
     problems.push(`sla.escalateTo: no chat destination with id "${raw.sla.escalateTo}"; use one of ${raw.chat.map((c) => c.id).join(', ') || '(none configured)'}`);
   }
+  problems.push(...spikeConfigProblems(raw.spikes, raw.brands.map((b) => b.id), raw.chat));
   const byHash = new Map<string, string>();
   for (const user of users) {
     if (!user.tokenHash) continue;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Duration, HttpUrl, Id, PlatformUrl } from './fields.js';
 import { strict } from './strict.js';
 import { Playbook } from '../playbook/schema.js';
+import { SPIKE_DEFAULTS, SpikesSchema } from '../spikes/config.js';
 
 const Brand = strict({
   id: Id,
@@ -46,6 +47,11 @@ const SlackDestination = strict({
   signingSecret: z.string().min(16, 'expected the Slack app\'s signing secret (Basic Information → App Credentials)').optional(),
   minUrgency: MinUrgency,
   maxPerMinute: MaxPerMinute,
+  /** Optional bot token (chat:write) and channel id: spike alerts are then edited in place (chat.update), not reposted. */
+  botToken: z.string().regex(/^xoxb-[A-Za-z0-9-]{10,}$/, 'expected a Slack bot token "xoxb-…" (OAuth & Permissions)').optional(),
+  channel: z.string().regex(/^[CGD][A-Z0-9]{2,20}$/, 'expected a Slack channel id like "C024BE91L"').optional(),
+  /** Slack's Web API base; only tests change it. */
+  apiUrl: PlatformUrl.optional(),
 });
 /** A Power Automate "Workflows" webhook posting an Adaptive Card into a channel. */
 const TeamsDestination = strict({ id: Id, kind: z.literal('teams'), webhookUrl: PlatformUrl, allowPrivateNetwork: PrivateNetwork, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
@@ -178,6 +184,7 @@ export const ConfigSchema = strict({
   triage: strict({ urgentThreshold: z.number().int().min(0).max(100).default(70) })
     .default({ urgentThreshold: 70 }),
   sla: Sla.default(SLA_DEFAULTS),
+  spikes: SpikesSchema.default(SPIKE_DEFAULTS),
   playbook: Playbook,
   users: z
     .array(User)

@@ -3,6 +3,7 @@ import type { Role } from '../config/schema.js';
 import { relayOutbox } from '../pipeline/outbox.js';
 import { checkDraft, replyContext } from '../playbook/draft.js';
 import type { ReplyContext } from '../drafts/guardrails.js';
+import { checkReply } from '../playbook/reply-limits.js';
 import { addToOutbox } from '../store/outbox.js';
 import { getItem, transition, type InboxItem, type ItemStatus, type TransitionResult } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
@@ -27,23 +28,23 @@ export const APPROVABLE: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_s
 /** Snoozing longer than this is parking, and parked items get forgotten: reject instead. */
 export const MAX_SNOOZE_MS = 30 * 86_400_000;
 
-function authorize(actor: Actor, action: Action): void {
+export function authorize(actor: Actor, action: Action): void {
   if (!can(actor.role, action)) throw new ActionError(403, `${action} needs ${describeNeed(action)}; ${actor.name} is ${actor.role}`);
 }
 
 /** Where an item goes back to when an approval in progress no longer counts. */
-function openStatus(item: InboxItem): ItemStatus {
+export function openStatus(item: InboxItem): ItemStatus {
   if (item.status !== 'awaiting_second') return item.status;
   return item.assignee ? 'assigned' : 'new';
 }
 
-async function mustGet(ctx: AppContext, id: string): Promise<InboxItem> {
+export async function mustGet(ctx: AppContext, id: string): Promise<InboxItem> {
   const item = await getItem(ctx.db, id);
   if (!item) throw new ActionError(404, `no inbox item ${id}`);
   return item;
 }
 
-function explain(result: TransitionResult, id: string, verb: string): never {
+export function explain(result: TransitionResult, id: string, verb: string): never {
   if (result.ok) throw new Error('explain() called on success');
   if (result.why === 'missing') throw new ActionError(404, `no inbox item ${id}`);
   if (result.why === 'stale') throw new ActionError(409, `the draft changed since you loaded it; reload and ${verb} again`);
@@ -52,7 +53,10 @@ function explain(result: TransitionResult, id: string, verb: string): never {
 
 export async function assignItem(ctx: AppContext, actor: Actor, id: string, assignee: string | null): Promise<InboxItem> {
   authorize(actor, 'assign');
-  if (assignee && !ctx.config.users.some((u) => u.name === assignee)) throw new ActionError(422, `no user named "${assignee}"`);
+  const user = assignee ? ctx.config.users.find((u) => u.name === assignee) : null;
+  if (assignee && !user) throw new ActionError(422, `no user named "${assignee}"`);
+  // A viewer cannot answer, so an item assigned to one would sit there.
+  if (user && !can(user.role, 'edit')) throw new ActionError(422, `${assignee} is ${user.role} and cannot respond; assign to a responder, approver or admin`);
   const item = await mustGet(ctx, id);
   // An item waiting for its second approval keeps waiting whoever it is assigned to.
   const status = item.status === 'awaiting_second' ? item.status : assignee ? 'assigned' : item.status === 'assigned' ? 'new' : item.status;
@@ -99,6 +103,14 @@ async function checkApprovalPolicy(ctx: AppContext, actor: Actor, item: InboxIte
   if (rules.length) throw new ActionError(403, `this item needs an approver: ${rules.join('; ')}; ${actor.name} is ${actor.role}`);
 }
 
+/** The platform would refuse an over-long reply after the undo window; refuse it here, with the count. */
+async function checkLength(ctx: AppContext, item: InboxItem): Promise<void> {
+  const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
+  const target = { platform: item.platform, sourceId: item.sourceId, replyRef: stored?.mention.replyRef, authorHandle: stored?.mention.author.handle };
+  const check = checkReply(target, item.draft, ctx.config.inbox.replyLimits);
+  if (check.over) throw new ActionError(422, `cannot approve: ${check.reason}`);
+}
+
 /**
  * Approves the draft at `draftVersion` and queues it for publishing. The approval policy
  * decides who may; with `twoApprovals` the first approval only records itself (awaiting_second)
@@ -108,6 +120,7 @@ export async function approveItem(ctx: AppContext, actor: Actor, id: string, opt
   authorize(actor, 'approve');
   const item = await mustGet(ctx, id);
   await checkApprovalPolicy(ctx, actor, item);
+  await checkLength(ctx, item);
   if (item.draftWarnings.length && !opts.acknowledgeWarnings) {
     throw new ActionError(422, `the draft has warnings (${item.draftWarnings.join('; ')}); edit it, or approve with acknowledgeWarnings: true`);
   }
@@ -144,15 +157,19 @@ export async function commitApproval(ctx: AppContext, actor: Actor, item: InboxI
   const approval = item.approvals + 1;
   const second = item.status === 'awaiting_second' && from.length === 1 ? { firstApprovedBy: item.firstApprovedBy } : {};
   const job = publishJob(item.id, draftVersion, approval);
+  // The undo window: the publish job waits until sendAt, and undoing returns the item to where it was.
+  const undoMs = ctx.config.inbox.undoSeconds * 1000;
+  const now = Date.now();
+  const sendAt = undoMs > 0 ? now + undoMs : null;
   const res = await transition(ctx, item.id, {
     from,
     draftVersion,
-    set: { status: 'approved', approvedBy: actor.name, approvedAt: Date.now(), approvals: approval, lastError: '', snoozedUntil: '' },
+    set: { status: 'approved', approvedBy: actor.name, approvedAt: now, approvals: approval, lastError: '', snoozedUntil: '', sendAt: sendAt ?? '', undoStatus: sendAt ? item.status : '' },
     actor: actor.name,
     action: 'item.approved',
     // Which source wrote the text that goes out (composer, team, model, saved:<id>, or a template) and whether a person edited it.
-    detail: { draftVersion, warningsAcknowledged: item.draftWarnings, draftSource: item.draftTemplate, draftEdited: item.draftEdited, ...second },
-    also: (client) => addToOutbox(client, 'publish', job.jobId, job.data),
+    detail: { draftVersion, warningsAcknowledged: item.draftWarnings, draftSource: item.draftTemplate, draftEdited: item.draftEdited, ...second, ...(sendAt ? { sendAt: new Date(sendAt).toISOString() } : {}) },
+    also: (client) => addToOutbox(client, 'publish', job.jobId, job.data, sendAt),
   });
   if (!res.ok) explain(res, item.id, 'approve');
   return job.jobId;

@@ -84,6 +84,15 @@ export const JOBS = {
     timeoutMs: 60_000,
     keep: { completed: 10, failed: 100 },
   }),
+  spikes: spec({
+    name: 'spikes',
+    // The spike detector's minute (see spikes/sweep.ts); a failed sweep is simply the next minute's work.
+    schema: z.object({}).passthrough(),
+    attempts: 1,
+    backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
+    timeoutMs: 50_000,
+    keep: { completed: 10, failed: 100 },
+  }),
   health: spec({
     name: 'health',
     schema: z.object({}).passthrough(),

@@ -15,7 +15,9 @@ async function relay(ctx: AppContext, rows: OutboxRow[]): Promise<number> {
   const sent: number[] = [];
   for (const row of rows) {
     if (!(JOB_NAMES as readonly string[]).includes(row.queue)) continue;
-    await enqueue(ctx.queues, row.queue as JobName, row.data as never, { jobId: row.jobId });
+    // The delay comes from the row, so a job queued late by the sweep still honours the undo window.
+    const delay = row.notBefore === null ? 0 : Math.max(0, row.notBefore - Date.now());
+    await enqueue(ctx.queues, row.queue as JobName, row.data as never, { jobId: row.jobId, ...(delay > 0 ? { delay } : {}) });
     sent.push(row.id);
   }
   await markOutboxSent(ctx.db, sent);

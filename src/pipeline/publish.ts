@@ -26,7 +26,8 @@ export async function publishItem(ctx: AppContext, data: JobData<'publish'>, fin
   const item = await getItem(ctx.db, data.itemId);
   if (!item) throw new PermanentError(`inbox item ${data.itemId} no longer exists`);
   if (item.status === 'posted') return 'already-posted';
-  if (item.draftVersion !== data.draftVersion || !['approved', 'publishing'].includes(item.status)) return 'superseded';
+  // An approval that was undone and given again has a new number: the old job must not post early.
+  if (item.draftVersion !== data.draftVersion || item.approvals !== data.approval || !['approved', 'publishing'].includes(item.status)) return 'superseded';
   const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   const handle = ctx.sources.get(item.sourceId);
   if (!stored || !handle?.client.reply || !handle.connector.capabilities.reply) {

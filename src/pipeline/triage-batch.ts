@@ -3,6 +3,7 @@ import { authorContexts } from '../store/authors.js';
 import { loadMentions, saveTriage, type StoredMention } from '../store/mentions.js';
 import { triage } from '../triage/index.js';
 import type { TriageResult } from '../triage/types.js';
+import { recordForSpikes } from '../spikes/record.js';
 import { routeStored } from './route.js';
 
 /**
@@ -27,6 +28,8 @@ export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promis
     scored.push({ ...s, triage: result });
   });
   await saveTriage(ctx.db, results);
+  // After the triage is saved: a re-run finds these past "new" and does not count them again.
+  if (ctx.config.spikes.enabled) await recordForSpikes(ctx.db, brands, scored.filter((s) => s.stage === 'new').map((s) => ({ mention: s.mention, triage: s.triage as TriageResult })));
   await routeStored(ctx, scored);
   return { triaged: results.length };
 }

@@ -13,6 +13,9 @@ export interface QueueFilter {
   language?: string | undefined;
   assignee?: string | undefined;
   q?: string | undefined;
+  /** Items carrying this tag / with a note that mentions this user. */
+  tag?: string | undefined;
+  mentioned?: string | undefined;
   /** Snoozed items are hidden until their time comes unless this is set. */
   includeSnoozed?: boolean;
   limit: number;
@@ -73,6 +76,8 @@ function conditions(f: QueueFilter, a: string, p: Param): string[] {
   if (!f.includeSnoozed) clauses.push(`(${a}.snoozed_until IS NULL OR ${a}.snoozed_until <= ${p(f.now ?? Date.now())})`);
   const eq: Array<[string, string | undefined]> = [['priority', f.priority], ['brand_id', f.brand], ['source_id', f.source], ['category', f.category], ['language', f.language], ['assignee', f.assignee]];
   for (const [column, value] of eq) if (value) clauses.push(`${a}.${column} = ${p(value)}`);
+  if (f.tag) clauses.push(`EXISTS (SELECT 1 FROM item_tags g WHERE g.item_id = ${a}.id AND g.tag = ${p(f.tag)})`);
+  if (f.mentioned) clauses.push(`EXISTS (SELECT 1 FROM note_mentions n WHERE n.item_id = ${a}.id AND n.user_name = ${p(f.mentioned)})`);
   if (f.q) {
     const text = p(f.q);
     const like = p(likePattern(f.q));

@@ -51,6 +51,10 @@ export interface InboxItem {
   dupKey: string | null;
   /** The first open item of this item's near-duplicate group; null when it leads one or has none. */
   dupOf: string | null;
+  /** An approval in its undo window: the publish waits until then and can be cancelled. */
+  sendAt: number | null;
+  /** The status an undone approval returns to. */
+  undoStatus: ItemStatus | null;
 }
 
 export type NewItem = Pick<InboxItem, 'id' | 'brandId' | 'sourceId' | 'platform' | 'priority' | 'urgency' | 'category' | 'sentiment' | 'createdAt' | 'slaDueAt' | 'draft' | 'draftTemplate' | 'draftWarnings'> & { language?: string | null; dupKey?: string | null };

@@ -36,6 +36,8 @@ const FIELDS: Record<string, [column: string, kind: Kind]> = {
   firstApprovedVersion: ['first_approved_version', 'nint'],
   dupKey: ['dup_key', 'ntext'],
   dupOf: ['dup_of', 'ntext'],
+  sendAt: ['send_at', 'nint'],
+  undoStatus: ['undo_status', 'ntext'],
 };
 
 export const ITEM_COLUMNS = ['id', ...Object.values(FIELDS).map(([c]) => c)].map((c) => `i.${c}`).join(', ');

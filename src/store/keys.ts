@@ -21,6 +21,10 @@ export function storeKeys(prefix: string) {
     alertDigest: (destinationId: string) => `${prefix}:alertheld:${destinationId}:sending`,
     /** SLA reminders due, scored by when: members `warn|<item>` and `breach|<item>`. */
     slaDue: `${prefix}:sla:due`,
+    /** Who is on an item: members `viewing|<user>` / `typing|<user>`, scored by when each expires. */
+    presence: (itemId: string) => `${prefix}:presence:${itemId}`,
+    /** Items anyone is on, scored by when the last presence there expires (queue markers). */
+    presenceItems: `${prefix}:presence:items`,
     /** Failed sign-ins for one account from one client address. Hashed: both are typed by strangers. */
     loginFailures: (user: string, address: string) => `${prefix}:login:${digest(`${user.toLowerCase()}\u0000${address}`)}`,
     /** Failed sign-ins for one account from any address: what its back-off grows with. */

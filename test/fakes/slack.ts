@@ -15,6 +15,9 @@ export class FakeSlack {
   readonly posts: SlackPost[] = [];
   /** What arrived at response_url (a button click's follow-up), kept apart from new messages. */
   readonly responses: Array<{ at: number; body: Record<string, unknown> }> = [];
+  /** Web API calls (chat.postMessage, chat.update) made with a bot token. */
+  readonly api: Array<{ method: string; token: string; body: Record<string, unknown> }> = [];
+  apiUrl = '';
   private failures: Array<{ status: number; body: string; headers?: Record<string, string> }> = [];
   private server = http.createServer((req, res) => this.handle(req, res));
   url = '';
@@ -25,6 +28,7 @@ export class FakeSlack {
     const { port } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}/services/T000/B000/fakesecret`;
     this.responseUrl = `http://127.0.0.1:${port}/actions/T000/111/fakeresponse`;
+    this.apiUrl = `http://127.0.0.1:${port}/api`;
     return this;
   }
 
@@ -46,6 +50,19 @@ export class FakeSlack {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Like Slack: always HTTP 200, ok:false with an error code; a message's ts stays the same through updates. */
+  private webApi(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+    const method = (req.url ?? '').slice('/api/'.length);
+    const token = String(req.headers['authorization'] ?? '').replace(/^Bearer /, '');
+    const body = JSON.parse(raw) as Record<string, unknown>;
+    this.api.push({ method, token, body });
+    let answer: Record<string, unknown> = { ok: false, error: 'unknown_method' };
+    if (!token.startsWith('xoxb-')) answer = { ok: false, error: 'invalid_auth' };
+    else if (method === 'chat.postMessage') answer = { ok: true, channel: body['channel'], ts: `1735787045.${String(this.api.length).padStart(6, '0')}` };
+    else if (method === 'chat.update') answer = { ok: true, channel: body['channel'], ts: body['ts'] };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+  }
+
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
@@ -53,6 +70,10 @@ export class FakeSlack {
       if (req.method === 'POST' && req.url?.startsWith('/actions/')) {
         this.responses.push({ at: Date.now(), body: JSON.parse(raw) as Record<string, unknown> });
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        return;
+      }
+      if (req.method === 'POST' && req.url?.startsWith('/api/chat.')) {
+        this.webApi(req, raw, res);
         return;
       }
       if (req.method !== 'POST' || !req.url?.startsWith('/services/')) {

@@ -30,6 +30,8 @@ export function baseConfig(prefix: string, overrides: Record<string, unknown> = 
     users: Object.entries(TOKENS).map(([role, token]) => ({ name: role, role, token })),
     redis: { prefix },
     workers: { concurrency: 2, lockDuration: '2s', stalledInterval: '1s' },
+    // Approvals post at once unless a test is about the undo window.
+    inbox: { undoSeconds: 0 },
     log: { level: 'silent' },
     ...overrides,
   };

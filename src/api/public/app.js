@@ -5,12 +5,16 @@ import { api, may, resume, session, signIn, signOut } from './js/api.js';
 import { loadAudit } from './js/audit.js';
 import { loadDraftSettings } from './js/drafts.js';
 import { $, tickAll } from './js/dom.js';
-import { approveCurrent, startEdit, startReject } from './js/item-actions.js';
+import { approveCurrent, escapeItem, startEdit, startReject } from './js/item-actions.js';
 import { current, loadItem, reload } from './js/item.js';
+import { closeKeys, toggleKeys } from './js/keys-overlay.js';
+import { refreshMentions } from './js/mentions.js';
 import { onLiveEvent, setupNotify } from './js/notify.js';
+import { leaveItem, onPresenceEvent, refreshAll } from './js/presence.js';
 import { loadQueue, moveSelection, neighbourId, queue, renderQueue, selectedId, setupFilters, toggleChosen } from './js/queue.js';
 import { loadSources, startBanner, stopBanner } from './js/sources.js';
 import { show, showError } from './js/ui.js';
+import { loadSpikes, showSpikeBanner } from './js/spikes.js';
 
 const live = { source: null, timer: null };
 /** A key pressed on the queue that acts on the item once its page has loaded. */
@@ -22,6 +26,9 @@ async function route() {
   const hash = location.hash || '#/';
   // `#/items/<id>` too: alerts sent before the link fix are still in people's chat history.
   const item = /^#\/items?\/([A-Za-z0-9_-]{1,64})$/.exec(hash);
+  // Leaving an item page tells the others on it.
+  if (!item) leaveItem();
+  const spike = /^#\/spikes(?:\/(s_[A-Za-z0-9_-]{1,40}))?$/.exec(hash);
   try {
     if (item) {
       show('item');
@@ -39,6 +46,9 @@ async function route() {
     } else if (hash === '#/settings') {
       show('settings');
       await loadDraftSettings();
+    } else if (spike) {
+      show('spikes');
+      await loadSpikes(spike[1] ?? null);
     } else if (hash === '#/audit' || hash.startsWith('#/audit?')) {
       show('audit');
       await loadAudit();
@@ -46,6 +56,7 @@ async function route() {
       current.id = null;
       show('queue');
       renderQueue();
+      void showSpikeBanner().catch(() => undefined);
       await loadQueue();
     }
   } catch (err) {
@@ -57,18 +68,25 @@ async function route() {
 function startLive() {
   if (live.source) return;
   live.source = new EventSource('/api/events');
-  live.source.addEventListener('open', () => ($('live').hidden = false));
+  live.source.addEventListener('open', () => {
+    $('live').hidden = false;
+    void refreshAll();
+  });
   live.source.addEventListener('error', () => ($('live').hidden = true));
   live.source.addEventListener('signed-out', () => signedOut('Your session has ended. Sign in again.'));
   live.source.addEventListener('inbox', (event) => {
     let ids = [];
+    let data;
     try {
-      const data = JSON.parse(event.data);
+      data = JSON.parse(event.data);
       ids = data.ids || [];
       void onLiveEvent({ action: data.action, ids });
     } catch {
       return;
     }
+    // Presence changes redraw markers only; a note may mention me.
+    if (data.action === 'presence') return onPresenceEvent(data);
+    if (data.action === 'note.added') void refreshMentions();
     clearTimeout(live.timer);
     live.timer = setTimeout(() => {
       if (!$('queue').hidden) loadQueue().catch(() => {});
@@ -92,10 +110,12 @@ async function enter() {
   setupNotify();
   startLive();
   startBanner();
+  void refreshMentions();
   await route();
 }
 
 function signedOut(message) {
+  leaveItem();
   session.me = null;
   session.csrf = null;
   stopLive();
@@ -113,10 +133,12 @@ const TYPING = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
 /** j/k move, Enter opens, a/e/r act; on the queue, a/e/r open the selected item first. */
 async function onKey(event) {
   if (event.defaultPrevented) return;
+  if (event.key === 'Escape' && (closeKeys() || escapeItem())) return void event.preventDefault();
   if (!session.me || event.ctrlKey || event.metaKey || event.altKey || TYPING.has(event.target.tagName)) return;
   const onItem = !$('item').hidden;
   const onQueue = !$('queue').hidden;
   const key = event.key;
+  if (key === '?') return toggleKeys();
   if (onQueue && (key === 'j' || key === 'k')) return moveSelection(key === 'j' ? 1 : -1);
   if (onQueue && key === 'x') return toggleChosen();
   if (onItem && (key === 'j' || key === 'k')) {

@@ -1,6 +1,8 @@
 import { DRAFTS } from './schema-drafts.js';
+import { INBOX_TOGETHER } from './migration-006-inbox-together.js';
 import { QUEUE_VIEWS } from './schema-queue.js';
 import { RECORDS } from './schema-records.js';
+import { SPIKES } from './schema-spikes.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -37,5 +39,7 @@ export const MIGRATIONS: Migration[] = [
     sql: `UPDATE inbox_items SET sla_due_at = sla_due_at - (routed_at - created_at) WHERE routed_at > created_at;`,
   },
   { version: 5, name: 'draft-alternatives', sql: DRAFTS },
-  { version: 6, name: 'queue-groups-and-views', sql: QUEUE_VIEWS },
+  { version: 6, name: 'inbox undo, notes, tags, conversations', sql: INBOX_TOGETHER },
+  { version: 7, name: 'spikes', sql: SPIKES },
+  { version: 8, name: 'queue-groups-and-views', sql: QUEUE_VIEWS },
 ];

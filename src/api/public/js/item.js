@@ -1,9 +1,12 @@
 // One item: the post, the author card, triage reasons, the draft and its actions, the audit trail.
 import { api } from './api.js';
 import { $, clear, countdown, duration, el, externalLink, fmtNumber, label, when } from './dom.js';
-import { draftBlock, triageForm } from './item-actions.js';
+import { draftBlock, triageForm, undoBar } from './item-actions.js';
+import { conversationBlock, keepTyped, notesBlock, restoreTyped, sideTeamBlock } from './item-team.js';
+import { refreshMentions } from './mentions.js';
+import { presenceBar, watchItem } from './presence.js';
 
-export const current = { id: null, detail: null };
+export const current = { id: null, detail: null, team: null };
 
 function headerBlock(item) {
   const snoozed = item.snoozedUntil && item.snoozedUntil > Date.now();
@@ -89,19 +92,46 @@ function auditBlock(audit) {
   );
 }
 
-export function renderItem(detail) {
+export function renderItem(detail, team) {
   current.detail = detail;
+  current.team = team;
+  const typed = keepTyped();
   const body = clear($('item-body'));
+  // append() would print a null as "null": el() drops it.
   body.append(
     headerBlock(detail.item),
-    el('div', { class: 'columns' }, el('div', { class: 'main-col' }, postBlock(detail.mention), draftBlock(detail, reload), el('div', { id: 'draft-alternatives', class: 'draft-alternatives' }), triageBlock(detail), auditBlock(detail.audit)), authorBlock(detail.author, detail.item.id)),
+    presenceBar(detail.item.id),
+    el('div', { class: 'undo-slot' }, undoBar(detail.item, reload)),
+    el(
+      'div',
+      { class: 'columns' },
+      el(
+        'div',
+        { class: 'main-col' },
+        postBlock(detail.mention),
+        conversationBlock(detail, team, reload),
+        draftBlock(detail, team, reload),
+        // Filled by the drafts module (alternative drafts); left empty here.
+        el('div', { id: 'draft-alternatives', class: 'draft-alternatives' }),
+        notesBlock(detail, team, reload),
+        triageBlock(detail),
+        auditBlock(detail.audit),
+      ),
+      el('div', { class: 'side-col' }, sideTeamBlock(detail, team, reload), authorBlock(detail.author, detail.item.id)),
+    ),
   );
+  restoreTyped(typed);
 }
 
 export async function loadItem(id) {
   current.id = id;
-  const detail = await api('GET', `/api/items/${encodeURIComponent(id)}`);
-  if (current.id === id) renderItem(detail);
+  const path = `/api/items/${encodeURIComponent(id)}`;
+  const [detail, team] = await Promise.all([api('GET', path), api('GET', `${path}/team`)]);
+  if (current.id !== id) return detail;
+  renderItem(detail, team);
+  watchItem(id);
+  // Opening the item marked my mentions in it as read.
+  void refreshMentions();
   return detail;
 }
 

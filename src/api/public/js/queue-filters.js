@@ -7,7 +7,7 @@ import { toast } from './toast.js';
 
 const CATEGORIES = ['delay_cancellation', 'lost_damaged_item', 'billing_refund', 'staff_service', 'product_defect_outage', 'account_login', 'safety_legal_press', 'praise', 'question', 'other'];
 /** Select/input filters, by the name the API and the hash use (the control is #f-<name>). */
-export const FILTERS = ['status', 'priority', 'brand', 'source', 'category', 'assignee', 'q'];
+export const FILTERS = ['status', 'priority', 'brand', 'source', 'category', 'assignee', 'tag', 'q'];
 const ALL_KEYS = [...FILTERS, 'snoozed'];
 
 /** The filters in the hash now, as a plain object without empty values. */
@@ -75,6 +75,8 @@ export async function setupFilterControls(reload) {
   fillSelect($('f-source'), sources.map((s) => [s.id, `${s.id} (${s.kind})`]));
   fillSelect($('f-category'), CATEGORIES.map((c) => [c, label(c)]));
   fillSelect($('f-assignee'), [[session.me.name, 'Me']]);
+  const { tags } = await api('GET', '/api/tags');
+  fillSelect($('f-tag'), tags.map((t) => [t.tag, `${t.tag} (${t.items})`]));
   for (const name of FILTERS.filter((n) => n !== 'q')) $(`f-${name}`).addEventListener('change', () => (location.hash = filterHash(fromControls())));
   $('f-snoozed').addEventListener('change', () => (location.hash = filterHash(fromControls())));
   $('f-q').addEventListener('input', () => {

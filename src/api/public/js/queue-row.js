@@ -26,6 +26,8 @@ function link(entry) {
     el('span', { class: 'urgency', title: `urgency ${item.urgency} of 100` }, String(item.urgency)),
     el('span', { class: `badge status-${item.status}` }, label(item.status)),
     snoozed ? el('span', { class: 'badge snoozed' }, 'snoozed') : null,
+    entry.conversation ? el('span', { class: 'badge linked', title: 'part of a linked conversation' }, 'linked') : null,
+    el('span', { class: 'presence-marker', 'data-item': item.id, hidden: true }),
     CLOSED.has(item.status) ? null : countdown(item.slaDueAt),
     el('span', { class: 'author' }, authorOf(mention)),
     el('span', { class: 'text' }, mention ? shorten(mention.text, 180) : ''),

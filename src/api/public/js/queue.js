@@ -6,6 +6,7 @@ import { $, clear } from './dom.js';
 import { setupBulk, updateBulk } from './queue-bulk.js';
 import { currentFilters, loadViews, renderViews, setupFilterControls, showFilters } from './queue-filters.js';
 import { rowNode } from './queue-row.js';
+import { paint as paintPresence } from './presence.js';
 
 const PAGE = 100;
 
@@ -73,6 +74,7 @@ export function renderQueue() {
   renderState();
   updateBulk(queue);
   renderViews();
+  paintPresence();
 }
 
 /** New filters start from the first page with nothing selected. */

@@ -1,0 +1,110 @@
+// Spikes: the volume chart against its expected band, each spike's explanation, its posts and
+// items, the buttons (acknowledge, escalate, mark as expected) and one holding reply for them all.
+import { api, may } from './api.js';
+import { $, clear, el, externalLink, shorten, svg, when } from './dom.js';
+
+const state = { brand: '', selected: null };
+
+function chart(data) {
+  const W = 720;
+  const H = 160;
+  const pts = data.points;
+  if (!pts.length) return el('p', { class: 'muted' }, 'No counts yet for this brand.');
+  const max = Math.max(1, ...pts.map((p) => Math.max(p.observed, p.upper ?? 0)));
+  const x = (i) => Math.round((i / Math.max(1, pts.length - 1)) * (W - 20)) + 10;
+  const y = (v) => Math.round(H - 15 - (v / max) * (H - 30));
+  const band = pts.map((p, i) => (p.upper === null ? null : `${x(i)},${y(p.upper)}`)).filter(Boolean);
+  const low = pts.map((p, i) => (p.expected === null ? null : `${x(i)},${y(p.expected)}`)).filter(Boolean).reverse();
+  const line = pts.map((p, i) => `${x(i)},${y(p.observed)}`).join(' ');
+  return svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'spike-chart', role: 'img', 'aria-label': 'posts per half hour against the expected range' },
+    band.length ? svg('polygon', { points: [...band, ...low].join(' '), class: 'band' }) : null,
+    svg('polyline', { points: low.slice().reverse().join(' '), class: 'expected' }),
+    svg('polyline', { points: line, class: 'observed' }),
+    svg('text', { x: 10, y: 12, class: 'axis' }, `max ${Math.round(max)} posts / 30 min · shaded: expected range · line: posts`));
+}
+
+function flagLine(s) {
+  const parts = [`${s.status === 'open' ? 'Open' : 'Back to normal'} since ${when(s.status === 'open' ? s.startedAt : s.closedAt)}`];
+  if (s.acknowledgedBy) parts.push(`acknowledged by ${s.acknowledgedBy}`);
+  if (s.escalatedBy) parts.push(`escalated by ${s.escalatedBy}`);
+  if (s.expectedBy) parts.push(`marked as expected by ${s.expectedBy}`);
+  return parts.join(' · ');
+}
+
+function listItem(s) {
+  return el('li', { class: `spike-row sev-${s.severity}${state.selected === s.id ? ' selected' : ''}` },
+    el('a', { href: `#/spikes/${encodeURIComponent(s.id)}` }, `${s.brand} · ${s.severity}`),
+    el('div', { class: 'muted' }, `${when(s.startedAt)} · ${s.posts} posts · ${s.authors} authors · ${s.status}`),
+    el('div', {}, shorten(s.terms.join(', '), 120)));
+}
+
+function post(p) {
+  return el('li', {}, el('strong', {}, `@${p.handle}`), ` on ${p.platform} · urgency ${p.urgency} · ${p.followers ?? '?'} followers · ${when(p.createdAt)} `, externalLink(p.url, 'view'), el('div', {}, shorten(p.text, 400)));
+}
+
+async function act(id, verb) {
+  await api('POST', `/api/spikes/${encodeURIComponent(id)}/${verb}`);
+  await loadSpikes(id);
+}
+
+function actions(s) {
+  if (s.status !== 'open' || s.expectedBy) return null;
+  return el('div', { class: 'actions' },
+    s.acknowledgedBy ? null : el('button', { type: 'button', onclick: () => act(s.id, 'acknowledge') }, 'Acknowledge'),
+    s.escalatedBy ? null : el('button', { type: 'button', onclick: () => act(s.id, 'escalate') }, 'Escalate to managers'),
+    el('button', { type: 'button', onclick: () => act(s.id, 'expected') }, 'Mark as expected'));
+}
+
+function holding(s) {
+  if (!may('edit') || !s.items.length) return null;
+  const text = el('textarea', { rows: 3, maxlength: 2000, id: 'spike-holding' });
+  text.value = `Hi, we know about this and are working on it. We will update you here as soon as we can.`;
+  const out = el('p', { class: 'muted', 'aria-live': 'polite' });
+  const go = async () => {
+    const r = await api('POST', `/api/spikes/${encodeURIComponent(s.id)}/holding-reply`, { text: text.value });
+    out.textContent = `Drafted on ${r.drafted} item(s)${r.skipped ? `, ${r.skipped} skipped (already answered or changed)` : ''}. Approve them in the queue as usual.`;
+  };
+  return el('div', { class: 'card' }, el('h3', {}, `Holding reply for the ${s.items.length} open item(s) of this spike`), text, el('button', { type: 'button', onclick: go }, 'Draft it on every item'), out);
+}
+
+function detail(s) {
+  const e = s.explanation;
+  return el('div', { class: 'spike-detail' },
+    el('h2', {}, `${e.brandName} · ${s.severity}`), el('p', {}, e.summary), el('p', { class: 'muted' }, flagLine(s)), actions(s),
+    el('h3', {}, 'What rose'),
+    el('ul', {}, e.rose.map((r) => el('li', {}, `${r.label}: ${Math.round(r.observed)} in ${r.windowMinutes} min against ${r.expected} expected (${r.effective} counting each author at most 3 times), ${r.authors} authors, z ${r.z}`))),
+    el('h3', {}, 'Emerging terms (log-odds against the baseline)'),
+    el('ul', {}, e.terms.map((t) => el('li', {}, `${t.term}: ${t.posts} posts, usually ${t.usual}, ${t.lift}× (z ${t.z})`))),
+    el('p', {}, `Categories: ${e.categories.map((c) => `${c.category} ${c.posts}`).join(', ')} · Platforms: ${e.platforms.map((p) => `${p.platform} ${p.posts}`).join(', ')} · ${e.totalPosts} posts by ${e.authors} authors, ${Math.round(e.negativeShare * 100)}% negative`),
+    el('h3', {}, 'Representative posts'), el('ol', { class: 'spike-posts' }, e.posts.map(post)),
+    e.firstPost ? el('div', {}, el('h3', {}, 'First post of the burst'), el('ul', { class: 'spike-posts' }, post(e.firstPost))) : null,
+    holding(s),
+    s.items.length ? el('div', {}, el('h3', {}, 'Its open items'), el('ul', {}, s.items.slice(0, 50).map((id) => el('li', {}, el('a', { href: `#/item/${encodeURIComponent(id)}` }, id))))) : null);
+}
+
+export async function loadSpikes(id = null) {
+  state.selected = id;
+  const body = clear($('spikes-body'));
+  const { spikes } = await api('GET', '/api/spikes?limit=50');
+  const chosen = id ? await api('GET', `/api/spikes/${encodeURIComponent(id)}`) : null;
+  const brand = chosen?.brandId ?? state.brand ?? spikes[0]?.brandId ?? '';
+  state.brand = brand;
+  const data = brand ? await api('GET', `/api/spikes/chart?brand=${encodeURIComponent(brand)}&hours=48`) : { points: [] };
+  body.append(
+    el('div', { class: 'card' }, el('h2', {}, brand ? `Last 48 hours · ${brand}` : 'No spikes yet'), chart(data)),
+    el('div', { class: 'spike-layout' },
+      el('ol', { class: 'spike-list' }, spikes.length ? spikes.map(listItem) : el('li', { class: 'muted' }, 'No spike so far: volumes are within their usual range.')),
+      chosen ? detail(chosen) : el('p', { class: 'muted' }, 'Pick a spike to see what it is about.')));
+}
+
+/** The queue's banner while a spike is open (not marked as expected): one line and a link. */
+export async function showSpikeBanner() {
+  const box = $('spike-banner');
+  if (!box) return;
+  const { spikes } = await api('GET', '/api/spikes?status=open&limit=5');
+  const open = spikes.filter((s) => !s.expectedBy);
+  clear(box).hidden = open.length === 0;
+  for (const s of open) {
+    box.append(el('p', {}, el('strong', {}, `Spike open · ${s.brand} (${s.severity}): `), shorten(s.summary, 200), ' ', el('a', { href: `#/spikes/${encodeURIComponent(s.id)}` }, 'See it and its items')));
+  }
+}
