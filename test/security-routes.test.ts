@@ -23,6 +23,10 @@ const LOWEST: Array<[RegExp, keyof typeof TOKENS]> = [
   [/^POST \/api\/items\/:id\/(presence|preview)$/, 'viewer'],
   [/^POST \/api\/items\/:id\/(undo|reopen|notes|tags|link|unlink|close-answered)$/, 'responder'],
   [/^DELETE \/api\/items\/:id\/tags\/:tag$/, 'responder'],
+  // Spike verbs check the verb's own role inside (mark as expected: approver).
+  [/^GET \/api\/spikes(\/chart|\/:id)?$/, 'viewer'],
+  [/^POST \/api\/spikes\/:id\/:verb$/, 'viewer'],
+  [/^POST \/api\/spikes\/:id\/holding-reply$/, 'responder'],
 ];
 const RANK = ['viewer', 'responder', 'approver', 'admin'] as const;
 
