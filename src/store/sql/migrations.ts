@@ -1,5 +1,6 @@
 import { DRAFTS } from './schema-drafts.js';
 import { INBOX_TOGETHER } from './migration-006-inbox-together.js';
+import { QUEUE_COUNTS } from './schema-queue-counts.js';
 import { RECORDS } from './schema-records.js';
 import { SPIKES } from './schema-spikes.js';
 
@@ -40,4 +41,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 5, name: 'draft-alternatives', sql: DRAFTS },
   { version: 6, name: 'inbox undo, notes, tags, conversations', sql: INBOX_TOGETHER },
   { version: 7, name: 'spikes', sql: SPIKES },
+  { version: 8, name: 'queue counts', sql: QUEUE_COUNTS },
 ];
