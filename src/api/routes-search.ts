@@ -4,7 +4,7 @@ import type { AppContext } from '../app/context.js';
 import { auditPage, auditRows } from '../store/audit.js';
 import { describeAudit, KNOWN_ACTIONS } from './audit-text.js';
 import { mentionRows } from '../store/export.js';
-import { BadSearchCursorError, searchMentions } from '../store/search.js';
+import { BadSearchCursorError, searchMentions, SearchTooBroadError } from '../store/search.js';
 import { requireRole } from './auth.js';
 import { csvStream } from './csv-out.js';
 import { mentionSummary, triageSummary } from './routes-inbox.js';
@@ -32,11 +32,11 @@ export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): voi
   api.get('/search', { onRequest: requireRole('read') }, async (request) => {
     const query = parseInput(SearchQuery, request.query, 'query');
     try {
-      const { hits, total, next } = await searchMentions(ctx.db, { ...query });
+      const { hits, total, totalExact, next } = await searchMentions(ctx.db, { ...query });
       const results = hits.map((h) => ({ id: h.stored.mention.id, mention: mentionSummary(h.stored.mention, LIST_TEXT_MAX), triage: triageSummary(h.stored.triage), item: h.item }));
-      return { results, total, next };
+      return { results, total, totalExact, next };
     } catch (err) {
-      if (err instanceof BadSearchCursorError) throw new InputError(err.message);
+      if (err instanceof BadSearchCursorError || err instanceof SearchTooBroadError) throw new InputError(err.message);
       throw err;
     }
   });
