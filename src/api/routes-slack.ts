@@ -1,10 +1,11 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { escalationAlert } from '../alerts/message.js';
 import { outcomePayload, parseApprovalValue } from '../alerts/slack.js';
 import { ActionError, approveItem, rejectItem, type Actor } from '../inbox/actions.js';
+import { firstSighting } from '../store/alert-marks.js';
 import { appendAudit } from '../store/audit.js';
 import { getItem } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
@@ -62,8 +63,7 @@ async function authenticity(ctx: AppContext, request: FastifyRequest, raw: Buffe
   if (!signatureMatches(secrets, timestamp, raw, signature)) return { reason: 'bad_signature', message: 'signature does not match' };
   // A stale or replayed request was signed by Slack once, but whoever sends it again need not be Slack.
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_SKEW_SECONDS) return { reason: 'stale', message: 'timestamp outside the 5-minute window' };
-  const seen = `${ctx.config.redis.prefix}:slack:seen:${createHash('sha256').update(`${timestamp}:${signature}`).digest('hex')}`;
-  if ((await ctx.redis.set(seen, '1', 'PX', REPLAY_TTL_MS, 'NX')) !== 'OK') return { reason: 'replay', message: 'replayed request' };
+  if (!(await firstSighting(ctx, timestamp, signature, REPLAY_TTL_MS))) return { reason: 'replay', message: 'replayed request' };
   return null;
 }
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config, LoadedSource } from '../config/load.js';
-import { redisKv } from '../connectors/shared/kv.js';
+import { redisKv } from '../store/source-kv.js';
 import { redisLimiter, type RateLimiter } from '../connectors/shared/limiter.js';
 import { connectors } from '../connectors/registry.js';
 import type { Connector, SourceClient } from '../connectors/types.js';

@@ -29,9 +29,23 @@ export function storeKeys(prefix: string) {
     loginFailures: (user: string, address: string) => `${prefix}:login:${digest(`${user.toLowerCase()}\u0000${address}`)}`,
     /** Failed sign-ins for one account from any address: what its back-off grows with. */
     loginAccountFailures: (user: string) => `${prefix}:loginacct:${digest(user.toLowerCase())}`,
+    /** One process polls a source, or holds its live stream, at a time (leases.ts). */
+    lease: (name: 'poll' | 'stream', sourceId: string) => `${prefix}:${name}lock:${sourceId}`,
+    /** A signed Slack request already handled (its timestamp and signature, hashed). */
+    slackSeen: (timestamp: string, signature: string) => `${prefix}:slack:seen:${createHash('sha256').update(`${timestamp}:${signature}`).digest('hex')}`,
+    /** A request budget's sliding-window log, and until when the platform told us to stop. */
+    rateLog: (budget: string) => `${prefix}:rl:${budget}`,
+    rateBlocked: (budget: string) => `${prefix}:rl:${budget}:blocked`,
+    /** A connector's own value for one source (a session, a token), as JSON. */
+    sourceValue: (sourceId: string, name: string) => `${prefix}:kv:${sourceId}:${name}`,
   };
 }
 export type StoreKeys = ReturnType<typeof storeKeys>;
+
+/** Where BullMQ keeps its queues (it builds the keys below this itself). */
+export function bullPrefix(prefix: string): string {
+  return `${prefix}:bull`;
+}
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
