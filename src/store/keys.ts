@@ -38,6 +38,8 @@ export function storeKeys(prefix: string) {
     rateBlocked: (budget: string) => `${prefix}:rl:${budget}:blocked`,
     /** A connector's own value for one source (a session, a token), as JSON. */
     sourceValue: (sourceId: string, name: string) => `${prefix}:kv:${sourceId}:${name}`,
+    /** How many times a failed job was given its attempts back (jobs/failed-jobs.ts). */
+    jobRevivals: (queue: string, jobId: string) => `${prefix}:revived:${queue}:${jobId}`,
   };
 }
 export type StoreKeys = ReturnType<typeof storeKeys>;
