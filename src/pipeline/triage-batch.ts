@@ -8,8 +8,9 @@ import { routeStored } from './route.js';
 
 /**
  * Scores a batch with the author's history as context, then routes it in the same job: the
- * mentions are read once, and no second job per batch. A worker killed between the two steps
- * leaves the mentions "triaged"; BullMQ runs the job again, and routing is safe to repeat.
+ * mentions are read once, and no second job per batch. The triage is stored with the routing's
+ * last write (store/routed.ts), so each mention's triage row is written once. A worker killed
+ * before that leaves the mentions "new"; BullMQ runs the job again, and routing is safe to repeat.
  */
 export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promise<{ triaged: number }> {
   const stored = [...(await loadMentions(ctx.db, mentionIds)).values()];

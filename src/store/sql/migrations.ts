@@ -1,5 +1,6 @@
 import { DRAFTS } from './schema-drafts.js';
 import { INBOX_TOGETHER } from './migration-006-inbox-together.js';
+import { NARROWER } from './schema-narrow.js';
 import { QUEUE_COUNTS } from './schema-queue-counts.js';
 import { RECORDS } from './schema-records.js';
 import { SPIKES } from './schema-spikes.js';
@@ -42,4 +43,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 6, name: 'inbox undo, notes, tags, conversations', sql: INBOX_TOGETHER },
   { version: 7, name: 'spikes', sql: SPIKES },
   { version: 8, name: 'queue counts', sql: QUEUE_COUNTS },
+  { version: 9, name: 'narrower mentions', sql: NARROWER },
 ];
