@@ -14,7 +14,7 @@ export const QUERY_TARGET_MS = 50;
 
 /**
  * Indexes this bench proposes for the store's schema, measured here before they become a
- * migration (none at the moment: the queue's totals come from inbox_counts, migration 6).
+ * migration (none at the moment: the queue's totals come from inbox_counts, migration 7).
  */
 export const PROPOSED: string[] = [];
 
