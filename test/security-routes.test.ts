@@ -20,10 +20,11 @@ const LOWEST: Array<[RegExp, keyof typeof TOKENS]> = [
   [/^POST \/api\/items\/:id\/(presence|preview)$/, 'viewer'],
   [/^POST \/api\/items\/:id\/(undo|reopen|notes|tags|link|unlink|close-answered)$/, 'responder'],
   [/^DELETE \/api\/items\/:id\/tags\/:tag$/, 'responder'],
+  [/^(GET|POST|PATCH) \/api\/admin\/(users|brands)(\/:(name|id)(\/end-sessions)?)?$/, 'admin'],
 ];
 const RANK = ['viewer', 'responder', 'approver', 'admin'] as const;
 
-const concrete = (r: RouteEntry) => r.url.replace(':id', 'm_0123456789012345678901');
+const concrete = (r: RouteEntry) => r.url.replace(':id', r.url.includes('/brands/') ? 'acme' : 'm_0123456789012345678901').replace(':name', 'viewer');
 
 describe('every route refuses strangers and roles below its own', () => {
   let app: TestApp;

@@ -45,7 +45,7 @@ export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): voi
     const q = parseInput(AuditQuery, request.query, 'query');
     const page = await auditPage(ctx.db, { itemId: q.itemId, actor: q.actor, action: q.action, from: q.from, to: q.to, before: q.cursor, limit: q.limit });
     // What the filters offer: people from the config plus Earshot's own actors, and every kind with a sentence.
-    const filters = { actors: [...ctx.config.users.map((u) => u.name), 'earshot', 'slack', 'anonymous'], actions: KNOWN_ACTIONS };
+    const filters = { actors: [...ctx.directory.users.map((u) => u.name), 'earshot', 'slack', 'anonymous'], actions: KNOWN_ACTIONS };
     return { ...page, entries: page.entries.map((e) => ({ ...e, text: describeAudit(e) })), filters };
   });
 

@@ -119,7 +119,7 @@ async function responseBody(ctx: AppContext, outcome: Outcome): Promise<Record<s
   if (outcome.ephemeral) return { response_type: 'ephemeral', replace_original: false, text: outcome.text };
   const item = await getItem(ctx.db, outcome.itemId);
   const stored = item ? (await loadMentions(ctx.db, [item.id])).get(item.id) : undefined;
-  const alert = item && stored ? escalationAlert(ctx.config, item, stored) : null;
+  const alert = item && stored ? escalationAlert(ctx.config, item, stored, ctx.directory.brands) : null;
   return outcomePayload(alert, outcome.text, outcome.keepButtons);
 }
 
@@ -144,7 +144,7 @@ async function handle(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   }
   const payload = parsePayload(raw);
   if (!payload) return reply.code(400).send({ error: 'bad_request', message: 'expected payload=<JSON> as Slack sends it' });
-  const user = ctx.config.users.find((u) => u.slackUserId === payload.user.id);
+  const user = ctx.directory.userBySlackId(payload.user.id);
   if (!user) return refuseSigned(ctx, reply, 'Slack user is not mapped to an Earshot user (users[].slackUserId)', { slackUserId: payload.user.id });
   const action = payload.type === 'block_actions' ? payload.actions[0] : undefined;
   if (action?.action_id.startsWith('spike_')) return spikeClick(ctx, reply, { name: user.name, role: user.role }, action, payload.response_url, now);

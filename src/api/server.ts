@@ -9,6 +9,7 @@ import { registerActionRoutes } from './routes-actions.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerAnalyticsRoutes } from './routes-analytics.js';
 import { registerDraftRoutes } from './routes-drafts.js';
+import { registerDirectoryRoutes } from './routes-directory.js';
 import { registerEventRoutes } from './routes-events.js';
 import { InputError } from './routes-common.js';
 import { registerHealthRoutes } from './routes-health.js';
@@ -131,6 +132,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       registerActionRoutes(api, ctx);
       registerItemRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
+      registerDirectoryRoutes(api, ctx);
       registerTriageRoutes(api, ctx);
       registerEventRoutes(api, ctx);
       registerAnalyticsRoutes(api, ctx);

@@ -67,7 +67,7 @@ async function buildDigest(ctx: AppContext, destination: ChatDestinationConfig, 
   if (open.length === 0) return null;
   const top = open.sort((a, b) => b.urgency - a.urgency).slice(0, DIGEST_LISTS);
   const stored = await loadMentions(ctx.db, top.map((i) => i.id));
-  const brands = [...new Set(top.map((i) => ctx.config.brands.find((b) => b.id === i.brandId)?.name ?? i.brandId))];
+  const brands = [...new Set(top.map((i) => ctx.directory.brand(i.brandId)?.name ?? i.brandId))];
   return {
     kind: 'digest',
     window: new Date(window).toISOString(),

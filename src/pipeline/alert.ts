@@ -36,5 +36,5 @@ async function buildAlert(ctx: AppContext, data: Exclude<JobData<'alert'>, { kin
   if (!item || item.status === 'posted' || item.status === 'rejected') return null;
   const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   if (!stored) return null;
-  return escalationAlert(ctx.config, item, stored);
+  return escalationAlert(ctx.config, item, stored, ctx.directory.brands);
 }

@@ -67,8 +67,8 @@ export async function routeStored(ctx: AppContext, stored: StoredMention[], now:
 }
 
 function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priority: Priority, routedAt: number, history?: AuthorHistory): NewItem {
-  const brand = ctx.config.brands.find((b) => b.id === mention.brandId);
-  if (!brand) throw new Error(`mention ${mention.id} names brand "${mention.brandId}", which is not in the config`);
+  const brand = ctx.directory.brand(mention.brandId);
+  if (!brand) throw new Error(`mention ${mention.id} names brand "${mention.brandId}", which is not in the database (see the admin page or \`earshot brands\`)`);
   const draft = draftReply({ mention, triage, brand, playbook: ctx.config.playbook, ...(history ? { history } : {}) });
   return {
     id: mention.id,

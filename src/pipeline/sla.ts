@@ -193,7 +193,7 @@ export async function checkSla(ctx: AppContext, data: SlaCheck, now: () => numbe
   if (answered(item)) return { outcome: 'answered' };
   const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   if (!stored) return { outcome: 'gone' };
-  const alert: EscalationAlert = { ...escalationAlert(ctx.config, item, stored), sla: { stage: data.stage, dueAt: new Date(item.slaDueAt).toISOString() } };
+  const alert: EscalationAlert = { ...escalationAlert(ctx.config, item, stored, ctx.directory.brands), sla: { stage: data.stage, dueAt: new Date(item.slaDueAt).toISOString() } };
   const destinations = targets(ctx, data.stage, item);
   if (destinations.length === 0) return { outcome: 'no-destination' };
   const { sent, failure } = await deliverOnce(ctx, alert, `sla-${data.stage}-${item.id}`, destinations, now);

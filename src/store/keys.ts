@@ -10,6 +10,12 @@ export function storeKeys(prefix: string) {
     /** Base of the inbox's pub/sub channel; the inbox itself is in PostgreSQL. */
     inbox: `${prefix}:inbox`,
     deadLetter: `${prefix}:dlq`,
+    /** One key per dead letter already kept (source + line or content hash), so a re-import adds none twice. */
+    deadLetterSeen: (hash: string) => `${prefix}:dlqseen:${hash}`,
+    /** Pub/sub channel announcing a new users-and-brands version (see app/directory.ts). */
+    directory: `${prefix}:directory`,
+    /** The hashed session keys of one user, so an admin can end them all. */
+    userSessions: (user: string) => `${prefix}:usersessions:${digest(user)}`,
     alertSent: (itemId: string, destinationId: string) => `${prefix}:alerted:${itemId}:${destinationId}`,
     /** Single escalations sent to a destination in one minute (window start, epoch ms). */
     alertBudget: (destinationId: string, window: number) => `${prefix}:alertbudget:${destinationId}:${window}`,

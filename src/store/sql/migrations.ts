@@ -2,6 +2,7 @@ import { DRAFTS } from './schema-drafts.js';
 import { INBOX_TOGETHER } from './migration-006-inbox-together.js';
 import { NARROWER } from './schema-narrow.js';
 import { QUEUE_COUNTS } from './schema-queue-counts.js';
+import { DIRECTORY } from './schema-directory.js';
 import { RECORDS } from './schema-records.js';
 import { SPIKES } from './schema-spikes.js';
 
@@ -44,4 +45,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 7, name: 'spikes', sql: SPIKES },
   { version: 8, name: 'queue counts', sql: QUEUE_COUNTS },
   { version: 9, name: 'narrower mentions', sql: NARROWER },
+  { version: 10, name: 'users and brands', sql: DIRECTORY },
 ];
