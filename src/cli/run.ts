@@ -4,12 +4,11 @@ import { hashToken, loadConfig, type Config } from '../config/load.js';
 import { Roles } from '../config/schema.js';
 import { createLogger, type Logger } from '../log.js';
 import { UsageError, type CliArgs } from './args.js';
-import { brandsCommand, usersCommand } from './directory-cmd.js';
-import { runImport, showDeadLetters, showSources, testSourceCli } from './commands.js';
-import { migrateFromRedis } from './migrate-cmd.js';
-import { ROLES, startRoles, type RoleName, type Running } from './start.js';
-import { runTriage } from './triage-cmd.js';
-import { userCommand } from './users-cmd.js';
+import type { RoleName, Running } from './start.js';
+
+// Each command loads only what it needs: check-config or triage should not pay for the pipeline,
+// the connectors' clients and the database driver on a slow machine.
+const commands = () => import('./commands.js');
 
 // The CLI is the one place that reads the process environment; everything else gets Config.
 const env = process.env;
@@ -23,6 +22,7 @@ function readConfig(args: CliArgs): Config {
 }
 
 async function start(args: CliArgs): Promise<void> {
+  const { ROLES, startRoles } = await import('./start.js');
   const role = args.role ?? 'all';
   if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not "${role}"`, 'start');
   const config = readConfig(args);
@@ -117,23 +117,25 @@ export async function runCommand(args: CliArgs): Promise<void> {
       return;
     }
     case 'import':
-      return runImport(readConfig(args), args);
+      return (await commands()).runImport(readConfig(args), args);
     case 'token':
       return token(args);
     case 'user':
-      return userCommand(args);
+      return (await import('./users-cmd.js')).userCommand(args);
     case 'triage':
-      return void runTriage(args);
-    case 'sources':
+      return void (await import('./triage-cmd.js')).runTriage(args);
+    case 'sources': {
+      const { showSources, testSourceCli } = await commands();
       return args.positionals[0] === 'test' ? testSourceCli(readConfig(args), args.positionals[1]) : showSources(readConfig(args));
+    }
     case 'users':
-      return usersCommand(readConfig(args), args);
+      return (await import('./directory-cmd.js')).usersCommand(readConfig(args), args);
     case 'brands':
-      return brandsCommand(readConfig(args), args);
+      return (await import('./directory-cmd.js')).brandsCommand(readConfig(args), args);
     case 'migrate-from-redis':
-      return migrateFromRedis(readConfig(args));
+      return (await import('./migrate-cmd.js')).migrateFromRedis(readConfig(args));
     case 'dead-letters':
-      return showDeadLetters(readConfig(args), args.limit);
+      return (await commands()).showDeadLetters(readConfig(args), args.limit);
     default:
       throw new UsageError(`unknown command "${args.command}"`);
   }
