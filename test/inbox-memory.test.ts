@@ -102,8 +102,8 @@ describe('inbox lists carry previews, never whole posts', () => {
   it('more inbox lists in flight than the cap: 429 with Retry-After, others unaffected', async () => {
     proxy.hold();
     const first = [list('limit=500'), list('limit=500&q=zeppelin')];
-    // Both are waiting on PostgreSQL (their count query is held) before the third arrives.
-    await waitFor('two lists in flight', () => (proxy.heldText().match(/SELECT count\(\*\)::bigint AS n FROM inbox_items/g) ?? []).length >= 2);
+    // Both are waiting on PostgreSQL (their page query is held) before the third arrives.
+    await waitFor('two lists in flight', () => (proxy.heldText().match(/LEFT JOIN mention_triage t ON t.id = i.id/g) ?? []).length >= 2);
     const third = await list('limit=10');
     expect(third.statusCode).toBe(429);
     expect(third.headers['retry-after']).toBe('2');

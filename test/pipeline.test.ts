@@ -92,7 +92,11 @@ describe('pipeline on the file source', () => {
     const outbox = readFileSync(path.join(dir, 'outbox.jsonl'), 'utf8').trim().split('\n');
     expect(outbox).toHaveLength(1);
     expect(JSON.parse(outbox[0] as string)).toMatchObject({ replyId: posted.replyId, inReplyTo: '2' });
-    const history = await authorHistory(app.ctx.db, { platform: 'file', authorId: 'vip' });
-    expect(history.history.map((e) => e.kind).sort()).toEqual(['mention', 'reply']);
+    // The reply joins the author's history just after the item is marked posted (publish.ts), so wait for it.
+    const kinds = await waitFor('the reply in the author history', async () => {
+      const found = (await authorHistory(app.ctx.db, { platform: 'file', authorId: 'vip' })).history.map((e) => e.kind).sort();
+      return found.includes('reply') ? found : undefined;
+    });
+    expect(kinds).toEqual(['mention', 'reply']);
   });
 });

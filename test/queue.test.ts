@@ -105,8 +105,10 @@ describe('inbox queue on PostgreSQL', () => {
     expect(words.results.map((r) => r.id)).toEqual([old.id]);
     expect(words.results[0]?.item).toBeNull();
     expect((await get<{ results: Array<{ id: string }> }>('/api/search?q=AGA%20CONT')).results.map((r) => r.id)).toEqual([old.id]);
-    const first = await get<{ results: Array<{ id: string }>; total: number; next: string | null }>('/api/search?q=storm%20post&limit=200');
-    expect(first.total).toBe(13_000);
+    const first = await get<{ results: Array<{ id: string }>; total: number; totalExact: boolean; next: string | null }>('/api/search?q=storm%20post&limit=200');
+    // 13,000 matches: more than are counted exactly, so the total is PostgreSQL's estimate.
+    expect(first.totalExact).toBe(false);
+    expect(first.total).toBeGreaterThan(1000);
     expect(first.results).toHaveLength(200);
     const second = await get<{ results: Array<{ id: string }>; next: string | null }>(`/api/search?q=storm%20post&limit=200&cursor=${first.next}`);
     expect(second.results.some((r) => first.results.some((f) => f.id === r.id))).toBe(false);

@@ -27,10 +27,11 @@ const LOWEST: Array<[RegExp, keyof typeof TOKENS]> = [
   [/^GET \/api\/spikes(\/chart|\/:id)?$/, 'viewer'],
   [/^POST \/api\/spikes\/:id\/:verb$/, 'viewer'],
   [/^POST \/api\/spikes\/:id\/holding-reply$/, 'responder'],
+  [/^(GET|POST|PATCH) \/api\/admin\/(users|brands)(\/:(name|id)(\/end-sessions)?)?$/, 'admin'],
 ];
 const RANK = ['viewer', 'responder', 'approver', 'admin'] as const;
 
-const concrete = (r: RouteEntry) => r.url.replace(':id', 'm_0123456789012345678901');
+const concrete = (r: RouteEntry) => r.url.replace(':id', r.url.includes('/brands/') ? 'acme' : 'm_0123456789012345678901').replace(':name', 'viewer');
 
 describe('every route refuses strangers and roles below its own', () => {
   let app: TestApp;

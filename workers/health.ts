@@ -1,11 +1,16 @@
 import { defineWorker } from '../src/jobs/runner.js';
+import { reconcileFailedJobs } from '../src/jobs/failed-jobs.js';
 import { checkSourceHealth } from '../src/pipeline/health.js';
 import { pruneExpired } from '../src/store/mentions.js';
 
-/** Every minute: source health, and the retention (old mentions go a batch at a time). */
+/**
+ * Every minute: source health, the retention (old mentions go a batch at a time), and jobs an
+ * outage left in the failed lists (run again, or dead-lettered when they keep failing).
+ */
 export const healthWorker = defineWorker('health', async (_data, run) => {
   const result = await checkSourceHealth(run.app);
   const removed = await pruneExpired(run.app.db, Date.now() - run.app.config.retention);
   if (removed) run.app.log.info({ removed }, 'retention: removed expired mentions');
+  await reconcileFailedJobs(run.app);
   return result;
 });

@@ -71,12 +71,13 @@ export function itemUrl(config: Pick<Config, 'api'>, itemId: string): string {
   return `${inboxBaseUrl(config)}/#/item/${encodeURIComponent(itemId)}`;
 }
 
-export function escalationAlert(config: Config, item: InboxItem, stored: StoredMention): EscalationAlert {
+/** `brands` is the live list (ctx.directory.brands): a brand added since the start has its name here. */
+export function escalationAlert(config: Config, item: InboxItem, stored: StoredMention, brands: ReadonlyArray<{ id: string; name: string }> = config.brands): EscalationAlert {
   const { mention, triage } = stored;
   return {
     kind: 'escalation',
     itemId: item.id,
-    brand: config.brands.find((b) => b.id === item.brandId)?.name ?? item.brandId,
+    brand: brands.find((b) => b.id === item.brandId)?.name ?? item.brandId,
     platform: mention.platform,
     author: { handle: mention.author.handle, name: mention.author.name, followers: mention.author.followers, url: mention.author.url },
     text: mention.text,

@@ -63,7 +63,24 @@ const SENTENCES: Record<string, Sentence> = {
   'session.signed_in': ({ who, d }) => `${who} signed in from ${text(d['address'])}`,
   'session.signed_out': ({ who }) => `${who} signed out`,
   'session.sign_in_failed': ({ d }) => `Failed sign-in as "${text(d['name'])}" from ${text(d['address'])}`,
+  'user.added': ({ who, d }) => `${who} added user ${text(d['user'])} as ${text(d['role'])}${d['token'] ? ', with an API token' : ''}`,
+  'user.changed': ({ who, d }) => `${who} changed user ${text(d['user'])}${userChanges(d['changes'])}`,
+  'user.sessions-ended': ({ who, d }) => `${who} ended ${text(d['sessions'])} session(s) of ${text(d['user'])}`,
+  'brand.added': ({ who, d }) => `${who} added brand ${text(d['brand'])} (${text(d['name'])})`,
+  'brand.changed': ({ who, d }) => `${who} changed brand ${text(d['brand'])}${userChanges(d['changes'])}`,
+  'directory.seeded': ({ d }) => `The config file ${text(d['file'])} seeded users and brands: ${text({ added: d['added'], updated: d['updated'], disabled: d['disabled'] })}`,
 };
+
+/** `{ role: { from, to }, disabled: true, password: 'reset' }` as words. */
+function userChanges(value: unknown): string {
+  const parts = Object.entries((value ?? {}) as Record<string, unknown>).map(([k, v]) => {
+    const fromTo = v as { from?: unknown; to?: unknown } | null;
+    if (fromTo && typeof fromTo === 'object' && 'to' in fromTo) return `${k} ${text(fromTo.from)} → ${text(fromTo.to)}`;
+    if (k === 'disabled') return v ? 'disabled' : 'enabled';
+    return `${k} ${text(v)}`;
+  });
+  return parts.length ? `: ${parts.join(', ')}` : '';
+}
 
 /** The kinds with a sentence of their own, for the audit page's action filter. */
 export const KNOWN_ACTIONS = Object.keys(SENTENCES);

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { Config, LoadedUser } from '../config/load.js';
-import { hashToken } from '../config/load.js';
+import type { Directory } from '../app/directory.js';
+import type { Config } from '../config/load.js';
 import type { Actor } from '../inbox/actions.js';
 import { can, describeNeed, type Action } from '../inbox/permissions.js';
 import type { Redis } from 'ioredis';
@@ -15,18 +15,6 @@ const sessions = new WeakMap<FastifyRequest, { id: string; session: Session }>()
 
 export const SESSION_COOKIE = 'earshot_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** Compares against every user, without stopping early, so timing does not reveal which hash matched. */
-export function findUser(users: readonly LoadedUser[], token: string): LoadedUser | null {
-  const presented = Buffer.from(hashToken(token));
-  let found: LoadedUser | null = null;
-  for (const user of users) {
-    if (!user.tokenHash) continue;
-    const expected = Buffer.from(user.tokenHash);
-    if (expected.length === presented.length && timingSafeEqual(expected, presented) && !found) found = user;
-  }
-  return found;
-}
 
 export function bearerToken(header: string | undefined): string | null {
   if (!header) return null;
@@ -48,7 +36,8 @@ export function readCookie(header: string | undefined, name: string): string | n
 }
 
 export interface AuthDeps {
-  config: Pick<Config, 'users' | 'api' | 'redis'>;
+  config: Pick<Config, 'api' | 'redis'>;
+  directory: Directory;
   redis: Redis;
 }
 
@@ -69,8 +58,8 @@ function sameSecret(a: string, b: string): boolean {
  */
 async function sessionActor(deps: AuthDeps, request: FastifyRequest, reply: FastifyReply, id: string): Promise<Actor | null> {
   const session = await touchSession(deps.redis, deps.config.redis.prefix, id, sessionTimes(deps.config));
-  // A user removed from the config loses their sessions at once; the role is read fresh each time.
-  const user = session ? deps.config.users.find((u) => u.name === session.user) : undefined;
+  // A disabled user loses their sessions at once; the role is read fresh each time.
+  const user = session ? deps.directory.user(session.user) : undefined;
   if (!session || !user) {
     unauthorized(reply, 'your session has ended; sign in again');
     return null;
@@ -95,7 +84,7 @@ export function authenticate(deps: AuthDeps): onRequestHookHandler {
   return async function (request, reply) {
     const token = bearerToken(request.headers.authorization);
     if (token) {
-      const user = findUser(deps.config.users, token);
+      const user = deps.directory.userByToken(token);
       if (!user) return unauthorized(reply, 'unknown API token');
       actors.set(request, { name: user.name, role: user.role });
       return;

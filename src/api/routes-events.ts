@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { AppContext } from '../app/context.js';
-import { inboxEventsChannel } from '../store/inbox.js';
+import { subscribeInboxEvents, type InboxSubscription } from '../store/inbox-events.js';
 import { sessionAlive } from '../store/sessions.js';
 import { requireRole, sessionOf } from './auth.js';
 import { SECURITY_HEADERS } from './static.js';
@@ -16,7 +15,7 @@ type Listener = (message: string) => void;
  * would multiply Redis clients by the team size. Created on the first stream, closed with the server.
  */
 class EventHub {
-  private subscriber: Redis | null = null;
+  private subscriber: Promise<InboxSubscription> | null = null;
   private readonly listeners = new Set<Listener>();
   readonly closers = new Set<() => void>();
 
@@ -25,13 +24,14 @@ class EventHub {
   async add(listener: Listener): Promise<void> {
     this.listeners.add(listener);
     if (this.subscriber) return;
-    const channel = inboxEventsChannel(this.ctx.keys);
-    this.subscriber = this.ctx.redis.duplicate();
-    this.subscriber.on('message', (_channel: string, message: string) => {
-      for (const l of this.listeners) l(message);
-    });
-    this.subscriber.on('error', (err: Error) => this.ctx.log.warn({ err: err.message }, 'inbox event subscriber error'));
-    await this.subscriber.subscribe(channel);
+    this.subscriber = subscribeInboxEvents(
+      this.ctx,
+      (message) => {
+        for (const l of this.listeners) l(message);
+      },
+      (err) => this.ctx.log.warn({ err: err.message }, 'inbox event subscriber error'),
+    );
+    await this.subscriber;
   }
 
   remove(listener: Listener): void {
@@ -42,7 +42,7 @@ class EventHub {
     for (const close of [...this.closers]) close();
     const sub = this.subscriber;
     this.subscriber = null;
-    if (sub) await sub.quit().catch(() => sub.disconnect());
+    if (sub) await (await sub.catch(() => null))?.close();
   }
 }
 

@@ -4,7 +4,7 @@ import type { AppContext } from '../app/context.js';
 import { auditPage, auditRows } from '../store/audit.js';
 import { describeAudit, KNOWN_ACTIONS } from './audit-text.js';
 import { mentionRows } from '../store/export.js';
-import { BadSearchCursorError, searchMentions } from '../store/search.js';
+import { BadSearchCursorError, searchMentions, SearchTooBroadError } from '../store/search.js';
 import { requireRole } from './auth.js';
 import { csvStream } from './csv-out.js';
 import { mentionSummary, triageSummary } from './routes-inbox.js';
@@ -32,11 +32,11 @@ export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): voi
   api.get('/search', { onRequest: requireRole('read') }, async (request) => {
     const query = parseInput(SearchQuery, request.query, 'query');
     try {
-      const { hits, total, next } = await searchMentions(ctx.db, { ...query });
+      const { hits, total, totalExact, next } = await searchMentions(ctx.db, { ...query });
       const results = hits.map((h) => ({ id: h.stored.mention.id, mention: mentionSummary(h.stored.mention, LIST_TEXT_MAX), triage: triageSummary(h.stored.triage), item: h.item }));
-      return { results, total, next };
+      return { results, total, totalExact, next };
     } catch (err) {
-      if (err instanceof BadSearchCursorError) throw new InputError(err.message);
+      if (err instanceof BadSearchCursorError || err instanceof SearchTooBroadError) throw new InputError(err.message);
       throw err;
     }
   });
@@ -45,7 +45,7 @@ export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): voi
     const q = parseInput(AuditQuery, request.query, 'query');
     const page = await auditPage(ctx.db, { itemId: q.itemId, actor: q.actor, action: q.action, from: q.from, to: q.to, before: q.cursor, limit: q.limit });
     // What the filters offer: people from the config plus Earshot's own actors, and every kind with a sentence.
-    const filters = { actors: [...ctx.config.users.map((u) => u.name), 'earshot', 'slack', 'anonymous'], actions: KNOWN_ACTIONS };
+    const filters = { actors: [...ctx.directory.users.map((u) => u.name), 'earshot', 'slack', 'anonymous'], actions: KNOWN_ACTIONS };
     return { ...page, entries: page.entries.map((e) => ({ ...e, text: describeAudit(e) })), filters };
   });
 

@@ -57,7 +57,8 @@ async function login(ctx: AppContext, request: FastifyRequest, reply: FastifyRep
   if (state.pair.count >= limits.maxFailures) return tooMany(reply, state.pair.retryAfterMs);
   const wait = backoffMs(state.account, limits.maxFailures);
   if (wait > 0) await sleep(wait);
-  const user = ctx.config.users.find((u) => u.name === body.name && u.passwordHash);
+  const found = ctx.directory.user(body.name);
+  const user = found?.passwordHash ? found : undefined;
   const ok = user?.passwordHash ? await verifyPassword(body.password, user.passwordHash) : (await burnPasswordCheck(body.password), false);
   if (!user || !ok) {
     await recordLoginFailure(ctx.redis, ctx.keys, body.name, request.ip, limits.windowMs);

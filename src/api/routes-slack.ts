@@ -1,10 +1,11 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { escalationAlert } from '../alerts/message.js';
 import { outcomePayload, parseApprovalValue } from '../alerts/slack.js';
 import { ActionError, approveItem, rejectItem, type Actor } from '../inbox/actions.js';
+import { firstSighting } from '../store/alert-marks.js';
 import { appendAudit } from '../store/audit.js';
 import { getItem } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
@@ -62,8 +63,7 @@ async function authenticity(ctx: AppContext, request: FastifyRequest, raw: Buffe
   if (!signatureMatches(secrets, timestamp, raw, signature)) return { reason: 'bad_signature', message: 'signature does not match' };
   // A stale or replayed request was signed by Slack once, but whoever sends it again need not be Slack.
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_SKEW_SECONDS) return { reason: 'stale', message: 'timestamp outside the 5-minute window' };
-  const seen = `${ctx.config.redis.prefix}:slack:seen:${createHash('sha256').update(`${timestamp}:${signature}`).digest('hex')}`;
-  if ((await ctx.redis.set(seen, '1', 'PX', REPLAY_TTL_MS, 'NX')) !== 'OK') return { reason: 'replay', message: 'replayed request' };
+  if (!(await firstSighting(ctx, timestamp, signature, REPLAY_TTL_MS))) return { reason: 'replay', message: 'replayed request' };
   return null;
 }
 
@@ -119,7 +119,7 @@ async function responseBody(ctx: AppContext, outcome: Outcome): Promise<Record<s
   if (outcome.ephemeral) return { response_type: 'ephemeral', replace_original: false, text: outcome.text };
   const item = await getItem(ctx.db, outcome.itemId);
   const stored = item ? (await loadMentions(ctx.db, [item.id])).get(item.id) : undefined;
-  const alert = item && stored ? escalationAlert(ctx.config, item, stored) : null;
+  const alert = item && stored ? escalationAlert(ctx.config, item, stored, ctx.directory.brands) : null;
   return outcomePayload(alert, outcome.text, outcome.keepButtons);
 }
 
@@ -144,7 +144,7 @@ async function handle(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   }
   const payload = parsePayload(raw);
   if (!payload) return reply.code(400).send({ error: 'bad_request', message: 'expected payload=<JSON> as Slack sends it' });
-  const user = ctx.config.users.find((u) => u.slackUserId === payload.user.id);
+  const user = ctx.directory.userBySlackId(payload.user.id);
   if (!user) return refuseSigned(ctx, reply, 'Slack user is not mapped to an Earshot user (users[].slackUserId)', { slackUserId: payload.user.id });
   const action = payload.type === 'block_actions' ? payload.actions[0] : undefined;
   if (action?.action_id.startsWith('spike_')) return spikeClick(ctx, reply, { name: user.name, role: user.role }, action, payload.response_url, now);

@@ -10,6 +10,7 @@ import { registerAdminRoutes } from './routes-admin.js';
 import { registerAnalyticsRoutes } from './routes-analytics.js';
 import { registerBulkRoutes } from './routes-bulk.js';
 import { registerDraftRoutes } from './routes-drafts.js';
+import { registerDirectoryRoutes } from './routes-directory.js';
 import { registerEventRoutes } from './routes-events.js';
 import { InputError } from './routes-common.js';
 import { registerHealthRoutes } from './routes-health.js';
@@ -133,6 +134,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
       registerBulkRoutes(api, ctx);
       registerItemRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
+      registerDirectoryRoutes(api, ctx);
       registerTriageRoutes(api, ctx);
       registerEventRoutes(api, ctx);
       registerAnalyticsRoutes(api, ctx);

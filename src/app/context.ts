@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load.js';
+import type { Directory } from './directory.js';
 import type { EmbeddedStatus } from '../embedded/process.js';
 import type { HttpClient } from '../http/client.js';
 import type { Queues } from '../jobs/queues.js';
@@ -11,6 +12,8 @@ import type { SourceClients } from '../pipeline/source-clients.js';
 /** What every pipeline step needs; built once per process in app/runtime.ts. */
 export interface AppContext {
   config: Config;
+  /** Users and brands as stored in PostgreSQL, kept current without a restart; read these, not config.users / config.brands. */
+  directory: Directory;
   redis: Redis;
   /** PostgreSQL, the system of record; only src/store/ sends it SQL. */
   db: Db;

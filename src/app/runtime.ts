@@ -14,6 +14,7 @@ import { waitForDatabase } from '../postgres/wait.js';
 import { migrate } from '../store/migrate.js';
 import { storeKeys } from '../store/keys.js';
 import type { AppContext } from './context.js';
+import { describeSeed, Directory } from './directory.js';
 
 export interface Runtime {
   /** For workers, schedulers and CLI commands: commands wait through a Redis outage. */
@@ -32,20 +33,24 @@ export interface RuntimeOptions {
   /** `earshot start`: own the data folder or refuse (see startEmbeddedRedis). */
   exclusive?: boolean;
   command?: string;
+  /** `earshot start`: follow users-and-brands changes made by other processes (short commands read them once). */
+  follow?: boolean;
 }
 
 export const USER_AGENT = 'Earshot/0.1 (+self-hosted brand listening)';
 
 export function buildContext(config: Config, redis: Redis, db: Db, log: Logger, http = new HttpClient({ userAgent: USER_AGENT })): AppContext {
+  const directory = new Directory(config);
   return {
     config,
+    directory,
     redis,
     db,
     keys: storeKeys(config.redis.prefix),
     queues: createQueues(redis, config.redis.prefix),
     log,
     http,
-    sources: new SourceClients(config, http, log, redis),
+    sources: new SourceClients(config, http, log, redis, directory),
   };
 }
 
@@ -66,7 +71,13 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
     redis = createRedis(url, log);
     await redis.ping();
     const { db, embeddedPostgres } = await openDatabase(config, log, options);
-    return assemble(buildContext(config, redis, db, log), embedded, embeddedPostgres, url);
+    const ctx = buildContext(config, redis, db, log);
+    const runtime = assemble(ctx, embedded, embeddedPostgres, url);
+    await openDirectory(ctx, options.follow ?? false).catch(async (err: unknown) => {
+      await runtime.close();
+      throw err;
+    });
+    return runtime;
   } catch (err) {
     // A start that fails half way leaves nothing running (openDatabase cleans up after itself).
     redis?.disconnect();
@@ -104,6 +115,7 @@ function assemble(ctx: AppContext, embedded: EmbeddedRedis | null, embeddedPostg
       else fatal.push(listener);
     },
     async close() {
+      await ctx.directory.close();
       const contexts = api ? [api, ctx] : [ctx];
       for (const c of contexts) await closeQueues(c.queues);
       await ctx.http.close();
@@ -114,6 +126,14 @@ function assemble(ctx: AppContext, embedded: EmbeddedRedis | null, embeddedPostg
       await embeddedPostgres?.stop();
     },
   };
+}
+
+/** Seeds users and brands from the config file, loads them, and says at start which side won. */
+async function openDirectory(ctx: AppContext, follow: boolean): Promise<void> {
+  const report = await ctx.directory.open({ db: ctx.db, redis: ctx.redis, channel: ctx.keys.directory, log: ctx.log }, { follow });
+  const { message, warn } = describeSeed(report, ctx.config.file, { users: ctx.directory.users.length, brands: ctx.directory.brands.length });
+  if (follow) ctx.log.info({ version: ctx.directory.version }, message);
+  if (warn) ctx.log.warn(warn);
 }
 
 /** Connects to DATABASE_URL / database.url, or starts the embedded PostgreSQL; then brings the schema up to date. */

@@ -1,73 +1,119 @@
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-export const USAGE = `earshot — brand listening and response bot
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+import { COMMANDS, globalHelp } from './help.js';
 
-Usage: earshot <command> [options]
+/**
+ * A mistake on the command line: main() prints the message and a hint on the next line, no
+ * stack, and exits 2. `command` names whose help the hint points to.
+ */
+export class UsageError extends Error {
+  constructor(message: string, readonly command: string | null = null) {
+    super(message);
+    this.name = 'UsageError';
+  }
 
-Commands:
-  start [--role all|workers|api|scheduler]   run Earshot (default: every role in this process)
-  check-config                               validate the config and print what is wrong, then exit
-  import <file.jsonl> [--source <id>]        backfill mentions from a JSONL export (progress on stderr)
-  token [--name <user>] [--role <role>]      make a new API token and the config lines for it
-  user add --name <user> --role <role>       make the config lines for a web sign-in (asks for the password;
-           [--password-stdin]                with --password-stdin, reads it from standard input)
-  triage <file> [--text-column text] [--brand <id>]
-                                             score a CSV or JSONL export offline: one JSON line per post, in order
-  sources                                    show each source's health
-  sources test <id>                          one fetch through the source (nothing stored); exit 1 if it fails
-  dead-letters [--limit N]                   show items that could not be read, with the reason
-  migrate-from-redis                         upgrade: copy a Redis-only installation's records (mentions,
-                                             people, inbox, audit, corrections) into PostgreSQL; safe to rerun
-
-Options:
-  --config <file>   config file (default: $EARSHOT_CONFIG, else config/earshot.yaml)
-  -h, --help        this text`;
+  get hint(): string {
+    return this.command ? `see \`earshot ${this.command} --help\`` : 'see `earshot --help`';
+  }
+}
 
 export interface CliArgs {
   command: string;
   positionals: string[];
   config: string | undefined;
-  role: string;
+  role: string | undefined;
   source: string | undefined;
-  name: string;
+  name: string | undefined;
   limit: number;
   textColumn: string | undefined;
   input: string | undefined;
   brand: string | undefined;
   passwordStdin: boolean;
+  token: boolean;
+  keywords: string[] | undefined;
+  handles: string[] | undefined;
+  hashtags: string[] | undefined;
   help: boolean;
+  version: boolean;
 }
 
+const COMMON: ParseArgsOptionsConfig = {
+  config: { type: 'string', short: 'c' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+};
+
+/** The version in package.json, found from this file in src/ or dist/src/. */
+export function earshotVersion(): string {
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'earshot' && pkg.version) return pkg.version;
+    } catch {
+      // Not at this depth; try the next.
+    }
+  }
+  return 'unknown';
+}
+
+export const USAGE = globalHelp(earshotVersion()).trimEnd();
+
+/** node:util's messages name the option well; keep their first sentence and drop its advice about `--`. */
+function cleanParseMessage(message: string): string {
+  return message.split('. ')[0]!.replace(/\.$/, '');
+}
+
+function limitOf(raw: string | undefined, command: string): number {
+  if (raw === undefined) return 20;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError(`--limit must be a whole number from 1 to 10000, not "${raw}"`, command);
+  return n;
+}
+
+/** The command word, skipping a leading `--config <file>` (its value is not the command). */
+function firstPositional(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i]!;
+    if (a === '--config' || a === '-c') i += 1;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+/** Parses with the chosen command's own options only, so a misspelt or misplaced flag is an error, not ignored. */
 export function parseCli(argv: string[]): CliArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string', short: 'c' },
-      role: { type: 'string', default: 'all' },
-      source: { type: 'string' },
-      name: { type: 'string', default: 'someone' },
-      limit: { type: 'string', default: '20' },
-      'text-column': { type: 'string' },
-      input: { type: 'string' },
-      brand: { type: 'string' },
-      'password-stdin': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command = 'help', ...rest] = positionals;
+  const command = firstPositional(argv) ?? 'help';
+  const spec = COMMANDS[command];
+  if (!spec && command !== 'help') throw new UsageError(`unknown command "${command}"`);
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...COMMON, ...(spec?.options ?? {}) } }) as typeof parsed;
+  } catch (err) {
+    throw new UsageError(cleanParseMessage((err as Error).message), spec ? command : null);
+  }
+  const v = parsed.values;
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const list = (k: string) => (Array.isArray(v[k]) ? (v[k] as string[]) : undefined);
+  const [, ...rest] = parsed.positionals;
   return {
     command,
     positionals: rest,
-    config: values.config,
-    role: values.role ?? 'all',
-    source: values.source,
-    name: values.name ?? 'someone',
-    limit: Number(values.limit ?? 20) || 20,
-    textColumn: values['text-column'],
-    input: values.input,
-    brand: values.brand,
-    passwordStdin: values['password-stdin'] ?? false,
-    help: values.help ?? false,
+    config: str('config'),
+    role: str('role'),
+    source: str('source'),
+    name: str('name'),
+    limit: limitOf(str('limit'), command),
+    textColumn: str('text-column'),
+    input: str('input'),
+    brand: str('brand'),
+    passwordStdin: v['password-stdin'] === true,
+    token: v['token'] === true,
+    keywords: list('keyword'),
+    handles: list('handle'),
+    hashtags: list('hashtag'),
+    help: v['help'] === true || command === 'help',
+    version: v['version'] === true,
   };
 }

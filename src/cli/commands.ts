@@ -1,10 +1,8 @@
-import { createReadStream } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { openRuntime, type Runtime } from '../app/runtime.js';
 import type { Config } from '../config/load.js';
-import { parseLine } from '../connectors/file-lines.js';
 import { enqueueBulk } from '../jobs/queues.js';
 import { redactText } from '../http/redact.js';
 import { createLogger, logSafe } from '../log.js';
@@ -16,11 +14,11 @@ import { ingestMentions } from '../store/mentions.js';
 import { readSourceState } from '../store/sources.js';
 import { deriveSourceHealth } from '../pipeline/source-status.js';
 import { testConnection } from '../pipeline/source-test.js';
-import { OperatorError } from '../app/operator-error.js';
-import type { CliArgs } from './args.js';
+import { UsageError, type CliArgs } from './args.js';
+import { importRows } from './import-rows.js';
 import { Progress } from './progress.js';
 
-async function withRuntime<T>(config: Config, fn: (rt: Runtime) => Promise<T>): Promise<T> {
+export async function withRuntime<T>(config: Config, fn: (rt: Runtime) => Promise<T>): Promise<T> {
   const log = createLogger({ level: 'warn', pretty: Boolean(process.stderr.isTTY) });
   const rt = await openRuntime(config, log);
   try {
@@ -37,42 +35,43 @@ async function countLines(file: string): Promise<number> {
   return text.endsWith('\n') || text.length === 0 ? n : n + 1;
 }
 
-/** Backfill: stores and dedupes like a poll, queues triage, dead-letters bad lines with their line number. */
+/** Backfill: stores and dedupes like a poll, queues triage, dead-letters bad lines with their line number (once per line). */
 export async function runImport(config: Config, args: CliArgs): Promise<void> {
   const file = args.positionals[0];
-  if (!file) throw new Error('usage: earshot import <file.jsonl> [--source <id>]');
+  if (!file) throw new UsageError('import needs a file: earshot import <file.jsonl|file.csv>', 'import');
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`, 'import');
   const source = args.source ? config.sources.find((s) => s.id === args.source) : config.sources[0];
-  if (!source) throw new Error(args.source ? `no source "${args.source}" in ${config.file}` : `import needs a source to attribute mentions to; add one to ${config.file} or pass --source`);
+  if (!source) throw new UsageError(args.source ? `no source "${args.source}" in ${config.file}; sources are: ${config.sources.map((s) => s.id).join(', ') || '(none)'}` : `import needs a source to attribute mentions to; add one to ${config.file} or pass --source`, 'import');
   const absolute = path.resolve(file);
   const total = await countLines(absolute);
   const progress = new Progress(total, 'lines');
   const target = { platform: String((source.parsedOptions as { platform?: string }).platform ?? source.kind), sourceId: source.id, brandId: source.brand };
+  const origin = `import:${path.basename(absolute)}`;
   await withRuntime(config, async ({ ctx }) => {
-    let lineNo = 0;
-    let added = 0;
-    let rejected = 0;
+    const n = { read: 0, added: 0, rejected: 0, kept: 0, line: 0 };
     let batch: Mention[] = [];
     const flush = async () => {
       const { created, handOn } = await ingestMentions(ctx.db, batch);
       await enqueueBulk(ctx.queues, 'triage', handOn.length ? [{ data: { mentionIds: handOn }, opts: { jobId: batchJobId('triage', handOn) } }] : []);
-      added += created.length;
+      n.added += created.length;
       batch = [];
     };
-    for await (const line of createInterface({ input: createReadStream(absolute), crlfDelay: Infinity })) {
-      lineNo += 1;
-      if (!line.trim()) continue;
-      const result = parseLine(line, lineNo, target);
-      if ('mention' in result) batch.push(result.mention);
+    for await (const row of importRows(absolute, target)) {
+      n.read += 1;
+      n.line = row.line;
+      if ('mention' in row.result) batch.push(row.result.mention);
       else {
-        rejected += 1;
-        await deadLetter(ctx.redis, ctx.keys, [{ origin: `import:${path.basename(absolute)}`, reason: result.rejected.reason, payload: result.rejected.raw }]);
+        n.rejected += 1;
+        const { reason, raw } = row.result.rejected;
+        n.kept += await deadLetter(ctx.redis, ctx.keys, [{ origin, reason, payload: raw, key: `${row.line}\u0000${row.raw}` }]);
       }
       if (batch.length >= TRIAGE_BATCH) await flush();
-      progress.update(lineNo, `· ${added} new · ${rejected} rejected`);
+      progress.update(row.line, `· ${n.added} new · ${n.rejected} rejected`);
     }
     if (batch.length) await flush();
-    progress.update(total, `· ${added} new · ${rejected} rejected`);
-    progress.finish(`imported ${added} new mention(s) into source "${source.id}" (${lineNo - added - rejected} already known, ${rejected} rejected: see \`earshot dead-letters\`). A running \`earshot start\` triages them.`);
+    progress.update(total, `· ${n.added} new · ${n.rejected} rejected`);
+    const again = n.rejected - n.kept ? `, ${n.rejected - n.kept} of them already in the dead letters from an earlier import` : '';
+    progress.finish(`imported ${n.added} new mention(s) into source "${source.id}" (${n.read - n.added - n.rejected} already known, ${n.rejected} rejected${again}: see \`earshot dead-letters\`). A running \`earshot start\` triages them.`);
   });
 }
 
@@ -92,8 +91,8 @@ export async function showSources(config: Config): Promise<void> {
 
 /** `earshot sources test <id>`: one fetch, nothing stored, one line; exit status 1 when it failed. */
 export async function testSourceCli(config: Config, sourceId: string | undefined): Promise<void> {
-  if (!sourceId) throw new OperatorError(`usage: earshot sources test <id>; sources in ${config.file}: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`);
-  if (!config.sources.some((s) => s.id === sourceId)) throw new OperatorError(`no source "${sourceId}" in ${config.file}; known: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`);
+  if (!sourceId) throw new UsageError(`sources test needs a source id; sources in ${config.file}: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`, 'sources');
+  if (!config.sources.some((s) => s.id === sourceId)) throw new UsageError(`no source "${sourceId}" in ${config.file}; known: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`, 'sources');
   await withRuntime(config, async ({ ctx }) => {
     const result = await testConnection(ctx, sourceId);
     // The operator at the terminal may read the platform's own words, redacted and on one line.

@@ -1,151 +1,43 @@
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { ConfigError, hashToken, loadConfig, type Config } from '../config/load.js';
-import { Roles } from '../config/schema.js';
-import { createLogger, type Logger } from '../log.js';
 import { OperatorError } from '../app/operator-error.js';
-import { RedisNotInstalledError } from '../redis/embedded.js';
-import { parseCli, USAGE, type CliArgs } from './args.js';
-import { runImport, showDeadLetters, showSources, testSourceCli } from './commands.js';
-import { migrateFromRedis } from './migrate-cmd.js';
-import { ROLES, startRoles, type RoleName, type Running } from './start.js';
-import { runTriage, TriageInputError } from './triage-cmd.js';
-import { userCommand, UserCommandError } from './users-cmd.js';
-
-// The CLI is the one place that reads the process environment; everything else gets Config.
-const env = process.env;
-
-function configPath(args: CliArgs): string {
-  return path.resolve(args.config ?? env['EARSHOT_CONFIG'] ?? 'config/earshot.yaml');
-}
-
-function readConfig(args: CliArgs): Config {
-  return loadConfig(configPath(args), env);
-}
-
-async function start(args: CliArgs): Promise<void> {
-  if (!(ROLES as readonly string[]).includes(args.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-  const config = readConfig(args);
-  const log = createLogger({ level: config.log.level, pretty: Boolean(process.stdout.isTTY) });
-  // Handlers first: the API answers before the rest has started, and a signal then must not kill
-  // the process outright (that would skip stopping the embedded server).
-  let running: Running | null = null;
-  const shutdown = shutdownOnce(() => running, log, config.workers.drainTimeout);
-  process.on('SIGTERM', () => shutdown('SIGTERM', 0));
-  process.on('SIGINT', () => shutdown('SIGINT', 0));
-  const onFatal = (err: Error) => {
-    say(log, `${err.message}; Earshot is stopping`);
-    shutdown('store lost', 1);
-  };
-  running = await startRoles(config, args.role as RoleName, log, { onFatal });
-  log.info(
-    { config: config.file, role: args.role, inbox: running.apiUrl, sources: config.sources.map((s) => `${s.id} (${s.kind})`) },
-    running.apiUrl ? `Earshot is running. Inbox: ${running.apiUrl}/  (sign in with a token from ${config.file})` : 'Earshot is running',
-  );
-  shutdown.resume();
-}
-
-/** One line for the operator: in the log, and on stderr in case a log transport has not flushed at exit. */
-function say(log: Logger, message: string): void {
-  log.error(message);
-  process.stderr.write(`earshot: ${message}\n`);
-}
+import { earshotVersion, parseCli, UsageError, USAGE } from './args.js';
+import { commandHelp } from './help.js';
 
 /**
- * Drains once, within `drainMs` whatever state the store is in: a job or a Redis command that
- * cannot finish must not keep the process from stopping. Exit handlers stop embedded servers and
- * release the data-folder lock on every exit path (see embedded/exit-cleanup.ts).
+ * The entry point stays small: help, --version and usage errors answer without loading the rest
+ * of Earshot (the pipeline, the connectors, the database driver), which takes seconds on a slow
+ * machine. The command itself is in run.ts.
  */
-function shutdownOnce(current: () => Running | null, log: Logger, drainMs: number) {
-  let reason: string | null = null;
-  let exitCode = 0;
-  let draining = false;
-  const drain = () => {
-    const running = current();
-    if (!running || draining) return;
-    draining = true;
-    running.stop().then(
-      () => {
-        log.info('stopped cleanly');
-        process.exit(exitCode);
-      },
-      (err: Error) => {
-        log.error({ err: err.message }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  const shutdown = (why: string, code: number) => {
-    if (reason !== null) {
-      if (why.startsWith('SIG')) {
-        log.warn('second signal: exiting without draining');
-        process.exit(1);
-      }
-      return;
-    }
-    reason = why;
-    exitCode = code;
-    log.info({ reason, drainTimeoutMs: drainMs }, 'draining: finishing active jobs, taking no new ones');
-    setTimeout(() => {
-      say(log, `stopping took longer than workers.drainTimeout (${drainMs / 1000}s), so Earshot exits now; jobs still running are retried at the next start`);
-      process.exit(1);
-    }, drainMs);
-    // During startup the drain waits until everything it has to stop exists (see resume).
-    drain();
-  };
-  return Object.assign(shutdown, { resume: () => reason !== null && drain() });
-}
-
-function token(args: CliArgs): void {
-  const value = `es_${randomBytes(24).toString('base64url')}`;
-  const role = Roles.includes(args.role as (typeof Roles)[number]) ? args.role : 'responder';
-  process.stdout.write(`token (give it to ${args.name}; it is shown only once):\n  ${value}\n\nadd to users: in the config:\n  - name: ${args.name}\n    role: ${role}\n    tokenHash: "${hashToken(value)}"\n`);
-}
-
-class UsageError extends Error {}
-
 async function main(argv: string[]): Promise<void> {
   const args = parseCli(argv);
-  if (args.help || args.command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+  if (args.version) {
+    process.stdout.write(`earshot ${earshotVersion()}\n`);
     return;
   }
-  switch (args.command) {
-    case 'start':
-      return start(args);
-    case 'check-config': {
-      const config = readConfig(args);
-      process.stdout.write(`${config.file}: OK — ${config.brands.length} brand(s), ${config.sources.length} source(s), ${config.chat.length} chat destination(s), ${config.users.length} user(s)\n`);
-      return;
-    }
-    case 'import':
-      return runImport(readConfig(args), args);
-    case 'token':
-      return token(args);
-    case 'user':
-      return userCommand(args);
-    case 'triage':
-      return void runTriage(args);
-    case 'sources':
-      return args.positionals[0] === 'test' ? testSourceCli(readConfig(args), args.positionals[1]) : showSources(readConfig(args));
-    case 'migrate-from-redis':
-      return migrateFromRedis(readConfig(args));
-    case 'dead-letters':
-      return showDeadLetters(readConfig(args), args.limit);
-    default:
-      throw new UsageError(`unknown command "${args.command}"\n\n${USAGE}`);
+  if (args.help) {
+    process.stdout.write(args.command === 'help' ? `${USAGE}\n` : commandHelp(args.command));
+    return;
   }
+  const { runCommand } = await import('./run.js');
+  await runCommand(args);
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
+/** Problems the operator fixes print as they are and exit 2 (usage, config) or 1; anything else is a bug and keeps its stack. */
+async function report(err: unknown): Promise<never> {
+  if (err instanceof UsageError) {
+    process.stderr.write(`earshot: ${err.message}\n${err.hint}\n`);
+    process.exit(2);
+  }
   if (err instanceof OperatorError) {
     process.stderr.write(`earshot: ${err.message}\n`);
     process.exit(1);
   }
-  if (err instanceof ConfigError || err instanceof RedisNotInstalledError || err instanceof UsageError || err instanceof TriageInputError || err instanceof UserCommandError) {
-    process.stderr.write(`${(err as Error).message}\n`);
+  const [{ ConfigError }, { RedisNotInstalledError }] = await Promise.all([import('../config/load.js'), import('../redis/embedded.js')]);
+  if (err instanceof ConfigError || err instanceof RedisNotInstalledError) {
+    process.stderr.write(`${err.message}\n`);
     process.exit(2);
   }
   process.stderr.write(`earshot: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
-});
+}
+
+main(process.argv.slice(2)).catch(report);

@@ -42,7 +42,7 @@ export async function startRoles(config: Config, role: RoleName, log: Logger, op
   if (role !== 'all' && !config.redis.url) {
     throw new Error(`--role ${role} shares work with other processes, so they need one Redis: set REDIS_URL (or redis.url in ${config.file})`);
   }
-  const runtime = await openRuntime(config, log, { exclusive: true, command: `earshot start --role ${role}` });
+  const runtime = await openRuntime(config, log, { exclusive: true, follow: true, command: `earshot start --role ${role}` });
   if (options.onFatal) runtime.onFatal(options.onFatal);
   const { ctx } = runtime;
   announceModels(ctx);

@@ -4,16 +4,20 @@ import { z } from 'zod';
 import { loadConfig } from '../config/load.js';
 import type { BrandConfig } from '../config/schema.js';
 import { mentionId, type Mention } from '../mention.js';
-import { parseCsv } from '../text/csv.js';
+import { readCsvRecords } from '../text/csv.js';
 import { triage } from '../triage/index.js';
 import type { TriageContext } from '../triage/types.js';
-import type { CliArgs } from './args.js';
+import { UsageError, type CliArgs } from './args.js';
 
 /**
  * `earshot triage <file>`: scores a CSV or JSONL export offline and prints one JSON line per
  * post, in input order. No Redis: there is no author history, so repeat-contact parts are 0.
  */
-export class TriageInputError extends Error {}
+export class TriageInputError extends UsageError {
+  constructor(message: string) {
+    super(message, 'triage');
+  }
+}
 
 const NO_HISTORY: TriageContext['author'] = { priorMentions: 0, recentMentions: 0, priorComplaints: 0, repliesSent: 0 };
 
@@ -36,13 +40,18 @@ interface Input {
 }
 
 function readCsvPosts(text: string, column: string): Input[] {
-  const [header, ...rows] = parseCsv(text);
-  if (!header) return [];
+  const [head, ...records] = readCsvRecords(text);
+  if (!head) return [];
+  if (!('cells' in head)) throw new TriageInputError(`the CSV header cannot be read: ${head.error}`);
+  const header = head.cells;
   const col = header.indexOf(column);
   if (col < 0) throw new TriageInputError(`no column "${column}" in the CSV; columns are: ${header.join(', ')} (choose one with --text-column)`);
   const idCol = header.findIndex((h) => h === 'id' || h === 'tweet_id');
   const ratingCol = header.indexOf('rating');
-  return rows.map((cells, i) => {
+  return records.map((record, i) => {
+    // A malformed row keeps its place in the output, with the line to look at, and the rest is scored.
+    if (!('cells' in record)) return { row: i + 1, error: record.error };
+    const cells = record.cells;
     const rating = ratingCol >= 0 ? Number(cells[ratingCol]) : NaN;
     const post: JsonPost = { text: cells[col] ?? '', ...(idCol >= 0 ? { id: cells[idCol] ?? '' } : {}), ...(rating >= 1 && rating <= 5 ? { rating } : {}) };
     return { row: i + 1, post };
@@ -114,7 +123,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 export function runTriage(args: CliArgs, write: (chunk: string) => void = writeStdout): { scored: number; rejected: number } {
   const file = args.input ?? args.positionals[0];
-  if (!file) throw new TriageInputError('usage: earshot triage <file.csv|file.jsonl> [--text-column text] [--brand <id>]');
+  if (!file) throw new TriageInputError('triage needs a file: earshot triage <file.csv|file.jsonl>');
   if (!existsSync(file)) throw new TriageInputError(`no such file: ${file}`);
   const text = readFileSync(file, 'utf8');
   const isCsv = /\.csv$/i.test(file) || (!/\.(jsonl|ndjson|json)$/i.test(file) && !text.trimStart().startsWith('{'));

@@ -1,8 +1,13 @@
 import { Roles, type Role } from '../config/schema.js';
 import { hashPassword } from '../api/password.js';
+import { UsageError } from './args.js';
 
-/** A mistake on the command line; main() prints the message and exits 2. */
-export class UserCommandError extends Error {}
+/** A mistake on the command line; main() prints the message and a hint, and exits 2. */
+export class UserCommandError extends UsageError {
+  constructor(message: string) {
+    super(message, 'user');
+  }
+}
 
 const MIN_PASSWORD = 12;
 
@@ -41,7 +46,7 @@ function promptHidden(question: string): Promise<string> {
   });
 }
 
-async function readPassword(fromStdin: boolean): Promise<string> {
+export async function readPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin) return (await readAll(process.stdin)).replace(/\r?\n$/, '');
   if (!process.stdin.isTTY) throw new UserCommandError('no terminal to ask for the password on; pipe it in with --password-stdin');
   const first = await promptHidden('password: ');
@@ -51,13 +56,13 @@ async function readPassword(fromStdin: boolean): Promise<string> {
 }
 
 /** `earshot user add --name <n> --role <r> [--password-stdin]`: prints the config lines, stores nothing. */
-export async function userCommand(args: { positionals: string[]; name: string; role: string; passwordStdin: boolean }): Promise<void> {
+export async function userCommand(args: { positionals: string[]; name: string | undefined; role: string | undefined; passwordStdin: boolean }): Promise<void> {
   if (args.positionals[0] !== 'add') throw new UserCommandError('usage: earshot user add --name <user> --role <viewer|responder|approver|admin> [--password-stdin]');
-  if (!/^[a-zA-Z0-9._-]{1,64}$/.test(args.name) || args.name === 'someone') throw new UserCommandError('--name: give the user a name of letters, digits, ".", "_" or "-"');
-  if (!(Roles as readonly string[]).includes(args.role)) throw new UserCommandError(`--role must be one of ${Roles.join(', ')}`);
+  if (!args.name || !/^[a-zA-Z0-9._-]{1,64}$/.test(args.name)) throw new UserCommandError('--name: give the user a name of letters, digits, ".", "_" or "-"');
+  if (!args.role || !(Roles as readonly string[]).includes(args.role)) throw new UserCommandError(`--role must be one of ${Roles.join(', ')}`);
   const password = await readPassword(args.passwordStdin);
   if (password.length < MIN_PASSWORD) throw new UserCommandError(`the password must be at least ${MIN_PASSWORD} characters`);
   const hash = await hashPassword(password);
   const role = args.role as Role;
-  process.stdout.write(`add to users: in the config:\n  - name: ${args.name}\n    role: ${role}\n    passwordHash: "${hash}"\n`);
+  process.stdout.write(`add to users: in the config (or store the user in the database instead: earshot users add ${args.name} --role ${role}):\n  - name: ${args.name}\n    role: ${role}\n    passwordHash: "${hash}"\n`);
 }

@@ -84,6 +84,8 @@ export function configFromObject(input: unknown, env: Record<string, string | un
   if (!parsed.data.redis.url && env['REDIS_URL']) parsed.data.redis.url = env['REDIS_URL'];
   // DATABASE_URL likewise names a PostgreSQL that is not the embedded one (a managed service, PgBouncer).
   if (!parsed.data.database.url && env['DATABASE_URL']) parsed.data.database.url = env['DATABASE_URL'];
+  // systemd sets JOURNAL_STREAM for a service whose output goes to the journal: JSON lines there, whatever the terminal.
+  if (parsed.data.log.pretty === undefined && env['JOURNAL_STREAM']) parsed.data.log.pretty = false;
   return finish(parsed.data, file, refs);
 }
 

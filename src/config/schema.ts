@@ -234,7 +234,11 @@ export const ConfigSchema = strict({
     drainTimeout: Duration.default(30_000),
   })
     .default({ concurrency: 4, lockDuration: 30_000, stalledInterval: 30_000, drainTimeout: 30_000 }),
-  log: strict({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') })
+  log: strict({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Human-readable lines instead of JSON. Default: only in a terminal, never under systemd (JOURNAL_STREAM). */
+    pretty: z.boolean().optional(),
+  })
     .default({ level: 'info' }),
 });
 

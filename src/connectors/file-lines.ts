@@ -38,6 +38,11 @@ export function parseLine(line: string, lineNo: number, target: LineTarget): { m
   } catch {
     return { rejected: { reason: `line ${lineNo}: not valid JSON`, raw: line } };
   }
+  return parseRecord(json, lineNo, target);
+}
+
+/** One already-decoded record (a JSON line, a CSV row as an object) into a Mention, or why not. */
+export function parseRecord(json: unknown, lineNo: number, target: LineTarget): { mention: Mention } | { rejected: RejectedItem } {
   const parsed = FileLine.safeParse(json);
   if (!parsed.success) return { rejected: { reason: `line ${lineNo}: ${describeIssues(parsed.error)}`, raw: json } };
   const l = parsed.data;

@@ -38,7 +38,7 @@ export async function offeredDrafts(ctx: AppContext, item: InboxItem): Promise<{
   if (composed) alternatives.push({ source: 'composer', index: 0, text: composed.text, warnings: composed.warnings, detail: { used: composed.used, language: composed.language } });
   team.forEach((t, index) => alternatives.push({ source: 'team', index, text: t.text, warnings: t.warnings, detail: t.detail }));
   storedAlts.filter((a) => a.source === 'model').forEach((a, index) => alternatives.push({ source: 'model', index, text: a.text, warnings: a.warnings, detail: a.detail }));
-  const brand = ctx.config.brands.find((b) => b.id === item.brandId);
+  const brand = ctx.directory.brand(item.brandId);
   const name = sanitizeName(stored.mention.author.name);
   const values = { name: name || 'there', brand: brand?.name ?? '', handle: `@${stored.mention.author.handle.replace(/^@+/, '')}` };
   const lang = item.language ?? ctx.config.playbook.language;
@@ -62,7 +62,7 @@ export interface ModelStatus {
 }
 
 export function modelStatuses(ctx: AppContext): ModelStatus[] {
-  return ctx.config.brands.map((b) => {
+  return ctx.directory.brands.map((b) => {
     const client = modelFor(ctx, b.id);
     return client
       ? { brandId: b.id, brandName: b.name, model: client.config.model, host: new URL(client.config.baseUrl).host, leavesMachine: client.leavesMachine }

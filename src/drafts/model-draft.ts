@@ -40,7 +40,7 @@ function sharedRun(a: string, b: string): number {
 /** Guardrails plus the model-specific flags: the post tried to instruct the model, and the draft repeats it. */
 export function checkModelText(text: string, stored: StoredMention, ctx: AppContext): string[] {
   const { mention, triage } = stored;
-  const brand = ctx.config.brands.find((b) => b.id === mention.brandId);
+  const brand = ctx.directory.brand(mention.brandId);
   const warnings = triage && brand ? checkReply(text, ctx.config.playbook, replyContext(mention, triage, brand)) : checkReply(text, ctx.config.playbook);
   const attempt = injectionAttempt(mention.text);
   if (attempt) {
@@ -62,7 +62,7 @@ export async function modelDraft(ctx: AppContext, itemId: string): Promise<Model
   const stored = (await loadMentions(ctx.db, [itemId])).get(itemId);
   if (!item || !stored?.triage) return { ok: false, why: 'no such item' };
   const client = modelFor(ctx, item.brandId);
-  const brand = ctx.config.brands.find((b) => b.id === item.brandId);
+  const brand = ctx.directory.brand(item.brandId);
   if (!client || !brand) return { ok: false, why: 'no model configured for this brand' };
   const composed = await composeFor(ctx, stored);
   const [history] = await draftHistories(ctx.db, [{ platform: stored.mention.platform, authorId: stored.mention.author.id, before: Date.parse(stored.mention.createdAt) }]);
@@ -87,7 +87,7 @@ export async function modelDraft(ctx: AppContext, itemId: string): Promise<Model
 export async function rewriteDraft(ctx: AppContext, itemId: string, text: string, style: RewriteStyle): Promise<ModelOutcome> {
   const item = await getItem(ctx.db, itemId);
   const stored = (await loadMentions(ctx.db, [itemId])).get(itemId);
-  const brand = item ? ctx.config.brands.find((b) => b.id === item.brandId) : undefined;
+  const brand = item ? ctx.directory.brand(item.brandId) : undefined;
   const client = item ? modelFor(ctx, item.brandId) : null;
   if (!item || !stored || !brand || !client) return { ok: false, why: 'no model configured for this brand' };
   try {

@@ -9,7 +9,7 @@ const OPEN: readonly ItemStatus[] = ['new', 'assigned', 'failed', 'needs_check']
 /** The composer's draft for an item as things stand now (triage after corrections, history to date). */
 export async function composeFor(ctx: AppContext, stored: StoredMention): Promise<Draft | null> {
   const { mention, triage } = stored;
-  const brand = ctx.config.brands.find((b) => b.id === mention.brandId);
+  const brand = ctx.directory.brand(mention.brandId);
   if (!brand || !triage) return null;
   const [history] = await draftHistories(ctx.db, [{ platform: mention.platform, authorId: mention.author.id, before: Date.parse(mention.createdAt) }]);
   return draftReply({ mention, triage, brand, playbook: ctx.config.playbook, ...(history ? { history } : {}) });

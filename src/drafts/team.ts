@@ -22,7 +22,7 @@ export async function teamAlternatives(ctx: AppContext, stored: StoredMention, t
   const found = teamReplies(mention.text, { name, handle: `@${mention.author.handle.replace(/^@+/, '')}` }, candidates.map((c) => ({
     post: c.post, reply: c.reply, name: c.authorName, handle: c.authorHandle, ref: { answeredItem: c.itemId, postedAt: c.postedAt },
   })), top);
-  const brand = ctx.config.brands.find((b) => b.id === mention.brandId);
+  const brand = ctx.directory.brand(mention.brandId);
   return found.map((f) => ({
     text: f.text,
     warnings: triage && brand ? checkReply(f.text, ctx.config.playbook, replyContext(mention, triage, brand)) : checkReply(f.text, ctx.config.playbook),

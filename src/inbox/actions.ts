@@ -53,7 +53,7 @@ export function explain(result: TransitionResult, id: string, verb: string): nev
 
 export async function assignItem(ctx: AppContext, actor: Actor, id: string, assignee: string | null): Promise<InboxItem> {
   authorize(actor, 'assign');
-  const user = assignee ? ctx.config.users.find((u) => u.name === assignee) : null;
+  const user = assignee ? ctx.directory.user(assignee) : null;
   if (assignee && !user) throw new ActionError(422, `no user named "${assignee}"`);
   // A viewer cannot answer, so an item assigned to one would sit there.
   if (user && !can(user.role, 'edit')) throw new ActionError(422, `${assignee} is ${user.role} and cannot respond; assign to a responder, approver or admin`);

@@ -4,9 +4,10 @@ import { JOBS, JOB_NAMES, type JobData, type JobName } from './catalog.js';
 
 export type Queues = { [N in JobName]: Queue };
 
-export function bullPrefix(prefix: string): string {
-  return `${prefix}:bull`;
-}
+import { bullPrefix } from '../store/keys.js';
+
+/** BullMQ's own keys live under this prefix (store/keys.ts, with every other key family). */
+export { bullPrefix };
 
 export function defaultJobOptions(name: JobName): JobsOptions {
   const spec = JOBS[name];

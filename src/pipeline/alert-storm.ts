@@ -6,7 +6,7 @@ import type { ChatDestinationConfig } from '../config/schema.js';
 import type { JobData } from '../jobs/catalog.js';
 import { getItems } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
-import { runScript } from '../store/scripts.js';
+import { digestSnapshot, dropDigestSnapshot, holdForDigest, takeAlertShare } from '../store/alert-marks.js';
 
 export const DEFAULT_ALERTS_PER_MINUTE = 20;
 const MINUTE = 60_000;
@@ -14,16 +14,6 @@ const DIGEST_LISTS = 10;
 // Read to find DIGEST_LISTS still open: some of the most urgent may have been answered meanwhile.
 const DIGEST_CANDIDATES = 50;
 const HELD_TTL_MS = 86_400_000;
-
-// Grants up to ARGV[1] single alerts from this minute's allowance ARGV[2]: one atomic step, so
-// several workers routing at once share one allowance.
-const TAKE = `
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-local take = math.min(tonumber(ARGV[1]), tonumber(ARGV[2]) - used)
-if take <= 0 then return 0 end
-redis.call('INCRBY', KEYS[1], take)
-redis.call('PEXPIRE', KEYS[1], 120000)
-return take`;
 
 export interface AlertJob {
   data: JobData<'alert'>;
@@ -42,29 +32,18 @@ export async function planEscalations(ctx: AppContext, urgent: Array<{ id: strin
     const wanted = urgent.filter((i) => i.urgency >= (d.minUrgency ?? 0)).sort((a, b) => b.urgency - a.urgency);
     if (wanted.length === 0) continue;
     const limit = d.maxPerMinute ?? DEFAULT_ALERTS_PER_MINUTE;
-    const granted = Number(await runScript(ctx.redis, 'earshotAlertBudget', TAKE, [ctx.keys.alertBudget(d.id, window)], [wanted.length, limit]));
+    const granted = await takeAlertShare(ctx, d.id, window, wanted.length, limit);
     for (const item of wanted.slice(0, granted)) {
       jobs.push({ data: { kind: 'escalation', itemId: item.id, destinationId: d.id }, opts: { jobId: `alert-${item.id}-${d.id}`, priority: Math.max(1, 101 - item.urgency) } });
     }
     const held = wanted.slice(granted);
     if (held.length === 0) continue;
-    const key = ctx.keys.alertHeld(d.id);
     // Scored by urgency, so the digest can list the most urgent without reading them all.
-    await ctx.redis.multi().zadd(key, ...held.flatMap((i) => [i.urgency, i.id])).pexpire(key, HELD_TTL_MS).exec();
+    await holdForDigest(ctx, d.id, held, HELD_TTL_MS);
     jobs.push({ data: { kind: 'digest', destinationId: d.id, window }, opts: { jobId: `digest-${d.id}-${window}`, delay: window + MINUTE - now } });
   }
   return jobs;
 }
-
-// Takes what is held as a snapshot (RENAME is atomic: items held from now on wait for the next
-// digest). A snapshot left by a failed send is sent again first, so nothing held is lost.
-const SNAPSHOT = `
-if redis.call('EXISTS', KEYS[2]) == 0 then
-  if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-  redis.call('RENAME', KEYS[1], KEYS[2])
-  redis.call('PEXPIRE', KEYS[2], ARGV[1])
-end
-return redis.call('ZCARD', KEYS[2])`;
 
 /**
  * Sends one digest: how many urgent items were held back, listing the most urgent still open.
@@ -72,14 +51,13 @@ return redis.call('ZCARD', KEYS[2])`;
  * whole heap when all were read). The snapshot goes only after delivery; receivers dedupe on the window.
  */
 export async function sendDigest(ctx: AppContext, destination: ChatDestinationConfig, data: { window: number }): Promise<'sent' | 'not-needed'> {
-  const held = ctx.keys.alertHeld(destination.id);
-  const snapshot = ctx.keys.alertDigest(destination.id);
-  const count = Number(await runScript(ctx.redis, 'earshotDigestSnapshot', SNAPSHOT, [held, snapshot], [HELD_TTL_MS]));
+  // A snapshot of what is held: items held from now on wait for the next digest, and a snapshot
+  // left by a failed send is sent again first, so nothing held is lost.
+  const { count, ids: candidates } = await digestSnapshot(ctx, destination.id, HELD_TTL_MS, DIGEST_CANDIDATES);
   if (count === 0) return 'not-needed';
-  const candidates = await ctx.redis.zrevrange(snapshot, 0, DIGEST_CANDIDATES - 1);
   const alert = await buildDigest(ctx, destination, candidates, count, data.window);
   const outcome = alert ? await deliverTo(ctx, destination, alert) : 'disabled';
-  await ctx.redis.del(snapshot);
+  await dropDigestSnapshot(ctx, destination.id);
   return outcome === 'sent' ? 'sent' : 'not-needed';
 }
 
@@ -89,7 +67,7 @@ async function buildDigest(ctx: AppContext, destination: ChatDestinationConfig, 
   if (open.length === 0) return null;
   const top = open.sort((a, b) => b.urgency - a.urgency).slice(0, DIGEST_LISTS);
   const stored = await loadMentions(ctx.db, top.map((i) => i.id));
-  const brands = [...new Set(top.map((i) => ctx.config.brands.find((b) => b.id === i.brandId)?.name ?? i.brandId))];
+  const brands = [...new Set(top.map((i) => ctx.directory.brand(i.brandId)?.name ?? i.brandId))];
   return {
     kind: 'digest',
     window: new Date(window).toISOString(),

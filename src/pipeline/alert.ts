@@ -3,6 +3,7 @@ import { chatDestinations } from '../alerts/destinations.js';
 import { escalationAlert, inboxBaseUrl, type Alert } from '../alerts/message.js';
 import { deliverTo } from './chat-delivery.js';
 import type { JobData } from '../jobs/catalog.js';
+import { alertMarked, markAlert } from '../store/alert-marks.js';
 import { getItem } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
 import { sendDigest } from './alert-storm.js';
@@ -18,12 +19,11 @@ export async function sendAlert(ctx: AppContext, data: JobData<'alert'>): Promis
   if (!destination) return 'unknown-destination';
   if (data.kind === 'digest') return sendDigest(ctx, destination, data);
   const subject = data.kind === 'escalation' ? data.itemId : `source-${data.sourceId}-${data.at}`;
-  const marker = ctx.keys.alertSent(subject, destination.id);
-  if (await ctx.redis.exists(marker)) return 'already-sent';
+  if (await alertMarked(ctx, subject, destination.id)) return 'already-sent';
   const alert = await buildAlert(ctx, data);
   if (!alert) return 'not-needed';
   if ((await deliverTo(ctx, destination, alert)) === 'disabled') return 'destination-gone';
-  await ctx.redis.set(marker, String(Date.now()), 'PX', 7 * 86_400_000);
+  await markAlert(ctx, subject, destination.id, String(Date.now()), 7 * 86_400_000);
   return 'sent';
 }
 
@@ -36,5 +36,5 @@ async function buildAlert(ctx: AppContext, data: Exclude<JobData<'alert'>, { kin
   if (!item || item.status === 'posted' || item.status === 'rejected' || item.status === 'spam') return null;
   const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   if (!stored) return null;
-  return escalationAlert(ctx.config, item, stored);
+  return escalationAlert(ctx.config, item, stored, ctx.directory.brands);
 }

@@ -4,6 +4,7 @@ import type { Alert } from '../alerts/message.js';
 import { deliver } from '../alerts/send.js';
 import type { ChatDestinationConfig } from '../config/schema.js';
 import { PermanentError } from '../connectors/errors.js';
+import { goneFingerprint, markGone } from '../store/alert-marks.js';
 
 /** The URL a destination posts to, hashed: a 410 switches off that URL, not the destination's id. */
 function fingerprint(destination: ChatDestinationConfig): string | null {
@@ -17,13 +18,13 @@ function fingerprint(destination: ChatDestinationConfig): string | null {
  */
 export async function deliverTo(ctx: AppContext, destination: ChatDestinationConfig, alert: Alert): Promise<'sent' | 'disabled'> {
   const print = fingerprint(destination);
-  if (print && (await ctx.redis.get(ctx.keys.chatGone(destination.id))) === print) return 'disabled';
+  if (print && (await goneFingerprint(ctx, destination.id)) === print) return 'disabled';
   try {
     await deliver(destination, alert, { http: ctx.http, log: ctx.log });
     return 'sent';
   } catch (err) {
     if (print && err instanceof PermanentError && err.status === 410) {
-      await ctx.redis.set(ctx.keys.chatGone(destination.id), print);
+      await markGone(ctx, destination.id, print);
       ctx.log.error({ destination: destination.id }, 'chat destination answered 410 Gone: no more alerts go to it until chat[].webhookUrl changes');
     }
     throw err;

@@ -4,7 +4,7 @@ import { AuthError, PermanentError, RateLimitedError } from '../connectors/error
 import type { FetchResult } from '../connectors/types.js';
 import { JOBS } from '../jobs/catalog.js';
 import { enqueue, enqueueBulk } from '../jobs/queues.js';
-import { runScript } from '../store/scripts.js';
+import { releaseLease, renewLease, takeLease } from '../store/leases.js';
 import { deadLetter } from '../store/dead-letter.js';
 import { ingestMentions } from '../store/mentions.js';
 import { describeFailure, readSourceState, recordPollFailure, recordPollSuccess } from '../store/sources.js';
@@ -27,9 +27,8 @@ export async function pollSource(ctx: AppContext, sourceId: string, signal?: Abo
   const handle = ctx.sources.get(sourceId);
   if (!handle || !handle.source.enabled) return { status: 'skipped', reason: 'source not configured or disabled' };
   // One poll per source at a time, across processes: two would read the same cursor and race to move it.
-  const lock = `${ctx.config.redis.prefix}:polllock:${sourceId}`;
   const token = `${process.pid}-${Date.now()}-${Math.random()}`;
-  if (!(await ctx.redis.set(lock, token, 'PX', POLL_LOCK_MS, 'NX'))) {
+  if (!(await takeLease(ctx, 'poll', sourceId, token, POLL_LOCK_MS))) {
     // Ask again shortly rather than drop it: a catch-up poll after a stream reconnect must not wait a whole interval.
     await enqueue(ctx.queues, 'poll', { sourceId }, { delay: 2_000, jobId: `again-${sourceId}-${Math.floor(Date.now() / 2_000)}` });
     return { status: 'skipped', reason: 'a poll of this source is already running; queued another in 2 s' };
@@ -40,8 +39,8 @@ export async function pollSource(ctx: AppContext, sourceId: string, signal?: Abo
   const onAbort = () => held.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const renew = setInterval(() => {
-    runScript(ctx.redis, 'earshotPollRenew', RENEW, [lock], [token, POLL_LOCK_MS])
-      .then((ok) => Number(ok) === 1 || held.abort())
+    renewLease(ctx, 'poll', sourceId, token, POLL_LOCK_MS)
+      .then((ok) => ok || held.abort())
       .catch(() => undefined);
   }, POLL_LOCK_MS / 3);
   let outcome: PollOutcome;
@@ -50,7 +49,7 @@ export async function pollSource(ctx: AppContext, sourceId: string, signal?: Abo
   } finally {
     clearInterval(renew);
     signal?.removeEventListener('abort', onAbort);
-    await runScript(ctx.redis, 'earshotRelease', RELEASE, [lock], [token]);
+    await releaseLease(ctx, 'poll', sourceId, token);
   }
   // A backlog (a busy hour, a restart) is read poll after poll, each handing its pages to triage
   // while the next one fetches, instead of one page limit per interval. Queued after the lock is
@@ -60,8 +59,6 @@ export async function pollSource(ctx: AppContext, sourceId: string, signal?: Abo
 }
 
 const POLL_LOCK_MS = 15_000;
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 async function pollLocked(ctx: AppContext, sourceId: string, signal?: AbortSignal): Promise<PollOutcome> {
   const handle = ctx.sources.get(sourceId);

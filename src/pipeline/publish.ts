@@ -63,8 +63,9 @@ async function send(ctx: AppContext, item: InboxItem, stored: StoredMention, han
       action: 'publish.posted',
       // Which source drafted what was sent (composer, team, model, saved:<id>, a template), and whether a person edited it.
       detail: { replyId: reply.replyId, draftSource: item.draftTemplate, draftEdited: item.draftEdited },
+      // In the same transaction: a posted item is always in the person's history, even after a crash.
+      also: (client) => recordReplySent(client, { platform: stored.mention.platform, authorId: stored.mention.author.id }, item.id, now),
     });
-    await recordReplySent(ctx.db, { platform: stored.mention.platform, authorId: stored.mention.author.id }, item.id, now);
     ctx.log.info({ item: item.id, replyId: reply.replyId }, 'reply posted');
     return 'posted';
   } catch (err) {

@@ -4,9 +4,9 @@ import type { Mention } from '../mention.js';
 import { draftReply } from '../playbook/draft.js';
 import type { AuthorHistory } from '../drafts/composer.js';
 import { draftHistories } from '../store/drafts.js';
-import { recordComplaints } from '../store/authors.js';
 import { createItems, type NewItem, type Priority } from '../store/inbox.js';
-import { loadMentions, markStage, type StoredMention } from '../store/mentions.js';
+import { loadMentions, type StoredMention } from '../store/mentions.js';
+import { finishRouting } from '../store/routed.js';
 import { nearDuplicateKey } from '../text/near-duplicate.js';
 import type { TriageResult } from '../triage/types.js';
 import { planEscalations } from './alert-storm.js';
@@ -43,11 +43,11 @@ export async function routeStored(ctx: AppContext, stored: StoredMention[], now:
   const startedAt = now();
   const summary: RouteSummary = { urgent: 0, normal: 0, analytics: 0, alerts: 0 };
   const items: NewItem[] = [];
-  const firstTime: Array<{ mention: Mention; triage: TriageResult }> = [];
+  const routed: Array<{ mention: Mention; triage: TriageResult }> = [];
   const toInbox: Array<{ mention: Mention; triage: TriageResult; priority: Priority }> = [];
-  for (const { mention, triage, stage } of stored) {
+  for (const { mention, triage } of stored) {
     if (!triage) continue;
-    if (stage !== 'routed') firstTime.push({ mention, triage });
+    routed.push({ mention, triage });
     const decision = decideRoute(triage, ctx.config.triage.urgentThreshold);
     summary[decision] += 1;
     if (decision !== 'analytics') toInbox.push({ mention, triage, priority: decision });
@@ -56,20 +56,20 @@ export async function routeStored(ctx: AppContext, stored: StoredMention[], now:
   const histories = await draftHistories(ctx.db, toInbox.map(({ mention }) => ({ platform: mention.platform, authorId: mention.author.id, before: Date.parse(mention.createdAt) })));
   toInbox.forEach(({ mention, triage, priority }, i) => items.push(newItem(ctx, mention, triage, priority, startedAt, histories[i])));
   const created = new Set(await createItems(ctx, items));
+  // The triage is stored before any alert job can read it. Until this commits the mentions are
+  // not "routed", and a re-run routes them again (safely: the items exist, nothing is counted twice).
+  await finishRouting(ctx.db, routed.map((r) => ({ id: r.mention.id, platform: r.mention.platform, authorId: r.mention.author.id, triage: r.triage })));
   summary.alerts = await queueAlerts(ctx, items.filter((i) => i.priority === 'urgent' && created.has(i.id)));
   await scheduleSla(ctx, items.filter((i) => created.has(i.id)), startedAt);
   // Brands with a language model get its draft as an alternative, later; the composer's is the draft meanwhile.
   const modelled = items.filter((i) => created.has(i.id) && ctx.config.playbook.models[i.brandId]);
   await enqueueBulk(ctx.queues, 'draft', modelled.map((i) => ({ data: { itemId: i.id }, opts: { jobId: `draft-${i.id}` } })));
-  const complaints = firstTime.filter((f) => f.triage.complaint).map((f) => ({ platform: f.mention.platform, authorId: f.mention.author.id }));
-  await recordComplaints(ctx.db, complaints);
-  await markStage(ctx.db, firstTime.map((f) => f.mention.id), 'routed');
   return summary;
 }
 
 function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priority: Priority, routedAt: number, history?: AuthorHistory): NewItem {
-  const brand = ctx.config.brands.find((b) => b.id === mention.brandId);
-  if (!brand) throw new Error(`mention ${mention.id} names brand "${mention.brandId}", which is not in the config`);
+  const brand = ctx.directory.brand(mention.brandId);
+  if (!brand) throw new Error(`mention ${mention.id} names brand "${mention.brandId}", which is not in the database (see the admin page or \`earshot brands\`)`);
   const draft = draftReply({ mention, triage, brand, playbook: ctx.config.playbook, ...(history ? { history } : {}) });
   return {
     id: mention.id,

@@ -4,6 +4,7 @@ import { escalationAlert, type EscalationAlert, type SlaStage } from '../alerts/
 import { deliverTo } from './chat-delivery.js';
 import type { BusinessHoursConfig, ChatDestinationConfig, SlaConfig } from '../config/schema.js';
 import { PermanentError, RateLimitedError } from '../connectors/errors.js';
+import { addReminders, alertMarked, dueReminders, markAlert, removeReminder } from '../store/alert-marks.js';
 import { getItem, type InboxItem, type Priority } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
 
@@ -112,14 +113,13 @@ export interface SlaCheck {
  * overdue in the analytics. Urgent ones still raise their escalation alert like any other.
  */
 export async function scheduleSla(ctx: AppContext, items: ReadonlyArray<{ id: string; priority: Priority; createdAt: number; slaDueAt: number }>, now: number): Promise<void> {
-  const args: Array<string | number> = [];
+  const reminders: Array<{ at: number; member: string }> = [];
   for (const item of items) {
     if (item.slaDueAt <= now) continue;
     const { warnAt } = slaTimes(ctx.config.sla, item.priority, Math.min(item.createdAt, now));
-    args.push(Math.max(warnAt, now), `warn|${item.id}`);
+    reminders.push({ at: Math.max(warnAt, now), member: `warn|${item.id}` });
   }
-  if (args.length === 0) return;
-  await ctx.redis.zadd(ctx.keys.slaDue, 'NX', ...args);
+  await addReminders(ctx, reminders);
 }
 
 export const SWEEP_BATCH = 500;
@@ -129,14 +129,13 @@ export const SWEEP_BATCH = 500;
  * gone); one whose delivery failed for a reason worth retrying stays for the next sweep.
  */
 export async function sweepSla(ctx: AppContext, now: () => number = Date.now): Promise<{ handled: number; retrying: number }> {
-  const due = await ctx.redis.zrangebyscore(ctx.keys.slaDue, '-inf', now(), 'WITHSCORES', 'LIMIT', 0, SWEEP_BATCH);
+  const due = await dueReminders(ctx, now(), SWEEP_BATCH);
   let handled = 0;
   let retrying = 0;
-  for (let i = 0; i + 1 < due.length; i += 2) {
-    const member = due[i] as string;
+  for (const { member, at } of due) {
     const [stage, itemId] = member.split('|') as [SlaStage, string];
     try {
-      await checkSla(ctx, { itemId, stage, at: Number(due[i + 1]) }, now);
+      await checkSla(ctx, { itemId, stage, at }, now);
       await nextReminder(ctx, stage, itemId, member);
       handled += 1;
     } catch (err) {
@@ -158,9 +157,9 @@ export async function sweepSla(ctx: AppContext, now: () => number = Date.now): P
 async function nextReminder(ctx: AppContext, stage: SlaStage, itemId: string, member: string): Promise<void> {
   if (stage === 'warn') {
     const item = await getItem(ctx.db, itemId);
-    if (item) await ctx.redis.zadd(ctx.keys.slaDue, 'NX', item.slaDueAt, `breach|${itemId}`);
+    if (item) await addReminders(ctx, [{ at: item.slaDueAt, member: `breach|${itemId}` }]);
   }
-  await ctx.redis.zrem(ctx.keys.slaDue, member);
+  await removeReminder(ctx, member);
 }
 
 export type SlaOutcome = { outcome: 'answered' | 'gone' | 'no-destination' } | { outcome: 'sent'; stage: SlaStage; destinations: string[] };
@@ -194,7 +193,7 @@ export async function checkSla(ctx: AppContext, data: SlaCheck, now: () => numbe
   if (answered(item)) return { outcome: 'answered' };
   const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   if (!stored) return { outcome: 'gone' };
-  const alert: EscalationAlert = { ...escalationAlert(ctx.config, item, stored), sla: { stage: data.stage, dueAt: new Date(item.slaDueAt).toISOString() } };
+  const alert: EscalationAlert = { ...escalationAlert(ctx.config, item, stored, ctx.directory.brands), sla: { stage: data.stage, dueAt: new Date(item.slaDueAt).toISOString() } };
   const destinations = targets(ctx, data.stage, item);
   if (destinations.length === 0) return { outcome: 'no-destination' };
   const { sent, failure } = await deliverOnce(ctx, alert, `sla-${data.stage}-${item.id}`, destinations, now);
@@ -212,17 +211,16 @@ async function deliverOnce(ctx: AppContext, alert: EscalationAlert, subject: str
   let retryable: unknown = null;
   let permanent: unknown = null;
   for (const destination of destinations) {
-    const marker = ctx.keys.alertSent(subject, destination.id);
-    if (await ctx.redis.exists(marker)) continue;
+    if (await alertMarked(ctx, subject, destination.id)) continue;
     try {
       if ((await deliverTo(ctx, destination, alert)) === 'disabled') continue;
-      await ctx.redis.set(marker, String(now()), 'PX', 30 * DAY);
+      await markAlert(ctx, subject, destination.id, String(now()), 30 * DAY);
       sent.push(destination.id);
     } catch (err) {
       // Keep going: one broken chat must not keep the others from hearing about it.
       ctx.log.warn({ subject, destination: destination.id, err: (err as Error).message }, 'SLA alert not delivered');
       if (err instanceof PermanentError) {
-        await ctx.redis.set(marker, `refused:${now()}`, 'PX', 30 * DAY);
+        await markAlert(ctx, subject, destination.id, `refused:${now()}`, 30 * DAY);
         permanent ??= err;
       } else retryable ??= err;
     }

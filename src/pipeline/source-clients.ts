@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { Directory } from '../app/directory.js';
 import type { Config, LoadedSource } from '../config/load.js';
-import { redisKv } from '../connectors/shared/kv.js';
+import { redisKv } from '../store/source-kv.js';
 import { redisLimiter, type RateLimiter } from '../connectors/shared/limiter.js';
 import { connectors } from '../connectors/registry.js';
 import type { Connector, SourceClient } from '../connectors/types.js';
@@ -17,16 +18,25 @@ export interface SourceHandle {
 export class SourceClients {
   private readonly handles = new Map<string, SourceHandle>();
   private readonly limiter: RateLimiter;
+  /** The brand terms each cached client was built with. */
+  private readonly stamps = new Map<string, string>();
 
-  constructor(private readonly config: Config, private readonly http: HttpClient, private readonly log: Logger, private readonly redis: Redis) {
+  constructor(private readonly config: Config, private readonly http: HttpClient, private readonly log: Logger, private readonly redis: Redis, private readonly directory?: Directory) {
     this.limiter = redisLimiter(redis, config.redis.prefix);
+    // A client builds its queries from the brand's keywords: an edited brand gets a new client at the next poll.
+    directory?.onChange((snap) => {
+      for (const [id, handle] of this.handles) {
+        const now = snap.brands.find((b) => b.id === handle.source.brand);
+        if (JSON.stringify(now && [now.name, now.keywords, now.handles, now.hashtags]) !== this.stamps.get(id)) this.handles.delete(id);
+      }
+    });
   }
 
   get(sourceId: string): SourceHandle | null {
     const cached = this.handles.get(sourceId);
     if (cached) return cached;
     const source = this.config.sources.find((s) => s.id === sourceId);
-    const brand = this.config.brands.find((b) => b.id === source?.brand);
+    const brand = source ? (this.directory?.brand(source.brand) ?? this.config.brands.find((b) => b.id === source.brand)) : undefined;
     const connector = source ? connectors[source.kind] : undefined;
     if (!source || !brand || !connector) return null;
     const client = connector.create({
@@ -42,6 +52,7 @@ export class SourceClients {
     });
     const handle = { source, connector, client };
     this.handles.set(sourceId, handle);
+    this.stamps.set(sourceId, JSON.stringify([brand.name, brand.keywords, brand.handles, brand.hashtags]));
     return handle;
   }
 }

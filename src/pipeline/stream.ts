@@ -4,16 +4,13 @@ import { AuthError } from '../connectors/errors.js';
 import type { FetchResult, StreamSink } from '../connectors/types.js';
 import { enqueue } from '../jobs/queues.js';
 import { describeFailure, readStreamCursor, recordPollFailure, recordStreamState, saveStreamCursor } from '../store/sources.js';
-import { runScript } from '../store/scripts.js';
+import { releaseLease, renewLease, takeLease } from '../store/leases.js';
 import { acceptBatch } from './poll.js';
 import { alertSourceProblem } from './source-alerts.js';
 
 const LOCK_MS = 15_000;
 const RENEW_MS = 5_000;
 const MAX_BACKOFF_MS = 60_000;
-
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -50,22 +47,18 @@ export class StreamRunner {
     await Promise.all(this.loops);
   }
 
-  private lockKey(sourceId: string): string {
-    return `${this.ctx.config.redis.prefix}:streamlock:${sourceId}`;
-  }
-
 
   private async run(sourceId: string): Promise<void> {
     const stop = this.controller.signal;
     let backoff = 1_000;
     while (!stop.aborted) {
-      const got = await this.ctx.redis.set(this.lockKey(sourceId), this.owner, 'PX', LOCK_MS, 'NX');
+      const got = await takeLease(this.ctx, 'stream', sourceId, this.owner, LOCK_MS);
       if (!got) {
         await sleep(RENEW_MS, stop);
         continue;
       }
       const outcome = await this.connectOnce(sourceId, () => (backoff = 1_000));
-      await runScript(this.ctx.redis, 'earshotRelease', RELEASE, [this.lockKey(sourceId)], [this.owner]).catch(() => undefined);
+      await releaseLease(this.ctx, 'stream', sourceId, this.owner).catch(() => undefined);
       if (outcome === 'stopped' || stop.aborted) return;
       const wait = Math.min(backoff, MAX_BACKOFF_MS) * (0.5 + Math.random() / 2);
       backoff *= 2;
@@ -81,8 +74,8 @@ export class StreamRunner {
     const onStop = () => conn.abort();
     this.controller.signal.addEventListener('abort', onStop, { once: true });
     const renew = setInterval(() => {
-      runScript(this.ctx.redis, 'earshotRenew', RENEW, [this.lockKey(sourceId)], [this.owner, LOCK_MS])
-        .then((ok) => Number(ok) === 1 || conn.abort())
+      renewLease(this.ctx, 'stream', sourceId, this.owner, LOCK_MS)
+        .then((ok) => ok || conn.abort())
         .catch(() => conn.abort());
     }, RENEW_MS);
     try {

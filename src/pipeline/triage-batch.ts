@@ -1,22 +1,24 @@
 import type { AppContext } from '../app/context.js';
 import { authorContexts } from '../store/authors.js';
-import { loadMentions, saveTriage, type StoredMention } from '../store/mentions.js';
+import { loadMentions, saveTriage, setMentionBrands, type StoredMention } from '../store/mentions.js';
 import { triage } from '../triage/index.js';
 import type { TriageResult } from '../triage/types.js';
 import { recordForSpikes } from '../spikes/record.js';
+import { attributeBrand } from './brand-match.js';
 import { routeStored } from './route.js';
 
 /**
  * Scores a batch with the author's history as context, then routes it in the same job: the
- * mentions are read once, and no second job per batch. A worker killed between the two steps
- * leaves the mentions "triaged"; BullMQ runs the job again, and routing is safe to repeat.
+ * mentions are read once, and no second job per batch. The triage is stored with the routing's
+ * last write (store/routed.ts), so each mention's triage row is written once. A worker killed
+ * before that leaves the mentions "new"; BullMQ runs the job again, and routing is safe to repeat.
  */
 export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promise<{ triaged: number }> {
-  const stored = [...(await loadMentions(ctx.db, mentionIds)).values()];
+  const stored = await attributeBrands(ctx, [...(await loadMentions(ctx.db, mentionIds)).values()]);
   const mentions = stored.map((s) => s.mention);
   const histories = await authorContexts(ctx.db, mentions.map((m) => ({ platform: m.platform, authorId: m.author.id, before: Date.parse(m.createdAt) })),
   );
-  const brands = new Map(ctx.config.brands.map((b) => [b.id, b]));
+  const brands = new Map(ctx.directory.brands.map((b) => [b.id, b]));
   const results: Array<{ id: string; triage: TriageResult }> = [];
   const scored: StoredMention[] = [];
   stored.forEach((s, i) => {
@@ -32,4 +34,18 @@ export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promis
   if (ctx.config.spikes.enabled) await recordForSpikes(ctx.db, brands, scored.filter((s) => s.stage === 'new').map((s) => ({ mention: s.mention, triage: s.triage as TriageResult })));
   await routeStored(ctx, scored);
   return { triaged: results.length };
+}
+
+/** Brands as they are now (added or edited without a restart); a post naming another brand moves to it. */
+async function attributeBrands(ctx: AppContext, stored: StoredMention[]): Promise<StoredMention[]> {
+  const brands = ctx.directory.brands;
+  const moved: Array<{ id: string; brandId: string }> = [];
+  const out = stored.map((s) => {
+    const brandId = attributeBrand(s.mention, brands);
+    if (brandId === s.mention.brandId) return s;
+    moved.push({ id: s.mention.id, brandId });
+    return { ...s, mention: { ...s.mention, brandId } };
+  });
+  await setMentionBrands(ctx.db, moved);
+  return out;
 }

@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import type { Db } from '../postgres/pool.js';
 import type { TriageContext } from '../triage/types.js';
 
@@ -49,8 +50,11 @@ export async function recordComplaints(db: Db, refs: AuthorRef[]): Promise<void>
   );
 }
 
-/** Keeps the reply we sent (its text is the draft that was approved) in the person's history. */
-export async function recordReplySent(db: Db, ref: AuthorRef, itemId: string, at: number): Promise<void> {
+/**
+ * Keeps the reply we sent (its text is the draft that was approved) in the person's history.
+ * Pass the transaction that marks the item posted, so the two are one change.
+ */
+export async function recordReplySent(db: Db | PoolClient, ref: AuthorRef, itemId: string, at: number): Promise<void> {
   await db.query(
     `WITH sent AS (
        INSERT INTO replies (item_id, platform, author_id, reply_id, url, text, posted_at)

@@ -74,8 +74,7 @@ type Param = (value: unknown) => string;
 function conditions(f: QueueFilter, a: string, p: Param): string[] {
   const clauses = [`${a}.status = ANY(${p([...f.statuses])}::text[])`];
   if (!f.includeSnoozed) clauses.push(`(${a}.snoozed_until IS NULL OR ${a}.snoozed_until <= ${p(f.now ?? Date.now())})`);
-  const eq: Array<[string, string | undefined]> = [['priority', f.priority], ['brand_id', f.brand], ['source_id', f.source], ['category', f.category], ['language', f.language], ['assignee', f.assignee]];
-  for (const [column, value] of eq) if (value) clauses.push(`${a}.${column} = ${p(value)}`);
+  for (const [column, value] of equalities(f)) clauses.push(`${a}.${column} = ${p(value)}`);
   if (f.tag) clauses.push(`EXISTS (SELECT 1 FROM item_tags g WHERE g.item_id = ${a}.id AND g.tag = ${p(f.tag)})`);
   if (f.mentioned) clauses.push(`EXISTS (SELECT 1 FROM note_mentions n WHERE n.item_id = ${a}.id AND n.user_name = ${p(f.mentioned)})`);
   if (f.q) {
@@ -85,6 +84,12 @@ function conditions(f: QueueFilter, a: string, p: Param): string[] {
     clauses.push(`(${a}.id IN ${matchingIds(Number(text.slice(1)))} OR ${a}.draft ILIKE ${like})`);
   }
   return clauses;
+}
+
+/** The filter's equality columns: each is a column of inbox_items and of inbox_counts. */
+function equalities(f: QueueFilter): Array<[column: string, value: string]> {
+  const eq: Array<[string, string | undefined]> = [['priority', f.priority], ['brand_id', f.brand], ['source_id', f.source], ['category', f.category], ['language', f.language], ['assignee', f.assignee]];
+  return eq.filter((e): e is [string, string] => Boolean(e[1]));
 }
 
 function where(f: QueueFilter): { sql: string; params: unknown[] } {
@@ -102,6 +107,26 @@ function where(f: QueueFilter): { sql: string; params: unknown[] } {
     clauses.push(`(i.dup_of IS NULL OR NOT EXISTS (SELECT 1 FROM inbox_items l WHERE l.id = i.dup_of AND ${conditions(f, 'l', p).join(' AND ')}))`);
   }
   return { sql: clauses.join(' AND '), params };
+}
+
+/**
+ * The exact total. Without a text filter it is read from inbox_counts (kept by triggers in the
+ * same transaction as every item change, see schema-queue-counts.ts) less the items snoozed right
+ * now: a sum over a few hundred rows instead of a count over every open item.
+ */
+function totalQuery(f: QueueFilter, base: { sql: string; params: unknown[] }): { sql: string; params: unknown[] } {
+  // Text, tags and @-mentions are not among the counted columns: those totals are counted.
+  if (f.q || f.tag || f.mentioned) return { sql: `SELECT count(*)::bigint AS n FROM inbox_items i WHERE ${base.sql}`, params: base.params };
+  const params: unknown[] = [[...f.statuses]];
+  const eq = equalities(f).map(([column, value]) => {
+    params.push(value);
+    return ` AND ${column} = $${params.length}`;
+  });
+  const counted = `SELECT coalesce(sum(n), 0) FROM inbox_counts WHERE status = ANY($1::text[])${eq.join('')}`;
+  if (f.includeSnoozed) return { sql: `SELECT (${counted})::bigint AS n`, params };
+  params.push(f.now ?? Date.now());
+  const snoozed = `SELECT count(*) FROM inbox_items WHERE snoozed_until > $${params.length} AND status = ANY($1::text[])${eq.join('')}`;
+  return { sql: `SELECT ((${counted}) - (${snoozed}))::bigint AS n`, params };
 }
 
 type Key = [cut: number, rank: number, safe: number, urgency: number, sla: number, created: number, id: string];
@@ -153,7 +178,9 @@ export async function queuePage(db: Db, f: QueueFilter): Promise<QueuePage> {
      ORDER BY p.seg_rank, p.seg_safe, p.o_urgency, p.o_sla, p.o_created, p.id`,
     pageParams,
   );
-  const count = db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM inbox_items i WHERE ${conditionsOnly(f)}`, where({ ...f, collapse: false }).params);
+  // The total counts every matching item, grouped or not ("1–100 of 5,000" covers the groups' members).
+  const total = f.similarTo ? { sql: `SELECT count(*)::bigint AS n FROM inbox_items i WHERE ${base.sql}`, params: base.params } : totalQuery(f, where({ ...f, collapse: false }));
+  const count = db.query<{ n: number }>(total.sql, total.params);
   const [{ rows }, counted] = await Promise.all([page, count]);
   const shown = rows.slice(0, f.limit);
   const last = shown[shown.length - 1];
@@ -163,10 +190,6 @@ export async function queuePage(db: Db, f: QueueFilter): Promise<QueuePage> {
     total: Number(counted.rows[0]?.n ?? 0),
     next: rows.length > f.limit && last ? encodeCursor(cut, last) : null,
   };
-}
-
-function conditionsOnly(f: QueueFilter): string {
-  return where({ ...f, collapse: false }).sql;
 }
 
 /** For each lead on a page: how many items grouped under it match the same filter. */

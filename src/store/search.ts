@@ -1,6 +1,7 @@
+import type { PoolClient } from 'pg';
 import type { Db } from '../postgres/pool.js';
 import { MENTION_COLUMNS, MENTION_FROM, storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
-import { likePattern, matchingIds } from './text-match.js';
+import { filters, Params, substringMatcher, wordMatcher, type Matcher } from './search-match.js';
 
 export interface SearchQuery {
   q: string;
@@ -11,6 +12,17 @@ export interface SearchQuery {
   to?: number | undefined;
   limit: number;
   cursor?: string | undefined;
+  /** Tests: smaller thresholds, so every plan is exercised on a few thousand rows. */
+  tuning?: Partial<SearchTuning>;
+}
+
+export interface SearchTuning {
+  /** Matches counted exactly up to this many. */
+  cap: number;
+  /** Estimated matches beyond which walking the newest posts beats collecting matches. */
+  collectMax: number;
+  /** Newest posts a walk reads before concluding that matches are rare after all. */
+  walkRows: number;
 }
 
 export interface SearchHit {
@@ -19,54 +31,173 @@ export interface SearchHit {
   item: { id: string; status: string; priority: string } | null;
 }
 
-export class BadSearchCursorError extends Error {}
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Every match when `totalExact`; otherwise more than TOTAL_CAP, as PostgreSQL estimates them ("about"). */
+  total: number;
+  totalExact: boolean;
+  next: string | null;
+}
 
-function decode(cursor: string): [number, string] {
+/**
+ * Matches are counted up to this many. Counting every match of a common phrase means visiting
+ * each matching row (68,000 rows for "cancelled flight" at a million posts: 0.2 to 0.3 s however
+ * it is indexed, since text-search and trigram indexes always recheck the row); up to a thousand
+ * they are counted exactly and the page is the newest among them; beyond, the total is the
+ * planner's estimate from the column statistics.
+ */
+export const TOTAL_CAP = 1000;
+/** A search that would still take longer than this is stopped (a guard; the plans below are bounded). */
+const STATEMENT_TIMEOUT_MS = 5_000;
+
+export class BadSearchCursorError extends Error {}
+export class SearchTooBroadError extends Error {}
+
+/** A cursor is the last row's (time, id) and which matcher found the first page, so every page uses the same one. */
+function decode(cursor: string): { key: [number, string]; matcher: number } {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && typeof key[0] === 'number' && typeof key[1] === 'string') return [key[0], key[1]];
+    if (Array.isArray(key) && typeof key[0] === 'number' && typeof key[1] === 'string' && [0, 1, 2].includes(key[2] as number)) return { key: [key[0], key[1]], matcher: key[2] as number };
   } catch {
     // Falls through to the error below.
   }
   throw new BadSearchCursorError('cursor: not a cursor this search gave out; start from the first page');
 }
 
+type Key = { id: string; created_at: number };
+
+const TUNING: SearchTuning = { cap: TOTAL_CAP, collectMax: 5_000, walkRows: 20_000 };
+const tuned = (s: SearchQuery): SearchTuning => ({ ...TUNING, ...s.tuning });
+
+async function estimate(client: PoolClient, s: SearchQuery, matcher: Matcher): Promise<number> {
+  const p = new Params();
+  const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(`EXPLAIN (FORMAT JSON) ${matcher.indexed(p, filters(s, null))}`, p.values);
+  return rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0;
+}
+
+/** Up to TOTAL_CAP + 1 matches (id and time), from the indexes, in no particular order. */
+async function collect(client: PoolClient, s: SearchQuery, matcher: Matcher): Promise<Key[]> {
+  const p = new Params();
+  const sql = matcher.indexed(p, filters(s, null));
+  // Bitmaps of the text indexes, never a scan that runs the match on every row.
+  await client.query('SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off');
+  // UNION ALL stops at the limit where UNION would first collect every match: a post found by
+  // both branches comes twice at most, so 2 × (cap + 1) rows always hold cap + 1 distinct ones.
+  const { rows } = await client.query<Key>(`SELECT * FROM (${sql}) hits LIMIT ${2 * (tuned(s).cap + 1)}`, p.values);
+  await client.query('SET LOCAL enable_seqscan = on; SET LOCAL enable_indexscan = on');
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
+}
+
+/** The page's rows with their triage and item. */
+const PAGE_COLUMNS = `${MENTION_COLUMNS}, i.status AS item_status, i.priority AS item_priority`;
+const PAGE_FROM = `${MENTION_FROM} LEFT JOIN inbox_items i ON i.id = m.id`;
+type PageRow = MentionRow & { item_status: string | null; item_priority: string | null };
+
+async function rowsByIds(client: PoolClient, ids: string[]): Promise<PageRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await client.query<PageRow>(`SELECT ${PAGE_COLUMNS} FROM ${PAGE_FROM} WHERE m.id = ANY($1::text[])`, [ids]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+const newestFirst = (a: Key, b: Key) => b.created_at - a.created_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+const before = (k: Key, at: [number, string]) => k.created_at < at[0] || (k.created_at === at[0] && k.id < at[1]);
+
 /**
- * Every stored mention of any age matching the text, routed or not, newest first, with the
- * exact number of matches and a keyset cursor. The match itself is index lookups (text-match.ts).
+ * Many matches: the newest `walkRows` posts (after the cursor) read in time order and tested
+ * cheaply. Null when the page did not fill although older posts remain: matches are rarer than
+ * estimated, and `allSorted` answers instead.
  */
-export async function searchMentions(db: Db, s: SearchQuery): Promise<{ hits: SearchHit[]; total: number; next: string | null }> {
-  const params: unknown[] = [s.q, likePattern(s.q)];
-  const clauses = [`m.id IN ${matchingIds(1)}`];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    clauses.push(sql.replace('?', `$${params.length}`));
-  };
-  if (s.brand) add('m.brand_id = ?', s.brand);
-  if (s.source) add('m.source_id = ?', s.source);
-  if (s.from !== undefined) add('m.created_at >= ?', s.from);
-  if (s.to !== undefined) add('m.created_at <= ?', s.to);
-  const countSql = `SELECT count(*)::bigint AS n FROM mentions m WHERE ${clauses.join(' AND ')}`;
-  const countParams = [...params];
-  if (s.cursor) {
-    const [at, id] = decode(s.cursor);
-    params.push(at, id);
-    clauses.push(`(m.created_at, m.id) < ($${params.length - 1}, $${params.length})`);
+async function walkNewest(client: PoolClient, s: SearchQuery, matcher: Matcher, cursor: [number, string] | null): Promise<PageRow[] | null> {
+  const p = new Params();
+  const window = `SELECT * FROM mentions m WHERE true${filters(s, cursor)(p)} ORDER BY m.created_at DESC, m.id DESC LIMIT ${tuned(s).walkRows}`;
+  const sql = `SELECT ${PAGE_COLUMNS} FROM (${window}) m LEFT JOIN mention_triage t ON t.id = m.id LEFT JOIN inbox_items i ON i.id = m.id
+    WHERE ${matcher.walk(p)} ORDER BY m.created_at DESC, m.id DESC LIMIT ${s.limit + 1}`;
+  const { rows } = await client.query<PageRow>(sql, p.values);
+  if (rows.length > s.limit) return rows;
+  const q = new Params();
+  const { rows: seen } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM mentions m WHERE true${filters(s, cursor)(q)} LIMIT ${tuned(s).walkRows}) w`, q.values);
+  return (seen[0]?.n ?? 0) < tuned(s).walkRows ? rows : null;
+}
+
+/** Every match from the indexes, sorted: for matches too many to count but too rare to walk to. */
+async function allSorted(client: PoolClient, s: SearchQuery, matcher: Matcher, cursor: [number, string] | null): Promise<PageRow[]> {
+  const p = new Params();
+  const sql = matcher.indexed(p, filters(s, cursor));
+  await client.query('SET LOCAL enable_indexscan = off');
+  const { rows } = await client.query<Key>(`SELECT id, created_at FROM (${sql}) hits GROUP BY id, created_at ORDER BY created_at DESC, id DESC LIMIT ${s.limit + 1}`, p.values);
+  await client.query('SET LOCAL enable_indexscan = on');
+  return rowsByIds(client, rows.map((r) => r.id));
+}
+
+interface Found {
+  rows: PageRow[];
+  total: number;
+  exact: boolean;
+}
+
+/** One matcher's page, or null when it matches nothing (the next matcher is tried). */
+async function pageOf(client: PoolClient, s: SearchQuery, matcher: Matcher, cursor: [number, string] | null): Promise<Found | null> {
+  const estimated = Math.round(await estimate(client, s, matcher));
+  let seen = 0;
+  if (estimated <= tuned(s).collectMax) {
+    const keys = await collect(client, s, matcher);
+    if (keys.length === 0) return null;
+    if (keys.length <= tuned(s).cap) {
+      const page = keys.sort(newestFirst).filter((k) => !cursor || before(k, cursor)).slice(0, s.limit + 1);
+      return { rows: await rowsByIds(client, page.map((k) => k.id)), total: keys.length, exact: true };
+    }
+    seen = keys.length;
   }
-  params.push(s.limit + 1);
-  const [page, count] = await Promise.all([
-    db.query<MentionRow & { item_status: string | null; item_priority: string | null }>(
-      `SELECT ${MENTION_COLUMNS}, i.status AS item_status, i.priority AS item_priority FROM ${MENTION_FROM} LEFT JOIN inbox_items i ON i.id = m.id
-       WHERE ${clauses.join(' AND ')} ORDER BY m.created_at DESC, m.id DESC LIMIT $${params.length}`,
-      params,
-    ),
-    db.query<{ n: number }>(countSql, countParams),
-  ]);
-  const rows = page.rows.slice(0, s.limit);
-  const last = rows[rows.length - 1];
+  const rows = (await walkNewest(client, s, matcher, cursor)) ?? (await allSorted(client, s, matcher, cursor));
+  if (rows.length === 0 && seen === 0) return null;
+  return { rows, total: Math.max(estimated, seen, rows.length), exact: false };
+}
+
+/** The search's words as PostgreSQL's 'simple' parser splits and lower-cases them (so the index matches). */
+async function wordsOf(client: PoolClient, q: string): Promise<string[]> {
+  const { rows } = await client.query<{ lexeme: string }>(`SELECT lexeme FROM unnest(to_tsvector('simple', $1))`, [q]);
+  return rows.map((r) => r.lexeme);
+}
+
+/**
+ * Every stored mention of any age matching the text, routed or not, newest first, with a keyset
+ * cursor. Matching is by words first (each word as a word or its start, any order); only when
+ * no post has those words, by the text as a substring of the post or of its author's handle or
+ * name. Each step does bounded work: at most TOTAL_CAP + 1 matches are collected from the
+ * indexes; when there are more, the page is read from the newest posts down, which then match often.
+ */
+export async function searchMentions(db: Db, s: SearchQuery): Promise<SearchResult> {
+  const at = s.cursor ? decode(s.cursor) : null;
+  const client = await db.connect();
+  try {
+    await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
+    const words = await wordsOf(client, s.q);
+    const matchers = [words.length ? wordMatcher(words, false) : null, words.length ? wordMatcher(words, true) : null, substringMatcher(s.q)];
+    let found: (Found & { matcher: number }) | null = null;
+    for (const [n, matcher] of matchers.entries()) {
+      if (found || !matcher || (at && at.matcher !== n)) continue;
+      const page = await pageOf(client, s, matcher, at?.key ?? null);
+      if (page || at) found = { rows: [], total: 0, exact: true, ...page, matcher: n };
+    }
+    await client.query('COMMIT');
+    return result(found?.rows ?? [], s.limit, found?.total ?? 0, found?.exact ?? true, found?.matcher ?? 0);
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    if ((err as { code?: string }).code === '57014') throw new SearchTooBroadError('q: this search took too long; add a word, a brand or source, or a time range');
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+function result(rows: PageRow[], limit: number, total: number, totalExact: boolean, matcher: number): SearchResult {
+  const shown = rows.slice(0, limit);
+  const last = shown[shown.length - 1];
   return {
-    hits: rows.map((r) => ({ stored: storedFromRow(r), item: r.item_status ? { id: r.id, status: r.item_status, priority: String(r.item_priority) } : null })),
-    total: count.rows[0]?.n ?? 0,
-    next: page.rows.length > s.limit && last ? Buffer.from(JSON.stringify([last.created_at, last.id])).toString('base64url') : null,
+    hits: shown.map((r) => ({ stored: storedFromRow(r), item: r.item_status ? { id: r.id, status: r.item_status, priority: String(r.item_priority) } : null })),
+    total,
+    totalExact,
+    next: rows.length > limit && last ? Buffer.from(JSON.stringify([last.created_at, last.id, matcher])).toString('base64url') : null,
   };
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { storeKeys } from './keys.js';
 
 export interface SessionTimes {
   idleMs: number;
@@ -24,10 +25,14 @@ function sessionKey(prefix: string, id: string): string {
 export async function createSession(redis: Redis, prefix: string, user: string, times: SessionTimes): Promise<{ id: string; session: Session }> {
   const id = randomBytes(32).toString('base64url');
   const session: Session = { user, csrf: randomBytes(32).toString('base64url'), createdAt: Date.now() };
+  const index = storeKeys(prefix).userSessions(user);
   await redis
     .multi()
     .hset(sessionKey(prefix, id), 'user', session.user, 'csrf', session.csrf, 'createdAt', session.createdAt)
     .pexpire(sessionKey(prefix, id), Math.min(times.idleMs, times.absoluteMs))
+    // The user's index outlives each session by at most the absolute limit; stale members only name deleted keys.
+    .sadd(index, sessionKey(prefix, id))
+    .pexpire(index, times.absoluteMs)
     .exec();
   return { id, session };
 }
@@ -60,4 +65,12 @@ export async function deleteSession(redis: Redis, prefix: string, id: string): P
 export async function sessionAlive(redis: Redis, prefix: string, id: string, session: Session, absoluteMs: number): Promise<boolean> {
   if (session.createdAt + absoluteMs <= Date.now()) return false;
   return (await redis.exists(sessionKey(prefix, id))) === 1;
+}
+
+/** Ends every session of one user (disabled, password reset, "sign out everywhere"); returns how many were live. */
+export async function revokeUserSessions(redis: Redis, prefix: string, user: string): Promise<number> {
+  const index = storeKeys(prefix).userSessions(user);
+  const keys = await redis.smembers(index);
+  const res = await redis.multi().del(...(keys.length ? keys : [index])).del(index).exec();
+  return keys.length ? Number(res?.[0]?.[1] ?? 0) : 0;
 }

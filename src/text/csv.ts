@@ -1,69 +1,98 @@
 /**
- * Minimal RFC 4180 reader: quoted fields may hold commas, `""` escapes and line breaks.
- * Accepts `\n`, `\r\n` and bare `\r` row endings; a trailing newline does not make an empty row.
+ * RFC 4180 reader: quoted fields may hold commas, `""` escapes and line breaks. Accepts `\n`,
+ * `\r\n` and bare `\r` row endings; a trailing newline does not make an empty row.
+ *
+ * A malformed quote (text after a closing quote, a quote never closed) makes that row an error
+ * naming its line, and reading starts again on the next line: a lenient reader would instead
+ * glue the following rows into one field, and a stray quote would swallow the rest of the file.
  */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const n = text.length;
-  let atRowStart = true;
+export type CsvRecord = { line: number; cells: string[] } | { line: number; error: string; raw: string };
 
-  while (i < n) {
-    const ch = text[i];
-    if (ch === '"' && field === '') {
-      const end = readQuoted(text, i + 1);
-      field = end.value;
-      i = end.next;
-      atRowStart = false;
-      continue;
-    }
-    if (ch === ',') {
-      row.push(field);
-      field = '';
-      atRowStart = false;
-      i += 1;
-    } else if (ch === '\n' || ch === '\r') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      atRowStart = true;
-      i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
-    } else {
-      field += ch;
-      atRowStart = false;
-      i += 1;
-    }
-  }
-  if (!atRowStart) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+interface Cursor {
+  text: string;
+  i: number;
+  line: number;
 }
 
-/** Reads a quoted field starting just after its opening quote; text after the closing quote up to the delimiter is kept, as lenient readers do. */
-function readQuoted(text: string, start: number): { value: string; next: number } {
+class RowError extends Error {}
+
+function isEnd(ch: string | undefined): boolean {
+  return ch === '\n' || ch === '\r';
+}
+
+/** Steps over one row ending at c.i, counting the line. */
+function skipEnd(c: Cursor): void {
+  c.i += c.text[c.i] === '\r' && c.text[c.i + 1] === '\n' ? 2 : 1;
+  c.line += 1;
+}
+
+/** A quoted field from just after its opening quote up to the delimiter or row end after its closing quote. */
+function readQuoted(c: Cursor, column: number): string {
   let value = '';
-  let i = start;
   for (;;) {
-    const close = text.indexOf('"', i);
-    if (close === -1) return { value: value + text.slice(i), next: text.length };
-    value += text.slice(i, close);
-    if (text[close + 1] === '"') {
+    const close = c.text.indexOf('"', c.i);
+    if (close === -1) throw new RowError(`column ${column} opens a quote that is never closed`);
+    const chunk = c.text.slice(c.i, close);
+    c.line += (chunk.match(/\r\n|\r|\n/g) ?? []).length;
+    value += chunk;
+    if (c.text[close + 1] === '"') {
       value += '"';
-      i = close + 2;
+      c.i = close + 2;
       continue;
     }
-    i = close + 1;
-    while (i < text.length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-      value += text[i];
-      i += 1;
-    }
-    return { value, next: i };
+    c.i = close + 1;
+    const next = c.text[c.i];
+    if (next !== undefined && next !== ',' && !isEnd(next)) throw new RowError(`text after the closing quote of column ${column}; a quote inside a quoted field must be doubled ("")`);
+    return value;
   }
+}
+
+function readUnquoted(c: Cursor): string {
+  const start = c.i;
+  while (c.i < c.text.length && c.text[c.i] !== ',' && !isEnd(c.text[c.i])) c.i += 1;
+  return c.text.slice(start, c.i);
+}
+
+/** One row from c.i; leaves c.i after its row ending. */
+function readRow(c: Cursor): string[] {
+  const cells: string[] = [];
+  for (;;) {
+    cells.push(c.text[c.i] === '"' ? ((c.i += 1), readQuoted(c, cells.length + 1)) : readUnquoted(c));
+    const ch = c.text[c.i];
+    if (ch === ',') {
+      c.i += 1;
+      continue;
+    }
+    if (ch !== undefined) skipEnd(c);
+    return cells;
+  }
+}
+
+export function readCsvRecords(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const c: Cursor = { text, i: text.charCodeAt(0) === 0xfeff ? 1 : 0, line: 1 };
+  while (c.i < text.length) {
+    const start = c.i;
+    const line = c.line;
+    try {
+      records.push({ line, cells: readRow(c) });
+    } catch (err) {
+      if (!(err instanceof RowError)) throw err;
+      // Start again on the line after the row's first: the rows a runaway quote took in are read on their own.
+      let end = start;
+      while (end < text.length && !isEnd(text[end])) end += 1;
+      records.push({ line, error: `line ${line}: ${err.message}`, raw: text.slice(start, end) });
+      c.i = end;
+      c.line = line;
+      if (c.i < text.length) skipEnd(c);
+    }
+  }
+  return records;
+}
+
+/** Rows only (errors left out); for callers that have checked the file or do not care which row failed. */
+export function parseCsv(text: string): string[][] {
+  return readCsvRecords(text).flatMap((r) => ('cells' in r ? [r.cells] : []));
 }
 
 /** Rows as objects keyed by the header row; missing cells become '' so every object has every column. */

@@ -2,6 +2,7 @@
 // textContent (see js/dom.js); the CSP forbids inline script and style anyway.
 import { loadAnalytics, setupAnalytics } from './js/analytics.js';
 import { api, may, resume, session, signIn, signOut } from './js/api.js';
+import { loadAdmin, setupAdmin } from './js/admin.js';
 import { loadAudit } from './js/audit.js';
 import { loadDraftSettings } from './js/drafts.js';
 import { $, tickAll } from './js/dom.js';
@@ -49,6 +50,10 @@ async function route() {
     } else if (spike) {
       show('spikes');
       await loadSpikes(spike[1] ?? null);
+    } else if (hash === '#/admin' && session.me.role === 'admin') {
+      show('admin');
+      setupAdmin(session.me.name);
+      await loadAdmin();
     } else if (hash === '#/audit' || hash.startsWith('#/audit?')) {
       show('audit');
       await loadAudit();
@@ -106,6 +111,7 @@ async function enter() {
   $('logout').hidden = false;
   $('nav').hidden = false;
   $('nav-audit').hidden = !may('audit');
+  $('nav-admin').hidden = session.me.role !== 'admin';
   await setupFilters();
   setupNotify();
   startLive();

@@ -1,27 +1,8 @@
-import type { Redis } from 'ioredis';
-
-/** JSON values kept per source in Redis, so every worker process sees the same session or token. */
+/** JSON values kept per source in Redis (store/source-kv.ts), so every worker process sees the same session or token. */
 export interface SourceKv {
   get<T>(name: string): Promise<T | null>;
   set(name: string, value: unknown, ttlMs?: number): Promise<void>;
   del(name: string): Promise<void>;
-}
-
-export function redisKv(redis: Redis, prefix: string, sourceId: string): SourceKv {
-  const key = (name: string) => `${prefix}:kv:${sourceId}:${name}`;
-  return {
-    async get<T>(name: string) {
-      const raw = await redis.get(key(name));
-      return raw === null ? null : (JSON.parse(raw) as T);
-    },
-    async set(name, value, ttlMs) {
-      if (ttlMs) await redis.set(key(name), JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
-      else await redis.set(key(name), JSON.stringify(value));
-    },
-    async del(name) {
-      await redis.del(key(name));
-    },
-  };
 }
 
 /** In-memory version for connector contract tests that run without Redis. */

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { runScript } from '../../store/scripts.js';
+import { blockRequests, takeRequest } from '../../store/rate-budget.js';
 import { RateLimitedError } from '../errors.js';
 
 export interface Budget {
@@ -20,29 +20,6 @@ export interface RateLimiter {
   block(key: string, until: Date): Promise<void>;
 }
 
-// Sliding-window log: exact across processes, and small because windows hold at most `limit` entries.
-// The clock is Redis's own (TIME), not the caller's: workers on several machines disagree on the
-// time, and a fast clock would drop other processes' entries early and let a burst through.
-// Entries are kept SEND_LAG_MS longer than the window: what the platform counts is when requests
-// arrive, and a request reserved by a busy process (GC, a long batch on its event loop) can
-// leave a few hundred ms after its reservation while a later one leaves at once.
-const SEND_LAG_MS = 500;
-const ACQUIRE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = tonumber(ARGV[1]) + ${SEND_LAG_MS}
-local limit = tonumber(ARGV[2])
-local blocked = tonumber(redis.call('GET', KEYS[2]) or '0')
-if blocked > now then return blocked - now end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window)
-  return 0
-end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)`;
-
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
@@ -59,8 +36,7 @@ export function redisLimiter(redis: Redis, prefix: string): RateLimiter {
       for (;;) {
         // Unique across machines too, where pids repeat.
         const member = `${instance}-${(seq += 1)}`;
-        const keys = [`${prefix}:rl:${key}`, `${prefix}:rl:${key}:blocked`];
-        const wait = Number(await runScript(redis, 'earshotAcquire', ACQUIRE, keys, [budget.windowMs, budget.limit, member]));
+        const wait = await takeRequest(redis, prefix, key, budget, member);
         if (wait <= 0) return;
         if (Date.now() + wait - started > maxWait) throw new RateLimitedError(`request budget "${key}" is spent`, new Date(Date.now() + wait));
         await sleep(wait, options.signal);
@@ -68,7 +44,7 @@ export function redisLimiter(redis: Redis, prefix: string): RateLimiter {
     },
     async block(key, until) {
       const ms = until.getTime() - Date.now();
-      if (ms > 0) await redis.set(`${prefix}:rl:${key}:blocked`, String(until.getTime()), 'PX', ms);
+      if (ms > 0) await blockRequests(redis, prefix, key, until.getTime(), ms);
     },
   };
 }

@@ -1,6 +1,9 @@
 import { DRAFTS } from './schema-drafts.js';
 import { INBOX_TOGETHER } from './migration-006-inbox-together.js';
+import { NARROWER } from './schema-narrow.js';
 import { QUEUE_VIEWS } from './schema-queue.js';
+import { QUEUE_COUNTS } from './schema-queue-counts.js';
+import { DIRECTORY } from './schema-directory.js';
 import { RECORDS } from './schema-records.js';
 import { SPIKES } from './schema-spikes.js';
 
@@ -41,5 +44,8 @@ export const MIGRATIONS: Migration[] = [
   { version: 5, name: 'draft-alternatives', sql: DRAFTS },
   { version: 6, name: 'inbox undo, notes, tags, conversations', sql: INBOX_TOGETHER },
   { version: 7, name: 'spikes', sql: SPIKES },
-  { version: 8, name: 'queue-groups-and-views', sql: QUEUE_VIEWS },
+  { version: 8, name: 'queue counts', sql: QUEUE_COUNTS },
+  { version: 9, name: 'narrower mentions', sql: NARROWER },
+  { version: 10, name: 'users and brands', sql: DIRECTORY },
+  { version: 11, name: 'queue-groups-and-views', sql: QUEUE_VIEWS },
 ];

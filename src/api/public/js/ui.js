@@ -6,7 +6,7 @@ export function showError(message) {
   box.hidden = !message;
 }
 
-const SECTIONS = ['login', 'queue', 'item', 'analytics', 'sources', 'audit', 'settings', 'spikes'];
+const SECTIONS = ['login', 'queue', 'item', 'analytics', 'sources', 'audit', 'settings', 'spikes', 'admin'];
 
 export function show(section) {
   for (const id of SECTIONS) $(id).hidden = id !== section;

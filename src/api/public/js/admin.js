@@ -1,0 +1,191 @@
+// Admin page: users and brands. Changes apply to every running process without a restart; the
+// server checks the admin role on every request (this page only hides itself from others).
+import { api } from './api.js';
+import { $, clear, el, when } from './dom.js';
+import { busy, inlineError, toast, toastError } from './toast.js';
+
+const ROLES = ['viewer', 'responder', 'approver', 'admin'];
+
+/** "a, b ,c" -> ['a', 'b', 'c']: how keyword lists are typed in one field. */
+function terms(value) {
+  return String(value || '').split(',').map((t) => t.trim()).filter(Boolean);
+}
+
+/** A token is shown once, where the admin can copy it, and never again. */
+function showToken(name, token) {
+  const box = $('admin-token');
+  clear(box).append(
+    el('p', {}, el('strong', {}, `API token for ${name}`), ' (copy it now: it is not shown again; send it as "Authorization: Bearer <token>")'),
+    el('code', { id: 'admin-token-value' }, token),
+    el('button', { type: 'button', class: 'link', onclick: () => (box.hidden = true) }, 'Done'),
+  );
+  box.hidden = false;
+}
+
+async function patchUser(name, body, button) {
+  const res = await busy(button, () => api('PATCH', `/api/admin/users/${encodeURIComponent(name)}`, body));
+  if (res.token) showToken(name, res.token);
+  const ended = res.sessionsEnded ? ` ${res.sessionsEnded} session(s) ended.` : '';
+  toast(`${name} updated.${ended}`);
+  await loadAdmin();
+}
+
+function passwordForm(user, cell) {
+  const input = el('input', { type: 'password', autocomplete: 'new-password', minlength: '12', maxlength: '1024', 'aria-label': `New password for ${user.name}`, required: true });
+  const form = el('form', { class: 'inline-form' }, input, el('button', { type: 'submit' }, 'Save'), el('button', { type: 'button', class: 'link', onclick: () => loadAdmin() }, 'Cancel'));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      await patchUser(user.name, { password: input.value }, form.querySelector('button'));
+    } catch (err) {
+      inlineError(form, err.message);
+    }
+  });
+  clear(cell).append(form);
+  input.focus();
+}
+
+function userActions(user, me) {
+  const cell = el('td', { class: 'actions' });
+  const act = (label, body, title) =>
+    el('button', { type: 'button', title, onclick: async (e) => patchUser(user.name, body, e.currentTarget).catch((err) => toastError(err.message)) }, label);
+  const endSessions = el('button', {
+    type: 'button',
+    title: 'Sign this user out everywhere',
+    onclick: async (e) => {
+      try {
+        const res = await busy(e.currentTarget, () => api('POST', `/api/admin/users/${encodeURIComponent(user.name)}/end-sessions`));
+        toast(`${user.name}: ${res.sessionsEnded} session(s) ended.`);
+      } catch (err) {
+        toastError(err.message);
+      }
+    },
+  }, 'End sessions');
+  const toggle = user.disabled ? act('Enable', { disabled: false }) : user.name === me ? null : act('Disable', { disabled: true }, 'Ends their sessions and refuses their token');
+  cell.append(
+    ...[toggle, el('button', { type: 'button', onclick: () => passwordForm(user, cell) }, 'Reset password'), act(user.token ? 'New token' : 'Make token', { newToken: true }, 'The old token stops working at once'), endSessions].filter(Boolean),
+  );
+  return cell;
+}
+
+function roleSelect(user) {
+  const select = el('select', { 'aria-label': `Role of ${user.name}`, 'data-user': user.name }, ROLES.map((r) => el('option', { value: r, selected: r === user.role }, r)));
+  select.addEventListener('change', async () => {
+    try {
+      await patchUser(user.name, { role: select.value }, select);
+    } catch (err) {
+      select.value = user.role;
+      toastError(err.message);
+    }
+  });
+  return select;
+}
+
+function renderUsers(users, me) {
+  const rows = users.map((u) =>
+    el(
+      'tr',
+      { class: u.disabled ? 'disabled' : null, 'data-user': u.name },
+      el('td', {}, u.name, u.name === me ? el('span', { class: 'muted' }, ' (you)') : null),
+      el('td', {}, roleSelect(u)),
+      el('td', {}, [u.password ? 'password' : null, u.token ? 'API token' : null].filter(Boolean).join(', ') || 'none'),
+      el('td', {}, u.disabled ? 'disabled' : 'active'),
+      el('td', { class: 'muted', title: u.updatedAt ? `changed ${when(u.updatedAt)}` : null }, u.managedBy === 'admin' ? 'admin' : 'config file'),
+      userActions(u, me),
+    ),
+  );
+  clear($('admin-users')).append(
+    el('table', { class: 'audit admin-table' }, el('thead', {}, el('tr', {}, ['Name', 'Role', 'Signs in with', 'Status', 'Set by', ''].map((h) => el('th', {}, h)))), el('tbody', {}, rows)),
+  );
+}
+
+function brandEditRow(brand) {
+  const input = (field, value, label) => el('input', { value, 'aria-label': `${label} of ${brand.id}`, 'data-field': field, maxlength: '2000' });
+  const fields = [input('name', brand.name, 'Name'), input('keywords', brand.keywords.join(', '), 'Keywords'), input('handles', brand.handles.join(', '), 'Handles'), input('hashtags', brand.hashtags.join(', '), 'Hashtags')];
+  const save = el('button', { type: 'button' }, 'Save');
+  save.addEventListener('click', async () => {
+    const [name, keywords, handles, hashtags] = fields.map((f) => f.value);
+    try {
+      await busy(save, () => api('PATCH', `/api/admin/brands/${encodeURIComponent(brand.id)}`, { name: name.trim(), keywords: terms(keywords), handles: terms(handles), hashtags: terms(hashtags) }));
+      toast(`Brand ${brand.id} saved; workers use it for the next post.`);
+      await loadAdmin();
+    } catch (err) {
+      inlineError(save, err.message);
+    }
+  });
+  return el('tr', { 'data-brand': brand.id }, el('td', {}, brand.id), fields.map((f) => el('td', {}, f)), el('td', {}), el('td', { class: 'actions' }, save, el('button', { type: 'button', class: 'link', onclick: () => loadAdmin() }, 'Cancel')));
+}
+
+function renderBrands(brands) {
+  const rows = brands.map((b) => {
+    const row = el(
+      'tr',
+      { 'data-brand': b.id },
+      el('td', {}, b.id),
+      el('td', {}, b.name),
+      el('td', {}, b.keywords.join(', ')),
+      el('td', {}, b.handles.join(', ')),
+      el('td', {}, b.hashtags.map((t) => `#${t.replace(/^#/, '')}`).join(' ')),
+      el('td', { class: 'muted' }, b.managedBy === 'admin' ? 'admin' : 'config file'),
+      el('td', { class: 'actions' }, el('button', { type: 'button', onclick: () => row.replaceWith(brandEditRow(b)) }, 'Edit')),
+    );
+    return row;
+  });
+  clear($('admin-brands')).append(
+    el('table', { class: 'audit admin-table' }, el('thead', {}, el('tr', {}, ['Id', 'Name', 'Keywords', 'Handles', 'Hashtags', 'Set by', ''].map((h) => el('th', {}, h)))), el('tbody', {}, rows)),
+  );
+}
+
+async function addUser(event) {
+  event.preventDefault();
+  const form = $('admin-user-form');
+  const body = { name: $('au-name').value.trim(), role: $('au-role').value, ...($('au-password').value ? { password: $('au-password').value } : {}), ...($('au-token').checked ? { token: true } : {}) };
+  try {
+    const res = await busy(form.querySelector('button[type=submit]'), () => api('POST', '/api/admin/users', body));
+    form.reset();
+    inlineError(form, '');
+    toast(`${res.user.name} added as ${res.user.role}; they can sign in now.`);
+    if (res.token) showToken(res.user.name, res.token);
+    await loadAdmin();
+  } catch (err) {
+    inlineError(form, err.message);
+  }
+}
+
+async function addBrand(event) {
+  event.preventDefault();
+  const form = $('admin-brand-form');
+  const body = { id: $('ab-id').value.trim(), name: $('ab-name').value.trim(), keywords: terms($('ab-keywords').value), handles: terms($('ab-handles').value), hashtags: terms($('ab-hashtags').value) };
+  try {
+    const res = await busy(form.querySelector('button[type=submit]'), () => api('POST', '/api/admin/brands', body));
+    form.reset();
+    inlineError(form, '');
+    toast(`Brand ${res.brand.name} added; posts naming it are filed under it from now on.`);
+    await loadAdmin();
+  } catch (err) {
+    inlineError(form, err.message);
+  }
+}
+
+let wired = false;
+let me = null;
+
+export function setupAdmin(myName) {
+  me = myName;
+  if (wired) return;
+  wired = true;
+  $('au-role').replaceChildren(...ROLES.map((r) => el('option', { value: r, selected: r === 'responder' }, r)));
+  $('admin-user-form').addEventListener('submit', (e) => void addUser(e));
+  $('admin-brand-form').addEventListener('submit', (e) => void addBrand(e));
+}
+
+export async function loadAdmin() {
+  $('admin-loading').hidden = false;
+  try {
+    const [{ users }, { brands }] = await Promise.all([api('GET', '/api/admin/users'), api('GET', '/api/admin/brands')]);
+    renderUsers(users, me);
+    renderBrands(brands);
+  } finally {
+    $('admin-loading').hidden = true;
+  }
+}

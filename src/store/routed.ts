@@ -1,0 +1,51 @@
+import type { Db } from '../postgres/pool.js';
+import type { TriageResult } from '../triage/types.js';
+import { encodeTriage } from './codec.js';
+
+/**
+ * The last write of routing, in one statement: each mention's triage stored with its stage
+ * "routed" (one row written once, so no second version of it: the table needs no room for
+ * updates), and the complaint counted on its author the first time the mention is routed. The
+ * stage before the statement decides "first time", so counting and marking cannot come apart
+ * (a worker killed between two statements counted a complaint twice on the re-run).
+ */
+const FINISH = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::real[], $5::text[], $6::smallint[], $7::boolean[], $8::text[], $9::text[])
+    AS t(id, triage, sentiment, score, category, urgency, complaint, platform, author)
+), first AS (
+  SELECT i.* FROM input i LEFT JOIN mention_triage mt ON mt.id = i.id WHERE mt.stage IS DISTINCT FROM 'routed'
+), saved AS (
+  INSERT INTO mention_triage AS mt (id, stage, triage, sentiment, score, category, urgency, complaint)
+  SELECT i.id, 'routed', i.triage, i.sentiment, i.score, i.category, i.urgency, i.complaint FROM input i WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = i.id)
+  ON CONFLICT (id) DO UPDATE SET stage = 'routed', triage = excluded.triage, sentiment = excluded.sentiment, score = excluded.score, category = excluded.category,
+    urgency = excluded.urgency, complaint = excluded.complaint
+  WHERE (mt.stage, mt.triage) IS DISTINCT FROM ('routed', excluded.triage)
+  RETURNING 1
+)
+UPDATE authors a SET complaints = a.complaints + c.n
+FROM (SELECT platform, author, count(*)::int AS n FROM first WHERE complaint GROUP BY 1, 2 ORDER BY 1, 2) c
+WHERE a.platform = c.platform AND a.native_id = c.author`;
+
+export interface Routed {
+  id: string;
+  platform: string;
+  authorId: string;
+  triage: TriageResult;
+}
+
+export async function finishRouting(db: Db, routed: Routed[]): Promise<void> {
+  if (routed.length === 0) return;
+  const t = routed.map((r) => r.triage);
+  await db.query(FINISH, [
+    routed.map((r) => r.id),
+    t.map((x) => encodeTriage(x)),
+    t.map((x) => x.sentiment),
+    t.map((x) => x.score),
+    t.map((x) => x.category),
+    t.map((x) => Math.round(x.urgency)),
+    t.map((x) => x.complaint),
+    routed.map((r) => r.platform),
+    routed.map((r) => r.authorId),
+  ]);
+}

@@ -1,0 +1,61 @@
+import type { SearchQuery } from './search.js';
+import { likePattern } from './text-match.js';
+
+/** Parameters for one statement, numbered from $1 as they are used. */
+export class Params {
+  readonly values: unknown[] = [];
+  p(value: unknown): string {
+    return `$${this.values.push(value)}`;
+  }
+}
+
+/**
+ * How one kind of match is found, written twice over the same meaning. `indexed` is a statement
+ * (id, created_at of every match) answered from bitmaps of the text indexes, for collecting a
+ * bounded number of matches or all of them. `walk` is a condition on `m` that is cheap per row
+ * (plain substring tests first, the text-search recheck only on rows that pass them), for reading
+ * the newest posts in time order when matches are common.
+ */
+export interface Matcher {
+  indexed(p: Params, where: (p: Params) => string): string;
+  walk(p: Params): string;
+}
+
+/**
+ * Every word of the search, in any order, as a whole word or (prefix) as the start of one, so
+ * "lugg" finds "luggage". The words are PostgreSQL's own lexemes of the search text (the index's).
+ */
+export function wordMatcher(words: string[], prefix: boolean): Matcher {
+  const tsquery = words.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}'${prefix ? ':*' : ''}`).join(' & ');
+  const patterns = words.map((w) => likePattern(w));
+  return {
+    indexed: (p, where) => `SELECT m.id, m.created_at FROM mentions m WHERE to_tsvector('simple', m.text) @@ ${p.p(tsquery)}::tsquery${where(p)}`,
+    // A lexeme is lower-cased text of the post, so each one is a substring of lower(text).
+    walk: (p) => `lower(m.text) LIKE ALL(${p.p(patterns)}::text[]) AND to_tsvector('simple', m.text) @@ ${p.p(tsquery)}::tsquery`,
+  };
+}
+
+/** The text as a substring of the post (trigram index) or of its author's handle or name. */
+export function substringMatcher(q: string): Matcher {
+  const like = likePattern(q);
+  const authors = (p: Params) => `SELECT platform, native_id FROM authors WHERE handle ILIKE ${p.p(like)} OR name ILIKE ${p.p(like)}`;
+  return {
+    indexed: (p, where) =>
+      `SELECT m.id, m.created_at FROM mentions m WHERE m.text ILIKE ${p.p(like)}${where(p)}
+       UNION ALL SELECT m.id, m.created_at FROM (${authors(p)}) a JOIN mentions m ON m.platform = a.platform AND m.author_id = a.native_id WHERE true${where(p)}`,
+    walk: (p) => `(m.text ILIKE ${p.p(like)} OR (m.platform, m.author_id) IN (${authors(p)}))`,
+  };
+}
+
+/** The search's brand, source, time range and (when paging) cursor, as ` AND …` on `m`. */
+export function filters(s: SearchQuery, cursor: [number, string] | null): (p: Params) => string {
+  return (p) => {
+    let sql = '';
+    if (s.brand) sql += ` AND m.brand_id = ${p.p(s.brand)}`;
+    if (s.source) sql += ` AND m.source_id = ${p.p(s.source)}`;
+    if (s.from !== undefined) sql += ` AND m.created_at >= ${p.p(s.from)}`;
+    if (s.to !== undefined) sql += ` AND m.created_at <= ${p.p(s.to)}`;
+    if (cursor) sql += ` AND (m.created_at, m.id) < (${p.p(cursor[0])}, ${p.p(cursor[1])})`;
+    return sql;
+  };
+}
