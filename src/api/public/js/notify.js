@@ -97,12 +97,17 @@ export async function onLiveEvent(event) {
   }
 }
 
+/**
+ * Reads the created items themselves: a check of "the top urgent items" missed a new urgent item
+ * whenever more urgent ones were already waiting (the queue puts higher urgency first).
+ */
 async function check(created) {
   try {
-    const items = await urgentNow();
     if (state.seen === null) state.seen = new Set();
-    const fresh = items.filter((e) => !state.seen.has(e.item.id) && created.has(e.item.id));
-    for (const e of items) state.seen.add(e.item.id);
+    const ids = [...created].filter((id) => !state.seen.has(id)).slice(0, 20);
+    for (const id of ids) state.seen.add(id);
+    const entries = await Promise.all(ids.map((id) => api('GET', `/api/items/${encodeURIComponent(id)}`).catch(() => null)));
+    const fresh = entries.filter((e) => e && e.item.priority === 'urgent' && e.item.status === 'new');
     if (fresh.length === 0) return;
     fresh.slice(0, 3).forEach(announce);
     chime();
