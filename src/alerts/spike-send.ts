@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../app/context.js';
 import type { ChatDestinationConfig } from '../config/schema.js';
 import { PermanentError, TransientError } from '../connectors/errors.js';
 import type { HttpClient } from '../http/client.js';
 import { inQuietHours } from '../spikes/config.js';
 import { SEVERITIES } from '../spikes/detector.js';
+import { releaseLease, takeLease } from '../store/leases.js';
 import { recordDelivery, type Delivery, type SpikeRecord } from '../store/spikes.js';
 import { chatDestinations } from './destinations.js';
 import { escapeDiscord } from './discord.js';
@@ -102,8 +104,8 @@ async function check(res: { status: number; text: string }, id: string): Promise
  * destination keeps its old revision and is tried again at the next sweep.
  */
 export async function deliverSpike(ctx: AppContext, s: SpikeRecord, now: number): Promise<number> {
-  const lock = `${ctx.config.redis.prefix}:spike:deliver:${s.id}`;
-  if ((await ctx.redis.set(lock, '1', 'PX', 30_000, 'NX')) !== 'OK') return 0;
+  const token = randomUUID();
+  if (!(await takeLease(ctx, 'spikedeliver', s.id, token, 30_000))) return 0;
   let sent = 0;
   try {
     const quiet = inQuietHours(ctx.config.spikes, now);
@@ -122,7 +124,7 @@ export async function deliverSpike(ctx: AppContext, s: SpikeRecord, now: number)
       }
     }
   } finally {
-    await ctx.redis.del(lock);
+    await releaseLease(ctx, 'spikedeliver', s.id, token);
   }
   return sent;
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Db } from '../postgres/pool.js';
 import { directoryVersion, loadDirectory, type DirectoryBrand, type DirectorySnapshot, type DirectoryUser } from '../store/directory.js';
 import { seedDirectory, type SeedReport } from '../store/directory-seed.js';
+import { publishDirectoryVersion, subscribeDirectory, type DirectorySubscription } from '../store/directory-events.js';
 
 /** A missed announcement (Redis restarted, a subscriber reconnecting) is caught this long after at most. */
 const CHECK_EVERY_MS = 10_000;
@@ -34,7 +35,7 @@ function fromConfig(config: Pick<Config, 'users' | 'brands'>): DirectorySnapshot
 export class Directory {
   private snap: DirectorySnapshot;
   private deps: DirectoryDeps | null = null;
-  private subscriber: Redis | null = null;
+  private subscriber: DirectorySubscription | null = null;
   private timer: NodeJS.Timeout | null = null;
   private reloading: Promise<void> | null = null;
   private again = false;
@@ -95,21 +96,20 @@ export class Directory {
     const report = await seedDirectory(deps.db, { users: this.config.users, brands: this.config.brands, path: this.config.file });
     await this.reload();
     const seeded = [report.added.users, report.added.brands, report.updated.users, report.updated.brands, report.disabled].some((l) => l.length > 0);
-    if (seeded) await deps.redis.publish(deps.channel, String(report.version)).catch(() => undefined);
+    if (seeded) await publishDirectoryVersion(deps.redis, deps.channel, report.version).catch(() => undefined);
     if (options.follow) await this.follow(deps);
     return report;
   }
 
   private async follow(deps: DirectoryDeps): Promise<void> {
-    const sub = deps.redis.duplicate();
-    this.subscriber = sub;
-    sub.on('message', (_channel: string, message: string) => {
-      if (Number(message) > this.snap.version) void this.reload();
+    // After a reconnect ioredis subscribes again by itself; what was announced meanwhile is read on ready.
+    this.subscriber = await subscribeDirectory(deps.redis, deps.channel, {
+      onVersion: (version) => {
+        if (version > this.snap.version) void this.reload();
+      },
+      onReady: () => void this.reload(),
+      onError: (err) => deps.log.debug({ err: err.message }, 'directory subscriber error'),
     });
-    // After a reconnect ioredis subscribes again by itself; what was announced meanwhile is read now.
-    sub.on('ready', () => void this.reload());
-    sub.on('error', (err: Error) => deps.log.debug({ err: err.message }, 'directory subscriber error'));
-    await sub.subscribe(deps.channel);
     this.timer = setInterval(() => void this.check(), CHECK_EVERY_MS);
     this.timer.unref();
   }
@@ -156,7 +156,7 @@ export class Directory {
     await this.reload();
     const deps = this.deps;
     if (!deps) return;
-    await deps.redis.publish(deps.channel, String(version)).catch((err: Error) => {
+    await publishDirectoryVersion(deps.redis, deps.channel, version).catch((err: Error) => {
       deps.log.warn({ err: err.message }, 'could not announce a users-and-brands change; other processes pick it up within 10 s');
     });
   }
@@ -166,7 +166,7 @@ export class Directory {
     this.timer = null;
     const sub = this.subscriber;
     this.subscriber = null;
-    if (sub) await (sub.status === 'ready' ? sub.quit().catch(() => sub.disconnect()) : sub.disconnect());
+    if (sub) await sub.close();
   }
 }
 

@@ -36,7 +36,7 @@ export function storeKeys(prefix: string) {
     /** Failed sign-ins for one account from any address: what its back-off grows with. */
     loginAccountFailures: (user: string) => `${prefix}:loginacct:${digest(user.toLowerCase())}`,
     /** One process polls a source, or holds its live stream, at a time (leases.ts). */
-    lease: (name: 'poll' | 'stream', sourceId: string) => `${prefix}:${name}lock:${sourceId}`,
+    lease: (name: 'poll' | 'stream' | 'spikedeliver', sourceId: string) => `${prefix}:${name}lock:${sourceId}`,
     /** A signed Slack request already handled (its timestamp and signature, hashed). */
     slackSeen: (timestamp: string, signature: string) => `${prefix}:slack:seen:${createHash('sha256').update(`${timestamp}:${signature}`).digest('hex')}`,
     /** A request budget's sliding-window log, and until when the platform told us to stop. */

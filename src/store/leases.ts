@@ -3,11 +3,11 @@ import { runScript } from './scripts.js';
 
 /**
  * Short leases in Redis: one process at a time does a thing (polls a source, holds its live
- * stream). A lease is taken with a token, renewed while the work runs and released at the end,
+ * stream, delivers a spike's alerts). A lease is taken with a token, renewed while the work runs and released at the end,
  * and only by the token that holds it, so a lease that expired and was taken by another process
  * is never renewed or released by the first.
  */
-export type LeaseName = 'poll' | 'stream';
+export type LeaseName = 'poll' | 'stream' | 'spikedeliver';
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
