@@ -6,7 +6,7 @@ import type { HttpClient } from '../http/client.js';
 import { inQuietHours } from '../spikes/config.js';
 import { SEVERITIES } from '../spikes/detector.js';
 import { releaseLease, takeLease } from '../store/leases.js';
-import { recordDelivery, type Delivery, type SpikeRecord } from '../store/spikes.js';
+import { getSpike, recordDelivery, type Delivery, type SpikeRecord } from '../store/spikes.js';
 import { chatDestinations } from './destinations.js';
 import { escapeDiscord } from './discord.js';
 import { spikeText, type SpikeText } from './spike-message.js';
@@ -100,7 +100,9 @@ async function check(res: { status: number; text: string }, id: string): Promise
 
 /**
  * Brings every destination up to the spike's current revision. Safe to call from the sweep
- * and from a button click at once: a Redis lock per spike lets one of them deliver. A failed
+ * and from a button click at once: a Redis lease per spike lets one of them deliver. The holder
+ * reads the spike again when done, so a revision written meanwhile by a caller that found the
+ * lease taken (a close right after a click) is delivered now, not a sweep later. A failed
  * destination keeps its old revision and is tried again at the next sweep.
  */
 export async function deliverSpike(ctx: AppContext, s: SpikeRecord, now: number): Promise<number> {
@@ -108,23 +110,34 @@ export async function deliverSpike(ctx: AppContext, s: SpikeRecord, now: number)
   if (!(await takeLease(ctx, 'spikedeliver', s.id, token, 30_000))) return 0;
   let sent = 0;
   try {
-    const quiet = inQuietHours(ctx.config.spikes, now);
-    const text = spikeText(ctx.config, s);
-    for (const d of spikeDestinations(ctx, s)) {
-      const prev = s.deliveries[d.id];
-      const step = nextStep(s, prev, botOf(d) !== null, quiet);
-      try {
-        const got = step === 'none' ? {} : await send(ctx.http, d, s, text, step, prev, ctx.log);
-        if (step === 'none' && !prev) continue;
-        const delivery: Delivery = { revision: s.revision, severity: step === 'none' && prev ? prev.severity : s.severity, closed: step !== 'none' ? s.status === 'closed' : (prev?.closed ?? false), ...pick(prev), ...got };
-        if (step !== 'none') sent += 1;
-        await recordDelivery(ctx.db, s.id, d.id, delivery);
-      } catch (err) {
-        ctx.log.warn({ spike: s.id, destination: d.id, err: (err as Error).message }, 'spike alert not delivered; trying again at the next sweep');
-      }
+    let current: SpikeRecord | null = s;
+    for (let round = 0; current && round < 3; round += 1) {
+      sent += await deliverRevision(ctx, current, now);
+      const latest: SpikeRecord | null = await getSpike(ctx.db, s.id);
+      current = latest && latest.revision > current.revision ? latest : null;
     }
   } finally {
     await releaseLease(ctx, 'spikedeliver', s.id, token);
+  }
+  return sent;
+}
+
+async function deliverRevision(ctx: AppContext, s: SpikeRecord, now: number): Promise<number> {
+  let sent = 0;
+  const quiet = inQuietHours(ctx.config.spikes, now);
+  const text = spikeText(ctx.config, s);
+  for (const d of spikeDestinations(ctx, s)) {
+    const prev = s.deliveries[d.id];
+    const step = nextStep(s, prev, botOf(d) !== null, quiet);
+    try {
+      const got = step === 'none' ? {} : await send(ctx.http, d, s, text, step, prev, ctx.log);
+      if (step === 'none' && !prev) continue;
+      const delivery: Delivery = { revision: s.revision, severity: step === 'none' && prev ? prev.severity : s.severity, closed: step !== 'none' ? s.status === 'closed' : (prev?.closed ?? false), ...pick(prev), ...got };
+      if (step !== 'none') sent += 1;
+      await recordDelivery(ctx.db, s.id, d.id, delivery);
+    } catch (err) {
+      ctx.log.warn({ spike: s.id, destination: d.id, err: (err as Error).message }, 'spike alert not delivered; trying again at the next sweep');
+    }
   }
   return sent;
 }
