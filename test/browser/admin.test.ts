@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/api/password.js';
 import { buildServer } from '../../src/api/server.js';
@@ -11,6 +11,7 @@ import { getItems, listItemIds } from '../../src/store/inbox.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/wait.js';
 import { startAllWorkers } from '../helpers/workers.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const ADMIN_PASSWORD = 'admin-password-for-tests';
 const NEW_PASSWORD = 'nia-signs-in-right-away';
@@ -57,10 +58,7 @@ beforeAll(async () => {
   expect(await pollSource(app.ctx, 'social')).toMatchObject({ status: 'ok', stored: 1 });
   server = await buildServer(app.ctx);
   base = await server.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

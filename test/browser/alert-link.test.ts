@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/api/password.js';
 import { buildServer } from '../../src/api/server.js';
@@ -15,6 +15,7 @@ import { FakeSlack } from '../fakes/slack.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/wait.js';
 import { startAllWorkers } from '../helpers/workers.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const PASSWORD = 'follow-the-link-2026';
 const URGENT = '@AcmeAir you lost my bag 3 days ago and nobody answers. Still waiting. My lawyer will hear about this!!!';
@@ -56,10 +57,7 @@ beforeAll(async () => {
   expect(await pollSource(app.ctx, 'social')).toMatchObject({ status: 'ok', stored: 2 });
   server = await buildServer(app.ctx);
   await server.listen({ host: '127.0.0.1', port });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

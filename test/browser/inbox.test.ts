@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/api/password.js';
 import { buildServer } from '../../src/api/server.js';
@@ -11,6 +11,7 @@ import { getItems, listItemIds, type InboxItem } from '../../src/store/inbox.js'
 import { testApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/wait.js';
 import { startAllWorkers } from '../helpers/workers.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const PASSWORD = 'listen-carefully-2026';
 const OUT = path.resolve('test-output');
@@ -83,10 +84,7 @@ beforeAll(async () => {
   await waitFor('routed items', async () => ((await items()).length >= 4 ? true : undefined), 20_000);
   server = await buildServer(app.ctx);
   base = await server.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

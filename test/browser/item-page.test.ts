@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/api/password.js';
 import { buildServer } from '../../src/api/server.js';
@@ -11,6 +11,7 @@ import { FakeMastodon } from '../fakes/mastodon.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { seedMention, type SeedOptions } from '../helpers/seed.js';
 import { startAllWorkers } from '../helpers/workers.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const PASSWORD = 'work-together-2026';
 const OUT = path.resolve('test-output');
@@ -69,7 +70,7 @@ beforeAll(async () => {
   await item({ text: '@AcmeAir first post so the queue is not empty' });
   server = await buildServer(app.ctx);
   base = await server.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/api/password.js';
 import { buildServer } from '../../src/api/server.js';
@@ -11,6 +11,7 @@ import { recordPollSuccess, resumeSource } from '../../src/store/sources.js';
 import { FakeMastodon } from '../fakes/mastodon.js';
 import { PERIOD, seedAnalytics, TWO_PERIODS } from '../helpers/analytics-seed.js';
 import { testApp, type TestApp } from '../helpers/app.js';
+import { launchChromium } from '../helpers/browser.js';
 
 // Source health, the banner, test connection, a manager's analytics against the previous period
 // and the audit log's filters and paging, in Debian's Chromium. One browser for the whole file.
@@ -74,10 +75,7 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) await appendAudit(app.ctx.db, 'bob', 'item.rejected', ids['c3'], { reason: `<b>spam</b> number ${i}` });
   server = await buildServer(app.ctx);
   base = await server.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/api/password.js';
 import { buildServer } from '../../src/api/server.js';
@@ -12,6 +12,7 @@ import { ingestMentions } from '../../src/store/mentions.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { seedItems, type ItemSeed } from '../helpers/queue-seed.js';
 import { seedMention } from '../helpers/seed.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const PASSWORD = 'queue-browser-password-1';
 const OUT = path.resolve('test-output');
@@ -50,7 +51,7 @@ beforeAll(async () => {
   await seedItems(app.ctx.db, many);
   server = await buildServer(app.ctx);
   base = await server.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchChromium();
   mkdirSync(OUT, { recursive: true });
 }, 90_000);
 

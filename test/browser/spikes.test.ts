@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spikeText } from '../../src/alerts/spike-message.js';
 import { spikeBlocks } from '../../src/alerts/spike-slack.js';
@@ -11,6 +11,7 @@ import { sweepSpikes } from '../../src/spikes/sweep.js';
 import type { SpikeRecord } from '../../src/store/spikes.js';
 import { testApp, TOKENS, type TestApp } from '../helpers/app.js';
 import { background, feed, MIN, post, storm } from '../spikes/fixtures.js';
+import { launchChromium } from '../helpers/browser.js';
 
 const PASSWORD = 'listen-carefully-2026';
 const OUT = path.resolve('test-output');
@@ -34,7 +35,7 @@ beforeAll(async () => {
   await server.listen({ port: 0, host: '127.0.0.1' });
   const address = server.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
