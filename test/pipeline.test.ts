@@ -9,6 +9,7 @@ import { listDeadLetters } from '../src/store/dead-letter.js';
 import { getItem, getItems, listItemIds } from '../src/store/inbox.js';
 import { FakeSlack } from './fakes/slack.js';
 import { testApp, type TestApp } from './helpers/app.js';
+import { settledInOrder } from './helpers/jobs.js';
 import { waitFor } from './helpers/wait.js';
 import { startAllWorkers } from './helpers/workers.js';
 import { forgetCursor } from '../src/store/sources.js';
@@ -69,7 +70,7 @@ describe('pipeline on the file source', () => {
     expect(blocks).toContain('&lt;script&gt;');
     expect(blocks).not.toContain('<!channel>');
     expect(blocks).toMatch(/250k followers/);
-    await new Promise((r) => setTimeout(r, 500));
+    await settledInOrder(app.ctx, ['poll', 'triage', 'route', 'alert']);
     expect(slack.posts).toHaveLength(1);
   });
 

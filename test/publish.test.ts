@@ -5,6 +5,7 @@ import { readAudit } from '../src/store/audit.js';
 import { getItem, getItems, listItemIds, type InboxItem, type ItemStatus } from '../src/store/inbox.js';
 import { FakeMastodon } from './fakes/mastodon.js';
 import { testApp, type TestApp } from './helpers/app.js';
+import { drained } from './helpers/jobs.js';
 import { waitFor } from './helpers/wait.js';
 import { startAllWorkers } from './helpers/workers.js';
 
@@ -46,6 +47,9 @@ describe('publish: exactly once, and unknown outcomes go to a human', () => {
     });
   }
 
+  /** POSTs of a status since `from`: a retry with the same idempotency key adds a request, not a reply. */
+  const postsSince = (from: number) => fake.requests.slice(from).filter((r) => r.method === 'POST' && r.path === '/api/v1/statuses');
+
   const statusOf = (id: string, want: ItemStatus) =>
     waitFor(`item ${want}`, async () => {
       const item = await getItem(app.ctx.db, id);
@@ -56,11 +60,13 @@ describe('publish: exactly once, and unknown outcomes go to a human', () => {
     const item = await newItem();
     fake.replyDelayMs = 1_500;
     const before = fake.replies.length;
+    const requestsBefore = fake.requests.length;
     await approveItem(app.ctx, approver, item.id, { draftVersion: item.draftVersion, acknowledgeWarnings: true });
     const checked = await statusOf(item.id, 'needs_check');
     expect(checked.lastError).toMatch(/check whether the reply appeared before resending/);
-    await new Promise((r) => setTimeout(r, 1_500));
-    // The platform did post it once; nothing was sent a second time.
+    // No publish job of this item can run any more, so one request now means one request ever.
+    await drained(app.ctx, 'publish', `publish-${item.id}-`);
+    expect(postsSince(requestsBefore)).toHaveLength(1);
     expect(fake.replies.length).toBe(before + 1);
     expect((await getItem(app.ctx.db, item.id))?.status).toBe('needs_check');
 
@@ -101,21 +107,23 @@ describe('publish: exactly once, and unknown outcomes go to a human', () => {
     await approveItem(app.ctx, approver, item.id, { draftVersion: item.draftVersion, acknowledgeWarnings: true });
     const failed = await statusOf(item.id, 'failed');
     expect(failed.lastError).toMatch(/character limit/);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(fake.requests.slice(requestsBefore).filter((r) => r.method === 'POST')).toHaveLength(1);
+    await drained(app.ctx, 'publish', `publish-${item.id}-`);
+    expect(postsSince(requestsBefore)).toHaveLength(1);
     // The person can still decide: reject it with a reason.
     expect((await rejectItem(app.ctx, approver, item.id, 'answered by phone')).status).toBe('rejected');
   });
 
   it('two approvals of the same draft publish once', async () => {
     const item = await newItem();
+    const requestsBefore = fake.requests.length;
     const results = await Promise.allSettled([
       approveItem(app.ctx, approver, item.id, { draftVersion: item.draftVersion, acknowledgeWarnings: true }),
       approveItem(app.ctx, approver, item.id, { draftVersion: item.draftVersion, acknowledgeWarnings: true }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     await statusOf(item.id, 'posted');
-    await new Promise((r) => setTimeout(r, 300));
+    await drained(app.ctx, 'publish', `publish-${item.id}-`);
+    expect(postsSince(requestsBefore)).toHaveLength(1);
     expect(fake.replies.filter((r) => r.inReplyToId !== null && r.status.includes(`person${n}@`))).toHaveLength(1);
   });
 });
