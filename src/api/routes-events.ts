@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app/context.js';
 import { subscribeInboxEvents, type InboxSubscription } from '../store/inbox-events.js';
 import { sessionAlive } from '../store/sessions.js';
-import { requireRole, sessionOf } from './auth.js';
+import { requireRole, sessionOf, sessionTimes } from './auth.js';
 import { SECURITY_HEADERS } from './static.js';
 
 /** Comment lines keep proxies from closing an idle stream; each one also re-checks the session. */
@@ -21,10 +21,10 @@ class EventHub {
 
   constructor(private readonly ctx: AppContext) {}
 
+  /** Resolves once Redis confirmed the subscription, also for a stream that joins while it is being made. */
   async add(listener: Listener): Promise<void> {
     this.listeners.add(listener);
-    if (this.subscriber) return;
-    this.subscriber = subscribeInboxEvents(
+    this.subscriber ??= subscribeInboxEvents(
       this.ctx,
       (message) => {
         for (const l of this.listeners) l(message);
@@ -69,7 +69,7 @@ function toEvent(message: string): string | null {
 function stillSignedIn(ctx: AppContext, request: FastifyRequest): Promise<boolean> {
   const current = sessionOf(request);
   if (!current) return Promise.resolve(true); // bearer tokens do not expire
-  return sessionAlive(ctx.redis, ctx.config.redis.prefix, current.id, current.session, ctx.config.api.sessions.absolute);
+  return sessionAlive(ctx.redis, ctx.config.redis.prefix, current.id, current.session, sessionTimes(ctx.config, ctx.now));
 }
 
 async function stream(ctx: AppContext, hub: EventHub, request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -77,7 +77,7 @@ async function stream(ctx: AppContext, hub: EventHub, request: FastifyRequest, r
   const res = reply.raw;
   // Hijacked replies skip the onSend hooks, so the security headers are set here.
   res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-  res.write('retry: 3000\n: connected\n\n');
+  res.write('retry: 3000\n\n');
   const listener: Listener = (message) => {
     const data = toEvent(message);
     if (data) res.write(`event: inbox\ndata: ${data}\n\n`);
@@ -97,6 +97,8 @@ async function stream(ctx: AppContext, hub: EventHub, request: FastifyRequest, r
   hub.closers.add(end);
   request.raw.on('close', end);
   await hub.add(listener);
+  // Only now: a client that acts on "connected" (a test, a reconnecting tab refetching) must not miss a change made meanwhile.
+  if (!res.writableEnded) res.write(': connected\n\n');
 }
 
 /** GET /api/events: server-sent events for inbox changes (ids and actions; the UI fetches the rest). */
