@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalationAlert } from '../src/alerts/message.js';
 import { slackPayload } from '../src/alerts/slack.js';
 import { buildServer } from '../src/api/server.js';
-import { signatureMatches, slackRoutes, slackSignature } from '../src/api/routes-slack.js';
+import { signatureMatches, slackRoutes, slackSignature, slackUpdatesSettled } from '../src/api/routes-slack.js';
 import { readAudit } from '../src/store/audit.js';
 import { getItem, type InboxItem } from '../src/store/inbox.js';
 import { loadMentions } from '../src/store/mentions.js';
@@ -88,7 +88,8 @@ async function expectUnchanged(item: InboxItem, responsesBefore: number): Promis
   expect(after?.status).toBe('new');
   expect(after?.approvals).toBe(0);
   expect(await publishJobs(item.id)).toHaveLength(0);
-  await new Promise((r) => setTimeout(r, 200));
+  // Every message update the route started has been answered by now, so none means none ever.
+  await slackUpdatesSettled();
   expect(slack.responses).toHaveLength(responsesBefore);
 }
 

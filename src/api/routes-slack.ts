@@ -128,11 +128,21 @@ async function responseBody(ctx: AppContext, outcome: Outcome): Promise<Record<s
  * forget: a failed update leaves the old buttons, which then answer "cannot approve … posted".
  */
 function updateMessage(ctx: AppContext, responseUrl: string, outcome: Outcome): void {
-  void (async () => {
+  const update = (async () => {
     const json = await responseBody(ctx, outcome);
     const res = await ctx.http.send({ method: 'POST', url: responseUrl, json, timeoutMs: 10_000 });
     if (res.status >= 300) ctx.log.warn({ status: res.status, body: res.text.slice(0, 200) }, 'Slack response_url refused the update');
   })().catch((err: unknown) => ctx.log.warn({ err: (err as Error).message }, 'could not update the Slack message'));
+  inFlight.add(update);
+  void update.finally(() => inFlight.delete(update));
+}
+
+/** Message updates still on their way to Slack: a closing server waits for them instead of dropping the outcome. */
+const inFlight = new Set<Promise<void>>();
+
+/** Resolves when every Slack message update started so far has been answered (or has failed and been logged). */
+export async function slackUpdatesSettled(): Promise<void> {
+  while (inFlight.size > 0) await Promise.all([...inFlight]);
 }
 
 async function handle(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, now: () => number, refusals: RefusalLog): Promise<FastifyReply> {
@@ -165,5 +175,6 @@ export function slackRoutes(ctx: AppContext, options: { now?: () => number } = {
     // The signature covers the exact bytes Slack sent, so the body stays a Buffer until it is verified.
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: MAX_BODY }, (_request, body, done) => done(null, body));
     scope.post('/slack/interactivity', (request, reply) => handle(ctx, request, reply, now, refusals));
+    scope.addHook('onClose', async () => slackUpdatesSettled());
   };
 }
