@@ -107,16 +107,24 @@ describe('snooze', () => {
   };
 
   it('hides an item from the default queue until its time, keeps its status, and is audited', async () => {
-    const m = await seedMention(app.ctx, { nativeId: nextId() });
-    const until = Date.now() + 1200;
-    const item = await snoozeItem(app.ctx, responder, m.id, until);
-    expect(item).toMatchObject({ status: 'new', snoozedUntil: until });
-    expect(await listed()).not.toContain(m.id);
-    expect(await listed('1')).toContain(m.id);
-    const audit = await readAudit(app.ctx.db, { itemId: m.id, limit: 1 });
-    expect(audit[0]).toMatchObject({ action: 'item.snoozed', actor: 'responder' });
-    await new Promise((r) => setTimeout(r, 1300));
-    expect(await listed()).toContain(m.id);
+    let now = Date.now();
+    app.ctx.now = () => now;
+    try {
+      const m = await seedMention(app.ctx, { nativeId: nextId() });
+      const until = now + 1200;
+      const item = await snoozeItem(app.ctx, responder, m.id, until);
+      expect(item).toMatchObject({ status: 'new', snoozedUntil: until });
+      expect(await listed()).not.toContain(m.id);
+      expect(await listed('1')).toContain(m.id);
+      const audit = await readAudit(app.ctx.db, { itemId: m.id, limit: 1 });
+      expect(audit[0]).toMatchObject({ action: 'item.snoozed', actor: 'responder' });
+      now += 1199;
+      expect(await listed()).not.toContain(m.id);
+      now += 1;
+      expect(await listed()).toContain(m.id);
+    } finally {
+      app.ctx.now = Date.now;
+    }
   });
 
   it('wakes an item on request, refuses viewers and times in the past', async () => {

@@ -59,8 +59,16 @@ describe('poll', () => {
     const before = fake.requests.length;
     expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'skipped' });
     expect(fake.requests.length).toBe(before);
-    await new Promise((r) => setTimeout(r, reset.getTime() - Date.now() + 50));
-    expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'ok', stored: 1 });
+    // The pause is judged by ctx.now: just before the reset still nothing is sent, just after it polls.
+    app.ctx.now = () => state.pauseUntil - 1;
+    try {
+      expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'skipped' });
+      expect(fake.requests.length).toBe(before);
+      app.ctx.now = () => state.pauseUntil + 1;
+      expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'ok', stored: 1 });
+    } finally {
+      app.ctx.now = Date.now;
+    }
   });
 
   it('a backlog bigger than one poll may read is read at once, not one page limit per interval', async () => {

@@ -107,17 +107,26 @@ describe('sign-in sessions', () => {
   });
 
   it('expires an idle session, and an active one at the absolute limit', async () => {
-    const idle = cookieOf(await login('ana'));
-    const active = cookieOf(await login('ana'));
-    for (let i = 0; i < 4; i++) {
-      await new Promise((r) => setTimeout(r, 600));
-      expect((await server.inject({ method: 'GET', url: '/api/me', headers: { cookie: active } })).statusCode).toBe(200);
+    // The server judges both limits by ctx.now, so the test moves the clock instead of waiting.
+    let now = Date.now();
+    app.ctx.now = () => now;
+    try {
+      const me = async (cookie: string) => server.inject({ method: 'GET', url: '/api/me', headers: { cookie } });
+      const idle = cookieOf(await login('ana'));
+      const active = cookieOf(await login('ana'));
+      for (let i = 0; i < 4; i++) {
+        now += 600;
+        expect((await me(active)).statusCode).toBe(200);
+      }
+      // 2.4 s without a request against an idle limit of 1.5 s; the active one was seen 0.6 s ago.
+      expect((await me(idle)).statusCode).toBe(401);
+      now += 900; // 3.3 s after sign-in, past the absolute 3 s although it was just used
+      const late = await me(active);
+      expect(late.statusCode).toBe(401);
+      expect(late.json().message).toMatch(/sign in again/);
+    } finally {
+      app.ctx.now = Date.now;
     }
-    expect((await server.inject({ method: 'GET', url: '/api/me', headers: { cookie: idle } })).statusCode).toBe(401);
-    await new Promise((r) => setTimeout(r, 900));
-    const late = await server.inject({ method: 'GET', url: '/api/me', headers: { cookie: active } });
-    expect(late.statusCode).toBe(401);
-    expect(late.json().message).toMatch(/sign in again/);
   });
 
   it('rate-limits failed sign-ins per user and address with 429', async () => {

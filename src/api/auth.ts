@@ -39,10 +39,11 @@ export interface AuthDeps {
   config: Pick<Config, 'api' | 'redis'>;
   directory: Directory;
   redis: Redis;
+  now: () => number;
 }
 
-export function sessionTimes(config: Pick<Config, 'api'>): SessionTimes {
-  return { idleMs: config.api.sessions.idle, absoluteMs: config.api.sessions.absolute };
+export function sessionTimes(config: Pick<Config, 'api'>, now: () => number): SessionTimes {
+  return { idleMs: config.api.sessions.idle, absoluteMs: config.api.sessions.absolute, now };
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -57,7 +58,7 @@ function sameSecret(a: string, b: string): boolean {
  * read the token. Answers the refusal itself and returns null, or returns the actor.
  */
 async function sessionActor(deps: AuthDeps, request: FastifyRequest, reply: FastifyReply, id: string): Promise<Actor | null> {
-  const session = await touchSession(deps.redis, deps.config.redis.prefix, id, sessionTimes(deps.config));
+  const session = await touchSession(deps.redis, deps.config.redis.prefix, id, sessionTimes(deps.config, deps.now));
   // A disabled user loses their sessions at once; the role is read fresh each time.
   const user = session ? deps.directory.user(session.user) : undefined;
   if (!session || !user) {

@@ -120,6 +120,8 @@ export async function inboxPage(ctx: AppContext, filter: InboxFilter) {
       collapse: filter.collapse === '1',
       similarTo: filter.similarTo,
       textChars: LIST_TEXT_MAX + 1,
+      // Snoozes and the SLA-at-risk line are judged by the context's clock (a test moves it).
+      now: ctx.now(),
     });
   } catch (err) {
     if (err instanceof BadCursorError) throw new InputError(err.message);

@@ -70,7 +70,7 @@ async function login(ctx: AppContext, request: FastifyRequest, reply: FastifyRep
   }
   await clearLoginFailures(ctx.redis, ctx.keys, body.name, request.ip);
   await appendAudit(ctx.db, user.name, 'session.signed_in', undefined, { address: request.ip });
-  const { id, session } = await createSession(ctx.redis, ctx.config.redis.prefix, user.name, sessionTimes(ctx.config));
+  const { id, session } = await createSession(ctx.redis, ctx.config.redis.prefix, user.name, sessionTimes(ctx.config, ctx.now));
   setCookie(ctx, request, reply, id);
   return { name: user.name, role: user.role, csrfToken: session.csrf };
 }

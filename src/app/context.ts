@@ -22,6 +22,11 @@ export interface AppContext {
   log: Logger;
   http: HttpClient;
   sources: SourceClients;
+  /**
+   * The clock that time limits are judged by (sessions so far). Date.now in production; a test
+   * moves it instead of sleeping.
+   */
+  now: () => number;
   /** Embedded servers this process runs (none with an external Redis), for /healthz. */
   servers?: Array<{ status(): EmbeddedStatus }>;
 }

@@ -51,6 +51,7 @@ export function buildContext(config: Config, redis: Redis, db: Db, log: Logger, 
     log,
     http,
     sources: new SourceClients(config, http, log, redis, directory),
+    now: Date.now,
   };
 }
 

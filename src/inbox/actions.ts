@@ -192,7 +192,8 @@ async function finalApproval(ctx: AppContext, actor: Actor, item: InboxItem, dra
 /** Hides an item from the default queue until `until` (ms); null wakes it now. The status stays. */
 export async function snoozeItem(ctx: AppContext, actor: Actor, id: string, until: number | null): Promise<InboxItem> {
   authorize(actor, 'snooze');
-  if (until !== null && (until <= Date.now() || until > Date.now() + MAX_SNOOZE_MS)) {
+  const now = ctx.now();
+  if (until !== null && (until <= now || until > now + MAX_SNOOZE_MS)) {
     throw new ActionError(422, 'snooze until a time in the next 30 days');
   }
   const res = await transition(ctx, id, {

@@ -26,7 +26,8 @@ const NEEDS: Record<BulkAction, Action> = { reject: 'reject', assign: 'assign', 
 function validate(ctx: AppContext, r: BulkRequest): void {
   if (r.action === 'reject' && !r.reason) throw new ActionError(422, 'reject needs a reason');
   if (r.action === 'assign' && r.assignee && !ctx.config.users.some((u) => u.name === r.assignee)) throw new ActionError(422, `no user named "${r.assignee}"`);
-  if (r.action === 'snooze' && (r.until === undefined || r.until <= Date.now() || r.until > Date.now() + MAX_SNOOZE_MS)) {
+  const now = ctx.now();
+  if (r.action === 'snooze' && (r.until === undefined || r.until <= now || r.until > now + MAX_SNOOZE_MS)) {
     throw new ActionError(422, 'snooze until a time in the next 30 days');
   }
 }

@@ -65,7 +65,7 @@ async function pollLocked(ctx: AppContext, sourceId: string, signal?: AbortSigna
   if (!handle) return { status: 'skipped', reason: 'source not configured' };
   const state = await readSourceState(ctx.db, sourceId);
   if (!state.healthy) return { status: 'skipped', reason: `stopped: ${state.stoppedReason}` };
-  if (state.pauseUntil > Date.now()) return { status: 'skipped', reason: `rate limited until ${new Date(state.pauseUntil).toISOString()}` };
+  if (state.pauseUntil > ctx.now()) return { status: 'skipped', reason: `rate limited until ${new Date(state.pauseUntil).toISOString()}` };
 
   let result: FetchResult;
   try {

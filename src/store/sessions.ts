@@ -5,6 +5,8 @@ import { storeKeys } from './keys.js';
 export interface SessionTimes {
   idleMs: number;
   absoluteMs: number;
+  /** The clock both limits are judged by (AppContext.now); Redis's own expiry only clears keys no one can use any more. */
+  now: () => number;
 }
 
 export interface Session {
@@ -24,11 +26,11 @@ function sessionKey(prefix: string, id: string): string {
 /** A fresh random id per sign-in (no fixation); the CSRF token is bound to it and lives as long. */
 export async function createSession(redis: Redis, prefix: string, user: string, times: SessionTimes): Promise<{ id: string; session: Session }> {
   const id = randomBytes(32).toString('base64url');
-  const session: Session = { user, csrf: randomBytes(32).toString('base64url'), createdAt: Date.now() };
+  const session: Session = { user, csrf: randomBytes(32).toString('base64url'), createdAt: times.now() };
   const index = storeKeys(prefix).userSessions(user);
   await redis
     .multi()
-    .hset(sessionKey(prefix, id), 'user', session.user, 'csrf', session.csrf, 'createdAt', session.createdAt)
+    .hset(sessionKey(prefix, id), 'user', session.user, 'csrf', session.csrf, 'createdAt', session.createdAt, 'seenAt', session.createdAt)
     .pexpire(sessionKey(prefix, id), Math.min(times.idleMs, times.absoluteMs))
     // The user's index outlives each session by at most the absolute limit; stale members only name deleted keys.
     .sadd(index, sessionKey(prefix, id))
@@ -38,20 +40,23 @@ export async function createSession(redis: Redis, prefix: string, user: string, 
 }
 
 /**
- * Reads a session and, when it is still valid, pushes its idle expiry back, in one round trip.
- * The absolute limit is checked here because Redis only knows the idle one.
+ * Reads a session and, when it is still valid, records the activity and pushes its Redis expiry
+ * back. Both limits are judged here by the clock, from the stored times: Redis's TTL follows the
+ * wall clock and only garbage-collects.
  */
 export async function touchSession(redis: Redis, prefix: string, id: string, times: SessionTimes): Promise<Session | null> {
   const key = sessionKey(prefix, id);
-  const res = await redis.multi().hgetall(key).pexpire(key, times.idleMs).exec();
-  const raw = (res?.[0]?.[1] ?? {}) as Record<string, string>;
+  const now = times.now();
+  const raw = await redis.hgetall(key);
   if (!raw['user'] || !raw['csrf']) return null;
   const session: Session = { user: raw['user'], csrf: raw['csrf'], createdAt: Number(raw['createdAt']) };
-  const left = session.createdAt + times.absoluteMs - Date.now();
-  if (!(left > 0)) {
+  const seenAt = Number(raw['seenAt'] ?? raw['createdAt']);
+  const left = session.createdAt + times.absoluteMs - now;
+  if (!(left > 0) || !(now - seenAt < times.idleMs)) {
     await redis.del(key);
     return null;
   }
+  await redis.multi().hset(key, 'seenAt', now).pexpire(key, times.idleMs).exec();
   // Never let the idle push carry a session past its absolute end.
   if (left < times.idleMs) await redis.pexpire(key, left);
   return session;
@@ -62,9 +67,12 @@ export async function deleteSession(redis: Redis, prefix: string, id: string): P
 }
 
 /** Still signed in? Unlike touchSession it does not count as activity (an open live stream is not a person). */
-export async function sessionAlive(redis: Redis, prefix: string, id: string, session: Session, absoluteMs: number): Promise<boolean> {
-  if (session.createdAt + absoluteMs <= Date.now()) return false;
-  return (await redis.exists(sessionKey(prefix, id))) === 1;
+export async function sessionAlive(redis: Redis, prefix: string, id: string, session: Session, times: SessionTimes): Promise<boolean> {
+  const now = times.now();
+  if (session.createdAt + times.absoluteMs <= now) return false;
+  const [seen, created] = await redis.hmget(sessionKey(prefix, id), 'seenAt', 'createdAt');
+  const seenAt = Number(seen ?? created);
+  return seenAt > 0 && now - seenAt < times.idleMs;
 }
 
 /** Ends every session of one user (disabled, password reset, "sign out everywhere"); returns how many were live. */
