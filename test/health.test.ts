@@ -59,8 +59,7 @@ describe('source health', () => {
   it('counts items delivered by a stream as the source speaking', async () => {
     await recordPollSuccess(app.ctx.db, 'chatty', { cursor: 'c1', items: 1 });
     const polled = (await readSourceState(app.ctx.db, 'chatty')).lastItemAt;
-    await new Promise((r) => setTimeout(r, 5));
-    await recordStreamState(app.ctx.db, 'chatty', { connected: true, items: 1 });
+    await recordStreamState(app.ctx.db, 'chatty', { connected: true, items: 1, at: polled + 60_000 });
     const streamed = await readSourceState(app.ctx.db, 'chatty');
     expect(streamed.lastItemAt).toBeGreaterThan(polled);
     expect((await checkSourceHealth(app.ctx, polled + HOUR + 1)).quiet).toEqual([]);

@@ -124,8 +124,8 @@ export async function resumeSource(db: Db, sourceId: string): Promise<void> {
 }
 
 /** Live-stream heartbeat: shown in health and metrics next to the poll heartbeat. */
-export async function recordStreamState(db: Db, sourceId: string, state: { connected: boolean; error?: string; detail?: string; items?: number }): Promise<void> {
-  const now = Date.now();
+export async function recordStreamState(db: Db, sourceId: string, state: { connected: boolean; error?: string; detail?: string; items?: number; at?: number }): Promise<void> {
+  const now = state.at ?? Date.now();
   const error = state.error === undefined ? null : redactText(state.error);
   const detail = state.error === undefined ? null : redactText(state.detail ?? state.error);
   await db.query(

@@ -144,7 +144,9 @@ describe('web inbox in a real browser', () => {
     await page.goto(`${base}/#/`);
     await page.waitForSelector('#items .entry');
     expect(await page.locator('#items').textContent()).toContain('<script>alert("s")</script>');
-    await page.waitForTimeout(300);
+    // Once the network is idle every image or script the text could have smuggled in has loaded or
+    // failed, and its handlers have run: a dialog or request would be recorded by now.
+    await page.waitForLoadState('networkidle');
     expect(dialogs).toEqual([]);
     expect(strayRequests).toEqual([]);
     await page.context().close();

@@ -144,6 +144,8 @@ export class FakeMastodon {
   private readonly publicTags: boolean;
   private readonly maxCharacters: number;
   private readonly heartbeatMs: number;
+  /** `:thump` comments written so far on all streams, so a test can wait for some to pass instead of sleeping. */
+  heartbeatsSent = 0;
   private readonly streams = new Set<OpenStream>();
   private streamsRefused = false;
 
@@ -289,7 +291,14 @@ export class FakeMastodon {
     if (this.streamsRefused) return send(res, 502, '<html><body><h1>502 Bad Gateway</h1></body></html>', { 'content-type': 'text/html' });
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'private, no-store', 'transfer-encoding': 'chunked' });
     res.write(':)\n');
-    const stream: OpenStream = { channel, res, heartbeat: setInterval(() => res.write(':thump\n'), this.heartbeatMs) };
+    const stream: OpenStream = {
+      channel,
+      res,
+      heartbeat: setInterval(() => {
+        res.write(':thump\n');
+        this.heartbeatsSent += 1;
+      }, this.heartbeatMs),
+    };
     stream.heartbeat.unref();
     this.streams.add(stream);
     res.on('close', () => {
