@@ -1,7 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../src/api/password.js';
 import { buildServer } from '../src/api/server.js';
+import { ItemStatuses } from '../src/store/inbox.js';
+import { Categories } from '../src/triage/types.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -137,5 +141,45 @@ describe('sign-in sessions', () => {
     // Another address, or another user from the same address, is not locked out.
     expect((await login('short', PASSWORD, '10.0.0.10')).statusCode).toBe(200);
     expect((await login('ana', PASSWORD, '10.0.0.9')).statusCode).toBe(200);
+  });
+});
+
+describe("the UI's vocabulary comes with the session", () => {
+  it('lists what the role may do, as the server decides it, and the server refuses what is missing', async () => {
+    const viewer = await login('vic');
+    const responder = await login('short');
+    const approver = await login('ana');
+    expect(viewer.json().may).toEqual(['read']);
+    expect(responder.json().may).toEqual(expect.arrayContaining(['read', 'assign', 'edit', 'reject', 'snooze', 'approve']));
+    expect(responder.json().may).not.toContain('resend');
+    expect(approver.json().may).toEqual(expect.arrayContaining(['approveRestricted', 'resend', 'audit']));
+    expect(approver.json().may).not.toContain('admin');
+    // The same answer on a reload (GET) as at sign-in (POST).
+    const resumed = await server.inject({ method: 'GET', url: '/api/session', headers: { cookie: cookieOf(responder) } });
+    expect(resumed.json().may).toEqual(responder.json().may);
+    // A permission the list leaves out is refused by the route too.
+    const audit = async (res: typeof viewer) => (await server.inject({ method: 'GET', url: '/api/audit', headers: { cookie: cookieOf(res) } })).statusCode;
+    expect(await audit(responder)).toBe(403);
+    expect(await audit(approver)).toBe(200);
+  });
+
+  it('carries the item statuses and triage categories the UI shows', async () => {
+    const body = (await login('ana')).json();
+    expect(body.statuses.all).toEqual([...ItemStatuses]);
+    expect(body.statuses.closed).toEqual(['posted', 'rejected', 'spam']);
+    expect(body.statuses.editable).not.toContain('awaiting_second');
+    expect(body.statuses.actionable).toContain('awaiting_second');
+    expect(body.categories).toEqual([...Categories]);
+  });
+
+  it('leaves no copy of those lists in the browser code', () => {
+    const dir = path.join(import.meta.dirname, '../src/api/public');
+    const files = [path.join(dir, 'app.js'), ...readdirSync(path.join(dir, 'js')).map((f) => path.join(dir, 'js', f))];
+    for (const file of files) {
+      const js = readFileSync(file, 'utf8');
+      // A category name as a string literal, or a table of roles' ranks, means a list kept twice.
+      for (const c of Categories.filter((c) => !['praise', 'question', 'other'].includes(c))) expect(js, `${file} names ${c}`).not.toContain(`'${c}'`);
+      expect(js, file).not.toMatch(/const (NEEDS|RANK|OPEN|CLOSED|CATEGORIES)\b/);
+    }
   });
 });

@@ -6,11 +6,11 @@ import { rewriteDraft } from '../drafts/model-draft.js';
 import { REWRITES, type RewriteStyle } from '../drafts/prompt.js';
 import { ActionError } from '../inbox/actions.js';
 import { listAlternatives, saveAlternatives } from '../store/drafts.js';
-import { getItem, transition, type ItemStatus } from '../store/inbox.js';
+import { EDITABLE_STATUSES, getItem, transition, type ItemStatus } from '../store/inbox.js';
 import { actorOf, requireRole } from './auth.js';
 import { ItemParams, parseInput } from './routes-common.js';
 
-const OPEN: readonly ItemStatus[] = ['new', 'assigned', 'failed', 'needs_check'];
+const OPEN: readonly ItemStatus[] = EDITABLE_STATUSES;
 const UseBody = z.union([
   z.object({ source: z.enum(['composer', 'team', 'model']), index: z.number().int().min(0).max(10), text: z.string().min(1).max(5000), draftVersion: z.number().int().positive() }).strict(),
   z.object({ source: z.literal('saved'), savedId: z.string().min(1).max(64), text: z.string().min(1).max(5000), draftVersion: z.number().int().positive() }).strict(),

@@ -7,7 +7,7 @@ import type { Mention } from '../mention.js';
 import { itemAudit } from '../store/audit.js';
 import { authorHistory } from '../store/authors.js';
 import { conversationIds } from '../store/conversations.js';
-import { getItem, ItemStatuses, type ItemStatus } from '../store/inbox.js';
+import { getItem, ItemStatuses, OPEN_STATUSES, type ItemStatus } from '../store/inbox.js';
 import { BadCursorError, queuePage } from '../store/inbox-queue.js';
 import { loadMentions } from '../store/mentions.js';
 import type { TriageResult } from '../triage/types.js';
@@ -30,7 +30,6 @@ function previewText(text: string, max: number): string {
   return shorten(text, max).replace(/[\uD800-\uDBFF](?=…$)/, '');
 }
 
-export const OPEN_STATUSES: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'needs_check', 'failed'];
 
 const StatusList = z
   .string()

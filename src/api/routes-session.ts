@@ -8,6 +8,7 @@ import { createSession, deleteSession } from '../store/sessions.js';
 import { actorOf, authenticate, SESSION_COOKIE, sessionOf, sessionTimes } from './auth.js';
 import { burnPasswordCheck, verifyPassword } from './password.js';
 import { parseInput } from './routes-common.js';
+import { vocabularyFor } from './vocabulary.js';
 
 const LoginBody = z.object({
   name: z.string().min(1).max(64),
@@ -72,7 +73,7 @@ async function login(ctx: AppContext, request: FastifyRequest, reply: FastifyRep
   await appendAudit(ctx.db, user.name, 'session.signed_in', undefined, { address: request.ip });
   const { id, session } = await createSession(ctx.redis, ctx.config.redis.prefix, user.name, sessionTimes(ctx.config, ctx.now));
   setCookie(ctx, request, reply, id);
-  return { name: user.name, role: user.role, csrfToken: session.csrf };
+  return { name: user.name, role: user.role, csrfToken: session.csrf, ...vocabularyFor(user.role) };
 }
 
 /**
@@ -92,7 +93,7 @@ export async function registerSessionRoutes(app: FastifyInstance, ctx: AppContex
       authed.get('/api/session', async (request) => {
         const actor = actorOf(request);
         const current = sessionOf(request);
-        return { name: actor.name, role: actor.role, csrfToken: current?.session.csrf ?? null, policy: ctx.config.approval };
+        return { name: actor.name, role: actor.role, csrfToken: current?.session.csrf ?? null, policy: ctx.config.approval, ...vocabularyFor(actor.role) };
       });
       authed.delete('/api/session', async (request, reply) => {
         const current = sessionOf(request);

@@ -1,10 +1,10 @@
 import type { AppContext } from '../app/context.js';
 import { draftReply, type Draft } from '../playbook/draft.js';
 import { draftHistories } from '../store/drafts.js';
-import { getItem, transition, type InboxItem, type ItemStatus } from '../store/inbox.js';
+import { EDITABLE_STATUSES, getItem, transition, type InboxItem, type ItemStatus } from '../store/inbox.js';
 import { loadMentions, type StoredMention } from '../store/mentions.js';
 
-const OPEN: readonly ItemStatus[] = ['new', 'assigned', 'failed', 'needs_check'];
+const OPEN: readonly ItemStatus[] = EDITABLE_STATUSES;
 
 /** The composer's draft for an item as things stand now (triage after corrections, history to date). */
 export async function composeFor(ctx: AppContext, stored: StoredMention): Promise<Draft | null> {

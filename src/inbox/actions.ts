@@ -5,7 +5,7 @@ import { checkDraft, replyContext } from '../playbook/draft.js';
 import type { ReplyContext } from '../drafts/guardrails.js';
 import { checkReply } from '../playbook/reply-limits.js';
 import { addToOutbox } from '../store/outbox.js';
-import { getItem, transition, type InboxItem, type ItemStatus, type TransitionResult } from '../store/inbox.js';
+import { ACTIONABLE_STATUSES, getItem, transition, type InboxItem, type ItemStatus, type TransitionResult } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
 import { can, describeNeed, type Action } from './permissions.js';
 import { approverRules } from './policy.js';
@@ -23,7 +23,7 @@ export class ActionError extends Error {
   }
 }
 
-export const OPEN: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed', 'needs_check'];
+export const OPEN: readonly ItemStatus[] = ACTIONABLE_STATUSES;
 export const APPROVABLE: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed'];
 /** Snoozing longer than this is parking, and parked items get forgotten: reject instead. */
 export const MAX_SNOOZE_MS = 30 * 86_400_000;

@@ -10,6 +10,12 @@ export type ItemStatus = (typeof ItemStatuses)[number];
 export type Priority = 'urgent' | 'normal';
 /** Done with: answered, rejected, or marked as spam (reversible, see actions.ts). */
 export const CLOSED_STATUSES: readonly ItemStatus[] = ['posted', 'rejected', 'spam'];
+/** Not done with: what the queue shows when no status is asked for. */
+export const OPEN_STATUSES: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'needs_check', 'failed'];
+/** Waiting for a person: the statuses a responder can reject, assign, snooze or approve from. */
+export const ACTIONABLE_STATUSES: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed', 'needs_check'];
+/** Whose draft may still change (not once a first approval is waiting for the second). */
+export const EDITABLE_STATUSES: readonly ItemStatus[] = ['new', 'assigned', 'failed', 'needs_check'];
 
 export interface InboxItem {
   id: string;

@@ -50,7 +50,7 @@ async function route() {
     } else if (spike) {
       show('spikes');
       await loadSpikes(spike[1] ?? null);
-    } else if (hash === '#/admin' && session.me.role === 'admin') {
+    } else if (hash === '#/admin' && may('admin')) {
       show('admin');
       setupAdmin(session.me.name);
       await loadAdmin();
@@ -111,7 +111,7 @@ async function enter() {
   $('logout').hidden = false;
   $('nav').hidden = false;
   $('nav-audit').hidden = !may('audit');
-  $('nav-admin').hidden = session.me.role !== 'admin';
+  $('nav-admin').hidden = !may('admin');
   await setupFilters();
   setupNotify();
   startLive();
@@ -124,6 +124,7 @@ function signedOut(message) {
   leaveItem();
   session.me = null;
   session.csrf = null;
+  session.vocab = null;
   stopLive();
   stopBanner();
   $('who').textContent = '';

@@ -1,7 +1,9 @@
 // Talks to /api with the session cookie (sent by the browser, HttpOnly) and the session's CSRF
 // token on every state change.
 
-export const session = { me: null, csrf: null, onSignedOut: () => {} };
+// `vocab` is the server's own list of what this user may do, the item statuses and the triage
+// categories, sent with the session (src/api/vocabulary.ts) so the UI keeps no copy of them.
+export const session = { me: null, csrf: null, vocab: null, onSignedOut: () => {} };
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -10,16 +12,30 @@ export class ApiError extends Error {
   }
 }
 
-const RANK = { viewer: 0, responder: 1, approver: 2, admin: 3 };
-const NEEDS = { edit: 'responder', assign: 'responder', reject: 'responder', snooze: 'responder', triage: 'responder', approve: 'responder', resend: 'approver', audit: 'approver' };
-
 /** Only hides buttons: the server checks every action again. */
 export function may(action) {
-  return Boolean(session.me) && RANK[session.me.role] >= RANK[NEEDS[action]];
+  return Boolean(session.vocab) && session.vocab.may.includes(action);
 }
 
+/** Whether this user can give the approval a restricted item asks for (an approver or higher). */
 export function isApprover() {
-  return Boolean(session.me) && RANK[session.me.role] >= RANK.approver;
+  return may('approveRestricted');
+}
+
+/** Item statuses by group (all, open, actionable, editable, closed), as the server defines them. */
+export function statuses(group) {
+  return session.vocab ? session.vocab.statuses[group] : [];
+}
+
+export function categories() {
+  return session.vocab ? session.vocab.categories : [];
+}
+
+function remember(me) {
+  session.me = { name: me.name, role: me.role };
+  session.csrf = me.csrfToken;
+  session.vocab = { may: me.may, statuses: me.statuses, categories: me.categories };
+  return session.me;
 }
 
 export async function api(method, path, body) {
@@ -41,19 +57,13 @@ export async function api(method, path, body) {
 }
 
 export async function signIn(name, password) {
-  const me = await api('POST', '/api/session', { name, password });
-  session.me = { name: me.name, role: me.role };
-  session.csrf = me.csrfToken;
-  return session.me;
+  return remember(await api('POST', '/api/session', { name, password }));
 }
 
 /** On page load: is there still a session cookie? null when not. */
 export async function resume() {
   try {
-    const me = await api('GET', '/api/session');
-    session.me = { name: me.name, role: me.role };
-    session.csrf = me.csrfToken;
-    return session.me;
+    return remember(await api('GET', '/api/session'));
   } catch (err) {
     if (err.status === 401) return null;
     throw err;
@@ -66,5 +76,6 @@ export async function signOut() {
   } finally {
     session.me = null;
     session.csrf = null;
+    session.vocab = null;
   }
 }

@@ -1,13 +1,12 @@
 // Draft alternatives on the item page (composer, team, model), saved replies, model rewrites,
 // and the drafting settings page. The item page leaves a <div id="draft-alternatives">; when it
 // is not there yet this module adds one after the draft card. Text goes in as text only.
-import { api, may } from './api.js';
+import { api, may, statuses } from './api.js';
 import { $, clear, el } from './dom.js';
 import { reload } from './item.js';
 import { showError } from './ui.js';
 
 const SOURCE_LABEL = { composer: 'Composer (playbook)', team: "Team's past reply", model: 'Language model', rewrite: 'Model rewrite' };
-const OPEN = ['new', 'assigned', 'failed', 'needs_check'];
 let loading = null;
 
 function itemIdFromHash() {
@@ -50,7 +49,7 @@ async function choose(id, payload) {
 }
 
 function useButton(id, data, payload, text) {
-  const editable = may('edit') && OPEN.includes(data.current.status);
+  const editable = may('edit') && statuses('editable').includes(data.current.status);
   if (!editable) return null;
   if (text === data.currentText) return el('span', { class: 'badge' }, 'current draft');
   return el('button', { type: 'button', class: 'use-alt', onclick: () => choose(id, { ...payload, text, draftVersion: data.current.draftVersion }) }, 'Use this');
@@ -81,7 +80,7 @@ function savedPicker(id, data) {
 }
 
 function rewriteBar(id, data, list) {
-  if (!data.rewrites.length || !may('edit') || !OPEN.includes(data.current.status)) return null;
+  if (!data.rewrites.length || !may('edit') || !statuses('editable').includes(data.current.status)) return null;
   const names = { shorter: 'Shorter', warmer: 'Warmer', formal: 'More formal' };
   const ask = async (style, button) => {
     button.disabled = true;

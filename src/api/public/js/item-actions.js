@@ -1,14 +1,12 @@
 // The draft and everything a person can do to an item. Buttons a role cannot use are not drawn;
 // the server refuses them anyway. Errors appear next to the button pressed and as a toast.
-import { api, isApprover, may, session } from './api.js';
+import { api, categories, isApprover, may, session, statuses } from './api.js';
 import { $, el, label, when } from './dom.js';
 import { typing } from './presence.js';
 import { previewBlock, previewNow, schedulePreview } from './reply-preview.js';
 import { busy, inlineError, toast } from './toast.js';
 import { showError } from './ui.js';
 
-const CATEGORIES = ['delay_cancellation', 'lost_damaged_item', 'billing_refund', 'staff_service', 'product_defect_outage', 'account_login', 'safety_legal_press', 'praise', 'question', 'other'];
-const OPEN = ['new', 'assigned', 'awaiting_second', 'failed', 'needs_check'];
 const SNOOZES = [['1h', 3_600_000], ['4h', 4 * 3_600_000], ['1 day', 86_400_000]];
 
 let reloadItem = async () => {};
@@ -47,7 +45,7 @@ function approvalNote(detail) {
   const notes = [];
   if (approval?.approverNeeded?.length) notes.push(el('p', { class: 'policy' }, `Needs an approver: ${approval.approverNeeded.join('; ')}`));
   if (item.status === 'awaiting_second') notes.push(el('p', { class: 'policy' }, `First approval by ${item.firstApprovedBy}; a second person must approve.`));
-  else if (approval?.twoApprovals && OPEN.includes(item.status)) notes.push(el('p', { class: 'policy' }, 'Two approvals are needed before this is posted.'));
+  else if (approval?.twoApprovals && statuses('actionable').includes(item.status)) notes.push(el('p', { class: 'policy' }, 'Two approvals are needed before this is posted.'));
   return notes;
 }
 
@@ -67,7 +65,7 @@ function actionButtons(detail) {
     const reopen = el('button', { type: 'button', id: 'reopen', onclick: () => run(reopen, () => api('POST', `/api/items/${item.id}/reopen`)) }, 'Reopen');
     return el('div', { class: 'actions' }, reopen);
   }
-  if (!OPEN.includes(item.status)) return el('div', { class: 'actions' });
+  if (!statuses('actionable').includes(item.status)) return el('div', { class: 'actions' });
   const mine = item.assignee === session.me.name;
   const assign = el('button', { type: 'button', id: 'assign', onclick: () => run(assign, () => api('POST', `/api/items/${item.id}/assign`, { assignee: mine ? null : session.me.name })) }, mine ? 'Unassign' : 'Assign to me');
   const resend = el('button', { type: 'button', id: 'resend', onclick: () => run(resend, () => api('POST', `/api/items/${item.id}/resend`)) }, 'Not there: send again');
@@ -265,10 +263,10 @@ function rejectCurrent(confirmed) {
 
 /** "Correct the triage": feeds retraining. Served by POST /api/items/:id/triage. */
 export function triageForm(detail, reload) {
-  if (!may('triage') || !detail.triage) return null;
+  if (!may('edit') || !detail.triage) return null;
   const t = detail.triage;
   const sentiment = el('select', { id: 'fix-sentiment', 'aria-label': 'Sentiment' }, ['positive', 'neutral', 'negative'].map((s) => el('option', { value: s, selected: s === t.sentiment }, s)));
-  const category = el('select', { id: 'fix-category', 'aria-label': 'Category' }, CATEGORIES.map((c) => el('option', { value: c, selected: c === t.category }, label(c))));
+  const category = el('select', { id: 'fix-category', 'aria-label': 'Category' }, categories().map((c) => el('option', { value: c, selected: c === t.category }, label(c))));
   const complaint = el('input', { type: 'checkbox', id: 'fix-complaint', checked: Boolean(t.complaint) });
   const submit = (e) => {
     e.preventDefault();

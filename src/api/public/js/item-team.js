@@ -1,6 +1,6 @@
 // Working together on one item: the author's other open items and the conversation they form,
 // internal notes with @mentions, tags, and assigning to a colleague.
-import { api, may, session } from './api.js';
+import { api, may, session, statuses } from './api.js';
 import { $, el, label, when } from './dom.js';
 import { typing } from './presence.js';
 import { busy, inlineError, toast } from './toast.js';
@@ -109,7 +109,7 @@ function tagsBlock(item, tags, reload) {
 }
 
 function assignBlock(item, team, reload) {
-  if (!may('assign') || ['posted', 'rejected'].includes(item.status)) return null;
+  if (!may('assign') || !statuses('actionable').includes(item.status)) return null;
   const select = el('select', { id: 'assign-to', 'aria-label': 'Assign to' }, el('option', { value: '' }, 'Nobody'), team.assignees.map((a) => el('option', { value: a.name, selected: a.name === item.assignee }, a.name === session.me.name ? `${a.name} (me)` : a.name)));
   const go = el('button', { type: 'button', id: 'assign-other', onclick: () => act(go, () => api('POST', `/api/items/${item.id}/assign`, { assignee: select.value || null }), reload) }, 'Assign');
   return el('div', { class: 'assign-block' }, el('h3', {}, 'Assigned to'), el('div', { class: 'inline-form' }, select, go));

@@ -1,5 +1,5 @@
 // One item: the post, the author card, triage reasons, the draft and its actions, the audit trail.
-import { api } from './api.js';
+import { api, statuses } from './api.js';
 import { $, clear, countdown, duration, el, externalLink, fmtNumber, label, when } from './dom.js';
 import { draftBlock, triageForm, undoBar } from './item-actions.js';
 import { conversationBlock, keepTyped, notesBlock, restoreTyped, sideTeamBlock } from './item-team.js';
@@ -16,7 +16,7 @@ function headerBlock(item) {
     el('span', { class: `badge ${item.priority}` }, item.priority),
     el('span', { class: `badge status-${item.status}`, id: 'item-status' }, label(item.status)),
     snoozed ? el('span', { class: 'badge snoozed' }, `snoozed until ${when(item.snoozedUntil)}`) : null,
-    ['posted', 'rejected'].includes(item.status) ? null : countdown(item.slaDueAt),
+    statuses('closed').includes(item.status) ? null : countdown(item.slaDueAt),
     // The SLA counts from the post: one Earshot found after its due time was never answerable in time.
     item.slaDueAt < item.routedAt ? el('span', { class: 'badge late', id: 'sla-arrival' }, `SLA breached on arrival: posted ${duration(item.routedAt - item.createdAt)} before Earshot saw it`) : null,
     el('span', { class: 'meta' }, `${item.brandId} · ${item.sourceId} · urgency ${item.urgency} · ${item.assignee ? `assigned to ${item.assignee}` : 'unassigned'}`),

@@ -1,11 +1,10 @@
 // Queue filters live in the URL hash (#/?status=new&priority=urgent&q=refund): a link to a
 // filtered queue can be shared, survives a reload, and the back button steps through filters.
 // Saved views are named filter sets kept per person on the server (/api/views).
-import { api, session } from './api.js';
+import { api, categories, session } from './api.js';
 import { $, clear, el, label } from './dom.js';
 import { toast } from './toast.js';
 
-const CATEGORIES = ['delay_cancellation', 'lost_damaged_item', 'billing_refund', 'staff_service', 'product_defect_outage', 'account_login', 'safety_legal_press', 'praise', 'question', 'other'];
 /** Select/input filters, by the name the API and the hash use (the control is #f-<name>). */
 export const FILTERS = ['status', 'priority', 'brand', 'source', 'category', 'assignee', 'tag', 'q'];
 const ALL_KEYS = [...FILTERS, 'snoozed'];
@@ -73,7 +72,7 @@ export async function setupFilterControls(reload) {
   fillSelect($('f-brand'), brands);
   fillSelect($('a-brand'), brands);
   fillSelect($('f-source'), sources.map((s) => [s.id, `${s.id} (${s.kind})`]));
-  fillSelect($('f-category'), CATEGORIES.map((c) => [c, label(c)]));
+  fillSelect($('f-category'), categories().map((c) => [c, label(c)]));
   fillSelect($('f-assignee'), [[session.me.name, 'Me']]);
   const { tags } = await api('GET', '/api/tags');
   fillSelect($('f-tag'), tags.map((t) => [t.tag, `${t.tag} (${t.items})`]));

@@ -1,4 +1,5 @@
 // One queue row: what a responder needs to pick the next item without opening it.
+import { statuses } from './api.js';
 import { countdown, el, label, shorten } from './dom.js';
 
 /** "now", "12 min", "3 h", "4 d": how old the post is (not how long we have had it). */
@@ -14,8 +15,6 @@ function authorOf(mention) {
   return mention ? `${mention.author.name || mention.author.handle} (@${mention.author.handle})` : 'post expired';
 }
 
-const CLOSED = new Set(['posted', 'rejected', 'spam']);
-
 function link(entry) {
   const { item, mention } = entry;
   const snoozed = item.snoozedUntil && item.snoozedUntil > Date.now();
@@ -28,7 +27,7 @@ function link(entry) {
     snoozed ? el('span', { class: 'badge snoozed' }, 'snoozed') : null,
     entry.conversation ? el('span', { class: 'badge linked', title: 'part of a linked conversation' }, 'linked') : null,
     el('span', { class: 'presence-marker', 'data-item': item.id, hidden: true }),
-    CLOSED.has(item.status) ? null : countdown(item.slaDueAt),
+    statuses('closed').includes(item.status) ? null : countdown(item.slaDueAt),
     el('span', { class: 'author' }, authorOf(mention)),
     el('span', { class: 'text' }, mention ? shorten(mention.text, 180) : ''),
     el(

@@ -1,6 +1,6 @@
 // Source health: one card per source with its state, what is wrong and what to renew, a
 // "Test connection" button for admins, and the banner every page shows while a source needs a person.
-import { api, session } from './api.js';
+import { api, may } from './api.js';
 import { $, clear, duration, el, when } from './dom.js';
 
 const BANNER_EVERY_MS = 60_000;
@@ -44,7 +44,7 @@ async function runTest(id, button, out) {
 }
 
 function testAction(source) {
-  if (session.me?.role !== 'admin') return null;
+  if (!may('admin')) return null;
   const out = el('span', { class: 'test-result', role: 'status', 'aria-live': 'polite' });
   const button = el('button', { type: 'button', class: 'test-connection', onclick: () => void runTest(source.id, button, out) }, 'Test connection');
   return el('div', { class: 'actions' }, button, out);
