@@ -1,4 +1,4 @@
-import type { InboxItem } from './inbox.js';
+import type { InboxItem } from './item-types.js';
 
 type Kind = 'text' | 'ntext' | 'int' | 'nint' | 'bool' | 'json';
 
