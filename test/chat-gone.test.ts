@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PermanentError } from '../src/connectors/errors.js';
+import { PermanentError } from '../src/http/errors.js';
 import { sendAlert } from '../src/pipeline/alert.js';
 import { FakeWebhookReceiver } from './fakes/webhook.js';
 import { testApp, type TestApp } from './helpers/app.js';

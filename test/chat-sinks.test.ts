@@ -5,7 +5,7 @@ import { discordPayload, escapeDiscord, sendDiscord } from '../src/alerts/discor
 import type { EscalationAlert } from '../src/alerts/message.js';
 import { sendTeams, teamsPayload } from '../src/alerts/teams.js';
 import { sendWebhook, webhookSignature } from '../src/alerts/webhook.js';
-import { PermanentError, RateLimitedError, TransientError } from '../src/connectors/errors.js';
+import { PermanentError, RateLimitedError, TransientError } from '../src/http/errors.js';
 import { HttpClient } from '../src/http/client.js';
 import { enqueue } from '../src/jobs/queues.js';
 import { startWorker, type WorkerDefinition } from '../src/jobs/runner.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { RateLimitedError } from '../src/connectors/errors.js';
+import { RateLimitedError } from '../src/http/errors.js';
 import { redisLimiter } from '../src/connectors/shared/limiter.js';
 import { createRedis } from '../src/redis/connection.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RateLimitedError } from '../src/connectors/errors.js';
+import { RateLimitedError } from '../src/http/errors.js';
 import { routeBatch } from '../src/pipeline/route.js';
 import { checkSla, slaTimes, sweepSla, type SlaCheck } from '../src/pipeline/sla.js';
 import { getItem, transition } from '../src/store/inbox.js';

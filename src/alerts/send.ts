@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import type { ChatDestinationConfig } from '../config/schema.js';
-import { PermanentError } from '../connectors/errors.js';
+import { PermanentError } from '../http/errors.js';
 import type { HttpClient } from '../http/client.js';
 import type { Logger } from '../log.js';
 import { sendConsole } from './console.js';

@@ -1,5 +1,5 @@
 import type { HttpClient } from '../http/client.js';
-import { PermanentError, RateLimitedError, TransientError } from '../connectors/errors.js';
+import { PermanentError, RateLimitedError, TransientError } from '../http/errors.js';
 import { digestText, formatReach, headline, shorten, type Alert, type DigestAlert, type EscalationAlert } from './message.js';
 
 /** Slack mrkdwn: &, < and > are the only control characters; escaping them makes `<!channel>` and fake links inert. */

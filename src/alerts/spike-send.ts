@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../app/context.js';
 import type { ChatDestinationConfig } from '../config/schema.js';
-import { PermanentError, TransientError } from '../connectors/errors.js';
+import { PermanentError, TransientError } from '../http/errors.js';
 import type { HttpClient } from '../http/client.js';
 import { inQuietHours } from '../spikes/config.js';
 import { SEVERITIES } from '../spikes/detector.js';

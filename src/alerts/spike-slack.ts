@@ -1,4 +1,4 @@
-import { PermanentError, RateLimitedError, TransientError } from '../connectors/errors.js';
+import { PermanentError, RateLimitedError, TransientError } from '../http/errors.js';
 import type { HttpClient } from '../http/client.js';
 import type { SpikeRecord } from '../store/spikes.js';
 import { escapeMrkdwn, safeLinkUrl } from './slack.js';

@@ -1,4 +1,4 @@
-import { PermanentError, RateLimitedError, TransientError } from '../connectors/errors.js';
+import { PermanentError, RateLimitedError, TransientError } from '../http/errors.js';
 import type { HttpClient } from '../http/client.js';
 import { digestText, formatReach, headline, retryAt, shorten, type Alert, type DigestAlert, type EscalationAlert } from './message.js';
 

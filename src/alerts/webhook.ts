@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { PermanentError, RateLimitedError, TransientError } from '../connectors/errors.js';
+import { PermanentError, RateLimitedError, TransientError } from '../http/errors.js';
 import type { HttpClient } from '../http/client.js';
 import { deliveryKey, retryAt, shorten, type Alert } from './message.js';
 

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { parseLine, parseRecord, type LineTarget } from '../connectors/file-lines.js';
+import { parseLine, parseRecord, type LineTarget } from '../connectors/file/lines.js';
 import type { RejectedItem } from '../connectors/types.js';
 import type { Mention } from '../mention.js';
 import { readCsvRecords } from '../text/csv.js';

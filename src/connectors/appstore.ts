@@ -5,7 +5,7 @@ import { strict } from '../config/strict.js';
 import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../http/errors.js';
 import { retryAfter } from './shared/google-auth.js';
 import { es256BearerToken } from './shared/jwt.js';
 import { credentialKey } from './shared/limiter.js';

@@ -3,7 +3,7 @@ import { strict } from '../config/strict.js';
 import { PlatformUrl } from '../config/fields.js';
 import { parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
-import { MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
+import { MalformedResponseError, PermanentError, RateLimitedError } from '../http/errors.js';
 import { checkGoogleCredentials, googleCredentialFields, googleFailure, googleIdentity, googleTokens, isTokenRejected } from './shared/google-auth.js';
 import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';

@@ -3,7 +3,7 @@ import { strict } from '../config/strict.js';
 import { PlatformUrl } from '../config/fields.js';
 import { failForStatus, parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from './errors.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../http/errors.js';
 import { retryAfter } from './shared/google-auth.js';
 import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';

@@ -1,5 +1,5 @@
 import { Agent, errors as undiciErrors, request, WebSocket, type Dispatcher } from 'undici';
-import { MalformedResponseError, OutboundRefusedError, PermanentError, TransientError, UnknownOutcomeError } from '../connectors/errors.js';
+import { MalformedResponseError, OutboundRefusedError, PermanentError, TransientError, UnknownOutcomeError } from './errors.js';
 import { OutboundGuard } from './guard.js';
 import { disguisedHost, type AddressClass, type Resolver } from './policy.js';
 import { flattenHeaders, readLines } from './body.js';

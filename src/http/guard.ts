@@ -1,5 +1,5 @@
 import { isIP, type LookupFunction } from 'node:net';
-import { OutboundRefusedError, TransientError } from '../connectors/errors.js';
+import { OutboundRefusedError, TransientError } from './errors.js';
 import { classifyAddress, guardedLookup, refusalAmong, systemResolver, unmapIPv4, urlRefusal, type AddressClass, type OutboundPolicy, type ResolvedAddress, type Resolver } from './policy.js';
 import { redactUrl } from './redact.js';
 

@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { AppContext } from '../app/context.js';
-import { RateLimitedError } from '../connectors/errors.js';
+import { RateLimitedError } from '../http/errors.js';
 import { describeIssues } from '../mention.js';
 import { isStoreUnavailable } from '../redis/connection.js';
 import { deadLetter } from '../store/dead-letter.js';

@@ -1,5 +1,5 @@
 import type { BrandConfig } from '../config/schema.js';
-import { brandMatcher } from '../connectors/bluesky-jetstream.js';
+import { brandMatcher } from '../connectors/bluesky/jetstream.js';
 import type { Mention } from '../mention.js';
 
 // Compiled once per brand object: a reload of the directory makes new objects, so an edited brand

@@ -3,7 +3,7 @@ import type { AppContext } from '../app/context.js';
 import type { Alert } from '../alerts/message.js';
 import { deliver } from '../alerts/send.js';
 import type { ChatDestinationConfig } from '../config/schema.js';
-import { PermanentError } from '../connectors/errors.js';
+import { PermanentError } from '../http/errors.js';
 import { goneFingerprint, markGone } from '../store/alert-marks.js';
 
 /** The URL a destination posts to, hashed: a 410 switches off that URL, not the destination's id. */

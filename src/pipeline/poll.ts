@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../app/context.js';
-import { AuthError, PermanentError, RateLimitedError } from '../connectors/errors.js';
+import { AuthError, PermanentError, RateLimitedError } from '../http/errors.js';
 import type { FetchResult } from '../connectors/types.js';
 import { JOBS } from '../jobs/catalog.js';
 import { enqueue, enqueueBulk } from '../jobs/queues.js';

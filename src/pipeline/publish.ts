@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../app/context.js';
-import { AuthError, PermanentError, RateLimitedError, TransientError, UnknownOutcomeError } from '../connectors/errors.js';
+import { AuthError, PermanentError, RateLimitedError, TransientError, UnknownOutcomeError } from '../http/errors.js';
 import { redactText } from '../http/redact.js';
 import type { JobData } from '../jobs/catalog.js';
 import { stripInvisible } from '../playbook/invisible.js';

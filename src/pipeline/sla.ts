@@ -3,7 +3,7 @@ import { chatDestinations } from '../alerts/destinations.js';
 import { escalationAlert, type EscalationAlert, type SlaStage } from '../alerts/message.js';
 import { deliverTo } from './chat-delivery.js';
 import type { BusinessHoursConfig, ChatDestinationConfig, SlaConfig } from '../config/schema.js';
-import { PermanentError, RateLimitedError } from '../connectors/errors.js';
+import { PermanentError, RateLimitedError } from '../http/errors.js';
 import { addReminders, alertMarked, dueReminders, markAlert, removeReminder } from '../store/alert-marks.js';
 import { getItem, type InboxItem, type Priority } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../app/context.js';
-import { AuthError } from '../connectors/errors.js';
+import { AuthError } from '../http/errors.js';
 import type { FetchResult, StreamSink } from '../connectors/types.js';
 import { enqueue } from '../jobs/queues.js';
 import { describeFailure, readStreamCursor, recordPollFailure, recordStreamState, saveStreamCursor } from '../store/sources.js';

@@ -1,4 +1,4 @@
-import { addressTo } from '../connectors/mastodon-wire.js';
+import { addressTo } from '../connectors/mastodon/wire.js';
 import { stripInvisible } from './invisible.js';
 
 /**

@@ -1,4 +1,4 @@
-import { publicReason } from '../connectors/errors.js';
+import { publicReason } from '../http/errors.js';
 import { redactText } from '../http/redact.js';
 import type { Db } from '../postgres/pool.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { appstoreConnector, parseRateLimit } from '../../src/connectors/appstore.js';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/connectors/errors.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import type { FetchResult } from '../../src/connectors/types.js';
 import { HttpClient } from '../../src/http/client.js';
 import { makeClient } from '../helpers/connector.js';

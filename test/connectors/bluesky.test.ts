@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { brandMatcher, jetstreamUrl, readEvent } from '../../src/connectors/bluesky-jetstream.js';
-import { tidFromKey } from '../../src/connectors/bluesky-wire.js';
-import { blueskyConnector } from '../../src/connectors/bluesky.js';
-import { AuthError, RateLimitedError, TransientError } from '../../src/connectors/errors.js';
+import { brandMatcher, jetstreamUrl, readEvent } from '../../src/connectors/bluesky/jetstream.js';
+import { tidFromKey } from '../../src/connectors/bluesky/wire.js';
+import { blueskyConnector } from '../../src/connectors/bluesky/connector.js';
+import { AuthError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import type { FetchResult } from '../../src/connectors/types.js';
 import { FakeBluesky, type FakePost } from '../fakes/bluesky.js';
 import { makeClient, TEST_BRAND } from '../helpers/connector.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/connectors/errors.js';
-import { hackernewsConnector } from '../../src/connectors/hackernews.js';
+import { MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
+import { hackernewsConnector } from '../../src/connectors/hackernews/connector.js';
 import type { FetchResult, SourceClient } from '../../src/connectors/types.js';
 import { HttpClient } from '../../src/http/client.js';
 import { FakeHackerNews, type FakeHit } from '../fakes/hackernews.js';

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AuthError, PermanentError, RateLimitedError, TransientError } from '../../src/connectors/errors.js';
+import { AuthError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import { googleFailure, nextMidnight } from '../../src/connectors/shared/google-auth.js';
 import { es256BearerToken, oauthAssertion, signJwt } from '../../src/connectors/shared/jwt.js';
 import type { HttpResponse } from '../../src/http/client.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AuthError, TransientError } from '../../src/connectors/errors.js';
-import { mastodonConnector } from '../../src/connectors/mastodon.js';
+import { AuthError, TransientError } from '../../src/http/errors.js';
+import { mastodonConnector } from '../../src/connectors/mastodon/connector.js';
 import type { FetchResult, SourceClient } from '../../src/connectors/types.js';
 import { mentionId } from '../../src/mention.js';
 import { StreamRunner } from '../../src/pipeline/stream.js';

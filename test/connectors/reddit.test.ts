@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthError, PermanentError, RateLimitedError, TransientError } from '../../src/connectors/errors.js';
-import { markdownToText, waitFromMessage } from '../../src/connectors/reddit-wire.js';
-import { redditConnector } from '../../src/connectors/reddit.js';
+import { AuthError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
+import { markdownToText, waitFromMessage } from '../../src/connectors/reddit/wire.js';
+import { redditConnector } from '../../src/connectors/reddit/connector.js';
 import type { FetchResult } from '../../src/connectors/types.js';
 import { FakeReddit, type Thing } from '../fakes/reddit.js';
 import { makeClient } from '../helpers/connector.js';

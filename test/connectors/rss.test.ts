@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/connectors/errors.js';
-import { rssConnector } from '../../src/connectors/rss.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
+import { rssConnector } from '../../src/connectors/rss/connector.js';
 import type { FetchResult, SourceClient } from '../../src/connectors/types.js';
 import { HttpClient } from '../../src/http/client.js';
 import { FakeFeed } from '../fakes/rss.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { AuthError, PermanentError, RateLimitedError, TransientError } from '../../src/connectors/errors.js';
+import { AuthError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import { trustpilotConnector } from '../../src/connectors/trustpilot.js';
 import type { FetchResult } from '../../src/connectors/types.js';
 import { HttpClient } from '../../src/http/client.js';

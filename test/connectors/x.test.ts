@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/connectors/errors.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import type { FetchResult } from '../../src/connectors/types.js';
-import { xConnector } from '../../src/connectors/x.js';
+import { xConnector } from '../../src/connectors/x/connector.js';
 import { FakeX, type FakeTweet } from '../fakes/x.js';
 import { makeClient } from '../helpers/connector.js';
 

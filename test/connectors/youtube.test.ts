@@ -1,8 +1,8 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/connectors/errors.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import { nextMidnight } from '../../src/connectors/shared/google-auth.js';
 import type { FetchResult } from '../../src/connectors/types.js';
-import { youtubeConnector } from '../../src/connectors/youtube.js';
+import { youtubeConnector } from '../../src/connectors/youtube/connector.js';
 import { HttpClient } from '../../src/http/client.js';
 import { makeClient } from '../helpers/connector.js';
 import { FakeGoogle, type YtThread } from '../fakes/google.js';

@@ -5,7 +5,7 @@ import { strict } from '../../config/strict.js';
 import { PlatformUrl } from '../../config/fields.js';
 import { parseJson, type HttpClient, type HttpResponse } from '../../http/client.js';
 import { describeIssues } from '../../mention.js';
-import { AuthError, ConnectorError, PermanentError, RateLimitedError, TransientError } from '../errors.js';
+import { AuthError, ConnectorError, PermanentError, RateLimitedError, TransientError } from '../../http/errors.js';
 import { oauthAssertion } from './jwt.js';
 import { TokenManager, type IssuedToken, type TokenSource } from './tokens.js';
 import type { SourceKv } from './kv.js';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { blockRequests, takeRequest } from '../../store/rate-budget.js';
-import { RateLimitedError } from '../errors.js';
+import { RateLimitedError } from '../../http/errors.js';
 
 export interface Budget {
   /** Requests allowed in any window of `windowMs`. Set it a little under the platform's own limit. */

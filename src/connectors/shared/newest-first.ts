@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PermanentError, RateLimitedError } from '../errors.js';
+import { PermanentError, RateLimitedError } from '../../http/errors.js';
 import type { RejectedItem } from '../types.js';
 
 /**

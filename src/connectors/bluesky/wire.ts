@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { HttpResponse } from '../http/client.js';
-import { describeIssues, type MentionInput } from '../mention.js';
-import { MalformedResponseError } from './errors.js';
+import type { HttpResponse } from '../../http/client.js';
+import { describeIssues, type MentionInput } from '../../mention.js';
+import { MalformedResponseError } from '../../http/errors.js';
 
 /** What createSession and refreshSession answer (extra fields such as email are ignored). */
 export const WireSession = z.object({

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { strict } from '../config/strict.js';
-import { PlatformUrl } from '../config/fields.js';
-import { failForStatus, parseJson, type HttpResponse } from '../http/client.js';
-import { describeIssues, toMention, type Mention } from '../mention.js';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
-import { markdownToText, redditMessage, resetFrom, waitFromMessage, WireCommentResult, WireListing, WireThing, WireToken, WireTokenError } from './reddit-wire.js';
-import { credentialKey, type Budget } from './shared/limiter.js';
-import { TokenManager, type IssuedToken } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
+import { strict } from '../../config/strict.js';
+import { PlatformUrl } from '../../config/fields.js';
+import { failForStatus, parseJson, type HttpResponse } from '../../http/client.js';
+import { describeIssues, toMention, type Mention } from '../../mention.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../../http/errors.js';
+import { markdownToText, redditMessage, resetFrom, waitFromMessage, WireCommentResult, WireListing, WireThing, WireToken, WireTokenError } from './wire.js';
+import { credentialKey, type Budget } from '../shared/limiter.js';
+import { TokenManager, type IssuedToken } from '../shared/tokens.js';
+import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
 
 const SITE = 'https://www.reddit.com';
 // Free tier: 100 queries per minute per OAuth client (averaged over 10 minutes). Stay under it.

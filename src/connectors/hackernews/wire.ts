@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { HttpResponse } from '../http/client.js';
-import { describeIssues, toMention, type Mention } from '../mention.js';
-import { htmlToText } from '../text/html.js';
-import { MalformedResponseError } from './errors.js';
-import type { RejectedItem } from './types.js';
+import type { HttpResponse } from '../../http/client.js';
+import { describeIssues, toMention, type Mention } from '../../mention.js';
+import { htmlToText } from '../../text/html.js';
+import { MalformedResponseError } from '../../http/errors.js';
+import type { RejectedItem } from '../types.js';
 
 /** One Algolia hit as HN Search returns it; stories and comments share the index. */
 export const WireHit = z.object({

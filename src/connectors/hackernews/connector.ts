@@ -1,12 +1,12 @@
-import { readJsonCursor } from './shared/cursor.js';
+import { readJsonCursor } from '../shared/cursor.js';
 import { z } from 'zod';
-import { strict } from '../config/strict.js';
-import { PlatformUrl } from '../config/fields.js';
-import { failForStatus, parseJson, retryAfterDate, type HttpResponse } from '../http/client.js';
-import { RateLimitedError } from './errors.js';
-import { algoliaMessage, collectHit, positionOf, readPage, type Gathered } from './hackernews-wire.js';
-import { credentialKey } from './shared/limiter.js';
-import { defineConnector, type FetchResult, type ConnectorEnv } from './types.js';
+import { strict } from '../../config/strict.js';
+import { PlatformUrl } from '../../config/fields.js';
+import { failForStatus, parseJson, retryAfterDate, type HttpResponse } from '../../http/client.js';
+import { RateLimitedError } from '../../http/errors.js';
+import { algoliaMessage, collectHit, positionOf, readPage, type Gathered } from './wire.js';
+import { credentialKey } from '../shared/limiter.js';
+import { defineConnector, type FetchResult, type ConnectorEnv } from '../types.js';
 
 const PLATFORM = 'hackernews';
 const Options = strict({

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { WebSocket } from 'undici';
-import type { HttpClient } from '../http/client.js';
+import type { HttpClient } from '../../http/client.js';
 import { z } from 'zod';
-import type { BrandConfig } from '../config/schema.js';
-import { describeIssues, toMention, type Mention } from '../mention.js';
-import { postInput, WirePostRecord } from './bluesky-wire.js';
-import { TransientError } from './errors.js';
-import type { RejectedItem, StreamSink } from './types.js';
+import type { BrandConfig } from '../../config/schema.js';
+import { describeIssues, toMention, type Mention } from '../../mention.js';
+import { postInput, WirePostRecord } from './wire.js';
+import { TransientError } from '../../http/errors.js';
+import type { RejectedItem, StreamSink } from '../types.js';
 
 const POST = 'app.bsky.feed.post';
 // Cursors are unix microseconds. Resuming a few seconds early makes playback gapless (Jetstream's

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { describeIssues, toMention, type Mention } from '../mention.js';
-import type { RejectedItem } from './types.js';
+import { describeIssues, toMention, type Mention } from '../../mention.js';
+import type { RejectedItem } from '../types.js';
 
 /** One line of a JSONL export/backfill. Loose on optional fields, strict on what triage needs. */
 export const FileLine = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { HttpResponse } from '../http/client.js';
-import { decodeEntities } from '../text/html.js';
+import type { HttpResponse } from '../../http/client.js';
+import { decodeEntities } from '../../text/html.js';
 
 export const WireToken = z.object({ access_token: z.string().min(1), expires_in: z.number().positive(), scope: z.string().optional() });
 /** Reddit answers a bad username/password with HTTP 200 and this body. */

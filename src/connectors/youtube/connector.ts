@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { strict } from '../config/strict.js';
-import { PlatformUrl } from '../config/fields.js';
-import { parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
-import { describeIssues, toMention, type Mention } from '../mention.js';
-import { htmlToText } from '../text/html.js';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
+import { strict } from '../../config/strict.js';
+import { PlatformUrl } from '../../config/fields.js';
+import { parseJson, type HttpRequest, type HttpResponse } from '../../http/client.js';
+import { describeIssues, toMention, type Mention } from '../../mention.js';
+import { htmlToText } from '../../text/html.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../../http/errors.js';
 import {
   checkGoogleCredentials,
   googleCredentialFields,
@@ -15,12 +15,12 @@ import {
   isTokenRejected,
   nextMidnight,
   readGoogleError,
-} from './shared/google-auth.js';
-import { credentialKey } from './shared/limiter.js';
-import { walkFeeds, type Feed, type Page } from './shared/newest-first.js';
-import type { TokenManager } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
-import { WirePostedComment, WireThread, WireThreadList } from './youtube-wire.js';
+} from '../shared/google-auth.js';
+import { credentialKey } from '../shared/limiter.js';
+import { walkFeeds, type Feed, type Page } from '../shared/newest-first.js';
+import type { TokenManager } from '../shared/tokens.js';
+import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
+import { WirePostedComment, WireThread, WireThreadList } from './wire.js';
 
 const PLATFORM = 'youtube';
 const SCOPE = 'https://www.googleapis.com/auth/youtube.force-ssl';

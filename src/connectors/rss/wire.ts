@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { decodeEntities, htmlToText } from '../text/html.js';
+import { decodeEntities, htmlToText } from '../../text/html.js';
 
 /** One feed item in the shape both formats share, before it becomes a Mention. */
 export interface FeedItem {

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { strict } from '../config/strict.js';
-import { PlatformUrl } from '../config/fields.js';
-import { failForStatus, parseJson, type HttpResponse } from '../http/client.js';
-import { expect, jwtExpiry, resetAt, WireSession, xrpcError } from './bluesky-wire.js';
-import { AuthError, RateLimitedError } from './errors.js';
-import type { SourceKv } from './shared/kv.js';
-import type { Budget } from './shared/limiter.js';
-import type { IssuedToken, TokenManager } from './shared/tokens.js';
-import type { ConnectorEnv } from './types.js';
+import { strict } from '../../config/strict.js';
+import { PlatformUrl } from '../../config/fields.js';
+import { failForStatus, parseJson, type HttpResponse } from '../../http/client.js';
+import { expect, jwtExpiry, resetAt, WireSession, xrpcError } from './wire.js';
+import { AuthError, RateLimitedError } from '../../http/errors.js';
+import type { SourceKv } from '../shared/kv.js';
+import type { Budget } from '../shared/limiter.js';
+import type { IssuedToken, TokenManager } from '../shared/tokens.js';
+import type { ConnectorEnv } from '../types.js';
 
 /** The Bluesky connector's options and its connection to the PDS: sessions, budgets, XRPC calls. */
 

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { strict } from '../config/strict.js';
-import { Duration, PlatformUrl } from '../config/fields.js';
-import { failForStatus, parseJson, type HttpClient, type HttpResponse } from '../http/client.js';
-import { describeIssues, type Mention } from '../mention.js';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
-import { readJsonCursor } from './shared/cursor.js';
-import { listen, streamsFor, type StreamDeps } from './mastodon-stream.js';
-import { credentialKey, type Budget, type RateLimiter } from './shared/limiter.js';
+import { strict } from '../../config/strict.js';
+import { Duration, PlatformUrl } from '../../config/fields.js';
+import { failForStatus, parseJson, type HttpClient, type HttpResponse } from '../../http/client.js';
+import { describeIssues, type Mention } from '../../mention.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../../http/errors.js';
+import { readJsonCursor } from '../shared/cursor.js';
+import { listen, streamsFor, type StreamDeps } from './stream.js';
+import { credentialKey, type Budget, type RateLimiter } from '../shared/limiter.js';
 import {
   addressTo,
   collect,
@@ -23,9 +23,9 @@ import {
   WireSearch,
   type Entry,
   type Gathered,
-} from './mastodon-wire.js';
-export { addressTo } from './mastodon-wire.js';
-import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type StreamSink } from './types.js';
+} from './wire.js';
+export { addressTo } from './wire.js';
+import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type StreamSink } from '../types.js';
 
 const PLATFORM = 'mastodon';
 const SCOPES = 'read:notifications read:search read:statuses write:statuses';

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { strict } from '../config/strict.js';
-import { PlatformUrl } from '../config/fields.js';
-import { failForStatus, parseJson, type HttpResponse } from '../http/client.js';
-import { describeIssues, toMention, type Mention } from '../mention.js';
-import { decodeEntities } from '../text/html.js';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from './errors.js';
-import { credentialKey, type Budget } from './shared/limiter.js';
-import { TokenManager, type IssuedToken } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
-import { maxId, problemMessage, resetAt, WireOAuthToken, WirePosted, WireSearch, WireTweet, WireUser, type WireTweet as Tweet } from './x-wire.js';
+import { strict } from '../../config/strict.js';
+import { PlatformUrl } from '../../config/fields.js';
+import { failForStatus, parseJson, type HttpResponse } from '../../http/client.js';
+import { describeIssues, toMention, type Mention } from '../../mention.js';
+import { decodeEntities } from '../../text/html.js';
+import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../../http/errors.js';
+import { credentialKey, type Budget } from '../shared/limiter.js';
+import { TokenManager, type IssuedToken } from '../shared/tokens.js';
+import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
+import { maxId, problemMessage, resetAt, WireOAuthToken, WirePosted, WireSearch, WireTweet, WireUser, type WireTweet as Tweet } from './wire.js';
 
 // Recent search: 450 per 15 minutes with an app token, 180 with a user token; posting ~100 per
 // 15 minutes per user. Each budget stays a little under (numbers may differ on pay-per-use).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HttpResponse } from '../http/client.js';
+import type { HttpResponse } from '../../http/client.js';
 
 const Metrics = z.object({ reply_count: z.number().int(), retweet_count: z.number().int(), like_count: z.number().int(), quote_count: z.number().int() }).partial();
 

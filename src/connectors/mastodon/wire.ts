@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { retryAfterDate, type HttpResponse } from '../http/client.js';
-import { describeIssues, toMention, type Mention } from '../mention.js';
-import { htmlToText } from '../text/html.js';
-import { MalformedResponseError } from './errors.js';
-import type { RejectedItem } from './types.js';
+import { retryAfterDate, type HttpResponse } from '../../http/client.js';
+import { describeIssues, toMention, type Mention } from '../../mention.js';
+import { htmlToText } from '../../text/html.js';
+import { MalformedResponseError } from '../../http/errors.js';
+import type { RejectedItem } from '../types.js';
 
 const DEFAULT_PAUSE_MS = 60_000;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { toMention, type Mention } from '../mention.js';
-import { streamJetstream } from './bluesky-jetstream.js';
-import { Options, renewHint, sessionSource, xrpc, type Account, type Env } from './bluesky-xrpc.js';
+import { toMention, type Mention } from '../../mention.js';
+import { streamJetstream } from './jetstream.js';
+import { Options, renewHint, sessionSource, xrpc, type Account, type Env } from './xrpc.js';
 import {
   expect,
   MENTION_REASONS,
@@ -14,12 +14,12 @@ import {
   WireCreated,
   WireProfiles,
   WireRecord,
-} from './bluesky-wire.js';
-import { AuthError, PermanentError, RateLimitedError } from './errors.js';
-import { readJsonCursor } from './shared/cursor.js';
-import { credentialKey } from './shared/limiter.js';
-import { TokenManager } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult } from './types.js';
+} from './wire.js';
+import { AuthError, PermanentError, RateLimitedError } from '../../http/errors.js';
+import { readJsonCursor } from '../shared/cursor.js';
+import { credentialKey } from '../shared/limiter.js';
+import { TokenManager } from '../shared/tokens.js';
+import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult } from '../types.js';
 
 const POST = 'app.bsky.feed.post';
 // searchPosts filters `since` on sortAt (which may be the client's createdAt): look back a little further.

@@ -1,8 +1,8 @@
-import type { HttpClient, HttpResponse, HttpStreamResponse } from '../http/client.js';
-import { TransientError } from './errors.js';
-import { sseEvents } from './mastodon-wire.js';
-import type { Budget, RateLimiter } from './shared/limiter.js';
-import type { FetchResult, StreamSink } from './types.js';
+import type { HttpClient, HttpResponse, HttpStreamResponse } from '../../http/client.js';
+import { TransientError } from '../../http/errors.js';
+import { sseEvents } from './wire.js';
+import type { Budget, RateLimiter } from '../shared/limiter.js';
+import type { FetchResult, StreamSink } from '../types.js';
 
 // The streaming server sends `:thump` every 15 s; three missed heartbeats mean the connection is dead.
 const STREAM_IDLE_MS = 45_000;

@@ -2,11 +2,11 @@ import { createReadStream, existsSync } from 'node:fs';
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { strict } from '../config/strict.js';
-import { PermanentError } from './errors.js';
-import { parseLine } from './file-lines.js';
-import { defineConnector, type FetchResult, type RejectedItem, type ReplyResult } from './types.js';
-import type { Mention } from '../mention.js';
+import { strict } from '../../config/strict.js';
+import { PermanentError } from '../../http/errors.js';
+import { parseLine } from './lines.js';
+import { defineConnector, type FetchResult, type RejectedItem, type ReplyResult } from '../types.js';
+import type { Mention } from '../../mention.js';
 
 const Options = strict({
   /** JSONL file to follow; relative paths are resolved from the config file's folder. */

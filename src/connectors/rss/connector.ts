@@ -1,14 +1,14 @@
-import { readJsonCursor } from './shared/cursor.js';
+import { readJsonCursor } from '../shared/cursor.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { strict } from '../config/strict.js';
-import { PlatformUrl } from '../config/fields.js';
-import { failForStatus, retryAfterDate, type HttpResponse } from '../http/client.js';
-import { toMention } from '../mention.js';
-import { AuthError, MalformedResponseError, RateLimitedError, TransientError } from './errors.js';
-import { parseFeed, type FeedItem } from './rss-wire.js';
-import { credentialKey } from './shared/limiter.js';
-import { defineConnector, type FetchResult, type ConnectorEnv } from './types.js';
+import { strict } from '../../config/strict.js';
+import { PlatformUrl } from '../../config/fields.js';
+import { failForStatus, retryAfterDate, type HttpResponse } from '../../http/client.js';
+import { toMention } from '../../mention.js';
+import { AuthError, MalformedResponseError, RateLimitedError, TransientError } from '../../http/errors.js';
+import { parseFeed, type FeedItem } from './wire.js';
+import { credentialKey } from '../shared/limiter.js';
+import { defineConnector, type FetchResult, type ConnectorEnv } from '../types.js';
 
 const PLATFORM = 'rss';
 const MAX_TEXT = 40_000;
