@@ -5,7 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { buildContext } from '../src/app/runtime.js';
 import type { AppContext } from '../src/app/context.js';
-import { configFromObject } from '../src/config/load.js';
+import { configFromObject } from '../src/app/config.js';
 import { createRedis } from '../src/redis/connection.js';
 import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
 import { createPool } from '../src/postgres/pool.js';

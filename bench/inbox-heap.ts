@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { buildServer } from '../src/api/server.js';
 import { buildContext } from '../src/app/runtime.js';
-import { configFromObject } from '../src/config/load.js';
+import { configFromObject } from '../src/app/config.js';
 import { toMention, type Mention } from '../src/mention.js';
 import { createPool } from '../src/postgres/pool.js';
 import { createRedis } from '../src/redis/connection.js';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { buildContext } from '../src/app/runtime.js';
-import { configFromObject } from '../src/config/load.js';
+import { configFromObject } from '../src/app/config.js';
 import type { Mention } from '../src/mention.js';
 import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
 import { createPool } from '../src/postgres/pool.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { AppContext } from '../src/app/context.js';
 import { buildContext } from '../src/app/runtime.js';
-import { configFromObject } from '../src/config/load.js';
+import { configFromObject } from '../src/app/config.js';
 import { closeQueues } from '../src/jobs/queues.js';
 import { createRedis } from '../src/redis/connection.js';
 import { freePort } from '../src/redis/embedded.js';

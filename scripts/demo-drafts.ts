@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/app/config.js';
 import type { AuthorHistory } from '../src/drafts/composer.js';
 import type { Mention } from '../src/mention.js';
 import { decideRoute } from '../src/pipeline/route.js';

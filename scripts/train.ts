@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openRuntime } from '../src/app/runtime.js';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/app/config.js';
 import { createLogger } from '../src/log.js';
 import { readCorrections, type Correction } from '../src/store/corrections.js';
 import { DEFAULT_DATA_DIR, inFixedSample, loadTwcs } from '../src/triage/dataset.js';

@@ -13,7 +13,7 @@ import { alertWorker } from '../workers/alert.js';
 import { FakeDiscord } from './fakes/discord.js';
 import { FakeTeams } from './fakes/teams.js';
 import { FakeWebhookReceiver } from './fakes/webhook.js';
-import { configFromObject } from '../src/config/load.js';
+import { configFromObject } from '../src/app/config.js';
 import { baseConfig, testApp, type TestApp } from './helpers/app.js';
 import { storeInboxItem } from './helpers/chat-seed.js';
 import { settledJob } from './helpers/jobs.js';

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFromObject, hashToken, loadConfig } from '../src/config/load.js';
+import { ConfigError, hashToken } from '../src/config/load.js';
+import { configFromObject, loadConfig } from '../src/app/config.js';
 import { parseDuration } from '../src/config/duration.js';
 import { baseConfig } from './helpers/app.js';
 

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../src/app/runtime.js';
-import { configFromObject } from '../src/config/load.js';
+import { configFromObject } from '../src/app/config.js';
 import { freePort } from '../src/redis/embedded.js';
 import { baseConfig, testPrefix } from './helpers/app.js';
 import { testDatabaseUrl } from './helpers/db.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkReply, countReply, renderReply, ruleFor } from '../src/playbook/reply-limits.js';
-import { ConfigError, configFromObject } from '../src/config/load.js';
+import { ConfigError } from '../src/config/load.js';
+import { configFromObject } from '../src/app/config.js';
 import { baseConfig } from './helpers/app.js';
 
 const x = { platform: 'x', sourceId: 'x-main' };

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../src/cli/start.js';
-import { configFromObject } from '../src/config/load.js';
+import { configFromObject } from '../src/app/config.js';
 import { baseConfig } from './helpers/app.js';
 
 const UNITS = path.resolve('config/systemd');

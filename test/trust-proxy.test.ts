@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/api/password.js';
 import { registerSessionRoutes } from '../src/api/routes-session.js';
 import { buildServer } from '../src/api/server.js';
-import { ConfigError, configFromObject } from '../src/config/load.js';
+import { ConfigError } from '../src/config/load.js';
+import { configFromObject } from '../src/app/config.js';
 import { BACKOFF_MAX_MS, backoffMs } from '../src/store/login-throttle.js';
 import { baseConfig, testApp, type TestApp } from './helpers/app.js';
 

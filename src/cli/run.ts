@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { hashToken, loadConfig, type Config } from '../config/load.js';
+import { hashToken, type Config } from '../config/load.js';
+import { loadConfig } from '../app/config.js';
 import { Roles } from '../config/schema.js';
 import { createLogger, type Logger } from '../log.js';
 import { UsageError, type CliArgs } from './args.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from '../app/config.js';
 import type { BrandConfig } from '../config/schema.js';
 import { mentionId, type Mention } from '../mention.js';
 import { readCsvRecords } from '../text/csv.js';

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { connectors } from '../connectors/registry.js';
 import { ConfigSchema, type RawConfig, type SourceConfig, type UserConfig } from './schema.js';
 import { interpolateEnv } from './env.js';
 import { formatPath } from './format.js';
@@ -56,8 +55,14 @@ function zodProblems(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = [])
   return error.issues.map((issue) => `${formatPath([...prefix, ...issue.path])}: ${issue.message}`);
 }
 
+/**
+ * What the config needs to know of each source kind to check its options. The connectors pass
+ * themselves in (app/config.ts), so this floor never imports the platforms above it.
+ */
+export type SourceKinds = Readonly<Record<string, { optionsSchema: z.ZodType; checkOptions?(options: never, env: { baseDir: string }): string[] }>>;
+
 /** Reads, interpolates and validates the config file once. Everything else gets the result, never process.env. */
-export function loadConfig(file: string, env: Record<string, string | undefined>): Config {
+export function loadConfigWith(kinds: SourceKinds, file: string, env: Record<string, string | undefined>): Config {
   const absolute = path.resolve(file);
   let text: string;
   try {
@@ -69,11 +74,11 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
   if (doc.errors.length) {
     throw new ConfigError(absolute, doc.errors.map((e) => `YAML syntax at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
   }
-  return configFromObject(doc.toJS(), env, absolute);
+  return configFromObjectWith(kinds, doc.toJS(), env, absolute);
 }
 
 /** Validates an already-parsed config object (the YAML file's content, or one built in code). */
-export function configFromObject(input: unknown, env: Record<string, string | undefined>, file: string): Config {
+export function configFromObjectWith(kinds: SourceKinds, input: unknown, env: Record<string, string | undefined>, file: string): Config {
   const problems: string[] = [];
   const refs = new Map<string, string[]>();
   const interpolated = interpolateEnv(input, env, [], problems, refs);
@@ -86,10 +91,10 @@ export function configFromObject(input: unknown, env: Record<string, string | un
   if (!parsed.data.database.url && env['DATABASE_URL']) parsed.data.database.url = env['DATABASE_URL'];
   // systemd sets JOURNAL_STREAM for a service whose output goes to the journal: JSON lines there, whatever the terminal.
   if (parsed.data.log.pretty === undefined && env['JOURNAL_STREAM']) parsed.data.log.pretty = false;
-  return finish(parsed.data, file, refs);
+  return finish(kinds, parsed.data, file, refs);
 }
 
-function finish(raw: RawConfig, file: string, envRefs: ReadonlyMap<string, string[]>): Config {
+function finish(kinds: SourceKinds, raw: RawConfig, file: string, envRefs: ReadonlyMap<string, string[]>): Config {
   const problems: string[] = [];
   checkUnique(raw.brands.map((b) => b.id), 'brands', 'id', problems);
   checkUnique(raw.sources.map((s) => s.id), 'sources', 'id', problems);
@@ -100,9 +105,9 @@ function finish(raw: RawConfig, file: string, envRefs: ReadonlyMap<string, strin
     if (!brandIds.has(source.brand)) {
       problems.push(`sources[${i}].brand: no brand with id "${source.brand}"; use one of ${[...brandIds].join(', ')}`);
     }
-    const connector = connectors[source.kind];
+    const connector = kinds[source.kind];
     if (!connector) {
-      problems.push(`sources[${i}].kind: unknown source kind "${source.kind}"; known kinds: ${Object.keys(connectors).join(', ')}`);
+      problems.push(`sources[${i}].kind: unknown source kind "${source.kind}"; known kinds: ${Object.keys(kinds).join(', ')}`);
       return { ...source, parsedOptions: {} };
     }
     const options = connector.optionsSchema.safeParse(source.options);
@@ -110,7 +115,7 @@ function finish(raw: RawConfig, file: string, envRefs: ReadonlyMap<string, strin
     else {
       const policy = { allowPrivateNetwork: source.allowPrivateNetwork };
       problems.push(...urlProblems(options.data, ['sources', i, 'options'], policy));
-      problems.push(...(connector.checkOptions?.(options.data, { baseDir: path.dirname(file) }) ?? []).map((p) => `sources[${i}].options.${p}`));
+      problems.push(...(connector.checkOptions?.(options.data as never, { baseDir: path.dirname(file) }) ?? []).map((p) => `sources[${i}].options.${p}`));
     }
     return { ...source, parsedOptions: options.success ? options.data : {} };
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/app/config.js';
 import { pollSource } from '../../src/pipeline/poll.js';
 import { loadMentions } from '../../src/store/mentions.js';
 import { testApp, type TestApp } from '../helpers/app.js';
