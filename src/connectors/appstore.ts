@@ -11,7 +11,7 @@ import { es256BearerToken } from './shared/jwt.js';
 import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';
 import { TokenManager } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
+import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 
 const PLATFORM = 'appstore';
 const HOUR_MS = 3_600_000;
@@ -84,7 +84,7 @@ export const appstoreConnector = defineConnector({
         }
       },
     }, 'appstore-jwt');
-    const env: Env = { http: ctx.http, log: ctx.log, o, sourceId: ctx.source.id, brandId: ctx.brand.id, limiter: ctx.limiter, key: credentialKey(PLATFORM, o.issuerId, o.keyId), tokens, hourLimit: null };
+    const env: Env = { ...connectorEnv(ctx), o, key: credentialKey(PLATFORM, o.issuerId, o.keyId), tokens, hourLimit: null };
     return {
       fetch: (cursor, signal) => fetchReviews(env, cursor, signal),
       reply: (mention, text, options) => postReply(env, mention, text, options),

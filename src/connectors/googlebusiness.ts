@@ -8,7 +8,7 @@ import { checkGoogleCredentials, googleCredentialFields, googleFailure, googleId
 import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';
 import type { TokenManager } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
+import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 
 const PLATFORM = 'googlebusiness';
 const SCOPE = 'https://www.googleapis.com/auth/business.manage';
@@ -58,7 +58,7 @@ export const googlebusinessConnector = defineConnector({
   create(ctx) {
     const o = ctx.options;
     const tokens = googleTokens(o, { http: ctx.http, kv: ctx.kv, scope: SCOPE, baseDir: ctx.baseDir, sourceLabel: `source "${ctx.source.id}"`, timeoutMs: o.timeoutMs });
-    const env: Env = { http: ctx.http, log: ctx.log, o, sourceId: ctx.source.id, brandId: ctx.brand.id, limiter: ctx.limiter, key: credentialKey(PLATFORM, googleIdentity(o)), tokens };
+    const env: Env = { ...connectorEnv(ctx), o, key: credentialKey(PLATFORM, googleIdentity(o)), tokens };
     return {
       fetch: (cursor, signal) => fetchReviews(env, cursor, signal),
       reply: (mention, text, options) => putReply(env, mention, text, options),

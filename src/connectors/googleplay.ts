@@ -8,7 +8,7 @@ import { checkGoogleCredentials, googleCredentialFields, googleFailure, googleId
 import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';
 import type { TokenManager } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
+import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 
 const PLATFORM = 'googleplay';
 const SCOPE = 'https://www.googleapis.com/auth/androidpublisher';
@@ -64,7 +64,7 @@ export const googleplayConnector = defineConnector({
     const tokens = googleTokens(o, { http: ctx.http, kv: ctx.kv, scope: SCOPE, baseDir: ctx.baseDir, sourceLabel: `source "${ctx.source.id}"`, timeoutMs: o.timeoutMs });
     // Play counts its quota per app, whichever credential asks.
     const key = credentialKey(PLATFORM, o.packageName);
-    const env: Env = { http: ctx.http, log: ctx.log, o, sourceId: ctx.source.id, brandId: ctx.brand.id, limiter: ctx.limiter, key, tokens };
+    const env: Env = { ...connectorEnv(ctx), o, key, tokens };
     return {
       fetch: (cursor, signal) => fetchReviews(env, cursor, signal),
       reply: (mention, text, options) => postReply(env, mention, text, options),

@@ -8,7 +8,7 @@ import { retryAfter } from './shared/google-auth.js';
 import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';
 import { TokenManager, type IssuedToken } from './shared/tokens.js';
-import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
+import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 
 const PLATFORM = 'trustpilot';
 const TOKEN_PATH = '/v1/oauth/oauth-business-users-for-applications/accesstoken';
@@ -69,7 +69,7 @@ export const trustpilotConnector = defineConnector({
   capabilities: { poll: true, stream: false, reply: true, idempotentReply: false, followers: false, rateLimit: 'none' },
   create(ctx) {
     const o = ctx.options;
-    const env: Env = { http: ctx.http, log: ctx.log, o, sourceId: ctx.source.id, brandId: ctx.brand.id, limiter: ctx.limiter, key: credentialKey(PLATFORM, o.apiKey), tokens: null };
+    const env: Env = { ...connectorEnv(ctx), o, key: credentialKey(PLATFORM, o.apiKey), tokens: null };
     if (o.reply) env.tokens = new TokenManager(ctx.kv, businessUserLogin(env, o.reply), 'trustpilot-token');
     return {
       fetch: (cursor, signal) => fetchReviews(env, cursor, signal),

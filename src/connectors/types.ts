@@ -85,6 +85,11 @@ export interface ConnectorEnv {
   limiter: RateLimiter;
 }
 
+/** The shared part of every connector's env, taken from its context (spread it, then add the platform's fields). */
+export function connectorEnv(ctx: ConnectorContext<unknown>): ConnectorEnv {
+  return { http: ctx.http, log: ctx.log, sourceId: ctx.source.id, brandId: ctx.brand.id, limiter: ctx.limiter };
+}
+
 export interface Connector<O = unknown> {
   kind: string;
   /** Options and credentials for one source of this kind, checked at startup. */

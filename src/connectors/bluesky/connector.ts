@@ -19,7 +19,7 @@ import { AuthError, PermanentError, RateLimitedError } from '../../http/errors.j
 import { readJsonCursor } from '../shared/cursor.js';
 import { credentialKey } from '../shared/limiter.js';
 import { TokenManager } from '../shared/tokens.js';
-import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult } from '../types.js';
+import { connectorEnv, defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult } from '../types.js';
 
 const POST = 'app.bsky.feed.post';
 // searchPosts filters `since` on sortAt (which may be the client's createdAt): look back a little further.
@@ -53,9 +53,10 @@ export const blueskyConnector = defineConnector({
   capabilities: { poll: true, stream: true, reply: true, idempotentReply: true, followers: true, rateLimit: 'headers' },
   create(ctx) {
     const base = ctx.options.service.replace(/\/+$/, '');
-    const partial = { http: ctx.http, log: ctx.log, base, options: ctx.options, sourceId: ctx.source.id, brandId: ctx.brand.id, kv: ctx.kv, limiter: ctx.limiter };
-    const env: Env = { ...partial, budgetKey: credentialKey('bluesky', base, ctx.options.identifier), tokens: null as unknown as TokenManager };
-    env.tokens = new TokenManager(ctx.kv, sessionSource(env), 'session');
+    const partial = { ...connectorEnv(ctx), base, options: ctx.options, kv: ctx.kv };
+    // Sessions are made from everything but the token manager itself, so env is never half-built.
+    const account = { ...partial, budgetKey: credentialKey('bluesky', base, ctx.options.identifier) };
+    const env: Env = { ...account, tokens: new TokenManager(ctx.kv, sessionSource(account), 'session') };
     const queries = ctx.options.search ?? [...ctx.brand.keywords.map((k) => (/\s/.test(k) ? `"${k}"` : k)), ...ctx.brand.hashtags.map((t) => `#${t.replace(/^#/, '')}`)];
     const feeds = feedsFor(ctx.options, queries);
     const target = { sourceId: env.sourceId, brandId: env.brandId };

@@ -43,12 +43,16 @@ export interface Account {
   handle: string;
 }
 
-export interface Env extends ConnectorEnv {
+/** One account at one PDS: what making a session needs. */
+export interface AccountEnv extends ConnectorEnv {
   base: string;
   options: Options;
   kv: SourceKv;
-  tokens: TokenManager;
   budgetKey: string;
+}
+
+export interface Env extends AccountEnv {
+  tokens: TokenManager;
 }
 
 /** The platform said the session is no good; the TokenManager renews it once before this becomes final. */
@@ -87,7 +91,7 @@ export async function xrpc(env: Env, run: { signal?: AbortSignal; pauseUntil?: D
   }, (err) => err instanceof SessionRejected);
 }
 
-async function fail(env: Env, res: HttpResponse, budgetKey: string): Promise<never> {
+async function fail(env: AccountEnv, res: HttpResponse, budgetKey: string): Promise<never> {
   const { name, detail } = xrpcError(res);
   if (res.status === 429 || name === 'RateLimitExceeded') {
     const at = resetAt(res);
@@ -100,12 +104,12 @@ async function fail(env: Env, res: HttpResponse, budgetKey: string): Promise<nev
   failForStatus(res, detail);
 }
 
-export function renewHint(env: Env): string {
+export function renewHint(env: AccountEnv): string {
   return `create a new app password for ${env.options.identifier} (Settings → Privacy and security → App passwords) and set it in options.appPassword of source "${env.sourceId}"`;
 }
 
 /** createSession once, then refreshSession with the refresh JWT; both kept in the source KV for every worker. */
-export function sessionSource(env: Env): { issue(): Promise<IssuedToken>; refresh(token: string): Promise<IssuedToken> } {
+export function sessionSource(env: AccountEnv): { issue(): Promise<IssuedToken>; refresh(token: string): Promise<IssuedToken> } {
   const call = async (nsid: string, init: { json?: unknown; bearer?: string }): Promise<IssuedToken> => {
     const key = `${env.budgetKey}:session`;
     await env.limiter.acquire(key, SESSION_BUDGET);

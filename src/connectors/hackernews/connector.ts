@@ -6,7 +6,7 @@ import { failForStatus, parseJson, retryAfterDate, type HttpResponse } from '../
 import { RateLimitedError } from '../../http/errors.js';
 import { algoliaMessage, collectHit, positionOf, readPage, type Gathered } from './wire.js';
 import { credentialKey } from '../shared/limiter.js';
-import { defineConnector, type FetchResult, type ConnectorEnv } from '../types.js';
+import { connectorEnv, defineConnector, type FetchResult, type ConnectorEnv } from '../types.js';
 
 const PLATFORM = 'hackernews';
 const Options = strict({
@@ -65,14 +65,10 @@ export const hackernewsConnector = defineConnector({
   create(ctx) {
     const base = ctx.options.baseUrl.replace(/\/+$/, '');
     const env: Env = {
-      http: ctx.http,
-      log: ctx.log,
+      ...connectorEnv(ctx),
       options: { ...ctx.options, baseUrl: base },
       query: ctx.options.query ?? ctx.brand.name,
       tags: `(${ctx.options.tags.join(',')})`,
-      sourceId: ctx.source.id,
-      brandId: ctx.brand.id,
-      limiter: ctx.limiter,
       budgetKey: credentialKey(PLATFORM, base),
     };
     return { fetch: (cursor, signal) => poll(env, cursor, signal) };

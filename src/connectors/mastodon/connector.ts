@@ -25,7 +25,7 @@ import {
   type Gathered,
 } from './wire.js';
 export { addressTo } from './wire.js';
-import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type StreamSink } from '../types.js';
+import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type StreamSink } from '../types.js';
 
 const PLATFORM = 'mastodon';
 const SCOPES = 'read:notifications read:search read:statuses write:statuses';
@@ -103,13 +103,9 @@ export const mastodonConnector = defineConnector({
   create(ctx) {
     const base = ctx.options.instance.replace(/\/+$/, '');
     const env: Env = {
-      http: ctx.http,
-      log: ctx.log,
+      ...connectorEnv(ctx),
       base,
       options: ctx.options,
-      sourceId: ctx.source.id,
-      brandId: ctx.brand.id,
-      limiter: ctx.limiter,
       budgetKey: credentialKey(PLATFORM, base, ctx.options.token ?? ''),
       budget: ctx.options.requestBudget ? { limit: ctx.options.requestBudget.limit, windowMs: ctx.options.requestBudget.window } : BUDGET,
     };

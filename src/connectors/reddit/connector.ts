@@ -7,7 +7,7 @@ import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } f
 import { markdownToText, redditMessage, resetFrom, waitFromMessage, WireCommentResult, WireListing, WireThing, WireToken, WireTokenError } from './wire.js';
 import { credentialKey, type Budget } from '../shared/limiter.js';
 import { TokenManager, type IssuedToken } from '../shared/tokens.js';
-import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
+import { connectorEnv, defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
 
 const SITE = 'https://www.reddit.com';
 // Free tier: 100 queries per minute per OAuth client (averaged over 10 minutes). Stay under it.
@@ -73,18 +73,14 @@ export const redditConnector = defineConnector({
   capabilities: { poll: true, stream: false, reply: true, idempotentReply: false, followers: false, rateLimit: 'headers' },
   create(ctx) {
     const o = ctx.options;
-    const env: Env = {
-      http: ctx.http,
-      log: ctx.log,
+    // Tokens are issued from everything but the token manager itself, so env is never half-built.
+    const app: Omit<Env, 'tokens'> = {
+      ...connectorEnv(ctx),
       options: o,
       api: o.apiBase.replace(/\/+$/, ''),
-      sourceId: ctx.source.id,
-      brandId: ctx.brand.id,
-      limiter: ctx.limiter,
       budgetKey: credentialKey('reddit', o.clientId),
-      tokens: null as unknown as TokenManager,
     };
-    env.tokens = new TokenManager(ctx.kv, { issue: () => issueToken(env) }, 'token');
+    const env: Env = { ...app, tokens: new TokenManager(ctx.kv, { issue: () => issueToken(app) }, 'token') };
     const queries = o.search ?? ctx.brand.keywords.map((k) => (/\s/.test(k) ? `"${k}"` : k));
     const feeds: Feed[] = [];
     for (const q of new Set(queries)) for (const type of o.searchTypes) feeds.push({ key: `search:${type}:${q}`, path: '/search', query: { q, sort: 'new', type } });
@@ -227,7 +223,7 @@ function renewHint(env: Env): string {
 }
 
 /** Password grant for a script app (read + reply), client_credentials otherwise (read only); tokens last an hour. */
-async function issueToken(env: Env): Promise<IssuedToken> {
+async function issueToken(env: Omit<Env, 'tokens'>): Promise<IssuedToken> {
   const o = env.options;
   const form: Record<string, string> = o.username && o.password ? { grant_type: 'password', username: o.username, password: o.password } : { grant_type: 'client_credentials' };
   await env.limiter.acquire(env.budgetKey, BUDGET);

@@ -8,7 +8,7 @@ import { toMention } from '../../mention.js';
 import { AuthError, MalformedResponseError, RateLimitedError, TransientError } from '../../http/errors.js';
 import { parseFeed, type FeedItem } from './wire.js';
 import { credentialKey } from '../shared/limiter.js';
-import { defineConnector, type FetchResult, type ConnectorEnv } from '../types.js';
+import { connectorEnv, defineConnector, type FetchResult, type ConnectorEnv } from '../types.js';
 
 const PLATFORM = 'rss';
 const MAX_TEXT = 40_000;
@@ -51,12 +51,8 @@ export const rssConnector = defineConnector({
   capabilities: { poll: true, stream: false, reply: false, idempotentReply: false, followers: false, rateLimit: 'none' },
   create(ctx) {
     const env: Env = {
-      http: ctx.http,
-      log: ctx.log,
+      ...connectorEnv(ctx),
       options: ctx.options,
-      sourceId: ctx.source.id,
-      brandId: ctx.brand.id,
-      limiter: ctx.limiter,
       budgetKey: credentialKey(PLATFORM, new URL(ctx.options.url).host),
     };
     return { fetch: (cursor, signal) => poll(env, cursor, signal) };

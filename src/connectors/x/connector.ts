@@ -7,7 +7,7 @@ import { decodeEntities } from '../../text/html.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../../http/errors.js';
 import { credentialKey, type Budget } from '../shared/limiter.js';
 import { TokenManager, type IssuedToken } from '../shared/tokens.js';
-import { defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
+import { connectorEnv, defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
 import { maxId, problemMessage, resetAt, WireOAuthToken, WirePosted, WireSearch, WireTweet, WireUser, type WireTweet as Tweet } from './wire.js';
 
 // Recent search: 450 per 15 minutes with an app token, 180 with a user token; posting ~100 per
@@ -73,14 +73,10 @@ export const xConnector = defineConnector({
     const o = ctx.options;
     const terms = [...ctx.brand.keywords.map((k) => (/\s/.test(k) ? `"${k}"` : k)), ...ctx.brand.handles.map((h) => `@${h.replace(/^@/, '')}`), ...ctx.brand.hashtags.map((t) => `#${t.replace(/^#/, '')}`)];
     const env: Env = {
-      http: ctx.http,
-      log: ctx.log,
+      ...connectorEnv(ctx),
       options: o,
       api: o.apiBase.replace(/\/+$/, ''),
       query: o.query ?? `(${terms.join(' OR ')}) -is:retweet`,
-      sourceId: ctx.source.id,
-      brandId: ctx.brand.id,
-      limiter: ctx.limiter,
       user: null,
       readKey: o.bearerToken ? credentialKey('x', 'app', o.bearerToken) : credentialKey('x', 'user', o.clientId ?? ''),
       writeKey: credentialKey('x', 'user-write', o.clientId ?? ''),

@@ -19,7 +19,7 @@ import {
 import { credentialKey } from '../shared/limiter.js';
 import { walkFeeds, type Feed, type Page } from '../shared/newest-first.js';
 import type { TokenManager } from '../shared/tokens.js';
-import { defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
+import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
 import { WirePostedComment, WireThread, WireThreadList } from './wire.js';
 
 const PLATFORM = 'youtube';
@@ -66,7 +66,7 @@ export const youtubeConnector = defineConnector({
       : null;
     // The quota belongs to the Cloud project; the key or client identifies it.
     const key = credentialKey(PLATFORM, o.apiKey ?? googleIdentity(o));
-    const env: Env = { http: ctx.http, log: ctx.log, o, sourceId: ctx.source.id, brandId: ctx.brand.id, limiter: ctx.limiter, key, tokens };
+    const env: Env = { ...connectorEnv(ctx), o, key, tokens };
     return {
       fetch: (cursor, signal) => fetchComments(env, cursor, signal),
       reply: (mention, text, options) => postReply(env, mention, text, options),
