@@ -1,4 +1,4 @@
-import { eld } from 'eld/small';
+import { eld } from './eld-data.js';
 
 /**
  * Which language a post is in, and whether triage scores it. ELD (the `eld` package, n-gram

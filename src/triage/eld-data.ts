@@ -1,0 +1,45 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * ELD (the `eld` package) with its "small" n-gram table read from JSON. The package's own entry
+ * compiles the table as a JavaScript object literal, which costs each worker ~150 MB of memory and
+ * over a second at start; as JSON it is ~50 MB and ~0.4 s. scripts/build-eld-data.ts writes the
+ * file from the installed package, and a test checks both still agree.
+ */
+export const ELD_DATA_FILE = path.join(repoRoot(), 'models', 'eld-small.json');
+
+export interface EldResult {
+  language: string;
+  isReliable(): boolean;
+  getScores(): Record<string, number>;
+}
+export interface Eld {
+  detect(text: string): EldResult;
+}
+
+function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5 && !existsSync(path.join(dir, 'package.json')); i += 1) dir = path.dirname(dir);
+  return dir;
+}
+
+/** A file inside eld's src/ folder, by URL: the package exports only its entries, so it is found beside one. */
+export function eldPackageFile(relative: string): string {
+  return new URL(`../${relative}`, import.meta.resolve('eld/small')).href;
+}
+
+type CreateEld = () => { instance: Eld; loadData(data: unknown): void };
+const { createEld } = (await import(eldPackageFile('languageDetector.js'))) as { createEld: CreateEld };
+
+function build(): Eld {
+  const { instance, loadData } = createEld();
+  loadData((JSON.parse(readFileSync(ELD_DATA_FILE, 'utf8')) as { ngrams: unknown }).ngrams);
+  return instance;
+}
+
+let instance: Eld | null = null;
+
+/** Loaded on the first post that needs it: a worker that only ever sees plain English never pays for the table. */
+export const eld: Eld = { detect: (text) => (instance ??= build()).detect(text) };
