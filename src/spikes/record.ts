@@ -13,11 +13,12 @@ export function bucketOf(at: number): number {
 
 /**
  * Sums a batch into rows before it reaches PostgreSQL: a page of 500 posts about one storm is a
- * handful of count rows and a few hundred term rows, one statement each.
+ * handful of count rows and a few hundred term rows, one statement each. Keyed per brand and
+ * bucket first, so a post's ten terms are ten lookups of the term alone, not ten joined keys.
  */
 export class Tally {
   private counts = new Map<string, CountRow>();
-  private terms = new Map<string, TermRow>();
+  private terms = new Map<string, Map<string, TermRow>>();
 
   add(mention: Mention, triage: TriageResult, brand: BrandConfig): void {
     const bucket = bucketOf(Date.parse(mention.createdAt));
@@ -25,11 +26,13 @@ export class Tally {
     this.count(mention.brandId, 'brand', '', bucket, negative);
     this.count(mention.brandId, 'source', mention.sourceId, bucket, negative);
     this.count(mention.brandId, 'category', triage.category, bucket, negative);
+    const slot = `${mention.brandId}\u0000${bucket}`;
+    let terms = this.terms.get(slot);
+    if (!terms) this.terms.set(slot, (terms = new Map()));
     for (const term of spikeTerms(mention.text, triage.language, brand)) {
-      const k = `${mention.brandId}\u0000${term}\u0000${bucket}`;
-      const row = this.terms.get(k);
+      const row = terms.get(term);
       if (row) row.n += 1;
-      else this.terms.set(k, { brandId: mention.brandId, term, bucket, n: 1 });
+      else terms.set(term, { brandId: mention.brandId, term, bucket, n: 1 });
     }
   }
 
@@ -43,11 +46,9 @@ export class Tally {
   }
 
   rows(): { counts: CountRow[]; terms: TermRow[] } {
-    return { counts: [...this.counts.values()], terms: [...this.terms.values()] };
-  }
-
-  get size(): number {
-    return this.counts.size + this.terms.size;
+    const terms: TermRow[] = [];
+    for (const slot of this.terms.values()) for (const row of slot.values()) terms.push(row);
+    return { counts: [...this.counts.values()], terms };
   }
 }
 

@@ -7,7 +7,9 @@ import { ENGLISH } from '../triage/language.js';
  */
 const LISTS: Record<string, string> = {
   en: `im ive dont cant wont didnt doesnt isnt thats its youre u ur pls please thanks thank hi hey lol
-    like know one would could us via amp rt today now day time going go got get still`,
+    like know one would could us via amp rt today now day time going go got get still
+    wasnt werent arent hasnt havent hadnt couldnt wouldnt shouldnt cannot ill id youll youve weve
+    theyre theyve hes shes whats yes yeah yep ok okay thx plz`,
   es: `el la los las un una unos unas de del al y o pero que qué en por para con sin se su sus mi mis tu es son
     fue ser estar está están esta este esto eso muy más ya no sí lo le les me te nos hay como cuando porque`,
   pt: `o a os as um uma de do da dos das e ou mas que em no na nos nas por para com sem se seu sua meu minha
