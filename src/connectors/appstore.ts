@@ -10,6 +10,7 @@ import { retryAfter } from './shared/google-auth.js';
 import { es256BearerToken } from './shared/jwt.js';
 import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';
+import { readIntoPage } from './shared/items.js';
 import { TokenManager } from './shared/tokens.js';
 import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 
@@ -127,19 +128,8 @@ function readPage(env: Env, res: HttpResponse): Page<Mention> {
   const list = WireList.safeParse(parseJson(res));
   if (!list.success) throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(list.error)})`);
   const page: Page<Mention> = { entries: [], rejected: [], next: list.data.links?.next || null };
-  for (const raw of list.data.data) {
-    const parsed = WireReview.safeParse(raw);
-    const id = (raw as { id?: unknown } | null)?.id;
-    const label = typeof id === 'string' ? `review ${id}` : 'review without id';
-    if (!parsed.success) {
-      page.rejected.push({ key: typeof id === 'string' ? id : JSON.stringify(raw).slice(0, 200), at: null, reason: `${label}: ${describeIssues(parsed.error)}`, raw });
-      continue;
-    }
-    const at = Date.parse(parsed.data.attributes.createdDate);
-    const m = normalise(env, parsed.data);
-    if (m.ok) page.entries.push({ id: parsed.data.id, at, value: m.mention });
-    else page.rejected.push({ key: parsed.data.id, at, reason: `${label}: ${m.reason}`, raw });
-  }
+  const spec = { wire: WireReview, noun: 'review', idField: 'id', id: (r: WireReview) => r.id, at: (r: WireReview) => Date.parse(r.attributes.createdDate), normalise: (r: WireReview) => normalise(env, r) };
+  for (const raw of list.data.data) readIntoPage(page, raw, spec);
   return page;
 }
 

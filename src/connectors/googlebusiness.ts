@@ -7,6 +7,7 @@ import { MalformedResponseError, PermanentError, RateLimitedError } from '../htt
 import { checkGoogleCredentials, googleCredentialFields, googleFailure, googleIdentity, googleTokens, isTokenRejected } from './shared/google-auth.js';
 import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';
+import { readIntoPage } from './shared/items.js';
 import type { TokenManager } from './shared/tokens.js';
 import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
 
@@ -84,20 +85,9 @@ function readPage(env: Env, res: HttpResponse): Page<Mention> {
   const list = WireList.safeParse(parseJson(res));
   if (!list.success) throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(list.error)})`);
   const page: Page<Mention> = { entries: [], rejected: [], next: list.data.nextPageToken || null };
-  for (const raw of list.data.reviews) {
-    const parsed = WireReview.safeParse(raw);
-    const id = (raw as { reviewId?: unknown } | null)?.reviewId;
-    const label = typeof id === 'string' ? `review ${id}` : 'review without reviewId';
-    if (!parsed.success) {
-      page.rejected.push({ key: typeof id === 'string' ? id : JSON.stringify(raw).slice(0, 200), at: null, reason: `${label}: ${describeIssues(parsed.error)}`, raw });
-      continue;
-    }
-    // Ordered by updateTime: an edited review comes round again and the store recognises it by id.
-    const at = Date.parse(parsed.data.updateTime);
-    const m = normalise(env, parsed.data);
-    if (m.ok) page.entries.push({ id: parsed.data.reviewId, at, value: m.mention });
-    else page.rejected.push({ key: parsed.data.reviewId, at, reason: `${label}: ${m.reason}`, raw });
-  }
+  // Ordered by updateTime: an edited review comes round again and the store recognises it by id.
+  const spec = { wire: WireReview, noun: 'review', idField: 'reviewId', id: (r: WireReview) => r.reviewId, at: (r: WireReview) => Date.parse(r.updateTime), normalise: (r: WireReview) => normalise(env, r) };
+  for (const raw of list.data.reviews) readIntoPage(page, raw, spec);
   return page;
 }
 

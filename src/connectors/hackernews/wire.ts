@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HttpResponse } from '../../http/client.js';
 import { describeIssues, toMention, type Mention } from '../../mention.js';
+import { readItem } from '../shared/items.js';
 import { htmlToText } from '../../text/html.js';
 import { MalformedResponseError } from '../../http/errors.js';
 import type { RejectedItem } from '../types.js';
@@ -52,15 +53,9 @@ export interface Gathered {
 }
 
 export function collectHit(ids: { sourceId: string; brandId: string }, into: Gathered, raw: unknown): void {
-  const parsed = WireHit.safeParse(raw);
-  const label = positionOf(raw)?.id ?? 'without objectID';
-  if (!parsed.success) {
-    into.rejected.push({ reason: `hit ${label}: ${describeIssues(parsed.error)}`, raw });
-    return;
-  }
-  const result = normalise(ids, parsed.data);
-  if (result.ok) into.mentions.push(result.mention);
-  else into.rejected.push({ reason: `hit ${label}: ${result.reason}`, raw });
+  const item = readItem(raw, WireHit, `hit ${positionOf(raw)?.id ?? 'without objectID'}`, (hit) => normalise(ids, hit));
+  if (item.ok) into.mentions.push(item.mention);
+  else into.rejected.push({ reason: item.reason, raw });
 }
 
 function normalise(ids: { sourceId: string; brandId: string }, hit: WireHit): ReturnType<typeof toMention> | { ok: false; reason: string } {

@@ -3,6 +3,7 @@ import { strict } from '../../config/strict.js';
 import { PlatformUrl } from '../../config/fields.js';
 import { failForStatus, parseJson, type HttpResponse } from '../../http/client.js';
 import { describeIssues, toMention, type Mention } from '../../mention.js';
+import { rawId, readItem } from '../shared/items.js';
 import { decodeEntities } from '../../text/html.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../../http/errors.js';
 import { credentialKey, type Budget } from '../shared/limiter.js';
@@ -133,17 +134,12 @@ function collect(env: Env, run: Run, body: z.infer<typeof WireSearch>): void {
     if (u.success) users.set(u.data.id, u.data);
   }
   for (const raw of body.data ?? []) {
-    const parsed = WireTweet.safeParse(raw);
-    const id = (raw as { id?: unknown } | null)?.id;
-    if (!parsed.success) {
-      run.rejected.push({ reason: `tweet ${typeof id === 'string' ? id : 'without id'}: ${describeIssues(parsed.error)}`, raw });
-      continue;
-    }
-    if (run.seen.has(parsed.data.id)) continue;
-    run.seen.add(parsed.data.id);
-    const result = normalise(env, parsed.data, users.get(parsed.data.author_id));
-    if (result.ok) run.mentions.push(result.mention);
-    else run.rejected.push({ reason: `tweet ${parsed.data.id}: ${result.reason}`, raw });
+    const known = rawId(raw, 'id');
+    if (known !== null && run.seen.has(known)) continue;
+    const item = readItem(raw, WireTweet, `tweet ${known ?? 'without id'}`, (t) => normalise(env, t, users.get(t.author_id)));
+    if (item.wire) run.seen.add(item.wire.id);
+    if (item.ok) run.mentions.push(item.mention);
+    else run.rejected.push({ reason: item.reason, raw });
   }
 }
 

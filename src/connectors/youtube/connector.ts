@@ -18,6 +18,7 @@ import {
 } from '../shared/google-auth.js';
 import { credentialKey } from '../shared/limiter.js';
 import { walkFeeds, type Feed, type Page } from '../shared/newest-first.js';
+import { readIntoPage } from '../shared/items.js';
 import type { TokenManager } from '../shared/tokens.js';
 import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
 import { WirePostedComment, WireThread, WireThreadList } from './wire.js';
@@ -117,19 +118,15 @@ function readPage(env: Env, res: HttpResponse): Page<Mention> {
   const list = WireThreadList.safeParse(parseJson(res));
   if (!list.success) throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(list.error)})`);
   const page: Page<Mention> = { entries: [], rejected: [], next: list.data.nextPageToken || null };
-  for (const raw of list.data.items) {
-    const thread = WireThread.safeParse(raw);
-    const id = (raw as { id?: unknown } | null)?.id;
-    const label = typeof id === 'string' ? `comment thread ${id}` : 'comment thread without id';
-    if (!thread.success) {
-      page.rejected.push({ key: typeof id === 'string' ? id : JSON.stringify(raw).slice(0, 200), at: null, reason: `${label}: ${describeIssues(thread.error)}`, raw });
-      continue;
-    }
-    const at = Date.parse(thread.data.snippet.topLevelComment.snippet.publishedAt);
-    const m = normalise(env, thread.data);
-    if (m.ok) page.entries.push({ id: thread.data.id, at, value: m.mention });
-    else page.rejected.push({ key: thread.data.id, at, reason: `${label}: ${m.reason}`, raw });
-  }
+  const spec = {
+    wire: WireThread,
+    noun: 'comment thread',
+    idField: 'id',
+    id: (t: WireThread) => t.id,
+    at: (t: WireThread) => Date.parse(t.snippet.topLevelComment.snippet.publishedAt),
+    normalise: (t: WireThread) => normalise(env, t),
+  };
+  for (const raw of list.data.items) readIntoPage(page, raw, spec);
   return page;
 }
 
