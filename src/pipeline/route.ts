@@ -26,6 +26,8 @@ export interface RouteSummary {
   normal: number;
   analytics: number;
   alerts: number;
+  /** Mentions whose triage was stored for the first time by this call (not by an earlier run of it). */
+  fresh: Set<string>;
 }
 
 /** `now` is injectable so tests can run the SLA clock without waiting for it. */
@@ -41,7 +43,7 @@ export async function routeBatch(ctx: AppContext, mentionIds: string[], now: () 
  */
 export async function routeStored(ctx: AppContext, stored: StoredMention[], now: () => number = Date.now): Promise<RouteSummary> {
   const startedAt = now();
-  const summary: RouteSummary = { urgent: 0, normal: 0, analytics: 0, alerts: 0 };
+  const summary: RouteSummary = { urgent: 0, normal: 0, analytics: 0, alerts: 0, fresh: new Set() };
   const items: NewItem[] = [];
   const routed: Array<{ mention: Mention; triage: TriageResult }> = [];
   const toInbox: Array<{ mention: Mention; triage: TriageResult; priority: Priority }> = [];
@@ -58,7 +60,7 @@ export async function routeStored(ctx: AppContext, stored: StoredMention[], now:
   const created = new Set(await createItems(ctx, items));
   // The triage is stored before any alert job can read it. Until this commits the mentions are
   // not "routed", and a re-run routes them again (safely: the items exist, nothing is counted twice).
-  await finishRouting(ctx.db, routed.map((r) => ({ id: r.mention.id, platform: r.mention.platform, authorId: r.mention.author.id, triage: r.triage })));
+  summary.fresh = await finishRouting(ctx.db, routed.map((r) => ({ id: r.mention.id, platform: r.mention.platform, authorId: r.mention.author.id, triage: r.triage })));
   summary.alerts = await queueAlerts(ctx, items.filter((i) => i.priority === 'urgent' && created.has(i.id)));
   await scheduleSla(ctx, items.filter((i) => created.has(i.id)), startedAt);
   // Brands with a language model get its draft as an alternative, later; the composer's is the draft meanwhile.

@@ -1,6 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import { authorContexts } from '../store/authors.js';
-import { loadMentions, saveTriage, setMentionBrands, type StoredMention } from '../store/mentions.js';
+import { loadMentions, setMentionBrands, type StoredMention } from '../store/mentions.js';
 import { triage } from '../triage/index.js';
 import type { TriageResult } from '../triage/types.js';
 import { recordForSpikes } from '../spikes/record.js';
@@ -9,9 +9,11 @@ import { routeStored } from './route.js';
 
 /**
  * Scores a batch with the author's history as context, then routes it in the same job: the
- * mentions are read once, and no second job per batch. The triage is stored with the routing's
- * last write (store/routed.ts), so each mention's triage row is written once. A worker killed
- * before that leaves the mentions "new"; BullMQ runs the job again, and routing is safe to repeat.
+ * mentions are read once, and no second job per batch. The triage is stored only with the
+ * routing's last write (store/routed.ts), so each mention's triage row is written once (storing
+ * it first as "triaged" and then again as "routed" left two versions of every row). A worker
+ * killed before that leaves the mentions "new"; BullMQ runs the job again, and routing is safe
+ * to repeat.
  */
 export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promise<{ triaged: number }> {
   const stored = await attributeBrands(ctx, [...(await loadMentions(ctx.db, mentionIds)).values()]);
@@ -29,10 +31,9 @@ export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promis
     results.push({ id: s.mention.id, triage: result });
     scored.push({ ...s, triage: result });
   });
-  await saveTriage(ctx.db, results);
-  // After the triage is saved: a re-run finds these past "new" and does not count them again.
-  if (ctx.config.spikes.enabled) await recordForSpikes(ctx.db, brands, scored.filter((s) => s.stage === 'new').map((s) => ({ mention: s.mention, triage: s.triage as TriageResult })));
-  await routeStored(ctx, scored);
+  const { fresh } = await routeStored(ctx, scored);
+  // Only what this run stored first: a re-run after a crash finds them routed and does not count them again.
+  if (ctx.config.spikes.enabled) await recordForSpikes(ctx.db, brands, scored.filter((s) => fresh.has(s.mention.id)).map((s) => ({ mention: s.mention, triage: s.triage as TriageResult })));
   return { triaged: results.length };
 }
 

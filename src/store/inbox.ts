@@ -35,8 +35,10 @@ export async function announce(s: StoreCtx, event: Omit<InboxEvent, 'at'>): Prom
 }
 
 /**
- * Creates the items that do not exist yet (a re-routed mention never gets a second item), with
- * their first draft version, in one statement. Returns the ids created.
+ * Creates the items that do not exist yet (a re-routed mention never gets a second item), in
+ * one statement. Returns the ids created. The first draft is not copied into draft_versions:
+ * until someone edits it, it is the item's own draft (see draftVersions), and most drafts are
+ * never edited; the first edit keeps it there before replacing it.
  */
 const CREATE = `
 WITH input AS (
@@ -47,27 +49,31 @@ WITH input AS (
   SELECT i.id, brand_id, source_id, platform, priority, 'new', urgency, category, sentiment, language, created_at, $15, $15, sla_due_at, draft, draft_template, draft_warnings, dup_key
   FROM input i WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = i.id)
   ON CONFLICT (id) DO NOTHING
-  RETURNING id, draft, draft_warnings
-), versions AS (
-  INSERT INTO draft_versions (item_id, version, text, warnings, actor, at) SELECT id, 1, draft, draft_warnings, 'earshot', $15 FROM ins
+  RETURNING id
 )
 SELECT id FROM ins`;
 
 /**
  * Puts each new item with a near-duplicate key into its group: under the first open item
  * routed earlier with the same key, brand and priority, or else under the first of this batch.
- * Leads are never grouped under anything, so a group is one level deep.
+ * Leads are never grouped under anything, so a group is one level deep. Only items that join a
+ * group are written: updating every new item (most lead no group) wrote a second version of
+ * each row and of its dozen index entries, which doubled the table and its indexes.
  */
 const GROUP = `
-UPDATE inbox_items i SET dup_of = coalesce(
-  (SELECT l.id FROM inbox_items l
-    WHERE l.dup_key = i.dup_key AND l.brand_id = i.brand_id AND l.priority = i.priority AND l.dup_of IS NULL
-      AND NOT (l.status = ANY($2::text[])) AND NOT (l.id = ANY($1::text[]))
-    ORDER BY l.routed_at, l.id LIMIT 1),
-  (SELECT b.id FROM inbox_items b
-    WHERE b.id = ANY($1::text[]) AND b.dup_key = i.dup_key AND b.brand_id = i.brand_id AND b.priority = i.priority AND b.id < i.id
-    ORDER BY b.id LIMIT 1))
-WHERE i.id = ANY($1::text[]) AND i.dup_key IS NOT NULL`;
+UPDATE inbox_items i SET dup_of = g.lead
+FROM (
+  SELECT n.id, coalesce(
+    (SELECT l.id FROM inbox_items l
+      WHERE l.dup_key = n.dup_key AND l.brand_id = n.brand_id AND l.priority = n.priority AND l.dup_of IS NULL
+        AND NOT (l.status = ANY($2::text[])) AND NOT (l.id = ANY($1::text[]))
+      ORDER BY l.routed_at, l.id LIMIT 1),
+    (SELECT b.id FROM inbox_items b
+      WHERE b.id = ANY($1::text[]) AND b.dup_key = n.dup_key AND b.brand_id = n.brand_id AND b.priority = n.priority AND b.id < n.id
+      ORDER BY b.id LIMIT 1)) AS lead
+  FROM inbox_items n WHERE n.id = ANY($1::text[]) AND n.dup_key IS NOT NULL
+) g
+WHERE i.id = g.id AND g.lead IS NOT NULL`;
 
 /** Any constant: item creation with near-duplicate keys is serialised so groups stay one level deep. */
 const GROUP_LOCK = 0x6561_7273_0001;
@@ -161,10 +167,13 @@ export async function transitionIn(client: PoolClient, id: string, change: Chang
   if (!(change.from as readonly string[]).includes(cur.status)) return { ok: false, why: 'conflict', status: cur.status };
   if (change.draftVersion !== undefined && cur.draft_version !== change.draftVersion) return { ok: false, why: 'stale', status: cur.status };
   const set = typeof change.set === 'function' ? change.set(cur) : change.set;
+  const newDraft = set['draft'] !== undefined && set['draftVersion'] !== undefined;
+  // The draft about to be replaced is kept first, if it is only on the item (see CREATE).
+  if (newDraft) await client.query(KEEP_CURRENT_DRAFT, [id]);
   const { sql, params } = setClause({ ...set, updatedAt: Date.now() }, 2);
   await client.query(`UPDATE inbox_items SET ${sql} WHERE id = $1`, [id, ...params]);
   await client.query(INSERT_AUDIT, auditParams(change.actor, change.action, id, change.detail));
-  if (set['draft'] !== undefined && set['draftVersion'] !== undefined) {
+  if (newDraft) {
     await client.query('INSERT INTO draft_versions (item_id, version, text, warnings, actor, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [
       id, Number(set['draftVersion']), String(set['draft']), String(set['draftWarnings'] ?? '[]'), change.actor, Date.now(),
     ]);
@@ -173,10 +182,20 @@ export async function transitionIn(client: PoolClient, id: string, change: Chang
   return { ok: true, from: cur.status as ItemStatus };
 }
 
+/** Earshot's first draft, as the item has it until the first edit; nothing when already kept. */
+const CURRENT_DRAFT = `SELECT i.id, i.draft_version, i.draft, i.draft_warnings, 'earshot', i.routed_at FROM inbox_items i
+  WHERE i.id = $1 AND NOT EXISTS (SELECT 1 FROM draft_versions d WHERE d.item_id = i.id AND d.version = i.draft_version)`;
+const KEEP_CURRENT_DRAFT = `INSERT INTO draft_versions (item_id, version, text, warnings, actor, at) ${CURRENT_DRAFT} ON CONFLICT DO NOTHING`;
+
 /** Every version of an item's draft, oldest first (who wrote it, when, with which warnings). */
 export async function draftVersions(db: Db, id: string): Promise<Array<{ version: number; text: string; warnings: string[]; actor: string; at: number }>> {
-  const { rows } = await db.query<{ version: number; text: string; warnings: string[]; actor: string; at: number }>('SELECT version, text, warnings, actor, at FROM draft_versions WHERE item_id = $1 ORDER BY version', [id]);
-  return rows;
+  const { rows } = await db.query<{ version: number; text: string; warnings: string[]; actor: string; at: number }>(
+    `SELECT version, text, warnings, actor, at FROM draft_versions WHERE item_id = $1
+     UNION ALL SELECT c.draft_version, c.draft, c.draft_warnings, 'earshot', c.routed_at FROM (${CURRENT_DRAFT}) c
+     ORDER BY version`,
+    [id],
+  );
+  return rows.map((r) => ({ ...r, at: Number(r.at) }));
 }
 
 /** The newest items by post time (tests, bench and chaos checks; the inbox itself pages with inbox-queue.ts). */

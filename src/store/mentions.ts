@@ -91,7 +91,8 @@ export async function loadMentions(db: Db, ids: string[]): Promise<Map<string, S
 }
 
 /**
- * The stage only moves forward: a triage job run twice (a worker killed after its route job
+ * Triage stored on its own, stage "triaged" (imports and tests; the pipeline stores it once,
+ * with the routing, in routed.ts). The stage only moves forward: a triage job run twice (a worker killed after its route job
  * was queued) must not put a routed mention back to "triaged". Triage fields analytics and
  * search filter on are columns; the full result is kept encoded.
  */

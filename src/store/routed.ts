@@ -7,14 +7,15 @@ import { encodeTriage } from './codec.js';
  * "routed" (one row written once, so no second version of it: the table needs no room for
  * updates), and the complaint counted on its author the first time the mention is routed. The
  * stage before the statement decides "first time", so counting and marking cannot come apart
- * (a worker killed between two statements counted a complaint twice on the re-run).
+ * (a worker killed between two statements counted a complaint twice on the re-run). It answers
+ * with the mentions that had no triage stored before (stage "new"), which the spike counts take.
  */
 const FINISH = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::real[], $5::text[], $6::smallint[], $7::boolean[], $8::text[], $9::text[])
     AS t(id, triage, sentiment, score, category, urgency, complaint, platform, author)
 ), first AS (
-  SELECT i.* FROM input i LEFT JOIN mention_triage mt ON mt.id = i.id WHERE mt.stage IS DISTINCT FROM 'routed'
+  SELECT i.*, coalesce(mt.stage, 'new') AS was FROM input i LEFT JOIN mention_triage mt ON mt.id = i.id WHERE mt.stage IS DISTINCT FROM 'routed'
 ), saved AS (
   INSERT INTO mention_triage AS mt (id, stage, triage, sentiment, score, category, urgency, complaint)
   SELECT i.id, 'routed', i.triage, i.sentiment, i.score, i.category, i.urgency, i.complaint FROM input i WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = i.id)
@@ -22,10 +23,13 @@ WITH input AS (
     urgency = excluded.urgency, complaint = excluded.complaint
   WHERE (mt.stage, mt.triage) IS DISTINCT FROM ('routed', excluded.triage)
   RETURNING 1
+), counted AS (
+  UPDATE authors a SET complaints = a.complaints + c.n
+  FROM (SELECT platform, author, count(*)::int AS n FROM first WHERE complaint GROUP BY 1, 2 ORDER BY 1, 2) c
+  WHERE a.platform = c.platform AND a.native_id = c.author
+  RETURNING 1
 )
-UPDATE authors a SET complaints = a.complaints + c.n
-FROM (SELECT platform, author, count(*)::int AS n FROM first WHERE complaint GROUP BY 1, 2 ORDER BY 1, 2) c
-WHERE a.platform = c.platform AND a.native_id = c.author`;
+SELECT f.id FROM first f WHERE f.was = 'new' AND EXISTS (SELECT 1 FROM mentions m WHERE m.id = f.id)`;
 
 export interface Routed {
   id: string;
@@ -34,10 +38,11 @@ export interface Routed {
   triage: TriageResult;
 }
 
-export async function finishRouting(db: Db, routed: Routed[]): Promise<void> {
-  if (routed.length === 0) return;
+/** Returns the ids that were still "new" (no triage stored) before this call. */
+export async function finishRouting(db: Db, routed: Routed[]): Promise<Set<string>> {
+  if (routed.length === 0) return new Set();
   const t = routed.map((r) => r.triage);
-  await db.query(FINISH, [
+  const { rows } = await db.query<{ id: string }>(FINISH, [
     routed.map((r) => r.id),
     t.map((x) => encodeTriage(x)),
     t.map((x) => x.sentiment),
@@ -48,4 +53,5 @@ export async function finishRouting(db: Db, routed: Routed[]): Promise<void> {
     routed.map((r) => r.platform),
     routed.map((r) => r.authorId),
   ]);
+  return new Set(rows.map((r) => r.id));
 }

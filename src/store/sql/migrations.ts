@@ -6,6 +6,7 @@ import { QUEUE_COUNTS } from './schema-queue-counts.js';
 import { DIRECTORY } from './schema-directory.js';
 import { RECORDS } from './schema-records.js';
 import { SPIKES } from './schema-spikes.js';
+import { GIN_PENDING } from './schema-gin-pending.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -48,4 +49,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 9, name: 'narrower mentions', sql: NARROWER },
   { version: 10, name: 'users and brands', sql: DIRECTORY },
   { version: 11, name: 'queue-groups-and-views', sql: QUEUE_VIEWS },
+  { version: 12, name: 'small GIN pending lists', sql: GIN_PENDING },
 ];

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { editDraft } from '../src/inbox/actions.js';
+import { toMention, type Mention } from '../src/mention.js';
+import { triageBatch } from '../src/pipeline/triage-batch.js';
+import { draftVersions, getItem } from '../src/store/inbox.js';
+import { ingestMentions, loadMentions } from '../src/store/mentions.js';
+import { testApp, type TestApp } from './helpers/app.js';
+
+/**
+ * How many times the pipeline writes each record. A second version of a row costs its bytes
+ * again, and on a row with indexes a new entry in each of them: PostgreSQL's bytes per stored
+ * mention (BENCHMARKS.md) doubled where a write was repeated.
+ */
+let app: TestApp;
+const actor = { name: 'responder', role: 'responder' as const };
+
+function post(n: number, text: string): Mention {
+  const built = toMention({
+    platform: 'mastodon', sourceId: 'src', brandId: 'acme', nativeId: `w${n}`, url: null, text, lang: 'en',
+    createdAt: new Date(Date.now() - 60_000 + n).toISOString(), author: { id: `a${n}`, handle: `a${n}`, name: `A ${n}`, followers: 5, url: null },
+    inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: { statusId: `w${n}` },
+  });
+  if (!built.ok) throw new Error(built.reason);
+  return built.mention;
+}
+
+async function updates(table: string): Promise<string[]> {
+  const { rows } = await app.ctx.db.query<{ id: string }>('SELECT id FROM row_updates WHERE tbl = $1 ORDER BY id', [table]);
+  return rows.map((r) => r.id);
+}
+
+beforeAll(async () => {
+  app = await testApp({ spikes: { enabled: true } });
+  // Every row update of the two tables the pipeline writes per mention, recorded as it happens.
+  await app.ctx.db.query(`
+    CREATE TABLE row_updates (tbl text NOT NULL, id text NOT NULL);
+    CREATE FUNCTION note_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO row_updates VALUES (TG_TABLE_NAME, NEW.id); RETURN NEW; END $$;
+    CREATE TRIGGER note_triage AFTER UPDATE ON mention_triage FOR EACH ROW EXECUTE FUNCTION note_update();
+    CREATE TRIGGER note_items AFTER UPDATE ON inbox_items FOR EACH ROW EXECUTE FUNCTION note_update();`);
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('records written once', () => {
+  const same = '@AcmeAir my flight to Denver was cancelled and nobody at the gate can tell me when the next one leaves';
+  const mentions = [
+    post(1, same),
+    post(2, `${same}!`),
+    post(3, '@AcmeAir the app logs me out every time I try to check in, this is broken and I am angry about it'),
+    post(4, '@AcmeAir lovely crew on the morning flight today, thank you'),
+  ];
+  const ids = mentions.map((m) => m.id);
+
+  it('stores each triage and each item in one row version; only an item joining a group is updated', async () => {
+    await ingestMentions(app.ctx.db, mentions);
+    await triageBatch(app.ctx, ids);
+    const stored = await loadMentions(app.ctx.db, ids);
+    expect(ids.map((id) => stored.get(id)?.stage)).toEqual(['routed', 'routed', 'routed', 'routed']);
+    // The two near-duplicates form a group under the lower id (store/inbox.ts GROUP).
+    const [lead, member] = [ids[0]!, ids[1]!].sort();
+    expect((await getItem(app.ctx.db, member!))?.dupOf).toBe(lead);
+    expect((await getItem(app.ctx.db, lead!))?.dupOf).toBeNull();
+    expect(await updates('mention_triage')).toEqual([]);
+    expect(await updates('inbox_items')).toEqual([member]);
+  });
+
+  it('counts a batch for spikes once when the job runs again', async () => {
+    await triageBatch(app.ctx, ids);
+    const { rows } = await app.ctx.db.query<{ n: number }>(`SELECT sum(n)::int AS n FROM spike_counts WHERE brand_id = 'acme' AND dim = 'brand'`);
+    expect(rows[0]?.n).toBe(4);
+  });
+
+  it("keeps Earshot's first draft on the item until an edit, then in the history", async () => {
+    const id = ids[2]!;
+    const first = await getItem(app.ctx.db, id);
+    const kept = await app.ctx.db.query('SELECT 1 FROM draft_versions WHERE item_id = $1', [id]);
+    expect(kept.rowCount).toBe(0);
+    expect(await draftVersions(app.ctx.db, id)).toEqual([{ version: 1, text: first!.draft, warnings: first!.draftWarnings, actor: 'earshot', at: first!.routedAt }]);
+    await editDraft(app.ctx, actor, id, 'Sorry about the app, we are fixing the log-in now.', 1);
+    const history = await draftVersions(app.ctx.db, id);
+    expect(history.map((v) => [v.version, v.text, v.actor])).toEqual([
+      [1, first!.draft, 'earshot'],
+      [2, 'Sorry about the app, we are fixing the log-in now.', 'responder'],
+    ]);
+    expect(history[0]!.at).toBe(first!.routedAt);
+  });
+});
