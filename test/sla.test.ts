@@ -3,6 +3,7 @@ import { RateLimitedError } from '../src/http/errors.js';
 import { routeBatch } from '../src/pipeline/route.js';
 import { checkSla, slaTimes, sweepSla, type SlaCheck } from '../src/pipeline/sla.js';
 import { getItem, transition } from '../src/store/inbox.js';
+import { pendingReminder } from '../src/store/sla-reminders.js';
 import { FakeSlack } from './fakes/slack.js';
 import { storeTriagedMention } from './helpers/chat-seed.js';
 import { testApp, type TestApp } from './helpers/app.js';
@@ -35,10 +36,10 @@ afterAll(async () => {
   await Promise.all([care?.close(), managers?.close()]);
 });
 
-/** When the reminder for `stage` of `id` is due, as scheduled in the sweep's sorted set. */
+/** When the reminder for `stage` of `id` is due, as stored on the item for the sweep. */
 async function dueAt(ctx: TestApp['ctx'], stage: 'warn' | 'breach', id: string): Promise<number | null> {
-  const score = await ctx.redis.zscore(ctx.keys.slaDue, `${stage}|${id}`);
-  return score === null ? null : Number(score);
+  const next = await pendingReminder(ctx.db, id);
+  return next?.stage === stage ? next.at : null;
 }
 
 /** Routes a fresh urgent mention with the clock at `now`, and returns its item id and SLA reminders. */
@@ -63,13 +64,13 @@ describe('SLA reminders with a fake clock', () => {
     expect(breach).toEqual({ itemId: id, stage: 'breach', at: T0 + HOUR });
     // Routing the same mention again creates no second item and does not move its reminders.
     await routeBatch(app.ctx, [id], () => T0 + MIN);
-    expect(await dueAt(app.ctx, 'warn', id)).toBe(T0 + 45 * MIN);
-    const entries = (await app.ctx.redis.zrange(app.ctx.keys.slaDue, '0', '-1')).filter((m) => m.endsWith(`|${id}`));
-    expect(entries).toEqual([`warn|${id}`]);
+    expect(await pendingReminder(app.ctx.db, id)).toEqual({ itemId: id, stage: 'warn', at: T0 + 45 * MIN });
+    // Nothing in Redis grows with the open items.
+    expect(await app.ctx.redis.exists(app.ctx.keys.slaDue)).toBe(0);
   });
 
   it('the sweep sends what is due, once, and leaves the rest for later', async () => {
-    await app.ctx.redis.del(app.ctx.keys.slaDue); // the other tests check reminders directly and leave theirs
+    await app.ctx.db.query('UPDATE inbox_items SET sla_remind_at = NULL'); // the other tests check reminders directly and leave theirs
     const { id } = await routed(T0 + 10 * HOUR);
     const before = care.posts.length;
     await sweepSla(app.ctx, () => T0 + 10 * HOUR + 30 * MIN);
@@ -81,6 +82,25 @@ describe('SLA reminders with a fake clock', () => {
     expect(care.posts.length).toBe(afterWarn);
     expect(await dueAt(app.ctx, 'warn', id)).toBeNull();
     expect(await dueAt(app.ctx, 'breach', id)).toBe(T0 + 11 * HOUR);
+    // The breach check is the last one, sent or not (here the item is still open: sent to the managers).
+    await sweepSla(app.ctx, () => T0 + 11 * HOUR + MIN);
+    expect(await pendingReminder(app.ctx.db, id)).toBeNull();
+  });
+
+  it('moves reminders an earlier version kept in Redis onto their items, and sends them when due', async () => {
+    await app.ctx.db.query('UPDATE inbox_items SET sla_remind_at = NULL');
+    const { id } = await routed(T0 + 20 * HOUR);
+    const { id: other } = await routed(T0 + 20 * HOUR);
+    await app.ctx.db.query('UPDATE inbox_items SET sla_remind_at = NULL WHERE id = ANY($1)', [[id, other]]);
+    await app.ctx.redis.zadd(app.ctx.keys.slaDue, T0 + 20 * HOUR + 45 * MIN, `warn|${id}`, T0 + 21 * HOUR, `breach|${other}`);
+    const before = care.posts.length;
+    await sweepSla(app.ctx, () => T0 + 20 * HOUR + 30 * MIN);
+    expect(await app.ctx.redis.exists(app.ctx.keys.slaDue)).toBe(0);
+    expect(await pendingReminder(app.ctx.db, id)).toEqual({ itemId: id, stage: 'warn', at: T0 + 20 * HOUR + 45 * MIN });
+    expect(await pendingReminder(app.ctx.db, other)).toEqual({ itemId: other, stage: 'breach', at: T0 + 21 * HOUR });
+    expect(care.posts.length).toBe(before);
+    await sweepSla(app.ctx, () => T0 + 20 * HOUR + 46 * MIN);
+    expect(care.posts.filter((p) => p.raw.includes('SLA warning')).length).toBeGreaterThan(0);
   });
 
   it('warns the usual channel once, then escalates the breach to the manager once', async () => {

@@ -39,7 +39,7 @@ export async function planEscalations(ctx: AppContext, urgent: Array<{ id: strin
     const held = wanted.slice(granted);
     if (held.length === 0) continue;
     // Scored by urgency, so the digest can list the most urgent without reading them all.
-    await holdForDigest(ctx, d.id, held, HELD_TTL_MS);
+    await holdForDigest(ctx, d.id, held, HELD_TTL_MS, DIGEST_CANDIDATES);
     jobs.push({ data: { kind: 'digest', destinationId: d.id, window }, opts: { jobId: `digest-${d.id}-${window}`, delay: window + MINUTE - now } });
   }
   return jobs;

@@ -10,7 +10,7 @@ import { finishRouting } from '../store/routed.js';
 import { nearDuplicateKey } from '../text/near-duplicate.js';
 import type { TriageResult } from '../triage/types.js';
 import { planEscalations } from './alert-storm.js';
-import { scheduleSla, slaStart, slaTimes } from './sla.js';
+import { firstReminderAt, slaStart, slaTimes } from './sla.js';
 
 export type RouteDecision = Priority | 'analytics';
 
@@ -62,7 +62,6 @@ export async function routeStored(ctx: AppContext, stored: StoredMention[], now:
   // not "routed", and a re-run routes them again (safely: the items exist, nothing is counted twice).
   summary.fresh = await finishRouting(ctx.db, routed.map((r) => ({ id: r.mention.id, platform: r.mention.platform, authorId: r.mention.author.id, triage: r.triage })));
   summary.alerts = await queueAlerts(ctx, items.filter((i) => i.priority === 'urgent' && created.has(i.id)));
-  await scheduleSla(ctx, items.filter((i) => created.has(i.id)), startedAt);
   // Brands with a language model get its draft as an alternative, later; the composer's is the draft meanwhile.
   const modelled = items.filter((i) => created.has(i.id) && ctx.config.playbook.models[i.brandId]);
   await enqueueBulk(ctx.queues, 'draft', modelled.map((i) => ({ data: { itemId: i.id }, opts: { jobId: `draft-${i.id}` } })));
@@ -73,6 +72,10 @@ function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priori
   const brand = ctx.directory.brand(mention.brandId);
   if (!brand) throw new Error(`mention ${mention.id} names brand "${mention.brandId}", which is not in the database (see the admin page or \`earshot brands\`)`);
   const draft = draftReply({ mention, triage, brand, playbook: ctx.config.playbook, ...(history ? { history } : {}) });
+  const createdAt = Date.parse(mention.createdAt);
+  // The customer's wait starts when they posted, not when Earshot saw it: a post found late is
+  // that much closer to (or past) its due time. A clock ahead of ours counts from now.
+  const slaDueAt = slaTimes(ctx.config.sla, priority, slaStart(mention, routedAt)).dueAt;
   return {
     id: mention.id,
     brandId: mention.brandId,
@@ -83,10 +86,9 @@ function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priori
     category: triage.category,
     sentiment: triage.sentiment,
     language: triage.language,
-    createdAt: Date.parse(mention.createdAt),
-    // The customer's wait starts when they posted, not when Earshot saw it: a post found late is
-    // that much closer to (or past) its due time. A clock ahead of ours counts from now.
-    slaDueAt: slaTimes(ctx.config.sla, priority, slaStart(mention, routedAt)).dueAt,
+    createdAt,
+    slaDueAt,
+    slaRemindAt: firstReminderAt(ctx.config.sla, { priority, createdAt, slaDueAt }, routedAt),
     draft: draft.text,
     draftTemplate: draft.template,
     draftWarnings: draft.warnings,

@@ -4,7 +4,8 @@ import { escalationAlert, type EscalationAlert, type SlaStage } from '../alerts/
 import { deliverTo } from './chat-delivery.js';
 import type { BusinessHoursConfig, ChatDestinationConfig, SlaConfig } from '../config/schema.js';
 import { PermanentError, RateLimitedError } from '../http/errors.js';
-import { addReminders, alertMarked, dueReminders, markAlert, removeReminder } from '../store/alert-marks.js';
+import { alertMarked, markAlert } from '../store/alert-marks.js';
+import { advanceReminder, dueReminders, moveLegacyReminders } from '../store/sla-reminders.js';
 import { getItem, type InboxItem, type Priority } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
 
@@ -101,65 +102,47 @@ export interface SlaCheck {
 }
 
 /**
- * Records when new items are due for their warning: one sorted-set entry each, one round trip
- * per batch (NX: a re-routed item keeps its first time). The breach check is added when the
- * warning is handled, so a waiting item holds one entry, not two. A sweep every few seconds
- * picks up what is due, so an item costs a few bytes instead of delayed jobs.
+ * When a new item's first SLA check (the warning) is due, stored on the item as it is created
+ * (store/sla-reminders.ts); the breach check follows when the warning is handled, so an item
+ * holds one reminder, not two. A sweep every few seconds picks up what is due.
  *
  * Times count from the post (createdAt). A post found after its warning time is warned about at
- * once. One found after its due time is breached on arrival: it gets no reminder, since nobody
- * could have answered it in time and a backfill of old posts would flood the managers' channel;
- * it sorts first in the queue, says "breached on arrival" on its page and counts as late or
- * overdue in the analytics. Urgent ones still raise their escalation alert like any other.
+ * once. One found after its due time is breached on arrival: it gets no reminder (null), since
+ * nobody could have answered it in time and a backfill of old posts would flood the managers'
+ * channel; it sorts first in the queue, says "breached on arrival" on its page and counts as
+ * late or overdue in the analytics. Urgent ones still raise their escalation alert like any other.
  */
-export async function scheduleSla(ctx: AppContext, items: ReadonlyArray<{ id: string; priority: Priority; createdAt: number; slaDueAt: number }>, now: number): Promise<void> {
-  const reminders: Array<{ at: number; member: string }> = [];
-  for (const item of items) {
-    if (item.slaDueAt <= now) continue;
-    const { warnAt } = slaTimes(ctx.config.sla, item.priority, Math.min(item.createdAt, now));
-    reminders.push({ at: Math.max(warnAt, now), member: `warn|${item.id}` });
-  }
-  await addReminders(ctx, reminders);
+export function firstReminderAt(sla: SlaConfig, item: { priority: Priority; createdAt: number; slaDueAt: number }, now: number): number | null {
+  if (item.slaDueAt <= now) return null;
+  const { warnAt } = slaTimes(sla, item.priority, Math.min(item.createdAt, now));
+  return Math.max(warnAt, now);
 }
 
 export const SWEEP_BATCH = 500;
 
 /**
- * Handles every reminder that is due. An entry leaves the set once handled (sent, answered,
- * gone); one whose delivery failed for a reason worth retrying stays for the next sweep.
+ * Handles every reminder that is due. A reminder moves on once handled (sent, answered, gone);
+ * one whose delivery failed for a reason worth retrying stays for the next sweep.
  */
 export async function sweepSla(ctx: AppContext, now: () => number = Date.now): Promise<{ handled: number; retrying: number }> {
-  const due = await dueReminders(ctx, now(), SWEEP_BATCH);
+  await moveLegacyReminders(ctx);
+  const due = await dueReminders(ctx.db, now(), SWEEP_BATCH);
   let handled = 0;
   let retrying = 0;
-  for (const { member, at } of due) {
-    const [stage, itemId] = member.split('|') as [SlaStage, string];
+  for (const reminder of due) {
     try {
-      await checkSla(ctx, { itemId, stage, at }, now);
-      await nextReminder(ctx, stage, itemId, member);
+      await checkSla(ctx, reminder, now);
+      await advanceReminder(ctx.db, reminder);
       handled += 1;
     } catch (err) {
       if (err instanceof PermanentError) {
-        await nextReminder(ctx, stage, itemId, member);
+        await advanceReminder(ctx.db, reminder);
         handled += 1;
       } else retrying += 1;
-      ctx.log.warn({ item: itemId, stage, err: (err as Error).message }, 'SLA reminder not delivered');
+      ctx.log.warn({ item: reminder.itemId, stage: reminder.stage, err: (err as Error).message }, 'SLA reminder not delivered');
     }
   }
   return { handled, retrying };
-}
-
-/**
- * A handled warning hands over to the breach check at the item's due time, even when the item
- * was answered by then: a publish that fails later makes it unanswered again. Added before the
- * warning leaves the set, so a crash in between repeats a check rather than losing one.
- */
-async function nextReminder(ctx: AppContext, stage: SlaStage, itemId: string, member: string): Promise<void> {
-  if (stage === 'warn') {
-    const item = await getItem(ctx.db, itemId);
-    if (item) await addReminders(ctx, [{ at: item.slaDueAt, member: `breach|${itemId}` }]);
-  }
-  await removeReminder(ctx, member);
 }
 
 export type SlaOutcome = { outcome: 'answered' | 'gone' | 'no-destination' } | { outcome: 'sent'; stage: SlaStage; destinations: string[] };

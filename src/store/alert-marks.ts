@@ -4,7 +4,8 @@ import { runScript } from './scripts.js';
 /**
  * What alerting keeps in Redis, all of it transient: which alerts went where (so a re-run does
  * not send again), a destination switched off by 410 Gone, each destination's per-minute share
- * of single alerts, the urgent items held for the next digest, and the SLA reminders due.
+ * of single alerts and the urgent items held for the next digest (SLA reminders are on the
+ * items in PostgreSQL, see sla-reminders.ts).
  */
 
 /** True when `subject` was already delivered to (or refused for good by) the destination. */
@@ -40,50 +41,51 @@ export async function takeAlertShare(s: StoreCtx, destinationId: string, window:
   return Number(await runScript(s.redis, 'earshotAlertBudget', TAKE, [s.keys.alertBudget(destinationId, window)], [wanted, limit]));
 }
 
-/** Holds urgent items for the destination's next digest, scored by urgency (the digest lists the most urgent). */
-export async function holdForDigest(s: StoreCtx, destinationId: string, items: Array<{ id: string; urgency: number }>, ttlMs: number): Promise<void> {
-  const key = s.keys.alertHeld(destinationId);
-  await s.redis.multi().zadd(key, ...items.flatMap((i) => [i.urgency, i.id])).pexpire(key, ttlMs).exec();
+// Adds the items (ARGV[3..]) to the held set, counts those not held yet, and keeps only the
+// ARGV[2] most urgent: a digest lists a few of them and says how many there were, so a storm of
+// thousands of urgent posts holds a few dozen ids in Redis, not one per post.
+const HOLD = `
+local added = redis.call('ZADD', KEYS[1], unpack(ARGV, 3))
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[2]) + 1))
+redis.call('INCRBY', KEYS[2], added)
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return added`;
+
+/** Holds urgent items for the destination's next digest, scored by urgency; only the `keep` most urgent ids stay, with a count of all. */
+export async function holdForDigest(s: StoreCtx, destinationId: string, items: Array<{ id: string; urgency: number }>, ttlMs: number, keep: number): Promise<void> {
+  if (items.length === 0) return;
+  const keys = [s.keys.alertHeld(destinationId), s.keys.alertHeldCount(destinationId)];
+  await runScript(s.redis, 'earshotHoldForDigest', HOLD, keys, [ttlMs, keep, ...items.flatMap((i) => [i.urgency, i.id])]);
 }
 
 // Takes what is held as a snapshot (RENAME is atomic: items held from now on wait for the next
 // digest). A snapshot left by a failed send is sent again first, so nothing held is lost.
+// Returns how many were held (the count; the set keeps only the most urgent of them).
 const SNAPSHOT = `
 if redis.call('EXISTS', KEYS[2]) == 0 then
   if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
   redis.call('RENAME', KEYS[1], KEYS[2])
   redis.call('PEXPIRE', KEYS[2], ARGV[1])
+  if redis.call('EXISTS', KEYS[3]) == 1 then
+    redis.call('RENAME', KEYS[3], KEYS[4])
+    redis.call('PEXPIRE', KEYS[4], ARGV[1])
+  end
 end
-return redis.call('ZCARD', KEYS[2])`;
+local n = tonumber(redis.call('GET', KEYS[4]) or '0')
+return math.max(n, redis.call('ZCARD', KEYS[2]))`;
 
 /** The digest's snapshot of held items: how many, and the `top` most urgent ids. */
 export async function digestSnapshot(s: StoreCtx, destinationId: string, ttlMs: number, top: number): Promise<{ count: number; ids: string[] }> {
   const snapshot = s.keys.alertDigest(destinationId);
-  const count = Number(await runScript(s.redis, 'earshotDigestSnapshot', SNAPSHOT, [s.keys.alertHeld(destinationId), snapshot], [ttlMs]));
+  const keys = [s.keys.alertHeld(destinationId), snapshot, s.keys.alertHeldCount(destinationId), s.keys.alertDigestCount(destinationId)];
+  const count = Number(await runScript(s.redis, 'earshotDigestSnapshot', SNAPSHOT, keys, [ttlMs]));
   return { count, ids: count > 0 ? await s.redis.zrevrange(snapshot, 0, top - 1) : [] };
 }
 
 /** After the digest was delivered (or could not be): its snapshot goes. */
 export async function dropDigestSnapshot(s: StoreCtx, destinationId: string): Promise<void> {
-  await s.redis.del(s.keys.alertDigest(destinationId));
-}
-
-/** SLA reminders as (due time, member) pairs; NX: an existing reminder keeps its time. */
-export async function addReminders(s: StoreCtx, reminders: Array<{ at: number; member: string }>): Promise<void> {
-  if (reminders.length === 0) return;
-  await s.redis.zadd(s.keys.slaDue, 'NX', ...reminders.flatMap((r) => [r.at, r.member]));
-}
-
-/** Up to `limit` reminders due by `now`, soonest first. */
-export async function dueReminders(s: StoreCtx, now: number, limit: number): Promise<Array<{ member: string; at: number }>> {
-  const flat = await s.redis.zrangebyscore(s.keys.slaDue, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
-  const out: Array<{ member: string; at: number }> = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ member: flat[i] as string, at: Number(flat[i + 1]) });
-  return out;
-}
-
-export async function removeReminder(s: StoreCtx, member: string): Promise<void> {
-  await s.redis.zrem(s.keys.slaDue, member);
+  await s.redis.del(s.keys.alertDigest(destinationId), s.keys.alertDigestCount(destinationId));
 }
 
 /** True the first time a signed Slack request is seen within `ttlMs`; false for a replay. */

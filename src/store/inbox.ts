@@ -8,7 +8,12 @@ import { CLOSED_STATUSES, type InboxItem, type ItemStatus } from './item-types.j
 
 export * from './item-types.js';
 
-export type NewItem = Pick<InboxItem, 'id' | 'brandId' | 'sourceId' | 'platform' | 'priority' | 'urgency' | 'category' | 'sentiment' | 'createdAt' | 'slaDueAt' | 'draft' | 'draftTemplate' | 'draftWarnings'> & { language?: string | null; dupKey?: string | null };
+export type NewItem = Pick<InboxItem, 'id' | 'brandId' | 'sourceId' | 'platform' | 'priority' | 'urgency' | 'category' | 'sentiment' | 'createdAt' | 'slaDueAt' | 'draft' | 'draftTemplate' | 'draftWarnings'> & {
+  language?: string | null;
+  dupKey?: string | null;
+  /** The first SLA check (the warning), or null when none is to come (see sla-reminders.ts). */
+  slaRemindAt?: number | null;
+};
 
 /** Pub/sub channel for inbox changes (ids and actions only: no post text goes over it). */
 export function inboxEventsChannel(keys: StoreKeys): string {
@@ -42,11 +47,11 @@ export async function announce(s: StoreCtx, event: Omit<InboxEvent, 'at'>): Prom
  */
 const CREATE = `
 WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::jsonb[], $16::text[])
-    AS t(id, brand_id, source_id, platform, priority, urgency, category, sentiment, language, created_at, sla_due_at, draft, draft_template, draft_warnings, dup_key)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::jsonb[], $16::text[], $17::bigint[])
+    AS t(id, brand_id, source_id, platform, priority, urgency, category, sentiment, language, created_at, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at)
 ), ins AS (
-  INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, draft_warnings, dup_key)
-  SELECT i.id, brand_id, source_id, platform, priority, 'new', urgency, category, sentiment, language, created_at, $15, $15, sla_due_at, draft, draft_template, draft_warnings, dup_key
+  INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at)
+  SELECT i.id, brand_id, source_id, platform, priority, 'new', urgency, category, sentiment, language, created_at, $15, $15, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at
   FROM input i WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = i.id)
   ON CONFLICT (id) DO NOTHING
   RETURNING id
@@ -84,7 +89,7 @@ export async function createItems(s: StoreCtx, items: NewItem[]): Promise<string
   const col = <K extends keyof NewItem>(k: K) => unique.map((i) => i[k] ?? null);
   const params = [
     col('id'), col('brandId'), col('sourceId'), col('platform'), col('priority'), col('urgency'), col('category'), col('sentiment'), col('language'),
-    col('createdAt'), col('slaDueAt'), col('draft'), col('draftTemplate'), unique.map((i) => JSON.stringify(i.draftWarnings)), Date.now(), col('dupKey'),
+    col('createdAt'), col('slaDueAt'), col('draft'), col('draftTemplate'), unique.map((i) => JSON.stringify(i.draftWarnings)), Date.now(), col('dupKey'), col('slaRemindAt'),
   ];
   const grouped = unique.some((i) => i.dupKey);
   const client = await s.db.connect();

@@ -25,6 +25,9 @@ export function storeKeys(prefix: string) {
     alertHeld: (destinationId: string) => `${prefix}:alertheld:${destinationId}`,
     /** The held set while its digest is being sent (renamed from alertHeld, so new holds wait for the next one). */
     alertDigest: (destinationId: string) => `${prefix}:alertheld:${destinationId}:sending`,
+    /** How many items were held in all (the held set keeps only the most urgent few). */
+    alertHeldCount: (destinationId: string) => `${prefix}:alertheld:${destinationId}:count`,
+    alertDigestCount: (destinationId: string) => `${prefix}:alertheld:${destinationId}:sending:count`,
     /** SLA reminders due, scored by when: members `warn|<item>` and `breach|<item>`. */
     slaDue: `${prefix}:sla:due`,
     /** Who is on an item: members `viewing|<user>` / `typing|<user>`, scored by when each expires. */

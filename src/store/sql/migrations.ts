@@ -7,6 +7,7 @@ import { DIRECTORY } from './schema-directory.js';
 import { RECORDS } from './schema-records.js';
 import { SPIKES } from './schema-spikes.js';
 import { GIN_PENDING } from './schema-gin-pending.js';
+import { SLA_REMINDERS } from './schema-sla-reminders.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -50,4 +51,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 10, name: 'users and brands', sql: DIRECTORY },
   { version: 11, name: 'queue-groups-and-views', sql: QUEUE_VIEWS },
   { version: 12, name: 'small GIN pending lists', sql: GIN_PENDING },
+  { version: 13, name: 'SLA reminders on items', sql: SLA_REMINDERS },
 ];
