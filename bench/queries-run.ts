@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
@@ -25,16 +25,21 @@ export const AUTHOR_TARGET_MS = 20;
  * rows neither slow nor inflate the replay's database. When a kind of query misses its target,
  * the plans of one such call are kept for the report.
  */
-export async function runQueryBench(size: SeedSize, texts: string[], log: (line: string) => void): Promise<QueryResult> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-bench-pg-'));
+export async function runQueryBench(size: SeedSize, texts: string[], log: (line: string) => void, keepIn?: string): Promise<QueryResult> {
+  const dir = keepIn ? path.resolve(keepIn) : mkdtempSync(path.join(os.tmpdir(), 'earshot-bench-pg-'));
+  mkdirSync(dir, { recursive: true });
   // As root PostgreSQL runs as `postgres`, which must be able to enter the folder.
   chmodSync(dir, 0o711);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
   const db = createPool(pg.url, { max: 4 });
   try {
+    // Migrations added since the seed apply to the seeded rows (a new index is built on them).
     await migrate(db);
-    log(`query bench: seeding ${size.mentions.toLocaleString('en-US')} mentions, ${size.openItems.toLocaleString('en-US')} open items`);
-    const r = await queryBench(db, size, texts);
+    const seed = !keepIn || !sameSeed(dir, size);
+    log(seed ? `query bench: seeding ${size.mentions.toLocaleString('en-US')} mentions, ${size.openItems.toLocaleString('en-US')} open items` : `query bench: reusing the database seeded in ${dir}`);
+    if (seed) rmSync(seedMark(dir), { force: true });
+    const r = await queryBench(db, size, texts, { seed });
+    if (keepIn) writeFileSync(seedMark(dir), JSON.stringify(size));
     const open = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'needs_check', 'failed'];
     if (r.queue.p99 > QUERY_TARGET_MS) r.plans.push(await planOf(db, 'queue page', () => queuePage(db, { statuses: open, limit: 100 })));
     if (r.filtered.p99 > QUERY_TARGET_MS) r.plans.push(await planOf(db, 'filtered queue (brand + category)', () => queuePage(db, { statuses: open, limit: 100, brand: 'acme', category: 'billing_refund' })));
@@ -52,6 +57,15 @@ export async function runQueryBench(size: SeedSize, texts: string[], log: (line:
   } finally {
     await db.end();
     await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (!keepIn) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Written once a seed finished, so an interrupted seed is done again rather than measured. */
+const seedMark = (dir: string) => path.join(dir, 'seeded.json');
+
+function sameSeed(dir: string, size: SeedSize): boolean {
+  if (!existsSync(seedMark(dir))) return false;
+  const was = JSON.parse(readFileSync(seedMark(dir), 'utf8')) as SeedSize;
+  return was.mentions === size.mentions && was.openItems === size.openItems && was.closedItems === size.closedItems && was.authors === size.authors;
 }

@@ -43,11 +43,11 @@ async function timed(n: number, run: (i: number) => Promise<unknown>): Promise<n
  * The queries the inbox API runs, through the same store functions, against a seeded history:
  * the queue's first page and a later one (keyset), a filtered queue, text search, a person's history.
  */
-export async function queryBench(db: Db, size: SeedSize, texts: string[], rounds = 200): Promise<QueryResult> {
+export async function queryBench(db: Db, size: SeedSize, texts: string[], opts: { seed: boolean; rounds?: number }): Promise<QueryResult> {
   const seeded = Date.now();
-  await seedQueryData(db, size, texts);
-  const seedSeconds = (Date.now() - seeded) / 1000;
-  return { ...(await measure(db, size, rounds)), size, seedSeconds, pg: await pgBytesPerMention(db), plans: [] };
+  if (opts.seed) await seedQueryData(db, size, texts);
+  const seedSeconds = opts.seed ? (Date.now() - seeded) / 1000 : 0;
+  return { ...(await measure(db, size, opts.rounds ?? 200)), size, seedSeconds, pg: await pgBytesPerMention(db), plans: [] };
 }
 
 export type Timings = Pick<QueryResult, 'queue' | 'queueNext' | 'filtered' | 'search' | 'searchWords' | 'author'>;

@@ -98,7 +98,7 @@ function querySection(q: QueryResult): string[] {
   const row = (what: string, s: Summary, target: number) => `| ${what} | ${fmt(s.p50, 1)} / ${fmt(s.p95, 1)} / ${fmt(s.p99, 1)} ms | p99 ≤ ${target} ms | ${verdict(s.p99 <= target)} |`;
   return [
     `Queries: ${fmt(q.size.mentions)} stored mentions, ${fmt(q.size.openItems)} open and ${fmt(q.size.closedItems)} closed inbox items, ${fmt(q.size.authors)} people, ` +
-      `seeded with SQL straight into the store's tables in ${fmt(q.seedSeconds)} s; each query through the store function the API calls, ${q.queue.n} times, one at a time.`,
+      `${q.seedSeconds ? `seeded with SQL straight into the store's tables in ${fmt(q.seedSeconds)} s` : 'seeded with SQL straight into the store\'s tables by an earlier run and reused (--query-db)'}; each query through the store function the API calls, ${q.queue.n} times, one at a time.`,
     '',
     '| query | p50 / p95 / p99 | target | |',
     '| --- | --- | --- | --- |',

@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'e2e,queries' },
     'query-mentions': { type: 'string', default: '1000000' },
     'query-open': { type: 'string', default: '300000' },
+    // Keeps the query bench's seeded PostgreSQL in this folder and reuses it when the sizes match.
+    'query-db': { type: 'string' },
   },
 });
 
@@ -106,7 +108,7 @@ async function main(): Promise<void> {
 async function queriesPart(texts: string[]): Promise<QueryResult> {
   const mentions = Number(args['query-mentions']);
   const openItems = Number(args['query-open']);
-  const r = await runQueryBench({ mentions, openItems, closedItems: Math.round(openItems / 3), authors: Math.max(1, Math.round(mentions / 20)) }, texts, log);
+  const r = await runQueryBench({ mentions, openItems, closedItems: Math.round(openItems / 3), authors: Math.max(1, Math.round(mentions / 20)) }, texts, log, args['query-db']);
   log(`queries over ${fmt(mentions)} mentions: queue p99 ${fmt(r.queue.p99, 1)} ms · filtered ${fmt(r.filtered.p99, 1)} ms · search ${fmt(r.search.p99, 1)} ms · author ${fmt(r.author.p99, 1)} ms`);
   return r;
 }
