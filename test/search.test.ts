@@ -106,8 +106,20 @@ const SEARCHES: Array<Omit<SearchQuery, 'limit'>> = [
   { q: 'storm', brand: 'beta', from: T0 + 500 * 60000, to: T0 + 2500 * 60000 },
 ];
 
-/** The default thresholds, and small ones that force each plan: walking the newest posts, and sorting every match. */
-const TUNINGS: Array<Partial<SearchTuning>> = [{}, { cap: 5 }, { cap: 5, collectMax: 0 }, { cap: 5, collectMax: 0, walkRows: 7 }];
+/**
+ * The default thresholds, and ones that force each plan: collecting every match, walking the
+ * newest posts, windows of the indexes (one that holds two pages, and tiny ones that must widen
+ * many times), and a walk that finds too few and hands over to windows.
+ */
+const TUNINGS: Array<Partial<SearchTuning>> = [
+  {},
+  { cap: 5 },
+  { cap: 5, collectMax: 0 },
+  { cap: 5, collectMax: 0, rowCost: 0 },
+  { cap: 5, collectMax: 0, rowCost: 1e9 },
+  { cap: 5, collectMax: 0, rowCost: 1e9, windowPages: 0.001 },
+  { cap: 5, collectMax: 0, rowCost: 0, walkRows: 7 },
+];
 
 describe('search over every stored post', () => {
   it.each(TUNINGS)('finds what the slow reference finds, in the same order across pages (%o)', async (tuning) => {

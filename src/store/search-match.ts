@@ -19,6 +19,8 @@ export class Params {
 export interface Matcher {
   indexed(p: Params, where: (p: Params) => string): string;
   walk(p: Params): string;
+  /** Each word's own matcher: an index answers a few words by reading each one's entries. */
+  words?: Matcher[];
 }
 
 /**
@@ -29,6 +31,7 @@ export function wordMatcher(words: string[], prefix: boolean): Matcher {
   const tsquery = words.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}'${prefix ? ':*' : ''}`).join(' & ');
   const patterns = words.map((w) => likePattern(w));
   return {
+    ...(words.length > 1 ? { words: words.map((w) => wordMatcher([w], prefix)) } : {}),
     indexed: (p, where) => `SELECT m.id, m.created_at FROM mentions m WHERE to_tsvector('simple', m.text) @@ ${p.p(tsquery)}::tsquery${where(p)}`,
     // A lexeme is lower-cased text of the post, so each one is a substring of lower(text).
     walk: (p) => `lower(m.text) LIKE ALL(${p.p(patterns)}::text[]) AND to_tsvector('simple', m.text) @@ ${p.p(tsquery)}::tsquery`,
@@ -55,7 +58,8 @@ export function filters(s: SearchQuery, cursor: [number, string] | null): (p: Pa
     if (s.source) sql += ` AND m.source_id = ${p.p(s.source)}`;
     if (s.from !== undefined) sql += ` AND m.created_at >= ${p.p(s.from)}`;
     if (s.to !== undefined) sql += ` AND m.created_at <= ${p.p(s.to)}`;
-    if (cursor) sql += ` AND (m.created_at, m.id) < (${p.p(cursor[0])}, ${p.p(cursor[1])})`;
+    // The plain bound lets the time index serve the cursor; the row comparison breaks ties by id.
+    if (cursor) sql += ` AND m.created_at <= ${p.p(cursor[0])} AND (m.created_at, m.id) < (${p.p(cursor[0])}, ${p.p(cursor[1])})`;
     return sql;
   };
 }

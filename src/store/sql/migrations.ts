@@ -1,8 +1,10 @@
 import { DRAFTS } from './schema-drafts.js';
 import { INBOX_TOGETHER } from './migration-006-inbox-together.js';
 import { NARROWER } from './schema-narrow.js';
+import { NO_JIT } from './schema-no-jit.js';
 import { QUEUE_VIEWS } from './schema-queue.js';
 import { QUEUE_COUNTS } from './schema-queue-counts.js';
+import { QUEUE_COVER } from './schema-queue-cover.js';
 import { DIRECTORY } from './schema-directory.js';
 import { RECORDS } from './schema-records.js';
 import { SPIKES } from './schema-spikes.js';
@@ -52,4 +54,6 @@ export const MIGRATIONS: Migration[] = [
   { version: 11, name: 'queue-groups-and-views', sql: QUEUE_VIEWS },
   { version: 12, name: 'small GIN pending lists', sql: GIN_PENDING },
   { version: 13, name: 'SLA reminders on items', sql: SLA_REMINDERS },
+  { version: 14, name: 'queue order index with its filter columns', sql: QUEUE_COVER },
+  { version: 15, name: 'no JIT', sql: NO_JIT },
 ];
