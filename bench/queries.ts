@@ -14,6 +14,8 @@ export interface QueryResult {
   queue: Summary;
   queueNext: Summary;
   filtered: Summary;
+  /** The queue's search box: a text filter on the open items. */
+  queueText: Summary;
   search: Summary;
   /** p99 per search word, to show which kind of word is slow. */
   searchWords: Array<{ q: string; total: number; exact: boolean; p99: number }>;
@@ -50,14 +52,16 @@ export async function queryBench(db: Db, size: SeedSize, texts: string[], opts: 
   return { ...(await measure(db, size, opts.rounds ?? 200)), size, seedSeconds, pg: await pgBytesPerMention(db), plans: [] };
 }
 
-export type Timings = Pick<QueryResult, 'queue' | 'queueNext' | 'filtered' | 'search' | 'searchWords' | 'author'>;
+export type Timings = Pick<QueryResult, 'queue' | 'queueNext' | 'filtered' | 'queueText' | 'search' | 'searchWords' | 'author'>;
 
 export async function measure(db: Db, size: SeedSize, rounds = 200): Promise<Timings> {
-  // One untimed pass of each: the first query of a kind pays for plan caching and cold pages.
-  await queuePage(db, { statuses: OPEN, limit: 100 });
-  const queue = summary(await timed(rounds, () => queuePage(db, { statuses: OPEN, limit: 100 })));
-  const first = await queuePage(db, { statuses: OPEN, limit: 100 });
-  const queueNext = summary(await timed(rounds, () => queuePage(db, { statuses: OPEN, limit: 100, cursor: first.next ?? undefined })));
+  // As the web queue asks: one row per near-duplicate group. One untimed pass of each kind first:
+  // it pays for plan caching and cold pages.
+  const page = { statuses: OPEN, limit: 100, collapse: true };
+  await queuePage(db, page);
+  const queue = summary(await timed(rounds, () => queuePage(db, page)));
+  const first = await queuePage(db, page);
+  const queueNext = summary(await timed(rounds, () => queuePage(db, { ...page, cursor: first.next ?? undefined })));
   const filters = [
     { brand: 'acme', category: 'billing_refund' },
     { priority: 'urgent', language: 'de' },
@@ -65,7 +69,10 @@ export async function measure(db: Db, size: SeedSize, rounds = 200): Promise<Tim
     { assignee: 'bob' },
     { brand: 'beta', priority: 'urgent' },
   ];
-  const filtered = summary(await timed(rounds, (i) => queuePage(db, { statuses: OPEN, limit: 100, ...filters[i % filters.length] })));
+  const filtered = summary(await timed(rounds, (i) => queuePage(db, { ...page, ...filters[i % filters.length] })));
+  const texts = ['lawyer', 'refund', 'cancelled flight', 'user4242'];
+  for (const q of texts) await queuePage(db, { ...page, q });
+  const queueText = summary(await timed(Math.ceil(rounds / 2), (i) => queuePage(db, { ...page, q: texts[i % texts.length] })));
   const searchWords: QueryResult['searchWords'] = [];
   const all: number[] = [];
   for (const q of WORDS) {
@@ -75,7 +82,7 @@ export async function measure(db: Db, size: SeedSize, rounds = 200): Promise<Tim
     searchWords.push({ q, total, exact: totalExact, p99: summary(times).p99 });
   }
   const author = summary(await timed(rounds, (i) => authorHistory(db, { platform: 'mastodon', authorId: `a${(i * 104_729) % size.authors}` }, 50, 281)));
-  return { queue, queueNext, filtered, search: summary(all), searchWords, author };
+  return { queue, queueNext, filtered, queueText, search: summary(all), searchWords, author };
 }
 
 /** The plan PostgreSQL chose for a statement, with timings and buffers, for the report. */
@@ -84,18 +91,41 @@ export async function explain(db: Db, sql: string, params: unknown[]): Promise<s
   return rows.map((r) => r['QUERY PLAN']).join('\n');
 }
 
-/** Runs `run` with db.query recorded, so the statements a store function sent can be explained afterwards. */
+/**
+ * Runs `run` with the statements it sends recorded, through the pool or a client it checked out
+ * (search runs in one read-only transaction), so they can be explained afterwards. Only reads
+ * are kept: BEGIN, SET LOCAL and EXPLAIN are the transaction's frame, not its work.
+ */
 export async function statementsOf(db: Db, run: () => Promise<unknown>): Promise<Array<{ sql: string; params: unknown[] }>> {
   const seen: Array<{ sql: string; params: unknown[] }> = [];
+  const record = (sql: unknown, params?: unknown) => {
+    if (typeof sql === 'string' && /^\s*\(?\s*SELECT/i.test(sql)) seen.push({ sql, params: (params as unknown[]) ?? [] });
+  };
   const original = db.query.bind(db);
+  const connect = db.connect.bind(db);
   (db as { query: unknown }).query = (sql: unknown, params?: unknown) => {
-    if (typeof sql === 'string') seen.push({ sql, params: (params as unknown[]) ?? [] });
+    record(sql, params);
     return (original as (a: unknown, b: unknown) => unknown)(sql, params);
+  };
+  (db as { connect: unknown }).connect = async () => {
+    const client = await connect();
+    const query = client.query.bind(client) as (a: unknown, b: unknown) => unknown;
+    (client as { query: unknown }).query = (sql: unknown, params?: unknown) => {
+      record(sql, params);
+      return query(sql, params);
+    };
+    const release = client.release.bind(client);
+    client.release = (err?: Error | boolean) => {
+      (client as { query: unknown }).query = query;
+      release(err);
+    };
+    return client;
   };
   try {
     await run();
   } finally {
     (db as { query: unknown }).query = original;
+    (db as { connect: unknown }).connect = connect;
   }
   return seen;
 }

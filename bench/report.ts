@@ -105,6 +105,7 @@ function querySection(q: QueryResult): string[] {
     row('queue, first page (100 items, exact total)', q.queue, QUERY_TARGET_MS),
     row('queue, a later page (keyset cursor)', q.queueNext, QUERY_TARGET_MS),
     row('queue filtered (brand + category, priority + language, source, assignee)', q.filtered, QUERY_TARGET_MS),
+    ...(q.queueText ? [row('queue with a text filter ("lawyer", "refund", "cancelled flight", an author)', q.queueText, QUERY_TARGET_MS)] : []),
     row('full-text search (50 hits; total exact up to 1,000, else estimated)', q.search, QUERY_TARGET_MS),
     row("an author's history (50 entries)", q.author, AUTHOR_TARGET_MS),
     '',
