@@ -1,6 +1,7 @@
 import winkNLP, { type Document, type ItsFunction, type Tokens } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import { markPhraseCandidates, phraseTotal, type Phrase } from './phrases.js';
+import { TokenReader } from './wink-tokens.js';
 
 export { phrase, type Phrase } from './phrases.js';
 
@@ -20,6 +21,7 @@ function readDoc(text: string): Document {
   docsRead += 1;
   if (docsRead > DOCS_PER_INSTANCE) {
     nlp = winkNLP(model, ['negation', 'sentiment']);
+    reader.reset();
     docsRead = 1;
   }
   return nlp.readDoc(text);
@@ -54,15 +56,11 @@ export interface Analysis {
 
 // Porter stemming is the costliest step per token, and vocabulary repeats, so stems are memoised
 // by token text (the stemmer reads the text, not the normal form). Keyed by the text as is: the
-// stemmer lower-cases first, and wink hands back the same string objects, so no new key per token. Bounded so a flood of unique tokens (ids, typos) cannot grow it without limit.
+// stemmer lower-cases first, and wink hands back the same string objects, so no new key per token.
+// Bounded so a flood of unique tokens (ids, typos) cannot grow it without limit. The token reader
+// keeps them per vocabulary id as well, in front of this map.
 const stemCache = new Map<string, string>();
 const STEM_CACHE_MAX = 50_000;
-
-// A second level in front of the map: wink gives each distinct token text a small integer id
-// (its.uniqueId), and an array read by id is cheaper than hashing the string. Each slot keeps
-// the text it was made for, so an id that ever meant another text is simply recomputed.
-const stemById: Array<{ value: string; stem: string } | undefined> = [];
-const STEM_IDS_MAX = 1 << 20;
 
 function cachedStem(tokens: Tokens, i: number, value: string): string {
   let st = stemCache.get(value);
@@ -74,27 +72,11 @@ function cachedStem(tokens: Tokens, i: number, value: string): string {
   return st;
 }
 
-function stemsOf(tokens: Tokens, values: string[]): string[] {
-  const ids = tokens.out(its.uniqueId) as number[];
-  const stems: string[] = [];
-  for (let i = 0; i < values.length; i += 1) {
-    const value = values[i] ?? '';
-    const id = ids[i] ?? -1;
-    const hit = stemById[id];
-    if (hit !== undefined && hit.value === value) {
-      stems.push(hit.stem);
-      continue;
-    }
-    const stem = cachedStem(tokens, i, value);
-    if (id >= 0 && id < STEM_IDS_MAX) {
-      // Grown by push, not by writing past the end, so V8 keeps it a flat array rather than a dictionary.
-      while (stemById.length <= id) stemById.push(undefined);
-      stemById[id] = { value, stem };
-    }
-    stems.push(stem);
-  }
-  return stems;
-}
+export const reader = new TokenReader(its as unknown as ConstructorParameters<typeof TokenReader>[0], cachedStem);
+// Contractions, negation scope, emoji, numbers, a handle-like word and punctuation: every kind of token triage reads.
+reader.verify(
+  ["I can't believe they didn't refund me, won't fly again!! 😡 2 hrs", 'Not helpful at all... gonna cancel #fail :( $200 @ 5pm'].map((t) => nlp.readDoc(t)),
+);
 
 // Idioms whose negation wink-nlp reads literally ("can't wait" scores negative); rewritten to plain equivalents first.
 const IDIOMS: Array<[RegExp, string]> = [
@@ -189,13 +171,9 @@ export function analyse(input: string): Analysis {
   let text = input;
   if (ANY_IDIOM.test(text)) for (const [re, plain] of IDIOMS) text = text.replace(re, plain);
   const doc = readDoc(text);
-  const tokens = doc.tokens();
-  const normals = tokens.out(its.normal) as string[];
+  const t = reader.read(doc);
   const docScore = Number(doc.out(its.sentiment)) || 0;
-  const types = tokens.out(its.type) as string[];
-  const values = tokens.out(its.value) as string[];
-  const negated = tokens.out(its.negationFlag) as unknown as boolean[];
-  return new PostAnalysis(doc, docScore, normals, stemsOf(tokens, values), values, types, negated);
+  return new PostAnalysis(doc, docScore, t.normals, t.stems, t.values, t.types, t.negated);
 }
 
 /** The word tokens only (no punctuation, emoji, numbers), lower case. */

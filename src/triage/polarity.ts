@@ -63,7 +63,11 @@ const CAPS = 0.733;
 const NEGATION = -0.74;
 
 function capitalised(v: string): boolean {
-  return v.length >= 2 && v === v.toUpperCase() && v !== v.toLowerCase();
+  if (v.length < 2) return false;
+  // A word starting with a-z is not in capitals: checked first, since toUpperCase makes a new string.
+  const c0 = v.charCodeAt(0);
+  if (c0 >= 97 && c0 <= 122) return false;
+  return v === v.toUpperCase() && v !== v.toLowerCase();
 }
 
 export function polarityOf(a: Analysis): Polarity {
