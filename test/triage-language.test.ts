@@ -4,6 +4,7 @@ import type { Mention } from '../src/mention.js';
 import { decideRoute } from '../src/pipeline/route.js';
 import { asMention } from '../src/triage/eval/speed.js';
 import { triage } from '../src/triage/index.js';
+import { identifyLanguage } from '../src/triage/language.js';
 import { riskHits } from '../src/triage/risk.js';
 import type { TriageContext } from '../src/triage/types.js';
 
@@ -72,6 +73,23 @@ describe('triage: language routing', () => {
     expect(run('RUDE staff. Awful service.').language).toBe('en');
     expect(run('👍👍').language).toBe('en');
     expect(run('Just watched the game with friends, what a night').language).toBe('en');
+  });
+});
+
+describe('language identification: Hindi in Latin letters', () => {
+  // The Hinglish head's probability is stubbed so these check the rule, not one trained model.
+  const identify = (text: string, hinglish: number) => identifyLanguage({ text, declared: null, hinglish: () => hinglish }).language;
+
+  it('overrules ELD when the Hinglish head is sure, even where ELD names a language triage scores', () => {
+    // ELD reads this as Spanish.
+    const text = 'mera parcel abhi tak nahi aaya hai';
+    expect(identify(text, 0.9)).toBe('hi');
+    expect(identify(text, 0.6)).not.toBe('hi');
+  });
+
+  it('never reads a word with accents or umlauts as Hindi, which is written in plain ASCII', () => {
+    expect(identify('Hübsch!', 0.99)).not.toBe('hi');
+    expect(identify('Wunderschön, danke!', 0.99)).toBe('de');
   });
 });
 

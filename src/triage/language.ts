@@ -114,6 +114,22 @@ export interface LanguageInput {
 }
 
 const HINGLISH_AT = 0.5;
+/**
+ * ELD reads much Hinglish as Italian, French or Spanish ("koi aur kaam dhandha nhi hai" is
+ * "Italian"); the Hinglish head, trained with those languages as counter-examples, overrules it
+ * when it is sure. Measured in the 4-fold CV: Hindi identified 0.67 → 0.72, no other language lower.
+ */
+const HINGLISH_OVER_ELD_AT = 0.8;
+
+/**
+ * Hindi in Latin letters is plain ASCII: a post with "ü" or "é" is never it, however few words it
+ * has ("Hübsch!" read as Hindi before), so such posts keep ELD's reading.
+ */
+function romanisedHindi(input: LanguageInput, words: readonly string[], eldSaid: string): boolean {
+  if (NON_ASCII_LETTER.test(input.text) || !latinScript(input.text)) return false;
+  const at = eldSaid === 'en' || !SCORED.has(eldSaid) ? HINGLISH_AT : HINGLISH_OVER_ELD_AT;
+  return input.hinglish(words) >= at;
+}
 
 /** Posts this short say too little for any detector; English is the model that reads emoji and "!!!" best. */
 const MIN_LETTERS = 4;
@@ -130,6 +146,6 @@ export function identifyLanguage(input: LanguageInput): LanguageGuess {
   // A guess ELD itself does not trust, about plain-ASCII text, is most often terse English ("Awful service!!").
   // isReliable() re-sorts ELD's scores, so the cheap checks go first.
   let language = found.language && (SCORED.has(found.language) || NON_ASCII_LETTER.test(input.text) || found.isReliable()) ? found.language : 'en';
-  if ((language === 'en' || !SCORED.has(language)) && latinScript(input.text) && input.hinglish(words) >= HINGLISH_AT) language = 'hi';
+  if (romanisedHindi(input, words, language)) language = 'hi';
   return { language, scored: SCORED.has(language), declared: false };
 }
