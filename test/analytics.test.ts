@@ -13,8 +13,9 @@ const HOUR = 3_600_000;
 const MIN = 60_000;
 let app: TestApp;
 let server: FastifyInstance;
-const day = new Date(Date.now() - 86_400_000);
-const base = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 10);
+// Twenty hours ago, on the hour: the unanswered normal item (posted at base + 3 h) is then due
+// in about seven hours, whatever the time of day. Yesterday 10:00 made it overdue after 13:00 UTC.
+const base = Math.floor((Date.now() - 20 * HOUR) / HOUR) * HOUR;
 const ids: Record<string, string> = {};
 
 async function reply(id: string, authorId: string, postedAt: number, extra: Record<string, number> = {}) {
