@@ -3,6 +3,9 @@ import { editDraft } from '../src/inbox/actions.js';
 import { toMention, type Mention } from '../src/mention.js';
 import { triageBatch } from '../src/pipeline/triage-batch.js';
 import { draftVersions, getItem } from '../src/store/inbox.js';
+import { authorContexts } from '../src/store/authors.js';
+import { draftHistories } from '../src/store/drafts.js';
+import { batchHistories } from '../src/store/histories.js';
 import { ingestMentions, loadMentions } from '../src/store/mentions.js';
 import { testApp, type TestApp } from './helpers/app.js';
 
@@ -85,5 +88,30 @@ describe('records written once', () => {
       [2, 'Sorry about the app, we are fixing the log-in now.', 'responder'],
     ]);
     expect(history[0]!.at).toBe(first!.routedAt);
+  });
+});
+
+describe("the triage job's one history query", () => {
+  it('answers what the triage context and the draft history each read, for every post of a batch', async () => {
+    const DAY = 86_400_000;
+    const now = Date.now();
+    // One author: posts 40, 20 and 3 days ago and today; another with a single post.
+    const at = [40, 20, 3, 0].map((d) => now - d * DAY);
+    const posts = at.map((t, i) => {
+      const built = toMention({
+        platform: 'mastodon', sourceId: 'src', brandId: 'acme', nativeId: `h${i}`, url: null, text: `@AcmeAir still no refund, message ${i}`, lang: 'en',
+        createdAt: new Date(t).toISOString(), author: { id: 'regular', handle: 'regular', name: 'Regular', followers: 5, url: null },
+        inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: { statusId: `h${i}` },
+      });
+      if (!built.ok) throw new Error(built.reason);
+      return built.mention;
+    });
+    await ingestMentions(app.ctx.db, [...posts, post(9, '@AcmeAir first time writing in')]);
+    const refs = [...posts.map((m) => ({ platform: 'mastodon', authorId: 'regular', before: Date.parse(m.createdAt) })), { platform: 'mastodon', authorId: 'a9', before: now }];
+    const both = await batchHistories(app.ctx.db, refs);
+    expect(both.map((h) => h.triage)).toEqual(await authorContexts(app.ctx.db, refs));
+    expect(both.map((h) => h.draft)).toEqual(await draftHistories(app.ctx.db, refs));
+    expect(both[3]?.draft).toMatchObject({ priorMentions: 3, recentMentions: 2 });
+    expect(both[3]?.triage).toMatchObject({ priorMentions: 3, recentMentions: 1 });
   });
 });

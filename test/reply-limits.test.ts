@@ -30,6 +30,9 @@ describe('reply limits', () => {
   it('counts Bluesky graphemes, an emoji family as one', () => {
     expect(countReply('bluesky', '👨‍👩‍👧'.repeat(300))).toBe(300);
     expect(checkReply({ platform: 'bluesky', sourceId: 'b' }, 'é'.repeat(301)).over).toBe(true);
+    // Plain ASCII is counted without segmenting: a line break written CR LF is still one grapheme.
+    expect(countReply('bluesky', 'Sorry!\r\nWe are on it.\n')).toBe(21);
+    expect(countReply('bluesky', 'Sorry!\r\nWe are on it 👨‍👩‍👧')).toBe(21);
   });
 
   it('renders the Mastodon mention the connector adds, and counts it without the domain', () => {

@@ -37,11 +37,11 @@ export async function routeBatch(ctx: AppContext, mentionIds: string[], now: () 
 }
 
 /**
- * Routes mentions already in hand (the triage job passes what it just scored, so the hot path
- * reads each mention once). Safe to repeat: items are created once and counts move on the
- * first routing only.
+ * Routes mentions already in hand (the triage job passes what it just scored, and the authors'
+ * histories it read with the triage context, so the hot path reads each mention once). Safe to
+ * repeat: items are created once and counts move on the first routing only.
  */
-export async function routeStored(ctx: AppContext, stored: StoredMention[], now: () => number = Date.now): Promise<RouteSummary> {
+export async function routeStored(ctx: AppContext, stored: StoredMention[], now: () => number = Date.now, known?: ReadonlyMap<string, AuthorHistory>): Promise<RouteSummary> {
   const startedAt = now();
   const summary: RouteSummary = { urgent: 0, normal: 0, analytics: 0, alerts: 0, fresh: new Set() };
   const items: NewItem[] = [];
@@ -55,7 +55,9 @@ export async function routeStored(ctx: AppContext, stored: StoredMention[], now:
     if (decision !== 'analytics') toInbox.push({ mention, triage, priority: decision });
   }
   // The composer reads the author's recent posts; one query for the batch, only for what goes to the inbox.
-  const histories = await draftHistories(ctx.db, toInbox.map(({ mention }) => ({ platform: mention.platform, authorId: mention.author.id, before: Date.parse(mention.createdAt) })));
+  const histories = known
+    ? toInbox.map(({ mention }) => known.get(mention.id))
+    : await draftHistories(ctx.db, toInbox.map(({ mention }) => ({ platform: mention.platform, authorId: mention.author.id, before: Date.parse(mention.createdAt) })));
   toInbox.forEach(({ mention, triage, priority }, i) => items.push(newItem(ctx, mention, triage, priority, startedAt, histories[i])));
   const created = new Set(await createItems(ctx, items));
   // The triage is stored before any alert job can read it. Until this commits the mentions are

@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/context.js';
-import { authorContexts } from '../store/authors.js';
+import type { AuthorHistory } from '../drafts/composer.js';
+import { batchHistories } from '../store/histories.js';
 import { loadMentions, setMentionBrands, type StoredMention } from '../store/mentions.js';
 import { triage } from '../triage/index.js';
 import type { TriageResult } from '../triage/types.js';
@@ -18,20 +19,22 @@ import { routeStored } from './route.js';
 export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promise<{ triaged: number }> {
   const stored = await attributeBrands(ctx, [...(await loadMentions(ctx.db, mentionIds)).values()]);
   const mentions = stored.map((s) => s.mention);
-  const histories = await authorContexts(ctx.db, mentions.map((m) => ({ platform: m.platform, authorId: m.author.id, before: Date.parse(m.createdAt) })),
-  );
+  // Triage's context and the draft's history of each author, in one query for the batch.
+  const histories = await batchHistories(ctx.db, mentions.map((m) => ({ platform: m.platform, authorId: m.author.id, before: Date.parse(m.createdAt) })));
+  const drafts = new Map<string, AuthorHistory>();
   const brands = new Map(ctx.directory.brands.map((b) => [b.id, b]));
   const results: Array<{ id: string; triage: TriageResult }> = [];
   const scored: StoredMention[] = [];
   stored.forEach((s, i) => {
     const brand = brands.get(s.mention.brandId);
-    const author = histories[i];
-    if (!brand || !author) return;
-    const result = triage(s.mention, { brand, author });
+    const history = histories[i];
+    if (!brand || !history) return;
+    const result = triage(s.mention, { brand, author: history.triage });
+    drafts.set(s.mention.id, history.draft);
     results.push({ id: s.mention.id, triage: result });
     scored.push({ ...s, triage: result });
   });
-  const { fresh } = await routeStored(ctx, scored);
+  const { fresh } = await routeStored(ctx, scored, Date.now, drafts);
   // Only what this run stored first: a re-run after a crash finds them routed and does not count them again.
   if (ctx.config.spikes.enabled) await recordForSpikes(ctx.db, brands, scored.filter((s) => fresh.has(s.mention.id)).map((s) => ({ mention: s.mention, triage: s.triage as TriageResult })));
   return { triaged: results.length };

@@ -96,9 +96,14 @@ export async function createItems(s: StoreCtx, items: NewItem[]): Promise<string
   let rows: Array<{ id: string }>;
   try {
     await client.query('BEGIN');
-    if (grouped) await client.query('SELECT pg_advisory_xact_lock($1)', [GROUP_LOCK]);
     rows = (await client.query<{ id: string }>(CREATE, params)).rows;
-    if (grouped && rows.length) await client.query(GROUP, [rows.map((r) => r.id), CLOSED_STATUSES]);
+    // Only the grouping is serialised, not the insert with its index writes: each GROUP runs
+    // after the previous batch's commit and sees its leads (a statement's snapshot in READ
+    // COMMITTED is taken after the lock), and no batch can see this one's items before it groups them.
+    if (grouped && rows.length) {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [GROUP_LOCK]);
+      await client.query(GROUP, [rows.map((r) => r.id), CLOSED_STATUSES]);
+    }
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
