@@ -17,30 +17,32 @@ export interface TermRow {
   n: number;
 }
 
-const ADD_COUNTS = `
-INSERT INTO spike_counts AS c (brand_id, dim, key, bucket, n, negative)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::int[])
-ON CONFLICT (brand_id, dim, key, bucket) DO UPDATE SET n = c.n + excluded.n, negative = c.negative + excluded.negative`;
-
-const ADD_TERMS = `
+// One statement for both tables: a batch's counts land whole or not at all, in one round trip.
+// Both unnests are always given (empty arrays add nothing).
+const ADD = `
+WITH counts AS (
+  INSERT INTO spike_counts AS c (brand_id, dim, key, bucket, n, negative)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::int[])
+  ON CONFLICT (brand_id, dim, key, bucket) DO UPDATE SET n = c.n + excluded.n, negative = c.negative + excluded.negative
+)
 INSERT INTO spike_terms AS t (brand_id, term, bucket, n)
-SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[])
+SELECT * FROM unnest($7::text[], $8::text[], $9::bigint[], $10::int[])
 ON CONFLICT (brand_id, term, bucket) DO UPDATE SET n = t.n + excluded.n`;
 
 /**
  * Adds a batch's counts. Rows are sorted by key first so that two workers adding to the same
- * buckets take the row locks in the same order and cannot deadlock. Any total order does; this
- * one compares the fields in place (building a key string per comparison cost more than the sort).
+ * buckets take the row locks in the same order (counts, then terms) and cannot deadlock. Any
+ * total order does; this one compares the fields in place (building a key string per
+ * comparison cost more than the sort).
  */
 export async function addCounts(db: Db, counts: CountRow[], terms: TermRow[]): Promise<void> {
-  if (counts.length) {
-    const c = [...counts].sort((a, b) => cmp(a.brandId, b.brandId) || cmp(a.dim, b.dim) || cmp(a.key, b.key) || a.bucket - b.bucket);
-    await db.query(ADD_COUNTS, [c.map((r) => r.brandId), c.map((r) => r.dim), c.map((r) => r.key), c.map((r) => r.bucket), c.map((r) => r.n), c.map((r) => r.negative)]);
-  }
-  if (terms.length) {
-    const t = [...terms].sort((a, b) => cmp(a.brandId, b.brandId) || cmp(a.term, b.term) || a.bucket - b.bucket);
-    await db.query(ADD_TERMS, [t.map((r) => r.brandId), t.map((r) => r.term), t.map((r) => r.bucket), t.map((r) => r.n)]);
-  }
+  if (counts.length === 0 && terms.length === 0) return;
+  const c = [...counts].sort((a, b) => cmp(a.brandId, b.brandId) || cmp(a.dim, b.dim) || cmp(a.key, b.key) || a.bucket - b.bucket);
+  const t = [...terms].sort((a, b) => cmp(a.brandId, b.brandId) || cmp(a.term, b.term) || a.bucket - b.bucket);
+  await db.query(ADD, [
+    c.map((r) => r.brandId), c.map((r) => r.dim), c.map((r) => r.key), c.map((r) => r.bucket), c.map((r) => r.n), c.map((r) => r.negative),
+    t.map((r) => r.brandId), t.map((r) => r.term), t.map((r) => r.bucket), t.map((r) => r.n),
+  ]);
 }
 
 function cmp(a: string, b: string): number {

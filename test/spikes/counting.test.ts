@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toMention, type Mention } from '../../src/mention.js';
 import { triageBatch } from '../../src/pipeline/triage-batch.js';
-import { bucketOf } from '../../src/spikes/record.js';
+import { bucketOf, recordForSpikes, type Scored } from '../../src/spikes/record.js';
 import { brandCounts, termCounts } from '../../src/store/spike-counts.js';
 import { ingestMentions } from '../../src/store/mentions.js';
 import { testApp, testPrefix, type TestApp } from '../helpers/app.js';
+import { post } from './fixtures.js';
 
 const AT = Date.parse('2026-03-02T10:00:00Z');
 
@@ -57,5 +58,40 @@ describe('spike counting', () => {
   it('counts nothing twice when a triage job runs again (a worker killed after counting)', async () => {
     await Promise.all([triageBatch(one.ctx, batches[0]!), triageBatch(two.ctx, batches[3]!), triageBatch(one.ctx, [...batches[1]!, ...batches[2]!])]);
     expect(await totals(two)).toEqual({ brand: 1200, sources: 1200, categories: 1200, outage: 800, portal: 400 });
+  });
+});
+
+/** Job `j`'s posts, all in bucket `j` so that each write's rows are its own. */
+function job(j: number, size = 20): Scored[] {
+  return Array.from({ length: size }, (_, i) => post(`j${j}-${i}`, `a${i}`, `gate change ${j}, boarding late`, AT + j * 5 * 60_000 + i));
+}
+
+describe('spike counting in one process', () => {
+  let app: TestApp;
+  const brands = (): Map<string, never> => new Map(app.ctx.config.brands.map((b) => [b.id, b as never]));
+  beforeAll(async () => {
+    app = await testApp();
+  });
+  afterAll(() => app.close());
+
+  it('jobs that count at the same time share one write, and the sums are exact', async () => {
+    // The first job writes at once; the five that finish while it is on its way go in one write.
+    await Promise.all([0, 1, 2, 3, 4, 5].map((j) => recordForSpikes(app.ctx.db, brands(), job(j))));
+    const { rows } = await app.ctx.db.query<{ writes: number; n: number }>(
+      "SELECT count(DISTINCT xmin::text)::int AS writes, sum(n)::int AS n FROM spike_counts WHERE brand_id = 'acme' AND dim = 'brand'",
+    );
+    expect(rows[0]).toEqual({ writes: 2, n: 120 });
+    const late = await termCounts(app.ctx.db, 'acme', ['boarding late', 'gate change'], bucketOf(AT), AT + 3_600_000);
+    expect(Object.fromEntries(late)).toEqual({ 'boarding late': 120, 'gate change': 120 });
+  });
+
+  it('a failed write fails every job that shared it, writes none of them, and the next write goes through', async () => {
+    await app.ctx.db.query('ALTER TABLE spike_terms RENAME TO spike_terms_away');
+    const failed = await Promise.allSettled([10, 11, 12].map((j) => recordForSpikes(app.ctx.db, brands(), job(j))));
+    await app.ctx.db.query('ALTER TABLE spike_terms_away RENAME TO spike_terms');
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    await recordForSpikes(app.ctx.db, brands(), job(13));
+    const counts = await brandCounts(app.ctx.db, 'acme', bucketOf(AT + 10 * 5 * 60_000), AT + 14 * 5 * 60_000);
+    expect(counts.filter((r) => r.dim === 'brand').map((r) => [(r.bucket - bucketOf(AT)) / (5 * 60_000), r.n])).toEqual([[13, 20]]);
   });
 });
