@@ -86,20 +86,61 @@ function counted<T extends string>(values: T[], top: number): Array<[T, number]>
   return [...c.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
 }
 
-/** Three to five posts, one per author, preferring those that use the top terms. */
+/** Case, links, handles and numbers aside: "#12" and "#13" of one copied complaint are one text. */
+function gist(text: string): string {
+  return text.toLowerCase().replace(/https?:\/\/\S+|@[\w.@-]+|[#\d]+/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Three to five posts, one per author, from those that use the top terms and, among them,
+ * different wordings: five copies of one text say less than five people's own words. Copies
+ * (or, without terms, any post) fill in only when there are fewer than three.
+ */
 function representative(posts: StoredMention[], postTerms: ReadonlyMap<string, ReadonlySet<string>>, top: readonly string[]): StoredMention[] {
   const uses = (s: StoredMention): number => top.filter((t) => postTerms.get(s.mention.id)?.has(t)).length;
   const ranked = [...posts].sort((a, b) => uses(b) - uses(a) || weight(b) - weight(a));
-  const seen = new Set<string>();
+  const authors = new Set<string>();
+  const texts = new Set<string>();
   const out: StoredMention[] = [];
-  for (const s of ranked) {
-    if (out.length >= 5) break;
+  const take = (s: StoredMention, distinctText: boolean): void => {
     const who = `${s.mention.platform}:${s.mention.author.id}`;
-    if (seen.has(who)) continue;
-    seen.add(who);
+    const text = gist(s.mention.text);
+    if (authors.has(who) || (distinctText && texts.has(text))) return;
+    authors.add(who);
+    texts.add(text);
     out.push(s);
-  }
+  };
+  // Posts without any of the top terms are the ordinary traffic in the window, not the storm.
+  const about = top.length ? ranked.filter((s) => uses(s) > 0) : ranked;
+  for (const s of about) if (out.length < 5) take(s, true);
+  for (const s of ranked) if (out.length < 3) take(s, false);
   return out;
+}
+
+/** Whether a post belongs to the series that rose (the detector's own test, on a stored post). */
+function inSeries(v: Verified, s: StoredMention, terms: ReadonlyMap<string, ReadonlySet<string>>): boolean {
+  switch (v.kind) {
+    case 'volume':
+      return true;
+    case 'negative':
+      return s.triage?.sentiment === 'negative';
+    case 'category':
+      return (s.triage?.category ?? 'other') === v.key;
+    case 'source':
+      return s.mention.sourceId === v.key;
+    case 'term':
+      return terms.get(s.mention.id)?.has(v.key) ?? false;
+  }
+}
+
+/**
+ * The post that started it: the earliest in the lead series' own window that belongs to that
+ * series, preferring one about the storm's topic. The explanation's window reaches back to the
+ * longest unusual window (three hours), whose first posts are the ordinary traffic before.
+ */
+function firstOfBurst(byTime: StoredMention[], lead: Verified | undefined, topic: string | undefined, terms: ReadonlyMap<string, ReadonlySet<string>>): StoredMention | undefined {
+  const inLead = lead ? byTime.filter((s) => Date.parse(s.mention.createdAt) >= lead.from && inSeries(lead, s, terms)) : byTime;
+  return inLead.find((s) => !topic || terms.get(s.mention.id)?.has(topic)) ?? inLead[0] ?? byTime[0];
 }
 
 export interface ExplainInput {
@@ -125,7 +166,7 @@ export function explain(x: ExplainInput): Explanation {
   const byTime = [...posts].sort((a, b) => Date.parse(a.mention.createdAt) - Date.parse(b.mention.createdAt));
   const lead = x.verified[0];
   const leadTerm = lead?.kind === 'term' ? lead.key : terms[0]?.term;
-  const first = byTime.find((s) => !leadTerm || x.postTerms.get(s.mention.id)?.has(leadTerm)) ?? byTime[0];
+  const first = firstOfBurst(byTime, lead, leadTerm, x.postTerms);
   // Each series once (its strongest window), at most two terms: the terms have their own list.
   const seen = new Set<string>();
   let termRows = 0;
