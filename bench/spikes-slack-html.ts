@@ -4,7 +4,9 @@
  * README screenshot only; every piece of text is HTML-escaped, so a post's markup stays text.
  */
 
-const EMOJI: Record<string, string> = { rotating_light: '🚨', chart_with_upwards_trend: '📈', white_check_mark: '✅' };
+// Drawn, not typed: the machine that takes the screenshots has no colour-emoji font.
+const badge = (bg: string, glyph: string): string => `<span class="emoji" style="background:${bg}">${glyph}</span>`;
+const EMOJI: Record<string, string> = { rotating_light: badge('#e01e5a', '!'), chart_with_upwards_trend: badge('#2d6cdf', '↗'), white_check_mark: badge('#2eb67d', '✓') };
 
 const html = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** Slack's three escapes undone: what the reader sees. */
@@ -65,6 +67,7 @@ body { margin: 0; background: #fff; font: 15px/1.46668 Lato, "Helvetica Neue", A
 .avatar { width: 36px; height: 36px; border-radius: 6px; background: #2d6cdf; color: #fff; font-weight: 900; display: flex; align-items: center; justify-content: center; flex: none; }
 .head b { font-weight: 900; } .app { background: #e8e8e8; color: #616061; font-size: 10px; font-weight: 700; padding: 1px 3px; border-radius: 2px; margin: 0 4px; }
 .time { color: #616061; font-size: 12px; }
+.emoji { display: inline-block; width: 18px; height: 18px; border-radius: 4px; color: #fff; font-weight: 900; font-size: 13px; line-height: 18px; text-align: center; vertical-align: -3px; }
 section { margin: 4px 0 8px; } .context { color: #616061; font-size: 13px; } .context span { margin-right: 12px; }
 blockquote { margin: 4px 0; padding-left: 12px; border-left: 4px solid #ddd; }
 a { color: #1264a3; text-decoration: none; }

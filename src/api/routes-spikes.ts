@@ -54,7 +54,8 @@ export function registerSpikeRoutes(api: FastifyInstance, ctx: AppContext): void
     const spike = await getSpike(ctx.db, id);
     if (!spike) return reply.code(404).send({ error: 'not_found', message: `no spike ${id}` });
     const items = await spikeItems(ctx, spike);
-    return { ...summary(spike), explanation: spike.explanation, items: items.map((i) => i.id) };
+    // The first items' texts too, so the page can say what each is rather than list ids.
+    return { ...summary(spike), explanation: spike.explanation, items: items.map((i) => i.id), previews: items.slice(0, 50).map((i) => ({ id: i.id, text: i.text.slice(0, 160) })) };
   });
   api.post('/spikes/:id/:verb', { onRequest: requireRole('read') }, async (request, reply) => {
     const { id } = parseInput(SpikeParams, request.params, 'params');

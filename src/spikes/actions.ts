@@ -47,7 +47,7 @@ export async function actOnSpike(ctx: AppContext, actor: Actor, id: string, verb
 }
 
 /** The spike's open items: posted while it ran and, for a term or category spike, about that. */
-export async function spikeItems(ctx: AppContext, spike: SpikeRecord): Promise<Array<{ id: string; draftVersion: number }>> {
+export async function spikeItems(ctx: AppContext, spike: SpikeRecord): Promise<Array<{ id: string; draftVersion: number; text: string }>> {
   const brand = ctx.config.brands.find((b) => b.id === spike.brandId);
   const to = spike.closedAt ?? spike.explanation.window.to;
   const rows = await spikeItemCandidates(ctx.db, spike.brandId, Math.min(spike.startedAt, spike.explanation.window.from), to);
@@ -58,7 +58,7 @@ export async function spikeItems(ctx: AppContext, spike: SpikeRecord): Promise<A
       if (lead?.kind === 'term' && brand) return spikeTerms(r.text, 'en', brand).includes(lead.key) || r.text.toLowerCase().includes(lead.key);
       return true;
     })
-    .map((r) => ({ id: r.id, draftVersion: r.draftVersion }));
+    .map((r) => ({ id: r.id, draftVersion: r.draftVersion, text: r.text }));
 }
 
 /**

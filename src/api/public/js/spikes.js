@@ -79,7 +79,16 @@ function detail(s) {
     el('h3', {}, 'Representative posts'), el('ol', { class: 'spike-posts' }, e.posts.map(post)),
     e.firstPost ? el('div', {}, el('h3', {}, 'First post of the burst'), el('ul', { class: 'spike-posts' }, post(e.firstPost))) : null,
     holding(s),
-    s.items.length ? el('div', {}, el('h3', {}, 'Its open items'), el('ul', {}, s.items.slice(0, 50).map((id) => el('li', {}, el('a', { href: `#/item/${encodeURIComponent(id)}` }, id))))) : null);
+    s.items.length ? openItems(s) : null);
+}
+
+/** Each open item by what it says (a link to it), the first 50; the count says how many more. */
+function openItems(s) {
+  const shown = s.previews ?? s.items.map((id) => ({ id, text: id }));
+  const more = s.items.length - shown.length;
+  return el('div', { class: 'spike-items' }, el('h3', {}, `Its open items (${s.items.length})`),
+    el('ul', {}, shown.map((i) => el('li', {}, el('a', { href: `#/item/${encodeURIComponent(i.id)}` }, shorten(i.text, 120))))),
+    more > 0 ? el('p', { class: 'muted' }, `and ${more} more; the holding reply reaches them all`) : null);
 }
 
 export async function loadSpikes(id = null) {
