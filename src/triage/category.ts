@@ -1,3 +1,4 @@
+import type { TokenFacts } from './token-facts.js';
 import type { Category } from './types.js';
 
 /**
@@ -176,21 +177,31 @@ const ANY_PHRASE = new RegExp(GROUPS.flatMap((g) => g.phrases.map((p) => p.sourc
 // Without a token that starts a gated phrase, only the ungated ones can match.
 const ANY_UNGATED = UNGATED.length ? new RegExp(UNGATED.join('|')) : null;
 
+// A token with a space inside could spell a phrase's first word on its own.
+const startsPhrase = (t: string): boolean => PHRASE_STARTS.has(t) || t.includes(' ');
+
+function lookUp(t: string, f: TokenFacts): void {
+  f.seedWords = WORD_BITS.get(t) ?? 0;
+  f.seedRequires = REQUIRE_BITS.get(t) ?? 0;
+  f.seedGate = startsPhrase(t);
+}
+
 /**
  * Per seed category, in SEED_CATEGORIES order, a 0–1 strength. `tokens` are the post's words in
  * lower case; `joined` the same words joined by single spaces and padded with one at each end.
  */
-export function seedScores(tokens: readonly string[], joined: string): number[] {
+export function seedScores(tokens: readonly string[], joined: string, facts?: readonly TokenFacts[]): number[] {
   const counts = new Array<number>(GROUPS.length).fill(0);
   let required = 0;
   let gate = false;
   for (let i = 0; i < tokens.length; i += 1) {
     const t = tokens[i] as string;
-    const bits = WORD_BITS.get(t);
-    if (bits !== undefined) for (let g = 0; g < counts.length; g += 1) if (bits & (1 << g)) counts[g] = (counts[g] as number) + 1;
-    required |= REQUIRE_BITS.get(t) ?? 0;
-    // A token with a space inside could spell a phrase's first word on its own.
-    if (!gate && (PHRASE_STARTS.has(t) || t.includes(' '))) gate = true;
+    const f = facts?.[i];
+    if (f !== undefined && f.seedWords < 0) lookUp(t, f);
+    const bits = f !== undefined ? f.seedWords : (WORD_BITS.get(t) ?? 0);
+    if (bits !== 0) for (let g = 0; g < counts.length; g += 1) if (bits & (1 << g)) counts[g] = (counts[g] as number) + 1;
+    required |= f !== undefined ? f.seedRequires : (REQUIRE_BITS.get(t) ?? 0);
+    if (!gate && (f !== undefined ? f.seedGate : startsPhrase(t))) gate = true;
   }
   const phrases = gate ? ANY_PHRASE.test(joined) : ANY_UNGATED !== null && ANY_UNGATED.test(joined);
   const scores = new Array<number>(SEED_CATEGORIES.length).fill(0);

@@ -4,6 +4,7 @@ import { polarityOf } from './polarity.js';
 import { sarcasmMarks, type ComplaintCues } from './rules.js';
 import { bucket, fnv, FNV_PRIME, FNV_START, hash, type Features } from './feature-space.js';
 import { assemble } from './feature-vector.js';
+import type { TokenHash } from './token-facts.js';
 
 // The feature space and the packing live in their own modules; re-exported for the callers that import them from here.
 export * from './feature-space.js';
@@ -24,17 +25,11 @@ export interface FeatureInput {
   seeds: readonly number[];
 }
 
-/**
+/*
  * Per model token, what hashing needs, memoised because vocabulary repeats: the unigram bucket
  * and the FNV state after "b" + token, from which the bigram starting at this token continues.
  * The bigram itself depends on the previous token, so only its second half is hashed per post.
  */
-interface TokenHash {
-  tok: string;
-  uni: number;
-  bigramPrefix: number;
-  negated: boolean;
-}
 
 const tokenHashes = new Map<string, TokenHash>();
 const TOKEN_HASH_MAX = 50_000;
@@ -88,16 +83,28 @@ function tokenOf(a: Analysis, i: number): string | null {
   return null;
 }
 
+function hashOf(a: Analysis, i: number): TokenHash | null {
+  const tok = tokenOf(a, i);
+  return tok === null ? null : tokenHash(tok);
+}
+
+/** tokenOf reads only the token's type, normal form, value and negation, which its facts are kept for. */
+function hashAt(a: Analysis, i: number): TokenHash | null {
+  const f = a.facts?.[i];
+  if (f === undefined) return hashOf(a, i);
+  if (a.negated[i]) return f.negated !== undefined ? f.negated : (f.negated = hashOf(a, i));
+  return f.plain !== undefined ? f.plain : (f.plain = hashOf(a, i));
+}
+
 function textFeatures(a: Analysis, into: number[], terms: number[]): number {
   let prefix = BIGRAM_START;
   let first = true;
   let negations = 0;
   for (let i = 0; i < a.normals.length; i += 1) {
-    const tok = tokenOf(a, i);
-    if (tok === null) continue;
-    const th = tokenHash(tok);
+    const th = hashAt(a, i);
+    if (th === null) continue;
     if (th.negated) negations += 1;
-    const bi = bigram(prefix, tok);
+    const bi = bigram(prefix, th.tok);
     into.push(th.uni, bi);
     terms.push(i, th.uni, first ? -1 : bi);
     prefix = th.bigramPrefix;

@@ -133,13 +133,16 @@ export interface Prediction {
 }
 
 // Review labels are derived from stars, so stars are not a trained feature; they shift the odds by hand.
-function ratingShift(rating: number | null): { neg: number; pos: number } {
-  if (rating === null) return { neg: 0, pos: 0 };
-  if (rating <= 1.5) return { neg: 2, pos: -2 };
-  if (rating <= 2.5) return { neg: 1.2, pos: -1.2 };
-  if (rating >= 4.5) return { neg: -2, pos: 2 };
-  if (rating >= 3.5) return { neg: -1.2, pos: 1.2 };
-  return { neg: 0, pos: 0 };
+const NO_SHIFT = { neg: 0, pos: 0 } as const;
+const SHIFTS = [{ neg: 2, pos: -2 }, { neg: 1.2, pos: -1.2 }, { neg: -2, pos: 2 }, { neg: -1.2, pos: 1.2 }] as const;
+
+function ratingShift(rating: number | null): { readonly neg: number; readonly pos: number } {
+  if (rating === null) return NO_SHIFT;
+  if (rating <= 1.5) return SHIFTS[0];
+  if (rating <= 2.5) return SHIFTS[1];
+  if (rating >= 4.5) return SHIFTS[2];
+  if (rating >= 3.5) return SHIFTS[3];
+  return NO_SHIFT;
 }
 
 const scratch = new Float64Array(MAIN_OUTPUTS);

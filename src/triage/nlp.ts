@@ -1,6 +1,7 @@
 import winkNLP, { type Document, type ItsFunction, type Tokens } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import { markPhraseCandidates, phraseTotal, type Phrase } from './phrases.js';
+import type { TokenFacts } from './token-facts.js';
 import { TokenReader } from './wink-tokens.js';
 
 export { phrase, type Phrase } from './phrases.js';
@@ -45,6 +46,8 @@ export interface Analysis {
   joined: string;
   /** The distinct normals, built on first use: phrase cues check their first word here before running a regex. */
   readonly tokenSet: Set<string>;
+  /** Per token, the memo of triage's lookups for it (token-facts.ts); absent for analyses not read from wink. */
+  readonly facts?: readonly TokenFacts[];
   /** How many word tokens the English model's vocabulary knows: a cheap language signal. */
   knownWords: number;
   /**
@@ -111,6 +114,7 @@ class PostAnalysis implements Analysis {
     readonly values: string[],
     readonly types: string[],
     readonly negated: boolean[],
+    readonly facts: readonly TokenFacts[],
   ) {
     this.joined = ` ${normals.join(' ')} `;
   }
@@ -125,7 +129,12 @@ class PostAnalysis implements Analysis {
     if (this.flags === null || this.flagsVersion !== lexiconsVersion) {
       const flags: number[] = [];
       for (let i = 0; i < this.normals.length; i += 1) {
-        flags.push((wordBits.get(this.normals[i] ?? '') ?? 0) | (wordBits.get(this.stems[i] ?? '') ?? 0));
+        const f = this.facts[i] as TokenFacts;
+        if (f.lexVersion !== lexiconsVersion) {
+          f.lexBits = (wordBits.get(this.normals[i] ?? '') ?? 0) | (wordBits.get(this.stems[i] ?? '') ?? 0);
+          f.lexVersion = lexiconsVersion;
+        }
+        flags.push(f.lexBits);
       }
       this.flags = flags;
       this.flagsVersion = lexiconsVersion;
@@ -138,7 +147,7 @@ class PostAnalysis implements Analysis {
    * array: a typed array this long would be allocated off the JS heap, which costs more per post.
    */
   get phraseCandidates(): number[] {
-    if (this.candidates === null || this.candidates.length !== phraseTotal()) this.candidates = markPhraseCandidates(this.normals);
+    if (this.candidates === null || this.candidates.length !== phraseTotal()) this.candidates = markPhraseCandidates(this.normals, this.facts);
     return this.candidates;
   }
 
@@ -173,7 +182,7 @@ export function analyse(input: string): Analysis {
   const doc = readDoc(text);
   const t = reader.read(doc);
   const docScore = Number(doc.out(its.sentiment)) || 0;
-  return new PostAnalysis(doc, docScore, t.normals, t.stems, t.values, t.types, t.negated);
+  return new PostAnalysis(doc, docScore, t.normals, t.stems, t.values, t.types, t.negated, t.facts);
 }
 
 /** The word tokens only (no punctuation, emoji, numbers), lower case. */

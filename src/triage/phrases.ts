@@ -1,3 +1,5 @@
+import type { TokenFacts } from './token-facts.js';
+
 /**
  * A phrase cue matched against `Analysis.joined`, with the words it can start with, so most
  * cues are skipped by a set lookup instead of a regex scan (triage runs dozens per post).
@@ -45,9 +47,21 @@ export function phraseTotal(): number {
  * Per phrase id, 1 when one of the words the phrase can start with is among `normals`. A plain
  * array: a typed array this long would be allocated off the JS heap, which costs more per post.
  */
-export function markPhraseCandidates(normals: readonly string[]): number[] {
+export function markPhraseCandidates(normals: readonly string[], facts?: readonly TokenFacts[]): number[] {
   const marks = new Array<number>(phraseCount).fill(0);
-  for (const n of normals) for (const id of phraseStarts.get(n) ?? []) marks[id] = 1;
+  for (let i = 0; i < normals.length; i += 1) {
+    const f = facts?.[i];
+    let ids: readonly number[] | null;
+    if (f === undefined) ids = phraseStarts.get(normals[i] as string) ?? null;
+    else {
+      if (f.phraseCount !== phraseCount) {
+        f.phraseIds = phraseStarts.get(normals[i] as string) ?? null;
+        f.phraseCount = phraseCount;
+      }
+      ids = f.phraseIds;
+    }
+    if (ids !== null) for (const id of ids) marks[id] = 1;
+  }
   return marks;
 }
 

@@ -87,8 +87,11 @@ export function polarityOf(a: Analysis): Polarity {
   let positive = 0;
   let negative = 0;
   for (let i = 0; i < n; i += 1) {
-    let v = LEXICON.get(a.normals[i] ?? '');
-    if (v === undefined) continue;
+    const f = a.facts?.[i];
+    let v: number | null | undefined;
+    if (f === undefined) v = LEXICON.get(a.normals[i] ?? '');
+    else v = f.polarity !== undefined ? f.polarity : (f.polarity = LEXICON.get(a.normals[i] ?? '') ?? null);
+    if (v === undefined || v === null) continue;
     const prev = i > 0 ? (a.normals[i - 1] ?? '') : '';
     if (BOOSTERS.has(prev)) v += Math.sign(v) * BOOST;
     else if (DAMPENERS.has(prev)) v -= Math.sign(v) * BOOST;

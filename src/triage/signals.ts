@@ -32,7 +32,7 @@ function englishSignals(masked: Masked, text: string, lang: LanguageGuess, reuse
   const analysis = analyse(masked.text);
   const question = isQuestion(masked.text, text);
   const cues = complaintCues(analysis, masked.text, question, null);
-  const seeds = seedScores(analysis.normals, analysis.joined);
+  const seeds = seedScores(analysis.normals, analysis.joined, analysis.facts);
   const features = extractFeatures({ analysis, masked, cues, question, seeds }, reuse);
   return { masked, analysis, cues, intensity: cues.intensity, question, lang, seeds, features, display: (i, from) => analysis.shown(i, from) };
 }

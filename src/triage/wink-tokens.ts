@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Document, ItsFunction, Tokens } from 'wink-nlp';
+import { TokenFacts } from './token-facts.js';
 
 /**
  * One pass over a wink-nlp document's tokens for everything triage reads per token (value,
@@ -17,6 +18,8 @@ export interface TokenReadout {
   values: string[];
   types: string[];
   negated: boolean[];
+  /** Per token, the memo of what triage's lookups found for it (token-facts.ts). */
+  facts: TokenFacts[];
 }
 
 /** wink's per-document data, as its `its` readers take it (wink-nlp src/wink-nlp.js readDoc). */
@@ -41,6 +44,9 @@ interface IdInfo {
   /** The normal form where the token is not part of a contraction, once seen so (contractions read theirs from the token). */
   normal: string | null;
   stem: string;
+  facts: TokenFacts;
+  /** For contraction pieces of this id, per normal form. */
+  pieces: Map<string, TokenFacts> | null;
 }
 
 const IDS_MAX = 1 << 20;
@@ -94,7 +100,7 @@ export class TokenReader {
     const tokens = doc.tokens();
     if (this.fast) {
       const n = tokens.length();
-      if (n === 0) return { normals: [], stems: [], values: [], types: [], negated: [] };
+      if (n === 0) return { normals: [], stems: [], values: [], types: [], negated: [], facts: [] };
       raw = null;
       tokens.itemAt(0).out(grab as unknown as ItsFunction<number>);
       const rdd = raw as RawDoc | null;
@@ -105,7 +111,7 @@ export class TokenReader {
 
   private info(rdd: RawDoc, i: number, id: number, tokens: Tokens): IdInfo {
     const value = this.its.value(i, rdd);
-    const info: IdInfo = { value, type: this.its.type(i, rdd), normal: null, stem: this.stemAt(tokens, i, value) };
+    const info: IdInfo = { value, type: this.its.type(i, rdd), normal: null, stem: this.stemAt(tokens, i, value), facts: new TokenFacts(), pieces: null };
     if (id >= 0 && id < IDS_MAX) {
       // Grown by push, not by writing past the end, so V8 keeps it a flat array rather than a dictionary.
       while (this.infos.length <= id) this.infos.push(undefined);
@@ -120,7 +126,7 @@ export class TokenReader {
    * and negationFlag do; calling those per token cost more than the rest of the loop.
    */
   private readRaw(rdd: RawDoc, n: number, tokens: Tokens): TokenReadout {
-    const out: TokenReadout = { normals: [], stems: [], values: [], types: [], negated: [] };
+    const out: TokenReadout = { normals: [], stems: [], values: [], types: [], negated: [], facts: [] };
     const tk = rdd.tokens;
     for (let i = 0; i < n; i += 1) {
       const k = i * TK_SIZE;
@@ -128,8 +134,14 @@ export class TokenReader {
       const contraction = (tk[k + 1] as number) > CONTRACTION;
       const info = this.infos[id] ?? this.info(rdd, i, id, tokens);
       // A contraction piece ("ca" of "can't") carries its normal ("can") in the token, not in the id.
-      if (contraction) out.normals.push(this.its.normal(i, rdd));
-      else out.normals.push((info.normal ??= this.its.normal(i, rdd)));
+      if (contraction) {
+        const normal = this.its.normal(i, rdd);
+        out.normals.push(normal);
+        out.facts.push(pieceFacts(info, normal));
+      } else {
+        out.normals.push((info.normal ??= this.its.normal(i, rdd)));
+        out.facts.push(info.facts);
+      }
       out.stems.push(info.stem);
       out.values.push(info.value);
       out.types.push(info.type);
@@ -146,17 +158,29 @@ export class TokenReader {
       values,
       types: tokens.out(this.its.type as unknown as ItsFunction<string>) as string[],
       negated: tokens.out(this.its.negationFlag as unknown as ItsFunction<boolean>) as unknown as boolean[],
+      // Nothing to key a memo by on this route: fresh facts per token, filled and dropped with the post.
+      facts: values.map(() => new TokenFacts()),
     };
   }
 
-  /** Compares both routes on `docs`; on any difference the public route is used from then on. */
+  /** Compares both routes (facts are memos, not readings, so they are left out) on `docs`; on any difference the public route is used from then on. */
   verify(docs: Document[]): boolean {
     if (!this.fast) return false;
     for (const doc of docs) {
-      const a = this.read(doc);
-      const b = this.readPublic(doc.tokens());
+      const { facts: _a, ...a } = this.read(doc);
+      const { facts: _b, ...b } = this.readPublic(doc.tokens());
       if (JSON.stringify(a) !== JSON.stringify(b)) this.fast = false;
     }
     return this.fast;
   }
+}
+
+function pieceFacts(info: IdInfo, normal: string): TokenFacts {
+  info.pieces ??= new Map();
+  let f = info.pieces.get(normal);
+  if (f === undefined) {
+    f = new TokenFacts();
+    info.pieces.set(normal, f);
+  }
+  return f;
 }
