@@ -107,7 +107,9 @@ export async function statementsOf(db: Db, run: () => Promise<unknown>): Promise
     record(sql, params);
     return (original as (a: unknown, b: unknown) => unknown)(sql, params);
   };
-  (db as { connect: unknown }).connect = async () => {
+  // pool.query checks a client out with a callback: that path is left as it is (db.query records it).
+  (db as { connect: unknown }).connect = async (callback?: unknown) => {
+    if (typeof callback === 'function') return (connect as unknown as (cb: unknown) => void)(callback);
     const client = await connect();
     const query = client.query.bind(client) as (a: unknown, b: unknown) => unknown;
     (client as { query: unknown }).query = (sql: unknown, params?: unknown) => {
