@@ -59,6 +59,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const urlFor = (db: string) => `postgresql://${USER}@${encodeURIComponent(dir)}:${port}/${db}`;
   if (!options.exclusive && (await ownerRunning(dir, port))) {
     options.log?.info({ dataDir: dir }, 'using the embedded PostgreSQL another earshot process started on this data folder');
+    await signInPossible(urlFor('postgres'));
     await ensureDatabase(urlFor('postgres'), DATABASE);
     return { url: urlFor(DATABASE), urlFor, server: null, stop: async () => {} };
   }
@@ -90,6 +91,17 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     lock.release();
     throw err;
   }
+}
+
+/**
+ * The owner's supervisor restarts a server that died; after a crash PostgreSQL recovers first and
+ * refuses sessions meanwhile ("the database system is starting up"). Joining waits that out
+ * (npm run chaos hit it: an immediate stop, then a process joining during recovery); a server
+ * still refusing after a minute is reported by ensureDatabase.
+ */
+async function signInPossible(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await canSignIn(url)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
 }
 
 async function stopOwned(dir: string, server: EmbeddedProcess, lock: DataFolderLock): Promise<void> {
