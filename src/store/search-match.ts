@@ -1,5 +1,30 @@
-import type { SearchQuery } from './search.js';
 import { likePattern } from './text-match.js';
+
+export interface SearchQuery {
+  q: string;
+  brand?: string | undefined;
+  source?: string | undefined;
+  /** Post time range (ms), both optional. */
+  from?: number | undefined;
+  to?: number | undefined;
+  limit: number;
+  cursor?: string | undefined;
+  /** Tests: smaller thresholds, so every plan is exercised on a few thousand rows. */
+  tuning?: Partial<SearchTuning>;
+}
+
+export interface SearchTuning {
+  /** Matches counted exactly up to this many. */
+  cap: number;
+  /** Estimated matches beyond which walking the newest posts beats collecting matches. */
+  collectMax: number;
+  /** Newest posts a walk reads before concluding that matches are rare after all. */
+  walkRows: number;
+  /** What reading one post in a walk costs, in text-index entries read by a window (see manyMatches). */
+  rowCost: number;
+  /** Pages of matches the first time window is expected to hold (it widens while it holds fewer than one). */
+  windowPages: number;
+}
 
 /** Parameters for one statement, numbered from $1 as they are used. */
 export class Params {

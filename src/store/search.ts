@@ -1,33 +1,10 @@
 import type { PoolClient } from 'pg';
 import type { Db } from '../postgres/pool.js';
 import { MENTION_COLUMNS, MENTION_FROM, storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
-import { filters, Params, substringMatcher, wordMatcher, type Matcher } from './search-match.js';
+import { filters, Params, substringMatcher, wordMatcher, type Matcher, type SearchQuery, type SearchTuning } from './search-match.js';
 
-export interface SearchQuery {
-  q: string;
-  brand?: string | undefined;
-  source?: string | undefined;
-  /** Post time range (ms), both optional. */
-  from?: number | undefined;
-  to?: number | undefined;
-  limit: number;
-  cursor?: string | undefined;
-  /** Tests: smaller thresholds, so every plan is exercised on a few thousand rows. */
-  tuning?: Partial<SearchTuning>;
-}
-
-export interface SearchTuning {
-  /** Matches counted exactly up to this many. */
-  cap: number;
-  /** Estimated matches beyond which walking the newest posts beats collecting matches. */
-  collectMax: number;
-  /** Newest posts a walk reads before concluding that matches are rare after all. */
-  walkRows: number;
-  /** What reading one post in a walk costs, in text-index entries read by a window (see manyMatches). */
-  rowCost: number;
-  /** Pages of matches the first time window is expected to hold (it widens while it holds fewer than one). */
-  windowPages: number;
-}
+// The query's shape lives with the matchers that read it; importers keep finding it here.
+export type { SearchQuery, SearchTuning } from './search-match.js';
 
 export interface SearchHit {
   stored: StoredMention;
