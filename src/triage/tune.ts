@@ -12,7 +12,8 @@ import { decideSentiment, SENTIMENT_CLASSES } from './model.js';
 const NEGATIVE_RECALL_GOAL = 0.9;
 // Ordinary tweets flagged as complaints: the complaint threshold is the lowest that keeps this
 // under the goal (with a margin), since a missed complaint costs more than a false alarm, and
-// posts from an industry the model never saw score lower than those it tuned on.
+// posts from an industry the model never saw score lower than those it tuned on. (A goal of 0.15
+// gained 0.005 of complaint F1 in the CV and flagged plain questions to a brand as complaints.)
 const FALSE_COMPLAINT_GOAL = 0.13;
 
 interface Row {
