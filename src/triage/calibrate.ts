@@ -1,4 +1,4 @@
-import type { OutOfFold, Prepared } from './fit.js';
+import type { OutOfFold, Prepared } from './fit-types.js';
 import { SENTIMENT_CLASSES, type BrandCalibration } from './model.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { TrainingRow } from './fit.js';
+import type { TrainingRow } from './fit-types.js';
 import { latinScript, wordsIn } from './language.js';
 import { rng, shuffle } from './learn.js';
 import { maskText } from './mask.js';

@@ -1,7 +1,7 @@
 import { MODEL_CATEGORIES } from './category.js';
 import { brandFor, type LabelledPost, type Source } from './dataset.js';
 import { duplicateGroups } from './dataset-tweets.js';
-import type { TrainingRow } from './fit.js';
+import type { TrainingRow } from './fit-types.js';
 import type { Category } from './types.js';
 
 /**

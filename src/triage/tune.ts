@@ -1,5 +1,5 @@
 import { MODEL_CATEGORIES } from './category.js';
-import type { OutOfFold, Prepared } from './fit.js';
+import type { OutOfFold, Prepared } from './fit-types.js';
 import { decideSentiment, SENTIMENT_CLASSES } from './model.js';
 
 /**
