@@ -40,6 +40,8 @@ export function benchConfig(prefix: string, instance: string, liveInstance: stri
     redis: { prefix },
     workers: { concurrency: 4 },
     log: { level: 'warn' },
+    // "approve → reply" measures Earshot, not the undo window a team chooses (default 5 s, during which nothing is sent).
+    inbox: { undoSeconds: 0 },
   };
 }
 
