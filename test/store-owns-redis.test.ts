@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lineOffences, tsSources, type LineRule } from './helpers/source-scan.js';
 
 /**
  * Every Redis key and Lua script lives in src/store/ (the store owns persistence), so key
@@ -11,36 +12,19 @@ const SRC = path.resolve('src');
 const ALLOWED = ['store', 'redis'].map((d) => path.join(SRC, d) + path.sep);
 
 const COMMANDS = ['set', 'get', 'del', 'exists', 'eval', 'evalsha', 'defineCommand', 'multi', 'pipeline', 'zadd', 'zrem', 'zrange', 'zrangebyscore', 'zrevrange', 'zcard', 'incr', 'incrby', 'expire', 'pexpire', 'hset', 'hget', 'hgetall', 'sadd', 'srem', 'smembers', 'lpush', 'rpush', 'xadd', 'xrange', 'rename', 'scan', 'keys', 'publish', 'subscribe', 'duplicate'];
-const RULES: Array<{ what: string; pattern: RegExp }> = [
+const RULES: LineRule[] = [
   { what: 'a Redis command', pattern: new RegExp(`\\bredis\\w*\\??\\.(${COMMANDS.join('|')})\\(`, 'i') },
   { what: 'a Lua script', pattern: /redis\.call\(|runScript\(/ },
   { what: 'a Redis key built from the prefix', pattern: /\$\{[^}]*prefix\}:\S/i },
 ];
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return sources(full);
-    return e.name.endsWith('.ts') ? [full] : [];
-  });
-}
-
 export function offences(files: string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8')): string[] {
-  const out: string[] = [];
-  for (const file of files) {
-    if (ALLOWED.some((dir) => file.startsWith(dir))) continue;
-    read(file)
-      .split('\n')
-      .forEach((line, i) => {
-        for (const rule of RULES) if (rule.pattern.test(line)) out.push(`${path.relative(SRC, file)}:${i + 1}: ${rule.what}: ${line.trim()}`);
-      });
-  }
-  return out;
+  return files.flatMap((file) => (ALLOWED.some((dir) => file.startsWith(dir)) ? [] : lineOffences(file, read(file), RULES, SRC)));
 }
 
 describe('the store owns every Redis key', () => {
   it('no Redis command, Lua script or key built from the prefix outside src/store/ (and src/redis/, which connects)', () => {
-    expect(offences(sources(SRC))).toEqual([]);
+    expect(offences(tsSources(SRC))).toEqual([]);
   });
 
   it('the check itself catches each kind of line', () => {

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lineOffences, tsSources, type LineRule } from './helpers/source-scan.js';
 
 /**
  * Two rules read from the sources, as store-owns-redis.test.ts does for Redis:
@@ -13,13 +14,13 @@ import { describe, expect, it } from 'vitest';
 const ROOTS = ['src', 'workers'].map((d) => path.resolve(d));
 const OWNERS = ['src/store', 'src/postgres'].map((d) => path.resolve(d) + path.sep);
 
-const OUTSIDE_STORE: Array<{ what: string; pattern: RegExp }> = [
+const OUTSIDE_STORE: LineRule[] = [
   { what: 'an SQL statement', pattern: /\b(SELECT|INSERT INTO|DELETE FROM|UPDATE \w+ SET|TRUNCATE|CREATE (TABLE|INDEX|FUNCTION)|ALTER TABLE|COPY \w+)\b/ },
   { what: 'a query sent to the database', pattern: /\b(db|pool|client|pg)\w*\??\.(query|connect)\s*[<(]/i },
   { what: 'the pg driver imported', pattern: /from ['"]pg['"]/ },
 ];
 
-const SESSION_STATE: Array<{ what: string; pattern: RegExp }> = [
+const SESSION_STATE: LineRule[] = [
   { what: 'a named prepared statement', pattern: /\bname\s*:\s*[^,}]+,\s*text\s*:|\.query\(\s*\{[^}]*\bname\s*:/ },
   { what: 'a session-level SET', pattern: /(^|[`'";]\s*)SET\s+(?!LOCAL\b)(SESSION\s+)?\w+\s*(=|TO\b)/ },
   { what: 'a session-level advisory lock', pattern: /pg_(try_)?advisory_lock(_shared)?\s*\(/ },
@@ -28,32 +29,17 @@ const SESSION_STATE: Array<{ what: string; pattern: RegExp }> = [
   { what: 'a cursor held past its transaction', pattern: /\bWITH\s+HOLD\b/ },
 ];
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return sources(full);
-    return e.name.endsWith('.ts') ? [full] : [];
-  });
-}
-
 export function offences(files: string[], read: (file: string) => string = (f) => readFileSync(f, 'utf8')): string[] {
-  const out: string[] = [];
-  for (const file of files) {
+  return files.flatMap((file) => {
     const rules = OWNERS.some((dir) => file.startsWith(dir)) ? SESSION_STATE : [...OUTSIDE_STORE, ...SESSION_STATE];
-    read(file)
-      .split('\n')
-      .forEach((line, i) => {
-        // Comments may say what a rule forbids.
-        if (/^\s*(\/\/|\*|\/\*)/.test(line)) return;
-        for (const rule of rules) if (rule.pattern.test(line)) out.push(`${path.relative(process.cwd(), file)}:${i + 1}: ${rule.what}: ${line.trim()}`);
-      });
-  }
-  return out;
+    // Comments may say what a rule forbids.
+    return lineOffences(file, read(file), rules, process.cwd(), (line) => /^\s*(\/\/|\*|\/\*)/.test(line));
+  });
 }
 
 describe('the store owns every SQL statement, and none needs a session', () => {
   it('no SQL, query or pg import outside src/store/ and src/postgres/; no session state anywhere', () => {
-    expect(offences(ROOTS.flatMap(sources))).toEqual([]);
+    expect(offences(ROOTS.flatMap(tsSources))).toEqual([]);
   });
 
   it('the check itself catches each kind of line', () => {
