@@ -7,7 +7,7 @@ import path from 'node:path';
 import { loadConfig } from '../src/app/config.js';
 import type { AuthorHistory } from '../src/drafts/composer.js';
 import type { Mention } from '../src/mention.js';
-import { decideRoute } from '../src/pipeline/route.js';
+import { decideRoute } from '../src/route/route.js';
 import { draftReply } from '../src/playbook/draft.js';
 import { triage } from '../src/triage/index.js';
 

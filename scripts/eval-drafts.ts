@@ -21,7 +21,7 @@ import type { Mention } from '../src/mention.js';
 import { templateReply } from '../src/playbook/draft.js';
 import { Playbook } from '../src/playbook/schema.js';
 import { readCsvObjects } from '../src/text/csv.js';
-import { DEFAULT_DATA_DIR } from '../src/triage/dataset.js';
+import { DEFAULT_DATA_DIR } from '../src/triage/train/dataset.js';
 import { triage } from '../src/triage/index.js';
 import { guardrailTable } from './eval-guardrails.js';
 

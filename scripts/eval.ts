@@ -11,16 +11,16 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AIRLINE_BRAND, brandFor, DEFAULT_DATA_DIR, loadTwcs } from '../src/triage/dataset.js';
-import { loadAllLabelled } from '../src/triage/dataset-tweets.js';
-import { crossValidate, type CrossValidation, type Scored } from '../src/triage/eval/crossval.js';
-import type { TrainingRow } from '../src/triage/fit.js';
-import { fmt, table } from '../src/triage/eval/metrics.js';
-import { loadPeers } from '../src/triage/eval/peers.js';
-import { metricRows, peerRows } from '../src/triage/eval/report.js';
-import { modelLoadMs, postsPerSecond, triageSpeed } from '../src/triage/eval/speed.js';
+import { AIRLINE_BRAND, brandFor, DEFAULT_DATA_DIR, loadTwcs } from '../src/triage/train/dataset.js';
+import { loadAllLabelled } from '../src/triage/train/dataset-tweets.js';
+import { crossValidate, type CrossValidation, type Scored } from '../src/triage/train/eval/crossval.js';
+import type { TrainingRow } from '../src/triage/train/fit.js';
+import { fmt, table } from '../src/triage/train/eval/metrics.js';
+import { loadPeers } from '../src/triage/train/eval/peers.js';
+import { metricRows, peerRows } from '../src/triage/train/eval/report.js';
+import { modelLoadMs, postsPerSecond, triageSpeed } from '../src/triage/train/eval/speed.js';
 import { defaultModelPath } from '../src/triage/model.js';
-import { toTrainingRows } from '../src/triage/training-rows.js';
+import { toTrainingRows } from '../src/triage/train/training-rows.js';
 
 const { values } = parseArgs({
   options: {

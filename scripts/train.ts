@@ -14,11 +14,11 @@ import { openRuntime } from '../src/app/runtime.js';
 import { loadConfig } from '../src/app/config.js';
 import { createLogger } from '../src/log.js';
 import { readCorrections, type Correction } from '../src/store/corrections.js';
-import { DEFAULT_DATA_DIR, inFixedSample, loadTwcs } from '../src/triage/dataset.js';
-import { loadAllLabelled } from '../src/triage/dataset-tweets.js';
-import { toTrainingRows } from '../src/triage/training-rows.js';
+import { DEFAULT_DATA_DIR, inFixedSample, loadTwcs } from '../src/triage/train/dataset.js';
+import { loadAllLabelled } from '../src/triage/train/dataset-tweets.js';
+import { toTrainingRows } from '../src/triage/train/training-rows.js';
 import { MODEL_FILE, serialiseModel } from '../src/triage/model.js';
-import { retrain } from '../src/triage/retrain.js';
+import { retrain } from '../src/triage/train/retrain.js';
 import type { BrandConfig } from '../src/config/schema.js';
 
 const { values } = parseArgs({

@@ -13,8 +13,8 @@ import type { BrandConfig } from '../src/config/schema.js';
 import type { Mention } from '../src/mention.js';
 import { readCsvObjects } from '../src/text/csv.js';
 import path from 'node:path';
-import { AIRLINE_BRAND, DEFAULT_DATA_DIR } from '../src/triage/dataset.js';
-import { asMention } from '../src/triage/eval/speed.js';
+import { AIRLINE_BRAND, DEFAULT_DATA_DIR } from '../src/triage/train/dataset.js';
+import { asMention } from '../src/triage/train/eval/speed.js';
 import { triage } from '../src/triage/index.js';
 import type { TriageContext } from '../src/triage/types.js';
 

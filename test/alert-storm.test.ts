@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendAlert } from '../src/pipeline/alert.js';
-import { planEscalations } from '../src/pipeline/alert-storm.js';
+import { sendAlert } from '../src/alerts/alert.js';
+import { planEscalations } from '../src/alerts/alert-storm.js';
 import { FakeSlack } from './fakes/slack.js';
 import { testApp, type TestApp } from './helpers/app.js';
 import { seedMention } from './helpers/seed.js';

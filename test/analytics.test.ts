@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/server.js';
-import { routeBatch } from '../src/pipeline/route.js';
+import { routeBatch } from '../src/route/route.js';
 import { recordReplySent } from '../src/store/authors.js';
 import { transition } from '../src/store/inbox.js';
 import { readStats } from '../src/store/stats.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError } from '../src/http/errors.js';
-import { sendAlert } from '../src/pipeline/alert.js';
+import { sendAlert } from '../src/alerts/alert.js';
 import { FakeWebhookReceiver } from './fakes/webhook.js';
 import { testApp, type TestApp } from './helpers/app.js';
 import { seedMention } from './helpers/seed.js';

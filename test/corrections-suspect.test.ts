@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/server.js';
 import { readCorrections, saveCorrection, type Correction } from '../src/store/corrections.js';
-import { correctionRows } from '../src/triage/retrain.js';
+import { correctionRows } from '../src/triage/train/retrain.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 import { storeInboxItem } from './helpers/chat-seed.js';
 

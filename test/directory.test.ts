@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/api/password.js';
 import { buildServer } from '../src/api/server.js';
 import { toMention } from '../src/mention.js';
-import { acceptBatch } from '../src/pipeline/poll.js';
+import { acceptBatch } from '../src/listen/poll.js';
 import { readAudit } from '../src/store/audit.js';
 import { getItem } from '../src/store/inbox.js';
 import { testApp, testPrefix, TOKENS, type TestApp } from './helpers/app.js';

@@ -9,7 +9,7 @@ import { HttpClient } from '../src/http/client.js';
 import { approveItem } from '../src/inbox/actions.js';
 import { toMention } from '../src/mention.js';
 import { Playbook } from '../src/playbook/schema.js';
-import { routeBatch } from '../src/pipeline/route.js';
+import { routeBatch } from '../src/route/route.js';
 import { readAudit } from '../src/store/audit.js';
 import { listAlternatives } from '../src/store/drafts.js';
 import { getItem } from '../src/store/inbox.js';

@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { buildServer } from '../src/api/server.js';
 import { approveItem, editDraft } from '../src/inbox/actions.js';
 import { toMention, type Mention } from '../src/mention.js';
-import { routeBatch } from '../src/pipeline/route.js';
+import { routeBatch } from '../src/route/route.js';
 import { readAudit } from '../src/store/audit.js';
 import { getItem } from '../src/store/inbox.js';
 import { ingestMentions, saveTriage } from '../src/store/mentions.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../src/jobs/queues.js';
-import { idempotencyKey } from '../src/pipeline/publish.js';
+import { idempotencyKey } from '../src/publish/publish.js';
 import { listDeadLetters } from '../src/store/dead-letter.js';
 import { getItem, getItems, listItemIds, type InboxItem } from '../src/store/inbox.js';
 import { buildServer } from '../src/api/server.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaybookConfig } from '../src/config/schema.js';
 import { approveItem, editDraft } from '../src/inbox/actions.js';
-import { pollSource } from '../src/pipeline/poll.js';
+import { pollSource } from '../src/listen/poll.js';
 import { checkDraft } from '../src/playbook/draft.js';
 import { Playbook } from '../src/playbook/schema.js';
 import { normaliseForCheck, stripInvisible } from '../src/playbook/invisible.js';

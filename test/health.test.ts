@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/server.js';
-import { checkSourceHealth } from '../src/pipeline/health.js';
+import { checkSourceHealth } from '../src/listen/health.js';
 import { enqueue } from '../src/jobs/queues.js';
 import { forgetSource, readSourceState, recordPollFailure, recordPollSuccess, recordStreamState } from '../src/store/sources.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';

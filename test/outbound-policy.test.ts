@@ -10,7 +10,7 @@ import { OutboundRefusedError } from '../src/http/errors.js';
 import { rssConnector } from '../src/connectors/rss/connector.js';
 import { HttpClient } from '../src/http/client.js';
 import { classifyAddress, urlRefusal, type Resolver } from '../src/http/policy.js';
-import { pollSource } from '../src/pipeline/poll.js';
+import { pollSource } from '../src/listen/poll.js';
 import { FakeFeed } from './fakes/rss.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 import { makeClient } from './helpers/connector.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepOutbox } from '../src/pipeline/outbox.js';
-import { pollSource } from '../src/pipeline/poll.js';
+import { sweepOutbox } from '../src/publish/outbox.js';
+import { pollSource } from '../src/listen/poll.js';
 import { getItem, getItems, listItemIds } from '../src/store/inbox.js';
 import { unsentOutbox } from '../src/store/outbox.js';
 import { FakeMastodon } from './fakes/mastodon.js';

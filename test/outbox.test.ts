@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVABLE, commitApproval } from '../src/inbox/actions.js';
-import { relayOutbox, sweepOutbox } from '../src/pipeline/outbox.js';
-import { pollSource } from '../src/pipeline/poll.js';
+import { relayOutbox, sweepOutbox } from '../src/publish/outbox.js';
+import { pollSource } from '../src/listen/poll.js';
 import { getItem, getItems, listItemIds, type InboxItem } from '../src/store/inbox.js';
 import { unsentOutbox } from '../src/store/outbox.js';
 import { FakeMastodon } from './fakes/mastodon.js';

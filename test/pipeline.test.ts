@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveItem } from '../src/inbox/actions.js';
-import { pollSource } from '../src/pipeline/poll.js';
+import { pollSource } from '../src/listen/poll.js';
 import { authorHistory } from '../src/store/authors.js';
 import { listDeadLetters } from '../src/store/dead-letter.js';
 import { getItem, getItems, listItemIds } from '../src/store/inbox.js';

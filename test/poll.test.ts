@@ -4,7 +4,7 @@ import { buildContext } from '../src/app/runtime.js';
 import type { AppContext } from '../src/app/context.js';
 import { syncSchedulers } from '../src/app/scheduler.js';
 import { closeQueues } from '../src/jobs/queues.js';
-import { pollSource } from '../src/pipeline/poll.js';
+import { pollSource } from '../src/listen/poll.js';
 import { createRedis } from '../src/redis/connection.js';
 import { readSourceState } from '../src/store/sources.js';
 import { FakeMastodon } from './fakes/mastodon.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approveItem, rejectItem, resendItem } from '../src/inbox/actions.js';
-import { pollSource } from '../src/pipeline/poll.js';
+import { pollSource } from '../src/listen/poll.js';
 import { readAudit } from '../src/store/audit.js';
 import { getItem, getItems, listItemIds, type InboxItem, type ItemStatus } from '../src/store/inbox.js';
 import { FakeMastodon } from './fakes/mastodon.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editDraft } from '../src/inbox/actions.js';
 import { toMention, type Mention } from '../src/mention.js';
-import { triageBatch } from '../src/pipeline/triage-batch.js';
+import { triageBatch } from '../src/route/triage-batch.js';
 import { draftVersions, getItem } from '../src/store/inbox.js';
 import { authorContexts } from '../src/store/authors.js';
 import { draftHistories } from '../src/store/drafts.js';

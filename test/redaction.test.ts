@@ -11,8 +11,8 @@ import { ConfigError } from '../src/config/load.js';
 import { configFromObject } from '../src/app/config.js';
 import { redactText, redactUrl } from '../src/http/redact.js';
 import { createLogger } from '../src/log.js';
-import { checkSourceHealth } from '../src/pipeline/health.js';
-import { alertSourceProblem } from '../src/pipeline/source-alerts.js';
+import { checkSourceHealth } from '../src/listen/health.js';
+import { alertSourceProblem } from '../src/alerts/source-alerts.js';
 import { recordPollFailure } from '../src/store/sources.js';
 import { baseConfig, testApp, testPrefix, TOKENS, type TestApp } from './helpers/app.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toMention, type Mention } from '../src/mention.js';
-import { routeStored } from '../src/pipeline/route.js';
+import { routeStored } from '../src/route/route.js';
 import { getItem } from '../src/store/inbox.js';
 import { ingestMentions, loadMentions } from '../src/store/mentions.js';
 import type { TriageResult } from '../src/triage/types.js';

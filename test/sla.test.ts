@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimitedError } from '../src/http/errors.js';
-import { routeBatch } from '../src/pipeline/route.js';
-import { checkSla, slaTimes, sweepSla, type SlaCheck } from '../src/pipeline/sla.js';
+import { routeBatch } from '../src/route/route.js';
+import { checkSla, slaTimes, sweepSla, type SlaCheck } from '../src/alerts/sla.js';
 import { getItem, transition } from '../src/store/inbox.js';
 import { pendingReminder } from '../src/store/sla-reminders.js';
 import { FakeSlack } from './fakes/slack.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/server.js';
-import { pollSource } from '../src/pipeline/poll.js';
+import { pollSource } from '../src/listen/poll.js';
 import { readAudit } from '../src/store/audit.js';
 import { readSourceState } from '../src/store/sources.js';
 import { FakeMastodon } from './fakes/mastodon.js';

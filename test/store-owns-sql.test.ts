@@ -54,7 +54,7 @@ describe('the store owns every SQL statement, and none needs a session', () => {
       'const ok = `UPDATE inbox_items SET status = $2`; // fine in the store',
       "await client.query('BEGIN; SET LOCAL statement_timeout = 5000');",
     ];
-    const outside = offences([path.resolve('src/pipeline/planted.ts')], () => planted.join('\n'));
+    const outside = offences([path.resolve('src/listen/planted.ts')], () => planted.join('\n'));
     expect(outside.map((f) => f.split(': ')[1])).toEqual([
       'an SQL statement',
       'a query sent to the database',

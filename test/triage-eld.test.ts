@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { eld as packaged } from 'eld/small';
 import { eld } from '../src/triage/eld-data.js';
 import { readCsvObjects } from '../src/text/csv.js';
-import { DEFAULT_DATA_DIR } from '../src/triage/dataset.js';
+import { DEFAULT_DATA_DIR } from '../src/triage/train/dataset.js';
 
 describe('ELD from models/eld-small.json', () => {
   it('answers exactly as the installed eld package does (rerun `npm run build:eld` after upgrading eld)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrandConfig } from '../src/config/schema.js';
 import { DENSE_FEATURES } from '../src/triage/features.js';
-import { fitHeads, prepare, type TrainingRow } from '../src/triage/fit.js';
+import { fitHeads, prepare, type TrainingRow } from '../src/triage/train/fit.js';
 import { MAIN_OUTPUTS } from '../src/triage/model.js';
 
 const shop: BrandConfig = { id: 'shop', name: 'Lumen', keywords: [], handles: ['@lumen'], hashtags: [] };

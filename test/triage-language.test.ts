@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BrandConfig } from '../src/config/schema.js';
 import type { Mention } from '../src/mention.js';
-import { decideRoute } from '../src/pipeline/route.js';
-import { asMention } from '../src/triage/eval/speed.js';
+import { decideRoute } from '../src/route/route.js';
+import { asMention } from '../src/triage/train/eval/speed.js';
 import { triage } from '../src/triage/index.js';
 import { identifyLanguage } from '../src/triage/language.js';
 import { riskHits } from '../src/triage/risk.js';

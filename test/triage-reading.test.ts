@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrandConfig } from '../src/config/schema.js';
 import type { Mention } from '../src/mention.js';
-import { asMention } from '../src/triage/eval/speed.js';
+import { asMention } from '../src/triage/train/eval/speed.js';
 import { CUE_IRONY_AT } from '../src/triage/decide.js';
 import { triage } from '../src/triage/index.js';
 import { analyse } from '../src/triage/nlp.js';

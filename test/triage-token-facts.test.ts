@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCsvObjects } from '../src/text/csv.js';
 import { seedScores } from '../src/triage/category.js';
-import { AIRLINE_BRAND, DEFAULT_DATA_DIR } from '../src/triage/dataset.js';
+import { AIRLINE_BRAND, DEFAULT_DATA_DIR } from '../src/triage/train/dataset.js';
 import { extractFeatures } from '../src/triage/features.js';
 import { maskDetailed } from '../src/triage/mask.js';
 import { analyse, type Analysis } from '../src/triage/nlp.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 import { readCsvObjects } from '../src/text/csv.js';
-import { DEFAULT_DATA_DIR } from '../src/triage/dataset.js';
+import { DEFAULT_DATA_DIR } from '../src/triage/train/dataset.js';
 import { reader } from '../src/triage/nlp.js';
 import { TokenReader } from '../src/triage/wink-tokens.js';
 

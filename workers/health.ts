@@ -1,6 +1,6 @@
 import { defineWorker } from '../src/jobs/runner.js';
 import { reconcileFailedJobs } from '../src/jobs/failed-jobs.js';
-import { checkSourceHealth } from '../src/pipeline/health.js';
+import { checkSourceHealth } from '../src/listen/health.js';
 import { pruneExpired } from '../src/store/mentions.js';
 
 /**

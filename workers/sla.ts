@@ -1,6 +1,6 @@
 import { defineWorker } from '../src/jobs/runner.js';
-import { sweepOutbox } from '../src/pipeline/outbox.js';
-import { sweepSla } from '../src/pipeline/sla.js';
+import { sweepOutbox } from '../src/publish/outbox.js';
+import { sweepSla } from '../src/alerts/sla.js';
 
 /** Every ten seconds: SLA reminders, and any outbox row a crashed process left unsent. */
 export const slaWorker = defineWorker('sla', async (_data, run) => {

@@ -1,5 +1,5 @@
 import { defineWorker } from '../src/jobs/runner.js';
-import { sweepSpikes } from '../src/spikes/sweep.js';
+import { sweepSpikes } from '../src/alerts/spikes/sweep.js';
 
 /** Every minute: spikes found, grown, reopened or ended, and chat told about them. */
 export const spikesWorker = defineWorker('spikes', async (_data, run) => {

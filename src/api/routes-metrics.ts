@@ -7,7 +7,7 @@ import { bearerToken } from './auth.js';
 import { fromThisMachine } from './client-address.js';
 import { processMetrics } from './slack-refusals.js';
 import { readSourceState } from '../store/sources.js';
-import { deriveSourceHealth, SourceStates } from '../pipeline/source-status.js';
+import { deriveSourceHealth, SourceStates } from '../listen/source-status.js';
 import { countMentions } from '../store/mentions.js';
 
 const SOURCE_GAUGES = {

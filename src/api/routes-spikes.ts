@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
-import { brandSettings } from '../spikes/config.js';
-import { actOnSpike, draftHoldingReply, spikeItems, type SpikeVerb } from '../spikes/actions.js';
-import { DAY, expectedCount, HOUR, sumRange, type Series } from '../spikes/baseline.js';
-import { bucketOf } from '../spikes/record.js';
+import { brandSettings } from '../alerts/spikes/config.js';
+import { actOnSpike, draftHoldingReply, spikeItems, type SpikeVerb } from '../alerts/spikes/actions.js';
+import { DAY, expectedCount, HOUR, sumRange, type Series } from '../alerts/spikes/baseline.js';
+import { bucketOf } from '../alerts/spikes/record.js';
 import { brandCounts, firstBucket } from '../store/spike-counts.js';
 import { getSpike, listSpikes, type SpikeRecord } from '../store/spikes.js';
 import { actorOf, requireRole } from './auth.js';

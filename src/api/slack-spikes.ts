@@ -3,7 +3,7 @@ import type { AppContext } from '../app/context.js';
 import { spikeText } from '../alerts/spike-message.js';
 import { spikeBlocks, type SpikeAction } from '../alerts/spike-slack.js';
 import { ActionError, type Actor } from '../inbox/actions.js';
-import { actOnSpike, type SpikeVerb } from '../spikes/actions.js';
+import { actOnSpike, type SpikeVerb } from '../alerts/spikes/actions.js';
 import { appendAudit } from '../store/audit.js';
 
 const VERBS: Record<SpikeAction, SpikeVerb> = { spike_ack: 'acknowledge', spike_escalate: 'escalate', spike_expected: 'expected' };

@@ -7,7 +7,7 @@ import type { Queues } from '../jobs/queues.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../postgres/pool.js';
 import type { StoreKeys } from '../store/keys.js';
-import type { SourceClients } from '../pipeline/source-clients.js';
+import type { SourceClients } from '../connectors/clients.js';
 
 /** What every pipeline step needs; built once per process in app/runtime.ts. */
 export interface AppContext {

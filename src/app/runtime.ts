@@ -7,7 +7,7 @@ import { closeQueues, createQueues } from '../jobs/queues.js';
 import type { Logger } from '../log.js';
 import { createRedis, hasHashTag, isClusterUrl, whenReady } from '../redis/connection.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded.js';
-import { SourceClients } from '../pipeline/source-clients.js';
+import { SourceClients } from '../connectors/clients.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../postgres/embedded.js';
 import { createPool, type Db } from '../postgres/pool.js';
 import { waitForDatabase } from '../postgres/wait.js';

@@ -6,7 +6,7 @@ import { syncSchedulers } from '../app/scheduler.js';
 import type { Config } from '../config/load.js';
 import { startWorker, type WorkerDefinition } from '../jobs/runner.js';
 import type { Logger } from '../log.js';
-import { StreamRunner } from '../pipeline/stream.js';
+import { StreamRunner } from '../listen/stream.js';
 import { allWorkers } from '../../workers/index.js';
 import { modelStatuses } from '../drafts/alternatives.js';
 

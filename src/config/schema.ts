@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Duration, HttpUrl, Id, PlatformUrl } from './fields.js';
 import { strict } from './strict.js';
 import { Playbook } from '../playbook/schema.js';
-import { SPIKE_DEFAULTS, SpikesSchema } from '../spikes/config.js';
+import { SPIKE_DEFAULTS, SpikesSchema } from '../alerts/spikes/config.js';
 
 const Brand = strict({
   id: Id,

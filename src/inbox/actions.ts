@@ -1,6 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import type { Role } from '../config/schema.js';
-import { relayOutbox } from '../pipeline/outbox.js';
+import { relayOutbox } from '../publish/outbox.js';
 import { checkDraft, replyContext } from '../playbook/draft.js';
 import type { ReplyContext } from '../drafts/guardrails.js';
 import { checkReply } from '../playbook/reply-limits.js';

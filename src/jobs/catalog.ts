@@ -59,7 +59,7 @@ export const JOBS = {
   publish: spec({
     name: 'publish',
     schema: z.object({ itemId: z.string().min(1), draftVersion: z.number().int().positive(), approval: z.number().int().positive() }),
-    // Only errors that are known safe to repeat are thrown as retryable; see pipeline/publish.ts.
+    // Only errors that are known safe to repeat are thrown as retryable; see publish/publish.ts.
     attempts: 5,
     backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
     timeoutMs: 60_000,
@@ -77,7 +77,7 @@ export const JOBS = {
   }),
   sla: spec({
     name: 'sla',
-    // A sweep of the reminders that are due (see pipeline/sla.ts); a failed delivery stays for the next sweep.
+    // A sweep of the reminders that are due (see alerts/sla.ts); a failed delivery stays for the next sweep.
     schema: z.object({}).passthrough(),
     attempts: 1,
     backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
@@ -86,7 +86,7 @@ export const JOBS = {
   }),
   spikes: spec({
     name: 'spikes',
-    // The spike detector's minute (see spikes/sweep.ts); a failed sweep is simply the next minute's work.
+    // The spike detector's minute (see alerts/spikes/sweep.ts); a failed sweep is simply the next minute's work.
     schema: z.object({}).passthrough(),
     attempts: 1,
     backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },

@@ -163,7 +163,7 @@ export async function storedBytes(db: Db): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-/** Moves mentions to the brand their text names (see pipeline/brand-match.ts); before routing, so items follow. */
+/** Moves mentions to the brand their text names (see route/brand-match.ts); before routing, so items follow. */
 export async function setMentionBrands(db: Db, changes: Array<{ id: string; brandId: string }>): Promise<void> {
   if (changes.length === 0) return;
   await db.query('UPDATE mentions m SET brand_id = u.brand FROM unnest($1::text[], $2::text[]) AS u(id, brand) WHERE m.id = u.id', [changes.map((c) => c.id), changes.map((c) => c.brandId)]);

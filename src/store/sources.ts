@@ -14,7 +14,7 @@ export interface SourceState {
   lastErrorDetail: string;
   /** When the last failure happened (0: never), so a heartbeat shows whether the error is old news. */
   lastErrorAt: number;
-  /** False while the source is stopped (it waits for a person); not "everything is fine": see pipeline/source-status.ts. */
+  /** False while the source is stopped (it waits for a person); not "everything is fine": see listen/source-status.ts. */
   healthy: boolean;
   stoppedReason: string;
   /** Why it stopped: 'credentials' (renew them) or 'other'; '' while running. */

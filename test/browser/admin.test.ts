@@ -6,7 +6,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/api/password.js';
 import { buildServer } from '../../src/api/server.js';
-import { pollSource } from '../../src/pipeline/poll.js';
+import { pollSource } from '../../src/listen/poll.js';
 import { getItems, listItemIds } from '../../src/store/inbox.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/wait.js';

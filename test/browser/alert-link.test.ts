@@ -7,7 +7,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/api/password.js';
 import { buildServer } from '../../src/api/server.js';
-import { pollSource } from '../../src/pipeline/poll.js';
+import { pollSource } from '../../src/listen/poll.js';
 import { readCorrections } from '../../src/store/corrections.js';
 import { getItems, listItemIds } from '../../src/store/inbox.js';
 import { loadMentions } from '../../src/store/mentions.js';

@@ -5,7 +5,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/api/password.js';
 import { buildServer } from '../../src/api/server.js';
-import { pollSource } from '../../src/pipeline/poll.js';
+import { pollSource } from '../../src/listen/poll.js';
 import { appendAudit } from '../../src/store/audit.js';
 import { recordPollSuccess, resumeSource } from '../../src/store/sources.js';
 import { FakeMastodon } from '../fakes/mastodon.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/api/password.js';
 import { buildServer } from '../../src/api/server.js';
 import { toMention, type Mention } from '../../src/mention.js';
-import { triageBatch } from '../../src/pipeline/triage-batch.js';
+import { triageBatch } from '../../src/route/triage-batch.js';
 import { getItems } from '../../src/store/inbox.js';
 import { ingestMentions } from '../../src/store/mentions.js';
 import { testApp, type TestApp } from '../helpers/app.js';

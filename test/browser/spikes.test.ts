@@ -7,7 +7,7 @@ import { spikeText } from '../../src/alerts/spike-message.js';
 import { spikeBlocks } from '../../src/alerts/spike-slack.js';
 import { hashPassword } from '../../src/api/password.js';
 import { buildServer } from '../../src/api/server.js';
-import { sweepSpikes } from '../../src/spikes/sweep.js';
+import { sweepSpikes } from '../../src/alerts/spikes/sweep.js';
 import type { SpikeRecord } from '../../src/store/spikes.js';
 import { testApp, TOKENS, type TestApp } from '../helpers/app.js';
 import { background, feed, MIN, post, storm } from '../spikes/fixtures.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mentionId } from '../../src/mention.js';
-import { StreamRunner } from '../../src/pipeline/stream.js';
+import { StreamRunner } from '../../src/listen/stream.js';
 import { loadMentions } from '../../src/store/mentions.js';
 import { FakeBluesky, type FakePost } from '../fakes/bluesky.js';
 import { testApp, type TestApp } from '../helpers/app.js';

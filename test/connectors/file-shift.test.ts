@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.js';
-import { pollSource } from '../../src/pipeline/poll.js';
+import { pollSource } from '../../src/listen/poll.js';
 import { loadMentions } from '../../src/store/mentions.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 

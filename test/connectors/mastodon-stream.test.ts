@@ -3,7 +3,7 @@ import { AuthError, TransientError } from '../../src/http/errors.js';
 import { mastodonConnector } from '../../src/connectors/mastodon/connector.js';
 import type { FetchResult, SourceClient } from '../../src/connectors/types.js';
 import { mentionId } from '../../src/mention.js';
-import { StreamRunner } from '../../src/pipeline/stream.js';
+import { StreamRunner } from '../../src/listen/stream.js';
 import { readSourceState } from '../../src/store/sources.js';
 import { FakeMastodon, type FakeStatus } from '../fakes/mastodon.js';
 import { testApp, type TestApp } from '../helpers/app.js';

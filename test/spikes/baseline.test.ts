@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, expectedCount, HOUR, type Series } from '../../src/spikes/baseline.js';
-import { rankTerms, topDistinct } from '../../src/spikes/logodds.js';
-import { BUCKET_MS } from '../../src/spikes/record.js';
+import { DAY, expectedCount, HOUR, type Series } from '../../src/alerts/spikes/baseline.js';
+import { rankTerms, topDistinct } from '../../src/alerts/spikes/logodds.js';
+import { BUCKET_MS } from '../../src/alerts/spikes/record.js';
 
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toMention, type Mention } from '../../src/mention.js';
-import { triageBatch } from '../../src/pipeline/triage-batch.js';
-import { bucketOf, recordForSpikes, type Scored } from '../../src/spikes/record.js';
+import { triageBatch } from '../../src/route/triage-batch.js';
+import { bucketOf, recordForSpikes, type Scored } from '../../src/alerts/spikes/record.js';
 import { brandCounts, termCounts } from '../../src/store/spike-counts.js';
 import { ingestMentions } from '../../src/store/mentions.js';
 import { testApp, testPrefix, type TestApp } from '../helpers/app.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepSpikes } from '../../src/spikes/sweep.js';
+import { sweepSpikes } from '../../src/alerts/spikes/sweep.js';
 import { listSpikes } from '../../src/store/spikes.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { background, feed, HOUR, MIN, post, storm, T0 } from './fixtures.js';

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../src/app/context.js';
 import { toMention, type Mention } from '../../src/mention.js';
-import { recordForSpikes } from '../../src/spikes/record.js';
+import { recordForSpikes } from '../../src/alerts/spikes/record.js';
 import { ingestMentions, saveTriage } from '../../src/store/mentions.js';
 import type { TriageResult } from '../../src/triage/types.js';
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
-import { triageBatch } from '../../src/pipeline/triage-batch.js';
-import { sweepSpikes } from '../../src/spikes/sweep.js';
+import { triageBatch } from '../../src/route/triage-batch.js';
+import { sweepSpikes } from '../../src/alerts/spikes/sweep.js';
 import { ingestMentions } from '../../src/store/mentions.js';
 import { testApp, TOKENS, type TestApp } from '../helpers/app.js';
 import { background, feed, MIN, post, T0 } from './fixtures.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepSpikes } from '../../src/spikes/sweep.js';
+import { sweepSpikes } from '../../src/alerts/spikes/sweep.js';
 import { FakeSlack } from '../fakes/slack.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { background, feed, MIN, post, storm, T0 } from './fixtures.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackSignature } from '../../src/api/routes-slack.js';
 import { buildServer } from '../../src/api/server.js';
-import { sweepSpikes } from '../../src/spikes/sweep.js';
+import { sweepSpikes } from '../../src/alerts/spikes/sweep.js';
 import { readAudit } from '../../src/store/audit.js';
 import { getSpike } from '../../src/store/spikes.js';
 import { FakeSlack } from '../fakes/slack.js';

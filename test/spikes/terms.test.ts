@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrandConfig } from '../../src/config/schema.js';
-import { spikeTerms } from '../../src/spikes/terms.js';
-import { stopwords } from '../../src/spikes/stopwords.js';
+import { spikeTerms } from '../../src/alerts/spikes/terms.js';
+import { stopwords } from '../../src/alerts/spikes/stopwords.js';
 
 const brand: BrandConfig = { id: 'acme', name: 'Acme Air', keywords: ['acme air'], handles: ['@AcmeAir'], hashtags: ['acmeair'] };
 
