@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { buildContext } from '../src/app/runtime.js';
-import type { AppContext } from '../src/app/context.js';
+import type { AppContext } from '../src/context.js';
 import { configFromObject } from '../src/app/config.js';
 import { createRedis } from '../src/redis/connection.js';
 import { startEmbeddedPostgres } from '../src/postgres/embedded.js';

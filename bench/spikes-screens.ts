@@ -10,7 +10,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { hashPassword } from '../src/api/password.js';
+import { hashPassword } from '../src/admin/password.js';
 import { buildServer } from '../src/api/server.js';
 import { buildContext } from '../src/app/runtime.js';
 import { configFromObject } from '../src/app/config.js';

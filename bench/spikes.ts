@@ -22,7 +22,7 @@ import { ingestMentions, saveTriage } from '../src/store/mentions.js';
 import { migrate } from '../src/store/migrate.js';
 import { listSpikes } from '../src/store/spikes.js';
 import { triage } from '../src/triage/index.js';
-import type { TriageResult } from '../src/triage/types.js';
+import type { TriageResult } from '../src/triage-types.js';
 import { AIRLINES, burst, loadAirline, oneAuthor } from './spikes-data.js';
 
 const FILE = path.resolve('..', 'shared', 'data', 'airline-tweets-dev.csv');

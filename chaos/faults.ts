@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { Worker } from 'bullmq';
 import { syncSchedulers } from '../src/app/scheduler.js';
-import { startWorker, type WorkerDefinition } from '../src/jobs/runner.js';
+import { startWorker, type WorkerDefinition } from '../src/app/runner.js';
 import { listDeadLetters } from '../src/store/dead-letter.js';
 import { readSourceState } from '../src/store/sources.js';
 import { FakeMastodon } from '../test/fakes/mastodon.js';

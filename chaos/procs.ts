@@ -3,7 +3,7 @@ import { chmodSync, closeSync, openSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
-import type { AppContext } from '../src/app/context.js';
+import type { AppContext } from '../src/context.js';
 import { buildContext } from '../src/app/runtime.js';
 import { configFromObject } from '../src/app/config.js';
 import { closeQueues } from '../src/jobs/queues.js';

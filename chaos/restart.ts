@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { AppContext } from '../src/app/context.js';
+import type { AppContext } from '../src/context.js';
 import { approveItem } from '../src/inbox/actions.js';
 import { getItem, getItems, listItemIds } from '../src/store/inbox.js';
 import { loadMentions } from '../src/store/mentions.js';

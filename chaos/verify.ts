@@ -1,4 +1,4 @@
-import type { AppContext } from '../src/app/context.js';
+import type { AppContext } from '../src/context.js';
 import { approveItem } from '../src/inbox/actions.js';
 import { getItems, listItemIds, type InboxItem } from '../src/store/inbox.js';
 import { loadMentions } from '../src/store/mentions.js';

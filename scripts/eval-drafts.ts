@@ -19,7 +19,7 @@ import { teamReplies, type TeamCandidate } from '../src/drafts/retrieval.js';
 import { asksForGiven, postFacts } from '../src/drafts/slots.js';
 import type { Mention } from '../src/mention.js';
 import { templateReply } from '../src/playbook/draft.js';
-import { Playbook } from '../src/playbook/schema.js';
+import { Playbook } from '../src/config/playbook.js';
 import { readCsvObjects } from '../src/text/csv.js';
 import { DEFAULT_DATA_DIR } from '../src/triage/train/dataset.js';
 import { triage } from '../src/triage/index.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { checkReply } from '../src/drafts/guardrails.js';
-import { Playbook } from '../src/playbook/schema.js';
+import { Playbook } from '../src/config/playbook.js';
 import { GUARD_CORPUS } from '../test/fixtures/guardrail-corpus.js';
 import { obeyingReply } from '../test/fakes/llm-obey.js';
 

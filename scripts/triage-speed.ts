@@ -16,7 +16,7 @@ import path from 'node:path';
 import { AIRLINE_BRAND, DEFAULT_DATA_DIR } from '../src/triage/train/dataset.js';
 import { asMention } from '../src/triage/train/eval/speed.js';
 import { triage } from '../src/triage/index.js';
-import type { TriageContext } from '../src/triage/types.js';
+import type { TriageContext } from '../src/triage-types.js';
 
 const NO_HISTORY: TriageContext['author'] = { priorMentions: 0, recentMentions: 0, priorComplaints: 0, repliesSent: 0 };
 const ACME: BrandConfig = { id: 'acme', name: 'Acme Air', keywords: ['Acme'], handles: ['@AcmeAir'], hashtags: ['#acmeair'] };

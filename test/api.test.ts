@@ -10,7 +10,7 @@ import { recordReplySent } from '../src/store/authors.js';
 import { createItems, getItem, transition, type Priority } from '../src/store/inbox.js';
 import { ingestMentions, saveTriage } from '../src/store/mentions.js';
 import { recordPollSuccess } from '../src/store/sources.js';
-import type { TriageResult } from '../src/triage/types.js';
+import type { TriageResult } from '../src/triage-types.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 
 type Role = keyof typeof TOKENS;

@@ -8,7 +8,7 @@ import { sendWebhook, webhookSignature } from '../src/alerts/webhook.js';
 import { PermanentError, RateLimitedError, TransientError } from '../src/http/errors.js';
 import { HttpClient } from '../src/http/client.js';
 import { enqueue } from '../src/jobs/queues.js';
-import { startWorker, type WorkerDefinition } from '../src/jobs/runner.js';
+import { startWorker, type WorkerDefinition } from '../src/app/runner.js';
 import { alertWorker } from '../workers/alert.js';
 import { FakeDiscord } from './fakes/discord.js';
 import { FakeTeams } from './fakes/teams.js';

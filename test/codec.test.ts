@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Mention } from '../src/mention.js';
 import { decodeMention, decodeTriage, encodeMention, encodeTriage } from '../src/store/codec.js';
-import type { TriageResult } from '../src/triage/types.js';
+import type { TriageResult } from '../src/triage-types.js';
 
 const mention: Mention = {
   id: 'm_abcdefghijklmnopqrstuv',

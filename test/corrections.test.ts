@@ -11,7 +11,7 @@ import type { TrainingRow } from '../src/triage/train/fit.js';
 import { predict } from '../src/triage/model.js';
 import { retrain } from '../src/triage/train/retrain.js';
 import { readPost } from '../src/triage/signals.js';
-import type { TriageResult } from '../src/triage/types.js';
+import type { TriageResult } from '../src/triage-types.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 
 let app: TestApp;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../src/api/password.js';
+import { hashPassword } from '../src/admin/password.js';
 import { buildServer } from '../src/api/server.js';
 import { toMention } from '../src/mention.js';
 import { acceptBatch } from '../src/listen/poll.js';

@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { checkDraft, draftReply, sanitizeName } from '../src/playbook/draft.js';
 import type { BrandConfig, PlaybookConfig } from '../src/config/schema.js';
 import type { Mention } from '../src/mention.js';
-import { Playbook } from '../src/playbook/schema.js';
-import type { Category, TriageResult } from '../src/triage/types.js';
+import { Playbook } from '../src/config/playbook.js';
+import type { Category, TriageResult } from '../src/triage-types.js';
 
 const DEFAULT_PLAYBOOK_EXAMPLE: PlaybookConfig = Playbook.parse({
   signature: '– Sam, {brand} care team',

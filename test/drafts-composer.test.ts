@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NO_HISTORY, type AuthorHistory } from '../src/drafts/composer.js';
 import { asksFor, asksForGiven, extractSlots, postFacts, saidSent } from '../src/drafts/slots.js';
 import { draftReply } from '../src/playbook/draft.js';
-import type { Category, TriageResult } from '../src/triage/types.js';
+import type { Category, TriageResult } from '../src/triage-types.js';
 import { ACME, demoPlaybook, post, triaged } from './helpers/demo-playbook.js';
 
 const playbook = demoPlaybook();

@@ -8,7 +8,7 @@ import { modelDraft } from '../src/drafts/model-draft.js';
 import { HttpClient } from '../src/http/client.js';
 import { approveItem } from '../src/inbox/actions.js';
 import { toMention } from '../src/mention.js';
-import { Playbook } from '../src/playbook/schema.js';
+import { Playbook } from '../src/config/playbook.js';
 import { routeBatch } from '../src/route/route.js';
 import { readAudit } from '../src/store/audit.js';
 import { listAlternatives } from '../src/store/drafts.js';

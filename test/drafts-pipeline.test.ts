@@ -9,7 +9,7 @@ import { routeBatch } from '../src/route/route.js';
 import { readAudit } from '../src/store/audit.js';
 import { getItem } from '../src/store/inbox.js';
 import { ingestMentions, saveTriage } from '../src/store/mentions.js';
-import type { TriageResult } from '../src/triage/types.js';
+import type { TriageResult } from '../src/triage-types.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 import { triaged } from './helpers/demo-playbook.js';
 

@@ -1,8 +1,8 @@
 import type { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../src/app/context.js';
+import type { AppContext } from '../src/context.js';
 import { MAX_REVIVALS, reconcileFailedJobs } from '../src/jobs/failed-jobs.js';
-import { startWorker, type WorkerDefinition } from '../src/jobs/runner.js';
+import { startWorker, type WorkerDefinition } from '../src/app/runner.js';
 import { toMention, type Mention } from '../src/mention.js';
 import { createPool } from '../src/postgres/pool.js';
 import { listDeadLetters } from '../src/store/dead-letter.js';

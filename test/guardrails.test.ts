@@ -6,7 +6,7 @@ import type { PlaybookConfig } from '../src/config/schema.js';
 import { approveItem, editDraft } from '../src/inbox/actions.js';
 import { pollSource } from '../src/listen/poll.js';
 import { checkDraft } from '../src/playbook/draft.js';
-import { Playbook } from '../src/playbook/schema.js';
+import { Playbook } from '../src/config/playbook.js';
 import { normaliseForCheck, stripInvisible } from '../src/playbook/invisible.js';
 import { getItem, getItems, listItemIds, type InboxItem } from '../src/store/inbox.js';
 import { testApp, type TestApp } from './helpers/app.js';

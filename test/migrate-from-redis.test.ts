@@ -12,7 +12,7 @@ import { queuePage } from '../src/store/inbox-queue.js';
 import { loadMentions } from '../src/store/mentions.js';
 import { searchMentions } from '../src/store/search.js';
 import { readSourceState } from '../src/store/sources.js';
-import type { TriageResult } from '../src/triage/types.js';
+import type { TriageResult } from '../src/triage-types.js';
 import { baseConfig, testApp, type TestApp } from './helpers/app.js';
 import { LegacyStore } from './helpers/legacy-redis.js';
 

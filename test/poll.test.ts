@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContext } from '../src/app/runtime.js';
-import type { AppContext } from '../src/app/context.js';
+import type { AppContext } from '../src/context.js';
 import { syncSchedulers } from '../src/app/scheduler.js';
 import { closeQueues } from '../src/jobs/queues.js';
 import { pollSource } from '../src/listen/poll.js';

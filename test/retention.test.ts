@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobRun } from '../src/jobs/runner.js';
+import type { JobRun } from '../src/app/runner.js';
 import { appendAudit, auditPage } from '../src/store/audit.js';
 import { queuePage } from '../src/store/inbox-queue.js';
 import { healthWorker } from '../workers/health.js';

@@ -3,7 +3,7 @@ import { toMention, type Mention } from '../src/mention.js';
 import { routeStored } from '../src/route/route.js';
 import { getItem } from '../src/store/inbox.js';
 import { ingestMentions, loadMentions } from '../src/store/mentions.js';
-import type { TriageResult } from '../src/triage/types.js';
+import type { TriageResult } from '../src/triage-types.js';
 import { testApp, type TestApp } from './helpers/app.js';
 
 let app: TestApp;

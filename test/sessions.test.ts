@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../src/api/password.js';
+import { hashPassword, verifyPassword } from '../src/admin/password.js';
 import { buildServer } from '../src/api/server.js';
 import { ItemStatuses } from '../src/store/inbox.js';
-import { Categories } from '../src/triage/types.js';
+import { Categories } from '../src/triage-types.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 
 const PASSWORD = 'correct horse battery staple';

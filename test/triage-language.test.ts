@@ -6,7 +6,7 @@ import { asMention } from '../src/triage/train/eval/speed.js';
 import { triage } from '../src/triage/index.js';
 import { identifyLanguage } from '../src/triage/language.js';
 import { riskHits } from '../src/triage/risk.js';
-import type { TriageContext } from '../src/triage/types.js';
+import type { TriageContext } from '../src/triage-types.js';
 
 // Hand-written posts, not dataset rows: what a brand's keyword search brings in from anywhere.
 const shop: BrandConfig = { id: 'shop', name: 'Lumen', keywords: ['Lumen'], handles: ['@lumen'], hashtags: [] };

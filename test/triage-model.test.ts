@@ -17,7 +17,7 @@ import { trainSoftmax, softmax } from '../src/triage/train/learn.js';
 import { maskText } from '../src/triage/mask.js';
 import { activeModel, parseModel, predict, serialiseModel } from '../src/triage/model.js';
 import { readPost } from '../src/triage/signals.js';
-import type { Sentiment, TriageContext } from '../src/triage/types.js';
+import type { Sentiment, TriageContext } from '../src/triage-types.js';
 
 const acme: BrandConfig = { id: 'acme', name: 'Acme Air', keywords: ['acmeair'], handles: ['@AcmeAir'], hashtags: ['#acmeair'] };
 const dense = (text: string, name: (typeof DENSE_FEATURES)[number]) => readPost(text, acme).features.val[DENSE_FEATURES.indexOf(name)];

@@ -5,7 +5,7 @@ import { asMention } from '../src/triage/train/eval/speed.js';
 import { CUE_IRONY_AT } from '../src/triage/decide.js';
 import { triage } from '../src/triage/index.js';
 import { analyse } from '../src/triage/nlp.js';
-import type { TriageContext } from '../src/triage/types.js';
+import type { TriageContext } from '../src/triage-types.js';
 
 // Hand-written posts to brands outside air travel: food delivery, a bank, an app, a shop.
 const brand: BrandConfig = { id: 'lumen', name: 'Lumen', keywords: ['Lumen'], handles: ['@lumen'], hashtags: [] };

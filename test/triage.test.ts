@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { triage } from '../src/triage/index.js';
-import type { TriageContext } from '../src/triage/types.js';
+import type { TriageContext } from '../src/triage-types.js';
 import type { Mention } from '../src/mention.js';
 import type { BrandConfig } from '../src/config/schema.js';
 import { parseCsv, readCsvObjects } from '../src/text/csv.js';

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../src/api/password.js';
+import { hashPassword } from '../src/admin/password.js';
 import { registerSessionRoutes } from '../src/api/routes-session.js';
 import { buildServer } from '../src/api/server.js';
 import { ConfigError } from '../src/config/load.js';

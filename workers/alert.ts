@@ -1,5 +1,5 @@
 import { finalOnPermanent } from '../src/alerts/send.js';
-import { defineWorker } from '../src/jobs/runner.js';
+import { defineWorker } from '../src/app/runner.js';
 import { sendAlert } from '../src/alerts/alert.js';
 
 export const alertWorker = defineWorker('alert', (data, run) => finalOnPermanent(sendAlert(run.app, data)));

@@ -1,4 +1,4 @@
 import { modelDraft } from '../src/drafts/model-draft.js';
-import { defineWorker } from '../src/jobs/runner.js';
+import { defineWorker } from '../src/app/runner.js';
 
 export const draftWorker = defineWorker('draft', (data, run) => modelDraft(run.app, data.itemId));

@@ -1,4 +1,4 @@
-import { defineWorker } from '../src/jobs/runner.js';
+import { defineWorker } from '../src/app/runner.js';
 import { reconcileFailedJobs } from '../src/jobs/failed-jobs.js';
 import { checkSourceHealth } from '../src/listen/health.js';
 import { pruneExpired } from '../src/store/mentions.js';

@@ -1,4 +1,4 @@
-import { defineWorker } from '../src/jobs/runner.js';
+import { defineWorker } from '../src/app/runner.js';
 import { sweepOutbox } from '../src/publish/outbox.js';
 import { sweepSla } from '../src/alerts/sla.js';
 

@@ -1,4 +1,4 @@
-import { defineWorker } from '../src/jobs/runner.js';
+import { defineWorker } from '../src/app/runner.js';
 import { sweepSpikes } from '../src/alerts/spikes/sweep.js';
 
 /** Every minute: spikes found, grown, reopened or ended, and chat told about them. */

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { hashToken } from '../config/load.js';
 import { Id } from '../config/fields.js';
 import { Roles, type Role } from '../config/schema.js';
-import { hashPassword } from '../api/password.js';
+import { hashPassword } from './password.js';
 import { appendAudit } from '../store/audit.js';
 import { changeDirectory, DirectoryConflict, type DirectoryBrand, type DirectoryUser } from '../store/directory.js';
 import { insertBrand, updateBrand } from '../store/brands.js';

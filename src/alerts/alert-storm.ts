@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { chatDestinations } from './destinations.js';
 import { inboxBaseUrl, itemUrl, type DigestAlert } from './message.js';
 import { deliverTo } from './chat-delivery.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import type { Alert } from './message.js';
 import { deliver } from './send.js';
 import type { ChatDestinationConfig } from '../config/schema.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { chatDestinations } from './destinations.js';
 import { redactText } from '../http/redact.js';
 import { enqueueBulk } from '../jobs/queues.js';

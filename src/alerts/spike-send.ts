@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import type { ChatDestinationConfig } from '../config/schema.js';
 import { PermanentError, TransientError } from '../http/errors.js';
 import type { HttpClient } from '../http/client.js';
-import { inQuietHours } from './spikes/config.js';
+import { inQuietHours } from '../config/spikes.js';
 import { SEVERITIES } from './spikes/detector.js';
 import { releaseLease, takeLease } from '../store/leases.js';
 import { getSpike, recordDelivery, type Delivery, type SpikeRecord } from '../store/spikes.js';

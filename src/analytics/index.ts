@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { periodTotals, readStats, recoveryCounts, responseTimes, slaCounts, type PeriodTotals } from '../store/stats.js';
 import { categoryBreakdown, periods, platformBreakdown, responderBreakdown, responseComparison, type CategoryRow, type PlatformRow, type ResponderRow, type ResponseFigures } from '../store/stats-breakdown.js';
 import { RESPONSE_BUCKETS, type ResponseStats, type SlaStats } from './response.js';

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { Directory } from '../app/directory.js';
+import type { Directory } from '../store/directory-cache.js';
 import type { Config } from '../config/load.js';
 import type { Actor } from '../inbox/actions.js';
 import { can, describeNeed, type Action } from '../inbox/permissions.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { approveItem, assignItem, editDraft, rejectItem, resendItem, snoozeItem } from '../inbox/actions.js';
 import { actorOf, requireRole } from './auth.js';
 import { ItemParams, parseInput } from './routes-common.js';

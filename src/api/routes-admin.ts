@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { readAudit } from '../store/audit.js';
 import { describeAudit } from './audit-text.js';
 import { listDeadLetters } from '../store/dead-letter.js';

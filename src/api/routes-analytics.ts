@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { computeAnalytics } from '../analytics/index.js';
 import { requireRole } from './auth.js';
 import { InputError, OptionalText, parseInput } from './routes-common.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { ActionError } from '../inbox/actions.js';
 import { bulkAction, BulkActions } from '../inbox/bulk.js';
 import { deleteView, listViews, saveView, MAX_VIEWS } from '../store/views.js';

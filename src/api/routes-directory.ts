@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { addBrand, addUser, BrandFields, BrandId, changeUser, editBrand, endSessions, Password, publicBrand, publicUser, RoleName, UserName } from '../admin/manage.js';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { ActionError } from '../inbox/actions.js';
 import { DirectoryConflict } from '../store/directory.js';
 import { actorOf, requireRole } from './auth.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { modelStatuses, offeredDrafts } from '../drafts/alternatives.js';
 import { rewriteDraft } from '../drafts/model-draft.js';
 import { REWRITES, type RewriteStyle } from '../drafts/prompt.js';

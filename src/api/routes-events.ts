@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { subscribeInboxEvents, type InboxSubscription } from '../store/inbox-events.js';
 import { sessionAlive } from '../store/sessions.js';
 import { requireRole, sessionOf, sessionTimes } from './auth.js';

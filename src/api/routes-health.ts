@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { databaseProblem } from '../store/ping.js';
 
 const READY_TIMEOUT_MS = 1_000;

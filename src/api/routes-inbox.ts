@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { shorten } from '../alerts/message.js';
 import { ActionError, approvalRulesFor } from '../inbox/actions.js';
 import type { Mention } from '../mention.js';
@@ -10,7 +10,7 @@ import { conversationIds } from '../store/conversations.js';
 import { getItem, ItemStatuses, OPEN_STATUSES, type ItemStatus } from '../store/inbox.js';
 import { BadCursorError, queuePage } from '../store/inbox-queue.js';
 import { loadMentions } from '../store/mentions.js';
-import type { TriageResult } from '../triage/types.js';
+import type { TriageResult } from '../triage-types.js';
 import { actorOf, requireRole } from './auth.js';
 import { InFlightLimit } from './in-flight.js';
 import { InputError, ItemParams, limitParam, OptionalText, parseInput } from './routes-common.js';

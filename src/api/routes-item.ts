@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { mustGet } from '../inbox/actions.js';
 import { addItemNote, closeAsAnswered, linkConversation, presenceBeat, tagItem, teamView, unlinkConversation } from '../inbox/together.js';
 import { reopenItem, undoApproval } from '../inbox/undo.js';

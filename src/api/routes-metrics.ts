@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Gauge, Registry } from 'prom-client';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { JOB_NAMES } from '../jobs/catalog.js';
 import { bearerToken } from './auth.js';
 import { fromThisMachine } from './client-address.js';

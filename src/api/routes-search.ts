@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { auditPage, auditRows } from '../store/audit.js';
 import { describeAudit, KNOWN_ACTIONS } from './audit-text.js';
 import { mentionRows } from '../store/export.js';

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { logSafe } from '../log.js';
 import { appendAudit } from '../store/audit.js';
 import { backoffMs, clearLoginFailures, loginState, recordLoginFailure } from '../store/login-throttle.js';
 import { createSession, deleteSession } from '../store/sessions.js';
 import { actorOf, authenticate, SESSION_COOKIE, sessionOf, sessionTimes } from './auth.js';
-import { burnPasswordCheck, verifyPassword } from './password.js';
+import { burnPasswordCheck, verifyPassword } from '../admin/password.js';
 import { parseInput } from './routes-common.js';
 import { vocabularyFor } from './vocabulary.js';
 

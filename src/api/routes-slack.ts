@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { escalationAlert } from '../alerts/message.js';
 import { outcomePayload, parseApprovalValue } from '../alerts/slack.js';
 import { ActionError, approveItem, rejectItem, type Actor } from '../inbox/actions.js';

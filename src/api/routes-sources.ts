@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { redactText } from '../http/redact.js';
 import { deriveSourceHealth } from '../listen/source-status.js';
 import { testConnection, UnknownSourceError } from '../listen/source-test.js';

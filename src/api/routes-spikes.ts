@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
-import { brandSettings } from '../alerts/spikes/config.js';
+import type { AppContext } from '../context.js';
+import { brandSettings } from '../config/spikes.js';
 import { actOnSpike, draftHoldingReply, spikeItems, type SpikeVerb } from '../alerts/spikes/actions.js';
 import { DAY, expectedCount, HOUR, sumRange, type Series } from '../alerts/spikes/baseline.js';
 import { bucketOf } from '../alerts/spikes/record.js';

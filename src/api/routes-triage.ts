@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { ActionError } from '../inbox/actions.js';
 import { redraftAfterCorrection } from '../drafts/redraft.js';
 import { appendAudit } from '../store/audit.js';
 import { applyCorrection, saveCorrection, type Correction } from '../store/corrections.js';
 import { getItem } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
-import { Categories } from '../triage/types.js';
+import { Categories } from '../triage-types.js';
 import { actorOf, requireRole } from './auth.js';
 import { ItemParams, parseInput } from './routes-common.js';
 

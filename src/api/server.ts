@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { ActionError } from '../inbox/actions.js';
 import { logSafe, type Logger } from '../log.js';
 import { isStoreUnavailable } from '../redis/connection.js';

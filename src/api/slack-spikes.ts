@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { spikeText } from '../alerts/spike-message.js';
 import { spikeBlocks, type SpikeAction } from '../alerts/spike-slack.js';
 import { ActionError, type Actor } from '../inbox/actions.js';

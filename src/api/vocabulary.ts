@@ -1,7 +1,7 @@
 import type { Role } from '../config/schema.js';
 import { Actions, can, type Action } from '../inbox/permissions.js';
 import { ACTIONABLE_STATUSES, CLOSED_STATUSES, EDITABLE_STATUSES, ItemStatuses, OPEN_STATUSES } from '../store/inbox.js';
-import { Categories } from '../triage/types.js';
+import { Categories } from '../triage-types.js';
 
 /**
  * What the web UI needs to know of the server's rules, sent with the session so the browser never

@@ -13,8 +13,8 @@ import { createPool, type Db } from '../postgres/pool.js';
 import { waitForDatabase } from '../postgres/wait.js';
 import { migrate } from '../store/migrate.js';
 import { storeKeys } from '../store/keys.js';
-import type { AppContext } from './context.js';
-import { describeSeed, Directory } from './directory.js';
+import type { AppContext } from '../context.js';
+import { describeSeed, Directory } from '../store/directory-cache.js';
 
 export interface Runtime {
   /** For workers, schedulers and CLI commands: commands wait through a Redis outage. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { resumeSource } from '../store/sources.js';
 
 const PREFIX = 'source-';

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { z } from 'zod';
 import { addBrand, addUser, BrandFields, BrandId, changeUser, editBrand, endSessions, Password, publicBrand, publicUser, RoleName, UserName } from '../admin/manage.js';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import type { Config } from '../config/load.js';
 import type { Role } from '../config/schema.js';
 import { logSafe } from '../log.js';

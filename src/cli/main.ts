@@ -1,4 +1,4 @@
-import { OperatorError } from '../app/operator-error.js';
+import { OperatorError } from '../operator-error.js';
 import { earshotVersion, parseCli, UsageError, USAGE } from './args.js';
 import { commandHelp } from './help.js';
 

@@ -1,10 +1,10 @@
 import type { Worker } from 'bullmq';
 import { startApi } from '../api/server.js';
-import { OperatorError } from '../app/operator-error.js';
+import { OperatorError } from '../operator-error.js';
 import { openRuntime, type Runtime } from '../app/runtime.js';
 import { syncSchedulers } from '../app/scheduler.js';
 import type { Config } from '../config/load.js';
-import { startWorker, type WorkerDefinition } from '../jobs/runner.js';
+import { startWorker, type WorkerDefinition } from '../app/runner.js';
 import type { Logger } from '../log.js';
 import { StreamRunner } from '../listen/stream.js';
 import { allWorkers } from '../../workers/index.js';

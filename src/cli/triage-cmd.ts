@@ -6,7 +6,7 @@ import type { BrandConfig } from '../config/schema.js';
 import { mentionId, type Mention } from '../mention.js';
 import { readCsvRecords } from '../text/csv.js';
 import { triage } from '../triage/index.js';
-import type { TriageContext } from '../triage/types.js';
+import type { TriageContext } from '../triage-types.js';
 import { UsageError, type CliArgs } from './args.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Roles, type Role } from '../config/schema.js';
-import { hashPassword } from '../api/password.js';
+import { hashPassword } from '../admin/password.js';
 import { UsageError } from './args.js';
 
 /** A mistake on the command line; main() prints the message and a hint, and exits 2. */

@@ -8,7 +8,7 @@ import { interpolateEnv } from './env.js';
 import { formatPath } from './format.js';
 import { urlRefusal, type OutboundPolicy } from '../http/policy.js';
 import { redactText } from '../http/redact.js';
-import { spikeConfigProblems } from '../alerts/spikes/config.js';
+import { spikeConfigProblems } from './spikes.js';
 
 export interface LoadedSource extends SourceConfig {
   /** Options after the connector's own schema parsed them (defaults applied). */

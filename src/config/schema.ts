@@ -2,8 +2,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { Duration, HttpUrl, Id, PlatformUrl } from './fields.js';
 import { strict } from './strict.js';
-import { Playbook } from '../playbook/schema.js';
-import { SPIKE_DEFAULTS, SpikesSchema } from '../alerts/spikes/config.js';
+import { Playbook } from './playbook.js';
+import { SPIKE_DEFAULTS, SpikesSchema } from './spikes.js';
 
 const Brand = strict({
   id: Id,

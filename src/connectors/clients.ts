@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Directory } from '../app/directory.js';
+import type { Directory } from '../store/directory-cache.js';
 import type { Config, LoadedSource } from '../config/load.js';
 import { redisKv } from '../store/source-kv.js';
 import { redisLimiter, type RateLimiter } from './shared/limiter.js';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { BrandConfig, SourceConfig } from '../config/schema.js';
 import type { Mention } from '../mention.js';
 import type { HttpClient } from '../http/client.js';
-import type { SourceKv } from './shared/kv.js';
+import type { SourceKv } from '../store/kv.js';
 import type { RateLimiter } from './shared/limiter.js';
 
 export interface RejectedItem {

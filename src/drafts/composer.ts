@@ -1,8 +1,8 @@
 import type { BrandConfig, PlaybookConfig } from '../config/schema.js';
 import type { Mention } from '../mention.js';
-import type { ActionSnippet, SnippetSet, TopicSnippet } from '../playbook/schema.js';
+import type { ActionSnippet, SnippetSet, TopicSnippet } from '../config/playbook.js';
 import { LANGUAGE_NAMES } from '../triage/language.js';
-import type { TriageResult } from '../triage/types.js';
+import type { TriageResult } from '../triage-types.js';
 import { fillSlots, joinParts, type SlotValues } from './fill.js';
 import { situationOf, type Situation } from './situation.js';
 import { postFacts, type DetailKind, type PostFacts } from './slots.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import type { Config } from '../config/load.js';
 import { replyContext } from '../playbook/draft.js';
 import { draftHistories, saveAlternatives, type Alternative } from '../store/drafts.js';

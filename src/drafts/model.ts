@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { HttpClient, HttpResponse } from '../http/client.js';
 import { isLoopbackUrl } from '../http/policy.js';
-import type { ModelConfig } from '../playbook/schema.js';
+import type { ModelConfig } from '../config/playbook.js';
 
 /**
  * An OpenAI-compatible chat-completions endpoint (Ollama, llama.cpp's server, vLLM, LM Studio,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BrandConfig, PlaybookConfig } from '../config/schema.js';
-import type { TriageResult } from '../triage/types.js';
+import type { TriageResult } from '../triage-types.js';
 import { LANGUAGE_NAMES } from '../triage/language.js';
 import type { AuthorHistory } from './composer.js';
 import type { ChatMessage } from './model.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { draftReply, type Draft } from '../playbook/draft.js';
 import { draftHistories } from '../store/drafts.js';
 import { EDITABLE_STATUSES, getItem, transition, type InboxItem, type ItemStatus } from '../store/inbox.js';

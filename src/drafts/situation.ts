@@ -1,4 +1,4 @@
-import type { TriageResult } from '../triage/types.js';
+import type { TriageResult } from '../triage-types.js';
 
 /**
  * Which situation a reply is for. Triage gives the category, language, question and irony; the

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { replyContext, sanitizeName } from '../playbook/draft.js';
 import { pastReplies } from '../store/drafts.js';
 import type { StoredMention } from '../store/mentions.js';

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { OperatorError } from '../app/operator-error.js';
+import { OperatorError } from '../operator-error.js';
 import { onProcessExit } from './exit-cleanup.js';
 import { processAlive, processStartTime } from './pids.js';
 

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import type { Role } from '../config/schema.js';
 import { relayOutbox } from '../publish/outbox.js';
 import { checkDraft, replyContext } from '../playbook/draft.js';

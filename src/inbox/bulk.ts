@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { CLOSED_STATUSES, getItems, type Change, type ItemStatus } from '../store/inbox.js';
 import { groupMembers, transitionEach } from '../store/inbox-bulk.js';
 import { ActionError, MAX_SNOOZE_MS, OPEN, type Actor } from './actions.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { authorOpenItems, conversationOf, linkItems, unlinkItem } from '../store/conversations.js';
 import { announce, getItems, type InboxItem } from '../store/inbox.js';
 import { addNote, markMentionsSeen, notesOf, type Note } from '../store/notes.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { settleOutboxRow } from '../store/outbox.js';
 import { getItem, transition, type InboxItem, type ItemStatus } from '../store/inbox.js';
 import { ActionError, authorize, explain, mustGet, publishJob, type Actor } from './actions.js';

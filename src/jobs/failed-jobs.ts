@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { deadLetter } from '../store/dead-letter.js';
 import { countRevival, forgetRevival } from '../store/job-revivals.js';
 import { JOBS, type JobName } from './catalog.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { formatDuration } from '../config/duration.js';
 import { markQuietAlerted, readSourceState } from '../store/sources.js';
 import { alertSourceProblem } from '../alerts/source-alerts.js';

@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { AuthError, PermanentError, RateLimitedError } from '../http/errors.js';
 import type { FetchResult } from '../connectors/types.js';
 import { JOBS } from '../jobs/catalog.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { describeFailure } from '../store/sources.js';
 
 export const TEST_TIMEOUT_MS = 20_000;

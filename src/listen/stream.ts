@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { AuthError } from '../http/errors.js';
 import type { FetchResult, StreamSink } from '../connectors/types.js';
 import { enqueue } from '../jobs/queues.js';

@@ -1,6 +1,6 @@
 import type { BrandConfig, PlaybookConfig } from '../config/schema.js';
 import type { Mention } from '../mention.js';
-import type { TriageResult } from '../triage/types.js';
+import type { TriageResult } from '../triage-types.js';
 import { compose, NO_HISTORY, type AuthorHistory } from '../drafts/composer.js';
 import { checkReply, type ReplyContext } from '../drafts/guardrails.js';
 

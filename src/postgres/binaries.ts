@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { OperatorError } from '../app/operator-error.js';
+import { OperatorError } from '../operator-error.js';
 
 /** One line, like every start-up problem the operator fixes (see OperatorError). */
 export class PostgresNotInstalledError extends OperatorError {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { OperatorError } from '../app/operator-error.js';
+import { OperatorError } from '../operator-error.js';
 import { lockDataFolder, prepareDataFolder, type DataFolderLock } from '../embedded/lock.js';
 import { processAlive } from '../embedded/pids.js';
 import { EmbeddedProcess, EmbeddedStartError } from '../embedded/process.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { JOB_NAMES, type JobName } from '../jobs/catalog.js';
 import { enqueue } from '../jobs/queues.js';
 import { markOutboxSent, pruneOutbox, unsentOutbox, type OutboxRow } from '../store/outbox.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { AuthError, PermanentError, RateLimitedError, TransientError, UnknownOutcomeError } from '../http/errors.js';
 import { redactText } from '../http/redact.js';
 import type { JobData } from '../jobs/catalog.js';

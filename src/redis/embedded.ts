@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { OperatorError } from '../app/operator-error.js';
+import { OperatorError } from '../operator-error.js';
 import { lockDataFolder, prepareDataFolder } from '../embedded/lock.js';
 import { processAlive, processName } from '../embedded/pids.js';
 import { EmbeddedProcess, EmbeddedStartError } from '../embedded/process.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { enqueueBulk } from '../jobs/queues.js';
 import type { Mention } from '../mention.js';
 import { draftReply } from '../playbook/draft.js';
@@ -8,7 +8,7 @@ import { createItems, type NewItem, type Priority } from '../store/inbox.js';
 import { loadMentions, type StoredMention } from '../store/mentions.js';
 import { finishRouting } from '../store/routed.js';
 import { nearDuplicateKey } from '../text/near-duplicate.js';
-import type { TriageResult } from '../triage/types.js';
+import type { TriageResult } from '../triage-types.js';
 import { planEscalations } from '../alerts/alert-storm.js';
 import { firstReminderAt, slaStart, slaTimes } from '../alerts/sla.js';
 

@@ -1,9 +1,9 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import type { AuthorHistory } from '../drafts/composer.js';
 import { batchHistories } from '../store/histories.js';
 import { loadMentions, setMentionBrands, type StoredMention } from '../store/mentions.js';
 import { triage } from '../triage/index.js';
-import type { TriageResult } from '../triage/types.js';
+import type { TriageResult } from '../triage-types.js';
 import { recordForSpikes } from '../alerts/spikes/record.js';
 import { attributeBrand } from './brand-match.js';
 import { routeStored } from './route.js';

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { Db } from '../postgres/pool.js';
-import type { TriageContext } from '../triage/types.js';
+import type { TriageContext } from '../triage-types.js';
 
 const WEEK_MS = 7 * 86_400_000;
 

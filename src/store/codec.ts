@@ -1,5 +1,5 @@
 import type { Mention } from '../mention.js';
-import type { TriageResult } from '../triage/types.js';
+import type { TriageResult } from '../triage-types.js';
 
 /**
  * How mentions and their triage are kept in Redis: JSON arrays in a fixed field order rather

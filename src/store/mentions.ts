@@ -1,6 +1,6 @@
 import type { Mention } from '../mention.js';
 import type { Db } from '../postgres/pool.js';
-import type { TriageResult } from '../triage/types.js';
+import type { TriageResult } from '../triage-types.js';
 import { decodeTriage, encodeRest, encodeTriage, mentionFromRow, type MentionColumns } from './codec.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Db } from '../postgres/pool.js';
-import type { TriageResult } from '../triage/types.js';
+import type { TriageResult } from '../triage-types.js';
 import { encodeTriage } from './codec.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { SourceKv } from '../connectors/shared/kv.js';
+import type { SourceKv } from './kv.js';
 import { storeKeys } from './keys.js';
 
 /** A connector's per-source values (a session, a refreshed token) in Redis, shared by every worker. */

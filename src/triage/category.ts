@@ -1,5 +1,5 @@
 import type { TokenFacts } from './token-facts.js';
-import type { Category } from './types.js';
+import type { Category } from '../triage-types.js';
 
 /**
  * Categories pick the drafted reply, so they come from a trained head (model.ts) over the post's

@@ -2,7 +2,7 @@ import { categorise } from './category.js';
 import { DENSE_FEATURES, SEED_OFFSET, type Features } from './features.js';
 import { SEED_CATEGORIES } from './category.js';
 import { decideSentiment, predict, predictCategory, SENTIMENT_CLASSES, type TriageModel } from './model.js';
-import type { Category, Sentiment } from './types.js';
+import type { Category, Sentiment } from '../triage-types.js';
 
 /**
  * From the model's scores to triage's decisions, shared by triage() and the cross-validation so

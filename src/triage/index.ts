@@ -1,5 +1,5 @@
 import type { Mention } from '../mention.js';
-import type { TriageContext, TriageResult } from './types.js';
+import type { TriageContext, TriageResult } from '../triage-types.js';
 import { categorise } from './category.js';
 import { complaintBecause } from './explain.js';
 import { LANGUAGE_NAMES } from './language.js';
@@ -9,7 +9,7 @@ import { riskHits } from './risk.js';
 import { readPost, type Signals } from './signals.js';
 import { composeUrgency } from './urgency.js';
 
-export type { TriageContext, TriageResult } from './types.js';
+export type { TriageContext, TriageResult } from '../triage-types.js';
 
 interface Judgement extends Decision {
   because: string | null;

@@ -1,5 +1,5 @@
 import type { Mention } from '../mention.js';
-import type { Sentiment, TriageContext } from './types.js';
+import type { Sentiment, TriageContext } from '../triage-types.js';
 import type { RiskHit } from './risk.js';
 
 export interface UrgencyInput {

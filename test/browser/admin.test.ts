@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/api/password.js';
+import { hashPassword } from '../../src/admin/password.js';
 import { buildServer } from '../../src/api/server.js';
 import { pollSource } from '../../src/listen/poll.js';
 import { getItems, listItemIds } from '../../src/store/inbox.js';

@@ -5,7 +5,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spikeText } from '../../src/alerts/spike-message.js';
 import { spikeBlocks } from '../../src/alerts/spike-slack.js';
-import { hashPassword } from '../../src/api/password.js';
+import { hashPassword } from '../../src/admin/password.js';
 import { buildServer } from '../../src/api/server.js';
 import { sweepSpikes } from '../../src/alerts/spikes/sweep.js';
 import type { SpikeRecord } from '../../src/store/spikes.js';

@@ -1,4 +1,4 @@
-import { memoryKv } from '../../src/connectors/shared/kv.js';
+import { memoryKv } from '../../src/store/kv.js';
 import { memoryLimiter } from '../../src/connectors/shared/limiter.js';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { inject } from 'vitest';
-import type { AppContext } from '../../src/app/context.js';
+import type { AppContext } from '../../src/context.js';
 import { buildContext } from '../../src/app/runtime.js';
 import { type Config } from '../../src/config/load.js';
 import { configFromObject } from '../../src/app/config.js';

@@ -1,8 +1,8 @@
-import type { AppContext } from '../../src/app/context.js';
+import type { AppContext } from '../../src/context.js';
 import { toMention, type Mention } from '../../src/mention.js';
 import { createItems, getItem, type InboxItem, type Priority } from '../../src/store/inbox.js';
 import { ingestMentions, saveTriage } from '../../src/store/mentions.js';
-import type { TriageResult } from '../../src/triage/types.js';
+import type { TriageResult } from '../../src/triage-types.js';
 
 export interface ChatSeed {
   nativeId: string;

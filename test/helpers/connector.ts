@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { memoryKv, type SourceKv } from '../../src/connectors/shared/kv.js';
+import { memoryKv, type SourceKv } from '../../src/store/kv.js';
 import { memoryLimiter, type RateLimiter } from '../../src/connectors/shared/limiter.js';
 import type { Connector, SourceClient } from '../../src/connectors/types.js';
 import { HttpClient } from '../../src/http/client.js';

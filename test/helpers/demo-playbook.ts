@@ -3,8 +3,8 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { PlaybookConfig } from '../../src/config/schema.js';
 import type { Mention } from '../../src/mention.js';
-import { Playbook } from '../../src/playbook/schema.js';
-import type { Category, TriageResult } from '../../src/triage/types.js';
+import { Playbook } from '../../src/config/playbook.js';
+import type { Category, TriageResult } from '../../src/triage-types.js';
 
 /** The demo's own playbook (config/earshot.yaml), so tests check the drafts a new user sees. */
 export function demoPlaybook(): PlaybookConfig {

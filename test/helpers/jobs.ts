@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { AppContext } from '../../src/app/context.js';
+import type { AppContext } from '../../src/context.js';
 import type { JobName } from '../../src/jobs/catalog.js';
 import { waitFor } from './wait.js';
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Mention } from '../../src/mention.js';
-import type { TriageResult } from '../../src/triage/types.js';
+import type { TriageResult } from '../../src/triage-types.js';
 
 /**
  * Writes records exactly as Earshot did before PostgreSQL (the store at commit de09574: keys.ts,

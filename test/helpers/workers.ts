@@ -1,6 +1,6 @@
 import type { Worker } from 'bullmq';
-import type { AppContext } from '../../src/app/context.js';
-import { startWorker, type WorkerDefinition } from '../../src/jobs/runner.js';
+import type { AppContext } from '../../src/context.js';
+import { startWorker, type WorkerDefinition } from '../../src/app/runner.js';
 import { allWorkers } from '../../workers/index.js';
 
 /** Runs every worker in this process, as `earshot start --role workers` would. */

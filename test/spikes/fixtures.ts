@@ -1,8 +1,8 @@
-import type { AppContext } from '../../src/app/context.js';
+import type { AppContext } from '../../src/context.js';
 import { toMention, type Mention } from '../../src/mention.js';
 import { recordForSpikes } from '../../src/alerts/spikes/record.js';
 import { ingestMentions, saveTriage } from '../../src/store/mentions.js';
-import type { TriageResult } from '../../src/triage/types.js';
+import type { TriageResult } from '../../src/triage-types.js';
 
 export const T0 = Date.parse('2026-03-02T00:00:00Z');
 export const MIN = 60_000;

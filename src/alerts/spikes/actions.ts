@@ -1,4 +1,4 @@
-import type { AppContext } from '../../app/context.js';
+import type { AppContext } from '../../context.js';
 import { deliverSpike, escalationTarget } from '../spike-send.js';
 import { ActionError, editDraft, type Actor } from '../../inbox/actions.js';
 import { can } from '../../inbox/permissions.js';

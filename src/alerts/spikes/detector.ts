@@ -1,5 +1,5 @@
 import { expectedCount, HOUR, negativeShareZ, sumRange, zScore, type Series } from './baseline.js';
-import type { BrandSettings } from './config.js';
+import type { BrandSettings } from '../../config/spikes.js';
 import { logOddsZ } from './logodds.js';
 
 /** A fast storm shows in half an hour; a slow one (cancellations all afternoon) over three. */

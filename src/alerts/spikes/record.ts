@@ -2,7 +2,7 @@ import type { BrandConfig } from '../../config/schema.js';
 import type { Mention } from '../../mention.js';
 import type { Db } from '../../postgres/pool.js';
 import { addCounts, type CountRow, type TermRow } from '../../store/spike-counts.js';
-import type { TriageResult } from '../../triage/types.js';
+import type { TriageResult } from '../../triage-types.js';
 import { spikeTerms } from './terms.js';
 
 export const BUCKET_MS = 5 * 60_000;

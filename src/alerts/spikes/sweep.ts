@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { AppContext } from '../../app/context.js';
+import type { AppContext } from '../../context.js';
 import { deliverSpike } from '../spike-send.js';
 import type { BrandConfig } from '../../config/schema.js';
 import { brandCounts, firstBucket, pruneCounts, termCounts, topTerms, windowMentions } from '../../store/spike-counts.js';
 import type { StoredMention } from '../../store/mentions.js';
 import { closeSpike, insertSpike, latestSpike, updateSpike, type SpikeRecord } from '../../store/spikes.js';
 import { DAY, HOUR, sumRange, type Series } from './baseline.js';
-import { brandSettings, type BrandSettings } from './config.js';
+import { brandSettings, type BrandSettings } from '../../config/spikes.js';
 import { candidates, severityOf, SEVERITIES, verify, WINDOWS, type BrandData, type TermWindow, type Verified, type WindowPost } from './detector.js';
 import { explain, type Explanation } from './explain.js';
 import { rankTerms } from './logodds.js';

@@ -4,7 +4,7 @@ import { PlatformUrl } from '../../config/fields.js';
 import { failForStatus, parseJson, type HttpResponse } from '../../http/client.js';
 import { expect, jwtExpiry, resetAt, WireSession, xrpcError } from './wire.js';
 import { AuthError, RateLimitedError } from '../../http/errors.js';
-import type { SourceKv } from '../shared/kv.js';
+import type { SourceKv } from '../../store/kv.js';
 import type { Budget } from '../shared/limiter.js';
 import type { IssuedToken, TokenManager } from '../shared/tokens.js';
 import type { ConnectorEnv } from '../types.js';

@@ -8,7 +8,7 @@ import { describeIssues } from '../../mention.js';
 import { AuthError, ConnectorError, PermanentError, RateLimitedError, TransientError } from '../../http/errors.js';
 import { oauthAssertion } from './jwt.js';
 import { TokenManager, type IssuedToken, type TokenSource } from './tokens.js';
-import type { SourceKv } from './kv.js';
+import type { SourceKv } from '../../store/kv.js';
 
 /**
  * Google OAuth2 for every Google API connector: a service account (JWT-bearer grant, RFC 7523)

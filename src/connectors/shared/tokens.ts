@@ -1,4 +1,4 @@
-import type { SourceKv } from './kv.js';
+import type { SourceKv } from '../../store/kv.js';
 
 export interface IssuedToken {
   accessToken: string;

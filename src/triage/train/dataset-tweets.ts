@@ -1,6 +1,6 @@
 import type { LabelledPost } from './dataset.js';
 import { DEFAULT_DATA_DIR, loadAirline, loadAlexa, loadSentences, read } from './dataset.js';
-import type { Sentiment } from '../types.js';
+import type { Sentiment } from '../../triage-types.js';
 
 /**
  * Readers for the tweet sets added for issue 11 (see ../shared/data/README.md): complaints in

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrandConfig } from '../../config/schema.js';
 import { readCsvObjects } from '../../text/csv.js';
-import type { Sentiment } from '../types.js';
+import type { Sentiment } from '../../triage-types.js';
 
 /**
  * Readers for the labelled dev sets in ../shared/data (see its README for sources, licences and

@@ -2,7 +2,7 @@
 // hinglish.ts use these types, and fit.ts uses them, without importing one another in a circle.
 import type { BrandConfig } from '../../config/schema.js';
 import type { Features } from '../features.js';
-import type { Sentiment } from '../types.js';
+import type { Sentiment } from '../../triage-types.js';
 
 /** One labelled post to learn from: a dev-set row or a responder's correction. */
 export interface TrainingRow {

@@ -2,7 +2,7 @@ import { MODEL_CATEGORIES } from '../category.js';
 import { brandFor, type LabelledPost, type Source } from './dataset.js';
 import { duplicateGroups } from './dataset-tweets.js';
 import type { TrainingRow } from './fit-types.js';
-import type { Category } from '../types.js';
+import type { Category } from '../../triage-types.js';
 
 /**
  * The dev sets as training rows, each set weighed on purpose (README "How good is triage?"):

@@ -4,7 +4,7 @@ import { identifyLanguage } from '../../language.js';
 import { maskText } from '../../mask.js';
 import { readPost } from '../../signals.js';
 import { hinglishProbability, type TriageModel } from '../../model.js';
-import type { Category, Sentiment } from '../../types.js';
+import type { Category, Sentiment } from '../../../triage-types.js';
 
 /** What a model said about one post it was not trained on. */
 export interface Scored {

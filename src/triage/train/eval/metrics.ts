@@ -1,4 +1,4 @@
-import type { Sentiment } from '../../types.js';
+import type { Sentiment } from '../../../triage-types.js';
 
 export const LABELS: readonly Sentiment[] = ['negative', 'neutral', 'positive'];
 

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import type { Sentiment } from '../../types.js';
+import type { Sentiment } from '../../../triage-types.js';
 
 /**
  * The lexicon methods Earshot is measured against, each with its usual decision rule. Only the

@@ -2,7 +2,7 @@ import { brandFor, type Source } from '../dataset.js';
 import type { TrainingRow } from '../fit.js';
 import { maskText } from '../../mask.js';
 import { REASON_CATEGORY } from '../training-rows.js';
-import type { Sentiment } from '../../types.js';
+import type { Sentiment } from '../../../triage-types.js';
 import type { CrossValidation, Scored } from './crossval.js';
 import { accuracy, classScores, fmt, macroF1 } from './metrics.js';
 import type { Peer } from './peers.js';

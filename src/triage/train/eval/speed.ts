@@ -2,7 +2,7 @@ import type { BrandConfig } from '../../../config/schema.js';
 import type { Mention } from '../../../mention.js';
 import { triage } from '../../index.js';
 import { loadModel, useModel } from '../../model.js';
-import type { TriageContext } from '../../types.js';
+import type { TriageContext } from '../../../triage-types.js';
 
 const NO_HISTORY: TriageContext['author'] = { priorMentions: 0, recentMentions: 0, priorComplaints: 0, repliesSent: 0 };
 

@@ -1,4 +1,4 @@
-import type { BrandConfig } from '../config/schema.js';
+import type { BrandConfig } from './config/schema.js';
 
 export const Categories = [
   'delay_cancellation',

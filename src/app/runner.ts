@@ -1,13 +1,13 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from '../context.js';
 import { RateLimitedError } from '../http/errors.js';
 import { describeIssues } from '../mention.js';
 import { isStoreUnavailable } from '../redis/connection.js';
 import { deadLetter } from '../store/dead-letter.js';
-import { JOBS, type JobData, type JobName } from './catalog.js';
-import { bullPrefix } from './queues.js';
+import { JOBS, type JobData, type JobName } from '../jobs/catalog.js';
+import { bullPrefix } from '../jobs/queues.js';
 
 export interface JobRun {
   app: AppContext;

@@ -3,9 +3,9 @@ import type { Redis } from 'ioredis';
 import { hashToken, type Config } from '../config/load.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../postgres/pool.js';
-import { directoryVersion, loadDirectory, type DirectoryBrand, type DirectorySnapshot, type DirectoryUser } from '../store/directory.js';
-import { seedDirectory, type SeedReport } from '../store/directory-seed.js';
-import { publishDirectoryVersion, subscribeDirectory, type DirectorySubscription } from '../store/directory-events.js';
+import { directoryVersion, loadDirectory, type DirectoryBrand, type DirectorySnapshot, type DirectoryUser } from './directory.js';
+import { seedDirectory, type SeedReport } from './directory-seed.js';
+import { publishDirectoryVersion, subscribeDirectory, type DirectorySubscription } from './directory-events.js';
 
 /** A missed announcement (Redis restarted, a subscriber reconnecting) is caught this long after at most. */
 const CHECK_EVERY_MS = 10_000;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Duration, Id, PlatformUrl } from '../config/fields.js';
-import { strict } from '../config/strict.js';
+import { Duration, Id, PlatformUrl } from './fields.js';
+import { strict } from './strict.js';
 
 /**
  * The playbook: how the brand answers. One template per category still works (the

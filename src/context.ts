@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
-import type { Config } from '../config/load.js';
-import type { Directory } from './directory.js';
-import type { EmbeddedStatus } from '../embedded/process.js';
-import type { HttpClient } from '../http/client.js';
-import type { Queues } from '../jobs/queues.js';
-import type { Logger } from '../log.js';
-import type { Db } from '../postgres/pool.js';
-import type { StoreKeys } from '../store/keys.js';
-import type { SourceClients } from '../connectors/clients.js';
+import type { Config } from './config/load.js';
+import type { Directory } from './store/directory-cache.js';
+import type { EmbeddedStatus } from './embedded/process.js';
+import type { HttpClient } from './http/client.js';
+import type { Queues } from './jobs/queues.js';
+import type { Logger } from './log.js';
+import type { Db } from './postgres/pool.js';
+import type { StoreKeys } from './store/keys.js';
+import type { SourceClients } from './connectors/clients.js';
 
 /** What every pipeline step needs; built once per process in app/runtime.ts. */
 export interface AppContext {

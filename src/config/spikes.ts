@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Duration, Id } from '../../config/fields.js';
-import { strict } from '../../config/strict.js';
+import { Duration, Id } from './fields.js';
+import { strict } from './strict.js';
 
 /**
  * How far outside the expected range (in z-like units) a window must be to count. "normal"
