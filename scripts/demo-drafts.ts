@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/app/config.js';
-import type { AuthorHistory } from '../src/drafts/composer.js';
+import type { AuthorHistory } from '../src/store/drafts.js';
 import type { Mention } from '../src/mention.js';
 import { decideRoute } from '../src/route/route.js';
 import { draftReply } from '../src/playbook/draft.js';

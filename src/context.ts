@@ -9,7 +9,11 @@ import type { Db } from './postgres/pool.js';
 import type { StoreKeys } from './store/keys.js';
 import type { SourceClients } from './connectors/clients.js';
 
-/** What every pipeline step needs; built once per process in app/runtime.ts. */
+/**
+ * What every stage and engine is handed; built once per process in app/runtime.ts. It sits on the
+ * engines floor (scripts/layers.ts) and names only what that floor and the ones below provide,
+ * so a stage can take it without reaching up into the assembly that builds it.
+ */
 export interface AppContext {
   config: Config;
   /** Users and brands as stored in PostgreSQL, kept current without a restart; read these, not config.users / config.brands. */

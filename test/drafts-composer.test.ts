@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NO_HISTORY, type AuthorHistory } from '../src/drafts/composer.js';
+import { NO_HISTORY } from '../src/drafts/composer.js';
+import type { AuthorHistory } from '../src/store/drafts.js';
 import { asksFor, asksForGiven, extractSlots, postFacts, saidSent } from '../src/drafts/slots.js';
 import { draftReply } from '../src/playbook/draft.js';
 import type { Category, TriageResult } from '../src/triage-types.js';

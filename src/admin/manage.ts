@@ -14,7 +14,7 @@ import { insertUser, updateUser, type UserPatch } from '../store/users.js';
 /**
  * Users and brands changed by a person, from the admin page or the command line. Each change is
  * one transaction with its audit entry; the process that made it reloads before answering and
- * tells the others (see app/directory.ts).
+ * tells the others (see store/directory-cache.ts).
  */
 export type AdminCtx = Pick<AppContext, 'db' | 'redis' | 'directory' | 'config' | 'keys' | 'log'>;
 

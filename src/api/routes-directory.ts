@@ -26,7 +26,7 @@ async function refusalsAsClientErrors<T>(work: () => Promise<T>): Promise<T> {
 
 /**
  * Users and brands, for admins. Changes apply to every running process without a restart (see
- * app/directory.ts) and are audited; a new token is in the answer once and never again.
+ * store/directory-cache.ts) and are audited; a new token is in the answer once and never again.
  */
 export function registerDirectoryRoutes(api: FastifyInstance, ctx: AppContext): void {
   const admin = { onRequest: requireRole('admin') };

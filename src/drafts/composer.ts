@@ -1,20 +1,12 @@
 import type { BrandConfig, PlaybookConfig } from '../config/schema.js';
 import type { Mention } from '../mention.js';
+import type { AuthorHistory } from '../store/drafts.js';
 import type { ActionSnippet, SnippetSet, TopicSnippet } from '../config/playbook.js';
 import { LANGUAGE_NAMES } from '../triage/language.js';
 import type { TriageResult } from '../triage-types.js';
 import { fillSlots, joinParts, type SlotValues } from './fill.js';
 import { situationOf, type Situation } from './situation.js';
 import { postFacts, type DetailKind, type PostFacts } from './slots.js';
-
-/** What the composer knows about the person beyond this post (see store/drafts.ts). */
-export interface AuthorHistory {
-  priorMentions: number;
-  recentMentions: number;
-  repliesSent: number;
-  /** Their earlier posts of the last 30 days, newest first (text only). */
-  recentTexts: string[];
-}
 
 export const NO_HISTORY: AuthorHistory = { priorMentions: 0, recentMentions: 0, repliesSent: 0, recentTexts: [] };
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { BrandConfig, PlaybookConfig } from '../config/schema.js';
 import type { TriageResult } from '../triage-types.js';
 import { LANGUAGE_NAMES } from '../triage/language.js';
-import type { AuthorHistory } from './composer.js';
+import type { AuthorHistory } from '../store/drafts.js';
 import type { ChatMessage } from './model.js';
 
 /**

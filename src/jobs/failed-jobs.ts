@@ -1,8 +1,10 @@
 import type { z } from 'zod';
-import type { AppContext } from '../context.js';
+import type { Logger } from '../log.js';
+import type { StoreCtx } from '../store/context.js';
 import { deadLetter } from '../store/dead-letter.js';
 import { countRevival, forgetRevival } from '../store/job-revivals.js';
 import { JOBS, type JobName } from './catalog.js';
+import type { Queues } from './queues.js';
 
 /**
  * Queues whose jobs carry work nothing else redoes: a batch to triage or route, an alert, a
@@ -27,7 +29,10 @@ export interface Reconciled {
  * sees it (/api/dead-letters), and leaves the failed list. Jobs whose data is invalid were
  * dead-lettered when they failed and are only removed.
  */
-export async function reconcileFailedJobs(ctx: AppContext, options: { minAgeMs?: number; now?: number } = {}): Promise<Reconciled> {
+/** What the reconciliation touches: the queues, the store for revival counts and dead letters, a log. */
+export type ReconcileCtx = StoreCtx & { queues: Queues; log: Logger };
+
+export async function reconcileFailedJobs(ctx: ReconcileCtx, options: { minAgeMs?: number; now?: number } = {}): Promise<Reconciled> {
   const { minAgeMs = 30_000, now = Date.now() } = options;
   const out: Reconciled = { revived: 0, deadLettered: 0 };
   for (const name of RECONCILED) {

@@ -1,7 +1,8 @@
 import type { BrandConfig, PlaybookConfig } from '../config/schema.js';
 import type { Mention } from '../mention.js';
 import type { TriageResult } from '../triage-types.js';
-import { compose, NO_HISTORY, type AuthorHistory } from '../drafts/composer.js';
+import { compose, NO_HISTORY } from '../drafts/composer.js';
+import type { AuthorHistory } from '../store/drafts.js';
 import { checkReply, type ReplyContext } from '../drafts/guardrails.js';
 
 export interface DraftInput {

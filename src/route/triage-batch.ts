@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import type { AuthorHistory } from '../drafts/composer.js';
+import type { AuthorHistory } from '../store/drafts.js';
 import { batchHistories } from '../store/histories.js';
 import { loadMentions, setMentionBrands, type StoredMention } from '../store/mentions.js';
 import { triage } from '../triage/index.js';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Users-and-brands versions over Redis pub/sub (app/directory.ts follows them). A subscribed
+ * Users-and-brands versions over Redis pub/sub (directory-cache.ts follows them). A subscribed
  * connection can do nothing else, so the subscription gets a connection of its own.
  */
 export async function publishDirectoryVersion(redis: Redis, channel: string, version: number): Promise<void> {

@@ -1,6 +1,14 @@
-import type { AuthorHistory } from '../drafts/composer.js';
 import type { Db } from '../postgres/pool.js';
 import type { AuthorRef } from './authors.js';
+
+/** What the composer knows about the person beyond this post: what draftHistories reads for each author. */
+export interface AuthorHistory {
+  priorMentions: number;
+  recentMentions: number;
+  repliesSent: number;
+  /** Their earlier posts of the last 30 days, newest first (text only). */
+  recentTexts: string[];
+}
 
 // A chase about the same thing can come weeks later (a refund, a claim); a month covers it.
 const RECENT_MS = 30 * 86_400_000;

@@ -1,7 +1,7 @@
-import type { AuthorHistory } from '../drafts/composer.js';
 import type { Db } from '../postgres/pool.js';
 import type { TriageContext } from '../triage-types.js';
 import type { AuthorRef } from './authors.js';
+import type { AuthorHistory } from './drafts.js';
 
 const WEEK_MS = 7 * 86_400_000;
 const MONTH_MS = 30 * 86_400_000;

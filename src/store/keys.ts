@@ -12,7 +12,7 @@ export function storeKeys(prefix: string) {
     deadLetter: `${prefix}:dlq`,
     /** One key per dead letter already kept (source + line or content hash), so a re-import adds none twice. */
     deadLetterSeen: (hash: string) => `${prefix}:dlqseen:${hash}`,
-    /** Pub/sub channel announcing a new users-and-brands version (see app/directory.ts). */
+    /** Pub/sub channel announcing a new users-and-brands version (see store/directory-cache.ts). */
     directory: `${prefix}:directory`,
     /** The hashed session keys of one user, so an admin can end them all. */
     userSessions: (user: string) => `${prefix}:usersessions:${digest(user)}`,

@@ -1,4 +1,4 @@
-/** JSON values kept per source in Redis (store/source-kv.ts), so every worker process sees the same session or token. */
+/** JSON values kept per source in Redis (source-kv.ts), so every worker process sees the same session or token. */
 export interface SourceKv {
   get<T>(name: string): Promise<T | null>;
   set(name: string, value: unknown, ttlMs?: number): Promise<void>;

@@ -1,6 +1,5 @@
 import type { Db } from '../postgres/pool.js';
-import type { Severity } from '../alerts/spikes/detector.js';
-import type { Explanation } from '../alerts/spikes/explain.js';
+import type { Explanation, Severity } from './spike-types.js';
 
 /** What one chat destination last got about a spike; Slack bots keep the message to edit. */
 export interface Delivery {

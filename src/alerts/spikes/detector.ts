@@ -1,13 +1,12 @@
 import { expectedCount, HOUR, negativeShareZ, sumRange, zScore, type Series } from './baseline.js';
 import type { BrandSettings } from '../../config/spikes.js';
+import type { Severity, SpikeKind } from '../../store/spike-types.js';
 import { logOddsZ } from './logodds.js';
 
 /** A fast storm shows in half an hour; a slow one (cancellations all afternoon) over three. */
 export const WINDOWS = [30 * 60_000, 3 * HOUR] as const;
 /** One author's posts count at most this many times: fifty posts by one account are one voice. */
 export const PER_AUTHOR_CAP = 3;
-
-export type SpikeKind = 'volume' | 'negative' | 'category' | 'source' | 'term';
 
 export interface Candidate {
   kind: SpikeKind;
@@ -177,7 +176,6 @@ export function verify(found: readonly Candidate[], posts: readonly WindowPost[]
   return out.sort((a, b) => b.zEffective - a.zEffective);
 }
 
-export type Severity = 'minor' | 'major' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['minor', 'major', 'critical'];
 
 /** How far outside the range and how many people: both must be large for a critical spike. */

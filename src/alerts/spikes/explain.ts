@@ -1,49 +1,7 @@
 import type { StoredMention } from '../../store/mentions.js';
-import type { Verified, Severity, SpikeKind } from './detector.js';
+import type { Explanation, Rose, Severity, SpikePost } from '../../store/spike-types.js';
+import type { Verified } from './detector.js';
 import { topDistinct, type TermStat } from './logodds.js';
-
-export interface SpikePost {
-  id: string;
-  platform: string;
-  handle: string;
-  text: string;
-  url: string | null;
-  followers: number | null;
-  urgency: number;
-  createdAt: number;
-}
-
-export interface Rose {
-  kind: SpikeKind;
-  key: string;
-  /** "Volume", "Negative posts", "Category delay_cancellation", "Term \"outage\"". */
-  label: string;
-  observed: number;
-  expected: number;
-  /** Observed after capping each author's posts. */
-  effective: number;
-  z: number;
-  authors: number;
-  windowMinutes: number;
-}
-
-export interface Explanation {
-  brandId: string;
-  brandName: string;
-  severity: Severity;
-  /** One line in words: what rose, by how much, against what. */
-  summary: string;
-  window: { from: number; to: number };
-  rose: Rose[];
-  terms: Array<{ term: string; posts: number; usual: number; lift: number; z: number }>;
-  categories: Array<{ category: string; posts: number }>;
-  platforms: Array<{ platform: string; posts: number }>;
-  posts: SpikePost[];
-  firstPost: SpikePost | null;
-  totalPosts: number;
-  authors: number;
-  negativeShare: number;
-}
 
 function label(v: Pick<Verified, 'kind' | 'key'>): string {
   switch (v.kind) {

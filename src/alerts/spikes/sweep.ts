@@ -8,7 +8,8 @@ import { closeSpike, insertSpike, latestSpike, updateSpike, type SpikeRecord } f
 import { DAY, HOUR, sumRange, type Series } from './baseline.js';
 import { brandSettings, type BrandSettings } from '../../config/spikes.js';
 import { candidates, severityOf, SEVERITIES, verify, WINDOWS, type BrandData, type TermWindow, type Verified, type WindowPost } from './detector.js';
-import { explain, type Explanation } from './explain.js';
+import { explain } from './explain.js';
+import type { Explanation } from '../../store/spike-types.js';
 import { rankTerms } from './logodds.js';
 import { bucketOf } from './record.js';
 import { spikeTerms } from './terms.js';
