@@ -1,14 +1,17 @@
 /**
- * `npm run check:imports`: fails on an import cycle among src/ and workers/ files, naming it.
- * A cycle makes module load order decide whether a value is still undefined when used, and
- * it means two files cannot be understood apart. Type-only imports count too: they tie the
- * files' meanings together even though they vanish at run time.
+ * `npm run check:imports`: fails on an import cycle among src/ and workers/ files, and on an
+ * import from a lower floor to a higher one (scripts/layers.ts), naming each. A cycle makes
+ * module load order decide whether a value is still undefined when used, and it means two files
+ * cannot be understood apart. Type-only and dynamic imports count too: they tie the files'
+ * meanings together even though they vanish at run time or load later.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { layerViolations } from './layers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/g;
+// `import … from`, `export … from`, a bare `import './x.js'` and `import('./x.js')`.
+const IMPORT = /(?:^|\n)\s*(?:(?:import|export)\s[^'"]*?from\s+|import\s+)['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -22,7 +25,7 @@ export function importGraph(files: string[]): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(IMPORT)].map((m) => path.resolve(path.dirname(file), (m[1] as string).replace(/\.js$/, '.ts')));
+    const targets = [...text.matchAll(IMPORT)].map((m) => path.resolve(path.dirname(file), (m[1] ?? m[2] ?? '').replace(/\.js$/, '.ts')));
     graph.set(file, targets.filter((t) => t !== file));
   }
   return graph;
@@ -60,10 +63,18 @@ export function cycles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
+/** The same graph with paths relative to `root`, as the layer rules name them. */
+export function relativeGraph(graph: ReadonlyMap<string, readonly string[]>, root: string): Map<string, string[]> {
+  const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
+  return new Map([...graph].map(([file, targets]) => [rel(file), targets.map(rel)]));
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
   const graph = importGraph([...sources(path.join(ROOT, 'src')), ...sources(path.join(ROOT, 'workers'))]);
   const found = cycles(graph);
   for (const c of found) console.error(`import cycle: ${c.map((f) => path.relative(ROOT, f)).join(' ⇄ ')}`);
-  console.log(`${graph.size} files, ${found.length} import cycle(s)`);
-  process.exitCode = found.length ? 1 : 0;
+  const upward = layerViolations(relativeGraph(graph, ROOT));
+  for (const v of upward) console.error(v);
+  console.log(`${graph.size} files, ${found.length} import cycle(s), ${upward.length} upward import(s)`);
+  process.exitCode = found.length || upward.length ? 1 : 0;
 }
