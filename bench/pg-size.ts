@@ -27,7 +27,7 @@ export async function pgBytesPerMention(db: Db): Promise<PgSize> {
   const idx = await db.query<{ index: string; bytes: number }>(
     `SELECT i.indexrelid::regclass::text AS index, pg_relation_size(i.indexrelid)::bigint AS bytes
      FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1)
-     ORDER BY 2 DESC LIMIT 8`,
+     ORDER BY 2 DESC LIMIT 20`,
     [RECORD_TABLES],
   );
   const mentions = Number((await db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM mentions')).rows[0]?.n ?? 0);

@@ -135,7 +135,7 @@ export async function inboxPage(ctx: AppContext, filter: InboxFilter) {
     mention: stored ? { ...mentionSummary(stored.mention), text: previewText(stored.mention.text, LIST_TEXT_MAX) } : null,
     triage: triageSummary(stored?.triage ?? null),
   }));
-  return { items, total: page.total, next: page.next };
+  return { items, total: page.total, totalExact: page.totalExact, next: page.next };
 }
 
 export async function listInbox(ctx: AppContext, filter: InboxFilter) {

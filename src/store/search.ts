@@ -51,7 +51,7 @@ const TUNING: SearchTuning = { cap: TOTAL_CAP, collectMax: 5_000, walkRows: 20_0
 const tuned = (s: SearchQuery): SearchTuning => ({ ...TUNING, ...s.tuning });
 
 /** The planner's row estimate for a statement (from the column statistics; nothing is read). */
-async function planRows(client: PoolClient, sql: string, values: unknown[]): Promise<number> {
+export async function planRows(client: PoolClient, sql: string, values: unknown[]): Promise<number> {
   const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(`EXPLAIN (FORMAT JSON) ${sql}`, values);
   return Math.round(rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0);
 }
@@ -181,7 +181,7 @@ async function pageOf(client: PoolClient, s: SearchQuery, matcher: Matcher, curs
 }
 
 /** The search's words as PostgreSQL's 'simple' parser splits and lower-cases them (so the index matches). */
-async function wordsOf(client: PoolClient, q: string): Promise<string[]> {
+export async function wordsOf(client: PoolClient, q: string): Promise<string[]> {
   const { rows } = await client.query<{ lexeme: string }>(`SELECT lexeme FROM unnest(to_tsvector('simple', $1))`, [q]);
   return rows.map((r) => r.lexeme);
 }

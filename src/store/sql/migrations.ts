@@ -10,6 +10,7 @@ import { RECORDS } from './schema-records.js';
 import { SPIKES } from './schema-spikes.js';
 import { GIN_PENDING } from './schema-gin-pending.js';
 import { SLA_REMINDERS } from './schema-sla-reminders.js';
+import { EDITED_DRAFTS } from './schema-edited-drafts.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -56,4 +57,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 13, name: 'SLA reminders on items', sql: SLA_REMINDERS },
   { version: 14, name: 'queue order index with its filter columns', sql: QUEUE_COVER },
   { version: 15, name: 'no JIT', sql: NO_JIT },
+  { version: 16, name: 'edited drafts in the draft trigram index', sql: EDITED_DRAFTS },
 ];

@@ -13,6 +13,8 @@ const PAGE = 100;
 export const queue = {
   entries: [],
   total: 0,
+  /** False when the total is the server's estimate (a common word in the search box): shown as "about". */
+  totalExact: true,
   next: null,
   /** This page's cursor (null: the first page) and the pages before it, for "previous". */
   cursor: null,
@@ -62,7 +64,7 @@ function renderState() {
   $('items').setAttribute('aria-busy', queue.loading ? 'true' : 'false');
   const shown = covered();
   const from = queue.offset + 1;
-  $('queue-count').textContent = state === 'ready' && shown ? `${from.toLocaleString()}–${(queue.offset + shown).toLocaleString()} of ${queue.total.toLocaleString()}` : '';
+  $('queue-count').textContent = state === 'ready' && shown ? `${from.toLocaleString()}–${(queue.offset + shown).toLocaleString()} of ${queue.totalExact === false ? 'about ' : ''}${queue.total.toLocaleString()}` : '';
   $('queue-more').hidden = !(state === 'ready' && queue.next);
   $('queue-prev').hidden = !(state === 'ready' && queue.back.length);
 }
@@ -102,9 +104,9 @@ export async function loadQueue() {
   if (!$('queue').hidden) renderState();
   try {
     const selectedId = queue.entries[queue.selected]?.item.id;
-    const { items, total, next } = await api('GET', `/api/inbox?${query(filters)}`);
+    const { items, total, totalExact, next } = await api('GET', `/api/inbox?${query(filters)}`);
     if (JSON.stringify(filters) !== queue.filterKey) return; // the filters moved on meanwhile
-    Object.assign(queue, { entries: items, total, next, state: 'ready', error: '' });
+    Object.assign(queue, { entries: items, total, totalExact, next, state: 'ready', error: '' });
     const kept = items.findIndex((e) => e.item.id === selectedId);
     queue.selected = kept >= 0 ? kept : Math.min(queue.selected, Math.max(0, items.length - 1));
     const here = new Set(items.map((e) => e.item.id));
