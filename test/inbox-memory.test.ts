@@ -40,7 +40,8 @@ describe('inbox lists carry previews, never whole posts', () => {
     ids['emoji'] = (await seedMention(app.ctx, { nativeId: 'emoji', text: '😀'.repeat(POST_CHARS / 2), author: 'emoji' })).id;
     ids['dots'] = (await seedMention(app.ctx, { nativeId: 'dots', text: 'version a.b is out, 100% sure [x', author: 'dots' })).id;
     ids['draft'] = (await seedMention(app.ctx, { nativeId: 'draft', text: 'nothing to see', author: 'quiet' })).id;
-    await app.ctx.db.query('UPDATE inbox_items SET draft = $2 WHERE id = $1', [ids['draft'], 'we will send a Hovercraft']);
+    // A draft a person edited: the queue's text filter searches those (not Earshot's own).
+    await app.ctx.db.query('UPDATE inbox_items SET draft = $2, draft_edited = true WHERE id = $1', [ids['draft'], 'we will send a Hovercraft']);
     // The API's database connections go through a counting TCP proxy in front of PostgreSQL.
     const direct = new URL(tcpDatabaseUrl(app.databaseUrl));
     proxy = await countingProxy(direct);
@@ -102,8 +103,9 @@ describe('inbox lists carry previews, never whole posts', () => {
   it('more inbox lists in flight than the cap: 429 with Retry-After, others unaffected', async () => {
     proxy.hold();
     const first = [list('limit=500'), list('limit=500&q=zeppelin')];
-    // Both are waiting on PostgreSQL (their page query is held) before the third arrives.
-    await waitFor('two lists in flight', () => (proxy.heldText().match(/LEFT JOIN mention_triage t ON t.id = i.id/g) ?? []).length >= 2);
+    // Both are waiting on PostgreSQL (the plain list's page query, the text list's first look at
+    // the text indexes, in its read-only transaction) before the third arrives.
+    await waitFor('two lists in flight', () => (proxy.heldText().match(/LEFT JOIN mention_triage t ON t.id = i.id|BEGIN READ ONLY/g) ?? []).length >= 2);
     const third = await list('limit=10');
     expect(third.statusCode).toBe(429);
     expect(third.headers['retry-after']).toBe('2');
