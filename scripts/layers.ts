@@ -18,6 +18,9 @@ export const FLOORS: readonly Floor[] = [
   { name: 'records', wings: ['src/postgres', 'src/redis', 'src/store', 'src/jobs'] },
   { name: 'engines', wings: ['src/connectors', 'src/triage', 'src/playbook', 'src/drafts', 'src/context.ts'] },
   { name: 'stages', wings: ['src/listen', 'src/route', 'src/alerts', 'src/publish', 'src/inbox', 'src/analytics', 'src/admin'] },
+  // Fitting and evaluating models: the scoring path must load without it, so only the assembly
+  // and the entry points may reach it (today only scripts/ and test/ do).
+  { name: 'training', wings: ['src/triage/train'] },
   { name: 'assembly', wings: ['src/app'] },
   { name: 'entry points', wings: ['src/api', 'src/cli', 'workers'] },
 ];

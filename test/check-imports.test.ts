@@ -61,6 +61,20 @@ describe('the layer check', () => {
     expect(upward).toEqual([]);
   });
 
+  it('keeps training code out of the scoring path: triage and the stages may not import src/triage/train/', () => {
+    const { upward } = plant({
+      'src/triage/index.ts': "import { fit } from './train/fit.js';\nexport const f = fit;\n",
+      'src/route/route.ts': "import type { Fitted } from '../triage/train/fit.js';\nexport type R = Fitted;\n",
+      'src/triage/train/fit.ts': "import { score } from '../score.js';\nexport const fit = score;\nexport type Fitted = number;\n",
+      'src/triage/score.ts': 'export const score = 1;\n',
+      'src/cli/retrain.ts': "import { fit } from '../triage/train/fit.js';\nexport const r = fit;\n",
+    });
+    expect(upward).toEqual([
+      'src/route/route.ts imports src/triage/train/fit.ts: route (stages) may not import triage/train (training)',
+      'src/triage/index.ts imports src/triage/train/fit.ts: triage (engines) may not import triage/train (training)',
+    ]);
+  });
+
   it('reports a file that no floor holds, so a new folder cannot slip past the rules', () => {
     const { upward } = plant({ 'src/widgets/thing.ts': 'export const thing = 1;\n' });
     expect(upward).toEqual(['src/widgets/thing.ts belongs to no floor: add its folder to FLOORS in scripts/layers.ts and to CONTRIBUTING.md']);
@@ -71,7 +85,8 @@ describe('the layer check', () => {
     expect(placeOf('src/triage/index.ts')).toEqual({ wing: 'src/triage', floor: 2 });
     expect(placeOf('src/connectors/bluesky/wire.ts')).toEqual({ wing: 'src/connectors', floor: 2 });
     expect(placeOf('src/storefront/x.ts')).toBeNull();
-    expect(FLOORS.map((f) => f.name)).toEqual(['ground', 'records', 'engines', 'stages', 'assembly', 'entry points']);
+    expect(placeOf('src/triage/train/fit.ts')).toEqual({ wing: 'src/triage/train', floor: 4 });
+    expect(FLOORS.map((f) => f.name)).toEqual(['ground', 'records', 'engines', 'stages', 'training', 'assembly', 'entry points']);
   });
 });
 
