@@ -49,6 +49,8 @@ export interface Harness {
   ctx: AppContext;
   configFile: string;
   workers: ChildProcess[];
+  /** The bench's own PostgreSQL data folder (its postmaster.pid names the server to account CPU to). */
+  pgDataDir: string;
   close(): Promise<void>;
 }
 
@@ -57,7 +59,8 @@ export async function openHarness(config: Record<string, unknown>, redisUrl: str
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-bench-'));
   chmodSync(dir, 0o711);
   // The bench's own PostgreSQL (durable settings, as ops run it), pointed at by the workers' config.
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg') });
+  const pgDataDir = path.join(dir, 'pg');
+  const pg = await startEmbeddedPostgres({ dataDir: pgDataDir });
   const withDb = { ...config, database: { url: pg.url, pool: 10 } };
   const configFile = path.join(dir, 'earshot.yaml');
   writeFileSync(configFile, JSON.stringify(withDb));
@@ -71,6 +74,7 @@ export async function openHarness(config: Record<string, unknown>, redisUrl: str
     ctx,
     configFile,
     workers,
+    pgDataDir,
     async close() {
       await Promise.all(workers.map((w) => stopProcess(w)));
       await Promise.all(Object.values(ctx.queues).map((q) => q.close()));

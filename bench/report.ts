@@ -11,6 +11,8 @@ export interface BenchResult {
   triage: number;
   bull: number;
   e2e: number;
+  /** CPU milliseconds per mention over the replay, by process (see bench/cpu.ts). */
+  cpu: { worker: number; postgres: number; redis: number; bench: number; total: number };
   mentions: number;
   memPerMention: number;
   alerts: Summary;
@@ -40,6 +42,7 @@ const REDIS_FLAT_BYTES = 100;
 function e2eRows(r: BenchResult): string[][] {
   return [
     ['end-to-end mentions/s (fetched → triaged → stored → routed)', fmt(r.e2e), `≥ ${fmt(REDIS_ERA_FLOOR)} (Redis-only store, same machine)`, verdict(r.e2e >= REDIS_ERA_FLOOR)],
+    ['CPU per mention: worker + PostgreSQL + Redis', `${fmt(r.cpu.total, 3)} ms (${fmt(r.cpu.worker, 3)} + ${fmt(r.cpu.postgres, 3)} + ${fmt(r.cpu.redis, 3)})`, `≤ ${fmt(2000 / REDIS_ERA_FLOOR, 2)} ms (${fmt(REDIS_ERA_FLOOR)}/s on 2 cores)`, verdict(r.cpu.total <= 2000 / REDIS_ERA_FLOOR)],
     ['Earshot triage() posts/s (one core, same run)', fmt(r.triage), '', ''],
     ['ratio end-to-end / triage()', `${fmt((100 * r.e2e) / r.triage)}%`, '≥ 50%', verdict(r.e2e >= r.triage / 2)],
     ['bare wink-nlp posts/s (one core)', fmt(r.wink), '', ''],
