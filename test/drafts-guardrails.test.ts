@@ -25,6 +25,16 @@ describe('guardrail details', () => {
     expect(check('Hi @raj@social.example, see https://help.acmeair.example/bags or ask @AcmeAir', { authorHandle: 'raj@social.example' })).toEqual([]);
     expect(check('see https://acmeair.example.evil.net/x')).toEqual(['links outside the allow-list: acmeair.example.evil.net (playbook.allowLinks)']);
   });
+  it('finds every kind of promise the patterns name, whichever word carries it', () => {
+    const refunds = ['We will reimburse the hotel.', 'We refund every cancelled fare.', 'You will get your money back.', 'Your refund is approved.', 'I will refund you today.'];
+    const goods = [
+      "We'll give you miles for it.", 'We will offer you a free upgrade.', "We'll add points to your account.", "You'll receive a gift card.",
+      "We'd be happy to offer a goodwill gesture.", 'We will issue a credit.', 'You will get a 50 euro voucher.', "You'll be given vouchers for lunch.",
+      'You are entitled to it.', "We'll compensate you.", 'Compensation has been approved.', 'We will send you 20 dollars credit.',
+    ];
+    for (const text of refunds) expect(check(text), text).toContain('promises a refund');
+    for (const text of goods) expect(check(text), text).toContain('promises compensation');
+  });
   it('a refusal is not a promise; "never your password" is not a request for one', () => {
     expect(check("We can't refund a basic fare, but we won't compensate you less than the rules say.")).toEqual([]);
     expect(check('DM us the email on your account (never your password).')).toEqual([]);

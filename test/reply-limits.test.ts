@@ -35,6 +35,19 @@ describe('reply limits', () => {
     expect(countReply('bluesky', 'Sorry!\r\nWe are on it 👨‍👩‍👧')).toBe(21);
   });
 
+  it('counts Latin text with dashes and quotes as the segmenter does, combining marks and joiners included', () => {
+    const segmenter = new Intl.Segmenter();
+    const texts = [
+      'Sorry, Zoë! We’re on it.\r\n— Acme Air care',
+      'Ça coûte… «trop» — désolé',
+      'e\u0301 and a\u0308: combining marks join the letter before them',
+      'zero\u200dwidth joiner, non\u200cjoiner, and a soft\u00adhyphen',
+      'ǅ ɐ ʘ ˈ Latin Extended and IPA ‰ ‹ › ⁄',
+      'right\u202eto left override\u2028line separator',
+    ];
+    for (const text of texts) expect(countReply('bluesky', text), text).toBe([...segmenter.segment(text)].length);
+  });
+
   it('renders the Mastodon mention the connector adds, and counts it without the domain', () => {
     const check = checkReply(masto, 'Hi there');
     expect(check.text).toBe('@ana@example.social Hi there');

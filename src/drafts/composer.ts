@@ -46,7 +46,23 @@ function pickLanguage(playbook: PlaybookConfig, language: string): { code: strin
   return { code: playbook.language, set: fallback, notes: [`written in ${mainName}: ${why}`] };
 }
 
+/**
+ * Cues come from the playbook, so a handful of patterns serve every post: compiling them anew for
+ * each topic of each draft was 30% of composing one (and composing, most of a worker's time per
+ * item with the demo playbook). Bounded so that playbooks edited many times over do not pile up.
+ */
+const cueCache = new Map<string, RegExp>();
+
 function cueRe(cue: string): RegExp {
+  let re = cueCache.get(cue);
+  if (!re) {
+    if (cueCache.size >= 5_000) cueCache.clear();
+    cueCache.set(cue, (re = compileCue(cue)));
+  }
+  return re;
+}
+
+function compileCue(cue: string): RegExp {
   const words = cue.trim().toLowerCase().split(/\s+/).map((w) => (w.endsWith('*') ? `${escapeRe(w.slice(0, -1))}[\\p{L}'’-]*` : escapeRe(w)));
   return new RegExp(`(?<![\\p{L}\\p{N}])${words.join('\\s+')}(?![\\p{L}\\p{N}])`, 'iu');
 }

@@ -31,8 +31,20 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const phraseCache = new Map<string, RegExp>();
+
 /** Whole-word-ish: the phrase must not sit inside a longer word ("sorry" is not found in "sorrywise"). */
 function phraseRe(phrase: string): RegExp {
+  // The never-say list is the playbook's: the same few patterns for every draft (see composer.ts cueRe).
+  let re = phraseCache.get(phrase);
+  if (!re) {
+    if (phraseCache.size >= 5_000) phraseCache.clear();
+    phraseCache.set(phrase, (re = compilePhrase(phrase)));
+  }
+  return re;
+}
+
+function compilePhrase(phrase: string): RegExp {
   const body = phrase.trim().split(/\s+/).map(escapeRe).join('\\s+');
   return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'iu');
 }
@@ -112,16 +124,33 @@ function secretWarnings(seen: string): string[] {
   return [...out];
 }
 
+/**
+ * With the names, the brand and the signature masked out, drafts written from the same snippets
+ * are the same text, so the language guess of each is kept (bounded): identifying it was 5% of
+ * composing and checking a draft.
+ */
+const guessCache = new Map<string, string>();
+
+function guessLanguage(masked: string): string {
+  let language = guessCache.get(masked);
+  if (language === undefined) {
+    if (guessCache.size >= 10_000) guessCache.clear();
+    language = identifyLanguage({ text: masked, declared: null, hinglish: () => 0 }).language;
+    guessCache.set(masked, language);
+  }
+  return language;
+}
+
 function languageWarning(text: string, ctx: ReplyContext, playbook: PlaybookConfig): string | null {
   const post = ctx.language;
   if (!post || post === 'und' || !(SCORED_LANGUAGES as readonly string[]).includes(post)) return null;
   let masked = text.replace(URL_RE, ' ').replace(HANDLE_RE, ' ').replace(EMAIL_RE, ' ');
   for (const n of [ctx.brand?.name, ctx.authorName, playbook.signature].filter((s): s is string => Boolean(s && s.trim()))) masked = masked.split(n).join(' ');
   if ((masked.match(/\p{L}+/gu) ?? []).length < 4) return null;
-  const guess = identifyLanguage({ text: masked, declared: null, hinglish: () => 0 });
-  if (guess.language === post || guess.language === 'und') return null;
+  const guess = guessLanguage(masked);
+  if (guess === post || guess === 'und') return null;
   const name = (code: string) => LANGUAGE_NAMES[code] ?? code;
-  return `written in ${name(guess.language)}; the post is in ${name(post)}`;
+  return `written in ${name(guess)}; the post is in ${name(post)}`;
 }
 
 export function checkReply(text: string, playbook: PlaybookConfig, ctx: ReplyContext = {}): string[] {

@@ -35,6 +35,15 @@ const COMPENSATION_PROMISES: RegExp[] = [
   /\bcompensation (?:is|has been|will be) (?:approved|confirmed|paid|guaranteed|on its way)\b/giu,
 ];
 
+/**
+ * A word every pattern of its list needs (each refund pattern names a refund, a reimbursement or
+ * money back; each compensation pattern names the compensation, the goods or an amount). Most
+ * drafts name none, and running both lists of long patterns over each draft was
+ * 3% of a worker's time in the bench: a text without the word skips its list.
+ */
+const REFUND_WORD = /refund|reimburs|money back/iu;
+const COMPENSATION_WORD = /compensat|voucher|credit|miles|points|free|gift card|goodwill|entitled|\d/iu;
+
 function anyUnnegated(text: string, patterns: RegExp[]): boolean {
   for (const re of patterns) {
     for (const m of text.matchAll(re)) if (!NEGATION_RE.test(m[0])) return true;
@@ -43,9 +52,9 @@ function anyUnnegated(text: string, patterns: RegExp[]): boolean {
 }
 
 export function promisesRefund(text: string): boolean {
-  return anyUnnegated(text, REFUND_PROMISES);
+  return REFUND_WORD.test(text) && anyUnnegated(text, REFUND_PROMISES);
 }
 
 export function promisesCompensation(text: string): boolean {
-  return anyUnnegated(text, COMPENSATION_PROMISES);
+  return COMPENSATION_WORD.test(text) && anyUnnegated(text, COMPENSATION_PROMISES);
 }

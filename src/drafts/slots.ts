@@ -58,8 +58,10 @@ function first(text: string, re: RegExp, group = 1): string | undefined {
   return m ? (m[group] ?? m[0]).trim() : undefined;
 }
 
+const ITEM_RES = ITEMS.map((item) => [item, new RegExp(`\\b${item}s?\\b`, 'u')] as const);
+
 function findItem(lower: string): string | undefined {
-  for (const item of ITEMS) if (new RegExp(`\\b${item}s?\\b`, 'u').test(lower)) return item;
+  for (const [item, re] of ITEM_RES) if (re.test(lower)) return item;
   return undefined;
 }
 
