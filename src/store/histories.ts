@@ -27,7 +27,9 @@ CROSS JOIN LATERAL (
          count(*) FILTER (WHERE m.created_at >= t.before - ${MONTH_MS})::bigint AS month
   FROM mentions m WHERE m.platform = t.platform AND m.author_id = t.author AND m.created_at < t.before
 ) c
-LEFT JOIN authors a ON a.platform = t.platform AND a.native_id = t.author
+-- A lateral lookup with LIMIT stays one index probe per author; as a plain join the planner
+-- hashed the whole authors table for each batch while it was small enough to look cheap.
+LEFT JOIN LATERAL (SELECT a.complaints, a.replies FROM authors a WHERE a.platform = t.platform AND a.native_id = t.author LIMIT 1) a ON true
 ORDER BY t.n`;
 
 export interface BatchHistory {
