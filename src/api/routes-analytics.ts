@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { computeAnalytics } from '../analytics/index.js';
+import { computeAnalytics, type Analytics } from '../analytics/index.js';
 import { requireRole } from './auth.js';
 import { InputError, OptionalText, parseInput } from './routes-common.js';
 
@@ -26,8 +26,10 @@ const Instant = z
 
 const AnalyticsQuery = z.object({ from: Instant, to: Instant, brand: OptionalText });
 
+export type AnalyticsAnswer = Analytics;
+
 export function registerAnalyticsRoutes(api: FastifyInstance, ctx: AppContext): void {
-  api.get('/analytics', { onRequest: requireRole('read') }, async (request) => {
+  api.get('/analytics', { onRequest: requireRole('read') }, async (request): Promise<AnalyticsAnswer> => {
     const query = parseInput(AnalyticsQuery, request.query, 'query');
     const to = query.to ?? Date.now();
     const from = query.from ?? to - 7 * DAY;

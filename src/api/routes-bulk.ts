@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { ActionError } from '../inbox/actions.js';
-import { bulkAction, BulkActions } from '../inbox/bulk.js';
-import { deleteView, listViews, saveView, MAX_VIEWS } from '../store/views.js';
+import { bulkAction, BulkActions, type BulkResult } from '../inbox/bulk.js';
+import { deleteView, listViews, saveView, MAX_VIEWS, type SavedView } from '../store/views.js';
 import { actorOf, requireRole } from './auth.js';
 import { parseInput } from './routes-common.js';
 
@@ -38,12 +38,28 @@ const ViewFilters = z
 const ViewBody = z.object({ name: z.string().trim().min(1).max(60), filters: ViewFilters });
 const ViewParams = z.object({ id: z.string().regex(/^\d{1,18}$/, 'expected a view id') });
 
+/** Per item: done (with its new status) or refused (with why); 200 even when some were refused. */
+export interface BulkAnswer {
+  results: BulkResult[];
+  done: number;
+  failed: number;
+}
+export interface ViewsAnswer {
+  views: SavedView[];
+}
+export interface ViewAnswer {
+  view: SavedView;
+}
+export interface ViewDeletedAnswer {
+  deleted: string;
+}
+
 /**
  * POST /api/items/bulk: one action over many items, answered per item (200 even when some were
  * refused). Saved views: GET/POST /api/views, DELETE /api/views/:id, each person's own.
  */
 export function registerBulkRoutes(api: FastifyInstance, ctx: AppContext): void {
-  api.post('/items/bulk', { onRequest: requireRole('assign') }, async (request) => {
+  api.post('/items/bulk', { onRequest: requireRole('assign') }, async (request): Promise<BulkAnswer> => {
     const body = parseInput(BulkBody, request.body, 'body');
     const results = await bulkAction(ctx, actorOf(request), {
       action: body.action,
@@ -57,9 +73,9 @@ export function registerBulkRoutes(api: FastifyInstance, ctx: AppContext): void 
     return { results, done, failed: results.length - done };
   });
 
-  api.get('/views', { onRequest: requireRole('read') }, async (request) => ({ views: await listViews(ctx.db, actorOf(request).name) }));
+  api.get('/views', { onRequest: requireRole('read') }, async (request): Promise<ViewsAnswer> => ({ views: await listViews(ctx.db, actorOf(request).name) }));
 
-  api.post('/views', { onRequest: requireRole('read') }, async (request) => {
+  api.post('/views', { onRequest: requireRole('read') }, async (request): Promise<ViewAnswer> => {
     const body = parseInput(ViewBody, request.body, 'body');
     const filters = Object.fromEntries(Object.entries(body.filters).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
     const view = await saveView(ctx.db, actorOf(request).name, body.name, filters);
@@ -67,7 +83,7 @@ export function registerBulkRoutes(api: FastifyInstance, ctx: AppContext): void 
     return { view };
   });
 
-  api.delete('/views/:id', { onRequest: requireRole('read') }, async (request) => {
+  api.delete('/views/:id', { onRequest: requireRole('read') }, async (request): Promise<ViewDeletedAnswer> => {
     const { id } = parseInput(ViewParams, request.params, 'params');
     if (!(await deleteView(ctx.db, actorOf(request).name, id))) throw new ActionError(404, `no saved view ${id}`);
     return { deleted: id };

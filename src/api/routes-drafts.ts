@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { modelStatuses, offeredDrafts } from '../drafts/alternatives.js';
+import { modelStatuses, offeredDrafts, type ModelStatus, type Offered, type SavedOffer } from '../drafts/alternatives.js';
 import { rewriteDraft } from '../drafts/model-draft.js';
 import { REWRITES, type RewriteStyle } from '../drafts/prompt.js';
 import { ActionError } from '../inbox/actions.js';
-import { listAlternatives, saveAlternatives } from '../store/drafts.js';
-import { EDITABLE_STATUSES, getItem, transition, type ItemStatus } from '../store/inbox.js';
+import { listAlternatives, saveAlternatives, type Alternative } from '../store/drafts.js';
+import { EDITABLE_STATUSES, getItem, transition, type InboxItem, type ItemStatus } from '../store/inbox.js';
 import { actorOf, requireRole } from './auth.js';
 import { ItemParams, parseInput } from './routes-common.js';
 
@@ -17,6 +17,29 @@ const UseBody = z.union([
   z.object({ source: z.literal('rewrite'), style: z.enum(Object.keys(REWRITES) as [RewriteStyle, ...RewriteStyle[]]), text: z.string().min(1).max(5000), draftVersion: z.number().int().positive() }).strict(),
 ]);
 const RewriteBody = z.object({ style: z.enum(Object.keys(REWRITES) as [RewriteStyle, ...RewriteStyle[]]), draftVersion: z.number().int().positive() }).strict();
+
+/** The draft as it stands and what else is on offer: the composer's, the team's, the model's, saved replies. */
+export interface DraftsAnswer {
+  current: { source: InboxItem['draftTemplate']; edited: InboxItem['draftEdited']; draftVersion: number; status: ItemStatus };
+  alternatives: Offered[];
+  saved: SavedOffer[];
+  /** The rewrite styles the brand's model offers; none without a model. */
+  rewrites: string[];
+  model: ModelStatus | null;
+}
+export interface RewriteAnswer {
+  alternative: Omit<Alternative, 'at' | 'source'> & { source: 'rewrite'; style: RewriteStyle };
+}
+export interface ChosenDraftAnswer {
+  item: InboxItem | null;
+}
+export interface DraftingAnswer {
+  models: ModelStatus[];
+  languages: string[];
+  savedReplies: number;
+  /** Snippet topics per language. */
+  topics: Record<string, number>;
+}
 
 async function mustGet(ctx: AppContext, id: string) {
   const item = await getItem(ctx.db, id);
@@ -30,7 +53,7 @@ async function mustGet(ctx: AppContext, id: string) {
  * its own text off as the team's or the model's), then stores it as a new draft version.
  */
 export function registerDraftRoutes(api: FastifyInstance, ctx: AppContext): void {
-  api.get('/items/:id/drafts', { onRequest: requireRole('read') }, async (request) => {
+  api.get('/items/:id/drafts', { onRequest: requireRole('read') }, async (request): Promise<DraftsAnswer> => {
     const { id } = parseInput(ItemParams, request.params, 'params');
     const item = await mustGet(ctx, id);
     const offered = await offeredDrafts(ctx, item);
@@ -38,7 +61,7 @@ export function registerDraftRoutes(api: FastifyInstance, ctx: AppContext): void
     return { current: { source: item.draftTemplate, edited: item.draftEdited, draftVersion: item.draftVersion, status: item.status }, ...offered, rewrites: model?.model ? Object.keys(REWRITES) : [], model: model ?? null };
   });
 
-  api.post('/items/:id/drafts/rewrite', { onRequest: requireRole('edit') }, async (request) => {
+  api.post('/items/:id/drafts/rewrite', { onRequest: requireRole('edit') }, async (request): Promise<RewriteAnswer> => {
     const { id } = parseInput(ItemParams, request.params, 'params');
     const body = parseInput(RewriteBody, request.body, 'body');
     const item = await mustGet(ctx, id);
@@ -52,7 +75,7 @@ export function registerDraftRoutes(api: FastifyInstance, ctx: AppContext): void
     return { alternative: { ...out.alternative, source: 'rewrite', style: body.style } };
   });
 
-  api.post('/items/:id/drafts/use', { onRequest: requireRole('edit') }, async (request) => {
+  api.post('/items/:id/drafts/use', { onRequest: requireRole('edit') }, async (request): Promise<ChosenDraftAnswer> => {
     const { id } = parseInput(ItemParams, request.params, 'params');
     const body = parseInput(UseBody, request.body, 'body');
     const item = await mustGet(ctx, id);
@@ -83,7 +106,7 @@ export function registerDraftRoutes(api: FastifyInstance, ctx: AppContext): void
     return { item: await getItem(ctx.db, id) };
   });
 
-  api.get('/drafting', { onRequest: requireRole('read') }, async () => ({
+  api.get('/drafting', { onRequest: requireRole('read') }, async (): Promise<DraftingAnswer> => ({
     models: modelStatuses(ctx),
     languages: Object.keys(ctx.config.playbook.snippets),
     savedReplies: ctx.config.playbook.savedReplies.length,

@@ -160,6 +160,12 @@ export async function itemDetail(ctx: AppContext, id: string) {
   return { item, mention: stored ? mentionSummary(stored.mention) : null, triage: triageSummary(stored?.triage ?? null), author, audit, approval };
 }
 
+/** A page of the queue: rows, the exact count of matching items and the next page's cursor. */
+export type QueuePageAnswer = Awaited<ReturnType<typeof inboxPage>>;
+export type QueueRowAnswer = QueuePageAnswer['items'][number];
+/** The item page: the item, its post, triage, the author's history, its audit trail and who may approve it. */
+export type ItemDetailAnswer = Awaited<ReturnType<typeof itemDetail>>;
+
 export function registerInboxRoutes(api: FastifyInstance, ctx: AppContext): void {
   const lists = new InFlightLimit(LISTS_PER_USER, LISTS_TOTAL);
   api.get('/inbox', { onRequest: requireRole('read') }, async (request, reply) => {
@@ -168,7 +174,7 @@ export function registerInboxRoutes(api: FastifyInstance, ctx: AppContext): void
     return lists.run(actorOf(request).name, reply, () => inboxPage(ctx, filter));
   });
 
-  api.get('/items/:id', { onRequest: requireRole('read') }, async (request) => {
+  api.get('/items/:id', { onRequest: requireRole('read') }, async (request): Promise<ItemDetailAnswer> => {
     const { id } = parseInput(ItemParams, request.params, 'params');
     return itemDetail(ctx, id);
   });

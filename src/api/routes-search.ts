@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { auditPage, auditRows } from '../store/audit.js';
+import { auditPage, auditRows, type AuditEntry } from '../store/audit.js';
 import { describeAudit, KNOWN_ACTIONS } from './audit-text.js';
 import { mentionRows } from '../store/export.js';
-import { BadSearchCursorError, searchMentions, SearchTooBroadError } from '../store/search.js';
+import { BadSearchCursorError, searchMentions, SearchTooBroadError, type SearchHit } from '../store/search.js';
 import { requireRole } from './auth.js';
 import { csvStream } from './csv-out.js';
-import { mentionSummary, triageSummary } from './routes-inbox.js';
+import { mentionSummary, triageSummary, type QueueRowAnswer } from './routes-inbox.js';
 import { InputError, limitParam, OptionalText, parseInput } from './routes-common.js';
 
 const Millis = z.coerce.number().int().min(0).optional();
@@ -27,9 +27,26 @@ const ExportQuery = z.object({ brand: OptionalText, from: Millis, to: Millis });
 
 const LIST_TEXT_MAX = 1000;
 
+export interface SearchAnswer {
+  results: Array<{ id: string; mention: NonNullable<QueueRowAnswer['mention']>; triage: QueueRowAnswer['triage']; item: SearchHit['item'] }>;
+  /** Every match when `totalExact`; otherwise an estimate ("about"). */
+  total: number;
+  totalExact: boolean;
+  next: string | null;
+}
+/** An audit entry with the sentence the page shows for it. */
+export type AuditLine = AuditEntry & { id: string; text: string };
+export interface AuditPageAnswer {
+  entries: AuditLine[];
+  total: number;
+  next: string | null;
+  /** What the filters offer: people and Earshot's own actors, and every action kind. */
+  filters: { actors: string[]; actions: readonly string[] };
+}
+
 /** Search over every stored post, the audit log with filters and paging, and CSV exports of both. */
 export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): void {
-  api.get('/search', { onRequest: requireRole('read') }, async (request) => {
+  api.get('/search', { onRequest: requireRole('read') }, async (request): Promise<SearchAnswer> => {
     const query = parseInput(SearchQuery, request.query, 'query');
     try {
       const { hits, total, totalExact, next } = await searchMentions(ctx.db, { ...query });
@@ -41,7 +58,7 @@ export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): voi
     }
   });
 
-  api.get('/audit/page', { onRequest: requireRole('audit') }, async (request) => {
+  api.get('/audit/page', { onRequest: requireRole('audit') }, async (request): Promise<AuditPageAnswer> => {
     const q = parseInput(AuditQuery, request.query, 'query');
     const page = await auditPage(ctx.db, { itemId: q.itemId, actor: q.actor, action: q.action, from: q.from, to: q.to, before: q.cursor, limit: q.limit });
     // What the filters offer: people from the config plus Earshot's own actors, and every kind with a sentence.

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import type { Role } from '../config/schema.js';
 import { logSafe } from '../log.js';
 import { appendAudit } from '../store/audit.js';
 import { backoffMs, clearLoginFailures, loginState, recordLoginFailure } from '../store/login-throttle.js';
@@ -8,7 +9,20 @@ import { createSession, deleteSession } from '../store/sessions.js';
 import { actorOf, authenticate, SESSION_COOKIE, sessionOf, sessionTimes } from './auth.js';
 import { burnPasswordCheck, verifyPassword } from '../admin/password.js';
 import { parseInput } from './routes-common.js';
-import { vocabularyFor } from './vocabulary.js';
+import { vocabularyFor, type Vocabulary } from './vocabulary.js';
+
+/** Who is signed in, the CSRF token for state changes, and the server's rules the UI follows. */
+export type SessionAnswer = Vocabulary & {
+  name: string;
+  role: Role;
+  csrfToken: string | null;
+  /** Only on GET: who may approve what (the `approval` section of the config). */
+  policy?: AppContext['config']['approval'];
+};
+
+export interface OkAnswer {
+  ok: true;
+}
 
 const LoginBody = z.object({
   name: z.string().min(1).max(64),
@@ -51,7 +65,7 @@ function tooMany(reply: FastifyReply, retryAfterMs: number): FastifyReply {
  * proxy; otherwise every client would share the proxy's address and one guesser would shut
  * everybody out.
  */
-async function login(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, sleep: (ms: number) => Promise<void>) {
+async function login(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, sleep: (ms: number) => Promise<void>): Promise<SessionAnswer | FastifyReply> {
   const body = parseInput(LoginBody, request.body, 'body');
   const limits = { maxFailures: ctx.config.api.sessions.maxLoginFailures, windowMs: ctx.config.api.sessions.loginWindow };
   const state = await loginState(ctx.redis, ctx.keys, body.name, request.ip);
@@ -90,12 +104,12 @@ export async function registerSessionRoutes(app: FastifyInstance, ctx: AppContex
     scope.post('/api/session', async (request, reply) => login(ctx, request, reply, sleep));
     await scope.register(async (authed) => {
       authed.addHook('onRequest', authenticate(ctx));
-      authed.get('/api/session', async (request) => {
+      authed.get('/api/session', async (request): Promise<SessionAnswer> => {
         const actor = actorOf(request);
         const current = sessionOf(request);
         return { name: actor.name, role: actor.role, csrfToken: current?.session.csrf ?? null, policy: ctx.config.approval, ...vocabularyFor(actor.role) };
       });
-      authed.delete('/api/session', async (request, reply) => {
+      authed.delete('/api/session', async (request, reply): Promise<OkAnswer> => {
         const current = sessionOf(request);
         if (current) {
           await deleteSession(ctx.redis, ctx.config.redis.prefix, current.id);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { redactText } from '../http/redact.js';
 import { deriveSourceHealth } from '../listen/source-status.js';
-import { testConnection, UnknownSourceError } from '../listen/source-test.js';
+import { testConnection, UnknownSourceError, type ConnectionTest } from '../listen/source-test.js';
 import { appendAudit } from '../store/audit.js';
 import { readSourceState } from '../store/sources.js';
 import { actorOf, requireRole } from './auth.js';
@@ -29,16 +29,24 @@ export async function sourceStatuses(ctx: AppContext, admin: boolean, now = Date
   );
 }
 
+export type SourceStatus = Awaited<ReturnType<typeof sourceStatuses>>[number];
+/** Every source with its health; `problems` lists the ones to tell people about. */
+export interface SourcesAnswer {
+  sources: SourceStatus[];
+  problems: Array<{ id: string; state: SourceStatus['health']['state']; label: string }>;
+}
+export type SourceTestAnswer = ConnectionTest;
+
 const SourceParams = z.object({ id: z.string().min(1).max(64) });
 
 export function registerSourceRoutes(api: FastifyInstance, ctx: AppContext): void {
-  api.get('/sources', { onRequest: requireRole('read') }, async (request) => {
+  api.get('/sources', { onRequest: requireRole('read') }, async (request): Promise<SourcesAnswer> => {
     const sources = await sourceStatuses(ctx, actorOf(request).role === 'admin');
     return { sources, problems: sources.filter((s) => s.health.problem).map((s) => ({ id: s.id, state: s.health.state, label: s.health.label })) };
   });
 
   // Admins only: a test spends the platform's request budget and its answer can quote the platform.
-  api.post('/sources/:id/test', { onRequest: requireRole('admin') }, async (request) => {
+  api.post('/sources/:id/test', { onRequest: requireRole('admin') }, async (request): Promise<SourceTestAnswer> => {
     const { id } = parseInput(SourceParams, request.params, 'params');
     try {
       const result = await testConnection(ctx, id);

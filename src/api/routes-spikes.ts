@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { brandSettings } from '../config/spikes.js';
@@ -39,17 +39,27 @@ async function chart(ctx: AppContext, brandId: string, hours: number, now: numbe
   return { brandId, step, threshold, points };
 }
 
+export type SpikeSummary = ReturnType<typeof summary>;
+export interface SpikesAnswer {
+  spikes: SpikeSummary[];
+}
+export type SpikeChartAnswer = Awaited<ReturnType<typeof chart>>;
+/** A spike with its explanation, every item in it and previews of the first 50. */
+export type SpikeDetailAnswer = SpikeSummary & { explanation: SpikeRecord['explanation']; items: string[]; previews: Array<{ id: string; text: string }> };
+export type SpikeActionAnswer = SpikeSummary & { message: string };
+export type HoldingReplyAnswer = Awaited<ReturnType<typeof draftHoldingReply>>;
+
 export function registerSpikeRoutes(api: FastifyInstance, ctx: AppContext): void {
-  api.get('/spikes', { onRequest: requireRole('read') }, async (request) => {
+  api.get('/spikes', { onRequest: requireRole('read') }, async (request): Promise<SpikesAnswer> => {
     const q = parseInput(ListQuery, request.query, 'query');
     return { spikes: (await listSpikes(ctx.db, { ...(q.brand ? { brandId: q.brand } : {}), ...(q.status ? { status: q.status } : {}), limit: q.limit })).map(summary) };
   });
-  api.get('/spikes/chart', { onRequest: requireRole('read') }, async (request) => {
+  api.get('/spikes/chart', { onRequest: requireRole('read') }, async (request): Promise<SpikeChartAnswer> => {
     const q = parseInput(ChartQuery, request.query, 'query');
     if (!ctx.config.brands.some((b) => b.id === q.brand)) return { brandId: q.brand, step: 0, threshold: 0, points: [] };
     return chart(ctx, q.brand, q.hours, Date.now());
   });
-  api.get('/spikes/:id', { onRequest: requireRole('read') }, async (request, reply) => {
+  api.get('/spikes/:id', { onRequest: requireRole('read') }, async (request, reply): Promise<SpikeDetailAnswer | FastifyReply> => {
     const { id } = parseInput(SpikeParams, request.params, 'params');
     const spike = await getSpike(ctx.db, id);
     if (!spike) return reply.code(404).send({ error: 'not_found', message: `no spike ${id}` });
@@ -57,14 +67,14 @@ export function registerSpikeRoutes(api: FastifyInstance, ctx: AppContext): void
     // The first items' texts too, so the page can say what each is rather than list ids.
     return { ...summary(spike), explanation: spike.explanation, items: items.map((i) => i.id), previews: items.slice(0, 50).map((i) => ({ id: i.id, text: i.text.slice(0, 160) })) };
   });
-  api.post('/spikes/:id/:verb', { onRequest: requireRole('read') }, async (request, reply) => {
+  api.post('/spikes/:id/:verb', { onRequest: requireRole('read') }, async (request, reply): Promise<SpikeActionAnswer | FastifyReply> => {
     const { id } = parseInput(SpikeParams, request.params, 'params');
     const verb = VERBS[(request.params as { verb?: string }).verb ?? ''];
     if (!verb) return reply.code(404).send({ error: 'not_found', message: 'use acknowledge, escalate or expected' });
     const outcome = await actOnSpike(ctx, actorOf(request), id, verb);
     return { ...summary(outcome.spike), message: outcome.message };
   });
-  api.post('/spikes/:id/holding-reply', { onRequest: requireRole('edit') }, async (request) => {
+  api.post('/spikes/:id/holding-reply', { onRequest: requireRole('edit') }, async (request): Promise<HoldingReplyAnswer> => {
     const { id } = parseInput(SpikeParams, request.params, 'params');
     const { text } = parseInput(Holding, request.body, 'body');
     return draftHoldingReply(ctx, actorOf(request), id, text);

@@ -5,7 +5,7 @@ import { ActionError } from '../inbox/actions.js';
 import { redraftAfterCorrection } from '../drafts/redraft.js';
 import { appendAudit } from '../store/audit.js';
 import { applyCorrection, saveCorrection, type Correction } from '../store/corrections.js';
-import { getItem } from '../store/inbox.js';
+import { getItem, type InboxItem } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
 import { Categories } from '../triage-types.js';
 import { actorOf, requireRole } from './auth.js';
@@ -22,13 +22,20 @@ const CorrectionBody = z
     message: 'give at least one of sentiment, complaint, category',
   });
 
+/** The item relabelled, the correction as stored, and whether the draft was written again. */
+export interface TriageCorrectionAnswer {
+  item: InboxItem | null;
+  correction: { labels: Correction['labels']; before: Correction['before']; actor: string; at: string };
+  redraft: { redrafted: true } | { redrafted: false; why: string };
+}
+
 /**
  * A responder's correction of triage. Stored as a training label with a snapshot of the text
  * (see store/corrections.ts) for `npm run train -- --with-corrections`, shown in the inbox at
  * once, and audited. Corrections change labels only; urgency is left as computed.
  */
 export function registerTriageRoutes(api: FastifyInstance, ctx: AppContext): void {
-  api.post('/items/:id/triage', { onRequest: requireRole('edit') }, async (request) => {
+  api.post('/items/:id/triage', { onRequest: requireRole('edit') }, async (request): Promise<TriageCorrectionAnswer> => {
     const { id } = parseInput(ItemParams, request.params, 'params');
     const labels = parseInput(CorrectionBody, request.body, 'body');
     const actor = actorOf(request);

@@ -1,17 +1,19 @@
 import type { Role } from '../config/schema.js';
 import { Actions, can, type Action } from '../inbox/permissions.js';
-import { ACTIONABLE_STATUSES, CLOSED_STATUSES, EDITABLE_STATUSES, ItemStatuses, OPEN_STATUSES } from '../store/inbox.js';
-import { Categories } from '../triage-types.js';
+import { ACTIONABLE_STATUSES, CLOSED_STATUSES, EDITABLE_STATUSES, ItemStatuses, OPEN_STATUSES, type ItemStatus } from '../store/inbox.js';
+import { Categories, type Category } from '../triage-types.js';
 
 /**
  * What the web UI needs to know of the server's rules, sent with the session so the browser never
  * keeps its own copy: a copy drifts (the UI once had a `triage` permission the server never had).
  * The buttons it hides are only a courtesy; the server checks every action again.
  */
+export type StatusGroup = 'all' | 'open' | 'actionable' | 'editable' | 'closed';
+
 export interface Vocabulary {
   may: Action[];
-  statuses: { all: readonly string[]; open: readonly string[]; actionable: readonly string[]; editable: readonly string[]; closed: readonly string[] };
-  categories: readonly string[];
+  statuses: Record<StatusGroup, readonly ItemStatus[]>;
+  categories: readonly Category[];
 }
 
 export function vocabularyFor(role: Role): Vocabulary {
