@@ -1,7 +1,7 @@
 /**
  * `npm run gen:ui-types`: writes src/api/public/js/api-types.d.ts, the web UI's view of what the
  * API answers, from the server's own TypeScript types. Every exported type in src/api/*.ts whose
- * name ends in `Answer` is a root; the types it reaches are written out as they arrive in the
+ * name ends in `Answer` (or `Event`, for the live channel's messages) is a root; the types it reaches are written out as they arrive in the
  * browser, i.e. after JSON.stringify (a Date is a string, a property that may be undefined is
  * optional, functions are gone). The UI's JSDoc names them as `Api.X` and `npm run typecheck:ui`
  * checks the UI against them, so a server change the UI does not follow fails the suite.
@@ -36,20 +36,26 @@ function apiFiles(): string[] {
     .sort();
 }
 
+/** Parsed files kept between runs in one process (the tests generate more than once); files do not change under them. */
+const parsed = new Map<string, ts.SourceFile>();
+
 function createProgram(options: GenerateOptions): ts.Program {
   const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
   if (!config) throw new Error('tsconfig.json could not be read');
   const host = ts.createCompilerHost(config.options);
-  const readFile = options.readFile;
-  if (readFile) {
-    const original = host.readFile.bind(host);
-    host.readFile = (file) => readFile(file) ?? original(file);
-    const originalSource = host.getSourceFile.bind(host);
-    host.getSourceFile = (file, language) => {
-      const text = readFile(file);
-      return text === undefined ? originalSource(file, language) : ts.createSourceFile(file, text, language, true);
-    };
-  }
+  const readFile = options.readFile ?? (() => undefined);
+  const original = host.readFile.bind(host);
+  const originalSource = host.getSourceFile.bind(host);
+  host.readFile = (file) => readFile(file) ?? original(file);
+  host.getSourceFile = (file, language) => {
+    const text = readFile(file);
+    if (text !== undefined) return ts.createSourceFile(file, text, language, true);
+    const known = parsed.get(file);
+    if (known) return known;
+    const source = originalSource(file, language);
+    if (source) parsed.set(file, source);
+    return source;
+  };
   return ts.createProgram({ rootNames: apiFiles(), options: { ...config.options, noEmit: true }, host });
 }
 
@@ -273,7 +279,7 @@ export function generateUiTypes(options: GenerateOptions = {}): string {
   for (const file of [...api, ...rest]) for (const symbol of exportsOf(file)) if (symbol.flags & ts.SymbolFlags.TypeAlias) emitter.knowAlias(symbol);
   for (const file of api) {
     for (const symbol of exportsOf(file)) {
-      if (!symbol.getName().endsWith('Answer') || !(symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias))) continue;
+      if (!/(Answer|Event)$/.test(symbol.getName()) || !(symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias))) continue;
       emitter.root(symbol);
     }
   }

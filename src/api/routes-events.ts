@@ -46,8 +46,23 @@ class EventHub {
   }
 }
 
+/** One `inbox` event on /api/events: what changed, for the UI to decide what to reload. */
+export interface LiveEvent {
+  action: string;
+  ids: string[];
+  status: string | null;
+  at: number;
+  /** Only on `presence`: who is on the item now. */
+  presence?: LivePresence[];
+}
+export interface LivePresence {
+  user: string;
+  state: 'viewing' | 'typing';
+  ms: number;
+}
+
 /** Presence entries as the store wrote them (user names from the config, no post text), re-checked field by field. */
-function presenceOf(raw: unknown): Array<{ user: string; state: string; ms: number }> | undefined {
+function presenceOf(raw: unknown): LivePresence[] | undefined {
   if (!Array.isArray(raw)) return undefined;
   return raw.slice(0, 50).flatMap((e: { user?: unknown; state?: unknown; ms?: unknown }) =>
     typeof e?.user === 'string' && (e.state === 'viewing' || e.state === 'typing') ? [{ user: e.user.slice(0, 64), state: e.state, ms: Math.max(0, Number(e.ms) || 0) }] : [],
@@ -60,7 +75,8 @@ function toEvent(message: string): string | null {
     const raw = JSON.parse(message) as { action?: unknown; ids?: unknown; status?: unknown; at?: unknown; presence?: unknown };
     const ids = Array.isArray(raw.ids) ? raw.ids.filter((x): x is string => typeof x === 'string').slice(0, 500) : [];
     const presence = raw.action === 'presence' ? presenceOf(raw.presence) : undefined;
-    return JSON.stringify({ action: String(raw.action ?? ''), ids, status: typeof raw.status === 'string' ? raw.status : null, at: Number(raw.at) || Date.now(), ...(presence ? { presence } : {}) });
+    const event: LiveEvent = { action: String(raw.action ?? ''), ids, status: typeof raw.status === 'string' ? raw.status : null, at: Number(raw.at) || Date.now(), ...(presence ? { presence } : {}) };
+    return JSON.stringify(event);
   } catch {
     return null;
   }

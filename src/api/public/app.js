@@ -1,7 +1,8 @@
+// @ts-check
 // Earshot web inbox: plain ES modules, no build step. Untrusted text only ever goes in through
 // textContent (see js/dom.js); the CSP forbids inline script and style anyway.
 import { loadAnalytics, setupAnalytics } from './js/analytics.js';
-import { api, may, resume, session, signIn, signOut } from './js/api.js';
+import { failure, may, resume, session, signIn, signOut } from './js/api.js';
 import { loadAdmin, setupAdmin } from './js/admin.js';
 import { loadAudit } from './js/audit.js';
 import { loadDraftSettings } from './js/drafts.js';
@@ -17,8 +18,12 @@ import { loadSources, startBanner, stopBanner } from './js/sources.js';
 import { show, showError } from './js/ui.js';
 import { loadSpikes, showSpikeBanner } from './js/spikes.js';
 
-const live = { source: null, timer: null };
-/** A key pressed on the queue that acts on the item once its page has loaded. */
+/** @type {{ source: EventSource | null, timer: ReturnType<typeof setTimeout> | undefined }} */
+const live = { source: null, timer: undefined };
+/**
+ * A key pressed on the queue that acts on the item once its page has loaded.
+ * @type {(() => unknown) | null}
+ */
 let pendingAction = null;
 
 async function route() {
@@ -31,7 +36,7 @@ async function route() {
   if (!item) leaveItem();
   const spike = /^#\/spikes(?:\/(s_[A-Za-z0-9_-]{1,40}))?$/.exec(hash);
   try {
-    if (item) {
+    if (item?.[1]) {
       show('item');
       await loadItem(item[1]);
       const action = pendingAction;
@@ -65,9 +70,12 @@ async function route() {
       await loadQueue();
     }
   } catch (err) {
-    if (err.status !== 401) showError(err.message);
+    const { status, message } = failure(err);
+    if (status !== 401) showError(message);
   }
 }
+
+
 
 /** One EventSource; each inbox change reloads what is on screen (coalesced within 250 ms). */
 function startLive() {
@@ -80,7 +88,9 @@ function startLive() {
   live.source.addEventListener('error', () => ($('live').hidden = true));
   live.source.addEventListener('signed-out', () => signedOut('Your session has ended. Sign in again.'));
   live.source.addEventListener('inbox', (event) => {
+    /** @type {string[]} */
     let ids = [];
+    /** @type {Api.LiveEvent} */
     let data;
     try {
       data = JSON.parse(event.data);
@@ -95,7 +105,7 @@ function startLive() {
     clearTimeout(live.timer);
     live.timer = setTimeout(() => {
       if (!$('queue').hidden) loadQueue().catch(() => {});
-      if (!$('item').hidden && ids.includes(current.id)) reload().catch(() => {});
+      if (!$('item').hidden && current.id && ids.includes(current.id)) reload().catch(() => {});
     }, 250);
   });
 }
@@ -107,6 +117,7 @@ function stopLive() {
 }
 
 async function enter() {
+  if (!session.me) return;
   $('who').textContent = `${session.me.name} (${session.me.role})`;
   $('logout').hidden = false;
   $('nav').hidden = false;
@@ -120,6 +131,7 @@ async function enter() {
   await route();
 }
 
+/** @param {string} [message] */
 function signedOut(message) {
   leaveItem();
   session.me = null;
@@ -137,11 +149,15 @@ function signedOut(message) {
 
 const TYPING = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
 
-/** j/k move, Enter opens, a/e/r act; on the queue, a/e/r open the selected item first. */
+/**
+ * j/k move, Enter opens, a/e/r act; on the queue, a/e/r open the selected item first.
+ * @param {KeyboardEvent} event
+ */
 async function onKey(event) {
   if (event.defaultPrevented) return;
   if (event.key === 'Escape' && (closeKeys() || escapeItem())) return void event.preventDefault();
-  if (!session.me || event.ctrlKey || event.metaKey || event.altKey || TYPING.has(event.target.tagName)) return;
+  const target = event.target instanceof Element ? event.target.tagName : '';
+  if (!session.me || event.ctrlKey || event.metaKey || event.altKey || TYPING.has(target)) return;
   const onItem = !$('item').hidden;
   const onQueue = !$('queue').hidden;
   const key = event.key;
@@ -154,15 +170,17 @@ async function onKey(event) {
     return;
   }
   if (onQueue && key === 'Enter' && selectedId()) return void (location.hash = `#/item/${selectedId()}`);
+  /** @type {Record<string, () => unknown>} */
   const actions = { a: approveCurrent, e: startEdit, r: startReject };
-  if (!actions[key]) return;
+  const action = actions[key];
+  if (!action) return;
   event.preventDefault();
   if (onQueue && selectedId()) {
-    pendingAction = actions[key];
+    pendingAction = action;
     location.hash = `#/item/${selectedId()}`;
     return;
   }
-  if (onItem) await actions[key]();
+  if (onItem) await action();
 }
 
 function wire() {
@@ -174,7 +192,8 @@ function wire() {
       $('login-password').value = '';
       await enter();
     } catch (err) {
-      showError(err.status === 429 ? err.message : err.status === 401 ? 'Wrong user name or password.' : err.message);
+      const { status, message } = failure(err);
+      showError(status === 429 ? message : status === 401 ? 'Wrong user name or password.' : message);
     }
   });
   $('logout').addEventListener('click', async () => {
@@ -182,7 +201,7 @@ function wire() {
     signedOut('Signed out.');
   });
   window.addEventListener('hashchange', () => route());
-  $('sources-refresh').addEventListener('click', () => void loadSources().catch((err) => showError(err.message)));
+  $('sources-refresh').addEventListener('click', () => void loadSources().catch((err) => showError(failure(err).message)));
   document.addEventListener('keydown', (event) => void onKey(event));
   session.onSignedOut = signedOut;
   setInterval(tickAll, 1000);
@@ -193,7 +212,7 @@ async function boot() {
   try {
     if (await resume()) return await enter();
   } catch (err) {
-    showError(err.message);
+    showError(failure(err).message);
   }
   show('login');
 }

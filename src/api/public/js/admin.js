@@ -1,17 +1,29 @@
+// @ts-check
 // Admin page: users and brands. Changes apply to every running process without a restart; the
 // server checks the admin role on every request (this page only hides itself from others).
-import { api } from './api.js';
-import { $, clear, el, when } from './dom.js';
+import { api, failure } from './api.js';
+import { $, clear, el, submitButton, when } from './dom.js';
 import { busy, inlineError, toast, toastError } from './toast.js';
 
+/** @type {Api.Role[]} */
 const ROLES = ['viewer', 'responder', 'approver', 'admin'];
 
-/** "a, b ,c" -> ['a', 'b', 'c']: how keyword lists are typed in one field. */
+/** @param {unknown} err */
+const reason = (err) => failure(err).message;
+
+/**
+ * "a, b ,c" -> ['a', 'b', 'c']: how keyword lists are typed in one field.
+ * @param {string} value
+ */
 function terms(value) {
   return String(value || '').split(',').map((t) => t.trim()).filter(Boolean);
 }
 
-/** A token is shown once, where the admin can copy it, and never again. */
+/**
+ * A token is shown once, where the admin can copy it, and never again.
+ * @param {string} name
+ * @param {string} token
+ */
 function showToken(name, token) {
   const box = $('admin-token');
   clear(box).append(
@@ -22,7 +34,13 @@ function showToken(name, token) {
   box.hidden = false;
 }
 
+/**
+ * @param {string} name
+ * @param {{ role?: string, disabled?: boolean, password?: string, newToken?: boolean }} body
+ * @param {HTMLButtonElement | HTMLSelectElement | null} button
+ */
 async function patchUser(name, body, button) {
+  /** @type {Api.UserAnswer} */
   const res = await busy(button, () => api('PATCH', `/api/admin/users/${encodeURIComponent(name)}`, body));
   if (res.token) showToken(name, res.token);
   const ended = res.sessionsEnded ? ` ${res.sessionsEnded} session(s) ended.` : '';
@@ -30,6 +48,10 @@ async function patchUser(name, body, button) {
   await loadAdmin();
 }
 
+/**
+ * @param {Api.PublicUser} user
+ * @param {HTMLElement} cell
+ */
 function passwordForm(user, cell) {
   const input = el('input', { type: 'password', autocomplete: 'new-password', minlength: '12', maxlength: '1024', 'aria-label': `New password for ${user.name}`, required: true });
   const form = el('form', { class: 'inline-form' }, input, el('button', { type: 'submit' }, 'Save'), el('button', { type: 'button', class: 'link', onclick: () => loadAdmin() }, 'Cancel'));
@@ -38,36 +60,49 @@ function passwordForm(user, cell) {
     try {
       await patchUser(user.name, { password: input.value }, form.querySelector('button'));
     } catch (err) {
-      inlineError(form, err.message);
+      inlineError(form, reason(err));
     }
   });
   clear(cell).append(form);
   input.focus();
 }
 
+/**
+ * @param {Api.PublicUser} user
+ * @param {string | null} me
+ */
 function userActions(user, me) {
   const cell = el('td', { class: 'actions' });
-  const act = (label, body, title) =>
-    el('button', { type: 'button', title, onclick: async (e) => patchUser(user.name, body, e.currentTarget).catch((err) => toastError(err.message)) }, label);
+  /**
+   * @param {string} label
+   * @param {{ disabled?: boolean, newToken?: boolean }} body
+   * @param {string} [title]
+   */
+  const act = (label, body, title) => {
+    const button = el('button', { type: 'button', title, onclick: async () => patchUser(user.name, body, button).catch((err) => toastError(reason(err))) }, label);
+    return button;
+  };
   const endSessions = el('button', {
     type: 'button',
     title: 'Sign this user out everywhere',
-    onclick: async (e) => {
+    onclick: async () => {
       try {
-        const res = await busy(e.currentTarget, () => api('POST', `/api/admin/users/${encodeURIComponent(user.name)}/end-sessions`));
+        /** @type {Api.SessionsEndedAnswer} */
+        const res = await busy(endSessions, () => api('POST', `/api/admin/users/${encodeURIComponent(user.name)}/end-sessions`));
         toast(`${user.name}: ${res.sessionsEnded} session(s) ended.`);
       } catch (err) {
-        toastError(err.message);
+        toastError(reason(err));
       }
     },
   }, 'End sessions');
   const toggle = user.disabled ? act('Enable', { disabled: false }) : user.name === me ? null : act('Disable', { disabled: true }, 'Ends their sessions and refuses their token');
   cell.append(
-    ...[toggle, el('button', { type: 'button', onclick: () => passwordForm(user, cell) }, 'Reset password'), act(user.token ? 'New token' : 'Make token', { newToken: true }, 'The old token stops working at once'), endSessions].filter(Boolean),
+    ...[toggle, el('button', { type: 'button', onclick: () => passwordForm(user, cell) }, 'Reset password'), act(user.token ? 'New token' : 'Make token', { newToken: true }, 'The old token stops working at once'), endSessions].filter((b) => b !== null),
   );
   return cell;
 }
 
+/** @param {Api.PublicUser} user */
 function roleSelect(user) {
   const select = el('select', { 'aria-label': `Role of ${user.name}`, 'data-user': user.name }, ROLES.map((r) => el('option', { value: r, selected: r === user.role }, r)));
   select.addEventListener('change', async () => {
@@ -75,12 +110,16 @@ function roleSelect(user) {
       await patchUser(user.name, { role: select.value }, select);
     } catch (err) {
       select.value = user.role;
-      toastError(err.message);
+      toastError(reason(err));
     }
   });
   return select;
 }
 
+/**
+ * @param {Api.PublicUser[]} users
+ * @param {string | null} me
+ */
 function renderUsers(users, me) {
   const rows = users.map((u) =>
     el(
@@ -99,23 +138,25 @@ function renderUsers(users, me) {
   );
 }
 
+/** @param {Api.PublicBrand} brand */
 function brandEditRow(brand) {
-  const input = (field, value, label) => el('input', { value, 'aria-label': `${label} of ${brand.id}`, 'data-field': field, maxlength: '2000' });
+  const input = (/** @type {string} */ field, /** @type {string} */ value, /** @type {string} */ label) => el('input', { value, 'aria-label': `${label} of ${brand.id}`, 'data-field': field, maxlength: '2000' });
   const fields = [input('name', brand.name, 'Name'), input('keywords', brand.keywords.join(', '), 'Keywords'), input('handles', brand.handles.join(', '), 'Handles'), input('hashtags', brand.hashtags.join(', '), 'Hashtags')];
   const save = el('button', { type: 'button' }, 'Save');
   save.addEventListener('click', async () => {
-    const [name, keywords, handles, hashtags] = fields.map((f) => f.value);
+    const [name = '', keywords = '', handles = '', hashtags = ''] = fields.map((f) => f.value);
     try {
       await busy(save, () => api('PATCH', `/api/admin/brands/${encodeURIComponent(brand.id)}`, { name: name.trim(), keywords: terms(keywords), handles: terms(handles), hashtags: terms(hashtags) }));
       toast(`Brand ${brand.id} saved; workers use it for the next post.`);
       await loadAdmin();
     } catch (err) {
-      inlineError(save, err.message);
+      inlineError(save, reason(err));
     }
   });
   return el('tr', { 'data-brand': brand.id }, el('td', {}, brand.id), fields.map((f) => el('td', {}, f)), el('td', {}), el('td', { class: 'actions' }, save, el('button', { type: 'button', class: 'link', onclick: () => loadAdmin() }, 'Cancel')));
 }
 
+/** @param {Api.PublicBrand[]} brands */
 function renderBrands(brands) {
   const rows = brands.map((b) => {
     const row = el(
@@ -136,40 +177,46 @@ function renderBrands(brands) {
   );
 }
 
+/** @param {SubmitEvent} event */
 async function addUser(event) {
   event.preventDefault();
   const form = $('admin-user-form');
   const body = { name: $('au-name').value.trim(), role: $('au-role').value, ...($('au-password').value ? { password: $('au-password').value } : {}), ...($('au-token').checked ? { token: true } : {}) };
   try {
-    const res = await busy(form.querySelector('button[type=submit]'), () => api('POST', '/api/admin/users', body));
+    /** @type {Api.UserAnswer} */
+    const res = await busy(submitButton(form), () => api('POST', '/api/admin/users', body));
     form.reset();
     inlineError(form, '');
     toast(`${res.user.name} added as ${res.user.role}; they can sign in now.`);
     if (res.token) showToken(res.user.name, res.token);
     await loadAdmin();
   } catch (err) {
-    inlineError(form, err.message);
+    inlineError(form, reason(err));
   }
 }
 
+/** @param {SubmitEvent} event */
 async function addBrand(event) {
   event.preventDefault();
   const form = $('admin-brand-form');
   const body = { id: $('ab-id').value.trim(), name: $('ab-name').value.trim(), keywords: terms($('ab-keywords').value), handles: terms($('ab-handles').value), hashtags: terms($('ab-hashtags').value) };
   try {
-    const res = await busy(form.querySelector('button[type=submit]'), () => api('POST', '/api/admin/brands', body));
+    /** @type {Api.BrandAnswer} */
+    const res = await busy(submitButton(form), () => api('POST', '/api/admin/brands', body));
     form.reset();
     inlineError(form, '');
     toast(`Brand ${res.brand.name} added; posts naming it are filed under it from now on.`);
     await loadAdmin();
   } catch (err) {
-    inlineError(form, err.message);
+    inlineError(form, reason(err));
   }
 }
 
 let wired = false;
+/** @type {string | null} */
 let me = null;
 
+/** @param {string} myName */
 export function setupAdmin(myName) {
   me = myName;
   if (wired) return;
@@ -182,7 +229,9 @@ export function setupAdmin(myName) {
 export async function loadAdmin() {
   $('admin-loading').hidden = false;
   try {
-    const [{ users }, { brands }] = await Promise.all([api('GET', '/api/admin/users'), api('GET', '/api/admin/brands')]);
+    /** @type {[Promise<Api.UsersAnswer>, Promise<Api.BrandsAnswer>]} */
+    const asked = [api('GET', '/api/admin/users'), api('GET', '/api/admin/brands')];
+    const [{ users }, { brands }] = await Promise.all(asked);
     renderUsers(users, me);
     renderBrands(brands);
   } finally {

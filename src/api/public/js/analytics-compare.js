@@ -1,14 +1,24 @@
+// @ts-check
 // Analytics a manager reads first: this period against the one before it, what people complain
 // about, each platform and each responder. Every number comes from the server (SQL over the range).
 import { hbar } from './charts.js';
 import { duration, el, label } from './dom.js';
 
-const pct = (share) => (share === null || share === undefined ? '—' : `${Math.round(share * 100)} %`);
-const share = (part, whole) => (whole ? part / whole : null);
+const pct = (/** @type {number | null | undefined} */ share) => (share === null || share === undefined ? '—' : `${Math.round(share * 100)} %`);
+const share = (/** @type {number} */ part, /** @type {number} */ whole) => (whole ? part / whole : null);
+
+/**
+ * @typedef {{ text: string, tone: 'good' | 'bad' | 'flat' | 'neutral' }} Delta
+ * @typedef {'up' | 'down' | 'either'} Good
+ */
 
 /**
  * "+5 (+25 %)", "−3 (−10 %)", "+4 (new)", "no change". `good` says which direction is good news;
  * 'either' for counts that are neither (more mentions is not better or worse by itself).
+ * @param {number} current
+ * @param {number} previous
+ * @param {Good} [good]
+ * @returns {Delta}
  */
 export function countDelta(current, previous, good = 'up') {
   const diff = current - previous;
@@ -19,7 +29,12 @@ export function countDelta(current, previous, good = 'up') {
   return { text: `${sign}${Math.abs(diff)}${rel}`, tone };
 }
 
-/** Faster or slower, for a median duration; lower is better. */
+/**
+ * Faster or slower, for a median duration; lower is better.
+ * @param {number | null} current
+ * @param {number | null} previous
+ * @returns {Delta}
+ */
 export function durationDelta(current, previous) {
   if (current === null || previous === null) return { text: previous === null ? 'nothing to compare' : 'no replies yet', tone: 'flat' };
   const diff = current - previous;
@@ -27,7 +42,13 @@ export function durationDelta(current, previous) {
   return { text: `${duration(Math.abs(diff))} ${diff < 0 ? 'faster' : 'slower'}`, tone: diff < 0 ? 'good' : 'bad' };
 }
 
-/** Percentage points for a share; higher is better unless `good` is 'down'. */
+/**
+ * Percentage points for a share; higher is better unless `good` is 'down'.
+ * @param {number | null} current
+ * @param {number | null} previous
+ * @param {Good} [good]
+ * @returns {Delta}
+ */
 export function shareDelta(current, previous, good = 'up') {
   if (current === null || previous === null) return { text: 'nothing to compare', tone: 'flat' };
   const points = Math.round((current - previous) * 100);
@@ -35,20 +56,31 @@ export function shareDelta(current, previous, good = 'up') {
   return { text: `${points > 0 ? '+' : '−'}${Math.abs(points)} pts`, tone: (points > 0) === (good === 'up') ? 'good' : 'bad' };
 }
 
+/** @param {Delta} d */
 function delta(d) {
   return el('span', { class: `delta ${d.tone}` }, d.text);
 }
 
+/**
+ * @param {string} id
+ * @param {string} title
+ * @param {string} value
+ * @param {Delta} d
+ * @param {string} previousText
+ */
 function kpi(id, title, value, d, previousText) {
   return el('div', { class: 'kpi', id: `kpi-${id}` }, el('span', { class: 'kpi-title' }, title), el('strong', { class: 'kpi-value' }, value), delta(d), el('span', { class: 'muted kpi-prev' }, previousText));
 }
 
-/** The headline figures, each with its change against the previous period of equal length. */
+/**
+ * The headline figures, each with its change against the previous period of equal length.
+ * @param {Api.AnalyticsAnswer['comparison']} c
+ */
 export function comparisonSection(c) {
   const cur = c.current;
   const prev = c.previous;
-  const day = (ms) => new Date(ms).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-  const before = (v) => `before: ${v}`;
+  const day = (/** @type {number} */ ms) => new Date(ms).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  const before = (/** @type {string | number} */ v) => `before: ${v}`;
   const negCur = share(cur.negative, cur.mentions);
   const negPrev = share(prev.negative, prev.mentions);
   return el(
@@ -69,11 +101,19 @@ export function comparisonSection(c) {
   );
 }
 
+/**
+ * @param {string} id
+ * @param {string[]} headers
+ * @param {HTMLElement[]} rows
+ */
 function table(id, headers, rows) {
   return el('table', { class: 'data', id }, el('thead', {}, el('tr', {}, headers.map((h) => el('th', {}, h)))), el('tbody', {}, rows));
 }
 
-/** What people complain about: complaints per category, the change, and all mentions. */
+/**
+ * What people complain about: complaints per category, the change, and all mentions.
+ * @param {Api.AnalyticsAnswer['categories']} categories
+ */
 export function categorySection(categories) {
   const max = Math.max(1, ...categories.map((c) => c.complaints));
   const rows = categories.map((c) =>
@@ -95,6 +135,7 @@ export function categorySection(categories) {
   );
 }
 
+/** @param {Api.PlatformRow[]} platforms */
 export function platformSection(platforms) {
   const rows = platforms.map((p) =>
     el(
@@ -117,6 +158,7 @@ export function platformSection(platforms) {
   );
 }
 
+/** @param {Api.ResponderRow[]} responders */
 export function responderSection(responders) {
   const rows = responders.map((r) =>
     el(

@@ -1,3 +1,4 @@
+// @ts-check
 // Analytics: this period against the previous one, what people complain about, per platform and
 // per responder, volume and sentiment over time, first-response times, SLA attainment, recovery.
 import { categorySection, comparisonSection, platformSection, responderSection } from './analytics-compare.js';
@@ -7,6 +8,7 @@ import { $, clear, duration, el } from './dom.js';
 
 const DAY = 86_400_000;
 
+/** @param {number} ms */
 function dateValue(ms) {
   return new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 }
@@ -28,10 +30,15 @@ function range() {
   return params;
 }
 
+/**
+ * @param {string} title
+ * @param {import('./dom.js').Child[]} children
+ */
 function section(title, ...children) {
   return el('section', { class: 'card chart-card' }, el('h2', {}, title), ...children);
 }
 
+/** @param {Api.VolumeSeries} volume */
 function volumeSections(volume) {
   // Small multiples only when there is more than one line to tell apart.
   const sources = Object.keys(volume.bySource).length > 1 ? Object.entries(volume.bySource) : [];
@@ -41,12 +48,14 @@ function volumeSections(volume) {
   return section(`Mention volume and sentiment (${total})`, legend(), volumeChart('All mentions', volume.overall, volume.bucketMs), el('div', { class: 'grid2' }, perBrand, perSource));
 }
 
+/** @param {Api.ResponseStats} response */
 function responseSection(response) {
   const replies = `${response.replied} ${response.replied === 1 ? 'reply' : 'replies'}`;
-  const stats = response.replied ? `median ${duration(response.medianMs)}, 90 % within ${duration(response.p90Ms)}` : 'no replies yet';
+  const stats = response.replied ? `median ${duration(response.medianMs ?? 0)}, 90 % within ${duration(response.p90Ms ?? 0)}` : 'no replies yet';
   return section('First response time', el('p', { class: 'muted' }, `${replies}; ${stats}. Clock: ${response.clock}.`), barChart('First response time distribution', response.buckets));
 }
 
+/** @param {Api.SlaStats[]} sla */
 function slaSection(sla) {
   return section(
     'SLA attainment',
@@ -55,6 +64,7 @@ function slaSection(sla) {
   );
 }
 
+/** @param {Api.RecoveryStats} r */
 function recoverySection(r) {
   return section(
     'Sentiment recovery',
@@ -68,6 +78,7 @@ export async function loadAnalytics() {
   const body = $('analytics-body');
   // Never an empty page that looks like "no data" while the numbers are on their way.
   if (!body.childElementCount) body.append(el('p', { class: 'muted' }, 'Loading…'));
+  /** @type {Api.AnalyticsAnswer} */
   const data = await api('GET', `/api/analytics?${range()}`);
   clear(body).append(
     comparisonSection(data.comparison),

@@ -327,6 +327,22 @@ declare namespace Api {
 
   type ItemStatus = 'approved' | 'assigned' | 'awaiting_second' | 'failed' | 'needs_check' | 'new' | 'posted' | 'publishing' | 'rejected' | 'spam';
 
+  /** One `inbox` event on /api/events: what changed, for the UI to decide what to reload. */
+  interface LiveEvent {
+    action: string;
+    ids: string[];
+    status: string | null;
+    at: number;
+    /** Only on `presence`: who is on the item now. */
+    presence?: LivePresence[];
+  }
+
+  interface LivePresence {
+    user: string;
+    state: 'typing' | 'viewing';
+    ms: number;
+  }
+
   type ManagedBy = 'admin' | 'config';
 
   interface MeAnswer {
@@ -465,6 +481,7 @@ declare namespace Api {
   type QueuePageAnswer = {
     items: QueueRowAnswer[];
     total: number;
+    totalExact: boolean;
     next: string | null;
   };
 

@@ -1,3 +1,4 @@
+// @ts-check
 // The audit log: one sentence per action, newest first, filtered by who, what, which item and
 // when, in pages, with a CSV export of exactly what the filters select. The filters live in the
 // URL (#/audit?actor=ana&action=item.approved), so a view can be shared and survives a reload.
@@ -5,23 +6,35 @@ import { api } from './api.js';
 import { $, clear, el, label, when } from './dom.js';
 
 const PAGE = 50;
+/** @typedef {'actor' | 'action' | 'itemId' | 'from' | 'to'} Field */
+/** @typedef {Partial<Record<Field, string>>} AuditFilters */
+/** @type {Field[]} */
 const FIELDS = ['actor', 'action', 'itemId', 'from', 'to'];
-/** Cursors of the pages before the current one, so "Newer" goes back exactly. */
+/**
+ * Cursors of the pages before the current one, so "Newer" goes back exactly.
+ * @type {{ cursors: Array<string | null>, cursor: string | null, filters: AuditFilters }}
+ */
 const view = { cursors: [], cursor: null, filters: {} };
 
+/** @returns {AuditFilters} */
 function hashFilters() {
   const query = location.hash.split('?')[1] ?? '';
   const params = new URLSearchParams(query);
   return Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? '']).filter(([, v]) => v));
 }
 
+/** @param {AuditFilters} filters */
 function setHash(filters) {
   const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
   const hash = params.toString() ? `#/audit?${params}` : '#/audit';
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
 
-/** Local calendar days → epoch ms: from the start of `from` to the end of `to`. */
+/**
+ * Local calendar days → epoch ms: from the start of `from` to the end of `to`.
+ * @param {AuditFilters} filters
+ * @param {string | null} cursor
+ */
 function apiParams(filters, cursor) {
   const params = new URLSearchParams();
   if (filters.actor) params.set('actor', filters.actor);
@@ -33,12 +46,22 @@ function apiParams(filters, cursor) {
   return params;
 }
 
+/**
+ * @param {HTMLSelectElement} select
+ * @param {readonly string[]} values
+ * @param {string} any
+ * @param {(value: string) => string} [format]
+ */
 function options(select, values, any, format = (v) => v) {
   const chosen = select.value;
   clear(select).append(el('option', { value: '' }, any), ...values.map((v) => el('option', { value: v }, format(v))));
   select.value = values.includes(chosen) ? chosen : '';
 }
 
+/**
+ * @param {AuditFilters} filters
+ * @param {Api.AuditPageAnswer['filters']} offered
+ */
 function form(filters, offered) {
   const actor = el('select', { id: 'au-actor', name: 'actor' });
   const action = el('select', { id: 'au-action', name: 'action' });
@@ -60,7 +83,7 @@ function form(filters, offered) {
   };
   return el(
     'form',
-    { class: 'toolbar audit-filters', id: 'audit-filters', onsubmit: (e) => (e.preventDefault(), apply()) },
+    { class: 'toolbar audit-filters', id: 'audit-filters', onsubmit: (/** @type {SubmitEvent} */ e) => (e.preventDefault(), apply()) },
     el('label', {}, 'Who', actor),
     el('label', {}, 'Action', action),
     el('label', {}, 'Item', item),
@@ -72,6 +95,7 @@ function form(filters, offered) {
   );
 }
 
+/** @param {Api.AuditLine} a */
 function row(a) {
   return el(
     'tr',
@@ -83,6 +107,11 @@ function row(a) {
   );
 }
 
+/**
+ * @param {number} total
+ * @param {number} shown
+ * @param {string | null} next
+ */
 function pager(total, shown, next) {
   const first = view.cursors.length * PAGE + 1;
   const range = shown ? `${first}–${first + shown - 1} of ${total}` : `0 of ${total}`;
@@ -91,8 +120,14 @@ function pager(total, shown, next) {
   return el('div', { class: 'pager' }, newer, el('span', { id: 'audit-count', class: 'muted', 'aria-live': 'polite' }, range), older);
 }
 
+/**
+ * @param {AuditFilters} filters
+ * @param {string | null} cursor
+ * @param {Array<string | null>} cursors
+ */
 async function show(filters, cursor, cursors) {
   const body = $('audit-body');
+  /** @type {Api.AuditPageAnswer} */
   const data = await api('GET', `/api/audit/page?${apiParams(filters, cursor)}&limit=${PAGE}`);
   Object.assign(view, { filters, cursor, cursors });
   const table = el('table', { class: 'audit' }, el('thead', {}, el('tr', {}, ['When', 'What happened', 'Item', 'Kind'].map((h) => el('th', {}, h)))), el('tbody', {}, data.entries.map(row)));

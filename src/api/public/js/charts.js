@@ -1,14 +1,21 @@
+// @ts-check
 // Hand-written SVG charts. Sizes are in viewBox units; CSS scales the SVG to its box.
 import { el, svg } from './dom.js';
 
 const W = 640;
 const H = 200;
 const PAD = { top: 10, right: 10, bottom: 28, left: 40 };
+/** @type {Array<['negative' | 'neutral' | 'positive', string]>} */
 const SENTIMENT = [['negative', 'neg'], ['neutral', 'neu'], ['positive', 'pos']];
 
-/** Whole-number ticks: with small counts, one tick per unit. */
+/**
+ * Whole-number ticks: with small counts, one tick per unit.
+ * @param {number} max
+ * @returns {SVGElement[]}
+ */
 function axis(max) {
   const ticks = Math.min(4, max);
+  /** @type {SVGElement[]} */
   const nodes = [];
   for (let i = 0; i <= ticks; i++) {
     const value = (max / ticks) * i;
@@ -19,21 +26,37 @@ function axis(max) {
   return nodes;
 }
 
-/** Rounds up so four ticks land on whole numbers. */
+/**
+ * Rounds up so four ticks land on whole numbers.
+ * @param {number} max
+ */
 function niceMax(max) {
   return max <= 4 ? max : Math.ceil(max / 4) * 4;
 }
 
+/**
+ * @param {string} title
+ * @param {SVGElement[]} nodes
+ */
 function frame(title, nodes) {
   return svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': title }, svg('title', {}, title), ...nodes);
 }
 
+/**
+ * @param {number} t
+ * @param {number} bucketMs
+ */
 function tickLabel(t, bucketMs) {
   const d = new Date(t);
   return bucketMs < 86_400_000 ? `${String(d.getHours()).padStart(2, '0')}:00` : `${d.getMonth() + 1}/${d.getDate()}`;
 }
 
-/** Stacked bars per time bucket: negative, neutral, positive. */
+/**
+ * Stacked bars per time bucket: negative, neutral, positive.
+ * @param {string} title
+ * @param {Api.VolumePoint[]} points
+ * @param {number} bucketMs
+ */
 export function volumeChart(title, points, bucketMs) {
   const max = niceMax(Math.max(1, ...points.map((p) => p.total)));
   const plotW = W - PAD.left - PAD.right;
@@ -54,7 +77,11 @@ export function volumeChart(title, points, bucketMs) {
   return frame(title, nodes);
 }
 
-/** Plain bars with labels underneath (the first-response distribution). */
+/**
+ * Plain bars with labels underneath (the first-response distribution).
+ * @param {string} title
+ * @param {Array<{ label: string, count: number }>} bars
+ */
 export function barChart(title, bars) {
   const max = niceMax(Math.max(1, ...bars.map((b) => b.count)));
   const plotW = W - PAD.left - PAD.right;
@@ -71,7 +98,11 @@ export function barChart(title, bars) {
   return frame(title, nodes);
 }
 
-/** A 0–100 % meter; null shows as "no data". */
+/**
+ * A 0–100 % meter; null shows as "no data".
+ * @param {string} title
+ * @param {number | null} share
+ */
 export function meter(title, share) {
   const width = 300;
   const filled = share === null ? 0 : Math.round(share * width);
@@ -87,7 +118,12 @@ export function legend() {
   return el('p', { class: 'legend' }, el('span', { class: 'swatch neg' }), ' negative ', el('span', { class: 'swatch neu' }), ' neutral ', el('span', { class: 'swatch pos' }), ' positive');
 }
 
-/** One horizontal bar, `value` of `max`, for a table cell. */
+/**
+ * One horizontal bar, `value` of `max`, for a table cell.
+ * @param {string} title
+ * @param {number} value
+ * @param {number} max
+ */
 export function hbar(title, value, max) {
   const width = 160;
   const filled = max ? Math.max(value ? 2 : 0, Math.round((value / max) * width)) : 0;

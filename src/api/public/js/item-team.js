@@ -1,23 +1,38 @@
+// @ts-check
 // Working together on one item: the author's other open items and the conversation they form,
 // internal notes with @mentions, tags, and assigning to a colleague.
-import { api, may, session, statuses } from './api.js';
-import { $, el, label, when } from './dom.js';
+import { api, failure, may, session, statuses } from './api.js';
+import { el, findAs, label, when } from './dom.js';
 import { typing } from './presence.js';
 import { busy, inlineError, toast } from './toast.js';
 
+/**
+ * @typedef {Api.ItemDetailAnswer} Detail
+ * @typedef {Api.TeamAnswer} Team
+ * @typedef {() => Promise<void>} Reload
+ */
+
+/** @type {Api.ItemStatus[]} */
 const ANSWERED = ['approved', 'publishing', 'posted'];
 
+/**
+ * @param {HTMLButtonElement} button
+ * @param {() => Promise<unknown>} work
+ * @param {Reload} reload
+ */
 async function act(button, work, reload) {
   inlineError(button, '');
   try {
     await busy(button, work);
     await reload();
   } catch (err) {
-    inlineError(button, err.message);
-    toast(err.message, { kind: 'error' });
+    const { message } = failure(err);
+    inlineError(button, message);
+    toast(message, { kind: 'error' });
   }
 }
 
+/** @param {Pick<Api.InboxItem, 'id' | 'status' | 'priority' | 'urgency' | 'category' | 'sourceId' | 'createdAt'>} item */
 function itemLink(item) {
   return el('a', { href: `#/item/${encodeURIComponent(item.id)}` }, `${label(item.status)} · ${item.priority} · urgency ${item.urgency} · ${label(item.category)} · ${item.sourceId} · ${when(item.createdAt)}`);
 }
@@ -25,6 +40,9 @@ function itemLink(item) {
 /**
  * One person, one conversation: their other open items, and once this one is answered, an offer
  * to close them as answered here (or link them), so nobody answers the same person twice.
+ * @param {Detail} detail
+ * @param {Team} team
+ * @param {Reload} reload
  */
 export function conversationBlock(detail, team, reload) {
   const { item } = detail;
@@ -46,30 +64,46 @@ export function conversationBlock(detail, team, reload) {
   );
 }
 
+/**
+ * @param {string} id
+ * @param {string[]} ids
+ */
 async function closeOthers(id, ids) {
+  /** @type {Api.CloseAnsweredAnswer} */
   const { closed, skipped } = await api('POST', `/api/items/${id}/close-answered`, { ids });
   toast(`Closed ${closed.length} as answered here${skipped.length ? `; ${skipped.length} left: ${skipped.map((s) => s.why).join('; ')}` : ''}.`);
 }
 
-/** Note text like "@ana" becomes a highlighted mention only when ana is a user (names from the server). */
+/**
+ * Note text like "@ana" becomes a highlighted mention only when ana is a user (names from the server).
+ * @param {Api.Note} note
+ */
 function noteText(note) {
+  /** @type {Array<string | HTMLElement>} */
   const parts = [];
   const names = new Set(note.mentions.map((m) => m.toLowerCase()));
+  const me = session.me?.name.toLowerCase();
   let last = 0;
   for (const m of note.body.matchAll(/@([\w.-]{1,64})/gu)) {
-    if (!names.has(m[1].toLowerCase().replace(/[.-]+$/, ''))) continue;
-    parts.push(note.body.slice(last, m.index), el('span', { class: m[1].toLowerCase() === session.me.name.toLowerCase() ? 'mention me' : 'mention' }, m[0]));
+    const name = (m[1] ?? '').toLowerCase();
+    if (!names.has(name.replace(/[.-]+$/, ''))) continue;
+    parts.push(note.body.slice(last, m.index), el('span', { class: name === me ? 'mention me' : 'mention' }, m[0]));
     last = m.index + m[0].length;
   }
   parts.push(note.body.slice(last));
   return el('div', { class: 'note-body' }, parts);
 }
 
+/**
+ * @param {Detail} detail
+ * @param {Team} team
+ * @param {Reload} reload
+ */
 export function notesBlock(detail, team, reload) {
   const { item } = detail;
   const input = el('textarea', { id: 'note-text', rows: '2', maxlength: '4000', placeholder: 'Internal note (never posted). @name tells a colleague.', 'aria-label': 'Internal note', oninput: () => typing(item.id) });
   const add = el('button', { type: 'submit', id: 'add-note' }, 'Add note');
-  const submit = (e) => {
+  const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     const body = input.value.trim();
     if (!body) return;
@@ -83,19 +117,24 @@ export function notesBlock(detail, team, reload) {
     'div',
     { class: 'card notes', id: 'notes' },
     el('h2', {}, `Internal notes (${team.notes.length})`),
-    el('ol', { class: 'note-list' }, team.notes.map((n) => el('li', { class: n.mentions.includes(session.me.name) ? 'note mentions-me' : 'note' }, el('span', { class: 'muted' }, `${n.author} · ${when(n.at)}`), noteText(n)))),
+    el('ol', { class: 'note-list' }, team.notes.map((n) => el('li', { class: n.mentions.includes(session.me?.name ?? '') ? 'note mentions-me' : 'note' }, el('span', { class: 'muted' }, `${n.author} · ${when(n.at)}`), noteText(n)))),
     may('edit') ? el('form', { class: 'note-form', onsubmit: submit }, input, el('div', { class: 'actions' }, add, el('span', { class: 'hint' }, `Mention: ${names}`))) : null,
   );
 }
 
+/**
+ * @param {Api.InboxItem} item
+ * @param {string[]} tags
+ * @param {Reload} reload
+ */
 function tagsBlock(item, tags, reload) {
   const input = el('input', { id: 'tag-input', maxlength: '32', placeholder: 'add a tag', 'aria-label': 'Add a tag', list: 'known-tags' });
   const add = el('button', { type: 'submit', id: 'add-tag' }, 'Add');
-  const submit = (e) => {
+  const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     if (input.value.trim()) act(add, () => api('POST', `/api/items/${item.id}/tags`, { tag: input.value }), reload);
   };
-  const chip = (tag) => {
+  const chip = (/** @type {string} */ tag) => {
     const remove = el('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove tag ${tag}`, onclick: () => act(remove, () => api('DELETE', `/api/items/${item.id}/tags/${encodeURIComponent(tag)}`), reload) }, '×');
     return el('li', { class: 'chip' }, tag, may('edit') ? remove : null);
   };
@@ -108,26 +147,44 @@ function tagsBlock(item, tags, reload) {
   );
 }
 
+/**
+ * @param {Api.InboxItem} item
+ * @param {Team} team
+ * @param {Reload} reload
+ */
 function assignBlock(item, team, reload) {
   if (!may('assign') || !statuses('actionable').includes(item.status)) return null;
-  const select = el('select', { id: 'assign-to', 'aria-label': 'Assign to' }, el('option', { value: '' }, 'Nobody'), team.assignees.map((a) => el('option', { value: a.name, selected: a.name === item.assignee }, a.name === session.me.name ? `${a.name} (me)` : a.name)));
+  const select = el('select', { id: 'assign-to', 'aria-label': 'Assign to' }, el('option', { value: '' }, 'Nobody'), team.assignees.map((a) => el('option', { value: a.name, selected: a.name === item.assignee }, a.name === session.me?.name ? `${a.name} (me)` : a.name)));
   const go = el('button', { type: 'button', id: 'assign-other', onclick: () => act(go, () => api('POST', `/api/items/${item.id}/assign`, { assignee: select.value || null }), reload) }, 'Assign');
   return el('div', { class: 'assign-block' }, el('h3', {}, 'Assigned to'), el('div', { class: 'inline-form' }, select, go));
 }
 
+/**
+ * @param {Detail} detail
+ * @param {Team} team
+ * @param {Reload} reload
+ */
 export function sideTeamBlock(detail, team, reload) {
   return el('aside', { class: 'card team-card' }, assignBlock(detail.item, team, reload), tagsBlock(detail.item, team.tags, reload));
 }
 
-/** Text typed into the note and tag boxes survives a live reload of the page. */
+/**
+ * Text typed into the note and tag boxes survives a live reload of the page.
+ * @typedef {{ note: string, tag: string, focus: string | null }} Typed
+ * @returns {Typed}
+ */
 export function keepTyped() {
-  const note = $('note-text');
-  const tag = $('tag-input');
+  const note = findAs('note-text', HTMLTextAreaElement);
+  const tag = findAs('tag-input', HTMLInputElement);
   return { note: note?.value ?? '', tag: tag?.value ?? '', focus: document.activeElement?.id ?? null };
 }
 
+/** @param {Typed} typed */
 export function restoreTyped(typed) {
-  if ($('note-text') && typed.note) $('note-text').value = typed.note;
-  if ($('tag-input') && typed.tag) $('tag-input').value = typed.tag;
-  if (typed.focus && ['note-text', 'tag-input'].includes(typed.focus)) $(typed.focus)?.focus();
+  const note = findAs('note-text', HTMLTextAreaElement);
+  const tag = findAs('tag-input', HTMLInputElement);
+  if (note && typed.note) note.value = typed.note;
+  if (tag && typed.tag) tag.value = typed.tag;
+  if (typed.focus === 'note-text') note?.focus();
+  if (typed.focus === 'tag-input') tag?.focus();
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // One item: the post, the author card, triage reasons, the draft and its actions, the audit trail.
 import { api, statuses } from './api.js';
 import { $, clear, countdown, duration, el, externalLink, fmtNumber, label, when } from './dom.js';
@@ -6,8 +7,14 @@ import { conversationBlock, keepTyped, notesBlock, restoreTyped, sideTeamBlock }
 import { refreshMentions } from './mentions.js';
 import { presenceBar, watchItem } from './presence.js';
 
+/**
+ * @typedef {Api.ItemDetailAnswer} Detail
+ * @typedef {Api.TeamAnswer} Team
+ * @type {{ id: string | null, detail: Detail | null, team: Team | null }}
+ */
 export const current = { id: null, detail: null, team: null };
 
+/** @param {Api.InboxItem} item */
 function headerBlock(item) {
   const snoozed = item.snoozedUntil && item.snoozedUntil > Date.now();
   return el(
@@ -26,6 +33,7 @@ function headerBlock(item) {
   );
 }
 
+/** @param {Detail['mention']} mention */
 function postBlock(mention) {
   if (!mention) return el('div', { class: 'card' }, el('p', { class: 'muted' }, 'The post has expired from the store.'));
   return el(
@@ -37,6 +45,10 @@ function postBlock(mention) {
   );
 }
 
+/**
+ * @param {Api.HistoryEntry} h
+ * @param {string} itemId
+ */
 function historyEntry(h, itemId) {
   const mine = h.kind === 'reply';
   return el(
@@ -48,6 +60,10 @@ function historyEntry(h, itemId) {
   );
 }
 
+/**
+ * @param {Detail['author']} author
+ * @param {string} itemId
+ */
 function authorBlock(author, itemId) {
   if (!author || !author.profile) return null;
   const p = author.profile;
@@ -70,6 +86,7 @@ function authorBlock(author, itemId) {
   );
 }
 
+/** @param {Detail} detail */
 function triageBlock(detail) {
   const { triage } = detail;
   if (!triage) return null;
@@ -83,6 +100,7 @@ function triageBlock(detail) {
   );
 }
 
+/** @param {Detail['audit']} audit */
 function auditBlock(audit) {
   return el(
     'details',
@@ -92,6 +110,10 @@ function auditBlock(audit) {
   );
 }
 
+/**
+ * @param {Detail} detail
+ * @param {Team} team
+ */
 export function renderItem(detail, team) {
   current.detail = detail;
   current.team = team;
@@ -101,7 +123,7 @@ export function renderItem(detail, team) {
   body.append(
     headerBlock(detail.item),
     presenceBar(detail.item.id),
-    el('div', { class: 'undo-slot' }, undoBar(detail.item, reload)),
+    el('div', { class: 'undo-slot' }, undoBar(detail.item)),
     el(
       'div',
       { class: 'columns' },
@@ -123,10 +145,13 @@ export function renderItem(detail, team) {
   restoreTyped(typed);
 }
 
+/** @param {string} id */
 export async function loadItem(id) {
   current.id = id;
   const path = `/api/items/${encodeURIComponent(id)}`;
-  const [detail, team] = await Promise.all([api('GET', path), api('GET', `${path}/team`)]);
+  /** @type {[Promise<Detail>, Promise<Team>]} */
+  const asked = [api('GET', path), api('GET', `${path}/team`)];
+  const [detail, team] = await Promise.all(asked);
   if (current.id !== id) return detail;
   renderItem(detail, team);
   watchItem(id);

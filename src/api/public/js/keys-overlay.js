@@ -1,6 +1,8 @@
+// @ts-check
 // `?` shows every key the inbox answers to; Escape or `?` again closes it.
-import { $, el } from './dom.js';
+import { el, find } from './dom.js';
 
+/** @type {Array<[string, Array<[string, string]>]>} */
 const KEYS = [
   ['Queue', [['j / k', 'next / previous item'], ['Enter', 'open the selected item'], ['a / e / r', 'open it to approve, edit or reject']]],
   ['Item', [['j / k', 'next / previous item in the queue'], ['a', 'approve (a public reply waits a few seconds: Undo)'], ['e', 'edit the draft'], ['Esc', 'cancel the edit or the reject form'], ['r', 'reject (urgent and safety items ask to confirm)']]],
@@ -8,11 +10,11 @@ const KEYS = [
 ];
 
 export function keysOpen() {
-  return Boolean($('keys-overlay'));
+  return Boolean(find('keys-overlay'));
 }
 
 export function closeKeys() {
-  const node = $('keys-overlay');
+  const node = find('keys-overlay');
   if (!node) return false;
   node.remove();
   return true;
@@ -28,7 +30,7 @@ export function toggleKeys() {
     KEYS.map(([title, rows]) => el('section', {}, el('h3', {}, title), el('dl', { class: 'keys-list' }, rows.flatMap(([k, what]) => [el('dt', {}, k.split(' / ').flatMap((part, i) => [i ? ' / ' : '', el('kbd', {}, part)])), el('dd', {}, what)])))),
     close,
   );
-  const overlay = el('div', { id: 'keys-overlay', class: 'keys-overlay', onclick: (e) => e.target === overlay && closeKeys() }, panel);
+  const overlay = el('div', { id: 'keys-overlay', class: 'keys-overlay', onclick: (/** @type {MouseEvent} */ e) => e.target === overlay && closeKeys() }, panel);
   document.body.append(overlay);
   close.focus();
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Opt-in browser notifications with a short sound for new urgent items. The live channel only
 // says which ids were created; the page asks the queue for the newest urgent items and
 // announces the ones it has not seen. The sound is made with WebAudio: no file to fetch.
@@ -5,7 +6,11 @@ import { api } from './api.js';
 import { $, shorten } from './dom.js';
 
 const KEY = 'earshot.notify';
+/** @type {{ seen: Set<string> | null, audio: AudioContext | null, checking: boolean, pending: Set<string> }} */
 const state = { seen: null, audio: null, checking: false, pending: new Set() };
+
+/** Safari before 14.1 has only the prefixed constructor. */
+const audioContext = () => /** @type {{ AudioContext?: typeof AudioContext, webkitAudioContext?: typeof AudioContext }} */ (window).AudioContext ?? /** @type {{ webkitAudioContext?: typeof AudioContext }} */ (window).webkitAudioContext;
 
 const supported = () => typeof Notification !== 'undefined';
 const enabled = () => supported() && Notification.permission === 'granted' && localStorage.getItem(KEY) === '1';
@@ -21,7 +26,7 @@ function label() {
 
 /** Two short tones, quiet: enough to turn a head, not to startle. */
 export function chime() {
-  const Context = window.AudioContext || window.webkitAudioContext;
+  const Context = audioContext();
   if (!Context) return;
   state.audio ??= new Context();
   const ctx = state.audio;
@@ -41,6 +46,7 @@ export function chime() {
 }
 
 async function urgentNow() {
+  /** @type {Api.QueuePageAnswer} */
   const { items } = await api('GET', '/api/inbox?priority=urgent&status=new&limit=50');
   return items;
 }
@@ -54,7 +60,7 @@ async function toggle() {
   if (answer === 'granted') {
     localStorage.setItem(KEY, '1');
     // Created inside the click, so the browser lets it play later.
-    const Context = window.AudioContext || window.webkitAudioContext;
+    const Context = audioContext();
     if (Context) state.audio ??= new Context();
     state.seen = new Set((await urgentNow().catch(() => [])).map((e) => e.item.id));
   }
@@ -66,6 +72,7 @@ export function setupNotify() {
   if (supported()) $('notify').addEventListener('click', () => void toggle());
 }
 
+/** @param {{ item: Api.InboxItem, mention: Api.ItemDetailAnswer['mention'] }} entry */
 function announce(entry) {
   const { item, mention } = entry;
   const who = mention ? `@${mention.author.handle}` : 'a post';
@@ -80,6 +87,7 @@ function announce(entry) {
 /**
  * Called for every live inbox event; only "created" ones can bring a new urgent item. Events
  * that arrive while a check runs are kept and checked right after, never dropped.
+ * @param {{ action: string, ids: string[] }} event
  */
 export async function onLiveEvent(event) {
   if (!enabled() || event.action !== 'inbox.created') return;
@@ -100,16 +108,18 @@ export async function onLiveEvent(event) {
 /**
  * Reads the created items themselves: a check of "the top urgent items" missed a new urgent item
  * whenever more urgent ones were already waiting (the queue puts higher urgency first).
+ * @param {Set<string>} created
  */
 async function check(created) {
   try {
-    if (state.seen === null) state.seen = new Set();
-    const ids = [...created].filter((id) => !state.seen.has(id)).slice(0, 20);
-    for (const id of ids) state.seen.add(id);
-    const entries = await Promise.all(ids.map((id) => api('GET', `/api/items/${encodeURIComponent(id)}`).catch(() => null)));
-    const fresh = entries.filter((e) => e && e.item.priority === 'urgent' && e.item.status === 'new');
+    const seen = (state.seen ??= new Set());
+    const ids = [...created].filter((id) => !seen.has(id)).slice(0, 20);
+    for (const id of ids) seen.add(id);
+    /** @type {Array<Api.ItemDetailAnswer | null>} */
+    const entries = await Promise.all(ids.map((id) => /** @type {Promise<Api.ItemDetailAnswer>} */ (api('GET', `/api/items/${encodeURIComponent(id)}`)).catch(() => null)));
+    const fresh = entries.filter((e) => e !== null && e.item.priority === 'urgent' && e.item.status === 'new');
     if (fresh.length === 0) return;
-    fresh.slice(0, 3).forEach(announce);
+    for (const entry of fresh.slice(0, 3)) if (entry) announce(entry);
     chime();
   } catch {
     // A missed notification is not worth an error on screen; the queue still shows the item.

@@ -1,8 +1,13 @@
+// @ts-check
 // One queue row: what a responder needs to pick the next item without opening it.
 import { statuses } from './api.js';
 import { countdown, el, label, shorten } from './dom.js';
 
-/** "now", "12 min", "3 h", "4 d": how old the post is (not how long we have had it). */
+/**
+ * "now", "12 min", "3 h", "4 d": how old the post is (not how long we have had it).
+ * @param {number} at
+ * @param {number} [now]
+ */
 export function age(at, now = Date.now()) {
   const minutes = Math.floor(Math.max(0, now - at) / 60_000);
   if (minutes < 1) return 'now';
@@ -11,10 +16,17 @@ export function age(at, now = Date.now()) {
   return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} d`;
 }
 
+/**
+ * @typedef {Api.QueueRowAnswer} Row
+ * @typedef {{ pick: (index: number, event: MouseEvent) => void, toggle: (entry: Row) => void }} RowHooks
+ */
+
+/** @param {Row['mention']} mention */
 function authorOf(mention) {
   return mention ? `${mention.author.name || mention.author.handle} (@${mention.author.handle})` : 'post expired';
 }
 
+/** @param {Row} entry */
 function link(entry) {
   const { item, mention } = entry;
   const snoozed = item.snoozedUntil && item.snoozedUntil > Date.now();
@@ -44,6 +56,10 @@ function link(entry) {
 /**
  * hooks: pick(index, event) for the checkbox, toggle(entry) for "+N similar"; `similar` is the
  * expanded group's entries (null while collapsed).
+ * @param {Row} entry
+ * @param {number} index
+ * @param {Pick<import('./queue.js').QueueState, 'chosen' | 'selected' | 'expanded'>} state
+ * @param {RowHooks} hooks
  */
 export function rowNode(entry, index, state, hooks) {
   const { item } = entry;
@@ -53,7 +69,7 @@ export function rowNode(entry, index, state, hooks) {
   return el(
     'li',
     { class: classes, 'data-id': item.id, 'data-index': String(index) },
-    el('input', { type: 'checkbox', class: 'pick', 'aria-label': `Select ${authorOf(entry.mention)}`, checked: chosen, onclick: (event) => hooks.pick(index, event) }),
+    el('input', { type: 'checkbox', class: 'pick', 'aria-label': `Select ${authorOf(entry.mention)}`, checked: chosen, onclick: (/** @type {MouseEvent} */ event) => hooks.pick(index, event) }),
     link(entry),
     entry.similar > 0
       ? el(

@@ -1,7 +1,8 @@
+// @ts-check
 // The queue: the server's order (urgent tier, SLA at risk, urgency, SLA left, newest), one row
 // per near-duplicate group, keyset pages (previous/next), filters in the hash, bulk selection.
 // The list only says "Nothing waiting" once the server has answered zero.
-import { api } from './api.js';
+import { api, failure } from './api.js';
 import { $, clear } from './dom.js';
 import { setupBulk, updateBulk } from './queue-bulk.js';
 import { currentFilters, loadViews, renderViews, setupFilterControls, showFilters } from './queue-filters.js';
@@ -10,6 +11,29 @@ import { paint as paintPresence } from './presence.js';
 
 const PAGE = 100;
 
+/**
+ * @typedef {Api.QueueRowAnswer} Row
+ * @typedef {object} QueueState
+ * @property {Row[]} entries
+ * @property {number} total
+ * @property {boolean} totalExact False when `total` is the server's estimate ("about N").
+ * @property {string | null} next
+ * @property {string | null} cursor
+ * @property {Array<{ cursor: string | null, offset: number }>} back
+ * @property {number} offset
+ * @property {string | null} filterKey
+ * @property {number} selected
+ * @property {'loading' | 'ready' | 'error'} state
+ * @property {string} error
+ * @property {boolean} loading
+ * @property {boolean} again
+ * @property {boolean} filtersReady
+ * @property {Set<string>} chosen
+ * @property {number | null} lastPicked
+ * @property {Map<string, Row[]>} expanded The open "+N similar" groups: the lead's id to the rest of the group.
+ */
+
+/** @type {QueueState} */
 export const queue = {
   entries: [],
   total: 0,
@@ -45,6 +69,7 @@ export async function setupFilters() {
   await loadViews();
 }
 
+/** @param {Record<string, string>} filters */
 function query(filters) {
   const params = new URLSearchParams(filters);
   params.set('collapse', '1');
@@ -71,6 +96,7 @@ function renderState() {
 
 export function renderQueue() {
   const list = clear($('items'));
+  /** @type {import('./queue-row.js').RowHooks} */
   const hooks = { pick: (index, event) => pickRow(index, event), toggle: (entry) => toggleGroup(entry) };
   queue.entries.forEach((entry, i) => list.append(rowNode(entry, i, queue, hooks)));
   renderState();
@@ -104,6 +130,7 @@ export async function loadQueue() {
   if (!$('queue').hidden) renderState();
   try {
     const selectedId = queue.entries[queue.selected]?.item.id;
+    /** @type {Api.QueuePageAnswer} */
     const { items, total, totalExact, next } = await api('GET', `/api/inbox?${query(filters)}`);
     if (JSON.stringify(filters) !== queue.filterKey) return; // the filters moved on meanwhile
     Object.assign(queue, { entries: items, total, totalExact, next, state: 'ready', error: '' });
@@ -112,9 +139,10 @@ export async function loadQueue() {
     const here = new Set(items.map((e) => e.item.id));
     for (const id of [...queue.expanded.keys()]) if (!here.has(id)) queue.expanded.delete(id);
   } catch (err) {
-    if (err.status === 401) throw err;
+    const { status, message } = failure(err);
+    if (status === 401) throw err;
     queue.state = 'error';
-    queue.error = err.status ? err.message : 'the server could not be reached';
+    queue.error = status ? message : 'the server could not be reached';
   } finally {
     queue.loading = false;
     if (!$('queue').hidden) renderQueue();
@@ -125,7 +153,10 @@ export async function loadQueue() {
   }
 }
 
-/** Next (+1) or previous (-1) keyset page; the selection stays with the items chosen. */
+/**
+ * Next (+1) or previous (-1) keyset page; the selection stays with the items chosen.
+ * @param {1 | -1} step
+ */
 async function turn(step) {
   if (queue.loading) return;
   if (step > 0 && queue.next) {
@@ -134,6 +165,7 @@ async function turn(step) {
     queue.cursor = queue.next;
   } else if (step < 0 && queue.back.length) {
     const previous = queue.back.pop();
+    if (!previous) return;
     queue.cursor = previous.cursor;
     queue.offset = previous.offset;
   } else return;
@@ -145,14 +177,19 @@ async function turn(step) {
   $('queue').scrollIntoView({ block: 'start' });
 }
 
+/**
+ * @param {number} index
+ * @param {MouseEvent} event The checkbox's click.
+ */
 function pickRow(index, event) {
   const entry = queue.entries[index];
-  if (!entry) return;
+  if (!entry || !(event.target instanceof HTMLInputElement)) return;
   const on = event.target.checked;
   const from = event.shiftKey && queue.lastPicked !== null ? Math.min(queue.lastPicked, index) : index;
   const to = event.shiftKey && queue.lastPicked !== null ? Math.max(queue.lastPicked, index) : index;
   for (let i = from; i <= to; i += 1) {
-    const id = queue.entries[i].item.id;
+    const id = queue.entries[i]?.item.id;
+    if (id === undefined) continue;
     if (on) queue.chosen.add(id);
     else queue.chosen.delete(id);
   }
@@ -171,6 +208,7 @@ export function toggleChosen() {
   renderQueue();
 }
 
+/** @param {Row} entry */
 async function toggleGroup(entry) {
   const id = entry.item.id;
   if (queue.expanded.has(id)) {
@@ -181,15 +219,17 @@ async function toggleGroup(entry) {
   params.set('similarTo', id);
   params.set('limit', '500');
   try {
+    /** @type {Api.QueuePageAnswer} */
     const { items } = await api('GET', `/api/inbox?${params}`);
     queue.expanded.set(id, items.filter((e) => e.item.id !== id));
   } catch (err) {
     queue.state = 'error';
-    queue.error = err.message;
+    queue.error = failure(err).message;
   }
   renderQueue();
 }
 
+/** @param {number} step */
 export function moveSelection(step) {
   if (queue.entries.length === 0) return;
   queue.selected = Math.max(0, Math.min(queue.entries.length - 1, queue.selected + step));
@@ -201,7 +241,11 @@ export function selectedId() {
   return queue.entries[queue.selected]?.item.id ?? null;
 }
 
-/** For j/k on an item page: the neighbour in the last loaded queue. */
+/**
+ * For j/k on an item page: the neighbour in the last loaded queue.
+ * @param {string | null} id
+ * @param {number} step
+ */
 export function neighbourId(id, step) {
   const index = queue.entries.findIndex((e) => e.item.id === id);
   const next = queue.entries[index + step];

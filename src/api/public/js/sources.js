@@ -1,20 +1,28 @@
+// @ts-check
 // Source health: one card per source with its state, what is wrong and what to renew, a
 // "Test connection" button for admins, and the banner every page shows while a source needs a person.
-import { api, may } from './api.js';
+import { api, failure, may } from './api.js';
 import { $, clear, duration, el, when } from './dom.js';
 
 const BANNER_EVERY_MS = 60_000;
-let bannerTimer = null;
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let bannerTimer;
 
+/** @param {number | null} ms */
 function ago(ms) {
   if (!ms) return 'never';
   return `${when(ms)} (${duration(Date.now() - ms)} ago)`;
 }
 
+/**
+ * @param {string} term
+ * @param {string | null} value
+ */
 function fact(term, value) {
   return value === null || value === undefined || value === '' ? null : [el('dt', {}, term), el('dd', {}, value)];
 }
 
+/** @param {Api.RenewHint | null} renew */
 function renewBlock(renew) {
   if (!renew) return null;
   return el(
@@ -26,23 +34,30 @@ function renewBlock(renew) {
   );
 }
 
+/**
+ * @param {string} id
+ * @param {HTMLButtonElement} button
+ * @param {HTMLElement} out
+ */
 async function runTest(id, button, out) {
   button.disabled = true;
   out.className = 'test-result muted';
   out.textContent = 'Testing…';
   try {
+    /** @type {Api.SourceTestAnswer} */
     const result = await api('POST', `/api/sources/${encodeURIComponent(id)}/test`);
     out.className = `test-result ${result.ok ? 'ok' : 'failed'}`;
     out.textContent = result.ok ? `Connection ok: ${result.fetched} post${result.fetched === 1 ? '' : 's'} read in ${result.ms} ms; nothing was stored.` : `Connection failed: ${result.error}`;
     if (!result.ok && result.detail) out.append(el('span', { class: 'muted detail' }, ` Detail: ${result.detail}`));
   } catch (err) {
     out.className = 'test-result failed';
-    out.textContent = `Could not run the test: ${err.message}`;
+    out.textContent = `Could not run the test: ${failure(err).message}`;
   } finally {
     button.disabled = false;
   }
 }
 
+/** @param {Api.SourceStatus} source */
 function testAction(source) {
   if (!may('admin')) return null;
   const out = el('span', { class: 'test-result', role: 'status', 'aria-live': 'polite' });
@@ -50,6 +65,7 @@ function testAction(source) {
   return el('div', { class: 'actions' }, button, out);
 }
 
+/** @param {Api.SourceStatus} source */
 function sourceCard(source) {
   const h = source.health;
   const stream = h.stream ? (h.stream.connected ? 'connected' : h.stream.error ? `down: ${h.stream.error}` : 'not connected') : null;
@@ -76,7 +92,10 @@ function sourceCard(source) {
   );
 }
 
-/** The banner on every page: shown while any source is failing, stopped or needs credentials. */
+/**
+ * The banner on every page: shown while any source is failing, stopped or needs credentials.
+ * @param {Api.SourcesAnswer['problems']} problems
+ */
 export function renderBanner(problems) {
   const banner = $('source-banner');
   if (!problems.length) {
@@ -91,6 +110,7 @@ export function renderBanner(problems) {
 
 export async function refreshBanner() {
   try {
+    /** @type {Api.SourcesAnswer} */
     const { problems } = await api('GET', '/api/sources');
     renderBanner(problems);
   } catch {
@@ -106,13 +126,14 @@ export function startBanner() {
 
 export function stopBanner() {
   clearInterval(bannerTimer);
-  bannerTimer = null;
+  bannerTimer = undefined;
   renderBanner([]);
 }
 
 export async function loadSources() {
   const body = $('sources-body');
   if (!body.childElementCount) body.append(el('p', { class: 'muted' }, 'Loading…'));
+  /** @type {Api.SourcesAnswer} */
   const { sources, problems } = await api('GET', '/api/sources');
   renderBanner(problems);
   const summary = problems.length ? `${problems.length} of ${sources.length} need attention.` : sources.length ? `All ${sources.length} sources are working.` : 'No sources are configured.';

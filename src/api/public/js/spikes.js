@@ -1,18 +1,21 @@
+// @ts-check
 // Spikes: the volume chart against its expected band, each spike's explanation, its posts and
 // items, the buttons (acknowledge, escalate, mark as expected) and one holding reply for them all.
 import { api, may } from './api.js';
 import { $, clear, el, externalLink, shorten, svg, when } from './dom.js';
 
+/** @type {{ brand: string, selected: string | null }} */
 const state = { brand: '', selected: null };
 
+/** @param {Pick<Api.SpikeChartAnswer, 'points'>} data */
 function chart(data) {
   const W = 720;
   const H = 160;
   const pts = data.points;
   if (!pts.length) return el('p', { class: 'muted' }, 'No counts yet for this brand.');
   const max = Math.max(1, ...pts.map((p) => Math.max(p.observed, p.upper ?? 0)));
-  const x = (i) => Math.round((i / Math.max(1, pts.length - 1)) * (W - 20)) + 10;
-  const y = (v) => Math.round(H - 15 - (v / max) * (H - 30));
+  const x = (/** @type {number} */ i) => Math.round((i / Math.max(1, pts.length - 1)) * (W - 20)) + 10;
+  const y = (/** @type {number} */ v) => Math.round(H - 15 - (v / max) * (H - 30));
   const band = pts.map((p, i) => (p.upper === null ? null : `${x(i)},${y(p.upper)}`)).filter(Boolean);
   const low = pts.map((p, i) => (p.expected === null ? null : `${x(i)},${y(p.expected)}`)).filter(Boolean).reverse();
   const line = pts.map((p, i) => `${x(i)},${y(p.observed)}`).join(' ');
@@ -23,6 +26,7 @@ function chart(data) {
     svg('text', { x: 10, y: 12, class: 'axis' }, `max ${Math.round(max)} posts / 30 min · shaded: expected range · line: posts`));
 }
 
+/** @param {Api.SpikeSummary} s */
 function flagLine(s) {
   const parts = [`${s.status === 'open' ? 'Open' : 'Back to normal'} since ${when(s.status === 'open' ? s.startedAt : s.closedAt)}`];
   if (s.acknowledgedBy) parts.push(`acknowledged by ${s.acknowledgedBy}`);
@@ -31,6 +35,7 @@ function flagLine(s) {
   return parts.join(' · ');
 }
 
+/** @param {Api.SpikeSummary} s */
 function listItem(s) {
   return el('li', { class: `spike-row sev-${s.severity}${state.selected === s.id ? ' selected' : ''}` },
     el('a', { href: `#/spikes/${encodeURIComponent(s.id)}` }, `${s.brand} · ${s.severity}`),
@@ -38,15 +43,21 @@ function listItem(s) {
     el('div', {}, shorten(s.terms.join(', '), 120)));
 }
 
+/** @param {Api.SpikePost} p */
 function post(p) {
   return el('li', {}, el('strong', {}, `@${p.handle}`), ` on ${p.platform} · urgency ${p.urgency} · ${p.followers ?? '?'} followers · ${when(p.createdAt)} `, externalLink(p.url, 'view'), el('div', {}, shorten(p.text, 400)));
 }
 
+/**
+ * @param {string} id
+ * @param {'acknowledge' | 'escalate' | 'expected'} verb
+ */
 async function act(id, verb) {
   await api('POST', `/api/spikes/${encodeURIComponent(id)}/${verb}`);
   await loadSpikes(id);
 }
 
+/** @param {Api.SpikeSummary} s */
 function actions(s) {
   if (s.status !== 'open' || s.expectedBy) return null;
   return el('div', { class: 'actions' },
@@ -55,18 +66,21 @@ function actions(s) {
     el('button', { type: 'button', onclick: () => act(s.id, 'expected') }, 'Mark as expected'));
 }
 
+/** @param {Api.SpikeDetailAnswer} s */
 function holding(s) {
   if (!may('edit') || !s.items.length) return null;
   const text = el('textarea', { rows: 3, maxlength: 2000, id: 'spike-holding' });
   text.value = `Hi, we know about this and are working on it. We will update you here as soon as we can.`;
   const out = el('p', { class: 'muted', 'aria-live': 'polite' });
   const go = async () => {
+    /** @type {Api.HoldingReplyAnswer} */
     const r = await api('POST', `/api/spikes/${encodeURIComponent(s.id)}/holding-reply`, { text: text.value });
     out.textContent = `Drafted on ${r.drafted} item(s)${r.skipped ? `, ${r.skipped} skipped (already answered or changed)` : ''}. Approve them in the queue as usual.`;
   };
   return el('div', { class: 'card' }, el('h3', {}, `Holding reply for the ${s.items.length} open item(s) of this spike`), text, el('button', { type: 'button', onclick: go }, 'Draft it on every item'), out);
 }
 
+/** @param {Api.SpikeDetailAnswer} s */
 function detail(s) {
   const e = s.explanation;
   return el('div', { class: 'spike-detail' },
@@ -82,7 +96,10 @@ function detail(s) {
     s.items.length ? openItems(s) : null);
 }
 
-/** Each open item by what it says (a link to it), the first 50; the count says how many more. */
+/**
+ * Each open item by what it says (a link to it), the first 50; the count says how many more.
+ * @param {Api.SpikeDetailAnswer} s
+ */
 function openItems(s) {
   const shown = s.previews ?? s.items.map((id) => ({ id, text: id }));
   const more = s.items.length - shown.length;
@@ -91,13 +108,17 @@ function openItems(s) {
     more > 0 ? el('p', { class: 'muted' }, `and ${more} more; the holding reply reaches them all`) : null);
 }
 
+/** @param {string | null} [id] */
 export async function loadSpikes(id = null) {
   state.selected = id;
   const body = clear($('spikes-body'));
+  /** @type {Api.SpikesAnswer} */
   const { spikes } = await api('GET', '/api/spikes?limit=50');
+  /** @type {Api.SpikeDetailAnswer | null} */
   const chosen = id ? await api('GET', `/api/spikes/${encodeURIComponent(id)}`) : null;
   const brand = chosen?.brandId ?? state.brand ?? spikes[0]?.brandId ?? '';
   state.brand = brand;
+  /** @type {Pick<Api.SpikeChartAnswer, 'points'>} */
   const data = brand ? await api('GET', `/api/spikes/chart?brand=${encodeURIComponent(brand)}&hours=48`) : { points: [] };
   body.append(
     el('div', { class: 'card' }, el('h2', {}, brand ? `Last 48 hours · ${brand}` : 'No spikes yet'), chart(data)),
@@ -109,7 +130,7 @@ export async function loadSpikes(id = null) {
 /** The queue's banner while a spike is open (not marked as expected): one line and a link. */
 export async function showSpikeBanner() {
   const box = $('spike-banner');
-  if (!box) return;
+  /** @type {Api.SpikesAnswer} */
   const { spikes } = await api('GET', '/api/spikes?status=open&limit=5');
   const open = spikes.filter((s) => !s.expectedBy);
   clear(box).hidden = open.length === 0;

@@ -1,3 +1,4 @@
+// @ts-check
 // Toasts and inline errors any page can use. Toasts sit fixed at the bottom of the viewport, so a
 // message is visible wherever the page is scrolled; screen readers hear them through aria-live
 // (errors assertively). Text goes in through textContent only.
@@ -5,6 +6,16 @@ import { el } from './dom.js';
 
 const DEFAULT_MS = { info: 4000, error: 9000 };
 
+/**
+ * @typedef {object} ToastOptions
+ * @property {'info' | 'error'} [kind]
+ * @property {string} [id] A toast with this id replaces the one before it.
+ * @property {number} [ms] How long it stays; 0 keeps it until closed.
+ * @property {{ label: string, onClick: () => void }} [action]
+ * @typedef {{ node: HTMLElement, close: () => void, update: (next: string) => void }} Toast
+ */
+
+/** @param {'info' | 'error'} kind */
 function region(kind) {
   const id = kind === 'error' ? 'toasts-alert' : 'toasts';
   let node = document.getElementById(id);
@@ -19,6 +30,9 @@ function region(kind) {
  * toast('Saved') / toast(err.message, { kind: 'error' }) /
  * toast('Sent', { action: { label: 'Undo', onClick } }). `ms: 0` keeps it until closed.
  * Returns { node, close, update(text) }.
+ * @param {unknown} message
+ * @param {ToastOptions} [options]
+ * @returns {Toast}
  */
 export function toast(message, options = {}) {
   const kind = options.kind === 'error' ? 'error' : 'info';
@@ -27,9 +41,8 @@ export function toast(message, options = {}) {
     clearTimeout(timer);
     node.remove();
   };
-  const action = options.action
-    ? el('button', { type: 'button', class: 'toast-action', onclick: () => (close(), options.action.onClick()) }, options.action.label)
-    : null;
+  const wanted = options.action;
+  const action = wanted ? el('button', { type: 'button', class: 'toast-action', onclick: () => (close(), wanted.onClick()) }, wanted.label) : null;
   const node = el(
     'div',
     { class: `toast ${kind}`, ...(options.id ? { id: options.id } : {}) },
@@ -40,10 +53,11 @@ export function toast(message, options = {}) {
   if (options.id) document.getElementById(options.id)?.remove();
   region(kind).append(node);
   const ms = options.ms ?? DEFAULT_MS[kind];
-  const timer = ms > 0 ? setTimeout(close, ms) : null;
-  return { node, close, update: (next) => (text.textContent = String(next)) };
+  const timer = ms > 0 ? setTimeout(close, ms) : undefined;
+  return { node, close, update: (next) => void (text.textContent = String(next)) };
 }
 
+/** @param {unknown} message */
 export function toastError(message) {
   return toast(message, { kind: 'error' });
 }
@@ -51,6 +65,8 @@ export function toastError(message) {
 /**
  * An error drawn right after the control it belongs to (the Approve button, a form), replacing
  * the previous one there; an empty message removes it.
+ * @param {HTMLElement | null | undefined} anchor
+ * @param {unknown} message
  */
 export function inlineError(anchor, message) {
   if (!anchor) return null;
@@ -65,7 +81,14 @@ export function inlineError(anchor, message) {
   return node;
 }
 
-/** Runs `work` with `button` showing a busy state (disabled, aria-busy, optional label). */
+/**
+ * Runs `work` with `button` showing a busy state (disabled, aria-busy, optional label).
+ * @template T
+ * @param {HTMLButtonElement | HTMLSelectElement | null | undefined} button
+ * @param {() => Promise<T>} work
+ * @param {string} [label]
+ * @returns {Promise<T>}
+ */
 export async function busy(button, work, label) {
   if (!button) return work();
   const before = button.textContent;
