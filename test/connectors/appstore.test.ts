@@ -164,7 +164,7 @@ describe('appstore connector: replies', () => {
     expect(fake.responses.size).toBe(1);
     expect(fake.responses.get(r.id)).toMatchObject({ id: first.replyId, responseBody: 'Sorry! Please update to 3.1.', state: 'PENDING_PUBLISH' });
     const post = fake.requests.find((x) => x.method === 'POST')!;
-    expect(JSON.parse(post.body)).toEqual({ data: { type: 'customerReviewResponses', attributes: { responseBody: 'Sorry! Please update to 3.1.' }, relationships: { review: { data: { type: 'customerReviews', id: r.id } } } } });
+    expect(post.body).toEqual({ data: { type: 'customerReviewResponses', attributes: { responseBody: 'Sorry! Please update to 3.1.' }, relationships: { review: { data: { type: 'customerReviews', id: r.id } } } } });
     expect(appstoreConnector.capabilities.idempotentReply).toBe(true);
 
     const gone = { ...mention!, replyRef: { reviewId: 'nope' } };

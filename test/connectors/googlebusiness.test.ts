@@ -121,7 +121,7 @@ describe('googlebusiness connector: replies', () => {
     expect(r.reviewReply?.comment).toBe("We're sorry, please call us.");
     const put = fake.requests.find((x) => x.method === 'PUT')!;
     expect(put.path).toBe(`/v4/${r.name}/reply`);
-    expect(JSON.parse(put.body)).toEqual({ comment: "We're sorry, please call us." });
+    expect(put.body).toEqual({ comment: "We're sorry, please call us." });
     expect(googlebusinessConnector.capabilities.idempotentReply).toBe(true);
 
     const elsewhere = { ...mention!, replyRef: { name: 'accounts/1/locations/9/reviews/x' } };

@@ -162,8 +162,8 @@ describe('x connector: replies', () => {
     const result = await client.reply!(mention, 'Sorry! DM us.', { idempotencyKey: 'k1' });
     expect(fake.posted).toEqual([{ id: result.replyId, text: 'Sorry! DM us.', inReplyTo: t.id }]);
     const post = fake.requests.find((r) => r.method === 'POST' && r.path === '/2/tweets')!;
-    expect(post.auth).toMatch(/^user-access-/);
-    expect(JSON.parse(post.body)).toEqual({ text: 'Sorry! DM us.', reply: { in_reply_to_tweet_id: t.id } });
+    expect(post.headers['authorization']).toMatch(/^Bearer user-access-/);
+    expect(post.body).toEqual({ text: 'Sorry! DM us.', reply: { in_reply_to_tweet_id: t.id } });
   });
 
   it('maps the 403 for restricted replies to PermanentError naming the reason', async () => {

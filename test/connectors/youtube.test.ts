@@ -198,7 +198,7 @@ describe('youtube connector: replies', () => {
     const post = fake.requests.find((r) => r.method === 'POST' && r.path === '/youtube/v3/comments')!;
     expect(post.query.get('part')).toBe('snippet');
     expect(post.query.get('key')).toBeNull();
-    expect(JSON.parse(post.body)).toEqual({ snippet: { parentId: t.id, textOriginal: 'Thanks Erin!' } });
+    expect(post.body).toEqual({ snippet: { parentId: t.id, textOriginal: 'Thanks Erin!' } });
     expect(youtubeConnector.capabilities.idempotentReply).toBe(false);
     await yt.reply!(mention!, 'Thanks Erin!', { idempotencyKey: 'd1' });
     expect(fake.ytReplies).toHaveLength(2);

@@ -1,7 +1,6 @@
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { verifyJwt, type LoggedRequest } from './google.js';
+import { verifyJwt } from './google.js';
+import { json as send, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
 
 /**
  * A local App Store Connect API: every request must carry an ES256 JWT (kid → .p8 public key,
@@ -28,31 +27,23 @@ export interface ApsResponse {
 
 const apiError = (status: number, code: string, title: string, detail: string) => ({ errors: [{ id: randomUUID(), status: String(status), code, title, detail }] });
 
-export class FakeAppStore {
-  readonly requests: LoggedRequest[] = [];
+export class FakeAppStore extends RecordingServer {
   readonly reviews = new Map<string, ApsReview[]>();
   readonly responses = new Map<string, ApsResponse>();
   readonly responseCalls: Array<{ reviewId: string; body: string }> = [];
   hourLimit = 3600;
   remaining = 3600;
+  protected override readonly placesScripts = true;
   private readonly keys = new Map<string, { key: KeyObject; issuer: string }>();
   private readonly cursors = new Map<string, number>();
-  private failures: Array<{ status: number; body: unknown; left: number }> = [];
   private seq = 1;
 
-  private constructor(private readonly server: Server, readonly url: string) {}
-
-  static async start(): Promise<FakeAppStore> {
-    let fake: FakeAppStore | undefined;
-    const server = createServer((req, res) => void fake!.handle(req, res).catch((err: unknown) => send(res, 500, apiError(500, 'UNEXPECTED_ERROR', 'Internal error', String(err)))));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeAppStore(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return fake;
+  static start(): Promise<FakeAppStore> {
+    return new FakeAppStore().start();
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  get url(): string {
+    return this.base;
   }
 
   /** A new API key: returns what Users and Access shows (issuer id, key id) and the .p8 text. */
@@ -94,28 +85,25 @@ export class FakeAppStore {
   }
 
   failNext(status: number, body: unknown, times = 1): void {
-    this.failures.push({ status, body, left: times });
+    this.next(send(status, body), { times });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.url);
-    const body = await readBody(req);
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body });
-    if (!this.authorised(req.headers.authorization ?? '')) {
-      return send(res, 401, apiError(401, 'NOT_AUTHORIZED', 'Authentication credentials are missing or invalid.', 'Provide a properly configured and signed bearer token, and make sure that it has not expired.'));
+  protected override failure(err: unknown): CannedResponse {
+    return send(500, apiError(500, 'UNEXPECTED_ERROR', 'Internal error', String(err)));
+  }
+
+  protected respond(request: RecordedRequest): CannedResponse {
+    if (!this.authorised(request.headers['authorization'] ?? '')) {
+      return send(401, apiError(401, 'NOT_AUTHORIZED', 'Authentication credentials are missing or invalid.', 'Provide a properly configured and signed bearer token, and make sure that it has not expired.'));
     }
-    if (this.remaining <= 0) return send(res, 429, apiError(429, 'RATE_LIMIT_EXCEEDED', 'The request rate limit has been reached.', 'We’ve received too many requests for this API.'), this.rateHeader());
+    if (this.remaining <= 0) return send(429, apiError(429, 'RATE_LIMIT_EXCEEDED', 'The request rate limit has been reached.', 'We’ve received too many requests for this API.'), this.rateHeader());
     this.remaining--;
-    const failure = this.failures.find((f) => f.left > 0);
-    if (failure) {
-      failure.left--;
-      return send(res, failure.status, failure.body, this.rateHeader());
-    }
-    const list = /^\/v1\/apps\/([^/]+)\/customerReviews$/.exec(url.pathname);
-    if (req.method === 'GET' && list) return this.list(decodeURIComponent(list[1]!), url, res);
-    if (req.method === 'POST' && url.pathname === '/v1/customerReviewResponses') return this.respond(body, res);
-    send(res, 404, apiError(404, 'NOT_FOUND', 'The specified resource does not exist', `The path provided does not match a defined resource type.`), this.rateHeader());
+    const scripted = this.scripted(request);
+    if (scripted) return { ...scripted, headers: { ...scripted.headers, ...this.rateHeader() } };
+    const list = /^\/v1\/apps\/([^/]+)\/customerReviews$/.exec(request.path);
+    if (request.method === 'GET' && list?.[1]) return this.list(decodeURIComponent(list[1]), request);
+    if (request.method === 'POST' && request.path === '/v1/customerReviewResponses') return this.respondToReview(request.body);
+    return send(404, apiError(404, 'NOT_FOUND', 'The specified resource does not exist', `The path provided does not match a defined resource type.`), this.rateHeader());
   }
 
   private authorised(header: string): boolean {
@@ -132,12 +120,12 @@ export class FakeAppStore {
     return { 'x-rate-limit': `user-hour-lim:${this.hourLimit};user-hour-rem:${Math.max(0, this.remaining)};` };
   }
 
-  private list(appId: string, url: URL, res: ServerResponse): void {
+  private list(appId: string, request: RecordedRequest): CannedResponse {
     // Any numeric id is an app of this key's team here; others do not exist.
     const all = /^\d+$/.test(appId) ? (this.reviews.get(appId) ?? []) : null;
-    if (!all) return send(res, 404, apiError(404, 'NOT_FOUND', 'The specified resource does not exist', `There is no resource of type 'apps' with id '${appId}'`), this.rateHeader());
-    const q = url.searchParams;
-    if (q.get('sort') !== '-createdDate') return send(res, 400, apiError(400, 'PARAMETER_ERROR.INVALID', 'A parameter has an invalid value', 'expected sort=-createdDate in this fake'), this.rateHeader());
+    if (!all) return send(404, apiError(404, 'NOT_FOUND', 'The specified resource does not exist', `There is no resource of type 'apps' with id '${appId}'`), this.rateHeader());
+    const q = request.query;
+    if (q.get('sort') !== '-createdDate') return send(400, apiError(400, 'PARAMETER_ERROR.INVALID', 'A parameter has an invalid value', 'expected sort=-createdDate in this fake'), this.rateHeader());
     const limit = Math.min(Number(q.get('limit') ?? 20), 200);
     const ratings = q.get('filter[rating]')?.split(',').map(Number);
     const sorted = all
@@ -146,45 +134,36 @@ export class FakeAppStore {
     // Opaque cursors pointing at an offset in the live list (newer arrivals push items down).
     const offset = q.get('cursor') ? (this.cursors.get(q.get('cursor')!) ?? 0) : 0;
     const page = sorted.slice(offset, offset + limit);
-    const links: Record<string, string> = { self: url.toString() };
+    const self = new URL(request.path, this.url);
+    self.search = q.toString();
+    const links: Record<string, string> = { self: self.toString() };
     if (offset + limit < sorted.length) {
       const cursor = `AQ.${randomUUID().slice(0, 8)}`;
       this.cursors.set(cursor, offset + limit);
-      const next = new URL(url.toString());
+      const next = new URL(self.toString());
       next.searchParams.set('cursor', cursor);
       links['next'] = next.toString();
     }
-    send(res, 200, { data: page, links, meta: { paging: { total: sorted.length, limit } } }, this.rateHeader());
+    return send(200, { data: page, links, meta: { paging: { total: sorted.length, limit } } }, this.rateHeader());
   }
 
-  private respond(body: string, res: ServerResponse): void {
-    const doc = JSON.parse(body || '{}') as { data?: { type?: string; attributes?: { responseBody?: string }; relationships?: { review?: { data?: { id?: string } } } } };
+  private respondToReview(body: unknown): CannedResponse {
+    const doc = (body ?? {}) as { data?: { type?: string; attributes?: { responseBody?: string }; relationships?: { review?: { data?: { id?: string } } } } };
     const reviewId = doc.data?.relationships?.review?.data?.id ?? '';
     const text = doc.data?.attributes?.responseBody ?? '';
     const exists = [...this.reviews.values()].some((list) => list.some((r) => r.id === reviewId));
     if (doc.data?.type !== 'customerReviewResponses' || !exists || !text) {
-      return send(res, 409, { errors: [{ id: randomUUID(), status: '409', code: 'ENTITY_ERROR.ATTRIBUTE.INVALID', title: 'An attribute value is invalid.', detail: 'responseBody or review is invalid', source: { pointer: '/data/attributes/responseBody' } }] }, this.rateHeader());
+      return send(409, { errors: [{ id: randomUUID(), status: '409', code: 'ENTITY_ERROR.ATTRIBUTE.INVALID', title: 'An attribute value is invalid.', detail: 'responseBody or review is invalid', source: { pointer: '/data/attributes/responseBody' } }] }, this.rateHeader());
     }
     this.responseCalls.push({ reviewId, body: text });
     // One response per review: a second POST replaces it and keeps its id.
     const existing = this.responses.get(reviewId);
     const response: ApsResponse = { id: existing?.id ?? randomUUID(), reviewId, responseBody: text, lastModifiedDate: pacific(new Date()), state: 'PENDING_PUBLISH' };
     this.responses.set(reviewId, response);
-    send(res, 201, { data: { type: 'customerReviewResponses', id: response.id, attributes: { responseBody: text, lastModifiedDate: response.lastModifiedDate, state: response.state } }, links: { self: `${this.url}/v1/customerReviewResponses/${response.id}` } }, this.rateHeader());
+    return send(201, { data: { type: 'customerReviewResponses', id: response.id, attributes: { responseBody: text, lastModifiedDate: response.lastModifiedDate, state: response.state } }, links: { self: `${this.url}/v1/customerReviewResponses/${response.id}` } }, this.rateHeader());
   }
 }
 
 function pacific(at: Date): string {
   return new Date(at.getTime() - 8 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, '-08:00');
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }

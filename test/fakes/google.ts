@@ -1,6 +1,5 @@
 import { generateKeyPairSync, randomUUID, verify, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
 
 /**
  * A local Google speaking the real wire formats: an OAuth2 token endpoint (JWT-bearer grant with
@@ -11,14 +10,6 @@ import type { AddressInfo } from 'node:net';
  * Page tokens encode an offset into the live newest-first list, so items arriving between two
  * page requests show up twice, as on the real APIs.
  */
-
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string>;
-  body: string;
-}
 
 export interface YtThread {
   id: string;
@@ -49,13 +40,6 @@ export interface BusinessReview {
   reviewReply?: { comment: string; updateTime: string };
 }
 
-interface Failure {
-  status: number;
-  body: string;
-  path?: string;
-  left: number;
-}
-
 export const YT_SCOPE = 'https://www.googleapis.com/auth/youtube.force-ssl';
 export const PLAY_SCOPE = 'https://www.googleapis.com/auth/androidpublisher';
 export const GBP_SCOPE = 'https://www.googleapis.com/auth/business.manage';
@@ -64,10 +48,10 @@ const googleError = (code: number, status: string, message: string, reason?: str
   error: { code, message, status, ...(reason ? { errors: [{ message, domain, reason }] } : {}) },
 });
 const UNAUTHENTICATED = googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'authError');
+const send = (status: number, body: unknown): CannedResponse => json(status, body, { 'content-type': 'application/json; charset=UTF-8' });
 const QUOTA = googleError(403, 'PERMISSION_DENIED', 'The request cannot be completed because you have exceeded your quota.', 'quotaExceeded', 'youtube.quota');
 
-export class FakeGoogle {
-  readonly requests: LoggedRequest[] = [];
+export class FakeGoogle extends RecordingServer {
   /** Runs before each request is answered (e.g. to add items between two page requests). */
   onRequest?: (path: string, query: URLSearchParams) => void;
   readonly tokenGrants: string[] = [];
@@ -81,26 +65,19 @@ export class FakeGoogle {
   readonly playReplyCalls: Array<{ reviewId: string; replyText: string }> = [];
   readonly businessReviews: BusinessReview[] = [];
   readonly businessReplyCalls: Array<{ name: string; comment: string }> = [];
+  protected override readonly placesScripts = true;
 
   private readonly serviceAccounts = new Map<string, { key: KeyObject; scopes: string[] }>();
   private readonly clients = new Map<string, { secret: string; refreshToken: string; scopes: string[] }>();
   private readonly tokens = new Map<string, { expiresAt: number; scope: string }>();
-  private readonly failures: Failure[] = [];
   private seq = 1;
 
-  private constructor(private readonly server: Server, readonly url: string) {}
-
-  static async start(): Promise<FakeGoogle> {
-    let fake: FakeGoogle | undefined;
-    const server = createServer((req, res) => void fake!.handle(req, res).catch((err: unknown) => send(res, 500, googleError(500, 'INTERNAL', String(err)))));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeGoogle(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return fake;
+  static start(): Promise<FakeGoogle> {
+    return new FakeGoogle().start();
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  get url(): string {
+    return this.base;
   }
 
   get tokenUri(): string {
@@ -134,7 +111,8 @@ export class FakeGoogle {
   }
 
   failNext(status: number, body: unknown, options: { times?: number; path?: string } = {}): void {
-    this.failures.push({ status, body: typeof body === 'string' ? body : JSON.stringify(body), path: options.path, left: options.times ?? 1 });
+    const path = options.path;
+    this.next(send(status, body), { times: options.times ?? 1, when: (r) => !path || r.path.startsWith(path) });
   }
 
   // ---- YouTube ------------------------------------------------------------------------------
@@ -224,25 +202,22 @@ export class FakeGoogle {
 
   // ---- plumbing -----------------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.url);
-    const body = await readBody(req);
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body });
-    this.onRequest?.(url.pathname, url.searchParams);
-    const failure = this.failures.find((f) => f.left > 0 && (!f.path || url.pathname.startsWith(f.path)));
-    if (failure) {
-      failure.left--;
-      return send(res, failure.status, failure.body);
-    }
-    if (url.pathname === '/token' && req.method === 'POST') return this.token(new URLSearchParams(body), res);
-    if (url.pathname.startsWith('/youtube/v3/')) return this.youtube(req, url, body, res);
-    if (url.pathname.startsWith('/androidpublisher/v3/')) return this.play(req, url, body, res);
-    if (url.pathname.startsWith('/v4/')) return this.business(req, url, body, res);
-    send(res, 404, googleError(404, 'NOT_FOUND', 'Not found'));
+  protected override failure(err: unknown): CannedResponse {
+    return send(500, googleError(500, 'INTERNAL', String(err)));
   }
 
-  private token(form: URLSearchParams, res: ServerResponse): void {
+  protected respond(request: RecordedRequest): CannedResponse {
+    this.onRequest?.(request.path, request.query);
+    const scripted = this.scripted(request);
+    if (scripted) return scripted;
+    if (request.path === '/token' && request.method === 'POST') return this.token(request.form);
+    if (request.path.startsWith('/youtube/v3/')) return this.youtube(request);
+    if (request.path.startsWith('/androidpublisher/v3/')) return this.play(request);
+    if (request.path.startsWith('/v4/')) return this.business(request);
+    return send(404, googleError(404, 'NOT_FOUND', 'Not found'));
+  }
+
+  private token(form: URLSearchParams): CannedResponse {
     const grant = form.get('grant_type') ?? '';
     this.tokenGrants.push(grant);
     let scope: string | null = null;
@@ -250,11 +225,11 @@ export class FakeGoogle {
     else if (grant === 'refresh_token') {
       const c = this.clients.get(form.get('client_id') ?? '');
       if (c && c.secret === form.get('client_secret') && c.refreshToken === form.get('refresh_token')) scope = c.scopes.join(' ');
-    } else return send(res, 400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${grant}` });
-    if (scope === null) return send(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+    } else return send(400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${grant}` });
+    if (scope === null) return send(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
     const token = `ya29.${randomUUID()}`;
     this.tokens.set(token, { expiresAt: Date.now() + this.tokenTtlSeconds * 1000, scope });
-    send(res, 200, { access_token: token, expires_in: this.tokenTtlSeconds, token_type: 'Bearer' });
+    return send(200, { access_token: token, expires_in: this.tokenTtlSeconds, token_type: 'Bearer' });
   }
 
   /** Verifies the RS256 assertion like Google does; returns the granted scope or null. */
@@ -270,42 +245,42 @@ export class FakeGoogle {
   }
 
   /** The bearer token's scope, or an error to send. */
-  private bearer(req: IncomingMessage, scope: string): { status: number; body: unknown } | null {
-    const header = req.headers.authorization ?? '';
+  private bearer(request: RecordedRequest, scope: string): CannedResponse | null {
+    const header = request.headers['authorization'] ?? '';
     const t = this.tokens.get(header.replace(/^Bearer /, ''));
-    if (!header.startsWith('Bearer ') || !t || t.expiresAt <= Date.now()) return { status: 401, body: UNAUTHENTICATED };
-    if (!t.scope.split(' ').includes(scope)) return { status: 403, body: googleError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', 'insufficientPermissions') };
+    if (!header.startsWith('Bearer ') || !t || t.expiresAt <= Date.now()) return send(401, UNAUTHENTICATED);
+    if (!t.scope.split(' ').includes(scope)) return send(403, googleError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', 'insufficientPermissions'));
     return null;
   }
 
-  private youtube(req: IncomingMessage, url: URL, body: string, res: ServerResponse): void {
-    const q = url.searchParams;
+  private youtube(request: RecordedRequest): CannedResponse {
+    const q = request.query;
     const key = q.get('key');
-    const denied = key !== null ? (key === this.apiKey ? null : { status: 400, body: badKey() }) : this.bearer(req, YT_SCOPE);
-    if (denied) return send(res, denied.status, denied.body);
-    const cost = req.method === 'POST' ? 50 : 1;
-    if (this.quota.used + cost > this.quota.limit) return send(res, 403, QUOTA);
+    const denied = key !== null ? (key === this.apiKey ? null : send(400, badKey())) : this.bearer(request, YT_SCOPE);
+    if (denied) return denied;
+    const cost = request.method === 'POST' ? 50 : 1;
+    if (this.quota.used + cost > this.quota.limit) return send(403, QUOTA);
     this.quota.used += cost;
-    if (req.method === 'GET' && url.pathname === '/youtube/v3/commentThreads') return this.listThreads(q, res);
-    if (req.method === 'POST' && url.pathname === '/youtube/v3/comments') {
-      if (key !== null) return send(res, 401, googleError(401, 'UNAUTHENTICATED', 'API keys are not supported by this API. Expected OAuth2 access token.', 'required'));
-      const snippet = (JSON.parse(body || '{}') as { snippet?: { parentId?: string; textOriginal?: string } }).snippet ?? {};
+    if (request.method === 'GET' && request.path === '/youtube/v3/commentThreads') return this.listThreads(q);
+    if (request.method === 'POST' && request.path === '/youtube/v3/comments') {
+      if (key !== null) return send(401, googleError(401, 'UNAUTHENTICATED', 'API keys are not supported by this API. Expected OAuth2 access token.', 'required'));
+      const snippet = ((request.body ?? {}) as { snippet?: { parentId?: string; textOriginal?: string } }).snippet ?? {};
       const parent = this.threads.find((t) => t.id === snippet.parentId);
-      if (!parent) return send(res, 404, googleError(404, 'NOT_FOUND', 'The parent comment could not be found.', 'parentNotFound', 'youtube.comment'));
-      if (!snippet.textOriginal) return send(res, 400, googleError(400, 'INVALID_ARGUMENT', 'The comment is empty.', 'commentTextRequired', 'youtube.comment'));
+      if (!parent) return send(404, googleError(404, 'NOT_FOUND', 'The parent comment could not be found.', 'parentNotFound', 'youtube.comment'));
+      if (!snippet.textOriginal) return send(400, googleError(400, 'INVALID_ARGUMENT', 'The comment is empty.', 'commentTextRequired', 'youtube.comment'));
       const id = `${parent.id}.${randomUUID().slice(0, 10)}`;
       parent.snippet.totalReplyCount++;
       this.ytReplies.push({ id, parentId: parent.id, text: snippet.textOriginal });
-      return send(res, 200, { kind: 'youtube#comment', id, snippet: { parentId: parent.id, textOriginal: snippet.textOriginal, textDisplay: snippet.textOriginal, authorChannelId: { value: 'UCbrand' } } });
+      return send(200, { kind: 'youtube#comment', id, snippet: { parentId: parent.id, textOriginal: snippet.textOriginal, textDisplay: snippet.textOriginal, authorChannelId: { value: 'UCbrand' } } });
     }
-    send(res, 404, googleError(404, 'NOT_FOUND', 'Not found'));
+    return send(404, googleError(404, 'NOT_FOUND', 'Not found'));
   }
 
-  private listThreads(q: URLSearchParams, res: ServerResponse): void {
+  private listThreads(q: URLSearchParams): CannedResponse {
     const channel = q.get('allThreadsRelatedToChannelId');
     const video = q.get('videoId');
-    if ((channel === null) === (video === null)) return send(res, 400, googleError(400, 'INVALID_ARGUMENT', 'Exactly one filter is required.', 'missingRequiredParameter'));
-    if (video === 'disabled') return send(res, 403, googleError(403, 'PERMISSION_DENIED', 'The video has disabled comments.', 'commentsDisabled', 'youtube.commentThread'));
+    if ((channel === null) === (video === null)) return send(400, googleError(400, 'INVALID_ARGUMENT', 'Exactly one filter is required.', 'missingRequiredParameter'));
+    if (video === 'disabled') return send(403, googleError(403, 'PERMISSION_DENIED', 'The video has disabled comments.', 'commentsDisabled', 'youtube.commentThread'));
     const terms = q.get('searchTerms')?.toLowerCase();
     const html = (q.get('textFormat') ?? 'html') === 'html';
     const items = this.threads
@@ -315,57 +290,57 @@ export class FakeGoogle {
     const byTime = (t: YtThread) => String(t.snippet?.topLevelComment?.snippet?.['publishedAt'] ?? '');
     const limit = clamp(q.get('maxResults'), 20, 100);
     const page = pageOf(sortDesc(items, byTime), q.get('pageToken'), limit);
-    send(res, 200, { kind: 'youtube#commentThreadListResponse', ...(page.next ? { nextPageToken: page.next } : {}), pageInfo: { totalResults: page.items.length, resultsPerPage: limit }, items: page.items });
+    return send(200, { kind: 'youtube#commentThreadListResponse', ...(page.next ? { nextPageToken: page.next } : {}), pageInfo: { totalResults: page.items.length, resultsPerPage: limit }, items: page.items });
   }
 
-  private play(req: IncomingMessage, url: URL, body: string, res: ServerResponse): void {
-    const denied = this.bearer(req, PLAY_SCOPE);
-    if (denied) return send(res, denied.status, denied.body);
-    const m = /^\/androidpublisher\/v3\/applications\/([^/]+)\/reviews(?:\/([^/]+):reply)?$/.exec(url.pathname);
-    if (!m) return send(res, 404, googleError(404, 'NOT_FOUND', 'Not found'));
+  private play(request: RecordedRequest): CannedResponse {
+    const denied = this.bearer(request, PLAY_SCOPE);
+    if (denied) return denied;
+    const m = /^\/androidpublisher\/v3\/applications\/([^/]+)\/reviews(?:\/([^/]+):reply)?$/.exec(request.path);
+    if (!m) return send(404, googleError(404, 'NOT_FOUND', 'Not found'));
     const reviews = this.playReviews.get(decodeURIComponent(m[1]!));
-    if (!reviews) return send(res, 404, googleError(404, 'NOT_FOUND', 'Package not found: ' + m[1]));
-    if (req.method === 'GET' && !m[2]) {
+    if (!reviews) return send(404, googleError(404, 'NOT_FOUND', 'Package not found: ' + m[1]));
+    if (request.method === 'GET' && !m[2]) {
       // The API only returns reviews created or modified in the last week.
       const weekAgo = (Date.now() - 7 * 86_400_000) / 1000;
       const modified = (r: PlayReview) => Number((r.comments?.[0]?.['userComment'] as { lastModified?: { seconds?: string } } | undefined)?.lastModified?.seconds ?? 0);
       const recent = sortDesc(reviews.filter((r) => modified(r) >= weekAgo), (r) => String(modified(r)).padStart(12, '0'));
-      const page = pageOf(recent, url.searchParams.get('token'), clamp(url.searchParams.get('maxResults'), 100, 100));
-      return send(res, 200, { reviews: page.items, ...(page.next ? { tokenPagination: { nextPageToken: page.next } } : {}), pageInfo: { totalResults: recent.length, resultPerPage: page.items.length, startIndex: 0 } });
+      const page = pageOf(recent, request.query.get('token'), clamp(request.query.get('maxResults'), 100, 100));
+      return send(200, { reviews: page.items, ...(page.next ? { tokenPagination: { nextPageToken: page.next } } : {}), pageInfo: { totalResults: recent.length, resultPerPage: page.items.length, startIndex: 0 } });
     }
-    if (req.method === 'POST' && m[2]) {
+    if (request.method === 'POST' && m[2]) {
       const review = reviews.find((r) => r.reviewId === decodeURIComponent(m[2]!));
-      if (!review) return send(res, 404, googleError(404, 'NOT_FOUND', 'Review not found'));
-      const replyText = String((JSON.parse(body || '{}') as { replyText?: unknown }).replyText ?? '');
-      if (replyText.length === 0 || [...replyText].length > 350) return send(res, 400, googleError(400, 'INVALID_ARGUMENT', 'Reply text must be 1-350 characters.'));
+      if (!review) return send(404, googleError(404, 'NOT_FOUND', 'Review not found'));
+      const replyText = String(((request.body ?? {}) as { replyText?: unknown }).replyText ?? '');
+      if (replyText.length === 0 || [...replyText].length > 350) return send(400, googleError(400, 'INVALID_ARGUMENT', 'Reply text must be 1-350 characters.'));
       this.playReplyCalls.push({ reviewId: review.reviewId, replyText });
       const lastEdited = { seconds: String(Math.floor(Date.now() / 1000)), nanos: 0 };
       // One developer reply per review: a new one replaces the old.
       review.comments = [review.comments[0]!, { developerComment: { text: replyText, lastModified: lastEdited } }];
-      return send(res, 200, { result: { replyText, lastEdited } });
+      return send(200, { result: { replyText, lastEdited } });
     }
-    send(res, 404, googleError(404, 'NOT_FOUND', 'Not found'));
+    return send(404, googleError(404, 'NOT_FOUND', 'Not found'));
   }
 
-  private business(req: IncomingMessage, url: URL, body: string, res: ServerResponse): void {
-    const denied = this.bearer(req, GBP_SCOPE);
-    if (denied) return send(res, denied.status, denied.body);
-    const m = /^\/v4\/(accounts\/[^/]+\/locations\/[^/]+)\/reviews(?:\/([^/]+)\/reply)?$/.exec(url.pathname);
-    if (!m) return send(res, 404, googleError(404, 'NOT_FOUND', 'Requested entity was not found.'));
+  private business(request: RecordedRequest): CannedResponse {
+    const denied = this.bearer(request, GBP_SCOPE);
+    if (denied) return denied;
+    const m = /^\/v4\/(accounts\/[^/]+\/locations\/[^/]+)\/reviews(?:\/([^/]+)\/reply)?$/.exec(request.path);
+    if (!m) return send(404, googleError(404, 'NOT_FOUND', 'Requested entity was not found.'));
     const here = this.businessReviews.filter((r) => String(r.name ?? '').startsWith(`${m[1]}/reviews/`));
-    if (req.method === 'GET' && !m[2]) {
-      const page = pageOf(sortDesc(here, (r) => String(r.updateTime ?? '')), url.searchParams.get('pageToken'), clamp(url.searchParams.get('pageSize'), 50, 50));
-      return send(res, 200, { reviews: page.items, averageRating: 4.1, totalReviewCount: here.length, ...(page.next ? { nextPageToken: page.next } : {}) });
+    if (request.method === 'GET' && !m[2]) {
+      const page = pageOf(sortDesc(here, (r) => String(r.updateTime ?? '')), request.query.get('pageToken'), clamp(request.query.get('pageSize'), 50, 50));
+      return send(200, { reviews: page.items, averageRating: 4.1, totalReviewCount: here.length, ...(page.next ? { nextPageToken: page.next } : {}) });
     }
-    if (req.method === 'PUT' && m[2]) {
+    if (request.method === 'PUT' && m[2]) {
       const review = here.find((r) => r.reviewId === m[2]);
-      if (!review) return send(res, 404, googleError(404, 'NOT_FOUND', 'Requested entity was not found.'));
-      const comment = String((JSON.parse(body || '{}') as { comment?: unknown }).comment ?? '');
+      if (!review) return send(404, googleError(404, 'NOT_FOUND', 'Requested entity was not found.'));
+      const comment = String(((request.body ?? {}) as { comment?: unknown }).comment ?? '');
       this.businessReplyCalls.push({ name: review.name, comment });
       review.reviewReply = { comment, updateTime: new Date().toISOString() };
-      return send(res, 200, review.reviewReply);
+      return send(200, review.reviewReply);
     }
-    send(res, 404, googleError(404, 'NOT_FOUND', 'Requested entity was not found.'));
+    return send(404, googleError(404, 'NOT_FOUND', 'Requested entity was not found.'));
   }
 }
 
@@ -414,15 +389,4 @@ function pageOf<T>(items: T[], token: string | null, limit: number): { items: T[
 function clamp(raw: string | null, def: number, max: number): number {
   const n = raw === null ? def : Number(raw);
   return Number.isInteger(n) && n >= 1 ? Math.min(n, max) : def;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }

@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
 
 /**
  * A local HN Search (Algolia) speaking its wire format: `GET /api/v1/search_by_date` newest
@@ -38,35 +37,23 @@ export interface HitInput {
   parentId?: number;
 }
 
-export interface LoggedRequest {
-  path: string;
-  query: URLSearchParams;
-}
-
 const PAGINATION_LIMIT = 1_000;
+const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse => json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 
-export class FakeHackerNews {
-  readonly requests: LoggedRequest[] = [];
+export class FakeHackerNews extends RecordingServer {
   /** Runs before a search is answered (e.g. to add hits while a poll is paging). */
-  beforeSearch?: (request: LoggedRequest) => void;
+  beforeSearch?: (request: RecordedRequest) => void;
+  protected override readonly placesScripts = true;
   private readonly hits: Array<{ at: number; order: number; payload: unknown; text: string; tags: string[] }> = [];
-  private readonly failures: Array<{ status: number; body: string; headers: Record<string, string>; left: number }> = [];
   private nextId = 42_000_000;
   private clock = 1_735_787_000;
 
-  private constructor(private readonly server: Server, readonly url: string) {}
-
-  static async start(): Promise<FakeHackerNews> {
-    let fake: FakeHackerNews | undefined;
-    const server = createServer((req, res) => fake!.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeHackerNews(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return fake;
+  static start(): Promise<FakeHackerNews> {
+    return new FakeHackerNews().start();
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  get url(): string {
+    return this.base;
   }
 
   /** Indexes a story or comment; returns it as the API will. */
@@ -103,8 +90,7 @@ export class FakeHackerNews {
 
   /** The next `times` searches answer this status, body and headers. */
   failNext(status: number, body: unknown = { message: 'Internal error', status }, options: { times?: number; headers?: Record<string, string> } = {}): void {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    this.failures.push({ status, body: text, headers: options.headers ?? {}, left: options.times ?? 1 });
+    this.next(send(status, body, options.headers), { times: options.times ?? 1 });
   }
 
   private index(payload: unknown, at: number, order: number): void {
@@ -113,20 +99,14 @@ export class FakeHackerNews {
     this.hits.push({ at, order, payload, text, tags: Array.isArray(p._tags) ? p._tags : ['comment'] });
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', this.url);
-    const logged = { path: url.pathname, query: url.searchParams };
-    this.requests.push(logged);
-    if (url.pathname !== '/api/v1/search_by_date') return send(res, 404, { message: 'Not Found', status: 404 });
-    this.beforeSearch?.(logged);
-    const failure = this.failures.find((f) => f.left > 0);
-    if (failure) {
-      failure.left--;
-      return send(res, failure.status, failure.body, failure.headers);
-    }
-    const q = url.searchParams;
+  protected respond(request: RecordedRequest): CannedResponse {
+    if (request.path !== '/api/v1/search_by_date') return send(404, { message: 'Not Found', status: 404 });
+    this.beforeSearch?.(request);
+    const scripted = this.scripted(request);
+    if (scripted) return scripted;
+    const q = request.query;
     const filters = parseNumericFilters(q.get('numericFilters') ?? '');
-    if (!filters) return send(res, 400, { message: 'invalid numericFilters', status: 400 });
+    if (!filters) return send(400, { message: 'invalid numericFilters', status: 400 });
     const words = (q.get('query') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const tagGroups = parseTags(q.get('tags') ?? '');
     const matching = this.hits
@@ -137,7 +117,7 @@ export class FakeHackerNews {
     const pageable = matching.slice(0, PAGINATION_LIMIT);
     const hits = pageable.slice(page * hitsPerPage, (page + 1) * hitsPerPage).map((h) => h.payload);
     const nbPages = Math.ceil(pageable.length / hitsPerPage);
-    send(res, 200, { hits, nbHits: matching.length, page, nbPages, hitsPerPage, exhaustiveNbHits: true, query: q.get('query') ?? '', params: url.search.slice(1), processingTimeMS: 1 });
+    return send(200, { hits, nbHits: matching.length, page, nbPages, hitsPerPage, exhaustiveNbHits: true, query: q.get('query') ?? '', params: q.toString(), processingTimeMS: 1 });
   }
 }
 
@@ -161,9 +141,4 @@ function parseNumericFilters(raw: string): Array<(at: number) => boolean> | null
     out.push(ops[m[1]!]!);
   }
   return out;
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }

@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
 
 /**
  * A local Reddit (www for tokens, oauth for the API) in the real wire format: Basic-auth token
@@ -24,16 +23,9 @@ export interface ThingInput {
   score?: number;
 }
 
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string>;
-  form: URLSearchParams;
-}
+const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse => json(status, body, { 'content-type': 'application/json; charset=UTF-8', ...headers });
 
-export class FakeReddit {
-  readonly requests: LoggedRequest[] = [];
+export class FakeReddit extends RecordingServer {
   readonly comments: Array<{ thingId: string; text: string; name: string }> = [];
   clientId = 'app-id';
   clientSecret = 'app-secret';
@@ -42,29 +34,22 @@ export class FakeReddit {
   tokensIssued = 0;
   /** Next /api/comment answers come back with these errors (one per call). */
   readonly commentErrors: Array<[string, string, string]> = [];
+  protected override readonly placesScripts = true;
 
   private readonly listings = new Map<string, Thing[]>();
   private readonly tokens = new Map<string, boolean>();
-  private readonly failures: Array<{ status: number; body: unknown; path?: string; left: number }> = [];
   private forced429 = 0;
   private remaining = 100;
   private resetSecs = 600;
   private seq = 1000;
   private clock = Math.floor(Date.now() / 1000) - 3600;
 
-  private constructor(private readonly server: Server, readonly url: string) {}
-
-  static async start(): Promise<FakeReddit> {
-    let fake: FakeReddit | undefined;
-    const server = createServer((req, res) => void fake!.handle(req, res).catch((err: unknown) => send(res, 500, { message: String(err), error: 500 })));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeReddit(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return fake;
+  static start(): Promise<FakeReddit> {
+    return new FakeReddit().start();
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  get url(): string {
+    return this.base;
   }
 
   thing(kind: 't1' | 't3', input: ThingInput = {}): Thing {
@@ -101,78 +86,63 @@ export class FakeReddit {
   }
 
   failNext(status: number, body: unknown, options: { path?: string; times?: number } = {}): void {
-    this.failures.push({ status, body, path: options.path, left: options.times ?? 1 });
+    const path = options.path;
+    this.next({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }, { times: options.times ?? 1, when: (r) => !path || r.path === path });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.url);
-    const form = new URLSearchParams(await readBody(req));
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, form });
-    if (url.pathname === '/api/v1/access_token') return this.token(req, form, res);
+  protected override failure(err: unknown): CannedResponse {
+    return send(500, { message: String(err), error: 500 });
+  }
+
+  protected respond(request: RecordedRequest): CannedResponse {
+    if (request.path === '/api/v1/access_token') return this.token(request);
     if (this.forced429 > 0) {
       this.forced429--;
-      return send(res, 429, { message: 'Too Many Requests', error: 429 }, this.rateHeaders(0));
+      return send(429, { message: 'Too Many Requests', error: 429 }, this.rateHeaders(0));
     }
-    const failure = this.failures.find((f) => f.left > 0 && (!f.path || url.pathname === f.path));
-    if (failure) {
-      failure.left--;
-      return send(res, failure.status, failure.body, this.rateHeaders(this.remaining));
-    }
-    const token = (req.headers.authorization ?? '').replace(/^bearer /i, '');
-    if (!this.tokens.get(token)) return send(res, 401, { message: 'Unauthorized', error: 401 }, this.rateHeaders(this.remaining));
+    const scripted = this.scripted(request);
+    if (scripted) return send(scripted.status, scripted.body, this.rateHeaders(this.remaining));
+    const token = (request.headers['authorization'] ?? '').replace(/^bearer /i, '');
+    if (!this.tokens.get(token)) return send(401, { message: 'Unauthorized', error: 401 }, this.rateHeaders(this.remaining));
     this.remaining = Math.max(0, this.remaining - 1);
-    if (req.method === 'POST' && url.pathname === '/api/comment') return this.comment(form, res);
-    const key = url.pathname === '/search' ? `/search?type=${url.searchParams.get('type')}&q=${url.searchParams.get('q')}` : url.pathname;
-    this.listing(this.listings.get(key) ?? [], url.searchParams, res);
+    if (request.method === 'POST' && request.path === '/api/comment') return this.comment(request.form);
+    const q = request.query;
+    const key = request.path === '/search' ? `/search?type=${q.get('type')}&q=${q.get('q')}` : request.path;
+    return this.listing(this.listings.get(key) ?? [], q);
   }
 
-  private token(req: IncomingMessage, form: URLSearchParams, res: ServerResponse): void {
+  private token(request: RecordedRequest): CannedResponse {
+    const form = request.form;
     const basic = `Basic ${Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64')}`;
-    if (req.headers.authorization !== basic) return send(res, 401, { message: 'Unauthorized', error: 401 });
+    if (request.headers['authorization'] !== basic) return send(401, { message: 'Unauthorized', error: 401 });
     const grant = form.get('grant_type');
-    if (grant === 'password' && (form.get('username') !== this.username || form.get('password') !== this.password)) return send(res, 200, { error: 'invalid_grant' });
-    if (grant !== 'password' && grant !== 'client_credentials') return send(res, 200, { error: 'unsupported_grant_type' });
+    if (grant === 'password' && (form.get('username') !== this.username || form.get('password') !== this.password)) return send(200, { error: 'invalid_grant' });
+    if (grant !== 'password' && grant !== 'client_credentials') return send(200, { error: 'unsupported_grant_type' });
     const token = `tok-${++this.tokensIssued}`;
     this.tokens.set(token, true);
-    send(res, 200, { access_token: token, token_type: 'bearer', expires_in: 3600, scope: grant === 'password' ? '*' : 'read' });
+    return send(200, { access_token: token, token_type: 'bearer', expires_in: 3600, scope: grant === 'password' ? '*' : 'read' });
   }
 
-  private listing(all: Thing[], q: URLSearchParams, res: ServerResponse): void {
+  private listing(all: Thing[], q: URLSearchParams): CannedResponse {
     const limit = Math.min(Number(q.get('limit') ?? 25) || 25, 100);
     const after = q.get('after');
     const from = after ? all.findIndex((t) => t.data['name'] === after) + 1 : 0;
     const page = all.slice(from, from + limit);
     const next = from + limit < all.length ? String(page.at(-1)?.data['name']) : null;
-    send(res, 200, { kind: 'Listing', data: { after: next, before: null, dist: page.length, modhash: '', children: page } }, this.rateHeaders(this.remaining));
+    return send(200, { kind: 'Listing', data: { after: next, before: null, dist: page.length, modhash: '', children: page } }, this.rateHeaders(this.remaining));
   }
 
-  private comment(form: URLSearchParams, res: ServerResponse): void {
+  private comment(form: URLSearchParams): CannedResponse {
     const error = this.commentErrors.shift();
-    if (error) return send(res, 200, { json: { errors: [error] } }, this.rateHeaders(this.remaining));
+    if (error) return send(200, { json: { errors: [error] } }, this.rateHeaders(this.remaining));
     const id = (this.seq++).toString(36);
     const name = `t1_${id}`;
     this.comments.push({ thingId: form.get('thing_id') ?? '', text: form.get('text') ?? '', name });
     const data = { id, name, body: form.get('text'), parent_id: form.get('thing_id'), permalink: `/r/acme/comments/p1/title/${id}/` };
-    send(res, 200, { json: { errors: [], data: { things: [{ kind: 't1', data }] } } }, this.rateHeaders(this.remaining));
+    return send(200, { json: { errors: [], data: { things: [{ kind: 't1', data }] } } }, this.rateHeaders(this.remaining));
   }
 
   private rateHeaders(remaining: number): Record<string, string> {
     return { 'x-ratelimit-used': String(100 - remaining), 'x-ratelimit-remaining': remaining.toFixed(1), 'x-ratelimit-reset': String(this.resetSecs) };
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (data += c));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }

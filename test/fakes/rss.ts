@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
 
 /**
  * A local feed host: RSS 2.0 (`/rss.xml`) and Atom (`/atom.xml`) documents of the newest `size`
@@ -25,35 +24,21 @@ export interface FeedEntry {
   date?: Date | null;
 }
 
-export interface LoggedRequest {
-  path: string;
-  headers: Record<string, string | undefined>;
-}
-
-export class FakeFeed {
-  readonly requests: LoggedRequest[] = [];
+export class FakeFeed extends RecordingServer {
   /** Items newest first, as feeds list them. */
   private entries: FeedEntry[] = [];
   private changedAt = new Date(Date.UTC(2025, 0, 2, 3, 4, 5));
-  private readonly failures: Array<{ status: number; body: string; headers: Record<string, string>; left: number }> = [];
   /** How many of the newest items the document shows. */
   size = 20;
   /** Sends ETag / Last-Modified (and honours them). */
   validators = { etag: true, lastModified: true };
 
-  private constructor(private readonly server: Server, readonly url: string) {}
-
-  static async start(): Promise<FakeFeed> {
-    let fake: FakeFeed | undefined;
-    const server = createServer((req, res) => fake!.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeFeed(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return fake;
+  static start(): Promise<FakeFeed> {
+    return new FakeFeed().start();
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  get url(): string {
+    return this.base;
   }
 
   /** Publishes an item at the top of the feed (a second later than the last change). */
@@ -63,43 +48,28 @@ export class FakeFeed {
   }
 
   failNext(status: number, body = '', headers: Record<string, string> = {}, times = 1): void {
-    this.failures.push({ status, body, headers, left: times });
+    this.next({ status, headers: { 'content-type': 'text/html', ...headers }, body }, { times });
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = new URL(req.url ?? '/', this.url).pathname;
-    this.requests.push({ path, headers: { ...req.headers } as Record<string, string | undefined> });
-    const failure = this.failures.find((f) => f.left > 0);
-    if (failure) {
-      failure.left--;
-      res.writeHead(failure.status, { 'content-type': 'text/html', ...failure.headers });
-      return void res.end(failure.body);
-    }
-    if (path === '/old.xml') {
-      res.writeHead(301, { location: '/rss.xml' });
-      return void res.end();
-    }
-    const kind = path === '/rss.xml' ? 'rss' : path === '/atom.xml' ? 'atom' : null;
-    if (!kind) {
-      res.writeHead(404, { 'content-type': 'text/html' });
-      return void res.end('<h1>Not Found</h1>');
-    }
+  protected respond(request: RecordedRequest): CannedResponse {
+    if (request.path === '/old.xml') return { status: 301, headers: { location: '/rss.xml' } };
+    const kind = request.path === '/rss.xml' ? 'rss' : request.path === '/atom.xml' ? 'atom' : null;
+    if (!kind) return { status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>Not Found</h1>' };
     const body = kind === 'rss' ? this.rss() : this.atom();
     const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
-    const lastModified = this.changedAt.toUTCString();
     const headers: Record<string, string> = { 'content-type': kind === 'rss' ? 'application/rss+xml; charset=utf-8' : 'application/atom+xml; charset=utf-8' };
     if (this.validators.etag) headers['etag'] = etag;
-    if (this.validators.lastModified) headers['last-modified'] = lastModified;
-    const inm = req.headers['if-none-match'];
-    const ims = req.headers['if-modified-since'];
-    // RFC 9110: If-None-Match wins; If-Modified-Since only counts without it.
-    const notModified = this.validators.etag && inm ? inm === etag : this.validators.lastModified && ims ? Date.parse(ims) >= Math.floor(this.changedAt.getTime() / 1000) * 1000 : false;
-    if (notModified) {
-      res.writeHead(304, headers);
-      return void res.end();
-    }
-    res.writeHead(200, headers);
-    res.end(body);
+    if (this.validators.lastModified) headers['last-modified'] = this.changedAt.toUTCString();
+    return this.notModified(request, etag) ? { status: 304, headers } : { status: 200, headers, body };
+  }
+
+  /** RFC 9110: If-None-Match wins; If-Modified-Since only counts without it. */
+  private notModified(request: RecordedRequest, etag: string): boolean {
+    const inm = request.headers['if-none-match'];
+    const ims = request.headers['if-modified-since'];
+    if (this.validators.etag && inm) return inm === etag;
+    if (this.validators.lastModified && ims) return Date.parse(ims) >= Math.floor(this.changedAt.getTime() / 1000) * 1000;
+    return false;
   }
 
   private rss(): string {

@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
 
 /**
  * A local X API v2 in the real wire format: /2/tweets/search/recent newest first with
@@ -22,45 +21,31 @@ export interface FakeTweet {
   edit_history_tweet_ids: string[];
 }
 
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  auth: string;
-  body: string;
-}
+const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse => json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 
-export class FakeX {
-  readonly requests: LoggedRequest[] = [];
+export class FakeX extends RecordingServer {
   readonly posted: Array<{ id: string; text: string; inReplyTo: string | null }> = [];
   bearerToken = 'app-bearer';
   clientId = 'x-client';
   refreshTokens = new Set(['refresh-0']);
   refreshes = 0;
+  protected override readonly placesScripts = true;
 
   private readonly tweets: Array<{ id: bigint; tweet: Record<string, unknown> }> = [];
   private readonly users = new Map<string, Record<string, unknown>>();
   private readonly accessTokens = new Map<string, boolean>();
-  private readonly failures: Array<{ status: number; body: unknown; path?: string; left: number }> = [];
   private forced429 = { left: 0, reset: 0 };
   private remaining = 450;
   private reset = Math.ceil(Date.now() / 1000) + 900;
   private nextId = 1870000000000000000n;
   private seq = 0;
 
-  private constructor(private readonly server: Server, readonly url: string) {}
-
-  static async start(): Promise<FakeX> {
-    let fake: FakeX | undefined;
-    const server = createServer((req, res) => void fake!.handle(req, res).catch((err: unknown) => send(res, 500, { title: 'Internal Error', detail: String(err), status: 500 })));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeX(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return fake;
+  static start(): Promise<FakeX> {
+    return new FakeX().start();
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  get url(): string {
+    return this.base;
   }
 
   /** A post by `username` with the next (growing) snowflake id, visible to recent search. */
@@ -106,37 +91,36 @@ export class FakeX {
   }
 
   failNext(status: number, body: unknown, options: { path?: string; times?: number } = {}): void {
-    this.failures.push({ status, body, path: options.path, left: options.times ?? 1 });
+    const path = options.path;
+    this.next({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }, { times: options.times ?? 1, when: (r) => !path || r.path === path });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.url);
-    const body = await readBody(req);
-    const auth = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, auth, body });
-    if (url.pathname === '/2/oauth2/token') return this.token(new URLSearchParams(body), res);
+  protected override failure(err: unknown): CannedResponse {
+    return send(500, { title: 'Internal Error', detail: String(err), status: 500 });
+  }
+
+  protected respond(request: RecordedRequest): CannedResponse {
+    const auth = (request.headers['authorization'] ?? '').replace(/^Bearer /, '');
+    if (request.path === '/2/oauth2/token') return this.token(request.form);
     if (this.forced429.left > 0) {
       this.forced429.left--;
       this.reset = this.forced429.reset;
-      return send(res, 429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 }, this.headers(0));
+      return send(429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 }, this.headers(0));
     }
-    const failure = this.failures.find((f) => f.left > 0 && (!f.path || f.path === url.pathname));
-    if (failure) {
-      failure.left--;
-      return send(res, failure.status, failure.body, this.headers(this.remaining));
-    }
+    const scripted = this.scripted(request);
+    if (scripted) return send(scripted.status, scripted.body, this.headers(this.remaining));
     const isUser = this.accessTokens.get(auth) === true;
-    if (auth !== this.bearerToken && !isUser) return send(res, 401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }, this.headers(this.remaining));
+    if (auth !== this.bearerToken && !isUser) return send(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }, this.headers(this.remaining));
     this.remaining = Math.max(0, this.remaining - 1);
-    if (req.method === 'GET' && url.pathname === '/2/tweets/search/recent') return this.search(url.searchParams, res);
-    if (req.method === 'POST' && url.pathname === '/2/tweets') return this.post(isUser, JSON.parse(body) as { text: string; reply?: { in_reply_to_tweet_id: string } }, res);
-    send(res, 404, { title: 'Not Found Error', detail: 'Not found', status: 404 }, this.headers(this.remaining));
+    if (request.method === 'GET' && request.path === '/2/tweets/search/recent') return this.search(request.query);
+    if (request.method === 'POST' && request.path === '/2/tweets') return this.post(isUser, request.body as { text: string; reply?: { in_reply_to_tweet_id: string } });
+    return send(404, { title: 'Not Found Error', detail: 'Not found', status: 404 }, this.headers(this.remaining));
   }
 
-  private token(form: URLSearchParams, res: ServerResponse): void {
+  private token(form: URLSearchParams): CannedResponse {
     const rt = form.get('refresh_token') ?? '';
     if (form.get('grant_type') !== 'refresh_token' || form.get('client_id') !== this.clientId || !this.refreshTokens.has(rt)) {
-      return send(res, 400, { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' });
+      return send(400, { error: 'invalid_request', error_description: 'Value passed for the token was invalid.' });
     }
     this.refreshes++;
     // Refresh tokens rotate: the one just used is spent.
@@ -145,54 +129,39 @@ export class FakeX {
     this.refreshTokens.add(next);
     const access = `user-access-${this.seq}`;
     this.accessTokens.set(access, true);
-    send(res, 200, { token_type: 'bearer', expires_in: 7200, access_token: access, scope: 'tweet.read tweet.write users.read offline.access', refresh_token: next });
+    return send(200, { token_type: 'bearer', expires_in: 7200, access_token: access, scope: 'tweet.read tweet.write users.read offline.access', refresh_token: next });
   }
 
-  private search(q: URLSearchParams, res: ServerResponse): void {
+  private search(q: URLSearchParams): CannedResponse {
     const max = Number(q.get('max_results') ?? 10);
     if (!Number.isInteger(max) || max < 10 || max > 100) {
-      return send(res, 400, { errors: [{ parameters: { max_results: [String(max)] }, message: `The \`max_results\` query parameter value [${max}] is not between 10 and 100` }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.x.com/2/problems/invalid-request' }, this.headers(this.remaining));
+      return send(400, { errors: [{ parameters: { max_results: [String(max)] }, message: `The \`max_results\` query parameter value [${max}] is not between 10 and 100` }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.x.com/2/problems/invalid-request' }, this.headers(this.remaining));
     }
     const since = q.get('since_id') ? BigInt(q.get('since_id')!) : null;
     const until = q.get('until_id') ? BigInt(q.get('until_id')!) : null;
     const below = q.get('next_token') ? BigInt(Buffer.from(q.get('next_token')!, 'base64url').toString()) : null;
     const all = this.tweets.filter((t) => (since === null || t.id > since) && (until === null || t.id < until)).sort((a, b) => (a.id > b.id ? -1 : 1));
     const page = all.filter((t) => below === null || t.id < below).slice(0, max);
-    if (page.length === 0) return send(res, 200, { meta: { result_count: 0 } }, this.headers(this.remaining));
+    if (page.length === 0) return send(200, { meta: { result_count: 0 } }, this.headers(this.remaining));
     const more = all.some((t) => t.id < page.at(-1)!.id);
     const users = [...new Set(page.map((t) => String(t.tweet['author_id'])))].map((id) => this.users.get(id)).filter(Boolean);
     const meta = { newest_id: String(page[0]!.id), oldest_id: String(page.at(-1)!.id), result_count: page.length, ...(more ? { next_token: Buffer.from(String(page.at(-1)!.id)).toString('base64url') } : {}) };
-    send(res, 200, { data: page.map((t) => t.tweet), includes: { users }, meta }, this.headers(this.remaining));
+    return send(200, { data: page.map((t) => t.tweet), includes: { users }, meta }, this.headers(this.remaining));
   }
 
-  private post(isUser: boolean, body: { text: string; reply?: { in_reply_to_tweet_id: string } }, res: ServerResponse): void {
-    if (!isUser) return send(res, 403, { title: 'Unsupported Authentication', detail: 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.', type: 'https://api.x.com/2/problems/unsupported-authentication', status: 403 }, this.headers(this.remaining));
+  private post(isUser: boolean, body: { text: string; reply?: { in_reply_to_tweet_id: string } }): CannedResponse {
+    if (!isUser) return send(403, { title: 'Unsupported Authentication', detail: 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.', type: 'https://api.x.com/2/problems/unsupported-authentication', status: 403 }, this.headers(this.remaining));
     const parentId = body.reply?.in_reply_to_tweet_id ?? null;
     const parent = this.tweets.find((t) => t.tweet['id'] === parentId)?.tweet;
     if (parent && parent['reply_settings'] !== 'everyone') {
-      return send(res, 403, { detail: 'Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.', type: 'about:blank', title: 'Forbidden', status: 403 }, this.headers(this.remaining));
+      return send(403, { detail: 'Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.', type: 'about:blank', title: 'Forbidden', status: 403 }, this.headers(this.remaining));
     }
     const id = String((this.nextId += 7n));
     this.posted.push({ id, text: body.text, inReplyTo: parentId });
-    send(res, 201, { data: { id, text: body.text, edit_history_tweet_ids: [id] } }, this.headers(this.remaining));
+    return send(201, { data: { id, text: body.text, edit_history_tweet_ids: [id] } }, this.headers(this.remaining));
   }
 
   private headers(remaining: number): Record<string, string> {
     return { 'x-rate-limit-limit': '450', 'x-rate-limit-remaining': String(remaining), 'x-rate-limit-reset': String(this.reset) };
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (data += c));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
