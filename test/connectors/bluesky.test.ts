@@ -24,7 +24,7 @@ function options(fake: FakeBluesky, extra: Record<string, unknown> = {}): Record
 
 const uris = (r: FetchResult) => r.mentions.map((m) => m.nativeId);
 const urisOf = (posts: FakePost[]) => posts.map((p) => p.uri);
-const calls = (fake: FakeBluesky, nsid: string) => fake.requests.filter((r) => r.nsid === nsid);
+const calls = (fake: FakeBluesky, nsid: string) => fake.requests.filter((r) => r.path === `/xrpc/${nsid}`);
 
 describe('bluesky connector: polling', () => {
   it('reads notifications and search newest first, pages with the opaque cursor and stops at the first seen post', async () => {

@@ -312,7 +312,7 @@ describe('mastodon connector: replies', () => {
     const posts = fake.requests.filter((r) => r.method === 'POST');
     expect(posts).toHaveLength(2);
     expect(posts.every((r) => r.headers['idempotency-key'] === 'draft-1' && r.headers['authorization'] === 'Bearer fake-token')).toBe(true);
-    expect(JSON.parse(posts[0]!.body)).toEqual({ status: fake.replies[0]!.status, in_reply_to_id: status.id, visibility: 'unlisted' });
+    expect(posts[0]!.body).toEqual({ status: fake.replies[0]!.status, in_reply_to_id: status.id, visibility: 'unlisted' });
   });
 
   it('reports an unanswered reply as an unknown outcome, and the replay with its key finds the posted status', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
 
 /**
  * A local Bluesky PDS (XRPC) plus a Jetstream endpoint, speaking the real wire format:
@@ -36,26 +37,13 @@ export interface PostInput {
   langs?: string[];
 }
 
-export interface LoggedRequest {
-  method: string;
-  nsid: string;
-  query: URLSearchParams;
-  auth: string | null;
-  body: string;
-}
-
-interface Failure {
-  status: number;
-  body: unknown;
-  nsid?: string;
-  left: number;
-}
-
 const S32 = '234567abcdefghijklmnopqrstuvwxyz';
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse => json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
+/** The XRPC method a request calls. */
+const nsidOf = (request: RecordedRequest): string => request.path.replace(/^\/xrpc\//, '');
 
-export class FakeBluesky {
-  readonly requests: LoggedRequest[] = [];
+export class FakeBluesky extends RecordingServer {
   readonly records = new Map<string, { uri: string; cid: string; value: Record<string, unknown> }>();
   readonly jetstreamConnections: Array<{ cursor: string | null; wantedCollections: string[] }> = [];
   identifier = 'acme.bsky.social';
@@ -73,8 +61,7 @@ export class FakeBluesky {
   private readonly notifications: Array<{ post: FakePost; reason: string; raw?: unknown }> = [];
   private readonly followers = new Map<string, number>();
   private readonly tokens = new Map<string, { kind: 'access' | 'refresh'; valid: boolean }>();
-  private readonly failures: Failure[] = [];
-  private readonly sockets = new Set<Socket>();
+  protected override readonly placesScripts = true;
   private readonly events: Array<{ time_us: number; text: string }> = [];
   private forced429: { left: number; reset: number } = { left: 0, reset: 0 };
   private remaining = 3000;
@@ -83,25 +70,16 @@ export class FakeBluesky {
   // Recent, so the store's retention keeps what the fake sends.
   private clock = Date.now() - 3_600_000;
 
-  private constructor(private readonly server: Server, readonly url: string) {}
+  static start(): Promise<FakeBluesky> {
+    return new FakeBluesky().start();
+  }
+
+  get url(): string {
+    return this.base;
+  }
 
   get jetstreamUrl(): string {
     return `${this.url.replace(/^http/, 'ws')}/subscribe`;
-  }
-
-  static async start(): Promise<FakeBluesky> {
-    let fake: FakeBluesky | undefined;
-    const server = createServer((req, res) => void fake!.handle(req, res).catch((err: unknown) => send(res, 500, { error: 'InternalServerError', message: String(err) })));
-    server.on('upgrade', (req: IncomingMessage, socket: Socket) => fake!.upgrade(req, socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    fake = new FakeBluesky(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return fake;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   /** A post by `handle` (did:plc:<handle>), indexed one second after the previous one. */
@@ -155,7 +133,8 @@ export class FakeBluesky {
   }
 
   failNext(status: number, body: unknown, options: { nsid?: string; times?: number } = {}): void {
-    this.failures.push({ status, body, nsid: options.nsid, left: options.times ?? 1 });
+    const nsid = options.nsid;
+    this.next({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }, { times: options.times ?? 1, when: (r) => !nsid || nsidOf(r) === nsid });
   }
 
   /** Adds a Jetstream event (time_us grows) and sends it to every connected subscriber. */
@@ -179,55 +158,49 @@ export class FakeBluesky {
     this.sockets.clear();
   }
 
-  private upgrade(req: IncomingMessage, socket: Socket): void {
-    const url = new URL(req.url ?? '/', this.url);
+  protected override upgrade(url: URL, req: IncomingMessage, socket: Socket): void {
     const key = req.headers['sec-websocket-key'];
     if (url.pathname !== '/subscribe' || typeof key !== 'string') return void socket.destroy();
     const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
     const cursor = url.searchParams.get('cursor');
     this.jetstreamConnections.push({ cursor, wantedCollections: url.searchParams.getAll('wantedCollections') });
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => this.sockets.delete(socket));
+    this.keepSocket(socket);
     // A client close frame (opcode 8) is answered with one, then the socket ends.
     socket.on('data', (data: Buffer) => {
-      if ((data[0]! & 0x0f) === 8) socket.end(Buffer.from([0x88, 0x00]));
+      if (((data[0] ?? 0) & 0x0f) === 8) socket.end(Buffer.from([0x88, 0x00]));
     });
     // Without a cursor Jetstream live-tails; with one it replays everything from that time on.
     if (cursor !== null) for (const e of this.events) if (e.time_us >= Number(cursor)) socket.write(frame(e.text));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.url);
-    const nsid = url.pathname.replace(/^\/xrpc\//, '');
-    const body = await readBody(req);
-    const auth = req.headers.authorization ?? null;
-    this.requests.push({ method: req.method ?? 'GET', nsid, query: url.searchParams, auth, body });
-    this.onRequest?.(nsid);
-    const early = this.gate(nsid);
-    if (early) return send(res, early.status, early.body, this.rateHeaders());
-    if (nsid === 'com.atproto.server.createSession') return this.createSession(body, res);
-    const token = this.checkToken(auth, nsid === 'com.atproto.server.refreshSession' ? 'refresh' : 'access');
-    if (token) return send(res, token.status, token.body, this.rateHeaders());
-    const route = this.routes()[nsid];
-    if (!route) return send(res, 404, { error: 'XRPCNotSupported', message: 'XRPCNotSupported' }, this.rateHeaders());
-    const [status, out] = route(url.searchParams, body ? (JSON.parse(body) as Record<string, unknown>) : {});
-    send(res, status, out, this.rateHeaders());
+  protected override failure(err: unknown): CannedResponse {
+    return send(500, { error: 'InternalServerError', message: String(err) });
   }
 
-  private gate(nsid: string): { status: number; body: unknown } | null {
+  protected respond(request: RecordedRequest): CannedResponse {
+    const nsid = nsidOf(request);
+    this.onRequest?.(nsid);
+    const early = this.gate(request);
+    if (early) return send(early.status, early.body, this.rateHeaders());
+    if (nsid === 'com.atproto.server.createSession') return this.createSession(request.body);
+    const token = this.checkToken(request.headers['authorization'] ?? null, nsid === 'com.atproto.server.refreshSession' ? 'refresh' : 'access');
+    if (token) return send(token.status, token.body, this.rateHeaders());
+    const route = this.routes()[nsid];
+    if (!route) return send(404, { error: 'XRPCNotSupported', message: 'XRPCNotSupported' }, this.rateHeaders());
+    const [status, out] = route(request.query, request.raw ? (JSON.parse(request.raw) as Record<string, unknown>) : {});
+    return send(status, out, this.rateHeaders());
+  }
+
+  private gate(request: RecordedRequest): { status: number; body: unknown } | null {
     if (this.forced429.left > 0) {
       this.forced429.left--;
       this.remaining = 0;
       this.resetEpoch = this.forced429.reset;
       return { status: 429, body: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' } };
     }
-    const failure = this.failures.find((f) => f.left > 0 && (!f.nsid || f.nsid === nsid));
-    if (failure) {
-      failure.left--;
-      return { status: failure.status, body: failure.body };
-    }
+    const scripted = this.scripted(request);
+    if (scripted) return { status: scripted.status, body: scripted.body };
     if (Date.now() / 1000 >= this.resetEpoch) [this.remaining, this.resetEpoch] = [3000, Math.ceil(Date.now() / 1000) + 300];
     if (this.remaining <= 0) return { status: 429, body: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' } };
     this.remaining--;
@@ -238,13 +211,13 @@ export class FakeBluesky {
     return { 'ratelimit-limit': '3000', 'ratelimit-remaining': String(Math.max(0, this.remaining)), 'ratelimit-reset': String(this.resetEpoch), 'ratelimit-policy': '3000;w=300' };
   }
 
-  private createSession(body: string, res: ServerResponse): void {
-    const input = JSON.parse(body || '{}') as { identifier?: string; password?: string };
+  private createSession(body: unknown): CannedResponse {
+    const input = (body ?? {}) as { identifier?: string; password?: string };
     if (input.identifier !== this.identifier || input.password !== this.password) {
-      return send(res, 401, { error: 'AuthenticationRequired', message: 'Invalid identifier or password' }, this.rateHeaders());
+      return send(401, { error: 'AuthenticationRequired', message: 'Invalid identifier or password' }, this.rateHeaders());
     }
     this.sessionsCreated++;
-    send(res, 200, this.session(), this.rateHeaders());
+    return send(200, this.session(), this.rateHeaders());
   }
 
   private session(): Record<string, unknown> {
@@ -338,20 +311,4 @@ function bigLength(len: number): Buffer {
   const b = Buffer.alloc(8);
   b.writeBigUInt64BE(BigInt(len));
   return b;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (data += c));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(text);
 }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
 
 /**
  * A local Mastodon speaking the real wire format (mastodon/documentation): newest-first pages
@@ -63,14 +63,6 @@ export interface StatusInput {
   favourites?: number;
 }
 
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string>;
-  body: string;
-}
-
 export interface RecordedReply {
   id: string;
   status: string;
@@ -105,12 +97,7 @@ interface Stored {
   payload: unknown;
 }
 
-interface Failure {
-  status: number;
-  body: string;
-  path?: string;
-  left: number;
-}
+const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse => json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 
 const PAGE = {
   notifications: { def: 40, max: 80 },
@@ -118,8 +105,7 @@ const PAGE = {
   search: { def: 20, max: 40 },
 };
 
-export class FakeMastodon {
-  readonly requests: LoggedRequest[] = [];
+export class FakeMastodon extends RecordingServer {
   readonly replies: RecordedReply[] = [];
   /** Runs after a reply is recorded and before the response is sent (e.g. to kill a worker mid-publish). */
   onReply?: (reply: RecordedReply) => void | Promise<void>;
@@ -131,7 +117,7 @@ export class FakeMastodon {
   private readonly searches = new Map<string, Stored[]>();
   private readonly statuses = new Map<string, FakeStatus>();
   private readonly idempotent = new Map<string, FakeStatus>();
-  private readonly failures: Failure[] = [];
+  protected override readonly placesScripts = true;
   private forced429 = { left: 0, reset: null as Date | null, path: null as string | null };
   private readonly limit: number;
   private readonly windowMs: number;
@@ -149,11 +135,8 @@ export class FakeMastodon {
   private readonly streams = new Set<OpenStream>();
   private streamsRefused = false;
 
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-    options: FakeMastodonOptions,
-  ) {
+  private constructor(options: FakeMastodonOptions) {
+    super();
     this.token = options.token === undefined ? 'fake-token' : options.token;
     this.publicTags = options.publicTagTimelines ?? true;
     this.limit = options.rateLimit?.limit ?? 300;
@@ -164,22 +147,18 @@ export class FakeMastodon {
     this.resetAt = new Date(Date.now() + this.windowMs);
   }
 
-  static async start(options: FakeMastodonOptions = {}): Promise<FakeMastodon> {
-    let fake: FakeMastodon | undefined;
-    const server = createServer((req, res) => {
-      void fake!.handle(req, res).catch((err: unknown) => send(res, 500, { error: String(err) }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    fake = new FakeMastodon(server, `http://127.0.0.1:${port}`, options);
-    return fake;
+  static start(options: FakeMastodonOptions = {}): Promise<FakeMastodon> {
+    return new FakeMastodon(options).start();
   }
 
-  async close(): Promise<void> {
+  get url(): string {
+    return this.base;
+  }
+
+  override async close(): Promise<void> {
     for (const stream of this.streams) clearInterval(stream.heartbeat);
     this.streams.clear();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await super.close();
   }
 
   /** Builds a status with the next id (ids grow like Mastodon's snowflakes) and remembers it for replies. */
@@ -287,9 +266,13 @@ export class FakeMastodon {
     this.pushRaw(channel, event, JSON.stringify(payload));
   }
 
-  private openStream(res: ServerResponse, channel: string): void {
-    if (this.streamsRefused) return send(res, 502, '<html><body><h1>502 Bad Gateway</h1></body></html>', { 'content-type': 'text/html' });
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'private, no-store', 'transfer-encoding': 'chunked' });
+  private openStream(channel: string): CannedResponse {
+    if (this.streamsRefused) return send(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', { 'content-type': 'text/html' });
+    const headers = { 'content-type': 'text/event-stream', 'cache-control': 'private, no-store', 'transfer-encoding': 'chunked' };
+    return { status: 200, headers, hold: (res) => this.holdStream(res, channel) };
+  }
+
+  private holdStream(res: ServerResponse, channel: string): void {
     res.write(':)\n');
     const stream: OpenStream = {
       channel,
@@ -320,8 +303,8 @@ export class FakeMastodon {
 
   /** The next `times` requests (optionally only those whose path starts with `path`) get this status and body. */
   failNext(status: number, body: unknown = { error: 'Internal server error' }, options: { times?: number; path?: string } = {}): void {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    this.failures.push({ status, body: text, path: options.path, left: options.times ?? 1 });
+    const path = options.path;
+    this.next({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }, { times: options.times ?? 1, when: (r) => !path || r.path.startsWith(path) });
   }
 
   /** Sets the current rate-limit window, e.g. `{ remaining: 1 }` so the next request spends the budget. */
@@ -338,37 +321,31 @@ export class FakeMastodon {
     return { order, payload: status };
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.url);
-    const body = await readBody(req);
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body });
-    const early = this.gate(url.pathname);
-    if (early) return send(res, early.status, early.body, early.headers);
-    const auth = this.checkAuth(req, url.pathname);
-    if (auth) return send(res, 401, { error: auth }, this.rateHeaders());
-    if (req.method === 'GET') return this.routeGet(url, res);
-    if (req.method === 'POST' && url.pathname === '/api/v1/statuses') return this.postStatus(req, body, res);
-    send(res, 404, { error: 'Record not found' }, this.rateHeaders());
+  protected respond(request: RecordedRequest): CannedResponse | Promise<CannedResponse> {
+    const early = this.gate(request);
+    if (early) return early;
+    const auth = this.checkAuth(request);
+    if (auth) return send(401, { error: auth }, this.rateHeaders());
+    if (request.method === 'GET') return this.routeGet(request);
+    if (request.method === 'POST' && request.path === '/api/v1/statuses') return this.postStatus(request);
+    return send(404, { error: 'Record not found' }, this.rateHeaders());
   }
 
   /** Forced 429s, then scripted failures, then the request budget, in the order Rack::Attack would see them. */
-  private gate(path: string): { status: number; body: unknown; headers: Record<string, string> } | null {
+  private gate(request: RecordedRequest): CannedResponse | null {
+    const path = request.path;
     if (this.forced429.left > 0 && (!this.forced429.path || path.startsWith(this.forced429.path))) {
       this.forced429.left--;
       const headers = { ...this.rateHeaders(), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': isoMicros(this.forced429.reset ?? this.resetAt) };
-      return { status: 429, body: { error: 'Too many requests' }, headers };
+      return send(429, { error: 'Too many requests' }, headers);
     }
-    const failure = this.failures.find((f) => f.left > 0 && (!f.path || path.startsWith(f.path)));
-    if (failure) {
-      failure.left--;
-      return { status: failure.status, body: failure.body, headers: this.rateHeaders() };
-    }
+    const scripted = this.scripted(request);
+    if (scripted) return send(scripted.status, scripted.body, this.rateHeaders());
     if (Date.now() >= this.resetAt.getTime()) {
       this.remaining = this.limit;
       this.resetAt = new Date(Date.now() + this.windowMs);
     }
-    if (this.remaining <= 0) return { status: 429, body: { error: 'Too many requests' }, headers: this.rateHeaders() };
+    if (this.remaining <= 0) return send(429, { error: 'Too many requests' }, this.rateHeaders());
     this.remaining--;
     return null;
   }
@@ -382,74 +359,77 @@ export class FakeMastodon {
   }
 
   /** Returns an error message when the request may not proceed, null when it may. */
-  private checkAuth(req: IncomingMessage, path: string): string | null {
+  private checkAuth(request: RecordedRequest): string | null {
     if (this.token === null) return null;
-    const header = req.headers.authorization;
+    const header = request.headers['authorization'];
+    const path = request.path;
     if (header !== undefined) return header === `Bearer ${this.token}` ? null : 'The access token is invalid';
     if (path.startsWith('/api/v1/timelines/tag/') && this.publicTags) return null;
     return 'The access token is invalid';
   }
 
-  private routeGet(url: URL, res: ServerResponse): void {
-    const q = url.searchParams;
-    if (url.pathname === '/api/v1/streaming/user/notification') return this.openStream(res, 'user:notification');
-    if (url.pathname === '/api/v1/streaming/hashtag') {
+  private routeGet(request: RecordedRequest): CannedResponse {
+    const q = request.query;
+    if (request.path === '/api/v1/streaming/user/notification') return this.openStream('user:notification');
+    if (request.path === '/api/v1/streaming/hashtag') {
       const tag = q.get('tag');
-      if (!tag) return send(res, 400, { error: 'Missing parameter: tag' });
-      return this.openStream(res, `hashtag:${tag.toLowerCase()}`);
+      if (!tag) return send(400, { error: 'Missing parameter: tag' });
+      return this.openStream(`hashtag:${tag.toLowerCase()}`);
     }
-    if (url.pathname === '/api/v1/notifications') {
+    if (request.path === '/api/v1/notifications') {
       const types = q.getAll('types[]');
       const excluded = q.getAll('exclude_types[]');
       const items = this.notifications.filter((n) => {
         const type = (n.payload as { type?: string }).type ?? '';
         return (types.length === 0 || types.includes(type)) && !excluded.includes(type);
       });
-      return this.sendPage(url, res, items, PAGE.notifications, (page) => page);
+      return this.sendPage(request, items, PAGE.notifications, (page) => page);
     }
-    const tag = /^\/api\/v1\/timelines\/tag\/([^/]+)$/.exec(url.pathname);
-    if (tag) {
-      const items = this.tags.get(decodeURIComponent(tag[1]!).toLowerCase());
-      if (!items) return send(res, 404, { error: 'Record not found' }, this.rateHeaders());
-      return this.sendPage(url, res, items, PAGE.tag, (page) => page);
+    const tag = /^\/api\/v1\/timelines\/tag\/([^/]+)$/.exec(request.path);
+    if (tag?.[1]) {
+      const items = this.tags.get(decodeURIComponent(tag[1]).toLowerCase());
+      if (!items) return send(404, { error: 'Record not found' }, this.rateHeaders());
+      return this.sendPage(request, items, PAGE.tag, (page) => page);
     }
-    if (url.pathname === '/api/v2/search') {
+    if (request.path === '/api/v2/search') {
       const type = q.get('type');
       const items = type === null || type === 'statuses' ? (this.searches.get((q.get('q') ?? '').trim().toLowerCase()) ?? []) : [];
-      return this.sendPage(url, res, items, PAGE.search, (page) => ({ accounts: [], statuses: page, hashtags: [] }));
+      return this.sendPage(request, items, PAGE.search, (page) => ({ accounts: [], statuses: page, hashtags: [] }));
     }
-    send(res, 404, { error: 'Record not found' }, this.rateHeaders());
+    return send(404, { error: 'Record not found' }, this.rateHeaders());
   }
 
-  private sendPage(url: URL, res: ServerResponse, items: Stored[], sizes: { def: number; max: number }, wrap: (page: unknown[]) => unknown): void {
-    const q = url.searchParams;
+  private sendPage(request: RecordedRequest, items: Stored[], sizes: { def: number; max: number }, wrap: (page: unknown[]) => unknown): CannedResponse {
+    const q = request.query;
     const limit = Math.min(Math.max(Number(q.get('limit') ?? sizes.def) || sizes.def, 1), sizes.max);
     const page = paginate(items, limit, idParam(q, 'max_id'), idParam(q, 'since_id'), idParam(q, 'min_id'));
     const headers = this.rateHeaders();
-    if (page.length > 0) headers['link'] = linkHeader(url, limit, page[page.length - 1]!.order, page[0]!.order);
-    send(res, 200, wrap(page.map((s) => s.payload)), headers);
+    const [newest, oldest] = [page[0], page.at(-1)];
+    if (newest && oldest) headers['link'] = linkHeader(new URL(`${request.path}?${q.toString()}`, this.url), limit, oldest.order, newest.order);
+    return send(200, wrap(page.map((s) => s.payload)), headers);
   }
 
-  private async postStatus(req: IncomingMessage, body: string, res: ServerResponse): Promise<void> {
-    const params = parseParams(req.headers['content-type'] ?? '', body);
-    const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
+  private async postStatus(request: RecordedRequest): Promise<CannedResponse> {
+    const params = parseParams(request.headers['content-type'] ?? '', request.raw);
+    const key = request.headers['idempotency-key'] ?? null;
     const seen = key ? this.idempotent.get(key) : undefined;
-    if (seen) return send(res, 200, seen, this.rateHeaders());
+    if (seen) return send(200, seen, this.rateHeaders());
     const text = String(params['status'] ?? '');
     const visibility = String(params['visibility'] ?? 'public');
     const inReplyTo = params['in_reply_to_id'] ? String(params['in_reply_to_id']) : null;
     const invalid = this.validateStatus(text, visibility);
-    if (invalid) return send(res, 422, { error: invalid }, this.rateHeaders());
-    if (inReplyTo && !this.statuses.has(inReplyTo)) return send(res, 404, { error: 'Record not found' }, this.rateHeaders());
+    if (invalid) return send(422, { error: invalid }, this.rateHeaders());
+    const parent = inReplyTo ? this.statuses.get(inReplyTo) : undefined;
+    if (inReplyTo && !parent) return send(404, { error: 'Record not found' }, this.rateHeaders());
     const posted = this.status({ text, acct: 'acmecare', displayName: 'Acme Care', inReplyToId: inReplyTo });
     posted.visibility = visibility;
-    posted.in_reply_to_account_id = inReplyTo ? this.statuses.get(inReplyTo)!.account.id : null;
+    posted.in_reply_to_account_id = parent ? parent.account.id : null;
     const reply: RecordedReply = { id: posted.id, status: text, inReplyToId: inReplyTo, visibility, idempotencyKey: key, posted };
     this.replies.push(reply);
     if (key) this.idempotent.set(key, posted);
     await this.onReply?.(reply);
     if (this.replyDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.replyDelayMs));
-    send(res, 200, posted, this.rateHeaders());
+    return send(200, posted, this.rateHeaders());
   }
 
   private validateStatus(text: string, visibility: string): string | null {
@@ -538,16 +518,4 @@ function parseParams(contentType: string, body: string): Record<string, unknown>
     }
   }
   return Object.fromEntries(new URLSearchParams(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(text);
 }

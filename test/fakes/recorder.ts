@@ -67,7 +67,8 @@ export abstract class RecordingServer {
    */
   protected readonly placesScripts: boolean = false;
   private readonly scripts: Script[] = [];
-  private readonly sockets = new Set<Socket>();
+  /** Upgraded sockets, cut on `close()`. */
+  protected readonly sockets = new Set<Socket>();
   private readonly server = http.createServer((req, res) => this.receive(req, res));
 
   async start(): Promise<this> {
