@@ -1,25 +1,21 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appstoreConnector, parseRateLimit } from '../../src/connectors/appstore.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import type { FetchResult } from '../../src/connectors/types.js';
-import { HttpClient } from '../../src/http/client.js';
 import { makeClient } from '../helpers/connector.js';
+import { useFake, useHttpClient } from '../helpers/fake.js';
 import { FakeAppStore, type ApsReview } from '../fakes/appstore.js';
 
 const APP = '1234567890';
-const http = new HttpClient({ userAgent: 'earshot-test' });
-const fakes: FakeAppStore[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-afterAll(() => http.close());
+const http = useHttpClient();
+
+const startFake = useFake(() => FakeAppStore.start());
 
 async function start(): Promise<{ fake: FakeAppStore; key: ReturnType<FakeAppStore['apiKey']> }> {
-  const fake = await FakeAppStore.start();
-  fakes.push(fake);
+  const fake = await startFake();
   return { fake, key: fake.apiKey() };
 }
 

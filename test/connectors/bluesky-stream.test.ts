@@ -4,6 +4,7 @@ import { StreamRunner } from '../../src/listen/stream.js';
 import { loadMentions } from '../../src/store/mentions.js';
 import { FakeBluesky, type FakePost } from '../fakes/bluesky.js';
 import { testApp, type TestApp } from '../helpers/app.js';
+import { useFake } from '../helpers/fake.js';
 import { waitFor } from '../helpers/wait.js';
 import { mentionIds } from '../../src/store/mentions.js';
 import { readStreamCursor } from '../../src/store/sources.js';
@@ -12,9 +13,10 @@ describe('bluesky Jetstream stream: a dropped connection loses nothing', () => {
   let fake: FakeBluesky;
   let app: TestApp;
   let runner: StreamRunner;
+  const startFake = useFake(() => FakeBluesky.start(), 'file');
 
   beforeAll(async () => {
-    fake = await FakeBluesky.start();
+    fake = await startFake();
     app = await testApp({
       sources: [
         {
@@ -32,7 +34,6 @@ describe('bluesky Jetstream stream: a dropped connection loses nothing', () => {
   afterAll(async () => {
     await runner.stop();
     await app.close();
-    await fake.close();
   });
 
   const stored = async () => (await mentionIds(app.ctx.db)).sort();

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { brandMatcher, jetstreamUrl, readEvent } from '../../src/connectors/bluesky/jetstream.js';
 import { tidFromKey } from '../../src/connectors/bluesky/wire.js';
 import { blueskyConnector } from '../../src/connectors/bluesky/connector.js';
@@ -6,17 +6,10 @@ import { AuthError, RateLimitedError, TransientError } from '../../src/http/erro
 import type { FetchResult } from '../../src/connectors/types.js';
 import { FakeBluesky, type FakePost } from '../fakes/bluesky.js';
 import { makeClient, TEST_BRAND } from '../helpers/connector.js';
+import { useFake } from '../helpers/fake.js';
 
-const fakes: FakeBluesky[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
 
-async function startFake(): Promise<FakeBluesky> {
-  const fake = await FakeBluesky.start();
-  fakes.push(fake);
-  return fake;
-}
+const startFake = useFake(() => FakeBluesky.start());
 
 function options(fake: FakeBluesky, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { service: fake.url, identifier: fake.identifier, appPassword: fake.password, search: ['acme'], ...extra };

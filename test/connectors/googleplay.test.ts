@@ -1,22 +1,18 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import { googleplayConnector } from '../../src/connectors/googleplay.js';
 import type { FetchResult } from '../../src/connectors/types.js';
-import { HttpClient } from '../../src/http/client.js';
 import { makeClient } from '../helpers/connector.js';
+import { useFake, useHttpClient } from '../helpers/fake.js';
 import { FakeGoogle, type PlayReview } from '../fakes/google.js';
 
 const PKG = 'com.acme.app';
-const http = new HttpClient({ userAgent: 'earshot-test' });
-const fakes: FakeGoogle[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-afterAll(() => http.close());
+const http = useHttpClient();
+
+const startFake = useFake(() => FakeGoogle.start());
 
 async function start(): Promise<{ fake: FakeGoogle; sa: ReturnType<FakeGoogle['serviceAccount']> }> {
-  const fake = await FakeGoogle.start();
-  fakes.push(fake);
+  const fake = await startFake();
   return { fake, sa: fake.serviceAccount() };
 }
 

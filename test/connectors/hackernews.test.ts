@@ -1,21 +1,14 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import { hackernewsConnector } from '../../src/connectors/hackernews/connector.js';
 import type { FetchResult, SourceClient } from '../../src/connectors/types.js';
-import { HttpClient } from '../../src/http/client.js';
 import { FakeHackerNews, type FakeHit } from '../fakes/hackernews.js';
 import { makeClient } from '../helpers/connector.js';
+import { useFake, useHttpClient } from '../helpers/fake.js';
 
-const http = new HttpClient({ userAgent: 'earshot-test' });
-const fakes: FakeHackerNews[] = [];
-afterEach(async () => void (await Promise.all(fakes.splice(0).map((f) => f.close()))));
-afterAll(() => http.close());
+const http = useHttpClient();
 
-async function startFake(): Promise<FakeHackerNews> {
-  const fake = await FakeHackerNews.start();
-  fakes.push(fake);
-  return fake;
-}
+const startFake = useFake(() => FakeHackerNews.start());
 
 function client(fake: FakeHackerNews, options: Record<string, unknown> = {}): SourceClient {
   return makeClient(hackernewsConnector, { baseUrl: fake.url, query: 'acme', ...options }, { http }).client;

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, TransientError } from '../../src/http/errors.js';
 import { mastodonConnector } from '../../src/connectors/mastodon/connector.js';
 import type { FetchResult, SourceClient } from '../../src/connectors/types.js';
@@ -8,6 +8,7 @@ import { readSourceState } from '../../src/store/sources.js';
 import { FakeMastodon, type FakeStatus } from '../fakes/mastodon.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { makeClient } from '../helpers/connector.js';
+import { useFake } from '../helpers/fake.js';
 import { waitFor } from '../helpers/wait.js';
 import { startAllWorkers } from '../helpers/workers.js';
 import { loadMentions, mentionIds } from '../../src/store/mentions.js';
@@ -27,13 +28,7 @@ function listen(client: SourceClient) {
 }
 
 describe('mastodon connector: streaming', () => {
-  const fakes: FakeMastodon[] = [];
-  afterEach(async () => void (await Promise.all(fakes.splice(0).map((f) => f.close()))));
-  const start = async (opts: Parameters<typeof FakeMastodon.start>[0] = {}) => {
-    const fake = await FakeMastodon.start(opts);
-    fakes.push(fake);
-    return fake;
-  };
+  const start = useFake((opts: Parameters<typeof FakeMastodon.start>[0] = {}) => FakeMastodon.start(opts));
 
   it('connects both streams with the token, delivers mentions and tagged posts one by one, ignores heartbeats and other notifications', async () => {
     const fake = await start({ heartbeatMs: 20 });
@@ -107,9 +102,10 @@ describe('mastodon streaming through the StreamRunner (real redis, workers)', ()
   let workers: { close(): Promise<void> };
   let runner: StreamRunner;
   const posted: FakeStatus[] = [];
+  const startFake = useFake(() => FakeMastodon.start(), 'file');
 
   beforeAll(async () => {
-    fake = await FakeMastodon.start();
+    fake = await startFake();
     app = await testApp({ sources: [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1h', options: { instance: fake.url, ...OPTIONS } }] });
     workers = startAllWorkers(app.ctx);
     runner = new StreamRunner(app.ctx);
@@ -119,7 +115,6 @@ describe('mastodon streaming through the StreamRunner (real redis, workers)', ()
     await runner.stop();
     await workers.close();
     await app.close();
-    await fake.close();
   });
 
   const stored = async (s: FakeStatus) => (await loadMentions(app.ctx.db, [mentionId('mastodon', s.uri)])).size === 1;

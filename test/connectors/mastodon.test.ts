@@ -1,30 +1,18 @@
 import { memoryKv } from '../../src/store/kv.js';
 import { memoryLimiter } from '../../src/connectors/shared/limiter.js';
 import pino from 'pino';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError, UnknownOutcomeError } from '../../src/http/errors.js';
 import { mastodonConnector } from '../../src/connectors/mastodon/connector.js';
 import type { FetchResult, SourceClient } from '../../src/connectors/types.js';
-import { HttpClient } from '../../src/http/client.js';
 import type { Mention } from '../../src/mention.js';
 import { htmlToText } from '../../src/text/html.js';
 import { FakeMastodon, type FakeStatus } from '../fakes/mastodon.js';
+import { useFake, useHttpClient } from '../helpers/fake.js';
 
-const http = new HttpClient({ userAgent: 'earshot-test' });
-const fakes: FakeMastodon[] = [];
+const http = useHttpClient();
 
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-afterAll(async () => {
-  await http.close();
-});
-
-async function startFake(options: Parameters<typeof FakeMastodon.start>[0] = {}): Promise<FakeMastodon> {
-  const fake = await FakeMastodon.start(options);
-  fakes.push(fake);
-  return fake;
-}
+const startFake = useFake((options: Parameters<typeof FakeMastodon.start>[0] = {}) => FakeMastodon.start(options));
 
 function client(fake: FakeMastodon, options: Record<string, unknown> = {}): SourceClient {
   return mastodonConnector.create({

@@ -1,21 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import { markdownToText, waitFromMessage } from '../../src/connectors/reddit/wire.js';
 import { redditConnector } from '../../src/connectors/reddit/connector.js';
 import type { FetchResult } from '../../src/connectors/types.js';
 import { FakeReddit, type Thing } from '../fakes/reddit.js';
 import { makeClient } from '../helpers/connector.js';
+import { useFake } from '../helpers/fake.js';
 
-const fakes: FakeReddit[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
 
-async function startFake(): Promise<FakeReddit> {
-  const fake = await FakeReddit.start();
-  fakes.push(fake);
-  return fake;
-}
+const startFake = useFake(() => FakeReddit.start());
 
 const UA = 'server:earshot-acme:1.0 (by /u/acme_care)';
 function options(fake: FakeReddit, extra: Record<string, unknown> = {}): Record<string, unknown> {

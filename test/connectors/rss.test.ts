@@ -1,21 +1,14 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import { rssConnector } from '../../src/connectors/rss/connector.js';
 import type { FetchResult, SourceClient } from '../../src/connectors/types.js';
-import { HttpClient } from '../../src/http/client.js';
 import { FakeFeed } from '../fakes/rss.js';
 import { makeClient } from '../helpers/connector.js';
+import { useFake, useHttpClient } from '../helpers/fake.js';
 
-const http = new HttpClient({ userAgent: 'earshot-test' });
-const fakes: FakeFeed[] = [];
-afterEach(async () => void (await Promise.all(fakes.splice(0).map((f) => f.close()))));
-afterAll(() => http.close());
+const http = useHttpClient();
 
-async function startFake(): Promise<FakeFeed> {
-  const fake = await FakeFeed.start();
-  fakes.push(fake);
-  return fake;
-}
+const startFake = useFake(() => FakeFeed.start());
 
 function client(url: string, options: Record<string, unknown> = {}): SourceClient {
   return makeClient(rssConnector, { url, ...options }, { http }).client;

@@ -1,24 +1,15 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import { trustpilotConnector } from '../../src/connectors/trustpilot.js';
 import type { FetchResult } from '../../src/connectors/types.js';
-import { HttpClient } from '../../src/http/client.js';
 import { makeClient } from '../helpers/connector.js';
+import { useFake, useHttpClient } from '../helpers/fake.js';
 import { FakeTrustpilot, type TpReview } from '../fakes/trustpilot.js';
 
 const UNIT = '46d6a890000064000500e0c3';
-const http = new HttpClient({ userAgent: 'earshot-test' });
-const fakes: FakeTrustpilot[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-afterAll(() => http.close());
+const http = useHttpClient();
 
-async function start(): Promise<FakeTrustpilot> {
-  const fake = await FakeTrustpilot.start();
-  fakes.push(fake);
-  return fake;
-}
+const start = useFake(() => FakeTrustpilot.start());
 
 const options = (fake: FakeTrustpilot, extra: Record<string, unknown> = {}) => ({ businessUnitId: UNIT, apiKey: fake.apiKey, baseUrl: fake.url, ...extra });
 const replyCreds = (fake: FakeTrustpilot) => ({ apiSecret: fake.apiSecret, username: fake.user.username, password: fake.user.password, businessUserId: fake.user.businessUserId });

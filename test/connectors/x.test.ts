@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import type { FetchResult } from '../../src/connectors/types.js';
 import { xConnector } from '../../src/connectors/x/connector.js';
 import { FakeX, type FakeTweet } from '../fakes/x.js';
 import { makeClient } from '../helpers/connector.js';
+import { useFake } from '../helpers/fake.js';
 
-const fakes: FakeX[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
 
-async function startFake(): Promise<FakeX> {
-  const fake = await FakeX.start();
-  fakes.push(fake);
-  return fake;
-}
+const startFake = useFake(() => FakeX.start());
 
 function options(fake: FakeX, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { apiBase: fake.url, query: 'acme -is:retweet', bearerToken: fake.bearerToken, clientId: fake.clientId, refreshToken: 'refresh-0', maxResults: 10, ...extra };

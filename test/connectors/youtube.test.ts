@@ -1,24 +1,15 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import { nextMidnight } from '../../src/connectors/shared/google-auth.js';
 import type { FetchResult } from '../../src/connectors/types.js';
 import { youtubeConnector } from '../../src/connectors/youtube/connector.js';
-import { HttpClient } from '../../src/http/client.js';
 import { makeClient } from '../helpers/connector.js';
+import { useFake, useHttpClient } from '../helpers/fake.js';
 import { FakeGoogle, type YtThread } from '../fakes/google.js';
 
-const http = new HttpClient({ userAgent: 'earshot-test' });
-const fakes: FakeGoogle[] = [];
-afterEach(async () => {
-  await Promise.all(fakes.splice(0).map((f) => f.close()));
-});
-afterAll(() => http.close());
+const http = useHttpClient();
 
-async function start(): Promise<FakeGoogle> {
-  const fake = await FakeGoogle.start();
-  fakes.push(fake);
-  return fake;
-}
+const start = useFake(() => FakeGoogle.start());
 
 const keyOptions = (fake: FakeGoogle, extra: Record<string, unknown> = {}) => ({ channelId: 'UCbrand', apiKey: fake.apiKey, baseUrl: fake.url, ...extra });
 const client = (options: Record<string, unknown>, extra: Parameters<typeof makeClient>[2] = {}) => makeClient(youtubeConnector, options, { http, ...extra });
