@@ -6,27 +6,18 @@
  * then Chromium: the Spikes page as an approver sees it (docs/spikes-page.png) and the Block Kit
  * message the fake Slack received, drawn the way Slack draws it (docs/slack-spike-alert.png).
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { hashPassword } from '../src/admin/password.js';
 import { buildServer } from '../src/api/server.js';
-import { buildContext } from '../src/app/runtime.js';
-import { configFromObject } from '../src/app/config.js';
 import { toMention, type Mention } from '../src/mention.js';
 import { triageBatch } from '../src/route/triage-batch.js';
 import { TRIAGE_BATCH } from '../src/listen/poll.js';
-import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
-import { createPool } from '../src/postgres/pool.js';
-import { createRedis } from '../src/redis/connection.js';
-import { startEmbeddedRedis } from '../src/redis/embedded.js';
 import { sweepSpikes } from '../src/alerts/spikes/sweep.js';
 import { ingestMentions } from '../src/store/mentions.js';
-import { migrate } from '../src/store/migrate.js';
 import { FakeSlack } from '../test/fakes/slack.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { slackHtml } from './spikes-slack-html.js';
+import { startBenchStack } from './stack.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -70,10 +61,6 @@ function posts(now: number): Mention[] {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-screens-'));
-  chmodSync(dir, 0o711);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), throwaway: true });
-  const redisServer = await startEmbeddedRedis({ dataDir: path.join(dir, 'redis') });
   const slack = await new FakeSlack().start();
   const raw = {
     brands: [{ id: 'acme', name: 'Acme Air', keywords: ['acme air', 'acmeair'], handles: ['@AcmeAir'], hashtags: ['acmeair'] }],
@@ -81,21 +68,16 @@ async function main(): Promise<void> {
     spikes: { destinations: ['care-slack'] },
     playbook: { templates: { default: 'Hi {name}, thanks for reaching out to {brand}.' } },
     users: [{ name: 'approver', role: 'approver', passwordHash: await hashPassword(PASSWORD) }],
-    redis: { prefix: 'screens' },
-    log: { level: 'silent' },
   };
-  const config = configFromObject(raw, { REDIS_URL: redisServer.url, DATABASE_URL: pg.url }, path.join(dir, 'earshot.yaml'));
-  const db = createPool(pg.url, { max: 4 });
-  await migrate(db);
-  const redis = createRedis(redisServer.url);
-  const ctx = buildContext(config, redis, db, pino({ level: 'silent' }));
+  const stack = await startBenchStack('screens', raw);
+  const { ctx } = stack;
   const server = await buildServer(ctx);
   const browser = await launchChromium();
   try {
     const now = Date.now();
     const all = posts(now);
     // Through the triage job as the workers run it: triage, spike counts, routing into the inbox.
-    await ingestMentions(db, all);
+    await ingestMentions(ctx.db, all);
     for (let i = 0; i < all.length; i += TRIAGE_BATCH) await triageBatch(ctx, all.slice(i, i + TRIAGE_BATCH).map((m) => m.id));
     const [result] = await sweepSpikes(ctx, now);
     if (!result?.spike) throw new Error(`no spike found (${result?.action ?? 'no result'})`);
@@ -123,13 +105,8 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.close();
-    await ctx.http.close();
-    redis.disconnect();
-    await db.end();
+    await stack.close();
     await slack.close();
-    await redisServer.stop();
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

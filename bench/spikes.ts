@@ -4,26 +4,19 @@
  * and a one-author flood injected, and the recording cost measured. Figures go to BENCHMARKS.md.
  * `npm run bench:spikes -- --counting` times only the counting (a minute, no replay, no file written).
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
-import { buildContext } from '../src/app/runtime.js';
-import { configFromObject } from '../src/app/config.js';
 import type { Mention } from '../src/mention.js';
-import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
-import { createPool } from '../src/postgres/pool.js';
-import { createRedis } from '../src/redis/connection.js';
-import { startEmbeddedRedis } from '../src/redis/embedded.js';
 import { TRIAGE_BATCH } from '../src/listen/poll.js';
 import { recordForSpikes } from '../src/alerts/spikes/record.js';
 import { sweepSpikes } from '../src/alerts/spikes/sweep.js';
 import { ingestMentions, saveTriage } from '../src/store/mentions.js';
-import { migrate } from '../src/store/migrate.js';
 import { listSpikes } from '../src/store/spikes.js';
 import { triage } from '../src/triage/index.js';
 import type { TriageResult } from '../src/triage-types.js';
 import { AIRLINES, burst, loadAirline, oneAuthor } from './spikes-data.js';
+import { startBenchStack } from './stack.js';
 
 const FILE = path.resolve('..', 'shared', 'data', 'airline-tweets-dev.csv');
 const BURST_AT = Date.parse('2015-02-19T14:00:00-08:00');
@@ -33,30 +26,11 @@ const LOAD_AT_START = os.loadavg()[0]!.toFixed(1);
 const local = (t: number): string => new Date(t + LOCAL).toISOString().slice(5, 16).replace('T', ' ');
 
 async function setup() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-spikes-'));
-  chmodSync(dir, 0o711);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), throwaway: true });
-  const redisServer = await startEmbeddedRedis({ dataDir: path.join(dir, 'redis') });
   const raw = {
     brands: [...AIRLINES.map(({ label: _l, ...b }) => b), ...['dense', 'spread'].map((id) => ({ id, name: id, keywords: [], handles: [], hashtags: [] }))],
     playbook: { templates: { default: 'Hi {name}' } },
-    redis: { prefix: 'bench' },
-    log: { level: 'silent' },
   };
-  const config = configFromObject(raw, { REDIS_URL: redisServer.url, DATABASE_URL: pg.url }, path.join(dir, 'earshot.yaml'));
-  const db = createPool(pg.url, { max: 4 });
-  await migrate(db);
-  const redis = createRedis(redisServer.url);
-  const ctx = buildContext(config, redis, db, pino({ level: 'silent' }));
-  const close = async () => {
-    await ctx.http.close();
-    redis.disconnect();
-    await db.end();
-    await redisServer.stop();
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { ctx, close };
+  return startBenchStack('spikes', raw);
 }
 
 function scoreAll(mentions: Mention[]): Map<string, TriageResult> {
