@@ -6,6 +6,7 @@ import { describeIssues, toMention, type Mention } from '../mention.js';
 import { MalformedResponseError, PermanentError, RateLimitedError } from '../http/errors.js';
 import { checkGoogleCredentials, googleCredentialFields, googleFailure, googleIdentity, googleTokens, isTokenRejected } from './shared/google-auth.js';
 import { credentialKey } from './shared/limiter.js';
+import { readIntoPage } from './shared/items.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';
 import type { TokenManager } from './shared/tokens.js';
 import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from './types.js';
@@ -42,6 +43,14 @@ const WireUserComment = z.object({
   reviewerLanguage: z.string().optional(),
   appVersionName: z.string().optional(),
 });
+/** A review with its latest user comment: the user's comes first and an edit replaces it in place, so the latest is the last. */
+const WirePlayReview = WireReview.transform((r, ctx) => {
+  const comment = WireUserComment.safeParse(r.comments.map((c) => c.userComment).filter((c) => c !== undefined).pop());
+  if (comment.success) return { ...r, comment: comment.data, at: comment.data.lastModified.seconds * 1000 + Math.floor(comment.data.lastModified.nanos / 1e6) };
+  for (const issue of comment.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['userComment', ...issue.path] });
+  return z.NEVER;
+});
+type WirePlayReview = z.infer<typeof WirePlayReview>;
 const WireList = z.object({
   reviews: z.array(z.unknown()).default([]),
   tokenPagination: z.object({ nextPageToken: z.string().optional() }).optional(),
@@ -91,27 +100,14 @@ function readPage(env: Env, res: HttpResponse): Page<Mention> {
   const list = WireList.safeParse(parseJson(res));
   if (!list.success) throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(list.error)})`);
   const page: Page<Mention> = { entries: [], rejected: [], next: list.data.tokenPagination?.nextPageToken || null };
-  for (const raw of list.data.reviews) {
-    const parsed = parseReview(env, raw);
-    if (parsed.ok) page.entries.push({ id: parsed.id, at: parsed.at, value: parsed.mention });
-    else page.rejected.push({ key: parsed.key, at: parsed.at, reason: parsed.reason, raw });
-  }
+  const spec = { wire: WirePlayReview, noun: 'review', idField: 'reviewId', id: (r: WirePlayReview) => r.reviewId, at: (r: WirePlayReview) => r.at, normalise: (r: WirePlayReview) => normalise(env, r) };
+  for (const raw of list.data.reviews) readIntoPage(page, raw, spec);
   return page;
 }
 
-type Parsed = { ok: true; id: string; at: number; mention: Mention } | { ok: false; key: string; at: number | null; reason: string };
-
-function parseReview(env: Env, raw: unknown): Parsed {
-  const review = WireReview.safeParse(raw);
-  if (!review.success) return { ok: false, key: JSON.stringify(raw).slice(0, 200), at: null, reason: `review: ${describeIssues(review.error)}` };
-  const r = review.data;
-  // The user's comment comes first; an edit replaces it in place, so the latest one is the last.
-  const user = r.comments.map((c) => c.userComment).filter((c) => c !== undefined).pop();
-  const comment = WireUserComment.safeParse(user);
-  if (!comment.success) return { ok: false, key: r.reviewId, at: null, reason: `review ${r.reviewId}: userComment: ${describeIssues(comment.error)}` };
-  const c = comment.data;
-  const at = c.lastModified.seconds * 1000 + Math.floor(c.lastModified.nanos / 1e6);
-  const m = toMention({
+function normalise(env: Env, r: WirePlayReview): ReturnType<typeof toMention> {
+  const c = r.comment;
+  return toMention({
     platform: PLATFORM,
     sourceId: env.sourceId,
     brandId: env.brandId,
@@ -119,7 +115,7 @@ function parseReview(env: Env, raw: unknown): Parsed {
     url: null,
     text: c.text.trim(),
     lang: c.reviewerLanguage ?? null,
-    createdAt: new Date(at).toISOString(),
+    createdAt: new Date(r.at).toISOString(),
     // Play gives no reviewer id; the review id stands in so the author is never blank.
     author: { id: `review:${r.reviewId}`, handle: r.authorName || 'Google Play user', name: r.authorName, followers: null, url: null },
     inReplyToId: null,
@@ -127,7 +123,6 @@ function parseReview(env: Env, raw: unknown): Parsed {
     rating: c.starRating,
     replyRef: { reviewId: r.reviewId, packageName: env.o.packageName },
   });
-  return m.ok ? { ok: true, id: r.reviewId, at, mention: m.mention } : { ok: false, key: r.reviewId, at, reason: `review ${r.reviewId}: ${m.reason}` };
 }
 
 async function postReply(env: Env, mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult> {

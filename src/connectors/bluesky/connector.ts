@@ -19,6 +19,7 @@ import { AuthError, PermanentError, RateLimitedError } from '../../http/errors.j
 import { readJsonCursor } from '../shared/cursor.js';
 import { credentialKey } from '../shared/limiter.js';
 import { TokenManager } from '../shared/tokens.js';
+import { keep, reject } from '../shared/items.js';
 import { connectorEnv, defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult } from '../types.js';
 
 const POST = 'app.bsky.feed.post';
@@ -127,11 +128,7 @@ async function readFeed(env: Env, run: Run, feed: Feed, start: Position | null):
 }
 
 function take(env: Env, run: Run, entry: Entry): void {
-  if (entry.reason) {
-    if (!run.seen.has(`rejected:${entry.reason}`)) run.rejected.push({ reason: entry.reason, raw: entry.raw });
-    run.seen.add(`rejected:${entry.reason}`);
-    return;
-  }
+  if (entry.reason) return reject(run, entry.reason, entry.raw);
   if (!entry.parts || run.seen.has(entry.parts.uri)) return;
   run.seen.add(entry.parts.uri);
   run.pending.push({ input: postInput(entry.parts, { sourceId: env.sourceId, brandId: env.brandId }), raw: entry.raw });
@@ -153,9 +150,7 @@ async function finish(env: Env, run: Run): Promise<void> {
     }
   }
   for (const { input, raw } of run.pending) {
-    const result = toMention({ ...input, author: { ...input.author, followers: followers.get(input.author.id) ?? null } });
-    if (result.ok) run.mentions.push(result.mention);
-    else run.rejected.push({ reason: `post ${input.nativeId}: ${result.reason}`, raw });
+    keep(run, `post ${input.nativeId}`, toMention({ ...input, author: { ...input.author, followers: followers.get(input.author.id) ?? null } }), raw);
   }
 }
 

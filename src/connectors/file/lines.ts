@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { describeIssues, toMention, type Mention } from '../../mention.js';
+import { toMention, type Mention } from '../../mention.js';
+import { readItem } from '../shared/items.js';
 import type { RejectedItem } from '../types.js';
 
 /** One line of a JSONL export/backfill. Loose on optional fields, strict on what triage needs. */
@@ -43,23 +44,22 @@ export function parseLine(line: string, lineNo: number, target: LineTarget): { m
 
 /** One already-decoded record (a JSON line, a CSV row as an object) into a Mention, or why not. */
 export function parseRecord(json: unknown, lineNo: number, target: LineTarget): { mention: Mention } | { rejected: RejectedItem } {
-  const parsed = FileLine.safeParse(json);
-  if (!parsed.success) return { rejected: { reason: `line ${lineNo}: ${describeIssues(parsed.error)}`, raw: json } };
-  const l = parsed.data;
-  const result = toMention({
-    platform: l.platform ?? target.platform,
-    sourceId: target.sourceId,
-    brandId: target.brandId,
-    nativeId: l.id,
-    url: l.url ?? null,
-    text: l.text,
-    lang: l.lang ?? null,
-    createdAt: l.createdAt,
-    author: { id: l.author.id, handle: l.author.handle, name: l.author.name, followers: l.author.followers ?? null, url: l.author.url ?? null },
-    inReplyToId: l.inReplyToId ?? null,
-    engagement: l.engagement,
-    rating: l.rating ?? null,
-    replyRef: {},
-  });
-  return result.ok ? { mention: result.mention } : { rejected: { reason: `line ${lineNo}: ${result.reason}`, raw: json } };
+  const item = readItem(json, FileLine, `line ${lineNo}`, (l) =>
+    toMention({
+      platform: l.platform ?? target.platform,
+      sourceId: target.sourceId,
+      brandId: target.brandId,
+      nativeId: l.id,
+      url: l.url ?? null,
+      text: l.text,
+      lang: l.lang ?? null,
+      createdAt: l.createdAt,
+      author: { id: l.author.id, handle: l.author.handle, name: l.author.name, followers: l.author.followers ?? null, url: l.author.url ?? null },
+      inReplyToId: l.inReplyToId ?? null,
+      engagement: l.engagement,
+      rating: l.rating ?? null,
+      replyRef: {},
+    }),
+  );
+  return item.ok ? { mention: item.mention } : { rejected: { reason: item.reason, raw: json } };
 }

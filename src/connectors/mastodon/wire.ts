@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { retryAfterDate, type HttpResponse } from '../../http/client.js';
-import { describeIssues, toMention, type Mention } from '../../mention.js';
+import { describeIssues, toMention } from '../../mention.js';
 import { htmlToText } from '../../text/html.js';
 import { MalformedResponseError } from '../../http/errors.js';
-import type { RejectedItem } from '../types.js';
+import { gather, reject, type Gathered } from '../shared/items.js';
 
 const DEFAULT_PAUSE_MS = 60_000;
 
@@ -49,13 +49,10 @@ export const WirePostedStatus = z.object({ id: z.string().min(1), uri: z.string(
 
 export const WireError = z.object({ error: z.string() });
 
-/** Parses one raw status; the failure reason names the status id when there is one. */
-export function parseStatus(raw: unknown): { ok: true; status: WireStatus } | { ok: false; reason: string } {
-  const parsed = WireStatus.safeParse(raw);
-  if (parsed.success) return { ok: true, status: parsed.data };
+/** How a rejection names a raw status: by its id when it has one. */
+function statusLabel(raw: unknown): string {
   const id = (raw as { id?: unknown } | null)?.id;
-  const label = typeof id === 'string' || typeof id === 'number' ? `status ${id}` : 'status without id';
-  return { ok: false, reason: `${label}: ${describeIssues(parsed.error)}` };
+  return typeof id === 'string' || typeof id === 'number' ? `status ${id}` : 'status without id';
 }
 
 /** One raw item of a page: `position` is the id the feed pages by, `status` what to normalise (null: nothing to keep). */
@@ -155,39 +152,22 @@ export function streamEntries(kind: 'notification' | 'update', data: string, url
   return kind === 'notification' ? notificationEntries([payload], url) : statusEntries([payload]);
 }
 
-/** What one poll or one streamed event gathers; `seen` keeps a status found in two feeds to one mention. */
-export interface Gathered {
-  mentions: Mention[];
-  rejected: RejectedItem[];
-  seen: Set<string>;
-}
+export type { Gathered };
 
 /** Validates and normalises entries into `into`; a bad one is rejected with its reason and the rest flow. */
 export function collect(ids: { sourceId: string; brandId: string }, into: Gathered, entries: Entry[]): void {
+  // A boost is the boosted post: it is recognised, named and normalised as that one.
+  const spec = {
+    wire: WireStatus,
+    label: statusLabel,
+    key: (s: WireStatus) => (s.reblog ?? s).uri,
+    name: (s: WireStatus) => `status ${(s.reblog ?? s).id}`,
+    normalise: (s: WireStatus) => normalise(ids, s.reblog ?? s),
+  };
   for (const entry of entries) {
-    if (entry.reason) {
-      reject(into, entry.reason, entry.raw, entry.reason);
-      continue;
-    }
-    if (entry.status === null) continue;
-    const parsed = parseStatus(entry.status);
-    if (!parsed.ok) {
-      reject(into, parsed.reason, entry.raw, `status:${(entry.status as { id?: unknown })?.id ?? parsed.reason}`);
-      continue;
-    }
-    const status = parsed.status.reblog ?? parsed.status;
-    if (into.seen.has(status.uri)) continue;
-    into.seen.add(status.uri);
-    const result = normalise(ids, status);
-    if (result.ok) into.mentions.push(result.mention);
-    else reject(into, `status ${status.id}: ${result.reason}`, entry.raw, `status:${status.id}`);
+    if (entry.reason) reject(into, entry.reason, entry.raw);
+    else if (entry.status !== null) gather(into, entry.status, spec, entry.raw);
   }
-}
-
-function reject(into: Gathered, reason: string, raw: unknown, key: string): void {
-  if (into.seen.has(`rejected:${key}`)) return;
-  into.seen.add(`rejected:${key}`);
-  into.rejected.push({ reason, raw });
 }
 
 function normalise(ids: { sourceId: string; brandId: string }, s: WireStatusFields): ReturnType<typeof toMention> {

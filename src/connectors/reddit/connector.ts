@@ -5,6 +5,7 @@ import { failForStatus, parseJson, type HttpResponse } from '../../http/client.j
 import { describeIssues, toMention, type Mention } from '../../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../../http/errors.js';
 import { markdownToText, redditMessage, resetFrom, waitFromMessage, WireCommentResult, WireListing, WireThing, WireToken, WireTokenError } from './wire.js';
+import { gather, type Normalised } from '../shared/items.js';
 import { credentialKey, type Budget } from '../shared/limiter.js';
 import { TokenManager, type IssuedToken } from '../shared/tokens.js';
 import { connectorEnv, defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
@@ -145,17 +146,18 @@ function positionOf(raw: unknown): Position | null {
 }
 
 function take(env: Env, run: Run, raw: unknown): void {
-  const parsed = WireThing.safeParse(raw);
-  const label = positionOf(raw)?.name ?? (raw as { data?: { name?: unknown } } | null)?.data?.name ?? 'item without name';
-  if (!parsed.success) {
-    run.rejected.push({ reason: `${String(label)}: ${describeIssues(parsed.error)}`, raw });
-    return;
-  }
-  const d = parsed.data.data;
-  if (run.seen.has(d.name)) return;
-  run.seen.add(d.name);
-  const comment = parsed.data.kind === 't1';
-  const result = toMention({
+  gather(run, raw, {
+    wire: WireThing,
+    label: (r) => String(positionOf(r)?.name ?? (r as { data?: { name?: unknown } } | null)?.data?.name ?? 'item without name'),
+    key: (t) => t.data.name,
+    normalise: (t) => normalise(env, t),
+  });
+}
+
+function normalise(env: Env, thing: WireThing): Normalised {
+  const d = thing.data;
+  const comment = thing.kind === 't1';
+  return toMention({
     platform: 'reddit',
     sourceId: env.sourceId,
     brandId: env.brandId,
@@ -170,8 +172,6 @@ function take(env: Env, run: Run, raw: unknown): void {
     rating: null,
     replyRef: { thingId: d.name, ...(d.subreddit ? { subreddit: d.subreddit } : {}) },
   });
-  if (result.ok) run.mentions.push(result.mention);
-  else run.rejected.push({ reason: `${d.name}: ${result.reason}`, raw });
 }
 
 function readCursor(env: Env, text: string | null): Record<string, Position> {

@@ -8,6 +8,7 @@ import { toMention } from '../../mention.js';
 import { AuthError, MalformedResponseError, RateLimitedError, TransientError } from '../../http/errors.js';
 import { parseFeed, type FeedItem } from './wire.js';
 import { credentialKey } from '../shared/limiter.js';
+import { keep as keepItem, type Gathered } from '../shared/items.js';
 import { connectorEnv, defineConnector, type FetchResult, type ConnectorEnv } from '../types.js';
 
 const PLATFORM = 'rss';
@@ -69,7 +70,8 @@ async function poll(env: Env, cursorText: string | null, signal?: AbortSignal): 
 
   const seen = new Set(cursor?.seen ?? []);
   const emit = cursor !== null || env.options.backfill;
-  const result: FetchResult = { mentions: [], rejected: [], cursor: null };
+  // `seen` of the gathering stays empty: items are told apart by their digests above.
+  const result: Gathered = { mentions: [], rejected: [], seen: new Set() };
   const current = new Set<string>();
   for (const entry of feed.items) {
     // Rejected items are remembered too, so one bad item is dead-lettered once, not on every poll.
@@ -81,13 +83,11 @@ async function poll(env: Env, cursorText: string | null, signal?: AbortSignal): 
       result.rejected.push({ reason: entry.reason, raw: entry.raw });
       continue;
     }
-    const made = toMention(normalise(env, feed.title, feed.lang, entry.item));
-    if (made.ok) result.mentions.push(made.mention);
-    else result.rejected.push({ reason: `item ${entry.item.key}: ${made.reason}`, raw: entry.raw });
+    keepItem(result, `item ${entry.item.key}`, toMention(normalise(env, feed.title, feed.lang, entry.item)), entry.raw);
   }
   const keep = [...current, ...(cursor?.seen ?? []).filter((d) => !current.has(d))].slice(0, MAX_SEEN);
   const next: Cursor = { v: 1, url: env.options.url, ...validators(res), seen: keep };
-  return { ...result, cursor: JSON.stringify(next) };
+  return { mentions: result.mentions, rejected: result.rejected, cursor: JSON.stringify(next) };
 }
 
 /** Conditional GET, following a few redirects (feeds move); the client checks every hop against the outbound policy. */
