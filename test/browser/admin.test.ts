@@ -1,24 +1,22 @@
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/password.js';
-import { buildServer } from '../../src/api/server.js';
 import { pollSource } from '../../src/listen/poll.js';
 import { getItems, listItemIds } from '../../src/store/inbox.js';
+import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../helpers/browser-app.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/wait.js';
 import { startAllWorkers } from '../helpers/workers.js';
-import { launchChromium } from '../helpers/browser.js';
 
 const ADMIN_PASSWORD = 'admin-password-for-tests';
 const NEW_PASSWORD = 'nia-signs-in-right-away';
-const OUT = path.resolve('test-output');
+const OUT = screenshotDir();
 
 let app: TestApp;
-let server: FastifyInstance;
+let ui: InboxBrowser;
 let workers: { close(): Promise<void> };
 let browser: Browser;
 let base: string;
@@ -36,16 +34,12 @@ async function newPage(): Promise<Page> {
 }
 
 async function signIn(page: Page, name: string, password: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.fill('#login-name', name);
-  await page.fill('#login-password', password);
-  await page.click('#login-form button[type=submit]');
+  await submitLogin(page, base, name, password);
   await page.locator('#who', { hasText: name }).waitFor();
 }
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-admin-'));
-  mkdirSync(OUT, { recursive: true });
   feed = path.join(dir, 'feed.jsonl');
   writeFileSync(feed, line('1', '@AcmeAir my flight was cancelled and nobody answers the phone. Furious.'));
   app = await testApp({
@@ -56,14 +50,12 @@ beforeAll(async () => {
   await app.ctx.directory.open({ db: app.ctx.db, redis: app.ctx.redis, channel: app.ctx.keys.directory, log: app.ctx.log }, { follow: true });
   workers = startAllWorkers(app.ctx);
   expect(await pollSource(app.ctx, 'social')).toMatchObject({ status: 'ok', stored: 1 });
-  server = await buildServer(app.ctx);
-  base = await server.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchChromium();
+  ui = await openInbox(app.ctx);
+  ({ browser, base } = ui);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await workers?.close();
   await app?.ctx.directory.close();
   await app?.close();

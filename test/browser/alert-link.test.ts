@@ -2,20 +2,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/password.js';
-import { buildServer } from '../../src/api/server.js';
 import { pollSource } from '../../src/listen/poll.js';
 import { readCorrections } from '../../src/store/corrections.js';
 import { getItems, listItemIds } from '../../src/store/inbox.js';
 import { loadMentions } from '../../src/store/mentions.js';
 import { FakeSlack } from '../fakes/slack.js';
+import { openInbox, type InboxBrowser } from '../helpers/browser-app.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/wait.js';
 import { startAllWorkers } from '../helpers/workers.js';
-import { launchChromium } from '../helpers/browser.js';
 
 const PASSWORD = 'follow-the-link-2026';
 const URGENT = '@AcmeAir you lost my bag 3 days ago and nobody answers. Still waiting. My lawyer will hear about this!!!';
@@ -38,7 +36,7 @@ function freePort(): Promise<number> {
 
 let app: TestApp;
 let slack: FakeSlack;
-let server: FastifyInstance;
+let ui: InboxBrowser;
 let workers: { close(): Promise<void> };
 let browser: Browser;
 
@@ -55,14 +53,12 @@ beforeAll(async () => {
   });
   workers = startAllWorkers(app.ctx);
   expect(await pollSource(app.ctx, 'social')).toMatchObject({ status: 'ok', stored: 2 });
-  server = await buildServer(app.ctx);
-  await server.listen({ host: '127.0.0.1', port });
-  browser = await launchChromium();
+  ui = await openInbox(app.ctx, port);
+  ({ browser } = ui);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await workers?.close();
   await app?.close();
   await slack?.close();

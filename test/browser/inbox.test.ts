@@ -1,20 +1,18 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/password.js';
-import { buildServer } from '../../src/api/server.js';
 import { pollSource } from '../../src/listen/poll.js';
 import { getItems, listItemIds, type InboxItem } from '../../src/store/inbox.js';
+import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../helpers/browser-app.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../helpers/wait.js';
 import { startAllWorkers } from '../helpers/workers.js';
-import { launchChromium } from '../helpers/browser.js';
 
 const PASSWORD = 'listen-carefully-2026';
-const OUT = path.resolve('test-output');
+const OUT = screenshotDir();
 const HOSTILE = '@AcmeAir my refund is late <script>alert("s")</script> <img src=x onerror=alert("i")> see javascript:alert("j") <!channel>';
 
 const line = (id: string, text: string, minutesAgo: number, author: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
@@ -32,7 +30,7 @@ function seedFile(dir: string): void {
 }
 
 let app: TestApp;
-let server: FastifyInstance;
+let ui: InboxBrowser;
 let workers: { close(): Promise<void> };
 let browser: Browser;
 let base: string;
@@ -60,16 +58,12 @@ async function newPage(): Promise<Page> {
 }
 
 async function signIn(page: Page, name: string): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.fill('#login-name', name);
-  await page.fill('#login-password', PASSWORD);
-  await page.click('#login-form button[type=submit]');
+  await submitLogin(page, base, name, PASSWORD);
   await page.waitForSelector('#items .entry');
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-browser-'));
-  mkdirSync(OUT, { recursive: true });
   seedFile(dir);
   const passwordHash = await hashPassword(PASSWORD);
   app = await testApp({
@@ -82,14 +76,12 @@ beforeAll(async () => {
   workers = startAllWorkers(app.ctx);
   expect(await pollSource(app.ctx, 'social')).toMatchObject({ status: 'ok', stored: 5 });
   await waitFor('routed items', async () => ((await items()).length >= 4 ? true : undefined), 20_000);
-  server = await buildServer(app.ctx);
-  base = await server.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchChromium();
+  ui = await openInbox(app.ctx);
+  ({ browser, base } = ui);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await workers?.close();
   await app?.close();
 });

@@ -1,24 +1,21 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/password.js';
-import { buildServer } from '../../src/api/server.js';
 import { getItem } from '../../src/store/inbox.js';
 import { unsentOutbox } from '../../src/store/outbox.js';
 import { FakeMastodon } from '../fakes/mastodon.js';
+import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../helpers/browser-app.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { seedMention, type SeedOptions } from '../helpers/seed.js';
 import { startAllWorkers } from '../helpers/workers.js';
-import { launchChromium } from '../helpers/browser.js';
 
 const PASSWORD = 'work-together-2026';
-const OUT = path.resolve('test-output');
+const OUT = screenshotDir();
 
 let fake: FakeMastodon;
 let app: TestApp;
-let server: FastifyInstance;
+let ui: InboxBrowser;
 let workers: { close(): Promise<void> };
 let browser: Browser;
 let base: string;
@@ -40,10 +37,7 @@ async function signedIn(name: string): Promise<Page> {
   page.on('pageerror', (err) => {
     throw err;
   });
-  await page.goto(`${base}/`);
-  await page.fill('#login-name', name);
-  await page.fill('#login-password', PASSWORD);
-  await page.click('#login-form button[type=submit]');
+  await submitLogin(page, base, name, PASSWORD);
   await page.waitForSelector('#items .entry');
   return page;
 }
@@ -54,7 +48,6 @@ async function open(page: Page, id: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
   fake = await FakeMastodon.start({ token: 'fake-token' });
   const passwordHash = await hashPassword(PASSWORD);
   app = await testApp({
@@ -68,14 +61,12 @@ beforeAll(async () => {
   });
   workers = startAllWorkers(app.ctx);
   await item({ text: '@AcmeAir first post so the queue is not empty' });
-  server = await buildServer(app.ctx);
-  base = await server.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchChromium();
+  ui = await openInbox(app.ctx);
+  ({ browser, base } = ui);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await workers?.close();
   await app?.close();
   await fake?.close();

@@ -1,28 +1,25 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/password.js';
-import { buildServer } from '../../src/api/server.js';
 import { pollSource } from '../../src/listen/poll.js';
 import { appendAudit } from '../../src/store/audit.js';
 import { recordPollSuccess, resumeSource } from '../../src/store/sources.js';
 import { FakeMastodon } from '../fakes/mastodon.js';
 import { PERIOD, seedAnalytics, TWO_PERIODS } from '../helpers/analytics-seed.js';
+import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../helpers/browser-app.js';
 import { testApp, type TestApp } from '../helpers/app.js';
-import { launchChromium } from '../helpers/browser.js';
 
 // Source health, the banner, test connection, a manager's analytics against the previous period
 // and the audit log's filters and paging, in Debian's Chromium. One browser for the whole file.
 const PASSWORD = 'ops-review-2026';
-const OUT = path.resolve('test-output');
+const OUT = screenshotDir();
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 
 let up: FakeMastodon;
 let down: FakeMastodon;
 let app: TestApp;
-let server: FastifyInstance;
+let ui: InboxBrowser;
 let browser: Browser;
 let base: string;
 let ids: Record<string, string>;
@@ -41,10 +38,7 @@ async function newPage(): Promise<Page> {
 }
 
 async function signIn(page: Page, name: string, password = PASSWORD): Promise<void> {
-  await page.goto(`${base}/`);
-  await page.fill('#login-name', name);
-  await page.fill('#login-password', password);
-  await page.click('#login-form button[type=submit]');
+  await submitLogin(page, base, name, password);
 }
 
 async function signedIn(name: string): Promise<Page> {
@@ -55,7 +49,6 @@ async function signedIn(name: string): Promise<Page> {
 }
 
 beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
   up = await FakeMastodon.start({ token: 'fake-token' });
   down = await FakeMastodon.start({ token: 'fake-token' });
   for (let i = 0; i < 3; i++) up.addMention(up.status({ text: `@AcmeAir my bag ${i} is lost`, acct: `t${i}@social.example` }));
@@ -73,14 +66,12 @@ beforeAll(async () => {
   await appendAudit(app.ctx.db, 'ana', 'item.approved', ids['c1'], { draftVersion: 3 });
   for (let i = 0; i < 55; i++) await appendAudit(app.ctx.db, 'ana', 'item.assigned', ids['c2'], { assignee: i % 2 ? 'bob' : null });
   for (let i = 0; i < 5; i++) await appendAudit(app.ctx.db, 'bob', 'item.rejected', ids['c3'], { reason: `<b>spam</b> number ${i}` });
-  server = await buildServer(app.ctx);
-  base = await server.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchChromium();
+  ui = await openInbox(app.ctx);
+  ({ browser, base } = ui);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await app?.close();
   await Promise.all([up?.close(), down?.close()]);
 });

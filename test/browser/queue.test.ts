@@ -1,34 +1,28 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/password.js';
-import { buildServer } from '../../src/api/server.js';
 import { toMention, type Mention } from '../../src/mention.js';
 import { triageBatch } from '../../src/route/triage-batch.js';
 import { getItems } from '../../src/store/inbox.js';
 import { ingestMentions } from '../../src/store/mentions.js';
+import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../helpers/browser-app.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { seedItems, type ItemSeed } from '../helpers/queue-seed.js';
 import { seedMention } from '../helpers/seed.js';
-import { launchChromium } from '../helpers/browser.js';
 
 const PASSWORD = 'queue-browser-password-1';
-const OUT = path.resolve('test-output');
+const OUT = screenshotDir();
 const HOUR = 3_600_000;
 let app: TestApp;
-let server: FastifyInstance;
+let ui: InboxBrowser;
 let browser: Browser;
 let base: string;
 
 async function open(options: BrowserContextOptions = {}, hash = '#/'): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
-  await page.goto(`${base}/`);
-  await page.fill('#login-name', 'rita');
-  await page.fill('#login-password', PASSWORD);
-  await page.click('#login-form button[type=submit]');
+  await submitLogin(page, base, 'rita', PASSWORD);
   await page.locator('#queue-count', { hasText: /of/ }).waitFor();
   if (hash !== '#/') {
     await page.goto(`${base}/${hash}`);
@@ -49,15 +43,12 @@ beforeAll(async () => {
   // 5,000 open items of one source, oldest SLA last; every urgency from 0 to 99 appears 50 times.
   const many: ItemSeed[] = Array.from({ length: 5000 }, (_, i) => ({ id: `p${String(i).padStart(4, '0')}`, sourceId: 'paging', urgency: i % 100, slaDueAt: now + 2 * HOUR + i * 1000, text: `paging post ${i}` }));
   await seedItems(app.ctx.db, many);
-  server = await buildServer(app.ctx);
-  base = await server.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchChromium();
-  mkdirSync(OUT, { recursive: true });
+  ui = await openInbox(app.ctx);
+  ({ browser, base } = ui);
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await app?.close();
 });
 
@@ -289,10 +280,7 @@ describe('queue in a real browser', () => {
       }
     });
     const page = await context.newPage();
-    await page.goto(`${base}/`);
-    await page.fill('#login-name', 'rita');
-    await page.fill('#login-password', PASSWORD);
-    await page.click('#login-form button[type=submit]');
+    await submitLogin(page, base, 'rita', PASSWORD);
     await page.locator('#live').waitFor();
     const recorded = () => page.evaluate(() => (globalThis as unknown as { __notes: Array<{ title: string; body: string }> }).__notes);
     expect(await page.textContent('#notify')).toBe('Notify me of urgent items');

@@ -1,28 +1,24 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spikeText } from '../../src/alerts/spike-message.js';
 import { spikeBlocks } from '../../src/alerts/spike-slack.js';
 import { hashPassword } from '../../src/admin/password.js';
-import { buildServer } from '../../src/api/server.js';
 import { sweepSpikes } from '../../src/alerts/spikes/sweep.js';
 import type { SpikeRecord } from '../../src/store/spikes.js';
+import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../helpers/browser-app.js';
 import { testApp, TOKENS, type TestApp } from '../helpers/app.js';
 import { background, feed, MIN, post, storm } from '../spikes/fixtures.js';
-import { launchChromium } from '../helpers/browser.js';
 
 const PASSWORD = 'listen-carefully-2026';
-const OUT = path.resolve('test-output');
+const OUT = screenshotDir();
 let app: TestApp;
-let server: FastifyInstance;
+let ui: InboxBrowser;
 let browser: Browser;
 let base: string;
 let spike: SpikeRecord;
 
 beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
   const passwordHash = await hashPassword(PASSWORD);
   const users = Object.entries(TOKENS).map(([role, token]) => ({ name: role, role, token, ...(role === 'approver' ? { passwordHash } : {}) }));
   app = await testApp({ users });
@@ -31,16 +27,12 @@ beforeAll(async () => {
   const hostile = post('hostile', 'mallory', 'checkin portal outage <img src=x onerror=alert(1)> <!channel>', now - 9 * MIN, 'negative', 'product_defect_outage');
   await feed(app.ctx, [...storm(now - 20 * MIN, 60, 40, 19), hostile]);
   spike = (await sweepSpikes(app.ctx, now))[0]!.spike!;
-  server = await buildServer(app.ctx);
-  await server.listen({ port: 0, host: '127.0.0.1' });
-  const address = server.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await launchChromium();
+  ui = await openInbox(app.ctx);
+  ({ browser, base } = ui);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   await app?.close();
 });
 
@@ -49,10 +41,7 @@ async function signedIn(): Promise<Page> {
   page.on('dialog', () => {
     throw new Error('a dialog opened: post text ran as code');
   });
-  await page.goto(`${base}/`);
-  await page.fill('#login-name', 'approver');
-  await page.fill('#login-password', PASSWORD);
-  await page.click('#login-form button[type=submit]');
+  await submitLogin(page, base, 'approver', PASSWORD);
   return page;
 }
 
