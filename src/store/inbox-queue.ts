@@ -53,8 +53,8 @@ export const AT_RISK_MS = 15 * 60_000;
  *
  * The cut moves with the clock, so no index holds this order. The page is read as four
  * segments (tier × at risk or not) in order, each an index range scan in urgency order
- * (inbox_queue_cover, whose entries carry the filter columns, or inbox_queue's (rank,
- * sla_due_at) prefix when few are at risk), each stopped at the page size; a page never sorts
+ * (inbox_queue_cover, whose entries carry the filter columns, or inbox_status's (status, rank,
+ * sla_due_at) ranges when few are at risk), each stopped at the page size; a page never sorts
  * more than four pages' worth of ids.
  */
 type Param = (value: unknown) => string;

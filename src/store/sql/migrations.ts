@@ -11,6 +11,7 @@ import { SPIKES } from './schema-spikes.js';
 import { GIN_PENDING } from './schema-gin-pending.js';
 import { SLA_REMINDERS } from './schema-sla-reminders.js';
 import { EDITED_DRAFTS } from './schema-edited-drafts.js';
+import { ITEM_INDEXES } from './schema-item-indexes.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -58,4 +59,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 14, name: 'queue order index with its filter columns', sql: QUEUE_COVER },
   { version: 15, name: 'no JIT', sql: NO_JIT },
   { version: 16, name: 'edited drafts in the draft trigram index', sql: EDITED_DRAFTS },
+  { version: 17, name: 'one queue order index, hashed near-duplicate keys', sql: ITEM_INDEXES },
 ];
