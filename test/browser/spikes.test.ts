@@ -73,6 +73,15 @@ describe('spikes in the inbox', () => {
     await page.waitForSelector('text=acknowledged by approver');
   });
 
+  it('opened from the menu with no spike chosen, charts the brand of the newest spike', async () => {
+    const page = await signedIn();
+    await page.waitForSelector('#nav:not([hidden])');
+    await page.click('#nav a[href="#/spikes"]');
+    await page.waitForSelector('.spike-list .spike-row');
+    expect(await page.textContent('#spikes-body .card h2')).toBe(`Last 48 hours · ${spike.brandId}`);
+    expect(await page.$('#spikes-body .spike-chart polyline.observed')).not.toBeNull();
+  });
+
   it('renders the Slack spike alert as Slack would show it (for the README), its text escaped', async () => {
     const { blocks } = spikeBlocks(spike, spikeText(app.config, spike), true);
     const page = await (await browser.newContext({ viewport: { width: 760, height: 700 } })).newPage();

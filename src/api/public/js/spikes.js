@@ -116,7 +116,8 @@ export async function loadSpikes(id = null) {
   const { spikes } = await api('GET', '/api/spikes?limit=50');
   /** @type {Api.SpikeDetailAnswer | null} */
   const chosen = id ? await api('GET', `/api/spikes/${encodeURIComponent(id)}`) : null;
-  const brand = chosen?.brandId ?? state.brand ?? spikes[0]?.brandId ?? '';
+  // `||`, not `??`: the remembered brand starts as '' and must then give way to the newest spike's.
+  const brand = chosen?.brandId || state.brand || spikes[0]?.brandId || '';
   state.brand = brand;
   /** @type {Pick<Api.SpikeChartAnswer, 'points'>} */
   const data = brand ? await api('GET', `/api/spikes/chart?brand=${encodeURIComponent(brand)}&hours=48`) : { points: [] };
