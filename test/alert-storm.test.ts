@@ -4,6 +4,7 @@ import { planEscalations } from '../src/alerts/alert-storm.js';
 import { FakeSlack } from './fakes/slack.js';
 import { testApp, type TestApp } from './helpers/app.js';
 import { seedMention } from './helpers/seed.js';
+import { nth, present } from './helpers/present.js';
 
 describe('alert storms', () => {
   let app: TestApp;
@@ -29,16 +30,16 @@ describe('alert storms', () => {
     const now = Date.UTC(2026, 10, 24, 7, 0, 10);
     const jobs = await planEscalations(app.ctx, urgent, now);
     const singles = jobs.filter((j) => j.data.kind === 'escalation');
-    expect(singles.map((j) => (j.data.kind === 'escalation' ? j.data.itemId : ''))).toEqual([urgent[11]!.id, urgent[10]!.id, urgent[9]!.id]);
+    expect(singles.map((j) => (j.data.kind === 'escalation' ? j.data.itemId : ''))).toEqual([nth(urgent, 11).id, nth(urgent, 10).id, nth(urgent, 9).id]);
     const digest = jobs.find((j) => j.data.kind === 'digest');
     expect(digest?.opts).toMatchObject({ jobId: `digest-slack-${Date.UTC(2026, 10, 24, 7, 0, 0)}`, delay: 50_000 });
 
     // The same minute's share is spent, across calls (and so across workers).
-    const later = await planEscalations(app.ctx, [{ id: urgent[0]!.id, urgency: 99 }], now + 5_000);
+    const later = await planEscalations(app.ctx, [{ id: nth(urgent, 0).id, urgency: 99 }], now + 5_000);
     expect(later.map((j) => j.data.kind)).toEqual(['digest']);
     expect(later[0]?.opts.jobId).toBe(digest?.opts.jobId);
 
-    expect(await sendAlert(app.ctx, digest!.data)).toBe('sent');
+    expect(await sendAlert(app.ctx, present(digest).data)).toBe('sent');
     const [post] = await slack.waitFor(1);
     expect(post?.body.text).toBe('9 more urgent mentions · Acme Air');
     expect(post?.raw).toContain('78/100');
@@ -47,7 +48,7 @@ describe('alert storms', () => {
     expect(post?.raw).toContain('&lt;!channel&gt;');
     // Delivered once: the held list is cleared, so a re-run has nothing to send.
     expect(await app.ctx.redis.zcard(app.ctx.keys.alertHeld('slack'))).toBe(0);
-    expect(await sendAlert(app.ctx, digest!.data)).toBe('not-needed');
+    expect(await sendAlert(app.ctx, present(digest).data)).toBe('not-needed');
     expect(slack.posts).toHaveLength(1);
   });
 
@@ -64,7 +65,7 @@ describe('alert storms', () => {
     expect(await app.ctx.redis.zcard(app.ctx.keys.alertHeld('slack'))).toBe(50);
     const digest = jobs.find((j) => j.data.kind === 'digest');
     const seen = slack.posts.length;
-    expect(await sendAlert(app.ctx, digest!.data)).toBe('sent');
+    expect(await sendAlert(app.ctx, present(digest).data)).toBe('sent');
     const [post] = (await slack.waitFor(seen + 1)).slice(seen);
     expect(post?.body.text).toBe('57 more urgent mentions · Acme Air');
     expect(post?.raw).toContain('99/100');

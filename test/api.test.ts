@@ -56,7 +56,7 @@ async function seed(o: SeedOptions): Promise<Mention> {
   });
   if (!built.ok) throw new Error(built.reason);
   const { mention } = built;
-  const { ctx, config } = app;
+  const { ctx } = app;
   const category = o.category ?? 'other';
   const triage: TriageResult = {
     sentiment: 'negative',

@@ -5,6 +5,7 @@ import { sendAlert } from '../src/alerts/alert.js';
 import { FakeWebhookReceiver } from './fakes/webhook.js';
 import { testApp, type TestApp } from './helpers/app.js';
 import { seedMention } from './helpers/seed.js';
+import { present } from './helpers/present.js';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
@@ -30,15 +31,15 @@ describe('a chat destination that answers 410 Gone', () => {
     const [a, b, c] = await Promise.all(['gone-1', 'gone-2', 'gone-3'].map((nativeId) => seedMention(first.ctx, { nativeId, priority: 'urgent', urgency: 90 })));
 
     receiver.next({ status: 410 });
-    await expect(sendAlert(first.ctx, { kind: 'escalation', itemId: a!.id, destinationId: 'crm' })).rejects.toBeInstanceOf(PermanentError);
+    await expect(sendAlert(first.ctx, { kind: 'escalation', itemId: present(a).id, destinationId: 'crm' })).rejects.toBeInstanceOf(PermanentError);
     expect(receiver.requests).toHaveLength(1);
-    expect(await sendAlert(second.ctx, { kind: 'escalation', itemId: b!.id, destinationId: 'crm' })).toBe('destination-gone');
+    expect(await sendAlert(second.ctx, { kind: 'escalation', itemId: present(b).id, destinationId: 'crm' })).toBe('destination-gone');
     expect(receiver.requests).toHaveLength(1);
 
     // The operator points the destination somewhere else: alerts flow again.
     const moved = await testApp(config(`${receiver.url}?v=2`), first.ctx.config.redis.prefix);
     apps.push(moved);
-    expect(await sendAlert(moved.ctx, { kind: 'escalation', itemId: c!.id, destinationId: 'crm' })).toBe('sent');
+    expect(await sendAlert(moved.ctx, { kind: 'escalation', itemId: present(c).id, destinationId: 'crm' })).toBe('sent');
     expect(receiver.requests).toHaveLength(2);
   });
 });

@@ -18,6 +18,7 @@ import { baseConfig, testApp, type TestApp } from './helpers/app.js';
 import { storeInboxItem } from './helpers/chat-seed.js';
 import { settledJob } from './helpers/jobs.js';
 import { waitFor } from './helpers/wait.js';
+import { present } from './helpers/present.js';
 
 const SECRET = 'whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
 const HOSTILE = '**free** [click me](https://evil.example) @everyone <@123> <!channel> {{DATE(2017-02-14T06:08:00Z)}}\n- not a list\n1. nor this _x_ ~y~ `z` > quote';
@@ -198,7 +199,7 @@ describe('through the alert job', () => {
     discord.rateLimitNext(1.2);
     const jobId = await alertJob('discord', 1);
     const [limited, retried] = (await discord.waitFor(before + 2)).slice(before);
-    expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(1200);
+    expect(present(retried).at - present(limited).at).toBeGreaterThanOrEqual(1200);
     const job = await waitFor('job completed', async () => {
       const j = await app.ctx.queues.alert.getJob(jobId);
       return (await j?.getState()) === 'completed' ? j : undefined;
@@ -221,10 +222,10 @@ describe('through the alert job', () => {
     receiver.next({ status: 429, headers: { 'retry-after': '1' } });
     await alertJob('hook', 1);
     const [first, second] = (await receiver.waitFor(before + 2)).slice(before);
-    expect(first!.headers['webhook-id']).toMatch(/^msg_[A-Za-z0-9_-]+$/);
-    expect(second!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
-    expect(receiver.verify(first!)).toBe(true);
-    expect(receiver.verify(second!)).toBe(true);
-    expect(Number(second!.headers['webhook-timestamp'])).toBeGreaterThanOrEqual(Number(first!.headers['webhook-timestamp']) + 1);
+    expect(present(first).headers['webhook-id']).toMatch(/^msg_[A-Za-z0-9_-]+$/);
+    expect(present(second).headers['webhook-id']).toBe(present(first).headers['webhook-id']);
+    expect(receiver.verify(present(first))).toBe(true);
+    expect(receiver.verify(present(second))).toBe(true);
+    expect(Number(present(second).headers['webhook-timestamp'])).toBeGreaterThanOrEqual(Number(present(first).headers['webhook-timestamp']) + 1);
   });
 });

@@ -40,7 +40,7 @@ async function seedItem(nativeId: string, text: string): Promise<string> {
     inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: {},
   });
   if (!built.ok) throw new Error(built.reason);
-  const { ctx, config } = app;
+  const { ctx } = app;
   const id = built.mention.id;
   await ingestMentions(ctx.db, [built.mention]);
   await saveTriage(ctx.db, [{ id, triage: TRIAGE }]);

@@ -4,6 +4,7 @@ import { bm25, refill, teamReplies, tokens } from '../src/drafts/retrieval.js';
 import { GUARD_CORPUS } from './fixtures/guardrail-corpus.js';
 import { obeyingReply } from './fakes/llm-obey.js';
 import { ACME, demoPlaybook } from './helpers/demo-playbook.js';
+import { nth } from './helpers/present.js';
 
 const playbook = demoPlaybook();
 
@@ -66,12 +67,12 @@ describe('team retrieval', () => {
   it('re-fills the old reply with this person\'s name and numbers, never the other customer\'s', () => {
     const [first] = teamReplies('my stroller came off AA212 with a snapped wheel', { name: 'Raj', handle: '@raj' }, past, 2);
     expect(first?.text).toBe('Hi Raj, so sorry about the stroller on AA212. Please DM us a photo and we will open a damage claim.');
-    const noNumber = refill({ reply: past[1]!.reply, oldPost: past[1]!.post, oldName: 'Kofi', oldHandle: 'kofi', post: 'where is my refund?', name: '', handle: '@x' });
+    const noNumber = refill({ reply: nth(past, 1).reply, oldPost: nth(past, 1).post, oldName: 'Kofi', oldHandle: 'kofi', post: 'where is my refund?', name: '', handle: '@x' });
     expect(noNumber).toBe('Hi there, the refund for your booking is with our refunds team.');
   });
 
   it('offers distinct replies only', () => {
-    const twins = [past[0]!, { ...past[0]!, ref: { id: 'd' } }];
+    const twins = [nth(past, 0), { ...nth(past, 0), ref: { id: 'd' } }];
     expect(teamReplies('stroller broken wheel', { name: 'Raj', handle: '@raj' }, twins, 2)).toHaveLength(1);
   });
 });

@@ -12,6 +12,7 @@ import { ingestMentions, saveTriage } from '../src/store/mentions.js';
 import type { TriageResult } from '../src/triage-types.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 import { triaged } from './helpers/demo-playbook.js';
+import { present } from './helpers/present.js';
 
 const demo = YAML.parse(readFileSync('config/earshot.yaml', 'utf8')) as { playbook: Record<string, unknown> };
 let app: TestApp;
@@ -73,7 +74,7 @@ describe('drafts in the pipeline', () => {
     const audit = await readAudit(app.ctx.db, { itemId: m.id });
     expect(audit.some((e) => e.action === 'draft.redrafted' && (e.detail as { reason?: string }).reason === 'triage corrected')).toBe(true);
 
-    const edited = await editDraft(app.ctx, { name: 'responder', role: 'responder' }, m.id, 'Hi Raj, so sorry about the stroller.', after!.draftVersion);
+    const edited = await editDraft(app.ctx, { name: 'responder', role: 'responder' }, m.id, 'Hi Raj, so sorry about the stroller.', present(after).draftVersion);
     const again = await server.inject({ method: 'POST', url: `/api/items/${m.id}/triage`, headers: { authorization: `Bearer ${TOKENS.responder}` }, payload: { category: 'lost_damaged_item', sentiment: 'negative' } });
     expect(again.json().redraft).toEqual({ redrafted: false, why: 'the draft was edited by hand; it is kept' });
     expect((await getItem(app.ctx.db, m.id))?.draft).toBe(edited.draft);
@@ -84,7 +85,7 @@ describe('drafts in the pipeline', () => {
     await routeBatch(app.ctx, [m.id]);
     const item = await getItem(app.ctx.db, m.id);
     expect(item?.draft).toMatch(/^Hola Elena/);
-    const edited = await editDraft(app.ctx, { name: 'responder', role: 'responder' }, m.id, "Hi Elena, we're sorry your suitcase hasn't arrived; please DM us your file reference.", item!.draftVersion);
+    const edited = await editDraft(app.ctx, { name: 'responder', role: 'responder' }, m.id, "Hi Elena, we're sorry your suitcase hasn't arrived; please DM us your file reference.", present(item).draftVersion);
     expect(edited.draftWarnings).toContain('written in English; the post is in Spanish');
     await expect(approveItem(app.ctx, { name: 'responder', role: 'responder' }, m.id, { draftVersion: edited.draftVersion, acknowledgeWarnings: true })).rejects.toThrow(/needs an approver/);
     await approveItem(app.ctx, { name: 'approver', role: 'approver' }, m.id, { draftVersion: edited.draftVersion, acknowledgeWarnings: true });

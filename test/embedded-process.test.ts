@@ -8,6 +8,7 @@ import { processAlive, processGroup } from '../src/embedded/pids.js';
 import { EmbeddedProcess, type EmbeddedState } from '../src/embedded/process.js';
 import { freePort } from '../src/redis/embedded.js';
 import { waitFor } from './helpers/wait.js';
+import { present } from './helpers/present.js';
 
 // Any server will do: the helper is what PostgreSQL will use too. This one refuses to start while
 // a marker file exists, the way a server refuses damaged data.
@@ -46,14 +47,14 @@ describe('EmbeddedProcess (the generic embedded-server lifecycle)', () => {
   it('runs the server in its own process group and restarts it on the same arguments when it dies', async () => {
     const { port, proc, states } = await server();
     await proc.start();
-    const first = proc.pid!;
+    const first = present(proc.pid);
     expect(processGroup(first)).toBe(first);
     process.kill(first, 'SIGKILL');
     await waitFor('the restart', () => proc.state === 'up' && proc.restarts === 1);
     expect(proc.pid).not.toBe(first);
     expect(await canConnect(port)).toBe(true);
     expect(states).toEqual(['starting', 'up', 'restarting', 'up']);
-    const second = proc.pid!;
+    const second = present(proc.pid);
     await proc.stop();
     expect(processAlive(second)).toBe(false);
     expect(proc.status()).toMatchObject({ name: 'toy-server', state: 'stopped', restarts: 1 });
@@ -64,7 +65,7 @@ describe('EmbeddedProcess (the generic embedded-server lifecycle)', () => {
     await proc.start();
     const failed = new Promise<Error>((resolve) => proc.once('failed', resolve));
     writeFileSync(marker, 'data damaged');
-    process.kill(proc.pid!, 'SIGKILL');
+    process.kill(present(proc.pid), 'SIGKILL');
     const err = await failed;
     expect(proc.state).toBe('failed');
     expect(err.message).toMatch(/^the embedded toy-server stopped and could not be restarted: toy-server exited during start \(code 3\): refusing to start: data damaged/);

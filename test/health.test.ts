@@ -5,6 +5,7 @@ import { checkSourceHealth } from '../src/listen/health.js';
 import { enqueue } from '../src/jobs/queues.js';
 import { forgetSource, readSourceState, recordPollFailure, recordPollSuccess, recordStreamState } from '../src/store/sources.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
+import { nth, present } from './helpers/present.js';
 
 const masto = { instance: 'https://social.example', token: 'fake-token' };
 const SOURCES = [
@@ -45,7 +46,7 @@ describe('source health', () => {
     expect(await checkSourceHealth(app.ctx, t0 + 2 * HOUR)).toEqual({ quiet: ['chatty'], failing: [] });
     const [alert] = await sourceAlerts();
     expect(alert).toMatchObject({ kind: 'source', sourceId: 'chatty' });
-    expect(alert!.problem).toMatch(/^Source "chatty" has gone quiet: no new posts for 2h \(alert threshold 1h\)/);
+    expect(present(alert).problem).toMatch(/^Source "chatty" has gone quiet: no new posts for 2h \(alert threshold 1h\)/);
     // Still silent later: no second alert for the same silence.
     expect(await checkSourceHealth(app.ctx, t0 + 3 * HOUR)).toEqual({ quiet: [], failing: [] });
 
@@ -122,8 +123,8 @@ describe('source health', () => {
     const body = res.json() as { sources: Array<{ id: string; state: Record<string, unknown>; health: Record<string, unknown> }> };
     expect(body.sources.map((s) => s.id)).toEqual(SOURCES.map((s) => s.id));
     // One failed poll: still running, not ok; the derived state says so (see source-status.test.ts).
-    expect(body.sources[0]!.health).toMatchObject({ state: 'degraded', errorStreak: 1 });
-    const chatty = body.sources[0]!.state;
+    expect(nth(body.sources, 0).health).toMatchObject({ state: 'degraded', errorStreak: 1 });
+    const chatty = nth(body.sources, 0).state;
     expect(chatty).toMatchObject({ healthy: false, running: true, errorStreak: 1, lastError: 'HTTP 502', streamConnected: false, streamError: 'stream ended by the server' });
     for (const field of ['lastSuccessAt', 'lastItemAt', 'lastErrorAt', 'streamAt']) expect(chatty[field]).toBeGreaterThan(0);
     expect(chatty).not.toHaveProperty('cursor');

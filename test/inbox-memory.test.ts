@@ -7,6 +7,7 @@ import { tcpDatabaseUrl } from './helpers/db.js';
 import { countingProxy, type CountingProxy } from './helpers/counting-proxy.js';
 import { seedMention } from './helpers/seed.js';
 import { waitFor } from './helpers/wait.js';
+import { present } from './helpers/present.js';
 
 /** Close to the 40,000 characters the schema allows: the size that ran the heap out. */
 const POST_CHARS = 38_000;
@@ -74,14 +75,14 @@ describe('inbox lists carry previews, never whole posts', () => {
     const items = res.json().items as ListItem[];
     expect(items).toHaveLength(POSTS);
     expect(proxy.readBytes()).toBeLessThan(BYTES_BUDGET);
-    for (const { mention } of items) expect(mention!.text.length).toBeLessThanOrEqual(1000);
-    const long = items.find((i) => i.item.id !== ids['dots'] && i.mention!.author.handle === 'user3')!;
-    expect(long.mention!.text.endsWith('…')).toBe(true);
+    for (const { mention } of items) expect(present(mention).text.length).toBeLessThanOrEqual(1000);
+    const long = present(items.find((i) => i.item.id !== ids['dots'] && present(i.mention).author.handle === 'user3'));
+    expect(present(long.mention).text.endsWith('…')).toBe(true);
     // Cut on a character boundary: no broken emoji.
-    const emoji = items.find((i) => i.item.id === ids['emoji'])!.mention!.text;
+    const emoji = present(present(items.find((i) => i.item.id === ids['emoji'])).mention).text;
     expect(emoji).not.toContain('\uFFFD');
     expect(emoji.replace('…', '')).toMatch(/^(😀)+$/u);
-    expect(items.find((i) => i.item.id === ids['dots'])!.mention!.text).toBe('version a.b is out, 100% sure [x');
+    expect(present(present(items.find((i) => i.item.id === ids['dots'])).mention).text).toBe('version a.b is out, 100% sure [x');
   });
 
   it('a search covers whole posts inside PostgreSQL and still moves only previews', async () => {

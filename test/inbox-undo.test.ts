@@ -12,6 +12,7 @@ import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 import { seedMention } from './helpers/seed.js';
 import { waitFor } from './helpers/wait.js';
 import { startAllWorkers } from './helpers/workers.js';
+import { present } from './helpers/present.js';
 
 type Role = keyof typeof TOKENS;
 
@@ -57,7 +58,7 @@ describe('approve with an undo window', () => {
 
   it('approve waits, undo puts the item back with its draft, and nothing is posted', async () => {
     const { id, statusId } = await newItem();
-    const before = (await getItem(app.ctx.db, id))!;
+    const before = present(await getItem(app.ctx.db, id));
     const approved = await call('responder', 'POST', `/api/items/${id}/approve`, { draftVersion: 1 });
     expect(approved.statusCode).toBe(200);
     const item = approved.json().item;
@@ -71,7 +72,7 @@ describe('approve with an undo window', () => {
     expect(undone.json().item).toMatchObject({ status: 'new', draft: before.draft, draftVersion: 1, approvedBy: null, sendAt: null });
     expect(await app.ctx.queues.publish.getJob(jobId)).toBeUndefined();
     expect(await unsentOutbox(app.ctx.db, { jobIds: [jobId] })).toEqual([]);
-    const audit = await itemAudit(app.ctx.db, (await getItem(app.ctx.db, id))!);
+    const audit = await itemAudit(app.ctx.db, present(await getItem(app.ctx.db, id)));
     expect(audit.map((a) => a.action)).toContain('item.approval_undone');
     expect(fake.replies.filter((r) => r.inReplyToId === statusId)).toEqual([]);
   });
@@ -111,14 +112,14 @@ describe('approve with an undo window', () => {
   it('a job queued late by the outbox sweep still waits out the window', async () => {
     const { id } = await newItem();
     
-    const jobId = await commitApproval(app.ctx, { name: 'approver', role: 'approver' }, (await getItem(app.ctx.db, id))!, 1, APPROVABLE);
+    const jobId = await commitApproval(app.ctx, { name: 'approver', role: 'approver' }, present(await getItem(app.ctx.db, id)), 1, APPROVABLE);
     expect(await sweepOutbox(app.ctx, Date.now() + 10_000)).toBe(1);
     expect(await (await app.ctx.queues.publish.getJob(jobId))?.getState()).toBe('delayed');
   });
 
   it('a reply over the platform limit cannot be approved, and says by how much', async () => {
     const { id } = await newItem();
-    const item = (await getItem(app.ctx.db, id))!;
+    const item = present(await getItem(app.ctx.db, id));
     await call('responder', 'PUT', `/api/items/${id}/draft`, { text: 'x'.repeat(70), draftVersion: item.draftVersion });
     const refused = await call('responder', 'POST', `/api/items/${id}/approve`, { draftVersion: 2 });
     expect(refused.statusCode).toBe(422);
@@ -133,7 +134,7 @@ describe('approve with an undo window', () => {
     expect((await call('viewer', 'POST', `/api/items/${id}/reopen`)).statusCode).toBe(403);
     const reopened = await call('responder', 'POST', `/api/items/${id}/reopen`);
     expect(reopened.json().item).toMatchObject({ status: 'new', rejectReason: null });
-    const audit = await itemAudit(app.ctx.db, (await getItem(app.ctx.db, id))!);
+    const audit = await itemAudit(app.ctx.db, present(await getItem(app.ctx.db, id)));
     expect(audit.find((a) => a.action === 'item.reopened')?.detail).toEqual({ rejectReason: 'spam' });
     expect((await call('responder', 'POST', `/api/items/${id}/reopen`)).statusCode).toBe(409);
   });
@@ -142,7 +143,7 @@ describe('approve with an undo window', () => {
     const { id, statusId } = await newItem();
     await call('responder', 'POST', `/api/items/${id}/approve`, { draftVersion: 1 });
     const job = await app.ctx.queues.publish.getJob(`publish-${id}-v1-a1`);
-    await job!.promote();
+    await present(job).promote();
     await waitFor('posted', async () => (await getItem(app.ctx.db, id))?.status === 'posted');
     expect(fake.replies.filter((r) => r.inReplyToId === statusId)).toHaveLength(1);
   });

@@ -15,6 +15,7 @@ import { readSourceState } from '../src/store/sources.js';
 import type { TriageResult } from '../src/triage-types.js';
 import { baseConfig, testApp, type TestApp } from './helpers/app.js';
 import { LegacyStore } from './helpers/legacy-redis.js';
+import { nth, present } from './helpers/present.js';
 
 /** More than one SCAN reply's worth of keys (COUNT 500), so the cursor loop and batching are exercised. */
 const POSTS = 1_200;
@@ -55,7 +56,7 @@ function runCommand(file: string, app: TestApp): Promise<{ code: number | null; 
 async function tableCounts(app: TestApp): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const t of ['mentions', 'authors', 'inbox_items', 'draft_versions', 'replies', 'audit_log', 'corrections', 'sources']) {
-    out[t] = (await app.ctx.db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM ${t}`)).rows[0]!.n;
+    out[t] = nth((await app.ctx.db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM ${t}`)).rows, 0).n;
   }
   return out;
 }
@@ -77,7 +78,7 @@ describe('earshot migrate-from-redis', () => {
       await old.ingest(m, { objectForm: n % 50 === 1 });
       if (n % 4 !== 3) await old.triage(m.id, triage(n, n === 7 ? 100 : n % 9 === 0 ? 70 : 20), 'routed', { objectForm: n % 50 === 1 });
     }
-    lawyer.id = posts[7]!.id;
+    lawyer.id = nth(posts, 7).id;
     // Items for every 9th post and the lawyer threat, as route.ts created them.
     const routed = posts.filter((_, n) => n % 9 === 0 || n === 7);
     for (const m of routed) {
@@ -94,14 +95,14 @@ describe('earshot migrate-from-redis', () => {
       await old.transition(m.id, { status: 'posted', approvedBy: 'ann', approvedAt: Date.now(), approvals: 1, replyId: `r-${m.nativeId}`, replyUrl: `https://social.example/r/${m.nativeId}`, postedAt: Date.now() }, 'ann', 'item.approved');
       await old.replySent('mastodon', m.author.id, m.id, Date.now());
     }
-    await old.transition(routed[5]!.id, { status: 'rejected', rejectReason: 'spam' }, 'bob', 'item.rejected', { reason: 'spam' });
-    await old.transition(routed[6]!.id, { status: 'assigned', assignee: 'cy' }, 'cy', 'item.assigned');
+    await old.transition(nth(routed, 5).id, { status: 'rejected', rejectReason: 'spam' }, 'bob', 'item.rejected', { reason: 'spam' });
+    await old.transition(nth(routed, 6).id, { status: 'assigned', assignee: 'cy' }, 'cy', 'item.assigned');
     await old.audit('ann', 'user.signin');
     // An item whose post expired already: it cannot be copied (its mention is gone).
     await old.createItem({ id: 'gone-item', brandId: 'acme', sourceId: 'masto', platform: 'mastodon', priority: 'normal', urgency: 10, category: 'other', sentiment: 'neutral', createdAt: 1, slaDueAt: 2, draft: 'x', draftTemplate: 'default', draftWarnings: [] });
     // Corrections: a version-2 record and an older one without a version, in two brands.
-    await old.correction({ itemId: routed[0]!.id, brandId: 'acme', text: routed[0]!.text, lang: 'en', labels: { complaint: false }, before: { sentiment: 'negative', complaint: true, category: 'lost_damaged_item' }, actor: 'ann', at: new Date().toISOString() });
-    await old.correction({ itemId: routed[1]!.id, brandId: 'acme', text: routed[1]!.text, lang: 'en', labels: { sentiment: 'positive' }, before: null, actor: 'ann', at: new Date().toISOString() }, 2);
+    await old.correction({ itemId: nth(routed, 0).id, brandId: 'acme', text: nth(routed, 0).text, lang: 'en', labels: { complaint: false }, before: { sentiment: 'negative', complaint: true, category: 'lost_damaged_item' }, actor: 'ann', at: new Date().toISOString() });
+    await old.correction({ itemId: nth(routed, 1).id, brandId: 'acme', text: nth(routed, 1).text, lang: 'en', labels: { sentiment: 'positive' }, before: null, actor: 'ann', at: new Date().toISOString() }, 2);
     await old.correction({ itemId: 'other-item', brandId: 'beta', text: 'hello', lang: null, labels: { category: 'praise' }, before: null, actor: 'bob', at: new Date().toISOString() }, 2);
     // Source cursors and heartbeat (the old keys), and a session, which stays in Redis.
     await old.source('masto', 'cursor-123', null, { lastSuccessAt: 1_700_000_000_000, errorStreak: 2, lastError: 'mastodon: HTTP 503', healthy: 1, quietAlertedFor: 5 });
@@ -136,21 +137,21 @@ describe('earshot migrate-from-redis', () => {
     const loaded = await loadMentions(app.ctx.db, posts.map((p) => p.id));
     expect(loaded.size).toBe(POSTS);
     for (const [n, m] of posts.entries()) {
-      const s = loaded.get(m.id)!;
+      const s = present(loaded.get(m.id));
       expect(s.mention).toEqual(m);
       expect(s.stage).toBe(n % 4 === 3 ? 'new' : 'routed');
       if (n % 4 !== 3) expect(s.triage).toEqual(triage(n, n === 7 ? 100 : n % 9 === 0 ? 70 : 20));
     }
     const { rows } = await app.ctx.db.query<{ n: number }>('SELECT count(DISTINCT (platform, native_id))::bigint AS n FROM mentions');
-    expect(rows[0]!.n).toBe(POSTS);
+    expect(nth(rows, 0).n).toBe(POSTS);
   });
 
   it('finds the copied items in the queue and the posts in search', async () => {
     const page = await queuePage(app.ctx.db, { statuses: OPEN, limit: 5 });
     // 135 copied, 3 posted and 1 rejected are closed.
     expect(page.total).toBe(131);
-    expect(page.rows[0]!.item.id).toBe(lawyer.id);
-    expect(page.rows[0]!.item.draftWarnings).toEqual(['legal']);
+    expect(nth(page.rows, 0).item.id).toBe(lawyer.id);
+    expect(nth(page.rows, 0).item.draftWarnings).toEqual(['legal']);
     expect(page.rows.every((r) => r.item.priority === 'urgent')).toBe(true);
     const german = await queuePage(app.ctx.db, { statuses: OPEN, language: 'de', limit: 100 });
     expect(german.total).toBeGreaterThan(0);
@@ -159,7 +160,7 @@ describe('earshot migrate-from-redis', () => {
     expect(found.hits.map((h) => h.stored.mention.id)).toEqual([lawyer.id]);
     // Posts never routed (analytics only) are searchable too.
     expect((await searchMentions(app.ctx.db, { q: 'number 1199', limit: 10 })).total).toBe(1);
-    const assigned = await getItem(app.ctx.db, posts[45]!.id);
+    const assigned = await getItem(app.ctx.db, nth(posts, 45).id);
     expect(assigned).toMatchObject({ status: 'assigned', assignee: 'cy' });
   });
 
@@ -171,10 +172,10 @@ describe('earshot migrate-from-redis', () => {
   });
 
   it('keeps people with their counters, replies and the audit and correction history', async () => {
-    const replied = posts[9]!;
+    const replied = nth(posts, 9);
     const h = await authorHistory(app.ctx.db, { platform: 'mastodon', authorId: replied.author.id });
     expect(h.profile).toMatchObject({ handle: replied.author.handle, mentions: POSTS / 40, replies: 1 });
-    expect(h.profile!.complaints).toBeGreaterThan(0);
+    expect(present(h.profile).complaints).toBeGreaterThan(0);
     expect(h.history.filter((e) => e.kind === 'reply').map((e) => e.id)).toEqual([replied.id]);
     const audit = (await readAudit(app.ctx.db, { limit: 10 })).filter((e) => e.action !== 'directory.seeded');
     // Newest first, in the order the stream had them.

@@ -17,18 +17,16 @@ import { makeClient } from './helpers/connector.js';
 
 /** A host inside the network that must never be read from outside: answers anything with its secret. */
 class InternalHost {
-  readonly requests: IncomingHttpHeaders[] = [];
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(private readonly server: Server, readonly port: number, readonly requests: IncomingHttpHeaders[]) {}
 
   static async start(): Promise<InternalHost> {
-    let host: InternalHost | undefined;
+    const requests: IncomingHttpHeaders[] = [];
     const server = createServer((req, res) => {
-      host!.requests.push(req.headers);
+      requests.push(req.headers);
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ami-id: INTERNAL-SECRET-4242 role-credentials AKIAEXAMPLE');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    host = new InternalHost(server, (server.address() as AddressInfo).port);
-    return host;
+    return new InternalHost(server, (server.address() as AddressInfo).port, requests);
   }
 
   async close(): Promise<void> {

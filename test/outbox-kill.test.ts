@@ -9,6 +9,7 @@ import { countingProxy, type CountingProxy } from './helpers/counting-proxy.js';
 import { testApp, testPrefix, TOKENS, type TestApp } from './helpers/app.js';
 import { waitFor } from './helpers/wait.js';
 import { startAllWorkers } from './helpers/workers.js';
+import { present } from './helpers/present.js';
 
 /**
  * outbox.test.ts stops between the commit and the enqueue inside one process. Here a real
@@ -63,14 +64,14 @@ describe('outbox: an API process killed between the commit and the enqueue', () 
       const rows = await unsentOutbox(app.ctx.db);
       return rows.find((r) => r.jobId.includes(item.id)) ? rows.filter((r) => r.jobId.includes(item.id)) : undefined;
     });
-    await waitFor('the publish job on its way to Redis', async () => proxy.heldText().includes(row!.jobId));
-    api!.child.kill('SIGKILL');
-    expect((await api!.exited).signal).toBe('SIGKILL');
+    await waitFor('the publish job on its way to Redis', async () => proxy.heldText().includes(present(row).jobId));
+    present(api).child.kill('SIGKILL');
+    expect((await present(api).exited).signal).toBe('SIGKILL');
     await proxy.close();
     expect(await answer).toBeNull();
 
     expect((await getItem(app.ctx.db, item.id))?.status).toBe('approved');
-    expect(await app.ctx.queues.publish.getJob(row!.jobId)).toBeUndefined();
+    expect(await app.ctx.queues.publish.getJob(present(row).jobId)).toBeUndefined();
     expect(await sweepOutbox(app.ctx, Date.now() + 60_000)).toBe(1);
     await waitFor('posted', async () => (await getItem(app.ctx.db, item.id))?.status === 'posted');
     expect(fake.replies.filter((r) => r.inReplyToId === status.id)).toHaveLength(1);

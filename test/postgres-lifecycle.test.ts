@@ -11,6 +11,7 @@ import { postgresLockPath } from '../src/postgres/embedded.js';
 import { health, instanceConfig, killQuietly, SHORT_DRAIN, runCli, startInstance, waitGone, type CliProcess, type Instance } from './helpers/cli-process.js';
 import { exitOf, oneLine } from './helpers/cli-exit.js';
 import { waitFor } from './helpers/wait.js';
+import { present } from './helpers/present.js';
 
 /** Each test boots the real CLI, a redis-server, initdb and a PostgreSQL: tens of seconds on a loaded machine. */
 const TEST_TIMEOUT = 180_000;
@@ -221,7 +222,7 @@ describe('embedded PostgreSQL: refusing to start', () => {
       const line = proc.out().split('\n').find((l) => l.includes('embedded PostgreSQL started'));
       const pid = line ? (JSON.parse(line) as { pid?: number }).pid : undefined;
       expect(pid).toBeGreaterThan(0);
-      await waitGone(pid!, 'the embedded postgres');
+      await waitGone(present(pid), 'the embedded postgres');
       expect(existsSync(postgresLockPath(inst.pgDir))).toBe(false);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));

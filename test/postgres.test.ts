@@ -10,6 +10,7 @@ import { migrate, SCHEMA_VERSION, schemaVersion } from '../src/store/migrate.js'
 import { databaseProblem } from '../src/store/ping.js';
 import { testDatabaseUrl } from './helpers/db.js';
 import { waitFor } from './helpers/wait.js';
+import { nth, present } from './helpers/present.js';
 
 function tempDir(name: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), name));
@@ -73,14 +74,14 @@ describe('embedded PostgreSQL', () => {
     await db.query("INSERT INTO kept VALUES ('yes')");
     const first = pg.server?.pid;
     expect(first).toEqual(expect.any(Number));
-    process.kill(first!, 'SIGKILL');
+    process.kill(present(first), 'SIGKILL');
     await waitFor('the restarted server', () => (pg.server?.status().state === 'up' && pg.server.restarts === 1 ? true : undefined), 60_000);
     expect(pg.server?.pid).not.toBe(first);
     // The pool reconnects by itself; the data is the same.
     const rows = await waitFor('a query after the restart', () => db.query('SELECT v FROM kept').then((r) => r.rows, () => undefined), 30_000);
     expect(rows).toEqual([{ v: 'yes' }]);
     await db.end();
-    const pid = pg.server!.pid!;
+    const pid = present(present(pg.server).pid);
     await pg.stop();
     expect(() => process.kill(pid, 0)).toThrow();
   }, 90_000);
@@ -94,8 +95,8 @@ describe('migrations', () => {
     const pools = [1, 2, 3, 4].map(() => createPool(url, { max: 1 }));
     const applied = await Promise.all(pools.map((p) => migrate(p)));
     expect(applied.flat().sort((a, b) => a - b)).toEqual([...Array(SCHEMA_VERSION).keys()].map((i) => i + 1));
-    expect(await schemaVersion(pools[0]!)).toBe(SCHEMA_VERSION);
-    expect(await databaseProblem(pools[0]!, 1_000)).toBeNull();
+    expect(await schemaVersion(nth(pools, 0))).toBe(SCHEMA_VERSION);
+    expect(await databaseProblem(nth(pools, 0), 1_000)).toBeNull();
     await Promise.all(pools.map((p) => p.end()));
   });
 

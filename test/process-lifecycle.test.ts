@@ -12,6 +12,7 @@ import { TOKENS } from './helpers/app.js';
 import { embeddedInfo, health, instanceConfig, killQuietly, SHORT_DRAIN, loggedRedisPid, startInstance, waitGone, waitHealthy, type CliProcess } from './helpers/cli-process.js';
 import { exitOf, oneLine } from './helpers/cli-exit.js';
 import { waitFor } from './helpers/wait.js';
+import { present } from './helpers/present.js';
 
 /** Each test boots the real CLI (tsx) and a redis-server; on a loaded two-core machine that alone takes seconds. */
 const TEST_TIMEOUT = 120_000;
@@ -192,7 +193,7 @@ describe('refusing to start', () => {
       expect(exit.code).toBe(1);
       expect(oneLine(proc.err())).toBe(`earshot: port ${inst.port} is in use on 127.0.0.1: set api.port in ${inst.configFile} or stop the other process`);
       expect(redisPid).toBeGreaterThan(0);
-      expect(processAlive(redisPid!)).toBe(false);
+      expect(processAlive(present(redisPid))).toBe(false);
       expect(existsSync(lockPath(inst.dataDir))).toBe(false);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));

@@ -5,13 +5,25 @@ import { readAudit } from '../src/store/audit.js';
 import { getItems } from '../src/store/inbox.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 import { seedItems } from './helpers/queue-seed.js';
+import { nth } from './helpers/present.js';
 
 let app: TestApp;
 let server: FastifyInstance;
 
+/** The fields these tests read from the inbox, bulk and saved-view answers. */
+interface Answer {
+  done: number;
+  failed: number;
+  total: number;
+  results: Array<{ id: string; ok: boolean; status?: string }>;
+  items: Array<{ item: { id: string } }>;
+  view: unknown;
+  views: Array<{ id: string; name: string }>;
+}
+
 async function call(method: 'GET' | 'POST' | 'DELETE', url: string, role: keyof typeof TOKENS, payload?: unknown) {
   const res = await server.inject({ method, url, headers: { authorization: `Bearer ${TOKENS[role]}` }, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
-  return { status: res.statusCode, body: res.json() as Record<string, any> };
+  return { status: res.statusCode, body: res.json() as Answer };
 }
 
 const statuses = async (ids: string[]) => Object.fromEntries((await getItems(app.ctx.db, ids)).map((i) => [i.id, i.status]));
@@ -75,8 +87,8 @@ describe('bulk actions', () => {
     ]);
     const until = new Date(Date.now() + 3_600_000).toISOString();
     const res = await call('POST', '/api/items/bulk', 'responder', { action: 'snooze', ids: ['g-lead'], similar: true, until });
-    expect(res.body['results'].map((r: { id: string }) => r.id).sort()).toEqual(['g-1', 'g-2', 'g-lead']);
-    expect((await call('GET', '/api/inbox?source=grp', 'viewer')).body['items'].map((e: { item: { id: string } }) => e.item.id)).toEqual(['g-other']);
+    expect(res.body['results'].map((r) => r.id).sort()).toEqual(['g-1', 'g-2', 'g-lead']);
+    expect((await call('GET', '/api/inbox?source=grp', 'viewer')).body['items'].map((e) => e.item.id)).toEqual(['g-other']);
   });
 });
 
@@ -89,7 +101,7 @@ describe('saved views', () => {
     const mine = await call('GET', '/api/views', 'responder');
     expect(mine.body['views']).toEqual([expect.objectContaining({ name: 'Urgent refunds', filters: { priority: 'urgent' } })]);
     expect((await call('GET', '/api/views', 'viewer')).body['views']).toEqual([]);
-    const id = mine.body['views'][0].id as string;
+    const id = nth(mine.body['views'], 0).id;
     expect((await call('DELETE', `/api/views/${id}`, 'viewer')).status).toBe(404);
     expect((await call('POST', '/api/views', 'responder', { name: 'x', filters: { evil: '1' } })).status).toBe(400);
     expect((await call('DELETE', `/api/views/${id}`, 'responder')).status).toBe(200);

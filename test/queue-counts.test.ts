@@ -5,6 +5,7 @@ import { transition } from '../src/store/inbox.js';
 import { pruneExpired } from '../src/store/mentions.js';
 import { testApp, type TestApp } from './helpers/app.js';
 import { seedMention } from './helpers/seed.js';
+import { nth } from './helpers/present.js';
 
 const OPEN = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'needs_check', 'failed'];
 let app: TestApp;
@@ -74,20 +75,20 @@ describe('queue totals kept in inbox_counts', () => {
     await expectTotalsRight('after routing');
 
     // Assigning, a draft edit (no counted column changes), approval and rejection.
-    for (const id of ids.slice(0, 8)) expect((await move(id, ['new'], { status: 'assigned', assignee: id < ids[4]! ? 'ann' : 'bob' })).ok).toBe(true);
-    expect((await move(ids[8]!, ['new'], { draft: 'edited', draftVersion: 2 })).ok).toBe(true);
-    expect((await move(ids[9]!, ['new'], { status: 'posted', postedAt: Date.now() })).ok).toBe(true);
-    expect((await move(ids[10]!, ['new'], { status: 'rejected', rejectReason: 'spam' })).ok).toBe(true);
+    for (const id of ids.slice(0, 8)) expect((await move(id, ['new'], { status: 'assigned', assignee: id < nth(ids, 4) ? 'ann' : 'bob' })).ok).toBe(true);
+    expect((await move(nth(ids, 8), ['new'], { draft: 'edited', draftVersion: 2 })).ok).toBe(true);
+    expect((await move(nth(ids, 9), ['new'], { status: 'posted', postedAt: Date.now() })).ok).toBe(true);
+    expect((await move(nth(ids, 10), ['new'], { status: 'rejected', rejectReason: 'spam' })).ok).toBe(true);
     await expectTotalsRight('after moves');
 
     // Snoozed for an hour, and a snooze that has already run out.
-    expect((await move(ids[11]!, ['new'], { snoozedUntil: Date.now() + 3_600_000 })).ok).toBe(true);
-    expect((await move(ids[12]!, ['new'], { snoozedUntil: Date.now() - 1_000 })).ok).toBe(true);
-    expect((await move(ids[0]!, ['assigned'], { snoozedUntil: Date.now() + 3_600_000 })).ok).toBe(true);
+    expect((await move(nth(ids, 11), ['new'], { snoozedUntil: Date.now() + 3_600_000 })).ok).toBe(true);
+    expect((await move(nth(ids, 12), ['new'], { snoozedUntil: Date.now() - 1_000 })).ok).toBe(true);
+    expect((await move(nth(ids, 0), ['assigned'], { snoozedUntil: Date.now() + 3_600_000 })).ok).toBe(true);
     await expectTotalsRight('after snoozes');
 
     // A responder's correction changes the category; many moves at once from several connections.
-    await applyCorrection(app.ctx.db, ids[13]!, { category: 'billing_refund' }, null);
+    await applyCorrection(app.ctx.db, nth(ids, 13), { category: 'billing_refund' }, null);
     const racing = ids.slice(14, 30).map((id, k) => move(id, ['new'], k % 2 ? { status: 'needs_check' } : { status: 'assigned', assignee: 'bob', priority: 'urgent' }));
     expect((await Promise.all(racing)).every((r) => r.ok)).toBe(true);
     // One statement moving many items at once, as a bulk action would.

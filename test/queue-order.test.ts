@@ -9,6 +9,7 @@ import { nearDuplicateKey } from '../src/text/near-duplicate.js';
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 import { seedItems } from './helpers/queue-seed.js';
 import { waitFor } from './helpers/wait.js';
+import { nth } from './helpers/present.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -78,7 +79,7 @@ describe('queue order', () => {
     const first = await get('/api/inbox?source=walk&limit=1');
     expect(first.items.map((e) => e.item.id)).toEqual(['w-b']);
     // Put w-a one millisecond outside the first page's at-risk line, and let the clock pass it.
-    const cut = (JSON.parse(Buffer.from(String(first.next), 'base64url').toString()) as number[])[0]!;
+    const cut = nth(JSON.parse(Buffer.from(String(first.next), 'base64url').toString()) as number[], 0);
     await app.ctx.db.query('UPDATE inbox_items SET sla_due_at = $1 WHERE id = $2', [cut + 1, 'w-a']);
     await waitFor('the clock to pass the line', () => Date.now() + AT_RISK_MS > cut + 1);
     expect(await walk('/api/inbox?source=walk', 1, first.next)).toEqual(['w-a', 'w-c']);
@@ -120,7 +121,7 @@ describe('near-duplicate groups', () => {
     const items = await getItems(app.ctx.db, made.map((m) => m.id));
     const leads = items.filter((i) => i.dupOf === null);
     expect(leads).toHaveLength(1);
-    const lead = leads[0]!;
+    const lead = nth(leads, 0);
     expect(items.filter((i) => i.dupOf === lead.id)).toHaveLength(5);
 
     const collapsed = await get('/api/inbox?source=storm&collapse=1');

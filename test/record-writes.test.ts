@@ -8,6 +8,7 @@ import { draftHistories } from '../src/store/drafts.js';
 import { batchHistories } from '../src/store/histories.js';
 import { ingestMentions, loadMentions } from '../src/store/mentions.js';
 import { testApp, type TestApp } from './helpers/app.js';
+import { nth, present } from './helpers/present.js';
 
 /**
  * How many times the pipeline writes each record. A second version of a row costs its bytes
@@ -62,9 +63,9 @@ describe('records written once', () => {
     const stored = await loadMentions(app.ctx.db, ids);
     expect(ids.map((id) => stored.get(id)?.stage)).toEqual(['routed', 'routed', 'routed', 'routed']);
     // The two near-duplicates form a group under the lower id (store/inbox.ts GROUP).
-    const [lead, member] = [ids[0]!, ids[1]!].sort();
-    expect((await getItem(app.ctx.db, member!))?.dupOf).toBe(lead);
-    expect((await getItem(app.ctx.db, lead!))?.dupOf).toBeNull();
+    const [lead, member] = [nth(ids, 0), nth(ids, 1)].sort();
+    expect((await getItem(app.ctx.db, present(member)))?.dupOf).toBe(lead);
+    expect((await getItem(app.ctx.db, present(lead)))?.dupOf).toBeNull();
     expect(await updates('mention_triage')).toEqual([]);
     expect(await updates('inbox_items')).toEqual([member]);
   });
@@ -76,18 +77,18 @@ describe('records written once', () => {
   });
 
   it("keeps Earshot's first draft on the item until an edit, then in the history", async () => {
-    const id = ids[2]!;
+    const id = nth(ids, 2);
     const first = await getItem(app.ctx.db, id);
     const kept = await app.ctx.db.query('SELECT 1 FROM draft_versions WHERE item_id = $1', [id]);
     expect(kept.rowCount).toBe(0);
-    expect(await draftVersions(app.ctx.db, id)).toEqual([{ version: 1, text: first!.draft, warnings: first!.draftWarnings, actor: 'earshot', at: first!.routedAt }]);
+    expect(await draftVersions(app.ctx.db, id)).toEqual([{ version: 1, text: present(first).draft, warnings: present(first).draftWarnings, actor: 'earshot', at: present(first).routedAt }]);
     await editDraft(app.ctx, actor, id, 'Sorry about the app, we are fixing the log-in now.', 1);
     const history = await draftVersions(app.ctx.db, id);
     expect(history.map((v) => [v.version, v.text, v.actor])).toEqual([
-      [1, first!.draft, 'earshot'],
+      [1, present(first).draft, 'earshot'],
       [2, 'Sorry about the app, we are fixing the log-in now.', 'responder'],
     ]);
-    expect(history[0]!.at).toBe(first!.routedAt);
+    expect(nth(history, 0).at).toBe(present(first).routedAt);
   });
 });
 

@@ -8,6 +8,7 @@ import { finishRouting } from '../src/store/routed.js';
 import type { Db } from '../src/postgres/pool.js';
 import type { TriageResult } from '../src/triage-types.js';
 import { testApp, type TestApp } from './helpers/app.js';
+import { nth } from './helpers/present.js';
 
 let app: TestApp;
 
@@ -52,7 +53,7 @@ describe('the last write of routing', () => {
     expect(await complaints()).toBe(2);
     const stored = await loadMentions(app.ctx.db, mentions.map((m) => m.id));
     for (const m of mentions) expect(stored.get(m.id)).toMatchObject({ stage: 'routed', triage: TRIAGE });
-    expect(await getItem(app.ctx.db, mentions[0]!.id)).toMatchObject({ status: 'new', category: 'delay_cancellation' });
+    expect(await getItem(app.ctx.db, nth(mentions, 0).id)).toMatchObject({ status: 'new', category: 'delay_cancellation' });
   });
 });
 

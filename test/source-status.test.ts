@@ -10,6 +10,7 @@ import { readAudit } from '../src/store/audit.js';
 import { readSourceState } from '../src/store/sources.js';
 import { FakeMastodon } from './fakes/mastodon.js';
 import { baseConfig, testApp, TOKENS, type TestApp } from './helpers/app.js';
+import { nth, present } from './helpers/present.js';
 
 let up: FakeMastodon;
 let down: FakeMastodon;
@@ -39,7 +40,7 @@ async function listed(role: keyof typeof TOKENS = 'viewer'): Promise<{ sources: 
   return res.json();
 }
 
-const health = async (id: string) => (await listed()).sources.find((s) => s.id === id)!;
+const health = async (id: string) => present((await listed()).sources.find((s) => s.id === id));
 
 beforeAll(async () => {
   up = await FakeMastodon.start({ token: 'fake-token' });
@@ -70,7 +71,7 @@ describe('source health states', () => {
     down.failNext(502, '<html>bad gateway from the upstream at http://10.0.0.7/?token=abc</html>', { times: 50 });
     for (let i = 0; i < 4; i++) await pollSource(app.ctx, 'broken').catch(() => undefined);
     const { sources: rows, problems } = await listed();
-    const broken = rows.find((s) => s.id === 'broken')!;
+    const broken = present(rows.find((s) => s.id === 'broken'));
     expect(broken.health).toMatchObject({ state: 'failing', label: 'Failing', problem: true, errorStreak: 4 });
     expect(broken.health.summary).toContain('The last 4 polls failed: platform temporarily failing (HTTP 502)');
     expect(broken.state).toMatchObject({ healthy: false, running: true, errorStreak: 4 });
@@ -115,7 +116,7 @@ describe('source health states', () => {
 
 describe('test connection', () => {
   const test = (id: string, role: keyof typeof TOKENS = 'admin') => server.inject({ method: 'POST', url: `/api/sources/${id}/test`, headers: { authorization: `Bearer ${TOKENS[role]}` } });
-  const mentions = async () => (await app.ctx.db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM mentions')).rows[0]!.n;
+  const mentions = async () => nth((await app.ctx.db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM mentions')).rows, 0).n;
 
   it('fetches once through the connector, stores nothing and moves no cursor', async () => {
     const [before, state] = [await mentions(), await readSourceState(app.ctx.db, 'limited')];

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ROLES } from '../src/cli/start.js';
 import { configFromObject } from '../src/app/config.js';
 import { baseConfig } from './helpers/app.js';
+import { present } from './helpers/present.js';
 
 const UNITS = path.resolve('config/systemd');
 const SERVICES = readdirSync(UNITS).filter((f) => f.endsWith('.service'));
@@ -24,7 +25,7 @@ function directives(file: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of readFileSync(path.join(UNITS, file), 'utf8').split('\n')) {
     const m = /^([A-Za-z]+)=(.*)$/.exec(line.trim());
-    if (m) out.set(m[1]!, m[2]!);
+    if (m) out.set(present(m[1]), present(m[2]));
   }
   return out;
 }

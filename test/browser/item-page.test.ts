@@ -9,6 +9,7 @@ import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../hel
 import { testApp, type TestApp } from '../helpers/app.js';
 import { seedMention, type SeedOptions } from '../helpers/seed.js';
 import { startAllWorkers } from '../helpers/workers.js';
+import { present } from '../helpers/present.js';
 
 const PASSWORD = 'work-together-2026';
 const OUT = screenshotDir();
@@ -128,7 +129,7 @@ describe('item page in a real browser', () => {
     expect(await toastNode.textContent()).toContain('the draft changed since you loaded it');
     expect(await toastNode.isVisible()).toBe(true);
     const box = await toastNode.boundingBox();
-    expect(box!.y + box!.height).toBeLessThanOrEqual(900);
+    expect(present(box).y + present(box).height).toBeLessThanOrEqual(900);
     expect(await page.locator('.inline-error[data-for="approve"]').textContent()).toContain('draft changed');
     await page.screenshot({ path: path.join(OUT, 'item-409.png') });
     await page.context().close();

@@ -10,6 +10,7 @@ import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../hel
 import { testApp, type TestApp } from '../helpers/app.js';
 import { seedItems, type ItemSeed } from '../helpers/queue-seed.js';
 import { seedMention } from '../helpers/seed.js';
+import { nth, present } from '../helpers/present.js';
 
 const PASSWORD = 'queue-browser-password-1';
 const OUT = screenshotDir();
@@ -182,7 +183,7 @@ describe('queue in a real browser', () => {
     const luminance = (page: Page, selector: string, prop: 'color' | 'backgroundColor') =>
       page.locator(selector).first().evaluate((node, p) => {
         const style = (globalThis as unknown as { getComputedStyle(n: unknown): Record<string, string> }).getComputedStyle(node);
-        const [r, g, b] = String(style[p]).match(/\d+/g)!.map(Number) as [number, number, number];
+        const [r, g, b] = present(String(style[p]).match(/\d+/g)).map(Number) as [number, number, number];
         return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
       }, prop);
     for (const hash of ['#/', '#/analytics', '#/sources', '#/item/ph1']) {
@@ -204,14 +205,14 @@ describe('queue in a real browser', () => {
       "I'm a reporter at the Daily Ledger writing a story about Acme Air's delays this week. @AcmeAir could your press office comment before Friday?",
     ];
     const storm = (n: number) =>
-      [
+      nth([
         `@AcmeAir flight AA${100 + (n % 7)} delayed again tonight, what a mess`,
         `RT @newsdesk: Acme Air delays pile up at the airport again tonight, long queues at every desk`,
         `Another evening, another Acme Air delay. Gate ${n % 20} is packed and the board says nothing`,
         `@AcmeAir is the ${n % 12} o'clock to Lisbon going or not? The app and the board disagree`,
-      ][n % 4]!;
+      ], n % 4);
     const texts = Array.from({ length: 5000 }, (_, n) => storm(n));
-    [1234, 2718, 4001].forEach((at, i) => (texts[at] = urgent[i]!));
+    [1234, 2718, 4001].forEach((at, i) => (texts[at] = nth(urgent, i)));
     const mentions: Mention[] = texts.map((text, n) => {
       const built = toMention({
         platform: 'mastodon', sourceId: 'storm', brandId: 'acme', nativeId: `storm-${n}`, url: `https://social.example/@s${n}/${n}`, text, lang: 'en',
@@ -225,7 +226,7 @@ describe('queue in a real browser', () => {
     // The real triage and routing (near-duplicate keys, priorities), without the job queues.
     for (let i = 0; i < mentions.length; i += 500) await triageBatch(app.ctx, mentions.slice(i, i + 500).map((m) => m.id));
     const { rows } = await app.ctx.db.query<{ id: string; dup_of: string | null }>(`SELECT id, dup_of FROM inbox_items WHERE source_id = 'storm' AND priority = 'urgent'`);
-    const threatIds = [1234, 2718, 4001].map((n) => mentions[n]!.id);
+    const threatIds = [1234, 2718, 4001].map((n) => nth(mentions, n).id);
     expect(rows.map((r) => r.id)).toEqual(expect.arrayContaining(threatIds));
 
     const page = await open({}, '#/');

@@ -9,6 +9,7 @@ import type { SpikeRecord } from '../../src/store/spikes.js';
 import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../helpers/browser-app.js';
 import { testApp, TOKENS, type TestApp } from '../helpers/app.js';
 import { background, feed, MIN, post, storm } from '../spikes/fixtures.js';
+import { nth, present } from '../helpers/present.js';
 
 const PASSWORD = 'listen-carefully-2026';
 const OUT = screenshotDir();
@@ -26,7 +27,7 @@ beforeAll(async () => {
   await feed(app.ctx, background(now - 60 * MIN, 30));
   const hostile = post('hostile', 'mallory', 'checkin portal outage <img src=x onerror=alert(1)> <!channel>', now - 9 * MIN, 'negative', 'product_defect_outage');
   await feed(app.ctx, [...storm(now - 20 * MIN, 60, 40, 19), hostile]);
-  spike = (await sweepSpikes(app.ctx, now))[0]!.spike!;
+  spike = present(nth(await sweepSpikes(app.ctx, now), 0).spike);
   ui = await openInbox(app.ctx);
   ({ browser, base } = ui);
 });

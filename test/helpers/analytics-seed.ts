@@ -3,6 +3,7 @@ import { toMention, type Mention } from '../../src/mention.js';
 import { createItems } from '../../src/store/inbox.js';
 import { ingestMentions, markStage, saveTriage } from '../../src/store/mentions.js';
 import type { TriageResult } from '../../src/triage-types.js';
+import { present } from './present.js';
 
 export interface AnalyticsPost {
   key: string;
@@ -60,16 +61,16 @@ export async function seedAnalytics(ctx: AppContext, posts: AnalyticsPost[]): Pr
   await createItems(
     ctx,
     withItems.map((p) => {
-      const t = triage.find((x) => x.id === ids[p.key])!.triage;
+      const t = present(triage.find((x) => x.id === ids[p.key])).triage;
       return {
-        id: ids[p.key]!, brandId: 'acme', sourceId: `${p.platform ?? 'mastodon'}-main`, platform: p.platform ?? 'mastodon', priority: p.item!.priority ?? 'normal', urgency: t.urgency,
-        category: t.category, sentiment: t.sentiment, language: 'en', createdAt: p.createdAt, slaDueAt: p.createdAt + (p.item!.slaMs ?? 3_600_000),
+        id: present(ids[p.key]), brandId: 'acme', sourceId: `${p.platform ?? 'mastodon'}-main`, platform: p.platform ?? 'mastodon', priority: present(p.item).priority ?? 'normal', urgency: t.urgency,
+        category: t.category, sentiment: t.sentiment, language: 'en', createdAt: p.createdAt, slaDueAt: p.createdAt + (present(p.item).slaMs ?? 3_600_000),
         draft: 'Hi, sorry about that.', draftTemplate: 'default', draftWarnings: [],
       };
     }),
   );
   for (const p of withItems.filter((x) => x.item?.repliedAfterMs !== undefined)) {
-    await ctx.db.query(`UPDATE inbox_items SET status = 'posted', posted_at = $2::bigint, approved_by = $3, approved_at = $2::bigint WHERE id = $1`, [ids[p.key], p.createdAt + p.item!.repliedAfterMs!, p.item!.approvedBy ?? 'ana']);
+    await ctx.db.query(`UPDATE inbox_items SET status = 'posted', posted_at = $2::bigint, approved_by = $3, approved_at = $2::bigint WHERE id = $1`, [ids[p.key], p.createdAt + present(present(p.item).repliedAfterMs), present(p.item).approvedBy ?? 'ana']);
   }
   return ids;
 }

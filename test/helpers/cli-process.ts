@@ -7,6 +7,7 @@ import { processAlive } from '../../src/embedded/pids.js';
 import { baseConfig, testPrefix } from './app.js';
 import { testDatabaseUrl } from './db.js';
 import { waitFor } from './wait.js';
+import { present } from './present.js';
 
 /** A real `earshot start` (through tsx, so no build step), with its output kept for assertions. */
 export interface CliProcess {
@@ -28,7 +29,7 @@ export function runCli(args: string[], options: { detached?: boolean } = {}): Cl
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, pid: child.pid!, out: () => out, err: () => err, exited };
+  return { child, pid: present(child.pid), out: () => out, err: () => err, exited };
 }
 
 export interface Instance {

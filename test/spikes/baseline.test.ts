@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DAY, expectedCount, HOUR, type Series } from '../../src/alerts/spikes/baseline.js';
 import { rankTerms, topDistinct } from '../../src/alerts/spikes/logodds.js';
 import { BUCKET_MS } from '../../src/alerts/spikes/record.js';
+import { nth, present } from '../helpers/present.js';
 
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 
@@ -21,9 +22,9 @@ describe('baseline', () => {
     const at = T0 + 7 * DAY;
     const morning = expectedCount(s, { from: at - DAY + 9 * HOUR, to: at - DAY + 10 * HOUR, history: T0 });
     const night = expectedCount(s, { from: at - DAY + 2 * HOUR, to: at - DAY + 3 * HOUR, history: T0 });
-    expect(morning!.days).toBeGreaterThan(3);
-    expect(morning!.expected).toBeGreaterThan(25);
-    expect(night!.expected).toBeLessThan(10);
+    expect(present(morning).days).toBeGreaterThan(3);
+    expect(present(morning).expected).toBeGreaterThan(25);
+    expect(present(night).expected).toBeLessThan(10);
   });
 
   it('has no baseline in the first day: the first morning rush after a quiet night is not a storm', () => {
@@ -35,9 +36,9 @@ describe('baseline', () => {
 
   it('a storm yesterday at this hour does not raise today\'s expectation (median over the days)', () => {
     const s = series(7, () => 10);
-    const quiet = expectedCount(s, { from: T0 + 6 * DAY + 12 * HOUR, to: T0 + 6 * DAY + 13 * HOUR, history: T0 })!.expected;
+    const quiet = present(expectedCount(s, { from: T0 + 6 * DAY + 12 * HOUR, to: T0 + 6 * DAY + 13 * HOUR, history: T0 })).expected;
     for (let b = T0 + 5 * DAY + 12 * HOUR; b < T0 + 5 * DAY + 13 * HOUR; b += BUCKET_MS) s.set(b, { n: 400, negative: 300 });
-    const after = expectedCount(s, { from: T0 + 6 * DAY + 12 * HOUR, to: T0 + 6 * DAY + 13 * HOUR, history: T0 })!.expected;
+    const after = present(expectedCount(s, { from: T0 + 6 * DAY + 12 * HOUR, to: T0 + 6 * DAY + 13 * HOUR, history: T0 })).expected;
     expect(after).toBeLessThan(quiet * 1.3);
   });
 
@@ -46,8 +47,8 @@ describe('baseline', () => {
     const start = T0 + 3 * DAY;
     for (let b = start; b < start + 3 * HOUR; b += BUCKET_MS) s.set(b, { n: 50, negative: 40 });
     const window = { from: start + 3 * HOUR - 30 * 60_000, to: start + 3 * HOUR, history: T0 };
-    const moving = expectedCount(s, window)!.expected;
-    const frozen = expectedCount(s, { ...window, frozenAt: start })!.expected;
+    const moving = present(expectedCount(s, window)).expected;
+    const frozen = present(expectedCount(s, { ...window, frozenAt: start })).expected;
     expect(frozen).toBeLessThan(6);
     expect(moving).toBeGreaterThan(frozen);
   });
@@ -59,9 +60,9 @@ describe('explanation terms (log-odds with an informative prior)', () => {
     const window = new Map([['flight', 60], ['outage', 25], ['delay', 12]]);
     const baseline = new Map([['flight', 1200], ['delay', 200], ['outage', 2]]);
     const ranked = rankTerms(window, 100, baseline, 2000);
-    expect(ranked[0]!.term).toBe('outage');
-    expect(ranked.find((t) => t.term === 'flight')!.z).toBeLessThan(2);
-    expect(ranked[0]!.lift).toBeGreaterThan(10);
+    expect(nth(ranked, 0).term).toBe('outage');
+    expect(present(ranked.find((t) => t.term === 'flight')).z).toBeLessThan(2);
+    expect(nth(ranked, 0).lift).toBeGreaterThan(10);
   });
 
   it('shows a phrase once: its words are not listed again beside it', () => {

@@ -6,6 +6,7 @@ import { brandCounts, termCounts } from '../../src/store/spike-counts.js';
 import { ingestMentions } from '../../src/store/mentions.js';
 import { testApp, testPrefix, type TestApp } from '../helpers/app.js';
 import { post } from './fixtures.js';
+import { nth } from '../helpers/present.js';
 
 const AT = Date.parse('2026-03-02T10:00:00Z');
 
@@ -34,7 +35,7 @@ describe('spike counting', () => {
   const prefix = testPrefix();
   let one: TestApp;
   let two: TestApp;
-  const mentions = Array.from({ length: 1200 }, (_, n) => mention(n, TEXTS[n % 3]!));
+  const mentions = Array.from({ length: 1200 }, (_, n) => mention(n, nth(TEXTS, n % 3)));
   const ids = mentions.map((m) => m.id);
   const batches = Array.from({ length: 6 }, (_, i) => ids.slice(i * 200, i * 200 + 200));
 
@@ -56,7 +57,7 @@ describe('spike counting', () => {
   });
 
   it('counts nothing twice when a triage job runs again (a worker killed after counting)', async () => {
-    await Promise.all([triageBatch(one.ctx, batches[0]!), triageBatch(two.ctx, batches[3]!), triageBatch(one.ctx, [...batches[1]!, ...batches[2]!])]);
+    await Promise.all([triageBatch(one.ctx, nth(batches, 0)), triageBatch(two.ctx, nth(batches, 3)), triageBatch(one.ctx, [...nth(batches, 1), ...nth(batches, 2)])]);
     expect(await totals(two)).toEqual({ brand: 1200, sources: 1200, categories: 1200, outage: 800, portal: 400 });
   });
 });

@@ -3,6 +3,7 @@ import { toMention, type Mention } from '../../src/mention.js';
 import { recordForSpikes } from '../../src/alerts/spikes/record.js';
 import { ingestMentions, saveTriage } from '../../src/store/mentions.js';
 import type { TriageResult } from '../../src/triage-types.js';
+import { nth } from '../helpers/present.js';
 
 export const T0 = Date.parse('2026-03-02T00:00:00Z');
 export const MIN = 60_000;
@@ -26,7 +27,7 @@ export function background(end: number, hours: number, tag = 'bg'): Array<{ ment
   const out = [];
   for (let i = 0; i < hours * 2; i += 1) {
     const at = end - hours * HOUR + i * 30 * MIN + 7 * MIN;
-    out.push(post(`${tag}${i}`, `person${i % 97}`, CHATTER[i % CHATTER.length]!, at));
+    out.push(post(`${tag}${i}`, `person${i % 97}`, nth(CHATTER, i % CHATTER.length), at));
   }
   return out;
 }

@@ -5,7 +5,8 @@ import { triageBatch } from '../../src/route/triage-batch.js';
 import { sweepSpikes } from '../../src/alerts/spikes/sweep.js';
 import { ingestMentions } from '../../src/store/mentions.js';
 import { testApp, TOKENS, type TestApp } from '../helpers/app.js';
-import { background, feed, MIN, post, T0 } from './fixtures.js';
+import { background, feed, MIN, post } from './fixtures.js';
+import { present } from '../helpers/present.js';
 
 /** The storm goes through the triage job, so its posts are routed into the inbox as items. */
 describe("a spike's open items", () => {
@@ -22,7 +23,7 @@ describe("a spike's open items", () => {
     await ingestMentions(app.ctx.db, storm);
     for (let i = 0; i < storm.length; i += 30) await triageBatch(app.ctx, storm.slice(i, i + 30).map((m) => m.id));
     const [r] = await sweepSpikes(app.ctx, now);
-    spikeId = r!.spike!.id;
+    spikeId = present(present(r).spike).id;
     server = await buildServer(app.ctx);
   });
   afterAll(async () => {
