@@ -16,6 +16,7 @@ import { sweepSpikes } from '../src/alerts/spikes/sweep.js';
 import { ingestMentions } from '../src/store/mentions.js';
 import { FakeSlack } from '../test/fakes/slack.js';
 import { launchChromium } from '../test/helpers/browser.js';
+import { nth } from '../test/helpers/present.js';
 import { slackHtml } from './spikes-slack-html.js';
 import { startBenchStack } from './stack.js';
 
@@ -53,10 +54,10 @@ function posts(now: number): Mention[] {
   for (let t = now - 36 * HOUR, i = 0; t < now - 25 * MIN; t += 6 * MIN, i += 1) {
     const hour = new Date(t).getUTCHours();
     if (hour < 6 && i % 3 !== 0) continue;
-    out.push(mention(`b${i}`, `traveller${i % 211}`, CHATTER[i % CHATTER.length]!, t, 80 + ((i * 37) % 900)));
+    out.push(mention(`b${i}`, `traveller${i % 211}`, nth(CHATTER, i % CHATTER.length), t, 80 + ((i * 37) % 900)));
   }
   // The storm: 70 posts by 52 people over the last 20 minutes.
-  for (let i = 0; i < 70; i += 1) out.push(mention(`s${i}`, `flyer${i % 52}`, STORM[i % STORM.length]!, now - 20 * MIN + i * 17_000, 40 + ((i * 131) % 5_000)));
+  for (let i = 0; i < 70; i += 1) out.push(mention(`s${i}`, `flyer${i % 52}`, nth(STORM, i % STORM.length), now - 20 * MIN + i * 17_000, 40 + ((i * 131) % 5_000)));
   return out;
 }
 

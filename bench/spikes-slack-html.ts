@@ -36,9 +36,13 @@ function mrkdwn(text: string): string {
   const out: string[] = [];
   for (let i = 0; i < lines.length; i += 1) {
     const quote: string[] = [];
-    while (i < lines.length && lines[i]!.startsWith('>')) quote.push(inline(lines[i++]!.slice(1)));
+    let line = lines[i];
+    while (line?.startsWith('>')) {
+      quote.push(inline(line.slice(1)));
+      line = lines[++i];
+    }
     if (quote.length) out.push(`<blockquote>${quote.join('<br>')}</blockquote>`);
-    if (i < lines.length) out.push(`<div>${inline(lines[i]!) || '&nbsp;'}</div>`);
+    if (line !== undefined) out.push(`<div>${inline(line) || '&nbsp;'}</div>`);
   }
   return out.join('');
 }

@@ -15,6 +15,7 @@ import { ingestMentions, saveTriage } from '../src/store/mentions.js';
 import { listSpikes } from '../src/store/spikes.js';
 import { triage } from '../src/triage/index.js';
 import type { TriageResult } from '../src/triage-types.js';
+import { nth, present } from '../test/helpers/present.js';
 import { AIRLINES, burst, loadAirline, oneAuthor } from './spikes-data.js';
 import { startBenchStack } from './stack.js';
 
@@ -22,7 +23,7 @@ const FILE = path.resolve('..', 'shared', 'data', 'airline-tweets-dev.csv');
 const BURST_AT = Date.parse('2015-02-19T14:00:00-08:00');
 const RANT_AT = Date.parse('2015-02-19T10:00:00-08:00');
 const LOCAL = -8 * 3_600_000;
-const LOAD_AT_START = os.loadavg()[0]!.toFixed(1);
+const LOAD_AT_START = nth(os.loadavg(), 0).toFixed(1);
 const local = (t: number): string => new Date(t + LOCAL).toISOString().slice(5, 16).replace('T', ' ');
 
 async function setup() {
@@ -37,7 +38,7 @@ function scoreAll(mentions: Mention[]): Map<string, TriageResult> {
   const brands = new Map(AIRLINES.map((b) => [b.id, b]));
   const out = new Map<string, TriageResult>();
   const author = { priorMentions: 0, recentMentions: 0, priorComplaints: 0, repliesSent: 0 };
-  for (const m of mentions) out.set(m.id, triage(m, { brand: brands.get(m.brandId) ?? AIRLINES[0]!, author }));
+  for (const m of mentions) out.set(m.id, triage(m, { brand: brands.get(m.brandId) ?? nth(AIRLINES, 0), author }));
   return out;
 }
 
@@ -66,9 +67,9 @@ async function store(ctx: Ctx, mentions: Mention[], scored: Map<string, TriageRe
   for (let i = 0; i < mentions.length; i += 500) {
     const batch = mentions.slice(i, i + 500);
     await ingestMentions(ctx.db, batch);
-    await saveTriage(ctx.db, batch.map((m) => ({ id: m.id, triage: scored.get(m.id)! })));
+    await saveTriage(ctx.db, batch.map((m) => ({ id: m.id, triage: present(scored.get(m.id)) })));
   }
-  return countLikeWorkers(ctx, mentions.map((m) => ({ mention: m, triage: scored.get(m.id)! })), IN_FLIGHT);
+  return countLikeWorkers(ctx, mentions.map((m) => ({ mention: m, triage: present(scored.get(m.id)) })), IN_FLIGHT);
 }
 
 const IN_FLIGHT = 4;
@@ -87,8 +88,8 @@ interface Load {
 async function loadTest(ctx: Ctx, brandId: string, gapMs: number, texts: Mention[], scored: Map<string, TriageResult>): Promise<Load> {
   const start = Date.parse('2015-03-01T00:00:00Z');
   const all = Array.from({ length: LOAD_POSTS }, (_, i) => {
-    const m = texts[i % texts.length]!;
-    return { mention: { ...m, brandId, createdAt: new Date(start + i * gapMs).toISOString() }, triage: scored.get(m.id)! };
+    const m = nth(texts, i % texts.length);
+    return { mention: { ...m, brandId, createdAt: new Date(start + i * gapMs).toISOString() }, triage: present(scored.get(m.id)) };
   });
   const ms = await countLikeWorkers(ctx, all, IN_FLIGHT);
   const s0 = performance.now();
@@ -137,8 +138,8 @@ async function main(): Promise<void> {
   const { ctx, close } = await setup();
   try {
     const real = loadAirline(FILE);
-    const delta = AIRLINES.find((a) => a.id === 'delta')!;
-    const southwest = AIRLINES.find((a) => a.id === 'southwest')!;
+    const delta = present(AIRLINES.find((a) => a.id === 'delta'));
+    const southwest = present(AIRLINES.find((a) => a.id === 'southwest'));
     const injected = [...burst(delta, BURST_AT), ...oneAuthor(southwest, RANT_AT)];
     const mentions = [...real, ...injected].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
     const scored = scoreAll(mentions);
@@ -147,8 +148,8 @@ async function main(): Promise<void> {
       console.log({ recordPerSecond: Math.round(mentions.length / (recordMs / 1000)), dense: await loadTest(ctx, 'dense', 0.5, real, scored), spread: await loadTest(ctx, 'spread', 500, real, scored) });
       return;
     }
-    const first = Date.parse(mentions[0]!.createdAt);
-    const last = Date.parse(mentions[mentions.length - 1]!.createdAt);
+    const first = Date.parse(nth(mentions, 0).createdAt);
+    const last = Date.parse(nth(mentions, mentions.length - 1).createdAt);
     const { seen, sweeps, sweepMs } = await replay(ctx, first + 6 * 3_600_000, last + 3_600_000);
     const dense = await loadTest(ctx, 'dense', 0.5, real, scored);
     const spread = await loadTest(ctx, 'spread', 500, real, scored);

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { nth } from '../test/helpers/present.js';
 import { sleep } from './common.js';
 import { RedisServer } from './procs.js';
 
@@ -45,7 +46,7 @@ async function waitForClusterOk(ports: number[]): Promise<void> {
 export async function slotSpread(ports: number[], tag: string): Promise<{ total: number; inSlot: number; perNode: number[]; slot: number }> {
   const clients = ports.map((port) => new Redis({ port, host: '127.0.0.1', lazyConnect: false }));
   try {
-    const slot = Number(await clients[0]!.call('CLUSTER', 'KEYSLOT', tag));
+    const slot = Number(await nth(clients, 0).call('CLUSTER', 'KEYSLOT', tag));
     const perNode = await Promise.all(clients.map((c) => c.dbsize()));
     const inSlot = (await Promise.all(clients.map((c) => c.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot))))).reduce<number>((a, n) => a + Number(n), 0);
     return { total: perNode.reduce((a, n) => a + n, 0), inSlot, perNode, slot };

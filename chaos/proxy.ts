@@ -128,7 +128,11 @@ export class RecordingProxy {
 export function tightestSpan(times: number[], limit: number): number {
   const sorted = [...times].sort((a, b) => a - b);
   let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i + limit < sorted.length; i += 1) min = Math.min(min, sorted[i + limit]! - sorted[i]!);
+  for (const [i, first] of sorted.entries()) {
+    const last = sorted[i + limit];
+    if (last === undefined) break;
+    min = Math.min(min, last - first);
+  }
   return min;
 }
 

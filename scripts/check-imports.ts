@@ -31,6 +31,12 @@ export function importGraph(files: string[]): Map<string, string[]> {
   return graph;
 }
 
+function numberOf(numbers: Map<string, number>, file: string): number {
+  const n = numbers.get(file);
+  if (n === undefined) throw new Error(`${file} has not been visited yet`);
+  return n;
+}
+
 /** Strongly connected components with more than one file (Tarjan), each sorted for a stable report. */
 export function cycles(graph: Map<string, string[]>): string[][] {
   let index = 0;
@@ -48,8 +54,8 @@ export function cycles(graph: Map<string, string[]>): string[][] {
       if (!graph.has(w)) continue;
       if (!order.has(w)) {
         visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, order.get(w)!));
+        low.set(v, Math.min(numberOf(low, v), numberOf(low, w)));
+      } else if (onStack.has(w)) low.set(v, Math.min(numberOf(low, v), numberOf(order, w)));
     }
     if (low.get(v) !== order.get(v)) return;
     const component: string[] = [];

@@ -13,7 +13,8 @@ import { triage } from '../src/triage/index.js';
 
 const WEEK = 30 * 86_400_000;
 const config = loadConfig(path.resolve('config/earshot.yaml'), {});
-const brand = config.brands[0]!;
+const [brand] = config.brands;
+if (!brand) throw new Error('config/earshot.yaml names no brand');
 const rows = readFileSync('config/sample-mentions.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const all = process.argv.includes('--all');
 for (const [i, p] of rows.entries()) {

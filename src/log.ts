@@ -57,7 +57,6 @@ export function createLogger(options: { level: string; pretty: boolean; name?: s
  * post cannot forge log lines or repaint a terminal, and cap the length.
  */
 export function logSafe(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

@@ -62,7 +62,7 @@ export const USAGE = globalHelp(earshotVersion()).trimEnd();
 
 /** node:util's messages name the option well; keep their first sentence and drop its advice about `--`. */
 function cleanParseMessage(message: string): string {
-  return message.split('. ')[0]!.replace(/\.$/, '');
+  return (message.split('. ')[0] ?? message).replace(/\.$/, '');
 }
 
 function limitOf(raw: string | undefined, command: string): number {
@@ -74,9 +74,10 @@ function limitOf(raw: string | undefined, command: string): number {
 
 /** The command word, skipping a leading `--config <file>` (its value is not the command). */
 function firstPositional(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i]!;
-    if (a === '--config' || a === '-c') i += 1;
+  let configValue = false;
+  for (const a of argv) {
+    if (configValue) configValue = false;
+    else if (a === '--config' || a === '-c') configValue = true;
     else if (!a.startsWith('-')) return a;
   }
   return undefined;

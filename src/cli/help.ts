@@ -121,8 +121,10 @@ keyword, @handle or #hashtag) is filed under that brand.`,
 };
 
 export function commandHelp(name: string): string {
-  const spec = COMMANDS[name]!;
-  return `${spec.usage}\n\n${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.\n\n${spec.details}\n\nOptions for every command:\n${CONFIG_NOTE}\n  -h, --help        this text\n`;
+  const spec = COMMANDS[name];
+  // args.ts only hands over command words it found in COMMANDS.
+  if (!spec) throw new Error(`no help for the command "${name}"`);
+  return `${spec.usage}\n\n${spec.summary.charAt(0).toUpperCase()}${spec.summary.slice(1)}.\n\n${spec.details}\n\nOptions for every command:\n${CONFIG_NOTE}\n  -h, --help        this text\n`;
 }
 
 export function globalHelp(version: string): string {

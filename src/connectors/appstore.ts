@@ -76,7 +76,7 @@ export const appstoreConnector = defineConnector({
     const o = ctx.options;
     const tokens = new TokenManager(ctx.kv, {
       issue: async () => {
-        const key = o.privateKey ?? (await readKey(o, ctx.baseDir, ctx.source.id));
+        const key = o.privateKey ?? (await readKey(o.privateKeyFile, ctx.baseDir, ctx.source.id));
         try {
           const signed = es256BearerToken({ keyId: o.keyId, issuer: o.issuerId, audience: 'appstoreconnect-v1', key, lifetimeSeconds: MAX_TOKEN_SECONDS, maxLifetimeSeconds: MAX_TOKEN_SECONDS });
           return { accessToken: signed.token, expiresAt: signed.expiresAt };
@@ -93,8 +93,10 @@ export const appstoreConnector = defineConnector({
   },
 });
 
-async function readKey(o: Options, baseDir: string, sourceId: string): Promise<string> {
-  const path = isAbsolute(o.privateKeyFile!) ? o.privateKeyFile! : resolve(baseDir, o.privateKeyFile!);
+async function readKey(file: string | undefined, baseDir: string, sourceId: string): Promise<string> {
+  // The options schema demands exactly one of privateKey and privateKeyFile.
+  if (!file) throw new AuthError(`source "${sourceId}" has neither privateKey nor privateKeyFile`);
+  const path = isAbsolute(file) ? file : resolve(baseDir, file);
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
@@ -204,7 +206,7 @@ async function honourRateHeader(env: Env, res: HttpResponse): Promise<void> {
 
 async function failure(env: Env, res: HttpResponse): Promise<Error> {
   const parsed = WireErrors.safeParse(safeJson(res.text));
-  const first = parsed.success ? parsed.data.errors[0]! : null;
+  const first = parsed.success ? (parsed.data.errors[0] ?? null) : null;
   const detail = first ? `${first.code ?? ''} ${first.title ?? ''}: ${first.detail ?? ''}`.trim() : res.text.slice(0, 200) || '(empty body)';
   const renew = `the App Store Connect API key ${env.o.keyId} (issuer ${env.o.issuerId}) in privateKey/keyId/issuerId of source "${env.sourceId}"`;
   if (res.status === 401) return new AuthError(`${res.url}: HTTP 401 ${detail}; check or renew ${renew} (and this machine's clock)`, 401);

@@ -243,7 +243,8 @@ function exited(child: ChildProcess): boolean {
 }
 
 function terminate(child: ChildProcess, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
-  if (exited(child) || !child.pid) return Promise.resolve();
+  const pid = child.pid;
+  if (exited(child) || !pid) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('exit', () => {
@@ -252,7 +253,7 @@ function terminate(child: ChildProcess, signal: NodeJS.Signals, timeoutMs: numbe
     });
     child.kill(signal);
     // A server frozen with SIGSTOP would hold the signal until someone continues it.
-    continueTree(child.pid!);
+    continueTree(pid);
   });
 }
 

@@ -22,7 +22,7 @@ export function mentionedUsers(ctx: AppContext, body: string): string[] {
   const byLower = new Map(ctx.config.users.map((u) => [u.name.toLowerCase(), u.name]));
   const found = new Set<string>();
   for (const m of body.matchAll(/(?:^|[^\w@])@([\w.-]{1,64})/gu)) {
-    const name = byLower.get(m[1]!.toLowerCase().replace(/[.-]+$/, ''));
+    const name = byLower.get((m[1] ?? '').toLowerCase().replace(/[.-]+$/, ''));
     if (name) found.add(name);
   }
   return [...found];

@@ -2,7 +2,6 @@ import { UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../context.js';
 import { AuthError, PermanentError, RateLimitedError } from '../http/errors.js';
 import type { FetchResult } from '../connectors/types.js';
-import { JOBS } from '../jobs/catalog.js';
 import { enqueue, enqueueBulk } from '../jobs/queues.js';
 import { releaseLease, renewLease, takeLease } from '../store/leases.js';
 import { deadLetter } from '../store/dead-letter.js';

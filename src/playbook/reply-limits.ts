@@ -98,7 +98,7 @@ function xWeight(grapheme: string): number {
   if (EMOJI_RE.test(grapheme)) return 2;
   let weight = 0;
   for (const ch of grapheme) {
-    const cp = ch.codePointAt(0)!;
+    const cp = ch.codePointAt(0) ?? 0;
     weight += X_LIGHT.some(([lo, hi]) => cp >= lo && cp <= hi) ? 1 : 2;
   }
   return weight;
@@ -143,7 +143,8 @@ export function checkReply(target: ReplyTarget, draft: string, configured: Reply
   const rule = ruleFor(target.platform, target.sourceId, configured);
   const text = renderReply(target, draft);
   const count = countReply(target.platform, text);
-  const over = rule.limit !== null && count > rule.limit;
-  const reason = over ? `the reply is ${count} characters as ${target.platform} counts them, over its limit of ${rule.limit} (${rule.how}); shorten it by ${count - rule.limit!}` : null;
+  const { limit } = rule;
+  const over = limit !== null && count > limit;
+  const reason = over ? `the reply is ${count} characters as ${target.platform} counts them, over its limit of ${limit} (${rule.how}); shorten it by ${count - limit}` : null;
   return { text, count, limit: rule.limit, unit: rule.unit, how: rule.how, over, reason };
 }

@@ -42,10 +42,12 @@ export async function publishItem(ctx: AppContext, data: JobData<'publish'>, fin
     const moved = await transition(ctx, item.id, { from: ['approved'], draftVersion: item.draftVersion, set: { status: 'publishing' }, actor: 'earshot', action: 'publish.started' });
     if (!moved.ok) return 'superseded';
   }
-  return send(ctx, item, stored, handle, finalAttempt);
+  return send(ctx, item, stored, handle.client.reply.bind(handle.client), finalAttempt);
 }
 
-async function send(ctx: AppContext, item: InboxItem, stored: StoredMention, handle: SourceHandle, finalAttempt: boolean): Promise<PublishOutcome> {
+type Reply = NonNullable<SourceHandle['client']['reply']>;
+
+async function send(ctx: AppContext, item: InboxItem, stored: StoredMention, postReply: Reply, finalAttempt: boolean): Promise<PublishOutcome> {
   // Here, not where drafts are written: templates, edits in the inbox or Slack and any later
   // writer all pass through this one call on the way out.
   const text = stripInvisible(item.draft);
@@ -54,7 +56,7 @@ async function send(ctx: AppContext, item: InboxItem, stored: StoredMention, han
     return 'failed';
   }
   try {
-    const reply = await handle.client.reply!(stored.mention, text, { idempotencyKey: idempotencyKey(item.id, item.draftVersion) });
+    const reply = await postReply(stored.mention, text, { idempotencyKey: idempotencyKey(item.id, item.draftVersion) });
     const now = Date.now();
     await transition(ctx, item.id, {
       from: ['publishing'],

@@ -59,7 +59,7 @@ function createCluster(url: string, name: string, behaviour: { maxRetriesPerRequ
   const [username, password] = at >= 0 ? rest.slice(0, at).split(':').map((part) => decodeURIComponent(part)) : [];
   const nodes = rest
     .slice(at + 1)
-    .split('/')[0]!
+    .replace(/\/.*$/s, '')
     .split(',')
     .map((hostPort) => {
       const [host, port] = hostPort.split(':');

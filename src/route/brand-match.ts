@@ -26,5 +26,6 @@ export function attributeBrand(mention: Pick<Mention, 'brandId' | 'text'>, brand
   const home = brands.find((b) => b.id === mention.brandId);
   if (home && matcherOf(home)(mention.text)) return mention.brandId;
   const named = brands.filter((b) => b !== home && matcherOf(b)(mention.text));
-  return named.length === 1 ? named[0]!.id : mention.brandId;
+  const [only] = named;
+  return only && named.length === 1 ? only.id : mention.brandId;
 }

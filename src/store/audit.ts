@@ -105,8 +105,9 @@ export async function* auditRows(db: Db, f: AuditFilter, pageSize = 1000): Async
     const cond = `${where ? `${where} AND` : 'WHERE'} a.id > $${params.length}`;
     const { rows } = await db.query<AuditRow>(`${SELECT} ${cond} ORDER BY a.id LIMIT ${pageSize}`, params);
     for (const r of rows) yield toEntry(r);
-    if (rows.length < pageSize) return;
-    after = rows[rows.length - 1]!.id;
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) return;
+    after = last.id;
   }
 }
 

@@ -94,8 +94,9 @@ export async function readCorrections(db: Db, brandIds?: string[]): Promise<Corr
       merged.set(key, mergeCorrection(merged.get(key), c));
     }
     // Brand by brand, each in the order it was corrected (what training and its reports expect).
-    if (rows.length < 1000) return [...merged.values()].sort((a, b) => (a.brandId < b.brandId ? -1 : a.brandId > b.brandId ? 1 : 0));
-    after = rows[rows.length - 1]!.id;
+    const last = rows.at(-1);
+    if (!last || rows.length < 1000) return [...merged.values()].sort((a, b) => (a.brandId < b.brandId ? -1 : a.brandId > b.brandId ? 1 : 0));
+    after = last.id;
   }
 }
 

@@ -22,8 +22,8 @@ export async function* mentionRows(db: Db, q: ExportQuery, pageSize = 1000): Asy
       [after[0], after[1], q.from ?? null, q.to ?? null, q.brand ?? null, pageSize],
     );
     for (const r of rows) yield { ...storedFromRow(r), itemStatus: r.item_status };
-    if (rows.length < pageSize) return;
-    const last = rows[rows.length - 1]!;
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) return;
     after = [last.created_at, last.id];
   }
 }

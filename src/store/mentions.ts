@@ -45,7 +45,7 @@ function ingestParams(mentions: Mention[], now: number): unknown[] {
   const cols: unknown[][] = Array.from({ length: 14 }, () => []);
   for (const m of mentions) {
     const values = [m.id, m.platform, m.nativeId, m.sourceId, m.brandId, m.author.id, Date.parse(m.createdAt), m.lang, m.text, encodeRest(m), m.author.handle, m.author.name, m.author.url, m.author.followers];
-    values.forEach((v, i) => cols[i]!.push(v));
+    cols.forEach((col, i) => col.push(values[i]));
   }
   return [...cols, now];
 }

@@ -52,8 +52,9 @@ export async function* streamPages(redis: Redis, key: string, count = 1000): Asy
   for (;;) {
     const page = (await redis.xrange(key, start, '+', 'COUNT', count)) as Array<[string, string[]]>;
     if (page.length) yield page;
-    if (page.length < count) return;
-    start = `(${page[page.length - 1]![0]}`;
+    const last = page.at(-1);
+    if (!last || page.length < count) return;
+    start = `(${last[0]}`;
   }
 }
 

@@ -76,13 +76,14 @@ async function hashes(redis: Redis, keys: string[]): Promise<Array<Record<string
 }
 
 async function copyAuthors(redis: Redis, db: Db, keys: LegacyKeys, batch: string[]): Promise<Step> {
-  const rows = new Map<string, ReturnType<typeof legacyAuthor>>();
-  (await hashes(redis, batch)).forEach((raw, i) => {
-    const a = legacyAuthor(batch[i]!.slice(keys.authors.length), raw);
+  const rows = new Map<string, NonNullable<ReturnType<typeof legacyAuthor>>>();
+  const raws = await hashes(redis, batch);
+  batch.forEach((key, i) => {
+    const a = legacyAuthor(key.slice(keys.authors.length), raws[i] ?? {});
     if (a) rows.set(`${a.platform}\u0000${a.nativeId}`, a);
   });
   const records = [...rows.values()].map((a) => ({
-    platform: a!.platform, native_id: a!.nativeId, handle: a!.handle, name: a!.name, url: a!.url, followers: a!.followers, complaints: a!.complaints, replies: a!.replies,
+    platform: a.platform, native_id: a.nativeId, handle: a.handle, name: a.name, url: a.url, followers: a.followers, complaints: a.complaints, replies: a.replies,
   }));
   const added = records.length ? Number((await db.query<{ n: number }>(SQL.AUTHORS, [JSON.stringify(records)])).rows[0]?.n ?? 0) : 0;
   return [batch.length, added, batch.length - records.length];
@@ -117,10 +118,11 @@ async function copyMentions(redis: Redis, db: Db, keys: LegacyKeys, batch: strin
 }
 
 async function copyItems(redis: Redis, db: Db, keys: LegacyKeys, batch: string[]): Promise<Step> {
-  const records = (await hashes(redis, batch)).flatMap((raw, i) => {
-    const item = legacyItem(raw);
+  const raws = await hashes(redis, batch);
+  const records = batch.flatMap((key, i) => {
+    const item = legacyItem(raws[i] ?? {});
     // The hash's own id is what the old store used; it always equals the key's suffix.
-    return item && item.id === batch[i]!.slice(keys.items.length) ? [SQL.itemRecord(item)] : [];
+    return item && item.id === key.slice(keys.items.length) ? [SQL.itemRecord(item)] : [];
   });
   if (!records.length) return [batch.length, 0, batch.length];
   const { rows } = await db.query<{ added: number; orphans: number }>(SQL.ITEMS, [JSON.stringify(records)]);
@@ -136,7 +138,10 @@ async function copyReplyEvents(redis: Redis, db: Db, batch: string[]): Promise<S
   const events: Array<{ item_id: string; at: number }> = [];
   for (const [err, raw] of res) {
     const list = (err ? [] : (raw ?? [])) as string[];
-    for (let i = 0; i + 1 < list.length; i += 2) if (list[i]!.startsWith('r:')) events.push({ item_id: list[i]!.slice(2), at: Number(list[i + 1]) });
+    for (let i = 0; i + 1 < list.length; i += 2) {
+      const member = list[i] ?? '';
+      if (member.startsWith('r:')) events.push({ item_id: member.slice(2), at: Number(list[i + 1]) });
+    }
   }
   const added = events.length ? ((await db.query(SQL.REPLIES, [JSON.stringify(events)])).rowCount ?? 0) : 0;
   return [batch.length, added, 0];

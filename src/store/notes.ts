@@ -28,7 +28,9 @@ export async function addNote(db: Db, itemId: string, author: string, body: stri
     await client.query('BEGIN');
     const at = Date.now();
     const { rows } = await client.query<{ id: string }>('INSERT INTO item_notes (item_id, author, body, at) VALUES ($1, $2, $3, $4) RETURNING id', [itemId, author, body, at]);
-    const id = Number(rows[0]!.id);
+    const [row] = rows;
+    if (!row) throw new Error('INSERT INTO item_notes ... RETURNING id answered no row');
+    const id = Number(row.id);
     // The writer has seen their own note.
     if (mentions.length) {
       await client.query(

@@ -33,7 +33,7 @@ export function stopwords(language: string): Set<string> {
     set = new Set((LISTS[language] ?? '').split(/\s+/).filter(Boolean));
     // Every post may mix in English function words ("the", "my"), whatever language it is in.
     for (const w of ENGLISH) set.add(w);
-    for (const w of LISTS['en']!.split(/\s+/)) if (w) set.add(w);
+    for (const w of (LISTS['en'] ?? '').split(/\s+/)) if (w) set.add(w);
     cache.set(language, set);
   }
   return set;

@@ -81,7 +81,10 @@ function feedsFor(o: Options, queries: string[]): Feed[] {
 async function fetchFeeds(env: Env, feeds: Feed[], cursorText: string | null, signal?: AbortSignal): Promise<FetchResult> {
   const start = readCursor(env, cursorText);
   const positions: Record<string, Position> = {};
-  for (const feed of feeds) if (start[feed.key]) positions[feed.key] = start[feed.key]!;
+  for (const feed of feeds) {
+    const position = start[feed.key];
+    if (position) positions[feed.key] = position;
+  }
   const run: Run = { mentions: [], rejected: [], pending: [], seen: new Set(), signal };
   for (const feed of feeds) {
     try {

@@ -103,7 +103,7 @@ export function tidFromKey(key: string, anchorMs: number): string {
   let value = ((micros & ((1n << 53n) - 1n)) << 10n) | BigInt(digest.readUInt16BE(4) & 0x3ff);
   let out = '';
   for (let i = 0; i < 13; i++) {
-    out = S32[Number(value & 31n)]! + out;
+    out = S32.charAt(Number(value & 31n)) + out;
     value >>= 5n;
   }
   return out;

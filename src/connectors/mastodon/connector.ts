@@ -138,7 +138,10 @@ function feedsFor(o: Options): Feed[] {
 async function fetchFeeds(env: Env, feeds: Feed[], cursorText: string | null, signal?: AbortSignal): Promise<FetchResult> {
   const start = readCursor(env, cursorText);
   const positions: Record<string, string> = {};
-  for (const feed of feeds) if (start[feed.key]) positions[feed.key] = start[feed.key]!;
+  for (const feed of feeds) {
+    const position = start[feed.key];
+    if (position) positions[feed.key] = position;
+  }
   const run: Run = { mentions: [], rejected: [], seen: new Set(), signal };
   for (const feed of feeds) {
     try {
@@ -178,7 +181,7 @@ async function readFeed(env: Env, run: Run, feed: Feed, start: string | null, ad
     const ids = entries.map((e) => e.position).filter((id): id is string => id !== null).sort(compareIds);
     const top = ids[ids.length - 1];
     if (start) {
-      if (top === undefined || compareIds(top, after!) <= 0) break;
+      if (top === undefined || after === null || compareIds(top, after) <= 0) break;
       after = top;
       advance(top);
     } else {

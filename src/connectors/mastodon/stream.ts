@@ -46,9 +46,9 @@ export async function listen(deps: StreamDeps, streams: Stream[], sink: StreamSi
   const onAbort = () => conn.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const opened = await Promise.all(streams.map((s) => openStream(deps, s, conn.signal)));
+    const opened = await Promise.all(streams.map(async (stream) => ({ stream, res: await openStream(deps, stream, conn.signal) })));
     sink.connected();
-    await Promise.race(opened.map((res, i) => pump(deps, res, streams[i]!, sink)));
+    await Promise.race(opened.map(({ stream, res }) => pump(deps, res, stream, sink)));
   } catch (err) {
     if (signal.aborted) return;
     throw err;
@@ -68,7 +68,7 @@ async function openStream(deps: StreamDeps, stream: Stream, signal: AbortSignal)
     const location = res.headers['location'];
     if (hop === 0 && res.status >= 300 && res.status < 400 && location) {
       res.close();
-      url = new URL(location, url).toString().split('?')[0]!;
+      url = new URL(location, url).toString().replace(/\?.*$/s, '');
       continue;
     }
     const text = await res.text().catch(() => '');

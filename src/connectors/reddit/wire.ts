@@ -60,7 +60,7 @@ export function resetFrom(res: HttpResponse): Date {
 export function waitFromMessage(message: string): number | null {
   const m = /(\d+)\s*(millisecond|second|minute|hour)s?/i.exec(message);
   if (!m) return null;
-  const unit = { millisecond: 1, second: 1000, minute: 60_000, hour: 3_600_000 }[m[2]!.toLowerCase() as 'second'];
+  const unit = { millisecond: 1, second: 1000, minute: 60_000, hour: 3_600_000 }[(m[2] ?? '').toLowerCase() as 'second'];
   return Number(m[1]) * unit;
 }
 

@@ -129,7 +129,7 @@ function permalinkGuid(node: unknown): boolean {
 /** RSS `author` is an e-mail, often `jo@example.com (Jo Smith)`: show the name when there is one. */
 function rssAuthor(value: string): string {
   const named = /\(([^)]+)\)\s*$/.exec(value);
-  return named ? named[1]!.trim() : value;
+  return named?.[1] ? named[1].trim() : value;
 }
 
 function atomAuthor(node: unknown): FeedItem['author'] {
@@ -158,5 +158,5 @@ function escapeHtml(value: string): string {
 
 function language(value: string): string | null {
   const code = /^([a-zA-Z]{2,3})(?:[-_]|$)/.exec(value.trim());
-  return code ? code[1]!.toLowerCase() : null;
+  return code?.[1] ? code[1].toLowerCase() : null;
 }

@@ -183,7 +183,10 @@ export async function walkFeeds<V>(o: FeedsOptions<V>): Promise<FeedsResult<V>> 
     saved = {};
   }
   const states: Record<string, WalkState> = {};
-  for (const feed of o.feeds) if (saved[feed.key]) states[feed.key] = saved[feed.key]!;
+  for (const feed of o.feeds) {
+    const state = saved[feed.key];
+    if (state) states[feed.key] = state;
+  }
   const out: FeedsResult<V> = { values: [], rejected: [], cursor: '' };
   for (const feed of o.feeds) {
     try {

@@ -16,8 +16,9 @@ export type { OutOfFold, Prepared, TrainingRow } from './fit-types.js';
  * drowned out: the airline set is two-thirds negative (neutral counts most there: it is the
  * hardest class to tell apart), general tweets are one-sixth negative, the other languages balanced.
  */
+const AIRLINE_WEIGHT = [1, 1.8, 1.5] as const;
 const CLASS_WEIGHT: Record<string, readonly [number, number, number]> = {
-  airline: [1, 1.8, 1.5],
+  airline: AIRLINE_WEIGHT,
   tweeteval: [1.3, 1, 1],
 };
 const EVEN = [1, 1, 1] as const;
@@ -104,7 +105,7 @@ export function fitHeads(data: Prepared[], seed = 7): Heads {
   for (const { row, x } of data) {
     if (row.sentiment) {
       const y = SENTIMENT_CLASSES.indexOf(row.sentiment);
-      sentimentEx.push({ x, y, w: row.weight * (CLASS_WEIGHT[row.source ?? ''] ?? (row.source ? EVEN : CLASS_WEIGHT['airline']!))[y as 0 | 1 | 2] });
+      sentimentEx.push({ x, y, w: row.weight * (CLASS_WEIGHT[row.source ?? ''] ?? (row.source ? EVEN : AIRLINE_WEIGHT))[y as 0 | 1 | 2] });
     }
     if (row.complaint != null) complaintEx.push({ x: forComplaints(x), y: row.complaint ? 1 : 0, w: row.complaintWeight ?? row.weight });
     if (row.irony != null) ironyEx.push({ x, y: row.irony ? 1 : 0, w: row.ironyWeight ?? row.weight });

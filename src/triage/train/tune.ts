@@ -23,16 +23,21 @@ interface Row {
 
 export function macroF1At(rows: Row[], t: number): { f1: number; recall: number } {
   const counts = [0, 1, 2].map(() => ({ tp: 0, fp: 0, fn: 0 }));
+  const of = (k: number) => {
+    const c = counts[k];
+    if (!c) throw new RangeError(`sentiment class ${k} is not 0, 1 or 2`);
+    return c;
+  };
   for (const { gold, probs } of rows) {
     const pred = decideSentiment({ negativeAt: t }, probs);
-    if (pred === gold) counts[gold]!.tp += 1;
+    if (pred === gold) of(gold).tp += 1;
     else {
-      counts[pred]!.fp += 1;
-      counts[gold]!.fn += 1;
+      of(pred).fp += 1;
+      of(gold).fn += 1;
     }
   }
   const f1 = counts.reduce((s, c) => s + (c.tp ? (2 * c.tp) / (2 * c.tp + c.fp + c.fn) : 0), 0) / 3;
-  const neg = counts[0]!;
+  const neg = of(0);
   return { f1, recall: neg.tp / Math.max(1, neg.tp + neg.fn) };
 }
 

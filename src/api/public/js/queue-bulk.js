@@ -80,7 +80,10 @@ export function setupBulk(queue, reload) {
   const render = () => updateBulk(queue);
   $('select-page').addEventListener('change', () => {
     const on = $('select-page').checked;
-    for (const e of queue.entries) on ? queue.chosen.add(e.item.id) : queue.chosen.delete(e.item.id);
+    for (const e of queue.entries) {
+      if (on) queue.chosen.add(e.item.id);
+      else queue.chosen.delete(e.item.id);
+    }
     for (const box of document.querySelectorAll('#items input.pick')) if (box instanceof HTMLInputElement) box.checked = on;
     for (const node of $('items').children) node.classList.toggle('chosen', on);
     render();
