@@ -10,7 +10,7 @@ import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../hel
 import { testApp, type TestApp } from '../helpers/app.js';
 import { seedItems, type ItemSeed } from '../helpers/queue-seed.js';
 import { seedMention } from '../helpers/seed.js';
-import { nth, present } from '../helpers/present.js';
+import { nth } from '../helpers/present.js';
 
 const PASSWORD = 'queue-browser-password-1';
 const OUT = screenshotDir();
@@ -183,7 +183,8 @@ describe('queue in a real browser', () => {
     const luminance = (page: Page, selector: string, prop: 'color' | 'backgroundColor') =>
       page.locator(selector).first().evaluate((node, p) => {
         const style = (globalThis as unknown as { getComputedStyle(n: unknown): Record<string, string> }).getComputedStyle(node);
-        const [r, g, b] = present(String(style[p]).match(/\d+/g)).map(Number) as [number, number, number];
+        // Runs in the page: no test helpers here. No digits gives NaN, which fails the bounds below.
+        const [r, g, b] = (String(style[p]).match(/\d+/g) ?? []).map(Number) as [number, number, number];
         return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
       }, prop);
     for (const hash of ['#/', '#/analytics', '#/sources', '#/item/ph1']) {
