@@ -19,7 +19,13 @@ export default tseslint.config(
       // copy, a callback parameter needed for the position of the next one.
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          caughtErrors: 'none',
+          ignoreRestSiblings: true,
+        },
       ],
       // Every control character in our regexes is there on purpose: the sanitisers that strip
       // C0/C1 controls from posts, replies and audit text, and the NUL-separated n-gram keys.
