@@ -1,5 +1,5 @@
 import type { StoredMention } from '../../store/mentions.js';
-import type { Explanation, Rose, Severity, SpikePost } from '../../store/spike-types.js';
+import type { Explanation, Severity, SpikePost } from '../../store/spike-types.js';
 import type { Verified } from './detector.js';
 import { topDistinct, type TermStat } from './logodds.js';
 
