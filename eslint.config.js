@@ -36,12 +36,6 @@ export default tseslint.config(
     },
   },
   {
-    // TEMPORARY (#16): the fakes move rewrites these folders right now; their `!` are converted in
-    // one pass after it lands, so the two branches do not collide line by line.
-    files: ['test/fakes/**', 'test/connectors/**'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'prefer-const': 'off' },
-  },
-  {
     files: ['src/api/public/**/*.js'],
     languageOptions: { globals: globals.browser },
   },

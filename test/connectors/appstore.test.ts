@@ -8,6 +8,7 @@ import type { FetchResult } from '../../src/connectors/types.js';
 import { makeClient } from '../helpers/connector.js';
 import { useFake, useHttpClient } from '../helpers/fake.js';
 import { FakeAppStore, type ApsReview } from '../fakes/appstore.js';
+import { nth, present, replyOf } from '../helpers/present.js';
 
 const APP = '1234567890';
 const http = useHttpClient();
@@ -37,8 +38,8 @@ describe('appstore connector: polling', () => {
     const first = await client(opts).client.fetch(null);
     expect(ids(first)).toEqual(idsOf(old));
     const pages = fake.requests.filter((r) => r.path.endsWith('/customerReviews'));
-    expect(pages[0]!.query.get('sort')).toBe('-createdDate');
-    expect(pages[0]!.query.get('limit')).toBe('2');
+    expect(nth(pages, 0).query.get('sort')).toBe('-createdDate');
+    expect(nth(pages, 0).query.get('limit')).toBe('2');
     expect(pages.map((p) => p.query.get('cursor') === null)).toEqual([true, false, false]);
 
     const fresh = reviews(fake, 3, 100);
@@ -93,7 +94,7 @@ describe('appstore connector: rate limits, retries and the JWT', () => {
     const { client: aps, limiter } = client(opts);
     const partial = await aps.fetch(first.cursor);
     expect(ids(partial)).toEqual(idsOf(fresh.slice(3)));
-    expect(partial.pauseUntil!.getTime()).toBeGreaterThan(Date.now() + 60_000);
+    expect(present(partial.pauseUntil).getTime()).toBeGreaterThan(Date.now() + 60_000);
     const sent = fake.requests.length;
     const blocked = await client(opts, { limiter }).client.fetch(partial.cursor);
     expect(blocked).toMatchObject({ mentions: [], cursor: partial.cursor, pauseUntil: expect.any(Date) });
@@ -123,7 +124,7 @@ describe('appstore connector: rate limits, retries and the JWT', () => {
     await aps.fetch(null);
     const auth = fake.requests.map((r) => r.headers['authorization']);
     expect(new Set(auth).size).toBe(1);
-    const header = JSON.parse(Buffer.from(auth[0]!.split(' ')[1]!.split('.')[0]!, 'base64url').toString());
+    const header = JSON.parse(Buffer.from(nth(nth(present(auth[0]).split(' '), 1).split('.'), 0), 'base64url').toString());
     expect(header).toEqual({ kid: key.keyId, alg: 'ES256', typ: 'JWT' });
 
     fake.revokeKey(key.keyId);
@@ -133,7 +134,7 @@ describe('appstore connector: rate limits, retries and the JWT', () => {
     expect((error as Error).message).toContain(`API key ${key.keyId} (issuer ${key.issuerId})`);
     expect((error as Error).message).toContain('NOT_AUTHORIZED');
     expect(fake.requests.length - before).toBe(2);
-    expect(fake.requests.at(-1)!.headers['authorization']).not.toBe(auth[0]);
+    expect(present(fake.requests.at(-1)).headers['authorization']).not.toBe(auth[0]);
   });
 
   it('reads the key from privateKeyFile, and a key for the wrong curve is an AuthError', async () => {
@@ -154,17 +155,17 @@ describe('appstore connector: replies', () => {
     const r = fake.addReview(APP, {});
     const { client: aps } = client(options(fake, key));
     const [mention] = (await aps.fetch(null)).mentions;
-    const first = await aps.reply!(mention!, 'Sorry! Please update to 3.1.', { idempotencyKey: 'd1' });
-    const replay = await aps.reply!(mention!, 'Sorry! Please update to 3.1.', { idempotencyKey: 'd1' });
+    const first = await replyOf(aps)(present(mention), 'Sorry! Please update to 3.1.', { idempotencyKey: 'd1' });
+    const replay = await replyOf(aps)(present(mention), 'Sorry! Please update to 3.1.', { idempotencyKey: 'd1' });
     expect(replay).toEqual(first);
     expect(fake.responses.size).toBe(1);
     expect(fake.responses.get(r.id)).toMatchObject({ id: first.replyId, responseBody: 'Sorry! Please update to 3.1.', state: 'PENDING_PUBLISH' });
-    const post = fake.requests.find((x) => x.method === 'POST')!;
+    const post = present(fake.requests.find((x) => x.method === 'POST'));
     expect(post.body).toEqual({ data: { type: 'customerReviewResponses', attributes: { responseBody: 'Sorry! Please update to 3.1.' }, relationships: { review: { data: { type: 'customerReviews', id: r.id } } } } });
     expect(appstoreConnector.capabilities.idempotentReply).toBe(true);
 
-    const gone = { ...mention!, replyRef: { reviewId: 'nope' } };
-    const error = await aps.reply!(gone, 'x', { idempotencyKey: 'd2' }).catch((e: unknown) => e);
+    const gone = { ...present(mention), replyRef: { reviewId: 'nope' } };
+    const error = await replyOf(aps)(gone, 'x', { idempotencyKey: 'd2' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as Error).message).toContain('ENTITY_ERROR.ATTRIBUTE.INVALID');
   });

@@ -8,6 +8,7 @@ import { useFake } from '../helpers/fake.js';
 import { waitFor } from '../helpers/wait.js';
 import { mentionIds } from '../../src/store/mentions.js';
 import { readStreamCursor } from '../../src/store/sources.js';
+import { nth } from '../helpers/present.js';
 
 describe('bluesky Jetstream stream: a dropped connection loses nothing', () => {
   let fake: FakeBluesky;
@@ -45,11 +46,11 @@ describe('bluesky Jetstream stream: a dropped connection loses nothing', () => {
     expect(fake.jetstreamConnections[0]).toEqual({ cursor: null, wantedCollections: ['app.bsky.feed.post'] });
 
     const before = [fake.post({ text: 'Acme Air lost my bag' }), fake.post({ text: 'thanks @AcmeAir.bsky.social' }), fake.post({ text: 'flying #acmeair' })];
-    fake.emitPost(before[0]!);
+    fake.emitPost(nth(before, 0));
     fake.emitPost(fake.post({ text: 'unrelated cat picture' }));
-    fake.emitPost(before[1]!);
+    fake.emitPost(nth(before, 1));
     fake.emit({ did: 'did:plc:someone', kind: 'identity', identity: { did: 'did:plc:someone', handle: 'someone.bsky.social' } });
-    const lastBeforeDrop = fake.emitPost(before[2]!);
+    const lastBeforeDrop = fake.emitPost(nth(before, 2));
     await waitFor('the first three posts stored', async () => (await stored()).length === 3);
     await waitFor('the cursor saved', async () => (await readStreamCursor(app.ctx.db, 'bsky')) === String(lastBeforeDrop));
 
@@ -60,7 +61,7 @@ describe('bluesky Jetstream stream: a dropped connection loses nothing', () => {
 
     await waitFor('the reconnect', () => fake.jetstreamConnections.length === 2, 10_000);
     // Resumed a few seconds before the last delivered event, so the replay overlaps on purpose.
-    expect(Number(fake.jetstreamConnections[1]!.cursor)).toBe(lastBeforeDrop - 5_000_000);
+    expect(Number(nth(fake.jetstreamConnections, 1).cursor)).toBe(lastBeforeDrop - 5_000_000);
     await waitFor('all five posts stored', async () => (await stored()).length === 5);
 
     const after = fake.post({ text: 'acme air live again' });

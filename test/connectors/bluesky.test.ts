@@ -7,6 +7,7 @@ import type { FetchResult } from '../../src/connectors/types.js';
 import { FakeBluesky, type FakePost } from '../fakes/bluesky.js';
 import { makeClient, TEST_BRAND } from '../helpers/connector.js';
 import { useFake } from '../helpers/fake.js';
+import { nth, present, replyOf } from '../helpers/present.js';
 
 
 const startFake = useFake(() => FakeBluesky.start());
@@ -27,7 +28,7 @@ describe('bluesky connector: polling', () => {
     const { client } = makeClient(blueskyConnector, options(fake, { pageLimit: 2 }));
     const first = await client.fetch(null);
     // First run reads one page (backfillPages) and remembers its newest post.
-    expect(uris(first)).toEqual([older[2]!.uri, older[1]!.uri]);
+    expect(uris(first)).toEqual([nth(older, 2).uri, nth(older, 1).uri]);
 
     const newer = Array.from({ length: 5 }, (_, i) => fake.post({ text: `acme new ${i}` }));
     newer.forEach((p) => fake.addSearchResult('acme', p));
@@ -36,12 +37,12 @@ describe('bluesky connector: polling', () => {
     fake.requests.length = 0;
     const second = await client.fetch(first.cursor);
     expect(uris(second).slice(1)).toEqual(urisOf(newer).reverse());
-    expect(second.mentions[0]!.author.handle).toBe('bob.bsky.social');
+    expect(nth(second.mentions, 0).author.handle).toBe('bob.bsky.social');
     const searches = calls(fake, 'app.bsky.feed.searchPosts');
     expect(searches).toHaveLength(3);
     expect(searches.map((r) => r.query.get('sort'))).toEqual(['latest', 'latest', 'latest']);
-    expect(searches[0]!.query.get('since')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    expect(calls(fake, 'app.bsky.notification.listNotifications')[0]!.query.getAll('reasons')).toEqual(['mention', 'reply', 'quote']);
+    expect(nth(searches, 0).query.get('since')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(nth(calls(fake, 'app.bsky.notification.listNotifications'), 0).query.getAll('reasons')).toEqual(['mention', 'reply', 'quote']);
 
     fake.requests.length = 0;
     const third = await client.fetch(second.cursor);
@@ -57,7 +58,7 @@ describe('bluesky connector: polling', () => {
     const start = await client.fetch(null);
     const posts = Array.from({ length: 4 }, (_, i) => fake.post({ text: `acme ${i}` }));
     posts.forEach((p) => fake.addSearchResult('acme', p));
-    fake.addNotification(posts[3]!);
+    fake.addNotification(nth(posts, 3));
     let searches = 0;
     fake.onRequest = (nsid) => {
       if (nsid !== 'app.bsky.feed.searchPosts' || ++searches !== 2) return;
@@ -82,7 +83,7 @@ describe('bluesky connector: polling', () => {
     expect(result.mentions).toHaveLength(30);
     const profileCalls = calls(fake, 'app.bsky.actor.getProfiles');
     expect(profileCalls.map((r) => r.query.getAll('actors').length)).toEqual([25, 5]);
-    const m = result.mentions.find((x) => x.nativeId === reply.uri)!;
+    const m = present(result.mentions.find((x) => x.nativeId === reply.uri));
     const rkey = reply.uri.split('/').pop();
     expect(m).toMatchObject({
       platform: 'bluesky',
@@ -176,7 +177,7 @@ describe('bluesky connector: replies', () => {
     fake.addNotification(post);
     const { client, kv } = makeClient(blueskyConnector, options(fake, { search: [] }));
     const [mention] = (await client.fetch(null)).mentions;
-    return { client, kv, mention: mention! };
+    return { client, kv, mention: present(mention) };
   }
 
   it('posts a reply record with root and parent, and a replay with the same key is the same post', async () => {
@@ -184,13 +185,13 @@ describe('bluesky connector: replies', () => {
     const root = fake.post({ text: 'thread start' });
     const post = fake.post({ text: '@acme.bsky.social where is my bag', reply: { root, parent: root } });
     const { client, mention } = await mentionOf(fake, post);
-    const first = await client.reply!(mention, 'Sorry! DM us your booking.', { idempotencyKey: 'draft-1' });
-    const replay = await client.reply!(mention, 'Sorry! DM us your booking.', { idempotencyKey: 'draft-1' });
+    const first = await replyOf(client)(mention, 'Sorry! DM us your booking.', { idempotencyKey: 'draft-1' });
+    const replay = await replyOf(client)(mention, 'Sorry! DM us your booking.', { idempotencyKey: 'draft-1' });
     expect(replay).toEqual(first);
     expect(fake.records.size).toBe(1);
     const [stored] = [...fake.records.values()];
-    expect(stored!.uri).toBe(first.replyId);
-    expect(stored!.value).toMatchObject({ $type: 'app.bsky.feed.post', text: 'Sorry! DM us your booking.', reply: { root: { uri: root.uri, cid: root.cid }, parent: { uri: post.uri, cid: post.cid } } });
+    expect(present(stored).uri).toBe(first.replyId);
+    expect(present(stored).value).toMatchObject({ $type: 'app.bsky.feed.post', text: 'Sorry! DM us your booking.', reply: { root: { uri: root.uri, cid: root.cid }, parent: { uri: post.uri, cid: post.cid } } });
     expect(first.url).toBe(`https://bsky.app/profile/${fake.identifier}/post/${first.replyId.split('/').pop()}`);
     expect(calls(fake, 'com.atproto.repo.getRecord')).toHaveLength(1);
   });
@@ -199,11 +200,11 @@ describe('bluesky connector: replies', () => {
     const fake = await startFake();
     const { client, mention } = await mentionOf(fake, fake.post({ text: 'help' }));
     fake.failAfterWrite = 1;
-    await expect(client.reply!(mention, 'On it.', { idempotencyKey: 'k9' })).rejects.toBeInstanceOf(TransientError);
+    await expect(replyOf(client)(mention, 'On it.', { idempotencyKey: 'k9' })).rejects.toBeInstanceOf(TransientError);
     expect(fake.records.size).toBe(1);
     // The write reached the PDS but its answer was lost: the replay collides on the rkey and finds it.
-    const replay = await client.reply!(mention, 'On it.', { idempotencyKey: 'k9' });
-    const again = await client.reply!(mention, 'On it.', { idempotencyKey: 'k9' });
+    const replay = await replyOf(client)(mention, 'On it.', { idempotencyKey: 'k9' });
+    const again = await replyOf(client)(mention, 'On it.', { idempotencyKey: 'k9' });
     expect(again).toEqual(replay);
     expect(fake.records.size).toBe(1);
   });

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/app/config.js';
 import { pollSource } from '../../src/listen/poll.js';
 import { loadMentions } from '../../src/store/mentions.js';
 import { testApp, type TestApp } from '../helpers/app.js';
+import { present } from '../helpers/present.js';
 
 const HOUR = 3_600_000;
 const line = (id: string, createdAt: string) => `${JSON.stringify({ id, text: `@AcmeAir post ${id}`, createdAt, author: { id: `a${id}`, handle: `h${id}` } })}\n`;
@@ -32,7 +33,7 @@ afterAll(async () => {
 async function times(source: string): Promise<number[]> {
   const { rows } = await app.ctx.db.query<{ id: string }>('SELECT id FROM mentions WHERE source_id = $1 ORDER BY native_id', [source]);
   const stored = await loadMentions(app.ctx.db, rows.map((r) => r.id));
-  return rows.map((r) => Date.parse(stored.get(r.id)!.mention.createdAt));
+  return rows.map((r) => Date.parse(present(stored.get(r.id)).mention.createdAt));
 }
 
 describe('file source: shiftTimesToNow (the demo only)', () => {
@@ -42,7 +43,7 @@ describe('file source: shiftTimesToNow (the demo only)', () => {
     const [newest, oldest] = await times('demo');
     expect(newest).toBeGreaterThanOrEqual(before - 2 * 60_000 - 1000);
     expect(newest).toBeLessThanOrEqual(Date.now() - 2 * 60_000 + 1000);
-    expect(newest! - oldest!).toBe(50 * HOUR);
+    expect(present(newest) - present(oldest)).toBe(50 * HOUR);
   });
 
   it('leaves a real import untouched', async () => {

@@ -5,6 +5,7 @@ import type { FetchResult } from '../../src/connectors/types.js';
 import { makeClient } from '../helpers/connector.js';
 import { useFake, useHttpClient } from '../helpers/fake.js';
 import { FakeGoogle, type BusinessReview } from '../fakes/google.js';
+import { nth, present, replyOf } from '../helpers/present.js';
 
 const [ACCOUNT, LOCATION] = ['111', '222'];
 const http = useHttpClient();
@@ -35,8 +36,8 @@ describe('googlebusiness connector: polling', () => {
     const first = await client(opts).client.fetch(null);
     expect(names(first)).toEqual(namesOf(old));
     const list = fake.requests.filter((r) => r.path.endsWith('/reviews'));
-    expect(list[0]!.path).toBe(`/v4/accounts/${ACCOUNT}/locations/${LOCATION}/reviews`);
-    expect(list[0]!.query.get('orderBy')).toBe('updateTime desc');
+    expect(nth(list, 0).path).toBe(`/v4/accounts/${ACCOUNT}/locations/${LOCATION}/reviews`);
+    expect(nth(list, 0).query.get('orderBy')).toBe('updateTime desc');
     expect(list.map((r) => r.query.get('pageToken') === null)).toEqual([true, false, false]);
 
     const fresh = reviews(fake, 5, 100);
@@ -56,7 +57,7 @@ describe('googlebusiness connector: polling', () => {
     expect(byName.get(five.name)).toMatchObject({ rating: 5, text: '', author: { handle: 'Hana', name: 'Hana' }, replyRef: { name: five.name } });
     expect(byName.get(anon.name)).toMatchObject({ rating: 1, text: 'Rude staff', author: { handle: 'Google user', name: '' } });
     expect(result.rejected).toHaveLength(1);
-    expect(result.rejected[0]!.reason).toMatch(new RegExp(`^review ${bad.reviewId}: starRating`));
+    expect(nth(result.rejected, 0).reason).toMatch(new RegExp(`^review ${bad.reviewId}: starRating`));
   });
 });
 
@@ -109,19 +110,19 @@ describe('googlebusiness connector: replies', () => {
     const r = fake.addBusinessReview(ACCOUNT, LOCATION, {});
     const { client: gbp } = client(options(fake, oauth));
     const [mention] = (await gbp.fetch(null)).mentions;
-    const first = await gbp.reply!(mention!, "We're sorry, please call us.", { idempotencyKey: 'd1' });
-    const replay = await gbp.reply!(mention!, "We're sorry, please call us.", { idempotencyKey: 'd1' });
+    const first = await replyOf(gbp)(present(mention), "We're sorry, please call us.", { idempotencyKey: 'd1' });
+    const replay = await replyOf(gbp)(present(mention), "We're sorry, please call us.", { idempotencyKey: 'd1' });
     expect(replay).toEqual(first);
     expect(first.replyId).toBe(`${r.name}/reply`);
     expect(fake.businessReplyCalls).toHaveLength(2);
     expect(r.reviewReply?.comment).toBe("We're sorry, please call us.");
-    const put = fake.requests.find((x) => x.method === 'PUT')!;
+    const put = present(fake.requests.find((x) => x.method === 'PUT'));
     expect(put.path).toBe(`/v4/${r.name}/reply`);
     expect(put.body).toEqual({ comment: "We're sorry, please call us." });
     expect(googlebusinessConnector.capabilities.idempotentReply).toBe(true);
 
-    const elsewhere = { ...mention!, replyRef: { name: 'accounts/1/locations/9/reviews/x' } };
-    await expect(gbp.reply!(elsewhere, 'hi', { idempotencyKey: 'd2' })).rejects.toBeInstanceOf(PermanentError);
+    const elsewhere = { ...present(mention), replyRef: { name: 'accounts/1/locations/9/reviews/x' } };
+    await expect(replyOf(gbp)(elsewhere, 'hi', { idempotencyKey: 'd2' })).rejects.toBeInstanceOf(PermanentError);
   });
 });
 

@@ -5,6 +5,7 @@ import type { FetchResult } from '../../src/connectors/types.js';
 import { makeClient } from '../helpers/connector.js';
 import { useFake, useHttpClient } from '../helpers/fake.js';
 import { FakeGoogle, type PlayReview } from '../fakes/google.js';
+import { nth, present, replyOf } from '../helpers/present.js';
 
 const PKG = 'com.acme.app';
 const http = useHttpClient();
@@ -47,17 +48,17 @@ describe('googleplay connector: polling', () => {
     const r = fake.addPlayReview(PKG, { text: 'Crashes on login', stars: 2, author: '', lang: 'de', at: new Date(Date.now() - 60_000) });
     // One fixed second for setup and assertion: reading the clock twice can straddle a second boundary.
     const seconds = Math.floor(Date.now() / 1000) - 60;
-    (r.comments[0]!['userComment'] as { lastModified: { seconds: string } }).lastModified.seconds = String(seconds);
+    (nth(r.comments, 0)['userComment'] as { lastModified: { seconds: string } }).lastModified.seconds = String(seconds);
     const [m] = (await client(options(fake, sa)).client.fetch(null)).mentions;
     expect(m).toMatchObject({ platform: 'googleplay', nativeId: r.reviewId, text: 'Crashes on login', rating: 2, lang: 'de', url: null, author: { handle: 'Google Play user', followers: null }, replyRef: { reviewId: r.reviewId, packageName: PKG } });
-    expect(Date.parse(m!.createdAt)).toBe(seconds * 1000);
+    expect(Date.parse(present(m).createdAt)).toBe(seconds * 1000);
   });
 
   it('rejects malformed reviews with a reason while the page flows', async () => {
     const { fake, sa } = await start();
     const good = fake.addPlayReview(PKG, { at: minutesAgo(3) });
     const noStars = fake.addPlayReview(PKG, { at: minutesAgo(2) });
-    delete (noStars.comments[0]!['userComment'] as Record<string, unknown>)['starRating'];
+    delete (nth(noStars.comments, 0)['userComment'] as Record<string, unknown>)['starRating'];
     const now = String(Math.floor(Date.now() / 1000));
     fake.addRawPlayReview(PKG, { authorName: 'x', comments: [{ userComment: { text: 'no id', lastModified: { seconds: now }, starRating: 3 } }] });
     const result = await client(options(fake, sa)).client.fetch(null);
@@ -119,17 +120,17 @@ describe('googleplay connector: replies', () => {
     const r = fake.addPlayReview(PKG, {});
     const { client: play } = client(options(fake, sa));
     const [mention] = (await play.fetch(null)).mentions;
-    const first = await play.reply!(mention!, 'Fixed in 1.2.1', { idempotencyKey: 'd1' });
-    const replay = await play.reply!(mention!, 'Fixed in 1.2.1', { idempotencyKey: 'd1' });
+    const first = await replyOf(play)(present(mention), 'Fixed in 1.2.1', { idempotencyKey: 'd1' });
+    const replay = await replyOf(play)(present(mention), 'Fixed in 1.2.1', { idempotencyKey: 'd1' });
     expect(replay).toEqual(first);
     expect(first).toEqual({ replyId: `${r.reviewId}:reply`, url: null });
     expect(fake.playReplyCalls).toHaveLength(2);
     expect(r.comments.filter((c) => 'developerComment' in c)).toEqual([{ developerComment: { text: 'Fixed in 1.2.1', lastModified: expect.any(Object) } }]);
     expect(googleplayConnector.capabilities.idempotentReply).toBe(true);
-    const post = fake.requests.find((x) => x.method === 'POST' && x.path.endsWith(':reply'))!;
+    const post = present(fake.requests.find((x) => x.method === 'POST' && x.path.endsWith(':reply')));
     expect(post.path).toBe(`/androidpublisher/v3/applications/${PKG}/reviews/${encodeURIComponent(r.reviewId)}:reply`);
 
-    await expect(play.reply!(mention!, 'x'.repeat(351), { idempotencyKey: 'd2' })).rejects.toBeInstanceOf(PermanentError);
+    await expect(replyOf(play)(present(mention), 'x'.repeat(351), { idempotencyKey: 'd2' })).rejects.toBeInstanceOf(PermanentError);
     expect(fake.playReplyCalls).toHaveLength(2);
   });
 });

@@ -5,6 +5,7 @@ import type { FetchResult, SourceClient } from '../../src/connectors/types.js';
 import { FakeHackerNews, type FakeHit } from '../fakes/hackernews.js';
 import { makeClient } from '../helpers/connector.js';
 import { useFake, useHttpClient } from '../helpers/fake.js';
+import { nth, present } from '../helpers/present.js';
 
 const http = useHttpClient();
 
@@ -40,17 +41,17 @@ describe('hackernews connector', () => {
 
     const first = await client(fake, { hitsPerPage: 20 }).fetch(null);
     expect(fake.requests).toHaveLength(1);
-    const q = fake.requests[0]!.query;
+    const q = nth(fake.requests, 0).query;
     expect([q.get('query'), q.get('tags'), q.get('hitsPerPage'), q.get('page'), q.get('numericFilters')]).toEqual(['acme', '(story,comment)', '20', '0', null]);
     expect(ids(first)).toEqual(idsOf([...old.slice(12), comment, story]));
 
-    const c = first.mentions.find((m) => m.nativeId === comment.objectID)!;
+    const c = present(first.mentions.find((m) => m.nativeId === comment.objectID));
     expect(c.text).toBe("Acme's API is down\n\nagain & again");
     expect(c.url).toBe(`https://news.ycombinator.com/item?id=${comment.objectID}`);
     expect(c.author).toEqual({ id: 'jkl', handle: 'jkl', name: 'jkl', followers: null, url: 'https://news.ycombinator.com/user?id=jkl' });
     expect(c.inReplyToId).toBe('42');
     expect(c.createdAt).toBe(new Date(comment.created_at_i * 1000).toISOString());
-    const s = first.mentions.find((m) => m.nativeId === story.objectID)!;
+    const s = present(first.mentions.find((m) => m.nativeId === story.objectID));
     expect(s.text).toBe(`Show HN: Acme rockets\n\nAsk: anyone tried it?\n\n${story.url}`);
     expect(s.engagement.likes).toBe(7);
 
@@ -60,7 +61,7 @@ describe('hackernews connector', () => {
     fake.requests.length = 0;
     const second = await client(fake, { hitsPerPage: 20 }).fetch(first.cursor);
     expect(ids(second)).toEqual(idsOf([sameSecond, ...newer]));
-    expect(fake.requests[0]!.query.get('numericFilters')).toBe(`created_at_i>=${story.created_at_i}`);
+    expect(nth(fake.requests, 0).query.get('numericFilters')).toBe(`created_at_i>=${story.created_at_i}`);
 
     fake.requests.length = 0;
     const idle = await client(fake).fetch(second.cursor);
@@ -72,10 +73,10 @@ describe('hackernews connector', () => {
     const fake = await startFake();
     const source = makeClient(hackernewsConnector, { baseUrl: fake.url }, { http }).client;
     const empty = await source.fetch(null);
-    expect(fake.requests[0]!.query.get('query')).toBe('Acme Air');
+    expect(nth(fake.requests, 0).query.get('query')).toBe('Acme Air');
     const hit = fake.add({ html: 'Flew Acme Air today' });
     const next = await source.fetch(empty.cursor);
-    expect(fake.requests[1]!.query.get('numericFilters')).toBe('created_at_i>=0');
+    expect(nth(fake.requests, 1).query.get('numericFilters')).toBe('created_at_i>=0');
     expect(ids(next)).toEqual([hit.objectID]);
   });
 

@@ -13,6 +13,7 @@ import { waitFor } from '../helpers/wait.js';
 import { startAllWorkers } from '../helpers/workers.js';
 import { loadMentions, mentionIds } from '../../src/store/mentions.js';
 import { authorHistory } from '../../src/store/authors.js';
+import { nth, streamOf } from '../helpers/present.js';
 
 const OPTIONS = { token: 'fake-token', mentions: true, hashtags: ['acmeair'] };
 
@@ -21,7 +22,7 @@ function listen(client: SourceClient) {
   const batches: FetchResult[] = [];
   let connects = 0;
   const controller = new AbortController();
-  const done = client.stream!(null, { deliver: async (b) => void batches.push(b), connected: () => void (connects += 1) }, controller.signal);
+  const done = streamOf(client)(null, { deliver: async (b) => void batches.push(b), connected: () => void (connects += 1) }, controller.signal);
   // Attach a handler now so an early failure is not reported as unhandled before the test awaits it.
   const settled = done.then(() => null, (err: unknown) => err);
   return { batches, connects: () => connects, stop: () => controller.abort(), settled };
@@ -50,7 +51,7 @@ describe('mastodon connector: streaming', () => {
     await waitFor('two batches', () => run.batches.length === 2);
     expect(run.batches.map((b) => b.mentions.map((m) => m.nativeId))).toEqual([[mention.uri], [tagged.uri]]);
     expect(run.batches.every((b) => b.cursor === null && b.rejected.length === 0)).toBe(true);
-    expect(run.batches[0]!.mentions[0]!.text).toBe('@AcmeAir where is my bag');
+    expect(nth(nth(run.batches, 0).mentions, 0).text).toBe('@AcmeAir where is my bag');
 
     run.stop();
     expect(await run.settled).toBeNull();
@@ -67,9 +68,9 @@ describe('mastodon connector: streaming', () => {
     const good = fake.status();
     fake.addTagPost('acmeair', good);
     await waitFor('three batches', () => run.batches.length === 3);
-    expect(run.batches[0]!.rejected[0]!.reason).toMatch(/not valid JSON/);
-    expect(run.batches[1]!.rejected[0]!.reason).toMatch(/followers_count/);
-    expect(run.batches[2]!.mentions.map((m) => m.nativeId)).toEqual([good.uri]);
+    expect(nth(nth(run.batches, 0).rejected, 0).reason).toMatch(/not valid JSON/);
+    expect(nth(nth(run.batches, 1).rejected, 0).reason).toMatch(/followers_count/);
+    expect(nth(run.batches, 2).mentions.map((m) => m.nativeId)).toEqual([good.uri]);
     run.stop();
     await run.settled;
   });
@@ -137,7 +138,7 @@ describe('mastodon streaming through the StreamRunner (real redis, workers)', ()
     await fake.waitForStreams(2);
     // The catch-up poll on connect backfills the newest page and sets the poll cursor.
     await waitFor('catch-up poll', async () => (await readSourceState(app.ctx.db, 'masto')).lastSuccessAt > 0);
-    expect(await stored(posted[0]!)).toBe(true);
+    expect(await stored(nth(posted, 0))).toBe(true);
 
     const live = mention('@AcmeAir my flight was cancelled and nobody tells me anything');
     const pushedAt = Date.now();
@@ -150,7 +151,7 @@ describe('mastodon streaming through the StreamRunner (real redis, workers)', ()
 
   it('loses nothing and stores nothing twice when the connection drops while posts keep arriving', async () => {
     tagPost('streamed #acmeair');
-    await waitFor('streamed post stored', () => stored(posted[posted.length - 1]!));
+    await waitFor('streamed post stored', () => stored(nth(posted, posted.length - 1)));
 
     // The streaming server goes away; posts keep arriving on the instance meanwhile.
     fake.refuseStreams(true);

@@ -9,6 +9,7 @@ import type { Mention } from '../../src/mention.js';
 import { htmlToText } from '../../src/text/html.js';
 import { FakeMastodon, type FakeStatus } from '../fakes/mastodon.js';
 import { useFake, useHttpClient } from '../helpers/fake.js';
+import { nth, present, replyOf } from '../helpers/present.js';
 
 const http = useHttpClient();
 
@@ -47,14 +48,14 @@ describe('mastodon connector: polling', () => {
     const first = await client(fake, opts).fetch(null);
     expect(uris(first)).toEqual(urisOf(history.slice(30)));
     expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]!.query.get('min_id')).toBeNull();
+    expect(nth(fake.requests, 0).query.get('min_id')).toBeNull();
 
     const arrived = tagPosts(fake, 'acme', 70);
     fake.requests.length = 0;
     const second = await client(fake, opts).fetch(first.cursor);
     // Three pages of 20 is this poll's budget: the oldest 60 of the 70 new posts, in order.
     expect(uris(second)).toEqual(urisOf(arrived.slice(0, 60)));
-    expect(fake.requests.map((r) => r.query.get('min_id'))).toEqual([history[49]!.id, arrived[19]!.id, arrived[39]!.id]);
+    expect(fake.requests.map((r) => r.query.get('min_id'))).toEqual([nth(history, 49).id, nth(arrived, 19).id, nth(arrived, 39).id]);
 
     const more = tagPosts(fake, 'acme', 5);
     const restarted = client(fake, opts);
@@ -93,8 +94,8 @@ describe('mastodon connector: polling', () => {
     fake.requests.length = 0;
     const third = await source.fetch(second.cursor);
     expect(uris(third)).toEqual([later.uri]);
-    expect(fake.requests[0]!.query.get('min_id')).toBe(notificationIds[11]);
-    expect(fake.requests[0]!.headers['authorization']).toBe('Bearer fake-token');
+    expect(nth(fake.requests, 0).query.get('min_id')).toBe(notificationIds[11]);
+    expect(nth(fake.requests, 0).headers['authorization']).toBe('Bearer fake-token');
   });
 
   it('returns a status seen in two feeds, or through two instances, as one mention', async () => {
@@ -112,8 +113,8 @@ describe('mastodon connector: polling', () => {
     other.addTagPost('acme', sameOnOther);
     const viaOther = await client(other, { mentions: false, hashtags: ['acme'] }).fetch(null);
     expect(sameOnOther.id).not.toBe(shared.id);
-    expect(viaOther.mentions[0]!.id).toBe(result.mentions[0]!.id);
-    expect(viaOther.mentions[0]!.replyRef).toEqual({ statusId: sameOnOther.id, acct: 'alice@remote.example' });
+    expect(nth(viaOther.mentions, 0).id).toBe(nth(result.mentions, 0).id);
+    expect(nth(viaOther.mentions, 0).replyRef).toEqual({ statusId: sameOnOther.id, acct: 'alice@remote.example' });
   });
 
   it('normalises a status: HTML to plain text, spoiler first, boosts unwrapped, url falling back to uri', async () => {
@@ -158,7 +159,7 @@ describe('mastodon connector: polling', () => {
     const badFollowers = fake.malformedStatus({ account: { followers_count: 'lots' } });
     const noId = fake.malformedStatus({ id: undefined });
     good.push(fake.status({ text: 'fine 2' }));
-    for (const s of [good[0]!, badFollowers, noId, good[1]!]) fake.addTagPost('acme', s);
+    for (const s of [nth(good, 0), badFollowers, noId, nth(good, 1)]) fake.addTagPost('acme', s);
 
     const result = await client(fake, { mentions: false, hashtags: ['acme'] }).fetch(null);
     expect(uris(result)).toEqual(urisOf(good));
@@ -166,7 +167,7 @@ describe('mastodon connector: polling', () => {
       expect.stringMatching(/^status without id: id: .*expected string/),
       expect.stringMatching(new RegExp(`^status ${String(badFollowers['id'])}: account\\.followers_count: .*expected number`)),
     ]);
-    expect(result.rejected[1]!.raw).toEqual(badFollowers);
+    expect(nth(result.rejected, 1).raw).toEqual(badFollowers);
   });
 
   it('skips an unknown hashtag (404) for this poll and reads the other feeds', async () => {
@@ -175,7 +176,7 @@ describe('mastodon connector: polling', () => {
     fake.addTagPost('acme', post);
     const result = await client(fake, { mentions: false, hashtags: ['nosuchtag', 'acme'] }).fetch(null);
     expect(uris(result)).toEqual([post.uri]);
-    expect(JSON.parse(result.cursor!).feeds).not.toHaveProperty('tag:nosuchtag');
+    expect(JSON.parse(present(result.cursor)).feeds).not.toHaveProperty('tag:nosuchtag');
   });
 
   it('reads hashtags without a token and sends no Authorization header', async () => {
@@ -183,8 +184,8 @@ describe('mastodon connector: polling', () => {
     fake.addTagPost('acme', fake.status());
     const result = await client(fake, { token: undefined, mentions: false, hashtags: ['#Acme'] }).fetch(null);
     expect(result.mentions).toHaveLength(1);
-    expect(fake.requests[0]!.path).toBe('/api/v1/timelines/tag/acme');
-    expect(fake.requests[0]!.headers).not.toHaveProperty('authorization');
+    expect(nth(fake.requests, 0).path).toBe('/api/v1/timelines/tag/acme');
+    expect(nth(fake.requests, 0).headers).not.toHaveProperty('authorization');
   });
 });
 
@@ -225,8 +226,8 @@ describe('mastodon connector: failures while polling', () => {
     const next = await client(fake, { hashtags: ['acme'], search: ['acme air'] }).fetch(partial.cursor);
     expect(uris(next)).toHaveLength(2);
     expect(next.mentions.map((m) => m.nativeId)).toContain(tagged.uri);
-    expect(next.mentions.map((m) => m.nativeId)).not.toContain(mentions[0]!.uri);
-    expect(fake.requests[1]!.query.get('min_id')).toBeNull();
+    expect(next.mentions.map((m) => m.nativeId)).not.toContain(nth(mentions, 0).uri);
+    expect(nth(fake.requests, 1).query.get('min_id')).toBeNull();
   });
 
   it('stops and sets pauseUntil when X-RateLimit-Remaining reaches 0', async () => {
@@ -267,7 +268,7 @@ describe('mastodon connector: failures while polling', () => {
     const posts = tagPosts(fake, 'acme', 3);
     const opts = { mentions: false, hashtags: ['acme'] };
     expect(uris(await client(fake, opts).fetch('not json'))).toEqual(urisOf(posts));
-    const foreign = JSON.stringify({ v: 1, instance: 'https://elsewhere.example', feeds: { 'tag:acme': posts[2]!.id } });
+    const foreign = JSON.stringify({ v: 1, instance: 'https://elsewhere.example', feeds: { 'tag:acme': nth(posts, 2).id } });
     expect(uris(await client(fake, opts).fetch(foreign))).toEqual(urisOf(posts));
   });
 });
@@ -277,7 +278,7 @@ describe('mastodon connector: replies', () => {
     const status = fake.status({ text: '@acmecare my bag is lost' });
     fake.addMention(status);
     const [mention] = (await source.fetch(null)).mentions;
-    return { mention: mention!, status };
+    return { mention: present(mention), status };
   }
 
   it('posts in_reply_to_id with the Idempotency-Key, and a replay with the same key is the same reply', async () => {
@@ -285,8 +286,8 @@ describe('mastodon connector: replies', () => {
     const source = client(fake, { visibility: 'unlisted' });
     const { mention, status } = await mentionFrom(fake, source);
 
-    const first = await source.reply!(mention, 'Sorry about that, DM us your booking.', { idempotencyKey: 'draft-1' });
-    const replay = await source.reply!(mention, 'Sorry about that, DM us your booking.', { idempotencyKey: 'draft-1' });
+    const first = await replyOf(source)(mention, 'Sorry about that, DM us your booking.', { idempotencyKey: 'draft-1' });
+    const replay = await replyOf(source)(mention, 'Sorry about that, DM us your booking.', { idempotencyKey: 'draft-1' });
     expect(replay).toEqual(first);
     expect(fake.replies).toHaveLength(1);
     expect(fake.replies[0]).toMatchObject({
@@ -296,11 +297,11 @@ describe('mastodon connector: replies', () => {
       visibility: 'unlisted',
       status: '@alice@remote.example Sorry about that, DM us your booking.',
     });
-    expect(first.url).toBe(fake.replies[0]!.posted.url);
+    expect(first.url).toBe(nth(fake.replies, 0).posted.url);
     const posts = fake.requests.filter((r) => r.method === 'POST');
     expect(posts).toHaveLength(2);
     expect(posts.every((r) => r.headers['idempotency-key'] === 'draft-1' && r.headers['authorization'] === 'Bearer fake-token')).toBe(true);
-    expect(posts[0]!.body).toEqual({ status: fake.replies[0]!.status, in_reply_to_id: status.id, visibility: 'unlisted' });
+    expect(nth(posts, 0).body).toEqual({ status: nth(fake.replies, 0).status, in_reply_to_id: status.id, visibility: 'unlisted' });
   });
 
   it('reports an unanswered reply as an unknown outcome, and the replay with its key finds the posted status', async () => {
@@ -312,12 +313,12 @@ describe('mastodon connector: replies', () => {
       seenByHook.push(reply.id);
     };
     fake.replyDelayMs = 1_000;
-    await expect(source.reply!(mention, 'On it.', { idempotencyKey: 'draft-9' })).rejects.toBeInstanceOf(UnknownOutcomeError);
+    await expect(replyOf(source)(mention, 'On it.', { idempotencyKey: 'draft-9' })).rejects.toBeInstanceOf(UnknownOutcomeError);
     expect(fake.replies).toHaveLength(1);
 
     fake.replyDelayMs = 0;
-    const replay = await source.reply!(mention, 'On it.', { idempotencyKey: 'draft-9' });
-    expect(replay.replyId).toBe(fake.replies[0]!.id);
+    const replay = await replyOf(source)(mention, 'On it.', { idempotencyKey: 'draft-9' });
+    expect(replay.replyId).toBe(nth(fake.replies, 0).id);
     expect(seenByHook).toEqual([replay.replyId]);
     expect(fake.replies).toHaveLength(1);
   });
@@ -326,8 +327,8 @@ describe('mastodon connector: replies', () => {
     const fake = await startFake();
     const source = client(fake);
     const { mention } = await mentionFrom(fake, source);
-    await source.reply!(mention, 'Hi @Alice@remote.example, we are on it.', { idempotencyKey: 'k2' });
-    expect(fake.replies[0]!.status).toBe('Hi @Alice@remote.example, we are on it.');
+    await replyOf(source)(mention, 'Hi @Alice@remote.example, we are on it.', { idempotencyKey: 'k2' });
+    expect(nth(fake.replies, 0).status).toBe('Hi @Alice@remote.example, we are on it.');
   });
 
   it('maps 422 to PermanentError with the platform message, 401 to AuthError and 429 to RateLimitedError', async () => {
@@ -335,19 +336,19 @@ describe('mastodon connector: replies', () => {
     const source = client(fake);
     const { mention } = await mentionFrom(fake, source);
 
-    const tooLong = await source.reply!(mention, 'x'.repeat(600), { idempotencyKey: 'k3' }).catch((e: unknown) => e);
+    const tooLong = await replyOf(source)(mention, 'x'.repeat(600), { idempotencyKey: 'k3' }).catch((e: unknown) => e);
     expect(tooLong).toBeInstanceOf(PermanentError);
     expect((tooLong as Error).message).toContain('Text character limit of 500 exceeded');
 
     fake.failNext(401, { error: 'The access token is invalid' });
-    await expect(source.reply!(mention, 'hi', { idempotencyKey: 'k4' })).rejects.toBeInstanceOf(AuthError);
+    await expect(replyOf(source)(mention, 'hi', { idempotencyKey: 'k4' })).rejects.toBeInstanceOf(AuthError);
     fake.failNext(502, { error: 'Bad gateway' });
-    await expect(source.reply!(mention, 'hi', { idempotencyKey: 'k6' })).rejects.toBeInstanceOf(TransientError);
+    await expect(replyOf(source)(mention, 'hi', { idempotencyKey: 'k6' })).rejects.toBeInstanceOf(TransientError);
     fake.rateLimitNext(1, { reset: new Date(Date.now() + 60_000) });
-    await expect(source.reply!(mention, 'hi', { idempotencyKey: 'k5' })).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(replyOf(source)(mention, 'hi', { idempotencyKey: 'k5' })).rejects.toBeInstanceOf(RateLimitedError);
     // The 429 blocks the token's budget until the reset: the next reply is refused before it is sent.
     const sent = fake.requests.length;
-    await expect(source.reply!(mention, 'hi', { idempotencyKey: 'k7' })).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(replyOf(source)(mention, 'hi', { idempotencyKey: 'k7' })).rejects.toBeInstanceOf(RateLimitedError);
     expect(fake.requests).toHaveLength(sent);
     expect(fake.replies).toHaveLength(0);
   });

@@ -6,6 +6,7 @@ import type { FetchResult } from '../../src/connectors/types.js';
 import { FakeReddit, type Thing } from '../fakes/reddit.js';
 import { makeClient } from '../helpers/connector.js';
 import { useFake } from '../helpers/fake.js';
+import { nth, present, replyOf } from '../helpers/present.js';
 
 
 const startFake = useFake(() => FakeReddit.start());
@@ -24,7 +25,7 @@ describe('reddit connector: polling', () => {
     old.forEach((t) => fake.add('/r/acme/comments', t));
     const { client } = makeClient(redditConnector, options(fake, { pageLimit: 2 }));
     const first = await client.fetch(null);
-    expect(names(first)).toEqual(namesOf([old[2]!, old[1]!]));
+    expect(names(first)).toEqual(namesOf([nth(old, 2), nth(old, 1)]));
 
     const fresh = Array.from({ length: 5 }, (_, i) => fake.thing('t1', { body: `new ${i}` }));
     fresh.forEach((t) => fake.add('/r/acme/comments', t));
@@ -90,7 +91,7 @@ describe('reddit connector: failures', () => {
     fake.setRateLimit(1, 30);
     const result = await makeClient(redditConnector, options(fake, { subredditFeeds: ['comments', 'new'] })).client.fetch(null);
     expect(result.mentions).toHaveLength(1);
-    expect(result.pauseUntil!.getTime()).toBeGreaterThan(Date.now() + 25_000);
+    expect(present(result.pauseUntil).getTime()).toBeGreaterThan(Date.now() + 25_000);
     expect(fake.requests.filter((r) => r.path.startsWith('/r/'))).toHaveLength(1);
   });
 
@@ -131,15 +132,15 @@ describe('reddit connector: replies', () => {
     fake.add('/r/acme/comments', fake.thing('t1'));
     const { client } = makeClient(redditConnector, options(fake));
     const [mention] = (await client.fetch(null)).mentions;
-    return { fake, client, mention: mention! };
+    return { fake, client, mention: present(mention) };
   }
 
   it('posts the comment as a form with api_type=json', async () => {
     const { fake, client, mention } = await setup();
-    const result = await client.reply!(mention, 'Sorry, **DM us**.', { idempotencyKey: 'k1' });
+    const result = await replyOf(client)(mention, 'Sorry, **DM us**.', { idempotencyKey: 'k1' });
     expect(fake.comments).toEqual([{ thingId: mention.nativeId, text: 'Sorry, **DM us**.', name: result.replyId }]);
     expect(result.url).toMatch(/^https:\/\/www\.reddit\.com\/r\/acme\/comments\//);
-    const post = fake.requests.find((r) => r.path === '/api/comment')!;
+    const post = present(fake.requests.find((r) => r.path === '/api/comment'));
     expect(post.form.get('api_type')).toBe('json');
   });
 
@@ -147,11 +148,11 @@ describe('reddit connector: replies', () => {
     const { fake, client, mention } = await setup();
     fake.commentErrors.push(['RATELIMIT', "Looks like you've been doing that a lot. Take a break for 9 minutes before trying again.", 'ratelimit']);
     const before = Date.now();
-    const err = await client.reply!(mention, 'hi', { idempotencyKey: 'k2' }).catch((e: unknown) => e);
+    const err = await replyOf(client)(mention, 'hi', { idempotencyKey: 'k2' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitedError);
     expect((err as RateLimitedError).retryAt.getTime()).toBeGreaterThanOrEqual(before + 9 * 60_000);
     const sent = fake.requests.length;
-    await expect(client.reply!(mention, 'hi', { idempotencyKey: 'k2' })).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(replyOf(client)(mention, 'hi', { idempotencyKey: 'k2' })).rejects.toBeInstanceOf(RateLimitedError);
     expect(fake.requests.length).toBe(sent);
   });
 
@@ -159,7 +160,7 @@ describe('reddit connector: replies', () => {
     const { fake, client, mention } = await setup();
     for (const code of ['THREAD_LOCKED', 'DELETED_COMMENT', 'TOO_OLD']) {
       fake.commentErrors.push([code, 'that is not allowed', 'parent']);
-      const err = await client.reply!(mention, 'hi', { idempotencyKey: code }).catch((e: unknown) => e);
+      const err = await replyOf(client)(mention, 'hi', { idempotencyKey: code }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PermanentError);
       expect((err as Error).message).toContain(code);
     }
@@ -169,7 +170,7 @@ describe('reddit connector: replies', () => {
   it('needs the script account to reply', async () => {
     const { fake, mention } = await setup();
     const readOnly = makeClient(redditConnector, options(fake, { username: undefined, password: undefined })).client;
-    await expect(readOnly.reply!(mention, 'hi', { idempotencyKey: 'k3' })).rejects.toBeInstanceOf(AuthError);
+    await expect(replyOf(readOnly)(mention, 'hi', { idempotencyKey: 'k3' })).rejects.toBeInstanceOf(AuthError);
   });
 });
 

@@ -5,6 +5,7 @@ import type { FetchResult, SourceClient } from '../../src/connectors/types.js';
 import { FakeFeed } from '../fakes/rss.js';
 import { makeClient } from '../helpers/connector.js';
 import { useFake, useHttpClient } from '../helpers/fake.js';
+import { nth, present } from '../helpers/present.js';
 
 const http = useHttpClient();
 
@@ -30,18 +31,18 @@ describe('rss connector', () => {
     expect(first.rejected).toEqual([]);
     const [full, linked, bare] = first.mentions;
     expect(native(first)).toEqual(['https://blog.example/p/1', 'https://blog.example/linked', expect.stringMatching(new RegExp(`^${feedUrl}#[A-Za-z0-9_-]{22}$`))]);
-    expect(full!.text).toBe('Acme <3\n\nFull story about Acme');
-    expect(full!.url).toBe('https://blog.example/p/1');
-    expect(full!.author.name).toBe('Jo');
-    expect(full!.createdAt).toBe(at(3).toISOString());
-    expect(full!.lang).toBe('en');
-    expect(full!.platform).toBe('rss');
-    expect(linked!.text).toBe('Linked\n\nAcme & friends');
-    expect(linked!.author.name).toBe('Acme Watch');
-    expect(bare!.url).toBeNull();
+    expect(present(full).text).toBe('Acme <3\n\nFull story about Acme');
+    expect(present(full).url).toBe('https://blog.example/p/1');
+    expect(present(full).author.name).toBe('Jo');
+    expect(present(full).createdAt).toBe(at(3).toISOString());
+    expect(present(full).lang).toBe('en');
+    expect(present(full).platform).toBe('rss');
+    expect(present(linked).text).toBe('Linked\n\nAcme & friends');
+    expect(present(linked).author.name).toBe('Acme Watch');
+    expect(present(bare).url).toBeNull();
 
     const again = await source.fetch(first.cursor);
-    const conditional = fake.requests[fake.requests.length - 1]!.headers;
+    const conditional = nth(fake.requests, fake.requests.length - 1).headers;
     expect(conditional['if-none-match']).toMatch(/^"[0-9a-f]+"$/);
     expect(conditional['if-modified-since']).toBe(new Date(Date.UTC(2025, 0, 2, 3, 4, 8)).toUTCString());
     expect(again).toEqual({ mentions: [], rejected: [], cursor: first.cursor });
@@ -61,14 +62,14 @@ describe('rss connector', () => {
     const result = await client(`${fake.url}/atom.xml`).fetch(null);
     expect(result.rejected).toEqual([]);
     const [xhtml, html] = result.mentions;
-    expect(xhtml!.nativeId).toBe('tag:blog.example,2025:2');
-    expect(xhtml!.text).toBe('Bold title\n\nInline xhtml & more');
-    expect(xhtml!.author.name).toBe('Feed Owner');
-    expect(xhtml!.createdAt).toBe('2025-01-03T00:00:00.000Z');
-    expect(html!.text).toBe('Atom & Acme\n\nHello Acme');
-    expect(html!.url).toBe('https://blog.example/a1');
-    expect(html!.author).toMatchObject({ name: 'Al', url: 'https://people.example/Al' });
-    expect(html!.lang).toBe('de');
+    expect(present(xhtml).nativeId).toBe('tag:blog.example,2025:2');
+    expect(present(xhtml).text).toBe('Bold title\n\nInline xhtml & more');
+    expect(present(xhtml).author.name).toBe('Feed Owner');
+    expect(present(xhtml).createdAt).toBe('2025-01-03T00:00:00.000Z');
+    expect(present(html).text).toBe('Atom & Acme\n\nHello Acme');
+    expect(present(html).url).toBe('https://blog.example/a1');
+    expect(present(html).author).toMatchObject({ name: 'Al', url: 'https://people.example/Al' });
+    expect(present(html).lang).toBe('de');
   });
 
   it('never hands an item on twice without validators, across restarts, duplicates and items leaving the feed', async () => {

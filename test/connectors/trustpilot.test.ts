@@ -5,6 +5,7 @@ import type { FetchResult } from '../../src/connectors/types.js';
 import { makeClient } from '../helpers/connector.js';
 import { useFake, useHttpClient } from '../helpers/fake.js';
 import { FakeTrustpilot, type TpReview } from '../fakes/trustpilot.js';
+import { present, replyOf } from '../helpers/present.js';
 
 const UNIT = '46d6a890000064000500e0c3';
 const http = useHttpClient();
@@ -106,15 +107,15 @@ describe('trustpilot connector: replies', () => {
     const r = fake.addReview(UNIT, {});
     const { client: tp } = client(options(fake, { reply: replyCreds(fake) }));
     const [mention] = (await tp.fetch(null)).mentions;
-    const result = await tp.reply!(mention!, 'So sorry, we have re-sent it.', { idempotencyKey: 'd1' });
+    const result = await replyOf(tp)(present(mention), 'So sorry, we have re-sent it.', { idempotencyKey: 'd1' });
     expect(result).toEqual({ replyId: `${r.id}:reply`, url: `https://www.trustpilot.com/reviews/${r.id}` });
     expect(fake.replies).toEqual([{ reviewId: r.id, message: 'So sorry, we have re-sent it.', authorBusinessUserId: fake.user.businessUserId }]);
-    const post = fake.requests.find((x) => x.path.endsWith('/reply'))!;
+    const post = present(fake.requests.find((x) => x.path.endsWith('/reply')));
     expect(post.headers['authorization']).toMatch(/^Bearer tp-at-/);
     expect(post.query.get('apikey')).toBeNull();
     expect(fake.grants).toEqual(['password']);
     expect(trustpilotConnector.capabilities.idempotentReply).toBe(false);
-    await tp.reply!(mention!, 'So sorry, we have re-sent it.', { idempotencyKey: 'd1' });
+    await replyOf(tp)(present(mention), 'So sorry, we have re-sent it.', { idempotencyKey: 'd1' });
     expect(fake.replies).toHaveLength(2);
     expect(fake.grants).toEqual(['password']);
   });
@@ -124,16 +125,16 @@ describe('trustpilot connector: replies', () => {
     fake.addReview(UNIT, {});
     const { client: tp } = client(options(fake, { reply: replyCreds(fake) }));
     const [mention] = (await tp.fetch(null)).mentions;
-    await tp.reply!(mention!, 'one', { idempotencyKey: 'a' });
+    await replyOf(tp)(present(mention), 'one', { idempotencyKey: 'a' });
     fake.expireAccessTokens();
-    await tp.reply!(mention!, 'two', { idempotencyKey: 'b' });
+    await replyOf(tp)(present(mention), 'two', { idempotencyKey: 'b' });
     expect(fake.grants).toEqual(['password', 'refresh_token']);
     expect(fake.replies.map((x) => x.message)).toEqual(['one', 'two']);
 
     fake.expireAccessTokens();
     fake.revokeRefreshTokens();
     fake.user.password = 'changed';
-    const error = await tp.reply!(mention!, 'three', { idempotencyKey: 'c' }).catch((e: unknown) => e);
+    const error = await replyOf(tp)(present(mention), 'three', { idempotencyKey: 'c' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toContain('reply.username/reply.password');
     expect(fake.replies).toHaveLength(2);
@@ -144,8 +145,8 @@ describe('trustpilot connector: replies', () => {
     fake.addReview(UNIT, {});
     const readOnly = client(options(fake)).client;
     const [mention] = (await readOnly.fetch(null)).mentions;
-    await expect(readOnly.reply!(mention!, 'hi', { idempotencyKey: 'k' })).rejects.toThrow(/needs a business-user login/);
+    await expect(replyOf(readOnly)(present(mention), 'hi', { idempotencyKey: 'k' })).rejects.toThrow(/needs a business-user login/);
     const withLogin = client(options(fake, { reply: replyCreds(fake) })).client;
-    await expect(withLogin.reply!({ ...mention!, replyRef: { reviewId: 'gone' } }, 'hi', { idempotencyKey: 'k' })).rejects.toBeInstanceOf(PermanentError);
+    await expect(replyOf(withLogin)({ ...present(mention), replyRef: { reviewId: 'gone' } }, 'hi', { idempotencyKey: 'k' })).rejects.toBeInstanceOf(PermanentError);
   });
 });

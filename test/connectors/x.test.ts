@@ -5,6 +5,7 @@ import { xConnector } from '../../src/connectors/x/connector.js';
 import { FakeX, type FakeTweet } from '../fakes/x.js';
 import { makeClient } from '../helpers/connector.js';
 import { useFake } from '../helpers/fake.js';
+import { nth, present, replyOf } from '../helpers/present.js';
 
 
 const startFake = useFake(() => FakeX.start());
@@ -24,20 +25,20 @@ describe('x connector: polling', () => {
     const first = await client.fetch(null);
     // First run: one page, no backfill beyond it.
     expect(ids(first)).toEqual(idsOf(old.slice(2)).reverse());
-    expect(JSON.parse(first.cursor!)).toEqual({ v: 1, sinceId: old[11]!.id, backlog: null });
+    expect(JSON.parse(present(first.cursor))).toEqual({ v: 1, sinceId: nth(old, 11).id, backlog: null });
 
     const fresh = Array.from({ length: 25 }, (_, i) => fake.tweet({ text: `acme ${i}` }));
     fake.requests.length = 0;
     const second = await client.fetch(first.cursor);
     expect(ids(second)).toEqual(idsOf(fresh.slice(5)).reverse());
-    expect(searches(fake).map((r) => [r.query.get('since_id'), r.query.get('next_token') !== null])).toEqual([[old[11]!.id, false], [old[11]!.id, true]]);
-    expect(JSON.parse(second.cursor!)).toEqual({ v: 1, sinceId: old[11]!.id, backlog: { untilId: fresh[5]!.id, newestId: fresh[24]!.id } });
+    expect(searches(fake).map((r) => [r.query.get('since_id'), r.query.get('next_token') !== null])).toEqual([[nth(old, 11).id, false], [nth(old, 11).id, true]]);
+    expect(JSON.parse(present(second.cursor))).toEqual({ v: 1, sinceId: nth(old, 11).id, backlog: { untilId: nth(fresh, 5).id, newestId: nth(fresh, 24).id } });
 
     const later = fake.tweet({ text: 'acme later' });
     fake.requests.length = 0;
     const third = await client.fetch(second.cursor);
     expect(ids(third)).toEqual(idsOf(fresh.slice(0, 5)).reverse());
-    expect(searches(fake)[0]!.query.get('until_id')).toBe(fresh[5]!.id);
+    expect(nth(searches(fake), 0).query.get('until_id')).toBe(nth(fresh, 5).id);
     const fourth = await client.fetch(third.cursor);
     expect(ids(fourth)).toEqual([later.id]);
     expect((await client.fetch(fourth.cursor)).mentions).toEqual([]);
@@ -48,7 +49,7 @@ describe('x connector: polling', () => {
     const parent = fake.tweet();
     const t = fake.tweet({ text: 'acme &amp; co lost my bag', username: 'maria', followers: 48_000, inReplyTo: parent.id, replySettings: 'mentionedUsers' });
     const [, mention] = (await makeClient(xConnector, options(fake)).client.fetch(null)).mentions.sort((a, b) => a.nativeId.localeCompare(b.nativeId));
-    const q = searches(fake)[0]!.query;
+    const q = nth(searches(fake), 0).query;
     expect(q.get('expansions')).toContain('author_id');
     expect(q.get('user.fields')).toContain('public_metrics');
     expect(q.get('query')).toBe('acme -is:retweet');
@@ -74,7 +75,7 @@ describe('x connector: polling', () => {
     fake.corrupt(bad.id, { created_at: 12 });
     const result = await client.fetch(empty.cursor);
     expect(ids(result)).toEqual([good.id]);
-    expect(result.rejected[0]!.reason).toMatch(new RegExp(`^tweet ${bad.id}: created_at: .*expected string`));
+    expect(nth(result.rejected, 0).reason).toMatch(new RegExp(`^tweet ${bad.id}: created_at: .*expected string`));
   });
 });
 
@@ -103,7 +104,7 @@ describe('x connector: failures', () => {
     const result = await client.fetch(start.cursor);
     expect(result.mentions).toHaveLength(10);
     expect(result.pauseUntil?.getTime()).toBe(reset.getTime());
-    expect(JSON.parse(result.cursor!).backlog).not.toBeNull();
+    expect(JSON.parse(present(result.cursor)).backlog).not.toBeNull();
   });
 
   it('maps 5xx to TransientError and a bad body to MalformedResponseError', async () => {
@@ -144,7 +145,7 @@ describe('x connector: failures', () => {
 describe('x connector: replies', () => {
   async function mentionOf(fake: FakeX, t: FakeTweet) {
     const { client } = makeClient(xConnector, options(fake));
-    const mention = (await client.fetch(null)).mentions.find((m) => m.nativeId === t.id)!;
+    const mention = present((await client.fetch(null)).mentions.find((m) => m.nativeId === t.id));
     return { client, mention };
   }
 
@@ -152,9 +153,9 @@ describe('x connector: replies', () => {
     const fake = await startFake();
     const t = fake.tweet();
     const { client, mention } = await mentionOf(fake, t);
-    const result = await client.reply!(mention, 'Sorry! DM us.', { idempotencyKey: 'k1' });
+    const result = await replyOf(client)(mention, 'Sorry! DM us.', { idempotencyKey: 'k1' });
     expect(fake.posted).toEqual([{ id: result.replyId, text: 'Sorry! DM us.', inReplyTo: t.id }]);
-    const post = fake.requests.find((r) => r.method === 'POST' && r.path === '/2/tweets')!;
+    const post = present(fake.requests.find((r) => r.method === 'POST' && r.path === '/2/tweets'));
     expect(post.headers['authorization']).toMatch(/^Bearer user-access-/);
     expect(post.body).toEqual({ text: 'Sorry! DM us.', reply: { in_reply_to_tweet_id: t.id } });
   });
@@ -162,7 +163,7 @@ describe('x connector: replies', () => {
   it('maps the 403 for restricted replies to PermanentError naming the reason', async () => {
     const fake = await startFake();
     const { client, mention } = await mentionOf(fake, fake.tweet({ replySettings: 'following' }));
-    const err = await client.reply!(mention, 'hi', { idempotencyKey: 'k2' }).catch((e: unknown) => e);
+    const err = await replyOf(client)(mention, 'hi', { idempotencyKey: 'k2' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermanentError);
     expect((err as Error).message).toContain('not allowed because you have not been mentioned');
     expect((err as Error).message).toContain('reply_settings: following');
@@ -174,7 +175,7 @@ describe('x connector: replies', () => {
     const t = fake.tweet();
     const { mention } = await mentionOf(fake, t);
     const appOnly = makeClient(xConnector, options(fake, { clientId: undefined, refreshToken: undefined })).client;
-    const err = await appOnly.reply!(mention, 'hi', { idempotencyKey: 'k3' }).catch((e: unknown) => e);
+    const err = await replyOf(appOnly)(mention, 'hi', { idempotencyKey: 'k3' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect((err as Error).message).toContain('options.refreshToken');
   });

@@ -6,6 +6,7 @@ import { youtubeConnector } from '../../src/connectors/youtube/connector.js';
 import { makeClient } from '../helpers/connector.js';
 import { useFake, useHttpClient } from '../helpers/fake.js';
 import { FakeGoogle, type YtThread } from '../fakes/google.js';
+import { nth, present, replyOf } from '../helpers/present.js';
 
 const http = useHttpClient();
 
@@ -29,9 +30,9 @@ describe('youtube connector: polling', () => {
     const first = await client(opts).client.fetch(null);
     expect(ids(first)).toEqual(idsOf(old));
     expect(fake.requests.map((r) => r.query.get('pageToken'))).toEqual([null, expect.any(String), expect.any(String)]);
-    expect(fake.requests[0]!.query.get('order')).toBe('time');
-    expect(fake.requests[0]!.query.get('allThreadsRelatedToChannelId')).toBe('UCbrand');
-    expect(fake.requests[0]!.query.get('key')).toBe(fake.apiKey);
+    expect(nth(fake.requests, 0).query.get('order')).toBe('time');
+    expect(nth(fake.requests, 0).query.get('allThreadsRelatedToChannelId')).toBe('UCbrand');
+    expect(nth(fake.requests, 0).query.get('key')).toBe(fake.apiKey);
 
     const fresh = comments(fake, 12, 100);
     const second = await client(opts).client.fetch(first.cursor);
@@ -48,7 +49,7 @@ describe('youtube connector: polling', () => {
     const [a, b] = [fake.addComment({ publishedAt: at }), fake.addComment({ publishedAt: at })];
     const opts = keyOptions(fake, { maxResults: 2, maxPagesPerPoll: 5 });
     const first = await client(opts).client.fetch(null);
-    expect(ids(first)).toEqual(idsOf([a!, b!]));
+    expect(ids(first)).toEqual(idsOf([a, b]));
 
     const c = fake.addComment({ publishedAt: at });
     const newer = comments(fake, 3, 9_960);
@@ -60,7 +61,7 @@ describe('youtube connector: polling', () => {
     const second = await client(opts).client.fetch(first.cursor);
     expect(ids(second)).toEqual(idsOf([c, ...newer]));
     expect(arrivals).toHaveLength(2);
-    expect(fake.requests[2]!.query.get('pageToken')).not.toBeNull();
+    expect(nth(fake.requests, 2).query.get('pageToken')).not.toBeNull();
     fake.onRequest = undefined;
     const third = await client(opts).client.fetch(second.cursor);
     expect(ids(third)).toEqual(idsOf(arrivals));
@@ -81,8 +82,8 @@ describe('youtube connector: polling', () => {
       replyRef: { parentId: t.id, videoId: 'vid123' },
     });
     const [html] = (await client(keyOptions(fake, { textFormat: 'html' })).client.fetch(null)).mentions;
-    expect(fake.requests.at(-1)!.query.get('textFormat')).toBe('html');
-    expect(html!.text).toBe('Love <acme> & co\nsecond line');
+    expect(present(fake.requests.at(-1)).query.get('textFormat')).toBe('html');
+    expect(present(html).text).toBe('Love <acme> & co\nsecond line');
   });
 
   it('rejects a malformed thread with a reason once, and lets the page through', async () => {
@@ -96,7 +97,7 @@ describe('youtube connector: polling', () => {
     const first = await client(opts).client.fetch(null);
     expect(ids(first)).toEqual([good.id]);
     expect(first.rejected).toHaveLength(1);
-    expect(first.rejected[0]!.reason).toMatch(new RegExp(`^comment thread ${bad.id}: snippet\\.topLevelComment\\.snippet\\.authorChannelId`));
+    expect(nth(first.rejected, 0).reason).toMatch(new RegExp(`^comment thread ${bad.id}: snippet\\.topLevelComment\\.snippet\\.authorChannelId`));
     const again = await client(opts).client.fetch(first.cursor);
     expect(again.rejected).toEqual([]);
   });
@@ -106,7 +107,7 @@ describe('youtube connector: polling', () => {
     const t = fake.addComment({ videoId: 'v1' });
     const result = await client(keyOptions(fake, { videoIds: ['v1', 'disabled'] })).client.fetch(null);
     expect(ids(result)).toEqual([t.id]);
-    expect(Object.keys(JSON.parse(result.cursor!).feeds).sort()).toEqual(['channel:UCbrand', 'video:disabled', 'video:v1']);
+    expect(Object.keys(JSON.parse(present(result.cursor)).feeds).sort()).toEqual(['channel:UCbrand', 'video:disabled', 'video:v1']);
   });
 });
 
@@ -182,16 +183,16 @@ describe('youtube connector: replies', () => {
     const sa = fake.serviceAccount();
     const { client: yt } = client({ channelId: 'UCbrand', apiKey: fake.apiKey, serviceAccount: JSON.stringify(sa), baseUrl: fake.url });
     const [mention] = (await yt.fetch(null)).mentions;
-    const reply = await yt.reply!(mention!, 'Thanks Erin!', { idempotencyKey: 'd1' });
+    const reply = await replyOf(yt)(present(mention), 'Thanks Erin!', { idempotencyKey: 'd1' });
     expect(fake.ytReplies).toEqual([{ id: reply.replyId, parentId: t.id, text: 'Thanks Erin!' }]);
     expect(reply.url).toBe(`https://www.youtube.com/watch?v=vid9&lc=${reply.replyId}`);
     expect(fake.tokenGrants).toEqual(['urn:ietf:params:oauth:grant-type:jwt-bearer']);
-    const post = fake.requests.find((r) => r.method === 'POST' && r.path === '/youtube/v3/comments')!;
+    const post = present(fake.requests.find((r) => r.method === 'POST' && r.path === '/youtube/v3/comments'));
     expect(post.query.get('part')).toBe('snippet');
     expect(post.query.get('key')).toBeNull();
     expect(post.body).toEqual({ snippet: { parentId: t.id, textOriginal: 'Thanks Erin!' } });
     expect(youtubeConnector.capabilities.idempotentReply).toBe(false);
-    await yt.reply!(mention!, 'Thanks Erin!', { idempotencyKey: 'd1' });
+    await replyOf(yt)(present(mention), 'Thanks Erin!', { idempotencyKey: 'd1' });
     expect(fake.ytReplies).toHaveLength(2);
     expect(fake.quota.used).toBe(1 + 50 + 50);
   });
@@ -201,10 +202,10 @@ describe('youtube connector: replies', () => {
     fake.addComment({});
     const keyOnly = client(keyOptions(fake)).client;
     const [mention] = (await keyOnly.fetch(null)).mentions;
-    await expect(keyOnly.reply!(mention!, 'hi', { idempotencyKey: 'k' })).rejects.toThrow(/needs OAuth credentials with scope https:\/\/www\.googleapis\.com\/auth\/youtube\.force-ssl/);
+    await expect(replyOf(keyOnly)(present(mention), 'hi', { idempotencyKey: 'k' })).rejects.toThrow(/needs OAuth credentials with scope https:\/\/www\.googleapis\.com\/auth\/youtube\.force-ssl/);
     const withOauth = client({ ...keyOptions(fake), oauth: fake.oauthClient() }).client;
     fake.threads.length = 0;
-    await expect(withOauth.reply!(mention!, 'hi', { idempotencyKey: 'k' })).rejects.toBeInstanceOf(PermanentError);
+    await expect(replyOf(withOauth)(present(mention), 'hi', { idempotencyKey: 'k' })).rejects.toBeInstanceOf(PermanentError);
   });
 });
 

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { verifyJwt } from './google.js';
 import { json as send, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
+import { nth, present } from '../helpers/present.js';
 
 /**
  * A local App Store Connect API: every request must carry an ES256 JWT (kid → .p8 public key,
@@ -81,7 +82,7 @@ export class FakeAppStore extends RecordingServer {
 
   addRaw(appId: string, review: unknown): void {
     if (!this.reviews.has(appId)) this.reviews.set(appId, []);
-    this.reviews.get(appId)!.push(review as ApsReview);
+    present(this.reviews.get(appId)).push(review as ApsReview);
   }
 
   failNext(status: number, body: unknown, times = 1): void {
@@ -110,10 +111,10 @@ export class FakeAppStore extends RecordingServer {
     const token = header.replace(/^Bearer /, '');
     const claims = verifyJwt(token, 'ES256', (_c, h) => this.keys.get(String(h['kid']))?.key ?? null);
     if (!claims) return false;
-    const kid = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid as string;
+    const kid = JSON.parse(Buffer.from(nth(token.split('.'), 0), 'base64url').toString()).kid as string;
     const now = Date.now() / 1000;
     const [iat, exp] = [Number(claims['iat']), Number(claims['exp'])];
-    return claims['iss'] === this.keys.get(kid)!.issuer && claims['aud'] === 'appstoreconnect-v1' && exp > now && exp - iat <= 1200;
+    return claims['iss'] === present(this.keys.get(kid)).issuer && claims['aud'] === 'appstoreconnect-v1' && exp > now && exp - iat <= 1200;
   }
 
   private rateHeader(): Record<string, string> {
@@ -132,7 +133,7 @@ export class FakeAppStore extends RecordingServer {
       .filter((r) => !ratings || ratings.includes(r.attributes?.rating))
       .sort((a, b) => Date.parse(b.attributes?.createdDate ?? '') - Date.parse(a.attributes?.createdDate ?? ''));
     // Opaque cursors pointing at an offset in the live list (newer arrivals push items down).
-    const offset = q.get('cursor') ? (this.cursors.get(q.get('cursor')!) ?? 0) : 0;
+    const offset = q.get('cursor') ? (this.cursors.get(present(q.get('cursor'))) ?? 0) : 0;
     const page = sorted.slice(offset, offset + limit);
     const self = new URL(request.path, this.url);
     self.search = q.toString();

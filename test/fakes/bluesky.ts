@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
+import { nth, present } from '../helpers/present.js';
 
 /**
  * A local Bluesky PDS (XRPC) plus a Jetstream endpoint, speaking the real wire format:
@@ -94,7 +95,7 @@ export class FakeBluesky extends RecordingServer {
     return {
       uri: `at://${did}/app.bsky.feed.post/${rkey}`,
       cid: `bafyrei${createHash('sha256').update(rkey).digest('hex').slice(0, 20)}`,
-      author: { did, handle, displayName: input.displayName ?? handle.split('.')[0]! },
+      author: { did, handle, displayName: input.displayName ?? nth(handle.split('.'), 0) },
       record,
       replyCount: 0,
       repostCount: 1,
@@ -107,7 +108,7 @@ export class FakeBluesky extends RecordingServer {
 
   addSearchResult(q: string, post: FakePost | Record<string, unknown>): void {
     if (!this.search.has(q)) this.search.set(q, []);
-    this.search.get(q)!.unshift(post as FakePost);
+    present(this.search.get(q)).unshift(post as FakePost);
   }
 
   addNotification(post: FakePost, reason = 'mention', raw?: Record<string, unknown>): void {
@@ -283,7 +284,7 @@ export class FakeBluesky extends RecordingServer {
 
 function paginate<T>(all: T[], q: URLSearchParams): { page: T[]; cursor: string | null } {
   const limit = Math.min(Math.max(Number(q.get('limit') ?? 25) || 25, 1), 100);
-  const offset = q.get('cursor') ? Number(Buffer.from(q.get('cursor')!, 'base64url').toString()) : 0;
+  const offset = q.get('cursor') ? Number(Buffer.from(present(q.get('cursor')), 'base64url').toString()) : 0;
   const page = all.slice(offset, offset + limit);
   const more = offset + limit < all.length;
   return { page, cursor: more ? Buffer.from(String(offset + limit)).toString('base64url') : null };
@@ -293,7 +294,7 @@ function tid(micros: number): string {
   let value = (BigInt(micros) << 10n) | 7n;
   let out = '';
   for (let i = 0; i < 13; i++) {
-    out = S32[Number(value & 31n)]! + out;
+    out = present(S32[Number(value & 31n)]) + out;
     value >>= 5n;
   }
   return out;

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomUUID, verify, type KeyObject } from 'node:crypto';
 import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
+import { nth, present } from '../helpers/present.js';
 
 /**
  * A local Google speaking the real wire formats: an OAuth2 token endpoint (JWT-bearer grant with
@@ -179,7 +180,7 @@ export class FakeGoogle extends RecordingServer {
 
   addRawPlayReview(pkg: string, review: unknown): void {
     if (!this.playReviews.has(pkg)) this.playReviews.set(pkg, []);
-    this.playReviews.get(pkg)!.push(review as PlayReview);
+    present(this.playReviews.get(pkg)).push(review as PlayReview);
   }
 
   // ---- Business Profile ---------------------------------------------------------------------
@@ -236,7 +237,7 @@ export class FakeGoogle extends RecordingServer {
   private checkAssertion(assertion: string): string | null {
     const claims = verifyJwt(assertion, 'RS256', (c) => this.serviceAccounts.get(String(c['iss']))?.key ?? null);
     if (!claims) return null;
-    const sa = this.serviceAccounts.get(String(claims['iss']))!;
+    const sa = present(this.serviceAccounts.get(String(claims['iss'])));
     const now = Date.now() / 1000;
     const [iat, exp] = [Number(claims['iat']), Number(claims['exp'])];
     if (claims['aud'] !== this.tokenUri || !(exp > now) || exp - iat > 3600 || iat > now + 60) return null;
@@ -298,7 +299,7 @@ export class FakeGoogle extends RecordingServer {
     if (denied) return denied;
     const m = /^\/androidpublisher\/v3\/applications\/([^/]+)\/reviews(?:\/([^/]+):reply)?$/.exec(request.path);
     if (!m) return send(404, googleError(404, 'NOT_FOUND', 'Not found'));
-    const reviews = this.playReviews.get(decodeURIComponent(m[1]!));
+    const reviews = this.playReviews.get(decodeURIComponent(present(m[1])));
     if (!reviews) return send(404, googleError(404, 'NOT_FOUND', 'Package not found: ' + m[1]));
     if (request.method === 'GET' && !m[2]) {
       // The API only returns reviews created or modified in the last week.
@@ -309,14 +310,14 @@ export class FakeGoogle extends RecordingServer {
       return send(200, { reviews: page.items, ...(page.next ? { tokenPagination: { nextPageToken: page.next } } : {}), pageInfo: { totalResults: recent.length, resultPerPage: page.items.length, startIndex: 0 } });
     }
     if (request.method === 'POST' && m[2]) {
-      const review = reviews.find((r) => r.reviewId === decodeURIComponent(m[2]!));
+      const review = reviews.find((r) => r.reviewId === decodeURIComponent(present(m[2])));
       if (!review) return send(404, googleError(404, 'NOT_FOUND', 'Review not found'));
       const replyText = String(((request.body ?? {}) as { replyText?: unknown }).replyText ?? '');
       if (replyText.length === 0 || [...replyText].length > 350) return send(400, googleError(400, 'INVALID_ARGUMENT', 'Reply text must be 1-350 characters.'));
       this.playReplyCalls.push({ reviewId: review.reviewId, replyText });
       const lastEdited = { seconds: String(Math.floor(Date.now() / 1000)), nanos: 0 };
       // One developer reply per review: a new one replaces the old.
-      review.comments = [review.comments[0]!, { developerComment: { text: replyText, lastModified: lastEdited } }];
+      review.comments = [nth(review.comments, 0), { developerComment: { text: replyText, lastModified: lastEdited } }];
       return send(200, { result: { replyText, lastEdited } });
     }
     return send(404, googleError(404, 'NOT_FOUND', 'Not found'));
@@ -349,11 +350,11 @@ export function verifyJwt(token: string, alg: 'RS256' | 'ES256', keyFor: (claims
   const parts = token.split('.');
   if (parts.length !== 3) return null;
   try {
-    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString()) as Record<string, unknown>;
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const header = JSON.parse(Buffer.from(nth(parts, 0), 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(nth(parts, 1), 'base64url').toString()) as Record<string, unknown>;
     const key = keyFor(claims, header);
     if (header['alg'] !== alg || header['typ'] !== 'JWT' || !key) return null;
-    const sig = Buffer.from(parts[2]!, 'base64url');
+    const sig = Buffer.from(nth(parts, 2), 'base64url');
     const data = Buffer.from(`${parts[0]}.${parts[1]}`);
     const ok = alg === 'ES256' ? sig.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig) : verify('sha256', data, key, sig);
     return ok ? claims : null;

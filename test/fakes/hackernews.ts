@@ -1,4 +1,5 @@
 import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
+import { present } from '../helpers/present.js';
 
 /**
  * A local HN Search (Algolia) speaking its wire format: `GET /api/v1/search_by_date` newest
@@ -138,7 +139,7 @@ function parseNumericFilters(raw: string): Array<(at: number) => boolean> | null
     if (!m) return null;
     const n = Number(m[2]);
     const ops: Record<string, (at: number) => boolean> = { '>=': (a) => a >= n, '<=': (a) => a <= n, '>': (a) => a > n, '<': (a) => a < n, '=': (a) => a === n };
-    out.push(ops[m[1]!]!);
+    out.push(present(ops[present(m[1])]));
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
+import { nth, present } from '../helpers/present.js';
 
 /**
  * A local Mastodon speaking the real wire format (mastodon/documentation): newest-first pages
@@ -223,7 +224,7 @@ export class FakeMastodon extends RecordingServer {
 
   addTagPost(tag: string, status: FakeStatus | Record<string, unknown>): void {
     this.addTag(tag);
-    this.tags.get(tag.toLowerCase())!.push(this.stored(status));
+    present(this.tags.get(tag.toLowerCase())).push(this.stored(status));
     this.push(`hashtag:${tag.toLowerCase()}`, 'update', status);
   }
 
@@ -293,7 +294,7 @@ export class FakeMastodon extends RecordingServer {
   addSearchResult(query: string, status: FakeStatus | Record<string, unknown>): void {
     const key = query.trim().toLowerCase();
     if (!this.searches.has(key)) this.searches.set(key, []);
-    this.searches.get(key)!.push(this.stored(status));
+    present(this.searches.get(key)).push(this.stored(status));
   }
 
   /** The next `count` requests (optionally only those under `path`) answer 429 `{"error":"Too many requests"}` with Remaining 0. */
@@ -473,12 +474,12 @@ function linkHeader(url: URL, limit: number, oldest: bigint, newest: bigint): st
 }
 
 function accountFor(acct: string, home: string, input: StatusInput): FakeAccount {
-  const username = acct.split('@')[0]!;
+  const username = nth(acct.split('@'), 0);
   return {
     id: String(1000 + [...acct].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7)),
     username,
     acct,
-    display_name: input.displayName ?? username[0]!.toUpperCase() + username.slice(1),
+    display_name: input.displayName ?? present(username[0]).toUpperCase() + username.slice(1),
     url: `${home}/@${username}`,
     bot: false,
     followers_count: input.followers ?? 120,

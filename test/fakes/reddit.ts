@@ -1,4 +1,5 @@
 import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
+import { present } from '../helpers/present.js';
 
 /**
  * A local Reddit (www for tokens, oauth for the API) in the real wire format: Basic-auth token
@@ -68,7 +69,7 @@ export class FakeReddit extends RecordingServer {
   /** Adds `thing` on top of the listing at `path` (e.g. `/r/acme/new`, or `/search?type=comment&q=acme`). */
   add(path: string, thing: Thing | Record<string, unknown>): void {
     if (!this.listings.has(path)) this.listings.set(path, []);
-    this.listings.get(path)!.unshift(thing as Thing);
+    present(this.listings.get(path)).unshift(thing as Thing);
   }
 
   expireTokens(): void {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { json as send, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
+import { present } from '../helpers/present.js';
 
 /**
  * A local Trustpilot API (shapes from the third-party OpenAPI description; see the platform doc):
@@ -63,7 +64,7 @@ export class FakeTrustpilot extends RecordingServer {
 
   addRaw(unit: string, review: unknown): void {
     if (!this.reviews.has(unit)) this.reviews.set(unit, []);
-    this.reviews.get(unit)!.push(review as TpReview);
+    present(this.reviews.get(unit)).push(review as TpReview);
   }
 
   failNext(status: number, body: unknown, options: { times?: number; path?: string; headers?: Record<string, string> } = {}): void {

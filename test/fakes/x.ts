@@ -1,4 +1,5 @@
 import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
+import { nth, present } from '../helpers/present.js';
 
 /**
  * A local X API v2 in the real wire format: /2/tweets/search/recent newest first with
@@ -73,7 +74,7 @@ export class FakeX extends RecordingServer {
 
   /** Replaces the stored body of a post (wrong types, missing fields). */
   corrupt(id: string, patch: Record<string, unknown>): void {
-    const entry = this.tweets.find((t) => t.tweet['id'] === id)!;
+    const entry = present(this.tweets.find((t) => t.tweet['id'] === id));
     entry.tweet = { ...entry.tweet, ...patch };
   }
 
@@ -137,15 +138,15 @@ export class FakeX extends RecordingServer {
     if (!Number.isInteger(max) || max < 10 || max > 100) {
       return send(400, { errors: [{ parameters: { max_results: [String(max)] }, message: `The \`max_results\` query parameter value [${max}] is not between 10 and 100` }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.x.com/2/problems/invalid-request' }, this.headers(this.remaining));
     }
-    const since = q.get('since_id') ? BigInt(q.get('since_id')!) : null;
-    const until = q.get('until_id') ? BigInt(q.get('until_id')!) : null;
-    const below = q.get('next_token') ? BigInt(Buffer.from(q.get('next_token')!, 'base64url').toString()) : null;
+    const since = q.get('since_id') ? BigInt(present(q.get('since_id'))) : null;
+    const until = q.get('until_id') ? BigInt(present(q.get('until_id'))) : null;
+    const below = q.get('next_token') ? BigInt(Buffer.from(present(q.get('next_token')), 'base64url').toString()) : null;
     const all = this.tweets.filter((t) => (since === null || t.id > since) && (until === null || t.id < until)).sort((a, b) => (a.id > b.id ? -1 : 1));
     const page = all.filter((t) => below === null || t.id < below).slice(0, max);
     if (page.length === 0) return send(200, { meta: { result_count: 0 } }, this.headers(this.remaining));
-    const more = all.some((t) => t.id < page.at(-1)!.id);
+    const more = all.some((t) => t.id < present(page.at(-1)).id);
     const users = [...new Set(page.map((t) => String(t.tweet['author_id'])))].map((id) => this.users.get(id)).filter(Boolean);
-    const meta = { newest_id: String(page[0]!.id), oldest_id: String(page.at(-1)!.id), result_count: page.length, ...(more ? { next_token: Buffer.from(String(page.at(-1)!.id)).toString('base64url') } : {}) };
+    const meta = { newest_id: String(nth(page, 0).id), oldest_id: String(present(page.at(-1)).id), result_count: page.length, ...(more ? { next_token: Buffer.from(String(present(page.at(-1)).id)).toString('base64url') } : {}) };
     return send(200, { data: page.map((t) => t.tweet), includes: { users }, meta }, this.headers(this.remaining));
   }
 
