@@ -167,6 +167,7 @@ describe("the UI's vocabulary comes with the session", () => {
     const body = (await login('ana')).json();
     expect(body.statuses.all).toEqual([...ItemStatuses]);
     expect(body.statuses.closed).toEqual(['posted', 'rejected', 'spam']);
+    expect(body.statuses.answered).toEqual(['approved', 'publishing', 'posted']);
     expect(body.statuses.editable).not.toContain('awaiting_second');
     expect(body.statuses.actionable).toContain('awaiting_second');
     expect(body.categories).toEqual([...Categories]);
@@ -180,7 +181,10 @@ describe("the UI's vocabulary comes with the session", () => {
       const js = readFileSync(file, 'utf8');
       // A category name as a string literal, or a table of roles' ranks, means a list kept twice.
       for (const c of Categories.filter((c) => !['praise', 'question', 'other'].includes(c))) expect(js, `${file} names ${c}`).not.toContain(`'${c}'`);
-      expect(js, file).not.toMatch(/const (NEEDS|RANK|OPEN|CLOSED|CATEGORIES)\b/);
+      expect(js, file).not.toMatch(/const (NEEDS|RANK|OPEN|CLOSED|ANSWERED|CATEGORIES)\b/);
     }
+    // The page's selects are filled from the session too, not written out in the HTML.
+    const html = readFileSync(path.join(dir, 'index.html'), 'utf8');
+    for (const s of ItemStatuses) expect(html, `index.html lists the status ${s}`).not.toContain(`value="${s}"`);
   });
 });

@@ -7,7 +7,7 @@ import { outcomePayload, parseApprovalValue } from '../alerts/slack.js';
 import { ActionError, approveItem, rejectItem, type Actor } from '../inbox/actions.js';
 import { firstSighting } from '../store/alert-marks.js';
 import { appendAudit } from '../store/audit.js';
-import { getItem } from '../store/inbox.js';
+import { ANSWERED_STATUSES, getItem } from '../store/inbox.js';
 import { loadMentions } from '../store/mentions.js';
 import { RefusalLog, type SlackRefusalReason } from './slack-refusals.js';
 import { spikeClick } from './slack-spikes.js';
@@ -106,7 +106,7 @@ async function runAction(ctx: AppContext, actor: Actor, action: Payload['actions
       return { itemId, text: `Rejected by @${actor.name}; no reply will be posted`, ephemeral: false, keepButtons: false };
     }
     const item = await approveItem(ctx, actor, itemId, { draftVersion });
-    if (['approved', 'publishing', 'posted'].includes(item.status)) return { itemId, text: `Approved by @${actor.name} — reply posting`, ephemeral: false, keepButtons: false };
+    if (ANSWERED_STATUSES.includes(item.status)) return { itemId, text: `Approved by @${actor.name} — reply posting`, ephemeral: false, keepButtons: false };
     return { itemId, text: `First approval by @${actor.name}; waiting for a second approver`, ephemeral: false, keepButtons: true };
   } catch (err) {
     if (!(err instanceof ActionError)) throw err;

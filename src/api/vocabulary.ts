@@ -1,6 +1,6 @@
 import type { Role } from '../config/schema.js';
 import { Actions, can, type Action } from '../inbox/permissions.js';
-import { ACTIONABLE_STATUSES, CLOSED_STATUSES, EDITABLE_STATUSES, ItemStatuses, OPEN_STATUSES, type ItemStatus } from '../store/inbox.js';
+import { ACTIONABLE_STATUSES, ANSWERED_STATUSES, CLOSED_STATUSES, EDITABLE_STATUSES, ItemStatuses, OPEN_STATUSES, type ItemStatus } from '../store/inbox.js';
 import { Categories, type Category } from '../triage-types.js';
 
 /**
@@ -8,7 +8,7 @@ import { Categories, type Category } from '../triage-types.js';
  * keeps its own copy: a copy drifts (the UI once had a `triage` permission the server never had).
  * The buttons it hides are only a courtesy; the server checks every action again.
  */
-export type StatusGroup = 'all' | 'open' | 'actionable' | 'editable' | 'closed';
+export type StatusGroup = 'all' | 'open' | 'actionable' | 'editable' | 'answered' | 'closed';
 
 export interface Vocabulary {
   may: Action[];
@@ -19,7 +19,7 @@ export interface Vocabulary {
 export function vocabularyFor(role: Role): Vocabulary {
   return {
     may: Actions.filter((a) => can(role, a)),
-    statuses: { all: ItemStatuses, open: OPEN_STATUSES, actionable: ACTIONABLE_STATUSES, editable: EDITABLE_STATUSES, closed: CLOSED_STATUSES },
+    statuses: { all: ItemStatuses, open: OPEN_STATUSES, actionable: ACTIONABLE_STATUSES, editable: EDITABLE_STATUSES, answered: ANSWERED_STATUSES, closed: CLOSED_STATUSES },
     categories: Categories,
   };
 }

@@ -9,6 +9,8 @@ export const CLOSED_STATUSES: readonly ItemStatus[] = ['posted', 'rejected', 'sp
 export const OPEN_STATUSES: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'needs_check', 'failed'];
 /** Waiting for a person: the statuses a responder can reject, assign, snooze or approve from. */
 export const ACTIONABLE_STATUSES: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed', 'needs_check'];
+/** Answered: a person approved a reply, and it is on its way to the platform or posted. */
+export const ANSWERED_STATUSES: readonly ItemStatus[] = ['approved', 'publishing', 'posted'];
 /** Whose draft may still change (not once a first approval is waiting for the second). */
 export const EDITABLE_STATUSES: readonly ItemStatus[] = ['new', 'assigned', 'failed', 'needs_check'];
 

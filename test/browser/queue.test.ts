@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/password.js';
 import { toMention, type Mention } from '../../src/mention.js';
 import { triageBatch } from '../../src/route/triage-batch.js';
-import { getItems } from '../../src/store/inbox.js';
+import { getItems, ItemStatuses } from '../../src/store/inbox.js';
 import { ingestMentions } from '../../src/store/mentions.js';
 import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../helpers/browser-app.js';
 import { testApp, type TestApp } from '../helpers/app.js';
@@ -94,6 +94,16 @@ describe('queue in a real browser', () => {
     await expect.poll(() => hashOf(page)).toBe('#/');
     await page.locator('#view-tabs a', { hasText: 'Urgent paging' }).click();
     await expect.poll(() => ids(page)).toEqual(['f-urgent']);
+    await page.context().close();
+  });
+
+  it('the status filter offers the server\'s statuses, and a link naming one opens with it chosen', async () => {
+    await seedItems(app.ctx.db, [{ id: 'f-posted', sourceId: 'paging', status: 'posted', urgency: 10 }]);
+    const page = await open({}, '#/?status=posted&source=paging');
+    const options = await page.locator('#f-status option').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('value')));
+    expect(options).toEqual(['', ...ItemStatuses, 'all']);
+    expect(await page.inputValue('#f-status')).toBe('posted');
+    await expect.poll(() => ids(page)).toEqual(['f-posted']);
     await page.context().close();
   });
 

@@ -921,6 +921,7 @@ declare namespace Api {
       all: ItemStatus[];
       actionable: ItemStatus[];
       editable: ItemStatus[];
+      answered: ItemStatus[];
     };
     categories: Category[];
   }

@@ -12,9 +12,6 @@ import { busy, inlineError, toast } from './toast.js';
  * @typedef {() => Promise<void>} Reload
  */
 
-/** @type {Api.ItemStatus[]} */
-const ANSWERED = ['approved', 'publishing', 'posted'];
-
 /**
  * @param {HTMLButtonElement} button
  * @param {() => Promise<unknown>} work
@@ -49,7 +46,7 @@ export function conversationBlock(detail, team, reload) {
   const others = team.authorOpen;
   const linked = team.conversation.items;
   if (!others.length && !linked.length) return null;
-  const answered = ANSWERED.includes(item.status);
+  const answered = statuses('answered').includes(item.status);
   const ids = others.map((o) => o.id);
   const close = el('button', { type: 'button', id: 'close-answered', class: answered ? 'primary' : '', onclick: () => act(close, () => closeOthers(item.id, ids), reload) }, `Close ${ids.length === 1 ? 'it' : `all ${ids.length}`} as answered here`);
   const link = el('button', { type: 'button', id: 'link-others', onclick: () => act(link, () => api('POST', `/api/items/${item.id}/link`, { ids }), reload) }, 'Link as one conversation');

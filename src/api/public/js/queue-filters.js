@@ -2,7 +2,7 @@
 // Queue filters live in the URL hash (#/?status=new&priority=urgent&q=refund): a link to a
 // filtered queue can be shared, survives a reload, and the back button steps through filters.
 // Saved views are named filter sets kept per person on the server (/api/views).
-import { api, categories, failure, session } from './api.js';
+import { api, categories, failure, session, statuses } from './api.js';
 import { $, clear, el, label } from './dom.js';
 import { toast } from './toast.js';
 
@@ -106,6 +106,8 @@ export async function setupFilterControls(reload) {
   fillSelect($('f-brand'), brands);
   fillSelect($('a-brand'), brands);
   fillSelect($('f-source'), sources.map((s) => [s.id, `${s.id} (${s.kind})`]));
+  // The server's statuses, then every status at once; the first option (open items) stays.
+  fillSelect($('f-status'), [...statuses('all').map((s) => /** @type {[string, string]} */ ([s, label(s)])), ['all', 'All']]);
   fillSelect($('f-category'), categories().map((c) => [c, label(c)]));
   fillSelect($('f-assignee'), session.me ? [[session.me.name, 'Me']] : []);
   /** @type {Api.TagListAnswer} */
