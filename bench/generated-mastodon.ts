@@ -111,7 +111,9 @@ export class GeneratedMastodon {
     };
     if (req.method === 'GET' && url.pathname === '/api/v1/notifications') {
       const ids = this.page(url.searchParams);
-      const link = ids.length ? `<${this.url}/api/v1/notifications?max_id=${ids.at(-1)}>; rel="next", <${this.url}/api/v1/notifications?min_id=${ids[0]}>; rel="prev"` : '';
+      const link = ids.length
+        ? `<${this.url}/api/v1/notifications?max_id=${ids.at(-1)}>; rel="next", <${this.url}/api/v1/notifications?min_id=${ids[0]}>; rel="prev"`
+        : '';
       res.writeHead(200, link ? { ...headers, link } : headers).end(JSON.stringify(ids.map((k) => this.notification(k))));
       return;
     }
@@ -149,7 +151,9 @@ export class GeneratedMastodon {
         this.replies.set(id, { inReplyToId: parsed.in_reply_to_id, at, key });
         this.onReply?.(parsed.in_reply_to_id, at);
       }
-      res.writeHead(200, headers).end(JSON.stringify({ id, uri: `https://bench.example/statuses/${id}`, url: null, content: parsed.status }));
+      res
+        .writeHead(200, headers)
+        .end(JSON.stringify({ id, uri: `https://bench.example/statuses/${id}`, url: null, content: parsed.status }));
     });
   }
 }
@@ -159,7 +163,13 @@ export function statusId(k: number): string {
 }
 
 function account(user: number, followers?: number): unknown {
-  return { id: String(user), acct: `user${user}@bench.example`, display_name: `User ${user}`, url: `https://bench.example/@u${user}`, followers_count: followers ?? (user * 7919) % 20_000 };
+  return {
+    id: String(user),
+    acct: `user${user}@bench.example`,
+    display_name: `User ${user}`,
+    url: `https://bench.example/@u${user}`,
+    followers_count: followers ?? (user * 7919) % 20_000,
+  };
 }
 
 function escapeHtml(text: string): string {

@@ -16,7 +16,9 @@ export const APPROVER_TOKEN = 'bench-approver-token-0123';
 
 /** Tweet texts from the airline set (dev split), the airline handle left in as people wrote it. */
 export function airlineTexts(file: string): string[] {
-  return readCsvObjects(readFileSync(file, 'utf8')).map((row) => row['text'] ?? '').filter(Boolean);
+  return readCsvObjects(readFileSync(file, 'utf8'))
+    .map((row) => row['text'] ?? '')
+    .filter(Boolean);
 }
 
 /**
@@ -25,7 +27,14 @@ export function airlineTexts(file: string): string[] {
  * advertise a huge limit, so the request budget is raised to match (stock is 280 / 5 min).
  */
 export function benchConfig(prefix: string, instance: string, liveInstance: string, slackUrl: string): Record<string, unknown> {
-  const options = { token: 'bench-token', mentions: true, pageLimit: 80, maxPagesPerPoll: 100, backfillPages: 1, requestBudget: { limit: 900_000, window: '5m' } };
+  const options = {
+    token: 'bench-token',
+    mentions: true,
+    pageLimit: 80,
+    maxPagesPerPoll: 100,
+    backfillPages: 1,
+    requestBudget: { limit: 900_000, window: '5m' },
+  };
   return {
     brands: [{ id: 'acme', name: 'Acme Air', keywords: ['acme air'], handles: ['@AcmeAir'], hashtags: ['acmeair'] }],
     sources: [
@@ -35,7 +44,11 @@ export function benchConfig(prefix: string, instance: string, liveInstance: stri
     // Above the probes per phase, so every probe is alerted on its own (the replay's storm of urgent posts goes to digests).
     chat: [{ id: 'slack', kind: 'slack', webhookUrl: slackUrl, maxPerMinute: 60 }],
     triage: { urgentThreshold: 70 },
-    playbook: { signature: '— Acme Air care', templates: { default: 'Hi {name}, thanks for telling {brand}. We are on it.' }, neverSay: [] },
+    playbook: {
+      signature: '— Acme Air care',
+      templates: { default: 'Hi {name}, thanks for telling {brand}. We are on it.' },
+      neverSay: [],
+    },
     users: [{ name: 'approver', role: 'approver', token: APPROVER_TOKEN }],
     redis: { prefix },
     workers: { concurrency: 4 },
@@ -55,7 +68,12 @@ export interface Harness {
 }
 
 /** The control side of the bench: a context on the same Redis, and N real worker processes. */
-export async function openHarness(config: Record<string, unknown>, redisUrl: string, workerCount: number, nodeArgs: string[] = []): Promise<Harness> {
+export async function openHarness(
+  config: Record<string, unknown>,
+  redisUrl: string,
+  workerCount: number,
+  nodeArgs: string[] = [],
+): Promise<Harness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-bench-'));
   chmodSync(dir, 0o711);
   // The bench's own PostgreSQL (durable settings, as ops run it), pointed at by the workers' config.
@@ -90,10 +108,14 @@ export async function openHarness(config: Record<string, unknown>, redisUrl: str
 export const WORKER_NODE_FLAGS = ['--max-old-space-size=256'];
 
 export function startWorkerProcess(configFile: string, redisUrl: string, nodeArgs: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'workers', '--config', configFile], {
-    env: { ...process.env, REDIS_URL: redisUrl },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...WORKER_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'workers', '--config', configFile],
+    {
+      env: { ...process.env, REDIS_URL: redisUrl },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   return child;
 }
 

@@ -30,9 +30,19 @@ const TEXT = 'my bag never arrived and nobody answers the phone '.repeat(800).sl
 
 function mention(i: number): Mention {
   const built = toMention({
-    platform: 'mastodon', sourceId: 'src', brandId: 'acme', nativeId: `p${i}`, url: `https://social.example/@u${i}/${i}`, text: TEXT, lang: 'en',
-    createdAt: new Date(Date.now() - i * 1000).toISOString(), author: { id: `a${i}`, handle: `u${i}`, name: `User ${i}`, followers: 10, url: null },
-    inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: {},
+    platform: 'mastodon',
+    sourceId: 'src',
+    brandId: 'acme',
+    nativeId: `p${i}`,
+    url: `https://social.example/@u${i}/${i}`,
+    text: TEXT,
+    lang: 'en',
+    createdAt: new Date(Date.now() - i * 1000).toISOString(),
+    author: { id: `a${i}`, handle: `u${i}`, name: `User ${i}`, followers: 10, url: null },
+    inReplyToId: null,
+    engagement: { replies: 0, reposts: 0, likes: 0 },
+    rating: null,
+    replyRef: {},
   });
   if (!built.ok) throw new Error(built.reason);
   return built.mention;
@@ -42,10 +52,24 @@ async function seed(ctx: ReturnType<typeof buildContext>): Promise<void> {
   for (let start = 0; start < POSTS; start += 100) {
     const batch = Array.from({ length: Math.min(100, POSTS - start) }, (_, k) => mention(start + k));
     await ingestMentions(ctx.db, batch);
-    await createItems(ctx, batch.map((m) => ({
-      id: m.id, brandId: 'acme', sourceId: 'src', platform: 'mastodon', priority: 'normal' as const, urgency: 40, category: 'other', sentiment: 'negative',
-      createdAt: Date.parse(m.createdAt), slaDueAt: Date.now() + 3_600_000, draft: 'Hi, sorry about that.', draftTemplate: 'default', draftWarnings: [],
-    })));
+    await createItems(
+      ctx,
+      batch.map((m) => ({
+        id: m.id,
+        brandId: 'acme',
+        sourceId: 'src',
+        platform: 'mastodon',
+        priority: 'normal' as const,
+        urgency: 40,
+        category: 'other',
+        sentiment: 'negative',
+        createdAt: Date.parse(m.createdAt),
+        slaDueAt: Date.now() + 3_600_000,
+        draft: 'Hi, sorry about that.',
+        draftTemplate: 'default',
+        draftWarnings: [],
+      })),
+    );
   }
 }
 
@@ -54,13 +78,21 @@ async function main(): Promise<void> {
   const redisServer = await startEmbeddedRedis({ dataDir: dir });
   chmodSync(dir, 0o711);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), throwaway: true });
-  const users = Array.from({ length: CLIENTS }, (_, i) => ({ name: `viewer${i}`, role: 'viewer', token: `heap-viewer-token-${i}-0123456789` }));
-  const config = configFromObject({
-    brands: [{ id: 'acme', name: 'Acme Air', keywords: ['acme air'] }],
-    playbook: { templates: { default: 'Hi {name}.' } },
-    users,
-    log: { level: 'silent' },
-  }, { REDIS_URL: redisServer.url, DATABASE_URL: pg.url }, path.join(dir, 'earshot.yaml'));
+  const users = Array.from({ length: CLIENTS }, (_, i) => ({
+    name: `viewer${i}`,
+    role: 'viewer',
+    token: `heap-viewer-token-${i}-0123456789`,
+  }));
+  const config = configFromObject(
+    {
+      brands: [{ id: 'acme', name: 'Acme Air', keywords: ['acme air'] }],
+      playbook: { templates: { default: 'Hi {name}.' } },
+      users,
+      log: { level: 'silent' },
+    },
+    { REDIS_URL: redisServer.url, DATABASE_URL: pg.url },
+    path.join(dir, 'earshot.yaml'),
+  );
   const redis = createRedis(redisServer.url);
   const db = createPool(pg.url);
   await migrate(db);
@@ -70,10 +102,18 @@ async function main(): Promise<void> {
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 10);
   const started = Date.now();
-  const statuses = await Promise.all(users.map((u) => server.inject({ method: 'GET', url: '/api/inbox?limit=500&q=nobody', headers: { authorization: `Bearer ${u.token}` } }).then((r) => r.statusCode)));
+  const statuses = await Promise.all(
+    users.map((u) =>
+      server
+        .inject({ method: 'GET', url: '/api/inbox?limit=500&q=nobody', headers: { authorization: `Bearer ${u.token}` } })
+        .then((r) => r.statusCode),
+    ),
+  );
   clearInterval(sampler);
   const count = (s: number) => statuses.filter((x) => x === s).length;
-  process.stdout.write(`${POSTS} posts of ${TEXT.length} chars, ${CLIENTS} concurrent lists: ${count(200)}×200, ${count(429)}×429 in ${Date.now() - started} ms; peak heap ${(peak / 2 ** 20).toFixed(0)} MB\n`);
+  process.stdout.write(
+    `${POSTS} posts of ${TEXT.length} chars, ${CLIENTS} concurrent lists: ${count(200)}×200, ${count(429)}×429 in ${Date.now() - started} ms; peak heap ${(peak / 2 ** 20).toFixed(0)} MB\n`,
+  );
   await server.close();
   await Promise.all(Object.values(ctx.queues).map((q) => q.close()));
   await ctx.db.end();

@@ -1,7 +1,17 @@
 import type { Db } from '../src/postgres/pool.js';
 
 /** The tables that grow with stored mentions (sources, sessions and the like stay small). */
-const RECORD_TABLES = ['mentions', 'mention_triage', 'authors', 'inbox_items', 'draft_versions', 'replies', 'audit_log', 'outbox', 'corrections'];
+const RECORD_TABLES = [
+  'mentions',
+  'mention_triage',
+  'authors',
+  'inbox_items',
+  'draft_versions',
+  'replies',
+  'audit_log',
+  'outbox',
+  'corrections',
+];
 
 export interface PgSize {
   mentions: number;
@@ -36,7 +46,12 @@ export async function pgBytesPerMention(db: Db): Promise<PgSize> {
     mentions,
     bytesPerMention: mentions ? total / mentions : Number.NaN,
     tables: rows
-      .map((r) => ({ table: r.table, bytes: Number(r.bytes), indexBytes: Number(r.index_bytes), perMention: mentions ? Number(r.bytes) / mentions : Number.NaN }))
+      .map((r) => ({
+        table: r.table,
+        bytes: Number(r.bytes),
+        indexBytes: Number(r.index_bytes),
+        perMention: mentions ? Number(r.bytes) / mentions : Number.NaN,
+      }))
       .sort((a, b) => b.bytes - a.bytes),
     indexes: idx.rows.map((r) => ({ index: r.index, perMention: mentions ? Number(r.bytes) / mentions : Number.NaN })),
   };

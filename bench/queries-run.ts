@@ -36,23 +36,45 @@ export async function runQueryBench(size: SeedSize, texts: string[], log: (line:
     // Migrations added since the seed apply to the seeded rows (a new index is built on them).
     await migrate(db);
     const seed = !keepIn || !sameSeed(dir, size);
-    log(seed ? `query bench: seeding ${size.mentions.toLocaleString('en-US')} mentions, ${size.openItems.toLocaleString('en-US')} open items` : `query bench: reusing the database seeded in ${dir}`);
+    log(
+      seed
+        ? `query bench: seeding ${size.mentions.toLocaleString('en-US')} mentions, ${size.openItems.toLocaleString('en-US')} open items`
+        : `query bench: reusing the database seeded in ${dir}`,
+    );
     if (seed) rmSync(seedMark(dir), { force: true });
     const r = await queryBench(db, size, texts, { seed });
     if (keepIn) writeFileSync(seedMark(dir), JSON.stringify(size));
     const open = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'needs_check', 'failed'];
     if (r.queue.p99 > QUERY_TARGET_MS) r.plans.push(await planOf(db, 'queue page', () => queuePage(db, { statuses: open, limit: 100 })));
-    if (r.filtered.p99 > QUERY_TARGET_MS) r.plans.push(await planOf(db, 'filtered queue (brand + category)', () => queuePage(db, { statuses: open, limit: 100, brand: 'acme', category: 'billing_refund' })));
-    if (r.queueText.p99 > QUERY_TARGET_MS) r.plans.push(await planOf(db, 'queue with the text filter "refund"', () => queuePage(db, { statuses: open, limit: 100, collapse: true, q: 'refund' })));
+    if (r.filtered.p99 > QUERY_TARGET_MS)
+      r.plans.push(
+        await planOf(db, 'filtered queue (brand + category)', () =>
+          queuePage(db, { statuses: open, limit: 100, brand: 'acme', category: 'billing_refund' }),
+        ),
+      );
+    if (r.queueText.p99 > QUERY_TARGET_MS)
+      r.plans.push(
+        await planOf(db, 'queue with the text filter "refund"', () =>
+          queuePage(db, { statuses: open, limit: 100, collapse: true, q: 'refund' }),
+        ),
+      );
     const slowWord = [...r.searchWords].sort((a, b) => b.p99 - a.p99)[0];
-    if (r.search.p99 > QUERY_TARGET_MS && slowWord) r.plans.push(await planOf(db, `search "${slowWord.q}"`, () => searchMentions(db, { q: slowWord.q, limit: 50 })));
-    if (r.author.p99 > AUTHOR_TARGET_MS) r.plans.push(await planOf(db, 'author history', () => authorHistory(db, { platform: 'mastodon', authorId: 'a42' }, 50, 281)));
+    if (r.search.p99 > QUERY_TARGET_MS && slowWord)
+      r.plans.push(await planOf(db, `search "${slowWord.q}"`, () => searchMentions(db, { q: slowWord.q, limit: 50 })));
+    if (r.author.p99 > AUTHOR_TARGET_MS)
+      r.plans.push(await planOf(db, 'author history', () => authorHistory(db, { platform: 'mastodon', authorId: 'a42' }, 50, 281)));
     if (r.plans.length && PROPOSED.length) {
       for (const sql of PROPOSED) await db.query(sql);
       await db.query('VACUUM ANALYZE inbox_items');
       r.proposed = { indexes: PROPOSED, timings: await measure(db, size) };
-      log(`with the proposed indexes: queue p99 ${r.proposed.timings.queue.p99.toFixed(1)} ms · filtered ${r.proposed.timings.filtered.p99.toFixed(1)} ms`);
-      r.plans.push(await planOf(db, 'filtered queue (brand + category) with the proposed index', () => queuePage(db, { statuses: open, limit: 100, brand: 'acme', category: 'billing_refund' })));
+      log(
+        `with the proposed indexes: queue p99 ${r.proposed.timings.queue.p99.toFixed(1)} ms · filtered ${r.proposed.timings.filtered.p99.toFixed(1)} ms`,
+      );
+      r.plans.push(
+        await planOf(db, 'filtered queue (brand + category) with the proposed index', () =>
+          queuePage(db, { statuses: open, limit: 100, brand: 'acme', category: 'billing_refund' }),
+        ),
+      );
     }
     return r;
   } finally {
@@ -68,5 +90,10 @@ const seedMark = (dir: string) => path.join(dir, 'seeded.json');
 function sameSeed(dir: string, size: SeedSize): boolean {
   if (!existsSync(seedMark(dir))) return false;
   const was = JSON.parse(readFileSync(seedMark(dir), 'utf8')) as SeedSize;
-  return was.mentions === size.mentions && was.openItems === size.openItems && was.closedItems === size.closedItems && was.authors === size.authors;
+  return (
+    was.mentions === size.mentions &&
+    was.openItems === size.openItems &&
+    was.closedItems === size.closedItems &&
+    was.authors === size.authors
+  );
 }

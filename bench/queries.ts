@@ -81,7 +81,9 @@ export async function measure(db: Db, size: SeedSize, rounds = 200): Promise<Tim
     all.push(...times);
     searchWords.push({ q, total, exact: totalExact, p99: summary(times).p99 });
   }
-  const author = summary(await timed(rounds, (i) => authorHistory(db, { platform: 'mastodon', authorId: `a${(i * 104_729) % size.authors}` }, 50, 281)));
+  const author = summary(
+    await timed(rounds, (i) => authorHistory(db, { platform: 'mastodon', authorId: `a${(i * 104_729) % size.authors}` }, 50, 281)),
+  );
   return { queue, queueNext, filtered, queueText, search: summary(all), searchWords, author };
 }
 

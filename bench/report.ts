@@ -41,18 +41,58 @@ const REDIS_FLAT_BYTES = 100;
 
 function e2eRows(r: BenchResult): string[][] {
   return [
-    ['end-to-end mentions/s (fetched → triaged → stored → routed)', fmt(r.e2e), `≥ ${fmt(REDIS_ERA_FLOOR)} (Redis-only store, same machine)`, verdict(r.e2e >= REDIS_ERA_FLOOR)],
-    ['CPU per mention: worker + PostgreSQL + Redis', `${fmt(r.cpu.total, 3)} ms (${fmt(r.cpu.worker, 3)} + ${fmt(r.cpu.postgres, 3)} + ${fmt(r.cpu.redis, 3)})`, `≤ ${fmt(2000 / REDIS_ERA_FLOOR, 2)} ms (${fmt(REDIS_ERA_FLOOR)}/s on 2 cores)`, verdict(r.cpu.total <= 2000 / REDIS_ERA_FLOOR)],
+    [
+      'end-to-end mentions/s (fetched → triaged → stored → routed)',
+      fmt(r.e2e),
+      `≥ ${fmt(REDIS_ERA_FLOOR)} (Redis-only store, same machine)`,
+      verdict(r.e2e >= REDIS_ERA_FLOOR),
+    ],
+    [
+      'CPU per mention: worker + PostgreSQL + Redis',
+      `${fmt(r.cpu.total, 3)} ms (${fmt(r.cpu.worker, 3)} + ${fmt(r.cpu.postgres, 3)} + ${fmt(r.cpu.redis, 3)})`,
+      `≤ ${fmt(2000 / REDIS_ERA_FLOOR, 2)} ms (${fmt(REDIS_ERA_FLOOR)}/s on 2 cores)`,
+      verdict(r.cpu.total <= 2000 / REDIS_ERA_FLOOR),
+    ],
     ['Earshot triage() posts/s (one core, same run)', fmt(r.triage), '', ''],
     ['ratio end-to-end / triage()', `${fmt((100 * r.e2e) / r.triage)}%`, '≥ 50%', verdict(r.e2e >= r.triage / 2)],
     ['bare wink-nlp posts/s (one core)', fmt(r.wink), '', ''],
     ['bare BullMQ no-op jobs/s', fmt(r.bull), '', ''],
-    ['post → Slack alert p50 / p95 / p99 (poll every 1 s)', `${fmt(r.alerts.p50)} / ${fmt(r.alerts.p95)} / ${fmt(r.alerts.p99)} ms`, 'p99 ≤ 2,000 ms', verdict(r.alerts.p99 <= 2000)],
-    ['post → Slack alert p50 / p95 / p99 (streaming)', `${fmt(r.streamed.p50)} / ${fmt(r.streamed.p95)} / ${fmt(r.streamed.p99)} ms`, 'p99 ≤ 1,000 ms', verdict(r.streamed.p99 <= 1000)],
-    ['approve → reply at the platform p50 / p99', `${fmt(r.approvals.p50)} / ${fmt(r.approvals.p99)} ms`, 'p99 ≤ 1,000 ms', verdict(r.approvals.p99 <= 1000)],
-    ['PostgreSQL bytes per stored mention (all record tables, indexes included)', `${fmt(r.pg.bytesPerMention)} B`, '≤ 1,200 B', verdict(r.pg.bytesPerMention <= 1200)],
-    ['Redis memory growth per mention over the replay (after the drain)', `${fmt(r.memPerMention)} B`, `flat (< ${REDIS_FLAT_BYTES} B)`, verdict(r.memPerMention < REDIS_FLAT_BYTES)],
-    [`worker RSS at start → after ${fmt(r.storedAtEnd)} mentions`, `${mb(r.rssStart)} → ${mb(r.rssEnd)}`, 'flat, ≤ 250 MB', verdict(r.rssEnd <= 250 * 1024 * 1024)],
+    [
+      'post → Slack alert p50 / p95 / p99 (poll every 1 s)',
+      `${fmt(r.alerts.p50)} / ${fmt(r.alerts.p95)} / ${fmt(r.alerts.p99)} ms`,
+      'p99 ≤ 2,000 ms',
+      verdict(r.alerts.p99 <= 2000),
+    ],
+    [
+      'post → Slack alert p50 / p95 / p99 (streaming)',
+      `${fmt(r.streamed.p50)} / ${fmt(r.streamed.p95)} / ${fmt(r.streamed.p99)} ms`,
+      'p99 ≤ 1,000 ms',
+      verdict(r.streamed.p99 <= 1000),
+    ],
+    [
+      'approve → reply at the platform p50 / p99',
+      `${fmt(r.approvals.p50)} / ${fmt(r.approvals.p99)} ms`,
+      'p99 ≤ 1,000 ms',
+      verdict(r.approvals.p99 <= 1000),
+    ],
+    [
+      'PostgreSQL bytes per stored mention (all record tables, indexes included)',
+      `${fmt(r.pg.bytesPerMention)} B`,
+      '≤ 1,200 B',
+      verdict(r.pg.bytesPerMention <= 1200),
+    ],
+    [
+      'Redis memory growth per mention over the replay (after the drain)',
+      `${fmt(r.memPerMention)} B`,
+      `flat (< ${REDIS_FLAT_BYTES} B)`,
+      verdict(r.memPerMention < REDIS_FLAT_BYTES),
+    ],
+    [
+      `worker RSS at start → after ${fmt(r.storedAtEnd)} mentions`,
+      `${mb(r.rssStart)} → ${mb(r.rssEnd)}`,
+      'flat, ≤ 250 MB',
+      verdict(r.rssEnd <= 250 * 1024 * 1024),
+    ],
   ];
 }
 
@@ -75,7 +115,9 @@ function e2eSection(r: BenchResult): string[] {
     '',
     '| table | total | of which indexes | bytes per stored mention |',
     '| --- | --- | --- | --- |',
-    ...r.pg.tables.filter((t) => t.bytes > 16_384).map((t) => `| \`${t.table}\` | ${mb(t.bytes)} | ${mb(t.indexBytes)} | ${fmt(t.perMention)} |`),
+    ...r.pg.tables
+      .filter((t) => t.bytes > 16_384)
+      .map((t) => `| \`${t.table}\` | ${mb(t.bytes)} | ${mb(t.indexBytes)} | ${fmt(t.perMention)} |`),
     '',
     `Largest indexes, bytes per stored mention: ${indexList(r.pg)}.`,
     '',
@@ -98,17 +140,20 @@ function proposedSection(p: NonNullable<QueryResult['proposed']>): string[] {
 }
 
 function querySection(q: QueryResult): string[] {
-  const row = (what: string, s: Summary, target: number) => `| ${what} | ${fmt(s.p50, 1)} / ${fmt(s.p95, 1)} / ${fmt(s.p99, 1)} ms | p99 ≤ ${target} ms | ${verdict(s.p99 <= target)} |`;
+  const row = (what: string, s: Summary, target: number) =>
+    `| ${what} | ${fmt(s.p50, 1)} / ${fmt(s.p95, 1)} / ${fmt(s.p99, 1)} ms | p99 ≤ ${target} ms | ${verdict(s.p99 <= target)} |`;
   return [
     `Queries: ${fmt(q.size.mentions)} stored mentions, ${fmt(q.size.openItems)} open and ${fmt(q.size.closedItems)} closed inbox items, ${fmt(q.size.authors)} people, ` +
-      `${q.seedSeconds ? `seeded with SQL straight into the store's tables in ${fmt(q.seedSeconds)} s` : 'seeded with SQL straight into the store\'s tables by an earlier run and reused (--query-db)'}; each query through the store function the API calls, ${q.queue.n} times, one at a time.`,
+      `${q.seedSeconds ? `seeded with SQL straight into the store's tables in ${fmt(q.seedSeconds)} s` : "seeded with SQL straight into the store's tables by an earlier run and reused (--query-db)"}; each query through the store function the API calls, ${q.queue.n} times, one at a time.`,
     '',
     '| query | p50 / p95 / p99 | target | |',
     '| --- | --- | --- | --- |',
     row('queue, first page (100 items, exact total)', q.queue, QUERY_TARGET_MS),
     row('queue, a later page (keyset cursor)', q.queueNext, QUERY_TARGET_MS),
     row('queue filtered (brand + category, priority + language, source, assignee)', q.filtered, QUERY_TARGET_MS),
-    ...(q.queueText ? [row('queue with a text filter ("lawyer", "refund", "cancelled flight", an author)', q.queueText, QUERY_TARGET_MS)] : []),
+    ...(q.queueText
+      ? [row('queue with a text filter ("lawyer", "refund", "cancelled flight", an author)', q.queueText, QUERY_TARGET_MS)]
+      : []),
     row('full-text search (50 hits; total exact up to 1,000, else estimated)', q.search, QUERY_TARGET_MS),
     row("an author's history (50 entries)", q.author, AUTHOR_TARGET_MS),
     '',

@@ -95,7 +95,10 @@ async function approveLatency(h: Harness, fake: GeneratedMastodon, count: number
   for (const item of urgent) {
     const started = Date.now();
     const replied = new Promise<number>((resolve) => (fake.onReply = (_id, at) => resolve(at)));
-    await approveItem(h.ctx, { name: 'approver', role: 'approver' }, item.id, { draftVersion: item.draftVersion, acknowledgeWarnings: true });
+    await approveItem(h.ctx, { name: 'approver', role: 'approver' }, item.id, {
+      draftVersion: item.draftVersion,
+      acknowledgeWarnings: true,
+    });
     latencies.push((await replied) - started);
   }
   return latencies;
@@ -115,8 +118,15 @@ async function main(): Promise<void> {
 async function queriesPart(texts: string[]): Promise<QueryResult> {
   const mentions = Number(args['query-mentions']);
   const openItems = Number(args['query-open']);
-  const r = await runQueryBench({ mentions, openItems, closedItems: Math.round(openItems / 3), authors: Math.max(1, Math.round(mentions / 20)) }, texts, log, args['query-db']);
-  log(`queries over ${fmt(mentions)} mentions: queue p99 ${fmt(r.queue.p99, 1)} ms · filtered ${fmt(r.filtered.p99, 1)} ms · search ${fmt(r.search.p99, 1)} ms · author ${fmt(r.author.p99, 1)} ms`);
+  const r = await runQueryBench(
+    { mentions, openItems, closedItems: Math.round(openItems / 3), authors: Math.max(1, Math.round(mentions / 20)) },
+    texts,
+    log,
+    args['query-db'],
+  );
+  log(
+    `queries over ${fmt(mentions)} mentions: queue p99 ${fmt(r.queue.p99, 1)} ms · filtered ${fmt(r.filtered.p99, 1)} ms · search ${fmt(r.search.p99, 1)} ms · author ${fmt(r.author.p99, 1)} ms`,
+  );
   return r;
 }
 
@@ -132,18 +142,29 @@ async function endToEnd(texts: string[]): Promise<BenchResult> {
   const fake = await new GeneratedMastodon(texts).start();
   const live = await new GeneratedMastodon(texts).start();
   const slack = await new FakeSlack().start();
-  const h = await openHarness(benchConfig('bench', fake.url, live.url, slack.url), redis.url, Number(args.workers), args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : []);
+  const h = await openHarness(
+    benchConfig('bench', fake.url, live.url, slack.url),
+    redis.url,
+    Number(args.workers),
+    args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [],
+  );
   try {
     await syncSchedulers(h.ctx);
     // The first poll of an empty feed sets its cursor; only then is everything published later read in full.
     await waitUntil('the first poll', async () => (await readSourceState(h.ctx.db, 'masto')).cursor !== null, 60_000);
-    const pids: CpuPids = { workers: h.workers.map((w) => w.pid ?? 0), postmaster: postmasterPid(h.pgDataDir), redis: redis.server?.pid ?? 0 };
+    const pids: CpuPids = {
+      workers: h.workers.map((w) => w.pid ?? 0),
+      postmaster: postmasterPid(h.pgDataDir),
+      redis: redis.server?.pid ?? 0,
+    };
     await throughput(h, fake, 2_000, pids); // warm-up: JIT, connections, model load in the workers
     const rssStart = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
     const run = await throughput(h, fake, Number(args.mentions), pids);
     log(`end to end ${fmt(run.rate)} mentions/s over ${fmt(Number(args.mentions))} · Redis ${fmt(run.memPerMention)} B/mention`);
     const c = run.cpu;
-    log(`CPU per mention: ${fmt(c.total, 3)} ms (worker ${fmt(c.worker, 3)} · PostgreSQL ${fmt(c.postgres, 3)} · Redis ${fmt(c.redis, 3)}; bench and fakes ${fmt(c.bench, 3)}) → ${fmt(2000 / c.total)} mentions/s on 2 free cores`);
+    log(
+      `CPU per mention: ${fmt(c.total, 3)} ms (worker ${fmt(c.worker, 3)} · PostgreSQL ${fmt(c.postgres, 3)} · Redis ${fmt(c.redis, 3)}; bench and fakes ${fmt(c.bench, 3)}) → ${fmt(2000 / c.total)} mentions/s on 2 free cores`,
+    );
     const pg = await pgBytesPerMention(h.ctx.db);
     log(`PostgreSQL ${fmt(pg.bytesPerMention)} B per stored mention (indexes included)`);
     const families = await memoryByKeyFamily(h.ctx.redis, 'bench', await countMentions(h.ctx.db));
@@ -152,7 +173,10 @@ async function endToEnd(texts: string[]): Promise<BenchResult> {
     const alerts = probes > 0 ? await alertLatency(h, fake, slack, probes) : [];
     log(`post → Slack alert (polling every 1 s): ${JSON.stringify(summary(alerts))}`);
     // Reported as missing rather than failing the whole run when no streamed alert arrives.
-    const streamed = probes > 0 ? await alertLatency(h, live, slack, probes).catch((err: Error) => (log(`streaming alerts: ${err.message}`), [] as number[])) : [];
+    const streamed =
+      probes > 0
+        ? await alertLatency(h, live, slack, probes).catch((err: Error) => (log(`streaming alerts: ${err.message}`), [] as number[]))
+        : [];
     log(`post → Slack alert (streaming): ${JSON.stringify(summary(streamed))}`);
     const approvals = probes > 0 ? await approveLatency(h, fake, probes) : [];
     log(`approve → reply at the platform: ${JSON.stringify(summary(approvals))}`);
@@ -164,9 +188,26 @@ async function endToEnd(texts: string[]): Promise<BenchResult> {
     log(`worker RSS ${mb(rssStart)} at start → ${mb(rssEnd)} after ${fmt(stored)} mentions (${fmt(long.rate)} mentions/s on that stretch)`);
     const redisEnd = await redisUsedMemory(h.ctx);
     return {
-      wink, triage: triageRate, bull, e2e: run.rate, cpu: run.cpu, mentions: Number(args.mentions), memPerMention: run.memPerMention, alerts: summary(alerts), streamed: summary(streamed),
-      approvals: summary(approvals), rssStart, rssEnd, storedAtEnd: stored, longRate: long.rate, longMemPerMention: long.memPerMention, workers: Number(args.workers), families,
-      pg, redis: { beforeReplay: run.memBefore, afterDrain: run.memAfter, atEnd: redisEnd }, load: os.loadavg(),
+      wink,
+      triage: triageRate,
+      bull,
+      e2e: run.rate,
+      cpu: run.cpu,
+      mentions: Number(args.mentions),
+      memPerMention: run.memPerMention,
+      alerts: summary(alerts),
+      streamed: summary(streamed),
+      approvals: summary(approvals),
+      rssStart,
+      rssEnd,
+      storedAtEnd: stored,
+      longRate: long.rate,
+      longMemPerMention: long.memPerMention,
+      workers: Number(args.workers),
+      families,
+      pg,
+      redis: { beforeReplay: run.memBefore, afterDrain: run.memAfter, atEnd: redisEnd },
+      load: os.loadavg(),
     };
   } finally {
     await h.close();

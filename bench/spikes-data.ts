@@ -14,9 +14,19 @@ export const AIRLINES: Array<BrandConfig & { label: string }> = [
 
 function mention(brandId: string, nativeId: string, author: string, text: string, at: number, followers: number | null = null): Mention {
   const built = toMention({
-    platform: 'twitter', sourceId: 'twitter', brandId, nativeId, url: `https://twitter.example/${author}/status/${nativeId}`, text, lang: 'en',
-    createdAt: new Date(at).toISOString(), author: { id: author.toLowerCase(), handle: author, name: author, followers, url: null },
-    inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: {},
+    platform: 'twitter',
+    sourceId: 'twitter',
+    brandId,
+    nativeId,
+    url: `https://twitter.example/${author}/status/${nativeId}`,
+    text,
+    lang: 'en',
+    createdAt: new Date(at).toISOString(),
+    author: { id: author.toLowerCase(), handle: author, name: author, followers, url: null },
+    inReplyToId: null,
+    engagement: { replies: 0, reposts: 0, likes: 0 },
+    rating: null,
+    replyRef: {},
   });
   if (!built.ok) throw new Error(built.reason);
   return built.mention;
@@ -41,7 +51,7 @@ export function loadAirline(file: string): Mention[] {
 /** A little random that is the same on every run. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const OPENERS = ['', 'so ', 'wow ', 'seriously ', 'ugh ', 'hey ', 'again? ', 'lol '];
@@ -62,16 +72,26 @@ export function burst(brand: BrandConfig, start: number): Mention[] {
   const r = rng(7);
   const handle = brand.handles[brand.handles.length - 1] ?? '';
   const authors = [...Array.from({ length: 150 }, (_, i) => `flyer${i}`), ...Array.from({ length: 50 }, (_, i) => `flyer${i}`)];
-  return authors.map((a, i) => {
-    const text = `${handle} ${OPENERS[Math.floor(r() * OPENERS.length)]}${BURST[Math.floor(r() * BURST.length)]} (DL${100 + Math.floor(r() * 900)})`;
-    return mention(brand.id, `burst${i}`, a, text, start + Math.floor(r() * 20 * 60_000), 50 + Math.floor(r() * 2000));
-  }).sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  return authors
+    .map((a, i) => {
+      const text = `${handle} ${OPENERS[Math.floor(r() * OPENERS.length)]}${BURST[Math.floor(r() * BURST.length)]} (DL${100 + Math.floor(r() * 900)})`;
+      return mention(brand.id, `burst${i}`, a, text, start + Math.floor(r() * 20 * 60_000), 50 + Math.floor(r() * 2000));
+    })
+    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
 }
 
-const RANT = ['my voucher code was rejected', 'voucher code rejected AGAIN', 'why is my voucher code rejected', 'fix the voucher code page', 'voucher code broken, answer me'];
+const RANT = [
+  'my voucher code was rejected',
+  'voucher code rejected AGAIN',
+  'why is my voucher code rejected',
+  'fix the voucher code page',
+  'voucher code broken, answer me',
+];
 
 /** One angry account: 50 posts in 30 minutes about its own topic. Not a crisis. */
 export function oneAuthor(brand: BrandConfig, start: number): Mention[] {
   const handle = brand.handles[0] ?? '';
-  return Array.from({ length: 50 }, (_, i) => mention(brand.id, `rant${i}`, 'angryflyer', `${handle} ${RANT[i % RANT.length]} #${i}`, start + i * 36_000, 300));
+  return Array.from({ length: 50 }, (_, i) =>
+    mention(brand.id, `rant${i}`, 'angryflyer', `${handle} ${RANT[i % RANT.length]} #${i}`, start + i * 36_000, 300),
+  );
 }

@@ -26,23 +26,45 @@ const PASSWORD = 'screenshots-only-2026';
 const DOCS = path.resolve('docs');
 
 const CHATTER = [
-  'Smooth boarding at gate 14 this morning, thanks crew', 'What time does the Terminal 2 lounge open?', 'Seat upgrade went through, lovely',
-  'Is there a student discount on the Lisbon route?', 'My bag came out first for once', 'Coffee on the 7am flight was actually good',
-  'Can I add a frequent flyer number after booking?', 'Pilot announcements were funny today', 'Landed early in Porto, nice',
-  'Do you fly to Madeira in winter?', 'The new app looks cleaner', 'Friendly check-in staff in Faro',
+  'Smooth boarding at gate 14 this morning, thanks crew',
+  'What time does the Terminal 2 lounge open?',
+  'Seat upgrade went through, lovely',
+  'Is there a student discount on the Lisbon route?',
+  'My bag came out first for once',
+  'Coffee on the 7am flight was actually good',
+  'Can I add a frequent flyer number after booking?',
+  'Pilot announcements were funny today',
+  'Landed early in Porto, nice',
+  'Do you fly to Madeira in winter?',
+  'The new app looks cleaner',
+  'Friendly check-in staff in Faro',
 ];
 const STORM = [
-  'Acme Air app down again, cannot check in for my 18:40 flight', 'The Acme Air app crashes at check-in, boarding pass will not load',
-  '@AcmeAir app outage?? Check-in page just spins', 'Check-in broken on the Acme Air app and the website, what is going on',
-  '@AcmeAir your app says error 503 at check-in, flight leaves in an hour', 'App outage at Acme Air: no boarding passes anywhere',
-  'is the acme air app down for everyone? check-in fails every time', '@AcmeAir website and app both down, cannot check in online',
+  'Acme Air app down again, cannot check in for my 18:40 flight',
+  'The Acme Air app crashes at check-in, boarding pass will not load',
+  '@AcmeAir app outage?? Check-in page just spins',
+  'Check-in broken on the Acme Air app and the website, what is going on',
+  '@AcmeAir your app says error 503 at check-in, flight leaves in an hour',
+  'App outage at Acme Air: no boarding passes anywhere',
+  'is the acme air app down for everyone? check-in fails every time',
+  '@AcmeAir website and app both down, cannot check in online',
 ];
 
 function mention(n: string, author: string, text: string, at: number, followers: number): Mention {
   const built = toMention({
-    platform: n.startsWith('s') ? 'bluesky' : 'mastodon', sourceId: 'social', brandId: 'acme', nativeId: n, url: `https://social.example/@${author}/${n}`, text, lang: 'en',
-    createdAt: new Date(at).toISOString(), author: { id: author, handle: author, name: author, followers, url: null },
-    inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: { statusId: n },
+    platform: n.startsWith('s') ? 'bluesky' : 'mastodon',
+    sourceId: 'social',
+    brandId: 'acme',
+    nativeId: n,
+    url: `https://social.example/@${author}/${n}`,
+    text,
+    lang: 'en',
+    createdAt: new Date(at).toISOString(),
+    author: { id: author, handle: author, name: author, followers, url: null },
+    inReplyToId: null,
+    engagement: { replies: 0, reposts: 0, likes: 0 },
+    rating: null,
+    replyRef: { statusId: n },
   });
   if (!built.ok) throw new Error(built.reason);
   return built.mention;
@@ -57,7 +79,8 @@ function posts(now: number): Mention[] {
     out.push(mention(`b${i}`, `traveller${i % 211}`, nth(CHATTER, i % CHATTER.length), t, 80 + ((i * 37) % 900)));
   }
   // The storm: 70 posts by 52 people over the last 20 minutes.
-  for (let i = 0; i < 70; i += 1) out.push(mention(`s${i}`, `flyer${i % 52}`, nth(STORM, i % STORM.length), now - 20 * MIN + i * 17_000, 40 + ((i * 131) % 5_000)));
+  for (let i = 0; i < 70; i += 1)
+    out.push(mention(`s${i}`, `flyer${i % 52}`, nth(STORM, i % STORM.length), now - 20 * MIN + i * 17_000, 40 + ((i * 131) % 5_000)));
   return out;
 }
 
@@ -65,7 +88,17 @@ async function main(): Promise<void> {
   const slack = await new FakeSlack().start();
   const raw = {
     brands: [{ id: 'acme', name: 'Acme Air', keywords: ['acme air', 'acmeair'], handles: ['@AcmeAir'], hashtags: ['acmeair'] }],
-    chat: [{ id: 'care-slack', kind: 'slack', webhookUrl: slack.url, botToken: 'xoxb-screens-0123456789', channel: 'C024BE91L', apiUrl: slack.apiUrl, signingSecret: 'screens_signing_secret_0123456789' }],
+    chat: [
+      {
+        id: 'care-slack',
+        kind: 'slack',
+        webhookUrl: slack.url,
+        botToken: 'xoxb-screens-0123456789',
+        channel: 'C024BE91L',
+        apiUrl: slack.apiUrl,
+        signingSecret: 'screens_signing_secret_0123456789',
+      },
+    ],
     spikes: { destinations: ['care-slack'] },
     playbook: { templates: { default: 'Hi {name}, thanks for reaching out to {brand}.' } },
     users: [{ name: 'approver', role: 'approver', passwordHash: await hashPassword(PASSWORD) }],
@@ -79,7 +112,11 @@ async function main(): Promise<void> {
     const all = posts(now);
     // Through the triage job as the workers run it: triage, spike counts, routing into the inbox.
     await ingestMentions(ctx.db, all);
-    for (let i = 0; i < all.length; i += TRIAGE_BATCH) await triageBatch(ctx, all.slice(i, i + TRIAGE_BATCH).map((m) => m.id));
+    for (let i = 0; i < all.length; i += TRIAGE_BATCH)
+      await triageBatch(
+        ctx,
+        all.slice(i, i + TRIAGE_BATCH).map((m) => m.id),
+      );
     const [result] = await sweepSpikes(ctx, now);
     if (!result?.spike) throw new Error(`no spike found (${result?.action ?? 'no result'})`);
     console.log(`${result.action}: ${result.spike.explanation.summary}`);

@@ -6,7 +6,11 @@
 
 // Drawn, not typed: the machine that takes the screenshots has no colour-emoji font.
 const badge = (bg: string, glyph: string): string => `<span class="emoji" style="background:${bg}">${glyph}</span>`;
-const EMOJI: Record<string, string> = { rotating_light: badge('#e01e5a', '!'), chart_with_upwards_trend: badge('#2d6cdf', '↗'), white_check_mark: badge('#2eb67d', '✓') };
+const EMOJI: Record<string, string> = {
+  rotating_light: badge('#e01e5a', '!'),
+  chart_with_upwards_trend: badge('#2d6cdf', '↗'),
+  white_check_mark: badge('#2eb67d', '✓'),
+};
 
 const html = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** Slack's three escapes undone: what the reader sees. */
@@ -56,9 +60,12 @@ interface Block {
 function block(raw: unknown): string {
   const b = raw as Block;
   if (b.type === 'section') return `<section>${mrkdwn(b.text?.text ?? '')}</section>`;
-  if (b.type === 'context') return `<section class="context">${(b.elements ?? []).map((e) => `<span>${mrkdwn(typeof e.text === 'string' ? e.text : '')}</span>`).join('')}</section>`;
+  if (b.type === 'context')
+    return `<section class="context">${(b.elements ?? []).map((e) => `<span>${mrkdwn(typeof e.text === 'string' ? e.text : '')}</span>`).join('')}</section>`;
   if (b.type === 'actions') {
-    const buttons = (b.elements ?? []).map((e) => `<button class="${e.style ?? ''}">${html(typeof e.text === 'object' ? e.text.text : '')}</button>`);
+    const buttons = (b.elements ?? []).map(
+      (e) => `<button class="${e.style ?? ''}">${html(typeof e.text === 'object' ? e.text.text : '')}</button>`,
+    );
     return `<section class="actions">${buttons.join('')}</section>`;
   }
   return '';

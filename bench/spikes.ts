@@ -28,7 +28,10 @@ const local = (t: number): string => new Date(t + LOCAL).toISOString().slice(5, 
 
 async function setup() {
   const raw = {
-    brands: [...AIRLINES.map(({ label: _l, ...b }) => b), ...['dense', 'spread'].map((id) => ({ id, name: id, keywords: [], handles: [], hashtags: [] }))],
+    brands: [
+      ...AIRLINES.map(({ label: _l, ...b }) => b),
+      ...['dense', 'spread'].map((id) => ({ id, name: id, keywords: [], handles: [], hashtags: [] })),
+    ],
     playbook: { templates: { default: 'Hi {name}' } },
   };
   return startBenchStack('spikes', raw);
@@ -53,12 +56,14 @@ async function countLikeWorkers(ctx: Ctx, posts: readonly Scored[], inFlight: nu
   const brands = new Map(ctx.config.brands.map((b) => [b.id, b]));
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next < posts.length) {
-      const batch = posts.slice(next, (next += TRIAGE_BATCH));
-      await recordForSpikes(ctx.db, brands, batch);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < posts.length) {
+        const batch = posts.slice(next, (next += TRIAGE_BATCH));
+        await recordForSpikes(ctx.db, brands, batch);
+      }
+    }),
+  );
   return performance.now() - t0;
 }
 
@@ -67,9 +72,16 @@ async function store(ctx: Ctx, mentions: Mention[], scored: Map<string, TriageRe
   for (let i = 0; i < mentions.length; i += 500) {
     const batch = mentions.slice(i, i + 500);
     await ingestMentions(ctx.db, batch);
-    await saveTriage(ctx.db, batch.map((m) => ({ id: m.id, triage: present(scored.get(m.id)) })));
+    await saveTriage(
+      ctx.db,
+      batch.map((m) => ({ id: m.id, triage: present(scored.get(m.id)) })),
+    );
   }
-  return countLikeWorkers(ctx, mentions.map((m) => ({ mention: m, triage: present(scored.get(m.id)) })), IN_FLIGHT);
+  return countLikeWorkers(
+    ctx,
+    mentions.map((m) => ({ mention: m, triage: present(scored.get(m.id)) })),
+    IN_FLIGHT,
+  );
 }
 
 const IN_FLIGHT = 4;
@@ -93,7 +105,10 @@ async function loadTest(ctx: Ctx, brandId: string, gapMs: number, texts: Mention
   });
   const ms = await countLikeWorkers(ctx, all, IN_FLIGHT);
   const s0 = performance.now();
-  await sweepSpikes({ ...ctx, config: { ...ctx.config, brands: ctx.config.brands.filter((b) => b.id === brandId) } }, start + LOAD_POSTS * gapMs);
+  await sweepSpikes(
+    { ...ctx, config: { ...ctx.config, brands: ctx.config.brands.filter((b) => b.id === brandId) } },
+    start + LOAD_POSTS * gapMs,
+  );
   return { perSecond: all.length / (ms / 1000), sweepMs: performance.now() - s0 };
 }
 
@@ -109,14 +124,22 @@ async function replay(ctx: Ctx, from: number, to: number): Promise<{ seen: Map<s
   const seen = new Map<string, Seen>();
   let sweeps = 0;
   const t0 = performance.now();
-  for (let t = from; t <= to; ) {
+  for (let t = from; t <= to;) {
     const results = await sweepSpikes(ctx, t);
     sweeps += 1;
     for (const r of results) {
       if (!r.spike || seen.has(r.spike.id) || (r.action !== 'opened' && r.action !== 'reopened')) continue;
       const e = r.spike.explanation;
       const lead = e.rose[0];
-      seen.set(r.spike.id, { id: r.spike.id, brand: r.brand, detectedAt: t, lead: lead ? `${lead.label} ${Math.round(lead.observed)} vs ${lead.expected} exp. (${lead.windowMinutes} min, ${lead.authors} authors)` : '', terms: e.terms.slice(0, 5).map((x) => x.term) });
+      seen.set(r.spike.id, {
+        id: r.spike.id,
+        brand: r.brand,
+        detectedAt: t,
+        lead: lead
+          ? `${lead.label} ${Math.round(lead.observed)} vs ${lead.expected} exp. (${lead.windowMinutes} min, ${lead.authors} authors)`
+          : '',
+        terms: e.terms.slice(0, 5).map((x) => x.term),
+      });
     }
     const nearInjection = Math.abs(t - BURST_AT) < 40 * 60_000 || Math.abs(t - RANT_AT) < 40 * 60_000;
     t += nearInjection ? 60_000 : 10 * 60_000;
@@ -145,7 +168,11 @@ async function main(): Promise<void> {
     const scored = scoreAll(mentions);
     const recordMs = await store(ctx, mentions, scored);
     if (process.argv.includes('--counting')) {
-      console.log({ recordPerSecond: Math.round(mentions.length / (recordMs / 1000)), dense: await loadTest(ctx, 'dense', 0.5, real, scored), spread: await loadTest(ctx, 'spread', 500, real, scored) });
+      console.log({
+        recordPerSecond: Math.round(mentions.length / (recordMs / 1000)),
+        dense: await loadTest(ctx, 'dense', 0.5, real, scored),
+        spread: await loadTest(ctx, 'spread', 500, real, scored),
+      });
       return;
     }
     const first = Date.parse(nth(mentions, 0).createdAt);
@@ -154,22 +181,54 @@ async function main(): Promise<void> {
     const dense = await loadTest(ctx, 'dense', 0.5, real, scored);
     const spread = await loadTest(ctx, 'spread', 500, real, scored);
     const spikes = await listSpikes(ctx.db, { limit: 500 });
-    report({ real: real.length, recordPerSecond: mentions.length / (recordMs / 1000), dense, spread, sweeps, sweepMs, seen, spikes, first, last });
+    report({
+      real: real.length,
+      recordPerSecond: mentions.length / (recordMs / 1000),
+      dense,
+      spread,
+      sweeps,
+      sweepMs,
+      seen,
+      spikes,
+      first,
+      last,
+    });
   } finally {
     await close();
   }
 }
 
-function report(r: { real: number; recordPerSecond: number; dense: Load; spread: Load; sweeps: number; sweepMs: number; seen: Map<string, Seen>; spikes: Awaited<ReturnType<typeof listSpikes>>; first: number; last: number }): void {
+function report(r: {
+  real: number;
+  recordPerSecond: number;
+  dense: Load;
+  spread: Load;
+  sweeps: number;
+  sweepMs: number;
+  seen: Map<string, Seen>;
+  spikes: Awaited<ReturnType<typeof listSpikes>>;
+  first: number;
+  last: number;
+}): void {
   const label = (id: string): string => AIRLINES.find((a) => a.id === id)?.label ?? id;
   const rows = [...r.seen.values()].sort((a, b) => a.detectedAt - b.detectedAt);
   const burstHit = rows.find((s) => s.brand === 'delta' && s.detectedAt >= BURST_AT && s.detectedAt <= BURST_AT + 40 * 60_000);
-  const burstTerms = burstHit ? r.spikes.find((s) => s.id === burstHit.id)?.explanation.terms.slice(0, 5).map((t) => t.term) ?? [] : [];
+  const burstTerms = burstHit
+    ? (r.spikes
+        .find((s) => s.id === burstHit.id)
+        ?.explanation.terms.slice(0, 5)
+        .map((t) => t.term) ?? [])
+    : [];
   const rant = rows.filter((s) => s.brand === 'southwest' && s.detectedAt >= RANT_AT && s.detectedAt <= RANT_AT + 90 * 60_000);
   const quietDays = ['02-17', '02-18', '02-19', '02-20'];
   const quiet = rows.filter((s) => quietDays.includes(local(s.detectedAt).slice(0, 5)) && s !== burstHit);
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 16)} UTC, Node ${process.version}, on the shared 2-core machine (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} over 1 / 5 / 15 min at the end; ${LOAD_AT_START} at the start). ${r.real} real tweets (dev split) from ${local(r.first)} to ${local(r.last)} (Pacific time, as the data set writes it), six airlines as six brands, plus the injected posts; default settings (sensitivity normal = 4.5, minAuthors 8, 5-minute buckets, 30-minute and 3-hour windows). ${r.sweeps} detector sweeps, ${Math.round(r.sweepMs)} ms each for all six airlines. Counting is timed as the workers run it: one recordForSpikes per triage job of ${TRIAGE_BATCH} posts, ${IN_FLIGHT} jobs at a time (workers.concurrency's default).`,
+    `Measured ${new Date().toISOString().slice(0, 16)} UTC, Node ${process.version}, on the shared 2-core machine (load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(
+        ' / ',
+      )} over 1 / 5 / 15 min at the end; ${LOAD_AT_START} at the start). ${r.real} real tweets (dev split) from ${local(r.first)} to ${local(r.last)} (Pacific time, as the data set writes it), six airlines as six brands, plus the injected posts; default settings (sensitivity normal = 4.5, minAuthors 8, 5-minute buckets, 30-minute and 3-hour windows). ${r.sweeps} detector sweeps, ${Math.round(r.sweepMs)} ms each for all six airlines. Counting is timed as the workers run it: one recordForSpikes per triage job of ${TRIAGE_BATCH} posts, ${IN_FLIGHT} jobs at a time (workers.concurrency's default).`,
     '',
     `| figure | value | target |`,
     `|---|---|---|`,

@@ -23,7 +23,11 @@ export async function startBenchStack(name: string, raw: Record<string, unknown>
   chmodSync(dir, 0o711);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), throwaway: true });
   const redisServer = await startEmbeddedRedis({ dataDir: path.join(dir, 'redis') });
-  const config = configFromObject({ ...raw, redis: { prefix: name }, log: { level: 'silent' } }, { REDIS_URL: redisServer.url, DATABASE_URL: pg.url }, path.join(dir, 'earshot.yaml'));
+  const config = configFromObject(
+    { ...raw, redis: { prefix: name }, log: { level: 'silent' } },
+    { REDIS_URL: redisServer.url, DATABASE_URL: pg.url },
+    path.join(dir, 'earshot.yaml'),
+  );
   const db = createPool(pg.url, { max: 4 });
   await migrate(db);
   const redis = createRedis(redisServer.url);

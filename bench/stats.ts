@@ -8,7 +8,13 @@ export function percentile(values: number[], p: number): number {
 }
 
 export function summary(values: number[]): { n: number; p50: number; p95: number; p99: number; max: number } {
-  return { n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99), max: values.length ? Math.max(...values) : Number.NaN };
+  return {
+    n: values.length,
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    p99: percentile(values, 99),
+    max: values.length ? Math.max(...values) : Number.NaN,
+  };
 }
 
 /** Resident set of another process, read from /proc so the worker needs no instrumentation. */

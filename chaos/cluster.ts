@@ -19,11 +19,24 @@ export async function startCluster(dir: string, nodes = 3): Promise<LocalCluster
   for (let i = 0; i < nodes; i += 1) {
     const nodeDir = path.join(dir, `node${i}`);
     mkdirSync(nodeDir, { recursive: true });
-    servers.push(await new RedisServer(nodeDir, ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000']).start());
+    servers.push(
+      await new RedisServer(nodeDir, [
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        'nodes.conf',
+        '--cluster-node-timeout',
+        '5000',
+      ]).start(),
+    );
   }
   const ports = servers.map((s) => s.port);
   const stop = async () => void (await Promise.all(servers.map((s) => s.stop())));
-  const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
+  const created = spawnSync(
+    'redis-cli',
+    ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
   if (created.status !== 0) {
     await stop();
     throw new Error(`redis-cli --cluster create failed:\n${created.stdout}\n${created.stderr}`);
@@ -43,12 +56,18 @@ async function waitForClusterOk(ports: number[]): Promise<void> {
 }
 
 /** Keys per node, and how many sit in the slot of `tag`: all of them must, or a script would hit CROSSSLOT. */
-export async function slotSpread(ports: number[], tag: string): Promise<{ total: number; inSlot: number; perNode: number[]; slot: number }> {
+export async function slotSpread(
+  ports: number[],
+  tag: string,
+): Promise<{ total: number; inSlot: number; perNode: number[]; slot: number }> {
   const clients = ports.map((port) => new Redis({ port, host: '127.0.0.1', lazyConnect: false }));
   try {
     const slot = Number(await nth(clients, 0).call('CLUSTER', 'KEYSLOT', tag));
     const perNode = await Promise.all(clients.map((c) => c.dbsize()));
-    const inSlot = (await Promise.all(clients.map((c) => c.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot))))).reduce<number>((a, n) => a + Number(n), 0);
+    const inSlot = (await Promise.all(clients.map((c) => c.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot))))).reduce<number>(
+      (a, n) => a + Number(n),
+      0,
+    );
     return { total: perNode.reduce((a, n) => a + n, 0), inSlot, perNode, slot };
   } finally {
     await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));

@@ -68,7 +68,9 @@ const FALLBACK_TEXTS = [
 export function replayTexts(): string[] {
   const file = path.resolve('../shared/data/airline-tweets-dev.csv');
   if (!existsSync(file)) return FALLBACK_TEXTS;
-  const texts = readCsvObjects(readFileSync(file, 'utf8')).map((row) => row['text'] ?? '').filter(Boolean);
+  const texts = readCsvObjects(readFileSync(file, 'utf8'))
+    .map((row) => row['text'] ?? '')
+    .filter(Boolean);
   return texts.length ? texts : FALLBACK_TEXTS;
 }
 
@@ -76,13 +78,40 @@ export const URGENT = '@AcmeAir you lost my bag three days ago, nobody answers a
 export const APPROVER = { name: 'approver', role: 'approver' as const };
 
 /** Config for one Mastodon source polled every second, one Slack destination, fast stall detection. */
-export function chaosConfig(prefix: string, instance: string, slackUrl: string, mastodon: Record<string, unknown> = {}): Record<string, unknown> {
+export function chaosConfig(
+  prefix: string,
+  instance: string,
+  slackUrl: string,
+  mastodon: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     brands: [{ id: 'acme', name: 'Acme Air', keywords: ['acme air'], handles: ['@AcmeAir'], hashtags: ['acmeair'] }],
-    sources: [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1s', stream: false, options: { instance, token: 'fake-token', mentions: true, pageLimit: 80, maxPagesPerPoll: 20, backfillPages: 1, timeoutMs: 3000, ...mastodon } }],
+    sources: [
+      {
+        id: 'masto',
+        kind: 'mastodon',
+        brand: 'acme',
+        interval: '1s',
+        stream: false,
+        options: {
+          instance,
+          token: 'fake-token',
+          mentions: true,
+          pageLimit: 80,
+          maxPagesPerPoll: 20,
+          backfillPages: 1,
+          timeoutMs: 3000,
+          ...mastodon,
+        },
+      },
+    ],
     chat: [{ id: 'slack', kind: 'slack', webhookUrl: slackUrl }],
     triage: { urgentThreshold: 70 },
-    playbook: { signature: '— Acme Air care', templates: { default: 'Hi {name}, thanks for telling {brand}. We are on it.' }, neverSay: [] },
+    playbook: {
+      signature: '— Acme Air care',
+      templates: { default: 'Hi {name}, thanks for telling {brand}. We are on it.' },
+      neverSay: [],
+    },
     users: [{ name: 'approver', role: 'approver', token: 'chaos-approver-token-0123' }],
     redis: { prefix },
     // GeneratedMastodon dates its posts from 2023; a 90-day retention would trim them off the timeline at once.

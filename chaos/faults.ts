@@ -39,7 +39,11 @@ export async function openPlatform(label: string, chatUrl?: string): Promise<Pla
   await waitFor(async () => (await readSourceState(ctx.db, 'masto')).cursor !== null, 20_000);
   let n = 0;
   return {
-    fake, proxy, slack: chat, control, workers,
+    fake,
+    proxy,
+    slack: chat,
+    control,
+    workers,
     async flows(text, opts = {}) {
       const before = await countMentions(ctx.db);
       const at = Date.now();
@@ -71,10 +75,19 @@ export async function faultyPlatform(report: Report): Promise<void> {
   log('faulty platform: FakeMastodon behind a recording proxy, workers in-process, polling every 1 s');
   try {
     await rateLimited(report, p, 'X-RateLimit-Reset', (reset) => p.fake.rateLimitNext(1, { reset, path: FEED }));
-    await rateLimited(report, p, 'Retry-After', (reset) => p.proxy.inject(429, '{"error":"Too many requests"}', { 'retry-after': String(Math.ceil((reset.getTime() - Date.now()) / 1000)) }, FEED));
+    await rateLimited(report, p, 'Retry-After', (reset) =>
+      p.proxy.inject(
+        429,
+        '{"error":"Too many requests"}',
+        { 'retry-after': String(Math.ceil((reset.getTime() - Date.now()) / 1000)) },
+        FEED,
+      ),
+    );
     await recovers(report, p, 'two HTTP 500s', () => p.fake.failNext(500, { error: 'Internal server error' }, { times: 2, path: FEED }));
     await recovers(report, p, 'a request that never answers (timeout 1.5 s)', () => p.proxy.stallNext(1, FEED));
-    await recovers(report, p, 'truncated JSON', () => p.fake.failNext(200, '[{"id":"1234","type":"mention","status":{"id":"11', { path: FEED }));
+    await recovers(report, p, 'truncated JSON', () =>
+      p.fake.failNext(200, '[{"id":"1234","type":"mention","status":{"id":"11', { path: FEED }),
+    );
     await wrongTypes(report, p);
     await expiredToken(report, p);
   } finally {
@@ -91,8 +104,11 @@ async function rateLimited(report: Report, p: Platform, header: string, arm: (re
   await sleep(Math.max(0, reset.getTime() - Date.now()) + 3_000);
   const early = p.proxy.log.filter((e) => e.at > limitedAt && e.at < reset.getTime()).length;
   const next = p.proxy.log.find((e) => e.at >= reset.getTime());
-  report.check(`faults: 429 with ${header}: no request before the reset`, hit && early === 0 && next !== undefined,
-    `429 at +${limitedAt - armedAt} ms, reset at +${reset.getTime() - armedAt} ms; ${early} requests in between; next request ${next ? `${next.at - reset.getTime()} ms after the reset` : 'never (within 3 s)'}`);
+  report.check(
+    `faults: 429 with ${header}: no request before the reset`,
+    hit && early === 0 && next !== undefined,
+    `429 at +${limitedAt - armedAt} ms, reset at +${reset.getTime() - armedAt} ms; ${early} requests in between; next request ${next ? `${next.at - reset.getTime()} ms after the reset` : 'never (within 3 s)'}`,
+  );
 }
 
 async function recovers(report: Report, p: Platform, what: string, arm: () => void): Promise<void> {
@@ -110,8 +126,11 @@ async function recovers(report: Report, p: Platform, what: string, arm: () => vo
   clearInterval(sampler);
   const state = await readSourceState(ctx.db, 'masto');
   const errors = p.proxy.since(armedAt, FEED).filter((e) => e.status !== 200).length;
-  report.check(`faults: ${what}: recorded, retried, nothing lost`, flowed.ok && seen !== '' && state.healthy,
-    `${errors} non-200 answer(s); error recorded: "…${seen.slice(-80)}"; the post behind it stored after ${flowed.ms} ms; health ${state.healthy ? 'green again' : 'red'}`);
+  report.check(
+    `faults: ${what}: recorded, retried, nothing lost`,
+    flowed.ok && seen !== '' && state.healthy,
+    `${errors} non-200 answer(s); error recorded: "…${seen.slice(-80)}"; the post behind it stored after ${flowed.ms} ms; health ${state.healthy ? 'green again' : 'red'}`,
+  );
 }
 
 async function wrongTypes(report: Report, p: Platform): Promise<void> {
@@ -120,10 +139,16 @@ async function wrongTypes(report: Report, p: Platform): Promise<void> {
   p.fake.addMention(p.fake.malformedStatus({ id: 12345, content: 42 }));
   p.fake.addMention(p.fake.malformedStatus({ account: { followers_count: 'many', acct: null }, created_at: 'yesterday' }));
   const flowed = await p.flows('@AcmeAir a well-formed post next to broken ones');
-  await waitFor(async () => (await listDeadLetters(ctx.redis, ctx.keys, 20)).filter((d) => Date.parse(d.at) >= since - 1000).length >= 2, 10_000);
+  await waitFor(
+    async () => (await listDeadLetters(ctx.redis, ctx.keys, 20)).filter((d) => Date.parse(d.at) >= since - 1000).length >= 2,
+    10_000,
+  );
   const dead = (await listDeadLetters(ctx.redis, ctx.keys, 20)).filter((d) => Date.parse(d.at) >= since - 1000);
-  report.check('faults: wrong types dead-lettered with reasons, good posts still flow', dead.length >= 2 && dead.every((d) => d.reason.length > 0) && flowed.ok,
-    `${dead.length} dead letters: ${dead.map((d) => `[${d.origin}] ${d.reason.slice(0, 70)}`).join(' | ')}`);
+  report.check(
+    'faults: wrong types dead-lettered with reasons, good posts still flow',
+    dead.length >= 2 && dead.every((d) => d.reason.length > 0) && flowed.ok,
+    `${dead.length} dead letters: ${dead.map((d) => `[${d.origin}] ${d.reason.slice(0, 70)}`).join(' | ')}`,
+  );
 }
 
 async function expiredToken(report: Report, p: Platform): Promise<void> {
@@ -133,12 +158,24 @@ async function expiredToken(report: Report, p: Platform): Promise<void> {
   p.fake.failNext(401, { error: 'The access token is invalid' }, { times: 1_000, path: FEED });
   const red = await waitFor(async () => !(await readSourceState(ctx.db, 'masto')).healthy, 10_000, 50);
   const state = await readSourceState(ctx.db, 'masto');
-  report.check('faults: expired token turns health red', red, `healthy=${state.healthy} after ${Date.now() - since} ms; stoppedReason "${state.stoppedReason.slice(0, 80)}"`);
+  report.check(
+    'faults: expired token turns health red',
+    red,
+    `healthy=${state.healthy} after ${Date.now() - since} ms; stoppedReason "${state.stoppedReason.slice(0, 80)}"`,
+  );
   const alerted = await waitFor(async () => p.slack.posts.slice(slackBefore).some((x) => /token|stopped/i.test(x.raw)), 15_000, 50);
   const alert = p.slack.posts.slice(slackBefore).find((x) => /token|stopped/i.test(x.raw));
-  report.check('faults: auth failure alerts the chat', alerted, alert ? `Slack got it ${alert.at - since} ms after the first 401` : 'no Slack message within 15 s');
+  report.check(
+    'faults: auth failure alerts the chat',
+    alerted,
+    alert ? `Slack got it ${alert.at - since} ms after the first 401` : 'no Slack message within 15 s',
+  );
   const stoppedAt = Date.now();
   await sleep(3_000);
   const after = p.proxy.since(stoppedAt, FEED).length;
-  report.check('faults: a stopped source stops asking', after === 0, `${after} requests in the 3 s after the stop (scheduled polls run every 1 s)`);
+  report.check(
+    'faults: a stopped source stops asking',
+    after === 0,
+    `${after} requests in the 3 s after the stop (scheduled polls run every 1 s)`,
+  );
 }

@@ -26,7 +26,11 @@ function pgCtlStop(dataDir: string, mode: Mode): void {
   const bin = findPostgresBin();
   if (!bin) throw new Error('pg_ctl not found');
   const user = process.getuid?.() === 0 ? postgresUser() : null;
-  const res = spawnSync(path.join(bin, 'pg_ctl'), ['stop', '-D', dataDir, '-m', mode, '-w', '-t', '30'], { encoding: 'utf8', cwd: dataDir, ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+  const res = spawnSync(path.join(bin, 'pg_ctl'), ['stop', '-D', dataDir, '-m', mode, '-w', '-t', '30'], {
+    encoding: 'utf8',
+    cwd: dataDir,
+    ...(user ? { uid: user.uid, gid: user.gid } : {}),
+  });
   if (res.status !== 0) throw new Error(`pg_ctl stop -m ${mode} failed: ${res.stderr || res.error?.message}`);
 }
 
@@ -61,20 +65,44 @@ export async function postgresRestart(report: Report): Promise<void> {
     await restartOnce(report, r, dir, 'immediate');
     const dead = r.pool.live.filter((c) => !alive(c));
     const kept = dead.length ? keepLog(dir) : '';
-    report.check('postgres restart: every worker process rode out both restarts', dead.length === 0,
+    report.check(
+      'postgres restart: every worker process rode out both restarts',
+      dead.length === 0,
       `${r.pool.live.length - dead.length} of ${r.pool.live.length} live workers still running (the one killed on purpose was replaced)` +
-        (dead.length ? `; exited: ${dead.map((c) => `${c.pid} (${c.exitCode ?? c.signalCode})`).join(', ')}; log kept in ${kept}` : ''));
+        (dead.length ? `; exited: ${dead.map((c) => `${c.pid} (${c.exitCode ?? c.signalCode})`).join(', ')}; log kept in ${kept}` : ''),
+    );
     await stop();
-    const drained = await waitFor(async () => (await countMentions(r.control.ctx.db)) >= r.fake.published && (await pipelineIdle(r.control.ctx))
-      && (await publishesSettled(r.control.ctx, r.approved)) && (await auditStore(r.control.ctx)).notRouted === 0, 120_000, 1_000);
-    report.check('postgres restart: pipeline drains afterwards', drained, `${r.fake.published} posts, ${r.approved.size} approved, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const drained = await waitFor(
+      async () =>
+        (await countMentions(r.control.ctx.db)) >= r.fake.published &&
+        (await pipelineIdle(r.control.ctx)) &&
+        (await publishesSettled(r.control.ctx, r.approved)) &&
+        (await auditStore(r.control.ctx)).notRouted === 0,
+      120_000,
+      1_000,
+    );
+    report.check(
+      'postgres restart: pipeline drains afterwards',
+      drained,
+      `${r.fake.published} posts, ${r.approved.size} approved, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
     // An approval whose commit went through while the answer was lost to the outage counts too:
     // the approver saw an error, but the item is approved and must be published (once).
-    const committed = (await getItems(r.control.ctx.db, await listItemIds(r.control.ctx.db, 100_000))).filter((i) => i.approvedBy !== null && !r.approved.has(i.id));
+    const committed = (await getItems(r.control.ctx.db, await listItemIds(r.control.ctx.db, 100_000))).filter(
+      (i) => i.approvedBy !== null && !r.approved.has(i.id),
+    );
     for (const i of committed) r.approved.add(i.id);
     log(`postgres restart: ${committed.length} approval(s) committed although the approver saw an error`);
     const replies = [...r.proxy.replies.values()].map((x) => x.inReplyToId);
-    await checkReplay(report, 'postgres restart', r.control.ctx, r.fake.published, replies, r.approved, r.proxy.log.filter((e) => e.method === 'POST').length);
+    await checkReplay(
+      report,
+      'postgres restart',
+      r.control.ctx,
+      r.fake.published,
+      replies,
+      r.approved,
+      r.proxy.log.filter((e) => e.method === 'POST').length,
+    );
   } finally {
     await tearDown(r);
     await redis.stop();
@@ -104,13 +132,24 @@ async function restartOnce(report: Report, r: Running, dir: string, mode: Mode):
   r.proxy.postDelayMs = 250;
   const kept = await waitFor(async () => (await readAudit(ctx.db, { action: marker, limit: 1 })).length === 1, 10_000, 100);
   const storedAfter = await countMentions(ctx.db);
-  report.check(`${label}: nothing acknowledged lost`, kept && storedAfter >= storedBefore && itemId !== null,
-    `audit marker ${kept ? 'kept' : 'LOST'}; ${storedBefore} mentions before the stop, ${storedAfter} after the restart; approved item ${itemId ?? 'none found'}`);
+  report.check(
+    `${label}: nothing acknowledged lost`,
+    kept && storedAfter >= storedBefore && itemId !== null,
+    `audit marker ${kept ? 'kept' : 'LOST'}; ${storedBefore} mentions before the stop, ${storedAfter} after the restart; approved item ${itemId ?? 'none found'}`,
+  );
   const resumed = await waitFor(async () => (await countMentions(ctx.db)) > storedAfter, 45_000, 100);
-  report.check(`${label}: workers reconnect and store again`, resumed, `down ${upAt - downAt} ms; first new mention stored ${resumed ? Date.now() - upAt : 'never'} ms after the restart`);
+  report.check(
+    `${label}: workers reconnect and store again`,
+    resumed,
+    `down ${upAt - downAt} ms; first new mention stored ${resumed ? Date.now() - upAt : 'never'} ms after the restart`,
+  );
   const posted = itemId ? await waitFor(async () => (await getItem(ctx.db, itemId))?.status === 'posted', 45_000, 200) : false;
   const target = itemId ? await replyTarget(ctx, itemId) : null;
   const replies = [...r.proxy.replies.values()].filter((x) => x.inReplyToId === target).length;
   const status = itemId ? (await getItem(ctx.db, itemId))?.status : 'n/a';
-  report.check(`${label}: item approved before the stop is posted once after`, posted && replies === 1, `status ${status}; replies to it on the platform: ${replies}`);
+  report.check(
+    `${label}: item approved before the stop is posted once after`,
+    posted && replies === 1,
+    `status ${status}; replies to it on the platform: ${replies}`,
+  );
 }

@@ -39,7 +39,12 @@ export interface Control {
  * The control side: a throwaway PostgreSQL in `dir`, the config the worker processes read
  * (pointing at it), and a context on the same Redis and database.
  */
-export async function openControl(config: Record<string, unknown>, redisUrl: string, dir: string, options: { durable?: boolean } = {}): Promise<Control> {
+export async function openControl(
+  config: Record<string, unknown>,
+  redisUrl: string,
+  dir: string,
+  options: { durable?: boolean } = {},
+): Promise<Control> {
   chmodSync(dir, 0o711);
   // Durable (fsync, synchronous commit) when the scenario stops PostgreSQL: without it an
   // immediate shutdown may drop commits already acknowledged, by configuration, not by a bug.
@@ -71,15 +76,21 @@ export class WorkerPool {
   kills = 0;
   private readonly logFd: number;
 
-  constructor(private readonly configFile: string, private readonly redisUrl: string, logFile: string) {
+  constructor(
+    private readonly configFile: string,
+    private readonly redisUrl: string,
+    logFile: string,
+  ) {
     this.logFd = openSync(logFile, 'a');
   }
 
   spawn(): ChildProcess {
-    const child = track(spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'workers', '--config', this.configFile], {
-      env: { ...process.env, REDIS_URL: this.redisUrl },
-      stdio: ['ignore', this.logFd, this.logFd],
-    }));
+    const child = track(
+      spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--role', 'workers', '--config', this.configFile], {
+        env: { ...process.env, REDIS_URL: this.redisUrl },
+        stdio: ['ignore', this.logFd, this.logFd],
+      }),
+    );
     this.live.push(child);
     return child;
   }
@@ -124,7 +135,10 @@ export class RedisServer {
   private child: ChildProcess | null = null;
   port = 0;
 
-  constructor(private readonly dir: string, private readonly extra: string[] = []) {}
+  constructor(
+    private readonly dir: string,
+    private readonly extra: string[] = [],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -132,12 +146,30 @@ export class RedisServer {
 
   async start(): Promise<this> {
     this.port ||= await freePort();
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'everysec',
-      '--save', '', '--daemonize', 'no', '--logfile', path.join(this.dir, 'redis.log'), ...this.extra];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      '--logfile',
+      path.join(this.dir, 'redis.log'),
+      ...this.extra,
+    ];
     this.child = track(spawn('redis-server', args, { stdio: 'ignore' }));
     const deadline = Date.now() + 20_000;
     while (!(await canConnect(this.port))) {
-      if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server on ${this.port} did not start (see ${this.dir}/redis.log)`);
+      if (this.child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`redis-server on ${this.port} did not start (see ${this.dir}/redis.log)`);
       await sleep(50);
     }
     return this;

@@ -103,7 +103,9 @@ export class RecordingProxy {
       }
       const answer = () => {
         entry.status = 200;
-        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ id, uri: `https://chaos.example/statuses/${id}`, url: null, content: '' }));
+        res
+          .writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+          .end(JSON.stringify({ id, uri: `https://chaos.example/statuses/${id}`, url: null, content: '' }));
       };
       if (this.postDelayMs > 0) setTimeout(answer, this.postDelayMs);
       else answer();
@@ -135,4 +137,3 @@ export function tightestSpan(times: number[], limit: number): number {
   }
   return min;
 }
-

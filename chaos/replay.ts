@@ -50,15 +50,27 @@ export async function killReplay(report: Report, o: ReplayOptions): Promise<void
       await sleep(800 + Math.random() * 2_400);
       const pid = r.pool.killRandom();
       r.pool.spawn();
-      if (round % 5 === 0 || round === o.rounds) log(`${o.label}: round ${round}/${o.rounds}: killed ${pid}; ${r.fake.published} published, ${r.approved.size} approved`);
+      if (round % 5 === 0 || round === o.rounds)
+        log(`${o.label}: round ${round}/${o.rounds}: killed ${pid}; ${r.fake.published} published, ${r.approved.size} approved`);
     }
     await stop();
     // Idle queues are not enough: mentions a killed poll stored but never handed on wait for the re-fetch.
-    const drained = await waitFor(async () => (await countMentions(r.control.ctx.db)) >= r.fake.published && (await pipelineIdle(r.control.ctx))
-      && (await publishesSettled(r.control.ctx, r.approved)) && (await auditStore(r.control.ctx)).notRouted === 0, 150_000, 1_000);
+    const drained = await waitFor(
+      async () =>
+        (await countMentions(r.control.ctx.db)) >= r.fake.published &&
+        (await pipelineIdle(r.control.ctx)) &&
+        (await publishesSettled(r.control.ctx, r.approved)) &&
+        (await auditStore(r.control.ctx)).notRouted === 0,
+      150_000,
+      1_000,
+    );
     const seconds = (Date.now() - started) / 1000;
     const audit = await auditStore(r.control.ctx);
-    report.check(`${o.label}: pipeline drained after ${r.pool.kills} kill -9 (${o.workers} workers)`, drained, `${r.fake.published} posts in ${seconds.toFixed(0)} s (${(audit.timeline / seconds).toFixed(0)} stored/s incl. drain), ${r.pool.kills} workers killed`);
+    report.check(
+      `${o.label}: pipeline drained after ${r.pool.kills} kill -9 (${o.workers} workers)`,
+      drained,
+      `${r.fake.published} posts in ${seconds.toFixed(0)} s (${(audit.timeline / seconds).toFixed(0)} stored/s incl. drain), ${r.pool.kills} workers killed`,
+    );
     const replies = [...r.proxy.replies.values()].map((x) => x.inReplyToId);
     const posts = r.proxy.log.filter((e) => e.method === 'POST').length;
     await checkReplay(report, o.label, r.control.ctx, r.fake.published, replies, r.approved, posts);
@@ -77,8 +89,12 @@ export async function setUp(o: Omit<ReplayOptions, 'rounds' | 'rate'>): Promise<
   const slack = await new FakeSlack().start();
   // Without a budget under test, the fake's own generous limit applies: stock 280 requests / 5 min
   // would pace the replay (every approved reply is a request too), and the drain would time out.
-  const budget = o.budget ? { requestBudget: { limit: o.budget.limit, window: o.budget.windowMs } } : { requestBudget: { limit: 900_000, window: '5m' } };
-  const control = await openControl(chaosConfig(o.prefix, proxy.url, slack.url, budget), o.redisUrl, o.dir, { durable: o.durablePostgres === true });
+  const budget = o.budget
+    ? { requestBudget: { limit: o.budget.limit, window: o.budget.windowMs } }
+    : { requestBudget: { limit: 900_000, window: '5m' } };
+  const control = await openControl(chaosConfig(o.prefix, proxy.url, slack.url, budget), o.redisUrl, o.dir, {
+    durable: o.durablePostgres === true,
+  });
   const pool = new WorkerPool(control.configFile, o.redisUrl, path.join(o.dir, 'workers.log'));
   for (let i = 0; i < o.workers; i += 1) pool.spawn();
   await syncSchedulers(control.ctx);
@@ -106,7 +122,11 @@ export function keepBusy(r: Running, rate: number): () => Promise<void> {
   return async () => {
     clearInterval(publisher);
     // Urgent posts published last still need routing before they can be approved.
-    await waitFor(async () => (await pipelineIdle(r.control.ctx)) && (await countMentions(r.control.ctx.db)) >= r.fake.published, 60_000, 500);
+    await waitFor(
+      async () => (await pipelineIdle(r.control.ctx)) && (await countMentions(r.control.ctx.db)) >= r.fake.published,
+      60_000,
+      500,
+    );
     approving = false;
     await approver;
     await approveUrgent(r.control.ctx, r.approved).catch(() => undefined);
@@ -118,8 +138,11 @@ function checkBudget(report: Report, label: string, proxy: RecordingProxy, budge
   const span = tightestSpan(times, budget.limit);
   // The token is taken just before sending; arrival trails it by the worker's event-loop lag (a triage
   // batch runs synchronously). Stock Mastodon's limit (300) sits 20 above the default budget (280) for the same reason.
-  report.check(`${label}: request budget ${budget.limit}/${budget.windowMs} ms held across all processes`, span >= budget.windowMs - SEND_LAG_MS,
-    `${times.length} requests; tightest ${budget.limit + 1} consecutive requests spanned ${Number.isFinite(span) ? span : 'n/a'} ms (must be ≥ ${budget.windowMs} ms less ${SEND_LAG_MS} ms send lag)`);
+  report.check(
+    `${label}: request budget ${budget.limit}/${budget.windowMs} ms held across all processes`,
+    span >= budget.windowMs - SEND_LAG_MS,
+    `${times.length} requests; tightest ${budget.limit + 1} consecutive requests spanned ${Number.isFinite(span) ? span : 'n/a'} ms (must be ≥ ${budget.windowMs} ms less ${SEND_LAG_MS} ms send lag)`,
+  );
 }
 
 export async function tearDown(r: Running): Promise<void> {

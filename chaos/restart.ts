@@ -24,10 +24,22 @@ export async function redisRestart(report: Report): Promise<void> {
     const stop = keepBusy(r, 60);
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) await restartOnce(report, r, server, signal);
     await stop();
-    const drained = await waitFor(async () => (await pipelineIdle(r.control.ctx)) && (await publishesSettled(r.control.ctx, r.approved)), 60_000, 500);
+    const drained = await waitFor(
+      async () => (await pipelineIdle(r.control.ctx)) && (await publishesSettled(r.control.ctx, r.approved)),
+      60_000,
+      500,
+    );
     report.check('redis restart: pipeline drains afterwards', drained, `${r.fake.published} published, ${r.approved.size} approved`);
     const replies = [...r.proxy.replies.values()].map((x) => x.inReplyToId);
-    await checkReplay(report, 'redis restart', r.control.ctx, r.fake.published, replies, r.approved, r.proxy.log.filter((e) => e.method === 'POST').length);
+    await checkReplay(
+      report,
+      'redis restart',
+      r.control.ctx,
+      r.fake.published,
+      replies,
+      r.approved,
+      r.proxy.log.filter((e) => e.method === 'POST').length,
+    );
   } finally {
     await tearDown(r);
     await server.stop();
@@ -58,29 +70,44 @@ async function restartOnce(report: Report, r: Running, server: RedisServer, sign
   r.proxy.postDelayMs = 0;
   const storedAfter = await countMentions(ctx.db);
   const kept = (await ctx.redis.exists(marker)) === 1;
-  report.check(`${label}: nothing acknowledged lost`, kept && storedAfter >= storedBefore && itemId !== null,
-    `marker ${kept ? 'kept' : 'LOST'}; timeline ${storedBefore} before stop, ${storedAfter} after restart; approved item ${itemId ?? 'none found'}`);
+  report.check(
+    `${label}: nothing acknowledged lost`,
+    kept && storedAfter >= storedBefore && itemId !== null,
+    `marker ${kept ? 'kept' : 'LOST'}; timeline ${storedBefore} before stop, ${storedAfter} after restart; approved item ${itemId ?? 'none found'}`,
+  );
   const resumed = await waitFor(async () => (await countMentions(ctx.db)) > storedAfter, 30_000, 100);
-  report.check(`${label}: workers reconnect and ingest again`, resumed, `down ${upAt - downAt} ms; first new mention stored ${resumed ? Date.now() - upAt : 'never'} ms after restart`);
+  report.check(
+    `${label}: workers reconnect and ingest again`,
+    resumed,
+    `down ${upAt - downAt} ms; first new mention stored ${resumed ? Date.now() - upAt : 'never'} ms after restart`,
+  );
   const posted = itemId ? await waitFor(async () => (await getItem(ctx.db, itemId))?.status === 'posted', 30_000, 200) : false;
   const target = itemId ? await replyTarget(ctx, itemId) : null;
   const replies = [...r.proxy.replies.values()].filter((x) => x.inReplyToId === target).length;
   const status = itemId ? (await getItem(ctx.db, itemId))?.status : 'n/a';
-  report.check(`${label}: item approved before the restart is posted after`, posted, `status ${status}; ${Date.now() - upAt} ms after restart; replies to it on the platform: ${replies}`);
+  report.check(
+    `${label}: item approved before the restart is posted after`,
+    posted,
+    `status ${status}; ${Date.now() - upAt} ms after restart; replies to it on the platform: ${replies}`,
+  );
 }
 
 /** Approves the newest urgent item, waiting for one if needed; returns its id. */
 export async function approveOne(ctx: AppContext, r: Running): Promise<string | null> {
   let id: string | null = null;
-  await waitFor(async () => {
-    const items = await getItems(ctx.db, await listItemIds(ctx.db, 500));
-    const item = items.find((i) => i.priority === 'urgent' && i.status === 'new' && !r.approved.has(i.id));
-    if (!item) return false;
-    r.approved.add(item.id);
-    await approveItem(ctx, APPROVER, item.id, { draftVersion: item.draftVersion, acknowledgeWarnings: true });
-    id = item.id;
-    return true;
-  }, 20_000, 100);
+  await waitFor(
+    async () => {
+      const items = await getItems(ctx.db, await listItemIds(ctx.db, 500));
+      const item = items.find((i) => i.priority === 'urgent' && i.status === 'new' && !r.approved.has(i.id));
+      if (!item) return false;
+      r.approved.add(item.id);
+      await approveItem(ctx, APPROVER, item.id, { draftVersion: item.draftVersion, acknowledgeWarnings: true });
+      id = item.id;
+      return true;
+    },
+    20_000,
+    100,
+  );
   return id;
 }
 

@@ -38,7 +38,16 @@ async function main(): Promise<void> {
     const redis = await new RedisServer(dir).start();
     log(`kill -9: ${args.rounds} rounds, ${args.workers} worker processes, redis-server ${redis.url}`);
     await bounded(report, 'kill -9 during a replay', 300_000, () =>
-      killReplay(report, { label: 'kill -9', redisUrl: redis.url, prefix: 'chaos', dir, workers: Number(args.workers), rounds: Number(args.rounds), rate: Number(args.rate) }));
+      killReplay(report, {
+        label: 'kill -9',
+        redisUrl: redis.url,
+        prefix: 'chaos',
+        dir,
+        workers: Number(args.workers),
+        rounds: Number(args.rounds),
+        rate: Number(args.rate),
+      }),
+    );
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
   }

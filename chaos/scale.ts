@@ -27,7 +27,16 @@ async function oneRedis(report: Report): Promise<void> {
   const redis = await new RedisServer(dir).start();
   log(`one Redis: ${args.workers} worker processes, ${args.rounds} kill rounds, request budget ${BUDGET.limit} per ${BUDGET.windowMs} ms`);
   try {
-    await killReplay(report, { label: 'one Redis', redisUrl: redis.url, prefix: 'scale', dir, workers: Number(args.workers), rounds: Number(args.rounds), rate: Number(args.rate), budget: BUDGET });
+    await killReplay(report, {
+      label: 'one Redis',
+      redisUrl: redis.url,
+      prefix: 'scale',
+      dir,
+      workers: Number(args.workers),
+      rounds: Number(args.rounds),
+      rate: Number(args.rate),
+      budget: BUDGET,
+    });
   } finally {
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -39,10 +48,22 @@ async function cluster(report: Report): Promise<void> {
   const c = await startCluster(dir);
   log(`Redis Cluster: 3 masters on ${c.ports.join(', ')}; prefix {scale}; ${args.workers} worker processes, ${args.rounds} kill rounds`);
   try {
-    await killReplay(report, { label: 'cluster', redisUrl: c.url, prefix: '{scale}', dir, workers: Number(args.workers), rounds: Number(args.rounds), rate: Number(args.rate), budget: BUDGET });
+    await killReplay(report, {
+      label: 'cluster',
+      redisUrl: c.url,
+      prefix: '{scale}',
+      dir,
+      workers: Number(args.workers),
+      rounds: Number(args.rounds),
+      rate: Number(args.rate),
+      budget: BUDGET,
+    });
     const spread = await slotSpread(c.ports, '{scale}');
-    report.check('cluster: every key of ours and BullMQ\'s in the hash tag\'s slot', spread.total > 0 && spread.inSlot === spread.total,
-      `${spread.inSlot} of ${spread.total} keys in slot ${spread.slot}; keys per node ${spread.perNode.join(' / ')}`);
+    report.check(
+      "cluster: every key of ours and BullMQ's in the hash tag's slot",
+      spread.total > 0 && spread.inSlot === spread.total,
+      `${spread.inSlot} of ${spread.total} keys in slot ${spread.slot}; keys per node ${spread.perNode.join(' / ')}`,
+    );
   } finally {
     await c.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -62,9 +62,15 @@ export async function slowChat(report: Report): Promise<void> {
   const b = summary(base.ms);
   // Polling every second sets the pace; a chat problem may not add more than a second on top of that.
   const allowance = (x: number) => x <= Math.max(b.p95 + 1_000, 2_500);
-  for (const [what, run, extra] of [['answering after 20 s', stalled, `${stalledCalls} webhook calls held open`], ['refusing connections', refused, '']] as const) {
+  for (const [what, run, extra] of [
+    ['answering after 20 s', stalled, `${stalledCalls} webhook calls held open`],
+    ['refusing connections', refused, ''],
+  ] as const) {
     const s = summary(run.ms);
-    report.check(`slow chat: chat ${what} never blocks ingestion or triage`, run.lost === 0 && allowance(s.p95),
-      `post → stored+routed p50 ${s.p50} ms, p95 ${s.p95} ms (working chat: p50 ${b.p50} ms, p95 ${b.p95} ms, ${base.alerted} alerts delivered); ${run.lost} of ${POSTS} not routed in 10 s${extra ? `; ${extra}` : ''}`);
+    report.check(
+      `slow chat: chat ${what} never blocks ingestion or triage`,
+      run.lost === 0 && allowance(s.p95),
+      `post → stored+routed p50 ${s.p50} ms, p95 ${s.p95} ms (working chat: p50 ${b.p50} ms, p95 ${b.p95} ms, ${base.alerted} alerts delivered); ${run.lost} of ${POSTS} not routed in 10 s${extra ? `; ${extra}` : ''}`,
+    );
   }
 }

@@ -79,17 +79,39 @@ export async function publishesSettled(ctx: AppContext, approved: Set<string>): 
 }
 
 /** The checks every replay ends with: stored exactly once, all routed, one reply per post. */
-export async function checkReplay(report: Report, label: string, ctx: AppContext, published: number, replies: string[], approved: Set<string>, posts: number): Promise<void> {
+export async function checkReplay(
+  report: Report,
+  label: string,
+  ctx: AppContext,
+  published: number,
+  replies: string[],
+  approved: Set<string>,
+  posts: number,
+): Promise<void> {
   const a = await auditStore(ctx);
-  report.check(`${label}: every published post stored exactly once`, a.timeline === published && a.hashes === published && a.distinctNativeIds === published,
-    `published ${published}, timeline ${a.timeline}, mention hashes ${a.hashes}, distinct native ids ${a.distinctNativeIds}`);
-  report.check(`${label}: every mention triaged and routed`, a.notRouted === 0 && a.hashes > 0, `stages ${JSON.stringify(a.stages)}; ${await failedJobs(ctx)}`);
+  report.check(
+    `${label}: every published post stored exactly once`,
+    a.timeline === published && a.hashes === published && a.distinctNativeIds === published,
+    `published ${published}, timeline ${a.timeline}, mention hashes ${a.hashes}, distinct native ids ${a.distinctNativeIds}`,
+  );
+  report.check(
+    `${label}: every mention triaged and routed`,
+    a.notRouted === 0 && a.hashes > 0,
+    `stages ${JSON.stringify(a.stages)}; ${await failedJobs(ctx)}`,
+  );
   const perPost = new Map<string, number>();
   for (const id of replies) perPost.set(id, (perPost.get(id) ?? 0) + 1);
   const twice = [...perPost.values()].filter((n) => n > 1).length;
-  report.check(`${label}: no reply posted twice`, twice === 0, `${replies.length} replies on the platform to ${perPost.size} posts, ${twice} posts answered twice; ${posts} reply requests sent, ${posts - replies.length} of them repeats answered from the Idempotency-Key`);
+  report.check(
+    `${label}: no reply posted twice`,
+    twice === 0,
+    `${replies.length} replies on the platform to ${perPost.size} posts, ${twice} posts answered twice; ${posts} reply requests sent, ${posts - replies.length} of them repeats answered from the Idempotency-Key`,
+  );
   const statuses = await approvedStatuses(ctx, approved);
   const ended = (statuses['posted'] ?? 0) + (statuses['needs_check'] ?? 0);
-  report.check(`${label}: approved items end posted or needs_check`, approved.size > 0 && ended === approved.size && (statuses['posted'] ?? 0) <= perPost.size && perPost.size <= ended,
-    `approved ${approved.size}: ${JSON.stringify(statuses)}; posts answered on the platform ${perPost.size}`);
+  report.check(
+    `${label}: approved items end posted or needs_check`,
+    approved.size > 0 && ended === approved.size && (statuses['posted'] ?? 0) <= perPost.size && perPost.size <= ended,
+    `approved ${approved.size}: ${JSON.stringify(statuses)}; posts answered on the platform ${perPost.size}`,
+  );
 }

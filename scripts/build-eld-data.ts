@@ -12,6 +12,10 @@ import { ELD_DATA_FILE, eldPackageFile } from '../src/triage/eld-data.js';
 
 const { ngramsData } = (await import(eldPackageFile('ngrams/small.js'))) as { ngramsData: unknown };
 const version = (JSON.parse(readFileSync(new URL(eldPackageFile('../package.json')), 'utf8')) as { version: string }).version;
-const out = { about: `ELD ${version} small n-gram table (Copyright 2023 Nito T.M., Apache-2.0); written by scripts/build-eld-data.ts`, version, ngrams: ngramsData };
+const out = {
+  about: `ELD ${version} small n-gram table (Copyright 2023 Nito T.M., Apache-2.0); written by scripts/build-eld-data.ts`,
+  version,
+  ngrams: ngramsData,
+};
 writeFileSync(ELD_DATA_FILE, JSON.stringify(out));
 console.log(`wrote ${ELD_DATA_FILE} from eld ${version}`);

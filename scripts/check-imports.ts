@@ -11,7 +11,8 @@ import { layerViolations } from './layers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 // `import … from`, `export … from`, a bare `import './x.js'` and `import('./x.js')`.
-const IMPORT = /(?:^|\n)\s*(?:(?:import|export)\s[^'"]*?from\s+|import\s+)['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:(?:import|export)\s[^'"]*?from\s+|import\s+)['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -26,7 +27,10 @@ export function importGraph(files: string[]): Map<string, string[]> {
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     const targets = [...text.matchAll(IMPORT)].map((m) => path.resolve(path.dirname(file), (m[1] ?? m[2] ?? '').replace(/\.js$/, '.ts')));
-    graph.set(file, targets.filter((t) => t !== file));
+    graph.set(
+      file,
+      targets.filter((t) => t !== file),
+    );
   }
   return graph;
 }

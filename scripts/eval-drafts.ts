@@ -54,14 +54,35 @@ const pairs = rows
 const playbook = Playbook.parse(YAML.parse(readFileSync(path.resolve('scripts/eval-playbook.yaml'), 'utf8')));
 
 function brandOf(handle: string): BrandConfig {
-  return { id: handle.toLowerCase().replace(/[^a-z0-9_-]/g, '').slice(0, 60) || 'brand', name: handle, keywords: [], handles: [`@${handle}`], hashtags: [] };
+  return {
+    id:
+      handle
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, '')
+        .slice(0, 60) || 'brand',
+    name: handle,
+    keywords: [],
+    handles: [`@${handle}`],
+    hashtags: [],
+  };
 }
 
 function mentionOf(t: Tweet, brand: BrandConfig): Mention {
   return {
-    id: 'm_0000000000000000000000', platform: 'x', sourceId: 'twcs', brandId: brand.id, nativeId: t.id, url: null, text: t.text, lang: null,
-    createdAt: new Date(t.at).toISOString(), author: { id: t.author, handle: t.author, name: '', followers: null, url: null },
-    inReplyToId: t.replyTo, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: {},
+    id: 'm_0000000000000000000000',
+    platform: 'x',
+    sourceId: 'twcs',
+    brandId: brand.id,
+    nativeId: t.id,
+    url: null,
+    text: t.text,
+    lang: null,
+    createdAt: new Date(t.at).toISOString(),
+    author: { id: t.author, handle: t.author, name: '', followers: null, url: null },
+    inReplyToId: t.replyTo,
+    engagement: { replies: 0, reposts: 0, likes: 0 },
+    rating: null,
+    replyRef: {},
   };
 }
 
@@ -69,7 +90,12 @@ const WEEK = 30 * 86_400_000;
 function historyOf(t: Tweet): AuthorHistory {
   const earlier = rows.filter((o) => o.inbound && o.author === t.author && o.at < t.at);
   const recent = earlier.filter((o) => o.at >= t.at - WEEK).sort((a, b) => b.at - a.at);
-  return { priorMentions: earlier.length, recentMentions: recent.length, repliesSent: 0, recentTexts: recent.slice(0, 5).map((o) => o.text) };
+  return {
+    priorMentions: earlier.length,
+    recentMentions: recent.length,
+    repliesSent: 0,
+    recentTexts: recent.slice(0, 5).map((o) => o.text),
+  };
 }
 
 type SourceName = 'category template' | 'composer' | 'team retrieval';
@@ -93,7 +119,10 @@ for (const { post, reply } of pairs) {
   const brand = brandOf(reply.author);
   const mention = mentionOf(post, brand);
   const history = historyOf(post);
-  const t = triage(mention, { brand, author: { priorMentions: history.priorMentions, recentMentions: history.recentMentions, priorComplaints: 0, repliesSent: 0 } });
+  const t = triage(mention, {
+    brand,
+    author: { priorMentions: history.priorMentions, recentMentions: history.recentMentions, priorComplaints: 0, repliesSent: 0 },
+  });
   const facts = postFacts(post.text, history.recentTexts);
   const template = templateReply({ mention, triage: t, brand, playbook }).text;
   score('category template', template, reply.text, asksForGiven(template, facts));
@@ -113,11 +142,15 @@ for (const { post, reply } of pairs) {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-console.log(`\nDrafts against the brands' real replies: ${pairs.length} answered consumer tweets, ${new Set(pairs.map((p) => p.reply.author)).size} brands (${path.join(values.data, 'twcs-sample-dev.csv')})\n`);
+console.log(
+  `\nDrafts against the brands' real replies: ${pairs.length} answered consumer tweets, ${new Set(pairs.map((p) => p.reply.author)).size} brands (${path.join(values.data, 'twcs-sample-dev.csv')})\n`,
+);
 console.log('| source | ROUGE-L F | content-word F1 | asks for what the post gave |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const [name, s] of Object.entries(scores)) {
   console.log(`| ${name} | ${mean(s.rouge).toFixed(3)} | ${mean(s.f1).toFixed(3)} | ${pct(s.asks / (s.n || 1))} |`);
 }
-console.log(`\nTeam retrieval had no earlier reply of the brand sharing a word for ${teamMissing} of ${pairs.length} posts; the composer's draft stands there (as in the inbox).`);
+console.log(
+  `\nTeam retrieval had no earlier reply of the brand sharing a word for ${teamMissing} of ${pairs.length} posts; the composer's draft stands there (as in the inbox).`,
+);
 guardrailTable();

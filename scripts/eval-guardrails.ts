@@ -31,7 +31,9 @@ export function guardrailTable(): void {
     }
     rows.set(c.kind, row);
   }
-  console.log('\nGuardrails on the hand-written corpus (test/fixtures/guardrail-corpus.ts; injection drafts written by the obeying fake model)\n');
+  console.log(
+    '\nGuardrails on the hand-written corpus (test/fixtures/guardrail-corpus.ts; injection drafts written by the obeying fake model)\n',
+  );
   console.log('| kind | cases | caught | missed | false alarms |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const [kind, r] of rows) console.log(`| ${kind} | ${r.n} | ${kind === 'clean' ? '–' : r.caught} | ${r.missed} | ${r.falseAlarms} |`);

@@ -41,7 +41,9 @@ function countBy<T>(items: T[], key: (t: T) => string): string {
 function cached(file: string | undefined, rows: TrainingRow[]): CrossValidation | null {
   if (!file || !existsSync(file)) return null;
   const byKey = new Map(rows.map((r) => [r.key, r]));
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as Omit<CrossValidation, 'scored'> & { scored: Array<Omit<Scored, 'row'> & { row: string }> };
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Omit<CrossValidation, 'scored'> & {
+    scored: Array<Omit<Scored, 'row'> & { row: string }>;
+  };
   process.stderr.write(`reusing cross-validated predictions from ${file}\n`);
   return { ...raw, scored: raw.scored.map((s) => ({ ...s, row: byKey.get(s.row) as TrainingRow })) };
 }
@@ -56,7 +58,11 @@ function main(): void {
   const folds = Number(values.folds);
   const inner = Number(values.inner);
   process.stderr.write(`cross-validating ${rows.length} rows in ${folds} folds (${inner} inner)...\n`);
-  const cv = cached(values.cache, rows) ?? crossValidate(rows, folds, inner, (f) => process.stderr.write(`  fold ${f + 1}/${folds} done at ${((performance.now() - started) / 1000).toFixed(0)} s\n`));
+  const cv =
+    cached(values.cache, rows) ??
+    crossValidate(rows, folds, inner, (f) =>
+      process.stderr.write(`  fold ${f + 1}/${folds} done at ${((performance.now() - started) / 1000).toFixed(0)} s\n`),
+    );
   if (values.cache) writeFileSync(values.cache, JSON.stringify({ ...cv, scored: cv.scored.map((s) => ({ ...s, row: s.row.key })) }));
   const peers = loadPeers();
   const peerScored = peers.map((p) => ({ name: p.name, rows: peerRows(p, labelled) }));
@@ -65,20 +71,45 @@ function main(): void {
   const english = posts.filter((p) => p.source === 'airline').map((p) => p.text);
   const other = posts.filter((p) => p.source === 'multi').map((p) => p.text);
   const speedRows = [
-    ['posts/s, English (whole triage, 1 core)', Math.round(triageSpeed(english, AIRLINE_BRAND)).toLocaleString('en-US'),
-      ...peers.map((p) => Math.round(postsPerSecond(english.length, () => english.forEach((t) => p.score(t)))).toLocaleString('en-US')), '≥ 10,000'],
-    ['posts/s, other languages', Math.round(triageSpeed(other, brandFor('multi'))).toLocaleString('en-US'), ...peers.map(() => 'n/a'), '≥ 5,000'],
+    [
+      'posts/s, English (whole triage, 1 core)',
+      Math.round(triageSpeed(english, AIRLINE_BRAND)).toLocaleString('en-US'),
+      ...peers.map((p) => Math.round(postsPerSecond(english.length, () => english.forEach((t) => p.score(t)))).toLocaleString('en-US')),
+      '≥ 10,000',
+    ],
+    [
+      'posts/s, other languages',
+      Math.round(triageSpeed(other, brandFor('multi'))).toLocaleString('en-US'),
+      ...peers.map(() => 'n/a'),
+      '≥ 5,000',
+    ],
   ];
 
   console.log(`\n## ${folds}-fold cross-validation on the dev sets (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-  console.log(`rows: ${countBy(labelled, (r) => r.source ?? '?')}; plus ${rows.length - labelled.length} TWCS tweets, the consumers' ones as weak category labels (not scored).`);
-  console.log(`${labelled.length - groups} rows share a duplicate group with another row (same tweet id, or the same text without handles/links/RT) and are kept in one fold.`);
-  console.log('Complaint industries (electronics, apparel, food, cars) are held out one per fold; ordinary tweets are split like the rest.');
-  console.log('Earshot: mean ± sd over the outer folds. Peers: every row, each metric at the peer\'s best single threshold (band for 3 classes).\n');
+  console.log(
+    `rows: ${countBy(labelled, (r) => r.source ?? '?')}; plus ${rows.length - labelled.length} TWCS tweets, the consumers' ones as weak category labels (not scored).`,
+  );
+  console.log(
+    `${labelled.length - groups} rows share a duplicate group with another row (same tweet id, or the same text without handles/links/RT) and are kept in one fold.`,
+  );
+  console.log(
+    'Complaint industries (electronics, apparel, food, cars) are held out one per fold; ordinary tweets are split like the rest.',
+  );
+  console.log(
+    "Earshot: mean ± sd over the outer folds. Peers: every row, each metric at the peer's best single threshold (band for 3 classes).\n",
+  );
   console.log(table(['metric', 'Earshot (CV)', ...peers.map((p) => p.name), 'target'], [...metricRows(cv, peerScored), ...speedRows]));
-  console.log(`\nmodel: ${defaultModelPath()} (${fmt(statSync(defaultModelPath()).size / 1024 / 1024, 1)} MB), loads in ${load.toFixed(0)} ms.`);
+  console.log(
+    `\nmodel: ${defaultModelPath()} (${fmt(statSync(defaultModelPath()).size / 1024 / 1024, 1)} MB), loads in ${load.toFixed(0)} ms.`,
+  );
   console.log('thresholds per outer fold (tuned on its inner folds):');
-  cv.thresholds.forEach((t, f) => console.log(`  fold ${f + 1}: ${Object.entries(t).map(([k, v]) => `${k} ${String(v)}`).join(', ')}`));
+  cv.thresholds.forEach((t, f) =>
+    console.log(
+      `  fold ${f + 1}: ${Object.entries(t)
+        .map(([k, v]) => `${k} ${String(v)}`)
+        .join(', ')}`,
+    ),
+  );
 }
 
 main();

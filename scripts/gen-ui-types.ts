@@ -40,7 +40,11 @@ function apiFiles(): string[] {
 const parsed = new Map<string, ts.SourceFile>();
 
 function createProgram(options: GenerateOptions): ts.Program {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(ROOT, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
   if (!config) throw new Error('tsconfig.json could not be read');
   const host = ts.createCompilerHost(config.options);
   const readFile = options.readFile ?? (() => undefined);
@@ -85,7 +89,9 @@ class Emitter {
   }
 
   root(symbol: ts.Symbol): void {
-    const declaration = symbol.declarations?.find((d): d is Named['declaration'] => ts.isInterfaceDeclaration(d) || ts.isTypeAliasDeclaration(d));
+    const declaration = symbol.declarations?.find(
+      (d): d is Named['declaration'] => ts.isInterfaceDeclaration(d) || ts.isTypeAliasDeclaration(d),
+    );
     if (!declaration) return;
     this.nameOf(symbol, declaration);
   }
@@ -95,7 +101,10 @@ class Emitter {
     const out = new Map<string, string>();
     for (let next = this.queue.shift(); next; next = this.queue.shift()) out.set(next.name, this.declare(next));
     if (this.problems.length) throw new Error(`gen-ui-types: these types cannot travel as JSON:\n  ${this.problems.join('\n  ')}`);
-    const body = [...out.keys()].sort().map((k) => out.get(k)).join('\n\n');
+    const body = [...out.keys()]
+      .sort()
+      .map((k) => out.get(k))
+      .join('\n\n');
     return `${HEADER}\ndeclare namespace Api {\n${indent(body)}\n}\n`;
   }
 
@@ -166,7 +175,9 @@ class Emitter {
     // `boolean` arrives as true | false: written back as one word.
     const hasTrue = members.some((t) => t.flags & ts.TypeFlags.BooleanLiteral && this.checker.typeToString(t) === 'true');
     const hasFalse = members.some((t) => t.flags & ts.TypeFlags.BooleanLiteral && this.checker.typeToString(t) === 'false');
-    const parts = members.filter((t) => !(hasTrue && hasFalse && t.flags & ts.TypeFlags.BooleanLiteral)).map((t) => this.wrap(this.render(t, where)));
+    const parts = members
+      .filter((t) => !(hasTrue && hasFalse && t.flags & ts.TypeFlags.BooleanLiteral))
+      .map((t) => this.wrap(this.render(t, where)));
     if (hasTrue && hasFalse) parts.push('boolean');
     // Sorted, null last: the checker's own order follows type ids, which follow checking order.
     const rank = (p: string) => (p === 'null' ? 2 : p === 'undefined' ? 3 : 1);
@@ -188,7 +199,11 @@ class Emitter {
       const [element] = this.checker.getTypeArguments(type as ts.TypeReference);
       return `${this.wrap(element ? this.render(element, where) : 'unknown')}[]`;
     }
-    if (this.checker.isTupleType(type)) return `[${this.checker.getTypeArguments(type as ts.TypeReference).map((t) => this.render(t, where)).join(', ')}]`;
+    if (this.checker.isTupleType(type))
+      return `[${this.checker
+        .getTypeArguments(type as ts.TypeReference)
+        .map((t) => this.render(t, where))
+        .join(', ')}]`;
     const name = type.getSymbol()?.getName();
     if (name === 'Map' || name === 'Set' || name === 'Promise' || type.getCallSignatures().length) return this.refuse(where, type);
     return this.objectLiteral(type, where);
@@ -196,11 +211,16 @@ class Emitter {
 
   private objectLiteral(type: ts.Type, where: string): string {
     const lines: string[] = [];
-    for (const info of this.checker.getIndexInfosOfType(type)) lines.push(`[key: ${this.checker.typeToString(info.keyType)}]: ${this.render(info.type, where)};`);
+    for (const info of this.checker.getIndexInfosOfType(type))
+      lines.push(`[key: ${this.checker.typeToString(info.keyType)}]: ${this.render(info.type, where)};`);
     for (const prop of this.checker.getPropertiesOfType(type)) {
       const propType = this.checker.getTypeOfSymbol(prop);
       if (propType.getCallSignatures().length && !(propType.flags & ts.TypeFlags.Union)) continue; // methods do not survive JSON
-      const { rendered, optional } = this.propertyType(propType, `${where}.${prop.getName()}`, Boolean(prop.flags & ts.SymbolFlags.Optional));
+      const { rendered, optional } = this.propertyType(
+        propType,
+        `${where}.${prop.getName()}`,
+        Boolean(prop.flags & ts.SymbolFlags.Optional),
+      );
       const key = /^[A-Za-z_$][\w$]*$/.test(prop.getName()) ? prop.getName() : JSON.stringify(prop.getName());
       lines.push(`${docComment(prop, this.checker)}${key}${optional ? '?' : ''}: ${rendered};`);
     }
@@ -226,7 +246,8 @@ class Emitter {
 /** `type Id = string` must not rename every string: only objects and unions with a literal or an object in them. */
 function worthNaming(type: ts.Type): boolean {
   if (type.flags & ts.TypeFlags.Boolean) return false;
-  const distinctive = (t: ts.Type) => Boolean(t.flags & (ts.TypeFlags.Object | ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.Intersection));
+  const distinctive = (t: ts.Type) =>
+    Boolean(t.flags & (ts.TypeFlags.Object | ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.Intersection));
   if (type.isUnion()) return type.types.some(distinctive);
   return Boolean(type.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection));
 }
@@ -276,7 +297,8 @@ export function generateUiTypes(options: GenerateOptions = {}): string {
     return module ? checker.getExportsOfModule(module) : [];
   };
   // Named unions such as ItemStatus or Role come out under their names, not spelled out each time.
-  for (const file of [...api, ...rest]) for (const symbol of exportsOf(file)) if (symbol.flags & ts.SymbolFlags.TypeAlias) emitter.knowAlias(symbol);
+  for (const file of [...api, ...rest])
+    for (const symbol of exportsOf(file)) if (symbol.flags & ts.SymbolFlags.TypeAlias) emitter.knowAlias(symbol);
   for (const file of api) {
     for (const symbol of exportsOf(file)) {
       if (!/(Answer|Event)$/.test(symbol.getName()) || !(symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias))) continue;
@@ -294,7 +316,9 @@ export function generatePageTypes(html = readFileSync(INDEX_HTML, 'utf8')): stri
     if (ids.has(id)) throw new Error(`gen-ui-types: index.html has two elements with id="${id}"`);
     ids.set(id, tag);
   }
-  const lines = [...ids.keys()].sort().map((id) => `  ${JSON.stringify(id).replaceAll('"', "'")}: HTMLElementTagNameMap['${ids.get(id)}'];`);
+  const lines = [...ids.keys()]
+    .sort()
+    .map((id) => `  ${JSON.stringify(id).replaceAll('"', "'")}: HTMLElementTagNameMap['${ids.get(id)}'];`);
   return `// Generated by scripts/gen-ui-types.ts from index.html: do not edit, run \`npm run gen:ui-types\`.
 // dom.js's $(id) takes only these ids and answers the element's own type.
 

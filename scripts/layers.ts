@@ -14,7 +14,19 @@ export interface Floor {
 }
 
 export const FLOORS: readonly Floor[] = [
-  { name: 'ground', wings: ['src/http', 'src/text', 'src/config', 'src/embedded', 'src/log.ts', 'src/mention.ts', 'src/operator-error.ts', 'src/triage-types.ts'] },
+  {
+    name: 'ground',
+    wings: [
+      'src/http',
+      'src/text',
+      'src/config',
+      'src/embedded',
+      'src/log.ts',
+      'src/mention.ts',
+      'src/operator-error.ts',
+      'src/triage-types.ts',
+    ],
+  },
   { name: 'records', wings: ['src/postgres', 'src/redis', 'src/store', 'src/jobs'] },
   { name: 'engines', wings: ['src/connectors', 'src/triage', 'src/playbook', 'src/drafts', 'src/context.ts'] },
   { name: 'stages', wings: ['src/listen', 'src/route', 'src/alerts', 'src/publish', 'src/inbox', 'src/analytics', 'src/admin'] },

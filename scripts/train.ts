@@ -48,16 +48,28 @@ async function main(): Promise<void> {
   let extra: { corrections: Correction[]; brands: BrandConfig[] } = { corrections: [], brands: [] };
   if (values['with-corrections']) {
     extra = await fromRedis(path.resolve(values.config ?? process.env['EARSHOT_CONFIG'] ?? 'config/earshot.yaml'));
-    process.stderr.write(`corrections: ${extra.corrections.length} from ${new Set(extra.corrections.map((c) => c.brandId)).size} brand(s)\n`);
+    process.stderr.write(
+      `corrections: ${extra.corrections.length} from ${new Set(extra.corrections.map((c) => c.brandId)).size} brand(s)\n`,
+    );
   }
   const model = retrain({
     base,
     ...extra,
-    options: { innerFolds: 3, meta: { trainedAt: new Date().toISOString(), rows: base.length, sources: 'airline, complaints, general tweets, irony, multilingual, review sentences, alexa reviews, TWCS inbound (dev); fixed test sample excluded' } },
+    options: {
+      innerFolds: 3,
+      meta: {
+        trainedAt: new Date().toISOString(),
+        rows: base.length,
+        sources:
+          'airline, complaints, general tweets, irony, multilingual, review sentences, alexa reviews, TWCS inbound (dev); fixed test sample excluded',
+      },
+    },
   });
   const json = serialiseModel(model);
   writeFileSync(values.out, json);
-  const brands = Object.entries(model.brands).map(([id, b]) => `${id} (${b.corrections} corrections: sentiment ${b.sentiment.join('/')}, complaint ${b.complaint})`);
+  const brands = Object.entries(model.brands).map(
+    ([id, b]) => `${id} (${b.corrections} corrections: sentiment ${b.sentiment.join('/')}, complaint ${b.complaint})`,
+  );
   process.stderr.write(
     `wrote ${values.out} (${(json.length / 1024 / 1024).toFixed(2)} MB) from ${base.length} rows in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
       `negative at P≥${model.negativeAt} (${JSON.stringify(model.negativeAtByLanguage)}), complaint at P≥${model.complaintAt}, irony at ${model.ironyAt}, category at ${model.categoryAt}${brands.length ? `; calibrated: ${brands.join(', ')}` : ''}\n`,

@@ -39,9 +39,19 @@ const other = readCsvObjects(readFileSync(path.join(DEFAULT_DATA_DIR, 'multiling
 function sampleMentions(): Mention[] {
   const lines = readFileSync('config/sample-mentions.jsonl', 'utf8').split('\n').filter(Boolean);
   return lines.map((line, i) => {
-    const s = JSON.parse(line) as { text: string; lang?: string | null; author?: { followers?: number | null }; engagement?: Mention['engagement'] };
+    const s = JSON.parse(line) as {
+      text: string;
+      lang?: string | null;
+      author?: { followers?: number | null };
+      engagement?: Mention['engagement'];
+    };
     const m = asMention(s.text, i, ACME.id);
-    return { ...m, lang: s.lang ?? null, author: { ...m.author, followers: s.author?.followers ?? null }, engagement: s.engagement ?? m.engagement };
+    return {
+      ...m,
+      lang: s.lang ?? null,
+      author: { ...m.author, followers: s.author?.followers ?? null },
+      engagement: s.engagement ?? m.engagement,
+    };
   });
 }
 
@@ -90,7 +100,11 @@ else {
   const runs: Array<[() => void, number]> = [[runTriage, airline.length]];
   if (!args.includes('--english-only')) runs.push([runOther, other.length]);
   if (!args.includes('--triage-only')) runs.push([runWink, texts.length]);
-  const best = rates(runs.map(([r]) => r), runs.map(([, n]) => n), seconds);
+  const best = rates(
+    runs.map(([r]) => r),
+    runs.map(([, n]) => n),
+    seconds,
+  );
   const ours = best[0] ?? 0;
   const others = args.includes('--english-only') ? NaN : (best[1] ?? NaN);
   const wink = args.includes('--triage-only') ? NaN : (best[best.length - 1] ?? NaN);

@@ -47,7 +47,10 @@ const SCRUB: Pick<LoggerOptions, 'formatters' | 'hooks'> = {
 export function createLogger(options: { level: string; pretty: boolean; name?: string }, destination?: DestinationStream): Logger {
   const base = { level: options.level, name: options.name ?? 'earshot', redact: { paths: REDACT, censor: '[redacted]' }, ...SCRUB };
   if (options.pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } });
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } },
+    });
   }
   return destination ? pino(base, destination) : pino(base);
 }

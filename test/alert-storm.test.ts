@@ -30,7 +30,11 @@ describe('alert storms', () => {
     const now = Date.UTC(2026, 10, 24, 7, 0, 10);
     const jobs = await planEscalations(app.ctx, urgent, now);
     const singles = jobs.filter((j) => j.data.kind === 'escalation');
-    expect(singles.map((j) => (j.data.kind === 'escalation' ? j.data.itemId : ''))).toEqual([nth(urgent, 11).id, nth(urgent, 10).id, nth(urgent, 9).id]);
+    expect(singles.map((j) => (j.data.kind === 'escalation' ? j.data.itemId : ''))).toEqual([
+      nth(urgent, 11).id,
+      nth(urgent, 10).id,
+      nth(urgent, 9).id,
+    ]);
     const digest = jobs.find((j) => j.data.kind === 'digest');
     expect(digest?.opts).toMatchObject({ jobId: `digest-slack-${Date.UTC(2026, 10, 24, 7, 0, 0)}`, delay: 50_000 });
 
@@ -55,12 +59,21 @@ describe('alert storms', () => {
   it('keeps only the most urgent few of a big storm in Redis, and the digest still counts them all', async () => {
     const urgent: Array<{ id: string; urgency: number }> = [];
     for (let i = 0; i < 60; i += 1) {
-      const m = await seedMention(app.ctx, { nativeId: `big-storm-${i}`, text: `flight ${i} cancelled, stuck at the gate`, author: `traveller${i}`, priority: 'urgent', urgency: 60 + (i % 40) });
+      const m = await seedMention(app.ctx, {
+        nativeId: `big-storm-${i}`,
+        text: `flight ${i} cancelled, stuck at the gate`,
+        author: `traveller${i}`,
+        priority: 'urgent',
+        urgency: 60 + (i % 40),
+      });
       urgent.push({ id: m.id, urgency: 60 + (i % 40) });
     }
     const now = Date.UTC(2026, 10, 24, 8, 0, 10);
     // Two routing batches of the same minute, as two workers would hold them.
-    const jobs = [...(await planEscalations(app.ctx, urgent.slice(0, 30), now)), ...(await planEscalations(app.ctx, urgent.slice(30), now + 1_000))];
+    const jobs = [
+      ...(await planEscalations(app.ctx, urgent.slice(0, 30), now)),
+      ...(await planEscalations(app.ctx, urgent.slice(30), now + 1_000)),
+    ];
     expect(jobs.filter((j) => j.data.kind === 'escalation')).toHaveLength(3);
     expect(await app.ctx.redis.zcard(app.ctx.keys.alertHeld('slack'))).toBe(50);
     const digest = jobs.find((j) => j.data.kind === 'digest');
@@ -69,6 +82,8 @@ describe('alert storms', () => {
     const [post] = (await slack.waitFor(seen + 1)).slice(seen);
     expect(post?.body.text).toBe('57 more urgent mentions · Acme Air');
     expect(post?.raw).toContain('99/100');
-    expect(await app.ctx.redis.exists(app.ctx.keys.alertHeld('slack'), app.ctx.keys.alertHeldCount('slack'), app.ctx.keys.alertDigest('slack'))).toBe(0);
+    expect(
+      await app.ctx.redis.exists(app.ctx.keys.alertHeld('slack'), app.ctx.keys.alertHeldCount('slack'), app.ctx.keys.alertDigest('slack')),
+    ).toBe(0);
   });
 });

@@ -16,7 +16,8 @@ import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 type Role = keyof typeof TOKENS;
 
 const HOUR = 3_600_000;
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const SCRIPT_TEXT = 'Your app ate my booking <script>alert("pwned")</script> @AcmeAir';
 
 let app: TestApp;
@@ -74,22 +75,22 @@ async function seed(o: SeedOptions): Promise<Mention> {
   await saveTriage(ctx.db, [{ id: mention.id, triage }]);
   if (o.item === false) return mention;
   await createItems(ctx, [
-      {
-        id: mention.id,
-        brandId: 'acme',
-        sourceId: o.sourceId,
-        platform: 'mastodon',
-        priority: o.priority,
-        urgency: o.urgency,
-        category,
-        sentiment: 'negative',
-        createdAt: Date.parse(mention.createdAt),
-        slaDueAt: Date.now() + o.slaInMs,
-        draft: `Hi ${author}, sorry about that. We are looking into it.`,
-        draftTemplate: 'default',
-        draftWarnings: [],
-      },
-    ]);
+    {
+      id: mention.id,
+      brandId: 'acme',
+      sourceId: o.sourceId,
+      platform: 'mastodon',
+      priority: o.priority,
+      urgency: o.urgency,
+      category,
+      sentiment: 'negative',
+      createdAt: Date.parse(mention.createdAt),
+      slaDueAt: Date.now() + o.slaInMs,
+      draft: `Hi ${author}, sorry about that. We are looking into it.`,
+      draftTemplate: 'default',
+      draftWarnings: [],
+    },
+  ]);
   return mention;
 }
 
@@ -107,7 +108,14 @@ async function publishJobsFor(itemId: string) {
 let counter = 0;
 async function freshItem(): Promise<string> {
   counter += 1;
-  const m = await seed({ nativeId: `act-${counter}`, text: `delayed again ${counter}`, priority: 'normal', urgency: 40, slaInMs: 5 * HOUR, sourceId: 'act' });
+  const m = await seed({
+    nativeId: `act-${counter}`,
+    text: `delayed again ${counter}`,
+    priority: 'normal',
+    urgency: 40,
+    slaInMs: 5 * HOUR,
+    sourceId: 'act',
+  });
   return m.id;
 }
 
@@ -218,7 +226,11 @@ describe('approving', () => {
 
   it('answers 409 when the draft was edited after it was loaded', async () => {
     const id = await freshItem();
-    const edit = await as('responder', { method: 'PUT', url: `/api/items/${id}/draft`, payload: { text: 'Hi, we are on it. Sorry!', draftVersion: 1 } });
+    const edit = await as('responder', {
+      method: 'PUT',
+      url: `/api/items/${id}/draft`,
+      payload: { text: 'Hi, we are on it. Sorry!', draftVersion: 1 },
+    });
     expect(edit.statusCode).toBe(200);
     expect(edit.json().item).toMatchObject({ draft: 'Hi, we are on it. Sorry!', draftVersion: 2, draftEdited: true });
     const res = await as('approver', { method: 'POST', url: `/api/items/${id}/approve`, payload: { draftVersion: 1 } });
@@ -233,7 +245,11 @@ describe('other actions', () => {
     const assign = await as('responder', { method: 'POST', url: `/api/items/${id}/assign`, payload: { assignee: 'responder' } });
     expect(assign.statusCode).toBe(200);
     expect(assign.json().item).toMatchObject({ status: 'assigned', assignee: 'responder' });
-    const reject = await as('responder', { method: 'POST', url: `/api/items/${id}/reject`, payload: { reason: 'spam', note: 'extra field' } });
+    const reject = await as('responder', {
+      method: 'POST',
+      url: `/api/items/${id}/reject`,
+      payload: { reason: 'spam', note: 'extra field' },
+    });
     expect(reject.statusCode).toBe(200);
     expect(reject.json().item).toMatchObject({ status: 'rejected', rejectReason: 'spam' });
   });
@@ -280,13 +296,22 @@ describe('input validation', () => {
     expect(limit.json().message).toMatch(/^limit: /);
     const status = await as('viewer', { method: 'GET', url: '/api/inbox?status=bogus' });
     expect(status.statusCode).toBe(400);
-    const broken = await as('responder', { method: 'POST', url: '/api/items/m_0123456789012345678901/reject', headers: { 'content-type': 'application/json' }, payload: '{"reason":' });
+    const broken = await as('responder', {
+      method: 'POST',
+      url: '/api/items/m_0123456789012345678901/reject',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"reason":',
+    });
     expect(broken.statusCode).toBe(400);
   });
 
   it('answers 413 for an oversized body', async () => {
     const id = await freshItem();
-    const res = await as('responder', { method: 'PUT', url: `/api/items/${id}/draft`, payload: { text: 'x'.repeat(70 * 1024), draftVersion: 1 } });
+    const res = await as('responder', {
+      method: 'PUT',
+      url: `/api/items/${id}/draft`,
+      payload: { text: 'x'.repeat(70 * 1024), draftVersion: 1 },
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ error: 'payload_too_large' });
   });
@@ -297,21 +322,85 @@ describe('inbox and item detail', () => {
 
   beforeAll(async () => {
     const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
-    ids['earlier'] = (await seed({ nativeId: 'sort-0', text: 'earlier complaint about lost bags', priority: 'normal', urgency: 35, slaInMs: 8 * HOUR, sourceId: 'history', author: 'alice', createdAt: old })).id;
-    ids['normal'] = (await seed({ nativeId: 'sort-1', text: SCRIPT_TEXT, priority: 'normal', urgency: 30, slaInMs: 10 * HOUR, sourceId: 'sort', author: 'alice', reasons: ['negative sentiment', 'repeat contact (2 posts this week)'] })).id;
-    ids['urgentLater'] = (await seed({ nativeId: 'sort-2', text: 'flight cancelled, nobody answers', priority: 'urgent', urgency: 90, slaInMs: 1 * HOUR, sourceId: 'sort', author: 'bob', category: 'delay_cancellation' })).id;
-    ids['urgentSooner'] = (await seed({ nativeId: 'sort-3', text: 'stuck at the gate for hours', priority: 'urgent', urgency: 75, slaInMs: HOUR / 2, sourceId: 'sort', author: 'carol', category: 'delay_cancellation' })).id;
-    ids['normalSooner'] = (await seed({ nativeId: 'sort-4', text: 'billing looks wrong', priority: 'normal', urgency: 40, slaInMs: 5 * HOUR, sourceId: 'sort', author: 'dave', category: 'billing_refund' })).id;
+    ids['earlier'] = (
+      await seed({
+        nativeId: 'sort-0',
+        text: 'earlier complaint about lost bags',
+        priority: 'normal',
+        urgency: 35,
+        slaInMs: 8 * HOUR,
+        sourceId: 'history',
+        author: 'alice',
+        createdAt: old,
+      })
+    ).id;
+    ids['normal'] = (
+      await seed({
+        nativeId: 'sort-1',
+        text: SCRIPT_TEXT,
+        priority: 'normal',
+        urgency: 30,
+        slaInMs: 10 * HOUR,
+        sourceId: 'sort',
+        author: 'alice',
+        reasons: ['negative sentiment', 'repeat contact (2 posts this week)'],
+      })
+    ).id;
+    ids['urgentLater'] = (
+      await seed({
+        nativeId: 'sort-2',
+        text: 'flight cancelled, nobody answers',
+        priority: 'urgent',
+        urgency: 90,
+        slaInMs: 1 * HOUR,
+        sourceId: 'sort',
+        author: 'bob',
+        category: 'delay_cancellation',
+      })
+    ).id;
+    ids['urgentSooner'] = (
+      await seed({
+        nativeId: 'sort-3',
+        text: 'stuck at the gate for hours',
+        priority: 'urgent',
+        urgency: 75,
+        slaInMs: HOUR / 2,
+        sourceId: 'sort',
+        author: 'carol',
+        category: 'delay_cancellation',
+      })
+    ).id;
+    ids['normalSooner'] = (
+      await seed({
+        nativeId: 'sort-4',
+        text: 'billing looks wrong',
+        priority: 'normal',
+        urgency: 40,
+        slaInMs: 5 * HOUR,
+        sourceId: 'sort',
+        author: 'dave',
+        category: 'billing_refund',
+      })
+    ).id;
     // Alice's earlier post got a reply: it shows in her history with the reply text and link.
     const earlier = ids['earlier'] as string;
-    await transition(app.ctx, earlier, { from: ['new'], set: { status: 'posted', replyUrl: 'https://social.example/@AcmeAir/999', postedAt: Date.now() }, actor: 'test', action: 'item.posted' });
+    await transition(app.ctx, earlier, {
+      from: ['new'],
+      set: { status: 'posted', replyUrl: 'https://social.example/@AcmeAir/999', postedAt: Date.now() },
+      actor: 'test',
+      action: 'item.posted',
+    });
     await recordReplySent(app.ctx.db, { platform: 'mastodon', authorId: 'id-alice' }, earlier, Date.now() - 86_400_000);
   });
 
   it('lists urgent first, then the higher urgency (SLA left breaks ties), with mention and triage summaries', async () => {
     const res = await as('viewer', { method: 'GET', url: '/api/inbox?source=sort' });
     expect(res.statusCode).toBe(200);
-    const items = res.json().items as Array<{ item: { id: string }; mention: { author: { handle: string }; text: string }; triage: { reasons: string[] } }>;
+    const items = res.json().items as Array<{
+      item: { id: string };
+      mention: { author: { handle: string }; text: string };
+      triage: { reasons: string[] };
+    }>;
     expect(items.map((e) => e.item.id)).toEqual([ids['urgentLater'], ids['urgentSooner'], ids['normalSooner'], ids['normal']]);
     const alice = items[3];
     expect(alice?.mention.author.handle).toBe('alice');
@@ -319,7 +408,10 @@ describe('inbox and item detail', () => {
   });
 
   it('filters by priority, category, text, status and limit', async () => {
-    const get = async (query: string) => ((await as('viewer', { method: 'GET', url: `/api/inbox?source=sort&${query}` })).json().items as Array<{ item: { id: string } }>).map((e) => e.item.id);
+    const get = async (query: string) =>
+      ((await as('viewer', { method: 'GET', url: `/api/inbox?source=sort&${query}` })).json().items as Array<{ item: { id: string } }>).map(
+        (e) => e.item.id,
+      );
     expect(await get('priority=urgent')).toEqual([ids['urgentLater'], ids['urgentSooner']]);
     expect(await get('category=billing_refund')).toEqual([ids['normalSooner']]);
     expect(await get('q=NOBODY%20answers')).toEqual([ids['urgentLater']]);
@@ -327,7 +419,8 @@ describe('inbox and item detail', () => {
     expect(await get('limit=1')).toEqual([ids['urgentLater']]);
     expect(await get('brand=other')).toEqual([]);
     // Posted items are closed: not in the default view, listed when asked for.
-    const history = async (query: string) => ((await as('viewer', { method: 'GET', url: `/api/inbox?source=history${query}` })).json().items as unknown[]).length;
+    const history = async (query: string) =>
+      ((await as('viewer', { method: 'GET', url: `/api/inbox?source=history${query}` })).json().items as unknown[]).length;
     expect(await history('')).toBe(0);
     expect(await history('&status=posted')).toBe(1);
     expect(await history('&status=all')).toBe(1);
@@ -344,7 +437,11 @@ describe('inbox and item detail', () => {
     expect(history.map((h) => h.kind).sort()).toEqual(['mention', 'mention', 'reply']);
     expect(history.find((h) => h.kind === 'mention' && h.id === ids['earlier'])?.text).toBe('earlier complaint about lost bags');
     const reply = history.find((h) => h.kind === 'reply');
-    expect(reply).toMatchObject({ id: ids['earlier'], text: 'Hi alice, sorry about that. We are looking into it.', url: 'https://social.example/@AcmeAir/999' });
+    expect(reply).toMatchObject({
+      id: ids['earlier'],
+      text: 'Hi alice, sorry about that. We are looking into it.',
+      url: 'https://social.example/@AcmeAir/999',
+    });
     expect(body.audit.map((a: { action: string }) => a.action)).toContain('inbox.created');
   });
 
@@ -384,7 +481,11 @@ describe('probes and static files', () => {
   it('answers /healthz and /readyz without auth', async () => {
     const health = await server.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(200);
-    expect(health.json()).toEqual({ ok: true, store: { name: 'redis', embedded: false, state: 'up' }, database: { name: 'postgres', embedded: false, state: 'up' } });
+    expect(health.json()).toEqual({
+      ok: true,
+      store: { name: 'redis', embedded: false, state: 'up' },
+      database: { name: 'postgres', embedded: false, state: 'up' },
+    });
     const ready = await server.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
   });

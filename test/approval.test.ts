@@ -20,7 +20,9 @@ async function publishJobs(app: TestApp, itemId: string) {
 describe('approval policy', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await testApp({ approval: { approverRequiredWhen: { followersAbove: 10_000, categories: ['billing_refund'], edited: true, priority: 'urgent' } } });
+    app = await testApp({
+      approval: { approverRequiredWhen: { followersAbove: 10_000, categories: ['billing_refund'], edited: true, priority: 'urgent' } },
+    });
   });
   afterAll(async () => app?.close());
 
@@ -49,7 +51,10 @@ describe('approval policy', () => {
   it('needs an approver once the draft was edited', async () => {
     const m = await seedMention(app.ctx, { nativeId: nextId() });
     await editDraft(app.ctx, responder, m.id, 'Hi, we are on it.', 1);
-    await expect(approveItem(app.ctx, responder, m.id, { draftVersion: 2 })).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/edited/) });
+    await expect(approveItem(app.ctx, responder, m.id, { draftVersion: 2 })).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringMatching(/edited/),
+    });
   });
 });
 
@@ -76,7 +81,10 @@ describe('default policy and two approvals', () => {
     const first = await approveItem(app.ctx, responder, m.id, { draftVersion: 1 });
     expect(first).toMatchObject({ status: 'awaiting_second', firstApprovedBy: 'responder', firstApprovedVersion: 1, approvedBy: null });
     expect(await publishJobs(app, m.id)).toHaveLength(0);
-    await expect(approveItem(app.ctx, responder, m.id, { draftVersion: 1 })).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/someone else/) });
+    await expect(approveItem(app.ctx, responder, m.id, { draftVersion: 1 })).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/someone else/),
+    });
     const second = await approveItem(app.ctx, approver, m.id, { draftVersion: 1 });
     expect(second).toMatchObject({ status: 'approved', approvedBy: 'approver' });
     expect(await publishJobs(app, m.id)).toHaveLength(1);
@@ -90,7 +98,10 @@ describe('default policy and two approvals', () => {
     const edited = await editDraft(app.ctx, admin, m.id, 'Better words.', 1);
     expect(edited).toMatchObject({ status: 'new', firstApprovedBy: null, draftVersion: 2 });
     // The next approval is a first one again, even from someone else.
-    expect(await approveItem(app.ctx, approver, m.id, { draftVersion: 2 })).toMatchObject({ status: 'awaiting_second', firstApprovedBy: 'approver' });
+    expect(await approveItem(app.ctx, approver, m.id, { draftVersion: 2 })).toMatchObject({
+      status: 'awaiting_second',
+      firstApprovedBy: 'approver',
+    });
   });
 });
 
@@ -102,7 +113,17 @@ describe('snooze', () => {
   afterAll(async () => app?.close());
 
   const listed = async (snoozed?: '1') => {
-    const filter = { status: ['new' as const], limit: 100, snoozed, brand: undefined, source: undefined, category: undefined, assignee: undefined, q: undefined, priority: undefined };
+    const filter = {
+      status: ['new' as const],
+      limit: 100,
+      snoozed,
+      brand: undefined,
+      source: undefined,
+      category: undefined,
+      assignee: undefined,
+      q: undefined,
+      priority: undefined,
+    };
     return (await listInbox(app.ctx, filter)).map((e) => e.item.id);
   };
 

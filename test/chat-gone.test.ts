@@ -28,10 +28,14 @@ describe('a chat destination that answers 410 Gone', () => {
     // A second process on the same Redis, as another worker would be.
     const second = await testApp(config(receiver.url), first.ctx.config.redis.prefix);
     apps.push(second);
-    const [a, b, c] = await Promise.all(['gone-1', 'gone-2', 'gone-3'].map((nativeId) => seedMention(first.ctx, { nativeId, priority: 'urgent', urgency: 90 })));
+    const [a, b, c] = await Promise.all(
+      ['gone-1', 'gone-2', 'gone-3'].map((nativeId) => seedMention(first.ctx, { nativeId, priority: 'urgent', urgency: 90 })),
+    );
 
     receiver.next({ status: 410 });
-    await expect(sendAlert(first.ctx, { kind: 'escalation', itemId: present(a).id, destinationId: 'crm' })).rejects.toBeInstanceOf(PermanentError);
+    await expect(sendAlert(first.ctx, { kind: 'escalation', itemId: present(a).id, destinationId: 'crm' })).rejects.toBeInstanceOf(
+      PermanentError,
+    );
     expect(receiver.requests).toHaveLength(1);
     expect(await sendAlert(second.ctx, { kind: 'escalation', itemId: present(b).id, destinationId: 'crm' })).toBe('destination-gone');
     expect(receiver.requests).toHaveLength(1);

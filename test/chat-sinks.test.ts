@@ -21,7 +21,8 @@ import { waitFor } from './helpers/wait.js';
 import { present } from './helpers/present.js';
 
 const SECRET = 'whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
-const HOSTILE = '**free** [click me](https://evil.example) @everyone <@123> <!channel> {{DATE(2017-02-14T06:08:00Z)}}\n- not a list\n1. nor this _x_ ~y~ `z` > quote';
+const HOSTILE =
+  '**free** [click me](https://evil.example) @everyone <@123> <!channel> {{DATE(2017-02-14T06:08:00Z)}}\n- not a list\n1. nor this _x_ ~y~ `z` > quote';
 
 const alert: EscalationAlert = {
   kind: 'escalation',
@@ -47,7 +48,11 @@ let discord: FakeDiscord;
 let receiver: FakeWebhookReceiver;
 
 beforeAll(async () => {
-  [teams, discord, receiver] = await Promise.all([new FakeTeams().start(), new FakeDiscord().start(), new FakeWebhookReceiver(SECRET).start()]);
+  [teams, discord, receiver] = await Promise.all([
+    new FakeTeams().start(),
+    new FakeDiscord().start(),
+    new FakeWebhookReceiver(SECRET).start(),
+  ]);
 });
 
 afterAll(async () => {
@@ -58,11 +63,18 @@ describe('Microsoft Teams', () => {
   it('sends an Adaptive Card 1.4 in the Workflows envelope, with links instead of submit buttons', async () => {
     await sendTeams(http, teams.url, alert);
     const [req] = await teams.waitFor(1);
-    const body = req?.body as { type: string; attachments: Array<{ contentType: string; contentUrl: null; content: Record<string, unknown> }> };
+    const body = req?.body as {
+      type: string;
+      attachments: Array<{ contentType: string; contentUrl: null; content: Record<string, unknown> }>;
+    };
     expect(body.type).toBe('message');
     const [attachment] = body.attachments;
     expect(attachment).toMatchObject({ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null });
-    expect(attachment?.content).toMatchObject({ type: 'AdaptiveCard', version: '1.4', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' });
+    expect(attachment?.content).toMatchObject({
+      type: 'AdaptiveCard',
+      version: '1.4',
+      $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    });
     const actions = attachment?.content['actions'] as Array<{ type: string; url: string }>;
     expect(actions.map((a) => a.type)).toEqual(['Action.OpenUrl', 'Action.OpenUrl']);
     expect(actions[0]?.url).toBe(alert.inboxUrl);
@@ -135,7 +147,11 @@ describe('Standard Webhooks', () => {
     if (!req) throw new Error('no request');
     expect(receiver.verify(req)).toBe(true);
     expect(req.headers['webhook-timestamp']).toBe('1700000000');
-    expect(req.body).toMatchObject({ type: 'mention.escalated', timestamp: '2023-11-14T22:13:20Z', data: { id: alert.itemId, text: HOSTILE } });
+    expect(req.body).toMatchObject({
+      type: 'mention.escalated',
+      timestamp: '2023-11-14T22:13:20Z',
+      data: { id: alert.itemId, text: HOSTILE },
+    });
   });
 
   it('410 disables (permanent, with a clear message); 429 and 502 with Retry-After wait', async () => {
@@ -156,13 +172,20 @@ describe('config', () => {
 
   it('accepts each chat kind and checks what each needs', () => {
     const chat = [
-      { id: 's', kind: 'slack', webhookUrl: 'https://hooks.slack.com/services/T/B/x', signingSecret: 'fake_signing_secret_0123456789abcdef' },
+      {
+        id: 's',
+        kind: 'slack',
+        webhookUrl: 'https://hooks.slack.com/services/T/B/x',
+        signingSecret: 'fake_signing_secret_0123456789abcdef',
+      },
       { id: 't', kind: 'teams', webhookUrl: 'https://prod.westeurope.logic.azure.com/workflows/1' },
       { id: 'd', kind: 'discord', webhookUrl: 'https://discord.com/api/webhooks/1/x' },
       { id: 'w', kind: 'webhook', webhookUrl: 'https://crm.example/hook', secret: SECRET },
     ];
     expect(load({ chat, sla: { escalateTo: 'd' } })().chat.map((c) => c.kind)).toEqual(['slack', 'teams', 'discord', 'webhook']);
-    expect(load({ chat: [{ id: 'w', kind: 'webhook', webhookUrl: 'https://crm.example/hook', secret: 'whsec_c2hvcnQ=' }] })).toThrow(/24–64 bytes/);
+    expect(load({ chat: [{ id: 'w', kind: 'webhook', webhookUrl: 'https://crm.example/hook', secret: 'whsec_c2hvcnQ=' }] })).toThrow(
+      /24–64 bytes/,
+    );
     expect(load({ chat, sla: { escalateTo: 'nobody' } })).toThrow(/sla\.escalateTo: no chat destination with id "nobody"/);
     expect(load({ sla: { businessHours: { timezone: 'Mars/Olympus' } } })).toThrow(/IANA time zone/);
   });
@@ -226,6 +249,8 @@ describe('through the alert job', () => {
     expect(present(second).headers['webhook-id']).toBe(present(first).headers['webhook-id']);
     expect(receiver.verify(present(first))).toBe(true);
     expect(receiver.verify(present(second))).toBe(true);
-    expect(Number(present(second).headers['webhook-timestamp'])).toBeGreaterThanOrEqual(Number(present(first).headers['webhook-timestamp']) + 1);
+    expect(Number(present(second).headers['webhook-timestamp'])).toBeGreaterThanOrEqual(
+      Number(present(first).headers['webhook-timestamp']) + 1,
+    );
   });
 });

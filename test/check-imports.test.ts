@@ -17,7 +17,10 @@ function plant(files: Record<string, string>): { upward: string[]; cycles: strin
     return file;
   });
   const graph = importGraph(full);
-  return { upward: layerViolations(relativeGraph(graph, root)), cycles: cycles(graph).map((c) => c.map((f) => path.relative(root as string, f))) };
+  return {
+    upward: layerViolations(relativeGraph(graph, root)),
+    cycles: cycles(graph).map((c) => c.map((f) => path.relative(root as string, f))),
+  };
 }
 
 afterEach(() => {
@@ -52,7 +55,8 @@ describe('the layer check', () => {
 
   it('lets a file import its own floor and the floors below it', () => {
     const { upward } = plant({
-      'src/listen/poll.ts': "import { alertSourceProblem } from '../alerts/source-alerts.js';\nimport type { Db } from '../postgres/pool.js';\nimport { log } from '../log.js';\nexport { alertSourceProblem, log };\nexport type D = Db;\n",
+      'src/listen/poll.ts':
+        "import { alertSourceProblem } from '../alerts/source-alerts.js';\nimport type { Db } from '../postgres/pool.js';\nimport { log } from '../log.js';\nexport { alertSourceProblem, log };\nexport type D = Db;\n",
       'src/alerts/source-alerts.ts': 'export const alertSourceProblem = 1;\n',
       'src/postgres/pool.ts': 'export type Db = object;\n',
       'src/log.ts': 'export const log = 1;\n',
@@ -77,7 +81,9 @@ describe('the layer check', () => {
 
   it('reports a file that no floor holds, so a new folder cannot slip past the rules', () => {
     const { upward } = plant({ 'src/widgets/thing.ts': 'export const thing = 1;\n' });
-    expect(upward).toEqual(['src/widgets/thing.ts belongs to no floor: add its folder to FLOORS in scripts/layers.ts and to CONTRIBUTING.md']);
+    expect(upward).toEqual([
+      'src/widgets/thing.ts belongs to no floor: add its folder to FLOORS in scripts/layers.ts and to CONTRIBUTING.md',
+    ]);
   });
 
   it('places a file by the longest wing that holds it, never by a name that merely starts the same', () => {

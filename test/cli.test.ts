@@ -27,9 +27,14 @@ interface Result {
 /** Runs the real CLI in a child process; `input` goes to its standard input. */
 function cli(args: string[], input?: string): Promise<Result> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, REDIS_URL: inject('redisUrl'), DATABASE_URL: databaseUrl, EARSHOT_CONFIG: config } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      { env: { ...process.env, REDIS_URL: inject('redisUrl'), DATABASE_URL: databaseUrl, EARSHOT_CONFIG: config } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
     child.stdin?.end(input ?? '');
   });
 }
@@ -38,7 +43,10 @@ beforeAll(async () => {
   databaseUrl = await testDatabaseUrl(prefix);
   db = await testDb(prefix);
   writeFileSync(path.join(dir, 'none.jsonl'), '');
-  writeFileSync(config, JSON.stringify(baseConfig(prefix, { sources: [{ id: 'imports', kind: 'file', brand: 'acme', options: { path: 'none.jsonl' } }] })));
+  writeFileSync(
+    config,
+    JSON.stringify(baseConfig(prefix, { sources: [{ id: 'imports', kind: 'file', brand: 'acme', options: { path: 'none.jsonl' } }] })),
+  );
 });
 
 afterAll(async () => {
@@ -73,16 +81,20 @@ describe('help, version and usage errors', () => {
     [['brands', 'add', 'newbrand'], /needs --name/, /earshot brands --help/],
     [['token'], /token needs --name/, /earshot token --help/],
     [['token', '--name', 'ci-bot'], /token needs --role/, /earshot token --help/],
-  ])('%j is one line and a hint, exit 2, no stack', async (args, message, hint) => {
-    const res = await cli(args);
-    expect(res.code).toBe(2);
-    const lines = res.stderr.trimEnd().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(message);
-    expect(lines[1]).toMatch(hint);
-    expect(res.stderr).not.toMatch(/\n\s+at /);
-    expect(res.stdout).toBe('');
-  }, 60_000);
+  ])(
+    '%j is one line and a hint, exit 2, no stack',
+    async (args, message, hint) => {
+      const res = await cli(args);
+      expect(res.code).toBe(2);
+      const lines = res.stderr.trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(message);
+      expect(lines[1]).toMatch(hint);
+      expect(res.stderr).not.toMatch(/\n\s+at /);
+      expect(res.stdout).toBe('');
+    },
+    60_000,
+  );
 
   it('token mints only with a name and a role', async () => {
     const res = await cli(['token', '--name', 'ci-bot', '--role', 'viewer']);
@@ -94,7 +106,13 @@ describe('help, version and usage errors', () => {
 describe('import', () => {
   it('re-importing a file keeps each bad line once in the dead letters', async () => {
     const file = path.join(dir, 'export.jsonl');
-    const good = (id: number) => JSON.stringify({ id: `j${id}`, text: `post ${id} about @AcmeAir`, createdAt: '2026-11-21T10:00:00Z', author: { id: `a${id}`, handle: `a${id}` } });
+    const good = (id: number) =>
+      JSON.stringify({
+        id: `j${id}`,
+        text: `post ${id} about @AcmeAir`,
+        createdAt: '2026-11-21T10:00:00Z',
+        author: { id: `a${id}`, handle: `a${id}` },
+      });
     writeFileSync(file, `${good(1)}\n{"id":"j2"}\nnot json\n${good(3)}\n`);
     const first = await cli(['import', file]);
     expect(first.stderr).toMatch(/imported 2 new mention\(s\).*2 rejected/);
@@ -108,7 +126,10 @@ describe('import', () => {
 
   it('a CSV with a malformed quote dead-letters that row, naming its line, and imports the rest', async () => {
     const file = path.join(dir, 'export.csv');
-    writeFileSync(file, 'id,text,createdAt,author\nc1,"delayed again, @AcmeAir",2026-11-21T10:00:00Z,ann\nc2,"she said "never again" loudly",2026-11-21T10:01:00Z,bob\nc3,"lost bag, no answer",2026-11-21T10:02:00Z,cy\n');
+    writeFileSync(
+      file,
+      'id,text,createdAt,author\nc1,"delayed again, @AcmeAir",2026-11-21T10:00:00Z,ann\nc2,"she said "never again" loudly",2026-11-21T10:01:00Z,bob\nc3,"lost bag, no answer",2026-11-21T10:02:00Z,cy\n',
+    );
     const before = await countMentions(db);
     const res = await cli(['import', file]);
     expect(res.code).toBe(0);
@@ -144,4 +165,3 @@ describe('users and brands', () => {
     expect(dup.stderr).toMatch(/exists already/);
   }, 180_000);
 });
-

@@ -38,7 +38,11 @@ describe('stored mention codec', () => {
   it('round-trips every field of a mention and of a triage result', () => {
     expect(decodeMention(mention.id, encodeMention(mention))).toEqual(mention);
     expect(decodeTriage(encodeTriage(triage))).toEqual(triage);
-    expect(decodeTriage(encodeTriage({ ...triage, sentimentScored: true, complaint: false, question: true }))).toMatchObject({ sentimentScored: true, complaint: false, question: true });
+    expect(decodeTriage(encodeTriage({ ...triage, sentimentScored: true, complaint: false, question: true }))).toMatchObject({
+      sentimentScored: true,
+      complaint: false,
+      question: true,
+    });
     expect(decodeTriage(encodeTriage({ ...triage, irony: 0.82 }))).toEqual({ ...triage, irony: 0.82 });
   });
 

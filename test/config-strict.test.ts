@@ -23,7 +23,9 @@ function problemsOf(input: Record<string, unknown>, file = 'earshot.yaml'): stri
 
 describe('config: unknown keys are errors with a suggestion', () => {
   it('approval.twoAproval (would leave single approvals on)', () => {
-    expect(problemsOf(baseConfig('p', { approval: { twoAproval: true } }))).toEqual(['approval: unknown key "twoAproval"; did you mean "twoApprovals"?']);
+    expect(problemsOf(baseConfig('p', { approval: { twoAproval: true } }))).toEqual([
+      'approval: unknown key "twoAproval"; did you mean "twoApprovals"?',
+    ]);
   });
 
   it('users[0].slackUserID (would leave Slack clicks unmapped)', () => {
@@ -32,11 +34,15 @@ describe('config: unknown keys are errors with a suggestion', () => {
   });
 
   it('chats: at the top level (would drop every chat destination)', () => {
-    expect(problemsOf(baseConfig('p', { chats: [{ id: 'c', kind: 'console' }] }))).toEqual(['(top level): unknown key "chats"; did you mean "chat"?']);
+    expect(problemsOf(baseConfig('p', { chats: [{ id: 'c', kind: 'console' }] }))).toEqual([
+      '(top level): unknown key "chats"; did you mean "chat"?',
+    ]);
   });
 
   it('urgentTreshold (would leave the threshold at its default)', () => {
-    expect(problemsOf(baseConfig('p', { triage: { urgentTreshold: 40 } }))).toEqual(['triage: unknown key "urgentTreshold"; did you mean "urgentThreshold"?']);
+    expect(problemsOf(baseConfig('p', { triage: { urgentTreshold: 40 } }))).toEqual([
+      'triage: unknown key "urgentTreshold"; did you mean "urgentThreshold"?',
+    ]);
     // Misplaced one level up, it is unknown there too.
     expect(problemsOf(baseConfig('p', { urgentThreshold: 40 }))[0]).toMatch(/^\(top level\): unknown key "urgentThreshold"/);
   });
@@ -49,7 +55,9 @@ describe('config: unknown keys are errors with a suggestion', () => {
   });
 
   it('lists the known keys when nothing is close', () => {
-    expect(problemsOf(baseConfig('p', { approval: { banana: 1 } }))[0]).toBe('approval: unknown key "banana"; known keys: approverRequiredWhen, twoApprovals');
+    expect(problemsOf(baseConfig('p', { approval: { banana: 1 } }))[0]).toBe(
+      'approval: unknown key "banana"; known keys: approverRequiredWhen, twoApprovals',
+    );
     expect(closestKey('foo', ['log', 'chat'])).toBeNull();
   });
 });
@@ -59,7 +67,9 @@ describe('config: a file source must point at a file', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-strict-'));
     const sources = [{ id: 'f', kind: 'file', brand: 'acme', options: { path: 'nowhere.jsonl' } }];
     const problems = problemsOf(baseConfig('p', { sources }), path.join(dir, 'earshot.yaml'));
-    expect(problems).toEqual([`sources[0].options.path: ${path.join(dir, 'nowhere.jsonl')} does not exist; fix the path (relative paths start from the config file's folder) or create the file`]);
+    expect(problems).toEqual([
+      `sources[0].options.path: ${path.join(dir, 'nowhere.jsonl')} does not exist; fix the path (relative paths start from the config file's folder) or create the file`,
+    ]);
     writeFileSync(path.join(dir, 'nowhere.jsonl'), '');
     expect(problemsOf(baseConfig('p', { sources }), path.join(dir, 'earshot.yaml'))).toEqual([]);
   });
@@ -76,7 +86,15 @@ describe('config: every URL field follows the outbound policy', () => {
     id: 'biz',
     kind: 'googlebusiness',
     brand: 'acme',
-    options: { accountId: '1', locationId: '2', serviceAccount: { client_email: 'svc@x.iam', private_key: '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----', token_uri: tokenUri } },
+    options: {
+      accountId: '1',
+      locationId: '2',
+      serviceAccount: {
+        client_email: 'svc@x.iam',
+        private_key: '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----',
+        token_uri: tokenUri,
+      },
+    },
   });
 
   it('refuses metadata, private, decimal and mapped addresses, file: and gopher: as oauth.tokenUri and token_uri', () => {
@@ -97,14 +115,30 @@ describe('config: every URL field follows the outbound policy', () => {
   });
 
   it('a private address passes only where the source or destination opted in', () => {
-    const feed = (extra: Record<string, unknown>) => ({ id: 'intranet', kind: 'rss', brand: 'acme', options: { url: 'https://10.1.2.3/feed.xml' }, ...extra });
-    expect(problemsOf(baseConfig('p', { sources: [feed({})] }))[0]).toMatch(/^sources\[0\]\.options\.url: .*private or link-local.*allowPrivateNetwork: true/);
+    const feed = (extra: Record<string, unknown>) => ({
+      id: 'intranet',
+      kind: 'rss',
+      brand: 'acme',
+      options: { url: 'https://10.1.2.3/feed.xml' },
+      ...extra,
+    });
+    expect(problemsOf(baseConfig('p', { sources: [feed({})] }))[0]).toMatch(
+      /^sources\[0\]\.options\.url: .*private or link-local.*allowPrivateNetwork: true/,
+    );
     expect(problemsOf(baseConfig('p', { sources: [feed({ allowPrivateNetwork: true })] }))).toEqual([]);
-    const hook = (extra: Record<string, unknown>) => ({ id: 'mm', kind: 'webhook', webhookUrl: 'https://192.168.1.20/hooks/earshot', secret: `whsec_${Buffer.alloc(32, 1).toString('base64')}`, ...extra });
+    const hook = (extra: Record<string, unknown>) => ({
+      id: 'mm',
+      kind: 'webhook',
+      webhookUrl: 'https://192.168.1.20/hooks/earshot',
+      secret: `whsec_${Buffer.alloc(32, 1).toString('base64')}`,
+      ...extra,
+    });
     expect(problemsOf(baseConfig('p', { chat: [hook({})] }))[0]).toMatch(/^chat\[0\]\.webhookUrl: .*private/);
     expect(problemsOf(baseConfig('p', { chat: [hook({ allowPrivateNetwork: true })] }))).toEqual([]);
     // The opt-in never opens the metadata service.
-    expect(problemsOf(baseConfig('p', { sources: [{ ...feed({ allowPrivateNetwork: true }), options: { url: 'https://169.254.169.254/' } }] }))).toHaveLength(1);
+    expect(
+      problemsOf(baseConfig('p', { sources: [{ ...feed({ allowPrivateNetwork: true }), options: { url: 'https://169.254.169.254/' } }] })),
+    ).toHaveLength(1);
   });
 });
 
@@ -119,7 +153,9 @@ describe('config: the shipped and test configs stay valid', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-strict-'));
     const file = path.join(dir, 'earshot.yaml');
     writeFileSync(file, JSON.stringify(baseConfig('p', { approval: { twoAproval: true } })));
-    const result = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'check-config', '--config', file]).catch((e: { code: number; stderr: string }) => e);
+    const result = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'check-config', '--config', file]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect((result as { code?: number }).code).not.toBe(0);
     expect((result as { stderr: string }).stderr).toMatch(/approval: unknown key "twoAproval"; did you mean "twoApprovals"\?/);
   });

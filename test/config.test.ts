@@ -71,15 +71,23 @@ describe('config', () => {
     const source = (instance: string) => ({ id: 'm', kind: 'mastodon', brand: 'acme', options: { instance, token: 'tok-123456789012' } });
     const problems = problemsOf(
       baseConfig('p', {
-        sources: [source('http://mastodon.example'), { ...source('http://10.0.0.5'), id: 'n' }, { ...source('file:///etc/passwd'), id: 'o' }],
+        sources: [
+          source('http://mastodon.example'),
+          { ...source('http://10.0.0.5'), id: 'n' },
+          { ...source('file:///etc/passwd'), id: 'o' },
+        ],
       }),
     ).join('\n');
-    const chatProblems = problemsOf(baseConfig('p', { chat: [{ id: 's', kind: 'slack', webhookUrl: 'http://hooks.example/services/x' }] })).join('\n');
+    const chatProblems = problemsOf(
+      baseConfig('p', { chat: [{ id: 's', kind: 'slack', webhookUrl: 'http://hooks.example/services/x' }] }),
+    ).join('\n');
     expect(problems).toMatch(/sources\[0\]\.options\.instance: must be an https/);
     expect(problems).toMatch(/sources\[1\]\.options\.instance: must be an https/);
     expect(problems).toMatch(/sources\[2\]\.options\.instance: must be an https/);
     expect(chatProblems).toMatch(/chat\[0\]\.webhookUrl: must be an https/);
-    expect(problemsOf(baseConfig('p', { sources: [source('http://127.0.0.1:9999'), { ...source('https://mastodon.social'), id: 'n' }] }))).toEqual([]);
+    expect(
+      problemsOf(baseConfig('p', { sources: [source('http://127.0.0.1:9999'), { ...source('https://mastodon.social'), id: 'n' }] })),
+    ).toEqual([]);
   });
 
   it('stores tokens hashed, never in plain', () => {
@@ -111,8 +119,13 @@ describe('config', () => {
   it('`earshot check-config` prints the same problems and exits non-zero', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-cfg-'));
     const file = path.join(dir, 'bad.yaml');
-    writeFileSync(file, 'brands:\n  - id: acme\n    name: Acme\nsources:\n  - id: s\n    kind: file\n    brand: acme\n    interval: fast\n    options: { path: x.jsonl }\nplaybook:\n  templates: { default: hi }\n');
-    const result = await run('node', ['--import', 'tsx', 'src/cli/main.ts', 'check-config', '--config', file]).catch((e: { code: number; stderr: string }) => e);
+    writeFileSync(
+      file,
+      'brands:\n  - id: acme\n    name: Acme\nsources:\n  - id: s\n    kind: file\n    brand: acme\n    interval: fast\n    options: { path: x.jsonl }\nplaybook:\n  templates: { default: hi }\n',
+    );
+    const result = await run('node', ['--import', 'tsx', 'src/cli/main.ts', 'check-config', '--config', file]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect((result as { code: number }).code).toBe(2);
     expect((result as { stderr: string }).stderr).toContain('sources[0].interval: expected a duration like "30s", got "fast"');
     const ok = await run('node', ['--import', 'tsx', 'src/cli/main.ts', 'check-config', '--config', 'config/earshot.yaml']);

@@ -20,14 +20,24 @@ afterAll(async () => {
 });
 
 function correction(itemId: string, labels: Correction['labels']): Correction {
-  return { itemId, brandId: 'acme', text: `text of ${itemId}`, lang: 'en', labels, before: null, actor: 'responder', at: new Date().toISOString() };
+  return {
+    itemId,
+    brandId: 'acme',
+    text: `text of ${itemId}`,
+    lang: 'en',
+    labels,
+    before: null,
+    actor: 'responder',
+    at: new Date().toISOString(),
+  };
 }
 
 /** A record as the code before the complaint-box fix wrote it (brought over from Redis): no schema version. */
 async function saveOldRecord(c: Correction): Promise<void> {
-  await app.ctx.db.query('INSERT INTO corrections (brand_id, item_id, text, lang, labels, before, actor, at, v) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)', [
-    c.brandId, c.itemId, c.text, c.lang, JSON.stringify(c.labels), null, c.actor, c.at,
-  ]);
+  await app.ctx.db.query(
+    'INSERT INTO corrections (brand_id, item_id, text, lang, labels, before, actor, at, v) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)',
+    [c.brandId, c.itemId, c.text, c.lang, JSON.stringify(c.labels), null, c.actor, c.at],
+  );
 }
 
 async function read(itemId: string): Promise<Correction> {

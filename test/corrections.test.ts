@@ -27,32 +27,67 @@ afterAll(async () => {
   await app.close();
 });
 
-
 const TRIAGE: TriageResult = {
-  sentiment: 'negative', score: -0.7, sentimentConfidence: 0.8, complaint: true, complaintProbability: 0.9,
-  category: 'other', question: false, language: 'en', urgency: 40, reasons: ['complaint (90% likely)'],
+  sentiment: 'negative',
+  score: -0.7,
+  sentimentConfidence: 0.8,
+  complaint: true,
+  complaintProbability: 0.9,
+  category: 'other',
+  question: false,
+  language: 'en',
+  urgency: 40,
+  reasons: ['complaint (90% likely)'],
 };
 
 async function seedItem(nativeId: string, text: string): Promise<string> {
   const built = toMention({
-    platform: 'mastodon', sourceId: 'feed', brandId: 'acme', nativeId, url: null, text, lang: 'en',
-    createdAt: new Date().toISOString(), author: { id: 'u1', handle: 'kim', name: 'Kim', followers: null, url: null },
-    inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: {},
+    platform: 'mastodon',
+    sourceId: 'feed',
+    brandId: 'acme',
+    nativeId,
+    url: null,
+    text,
+    lang: 'en',
+    createdAt: new Date().toISOString(),
+    author: { id: 'u1', handle: 'kim', name: 'Kim', followers: null, url: null },
+    inReplyToId: null,
+    engagement: { replies: 0, reposts: 0, likes: 0 },
+    rating: null,
+    replyRef: {},
   });
   if (!built.ok) throw new Error(built.reason);
   const { ctx } = app;
   const id = built.mention.id;
   await ingestMentions(ctx.db, [built.mention]);
   await saveTriage(ctx.db, [{ id, triage: TRIAGE }]);
-  await createItems(ctx, [{
-    id, brandId: 'acme', sourceId: 'feed', platform: 'mastodon', priority: 'normal', urgency: 40, category: 'other',
-    sentiment: 'negative', createdAt: Date.now(), slaDueAt: Date.now() + 3_600_000, draft: 'Hi', draftTemplate: 'default', draftWarnings: [],
-  }]);
+  await createItems(ctx, [
+    {
+      id,
+      brandId: 'acme',
+      sourceId: 'feed',
+      platform: 'mastodon',
+      priority: 'normal',
+      urgency: 40,
+      category: 'other',
+      sentiment: 'negative',
+      createdAt: Date.now(),
+      slaDueAt: Date.now() + 3_600_000,
+      draft: 'Hi',
+      draftTemplate: 'default',
+      draftWarnings: [],
+    },
+  ]);
   return id;
 }
 
 function post(role: keyof typeof TOKENS, id: string, payload: unknown): Promise<LightMyRequestResponse> {
-  return server.inject({ method: 'POST', url: `/api/items/${id}/triage`, headers: { authorization: `Bearer ${TOKENS[role]}` }, payload: payload as object });
+  return server.inject({
+    method: 'POST',
+    url: `/api/items/${id}/triage`,
+    headers: { authorization: `Bearer ${TOKENS[role]}` },
+    payload: payload as object,
+  });
 }
 
 describe('POST /api/items/:id/triage', () => {
@@ -65,7 +100,12 @@ describe('POST /api/items/:id/triage', () => {
     expect((await loadMentions(app.ctx.db, [id])).get(id)?.triage?.category).toBe('delay_cancellation');
 
     const [c] = (await readCorrections(app.ctx.db)).filter((x) => x.itemId === id);
-    expect(c).toMatchObject({ brandId: 'acme', text: 'Flight moved again, nobody told me', actor: 'responder', labels: { sentiment: 'neutral', category: 'delay_cancellation' } });
+    expect(c).toMatchObject({
+      brandId: 'acme',
+      text: 'Flight moved again, nobody told me',
+      actor: 'responder',
+      labels: { sentiment: 'neutral', category: 'delay_cancellation' },
+    });
     expect(c?.before).toEqual({ sentiment: 'negative', complaint: true, category: 'other' });
     const audit = await readAudit(app.ctx.db, { itemId: id });
     expect(audit.some((e) => e.action === 'triage.corrected' && e.actor === 'responder')).toBe(true);
@@ -86,30 +126,59 @@ describe('POST /api/items/:id/triage', () => {
 
 // A tiny base set, so the retrain runs in well under a second; the real one is the dev data.
 const GENERIC: Array<[string, TrainingRow['sentiment']]> = [
-  ['the crew were lovely and helpful, thank you', 'positive'], ['great service and a smooth trip', 'positive'],
-  ['love the new seats, well done', 'positive'], ['my bag is lost and nobody answers', 'negative'],
-  ['delayed three hours with no update, awful', 'negative'], ['rude agent at the desk, terrible', 'negative'],
-  ['what time does boarding start', 'neutral'], ['is the lounge open on sundays', 'neutral'], ['flying to oslo tomorrow', 'neutral'],
+  ['the crew were lovely and helpful, thank you', 'positive'],
+  ['great service and a smooth trip', 'positive'],
+  ['love the new seats, well done', 'positive'],
+  ['my bag is lost and nobody answers', 'negative'],
+  ['delayed three hours with no update, awful', 'negative'],
+  ['rude agent at the desk, terrible', 'negative'],
+  ['what time does boarding start', 'neutral'],
+  ['is the lounge open on sundays', 'neutral'],
+  ['flying to oslo tomorrow', 'neutral'],
 ];
 const NONE: BrandConfig = { id: 'none', name: '', keywords: [], handles: [], hashtags: [] };
 const ACME: BrandConfig = { id: 'acme', name: 'Acme Air', keywords: [], handles: ['@AcmeAir'], hashtags: [] };
 
 function baseRows(): TrainingRow[] {
-  return Array.from({ length: 8 }, (_, k) => GENERIC.map(([text, sentiment], i) => ({
-    key: `g${k}-${i}`, text: `${text} ${k}`, brand: NONE, sentiment, complaint: sentiment === 'negative', weight: 1,
-  }))).flat();
+  return Array.from({ length: 8 }, (_, k) =>
+    GENERIC.map(([text, sentiment], i) => ({
+      key: `g${k}-${i}`,
+      text: `${text} ${k}`,
+      brand: NONE,
+      sentiment,
+      complaint: sentiment === 'negative',
+      weight: 1,
+    })),
+  ).flat();
 }
 
 function correction(i: number, text: string, labels: Correction['labels']): Correction {
-  return { itemId: `m_fake${i}`, brandId: 'acme', text, lang: 'en', labels, before: null, actor: 'responder', at: new Date().toISOString() };
+  return {
+    itemId: `m_fake${i}`,
+    brandId: 'acme',
+    text,
+    lang: 'en',
+    labels,
+    before: null,
+    actor: 'responder',
+    at: new Date().toISOString(),
+  };
 }
 
 describe('retraining with corrections', () => {
   it('reads stored corrections back, merging repeated ones per item, and learns from them with a brand calibration', async () => {
     // In this brand's world "sick" is praise: responders keep correcting it.
-    const texts = ['this new update is sick', 'sick gear, sick drop', 'that launch was sick', 'honestly sick design', 'sick colours on the new one', 'so sick, ordering two'];
+    const texts = [
+      'this new update is sick',
+      'sick gear, sick drop',
+      'that launch was sick',
+      'honestly sick design',
+      'sick colours on the new one',
+      'so sick, ordering two',
+    ];
     for (const [i, text] of texts.entries()) await saveCorrection(app.ctx.db, correction(i, text, { sentiment: 'negative' }));
-    for (const [i, text] of texts.entries()) await saveCorrection(app.ctx.db, correction(i, text, { sentiment: 'positive', complaint: false }));
+    for (const [i, text] of texts.entries())
+      await saveCorrection(app.ctx.db, correction(i, text, { sentiment: 'positive', complaint: false }));
     const stored = (await readCorrections(app.ctx.db, ['acme'])).filter((c) => c.itemId.startsWith('m_fake'));
     expect(stored).toHaveLength(texts.length);
     expect(stored[0]?.labels).toEqual({ sentiment: 'positive', complaint: false });

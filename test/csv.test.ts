@@ -31,7 +31,7 @@ describe('CSV reader', () => {
     ]);
   });
 
-  it('a runaway quote that closes on a later line is the first line\'s error; that later line is read on its own', () => {
+  it("a runaway quote that closes on a later line is the first line's error; that later line is read on its own", () => {
     const records = readCsvRecords('1,"oops\n2,"b"\n3,c\n');
     expect(records).toEqual([
       { line: 1, error: expect.stringContaining('line 1: text after the closing quote'), raw: '1,"oops' },

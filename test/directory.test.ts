@@ -21,12 +21,20 @@ let workers: { close(): Promise<void> };
 const admin = { authorization: `Bearer ${TOKENS.admin}` };
 
 async function open(app: TestApp): Promise<void> {
-  await app.ctx.directory.open({ db: app.ctx.db, redis: app.ctx.redis, channel: app.ctx.keys.directory, log: app.ctx.log }, { follow: true });
+  await app.ctx.directory.open(
+    { db: app.ctx.db, redis: app.ctx.redis, channel: app.ctx.keys.directory, log: app.ctx.log },
+    { follow: true },
+  );
 }
 
 beforeAll(async () => {
   const passwordHash = await hashPassword(PASSWORD);
-  const overrides = { users: [...Object.entries(TOKENS).map(([role, token]) => ({ name: role, role, token })), { name: 'ana', role: 'approver', passwordHash }] };
+  const overrides = {
+    users: [
+      ...Object.entries(TOKENS).map(([role, token]) => ({ name: role, role, token })),
+      { name: 'ana', role: 'approver', passwordHash },
+    ],
+  };
   api = await testApp(overrides, prefix);
   worker = await testApp(overrides, prefix);
   await open(api);
@@ -46,14 +54,28 @@ afterAll(async () => {
 
 async function signIn(name: string, password = PASSWORD) {
   const res = await server.inject({ method: 'POST', url: '/api/session', payload: { name, password } });
-  return { status: res.statusCode, cookie: String(res.headers['set-cookie']).split(';')[0] as string, csrf: res.json().csrfToken as string };
+  return {
+    status: res.statusCode,
+    cookie: String(res.headers['set-cookie']).split(';')[0] as string,
+    csrf: res.json().csrfToken as string,
+  };
 }
 
 function post(id: string, text: string) {
   const built = toMention({
-    platform: 'mastodon', sourceId: 'src', brandId: 'acme', nativeId: id, url: null, text, lang: 'en', createdAt: new Date().toISOString(),
+    platform: 'mastodon',
+    sourceId: 'src',
+    brandId: 'acme',
+    nativeId: id,
+    url: null,
+    text,
+    lang: 'en',
+    createdAt: new Date().toISOString(),
     author: { id: `a-${id}`, handle: `person${id}`, name: 'Person', followers: 10, url: null },
-    inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: {},
+    inReplyToId: null,
+    engagement: { replies: 0, reposts: 0, likes: 0 },
+    rating: null,
+    replyRef: {},
   });
   if (!built.ok) throw new Error(built.reason);
   return built.mention;
@@ -61,9 +83,21 @@ function post(id: string, text: string) {
 
 describe('users from the admin API', () => {
   it('adds a user who can sign in at once, and audits it without the hash', async () => {
-    const res = await server.inject({ method: 'POST', url: '/api/admin/users', headers: admin, payload: { name: 'nia', role: 'responder', password: PASSWORD } });
+    const res = await server.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: admin,
+      payload: { name: 'nia', role: 'responder', password: PASSWORD },
+    });
     expect(res.statusCode).toBe(201);
-    expect(res.json().user).toMatchObject({ name: 'nia', role: 'responder', password: true, token: false, disabled: false, managedBy: 'admin' });
+    expect(res.json().user).toMatchObject({
+      name: 'nia',
+      role: 'responder',
+      password: true,
+      token: false,
+      disabled: false,
+      managedBy: 'admin',
+    });
     expect(JSON.stringify(res.json())).not.toContain('scrypt');
     const session = await signIn('nia');
     expect(session.status).toBe(200);
@@ -75,16 +109,31 @@ describe('users from the admin API', () => {
   it('refuses non-admins, duplicate names and short passwords with the reason', async () => {
     const viewer = await server.inject({ method: 'GET', url: '/api/admin/users', headers: { authorization: `Bearer ${TOKENS.approver}` } });
     expect(viewer.statusCode).toBe(403);
-    const dup = await server.inject({ method: 'POST', url: '/api/admin/users', headers: admin, payload: { name: 'ana', role: 'viewer', password: PASSWORD } });
+    const dup = await server.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: admin,
+      payload: { name: 'ana', role: 'viewer', password: PASSWORD },
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().message).toContain('exists already');
-    const short = await server.inject({ method: 'POST', url: '/api/admin/users', headers: admin, payload: { name: 'bo', role: 'viewer', password: 'short' } });
+    const short = await server.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: admin,
+      payload: { name: 'bo', role: 'viewer', password: 'short' },
+    });
     expect(short.statusCode).toBe(400);
     expect(short.json().message).toContain('at least 12');
   });
 
   it('a new token is shown once and works on the other process too', async () => {
-    const res = await server.inject({ method: 'POST', url: '/api/admin/users', headers: admin, payload: { name: 'bot', role: 'viewer', token: true } });
+    const res = await server.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: admin,
+      payload: { name: 'bot', role: 'viewer', token: true },
+    });
     const token = res.json().token as string;
     expect(token).toMatch(/^es_/);
     const list = await server.inject({ method: 'GET', url: '/api/admin/users', headers: admin });
@@ -100,11 +149,21 @@ describe('users from the admin API', () => {
     expect(off.json()).toMatchObject({ user: { disabled: true }, sessionsEnded: 1 });
     expect((await me()).statusCode).toBe(401);
     expect((await signIn('ana')).status).toBe(401);
-    await server.inject({ method: 'PATCH', url: '/api/admin/users/ana', headers: admin, payload: { disabled: false, password: 'a-brand-new-password' } });
+    await server.inject({
+      method: 'PATCH',
+      url: '/api/admin/users/ana',
+      headers: admin,
+      payload: { disabled: false, password: 'a-brand-new-password' },
+    });
     expect((await signIn('ana')).status).toBe(401);
     const again = await signIn('ana', 'a-brand-new-password');
     expect(again.status).toBe(200);
-    const reset = await server.inject({ method: 'PATCH', url: '/api/admin/users/ana', headers: admin, payload: { password: 'yet-another-password' } });
+    const reset = await server.inject({
+      method: 'PATCH',
+      url: '/api/admin/users/ana',
+      headers: admin,
+      payload: { password: 'yet-another-password' },
+    });
     expect(reset.json().sessionsEnded).toBe(1);
     expect((await server.inject({ method: 'GET', url: '/api/me', headers: { cookie: again.cookie } })).statusCode).toBe(401);
   });
@@ -125,22 +184,38 @@ describe('users from the admin API', () => {
     const b = await signIn('nia');
     const res = await server.inject({ method: 'POST', url: '/api/admin/users/nia/end-sessions', headers: admin });
     expect(res.json()).toEqual({ sessionsEnded: 2 });
-    for (const s of [a, b]) expect((await server.inject({ method: 'GET', url: '/api/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
+    for (const s of [a, b])
+      expect((await server.inject({ method: 'GET', url: '/api/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
   });
 
   it('will not disable or demote the last admin', async () => {
     const self = await server.inject({ method: 'PATCH', url: '/api/admin/users/admin', headers: admin, payload: { role: 'viewer' } });
     expect(self.statusCode).toBe(422);
     expect(self.json().message).toContain('yourself');
-    await server.inject({ method: 'POST', url: '/api/admin/users', headers: admin, payload: { name: 'boss', role: 'approver', token: true } });
-    const other = await server.inject({ method: 'PATCH', url: '/api/admin/users/admin', headers: { authorization: `Bearer ${TOKENS.admin}` }, payload: { disabled: true } });
+    await server.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: admin,
+      payload: { name: 'boss', role: 'approver', token: true },
+    });
+    const other = await server.inject({
+      method: 'PATCH',
+      url: '/api/admin/users/admin',
+      headers: { authorization: `Bearer ${TOKENS.admin}` },
+      payload: { disabled: true },
+    });
     expect(other.statusCode).toBe(422);
   });
 });
 
 describe('brands without a restart', () => {
   it('a post naming a brand added on the API process is routed to it by the running workers', async () => {
-    const res = await server.inject({ method: 'POST', url: '/api/admin/brands', headers: admin, payload: { id: 'zephyr', name: 'Zephyr Rail', keywords: ['zephyr rail'], handles: ['@ZephyrRail'], hashtags: [] } });
+    const res = await server.inject({
+      method: 'POST',
+      url: '/api/admin/brands',
+      headers: admin,
+      payload: { id: 'zephyr', name: 'Zephyr Rail', keywords: ['zephyr rail'], handles: ['@ZephyrRail'], hashtags: [] },
+    });
     expect(res.statusCode).toBe(201);
     const version = api.ctx.directory.version;
     await waitFor('the worker process to load the new brand', () => worker.ctx.directory.version >= version, 5_000);
@@ -152,7 +227,12 @@ describe('brands without a restart', () => {
   });
 
   it('edited keywords apply to the next post', async () => {
-    const res = await server.inject({ method: 'PATCH', url: '/api/admin/brands/zephyr', headers: admin, payload: { keywords: ['zephyr rail', 'zephyrtrain'] } });
+    const res = await server.inject({
+      method: 'PATCH',
+      url: '/api/admin/brands/zephyr',
+      headers: admin,
+      payload: { keywords: ['zephyr rail', 'zephyrtrain'] },
+    });
     expect(res.json().brand.keywords).toEqual(['zephyr rail', 'zephyrtrain']);
     const version = api.ctx.directory.version;
     await waitFor('the worker process to load the edit', () => worker.ctx.directory.version >= version, 5_000);
@@ -161,7 +241,10 @@ describe('brands without a restart', () => {
     const item = await waitFor('the post to be routed', () => getItem(worker.ctx.db, m.id).then((i) => i ?? undefined));
     expect(item.brandId).toBe('zephyr');
     const audit = await readAudit(api.ctx.db, { action: 'brand.changed' });
-    expect(audit[0]?.detail).toMatchObject({ brand: 'zephyr', changes: { keywords: { from: ['zephyr rail'], to: ['zephyr rail', 'zephyrtrain'] } } });
+    expect(audit[0]?.detail).toMatchObject({
+      brand: 'zephyr',
+      changes: { keywords: { from: ['zephyr rail'], to: ['zephyr rail', 'zephyrtrain'] } },
+    });
   });
 
   it('a post naming its own source brand stays with it', async () => {
@@ -183,7 +266,10 @@ describe('seeding from the config file', () => {
     ];
     const later = await testApp({ users, brands: [{ id: 'acme', name: 'Acme Airways', keywords: ['acme air'] }] }, prefix);
     try {
-      const report = await later.ctx.directory.open({ db: later.ctx.db, redis: later.ctx.redis, channel: later.ctx.keys.directory, log: later.ctx.log }, { follow: false });
+      const report = await later.ctx.directory.open(
+        { db: later.ctx.db, redis: later.ctx.redis, channel: later.ctx.keys.directory, log: later.ctx.log },
+        { follow: false },
+      );
       expect(report.added.users).toEqual(['newcomer']);
       expect(report.updated).toEqual({ users: ['approver'], brands: ['acme'] });
       expect(report.kept.users).toEqual(['nia']);

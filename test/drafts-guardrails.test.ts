@@ -15,23 +15,46 @@ describe('guardrails on the hand-written corpus', () => {
     it(c.expect ? `catches ${label}` : `lets through ${label}`, () => {
       const warnings = checkReply(draft, playbook, { brand: ACME, platform: c.platform ?? 'demo', language: c.postLanguage ?? 'en' });
       if (c.expect === null) expect(warnings).toEqual([]);
-      else expect(warnings.some((w) => w.startsWith(c.expect as string)), warnings.join('; ')).toBe(true);
+      else
+        expect(
+          warnings.some((w) => w.startsWith(c.expect as string)),
+          warnings.join('; '),
+        ).toBe(true);
     });
   }
 });
 
 describe('guardrail details', () => {
   const check = (text: string, ctx = {}) => checkReply(text, playbook, { brand: ACME, ...ctx });
-  it('allows the brand\'s own handles, the author\'s handle and subdomains of allowed links', () => {
-    expect(check('Hi @raj@social.example, see https://help.acmeair.example/bags or ask @AcmeAir', { authorHandle: 'raj@social.example' })).toEqual([]);
-    expect(check('see https://acmeair.example.evil.net/x')).toEqual(['links outside the allow-list: acmeair.example.evil.net (playbook.allowLinks)']);
+  it("allows the brand's own handles, the author's handle and subdomains of allowed links", () => {
+    expect(
+      check('Hi @raj@social.example, see https://help.acmeair.example/bags or ask @AcmeAir', { authorHandle: 'raj@social.example' }),
+    ).toEqual([]);
+    expect(check('see https://acmeair.example.evil.net/x')).toEqual([
+      'links outside the allow-list: acmeair.example.evil.net (playbook.allowLinks)',
+    ]);
   });
   it('finds every kind of promise the patterns name, whichever word carries it', () => {
-    const refunds = ['We will reimburse the hotel.', 'We refund every cancelled fare.', 'You will get your money back.', 'Your refund is approved.', 'I will refund you today.'];
+    const refunds = [
+      'We will reimburse the hotel.',
+      'We refund every cancelled fare.',
+      'You will get your money back.',
+      'Your refund is approved.',
+      'I will refund you today.',
+    ];
     const goods = [
-      "We'll give you miles for it.", 'We will offer you a free upgrade.', "We'll add points to your account.", "You'll receive a gift card.",
-      "We'd be happy to offer a goodwill gesture.", 'We will issue a credit.', 'You will get a 50 euro voucher.', "You'll be given vouchers for lunch.",
-      'You are entitled to it.', "We'll compensate you.", 'Compensation has been approved.', 'We will send you 20 dollars credit.',
+      "We'll give you miles for it.",
+      'We will offer you a free upgrade.',
+      "We'll add points to your account.",
+      "You'll receive a gift card.",
+      "We'd be happy to offer a goodwill gesture.",
+      'We will issue a credit.',
+      'You will get a 50 euro voucher.',
+      "You'll be given vouchers for lunch.",
+      'You are entitled to it.',
+      "We'll compensate you.",
+      'Compensation has been approved.',
+      'We will send you 20 dollars credit.',
     ];
     for (const text of refunds) expect(check(text), text).toContain('promises a refund');
     for (const text of goods) expect(check(text), text).toContain('promises compensation');
@@ -53,21 +76,45 @@ describe('guardrail details', () => {
 
 describe('team retrieval', () => {
   const past = [
-    { post: 'My stroller arrived with a broken wheel on AA118', reply: '@mia Hi Mia, so sorry about the stroller on AA118. Please DM us a photo and we will open a damage claim.', name: 'Mia Jones', handle: 'mia', ref: { id: 'a' } },
-    { post: 'Where is my refund for booking X7K2PQ?', reply: 'Hi Kofi, the refund for X7K2PQ is with our refunds team.', name: 'Kofi', handle: 'kofi', ref: { id: 'b' } },
+    {
+      post: 'My stroller arrived with a broken wheel on AA118',
+      reply: '@mia Hi Mia, so sorry about the stroller on AA118. Please DM us a photo and we will open a damage claim.',
+      name: 'Mia Jones',
+      handle: 'mia',
+      ref: { id: 'a' },
+    },
+    {
+      post: 'Where is my refund for booking X7K2PQ?',
+      reply: 'Hi Kofi, the refund for X7K2PQ is with our refunds team.',
+      name: 'Kofi',
+      handle: 'kofi',
+      ref: { id: 'b' },
+    },
     { post: 'The lounge was lovely', reply: 'Thanks Sam!', name: 'Sam', handle: 'sam', ref: { id: 'c' } },
   ];
 
   it('ranks the most similar answered post first (BM25)', () => {
-    const ranked = bm25(tokens('my stroller has a snapped wheel'), past.map((p) => ({ tokens: tokens(p.post), value: p.ref.id })), 3);
+    const ranked = bm25(
+      tokens('my stroller has a snapped wheel'),
+      past.map((p) => ({ tokens: tokens(p.post), value: p.ref.id })),
+      3,
+    );
     expect(ranked[0]?.value).toBe('a');
     expect(ranked.map((r) => r.value)).not.toContain('c');
   });
 
-  it('re-fills the old reply with this person\'s name and numbers, never the other customer\'s', () => {
+  it("re-fills the old reply with this person's name and numbers, never the other customer's", () => {
     const [first] = teamReplies('my stroller came off AA212 with a snapped wheel', { name: 'Raj', handle: '@raj' }, past, 2);
     expect(first?.text).toBe('Hi Raj, so sorry about the stroller on AA212. Please DM us a photo and we will open a damage claim.');
-    const noNumber = refill({ reply: nth(past, 1).reply, oldPost: nth(past, 1).post, oldName: 'Kofi', oldHandle: 'kofi', post: 'where is my refund?', name: '', handle: '@x' });
+    const noNumber = refill({
+      reply: nth(past, 1).reply,
+      oldPost: nth(past, 1).post,
+      oldName: 'Kofi',
+      oldHandle: 'kofi',
+      post: 'where is my refund?',
+      name: '',
+      handle: '@x',
+    });
     expect(noNumber).toBe('Hi there, the refund for your booking is with our refunds team.');
   });
 

@@ -24,7 +24,10 @@ const http = new HttpClient({ userAgent: 'earshot-test' });
 const messages = [{ role: 'user' as const, content: 'hello' }];
 
 function client(fake: FakeLlm, over: Record<string, unknown> = {}, waits: number[] = []): ModelClient {
-  const config = present(Playbook.parse({ templates: { default: 'x' }, models: { acme: { baseUrl: fake.url, model: 'llama3.2', timeout: '3s', ...over } } }).models['acme']);
+  const config = present(
+    Playbook.parse({ templates: { default: 'x' }, models: { acme: { baseUrl: fake.url, model: 'llama3.2', timeout: '3s', ...over } } })
+      .models['acme'],
+  );
   return new ModelClient(config, http, async (ms) => void waits.push(ms));
 }
 
@@ -100,7 +103,12 @@ describe('model drafts in the inbox', () => {
 
   beforeAll(async () => {
     fake = await new FakeLlm().start();
-    app = await testApp({ playbook: { ...demo.playbook, models: { acme: { baseUrl: fake.url, model: 'llama3.2', timeout: '2s', retries: 0, perMinute: 1000 } } } });
+    app = await testApp({
+      playbook: {
+        ...demo.playbook,
+        models: { acme: { baseUrl: fake.url, model: 'llama3.2', timeout: '2s', retries: 0, perMinute: 1000 } },
+      },
+    });
     server = await buildServer(app.ctx);
   });
   afterAll(async () => {
@@ -112,8 +120,19 @@ describe('model drafts in the inbox', () => {
   async function item(text: string, name = 'Raj'): Promise<string> {
     n += 1;
     const built = toMention({
-      platform: 'mastodon', sourceId: 'feed', brandId: 'acme', nativeId: `q${n}`, url: null, text, lang: 'en', createdAt: new Date(Date.now() - 1000).toISOString(),
-      author: { id: `a${n}`, handle: `person${n}`, name, followers: 10, url: null }, inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: {},
+      platform: 'mastodon',
+      sourceId: 'feed',
+      brandId: 'acme',
+      nativeId: `q${n}`,
+      url: null,
+      text,
+      lang: 'en',
+      createdAt: new Date(Date.now() - 1000).toISOString(),
+      author: { id: `a${n}`, handle: `person${n}`, name, followers: 10, url: null },
+      inReplyToId: null,
+      engagement: { replies: 0, reposts: 0, likes: 0 },
+      rating: null,
+      replyRef: {},
     });
     if (!built.ok) throw new Error(built.reason);
     await ingestMentions(app.ctx.db, [built.mention]);
@@ -122,7 +141,7 @@ describe('model drafts in the inbox', () => {
     return built.mention.id;
   }
 
-  it('sends the post fenced as untrusted data with the playbook, keeps the model draft as an alternative, and the composer\'s as the draft', async () => {
+  it("sends the post fenced as untrusted data with the playbook, keeps the model draft as an alternative, and the composer's as the draft", async () => {
     fake.mode = 'polite';
     const id = await item('my stroller came off the belt with a snapped wheel');
     const before = await getItem(app.ctx.db, id);
@@ -136,7 +155,7 @@ describe('model drafts in the inbox', () => {
     expect((await listAlternatives(app.ctx.db, id)).map((a) => a.source)).toEqual(['model']);
   });
 
-  it('on a model error or timeout the composer\'s draft stands and no model alternative appears', async () => {
+  it("on a model error or timeout the composer's draft stands and no model alternative appears", async () => {
     const id = await item('my suitcase is missing since Tuesday');
     fake.failNext(500);
     const out = await modelDraft(app.ctx, id);
@@ -152,7 +171,10 @@ describe('model drafts in the inbox', () => {
         const id = await item(c.post);
         const out = await modelDraft(app.ctx, id);
         if (!out.ok) throw new Error(out.why);
-        expect(out.alternative.warnings.some((w) => w.startsWith(c.expect as string)), out.alternative.warnings.join('; ')).toBe(true);
+        expect(
+          out.alternative.warnings.some((w) => w.startsWith(c.expect as string)),
+          out.alternative.warnings.join('; '),
+        ).toBe(true);
         expect(out.alternative.warnings.some((w) => w.startsWith('the post tries to instruct the drafting model'))).toBe(true);
         // The item's own draft is the composer's, which never obeys.
         expect((await getItem(app.ctx.db, id))?.draft).not.toContain(out.alternative.text);
@@ -164,35 +186,68 @@ describe('model drafts in the inbox', () => {
     fake.mode = 'polite';
     const earlier = await item('my pram arrived with a snapped wheel on AA118', 'Mia');
     await app.ctx.db.query("UPDATE inbox_items SET status = 'posted' WHERE id = $1", [earlier]);
-    await app.ctx.db.query("INSERT INTO replies (item_id, platform, author_id, text, posted_at) VALUES ($1, 'mastodon', 'x', $2, $3)", [earlier, 'Hi Mia, so sorry about the pram on AA118. Our baggage team will fix or replace it; DM us a photo.', Date.now()]);
+    await app.ctx.db.query("INSERT INTO replies (item_id, platform, author_id, text, posted_at) VALUES ($1, 'mastodon', 'x', $2, $3)", [
+      earlier,
+      'Hi Mia, so sorry about the pram on AA118. Our baggage team will fix or replace it; DM us a photo.',
+      Date.now(),
+    ]);
     const id = await item('the wheel of my pram snapped on AA212, who do I talk to?');
     await modelDraft(app.ctx, id);
     const auth = { authorization: `Bearer ${TOKENS.responder}` };
     const got = (await server.inject({ method: 'GET', url: `/api/items/${id}/drafts`, headers: auth })).json();
     expect(got.alternatives.map((a: { source: string }) => a.source)).toEqual(['composer', 'team', 'model']);
-    expect(got.alternatives[1].text).toBe('Hi Raj, so sorry about the pram on AA212. Our baggage team will fix or replace it; DM us a photo.');
+    expect(got.alternatives[1].text).toBe(
+      'Hi Raj, so sorry about the pram on AA212. Our baggage team will fix or replace it; DM us a photo.',
+    );
     expect(got.saved.map((s: { id: string }) => s.id)).toContain('dm-open');
     expect(got.rewrites).toEqual(['shorter', 'warmer', 'formal']);
     const itemNow = await getItem(app.ctx.db, id);
-    const forged = await server.inject({ method: 'POST', url: `/api/items/${id}/drafts/use`, headers: auth, payload: { source: 'team', index: 0, text: 'We will refund you in full.', draftVersion: present(itemNow).draftVersion } });
+    const forged = await server.inject({
+      method: 'POST',
+      url: `/api/items/${id}/drafts/use`,
+      headers: auth,
+      payload: { source: 'team', index: 0, text: 'We will refund you in full.', draftVersion: present(itemNow).draftVersion },
+    });
     expect(forged.statusCode).toBe(409);
-    const used = await server.inject({ method: 'POST', url: `/api/items/${id}/drafts/use`, headers: auth, payload: { source: 'team', index: 0, text: got.alternatives[1].text, draftVersion: present(itemNow).draftVersion } });
+    const used = await server.inject({
+      method: 'POST',
+      url: `/api/items/${id}/drafts/use`,
+      headers: auth,
+      payload: { source: 'team', index: 0, text: got.alternatives[1].text, draftVersion: present(itemNow).draftVersion },
+    });
     expect(used.statusCode).toBe(200);
     expect(used.json().item).toMatchObject({ draft: got.alternatives[1].text, draftTemplate: 'team', draftEdited: false });
-    const rewrite = await server.inject({ method: 'POST', url: `/api/items/${id}/drafts/rewrite`, headers: auth, payload: { style: 'shorter', draftVersion: present(itemNow).draftVersion + 1 } });
+    const rewrite = await server.inject({
+      method: 'POST',
+      url: `/api/items/${id}/drafts/rewrite`,
+      headers: auth,
+      payload: { style: 'shorter', draftVersion: present(itemNow).draftVersion + 1 },
+    });
     expect(rewrite.statusCode).toBe(200);
     expect(rewrite.json().alternative.text).toBe(fake.reply);
-    const took = await server.inject({ method: 'POST', url: `/api/items/${id}/drafts/use`, headers: auth, payload: { source: 'rewrite', style: 'shorter', text: fake.reply, draftVersion: present(itemNow).draftVersion + 1 } });
+    const took = await server.inject({
+      method: 'POST',
+      url: `/api/items/${id}/drafts/use`,
+      headers: auth,
+      payload: { source: 'rewrite', style: 'shorter', text: fake.reply, draftVersion: present(itemNow).draftVersion + 1 },
+    });
     expect(took.json().item.draftTemplate).toBe('model:shorter');
     await approveItem(app.ctx, { name: 'approver', role: 'approver' }, id, { draftVersion: present(itemNow).draftVersion + 2 });
     const audit = await readAudit(app.ctx.db, { itemId: id });
-    expect(audit.filter((e) => e.action === 'draft.chosen').map((e) => (e.detail as { source: string }).source).sort()).toEqual(['model:shorter', 'team']);
+    expect(
+      audit
+        .filter((e) => e.action === 'draft.chosen')
+        .map((e) => (e.detail as { source: string }).source)
+        .sort(),
+    ).toEqual(['model:shorter', 'team']);
     expect(audit.find((e) => e.action === 'item.approved')?.detail).toMatchObject({ draftSource: 'model:shorter' });
   });
 
-  it('GET /api/drafting says where each brand\'s model is and whether post text leaves the machine', async () => {
+  it("GET /api/drafting says where each brand's model is and whether post text leaves the machine", async () => {
     const res = await server.inject({ method: 'GET', url: '/api/drafting', headers: { authorization: `Bearer ${TOKENS.viewer}` } });
-    expect(res.json().models).toEqual([{ brandId: 'acme', brandName: 'Acme Air', model: 'llama3.2', host: new URL(fake.url).host, leavesMachine: false }]);
+    expect(res.json().models).toEqual([
+      { brandId: 'acme', brandName: 'Acme Air', model: 'llama3.2', host: new URL(fake.url).host, leavesMachine: false },
+    ]);
     expect(res.json().languages).toEqual(['en', 'es', 'de', 'fr']);
   });
 });

@@ -46,7 +46,15 @@ describe('end to end: Mastodon complaint → Slack alert → approve → exactly
     fake = await FakeMastodon.start({ token: 'fake-token' });
     slack = await new FakeSlack().start();
     const overrides = {
-      sources: [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1h', options: { instance: fake.url, token: 'fake-token', mentions: true, hashtags: ['acmeair'] } }],
+      sources: [
+        {
+          id: 'masto',
+          kind: 'mastodon',
+          brand: 'acme',
+          interval: '1h',
+          options: { instance: fake.url, token: 'fake-token', mentions: true, hashtags: ['acmeair'] },
+        },
+      ],
       chat: [{ id: 'slack', kind: 'slack', webhookUrl: slack.url }],
       log: { level: 'info' },
     };
@@ -99,9 +107,16 @@ describe('end to end: Mastodon complaint → Slack alert → approve → exactly
     fake.onReply = () => void running.kill('SIGKILL');
     const server = await buildServer(app.ctx);
     const approve = (token: string) =>
-      server.inject({ method: 'POST', url: `/api/items/${item.id}/approve`, headers: { authorization: `Bearer ${token}` }, payload: { draftVersion: item.draftVersion, acknowledgeWarnings: true } });
+      server.inject({
+        method: 'POST',
+        url: `/api/items/${item.id}/approve`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { draftVersion: item.draftVersion, acknowledgeWarnings: true },
+      });
     expect((await approve(TOKENS.viewer)).statusCode).toBe(403);
-    expect((await server.inject({ method: 'POST', url: `/api/items/${item.id}/approve`, payload: { draftVersion: 1 } })).statusCode).toBe(401);
+    expect((await server.inject({ method: 'POST', url: `/api/items/${item.id}/approve`, payload: { draftVersion: 1 } })).statusCode).toBe(
+      401,
+    );
     expect((await approve(TOKENS.approver)).statusCode).toBe(200);
 
     await exited(running);
@@ -110,10 +125,14 @@ describe('end to end: Mastodon complaint → Slack alert → approve → exactly
 
     fake.onReply = undefined;
     worker = startWorkerProcess(configFile, app.redisUrl, app.databaseUrl);
-    const posted = await waitFor('item posted after restart', async () => {
-      const now = await getItem(app.ctx.db, item.id);
-      return now?.status === 'posted' ? now : undefined;
-    }, 30_000);
+    const posted = await waitFor(
+      'item posted after restart',
+      async () => {
+        const now = await getItem(app.ctx.db, item.id);
+        return now?.status === 'posted' ? now : undefined;
+      },
+      30_000,
+    );
     expect(fake.replies).toHaveLength(1);
     const reply = fake.replies[0];
     expect(posted.replyId).toBe(reply?.id);

@@ -68,7 +68,9 @@ describe('EmbeddedProcess (the generic embedded-server lifecycle)', () => {
     process.kill(present(proc.pid), 'SIGKILL');
     const err = await failed;
     expect(proc.state).toBe('failed');
-    expect(err.message).toMatch(/^the embedded toy-server stopped and could not be restarted: toy-server exited during start \(code 3\): refusing to start: data damaged/);
+    expect(err.message).toMatch(
+      /^the embedded toy-server stopped and could not be restarted: toy-server exited during start \(code 3\): refusing to start: data damaged/,
+    );
     await proc.stop();
   });
 
@@ -80,7 +82,10 @@ describe('EmbeddedProcess (the generic embedded-server lifecycle)', () => {
     lock.release();
     lockDataFolder(dir, 'earshot start', where).release();
     // A lock left by a process that is gone is taken over.
-    writeFileSync(path.join(dir, 'earshot.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, started: '1', command: 'earshot start', at: 'yesterday' }));
+    writeFileSync(
+      path.join(dir, 'earshot.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 12345, started: '1', command: 'earshot start', at: 'yesterday' }),
+    );
     lockDataFolder(dir, 'earshot start', where).release();
   });
 });

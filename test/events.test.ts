@@ -53,7 +53,10 @@ describe('GET /api/events', () => {
     await waitFor('created event', () => stream.text().includes('inbox.created'));
     await assignItem(app.ctx, { name: 'responder', role: 'responder' }, m.id, 'responder');
     const text = await waitFor('assigned event', () => (stream.text().includes('item.assigned') ? stream.text() : undefined));
-    const events = text.split('\n\n').filter((b) => b.startsWith('event: inbox')).map((b) => JSON.parse(b.split('data: ')[1] as string));
+    const events = text
+      .split('\n\n')
+      .filter((b) => b.startsWith('event: inbox'))
+      .map((b) => JSON.parse(b.split('data: ')[1] as string));
     expect(events).toEqual([
       { action: 'inbox.created', ids: [m.id], status: null, at: expect.any(Number) },
       { action: 'item.assigned', ids: [m.id], status: 'assigned', at: expect.any(Number) },
@@ -72,7 +75,21 @@ describe('GET /api/events', () => {
     const now = Date.now();
     // Items belong to stored mentions (a foreign key), so the three posts are stored first, without items.
     const posts = await Promise.all([1, 2, 3].map((i) => seedMention(app.ctx, { nativeId: `batch-${i}`, item: false })));
-    const items = posts.map((p) => ({ id: p.id, brandId: 'acme', sourceId: 's', platform: 'p', priority: 'normal' as const, urgency: 1, category: 'other', sentiment: 'neutral', createdAt: now, slaDueAt: now, draft: 'x', draftTemplate: 'default', draftWarnings: [] }));
+    const items = posts.map((p) => ({
+      id: p.id,
+      brandId: 'acme',
+      sourceId: 's',
+      platform: 'p',
+      priority: 'normal' as const,
+      urgency: 1,
+      category: 'other',
+      sentiment: 'neutral',
+      createdAt: now,
+      slaDueAt: now,
+      draft: 'x',
+      draftTemplate: 'default',
+      draftWarnings: [],
+    }));
     await createItems(app.ctx, items);
     // Redis delivers a channel's messages in the order it ran the PUBLISHes, and createItems has
     // returned, so everything it published arrives before this marker.

@@ -19,11 +19,13 @@ afterAll(async () => {
   await app?.close();
 });
 
-const get = (url: string, role: keyof typeof TOKENS = 'approver') => server.inject({ method: 'GET', url, headers: { authorization: `Bearer ${TOKENS[role]}` } });
+const get = (url: string, role: keyof typeof TOKENS = 'approver') =>
+  server.inject({ method: 'GET', url, headers: { authorization: `Bearer ${TOKENS[role]}` } });
 
 describe('audit log and CSV exports from PostgreSQL', () => {
   it('pages the audit log by actor and action with an exact total', async () => {
-    for (let i = 0; i < 25; i += 1) await appendAudit(app.ctx.db, i % 2 ? 'ana' : 'bob', i % 5 ? 'item.assigned' : 'item.rejected', `m_item${i}`, { i });
+    for (let i = 0; i < 25; i += 1)
+      await appendAudit(app.ctx.db, i % 2 ? 'ana' : 'bob', i % 5 ? 'item.assigned' : 'item.rejected', `m_item${i}`, { i });
     const first = (await get('/api/audit/page?actor=ana&limit=5')).json();
     expect(first.total).toBe(12);
     expect(first.entries).toHaveLength(5);
@@ -40,7 +42,11 @@ describe('audit log and CSV exports from PostgreSQL', () => {
   });
 
   it('exports mentions and the audit log as CSV, defusing spreadsheet formulas in post text', async () => {
-    const m = await seedMention(app.ctx, { nativeId: 'csv-1', text: '=HYPERLINK("http://evil.example","click"), and "quotes"', createdAt: Date.parse('2026-11-20T10:00:00Z') });
+    const m = await seedMention(app.ctx, {
+      nativeId: 'csv-1',
+      text: '=HYPERLINK("http://evil.example","click"), and "quotes"',
+      createdAt: Date.parse('2026-11-20T10:00:00Z'),
+    });
     const res = await get('/api/export/mentions.csv', 'viewer');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);

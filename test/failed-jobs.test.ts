@@ -19,10 +19,19 @@ const workers: Worker[] = [];
 
 function post(n: number): Mention {
   const built = toMention({
-    platform: 'mastodon', sourceId: 'src', brandId: 'acme', nativeId: `outage-${n}`, url: null,
-    text: `@AcmeAir my flight was cancelled and nobody answers, third hour waiting (${n})`, lang: 'en', createdAt: new Date().toISOString(),
-    author: { id: `p${n}`, handle: `p${n}`, name: `P ${n}`, followers: 10, url: null }, inReplyToId: null,
-    engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: { statusId: `outage-${n}` },
+    platform: 'mastodon',
+    sourceId: 'src',
+    brandId: 'acme',
+    nativeId: `outage-${n}`,
+    url: null,
+    text: `@AcmeAir my flight was cancelled and nobody answers, third hour waiting (${n})`,
+    lang: 'en',
+    createdAt: new Date().toISOString(),
+    author: { id: `p${n}`, handle: `p${n}`, name: `P ${n}`, followers: 10, url: null },
+    inReplyToId: null,
+    engagement: { replies: 0, reposts: 0, likes: 0 },
+    rating: null,
+    replyRef: { statusId: `outage-${n}` },
   });
   if (!built.ok) throw new Error(built.reason);
   return built.mention;
@@ -36,7 +45,11 @@ function worker(ctx: AppContext): Worker {
 
 /** A triage job with a short retry schedule, run by a worker that cannot reach PostgreSQL until every attempt is spent. */
 async function exhaustedDuringOutage(mention: Mention): Promise<string> {
-  const job = await app.ctx.queues.triage.add('triage', { mentionIds: [mention.id] }, { attempts: 2, backoff: { type: 'fixed', delay: 20 } });
+  const job = await app.ctx.queues.triage.add(
+    'triage',
+    { mentionIds: [mention.id] },
+    { attempts: 2, backoff: { type: 'fixed', delay: 20 } },
+  );
   await waitFor('the job to use up its attempts', async () => (await job.getState()) === 'failed', 20_000);
   return String(job.id);
 }
@@ -62,7 +75,11 @@ describe('jobs that ran out of attempts during an outage', () => {
     await outage.close();
     worker(app.ctx);
     expect(await reconcileFailedJobs(app.ctx, { minAgeMs: 0 })).toEqual({ revived: 1, deadLettered: 0 });
-    await waitFor('the revived batch to be routed', async () => (await loadMentions(app.ctx.db, [mention.id])).get(mention.id)?.stage === 'routed', 20_000);
+    await waitFor(
+      'the revived batch to be routed',
+      async () => (await loadMentions(app.ctx.db, [mention.id])).get(mention.id)?.stage === 'routed',
+      20_000,
+    );
     expect(await getItem(app.ctx.db, mention.id)).toMatchObject({ status: 'new', priority: expect.any(String) });
     await waitFor('the revived job to complete', async () => (await app.ctx.queues.triage.getJobState(jobId)) === 'completed');
     expect(await app.ctx.queues.triage.getFailedCount()).toBe(0);

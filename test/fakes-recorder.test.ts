@@ -10,7 +10,8 @@ class Toy extends RecordingServer {
   }
   protected respond(request: RecordedRequest): CannedResponse {
     if (request.path === '/boom') throw new Error('kaput');
-    if (request.path === '/stream') return { status: 200, headers: { 'content-type': 'text/event-stream' }, hold: (res) => void (this.held += 1, res.write(':)\n')) };
+    if (request.path === '/stream')
+      return { status: 200, headers: { 'content-type': 'text/event-stream' }, hold: (res) => void ((this.held += 1), res.write(':)\n')) };
     return json(200, { path: request.path });
   }
 }
@@ -33,7 +34,11 @@ const start = async <T extends RecordingServer>(server: T): Promise<T> => {
 describe('the fakes’ recording server', () => {
   it('records each request as it came (method, path, query, headers, raw and parsed body, form) and answers it', async () => {
     const toy = await start(new Toy());
-    const res = await fetch(`${toy.base}/ok?x=1&x=2`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-a': 'b' }, body: '{"héllo":"wörld"}' });
+    const res = await fetch(`${toy.base}/ok?x=1&x=2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-a': 'b' },
+      body: '{"héllo":"wörld"}',
+    });
     expect(await res.json()).toEqual({ path: '/ok' });
     await fetch(`${toy.base}/ok`, { method: 'POST', body: 'a=1&b=two' });
     const [first, second] = toy.requests;
@@ -48,7 +53,9 @@ describe('the fakes’ recording server', () => {
     const toy = await start(new Toy());
     toy.next(json(503, { down: true }), { times: 2, when: (r) => r.path === '/only' });
     const status = async (path: string) => (await fetch(`${toy.base}${path}`)).status;
-    expect([await status('/ok'), await status('/only'), await status('/ok'), await status('/only'), await status('/only')]).toEqual([200, 503, 200, 503, 200]);
+    expect([await status('/ok'), await status('/only'), await status('/ok'), await status('/only'), await status('/only')]).toEqual([
+      200, 503, 200, 503, 200,
+    ]);
   });
 
   it('lets a fake place scripted replies after its own checks', async () => {

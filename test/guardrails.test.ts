@@ -13,7 +13,12 @@ import { testApp, type TestApp } from './helpers/app.js';
 import { waitFor } from './helpers/wait.js';
 import { startAllWorkers } from './helpers/workers.js';
 
-const PLAYBOOK: PlaybookConfig = Playbook.parse({ signature: '', templates: { default: 'Hi' }, neverSay: ['guarantee', 'calm down'], maxLength: 500 });
+const PLAYBOOK: PlaybookConfig = Playbook.parse({
+  signature: '',
+  templates: { default: 'Hi' },
+  neverSay: ['guarantee', 'calm down'],
+  maxLength: 500,
+});
 
 const HIDDEN = {
   'zero-width space': 'We guar\u200Bantee it arrives today.',
@@ -27,7 +32,7 @@ const HIDDEN = {
   'Hangul filler': 'We guar\u3164antee it arrives today.',
   'right-to-left override': 'We \u202Eguarantee\u202C it arrives today.',
   'full-width letters': 'We ｇｕａｒａｎｔｅｅ it arrives today.',
-  'capitals': 'We GUARANTEE it arrives today.',
+  capitals: 'We GUARANTEE it arrives today.',
   'no-break space inside a phrase': 'Please calm\u00A0down.',
   'invisible character inside a phrase': 'Please calm \u200Bdown.',
 };
@@ -40,7 +45,11 @@ describe('never-say check sees through invisible and compatibility characters', 
   }
 
   it('still reads whole words only, and a draft of invisible characters is empty', () => {
-    expect(checkDraft('No guarantees were harmed; see our guaranteed-fare page', { ...PLAYBOOK, neverSay: ['guarantee'] }).filter((w) => w.startsWith('never say'))).toEqual([]);
+    expect(
+      checkDraft('No guarantees were harmed; see our guaranteed-fare page', { ...PLAYBOOK, neverSay: ['guarantee'] }).filter((w) =>
+        w.startsWith('never say'),
+      ),
+    ).toEqual([]);
     expect(checkDraft('\u200B\u00AD\u2060', PLAYBOOK)).toContain('draft is empty');
   });
 
@@ -56,7 +65,9 @@ describe('never-say check sees through invisible and compatibility characters', 
 describe('stripping invisible characters from a reply', () => {
   it('removes them between letters and keeps what emoji need', () => {
     expect(stripInvisible('guar\u200Bantee, guar\u00ADantee, \u202Edone\u202C')).toBe('guarantee, guarantee, done');
-    expect(stripInvisible('Thanks \u2764\uFE0F and \u{1F468}\u200D\u{1F469}\u200D\u{1F467} \u{1F44D}\u{1F3FD}')).toBe('Thanks \u2764\uFE0F and \u{1F468}\u200D\u{1F469}\u200D\u{1F467} \u{1F44D}\u{1F3FD}');
+    expect(stripInvisible('Thanks \u2764\uFE0F and \u{1F468}\u200D\u{1F469}\u200D\u{1F467} \u{1F44D}\u{1F3FD}')).toBe(
+      'Thanks \u2764\uFE0F and \u{1F468}\u200D\u{1F469}\u200D\u{1F467} \u{1F44D}\u{1F3FD}',
+    );
     expect(stripInvisible('line one\nline two\ttab\u0007')).toBe('line one\nline two\ttab');
   });
 });
@@ -67,14 +78,27 @@ describe('the publish path posts replies without invisible characters, whoever w
   let dir: string;
   const approver = { name: 'approver', role: 'approver' as const };
 
-  const post = (id: string, text: string) => `${JSON.stringify({ id, text, createdAt: new Date().toISOString(), author: { id: `u${id}`, handle: `p${id}`, name: `Pat${id}`, followers: 10 } })}\n`;
+  const post = (id: string, text: string) =>
+    `${JSON.stringify({ id, text, createdAt: new Date().toISOString(), author: { id: `u${id}`, handle: `p${id}`, name: `Pat${id}`, followers: 10 } })}\n`;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-guard-'));
     writeFileSync(path.join(dir, 'in.jsonl'), post('1', 'Does @AcmeAir fly to Oslo?') + post('2', 'Does @AcmeAir fly to Bergen?'));
     app = await testApp({
-      sources: [{ id: 'f', kind: 'file', brand: 'acme', interval: '1h', options: { path: path.join(dir, 'in.jsonl'), outbox: path.join(dir, 'outbox.jsonl') } }],
-      playbook: { signature: '', templates: { default: 'Hi {name},\u200B thanks for asking \u2764\uFE0F We\u2060 will check.' }, neverSay: ['guarantee'] },
+      sources: [
+        {
+          id: 'f',
+          kind: 'file',
+          brand: 'acme',
+          interval: '1h',
+          options: { path: path.join(dir, 'in.jsonl'), outbox: path.join(dir, 'outbox.jsonl') },
+        },
+      ],
+      playbook: {
+        signature: '',
+        templates: { default: 'Hi {name},\u200B thanks for asking \u2764\uFE0F We\u2060 will check.' },
+        neverSay: ['guarantee'],
+      },
     });
     workers = startAllWorkers(app.ctx);
     await pollSource(app.ctx, 'f');
@@ -102,7 +126,10 @@ describe('the publish path posts replies without invisible characters, whoever w
           return [];
         }
       })();
-      const record = lines.filter(Boolean).map((l) => JSON.parse(l) as { inReplyTo: string; text: string }).find((r) => r.inReplyTo === inReplyTo);
+      const record = lines
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { inReplyTo: string; text: string })
+        .find((r) => r.inReplyTo === inReplyTo);
       return record?.text;
     });
   }

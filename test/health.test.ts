@@ -34,7 +34,9 @@ describe('source health', () => {
   });
 
   const sourceAlerts = async () =>
-    (await app.ctx.queues.alert.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => j.data as { kind: string; sourceId: string; problem: string });
+    (await app.ctx.queues.alert.getJobs(['waiting', 'delayed', 'prioritized'])).map(
+      (j) => j.data as { kind: string; sourceId: string; problem: string },
+    );
 
   it('alerts "gone quiet" once per silence, only for sources with a threshold that produced posts before', async () => {
     for (const id of ['chatty', 'no-threshold', 'switched-off']) await recordPollSuccess(app.ctx.db, id, { cursor: 'c1', items: 3 });
@@ -85,7 +87,12 @@ describe('source health', () => {
     await recordStreamState(app.ctx.db, 'chatty', { connected: true });
     for (let i = 0; i < 3; i++) await recordPollFailure(app.ctx.db, 'no-threshold', { error: 'HTTP 500' });
     await recordPollFailure(app.ctx.db, 'never-spoke', { error: 'token rejected', stop: true });
-    await enqueue(app.ctx.queues, 'alert', { kind: 'source', sourceId: 'chatty', destinationId: 'console', problem: 'x', at: Date.now() }, { delay: 60_000 });
+    await enqueue(
+      app.ctx.queues,
+      'alert',
+      { kind: 'source', sourceId: 'chatty', destinationId: 'console', problem: 'x', at: Date.now() },
+      { delay: 60_000 },
+    );
     const state = await readSourceState(app.ctx.db, 'chatty');
 
     const res = await server.inject({ method: 'GET', url: '/metrics' });
@@ -125,7 +132,14 @@ describe('source health', () => {
     // One failed poll: still running, not ok; the derived state says so (see source-status.test.ts).
     expect(nth(body.sources, 0).health).toMatchObject({ state: 'degraded', errorStreak: 1 });
     const chatty = nth(body.sources, 0).state;
-    expect(chatty).toMatchObject({ healthy: false, running: true, errorStreak: 1, lastError: 'HTTP 502', streamConnected: false, streamError: 'stream ended by the server' });
+    expect(chatty).toMatchObject({
+      healthy: false,
+      running: true,
+      errorStreak: 1,
+      lastError: 'HTTP 502',
+      streamConnected: false,
+      streamError: 'stream ended by the server',
+    });
     for (const field of ['lastSuccessAt', 'lastItemAt', 'lastErrorAt', 'streamAt']) expect(chatty[field]).toBeGreaterThan(0);
     expect(chatty).not.toHaveProperty('cursor');
     expect(res.body).not.toContain('secret-cursor');
@@ -144,8 +158,15 @@ describe('who may read /metrics', () => {
       expect(remote.statusCode).toBe(403);
       expect(remote.json().error).toMatch(/api\.metricsToken/);
       expect((await b.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
-      expect((await b.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789abcde' } })).statusCode).toBe(401);
-      const ok = await b.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.1.2.3', headers: { authorization: 'Bearer scrape-token-0123456789abcdef' } });
+      expect(
+        (await b.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789abcde' } })).statusCode,
+      ).toBe(401);
+      const ok = await b.inject({
+        method: 'GET',
+        url: '/metrics',
+        remoteAddress: '10.1.2.3',
+        headers: { authorization: 'Bearer scrape-token-0123456789abcdef' },
+      });
       expect(ok.statusCode).toBe(200);
       expect(ok.body).toContain('earshot_queue_jobs');
     } finally {

@@ -34,15 +34,25 @@ describe('inbox lists carry previews, never whole posts', () => {
 
   beforeAll(async () => {
     app = await testApp();
-    for (let i = 0; i < POSTS - 5; i++) await seedMention(app.ctx, { nativeId: `long${i}`, text: filler(i, POST_CHARS), author: `user${i}` });
+    for (let i = 0; i < POSTS - 5; i++)
+      await seedMention(app.ctx, { nativeId: `long${i}`, text: filler(i, POST_CHARS), author: `user${i}` });
     const deep = `${filler(90, POST_CHARS - 100)} the ZePPeLiN landed ${filler(91, 60)}`;
     ids['deep'] = (await seedMention(app.ctx, { nativeId: 'deep', text: deep, author: 'deep' })).id;
-    ids['german'] = (await seedMention(app.ctx, { nativeId: 'german', text: `${filler(92, 20_000)} so ein Ärger mit dem Gepäck ${filler(93, 17_000)}`, author: 'german' })).id;
+    ids['german'] = (
+      await seedMention(app.ctx, {
+        nativeId: 'german',
+        text: `${filler(92, 20_000)} so ein Ärger mit dem Gepäck ${filler(93, 17_000)}`,
+        author: 'german',
+      })
+    ).id;
     ids['emoji'] = (await seedMention(app.ctx, { nativeId: 'emoji', text: '😀'.repeat(POST_CHARS / 2), author: 'emoji' })).id;
     ids['dots'] = (await seedMention(app.ctx, { nativeId: 'dots', text: 'version a.b is out, 100% sure [x', author: 'dots' })).id;
     ids['draft'] = (await seedMention(app.ctx, { nativeId: 'draft', text: 'nothing to see', author: 'quiet' })).id;
     // A draft a person edited: the queue's text filter searches those (not Earshot's own).
-    await app.ctx.db.query('UPDATE inbox_items SET draft = $2, draft_edited = true WHERE id = $1', [ids['draft'], 'we will send a Hovercraft']);
+    await app.ctx.db.query('UPDATE inbox_items SET draft = $2, draft_edited = true WHERE id = $1', [
+      ids['draft'],
+      'we will send a Hovercraft',
+    ]);
     // The API's database connections go through a counting TCP proxy in front of PostgreSQL.
     const direct = new URL(tcpDatabaseUrl(app.databaseUrl));
     proxy = await countingProxy(direct);
@@ -106,7 +116,10 @@ describe('inbox lists carry previews, never whole posts', () => {
     const first = [list('limit=500'), list('limit=500&q=zeppelin')];
     // Both are waiting on PostgreSQL (the plain list's page query, the text list's first look at
     // the text indexes, in its read-only transaction) before the third arrives.
-    await waitFor('two lists in flight', () => (proxy.heldText().match(/LEFT JOIN mention_triage t ON t.id = i.id|BEGIN READ ONLY/g) ?? []).length >= 2);
+    await waitFor(
+      'two lists in flight',
+      () => (proxy.heldText().match(/LEFT JOIN mention_triage t ON t.id = i.id|BEGIN READ ONLY/g) ?? []).length >= 2,
+    );
     const third = await list('limit=10');
     expect(third.statusCode).toBe(429);
     expect(third.headers['retry-after']).toBe('2');

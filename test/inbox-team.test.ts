@@ -29,7 +29,12 @@ describe('working together on an item: notes, mentions, tags, assignment, conver
   }
 
   function call(role: Role, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) {
-    return server.inject({ method, url, headers: { authorization: `Bearer ${TOKENS[role]}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    return server.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${TOKENS[role]}` },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
   }
 
   it('a viewer can read but cannot write notes, tag, assign, link or close', async () => {
@@ -62,7 +67,9 @@ describe('working together on an item: notes, mentions, tags, assignment, conver
 
   it('a note that @mentions a user shows up for them until they open the item', async () => {
     const id = await newItem();
-    const note = await call('responder', 'POST', `/api/items/${id}/notes`, { body: 'Refund promised by phone, @Approver please check. @nobody is not a user' });
+    const note = await call('responder', 'POST', `/api/items/${id}/notes`, {
+      body: 'Refund promised by phone, @Approver please check. @nobody is not a user',
+    });
     expect(note.statusCode).toBe(200);
     expect(note.json().note.mentions).toEqual(['approver']);
     const mine = (await call('approver', 'GET', '/api/mentions')).json();
@@ -81,14 +88,21 @@ describe('working together on an item: notes, mentions, tags, assignment, conver
   it('tags: added once, normalised, filterable in the queue, removable', async () => {
     const id = await newItem();
     const other = await newItem();
-    expect((await call('responder', 'POST', `/api/items/${id}/tags`, { tag: ' Refund  Promised ' })).json().tags).toEqual(['refund promised']);
+    expect((await call('responder', 'POST', `/api/items/${id}/tags`, { tag: ' Refund  Promised ' })).json().tags).toEqual([
+      'refund promised',
+    ]);
     await call('responder', 'POST', `/api/items/${id}/tags`, { tag: 'refund promised' });
     await call('responder', 'POST', `/api/items/${id}/tags`, { tag: 'vip' });
     expect((await call('responder', 'POST', `/api/items/${id}/tags`, { tag: '<b>' })).statusCode).toBe(422);
     const tagged = (await call('viewer', 'GET', `/api/inbox?tag=${encodeURIComponent('Refund Promised')}`)).json();
     expect(tagged.items.map((e: { item: { id: string } }) => e.item.id)).toEqual([id]);
     expect(tagged.items.map((e: { item: { id: string } }) => e.item.id)).not.toContain(other);
-    expect((await call('viewer', 'GET', '/api/tags')).json().tags).toEqual(expect.arrayContaining([{ tag: 'refund promised', items: 1 }, { tag: 'vip', items: 1 }]));
+    expect((await call('viewer', 'GET', '/api/tags')).json().tags).toEqual(
+      expect.arrayContaining([
+        { tag: 'refund promised', items: 1 },
+        { tag: 'vip', items: 1 },
+      ]),
+    );
     expect((await call('responder', 'DELETE', `/api/items/${id}/tags/vip`)).json().tags).toEqual(['refund promised']);
   });
 
@@ -137,7 +151,14 @@ describe('working together on an item: notes, mentions, tags, assignment, conver
       await waitFor('three presence events', () => events.filter((e) => e.action === 'presence').length >= 3);
       const presence = events.filter((e) => e.action === 'presence');
       // viewing (new), typing (new), gone; the repeated viewing heartbeat was not announced.
-      expect(presence.map((e) => (e.presence as Array<{ user: string }>).map((p) => p.user).sort().join(','))).toEqual(['responder', 'approver,responder', 'responder']);
+      expect(
+        presence.map((e) =>
+          (e.presence as Array<{ user: string }>)
+            .map((p) => p.user)
+            .sort()
+            .join(','),
+        ),
+      ).toEqual(['responder', 'approver,responder', 'responder']);
       // Expired entries drop out without a goodbye.
       const later = await heartbeat(app.ctx, id, 'admin', 'viewing', Date.now() + 60_000);
       expect(later.map((p) => p.user)).toEqual(['admin']);

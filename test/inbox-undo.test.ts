@@ -53,7 +53,12 @@ describe('approve with an undo window', () => {
   }
 
   function call(role: Role, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
-    return server.inject({ method, url, headers: { authorization: `Bearer ${TOKENS[role]}` }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    return server.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${TOKENS[role]}` },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
   }
 
   it('approve waits, undo puts the item back with its draft, and nothing is posted', async () => {
@@ -81,7 +86,10 @@ describe('approve with an undo window', () => {
     const { id } = await newItem();
     await call('responder', 'POST', `/api/items/${id}/assign`, { assignee: 'approver' });
     await call('approver', 'POST', `/api/items/${id}/approve`, { draftVersion: 1 });
-    expect((await call('approver', 'POST', `/api/items/${id}/undo`)).json().item).toMatchObject({ status: 'assigned', assignee: 'approver' });
+    expect((await call('approver', 'POST', `/api/items/${id}/undo`)).json().item).toMatchObject({
+      status: 'assigned',
+      assignee: 'approver',
+    });
     const again = await call('approver', 'POST', `/api/items/${id}/undo`);
     expect(again.statusCode).toBe(409);
     expect(again.json().message).toContain('nothing to undo');
@@ -102,7 +110,10 @@ describe('approve with an undo window', () => {
     const { id } = await newItem();
     await call('responder', 'POST', `/api/items/${id}/approve`, { draftVersion: 1 });
     // What the publish job does first when it runs.
-    expect((await transition(app.ctx, id, { from: ['approved'], set: { status: 'publishing' }, actor: 'earshot', action: 'publish.started' })).ok).toBe(true);
+    expect(
+      (await transition(app.ctx, id, { from: ['approved'], set: { status: 'publishing' }, actor: 'earshot', action: 'publish.started' }))
+        .ok,
+    ).toBe(true);
     const late = await call('responder', 'POST', `/api/items/${id}/undo`);
     expect(late.statusCode).toBe(409);
     expect(late.json().message).toContain('too late to undo');
@@ -111,8 +122,14 @@ describe('approve with an undo window', () => {
 
   it('a job queued late by the outbox sweep still waits out the window', async () => {
     const { id } = await newItem();
-    
-    const jobId = await commitApproval(app.ctx, { name: 'approver', role: 'approver' }, present(await getItem(app.ctx.db, id)), 1, APPROVABLE);
+
+    const jobId = await commitApproval(
+      app.ctx,
+      { name: 'approver', role: 'approver' },
+      present(await getItem(app.ctx.db, id)),
+      1,
+      APPROVABLE,
+    );
     expect(await sweepOutbox(app.ctx, Date.now() + 10_000)).toBe(1);
     expect(await (await app.ctx.queues.publish.getJob(jobId))?.getState()).toBe('delayed');
   });

@@ -18,7 +18,9 @@ beforeAll(async () => {
   const server = (await testDatabaseUrl('item-indexes-probe')).replace(/\/[^/]+$/, '/postgres');
   await ensureDatabase(server, 'earshot_item_indexes');
   db = createPool(server.replace(/\/postgres$/, '/earshot_item_indexes'), { max: 2 });
-  await db.query('CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+  await db.query(
+    'CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
   for (const m of MIGRATIONS.filter((m) => m.version <= 16)) {
     await db.query(m.sql);
     await db.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
@@ -37,7 +39,9 @@ afterAll(async () => {
 
 describe('item indexes after migration 17', () => {
   it('keeps one queue order index and a hash index on the near-duplicate key', async () => {
-    const { rows } = await db.query<{ indexname: string; indexdef: string }>(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'inbox_items'`);
+    const { rows } = await db.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'inbox_items'`,
+    );
     const names = rows.map((r) => r.indexname);
     expect(names).not.toContain('inbox_queue');
     expect(names).toContain('inbox_queue_cover');
@@ -46,7 +50,10 @@ describe('item indexes after migration 17', () => {
 
   it('reads the upgraded queue in order, at risk first, with its groups', async () => {
     const page = await queuePage(db, { statuses: ['new'], limit: 10, now: NOW, collapse: true });
-    expect(page.rows.map((r) => [r.item.id, r.similar])).toEqual([['lead', 1], ['other', 0]]);
+    expect(page.rows.map((r) => [r.item.id, r.similar])).toEqual([
+      ['lead', 1],
+      ['other', 0],
+    ]);
     expect(page.total).toBe(3);
     const group = await queuePage(db, { statuses: ['new'], limit: 10, now: NOW, similarTo: 'lead' });
     expect(group.rows.map((r) => r.item.id)).toEqual(['lead', 'dup1']);

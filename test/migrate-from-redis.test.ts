@@ -23,10 +23,25 @@ const OPEN = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'n
 
 function post(n: number, text: string, author: string): Mention {
   const built = toMention({
-    platform: 'mastodon', sourceId: 'masto', brandId: 'acme', nativeId: String(100_000 + n), url: `https://social.example/@${author}/${n}`, text, lang: 'en',
+    platform: 'mastodon',
+    sourceId: 'masto',
+    brandId: 'acme',
+    nativeId: String(100_000 + n),
+    url: `https://social.example/@${author}/${n}`,
+    text,
+    lang: 'en',
     createdAt: new Date(Date.UTC(2026, 5, 1) + n * 60_000).toISOString(),
-    author: { id: `id-${author}`, handle: `${author}@social.example`, name: `${author} name`, followers: n % 7 === 0 ? null : 100 + n, url: `https://social.example/@${author}` },
-    inReplyToId: null, engagement: { replies: n % 3, reposts: 0, likes: n % 5 }, rating: null, replyRef: { statusId: String(100_000 + n) },
+    author: {
+      id: `id-${author}`,
+      handle: `${author}@social.example`,
+      name: `${author} name`,
+      followers: n % 7 === 0 ? null : 100 + n,
+      url: `https://social.example/@${author}`,
+    },
+    inReplyToId: null,
+    engagement: { replies: n % 3, reposts: 0, likes: n % 5 },
+    rating: null,
+    replyRef: { statusId: String(100_000 + n) },
   });
   if (!built.ok) throw new Error(built.reason);
   return built.mention;
@@ -34,8 +49,17 @@ function post(n: number, text: string, author: string): Mention {
 
 function triage(n: number, urgency: number): TriageResult {
   return {
-    sentiment: urgency > 50 ? 'negative' : 'neutral', score: urgency > 50 ? -0.7 : 0, sentimentConfidence: 0.8, sentimentScored: true, complaint: urgency > 50, complaintProbability: 0.5,
-    category: urgency > 50 ? 'lost_damaged_item' : 'other', question: n % 2 === 0, language: n % 10 === 0 ? 'de' : 'en', urgency, reasons: [`r${n}`],
+    sentiment: urgency > 50 ? 'negative' : 'neutral',
+    score: urgency > 50 ? -0.7 : 0,
+    sentimentConfidence: 0.8,
+    sentimentScored: true,
+    complaint: urgency > 50,
+    complaintProbability: 0.5,
+    category: urgency > 50 ? 'lost_damaged_item' : 'other',
+    question: n % 2 === 0,
+    language: n % 10 === 0 ? 'de' : 'en',
+    urgency,
+    reasons: [`r${n}`],
   };
 }
 
@@ -84,28 +108,104 @@ describe('earshot migrate-from-redis', () => {
     for (const m of routed) {
       const urgent = m.id === lawyer.id || Number(m.nativeId) % 2 === 0;
       await old.createItem({
-        id: m.id, brandId: 'acme', sourceId: 'masto', platform: 'mastodon', priority: urgent ? 'urgent' : 'normal', urgency: m.id === lawyer.id ? 100 : 70,
-        category: 'lost_damaged_item', sentiment: 'negative', createdAt: Date.parse(m.createdAt), slaDueAt: m.id === lawyer.id ? Date.UTC(2026, 0, 1) : Date.parse(m.createdAt) + 3_600_000,
-        draft: `Hi ${m.author.handle}, sorry.`, draftTemplate: 'default', draftWarnings: m.id === lawyer.id ? ['legal'] : [],
+        id: m.id,
+        brandId: 'acme',
+        sourceId: 'masto',
+        platform: 'mastodon',
+        priority: urgent ? 'urgent' : 'normal',
+        urgency: m.id === lawyer.id ? 100 : 70,
+        category: 'lost_damaged_item',
+        sentiment: 'negative',
+        createdAt: Date.parse(m.createdAt),
+        slaDueAt: m.id === lawyer.id ? Date.UTC(2026, 0, 1) : Date.parse(m.createdAt) + 3_600_000,
+        draft: `Hi ${m.author.handle}, sorry.`,
+        draftTemplate: 'default',
+        draftWarnings: m.id === lawyer.id ? ['legal'] : [],
       });
       await old.complaint('mastodon', m.author.id);
     }
     // Three replied (posted), one rejected, one assigned: each with its audit entry (routed[1] is the lawyer threat, left open).
     for (const m of routed.slice(2, 5)) {
-      await old.transition(m.id, { status: 'posted', approvedBy: 'ann', approvedAt: Date.now(), approvals: 1, replyId: `r-${m.nativeId}`, replyUrl: `https://social.example/r/${m.nativeId}`, postedAt: Date.now() }, 'ann', 'item.approved');
+      await old.transition(
+        m.id,
+        {
+          status: 'posted',
+          approvedBy: 'ann',
+          approvedAt: Date.now(),
+          approvals: 1,
+          replyId: `r-${m.nativeId}`,
+          replyUrl: `https://social.example/r/${m.nativeId}`,
+          postedAt: Date.now(),
+        },
+        'ann',
+        'item.approved',
+      );
       await old.replySent('mastodon', m.author.id, m.id, Date.now());
     }
     await old.transition(nth(routed, 5).id, { status: 'rejected', rejectReason: 'spam' }, 'bob', 'item.rejected', { reason: 'spam' });
     await old.transition(nth(routed, 6).id, { status: 'assigned', assignee: 'cy' }, 'cy', 'item.assigned');
     await old.audit('ann', 'user.signin');
     // An item whose post expired already: it cannot be copied (its mention is gone).
-    await old.createItem({ id: 'gone-item', brandId: 'acme', sourceId: 'masto', platform: 'mastodon', priority: 'normal', urgency: 10, category: 'other', sentiment: 'neutral', createdAt: 1, slaDueAt: 2, draft: 'x', draftTemplate: 'default', draftWarnings: [] });
+    await old.createItem({
+      id: 'gone-item',
+      brandId: 'acme',
+      sourceId: 'masto',
+      platform: 'mastodon',
+      priority: 'normal',
+      urgency: 10,
+      category: 'other',
+      sentiment: 'neutral',
+      createdAt: 1,
+      slaDueAt: 2,
+      draft: 'x',
+      draftTemplate: 'default',
+      draftWarnings: [],
+    });
     // Corrections: a version-2 record and an older one without a version, in two brands.
-    await old.correction({ itemId: nth(routed, 0).id, brandId: 'acme', text: nth(routed, 0).text, lang: 'en', labels: { complaint: false }, before: { sentiment: 'negative', complaint: true, category: 'lost_damaged_item' }, actor: 'ann', at: new Date().toISOString() });
-    await old.correction({ itemId: nth(routed, 1).id, brandId: 'acme', text: nth(routed, 1).text, lang: 'en', labels: { sentiment: 'positive' }, before: null, actor: 'ann', at: new Date().toISOString() }, 2);
-    await old.correction({ itemId: 'other-item', brandId: 'beta', text: 'hello', lang: null, labels: { category: 'praise' }, before: null, actor: 'bob', at: new Date().toISOString() }, 2);
+    await old.correction({
+      itemId: nth(routed, 0).id,
+      brandId: 'acme',
+      text: nth(routed, 0).text,
+      lang: 'en',
+      labels: { complaint: false },
+      before: { sentiment: 'negative', complaint: true, category: 'lost_damaged_item' },
+      actor: 'ann',
+      at: new Date().toISOString(),
+    });
+    await old.correction(
+      {
+        itemId: nth(routed, 1).id,
+        brandId: 'acme',
+        text: nth(routed, 1).text,
+        lang: 'en',
+        labels: { sentiment: 'positive' },
+        before: null,
+        actor: 'ann',
+        at: new Date().toISOString(),
+      },
+      2,
+    );
+    await old.correction(
+      {
+        itemId: 'other-item',
+        brandId: 'beta',
+        text: 'hello',
+        lang: null,
+        labels: { category: 'praise' },
+        before: null,
+        actor: 'bob',
+        at: new Date().toISOString(),
+      },
+      2,
+    );
     // Source cursors and heartbeat (the old keys), and a session, which stays in Redis.
-    await old.source('masto', 'cursor-123', null, { lastSuccessAt: 1_700_000_000_000, errorStreak: 2, lastError: 'mastodon: HTTP 503', healthy: 1, quietAlertedFor: 5 });
+    await old.source('masto', 'cursor-123', null, {
+      lastSuccessAt: 1_700_000_000_000,
+      errorStreak: 2,
+      lastError: 'mastodon: HTTP 503',
+      healthy: 1,
+      quietAlertedFor: 5,
+    });
     await old.source('live', null, 'stream-9', { streamConnected: 1, streamAt: 1_700_000_000_500 });
     await app.ctx.redis.hset(`${app.config.redis.prefix}:session:abc`, 'user', 'ann', 'csrf', 'x', 'createdAt', Date.now());
     file = path.join(mkdtempSync(path.join(os.tmpdir(), 'earshot-migrate-')), 'earshot.json');
@@ -123,7 +223,16 @@ describe('earshot migrate-from-redis', () => {
     expect(first.out).toMatch(/items\s+read 136, added 135, skipped 1/);
     const counts = await tableCounts(app);
     // Six audit entries copied, and the start-up seeding of users and brands from the config file.
-    expect(counts).toEqual({ mentions: POSTS, authors: 40, inbox_items: 135, draft_versions: 135, replies: 3, audit_log: 7, corrections: 3, sources: 2 });
+    expect(counts).toEqual({
+      mentions: POSTS,
+      authors: 40,
+      inbox_items: 135,
+      draft_versions: 135,
+      replies: 3,
+      audit_log: 7,
+      corrections: 3,
+      sources: 2,
+    });
 
     const second = await runCommand(file, app);
     expect(second.code, second.out).toBe(0);
@@ -134,7 +243,10 @@ describe('earshot migrate-from-redis', () => {
   }, 120_000);
 
   it('keeps each post, its triage and stage exactly as the old store had them', async () => {
-    const loaded = await loadMentions(app.ctx.db, posts.map((p) => p.id));
+    const loaded = await loadMentions(
+      app.ctx.db,
+      posts.map((p) => p.id),
+    );
     expect(loaded.size).toBe(POSTS);
     for (const [n, m] of posts.entries()) {
       const s = present(loaded.get(m.id));
@@ -165,9 +277,20 @@ describe('earshot migrate-from-redis', () => {
   });
 
   it("keeps each source's cursors and heartbeat, so polling resumes where it was", async () => {
-    expect(await readSourceState(app.ctx.db, 'masto')).toMatchObject({ cursor: 'cursor-123', lastSuccessAt: 1_700_000_000_000, errorStreak: 2, lastError: 'mastodon: HTTP 503', healthy: true });
-    const { rows } = await app.ctx.db.query<{ stream_cursor: string | null; quiet_alerted_for: number | null }>('SELECT stream_cursor, quiet_alerted_for FROM sources ORDER BY source_id');
-    expect(rows).toEqual([{ stream_cursor: 'stream-9', quiet_alerted_for: null }, { stream_cursor: null, quiet_alerted_for: 5 }]);
+    expect(await readSourceState(app.ctx.db, 'masto')).toMatchObject({
+      cursor: 'cursor-123',
+      lastSuccessAt: 1_700_000_000_000,
+      errorStreak: 2,
+      lastError: 'mastodon: HTTP 503',
+      healthy: true,
+    });
+    const { rows } = await app.ctx.db.query<{ stream_cursor: string | null; quiet_alerted_for: number | null }>(
+      'SELECT stream_cursor, quiet_alerted_for FROM sources ORDER BY source_id',
+    );
+    expect(rows).toEqual([
+      { stream_cursor: 'stream-9', quiet_alerted_for: null },
+      { stream_cursor: null, quiet_alerted_for: 5 },
+    ]);
     expect((await readSourceState(app.ctx.db, 'live')).streamConnected).toBe(false);
   });
 
@@ -179,9 +302,20 @@ describe('earshot migrate-from-redis', () => {
     expect(h.history.filter((e) => e.kind === 'reply').map((e) => e.id)).toEqual([replied.id]);
     const audit = (await readAudit(app.ctx.db, { limit: 10 })).filter((e) => e.action !== 'directory.seeded');
     // Newest first, in the order the stream had them.
-    expect(audit.map((e) => e.action)).toEqual(['user.signin', 'item.assigned', 'item.rejected', 'item.approved', 'item.approved', 'item.approved']);
+    expect(audit.map((e) => e.action)).toEqual([
+      'user.signin',
+      'item.assigned',
+      'item.rejected',
+      'item.approved',
+      'item.approved',
+      'item.approved',
+    ]);
     expect(audit[2]).toMatchObject({ actor: 'bob', detail: { reason: 'spam' } });
     const corrections = await readCorrections(app.ctx.db);
-    expect(corrections.map((c) => [c.brandId, c.complaintSuspect])).toEqual([['acme', true], ['acme', false], ['beta', false]]);
+    expect(corrections.map((c) => [c.brandId, c.complaintSuspect])).toEqual([
+      ['acme', true],
+      ['acme', false],
+      ['beta', false],
+    ]);
   });
 });

@@ -17,7 +17,11 @@ import { makeClient } from './helpers/connector.js';
 
 /** A host inside the network that must never be read from outside: answers anything with its secret. */
 class InternalHost {
-  private constructor(private readonly server: Server, readonly port: number, readonly requests: IncomingHttpHeaders[]) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    readonly requests: IncomingHttpHeaders[],
+  ) {}
 
   static async start(): Promise<InternalHost> {
     const requests: IncomingHttpHeaders[] = [];
@@ -96,7 +100,15 @@ describe('outbound policy: URLs', () => {
       expect(urlRefusal(url, PRIVATE), url).not.toBeNull();
       expect(urlRefusal(url, { allowPrivateNetwork: true }), `${url} even with allowPrivateNetwork`).not.toBeNull();
     }
-    for (const url of ['https://10.0.0.1/', 'https://172.16.5.4/', 'https://192.168.1.10/', 'https://100.64.0.1/', 'https://169.254.1.1/', 'https://[fd12::1]/', 'https://[fe80::1]/']) {
+    for (const url of [
+      'https://10.0.0.1/',
+      'https://172.16.5.4/',
+      'https://192.168.1.10/',
+      'https://100.64.0.1/',
+      'https://169.254.1.1/',
+      'https://[fd12::1]/',
+      'https://[fe80::1]/',
+    ]) {
       expect(urlRefusal(url, PRIVATE), url).toMatch(/private or link-local.*allowPrivateNetwork: true/);
       expect(urlRefusal(url, { allowPrivateNetwork: true }), url).toBeNull();
     }
@@ -131,7 +143,12 @@ describe('outbound policy: the shared HTTP client', () => {
 
   it('refuses a name that resolves to a private, mapped or metadata address, before connecting', async () => {
     const http = client({ userAgent: 'earshot-test', resolve });
-    for (const url of ['https://internal.test/feed', 'https://metadata.test/latest/meta-data/', 'https://mixed.test/', 'https://mapped.test/']) {
+    for (const url of [
+      'https://internal.test/feed',
+      'https://metadata.test/latest/meta-data/',
+      'https://mixed.test/',
+      'https://mapped.test/',
+    ]) {
       const err = await http.send({ url }).catch((e: unknown) => e);
       expect(err, url).toBeInstanceOf(OutboundRefusedError);
     }
@@ -179,7 +196,10 @@ describe('outbound policy: the shared HTTP client', () => {
     const host = await internal();
     const fake = await feed();
     fake.publish({ title: 'One', guid: 'https://blog.example/1' });
-    const http = client({ userAgent: 'earshot-test', resolve: stubResolver({ 'internal.test': ['10.0.0.1'], 'metadata.test': ['169.254.169.254'] }) });
+    const http = client({
+      userAgent: 'earshot-test',
+      resolve: stubResolver({ 'internal.test': ['10.0.0.1'], 'metadata.test': ['169.254.169.254'] }),
+    });
     const targets = [
       'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
       'https://metadata.test/latest/meta-data/',
@@ -192,7 +212,9 @@ describe('outbound policy: the shared HTTP client', () => {
     ];
     for (const location of targets) {
       fake.failNext(302, '', { location });
-      const err = await makeClient(rssConnector, { url: `${fake.url}/rss.xml` }, { http }).client.fetch(null).catch((e: unknown) => e);
+      const err = await makeClient(rssConnector, { url: `${fake.url}/rss.xml` }, { http })
+        .client.fetch(null)
+        .catch((e: unknown) => e);
       expect(err, location).toBeInstanceOf(OutboundRefusedError);
       expect((err as Error).message, location).not.toMatch(/INTERNAL-SECRET/);
     }
@@ -204,7 +226,9 @@ describe('outbound policy: the shared HTTP client', () => {
     fake.publish({ title: 'One', guid: 'https://blog.example/1' });
     fake.failNext(302, '', { location: `${fake.url}/rss.xml` }, 4);
     const http = client();
-    const err = await makeClient(rssConnector, { url: `${fake.url}/rss.xml` }, { http }).client.fetch(null).catch((e: unknown) => e);
+    const err = await makeClient(rssConnector, { url: `${fake.url}/rss.xml` }, { http })
+      .client.fetch(null)
+      .catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/more than 3 redirects/);
     expect(fake.requests).toHaveLength(4);
   });
@@ -220,7 +244,11 @@ describe('outbound policy: the shared HTTP client', () => {
 
     first.failNext(302, '', { location: `${first.url}/rss.xml?again=1` });
     await rss.fetch(null);
-    expect(first.requests.at(-1)?.headers).toMatchObject({ authorization: 'Bearer feed-secret-token', 'x-api-key': 'key-123', cookie: 'sid=abc' });
+    expect(first.requests.at(-1)?.headers).toMatchObject({
+      authorization: 'Bearer feed-secret-token',
+      'x-api-key': 'key-123',
+      cookie: 'sid=abc',
+    });
 
     first.failNext(302, '', { location: `${second.url}/rss.xml` });
     const moved = await rss.fetch(null);
@@ -246,7 +274,12 @@ describe('outbound policy: what a viewer reads after a hostile redirect', () => 
     host = await InternalHost.start();
     app = await testApp({
       sources: [
-        { id: 'hostile', kind: 'rss', brand: 'acme', options: { url: `${fake.url}/rss.xml`, headers: { authorization: 'Bearer feed-secret-token' } } },
+        {
+          id: 'hostile',
+          kind: 'rss',
+          brand: 'acme',
+          options: { url: `${fake.url}/rss.xml`, headers: { authorization: 'Bearer feed-secret-token' } },
+        },
         { id: 'odd', kind: 'rss', brand: 'acme', options: { url: `${other.url}/rss.xml` } },
       ],
     });

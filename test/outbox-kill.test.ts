@@ -29,11 +29,18 @@ describe('outbox: an API process killed between the commit and the enqueue', () 
 
   beforeAll(async () => {
     fake = await FakeMastodon.start({ token: 'fake-token' });
-    const sources = [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1h', options: { instance: fake.url, token: 'fake-token' } }];
+    const sources = [
+      { id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1h', options: { instance: fake.url, token: 'fake-token' } },
+    ];
     app = await testApp({ sources }, prefix);
     workers = startAllWorkers(app.ctx);
     proxy = await countingProxy(new URL(app.redisUrl));
-    const inst = await instanceConfig({ sources, redis: { prefix, url: proxy.url }, database: { url: app.databaseUrl }, inbox: { undoSeconds: 0 } });
+    const inst = await instanceConfig({
+      sources,
+      redis: { prefix, url: proxy.url },
+      database: { url: app.databaseUrl },
+      inbox: { undoSeconds: 0 },
+    });
     api = runCli(['start', '--role', 'api', '--config', inst.configFile]);
     port = inst.port;
     await waitFor('the API process to answer', async () => (await health(port))?.status === 200, 60_000);
@@ -48,10 +55,15 @@ describe('outbox: an API process killed between the commit and the enqueue', () 
   });
 
   it('the approval survives in PostgreSQL, the job it never queued is queued by the sweep, and the reply is posted once', async () => {
-    const status = fake.status({ text: '@AcmeAir my flight was cancelled and nobody answers, I want a refund', acct: 'killed@social.example' });
+    const status = fake.status({
+      text: '@AcmeAir my flight was cancelled and nobody answers, I want a refund',
+      acct: 'killed@social.example',
+    });
     fake.addMention(status);
     await pollSource(app.ctx, 'masto');
-    const item = await waitFor('inbox item', async () => (await getItems(app.ctx.db, await listItemIds(app.ctx.db, 50))).find((i) => i.createdAt === Date.parse(status.created_at)));
+    const item = await waitFor('inbox item', async () =>
+      (await getItems(app.ctx.db, await listItemIds(app.ctx.db, 50))).find((i) => i.createdAt === Date.parse(status.created_at)),
+    );
 
     proxy.hold();
     const answer = fetch(`http://127.0.0.1:${port}/api/items/${item.id}/approve`, {

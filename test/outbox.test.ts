@@ -24,7 +24,9 @@ describe('outbox: approved replies between PostgreSQL and the queue', () => {
 
   beforeAll(async () => {
     fake = await FakeMastodon.start({ token: 'fake-token' });
-    app = await testApp({ sources: [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1h', options: { instance: fake.url, token: 'fake-token' } }] });
+    app = await testApp({
+      sources: [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1h', options: { instance: fake.url, token: 'fake-token' } }],
+    });
     workers = startAllWorkers(app.ctx);
   });
 
@@ -36,10 +38,15 @@ describe('outbox: approved replies between PostgreSQL and the queue', () => {
 
   async function newItem(): Promise<{ item: InboxItem; statusId: string }> {
     n += 1;
-    const status = fake.status({ text: `@AcmeAir flight ${n} cancelled, nobody answers, I want a refund`, acct: `outbox${n}@social.example` });
+    const status = fake.status({
+      text: `@AcmeAir flight ${n} cancelled, nobody answers, I want a refund`,
+      acct: `outbox${n}@social.example`,
+    });
     fake.addMention(status);
     await pollSource(app.ctx, 'masto');
-    const item = await waitFor('inbox item', async () => (await getItems(app.ctx.db, await listItemIds(app.ctx.db, 50))).find((i) => i.createdAt === Date.parse(status.created_at)));
+    const item = await waitFor('inbox item', async () =>
+      (await getItems(app.ctx.db, await listItemIds(app.ctx.db, 50))).find((i) => i.createdAt === Date.parse(status.created_at)),
+    );
     return { item, statusId: status.id };
   }
 

@@ -28,16 +28,28 @@ describe('pipeline on the file source', () => {
     writeFileSync(
       path.join(dir, 'in.jsonl'),
       line('1', 'Thanks @AcmeAir, the crew on my flight this morning was lovely!') +
-        line('2', '@AcmeAir you lost my bag 3 days ago and nobody answers. Still waiting. My lawyer will hear about this!!! <!channel> <script>x</script>', {
-          author: { id: 'vip', handle: 'loud@social.example', name: 'Loud *Person*', followers: 250_000 },
-        }) +
+        line(
+          '2',
+          '@AcmeAir you lost my bag 3 days ago and nobody answers. Still waiting. My lawyer will hear about this!!! <!channel> <script>x</script>',
+          {
+            author: { id: 'vip', handle: 'loud@social.example', name: 'Loud *Person*', followers: 250_000 },
+          },
+        ) +
         '{"id": "3", "text": 42}\n' +
         'this is not json\n' +
         line('4', 'Does @AcmeAir allow pets in the cabin on short flights?'),
     );
     slack = await new FakeSlack().start();
     app = await testApp({
-      sources: [{ id: 'f', kind: 'file', brand: 'acme', interval: '1h', options: { path: path.join(dir, 'in.jsonl'), outbox: path.join(dir, 'outbox.jsonl') } }],
+      sources: [
+        {
+          id: 'f',
+          kind: 'file',
+          brand: 'acme',
+          interval: '1h',
+          options: { path: path.join(dir, 'in.jsonl'), outbox: path.join(dir, 'outbox.jsonl') },
+        },
+      ],
       chat: [{ id: 'slack', kind: 'slack', webhookUrl: slack.url }],
     });
     workers = startAllWorkers(app.ctx);
@@ -85,7 +97,10 @@ describe('pipeline on the file source', () => {
     const ids = await listItemIds(app.ctx.db, 100);
     const urgent = (await getItems(app.ctx.db, ids)).find((i) => i.priority === 'urgent');
     if (!urgent) throw new Error('no urgent item');
-    await approveItem(app.ctx, { name: 'approver', role: 'approver' }, urgent.id, { draftVersion: urgent.draftVersion, acknowledgeWarnings: true });
+    await approveItem(app.ctx, { name: 'approver', role: 'approver' }, urgent.id, {
+      draftVersion: urgent.draftVersion,
+      acknowledgeWarnings: true,
+    });
     const posted = await waitFor('reply posted', async () => {
       const item = await getItem(app.ctx.db, urgent.id);
       return item?.status === 'posted' ? item : undefined;

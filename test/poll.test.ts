@@ -21,7 +21,14 @@ describe('poll', () => {
       sources: [
         { id: 'masto', kind: 'mastodon', brand: 'acme', interval: '45s', options: { instance: fake.url, token: 'fake-token' } },
         { id: 'off', kind: 'mastodon', brand: 'acme', enabled: false, options: { instance: fake.url, token: 'fake-token' } },
-        { id: 'small', kind: 'mastodon', brand: 'acme', interval: '1h', stream: false, options: { instance: fake.url, token: 'fake-token', pageLimit: 5, maxPagesPerPoll: 2 } },
+        {
+          id: 'small',
+          kind: 'mastodon',
+          brand: 'acme',
+          interval: '1h',
+          stream: false,
+          options: { instance: fake.url, token: 'fake-token', pageLimit: 5, maxPagesPerPoll: 2 },
+        },
       ],
     });
   });
@@ -87,7 +94,10 @@ describe('poll', () => {
     await app.ctx.queues.poll.upsertJobScheduler('source-gone', { every: 60_000 }, { name: 'poll', data: { sourceId: 'gone' } });
     await syncSchedulers(app.ctx);
     const schedulers = await app.ctx.queues.poll.getJobSchedulers(0, -1);
-    expect(schedulers.map((s) => [s.key, s.every]).sort()).toEqual([['source-masto', 45_000], ['source-small', 3_600_000]]);
+    expect(schedulers.map((s) => [s.key, s.every]).sort()).toEqual([
+      ['source-masto', 45_000],
+      ['source-small', 3_600_000],
+    ]);
   });
 
   it('stops a source whose token is rejected, marks it unhealthy and alerts a person', async () => {
@@ -99,7 +109,9 @@ describe('poll', () => {
     expect(state.stoppedReason).toMatch(/^credentials rejected \(HTTP 401\)/);
     expect(state.lastErrorDetail).toMatch(/access token/);
     const alerts = await app.ctx.queues.alert.getJobs(['waiting', 'delayed', 'prioritized']);
-    expect(alerts.map((j) => j.data)).toContainEqual(expect.objectContaining({ kind: 'source', sourceId: 'masto', problem: expect.stringMatching(/credentials rejected/) }));
+    expect(alerts.map((j) => j.data)).toContainEqual(
+      expect.objectContaining({ kind: 'source', sourceId: 'masto', problem: expect.stringMatching(/credentials rejected/) }),
+    );
     const before = fake.requests.length;
     expect(await pollSource(app.ctx, 'masto')).toMatchObject({ status: 'skipped' });
     expect(fake.requests.length).toBe(before);

@@ -21,7 +21,9 @@ function tempDir(name: string): string {
 describe('embedded PostgreSQL', () => {
   it('explains how to get PostgreSQL when the server binaries are missing', async () => {
     const err = await startEmbeddedPostgres({ dataDir: path.join(tempDir('earshot-nopg-'), 'pg'), binDir: '' }).catch((e: unknown) => e);
-    expect(findPostgresBin(path.join(tempDir('earshot-nobin-'), 'none'))).toSatisfy((bin: string | null) => bin === null || bin.endsWith('/bin'));
+    expect(findPostgresBin(path.join(tempDir('earshot-nobin-'), 'none'))).toSatisfy(
+      (bin: string | null) => bin === null || bin.endsWith('/bin'),
+    );
     // An empty binDir means "found none": the same path as a machine without the package.
     expect(err).toBeInstanceOf(PostgresNotInstalledError);
     expect((err as Error).message).toMatch(/apt-get install postgresql/);
@@ -75,10 +77,22 @@ describe('embedded PostgreSQL', () => {
     const first = pg.server?.pid;
     expect(first).toEqual(expect.any(Number));
     process.kill(present(first), 'SIGKILL');
-    await waitFor('the restarted server', () => (pg.server?.status().state === 'up' && pg.server.restarts === 1 ? true : undefined), 60_000);
+    await waitFor(
+      'the restarted server',
+      () => (pg.server?.status().state === 'up' && pg.server.restarts === 1 ? true : undefined),
+      60_000,
+    );
     expect(pg.server?.pid).not.toBe(first);
     // The pool reconnects by itself; the data is the same.
-    const rows = await waitFor('a query after the restart', () => db.query('SELECT v FROM kept').then((r) => r.rows, () => undefined), 30_000);
+    const rows = await waitFor(
+      'a query after the restart',
+      () =>
+        db.query('SELECT v FROM kept').then(
+          (r) => r.rows,
+          () => undefined,
+        ),
+      30_000,
+    );
     expect(rows).toEqual([{ v: 'yes' }]);
     await db.end();
     const pid = present(present(pg.server).pid);
@@ -104,7 +118,9 @@ describe('migrations', () => {
     const url = (await testDatabaseUrl('mig-probe')).replace(/\/[^/]+$/, '/postgres');
     await ensureDatabase(url, 'earshot_unmigrated');
     const empty = createPool(url.replace(/\/postgres$/, '/earshot_unmigrated'), { max: 1 });
-    await empty.query('CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    await empty.query(
+      'CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
     expect(await databaseProblem(empty, 1_000)).toMatch(/schema is at version 0/);
     await empty.end();
     const missing = createPool(url.replace(/\/postgres$/, '/earshot_does_not_exist'), { max: 1 });

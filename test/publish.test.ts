@@ -20,7 +20,15 @@ describe('publish: exactly once, and unknown outcomes go to a human', () => {
   beforeAll(async () => {
     fake = await FakeMastodon.start({ token: 'fake-token' });
     app = await testApp({
-      sources: [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1h', options: { instance: fake.url, token: 'fake-token', timeoutMs: 400 } }],
+      sources: [
+        {
+          id: 'masto',
+          kind: 'mastodon',
+          brand: 'acme',
+          interval: '1h',
+          options: { instance: fake.url, token: 'fake-token', timeoutMs: 400 },
+        },
+      ],
     });
     workers = startAllWorkers(app.ctx);
   });
@@ -38,12 +46,18 @@ describe('publish: exactly once, and unknown outcomes go to a human', () => {
   /** A fresh complaint on the fake, polled and routed into the inbox. */
   async function newItem(): Promise<InboxItem> {
     n += 1;
-    const status = fake.status({ text: `@AcmeAir my flight ${n} was cancelled and nobody answers the phone. Still waiting for a refund.`, acct: `person${n}@social.example` });
+    const status = fake.status({
+      text: `@AcmeAir my flight ${n} was cancelled and nobody answers the phone. Still waiting for a refund.`,
+      acct: `person${n}@social.example`,
+    });
     fake.addMention(status);
     await pollSource(app.ctx, 'masto');
     return waitFor('inbox item', async () => {
       const items = await getItems(app.ctx.db, await listItemIds(app.ctx.db, 100));
-      return items.find((i) => i.status === 'new' && fake.replies.every((r) => r.inReplyToId !== status.id) && i.createdAt === Date.parse(status.created_at));
+      return items.find(
+        (i) =>
+          i.status === 'new' && fake.replies.every((r) => r.inReplyToId !== status.id) && i.createdAt === Date.parse(status.created_at),
+      );
     });
   }
 
@@ -93,7 +107,11 @@ describe('publish: exactly once, and unknown outcomes go to a human', () => {
 
   it('a refusal that quotes a URL with a credential keeps the reason and loses the credential', async () => {
     const item = await newItem();
-    fake.failNext(422, { error: 'Validation failed: see https://social.example/help?access_token=leaky-token-77' }, { path: '/api/v1/statuses' });
+    fake.failNext(
+      422,
+      { error: 'Validation failed: see https://social.example/help?access_token=leaky-token-77' },
+      { path: '/api/v1/statuses' },
+    );
     await approveItem(app.ctx, approver, item.id, { draftVersion: item.draftVersion, acknowledgeWarnings: true });
     const failed = await statusOf(item.id, 'failed');
     expect(failed.lastError).toMatch(/Validation failed: see https:\/\/social\.example\/help\?access_token=\[redacted\]/);

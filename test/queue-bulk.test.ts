@@ -22,7 +22,12 @@ interface Answer {
 }
 
 async function call(method: 'GET' | 'POST' | 'DELETE', url: string, role: keyof typeof TOKENS, payload?: unknown) {
-  const res = await server.inject({ method, url, headers: { authorization: `Bearer ${TOKENS[role]}` }, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
+  const res = await server.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${TOKENS[role]}` },
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
   return { status: res.statusCode, body: res.json() as Answer };
 }
 
@@ -40,8 +45,17 @@ afterAll(async () => {
 
 describe('bulk actions', () => {
   it('rejects many at once, answers per item (a posted one and a missing one refused), one audit entry per item', async () => {
-    await seedItems(app.ctx.db, [{ id: 'b1', sourceId: 'bulk' }, { id: 'b2', sourceId: 'bulk' }, { id: 'b3', sourceId: 'bulk', status: 'posted' }, { id: 'b4', sourceId: 'bulk', status: 'assigned' }]);
-    const res = await call('POST', '/api/items/bulk', 'responder', { action: 'reject', ids: ['b1', 'b2', 'b3', 'b4', 'nope'], reason: 'off topic' });
+    await seedItems(app.ctx.db, [
+      { id: 'b1', sourceId: 'bulk' },
+      { id: 'b2', sourceId: 'bulk' },
+      { id: 'b3', sourceId: 'bulk', status: 'posted' },
+      { id: 'b4', sourceId: 'bulk', status: 'assigned' },
+    ]);
+    const res = await call('POST', '/api/items/bulk', 'responder', {
+      action: 'reject',
+      ids: ['b1', 'b2', 'b3', 'b4', 'nope'],
+      reason: 'off topic',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ done: 3, failed: 2 });
     expect(res.body['results']).toEqual([
@@ -61,19 +75,35 @@ describe('bulk actions', () => {
     await seedItems(app.ctx.db, [{ id: 'v1', sourceId: 'role' }]);
     expect((await call('POST', '/api/items/bulk', 'viewer', { action: 'spam', ids: ['v1'] })).status).toBe(403);
     expect((await call('POST', '/api/items/bulk', 'responder', { action: 'reject', ids: ['v1'] })).status).toBe(422);
-    expect((await call('POST', '/api/items/bulk', 'responder', { action: 'snooze', ids: ['v1'], until: new Date(Date.now() - 1000).toISOString() })).status).toBe(422);
+    expect(
+      (
+        await call('POST', '/api/items/bulk', 'responder', {
+          action: 'snooze',
+          ids: ['v1'],
+          until: new Date(Date.now() - 1000).toISOString(),
+        })
+      ).status,
+    ).toBe(422);
     expect((await call('POST', '/api/items/bulk', 'responder', { action: 'assign', ids: ['v1'], assignee: 'nobody' })).status).toBe(422);
     expect(await statuses(['v1'])).toEqual({ v1: 'new' });
   });
 
   it('spam leaves the open queue, is listed under status=spam, and "not spam" puts it back as it was', async () => {
-    await seedItems(app.ctx.db, [{ id: 's1', sourceId: 'spam' }, { id: 's2', sourceId: 'spam' }]);
-    expect((await call('POST', '/api/items/bulk', 'responder', { action: 'assign', ids: ['s2'], assignee: 'approver' })).body['results'][0]).toMatchObject({ ok: true, status: 'assigned' });
+    await seedItems(app.ctx.db, [
+      { id: 's1', sourceId: 'spam' },
+      { id: 's2', sourceId: 'spam' },
+    ]);
+    expect(
+      (await call('POST', '/api/items/bulk', 'responder', { action: 'assign', ids: ['s2'], assignee: 'approver' })).body['results'][0],
+    ).toMatchObject({ ok: true, status: 'assigned' });
     expect((await call('POST', '/api/items/bulk', 'responder', { action: 'spam', ids: ['s1', 's2'] })).body).toMatchObject({ done: 2 });
     expect((await call('GET', '/api/inbox?source=spam', 'viewer')).body['total']).toBe(0);
     expect((await call('GET', '/api/inbox?source=spam&status=spam', 'viewer')).body['total']).toBe(2);
     const back = await call('POST', '/api/items/bulk', 'responder', { action: 'unspam', ids: ['s1', 's2'] });
-    expect(back.body['results']).toEqual([{ id: 's1', ok: true, status: 'new' }, { id: 's2', ok: true, status: 'assigned' }]);
+    expect(back.body['results']).toEqual([
+      { id: 's1', ok: true, status: 'new' },
+      { id: 's2', ok: true, status: 'assigned' },
+    ]);
     expect((await call('GET', '/api/inbox?source=spam', 'viewer')).body['total']).toBe(2);
     expect((await readAudit(app.ctx.db, { action: 'item.spam' })).length).toBe(2);
   });
@@ -94,7 +124,10 @@ describe('bulk actions', () => {
 
 describe('saved views', () => {
   it('are per person: saved by name (saving again replaces), listed, deleted only by their owner', async () => {
-    const saved = await call('POST', '/api/views', 'responder', { name: 'Urgent refunds', filters: { priority: 'urgent', category: 'billing_refund', q: '' } });
+    const saved = await call('POST', '/api/views', 'responder', {
+      name: 'Urgent refunds',
+      filters: { priority: 'urgent', category: 'billing_refund', q: '' },
+    });
     expect(saved.status).toBe(200);
     expect(saved.body['view']).toMatchObject({ name: 'Urgent refunds', filters: { priority: 'urgent', category: 'billing_refund' } });
     await call('POST', '/api/views', 'responder', { name: 'Urgent refunds', filters: { priority: 'urgent' } });

@@ -42,7 +42,10 @@ async function counted(f: (typeof FILTERS)[number], now: number): Promise<number
   if (f.category) add('category = ?', f.category);
   if (f.language) add('language = ?', f.language);
   if (f.assignee) add('assignee = ?', f.assignee);
-  const { rows } = await app.ctx.db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM inbox_items WHERE ${clauses.join(' AND ')}`, params);
+  const { rows } = await app.ctx.db.query<{ n: number }>(
+    `SELECT count(*)::bigint AS n FROM inbox_items WHERE ${clauses.join(' AND ')}`,
+    params,
+  );
   return rows[0]?.n ?? 0;
 }
 
@@ -54,7 +57,8 @@ async function expectTotalsRight(step: string): Promise<void> {
   }
 }
 
-const move = (id: string, from: string[], set: Record<string, string | number>) => transition(app.ctx, id, { from: from as never, set, actor: 'ann', action: 'test.move' });
+const move = (id: string, from: string[], set: Record<string, string | number>) =>
+  transition(app.ctx, id, { from: from as never, set, actor: 'ann', action: 'test.move' });
 
 beforeAll(async () => {
   app = await testApp();
@@ -69,13 +73,20 @@ describe('queue totals kept in inbox_counts', () => {
     const categories = ['billing_refund', 'delay_cancellation', 'other'] as const;
     const ids: string[] = [];
     for (let i = 0; i < 36; i += 1) {
-      const m = await seedMention(app.ctx, { nativeId: `c${i}`, sourceId: i % 3 === 0 ? 'b' : 'a', priority: i % 4 === 0 ? 'urgent' : 'normal', category: categories[i % 3], createdAt: Date.now() - i * 60_000 });
+      const m = await seedMention(app.ctx, {
+        nativeId: `c${i}`,
+        sourceId: i % 3 === 0 ? 'b' : 'a',
+        priority: i % 4 === 0 ? 'urgent' : 'normal',
+        category: categories[i % 3],
+        createdAt: Date.now() - i * 60_000,
+      });
       ids.push(m.id);
     }
     await expectTotalsRight('after routing');
 
     // Assigning, a draft edit (no counted column changes), approval and rejection.
-    for (const id of ids.slice(0, 8)) expect((await move(id, ['new'], { status: 'assigned', assignee: id < nth(ids, 4) ? 'ann' : 'bob' })).ok).toBe(true);
+    for (const id of ids.slice(0, 8))
+      expect((await move(id, ['new'], { status: 'assigned', assignee: id < nth(ids, 4) ? 'ann' : 'bob' })).ok).toBe(true);
     expect((await move(nth(ids, 8), ['new'], { draft: 'edited', draftVersion: 2 })).ok).toBe(true);
     expect((await move(nth(ids, 9), ['new'], { status: 'posted', postedAt: Date.now() })).ok).toBe(true);
     expect((await move(nth(ids, 10), ['new'], { status: 'rejected', rejectReason: 'spam' })).ok).toBe(true);
@@ -89,7 +100,9 @@ describe('queue totals kept in inbox_counts', () => {
 
     // A responder's correction changes the category; many moves at once from several connections.
     await applyCorrection(app.ctx.db, nth(ids, 13), { category: 'billing_refund' }, null);
-    const racing = ids.slice(14, 30).map((id, k) => move(id, ['new'], k % 2 ? { status: 'needs_check' } : { status: 'assigned', assignee: 'bob', priority: 'urgent' }));
+    const racing = ids
+      .slice(14, 30)
+      .map((id, k) => move(id, ['new'], k % 2 ? { status: 'needs_check' } : { status: 'assigned', assignee: 'bob', priority: 'urgent' }));
     expect((await Promise.all(racing)).every((r) => r.ok)).toBe(true);
     // One statement moving many items at once, as a bulk action would.
     await app.ctx.db.query(`UPDATE inbox_items SET status = 'new', assignee = NULL WHERE status = 'needs_check'`);

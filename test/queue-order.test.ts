@@ -99,26 +99,52 @@ describe('near-duplicate groups', () => {
   });
 
   it('routing groups copies under the first open one; the queue shows one row "+N similar", and the group on request', async () => {
-    const text = (n: number) => `@AcmeAir we have been stuck at gate 14 for four hours and nobody tells us anything ${n % 2 ? '#acmefail' : ''}`;
+    const text = (n: number) =>
+      `@AcmeAir we have been stuck at gate 14 for four hours and nobody tells us anything ${n % 2 ? '#acmefail' : ''}`;
     const made: Mention[] = [];
     for (let n = 0; n < 6; n += 1) {
       const built = toMention({
-        platform: 'mastodon', sourceId: 'storm', brandId: 'acme', nativeId: `g${n}`, url: `https://social.example/@p${n}/g${n}`, text: text(n), lang: 'en',
-        createdAt: new Date(Date.now() - (10 - n) * MIN).toISOString(), author: { id: `p${n}`, handle: `p${n}`, name: `P ${n}`, followers: 10, url: null },
-        inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: { statusId: `g${n}` },
+        platform: 'mastodon',
+        sourceId: 'storm',
+        brandId: 'acme',
+        nativeId: `g${n}`,
+        url: `https://social.example/@p${n}/g${n}`,
+        text: text(n),
+        lang: 'en',
+        createdAt: new Date(Date.now() - (10 - n) * MIN).toISOString(),
+        author: { id: `p${n}`, handle: `p${n}`, name: `P ${n}`, followers: 10, url: null },
+        inReplyToId: null,
+        engagement: { replies: 0, reposts: 0, likes: 0 },
+        rating: null,
+        replyRef: { statusId: `g${n}` },
       });
       if (!built.ok) throw new Error(built.reason);
       made.push(built.mention);
     }
     await ingestMentions(app.ctx.db, made);
     const item = (m: Mention): NewItem => ({
-      id: m.id, brandId: 'acme', sourceId: 'storm', platform: 'mastodon', priority: 'normal', urgency: 40, category: 'delay_cancellation', sentiment: 'negative',
-      createdAt: Date.parse(m.createdAt), slaDueAt: Date.now() + HOUR, draft: 'Sorry', draftTemplate: 'default', draftWarnings: [], dupKey: nearDuplicateKey(m.text),
+      id: m.id,
+      brandId: 'acme',
+      sourceId: 'storm',
+      platform: 'mastodon',
+      priority: 'normal',
+      urgency: 40,
+      category: 'delay_cancellation',
+      sentiment: 'negative',
+      createdAt: Date.parse(m.createdAt),
+      slaDueAt: Date.now() + HOUR,
+      draft: 'Sorry',
+      draftTemplate: 'default',
+      draftWarnings: [],
+      dupKey: nearDuplicateKey(m.text),
     });
     // Two batches: the second joins the group the first made, rather than starting its own.
     await createItems(app.ctx, made.slice(0, 3).map(item));
     await createItems(app.ctx, made.slice(3).map(item));
-    const items = await getItems(app.ctx.db, made.map((m) => m.id));
+    const items = await getItems(
+      app.ctx.db,
+      made.map((m) => m.id),
+    );
     const leads = items.filter((i) => i.dupOf === null);
     expect(leads).toHaveLength(1);
     const lead = nth(leads, 0);

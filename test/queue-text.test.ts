@@ -27,7 +27,9 @@ beforeAll(async () => {
   await seedItems(app.ctx.db, seeds);
   // Drafts a person edited are searched too: two items match only there. Earshot's own draft
   // (not edited) is not: q004 does not match by its draft.
-  await app.ctx.db.query(`UPDATE inbox_items SET draft = 'We have sent your refund today.', draft_edited = true WHERE id IN ('q001', 'q002')`);
+  await app.ctx.db.query(
+    `UPDATE inbox_items SET draft = 'We have sent your refund today.', draft_edited = true WHERE id IN ('q001', 'q002')`,
+  );
   await app.ctx.db.query(`UPDATE inbox_items SET draft = 'Your refund is on its way.' WHERE id = 'q004'`);
 });
 
@@ -53,7 +55,9 @@ async function walk(f: Omit<QueueFilter, 'limit' | 'cursor'>): Promise<{ ids: st
 
 /** Items whose post matches, or whose edited draft contains the text. */
 async function matchingIds(post: RegExp, q: string): Promise<Set<string>> {
-  const { rows } = await app.ctx.db.query<{ id: string; text: string; draft: string; draft_edited: boolean }>('SELECT i.id, m.text, i.draft, i.draft_edited FROM inbox_items i JOIN mentions m ON m.id = i.id');
+  const { rows } = await app.ctx.db.query<{ id: string; text: string; draft: string; draft_edited: boolean }>(
+    'SELECT i.id, m.text, i.draft, i.draft_edited FROM inbox_items i JOIN mentions m ON m.id = i.id',
+  );
   return new Set(rows.filter((r) => post.test(r.text) || (r.draft_edited && r.draft.toLowerCase().includes(q))).map((r) => r.id));
 }
 
@@ -65,16 +69,19 @@ describe('the queue filtered by text', () => {
     { q: 'efund', post: /efund/i },
   ];
 
-  it.each(CASES)('pages through the matches of "$q" in the queue order, each once, with the exact total on every page', async ({ q, post }) => {
-    const all = await walk({ statuses: OPEN, now: NOW });
-    const matching = await matchingIds(post, q);
-    const expected = all.ids.filter((id) => matching.has(id));
-    expect(expected.length).toBeGreaterThan(15);
-    const got = await walk({ statuses: OPEN, now: NOW, q });
-    expect(got.ids).toEqual(expected);
-    expect(new Set(got.totals)).toEqual(new Set([expected.length]));
-    expect(new Set(got.exact)).toEqual(new Set([true]));
-  });
+  it.each(CASES)(
+    'pages through the matches of "$q" in the queue order, each once, with the exact total on every page',
+    async ({ q, post }) => {
+      const all = await walk({ statuses: OPEN, now: NOW });
+      const matching = await matchingIds(post, q);
+      const expected = all.ids.filter((id) => matching.has(id));
+      expect(expected.length).toBeGreaterThan(15);
+      const got = await walk({ statuses: OPEN, now: NOW, q });
+      expect(got.ids).toEqual(expected);
+      expect(new Set(got.totals)).toEqual(new Set([expected.length]));
+      expect(new Set(got.exact)).toEqual(new Set([true]));
+    },
+  );
 
   // More matching posts than are listed from the indexes: the queue is read in its order and
   // each item's post tested; the same pages, with an estimated total.
@@ -99,7 +106,9 @@ describe('the queue filtered by text', () => {
   it('combines the text with the other filters', async () => {
     const urgent = await walk({ statuses: ['new'], priority: 'urgent', now: NOW });
     const got = await walk({ statuses: ['new'], priority: 'urgent', now: NOW, q: 'refund' });
-    const texts = new Map((await app.ctx.db.query<{ id: string; text: string }>('SELECT id, text FROM mentions')).rows.map((r) => [r.id, r.text]));
+    const texts = new Map(
+      (await app.ctx.db.query<{ id: string; text: string }>('SELECT id, text FROM mentions')).rows.map((r) => [r.id, r.text]),
+    );
     expect(got.ids).toEqual(urgent.ids.filter((id) => /\brefund\b/i.test(texts.get(id) ?? '') || id === 'q001' || id === 'q002'));
     expect(got.ids.length).toBeGreaterThan(3);
   });

@@ -36,7 +36,11 @@ async function seedBulk(prefix: string, count: number, urgentEvery: number, newe
   );
 }
 
-type Page = { items: Array<{ item: { id: string; priority: string; slaDueAt: number; urgency: number } }>; total: number; next: string | null };
+type Page = {
+  items: Array<{ item: { id: string; priority: string; slaDueAt: number; urgency: number } }>;
+  total: number;
+  next: string | null;
+};
 
 async function get<T>(url: string): Promise<T> {
   const res = await server.inject({ method: 'GET', url, headers: { authorization: `Bearer ${TOKENS.viewer}` } });
@@ -84,11 +88,22 @@ describe('inbox queue on PostgreSQL', () => {
     } while (cursor);
     expect(seen.size).toBe(10_000);
     expect(pages).toBe(20);
-    expect((await server.inject({ method: 'GET', url: '/api/inbox?cursor=not-a-cursor', headers: { authorization: `Bearer ${TOKENS.viewer}` } })).statusCode).toBe(400);
+    expect(
+      (await server.inject({ method: 'GET', url: '/api/inbox?cursor=not-a-cursor', headers: { authorization: `Bearer ${TOKENS.viewer}` } }))
+        .statusCode,
+    ).toBe(400);
   });
 
   it('the storm: after 3,000 newer posts the lawyer threat is still found by status, priority, language and text', async () => {
-    const threat = await seedMention(app.ctx, { nativeId: 'lawyer-1', text: 'My lawyer will hear about this lost wheelchair', priority: 'urgent', urgency: 100, slaInMs: 2 * HOUR, sourceId: 'storm', createdAt: Date.now() - 2 * HOUR });
+    const threat = await seedMention(app.ctx, {
+      nativeId: 'lawyer-1',
+      text: 'My lawyer will hear about this lost wheelchair',
+      priority: 'urgent',
+      urgency: 100,
+      slaInMs: 2 * HOUR,
+      sourceId: 'storm',
+      createdAt: Date.now() - 2 * HOUR,
+    });
     await seedBulk('s', 3_000, 1_000_000, Date.now());
     const ids = (page: Page) => page.items.map((e) => e.item.id);
     expect(ids(await get<Page>('/api/inbox?status=new&q=lawyer'))).toEqual([threat.id]);
@@ -100,17 +115,27 @@ describe('inbox queue on PostgreSQL', () => {
   });
 
   it('search finds a post from any day, routed or not, by word and by substring, with paging', async () => {
-    const old = await seedMention(app.ctx, { nativeId: 'old-1', text: 'The refund saga continues, third call this month', sentiment: 'positive', item: false, createdAt: Date.now() - 400 * DAY });
+    const old = await seedMention(app.ctx, {
+      nativeId: 'old-1',
+      text: 'The refund saga continues, third call this month',
+      sentiment: 'positive',
+      item: false,
+      createdAt: Date.now() - 400 * DAY,
+    });
     const words = await get<{ results: Array<{ id: string; item: unknown }>; total: number }>('/api/search?q=refund%20saga');
     expect(words.results.map((r) => r.id)).toEqual([old.id]);
     expect(words.results[0]?.item).toBeNull();
     expect((await get<{ results: Array<{ id: string }> }>('/api/search?q=AGA%20CONT')).results.map((r) => r.id)).toEqual([old.id]);
-    const first = await get<{ results: Array<{ id: string }>; total: number; totalExact: boolean; next: string | null }>('/api/search?q=storm%20post&limit=200');
+    const first = await get<{ results: Array<{ id: string }>; total: number; totalExact: boolean; next: string | null }>(
+      '/api/search?q=storm%20post&limit=200',
+    );
     // 13,000 matches: more than are counted exactly, so the total is PostgreSQL's estimate.
     expect(first.totalExact).toBe(false);
     expect(first.total).toBeGreaterThan(1000);
     expect(first.results).toHaveLength(200);
-    const second = await get<{ results: Array<{ id: string }>; next: string | null }>(`/api/search?q=storm%20post&limit=200&cursor=${first.next}`);
+    const second = await get<{ results: Array<{ id: string }>; next: string | null }>(
+      `/api/search?q=storm%20post&limit=200&cursor=${first.next}`,
+    );
     expect(second.results.some((r) => first.results.some((f) => f.id === r.id))).toBe(false);
   });
 });

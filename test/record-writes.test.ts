@@ -20,9 +20,19 @@ const actor = { name: 'responder', role: 'responder' as const };
 
 function post(n: number, text: string): Mention {
   const built = toMention({
-    platform: 'mastodon', sourceId: 'src', brandId: 'acme', nativeId: `w${n}`, url: null, text, lang: 'en',
-    createdAt: new Date(Date.now() - 60_000 + n).toISOString(), author: { id: `a${n}`, handle: `a${n}`, name: `A ${n}`, followers: 5, url: null },
-    inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: { statusId: `w${n}` },
+    platform: 'mastodon',
+    sourceId: 'src',
+    brandId: 'acme',
+    nativeId: `w${n}`,
+    url: null,
+    text,
+    lang: 'en',
+    createdAt: new Date(Date.now() - 60_000 + n).toISOString(),
+    author: { id: `a${n}`, handle: `a${n}`, name: `A ${n}`, followers: 5, url: null },
+    inReplyToId: null,
+    engagement: { replies: 0, reposts: 0, likes: 0 },
+    rating: null,
+    replyRef: { statusId: `w${n}` },
   });
   if (!built.ok) throw new Error(built.reason);
   return built.mention;
@@ -72,7 +82,9 @@ describe('records written once', () => {
 
   it('counts a batch for spikes once when the job runs again', async () => {
     await triageBatch(app.ctx, ids);
-    const { rows } = await app.ctx.db.query<{ n: number }>(`SELECT sum(n)::int AS n FROM spike_counts WHERE brand_id = 'acme' AND dim = 'brand'`);
+    const { rows } = await app.ctx.db.query<{ n: number }>(
+      `SELECT sum(n)::int AS n FROM spike_counts WHERE brand_id = 'acme' AND dim = 'brand'`,
+    );
     expect(rows[0]?.n).toBe(4);
   });
 
@@ -81,7 +93,9 @@ describe('records written once', () => {
     const first = await getItem(app.ctx.db, id);
     const kept = await app.ctx.db.query('SELECT 1 FROM draft_versions WHERE item_id = $1', [id]);
     expect(kept.rowCount).toBe(0);
-    expect(await draftVersions(app.ctx.db, id)).toEqual([{ version: 1, text: present(first).draft, warnings: present(first).draftWarnings, actor: 'earshot', at: present(first).routedAt }]);
+    expect(await draftVersions(app.ctx.db, id)).toEqual([
+      { version: 1, text: present(first).draft, warnings: present(first).draftWarnings, actor: 'earshot', at: present(first).routedAt },
+    ]);
     await editDraft(app.ctx, actor, id, 'Sorry about the app, we are fixing the log-in now.', 1);
     const history = await draftVersions(app.ctx.db, id);
     expect(history.map((v) => [v.version, v.text, v.actor])).toEqual([
@@ -100,15 +114,28 @@ describe("the triage job's one history query", () => {
     const at = [40, 20, 3, 0].map((d) => now - d * DAY);
     const posts = at.map((t, i) => {
       const built = toMention({
-        platform: 'mastodon', sourceId: 'src', brandId: 'acme', nativeId: `h${i}`, url: null, text: `@AcmeAir still no refund, message ${i}`, lang: 'en',
-        createdAt: new Date(t).toISOString(), author: { id: 'regular', handle: 'regular', name: 'Regular', followers: 5, url: null },
-        inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: { statusId: `h${i}` },
+        platform: 'mastodon',
+        sourceId: 'src',
+        brandId: 'acme',
+        nativeId: `h${i}`,
+        url: null,
+        text: `@AcmeAir still no refund, message ${i}`,
+        lang: 'en',
+        createdAt: new Date(t).toISOString(),
+        author: { id: 'regular', handle: 'regular', name: 'Regular', followers: 5, url: null },
+        inReplyToId: null,
+        engagement: { replies: 0, reposts: 0, likes: 0 },
+        rating: null,
+        replyRef: { statusId: `h${i}` },
       });
       if (!built.ok) throw new Error(built.reason);
       return built.mention;
     });
     await ingestMentions(app.ctx.db, [...posts, post(9, '@AcmeAir first time writing in')]);
-    const refs = [...posts.map((m) => ({ platform: 'mastodon', authorId: 'regular', before: Date.parse(m.createdAt) })), { platform: 'mastodon', authorId: 'a9', before: now }];
+    const refs = [
+      ...posts.map((m) => ({ platform: 'mastodon', authorId: 'regular', before: Date.parse(m.createdAt) })),
+      { platform: 'mastodon', authorId: 'a9', before: now },
+    ];
     const both = await batchHistories(app.ctx.db, refs);
     expect(both.map((h) => h.triage)).toEqual(await authorContexts(app.ctx.db, refs));
     expect(both.map((h) => h.draft)).toEqual(await draftHistories(app.ctx.db, refs));

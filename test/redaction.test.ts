@@ -24,7 +24,16 @@ const YOUTUBE = 'https://www.googleapis.com/youtube/v3/search?part=snippet&key=A
 const SLACK = 'https://hooks.slack.com/services/T0SECRET1/B0SECRET2/hookSecretPart4a9f';
 const USERINFO = 'https://feeduser:feedpass-5d21@feeds.example/rss';
 const DISCORD = 'https://discord.com/api/webhooks/123456/discordSecretTok-88';
-const SECRETS = ['feedtok-93ac1d', 'AIzaYoutubeKey-77f1e2', 'T0SECRET1', 'B0SECRET2', 'hookSecretPart4a9f', 'feedpass-5d21', 'feeduser', 'discordSecretTok-88'];
+const SECRETS = [
+  'feedtok-93ac1d',
+  'AIzaYoutubeKey-77f1e2',
+  'T0SECRET1',
+  'B0SECRET2',
+  'hookSecretPart4a9f',
+  'feedpass-5d21',
+  'feeduser',
+  'discordSecretTok-88',
+];
 const MESSAGE = `GET ${FEED} failed; also tried ${YOUTUBE}, reported to ${SLACK} (${USERINFO}) and ${DISCORD}.`;
 
 function expectNoSecret(text: string, where: string): void {
@@ -38,7 +47,9 @@ describe('redaction: the one function', () => {
     expect(redactUrl(SLACK)).toBe('https://hooks.slack.com/services/[redacted]');
     expect(redactUrl(USERINFO)).toBe('https://[redacted]:[redacted]@feeds.example/rss');
     expect(redactUrl(DISCORD)).toBe('https://discord.com/api/webhooks/[redacted]');
-    expect(redactUrl('https://mastodon.social/api/v1/notifications?limit=40')).toBe('https://mastodon.social/api/v1/notifications?limit=40');
+    expect(redactUrl('https://mastodon.social/api/v1/notifications?limit=40')).toBe(
+      'https://mastodon.social/api/v1/notifications?limit=40',
+    );
     // Not a valid URL (bad host), but its password must still not show.
     expect(redactUrl('redis://:redisPass-61@[redis.internal:6379')).toBe('redis://[redacted]@[redis.internal:6379');
   });
@@ -91,8 +102,16 @@ describe('redaction: everywhere a source problem is printed or served', () => {
     const prefix = testPrefix();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-redact-'));
     const file = path.join(dir, 'earshot.yaml');
-    writeFileSync(file, JSON.stringify(baseConfig(prefix, { sources: [{ id: 'feed', kind: 'rss', brand: 'acme', options: { url: 'http://127.0.0.1:9/rss.xml' } }] })));
-    const other = await testApp({ sources: [{ id: 'feed', kind: 'rss', brand: 'acme', options: { url: 'http://127.0.0.1:9/rss.xml' } }] }, prefix);
+    writeFileSync(
+      file,
+      JSON.stringify(
+        baseConfig(prefix, { sources: [{ id: 'feed', kind: 'rss', brand: 'acme', options: { url: 'http://127.0.0.1:9/rss.xml' } }] }),
+      ),
+    );
+    const other = await testApp(
+      { sources: [{ id: 'feed', kind: 'rss', brand: 'acme', options: { url: 'http://127.0.0.1:9/rss.xml' } }] },
+      prefix,
+    );
     try {
       await recordPollFailure(other.ctx.db, 'feed', { error: MESSAGE, detail: MESSAGE });
       const out = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sources', '--config', file], {
@@ -140,7 +159,12 @@ describe('redaction: logs and config errors', () => {
         { id: 'auth', kind: 'rss', brand: 'acme', options: { url: USERINFO.replace('https:', 'http:') } },
       ],
     });
-    const chat = problemsOf({ chat: [{ id: 'slack', kind: 'slack', webhookUrl: SLACK.replace('https:', 'http:') }, { id: 'd', kind: 'discord', webhookUrl: DISCORD.replace('https:', 'ftp:') }] });
+    const chat = problemsOf({
+      chat: [
+        { id: 'slack', kind: 'slack', webhookUrl: SLACK.replace('https:', 'http:') },
+        { id: 'd', kind: 'discord', webhookUrl: DISCORD.replace('https:', 'ftp:') },
+      ],
+    });
     expect(sources.problems).toHaveLength(3);
     expect(chat.problems).toHaveLength(2);
     for (const error of [sources, chat]) {

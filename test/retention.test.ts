@@ -32,7 +32,9 @@ describe('retention', () => {
     await db.query(`UPDATE mentions SET stored_at = $1 WHERE id LIKE 'old%'`, [Date.now() - 8 * DAY]);
     // A day inside the retention: kept.
     await db.query(`UPDATE mentions SET stored_at = $1 WHERE id = 'new0'`, [Date.now() - 6 * DAY]);
-    await db.query(`INSERT INTO draft_versions (item_id, version, text, actor, at) VALUES ('old1', 1, 'Hi', 'ann', 1), ('new1', 1, 'Hi', 'ann', 1)`);
+    await db.query(
+      `INSERT INTO draft_versions (item_id, version, text, actor, at) VALUES ('old1', 1, 'Hi', 'ann', 1), ('new1', 1, 'Hi', 'ann', 1)`,
+    );
     await appendAudit(db, 'ann', 'item.approved', 'old1');
     expect((await queuePage(db, { statuses: OPEN, limit: 10 })).total).toBe(3_100 + 40);
 

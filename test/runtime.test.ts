@@ -48,7 +48,15 @@ describe('runtime', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
     const log = createLogger({ level: 'info', pretty: false }, sink);
-    log.info({ token: 'sekrit-1', source: { token: 'sekrit-2' }, req: { headers: { authorization: 'Bearer sekrit-3' } }, webhookUrl: 'https://hooks/sekrit-4' }, 'hello');
+    log.info(
+      {
+        token: 'sekrit-1',
+        source: { token: 'sekrit-2' },
+        req: { headers: { authorization: 'Bearer sekrit-3' } },
+        webhookUrl: 'https://hooks/sekrit-4',
+      },
+      'hello',
+    );
     const out = lines.join('');
     expect(out).not.toMatch(/sekrit/);
     expect(out).toContain('[redacted]');
@@ -60,14 +68,26 @@ describe('runtime', () => {
     const prefix = testPrefix();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-import-'));
     const file = path.join(dir, 'export.jsonl');
-    const good = (id: number) => JSON.stringify({ id: `p${id}`, text: `post ${id} about @AcmeAir`, createdAt: '2026-11-21T10:00:00Z', author: { id: `a${id}`, handle: `a${id}@x.example` } });
+    const good = (id: number) =>
+      JSON.stringify({
+        id: `p${id}`,
+        text: `post ${id} about @AcmeAir`,
+        createdAt: '2026-11-21T10:00:00Z',
+        author: { id: `a${id}`, handle: `a${id}@x.example` },
+      });
     writeFileSync(file, `${[1, 2, 3].map(good).join('\n')}\n{"id":"p4"}\n${good(5)}\n`);
     const config = path.join(dir, 'earshot.yaml');
     // A file source's path must exist (config check); this one is only the import's attribution.
     writeFileSync(path.join(dir, 'none.jsonl'), '');
-    writeFileSync(config, JSON.stringify(baseConfig(prefix, { sources: [{ id: 'imports', kind: 'file', brand: 'acme', options: { path: 'none.jsonl' } }] })));
+    writeFileSync(
+      config,
+      JSON.stringify(baseConfig(prefix, { sources: [{ id: 'imports', kind: 'file', brand: 'acme', options: { path: 'none.jsonl' } }] })),
+    );
     const databaseUrl = await testDatabaseUrl(prefix);
-    const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, '--config', config], { env: { ...process.env, REDIS_URL: redisUrl, DATABASE_URL: databaseUrl } });
+    const cli = (args: string[]) =>
+      run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args, '--config', config], {
+        env: { ...process.env, REDIS_URL: redisUrl, DATABASE_URL: databaseUrl },
+      });
     const first = await cli(['import', file]);
     expect(first.stderr).toMatch(/imported 4 new mention\(s\) into source "imports" \(0 already known, 1 rejected/);
     const second = await cli(['import', file]);

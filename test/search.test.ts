@@ -40,11 +40,27 @@ async function seed(): Promise<void> {
      FROM generate_series(1, 3000) g`,
     [T0, texts],
   );
-  const { rows } = await db.query<{ id: string; brand_id: string; created_at: number; text: string; handle: string; name: string; words: string[] }>(
+  const { rows } = await db.query<{
+    id: string;
+    brand_id: string;
+    created_at: number;
+    text: string;
+    handle: string;
+    name: string;
+    words: string[];
+  }>(
     `SELECT m.id, m.brand_id, m.created_at, m.text, a.handle, a.name, tsvector_to_array(to_tsvector('simple', m.text)) AS words
      FROM mentions m JOIN authors a ON a.platform = m.platform AND a.native_id = m.author_id`,
   );
-  posts = rows.map((r) => ({ id: r.id, brand: r.brand_id, at: r.created_at, text: r.text, handle: r.handle, name: r.name, words: r.words }));
+  posts = rows.map((r) => ({
+    id: r.id,
+    brand: r.brand_id,
+    at: r.created_at,
+    text: r.text,
+    handle: r.handle,
+    name: r.name,
+    words: r.words,
+  }));
   await db.query('ANALYZE mentions');
 }
 
@@ -52,7 +68,9 @@ async function seed(): Promise<void> {
 async function reference(s: SearchQuery): Promise<string[]> {
   const { rows } = await app.ctx.db.query<{ w: string[] }>(`SELECT tsvector_to_array(to_tsvector('simple', $1)) AS w`, [s.q]);
   const words = rows[0]?.w ?? [];
-  const inScope = posts.filter((p) => (!s.brand || p.brand === s.brand) && (s.from === undefined || p.at >= s.from) && (s.to === undefined || p.at <= s.to));
+  const inScope = posts.filter(
+    (p) => (!s.brand || p.brand === s.brand) && (s.from === undefined || p.at >= s.from) && (s.to === undefined || p.at <= s.to),
+  );
   const q = s.q.toLowerCase();
   const tiers: Array<(p: Post) => boolean> = [
     (p) => words.length > 0 && words.every((w) => p.words.includes(w)),
@@ -128,14 +146,18 @@ describe('search over every stored post', () => {
       const got = await firstPages({ ...s, limit: 7, tuning });
       expect(got.ids, JSON.stringify(s)).toEqual(expected.slice(0, PAGES * 7));
       const cap = tuning.cap ?? 1000;
-      if (expected.length <= cap && (tuning.collectMax ?? 5000) > 0) expect({ q: s.q, total: got.total, exact: got.exact }).toEqual({ q: s.q, total: expected.length, exact: true });
+      if (expected.length <= cap && (tuning.collectMax ?? 5000) > 0)
+        expect({ q: s.q, total: got.total, exact: got.exact }).toEqual({ q: s.q, total: expected.length, exact: true });
       if (expected.length > cap) expect(got.exact, s.q).toBe(false);
     }
   });
 
   it('counts exactly up to the cap and says "about" beyond it', async () => {
     const few = await searchMentions(app.ctx.db, { q: 'lawyer', limit: 10 });
-    expect({ total: few.total, exact: few.totalExact }).toEqual({ total: (await reference({ q: 'lawyer', limit: 10 })).length, exact: true });
+    expect({ total: few.total, exact: few.totalExact }).toEqual({
+      total: (await reference({ q: 'lawyer', limit: 10 })).length,
+      exact: true,
+    });
     const many = await searchMentions(app.ctx.db, { q: 'storm', limit: 10 });
     expect(many.totalExact).toBe(false);
     expect(many.total).toBeGreaterThan(1000);

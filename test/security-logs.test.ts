@@ -30,15 +30,34 @@ describe('secrets never reach the logs', () => {
     port = await freePort();
     const prefix = testPrefix();
     const config = baseConfig(prefix, {
-      sources: [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1s', stream: false, options: { instance: fake.url, token: SECRETS.mastodon } }],
-      chat: [{ id: 'slack', kind: 'slack', webhookUrl: `${slack.url.replace('fakesecret', SECRETS.webhookPath)}`, signingSecret: SECRETS.signing }],
+      sources: [
+        {
+          id: 'masto',
+          kind: 'mastodon',
+          brand: 'acme',
+          interval: '1s',
+          stream: false,
+          options: { instance: fake.url, token: SECRETS.mastodon },
+        },
+      ],
+      chat: [
+        {
+          id: 'slack',
+          kind: 'slack',
+          webhookUrl: `${slack.url.replace('fakesecret', SECRETS.webhookPath)}`,
+          signingSecret: SECRETS.signing,
+        },
+      ],
       users: [{ name: 'approver', role: 'approver', token: SECRETS.approver }],
       api: { host: '127.0.0.1', port },
       log: { level: 'trace' },
     });
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'earshot-seclog-')), 'earshot.yaml');
     writeFileSync(file, JSON.stringify(config));
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', file], { env: { ...process.env, REDIS_URL: inject('redisUrl'), DATABASE_URL: await testDatabaseUrl(prefix) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', file], {
+      env: { ...process.env, REDIS_URL: inject('redisUrl'), DATABASE_URL: await testDatabaseUrl(prefix) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   });
@@ -53,16 +72,36 @@ describe('secrets never reach the logs', () => {
   });
 
   it('runs a whole loop at trace level, then the output holds no secret', async () => {
-    fake.addMention(fake.status({ text: '@AcmeAir you lost my bag and nobody answers, my lawyer will call you!!!', acct: 'x@social.example', followers: 90_000 }));
+    fake.addMention(
+      fake.status({
+        text: '@AcmeAir you lost my bag and nobody answers, my lawyer will call you!!!',
+        acct: 'x@social.example',
+        followers: 90_000,
+      }),
+    );
     await slack.waitFor(1, 30_000);
     const api = `http://127.0.0.1:${port}`;
     const auth = { authorization: `Bearer ${SECRETS.approver}` };
     // Workers start before the API listens, so the alert can arrive first on a busy machine.
-    await waitFor('the API', () => fetch(`${api}/healthz`).then((r) => r.ok || undefined, () => undefined), 20_000);
-    const inbox = (await (await fetch(`${api}/api/inbox`, { headers: auth })).json()) as { items: Array<{ item: { id: string; draftVersion: number } }> };
+    await waitFor(
+      'the API',
+      () =>
+        fetch(`${api}/healthz`).then(
+          (r) => r.ok || undefined,
+          () => undefined,
+        ),
+      20_000,
+    );
+    const inbox = (await (await fetch(`${api}/api/inbox`, { headers: auth })).json()) as {
+      items: Array<{ item: { id: string; draftVersion: number } }>;
+    };
     const item = inbox.items[0]?.item;
     if (!item) throw new Error('no inbox item');
-    const res = await fetch(`${api}/api/items/${item.id}/approve`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ draftVersion: item.draftVersion, acknowledgeWarnings: true }) });
+    const res = await fetch(`${api}/api/items/${item.id}/approve`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ draftVersion: item.draftVersion, acknowledgeWarnings: true }),
+    });
     expect(res.status).toBe(200);
     await waitFor('the reply', () => fake.replies.length === 1 || undefined, 20_000);
     // Failures log request details too: a rejected token and a 500 from the platform.

@@ -4,7 +4,20 @@ import { buildServer, registeredRoutes, type RouteEntry } from '../src/api/serve
 import { testApp, TOKENS, type TestApp } from './helpers/app.js';
 
 /** Routes that are public on purpose; everything else must refuse a request without credentials. */
-const PUBLIC = [/^\/$/, /^\/index\.html$/, /^\/app\.(js|css)$/, /^\/js\//, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/slack\/interactivity$/, /^\/session/, /^\/api\/session/, /^\/api\/login/, /^\/api\/logout/];
+const PUBLIC = [
+  /^\/$/,
+  /^\/index\.html$/,
+  /^\/app\.(js|css)$/,
+  /^\/js\//,
+  /^\/healthz$/,
+  /^\/readyz$/,
+  /^\/metrics$/,
+  /^\/slack\/interactivity$/,
+  /^\/session/,
+  /^\/api\/session/,
+  /^\/api\/login/,
+  /^\/api\/logout/,
+];
 
 /** Lowest role for each protected route; a route missing here fails the test until someone decides. */
 const LOWEST: Array<[RegExp, keyof typeof TOKENS]> = [
@@ -31,7 +44,8 @@ const LOWEST: Array<[RegExp, keyof typeof TOKENS]> = [
 ];
 const RANK = ['viewer', 'responder', 'approver', 'admin'] as const;
 
-const concrete = (r: RouteEntry) => r.url.replace(':id', r.url.includes('/brands/') ? 'acme' : 'm_0123456789012345678901').replace(':name', 'viewer');
+const concrete = (r: RouteEntry) =>
+  r.url.replace(':id', r.url.includes('/brands/') ? 'acme' : 'm_0123456789012345678901').replace(':name', 'viewer');
 
 describe('every route refuses strangers and roles below its own', () => {
   let app: TestApp;
@@ -55,20 +69,34 @@ describe('every route refuses strangers and roles below its own', () => {
 
   it('answers 401 without a token, with a wrong token and with a forged session cookie, on every protected route', async () => {
     for (const route of protectedRoutes) {
-      for (const headers of [{}, { authorization: 'Bearer not-a-real-token-123' }, { cookie: 'earshot_session=forged; es_session=forged' }]) {
-        const res = await server.inject({ method: route.method as 'GET', url: concrete(route), headers, payload: route.method === 'GET' ? undefined : {} });
+      for (const headers of [
+        {},
+        { authorization: 'Bearer not-a-real-token-123' },
+        { cookie: 'earshot_session=forged; es_session=forged' },
+      ]) {
+        const res = await server.inject({
+          method: route.method as 'GET',
+          url: concrete(route),
+          headers,
+          payload: route.method === 'GET' ? undefined : {},
+        });
         expect(res.statusCode, `${route.method} ${route.url} with ${JSON.stringify(headers)}`).toBe(401);
       }
     }
   });
 
-  it('answers 403 to every role below the route\'s own', async () => {
+  it("answers 403 to every role below the route's own", async () => {
     for (const route of protectedRoutes) {
       const key = `${route.method} ${route.url}`;
       const lowest = LOWEST.find(([pattern]) => pattern.test(key))?.[1];
       expect(lowest, `no role decided for ${key}`).toBeDefined();
       for (const role of RANK.slice(0, RANK.indexOf(lowest as (typeof RANK)[number]))) {
-        const res = await server.inject({ method: route.method as 'GET', url: concrete(route), headers: { authorization: `Bearer ${TOKENS[role]}` }, payload: route.method === 'GET' ? undefined : {} });
+        const res = await server.inject({
+          method: route.method as 'GET',
+          url: concrete(route),
+          headers: { authorization: `Bearer ${TOKENS[role]}` },
+          payload: route.method === 'GET' ? undefined : {},
+        });
         expect(res.statusCode, `${role} on ${key}`).toBe(403);
       }
     }

@@ -84,11 +84,21 @@ describe('sign-in sessions', () => {
     const none = await server.inject({ method: 'POST', url, headers: { cookie }, payload: { reason: 'spam' } });
     expect(none.statusCode).toBe(403);
     expect(none.json().message).toMatch(/x-csrf-token/);
-    const wrong = await server.inject({ method: 'POST', url, headers: { cookie, 'x-csrf-token': `${csrf.slice(0, -1)}x` }, payload: { reason: 'spam' } });
+    const wrong = await server.inject({
+      method: 'POST',
+      url,
+      headers: { cookie, 'x-csrf-token': `${csrf.slice(0, -1)}x` },
+      payload: { reason: 'spam' },
+    });
     expect(wrong.statusCode).toBe(403);
     const right = await server.inject({ method: 'POST', url, headers: { cookie, 'x-csrf-token': csrf }, payload: { reason: 'spam' } });
     expect(right.statusCode).toBe(404); // past auth and CSRF: the item does not exist
-    const bearer = await server.inject({ method: 'POST', url, headers: { authorization: `Bearer ${TOKENS.viewer}` }, payload: { reason: 'spam' } });
+    const bearer = await server.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${TOKENS.viewer}` },
+      payload: { reason: 'spam' },
+    });
     expect(bearer.statusCode).toBe(403); // a viewer: refused for the role, not for CSRF
     expect(bearer.json().message).toMatch(/responder/);
   });
@@ -96,7 +106,12 @@ describe('sign-in sessions', () => {
   it('enforces roles for cookie sessions exactly as for tokens', async () => {
     const res = await login('vic');
     const headers = { cookie: cookieOf(res), 'x-csrf-token': res.json().csrfToken as string };
-    const approve = await server.inject({ method: 'POST', url: '/api/items/m_0123456789012345678901/approve', headers, payload: { draftVersion: 1 } });
+    const approve = await server.inject({
+      method: 'POST',
+      url: '/api/items/m_0123456789012345678901/approve',
+      headers,
+      payload: { draftVersion: 1 },
+    });
     expect(approve.statusCode).toBe(403);
     expect((await server.inject({ method: 'GET', url: '/api/audit', headers })).statusCode).toBe(403);
   });
@@ -158,7 +173,8 @@ describe("the UI's vocabulary comes with the session", () => {
     const resumed = await server.inject({ method: 'GET', url: '/api/session', headers: { cookie: cookieOf(responder) } });
     expect(resumed.json().may).toEqual(responder.json().may);
     // A permission the list leaves out is refused by the route too.
-    const audit = async (res: typeof viewer) => (await server.inject({ method: 'GET', url: '/api/audit', headers: { cookie: cookieOf(res) } })).statusCode;
+    const audit = async (res: typeof viewer) =>
+      (await server.inject({ method: 'GET', url: '/api/audit', headers: { cookie: cookieOf(res) } })).statusCode;
     expect(await audit(responder)).toBe(403);
     expect(await audit(approver)).toBe(200);
   });
@@ -176,11 +192,17 @@ describe("the UI's vocabulary comes with the session", () => {
   it('leaves no copy of those lists in the browser code', () => {
     const dir = path.join(import.meta.dirname, '../src/api/public');
     // Only the code: js/api-types.d.ts is generated from the server's types, not a copy kept by hand.
-    const files = [path.join(dir, 'app.js'), ...readdirSync(path.join(dir, 'js')).filter((f) => f.endsWith('.js')).map((f) => path.join(dir, 'js', f))];
+    const files = [
+      path.join(dir, 'app.js'),
+      ...readdirSync(path.join(dir, 'js'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => path.join(dir, 'js', f)),
+    ];
     for (const file of files) {
       const js = readFileSync(file, 'utf8');
       // A category name as a string literal, or a table of roles' ranks, means a list kept twice.
-      for (const c of Categories.filter((c) => !['praise', 'question', 'other'].includes(c))) expect(js, `${file} names ${c}`).not.toContain(`'${c}'`);
+      for (const c of Categories.filter((c) => !['praise', 'question', 'other'].includes(c)))
+        expect(js, `${file} names ${c}`).not.toContain(`'${c}'`);
       expect(js, file).not.toMatch(/const (NEEDS|RANK|OPEN|CLOSED|ANSWERED|CATEGORIES)\b/);
     }
     // The page's selects are filled from the session too, not written out in the HTML.

@@ -46,12 +46,24 @@ async function dueAt(ctx: TestApp['ctx'], stage: 'warn' | 'breach', id: string):
 /** Routes a fresh urgent mention with the clock at `now`, and returns its item id and SLA reminders. */
 async function routed(now: number, urgency = 80, postedAgo = 0): Promise<{ id: string; warn: SlaCheck; breach: SlaCheck }> {
   counter += 1;
-  const mention = await storeTriagedMention(app.ctx, { nativeId: `sla-${counter}`, text: `still waiting for my refund ${counter}`, urgency, createdAt: now - postedAgo });
+  const mention = await storeTriagedMention(app.ctx, {
+    nativeId: `sla-${counter}`,
+    text: `still waiting for my refund ${counter}`,
+    urgency,
+    createdAt: now - postedAgo,
+  });
   await routeBatch(app.ctx, [mention.id], () => now);
   // The breach check is scheduled when the warning is handled, for the item's due time.
-  const [warnAt, breachAt] = await Promise.all([dueAt(app.ctx, 'warn', mention.id), getItem(app.ctx.db, mention.id).then((i) => i?.slaDueAt ?? null)]);
+  const [warnAt, breachAt] = await Promise.all([
+    dueAt(app.ctx, 'warn', mention.id),
+    getItem(app.ctx.db, mention.id).then((i) => i?.slaDueAt ?? null),
+  ]);
   if (warnAt === null || breachAt === null) throw new Error('SLA reminders were not scheduled');
-  return { id: mention.id, warn: { itemId: mention.id, stage: 'warn', at: warnAt }, breach: { itemId: mention.id, stage: 'breach', at: breachAt } };
+  return {
+    id: mention.id,
+    warn: { itemId: mention.id, stage: 'warn', at: warnAt },
+    breach: { itemId: mention.id, stage: 'breach', at: breachAt },
+  };
 }
 
 const data = (check: SlaCheck) => check;
@@ -112,7 +124,11 @@ describe('SLA reminders with a fake clock', () => {
     expect(care.posts).toHaveLength(careBefore + 1);
     expect(texts(care).at(-1)).toMatch(/^SLA warning: due 2030-01-07 11:00Z/);
 
-    expect(await checkSla(app.ctx, data(breach), () => data(breach).at)).toEqual({ outcome: 'sent', stage: 'breach', destinations: ['managers'] });
+    expect(await checkSla(app.ctx, data(breach), () => data(breach).at)).toEqual({
+      outcome: 'sent',
+      stage: 'breach',
+      destinations: ['managers'],
+    });
     await checkSla(app.ctx, data(breach), () => data(breach).at + 5 * MIN);
     expect(managers.posts).toHaveLength(managersBefore + 1);
     expect(texts(managers).at(-1)).toMatch(/^SLA breached/);
@@ -121,7 +137,12 @@ describe('SLA reminders with a fake clock', () => {
 
   it('stays silent for an item answered before the reminder is due', async () => {
     const { id, warn, breach } = await routed(T0);
-    const res = await transition(app.ctx, id, { from: ['new'], set: { status: 'posted', postedAt: T0 + 10 * MIN }, actor: 'earshot', action: 'reply.posted' });
+    const res = await transition(app.ctx, id, {
+      from: ['new'],
+      set: { status: 'posted', postedAt: T0 + 10 * MIN },
+      actor: 'earshot',
+      action: 'reply.posted',
+    });
     expect(res.ok).toBe(true);
     const [careBefore, managersBefore] = [care.posts.length, managers.posts.length];
     expect(await checkSla(app.ctx, data(warn), () => data(warn).at)).toEqual({ outcome: 'answered' });
@@ -138,7 +159,12 @@ describe('SLA reminders with a fake clock', () => {
 
   it('a post older than its SLA is breached on arrival, with no reminder to flood chat', async () => {
     // The demo's 9-day-old post used to read "56m left" because the clock started when Earshot saw it.
-    const { id } = await storeTriagedMention(app.ctx, { nativeId: 'sla-old', text: 'nine days and no answer about my refund', urgency: 80, createdAt: T0 - 9 * 24 * HOUR });
+    const { id } = await storeTriagedMention(app.ctx, {
+      nativeId: 'sla-old',
+      text: 'nine days and no answer about my refund',
+      urgency: 80,
+      createdAt: T0 - 9 * 24 * HOUR,
+    });
     await routeBatch(app.ctx, [id], () => T0);
     const item = await getItem(app.ctx.db, id);
     expect(item?.slaDueAt).toBe(T0 - 9 * 24 * HOUR + HOUR);
@@ -148,7 +174,12 @@ describe('SLA reminders with a fake clock', () => {
   });
 
   it('a post dated in the future (a clock ahead of ours) counts from now', async () => {
-    const { id } = await storeTriagedMention(app.ctx, { nativeId: 'sla-future', text: 'refund please, still waiting', urgency: 80, createdAt: T0 + 30 * MIN });
+    const { id } = await storeTriagedMention(app.ctx, {
+      nativeId: 'sla-future',
+      text: 'refund please, still waiting',
+      urgency: 80,
+      createdAt: T0 + 30 * MIN,
+    });
     await routeBatch(app.ctx, [id], () => T0);
     expect((await getItem(app.ctx.db, id))?.slaDueAt).toBe(T0 + HOUR);
   });
@@ -162,7 +193,13 @@ describe('SLA reminders with a fake clock', () => {
 });
 
 describe('business hours', () => {
-  const sla = (extra: Record<string, unknown> = {}) => ({ urgent: HOUR, normal: 24 * HOUR, warnAt: 0.75, businessHours: { ...BERLIN_HOURS, appliesTo: ['urgent', 'normal'] as Array<'urgent' | 'normal'> }, ...extra });
+  const sla = (extra: Record<string, unknown> = {}) => ({
+    urgent: HOUR,
+    normal: 24 * HOUR,
+    warnAt: 0.75,
+    businessHours: { ...BERLIN_HOURS, appliesTo: ['urgent', 'normal'] as Array<'urgent' | 'normal'> },
+    ...extra,
+  });
 
   it('moves the due time past the evening and the weekend', () => {
     // Friday 16:30 in Berlin (UTC+1): 30 minutes left on Friday, the rest from Monday 09:00.
@@ -186,7 +223,12 @@ describe('business hours', () => {
     expect(slaTimes(onlyNormal, 'urgent', friday).dueAt).toBe(friday + HOUR);
     const hours = await testApp({ sla: { urgent: '1h', normal: '24h', businessHours: BERLIN_HOURS } });
     try {
-      const mention = await storeTriagedMention(hours.ctx, { nativeId: 'bh-1', text: 'my flight got cancelled', urgency: 80, createdAt: friday });
+      const mention = await storeTriagedMention(hours.ctx, {
+        nativeId: 'bh-1',
+        text: 'my flight got cancelled',
+        urgency: 80,
+        createdAt: friday,
+      });
       await routeBatch(hours.ctx, [mention.id], () => friday);
       expect((await getItem(hours.ctx.db, mention.id))?.slaDueAt).toBe(Date.UTC(2030, 0, 7, 8, 30));
       expect(await dueAt(hours.ctx, 'warn', mention.id)).toBe(Date.UTC(2030, 0, 7, 8, 15));

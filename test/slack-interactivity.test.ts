@@ -50,12 +50,23 @@ function click(item: InboxItem, action: 'approve' | 'reject' | 'edit', user = 'U
     team: { id: 'T1', domain: 'acme' },
     container: { type: 'message', message_ts: '1735787045.000100', channel_id: 'C123', is_ephemeral: false },
     response_url: slack.responseUrl,
-    actions: [{ type: 'button', action_id: action, block_id: `item_${item.id}`, value: `${item.id}:${item.draftVersion}`, action_ts: '1735787100.123456' }],
+    actions: [
+      {
+        type: 'button',
+        action_id: action,
+        block_id: `item_${item.id}`,
+        value: `${item.id}:${item.draftVersion}`,
+        action_ts: '1735787100.123456',
+      },
+    ],
   };
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-function post(body: string, opts: { secret?: string; ts?: number; signedBody?: string; signature?: string } = {}): Promise<LightMyRequestResponse> {
+function post(
+  body: string,
+  opts: { secret?: string; ts?: number; signedBody?: string; signature?: string } = {},
+): Promise<LightMyRequestResponse> {
   const ts = String(opts.ts ?? Math.floor(Date.now() / 1000));
   const signature = opts.signature ?? slackSignature(opts.secret ?? SECRET, ts, opts.signedBody ?? body);
   return server.inject({
@@ -108,7 +119,11 @@ describe('Slack request signing', () => {
     const res = await bare.inject({
       method: 'POST',
       url: '/slack/interactivity',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': '1700000000', 'x-slack-signature': 'v0=982cdc346e41d9774e3e833d987a3f28f8d0bbabb529928179ef1ebc715223c1' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': '1700000000',
+        'x-slack-signature': 'v0=982cdc346e41d9774e3e833d987a3f28f8d0bbabb529928179ef1ebc715223c1',
+      },
       payload: 'payload=%7B%22type%22%3A%22block_actions%22%7D',
     });
     expect(res.statusCode).toBe(400);
@@ -210,7 +225,9 @@ describe('POST /slack/interactivity', () => {
     const res = await post(click(item, 'approve', 'U0STRANGER'));
     expect(res.statusCode).toBe(401);
     await expectUnchanged(item, before);
-    const entry = (await readAudit(app.ctx.db, { limit: 50 })).find((e) => e.action === 'slack.refused' && e.detail?.['slackUserId'] === 'U0STRANGER');
+    const entry = (await readAudit(app.ctx.db, { limit: 50 })).find(
+      (e) => e.action === 'slack.refused' && e.detail?.['slackUserId'] === 'U0STRANGER',
+    );
     expect(entry).toBeDefined();
   });
 
@@ -233,7 +250,12 @@ describe('POST /slack/interactivity', () => {
   });
 
   it('is not behind the bearer-token scope, and refuses a request with no signature headers', async () => {
-    const res = await server.inject({ method: 'POST', url: '/slack/interactivity', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'payload=%7B%7D' });
+    const res = await server.inject({
+      method: 'POST',
+      url: '/slack/interactivity',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'payload=%7B%7D',
+    });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ error: 'unauthorized', message: 'missing or malformed Slack signature headers' });
   });

@@ -32,7 +32,12 @@ afterAll(async () => {
 const body = `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'U0NOBODY' }, actions: [{ action_id: 'approve', value: 'm_x:1' }] }))}`;
 
 function forged(i: number, headers: Record<string, string>) {
-  return server.inject({ method: 'POST', url: '/slack/interactivity', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: `${body}&n=${i}` });
+  return server.inject({
+    method: 'POST',
+    url: '/slack/interactivity',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: `${body}&n=${i}`,
+  });
 }
 
 async function counts(): Promise<Record<string, number>> {
@@ -41,7 +46,8 @@ async function counts(): Promise<Record<string, number>> {
 }
 
 const auditLength = async () => (await auditPage(app.ctx.db, { limit: 1 })).total;
-const refusalLines = () => lines.filter((l) => typeof l['msg'] === 'string' && (l['msg'] as string).startsWith('Slack interactivity request refused'));
+const refusalLines = () =>
+  lines.filter((l) => typeof l['msg'] === 'string' && (l['msg'] as string).startsWith('Slack interactivity request refused'));
 
 describe('refusals before the Slack signature checks out', () => {
   it('a flood of unsigned and badly signed requests adds nothing to the audit log, is counted on /metrics and logged once', async () => {
@@ -51,7 +57,12 @@ describe('refusals before the Slack signature checks out', () => {
     const replies = await Promise.all([
       ...Array.from({ length: 150 }, (_, i) => forged(i, { 'x-slack-request-timestamp': ts, 'x-slack-signature': `v0=${'0'.repeat(64)}` })),
       ...Array.from({ length: 50 }, (_, i) => forged(i, {})),
-      ...Array.from({ length: 20 }, (_, i) => forged(i, { 'x-slack-request-timestamp': String(Number(ts) - 3600), 'x-slack-signature': slackSignature(SECRET, String(Number(ts) - 3600), `${body}&n=${i}`) })),
+      ...Array.from({ length: 20 }, (_, i) =>
+        forged(i, {
+          'x-slack-request-timestamp': String(Number(ts) - 3600),
+          'x-slack-signature': slackSignature(SECRET, String(Number(ts) - 3600), `${body}&n=${i}`),
+        }),
+      ),
     ]);
     expect(new Set(replies.map((r) => r.statusCode))).toEqual(new Set([401]));
     expect(await auditLength()).toBe(auditBefore);
@@ -68,7 +79,11 @@ describe('refusals before the Slack signature checks out', () => {
     const res = await server.inject({
       method: 'POST',
       url: '/slack/interactivity',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': slackSignature(SECRET, ts, body) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': ts,
+        'x-slack-signature': slackSignature(SECRET, ts, body),
+      },
       payload: body,
     });
     expect(res.statusCode).toBe(401);

@@ -34,7 +34,9 @@ interface SourceRow {
   state: Record<string, unknown>;
 }
 
-async function listed(role: keyof typeof TOKENS = 'viewer'): Promise<{ sources: SourceRow[]; problems: Array<{ id: string; state: string }> }> {
+async function listed(
+  role: keyof typeof TOKENS = 'viewer',
+): Promise<{ sources: SourceRow[]; problems: Array<{ id: string; state: string }> }> {
   const res = await server.inject({ method: 'GET', url: '/api/sources', headers: { authorization: `Bearer ${TOKENS[role]}` } });
   expect(res.statusCode).toBe(200);
   return res.json();
@@ -46,7 +48,14 @@ beforeAll(async () => {
   up = await FakeMastodon.start({ token: 'fake-token' });
   down = await FakeMastodon.start({ token: 'fake-token' });
   busy = await FakeMastodon.start({ token: 'fake-token' });
-  const source = (id: string, instance: string, token: string) => ({ id, kind: 'mastodon', brand: 'acme', interval: '1h', stream: false, options: { instance, token } });
+  const source = (id: string, instance: string, token: string) => ({
+    id,
+    kind: 'mastodon',
+    brand: 'acme',
+    interval: '1h',
+    stream: false,
+    options: { instance, token },
+  });
   sources = [
     source('good', up.url, '${GOOD_TOKEN:-fake-token}'),
     // The fake only takes 'fake-token': this one answers 401, as an expired token would.
@@ -115,7 +124,8 @@ describe('source health states', () => {
 });
 
 describe('test connection', () => {
-  const test = (id: string, role: keyof typeof TOKENS = 'admin') => server.inject({ method: 'POST', url: `/api/sources/${id}/test`, headers: { authorization: `Bearer ${TOKENS[role]}` } });
+  const test = (id: string, role: keyof typeof TOKENS = 'admin') =>
+    server.inject({ method: 'POST', url: `/api/sources/${id}/test`, headers: { authorization: `Bearer ${TOKENS[role]}` } });
   const mentions = async () => nth((await app.ctx.db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM mentions')).rows, 0).n;
 
   it('fetches once through the connector, stores nothing and moves no cursor', async () => {
@@ -123,7 +133,12 @@ describe('test connection', () => {
     up.addMention(up.status({ text: '@AcmeAir one more?' }));
     const res = await test('good');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ ok: true, sourceId: 'good', fetched: 4, message: expect.stringMatching(/^ok: 4 posts read .*nothing stored/) });
+    expect(res.json()).toMatchObject({
+      ok: true,
+      sourceId: 'good',
+      fetched: 4,
+      message: expect.stringMatching(/^ok: 4 posts read .*nothing stored/),
+    });
     expect(await mentions()).toBe(before);
     expect(await readSourceState(app.ctx.db, 'limited')).toEqual(state);
     const [entry] = await readAudit(app.ctx.db, { action: 'source.tested', limit: 1 });
@@ -170,8 +185,12 @@ describe('test connection', () => {
     // `earshot sources` prints the same derived state as the page, one line per source.
     expect(listing.code).toBe(0);
     const lines = listing.out.trim().split('\n');
-    expect(lines.find((l) => l.startsWith('broken '))).toMatch(/^broken \(mastodon, every 3600s\): FAILING: The last 4 polls failed: platform temporarily failing \(HTTP 502\)/);
-    expect(lines.find((l) => l.startsWith('expired '))).toMatch(/NEEDS_CREDENTIALS: .*Renew sources\[1\]\.options\.token \(read from \$EXPIRED_TOKEN\)/);
+    expect(lines.find((l) => l.startsWith('broken '))).toMatch(
+      /^broken \(mastodon, every 3600s\): FAILING: The last 4 polls failed: platform temporarily failing \(HTTP 502\)/,
+    );
+    expect(lines.find((l) => l.startsWith('expired '))).toMatch(
+      /NEEDS_CREDENTIALS: .*Renew sources\[1\]\.options\.token \(read from \$EXPIRED_TOKEN\)/,
+    );
     expect(lines.find((l) => l.startsWith('off '))).toMatch(/: STOPPED: Turned off in the config/);
   }, 60_000);
 });

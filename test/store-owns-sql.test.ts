@@ -15,7 +15,10 @@ const ROOTS = ['src', 'workers'].map((d) => path.resolve(d));
 const OWNERS = ['src/store', 'src/postgres'].map((d) => path.resolve(d) + path.sep);
 
 const OUTSIDE_STORE: LineRule[] = [
-  { what: 'an SQL statement', pattern: /\b(SELECT|INSERT INTO|DELETE FROM|UPDATE \w+ SET|TRUNCATE|CREATE (TABLE|INDEX|FUNCTION)|ALTER TABLE|COPY \w+)\b/ },
+  {
+    what: 'an SQL statement',
+    pattern: /\b(SELECT|INSERT INTO|DELETE FROM|UPDATE \w+ SET|TRUNCATE|CREATE (TABLE|INDEX|FUNCTION)|ALTER TABLE|COPY \w+)\b/,
+  },
   { what: 'a query sent to the database', pattern: /\b(db|pool|client|pg)\w*\??\.(query|connect)\s*[<(]/i },
   { what: 'the pg driver imported', pattern: /from ['"]pg['"]/ },
 ];
@@ -73,6 +76,11 @@ describe('the store owns every SQL statement, and none needs a session', () => {
       'a query sent to the database',
     ]);
     const inStore = offences([path.resolve('src/store/planted.ts')], () => planted.join('\n'));
-    expect(inStore.map((f) => `${f.split(':')[1]} ${f.split(': ')[1]}`)).toEqual(['4 a named prepared statement', '5 a session-level SET', '6 a session-level advisory lock', '7 LISTEN/NOTIFY']);
+    expect(inStore.map((f) => `${f.split(':')[1]} ${f.split(': ')[1]}`)).toEqual([
+      '4 a named prepared statement',
+      '5 a session-level SET',
+      '6 a session-level advisory lock',
+      '7 LISTEN/NOTIFY',
+    ]);
   });
 });

@@ -42,7 +42,9 @@ describe('systemd units', () => {
       return path.join(dir, name);
     });
     const result = await new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile('systemd-analyze', ['verify', ...files], (err, _stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr })),
+      execFile('systemd-analyze', ['verify', ...files], (err, _stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }),
+      ),
     );
     // Unknown keys and unparsable values are only warnings (exit 0), so stderr must be empty too.
     expect(result.stderr).toBe('');
@@ -71,7 +73,8 @@ describe('systemd units', () => {
 });
 
 describe('logs under systemd', () => {
-  const load = (log: Record<string, unknown>, env: Record<string, string>) => configFromObject(baseConfig('p', { log }), env, '/x.yaml').log.pretty;
+  const load = (log: Record<string, unknown>, env: Record<string, string>) =>
+    configFromObject(baseConfig('p', { log }), env, '/x.yaml').log.pretty;
 
   it('are JSON when systemd sets JOURNAL_STREAM, unless the file asks otherwise', () => {
     expect(load({ level: 'info' }, { JOURNAL_STREAM: '8:12345' })).toBe(false);

@@ -22,13 +22,30 @@ const posts: Array<[string, boolean]> = [
 ];
 
 function rows(): TrainingRow[] {
-  return posts.map(([text, complaint], i) => ({ key: `p${i}`, text, brand: shop, sentiment: null, complaint, weight: 1, source: 'complaints', language: 'en' }));
+  return posts.map(([text, complaint], i) => ({
+    key: `p${i}`,
+    text,
+    brand: shop,
+    sentiment: null,
+    complaint,
+    weight: 1,
+    source: 'complaints',
+    language: 'en',
+  }));
 }
 
 describe('model heads', () => {
   it('keeps general negativity (wink and lexicon polarity) and naming the brand out of the complaint head', () => {
     const heads = fitHeads(prepare(rows()));
-    const polarity = ['wink positive', 'wink negative', 'lexicon positive', 'lexicon negative', 'lexicon balance', 'lexicon mixed', 'names the brand'] as const;
+    const polarity = [
+      'wink positive',
+      'wink negative',
+      'lexicon positive',
+      'lexicon negative',
+      'lexicon balance',
+      'lexicon mixed',
+      'names the brand',
+    ] as const;
     for (const name of polarity) expect(heads.main[DENSE_FEATURES.indexOf(name) * MAIN_OUTPUTS + COMPLAINT], name).toBe(0);
     // The complaint cues still count.
     expect(heads.main[DENSE_FEATURES.indexOf('time wasted / waiting') * MAIN_OUTPUTS + COMPLAINT]).not.toBe(0);

@@ -49,7 +49,9 @@ describe('feature extraction', () => {
   });
 
   it('undoes the airline set\'s "Late Flight"/"Cancelled Flight" substitutions', () => {
-    expect(normaliseArtefacts('Cancelled Flightled again, Late Flightr than ever, Cancelled Flight my trip')).toBe('cancelled again, later than ever, cancel my trip');
+    expect(normaliseArtefacts('Cancelled Flightled again, Late Flightr than ever, Cancelled Flight my trip')).toBe(
+      'cancelled again, later than ever, cancel my trip',
+    );
   });
 });
 
@@ -66,14 +68,21 @@ describe('model', () => {
 
   it('learns a separable toy problem', () => {
     const x = (i: number) => ({ idx: Int32Array.from([0, i]), val: Float32Array.from([1, 1]), terms: [] });
-    const w = trainSoftmax([0, 1, 2, 0, 1, 2].map((y) => ({ x: x(y + 1), y, w: 1 })), { classes: 3, dim: 4, epochs: 50, rate: 0.5 });
+    const w = trainSoftmax(
+      [0, 1, 2, 0, 1, 2].map((y) => ({ x: x(y + 1), y, w: 1 })),
+      { classes: 3, dim: 4, epochs: 50, rate: 0.5 },
+    );
     const p = softmax(w, x(3), new Float64Array(3));
     expect(p[2]).toBeGreaterThan(0.6);
   });
 
   it('scores with one interleaved 16-bit table as the float heads would', () => {
     const w = new Float32Array(5 * FEATURE_DIM);
-    [[0, 0.5, -0.25, 0.1, -1, 0.2], [7, -2, 1, 0.3, 2.5, -0.7], [FEATURE_DIM - 1, 0.01, 0.02, -0.03, 0.04, 0.05]].forEach(([f, ...outs]) => {
+    [
+      [0, 0.5, -0.25, 0.1, -1, 0.2],
+      [7, -2, 1, 0.3, 2.5, -0.7],
+      [FEATURE_DIM - 1, 0.01, 0.02, -0.03, 0.04, 0.05],
+    ].forEach(([f, ...outs]) => {
       w.set(outs as number[], (f as number) * 5);
     });
     const t = unpackTable(packTable(quantise(w, 5)), FEATURE_DIM);
@@ -85,15 +94,41 @@ describe('model', () => {
 
   it('tunes the English negative threshold on rows labelled with all three classes', () => {
     const row = (sentiment: Sentiment, twoClass: boolean): Prepared => ({
-      row: { key: String(Math.random()), text: '', brand: acme, sentiment, complaint: sentiment === 'negative', weight: 1, twoClass, source: 'airline' },
+      row: {
+        key: String(Math.random()),
+        text: '',
+        brand: acme,
+        sentiment,
+        complaint: sentiment === 'negative',
+        weight: 1,
+        twoClass,
+        source: 'airline',
+      },
       x: { idx: new Int32Array(0), val: new Float32Array(0), terms: [] },
     });
     // Three-class rows: negatives at P(neg) 0.6, neutrals at 0.45, so 0.46–0.6 separates them.
     // Two-class rows with negatives at P(neg) 0.32 would drag the threshold down if they counted.
-    const data = [...Array(10).fill(0).map(() => row('negative', false)), ...Array(10).fill(0).map(() => row('neutral', false)), ...Array(10).fill(0).map(() => row('negative', true))];
-    const probs = data.map((d): [number, number, number] => (d.row.twoClass ? [0.32, 0.3, 0.38] : d.row.sentiment === 'negative' ? [0.6, 0.3, 0.1] : [0.45, 0.5, 0.05]));
+    const data = [
+      ...Array(10)
+        .fill(0)
+        .map(() => row('negative', false)),
+      ...Array(10)
+        .fill(0)
+        .map(() => row('neutral', false)),
+      ...Array(10)
+        .fill(0)
+        .map(() => row('negative', true)),
+    ];
+    const probs = data.map((d): [number, number, number] =>
+      d.row.twoClass ? [0.32, 0.3, 0.38] : d.row.sentiment === 'negative' ? [0.6, 0.3, 0.1] : [0.45, 0.5, 0.05],
+    );
     const zeros = data.map(() => 0);
-    const t = tuneThresholds(data, { probs, complaintLogit: zeros, ironyLogit: zeros, category: data.map(() => new Float64Array(8)) }).negativeAt;
+    const t = tuneThresholds(data, {
+      probs,
+      complaintLogit: zeros,
+      ironyLogit: zeros,
+      category: data.map(() => new Float64Array(8)),
+    }).negativeAt;
     expect(t).toBeGreaterThan(0.45);
     expect(t).toBeLessThanOrEqual(0.6);
   });
@@ -117,10 +152,18 @@ describe.skipIf(!dataPresent)('against the peers on the fixed held-out sample of
       const brand = brandFor(p.source as Source);
       return triage(asMention(p.text, i, brand.id), { brand, author: noHistory });
     });
-  const peerScores = (rows: typeof sample, peer: (typeof peers)[number]) => rows.map((p) => peer.score(maskText(p.text, brandFor(p.source as Source))));
+  const peerScores = (rows: typeof sample, peer: (typeof peers)[number]) =>
+    rows.map((p) => peer.score(maskText(p.text, brandFor(p.source as Source))));
   // Peers get their best symmetric neutral band on the very rows they are scored on: generous to them.
   const bestBand = (gold: Sentiment[], scores: number[]) =>
-    Math.max(...[0, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 3].map((t) => macroF1(gold, scores.map((s): Sentiment => (s > t ? 'positive' : s < -t ? 'negative' : 'neutral'))))); 
+    Math.max(
+      ...[0, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 3].map((t) =>
+        macroF1(
+          gold,
+          scores.map((s): Sentiment => (s > t ? 'positive' : s < -t ? 'negative' : 'neutral')),
+        ),
+      ),
+    );
   const f1 = (pred: boolean[], want: boolean[]) => {
     const tp = pred.filter((p, i) => p && want[i]).length;
     const fp = pred.filter((p, i) => p && !want[i]).length;
@@ -135,7 +178,10 @@ describe.skipIf(!dataPresent)('against the peers on the fixed held-out sample of
     const rows = of(source);
     expect(rows.length).toBeGreaterThan(60);
     const gold = rows.map((r) => r.sentiment as Sentiment);
-    const score = macroF1(gold, ours(rows).map((r) => r.sentiment));
+    const score = macroF1(
+      gold,
+      ours(rows).map((r) => r.sentiment),
+    );
     for (const peer of peers) expect(score, peer.name).toBeGreaterThan(bestBand(gold, peerScores(rows, peer)) + margin);
   });
 
@@ -144,17 +190,30 @@ describe.skipIf(!dataPresent)('against the peers on the fixed held-out sample of
   it('general tweets: macro-F1 within 0.1 of every peer', () => {
     const rows = of('tweeteval');
     const gold = rows.map((r) => r.sentiment as Sentiment);
-    const score = macroF1(gold, ours(rows).map((r) => r.sentiment));
+    const score = macroF1(
+      gold,
+      ours(rows).map((r) => r.sentiment),
+    );
     for (const peer of peers) expect(score, peer.name).toBeGreaterThan(macroF1(gold, peerScores(rows, peer).map(peer.classify)) - 0.1);
   });
 
   it('complaint F1 on other industries beats every peer', () => {
     const rows = of('complaints');
     const want = rows.map((r) => r.complaint === true);
-    const score = f1(ours(rows).map((r) => r.complaint), want);
+    const score = f1(
+      ours(rows).map((r) => r.complaint),
+      want,
+    );
     for (const peer of peers) {
       const scores = peerScores(rows, peer);
-      const best = Math.max(...[-3, -2, -1, -0.5, -0.1, 0, 0.1, 0.5, 1].map((t) => f1(scores.map((s) => s < t), want)));
+      const best = Math.max(
+        ...[-3, -2, -1, -0.5, -0.1, 0, 0.1, 0.5, 1].map((t) =>
+          f1(
+            scores.map((s) => s < t),
+            want,
+          ),
+        ),
+      );
       expect(score, peer.name).toBeGreaterThan(best + 0.05);
     }
   });
@@ -168,7 +227,10 @@ describe.skipIf(!dataPresent)('against the peers on the fixed held-out sample of
   it('review sentences: accuracy beats every peer', () => {
     const rows = of('sentences');
     const gold = rows.map((r) => r.sentiment as Sentiment);
-    const score = accuracy(gold, ours(rows).map((r): Sentiment => (r.score < 0 ? 'negative' : 'positive')));
+    const score = accuracy(
+      gold,
+      ours(rows).map((r): Sentiment => (r.score < 0 ? 'negative' : 'positive')),
+    );
     for (const peer of peers) expect(score, peer.name).toBeGreaterThan(accuracy(gold, peerScores(rows, peer).map(binary)) + 0.05);
     expect(score).toBeGreaterThan(0.8);
   });

@@ -130,6 +130,7 @@ describe('triage: reasons a responder can read', () => {
 
   it('keeps capitals out of the reasons unless the post has them', () => {
     const r = run('still waiting for my refund, two weeks now, nobody answers');
-    for (const reason of r.reasons) for (const [, quoted] of reason.matchAll(/"([^"]+)"/g)) expect(quoted).toBe((quoted as string).toLowerCase());
+    for (const reason of r.reasons)
+      for (const [, quoted] of reason.matchAll(/"([^"]+)"/g)) expect(quoted).toBe((quoted as string).toLowerCase());
   });
 });

@@ -30,7 +30,9 @@ function devTexts(): string[] {
 describe('wink token readout', () => {
   const nlp = winkNLP(model, ['negation', 'sentiment']);
   const stem = nlp.its.stem as unknown as ItsFunction<string>;
-  const own = new TokenReader(nlp.its as unknown as ConstructorParameters<typeof TokenReader>[0], (tokens, i) => String(tokens.itemAt(i).out(stem)));
+  const own = new TokenReader(nlp.its as unknown as ConstructorParameters<typeof TokenReader>[0], (tokens, i) =>
+    String(tokens.itemAt(i).out(stem)),
+  );
 
   it('reads wink documents directly in this wink-nlp version', () => {
     expect(own.direct).toBe(true);

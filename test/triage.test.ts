@@ -145,11 +145,15 @@ describe('triage: urgency and reasons', () => {
   });
 
   it('keeps urgency within 0-100 when everything piles up', () => {
-    const r = run('YOU LOST MY BAG AGAIN!!! My lawyer, a reporter and the police will hear about this unsafe airline!!!', {
-      rating: 1,
-      author: { followers: 5_000_000 },
-      engagement: { replies: 900, reposts: 5000, likes: 20000 },
-    }, { author: { priorMentions: 9, recentMentions: 9, priorComplaints: 9, repliesSent: 0 } });
+    const r = run(
+      'YOU LOST MY BAG AGAIN!!! My lawyer, a reporter and the police will hear about this unsafe airline!!!',
+      {
+        rating: 1,
+        author: { followers: 5_000_000 },
+        engagement: { replies: 900, reposts: 5000, likes: 20000 },
+      },
+      { author: { priorMentions: 9, recentMentions: 9, priorComplaints: 9, repliesSent: 0 } },
+    );
     expect(r.urgency).toBe(100);
   });
 });
@@ -242,7 +246,13 @@ describe('earshot triage (offline scoring)', () => {
   const score = (file: string, ...flags: string[]) => {
     let out = '';
     const counts = runTriage(parseCli(['triage', file, '--config', path.join(dir, 'none.yaml'), ...flags]), (chunk) => (out += chunk));
-    return { counts, lines: out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+    return {
+      counts,
+      lines: out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    };
   };
 
   it('scores a CSV column, in input order, with every output', () => {
@@ -252,7 +262,8 @@ describe('earshot triage (offline scoring)', () => {
     expect(lines.map((l) => l['id'])).toEqual(['1', '2', '3']);
     expect(lines[0]).toMatchObject({ row: 1, sentiment: 'negative', complaint: true, language: 'en' });
     expect(lines[1]).toMatchObject({ sentiment: 'positive', category: 'praise' });
-    for (const key of ['sentimentConfidence', 'complaintProbability', 'irony', 'language', 'category', 'urgency', 'reasons', 'question']) expect(lines[2]).toHaveProperty(key);
+    for (const key of ['sentimentConfidence', 'complaintProbability', 'irony', 'language', 'category', 'urgency', 'reasons', 'question'])
+      expect(lines[2]).toHaveProperty(key);
     expect(() => score(file, '--text-column', 'text')).toThrow(/no column "text".*id, body/);
   });
 

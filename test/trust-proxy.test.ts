@@ -42,7 +42,8 @@ function viaProxy(app: FastifyInstance, method: 'GET' | 'POST', url: string, for
   return app.inject({ method, url, remoteAddress: PROXY, headers, ...(payload ? { payload } : {}) });
 }
 
-const signIn = (app: FastifyInstance, name: string, password: string, client: string) => viaProxy(app, 'POST', '/api/session', client, { name, password });
+const signIn = (app: FastifyInstance, name: string, password: string, client: string) =>
+  viaProxy(app, 'POST', '/api/session', client, { name, password });
 
 describe('/metrics behind a reverse proxy on the same host', () => {
   it('with api.trustProxy, the client address decides: a client outside is refused though the socket is loopback', async () => {
@@ -55,13 +56,20 @@ describe('/metrics behind a reverse proxy on the same host', () => {
   });
 
   it('an X-Forwarded-For from a socket that is not a trusted proxy is ignored', async () => {
-    const res = await server.inject({ method: 'GET', url: '/metrics', remoteAddress: '10.1.2.3', headers: { 'x-forwarded-for': '127.0.0.1' } });
+    const res = await server.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '10.1.2.3',
+      headers: { 'x-forwarded-for': '127.0.0.1' },
+    });
     expect(res.statusCode).toBe(403);
   });
 
   it('without api.trustProxy, a forwarded request is not treated as local', async () => {
     expect((await viaProxy(plain, 'GET', '/metrics', '203.0.113.9')).statusCode).toBe(403);
-    expect((await plain.inject({ method: 'GET', url: '/metrics', remoteAddress: PROXY, headers: { forwarded: 'for=203.0.113.9' } })).statusCode).toBe(403);
+    expect(
+      (await plain.inject({ method: 'GET', url: '/metrics', remoteAddress: PROXY, headers: { forwarded: 'for=203.0.113.9' } })).statusCode,
+    ).toBe(403);
     expect((await viaProxy(plain, 'GET', '/metrics', null)).statusCode).toBe(200);
   });
 });
@@ -106,7 +114,13 @@ describe('sign-in throttling behind a reverse proxy', () => {
   });
 
   it('sets the cookie Secure when the proxy says the client came over https', async () => {
-    const res = await server.inject({ method: 'POST', url: '/api/session', remoteAddress: PROXY, headers: { 'x-forwarded-for': '198.51.100.8', 'x-forwarded-proto': 'https' }, payload: { name: 'cy', password: PASSWORD } });
+    const res = await server.inject({
+      method: 'POST',
+      url: '/api/session',
+      remoteAddress: PROXY,
+      headers: { 'x-forwarded-for': '198.51.100.8', 'x-forwarded-proto': 'https' },
+      payload: { name: 'cy', password: PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
     expect(String(res.headers['set-cookie'])).toContain('Secure');
   });
@@ -118,7 +132,10 @@ describe('per-account back-off', () => {
   const waits: number[] = [];
 
   beforeAll(async () => {
-    app = await testApp({ api: { trustProxy: PROXY, sessions: { maxLoginFailures: 3 } }, users: [{ name: 'dee', role: 'responder', passwordHash: await hashPassword(PASSWORD) }] });
+    app = await testApp({
+      api: { trustProxy: PROXY, sessions: { maxLoginFailures: 3 } },
+      users: [{ name: 'dee', role: 'responder', passwordHash: await hashPassword(PASSWORD) }],
+    });
     bare = Fastify({ trustProxy: app.config.api.trustProxy });
     await registerSessionRoutes(bare, app.ctx, { sleep: async (ms) => void waits.push(ms) });
   });
@@ -161,7 +178,9 @@ describe('api.trustProxy in the config', () => {
 
   it('takes one address, a list, CIDR ranges and named ranges', () => {
     for (const ok of ['127.0.0.1', ['10.0.0.0/8', '::1', 'fd00::/8'], ['loopback', '192.168.1.10']]) expect(problems(ok)).toEqual([]);
-    expect(configFromObject(baseConfig('p', { api: { trustProxy: '127.0.0.1' } }), {}, 'earshot.yaml').api.trustProxy).toEqual(['127.0.0.1']);
+    expect(configFromObject(baseConfig('p', { api: { trustProxy: '127.0.0.1' } }), {}, 'earshot.yaml').api.trustProxy).toEqual([
+      '127.0.0.1',
+    ]);
   });
 
   it('refuses "trust everyone", host names and bad ranges, naming the field', () => {

@@ -20,7 +20,11 @@ const parsed = new Map<string, ts.SourceFile>();
 
 /** The UI check of tsconfig.ui.json, in memory: `files` replaces or adds file contents. */
 function uiCheck(files: Map<string, string>): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(path.resolve('tsconfig.ui.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.resolve('tsconfig.ui.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
   if (!config) throw new Error('tsconfig.ui.json could not be read');
   const host = ts.createCompilerHost(config.options);
   const readFile = host.readFile.bind(host);
@@ -37,46 +41,60 @@ function uiCheck(files: Map<string, string>): string[] {
   };
   const roots = [...new Set([...config.fileNames.map((f) => path.resolve(f)), ...files.keys()])];
   const program = ts.createProgram({ rootNames: roots, options: config.options, host });
-  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? path.relative(process.cwd(), d.file.fileName) : '?'}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `${d.file ? path.relative(process.cwd(), d.file.fileName) : '?'}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
 }
 
 describe('generated UI types', () => {
-  it('match what the generator writes from the server types now', () => {
-    for (const [file, text] of generateAll()) {
-      expect(readFileSync(file, 'utf8'), `${path.relative(process.cwd(), file)} is stale: run npm run gen:ui-types`).toBe(text);
-    }
-  }, SLOW);
+  it(
+    'match what the generator writes from the server types now',
+    () => {
+      for (const [file, text] of generateAll()) {
+        expect(readFileSync(file, 'utf8'), `${path.relative(process.cwd(), file)} is stale: run npm run gen:ui-types`).toBe(text);
+      }
+    },
+    SLOW,
+  );
 
-  it('follow a renamed server field, and the UI check then fails where the UI reads it', () => {
-    const original = readFileSync(ITEM_TYPES, 'utf8');
-    expect(original).toMatch(/\n {2}status: ItemStatus;/);
-    const renamed = original.replace(/\n {2}status: ItemStatus;/, '\n  state: ItemStatus;');
-    const text = generateAll({ readFile: (file) => (path.resolve(file) === ITEM_TYPES ? renamed : undefined) }).get(OUTPUT) ?? '';
-    const item = /interface InboxItem \{[\s\S]*?\n {2}\}/.exec(text)?.[0] ?? '';
-    expect(item).toContain('state: ItemStatus;');
-    expect(item).not.toContain('status: ItemStatus;');
-    expect(text).not.toBe(readFileSync(OUTPUT, 'utf8'));
+  it(
+    'follow a renamed server field, and the UI check then fails where the UI reads it',
+    () => {
+      const original = readFileSync(ITEM_TYPES, 'utf8');
+      expect(original).toMatch(/\n {2}status: ItemStatus;/);
+      const renamed = original.replace(/\n {2}status: ItemStatus;/, '\n  state: ItemStatus;');
+      const text = generateAll({ readFile: (file) => (path.resolve(file) === ITEM_TYPES ? renamed : undefined) }).get(OUTPUT) ?? '';
+      const item = /interface InboxItem \{[\s\S]*?\n {2}\}/.exec(text)?.[0] ?? '';
+      expect(item).toContain('state: ItemStatus;');
+      expect(item).not.toContain('status: ItemStatus;');
+      expect(text).not.toBe(readFileSync(OUTPUT, 'utf8'));
 
-    const errors = uiCheck(new Map([[OUTPUT, text]]));
-    // The queue row and the item page both show an item's status.
-    expect(errors.some((e) => e.startsWith('src/api/public/js/queue-row.js') && e.includes("'status'"))).toBe(true);
-    expect(errors.some((e) => e.startsWith('src/api/public/js/item.js') && e.includes("'status'"))).toBe(true);
-  }, SLOW);
+      const errors = uiCheck(new Map([[OUTPUT, text]]));
+      // The queue row and the item page both show an item's status.
+      expect(errors.some((e) => e.startsWith('src/api/public/js/queue-row.js') && e.includes("'status'"))).toBe(true);
+      expect(errors.some((e) => e.startsWith('src/api/public/js/item.js') && e.includes("'status'"))).toBe(true);
+    },
+    SLOW,
+  );
 
-  it('fail the UI check on a field the server does not send and on an id index.html does not have', () => {
-    const planted = [
-      '// @ts-check',
-      "import { $ } from './dom.js';",
-      '/** @param {Api.QueueRowAnswer} row */',
-      'export const assignee = (row) => row.item.assigne;',
-      '/** @param {Api.QueueRowAnswer} row */',
-      'export const fine = (row) => row.item.assignee;',
-      "export const box = () => $('queue-emtpy');",
-      "export const real = () => $('queue-empty');",
-    ].join('\n');
-    const errors = uiCheck(new Map([[PLANTED, planted]]));
-    expect(errors).toHaveLength(2);
-    expect(errors[0]).toMatch(/^src\/api\/public\/js\/planted-check\.js: Property 'assigne' does not exist/);
-    expect(errors[1]).toMatch(/^src\/api\/public\/js\/planted-check\.js: Argument of type '"queue-emtpy"' is not assignable/);
-  }, SLOW);
+  it(
+    'fail the UI check on a field the server does not send and on an id index.html does not have',
+    () => {
+      const planted = [
+        '// @ts-check',
+        "import { $ } from './dom.js';",
+        '/** @param {Api.QueueRowAnswer} row */',
+        'export const assignee = (row) => row.item.assigne;',
+        '/** @param {Api.QueueRowAnswer} row */',
+        'export const fine = (row) => row.item.assignee;',
+        "export const box = () => $('queue-emtpy');",
+        "export const real = () => $('queue-empty');",
+      ].join('\n');
+      const errors = uiCheck(new Map([[PLANTED, planted]]));
+      expect(errors).toHaveLength(2);
+      expect(errors[0]).toMatch(/^src\/api\/public\/js\/planted-check\.js: Property 'assigne' does not exist/);
+      expect(errors[1]).toMatch(/^src\/api\/public\/js\/planted-check\.js: Argument of type '"queue-emtpy"' is not assignable/);
+    },
+    SLOW,
+  );
 });

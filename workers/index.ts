@@ -9,4 +9,14 @@ import { spikesWorker } from './spikes.js';
 import { triageWorker } from './triage.js';
 
 /** Every worker the `workers` role runs. */
-export const allWorkers = [pollWorker, triageWorker, routeWorker, alertWorker, slaWorker, spikesWorker, publishWorker, healthWorker, draftWorker];
+export const allWorkers = [
+  pollWorker,
+  triageWorker,
+  routeWorker,
+  alertWorker,
+  slaWorker,
+  spikesWorker,
+  publishWorker,
+  healthWorker,
+  draftWorker,
+];

@@ -25,7 +25,12 @@ export const Password = z.string().min(MIN_PASSWORD, `the password must be at le
 const Term = z.string().trim().min(1).max(100);
 const Terms = z.array(Term).max(50, 'at most 50 of each');
 export const BrandId = Id;
-export const BrandFields = z.object({ name: z.string().trim().min(1).max(100), keywords: Terms.default([]), handles: Terms.default([]), hashtags: Terms.default([]) });
+export const BrandFields = z.object({
+  name: z.string().trim().min(1).max(100),
+  keywords: Terms.default([]),
+  handles: Terms.default([]),
+  hashtags: Terms.default([]),
+});
 
 /** An API token in Earshot's shape; shown once, stored only as its hash. */
 export function newToken(): string {
@@ -34,16 +39,34 @@ export function newToken(): string {
 
 /** What the API and the CLI show of a user: never a hash. */
 export function publicUser(u: DirectoryUser) {
-  return { name: u.name, role: u.role, disabled: u.disabled, password: Boolean(u.passwordHash), token: Boolean(u.tokenHash), slackUserId: u.slackUserId, managedBy: u.managedBy, updatedAt: u.updatedAt ? new Date(u.updatedAt).toISOString() : null };
+  return {
+    name: u.name,
+    role: u.role,
+    disabled: u.disabled,
+    password: Boolean(u.passwordHash),
+    token: Boolean(u.tokenHash),
+    slackUserId: u.slackUserId,
+    managedBy: u.managedBy,
+    updatedAt: u.updatedAt ? new Date(u.updatedAt).toISOString() : null,
+  };
 }
 
 export function publicBrand(b: DirectoryBrand) {
-  return { id: b.id, name: b.name, keywords: b.keywords, handles: b.handles, hashtags: b.hashtags, managedBy: b.managedBy, updatedAt: b.updatedAt ? new Date(b.updatedAt).toISOString() : null };
+  return {
+    id: b.id,
+    name: b.name,
+    keywords: b.keywords,
+    handles: b.handles,
+    hashtags: b.hashtags,
+    managedBy: b.managedBy,
+    updatedAt: b.updatedAt ? new Date(b.updatedAt).toISOString() : null,
+  };
 }
 
 async function opened(ctx: AdminCtx): Promise<void> {
   // A context that never opened its directory (a test, a one-off) would otherwise reload only the new row.
-  if (ctx.directory.version < 0) await ctx.directory.open({ db: ctx.db, redis: ctx.redis, channel: ctx.keys.directory, log: ctx.log }, { follow: false });
+  if (ctx.directory.version < 0)
+    await ctx.directory.open({ db: ctx.db, redis: ctx.redis, channel: ctx.keys.directory, log: ctx.log }, { follow: false });
 }
 
 export interface NewUserInput {
@@ -59,8 +82,15 @@ export async function addUser(ctx: AdminCtx, actor: string, input: NewUserInput)
   if (!input.password && !input.token) throw new DirectoryConflict(422, 'give the user a password (web sign-in), an API token, or both');
   const token = input.token ? newToken() : null;
   const passwordHash = input.password ? await hashPassword(input.password) : null;
-  const { version, result } = await changeDirectory(ctx.db, { actor, action: 'user.added', detail: { user: input.name, role: input.role, password: Boolean(passwordHash), token: Boolean(token) } }, (client) =>
-    insertUser(client, { name: input.name, role: input.role, passwordHash, tokenHash: token ? hashToken(token) : null, slackUserId: null }, 'admin'),
+  const { version, result } = await changeDirectory(
+    ctx.db,
+    { actor, action: 'user.added', detail: { user: input.name, role: input.role, password: Boolean(passwordHash), token: Boolean(token) } },
+    (client) =>
+      insertUser(
+        client,
+        { name: input.name, role: input.role, passwordHash, tokenHash: token ? hashToken(token) : null, slackUserId: null },
+        'admin',
+      ),
   );
   await ctx.directory.announce(version);
   return { user: result, token };
@@ -98,7 +128,12 @@ function auditChanges(before: DirectoryUser, change: UserChange): Record<string,
  * Role, enabled, password, token. Disabling and a password reset also end the user's sessions:
  * whoever knew the old password must not stay signed in with it.
  */
-export async function changeUser(ctx: AdminCtx, actor: string, name: string, change: UserChange): Promise<{ user: DirectoryUser; token: string | null; sessionsEnded: number }> {
+export async function changeUser(
+  ctx: AdminCtx,
+  actor: string,
+  name: string,
+  change: UserChange,
+): Promise<{ user: DirectoryUser; token: string | null; sessionsEnded: number }> {
   await opened(ctx);
   checkLockout(ctx, actor, name, change);
   const token = change.newToken ? newToken() : null;
@@ -111,7 +146,9 @@ export async function changeUser(ctx: AdminCtx, actor: string, name: string, cha
   if (Object.keys(patch).length === 0) throw new DirectoryConflict(422, 'nothing to change: give a role, disabled, a password or newToken');
   const current = ctx.directory.users.find((u) => u.name === name);
   const detail = { user: name, changes: current ? auditChanges(current, change) : {} };
-  const { version, result } = await changeDirectory(ctx.db, { actor, action: 'user.changed', detail }, (client) => updateUser(client, name, patch));
+  const { version, result } = await changeDirectory(ctx.db, { actor, action: 'user.changed', detail }, (client) =>
+    updateUser(client, name, patch),
+  );
   await ctx.directory.announce(version);
   const sessionsEnded = change.disabled || change.password ? await revokeUserSessions(ctx.redis, ctx.config.redis.prefix, name) : 0;
   return { user: result.after, token, sessionsEnded };
@@ -127,18 +164,35 @@ export async function endSessions(ctx: AdminCtx, actor: string, name: string): P
 
 export async function addBrand(ctx: AdminCtx, actor: string, brand: DirectoryBrandInput): Promise<DirectoryBrand> {
   await opened(ctx);
-  const { version, result } = await changeDirectory(ctx.db, { actor, action: 'brand.added', detail: { brand: brand.id, ...brand } }, (client) => insertBrand(client, brand, 'admin'));
+  const { version, result } = await changeDirectory(
+    ctx.db,
+    { actor, action: 'brand.added', detail: { brand: brand.id, ...brand } },
+    (client) => insertBrand(client, brand, 'admin'),
+  );
   await ctx.directory.announce(version);
   return result;
 }
 
 export type DirectoryBrandInput = { id: string } & z.infer<typeof BrandFields>;
 
-export async function editBrand(ctx: AdminCtx, actor: string, id: string, patch: Partial<z.infer<typeof BrandFields>>): Promise<DirectoryBrand> {
+export async function editBrand(
+  ctx: AdminCtx,
+  actor: string,
+  id: string,
+  patch: Partial<z.infer<typeof BrandFields>>,
+): Promise<DirectoryBrand> {
   await opened(ctx);
   const current = ctx.directory.brand(id);
-  const changes = current ? Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(current[k as keyof typeof current])).map(([k, v]) => [k, { from: current[k as keyof typeof current], to: v }])) : {};
-  const { version, result } = await changeDirectory(ctx.db, { actor, action: 'brand.changed', detail: { brand: id, changes } }, (client) => updateBrand(client, id, patch));
+  const changes = current
+    ? Object.fromEntries(
+        Object.entries(patch)
+          .filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(current[k as keyof typeof current]))
+          .map(([k, v]) => [k, { from: current[k as keyof typeof current], to: v }]),
+      )
+    : {};
+  const { version, result } = await changeDirectory(ctx.db, { actor, action: 'brand.changed', detail: { brand: id, changes } }, (client) =>
+    updateBrand(client, id, patch),
+  );
   await ctx.directory.announce(version);
   return result.after;
 }

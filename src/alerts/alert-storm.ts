@@ -25,7 +25,11 @@ export interface AlertJob {
  * destination. The most urgent go first; past the destination's per-minute share the rest are
  * held, and one digest job per destination and minute (a stable job id) lists them.
  */
-export async function planEscalations(ctx: AppContext, urgent: Array<{ id: string; urgency: number }>, now = Date.now()): Promise<AlertJob[]> {
+export async function planEscalations(
+  ctx: AppContext,
+  urgent: Array<{ id: string; urgency: number }>,
+  now = Date.now(),
+): Promise<AlertJob[]> {
   const window = Math.floor(now / MINUTE) * MINUTE;
   const jobs: AlertJob[] = [];
   for (const d of chatDestinations(ctx.config)) {
@@ -34,13 +38,19 @@ export async function planEscalations(ctx: AppContext, urgent: Array<{ id: strin
     const limit = d.maxPerMinute ?? DEFAULT_ALERTS_PER_MINUTE;
     const granted = await takeAlertShare(ctx, d.id, window, wanted.length, limit);
     for (const item of wanted.slice(0, granted)) {
-      jobs.push({ data: { kind: 'escalation', itemId: item.id, destinationId: d.id }, opts: { jobId: `alert-${item.id}-${d.id}`, priority: Math.max(1, 101 - item.urgency) } });
+      jobs.push({
+        data: { kind: 'escalation', itemId: item.id, destinationId: d.id },
+        opts: { jobId: `alert-${item.id}-${d.id}`, priority: Math.max(1, 101 - item.urgency) },
+      });
     }
     const held = wanted.slice(granted);
     if (held.length === 0) continue;
     // Scored by urgency, so the digest can list the most urgent without reading them all.
     await holdForDigest(ctx, d.id, held, HELD_TTL_MS, DIGEST_CANDIDATES);
-    jobs.push({ data: { kind: 'digest', destinationId: d.id, window }, opts: { jobId: `digest-${d.id}-${window}`, delay: window + MINUTE - now } });
+    jobs.push({
+      data: { kind: 'digest', destinationId: d.id, window },
+      opts: { jobId: `digest-${d.id}-${window}`, delay: window + MINUTE - now },
+    });
   }
   return jobs;
 }
@@ -50,7 +60,11 @@ export async function planEscalations(ctx: AppContext, urgent: Array<{ id: strin
  * Reads a few dozen items however big the storm (a storm of 65k held items once took a worker's
  * whole heap when all were read). The snapshot goes only after delivery; receivers dedupe on the window.
  */
-export async function sendDigest(ctx: AppContext, destination: ChatDestinationConfig, data: { window: number }): Promise<'sent' | 'not-needed'> {
+export async function sendDigest(
+  ctx: AppContext,
+  destination: ChatDestinationConfig,
+  data: { window: number },
+): Promise<'sent' | 'not-needed'> {
   // A snapshot of what is held: items held from now on wait for the next digest, and a snapshot
   // left by a failed send is sent again first, so nothing held is lost.
   const { count, ids: candidates } = await digestSnapshot(ctx, destination.id, HELD_TTL_MS, DIGEST_CANDIDATES);
@@ -61,12 +75,21 @@ export async function sendDigest(ctx: AppContext, destination: ChatDestinationCo
   return outcome === 'sent' ? 'sent' : 'not-needed';
 }
 
-async function buildDigest(ctx: AppContext, destination: ChatDestinationConfig, ids: string[], count: number, window: number): Promise<DigestAlert | null> {
+async function buildDigest(
+  ctx: AppContext,
+  destination: ChatDestinationConfig,
+  ids: string[],
+  count: number,
+  window: number,
+): Promise<DigestAlert | null> {
   // Someone may already have answered some while they waited; those are not worth a ping.
   const open = (await getItems(ctx.db, ids)).filter((i) => i.status !== 'posted' && i.status !== 'rejected' && i.status !== 'spam');
   if (open.length === 0) return null;
   const top = open.sort((a, b) => b.urgency - a.urgency).slice(0, DIGEST_LISTS);
-  const stored = await loadMentions(ctx.db, top.map((i) => i.id));
+  const stored = await loadMentions(
+    ctx.db,
+    top.map((i) => i.id),
+  );
   const brands = [...new Set(top.map((i) => ctx.directory.brand(i.brandId)?.name ?? i.brandId))];
   return {
     kind: 'digest',
@@ -77,7 +100,14 @@ async function buildDigest(ctx: AppContext, destination: ChatDestinationConfig, 
     inboxUrl: inboxBaseUrl(ctx.config),
     items: top.map((i) => {
       const m = stored.get(i.id)?.mention;
-      return { itemId: i.id, urgency: i.urgency, platform: i.platform, handle: m?.author.handle ?? '?', text: m?.text ?? '', inboxUrl: itemUrl(ctx.config, i.id) };
+      return {
+        itemId: i.id,
+        urgency: i.urgency,
+        platform: i.platform,
+        handle: m?.author.handle ?? '?',
+        text: m?.text ?? '',
+        inboxUrl: itemUrl(ctx.config, i.id),
+      };
     }),
   };
 }

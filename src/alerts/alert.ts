@@ -29,7 +29,13 @@ export async function sendAlert(ctx: AppContext, data: JobData<'alert'>): Promis
 
 async function buildAlert(ctx: AppContext, data: Exclude<JobData<'alert'>, { kind: 'digest' }>): Promise<Alert | null> {
   if (data.kind === 'source') {
-    return { kind: 'source', sourceId: data.sourceId, problem: data.problem, at: new Date(data.at).toISOString(), inboxUrl: inboxBaseUrl(ctx.config) };
+    return {
+      kind: 'source',
+      sourceId: data.sourceId,
+      problem: data.problem,
+      at: new Date(data.at).toISOString(),
+      inboxUrl: inboxBaseUrl(ctx.config),
+    };
   }
   const item = await getItem(ctx.db, data.itemId);
   // Someone already handled it while the alert waited (e.g. chat was down): no need to page anyone.

@@ -25,7 +25,10 @@ export async function deliverTo(ctx: AppContext, destination: ChatDestinationCon
   } catch (err) {
     if (print && err instanceof PermanentError && err.status === 410) {
       await markGone(ctx, destination.id, print);
-      ctx.log.error({ destination: destination.id }, 'chat destination answered 410 Gone: no more alerts go to it until chat[].webhookUrl changes');
+      ctx.log.error(
+        { destination: destination.id },
+        'chat destination answered 410 Gone: no more alerts go to it until chat[].webhookUrl changes',
+      );
     }
     throw err;
   }

@@ -5,7 +5,10 @@ import { digestText, formatReach, headline, shorten, type Alert } from './messag
 export function sendConsole(log: Logger, alert: Alert): void {
   if (alert.kind === 'digest') {
     const d = digestText(alert);
-    log.warn({ alert: 'digest', count: alert.count, open: alert.inboxUrl }, `${logSafe(d.title).toUpperCase()}: ${d.lines.map((l) => logSafe(l.text)).join(' | ')}`);
+    log.warn(
+      { alert: 'digest', count: alert.count, open: alert.inboxUrl },
+      `${logSafe(d.title).toUpperCase()}: ${d.lines.map((l) => logSafe(l.text)).join(' | ')}`,
+    );
     return;
   }
   if (alert.kind === 'source') {
@@ -13,7 +16,13 @@ export function sendConsole(log: Logger, alert: Alert): void {
     return;
   }
   log.warn(
-    { alert: alert.sla ? `sla-${alert.sla.stage}` : 'escalation', item: alert.itemId, urgency: alert.urgency, reasons: alert.reasons, open: alert.inboxUrl },
+    {
+      alert: alert.sla ? `sla-${alert.sla.stage}` : 'escalation',
+      item: alert.itemId,
+      urgency: alert.urgency,
+      reasons: alert.reasons,
+      open: alert.inboxUrl,
+    },
     `${headline(alert).toUpperCase()} @${logSafe(alert.author.handle, 80)} (${formatReach(alert.author.followers)}) on ${alert.platform}: "${logSafe(shorten(alert.text, 160))}"`,
   );
 }

@@ -72,7 +72,12 @@ export function itemUrl(config: Pick<Config, 'api'>, itemId: string): string {
 }
 
 /** `brands` is the live list (ctx.directory.brands): a brand added since the start has its name here. */
-export function escalationAlert(config: Config, item: InboxItem, stored: StoredMention, brands: ReadonlyArray<{ id: string; name: string }> = config.brands): EscalationAlert {
+export function escalationAlert(
+  config: Config,
+  item: InboxItem,
+  stored: StoredMention,
+  brands: ReadonlyArray<{ id: string; name: string }> = config.brands,
+): EscalationAlert {
   const { mention, triage } = stored;
   return {
     kind: 'escalation',
@@ -110,7 +115,12 @@ function shortTime(iso: string): string {
  */
 export function deliveryKey(alert: Alert, destinationId: string): string {
   if (alert.kind === 'digest') return `digest:${alert.window}:${destinationId}`;
-  const subject = alert.kind === 'source' ? `source:${alert.sourceId}:${alert.at}` : alert.sla ? `sla-${alert.sla.stage}:${alert.itemId}` : `escalation:${alert.itemId}`;
+  const subject =
+    alert.kind === 'source'
+      ? `source:${alert.sourceId}:${alert.at}`
+      : alert.sla
+        ? `sla-${alert.sla.stage}:${alert.itemId}`
+        : `escalation:${alert.itemId}`;
   return `${subject}:${destinationId}`;
 }
 

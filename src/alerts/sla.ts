@@ -19,7 +19,15 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -34,7 +42,12 @@ interface LocalDay {
 function localParts(t: number, timeZone: string): LocalDay & { minutes: number } {
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(t))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts['year'] ?? 0, month: parts['month'] ?? 0, day: parts['day'] ?? 0, minutes: ((parts['hour'] ?? 0) % 24) * 60 + (parts['minute'] ?? 0) };
+  return {
+    year: parts['year'] ?? 0,
+    month: parts['month'] ?? 0,
+    day: parts['day'] ?? 0,
+    minutes: ((parts['hour'] ?? 0) % 24) * 60 + (parts['minute'] ?? 0),
+  };
 }
 
 /** The instant a local wall-clock time happens in `timeZone`; the second pass settles DST changes. */
@@ -112,7 +125,11 @@ export interface SlaCheck {
  * channel; it sorts first in the queue, says "breached on arrival" on its page and counts as
  * late or overdue in the analytics. Urgent ones still raise their escalation alert like any other.
  */
-export function firstReminderAt(sla: SlaConfig, item: { priority: Priority; createdAt: number; slaDueAt: number }, now: number): number | null {
+export function firstReminderAt(
+  sla: SlaConfig,
+  item: { priority: Priority; createdAt: number; slaDueAt: number },
+  now: number,
+): number | null {
   if (item.slaDueAt <= now) return null;
   const { warnAt } = slaTimes(sla, item.priority, Math.min(item.createdAt, now));
   return Math.max(warnAt, now);
@@ -176,7 +193,10 @@ export async function checkSla(ctx: AppContext, data: SlaCheck, now: () => numbe
   if (answered(item)) return { outcome: 'answered' };
   const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   if (!stored) return { outcome: 'gone' };
-  const alert: EscalationAlert = { ...escalationAlert(ctx.config, item, stored, ctx.directory.brands), sla: { stage: data.stage, dueAt: new Date(item.slaDueAt).toISOString() } };
+  const alert: EscalationAlert = {
+    ...escalationAlert(ctx.config, item, stored, ctx.directory.brands),
+    sla: { stage: data.stage, dueAt: new Date(item.slaDueAt).toISOString() },
+  };
   const destinations = targets(ctx, data.stage, item);
   if (destinations.length === 0) return { outcome: 'no-destination' };
   const { sent, failure } = await deliverOnce(ctx, alert, `sla-${data.stage}-${item.id}`, destinations, now);
@@ -189,7 +209,13 @@ export async function checkSla(ctx: AppContext, data: SlaCheck, now: () => numbe
  * so a retry (for another destination's transient failure) never knocks on a deleted webhook again.
  * Returns the error worth retrying for, else the permanent one, else null.
  */
-async function deliverOnce(ctx: AppContext, alert: EscalationAlert, subject: string, destinations: ChatDestinationConfig[], now: () => number) {
+async function deliverOnce(
+  ctx: AppContext,
+  alert: EscalationAlert,
+  subject: string,
+  destinations: ChatDestinationConfig[],
+  now: () => number,
+) {
   const sent: string[] = [];
   let retryable: unknown = null;
   let permanent: unknown = null;

@@ -42,9 +42,19 @@ function actionButtons(alert: EscalationAlert, interactive: boolean): unknown[] 
   if (interactive && alert.draftWarnings.length === 0) {
     buttons.push({ type: 'button', action_id: 'approve', value, style: 'primary', text: { type: 'plain_text', text: 'Approve' } });
   }
-  buttons.push({ type: 'button', action_id: 'edit', url: alert.inboxUrl, text: { type: 'plain_text', text: interactive ? 'Edit' : 'Open in Earshot' } });
+  buttons.push({
+    type: 'button',
+    action_id: 'edit',
+    url: alert.inboxUrl,
+    text: { type: 'plain_text', text: interactive ? 'Edit' : 'Open in Earshot' },
+  });
   if (interactive) {
-    const confirm = { title: { type: 'plain_text', text: 'Reject this draft?' }, text: { type: 'plain_text', text: 'No reply will be posted.' }, confirm: { type: 'plain_text', text: 'Reject' }, deny: { type: 'plain_text', text: 'Cancel' } };
+    const confirm = {
+      title: { type: 'plain_text', text: 'Reject this draft?' },
+      text: { type: 'plain_text', text: 'No reply will be posted.' },
+      confirm: { type: 'plain_text', text: 'Reject' },
+      deny: { type: 'plain_text', text: 'Cancel' },
+    };
     buttons.push({ type: 'button', action_id: 'reject', value, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, confirm });
   }
   if (postUrl) buttons.push({ type: 'button', action_id: 'view_post', text: { type: 'plain_text', text: 'View post' }, url: postUrl });
@@ -62,7 +72,11 @@ function escalationBlocks(alert: EscalationAlert, interactive: boolean): unknown
     { type: 'section', text: { type: 'mrkdwn', text: `${header}\n${quote(alert.text)}` } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `Why: ${reasons}` }] },
   ];
-  if (alert.draft) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Draft reply (v${alert.draftVersion})*\n${quote(alert.draft)}${warnings}` } });
+  if (alert.draft)
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Draft reply (v${alert.draftVersion})*\n${quote(alert.draft)}${warnings}` },
+    });
   blocks.push({ type: 'actions', block_id: `item_${alert.itemId}`.slice(0, 255), elements: actionButtons(alert, interactive) });
   return blocks;
 }
@@ -89,7 +103,18 @@ export function slackPayload(alert: Alert, interactive = false): { text: string;
   if (alert.kind === 'digest') return digestPayload(alert);
   if (alert.kind === 'source') {
     const text = `Earshot source problem: ${alert.sourceId}`;
-    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: *Source needs attention: ${escapeMrkdwn(alert.sourceId)}*\n${escapeMrkdwn(shorten(alert.problem, 1500))}` } }] };
+    return {
+      text,
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: `:warning: *Source needs attention: ${escapeMrkdwn(alert.sourceId)}*\n${escapeMrkdwn(shorten(alert.problem, 1500))}`,
+          },
+        },
+      ],
+    };
   }
   const fallback = `${headline(alert)} mention from @${alert.author.handle}: ${shorten(alert.text, 140)}`;
   return { text: escapeMrkdwn(fallback), blocks: escalationBlocks(alert, interactive) };
@@ -99,16 +124,29 @@ export function slackPayload(alert: Alert, interactive = false): { text: string;
  * The message that replaces an alert after someone clicked: the post stays, the outcome is
  * added, and the buttons go unless the item still waits for another click (second approval).
  */
-export function outcomePayload(alert: EscalationAlert | null, outcome: string, keepButtons: boolean): { text: string; blocks: unknown[]; replace_original: true } {
+export function outcomePayload(
+  alert: EscalationAlert | null,
+  outcome: string,
+  keepButtons: boolean,
+): { text: string; blocks: unknown[]; replace_original: true } {
   const note = { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(outcome) }] };
-  if (!alert) return { text: escapeMrkdwn(outcome), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(outcome) } }], replace_original: true };
+  if (!alert)
+    return {
+      text: escapeMrkdwn(outcome),
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(outcome) } }],
+      replace_original: true,
+    };
   const blocks = escalationBlocks(alert, keepButtons);
   // Without buttons, the actions block keeps only the links; the outcome goes just above it.
   blocks.splice(blocks.length - 1, 0, note);
   return { text: escapeMrkdwn(outcome), blocks, replace_original: true };
 }
 
-export async function sendSlack(http: HttpClient, destination: { webhookUrl: string; signingSecret?: string | undefined }, alert: Alert): Promise<void> {
+export async function sendSlack(
+  http: HttpClient,
+  destination: { webhookUrl: string; signingSecret?: string | undefined },
+  alert: Alert,
+): Promise<void> {
   const payload = slackPayload(alert, Boolean(destination.signingSecret));
   const res = await http.send({ method: 'POST', url: destination.webhookUrl, json: payload, write: true, timeoutMs: 10_000 });
   if (res.status >= 200 && res.status < 300) return;

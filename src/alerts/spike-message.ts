@@ -38,8 +38,15 @@ export function spikeUrl(config: Pick<Config, 'api'>, spikeId: string): string {
 export function spikeText(config: Pick<Config, 'api'>, s: SpikeRecord): SpikeText {
   const e = s.explanation;
   const title = s.status === 'closed' ? `Back to normal · ${e.brandName}` : `${ICON[s.severity]} · ${e.brandName}`;
-  const rose = e.rose.slice(0, 4).map((r) => `${r.label}: ${Math.round(r.observed)} in ${r.windowMinutes} min against ${r.expected} expected, ${r.authors} authors`);
-  const terms = e.terms.length ? `Terms: ${e.terms.slice(0, 5).map((t) => `${t.term} (${t.posts}, ${t.lift}× usual)`).join(' · ')}` : 'No term stands out';
+  const rose = e.rose
+    .slice(0, 4)
+    .map((r) => `${r.label}: ${Math.round(r.observed)} in ${r.windowMinutes} min against ${r.expected} expected, ${r.authors} authors`);
+  const terms = e.terms.length
+    ? `Terms: ${e.terms
+        .slice(0, 5)
+        .map((t) => `${t.term} (${t.posts}, ${t.lift}× usual)`)
+        .join(' · ')}`
+    : 'No term stands out';
   const cats = e.categories.map((c) => `${c.category.replace(/_/g, ' ')} ${c.posts}`).join(', ');
   const plats = e.platforms.map((p) => `${p.platform} ${p.posts}`).join(', ');
   const context = `${e.totalPosts} posts by ${e.authors} authors · ${Math.round(e.negativeShare * 100)}% negative · ${cats} · on ${plats}`;

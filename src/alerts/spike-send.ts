@@ -55,7 +55,15 @@ export function nextStep(s: SpikeRecord, prev: Delivery | undefined, bot: boolea
   return SEVERITIES.indexOf(s.severity) > SEVERITIES.indexOf(prev.severity) ? 'new' : 'none';
 }
 
-async function send(http: HttpClient, d: ChatDestinationConfig, s: SpikeRecord, t: SpikeText, step: Step, prev: Delivery | undefined, log: AppContext['log']): Promise<Partial<Delivery>> {
+async function send(
+  http: HttpClient,
+  d: ChatDestinationConfig,
+  s: SpikeRecord,
+  t: SpikeText,
+  step: Step,
+  prev: Delivery | undefined,
+  log: AppContext['log'],
+): Promise<Partial<Delivery>> {
   const bot = botOf(d);
   if (d.kind === 'slack') {
     const payload = spikeBlocks(s, t, Boolean(d.signingSecret));
@@ -75,19 +83,48 @@ async function send(http: HttpClient, d: ChatDestinationConfig, s: SpikeRecord, 
     return {};
   }
   if (d.kind === 'discord') {
-    await check(await http.send({ method: 'POST', url: d.webhookUrl, json: { content: lines.map(escapeDiscord).join('\n').slice(0, 1900), allowed_mentions: { parse: [] } }, timeoutMs: 10_000 }), d.id);
+    await check(
+      await http.send({
+        method: 'POST',
+        url: d.webhookUrl,
+        json: { content: lines.map(escapeDiscord).join('\n').slice(0, 1900), allowed_mentions: { parse: [] } },
+        timeoutMs: 10_000,
+      }),
+      d.id,
+    );
     return {};
   }
   if (d.kind === 'teams') {
-    const card = { type: 'AdaptiveCard', version: '1.4', body: lines.map((text, i) => ({ type: 'TextBlock', text, wrap: true, ...(i === 0 ? { weight: 'Bolder', size: 'Medium' } : {}) })), actions: [{ type: 'Action.OpenUrl', title: 'Open in Earshot', url: t.inboxUrl }] };
-    await check(await http.send({ method: 'POST', url: d.webhookUrl, json: { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] }, timeoutMs: 10_000 }), d.id);
+    const card = {
+      type: 'AdaptiveCard',
+      version: '1.4',
+      body: lines.map((text, i) => ({ type: 'TextBlock', text, wrap: true, ...(i === 0 ? { weight: 'Bolder', size: 'Medium' } : {}) })),
+      actions: [{ type: 'Action.OpenUrl', title: 'Open in Earshot', url: t.inboxUrl }],
+    };
+    await check(
+      await http.send({
+        method: 'POST',
+        url: d.webhookUrl,
+        json: { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] },
+        timeoutMs: 10_000,
+      }),
+      d.id,
+    );
     return {};
   }
   const type = s.status === 'closed' ? 'spike.closed' : prev ? 'spike.updated' : 'spike.opened';
   const id = `msg_spike_${s.id}_${s.revision}`.slice(0, 64);
-  const event = { type, timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), data: { id: s.id, brand: s.brandId, severity: s.severity, status: s.status, explanation: s.explanation, inboxUrl: t.inboxUrl } };
+  const event = {
+    type,
+    timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    data: { id: s.id, brand: s.brandId, severity: s.severity, status: s.status, explanation: s.explanation, inboxUrl: t.inboxUrl },
+  };
   const ts = Math.floor(Date.now() / 1000);
-  const headers = { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': webhookSignature(d.secret, id, ts, JSON.stringify(event)) };
+  const headers = {
+    'webhook-id': id,
+    'webhook-timestamp': String(ts),
+    'webhook-signature': webhookSignature(d.secret, id, ts, JSON.stringify(event)),
+  };
   await check(await http.send({ method: 'POST', url: d.webhookUrl, headers, json: event, timeoutMs: 20_000 }), d.id);
   return {};
 }
@@ -132,11 +169,20 @@ async function deliverRevision(ctx: AppContext, s: SpikeRecord, now: number): Pr
     try {
       const got = step === 'none' ? {} : await send(ctx.http, d, s, text, step, prev, ctx.log);
       if (step === 'none' && !prev) continue;
-      const delivery: Delivery = { revision: s.revision, severity: step === 'none' && prev ? prev.severity : s.severity, closed: step !== 'none' ? s.status === 'closed' : (prev?.closed ?? false), ...pick(prev), ...got };
+      const delivery: Delivery = {
+        revision: s.revision,
+        severity: step === 'none' && prev ? prev.severity : s.severity,
+        closed: step !== 'none' ? s.status === 'closed' : (prev?.closed ?? false),
+        ...pick(prev),
+        ...got,
+      };
       if (step !== 'none') sent += 1;
       await recordDelivery(ctx.db, s.id, d.id, delivery);
     } catch (err) {
-      ctx.log.warn({ spike: s.id, destination: d.id, err: (err as Error).message }, 'spike alert not delivered; trying again at the next sweep');
+      ctx.log.warn(
+        { spike: s.id, destination: d.id, err: (err as Error).message },
+        'spike alert not delivered; trying again at the next sweep',
+      );
     }
   }
   return sent;

@@ -10,9 +10,22 @@ export type SpikeAction = (typeof SPIKE_ACTIONS)[number];
 function buttons(s: SpikeRecord, t: SpikeText, interactive: boolean): unknown[] {
   const out: unknown[] = [];
   if (interactive && s.status === 'open' && !s.expectedBy) {
-    if (!s.acknowledgedBy) out.push({ type: 'button', action_id: 'spike_ack', value: s.id, style: 'primary', text: { type: 'plain_text', text: 'Acknowledge' } });
-    if (!s.escalatedBy) out.push({ type: 'button', action_id: 'spike_escalate', value: s.id, text: { type: 'plain_text', text: 'Escalate to managers' } });
-    const confirm = { title: { type: 'plain_text', text: 'Mark as expected?' }, text: { type: 'plain_text', text: 'A launch or a sale: no more alerts about this spike.' }, confirm: { type: 'plain_text', text: 'Mark as expected' }, deny: { type: 'plain_text', text: 'Cancel' } };
+    if (!s.acknowledgedBy)
+      out.push({
+        type: 'button',
+        action_id: 'spike_ack',
+        value: s.id,
+        style: 'primary',
+        text: { type: 'plain_text', text: 'Acknowledge' },
+      });
+    if (!s.escalatedBy)
+      out.push({ type: 'button', action_id: 'spike_escalate', value: s.id, text: { type: 'plain_text', text: 'Escalate to managers' } });
+    const confirm = {
+      title: { type: 'plain_text', text: 'Mark as expected?' },
+      text: { type: 'plain_text', text: 'A launch or a sale: no more alerts about this spike.' },
+      confirm: { type: 'plain_text', text: 'Mark as expected' },
+      deny: { type: 'plain_text', text: 'Cancel' },
+    };
     out.push({ type: 'button', action_id: 'spike_expected', value: s.id, text: { type: 'plain_text', text: 'Mark as expected' }, confirm });
   }
   out.push({ type: 'button', action_id: 'spike_open', url: t.inboxUrl, text: { type: 'plain_text', text: 'Open in Earshot' } });
@@ -43,9 +56,23 @@ export function spikeBlocks(s: SpikeRecord, t: SpikeText, interactive: boolean):
 }
 
 /** Slack's Web API answers 200 with ok:false for its errors; only a 429 or a 5xx is worth repeating. */
-async function webApi(http: HttpClient, base: string, method: string, token: string, body: Record<string, unknown>): Promise<{ ts?: string; channel?: string }> {
-  const res = await http.send({ method: 'POST', url: `${base.replace(/\/+$/, '')}/${method}`, headers: { authorization: `Bearer ${token}` }, json: body, write: true, timeoutMs: 10_000 });
-  if (res.status === 429) throw new RateLimitedError(`Slack ${method} rate limited`, new Date(Date.now() + Number(res.headers['retry-after'] ?? 30) * 1000));
+async function webApi(
+  http: HttpClient,
+  base: string,
+  method: string,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<{ ts?: string; channel?: string }> {
+  const res = await http.send({
+    method: 'POST',
+    url: `${base.replace(/\/+$/, '')}/${method}`,
+    headers: { authorization: `Bearer ${token}` },
+    json: body,
+    write: true,
+    timeoutMs: 10_000,
+  });
+  if (res.status === 429)
+    throw new RateLimitedError(`Slack ${method} rate limited`, new Date(Date.now() + Number(res.headers['retry-after'] ?? 30) * 1000));
   if (res.status >= 500) throw new TransientError(`Slack ${method} HTTP ${res.status}`, res.status);
   let parsed: { ok?: boolean; error?: string; ts?: string; channel?: string } = {};
   try {
@@ -53,7 +80,11 @@ async function webApi(http: HttpClient, base: string, method: string, token: str
   } catch {
     throw new TransientError(`Slack ${method} answered something that is not JSON (HTTP ${res.status})`, res.status);
   }
-  if (!parsed.ok) throw new PermanentError(`Slack ${method} refused: ${String(parsed.error ?? 'unknown error').slice(0, 100)} (check chat[].botToken and chat[].channel)`, res.status);
+  if (!parsed.ok)
+    throw new PermanentError(
+      `Slack ${method} refused: ${String(parsed.error ?? 'unknown error').slice(0, 100)} (check chat[].botToken and chat[].channel)`,
+      res.status,
+    );
   return { ...(parsed.ts ? { ts: parsed.ts } : {}), ...(parsed.channel ? { channel: parsed.channel } : {}) };
 }
 
@@ -63,10 +94,26 @@ export interface SlackBot {
   apiUrl: string;
 }
 
-export function postSpike(http: HttpClient, bot: SlackBot, payload: { text: string; blocks: unknown[] }, threadTs?: string): Promise<{ ts?: string; channel?: string }> {
-  return webApi(http, bot.apiUrl, 'chat.postMessage', bot.botToken, { channel: bot.channel, ...payload, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}) });
+export function postSpike(
+  http: HttpClient,
+  bot: SlackBot,
+  payload: { text: string; blocks: unknown[] },
+  threadTs?: string,
+): Promise<{ ts?: string; channel?: string }> {
+  return webApi(http, bot.apiUrl, 'chat.postMessage', bot.botToken, {
+    channel: bot.channel,
+    ...payload,
+    unfurl_links: false,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
 }
 
-export function updateSpike(http: HttpClient, bot: SlackBot, channel: string, ts: string, payload: { text: string; blocks: unknown[] }): Promise<{ ts?: string }> {
+export function updateSpike(
+  http: HttpClient,
+  bot: SlackBot,
+  channel: string,
+  ts: string,
+  payload: { text: string; blocks: unknown[] },
+): Promise<{ ts?: string }> {
   return webApi(http, bot.apiUrl, 'chat.update', bot.botToken, { channel, ts, ...payload });
 }

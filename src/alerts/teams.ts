@@ -36,8 +36,13 @@ function escalationCard(alert: EscalationAlert): { body: unknown[]; actions: unk
       ],
     },
   ];
-  if (alert.draft) body.push(text(`Draft reply (v${alert.draftVersion})`, { weight: 'Bolder' }), text(escapeTeamsMarkdown(shorten(alert.draft, 1500)), { isSubtle: true }));
-  if (alert.draftWarnings.length) body.push(text(escapeTeamsMarkdown(`Playbook warnings: ${alert.draftWarnings.join(' · ')}`), { color: 'Warning' }));
+  if (alert.draft)
+    body.push(
+      text(`Draft reply (v${alert.draftVersion})`, { weight: 'Bolder' }),
+      text(escapeTeamsMarkdown(shorten(alert.draft, 1500)), { isSubtle: true }),
+    );
+  if (alert.draftWarnings.length)
+    body.push(text(escapeTeamsMarkdown(`Playbook warnings: ${alert.draftWarnings.join(' · ')}`), { color: 'Warning' }));
   // A Workflows webhook has no bot behind it, so Action.Submit could not reach us: approval happens in the inbox.
   const actions: unknown[] = [{ type: 'Action.OpenUrl', title: 'Review and approve', url: alert.inboxUrl }];
   const postUrl = httpUrl(alert.postUrl);
@@ -47,7 +52,11 @@ function escalationCard(alert: EscalationAlert): { body: unknown[]; actions: unk
 
 function digestCard(alert: DigestAlert): { body: unknown[]; actions: unknown[] } {
   const d = digestText(alert);
-  const body = [text(escapeTeamsMarkdown(d.title), { weight: 'Bolder', color: 'Attention' }), ...d.lines.map((l) => text(escapeTeamsMarkdown(l.text))), text(escapeTeamsMarkdown(d.note), { isSubtle: true })];
+  const body = [
+    text(escapeTeamsMarkdown(d.title), { weight: 'Bolder', color: 'Attention' }),
+    ...d.lines.map((l) => text(escapeTeamsMarkdown(l.text))),
+    text(escapeTeamsMarkdown(d.note), { isSubtle: true }),
+  ];
   return { body, actions: [{ type: 'Action.OpenUrl', title: 'Open the queue', url: alert.inboxUrl }] };
 }
 
@@ -57,11 +66,14 @@ export function teamsPayload(alert: Alert): unknown {
     alert.kind === 'digest'
       ? digestCard(alert)
       : alert.kind === 'source'
-      ? {
-          body: [text(escapeTeamsMarkdown(`Source needs attention: ${alert.sourceId}`), { weight: 'Bolder', color: 'Attention' }), text(escapeTeamsMarkdown(shorten(alert.problem, 1500)))],
-          actions: [{ type: 'Action.OpenUrl', title: 'Open Earshot', url: alert.inboxUrl }],
-        }
-      : escalationCard(alert);
+        ? {
+            body: [
+              text(escapeTeamsMarkdown(`Source needs attention: ${alert.sourceId}`), { weight: 'Bolder', color: 'Attention' }),
+              text(escapeTeamsMarkdown(shorten(alert.problem, 1500))),
+            ],
+            actions: [{ type: 'Action.OpenUrl', title: 'Open Earshot', url: alert.inboxUrl }],
+          }
+        : escalationCard(alert);
   return {
     type: 'message',
     attachments: [

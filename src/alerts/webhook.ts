@@ -23,7 +23,15 @@ function eventType(alert: Alert): string {
 
 function eventData(alert: Alert): Record<string, unknown> {
   if (alert.kind === 'source') return { sourceId: alert.sourceId, problem: alert.problem, at: alert.at, inboxUrl: alert.inboxUrl };
-  if (alert.kind === 'digest') return { window: alert.window, brand: alert.brand, count: alert.count, perMinute: alert.perMinute, items: alert.items, inboxUrl: alert.inboxUrl };
+  if (alert.kind === 'digest')
+    return {
+      window: alert.window,
+      brand: alert.brand,
+      count: alert.count,
+      perMinute: alert.perMinute,
+      items: alert.items,
+      inboxUrl: alert.inboxUrl,
+    };
   // Raw text, not escaped: the receiver renders it, and must treat it as untrusted. Capped to keep the body < 20 KB.
   return {
     id: alert.itemId,
@@ -58,7 +66,11 @@ export async function sendWebhook(
   const event = webhookEvent(alert, at);
   // HttpClient sends JSON.stringify(json): the same call on the same object gives the bytes we sign.
   const body = JSON.stringify(event);
-  const headers = { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': webhookSignature(destination.secret, id, timestamp, body) };
+  const headers = {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': webhookSignature(destination.secret, id, timestamp, body),
+  };
   // Not marked as a write: the receiver dedupes on webhook-id, so a timed-out delivery is safe to repeat.
   const res = await http.send({ method: 'POST', url: destination.webhookUrl, headers, json: event, timeoutMs: 20_000 });
   failForWebhookStatus(res.status, res.headers, res.text.slice(0, 200), at);
@@ -66,10 +78,19 @@ export async function sendWebhook(
 
 function failForWebhookStatus(status: number, headers: Record<string, string>, body: string, now: number): void {
   if (status >= 200 && status < 300) return;
-  if (status === 410) throw new PermanentError(`webhook endpoint answered 410 Gone: the receiver asked to be disabled; remove it from chat[] or fix its URL`, 410);
+  if (status === 410)
+    throw new PermanentError(
+      `webhook endpoint answered 410 Gone: the receiver asked to be disabled; remove it from chat[] or fix its URL`,
+      410,
+    );
   if (status === 429) throw new RateLimitedError(`webhook endpoint throttled us (HTTP 429)`, retryAt(headers, 30, now));
-  if ((status === 502 || status === 504) && headers['retry-after']) throw new RateLimitedError(`webhook endpoint HTTP ${status}`, retryAt(headers, 30, now), status);
-  if (status >= 300 && status < 400) throw new PermanentError(`webhook endpoint redirected (HTTP ${status}); redirects are not followed, put the final URL in chat[].webhookUrl`, status);
+  if ((status === 502 || status === 504) && headers['retry-after'])
+    throw new RateLimitedError(`webhook endpoint HTTP ${status}`, retryAt(headers, 30, now), status);
+  if (status >= 300 && status < 400)
+    throw new PermanentError(
+      `webhook endpoint redirected (HTTP ${status}); redirects are not followed, put the final URL in chat[].webhookUrl`,
+      status,
+    );
   if (status >= 500) throw new TransientError(`webhook endpoint HTTP ${status}: ${body}`, status);
   throw new PermanentError(`webhook endpoint refused the alert: HTTP ${status} ${body}`, status);
 }

@@ -1,6 +1,16 @@
 import type { AppContext } from '../context.js';
 import { periodTotals, readStats, recoveryCounts, responseTimes, slaCounts, type PeriodTotals } from '../store/stats.js';
-import { categoryBreakdown, periods, platformBreakdown, responderBreakdown, responseComparison, type CategoryRow, type PlatformRow, type ResponderRow, type ResponseFigures } from '../store/stats-breakdown.js';
+import {
+  categoryBreakdown,
+  periods,
+  platformBreakdown,
+  responderBreakdown,
+  responseComparison,
+  type CategoryRow,
+  type PlatformRow,
+  type ResponderRow,
+  type ResponseFigures,
+} from '../store/stats-breakdown.js';
 import { RESPONSE_BUCKETS, type ResponseStats, type SlaStats } from './response.js';
 import { volumeSeries, type VolumeSeries } from './volume.js';
 
@@ -75,7 +85,11 @@ export async function computeAnalytics(ctx: AppContext, q: AnalyticsQuery, now =
   const [rows, categories, response, sla, recovery, current, previous, platforms, responders, compared] = await Promise.all([
     readStats(ctx.db, q.from, q.to, q.brand),
     categoryBreakdown(ctx.db, p),
-    responseTimes(ctx.db, q, RESPONSE_BUCKETS.slice(0, -1).map((b) => b.maxMs)),
+    responseTimes(
+      ctx.db,
+      q,
+      RESPONSE_BUCKETS.slice(0, -1).map((b) => b.maxMs),
+    ),
     slaCounts(ctx.db, q, now),
     recoveryCounts(ctx.db, q),
     periodTotals(ctx.db, q),
@@ -94,8 +108,20 @@ export async function computeAnalytics(ctx: AppContext, q: AnalyticsQuery, now =
     platforms,
     responders,
     comparison: {
-      current: figures(q.from, q.to, current, complaints((c) => c.complaints), compared.current),
-      previous: figures(before.from, before.to, previous, complaints((c) => c.previousComplaints), compared.previous),
+      current: figures(
+        q.from,
+        q.to,
+        current,
+        complaints((c) => c.complaints),
+        compared.current,
+      ),
+      previous: figures(
+        before.from,
+        before.to,
+        previous,
+        complaints((c) => c.previousComplaints),
+        compared.previous,
+      ),
     },
     response: {
       clock: 'post createdAt → reply postedAt',

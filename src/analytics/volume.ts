@@ -21,7 +21,8 @@ export interface VolumeSeries {
 
 function emptyPoints(from: number, to: number, bucketMs: number): VolumePoint[] {
   const points: VolumePoint[] = [];
-  for (let t = Math.floor(from / bucketMs) * bucketMs; t <= to; t += bucketMs) points.push({ t, total: 0, positive: 0, neutral: 0, negative: 0 });
+  for (let t = Math.floor(from / bucketMs) * bucketMs; t <= to; t += bucketMs)
+    points.push({ t, total: 0, positive: 0, neutral: 0, negative: 0 });
   return points;
 }
 

@@ -35,7 +35,9 @@ function version(d: Record<string, unknown>): string {
 function changes(d: Record<string, unknown>): string {
   const labels = (d['labels'] ?? {}) as Record<string, unknown>;
   const before = (d['before'] ?? {}) as Record<string, unknown>;
-  const parts = Object.entries(labels).map(([k, v]) => (before[k] !== undefined && before[k] !== v ? `${k} ${text(before[k])} → ${text(v)}` : `${k} ${text(v)}`));
+  const parts = Object.entries(labels).map(([k, v]) =>
+    before[k] !== undefined && before[k] !== v ? `${k} ${text(before[k])} → ${text(v)}` : `${k} ${text(v)}`,
+  );
   return parts.length ? `: ${parts.join(', ')}` : '';
 }
 
@@ -43,7 +45,8 @@ type Sentence = (a: { who: string; post: string; reply: string; d: Record<string
 
 const SENTENCES: Record<string, Sentence> = {
   'inbox.created': ({ post, d }) => `Earshot put ${post} in the inbox (${text(d['priority'])}, urgency ${text(d['urgency'])})`,
-  'item.assigned': ({ who, post, d }) => (d['assignee'] ? `${who} assigned ${post} to ${text(d['assignee'])}` : `${who} unassigned ${post}`),
+  'item.assigned': ({ who, post, d }) =>
+    d['assignee'] ? `${who} assigned ${post} to ${text(d['assignee'])}` : `${who} unassigned ${post}`,
   'draft.edited': ({ who, reply, d }) => `${who} edited ${reply}${version(d)}`,
   'item.approved_first': ({ who, reply, d }) => `${who} gave the first of two approvals to ${reply}${version(d)}`,
   'item.approved': ({ who, reply, d }) => `${who} approved ${reply}${version(d)}`,
@@ -54,12 +57,15 @@ const SENTENCES: Record<string, Sentence> = {
   'publish.started': ({ reply }) => `Earshot started posting ${reply}`,
   'publish.posted': ({ reply }) => `Earshot posted ${reply}`,
   'publish.retrying': ({ reply, d }) => `Posting ${reply} failed for now and will be retried: ${text(d['error'])}`,
-  'publish.needs_check': ({ reply, d }) => `Earshot cannot tell whether ${reply} went out; a person must check before resending: ${text(d['why'])}`,
+  'publish.needs_check': ({ reply, d }) =>
+    `Earshot cannot tell whether ${reply} went out; a person must check before resending: ${text(d['why'])}`,
   'publish.failed': ({ reply, d }) => `Posting ${reply} failed: ${text(d['why'])}`,
   'triage.corrected': ({ who, post, d }) => `${who} corrected the triage of ${post}${changes(d)}`,
   'slack.refused': ({ d }) => `A Slack request was refused: ${text(d['reason'])}`,
-  'slack.action_refused': ({ who, post, d }) => `${who}'s ${text(d['action'])} click in Slack on ${post} was refused: ${text(d['message'])}`,
-  'source.tested': ({ who, d }) => `${who} tested the connection of source "${text(d['source'])}": ${d['ok'] ? `ok, ${text(d['fetched'])} posts read` : `failed, ${text(d['error'])}`}`,
+  'slack.action_refused': ({ who, post, d }) =>
+    `${who}'s ${text(d['action'])} click in Slack on ${post} was refused: ${text(d['message'])}`,
+  'source.tested': ({ who, d }) =>
+    `${who} tested the connection of source "${text(d['source'])}": ${d['ok'] ? `ok, ${text(d['fetched'])} posts read` : `failed, ${text(d['error'])}`}`,
   'session.signed_in': ({ who, d }) => `${who} signed in from ${text(d['address'])}`,
   'session.signed_out': ({ who }) => `${who} signed out`,
   'session.sign_in_failed': ({ d }) => `Failed sign-in as "${text(d['name'])}" from ${text(d['address'])}`,
@@ -68,7 +74,8 @@ const SENTENCES: Record<string, Sentence> = {
   'user.sessions-ended': ({ who, d }) => `${who} ended ${text(d['sessions'])} session(s) of ${text(d['user'])}`,
   'brand.added': ({ who, d }) => `${who} added brand ${text(d['brand'])} (${text(d['name'])})`,
   'brand.changed': ({ who, d }) => `${who} changed brand ${text(d['brand'])}${userChanges(d['changes'])}`,
-  'directory.seeded': ({ d }) => `The config file ${text(d['file'])} seeded users and brands: ${text({ added: d['added'], updated: d['updated'], disabled: d['disabled'] })}`,
+  'directory.seeded': ({ d }) =>
+    `The config file ${text(d['file'])} seeded users and brands: ${text({ added: d['added'], updated: d['updated'], disabled: d['disabled'] })}`,
 };
 
 /** `{ role: { from, to }, disabled: true, password: 'reset' }` as words. */

@@ -37,7 +37,7 @@ export function warnAboutUntrustedProxy(config: Pick<Config, 'api'>, log: Logger
     warned = true;
     log.warn(
       { from: request.ip },
-      'requests arrive through a reverse proxy (X-Forwarded-For) but api.trustProxy is not set: every client looks like the proxy to sign-in throttling, and /metrics refuses forwarded requests. Set api.trustProxy to the proxy\'s address.',
+      "requests arrive through a reverse proxy (X-Forwarded-For) but api.trustProxy is not set: every client looks like the proxy to sign-in throttling, and /metrics refuses forwarded requests. Set api.trustProxy to the proxy's address.",
     );
   };
 }

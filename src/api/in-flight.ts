@@ -20,7 +20,10 @@ export class InFlightLimit {
     const mine = this.perUser.get(user) ?? 0;
     if (mine >= this.maxPerUser || this.total >= this.maxTotal) {
       const who = mine >= this.maxPerUser ? `you already have ${mine} running` : 'the server is busy with others';
-      return reply.code(429).header('Retry-After', '2').send({ error: 'too_many_requests', message: `too many inbox requests at once (${who}); try again in a moment` });
+      return reply
+        .code(429)
+        .header('Retry-After', '2')
+        .send({ error: 'too_many_requests', message: `too many inbox requests at once (${who}); try again in a moment` });
     }
     this.perUser.set(user, mine + 1);
     this.total += 1;

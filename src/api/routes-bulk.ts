@@ -73,11 +73,15 @@ export function registerBulkRoutes(api: FastifyInstance, ctx: AppContext): void 
     return { results, done, failed: results.length - done };
   });
 
-  api.get('/views', { onRequest: requireRole('read') }, async (request): Promise<ViewsAnswer> => ({ views: await listViews(ctx.db, actorOf(request).name) }));
+  api.get('/views', { onRequest: requireRole('read') }, async (request): Promise<ViewsAnswer> => ({
+    views: await listViews(ctx.db, actorOf(request).name),
+  }));
 
   api.post('/views', { onRequest: requireRole('read') }, async (request): Promise<ViewAnswer> => {
     const body = parseInput(ViewBody, request.body, 'body');
-    const filters = Object.fromEntries(Object.entries(body.filters).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+    const filters = Object.fromEntries(
+      Object.entries(body.filters).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+    );
     const view = await saveView(ctx.db, actorOf(request).name, body.name, filters);
     if (!view) throw new ActionError(409, `you already have ${MAX_VIEWS} saved views; delete one first`);
     return { view };

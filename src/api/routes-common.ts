@@ -15,7 +15,7 @@ export class InputError extends Error {
 
 export function describeZod(error: z.ZodError, where?: string): string {
   const problems = error.issues.slice(0, 5).map((issue) => {
-    const path = issue.path.length ? formatPath(issue.path) : where ?? formatPath([]);
+    const path = issue.path.length ? formatPath(issue.path) : (where ?? formatPath([]));
     return `${path}: ${issue.message}`;
   });
   if (error.issues.length > 5) problems.push(`and ${error.issues.length - 5} more`);

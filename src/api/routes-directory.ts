@@ -1,6 +1,19 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { addBrand, addUser, BrandFields, BrandId, changeUser, editBrand, endSessions, Password, publicBrand, publicUser, RoleName, UserName } from '../admin/manage.js';
+import {
+  addBrand,
+  addUser,
+  BrandFields,
+  BrandId,
+  changeUser,
+  editBrand,
+  endSessions,
+  Password,
+  publicBrand,
+  publicUser,
+  RoleName,
+  UserName,
+} from '../admin/manage.js';
 import type { AppContext } from '../context.js';
 import { ActionError } from '../inbox/actions.js';
 import { DirectoryConflict } from '../store/directory.js';
@@ -8,7 +21,12 @@ import { actorOf, requireRole } from './auth.js';
 import { parseInput } from './routes-common.js';
 
 const NewUserBody = z.strictObject({ name: UserName, role: RoleName, password: Password.optional(), token: z.boolean().optional() });
-const UserChangeBody = z.strictObject({ role: RoleName.optional(), disabled: z.boolean().optional(), password: Password.optional(), newToken: z.boolean().optional() });
+const UserChangeBody = z.strictObject({
+  role: RoleName.optional(),
+  disabled: z.boolean().optional(),
+  password: Password.optional(),
+  newToken: z.boolean().optional(),
+});
 const UserParams = z.object({ name: UserName });
 const NewBrandBody = BrandFields.extend({ id: BrandId }).strict();
 const BrandChangeBody = BrandFields.partial().strict();
@@ -54,7 +72,10 @@ async function refusalsAsClientErrors<T>(work: () => Promise<T>): Promise<T> {
 export function registerDirectoryRoutes(api: FastifyInstance, ctx: AppContext): void {
   const admin = { onRequest: requireRole('admin') };
 
-  api.get('/admin/users', admin, async (): Promise<UsersAnswer> => ({ users: ctx.directory.users.map(publicUser), version: ctx.directory.version }));
+  api.get('/admin/users', admin, async (): Promise<UsersAnswer> => ({
+    users: ctx.directory.users.map(publicUser),
+    version: ctx.directory.version,
+  }));
 
   api.post('/admin/users', admin, async (request, reply): Promise<FastifyReply> => {
     const body = parseInput(NewUserBody, request.body, 'body');
@@ -75,7 +96,10 @@ export function registerDirectoryRoutes(api: FastifyInstance, ctx: AppContext): 
     return { sessionsEnded: await refusalsAsClientErrors(() => endSessions(ctx, actorOf(request).name, name)) };
   });
 
-  api.get('/admin/brands', admin, async (): Promise<BrandsAnswer> => ({ brands: ctx.directory.brands.map(publicBrand), version: ctx.directory.version }));
+  api.get('/admin/brands', admin, async (): Promise<BrandsAnswer> => ({
+    brands: ctx.directory.brands.map(publicBrand),
+    version: ctx.directory.version,
+  }));
 
   api.post('/admin/brands', admin, async (request, reply) => {
     const body = parseInput(NewBrandBody, request.body, 'body');

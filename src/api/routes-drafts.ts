@@ -12,11 +12,34 @@ import { ItemParams, parseInput } from './routes-common.js';
 
 const OPEN: readonly ItemStatus[] = EDITABLE_STATUSES;
 const UseBody = z.union([
-  z.object({ source: z.enum(['composer', 'team', 'model']), index: z.number().int().min(0).max(10), text: z.string().min(1).max(5000), draftVersion: z.number().int().positive() }).strict(),
-  z.object({ source: z.literal('saved'), savedId: z.string().min(1).max(64), text: z.string().min(1).max(5000), draftVersion: z.number().int().positive() }).strict(),
-  z.object({ source: z.literal('rewrite'), style: z.enum(Object.keys(REWRITES) as [RewriteStyle, ...RewriteStyle[]]), text: z.string().min(1).max(5000), draftVersion: z.number().int().positive() }).strict(),
+  z
+    .object({
+      source: z.enum(['composer', 'team', 'model']),
+      index: z.number().int().min(0).max(10),
+      text: z.string().min(1).max(5000),
+      draftVersion: z.number().int().positive(),
+    })
+    .strict(),
+  z
+    .object({
+      source: z.literal('saved'),
+      savedId: z.string().min(1).max(64),
+      text: z.string().min(1).max(5000),
+      draftVersion: z.number().int().positive(),
+    })
+    .strict(),
+  z
+    .object({
+      source: z.literal('rewrite'),
+      style: z.enum(Object.keys(REWRITES) as [RewriteStyle, ...RewriteStyle[]]),
+      text: z.string().min(1).max(5000),
+      draftVersion: z.number().int().positive(),
+    })
+    .strict(),
 ]);
-const RewriteBody = z.object({ style: z.enum(Object.keys(REWRITES) as [RewriteStyle, ...RewriteStyle[]]), draftVersion: z.number().int().positive() }).strict();
+const RewriteBody = z
+  .object({ style: z.enum(Object.keys(REWRITES) as [RewriteStyle, ...RewriteStyle[]]), draftVersion: z.number().int().positive() })
+  .strict();
 
 /** The draft as it stands and what else is on offer: the composer's, the team's, the model's, saved replies. */
 export interface DraftsAnswer {
@@ -58,20 +81,32 @@ export function registerDraftRoutes(api: FastifyInstance, ctx: AppContext): void
     const item = await mustGet(ctx, id);
     const offered = await offeredDrafts(ctx, item);
     const model = modelStatuses(ctx).find((m) => m.brandId === item.brandId);
-    return { current: { source: item.draftTemplate, edited: item.draftEdited, draftVersion: item.draftVersion, status: item.status }, ...offered, rewrites: model?.model ? Object.keys(REWRITES) : [], model: model ?? null };
+    return {
+      current: { source: item.draftTemplate, edited: item.draftEdited, draftVersion: item.draftVersion, status: item.status },
+      ...offered,
+      rewrites: model?.model ? Object.keys(REWRITES) : [],
+      model: model ?? null,
+    };
   });
 
   api.post('/items/:id/drafts/rewrite', { onRequest: requireRole('edit') }, async (request): Promise<RewriteAnswer> => {
     const { id } = parseInput(ItemParams, request.params, 'params');
     const body = parseInput(RewriteBody, request.body, 'body');
     const item = await mustGet(ctx, id);
-    if (item.draftVersion !== body.draftVersion) throw new ActionError(409, 'the draft changed since you loaded it; reload and rewrite again');
+    if (item.draftVersion !== body.draftVersion)
+      throw new ActionError(409, 'the draft changed since you loaded it; reload and rewrite again');
     const out = await rewriteDraft(ctx, id, item.draft, body.style);
     if (!out.ok) throw new ActionError(422, `no rewrite: ${out.why}; the draft is unchanged`);
     // Kept (one per style) so that choosing it is checked against what the model said, from any API process.
     const kept = (await listAlternatives(ctx.db, id)).filter((a) => a.source === 'rewrite' && a.detail['rewrite'] !== body.style);
     const { text, warnings, detail } = out.alternative;
-    await saveAlternatives(ctx.db, [{ itemId: id, source: 'rewrite', alternatives: [...kept.map((a) => ({ text: a.text, warnings: a.warnings, detail: a.detail })), { text, warnings, detail }] }]);
+    await saveAlternatives(ctx.db, [
+      {
+        itemId: id,
+        source: 'rewrite',
+        alternatives: [...kept.map((a) => ({ text: a.text, warnings: a.warnings, detail: a.detail })), { text, warnings, detail }],
+      },
+    ]);
     return { alternative: { ...out.alternative, source: 'rewrite', style: body.style } };
   });
 
@@ -81,7 +116,9 @@ export function registerDraftRoutes(api: FastifyInstance, ctx: AppContext): void
     const item = await mustGet(ctx, id);
     let chosen: { text: string; warnings: string[]; source: string } | undefined;
     if (body.source === 'rewrite') {
-      const kept = (await listAlternatives(ctx.db, id)).find((a) => a.source === 'rewrite' && a.detail['rewrite'] === body.style && a.text === body.text);
+      const kept = (await listAlternatives(ctx.db, id)).find(
+        (a) => a.source === 'rewrite' && a.detail['rewrite'] === body.style && a.text === body.text,
+      );
       if (kept) chosen = { text: kept.text, warnings: kept.warnings, source: `model:${body.style}` };
     } else {
       const offered = await offeredDrafts(ctx, item);
@@ -97,12 +134,24 @@ export function registerDraftRoutes(api: FastifyInstance, ctx: AppContext): void
     const res = await transition(ctx, id, {
       from: OPEN,
       draftVersion: body.draftVersion,
-      set: { draft: chosen.text, draftVersion: body.draftVersion + 1, draftTemplate: chosen.source, draftEdited: 0, draftWarnings: JSON.stringify(chosen.warnings) },
+      set: {
+        draft: chosen.text,
+        draftVersion: body.draftVersion + 1,
+        draftTemplate: chosen.source,
+        draftEdited: 0,
+        draftWarnings: JSON.stringify(chosen.warnings),
+      },
       actor: actorOf(request).name,
       action: 'draft.chosen',
       detail: { draftVersion: body.draftVersion + 1, source: chosen.source, warnings: chosen.warnings },
     });
-    if (!res.ok) throw new ActionError(409, res.why === 'stale' ? 'the draft changed since you loaded it; reload and choose again' : `cannot change the draft of an item that is ${res.status}`);
+    if (!res.ok)
+      throw new ActionError(
+        409,
+        res.why === 'stale'
+          ? 'the draft changed since you loaded it; reload and choose again'
+          : `cannot change the draft of an item that is ${res.status}`,
+      );
     return { item: await getItem(ctx.db, id) };
   });
 

@@ -64,9 +64,13 @@ export interface LivePresence {
 /** Presence entries as the store wrote them (user names from the config, no post text), re-checked field by field. */
 function presenceOf(raw: unknown): LivePresence[] | undefined {
   if (!Array.isArray(raw)) return undefined;
-  return raw.slice(0, 50).flatMap((e: { user?: unknown; state?: unknown; ms?: unknown }) =>
-    typeof e?.user === 'string' && (e.state === 'viewing' || e.state === 'typing') ? [{ user: e.user.slice(0, 64), state: e.state, ms: Math.max(0, Number(e.ms) || 0) }] : [],
-  );
+  return raw
+    .slice(0, 50)
+    .flatMap((e: { user?: unknown; state?: unknown; ms?: unknown }) =>
+      typeof e?.user === 'string' && (e.state === 'viewing' || e.state === 'typing')
+        ? [{ user: e.user.slice(0, 64), state: e.state, ms: Math.max(0, Number(e.ms) || 0) }]
+        : [],
+    );
 }
 
 /** Only the fields the UI needs to decide what to reload; anything else in the message is dropped. */
@@ -75,7 +79,13 @@ function toEvent(message: string): string | null {
     const raw = JSON.parse(message) as { action?: unknown; ids?: unknown; status?: unknown; at?: unknown; presence?: unknown };
     const ids = Array.isArray(raw.ids) ? raw.ids.filter((x): x is string => typeof x === 'string').slice(0, 500) : [];
     const presence = raw.action === 'presence' ? presenceOf(raw.presence) : undefined;
-    const event: LiveEvent = { action: String(raw.action ?? ''), ids, status: typeof raw.status === 'string' ? raw.status : null, at: Number(raw.at) || Date.now(), ...(presence ? { presence } : {}) };
+    const event: LiveEvent = {
+      action: String(raw.action ?? ''),
+      ids,
+      status: typeof raw.status === 'string' ? raw.status : null,
+      at: Number(raw.at) || Date.now(),
+      ...(presence ? { presence } : {}),
+    };
     return JSON.stringify(event);
   } catch {
     return null;
@@ -92,7 +102,13 @@ async function stream(ctx: AppContext, hub: EventHub, request: FastifyRequest, r
   reply.hijack();
   const res = reply.raw;
   // Hijacked replies skip the onSend hooks, so the security headers are set here.
-  res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
   res.write('retry: 3000\n\n');
   const listener: Listener = (message) => {
     const data = toEvent(message);

@@ -34,7 +34,11 @@ function embeddedStatus(ctx: AppContext, name: string) {
 }
 
 /** The embedded server's own state comes first: while it restarts, a ping only says "unreachable". */
-async function health(name: StoreHealth['name'], server: ReturnType<typeof embeddedStatus>, check: () => Promise<string | null>): Promise<StoreHealth & { problem: string | null }> {
+async function health(
+  name: StoreHealth['name'],
+  server: ReturnType<typeof embeddedStatus>,
+  check: () => Promise<string | null>,
+): Promise<StoreHealth & { problem: string | null }> {
   const base = { name, embedded: Boolean(server), ...(server ? { restarts: server.restarts } : {}) };
   if (server && server.state !== 'up') return { ...base, state: server.state, problem: `the embedded ${server.name} is ${server.state}` };
   const problem = await check();

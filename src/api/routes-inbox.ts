@@ -30,7 +30,6 @@ function previewText(text: string, max: number): string {
   return shorten(text, max).replace(/[\uD800-\uDBFF](?=…$)/, '');
 }
 
-
 const StatusList = z
   .string()
   .max(200)
@@ -38,10 +37,16 @@ const StatusList = z
   .transform((value, check): readonly ItemStatus[] => {
     if (!value || !value.trim()) return OPEN_STATUSES;
     if (value === 'all') return ItemStatuses;
-    const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const parts = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = parts.find((p) => !(ItemStatuses as readonly string[]).includes(p));
     if (unknown !== undefined) {
-      check.addIssue({ code: 'custom', message: `unknown status "${shorten(unknown, 40)}"; use ${ItemStatuses.join(', ')} (comma-separated) or all` });
+      check.addIssue({
+        code: 'custom',
+        message: `unknown status "${shorten(unknown, 40)}"; use ${ItemStatuses.join(', ')} (comma-separated) or all`,
+      });
       return z.NEVER;
     }
     return parts as ItemStatus[];
@@ -66,7 +71,10 @@ const InboxQuery = z.object({
   /** 1: one row per near-duplicate group, with `similar` counting the rest of it. */
   collapse: z.enum(['0', '1']).optional(),
   /** Only this item's near-duplicate group (the lead's id). */
-  similarTo: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an item id').optional(),
+  similarTo: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an item id')
+    .optional(),
   limit: limitParam(100, 500),
 });
 /** Language and cursor were added later; code that builds a filter by hand may leave them out. */
@@ -92,7 +100,13 @@ export function mentionSummary(mention: Mention, maxText = Infinity) {
 
 export function triageSummary(triage: TriageResult | null) {
   if (!triage) return null;
-  return { sentiment: triage.sentiment, complaint: triage.complaint, urgency: triage.urgency, category: triage.category, reasons: triage.reasons };
+  return {
+    sentiment: triage.sentiment,
+    complaint: triage.complaint,
+    urgency: triage.urgency,
+    category: triage.category,
+    reasons: triage.reasons,
+  };
 }
 
 /**
@@ -126,7 +140,10 @@ export async function inboxPage(ctx: AppContext, filter: InboxFilter) {
     if (err instanceof BadCursorError) throw new InputError(err.message);
     throw err;
   }
-  const linked = await conversationIds(ctx.db, page.rows.map((r) => r.item.id));
+  const linked = await conversationIds(
+    ctx.db,
+    page.rows.map((r) => r.item.id),
+  );
   // The page query reads only the first LIST_TEXT_MAX + 1 characters of each post.
   const items = page.rows.map(({ item, stored, similar }) => ({
     item,
@@ -143,21 +160,30 @@ export async function listInbox(ctx: AppContext, filter: InboxFilter) {
 }
 
 async function authorSection(ctx: AppContext, mention: Mention) {
-  const { profile, history } = await authorHistory(ctx.db, { platform: mention.platform, authorId: mention.author.id }, 50, HISTORY_TEXT_MAX + 1);
+  const { profile, history } = await authorHistory(
+    ctx.db,
+    { platform: mention.platform, authorId: mention.author.id },
+    50,
+    HISTORY_TEXT_MAX + 1,
+  );
   return { profile, history: history.map((h) => (h.text !== undefined ? { ...h, text: previewText(h.text, HISTORY_TEXT_MAX) } : h)) };
 }
 
 export async function itemDetail(ctx: AppContext, id: string) {
   const item = await getItem(ctx.db, id);
   if (!item) throw new ActionError(404, `no inbox item ${id}`);
-  const [stored, audit] = await Promise.all([
-    loadMentions(ctx.db, [id]).then((m) => m.get(id)),
-    itemAudit(ctx.db, item),
-  ]);
+  const [stored, audit] = await Promise.all([loadMentions(ctx.db, [id]).then((m) => m.get(id)), itemAudit(ctx.db, item)]);
   // The mention can expire before the item when retention changed in between; the item still shows.
   const [author, approverNeeded] = await Promise.all([stored ? authorSection(ctx, stored.mention) : null, approvalRulesFor(ctx, item)]);
   const approval = { approverNeeded, twoApprovals: ctx.config.approval.twoApprovals };
-  return { item, mention: stored ? mentionSummary(stored.mention) : null, triage: triageSummary(stored?.triage ?? null), author, audit, approval };
+  return {
+    item,
+    mention: stored ? mentionSummary(stored.mention) : null,
+    triage: triageSummary(stored?.triage ?? null),
+    author,
+    audit,
+    approval,
+  };
 }
 
 /** A page of the queue: rows, the exact count of matching items and the next page's cursor. */

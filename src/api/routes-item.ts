@@ -116,11 +116,18 @@ export function registerItemRoutes(api: FastifyInstance, ctx: AppContext): void 
     const { text } = parseInput(PreviewBody, request.body, 'body');
     const item = await mustGet(ctx, id);
     const stored = (await loadMentions(ctx.db, [id])).get(id);
-    const target = { platform: item.platform, sourceId: item.sourceId, replyRef: stored?.mention.replyRef, authorHandle: stored?.mention.author.handle };
+    const target = {
+      platform: item.platform,
+      sourceId: item.sourceId,
+      replyRef: stored?.mention.replyRef,
+      authorHandle: stored?.mention.author.handle,
+    };
     return checkReply(target, text, ctx.config.inbox.replyLimits);
   });
 
   api.get('/presence', { onRequest: requireRole('read') }, async (): Promise<PresenceAnswer> => ({ items: await presenceAll(ctx) }));
   api.get('/tags', { onRequest: requireRole('read') }, async (): Promise<TagListAnswer> => ({ tags: await allTags(ctx.db) }));
-  api.get('/mentions', { onRequest: requireRole('read') }, async (request): Promise<MentionsAnswer> => mentionsOf(ctx.db, actorOf(request).name));
+  api.get('/mentions', { onRequest: requireRole('read') }, async (request): Promise<MentionsAnswer> =>
+    mentionsOf(ctx.db, actorOf(request).name),
+  );
 }

@@ -11,7 +11,10 @@ import { deriveSourceHealth, SourceStates } from '../listen/source-status.js';
 import { countMentions } from '../store/mentions.js';
 
 const SOURCE_GAUGES = {
-  earshot_source_healthy: ['1 when the source is running, 0 when stopped (e.g. credentials rejected)', (s: SourceRow) => (s.healthy ? 1 : 0)],
+  earshot_source_healthy: [
+    '1 when the source is running, 0 when stopped (e.g. credentials rejected)',
+    (s: SourceRow) => (s.healthy ? 1 : 0),
+  ],
   earshot_source_error_streak: ['failed polls in a row', (s: SourceRow) => s.errorStreak],
   earshot_source_last_success_seconds: ['unix time of the last successful poll', (s: SourceRow) => s.lastSuccessAt / 1000],
   earshot_source_last_item_seconds: ['unix time the source last produced a post', (s: SourceRow) => s.lastItemAt / 1000],
@@ -34,12 +37,23 @@ async function collect(ctx: AppContext): Promise<Registry> {
     for (const { source, state } of states) gauge.set({ source: source.id, kind: source.kind, brand: source.brand }, read(state));
   }
   // One series per state, 1 for the one the source is in, so an alert rule needs no knowledge of the store's flags.
-  const stateGauge = new Gauge({ name: 'earshot_source_state', help: 'derived source state (ok, degraded, failing, rate_limited, needs_credentials, stopped): 1 for the current one', labelNames: ['source', 'kind', 'brand', 'state'], registers: [registry] });
+  const stateGauge = new Gauge({
+    name: 'earshot_source_state',
+    help: 'derived source state (ok, degraded, failing, rate_limited, needs_credentials, stopped): 1 for the current one',
+    labelNames: ['source', 'kind', 'brand', 'state'],
+    registers: [registry],
+  });
   for (const { source, state } of states) {
     const current = deriveSourceHealth(ctx.config, source, state).state;
-    for (const s of SourceStates) stateGauge.set({ source: source.id, kind: source.kind, brand: source.brand, state: s }, s === current ? 1 : 0);
+    for (const s of SourceStates)
+      stateGauge.set({ source: source.id, kind: source.kind, brand: source.brand, state: s }, s === current ? 1 : 0);
   }
-  const queueGauge = new Gauge({ name: 'earshot_queue_jobs', help: 'jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] });
+  const queueGauge = new Gauge({
+    name: 'earshot_queue_jobs',
+    help: 'jobs per queue and state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+  });
   for (const name of JOB_NAMES) {
     const counts = await ctx.queues[name].getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
     for (const [state, n] of Object.entries(counts)) queueGauge.set({ queue: name, state }, n);
@@ -57,11 +71,15 @@ async function collect(ctx: AppContext): Promise<Registry> {
 function metricsAllowed(ctx: AppContext, request: FastifyRequest): { ok: true } | { ok: false; status: number; error: string } {
   const expected = ctx.config.api.metricsToken;
   if (!expected) {
-    return fromThisMachine(ctx.config, request) ? { ok: true } : { ok: false, status: 403, error: 'metrics are served to loopback only; set api.metricsToken to scrape from another host' };
+    return fromThisMachine(ctx.config, request)
+      ? { ok: true }
+      : { ok: false, status: 403, error: 'metrics are served to loopback only; set api.metricsToken to scrape from another host' };
   }
   const given = Buffer.from(bearerToken(request.headers.authorization) ?? '');
   const want = Buffer.from(expected);
-  return given.length === want.length && timingSafeEqual(given, want) ? { ok: true } : { ok: false, status: 401, error: 'send api.metricsToken as a Bearer token' };
+  return given.length === want.length && timingSafeEqual(given, want)
+    ? { ok: true }
+    : { ok: false, status: 401, error: 'send api.metricsToken as a Bearer token' };
 }
 
 export function registerMetricsRoute(app: FastifyInstance, ctx: AppContext): void {

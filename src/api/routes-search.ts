@@ -22,13 +22,26 @@ const SearchQuery = z.object({
   limit: limitParam(50, 200),
 });
 
-const AuditQuery = z.object({ itemId: OptionalText, actor: OptionalText, action: OptionalText, from: Millis, to: Millis, cursor: z.string().max(40).optional(), limit: limitParam(100, 500) });
+const AuditQuery = z.object({
+  itemId: OptionalText,
+  actor: OptionalText,
+  action: OptionalText,
+  from: Millis,
+  to: Millis,
+  cursor: z.string().max(40).optional(),
+  limit: limitParam(100, 500),
+});
 const ExportQuery = z.object({ brand: OptionalText, from: Millis, to: Millis });
 
 const LIST_TEXT_MAX = 1000;
 
 export interface SearchAnswer {
-  results: Array<{ id: string; mention: NonNullable<QueueRowAnswer['mention']>; triage: QueueRowAnswer['triage']; item: SearchHit['item'] }>;
+  results: Array<{
+    id: string;
+    mention: NonNullable<QueueRowAnswer['mention']>;
+    triage: QueueRowAnswer['triage'];
+    item: SearchHit['item'];
+  }>;
   /** Every match when `totalExact`; otherwise an estimate ("about"). */
   total: number;
   totalExact: boolean;
@@ -50,7 +63,12 @@ export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): voi
     const query = parseInput(SearchQuery, request.query, 'query');
     try {
       const { hits, total, totalExact, next } = await searchMentions(ctx.db, { ...query });
-      const results = hits.map((h) => ({ id: h.stored.mention.id, mention: mentionSummary(h.stored.mention, LIST_TEXT_MAX), triage: triageSummary(h.stored.triage), item: h.item }));
+      const results = hits.map((h) => ({
+        id: h.stored.mention.id,
+        mention: mentionSummary(h.stored.mention, LIST_TEXT_MAX),
+        triage: triageSummary(h.stored.triage),
+        item: h.item,
+      }));
       return { results, total, totalExact, next };
     } catch (err) {
       if (err instanceof BadSearchCursorError || err instanceof SearchTooBroadError) throw new InputError(err.message);
@@ -60,7 +78,15 @@ export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): voi
 
   api.get('/audit/page', { onRequest: requireRole('audit') }, async (request): Promise<AuditPageAnswer> => {
     const q = parseInput(AuditQuery, request.query, 'query');
-    const page = await auditPage(ctx.db, { itemId: q.itemId, actor: q.actor, action: q.action, from: q.from, to: q.to, before: q.cursor, limit: q.limit });
+    const page = await auditPage(ctx.db, {
+      itemId: q.itemId,
+      actor: q.actor,
+      action: q.action,
+      from: q.from,
+      to: q.to,
+      before: q.cursor,
+      limit: q.limit,
+    });
     // What the filters offer: people from the config plus Earshot's own actors, and every kind with a sentence.
     const filters = { actors: [...ctx.directory.users.map((u) => u.name), 'earshot', 'slack', 'anonymous'], actions: KNOWN_ACTIONS };
     return { ...page, entries: page.entries.map((e) => ({ ...e, text: describeAudit(e) })), filters };
@@ -70,16 +96,52 @@ export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): voi
     const q = parseInput(AuditQuery, request.query, 'query');
     const rows = auditRows(ctx.db, { itemId: q.itemId, actor: q.actor, action: q.action, from: q.from, to: q.to });
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="earshot-audit.csv"');
-    return reply.send(csvStream(['id', 'at', 'actor', 'action', 'item_id', 'summary', 'detail'], rows, (e) => [e.id, e.at, e.actor, e.action, e.itemId ?? '', describeAudit(e), e.detail ?? '']));
+    return reply.send(
+      csvStream(['id', 'at', 'actor', 'action', 'item_id', 'summary', 'detail'], rows, (e) => [
+        e.id,
+        e.at,
+        e.actor,
+        e.action,
+        e.itemId ?? '',
+        describeAudit(e),
+        e.detail ?? '',
+      ]),
+    );
   });
 
   api.get('/export/mentions.csv', { onRequest: requireRole('read') }, async (request, reply) => {
     const q = parseInput(ExportQuery, request.query, 'query');
     const rows = mentionRows(ctx.db, q);
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="earshot-mentions.csv"');
-    const header = ['id', 'created_at', 'platform', 'source', 'brand', 'author', 'url', 'text', 'sentiment', 'category', 'urgency', 'item_status'];
+    const header = [
+      'id',
+      'created_at',
+      'platform',
+      'source',
+      'brand',
+      'author',
+      'url',
+      'text',
+      'sentiment',
+      'category',
+      'urgency',
+      'item_status',
+    ];
     return reply.send(
-      csvStream(header, rows, (r) => [r.mention.id, r.mention.createdAt, r.mention.platform, r.mention.sourceId, r.mention.brandId, r.mention.author.handle, r.mention.url ?? '', r.mention.text, r.triage?.sentiment ?? '', r.triage?.category ?? '', r.triage?.urgency ?? '', r.itemStatus ?? '']),
+      csvStream(header, rows, (r) => [
+        r.mention.id,
+        r.mention.createdAt,
+        r.mention.platform,
+        r.mention.sourceId,
+        r.mention.brandId,
+        r.mention.author.handle,
+        r.mention.url ?? '',
+        r.mention.text,
+        r.triage?.sentiment ?? '',
+        r.triage?.category ?? '',
+        r.triage?.urgency ?? '',
+        r.itemStatus ?? '',
+      ]),
     );
   });
 }

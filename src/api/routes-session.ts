@@ -57,7 +57,10 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 function tooMany(reply: FastifyReply, retryAfterMs: number): FastifyReply {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return reply.code(429).header('Retry-After', String(seconds)).send({ error: 'too_many_requests', message: `too many failed sign-ins from this address; try again in ${seconds} s` });
+  return reply
+    .code(429)
+    .header('Retry-After', String(seconds))
+    .send({ error: 'too_many_requests', message: `too many failed sign-ins from this address; try again in ${seconds} s` });
 }
 
 /**
@@ -65,7 +68,12 @@ function tooMany(reply: FastifyReply, retryAfterMs: number): FastifyReply {
  * proxy; otherwise every client would share the proxy's address and one guesser would shut
  * everybody out.
  */
-async function login(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, sleep: (ms: number) => Promise<void>): Promise<SessionAnswer | FastifyReply> {
+async function login(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  sleep: (ms: number) => Promise<void>,
+): Promise<SessionAnswer | FastifyReply> {
   const body = parseInput(LoginBody, request.body, 'body');
   const limits = { maxFailures: ctx.config.api.sessions.maxLoginFailures, windowMs: ctx.config.api.sessions.loginWindow };
   const state = await loginState(ctx.redis, ctx.keys, body.name, request.ip);
@@ -80,7 +88,11 @@ async function login(ctx: AppContext, request: FastifyRequest, reply: FastifyRep
     ctx.log.info({ user: body.name.slice(0, 64), ip: request.ip, accountFailures: state.account + 1, waitedMs: wait }, 'failed sign-in');
     // The name as typed, without control characters, never the password. Attempts refused with 429
     // above are not written: a guesser past the limit must not be able to fill the log.
-    await appendAudit(ctx.db, 'anonymous', 'session.sign_in_failed', undefined, { name: logSafe(body.name, 64), address: request.ip, known: Boolean(user) });
+    await appendAudit(ctx.db, 'anonymous', 'session.sign_in_failed', undefined, {
+      name: logSafe(body.name, 64),
+      address: request.ip,
+      known: Boolean(user),
+    });
     return reply.code(401).send(BAD_LOGIN);
   }
   await clearLoginFailures(ctx.redis, ctx.keys, body.name, request.ip);
@@ -107,7 +119,13 @@ export async function registerSessionRoutes(app: FastifyInstance, ctx: AppContex
       authed.get('/api/session', async (request): Promise<SessionAnswer> => {
         const actor = actorOf(request);
         const current = sessionOf(request);
-        return { name: actor.name, role: actor.role, csrfToken: current?.session.csrf ?? null, policy: ctx.config.approval, ...vocabularyFor(actor.role) };
+        return {
+          name: actor.name,
+          role: actor.role,
+          csrfToken: current?.session.csrf ?? null,
+          policy: ctx.config.approval,
+          ...vocabularyFor(actor.role),
+        };
       });
       authed.delete('/api/session', async (request, reply): Promise<OkAnswer> => {
         const current = sessionOf(request);

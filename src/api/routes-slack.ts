@@ -38,7 +38,11 @@ export function signatureMatches(secrets: readonly string[], timestamp: string, 
 const Payload = z.object({
   type: z.string(),
   user: z.object({ id: z.string().min(1).max(32) }),
-  response_url: z.string().regex(/^https?:\/\/\S+$/).max(2000).optional(),
+  response_url: z
+    .string()
+    .regex(/^https?:\/\/\S+$/)
+    .max(2000)
+    .optional(),
   actions: z.array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional() })).default([]),
 });
 type Payload = z.infer<typeof Payload>;
@@ -57,12 +61,14 @@ interface Refusal {
 async function authenticity(ctx: AppContext, request: FastifyRequest, raw: Buffer, nowMs: number): Promise<Refusal | null> {
   const timestamp = header(request, 'x-slack-request-timestamp');
   const signature = header(request, 'x-slack-signature');
-  if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return { reason: 'unsigned', message: 'missing or malformed Slack signature headers' };
+  if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp))
+    return { reason: 'unsigned', message: 'missing or malformed Slack signature headers' };
   const secrets = ctx.config.chat.flatMap((c) => (c.kind === 'slack' && c.signingSecret ? [c.signingSecret] : []));
   if (secrets.length === 0) return { reason: 'not_configured', message: 'no Slack destination has a signingSecret configured' };
   if (!signatureMatches(secrets, timestamp, raw, signature)) return { reason: 'bad_signature', message: 'signature does not match' };
   // A stale or replayed request was signed by Slack once, but whoever sends it again need not be Slack.
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_SKEW_SECONDS) return { reason: 'stale', message: 'timestamp outside the 5-minute window' };
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_SKEW_SECONDS)
+    return { reason: 'stale', message: 'timestamp outside the 5-minute window' };
   if (!(await firstSighting(ctx, timestamp, signature, REPLAY_TTL_MS))) return { reason: 'replay', message: 'replayed request' };
   return null;
 }
@@ -106,12 +112,22 @@ async function runAction(ctx: AppContext, actor: Actor, action: Payload['actions
       return { itemId, text: `Rejected by @${actor.name}; no reply will be posted`, ephemeral: false, keepButtons: false };
     }
     const item = await approveItem(ctx, actor, itemId, { draftVersion });
-    if (ANSWERED_STATUSES.includes(item.status)) return { itemId, text: `Approved by @${actor.name} — reply posting`, ephemeral: false, keepButtons: false };
+    if (ANSWERED_STATUSES.includes(item.status))
+      return { itemId, text: `Approved by @${actor.name} — reply posting`, ephemeral: false, keepButtons: false };
     return { itemId, text: `First approval by @${actor.name}; waiting for a second approver`, ephemeral: false, keepButtons: true };
   } catch (err) {
     if (!(err instanceof ActionError)) throw err;
-    await appendAudit(ctx.db, actor.name, 'slack.action_refused', itemId, { action: action.action_id, status: err.status, message: err.message });
-    return { itemId, text: `Not ${action.action_id === 'approve' ? 'approved' : 'rejected'}: ${err.message}`, ephemeral: true, keepButtons: true };
+    await appendAudit(ctx.db, actor.name, 'slack.action_refused', itemId, {
+      action: action.action_id,
+      status: err.status,
+      message: err.message,
+    });
+    return {
+      itemId,
+      text: `Not ${action.action_id === 'approve' ? 'approved' : 'rejected'}: ${err.message}`,
+      ephemeral: true,
+      keepButtons: true,
+    };
   }
 }
 
@@ -145,7 +161,13 @@ export async function slackUpdatesSettled(): Promise<void> {
   while (inFlight.size > 0) await Promise.all([...inFlight]);
 }
 
-async function handle(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, now: () => number, refusals: RefusalLog): Promise<FastifyReply> {
+async function handle(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  now: () => number,
+  refusals: RefusalLog,
+): Promise<FastifyReply> {
   const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   const refusal = await authenticity(ctx, request, raw, now());
   if (refusal) {
@@ -155,9 +177,11 @@ async function handle(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   const payload = parsePayload(raw);
   if (!payload) return reply.code(400).send({ error: 'bad_request', message: 'expected payload=<JSON> as Slack sends it' });
   const user = ctx.directory.userBySlackId(payload.user.id);
-  if (!user) return refuseSigned(ctx, reply, 'Slack user is not mapped to an Earshot user (users[].slackUserId)', { slackUserId: payload.user.id });
+  if (!user)
+    return refuseSigned(ctx, reply, 'Slack user is not mapped to an Earshot user (users[].slackUserId)', { slackUserId: payload.user.id });
   const action = payload.type === 'block_actions' ? payload.actions[0] : undefined;
-  if (action?.action_id.startsWith('spike_')) return spikeClick(ctx, reply, { name: user.name, role: user.role }, action, payload.response_url, now);
+  if (action?.action_id.startsWith('spike_'))
+    return spikeClick(ctx, reply, { name: user.name, role: user.role }, action, payload.response_url, now);
   const outcome = action ? await runAction(ctx, { name: user.name, role: user.role }, action) : null;
   if (outcome && payload.response_url) updateMessage(ctx, payload.response_url, outcome);
   return reply.code(200).send('');
@@ -173,7 +197,9 @@ export function slackRoutes(ctx: AppContext, options: { now?: () => number } = {
   return async function (scope: FastifyInstance): Promise<void> {
     scope.removeAllContentTypeParsers();
     // The signature covers the exact bytes Slack sent, so the body stays a Buffer until it is verified.
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: MAX_BODY }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: MAX_BODY }, (_request, body, done) =>
+      done(null, body),
+    );
     scope.post('/slack/interactivity', (request, reply) => handle(ctx, request, reply, now, refusals));
     scope.addHook('onClose', async () => slackUpdatesSettled());
   };

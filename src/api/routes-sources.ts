@@ -23,7 +23,15 @@ export async function sourceStatuses(ctx: AppContext, admin: boolean, now = Date
       const health = deriveSourceHealth(ctx.config, source, stored, now);
       const detail = admin ? { lastErrorDetail: redactText(lastErrorDetail), streamErrorDetail: redactText(streamErrorDetail) } : {};
       // `healthy` used to mean only "not stopped", so a source failing every poll read as healthy.
-      const state = { ...raw, healthy: health.state === 'ok', running: raw.healthy, lastError: redactText(raw.lastError), stoppedReason: redactText(raw.stoppedReason), streamError: redactText(raw.streamError), ...detail };
+      const state = {
+        ...raw,
+        healthy: health.state === 'ok',
+        running: raw.healthy,
+        lastError: redactText(raw.lastError),
+        stoppedReason: redactText(raw.stoppedReason),
+        streamError: redactText(raw.streamError),
+        ...detail,
+      };
       return { id: source.id, kind: source.kind, brand: source.brand, enabled: source.enabled, interval: source.interval, health, state };
     }),
   );
@@ -42,7 +50,10 @@ const SourceParams = z.object({ id: z.string().min(1).max(64) });
 export function registerSourceRoutes(api: FastifyInstance, ctx: AppContext): void {
   api.get('/sources', { onRequest: requireRole('read') }, async (request): Promise<SourcesAnswer> => {
     const sources = await sourceStatuses(ctx, actorOf(request).role === 'admin');
-    return { sources, problems: sources.filter((s) => s.health.problem).map((s) => ({ id: s.id, state: s.health.state, label: s.health.label })) };
+    return {
+      sources,
+      problems: sources.filter((s) => s.health.problem).map((s) => ({ id: s.id, state: s.health.state, label: s.health.label })),
+    };
   });
 
   // Admins only: a test spends the platform's request budget and its answer can quote the platform.
@@ -50,7 +61,11 @@ export function registerSourceRoutes(api: FastifyInstance, ctx: AppContext): voi
     const { id } = parseInput(SourceParams, request.params, 'params');
     try {
       const result = await testConnection(ctx, id);
-      await appendAudit(ctx.db, actorOf(request).name, 'source.tested', undefined, { source: id, ok: result.ok, ...(result.ok ? { fetched: result.fetched } : { error: result.error }) });
+      await appendAudit(ctx.db, actorOf(request).name, 'source.tested', undefined, {
+        source: id,
+        ok: result.ok,
+        ...(result.ok ? { fetched: result.fetched } : { error: result.error }),
+      });
       return result;
     } catch (err) {
       if (err instanceof UnknownSourceError) throw new ActionError(404, err.message);

@@ -18,9 +18,20 @@ const VERBS: Record<string, SpikeVerb> = { acknowledge: 'acknowledge', escalate:
 
 function summary(s: SpikeRecord) {
   return {
-    id: s.id, brandId: s.brandId, brand: s.explanation.brandName, status: s.status, severity: s.severity, startedAt: s.startedAt, closedAt: s.closedAt,
-    summary: s.explanation.summary, terms: s.explanation.terms.slice(0, 5).map((t) => t.term), posts: s.explanation.totalPosts, authors: s.explanation.authors,
-    acknowledgedBy: s.acknowledgedBy, escalatedBy: s.escalatedBy, expectedBy: s.expectedBy,
+    id: s.id,
+    brandId: s.brandId,
+    brand: s.explanation.brandName,
+    status: s.status,
+    severity: s.severity,
+    startedAt: s.startedAt,
+    closedAt: s.closedAt,
+    summary: s.explanation.summary,
+    terms: s.explanation.terms.slice(0, 5).map((t) => t.term),
+    posts: s.explanation.totalPosts,
+    authors: s.explanation.authors,
+    acknowledgedBy: s.acknowledgedBy,
+    escalatedBy: s.escalatedBy,
+    expectedBy: s.expectedBy,
   };
 }
 
@@ -28,13 +39,20 @@ function summary(s: SpikeRecord) {
 async function chart(ctx: AppContext, brandId: string, hours: number, now: number) {
   const history = await firstBucket(ctx.db, brandId);
   const series: Series = new Map();
-  for (const r of await brandCounts(ctx.db, brandId, bucketOf(now - (hours * HOUR + 8 * DAY)), now)) if (r.dim === 'brand') series.set(r.bucket, { n: r.n, negative: r.negative });
+  for (const r of await brandCounts(ctx.db, brandId, bucketOf(now - (hours * HOUR + 8 * DAY)), now))
+    if (r.dim === 'brand') series.set(r.bucket, { n: r.n, negative: r.negative });
   const { threshold } = brandSettings(ctx.config.spikes, brandId);
   const step = 30 * 60_000;
   const points = [];
   for (let t = Math.floor((now - hours * HOUR) / step) * step; t < now; t += step) {
     const e = history === null ? null : expectedCount(series, { from: t, to: t + step, history });
-    points.push({ at: t, observed: sumRange(series, t, Math.min(t + step, now)), negative: sumRange(series, t, Math.min(t + step, now), 'negative'), expected: e?.expected ?? null, upper: e ? e.expected + threshold * e.sd : null });
+    points.push({
+      at: t,
+      observed: sumRange(series, t, Math.min(t + step, now)),
+      negative: sumRange(series, t, Math.min(t + step, now), 'negative'),
+      expected: e?.expected ?? null,
+      upper: e ? e.expected + threshold * e.sd : null,
+    });
   }
   return { brandId, step, threshold, points };
 }
@@ -45,14 +63,22 @@ export interface SpikesAnswer {
 }
 export type SpikeChartAnswer = Awaited<ReturnType<typeof chart>>;
 /** A spike with its explanation, every item in it and previews of the first 50. */
-export type SpikeDetailAnswer = SpikeSummary & { explanation: SpikeRecord['explanation']; items: string[]; previews: Array<{ id: string; text: string }> };
+export type SpikeDetailAnswer = SpikeSummary & {
+  explanation: SpikeRecord['explanation'];
+  items: string[];
+  previews: Array<{ id: string; text: string }>;
+};
 export type SpikeActionAnswer = SpikeSummary & { message: string };
 export type HoldingReplyAnswer = Awaited<ReturnType<typeof draftHoldingReply>>;
 
 export function registerSpikeRoutes(api: FastifyInstance, ctx: AppContext): void {
   api.get('/spikes', { onRequest: requireRole('read') }, async (request): Promise<SpikesAnswer> => {
     const q = parseInput(ListQuery, request.query, 'query');
-    return { spikes: (await listSpikes(ctx.db, { ...(q.brand ? { brandId: q.brand } : {}), ...(q.status ? { status: q.status } : {}), limit: q.limit })).map(summary) };
+    return {
+      spikes: (
+        await listSpikes(ctx.db, { ...(q.brand ? { brandId: q.brand } : {}), ...(q.status ? { status: q.status } : {}), limit: q.limit })
+      ).map(summary),
+    };
   });
   api.get('/spikes/chart', { onRequest: requireRole('read') }, async (request): Promise<SpikeChartAnswer> => {
     const q = parseInput(ChartQuery, request.query, 'query');
@@ -65,7 +91,12 @@ export function registerSpikeRoutes(api: FastifyInstance, ctx: AppContext): void
     if (!spike) return reply.code(404).send({ error: 'not_found', message: `no spike ${id}` });
     const items = await spikeItems(ctx, spike);
     // The first items' texts too, so the page can say what each is rather than list ids.
-    return { ...summary(spike), explanation: spike.explanation, items: items.map((i) => i.id), previews: items.slice(0, 50).map((i) => ({ id: i.id, text: i.text.slice(0, 160) })) };
+    return {
+      ...summary(spike),
+      explanation: spike.explanation,
+      items: items.map((i) => i.id),
+      previews: items.slice(0, 50).map((i) => ({ id: i.id, text: i.text.slice(0, 160) })),
+    };
   });
   api.post('/spikes/:id/:verb', { onRequest: requireRole('read') }, async (request, reply): Promise<SpikeActionAnswer | FastifyReply> => {
     const { id } = parseInput(SpikeParams, request.params, 'params');

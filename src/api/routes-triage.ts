@@ -43,7 +43,9 @@ export function registerTriageRoutes(api: FastifyInstance, ctx: AppContext): voi
     if (!item) throw new ActionError(404, `no item ${id}`);
     const stored = (await loadMentions(ctx.db, [id])).get(id);
     if (!stored) throw new ActionError(404, `the post behind item ${id} has expired; its text is needed to learn from the correction`);
-    const before = stored.triage ? { sentiment: stored.triage.sentiment, complaint: stored.triage.complaint, category: stored.triage.category } : null;
+    const before = stored.triage
+      ? { sentiment: stored.triage.sentiment, complaint: stored.triage.complaint, category: stored.triage.category }
+      : null;
     const correction: Correction = {
       itemId: id,
       brandId: item.brandId,

@@ -68,8 +68,14 @@ function errorHandler(log: Logger) {
       return reply.code(status).send({ error: errorCode(status), message });
     }
     if (isStoreUnavailable(error)) {
-      log.warn({ err: (error as Error).message, method: request.method, path: pathOf(request) }, 'API request failed: the store is unavailable');
-      return reply.code(503).header('Retry-After', '5').send({ error: 'store_unavailable', message: 'the store (redis) is not answering right now; try again in a few seconds' });
+      log.warn(
+        { err: (error as Error).message, method: request.method, path: pathOf(request) },
+        'API request failed: the store is unavailable',
+      );
+      return reply
+        .code(503)
+        .header('Retry-After', '5')
+        .send({ error: 'store_unavailable', message: 'the store (redis) is not answering right now; try again in a few seconds' });
     }
     log.error({ err: error, method: request.method, path: pathOf(request), user: actorName(request) }, 'API request failed');
     return reply.code(500).send({ error: 'internal', message: 'something went wrong on the server; the details are in its log' });
@@ -84,7 +90,16 @@ function installHooks(app: FastifyInstance, log: Logger): void {
   });
   // Logged by hand: Fastify's logger would print request headers, Authorization among them.
   app.addHook('onResponse', async (request, reply) => {
-    log.debug({ method: request.method, path: pathOf(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime), user: actorName(request) }, 'api request');
+    log.debug(
+      {
+        method: request.method,
+        path: pathOf(request),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        user: actorName(request),
+      },
+      'api request',
+    );
   });
   app.setErrorHandler(errorHandler(log));
   app.setNotFoundHandler((request, reply) => {

@@ -40,7 +40,10 @@ export class RefusalLog {
       this.unlogged += 1;
       return;
     }
-    this.log.warn({ reason, message, alsoRefusedSinceLastLine: this.unlogged }, 'Slack interactivity request refused before its signature checked out (logged at most once a minute; see earshot_slack_refused_total)');
+    this.log.warn(
+      { reason, message, alsoRefusedSinceLastLine: this.unlogged },
+      'Slack interactivity request refused before its signature checked out (logged at most once a minute; see earshot_slack_refused_total)',
+    );
     this.lastLoggedAt = now;
     this.unlogged = 0;
   }

@@ -34,7 +34,12 @@ export async function spikeClick(
       : { response_type: 'ephemeral', replace_original: false, text: outcome.message };
   } catch (err) {
     if (!(err instanceof ActionError)) throw err;
-    await appendAudit(ctx.db, actor.name, 'slack.action_refused', undefined, { action: action.action_id, spike: id, status: err.status, message: err.message });
+    await appendAudit(ctx.db, actor.name, 'slack.action_refused', undefined, {
+      action: action.action_id,
+      spike: id,
+      status: err.status,
+      message: err.message,
+    });
     body = { response_type: 'ephemeral', replace_original: false, text: `Not done: ${err.message}` };
   }
   if (responseUrl) {

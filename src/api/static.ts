@@ -37,7 +37,8 @@ export function publicDir(): string | null {
 async function moduleFiles(dir: string): Promise<Record<string, { file: string; type: string }>> {
   const names = existsSync(`${dir}js`) ? await readdir(`${dir}js`) : [];
   const out: Record<string, { file: string; type: string }> = {};
-  for (const name of names) if (/^[a-z0-9-]+\.js$/.test(name)) out[`/js/${name}`] = { file: `js/${name}`, type: 'text/javascript; charset=utf-8' };
+  for (const name of names)
+    if (/^[a-z0-9-]+\.js$/.test(name)) out[`/js/${name}`] = { file: `js/${name}`, type: 'text/javascript; charset=utf-8' };
   return out;
 }
 

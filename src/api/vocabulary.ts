@@ -1,6 +1,14 @@
 import type { Role } from '../config/schema.js';
 import { Actions, can, type Action } from '../inbox/permissions.js';
-import { ACTIONABLE_STATUSES, ANSWERED_STATUSES, CLOSED_STATUSES, EDITABLE_STATUSES, ItemStatuses, OPEN_STATUSES, type ItemStatus } from '../store/inbox.js';
+import {
+  ACTIONABLE_STATUSES,
+  ANSWERED_STATUSES,
+  CLOSED_STATUSES,
+  EDITABLE_STATUSES,
+  ItemStatuses,
+  OPEN_STATUSES,
+  type ItemStatus,
+} from '../store/inbox.js';
 import { Categories, type Category } from '../triage-types.js';
 
 /**
@@ -19,7 +27,14 @@ export interface Vocabulary {
 export function vocabularyFor(role: Role): Vocabulary {
   return {
     may: Actions.filter((a) => can(role, a)),
-    statuses: { all: ItemStatuses, open: OPEN_STATUSES, actionable: ACTIONABLE_STATUSES, editable: EDITABLE_STATUSES, answered: ANSWERED_STATUSES, closed: CLOSED_STATUSES },
+    statuses: {
+      all: ItemStatuses,
+      open: OPEN_STATUSES,
+      actionable: ACTIONABLE_STATUSES,
+      editable: EDITABLE_STATUSES,
+      answered: ANSWERED_STATUSES,
+      closed: CLOSED_STATUSES,
+    },
     categories: Categories,
   };
 }

@@ -39,7 +39,13 @@ export interface RuntimeOptions {
 
 export const USER_AGENT = 'Earshot/0.1 (+self-hosted brand listening)';
 
-export function buildContext(config: Config, redis: Redis, db: Db, log: Logger, http = new HttpClient({ userAgent: USER_AGENT })): AppContext {
+export function buildContext(
+  config: Config,
+  redis: Redis,
+  db: Db,
+  log: Logger,
+  http = new HttpClient({ userAgent: USER_AGENT }),
+): AppContext {
   const directory = new Directory(config);
   return {
     config,
@@ -60,14 +66,22 @@ export async function openRuntime(config: Config, log: Logger, options: RuntimeO
   let embedded: EmbeddedRedis | null = null;
   let url = config.redis.url;
   if (!url) {
-    embedded = await startEmbeddedRedis({ dataDir: path.resolve(config.redis.dataDir), log, exclusive: options.exclusive, command: options.command, setting: `redis.dataDir in ${config.file}` });
+    embedded = await startEmbeddedRedis({
+      dataDir: path.resolve(config.redis.dataDir),
+      log,
+      exclusive: options.exclusive,
+      command: options.command,
+      setting: `redis.dataDir in ${config.file}`,
+    });
     url = embedded.url;
   }
   let redis: Redis | null = null;
   try {
     // Without a hash tag BullMQ's scripts and ours would touch keys on several nodes and fail with CROSSSLOT.
     if (isClusterUrl(url) && !hasHashTag(config.redis.prefix)) {
-      throw new Error(`a Redis Cluster needs a hash tag in redis.prefix so all keys share one slot: set redis.prefix to "{${config.redis.prefix}}" in ${config.file}`);
+      throw new Error(
+        `a Redis Cluster needs a hash tag in redis.prefix so all keys share one slot: set redis.prefix to "{${config.redis.prefix}}" in ${config.file}`,
+      );
     }
     redis = createRedis(url, log);
     await redis.ping();
@@ -121,7 +135,8 @@ function assemble(ctx: AppContext, embedded: EmbeddedRedis | null, embeddedPostg
       for (const c of contexts) await closeQueues(c.queues);
       await ctx.http.close();
       // QUIT waits for a reply: with Redis gone it would wait for good.
-      for (const { redis } of contexts) await (redis.status === 'ready' ? redis.quit().catch(() => redis.disconnect()) : redis.disconnect());
+      for (const { redis } of contexts)
+        await (redis.status === 'ready' ? redis.quit().catch(() => redis.disconnect()) : redis.disconnect());
       await ctx.db.end().catch(() => undefined);
       await embedded?.stop();
       await embeddedPostgres?.stop();
@@ -132,18 +147,31 @@ function assemble(ctx: AppContext, embedded: EmbeddedRedis | null, embeddedPostg
 /** Seeds users and brands from the config file, loads them, and says at start which side won. */
 async function openDirectory(ctx: AppContext, follow: boolean): Promise<void> {
   const report = await ctx.directory.open({ db: ctx.db, redis: ctx.redis, channel: ctx.keys.directory, log: ctx.log }, { follow });
-  const { message, warn } = describeSeed(report, ctx.config.file, { users: ctx.directory.users.length, brands: ctx.directory.brands.length });
+  const { message, warn } = describeSeed(report, ctx.config.file, {
+    users: ctx.directory.users.length,
+    brands: ctx.directory.brands.length,
+  });
   if (follow) ctx.log.info({ version: ctx.directory.version }, message);
   if (warn) ctx.log.warn(warn);
 }
 
 /** Connects to DATABASE_URL / database.url, or starts the embedded PostgreSQL; then brings the schema up to date. */
-export async function openDatabase(config: Config, log: Logger, options: RuntimeOptions = {}): Promise<{ db: Db; embeddedPostgres: EmbeddedPostgres | null }> {
+export async function openDatabase(
+  config: Config,
+  log: Logger,
+  options: RuntimeOptions = {},
+): Promise<{ db: Db; embeddedPostgres: EmbeddedPostgres | null }> {
   let embeddedPostgres: EmbeddedPostgres | null = null;
   let url = config.database.url;
   if (!url) {
     const setting = `database.dataDir in ${config.file}`;
-    embeddedPostgres = await startEmbeddedPostgres({ dataDir: path.resolve(config.database.dataDir), log, exclusive: options.exclusive, command: options.command, setting });
+    embeddedPostgres = await startEmbeddedPostgres({
+      dataDir: path.resolve(config.database.dataDir),
+      log,
+      exclusive: options.exclusive,
+      command: options.command,
+      setting,
+    });
     url = embeddedPostgres.url;
   }
   const db = createPool(url, { max: config.database.pool, log });

@@ -24,7 +24,11 @@ export async function syncSchedulers(ctx: AppContext): Promise<void> {
   for (const source of ctx.config.sources.filter((s) => s.enabled)) {
     const id = `${PREFIX}${source.id}`;
     wanted.add(id);
-    await queue.upsertJobScheduler(id, { every: source.interval, offset: pollOffset(source.id, source.interval) }, { name: 'poll', data: { sourceId: source.id } });
+    await queue.upsertJobScheduler(
+      id,
+      { every: source.interval, offset: pollOffset(source.id, source.interval) },
+      { name: 'poll', data: { sourceId: source.id } },
+    );
     // A restart is when renewed credentials arrive, so a source stopped for auth gets another try.
     await resumeSource(ctx.db, source.id);
   }

@@ -9,7 +9,10 @@ import { COMMANDS, globalHelp } from './help.js';
  * stack, and exits 2. `command` names whose help the hint points to.
  */
 export class UsageError extends Error {
-  constructor(message: string, readonly command: string | null = null) {
+  constructor(
+    message: string,
+    readonly command: string | null = null,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -68,7 +71,8 @@ function cleanParseMessage(message: string): string {
 function limitOf(raw: string | undefined, command: string): number {
   if (raw === undefined) return 20;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError(`--limit must be a whole number from 1 to 10000, not "${raw}"`, command);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000)
+    throw new UsageError(`--limit must be a whole number from 1 to 10000, not "${raw}"`, command);
   return n;
 }
 
@@ -90,7 +94,12 @@ export function parseCli(argv: string[]): CliArgs {
   if (!spec && command !== 'help') throw new UsageError(`unknown command "${command}"`);
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...COMMON, ...(spec?.options ?? {}) } }) as typeof parsed;
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { ...COMMON, ...(spec?.options ?? {}) },
+    }) as typeof parsed;
   } catch (err) {
     throw new UsageError(cleanParseMessage((err as Error).message), spec ? command : null);
   }

@@ -41,18 +41,32 @@ export async function runImport(config: Config, args: CliArgs): Promise<void> {
   if (!file) throw new UsageError('import needs a file: earshot import <file.jsonl|file.csv>', 'import');
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`, 'import');
   const source = args.source ? config.sources.find((s) => s.id === args.source) : config.sources[0];
-  if (!source) throw new UsageError(args.source ? `no source "${args.source}" in ${config.file}; sources are: ${config.sources.map((s) => s.id).join(', ') || '(none)'}` : `import needs a source to attribute mentions to; add one to ${config.file} or pass --source`, 'import');
+  if (!source)
+    throw new UsageError(
+      args.source
+        ? `no source "${args.source}" in ${config.file}; sources are: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`
+        : `import needs a source to attribute mentions to; add one to ${config.file} or pass --source`,
+      'import',
+    );
   const absolute = path.resolve(file);
   const total = await countLines(absolute);
   const progress = new Progress(total, 'lines');
-  const target = { platform: String((source.parsedOptions as { platform?: string }).platform ?? source.kind), sourceId: source.id, brandId: source.brand };
+  const target = {
+    platform: String((source.parsedOptions as { platform?: string }).platform ?? source.kind),
+    sourceId: source.id,
+    brandId: source.brand,
+  };
   const origin = `import:${path.basename(absolute)}`;
   await withRuntime(config, async ({ ctx }) => {
     const n = { read: 0, added: 0, rejected: 0, kept: 0, line: 0 };
     let batch: Mention[] = [];
     const flush = async () => {
       const { created, handOn } = await ingestMentions(ctx.db, batch);
-      await enqueueBulk(ctx.queues, 'triage', handOn.length ? [{ data: { mentionIds: handOn }, opts: { jobId: batchJobId('triage', handOn) } }] : []);
+      await enqueueBulk(
+        ctx.queues,
+        'triage',
+        handOn.length ? [{ data: { mentionIds: handOn }, opts: { jobId: batchJobId('triage', handOn) } }] : [],
+      );
       n.added += created.length;
       batch = [];
     };
@@ -71,7 +85,9 @@ export async function runImport(config: Config, args: CliArgs): Promise<void> {
     if (batch.length) await flush();
     progress.update(total, `· ${n.added} new · ${n.rejected} rejected`);
     const again = n.rejected - n.kept ? `, ${n.rejected - n.kept} of them already in the dead letters from an earlier import` : '';
-    progress.finish(`imported ${n.added} new mention(s) into source "${source.id}" (${n.read - n.added - n.rejected} already known, ${n.rejected} rejected${again}: see \`earshot dead-letters\`). A running \`earshot start\` triages them.`);
+    progress.finish(
+      `imported ${n.added} new mention(s) into source "${source.id}" (${n.read - n.added - n.rejected} already known, ${n.rejected} rejected${again}: see \`earshot dead-letters\`). A running \`earshot start\` triages them.`,
+    );
   });
 }
 
@@ -82,7 +98,10 @@ export async function showSources(config: Config): Promise<void> {
       const health = deriveSourceHealth(config, source, s);
       const last = s.lastSuccessAt ? new Date(s.lastSuccessAt).toISOString() : 'never';
       // The operator at the terminal gets the detail too, with credentials redacted and control characters removed.
-      const detail = s.lastErrorDetail && s.lastErrorDetail !== s.lastError && (!s.healthy || s.errorStreak) ? `\n  detail: ${logSafe(s.lastErrorDetail, 500)}` : '';
+      const detail =
+        s.lastErrorDetail && s.lastErrorDetail !== s.lastError && (!s.healthy || s.errorStreak)
+          ? `\n  detail: ${logSafe(s.lastErrorDetail, 500)}`
+          : '';
       const line = `${source.id} (${source.kind}, every ${source.interval / 1000}s): ${health.state.toUpperCase()}: ${health.summary} Errors in a row: ${s.errorStreak}; last success ${last}`;
       process.stdout.write(`${redactText(logSafe(line, 800))}${redactText(detail)}\n`);
     }
@@ -91,8 +110,16 @@ export async function showSources(config: Config): Promise<void> {
 
 /** `earshot sources test <id>`: one fetch, nothing stored, one line; exit status 1 when it failed. */
 export async function testSourceCli(config: Config, sourceId: string | undefined): Promise<void> {
-  if (!sourceId) throw new UsageError(`sources test needs a source id; sources in ${config.file}: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`, 'sources');
-  if (!config.sources.some((s) => s.id === sourceId)) throw new UsageError(`no source "${sourceId}" in ${config.file}; known: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`, 'sources');
+  if (!sourceId)
+    throw new UsageError(
+      `sources test needs a source id; sources in ${config.file}: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`,
+      'sources',
+    );
+  if (!config.sources.some((s) => s.id === sourceId))
+    throw new UsageError(
+      `no source "${sourceId}" in ${config.file}; known: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`,
+      'sources',
+    );
   await withRuntime(config, async ({ ctx }) => {
     const result = await testConnection(ctx, sourceId);
     // The operator at the terminal may read the platform's own words, redacted and on one line.

@@ -1,6 +1,19 @@
 import os from 'node:os';
 import type { z } from 'zod';
-import { addBrand, addUser, BrandFields, BrandId, changeUser, editBrand, endSessions, Password, publicBrand, publicUser, RoleName, UserName } from '../admin/manage.js';
+import {
+  addBrand,
+  addUser,
+  BrandFields,
+  BrandId,
+  changeUser,
+  editBrand,
+  endSessions,
+  Password,
+  publicBrand,
+  publicUser,
+  RoleName,
+  UserName,
+} from '../admin/manage.js';
 import type { AppContext } from '../context.js';
 import type { Config } from '../config/load.js';
 import type { Role } from '../config/schema.js';
@@ -54,7 +67,9 @@ async function usersWork(ctx: AppContext, args: CliArgs, verb: string): Promise<
   if (verb === 'list') {
     for (const u of ctx.directory.users.map(publicUser)) {
       const how = [u.password ? 'password' : null, u.token ? 'token' : null].filter(Boolean).join('+') || 'no sign-in';
-      out(`${u.name.padEnd(20)} ${u.role.padEnd(10)} ${(u.disabled ? 'DISABLED' : 'enabled').padEnd(9)} ${how.padEnd(15)} set by ${u.managedBy}`);
+      out(
+        `${u.name.padEnd(20)} ${u.role.padEnd(10)} ${(u.disabled ? 'DISABLED' : 'enabled').padEnd(9)} ${how.padEnd(15)} set by ${u.managedBy}`,
+      );
     }
     return;
   }
@@ -62,16 +77,21 @@ async function usersWork(ctx: AppContext, args: CliArgs, verb: string): Promise<
   if (verb === 'add') {
     if (!args.role) throw new UsageError('users add needs --role <viewer|responder|approver|admin>', 'users');
     const role = check(RoleName, args.role, '--role', 'users') as Role;
-    const password = args.token && !args.passwordStdin ? undefined : check(Password, await readPassword(args.passwordStdin), 'password', 'users');
+    const password =
+      args.token && !args.passwordStdin ? undefined : check(Password, await readPassword(args.passwordStdin), 'password', 'users');
     const { user, token } = await refusalsAsUsage('users', () => addUser(ctx, actor, { name, role, password, token: args.token }));
     out(`added ${user.name} (${user.role}); running processes know within seconds`);
     return showToken(user.name, token);
   }
   const change = await userChange(args, verb);
   const { user, token, sessionsEnded } = await refusalsAsUsage('users', async () =>
-    verb === 'end-sessions' ? { user: null, token: null, sessionsEnded: await endSessions(ctx, actor, name) } : changeUser(ctx, actor, name, change),
+    verb === 'end-sessions'
+      ? { user: null, token: null, sessionsEnded: await endSessions(ctx, actor, name) }
+      : changeUser(ctx, actor, name, change),
   );
-  out(`${name}: ${verb} done${user ? ` (now ${user.role}${user.disabled ? ', disabled' : ''})` : ''}${sessionsEnded ? `; ${sessionsEnded} session(s) ended` : ''}`);
+  out(
+    `${name}: ${verb} done${user ? ` (now ${user.role}${user.disabled ? ', disabled' : ''})` : ''}${sessionsEnded ? `; ${sessionsEnded} session(s) ended` : ''}`,
+  );
   showToken(name, token);
 }
 
@@ -101,7 +121,8 @@ const USER_VERBS = ['list', 'add', 'set-role', 'disable', 'enable', 'reset-passw
 
 export async function usersCommand(config: Config, args: CliArgs): Promise<void> {
   const verb = args.positionals[0];
-  if (!verb || !USER_VERBS.includes(verb)) throw new UsageError(verb ? `unknown users command "${verb}"` : `users needs a command: ${USER_VERBS.join(', ')}`, 'users');
+  if (!verb || !USER_VERBS.includes(verb))
+    throw new UsageError(verb ? `unknown users command "${verb}"` : `users needs a command: ${USER_VERBS.join(', ')}`, 'users');
   // Checked before opening anything: a typo must not start an embedded server.
   if (verb !== 'list') nameArg(args, verb);
   await withRuntime(config, (rt) => usersWork(rt.ctx, args, verb));
@@ -119,7 +140,8 @@ function brandFields(args: CliArgs): Partial<z.infer<typeof BrandFields>> {
 
 export async function brandsCommand(config: Config, args: CliArgs): Promise<void> {
   const [verb, rawId] = args.positionals;
-  if (verb !== 'list' && verb !== 'add' && verb !== 'edit') throw new UsageError(verb ? `unknown brands command "${verb}"` : 'brands needs a command: list, add or edit', 'brands');
+  if (verb !== 'list' && verb !== 'add' && verb !== 'edit')
+    throw new UsageError(verb ? `unknown brands command "${verb}"` : 'brands needs a command: list, add or edit', 'brands');
   if (verb === 'list') {
     return withRuntime(config, async ({ ctx }) => {
       for (const b of ctx.directory.brands.map(publicBrand)) {
@@ -132,10 +154,13 @@ export async function brandsCommand(config: Config, args: CliArgs): Promise<void
   const id = check(BrandId, rawId, 'brand id', 'brands');
   const fields = brandFields(args);
   if (verb === 'add' && !fields.name) throw new UsageError('brands add needs --name <name>', 'brands');
-  if (verb === 'edit' && Object.keys(fields).length === 0) throw new UsageError('brands edit needs something to change: --name, --keyword, --handle or --hashtag', 'brands');
+  if (verb === 'edit' && Object.keys(fields).length === 0)
+    throw new UsageError('brands edit needs something to change: --name, --keyword, --handle or --hashtag', 'brands');
   await withRuntime(config, async ({ ctx }) => {
     const brand = await refusalsAsUsage('brands', () =>
-      verb === 'add' ? addBrand(ctx, cliActor(), check(BrandFields.extend({ id: BrandId }), { id, ...fields }, 'brand', 'brands')) : editBrand(ctx, cliActor(), id, fields),
+      verb === 'add'
+        ? addBrand(ctx, cliActor(), check(BrandFields.extend({ id: BrandId }), { id, ...fields }, 'brand', 'brands'))
+        : editBrand(ctx, cliActor(), id, fields),
     );
     out(`${verb === 'add' ? 'added' : 'updated'} brand ${brand.id} (${logSafe(brand.name, 60)}); running workers use it within seconds`);
   });

@@ -87,7 +87,12 @@ disabled or demoted.`,
 
 A post whose text does not name its source's brand but names exactly one other brand (by name,
 keyword, @handle or #hashtag) is filed under that brand.`,
-    options: { name: { type: 'string' }, keyword: { type: 'string', multiple: true }, handle: { type: 'string', multiple: true }, hashtag: { type: 'string', multiple: true } },
+    options: {
+      name: { type: 'string' },
+      keyword: { type: 'string', multiple: true },
+      handle: { type: 'string', multiple: true },
+      hashtag: { type: 'string', multiple: true },
+    },
   },
   triage: {
     usage: 'earshot triage <file.csv|file.jsonl> [--text-column text] [--brand <id>]',
@@ -115,7 +120,8 @@ keyword, @handle or #hashtag) is filed under that brand.`,
   'migrate-from-redis': {
     usage: 'earshot migrate-from-redis',
     summary: "upgrade: copy a Redis-only installation's records into PostgreSQL; safe to rerun",
-    details: 'Copies mentions, people, inbox items, audit and corrections from the old Redis keys into PostgreSQL. Stop every Earshot process first.',
+    details:
+      'Copies mentions, people, inbox items, audit and corrections from the old Redis keys into PostgreSQL. Stop every Earshot process first.',
     options: {},
   },
 };

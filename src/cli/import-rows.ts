@@ -10,8 +10,23 @@ export type ImportRow = { line: number; raw: string; result: { mention: Mention 
 
 /** CSV header names for the fields of a JSONL line (exports name them in several ways). */
 const COLUMNS: Record<string, string> = {
-  id: 'id', text: 'text', createdat: 'createdAt', created_at: 'createdAt', date: 'createdAt', url: 'url', lang: 'lang', language: 'lang', rating: 'rating', platform: 'platform',
-  author: 'author.handle', author_handle: 'author.handle', handle: 'author.handle', author_id: 'author.id', author_name: 'author.name', followers: 'author.followers', author_followers: 'author.followers',
+  id: 'id',
+  text: 'text',
+  createdat: 'createdAt',
+  created_at: 'createdAt',
+  date: 'createdAt',
+  url: 'url',
+  lang: 'lang',
+  language: 'lang',
+  rating: 'rating',
+  platform: 'platform',
+  author: 'author.handle',
+  author_handle: 'author.handle',
+  handle: 'author.handle',
+  author_id: 'author.id',
+  author_name: 'author.name',
+  followers: 'author.followers',
+  author_followers: 'author.followers',
 };
 
 function csvObject(header: string[], cells: string[]): Record<string, unknown> {
@@ -35,7 +50,12 @@ function csvObject(header: string[], cells: string[]): Record<string, unknown> {
 async function* csvRows(file: string, target: LineTarget): AsyncGenerator<ImportRow> {
   const [head, ...records] = readCsvRecords(await readFile(file, 'utf8'));
   if (!head || !('cells' in head)) {
-    if (head) yield { line: head.line, raw: head.raw, result: { rejected: { reason: `the header row cannot be read: ${head.error}`, raw: head.raw } } };
+    if (head)
+      yield {
+        line: head.line,
+        raw: head.raw,
+        result: { rejected: { reason: `the header row cannot be read: ${head.error}`, raw: head.raw } },
+      };
     return;
   }
   for (const record of records) {

@@ -2,7 +2,11 @@
 export class Progress {
   private lastPrint = 0;
 
-  constructor(private readonly total: number, private readonly label: string, private readonly stream = process.stderr) {}
+  constructor(
+    private readonly total: number,
+    private readonly label: string,
+    private readonly stream = process.stderr,
+  ) {}
 
   update(done: number, extra = ''): void {
     const now = Date.now();

@@ -25,7 +25,8 @@ function readConfig(args: CliArgs): Config {
 async function start(args: CliArgs): Promise<void> {
   const { ROLES, startRoles } = await import('./start.js');
   const role = args.role ?? 'all';
-  if (!(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not "${role}"`, 'start');
+  if (!(ROLES as readonly string[]).includes(role))
+    throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not "${role}"`, 'start');
   const config = readConfig(args);
   // Under systemd (JOURNAL_STREAM) or any pipe, one JSON object per line: journald and log shippers read it as is.
   const log = createLogger({ level: config.log.level, pretty: config.log.pretty ?? Boolean(process.stdout.isTTY) });
@@ -89,7 +90,10 @@ function shutdownOnce(current: () => Running | null, log: Logger, drainMs: numbe
     exitCode = code;
     log.info({ reason, drainTimeoutMs: drainMs }, 'draining: finishing active jobs, taking no new ones');
     setTimeout(() => {
-      say(log, `stopping took longer than workers.drainTimeout (${drainMs / 1000}s), so Earshot exits now; jobs still running are retried at the next start`);
+      say(
+        log,
+        `stopping took longer than workers.drainTimeout (${drainMs / 1000}s), so Earshot exits now; jobs still running are retried at the next start`,
+      );
       process.exit(1);
     }, drainMs);
     // During startup the drain waits until everything it has to stop exists (see resume).
@@ -100,11 +104,15 @@ function shutdownOnce(current: () => Running | null, log: Logger, drainMs: numbe
 
 function token(args: CliArgs): void {
   // A token without a name and role would be pasted as someone's and given a role nobody chose.
-  if (!args.name || !/^[a-zA-Z0-9._-]{1,64}$/.test(args.name)) throw new UsageError('token needs --name <user> (letters, digits, ".", "_" or "-"): who the token is for', 'token');
-  if (!args.role || !Roles.includes(args.role as (typeof Roles)[number])) throw new UsageError(`token needs --role ${Roles.join('|')}`, 'token');
+  if (!args.name || !/^[a-zA-Z0-9._-]{1,64}$/.test(args.name))
+    throw new UsageError('token needs --name <user> (letters, digits, ".", "_" or "-"): who the token is for', 'token');
+  if (!args.role || !Roles.includes(args.role as (typeof Roles)[number]))
+    throw new UsageError(`token needs --role ${Roles.join('|')}`, 'token');
   const value = `es_${randomBytes(24).toString('base64url')}`;
   const role = args.role;
-  process.stdout.write(`token (give it to ${args.name}; it is shown only once):\n  ${value}\n\nadd to users: in the config:\n  - name: ${args.name}\n    role: ${role}\n    tokenHash: "${hashToken(value)}"\n`);
+  process.stdout.write(
+    `token (give it to ${args.name}; it is shown only once):\n  ${value}\n\nadd to users: in the config:\n  - name: ${args.name}\n    role: ${role}\n    tokenHash: "${hashToken(value)}"\n`,
+  );
 }
 
 /** Runs one parsed command; loaded only once help, version and usage are dealt with (see main.ts). */
@@ -114,7 +122,9 @@ export async function runCommand(args: CliArgs): Promise<void> {
       return start(args);
     case 'check-config': {
       const config = readConfig(args);
-      process.stdout.write(`${config.file}: OK — ${config.brands.length} brand(s), ${config.sources.length} source(s), ${config.chat.length} chat destination(s), ${config.users.length} user(s)\n`);
+      process.stdout.write(
+        `${config.file}: OK — ${config.brands.length} brand(s), ${config.sources.length} source(s), ${config.chat.length} chat destination(s), ${config.users.length} user(s)\n`,
+      );
       return;
     }
     case 'import':
@@ -141,4 +151,3 @@ export async function runCommand(args: CliArgs): Promise<void> {
       throw new UsageError(`unknown command "${args.command}"`);
   }
 }
-

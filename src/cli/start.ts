@@ -40,7 +40,9 @@ interface Parts {
  */
 export async function startRoles(config: Config, role: RoleName, log: Logger, options: StartOptions = {}): Promise<Running> {
   if (role !== 'all' && !config.redis.url) {
-    throw new Error(`--role ${role} shares work with other processes, so they need one Redis: set REDIS_URL (or redis.url in ${config.file})`);
+    throw new Error(
+      `--role ${role} shares work with other processes, so they need one Redis: set REDIS_URL (or redis.url in ${config.file})`,
+    );
   }
   const runtime = await openRuntime(config, log, { exclusive: true, follow: true, command: `earshot start --role ${role}` });
   if (options.onFatal) runtime.onFatal(options.onFatal);
@@ -70,8 +72,16 @@ export async function startRoles(config: Config, role: RoleName, log: Logger, op
 function announceModels(ctx: Runtime['ctx']): void {
   for (const m of modelStatuses(ctx)) {
     if (!m.model) continue;
-    if (m.leavesMachine) ctx.log.warn({ brand: m.brandId, model: m.model, host: m.host }, `post text leaves this machine: brand ${m.brandId} drafts with ${m.model} at ${m.host}`);
-    else ctx.log.info({ brand: m.brandId, model: m.model, host: m.host }, `brand ${m.brandId} drafts with a local model (${m.model}); post text stays on this machine`);
+    if (m.leavesMachine)
+      ctx.log.warn(
+        { brand: m.brandId, model: m.model, host: m.host },
+        `post text leaves this machine: brand ${m.brandId} drafts with ${m.model} at ${m.host}`,
+      );
+    else
+      ctx.log.info(
+        { brand: m.brandId, model: m.model, host: m.host },
+        `brand ${m.brandId} drafts with a local model (${m.model}); post text stays on this machine`,
+      );
   }
 }
 
@@ -85,7 +95,8 @@ async function stopParts(parts: Parts, runtime: Runtime): Promise<void> {
 const LISTEN_ERRORS: Record<string, (host: string, port: number, file: string) => string> = {
   EADDRINUSE: (host, port, file) => `port ${port} is in use on ${host}: set api.port in ${file} or stop the other process`,
   EACCES: (host, port, file) => `this user may not listen on port ${port}: set api.port in ${file} to 1024 or above`,
-  EADDRNOTAVAIL: (host, _port, file) => `api.host ${host} is not an address of this machine: set api.host in ${file} (127.0.0.1 or 0.0.0.0)`,
+  EADDRNOTAVAIL: (host, _port, file) =>
+    `api.host ${host} is not an address of this machine: set api.host in ${file} (127.0.0.1 or 0.0.0.0)`,
 };
 
 async function listen(runtime: Runtime, config: Config): Promise<{ close(): Promise<void>; url: string }> {

@@ -45,7 +45,8 @@ function readCsvPosts(text: string, column: string): Input[] {
   if (!('cells' in head)) throw new TriageInputError(`the CSV header cannot be read: ${head.error}`);
   const header = head.cells;
   const col = header.indexOf(column);
-  if (col < 0) throw new TriageInputError(`no column "${column}" in the CSV; columns are: ${header.join(', ')} (choose one with --text-column)`);
+  if (col < 0)
+    throw new TriageInputError(`no column "${column}" in the CSV; columns are: ${header.join(', ')} (choose one with --text-column)`);
   const idCol = header.findIndex((h) => h === 'id' || h === 'tweet_id');
   const ratingCol = header.indexOf('rating');
   return records.map((record, i) => {
@@ -53,7 +54,11 @@ function readCsvPosts(text: string, column: string): Input[] {
     if (!('cells' in record)) return { row: i + 1, error: record.error };
     const cells = record.cells;
     const rating = ratingCol >= 0 ? Number(cells[ratingCol]) : NaN;
-    const post: JsonPost = { text: cells[col] ?? '', ...(idCol >= 0 ? { id: cells[idCol] ?? '' } : {}), ...(rating >= 1 && rating <= 5 ? { rating } : {}) };
+    const post: JsonPost = {
+      text: cells[col] ?? '',
+      ...(idCol >= 0 ? { id: cells[idCol] ?? '' } : {}),
+      ...(rating >= 1 && rating <= 5 ? { rating } : {}),
+    };
     return { row: i + 1, post };
   });
 }
@@ -70,7 +75,11 @@ function readJsonlPosts(text: string): Input[] {
       return;
     }
     const parsed = JsonPost.safeParse(json);
-    out.push(parsed.success ? { row: i + 1, post: parsed.data } : { row: i + 1, error: parsed.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ') });
+    out.push(
+      parsed.success
+        ? { row: i + 1, post: parsed.data }
+        : { row: i + 1, error: parsed.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ') },
+    );
   });
   return out;
 }
@@ -87,7 +96,13 @@ function toMention(post: JsonPost, row: number, brandId: string): Mention {
     text: post.text,
     lang: post.lang ?? null,
     createdAt: post.createdAt ?? new Date(0).toISOString(),
-    author: { id: post.author?.handle ?? 'unknown', handle: post.author?.handle ?? 'unknown', name: '', followers: post.author?.followers ?? null, url: null },
+    author: {
+      id: post.author?.handle ?? 'unknown',
+      handle: post.author?.handle ?? 'unknown',
+      name: '',
+      followers: post.author?.followers ?? null,
+      url: null,
+    },
     inReplyToId: null,
     engagement: { replies: post.engagement?.replies ?? 0, reposts: post.engagement?.reposts ?? 0, likes: post.engagement?.likes ?? 0 },
     rating: post.rating ?? null,

@@ -56,13 +56,23 @@ export async function readPassword(fromStdin: boolean): Promise<string> {
 }
 
 /** `earshot user add --name <n> --role <r> [--password-stdin]`: prints the config lines, stores nothing. */
-export async function userCommand(args: { positionals: string[]; name: string | undefined; role: string | undefined; passwordStdin: boolean }): Promise<void> {
-  if (args.positionals[0] !== 'add') throw new UserCommandError('usage: earshot user add --name <user> --role <viewer|responder|approver|admin> [--password-stdin]');
-  if (!args.name || !/^[a-zA-Z0-9._-]{1,64}$/.test(args.name)) throw new UserCommandError('--name: give the user a name of letters, digits, ".", "_" or "-"');
-  if (!args.role || !(Roles as readonly string[]).includes(args.role)) throw new UserCommandError(`--role must be one of ${Roles.join(', ')}`);
+export async function userCommand(args: {
+  positionals: string[];
+  name: string | undefined;
+  role: string | undefined;
+  passwordStdin: boolean;
+}): Promise<void> {
+  if (args.positionals[0] !== 'add')
+    throw new UserCommandError('usage: earshot user add --name <user> --role <viewer|responder|approver|admin> [--password-stdin]');
+  if (!args.name || !/^[a-zA-Z0-9._-]{1,64}$/.test(args.name))
+    throw new UserCommandError('--name: give the user a name of letters, digits, ".", "_" or "-"');
+  if (!args.role || !(Roles as readonly string[]).includes(args.role))
+    throw new UserCommandError(`--role must be one of ${Roles.join(', ')}`);
   const password = await readPassword(args.passwordStdin);
   if (password.length < MIN_PASSWORD) throw new UserCommandError(`the password must be at least ${MIN_PASSWORD} characters`);
   const hash = await hashPassword(password);
   const role = args.role as Role;
-  process.stdout.write(`add to users: in the config (or store the user in the database instead: earshot users add ${args.name} --role ${role}):\n  - name: ${args.name}\n    role: ${role}\n    passwordHash: "${hash}"\n`);
+  process.stdout.write(
+    `add to users: in the config (or store the user in the database instead: earshot users add ${args.name} --role ${role}):\n  - name: ${args.name}\n    role: ${role}\n    passwordHash: "${hash}"\n`,
+  );
 }

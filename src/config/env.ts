@@ -26,7 +26,9 @@ export function interpolateEnv(
       return '';
     });
     if (missing !== null) {
-      problems.push(`${formatPath(at)}: environment variable ${missing} is not set; export it (e.g. ${missing}=… npm start) or write \${${missing}:-default}`);
+      problems.push(
+        `${formatPath(at)}: environment variable ${missing} is not set; export it (e.g. ${missing}=… npm start) or write \${${missing}:-default}`,
+      );
     }
     if (names.length) refs?.set(formatPath(at), names);
     return out;

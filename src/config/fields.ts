@@ -18,9 +18,7 @@ export const HttpUrl = z.string().superRefine((value, ctx) => {
   }
 });
 
-export const Id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected a short id of lowercase letters, digits, "-" or "_"');
+export const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected a short id of lowercase letters, digits, "-" or "_"');
 
 /**
  * A URL Earshot sends credentials or posts to (platform APIs, token endpoints, feeds, chat

@@ -38,10 +38,15 @@ export interface Config extends Omit<RawConfig, 'sources' | 'users'> {
 export class ConfigError extends Error {
   readonly problems: string[];
 
-  constructor(readonly file: string, problems: string[]) {
+  constructor(
+    readonly file: string,
+    problems: string[],
+  ) {
     // A problem can quote the offending value, and that value can be a webhook URL or a feed with ?token=.
     const shown = problems.map(redactText);
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config:\n${shown.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the config:\n${shown.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.problems = shown;
     this.name = 'ConfigError';
   }
@@ -59,7 +64,9 @@ function zodProblems(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = [])
  * What the config needs to know of each source kind to check its options. The connectors pass
  * themselves in (app/config.ts), so this floor never imports the platforms above it.
  */
-export type SourceKinds = Readonly<Record<string, { optionsSchema: z.ZodType; checkOptions?(options: never, env: { baseDir: string }): string[] }>>;
+export type SourceKinds = Readonly<
+  Record<string, { optionsSchema: z.ZodType; checkOptions?(options: never, env: { baseDir: string }): string[] }>
+>;
 
 /** Reads, interpolates and validates the config file once. Everything else gets the result, never process.env. */
 export function loadConfigWith(kinds: SourceKinds, file: string, env: Record<string, string | undefined>): Config {
@@ -68,11 +75,16 @@ export function loadConfigWith(kinds: SourceKinds, file: string, env: Record<str
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (err) {
-    throw new ConfigError(absolute, [`cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass --config <file> or set EARSHOT_CONFIG`]);
+    throw new ConfigError(absolute, [
+      `cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'}); pass --config <file> or set EARSHOT_CONFIG`,
+    ]);
   }
   const doc = parseDocument(text);
   if (doc.errors.length) {
-    throw new ConfigError(absolute, doc.errors.map((e) => `YAML syntax at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
+    throw new ConfigError(
+      absolute,
+      doc.errors.map((e) => `YAML syntax at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`),
+    );
   }
   return configFromObjectWith(kinds, doc.toJS(), env, absolute);
 }
@@ -96,10 +108,30 @@ export function configFromObjectWith(kinds: SourceKinds, input: unknown, env: Re
 
 function finish(kinds: SourceKinds, raw: RawConfig, file: string, envRefs: ReadonlyMap<string, string[]>): Config {
   const problems: string[] = [];
-  checkUnique(raw.brands.map((b) => b.id), 'brands', 'id', problems);
-  checkUnique(raw.sources.map((s) => s.id), 'sources', 'id', problems);
-  checkUnique(raw.chat.map((c) => c.id), 'chat', 'id', problems);
-  checkUnique(raw.users.map((u) => u.name), 'users', 'name', problems);
+  checkUnique(
+    raw.brands.map((b) => b.id),
+    'brands',
+    'id',
+    problems,
+  );
+  checkUnique(
+    raw.sources.map((s) => s.id),
+    'sources',
+    'id',
+    problems,
+  );
+  checkUnique(
+    raw.chat.map((c) => c.id),
+    'chat',
+    'id',
+    problems,
+  );
+  checkUnique(
+    raw.users.map((u) => u.name),
+    'users',
+    'name',
+    problems,
+  );
   const brandIds = new Set(raw.brands.map((b) => b.id));
   const sources: LoadedSource[] = raw.sources.map((source, i) => {
     if (!brandIds.has(source.brand)) {
@@ -115,12 +147,17 @@ function finish(kinds: SourceKinds, raw: RawConfig, file: string, envRefs: Reado
     else {
       const policy = { allowPrivateNetwork: source.allowPrivateNetwork };
       problems.push(...urlProblems(options.data, ['sources', i, 'options'], policy));
-      problems.push(...(connector.checkOptions?.(options.data as never, { baseDir: path.dirname(file) }) ?? []).map((p) => `sources[${i}].options.${p}`));
+      problems.push(
+        ...(connector.checkOptions?.(options.data as never, { baseDir: path.dirname(file) }) ?? []).map(
+          (p) => `sources[${i}].options.${p}`,
+        ),
+      );
     }
     return { ...source, parsedOptions: options.success ? options.data : {} };
   });
   raw.chat.forEach((dest, i) => {
-    if ('webhookUrl' in dest) problems.push(...urlProblems(dest.webhookUrl, ['chat', i, 'webhookUrl'], { allowPrivateNetwork: dest.allowPrivateNetwork }));
+    if ('webhookUrl' in dest)
+      problems.push(...urlProblems(dest.webhookUrl, ['chat', i, 'webhookUrl'], { allowPrivateNetwork: dest.allowPrivateNetwork }));
   });
   const users: LoadedUser[] = raw.users.map((u) => ({
     name: u.name,
@@ -130,9 +167,17 @@ function finish(kinds: SourceKinds, raw: RawConfig, file: string, envRefs: Reado
     slackUserId: u.slackUserId ?? null,
   }));
   if (raw.sla.escalateTo && !raw.chat.some((c) => c.id === raw.sla.escalateTo)) {
-    problems.push(`sla.escalateTo: no chat destination with id "${raw.sla.escalateTo}"; use one of ${raw.chat.map((c) => c.id).join(', ') || '(none configured)'}`);
+    problems.push(
+      `sla.escalateTo: no chat destination with id "${raw.sla.escalateTo}"; use one of ${raw.chat.map((c) => c.id).join(', ') || '(none configured)'}`,
+    );
   }
-  problems.push(...spikeConfigProblems(raw.spikes, raw.brands.map((b) => b.id), raw.chat));
+  problems.push(
+    ...spikeConfigProblems(
+      raw.spikes,
+      raw.brands.map((b) => b.id),
+      raw.chat,
+    ),
+  );
   const byHash = new Map<string, string>();
   for (const user of users) {
     if (!user.tokenHash) continue;

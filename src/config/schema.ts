@@ -42,20 +42,41 @@ const MaxPerMinute = z.number().int().min(1).max(10_000).optional();
 const SlackDestination = strict({
   id: Id,
   kind: z.literal('slack'),
-  webhookUrl: PlatformUrl, allowPrivateNetwork: PrivateNetwork,
+  webhookUrl: PlatformUrl,
+  allowPrivateNetwork: PrivateNetwork,
   /** The Slack app's signing secret; with it, alerts carry Approve / Reject buttons (see /slack/interactivity). */
-  signingSecret: z.string().min(16, 'expected the Slack app\'s signing secret (Basic Information → App Credentials)').optional(),
+  signingSecret: z.string().min(16, "expected the Slack app's signing secret (Basic Information → App Credentials)").optional(),
   minUrgency: MinUrgency,
   maxPerMinute: MaxPerMinute,
   /** Optional bot token (chat:write) and channel id: spike alerts are then edited in place (chat.update), not reposted. */
-  botToken: z.string().regex(/^xoxb-[A-Za-z0-9-]{10,}$/, 'expected a Slack bot token "xoxb-…" (OAuth & Permissions)').optional(),
-  channel: z.string().regex(/^[CGD][A-Z0-9]{2,20}$/, 'expected a Slack channel id like "C024BE91L"').optional(),
+  botToken: z
+    .string()
+    .regex(/^xoxb-[A-Za-z0-9-]{10,}$/, 'expected a Slack bot token "xoxb-…" (OAuth & Permissions)')
+    .optional(),
+  channel: z
+    .string()
+    .regex(/^[CGD][A-Z0-9]{2,20}$/, 'expected a Slack channel id like "C024BE91L"')
+    .optional(),
   /** Slack's Web API base; only tests change it. */
   apiUrl: PlatformUrl.optional(),
 });
 /** A Power Automate "Workflows" webhook posting an Adaptive Card into a channel. */
-const TeamsDestination = strict({ id: Id, kind: z.literal('teams'), webhookUrl: PlatformUrl, allowPrivateNetwork: PrivateNetwork, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
-const DiscordDestination = strict({ id: Id, kind: z.literal('discord'), webhookUrl: PlatformUrl, allowPrivateNetwork: PrivateNetwork, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
+const TeamsDestination = strict({
+  id: Id,
+  kind: z.literal('teams'),
+  webhookUrl: PlatformUrl,
+  allowPrivateNetwork: PrivateNetwork,
+  minUrgency: MinUrgency,
+  maxPerMinute: MaxPerMinute,
+});
+const DiscordDestination = strict({
+  id: Id,
+  kind: z.literal('discord'),
+  webhookUrl: PlatformUrl,
+  allowPrivateNetwork: PrivateNetwork,
+  minUrgency: MinUrgency,
+  maxPerMinute: MaxPerMinute,
+});
 /** Standard Webhooks v1: `whsec_` + base64 of 24–64 random bytes. */
 const WebhookSecret = z
   .string()
@@ -64,14 +85,28 @@ const WebhookSecret = z
     const bytes = Buffer.from(s.slice('whsec_'.length), 'base64').length;
     return bytes >= 24 && bytes <= 64;
   }, 'the secret must decode to 24–64 bytes; generate one with `openssl rand -base64 32`');
-const WebhookDestination = strict({ id: Id, kind: z.literal('webhook'), webhookUrl: PlatformUrl, allowPrivateNetwork: PrivateNetwork, secret: WebhookSecret, minUrgency: MinUrgency, maxPerMinute: MaxPerMinute });
+const WebhookDestination = strict({
+  id: Id,
+  kind: z.literal('webhook'),
+  webhookUrl: PlatformUrl,
+  allowPrivateNetwork: PrivateNetwork,
+  secret: WebhookSecret,
+  minUrgency: MinUrgency,
+  maxPerMinute: MaxPerMinute,
+});
 const ConsoleDestination = strict({
   id: Id,
   kind: z.literal('console'),
   minUrgency: MinUrgency,
   maxPerMinute: MaxPerMinute,
 });
-const ChatDestination = z.discriminatedUnion('kind', [SlackDestination, TeamsDestination, DiscordDestination, WebhookDestination, ConsoleDestination]);
+const ChatDestination = z.discriminatedUnion('kind', [
+  SlackDestination,
+  TeamsDestination,
+  DiscordDestination,
+  WebhookDestination,
+  ConsoleDestination,
+]);
 
 function isTimeZone(name: string): boolean {
   try {
@@ -89,9 +124,11 @@ const BusinessHours = strict({
   days: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
   start: ClockTime.default('09:00'),
   end: ClockTime.default('17:00'),
-  appliesTo: z.array(z.enum(['urgent', 'normal'])).min(1).default(['urgent', 'normal']),
-})
-  .refine((b) => b.start < b.end, { message: 'start must be earlier than end' });
+  appliesTo: z
+    .array(z.enum(['urgent', 'normal']))
+    .min(1)
+    .default(['urgent', 'normal']),
+}).refine((b) => b.start < b.end, { message: 'start must be earlier than end' });
 
 const SLA_DEFAULTS = { urgent: 3_600_000, normal: 86_400_000, warnAt: 0.75 };
 const Sla = strict({
@@ -112,9 +149,15 @@ const User = strict({
   name: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, 'expected a user name of letters, digits, ".", "_" or "-"'),
   role: z.enum(Roles),
   token: z.string().min(12, 'tokens must be at least 12 characters; generate one with `earshot token`').optional(),
-  tokenHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:" and 64 hex digits (see `earshot token`)').optional(),
+  tokenHash: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:" and 64 hex digits (see `earshot token`)')
+    .optional(),
   /** Slack member id (profile → ⋮ → Copy member ID); maps button clicks in Slack to this user. */
-  slackUserId: z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'expected a Slack member id like "U024BE7LH"').optional(),
+  slackUserId: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,20}$/, 'expected a Slack member id like "U024BE7LH"')
+    .optional(),
   /** Web sign-in; made by `earshot user add`. A user may have a password, a token, or both. */
   passwordHash: z
     .string()
@@ -136,8 +179,7 @@ const Approval = strict({
     edited: z.boolean().optional(),
     priority: z.literal('urgent').optional(),
     warnings: z.boolean().optional(),
-  })
-    .default({}),
+  }).default({}),
   twoApprovals: z.boolean().default(false),
 });
 
@@ -166,7 +208,10 @@ function isProxyAddress(entry: string): boolean {
 const ProxyAddress = z
   .string()
   .trim()
-  .refine(isProxyAddress, 'expected the reverse proxy\'s address: an IP ("127.0.0.1"), a CIDR range ("10.0.0.0/8") or loopback, linklocal, uniquelocal');
+  .refine(
+    isProxyAddress,
+    'expected the reverse proxy\'s address: an IP ("127.0.0.1"), a CIDR range ("10.0.0.0/8") or loopback, linklocal, uniquelocal',
+  );
 
 /**
  * The reverse proxies in front of the API. Requests from these addresses have their client
@@ -181,8 +226,7 @@ export const ConfigSchema = strict({
   brands: z.array(Brand).min(1, 'add at least one brand to listen for'),
   sources: z.array(Source).default([]),
   chat: z.array(ChatDestination).default([]),
-  triage: strict({ urgentThreshold: z.number().int().min(0).max(100).default(70) })
-    .default({ urgentThreshold: 70 }),
+  triage: strict({ urgentThreshold: z.number().int().min(0).max(100).default(70) }).default({ urgentThreshold: 70 }),
   sla: Sla.default(SLA_DEFAULTS),
   spikes: SpikesSchema.default(SPIKE_DEFAULTS),
   playbook: Playbook,
@@ -196,11 +240,15 @@ export const ConfigSchema = strict({
   approval: Approval.default({ approverRequiredWhen: { always: true }, twoApprovals: false }),
   /** The web inbox: undoSeconds is how long an approved reply waits (and can be undone) before it is sent. */
   inbox: strict({
-    undoSeconds: z.number().int().min(0, 'use 0 to send at once').max(60, 'at most 60 seconds; a longer wait delays every reply').default(5),
+    undoSeconds: z
+      .number()
+      .int()
+      .min(0, 'use 0 to send at once')
+      .max(60, 'at most 60 seconds; a longer wait delays every reply')
+      .default(5),
     /** Reply length limits by source id or platform (a Mastodon instance above 500); see playbook/reply-limits.ts. */
     replyLimits: z.record(z.string().min(1), z.number().int().min(1).max(100_000)).default({}),
-  })
-    .default({ undoSeconds: 5, replyLimits: {} }),
+  }).default({ undoSeconds: 5, replyLimits: {} }),
   api: strict({
     host: z.string().default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -209,22 +257,26 @@ export const ConfigSchema = strict({
     metricsToken: z.string().min(16, 'expected at least 16 characters; generate one with `openssl rand -hex 24`').optional(),
     trustProxy: TrustProxy.optional(),
     sessions: Sessions.default({ idle: 2 * 3_600_000, absolute: 12 * 3_600_000, maxLoginFailures: 5, loginWindow: 15 * 60_000 }),
-  })
-    .default({ host: '127.0.0.1', port: 8080, sessions: { idle: 2 * 3_600_000, absolute: 12 * 3_600_000, maxLoginFailures: 5, loginWindow: 15 * 60_000 } }),
+  }).default({
+    host: '127.0.0.1',
+    port: 8080,
+    sessions: { idle: 2 * 3_600_000, absolute: 12 * 3_600_000, maxLoginFailures: 5, loginWindow: 15 * 60_000 },
+  }),
   redis: strict({
     url: z.string().optional(),
-    prefix: z.string().regex(/^[A-Za-z0-9{}_-]{1,32}$/, 'expected letters, digits, "_", "-" or a {hash tag}').default('earshot'),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9{}_-]{1,32}$/, 'expected letters, digits, "_", "-" or a {hash tag}')
+      .default('earshot'),
     dataDir: z.string().default('./data'),
-  })
-    .default({ prefix: 'earshot', dataDir: './data' }),
+  }).default({ prefix: 'earshot', dataDir: './data' }),
   database: strict({
     /** A managed or shared PostgreSQL; without it Earshot runs its own in dataDir (see postgres/embedded.ts). */
     url: z.string().optional(),
     dataDir: z.string().default('./data/postgres'),
     /** Connections per process; with many workers keep processes x pool under the server's max_connections. */
     pool: z.number().int().min(1).max(200).default(10),
-  })
-    .default({ dataDir: './data/postgres', pool: 10 }),
+  }).default({ dataDir: './data/postgres', pool: 10 }),
   retention: Duration.default(90 * 86_400_000),
   workers: strict({
     concurrency: z.number().int().min(1).max(64).default(4),
@@ -232,14 +284,12 @@ export const ConfigSchema = strict({
     stalledInterval: Duration.default(30_000),
     /** How long a stop (SIGTERM, Ctrl-C) may take; then Earshot exits anyway, and BullMQ hands unfinished jobs to the next start. */
     drainTimeout: Duration.default(30_000),
-  })
-    .default({ concurrency: 4, lockDuration: 30_000, stalledInterval: 30_000, drainTimeout: 30_000 }),
+  }).default({ concurrency: 4, lockDuration: 30_000, stalledInterval: 30_000, drainTimeout: 30_000 }),
   log: strict({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     /** Human-readable lines instead of JSON. Default: only in a terminal, never under systemd (JOURNAL_STREAM). */
     pretty: z.boolean().optional(),
-  })
-    .default({ level: 'info' }),
+  }).default({ level: 'info' }),
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;

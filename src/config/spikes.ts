@@ -59,11 +59,16 @@ export const SpikesSchema = strict({
 export type SpikesConfig = z.infer<typeof SpikesSchema>;
 
 /** Cross-references the schema cannot see: brand and destination ids that must exist. */
-export function spikeConfigProblems(spikes: SpikesConfig, brandIds: readonly string[], chat: ReadonlyArray<{ id: string; botToken?: string | undefined; channel?: string | undefined }>): string[] {
+export function spikeConfigProblems(
+  spikes: SpikesConfig,
+  brandIds: readonly string[],
+  chat: ReadonlyArray<{ id: string; botToken?: string | undefined; channel?: string | undefined }>,
+): string[] {
   const problems: string[] = [];
   const chatIds = chat.map((c) => c.id);
   chat.forEach((c, i) => {
-    if (Boolean(c.botToken) !== Boolean(c.channel)) problems.push(`chat[${i}]: botToken and channel go together (the bot posts to that channel); give both or neither`);
+    if (Boolean(c.botToken) !== Boolean(c.channel))
+      problems.push(`chat[${i}]: botToken and channel go together (the bot posts to that channel); give both or neither`);
   });
   for (const id of Object.keys(spikes.brands)) {
     if (!brandIds.includes(id)) problems.push(`spikes.brands.${id}: no brand with id "${id}"; use one of ${brandIds.join(', ')}`);
@@ -91,7 +96,12 @@ export function brandSettings(spikes: SpikesConfig, brandId: string): BrandSetti
 
 /** Minutes since midnight in `timezone`. */
 function localMinutes(at: number, timezone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: timezone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return get('hour') * 60 + get('minute');
 }

@@ -25,10 +25,17 @@ const Options = strict({
   appId: z.coerce.string().trim().regex(/^\d+$/, 'expected the numeric Apple ID of the app (App Store Connect → App Information)'),
   issuerId: z.string().trim().min(1, 'issuerId is empty (Users and Access → Integrations → App Store Connect API)'),
   keyId: z.string().trim().min(1, 'keyId is empty'),
-  privateKey: z.string().optional().transform((k) => k?.trim() || undefined),
+  privateKey: z
+    .string()
+    .optional()
+    .transform((k) => k?.trim() || undefined),
   privateKeyFile: z.string().trim().min(1).optional(),
   ratings: z.array(z.number().int().min(1).max(5)).default([]),
-  territory: z.string().trim().regex(/^[A-Z]{3}$/, 'expected an ISO 3166-1 alpha-3 code like "USA"').optional(),
+  territory: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{3}$/, 'expected an ISO 3166-1 alpha-3 code like "USA"')
+    .optional(),
   limit: z.number().int().min(1).max(200).default(200),
   maxPagesPerPoll: z.number().int().min(1).max(50).default(10),
   backfillPages: z.number().int().min(1).max(50).default(1),
@@ -36,10 +43,14 @@ const Options = strict({
   requestsPerHour: z.number().int().min(1).default(3_000),
   baseUrl: PlatformUrl.default('https://api.appstoreconnect.apple.com'),
   timeoutMs: z.number().int().positive().default(15_000),
-})
-  .superRefine((o, ctx) => {
-    if (!o.privateKey === !o.privateKeyFile) ctx.addIssue({ code: 'custom', path: ['privateKey'], message: 'set exactly one of privateKey (the .p8 text) or privateKeyFile (its path)' });
-  });
+}).superRefine((o, ctx) => {
+  if (!o.privateKey === !o.privateKeyFile)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['privateKey'],
+      message: 'set exactly one of privateKey (the .p8 text) or privateKeyFile (its path)',
+    });
+});
 type Options = z.infer<typeof Options>;
 
 const WireReview = z.object({
@@ -57,7 +68,9 @@ const WireReview = z.object({
 type WireReview = z.infer<typeof WireReview>;
 const WireList = z.object({ data: z.array(z.unknown()), links: z.object({ next: z.string().optional() }).optional() });
 const WireResponse = z.object({ data: z.object({ type: z.literal('customerReviewResponses'), id: z.string().min(1) }) });
-const WireErrors = z.object({ errors: z.array(z.object({ code: z.string().optional(), title: z.string().optional(), detail: z.string().optional() })).min(1) });
+const WireErrors = z.object({
+  errors: z.array(z.object({ code: z.string().optional(), title: z.string().optional(), detail: z.string().optional() })).min(1),
+});
 
 interface Env extends ConnectorEnv {
   o: Options;
@@ -74,17 +87,30 @@ export const appstoreConnector = defineConnector({
   capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: false, rateLimit: 'headers' },
   create(ctx) {
     const o = ctx.options;
-    const tokens = new TokenManager(ctx.kv, {
-      issue: async () => {
-        const key = o.privateKey ?? (await readKey(o.privateKeyFile, ctx.baseDir, ctx.source.id));
-        try {
-          const signed = es256BearerToken({ keyId: o.keyId, issuer: o.issuerId, audience: 'appstoreconnect-v1', key, lifetimeSeconds: MAX_TOKEN_SECONDS, maxLifetimeSeconds: MAX_TOKEN_SECONDS });
-          return { accessToken: signed.token, expiresAt: signed.expiresAt };
-        } catch (err) {
-          throw new AuthError(`App Store Connect key ${o.keyId}: ${(err as Error).message}; set the .p8 key in privateKey of source "${ctx.source.id}"`);
-        }
+    const tokens = new TokenManager(
+      ctx.kv,
+      {
+        issue: async () => {
+          const key = o.privateKey ?? (await readKey(o.privateKeyFile, ctx.baseDir, ctx.source.id));
+          try {
+            const signed = es256BearerToken({
+              keyId: o.keyId,
+              issuer: o.issuerId,
+              audience: 'appstoreconnect-v1',
+              key,
+              lifetimeSeconds: MAX_TOKEN_SECONDS,
+              maxLifetimeSeconds: MAX_TOKEN_SECONDS,
+            });
+            return { accessToken: signed.token, expiresAt: signed.expiresAt };
+          } catch (err) {
+            throw new AuthError(
+              `App Store Connect key ${o.keyId}: ${(err as Error).message}; set the .p8 key in privateKey of source "${ctx.source.id}"`,
+            );
+          }
+        },
       },
-    }, 'appstore-jwt');
+      'appstore-jwt',
+    );
     const env: Env = { ...connectorEnv(ctx), o, key: credentialKey(PLATFORM, o.issuerId, o.keyId), tokens, hourLimit: null };
     return {
       fetch: (cursor, signal) => fetchReviews(env, cursor, signal),
@@ -107,12 +133,22 @@ async function readKey(file: string | undefined, baseDir: string, sourceId: stri
 async function fetchReviews(env: Env, cursor: string | null, signal?: AbortSignal): Promise<FetchResult> {
   const first = {
     url: `${env.o.baseUrl}/v1/apps/${env.o.appId}/customerReviews`,
-    query: { sort: '-createdDate', limit: env.o.limit, 'filter[rating]': env.o.ratings.length ? env.o.ratings.join(',') : undefined, 'filter[territory]': env.o.territory },
+    query: {
+      sort: '-createdDate',
+      limit: env.o.limit,
+      'filter[rating]': env.o.ratings.length ? env.o.ratings.join(',') : undefined,
+      'filter[territory]': env.o.territory,
+    },
   };
   const result = await walkFeeds<Mention>({
     cursor,
     scope: `${env.o.appId}|${env.o.ratings.join(',')}|${env.o.territory ?? ''}`,
-    feeds: [{ key: 'reviews', fetchPage: async (next) => readPage(env, await call(env, next ? { url: sameOrigin(env, next), signal } : { ...first, signal })) }],
+    feeds: [
+      {
+        key: 'reviews',
+        fetchPage: async (next) => readPage(env, await call(env, next ? { url: sameOrigin(env, next), signal } : { ...first, signal })),
+      },
+    ],
     maxPages: env.o.maxPagesPerPoll,
     backfillPages: env.o.backfillPages,
     onReset: () => env.log.warn({ source: env.sourceId }, 'unreadable or foreign cursor; starting again from the newest reviews'),
@@ -122,7 +158,8 @@ async function fetchReviews(env: Env, cursor: string | null, signal?: AbortSigna
 
 /** `links.next` is a full URL; the bearer token must never be sent anywhere but the API. */
 function sameOrigin(env: Env, next: string): string {
-  if (new URL(next).origin !== new URL(env.o.baseUrl).origin) throw new MalformedResponseError(`links.next points away from ${env.o.baseUrl}: ${next}`);
+  if (new URL(next).origin !== new URL(env.o.baseUrl).origin)
+    throw new MalformedResponseError(`links.next points away from ${env.o.baseUrl}: ${next}`);
   return next;
 }
 
@@ -130,7 +167,14 @@ function readPage(env: Env, res: HttpResponse): Page<Mention> {
   const list = WireList.safeParse(parseJson(res));
   if (!list.success) throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(list.error)})`);
   const page: Page<Mention> = { entries: [], rejected: [], next: list.data.links?.next || null };
-  const spec = { wire: WireReview, noun: 'review', idField: 'id', id: (r: WireReview) => r.id, at: (r: WireReview) => Date.parse(r.attributes.createdDate), normalise: (r: WireReview) => normalise(env, r) };
+  const spec = {
+    wire: WireReview,
+    noun: 'review',
+    idField: 'id',
+    id: (r: WireReview) => r.id,
+    at: (r: WireReview) => Date.parse(r.attributes.createdDate),
+    normalise: (r: WireReview) => normalise(env, r),
+  };
   for (const raw of list.data.data) readIntoPage(page, raw, spec);
   return page;
 }
@@ -166,31 +210,54 @@ async function postReply(env: Env, mention: Mention, text: string, options: Repl
       relationships: { review: { data: { type: 'customerReviews', id: reviewId } } },
     },
   };
-  const res = await call(env, { method: 'POST', url: `${env.o.baseUrl}/v1/customerReviewResponses`, json, write: true, signal: options.signal });
+  const res = await call(env, {
+    method: 'POST',
+    url: `${env.o.baseUrl}/v1/customerReviewResponses`,
+    json,
+    write: true,
+    signal: options.signal,
+  });
   const posted = WireResponse.safeParse(parseJson(res));
-  if (!posted.success) throw new MalformedResponseError(`${res.url}: the response was accepted but could not be read (${describeIssues(posted.error)})`, res.status);
+  if (!posted.success)
+    throw new MalformedResponseError(
+      `${res.url}: the response was accepted but could not be read (${describeIssues(posted.error)})`,
+      res.status,
+    );
   return { replyId: posted.data.data.id, url: null };
 }
 
 /** One request inside the hour's budget, with a fresh JWT once if Apple says ours is not valid. */
 async function call(env: Env, req: HttpRequest): Promise<HttpResponse> {
-  return env.tokens.withToken(async (token) => {
-    const limit = Math.min(env.o.requestsPerHour, env.hourLimit ? Math.floor(env.hourLimit * 0.9) : Infinity);
-    await env.limiter.acquire(env.key, { limit: Math.max(1, limit), windowMs: HOUR_MS }, { signal: req.signal });
-    const res = await env.http.send({ ...req, headers: { authorization: `Bearer ${token}` }, timeoutMs: env.o.timeoutMs });
-    await honourRateHeader(env, res);
-    if (res.status >= 200 && res.status < 300) return res;
-    throw await failure(env, res);
-  }, (err) => err instanceof AuthError && err.status === 401);
+  return env.tokens.withToken(
+    async (token) => {
+      const limit = Math.min(env.o.requestsPerHour, env.hourLimit ? Math.floor(env.hourLimit * 0.9) : Infinity);
+      await env.limiter.acquire(env.key, { limit: Math.max(1, limit), windowMs: HOUR_MS }, { signal: req.signal });
+      const res = await env.http.send({ ...req, headers: { authorization: `Bearer ${token}` }, timeoutMs: env.o.timeoutMs });
+      await honourRateHeader(env, res);
+      if (res.status >= 200 && res.status < 300) return res;
+      throw await failure(env, res);
+    },
+    (err) => err instanceof AuthError && err.status === 401,
+  );
 }
 
 /** `X-Rate-Limit: user-hour-lim:3500;user-hour-rem:500;` — when nothing is left, nobody using this key asks for a while. */
 export function parseRateLimit(header: string | undefined): { limit: number; remaining: number } | null {
   if (!header) return null;
-  const fields = Object.fromEntries(header.split(';').map((p) => p.split(':').map((s) => s.trim())).filter((p) => p.length === 2) as [string, string][]);
+  const fields = Object.fromEntries(
+    header
+      .split(';')
+      .map((p) => p.split(':').map((s) => s.trim()))
+      .filter((p) => p.length === 2) as [string, string][],
+  );
   const limit = Number(fields['user-hour-lim']);
   const remaining = Number(fields['user-hour-rem']);
-  return Number.isFinite(limit) && Number.isFinite(remaining) && fields['user-hour-lim'] !== undefined && fields['user-hour-rem'] !== undefined ? { limit, remaining } : null;
+  return Number.isFinite(limit) &&
+    Number.isFinite(remaining) &&
+    fields['user-hour-lim'] !== undefined &&
+    fields['user-hour-rem'] !== undefined
+    ? { limit, remaining }
+    : null;
 }
 
 async function honourRateHeader(env: Env, res: HttpResponse): Promise<void> {
@@ -207,10 +274,15 @@ async function honourRateHeader(env: Env, res: HttpResponse): Promise<void> {
 async function failure(env: Env, res: HttpResponse): Promise<Error> {
   const parsed = WireErrors.safeParse(safeJson(res.text));
   const first = parsed.success ? (parsed.data.errors[0] ?? null) : null;
-  const detail = first ? `${first.code ?? ''} ${first.title ?? ''}: ${first.detail ?? ''}`.trim() : res.text.slice(0, 200) || '(empty body)';
+  const detail = first
+    ? `${first.code ?? ''} ${first.title ?? ''}: ${first.detail ?? ''}`.trim()
+    : res.text.slice(0, 200) || '(empty body)';
   const renew = `the App Store Connect API key ${env.o.keyId} (issuer ${env.o.issuerId}) in privateKey/keyId/issuerId of source "${env.sourceId}"`;
   if (res.status === 401) return new AuthError(`${res.url}: HTTP 401 ${detail}; check or renew ${renew} (and this machine's clock)`, 401);
-  if (res.status === 403) return new AuthError(`${res.url}: HTTP 403 ${detail}; ${renew} needs a role that may read and answer customer reviews for app ${env.o.appId}`);
+  if (res.status === 403)
+    return new AuthError(
+      `${res.url}: HTTP 403 ${detail}; ${renew} needs a role that may read and answer customer reviews for app ${env.o.appId}`,
+    );
   if (res.status === 429) {
     const at = retryAfter(res, EXHAUSTED_PAUSE_MS);
     await env.limiter.block(env.key, at);

@@ -21,7 +21,13 @@ export class SourceClients {
   /** The brand terms each cached client was built with. */
   private readonly stamps = new Map<string, string>();
 
-  constructor(private readonly config: Config, private readonly http: HttpClient, private readonly log: Logger, private readonly redis: Redis, private readonly directory?: Directory) {
+  constructor(
+    private readonly config: Config,
+    private readonly http: HttpClient,
+    private readonly log: Logger,
+    private readonly redis: Redis,
+    private readonly directory?: Directory,
+  ) {
     this.limiter = redisLimiter(redis, config.redis.prefix);
     // A client builds its queries from the brand's keywords: an edited brand gets a new client at the next poll.
     directory?.onChange((snap) => {

@@ -4,7 +4,14 @@ import { PlatformUrl } from '../config/fields.js';
 import { parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { MalformedResponseError, PermanentError, RateLimitedError } from '../http/errors.js';
-import { checkGoogleCredentials, googleCredentialFields, googleFailure, googleIdentity, googleTokens, isTokenRejected } from './shared/google-auth.js';
+import {
+  checkGoogleCredentials,
+  googleCredentialFields,
+  googleFailure,
+  googleIdentity,
+  googleTokens,
+  isTokenRejected,
+} from './shared/google-auth.js';
 import { credentialKey } from './shared/limiter.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';
 import { readIntoPage } from './shared/items.js';
@@ -14,7 +21,8 @@ import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, typ
 const PLATFORM = 'googlebusiness';
 const SCOPE = 'https://www.googleapis.com/auth/business.manage';
 const STARS: Record<string, number | null> = { ONE: 1, TWO: 2, THREE: 3, FOUR: 4, FIVE: 5, STAR_RATING_UNSPECIFIED: null };
-const NumericId = (what: string) => z.coerce.string().trim().regex(/^\d+$/, `expected the numeric ${what} id (the digits after "${what}s/")`);
+const NumericId = (what: string) =>
+  z.coerce.string().trim().regex(/^\d+$/, `expected the numeric ${what} id (the digits after "${what}s/")`);
 
 const Options = strict({
   accountId: NumericId('account'),
@@ -27,14 +35,20 @@ const Options = strict({
   requestsPerMinute: z.number().int().min(1).max(300).default(60),
   baseUrl: PlatformUrl.default('https://mybusiness.googleapis.com'),
   timeoutMs: z.number().int().positive().default(15_000),
-})
-  .superRefine((o, ctx) => checkGoogleCredentials(o, ctx, { required: true, why: `the Business Profile API needs OAuth (or a service account that manages the location) with scope ${SCOPE}` }));
+}).superRefine((o, ctx) =>
+  checkGoogleCredentials(o, ctx, {
+    required: true,
+    why: `the Business Profile API needs OAuth (or a service account that manages the location) with scope ${SCOPE}`,
+  }),
+);
 type Options = z.infer<typeof Options>;
 
 const WireReview = z.object({
   name: z.string().regex(/^accounts\/[^/]+\/locations\/[^/]+\/reviews\/[^/]+$/, 'expected accounts/{a}/locations/{l}/reviews/{r}'),
   reviewId: z.string().min(1),
-  reviewer: z.object({ displayName: z.string().default(''), profilePhotoUrl: z.string().optional(), isAnonymous: z.boolean().default(false) }).default({ displayName: '', isAnonymous: true }),
+  reviewer: z
+    .object({ displayName: z.string().default(''), profilePhotoUrl: z.string().optional(), isAnonymous: z.boolean().default(false) })
+    .default({ displayName: '', isAnonymous: true }),
   starRating: z.enum(Object.keys(STARS) as [string, ...string[]]),
   // Star-only reviews have no comment at all.
   comment: z.string().default(''),
@@ -58,7 +72,14 @@ export const googlebusinessConnector = defineConnector({
   capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: false, rateLimit: 'quota' },
   create(ctx) {
     const o = ctx.options;
-    const tokens = googleTokens(o, { http: ctx.http, kv: ctx.kv, scope: SCOPE, baseDir: ctx.baseDir, sourceLabel: `source "${ctx.source.id}"`, timeoutMs: o.timeoutMs });
+    const tokens = googleTokens(o, {
+      http: ctx.http,
+      kv: ctx.kv,
+      scope: SCOPE,
+      baseDir: ctx.baseDir,
+      sourceLabel: `source "${ctx.source.id}"`,
+      timeoutMs: o.timeoutMs,
+    });
     const env: Env = { ...connectorEnv(ctx), o, key: credentialKey(PLATFORM, googleIdentity(o)), tokens };
     return {
       fetch: (cursor, signal) => fetchReviews(env, cursor, signal),
@@ -73,7 +94,9 @@ async function fetchReviews(env: Env, cursor: string | null, signal?: AbortSigna
   const result = await walkFeeds<Mention>({
     cursor,
     scope: `${env.o.accountId}/${env.o.locationId}`,
-    feeds: [{ key: 'reviews', fetchPage: async (pageToken) => readPage(env, await call(env, { url, query: { ...query, pageToken }, signal })) }],
+    feeds: [
+      { key: 'reviews', fetchPage: async (pageToken) => readPage(env, await call(env, { url, query: { ...query, pageToken }, signal })) },
+    ],
     maxPages: env.o.maxPagesPerPoll,
     backfillPages: env.o.backfillPages,
     onReset: () => env.log.warn({ source: env.sourceId }, 'unreadable or foreign cursor; starting again from the newest reviews'),
@@ -86,7 +109,14 @@ function readPage(env: Env, res: HttpResponse): Page<Mention> {
   if (!list.success) throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(list.error)})`);
   const page: Page<Mention> = { entries: [], rejected: [], next: list.data.nextPageToken || null };
   // Ordered by updateTime: an edited review comes round again and the store recognises it by id.
-  const spec = { wire: WireReview, noun: 'review', idField: 'reviewId', id: (r: WireReview) => r.reviewId, at: (r: WireReview) => Date.parse(r.updateTime), normalise: (r: WireReview) => normalise(env, r) };
+  const spec = {
+    wire: WireReview,
+    noun: 'review',
+    idField: 'reviewId',
+    id: (r: WireReview) => r.reviewId,
+    at: (r: WireReview) => Date.parse(r.updateTime),
+    normalise: (r: WireReview) => normalise(env, r),
+  };
   for (const raw of list.data.reviews) readIntoPage(page, raw, spec);
   return page;
 }
@@ -115,11 +145,23 @@ async function putReply(env: Env, mention: Mention, text: string, options: Reply
   const name = mention.replyRef['name'];
   if (mention.platform !== PLATFORM || !name) throw new PermanentError(`mention ${mention.id} has no Business Profile review to reply to`);
   if (!name.startsWith(`accounts/${env.o.accountId}/locations/${env.o.locationId}/reviews/`)) {
-    throw new PermanentError(`review ${name} is not at location accounts/${env.o.accountId}/locations/${env.o.locationId} of source "${env.sourceId}"`);
+    throw new PermanentError(
+      `review ${name} is not at location accounts/${env.o.accountId}/locations/${env.o.locationId} of source "${env.sourceId}"`,
+    );
   }
-  const res = await call(env, { method: 'PUT', url: `${env.o.baseUrl}/v4/${name}/reply`, json: { comment: text }, write: true, signal: options.signal });
+  const res = await call(env, {
+    method: 'PUT',
+    url: `${env.o.baseUrl}/v4/${name}/reply`,
+    json: { comment: text },
+    write: true,
+    signal: options.signal,
+  });
   const reply = WireReply.safeParse(parseJson(res));
-  if (!reply.success) throw new MalformedResponseError(`${res.url}: the reply was accepted but could not be read (${describeIssues(reply.error)})`, res.status);
+  if (!reply.success)
+    throw new MalformedResponseError(
+      `${res.url}: the reply was accepted but could not be read (${describeIssues(reply.error)})`,
+      res.status,
+    );
   return { replyId: `${name}/reply`, url: null };
 }
 

@@ -4,7 +4,14 @@ import { PlatformUrl } from '../config/fields.js';
 import { parseJson, type HttpRequest, type HttpResponse } from '../http/client.js';
 import { describeIssues, toMention, type Mention } from '../mention.js';
 import { MalformedResponseError, PermanentError, RateLimitedError } from '../http/errors.js';
-import { checkGoogleCredentials, googleCredentialFields, googleFailure, googleIdentity, googleTokens, isTokenRejected } from './shared/google-auth.js';
+import {
+  checkGoogleCredentials,
+  googleCredentialFields,
+  googleFailure,
+  googleIdentity,
+  googleTokens,
+  isTokenRejected,
+} from './shared/google-auth.js';
 import { credentialKey } from './shared/limiter.js';
 import { readIntoPage } from './shared/items.js';
 import { walkFeeds, type Page } from './shared/newest-first.js';
@@ -18,7 +25,10 @@ const HOUR_MS = 3_600_000;
 export const MAX_REPLY_CHARS = 350;
 
 const Options = strict({
-  packageName: z.string().trim().regex(/^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$/, 'expected an Android package name like "com.acme.app"'),
+  packageName: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$/, 'expected an Android package name like "com.acme.app"'),
   ...googleCredentialFields,
   translationLanguage: z.string().trim().min(2).optional(),
   maxResults: z.number().int().min(1).max(100).default(100),
@@ -26,8 +36,9 @@ const Options = strict({
   backfillPages: z.number().int().min(1).max(50).default(5),
   baseUrl: PlatformUrl.default('https://androidpublisher.googleapis.com'),
   timeoutMs: z.number().int().positive().default(15_000),
-})
-  .superRefine((o, ctx) => checkGoogleCredentials(o, ctx, { required: true, why: `the Play Developer API needs a service account (or OAuth) with scope ${SCOPE}` }));
+}).superRefine((o, ctx) =>
+  checkGoogleCredentials(o, ctx, { required: true, why: `the Play Developer API needs a service account (or OAuth) with scope ${SCOPE}` }),
+);
 type Options = z.infer<typeof Options>;
 
 const Timestamp = z.object({ seconds: z.coerce.number().int().nonnegative(), nanos: z.number().int().default(0) });
@@ -45,8 +56,18 @@ const WireUserComment = z.object({
 });
 /** A review with its latest user comment: the user's comes first and an edit replaces it in place, so the latest is the last. */
 const WirePlayReview = WireReview.transform((r, ctx) => {
-  const comment = WireUserComment.safeParse(r.comments.map((c) => c.userComment).filter((c) => c !== undefined).pop());
-  if (comment.success) return { ...r, comment: comment.data, at: comment.data.lastModified.seconds * 1000 + Math.floor(comment.data.lastModified.nanos / 1e6) };
+  const comment = WireUserComment.safeParse(
+    r.comments
+      .map((c) => c.userComment)
+      .filter((c) => c !== undefined)
+      .pop(),
+  );
+  if (comment.success)
+    return {
+      ...r,
+      comment: comment.data,
+      at: comment.data.lastModified.seconds * 1000 + Math.floor(comment.data.lastModified.nanos / 1e6),
+    };
   for (const issue of comment.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['userComment', ...issue.path] });
   return z.NEVER;
 });
@@ -70,7 +91,14 @@ export const googleplayConnector = defineConnector({
   capabilities: { poll: true, stream: false, reply: true, idempotentReply: true, followers: false, rateLimit: 'quota' },
   create(ctx) {
     const o = ctx.options;
-    const tokens = googleTokens(o, { http: ctx.http, kv: ctx.kv, scope: SCOPE, baseDir: ctx.baseDir, sourceLabel: `source "${ctx.source.id}"`, timeoutMs: o.timeoutMs });
+    const tokens = googleTokens(o, {
+      http: ctx.http,
+      kv: ctx.kv,
+      scope: SCOPE,
+      baseDir: ctx.baseDir,
+      sourceLabel: `source "${ctx.source.id}"`,
+      timeoutMs: o.timeoutMs,
+    });
     // Play counts its quota per app, whichever credential asks.
     const key = credentialKey(PLATFORM, o.packageName);
     const env: Env = { ...connectorEnv(ctx), o, key, tokens };
@@ -88,7 +116,13 @@ async function fetchReviews(env: Env, cursor: string | null, signal?: AbortSigna
   const result = await walkFeeds<Mention>({
     cursor,
     scope: env.o.packageName,
-    feeds: [{ key: 'reviews', fetchPage: async (token) => readPage(env, await call(env, { url: `${base(env)}/reviews`, query: { ...query, token }, signal }, 'read')) }],
+    feeds: [
+      {
+        key: 'reviews',
+        fetchPage: async (token) =>
+          readPage(env, await call(env, { url: `${base(env)}/reviews`, query: { ...query, token }, signal }, 'read')),
+      },
+    ],
     maxPages: env.o.maxPagesPerPoll,
     backfillPages: env.o.backfillPages,
     onReset: () => env.log.warn({ source: env.sourceId }, 'unreadable or foreign cursor; starting again from the newest reviews'),
@@ -100,7 +134,14 @@ function readPage(env: Env, res: HttpResponse): Page<Mention> {
   const list = WireList.safeParse(parseJson(res));
   if (!list.success) throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(list.error)})`);
   const page: Page<Mention> = { entries: [], rejected: [], next: list.data.tokenPagination?.nextPageToken || null };
-  const spec = { wire: WirePlayReview, noun: 'review', idField: 'reviewId', id: (r: WirePlayReview) => r.reviewId, at: (r: WirePlayReview) => r.at, normalise: (r: WirePlayReview) => normalise(env, r) };
+  const spec = {
+    wire: WirePlayReview,
+    noun: 'review',
+    idField: 'reviewId',
+    id: (r: WirePlayReview) => r.reviewId,
+    at: (r: WirePlayReview) => r.at,
+    normalise: (r: WirePlayReview) => normalise(env, r),
+  };
   for (const raw of list.data.reviews) readIntoPage(page, raw, spec);
   return page;
 }
@@ -128,12 +169,18 @@ function normalise(env: Env, r: WirePlayReview): ReturnType<typeof toMention> {
 async function postReply(env: Env, mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult> {
   const reviewId = mention.replyRef['reviewId'];
   if (mention.platform !== PLATFORM || !reviewId) throw new PermanentError(`mention ${mention.id} has no Google Play review to reply to`);
-  if (mention.replyRef['packageName'] !== env.o.packageName) throw new PermanentError(`review ${reviewId} belongs to ${mention.replyRef['packageName']}, not ${env.o.packageName}`);
-  if ([...text].length > MAX_REPLY_CHARS) throw new PermanentError(`Google Play replies are limited to ${MAX_REPLY_CHARS} characters; this one has ${[...text].length}`);
+  if (mention.replyRef['packageName'] !== env.o.packageName)
+    throw new PermanentError(`review ${reviewId} belongs to ${mention.replyRef['packageName']}, not ${env.o.packageName}`);
+  if ([...text].length > MAX_REPLY_CHARS)
+    throw new PermanentError(`Google Play replies are limited to ${MAX_REPLY_CHARS} characters; this one has ${[...text].length}`);
   const url = `${base(env)}/reviews/${encodeURIComponent(reviewId)}:reply`;
   const res = await call(env, { method: 'POST', url, json: { replyText: text }, write: true, signal: options.signal }, 'write');
   const replied = WireReplied.safeParse(parseJson(res));
-  if (!replied.success) throw new MalformedResponseError(`${res.url}: the reply was accepted but could not be read (${describeIssues(replied.error)})`, res.status);
+  if (!replied.success)
+    throw new MalformedResponseError(
+      `${res.url}: the reply was accepted but could not be read (${describeIssues(replied.error)})`,
+      res.status,
+    );
   // A review has one developer reply and it has no id of its own.
   return { replyId: `${reviewId}:reply`, url: null };
 }

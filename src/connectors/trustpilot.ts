@@ -55,7 +55,11 @@ const WireList = z.object({
   reviews: z.array(z.unknown()),
   links: z.array(z.object({ href: z.string(), rel: z.string() }).loose()).default([]),
 });
-const WireToken = z.object({ access_token: z.string().min(1), refresh_token: z.string().optional(), expires_in: z.coerce.number().positive() });
+const WireToken = z.object({
+  access_token: z.string().min(1),
+  refresh_token: z.string().optional(),
+  expires_in: z.coerce.number().positive(),
+});
 
 interface Env extends ConnectorEnv {
   o: Options;
@@ -80,13 +84,18 @@ export const trustpilotConnector = defineConnector({
 });
 
 /** OAuth2 password grant for a business user, renewed with its refresh token (about 100 h apart). */
-function businessUserLogin(env: Env, r: z.infer<typeof ReplyCredentials>): { issue(): Promise<IssuedToken>; refresh(token: string): Promise<IssuedToken> } {
+function businessUserLogin(
+  env: Env,
+  r: z.infer<typeof ReplyCredentials>,
+): { issue(): Promise<IssuedToken>; refresh(token: string): Promise<IssuedToken> } {
   const basic = `Basic ${Buffer.from(`${env.o.apiKey}:${r.apiSecret}`).toString('base64')}`;
   const grant = async (url: string, form: Record<string, string>): Promise<IssuedToken> => {
     const res = await env.http.send({ method: 'POST', url, form, headers: { authorization: basic }, timeoutMs: env.o.timeoutMs });
     if (res.status >= 500) throw new TransientError(`${url}: token endpoint answered HTTP ${res.status}`, res.status);
     if (res.status !== 200) {
-      throw new AuthError(`Trustpilot refused the business-user login (HTTP ${res.status}: ${res.text.slice(0, 200)}); renew reply.username/reply.password or reply.apiSecret of source "${env.sourceId}"`);
+      throw new AuthError(
+        `Trustpilot refused the business-user login (HTTP ${res.status}: ${res.text.slice(0, 200)}); renew reply.username/reply.password or reply.apiSecret of source "${env.sourceId}"`,
+      );
     }
     const t = WireToken.safeParse(parseJson(res));
     if (!t.success) throw new TransientError(`${url}: unreadable token response (${describeIssues(t.error)})`);
@@ -100,12 +109,22 @@ function businessUserLogin(env: Env, r: z.infer<typeof ReplyCredentials>): { iss
 
 async function fetchReviews(env: Env, cursor: string | null, signal?: AbortSignal): Promise<FetchResult> {
   const o = env.o;
-  const query = { perPage: o.perPage, orderBy: 'createdat.desc', stars: o.stars.length ? o.stars.join(',') : undefined, language: o.language };
+  const query = {
+    perPage: o.perPage,
+    orderBy: 'createdat.desc',
+    stars: o.stars.length ? o.stars.join(',') : undefined,
+    language: o.language,
+  };
   const url = `${o.baseUrl}/v1/business-units/${encodeURIComponent(o.businessUnitId)}/reviews`;
   const result = await walkFeeds<Mention>({
     cursor,
     scope: `${o.businessUnitId}|${o.stars.join(',')}|${o.language ?? ''}`,
-    feeds: [{ key: 'reviews', fetchPage: async (page) => readPage(env, await call(env, { url, query: { ...query, page: page ?? '1' }, signal }, null)) }],
+    feeds: [
+      {
+        key: 'reviews',
+        fetchPage: async (page) => readPage(env, await call(env, { url, query: { ...query, page: page ?? '1' }, signal }, null)),
+      },
+    ],
     maxPages: o.maxPagesPerPoll,
     backfillPages: o.backfillPages,
     onReset: () => env.log.warn({ source: env.sourceId }, 'unreadable or foreign cursor; starting again from the newest reviews'),
@@ -119,8 +138,19 @@ function readPage(env: Env, res: HttpResponse): Page<Mention> {
   const list = WireList.safeParse(parseJson(res));
   if (!list.success) throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(list.error)})`);
   const next = list.data.links.find((l) => l.rel === 'next-page');
-  const page: Page<Mention> = { entries: [], rejected: [], next: next ? (new URL(next.href, env.o.baseUrl).searchParams.get('page') ?? null) : null };
-  const spec = { wire: WireReview, noun: 'review', idField: 'id', id: (r: WireReview) => r.id, at: (r: WireReview) => Date.parse(r.createdAt), normalise: (r: WireReview) => normalise(env, r) };
+  const page: Page<Mention> = {
+    entries: [],
+    rejected: [],
+    next: next ? (new URL(next.href, env.o.baseUrl).searchParams.get('page') ?? null) : null,
+  };
+  const spec = {
+    wire: WireReview,
+    noun: 'review',
+    idField: 'id',
+    id: (r: WireReview) => r.id,
+    at: (r: WireReview) => Date.parse(r.createdAt),
+    normalise: (r: WireReview) => normalise(env, r),
+  };
   for (const raw of list.data.reviews) readIntoPage(page, raw, spec);
   return page;
 }
@@ -135,7 +165,13 @@ function normalise(env: Env, r: WireReview): ReturnType<typeof toMention> {
     text: [r.title?.trim(), r.text?.trim()].filter(Boolean).join('\n\n'),
     lang: r.language ?? null,
     createdAt: r.createdAt,
-    author: { id: r.consumer.id, handle: r.consumer.displayName || r.consumer.id, name: r.consumer.displayName, followers: null, url: `https://www.trustpilot.com/users/${encodeURIComponent(r.consumer.id)}` },
+    author: {
+      id: r.consumer.id,
+      handle: r.consumer.displayName || r.consumer.id,
+      name: r.consumer.displayName,
+      followers: null,
+      url: `https://www.trustpilot.com/users/${encodeURIComponent(r.consumer.id)}`,
+    },
     inReplyToId: null,
     engagement: { replies: 0, reposts: 0, likes: 0 },
     rating: r.stars,
@@ -144,7 +180,10 @@ function normalise(env: Env, r: WireReview): ReturnType<typeof toMention> {
 }
 
 async function postReply(env: Env, mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult> {
-  if (!env.tokens || !env.o.reply) throw new AuthError(`replying on Trustpilot needs a business-user login: set reply { apiSecret, username, password, businessUserId } of source "${env.sourceId}"`);
+  if (!env.tokens || !env.o.reply)
+    throw new AuthError(
+      `replying on Trustpilot needs a business-user login: set reply { apiSecret, username, password, businessUserId } of source "${env.sourceId}"`,
+    );
   const reviewId = mention.replyRef['reviewId'];
   if (mention.platform !== PLATFORM || !reviewId) throw new PermanentError(`mention ${mention.id} has no Trustpilot review to reply to`);
   const json = { authorBusinessUserId: env.o.reply.businessUserId, message: text };
@@ -168,13 +207,18 @@ async function call(env: Env, req: HttpRequest, tokens: TokenManager | null): Pr
     throw await failure(env, res, token !== null);
   };
   if (!tokens) return attempt(null);
-  return tokens.withToken((token) => attempt(token), (err) => err instanceof AuthError && err.status === 401);
+  return tokens.withToken(
+    (token) => attempt(token),
+    (err) => err instanceof AuthError && err.status === 401,
+  );
 }
 
 async function failure(env: Env, res: HttpResponse, private_: boolean): Promise<Error> {
   const detail = `HTTP ${res.status}: ${res.text.slice(0, 200).replace(/\s+/g, ' ').trim() || '(empty body)'}`;
   if (res.status === 401 || (res.status === 403 && !private_)) {
-    const renew = private_ ? `the business-user login (reply.*) of source "${env.sourceId}"` : `the API key in options.apiKey of source "${env.sourceId}"`;
+    const renew = private_
+      ? `the business-user login (reply.*) of source "${env.sourceId}"`
+      : `the API key in options.apiKey of source "${env.sourceId}"`;
     return new AuthError(`${res.url}: credentials rejected (${detail}); renew ${renew}`, res.status);
   }
   if (res.status === 429) {

@@ -33,11 +33,24 @@ export interface SavedOffer {
 export async function offeredDrafts(ctx: AppContext, item: InboxItem): Promise<{ alternatives: Offered[]; saved: SavedOffer[] }> {
   const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   if (!stored) return { alternatives: [], saved: [] };
-  const [composed, team, storedAlts] = await Promise.all([composeFor(ctx, stored), teamAlternatives(ctx, stored, 2), listAlternatives(ctx.db, item.id)]);
+  const [composed, team, storedAlts] = await Promise.all([
+    composeFor(ctx, stored),
+    teamAlternatives(ctx, stored, 2),
+    listAlternatives(ctx.db, item.id),
+  ]);
   const alternatives: Offered[] = [];
-  if (composed) alternatives.push({ source: 'composer', index: 0, text: composed.text, warnings: composed.warnings, detail: { used: composed.used, language: composed.language } });
+  if (composed)
+    alternatives.push({
+      source: 'composer',
+      index: 0,
+      text: composed.text,
+      warnings: composed.warnings,
+      detail: { used: composed.used, language: composed.language },
+    });
   team.forEach((t, index) => alternatives.push({ source: 'team', index, text: t.text, warnings: t.warnings, detail: t.detail }));
-  storedAlts.filter((a) => a.source === 'model').forEach((a, index) => alternatives.push({ source: 'model', index, text: a.text, warnings: a.warnings, detail: a.detail }));
+  storedAlts
+    .filter((a) => a.source === 'model')
+    .forEach((a, index) => alternatives.push({ source: 'model', index, text: a.text, warnings: a.warnings, detail: a.detail }));
   const brand = ctx.directory.brand(item.brandId);
   const name = sanitizeName(stored.mention.author.name);
   const values = { name: name || 'there', brand: brand?.name ?? '', handle: `@${stored.mention.author.handle.replace(/^@+/, '')}` };
@@ -46,7 +59,10 @@ export async function offeredDrafts(ctx: AppContext, item: InboxItem): Promise<{
     .filter((s) => !s.language || s.language === lang)
     .map((s) => {
       const text = fillSlots(s.text, values);
-      const warnings = stored.triage && brand ? checkReply(text, ctx.config.playbook, replyContext(stored.mention, stored.triage, brand)) : checkReply(text, ctx.config.playbook);
+      const warnings =
+        stored.triage && brand
+          ? checkReply(text, ctx.config.playbook, replyContext(stored.mention, stored.triage, brand))
+          : checkReply(text, ctx.config.playbook);
       return { id: s.id, title: s.title, text, warnings };
     });
   return { alternatives, saved };
@@ -65,7 +81,13 @@ export function modelStatuses(ctx: AppContext): ModelStatus[] {
   return ctx.directory.brands.map((b) => {
     const client = modelFor(ctx, b.id);
     return client
-      ? { brandId: b.id, brandName: b.name, model: client.config.model, host: new URL(client.config.baseUrl).host, leavesMachine: client.leavesMachine }
+      ? {
+          brandId: b.id,
+          brandName: b.name,
+          model: client.config.model,
+          host: new URL(client.config.baseUrl).host,
+          leavesMachine: client.leavesMachine,
+        }
       : { brandId: b.id, brandName: b.name, model: null, host: null, leavesMachine: false };
   });
 }

@@ -42,7 +42,8 @@ function pickLanguage(playbook: PlaybookConfig, language: string): { code: strin
   if (!fallback) return null;
   const name = LANGUAGE_NAMES[language] ?? language;
   const mainName = LANGUAGE_NAMES[playbook.language] ?? playbook.language;
-  const why = language === 'und' ? 'the post\'s language was not recognised' : `the post is in ${name} and the playbook has no ${name} snippets`;
+  const why =
+    language === 'und' ? "the post's language was not recognised" : `the post is in ${name} and the playbook has no ${name} snippets`;
   return { code: playbook.language, set: fallback, notes: [`written in ${mainName}: ${why}`] };
 }
 
@@ -63,7 +64,11 @@ function cueRe(cue: string): RegExp {
 }
 
 function compileCue(cue: string): RegExp {
-  const words = cue.trim().toLowerCase().split(/\s+/).map((w) => (w.endsWith('*') ? `${escapeRe(w.slice(0, -1))}[\\p{L}'’-]*` : escapeRe(w)));
+  const words = cue
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .map((w) => (w.endsWith('*') ? `${escapeRe(w.slice(0, -1))}[\\p{L}'’-]*` : escapeRe(w)));
   return new RegExp(`(?<![\\p{L}\\p{N}])${words.join('\\s+')}(?![\\p{L}\\p{N}])`, 'iu');
 }
 
@@ -97,9 +102,19 @@ function ordinal(set: SnippetSet, n: number): string {
 function slotValues(input: ComposeInput, facts: PostFacts, sit: Situation, set: SnippetSet): SlotValues {
   const s = facts.slots;
   return {
-    name: input.name, brand: input.brand.name, handle: input.handle,
-    flight: s.flight, booking: s.booking, order: s.order, ticket: s.ticket, item: s.item, product: s.product,
-    date: s.date, waited: s.waited, place: s.place, amount: s.amount,
+    name: input.name,
+    brand: input.brand.name,
+    handle: input.handle,
+    flight: s.flight,
+    booking: s.booking,
+    order: s.order,
+    ticket: s.ticket,
+    item: s.item,
+    product: s.product,
+    date: s.date,
+    waited: s.waited,
+    place: s.place,
+    amount: s.amount,
     ordinal: sit.contactNumber !== null && sit.contactNumber >= 2 ? ordinal(set, sit.contactNumber) : undefined,
   };
 }
@@ -176,8 +191,12 @@ export function compose(input: ComposeInput): Composed | null {
   const { set } = chosen;
   const facts = postFacts(input.mention.text, input.history.recentTexts);
   const topic = matchTopic(set.topics, input.triage.category, [input.mention.text]);
-  const sameTopicEarlier = topic !== null && input.history.recentTexts.some((t) => matchTopic([topic], input.triage.category, [t]) !== null);
-  const sit = situationOf(input.mention.text, input.triage, input.history, { isReply: input.mention.inReplyToId !== null, sameTopicEarlier });
+  const sameTopicEarlier =
+    topic !== null && input.history.recentTexts.some((t) => matchTopic([topic], input.triage.category, [t]) !== null);
+  const sit = situationOf(input.mention.text, input.triage, input.history, {
+    isReply: input.mention.inReplyToId !== null,
+    sameTopicEarlier,
+  });
   const plan = planReply(input, set, facts, sit);
   const values = slotValues(input, facts, sit, set);
   const missing: string[] = [];

@@ -7,11 +7,13 @@ import { tokens } from './retrieval.js';
  */
 
 export function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/^(?:\s*@[\p{L}\p{N}_.@-]+)+/u, ' ')
-    .replace(/https?:\/\/\S+/g, ' ')
-    .match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .replace(/^(?:\s*@[\p{L}\p{N}_.@-]+)+/u, ' ')
+      .replace(/https?:\/\/\S+/g, ' ')
+      .match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? []
+  );
 }
 
 function lcs(a: readonly string[], b: readonly string[]): number {

@@ -26,7 +26,10 @@ export function fillSlots(text: string, values: SlotValues, missing: string[] = 
     if (!missing.includes(whole)) missing.push(whole);
     return whole;
   });
-  return out.replace(/[ \t]{2,}/g, ' ').replace(/\s+([,.;:!?])/g, '$1').trim();
+  return out
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/\s+([,.;:!?])/g, '$1')
+    .trim();
 }
 
 /** Joins reply parts into sentences; the part after a greeting ending in a comma starts lower case (unless the language keeps capitals). */

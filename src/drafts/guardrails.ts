@@ -49,7 +49,8 @@ function compilePhrase(phrase: string): RegExp {
   return new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'iu');
 }
 
-const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>()]+|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|uk|de|es|fr|info|biz|ly|gl|me|app|dev|xyz|link|click|example)(?:\/[^\s<>()]*)?\b/giu;
+const URL_RE =
+  /\b(?:https?:\/\/|www\.)[^\s<>()]+|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|uk|de|es|fr|info|biz|ly|gl|me|app|dev|xyz|link|click|example)(?:\/[^\s<>()]*)?\b/giu;
 const EMAIL_RE = /(?<![@\w.+-])[\w.+-]+@((?:[\w-]+\.)+[\w-]+)\b/gu;
 const HANDLE_RE = /(?<![\p{L}\p{N}_.@/])@([\p{L}\p{N}_]{1,30}(?:@[\w-]+(?:\.[\w-]+)+)?)/gu;
 
@@ -64,7 +65,11 @@ function hostOf(link: string): string {
 
 function domainAllowed(host: string, allowed: readonly string[]): boolean {
   return allowed.some((d) => {
-    const domain = d.toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '').replace(/^\*\./, '');
+    const domain = d
+      .toLowerCase()
+      .replace(/^https?:\/\//, '')
+      .replace(/\/.*$/, '')
+      .replace(/^\*\./, '');
     return host === domain || host.endsWith(`.${domain}`);
   });
 }
@@ -89,7 +94,9 @@ function bareHandle(h: string): string {
 }
 
 function handleWarnings(seen: string, playbook: PlaybookConfig, ctx: ReplyContext): string[] {
-  const allowed = new Set([...playbook.allowHandles, ...(ctx.brand?.handles ?? []), ...(ctx.authorHandle ? [ctx.authorHandle] : [])].map(bareHandle));
+  const allowed = new Set(
+    [...playbook.allowHandles, ...(ctx.brand?.handles ?? []), ...(ctx.authorHandle ? [ctx.authorHandle] : [])].map(bareHandle),
+  );
   const out = new Set<string>();
   for (const m of seen.replace(EMAIL_RE, ' ').matchAll(HANDLE_RE)) {
     const handle = bareHandle(m[1] ?? '');
@@ -99,11 +106,18 @@ function handleWarnings(seen: string, playbook: PlaybookConfig, ctx: ReplyContex
   return [...out];
 }
 
-const ASK_VERB = /\b(?:send|dm|message|tell|share|give|confirm|provide|reply|type|enter|include|need|what(?:['’]s| is)|let us know|post)\b/iu;
+const ASK_VERB =
+  /\b(?:send|dm|message|tell|share|give|confirm|provide|reply|type|enter|include|need|what(?:['’]s| is)|let us know|post)\b/iu;
 const NEGATION = /\b(?:never|not|don['’]t|do not|no need|without|nor|won['’]t|will not)\b/iu;
 const SECRETS: Array<[RegExp, string]> = [
-  [/\b(?:password|passcode|pin(?: code)?|security code|cvv|cvc|one[- ]time (?:code|password)|verification code|2fa code|login code)\b/giu, 'asks for a password or security code'],
-  [/\b(?:(?:full|long|whole|complete|16[- ]digit) (?:card )?number|card number|(?:credit|debit) card (?:number|details)|card details)\b/giu, 'asks for a full card number'],
+  [
+    /\b(?:password|passcode|pin(?: code)?|security code|cvv|cvc|one[- ]time (?:code|password)|verification code|2fa code|login code)\b/giu,
+    'asks for a password or security code',
+  ],
+  [
+    /\b(?:(?:full|long|whole|complete|16[- ]digit) (?:card )?number|card number|(?:credit|debit) card (?:number|details)|card details)\b/giu,
+    'asks for a full card number',
+  ],
 ];
 const LAST_DIGITS = /\blast (?:4|four) digits\b/iu;
 
@@ -145,7 +159,8 @@ function languageWarning(text: string, ctx: ReplyContext, playbook: PlaybookConf
   const post = ctx.language;
   if (!post || post === 'und' || !(SCORED_LANGUAGES as readonly string[]).includes(post)) return null;
   let masked = text.replace(URL_RE, ' ').replace(HANDLE_RE, ' ').replace(EMAIL_RE, ' ');
-  for (const n of [ctx.brand?.name, ctx.authorName, playbook.signature].filter((s): s is string => Boolean(s && s.trim()))) masked = masked.split(n).join(' ');
+  for (const n of [ctx.brand?.name, ctx.authorName, playbook.signature].filter((s): s is string => Boolean(s && s.trim())))
+    masked = masked.split(n).join(' ');
   if ((masked.match(/\p{L}+/gu) ?? []).length < 4) return null;
   const guess = guessLanguage(masked);
   if (guess === post || guess === 'und') return null;
@@ -165,7 +180,8 @@ export function checkReply(text: string, playbook: PlaybookConfig, ctx: ReplyCon
   if (length > playbook.maxLength) warnings.push(`longer than ${playbook.maxLength} characters (${length})`);
   const target = ctx.target ?? (ctx.platform ? { platform: ctx.platform, sourceId: '' } : null);
   const posted = target ? checkLength(target, text, ctx.limits) : null;
-  if (posted?.over && posted.limit !== null && posted.limit < playbook.maxLength) warnings.push(`longer than ${target?.platform} allows: ${posted.count} of ${posted.limit} characters as posted (${posted.how})`);
+  if (posted?.over && posted.limit !== null && posted.limit < playbook.maxLength)
+    warnings.push(`longer than ${target?.platform} allows: ${posted.count} of ${posted.limit} characters as posted (${posted.how})`);
   if (promisesRefund(seen)) warnings.push('promises a refund');
   if (promisesCompensation(seen)) warnings.push('promises compensation');
   warnings.push(...linkWarnings(seen, playbook), ...handleWarnings(seen, playbook, ctx), ...secretWarnings(seen));

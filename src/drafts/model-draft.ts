@@ -33,7 +33,8 @@ function sharedRun(a: string, b: string): number {
   const words = b.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   for (let n = 6; n >= 1; n--) for (let i = 0; i + n <= words.length; i++) wb.add(words.slice(i, i + n).join(' '));
   let best = 0;
-  for (let i = 0; i < wa.length; i++) for (let n = Math.min(6, wa.length - i); n > best; n--) if (wb.has(wa.slice(i, i + n).join(' '))) best = n;
+  for (let i = 0; i < wa.length; i++)
+    for (let n = Math.min(6, wa.length - i); n > best; n--) if (wb.has(wa.slice(i, i + n).join(' '))) best = n;
   return best;
 }
 
@@ -41,11 +42,13 @@ function sharedRun(a: string, b: string): number {
 export function checkModelText(text: string, stored: StoredMention, ctx: AppContext): string[] {
   const { mention, triage } = stored;
   const brand = ctx.directory.brand(mention.brandId);
-  const warnings = triage && brand ? checkReply(text, ctx.config.playbook, replyContext(mention, triage, brand)) : checkReply(text, ctx.config.playbook);
+  const warnings =
+    triage && brand ? checkReply(text, ctx.config.playbook, replyContext(mention, triage, brand)) : checkReply(text, ctx.config.playbook);
   const attempt = injectionAttempt(mention.text);
   if (attempt) {
     warnings.push(`the post tries to instruct the drafting model ("${attempt}"); not followed, check this draft`);
-    if (sharedRun(text, mention.text) >= 6) warnings.push('the model draft repeats the post\'s words at length; it may have followed the post');
+    if (sharedRun(text, mention.text) >= 6)
+      warnings.push("the model draft repeats the post's words at length; it may have followed the post");
   }
   return warnings;
 }
@@ -65,15 +68,28 @@ export async function modelDraft(ctx: AppContext, itemId: string): Promise<Model
   const brand = ctx.directory.brand(item.brandId);
   if (!client || !brand) return { ok: false, why: 'no model configured for this brand' };
   const composed = await composeFor(ctx, stored);
-  const [history] = await draftHistories(ctx.db, [{ platform: stored.mention.platform, authorId: stored.mention.author.id, before: Date.parse(stored.mention.createdAt) }]);
+  const [history] = await draftHistories(ctx.db, [
+    { platform: stored.mention.platform, authorId: stored.mention.author.id, before: Date.parse(stored.mention.createdAt) },
+  ]);
   const team = await teamAlternatives(ctx, stored, 2);
   const messages = draftPrompt({
-    playbook: ctx.config.playbook, brand, post: stored.mention.text, authorName: stored.mention.author.name, triage: stored.triage,
-    history: history ?? { priorMentions: 0, recentMentions: 0, repliesSent: 0, recentTexts: [] }, composerDraft: composed?.text ?? item.draft, teamReplies: team.map((t) => t.text),
+    playbook: ctx.config.playbook,
+    brand,
+    post: stored.mention.text,
+    authorName: stored.mention.author.name,
+    triage: stored.triage,
+    history: history ?? { priorMentions: 0, recentMentions: 0, repliesSent: 0, recentTexts: [] },
+    composerDraft: composed?.text ?? item.draft,
+    teamReplies: team.map((t) => t.text),
   });
   try {
     const text = cleanModelText(await client.complete(messages));
-    const alternative = { source: 'model' as const, text, warnings: checkModelText(text, stored, ctx), detail: { model: client.config.model, leavesMachine: client.leavesMachine } };
+    const alternative = {
+      source: 'model' as const,
+      text,
+      warnings: checkModelText(text, stored, ctx),
+      detail: { model: client.config.model, leavesMachine: client.leavesMachine },
+    };
     await saveAlternatives(ctx.db, [{ itemId, source: 'model', alternatives: [alternative] }]);
     return { ok: true, alternative };
   } catch (err) {
@@ -91,8 +107,15 @@ export async function rewriteDraft(ctx: AppContext, itemId: string, text: string
   const client = item ? modelFor(ctx, item.brandId) : null;
   if (!item || !stored || !brand || !client) return { ok: false, why: 'no model configured for this brand' };
   try {
-    const out = cleanModelText(await client.complete(rewritePrompt(ctx.config.playbook, brand, item.language ?? ctx.config.playbook.language, text, style)));
-    const alternative = { source: 'model' as const, text: out, warnings: checkModelText(out, stored, ctx), detail: { model: client.config.model, rewrite: style, leavesMachine: client.leavesMachine } };
+    const out = cleanModelText(
+      await client.complete(rewritePrompt(ctx.config.playbook, brand, item.language ?? ctx.config.playbook.language, text, style)),
+    );
+    const alternative = {
+      source: 'model' as const,
+      text: out,
+      warnings: checkModelText(out, stored, ctx),
+      detail: { model: client.config.model, rewrite: style, leavesMachine: client.leavesMachine },
+    };
     return { ok: true, alternative };
   } catch (err) {
     if (!(err instanceof ModelError)) throw err;

@@ -20,7 +20,10 @@ export interface ChatMessage {
 export type ModelFailure = 'timeout' | 'rate-limited' | 'budget' | 'http' | 'unreadable' | 'refused';
 
 export class ModelError extends Error {
-  constructor(readonly kind: ModelFailure, message: string) {
+  constructor(
+    readonly kind: ModelFailure,
+    message: string,
+  ) {
     super(message);
     this.name = 'ModelError';
   }
@@ -79,7 +82,8 @@ export class ModelClient {
 
   private takeBudget(now: number): void {
     while (this.sent.length && (this.sent[0] as number) <= now - 60_000) this.sent.shift();
-    if (this.sent.length >= this.config.perMinute) throw new ModelError('budget', `model budget used: ${this.config.perMinute} requests a minute (playbook.models.*.perMinute)`);
+    if (this.sent.length >= this.config.perMinute)
+      throw new ModelError('budget', `model budget used: ${this.config.perMinute} requests a minute (playbook.models.*.perMinute)`);
     this.sent.push(now);
   }
 
@@ -91,7 +95,13 @@ export class ModelClient {
   }
 
   async complete(messages: ChatMessage[], opts: { maxTokens?: number } = {}): Promise<string> {
-    const body = { model: this.config.model, messages, temperature: this.config.temperature, max_tokens: opts.maxTokens ?? 300, stream: false };
+    const body = {
+      model: this.config.model,
+      messages,
+      temperature: this.config.temperature,
+      max_tokens: opts.maxTokens ?? 300,
+      stream: false,
+    };
     const key = createHash('sha256').update(JSON.stringify(body)).digest('hex');
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
@@ -108,16 +118,30 @@ export class ModelClient {
       }
       const retryable = res.status === 429 || res.status >= 500;
       if (!retryable) throw new ModelError('http', `the model endpoint answered HTTP ${res.status}`);
-      if (attempt >= this.config.retries) throw new ModelError(res.status === 429 ? 'rate-limited' : 'http', `the model endpoint answered HTTP ${res.status} after ${attempt + 1} tries`);
+      if (attempt >= this.config.retries)
+        throw new ModelError(
+          res.status === 429 ? 'rate-limited' : 'http',
+          `the model endpoint answered HTTP ${res.status} after ${attempt + 1} tries`,
+        );
       const wait = retryAfterMs(res.headers['retry-after']) ?? Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt);
-      if (wait >= deadline - Date.now()) throw new ModelError(res.status === 429 ? 'rate-limited' : 'timeout', `the model asked to wait ${wait} ms, past the ${this.config.timeout} ms timeout`);
+      if (wait >= deadline - Date.now())
+        throw new ModelError(
+          res.status === 429 ? 'rate-limited' : 'timeout',
+          `the model asked to wait ${wait} ms, past the ${this.config.timeout} ms timeout`,
+        );
       await this.sleep(wait);
     }
   }
 
   private async send(body: unknown, timeoutMs: number): Promise<HttpResponse> {
     try {
-      return await this.http.send({ method: 'POST', url: endpointUrl(this.config.baseUrl), headers: this.headers(), json: body, timeoutMs });
+      return await this.http.send({
+        method: 'POST',
+        url: endpointUrl(this.config.baseUrl),
+        headers: this.headers(),
+        json: body,
+        timeoutMs,
+      });
     } catch (err) {
       const name = err instanceof Error ? err.name : '';
       if (name === 'OutboundRefusedError') throw new ModelError('refused', (err as Error).message);

@@ -10,7 +10,8 @@ const NOT_PROMISE = String.raw`(?!\s+(?:policy|policies|rules|terms|process|form
 const WE_WILL = String.raw`\b(?:we|i)(?:['’]ll| will| can| shall| are going to|['’]re going to|['’]d be happy to| would be happy to|`;
 const WE_HAVE = String.raw` have| are| am|['’]m|['’]ve)\s+`;
 const UP_TO_THREE_WORDS = String.raw`(?:[\p{L}'’]+\s+){0,3}?`;
-const YOU_WILL_GET = String.raw`\byou(?:['’]ll| will| are going to|['’]re going to| should| are entitled to| qualify for)\s+` + UP_TO_THREE_WORDS;
+const YOU_WILL_GET =
+  String.raw`\byou(?:['’]ll| will| are going to|['’]re going to| should| are entitled to| qualify for)\s+` + UP_TO_THREE_WORDS;
 const REFUND_PROMISES: RegExp[] = [
   new RegExp(WE_WILL + WE_HAVE + UP_TO_THREE_WORDS + String.raw`(?:refund(?:ed|ing)?|reimburs(?:e|ed|ing))\b` + NOT_PROMISE, 'giu'),
   /\bwe\s+(?:refund|reimburse)\b/giu,
@@ -29,7 +30,10 @@ const REFUND_PROMISES: RegExp[] = [
 const GOODS = String.raw`(?:compensation|a voucher|vouchers?|a credit|credit|miles|points|a free (?:flight|ticket|upgrade|night)|free (?:flights?|tickets?|upgrades?)|a gift card|a goodwill (?:gesture|payment)|(?:an?\s+)?\p{Sc}?\d+\s*(?:€|eur|euros?|dollars?|pounds?)?\s+(?:voucher|credit|compensation))`;
 const COMPENSATION_PROMISES: RegExp[] = [
   new RegExp(WE_WILL + WE_HAVE + UP_TO_THREE_WORDS + String.raw`(?:compensate|compensated|compensating)\b`, 'giu'),
-  new RegExp(WE_WILL + WE_HAVE + UP_TO_THREE_WORDS + String.raw`(?:give|offer|send|issue|credit|add)\s+(?:you\s+)?(?:with\s+)?` + GOODS, 'giu'),
+  new RegExp(
+    WE_WILL + WE_HAVE + UP_TO_THREE_WORDS + String.raw`(?:give|offer|send|issue|credit|add)\s+(?:you\s+)?(?:with\s+)?` + GOODS,
+    'giu',
+  ),
   new RegExp(YOU_WILL_GET + String.raw`(?:get|receive|be (?:issued|given|sent|offered|paid)|be entitled to)?\s*` + GOODS, 'giu'),
   /\byou are entitled to\b/giu,
   /\bcompensation (?:is|has been|will be) (?:approved|confirmed|paid|guaranteed|on its way)\b/giu,

@@ -11,7 +11,9 @@ export async function composeFor(ctx: AppContext, stored: StoredMention): Promis
   const { mention, triage } = stored;
   const brand = ctx.directory.brand(mention.brandId);
   if (!brand || !triage) return null;
-  const [history] = await draftHistories(ctx.db, [{ platform: mention.platform, authorId: mention.author.id, before: Date.parse(mention.createdAt) }]);
+  const [history] = await draftHistories(ctx.db, [
+    { platform: mention.platform, authorId: mention.author.id, before: Date.parse(mention.createdAt) },
+  ]);
   return draftReply({ mention, triage, brand, playbook: ctx.config.playbook, ...(history ? { history } : {}) });
 }
 
@@ -34,7 +36,12 @@ export async function redraftAfterCorrection(ctx: AppContext, actor: string, id:
   const res = await transition(ctx, id, {
     from: OPEN,
     draftVersion: item.draftVersion,
-    set: { draft: draft.text, draftVersion: item.draftVersion + 1, draftTemplate: draft.template, draftWarnings: JSON.stringify(draft.warnings) },
+    set: {
+      draft: draft.text,
+      draftVersion: item.draftVersion + 1,
+      draftTemplate: draft.template,
+      draftWarnings: JSON.stringify(draft.warnings),
+    },
     actor,
     action: 'draft.redrafted',
     detail: { draftVersion: item.draftVersion + 1, reason: 'triage corrected', source: draft.template, warnings: draft.warnings },

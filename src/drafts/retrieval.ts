@@ -63,7 +63,12 @@ export function bm25<T>(query: string[], docs: ReadonlyArray<Doc<T>>, top: numbe
 
 /** Said instead of an old post's number when this post gives none. */
 const FALLBACK: Partial<Record<keyof Slots, string>> = {
-  flight: 'your flight', booking: 'your booking', order: 'your order', ticket: 'your reference', date: 'that day', waited: 'this long',
+  flight: 'your flight',
+  booking: 'your booking',
+  order: 'your order',
+  ticket: 'your reference',
+  date: 'that day',
+  waited: 'this long',
 };
 
 function escapeRe(s: string): string {
@@ -102,10 +107,14 @@ export function refill(input: RefillInput): string {
     text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(old)}(?![\\p{L}\\p{N}])`, 'giu'), value);
   }
   const oldFirst = firstName(input.oldName);
-  if (oldFirst.length > 1) text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(oldFirst)}(?![\\p{L}\\p{N}])`, 'gu'), input.name || 'there');
+  if (oldFirst.length > 1)
+    text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(oldFirst)}(?![\\p{L}\\p{N}])`, 'gu'), input.name || 'there');
   const oldHandle = input.oldHandle.replace(/^@+/, '');
   if (oldHandle) text = text.replace(new RegExp(`@?${escapeRe(oldHandle)}`, 'giu'), input.handle);
-  return text.replace(/\b(Hi|Hello|Hey) there there\b/g, '$1 there').replace(/[ \t]{2,}/g, ' ').trim();
+  return text
+    .replace(/\b(Hi|Hello|Hey) there there\b/g, '$1 there')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
 }
 
 function normalised(text: string): string {
@@ -122,12 +131,29 @@ export interface TeamCandidate {
 }
 
 /** Up to `top` distinct re-filled replies for `post`, best match first. */
-export function teamReplies(post: string, person: { name: string; handle: string }, candidates: readonly TeamCandidate[], top = 2): Array<{ text: string; score: number; ref: Record<string, unknown> }> {
-  const ranked = bm25(tokens(post), candidates.map((c) => ({ tokens: tokens(c.post), value: c })), top * 4);
+export function teamReplies(
+  post: string,
+  person: { name: string; handle: string },
+  candidates: readonly TeamCandidate[],
+  top = 2,
+): Array<{ text: string; score: number; ref: Record<string, unknown> }> {
+  const ranked = bm25(
+    tokens(post),
+    candidates.map((c) => ({ tokens: tokens(c.post), value: c })),
+    top * 4,
+  );
   const seen = new Set<string>();
   const out: Array<{ text: string; score: number; ref: Record<string, unknown> }> = [];
   for (const { score, value } of ranked) {
-    const text = refill({ reply: value.reply, oldPost: value.post, oldName: value.name, oldHandle: value.handle, post, name: person.name, handle: person.handle });
+    const text = refill({
+      reply: value.reply,
+      oldPost: value.post,
+      oldName: value.name,
+      oldHandle: value.handle,
+      post,
+      name: person.name,
+      handle: person.handle,
+    });
     const key = normalised(text);
     if (!key || seen.has(key)) continue;
     seen.add(key);

@@ -31,8 +31,10 @@ const PRESS =
 const SAFETY =
   /\b(?:safety|unsafe|dangerous|emergency exit|exit row|injur(?:y|ed|ies)|hurt|smoke|fire|aviation authority|faa|caa|easa|seguridad|sécurité|sicherheit)\b/iu;
 
-const PRAISE = /\b(?:thank(?:s| you)|appreciated?|well done|nice\.?$|made (?:her|his|my|our) day|above and beyond|great job|brilliant|faster than promised|so kind|gracias|merci|danke)\b/imu;
-const COMPLAINT_WORDS = /\b(?:not|never|no|nobody|still|waiting|worst|rude|lost|broken|late|delay(?:ed)?|cancel(?:l?ed)?|charged?|again|why|terrible|awful)\b/iu;
+const PRAISE =
+  /\b(?:thank(?:s| you)|appreciated?|well done|nice\.?$|made (?:her|his|my|our) day|above and beyond|great job|brilliant|faster than promised|so kind|gracias|merci|danke)\b/imu;
+const COMPLAINT_WORDS =
+  /\b(?:not|never|no|nobody|still|waiting|worst|rude|lost|broken|late|delay(?:ed)?|cancel(?:l?ed)?|charged?|again|why|terrible|awful)\b/iu;
 
 const RHETORICAL = [
   /\bseriously\s*\?/i,
@@ -46,9 +48,21 @@ const RHETORICAL = [
 ];
 const SHOUTING = /\b[A-Z]{3,}\b(?:[^a-z]*\b[A-Z]{3,}\b){3,}/;
 
-const ORDINAL_WORDS: Record<string, number> = { second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, '2nd': 2, '3rd': 3, '4th': 4, '5th': 5 };
+const ORDINAL_WORDS: Record<string, number> = {
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  '2nd': 2,
+  '3rd': 3,
+  '4th': 4,
+  '5th': 5,
+};
 // "third time asking", "asking for the third time": the person counting their own messages, not "the captain said it for the third time".
-const NTH_TIME = /\b(second|third|fourth|fifth|sixth|seventh|2nd|3rd|4th|5th)\s+time\s+(?:asking|i(?:['’]ve| have)? (?:asked|written|messaged|tweeted|contacted|called)|writing|messaging|contacting|tweeting|chasing)\b|\b(?:asking|contacting|writing to|messaging|chasing) (?:you |this )?for the (second|third|fourth|fifth|sixth|seventh)\s+time\b/i;
+const NTH_TIME =
+  /\b(second|third|fourth|fifth|sixth|seventh|2nd|3rd|4th|5th)\s+time\s+(?:asking|i(?:['’]ve| have)? (?:asked|written|messaged|tweeted|contacted|called)|writing|messaging|contacting|tweeting|chasing)\b|\b(?:asking|contacting|writing to|messaging|chasing) (?:you |this )?for the (second|third|fourth|fifth|sixth|seventh)\s+time\b/i;
 const TIMES_ASKED = /\basked (?:you )?(twice|\d+ times|three times|four times)\b/i;
 const FOLLOW_UP = [
   /\bfollowing up\b/i,
@@ -98,17 +112,33 @@ export interface ThreadHints {
  * continues a thread, says it is chasing, or repeats a topic of theirs from the last 30 days. Someone
  * who wrote about a broken stroller yesterday is not on their second request about a seat fee.
  */
-export function situationOf(text: string, triage: TriageResult, history: HistoryCounts, hints: ThreadHints = { isReply: false, sameTopicEarlier: false }): Situation {
+export function situationOf(
+  text: string,
+  triage: TriageResult,
+  history: HistoryCounts,
+  hints: ThreadHints = { isReply: false, sameTopicEarlier: false },
+): Situation {
   const escalation = escalationOf(text, triage.category);
   const rhetorical = RHETORICAL.some((re) => re.test(text)) || SHOUTING.test(text);
   const careful = rhetorical || (triage.irony ?? 0) >= 0.5;
   const praiseWords = PRAISE.test(text) && !COMPLAINT_WORDS.test(text.replace(PRAISE, ''));
-  const praise = !careful && escalation === null && (triage.category === 'praise' || praiseWords || (triage.sentiment === 'positive' && !triage.complaint));
+  const praise =
+    !careful &&
+    escalation === null &&
+    (triage.category === 'praise' || praiseWords || (triage.sentiment === 'positive' && !triage.complaint));
   const said = contactFromText(text);
   const chasing = FOLLOW_UP.some((re) => re.test(text));
   const related = chasing || hints.isReply || hints.sameTopicEarlier;
   const fromHistory = related && history.recentMentions > 0 ? history.recentMentions + 1 : null;
   const contactNumber = said ?? fromHistory;
   const followUp = contactNumber !== null || chasing;
-  return { escalation, praise, careful, upset: triage.sentiment === 'negative' && triage.complaint, asking: triage.question && !rhetorical, followUp, contactNumber };
+  return {
+    escalation,
+    praise,
+    careful,
+    upset: triage.sentiment === 'negative' && triage.complaint,
+    asking: triage.question && !rhetorical,
+    followUp,
+    contactNumber,
+  };
 }

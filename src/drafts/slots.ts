@@ -34,21 +34,67 @@ const DATE_RES = [
   /\b\d{1,2}\/\d{1,2}(?:\/\d{2,4})?\b/,
 ];
 const FLIGHT_RES = [/\b(?:flight|vuelo|flug|vol|voo|volo)\s*(?:no\.?|number|#)?\s*([A-Z]{0,2}\d{2,4})\b/i, /\b([A-Z]{2}\d{2,4})\b/];
-const BOOKING_RE = /\b(?:booking|confirmation|reservation|record locator|pnr|buchung|reserva|réservation)\s*(?:ref(?:erence)?|code|number|no\.?|#|nummer|número)?\s*(?:is|:|#)?\s*([A-Z0-9]{5,8})\b/i;
+const BOOKING_RE =
+  /\b(?:booking|confirmation|reservation|record locator|pnr|buchung|reserva|réservation)\s*(?:ref(?:erence)?|code|number|no\.?|#|nummer|número)?\s*(?:is|:|#)?\s*([A-Z0-9]{5,8})\b/i;
 const ORDER_RE = /\border\s*(?:number|no\.?|id|#)?\s*(?:is|:)?\s*#?\s*([A-Z0-9-]{5,20})\b/i;
 const TICKET_RE = /\b(?:ticket|case|claim|file|reference|ref)\s*(?:number|no\.?|id|#)?\s*(?:is|:)?\s*#?\s*([A-Z0-9-]*\d[A-Z0-9-]{3,})\b/i;
 const EMAIL_RE = /\b[\w.+-]+@[\w-]+\.[\w.]+\b/;
 const PHONE_RE = /(?:\+\d[\d\s().-]{7,}\d|\b\d{3}[\s.-]\d{3}[\s.-]\d{4}\b)/;
-const WAITED_RE = /\b(?:(?:it'?s|it has) been|for|waiting|waited|day)\s+(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|\d+\+?)\s*(hours?|days?|weeks?|months?|hrs?)?\b/i;
+const WAITED_RE =
+  /\b(?:(?:it'?s|it has) been|for|waiting|waited|day)\s+(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|\d+\+?)\s*(hours?|days?|weeks?|months?|hrs?)?\b/i;
 const DAY_N_RE = /\bday\s+(\d{1,3}|two|three|four|five|six|seven|eight|nine|ten)\b/i;
 const AMOUNT_RE = /(?:[$£€]\s?\d+(?:[.,]\d{2})?|\b\d+(?:[.,]\d{2})?\s?(?:euros?|eur|dollars?|usd|pounds?|gbp|bucks)\b|\bwants?\s+(\d+)\b)/i;
 const PLACE_RE = /\b(?:from|to|at|in|en|de|nach|in)\s+([A-Z][a-zà-ÿ]+(?:\s[A-Z][a-zà-ÿ]+)?)/;
-const NOT_PLACES = new Set(['Gate', 'Terminal', 'The', 'I', 'My', 'Acme', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday', 'March', 'December', 'November']);
+const NOT_PLACES = new Set([
+  'Gate',
+  'Terminal',
+  'The',
+  'I',
+  'My',
+  'Acme',
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+  'March',
+  'December',
+  'November',
+]);
 
 // Things people write about, most specific first; the first one found names the item.
 const ITEMS = [
-  'car seat', 'stroller', 'pushchair', 'pram', 'buggy', 'wheelchair', 'suitcase', 'luggage', 'bag', 'backpack', 'guitar', 'laptop', 'package', 'parcel',
-  'order', 'teddy', 'phone', 'router', 'modem', 'app', 'website', 'card', 'seat', 'refund', 'voucher', 'koffer', 'maleta', 'valise', 'gepäck',
+  'car seat',
+  'stroller',
+  'pushchair',
+  'pram',
+  'buggy',
+  'wheelchair',
+  'suitcase',
+  'luggage',
+  'bag',
+  'backpack',
+  'guitar',
+  'laptop',
+  'package',
+  'parcel',
+  'order',
+  'teddy',
+  'phone',
+  'router',
+  'modem',
+  'app',
+  'website',
+  'card',
+  'seat',
+  'refund',
+  'voucher',
+  'koffer',
+  'maleta',
+  'valise',
+  'gepäck',
 ];
 // Letters with digits or an inner capital: iPhone, PS4, Galaxy S8, XPS13.
 const PRODUCT_RE = /\b((?:[a-z]+[A-Z][A-Za-z]*|[A-Z][A-Za-z]*\d+[A-Za-z]*|[A-Z]{2,}\d+)(?:\s(?:\d+|[A-Z]\d*|Pro|Max|Plus|Mini))?)\b/;
@@ -113,7 +159,8 @@ export function extractSlots(text: string): Slots {
 
 const SENT_RE =
   /\b(?:i|we)(?:'ve|’ve| have| had)?\s+(?:already\s+|just\s+)?(?:sent|send|gave|given|provided|dm'?d|dm'?ed|messaged|emailed|shared|submitted|filled (?:in|out))\b(.{0,60})/giu;
-const SENT_NO_OBJECT_RE = /\b(?:i|we)(?:'ve|’ve| have)?\s+(?:already\s+)?(?:dm'?e?d|direct messaged|messaged) (?:you|u|them)\b|\b(?:check|see|read) (?:your|ur) (?:dms?|inbox|messages)\b|\bin (?:the|my|a) dm\b|\bsent (?:you )?a dm\b/iu;
+const SENT_NO_OBJECT_RE =
+  /\b(?:i|we)(?:'ve|’ve| have)?\s+(?:already\s+)?(?:dm'?e?d|direct messaged|messaged) (?:you|u|them)\b|\b(?:check|see|read) (?:your|ur) (?:dms?|inbox|messages)\b|\bin (?:the|my|a) dm\b|\bsent (?:you )?a dm\b/iu;
 const OBJECT_KINDS: Array<[RegExp, DetailKind]> = [
   [/\b(?:booking|reservation|confirmation|pnr|locator)\b/i, 'booking'],
   [/\border\b/i, 'order'],
@@ -181,7 +228,12 @@ export function asksFor(reply: string): Set<DetailKind> {
     if (kind) asked.add(kind);
     if (!kind || /\b(?:dm|direct message|message)\b/i.test(m[0])) asked.add('details');
   }
-  if (/\b(?:dm|direct message|private message|message) us\b|\bsend us a (?:dm|direct message|private message)\b|\bslide into (?:our|the) dms\b/i.test(reply)) asked.add('details');
+  if (
+    /\b(?:dm|direct message|private message|message) us\b|\bsend us a (?:dm|direct message|private message)\b|\bslide into (?:our|the) dms\b/i.test(
+      reply,
+    )
+  )
+    asked.add('details');
   return asked;
 }
 

@@ -19,13 +19,25 @@ export async function teamAlternatives(ctx: AppContext, stored: StoredMention, t
   const { mention, triage } = stored;
   const candidates = await pastReplies(ctx.db, mention.brandId, tokens(mention.text), mention.id);
   const name = sanitizeName(mention.author.name);
-  const found = teamReplies(mention.text, { name, handle: `@${mention.author.handle.replace(/^@+/, '')}` }, candidates.map((c) => ({
-    post: c.post, reply: c.reply, name: c.authorName, handle: c.authorHandle, ref: { answeredItem: c.itemId, postedAt: c.postedAt },
-  })), top);
+  const found = teamReplies(
+    mention.text,
+    { name, handle: `@${mention.author.handle.replace(/^@+/, '')}` },
+    candidates.map((c) => ({
+      post: c.post,
+      reply: c.reply,
+      name: c.authorName,
+      handle: c.authorHandle,
+      ref: { answeredItem: c.itemId, postedAt: c.postedAt },
+    })),
+    top,
+  );
   const brand = ctx.directory.brand(mention.brandId);
   return found.map((f) => ({
     text: f.text,
-    warnings: triage && brand ? checkReply(f.text, ctx.config.playbook, replyContext(mention, triage, brand)) : checkReply(f.text, ctx.config.playbook),
+    warnings:
+      triage && brand
+        ? checkReply(f.text, ctx.config.playbook, replyContext(mention, triage, brand))
+        : checkReply(f.text, ctx.config.playbook),
     detail: { answeredItem: String(f.ref['answeredItem']), postedAt: Number(f.ref['postedAt']), score: Math.round(f.score * 100) / 100 },
   }));
 }

@@ -52,7 +52,9 @@ function folderError(dir: string, err: unknown, where: FolderSetting): OperatorE
     EROFS: 'the file system is read-only',
     ENOSPC: 'the disk is full',
   };
-  return new OperatorError(`cannot use the data folder ${dir}: ${why[code] ?? 'it cannot be written'} (${code}); set ${where.setting} to a folder this user can write`);
+  return new OperatorError(
+    `cannot use the data folder ${dir}: ${why[code] ?? 'it cannot be written'} (${code}); set ${where.setting} to a folder this user can write`,
+  );
 }
 
 /**
@@ -80,7 +82,9 @@ export function lockDataFolder(dir: string, command: string, where: FolderSettin
     }
     rmSync(file, { force: true });
   }
-  throw new OperatorError(`the data folder ${dir} was locked by another process while this one started: try again, or set ${where.setting} to another folder`);
+  throw new OperatorError(
+    `the data folder ${dir} was locked by another process while this one started: try again, or set ${where.setting} to another folder`,
+  );
 }
 
 /** The process named in the lock file, when it is still the one that wrote it. */

@@ -115,7 +115,12 @@ export class EmbeddedProcess extends EventEmitter {
   private async launch(): Promise<void> {
     this.output = '';
     await this.spec.prepare?.();
-    const child = spawn(this.spec.binary, this.spec.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: this.spec.cwd, ...(this.spec.user ?? {}) });
+    const child = spawn(this.spec.binary, this.spec.args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      cwd: this.spec.cwd,
+      ...(this.spec.user ?? {}),
+    });
     this.child = child;
     const keep = (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000));
     child.stdout?.on('data', keep);
@@ -134,7 +139,10 @@ export class EmbeddedProcess extends EventEmitter {
     const timeout = this.spec.startTimeoutMs ?? 15_000;
     const deadline = Date.now() + timeout;
     while (Date.now() < deadline) {
-      if (exited(child)) throw new EmbeddedStartError(`${this.spec.name} exited during start (code ${child.exitCode ?? child.signalCode}): ${this.lastOutput()}`);
+      if (exited(child))
+        throw new EmbeddedStartError(
+          `${this.spec.name} exited during start (code ${child.exitCode ?? child.signalCode}): ${this.lastOutput()}`,
+        );
       if (this.state === 'stopping') return;
       // The exit check again after the probe: another process may hold the port of one that just died.
       if ((await this.spec.probe()) && !exited(child)) return;
@@ -146,7 +154,10 @@ export class EmbeddedProcess extends EventEmitter {
 
   /** The server's last words, on one line, for an error message. */
   lastOutput(): string {
-    const lines = this.output.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = this.output
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     return lines.slice(-3).join(' | ').slice(-600) || '(no output)';
   }
 
@@ -184,7 +195,10 @@ export class EmbeddedProcess extends EventEmitter {
     if (child !== this.child) return;
     this.dropWatchdog();
     if (this.state !== 'up') return;
-    this.spec.log?.error({ server: this.spec.name, code, signal, output: this.lastOutput() }, `embedded ${this.spec.name} exited unexpectedly; restarting it on the same data`);
+    this.spec.log?.error(
+      { server: this.spec.name, code, signal, output: this.lastOutput() },
+      `embedded ${this.spec.name} exited unexpectedly; restarting it on the same data`,
+    );
     void this.restartLoop();
   }
 
@@ -206,7 +220,10 @@ export class EmbeddedProcess extends EventEmitter {
         return;
       } catch (err) {
         last = err as Error;
-        this.spec.log?.warn({ server: this.spec.name, attempt: attempt + 1, err: last.message }, `embedded ${this.spec.name} restart failed`);
+        this.spec.log?.warn(
+          { server: this.spec.name, attempt: attempt + 1, err: last.message },
+          `embedded ${this.spec.name} restart failed`,
+        );
       }
     }
     this.setState('failed');

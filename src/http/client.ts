@@ -245,7 +245,8 @@ function classifyNetworkError(err: unknown, req: HttpRequest, url: string): Erro
     return new TransientError(`${where}: could not connect (${code || 'connect timeout'})`);
   }
   if ((err as Error).name === 'AbortError') return new TransientError(`${where}: aborted`);
-  if (req.write) return new UnknownOutcomeError(`${where}: no answer after sending (${code || (err as Error).message}); it may have been applied`);
+  if (req.write)
+    return new UnknownOutcomeError(`${where}: no answer after sending (${code || (err as Error).message}); it may have been applied`);
   return new TransientError(`${where}: ${code || (err as Error).message}`);
 }
 
@@ -254,7 +255,10 @@ export function parseJson(res: HttpResponse): unknown {
   try {
     return JSON.parse(res.text);
   } catch {
-    throw new MalformedResponseError(`${res.url}: response is not valid JSON (${res.text.length} bytes, starts ${JSON.stringify(res.text.slice(0, 40))})`, res.status);
+    throw new MalformedResponseError(
+      `${res.url}: response is not valid JSON (${res.text.length} bytes, starts ${JSON.stringify(res.text.slice(0, 40))})`,
+      res.status,
+    );
   }
 }
 

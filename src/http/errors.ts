@@ -3,7 +3,10 @@
  * retry with backoff, wait for a rate-limit reset, stop the source, or hand to a human.
  */
 export class ConnectorError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -14,7 +17,11 @@ export class TransientError extends ConnectorError {}
 
 /** The platform said to slow down; nothing was done, try again after `retryAt`. */
 export class RateLimitedError extends ConnectorError {
-  constructor(message: string, readonly retryAt: Date, status = 429) {
+  constructor(
+    message: string,
+    readonly retryAt: Date,
+    status = 429,
+  ) {
     super(message, status);
   }
 }
@@ -54,6 +61,7 @@ export function publicReason(err: unknown): string {
   if (err instanceof UnknownOutcomeError) return 'no answer after sending; the request may have been applied';
   if (err instanceof MalformedResponseError) return `unreadable answer from the platform${status}`;
   if (err instanceof PermanentError) return `request refused by the platform${status}`;
-  if (err instanceof TransientError) return status ? `platform temporarily failing${status}` : 'could not reach the platform (network error or timeout)';
+  if (err instanceof TransientError)
+    return status ? `platform temporarily failing${status}` : 'could not reach the platform (network error or timeout)';
   return 'internal error; see the logs';
 }

@@ -1,6 +1,17 @@
 import { isIP, type LookupFunction } from 'node:net';
 import { OutboundRefusedError, TransientError } from './errors.js';
-import { classifyAddress, guardedLookup, refusalAmong, systemResolver, unmapIPv4, urlRefusal, type AddressClass, type OutboundPolicy, type ResolvedAddress, type Resolver } from './policy.js';
+import {
+  classifyAddress,
+  guardedLookup,
+  refusalAmong,
+  systemResolver,
+  unmapIPv4,
+  urlRefusal,
+  type AddressClass,
+  type OutboundPolicy,
+  type ResolvedAddress,
+  type Resolver,
+} from './policy.js';
 import { redactUrl } from './redact.js';
 
 // The pre-check's answers are kept briefly: a poll makes several requests to one host, and the
@@ -14,7 +25,10 @@ export class OutboundGuard {
   private readonly resolve: Resolver;
   private readonly answers = new Map<string, { at: number; addresses: ResolvedAddress[] }>();
 
-  constructor(readonly policy: OutboundPolicy, resolve: Resolver = systemResolver) {
+  constructor(
+    readonly policy: OutboundPolicy,
+    resolve: Resolver = systemResolver,
+  ) {
     this.resolve = resolve;
     this.lookup = guardedLookup(policy, resolve, (why, host) => new OutboundRefusedError(`${host}: ${why}`));
   }

@@ -54,7 +54,8 @@ export function redactUrl(raw: string): string {
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
 const BEARER = /\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 // `token=…` in text, and `"access_token":"…"` in quoted JSON; a config path such as `oauth.tokenUri: must…` is not one.
-const ASSIGNMENT = /\b([A-Za-z_-]*(?:token|secret|password|api[_-]?key|apikey|signature|client_secret)[A-Za-z_-]*)(\s*=\s*|"\s*:\s*")([^\s"'&,;)}\]]+)/gi;
+const ASSIGNMENT =
+  /\b([A-Za-z_-]*(?:token|secret|password|api[_-]?key|apikey|signature|client_secret)[A-Za-z_-]*)(\s*=\s*|"\s*:\s*")([^\s"'&,;)}\]]+)/gi;
 
 /** Free text (an error message, a log line) with every URL redacted and obvious `token=…` pairs hidden. */
 export function redactText(text: string): string {

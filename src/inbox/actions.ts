@@ -17,7 +17,10 @@ export interface Actor {
 
 /** A refusal a person can act on; `status` is the HTTP status the API answers with. */
 export class ActionError extends Error {
-  constructor(readonly status: 403 | 404 | 409 | 422, message: string) {
+  constructor(
+    readonly status: 403 | 404 | 409 | 422,
+    message: string,
+  ) {
     super(message);
     this.name = 'ActionError';
   }
@@ -56,11 +59,18 @@ export async function assignItem(ctx: AppContext, actor: Actor, id: string, assi
   const user = assignee ? ctx.directory.user(assignee) : null;
   if (assignee && !user) throw new ActionError(422, `no user named "${assignee}"`);
   // A viewer cannot answer, so an item assigned to one would sit there.
-  if (user && !can(user.role, 'edit')) throw new ActionError(422, `${assignee} is ${user.role} and cannot respond; assign to a responder, approver or admin`);
+  if (user && !can(user.role, 'edit'))
+    throw new ActionError(422, `${assignee} is ${user.role} and cannot respond; assign to a responder, approver or admin`);
   const item = await mustGet(ctx, id);
   // An item waiting for its second approval keeps waiting whoever it is assigned to.
   const status = item.status === 'awaiting_second' ? item.status : assignee ? 'assigned' : item.status === 'assigned' ? 'new' : item.status;
-  const res = await transition(ctx, id, { from: OPEN, set: { assignee: assignee ?? '', status }, actor: actor.name, action: 'item.assigned', detail: { assignee } });
+  const res = await transition(ctx, id, {
+    from: OPEN,
+    set: { assignee: assignee ?? '', status },
+    actor: actor.name,
+    action: 'item.assigned',
+    detail: { assignee },
+  });
   if (!res.ok) explain(res, id, 'assign');
   return mustGet(ctx, id);
 }
@@ -70,7 +80,8 @@ export async function editDraft(ctx: AppContext, actor: Actor, id: string, text:
   const item = await mustGet(ctx, id);
   const warnings = checkDraft(text, ctx.config.playbook, await replyContextFor(ctx, item));
   // A first approval was for the old text: editing withdraws it (the draft version check makes this race-free).
-  const reset: Record<string, string> = item.status === 'awaiting_second' ? { status: openStatus(item), firstApprovedBy: '', firstApprovedVersion: '' } : {};
+  const reset: Record<string, string> =
+    item.status === 'awaiting_second' ? { status: openStatus(item), firstApprovedBy: '', firstApprovedVersion: '' } : {};
   const res = await transition(ctx, id, {
     from: OPEN,
     draftVersion,
@@ -106,7 +117,12 @@ async function checkApprovalPolicy(ctx: AppContext, actor: Actor, item: InboxIte
 /** The platform would refuse an over-long reply after the undo window; refuse it here, with the count. */
 async function checkLength(ctx: AppContext, item: InboxItem): Promise<void> {
   const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
-  const target = { platform: item.platform, sourceId: item.sourceId, replyRef: stored?.mention.replyRef, authorHandle: stored?.mention.author.handle };
+  const target = {
+    platform: item.platform,
+    sourceId: item.sourceId,
+    replyRef: stored?.mention.replyRef,
+    authorHandle: stored?.mention.author.handle,
+  };
   const check = checkReply(target, item.draft, ctx.config.inbox.replyLimits);
   if (check.over) throw new ActionError(422, `cannot approve: ${check.reason}`);
 }
@@ -116,18 +132,27 @@ async function checkLength(ctx: AppContext, item: InboxItem): Promise<void> {
  * decides who may; with `twoApprovals` the first approval only records itself (awaiting_second)
  * and a different person's approval of the same draft version publishes.
  */
-export async function approveItem(ctx: AppContext, actor: Actor, id: string, opts: { draftVersion: number; acknowledgeWarnings?: boolean }): Promise<InboxItem> {
+export async function approveItem(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  opts: { draftVersion: number; acknowledgeWarnings?: boolean },
+): Promise<InboxItem> {
   authorize(actor, 'approve');
   const item = await mustGet(ctx, id);
   await checkApprovalPolicy(ctx, actor, item);
   await checkLength(ctx, item);
   if (item.draftWarnings.length && !opts.acknowledgeWarnings) {
-    throw new ActionError(422, `the draft has warnings (${item.draftWarnings.join('; ')}); edit it, or approve with acknowledgeWarnings: true`);
+    throw new ActionError(
+      422,
+      `the draft has warnings (${item.draftWarnings.join('; ')}); edit it, or approve with acknowledgeWarnings: true`,
+    );
   }
   if (!ctx.config.approval.twoApprovals) return finalApproval(ctx, actor, item, opts.draftVersion, APPROVABLE);
   const seconding = item.status === 'awaiting_second' && item.firstApprovedVersion === opts.draftVersion;
   if (!seconding) return firstApproval(ctx, actor, item, opts.draftVersion);
-  if (item.firstApprovedBy === actor.name) throw new ActionError(409, `${actor.name} gave the first approval; the second must come from someone else`);
+  if (item.firstApprovedBy === actor.name)
+    throw new ActionError(409, `${actor.name} gave the first approval; the second must come from someone else`);
   return finalApproval(ctx, actor, item, opts.draftVersion, ['awaiting_second']);
 }
 
@@ -153,7 +178,13 @@ export function publishJob(itemId: string, draftVersion: number, approval: numbe
  * The approval and its publish job in one transaction (the job as an outbox row). Exported so
  * a test can stop right here, as a crash between the commit and the enqueue would.
  */
-export async function commitApproval(ctx: AppContext, actor: Actor, item: InboxItem, draftVersion: number, from: readonly ItemStatus[]): Promise<string> {
+export async function commitApproval(
+  ctx: AppContext,
+  actor: Actor,
+  item: InboxItem,
+  draftVersion: number,
+  from: readonly ItemStatus[],
+): Promise<string> {
   const approval = item.approvals + 1;
   const second = item.status === 'awaiting_second' && from.length === 1 ? { firstApprovedBy: item.firstApprovedBy } : {};
   const job = publishJob(item.id, draftVersion, approval);
@@ -164,11 +195,27 @@ export async function commitApproval(ctx: AppContext, actor: Actor, item: InboxI
   const res = await transition(ctx, item.id, {
     from,
     draftVersion,
-    set: { status: 'approved', approvedBy: actor.name, approvedAt: now, approvals: approval, lastError: '', snoozedUntil: '', sendAt: sendAt ?? '', undoStatus: sendAt ? item.status : '' },
+    set: {
+      status: 'approved',
+      approvedBy: actor.name,
+      approvedAt: now,
+      approvals: approval,
+      lastError: '',
+      snoozedUntil: '',
+      sendAt: sendAt ?? '',
+      undoStatus: sendAt ? item.status : '',
+    },
     actor: actor.name,
     action: 'item.approved',
     // Which source wrote the text that goes out (composer, team, model, saved:<id>, or a template) and whether a person edited it.
-    detail: { draftVersion, warningsAcknowledged: item.draftWarnings, draftSource: item.draftTemplate, draftEdited: item.draftEdited, ...second, ...(sendAt ? { sendAt: new Date(sendAt).toISOString() } : {}) },
+    detail: {
+      draftVersion,
+      warningsAcknowledged: item.draftWarnings,
+      draftSource: item.draftTemplate,
+      draftEdited: item.draftEdited,
+      ...second,
+      ...(sendAt ? { sendAt: new Date(sendAt).toISOString() } : {}),
+    },
     also: (client) => addToOutbox(client, 'publish', job.jobId, job.data, sendAt),
   });
   if (!res.ok) explain(res, item.id, 'approve');
@@ -184,7 +231,13 @@ async function relayNow(ctx: AppContext, jobId: string): Promise<void> {
   }
 }
 
-async function finalApproval(ctx: AppContext, actor: Actor, item: InboxItem, draftVersion: number, from: readonly ItemStatus[]): Promise<InboxItem> {
+async function finalApproval(
+  ctx: AppContext,
+  actor: Actor,
+  item: InboxItem,
+  draftVersion: number,
+  from: readonly ItemStatus[],
+): Promise<InboxItem> {
   await relayNow(ctx, await commitApproval(ctx, actor, item, draftVersion, from));
   return mustGet(ctx, item.id);
 }
@@ -227,7 +280,13 @@ export async function resendItem(ctx: AppContext, actor: Actor, id: string): Pro
 /** "Already answered elsewhere" after needs_check also ends here, with that reason. */
 export async function rejectItem(ctx: AppContext, actor: Actor, id: string, reason: string): Promise<InboxItem> {
   authorize(actor, 'reject');
-  const res = await transition(ctx, id, { from: OPEN, set: { status: 'rejected', rejectReason: reason }, actor: actor.name, action: 'item.rejected', detail: { reason } });
+  const res = await transition(ctx, id, {
+    from: OPEN,
+    set: { status: 'rejected', rejectReason: reason },
+    actor: actor.name,
+    action: 'item.rejected',
+    detail: { reason },
+  });
   if (!res.ok) explain(res, id, 'reject');
   return mustGet(ctx, id);
 }

@@ -25,7 +25,8 @@ const NEEDS: Record<BulkAction, Action> = { reject: 'reject', assign: 'assign', 
 
 function validate(ctx: AppContext, r: BulkRequest): void {
   if (r.action === 'reject' && !r.reason) throw new ActionError(422, 'reject needs a reason');
-  if (r.action === 'assign' && r.assignee && !ctx.config.users.some((u) => u.name === r.assignee)) throw new ActionError(422, `no user named "${r.assignee}"`);
+  if (r.action === 'assign' && r.assignee && !ctx.config.users.some((u) => u.name === r.assignee))
+    throw new ActionError(422, `no user named "${r.assignee}"`);
   const now = ctx.now();
   if (r.action === 'snooze' && (r.until === undefined || r.until <= now || r.until > now + MAX_SNOOZE_MS)) {
     throw new ActionError(422, 'snooze until a time in the next 30 days');
@@ -37,18 +38,43 @@ function changeFor(r: BulkRequest, actor: Actor): Change {
   const base = { actor: actor.name };
   switch (r.action) {
     case 'reject':
-      return { ...base, from: OPEN, set: { status: 'rejected', rejectReason: r.reason ?? '' }, action: 'item.rejected', detail: { reason: r.reason, bulk: true } };
+      return {
+        ...base,
+        from: OPEN,
+        set: { status: 'rejected', rejectReason: r.reason ?? '' },
+        action: 'item.rejected',
+        detail: { reason: r.reason, bulk: true },
+      };
     case 'spam':
       return { ...base, from: OPEN, set: { status: 'spam' }, action: 'item.spam', detail: { bulk: true } };
     case 'unspam':
       // Back to where an open item without approvals stands: assigned if it had someone, else new.
-      return { ...base, from: ['spam'], set: (cur) => ({ status: cur.assignee ? 'assigned' : 'new' }), action: 'item.unspam', detail: { bulk: true } };
+      return {
+        ...base,
+        from: ['spam'],
+        set: (cur) => ({ status: cur.assignee ? 'assigned' : 'new' }),
+        action: 'item.unspam',
+        detail: { bulk: true },
+      };
     case 'snooze':
-      return { ...base, from: OPEN, set: { snoozedUntil: r.until ?? '' }, action: 'item.snoozed', detail: { until: new Date(r.until ?? 0).toISOString(), bulk: true } };
+      return {
+        ...base,
+        from: OPEN,
+        set: { snoozedUntil: r.until ?? '' },
+        action: 'item.snoozed',
+        detail: { until: new Date(r.until ?? 0).toISOString(), bulk: true },
+      };
     case 'assign': {
       const who = r.assignee ?? null;
-      const status = (cur: { status: ItemStatus }): ItemStatus => (cur.status === 'awaiting_second' ? cur.status : who ? 'assigned' : cur.status === 'assigned' ? 'new' : cur.status);
-      return { ...base, from: OPEN, set: (cur) => ({ assignee: who ?? '', status: status(cur) }), action: 'item.assigned', detail: { assignee: who, bulk: true } };
+      const status = (cur: { status: ItemStatus }): ItemStatus =>
+        cur.status === 'awaiting_second' ? cur.status : who ? 'assigned' : cur.status === 'assigned' ? 'new' : cur.status;
+      return {
+        ...base,
+        from: OPEN,
+        set: (cur) => ({ assignee: who ?? '', status: status(cur) }),
+        action: 'item.assigned',
+        detail: { assignee: who, bulk: true },
+      };
     }
   }
 }
@@ -68,7 +94,14 @@ export async function bulkAction(ctx: AppContext, actor: Actor, r: BulkRequest):
   }
   validate(ctx, r);
   const done = await transitionEach(ctx, ids, changeFor(r, actor));
-  const now = new Map((await getItems(ctx.db, done.filter((d) => d.result.ok).map((d) => d.id))).map((i) => [i.id, i.status]));
+  const now = new Map(
+    (
+      await getItems(
+        ctx.db,
+        done.filter((d) => d.result.ok).map((d) => d.id),
+      )
+    ).map((i) => [i.id, i.status]),
+  );
   return done.map(({ id, result }): BulkResult => {
     if (result.ok) return { id, ok: true, status: now.get(id) ?? '' };
     if (result.why === 'missing') return { id, ok: false, code: 404, error: `no inbox item ${id}` };

@@ -15,6 +15,7 @@ export function approverRules(policy: ApprovalConfig, item: InboxItem, followers
   if (when.categories?.includes(item.category)) rules.push(`the category is "${item.category}" (approval.approverRequiredWhen.categories)`);
   if (when.edited && item.draftEdited) rules.push('the draft was edited (approval.approverRequiredWhen.edited)');
   if (when.priority === 'urgent' && item.priority === 'urgent') rules.push('the item is urgent (approval.approverRequiredWhen.priority)');
-  if (when.warnings && item.draftWarnings.length > 0) rules.push('the draft has playbook warnings (approval.approverRequiredWhen.warnings)');
+  if (when.warnings && item.draftWarnings.length > 0)
+    rules.push('the draft has playbook warnings (approval.approverRequiredWhen.warnings)');
   return rules;
 }

@@ -77,7 +77,12 @@ export async function unlinkConversation(ctx: AppContext, actor: Actor, id: stri
  * After answering `id`: the same person's other items are closed as answered there, and linked
  * to it, so nobody answers them a second time. Items someone already moved on are skipped.
  */
-export async function closeAsAnswered(ctx: AppContext, actor: Actor, id: string, others: string[]): Promise<{ closed: string[]; skipped: Array<{ id: string; why: string }> }> {
+export async function closeAsAnswered(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  others: string[],
+): Promise<{ closed: string[]; skipped: Array<{ id: string; why: string }> }> {
   authorize(actor, 'reject');
   await mustGet(ctx, id);
   const closed: string[] = [];
@@ -111,7 +116,16 @@ export async function teamView(ctx: AppContext, actor: Actor, id: string) {
     presenceOn(ctx, id),
   ]);
   await markMentionsSeen(ctx.db, id, actor.name);
-  return { notes, tags, conversation, authorOpen, presence, assignees: assignees(ctx), confirmReject: rejectNeedsConfirmation(ctx, item), undoSeconds: ctx.config.inbox.undoSeconds };
+  return {
+    notes,
+    tags,
+    conversation,
+    authorOpen,
+    presence,
+    assignees: assignees(ctx),
+    confirmReject: rejectNeedsConfirmation(ctx, item),
+    undoSeconds: ctx.config.inbox.undoSeconds,
+  };
 }
 
 export async function presenceBeat(ctx: AppContext, actor: Actor, id: string, state: PresenceState | 'gone'): Promise<PresenceEntry[]> {

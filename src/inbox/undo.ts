@@ -19,7 +19,8 @@ function restoredStatus(item: InboxItem): ItemStatus {
 export async function undoApproval(ctx: AppContext, actor: Actor, id: string): Promise<InboxItem> {
   authorize(actor, 'approve');
   const item = await mustGet(ctx, id);
-  if (item.status === 'publishing' || item.status === 'posted') throw new ActionError(409, 'too late to undo: the reply is already being posted');
+  if (item.status === 'publishing' || item.status === 'posted')
+    throw new ActionError(409, 'too late to undo: the reply is already being posted');
   if (item.status !== 'approved') throw new ActionError(409, `nothing to undo: the item is ${item.status}`);
   const job = publishJob(item.id, item.draftVersion, item.approvals);
   const restored = restoredStatus(item);
@@ -33,7 +34,8 @@ export async function undoApproval(ctx: AppContext, actor: Actor, id: string): P
     also: (client) => settleOutboxRow(client, job.jobId),
   });
   if (!res.ok) {
-    if (res.why === 'conflict' && (res.status === 'publishing' || res.status === 'posted')) throw new ActionError(409, 'too late to undo: the reply is already being posted');
+    if (res.why === 'conflict' && (res.status === 'publishing' || res.status === 'posted'))
+      throw new ActionError(409, 'too late to undo: the reply is already being posted');
     explain(res, id, 'undo');
   }
   await dropQueuedJob(ctx, job.jobId);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-const MentionIds = z.array(z.string().regex(/^m_[A-Za-z0-9_-]{22}$/, 'expected a mention id')).min(1).max(1000);
+const MentionIds = z
+  .array(z.string().regex(/^m_[A-Za-z0-9_-]{22}$/, 'expected a mention id'))
+  .min(1)
+  .max(1000);
 
 interface JobSpec<S extends z.ZodType> {
   /** Queue and job name (BullMQ forbids ":" in both). */
@@ -48,7 +51,13 @@ export const JOBS = {
     name: 'alert',
     schema: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('escalation'), itemId: z.string().min(1), destinationId: z.string().min(1) }),
-      z.object({ kind: z.literal('source'), sourceId: z.string().min(1), destinationId: z.string().min(1), problem: z.string().max(2000), at: z.number() }),
+      z.object({
+        kind: z.literal('source'),
+        sourceId: z.string().min(1),
+        destinationId: z.string().min(1),
+        problem: z.string().max(2000),
+        at: z.number(),
+      }),
       z.object({ kind: z.literal('digest'), destinationId: z.string().min(1), window: z.number().int().nonnegative() }),
     ]),
     attempts: 8,

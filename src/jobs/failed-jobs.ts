@@ -60,6 +60,7 @@ export async function reconcileFailedJobs(ctx: ReconcileCtx, options: { minAgeMs
       }
     }
   }
-  if (out.revived || out.deadLettered) ctx.log.warn(out, 'failed jobs: revived the ones an outage exhausted, dead-lettered the ones that keep failing');
+  if (out.revived || out.deadLettered)
+    ctx.log.warn(out, 'failed jobs: revived the ones an outage exhausted, dead-lettered the ones that keep failing');
   return out;
 }

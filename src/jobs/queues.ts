@@ -36,9 +36,15 @@ export async function enqueue<N extends JobName>(queues: Queues, name: N, data: 
   await queues[name].add(JOBS[name].name, parsed, opts);
 }
 
-export async function enqueueBulk<N extends JobName>(queues: Queues, name: N, jobs: Array<{ data: JobData<N>; opts?: JobsOptions }>): Promise<void> {
+export async function enqueueBulk<N extends JobName>(
+  queues: Queues,
+  name: N,
+  jobs: Array<{ data: JobData<N>; opts?: JobsOptions }>,
+): Promise<void> {
   if (jobs.length === 0) return;
-  await queues[name].addBulk(jobs.map((j) => ({ name: JOBS[name].name, data: JOBS[name].schema.parse(j.data), opts: { ...defaultJobOptions(name), ...j.opts } })));
+  await queues[name].addBulk(
+    jobs.map((j) => ({ name: JOBS[name].name, data: JOBS[name].schema.parse(j.data), opts: { ...defaultJobOptions(name), ...j.opts } })),
+  );
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

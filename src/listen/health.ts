@@ -17,7 +17,12 @@ export async function checkSourceHealth(ctx: AppContext, now = Date.now()): Prom
     const state = await readSourceState(ctx.db, source.id);
     if (state.healthy && state.errorStreak >= ERROR_STREAK_ALERT) {
       failing.push(source.id);
-      await alertSourceProblem(ctx, source.id, `Source "${source.id}" has failed ${state.errorStreak} polls in a row: ${state.lastError}`, 'failing');
+      await alertSourceProblem(
+        ctx,
+        source.id,
+        `Source "${source.id}" has failed ${state.errorStreak} polls in a row: ${state.lastError}`,
+        'failing',
+      );
     }
     // A stopped source is silent for a reason its stop alert already gave; "gone quiet" would only add noise.
     if (!state.healthy || !source.quietAfter || state.lastItemAt === 0 || now - state.lastItemAt < source.quietAfter) continue;

@@ -13,8 +13,7 @@ import { alertSourceProblem } from '../alerts/source-alerts.js';
 export const TRIAGE_BATCH = 100;
 
 export type PollOutcome =
-  | { status: 'ok'; fetched: number; stored: number; rejected: number; more?: true }
-  | { status: 'skipped'; reason: string };
+  { status: 'ok'; fetched: number; stored: number; rejected: number; more?: true } | { status: 'skipped'; reason: string };
 
 /**
  * One poll of one source: fetch since the saved cursor, dead-letter what cannot be read, store
@@ -75,7 +74,13 @@ async function pollLocked(ctx: AppContext, sourceId: string, signal?: AbortSigna
   const created = await acceptBatch(ctx, sourceId, result);
   // Only new posts count as "the source is producing": re-fetched ones must not hide a silence.
   await recordPollSuccess(ctx.db, sourceId, { cursor: result.cursor, items: created.length, pauseUntil: result.pauseUntil?.getTime() });
-  return { status: 'ok', fetched: result.mentions.length, stored: created.length, rejected: result.rejected.length, ...(result.more ? { more: true } : {}) };
+  return {
+    status: 'ok',
+    fetched: result.mentions.length,
+    stored: created.length,
+    rejected: result.rejected.length,
+    ...(result.more ? { more: true } : {}),
+  };
 }
 
 /**
@@ -84,11 +89,19 @@ async function pollLocked(ctx: AppContext, sourceId: string, signal?: AbortSigna
  */
 export async function acceptBatch(ctx: AppContext, sourceId: string, result: FetchResult): Promise<string[]> {
   if (result.rejected.length) {
-    await deadLetter(ctx.redis, ctx.keys, result.rejected.map((r) => ({ origin: `source:${sourceId}`, reason: r.reason, payload: r.raw })));
+    await deadLetter(
+      ctx.redis,
+      ctx.keys,
+      result.rejected.map((r) => ({ origin: `source:${sourceId}`, reason: r.reason, payload: r.raw })),
+    );
     ctx.log.warn({ source: sourceId, rejected: result.rejected.length }, 'malformed items sent to the dead-letter queue');
   }
   const { created, handOn } = await ingestMentions(ctx.db, result.mentions);
-  await enqueueBulk(ctx.queues, 'triage', chunk(handOn, TRIAGE_BATCH).map((ids) => ({ data: { mentionIds: ids }, opts: { jobId: batchJobId('triage', ids) } })));
+  await enqueueBulk(
+    ctx.queues,
+    'triage',
+    chunk(handOn, TRIAGE_BATCH).map((ids) => ({ data: { mentionIds: ids }, opts: { jobId: batchJobId('triage', ids) } })),
+  );
   if (created.length) ctx.log.info({ source: sourceId, fetched: result.mentions.length, new: created.length }, 'accepted new mentions');
   return created;
 }

@@ -52,7 +52,8 @@ const LABELS: Record<SourceHealthState, string> = {
 };
 
 /** Option names that hold a credential (or say which one), whatever the connector. */
-const CREDENTIAL_KEY = /token|secret|password|apikey|api_key|privatekey|credential|serviceaccount|bearer|clientid|keyid|issuerid|^headers$/i;
+const CREDENTIAL_KEY =
+  /token|secret|password|apikey|api_key|privatekey|credential|serviceaccount|bearer|clientid|keyid|issuerid|^headers$/i;
 
 function credentialPaths(value: unknown, at: string): string[] {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
@@ -68,29 +69,49 @@ export function renewHint(config: Config, source: LoadedSource): RenewHint {
   const index = config.sources.indexOf(source);
   const base = `sources[${index}].options`;
   const paths = credentialPaths(source.options, base);
-  const env = [...new Set([...config.envRefs.entries()].filter(([p]) => paths.some((c) => p === c || p.startsWith(`${c}.`) || p.startsWith(`${c}[`))).flatMap(([, names]) => names))];
+  const env = [
+    ...new Set(
+      [...config.envRefs.entries()]
+        .filter(([p]) => paths.some((c) => p === c || p.startsWith(`${c}.`) || p.startsWith(`${c}[`)))
+        .flatMap(([, names]) => names),
+    ),
+  ];
   const where = paths.length ? paths.join(', ') : `${base} (this connector's credentials)`;
   const from = env.length ? ` (read from ${env.map((n) => `$${n}`).join(', ')})` : '';
-  return { paths, env, text: `Renew ${where}${from} in ${config.file}, then restart Earshot; "Test connection" checks the new value first.` };
+  return {
+    paths,
+    env,
+    text: `Renew ${where}${from} in ${config.file}, then restart Earshot; "Test connection" checks the new value first.`,
+  };
 }
 
 const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function stopped(config: Config, source: LoadedSource, s: Heartbeat): Pick<SourceHealth, 'state' | 'summary' | 'renew'> {
-  if (s.stoppedKind === 'other') return { state: 'stopped', summary: `Stopped: ${s.stoppedReason}. Fix the source in ${config.file} and restart Earshot.`, renew: null };
+  if (s.stoppedKind === 'other')
+    return { state: 'stopped', summary: `Stopped: ${s.stoppedReason}. Fix the source in ${config.file} and restart Earshot.`, renew: null };
   // Before stop kinds were stored, every stop was a rejected credential.
   const renew = renewHint(config, source);
   return { state: 'needs_credentials', summary: `Stopped: ${s.stoppedReason || 'credentials rejected'}. ${renew.text}`, renew };
 }
 
 function running(source: LoadedSource, s: Heartbeat, now: number): Pick<SourceHealth, 'state' | 'summary'> {
-  if (s.pauseUntil > now) return { state: 'rate_limited', summary: `The platform asked Earshot to slow down; polling resumes at ${at(s.pauseUntil)} by itself.` };
-  if (s.errorStreak >= FAILING_STREAK) return { state: 'failing', summary: `The last ${s.errorStreak} polls failed: ${s.lastError}. ${s.lastSuccessAt ? `Last success ${at(s.lastSuccessAt)}.` : 'It has never polled successfully.'}` };
+  if (s.pauseUntil > now)
+    return { state: 'rate_limited', summary: `The platform asked Earshot to slow down; polling resumes at ${at(s.pauseUntil)} by itself.` };
+  if (s.errorStreak >= FAILING_STREAK)
+    return {
+      state: 'failing',
+      summary: `The last ${s.errorStreak} polls failed: ${s.lastError}. ${s.lastSuccessAt ? `Last success ${at(s.lastSuccessAt)}.` : 'It has never polled successfully.'}`,
+    };
   if (s.errorStreak > 0) return { state: 'degraded', summary: `The last poll failed (${s.lastError}); Earshot retries with backoff.` };
   const wantsStream = source.stream && connectors[source.kind]?.capabilities.stream === true;
-  if (wantsStream && s.streamAt && !s.streamConnected && s.streamError) return { state: 'degraded', summary: `The live stream is down (${s.streamError}); polling keeps the posts coming meanwhile.` };
+  if (wantsStream && s.streamAt && !s.streamConnected && s.streamError)
+    return { state: 'degraded', summary: `The live stream is down (${s.streamError}); polling keeps the posts coming meanwhile.` };
   if (source.quietAfter && s.lastItemAt && now - s.lastItemAt >= source.quietAfter) {
-    return { state: 'degraded', summary: `No new posts for ${formatDuration(Math.floor((now - s.lastItemAt) / 60_000) * 60_000 || 60_000)} (alert threshold ${formatDuration(source.quietAfter)}).` };
+    return {
+      state: 'degraded',
+      summary: `No new posts for ${formatDuration(Math.floor((now - s.lastItemAt) / 60_000) * 60_000 || 60_000)} (alert threshold ${formatDuration(source.quietAfter)}).`,
+    };
   }
   if (!s.lastSuccessAt) return { state: 'ok', summary: 'Waiting for its first poll.' };
   return { state: 'ok', summary: `Polling every ${formatDuration(source.interval)}; last success ${at(s.lastSuccessAt)}.` };
@@ -99,7 +120,8 @@ function running(source: LoadedSource, s: Heartbeat, now: number): Pick<SourceHe
 /** The one state a source is in, from its config and stored heartbeat. Text is redacted and in Earshot's words. */
 export function deriveSourceHealth(config: Config, source: LoadedSource, s: Heartbeat, now = Date.now()): SourceHealth {
   let derived: Pick<SourceHealth, 'state' | 'summary'> & { renew?: RenewHint | null };
-  if (!source.enabled) derived = { state: 'stopped', summary: `Turned off in the config (sources[${config.sources.indexOf(source)}].enabled: false).` };
+  if (!source.enabled)
+    derived = { state: 'stopped', summary: `Turned off in the config (sources[${config.sources.indexOf(source)}].enabled: false).` };
   else if (!s.healthy) derived = stopped(config, source, s);
   else derived = running(source, s, now);
   const wantsStream = source.stream && connectors[source.kind]?.capabilities.stream === true;

@@ -17,7 +17,10 @@ export class UnknownSourceError extends Error {}
  */
 export async function testConnection(ctx: AppContext, sourceId: string, timeoutMs = TEST_TIMEOUT_MS): Promise<ConnectionTest> {
   const handle = ctx.sources.get(sourceId);
-  if (!handle) throw new UnknownSourceError(`no source "${sourceId}" in ${ctx.config.file}; known: ${ctx.config.sources.map((s) => s.id).join(', ') || '(none)'}`);
+  if (!handle)
+    throw new UnknownSourceError(
+      `no source "${sourceId}" in ${ctx.config.file}; known: ${ctx.config.sources.map((s) => s.id).join(', ') || '(none)'}`,
+    );
   const started = Date.now();
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
@@ -26,10 +29,19 @@ export async function testConnection(ctx: AppContext, sourceId: string, timeoutM
     const ms = Date.now() - started;
     const fetched = result.mentions.length;
     const unreadable = result.rejected.length ? `, ${result.rejected.length} unreadable` : '';
-    return { ok: true, sourceId, fetched, unreadable: result.rejected.length, ms, message: `ok: ${fetched} post${fetched === 1 ? '' : 's'} read${unreadable} in ${ms} ms (nothing stored)` };
+    return {
+      ok: true,
+      sourceId,
+      fetched,
+      unreadable: result.rejected.length,
+      ms,
+      message: `ok: ${fetched} post${fetched === 1 ? '' : 's'} read${unreadable} in ${ms} ms (nothing stored)`,
+    };
   } catch (err) {
     const ms = Date.now() - started;
-    const { error, detail } = abort.signal.aborted ? { error: `no answer within ${timeoutMs / 1000} s`, detail: `no answer within ${timeoutMs / 1000} s` } : describeFailure(err);
+    const { error, detail } = abort.signal.aborted
+      ? { error: `no answer within ${timeoutMs / 1000} s`, detail: `no answer within ${timeoutMs / 1000} s` }
+      : describeFailure(err);
     ctx.log.info({ source: sourceId, err: detail }, 'connection test failed');
     return { ok: false, sourceId, error, ...(detail !== error ? { detail } : {}), ms, message: `failed: ${error}` };
   } finally {

@@ -47,7 +47,6 @@ export class StreamRunner {
     await Promise.all(this.loops);
   }
 
-
   private async run(sourceId: string): Promise<void> {
     const stop = this.controller.signal;
     let backoff = 1_000;

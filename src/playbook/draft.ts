@@ -68,7 +68,11 @@ function fill(body: string, values: Record<string, string>, warnings: string[]):
 
 export function replyContext(mention: Mention, triage: TriageResult, brand: BrandConfig): ReplyContext {
   return {
-    brand, platform: mention.platform, language: triage.language, authorHandle: mention.author.handle, authorName: sanitizeName(mention.author.name),
+    brand,
+    platform: mention.platform,
+    language: triage.language,
+    authorHandle: mention.author.handle,
+    authorName: sanitizeName(mention.author.name),
     target: { platform: mention.platform, sourceId: mention.sourceId, replyRef: mention.replyRef, authorHandle: mention.author.handle },
   };
 }
@@ -83,13 +87,24 @@ export function templateReply(input: DraftInput): Draft {
   let text = fill(body, values, warnings).trim();
   const signature = playbook.signature.trim();
   if (signature) text = `${text}\n${fill(signature, values, warnings)}`;
-  return { text, template: key, warnings: [...warnings, ...checkDraft(text, playbook, replyContext(mention, triage, brand))], language: playbook.language, used: [`template: ${key}`] };
+  return {
+    text,
+    template: key,
+    warnings: [...warnings, ...checkDraft(text, playbook, replyContext(mention, triage, brand))],
+    language: playbook.language,
+    used: [`template: ${key}`],
+  };
 }
 
 /** The composer's reply when the playbook has snippets, else the category template; checked either way. */
 export function draftReply(input: DraftInput): Draft {
   const { mention, triage, brand, playbook } = input;
-  const composed = compose({ ...input, history: input.history ?? NO_HISTORY, name: sanitizeName(mention.author.name), handle: handleOf(mention) });
+  const composed = compose({
+    ...input,
+    history: input.history ?? NO_HISTORY,
+    name: sanitizeName(mention.author.name),
+    handle: handleOf(mention),
+  });
   if (!composed) return templateReply(input);
   const missing = composed.missing.map((m) => `unknown placeholder ${m}`);
   const checks = checkDraft(composed.text, playbook, replyContext(mention, triage, brand));

@@ -92,7 +92,12 @@ function graphemeCount(text: string): number {
 }
 
 /** twitter-text v3: these code point ranges weigh 1, everything else 2, an emoji sequence 2. */
-const X_LIGHT: Array<[number, number]> = [[0, 4351], [8192, 8205], [8208, 8223], [8242, 8247]];
+const X_LIGHT: Array<[number, number]> = [
+  [0, 4351],
+  [8192, 8205],
+  [8208, 8223],
+  [8242, 8247],
+];
 
 function xWeight(grapheme: string): number {
   if (EMOJI_RE.test(grapheme)) return 2;
@@ -145,6 +150,8 @@ export function checkReply(target: ReplyTarget, draft: string, configured: Reply
   const count = countReply(target.platform, text);
   const { limit } = rule;
   const over = limit !== null && count > limit;
-  const reason = over ? `the reply is ${count} characters as ${target.platform} counts them, over its limit of ${limit} (${rule.how}); shorten it by ${count - limit}` : null;
+  const reason = over
+    ? `the reply is ${count} characters as ${target.platform} counts them, over its limit of ${limit} (${rule.how}); shorten it by ${count - limit}`
+    : null;
   return { text, count, limit: rule.limit, unit: rule.unit, how: rule.how, over, reason };
 }

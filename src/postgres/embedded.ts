@@ -73,7 +73,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   try {
     handOver(dir, runAs);
     const orphan = await stopOrphanPostmaster(dir);
-    if (orphan) options.log?.warn({ pid: orphan, dataDir: dir }, 'stopped an embedded PostgreSQL left running by an earshot process that is gone');
+    if (orphan)
+      options.log?.warn({ pid: orphan, dataDir: dir }, 'stopped an embedded PostgreSQL left running by an earshot process that is gone');
     if (!existsSync(path.join(dir, 'PG_VERSION'))) initdb(bin, dir, runAs, options.log);
     server = supervised(bin, dir, runAs, port, options);
     await server.start().catch((err: unknown) => {
@@ -111,7 +112,13 @@ async function stopOwned(dir: string, server: EmbeddedProcess, lock: DataFolderL
 }
 
 function supervised(bin: string, dir: string, runAs: SystemUser | null, port: number, options: EmbeddedOptions): EmbeddedProcess {
-  const settings = [`listen_addresses=${options.tcpPort !== undefined ? '127.0.0.1' : ''}`, `unix_socket_directories=${dir}`, 'unix_socket_permissions=0700', 'logging_collector=off', 'log_min_messages=warning'];
+  const settings = [
+    `listen_addresses=${options.tcpPort !== undefined ? '127.0.0.1' : ''}`,
+    `unix_socket_directories=${dir}`,
+    'unix_socket_permissions=0700',
+    'logging_collector=off',
+    'log_min_messages=warning',
+  ];
   if (options.throwaway) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300');
   return new EmbeddedProcess({
     name: 'postgres',
@@ -126,7 +133,11 @@ function supervised(bin: string, dir: string, runAs: SystemUser | null, port: nu
     stopTimeoutMs: 15_000,
     prepare: () => {
       const fixed = neutraliseStaleLockFiles(dir, port);
-      if (fixed.length) options.log?.warn({ files: fixed, dataDir: dir }, 'lock files of a killed PostgreSQL named a pid now used by another process; marked them stale');
+      if (fixed.length)
+        options.log?.warn(
+          { files: fixed, dataDir: dir },
+          'lock files of a killed PostgreSQL named a pid now used by another process; marked them stale',
+        );
     },
     // Ready means a session opens, not just a socket: during crash recovery the socket answers "starting up".
     probe: () => canSignIn(`postgresql://${USER}@${encodeURIComponent(dir)}:${port}/postgres`),
@@ -139,7 +150,7 @@ function systemUser(): SystemUser | null {
   const user = postgresUser();
   if (!user) {
     throw new OperatorError(
-      'Earshot runs as root and PostgreSQL refuses to, but there is no `postgres` system user to run it as: install Debian\'s package (sudo apt-get install postgresql), run Earshot as a normal user, or set DATABASE_URL to a running PostgreSQL',
+      "Earshot runs as root and PostgreSQL refuses to, but there is no `postgres` system user to run it as: install Debian's package (sudo apt-get install postgresql), run Earshot as a normal user, or set DATABASE_URL to a running PostgreSQL",
     );
   }
   return user;
@@ -149,7 +160,10 @@ function systemUser(): SystemUser | null {
 function handOver(dir: string, runAs: SystemUser | null): void {
   if (runAs && statSync(dir).uid !== runAs.uid) {
     const res = spawnSync('chown', ['-R', `${runAs.uid}:${runAs.gid}`, dir], { encoding: 'utf8' });
-    if (res.status !== 0) throw new OperatorError(`cannot hand the data folder ${dir} to the postgres user: ${oneLine(res.stderr || res.error?.message || '')}`);
+    if (res.status !== 0)
+      throw new OperatorError(
+        `cannot hand the data folder ${dir} to the postgres user: ${oneLine(res.stderr || res.error?.message || '')}`,
+      );
   }
   chmodSync(dir, 0o700);
 }
@@ -173,7 +187,8 @@ function initdb(bin: string, dir: string, runAs: SystemUser | null, log?: Logger
   const base = ['-D', dir, '-U', USER, '--auth=trust', '--encoding=UTF8'];
   // C.UTF-8 keeps sorting byte-wise but lets pg_trgm and lower() see non-ASCII letters as letters.
   let res = spawnSync(path.join(bin, 'initdb'), [...base, '--locale=C.UTF-8'], { encoding: 'utf8', cwd: dir, ...(runAs ?? {}) });
-  if (res.status !== 0) res = spawnSync(path.join(bin, 'initdb'), [...base, '--no-locale'], { encoding: 'utf8', cwd: dir, ...(runAs ?? {}) });
+  if (res.status !== 0)
+    res = spawnSync(path.join(bin, 'initdb'), [...base, '--no-locale'], { encoding: 'utf8', cwd: dir, ...(runAs ?? {}) });
   if (res.status !== 0) {
     const hint = runAs ? ' (it runs as the postgres user: every parent folder must be searchable by it)' : '';
     throw new OperatorError(`initdb into ${dir} failed${hint}: ${oneLine(res.stderr || res.error?.message || '')}`);
@@ -182,7 +197,15 @@ function initdb(bin: string, dir: string, runAs: SystemUser | null, log?: Logger
 }
 
 function oneLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(-2).join(' | ').slice(-400) || '(no output)';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(-2)
+      .join(' | ')
+      .slice(-400) || '(no output)'
+  );
 }
 
 function canConnect(socket: string): Promise<boolean> {

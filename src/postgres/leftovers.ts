@@ -57,7 +57,11 @@ export function neutraliseStaleLockFiles(dir: string, port: number): string[] {
 export async function stopOrphanPostmaster(dir: string): Promise<number | null> {
   const pid = lockFilePid(path.join(dir, 'postmaster.pid'));
   if (!pid || !isPostmasterOf(pid, dir)) return null;
-  for (const [signal, waitMs] of [['SIGINT', 15_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
+  for (const [signal, waitMs] of [
+    ['SIGINT', 15_000],
+    ['SIGQUIT', 5_000],
+    ['SIGKILL', 5_000],
+  ] as const) {
     try {
       process.kill(pid, signal);
       process.kill(pid, 'SIGCONT');

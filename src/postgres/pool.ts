@@ -20,7 +20,13 @@ const types = {
  * 'error' on the pool; without a listener that would crash the process instead of reconnecting.
  */
 export function createPool(url: string, options: { max?: number; log?: Logger; name?: string } = {}): Db {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: options.name ?? 'earshot', types, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.name ?? 'earshot',
+    types,
+    idleTimeoutMillis: 30_000,
+  });
   let warned = false;
   pool.on('error', (err) => {
     if (!warned) options.log?.warn({ err: err.message, database: redactUrl(url) }, 'postgres connection problem; reconnecting on next use');

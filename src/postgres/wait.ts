@@ -7,7 +7,21 @@ import type { Db } from './pool.js';
  * down, restarting, or not listening. Anything else (bad password, no such database) is
  * reported at once.
  */
-const TRANSIENT_CODES = new Set(['57P03', '57P01', '57P02', '08000', '08001', '08003', '08006', 'ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN']);
+const TRANSIENT_CODES = new Set([
+  '57P03',
+  '57P01',
+  '57P02',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  'ECONNREFUSED',
+  'ENOENT',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+]);
 
 export function transientDatabaseError(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
@@ -32,9 +46,12 @@ export async function waitForDatabase(db: Db, url: string, options: { log?: Logg
       return;
     } catch (err) {
       if (!transientDatabaseError(err) || Date.now() + delay > deadline) {
-        throw new Error(`cannot use PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}; check database.url (or DATABASE_URL) and that the server is running`);
+        throw new Error(
+          `cannot use PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}; check database.url (or DATABASE_URL) and that the server is running`,
+        );
       }
-      if (!warned) options.log?.warn({ database: redactUrl(url), err: (err as Error).message }, 'waiting for postgres to accept connections');
+      if (!warned)
+        options.log?.warn({ database: redactUrl(url), err: (err as Error).message }, 'waiting for postgres to accept connections');
       warned = true;
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 2_000);

@@ -27,11 +27,18 @@ export async function publishItem(ctx: AppContext, data: JobData<'publish'>, fin
   if (!item) throw new PermanentError(`inbox item ${data.itemId} no longer exists`);
   if (item.status === 'posted') return 'already-posted';
   // An approval that was undone and given again has a new number: the old job must not post early.
-  if (item.draftVersion !== data.draftVersion || item.approvals !== data.approval || !['approved', 'publishing'].includes(item.status)) return 'superseded';
+  if (item.draftVersion !== data.draftVersion || item.approvals !== data.approval || !['approved', 'publishing'].includes(item.status))
+    return 'superseded';
   const stored = (await loadMentions(ctx.db, [item.id])).get(item.id);
   const handle = ctx.sources.get(item.sourceId);
   if (!stored || !handle?.client.reply || !handle.connector.capabilities.reply) {
-    await markFailed(ctx, item, stored ? `source "${item.sourceId}" cannot post replies (not configured, or read-only)` : 'the original post has expired from the store');
+    await markFailed(
+      ctx,
+      item,
+      stored
+        ? `source "${item.sourceId}" cannot post replies (not configured, or read-only)`
+        : 'the original post has expired from the store',
+    );
     return 'failed';
   }
   if (item.status === 'publishing' && !handle.connector.capabilities.idempotentReply) {
@@ -39,7 +46,13 @@ export async function publishItem(ctx: AppContext, data: JobData<'publish'>, fin
     return 'needs-check';
   }
   if (item.status === 'approved') {
-    const moved = await transition(ctx, item.id, { from: ['approved'], draftVersion: item.draftVersion, set: { status: 'publishing' }, actor: 'earshot', action: 'publish.started' });
+    const moved = await transition(ctx, item.id, {
+      from: ['approved'],
+      draftVersion: item.draftVersion,
+      set: { status: 'publishing' },
+      actor: 'earshot',
+      action: 'publish.started',
+    });
     if (!moved.ok) return 'superseded';
   }
   return send(ctx, item, stored, handle.client.reply.bind(handle.client), finalAttempt);
@@ -47,7 +60,13 @@ export async function publishItem(ctx: AppContext, data: JobData<'publish'>, fin
 
 type Reply = NonNullable<SourceHandle['client']['reply']>;
 
-async function send(ctx: AppContext, item: InboxItem, stored: StoredMention, postReply: Reply, finalAttempt: boolean): Promise<PublishOutcome> {
+async function send(
+  ctx: AppContext,
+  item: InboxItem,
+  stored: StoredMention,
+  postReply: Reply,
+  finalAttempt: boolean,
+): Promise<PublishOutcome> {
   // Here, not where drafts are written: templates, edits in the inbox or Slack and any later
   // writer all pass through this one call on the way out.
   const text = stripInvisible(item.draft);
@@ -79,12 +98,22 @@ async function handleSendError(ctx: AppContext, item: InboxItem, err: unknown, f
   // Shown in the inbox and the audit trail: the reason stays, credentials in URLs do not.
   const message = redactText((err as Error).message ?? String(err));
   if (err instanceof UnknownOutcomeError) {
-    await needsCheck(ctx, item, `no answer from the platform after sending (${message}); check whether the reply appeared before resending`);
+    await needsCheck(
+      ctx,
+      item,
+      `no answer from the platform after sending (${message}); check whether the reply appeared before resending`,
+    );
     return 'needs-check';
   }
   // Nothing was posted: safe to try again, unless this was the last attempt.
   if ((err instanceof RateLimitedError || err instanceof TransientError) && !finalAttempt) {
-    await transition(ctx, item.id, { from: ['publishing'], set: { status: 'approved', lastError: message }, actor: 'earshot', action: 'publish.retrying', detail: { error: message } });
+    await transition(ctx, item.id, {
+      from: ['publishing'],
+      set: { status: 'approved', lastError: message },
+      actor: 'earshot',
+      action: 'publish.retrying',
+      detail: { error: message },
+    });
     throw err;
   }
   const why = err instanceof AuthError ? `the platform rejected our credentials: ${message}` : message;
@@ -93,11 +122,23 @@ async function handleSendError(ctx: AppContext, item: InboxItem, err: unknown, f
 }
 
 async function needsCheck(ctx: AppContext, item: InboxItem, why: string): Promise<void> {
-  await transition(ctx, item.id, { from: ['publishing'], set: { status: 'needs_check', lastError: why }, actor: 'earshot', action: 'publish.needs_check', detail: { why } });
+  await transition(ctx, item.id, {
+    from: ['publishing'],
+    set: { status: 'needs_check', lastError: why },
+    actor: 'earshot',
+    action: 'publish.needs_check',
+    detail: { why },
+  });
   ctx.log.warn({ item: item.id, why }, 'reply outcome unknown; sent back to a human');
 }
 
 async function markFailed(ctx: AppContext, item: InboxItem, why: string): Promise<void> {
-  await transition(ctx, item.id, { from: ['approved', 'publishing'], set: { status: 'failed', lastError: why }, actor: 'earshot', action: 'publish.failed', detail: { why } });
+  await transition(ctx, item.id, {
+    from: ['approved', 'publishing'],
+    set: { status: 'failed', lastError: why },
+    actor: 'earshot',
+    action: 'publish.failed',
+    detail: { why },
+  });
   ctx.log.warn({ item: item.id, why }, 'reply not posted');
 }

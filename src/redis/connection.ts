@@ -53,10 +53,20 @@ export function createRedis(url: string, log?: Logger, name = 'earshot', options
  * prefix's hash tag, so each script, pipeline and MULTI lands on one node. The cast keeps the one
  * `Redis` type through the code base instead of a union at every call site.
  */
-function createCluster(url: string, name: string, behaviour: { maxRetriesPerRequest: number | null; enableOfflineQueue?: boolean; commandTimeout?: number }): Redis {
+function createCluster(
+  url: string,
+  name: string,
+  behaviour: { maxRetriesPerRequest: number | null; enableOfflineQueue?: boolean; commandTimeout?: number },
+): Redis {
   const rest = url.replace(CLUSTER_SCHEME, '');
   const at = rest.lastIndexOf('@');
-  const [username, password] = at >= 0 ? rest.slice(0, at).split(':').map((part) => decodeURIComponent(part)) : [];
+  const [username, password] =
+    at >= 0
+      ? rest
+          .slice(0, at)
+          .split(':')
+          .map((part) => decodeURIComponent(part))
+      : [];
   const nodes = rest
     .slice(at + 1)
     .replace(/\/.*$/s, '')
@@ -97,7 +107,15 @@ export function whenReady(redis: Redis, timeoutMs = 15_000): Promise<void> {
   });
 }
 
-const UNAVAILABLE = [/Stream isn't writeable/, /Command timed out/, /Connection is closed/, /max retries per request/i, /ECONNREFUSED|ECONNRESET|EPIPE/, /LOADING/, /CLUSTERDOWN/];
+const UNAVAILABLE = [
+  /Stream isn't writeable/,
+  /Command timed out/,
+  /Connection is closed/,
+  /max retries per request/i,
+  /ECONNREFUSED|ECONNRESET|EPIPE/,
+  /LOADING/,
+  /CLUSTERDOWN/,
+];
 
 /** Errors that mean "the store is unreachable right now", not "this request is wrong". */
 export function isStoreUnavailable(err: unknown): boolean {

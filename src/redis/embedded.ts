@@ -59,11 +59,34 @@ export function redisServerAvailable(binary = 'redis-server'): boolean {
 }
 
 function redisArgs(port: number, dir: string): string[] {
-  return ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec',
-    '--save', '', '--protected-mode', 'yes', '--daemonize', 'no', '--logfile', '', '--loglevel', 'warning',
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--save',
+    '',
+    '--protected-mode',
+    'yes',
+    '--daemonize',
+    'no',
+    '--logfile',
+    '',
+    '--loglevel',
+    'warning',
     // A stored mention is a hash with ~1 KB fields; above the default 64-byte limit Redis turns it
     // into a full hash table, several times larger. Listpacks this size stay fast to read.
-    '--hash-max-listpack-value', '4096', '--hash-max-listpack-entries', '256'];
+    '--hash-max-listpack-value',
+    '4096',
+    '--hash-max-listpack-entries',
+    '256',
+  ];
 }
 
 /**
@@ -88,12 +111,21 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   try {
     await stopOrphan(dir);
     const port = await freePort();
-    const server = new EmbeddedProcess({ name: 'redis-server', binary, args: redisArgs(port, dir), probe: () => canConnect(port), log: options.log });
+    const server = new EmbeddedProcess({
+      name: 'redis-server',
+      binary,
+      args: redisArgs(port, dir),
+      probe: () => canConnect(port),
+      log: options.log,
+    });
     await server.start().catch((err: unknown) => {
       throw err instanceof EmbeddedStartError ? new OperatorError(`${err.message} (data folder ${dir})`) : err;
     });
     writeFileSync(infoFile(dir), JSON.stringify({ pid: process.pid, redisPid: server.pid, port }));
-    server.on('state', (state) => state === 'up' && writeFileSync(infoFile(dir), JSON.stringify({ pid: process.pid, redisPid: server.pid, port })));
+    server.on(
+      'state',
+      (state) => state === 'up' && writeFileSync(infoFile(dir), JSON.stringify({ pid: process.pid, redisPid: server.pid, port })),
+    );
     options.log?.info({ port, pid: server.pid, dataDir: dir }, 'embedded redis-server started (AOF on)');
     return {
       url: `redis://127.0.0.1:${port}`,

@@ -40,7 +40,12 @@ export async function routeBatch(ctx: AppContext, mentionIds: string[], now: () 
  * histories it read with the triage context, so the hot path reads each mention once). Safe to
  * repeat: items are created once and counts move on the first routing only.
  */
-export async function routeStored(ctx: AppContext, stored: StoredMention[], now: () => number = Date.now, known?: ReadonlyMap<string, AuthorHistory>): Promise<RouteSummary> {
+export async function routeStored(
+  ctx: AppContext,
+  stored: StoredMention[],
+  now: () => number = Date.now,
+  known?: ReadonlyMap<string, AuthorHistory>,
+): Promise<RouteSummary> {
   const startedAt = now();
   const summary: RouteSummary = { urgent: 0, normal: 0, analytics: 0, alerts: 0, fresh: new Set() };
   const items: NewItem[] = [];
@@ -56,22 +61,45 @@ export async function routeStored(ctx: AppContext, stored: StoredMention[], now:
   // The composer reads the author's recent posts; one query for the batch, only for what goes to the inbox.
   const histories = known
     ? toInbox.map(({ mention }) => known.get(mention.id))
-    : await draftHistories(ctx.db, toInbox.map(({ mention }) => ({ platform: mention.platform, authorId: mention.author.id, before: Date.parse(mention.createdAt) })));
+    : await draftHistories(
+        ctx.db,
+        toInbox.map(({ mention }) => ({ platform: mention.platform, authorId: mention.author.id, before: Date.parse(mention.createdAt) })),
+      );
   toInbox.forEach(({ mention, triage, priority }, i) => items.push(newItem(ctx, mention, triage, priority, startedAt, histories[i])));
   const created = new Set(await createItems(ctx, items));
   // The triage is stored before any alert job can read it. Until this commits the mentions are
   // not "routed", and a re-run routes them again (safely: the items exist, nothing is counted twice).
-  summary.fresh = await finishRouting(ctx.db, routed.map((r) => ({ id: r.mention.id, platform: r.mention.platform, authorId: r.mention.author.id, triage: r.triage })));
-  summary.alerts = await queueAlerts(ctx, items.filter((i) => i.priority === 'urgent' && created.has(i.id)));
+  summary.fresh = await finishRouting(
+    ctx.db,
+    routed.map((r) => ({ id: r.mention.id, platform: r.mention.platform, authorId: r.mention.author.id, triage: r.triage })),
+  );
+  summary.alerts = await queueAlerts(
+    ctx,
+    items.filter((i) => i.priority === 'urgent' && created.has(i.id)),
+  );
   // Brands with a language model get its draft as an alternative, later; the composer's is the draft meanwhile.
   const modelled = items.filter((i) => created.has(i.id) && ctx.config.playbook.models[i.brandId]);
-  await enqueueBulk(ctx.queues, 'draft', modelled.map((i) => ({ data: { itemId: i.id }, opts: { jobId: `draft-${i.id}` } })));
+  await enqueueBulk(
+    ctx.queues,
+    'draft',
+    modelled.map((i) => ({ data: { itemId: i.id }, opts: { jobId: `draft-${i.id}` } })),
+  );
   return summary;
 }
 
-function newItem(ctx: AppContext, mention: Mention, triage: TriageResult, priority: Priority, routedAt: number, history?: AuthorHistory): NewItem {
+function newItem(
+  ctx: AppContext,
+  mention: Mention,
+  triage: TriageResult,
+  priority: Priority,
+  routedAt: number,
+  history?: AuthorHistory,
+): NewItem {
   const brand = ctx.directory.brand(mention.brandId);
-  if (!brand) throw new Error(`mention ${mention.id} names brand "${mention.brandId}", which is not in the database (see the admin page or \`earshot brands\`)`);
+  if (!brand)
+    throw new Error(
+      `mention ${mention.id} names brand "${mention.brandId}", which is not in the database (see the admin page or \`earshot brands\`)`,
+    );
   const draft = draftReply({ mention, triage, brand, playbook: ctx.config.playbook, ...(history ? { history } : {}) });
   const createdAt = Date.parse(mention.createdAt);
   // The customer's wait starts when they posted, not when Earshot saw it: a post found late is

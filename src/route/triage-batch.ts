@@ -20,7 +20,10 @@ export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promis
   const stored = await attributeBrands(ctx, [...(await loadMentions(ctx.db, mentionIds)).values()]);
   const mentions = stored.map((s) => s.mention);
   // Triage's context and the draft's history of each author, in one query for the batch.
-  const histories = await batchHistories(ctx.db, mentions.map((m) => ({ platform: m.platform, authorId: m.author.id, before: Date.parse(m.createdAt) })));
+  const histories = await batchHistories(
+    ctx.db,
+    mentions.map((m) => ({ platform: m.platform, authorId: m.author.id, before: Date.parse(m.createdAt) })),
+  );
   const drafts = new Map<string, AuthorHistory>();
   const brands = new Map(ctx.directory.brands.map((b) => [b.id, b]));
   const results: Array<{ id: string; triage: TriageResult }> = [];
@@ -36,7 +39,12 @@ export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promis
   });
   const { fresh } = await routeStored(ctx, scored, Date.now, drafts);
   // Only what this run stored first: a re-run after a crash finds them routed and does not count them again.
-  if (ctx.config.spikes.enabled) await recordForSpikes(ctx.db, brands, scored.filter((s) => fresh.has(s.mention.id)).map((s) => ({ mention: s.mention, triage: s.triage as TriageResult })));
+  if (ctx.config.spikes.enabled)
+    await recordForSpikes(
+      ctx.db,
+      brands,
+      scored.filter((s) => fresh.has(s.mention.id)).map((s) => ({ mention: s.mention, triage: s.triage as TriageResult })),
+    );
   return { triaged: results.length };
 }
 

@@ -53,7 +53,13 @@ redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return added`;
 
 /** Holds urgent items for the destination's next digest, scored by urgency; only the `keep` most urgent ids stay, with a count of all. */
-export async function holdForDigest(s: StoreCtx, destinationId: string, items: Array<{ id: string; urgency: number }>, ttlMs: number, keep: number): Promise<void> {
+export async function holdForDigest(
+  s: StoreCtx,
+  destinationId: string,
+  items: Array<{ id: string; urgency: number }>,
+  ttlMs: number,
+  keep: number,
+): Promise<void> {
   if (items.length === 0) return;
   const keys = [s.keys.alertHeld(destinationId), s.keys.alertHeldCount(destinationId)];
   await runScript(s.redis, 'earshotHoldForDigest', HOLD, keys, [ttlMs, keep, ...items.flatMap((i) => [i.urgency, i.id])]);
@@ -76,7 +82,12 @@ local n = tonumber(redis.call('GET', KEYS[4]) or '0')
 return math.max(n, redis.call('ZCARD', KEYS[2]))`;
 
 /** The digest's snapshot of held items: how many, and the `top` most urgent ids. */
-export async function digestSnapshot(s: StoreCtx, destinationId: string, ttlMs: number, top: number): Promise<{ count: number; ids: string[] }> {
+export async function digestSnapshot(
+  s: StoreCtx,
+  destinationId: string,
+  ttlMs: number,
+  top: number,
+): Promise<{ count: number; ids: string[] }> {
   const snapshot = s.keys.alertDigest(destinationId);
   const keys = [s.keys.alertHeld(destinationId), snapshot, s.keys.alertHeldCount(destinationId), s.keys.alertDigestCount(destinationId)];
   const count = Number(await runScript(s.redis, 'earshotDigestSnapshot', SNAPSHOT, keys, [ttlMs]));

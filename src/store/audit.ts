@@ -22,7 +22,13 @@ export function auditParams(actor: string, action: string, itemId?: string, deta
 }
 
 /** Append-only: entries are only ever inserted. */
-export async function appendAudit(db: Queryable, actor: string, action: string, itemId?: string, detail?: Record<string, unknown>): Promise<void> {
+export async function appendAudit(
+  db: Queryable,
+  actor: string,
+  action: string,
+  itemId?: string,
+  detail?: Record<string, unknown>,
+): Promise<void> {
   await db.query(INSERT_AUDIT, auditParams(actor, action, itemId, detail));
 }
 
@@ -83,15 +89,24 @@ function toEntry(r: AuditRow): AuditEntry & { id: string } {
 /** Newest first, filtered by index (item, actor, action), paged by id. */
 export async function readAudit(db: Db, f: AuditFilter = {}): Promise<Array<AuditEntry & { id: string }>> {
   const { where, params } = auditWhere(f);
-  const { rows } = await db.query<AuditRow>(`${SELECT} ${where} ORDER BY a.id DESC LIMIT ${Math.max(1, Math.min(f.limit ?? 100, 1000))}`, params);
+  const { rows } = await db.query<AuditRow>(
+    `${SELECT} ${where} ORDER BY a.id DESC LIMIT ${Math.max(1, Math.min(f.limit ?? 100, 1000))}`,
+    params,
+  );
   return rows.map(toEntry);
 }
 
 /** A page of the log with the exact number of matching entries and the cursor of the next page. */
-export async function auditPage(db: Db, f: AuditFilter): Promise<{ entries: Array<AuditEntry & { id: string }>; total: number; next: string | null }> {
+export async function auditPage(
+  db: Db,
+  f: AuditFilter,
+): Promise<{ entries: Array<AuditEntry & { id: string }>; total: number; next: string | null }> {
   const limit = f.limit ?? 100;
   const { where, params } = auditWhere({ ...f, before: undefined });
-  const [entries, count] = await Promise.all([readAudit(db, { ...f, limit: limit + 1 }), db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM audit_log a ${where}`, params)]);
+  const [entries, count] = await Promise.all([
+    readAudit(db, { ...f, limit: limit + 1 }),
+    db.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM audit_log a ${where}`, params),
+  ]);
   const page = entries.slice(0, limit);
   return { entries: page, total: count.rows[0]?.n ?? 0, next: entries.length > limit ? (page[page.length - 1]?.id ?? null) : null };
 }
@@ -115,8 +130,19 @@ export async function* auditRows(db: Db, f: AuditFilter, pageSize = 1000): Async
  * An item's history, newest first, ending with its creation. Creation is not logged as an entry
  * (one per routed mention would double the log); it is rebuilt from the item.
  */
-export async function itemAudit(db: Db, item: { id: string; routedAt: number; priority: string; urgency: number }, limit = 100): Promise<Array<AuditEntry & { id: string }>> {
+export async function itemAudit(
+  db: Db,
+  item: { id: string; routedAt: number; priority: string; urgency: number },
+  limit = 100,
+): Promise<Array<AuditEntry & { id: string }>> {
   const entries = await readAudit(db, { itemId: item.id, limit });
-  const created = { id: `${item.routedAt}-0`, at: new Date(item.routedAt).toISOString(), actor: 'earshot', action: 'inbox.created', itemId: item.id, detail: { priority: item.priority, urgency: item.urgency } };
+  const created = {
+    id: `${item.routedAt}-0`,
+    at: new Date(item.routedAt).toISOString(),
+    actor: 'earshot',
+    action: 'inbox.created',
+    itemId: item.id,
+    detail: { priority: item.priority, urgency: item.urgency },
+  };
   return entries.length < limit ? [...entries, created] : entries;
 }

@@ -106,10 +106,18 @@ UNION ALL
 ORDER BY at DESC LIMIT $3`;
 
 /** The person's profile and every post we stored from them (any source) and reply we sent them, newest first. */
-export async function authorHistory(db: Db, ref: AuthorRef, limit = 50, textMax = 500): Promise<{ profile: AuthorProfile | null; history: HistoryEntry[] }> {
+export async function authorHistory(
+  db: Db,
+  ref: AuthorRef,
+  limit = 50,
+  textMax = 500,
+): Promise<{ profile: AuthorProfile | null; history: HistoryEntry[] }> {
   const [profile, history] = await Promise.all([
     db.query<Record<string, unknown>>(PROFILE, [ref.platform, ref.authorId]),
-    db.query<{ kind: 'mention' | 'reply'; id: string; at: number; source_id: string | null; text: string | null; url: string | null }>(HISTORY, [ref.platform, ref.authorId, limit, textMax]),
+    db.query<{ kind: 'mention' | 'reply'; id: string; at: number; source_id: string | null; text: string | null; url: string | null }>(
+      HISTORY,
+      [ref.platform, ref.authorId, limit, textMax],
+    ),
   ]);
   const p = profile.rows[0];
   return {
@@ -127,6 +135,13 @@ export async function authorHistory(db: Db, ref: AuthorRef, limit = 50, textMax 
           lastSeen: Number(p['last_seen']),
         }
       : null,
-    history: history.rows.map((r) => ({ kind: r.kind, id: r.id, at: r.at, ...(r.source_id ? { sourceId: r.source_id } : {}), ...(r.text !== null ? { text: r.text } : {}), url: r.url })),
+    history: history.rows.map((r) => ({
+      kind: r.kind,
+      id: r.id,
+      at: r.at,
+      ...(r.source_id ? { sourceId: r.source_id } : {}),
+      ...(r.text !== null ? { text: r.text } : {}),
+      url: r.url,
+    })),
   };
 }

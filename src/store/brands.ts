@@ -4,7 +4,12 @@ import { BRAND_COLUMNS, DirectoryConflict, toBrand, type DirectoryBrand, type Ma
 
 export type BrandPatch = Partial<Omit<BrandConfig, 'id'>>;
 
-export async function insertBrand(client: pg.PoolClient, brand: BrandConfig, managedBy: ManagedBy, now = Date.now()): Promise<DirectoryBrand> {
+export async function insertBrand(
+  client: pg.PoolClient,
+  brand: BrandConfig,
+  managedBy: ManagedBy,
+  now = Date.now(),
+): Promise<DirectoryBrand> {
   const { rows } = await client.query(
     `INSERT INTO brands (id, name, keywords, handles, hashtags, managed_by, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ${BRAND_COLUMNS}`,
@@ -13,7 +18,13 @@ export async function insertBrand(client: pg.PoolClient, brand: BrandConfig, man
   return toBrand(rows[0]);
 }
 
-export async function updateBrand(client: pg.PoolClient, id: string, patch: BrandPatch, managedBy: ManagedBy = 'admin', now = Date.now()): Promise<{ before: DirectoryBrand; after: DirectoryBrand }> {
+export async function updateBrand(
+  client: pg.PoolClient,
+  id: string,
+  patch: BrandPatch,
+  managedBy: ManagedBy = 'admin',
+  now = Date.now(),
+): Promise<{ before: DirectoryBrand; after: DirectoryBrand }> {
   const found = await client.query(`SELECT ${BRAND_COLUMNS} FROM brands WHERE id = $1 FOR UPDATE`, [id]);
   if (!found.rows[0]) throw new DirectoryConflict(404, `no brand with id "${id}"`);
   const before = toBrand(found.rows[0]);

@@ -26,13 +26,29 @@ type MentionRow = [
 export function encodeMention(m: Mention): string {
   const a = m.author;
   const e = m.engagement;
-  const row: MentionRow = [m.platform, m.sourceId, m.brandId, m.nativeId, m.url, m.text, m.lang, m.createdAt, [a.id, a.handle, a.name, a.followers, a.url], m.inReplyToId, [e.replies, e.reposts, e.likes], m.rating, m.replyRef];
+  const row: MentionRow = [
+    m.platform,
+    m.sourceId,
+    m.brandId,
+    m.nativeId,
+    m.url,
+    m.text,
+    m.lang,
+    m.createdAt,
+    [a.id, a.handle, a.name, a.followers, a.url],
+    m.inReplyToId,
+    [e.replies, e.reposts, e.likes],
+    m.rating,
+    m.replyRef,
+  ];
   return JSON.stringify(row);
 }
 
 export function decodeMention(id: string, raw: string): Mention {
   if (raw.startsWith('{')) return JSON.parse(raw) as Mention;
-  const [platform, sourceId, brandId, nativeId, url, text, lang, createdAt, author, inReplyToId, engagement, rating, replyRef] = JSON.parse(raw) as MentionRow;
+  const [platform, sourceId, brandId, nativeId, url, text, lang, createdAt, author, inReplyToId, engagement, rating, replyRef] = JSON.parse(
+    raw,
+  ) as MentionRow;
   return {
     id,
     platform,
@@ -67,18 +83,53 @@ type TriageRow = [
 ];
 
 export function encodeTriage(t: TriageResult): string {
-  const row: TriageRow = [t.sentiment, t.score, t.sentimentConfidence, t.sentimentScored === false ? 0 : 1, t.complaint ? 1 : 0, t.complaintProbability, t.category, t.question ? 1 : 0, t.language, t.urgency, t.reasons];
+  const row: TriageRow = [
+    t.sentiment,
+    t.score,
+    t.sentimentConfidence,
+    t.sentimentScored === false ? 0 : 1,
+    t.complaint ? 1 : 0,
+    t.complaintProbability,
+    t.category,
+    t.question ? 1 : 0,
+    t.language,
+    t.urgency,
+    t.reasons,
+  ];
   if (t.irony !== undefined) row.push(t.irony);
   return JSON.stringify(row);
 }
 
 export function decodeTriage(raw: string): TriageResult {
   if (raw.startsWith('{')) return JSON.parse(raw) as TriageResult;
-  const [sentiment, score, sentimentConfidence, scored, complaint, complaintProbability, category, question, language, urgency, reasons, irony] = JSON.parse(raw) as TriageRow;
+  const [
+    sentiment,
+    score,
+    sentimentConfidence,
+    scored,
+    complaint,
+    complaintProbability,
+    category,
+    question,
+    language,
+    urgency,
+    reasons,
+    irony,
+  ] = JSON.parse(raw) as TriageRow;
   // Rows written before irony was scored have ten fields, and read back without it.
   return {
-    sentiment, score, sentimentConfidence, sentimentScored: scored === 1, complaint: complaint === 1, complaintProbability,
-    ...(irony !== undefined ? { irony } : {}), category, question: question === 1, language, urgency, reasons,
+    sentiment,
+    score,
+    sentimentConfidence,
+    sentimentScored: scored === 1,
+    complaint: complaint === 1,
+    complaintProbability,
+    ...(irony !== undefined ? { irony } : {}),
+    category,
+    question: question === 1,
+    language,
+    urgency,
+    reasons,
   };
 }
 
@@ -86,12 +137,27 @@ export function decodeTriage(raw: string): TriageResult {
  * What a mentions row keeps beside its own columns (id, platform, ids, text, times): the rest
  * of the post as one compact JSON array, the same idea as the Redis form above.
  */
-type RestRow = [url: string | null, author: [handle: string, name: string, followers: number | null, url: string | null], inReplyToId: string | null, engagement: [number, number, number], rating: number | null, replyRef: Record<string, string>, createdAt?: string];
+type RestRow = [
+  url: string | null,
+  author: [handle: string, name: string, followers: number | null, url: string | null],
+  inReplyToId: string | null,
+  engagement: [number, number, number],
+  rating: number | null,
+  replyRef: Record<string, string>,
+  createdAt?: string,
+];
 
 export function encodeRest(m: Mention): string {
   const a = m.author;
   const e = m.engagement;
-  const row: RestRow = [m.url, [a.handle, a.name, a.followers, a.url], m.inReplyToId, [e.replies, e.reposts, e.likes], m.rating, m.replyRef];
+  const row: RestRow = [
+    m.url,
+    [a.handle, a.name, a.followers, a.url],
+    m.inReplyToId,
+    [e.replies, e.reposts, e.likes],
+    m.rating,
+    m.replyRef,
+  ];
   // The column holds milliseconds; the platform's own spelling (an offset, no fraction) is kept only when it differs.
   if (new Date(Date.parse(m.createdAt)).toISOString() !== m.createdAt) row.push(m.createdAt);
   return JSON.stringify(row);

@@ -26,11 +26,15 @@ export async function linkItems(db: Db, anchor: string, others: string[], actor:
 async function linkIn(client: PoolClient, anchor: string, others: string[], actor: string): Promise<string> {
   const all = [anchor, ...others.filter((o) => o !== anchor)];
   // Lock the rows involved so two people linking at once end up in one conversation.
-  const { rows } = await client.query<{ item_id: string; conversation_id: string }>('SELECT item_id, conversation_id FROM conversation_links WHERE item_id = ANY($1::text[]) FOR UPDATE', [all]);
+  const { rows } = await client.query<{ item_id: string; conversation_id: string }>(
+    'SELECT item_id, conversation_id FROM conversation_links WHERE item_id = ANY($1::text[]) FOR UPDATE',
+    [all],
+  );
   const existing = [...new Set(rows.map((r) => r.conversation_id))];
   const target = rows.find((r) => r.item_id === anchor)?.conversation_id ?? existing[0] ?? anchor;
   const now = Date.now();
-  if (existing.length) await client.query('UPDATE conversation_links SET conversation_id = $1 WHERE conversation_id = ANY($2::text[])', [target, existing]);
+  if (existing.length)
+    await client.query('UPDATE conversation_links SET conversation_id = $1 WHERE conversation_id = ANY($2::text[])', [target, existing]);
   await client.query(
     'INSERT INTO conversation_links (item_id, conversation_id, linked_by, at) SELECT u, $2, $3, $4 FROM unnest($1::text[]) u ON CONFLICT (item_id) DO UPDATE SET conversation_id = EXCLUDED.conversation_id',
     [all, target, actor, now],
@@ -51,14 +55,20 @@ export async function conversationOf(db: Db, itemId: string): Promise<{ id: stri
      JOIN inbox_items i ON i.id = c.item_id WHERE me.item_id = $1 AND c.item_id <> $1 ORDER BY i.created_at DESC LIMIT 50`,
     [itemId],
   );
-  const id = rows[0]?.conversation_id ?? (await db.query<{ c: string }>('SELECT conversation_id AS c FROM conversation_links WHERE item_id = $1', [itemId])).rows[0]?.c ?? null;
+  const id =
+    rows[0]?.conversation_id ??
+    (await db.query<{ c: string }>('SELECT conversation_id AS c FROM conversation_links WHERE item_id = $1', [itemId])).rows[0]?.c ??
+    null;
   return { id, items: rows.map(itemFromRow) };
 }
 
 /** Which of these items are in a conversation (queue markers): item id → conversation id. */
 export async function conversationIds(db: Db, ids: string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
-  const { rows } = await db.query<{ item_id: string; conversation_id: string }>('SELECT item_id, conversation_id FROM conversation_links WHERE item_id = ANY($1::text[])', [ids]);
+  const { rows } = await db.query<{ item_id: string; conversation_id: string }>(
+    'SELECT item_id, conversation_id FROM conversation_links WHERE item_id = ANY($1::text[])',
+    [ids],
+  );
   return new Map(rows.map((r) => [r.item_id, r.conversation_id]));
 }
 

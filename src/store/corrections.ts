@@ -45,7 +45,17 @@ function complaintSuspect(c: Correction): boolean {
 export async function saveCorrection(db: Db, c: Correction): Promise<string> {
   const { rows } = await db.query<{ id: number }>(
     'INSERT INTO corrections (brand_id, item_id, text, lang, labels, before, actor, at, v) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id',
-    [c.brandId, c.itemId, c.text, c.lang, JSON.stringify(c.labels), c.before === null ? null : JSON.stringify(c.before), c.actor, c.at, CORRECTION_VERSION],
+    [
+      c.brandId,
+      c.itemId,
+      c.text,
+      c.lang,
+      JSON.stringify(c.labels),
+      c.before === null ? null : JSON.stringify(c.before),
+      c.actor,
+      c.at,
+      CORRECTION_VERSION,
+    ],
   );
   return String(rows[0]?.id);
 }
@@ -68,11 +78,26 @@ function mergeCorrection(prev: Correction | undefined, c: Correction): Correctio
   const suspect = complaintSuspect(c);
   if (!prev) return { ...c, complaintSuspect: suspect };
   const fromThis = c.labels.complaint !== undefined;
-  return { ...c, labels: { ...prev.labels, ...c.labels }, before: prev.before, complaintSuspect: fromThis ? suspect : Boolean(prev.complaintSuspect) };
+  return {
+    ...c,
+    labels: { ...prev.labels, ...c.labels },
+    before: prev.before,
+    complaintSuspect: fromThis ? suspect : Boolean(prev.complaintSuspect),
+  };
 }
 
 function fromRow(r: CorrectionRow): Correction {
-  return { itemId: r.item_id, brandId: r.brand_id, text: r.text, lang: r.lang, labels: r.labels, before: r.before, actor: r.actor, at: r.at, ...(r.v !== null ? { v: r.v } : {}) };
+  return {
+    itemId: r.item_id,
+    brandId: r.brand_id,
+    text: r.text,
+    lang: r.lang,
+    labels: r.labels,
+    before: r.before,
+    actor: r.actor,
+    at: r.at,
+    ...(r.v !== null ? { v: r.v } : {}),
+  };
 }
 
 /**
@@ -95,7 +120,8 @@ export async function readCorrections(db: Db, brandIds?: string[]): Promise<Corr
     }
     // Brand by brand, each in the order it was corrected (what training and its reports expect).
     const last = rows.at(-1);
-    if (!last || rows.length < 1000) return [...merged.values()].sort((a, b) => (a.brandId < b.brandId ? -1 : a.brandId > b.brandId ? 1 : 0));
+    if (!last || rows.length < 1000)
+      return [...merged.values()].sort((a, b) => (a.brandId < b.brandId ? -1 : a.brandId > b.brandId ? 1 : 0));
     after = last.id;
   }
 }
@@ -106,9 +132,10 @@ export async function readCorrections(db: Db, brandIds?: string[]): Promise<Corr
  * or mention gone with the retention is not brought back (UPDATE touches only existing rows).
  */
 export async function applyCorrection(db: Db, itemId: string, labels: CorrectionLabels, stored: TriageResult | null): Promise<void> {
-  await db.query('UPDATE inbox_items SET sentiment = coalesce($2, sentiment), category = coalesce($3, category), updated_at = $4 WHERE id = $1', [
-    itemId, labels.sentiment ?? null, labels.category ?? null, Date.now(),
-  ]);
+  await db.query(
+    'UPDATE inbox_items SET sentiment = coalesce($2, sentiment), category = coalesce($3, category), updated_at = $4 WHERE id = $1',
+    [itemId, labels.sentiment ?? null, labels.category ?? null, Date.now()],
+  );
   if (!stored) return;
   const triage: TriageResult = {
     ...stored,
@@ -116,5 +143,11 @@ export async function applyCorrection(db: Db, itemId: string, labels: Correction
     ...(labels.complaint !== undefined ? { complaint: labels.complaint } : {}),
     ...(labels.category ? { category: labels.category } : {}),
   };
-  await db.query('UPDATE mention_triage SET triage = $2, sentiment = $3, category = $4, complaint = $5 WHERE id = $1', [itemId, encodeTriage(triage), triage.sentiment, triage.category, triage.complaint]);
+  await db.query('UPDATE mention_triage SET triage = $2, sentiment = $3, category = $4, complaint = $5 WHERE id = $1', [
+    itemId,
+    encodeTriage(triage),
+    triage.sentiment,
+    triage.category,
+    triage.complaint,
+  ]);
 }

@@ -46,9 +46,17 @@ export async function deadLetter(redis: Redis, keys: StoreKeys, entries: NewDead
   const added = await Promise.all(
     entries.map((e) => {
       let payload = typeof e.payload === 'string' ? e.payload : safeStringify(e.payload);
-      const fingerprint = createHash('sha256').update(`${e.origin}\u0000${e.key ?? payload}`).digest('base64url');
+      const fingerprint = createHash('sha256')
+        .update(`${e.origin}\u0000${e.key ?? payload}`)
+        .digest('base64url');
       if (payload.length > MAX_PAYLOAD) payload = `${payload.slice(0, MAX_PAYLOAD)}…[truncated]`;
-      return runScript(redis, 'earshotDeadLetterOnce', ADD_ONCE, [keys.deadLetterSeen(fingerprint), keys.deadLetter], [SEEN_MS, at, e.origin, e.reason, payload]);
+      return runScript(
+        redis,
+        'earshotDeadLetterOnce',
+        ADD_ONCE,
+        [keys.deadLetterSeen(fingerprint), keys.deadLetter],
+        [SEEN_MS, at, e.origin, e.reason, payload],
+      );
     }),
   );
   return added.filter((n) => Number(n) === 1).length;

@@ -95,7 +95,9 @@ export class Directory {
     this.deps = deps;
     const report = await seedDirectory(deps.db, { users: this.config.users, brands: this.config.brands, path: this.config.file });
     await this.reload();
-    const seeded = [report.added.users, report.added.brands, report.updated.users, report.updated.brands, report.disabled].some((l) => l.length > 0);
+    const seeded = [report.added.users, report.added.brands, report.updated.users, report.updated.brands, report.disabled].some(
+      (l) => l.length > 0,
+    );
     if (seeded) await publishDirectoryVersion(deps.redis, deps.channel, report.version).catch(() => undefined);
     if (options.follow) await this.follow(deps);
     return report;
@@ -171,11 +173,16 @@ export class Directory {
 }
 
 /** The start-up line that says where users and brands come from, and what the file did. */
-export function describeSeed(report: SeedReport, file: string, snap: { users: number; brands: number }): { message: string; warn: string | null } {
+export function describeSeed(
+  report: SeedReport,
+  file: string,
+  snap: { users: number; brands: number },
+): { message: string; warn: string | null } {
   const parts = [`${snap.users} user(s) and ${snap.brands} brand(s) in the database`];
   const add = report.added.users.length + report.added.brands.length;
   if (add) parts.push(`${file} added ${[...report.added.users, ...report.added.brands].join(', ')}`);
-  if (report.updated.users.length + report.updated.brands.length) parts.push(`updated from the file: ${[...report.updated.users, ...report.updated.brands].join(', ')}`);
+  if (report.updated.users.length + report.updated.brands.length)
+    parts.push(`updated from the file: ${[...report.updated.users, ...report.updated.brands].join(', ')}`);
   if (report.disabled.length) parts.push(`disabled (gone from the file): ${report.disabled.join(', ')}`);
   const kept = [...report.kept.users, ...report.kept.brands];
   const warn = kept.length

@@ -23,7 +23,13 @@ export interface SeedReport {
 }
 
 function sameUser(row: DirectoryUser, file: LoadedUser): boolean {
-  return row.role === file.role && row.tokenHash === file.tokenHash && row.passwordHash === file.passwordHash && row.slackUserId === file.slackUserId && !row.disabled;
+  return (
+    row.role === file.role &&
+    row.tokenHash === file.tokenHash &&
+    row.passwordHash === file.passwordHash &&
+    row.slackUserId === file.slackUserId &&
+    !row.disabled
+  );
 }
 
 function sameBrand(row: DirectoryBrand, file: BrandConfig): boolean {
@@ -41,7 +47,12 @@ async function seedUsers(client: pg.PoolClient, users: LoadedUser[], report: See
     } else if (sameUser(row, user)) continue;
     else if (row.managedBy === 'admin') report.kept.users.push(user.name);
     else {
-      await updateUser(client, user.name, { role: user.role, tokenHash: user.tokenHash, passwordHash: user.passwordHash, slackUserId: user.slackUserId, disabled: false }, 'config');
+      await updateUser(
+        client,
+        user.name,
+        { role: user.role, tokenHash: user.tokenHash, passwordHash: user.passwordHash, slackUserId: user.slackUserId, disabled: false },
+        'config',
+      );
       report.updated.users.push(user.name);
     }
   }
@@ -63,7 +74,12 @@ async function seedBrands(client: pg.PoolClient, brands: BrandConfig[], report: 
     } else if (sameBrand(row, brand)) continue;
     else if (row.managedBy === 'admin') report.kept.brands.push(brand.id);
     else {
-      await updateBrand(client, brand.id, { name: brand.name, keywords: brand.keywords, handles: brand.handles, hashtags: brand.hashtags }, 'config');
+      await updateBrand(
+        client,
+        brand.id,
+        { name: brand.name, keywords: brand.keywords, handles: brand.handles, hashtags: brand.hashtags },
+        'config',
+      );
       report.updated.brands.push(brand.id);
     }
   }
@@ -78,14 +94,22 @@ function changed(r: SeedReport): boolean {
  * missing and keeps its own rows current, an admin's change wins over it (see SeedReport).
  */
 export async function seedDirectory(db: Db, file: { users: LoadedUser[]; brands: BrandConfig[]; path: string }): Promise<SeedReport> {
-  const report: SeedReport = { added: { users: [], brands: [] }, updated: { users: [], brands: [] }, kept: { users: [], brands: [] }, disabled: [], version: 0 };
+  const report: SeedReport = {
+    added: { users: [], brands: [] },
+    updated: { users: [], brands: [] },
+    kept: { users: [], brands: [] },
+    disabled: [],
+    version: 0,
+  };
   const client = await db.connect();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
     await seedUsers(client, file.users, report);
     await seedBrands(client, file.brands, report);
-    const bump = changed(report) ? 'UPDATE directory_state SET version = version + 1 RETURNING version' : 'SELECT version FROM directory_state';
+    const bump = changed(report)
+      ? 'UPDATE directory_state SET version = version + 1 RETURNING version'
+      : 'SELECT version FROM directory_state';
     report.version = (await client.query<{ version: number }>(bump)).rows[0]?.version ?? 0;
     if (changed(report)) {
       const { added, updated, disabled } = report;

@@ -67,7 +67,16 @@ export function toUser(r: UserRow): DirectoryUser {
 }
 
 export function toBrand(r: BrandRow): DirectoryBrand {
-  return { id: r.id, name: r.name, keywords: r.keywords, handles: r.handles, hashtags: r.hashtags, managedBy: r.managed_by, createdAt: r.created_at, updatedAt: r.updated_at };
+  return {
+    id: r.id,
+    name: r.name,
+    keywords: r.keywords,
+    handles: r.handles,
+    hashtags: r.hashtags,
+    managedBy: r.managed_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
 }
 
 /** One consistent read: the version and the rows it describes come from the same snapshot. */
@@ -101,7 +110,10 @@ export interface DirectoryAudit {
 
 /** Refusals the caller can show as they are (a name taken, nothing to change). */
 export class DirectoryConflict extends Error {
-  constructor(readonly status: 404 | 409 | 422, message: string) {
+  constructor(
+    readonly status: 404 | 409 | 422,
+    message: string,
+  ) {
     super(message);
     this.name = 'DirectoryConflict';
   }
@@ -112,7 +124,11 @@ export class DirectoryConflict extends Error {
  * can see the change without the new version, or the version without the change. Returns the
  * new version and what `change` returned.
  */
-export async function changeDirectory<T>(db: Db, audit: DirectoryAudit | null, change: (client: pg.PoolClient) => Promise<T>): Promise<{ version: number; result: T }> {
+export async function changeDirectory<T>(
+  db: Db,
+  audit: DirectoryAudit | null,
+  change: (client: pg.PoolClient) => Promise<T>,
+): Promise<{ version: number; result: T }> {
   const client = await db.connect();
   try {
     await client.query('BEGIN');

@@ -54,7 +54,10 @@ export interface Alternative {
 }
 
 /** Replaces one source's alternatives for each item (a re-draft replaces, never piles up). */
-export async function saveAlternatives(db: Db, entries: Array<{ itemId: string; source: AlternativeSource; alternatives: Array<Omit<Alternative, 'source' | 'at'>> }>): Promise<void> {
+export async function saveAlternatives(
+  db: Db,
+  entries: Array<{ itemId: string; source: AlternativeSource; alternatives: Array<Omit<Alternative, 'source' | 'at'>> }>,
+): Promise<void> {
   if (entries.length === 0) return;
   const at = Date.now();
   const rows = entries.flatMap((e) => e.alternatives.map((a, i) => ({ itemId: e.itemId, source: e.source, i, a })));
@@ -70,8 +73,13 @@ export async function saveAlternatives(db: Db, entries: Array<{ itemId: string; 
      SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[], $5::jsonb[], $6::jsonb[], $7::bigint[])
      ON CONFLICT (item_id, source, position) DO UPDATE SET text = excluded.text, warnings = excluded.warnings, detail = excluded.detail, at = excluded.at`,
     [
-      rows.map((r) => r.itemId), rows.map((r) => r.source), rows.map((r) => r.i), rows.map((r) => r.a.text),
-      rows.map((r) => JSON.stringify(r.a.warnings)), rows.map((r) => JSON.stringify(r.a.detail)), rows.map(() => at),
+      rows.map((r) => r.itemId),
+      rows.map((r) => r.source),
+      rows.map((r) => r.i),
+      rows.map((r) => r.a.text),
+      rows.map((r) => JSON.stringify(r.a.warnings)),
+      rows.map((r) => JSON.stringify(r.a.detail)),
+      rows.map(() => at),
     ],
   );
 }
@@ -79,10 +87,13 @@ export async function saveAlternatives(db: Db, entries: Array<{ itemId: string; 
 const SOURCE_ORDER = "CASE source WHEN 'composer' THEN 0 WHEN 'team' THEN 1 ELSE 2 END";
 
 export async function listAlternatives(db: Db, itemId: string): Promise<Alternative[]> {
-  const { rows } = await db.query<{ source: AlternativeSource; text: string; warnings: string[]; detail: Record<string, unknown>; at: number }>(
-    `SELECT source, text, warnings, detail, at FROM draft_alternatives WHERE item_id = $1 ORDER BY ${SOURCE_ORDER}, position`,
-    [itemId],
-  );
+  const { rows } = await db.query<{
+    source: AlternativeSource;
+    text: string;
+    warnings: string[];
+    detail: Record<string, unknown>;
+    at: number;
+  }>(`SELECT source, text, warnings, detail, at FROM draft_alternatives WHERE item_id = $1 ORDER BY ${SOURCE_ORDER}, position`, [itemId]);
   return rows;
 }
 
@@ -102,7 +113,14 @@ export interface PastReply {
 export async function pastReplies(db: Db, brandId: string, words: string[], excludeItemId: string, limit = 40): Promise<PastReply[]> {
   const terms = [...new Set(words.map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter((w) => w.length > 1))].slice(0, 24);
   if (terms.length === 0) return [];
-  const { rows } = await db.query<{ item_id: string; post: string; reply: string; posted_at: number; name: string | null; handle: string | null }>(
+  const { rows } = await db.query<{
+    item_id: string;
+    post: string;
+    reply: string;
+    posted_at: number;
+    name: string | null;
+    handle: string | null;
+  }>(
     `WITH q AS (SELECT to_tsquery('simple', $2) AS q)
      SELECT m.id AS item_id, m.text AS post, r.text AS reply, r.posted_at, a.name, a.handle
      FROM q, mentions m
@@ -113,5 +131,12 @@ export async function pastReplies(db: Db, brandId: string, words: string[], excl
      LIMIT $4`,
     [brandId, terms.join(' | '), excludeItemId, limit],
   );
-  return rows.map((r) => ({ itemId: r.item_id, post: r.post, reply: r.reply, postedAt: r.posted_at, authorName: r.name ?? '', authorHandle: r.handle ?? '' }));
+  return rows.map((r) => ({
+    itemId: r.item_id,
+    post: r.post,
+    reply: r.reply,
+    postedAt: r.posted_at,
+    authorName: r.name ?? '',
+    authorHandle: r.handle ?? '',
+  }));
 }

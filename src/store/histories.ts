@@ -39,11 +39,10 @@ export interface BatchHistory {
 
 export async function batchHistories(db: Db, refs: Array<AuthorRef & { before: number }>): Promise<BatchHistory[]> {
   if (refs.length === 0) return [];
-  const { rows } = await db.query<{ prior: number; week: number; month: number; texts: string[]; complaints: number; replies: number }>(HISTORIES, [
-    refs.map((r) => r.platform),
-    refs.map((r) => r.authorId),
-    refs.map((r) => r.before),
-  ]);
+  const { rows } = await db.query<{ prior: number; week: number; month: number; texts: string[]; complaints: number; replies: number }>(
+    HISTORIES,
+    [refs.map((r) => r.platform), refs.map((r) => r.authorId), refs.map((r) => r.before)],
+  );
   return rows.map((r) => ({
     triage: {
       priorMentions: Number(r.prior),

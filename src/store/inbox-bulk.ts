@@ -34,6 +34,9 @@ export async function transitionEach(s: StoreCtx, ids: readonly string[], change
 /** The open items grouped under these leads (bulk actions on a whole near-duplicate group). */
 export async function groupMembers(s: StoreCtx, leads: readonly string[], closed: readonly ItemStatus[]): Promise<string[]> {
   if (leads.length === 0) return [];
-  const { rows } = await s.db.query<{ id: string }>('SELECT id FROM inbox_items WHERE dup_of = ANY($1::text[]) AND NOT (status = ANY($2::text[])) ORDER BY id', [leads, closed]);
+  const { rows } = await s.db.query<{ id: string }>(
+    'SELECT id FROM inbox_items WHERE dup_of = ANY($1::text[]) AND NOT (status = ANY($2::text[])) ORDER BY id',
+    [leads, closed],
+  );
   return rows.map((r) => r.id);
 }

@@ -10,7 +10,11 @@ export interface InboxSubscription {
  * Listens to the inbox's change events (announce() in inbox.ts) on a connection of its own: a
  * subscribed Redis connection can do nothing else.
  */
-export async function subscribeInboxEvents(s: StoreCtx, onMessage: (message: string) => void, onError: (err: Error) => void): Promise<InboxSubscription> {
+export async function subscribeInboxEvents(
+  s: StoreCtx,
+  onMessage: (message: string) => void,
+  onError: (err: Error) => void,
+): Promise<InboxSubscription> {
   const subscriber: Redis = s.redis.duplicate();
   subscriber.on('message', (_channel: string, message: string) => onMessage(message));
   subscriber.on('error', onError);

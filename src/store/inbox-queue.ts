@@ -59,7 +59,12 @@ export const AT_RISK_MS = 15 * 60_000;
  */
 type Param = (value: unknown) => string;
 
-const SEGMENTS: ReadonlyArray<readonly [rank: number, safe: number]> = [[0, 0], [0, 1], [1, 0], [1, 1]];
+const SEGMENTS: ReadonlyArray<readonly [rank: number, safe: number]> = [
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+];
 /** The order within a segment, as inbox_queue_cover holds it. */
 const WITHIN = 'i.urgency DESC, i.sla_due_at, i.created_at DESC, i.id';
 
@@ -85,7 +90,15 @@ function segmentsFrom(key: Key | null, tier: number | null): Array<readonly [ran
 }
 
 /** One segment's ids in order; `first` is the cursor's own segment, read from just after it. */
-function segment(baseSql: string, cut: string, limit: string, key: Key | null, keyParam: Param, [rank, safe]: readonly [number, number], first: boolean): string {
+function segment(
+  baseSql: string,
+  cut: string,
+  limit: string,
+  key: Key | null,
+  keyParam: Param,
+  [rank, safe]: readonly [number, number],
+  first: boolean,
+): string {
   const rest = key && first ? after(key, keyParam) : '';
   return `(SELECT i.id, ${rank} AS seg_rank, ${safe} AS seg_safe, -i.urgency AS o_urgency, i.sla_due_at AS o_sla, -i.created_at AS o_created
     FROM inbox_items i WHERE ${baseSql} AND i.rank = ${rank} AND i.sla_due_at ${safe ? '>' : '<='} ${cut}${rest}
@@ -124,7 +137,9 @@ async function walkedIds(db: Db, f: QueueFilter, text: QueueText, cut: number, k
  */
 function matchesInOrder(from: string, baseSql: string, cut: string, limit: string, key: Key | null, keyParam: Param): string {
   const safe = `(i.sla_due_at > ${cut})::int`;
-  const rest = key ? ` AND (i.rank, ${safe}, -i.urgency, i.sla_due_at, -i.created_at, i.id) > (${key.slice(1).map(keyParam).join(', ')})` : '';
+  const rest = key
+    ? ` AND (i.rank, ${safe}, -i.urgency, i.sla_due_at, -i.created_at, i.id) > (${key.slice(1).map(keyParam).join(', ')})`
+    : '';
   return `SELECT i.id, i.rank AS seg_rank, ${safe} AS seg_safe, -i.urgency AS o_urgency, i.sla_due_at AS o_sla, -i.created_at AS o_created
     FROM ${from} WHERE ${baseSql}${rest} ORDER BY 2, 3, 4, 5, 6, 1 LIMIT ${limit}`;
 }
@@ -142,7 +157,14 @@ function conditions(f: QueueFilter, text: QueueText | null, a: string, p: Param)
 
 /** The filter's equality columns: each is a column of inbox_items and of inbox_counts. */
 function equalities(f: QueueFilter): Array<[column: string, value: string]> {
-  const eq: Array<[string, string | undefined]> = [['priority', f.priority], ['brand_id', f.brand], ['source_id', f.source], ['category', f.category], ['language', f.language], ['assignee', f.assignee]];
+  const eq: Array<[string, string | undefined]> = [
+    ['priority', f.priority],
+    ['brand_id', f.brand],
+    ['source_id', f.source],
+    ['category', f.category],
+    ['language', f.language],
+    ['assignee', f.assignee],
+  ];
   return eq.filter((e): e is [string, string] => Boolean(e[1]));
 }
 
@@ -174,7 +196,9 @@ function where(f: QueueFilter, text: QueueText | null, only?: string[]): Where {
     clauses.push(`(i.id = ${lead} OR i.dup_of = ${lead})`);
   } else if (f.collapse) {
     // A lead that is closed, snoozed or filtered out no longer hides its group: nothing goes missing.
-    clauses.push(`(i.dup_of IS NULL OR NOT EXISTS (SELECT 1 FROM inbox_items l WHERE l.id = i.dup_of AND ${conditions(f, text, 'l', p).join(' AND ')}))`);
+    clauses.push(
+      `(i.dup_of IS NULL OR NOT EXISTS (SELECT 1 FROM inbox_items l WHERE l.id = i.dup_of AND ${conditions(f, text, 'l', p).join(' AND ')}))`,
+    );
   }
   return { from, sql: clauses.join(' AND '), params };
 }
@@ -221,7 +245,8 @@ function encodeCursor(cut: number, row: ItemRow): string {
 function decodeCursor(cursor: string): Key | null {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === 7 && key.slice(0, 6).every((v) => Number.isSafeInteger(v)) && typeof key[6] === 'string') return key as Key;
+    if (Array.isArray(key) && key.length === 7 && key.slice(0, 6).every((v) => Number.isSafeInteger(v)) && typeof key[6] === 'string')
+      return key as Key;
   } catch {
     // An unreadable cursor is answered like a bad parameter, below.
   }
@@ -265,13 +290,22 @@ export async function queuePage(db: Db, f: QueueFilter): Promise<QueuePage> {
   );
   // The total counts every matching item, grouped or not ("1–100 of 5,000" covers the groups' members).
   const all = where({ ...f, collapse: false }, text);
-  const counted = f.similarTo || text?.listed ? { sql: `SELECT count(*)::bigint AS n FROM ${all.from} WHERE ${all.sql}`, params: all.params } : null;
+  const counted =
+    f.similarTo || text?.listed ? { sql: `SELECT count(*)::bigint AS n FROM ${all.from} WHERE ${all.sql}`, params: all.params } : null;
   const total = counted ?? (text ? estimatedTotal(f, text) : totalQuery(f, all));
   const count = db.query<{ n: number }>(total.sql, total.params);
   const [{ rows }, n] = await Promise.all([page, count]);
   const shown = rows.slice(0, f.limit);
   const last = shown[shown.length - 1];
-  const similar = f.collapse && !f.similarTo ? await groupCounts(db, f, text, shown.map((r) => r.id)) : new Map<string, number>();
+  const similar =
+    f.collapse && !f.similarTo
+      ? await groupCounts(
+          db,
+          f,
+          text,
+          shown.map((r) => r.id),
+        )
+      : new Map<string, number>();
   let totalExact = true;
   let sum = Number(n.rows[0]?.n ?? 0);
   if (!counted && text) {
@@ -280,7 +314,11 @@ export async function queuePage(db: Db, f: QueueFilter): Promise<QueuePage> {
     sum = totalExact ? rows.length : Math.max(sum, shown.length);
   }
   return {
-    rows: shown.map((r) => ({ item: itemFromRow(r), stored: r.m_id ? storedFromRow(mentionPart(r)) : null, similar: similar.get(r.id) ?? 0 })),
+    rows: shown.map((r) => ({
+      item: itemFromRow(r),
+      stored: r.m_id ? storedFromRow(mentionPart(r)) : null,
+      similar: similar.get(r.id) ?? 0,
+    })),
     total: sum,
     totalExact,
     next: rows.length > f.limit && last ? encodeCursor(cut, last) : null,

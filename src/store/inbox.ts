@@ -8,7 +8,22 @@ import { CLOSED_STATUSES, type InboxItem, type ItemStatus } from './item-types.j
 
 export * from './item-types.js';
 
-export type NewItem = Pick<InboxItem, 'id' | 'brandId' | 'sourceId' | 'platform' | 'priority' | 'urgency' | 'category' | 'sentiment' | 'createdAt' | 'slaDueAt' | 'draft' | 'draftTemplate' | 'draftWarnings'> & {
+export type NewItem = Pick<
+  InboxItem,
+  | 'id'
+  | 'brandId'
+  | 'sourceId'
+  | 'platform'
+  | 'priority'
+  | 'urgency'
+  | 'category'
+  | 'sentiment'
+  | 'createdAt'
+  | 'slaDueAt'
+  | 'draft'
+  | 'draftTemplate'
+  | 'draftWarnings'
+> & {
   language?: string | null;
   dupKey?: string | null;
   /** The first SLA check (the warning), or null when none is to come (see sla-reminders.ts). */
@@ -88,8 +103,23 @@ export async function createItems(s: StoreCtx, items: NewItem[]): Promise<string
   const unique = [...new Map(items.map((i) => [i.id, i])).values()];
   const col = <K extends keyof NewItem>(k: K) => unique.map((i) => i[k] ?? null);
   const params = [
-    col('id'), col('brandId'), col('sourceId'), col('platform'), col('priority'), col('urgency'), col('category'), col('sentiment'), col('language'),
-    col('createdAt'), col('slaDueAt'), col('draft'), col('draftTemplate'), unique.map((i) => JSON.stringify(i.draftWarnings)), Date.now(), col('dupKey'), col('slaRemindAt'),
+    col('id'),
+    col('brandId'),
+    col('sourceId'),
+    col('platform'),
+    col('priority'),
+    col('urgency'),
+    col('category'),
+    col('sentiment'),
+    col('language'),
+    col('createdAt'),
+    col('slaDueAt'),
+    col('draft'),
+    col('draftTemplate'),
+    unique.map((i) => JSON.stringify(i.draftWarnings)),
+    Date.now(),
+    col('dupKey'),
+    col('slaRemindAt'),
   ];
   const grouped = unique.some((i) => i.dupKey);
   const client = await s.db.connect();
@@ -171,11 +201,15 @@ export async function transition(s: StoreCtx, id: string, change: Change): Promi
 
 /** transition() inside a transaction the caller holds (bulk changes put each item in a savepoint). */
 export async function transitionIn(client: PoolClient, id: string, change: Change): Promise<TransitionResult> {
-  const { rows } = await client.query<{ status: ItemStatus; draft_version: number; assignee: string | null }>('SELECT status, draft_version, assignee FROM inbox_items WHERE id = $1 FOR UPDATE', [id]);
+  const { rows } = await client.query<{ status: ItemStatus; draft_version: number; assignee: string | null }>(
+    'SELECT status, draft_version, assignee FROM inbox_items WHERE id = $1 FOR UPDATE',
+    [id],
+  );
   const cur = rows[0];
   if (!cur) return { ok: false, why: 'missing', status: '' };
   if (!(change.from as readonly string[]).includes(cur.status)) return { ok: false, why: 'conflict', status: cur.status };
-  if (change.draftVersion !== undefined && cur.draft_version !== change.draftVersion) return { ok: false, why: 'stale', status: cur.status };
+  if (change.draftVersion !== undefined && cur.draft_version !== change.draftVersion)
+    return { ok: false, why: 'stale', status: cur.status };
   const set = typeof change.set === 'function' ? change.set(cur) : change.set;
   const newDraft = set['draft'] !== undefined && set['draftVersion'] !== undefined;
   // The draft about to be replaced is kept first, if it is only on the item (see CREATE).
@@ -184,9 +218,10 @@ export async function transitionIn(client: PoolClient, id: string, change: Chang
   await client.query(`UPDATE inbox_items SET ${sql} WHERE id = $1`, [id, ...params]);
   await client.query(INSERT_AUDIT, auditParams(change.actor, change.action, id, change.detail));
   if (newDraft) {
-    await client.query('INSERT INTO draft_versions (item_id, version, text, warnings, actor, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [
-      id, Number(set['draftVersion']), String(set['draft']), String(set['draftWarnings'] ?? '[]'), change.actor, Date.now(),
-    ]);
+    await client.query(
+      'INSERT INTO draft_versions (item_id, version, text, warnings, actor, at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+      [id, Number(set['draftVersion']), String(set['draft']), String(set['draftWarnings'] ?? '[]'), change.actor, Date.now()],
+    );
   }
   await change.also?.(client);
   return { ok: true, from: cur.status as ItemStatus };
@@ -198,7 +233,10 @@ const CURRENT_DRAFT = `SELECT i.id, i.draft_version, i.draft, i.draft_warnings, 
 const KEEP_CURRENT_DRAFT = `INSERT INTO draft_versions (item_id, version, text, warnings, actor, at) ${CURRENT_DRAFT} ON CONFLICT DO NOTHING`;
 
 /** Every version of an item's draft, oldest first (who wrote it, when, with which warnings). */
-export async function draftVersions(db: Db, id: string): Promise<Array<{ version: number; text: string; warnings: string[]; actor: string; at: number }>> {
+export async function draftVersions(
+  db: Db,
+  id: string,
+): Promise<Array<{ version: number; text: string; warnings: string[]; actor: string; at: number }>> {
   const { rows } = await db.query<{ version: number; text: string; warnings: string[]; actor: string; at: number }>(
     `SELECT version, text, warnings, actor, at FROM draft_versions WHERE item_id = $1
      UNION ALL SELECT c.draft_version, c.draft, c.draft_warnings, 'earshot', c.routed_at FROM (${CURRENT_DRAFT}) c

@@ -48,7 +48,7 @@ export function itemFromRow(r: ItemRow): InboxItem {
   const out: Record<string, unknown> = { id: r.id };
   for (const [field, [column, kind]] of Object.entries(FIELDS)) {
     const v = r[column];
-    out[field] = kind === 'int' || (kind === 'nint' && v !== null) ? Number(v) : v ?? null;
+    out[field] = kind === 'int' || (kind === 'nint' && v !== null) ? Number(v) : (v ?? null);
   }
   return out as unknown as InboxItem;
 }

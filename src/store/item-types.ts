@@ -1,12 +1,31 @@
 // What an inbox item is, apart from how it is stored: item-row.ts maps rows to it, inbox.ts
 // reads and changes them, and neither needs the other for the types.
-export const ItemStatuses = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'posted', 'rejected', 'needs_check', 'failed', 'spam'] as const;
+export const ItemStatuses = [
+  'new',
+  'assigned',
+  'awaiting_second',
+  'approved',
+  'publishing',
+  'posted',
+  'rejected',
+  'needs_check',
+  'failed',
+  'spam',
+] as const;
 export type ItemStatus = (typeof ItemStatuses)[number];
 export type Priority = 'urgent' | 'normal';
 /** Done with: answered, rejected, or marked as spam (reversible, see actions.ts). */
 export const CLOSED_STATUSES: readonly ItemStatus[] = ['posted', 'rejected', 'spam'];
 /** Not done with: what the queue shows when no status is asked for. */
-export const OPEN_STATUSES: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'needs_check', 'failed'];
+export const OPEN_STATUSES: readonly ItemStatus[] = [
+  'new',
+  'assigned',
+  'awaiting_second',
+  'approved',
+  'publishing',
+  'needs_check',
+  'failed',
+];
 /** Waiting for a person: the statuses a responder can reject, assign, snooze or approve from. */
 export const ACTIONABLE_STATUSES: readonly ItemStatus[] = ['new', 'assigned', 'awaiting_second', 'failed', 'needs_check'];
 /** Answered: a person approved a reply, and it is on its way to the platform or posted. */

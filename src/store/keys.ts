@@ -41,7 +41,8 @@ export function storeKeys(prefix: string) {
     /** One process polls a source, or holds its live stream, at a time (leases.ts). */
     lease: (name: 'poll' | 'stream' | 'spikedeliver', sourceId: string) => `${prefix}:${name}lock:${sourceId}`,
     /** A signed Slack request already handled (its timestamp and signature, hashed). */
-    slackSeen: (timestamp: string, signature: string) => `${prefix}:slack:seen:${createHash('sha256').update(`${timestamp}:${signature}`).digest('hex')}`,
+    slackSeen: (timestamp: string, signature: string) =>
+      `${prefix}:slack:seen:${createHash('sha256').update(`${timestamp}:${signature}`).digest('hex')}`,
     /** A request budget's sliding-window log, and until when the platform told us to stop. */
     rateLog: (budget: string) => `${prefix}:rl:${budget}`,
     rateBlocked: (budget: string) => `${prefix}:rl:${budget}:blocked`,

@@ -44,7 +44,22 @@ export interface Ingested {
 function ingestParams(mentions: Mention[], now: number): unknown[] {
   const cols: unknown[][] = Array.from({ length: 14 }, () => []);
   for (const m of mentions) {
-    const values = [m.id, m.platform, m.nativeId, m.sourceId, m.brandId, m.author.id, Date.parse(m.createdAt), m.lang, m.text, encodeRest(m), m.author.handle, m.author.name, m.author.url, m.author.followers];
+    const values = [
+      m.id,
+      m.platform,
+      m.nativeId,
+      m.sourceId,
+      m.brandId,
+      m.author.id,
+      Date.parse(m.createdAt),
+      m.lang,
+      m.text,
+      encodeRest(m),
+      m.author.handle,
+      m.author.name,
+      m.author.url,
+      m.author.followers,
+    ];
     cols.forEach((col, i) => col.push(values[i]));
   }
   return [...cols, now];
@@ -66,7 +81,8 @@ export interface StoredMention {
   stage: string;
 }
 
-export const MENTION_COLUMNS = "m.id, m.platform, m.native_id, m.source_id, m.brand_id, m.author_id, m.created_at, m.lang, m.text, m.rest, coalesce(t.stage, 'new') AS stage, t.triage";
+export const MENTION_COLUMNS =
+  "m.id, m.platform, m.native_id, m.source_id, m.brand_id, m.author_id, m.created_at, m.lang, m.text, m.rest, coalesce(t.stage, 'new') AS stage, t.triage";
 /** The mention with its pipeline stage and triage (no row there yet: stage "new"). */
 export const MENTION_FROM = 'mentions m LEFT JOIN mention_triage t ON t.id = m.id';
 
@@ -148,7 +164,10 @@ export async function mentionIds(db: Db, limit = 1_000_000): Promise<string[]> {
 export async function pruneExpired(db: Db, cutoff: number, batch = 5_000, maxBatches = 20): Promise<number> {
   let total = 0;
   for (let i = 0; i < maxBatches; i += 1) {
-    const { rowCount } = await db.query('DELETE FROM mentions WHERE id IN (SELECT id FROM mentions WHERE stored_at < $1 LIMIT $2)', [cutoff, batch]);
+    const { rowCount } = await db.query('DELETE FROM mentions WHERE id IN (SELECT id FROM mentions WHERE stored_at < $1 LIMIT $2)', [
+      cutoff,
+      batch,
+    ]);
     total += rowCount ?? 0;
     if ((rowCount ?? 0) < batch) break;
   }
@@ -166,5 +185,8 @@ export async function storedBytes(db: Db): Promise<number> {
 /** Moves mentions to the brand their text names (see route/brand-match.ts); before routing, so items follow. */
 export async function setMentionBrands(db: Db, changes: Array<{ id: string; brandId: string }>): Promise<void> {
   if (changes.length === 0) return;
-  await db.query('UPDATE mentions m SET brand_id = u.brand FROM unnest($1::text[], $2::text[]) AS u(id, brand) WHERE m.id = u.id', [changes.map((c) => c.id), changes.map((c) => c.brandId)]);
+  await db.query('UPDATE mentions m SET brand_id = u.brand FROM unnest($1::text[], $2::text[]) AS u(id, brand) WHERE m.id = u.id', [
+    changes.map((c) => c.id),
+    changes.map((c) => c.brandId),
+  ]);
 }

@@ -97,7 +97,8 @@ export interface LegacyItem {
   firstApprovedVersion: number | null;
 }
 
-const num = (v: string | undefined, fallback = 0): number => (v === undefined || v === '' || !Number.isFinite(Number(v)) ? fallback : Number(v));
+const num = (v: string | undefined, fallback = 0): number =>
+  v === undefined || v === '' || !Number.isFinite(Number(v)) ? fallback : Number(v);
 const maybeNum = (v: string | undefined): number | null => (v === undefined || v === '' || !Number.isFinite(Number(v)) ? null : Number(v));
 const maybeText = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
 
@@ -115,27 +116,56 @@ export function legacyItem(raw: Record<string, string>): LegacyItem | null {
   const createdAt = num(raw['createdAt']);
   const routedAt = num(raw['routedAt'], createdAt);
   return {
-    id, status,
-    brandId: raw['brandId'] ?? '', sourceId: raw['sourceId'] ?? '', platform: raw['platform'] ?? '', priority: raw['priority'] === 'urgent' ? 'urgent' : 'normal',
-    urgency: Math.round(num(raw['urgency'])), category: raw['category'] ?? 'other', sentiment: raw['sentiment'] ?? 'neutral',
-    createdAt, routedAt, updatedAt: num(raw['updatedAt'], routedAt), slaDueAt: num(raw['slaDueAt'], createdAt),
-    draft: raw['draft'] ?? '', draftTemplate: raw['draftTemplate'] ?? '', draftWarnings: warnings,
-    draftVersion: Math.max(1, Math.round(num(raw['draftVersion'], 1))), draftEdited: raw['draftEdited'] === '1', approvals: Math.round(num(raw['approvals'])),
-    assignee: maybeText(raw['assignee']), approvedBy: maybeText(raw['approvedBy']), approvedAt: maybeNum(raw['approvedAt']),
-    replyId: maybeText(raw['replyId']), replyUrl: maybeText(raw['replyUrl']), postedAt: maybeNum(raw['postedAt']),
-    lastError: maybeText(raw['lastError']), rejectReason: maybeText(raw['rejectReason']), snoozedUntil: maybeNum(raw['snoozedUntil']),
-    firstApprovedBy: maybeText(raw['firstApprovedBy']), firstApprovedVersion: maybeNum(raw['firstApprovedVersion']),
+    id,
+    status,
+    brandId: raw['brandId'] ?? '',
+    sourceId: raw['sourceId'] ?? '',
+    platform: raw['platform'] ?? '',
+    priority: raw['priority'] === 'urgent' ? 'urgent' : 'normal',
+    urgency: Math.round(num(raw['urgency'])),
+    category: raw['category'] ?? 'other',
+    sentiment: raw['sentiment'] ?? 'neutral',
+    createdAt,
+    routedAt,
+    updatedAt: num(raw['updatedAt'], routedAt),
+    slaDueAt: num(raw['slaDueAt'], createdAt),
+    draft: raw['draft'] ?? '',
+    draftTemplate: raw['draftTemplate'] ?? '',
+    draftWarnings: warnings,
+    draftVersion: Math.max(1, Math.round(num(raw['draftVersion'], 1))),
+    draftEdited: raw['draftEdited'] === '1',
+    approvals: Math.round(num(raw['approvals'])),
+    assignee: maybeText(raw['assignee']),
+    approvedBy: maybeText(raw['approvedBy']),
+    approvedAt: maybeNum(raw['approvedAt']),
+    replyId: maybeText(raw['replyId']),
+    replyUrl: maybeText(raw['replyUrl']),
+    postedAt: maybeNum(raw['postedAt']),
+    lastError: maybeText(raw['lastError']),
+    rejectReason: maybeText(raw['rejectReason']),
+    snoozedUntil: maybeNum(raw['snoozedUntil']),
+    firstApprovedBy: maybeText(raw['firstApprovedBy']),
+    firstApprovedVersion: maybeNum(raw['firstApprovedVersion']),
   };
 }
 
 /** A source's heartbeat hash (`source:<id>`) as columns of the sources table; numbers as text, flags '1'/'0'. */
 export function legacySourceState(raw: Record<string, string>): Record<string, unknown> {
   return {
-    pause_until: num(raw['pauseUntil']), last_success_at: num(raw['lastSuccessAt']), last_item_at: num(raw['lastItemAt']),
-    error_streak: Math.round(num(raw['errorStreak'])), last_error: raw['lastError'] ?? '', last_error_detail: raw['lastErrorDetail'] ?? raw['lastError'] ?? '',
-    last_error_at: num(raw['lastErrorAt']), healthy: raw['healthy'] !== '0', stopped_reason: raw['stoppedReason'] ?? '',
+    pause_until: num(raw['pauseUntil']),
+    last_success_at: num(raw['lastSuccessAt']),
+    last_item_at: num(raw['lastItemAt']),
+    error_streak: Math.round(num(raw['errorStreak'])),
+    last_error: raw['lastError'] ?? '',
+    last_error_detail: raw['lastErrorDetail'] ?? raw['lastError'] ?? '',
+    last_error_at: num(raw['lastErrorAt']),
+    healthy: raw['healthy'] !== '0',
+    stopped_reason: raw['stoppedReason'] ?? '',
     // A stream connection is the old process's; the new one reports its own when it connects.
-    stream_connected: false, stream_at: num(raw['streamAt']), stream_error: raw['streamError'] ?? '', stream_error_detail: raw['streamErrorDetail'] ?? raw['streamError'] ?? '',
+    stream_connected: false,
+    stream_at: num(raw['streamAt']),
+    stream_error: raw['streamError'] ?? '',
+    stream_error_detail: raw['streamErrorDetail'] ?? raw['streamError'] ?? '',
     quiet_alerted_for: maybeNum(raw['quietAlertedFor']),
   };
 }
@@ -162,9 +192,16 @@ export function legacyAuthor(authorKey: string, raw: Record<string, string>): Le
   const lastSeen = num(raw['lastSeen']);
   const followers = maybeNum(raw['followers']);
   return {
-    platform, nativeId: authorKey.slice(colon + 1), handle: raw['handle'], name: raw['name'] ?? raw['handle'], url: maybeText(raw['url']),
-    followers: followers === null || followers < 0 ? null : Math.round(followers), firstSeen: num(raw['firstSeen'], lastSeen), lastSeen,
-    complaints: Math.round(num(raw['complaints'])), replies: Math.round(num(raw['replies'])),
+    platform,
+    nativeId: authorKey.slice(colon + 1),
+    handle: raw['handle'],
+    name: raw['name'] ?? raw['handle'],
+    url: maybeText(raw['url']),
+    followers: followers === null || followers < 0 ? null : Math.round(followers),
+    firstSeen: num(raw['firstSeen'], lastSeen),
+    lastSeen,
+    complaints: Math.round(num(raw['complaints'])),
+    replies: Math.round(num(raw['replies'])),
   };
 }
 

@@ -50,12 +50,36 @@ SELECT count(*)::int AS n FROM ins`;
 /** Item fields as the columns are named, for jsonb_to_recordset. */
 export function itemRecord(i: LegacyItem): Record<string, unknown> {
   return {
-    id: i.id, brand_id: i.brandId, source_id: i.sourceId, platform: i.platform, priority: i.priority, status: i.status, urgency: i.urgency,
-    category: i.category, sentiment: i.sentiment, created_at: i.createdAt, routed_at: i.routedAt, updated_at: i.updatedAt, sla_due_at: i.slaDueAt,
-    draft: i.draft, draft_template: i.draftTemplate, draft_warnings: JSON.parse(i.draftWarnings) as unknown, draft_version: i.draftVersion,
-    draft_edited: i.draftEdited, approvals: i.approvals, assignee: i.assignee, approved_by: i.approvedBy, approved_at: i.approvedAt,
-    reply_id: i.replyId, reply_url: i.replyUrl, posted_at: i.postedAt, last_error: i.lastError, reject_reason: i.rejectReason,
-    snoozed_until: i.snoozedUntil, first_approved_by: i.firstApprovedBy, first_approved_version: i.firstApprovedVersion,
+    id: i.id,
+    brand_id: i.brandId,
+    source_id: i.sourceId,
+    platform: i.platform,
+    priority: i.priority,
+    status: i.status,
+    urgency: i.urgency,
+    category: i.category,
+    sentiment: i.sentiment,
+    created_at: i.createdAt,
+    routed_at: i.routedAt,
+    updated_at: i.updatedAt,
+    sla_due_at: i.slaDueAt,
+    draft: i.draft,
+    draft_template: i.draftTemplate,
+    draft_warnings: JSON.parse(i.draftWarnings) as unknown,
+    draft_version: i.draftVersion,
+    draft_edited: i.draftEdited,
+    approvals: i.approvals,
+    assignee: i.assignee,
+    approved_by: i.approvedBy,
+    approved_at: i.approvedAt,
+    reply_id: i.replyId,
+    reply_url: i.replyUrl,
+    posted_at: i.postedAt,
+    last_error: i.lastError,
+    reject_reason: i.rejectReason,
+    snoozed_until: i.snoozedUntil,
+    first_approved_by: i.firstApprovedBy,
+    first_approved_version: i.firstApprovedVersion,
   };
 }
 
@@ -78,7 +102,9 @@ WITH r AS (
     first_approved_version integer)
 ), ins AS (
   INSERT INTO inbox_items (${ITEM_COLS}, language)
-  SELECT ${ITEM_COLS.split(',').map((c) => `r.${c.trim()}`).join(', ')},
+  SELECT ${ITEM_COLS.split(',')
+    .map((c) => `r.${c.trim()}`)
+    .join(', ')},
     CASE WHEN t.triage IS NULL THEN NULL WHEN left(t.triage, 1) = '[' THEN t.triage::jsonb->>8 ELSE t.triage::jsonb->>'language' END
   FROM r JOIN mentions m ON m.id = r.id LEFT JOIN mention_triage t ON t.id = r.id
   ON CONFLICT (id) DO NOTHING

@@ -1,7 +1,16 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '../postgres/pool.js';
 import { decodeMention, decodeTriage, encodeRest } from './codec.js';
-import { field, legacyAuthor, legacyItem, legacyKeys, legacySourceState, scanKeys, streamPages, type LegacyKeys } from './migrate-from-redis-read.js';
+import {
+  field,
+  legacyAuthor,
+  legacyItem,
+  legacyKeys,
+  legacySourceState,
+  scanKeys,
+  streamPages,
+  type LegacyKeys,
+} from './migrate-from-redis-read.js';
 import * as SQL from './migrate-from-redis-sql.js';
 
 /**
@@ -50,20 +59,51 @@ export async function copyFromRedis(redis: Redis, db: Db, o: CopyOptions): Promi
   };
   const batch = o.batch ?? 500;
   step('sources', ...(await copySources(redis, db, keys)));
-  await copyHashes(redis, keys.authors, batch, async (ks) => copyAuthors(redis, db, keys, ks), (r) => step('authors', ...r));
-  await copyHashes(redis, keys.mentions, batch, async (ks) => copyMentions(redis, db, keys, ks, o.retentionMs), (r) => step('mentions', ...r));
-  await copyHashes(redis, keys.items, batch, async (ks) => copyItems(redis, db, keys, ks), (r) => step('items', ...r));
-  await copyHashes(redis, keys.authorEvents, batch, async (ks) => copyReplyEvents(redis, db, ks), (r) => step('replies', ...r));
+  await copyHashes(
+    redis,
+    keys.authors,
+    batch,
+    async (ks) => copyAuthors(redis, db, keys, ks),
+    (r) => step('authors', ...r),
+  );
+  await copyHashes(
+    redis,
+    keys.mentions,
+    batch,
+    async (ks) => copyMentions(redis, db, keys, ks, o.retentionMs),
+    (r) => step('mentions', ...r),
+  );
+  await copyHashes(
+    redis,
+    keys.items,
+    batch,
+    async (ks) => copyItems(redis, db, keys, ks),
+    (r) => step('items', ...r),
+  );
+  await copyHashes(
+    redis,
+    keys.authorEvents,
+    batch,
+    async (ks) => copyReplyEvents(redis, db, ks),
+    (r) => step('replies', ...r),
+  );
   for await (const page of streamPages(redis, keys.audit)) step('audit', ...(await copyAudit(db, page)));
   for (const brandId of (await redis.smembers(keys.correctionBrands)).sort()) {
-    for await (const page of streamPages(redis, keys.corrections(brandId))) step('corrections', ...(await copyCorrections(db, brandId, page)));
+    for await (const page of streamPages(redis, keys.corrections(brandId)))
+      step('corrections', ...(await copyCorrections(db, brandId, page)));
   }
   return report;
 }
 
 type Step = [read: number, added: number, skipped: number];
 
-async function copyHashes(redis: Redis, start: string, batch: number, copy: (keys: string[]) => Promise<Step>, done: (r: Step) => void): Promise<void> {
+async function copyHashes(
+  redis: Redis,
+  start: string,
+  batch: number,
+  copy: (keys: string[]) => Promise<Step>,
+  done: (r: Step) => void,
+): Promise<void> {
   for await (const keys of scanKeys(redis, start, batch)) done(await copy([...new Set(keys)]));
 }
 
@@ -83,7 +123,14 @@ async function copyAuthors(redis: Redis, db: Db, keys: LegacyKeys, batch: string
     if (a) rows.set(`${a.platform}\u0000${a.nativeId}`, a);
   });
   const records = [...rows.values()].map((a) => ({
-    platform: a.platform, native_id: a.nativeId, handle: a.handle, name: a.name, url: a.url, followers: a.followers, complaints: a.complaints, replies: a.replies,
+    platform: a.platform,
+    native_id: a.nativeId,
+    handle: a.handle,
+    name: a.name,
+    url: a.url,
+    followers: a.followers,
+    complaints: a.complaints,
+    replies: a.replies,
   }));
   const added = records.length ? Number((await db.query<{ n: number }>(SQL.AUTHORS, [JSON.stringify(records)])).rows[0]?.n ?? 0) : 0;
   return [batch.length, added, batch.length - records.length];
@@ -104,10 +151,24 @@ async function copyMentions(redis: Redis, db: Db, keys: LegacyKeys, batch: strin
       const m = decodeMention(key.slice(keys.mentions.length), d);
       const tr = t ? decodeTriage(t) : null;
       records.push({
-        id: m.id, platform: m.platform, native_id: m.nativeId, source_id: m.sourceId, brand_id: m.brandId, author_id: m.author.id,
-        created_at: Date.parse(m.createdAt), stored_at: ttl > 0 ? Math.min(now, now - (retentionMs - ttl)) : now, lang: m.lang, text: m.text,
-        rest: encodeRest(m), stage: s ?? 'new', triage: t ?? null, sentiment: tr?.sentiment ?? null, score: tr?.score ?? null,
-        category: tr?.category ?? null, urgency: tr ? Math.round(tr.urgency) : null, complaint: tr ? tr.complaint : null,
+        id: m.id,
+        platform: m.platform,
+        native_id: m.nativeId,
+        source_id: m.sourceId,
+        brand_id: m.brandId,
+        author_id: m.author.id,
+        created_at: Date.parse(m.createdAt),
+        stored_at: ttl > 0 ? Math.min(now, now - (retentionMs - ttl)) : now,
+        lang: m.lang,
+        text: m.text,
+        rest: encodeRest(m),
+        stage: s ?? 'new',
+        triage: t ?? null,
+        sentiment: tr?.sentiment ?? null,
+        score: tr?.score ?? null,
+        category: tr?.category ?? null,
+        urgency: tr ? Math.round(tr.urgency) : null,
+        complaint: tr ? tr.complaint : null,
       });
     } catch {
       // An unreadable record is counted as skipped and reported; it never stops the copy.
@@ -150,10 +211,26 @@ async function copyReplyEvents(redis: Redis, db: Db, batch: string[]): Promise<S
 async function copyAudit(db: Db, page: Array<[string, string[]]>): Promise<Step> {
   const records = page.flatMap(([ref, fields], n) => {
     try {
-      const e = JSON.parse(field(fields, 'entry') ?? '') as { at: string; actor: string; action: string; itemId?: string; detail?: unknown };
+      const e = JSON.parse(field(fields, 'entry') ?? '') as {
+        at: string;
+        actor: string;
+        action: string;
+        itemId?: string;
+        detail?: unknown;
+      };
       const at = Date.parse(e.at);
       if (!e.actor || !e.action) return [];
-      return [{ n, ref, at: Number.isFinite(at) ? at : Number(ref.split('-')[0]), actor: e.actor, action: e.action, item_id: e.itemId ?? null, detail: e.detail ?? null }];
+      return [
+        {
+          n,
+          ref,
+          at: Number.isFinite(at) ? at : Number(ref.split('-')[0]),
+          actor: e.actor,
+          action: e.action,
+          item_id: e.itemId ?? null,
+          detail: e.detail ?? null,
+        },
+      ];
     } catch {
       return [];
     }
@@ -167,11 +244,21 @@ async function copyCorrections(db: Db, brandId: string, page: Array<[string, str
     try {
       const c = JSON.parse(field(fields, 'c') ?? '') as Record<string, unknown>;
       if (typeof c['itemId'] !== 'string' || typeof c['text'] !== 'string' || typeof c['labels'] !== 'object') return [];
-      return [{
-        n, ref: `${brandId}/${id}`, brand_id: typeof c['brandId'] === 'string' ? c['brandId'] : brandId, item_id: c['itemId'], text: c['text'],
-        lang: typeof c['lang'] === 'string' ? c['lang'] : null, labels: c['labels'], before: c['before'] ?? null, actor: String(c['actor'] ?? 'unknown'),
-        at: typeof c['at'] === 'string' ? c['at'] : new Date(Number(id.split('-')[0])).toISOString(), v: typeof c['v'] === 'number' ? c['v'] : null,
-      }];
+      return [
+        {
+          n,
+          ref: `${brandId}/${id}`,
+          brand_id: typeof c['brandId'] === 'string' ? c['brandId'] : brandId,
+          item_id: c['itemId'],
+          text: c['text'],
+          lang: typeof c['lang'] === 'string' ? c['lang'] : null,
+          labels: c['labels'],
+          before: c['before'] ?? null,
+          actor: String(c['actor'] ?? 'unknown'),
+          at: typeof c['at'] === 'string' ? c['at'] : new Date(Number(id.split('-')[0])).toISOString(),
+          v: typeof c['v'] === 'number' ? c['v'] : null,
+        },
+      ];
     } catch {
       return [];
     }
@@ -196,7 +283,12 @@ async function copySources(redis: Redis, db: Db, keys: LegacyKeys): Promise<Step
   const res = (await pipe.exec()) ?? [];
   const records = list.map((id, i) => {
     const [cursor, streamCursor, state] = [0, 1, 2].map((j) => (res[3 * i + j]?.[0] ? null : res[3 * i + j]?.[1]));
-    return { source_id: id, cursor: (cursor as string | null) ?? null, stream_cursor: (streamCursor as string | null) ?? null, ...legacySourceState((state ?? {}) as Record<string, string>) };
+    return {
+      source_id: id,
+      cursor: (cursor as string | null) ?? null,
+      stream_cursor: (streamCursor as string | null) ?? null,
+      ...legacySourceState((state ?? {}) as Record<string, string>),
+    };
   });
   const added = (await db.query(SQL.SOURCES, [JSON.stringify(records)])).rowCount ?? 0;
   return [list.length, added, 0];

@@ -19,7 +19,14 @@ interface NoteRow {
   mentions: string[] | null;
 }
 
-const fromRow = (r: NoteRow): Note => ({ id: Number(r.id), itemId: r.item_id, author: r.author, body: r.body, at: Number(r.at), mentions: r.mentions ?? [] });
+const fromRow = (r: NoteRow): Note => ({
+  id: Number(r.id),
+  itemId: r.item_id,
+  author: r.author,
+  body: r.body,
+  at: Number(r.at),
+  mentions: r.mentions ?? [],
+});
 
 /** The note, its mentions and its audit entry in one transaction. */
 export async function addNote(db: Db, itemId: string, author: string, body: string, mentions: string[]): Promise<Note> {
@@ -27,7 +34,10 @@ export async function addNote(db: Db, itemId: string, author: string, body: stri
   try {
     await client.query('BEGIN');
     const at = Date.now();
-    const { rows } = await client.query<{ id: string }>('INSERT INTO item_notes (item_id, author, body, at) VALUES ($1, $2, $3, $4) RETURNING id', [itemId, author, body, at]);
+    const { rows } = await client.query<{ id: string }>(
+      'INSERT INTO item_notes (item_id, author, body, at) VALUES ($1, $2, $3, $4) RETURNING id',
+      [itemId, author, body, at],
+    );
     const [row] = rows;
     if (!row) throw new Error('INSERT INTO item_notes ... RETURNING id answered no row');
     const id = Number(row.id);
@@ -60,7 +70,11 @@ export async function notesOf(db: Db, itemId: string): Promise<Note[]> {
 
 /** Opening the item counts as reading the mentions of this user there. */
 export async function markMentionsSeen(db: Db, itemId: string, user: string): Promise<void> {
-  await db.query('UPDATE note_mentions SET seen_at = $3 WHERE item_id = $1 AND user_name = $2 AND seen_at IS NULL', [itemId, user, Date.now()]);
+  await db.query('UPDATE note_mentions SET seen_at = $3 WHERE item_id = $1 AND user_name = $2 AND seen_at IS NULL', [
+    itemId,
+    user,
+    Date.now(),
+  ]);
 }
 
 export interface MentionOfMe {
@@ -84,6 +98,13 @@ export async function mentionsOf(db: Db, user: string, limit = 30): Promise<{ un
   ]);
   return {
     unseen: Number(count.rows[0]?.n ?? 0),
-    recent: recent.rows.map((r) => ({ itemId: r.item_id, noteId: Number(r.id), author: r.author, body: r.body, at: Number(r.at), seen: r.seen_at !== null })),
+    recent: recent.rows.map((r) => ({
+      itemId: r.item_id,
+      noteId: Number(r.id),
+      author: r.author,
+      body: r.body,
+      at: Number(r.at),
+      seen: r.seen_at !== null,
+    })),
   };
 }

@@ -11,8 +11,17 @@ export interface OutboxRow {
 }
 
 /** Written inside the transaction of the change that needs the job; a job id already there is kept. */
-export async function addToOutbox(client: PoolClient, queue: string, jobId: string, data: Record<string, unknown>, notBefore: number | null = null): Promise<void> {
-  await client.query('INSERT INTO outbox (queue, job_id, data, created_at, not_before) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (job_id) DO NOTHING', [queue, jobId, JSON.stringify(data), Date.now(), notBefore]);
+export async function addToOutbox(
+  client: PoolClient,
+  queue: string,
+  jobId: string,
+  data: Record<string, unknown>,
+  notBefore: number | null = null,
+): Promise<void> {
+  await client.query(
+    'INSERT INTO outbox (queue, job_id, data, created_at, not_before) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (job_id) DO NOTHING',
+    [queue, jobId, JSON.stringify(data), Date.now(), notBefore],
+  );
 }
 
 /** An undone approval: its row is settled so no sweep queues it (the job, if queued, finds the item no longer approved). */
@@ -28,7 +37,13 @@ export async function unsentOutbox(db: Db, options: { jobIds?: string[]; olderTh
      ORDER BY id LIMIT $3`,
     [options.jobIds ?? null, options.olderThan ?? null, options.limit ?? 100],
   );
-  return rows.map((r) => ({ id: r.id, queue: r.queue, jobId: r.job_id, data: r.data, notBefore: r.not_before === null ? null : Number(r.not_before) }));
+  return rows.map((r) => ({
+    id: r.id,
+    queue: r.queue,
+    jobId: r.job_id,
+    data: r.data,
+    notBefore: r.not_before === null ? null : Number(r.not_before),
+  }));
 }
 
 export async function markOutboxSent(db: Db, ids: number[]): Promise<void> {

@@ -8,7 +8,10 @@ export async function databaseProblem(db: Db, timeoutMs: number): Promise<string
     timer = setTimeout(() => resolve(`postgres did not answer within ${timeoutMs} ms`), timeoutMs);
   });
   const probe = schemaVersion(db).then(
-    (v) => (v >= SCHEMA_VERSION ? null : `postgres schema is at version ${v}, this build needs ${SCHEMA_VERSION}; restart one earshot process to migrate`),
+    (v) =>
+      v >= SCHEMA_VERSION
+        ? null
+        : `postgres schema is at version ${v}, this build needs ${SCHEMA_VERSION}; restart one earshot process to migrate`,
     (err: unknown) => `postgres error: ${err instanceof Error ? err.message : String(err)}`,
   );
   try {

@@ -57,9 +57,21 @@ function entries(flat: unknown[], now: number): PresenceEntry[] {
 }
 
 /** Records a heartbeat and, when others would see a difference, tells every live inbox. */
-export async function heartbeat(s: StoreCtx, itemId: string, user: string, state: PresenceState | 'gone', now = Date.now()): Promise<PresenceEntry[]> {
+export async function heartbeat(
+  s: StoreCtx,
+  itemId: string,
+  user: string,
+  state: PresenceState | 'gone',
+  now = Date.now(),
+): Promise<PresenceEntry[]> {
   const ttl = state === 'typing' ? TYPING_TTL_MS : VIEWING_TTL_MS;
-  const raw = (await runScript(s.redis, 'earshotPresence', HEARTBEAT, [s.keys.presence(itemId), s.keys.presenceItems], [now, now + ttl, user, state, itemId, VIEWING_TTL_MS])) as unknown[];
+  const raw = (await runScript(
+    s.redis,
+    'earshotPresence',
+    HEARTBEAT,
+    [s.keys.presence(itemId), s.keys.presenceItems],
+    [now, now + ttl, user, state, itemId, VIEWING_TTL_MS],
+  )) as unknown[];
   const present = entries(raw.slice(1), now);
   if (Number(raw[0]) === 1) await announcePresence(s, itemId, present);
   return present;
@@ -67,7 +79,10 @@ export async function heartbeat(s: StoreCtx, itemId: string, user: string, state
 
 async function announcePresence(s: StoreCtx, itemId: string, present: PresenceEntry[]): Promise<void> {
   try {
-    await s.redis.publish(inboxEventsChannel(s.keys), JSON.stringify({ action: 'presence', ids: [itemId], presence: present, at: Date.now() }));
+    await s.redis.publish(
+      inboxEventsChannel(s.keys),
+      JSON.stringify({ action: 'presence', ids: [itemId], presence: present, at: Date.now() }),
+    );
   } catch {
     // Best effort like every inbox event: the next heartbeat's reader sees the current state.
   }

@@ -99,7 +99,11 @@ async function tiers(client: PoolClient, q: string, collectMax: number): Promise
   const matchers = [...(words.length ? [wordMatcher(words, false), wordMatcher(words, true)] : []), substringMatcher(q)];
   for (const [n, matcher] of matchers.entries()) {
     const p = new Params();
-    const estimated = await planRows(client, matcher.indexed(p, () => ''), p.values);
+    const estimated = await planRows(
+      client,
+      matcher.indexed(p, () => ''),
+      p.values,
+    );
     // Words' estimates come from the text index's statistics and hold; a substring's are rough.
     if (n < matchers.length - 1 && estimated > 3 * collectMax) return walked(matcher, drafts, estimated);
     const ids = await collect(client, matcher, collectMax);

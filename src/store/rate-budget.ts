@@ -29,9 +29,17 @@ return math.max(1, tonumber(oldest[2]) + window - now)`;
  * Takes one request from the budget `key` (`limit` per `windowMs`, shared by every process):
  * 0 when taken, otherwise how many ms until there may be room. `member` must be unique.
  */
-export async function takeRequest(redis: Redis, prefix: string, key: string, budget: { limit: number; windowMs: number }, member: string): Promise<number> {
+export async function takeRequest(
+  redis: Redis,
+  prefix: string,
+  key: string,
+  budget: { limit: number; windowMs: number },
+  member: string,
+): Promise<number> {
   const keys = storeKeys(prefix);
-  return Number(await runScript(redis, 'earshotAcquire', ACQUIRE, [keys.rateLog(key), keys.rateBlocked(key)], [budget.windowMs, budget.limit, member]));
+  return Number(
+    await runScript(redis, 'earshotAcquire', ACQUIRE, [keys.rateLog(key), keys.rateBlocked(key)], [budget.windowMs, budget.limit, member]),
+  );
 }
 
 /** Nobody takes from `key` before `until` (epoch ms); the mark expires then by itself. */

@@ -57,7 +57,8 @@ export function wordMatcher(words: string[], prefix: boolean): Matcher {
   const patterns = words.map((w) => likePattern(w));
   return {
     ...(words.length > 1 ? { words: words.map((w) => wordMatcher([w], prefix)) } : {}),
-    indexed: (p, where) => `SELECT m.id, m.created_at FROM mentions m WHERE to_tsvector('simple', m.text) @@ ${p.p(tsquery)}::tsquery${where(p)}`,
+    indexed: (p, where) =>
+      `SELECT m.id, m.created_at FROM mentions m WHERE to_tsvector('simple', m.text) @@ ${p.p(tsquery)}::tsquery${where(p)}`,
     // A lexeme is lower-cased text of the post, so each one is a substring of lower(text).
     walk: (p) => `lower(m.text) LIKE ALL(${p.p(patterns)}::text[]) AND to_tsvector('simple', m.text) @@ ${p.p(tsquery)}::tsquery`,
   };

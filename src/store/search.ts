@@ -38,7 +38,8 @@ export class SearchTooBroadError extends Error {}
 function decode(cursor: string): { key: [number, string]; matcher: number } {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && typeof key[0] === 'number' && typeof key[1] === 'string' && [0, 1, 2].includes(key[2] as number)) return { key: [key[0], key[1]], matcher: key[2] as number };
+    if (Array.isArray(key) && typeof key[0] === 'number' && typeof key[1] === 'string' && [0, 1, 2].includes(key[2] as number))
+      return { key: [key[0], key[1]], matcher: key[2] as number };
   } catch {
     // Falls through to the error below.
   }
@@ -94,7 +95,12 @@ const before = (k: Key, at: [number, string]) => k.created_at < at[0] || (k.crea
  * cheaply. Null when the page did not fill although older posts remain: matches are rarer than
  * estimated, and `newestInWindows` answers instead.
  */
-async function walkNewest(client: PoolClient, s: SearchQuery, matcher: Matcher, cursor: [number, string] | null): Promise<PageRow[] | null> {
+async function walkNewest(
+  client: PoolClient,
+  s: SearchQuery,
+  matcher: Matcher,
+  cursor: [number, string] | null,
+): Promise<PageRow[] | null> {
   const p = new Params();
   const window = `SELECT * FROM mentions m WHERE true${filters(s, cursor)(p)} ORDER BY m.created_at DESC, m.id DESC LIMIT ${tuned(s).walkRows}`;
   const sql = `SELECT ${PAGE_COLUMNS} FROM (${window}) m LEFT JOIN mention_triage t ON t.id = m.id LEFT JOIN inbox_items i ON i.id = m.id
@@ -102,7 +108,10 @@ async function walkNewest(client: PoolClient, s: SearchQuery, matcher: Matcher, 
   const { rows } = await client.query<PageRow>(sql, p.values);
   if (rows.length > s.limit) return rows;
   const q = new Params();
-  const { rows: seen } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM mentions m WHERE true${filters(s, cursor)(q)} LIMIT ${tuned(s).walkRows}) w`, q.values);
+  const { rows: seen } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM mentions m WHERE true${filters(s, cursor)(q)} LIMIT ${tuned(s).walkRows}) w`,
+    q.values,
+  );
   return (seen[0]?.n ?? 0) < tuned(s).walkRows ? rows : null;
 }
 
@@ -111,9 +120,15 @@ async function allSorted(client: PoolClient, s: SearchQuery, matcher: Matcher, c
   const p = new Params();
   const sql = matcher.indexed(p, filters(s, cursor));
   await client.query('SET LOCAL enable_indexscan = off');
-  const { rows } = await client.query<Key>(`SELECT id, created_at FROM (${sql}) hits GROUP BY id, created_at ORDER BY created_at DESC, id DESC LIMIT ${s.limit + 1}`, p.values);
+  const { rows } = await client.query<Key>(
+    `SELECT id, created_at FROM (${sql}) hits GROUP BY id, created_at ORDER BY created_at DESC, id DESC LIMIT ${s.limit + 1}`,
+    p.values,
+  );
   await client.query('SET LOCAL enable_indexscan = on');
-  return rowsByIds(client, rows.map((r) => r.id));
+  return rowsByIds(
+    client,
+    rows.map((r) => r.id),
+  );
 }
 
 interface Found {
@@ -128,8 +143,16 @@ interface Found {
  * matching rows; the window is sized from the estimate to hold `windowPages` pages and widened
  * fourfold while it holds less than one, so a burst or a wrong estimate costs a few more rounds.
  */
-async function newestInWindows(client: PoolClient, s: SearchQuery, matcher: Matcher, cursor: [number, string] | null, matches: number): Promise<PageRow[]> {
-  const { rows } = await client.query<{ oldest: number | null; newest: number | null }>('SELECT min(created_at) AS oldest, max(created_at) AS newest FROM mentions');
+async function newestInWindows(
+  client: PoolClient,
+  s: SearchQuery,
+  matcher: Matcher,
+  cursor: [number, string] | null,
+  matches: number,
+): Promise<PageRow[]> {
+  const { rows } = await client.query<{ oldest: number | null; newest: number | null }>(
+    'SELECT min(created_at) AS oldest, max(created_at) AS newest FROM mentions',
+  );
   const oldest = Math.max(rows[0]?.oldest ?? 0, s.from ?? -Infinity);
   const newest = Math.min(rows[0]?.newest ?? 0, s.to ?? Infinity);
   // Matches were estimated over the whole scope, so they arrive at about this many per millisecond.
@@ -151,7 +174,13 @@ async function newestInWindows(client: PoolClient, s: SearchQuery, matcher: Matc
  * posts: "refund" (11,000 entries, 1 post in 90) is a window, "cancelled flight" (300,000
  * entries, 1 in 20) a walk. A walk that finds matches rarer than estimated hands over to windows.
  */
-async function manyMatches(client: PoolClient, s: SearchQuery, matcher: Matcher, cursor: [number, string] | null, matches: number): Promise<PageRow[]> {
+async function manyMatches(
+  client: PoolClient,
+  s: SearchQuery,
+  matcher: Matcher,
+  cursor: [number, string] | null,
+  matches: number,
+): Promise<PageRow[]> {
   let entries = matcher.words ? 0 : matches;
   // One after another: a client runs one statement at a time.
   for (const word of matcher.words ?? []) entries += await estimate(client, s, word);
@@ -170,8 +199,18 @@ async function pageOf(client: PoolClient, s: SearchQuery, matcher: Matcher, curs
     const keys = await collect(client, s, matcher);
     if (keys.length === 0) return null;
     if (keys.length <= tuned(s).cap) {
-      const page = keys.sort(newestFirst).filter((k) => !cursor || before(k, cursor)).slice(0, s.limit + 1);
-      return { rows: await rowsByIds(client, page.map((k) => k.id)), total: keys.length, exact: true };
+      const page = keys
+        .sort(newestFirst)
+        .filter((k) => !cursor || before(k, cursor))
+        .slice(0, s.limit + 1);
+      return {
+        rows: await rowsByIds(
+          client,
+          page.map((k) => k.id),
+        ),
+        total: keys.length,
+        exact: true,
+      };
     }
     seen = keys.length;
   }
@@ -199,7 +238,11 @@ export async function searchMentions(db: Db, s: SearchQuery): Promise<SearchResu
   try {
     await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
     const words = await wordsOf(client, s.q);
-    const matchers = [words.length ? wordMatcher(words, false) : null, words.length ? wordMatcher(words, true) : null, substringMatcher(s.q)];
+    const matchers = [
+      words.length ? wordMatcher(words, false) : null,
+      words.length ? wordMatcher(words, true) : null,
+      substringMatcher(s.q),
+    ];
     let found: (Found & { matcher: number }) | null = null;
     for (const [n, matcher] of matchers.entries()) {
       if (found || !matcher || (at && at.matcher !== n)) continue;
@@ -210,7 +253,8 @@ export async function searchMentions(db: Db, s: SearchQuery): Promise<SearchResu
     return result(found?.rows ?? [], s.limit, found?.total ?? 0, found?.exact ?? true, found?.matcher ?? 0);
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
-    if ((err as { code?: string }).code === '57014') throw new SearchTooBroadError('q: this search took too long; add a word, a brand or source, or a time range');
+    if ((err as { code?: string }).code === '57014')
+      throw new SearchTooBroadError('q: this search took too long; add a word, a brand or source, or a time range');
     throw err;
   } finally {
     client.release();
@@ -221,7 +265,10 @@ function result(rows: PageRow[], limit: number, total: number, totalExact: boole
   const shown = rows.slice(0, limit);
   const last = shown[shown.length - 1];
   return {
-    hits: shown.map((r) => ({ stored: storedFromRow(r), item: r.item_status ? { id: r.id, status: r.item_status, priority: String(r.item_priority) } : null })),
+    hits: shown.map((r) => ({
+      stored: storedFromRow(r),
+      item: r.item_status ? { id: r.id, status: r.item_status, priority: String(r.item_priority) } : null,
+    })),
     total,
     totalExact,
     next: rows.length > limit && last ? Buffer.from(JSON.stringify([last.created_at, last.id, matcher])).toString('base64url') : null,

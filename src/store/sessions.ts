@@ -24,7 +24,12 @@ function sessionKey(prefix: string, id: string): string {
 }
 
 /** A fresh random id per sign-in (no fixation); the CSRF token is bound to it and lives as long. */
-export async function createSession(redis: Redis, prefix: string, user: string, times: SessionTimes): Promise<{ id: string; session: Session }> {
+export async function createSession(
+  redis: Redis,
+  prefix: string,
+  user: string,
+  times: SessionTimes,
+): Promise<{ id: string; session: Session }> {
   const id = randomBytes(32).toString('base64url');
   const session: Session = { user, csrf: randomBytes(32).toString('base64url'), createdAt: times.now() };
   const index = storeKeys(prefix).userSessions(user);
@@ -79,6 +84,10 @@ export async function sessionAlive(redis: Redis, prefix: string, id: string, ses
 export async function revokeUserSessions(redis: Redis, prefix: string, user: string): Promise<number> {
   const index = storeKeys(prefix).userSessions(user);
   const keys = await redis.smembers(index);
-  const res = await redis.multi().del(...(keys.length ? keys : [index])).del(index).exec();
+  const res = await redis
+    .multi()
+    .del(...(keys.length ? keys : [index]))
+    .del(index)
+    .exec();
   return keys.length ? Number(res?.[0]?.[1] ?? 0) : 0;
 }

@@ -41,7 +41,10 @@ export async function advanceReminder(db: Db, r: Reminder): Promise<void> {
 
 /** The item's next SLA check, if one is to come. */
 export async function pendingReminder(db: Db, itemId: string): Promise<Reminder | null> {
-  const { rows } = await db.query<{ at: number | null; due: number }>('SELECT sla_remind_at AS at, sla_due_at AS due FROM inbox_items WHERE id = $1', [itemId]);
+  const { rows } = await db.query<{ at: number | null; due: number }>(
+    'SELECT sla_remind_at AS at, sla_due_at AS due FROM inbox_items WHERE id = $1',
+    [itemId],
+  );
   const row = rows[0];
   return row && row.at !== null ? { itemId, stage: stageOf(Number(row.at), Number(row.due)), at: Number(row.at) } : null;
 }

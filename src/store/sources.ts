@@ -56,8 +56,21 @@ interface Row {
 }
 
 const FRESH: SourceState = {
-  cursor: null, pauseUntil: 0, lastSuccessAt: 0, lastItemAt: 0, errorStreak: 0, lastError: '', lastErrorDetail: '', lastErrorAt: 0,
-  healthy: true, stoppedReason: '', stoppedKind: '', streamConnected: false, streamAt: 0, streamError: '', streamErrorDetail: '',
+  cursor: null,
+  pauseUntil: 0,
+  lastSuccessAt: 0,
+  lastItemAt: 0,
+  errorStreak: 0,
+  lastError: '',
+  lastErrorDetail: '',
+  lastErrorAt: 0,
+  healthy: true,
+  stoppedReason: '',
+  stoppedKind: '',
+  streamConnected: false,
+  streamAt: 0,
+  streamError: '',
+  streamErrorDetail: '',
 };
 
 export async function readSourceState(db: Db, sourceId: string): Promise<SourceState> {
@@ -84,7 +97,11 @@ export async function readSourceState(db: Db, sourceId: string): Promise<SourceS
 }
 
 /** Cursor and heartbeat move together, after the page they describe was stored and handed on. */
-export async function recordPollSuccess(db: Db, sourceId: string, update: { cursor: string | null; items: number; pauseUntil?: number }): Promise<void> {
+export async function recordPollSuccess(
+  db: Db,
+  sourceId: string,
+  update: { cursor: string | null; items: number; pauseUntil?: number },
+): Promise<void> {
   const now = Date.now();
   await db.query(
     `INSERT INTO sources AS s (source_id, cursor, last_success_at, last_item_at, pause_until) VALUES ($1, $2, $3::bigint, CASE WHEN $4::integer > 0 THEN $3::bigint ELSE 0::bigint END, $5::bigint)
@@ -99,7 +116,11 @@ export async function recordPollSuccess(db: Db, sourceId: string, update: { curs
  * (default: the same) only admins and logs. A stop marks the source stopped until someone acts:
  * `stop: true` means its credentials were rejected (the only stop so far), `'other'` anything else.
  */
-export async function recordPollFailure(db: Db, sourceId: string, failure: { error: string; detail?: string; pauseUntil?: number; stop?: boolean | 'other' }): Promise<number> {
+export async function recordPollFailure(
+  db: Db,
+  sourceId: string,
+  failure: { error: string; detail?: string; pauseUntil?: number; stop?: boolean | 'other' },
+): Promise<number> {
   const error = redactText(failure.error);
   const kind = failure.stop === true ? 'credentials' : failure.stop === 'other' ? 'other' : null;
   const { rows } = await db.query<{ error_streak: number }>(
@@ -124,7 +145,11 @@ export async function resumeSource(db: Db, sourceId: string): Promise<void> {
 }
 
 /** Live-stream heartbeat: shown in health and metrics next to the poll heartbeat. */
-export async function recordStreamState(db: Db, sourceId: string, state: { connected: boolean; error?: string; detail?: string; items?: number; at?: number }): Promise<void> {
+export async function recordStreamState(
+  db: Db,
+  sourceId: string,
+  state: { connected: boolean; error?: string; detail?: string; items?: number; at?: number },
+): Promise<void> {
   const now = state.at ?? Date.now();
   const error = state.error === undefined ? null : redactText(state.error);
   const detail = state.error === undefined ? null : redactText(state.detail ?? state.error);
@@ -144,7 +169,10 @@ export async function readStreamCursor(db: Db, sourceId: string): Promise<string
 }
 
 export async function saveStreamCursor(db: Db, sourceId: string, cursor: string): Promise<void> {
-  await db.query('INSERT INTO sources (source_id, stream_cursor) VALUES ($1, $2) ON CONFLICT (source_id) DO UPDATE SET stream_cursor = $2', [sourceId, cursor]);
+  await db.query(
+    'INSERT INTO sources (source_id, stream_cursor) VALUES ($1, $2) ON CONFLICT (source_id) DO UPDATE SET stream_cursor = $2',
+    [sourceId, cursor],
+  );
 }
 
 /**

@@ -40,8 +40,16 @@ export async function addCounts(db: Db, counts: CountRow[], terms: TermRow[]): P
   const c = [...counts].sort((a, b) => cmp(a.brandId, b.brandId) || cmp(a.dim, b.dim) || cmp(a.key, b.key) || a.bucket - b.bucket);
   const t = [...terms].sort((a, b) => cmp(a.brandId, b.brandId) || cmp(a.term, b.term) || a.bucket - b.bucket);
   await db.query(ADD, [
-    c.map((r) => r.brandId), c.map((r) => r.dim), c.map((r) => r.key), c.map((r) => r.bucket), c.map((r) => r.n), c.map((r) => r.negative),
-    t.map((r) => r.brandId), t.map((r) => r.term), t.map((r) => r.bucket), t.map((r) => r.n),
+    c.map((r) => r.brandId),
+    c.map((r) => r.dim),
+    c.map((r) => r.key),
+    c.map((r) => r.bucket),
+    c.map((r) => r.n),
+    c.map((r) => r.negative),
+    t.map((r) => r.brandId),
+    t.map((r) => r.term),
+    t.map((r) => r.bucket),
+    t.map((r) => r.n),
   ]);
 }
 
@@ -60,12 +68,22 @@ export async function brandCounts(db: Db, brandId: string, from: number, to: num
 
 /** The first bucket this brand has counts for: how much history the baseline can lean on. */
 export async function firstBucket(db: Db, brandId: string): Promise<number | null> {
-  const { rows } = await db.query<{ first: string | null }>("SELECT min(bucket) AS first FROM spike_counts WHERE brand_id = $1 AND dim = 'brand' AND key = ''", [brandId]);
+  const { rows } = await db.query<{ first: string | null }>(
+    "SELECT min(bucket) AS first FROM spike_counts WHERE brand_id = $1 AND dim = 'brand' AND key = ''",
+    [brandId],
+  );
   return rows[0]?.first == null ? null : Number(rows[0].first);
 }
 
 /** The most common terms of one brand in buckets [from, to]. */
-export async function topTerms(db: Db, brandId: string, from: number, to: number, limit: number, minPosts: number): Promise<Array<{ term: string; n: number }>> {
+export async function topTerms(
+  db: Db,
+  brandId: string,
+  from: number,
+  to: number,
+  limit: number,
+  minPosts: number,
+): Promise<Array<{ term: string; n: number }>> {
   const { rows } = await db.query<{ term: string; n: string }>(
     'SELECT term, sum(n) AS n FROM spike_terms WHERE brand_id = $1 AND bucket >= $2 AND bucket <= $3 GROUP BY term HAVING sum(n) >= $4 ORDER BY sum(n) DESC, term LIMIT $5',
     [brandId, from, to, minPosts, limit],

@@ -56,14 +56,31 @@ const num = (v: string | null): number | null => (v == null ? null : Number(v));
 
 function fromRow(r: Row): SpikeRecord {
   return {
-    id: r.id, brandId: r.brand_id, status: r.status, severity: r.severity, startedAt: Number(r.started_at), lastActiveAt: Number(r.last_active_at),
-    updatedAt: Number(r.updated_at), closedAt: num(r.closed_at), revision: r.revision, peakZ: r.peak_z, explanation: r.explanation,
-    acknowledgedBy: r.acknowledged_by, acknowledgedAt: num(r.acknowledged_at), expectedBy: r.expected_by, expectedAt: num(r.expected_at),
-    escalatedBy: r.escalated_by, escalatedAt: num(r.escalated_at), deliveries: r.deliveries,
+    id: r.id,
+    brandId: r.brand_id,
+    status: r.status,
+    severity: r.severity,
+    startedAt: Number(r.started_at),
+    lastActiveAt: Number(r.last_active_at),
+    updatedAt: Number(r.updated_at),
+    closedAt: num(r.closed_at),
+    revision: r.revision,
+    peakZ: r.peak_z,
+    explanation: r.explanation,
+    acknowledgedBy: r.acknowledged_by,
+    acknowledgedAt: num(r.acknowledged_at),
+    expectedBy: r.expected_by,
+    expectedAt: num(r.expected_at),
+    escalatedBy: r.escalated_by,
+    escalatedAt: num(r.escalated_at),
+    deliveries: r.deliveries,
   };
 }
 
-export async function insertSpike(db: Db, s: Pick<SpikeRecord, 'id' | 'brandId' | 'severity' | 'startedAt' | 'peakZ' | 'explanation'>): Promise<SpikeRecord> {
+export async function insertSpike(
+  db: Db,
+  s: Pick<SpikeRecord, 'id' | 'brandId' | 'severity' | 'startedAt' | 'peakZ' | 'explanation'>,
+): Promise<SpikeRecord> {
   const { rows } = await db.query<Row>(
     `INSERT INTO spikes (id, brand_id, status, severity, started_at, last_active_at, updated_at, peak_z, explanation)
      VALUES ($1, $2, 'open', $3, $4, $5, $5, $6, $7) RETURNING *`,
@@ -76,7 +93,15 @@ export async function insertSpike(db: Db, s: Pick<SpikeRecord, 'id' | 'brandId' 
 export async function updateSpike(
   db: Db,
   id: string,
-  u: { severity: Severity; peakZ: number; explanation: Explanation; lastActiveAt: number; now: number; newRevision: boolean; status?: 'open' | 'closed' },
+  u: {
+    severity: Severity;
+    peakZ: number;
+    explanation: Explanation;
+    lastActiveAt: number;
+    now: number;
+    newRevision: boolean;
+    status?: 'open' | 'closed';
+  },
 ): Promise<SpikeRecord | null> {
   const { rows } = await db.query<Row>(
     `UPDATE spikes SET severity = $2, peak_z = greatest(peak_z, $3), explanation = $4, last_active_at = $5, updated_at = $6,
@@ -89,7 +114,10 @@ export async function updateSpike(
 }
 
 export async function closeSpike(db: Db, id: string, now: number): Promise<SpikeRecord | null> {
-  const { rows } = await db.query<Row>("UPDATE spikes SET status = 'closed', closed_at = $2, updated_at = $2, revision = revision + 1 WHERE id = $1 AND status = 'open' RETURNING *", [id, now]);
+  const { rows } = await db.query<Row>(
+    "UPDATE spikes SET status = 'closed', closed_at = $2, updated_at = $2, revision = revision + 1 WHERE id = $1 AND status = 'open' RETURNING *",
+    [id, now],
+  );
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
@@ -119,7 +147,13 @@ export type SpikeFlag = 'acknowledged' | 'expected' | 'escalated';
  * a second click says who did it already. Marking as expected also bumps the revision, so chat
  * is told once that it needs no more attention.
  */
-export async function flagSpike(db: Db, id: string, flag: SpikeFlag, actor: string, now: number): Promise<{ spike: SpikeRecord; first: boolean } | null> {
+export async function flagSpike(
+  db: Db,
+  id: string,
+  flag: SpikeFlag,
+  actor: string,
+  now: number,
+): Promise<{ spike: SpikeRecord; first: boolean } | null> {
   const col = { acknowledged: 'acknowledged', expected: 'expected', escalated: 'escalated' }[flag];
   const { rows } = await db.query<Row>(
     `UPDATE spikes SET ${col}_by = $2, ${col}_at = $3, updated_at = $3, revision = revision + 1 WHERE id = $1 AND ${col}_by IS NULL RETURNING *`,
@@ -132,11 +166,21 @@ export async function flagSpike(db: Db, id: string, flag: SpikeFlag, actor: stri
 
 /** One destination's delivery, merged into the others' without overwriting them (jsonb ||). */
 export async function recordDelivery(db: Db, id: string, destinationId: string, d: Delivery): Promise<void> {
-  await db.query('UPDATE spikes SET deliveries = deliveries || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1', [id, destinationId, JSON.stringify(d)]);
+  await db.query('UPDATE spikes SET deliveries = deliveries || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1', [
+    id,
+    destinationId,
+    JSON.stringify(d),
+  ]);
 }
 
 /** Open inbox items of a brand posted in [from, to]: a spike's items, before matching them to its topic. */
-export async function spikeItemCandidates(db: Db, brandId: string, from: number, to: number, limit = 500): Promise<Array<{ id: string; text: string; category: string; draftVersion: number; status: string }>> {
+export async function spikeItemCandidates(
+  db: Db,
+  brandId: string,
+  from: number,
+  to: number,
+  limit = 500,
+): Promise<Array<{ id: string; text: string; category: string; draftVersion: number; status: string }>> {
   const { rows } = await db.query<{ id: string; text: string; category: string; draft_version: number; status: string }>(
     `SELECT i.id, m.text, i.category, i.draft_version, i.status FROM inbox_items i JOIN mentions m ON m.id = i.id
      WHERE i.brand_id = $1 AND i.created_at >= $2 AND i.created_at <= $3 AND i.status IN ('new', 'assigned', 'awaiting_second', 'failed', 'needs_check')

@@ -97,7 +97,11 @@ const ITEM_CUR = 'i.created_at >= $1 AND i.created_at <= $2';
 const ITEM_PREV = 'i.created_at >= $3 AND i.created_at < $1';
 
 /** Both periods' headline response figures (all platforms). */
-export async function responseComparison(db: Db, p: Periods, now: number): Promise<{ current: ResponseFigures; previous: ResponseFigures }> {
+export async function responseComparison(
+  db: Db,
+  p: Periods,
+  now: number,
+): Promise<{ current: ResponseFigures; previous: ResponseFigures }> {
   const { rows } = await db.query<Record<string, unknown>>(
     `SELECT ${responseColumns(ITEM_CUR, 'c_')}, ${responseColumns(ITEM_PREV, 'p_')}
      FROM inbox_items i WHERE i.created_at >= $3 AND i.created_at <= $2 AND ($4::text IS NULL OR i.brand_id = $4)`,

@@ -33,7 +33,6 @@ export interface RangeQuery {
   brand?: string | undefined;
 }
 
-
 export interface PeriodTotals {
   total: number;
   negative: number;
@@ -63,8 +62,14 @@ export async function periodTotals(db: Db, q: RangeQuery): Promise<PeriodTotals>
 }
 
 /** First-response times (post → our reply) of items in the range: percentiles and bucket counts. */
-export async function responseTimes(db: Db, q: RangeQuery, bucketBounds: number[]): Promise<{ replied: number; medianMs: number | null; p90Ms: number | null; buckets: number[] }> {
-  const filters = bucketBounds.map((max, i) => `count(*) FILTER (WHERE ms >= ${i === 0 ? 0 : bucketBounds[i - 1]} AND ms < ${max})::bigint AS b${i}`);
+export async function responseTimes(
+  db: Db,
+  q: RangeQuery,
+  bucketBounds: number[],
+): Promise<{ replied: number; medianMs: number | null; p90Ms: number | null; buckets: number[] }> {
+  const filters = bucketBounds.map(
+    (max, i) => `count(*) FILTER (WHERE ms >= ${i === 0 ? 0 : bucketBounds[i - 1]} AND ms < ${max})::bigint AS b${i}`,
+  );
   const last = bucketBounds[bucketBounds.length - 1] ?? 0;
   const { rows } = await db.query<Record<string, number | null>>(
     `WITH r AS (SELECT greatest(0, posted_at - created_at) AS ms FROM inbox_items
@@ -85,7 +90,11 @@ export async function responseTimes(db: Db, q: RangeQuery, bucketBounds: number[
 }
 
 /** Per priority: answered before the SLA, late, overdue, not due yet. Rejected items never needed an answer. */
-export async function slaCounts(db: Db, q: RangeQuery, now: number): Promise<Array<{ priority: string; met: number; late: number; overdue: number; pending: number }>> {
+export async function slaCounts(
+  db: Db,
+  q: RangeQuery,
+  now: number,
+): Promise<Array<{ priority: string; met: number; late: number; overdue: number; pending: number }>> {
   const { rows } = await db.query<{ priority: string; met: number; late: number; overdue: number; pending: number }>(
     `SELECT priority,
        count(*) FILTER (WHERE posted_at IS NOT NULL AND posted_at <= sla_due_at)::bigint AS met,

@@ -29,7 +29,13 @@ export async function insertUser(client: pg.PoolClient, user: NewUser, managedBy
 }
 
 /** Applies the patch and marks the row as set by a person (see schema-directory.ts); 404 when there is no such user. */
-export async function updateUser(client: pg.PoolClient, name: string, patch: UserPatch, managedBy: ManagedBy = 'admin', now = Date.now()): Promise<{ before: DirectoryUser; after: DirectoryUser }> {
+export async function updateUser(
+  client: pg.PoolClient,
+  name: string,
+  patch: UserPatch,
+  managedBy: ManagedBy = 'admin',
+  now = Date.now(),
+): Promise<{ before: DirectoryUser; after: DirectoryUser }> {
   const found = await client.query(`SELECT ${USER_COLUMNS} FROM users WHERE name = $1 FOR UPDATE`, [name]);
   if (!found.rows[0]) throw new DirectoryConflict(404, `no user named "${name}"`);
   const before = toUser(found.rows[0]);

@@ -21,7 +21,9 @@ interface ViewRow {
 const toView = (r: ViewRow): SavedView => ({ id: String(r.id), name: r.name, filters: r.filters, createdAt: Number(r.created_at) });
 
 export async function listViews(db: Db, owner: string): Promise<SavedView[]> {
-  const { rows } = await db.query<ViewRow>('SELECT id, name, filters, created_at FROM saved_views WHERE owner = $1 ORDER BY name, id', [owner]);
+  const { rows } = await db.query<ViewRow>('SELECT id, name, filters, created_at FROM saved_views WHERE owner = $1 ORDER BY name, id', [
+    owner,
+  ]);
   return rows.map(toView);
 }
 

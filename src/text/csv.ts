@@ -42,7 +42,8 @@ function readQuoted(c: Cursor, column: number): string {
     }
     c.i = close + 1;
     const next = c.text[c.i];
-    if (next !== undefined && next !== ',' && !isEnd(next)) throw new RowError(`text after the closing quote of column ${column}; a quote inside a quoted field must be doubled ("")`);
+    if (next !== undefined && next !== ',' && !isEnd(next))
+      throw new RowError(`text after the closing quote of column ${column}; a quote inside a quoted field must be doubled ("")`);
     return value;
   }
 }

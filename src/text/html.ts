@@ -58,7 +58,10 @@ export function htmlToText(html: string): string {
   const cleaned = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '');
   const parts = cleaned.split(/(<pre\b[^>]*>[\s\S]*?<\/pre\s*>)/i);
   const text = parts.map((part, i) => (i % 2 === 1 ? preToText(part) : flowToText(part))).join('');
-  return text.replace(/\n{3,}/g, '\n\n').replace(/^\n+|\n+$/g, '').trim();
+  return text
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^\n+|\n+$/g, '')
+    .trim();
 }
 
 function flowToText(html: string): string {
@@ -70,8 +73,7 @@ function flowToText(html: string): string {
       // A run of block boundaries (`</li><li>`, `</p><ul>`) is one line break, not several.
       .replace(new RegExp(`(?:\\s*</?(?:${BLOCK_TAGS})\\b[^>]*>)+`, 'gi'), '\n')
       .replace(/<[^>]*>/g, ''),
-  )
-    .replace(/[ \t]*\n[ \t]*/g, '\n');
+  ).replace(/[ \t]*\n[ \t]*/g, '\n');
 }
 
 function preToText(html: string): string {

@@ -42,12 +42,20 @@ const GROUPS: Group[] = [
       retraso retrasado retrasada demora cancelado cancelada atraso atrasado atrasada retard retardé annulé annulée
       verspätung verspätet verspätete storniert annulliert ritardo annullato cancellato`,
     phrases: [
-      / missed (my )?connection\b/, / stuck (on|at|in)\b/, / (flight|train|bus) (was |is )?(moved|changed)\b/,
-      / (not|never) (arrived|delivered|came|come|shown up|showed up|turned up)\b/, / (still|yet) to (arrive|be delivered)\b/,
+      / missed (my )?connection\b/,
+      / stuck (on|at|in)\b/,
+      / (flight|train|bus) (was |is )?(moved|changed)\b/,
+      / (not|never) (arrived|delivered|came|come|shown up|showed up|turned up)\b/,
+      / (still|yet) to (arrive|be delivered)\b/,
       / (order|package|parcel|delivery|food|pizza|driver|shipment) (is |was |still )?(late|delayed|missing)\b/,
-      / where is (my|our) (order|package|parcel|delivery|food)\b/, / (nunca|no) (llegó|llego|ha llegado)\b/,
-      / (não|nunca) (chegou|foi entregue)\b/, / (jamais|pas) (arrivé|arrivée|livré|livrée)\b/, / (nicht|nie) (angekommen|geliefert)\b/,
-      / (mai|non è) (arrivato|arrivata)\b/, / en retard\b/, / in ritardo\b/,
+      / where is (my|our) (order|package|parcel|delivery|food)\b/,
+      / (nunca|no) (llegó|llego|ha llegado)\b/,
+      / (não|nunca) (chegou|foi entregue)\b/,
+      / (jamais|pas) (arrivé|arrivée|livré|livrée)\b/,
+      / (nicht|nie) (angekommen|geliefert)\b/,
+      / (mai|non è) (arrivato|arrivata)\b/,
+      / en retard\b/,
+      / in ritardo\b/,
     ],
   },
   {
@@ -58,8 +66,12 @@ const GROUPS: Group[] = [
     requires: `lost missing damaged broken stolen ripped torn smashed snapped cracked delayed where waiting arrived arrive
       located tracker found claim perdido perdida perdidas extraviado extraviada roto rota dañado perdu perdue perdus cassé cassée
       endommagé verloren verschwunden kaputt beschädigt perso persa smarrito smarrita rotto danneggiato extraviada quebrada danificada`,
-    phrases: [/ (lost|missing|damaged|stolen|broken|ripped) (item|items|property|package|parcel)\b/, / lost and found\b/, / car seat\b/,
-      / (arrived|came|delivered) (broken|damaged|smashed|cracked|opened)\b/],
+    phrases: [
+      / (lost|missing|damaged|stolen|broken|ripped) (item|items|property|package|parcel)\b/,
+      / lost and found\b/,
+      / car seat\b/,
+      / (arrived|came|delivered) (broken|damaged|smashed|cracked|opened)\b/,
+    ],
   },
   {
     // Goods that arrive broken: a damaged item, not a product defect or outage.
@@ -78,7 +90,12 @@ const GROUPS: Group[] = [
       reembolso reembolsar cobro cobrado cobraron factura tarjeta pago cobrança cobrado cartão fatura pagamento
       remboursement rembourser facture facturé carte paiement prélèvement erstattung rückerstattung rechnung karte zahlung
       abgebucht rimborso fattura carta addebito pagamento`,
-    phrases: [/ money back\b/, / credit card\b/, / (charged|billed) twice\b/, / (card|payment) (was |got |is )?(declined|rejected|refused)\b/],
+    phrases: [
+      / money back\b/,
+      / credit card\b/,
+      / (charged|billed) twice\b/,
+      / (card|payment) (was |got |is )?(declined|rejected|refused)\b/,
+    ],
   },
   {
     category: 'account_login',
@@ -93,8 +110,15 @@ const GROUPS: Group[] = [
     words: `broken crash crashed crashes crashing outage down bug glitch error errors app website site wifi
       wi-fi entertainment screen outlet defective freezing frozen faulty
       roto rota avería caído fallo quebrado defeito panne bug kaputt defekt störung absturz guasto rotto difettoso`,
-    phrases: [/ (not|never) (working|work|loading|load)\b/, / is down\b/, / stopped working\b/, / (no|não) funciona\b/,
-      / ne marche (pas|plus)\b/, / funktioniert (nicht|nie)\b/, / non funziona\b/],
+    phrases: [
+      / (not|never) (working|work|loading|load)\b/,
+      / is down\b/,
+      / stopped working\b/,
+      / (no|não) funciona\b/,
+      / ne marche (pas|plus)\b/,
+      / funktioniert (nicht|nie)\b/,
+      / non funziona\b/,
+    ],
   },
   {
     category: 'staff_service',
@@ -104,8 +128,15 @@ const GROUPS: Group[] = [
       grosero grosera atención personal empleado atendimento atendente grosseiro impoli personnel accueil
       unfreundlich mitarbeiter kundenservice personale scortese maleducato`,
     phrases: [
-      / customer service\b/, / on hold\b/, / (hung|hangs|hang) up\b/, / phone line\b/, / call back\b/,
-      / (no|nobody) (response|reply|answer|answers|answered)\b/, / service client\b/, / servicio al cliente\b/, / servizio clienti\b/,
+      / customer service\b/,
+      / on hold\b/,
+      / (hung|hangs|hang) up\b/,
+      / phone line\b/,
+      / call back\b/,
+      / (no|nobody) (response|reply|answer|answers|answered)\b/,
+      / service client\b/,
+      / servicio al cliente\b/,
+      / servizio clienti\b/,
     ],
   },
   {
@@ -117,8 +148,12 @@ const GROUPS: Group[] = [
       abogado abogada demanda peligroso periodista policía advogado perigoso jornalista polícia avocat dangereux journaliste
       anwalt gefährlich journalist polizei avvocato pericoloso giornalista polizia`,
     phrases: [
-      / for (a )?comment\b/, / (on|for) (a |my |our |the )?(story|article)\b/, / story runs\b/, / on the record\b/,
-      / small claims\b/, / not safe\b/,
+      / for (a )?comment\b/,
+      / (on|for) (a |my |our |the )?(story|article)\b/,
+      / story runs\b/,
+      / on the record\b/,
+      / small claims\b/,
+      / not safe\b/,
     ],
   },
 ];
@@ -272,7 +307,8 @@ export function categorise(input: CategoryInput): Category {
       }
     }
     const problem = input.complaint || input.negative === true;
-    if (best >= 0 && p >= (problem ? Math.min(PROBLEM_CATEGORY_AT, input.threshold) : input.threshold)) return SEED_CATEGORIES[best] as Category;
+    if (best >= 0 && p >= (problem ? Math.min(PROBLEM_CATEGORY_AT, input.threshold) : input.threshold))
+      return SEED_CATEGORIES[best] as Category;
   }
   // A complaint the head cannot place still has its keywords.
   const seeded = input.complaint || !input.probs ? seedCategory(input.seeds) : null;

@@ -52,7 +52,13 @@ export function plainQuestion(x: Features): boolean {
   return x.val[QUESTION_AT] === 1 && !(x.val[BLAME] ?? 0) && PROBLEM_EVIDENCE.every((i) => !(x.val[i] ?? 0));
 }
 
-export function decide(model: TriageModel, x: Features, lang: string, brandId: string | null = null, rating: number | null = null): Decision {
+export function decide(
+  model: TriageModel,
+  x: Features,
+  lang: string,
+  brandId: string | null = null,
+  rating: number | null = null,
+): Decision {
   const { probs, complaintProbability, irony: rawIrony } = predict(model, x, brandId, rating);
   const irony = lang === 'en' ? rawIrony : 0;
   let cls = decideSentiment(model, probs, lang);

@@ -58,7 +58,13 @@ export function assemble(raw: number[], dense: readonly number[], terms: number[
  * has value `lightValue` (character n-grams). Where a bucket has both, kind 0 wins, since it
  * sorts first. One native integer sort, which long posts with many n-grams need.
  */
-export function assembleTwoKinds(keys: Int32Array, dense: readonly number[], terms: number[], reuse: boolean, lightValue: number): Features {
+export function assembleTwoKinds(
+  keys: Int32Array,
+  dense: readonly number[],
+  terms: number[],
+  reuse: boolean,
+  lightValue: number,
+): Features {
   keys.sort();
   let unique = 0;
   let last = -1;

@@ -17,7 +17,15 @@ interface Judgement extends Decision {
 
 /** Text the model cannot read gets no sentiment claim at all; urgency then rests on risk terms, reach and history. */
 const UNSCORED: Judgement = {
-  sentiment: 'neutral', probs: [0, 1, 0], score: 0, confidence: 0, complaintProbability: 0, complaint: false, irony: 0, sarcastic: false, because: null,
+  sentiment: 'neutral',
+  probs: [0, 1, 0],
+  score: 0,
+  confidence: 0,
+  complaintProbability: 0,
+  complaint: false,
+  irony: 0,
+  sarcastic: false,
+  because: null,
 };
 
 function judge(model: TriageModel, sig: Signals, brandId: string, rating: number | null): Judgement {

@@ -17,10 +17,38 @@ export type ScoredLanguage = (typeof SCORED_LANGUAGES)[number];
 const SCORED = new Set<string>(SCORED_LANGUAGES);
 
 export const LANGUAGE_NAMES: Record<string, string> = {
-  en: 'English', es: 'Spanish', pt: 'Portuguese', fr: 'French', de: 'German', it: 'Italian', ar: 'Arabic', hi: 'Hindi',
-  nl: 'Dutch', ja: 'Japanese', zh: 'Chinese', ko: 'Korean', ru: 'Russian', tr: 'Turkish', pl: 'Polish', sv: 'Swedish',
-  da: 'Danish', no: 'Norwegian', fi: 'Finnish', el: 'Greek', he: 'Hebrew', th: 'Thai', vi: 'Vietnamese', id: 'Indonesian',
-  uk: 'Ukrainian', cs: 'Czech', ro: 'Romanian', hu: 'Hungarian', tl: 'Tagalog', ms: 'Malay', fa: 'Persian', ur: 'Urdu',
+  en: 'English',
+  es: 'Spanish',
+  pt: 'Portuguese',
+  fr: 'French',
+  de: 'German',
+  it: 'Italian',
+  ar: 'Arabic',
+  hi: 'Hindi',
+  nl: 'Dutch',
+  ja: 'Japanese',
+  zh: 'Chinese',
+  ko: 'Korean',
+  ru: 'Russian',
+  tr: 'Turkish',
+  pl: 'Polish',
+  sv: 'Swedish',
+  da: 'Danish',
+  no: 'Norwegian',
+  fi: 'Finnish',
+  el: 'Greek',
+  he: 'Hebrew',
+  th: 'Thai',
+  vi: 'Vietnamese',
+  id: 'Indonesian',
+  uk: 'Ukrainian',
+  cs: 'Czech',
+  ro: 'Romanian',
+  hu: 'Hungarian',
+  tl: 'Tagalog',
+  ms: 'Malay',
+  fa: 'Persian',
+  ur: 'Urdu',
 };
 
 export const ENGLISH = new Set(
@@ -34,7 +62,7 @@ export const ENGLISH = new Set(
 // Function words of the Latin-script languages triage scores that are not English words: one of
 // these in a post sends it to ELD even when English words dominate ("que", "der", "les").
 const OTHER = new Set(
- `el los del por para una muy pero está esta qué que porque también nunca hoy mis más tengo estoy 
+  `el los del por para una muy pero está esta qué que porque también nunca hoy mis más tengo estoy 
  nos cuando ahora bien 
  le les des une pour avec pas je vous nous très dans sur mes aux être été c'est suis sont mais tout fait bien
  der das und ist nicht ich mein meine mit für auf ein eine sehr noch schon wir sie bei auch nur wie bist aber oder
@@ -145,7 +173,8 @@ export function identifyLanguage(input: LanguageInput): LanguageGuess {
   const found = eld.detect(input.text);
   // A guess ELD itself does not trust, about plain-ASCII text, is most often terse English ("Awful service!!").
   // isReliable() re-sorts ELD's scores, so the cheap checks go first.
-  let language = found.language && (SCORED.has(found.language) || NON_ASCII_LETTER.test(input.text) || found.isReliable()) ? found.language : 'en';
+  let language =
+    found.language && (SCORED.has(found.language) || NON_ASCII_LETTER.test(input.text) || found.isReliable()) ? found.language : 'en';
   if (romanisedHindi(input, words, language)) language = 'hi';
   return { language, scored: SCORED.has(language), declared: false };
 }

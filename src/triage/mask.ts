@@ -6,7 +6,14 @@ const HANDLE_RE = /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_.-]*[\p{L}\p{N}_](?:@[\p{L}\p{
 const HASHTAG_RE = /#([\p{L}\p{N}_]+)/gu;
 const ENTITY_RE = /&(?:amp|lt|gt|quot|apos|#39|#x27|nbsp);/g;
 const ENTITIES: Record<string, string> = {
-  '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&#39;': "'", '&#x27;': "'", '&nbsp;': ' ',
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&apos;': "'",
+  '&#39;': "'",
+  '&#x27;': "'",
+  '&nbsp;': ' ',
 };
 
 const brandPatterns = new WeakMap<BrandConfig, RegExp | null>();
@@ -27,10 +34,11 @@ function brandPattern(brand: BrandConfig): RegExp | null {
     const local = t.split('@')[0];
     if (local && local !== t) terms.add(local.toLowerCase());
   }
-  const alternation = [...terms].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
-  const re = alternation
-    ? new RegExp(`(?<![\\p{L}\\p{N}_])[@#]?(?:${alternation})(?:['’]s)?(?![\\p{L}\\p{N}_])`, 'giu')
-    : null;
+  const alternation = [...terms]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRe)
+    .join('|');
+  const re = alternation ? new RegExp(`(?<![\\p{L}\\p{N}_])[@#]?(?:${alternation})(?:['’]s)?(?![\\p{L}\\p{N}_])`, 'giu') : null;
   brandPatterns.set(brand, re);
   return re;
 }

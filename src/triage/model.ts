@@ -52,7 +52,13 @@ interface StoredModel {
   hashBits: number;
   dense: readonly string[];
   categories: readonly string[];
-  thresholds: { negativeAt: number; negativeAtByLanguage: Record<string, number>; complaintAt: number; ironyAt: number; categoryAt: number };
+  thresholds: {
+    negativeAt: number;
+    negativeAtByLanguage: Record<string, number>;
+    complaintAt: number;
+    ironyAt: number;
+    categoryAt: number;
+  };
   main: StoredTable;
   category: StoredTable;
   hinglish: string;
@@ -67,7 +73,13 @@ export function serialiseModel(m: TriageModel): string {
     hashBits: HASH_BITS,
     dense: DENSE_FEATURES,
     categories: MODEL_CATEGORIES,
-    thresholds: { negativeAt: m.negativeAt, negativeAtByLanguage: m.negativeAtByLanguage, complaintAt: m.complaintAt, ironyAt: m.ironyAt, categoryAt: m.categoryAt },
+    thresholds: {
+      negativeAt: m.negativeAt,
+      negativeAtByLanguage: m.negativeAtByLanguage,
+      complaintAt: m.complaintAt,
+      ironyAt: m.ironyAt,
+      categoryAt: m.categoryAt,
+    },
     main: packTable(m.main),
     category: packTable(m.category),
     hinglish: Buffer.from(m.hinglish.buffer, m.hinglish.byteOffset, m.hinglish.byteLength).toString('base64'),
@@ -79,7 +91,8 @@ export function serialiseModel(m: TriageModel): string {
 
 export function parseModel(json: string): TriageModel {
   const s = JSON.parse(json) as StoredModel;
-  if (s.format !== 'earshot-triage' || s.version !== 3) throw new Error('not an Earshot triage model (format/version); retrain it with `npm run train`');
+  if (s.format !== 'earshot-triage' || s.version !== 3)
+    throw new Error('not an Earshot triage model (format/version); retrain it with `npm run train`');
   // Features are hashed by position, so a model trained with other feature settings would silently score garbage.
   if (s.hashBits !== HASH_BITS || s.dense.join('|') !== DENSE_FEATURES.join('|') || s.categories.join('|') !== MODEL_CATEGORIES.join('|')) {
     throw new Error('triage model was trained with different features; retrain it with `npm run train`');
@@ -134,7 +147,12 @@ export interface Prediction {
 
 // Review labels are derived from stars, so stars are not a trained feature; they shift the odds by hand.
 const NO_SHIFT = { neg: 0, pos: 0 } as const;
-const SHIFTS = [{ neg: 2, pos: -2 }, { neg: 1.2, pos: -1.2 }, { neg: -2, pos: 2 }, { neg: -1.2, pos: 1.2 }] as const;
+const SHIFTS = [
+  { neg: 2, pos: -2 },
+  { neg: 1.2, pos: -1.2 },
+  { neg: -2, pos: 2 },
+  { neg: -1.2, pos: 1.2 },
+] as const;
 
 function ratingShift(rating: number | null): { readonly neg: number; readonly pos: number } {
   if (rating === null) return NO_SHIFT;
@@ -194,10 +212,14 @@ export function hinglishProbability(m: TriageModel, words: readonly string[]): n
   if (!words.length) return 0;
   let z = 0;
   for (const w of words) z += m.hinglish[hinglishBucket(w)] ?? 0;
-  return sigmoid((m.hinglish[0] ?? 0) + (z / Math.sqrt(words.length)));
+  return sigmoid((m.hinglish[0] ?? 0) + z / Math.sqrt(words.length));
 }
 
-export function decideSentiment(m: Pick<TriageModel, 'negativeAt'> & Partial<Pick<TriageModel, 'negativeAtByLanguage'>>, probs: [number, number, number], lang = 'en'): 0 | 1 | 2 {
+export function decideSentiment(
+  m: Pick<TriageModel, 'negativeAt'> & Partial<Pick<TriageModel, 'negativeAtByLanguage'>>,
+  probs: [number, number, number],
+  lang = 'en',
+): 0 | 1 | 2 {
   if (probs[0] >= (m.negativeAtByLanguage?.[lang] ?? m.negativeAt)) return 0;
   return probs[2] > probs[1] ? 2 : 1;
 }

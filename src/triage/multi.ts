@@ -144,7 +144,11 @@ export function readMulti(input: MultiInput, reuse = false): { post: MultiPost; 
 const D = (name: (typeof DENSE_FEATURES)[number]): number => DENSE_FEATURES.indexOf(name);
 const clip = (x: number, max: number): number => Math.max(0, Math.min(max, x)) / max;
 
-function denseMulti(input: MultiInput, length: number, c: { problems: number; praise: number; negated: boolean; seeds: number[]; lex: Polarity }): number[] {
+function denseMulti(
+  input: MultiInput,
+  length: number,
+  c: { problems: number; praise: number; negated: boolean; seeds: number[]; lex: Polarity },
+): number[] {
   const dense = new Array<number>(DENSE_FEATURES.length).fill(0);
   const m = input.masked;
   dense[D('bias')] = 1;

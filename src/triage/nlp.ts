@@ -78,7 +78,9 @@ function cachedStem(tokens: Tokens, i: number, value: string): string {
 export const reader = new TokenReader(its as unknown as ConstructorParameters<typeof TokenReader>[0], cachedStem);
 // Contractions, negation scope, emoji, numbers, a handle-like word and punctuation: every kind of token triage reads.
 reader.verify(
-  ["I can't believe they didn't refund me, won't fly again!! 😡 2 hrs", 'Not helpful at all... gonna cancel #fail :( $200 @ 5pm'].map((t) => nlp.readDoc(t)),
+  ["I can't believe they didn't refund me, won't fly again!! 😡 2 hrs", 'Not helpful at all... gonna cancel #fail :( $200 @ 5pm'].map((t) =>
+    nlp.readDoc(t),
+  ),
 );
 
 // Idioms whose negation wink-nlp reads literally ("can't wait" scores negative); rewritten to plain equivalents first.
@@ -147,7 +149,8 @@ class PostAnalysis implements Analysis {
    * array: a typed array this long would be allocated off the JS heap, which costs more per post.
    */
   get phraseCandidates(): number[] {
-    if (this.candidates === null || this.candidates.length !== phraseTotal()) this.candidates = markPhraseCandidates(this.normals, this.facts);
+    if (this.candidates === null || this.candidates.length !== phraseTotal())
+      this.candidates = markPhraseCandidates(this.normals, this.facts);
     return this.candidates;
   }
 

@@ -76,4 +76,3 @@ export function phrase(re: RegExp): Phrase {
   }
   return { re, starts: starts ? [...starts] : null, id };
 }
-

@@ -32,11 +32,56 @@ function lexiconPath(): string | null {
 }
 
 const EMOJI: Array<[string, number]> = [
-  ['😀', 2], ['😃', 2], ['😄', 2.2], ['😁', 2], ['😆', 1.8], ['😂', 1.5], ['🤣', 1.5], ['😊', 2.2], ['🙂', 1.2], ['😍', 2.8],
-  ['🥰', 2.8], ['😘', 2.2], ['😎', 1.6], ['🤩', 2.6], ['👍', 1.8], ['👏', 1.8], ['🙌', 2], ['💪', 1.5], ['🎉', 2.2], ['🥳', 2.4],
-  ['❤', 2.5], ['❤️', 2.5], ['♥', 2.3], ['💕', 2.4], ['💖', 2.4], ['💙', 2.2], ['💯', 1.8], ['✨', 1.2], ['🔥', 1.2], ['🙏', 1],
-  ['😢', -2], ['😭', -1.8], ['😞', -2], ['😔', -1.8], ['😩', -2], ['😫', -2], ['😡', -3], ['😠', -2.8], ['🤬', -3.2], ['😤', -2],
-  ['👎', -2], ['💔', -2.4], ['😒', -1.8], ['🙄', -1.6], ['😑', -1], ['😐', -0.6], ['😬', -0.8], ['🤮', -2.8], ['🤢', -2.4], ['😱', -1.6],
+  ['😀', 2],
+  ['😃', 2],
+  ['😄', 2.2],
+  ['😁', 2],
+  ['😆', 1.8],
+  ['😂', 1.5],
+  ['🤣', 1.5],
+  ['😊', 2.2],
+  ['🙂', 1.2],
+  ['😍', 2.8],
+  ['🥰', 2.8],
+  ['😘', 2.2],
+  ['😎', 1.6],
+  ['🤩', 2.6],
+  ['👍', 1.8],
+  ['👏', 1.8],
+  ['🙌', 2],
+  ['💪', 1.5],
+  ['🎉', 2.2],
+  ['🥳', 2.4],
+  ['❤', 2.5],
+  ['❤️', 2.5],
+  ['♥', 2.3],
+  ['💕', 2.4],
+  ['💖', 2.4],
+  ['💙', 2.2],
+  ['💯', 1.8],
+  ['✨', 1.2],
+  ['🔥', 1.2],
+  ['🙏', 1],
+  ['😢', -2],
+  ['😭', -1.8],
+  ['😞', -2],
+  ['😔', -1.8],
+  ['😩', -2],
+  ['😫', -2],
+  ['😡', -3],
+  ['😠', -2.8],
+  ['🤬', -3.2],
+  ['😤', -2],
+  ['👎', -2],
+  ['💔', -2.4],
+  ['😒', -1.8],
+  ['🙄', -1.6],
+  ['😑', -1],
+  ['😐', -0.6],
+  ['😬', -0.8],
+  ['🤮', -2.8],
+  ['🤢', -2.4],
+  ['😱', -1.6],
 ];
 
 const EMOJI_POLARITY = new Map(EMOJI);
@@ -55,7 +100,9 @@ function loadLexicon(): Map<string, number> {
 
 const LEXICON = loadLexicon();
 const BOOSTERS = new Set(
-  'very so really extremely absolutely totally completely incredibly super truly utterly highly such quite especially seriously deeply hella soo sooo'.split(' '),
+  'very so really extremely absolutely totally completely incredibly super truly utterly highly such quite especially seriously deeply hella soo sooo'.split(
+    ' ',
+  ),
 );
 const DAMPENERS = new Set('slightly somewhat barely hardly marginally partly kinda sorta little'.split(' '));
 const BOOST = 0.293;
@@ -109,7 +156,12 @@ export function polarityOf(a: Analysis): Polarity {
  * (polarity-multi.ts), then, for Hindi tweets, which are half English, the English lexicon.
  * No boosters or capitals. `symbols` are the post's emoji.
  */
-export function wordPolarity(words: readonly string[], negated: (i: number) => boolean, lang = 'hi', symbols: readonly string[] = []): Polarity {
+export function wordPolarity(
+  words: readonly string[],
+  negated: (i: number) => boolean,
+  lang = 'hi',
+  symbols: readonly string[] = [],
+): Polarity {
   const own = MULTI_LEXICONS.get(lang);
   const english = lang === 'hi';
   let positive = 0;

@@ -23,9 +23,15 @@ const WAITING = gated([
   { re: / (an|another|over an|half an|almost an) hour\b/, weight: 0.9 },
   { re: / (on hold|phone hold|hold time|holding)\b/, weight: 1.4 },
   { re: / (is )?(anyone|anybody|someone) (there|working|home|listening|available|answering)\b/, weight: 1.0 },
-  { re: / ([\d.]+ ?|one |two |three |four |five |six |several |many |few |24 |48 )(hours?|hrs?|days?|weeks?|mins?|minutes)\b/, weight: 0.9 },
+  {
+    re: / ([\d.]+ ?|one |two |three |four |five |six |several |many |few |24 |48 )(hours?|hrs?|days?|weeks?|mins?|minutes)\b/,
+    weight: 0.9,
+  },
   { re: / \d+(hrs?|h|mins?|days?)\b/, weight: 0.9 },
-  { re: / no (response|reply|answer|one|help|choice|way|update|updates|info|information|communication|call back|email|compensation)\b/, weight: 1.4 },
+  {
+    re: / no (response|reply|answer|one|help|choice|way|update|updates|info|information|communication|call back|email|compensation)\b/,
+    weight: 1.4,
+  },
   { re: / (nobody|noone)\b/, weight: 1.1 },
   { re: / where (is|are|was) (my|our)\b/, weight: 1.2 },
   { re: / day (\d+|two|three|four|five|six|seven|eight|nine|ten)\b/, weight: 0.9 },
@@ -48,7 +54,10 @@ const BLAME = gated([
   { re: / you people\b/, weight: 1.0 },
   { re: / how (is|was) (that|this)\b/, weight: 0.8 },
   { re: / (done with|fed up|sick of|tired of)\b/, weight: 1.2 },
-  { re: / your (app|website|site|system|phone|customer service|service|policy|policies|agents?|staff|employees|reps?|representatives?)\b/, weight: 0.5 },
+  {
+    re: / your (app|website|site|system|phone|customer service|service|policy|policies|agents?|staff|employees|reps?|representatives?)\b/,
+    weight: 0.5,
+  },
   { re: / (thanks|thank you) for nothing\b/, weight: 2.5 },
   { re: / (never|not) (again|flying|fly|book|booking)\b/, weight: 1.2 },
   { re: / (please|pls|plz) (help|fix|respond|reply|call|check|look into|do something)\b/, weight: 0.8 },
@@ -75,8 +84,13 @@ const PROBLEM_WORDS = lexicon(
   :( :-( 😡 😠 😤 😢 😭 🙄 👎 😩 😒 😞 😔`,
 );
 const PROBLEM_PHRASES = [
-  / (charged|billed) (me )?(twice|double|two times)\b/, / double (charged|billed|booked)\b/, / missed (my )?(connection|flight)\b/,
-  / (not|never) (working|work|loading|load)\b/, / is down\b/, / (customer|terrible|poor|bad) service\b/, / gave up\b/,
+  / (charged|billed) (me )?(twice|double|two times)\b/,
+  / double (charged|billed|booked)\b/,
+  / missed (my )?(connection|flight)\b/,
+  / (not|never) (working|work|loading|load)\b/,
+  / is down\b/,
+  / (customer|terrible|poor|bad) service\b/,
+  / gave up\b/,
 ].map(phrase);
 
 const SERVICE_VERBS = lexicon(
@@ -85,7 +99,9 @@ const SERVICE_VERBS = lexicon(
   heard contact reach tell told answers locate transfer change allowed going`,
 );
 // Negated words that are not complaints: "can't wait", "no problem", "couldn't be happier".
-const NEGATION_OK = lexicon(`wait worry problem problems bad doubt hesitate forget be happier better complaint complaints mind`, { stems: false });
+const NEGATION_OK = lexicon(`wait worry problem problems bad doubt hesitate forget be happier better complaint complaints mind`, {
+  stems: false,
+});
 const NEGATORS = new Set(['not', 'never', 'no', 'nobody', 'noone']);
 
 const STRONG_PRAISE = lexicon(
@@ -97,8 +113,15 @@ const STRONG_PRAISE = lexicon(
 // Said just as often to close a complaint or a request, so they count for less.
 const POLITE = lexicon(`thanks thank thx appreciate appreciated 🙏`, { stems: false });
 const PRAISE_PHRASES = [
-  / shout out\b/, / well done\b/, / good job\b/, / can not thank\b/, / above and beyond\b/, / made (my|her|his|our|their) (day|trip)\b/,
-  / (huge|big|many|special) thanks\b/, / thank you so much\b/, / (so|very|really|incredibly) (kind|patient|professional)\b/,
+  / shout out\b/,
+  / well done\b/,
+  / good job\b/,
+  / can not thank\b/,
+  / above and beyond\b/,
+  / made (my|her|his|our|their) (day|trip)\b/,
+  / (huge|big|many|special) thanks\b/,
+  / thank you so much\b/,
+  / (so|very|really|incredibly) (kind|patient|professional)\b/,
 ].map(phrase);
 
 // Marks of sarcasm: the upside-down and eye-roll faces, scare quotes, and stock phrases said about a bad turn.
@@ -223,5 +246,14 @@ export function complaintCues(a: Analysis, text: string, question: boolean, rati
   // "still", "waiting", "help" and "please" as positive; real praise is counted above instead.
   if (a.docScore < 0) logit += Math.min(1.5, -a.docScore * 2.5);
   if (rating !== null) logit += rating <= 1 ? 3 : rating <= 2 ? 2 : rating >= 4 ? -2 : 0;
-  return { probability: 1 / (1 + Math.exp(-logit)), waiting, blame, counterfactual, negatedAction: negated, problemWords, praise, intensity };
+  return {
+    probability: 1 / (1 + Math.exp(-logit)),
+    waiting,
+    blame,
+    counterfactual,
+    negatedAction: negated,
+    problemWords,
+    praise,
+    intensity,
+  };
 }

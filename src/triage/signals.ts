@@ -34,7 +34,17 @@ function englishSignals(masked: Masked, text: string, lang: LanguageGuess, reuse
   const cues = complaintCues(analysis, masked.text, question, null);
   const seeds = seedScores(analysis.normals, analysis.joined, analysis.facts);
   const features = extractFeatures({ analysis, masked, cues, question, seeds }, reuse);
-  return { masked, analysis, cues, intensity: cues.intensity, question, lang, seeds, features, display: (i, from) => analysis.shown(i, from) };
+  return {
+    masked,
+    analysis,
+    cues,
+    intensity: cues.intensity,
+    question,
+    lang,
+    seeds,
+    features,
+    display: (i, from) => analysis.shown(i, from),
+  };
 }
 
 function otherSignals(masked: Masked, text: string, lang: LanguageGuess, reuse: boolean): Signals {
@@ -68,7 +78,11 @@ export function readPost(
   const masked = maskDetailed(text, brand);
   const lang = language
     ? { language, scored: true, declared: true }
-    : identifyLanguage({ text: masked.text, declared: declaredLang, hinglish: (words) => hinglishProbability(model ?? activeModel(), words) });
+    : identifyLanguage({
+        text: masked.text,
+        declared: declaredLang,
+        hinglish: (words) => hinglishProbability(model ?? activeModel(), words),
+      });
   if (lang.language === 'en' || !lang.scored) return englishSignals(masked, text, lang, reuse);
   return otherSignals(masked, text, lang, reuse);
 }

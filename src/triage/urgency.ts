@@ -73,7 +73,9 @@ function audienceParts(m: Mention): Part[] {
   const weighted = replies * 2 + reposts * 3 + likes;
   if (weighted > 0) {
     const points = Math.min(12, Math.log10(1 + weighted) * 4);
-    const bits = [counted(reposts, 'repost', 'reposts'), counted(replies, 'reply', 'replies'), counted(likes, 'like', 'likes')].filter(Boolean);
+    const bits = [counted(reposts, 'repost', 'reposts'), counted(replies, 'reply', 'replies'), counted(likes, 'like', 'likes')].filter(
+      Boolean,
+    );
     parts.push({ points, reason: `getting attention: ${bits.join(', ')}` });
   }
   return parts;

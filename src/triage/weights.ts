@@ -121,12 +121,17 @@ export interface StoredTable {
 }
 
 export function packTable(t: WeightTable): StoredTable {
-  return { per: t.per, scales: [...t.scales], data: deflateSync(Buffer.from(t.q.buffer, t.q.byteOffset, t.q.byteLength), { level: 6 }).toString('base64') };
+  return {
+    per: t.per,
+    scales: [...t.scales],
+    data: deflateSync(Buffer.from(t.q.buffer, t.q.byteOffset, t.q.byteLength), { level: 6 }).toString('base64'),
+  };
 }
 
 export function unpackTable(s: StoredTable, features: number): WeightTable {
   const raw = inflateSync(Buffer.from(s.data, 'base64'));
-  if (raw.byteLength !== 2 * features * s.per) throw new Error(`triage model table has ${raw.byteLength / 2} weights, expected ${features * s.per}`);
+  if (raw.byteLength !== 2 * features * s.per)
+    throw new Error(`triage model table has ${raw.byteLength / 2} weights, expected ${features * s.per}`);
   // Copied out: the inflated buffer need not be 2-byte aligned.
   const q = new Int16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
   return { q, per: s.per, scales: Float64Array.from(s.scales) };

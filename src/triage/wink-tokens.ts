@@ -111,7 +111,14 @@ export class TokenReader {
 
   private info(rdd: RawDoc, i: number, id: number, tokens: Tokens): IdInfo {
     const value = this.its.value(i, rdd);
-    const info: IdInfo = { value, type: this.its.type(i, rdd), normal: null, stem: this.stemAt(tokens, i, value), facts: new TokenFacts(), pieces: null };
+    const info: IdInfo = {
+      value,
+      type: this.its.type(i, rdd),
+      normal: null,
+      stem: this.stemAt(tokens, i, value),
+      facts: new TokenFacts(),
+      pieces: null,
+    };
     if (id >= 0 && id < IDS_MAX) {
       // Grown by push, not by writing past the end, so V8 keeps it a flat array rather than a dictionary.
       while (this.infos.length <= id) this.infos.push(undefined);

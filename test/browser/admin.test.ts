@@ -23,7 +23,8 @@ let base: string;
 let feed: string;
 const pageErrors: string[] = [];
 
-const line = (id: string, text: string) => `${JSON.stringify({ id, text, createdAt: new Date().toISOString(), author: { id: `u${id}`, handle: `person${id}`, name: 'A Person', followers: 500 } })}\n`;
+const line = (id: string, text: string) =>
+  `${JSON.stringify({ id, text, createdAt: new Date().toISOString(), author: { id: `u${id}`, handle: `person${id}`, name: 'A Person', followers: 500 } })}\n`;
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -43,11 +44,16 @@ beforeAll(async () => {
   feed = path.join(dir, 'feed.jsonl');
   writeFileSync(feed, line('1', '@AcmeAir my flight was cancelled and nobody answers the phone. Furious.'));
   app = await testApp({
-    sources: [{ id: 'social', kind: 'file', brand: 'acme', interval: '1h', options: { path: feed, outbox: path.join(dir, 'outbox.jsonl') } }],
+    sources: [
+      { id: 'social', kind: 'file', brand: 'acme', interval: '1h', options: { path: feed, outbox: path.join(dir, 'outbox.jsonl') } },
+    ],
     users: [{ name: 'root', role: 'admin', passwordHash: await hashPassword(ADMIN_PASSWORD) }],
   });
   // As `earshot start` does: seed from the file, then follow changes.
-  await app.ctx.directory.open({ db: app.ctx.db, redis: app.ctx.redis, channel: app.ctx.keys.directory, log: app.ctx.log }, { follow: true });
+  await app.ctx.directory.open(
+    { db: app.ctx.db, redis: app.ctx.redis, channel: app.ctx.keys.directory, log: app.ctx.log },
+    { follow: true },
+  );
   workers = startAllWorkers(app.ctx);
   expect(await pollSource(app.ctx, 'social')).toMatchObject({ status: 'ok', stored: 1 });
   ui = await openInbox(app.ctx);
@@ -91,7 +97,11 @@ describe('admin page in a real browser', () => {
 
     appendFileSync(feed, line('2', 'Zephyr Rail cancelled my train twice this week and the refund never came. Awful service.'));
     expect(await pollSource(app.ctx, 'social')).toMatchObject({ status: 'ok', stored: 1 });
-    const routed = await waitFor('the Zephyr post in the inbox', async () => (await getItems(app.ctx.db, await listItemIds(app.ctx.db, 50))).find((i) => i.brandId === 'zephyr'), 20_000);
+    const routed = await waitFor(
+      'the Zephyr post in the inbox',
+      async () => (await getItems(app.ctx.db, await listItemIds(app.ctx.db, 50))).find((i) => i.brandId === 'zephyr'),
+      20_000,
+    );
     expect(routed.draft).toContain('Zephyr Rail');
 
     const nia = await newPage();

@@ -46,7 +46,15 @@ beforeAll(async () => {
   slack = await new FakeSlack().start();
   const port = await freePort();
   app = await testApp({
-    sources: [{ id: 'social', kind: 'file', brand: 'acme', interval: '1h', options: { path: path.join(dir, 'in.jsonl'), outbox: path.join(dir, 'outbox.jsonl') } }],
+    sources: [
+      {
+        id: 'social',
+        kind: 'file',
+        brand: 'acme',
+        interval: '1h',
+        options: { path: path.join(dir, 'in.jsonl'), outbox: path.join(dir, 'outbox.jsonl') },
+      },
+    ],
     chat: [{ id: 'care', kind: 'slack', webhookUrl: slack.url, signingSecret: 'fake_signing_secret_0123456789abcdef' }],
     users: [{ name: 'ana', role: 'approver', passwordHash: await hashPassword(PASSWORD) }],
     api: { host: '127.0.0.1', port },

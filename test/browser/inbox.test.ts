@@ -13,7 +13,8 @@ import { startAllWorkers } from '../helpers/workers.js';
 
 const PASSWORD = 'listen-carefully-2026';
 const OUT = screenshotDir();
-const HOSTILE = '@AcmeAir my refund is late <script>alert("s")</script> <img src=x onerror=alert("i")> see javascript:alert("j") <!channel>';
+const HOSTILE =
+  '@AcmeAir my refund is late <script>alert("s")</script> <img src=x onerror=alert("i")> see javascript:alert("j") <!channel>';
 
 const line = (id: string, text: string, minutesAgo: number, author: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   `${JSON.stringify({ id, text, createdAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(), author, url: `https://social.example/@${String(author['handle'])}/${id}`, ...extra })}\n`;
@@ -21,11 +22,37 @@ const line = (id: string, text: string, minutesAgo: number, author: Record<strin
 function seedFile(dir: string): void {
   writeFileSync(
     path.join(dir, 'in.jsonl'),
-    line('1', 'Does @AcmeAir allow pets in the cabin on short flights?', 50, { id: 'u1', handle: 'petlover', name: 'Pat Lover', followers: 320 }) +
-      line('2', HOSTILE, 40, { id: 'u2', handle: 'mallory', name: '<b>Mallory</b> <!here>', followers: 12, url: 'javascript:alert("author")' }, { url: 'javascript:alert("post")' }) +
-      line('3', '@AcmeAir you lost my bag 3 days ago and nobody answers. Still waiting. My lawyer will hear about this!!!', 30, { id: 'u3', handle: 'loud', name: 'Lou Loud', followers: 250_000 }) +
-      line('4', 'Thanks @AcmeAir, the crew on my flight this morning was lovely!', 20, { id: 'u4', handle: 'happy', name: 'Hap Py', followers: 900 }) +
-      line('5', '@AcmeAir my flight was delayed four hours and the app still says on time. Not great.', 10, { id: 'u5', handle: 'grumpy', name: 'Gru Mpy', followers: 4_100 }),
+    line('1', 'Does @AcmeAir allow pets in the cabin on short flights?', 50, {
+      id: 'u1',
+      handle: 'petlover',
+      name: 'Pat Lover',
+      followers: 320,
+    }) +
+      line(
+        '2',
+        HOSTILE,
+        40,
+        { id: 'u2', handle: 'mallory', name: '<b>Mallory</b> <!here>', followers: 12, url: 'javascript:alert("author")' },
+        { url: 'javascript:alert("post")' },
+      ) +
+      line('3', '@AcmeAir you lost my bag 3 days ago and nobody answers. Still waiting. My lawyer will hear about this!!!', 30, {
+        id: 'u3',
+        handle: 'loud',
+        name: 'Lou Loud',
+        followers: 250_000,
+      }) +
+      line('4', 'Thanks @AcmeAir, the crew on my flight this morning was lovely!', 20, {
+        id: 'u4',
+        handle: 'happy',
+        name: 'Hap Py',
+        followers: 900,
+      }) +
+      line('5', '@AcmeAir my flight was delayed four hours and the app still says on time. Not great.', 10, {
+        id: 'u5',
+        handle: 'grumpy',
+        name: 'Gru Mpy',
+        followers: 4_100,
+      }),
   );
 }
 
@@ -67,7 +94,15 @@ beforeAll(async () => {
   seedFile(dir);
   const passwordHash = await hashPassword(PASSWORD);
   app = await testApp({
-    sources: [{ id: 'social', kind: 'file', brand: 'acme', interval: '1h', options: { path: path.join(dir, 'in.jsonl'), outbox: path.join(dir, 'outbox.jsonl') } }],
+    sources: [
+      {
+        id: 'social',
+        kind: 'file',
+        brand: 'acme',
+        interval: '1h',
+        options: { path: path.join(dir, 'in.jsonl'), outbox: path.join(dir, 'outbox.jsonl') },
+      },
+    ],
     users: [
       { name: 'ana', role: 'approver', passwordHash },
       { name: 'vic', role: 'viewer', passwordHash },
@@ -132,7 +167,8 @@ describe('web inbox in a real browser', () => {
     expect(await page.locator('#item-body script, #item-body img, #items img').count()).toBe(0);
     expect(await page.locator('#item-body a[href^="javascript"]').count()).toBe(0);
     expect(await page.locator('.author-card').textContent()).toContain('<b>Mallory</b> <!here>');
-    for (const a of await page.locator('#item-body a[target=_blank]').all()) expect(await a.getAttribute('rel')).toBe('noopener noreferrer nofollow');
+    for (const a of await page.locator('#item-body a[target=_blank]').all())
+      expect(await a.getAttribute('rel')).toBe('noopener noreferrer nofollow');
     await page.goto(`${base}/#/`);
     await page.waitForSelector('#items .entry');
     expect(await page.locator('#items').textContent()).toContain('<script>alert("s")</script>');
@@ -168,7 +204,11 @@ describe('web inbox in a real browser', () => {
     const id = page.url().split('/item/')[1] as string;
     const status = await page.evaluate(async (itemId) => {
       const { csrfToken } = (await (await fetch('/api/session')).json()) as { csrfToken: string };
-      const res = await fetch(`/api/items/${itemId}/approve`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: JSON.stringify({ draftVersion: 1 }) });
+      const res = await fetch(`/api/items/${itemId}/approve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ draftVersion: 1 }),
+      });
       return res.status;
     }, id);
     expect(status).toBe(403);

@@ -98,7 +98,12 @@ describe('item page in a real browser', () => {
   });
 
   it('r + Enter on an urgent safety report asks to confirm; rejected items can be reopened', async () => {
-    const { id } = await item({ text: '@AcmeAir the emergency exit was blocked on my flight', priority: 'urgent', urgency: 95, category: 'safety_legal_press' });
+    const { id } = await item({
+      text: '@AcmeAir the emergency exit was blocked on my flight',
+      priority: 'urgent',
+      urgency: 95,
+      category: 'safety_legal_press',
+    });
     const page = await signedIn('rob');
     await open(page, id);
     await page.keyboard.press('r');

@@ -53,10 +53,25 @@ beforeAll(async () => {
   down = await FakeMastodon.start({ token: 'fake-token' });
   for (let i = 0; i < 3; i++) up.addMention(up.status({ text: `@AcmeAir my bag ${i} is lost`, acct: `t${i}@social.example` }));
   const passwordHash = await hashPassword(PASSWORD);
-  const source = (id: string, instance: string, token: string) => ({ id, kind: 'mastodon', brand: 'acme', interval: '1h', stream: false, options: { instance, token } });
+  const source = (id: string, instance: string, token: string) => ({
+    id,
+    kind: 'mastodon',
+    brand: 'acme',
+    interval: '1h',
+    stream: false,
+    options: { instance, token },
+  });
   app = await testApp({
-    sources: [source('good', up.url, 'fake-token'), source('expired', up.url, '${ACME_MASTODON_TOKEN:-expired-token}'), source('broken', down.url, 'fake-token')],
-    users: ['admin', 'ana', 'bob', 'vic'].map((name) => ({ name, role: name === 'admin' ? 'admin' : name === 'vic' ? 'viewer' : 'approver', passwordHash })),
+    sources: [
+      source('good', up.url, 'fake-token'),
+      source('expired', up.url, '${ACME_MASTODON_TOKEN:-expired-token}'),
+      source('broken', down.url, 'fake-token'),
+    ],
+    users: ['admin', 'ana', 'bob', 'vic'].map((name) => ({
+      name,
+      role: name === 'admin' ? 'admin' : name === 'vic' ? 'viewer' : 'approver',
+      passwordHash,
+    })),
   });
   await pollSource(app.ctx, 'good');
   await pollSource(app.ctx, 'expired');
@@ -91,7 +106,10 @@ describe('source health page', () => {
     expect(await page.textContent('#source-broken .badge.state')).toBe('Failing');
     expect(await page.textContent('#source-broken .summary')).toContain('The last 3 polls failed: platform temporarily failing (HTTP 502)');
     expect(await page.textContent('#source-expired .badge.state')).toBe('Needs new credentials');
-    expect(await page.locator('#source-expired .renew code').allTextContents()).toEqual(['sources[1].options.token', '$ACME_MASTODON_TOKEN']);
+    expect(await page.locator('#source-expired .renew code').allTextContents()).toEqual([
+      'sources[1].options.token',
+      '$ACME_MASTODON_TOKEN',
+    ]);
     expect(await page.textContent('#source-good .badge.state')).toBe('OK');
     expect(await page.textContent('#sources-summary')).toBe('2 of 3 need attention.');
     // Viewers read health; testing a connection is for admins.
@@ -104,9 +122,13 @@ describe('source health page', () => {
     const page = await signedIn('admin');
     await page.goto(`${base}/#/sources`);
     await page.locator('#source-good button.test-connection').click();
-    await expect.poll(() => page.textContent('#source-good .test-result')).toMatch(/^Connection ok: 3 posts read in \d+ ms; nothing was stored\.$/);
+    await expect
+      .poll(() => page.textContent('#source-good .test-result'))
+      .toMatch(/^Connection ok: 3 posts read in \d+ ms; nothing was stored\.$/);
     await page.locator('#source-expired button.test-connection').click();
-    await expect.poll(() => page.textContent('#source-expired .test-result')).toMatch(/^Connection failed: credentials rejected \(HTTP 401\)/);
+    await expect
+      .poll(() => page.textContent('#source-expired .test-result'))
+      .toMatch(/^Connection failed: credentials rejected \(HTTP 401\)/);
     expect(await page.textContent('#sources-body')).not.toContain('expired-token');
     await page.screenshot({ path: path.join(OUT, 'sources.png'), fullPage: true });
     await page.context().close();

@@ -35,14 +35,21 @@ async function open(options: BrowserContextOptions = {}, hash = '#/'): Promise<P
 const hashOf = (page: Page) => new URL(page.url()).hash;
 type Doc = { document: { scrollingElement: { scrollWidth: number } } };
 const scrollWidth = (page: Page) => page.evaluate(() => (globalThis as unknown as Doc).document.scrollingElement.scrollWidth);
-const ids = (page: Page, list = '#items > .entry') => page.locator(list).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
+const ids = (page: Page, list = '#items > .entry') =>
+  page.locator(list).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
 
 beforeAll(async () => {
   const passwordHash = await hashPassword(PASSWORD);
   app = await testApp({ users: [{ name: 'rita', role: 'responder', passwordHash }] });
   const now = Date.now();
   // 5,000 open items of one source, oldest SLA last; every urgency from 0 to 99 appears 50 times.
-  const many: ItemSeed[] = Array.from({ length: 5000 }, (_, i) => ({ id: `p${String(i).padStart(4, '0')}`, sourceId: 'paging', urgency: i % 100, slaDueAt: now + 2 * HOUR + i * 1000, text: `paging post ${i}` }));
+  const many: ItemSeed[] = Array.from({ length: 5000 }, (_, i) => ({
+    id: `p${String(i).padStart(4, '0')}`,
+    sourceId: 'paging',
+    urgency: i % 100,
+    slaDueAt: now + 2 * HOUR + i * 1000,
+    text: `paging post ${i}`,
+  }));
   await seedItems(app.ctx.db, many);
   ui = await openInbox(app.ctx);
   ({ browser, base } = ui);
@@ -97,7 +104,7 @@ describe('queue in a real browser', () => {
     await page.context().close();
   });
 
-  it('the status filter offers the server\'s statuses, and a link naming one opens with it chosen', async () => {
+  it("the status filter offers the server's statuses, and a link naming one opens with it chosen", async () => {
     await seedItems(app.ctx.db, [{ id: 'f-posted', sourceId: 'paging', status: 'posted', urgency: 10 }]);
     const page = await open({}, '#/?status=posted&source=paging');
     const options = await page.locator('#f-status option').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('value')));
@@ -120,10 +127,20 @@ describe('queue in a real browser', () => {
     await page.click('#bulk-reject');
     await page.fill('#bulk-reason', 'duplicate of the pinned thread');
     await page.click('#bulk-reject-form button[type=submit]');
-    await expect.poll(() => page.locator('#bulk-result').textContent()).toBe('Rejected 3 of 4. 1 not changed: cannot reject an item that is posted');
+    await expect
+      .poll(() => page.locator('#bulk-result').textContent())
+      .toBe('Rejected 3 of 4. 1 not changed: cannot reject an item that is posted');
     await expect.poll(() => ids(page)).toEqual(['b4']);
-    const after = Object.fromEntries((await getItems(app.ctx.db, ['b0', 'b1', 'b2', 'b3', 'b4'])).map((i) => [i.id, [i.status, i.rejectReason]]));
-    expect(after).toEqual({ b0: ['rejected', 'duplicate of the pinned thread'], b1: ['rejected', 'duplicate of the pinned thread'], b2: ['posted', null], b3: ['rejected', 'duplicate of the pinned thread'], b4: ['new', null] });
+    const after = Object.fromEntries(
+      (await getItems(app.ctx.db, ['b0', 'b1', 'b2', 'b3', 'b4'])).map((i) => [i.id, [i.status, i.rejectReason]]),
+    );
+    expect(after).toEqual({
+      b0: ['rejected', 'duplicate of the pinned thread'],
+      b1: ['rejected', 'duplicate of the pinned thread'],
+      b2: ['posted', null],
+      b3: ['rejected', 'duplicate of the pinned thread'],
+      b4: ['new', null],
+    });
     await page.context().close();
   });
 
@@ -163,7 +180,9 @@ describe('queue in a real browser', () => {
     expect(await page.locator('#queue-loading').isHidden()).toBe(true);
 
     const bulk = inbox('errs');
-    await page.route(bulk, (route) => route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"internal","message":"internal error"}' }));
+    await page.route(bulk, (route) =>
+      route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"internal","message":"internal error"}' }),
+    );
     await page.goto(`${base}/#/?source=errs`);
     await page.locator('#queue-error', { hasText: 'internal error' }).waitFor();
     expect(await page.locator('#queue-empty').isHidden()).toBe(true);
@@ -179,24 +198,39 @@ describe('queue in a real browser', () => {
   });
 
   it('fits a 390 px phone with nothing scrolling sideways, and follows a dark colour scheme', async () => {
-    await seedItems(app.ctx.db, [{ id: 'ph1', sourceId: 'phone', text: 'A rather long post without many spaces: https://example.com/a/very/long/path/that/should/wrap/instead/of/pushing/the/page/sideways/on/a/phone' }]);
-    const phone = await open({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' }, '#/?source=phone');
+    await seedItems(app.ctx.db, [
+      {
+        id: 'ph1',
+        sourceId: 'phone',
+        text: 'A rather long post without many spaces: https://example.com/a/very/long/path/that/should/wrap/instead/of/pushing/the/page/sideways/on/a/phone',
+      },
+    ]);
+    const phone = await open(
+      { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' },
+      '#/?source=phone',
+    );
     await phone.locator('#items > .entry').first().waitFor();
     expect(await scrollWidth(phone)).toBeLessThanOrEqual(390);
     await phone.screenshot({ path: path.join(OUT, 'queue-phone-dark.png'), fullPage: true });
     for (const hash of ['#/analytics', '#/sources', '#/item/ph1']) {
       await phone.goto(`${base}/${hash}`);
-      await phone.locator(hash.startsWith('#/item/') ? '#post-text' : 'main > section:not([hidden])').first().waitFor();
+      await phone
+        .locator(hash.startsWith('#/item/') ? '#post-text' : 'main > section:not([hidden])')
+        .first()
+        .waitFor();
       expect(await scrollWidth(phone), hash).toBeLessThanOrEqual(390);
     }
     // Dark: the page background and card backgrounds are dark, the text light, on every page.
     const luminance = (page: Page, selector: string, prop: 'color' | 'backgroundColor') =>
-      page.locator(selector).first().evaluate((node, p) => {
-        const style = (globalThis as unknown as { getComputedStyle(n: unknown): Record<string, string> }).getComputedStyle(node);
-        // Runs in the page: no test helpers here. No digits gives NaN, which fails the bounds below.
-        const [r, g, b] = (String(style[p]).match(/\d+/g) ?? []).map(Number) as [number, number, number];
-        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
-      }, prop);
+      page
+        .locator(selector)
+        .first()
+        .evaluate((node, p) => {
+          const style = (globalThis as unknown as { getComputedStyle(n: unknown): Record<string, string> }).getComputedStyle(node);
+          // Runs in the page: no test helpers here. No digits gives NaN, which fails the bounds below.
+          const [r, g, b] = (String(style[p]).match(/\d+/g) ?? []).map(Number) as [number, number, number];
+          return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+        }, prop);
     for (const hash of ['#/', '#/analytics', '#/sources', '#/item/ph1']) {
       await phone.goto(`${base}/${hash}`);
       await phone.locator('main > section:not([hidden])').first().waitFor();
@@ -216,27 +250,46 @@ describe('queue in a real browser', () => {
       "I'm a reporter at the Daily Ledger writing a story about Acme Air's delays this week. @AcmeAir could your press office comment before Friday?",
     ];
     const storm = (n: number) =>
-      nth([
-        `@AcmeAir flight AA${100 + (n % 7)} delayed again tonight, what a mess`,
-        `RT @newsdesk: Acme Air delays pile up at the airport again tonight, long queues at every desk`,
-        `Another evening, another Acme Air delay. Gate ${n % 20} is packed and the board says nothing`,
-        `@AcmeAir is the ${n % 12} o'clock to Lisbon going or not? The app and the board disagree`,
-      ], n % 4);
+      nth(
+        [
+          `@AcmeAir flight AA${100 + (n % 7)} delayed again tonight, what a mess`,
+          `RT @newsdesk: Acme Air delays pile up at the airport again tonight, long queues at every desk`,
+          `Another evening, another Acme Air delay. Gate ${n % 20} is packed and the board says nothing`,
+          `@AcmeAir is the ${n % 12} o'clock to Lisbon going or not? The app and the board disagree`,
+        ],
+        n % 4,
+      );
     const texts = Array.from({ length: 5000 }, (_, n) => storm(n));
     [1234, 2718, 4001].forEach((at, i) => (texts[at] = nth(urgent, i)));
     const mentions: Mention[] = texts.map((text, n) => {
       const built = toMention({
-        platform: 'mastodon', sourceId: 'storm', brandId: 'acme', nativeId: `storm-${n}`, url: `https://social.example/@s${n}/${n}`, text, lang: 'en',
-        createdAt: new Date(Date.now() - (5000 - n) * 1000).toISOString(), author: { id: `s${n}`, handle: `s${n}`, name: `Storm ${n}`, followers: 50 + (n % 500), url: null },
-        inReplyToId: null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: { statusId: `storm-${n}` },
+        platform: 'mastodon',
+        sourceId: 'storm',
+        brandId: 'acme',
+        nativeId: `storm-${n}`,
+        url: `https://social.example/@s${n}/${n}`,
+        text,
+        lang: 'en',
+        createdAt: new Date(Date.now() - (5000 - n) * 1000).toISOString(),
+        author: { id: `s${n}`, handle: `s${n}`, name: `Storm ${n}`, followers: 50 + (n % 500), url: null },
+        inReplyToId: null,
+        engagement: { replies: 0, reposts: 0, likes: 0 },
+        rating: null,
+        replyRef: { statusId: `storm-${n}` },
       });
       if (!built.ok) throw new Error(built.reason);
       return built.mention;
     });
     for (let i = 0; i < mentions.length; i += 1000) await ingestMentions(app.ctx.db, mentions.slice(i, i + 1000));
     // The real triage and routing (near-duplicate keys, priorities), without the job queues.
-    for (let i = 0; i < mentions.length; i += 500) await triageBatch(app.ctx, mentions.slice(i, i + 500).map((m) => m.id));
-    const { rows } = await app.ctx.db.query<{ id: string; dup_of: string | null }>(`SELECT id, dup_of FROM inbox_items WHERE source_id = 'storm' AND priority = 'urgent'`);
+    for (let i = 0; i < mentions.length; i += 500)
+      await triageBatch(
+        app.ctx,
+        mentions.slice(i, i + 500).map((m) => m.id),
+      );
+    const { rows } = await app.ctx.db.query<{ id: string; dup_of: string | null }>(
+      `SELECT id, dup_of FROM inbox_items WHERE source_id = 'storm' AND priority = 'urgent'`,
+    );
     const threatIds = [1234, 2718, 4001].map((n) => nth(mentions, n).id);
     expect(rows.map((r) => r.id)).toEqual(expect.arrayContaining(threatIds));
 
@@ -252,10 +305,12 @@ describe('queue in a real browser', () => {
     await expect.poll(() => ids(page)).toContain(threatIds[0]);
     await page.fill('#f-q', '');
     await page.goto(`${base}/#/?priority=urgent&source=storm`);
-    await expect.poll(async () => {
-      const shown = new Set(await ids(page));
-      return threatIds.filter((id) => !shown.has(id));
-    }).toEqual([]);
+    await expect
+      .poll(async () => {
+        const shown = new Set(await ids(page));
+        return threatIds.filter((id) => !shown.has(id));
+      })
+      .toEqual([]);
     await page.context().close();
   }, 120_000);
 
@@ -298,13 +353,35 @@ describe('queue in a real browser', () => {
     expect(await page.textContent('#notify')).toBe('Notify me of urgent items');
     await page.click('#notify');
     await page.locator('#notify', { hasText: 'Urgent notifications on' }).waitFor();
-    await seedMention(app.ctx, { nativeId: 'notify-1', text: 'My lawyer will hear about the lost wheelchair', priority: 'urgent', urgency: 95, author: 'wheels' });
-    await expect.poll(recorded, { timeout: 15_000 }).toEqual([{ title: 'Urgent (95): @wheels on mastodon', body: 'My lawyer will hear about the lost wheelchair' }]);
+    await seedMention(app.ctx, {
+      nativeId: 'notify-1',
+      text: 'My lawyer will hear about the lost wheelchair',
+      priority: 'urgent',
+      urgency: 95,
+      author: 'wheels',
+    });
+    await expect
+      .poll(recorded, { timeout: 15_000 })
+      .toEqual([{ title: 'Urgent (95): @wheels on mastodon', body: 'My lawyer will hear about the lost wheelchair' }]);
     expect(await page.evaluate(() => (globalThis as unknown as { __tones: number }).__tones)).toBe(2);
     // A normal item is no reason to interrupt anyone.
-    await seedMention(app.ctx, { nativeId: 'notify-2', text: 'Is there wifi on the plane?', priority: 'normal', urgency: 20, author: 'asker' });
-    await seedMention(app.ctx, { nativeId: 'notify-3', text: 'Your staff threatened me at the gate', priority: 'urgent', urgency: 80, author: 'second' });
-    await expect.poll(async () => (await recorded()).map((n) => n.title), { timeout: 15_000 }).toEqual(['Urgent (95): @wheels on mastodon', 'Urgent (80): @second on mastodon']);
+    await seedMention(app.ctx, {
+      nativeId: 'notify-2',
+      text: 'Is there wifi on the plane?',
+      priority: 'normal',
+      urgency: 20,
+      author: 'asker',
+    });
+    await seedMention(app.ctx, {
+      nativeId: 'notify-3',
+      text: 'Your staff threatened me at the gate',
+      priority: 'urgent',
+      urgency: 80,
+      author: 'second',
+    });
+    await expect
+      .poll(async () => (await recorded()).map((n) => n.title), { timeout: 15_000 })
+      .toEqual(['Urgent (95): @wheels on mastodon', 'Urgent (80): @second on mastodon']);
     await context.close();
   });
 });

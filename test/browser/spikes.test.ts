@@ -21,11 +21,23 @@ let spike: SpikeRecord;
 
 beforeAll(async () => {
   const passwordHash = await hashPassword(PASSWORD);
-  const users = Object.entries(TOKENS).map(([role, token]) => ({ name: role, role, token, ...(role === 'approver' ? { passwordHash } : {}) }));
+  const users = Object.entries(TOKENS).map(([role, token]) => ({
+    name: role,
+    role,
+    token,
+    ...(role === 'approver' ? { passwordHash } : {}),
+  }));
   app = await testApp({ users });
   const now = Date.now();
   await feed(app.ctx, background(now - 60 * MIN, 30));
-  const hostile = post('hostile', 'mallory', 'checkin portal outage <img src=x onerror=alert(1)> <!channel>', now - 9 * MIN, 'negative', 'product_defect_outage');
+  const hostile = post(
+    'hostile',
+    'mallory',
+    'checkin portal outage <img src=x onerror=alert(1)> <!channel>',
+    now - 9 * MIN,
+    'negative',
+    'product_defect_outage',
+  );
   await feed(app.ctx, [...storm(now - 20 * MIN, 60, 40, 19), hostile]);
   spike = present(nth(await sweepSpikes(app.ctx, now), 0).spike);
   ui = await openInbox(app.ctx);
@@ -53,7 +65,8 @@ const shown = (mrkdwn: string): string => html(mrkdwn.replace(/&lt;/g, '<').repl
 function blockHtml(raw: unknown): string {
   const b = raw as { type: string; text?: { text: string }; elements?: Array<{ text?: string | { text: string } }> };
   const style = `margin:6px 0;white-space:pre-wrap;${b.type === 'context' ? 'color:#616061;font-size:12px' : ''}`;
-  if (b.type === 'actions') return `<div style="${style}">${(b.elements ?? []).map((e) => `<button style="margin-right:6px">${html(typeof e.text === 'object' ? e.text.text : '')}</button>`).join('')}</div>`;
+  if (b.type === 'actions')
+    return `<div style="${style}">${(b.elements ?? []).map((e) => `<button style="margin-right:6px">${html(typeof e.text === 'object' ? e.text.text : '')}</button>`).join('')}</div>`;
   const text = b.text ? b.text.text : (b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : '')).join('   ');
   return `<div style="${style}">${shown(text)}</div>`;
 }
@@ -86,7 +99,9 @@ describe('spikes in the inbox', () => {
   it('renders the Slack spike alert as Slack would show it (for the README), its text escaped', async () => {
     const { blocks } = spikeBlocks(spike, spikeText(app.config, spike), true);
     const page = await (await browser.newContext({ viewport: { width: 760, height: 700 } })).newPage();
-    await page.setContent(`<body style="font:14px sans-serif;margin:16px"><div id="m" style="border-left:4px solid #e01e5a;padding:8px 12px">${blocks.map(blockHtml).join('')}</div></body>`);
+    await page.setContent(
+      `<body style="font:14px sans-serif;margin:16px"><div id="m" style="border-left:4px solid #e01e5a;padding:8px 12px">${blocks.map(blockHtml).join('')}</div></body>`,
+    );
     expect(await page.$('#m img')).toBeNull();
     await page.screenshot({ path: path.join(OUT, 'slack-spike.png'), fullPage: true });
   });

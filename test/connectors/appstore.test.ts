@@ -20,14 +20,22 @@ async function start(): Promise<{ fake: FakeAppStore; key: ReturnType<FakeAppSto
   return { fake, key: fake.apiKey() };
 }
 
-const options = (fake: FakeAppStore, key: object, extra: Record<string, unknown> = {}) => ({ appId: APP, ...key, baseUrl: fake.url, ...extra });
-const client = (o: Record<string, unknown>, extra: Parameters<typeof makeClient>[2] = {}) => makeClient(appstoreConnector, o, { http, ...extra });
+const options = (fake: FakeAppStore, key: object, extra: Record<string, unknown> = {}) => ({
+  appId: APP,
+  ...key,
+  baseUrl: fake.url,
+  ...extra,
+});
+const client = (o: Record<string, unknown>, extra: Parameters<typeof makeClient>[2] = {}) =>
+  makeClient(appstoreConnector, o, { http, ...extra });
 const ids = (r: FetchResult) => r.mentions.map((m) => m.nativeId).sort();
 const idsOf = (reviews: ApsReview[]) => reviews.map((r) => r.id).sort();
 const secondsAgo = (s: number) => new Date(Date.now() - s * 1000);
 
 function reviews(fake: FakeAppStore, count: number, from: number): ApsReview[] {
-  return Array.from({ length: count }, (_, i) => fake.addReview(APP, { body: `review ${from + i}`, at: secondsAgo(100_000 - from * 10 - i * 10) }));
+  return Array.from({ length: count }, (_, i) =>
+    fake.addReview(APP, { body: `review ${from + i}`, at: secondsAgo(100_000 - from * 10 - i * 10) }),
+  );
 }
 
 describe('appstore connector: polling', () => {
@@ -66,7 +74,15 @@ describe('appstore connector: polling', () => {
     (bad.attributes as Record<string, unknown>)['rating'] = 'one';
     const result = await client(options(fake, key)).client.fetch(null);
     expect(result.mentions).toHaveLength(1);
-    expect(result.mentions[0]).toMatchObject({ platform: 'appstore', nativeId: good.id, text: 'Logs me out\n\nEvery day.', rating: 2, createdAt: good.attributes.createdDate, author: { handle: 'gina77' }, replyRef: { reviewId: good.id, territory: 'USA' } });
+    expect(result.mentions[0]).toMatchObject({
+      platform: 'appstore',
+      nativeId: good.id,
+      text: 'Logs me out\n\nEvery day.',
+      rating: 2,
+      createdAt: good.attributes.createdDate,
+      author: { handle: 'gina77' },
+      replyRef: { reviewId: good.id, territory: 'USA' },
+    });
     expect(result.rejected.map((r) => r.reason)).toEqual([expect.stringMatching(new RegExp(`^review ${bad.id}: attributes\\.rating`))]);
   });
 
@@ -108,7 +124,9 @@ describe('appstore connector: rate limits, retries and the JWT', () => {
   it('maps 429 RATE_LIMIT_EXCEEDED to RateLimitedError, 5xx to TransientError', async () => {
     const { fake, key } = await start();
     fake.remaining = 0;
-    const error = await client(options(fake, key)).client.fetch(null).catch((e: unknown) => e);
+    const error = await client(options(fake, key))
+      .client.fetch(null)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as Error).message).toContain('RATE_LIMIT_EXCEEDED');
     fake.remaining = 10;
@@ -144,7 +162,9 @@ describe('appstore connector: rate limits, retries and the JWT', () => {
     await writeFile(join(dir, 'AuthKey.p8'), key.privateKey);
     const { privateKey: _omit, ...rest } = key;
     expect((await client(options(fake, rest, { privateKeyFile: join(dir, 'AuthKey.p8') })).client.fetch(null)).mentions).toHaveLength(1);
-    const error = await client(options(fake, { ...key, privateKey: 'garbage' })).client.fetch(null).catch((e: unknown) => e);
+    const error = await client(options(fake, { ...key, privateKey: 'garbage' }))
+      .client.fetch(null)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
   });
 });
@@ -159,9 +179,19 @@ describe('appstore connector: replies', () => {
     const replay = await replyOf(aps)(present(mention), 'Sorry! Please update to 3.1.', { idempotencyKey: 'd1' });
     expect(replay).toEqual(first);
     expect(fake.responses.size).toBe(1);
-    expect(fake.responses.get(r.id)).toMatchObject({ id: first.replyId, responseBody: 'Sorry! Please update to 3.1.', state: 'PENDING_PUBLISH' });
+    expect(fake.responses.get(r.id)).toMatchObject({
+      id: first.replyId,
+      responseBody: 'Sorry! Please update to 3.1.',
+      state: 'PENDING_PUBLISH',
+    });
     const post = present(fake.requests.find((x) => x.method === 'POST'));
-    expect(post.body).toEqual({ data: { type: 'customerReviewResponses', attributes: { responseBody: 'Sorry! Please update to 3.1.' }, relationships: { review: { data: { type: 'customerReviews', id: r.id } } } } });
+    expect(post.body).toEqual({
+      data: {
+        type: 'customerReviewResponses',
+        attributes: { responseBody: 'Sorry! Please update to 3.1.' },
+        relationships: { review: { data: { type: 'customerReviews', id: r.id } } },
+      },
+    });
     expect(appstoreConnector.capabilities.idempotentReply).toBe(true);
 
     const gone = { ...present(mention), replyRef: { reviewId: 'nope' } };
@@ -173,7 +203,8 @@ describe('appstore connector: replies', () => {
 
 describe('appstore connector: options', () => {
   it('needs exactly one of privateKey and privateKeyFile, and a numeric app id', () => {
-    const parse = (o: Record<string, unknown>) => appstoreConnector.optionsSchema.safeParse({ appId: '1', issuerId: 'i', keyId: 'k', ...o });
+    const parse = (o: Record<string, unknown>) =>
+      appstoreConnector.optionsSchema.safeParse({ appId: '1', issuerId: 'i', keyId: 'k', ...o });
     expect(JSON.stringify(parse({}).error?.issues)).toContain('exactly one of privateKey');
     expect(JSON.stringify(parse({ privateKey: 'a', privateKeyFile: 'b' }).error?.issues)).toContain('exactly one of privateKey');
     expect(JSON.stringify(parse({ appId: 'com.acme', privateKey: 'a' }).error?.issues)).toContain('numeric Apple ID');

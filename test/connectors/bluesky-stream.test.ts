@@ -45,7 +45,11 @@ describe('bluesky Jetstream stream: a dropped connection loses nothing', () => {
     await waitFor('the first Jetstream connection', () => fake.jetstreamConnections.length === 1);
     expect(fake.jetstreamConnections[0]).toEqual({ cursor: null, wantedCollections: ['app.bsky.feed.post'] });
 
-    const before = [fake.post({ text: 'Acme Air lost my bag' }), fake.post({ text: 'thanks @AcmeAir.bsky.social' }), fake.post({ text: 'flying #acmeair' })];
+    const before = [
+      fake.post({ text: 'Acme Air lost my bag' }),
+      fake.post({ text: 'thanks @AcmeAir.bsky.social' }),
+      fake.post({ text: 'flying #acmeair' }),
+    ];
     fake.emitPost(nth(before, 0));
     fake.emitPost(fake.post({ text: 'unrelated cat picture' }));
     fake.emitPost(nth(before, 1));
@@ -72,6 +76,8 @@ describe('bluesky Jetstream stream: a dropped connection loses nothing', () => {
     expect(await stored()).toEqual(idsOf(all));
     const mentions = await loadMentions(app.ctx.db, idsOf(all));
     expect([...mentions.values()].map((m) => m.mention.nativeId).sort()).toEqual(all.map((p) => p.uri).sort());
-    expect([...mentions.values()].every((m) => m.mention.author.handle.startsWith('did:plc:') && m.mention.author.followers === null)).toBe(true);
+    expect([...mentions.values()].every((m) => m.mention.author.handle.startsWith('did:plc:') && m.mention.author.followers === null)).toBe(
+      true,
+    );
   });
 });

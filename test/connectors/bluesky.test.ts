@@ -9,7 +9,6 @@ import { makeClient, TEST_BRAND } from '../helpers/connector.js';
 import { useFake } from '../helpers/fake.js';
 import { nth, present, replyOf } from '../helpers/present.js';
 
-
 const startFake = useFake(() => FakeBluesky.start());
 
 function options(fake: FakeBluesky, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -75,7 +74,13 @@ describe('bluesky connector: polling', () => {
   it('normalises a post and fills followers from getProfiles in batches of 25', async () => {
     const fake = await startFake();
     const parent = fake.post({ text: 'root' });
-    const reply = fake.post({ text: 'acme lost my bag', handle: 'maria.bsky.social', displayName: 'Maria', followers: 48_000, reply: { root: parent, parent } });
+    const reply = fake.post({
+      text: 'acme lost my bag',
+      handle: 'maria.bsky.social',
+      displayName: 'Maria',
+      followers: 48_000,
+      reply: { root: parent, parent },
+    });
     fake.addSearchResult('acme', reply);
     for (let i = 0; i < 29; i++) fake.addSearchResult('acme', fake.post({ text: `acme ${i}`, handle: `user${i}.bsky.social` }));
     const { client } = makeClient(blueskyConnector, options(fake, { pageLimit: 100 }));
@@ -90,7 +95,13 @@ describe('bluesky connector: polling', () => {
       url: `https://bsky.app/profile/maria.bsky.social/post/${rkey}`,
       text: 'acme lost my bag',
       lang: 'en',
-      author: { id: 'did:plc:maria', handle: 'maria.bsky.social', name: 'Maria', followers: 48_000, url: 'https://bsky.app/profile/maria.bsky.social' },
+      author: {
+        id: 'did:plc:maria',
+        handle: 'maria.bsky.social',
+        name: 'Maria',
+        followers: 48_000,
+        url: 'https://bsky.app/profile/maria.bsky.social',
+      },
       inReplyToId: parent.uri,
       engagement: { replies: 0, reposts: 1, likes: 2 },
       replyRef: { uri: reply.uri, cid: reply.cid, rootUri: parent.uri, rootCid: parent.cid },
@@ -140,7 +151,9 @@ describe('bluesky connector: failures', () => {
   it('maps 5xx to TransientError', async () => {
     const fake = await startFake();
     fake.failNext(502, '<html>bad gateway</html>', { nsid: 'app.bsky.feed.searchPosts' });
-    await expect(makeClient(blueskyConnector, options(fake, { mentions: false })).client.fetch(null)).rejects.toBeInstanceOf(TransientError);
+    await expect(makeClient(blueskyConnector, options(fake, { mentions: false })).client.fetch(null)).rejects.toBeInstanceOf(
+      TransientError,
+    );
   });
 
   it('keeps one session in the KV across restarts and refreshes it once on ExpiredToken', async () => {
@@ -191,7 +204,11 @@ describe('bluesky connector: replies', () => {
     expect(fake.records.size).toBe(1);
     const [stored] = [...fake.records.values()];
     expect(present(stored).uri).toBe(first.replyId);
-    expect(present(stored).value).toMatchObject({ $type: 'app.bsky.feed.post', text: 'Sorry! DM us your booking.', reply: { root: { uri: root.uri, cid: root.cid }, parent: { uri: post.uri, cid: post.cid } } });
+    expect(present(stored).value).toMatchObject({
+      $type: 'app.bsky.feed.post',
+      text: 'Sorry! DM us your booking.',
+      reply: { root: { uri: root.uri, cid: root.cid }, parent: { uri: post.uri, cid: post.cid } },
+    });
     expect(first.url).toBe(`https://bsky.app/profile/${fake.identifier}/post/${first.replyId.split('/').pop()}`);
     expect(calls(fake, 'com.atproto.repo.getRecord')).toHaveLength(1);
   });
@@ -220,7 +237,20 @@ describe('bluesky connector: replies', () => {
 describe('bluesky Jetstream parsing', () => {
   const target = { sourceId: 'bsky', brandId: 'acme' };
   const event = (text: unknown, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ did: 'did:plc:x', time_us: 1725911162329308, kind: 'commit', commit: { rev: 'r', operation: 'create', collection: 'app.bsky.feed.post', rkey: '3l3qo2vuowo2b', cid: 'bafy', record: { $type: 'app.bsky.feed.post', text, createdAt: '2024-09-09T19:46:02.102Z' }, ...extra } });
+    JSON.stringify({
+      did: 'did:plc:x',
+      time_us: 1725911162329308,
+      kind: 'commit',
+      commit: {
+        rev: 'r',
+        operation: 'create',
+        collection: 'app.bsky.feed.post',
+        rkey: '3l3qo2vuowo2b',
+        cid: 'bafy',
+        record: { $type: 'app.bsky.feed.post', text, createdAt: '2024-09-09T19:46:02.102Z' },
+        ...extra,
+      },
+    });
 
   it('matches brand keywords, handles and hashtags as whole words', () => {
     const matches = brandMatcher(TEST_BRAND, ['"acme support"']);
@@ -236,11 +266,18 @@ describe('bluesky Jetstream parsing', () => {
     const matches = brandMatcher(TEST_BRAND, []);
     const hit = readEvent(event('acme air lost my bag'), matches, target);
     expect(hit.time).toBe(1725911162329308);
-    expect(hit.mention).toMatchObject({ nativeId: 'at://did:plc:x/app.bsky.feed.post/3l3qo2vuowo2b', author: { handle: 'did:plc:x', followers: null } });
+    expect(hit.mention).toMatchObject({
+      nativeId: 'at://did:plc:x/app.bsky.feed.post/3l3qo2vuowo2b',
+      author: { handle: 'did:plc:x', followers: null },
+    });
     expect(readEvent(event('unrelated'), matches, target)).toEqual({ time: 1725911162329308 });
-    expect(readEvent(JSON.stringify({ did: 'did:plc:x', time_us: 5, kind: 'identity', identity: {} }), matches, target)).toEqual({ time: 5 });
+    expect(readEvent(JSON.stringify({ did: 'did:plc:x', time_us: 5, kind: 'identity', identity: {} }), matches, target)).toEqual({
+      time: 5,
+    });
     expect(readEvent('not json', matches, target)).toEqual({ time: null });
     expect(readEvent(event('acme air', { cid: undefined }), matches, target).rejected?.reason).toContain('cid: missing');
-    expect(jetstreamUrl('wss://j.example/subscribe', '1725911162329308')).toBe('wss://j.example/subscribe?wantedCollections=app.bsky.feed.post&cursor=1725911157329308');
+    expect(jetstreamUrl('wss://j.example/subscribe', '1725911162329308')).toBe(
+      'wss://j.example/subscribe?wantedCollections=app.bsky.feed.post&cursor=1725911157329308',
+    );
   });
 });

@@ -9,7 +9,8 @@ import { testApp, type TestApp } from '../helpers/app.js';
 import { present } from '../helpers/present.js';
 
 const HOUR = 3_600_000;
-const line = (id: string, createdAt: string) => `${JSON.stringify({ id, text: `@AcmeAir post ${id}`, createdAt, author: { id: `a${id}`, handle: `h${id}` } })}\n`;
+const line = (id: string, createdAt: string) =>
+  `${JSON.stringify({ id, text: `@AcmeAir post ${id}`, createdAt, author: { id: `a${id}`, handle: `h${id}` } })}\n`;
 
 let app: TestApp;
 let file: string;
@@ -32,7 +33,10 @@ afterAll(async () => {
 
 async function times(source: string): Promise<number[]> {
   const { rows } = await app.ctx.db.query<{ id: string }>('SELECT id FROM mentions WHERE source_id = $1 ORDER BY native_id', [source]);
-  const stored = await loadMentions(app.ctx.db, rows.map((r) => r.id));
+  const stored = await loadMentions(
+    app.ctx.db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => Date.parse(present(stored.get(r.id)).mention.createdAt));
 }
 

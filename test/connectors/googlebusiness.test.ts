@@ -17,14 +17,23 @@ async function start(): Promise<{ fake: FakeGoogle; oauth: ReturnType<FakeGoogle
   return { fake, oauth: fake.oauthClient() };
 }
 
-const options = (fake: FakeGoogle, oauth: object, extra: Record<string, unknown> = {}) => ({ accountId: ACCOUNT, locationId: LOCATION, oauth, baseUrl: fake.url, ...extra });
-const client = (o: Record<string, unknown>, extra: Parameters<typeof makeClient>[2] = {}) => makeClient(googlebusinessConnector, o, { http, ...extra });
+const options = (fake: FakeGoogle, oauth: object, extra: Record<string, unknown> = {}) => ({
+  accountId: ACCOUNT,
+  locationId: LOCATION,
+  oauth,
+  baseUrl: fake.url,
+  ...extra,
+});
+const client = (o: Record<string, unknown>, extra: Parameters<typeof makeClient>[2] = {}) =>
+  makeClient(googlebusinessConnector, o, { http, ...extra });
 const names = (r: FetchResult) => r.mentions.map((m) => m.nativeId).sort();
 const namesOf = (reviews: BusinessReview[]) => reviews.map((r) => r.name).sort();
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
 function reviews(fake: FakeGoogle, count: number, from: number): BusinessReview[] {
-  return Array.from({ length: count }, (_, i) => fake.addBusinessReview(ACCOUNT, LOCATION, { comment: `review ${from + i}`, at: minutesAgo(5_000 - from - i) }));
+  return Array.from({ length: count }, (_, i) =>
+    fake.addBusinessReview(ACCOUNT, LOCATION, { comment: `review ${from + i}`, at: minutesAgo(5_000 - from - i) }),
+  );
 }
 
 describe('googlebusiness connector: polling', () => {
@@ -54,7 +63,12 @@ describe('googlebusiness connector: polling', () => {
     const bad = fake.addBusinessReview(ACCOUNT, LOCATION, { stars: 'SIX', at: minutesAgo(1) });
     const result = await client(options(fake, oauth)).client.fetch(null);
     const byName = new Map(result.mentions.map((m) => [m.nativeId, m]));
-    expect(byName.get(five.name)).toMatchObject({ rating: 5, text: '', author: { handle: 'Hana', name: 'Hana' }, replyRef: { name: five.name } });
+    expect(byName.get(five.name)).toMatchObject({
+      rating: 5,
+      text: '',
+      author: { handle: 'Hana', name: 'Hana' },
+      replyRef: { name: five.name },
+    });
     expect(byName.get(anon.name)).toMatchObject({ rating: 1, text: 'Rude staff', author: { handle: 'Google user', name: '' } });
     expect(result.rejected).toHaveLength(1);
     expect(nth(result.rejected, 0).reason).toMatch(new RegExp(`^review ${bad.reviewId}: starRating`));
@@ -74,7 +88,11 @@ describe('googlebusiness connector: limits, retries and credentials', () => {
     expect(api()).toBe(before);
 
     const other = client(options(fake, fake.oauthClient()));
-    fake.failNext(403, { error: { code: 403, message: 'Rate limit', status: 'PERMISSION_DENIED', errors: [{ reason: 'rateLimitExceeded' }] } }, { path: '/v4/' });
+    fake.failNext(
+      403,
+      { error: { code: 403, message: 'Rate limit', status: 'PERMISSION_DENIED', errors: [{ reason: 'rateLimitExceeded' }] } },
+      { path: '/v4/' },
+    );
     await expect(other.client.fetch(null)).rejects.toBeInstanceOf(RateLimitedError);
   });
 
@@ -82,8 +100,20 @@ describe('googlebusiness connector: limits, retries and credentials', () => {
     const { fake, oauth } = await start();
     fake.failNext(503, { error: { code: 503, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' } }, { path: '/v4/' });
     await expect(client(options(fake, oauth)).client.fetch(null)).rejects.toBeInstanceOf(TransientError);
-    fake.failNext(403, { error: { code: 403, message: 'My Business API has not been used in project 1 before or it is disabled.', status: 'PERMISSION_DENIED' } }, { path: '/v4/' });
-    const error = await client(options(fake, oauth)).client.fetch(null).catch((e: unknown) => e);
+    fake.failNext(
+      403,
+      {
+        error: {
+          code: 403,
+          message: 'My Business API has not been used in project 1 before or it is disabled.',
+          status: 'PERMISSION_DENIED',
+        },
+      },
+      { path: '/v4/' },
+    );
+    const error = await client(options(fake, oauth))
+      .client.fetch(null)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as Error).message).toContain('has not been used in project');
   });
@@ -129,7 +159,11 @@ describe('googlebusiness connector: replies', () => {
 describe('googlebusiness connector: options', () => {
   it('needs numeric ids and credentials', () => {
     const parse = (o: Record<string, unknown>) => googlebusinessConnector.optionsSchema.safeParse(o);
-    expect(JSON.stringify(parse({ accountId: 'accounts/1', locationId: '2', oauth: { clientId: 'a', clientSecret: 'b', refreshToken: 'c' } }).error?.issues)).toContain('numeric account id');
+    expect(
+      JSON.stringify(
+        parse({ accountId: 'accounts/1', locationId: '2', oauth: { clientId: 'a', clientSecret: 'b', refreshToken: 'c' } }).error?.issues,
+      ),
+    ).toContain('numeric account id');
     expect(JSON.stringify(parse({ accountId: '1', locationId: '2' }).error?.issues)).toContain('business.manage');
     expect(parse({ accountId: 1, locationId: 2, oauth: { clientId: 'a', clientSecret: 'b', refreshToken: 'c' } }).success).toBe(true);
   });

@@ -17,8 +17,14 @@ async function start(): Promise<{ fake: FakeGoogle; sa: ReturnType<FakeGoogle['s
   return { fake, sa: fake.serviceAccount() };
 }
 
-const options = (fake: FakeGoogle, sa: object, extra: Record<string, unknown> = {}) => ({ packageName: PKG, serviceAccount: sa, baseUrl: fake.url, ...extra });
-const client = (o: Record<string, unknown>, extra: Parameters<typeof makeClient>[2] = {}) => makeClient(googleplayConnector, o, { http, ...extra });
+const options = (fake: FakeGoogle, sa: object, extra: Record<string, unknown> = {}) => ({
+  packageName: PKG,
+  serviceAccount: sa,
+  baseUrl: fake.url,
+  ...extra,
+});
+const client = (o: Record<string, unknown>, extra: Parameters<typeof makeClient>[2] = {}) =>
+  makeClient(googleplayConnector, o, { http, ...extra });
 const ids = (r: FetchResult) => r.mentions.map((m) => m.nativeId).sort();
 const idsOf = (reviews: PlayReview[]) => reviews.map((r) => r.reviewId).sort();
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
@@ -35,7 +41,11 @@ describe('googleplay connector: polling', () => {
     const opts = options(fake, sa, { maxResults: 3 });
     const first = await client(opts).client.fetch(null);
     expect(ids(first)).toEqual(idsOf(week));
-    expect(fake.requests.filter((r) => r.path.endsWith('/reviews')).map((r) => r.query.get('token'))).toEqual([null, expect.any(String), expect.any(String)]);
+    expect(fake.requests.filter((r) => r.path.endsWith('/reviews')).map((r) => r.query.get('token'))).toEqual([
+      null,
+      expect.any(String),
+      expect.any(String),
+    ]);
 
     const fresh = reviews(fake, 4, 100);
     const second = await client(opts).client.fetch(first.cursor);
@@ -50,7 +60,16 @@ describe('googleplay connector: polling', () => {
     const seconds = Math.floor(Date.now() / 1000) - 60;
     (nth(r.comments, 0)['userComment'] as { lastModified: { seconds: string } }).lastModified.seconds = String(seconds);
     const [m] = (await client(options(fake, sa)).client.fetch(null)).mentions;
-    expect(m).toMatchObject({ platform: 'googleplay', nativeId: r.reviewId, text: 'Crashes on login', rating: 2, lang: 'de', url: null, author: { handle: 'Google Play user', followers: null }, replyRef: { reviewId: r.reviewId, packageName: PKG } });
+    expect(m).toMatchObject({
+      platform: 'googleplay',
+      nativeId: r.reviewId,
+      text: 'Crashes on login',
+      rating: 2,
+      lang: 'de',
+      url: null,
+      author: { handle: 'Google Play user', followers: null },
+      replyRef: { reviewId: r.reviewId, packageName: PKG },
+    });
     expect(Date.parse(present(m).createdAt)).toBe(seconds * 1000);
   });
 
@@ -60,10 +79,16 @@ describe('googleplay connector: polling', () => {
     const noStars = fake.addPlayReview(PKG, { at: minutesAgo(2) });
     delete (nth(noStars.comments, 0)['userComment'] as Record<string, unknown>)['starRating'];
     const now = String(Math.floor(Date.now() / 1000));
-    fake.addRawPlayReview(PKG, { authorName: 'x', comments: [{ userComment: { text: 'no id', lastModified: { seconds: now }, starRating: 3 } }] });
+    fake.addRawPlayReview(PKG, {
+      authorName: 'x',
+      comments: [{ userComment: { text: 'no id', lastModified: { seconds: now }, starRating: 3 } }],
+    });
     const result = await client(options(fake, sa)).client.fetch(null);
     expect(ids(result)).toEqual([good.reviewId]);
-    expect(result.rejected.map((r) => r.reason).sort()).toEqual([expect.stringMatching(new RegExp(`^review ${noStars.reviewId}: userComment\\.starRating`)), expect.stringMatching(/^review without reviewId: reviewId/)]);
+    expect(result.rejected.map((r) => r.reason).sort()).toEqual([
+      expect.stringMatching(new RegExp(`^review ${noStars.reviewId}: userComment\\.starRating`)),
+      expect.stringMatching(/^review without reviewId: reviewId/),
+    ]);
   });
 });
 
@@ -72,7 +97,11 @@ describe('googleplay connector: limits, retries and credentials', () => {
     const { fake, sa } = await start();
     reviews(fake, 2, 0);
     const { client: play, limiter } = client(options(fake, sa));
-    fake.failNext(429, { error: { code: 429, message: 'Quota exceeded for quota metric', status: 'RESOURCE_EXHAUSTED' } }, { path: '/androidpublisher' });
+    fake.failNext(
+      429,
+      { error: { code: 429, message: 'Quota exceeded for quota metric', status: 'RESOURCE_EXHAUSTED' } },
+      { path: '/androidpublisher' },
+    );
     const error = await play.fetch(null).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).retryAt.getTime()).toBeGreaterThan(Date.now() + 50_000);
@@ -109,7 +138,9 @@ describe('googleplay connector: limits, retries and credentials', () => {
   it('says what is missing when the service account lacks the scope', async () => {
     const fake = (await start()).fake;
     const narrow = fake.serviceAccount(['https://www.googleapis.com/auth/youtube.force-ssl']);
-    const error = await client(options(fake, narrow)).client.fetch(null).catch((e: unknown) => e);
+    const error = await client(options(fake, narrow))
+      .client.fetch(null)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
   });
 });
@@ -125,7 +156,9 @@ describe('googleplay connector: replies', () => {
     expect(replay).toEqual(first);
     expect(first).toEqual({ replyId: `${r.reviewId}:reply`, url: null });
     expect(fake.playReplyCalls).toHaveLength(2);
-    expect(r.comments.filter((c) => 'developerComment' in c)).toEqual([{ developerComment: { text: 'Fixed in 1.2.1', lastModified: expect.any(Object) } }]);
+    expect(r.comments.filter((c) => 'developerComment' in c)).toEqual([
+      { developerComment: { text: 'Fixed in 1.2.1', lastModified: expect.any(Object) } },
+    ]);
     expect(googleplayConnector.capabilities.idempotentReply).toBe(true);
     const post = present(fake.requests.find((x) => x.method === 'POST' && x.path.endsWith(':reply')));
     expect(post.path).toBe(`/androidpublisher/v3/applications/${PKG}/reviews/${encodeURIComponent(r.reviewId)}:reply`);

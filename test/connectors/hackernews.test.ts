@@ -42,7 +42,13 @@ describe('hackernews connector', () => {
     const first = await client(fake, { hitsPerPage: 20 }).fetch(null);
     expect(fake.requests).toHaveLength(1);
     const q = nth(fake.requests, 0).query;
-    expect([q.get('query'), q.get('tags'), q.get('hitsPerPage'), q.get('page'), q.get('numericFilters')]).toEqual(['acme', '(story,comment)', '20', '0', null]);
+    expect([q.get('query'), q.get('tags'), q.get('hitsPerPage'), q.get('page'), q.get('numericFilters')]).toEqual([
+      'acme',
+      '(story,comment)',
+      '20',
+      '0',
+      null,
+    ]);
     expect(ids(first)).toEqual(idsOf([...old.slice(12), comment, story]));
 
     const c = present(first.mentions.find((m) => m.nativeId === comment.objectID));
@@ -121,11 +127,21 @@ describe('hackernews connector', () => {
     const start = await client(fake).fetch(null);
     const good = fake.add();
     fake.addRaw({ objectID: '9001', created_at_i: 1_900_000_002, comment_text: 'acme', _tags: ['comment'] }, 1_900_000_002);
-    fake.addRaw({ objectID: '9002', created_at_i: 1_900_000_001, author: 'x', comment_text: 'acme', points: 'lots', _tags: ['comment'] }, 1_900_000_001);
-    fake.addRaw({ objectID: '9003', created_at_i: 1_900_000_003, author: 'x', comment_text: '<!-- acme --><p> </p>', _tags: ['comment'] }, 1_900_000_003);
+    fake.addRaw(
+      { objectID: '9002', created_at_i: 1_900_000_001, author: 'x', comment_text: 'acme', points: 'lots', _tags: ['comment'] },
+      1_900_000_001,
+    );
+    fake.addRaw(
+      { objectID: '9003', created_at_i: 1_900_000_003, author: 'x', comment_text: '<!-- acme --><p> </p>', _tags: ['comment'] },
+      1_900_000_003,
+    );
     const result = await client(fake).fetch(start.cursor);
     expect(ids(result)).toEqual([good.objectID]);
-    expect(result.rejected.map((r) => r.reason)).toEqual([expect.stringMatching(/hit 9003: no text/), expect.stringMatching(/hit 9001: author/), expect.stringMatching(/hit 9002: points/)]);
+    expect(result.rejected.map((r) => r.reason)).toEqual([
+      expect.stringMatching(/hit 9003: no text/),
+      expect.stringMatching(/hit 9001: author/),
+      expect.stringMatching(/hit 9002: points/),
+    ]);
   });
 
   it('maps 429 + Retry-After to RateLimitedError, keeps a partial poll, and classifies 5xx, 400 and bad JSON', async () => {
@@ -140,7 +156,8 @@ describe('hackernews connector', () => {
     const start = await fresh().fetch(null);
     const backlog = many(fake, 25);
     fake.beforeSearch = (r) => {
-      if (r.query.get('page') === '1') fake.failNext(429, { message: 'Too many requests', status: 429 }, { headers: { 'retry-after': '30' } });
+      if (r.query.get('page') === '1')
+        fake.failNext(429, { message: 'Too many requests', status: 429 }, { headers: { 'retry-after': '30' } });
     };
     const partial = await fresh().fetch(start.cursor);
     fake.beforeSearch = undefined;
@@ -158,7 +175,14 @@ describe('hackernews connector', () => {
   });
 
   it('declares itself read-only, without followers or rate-limit headers', () => {
-    expect(hackernewsConnector.capabilities).toEqual({ poll: true, stream: false, reply: false, idempotentReply: false, followers: false, rateLimit: 'none' });
+    expect(hackernewsConnector.capabilities).toEqual({
+      poll: true,
+      stream: false,
+      reply: false,
+      idempotentReply: false,
+      followers: false,
+      rateLimit: 'none',
+    });
     expect(hackernewsConnector.optionsSchema.safeParse({ tags: ['nonsense'] }).success).toBe(false);
   });
 });

@@ -39,7 +39,13 @@ describe('shared item reading', () => {
   it('recognises a post seen in a second feed before normalising it again, and dead-letters a bad one once', () => {
     const into = fresh();
     const normalised: string[] = [];
-    for (const raw of [{ id: 'a', text: 'one' }, { id: 'c', text: 'bad' }, { id: 'a', text: 'one' }, { id: 'c', text: 'bad' }]) gather(into, raw, spec(normalised));
+    for (const raw of [
+      { id: 'a', text: 'one' },
+      { id: 'c', text: 'bad' },
+      { id: 'a', text: 'one' },
+      { id: 'c', text: 'bad' },
+    ])
+      gather(into, raw, spec(normalised));
     expect(normalised).toEqual(['a', 'c']);
     expect(into.mentions).toHaveLength(1);
     expect(into.rejected.map((r) => r.reason)).toEqual(['item c: text is bad']);

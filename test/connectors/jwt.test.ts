@@ -22,10 +22,23 @@ function decode(token: string) {
 describe('jwt: RS256 OAuth2 assertion', () => {
   it('signs iss/scope/aud/iat/exp, verifiable with the RSA public key, and never lives past an hour', () => {
     const now = Date.UTC(2025, 0, 2, 3, 4, 5);
-    const token = oauthAssertion({ issuer: 'bot@p.iam.gserviceaccount.com', scope: 'https://www.googleapis.com/auth/androidpublisher', audience: 'https://oauth2.googleapis.com/token', key: pem(rsa.privateKey), lifetimeSeconds: 7200, now });
+    const token = oauthAssertion({
+      issuer: 'bot@p.iam.gserviceaccount.com',
+      scope: 'https://www.googleapis.com/auth/androidpublisher',
+      audience: 'https://oauth2.googleapis.com/token',
+      key: pem(rsa.privateKey),
+      lifetimeSeconds: 7200,
+      now,
+    });
     const { header, payload, data, signature } = decode(token);
     expect(header).toEqual({ alg: 'RS256', typ: 'JWT' });
-    expect(payload).toEqual({ iss: 'bot@p.iam.gserviceaccount.com', scope: 'https://www.googleapis.com/auth/androidpublisher', aud: 'https://oauth2.googleapis.com/token', iat: now / 1000, exp: now / 1000 + 3600 });
+    expect(payload).toEqual({
+      iss: 'bot@p.iam.gserviceaccount.com',
+      scope: 'https://www.googleapis.com/auth/androidpublisher',
+      aud: 'https://oauth2.googleapis.com/token',
+      iat: now / 1000,
+      exp: now / 1000 + 3600,
+    });
     expect(verify('sha256', data, rsa.publicKey, signature)).toBe(true);
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
     expect(verify('sha256', data, other.publicKey, signature)).toBe(false);
@@ -41,7 +54,15 @@ describe('jwt: RS256 OAuth2 assertion', () => {
 describe('jwt: ES256 bearer token', () => {
   it('puts kid and typ in the header, caps exp at 20 minutes, and signs raw r||s (IEEE P1363)', () => {
     const now = 1_735_787_045_000;
-    const { token, expiresAt } = es256BearerToken({ keyId: 'ABC123', issuer: 'issuer-uuid', audience: 'appstoreconnect-v1', key: pem(ec.privateKey), lifetimeSeconds: 3600, maxLifetimeSeconds: 1200, now });
+    const { token, expiresAt } = es256BearerToken({
+      keyId: 'ABC123',
+      issuer: 'issuer-uuid',
+      audience: 'appstoreconnect-v1',
+      key: pem(ec.privateKey),
+      lifetimeSeconds: 3600,
+      maxLifetimeSeconds: 1200,
+      now,
+    });
     const { header, payload, data, signature } = decode(token);
     expect(header).toEqual({ kid: 'ABC123', alg: 'ES256', typ: 'JWT' });
     expect(payload).toEqual({ iss: 'issuer-uuid', iat: now / 1000, exp: now / 1000 + 1200, aud: 'appstoreconnect-v1' });
@@ -73,19 +94,37 @@ describe('google-auth helpers', () => {
   });
 
   it('maps Google error bodies to error kinds', () => {
-    const res = (status: number, error: unknown, headers: Record<string, string> = {}): HttpResponse => ({ status, headers, text: JSON.stringify({ error }), url: 'https://x.example/api' });
+    const res = (status: number, error: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+      status,
+      headers,
+      text: JSON.stringify({ error }),
+      url: 'https://x.example/api',
+    });
     const reset = new Date('2030-01-01T08:00:00Z');
     const ctx = { renew: 'the key', quotaResetsAt: () => reset };
     expect(googleFailure(res(401, { code: 401, message: 'bad', status: 'UNAUTHENTICATED' }), ctx)).toBeInstanceOf(AuthError);
-    const quota = googleFailure(res(403, { code: 403, message: 'quota', errors: [{ reason: 'quotaExceeded', domain: 'youtube.quota' }] }), ctx);
+    const quota = googleFailure(
+      res(403, { code: 403, message: 'quota', errors: [{ reason: 'quotaExceeded', domain: 'youtube.quota' }] }),
+      ctx,
+    );
     expect(quota).toBeInstanceOf(RateLimitedError);
     expect((quota as RateLimitedError).retryAt).toEqual(reset);
-    const burst = googleFailure(res(403, { code: 403, message: 'slow', errors: [{ reason: 'rateLimitExceeded' }] }), ctx) as RateLimitedError;
+    const burst = googleFailure(
+      res(403, { code: 403, message: 'slow', errors: [{ reason: 'rateLimitExceeded' }] }),
+      ctx,
+    ) as RateLimitedError;
     expect(burst.retryAt.getTime()).toBeLessThan(Date.now() + 61_000);
-    const retryAfter = googleFailure(res(429, { code: 429, message: 'x', status: 'RESOURCE_EXHAUSTED' }, { 'retry-after': '30' }), ctx) as RateLimitedError;
+    const retryAfter = googleFailure(
+      res(429, { code: 429, message: 'x', status: 'RESOURCE_EXHAUSTED' }, { 'retry-after': '30' }),
+      ctx,
+    ) as RateLimitedError;
     expect(retryAfter.retryAt.getTime()).toBeGreaterThan(Date.now() + 29_000);
-    expect(googleFailure(res(403, { code: 403, message: 'no', status: 'PERMISSION_DENIED', errors: [{ reason: 'forbidden' }] }), ctx)).toBeInstanceOf(PermanentError);
-    expect(googleFailure(res(400, { code: 400, message: 'key', status: 'INVALID_ARGUMENT', details: [{ reason: 'API_KEY_INVALID' }] }), ctx)).toBeInstanceOf(AuthError);
+    expect(
+      googleFailure(res(403, { code: 403, message: 'no', status: 'PERMISSION_DENIED', errors: [{ reason: 'forbidden' }] }), ctx),
+    ).toBeInstanceOf(PermanentError);
+    expect(
+      googleFailure(res(400, { code: 400, message: 'key', status: 'INVALID_ARGUMENT', details: [{ reason: 'API_KEY_INVALID' }] }), ctx),
+    ).toBeInstanceOf(AuthError);
     expect(googleFailure(res(503, { code: 503, message: 'later', status: 'UNAVAILABLE' }), ctx)).toBeInstanceOf(TransientError);
     expect(googleFailure({ status: 502, headers: {}, text: '<html>', url: 'u' }, ctx)).toBeInstanceOf(TransientError);
   });

@@ -22,9 +22,16 @@ function listen(client: SourceClient) {
   const batches: FetchResult[] = [];
   let connects = 0;
   const controller = new AbortController();
-  const done = streamOf(client)(null, { deliver: async (b) => void batches.push(b), connected: () => void (connects += 1) }, controller.signal);
+  const done = streamOf(client)(
+    null,
+    { deliver: async (b) => void batches.push(b), connected: () => void (connects += 1) },
+    controller.signal,
+  );
   // Attach a handler now so an early failure is not reported as unhandled before the test awaits it.
-  const settled = done.then(() => null, (err: unknown) => err);
+  const settled = done.then(
+    () => null,
+    (err: unknown) => err,
+  );
   return { batches, connects: () => connects, stop: () => controller.abort(), settled };
 }
 
@@ -38,7 +45,10 @@ describe('mastodon connector: streaming', () => {
     await fake.waitForStreams(2);
     await waitFor('connected', () => run.connects() === 1);
     const streamRequests = fake.requests.filter((r) => r.path.startsWith('/api/v1/streaming/'));
-    expect(streamRequests.map((r) => [r.path, r.query.toString()].join(' ').trim()).sort()).toEqual(['/api/v1/streaming/hashtag tag=acmeair', '/api/v1/streaming/user/notification']);
+    expect(streamRequests.map((r) => [r.path, r.query.toString()].join(' ').trim()).sort()).toEqual([
+      '/api/v1/streaming/hashtag tag=acmeair',
+      '/api/v1/streaming/user/notification',
+    ]);
     expect(streamRequests.every((r) => r.headers['authorization'] === 'Bearer fake-token')).toBe(true);
 
     const mention = fake.status({ text: '@AcmeAir where is my bag' });
@@ -107,7 +117,9 @@ describe('mastodon streaming through the StreamRunner (real redis, workers)', ()
 
   beforeAll(async () => {
     fake = await startFake();
-    app = await testApp({ sources: [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1h', options: { instance: fake.url, ...OPTIONS } }] });
+    app = await testApp({
+      sources: [{ id: 'masto', kind: 'mastodon', brand: 'acme', interval: '1h', options: { instance: fake.url, ...OPTIONS } }],
+    });
     workers = startAllWorkers(app.ctx);
     runner = new StreamRunner(app.ctx);
   });

@@ -2,7 +2,14 @@ import { memoryKv } from '../../src/store/kv.js';
 import { memoryLimiter } from '../../src/connectors/shared/limiter.js';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError, UnknownOutcomeError } from '../../src/http/errors.js';
+import {
+  AuthError,
+  MalformedResponseError,
+  PermanentError,
+  RateLimitedError,
+  TransientError,
+  UnknownOutcomeError,
+} from '../../src/http/errors.js';
 import { mastodonConnector } from '../../src/connectors/mastodon/connector.js';
 import type { FetchResult, SourceClient } from '../../src/connectors/types.js';
 import type { Mention } from '../../src/mention.js';
@@ -17,7 +24,16 @@ const startFake = useFake((options: Parameters<typeof FakeMastodon.start>[0] = {
 
 function client(fake: FakeMastodon, options: Record<string, unknown> = {}): SourceClient {
   return mastodonConnector.create({
-    source: { id: 'masto', kind: 'mastodon', brand: 'acme', interval: 60_000, enabled: true, stream: false, allowPrivateNetwork: false, options: {} },
+    source: {
+      id: 'masto',
+      kind: 'mastodon',
+      brand: 'acme',
+      interval: 60_000,
+      enabled: true,
+      stream: false,
+      allowPrivateNetwork: false,
+      options: {},
+    },
     brand: { id: 'acme', name: 'Acme Air', keywords: ['acme air'], handles: [], hashtags: ['acme'] },
     options: mastodonConnector.optionsSchema.parse({ instance: fake.url, token: 'fake-token', ...options }),
     http,
@@ -195,7 +211,9 @@ describe('mastodon connector: failures while polling', () => {
     fake.addMention(fake.status());
     const reset = new Date(Date.now() + 4 * 60_000 + 123);
     fake.rateLimitNext(1, { reset });
-    const error = await client(fake, { hashtags: ['acme'], search: ['acme'] }).fetch(null).catch((e: unknown) => e);
+    const error = await client(fake, { hashtags: ['acme'], search: ['acme'] })
+      .fetch(null)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).retryAt.getTime()).toBe(reset.getTime());
     expect(fake.requests).toHaveLength(1);
@@ -245,7 +263,9 @@ describe('mastodon connector: failures while polling', () => {
 
   it('throws AuthError naming the platform error and what to renew on 401', async () => {
     const fake = await startFake({ token: 'the-right-one' });
-    const error = await client(fake).fetch(null).catch((e: unknown) => e);
+    const error = await client(fake)
+      .fetch(null)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toContain('The access token is invalid');
     expect((error as Error).message).toContain(`the access token for ${fake.url} was rejected`);

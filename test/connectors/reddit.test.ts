@@ -8,12 +8,23 @@ import { makeClient } from '../helpers/connector.js';
 import { useFake } from '../helpers/fake.js';
 import { nth, present, replyOf } from '../helpers/present.js';
 
-
 const startFake = useFake(() => FakeReddit.start());
 
 const UA = 'server:earshot-acme:1.0 (by /u/acme_care)';
 function options(fake: FakeReddit, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { clientId: fake.clientId, clientSecret: fake.clientSecret, username: fake.username, password: fake.password, userAgent: UA, apiBase: fake.url, authBase: fake.url, search: [], subreddits: ['acme'], subredditFeeds: ['comments'], ...extra };
+  return {
+    clientId: fake.clientId,
+    clientSecret: fake.clientSecret,
+    username: fake.username,
+    password: fake.password,
+    userAgent: UA,
+    apiBase: fake.url,
+    authBase: fake.url,
+    search: [],
+    subreddits: ['acme'],
+    subredditFeeds: ['comments'],
+    ...extra,
+  };
 }
 const names = (r: FetchResult) => r.mentions.map((m) => m.nativeId);
 const namesOf = (things: Thing[]) => things.map((t) => String(t.data['name']));
@@ -33,20 +44,31 @@ describe('reddit connector: polling', () => {
     const second = await client.fetch(first.cursor);
     expect(names(second)).toEqual(namesOf(fresh).reverse());
     expect(fake.requests.map((r) => r.query.get('after'))).toEqual([null, namesOf(fresh)[3], namesOf(fresh)[1]]);
-    expect(fake.requests.every((r) => r.query.get('raw_json') === '1' && r.headers['user-agent'] === UA && r.headers['authorization'] === 'bearer tok-1')).toBe(true);
+    expect(
+      fake.requests.every(
+        (r) => r.query.get('raw_json') === '1' && r.headers['user-agent'] === UA && r.headers['authorization'] === 'bearer tok-1',
+      ),
+    ).toBe(true);
     expect((await client.fetch(second.cursor)).mentions).toEqual([]);
   });
 
   it('searches posts and comments with sort=new, normalises Markdown, and returns an item in two feeds once', async () => {
     const fake = await startFake();
-    const post = fake.thing('t3', { title: 'Acme outage?', selftext: 'Is **acme** down? [status](https://status.acme.example) &amp; more', author: 'carol' });
+    const post = fake.thing('t3', {
+      title: 'Acme outage?',
+      selftext: 'Is **acme** down? [status](https://status.acme.example) &amp; more',
+      author: 'carol',
+    });
     const comment = fake.thing('t1', { body: '> quoted\n\nacme *support* is ~~fast~~ slow', parentId: 't3_p1' });
     fake.add('/search?type=link&q=acme', post);
     fake.add('/search?type=comment&q=acme', comment);
     fake.add('/r/acme/comments', comment);
     const result = await makeClient(redditConnector, options(fake, { search: ['acme'] })).client.fetch(null);
     expect(names(result)).toEqual(namesOf([post, comment]));
-    expect(fake.requests.filter((r) => r.path === '/search').map((r) => [r.query.get('type'), r.query.get('sort')])).toEqual([['link', 'new'], ['comment', 'new']]);
+    expect(fake.requests.filter((r) => r.path === '/search').map((r) => [r.query.get('type'), r.query.get('sort')])).toEqual([
+      ['link', 'new'],
+      ['comment', 'new'],
+    ]);
     expect(result.mentions[0]).toMatchObject({
       platform: 'reddit',
       text: 'Acme outage?\n\nIs acme down? status & more',
@@ -55,7 +77,11 @@ describe('reddit connector: polling', () => {
       inReplyToId: null,
       replyRef: { thingId: post.data['name'], subreddit: 'acme' },
     });
-    expect(result.mentions[1]).toMatchObject({ text: 'quoted\n\nacme support is fast slow', inReplyToId: 't3_p1', engagement: { likes: 3 } });
+    expect(result.mentions[1]).toMatchObject({
+      text: 'quoted\n\nacme support is fast slow',
+      inReplyToId: 't3_p1',
+      engagement: { likes: 3 },
+    });
   });
 
   it('rejects a malformed item with a reason and lets the rest of the page through', async () => {
@@ -120,7 +146,9 @@ describe('reddit connector: failures', () => {
 
   it('names the client id and secret when the app itself is refused', async () => {
     const fake = await startFake();
-    const err = await makeClient(redditConnector, options(fake, { clientSecret: 'wrong' })).client.fetch(null).catch((e: unknown) => e);
+    const err = await makeClient(redditConnector, options(fake, { clientSecret: 'wrong' }))
+      .client.fetch(null)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect((err as Error).message).toContain('options.clientId and options.clientSecret');
   });
@@ -146,7 +174,11 @@ describe('reddit connector: replies', () => {
 
   it('turns RATELIMIT inside a 200 into RateLimitedError with its time, and refuses the next reply locally', async () => {
     const { fake, client, mention } = await setup();
-    fake.commentErrors.push(['RATELIMIT', "Looks like you've been doing that a lot. Take a break for 9 minutes before trying again.", 'ratelimit']);
+    fake.commentErrors.push([
+      'RATELIMIT',
+      "Looks like you've been doing that a lot. Take a break for 9 minutes before trying again.",
+      'ratelimit',
+    ]);
     const before = Date.now();
     const err = await replyOf(client)(mention, 'hi', { idempotencyKey: 'k2' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitedError);
@@ -179,6 +211,8 @@ describe('reddit helpers', () => {
     expect(waitFromMessage('try again in 9 minutes.')).toBe(540_000);
     expect(waitFromMessage('try again in 30 seconds.')).toBe(30_000);
     expect(waitFromMessage('later')).toBeNull();
-    expect(markdownToText('# Title\n\n* item with `code` and snake_case_name\n\n\\*not italic\\*')).toBe('Title\n\n* item with code and snake_case_name\n\n*not italic*');
+    expect(markdownToText('# Title\n\n* item with `code` and snake_case_name\n\n\\*not italic\\*')).toBe(
+      'Title\n\n* item with code and snake_case_name\n\n*not italic*',
+    );
   });
 });

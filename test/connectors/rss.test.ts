@@ -23,14 +23,25 @@ describe('rss connector', () => {
     const fake = await startFake();
     fake.publish({ title: 'No id at all', html: '<p>only a title and a date</p>', date: at(1) });
     fake.publish({ title: 'Linked', link: 'https://blog.example/linked', html: 'Acme &amp; friends' });
-    fake.publish({ title: 'Acme &lt;3', guid: 'https://blog.example/p/1', html: '<p>short</p>', encoded: '<p>Full <b>story</b> about Acme</p>', creator: 'Jo', date: at(3) });
+    fake.publish({
+      title: 'Acme &lt;3',
+      guid: 'https://blog.example/p/1',
+      html: '<p>short</p>',
+      encoded: '<p>Full <b>story</b> about Acme</p>',
+      creator: 'Jo',
+      date: at(3),
+    });
     const feedUrl = `${fake.url}/rss.xml`;
     const source = client(feedUrl);
 
     const first = await source.fetch(null);
     expect(first.rejected).toEqual([]);
     const [full, linked, bare] = first.mentions;
-    expect(native(first)).toEqual(['https://blog.example/p/1', 'https://blog.example/linked', expect.stringMatching(new RegExp(`^${feedUrl}#[A-Za-z0-9_-]{22}$`))]);
+    expect(native(first)).toEqual([
+      'https://blog.example/p/1',
+      'https://blog.example/linked',
+      expect.stringMatching(new RegExp(`^${feedUrl}#[A-Za-z0-9_-]{22}$`)),
+    ]);
     expect(present(full).text).toBe('Acme <3\n\nFull story about Acme');
     expect(present(full).url).toBe('https://blog.example/p/1');
     expect(present(full).author.name).toBe('Jo');
@@ -54,7 +65,13 @@ describe('rss connector', () => {
 
   it('reads Atom: alternate link, escaped html and xhtml content, entry and feed authors, xml:lang', async () => {
     const fake = await startFake();
-    fake.publish({ guid: 'tag:blog.example,2025:1', title: 'Atom & Acme', link: 'https://blog.example/a1', html: '<p>Hello <em>Acme</em></p>', creator: 'Al' });
+    fake.publish({
+      guid: 'tag:blog.example,2025:1',
+      title: 'Atom & Acme',
+      link: 'https://blog.example/a1',
+      html: '<p>Hello <em>Acme</em></p>',
+      creator: 'Al',
+    });
     fake.publish({
       xml: `<entry><id>tag:blog.example,2025:2</id><title type="html">&lt;b&gt;Bold&lt;/b&gt; title</title><updated>2025-01-03T00:00:00Z</updated>
         <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Inline <b>xhtml</b> &amp; more</p></div></content></entry>`,
@@ -104,12 +121,20 @@ describe('rss connector', () => {
   it('rejects malformed items once with a reason while the rest flows, and refuses documents that are not feeds', async () => {
     const fake = await startFake();
     fake.publish({ title: 'Fine', guid: 'https://blog.example/fine' });
-    fake.publish({ title: 'Bad date', guid: 'https://blog.example/bad', date: null, xml: '<item><title>Bad date</title><guid>https://blog.example/bad</guid><pubDate>someday soon</pubDate></item>' });
+    fake.publish({
+      title: 'Bad date',
+      guid: 'https://blog.example/bad',
+      date: null,
+      xml: '<item><title>Bad date</title><guid>https://blog.example/bad</guid><pubDate>someday soon</pubDate></item>',
+    });
     fake.publish({ xml: '<item><description></description></item>' });
     const feedUrl = `${fake.url}/rss.xml`;
     const first = await client(feedUrl).fetch(null);
     expect(native(first)).toEqual(['https://blog.example/fine']);
-    expect(first.rejected.map((r) => r.reason)).toEqual(['item has no guid/id, link, title or text', expect.stringMatching(/bad: date "someday soon" is not a date/)]);
+    expect(first.rejected.map((r) => r.reason)).toEqual([
+      'item has no guid/id, link, title or text',
+      expect.stringMatching(/bad: date "someday soon" is not a date/),
+    ]);
     fake.publish({ title: 'Later', guid: 'https://blog.example/later' });
     const second = await client(feedUrl).fetch(first.cursor);
     expect(native(second)).toEqual(['https://blog.example/later']);
@@ -126,13 +151,17 @@ describe('rss connector', () => {
     fake.publish({ title: 'One', guid: 'https://blog.example/1' });
     const feedUrl = `${fake.url}/rss.xml`;
     fake.failNext(429, 'slow down', { 'retry-after': '120' });
-    const limited = await client(feedUrl).fetch(null).catch((e: unknown) => e);
+    const limited = await client(feedUrl)
+      .fetch(null)
+      .catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(RateLimitedError);
     expect((limited as RateLimitedError).retryAt.getTime()).toBeGreaterThan(Date.now() + 110_000);
 
     const later = new Date(Date.now() + 3_600_000);
     fake.failNext(503, 'maintenance', { 'retry-after': later.toUTCString() });
-    const maintenance = await client(feedUrl).fetch(null).catch((e: unknown) => e);
+    const maintenance = await client(feedUrl)
+      .fetch(null)
+      .catch((e: unknown) => e);
     expect(maintenance).toBeInstanceOf(RateLimitedError);
     expect(Math.abs((maintenance as RateLimitedError).retryAt.getTime() - later.getTime())).toBeLessThan(1_000);
 
@@ -149,7 +178,14 @@ describe('rss connector', () => {
   });
 
   it('declares itself read-only without rate-limit headers', () => {
-    expect(rssConnector.capabilities).toEqual({ poll: true, stream: false, reply: false, idempotentReply: false, followers: false, rateLimit: 'none' });
+    expect(rssConnector.capabilities).toEqual({
+      poll: true,
+      stream: false,
+      reply: false,
+      idempotentReply: false,
+      followers: false,
+      rateLimit: 'none',
+    });
     expect(rssConnector.optionsSchema.safeParse({ url: 'ftp://x' }).success).toBe(false);
   });
 });

@@ -12,15 +12,28 @@ const http = useHttpClient();
 
 const start = useFake(() => FakeTrustpilot.start());
 
-const options = (fake: FakeTrustpilot, extra: Record<string, unknown> = {}) => ({ businessUnitId: UNIT, apiKey: fake.apiKey, baseUrl: fake.url, ...extra });
-const replyCreds = (fake: FakeTrustpilot) => ({ apiSecret: fake.apiSecret, username: fake.user.username, password: fake.user.password, businessUserId: fake.user.businessUserId });
-const client = (o: Record<string, unknown>, extra: Parameters<typeof makeClient>[2] = {}) => makeClient(trustpilotConnector, o, { http, ...extra });
+const options = (fake: FakeTrustpilot, extra: Record<string, unknown> = {}) => ({
+  businessUnitId: UNIT,
+  apiKey: fake.apiKey,
+  baseUrl: fake.url,
+  ...extra,
+});
+const replyCreds = (fake: FakeTrustpilot) => ({
+  apiSecret: fake.apiSecret,
+  username: fake.user.username,
+  password: fake.user.password,
+  businessUserId: fake.user.businessUserId,
+});
+const client = (o: Record<string, unknown>, extra: Parameters<typeof makeClient>[2] = {}) =>
+  makeClient(trustpilotConnector, o, { http, ...extra });
 const ids = (r: FetchResult) => r.mentions.map((m) => m.nativeId).sort();
 const idsOf = (reviews: TpReview[]) => reviews.map((r) => r.id).sort();
 const secondsAgo = (s: number) => new Date(Date.now() - s * 1000);
 
 function reviews(fake: FakeTrustpilot, count: number, from: number): TpReview[] {
-  return Array.from({ length: count }, (_, i) => fake.addReview(UNIT, { text: `review ${from + i}`, at: secondsAgo(100_000 - from * 10 - i * 10) }));
+  return Array.from({ length: count }, (_, i) =>
+    fake.addReview(UNIT, { text: `review ${from + i}`, at: secondsAgo(100_000 - from * 10 - i * 10) }),
+  );
 }
 
 describe('trustpilot connector: polling', () => {
@@ -59,7 +72,14 @@ describe('trustpilot connector: polling', () => {
 
   it('normalises title and text, stars, language, permalink; rejects a malformed review while the page flows', async () => {
     const fake = await start();
-    const good = fake.addReview(UNIT, { stars: 1, title: 'Never arrived', text: 'Still waiting.', name: 'Ivan', language: 'da', at: secondsAgo(20) });
+    const good = fake.addReview(UNIT, {
+      stars: 1,
+      title: 'Never arrived',
+      text: 'Still waiting.',
+      name: 'Ivan',
+      language: 'da',
+      at: secondsAgo(20),
+    });
     const noId = fake.addReview(UNIT, { at: secondsAgo(10) });
     delete (noId as Partial<TpReview>).id;
     const result = await client(options(fake)).client.fetch(null);
@@ -93,7 +113,9 @@ describe('trustpilot connector: limits, retries and credentials', () => {
 
   it('maps a rejected API key to AuthError naming it, and 5xx to TransientError', async () => {
     const fake = await start();
-    const error = await client(options(fake, { apiKey: 'wrong' })).client.fetch(null).catch((e: unknown) => e);
+    const error = await client(options(fake, { apiKey: 'wrong' }))
+      .client.fetch(null)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toContain('options.apiKey of source "src"');
     fake.failNext(502, '<html>Bad gateway</html>');
@@ -109,7 +131,9 @@ describe('trustpilot connector: replies', () => {
     const [mention] = (await tp.fetch(null)).mentions;
     const result = await replyOf(tp)(present(mention), 'So sorry, we have re-sent it.', { idempotencyKey: 'd1' });
     expect(result).toEqual({ replyId: `${r.id}:reply`, url: `https://www.trustpilot.com/reviews/${r.id}` });
-    expect(fake.replies).toEqual([{ reviewId: r.id, message: 'So sorry, we have re-sent it.', authorBusinessUserId: fake.user.businessUserId }]);
+    expect(fake.replies).toEqual([
+      { reviewId: r.id, message: 'So sorry, we have re-sent it.', authorBusinessUserId: fake.user.businessUserId },
+    ]);
     const post = present(fake.requests.find((x) => x.path.endsWith('/reply')));
     expect(post.headers['authorization']).toMatch(/^Bearer tp-at-/);
     expect(post.query.get('apikey')).toBeNull();
@@ -147,6 +171,8 @@ describe('trustpilot connector: replies', () => {
     const [mention] = (await readOnly.fetch(null)).mentions;
     await expect(replyOf(readOnly)(present(mention), 'hi', { idempotencyKey: 'k' })).rejects.toThrow(/needs a business-user login/);
     const withLogin = client(options(fake, { reply: replyCreds(fake) })).client;
-    await expect(replyOf(withLogin)({ ...present(mention), replyRef: { reviewId: 'gone' } }, 'hi', { idempotencyKey: 'k' })).rejects.toBeInstanceOf(PermanentError);
+    await expect(
+      replyOf(withLogin)({ ...present(mention), replyRef: { reviewId: 'gone' } }, 'hi', { idempotencyKey: 'k' }),
+    ).rejects.toBeInstanceOf(PermanentError);
   });
 });

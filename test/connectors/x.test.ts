@@ -7,11 +7,18 @@ import { makeClient } from '../helpers/connector.js';
 import { useFake } from '../helpers/fake.js';
 import { nth, present, replyOf } from '../helpers/present.js';
 
-
 const startFake = useFake(() => FakeX.start());
 
 function options(fake: FakeX, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { apiBase: fake.url, query: 'acme -is:retweet', bearerToken: fake.bearerToken, clientId: fake.clientId, refreshToken: 'refresh-0', maxResults: 10, ...extra };
+  return {
+    apiBase: fake.url,
+    query: 'acme -is:retweet',
+    bearerToken: fake.bearerToken,
+    clientId: fake.clientId,
+    refreshToken: 'refresh-0',
+    maxResults: 10,
+    ...extra,
+  };
 }
 const ids = (r: FetchResult) => r.mentions.map((m) => m.nativeId);
 const idsOf = (t: FakeTweet[]) => t.map((x) => x.id);
@@ -31,8 +38,15 @@ describe('x connector: polling', () => {
     fake.requests.length = 0;
     const second = await client.fetch(first.cursor);
     expect(ids(second)).toEqual(idsOf(fresh.slice(5)).reverse());
-    expect(searches(fake).map((r) => [r.query.get('since_id'), r.query.get('next_token') !== null])).toEqual([[nth(old, 11).id, false], [nth(old, 11).id, true]]);
-    expect(JSON.parse(present(second.cursor))).toEqual({ v: 1, sinceId: nth(old, 11).id, backlog: { untilId: nth(fresh, 5).id, newestId: nth(fresh, 24).id } });
+    expect(searches(fake).map((r) => [r.query.get('since_id'), r.query.get('next_token') !== null])).toEqual([
+      [nth(old, 11).id, false],
+      [nth(old, 11).id, true],
+    ]);
+    expect(JSON.parse(present(second.cursor))).toEqual({
+      v: 1,
+      sinceId: nth(old, 11).id,
+      backlog: { untilId: nth(fresh, 5).id, newestId: nth(fresh, 24).id },
+    });
 
     const later = fake.tweet({ text: 'acme later' });
     fake.requests.length = 0;
@@ -47,8 +61,16 @@ describe('x connector: polling', () => {
   it('asks for author expansions and reads follower counts, names and long text', async () => {
     const fake = await startFake();
     const parent = fake.tweet();
-    const t = fake.tweet({ text: 'acme &amp; co lost my bag', username: 'maria', followers: 48_000, inReplyTo: parent.id, replySettings: 'mentionedUsers' });
-    const [, mention] = (await makeClient(xConnector, options(fake)).client.fetch(null)).mentions.sort((a, b) => a.nativeId.localeCompare(b.nativeId));
+    const t = fake.tweet({
+      text: 'acme &amp; co lost my bag',
+      username: 'maria',
+      followers: 48_000,
+      inReplyTo: parent.id,
+      replySettings: 'mentionedUsers',
+    });
+    const [, mention] = (await makeClient(xConnector, options(fake)).client.fetch(null)).mentions.sort((a, b) =>
+      a.nativeId.localeCompare(b.nativeId),
+    );
     const q = nth(searches(fake), 0).query;
     expect(q.get('expansions')).toContain('author_id');
     expect(q.get('user.fields')).toContain('public_metrics');
@@ -136,7 +158,9 @@ describe('x connector: failures', () => {
 
   it('names the bearer token when the app token is rejected', async () => {
     const fake = await startFake();
-    const err = await makeClient(xConnector, options(fake, { bearerToken: 'revoked' })).client.fetch(null).catch((e: unknown) => e);
+    const err = await makeClient(xConnector, options(fake, { bearerToken: 'revoked' }))
+      .client.fetch(null)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect((err as Error).message).toContain('options.bearerToken');
   });

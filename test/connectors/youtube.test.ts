@@ -12,14 +12,22 @@ const http = useHttpClient();
 
 const start = useFake(() => FakeGoogle.start());
 
-const keyOptions = (fake: FakeGoogle, extra: Record<string, unknown> = {}) => ({ channelId: 'UCbrand', apiKey: fake.apiKey, baseUrl: fake.url, ...extra });
-const client = (options: Record<string, unknown>, extra: Parameters<typeof makeClient>[2] = {}) => makeClient(youtubeConnector, options, { http, ...extra });
+const keyOptions = (fake: FakeGoogle, extra: Record<string, unknown> = {}) => ({
+  channelId: 'UCbrand',
+  apiKey: fake.apiKey,
+  baseUrl: fake.url,
+  ...extra,
+});
+const client = (options: Record<string, unknown>, extra: Parameters<typeof makeClient>[2] = {}) =>
+  makeClient(youtubeConnector, options, { http, ...extra });
 const ids = (r: FetchResult) => r.mentions.map((m) => m.nativeId).sort();
 const idsOf = (threads: YtThread[]) => threads.map((t) => t.id).sort();
 const secondsAgo = (s: number) => new Date(Date.now() - s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function comments(fake: FakeGoogle, count: number, from: number): YtThread[] {
-  return Array.from({ length: count }, (_, i) => fake.addComment({ text: `comment ${from + i}`, publishedAt: secondsAgo(10_000 - from - i) }));
+  return Array.from({ length: count }, (_, i) =>
+    fake.addComment({ text: `comment ${from + i}`, publishedAt: secondsAgo(10_000 - from - i) }),
+  );
 }
 
 describe('youtube connector: polling', () => {
@@ -56,7 +64,8 @@ describe('youtube connector: polling', () => {
     // Two more arrive after the first page was served: the next page repeats items it already had.
     let arrivals: YtThread[] = [];
     fake.onRequest = () => {
-      if (fake.requests.length === 3) arrivals = [fake.addComment({ publishedAt: secondsAgo(1) }), fake.addComment({ publishedAt: secondsAgo(1) })];
+      if (fake.requests.length === 3)
+        arrivals = [fake.addComment({ publishedAt: secondsAgo(1) }), fake.addComment({ publishedAt: secondsAgo(1) })];
     };
     const second = await client(opts).client.fetch(first.cursor);
     expect(ids(second)).toEqual(idsOf([c, ...newer]));
@@ -97,7 +106,9 @@ describe('youtube connector: polling', () => {
     const first = await client(opts).client.fetch(null);
     expect(ids(first)).toEqual([good.id]);
     expect(first.rejected).toHaveLength(1);
-    expect(nth(first.rejected, 0).reason).toMatch(new RegExp(`^comment thread ${bad.id}: snippet\\.topLevelComment\\.snippet\\.authorChannelId`));
+    expect(nth(first.rejected, 0).reason).toMatch(
+      new RegExp(`^comment thread ${bad.id}: snippet\\.topLevelComment\\.snippet\\.authorChannelId`),
+    );
     const again = await client(opts).client.fetch(first.cursor);
     expect(again.rejected).toEqual([]);
   });
@@ -152,7 +163,9 @@ describe('youtube connector: quota, retries and credentials', () => {
     await expect(client(keyOptions(fake)).client.fetch(null)).rejects.toBeInstanceOf(TransientError);
     fake.failNext(200, '{"items": [');
     await expect(client(keyOptions(fake)).client.fetch(null)).rejects.toBeInstanceOf(MalformedResponseError);
-    const error = await client(keyOptions(fake, { apiKey: 'wrong' })).client.fetch(null).catch((e: unknown) => e);
+    const error = await client(keyOptions(fake, { apiKey: 'wrong' }))
+      .client.fetch(null)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toContain('options.apiKey of source "src"');
   });
@@ -166,7 +179,11 @@ describe('youtube connector: quota, retries and credentials', () => {
     fake.expireAccessTokens();
     expect((await yt.fetch(null)).mentions).toHaveLength(2);
     expect(fake.tokenGrants).toEqual(['refresh_token', 'refresh_token']);
-    expect(fake.requests.filter((r) => r.path.includes('commentThreads')).map((r) => r.headers['authorization']?.slice(0, 11))).toEqual(['Bearer ya29', 'Bearer ya29', 'Bearer ya29']);
+    expect(fake.requests.filter((r) => r.path.includes('commentThreads')).map((r) => r.headers['authorization']?.slice(0, 11))).toEqual([
+      'Bearer ya29',
+      'Bearer ya29',
+      'Bearer ya29',
+    ]);
 
     fake.revokeAll();
     const error = await yt.fetch(null).catch((e: unknown) => e);
@@ -202,7 +219,9 @@ describe('youtube connector: replies', () => {
     fake.addComment({});
     const keyOnly = client(keyOptions(fake)).client;
     const [mention] = (await keyOnly.fetch(null)).mentions;
-    await expect(replyOf(keyOnly)(present(mention), 'hi', { idempotencyKey: 'k' })).rejects.toThrow(/needs OAuth credentials with scope https:\/\/www\.googleapis\.com\/auth\/youtube\.force-ssl/);
+    await expect(replyOf(keyOnly)(present(mention), 'hi', { idempotencyKey: 'k' })).rejects.toThrow(
+      /needs OAuth credentials with scope https:\/\/www\.googleapis\.com\/auth\/youtube\.force-ssl/,
+    );
     const withOauth = client({ ...keyOptions(fake), oauth: fake.oauthClient() }).client;
     fake.threads.length = 0;
     await expect(replyOf(withOauth)(present(mention), 'hi', { idempotencyKey: 'k' })).rejects.toBeInstanceOf(PermanentError);

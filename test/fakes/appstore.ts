@@ -14,7 +14,14 @@ import { nth, present } from '../helpers/present.js';
 export interface ApsReview {
   type: 'customerReviews';
   id: string;
-  attributes: { rating: number; title: string | null; body: string | null; reviewerNickname: string; createdDate: string; territory: string };
+  attributes: {
+    rating: number;
+    title: string | null;
+    body: string | null;
+    reviewerNickname: string;
+    createdDate: string;
+    territory: string;
+  };
   relationships: { response: { links: { self: string; related: string } } };
 }
 
@@ -26,7 +33,9 @@ export interface ApsResponse {
   state: string;
 }
 
-const apiError = (status: number, code: string, title: string, detail: string) => ({ errors: [{ id: randomUUID(), status: String(status), code, title, detail }] });
+const apiError = (status: number, code: string, title: string, detail: string) => ({
+  errors: [{ id: randomUUID(), status: String(status), code, title, detail }],
+});
 
 export class FakeAppStore extends RecordingServer {
   readonly reviews = new Map<string, ApsReview[]>();
@@ -60,7 +69,10 @@ export class FakeAppStore extends RecordingServer {
     this.keys.delete(keyId);
   }
 
-  addReview(appId: string, input: { rating?: number; title?: string | null; body?: string | null; nickname?: string; at?: Date; territory?: string } = {}): ApsReview {
+  addReview(
+    appId: string,
+    input: { rating?: number; title?: string | null; body?: string | null; nickname?: string; at?: Date; territory?: string } = {},
+  ): ApsReview {
     const id = `00000028-b08c-0014-0000-${String(this.seq++).padStart(12, '0')}`;
     const review: ApsReview = {
       type: 'customerReviews',
@@ -74,7 +86,14 @@ export class FakeAppStore extends RecordingServer {
         createdDate: pacific(input.at ?? new Date()),
         territory: input.territory ?? 'USA',
       },
-      relationships: { response: { links: { self: `${this.url}/v1/customerReviews/${id}/relationships/response`, related: `${this.url}/v1/customerReviews/${id}/response` } } },
+      relationships: {
+        response: {
+          links: {
+            self: `${this.url}/v1/customerReviews/${id}/relationships/response`,
+            related: `${this.url}/v1/customerReviews/${id}/response`,
+          },
+        },
+      },
     };
     this.addRaw(appId, review);
     return review;
@@ -95,16 +114,33 @@ export class FakeAppStore extends RecordingServer {
 
   protected respond(request: RecordedRequest): CannedResponse {
     if (!this.authorised(request.headers['authorization'] ?? '')) {
-      return send(401, apiError(401, 'NOT_AUTHORIZED', 'Authentication credentials are missing or invalid.', 'Provide a properly configured and signed bearer token, and make sure that it has not expired.'));
+      return send(
+        401,
+        apiError(
+          401,
+          'NOT_AUTHORIZED',
+          'Authentication credentials are missing or invalid.',
+          'Provide a properly configured and signed bearer token, and make sure that it has not expired.',
+        ),
+      );
     }
-    if (this.remaining <= 0) return send(429, apiError(429, 'RATE_LIMIT_EXCEEDED', 'The request rate limit has been reached.', 'We’ve received too many requests for this API.'), this.rateHeader());
+    if (this.remaining <= 0)
+      return send(
+        429,
+        apiError(429, 'RATE_LIMIT_EXCEEDED', 'The request rate limit has been reached.', 'We’ve received too many requests for this API.'),
+        this.rateHeader(),
+      );
     this.remaining--;
     const scripted = this.scripted(request);
     if (scripted) return { ...scripted, headers: { ...scripted.headers, ...this.rateHeader() } };
     const list = /^\/v1\/apps\/([^/]+)\/customerReviews$/.exec(request.path);
     if (request.method === 'GET' && list?.[1]) return this.list(decodeURIComponent(list[1]), request);
     if (request.method === 'POST' && request.path === '/v1/customerReviewResponses') return this.respondToReview(request.body);
-    return send(404, apiError(404, 'NOT_FOUND', 'The specified resource does not exist', `The path provided does not match a defined resource type.`), this.rateHeader());
+    return send(
+      404,
+      apiError(404, 'NOT_FOUND', 'The specified resource does not exist', `The path provided does not match a defined resource type.`),
+      this.rateHeader(),
+    );
   }
 
   private authorised(header: string): boolean {
@@ -124,9 +160,19 @@ export class FakeAppStore extends RecordingServer {
   private list(appId: string, request: RecordedRequest): CannedResponse {
     // Any numeric id is an app of this key's team here; others do not exist.
     const all = /^\d+$/.test(appId) ? (this.reviews.get(appId) ?? []) : null;
-    if (!all) return send(404, apiError(404, 'NOT_FOUND', 'The specified resource does not exist', `There is no resource of type 'apps' with id '${appId}'`), this.rateHeader());
+    if (!all)
+      return send(
+        404,
+        apiError(404, 'NOT_FOUND', 'The specified resource does not exist', `There is no resource of type 'apps' with id '${appId}'`),
+        this.rateHeader(),
+      );
     const q = request.query;
-    if (q.get('sort') !== '-createdDate') return send(400, apiError(400, 'PARAMETER_ERROR.INVALID', 'A parameter has an invalid value', 'expected sort=-createdDate in this fake'), this.rateHeader());
+    if (q.get('sort') !== '-createdDate')
+      return send(
+        400,
+        apiError(400, 'PARAMETER_ERROR.INVALID', 'A parameter has an invalid value', 'expected sort=-createdDate in this fake'),
+        this.rateHeader(),
+      );
     const limit = Math.min(Number(q.get('limit') ?? 20), 200);
     const ratings = q.get('filter[rating]')?.split(',').map(Number);
     const sorted = all
@@ -149,19 +195,53 @@ export class FakeAppStore extends RecordingServer {
   }
 
   private respondToReview(body: unknown): CannedResponse {
-    const doc = (body ?? {}) as { data?: { type?: string; attributes?: { responseBody?: string }; relationships?: { review?: { data?: { id?: string } } } } };
+    const doc = (body ?? {}) as {
+      data?: { type?: string; attributes?: { responseBody?: string }; relationships?: { review?: { data?: { id?: string } } } };
+    };
     const reviewId = doc.data?.relationships?.review?.data?.id ?? '';
     const text = doc.data?.attributes?.responseBody ?? '';
     const exists = [...this.reviews.values()].some((list) => list.some((r) => r.id === reviewId));
     if (doc.data?.type !== 'customerReviewResponses' || !exists || !text) {
-      return send(409, { errors: [{ id: randomUUID(), status: '409', code: 'ENTITY_ERROR.ATTRIBUTE.INVALID', title: 'An attribute value is invalid.', detail: 'responseBody or review is invalid', source: { pointer: '/data/attributes/responseBody' } }] }, this.rateHeader());
+      return send(
+        409,
+        {
+          errors: [
+            {
+              id: randomUUID(),
+              status: '409',
+              code: 'ENTITY_ERROR.ATTRIBUTE.INVALID',
+              title: 'An attribute value is invalid.',
+              detail: 'responseBody or review is invalid',
+              source: { pointer: '/data/attributes/responseBody' },
+            },
+          ],
+        },
+        this.rateHeader(),
+      );
     }
     this.responseCalls.push({ reviewId, body: text });
     // One response per review: a second POST replaces it and keeps its id.
     const existing = this.responses.get(reviewId);
-    const response: ApsResponse = { id: existing?.id ?? randomUUID(), reviewId, responseBody: text, lastModifiedDate: pacific(new Date()), state: 'PENDING_PUBLISH' };
+    const response: ApsResponse = {
+      id: existing?.id ?? randomUUID(),
+      reviewId,
+      responseBody: text,
+      lastModifiedDate: pacific(new Date()),
+      state: 'PENDING_PUBLISH',
+    };
     this.responses.set(reviewId, response);
-    return send(201, { data: { type: 'customerReviewResponses', id: response.id, attributes: { responseBody: text, lastModifiedDate: response.lastModifiedDate, state: response.state } }, links: { self: `${this.url}/v1/customerReviewResponses/${response.id}` } }, this.rateHeader());
+    return send(
+      201,
+      {
+        data: {
+          type: 'customerReviewResponses',
+          id: response.id,
+          attributes: { responseBody: text, lastModifiedDate: response.lastModifiedDate, state: response.state },
+        },
+        links: { self: `${this.url}/v1/customerReviewResponses/${response.id}` },
+      },
+      this.rateHeader(),
+    );
   }
 }
 

@@ -40,7 +40,8 @@ export interface PostInput {
 
 const S32 = '234567abcdefghijklmnopqrstuvwxyz';
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse => json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
+const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse =>
+  json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 /** The XRPC method a request calls. */
 const nsidOf = (request: RecordedRequest): string => request.path.replace(/^\/xrpc\//, '');
 
@@ -90,7 +91,13 @@ export class FakeBluesky extends RecordingServer {
     this.clock += 1000;
     this.followers.set(did, input.followers ?? 42);
     const rkey = tid(this.clock * 1000 + (this.seq += 1));
-    const record: Record<string, unknown> = { $type: 'app.bsky.feed.post', text: input.text ?? 'hello', createdAt: input.createdAt ?? new Date(this.clock - 500).toISOString(), langs: input.langs ?? ['en'], facets: [] };
+    const record: Record<string, unknown> = {
+      $type: 'app.bsky.feed.post',
+      text: input.text ?? 'hello',
+      createdAt: input.createdAt ?? new Date(this.clock - 500).toISOString(),
+      langs: input.langs ?? ['en'],
+      facets: [],
+    };
     if (input.reply) record['reply'] = input.reply;
     return {
       uri: `at://${did}/app.bsky.feed.post/${rkey}`,
@@ -135,7 +142,10 @@ export class FakeBluesky extends RecordingServer {
 
   failNext(status: number, body: unknown, options: { nsid?: string; times?: number } = {}): void {
     const nsid = options.nsid;
-    this.next({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }, { times: options.times ?? 1, when: (r) => !nsid || nsidOf(r) === nsid });
+    this.next(
+      { status, body: typeof body === 'string' ? body : JSON.stringify(body) },
+      { times: options.times ?? 1, when: (r) => !nsid || nsidOf(r) === nsid },
+    );
   }
 
   /** Adds a Jetstream event (time_us grows) and sends it to every connected subscriber. */
@@ -150,7 +160,11 @@ export class FakeBluesky extends RecordingServer {
   /** A Jetstream commit event creating `post`. */
   emitPost(post: FakePost): number {
     const [, , did, , rkey] = post.uri.split('/');
-    return this.emit({ did, kind: 'commit', commit: { rev: 'r', operation: 'create', collection: 'app.bsky.feed.post', rkey, record: post.record, cid: post.cid } });
+    return this.emit({
+      did,
+      kind: 'commit',
+      commit: { rev: 'r', operation: 'create', collection: 'app.bsky.feed.post', rkey, record: post.record, cid: post.cid },
+    });
   }
 
   /** Kills every Jetstream socket without a close frame, as a network drop does. */
@@ -162,8 +176,12 @@ export class FakeBluesky extends RecordingServer {
   protected override upgrade(url: URL, req: IncomingMessage, socket: Socket): void {
     const key = req.headers['sec-websocket-key'];
     if (url.pathname !== '/subscribe' || typeof key !== 'string') return void socket.destroy();
-    const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    const accept = createHash('sha1')
+      .update(key + WS_GUID)
+      .digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
     const cursor = url.searchParams.get('cursor');
     this.jetstreamConnections.push({ cursor, wantedCollections: url.searchParams.getAll('wantedCollections') });
     this.keepSocket(socket);
@@ -185,7 +203,10 @@ export class FakeBluesky extends RecordingServer {
     const early = this.gate(request);
     if (early) return send(early.status, early.body, this.rateHeaders());
     if (nsid === 'com.atproto.server.createSession') return this.createSession(request.body);
-    const token = this.checkToken(request.headers['authorization'] ?? null, nsid === 'com.atproto.server.refreshSession' ? 'refresh' : 'access');
+    const token = this.checkToken(
+      request.headers['authorization'] ?? null,
+      nsid === 'com.atproto.server.refreshSession' ? 'refresh' : 'access',
+    );
     if (token) return send(token.status, token.body, this.rateHeaders());
     const route = this.routes()[nsid];
     if (!route) return send(404, { error: 'XRPCNotSupported', message: 'XRPCNotSupported' }, this.rateHeaders());
@@ -209,7 +230,12 @@ export class FakeBluesky extends RecordingServer {
   }
 
   private rateHeaders(): Record<string, string> {
-    return { 'ratelimit-limit': '3000', 'ratelimit-remaining': String(Math.max(0, this.remaining)), 'ratelimit-reset': String(this.resetEpoch), 'ratelimit-policy': '3000;w=300' };
+    return {
+      'ratelimit-limit': '3000',
+      'ratelimit-remaining': String(Math.max(0, this.remaining)),
+      'ratelimit-reset': String(this.resetEpoch),
+      'ratelimit-policy': '3000;w=300',
+    };
   }
 
   private createSession(body: unknown): CannedResponse {
@@ -223,7 +249,12 @@ export class FakeBluesky extends RecordingServer {
 
   private session(): Record<string, unknown> {
     const n = (this.seq += 1);
-    const jwt = (kind: string, ttl: number) => ['eyJhbGciOiJIUzI1NiJ9', Buffer.from(JSON.stringify({ scope: kind, sub: this.did, exp: Math.floor((Date.now() + ttl) / 1000), n })).toString('base64url'), 'sig'].join('.');
+    const jwt = (kind: string, ttl: number) =>
+      [
+        'eyJhbGciOiJIUzI1NiJ9',
+        Buffer.from(JSON.stringify({ scope: kind, sub: this.did, exp: Math.floor((Date.now() + ttl) / 1000), n })).toString('base64url'),
+        'sig',
+      ].join('.');
     const accessJwt = jwt('com.atproto.access', this.accessTtlMs);
     const refreshJwt = jwt('com.atproto.refresh', 90 * 86_400_000);
     this.tokens.set(accessJwt, { kind: 'access', valid: true });
@@ -256,13 +287,38 @@ export class FakeBluesky extends RecordingServer {
         const reasons = q.getAll('reasons');
         const all = this.notifications.filter((n) => reasons.length === 0 || reasons.includes(n.reason));
         const { page, cursor } = paginate(all, q);
-        const notifications = page.map((n) => n.raw ?? { uri: n.post.uri, cid: n.post.cid, author: n.post.author, reason: n.reason, record: n.post.record, isRead: false, indexedAt: n.post.indexedAt, labels: [] });
+        const notifications = page.map(
+          (n) =>
+            n.raw ?? {
+              uri: n.post.uri,
+              cid: n.post.cid,
+              author: n.post.author,
+              reason: n.reason,
+              record: n.post.record,
+              isRead: false,
+              indexedAt: n.post.indexedAt,
+              labels: [],
+            },
+        );
         return [200, { notifications, ...(cursor ? { cursor } : {}) }];
       },
       'app.bsky.actor.getProfiles': (q) => {
         const actors = q.getAll('actors');
         if (actors.length > 25) return [400, { error: 'InvalidRequest', message: 'actors must not have more than 25 elements' }];
-        return [200, { profiles: actors.filter((a) => this.followers.has(a)).map((did) => ({ did, handle: `${did.slice(8)}.bsky.social`, followersCount: this.followers.get(did), followsCount: 1, postsCount: 3 })) }];
+        return [
+          200,
+          {
+            profiles: actors
+              .filter((a) => this.followers.has(a))
+              .map((did) => ({
+                did,
+                handle: `${did.slice(8)}.bsky.social`,
+                followersCount: this.followers.get(did),
+                followsCount: 1,
+                postsCount: 3,
+              })),
+          },
+        ];
       },
       'com.atproto.repo.createRecord': (_q, body) => {
         if (body['repo'] !== this.did) return [400, { error: 'InvalidRequest', message: 'Input/repo must be the authenticated account' }];
@@ -304,7 +360,12 @@ function tid(micros: number): string {
 function frame(text: string): Buffer {
   const payload = Buffer.from(text, 'utf8');
   const len = payload.length;
-  const head = len < 126 ? Buffer.from([0x81, len]) : len < 65_536 ? Buffer.from([0x81, 126, len >> 8, len & 0xff]) : Buffer.concat([Buffer.from([0x81, 127]), bigLength(len)]);
+  const head =
+    len < 126
+      ? Buffer.from([0x81, len])
+      : len < 65_536
+        ? Buffer.from([0x81, 126, len >> 8, len & 0xff])
+        : Buffer.concat([Buffer.from([0x81, 127]), bigLength(len)]);
   return Buffer.concat([head, payload]);
 }
 

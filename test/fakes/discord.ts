@@ -34,12 +34,21 @@ export class FakeDiscord extends RecordingServer {
 
   protected respond(request: RecordedRequest): CannedResponse {
     const json = { 'content-type': 'application/json' };
-    if (this.deleted || !request.path.startsWith('/api/webhooks/')) return { status: 404, headers: json, body: '{"message": "Unknown Webhook", "code": 10015}' };
+    if (this.deleted || !request.path.startsWith('/api/webhooks/'))
+      return { status: 404, headers: json, body: '{"message": "Unknown Webhook", "code": 10015}' };
     const body = request.body as { content?: string; embeds?: unknown[] } | undefined;
-    if (!body || (!body.content && !body.embeds?.length)) return { status: 400, headers: json, body: '{"message": "Cannot send an empty message", "code": 50006}' };
+    if (!body || (!body.content && !body.embeds?.length))
+      return { status: 400, headers: json, body: '{"message": "Cannot send an empty message", "code": 50006}' };
     if (request.query.get('wait') !== 'true') return { status: 204 };
     this.messages += 1;
-    const message = { id: `11110000${this.messages}`, channel_id: '222', content: body.content ?? '', embeds: body.embeds, timestamp: new Date().toISOString(), webhook_id: '123456789012345678' };
+    const message = {
+      id: `11110000${this.messages}`,
+      channel_id: '222',
+      content: body.content ?? '',
+      embeds: body.embeds,
+      timestamp: new Date().toISOString(),
+      webhook_id: '123456789012345678',
+    };
     return { status: 200, headers: json, body: JSON.stringify(message) };
   }
 }

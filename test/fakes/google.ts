@@ -48,9 +48,20 @@ export const GBP_SCOPE = 'https://www.googleapis.com/auth/business.manage';
 const googleError = (code: number, status: string, message: string, reason?: string, domain = 'global') => ({
   error: { code, message, status, ...(reason ? { errors: [{ message, domain, reason }] } : {}) },
 });
-const UNAUTHENTICATED = googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'authError');
+const UNAUTHENTICATED = googleError(
+  401,
+  'UNAUTHENTICATED',
+  'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+  'authError',
+);
 const send = (status: number, body: unknown): CannedResponse => json(status, body, { 'content-type': 'application/json; charset=UTF-8' });
-const QUOTA = googleError(403, 'PERMISSION_DENIED', 'The request cannot be completed because you have exceeded your quota.', 'quotaExceeded', 'youtube.quota');
+const QUOTA = googleError(
+  403,
+  'PERMISSION_DENIED',
+  'The request cannot be completed because you have exceeded your quota.',
+  'quotaExceeded',
+  'youtube.quota',
+);
 
 export class FakeGoogle extends RecordingServer {
   /** Runs before each request is answered (e.g. to add items between two page requests). */
@@ -86,14 +97,29 @@ export class FakeGoogle extends RecordingServer {
   }
 
   /** A service account the token endpoint trusts; returns its key-file JSON. */
-  serviceAccount(scopes: string[] = [YT_SCOPE, PLAY_SCOPE, GBP_SCOPE]): { client_email: string; private_key: string; token_uri: string; type: string } {
+  serviceAccount(scopes: string[] = [YT_SCOPE, PLAY_SCOPE, GBP_SCOPE]): {
+    client_email: string;
+    private_key: string;
+    token_uri: string;
+    type: string;
+  } {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const email = `earshot-${this.seq++}@acme-project.iam.gserviceaccount.com`;
     this.serviceAccounts.set(email, { key: publicKey, scopes });
-    return { type: 'service_account', client_email: email, private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, token_uri: this.tokenUri };
+    return {
+      type: 'service_account',
+      client_email: email,
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+      token_uri: this.tokenUri,
+    };
   }
 
-  oauthClient(scopes: string[] = [YT_SCOPE, PLAY_SCOPE, GBP_SCOPE]): { clientId: string; clientSecret: string; refreshToken: string; tokenUri: string } {
+  oauthClient(scopes: string[] = [YT_SCOPE, PLAY_SCOPE, GBP_SCOPE]): {
+    clientId: string;
+    clientSecret: string;
+    refreshToken: string;
+    tokenUri: string;
+  } {
     const clientId = `${this.seq++}-abc.apps.googleusercontent.com`;
     const c = { secret: `secret-${randomUUID()}`, refreshToken: `1//refresh-${randomUUID()}`, scopes };
     this.clients.set(clientId, c);
@@ -118,7 +144,14 @@ export class FakeGoogle extends RecordingServer {
 
   // ---- YouTube ------------------------------------------------------------------------------
 
-  addComment(input: { videoId?: string; channelId?: string; text?: string; author?: string; publishedAt?: string; likes?: number }): YtThread {
+  addComment(input: {
+    videoId?: string;
+    channelId?: string;
+    text?: string;
+    author?: string;
+    publishedAt?: string;
+    likes?: number;
+  }): YtThread {
     const id = `Ugz${String(this.seq++).padStart(6, '0')}${randomUUID().slice(0, 8)}`;
     const author = input.author ?? 'erin';
     const text = input.text ?? 'acme rocks';
@@ -185,7 +218,11 @@ export class FakeGoogle extends RecordingServer {
 
   // ---- Business Profile ---------------------------------------------------------------------
 
-  addBusinessReview(account: string, location: string, input: { comment?: string | null; stars?: string; name?: string; at?: Date; anonymous?: boolean } = {}): BusinessReview {
+  addBusinessReview(
+    account: string,
+    location: string,
+    input: { comment?: string | null; stars?: string; name?: string; at?: Date; anonymous?: boolean } = {},
+  ): BusinessReview {
     const reviewId = `AbFv${String(this.seq++).padStart(6, '0')}`;
     const at = (input.at ?? new Date()).toISOString();
     const review: BusinessReview = {
@@ -250,7 +287,8 @@ export class FakeGoogle extends RecordingServer {
     const header = request.headers['authorization'] ?? '';
     const t = this.tokens.get(header.replace(/^Bearer /, ''));
     if (!header.startsWith('Bearer ') || !t || t.expiresAt <= Date.now()) return send(401, UNAUTHENTICATED);
-    if (!t.scope.split(' ').includes(scope)) return send(403, googleError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', 'insufficientPermissions'));
+    if (!t.scope.split(' ').includes(scope))
+      return send(403, googleError(403, 'PERMISSION_DENIED', 'Request had insufficient authentication scopes.', 'insufficientPermissions'));
     return null;
   }
 
@@ -264,15 +302,30 @@ export class FakeGoogle extends RecordingServer {
     this.quota.used += cost;
     if (request.method === 'GET' && request.path === '/youtube/v3/commentThreads') return this.listThreads(q);
     if (request.method === 'POST' && request.path === '/youtube/v3/comments') {
-      if (key !== null) return send(401, googleError(401, 'UNAUTHENTICATED', 'API keys are not supported by this API. Expected OAuth2 access token.', 'required'));
+      if (key !== null)
+        return send(
+          401,
+          googleError(401, 'UNAUTHENTICATED', 'API keys are not supported by this API. Expected OAuth2 access token.', 'required'),
+        );
       const snippet = ((request.body ?? {}) as { snippet?: { parentId?: string; textOriginal?: string } }).snippet ?? {};
       const parent = this.threads.find((t) => t.id === snippet.parentId);
-      if (!parent) return send(404, googleError(404, 'NOT_FOUND', 'The parent comment could not be found.', 'parentNotFound', 'youtube.comment'));
-      if (!snippet.textOriginal) return send(400, googleError(400, 'INVALID_ARGUMENT', 'The comment is empty.', 'commentTextRequired', 'youtube.comment'));
+      if (!parent)
+        return send(404, googleError(404, 'NOT_FOUND', 'The parent comment could not be found.', 'parentNotFound', 'youtube.comment'));
+      if (!snippet.textOriginal)
+        return send(400, googleError(400, 'INVALID_ARGUMENT', 'The comment is empty.', 'commentTextRequired', 'youtube.comment'));
       const id = `${parent.id}.${randomUUID().slice(0, 10)}`;
       parent.snippet.totalReplyCount++;
       this.ytReplies.push({ id, parentId: parent.id, text: snippet.textOriginal });
-      return send(200, { kind: 'youtube#comment', id, snippet: { parentId: parent.id, textOriginal: snippet.textOriginal, textDisplay: snippet.textOriginal, authorChannelId: { value: 'UCbrand' } } });
+      return send(200, {
+        kind: 'youtube#comment',
+        id,
+        snippet: {
+          parentId: parent.id,
+          textOriginal: snippet.textOriginal,
+          textDisplay: snippet.textOriginal,
+          authorChannelId: { value: 'UCbrand' },
+        },
+      });
     }
     return send(404, googleError(404, 'NOT_FOUND', 'Not found'));
   }
@@ -280,18 +333,34 @@ export class FakeGoogle extends RecordingServer {
   private listThreads(q: URLSearchParams): CannedResponse {
     const channel = q.get('allThreadsRelatedToChannelId');
     const video = q.get('videoId');
-    if ((channel === null) === (video === null)) return send(400, googleError(400, 'INVALID_ARGUMENT', 'Exactly one filter is required.', 'missingRequiredParameter'));
-    if (video === 'disabled') return send(403, googleError(403, 'PERMISSION_DENIED', 'The video has disabled comments.', 'commentsDisabled', 'youtube.commentThread'));
+    if ((channel === null) === (video === null))
+      return send(400, googleError(400, 'INVALID_ARGUMENT', 'Exactly one filter is required.', 'missingRequiredParameter'));
+    if (video === 'disabled')
+      return send(
+        403,
+        googleError(403, 'PERMISSION_DENIED', 'The video has disabled comments.', 'commentsDisabled', 'youtube.commentThread'),
+      );
     const terms = q.get('searchTerms')?.toLowerCase();
     const html = (q.get('textFormat') ?? 'html') === 'html';
     const items = this.threads
       .filter((t) => (channel ? t.snippet?.channelId === channel : t.snippet?.videoId === video))
-      .filter((t) => !terms || String(t.snippet?.topLevelComment?.snippet?.['textOriginal'] ?? '').toLowerCase().includes(terms))
+      .filter(
+        (t) =>
+          !terms ||
+          String(t.snippet?.topLevelComment?.snippet?.['textOriginal'] ?? '')
+            .toLowerCase()
+            .includes(terms),
+      )
       .map((t) => withText(t, html));
     const byTime = (t: YtThread) => String(t.snippet?.topLevelComment?.snippet?.['publishedAt'] ?? '');
     const limit = clamp(q.get('maxResults'), 20, 100);
     const page = pageOf(sortDesc(items, byTime), q.get('pageToken'), limit);
-    return send(200, { kind: 'youtube#commentThreadListResponse', ...(page.next ? { nextPageToken: page.next } : {}), pageInfo: { totalResults: page.items.length, resultsPerPage: limit }, items: page.items });
+    return send(200, {
+      kind: 'youtube#commentThreadListResponse',
+      ...(page.next ? { nextPageToken: page.next } : {}),
+      pageInfo: { totalResults: page.items.length, resultsPerPage: limit },
+      items: page.items,
+    });
   }
 
   private play(request: RecordedRequest): CannedResponse {
@@ -304,16 +373,25 @@ export class FakeGoogle extends RecordingServer {
     if (request.method === 'GET' && !m[2]) {
       // The API only returns reviews created or modified in the last week.
       const weekAgo = (Date.now() - 7 * 86_400_000) / 1000;
-      const modified = (r: PlayReview) => Number((r.comments?.[0]?.['userComment'] as { lastModified?: { seconds?: string } } | undefined)?.lastModified?.seconds ?? 0);
-      const recent = sortDesc(reviews.filter((r) => modified(r) >= weekAgo), (r) => String(modified(r)).padStart(12, '0'));
+      const modified = (r: PlayReview) =>
+        Number((r.comments?.[0]?.['userComment'] as { lastModified?: { seconds?: string } } | undefined)?.lastModified?.seconds ?? 0);
+      const recent = sortDesc(
+        reviews.filter((r) => modified(r) >= weekAgo),
+        (r) => String(modified(r)).padStart(12, '0'),
+      );
       const page = pageOf(recent, request.query.get('token'), clamp(request.query.get('maxResults'), 100, 100));
-      return send(200, { reviews: page.items, ...(page.next ? { tokenPagination: { nextPageToken: page.next } } : {}), pageInfo: { totalResults: recent.length, resultPerPage: page.items.length, startIndex: 0 } });
+      return send(200, {
+        reviews: page.items,
+        ...(page.next ? { tokenPagination: { nextPageToken: page.next } } : {}),
+        pageInfo: { totalResults: recent.length, resultPerPage: page.items.length, startIndex: 0 },
+      });
     }
     if (request.method === 'POST' && m[2]) {
       const review = reviews.find((r) => r.reviewId === decodeURIComponent(present(m[2])));
       if (!review) return send(404, googleError(404, 'NOT_FOUND', 'Review not found'));
       const replyText = String(((request.body ?? {}) as { replyText?: unknown }).replyText ?? '');
-      if (replyText.length === 0 || [...replyText].length > 350) return send(400, googleError(400, 'INVALID_ARGUMENT', 'Reply text must be 1-350 characters.'));
+      if (replyText.length === 0 || [...replyText].length > 350)
+        return send(400, googleError(400, 'INVALID_ARGUMENT', 'Reply text must be 1-350 characters.'));
       this.playReplyCalls.push({ reviewId: review.reviewId, replyText });
       const lastEdited = { seconds: String(Math.floor(Date.now() / 1000)), nanos: 0 };
       // One developer reply per review: a new one replaces the old.
@@ -330,8 +408,17 @@ export class FakeGoogle extends RecordingServer {
     if (!m) return send(404, googleError(404, 'NOT_FOUND', 'Requested entity was not found.'));
     const here = this.businessReviews.filter((r) => String(r.name ?? '').startsWith(`${m[1]}/reviews/`));
     if (request.method === 'GET' && !m[2]) {
-      const page = pageOf(sortDesc(here, (r) => String(r.updateTime ?? '')), request.query.get('pageToken'), clamp(request.query.get('pageSize'), 50, 50));
-      return send(200, { reviews: page.items, averageRating: 4.1, totalReviewCount: here.length, ...(page.next ? { nextPageToken: page.next } : {}) });
+      const page = pageOf(
+        sortDesc(here, (r) => String(r.updateTime ?? '')),
+        request.query.get('pageToken'),
+        clamp(request.query.get('pageSize'), 50, 50),
+      );
+      return send(200, {
+        reviews: page.items,
+        averageRating: 4.1,
+        totalReviewCount: here.length,
+        ...(page.next ? { nextPageToken: page.next } : {}),
+      });
     }
     if (request.method === 'PUT' && m[2]) {
       const review = here.find((r) => r.reviewId === m[2]);
@@ -346,7 +433,11 @@ export class FakeGoogle extends RecordingServer {
 }
 
 /** Verifies a compact JWS with node:crypto; returns its claims, or null when the signature or algorithm is wrong. */
-export function verifyJwt(token: string, alg: 'RS256' | 'ES256', keyFor: (claims: Record<string, unknown>, header: Record<string, unknown>) => KeyObject | null): Record<string, unknown> | null {
+export function verifyJwt(
+  token: string,
+  alg: 'RS256' | 'ES256',
+  keyFor: (claims: Record<string, unknown>, header: Record<string, unknown>) => KeyObject | null,
+): Record<string, unknown> | null {
   const parts = token.split('.');
   if (parts.length !== 3) return null;
   try {
@@ -356,7 +447,10 @@ export function verifyJwt(token: string, alg: 'RS256' | 'ES256', keyFor: (claims
     if (header['alg'] !== alg || header['typ'] !== 'JWT' || !key) return null;
     const sig = Buffer.from(nth(parts, 2), 'base64url');
     const data = Buffer.from(`${parts[0]}.${parts[1]}`);
-    const ok = alg === 'ES256' ? sig.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig) : verify('sha256', data, key, sig);
+    const ok =
+      alg === 'ES256'
+        ? sig.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig)
+        : verify('sha256', data, key, sig);
     return ok ? claims : null;
   } catch {
     return null;
@@ -372,7 +466,15 @@ function withText(t: YtThread, html: boolean): YtThread {
 }
 
 function badKey() {
-  return { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', errors: [{ message: 'API key not valid. Please pass a valid API key.', domain: 'global', reason: 'badRequest' }], details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }] } };
+  return {
+    error: {
+      code: 400,
+      message: 'API key not valid. Please pass a valid API key.',
+      status: 'INVALID_ARGUMENT',
+      errors: [{ message: 'API key not valid. Please pass a valid API key.', domain: 'global', reason: 'badRequest' }],
+      details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }],
+    },
+  };
 }
 
 function sortDesc<T>(items: T[], key: (t: T) => string): T[] {

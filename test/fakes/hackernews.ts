@@ -39,7 +39,8 @@ export interface HitInput {
 }
 
 const PAGINATION_LIMIT = 1_000;
-const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse => json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
+const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse =>
+  json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 
 export class FakeHackerNews extends RecordingServer {
   /** Runs before a search is answered (e.g. to add hits while a poll is paging). */
@@ -90,13 +91,20 @@ export class FakeHackerNews extends RecordingServer {
   }
 
   /** The next `times` searches answer this status, body and headers. */
-  failNext(status: number, body: unknown = { message: 'Internal error', status }, options: { times?: number; headers?: Record<string, string> } = {}): void {
+  failNext(
+    status: number,
+    body: unknown = { message: 'Internal error', status },
+    options: { times?: number; headers?: Record<string, string> } = {},
+  ): void {
     this.next(send(status, body, options.headers), { times: options.times ?? 1 });
   }
 
   private index(payload: unknown, at: number, order: number): void {
     const p = payload as Partial<FakeHit>;
-    const text = [p.title, p.url, p.story_text, p.comment_text, p.author].filter((v) => typeof v === 'string').join(' ').toLowerCase();
+    const text = [p.title, p.url, p.story_text, p.comment_text, p.author]
+      .filter((v) => typeof v === 'string')
+      .join(' ')
+      .toLowerCase();
     this.hits.push({ at, order, payload, text, tags: Array.isArray(p._tags) ? p._tags : ['comment'] });
   }
 
@@ -111,14 +119,29 @@ export class FakeHackerNews extends RecordingServer {
     const words = (q.get('query') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const tagGroups = parseTags(q.get('tags') ?? '');
     const matching = this.hits
-      .filter((h) => words.every((w) => h.text.includes(w)) && tagGroups.every((group) => group.some((t) => h.tags.includes(t))) && filters.every((f) => f(h.at)))
+      .filter(
+        (h) =>
+          words.every((w) => h.text.includes(w)) &&
+          tagGroups.every((group) => group.some((t) => h.tags.includes(t))) &&
+          filters.every((f) => f(h.at)),
+      )
       .sort((a, b) => b.at - a.at || b.order - a.order);
     const hitsPerPage = Math.min(Math.max(Number(q.get('hitsPerPage') ?? 20) || 20, 1), 1000);
     const page = Math.max(Number(q.get('page') ?? 0) || 0, 0);
     const pageable = matching.slice(0, PAGINATION_LIMIT);
     const hits = pageable.slice(page * hitsPerPage, (page + 1) * hitsPerPage).map((h) => h.payload);
     const nbPages = Math.ceil(pageable.length / hitsPerPage);
-    return send(200, { hits, nbHits: matching.length, page, nbPages, hitsPerPage, exhaustiveNbHits: true, query: q.get('query') ?? '', params: q.toString(), processingTimeMS: 1 });
+    return send(200, {
+      hits,
+      nbHits: matching.length,
+      page,
+      nbPages,
+      hitsPerPage,
+      exhaustiveNbHits: true,
+      query: q.get('query') ?? '',
+      params: q.toString(),
+      processingTimeMS: 1,
+    });
   }
 }
 
@@ -126,7 +149,11 @@ export class FakeHackerNews extends RecordingServer {
 function parseTags(raw: string): string[][] {
   const groups: string[][] = [];
   for (const part of raw.match(/\([^)]*\)|[^,()]+/g) ?? []) {
-    const members = part.replace(/[()]/g, '').split(',').map((t) => t.trim()).filter(Boolean);
+    const members = part
+      .replace(/[()]/g, '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     if (members.length) groups.push(members);
   }
   return groups;
@@ -134,11 +161,20 @@ function parseTags(raw: string): string[][] {
 
 function parseNumericFilters(raw: string): Array<(at: number) => boolean> | null {
   const out: Array<(at: number) => boolean> = [];
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^created_at_i(>=|<=|>|<|=)(\d+)$/.exec(part);
     if (!m) return null;
     const n = Number(m[2]);
-    const ops: Record<string, (at: number) => boolean> = { '>=': (a) => a >= n, '<=': (a) => a <= n, '>': (a) => a > n, '<': (a) => a < n, '=': (a) => a === n };
+    const ops: Record<string, (at: number) => boolean> = {
+      '>=': (a) => a >= n,
+      '<=': (a) => a <= n,
+      '>': (a) => a > n,
+      '<': (a) => a < n,
+      '=': (a) => a === n,
+    };
     out.push(present(ops[present(m[1])]));
   }
   return out;

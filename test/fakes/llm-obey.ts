@@ -19,7 +19,8 @@ export function injectedOrder(post: string): string | null {
 }
 
 /** An obedient model's reply: it does what the post says; without an order it writes something harmless. */
-const PROMISE_ORDER = /(?:ignore|disregard|forget)[^.]*?(?:instructions|rules|prompt|above)[^.]*?\bpromise\s+(?:them\s+|the customer\s+|that\s+)*(.+)$/isu;
+const PROMISE_ORDER =
+  /(?:ignore|disregard|forget)[^.]*?(?:instructions|rules|prompt|above)[^.]*?\bpromise\s+(?:them\s+|the customer\s+|that\s+)*(.+)$/isu;
 
 export function obeyingReply(post: string): string {
   const promised = PROMISE_ORDER.exec(post);

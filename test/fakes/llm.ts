@@ -23,7 +23,11 @@ export class FakeLlm extends RecordingServer {
   }
 
   rateLimitNext(retryAfterSeconds: number): void {
-    this.next(json(429, '{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}', { 'retry-after': String(retryAfterSeconds) }));
+    this.next(
+      json(429, '{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}', {
+        'retry-after': String(retryAfterSeconds),
+      }),
+    );
   }
 
   failNext(status = 500): void {
@@ -49,10 +53,14 @@ export class FakeLlm extends RecordingServer {
   protected respond(request: RecordedRequest): CannedResponse {
     const body = FakeLlm.chat(request);
     if (request.path !== '/v1/chat/completions') return { status: 404, body: '{"error":{"message":"not found"}}' };
-    if (!body.model || !Array.isArray(body.messages)) return { status: 400, body: '{"error":{"message":"model and messages are required","type":"invalid_request_error"}}' };
+    if (!body.model || !Array.isArray(body.messages))
+      return { status: 400, body: '{"error":{"message":"model and messages are required","type":"invalid_request_error"}}' };
     const content = this.mode === 'obey' ? obeyingReply(FakeLlm.quotedPost(body)) : this.reply;
     const completion = {
-      id: `chatcmpl-${this.requests.length}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body.model,
+      id: `chatcmpl-${this.requests.length}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
       choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
       usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
     };

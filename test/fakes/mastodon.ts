@@ -98,7 +98,8 @@ interface Stored {
   payload: unknown;
 }
 
-const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse => json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
+const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse =>
+  json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 
 const PAGE = {
   notifications: { def: 40, max: 80 },
@@ -305,7 +306,10 @@ export class FakeMastodon extends RecordingServer {
   /** The next `times` requests (optionally only those whose path starts with `path`) get this status and body. */
   failNext(status: number, body: unknown = { error: 'Internal server error' }, options: { times?: number; path?: string } = {}): void {
     const path = options.path;
-    this.next({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }, { times: options.times ?? 1, when: (r) => !path || r.path.startsWith(path) });
+    this.next(
+      { status, body: typeof body === 'string' ? body : JSON.stringify(body) },
+      { times: options.times ?? 1, when: (r) => !path || r.path.startsWith(path) },
+    );
   }
 
   /** Sets the current rate-limit window, e.g. `{ remaining: 1 }` so the next request spends the budget. */
@@ -337,7 +341,11 @@ export class FakeMastodon extends RecordingServer {
     const path = request.path;
     if (this.forced429.left > 0 && (!this.forced429.path || path.startsWith(this.forced429.path))) {
       this.forced429.left--;
-      const headers = { ...this.rateHeaders(), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': isoMicros(this.forced429.reset ?? this.resetAt) };
+      const headers = {
+        ...this.rateHeaders(),
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': isoMicros(this.forced429.reset ?? this.resetAt),
+      };
       return send(429, { error: 'Too many requests' }, headers);
     }
     const scripted = this.scripted(request);
@@ -400,13 +408,19 @@ export class FakeMastodon extends RecordingServer {
     return send(404, { error: 'Record not found' }, this.rateHeaders());
   }
 
-  private sendPage(request: RecordedRequest, items: Stored[], sizes: { def: number; max: number }, wrap: (page: unknown[]) => unknown): CannedResponse {
+  private sendPage(
+    request: RecordedRequest,
+    items: Stored[],
+    sizes: { def: number; max: number },
+    wrap: (page: unknown[]) => unknown,
+  ): CannedResponse {
     const q = request.query;
     const limit = Math.min(Math.max(Number(q.get('limit') ?? sizes.def) || sizes.def, 1), sizes.max);
     const page = paginate(items, limit, idParam(q, 'max_id'), idParam(q, 'since_id'), idParam(q, 'min_id'));
     const headers = this.rateHeaders();
     const [newest, oldest] = [page[0], page.at(-1)];
-    if (newest && oldest) headers['link'] = linkHeader(new URL(`${request.path}?${q.toString()}`, this.url), limit, oldest.order, newest.order);
+    if (newest && oldest)
+      headers['link'] = linkHeader(new URL(`${request.path}?${q.toString()}`, this.url), limit, oldest.order, newest.order);
     return send(200, wrap(page.map((s) => s.payload)), headers);
   }
 
@@ -436,15 +450,22 @@ export class FakeMastodon extends RecordingServer {
   private validateStatus(text: string, visibility: string): string | null {
     if (text.trim() === '') return "Validation failed: Text can't be blank";
     if ([...text].length > this.maxCharacters) return `Validation failed: Text character limit of ${this.maxCharacters} exceeded`;
-    if (!['public', 'unlisted', 'private', 'direct'].includes(visibility)) return 'Validation failed: Visibility is not included in the list';
+    if (!['public', 'unlisted', 'private', 'direct'].includes(visibility))
+      return 'Validation failed: Visibility is not included in the list';
     return null;
   }
 }
 
 /** Mastodon's `paginate_by_id`: max_id = older than, since_id = newest above, min_id = the page just above. */
 function paginate(items: Stored[], limit: number, maxId: bigint | null, sinceId: bigint | null, minId: bigint | null): Stored[] {
-  const inRange = items.filter((s) => (maxId === null || s.order < maxId) && (sinceId === null || s.order > sinceId) && (minId === null || s.order > minId));
-  if (minId !== null) return inRange.sort((a, b) => cmp(a.order, b.order)).slice(0, limit).reverse();
+  const inRange = items.filter(
+    (s) => (maxId === null || s.order < maxId) && (sinceId === null || s.order > sinceId) && (minId === null || s.order > minId),
+  );
+  if (minId !== null)
+    return inRange
+      .sort((a, b) => cmp(a.order, b.order))
+      .slice(0, limit)
+      .reverse();
   return inRange.sort((a, b) => cmp(b.order, a.order)).slice(0, limit);
 }
 

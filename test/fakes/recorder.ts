@@ -38,7 +38,11 @@ interface Script {
 
 /** A JSON answer; `headers` may replace the content type (platforms differ in its charset spelling). */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse {
-  return { status, headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  };
 }
 
 /** Polls `list` until it holds `count` entries; the error says what was awaited and how many came. */
@@ -72,7 +76,9 @@ export abstract class RecordingServer {
   private readonly server = http.createServer((req, res) => this.receive(req, res));
 
   async start(): Promise<this> {
-    this.server.on('upgrade', (req: http.IncomingMessage, socket: Socket) => this.upgrade(new URL(req.url ?? '/', 'http://fake'), req, socket));
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: Socket) =>
+      this.upgrade(new URL(req.url ?? '/', 'http://fake'), req, socket),
+    );
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
@@ -136,7 +142,16 @@ export abstract class RecordingServer {
       body = undefined;
     }
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-    const request: RecordedRequest = { at: Date.now(), method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, raw, body, form: new URLSearchParams(raw) };
+    const request: RecordedRequest = {
+      at: Date.now(),
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers,
+      raw,
+      body,
+      form: new URLSearchParams(raw),
+    };
     this.requests.push(request);
     return request;
   }

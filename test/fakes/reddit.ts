@@ -24,7 +24,8 @@ export interface ThingInput {
   score?: number;
 }
 
-const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse => json(status, body, { 'content-type': 'application/json; charset=UTF-8', ...headers });
+const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse =>
+  json(status, body, { 'content-type': 'application/json; charset=UTF-8', ...headers });
 
 export class FakeReddit extends RecordingServer {
   readonly comments: Array<{ thingId: string; text: string; name: string }> = [];
@@ -58,12 +59,40 @@ export class FakeReddit extends RecordingServer {
     this.clock += 10;
     const author = input.author ?? 'bob';
     const sub = input.subreddit ?? 'acme';
-    const common = { id, name: `${kind}_${id}`, author, author_fullname: `t2_${author}`, created_utc: this.clock + 0.0, subreddit: sub, score: input.score ?? 3 };
+    const common = {
+      id,
+      name: `${kind}_${id}`,
+      author,
+      author_fullname: `t2_${author}`,
+      created_utc: this.clock + 0.0,
+      subreddit: sub,
+      score: input.score ?? 3,
+    };
     if (kind === 't1') {
       const parent = input.parentId ?? 't3_p1';
-      return { kind, data: { ...common, body: input.body ?? 'acme **support** is slow', body_html: '&lt;div class="md"&gt;…', link_id: 't3_p1', parent_id: parent, permalink: `/r/${sub}/comments/p1/title/${id}/` } };
+      return {
+        kind,
+        data: {
+          ...common,
+          body: input.body ?? 'acme **support** is slow',
+          body_html: '&lt;div class="md"&gt;…',
+          link_id: 't3_p1',
+          parent_id: parent,
+          permalink: `/r/${sub}/comments/p1/title/${id}/`,
+        },
+      };
     }
-    return { kind, data: { ...common, title: input.title ?? 'Acme outage?', selftext: input.selftext ?? '', num_comments: 4, url: `https://www.reddit.com/r/${sub}/comments/${id}/`, permalink: `/r/${sub}/comments/${id}/acme_outage/` } };
+    return {
+      kind,
+      data: {
+        ...common,
+        title: input.title ?? 'Acme outage?',
+        selftext: input.selftext ?? '',
+        num_comments: 4,
+        url: `https://www.reddit.com/r/${sub}/comments/${id}/`,
+        permalink: `/r/${sub}/comments/${id}/acme_outage/`,
+      },
+    };
   }
 
   /** Adds `thing` on top of the listing at `path` (e.g. `/r/acme/new`, or `/search?type=comment&q=acme`). */
@@ -88,7 +117,10 @@ export class FakeReddit extends RecordingServer {
 
   failNext(status: number, body: unknown, options: { path?: string; times?: number } = {}): void {
     const path = options.path;
-    this.next({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }, { times: options.times ?? 1, when: (r) => !path || r.path === path });
+    this.next(
+      { status, body: typeof body === 'string' ? body : JSON.stringify(body) },
+      { times: options.times ?? 1, when: (r) => !path || r.path === path },
+    );
   }
 
   protected override failure(err: unknown): CannedResponse {
@@ -117,7 +149,8 @@ export class FakeReddit extends RecordingServer {
     const basic = `Basic ${Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64')}`;
     if (request.headers['authorization'] !== basic) return send(401, { message: 'Unauthorized', error: 401 });
     const grant = form.get('grant_type');
-    if (grant === 'password' && (form.get('username') !== this.username || form.get('password') !== this.password)) return send(200, { error: 'invalid_grant' });
+    if (grant === 'password' && (form.get('username') !== this.username || form.get('password') !== this.password))
+      return send(200, { error: 'invalid_grant' });
     if (grant !== 'password' && grant !== 'client_credentials') return send(200, { error: 'unsupported_grant_type' });
     const token = `tok-${++this.tokensIssued}`;
     this.tokens.set(token, true);
@@ -130,7 +163,11 @@ export class FakeReddit extends RecordingServer {
     const from = after ? all.findIndex((t) => t.data['name'] === after) + 1 : 0;
     const page = all.slice(from, from + limit);
     const next = from + limit < all.length ? String(page.at(-1)?.data['name']) : null;
-    return send(200, { kind: 'Listing', data: { after: next, before: null, dist: page.length, modhash: '', children: page } }, this.rateHeaders(this.remaining));
+    return send(
+      200,
+      { kind: 'Listing', data: { after: next, before: null, dist: page.length, modhash: '', children: page } },
+      this.rateHeaders(this.remaining),
+    );
   }
 
   private comment(form: URLSearchParams): CannedResponse {
@@ -144,6 +181,10 @@ export class FakeReddit extends RecordingServer {
   }
 
   private rateHeaders(remaining: number): Record<string, string> {
-    return { 'x-ratelimit-used': String(100 - remaining), 'x-ratelimit-remaining': remaining.toFixed(1), 'x-ratelimit-reset': String(this.resetSecs) };
+    return {
+      'x-ratelimit-used': String(100 - remaining),
+      'x-ratelimit-remaining': remaining.toFixed(1),
+      'x-ratelimit-reset': String(this.resetSecs),
+    };
   }
 }

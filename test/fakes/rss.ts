@@ -57,7 +57,9 @@ export class FakeFeed extends RecordingServer {
     if (!kind) return { status: 404, headers: { 'content-type': 'text/html' }, body: '<h1>Not Found</h1>' };
     const body = kind === 'rss' ? this.rss() : this.atom();
     const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;
-    const headers: Record<string, string> = { 'content-type': kind === 'rss' ? 'application/rss+xml; charset=utf-8' : 'application/atom+xml; charset=utf-8' };
+    const headers: Record<string, string> = {
+      'content-type': kind === 'rss' ? 'application/rss+xml; charset=utf-8' : 'application/atom+xml; charset=utf-8',
+    };
     if (this.validators.etag) headers['etag'] = etag;
     if (this.validators.lastModified) headers['last-modified'] = this.changedAt.toUTCString();
     return this.notModified(request, etag) ? { status: 304, headers } : { status: 200, headers, body };

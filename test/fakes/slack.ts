@@ -3,7 +3,11 @@ import { RecordingServer, waitForCount, type CannedResponse, type RecordedReques
 /** A message that reached the incoming webhook. */
 export type SlackPost = RecordedRequest & { body: { text?: string; blocks?: unknown[] } };
 
-const text = (status: number, body: string, headers: Record<string, string> = {}): CannedResponse => ({ status, headers: { 'content-type': 'text/plain', ...headers }, body });
+const text = (status: number, body: string, headers: Record<string, string> = {}): CannedResponse => ({
+  status,
+  headers: { 'content-type': 'text/plain', ...headers },
+  body,
+});
 
 /**
  * A Slack incoming webhook: answers 200 "ok" (text/plain) like the real one, records what it got,
@@ -59,7 +63,8 @@ export class FakeSlack extends RecordingServer {
     this.api.push({ method, token, body });
     let answer: Record<string, unknown> = { ok: false, error: 'unknown_method' };
     if (!token.startsWith('xoxb-')) answer = { ok: false, error: 'invalid_auth' };
-    else if (method === 'chat.postMessage') answer = { ok: true, channel: body['channel'], ts: `1735787045.${String(this.api.length).padStart(6, '0')}` };
+    else if (method === 'chat.postMessage')
+      answer = { ok: true, channel: body['channel'], ts: `1735787045.${String(this.api.length).padStart(6, '0')}` };
     else if (method === 'chat.update') answer = { ok: true, channel: body['channel'], ts: body['ts'] };
     return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer) };
   }

@@ -11,8 +11,16 @@ export class FakeTeams extends RecordingServer {
 
   protected respond(request: RecordedRequest): CannedResponse {
     const body = request.body as { type?: string; attachments?: Array<{ contentType?: string }> } | undefined;
-    if (request.method !== 'POST' || body?.type !== 'message' || body.attachments?.[0]?.contentType !== 'application/vnd.microsoft.card.adaptive') {
-      return { status: 400, headers: { 'content-type': 'application/json' }, body: '{"error":{"code":"InvalidRequestContent","message":"bad envelope"}}' };
+    if (
+      request.method !== 'POST' ||
+      body?.type !== 'message' ||
+      body.attachments?.[0]?.contentType !== 'application/vnd.microsoft.card.adaptive'
+    ) {
+      return {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: '{"error":{"code":"InvalidRequestContent","message":"bad envelope"}}',
+      };
     }
     return { status: 202 };
   }

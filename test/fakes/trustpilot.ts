@@ -46,7 +46,10 @@ export class FakeTrustpilot extends RecordingServer {
     return this.base;
   }
 
-  addReview(unit: string, input: { stars?: number; title?: string; text?: string; name?: string; at?: Date; language?: string } = {}): TpReview {
+  addReview(
+    unit: string,
+    input: { stars?: number; title?: string; text?: string; name?: string; at?: Date; language?: string } = {},
+  ): TpReview {
     const review: TpReview = {
       id: `65a0c0ffee${String(this.seq++).padStart(14, '0')}`,
       stars: input.stars ?? 1,
@@ -89,7 +92,8 @@ export class FakeTrustpilot extends RecordingServer {
     if (request.method === 'POST' && reply?.[1]) return this.reply(request, decodeURIComponent(reply[1]));
     const list = /^\/v1\/business-units\/([^/]+)\/reviews$/.exec(request.path);
     if (request.method === 'GET' && list?.[1]) {
-      if (request.query.get('apikey') !== this.apiKey) return send(401, { fault: { faultstring: 'Invalid ApiKey', detail: { errorcode: 'oauth.v2.InvalidApiKey' } } });
+      if (request.query.get('apikey') !== this.apiKey)
+        return send(401, { fault: { faultstring: 'Invalid ApiKey', detail: { errorcode: 'oauth.v2.InvalidApiKey' } } });
       return this.list(decodeURIComponent(list[1]), request);
     }
     return send(404, { message: 'Not found' });
@@ -99,25 +103,37 @@ export class FakeTrustpilot extends RecordingServer {
     const form = request.form;
     const grant = form.get('grant_type') ?? '';
     this.grants.push(grant);
-    if (request.headers['authorization'] !== `Basic ${Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64')}`) return send(401, { error: 'invalid_client' });
+    if (request.headers['authorization'] !== `Basic ${Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64')}`)
+      return send(401, { error: 'invalid_client' });
     const ok =
-      (request.path.endsWith('/accesstoken') && grant === 'password' && form.get('username') === this.user.username && form.get('password') === this.user.password) ||
+      (request.path.endsWith('/accesstoken') &&
+        grant === 'password' &&
+        form.get('username') === this.user.username &&
+        form.get('password') === this.user.password) ||
       (request.path.endsWith('/refresh') && grant === 'refresh_token' && this.refreshTokens.has(form.get('refresh_token') ?? ''));
     if (!ok) return send(400, { error: 'invalid_grant', error_description: 'The credentials are invalid' });
     const token = `tp-at-${randomUUID()}`;
     const refresh = `tp-rt-${randomUUID()}`;
     this.tokens.set(token, Date.now() + this.tokenTtlSeconds * 1000);
     this.refreshTokens.add(refresh);
-    return send(200, { access_token: token, refresh_token: refresh, expires_in: String(this.tokenTtlSeconds), issued_at: String(Date.now()), token_type: 'BearerToken' });
+    return send(200, {
+      access_token: token,
+      refresh_token: refresh,
+      expires_in: String(this.tokenTtlSeconds),
+      issued_at: String(Date.now()),
+      token_type: 'BearerToken',
+    });
   }
 
   private reply(request: RecordedRequest, reviewId: string): CannedResponse {
     const until = this.tokens.get((request.headers['authorization'] ?? '').replace(/^Bearer /, ''));
-    if (!until || until <= Date.now()) return send(401, { fault: { faultstring: 'Invalid access token', detail: { errorcode: 'oauth.v2.InvalidAccessToken' } } });
+    if (!until || until <= Date.now())
+      return send(401, { fault: { faultstring: 'Invalid access token', detail: { errorcode: 'oauth.v2.InvalidAccessToken' } } });
     const review = [...this.reviews.values()].flat().find((r) => r.id === reviewId);
     if (!review) return send(404, { message: 'Review not found' });
     const doc = (request.body ?? {}) as { message?: string; authorBusinessUserId?: string };
-    if (!doc.message || doc.authorBusinessUserId !== this.user.businessUserId) return send(400, { message: 'message and a valid authorBusinessUserId are required' });
+    if (!doc.message || doc.authorBusinessUserId !== this.user.businessUserId)
+      return send(400, { message: 'message and a valid authorBusinessUserId are required' });
     this.replies.push({ reviewId, message: doc.message, authorBusinessUserId: doc.authorBusinessUserId });
     review.companyReply = { text: doc.message, createdAt: new Date().toISOString() };
     return { status: 201 };

@@ -22,7 +22,8 @@ export interface FakeTweet {
   edit_history_tweet_ids: string[];
 }
 
-const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse => json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
+const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse =>
+  json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 
 export class FakeX extends RecordingServer {
   readonly posted: Array<{ id: string; text: string; inReplyTo: string | null }> = [];
@@ -53,8 +54,13 @@ export class FakeX extends RecordingServer {
   tweet(input: { text?: string; username?: string; followers?: number; replySettings?: string; inReplyTo?: string } = {}): FakeTweet {
     this.nextId += 1_000_003n;
     const username = input.username ?? 'dana';
-    const authorId = String(2_000_000 + [...username].reduce((h, c) => h * 31 + c.charCodeAt(0), 7) % 1_000_000);
-    this.users.set(authorId, { id: authorId, username, name: username.toUpperCase(), public_metrics: { followers_count: input.followers ?? 5400, following_count: 300, tweet_count: 10, listed_count: 0 } });
+    const authorId = String(2_000_000 + ([...username].reduce((h, c) => h * 31 + c.charCodeAt(0), 7) % 1_000_000));
+    this.users.set(authorId, {
+      id: authorId,
+      username,
+      name: username.toUpperCase(),
+      public_metrics: { followers_count: input.followers ?? 5400, following_count: 300, tweet_count: 10, listed_count: 0 },
+    });
     const id = String(this.nextId);
     const tweet: FakeTweet = {
       id,
@@ -93,7 +99,10 @@ export class FakeX extends RecordingServer {
 
   failNext(status: number, body: unknown, options: { path?: string; times?: number } = {}): void {
     const path = options.path;
-    this.next({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }, { times: options.times ?? 1, when: (r) => !path || r.path === path });
+    this.next(
+      { status, body: typeof body === 'string' ? body : JSON.stringify(body) },
+      { times: options.times ?? 1, when: (r) => !path || r.path === path },
+    );
   }
 
   protected override failure(err: unknown): CannedResponse {
@@ -111,10 +120,12 @@ export class FakeX extends RecordingServer {
     const scripted = this.scripted(request);
     if (scripted) return send(scripted.status, scripted.body, this.headers(this.remaining));
     const isUser = this.accessTokens.get(auth) === true;
-    if (auth !== this.bearerToken && !isUser) return send(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }, this.headers(this.remaining));
+    if (auth !== this.bearerToken && !isUser)
+      return send(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }, this.headers(this.remaining));
     this.remaining = Math.max(0, this.remaining - 1);
     if (request.method === 'GET' && request.path === '/2/tweets/search/recent') return this.search(request.query);
-    if (request.method === 'POST' && request.path === '/2/tweets') return this.post(isUser, request.body as { text: string; reply?: { in_reply_to_tweet_id: string } });
+    if (request.method === 'POST' && request.path === '/2/tweets')
+      return this.post(isUser, request.body as { text: string; reply?: { in_reply_to_tweet_id: string } });
     return send(404, { title: 'Not Found Error', detail: 'Not found', status: 404 }, this.headers(this.remaining));
   }
 
@@ -130,32 +141,79 @@ export class FakeX extends RecordingServer {
     this.refreshTokens.add(next);
     const access = `user-access-${this.seq}`;
     this.accessTokens.set(access, true);
-    return send(200, { token_type: 'bearer', expires_in: 7200, access_token: access, scope: 'tweet.read tweet.write users.read offline.access', refresh_token: next });
+    return send(200, {
+      token_type: 'bearer',
+      expires_in: 7200,
+      access_token: access,
+      scope: 'tweet.read tweet.write users.read offline.access',
+      refresh_token: next,
+    });
   }
 
   private search(q: URLSearchParams): CannedResponse {
     const max = Number(q.get('max_results') ?? 10);
     if (!Number.isInteger(max) || max < 10 || max > 100) {
-      return send(400, { errors: [{ parameters: { max_results: [String(max)] }, message: `The \`max_results\` query parameter value [${max}] is not between 10 and 100` }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.x.com/2/problems/invalid-request' }, this.headers(this.remaining));
+      return send(
+        400,
+        {
+          errors: [
+            {
+              parameters: { max_results: [String(max)] },
+              message: `The \`max_results\` query parameter value [${max}] is not between 10 and 100`,
+            },
+          ],
+          title: 'Invalid Request',
+          detail: 'One or more parameters to your request was invalid.',
+          type: 'https://api.x.com/2/problems/invalid-request',
+        },
+        this.headers(this.remaining),
+      );
     }
     const since = q.get('since_id') ? BigInt(present(q.get('since_id'))) : null;
     const until = q.get('until_id') ? BigInt(present(q.get('until_id'))) : null;
     const below = q.get('next_token') ? BigInt(Buffer.from(present(q.get('next_token')), 'base64url').toString()) : null;
-    const all = this.tweets.filter((t) => (since === null || t.id > since) && (until === null || t.id < until)).sort((a, b) => (a.id > b.id ? -1 : 1));
+    const all = this.tweets
+      .filter((t) => (since === null || t.id > since) && (until === null || t.id < until))
+      .sort((a, b) => (a.id > b.id ? -1 : 1));
     const page = all.filter((t) => below === null || t.id < below).slice(0, max);
     if (page.length === 0) return send(200, { meta: { result_count: 0 } }, this.headers(this.remaining));
     const more = all.some((t) => t.id < present(page.at(-1)).id);
     const users = [...new Set(page.map((t) => String(t.tweet['author_id'])))].map((id) => this.users.get(id)).filter(Boolean);
-    const meta = { newest_id: String(nth(page, 0).id), oldest_id: String(present(page.at(-1)).id), result_count: page.length, ...(more ? { next_token: Buffer.from(String(present(page.at(-1)).id)).toString('base64url') } : {}) };
+    const meta = {
+      newest_id: String(nth(page, 0).id),
+      oldest_id: String(present(page.at(-1)).id),
+      result_count: page.length,
+      ...(more ? { next_token: Buffer.from(String(present(page.at(-1)).id)).toString('base64url') } : {}),
+    };
     return send(200, { data: page.map((t) => t.tweet), includes: { users }, meta }, this.headers(this.remaining));
   }
 
   private post(isUser: boolean, body: { text: string; reply?: { in_reply_to_tweet_id: string } }): CannedResponse {
-    if (!isUser) return send(403, { title: 'Unsupported Authentication', detail: 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.', type: 'https://api.x.com/2/problems/unsupported-authentication', status: 403 }, this.headers(this.remaining));
+    if (!isUser)
+      return send(
+        403,
+        {
+          title: 'Unsupported Authentication',
+          detail: 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.',
+          type: 'https://api.x.com/2/problems/unsupported-authentication',
+          status: 403,
+        },
+        this.headers(this.remaining),
+      );
     const parentId = body.reply?.in_reply_to_tweet_id ?? null;
     const parent = this.tweets.find((t) => t.tweet['id'] === parentId)?.tweet;
     if (parent && parent['reply_settings'] !== 'everyone') {
-      return send(403, { detail: 'Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.', type: 'about:blank', title: 'Forbidden', status: 403 }, this.headers(this.remaining));
+      return send(
+        403,
+        {
+          detail:
+            'Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the author of the post you are replying to.',
+          type: 'about:blank',
+          title: 'Forbidden',
+          status: 403,
+        },
+        this.headers(this.remaining),
+      );
     }
     const id = String((this.nextId += 7n));
     this.posted.push({ id, text: body.text, inReplyTo: parentId });

@@ -49,28 +49,54 @@ export async function seedAnalytics(ctx: AppContext, posts: AnalyticsPost[]): Pr
     triage.push({
       id: built.mention.id,
       triage: {
-        sentiment, score: sentiment === 'negative' ? -0.6 : 0.4, sentimentConfidence: 0.8, complaint: p.complaint ?? sentiment === 'negative', complaintProbability: 0.8,
-        category: p.category ?? 'other', question: false, language: 'en', urgency: 50, reasons: ['seeded'],
+        sentiment,
+        score: sentiment === 'negative' ? -0.6 : 0.4,
+        sentimentConfidence: 0.8,
+        complaint: p.complaint ?? sentiment === 'negative',
+        complaintProbability: 0.8,
+        category: p.category ?? 'other',
+        question: false,
+        language: 'en',
+        urgency: 50,
+        reasons: ['seeded'],
       },
     });
   }
   await ingestMentions(ctx.db, mentions);
   await saveTriage(ctx.db, triage);
-  await markStage(ctx.db, mentions.map((m) => m.id), 'routed');
+  await markStage(
+    ctx.db,
+    mentions.map((m) => m.id),
+    'routed',
+  );
   const withItems = posts.filter((p) => p.item);
   await createItems(
     ctx,
     withItems.map((p) => {
       const t = present(triage.find((x) => x.id === ids[p.key])).triage;
       return {
-        id: present(ids[p.key]), brandId: 'acme', sourceId: `${p.platform ?? 'mastodon'}-main`, platform: p.platform ?? 'mastodon', priority: present(p.item).priority ?? 'normal', urgency: t.urgency,
-        category: t.category, sentiment: t.sentiment, language: 'en', createdAt: p.createdAt, slaDueAt: p.createdAt + (present(p.item).slaMs ?? 3_600_000),
-        draft: 'Hi, sorry about that.', draftTemplate: 'default', draftWarnings: [],
+        id: present(ids[p.key]),
+        brandId: 'acme',
+        sourceId: `${p.platform ?? 'mastodon'}-main`,
+        platform: p.platform ?? 'mastodon',
+        priority: present(p.item).priority ?? 'normal',
+        urgency: t.urgency,
+        category: t.category,
+        sentiment: t.sentiment,
+        language: 'en',
+        createdAt: p.createdAt,
+        slaDueAt: p.createdAt + (present(p.item).slaMs ?? 3_600_000),
+        draft: 'Hi, sorry about that.',
+        draftTemplate: 'default',
+        draftWarnings: [],
       };
     }),
   );
   for (const p of withItems.filter((x) => x.item?.repliedAfterMs !== undefined)) {
-    await ctx.db.query(`UPDATE inbox_items SET status = 'posted', posted_at = $2::bigint, approved_by = $3, approved_at = $2::bigint WHERE id = $1`, [ids[p.key], p.createdAt + present(present(p.item).repliedAfterMs), present(p.item).approvedBy ?? 'ana']);
+    await ctx.db.query(
+      `UPDATE inbox_items SET status = 'posted', posted_at = $2::bigint, approved_by = $3, approved_at = $2::bigint WHERE id = $1`,
+      [ids[p.key], p.createdAt + present(present(p.item).repliedAfterMs), present(p.item).approvedBy ?? 'ana'],
+    );
   }
   return ids;
 }
@@ -88,7 +114,13 @@ export const PREV = Date.UTC(2025, 2, 1);
 export const TWO_PERIODS: AnalyticsPost[] = [
   { key: 'c1', createdAt: PERIOD.from + 1 * 86_400_000, category: 'billing_refund', item: { repliedAfterMs: 30 * MIN, approvedBy: 'ana' } },
   { key: 'c2', createdAt: PERIOD.from + 2 * 86_400_000, category: 'billing_refund', item: { repliedAfterMs: 2 * HOUR, approvedBy: 'ana' } },
-  { key: 'c3', platform: 'bluesky', createdAt: PERIOD.from + 3 * 86_400_000, category: 'billing_refund', item: { repliedAfterMs: 20 * MIN, approvedBy: 'bob' } },
+  {
+    key: 'c3',
+    platform: 'bluesky',
+    createdAt: PERIOD.from + 3 * 86_400_000,
+    category: 'billing_refund',
+    item: { repliedAfterMs: 20 * MIN, approvedBy: 'bob' },
+  },
   { key: 'c4', platform: 'bluesky', createdAt: PERIOD.from + 4 * 86_400_000, category: 'delay_cancellation', item: {} },
   { key: 'c5', createdAt: PERIOD.from + 5 * 86_400_000, category: 'praise', sentiment: 'positive' },
   { key: 'c6', platform: 'bluesky', createdAt: PERIOD.from + 5 * 86_400_000, category: 'praise', sentiment: 'positive' },
@@ -97,4 +129,3 @@ export const TWO_PERIODS: AnalyticsPost[] = [
   { key: 'p3', createdAt: PREV + 3 * 86_400_000, category: 'delay_cancellation', item: { repliedAfterMs: 4 * HOUR, approvedBy: 'ana' } },
   { key: 'p4', createdAt: PREV + 4 * 86_400_000, category: 'praise', sentiment: 'positive' },
 ];
-

@@ -5,7 +5,10 @@ import type { CliProcess } from './cli-process.js';
 export async function exitOf(proc: CliProcess, waitMs = 30_000) {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`earshot did not exit; stderr: ${proc.err().slice(-400)}; stdout: ${proc.out().slice(-1500)}`)), waitMs);
+    timer = setTimeout(
+      () => reject(new Error(`earshot did not exit; stderr: ${proc.err().slice(-400)}; stdout: ${proc.out().slice(-1500)}`)),
+      waitMs,
+    );
   });
   try {
     return await Promise.race([proc.exited, timeout]);

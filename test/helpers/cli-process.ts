@@ -23,12 +23,18 @@ export function runCli(args: string[], options: { detached?: boolean } = {}): Cl
   // The config decides: an inherited REDIS_URL would skip the embedded server these tests are about.
   delete env['REDIS_URL'];
   delete env['DATABASE_URL'];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, pid: present(child.pid), out: () => out, err: () => err, exited };
 }
 
@@ -83,11 +89,15 @@ export async function health(port: number): Promise<{ status: number; body: Reco
 }
 
 export async function waitHealthy(proc: CliProcess, port: number): Promise<void> {
-  await waitFor(`earshot on port ${port} to be healthy (stderr: ${proc.err().slice(-500)})`, async () => {
-    if (proc.child.exitCode !== null) throw new Error(`earshot exited early with ${proc.child.exitCode}: ${proc.err()}`);
-    // Running means everything started (schedules in place), not only the API answering.
-    return proc.out().includes('Earshot is running') && (await health(port))?.status === 200;
-  }, 40_000);
+  await waitFor(
+    `earshot on port ${port} to be healthy (stderr: ${proc.err().slice(-500)})`,
+    async () => {
+      if (proc.child.exitCode !== null) throw new Error(`earshot exited early with ${proc.child.exitCode}: ${proc.err()}`);
+      // Running means everything started (schedules in place), not only the API answering.
+      return proc.out().includes('Earshot is running') && (await health(port))?.status === 200;
+    },
+    40_000,
+  );
 }
 
 /** What the owner wrote about its embedded server: its own pid, the server's pid and port. */

@@ -19,7 +19,16 @@ export function makeClient(
   const kv = extra.kv ?? memoryKv();
   const limiter = extra.limiter ?? memoryLimiter();
   const http = extra.http ?? new HttpClient({ userAgent: 'earshot-test/1.0' });
-  const source = { id: extra.sourceId ?? 'src', kind: connector.kind, brand: 'acme', interval: 60_000, enabled: true, stream: true, allowPrivateNetwork: false, options };
+  const source = {
+    id: extra.sourceId ?? 'src',
+    kind: connector.kind,
+    brand: 'acme',
+    interval: 60_000,
+    enabled: true,
+    stream: true,
+    allowPrivateNetwork: false,
+    options,
+  };
   const client = connector.create({
     source,
     brand: TEST_BRAND,

@@ -30,8 +30,7 @@ export async function countingProxy(target: URL): Promise<CountingProxy> {
       if (held) {
         heldText += chunk.toString('latin1');
         held.push(() => upstream.write(chunk));
-      }
-      else upstream.write(chunk);
+      } else upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
       readBytes += chunk.length;

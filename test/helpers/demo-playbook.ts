@@ -14,17 +14,41 @@ export function demoPlaybook(): PlaybookConfig {
 
 export const ACME = { id: 'acme', name: 'Acme Air', keywords: ['acme air'], handles: ['@AcmeAir'], hashtags: [] };
 
-export function post(text: string, o: { name?: string; handle?: string; platform?: string; inReplyTo?: string | null; lang?: string } = {}): Mention {
+export function post(
+  text: string,
+  o: { name?: string; handle?: string; platform?: string; inReplyTo?: string | null; lang?: string } = {},
+): Mention {
   return {
-    id: 'm_0000000000000000000000', platform: o.platform ?? 'mastodon', sourceId: 's', brandId: 'acme', nativeId: '1', url: null, text, lang: o.lang ?? null,
-    createdAt: '2026-11-20T10:00:00Z', author: { id: 'u1', handle: o.handle ?? 'raj@social.example', name: o.name ?? 'Raj', followers: 10, url: null },
-    inReplyToId: o.inReplyTo ?? null, engagement: { replies: 0, reposts: 0, likes: 0 }, rating: null, replyRef: {},
+    id: 'm_0000000000000000000000',
+    platform: o.platform ?? 'mastodon',
+    sourceId: 's',
+    brandId: 'acme',
+    nativeId: '1',
+    url: null,
+    text,
+    lang: o.lang ?? null,
+    createdAt: '2026-11-20T10:00:00Z',
+    author: { id: 'u1', handle: o.handle ?? 'raj@social.example', name: o.name ?? 'Raj', followers: 10, url: null },
+    inReplyToId: o.inReplyTo ?? null,
+    engagement: { replies: 0, reposts: 0, likes: 0 },
+    rating: null,
+    replyRef: {},
   };
 }
 
 export function triaged(category: Category, o: Partial<TriageResult> = {}): TriageResult {
   return {
-    sentiment: 'negative', score: -0.5, sentimentConfidence: 0.8, complaint: true, complaintProbability: 0.8, irony: 0,
-    category, question: false, language: 'en', urgency: 40, reasons: [], ...o,
+    sentiment: 'negative',
+    score: -0.5,
+    sentimentConfidence: 0.8,
+    complaint: true,
+    complaintProbability: 0.8,
+    irony: 0,
+    category,
+    question: false,
+    language: 'en',
+    urgency: 40,
+    reasons: [],
+    ...o,
   };
 }

@@ -9,7 +9,10 @@ import type { RecordingServer } from '../fakes/recorder.js';
  * Per test by default (each test gets a fresh platform); `'file'` keeps them until the file ends,
  * for a fake that a `beforeAll` app is configured against.
  */
-export function useFake<F extends RecordingServer, A extends unknown[]>(start: (...args: A) => Promise<F>, scope: 'test' | 'file' = 'test'): (...args: A) => Promise<F> {
+export function useFake<F extends RecordingServer, A extends unknown[]>(
+  start: (...args: A) => Promise<F>,
+  scope: 'test' | 'file' = 'test',
+): (...args: A) => Promise<F> {
   const open: F[] = [];
   (scope === 'test' ? afterEach : afterAll)(async () => {
     await Promise.all(open.splice(0).map((fake) => fake.close()));

@@ -12,12 +12,16 @@ export type Settled = { state: 'completed' | 'failed'; attemptsMade: number; fai
  */
 export async function settledJob(ctx: AppContext, name: JobName, jobId: string, timeoutMs = 15_000): Promise<Settled> {
   const queue = ctx.queues[name];
-  return waitFor(`job ${jobId} settled`, async () => {
-    const state = await queue.getJobState(jobId);
-    if (state !== 'completed' && state !== 'failed') return undefined;
-    const job = await queue.getJob(jobId);
-    return { state, attemptsMade: job?.attemptsMade ?? 0, ...(job?.failedReason ? { failedReason: job.failedReason } : {}) };
-  }, timeoutMs);
+  return waitFor(
+    `job ${jobId} settled`,
+    async () => {
+      const state = await queue.getJobState(jobId);
+      if (state !== 'completed' && state !== 'failed') return undefined;
+      const job = await queue.getJob(jobId);
+      return { state, attemptsMade: job?.attemptsMade ?? 0, ...(job?.failedReason ? { failedReason: job.failedReason } : {}) };
+    },
+    timeoutMs,
+  );
 }
 
 /** Jobs of this queue that could still run (waiting, active, delayed, prioritized), optionally of one job id prefix. */

@@ -11,15 +11,45 @@ import type { TriageResult } from '../../src/triage-types.js';
 function encodeMention(m: Mention): string {
   const a = m.author;
   const e = m.engagement;
-  return JSON.stringify([m.platform, m.sourceId, m.brandId, m.nativeId, m.url, m.text, m.lang, m.createdAt, [a.id, a.handle, a.name, a.followers, a.url], m.inReplyToId, [e.replies, e.reposts, e.likes], m.rating, m.replyRef]);
+  return JSON.stringify([
+    m.platform,
+    m.sourceId,
+    m.brandId,
+    m.nativeId,
+    m.url,
+    m.text,
+    m.lang,
+    m.createdAt,
+    [a.id, a.handle, a.name, a.followers, a.url],
+    m.inReplyToId,
+    [e.replies, e.reposts, e.likes],
+    m.rating,
+    m.replyRef,
+  ]);
 }
 
 function encodeTriage(t: TriageResult): string {
-  return JSON.stringify([t.sentiment, t.score, t.sentimentConfidence, t.sentimentScored === false ? 0 : 1, t.complaint ? 1 : 0, t.complaintProbability, t.category, t.question ? 1 : 0, t.language, t.urgency, t.reasons]);
+  return JSON.stringify([
+    t.sentiment,
+    t.score,
+    t.sentimentConfidence,
+    t.sentimentScored === false ? 0 : 1,
+    t.complaint ? 1 : 0,
+    t.complaintProbability,
+    t.category,
+    t.question ? 1 : 0,
+    t.language,
+    t.urgency,
+    t.reasons,
+  ]);
 }
 
 export class LegacyStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly ttlMs = 90 * 86_400_000) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly ttlMs = 90 * 86_400_000,
+  ) {}
 
   /** The old INGEST script, one mention: hash d/s, author profile and events, timeline. Older installs wrote the post as an object. */
   async ingest(m: Mention, options: { objectForm?: boolean } = {}): Promise<void> {
@@ -33,7 +63,21 @@ export class LegacyStore {
       .pexpire(`${p}:m:${m.id}`, this.ttlMs)
       .zadd(`${p}:ae:${ak}`, at, `m:${m.id}`)
       .pexpire(`${p}:ae:${ak}`, this.ttlMs)
-      .hset(`${p}:a:${ak}`, 'handle', m.author.handle, 'name', m.author.name, 'platform', m.platform, 'url', m.author.url ?? '', 'followers', m.author.followers ?? -1, 'lastSeen', at)
+      .hset(
+        `${p}:a:${ak}`,
+        'handle',
+        m.author.handle,
+        'name',
+        m.author.name,
+        'platform',
+        m.platform,
+        'url',
+        m.author.url ?? '',
+        'followers',
+        m.author.followers ?? -1,
+        'lastSeen',
+        at,
+      )
       .hsetnx(`${p}:a:${ak}`, 'firstSeen', at)
       .hincrby(`${p}:a:${ak}`, 'mentions', 1)
       .pexpire(`${p}:a:${ak}`, this.ttlMs)
@@ -46,9 +90,31 @@ export class LegacyStore {
   }
 
   /** The old CREATE script: every field of the new item as a string, the id in the inbox sorted set. */
-  async createItem(item: { id: string; brandId: string; sourceId: string; platform: string; priority: string; urgency: number; category: string; sentiment: string; createdAt: number; slaDueAt: number; draft: string; draftTemplate: string; draftWarnings: string[] }): Promise<void> {
+  async createItem(item: {
+    id: string;
+    brandId: string;
+    sourceId: string;
+    platform: string;
+    priority: string;
+    urgency: number;
+    category: string;
+    sentiment: string;
+    createdAt: number;
+    slaDueAt: number;
+    draft: string;
+    draftTemplate: string;
+    draftWarnings: string[];
+  }): Promise<void> {
     const now = Date.now();
-    const fields = { ...item, draftWarnings: JSON.stringify(item.draftWarnings), status: 'new', routedAt: now, updatedAt: now, draftVersion: 1, draftEdited: 0 };
+    const fields = {
+      ...item,
+      draftWarnings: JSON.stringify(item.draftWarnings),
+      status: 'new',
+      routedAt: now,
+      updatedAt: now,
+      draftVersion: 1,
+      draftEdited: 0,
+    };
     await this.redis
       .multi()
       .hset(`${this.prefix}:item:${item.id}`, fields)
@@ -58,16 +124,38 @@ export class LegacyStore {
   }
 
   /** The old TRANSITION script: fields set on the hash and the audit entry XADDed. */
-  async transition(id: string, set: Record<string, string | number>, actor: string, action: string, detail?: Record<string, unknown>): Promise<void> {
+  async transition(
+    id: string,
+    set: Record<string, string | number>,
+    actor: string,
+    action: string,
+    detail?: Record<string, unknown>,
+  ): Promise<void> {
     await this.redis
       .multi()
       .hset(`${this.prefix}:item:${id}`, { ...set, updatedAt: Date.now() })
-      .xadd(`${this.prefix}:audit`, 'MAXLEN', '~', 1_000_000, '*', 'entry', JSON.stringify({ at: new Date().toISOString(), actor, action, itemId: id, ...(detail ? { detail } : {}) }))
+      .xadd(
+        `${this.prefix}:audit`,
+        'MAXLEN',
+        '~',
+        1_000_000,
+        '*',
+        'entry',
+        JSON.stringify({ at: new Date().toISOString(), actor, action, itemId: id, ...(detail ? { detail } : {}) }),
+      )
       .exec();
   }
 
   async audit(actor: string, action: string, itemId?: string, detail?: Record<string, unknown>): Promise<void> {
-    await this.redis.xadd(`${this.prefix}:audit`, 'MAXLEN', '~', 1_000_000, '*', 'entry', JSON.stringify({ at: new Date().toISOString(), actor, action, ...(itemId ? { itemId } : {}), ...(detail ? { detail } : {}) }));
+    await this.redis.xadd(
+      `${this.prefix}:audit`,
+      'MAXLEN',
+      '~',
+      1_000_000,
+      '*',
+      'entry',
+      JSON.stringify({ at: new Date().toISOString(), actor, action, ...(itemId ? { itemId } : {}), ...(detail ? { detail } : {}) }),
+    );
   }
 
   async replySent(platform: string, authorId: string, itemId: string, at: number): Promise<void> {
@@ -88,7 +176,19 @@ export class LegacyStore {
   }
 
   /** Version 2 records carry v: 2; older ones have no v (their complaint: false is suspect). */
-  async correction(c: { itemId: string; brandId: string; text: string; lang: string | null; labels: Record<string, unknown>; before: unknown; actor: string; at: string }, v?: number): Promise<void> {
+  async correction(
+    c: {
+      itemId: string;
+      brandId: string;
+      text: string;
+      lang: string | null;
+      labels: Record<string, unknown>;
+      before: unknown;
+      actor: string;
+      at: string;
+    },
+    v?: number,
+  ): Promise<void> {
     await this.redis
       .multi()
       .xadd(`${this.prefix}:corr:b:${c.brandId}`, 'MAXLEN', '~', 200_000, '*', 'c', JSON.stringify(v === undefined ? c : { ...c, v }))

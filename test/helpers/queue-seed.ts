@@ -31,7 +31,16 @@ export async function seedItems(db: Db, seeds: ItemSeed[]): Promise<void> {
     `INSERT INTO mentions (id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest)
      SELECT id, platform, id, source_id, 'acme', author, created_at, $7::bigint, 'en', text, rest
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $8::text[]) AS t(id, platform, source_id, author, created_at, text, rest)`,
-    [ids, v((s) => s.platform ?? 'mastodon'), v((s) => s.sourceId ?? 'seed'), v((s) => s.author ?? `a-${s.id}`), v((s) => s.createdAt ?? now - 3_600_000), v((s) => s.text ?? `post ${s.id}`), now, v((s) => REST(s.author ?? `a-${s.id}`))],
+    [
+      ids,
+      v((s) => s.platform ?? 'mastodon'),
+      v((s) => s.sourceId ?? 'seed'),
+      v((s) => s.author ?? `a-${s.id}`),
+      v((s) => s.createdAt ?? now - 3_600_000),
+      v((s) => s.text ?? `post ${s.id}`),
+      now,
+      v((s) => REST(s.author ?? `a-${s.id}`)),
+    ],
   );
   await db.query(
     `INSERT INTO mention_triage (id, stage, sentiment, score, category, urgency, complaint)
@@ -44,8 +53,18 @@ export async function seedItems(db: Db, seeds: ItemSeed[]): Promise<void> {
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::bigint[], $9::bigint[], $10::text[], $12::text[])
        AS t(id, source_id, platform, priority, status, urgency, category, created_at, sla_due_at, dup_key, dup_of)`,
     [
-      ids, v((s) => s.sourceId ?? 'seed'), v((s) => s.platform ?? 'mastodon'), v((s) => s.priority ?? 'normal'), v((s) => s.status ?? 'new'), v((s) => s.urgency ?? 40),
-      v((s) => s.category ?? 'other'), v((s) => s.createdAt ?? now - 3_600_000), v((s) => s.slaDueAt ?? now + 86_400_000), v((s) => s.dupKey ?? null), now, v((s) => s.dupOf ?? null),
+      ids,
+      v((s) => s.sourceId ?? 'seed'),
+      v((s) => s.platform ?? 'mastodon'),
+      v((s) => s.priority ?? 'normal'),
+      v((s) => s.status ?? 'new'),
+      v((s) => s.urgency ?? 40),
+      v((s) => s.category ?? 'other'),
+      v((s) => s.createdAt ?? now - 3_600_000),
+      v((s) => s.slaDueAt ?? now + 86_400_000),
+      v((s) => s.dupKey ?? null),
+      now,
+      v((s) => s.dupOf ?? null),
     ],
   );
 }

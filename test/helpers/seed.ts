@@ -34,7 +34,13 @@ export async function seedMention(ctx: AppContext, o: SeedOptions): Promise<Ment
     text: o.text ?? `post ${o.nativeId}`,
     lang: 'en',
     createdAt: new Date(o.createdAt ?? Date.now()).toISOString(),
-    author: { id: `id-${author}`, handle: author, name: `${author} name`, followers: o.followers ?? 100, url: `https://social.example/@${author}` },
+    author: {
+      id: `id-${author}`,
+      handle: author,
+      name: `${author} name`,
+      followers: o.followers ?? 100,
+      url: `https://social.example/@${author}`,
+    },
     inReplyToId: null,
     engagement: { replies: 0, reposts: 0, likes: 0 },
     rating: null,
@@ -60,22 +66,22 @@ export async function seedMention(ctx: AppContext, o: SeedOptions): Promise<Ment
   if (o.item === false) return mention;
   const priority = o.priority ?? 'normal';
   await createItems(ctx, [
-      {
-        id: mention.id,
-        brandId: 'acme',
-        sourceId: mention.sourceId,
-        platform: 'mastodon',
-        priority,
-        urgency: triage.urgency,
-        category: triage.category,
-        sentiment,
-        language: triage.language,
-        createdAt: Date.parse(mention.createdAt),
-        slaDueAt: Date.now() + (o.slaInMs ?? 3_600_000),
-        draft: `Hi ${author}, sorry about that.`,
-        draftTemplate: 'default',
-        draftWarnings: o.draftWarnings ?? [],
-      },
-    ]);
+    {
+      id: mention.id,
+      brandId: 'acme',
+      sourceId: mention.sourceId,
+      platform: 'mastodon',
+      priority,
+      urgency: triage.urgency,
+      category: triage.category,
+      sentiment,
+      language: triage.language,
+      createdAt: Date.parse(mention.createdAt),
+      slaDueAt: Date.now() + (o.slaInMs ?? 3_600_000),
+      draft: `Hi ${author}, sorry about that.`,
+      draftTemplate: 'default',
+      draftWarnings: o.draftWarnings ?? [],
+    },
+  ]);
   return mention;
 }

@@ -16,7 +16,13 @@ export function tsSources(dir: string): string[] {
 }
 
 /** The lines of one file that break a rule, as "file:line: what: text" (relative to root). */
-export function lineOffences(file: string, text: string, rules: readonly LineRule[], root: string, skip: (line: string) => boolean = () => false): string[] {
+export function lineOffences(
+  file: string,
+  text: string,
+  rules: readonly LineRule[],
+  root: string,
+  skip: (line: string) => boolean = () => false,
+): string[] {
   const out: string[] = [];
   text.split('\n').forEach((line, i) => {
     if (skip(line)) return;

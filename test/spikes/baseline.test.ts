@@ -31,10 +31,15 @@ describe('baseline', () => {
     // Found on the airline replay: with a six-hour warm-up, every airline's first morning was flagged.
     const s = series(1, (h) => (h < 7 ? 1 : 30));
     expect(expectedCount(s, { from: T0 + 8 * HOUR, to: T0 + 9 * HOUR, history: T0 })).toBeNull();
-    expect(expectedCount(series(2, () => 10), { from: T0 + 30 * HOUR, to: T0 + 31 * HOUR, history: T0 })).not.toBeNull();
+    expect(
+      expectedCount(
+        series(2, () => 10),
+        { from: T0 + 30 * HOUR, to: T0 + 31 * HOUR, history: T0 },
+      ),
+    ).not.toBeNull();
   });
 
-  it('a storm yesterday at this hour does not raise today\'s expectation (median over the days)', () => {
+  it("a storm yesterday at this hour does not raise today's expectation (median over the days)", () => {
     const s = series(7, () => 10);
     const quiet = present(expectedCount(s, { from: T0 + 6 * DAY + 12 * HOUR, to: T0 + 6 * DAY + 13 * HOUR, history: T0 })).expected;
     for (let b = T0 + 5 * DAY + 12 * HOUR; b < T0 + 5 * DAY + 13 * HOUR; b += BUCKET_MS) s.set(b, { n: 400, negative: 300 });
@@ -57,8 +62,16 @@ describe('baseline', () => {
 describe('explanation terms (log-odds with an informative prior)', () => {
   it('ranks a word that was rare before above one that is always common, whatever the raw counts', () => {
     // "flight" is in 60 of the 100 window posts but in 60% of the baseline too; "outage" is new.
-    const window = new Map([['flight', 60], ['outage', 25], ['delay', 12]]);
-    const baseline = new Map([['flight', 1200], ['delay', 200], ['outage', 2]]);
+    const window = new Map([
+      ['flight', 60],
+      ['outage', 25],
+      ['delay', 12],
+    ]);
+    const baseline = new Map([
+      ['flight', 1200],
+      ['delay', 200],
+      ['outage', 2],
+    ]);
     const ranked = rankTerms(window, 100, baseline, 2000);
     expect(nth(ranked, 0).term).toBe('outage');
     expect(present(ranked.find((t) => t.term === 'flight')).z).toBeLessThan(2);
@@ -66,7 +79,12 @@ describe('explanation terms (log-odds with an informative prior)', () => {
   });
 
   it('shows a phrase once: its words are not listed again beside it', () => {
-    const window = new Map([['wifi outage', 30], ['wifi', 31], ['outage', 32], ['gate', 9]]);
+    const window = new Map([
+      ['wifi outage', 30],
+      ['wifi', 31],
+      ['outage', 32],
+      ['gate', 9],
+    ]);
     const shown = topDistinct(rankTerms(window, 100, new Map(), 2000), 5, 2).map((t) => t.term);
     expect(shown).toContain('wifi outage');
     expect(shown.filter((t) => t === 'wifi' || t === 'outage').length).toBeLessThan(2);

@@ -26,7 +26,12 @@ describe('spike detector (fake clock)', () => {
     const opened = nth(await sweepSpikes(ctx, T0 + 10 * MIN), 0);
     expect(opened.action).toBe('opened');
     const e = present(opened.spike).explanation;
-    expect(e.terms.slice(0, 5).map((t) => t.term).join(' ')).toMatch(/outage|checkin|portal/);
+    expect(
+      e.terms
+        .slice(0, 5)
+        .map((t) => t.term)
+        .join(' '),
+    ).toMatch(/outage|checkin|portal/);
     expect(e.authors).toBeGreaterThanOrEqual(20);
     expect(e.posts.length).toBeGreaterThanOrEqual(3);
     expect(e.firstPost?.text).toContain('outage');
@@ -53,7 +58,9 @@ describe('one author is not a crisis', () => {
   afterAll(() => app.close());
 
   it('fifty posts by one account in twenty minutes raise no spike', async () => {
-    const rant = Array.from({ length: 50 }, (_, i) => post(`rant${i}`, 'angry', `my voucher code was rejected again #${i}`, T0 + i * 24_000, 'negative', 'billing_refund'));
+    const rant = Array.from({ length: 50 }, (_, i) =>
+      post(`rant${i}`, 'angry', `my voucher code was rejected again #${i}`, T0 + i * 24_000, 'negative', 'billing_refund'),
+    );
     await feed(app.ctx, rant);
     const results = await sweepSpikes(app.ctx, T0 + 20 * MIN);
     expect(nth(results, 0).action).toBe('none');
@@ -61,7 +68,9 @@ describe('one author is not a crisis', () => {
   });
 
   it('the same fifty posts from fifty people do', async () => {
-    const many = Array.from({ length: 50 }, (_, i) => post(`many${i}`, `user${i}`, `my voucher code was rejected again #${i}`, T0 + 30 * MIN + i * 24_000, 'negative', 'billing_refund'));
+    const many = Array.from({ length: 50 }, (_, i) =>
+      post(`many${i}`, `user${i}`, `my voucher code was rejected again #${i}`, T0 + 30 * MIN + i * 24_000, 'negative', 'billing_refund'),
+    );
     await feed(app.ctx, many);
     expect(nth(await sweepSpikes(app.ctx, T0 + 50 * MIN), 0).action).toBe('opened');
   });

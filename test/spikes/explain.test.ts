@@ -32,7 +32,12 @@ describe('a spike explanation', () => {
   it('shows different wordings before copies of one text', async () => {
     const [r] = await sweepSpikes(app.ctx, T0 + 11 * MIN);
     const texts = present(present(r).spike).explanation.posts.map((p) => p.text.replace(/#\d+$/, ''));
-    expect(texts).toEqual(expect.arrayContaining(['Checkin portal down at the airport, queue to the door', 'the app outage again?? cannot get a boarding pass']));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'Checkin portal down at the airport, queue to the door',
+        'the app outage again?? cannot get a boarding pass',
+      ]),
+    );
     expect(texts.filter((t) => t === 'the app outage again, checkin portal down for everyone ')).toHaveLength(1);
     expect(new Set(texts).size).toBe(texts.length);
   });

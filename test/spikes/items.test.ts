@@ -17,11 +17,22 @@ describe("a spike's open items", () => {
   beforeAll(async () => {
     app = await testApp({ spikes: { minAuthors: 8 } });
     await feed(app.ctx, background(now - 30 * MIN, 30));
-    const storm = Array.from({ length: 60 }, (_, i) =>
-      post(`it${i}`, `flyer${i % 45}`, i === 7 ? '@AcmeAir checkin down <b>again</b> & the app outage' : `@AcmeAir the app outage again, checkin down for everyone ${i}`, now - 20 * MIN + i * 15_000).mention,
+    const storm = Array.from(
+      { length: 60 },
+      (_, i) =>
+        post(
+          `it${i}`,
+          `flyer${i % 45}`,
+          i === 7 ? '@AcmeAir checkin down <b>again</b> & the app outage' : `@AcmeAir the app outage again, checkin down for everyone ${i}`,
+          now - 20 * MIN + i * 15_000,
+        ).mention,
     );
     await ingestMentions(app.ctx.db, storm);
-    for (let i = 0; i < storm.length; i += 30) await triageBatch(app.ctx, storm.slice(i, i + 30).map((m) => m.id));
+    for (let i = 0; i < storm.length; i += 30)
+      await triageBatch(
+        app.ctx,
+        storm.slice(i, i + 30).map((m) => m.id),
+      );
     const [r] = await sweepSpikes(app.ctx, now);
     spikeId = present(present(r).spike).id;
     server = await buildServer(app.ctx);
@@ -32,7 +43,11 @@ describe("a spike's open items", () => {
   });
 
   it('come with what each says, so the page can list them by text rather than by id', async () => {
-    const res = await server.inject({ method: 'GET', url: `/api/spikes/${spikeId}`, headers: { authorization: `Bearer ${TOKENS.viewer}` } });
+    const res = await server.inject({
+      method: 'GET',
+      url: `/api/spikes/${spikeId}`,
+      headers: { authorization: `Bearer ${TOKENS.viewer}` },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json<{ items: string[]; previews: Array<{ id: string; text: string }> }>();
     expect(body.items.length).toBeGreaterThanOrEqual(20);

@@ -62,7 +62,12 @@ describe('per-brand spike settings', () => {
       const results = [];
       for (const app of [strict, deaf, plain]) {
         // Neutral questions: a rise in volume and in a few words, not a negative storm (whose z runs far higher).
-        await feed(app.ctx, Array.from({ length: 16 }, (_, i) => post(`q${i}`, `asker${i}`, 'is the lounge wifi password new today?', T0 + i * 30_000, 'neutral', 'question')));
+        await feed(
+          app.ctx,
+          Array.from({ length: 16 }, (_, i) =>
+            post(`q${i}`, `asker${i}`, 'is the lounge wifi password new today?', T0 + i * 30_000, 'neutral', 'question'),
+          ),
+        );
         results.push(nth(await sweepSpikes(app.ctx, T0 + 10 * MIN), 0).action);
       }
       // 16 authors, below acme's own 30; a volume z near 7, inside what sensitivity 20 allows.

@@ -22,10 +22,23 @@ beforeAll(async () => {
   care = await new FakeSlack().start();
   managers = await new FakeSlack().start();
   const slackIds: Record<string, string> = { approver: 'U0APPROVER', responder: 'U0RESPOND' };
-  const users = Object.entries(TOKENS).map(([role, token]) => ({ name: role === 'approver' ? 'ops' : role, role, token, ...(slackIds[role] ? { slackUserId: slackIds[role] } : {}) }));
+  const users = Object.entries(TOKENS).map(([role, token]) => ({
+    name: role === 'approver' ? 'ops' : role,
+    role,
+    token,
+    ...(slackIds[role] ? { slackUserId: slackIds[role] } : {}),
+  }));
   app = await testApp({
     chat: [
-      { id: 'care', kind: 'slack', webhookUrl: care.url, signingSecret: SECRET, botToken: 'xoxb-test-0123456789', channel: 'C0CARE', apiUrl: care.apiUrl },
+      {
+        id: 'care',
+        kind: 'slack',
+        webhookUrl: care.url,
+        signingSecret: SECRET,
+        botToken: 'xoxb-test-0123456789',
+        channel: 'C0CARE',
+        apiUrl: care.apiUrl,
+      },
       { id: 'managers', kind: 'slack', webhookUrl: managers.url },
     ],
     spikes: { destinations: ['care'], escalateTo: 'managers' },
@@ -46,14 +59,30 @@ afterAll(async () => {
 });
 
 function click(action: string, user: string): Promise<{ statusCode: number }> {
-  const payload = { type: 'block_actions', user: { id: user }, response_url: care.responseUrl, actions: [{ type: 'button', action_id: action, value: spikeId }] };
+  const payload = {
+    type: 'block_actions',
+    user: { id: user },
+    response_url: care.responseUrl,
+    actions: [{ type: 'button', action_id: action, value: spikeId }],
+  };
   const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
   const ts = String(Math.floor(Date.now() / 1000));
-  return server.inject({ method: 'POST', url: '/slack/interactivity', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': slackSignature(SECRET, ts, body) }, payload: body });
+  return server.inject({
+    method: 'POST',
+    url: '/slack/interactivity',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': ts,
+      'x-slack-signature': slackSignature(SECRET, ts, body),
+    },
+    payload: body,
+  });
 }
 
 const buttonsOf = (body: Record<string, unknown>): string[] =>
-  ((body['blocks'] as Array<{ type: string; elements?: Array<{ action_id?: string }> }>).find((b) => b.type === 'actions')?.elements ?? []).map((e) => e.action_id ?? '');
+  (
+    (body['blocks'] as Array<{ type: string; elements?: Array<{ action_id?: string }> }>).find((b) => b.type === 'actions')?.elements ?? []
+  ).map((e) => e.action_id ?? '');
 
 describe('spike alert in Slack', () => {
   it('is posted once by the bot, with the buttons, and the sweep does not post it again', async () => {

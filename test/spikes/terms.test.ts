@@ -13,7 +13,10 @@ function storm(texts: string[], language: string): Map<string, number> {
 }
 
 function top(counts: Map<string, number>, k: number): string[] {
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, k).map(([t]) => t);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, k)
+    .map(([t]) => t);
 }
 
 describe('spike terms', () => {
@@ -49,22 +52,42 @@ describe('spike terms', () => {
   const languages: Array<{ language: string; posts: string[]; expect: string[] }> = [
     {
       language: 'de',
-      posts: ['Die App ist seit heute Morgen kaputt, kein Check-in möglich', 'Wieder ist die App kaputt und ich kann nicht einchecken', 'App kaputt! Ich stehe am Schalter und der Check-in geht nicht', 'Bei mir ist die App auch kaputt'],
+      posts: [
+        'Die App ist seit heute Morgen kaputt, kein Check-in möglich',
+        'Wieder ist die App kaputt und ich kann nicht einchecken',
+        'App kaputt! Ich stehe am Schalter und der Check-in geht nicht',
+        'Bei mir ist die App auch kaputt',
+      ],
       expect: ['app', 'kaputt', 'app kaputt'],
     },
     {
       language: 'es',
-      posts: ['Mi vuelo cancelado otra vez y nadie responde', 'Vuelo cancelado sin aviso, qué vergüenza', 'Tengo el vuelo cancelado y la maleta perdida', 'Otro vuelo cancelado en Madrid'],
+      posts: [
+        'Mi vuelo cancelado otra vez y nadie responde',
+        'Vuelo cancelado sin aviso, qué vergüenza',
+        'Tengo el vuelo cancelado y la maleta perdida',
+        'Otro vuelo cancelado en Madrid',
+      ],
       expect: ['vuelo', 'cancelado', 'vuelo cancelado'],
     },
     {
       language: 'fr',
-      posts: ["L'avion est en retard de trois heures", "Encore un retard pour l'avion de Lyon", "Retard de l'avion, personne ne nous informe", "L'avion a du retard et c'est la pagaille"],
+      posts: [
+        "L'avion est en retard de trois heures",
+        "Encore un retard pour l'avion de Lyon",
+        "Retard de l'avion, personne ne nous informe",
+        "L'avion a du retard et c'est la pagaille",
+      ],
       expect: ['avion', 'retard'],
     },
     {
       language: 'it',
-      posts: ["Il volo è in ritardo, dell'aereo nessuna notizia", "Ritardo dell'aereo di nuovo", "L'aereo è in ritardo da ore", 'Volo in ritardo e nessuno risponde'],
+      posts: [
+        "Il volo è in ritardo, dell'aereo nessuna notizia",
+        "Ritardo dell'aereo di nuovo",
+        "L'aereo è in ritardo da ore",
+        'Volo in ritardo e nessuno risponde',
+      ],
       expect: ['ritardo', 'aereo'],
     },
   ];

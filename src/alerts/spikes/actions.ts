@@ -19,7 +19,10 @@ export interface SpikeOutcome {
 function allowed(actor: Actor, verb: SpikeVerb): void {
   // Marking a storm as expected silences it for everyone, so it takes an approver.
   if (verb === 'expected' ? !can(actor.role, 'approveRestricted') : !can(actor.role, 'assign')) {
-    throw new ActionError(403, `${verb === 'expected' ? 'marking a spike as expected needs the approver role' : 'this needs the responder role'}; ${actor.name} is ${actor.role}`);
+    throw new ActionError(
+      403,
+      `${verb === 'expected' ? 'marking a spike as expected needs the approver role' : 'this needs the responder role'}; ${actor.name} is ${actor.role}`,
+    );
   }
 }
 
@@ -28,9 +31,17 @@ function allowed(actor: Actor, verb: SpikeVerb): void {
  * roles and the audit log are the same either way. Chat is then brought up to date (the
  * manager destination hears about an escalation; a bot message is edited).
  */
-export async function actOnSpike(ctx: AppContext, actor: Actor, id: string, verb: SpikeVerb, now: number = Date.now(), background = false): Promise<SpikeOutcome> {
+export async function actOnSpike(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  verb: SpikeVerb,
+  now: number = Date.now(),
+  background = false,
+): Promise<SpikeOutcome> {
   allowed(actor, verb);
-  if (verb === 'escalate' && !escalationTarget(ctx)) throw new ActionError(422, 'no manager destination: set spikes.escalateTo or sla.escalateTo to a chat[] id');
+  if (verb === 'escalate' && !escalationTarget(ctx))
+    throw new ActionError(422, 'no manager destination: set spikes.escalateTo or sla.escalateTo to a chat[] id');
   const result = await flagSpike(ctx.db, id, FLAG[verb], actor.name, now);
   if (!result) throw new ActionError(404, `no spike ${id}`);
   const { spike, first } = result;
@@ -40,9 +51,15 @@ export async function actOnSpike(ctx: AppContext, actor: Actor, id: string, verb
   }
   await appendAudit(ctx.db, actor.name, `spike.${FLAG[verb]}`, undefined, { spike: id, brand: spike.brandId });
   // Slack wants its answer within 3 s, so a click does not wait for the other destinations.
-  const delivery = deliverSpike(ctx, spike, now).catch((err: unknown) => ctx.log.warn({ spike: id, err: (err as Error).message }, 'spike chat update failed'));
+  const delivery = deliverSpike(ctx, spike, now).catch((err: unknown) =>
+    ctx.log.warn({ spike: id, err: (err as Error).message }, 'spike chat update failed'),
+  );
   if (!background) await delivery;
-  const done = { acknowledge: 'Acknowledged', escalate: 'Escalated to the managers', expected: 'Marked as expected; no more alerts about it' }[verb];
+  const done = {
+    acknowledge: 'Acknowledged',
+    escalate: 'Escalated to the managers',
+    expected: 'Marked as expected; no more alerts about it',
+  }[verb];
   return { spike: (await getSpike(ctx.db, id)) ?? spike, first, message: `${done} by @${actor.name}` };
 }
 
@@ -55,7 +72,8 @@ export async function spikeItems(ctx: AppContext, spike: SpikeRecord): Promise<A
   return rows
     .filter((r) => {
       if (lead?.kind === 'category') return r.category === lead.key;
-      if (lead?.kind === 'term' && brand) return spikeTerms(r.text, 'en', brand).includes(lead.key) || r.text.toLowerCase().includes(lead.key);
+      if (lead?.kind === 'term' && brand)
+        return spikeTerms(r.text, 'en', brand).includes(lead.key) || r.text.toLowerCase().includes(lead.key);
       return true;
     })
     .map((r) => ({ id: r.id, draftVersion: r.draftVersion, text: r.text }));
@@ -65,7 +83,12 @@ export async function spikeItems(ctx: AppContext, spike: SpikeRecord): Promise<A
  * One holding reply for the whole storm: each item gets it as a new draft version, then goes
  * through approval like any other draft (one reply per post, approved as usual).
  */
-export async function draftHoldingReply(ctx: AppContext, actor: Actor, id: string, text: string): Promise<{ drafted: number; skipped: number }> {
+export async function draftHoldingReply(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  text: string,
+): Promise<{ drafted: number; skipped: number }> {
   const spike = await getSpike(ctx.db, id);
   if (!spike) throw new ActionError(404, `no spike ${id}`);
   let drafted = 0;

@@ -70,7 +70,12 @@ function negative(d: BrandData, windowMs: number): Candidate | null {
   const total = sumRange(d.brand, from, d.now);
   const observed = sumRange(d.brand, from, d.now, 'negative');
   const baseStart = Math.max(d.history, end - 7 * 24 * HOUR);
-  const { z, expectedShare } = negativeShareZ(observed, total, sumRange(d.brand, baseStart, end, 'negative'), sumRange(d.brand, baseStart, end));
+  const { z, expectedShare } = negativeShareZ(
+    observed,
+    total,
+    sumRange(d.brand, baseStart, end, 'negative'),
+    sumRange(d.brand, baseStart, end),
+  );
   const expected = total * expectedShare;
   return { kind: 'negative', key: '', windowMs, from, to: d.now, observed, expected, z, sd: z === 0 ? 1 : (observed - expected) / z };
 }
@@ -85,7 +90,18 @@ function terms(d: BrandData, w: TermWindow, minPosts: number): Candidate[] {
     const expected = w.baselinePosts > 0 ? (windowPosts * inBaseline) / w.baselinePosts : 0;
     // "Rare before": a term that was already a tenth of all posts is a volume spike, not a new topic.
     if (expected * 4 > observed) continue;
-    out.push({ kind: 'term', key: term, windowMs: w.windowMs, from: w.from, to: d.now, observed, expected, z, sd: 1, term: { windowPosts, inBaseline, baselinePosts: w.baselinePosts } });
+    out.push({
+      kind: 'term',
+      key: term,
+      windowMs: w.windowMs,
+      from: w.from,
+      to: d.now,
+      observed,
+      expected,
+      z,
+      sd: 1,
+      term: { windowPosts, inBaseline, baselinePosts: w.baselinePosts },
+    });
   }
   return out;
 }

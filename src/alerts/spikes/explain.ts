@@ -30,7 +30,16 @@ export function ratioText(observed: number, expected: number): string {
 
 function toPost(s: StoredMention): SpikePost {
   const m = s.mention;
-  return { id: m.id, platform: m.platform, handle: m.author.handle, text: m.text, url: m.url, followers: m.author.followers, urgency: s.triage?.urgency ?? 0, createdAt: Date.parse(m.createdAt) };
+  return {
+    id: m.id,
+    platform: m.platform,
+    handle: m.author.handle,
+    text: m.text,
+    url: m.url,
+    followers: m.author.followers,
+    urgency: s.triage?.urgency ?? 0,
+    createdAt: Date.parse(m.createdAt),
+  };
 }
 
 /** Reach and urgency together: a 40-urgency post seen by a million people beats a 60 seen by ten. */
@@ -46,7 +55,11 @@ function counted<T extends string>(values: T[], top: number): Array<[T, number]>
 
 /** Case, links, handles and numbers aside: "#12" and "#13" of one copied complaint are one text. */
 function gist(text: string): string {
-  return text.toLowerCase().replace(/https?:\/\/\S+|@[\w.@-]+|[#\d]+/g, '').replace(/\s+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/https?:\/\/\S+|@[\w.@-]+|[#\d]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
@@ -54,7 +67,11 @@ function gist(text: string): string {
  * different wordings: five copies of one text say less than five people's own words. Copies
  * (or, without terms, any post) fill in only when there are fewer than three.
  */
-function representative(posts: StoredMention[], postTerms: ReadonlyMap<string, ReadonlySet<string>>, top: readonly string[]): StoredMention[] {
+function representative(
+  posts: StoredMention[],
+  postTerms: ReadonlyMap<string, ReadonlySet<string>>,
+  top: readonly string[],
+): StoredMention[] {
   const uses = (s: StoredMention): number => top.filter((t) => postTerms.get(s.mention.id)?.has(t)).length;
   const ranked = [...posts].sort((a, b) => uses(b) - uses(a) || weight(b) - weight(a));
   const authors = new Set<string>();
@@ -96,7 +113,12 @@ function inSeries(v: Verified, s: StoredMention, terms: ReadonlyMap<string, Read
  * series, preferring one about the storm's topic. The explanation's window reaches back to the
  * longest unusual window (three hours), whose first posts are the ordinary traffic before.
  */
-function firstOfBurst(byTime: StoredMention[], lead: Verified | undefined, topic: string | undefined, terms: ReadonlyMap<string, ReadonlySet<string>>): StoredMention | undefined {
+function firstOfBurst(
+  byTime: StoredMention[],
+  lead: Verified | undefined,
+  topic: string | undefined,
+  terms: ReadonlyMap<string, ReadonlySet<string>>,
+): StoredMention | undefined {
   const inLead = lead ? byTime.filter((s) => Date.parse(s.mention.createdAt) >= lead.from && inSeries(lead, s, terms)) : byTime;
   return inLead.find((s) => !topic || terms.get(s.mention.id)?.has(topic)) ?? inLead[0] ?? byTime[0];
 }
@@ -119,8 +141,13 @@ export function explain(x: ExplainInput): Explanation {
     return at >= x.window.from && at < x.window.to;
   });
   // A term used by one person only is their wording, not the storm's topic.
-  const authorsOf = (term: string): number => new Set(posts.filter((s) => x.postTerms.get(s.mention.id)?.has(term)).map((s) => s.mention.author.id)).size;
-  const terms = topDistinct(x.termRank.filter((t) => authorsOf(t.term) >= 2), 8, 2);
+  const authorsOf = (term: string): number =>
+    new Set(posts.filter((s) => x.postTerms.get(s.mention.id)?.has(term)).map((s) => s.mention.author.id)).size;
+  const terms = topDistinct(
+    x.termRank.filter((t) => authorsOf(t.term) >= 2),
+    8,
+    2,
+  );
   const byTime = [...posts].sort((a, b) => Date.parse(a.mention.createdAt) - Date.parse(b.mention.createdAt));
   const lead = x.verified[0];
   const leadTerm = lead?.kind === 'term' ? lead.key : terms[0]?.term;
@@ -128,19 +155,36 @@ export function explain(x: ExplainInput): Explanation {
   // Each series once (its strongest window), at most two terms: the terms have their own list.
   const seen = new Set<string>();
   let termRows = 0;
-  const strongest = x.verified.filter((v) => {
-    const k = `${v.kind}|${v.key}`;
-    if (seen.has(k) || (v.kind === 'term' && termRows >= 2)) return false;
-    seen.add(k);
-    if (v.kind === 'term') termRows += 1;
-    return true;
-  }).slice(0, 6);
+  const strongest = x.verified
+    .filter((v) => {
+      const k = `${v.kind}|${v.key}`;
+      if (seen.has(k) || (v.kind === 'term' && termRows >= 2)) return false;
+      seen.add(k);
+      if (v.kind === 'term') termRows += 1;
+      return true;
+    })
+    .slice(0, 6);
   const rose = strongest.map((v) => ({
-    kind: v.kind, key: v.key, label: label(v), observed: round(v.observed), expected: round(v.expected), effective: round(v.effective), z: round(v.zEffective), authors: v.authors, windowMinutes: Math.round(v.windowMs / 60_000),
+    kind: v.kind,
+    key: v.key,
+    label: label(v),
+    observed: round(v.observed),
+    expected: round(v.expected),
+    effective: round(v.effective),
+    z: round(v.zEffective),
+    authors: v.authors,
+    windowMinutes: Math.round(v.windowMs / 60_000),
   }));
   const negatives = posts.filter((s) => s.triage?.sentiment === 'negative').length;
   const summary = lead
-    ? `${label(lead)} at ${ratioText(lead.observed, lead.expected)} in the last ${minutesText(lead.windowMs)}, from ${lead.authors} authors${terms.length ? `; about: ${terms.slice(0, 3).map((t) => t.term).join(', ')}` : ''}`
+    ? `${label(lead)} at ${ratioText(lead.observed, lead.expected)} in the last ${minutesText(lead.windowMs)}, from ${lead.authors} authors${
+        terms.length
+          ? `; about: ${terms
+              .slice(0, 3)
+              .map((t) => t.term)
+              .join(', ')}`
+          : ''
+      }`
     : 'Back within the expected range';
   return {
     brandId: x.brandId,
@@ -149,10 +193,26 @@ export function explain(x: ExplainInput): Explanation {
     summary,
     window: x.window,
     rose,
-    terms: terms.map((t) => ({ term: t.term, posts: t.inWindow, usual: round((t.inBaseline / Math.max(1, t.baselinePosts)) * t.windowPosts), lift: round(t.lift), z: round(t.z) })),
-    categories: counted(posts.map((s) => s.triage?.category ?? 'other'), 4).map(([category, n]) => ({ category, posts: n })),
-    platforms: counted(posts.map((s) => s.mention.platform), 5).map(([platform, n]) => ({ platform, posts: n })),
-    posts: representative(posts, x.postTerms, terms.slice(0, 3).map((t) => t.term)).map(toPost),
+    terms: terms.map((t) => ({
+      term: t.term,
+      posts: t.inWindow,
+      usual: round((t.inBaseline / Math.max(1, t.baselinePosts)) * t.windowPosts),
+      lift: round(t.lift),
+      z: round(t.z),
+    })),
+    categories: counted(
+      posts.map((s) => s.triage?.category ?? 'other'),
+      4,
+    ).map(([category, n]) => ({ category, posts: n })),
+    platforms: counted(
+      posts.map((s) => s.mention.platform),
+      5,
+    ).map(([platform, n]) => ({ platform, posts: n })),
+    posts: representative(
+      posts,
+      x.postTerms,
+      terms.slice(0, 3).map((t) => t.term),
+    ).map(toPost),
     firstPost: first ? toPost(first) : null,
     totalPosts: posts.length,
     authors: new Set(posts.map((s) => `${s.mention.platform}:${s.mention.author.id}`)).size,

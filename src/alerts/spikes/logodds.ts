@@ -32,7 +32,7 @@ export function logOddsZ(inWindow: number, windowPosts: number, inBaseline: numb
   const lb = Math.log((yB + a) / (baselinePosts - yB + b));
   const variance = 1 / (yW + a) + 1 / (windowPosts - yW + b) + 1 / (yB + a) + 1 / (baselinePosts - yB + b);
   // Shown to people, so a plain ratio of the two shares (half a post added to each side), not the prior-weighted one.
-  const lift = ((yW + 0.5) / (windowPosts + 1)) / ((yB + 0.5) / (baselinePosts + 1));
+  const lift = (yW + 0.5) / (windowPosts + 1) / ((yB + 0.5) / (baselinePosts + 1));
   return { z: (lw - lb) / Math.sqrt(variance), lift };
 }
 
@@ -63,7 +63,9 @@ export function topDistinct(ranked: readonly TermStat[], count: number, minZ: nu
     if (shown.length >= count || t.z < minZ) break;
     const words = t.term.split(' ');
     if (words.length === 1) {
-      const phrase = ranked.find((p) => p.z >= minZ && p.term.split(' ').includes(t.term) && p.term !== t.term && p.inWindow >= 0.8 * t.inWindow);
+      const phrase = ranked.find(
+        (p) => p.z >= minZ && p.term.split(' ').includes(t.term) && p.term !== t.term && p.inWindow >= 0.8 * t.inWindow,
+      );
       const pick = phrase ?? t;
       const coveredBy = shown.some((s) => s.term.split(' ').includes(t.term) && s.inWindow >= 0.8 * t.inWindow);
       if (!coveredBy && !has(pick.term)) shown.push(pick);

@@ -58,11 +58,12 @@ export class Tally {
     for (const [slot, rows] of other.terms) {
       const mine = this.terms.get(slot);
       if (!mine) this.terms.set(slot, rows);
-      else for (const [term, row] of rows) {
-        const m = mine.get(term);
-        if (m) m.n += row.n;
-        else mine.set(term, row);
-      }
+      else
+        for (const [term, row] of rows) {
+          const m = mine.get(term);
+          if (m) m.n += row.n;
+          else mine.set(term, row);
+        }
     }
   }
 

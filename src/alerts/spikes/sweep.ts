@@ -7,7 +7,17 @@ import type { StoredMention } from '../../store/mentions.js';
 import { closeSpike, insertSpike, latestSpike, updateSpike, type SpikeRecord } from '../../store/spikes.js';
 import { DAY, HOUR, sumRange, type Series } from './baseline.js';
 import { brandSettings, type BrandSettings } from '../../config/spikes.js';
-import { candidates, severityOf, SEVERITIES, verify, WINDOWS, type BrandData, type TermWindow, type Verified, type WindowPost } from './detector.js';
+import {
+  candidates,
+  severityOf,
+  SEVERITIES,
+  verify,
+  WINDOWS,
+  type BrandData,
+  type TermWindow,
+  type Verified,
+  type WindowPost,
+} from './detector.js';
 import { explain } from './explain.js';
 import type { Explanation } from '../../store/spike-types.js';
 import { rankTerms } from './logodds.js';
@@ -36,7 +46,14 @@ function frozenAt(latest: SpikeRecord | null, now: number): number | null {
   return latest.closedAt !== null && now - latest.closedAt < HOUR ? latest.startedAt : null;
 }
 
-async function loadData(ctx: AppContext, brandId: string, now: number, history: number, frozen: number | null, s: BrandSettings): Promise<BrandData> {
+async function loadData(
+  ctx: AppContext,
+  brandId: string,
+  now: number,
+  history: number,
+  frozen: number | null,
+  s: BrandSettings,
+): Promise<BrandData> {
   const brand: Series = new Map();
   const sources = new Map<string, Series>();
   const categories = new Map<string, Series>();
@@ -71,13 +88,36 @@ function windowPosts(posts: StoredMention[], terms: Map<string, Set<string>>): W
   }));
 }
 
-async function explainSpike(ctx: AppContext, brand: BrandConfig, data: BrandData, verified: Verified[], posts: StoredMention[], terms: Map<string, Set<string>>, window: { from: number; to: number }, s: BrandSettings): Promise<Explanation> {
+async function explainSpike(
+  ctx: AppContext,
+  brand: BrandConfig,
+  data: BrandData,
+  verified: Verified[],
+  posts: StoredMention[],
+  terms: Map<string, Set<string>>,
+  window: { from: number; to: number },
+  s: BrandSettings,
+): Promise<Explanation> {
   const from = bucketOf(window.from);
   const end = bucketOf(Math.min(from, data.frozenAt ?? from));
   const inWindow = new Map((await topTerms(ctx.db, brand.id, from, window.to, 200, 2)).map((t) => [t.term, t.n]));
   const baseline = await termCounts(ctx.db, brand.id, [...inWindow.keys()], end - TERM_BASELINE, end);
-  const rank = rankTerms(inWindow, sumRange(data.brand, from, window.to), baseline, sumRange(data.brand, Math.max(data.history, end - TERM_BASELINE), end));
-  return explain({ brandId: brand.id, brandName: brand.name, severity: severityOf(verified, s), verified, posts, postTerms: terms, termRank: rank, window });
+  const rank = rankTerms(
+    inWindow,
+    sumRange(data.brand, from, window.to),
+    baseline,
+    sumRange(data.brand, Math.max(data.history, end - TERM_BASELINE), end),
+  );
+  return explain({
+    brandId: brand.id,
+    brandName: brand.name,
+    severity: severityOf(verified, s),
+    verified,
+    posts,
+    postTerms: terms,
+    termRank: rank,
+    window,
+  });
 }
 
 /** One brand's minute: find what is unusual, then open, grow, reopen or close its spike. */
@@ -109,19 +149,48 @@ function worthTelling(prev: SpikeRecord, e: Explanation): boolean {
   return prev.severity !== e.severity || e.totalPosts >= prev.explanation.totalPosts * 1.5;
 }
 
-async function track(ctx: AppContext, brandId: string, latest: SpikeRecord | null, verified: Verified[], e: Explanation, now: number): Promise<SweepResult> {
+async function track(
+  ctx: AppContext,
+  brandId: string,
+  latest: SpikeRecord | null,
+  verified: Verified[],
+  e: Explanation,
+  now: number,
+): Promise<SweepResult> {
   const peakZ = verified[0]?.zEffective ?? 0;
   if (latest?.status === 'open') {
     const severity = SEVERITIES.indexOf(e.severity) < SEVERITIES.indexOf(latest.severity) ? latest.severity : e.severity;
-    const spike = await updateSpike(ctx.db, latest.id, { severity, peakZ, explanation: { ...e, severity }, lastActiveAt: now, now, newRevision: worthTelling(latest, { ...e, severity }) });
+    const spike = await updateSpike(ctx.db, latest.id, {
+      severity,
+      peakZ,
+      explanation: { ...e, severity },
+      lastActiveAt: now,
+      now,
+      newRevision: worthTelling(latest, { ...e, severity }),
+    });
     return { brand: brandId, spike, action: 'updated' };
   }
   if (latest?.closedAt != null && now - latest.closedAt < ctx.config.spikes.cooldown) {
-    const spike = await updateSpike(ctx.db, latest.id, { severity: e.severity, peakZ, explanation: e, lastActiveAt: now, now, newRevision: true, status: 'open' });
+    const spike = await updateSpike(ctx.db, latest.id, {
+      severity: e.severity,
+      peakZ,
+      explanation: e,
+      lastActiveAt: now,
+      now,
+      newRevision: true,
+      status: 'open',
+    });
     return { brand: brandId, spike, action: 'reopened' };
   }
   const id = `s_${randomBytes(9).toString('base64url')}`;
-  const spike = await insertSpike(ctx.db, { id, brandId, severity: e.severity, startedAt: Math.max(e.window.from, e.firstPost?.createdAt ?? 0), peakZ, explanation: e });
+  const spike = await insertSpike(ctx.db, {
+    id,
+    brandId,
+    severity: e.severity,
+    startedAt: Math.max(e.window.from, e.firstPost?.createdAt ?? 0),
+    peakZ,
+    explanation: e,
+  });
   return { brand: brandId, spike, action: 'opened' };
 }
 
@@ -134,7 +203,8 @@ export async function sweepSpikes(ctx: AppContext, now: number = Date.now()): Pr
     if (r.spike) await deliverSpike(ctx, r.spike, now);
     results.push(r);
     // Once an hour is enough to keep the tables at the size the baseline reads.
-    if (now % HOUR < 60_000) await pruneCounts(ctx.db, brand.id, bucketOf(now - (HISTORY_DAYS + 1) * DAY), bucketOf(now - TERM_BASELINE - 4 * HOUR));
+    if (now % HOUR < 60_000)
+      await pruneCounts(ctx.db, brand.id, bucketOf(now - (HISTORY_DAYS + 1) * DAY), bucketOf(now - TERM_BASELINE - 4 * HOUR));
   }
   return results;
 }

@@ -19,7 +19,12 @@ const APOSTROPHES = /['’]/g;
 /** What is left of "can't", "won't" and "shan't" once "n't" is off. */
 const NEGATED_STEMS: Record<string, string> = { ca: 'can', wo: 'will', sha: 'shall' };
 /** One spelling for the words a storm is most often about, so British and American posts add up. */
-const SPELLING: Record<string, string> = { cancelled: 'canceled', cancelling: 'canceling', cancelation: 'cancellation', cancelations: 'cancellations' };
+const SPELLING: Record<string, string> = {
+  cancelled: 'canceled',
+  cancelling: 'canceling',
+  cancelation: 'cancellation',
+  cancelations: 'cancellations',
+};
 /** French and Italian elide articles and prepositions onto the noun: "l'avion", "dell'aereo", "qu'il". */
 const ELISION = /^(?:\p{L}{1,2}|qu|dell|dall|nell|sull|all|quell)['’]/u;
 const ELIDING = new Set(['fr', 'it']);

@@ -75,8 +75,6 @@ async function route() {
   }
 }
 
-
-
 /** One EventSource; each inbox change reloads what is on screen (coalesced within 250 ms). */
 function startLive() {
   if (live.source) return;

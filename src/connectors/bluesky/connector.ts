@@ -26,9 +26,6 @@ const POST = 'app.bsky.feed.post';
 // searchPosts filters `since` on sortAt (which may be the client's createdAt): look back a little further.
 const SINCE_MARGIN_MS = 15 * 60_000;
 
-
-
-
 interface Run {
   mentions: Mention[];
   rejected: RejectedItem[];
@@ -45,8 +42,11 @@ interface Feed {
   entries(body: unknown, url: string): { entries: Entry[]; next: string | undefined };
 }
 
-
-const Cursor = z.object({ v: z.literal(1), service: z.string(), feeds: z.record(z.string(), z.object({ uri: z.string(), at: z.string() })) });
+const Cursor = z.object({
+  v: z.literal(1),
+  service: z.string(),
+  feeds: z.record(z.string(), z.object({ uri: z.string(), at: z.string() })),
+});
 
 export const blueskyConnector = defineConnector({
   kind: 'bluesky',
@@ -58,13 +58,22 @@ export const blueskyConnector = defineConnector({
     // Sessions are made from everything but the token manager itself, so env is never half-built.
     const account = { ...partial, budgetKey: credentialKey('bluesky', base, ctx.options.identifier) };
     const env: Env = { ...account, tokens: new TokenManager(ctx.kv, sessionSource(account), 'session') };
-    const queries = ctx.options.search ?? [...ctx.brand.keywords.map((k) => (/\s/.test(k) ? `"${k}"` : k)), ...ctx.brand.hashtags.map((t) => `#${t.replace(/^#/, '')}`)];
+    const queries = ctx.options.search ?? [
+      ...ctx.brand.keywords.map((k) => (/\s/.test(k) ? `"${k}"` : k)),
+      ...ctx.brand.hashtags.map((t) => `#${t.replace(/^#/, '')}`),
+    ];
     const feeds = feedsFor(ctx.options, queries);
     const target = { sourceId: env.sourceId, brandId: env.brandId };
     return {
       fetch: (cursor, signal) => fetchFeeds(env, feeds, cursor, signal),
       reply: (mention, text, options) => postReply(env, mention, text, options),
-      stream: (cursor, sink, signal) => streamJetstream({ url: ctx.options.jetstreamUrl, brand: ctx.brand, terms: queries, target, log: ctx.log, http: ctx.http }, cursor, sink, signal),
+      stream: (cursor, sink, signal) =>
+        streamJetstream(
+          { url: ctx.options.jetstreamUrl, brand: ctx.brand, terms: queries, target, log: ctx.log, http: ctx.http },
+          cursor,
+          sink,
+          signal,
+        ),
     };
   },
 });
@@ -72,9 +81,15 @@ export const blueskyConnector = defineConnector({
 function feedsFor(o: Options, queries: string[]): Feed[] {
   const feeds: Feed[] = [];
   if (o.mentions) {
-    feeds.push({ key: 'notifications', nsid: 'app.bsky.notification.listNotifications', query: { reasons: MENTION_REASONS }, entries: notificationEntries });
+    feeds.push({
+      key: 'notifications',
+      nsid: 'app.bsky.notification.listNotifications',
+      query: { reasons: MENTION_REASONS },
+      entries: notificationEntries,
+    });
   }
-  for (const q of new Set(queries)) feeds.push({ key: `search:${q}`, nsid: 'app.bsky.feed.searchPosts', query: { q, sort: 'latest' }, entries: searchEntries });
+  for (const q of new Set(queries))
+    feeds.push({ key: `search:${q}`, nsid: 'app.bsky.feed.searchPosts', query: { q, sort: 'latest' }, entries: searchEntries });
   return feeds;
 }
 
@@ -97,7 +112,12 @@ async function fetchFeeds(env: Env, feeds: Feed[], cursorText: string | null, si
     if (run.pauseUntil) break;
   }
   await finish(env, run);
-  return { mentions: run.mentions, rejected: run.rejected, cursor: JSON.stringify({ v: 1, service: env.base, feeds: positions }), pauseUntil: run.pauseUntil };
+  return {
+    mentions: run.mentions,
+    rejected: run.rejected,
+    cursor: JSON.stringify({ v: 1, service: env.base, feeds: positions }),
+    pauseUntil: run.pauseUntil,
+  };
 }
 
 /**
@@ -126,7 +146,8 @@ async function readFeed(env: Env, run: Run, feed: Feed, start: Position | null):
     if (run.pauseUntil) return start ?? top ?? { uri: '', at: '' };
     cursor = next;
   }
-  if (start) env.log.warn({ source: env.sourceId, feed: feed.key }, 'more new posts than maxPagesPerPoll pages; older ones in the gap were skipped');
+  if (start)
+    env.log.warn({ source: env.sourceId, feed: feed.key }, 'more new posts than maxPagesPerPoll pages; older ones in the gap were skipped');
   return top ?? start ?? { uri: '', at: '' };
 }
 
@@ -144,7 +165,8 @@ async function finish(env: Env, run: Run): Promise<void> {
   for (let i = 0; env.options.followers && i < dids.length && !run.pauseUntil; i += 25) {
     try {
       const { body, res } = await xrpc(env, run, { nsid: 'app.bsky.actor.getProfiles', query: { actors: dids.slice(i, i + 25) } });
-      for (const p of expect(WireProfiles, body, res.url).profiles) if (p.followersCount !== undefined && p.followersCount >= 0) followers.set(p.did, p.followersCount);
+      for (const p of expect(WireProfiles, body, res.url).profiles)
+        if (p.followersCount !== undefined && p.followersCount >= 0) followers.set(p.did, p.followersCount);
     } catch (err) {
       if (err instanceof AuthError) throw err;
       // Follower counts are an extra: without them the mentions still go through.
@@ -153,7 +175,12 @@ async function finish(env: Env, run: Run): Promise<void> {
     }
   }
   for (const { input, raw } of run.pending) {
-    keep(run, `post ${input.nativeId}`, toMention({ ...input, author: { ...input.author, followers: followers.get(input.author.id) ?? null } }), raw);
+    keep(
+      run,
+      `post ${input.nativeId}`,
+      toMention({ ...input, author: { ...input.author, followers: followers.get(input.author.id) ?? null } }),
+      raw,
+    );
   }
 }
 
@@ -166,11 +193,6 @@ function readCursor(env: Env, text: string | null): Record<string, Position> {
   return cursor.feeds;
 }
 
-
-
-
-
-
 /**
  * createRecord with an rkey derived from the idempotency key: a replay collides with the record
  * the first attempt made, and reading that record back (getRecord) turns the collision into the
@@ -178,18 +200,29 @@ function readCursor(env: Env, text: string | null): Record<string, Position> {
  */
 async function postReply(env: Env, mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult> {
   const { uri, cid, rootUri, rootCid } = mention.replyRef;
-  if (mention.platform !== 'bluesky' || !uri || !cid) throw new PermanentError(`mention ${mention.id} has no Bluesky post (uri and cid) to reply to`);
+  if (mention.platform !== 'bluesky' || !uri || !cid)
+    throw new PermanentError(`mention ${mention.id} has no Bluesky post (uri and cid) to reply to`);
   const graphemes = [...new Intl.Segmenter().segment(text)].length;
   if (graphemes > 300) throw new PermanentError(`a Bluesky post holds at most 300 characters; this reply has ${graphemes}`);
   await env.tokens.get();
   const account = await env.kv.get<Account>('account');
   if (!account) throw new AuthError(`no Bluesky session for ${env.options.identifier}: ${renewHint(env)}`);
   const rkey = tidFromKey(options.idempotencyKey, Date.parse(mention.createdAt) || 0);
-  const record = { $type: POST, text, createdAt: new Date().toISOString(), reply: { root: { uri: rootUri ?? uri, cid: rootCid ?? cid }, parent: { uri, cid } } };
+  const record = {
+    $type: POST,
+    text,
+    createdAt: new Date().toISOString(),
+    reply: { root: { uri: rootUri ?? uri, cid: rootCid ?? cid }, parent: { uri, cid } },
+  };
   const run = { signal: options.signal };
   const url = `https://bsky.app/profile/${account.handle}/post/${rkey}`;
   try {
-    const { body, res } = await xrpc(env, run, { nsid: 'com.atproto.repo.createRecord', method: 'POST', json: { repo: account.did, collection: POST, rkey, record }, write: true });
+    const { body, res } = await xrpc(env, run, {
+      nsid: 'com.atproto.repo.createRecord',
+      method: 'POST',
+      json: { repo: account.did, collection: POST, rkey, record },
+      write: true,
+    });
     return { replyId: expect(WireCreated, body, res.url).uri, url };
   } catch (err) {
     if (!(err instanceof PermanentError) || err.status === undefined || err.status >= 500) throw err;
@@ -199,7 +232,12 @@ async function postReply(env: Env, mention: Mention, text: string, options: Repl
   }
 }
 
-async function readOwnRecord(env: Env, run: { signal?: AbortSignal }, did: string, rkey: string): Promise<z.infer<typeof WireRecord> | null> {
+async function readOwnRecord(
+  env: Env,
+  run: { signal?: AbortSignal },
+  did: string,
+  rkey: string,
+): Promise<z.infer<typeof WireRecord> | null> {
   try {
     const { body, res } = await xrpc(env, run, { nsid: 'com.atproto.repo.getRecord', query: { repo: did, collection: POST, rkey } });
     return expect(WireRecord, body, res.url);

@@ -21,7 +21,13 @@ const WireEvent = z.object({
   time_us: z.number().int().nonnegative(),
   kind: z.string(),
   commit: z
-    .object({ operation: z.string(), collection: z.string(), rkey: z.string().min(1), cid: z.string().optional(), record: z.unknown().optional() })
+    .object({
+      operation: z.string(),
+      collection: z.string(),
+      rkey: z.string().min(1),
+      cid: z.string().optional(),
+      record: z.unknown().optional(),
+    })
     .optional(),
 });
 
@@ -46,7 +52,11 @@ interface Batch {
  * search words, @handles and #hashtags, each as a whole word, case-insensitive.
  */
 export function brandMatcher(brand: BrandConfig, terms: string[]): (text: string) => boolean {
-  const strip = (s: string) => s.trim().replace(/^"(.*)"$/, '$1').trim();
+  const strip = (s: string) =>
+    s
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim();
   const needles = [
     ...brand.keywords.map(strip),
     ...terms.map(strip),
@@ -60,7 +70,11 @@ export function brandMatcher(brand: BrandConfig, terms: string[]): (text: string
 }
 
 /** Reads one Jetstream message; returns its time (the cursor) and, when it is a brand post, the mention or why it was refused. */
-export function readEvent(text: string, matches: (text: string) => boolean, target: JetstreamOptions['target']): { time: number | null; mention?: Mention; rejected?: RejectedItem } {
+export function readEvent(
+  text: string,
+  matches: (text: string) => boolean,
+  target: JetstreamOptions['target'],
+): { time: number | null; mention?: Mention; rejected?: RejectedItem } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -143,13 +157,18 @@ export async function streamJetstream(opts: JetstreamOptions, cursor: string | n
       if (done) return;
       const text = typeof ev.data === 'string' ? ev.data : new TextDecoder().decode(ev.data as ArrayBuffer);
       const event = readEvent(text, matches, opts.target);
-      if (event.time === null) return opts.log.warn({ source: opts.target.sourceId, start: text.slice(0, 80) }, 'unreadable Jetstream message skipped');
+      if (event.time === null)
+        return opts.log.warn({ source: opts.target.sourceId, start: text.slice(0, 80) }, 'unreadable Jetstream message skipped');
       last = event.time;
       if (event.mention) batch.mentions.push(event.mention);
       if (event.rejected) batch.rejected.push(event.rejected);
       if (batch.mentions.length + batch.rejected.length > 0 || Date.now() - savedAt >= CHECKPOINT_MS) flush();
     });
-    ws.addEventListener('error', (ev) => finish(new TransientError(`Jetstream ${host}: connection failed (${(ev as { message?: string }).message || 'network error'})`)));
-    ws.addEventListener('close', (ev) => finish(new TransientError(`Jetstream ${host} closed the connection (code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`)));
+    ws.addEventListener('error', (ev) =>
+      finish(new TransientError(`Jetstream ${host}: connection failed (${(ev as { message?: string }).message || 'network error'})`)),
+    );
+    ws.addEventListener('close', (ev) =>
+      finish(new TransientError(`Jetstream ${host} closed the connection (code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`)),
+    );
   });
 }

@@ -51,9 +51,15 @@ export const WireNotification = z.object({
 
 export const WireSearchPage = z.object({ cursor: z.string().optional(), posts: z.array(z.unknown()) });
 export const WireNotificationPage = z.object({ cursor: z.string().optional(), notifications: z.array(z.unknown()) });
-export const WireProfiles = z.object({ profiles: z.array(z.object({ did: z.string(), followersCount: z.number().int().optional() }).loose()) });
+export const WireProfiles = z.object({
+  profiles: z.array(z.object({ did: z.string(), followersCount: z.number().int().optional() }).loose()),
+});
 export const WireCreated = z.object({ uri: z.string().min(1), cid: z.string().min(1) });
-export const WireRecord = z.object({ uri: z.string().min(1), cid: z.string().optional(), value: z.object({ reply: z.object({ parent: StrongRef }).optional() }).loose() });
+export const WireRecord = z.object({
+  uri: z.string().min(1),
+  cid: z.string().optional(),
+  value: z.object({ reply: z.object({ parent: StrongRef }).optional() }).loose(),
+});
 
 const WireError = z.object({ error: z.string(), message: z.string().optional() });
 
@@ -121,7 +127,10 @@ export interface PostParts {
 }
 
 /** Everything a Mention needs except followers, which come later from getProfiles in batches. */
-export function postInput(p: PostParts, target: { sourceId: string; brandId: string }): Omit<MentionInput, 'author'> & { author: Omit<MentionInput['author'], 'followers'> } {
+export function postInput(
+  p: PostParts,
+  target: { sourceId: string; brandId: string },
+): Omit<MentionInput, 'author'> & { author: Omit<MentionInput['author'], 'followers'> } {
   const rkey = rkeyOf(p.uri);
   const count = (n: number | undefined) => Math.max(0, n ?? 0);
   return {
@@ -171,9 +180,23 @@ export function searchEntries(body: unknown, url: string): { entries: Entry[]; n
   const page = expect(WireSearchPage, body, url);
   const entries = page.posts.map((raw): Entry => {
     const p = WirePostView.safeParse(raw);
-    if (!p.success) return { position: positionOf(raw), parts: null, raw, reason: `post ${positionOf(raw)?.uri ?? 'without uri'}: ${describeIssues(p.error)}` };
+    if (!p.success)
+      return {
+        position: positionOf(raw),
+        parts: null,
+        raw,
+        reason: `post ${positionOf(raw)?.uri ?? 'without uri'}: ${describeIssues(p.error)}`,
+      };
     const v = p.data;
-    const parts = { uri: v.uri, cid: v.cid, did: v.author.did, handle: v.author.handle, displayName: v.author.displayName ?? '', record: v.record, counts: { replies: v.replyCount, reposts: v.repostCount, likes: v.likeCount } };
+    const parts = {
+      uri: v.uri,
+      cid: v.cid,
+      did: v.author.did,
+      handle: v.author.handle,
+      displayName: v.author.displayName ?? '',
+      record: v.record,
+      counts: { replies: v.replyCount, reposts: v.repostCount, likes: v.likeCount },
+    };
     return { position: { uri: v.uri, at: v.indexedAt }, parts, raw };
   });
   return { entries, next: page.cursor };
@@ -183,12 +206,25 @@ export function notificationEntries(body: unknown, url: string): { entries: Entr
   const page = expect(WireNotificationPage, body, url);
   const entries = page.notifications.map((raw): Entry => {
     const n = WireNotification.safeParse(raw);
-    if (!n.success) return { position: positionOf(raw), parts: null, raw, reason: `notification ${positionOf(raw)?.uri ?? 'without uri'}: ${describeIssues(n.error)}` };
+    if (!n.success)
+      return {
+        position: positionOf(raw),
+        parts: null,
+        raw,
+        reason: `notification ${positionOf(raw)?.uri ?? 'without uri'}: ${describeIssues(n.error)}`,
+      };
     const v = n.data;
     if (!MENTION_REASONS.includes(v.reason)) return { position: { uri: v.uri, at: v.indexedAt }, parts: null, raw };
-    const parts = { uri: v.uri, cid: v.cid, did: v.author.did, handle: v.author.handle, displayName: v.author.displayName ?? '', record: v.record, counts: {} };
+    const parts = {
+      uri: v.uri,
+      cid: v.cid,
+      did: v.author.did,
+      handle: v.author.handle,
+      displayName: v.author.displayName ?? '',
+      record: v.record,
+      counts: {},
+    };
     return { position: { uri: v.uri, at: v.indexedAt }, parts, raw };
   });
   return { entries, next: page.cursor };
 }
-

@@ -24,7 +24,11 @@ const Options = strict({
 });
 type FileOptions = z.infer<typeof Options>;
 
-const Cursor = z.object({ offset: z.number().int().nonnegative(), line: z.number().int().nonnegative(), size: z.number().int().nonnegative() });
+const Cursor = z.object({
+  offset: z.number().int().nonnegative(),
+  line: z.number().int().nonnegative(),
+  size: z.number().int().nonnegative(),
+});
 type FileCursor = z.infer<typeof Cursor>;
 
 function readCursor(raw: string | null): FileCursor {
@@ -33,7 +37,11 @@ function readCursor(raw: string | null): FileCursor {
 }
 
 /** Reads whole lines from `offset`; a last line without its newline is left for the next poll (still being written). */
-async function readLines(file: string, cursor: FileCursor, max: number): Promise<{ lines: Array<{ no: number; text: string }>; next: FileCursor }> {
+async function readLines(
+  file: string,
+  cursor: FileCursor,
+  max: number,
+): Promise<{ lines: Array<{ no: number; text: string }>; next: FileCursor }> {
   const info = await stat(file);
   // A file that shrank was replaced or rotated: start over; the store's dedupe drops what we saw before.
   const start = info.size < cursor.size || info.size < cursor.offset ? { offset: 0, line: 0, size: 0 } : cursor;
@@ -60,7 +68,14 @@ async function appendReply(outbox: string, mention: Mention, text: string, key: 
   const replyId = `reply-${key}`;
   // The key makes a replay after a crash find the reply it already wrote instead of writing a second one.
   if (!existing.includes(`"replyId":"${replyId}"`)) {
-    const record = { replyId, inReplyTo: mention.nativeId, platform: mention.platform, to: mention.author.handle, text, at: new Date().toISOString() };
+    const record = {
+      replyId,
+      inReplyTo: mention.nativeId,
+      platform: mention.platform,
+      to: mention.author.handle,
+      text,
+      at: new Date().toISOString(),
+    };
     await appendFile(outbox, `${JSON.stringify(record)}\n`, 'utf8');
   }
   return { replyId, url: null };
@@ -93,7 +108,9 @@ export const fileConnector = defineConnector({
   // A mistyped path would otherwise fail every poll with nobody told until the source alert.
   checkOptions(options, env) {
     const file = path.resolve(env.baseDir, options.path);
-    return existsSync(file) ? [] : [`path: ${file} does not exist; fix the path (relative paths start from the config file's folder) or create the file`];
+    return existsSync(file)
+      ? []
+      : [`path: ${file} does not exist; fix the path (relative paths start from the config file's folder) or create the file`];
   },
   create(ctx) {
     const options: FileOptions = ctx.options;
@@ -104,9 +121,11 @@ export const fileConnector = defineConnector({
     return {
       async fetch(rawCursor): Promise<FetchResult> {
         offset ??= await shiftOffset(file, Date.now()).catch(() => 0);
-        const { lines, next } = await readLines(file, readCursor(rawCursor), options.maxLinesPerPoll).catch((err: NodeJS.ErrnoException) => {
-          throw new PermanentError(`cannot read ${file} (${err.code ?? err.message}); fix sources[].options.path for "${ctx.source.id}"`);
-        });
+        const { lines, next } = await readLines(file, readCursor(rawCursor), options.maxLinesPerPoll).catch(
+          (err: NodeJS.ErrnoException) => {
+            throw new PermanentError(`cannot read ${file} (${err.code ?? err.message}); fix sources[].options.path for "${ctx.source.id}"`);
+          },
+        );
         const mentions: Mention[] = [];
         const rejected: RejectedItem[] = [];
         for (const line of lines) {

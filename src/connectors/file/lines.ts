@@ -21,7 +21,11 @@ export const FileLine = z.object({
     url: z.string().nullish(),
   }),
   engagement: z
-    .object({ replies: z.number().int().nonnegative().default(0), reposts: z.number().int().nonnegative().default(0), likes: z.number().int().nonnegative().default(0) })
+    .object({
+      replies: z.number().int().nonnegative().default(0),
+      reposts: z.number().int().nonnegative().default(0),
+      likes: z.number().int().nonnegative().default(0),
+    })
     .default({ replies: 0, reposts: 0, likes: 0 }),
 });
 
@@ -54,7 +58,13 @@ export function parseRecord(json: unknown, lineNo: number, target: LineTarget): 
       text: l.text,
       lang: l.lang ?? null,
       createdAt: l.createdAt,
-      author: { id: l.author.id, handle: l.author.handle, name: l.author.name, followers: l.author.followers ?? null, url: l.author.url ?? null },
+      author: {
+        id: l.author.id,
+        handle: l.author.handle,
+        name: l.author.name,
+        followers: l.author.followers ?? null,
+        url: l.author.url ?? null,
+      },
       inReplyToId: l.inReplyToId ?? null,
       engagement: l.engagement,
       rating: l.rating ?? null,

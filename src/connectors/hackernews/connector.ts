@@ -13,7 +13,10 @@ const Options = strict({
   /** Algolia full-text query (all words must match); defaults to the brand's name. */
   query: z.string().trim().min(1).optional(),
   /** ORed together: `(story,comment)` by default. */
-  tags: z.array(z.enum(['story', 'comment', 'ask_hn', 'show_hn', 'poll', 'job'])).min(1).default(['story', 'comment']),
+  tags: z
+    .array(z.enum(['story', 'comment', 'ask_hn', 'show_hn', 'poll', 'job']))
+    .min(1)
+    .default(['story', 'comment']),
   hitsPerPage: z.number().int().min(1).max(1000).default(100),
   maxPagesPerPoll: z.number().int().min(1).max(100).default(10),
   /** Pages read on the very first poll; older history is skipped on purpose. */
@@ -34,7 +37,14 @@ type Mark = z.infer<typeof Mark>;
  * floor, `top` is the newest read and `ceiling` the oldest read: the gap between floor and ceiling
  * is read first next time, then the floor jumps to `top`.
  */
-const Cursor = z.object({ v: z.literal(1), query: z.string(), tags: z.string(), floor: Mark, top: Mark.optional(), ceiling: Mark.optional() });
+const Cursor = z.object({
+  v: z.literal(1),
+  query: z.string(),
+  tags: z.string(),
+  floor: Mark,
+  top: Mark.optional(),
+  ceiling: Mark.optional(),
+});
 type State = Pick<z.infer<typeof Cursor>, 'floor' | 'top' | 'ceiling'>;
 
 interface Env extends ConnectorEnv {
@@ -118,7 +128,9 @@ async function readRange(env: Env, run: Run, lower: Mark | null, upper: Mark | n
   let oldest: Mark | null = null;
   let page = 0;
   while (run.pagesLeft > 0) {
-    const filters = [lower ? `created_at_i>=${lower.at}` : null, ceiling ? `created_at_i<=${ceiling.at}` : null].filter((f): f is string => f !== null);
+    const filters = [lower ? `created_at_i>=${lower.at}` : null, ceiling ? `created_at_i<=${ceiling.at}` : null].filter(
+      (f): f is string => f !== null,
+    );
     const got = await getPage(env, run, page, filters, newest !== null);
     if (!got) return { complete: false, newest, oldest };
     for (const raw of got.hits) {
@@ -161,7 +173,12 @@ async function getPage(env: Env, run: Run, page: number, filters: string[], gotS
   if (filters.length) query['numericFilters'] = filters.join(',');
   try {
     await env.limiter.acquire(env.budgetKey, { limit: env.options.requestsPerHour, windowMs: 3_600_000 }, { signal: run.signal });
-    const res = await env.http.send({ url: `${env.options.baseUrl}/api/v1/search_by_date`, query, timeoutMs: env.options.timeoutMs, signal: run.signal });
+    const res = await env.http.send({
+      url: `${env.options.baseUrl}/api/v1/search_by_date`,
+      query,
+      timeoutMs: env.options.timeoutMs,
+      signal: run.signal,
+    });
     if (res.status !== 200) await fail(env, res);
     return readPage(res, parseJson(res));
   } catch (err) {

@@ -43,7 +43,13 @@ export interface Position {
 /** Read even from a hit that fails validation, so paging still knows how far it got. */
 export function positionOf(raw: unknown): Position | null {
   const hit = raw as { objectID?: unknown; created_at_i?: unknown } | null;
-  if (typeof hit?.objectID !== 'string' || hit.objectID === '' || typeof hit.created_at_i !== 'number' || !Number.isInteger(hit.created_at_i)) return null;
+  if (
+    typeof hit?.objectID !== 'string' ||
+    hit.objectID === '' ||
+    typeof hit.created_at_i !== 'number' ||
+    !Number.isInteger(hit.created_at_i)
+  )
+    return null;
   return { at: hit.created_at_i, id: hit.objectID };
 }
 
@@ -74,7 +80,13 @@ function normalise(ids: { sourceId: string; brandId: string }, hit: WireHit): Re
     text,
     lang: null,
     createdAt: new Date(hit.created_at_i * 1000).toISOString(),
-    author: { id: hit.author, handle: hit.author, name: hit.author, followers: null, url: `https://news.ycombinator.com/user?id=${encodeURIComponent(hit.author)}` },
+    author: {
+      id: hit.author,
+      handle: hit.author,
+      name: hit.author,
+      followers: null,
+      url: `https://news.ycombinator.com/user?id=${encodeURIComponent(hit.author)}`,
+    },
     inReplyToId: hit.parent_id != null ? String(hit.parent_id) : null,
     engagement: { replies: Math.max(0, hit.num_comments ?? 0), reposts: 0, likes: Math.max(0, hit.points ?? 0) },
     rating: null,
@@ -84,7 +96,8 @@ function normalise(ids: { sourceId: string; brandId: string }, hit: WireHit): Re
 
 export function readPage(res: HttpResponse, body: unknown): WirePage {
   const parsed = WirePage.safeParse(body);
-  if (!parsed.success) throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(parsed.error)})`, res.status);
+  if (!parsed.success)
+    throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(parsed.error)})`, res.status);
   return parsed.data;
 }
 

@@ -34,9 +34,20 @@ const BUDGET: Budget = { limit: 280, windowMs: 300_000 };
 
 const Options = strict({
   instance: PlatformUrl,
-  token: z.string().optional().transform((t) => t?.trim() || undefined),
+  token: z
+    .string()
+    .optional()
+    .transform((t) => t?.trim() || undefined),
   mentions: z.boolean().default(true),
-  hashtags: z.array(z.string().trim().transform((t) => t.replace(/^#/, '')).pipe(z.string().regex(/^[^\s#/?]+$/, 'expected a hashtag like "acme" (no spaces)'))).default([]),
+  hashtags: z
+    .array(
+      z
+        .string()
+        .trim()
+        .transform((t) => t.replace(/^#/, ''))
+        .pipe(z.string().regex(/^[^\s#/?]+$/, 'expected a hashtag like "acme" (no spaces)')),
+    )
+    .default([]),
   search: z.array(z.string().trim().min(1)).default([]),
   pageLimit: z.number().int().min(1).max(80).default(40),
   maxPagesPerPoll: z.number().int().min(1).max(100).default(10),
@@ -50,18 +61,29 @@ const Options = strict({
    * admin configured a limit other than stock Mastodon's 300 per 5 minutes (keep a little under it).
    */
   requestBudget: strict({ limit: z.number().int().min(1), window: Duration }).optional(),
-})
-  .superRefine((o, ctx) => {
-    if (!o.mentions && o.hashtags.length === 0 && o.search.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'nothing to listen to: set mentions: true (with a token), or list hashtags or search queries' });
-    }
-    if (o.mentions && !o.token) {
-      ctx.addIssue({ code: 'custom', path: ['token'], message: 'mentions needs an access token with scope read:notifications: set options.token, or set options.mentions: false to follow hashtags only' });
-    }
-    if (o.search.length > 0 && !o.token) {
-      ctx.addIssue({ code: 'custom', path: ['token'], message: 'search needs an access token with scope read:search: set options.token, or remove options.search' });
-    }
-  });
+}).superRefine((o, ctx) => {
+  if (!o.mentions && o.hashtags.length === 0 && o.search.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'nothing to listen to: set mentions: true (with a token), or list hashtags or search queries',
+    });
+  }
+  if (o.mentions && !o.token) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['token'],
+      message:
+        'mentions needs an access token with scope read:notifications: set options.token, or set options.mentions: false to follow hashtags only',
+    });
+  }
+  if (o.search.length > 0 && !o.token) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['token'],
+      message: 'search needs an access token with scope read:search: set options.token, or remove options.search',
+    });
+  }
+});
 type Options = z.infer<typeof Options>;
 
 interface Env {
@@ -115,7 +137,9 @@ export const mastodonConnector = defineConnector({
       fetch: (cursor, signal) => fetchFeeds(env, feeds, cursor, signal),
       reply: (mention, text, options) => postReply(env, mention, text, options),
       // Streams need a user token since Mastodon 4.2, and search has no stream: polling covers those.
-      ...(ctx.options.token && streams.length > 0 ? { stream: (_cursor: string | null, sink: StreamSink, signal: AbortSignal) => listen(streamDeps(env), streams, sink, signal) } : {}),
+      ...(ctx.options.token && streams.length > 0
+        ? { stream: (_cursor: string | null, sink: StreamSink, signal: AbortSignal) => listen(streamDeps(env), streams, sink, signal) }
+        : {}),
     };
   },
 });
@@ -123,14 +147,35 @@ export const mastodonConnector = defineConnector({
 function feedsFor(o: Options): Feed[] {
   const feeds: Feed[] = [];
   if (o.mentions) {
-    feeds.push({ key: 'notifications', path: '/api/v1/notifications', query: { 'types[]': ['mention'] }, limit: Math.min(o.pageLimit, 80), entries: notificationEntries, skipOn404: false });
+    feeds.push({
+      key: 'notifications',
+      path: '/api/v1/notifications',
+      query: { 'types[]': ['mention'] },
+      limit: Math.min(o.pageLimit, 80),
+      entries: notificationEntries,
+      skipOn404: false,
+    });
   }
   // Tag timelines and search stop at 40 per page; asking for more would make every page look short.
   for (const tag of new Set(o.hashtags.map((t) => t.toLowerCase()))) {
-    feeds.push({ key: `tag:${tag}`, path: `/api/v1/timelines/tag/${encodeURIComponent(tag)}`, query: {}, limit: Math.min(o.pageLimit, 40), entries: (body, url) => statusEntries(expectShape(WireList, body, url)), skipOn404: true });
+    feeds.push({
+      key: `tag:${tag}`,
+      path: `/api/v1/timelines/tag/${encodeURIComponent(tag)}`,
+      query: {},
+      limit: Math.min(o.pageLimit, 40),
+      entries: (body, url) => statusEntries(expectShape(WireList, body, url)),
+      skipOn404: true,
+    });
   }
   for (const q of new Set(o.search)) {
-    feeds.push({ key: `search:${q}`, path: '/api/v2/search', query: { q, type: 'statuses' }, limit: Math.min(o.pageLimit, 40), entries: (body, url) => statusEntries(expectShape(WireSearch, body, url).statuses), skipOn404: false });
+    feeds.push({
+      key: `search:${q}`,
+      path: '/api/v2/search',
+      query: { q, type: 'statuses' },
+      limit: Math.min(o.pageLimit, 40),
+      entries: (body, url) => statusEntries(expectShape(WireSearch, body, url).statuses),
+      skipOn404: false,
+    });
   }
   return feeds;
 }
@@ -149,7 +194,10 @@ async function fetchFeeds(env: Env, feeds: Feed[], cursorText: string | null, si
     } catch (err) {
       // With nothing gathered yet a plain rate-limit error is clearer; otherwise keep what this poll already has.
       if (!(err instanceof RateLimitedError) || run.mentions.length + run.rejected.length === 0) throw err;
-      env.log.warn({ source: env.sourceId, feed: feed.key, until: err.retryAt.toISOString() }, 'rate limited part-way; keeping the feeds read so far');
+      env.log.warn(
+        { source: env.sourceId, feed: feed.key, until: err.retryAt.toISOString() },
+        'rate limited part-way; keeping the feeds read so far',
+      );
       run.pauseUntil = err.retryAt;
     }
     if (run.pauseUntil) break;
@@ -178,7 +226,10 @@ async function readFeed(env: Env, run: Run, feed: Feed, start: string | null, ad
     const entries = feed.entries(parseJson(res), res.url);
     collect(env, run, entries);
     empty &&= entries.length === 0;
-    const ids = entries.map((e) => e.position).filter((id): id is string => id !== null).sort(compareIds);
+    const ids = entries
+      .map((e) => e.position)
+      .filter((id): id is string => id !== null)
+      .sort(compareIds);
     const top = ids[ids.length - 1];
     if (start) {
       if (top === undefined || after === null || compareIds(top, after) <= 0) break;
@@ -197,11 +248,20 @@ async function readFeed(env: Env, run: Run, feed: Feed, start: string | null, ad
 
 async function getPage(env: Env, run: Run, feed: Feed, query: Record<string, string | string[]>): Promise<HttpResponse | null> {
   await env.limiter.acquire(env.budgetKey, env.budget, { signal: run.signal });
-  const res = await env.http.send({ url: env.base + feed.path, query, headers: authHeaders(env), timeoutMs: env.options.timeoutMs, signal: run.signal });
+  const res = await env.http.send({
+    url: env.base + feed.path,
+    query,
+    headers: authHeaders(env),
+    timeoutMs: env.options.timeoutMs,
+    signal: run.signal,
+  });
   const remaining = res.headers['x-ratelimit-remaining'];
   if (remaining !== undefined && Number(remaining) <= 0) run.pauseUntil = retryAt(res);
   if (res.status === 404 && feed.skipOn404) {
-    env.log.warn({ source: env.sourceId, feed: feed.key, error: platformMessage(res) }, 'hashtag not known to the instance; skipping it this poll');
+    env.log.warn(
+      { source: env.sourceId, feed: feed.key, error: platformMessage(res) },
+      'hashtag not known to the instance; skipping it this poll',
+    );
     return null;
   }
   if (res.status < 200 || res.status >= 300) await fail(env, res);
@@ -216,7 +276,10 @@ function readCursor(env: Env, text: string | null): Record<string, string> {
     return {};
   }
   if (cursor.instance !== env.base) {
-    env.log.warn({ source: env.sourceId, was: cursor.instance }, 'cursor belongs to another instance; starting again from the newest posts');
+    env.log.warn(
+      { source: env.sourceId, was: cursor.instance },
+      'cursor belongs to another instance; starting again from the newest posts',
+    );
     return {};
   }
   return cursor.feeds;
@@ -224,7 +287,9 @@ function readCursor(env: Env, text: string | null): Record<string, string> {
 
 async function postReply(env: Env, mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult> {
   if (!env.options.token) {
-    throw new AuthError(`replying on ${env.base} needs an access token with scope write:statuses: set options.token of source "${env.sourceId}"`);
+    throw new AuthError(
+      `replying on ${env.base} needs an access token with scope write:statuses: set options.token of source "${env.sourceId}"`,
+    );
   }
   const statusId = mention.replyRef['statusId'];
   if (mention.platform !== PLATFORM || !statusId) throw new PermanentError(`mention ${mention.id} has no Mastodon status to reply to`);
@@ -243,7 +308,10 @@ async function postReply(env: Env, mention: Mention, text: string, options: Repl
   if (res.status < 200 || res.status >= 300) await fail(env, res);
   const posted = WirePostedStatus.safeParse(parseJson(res));
   if (!posted.success) {
-    throw new MalformedResponseError(`${res.url}: the reply was accepted but its status could not be read (${describeIssues(posted.error)})`, res.status);
+    throw new MalformedResponseError(
+      `${res.url}: the reply was accepted but its status could not be read (${describeIssues(posted.error)})`,
+      res.status,
+    );
   }
   return { replyId: posted.data.id, url: posted.data.url ?? posted.data.uri };
 }
@@ -274,7 +342,10 @@ async function fail(env: Env, res: HttpResponse): Promise<never> {
   const detail = platformMessage(res);
   if (res.status === 401 || res.status === 403) {
     const what = env.options.token ? `the access token for ${env.base} was rejected` : `${env.base} requires an access token`;
-    throw new AuthError(`${what} (HTTP ${res.status}: ${detail}): create a new token with scopes ${SCOPES} and set it in options.token of source "${env.sourceId}"`, res.status);
+    throw new AuthError(
+      `${what} (HTTP ${res.status}: ${detail}): create a new token with scopes ${SCOPES} and set it in options.token of source "${env.sourceId}"`,
+      res.status,
+    );
   }
   if (res.status === 429) {
     const at = retryAt(res);

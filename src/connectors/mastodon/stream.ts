@@ -32,7 +32,8 @@ export interface StreamDeps {
 export function streamsFor(o: { mentions: boolean; hashtags: string[] }): Stream[] {
   const streams: Stream[] = [];
   if (o.mentions) streams.push({ key: 'notifications', path: '/api/v1/streaming/user/notification', query: {}, event: 'notification' });
-  for (const tag of new Set(o.hashtags.map((t) => t.toLowerCase()))) streams.push({ key: `tag:${tag}`, path: '/api/v1/streaming/hashtag', query: { tag }, event: 'update' });
+  for (const tag of new Set(o.hashtags.map((t) => t.toLowerCase())))
+    streams.push({ key: `tag:${tag}`, path: '/api/v1/streaming/hashtag', query: { tag }, event: 'update' });
   return streams;
 }
 
@@ -63,7 +64,14 @@ async function openStream(deps: StreamDeps, stream: Stream, signal: AbortSignal)
   // Rails answers /api/v1/streaming with a redirect when the streaming server lives on another host.
   for (let hop = 0; ; hop++) {
     await deps.limiter.acquire(deps.budgetKey, deps.budget, { signal });
-    const res = await deps.http.stream({ url, query: stream.query, headers: deps.headers, timeoutMs: deps.timeoutMs, idleTimeoutMs: STREAM_IDLE_MS, signal });
+    const res = await deps.http.stream({
+      url,
+      query: stream.query,
+      headers: deps.headers,
+      timeoutMs: deps.timeoutMs,
+      idleTimeoutMs: STREAM_IDLE_MS,
+      signal,
+    });
     if (res.status === 200) return res;
     const location = res.headers['location'];
     if (hop === 0 && res.status >= 300 && res.status < 400 && location) {

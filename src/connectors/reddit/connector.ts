@@ -4,11 +4,29 @@ import { PlatformUrl } from '../../config/fields.js';
 import { failForStatus, parseJson, type HttpResponse } from '../../http/client.js';
 import { describeIssues, toMention, type Mention } from '../../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../../http/errors.js';
-import { markdownToText, redditMessage, resetFrom, waitFromMessage, WireCommentResult, WireListing, WireThing, WireToken, WireTokenError } from './wire.js';
+import {
+  markdownToText,
+  redditMessage,
+  resetFrom,
+  waitFromMessage,
+  WireCommentResult,
+  WireListing,
+  WireThing,
+  WireToken,
+  WireTokenError,
+} from './wire.js';
 import { gather, type Normalised } from '../shared/items.js';
 import { credentialKey, type Budget } from '../shared/limiter.js';
 import { TokenManager, type IssuedToken } from '../shared/tokens.js';
-import { connectorEnv, defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
+import {
+  connectorEnv,
+  defineConnector,
+  type FetchResult,
+  type RejectedItem,
+  type ReplyOptions,
+  type ReplyResult,
+  type ConnectorEnv,
+} from '../types.js';
 
 const SITE = 'https://www.reddit.com';
 // Free tier: 100 queries per minute per OAuth client (averaged over 10 minutes). Stay under it.
@@ -21,21 +39,42 @@ const Options = strict({
   /** A script app's account: with it the password grant (read + reply); without it client_credentials (read only). */
   username: z.string().trim().min(1).optional(),
   password: z.string().min(1).optional(),
-  userAgent: z.string().trim().regex(/^\S+:\S+:\S+/, 'Reddit requires a unique User-Agent like "server:earshot-acme:1.0 (by /u/acme_care)"'),
+  userAgent: z
+    .string()
+    .trim()
+    .regex(/^\S+:\S+:\S+/, 'Reddit requires a unique User-Agent like "server:earshot-acme:1.0 (by /u/acme_care)"'),
   search: z.array(z.string().trim().min(1)).optional(),
-  searchTypes: z.array(z.enum(['link', 'comment'])).min(1).default(['link', 'comment']),
-  subreddits: z.array(z.string().trim().transform((s) => s.replace(/^\/?r\//, '')).pipe(z.string().regex(/^[A-Za-z0-9_+]{2,}$/, 'expected a subreddit name like "acme"'))).default([]),
-  subredditFeeds: z.array(z.enum(['new', 'comments'])).min(1).default(['new', 'comments']),
+  searchTypes: z
+    .array(z.enum(['link', 'comment']))
+    .min(1)
+    .default(['link', 'comment']),
+  subreddits: z
+    .array(
+      z
+        .string()
+        .trim()
+        .transform((s) => s.replace(/^\/?r\//, ''))
+        .pipe(z.string().regex(/^[A-Za-z0-9_+]{2,}$/, 'expected a subreddit name like "acme"')),
+    )
+    .default([]),
+  subredditFeeds: z
+    .array(z.enum(['new', 'comments']))
+    .min(1)
+    .default(['new', 'comments']),
   apiBase: PlatformUrl.default('https://oauth.reddit.com'),
   authBase: PlatformUrl.default(SITE),
   pageLimit: z.number().int().min(1).max(100).default(100),
   maxPagesPerPoll: z.number().int().min(1).max(50).default(5),
   backfillPages: z.number().int().min(1).max(50).default(1),
   timeoutMs: z.number().int().positive().default(15_000),
-})
-  .superRefine((o, ctx) => {
-    if (Boolean(o.username) !== Boolean(o.password)) ctx.addIssue({ code: 'custom', path: ['password'], message: 'set both options.username and options.password (script app), or neither (read-only app token)' });
-  });
+}).superRefine((o, ctx) => {
+  if (Boolean(o.username) !== Boolean(o.password))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['password'],
+      message: 'set both options.username and options.password (script app), or neither (read-only app token)',
+    });
+});
 type Options = z.infer<typeof Options>;
 
 interface Env extends ConnectorEnv {
@@ -84,8 +123,10 @@ export const redditConnector = defineConnector({
     const env: Env = { ...app, tokens: new TokenManager(ctx.kv, { issue: () => issueToken(app) }, 'token') };
     const queries = o.search ?? ctx.brand.keywords.map((k) => (/\s/.test(k) ? `"${k}"` : k));
     const feeds: Feed[] = [];
-    for (const q of new Set(queries)) for (const type of o.searchTypes) feeds.push({ key: `search:${type}:${q}`, path: '/search', query: { q, sort: 'new', type } });
-    for (const sub of new Set(o.subreddits)) for (const f of o.subredditFeeds) feeds.push({ key: `r/${sub}/${f}`, path: `/r/${sub}/${f}`, query: {} });
+    for (const q of new Set(queries))
+      for (const type of o.searchTypes) feeds.push({ key: `search:${type}:${q}`, path: '/search', query: { q, sort: 'new', type } });
+    for (const sub of new Set(o.subreddits))
+      for (const f of o.subredditFeeds) feeds.push({ key: `r/${sub}/${f}`, path: `/r/${sub}/${f}`, query: {} });
     return {
       fetch: (cursor, signal) => fetchFeeds(env, feeds, cursor, signal),
       reply: (mention, text, options) => postReply(env, mention, text, options),
@@ -139,7 +180,8 @@ async function readFeed(env: Env, run: Run, feed: Feed, start: Position | null):
     if (!after || children.length === 0) return top ?? start ?? { name: '', at: 0 };
     if (run.pauseUntil) return start ?? top ?? { name: '', at: 0 };
   }
-  if (start) env.log.warn({ source: env.sourceId, feed: feed.key }, 'more new items than maxPagesPerPoll pages; older ones in the gap were skipped');
+  if (start)
+    env.log.warn({ source: env.sourceId, feed: feed.key }, 'more new items than maxPagesPerPoll pages; older ones in the gap were skipped');
   return top ?? start ?? { name: '', at: 0 };
 }
 
@@ -169,7 +211,13 @@ function normalise(env: Env, thing: WireThing): Normalised {
     text: comment ? markdownToText(d.body ?? '') : [d.title ?? '', markdownToText(d.selftext ?? '')].filter(Boolean).join('\n\n'),
     lang: null,
     createdAt: new Date(d.created_utc * 1000).toISOString(),
-    author: { id: d.author_fullname ?? d.author, handle: d.author, name: '', followers: null, url: d.author === '[deleted]' ? null : `${SITE}/user/${d.author}` },
+    author: {
+      id: d.author_fullname ?? d.author,
+      handle: d.author,
+      name: '',
+      followers: null,
+      url: d.author === '[deleted]' ? null : `${SITE}/user/${d.author}`,
+    },
     inReplyToId: comment ? (d.parent_id ?? null) : null,
     engagement: { replies: Math.max(0, d.num_comments ?? 0), reposts: 0, likes: Math.max(0, Math.round(d.score ?? 0)) },
     rating: null,
@@ -190,34 +238,42 @@ function readCursor(env: Env, text: string | null): Record<string, Position> {
 }
 
 /** One API call with the app token and the required User-Agent, inside the client's budget; a 401 renews the token once. */
-async function call(env: Env, run: { signal?: AbortSignal; pauseUntil?: Date }, req: { path: string; query?: Record<string, string>; form?: Record<string, string> }): Promise<HttpResponse> {
-  return env.tokens.withToken(async (token) => {
-    await env.limiter.acquire(env.budgetKey, BUDGET, { signal: run.signal });
-    const res = await env.http.send({
-      method: req.form ? 'POST' : 'GET',
-      url: env.api + req.path,
-      // raw_json=1: text fields come as typed, not with &amp; &lt; &gt; escaped.
-      query: { ...req.query, raw_json: '1' },
-      form: req.form,
-      headers: { authorization: `bearer ${token}`, 'user-agent': env.options.userAgent },
-      write: Boolean(req.form),
-      timeoutMs: env.options.timeoutMs,
-      signal: run.signal,
-    });
-    const remaining = res.headers['x-ratelimit-remaining'];
-    if (remaining !== undefined && Number(remaining) < 1) {
-      run.pauseUntil = resetFrom(res);
-      await env.limiter.block(env.budgetKey, run.pauseUntil);
-    }
-    if (res.status === 401) throw new TokenRejected(`Reddit rejected the access token (HTTP 401 ${redditMessage(res)}): ${renewHint(env)}`, 401);
-    if (res.status === 429) {
-      const at = resetFrom(res);
-      await env.limiter.block(env.budgetKey, at);
-      throw new RateLimitedError(`Reddit rate limit reached (${redditMessage(res)}); retry after ${at.toISOString()}`, at);
-    }
-    if (res.status < 200 || res.status >= 300) failForStatus(res, redditMessage(res));
-    return res;
-  }, (err) => err instanceof TokenRejected);
+async function call(
+  env: Env,
+  run: { signal?: AbortSignal; pauseUntil?: Date },
+  req: { path: string; query?: Record<string, string>; form?: Record<string, string> },
+): Promise<HttpResponse> {
+  return env.tokens.withToken(
+    async (token) => {
+      await env.limiter.acquire(env.budgetKey, BUDGET, { signal: run.signal });
+      const res = await env.http.send({
+        method: req.form ? 'POST' : 'GET',
+        url: env.api + req.path,
+        // raw_json=1: text fields come as typed, not with &amp; &lt; &gt; escaped.
+        query: { ...req.query, raw_json: '1' },
+        form: req.form,
+        headers: { authorization: `bearer ${token}`, 'user-agent': env.options.userAgent },
+        write: Boolean(req.form),
+        timeoutMs: env.options.timeoutMs,
+        signal: run.signal,
+      });
+      const remaining = res.headers['x-ratelimit-remaining'];
+      if (remaining !== undefined && Number(remaining) < 1) {
+        run.pauseUntil = resetFrom(res);
+        await env.limiter.block(env.budgetKey, run.pauseUntil);
+      }
+      if (res.status === 401)
+        throw new TokenRejected(`Reddit rejected the access token (HTTP 401 ${redditMessage(res)}): ${renewHint(env)}`, 401);
+      if (res.status === 429) {
+        const at = resetFrom(res);
+        await env.limiter.block(env.budgetKey, at);
+        throw new RateLimitedError(`Reddit rate limit reached (${redditMessage(res)}); retry after ${at.toISOString()}`, at);
+      }
+      if (res.status < 200 || res.status >= 300) failForStatus(res, redditMessage(res));
+      return res;
+    },
+    (err) => err instanceof TokenRejected,
+  );
 }
 
 function renewHint(env: Env): string {
@@ -228,7 +284,10 @@ function renewHint(env: Env): string {
 /** Password grant for a script app (read + reply), client_credentials otherwise (read only); tokens last an hour. */
 async function issueToken(env: Omit<Env, 'tokens'>): Promise<IssuedToken> {
   const o = env.options;
-  const form: Record<string, string> = o.username && o.password ? { grant_type: 'password', username: o.username, password: o.password } : { grant_type: 'client_credentials' };
+  const form: Record<string, string> =
+    o.username && o.password
+      ? { grant_type: 'password', username: o.username, password: o.password }
+      : { grant_type: 'client_credentials' };
   await env.limiter.acquire(env.budgetKey, BUDGET);
   const res = await env.http.send({
     method: 'POST',
@@ -237,13 +296,19 @@ async function issueToken(env: Omit<Env, 'tokens'>): Promise<IssuedToken> {
     headers: { authorization: `Basic ${Buffer.from(`${o.clientId}:${o.clientSecret}`).toString('base64')}`, 'user-agent': o.userAgent },
     timeoutMs: o.timeoutMs,
   });
-  if (res.status === 401 || res.status === 403) throw new AuthError(`Reddit refused the app credentials (HTTP ${res.status} ${redditMessage(res)}): check options.clientId and options.clientSecret of source "${env.sourceId}"`, res.status);
+  if (res.status === 401 || res.status === 403)
+    throw new AuthError(
+      `Reddit refused the app credentials (HTTP ${res.status} ${redditMessage(res)}): check options.clientId and options.clientSecret of source "${env.sourceId}"`,
+      res.status,
+    );
   if (res.status === 429) throw new RateLimitedError(`Reddit token endpoint rate limited (${redditMessage(res)})`, resetFrom(res));
   if (res.status < 200 || res.status >= 300) failForStatus(res, redditMessage(res));
   const body = parseJson(res);
   const refused = WireTokenError.safeParse(body);
   if (refused.success) {
-    throw new AuthError(`Reddit refused the login of u/${o.username ?? '?'} (${refused.data.error}): set the account's current password in options.password of source "${env.sourceId}" (accounts with two-factor login cannot use a script app)`);
+    throw new AuthError(
+      `Reddit refused the login of u/${o.username ?? '?'} (${refused.data.error}): set the account's current password in options.password of source "${env.sourceId}" (accounts with two-factor login cannot use a script app)`,
+    );
   }
   const token = WireToken.safeParse(body);
   if (!token.success) throw new MalformedResponseError(`${res.url}: unexpected token response (${describeIssues(token.error)})`);
@@ -252,15 +317,20 @@ async function issueToken(env: Omit<Env, 'tokens'>): Promise<IssuedToken> {
 
 /** POST /api/comment. Reddit has no idempotency key: a replay posts again, so the capability says so. */
 async function postReply(env: Env, mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult> {
-  if (!env.options.username) throw new AuthError(`replying on Reddit needs a script app account: set options.username and options.password of source "${env.sourceId}" (scope submit)`);
+  if (!env.options.username)
+    throw new AuthError(
+      `replying on Reddit needs a script app account: set options.username and options.password of source "${env.sourceId}" (scope submit)`,
+    );
   const thingId = mention.replyRef['thingId'];
-  if (mention.platform !== 'reddit' || !thingId) throw new PermanentError(`mention ${mention.id} has no Reddit post or comment to reply to`);
+  if (mention.platform !== 'reddit' || !thingId)
+    throw new PermanentError(`mention ${mention.id} has no Reddit post or comment to reply to`);
   const run = { signal: options.signal };
   // Replies have their own key so a RATELIMIT answer holds back replies only, not polling.
   await env.limiter.acquire(`${env.budgetKey}:submit`, { limit: 30, windowMs: 60_000 }, { signal: options.signal });
   const res = await call(env, run, { path: '/api/comment', form: { api_type: 'json', thing_id: thingId, text } });
   const parsed = WireCommentResult.safeParse(parseJson(res));
-  if (!parsed.success) throw new MalformedResponseError(`${res.url}: the reply answer could not be read (${describeIssues(parsed.error)})`, res.status);
+  if (!parsed.success)
+    throw new MalformedResponseError(`${res.url}: the reply answer could not be read (${describeIssues(parsed.error)})`, res.status);
   const [code, message] = (parsed.data.json.errors[0] ?? []).map(String);
   if (code === 'RATELIMIT') {
     const at = new Date(Date.now() + (waitFromMessage(message ?? '') ?? 60_000));

@@ -34,7 +34,9 @@ export type WireThing = z.infer<typeof WireThing>;
 export const WireCommentResult = z.object({
   json: z.object({
     errors: z.array(z.array(z.unknown())),
-    data: z.object({ things: z.array(z.object({ data: z.object({ name: z.string().min(1), permalink: z.string().optional() }).loose() })) }).optional(),
+    data: z
+      .object({ things: z.array(z.object({ data: z.object({ name: z.string().min(1), permalink: z.string().optional() }).loose() })) })
+      .optional(),
   }),
 });
 

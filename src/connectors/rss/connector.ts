@@ -66,7 +66,11 @@ async function poll(env: Env, cursorText: string | null, signal?: AbortSignal): 
   // 304: nothing changed since the validators we sent; the cursor stays as it is.
   if (res.status === 304 && cursor) return { mentions: [], rejected: [], cursor: JSON.stringify(cursor) };
   const feed = parseFeed(res.text);
-  if ('error' in feed) throw new MalformedResponseError(`${res.url}: ${feed.error} (content-type ${res.headers['content-type'] ?? 'none'}, starts ${JSON.stringify(res.text.slice(0, 60))})`, res.status);
+  if ('error' in feed)
+    throw new MalformedResponseError(
+      `${res.url}: ${feed.error} (content-type ${res.headers['content-type'] ?? 'none'}, starts ${JSON.stringify(res.text.slice(0, 60))})`,
+      res.status,
+    );
 
   const seen = new Set(cursor?.seen ?? []);
   const emit = cursor !== null || env.options.backfill;
@@ -99,7 +103,14 @@ async function download(env: Env, cursor: Cursor | null, signal?: AbortSignal): 
   const onRedirect = (status: number, to: string) => {
     if (status === 301 || status === 308) env.log.warn({ source: env.sourceId, to }, 'feed moved permanently; update options.url');
   };
-  const res = await env.http.send({ url: env.options.url, headers, timeoutMs: env.options.timeoutMs, signal, followRedirects: MAX_REDIRECTS, onRedirect });
+  const res = await env.http.send({
+    url: env.options.url,
+    headers,
+    timeoutMs: env.options.timeoutMs,
+    signal,
+    followRedirects: MAX_REDIRECTS,
+    onRedirect,
+  });
   if (res.status === 200 || res.status === 304) return res;
   return fail(env, res);
 }
@@ -112,7 +123,10 @@ async function fail(env: Env, res: HttpResponse): Promise<never> {
     throw new RateLimitedError(`${res.url}: HTTP ${res.status}; retry after ${at.toISOString()}`, at, res.status);
   }
   if (res.status === 401 || res.status === 403) {
-    throw new AuthError(`${res.url}: HTTP ${res.status} (${detail}): the feed needs credentials; set them in options.headers of source "${env.sourceId}"`, res.status);
+    throw new AuthError(
+      `${res.url}: HTTP ${res.status} (${detail}): the feed needs credentials; set them in options.headers of source "${env.sourceId}"`,
+      res.status,
+    );
   }
   if (res.status === 408) throw new TransientError(`${res.url}: HTTP 408 ${detail}`, 408);
   failForStatus(res, detail);
@@ -133,7 +147,13 @@ function normalise(env: Env, feedTitle: string, lang: string | null, item: FeedI
     lang,
     // An item without a date is dated when we first saw it.
     createdAt: item.date ?? new Date().toISOString(),
-    author: { id: item.author ? `${host}:${item.author.name}` : host, handle: authorName, name: authorName, followers: null, url: item.author?.url ?? null },
+    author: {
+      id: item.author ? `${host}:${item.author.name}` : host,
+      handle: authorName,
+      name: authorName,
+      followers: null,
+      url: item.author?.url ?? null,
+    },
     inReplyToId: null,
     engagement: { replies: 0, reposts: 0, likes: 0 },
     rating: null,

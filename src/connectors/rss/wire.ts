@@ -23,7 +23,15 @@ export interface ParsedFeed {
 
 type Node = Record<string, unknown>;
 
-const ARRAYS = new Set(['rss.channel.item', 'rdf:RDF.item', 'feed.entry', 'feed.entry.link', 'feed.link', 'feed.entry.author', 'rss.channel.item.category']);
+const ARRAYS = new Set([
+  'rss.channel.item',
+  'rdf:RDF.item',
+  'feed.entry',
+  'feed.entry.link',
+  'feed.link',
+  'feed.entry.author',
+  'rss.channel.item.category',
+]);
 
 // Atom text constructs keep their raw markup: type="xhtml" is inline markup that a generic XML
 // parser would otherwise shred into objects, and type="html" is escaped markup to decode once.
@@ -62,7 +70,14 @@ function rssFeed(channel: Node, items: unknown[]): ParsedFeed {
       const link = text(n['link']);
       const body = text(n['content:encoded']) || text(n['description']);
       const author = text(n['dc:creator']) || rssAuthor(text(n['author']));
-      return build(raw, { id: guid, link: link || (permalinkGuid(n['guid']) ? guid : ''), title: plain(text(n['title'])), html: body, author: author ? { name: author, url: null } : null, date: text(n['pubDate']) || text(n['dc:date']) });
+      return build(raw, {
+        id: guid,
+        link: link || (permalinkGuid(n['guid']) ? guid : ''),
+        title: plain(text(n['title'])),
+        html: body,
+        author: author ? { name: author, url: null } : null,
+        date: text(n['pubDate']) || text(n['dc:date']),
+      });
     }),
   };
 }
@@ -78,7 +93,14 @@ function atomFeed(feed: Node): ParsedFeed {
       const alternate = links.find((l) => (l['@rel'] ?? 'alternate') === 'alternate')?.['@href'];
       const body = atomText(n['content']) || atomText(n['summary']);
       const date = text(n['published']) || text(n['updated']);
-      return build(raw, { id: text(n['id']), link: typeof alternate === 'string' ? alternate : '', title: atomText(n['title'], true), html: body, author: atomAuthor(n['author']) ?? feedAuthor, date });
+      return build(raw, {
+        id: text(n['id']),
+        link: typeof alternate === 'string' ? alternate : '',
+        title: atomText(n['title'], true),
+        html: body,
+        author: atomAuthor(n['author']) ?? feedAuthor,
+        date,
+      });
     }),
   };
 }
@@ -99,7 +121,8 @@ function build(raw: unknown, f: Fields): ParsedFeed['items'][number] {
   let date: string | null = null;
   if (f.date) {
     const ms = Date.parse(f.date);
-    if (!Number.isFinite(ms)) return { ok: false, reason: `item ${f.id || f.link || f.title}: date ${JSON.stringify(f.date.slice(0, 60))} is not a date`, raw };
+    if (!Number.isFinite(ms))
+      return { ok: false, reason: `item ${f.id || f.link || f.title}: date ${JSON.stringify(f.date.slice(0, 60))} is not a date`, raw };
     date = new Date(ms).toISOString();
   }
   const key = f.id || f.link || createHash('sha256').update(`${f.title}\u0000${f.date}`).digest('base64url').slice(0, 22);
@@ -147,7 +170,10 @@ function atomText(node: unknown, asPlain = false): string {
   const type = node && typeof node === 'object' ? String((node as Node)['@type'] ?? 'text') : 'text';
   if (type === 'xhtml') return asPlain ? htmlToText(raw) : raw;
   // Escaped markup (and CDATA, kept verbatim) becomes the HTML or text it stands for.
-  const unescaped = raw.split(/(<!\[CDATA\[[\s\S]*?\]\]>)/).map((part, i) => (i % 2 ? part.slice(9, -3) : decodeEntities(part))).join('');
+  const unescaped = raw
+    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
+    .map((part, i) => (i % 2 ? part.slice(9, -3) : decodeEntities(part)))
+    .join('');
   if (type === 'html') return asPlain ? htmlToText(unescaped) : unescaped;
   return asPlain ? unescaped.trim() : escapeHtml(unescaped);
 }

@@ -33,7 +33,10 @@ const ServiceAccountField = z.union([z.string(), z.record(z.string(), z.unknown(
     try {
       raw = JSON.parse(value);
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'serviceAccount is not JSON: paste the whole service-account key file (or use serviceAccountFile)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'serviceAccount is not JSON: paste the whole service-account key file (or use serviceAccountFile)',
+      });
       return z.NEVER;
     }
   }
@@ -71,7 +74,10 @@ export function checkGoogleCredentials(o: GoogleCredentialOptions, ctx: z.Refine
   const given = [o.serviceAccount, o.serviceAccountFile, o.oauth].filter((v) => v !== undefined).length;
   if (given > 1) ctx.addIssue({ code: 'custom', message: 'set only one of serviceAccount, serviceAccountFile or oauth' });
   if (given === 0 && need.required) {
-    ctx.addIssue({ code: 'custom', message: `${need.why}: set serviceAccount (key JSON), serviceAccountFile, or oauth { clientId, clientSecret, refreshToken }` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `${need.why}: set serviceAccount (key JSON), serviceAccountFile, or oauth { clientId, clientSecret, refreshToken }`,
+    });
   }
 }
 
@@ -110,7 +116,12 @@ export function googleTokenSource(o: GoogleCredentialOptions, ctx: GoogleTokenCo
       if (o.oauth) {
         const { clientId, clientSecret, refreshToken, tokenUri } = o.oauth;
         const form = { grant_type: 'refresh_token', client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken };
-        return requestToken(ctx, tokenUri, form, `the OAuth refresh token for client ${clientId} (re-run the consent flow with scope ${ctx.scope} and set oauth.refreshToken of ${ctx.sourceLabel})`);
+        return requestToken(
+          ctx,
+          tokenUri,
+          form,
+          `the OAuth refresh token for client ${clientId} (re-run the consent flow with scope ${ctx.scope} and set oauth.refreshToken of ${ctx.sourceLabel})`,
+        );
       }
       const key = o.serviceAccount ?? (await readKeyFile(o.serviceAccountFile, ctx));
       let assertion: string;
@@ -119,7 +130,12 @@ export function googleTokenSource(o: GoogleCredentialOptions, ctx: GoogleTokenCo
       } catch (err) {
         throw new AuthError(`service account ${key.client_email}: ${(err as Error).message}; download a new key for ${ctx.sourceLabel}`);
       }
-      return requestToken(ctx, key.token_uri, { grant_type: JWT_BEARER, assertion }, `the key of service account ${key.client_email} (create a new key in Google Cloud IAM and set it in ${ctx.sourceLabel})`);
+      return requestToken(
+        ctx,
+        key.token_uri,
+        { grant_type: JWT_BEARER, assertion },
+        `the key of service account ${key.client_email} (create a new key in Google Cloud IAM and set it in ${ctx.sourceLabel})`,
+      );
     },
   };
 }
@@ -143,7 +159,9 @@ async function requestToken(ctx: GoogleTokenContext, url: string, form: Record<s
   if (res.status === 429) throw new RateLimitedError(`${url}: token endpoint rate limited`, retryAfter(res, 60_000));
   if (res.status !== 200) {
     const err = TokenError.safeParse(safeJson(res.text));
-    const why = err.success ? `${err.data.error}${err.data.error_description ? `: ${err.data.error_description}` : ''}` : `HTTP ${res.status}`;
+    const why = err.success
+      ? `${err.data.error}${err.data.error_description ? `: ${err.data.error_description}` : ''}`
+      : `HTTP ${res.status}`;
     // No status on purpose: a refused grant must not look like an expired access token worth retrying.
     throw new AuthError(`Google refused to issue an access token (${why}); renew ${renew}`);
   }
@@ -176,7 +194,9 @@ export function readGoogleError(res: HttpResponse): GoogleError {
   const parsed = GoogleErrorBody.safeParse(safeJson(res.text));
   if (!parsed.success) return { message: res.text.slice(0, 200).replace(/\s+/g, ' ').trim() || '(empty body)', status: null, reasons: [] };
   const e = parsed.data.error;
-  const reasons = [...(e.errors ?? []).map((x) => x.reason), ...(e.details ?? []).map((x) => x.reason)].filter((r): r is string => Boolean(r));
+  const reasons = [...(e.errors ?? []).map((x) => x.reason), ...(e.details ?? []).map((x) => x.reason)].filter((r): r is string =>
+    Boolean(r),
+  );
   return { message: e.message, status: e.status ?? null, reasons };
 }
 
@@ -197,8 +217,10 @@ export function googleFailure(res: HttpResponse, ctx: GoogleFailureContext): Con
   const e = readGoogleError(res);
   const detail = `HTTP ${res.status}${e.status ? ` ${e.status}` : ''}${e.reasons.length ? ` [${e.reasons.join(', ')}]` : ''}: ${e.message}`;
   const quota = e.reasons.some((r) => QUOTA_REASONS.has(r)) || e.status === 'RESOURCE_EXHAUSTED';
-  if (res.status === 401 || e.status === 'UNAUTHENTICATED') return new AuthError(`${res.url}: credentials rejected (${detail}); renew ${ctx.renew}`, 401);
-  if (e.reasons.some((r) => KEY_REASONS.has(r))) return new AuthError(`${res.url}: API key rejected (${detail}); renew ${ctx.renew}`, res.status);
+  if (res.status === 401 || e.status === 'UNAUTHENTICATED')
+    return new AuthError(`${res.url}: credentials rejected (${detail}); renew ${ctx.renew}`, 401);
+  if (e.reasons.some((r) => KEY_REASONS.has(r)))
+    return new AuthError(`${res.url}: API key rejected (${detail}); renew ${ctx.renew}`, res.status);
   if (res.status === 429 || (res.status === 403 && quota)) {
     const daily = e.reasons.some((r) => DAILY_REASONS.has(r));
     const at = daily && ctx.quotaResetsAt ? ctx.quotaResetsAt() : retryAfter(res, 60_000);
@@ -223,7 +245,9 @@ export function retryAfter(res: HttpResponse, fallbackMs: number): Date {
 /** The next local midnight in `timeZone` (daily quotas that reset "at midnight Pacific Time"). */
 export function nextMidnight(timeZone: string, now = new Date()): Date {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(now).map((p) => [p.type, p.value]),
+    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' })
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
   );
   const wallMidnight = Date.UTC(Number(parts['year']), Number(parts['month']) - 1, Number(parts['day']) + 1);
   // Shift by the zone's offset at that moment; checked twice so a DST change that day lands right.
@@ -234,11 +258,27 @@ export function nextMidnight(timeZone: string, now = new Date()): Date {
 
 function offsetMs(timeZone: string, at: Date): number {
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
       .formatToParts(at)
       .map((x) => [x.type, x.value]),
   );
-  const wall = Date.UTC(Number(p['year']), Number(p['month']) - 1, Number(p['day']), Number(p['hour']), Number(p['minute']), Number(p['second']));
+  const wall = Date.UTC(
+    Number(p['year']),
+    Number(p['month']) - 1,
+    Number(p['day']),
+    Number(p['hour']),
+    Number(p['minute']),
+    Number(p['second']),
+  );
   return wall - Math.floor(at.getTime() / 1000) * 1000;
 }
 

@@ -21,7 +21,9 @@ export function readItem<W>(raw: unknown, wire: z.ZodType<W>, label: string, nor
   const parsed = wire.safeParse(raw);
   if (!parsed.success) return { ok: false, wire: null, reason: `${label}: ${describeIssues(parsed.error)}` };
   const result = normalise(parsed.data);
-  return result.ok ? { ok: true, wire: parsed.data, mention: result.mention } : { ok: false, wire: parsed.data, reason: `${label}: ${result.reason}` };
+  return result.ok
+    ? { ok: true, wire: parsed.data, mention: result.mention }
+    : { ok: false, wire: parsed.data, reason: `${label}: ${result.reason}` };
 }
 
 export interface PageItemSpec<W> {
@@ -44,7 +46,13 @@ export function readIntoPage<W>(page: Page<Mention>, raw: unknown, spec: PageIte
   const label = id ? `${spec.noun} ${id}` : `${spec.noun} without ${spec.idField}`;
   const item = readItem(raw, spec.wire, label, spec.normalise);
   if (item.ok) page.entries.push({ id: spec.id(item.wire), at: spec.at(item.wire), value: item.mention });
-  else page.rejected.push({ key: item.wire ? spec.id(item.wire) : (id ?? JSON.stringify(raw).slice(0, 200)), at: item.wire ? spec.at(item.wire) : null, reason: item.reason, raw });
+  else
+    page.rejected.push({
+      key: item.wire ? spec.id(item.wire) : (id ?? JSON.stringify(raw).slice(0, 200)),
+      at: item.wire ? spec.at(item.wire) : null,
+      reason: item.reason,
+      raw,
+    });
 }
 
 /**

@@ -37,8 +37,7 @@ export function signJwt(input: JwtInput): string {
   const payload = b64url(JSON.stringify(input.payload));
   const data = Buffer.from(`${header}.${payload}`);
   // JWS wants ECDSA signatures as raw r||s (64 bytes for P-256), not the DER node emits by default.
-  const signature =
-    input.alg === 'ES256' ? sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }) : sign('sha256', data, key);
+  const signature = input.alg === 'ES256' ? sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }) : sign('sha256', data, key);
   return `${header}.${payload}.${b64url(signature)}`;
 }
 
@@ -96,6 +95,11 @@ export interface BearerJwtInput {
 export function es256BearerToken(input: BearerJwtInput): { token: string; expiresAt: number } {
   const iat = nowSeconds(input.now ?? Date.now());
   const exp = iat + Math.min(input.lifetimeSeconds, input.maxLifetimeSeconds);
-  const token = signJwt({ alg: 'ES256', key: input.key, header: { kid: input.keyId }, payload: { iss: input.issuer, iat, exp, aud: input.audience } });
+  const token = signJwt({
+    alg: 'ES256',
+    key: input.key,
+    header: { kid: input.keyId },
+    payload: { iss: input.issuer, iat, exp, aud: input.audience },
+  });
   return { token, expiresAt: exp * 1000 };
 }

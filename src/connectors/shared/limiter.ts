@@ -38,7 +38,8 @@ export function redisLimiter(redis: Redis, prefix: string): RateLimiter {
         const member = `${instance}-${(seq += 1)}`;
         const wait = await takeRequest(redis, prefix, key, budget, member);
         if (wait <= 0) return;
-        if (Date.now() + wait - started > maxWait) throw new RateLimitedError(`request budget "${key}" is spent`, new Date(Date.now() + wait));
+        if (Date.now() + wait - started > maxWait)
+          throw new RateLimitedError(`request budget "${key}" is spent`, new Date(Date.now() + wait));
         await sleep(wait, options.signal);
       }
     },

@@ -64,7 +64,13 @@ const MAX_REJECTED_KEYS = 200;
 
 export async function walkNewestFirst<V>(o: WalkOptions<V>): Promise<WalkResult<V>> {
   const floor = o.state?.top ?? null;
-  const run = { values: [] as V[], rejected: [] as RejectedItem[], seen: new Set<string>(), known: new Set(o.state?.rejected ?? []), mark: o.state?.resume?.top ?? null };
+  const run = {
+    values: [] as V[],
+    rejected: [] as RejectedItem[],
+    seen: new Set<string>(),
+    known: new Set(o.state?.rejected ?? []),
+    mark: o.state?.resume?.top ?? null,
+  };
   let page: string | null = o.state?.resume?.page ?? null;
   let retriedFromTop = false;
   const limit = floor ? o.maxPages : o.backfillPages;
@@ -190,7 +196,12 @@ export async function walkFeeds<V>(o: FeedsOptions<V>): Promise<FeedsResult<V>> 
   const out: FeedsResult<V> = { values: [], rejected: [], cursor: '' };
   for (const feed of o.feeds) {
     try {
-      const r = await walkNewestFirst({ state: states[feed.key] ?? null, fetchPage: feed.fetchPage, maxPages: o.maxPages, backfillPages: o.backfillPages });
+      const r = await walkNewestFirst({
+        state: states[feed.key] ?? null,
+        fetchPage: feed.fetchPage,
+        maxPages: o.maxPages,
+        backfillPages: o.backfillPages,
+      });
       out.values.push(...r.values);
       out.rejected.push(...r.rejected);
       states[feed.key] = r.state;

@@ -25,7 +25,11 @@ const EARLY_MS = 60_000;
 export class TokenManager {
   private pending: Promise<IssuedToken> | null = null;
 
-  constructor(private readonly kv: SourceKv, private readonly source: TokenSource, private readonly name = 'token') {}
+  constructor(
+    private readonly kv: SourceKv,
+    private readonly source: TokenSource,
+    private readonly name = 'token',
+  ) {}
 
   async get(): Promise<string> {
     const cached = await this.kv.get<IssuedToken>(this.name);

@@ -8,8 +8,26 @@ import { decodeEntities } from '../../text/html.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../../http/errors.js';
 import { credentialKey, type Budget } from '../shared/limiter.js';
 import { TokenManager, type IssuedToken } from '../shared/tokens.js';
-import { connectorEnv, defineConnector, type FetchResult, type RejectedItem, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
-import { maxId, problemMessage, resetAt, WireOAuthToken, WirePosted, WireSearch, WireTweet, WireUser, type WireTweet as Tweet } from './wire.js';
+import {
+  connectorEnv,
+  defineConnector,
+  type FetchResult,
+  type RejectedItem,
+  type ReplyOptions,
+  type ReplyResult,
+  type ConnectorEnv,
+} from '../types.js';
+import {
+  maxId,
+  problemMessage,
+  resetAt,
+  WireOAuthToken,
+  WirePosted,
+  WireSearch,
+  WireTweet,
+  WireUser,
+  type WireTweet as Tweet,
+} from './wire.js';
 
 // Recent search: 450 per 15 minutes with an app token, 180 with a user token; posting ~100 per
 // 15 minutes per user. Each budget stays a little under (numbers may differ on pay-per-use).
@@ -36,11 +54,19 @@ const Options = strict({
   maxResults: z.number().int().min(10).max(100).default(100),
   maxPagesPerPoll: z.number().int().min(1).max(50).default(5),
   timeoutMs: z.number().int().positive().default(15_000),
-})
-  .superRefine((o, ctx) => {
-    if (!o.bearerToken && !o.refreshToken) ctx.addIssue({ code: 'custom', message: 'set options.bearerToken (app-only, read) and/or options.clientId with options.refreshToken (user context, needed to reply)' });
-    if (o.refreshToken && !o.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'options.refreshToken needs options.clientId (the OAuth 2.0 client id of the X app)' });
-  });
+}).superRefine((o, ctx) => {
+  if (!o.bearerToken && !o.refreshToken)
+    ctx.addIssue({
+      code: 'custom',
+      message: 'set options.bearerToken (app-only, read) and/or options.clientId with options.refreshToken (user context, needed to reply)',
+    });
+  if (o.refreshToken && !o.clientId)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['clientId'],
+      message: 'options.refreshToken needs options.clientId (the OAuth 2.0 client id of the X app)',
+    });
+});
 type Options = z.infer<typeof Options>;
 
 interface Env extends ConnectorEnv {
@@ -61,7 +87,11 @@ interface Run {
 }
 
 /** `sinceId`: everything up to it is read. `backlog`: a poll stopped early; read down to `untilId` first, then jump to `newestId`. */
-const Cursor = z.object({ v: z.literal(1), sinceId: z.string().nullable(), backlog: z.object({ untilId: z.string(), newestId: z.string() }).nullable() });
+const Cursor = z.object({
+  v: z.literal(1),
+  sinceId: z.string().nullable(),
+  backlog: z.object({ untilId: z.string(), newestId: z.string() }).nullable(),
+});
 type Cursor = z.infer<typeof Cursor>;
 
 class UserTokenRejected extends AuthError {}
@@ -72,7 +102,11 @@ export const xConnector = defineConnector({
   capabilities: { poll: true, stream: false, reply: true, idempotentReply: false, followers: true, rateLimit: 'headers' },
   create(ctx) {
     const o = ctx.options;
-    const terms = [...ctx.brand.keywords.map((k) => (/\s/.test(k) ? `"${k}"` : k)), ...ctx.brand.handles.map((h) => `@${h.replace(/^@/, '')}`), ...ctx.brand.hashtags.map((t) => `#${t.replace(/^#/, '')}`)];
+    const terms = [
+      ...ctx.brand.keywords.map((k) => (/\s/.test(k) ? `"${k}"` : k)),
+      ...ctx.brand.handles.map((h) => `@${h.replace(/^@/, '')}`),
+      ...ctx.brand.hashtags.map((t) => `#${t.replace(/^#/, '')}`),
+    ];
     const env: Env = {
       ...connectorEnv(ctx),
       options: o,
@@ -107,7 +141,14 @@ async function fetchTweets(env: Env, cursorText: string | null, signal?: AbortSi
   let exhausted = false;
   try {
     for (let page = 0; page < (first ? 1 : env.options.maxPagesPerPoll); page++) {
-      const query = { ...FIELDS, query: env.query, max_results: String(env.options.maxResults), since_id: cur.sinceId ?? undefined, until_id: cur.backlog?.untilId, next_token: nextToken };
+      const query = {
+        ...FIELDS,
+        query: env.query,
+        max_results: String(env.options.maxResults),
+        since_id: cur.sinceId ?? undefined,
+        until_id: cur.backlog?.untilId,
+        next_token: nextToken,
+      };
       const res = await call(env, run, { path: '/2/tweets/search/recent', query }, 'read');
       const body = WireSearch.safeParse(parseJson(res));
       if (!body.success) throw new MalformedResponseError(`${res.url}: unexpected response shape (${describeIssues(body.error)})`);
@@ -123,7 +164,11 @@ async function fetchTweets(env: Env, cursorText: string | null, signal?: AbortSi
     run.pauseUntil = err.retryAt;
   }
   const next: Cursor =
-    exhausted || first ? { v: 1, sinceId: newest ?? cur.sinceId, backlog: null } : oldest && newest ? { v: 1, sinceId: cur.sinceId, backlog: { untilId: oldest, newestId: newest } } : cur;
+    exhausted || first
+      ? { v: 1, sinceId: newest ?? cur.sinceId, backlog: null }
+      : oldest && newest
+        ? { v: 1, sinceId: cur.sinceId, backlog: { untilId: oldest, newestId: newest } }
+        : cur;
   return { mentions: run.mentions, rejected: run.rejected, cursor: JSON.stringify(next), pauseUntil: run.pauseUntil };
 }
 
@@ -156,7 +201,13 @@ function normalise(env: Env, t: Tweet, user: WireUser | undefined): ReturnType<t
     text: decodeEntities(t.note_tweet?.text ?? t.text),
     lang: t.lang && t.lang !== 'und' ? t.lang : null,
     createdAt: t.created_at,
-    author: { id: t.author_id, handle: user?.username ?? t.author_id, name: user?.name ?? '', followers: user?.public_metrics?.followers_count ?? null, url: user ? `https://x.com/${user.username}` : null },
+    author: {
+      id: t.author_id,
+      handle: user?.username ?? t.author_id,
+      name: user?.name ?? '',
+      followers: user?.public_metrics?.followers_count ?? null,
+      url: user ? `https://x.com/${user.username}` : null,
+    },
     inReplyToId: t.referenced_tweets?.find((r) => r.type === 'replied_to')?.id ?? null,
     engagement: { replies: n(m.reply_count), reposts: n(m.retweet_count) + n(m.quote_count), likes: n(m.like_count) },
     rating: null,
@@ -190,26 +241,47 @@ async function call(env: Env, run: { signal?: AbortSignal; pauseUntil?: Date }, 
   const appToken = use === 'read' ? env.options.bearerToken : undefined;
   const send = async (token: string, isUser: boolean): Promise<HttpResponse> => {
     await env.limiter.acquire(key, budget, { signal: run.signal });
-    const res = await env.http.send({ method: req.method ?? 'GET', url: env.api + req.path, query: req.query, json: req.json, headers: { authorization: `Bearer ${token}` }, write: use === 'write', timeoutMs: env.options.timeoutMs, signal: run.signal });
+    const res = await env.http.send({
+      method: req.method ?? 'GET',
+      url: env.api + req.path,
+      query: req.query,
+      json: req.json,
+      headers: { authorization: `Bearer ${token}` },
+      write: use === 'write',
+      timeoutMs: env.options.timeoutMs,
+      signal: run.signal,
+    });
     if (res.headers['x-rate-limit-remaining'] === '0' && res.status !== 429) {
       run.pauseUntil = resetAt(res);
       await env.limiter.block(key, run.pauseUntil);
     }
     if (res.status >= 200 && res.status < 300) return res;
     const detail = problemMessage(res);
-    if (res.status === 401 && isUser) throw new UserTokenRejected(`X rejected the user access token (HTTP 401 ${detail}): ${userHint(env)}`, 401);
-    if (res.status === 401) throw new AuthError(`X rejected the app bearer token (HTTP 401 ${detail}): generate a new bearer token in the X developer portal and set options.bearerToken of source "${env.sourceId}"`, 401);
+    if (res.status === 401 && isUser)
+      throw new UserTokenRejected(`X rejected the user access token (HTTP 401 ${detail}): ${userHint(env)}`, 401);
+    if (res.status === 401)
+      throw new AuthError(
+        `X rejected the app bearer token (HTTP 401 ${detail}): generate a new bearer token in the X developer portal and set options.bearerToken of source "${env.sourceId}"`,
+        401,
+      );
     if (res.status === 429) {
       const at = resetAt(res);
       await env.limiter.block(key, at);
       throw new RateLimitedError(`X rate limit reached (${detail}); retry after ${at.toISOString()}`, at);
     }
-    if (res.status === 403 && use === 'read') throw new AuthError(`X refused recent search (HTTP 403 ${detail}): the app's access level or project must include recent search (source "${env.sourceId}")`, 403);
+    if (res.status === 403 && use === 'read')
+      throw new AuthError(
+        `X refused recent search (HTTP 403 ${detail}): the app's access level or project must include recent search (source "${env.sourceId}")`,
+        403,
+      );
     return failForStatus(res, detail);
   };
   if (appToken) return send(appToken, false);
   if (!env.user) throw new AuthError(`X ${use === 'write' ? 'replies need' : 'reading needs'} a user-context token: ${userHint(env)}`);
-  return env.user.withToken((token) => send(token, true), (err) => err instanceof UserTokenRejected);
+  return env.user.withToken(
+    (token) => send(token, true),
+    (err) => err instanceof UserTokenRejected,
+  );
 }
 
 function userHint(env: Env): string {
@@ -217,7 +289,11 @@ function userHint(env: Env): string {
 }
 
 /** X rotates refresh tokens: the configured one seeds the first token, later ones are kept in the source KV. */
-function userTokenSource(env: Env, clientId: string, seed: string): { issue(): Promise<IssuedToken>; refresh(token: string): Promise<IssuedToken> } {
+function userTokenSource(
+  env: Env,
+  clientId: string,
+  seed: string,
+): { issue(): Promise<IssuedToken>; refresh(token: string): Promise<IssuedToken> } {
   const exchange = async (refreshToken: string): Promise<IssuedToken> => {
     const secret = env.options.clientSecret;
     const res = await env.http.send({
@@ -227,11 +303,16 @@ function userTokenSource(env: Env, clientId: string, seed: string): { issue(): P
       headers: secret ? { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` } : {},
       timeoutMs: env.options.timeoutMs,
     });
-    if (res.status === 400 || res.status === 401) throw new AuthError(`X refused the refresh token (HTTP ${res.status} ${problemMessage(res)}): ${userHint(env)}`, res.status);
+    if (res.status === 400 || res.status === 401)
+      throw new AuthError(`X refused the refresh token (HTTP ${res.status} ${problemMessage(res)}): ${userHint(env)}`, res.status);
     if (res.status < 200 || res.status >= 300) failForStatus(res, problemMessage(res));
     const token = WireOAuthToken.safeParse(parseJson(res));
     if (!token.success) throw new MalformedResponseError(`${res.url}: unexpected token response (${describeIssues(token.error)})`);
-    return { accessToken: token.data.access_token, refreshToken: token.data.refresh_token, expiresAt: Date.now() + token.data.expires_in * 1000 };
+    return {
+      accessToken: token.data.access_token,
+      refreshToken: token.data.refresh_token,
+      expiresAt: Date.now() + token.data.expires_in * 1000,
+    };
   };
   return { issue: () => exchange(seed), refresh: exchange };
 }
@@ -242,9 +323,18 @@ async function postReply(env: Env, mention: Mention, text: string, options: Repl
   if (mention.platform !== 'x' || !tweetId) throw new PermanentError(`mention ${mention.id} has no X post to reply to`);
   const run = { signal: options.signal };
   try {
-    const res = await call(env, run, { path: '/2/tweets', method: 'POST', json: { text, reply: { in_reply_to_tweet_id: tweetId } } }, 'write');
+    const res = await call(
+      env,
+      run,
+      { path: '/2/tweets', method: 'POST', json: { text, reply: { in_reply_to_tweet_id: tweetId } } },
+      'write',
+    );
     const posted = WirePosted.safeParse(parseJson(res));
-    if (!posted.success) throw new MalformedResponseError(`${res.url}: the reply was accepted but could not be read (${describeIssues(posted.error)})`, res.status);
+    if (!posted.success)
+      throw new MalformedResponseError(
+        `${res.url}: the reply was accepted but could not be read (${describeIssues(posted.error)})`,
+        res.status,
+      );
     return { replyId: posted.data.data.id, url: `https://x.com/i/web/status/${posted.data.data.id}` };
   } catch (err) {
     if (!(err instanceof PermanentError) || err.status !== 403) throw err;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { HttpResponse } from '../../http/client.js';
 
-const Metrics = z.object({ reply_count: z.number().int(), retweet_count: z.number().int(), like_count: z.number().int(), quote_count: z.number().int() }).partial();
+const Metrics = z
+  .object({ reply_count: z.number().int(), retweet_count: z.number().int(), like_count: z.number().int(), quote_count: z.number().int() })
+  .partial();
 
 export const WireTweet = z.object({
   id: z.string().regex(/^\d+$/, 'expected a numeric id string'),
@@ -29,18 +31,37 @@ export type WireUser = z.infer<typeof WireUser>;
 /** No results: `data` is absent and `meta.result_count` is 0. */
 export const WireSearch = z.object({
   data: z.array(z.unknown()).optional(),
-  includes: z.object({ users: z.array(z.unknown()).optional() }).loose().optional(),
-  meta: z.object({ newest_id: z.string().optional(), oldest_id: z.string().optional(), result_count: z.number().int(), next_token: z.string().optional() }),
+  includes: z
+    .object({ users: z.array(z.unknown()).optional() })
+    .loose()
+    .optional(),
+  meta: z.object({
+    newest_id: z.string().optional(),
+    oldest_id: z.string().optional(),
+    result_count: z.number().int(),
+    next_token: z.string().optional(),
+  }),
 });
 
 export const WirePosted = z.object({ data: z.object({ id: z.string().min(1), text: z.string() }) });
 
-export const WireOAuthToken = z.object({ access_token: z.string().min(1), expires_in: z.number().positive(), refresh_token: z.string().min(1).optional(), scope: z.string().optional() });
+export const WireOAuthToken = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.number().positive(),
+  refresh_token: z.string().min(1).optional(),
+  scope: z.string().optional(),
+});
 
 /** Problem JSON (`detail`/`title`), the legacy `errors[0].message`, or an OAuth `error_description`. */
 export function problemMessage(res: HttpResponse): string {
   try {
-    const b = JSON.parse(res.text) as { detail?: unknown; title?: unknown; errors?: Array<{ message?: unknown; detail?: unknown }>; error?: unknown; error_description?: unknown };
+    const b = JSON.parse(res.text) as {
+      detail?: unknown;
+      title?: unknown;
+      errors?: Array<{ message?: unknown; detail?: unknown }>;
+      error?: unknown;
+      error_description?: unknown;
+    };
     const text = b.detail ?? b.error_description ?? b.errors?.[0]?.message ?? b.errors?.[0]?.detail ?? b.title ?? b.error;
     if (typeof text === 'string') return text;
   } catch {

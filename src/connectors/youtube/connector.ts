@@ -32,7 +32,10 @@ const Options = strict({
   channelId: z.string().trim().min(1).optional(),
   videoIds: z.array(z.string().trim().min(1)).default([]),
   searchTerms: z.string().trim().min(1).optional(),
-  apiKey: z.string().optional().transform((k) => k?.trim() || undefined),
+  apiKey: z
+    .string()
+    .optional()
+    .transform((k) => k?.trim() || undefined),
   ...googleCredentialFields,
   textFormat: z.enum(['plainText', 'html']).default('plainText'),
   maxResults: z.number().int().min(1).max(100).default(100),
@@ -42,11 +45,14 @@ const Options = strict({
   quotaUnitsPerDay: z.number().int().min(100).default(10_000),
   baseUrl: PlatformUrl.default('https://www.googleapis.com'),
   timeoutMs: z.number().int().positive().default(15_000),
-})
-  .superRefine((o, ctx) => {
-    if (!o.channelId && o.videoIds.length === 0) ctx.addIssue({ code: 'custom', message: 'nothing to listen to: set channelId (all comments on the channel) or videoIds' });
-    checkGoogleCredentials(o, ctx, { required: !o.apiKey, why: `reading comments needs options.apiKey or OAuth credentials (scope ${SCOPE})` });
+}).superRefine((o, ctx) => {
+  if (!o.channelId && o.videoIds.length === 0)
+    ctx.addIssue({ code: 'custom', message: 'nothing to listen to: set channelId (all comments on the channel) or videoIds' });
+  checkGoogleCredentials(o, ctx, {
+    required: !o.apiKey,
+    why: `reading comments needs options.apiKey or OAuth credentials (scope ${SCOPE})`,
   });
+});
 type Options = z.infer<typeof Options>;
 
 interface Env extends ConnectorEnv {
@@ -63,7 +69,14 @@ export const youtubeConnector = defineConnector({
   create(ctx) {
     const o = ctx.options;
     const tokens = hasGoogleCredentials(o)
-      ? googleTokens(o, { http: ctx.http, kv: ctx.kv, scope: SCOPE, baseDir: ctx.baseDir, sourceLabel: `source "${ctx.source.id}"`, timeoutMs: o.timeoutMs })
+      ? googleTokens(o, {
+          http: ctx.http,
+          kv: ctx.kv,
+          scope: SCOPE,
+          baseDir: ctx.baseDir,
+          sourceLabel: `source "${ctx.source.id}"`,
+          timeoutMs: o.timeoutMs,
+        })
       : null;
     // The quota belongs to the Cloud project; the key or client identifies it.
     const key = credentialKey(PLATFORM, o.apiKey ?? googleIdentity(o));
@@ -93,7 +106,14 @@ async function fetchComments(env: Env, cursor: string | null, signal?: AbortSign
 }
 
 function threadFeed(env: Env, key: string, filter: Record<string, string>, signal?: AbortSignal): Feed<Mention> {
-  const query = { part: 'snippet', order: 'time', textFormat: env.o.textFormat, maxResults: env.o.maxResults, searchTerms: env.o.searchTerms, ...filter };
+  const query = {
+    part: 'snippet',
+    order: 'time',
+    textFormat: env.o.textFormat,
+    maxResults: env.o.maxResults,
+    searchTerms: env.o.searchTerms,
+    ...filter,
+  };
   return {
     key,
     fetchPage: async (pageToken) => {
@@ -143,7 +163,13 @@ function normalise(env: Env, t: WireThread): ReturnType<typeof toMention> {
     text: env.o.textFormat === 'html' ? htmlToText(s.textDisplay) : s.textDisplay,
     lang: null,
     createdAt: s.publishedAt,
-    author: { id: s.authorChannelId.value, handle: s.authorDisplayName || s.authorChannelId.value, name: s.authorDisplayName, followers: null, url: s.authorChannelUrl ?? null },
+    author: {
+      id: s.authorChannelId.value,
+      handle: s.authorDisplayName || s.authorChannelId.value,
+      name: s.authorDisplayName,
+      followers: null,
+      url: s.authorChannelUrl ?? null,
+    },
     inReplyToId: null,
     engagement: { replies: t.snippet.totalReplyCount, reposts: 0, likes: s.likeCount },
     rating: null,
@@ -152,21 +178,42 @@ function normalise(env: Env, t: WireThread): ReturnType<typeof toMention> {
 }
 
 async function postReply(env: Env, mention: Mention, text: string, options: ReplyOptions): Promise<ReplyResult> {
-  if (!env.tokens) throw new AuthError(`replying on YouTube needs OAuth credentials with scope ${SCOPE} for the brand channel: set oauth (or a service account) in source "${env.sourceId}"`);
+  if (!env.tokens)
+    throw new AuthError(
+      `replying on YouTube needs OAuth credentials with scope ${SCOPE} for the brand channel: set oauth (or a service account) in source "${env.sourceId}"`,
+    );
   const parentId = mention.replyRef['parentId'];
-  if (mention.platform !== PLATFORM || !parentId) throw new PermanentError(`mention ${mention.id} has no YouTube comment thread to reply to`);
-  const req = { method: 'POST' as const, url: `${env.o.baseUrl}/youtube/v3/comments`, query: { part: 'snippet' }, json: { snippet: { parentId, textOriginal: text } }, write: true, signal: options.signal };
+  if (mention.platform !== PLATFORM || !parentId)
+    throw new PermanentError(`mention ${mention.id} has no YouTube comment thread to reply to`);
+  const req = {
+    method: 'POST' as const,
+    url: `${env.o.baseUrl}/youtube/v3/comments`,
+    query: { part: 'snippet' },
+    json: { snippet: { parentId, textOriginal: text } },
+    write: true,
+    signal: options.signal,
+  };
   const res = await call(env, req, 'write');
   const posted = WirePostedComment.safeParse(parseJson(res));
-  if (!posted.success) throw new MalformedResponseError(`${res.url}: the reply was accepted but could not be read (${describeIssues(posted.error)})`, res.status);
+  if (!posted.success)
+    throw new MalformedResponseError(
+      `${res.url}: the reply was accepted but could not be read (${describeIssues(posted.error)})`,
+      res.status,
+    );
   const videoId = mention.replyRef['videoId'];
-  return { replyId: posted.data.id, url: videoId ? `https://www.youtube.com/watch?v=${encodeURIComponent(videoId)}&lc=${encodeURIComponent(posted.data.id)}` : null };
+  return {
+    replyId: posted.data.id,
+    url: videoId ? `https://www.youtube.com/watch?v=${encodeURIComponent(videoId)}&lc=${encodeURIComponent(posted.data.id)}` : null,
+  };
 }
 
 /** One API call within the day's budget, with the key or a bearer token renewed once on 401. */
 async function call(env: Env, req: HttpRequest, kind: 'read' | 'write'): Promise<HttpResponse> {
   const units = env.o.quotaUnitsPerDay;
-  const budget = kind === 'read' ? { limit: Math.floor(units * 0.5), windowMs: DAY_MS } : { limit: Math.max(1, Math.floor((units * 0.45) / REPLY_UNITS)), windowMs: DAY_MS };
+  const budget =
+    kind === 'read'
+      ? { limit: Math.floor(units * 0.5), windowMs: DAY_MS }
+      : { limit: Math.max(1, Math.floor((units * 0.45) / REPLY_UNITS)), windowMs: DAY_MS };
   const useKey = kind === 'read' && env.o.apiKey !== undefined;
   const attempt = async (token: string | null): Promise<HttpResponse> => {
     await env.limiter.acquire(`${env.key}:${kind}`, budget, { signal: req.signal });
@@ -191,7 +238,10 @@ async function failure(env: Env, res: HttpResponse, usedKey: boolean): Promise<E
   const err = googleFailure(res, { renew, quotaResetsAt: () => nextMidnight('America/Los_Angeles') });
   if (err instanceof RateLimitedError) {
     await Promise.all(['read', 'write'].map((k) => env.limiter.block(`${env.key}:${k}`, err.retryAt)));
-    env.log.warn({ source: env.sourceId, until: err.retryAt.toISOString(), reasons: readGoogleError(res).reasons }, 'YouTube quota spent; pausing');
+    env.log.warn(
+      { source: env.sourceId, until: err.retryAt.toISOString(), reasons: readGoogleError(res).reasons },
+      'YouTube quota spent; pausing',
+    );
   }
   return err;
 }

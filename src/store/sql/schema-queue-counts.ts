@@ -11,7 +11,8 @@
  * reader subtracts the items snoozed right now through inbox_snoozed.
  */
 const KEY = 'status, priority, brand_id, source_id, category, language, assignee';
-const KEY_OF = (rows: string) => `status, priority, brand_id, source_id, category, coalesce(language, '') AS language, coalesce(assignee, '') AS assignee FROM ${rows}`;
+const KEY_OF = (rows: string) =>
+  `status, priority, brand_id, source_id, category, coalesce(language, '') AS language, coalesce(assignee, '') AS assignee FROM ${rows}`;
 const UPSERT = `INSERT INTO inbox_counts AS c (${KEY}, n)`;
 const ADD = `ON CONFLICT (${KEY}) DO UPDATE SET n = c.n + excluded.n`;
 

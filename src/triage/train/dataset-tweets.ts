@@ -24,7 +24,13 @@ export function loadComplaints(dir = DEFAULT_DATA_DIR): LabelledPost[] {
 export function loadTweeteval(dir = DEFAULT_DATA_DIR): LabelledPost[] {
   return read(dir, 'tweeteval-sentiment-dev.csv')
     .filter((r) => SENTIMENTS.has(r['label'] ?? ''))
-    .map((r, i) => ({ key: `tweeteval:${i}`, source: 'tweeteval' as const, text: r['text'] ?? '', sentiment: r['label'] as Sentiment, language: 'en' }));
+    .map((r, i) => ({
+      key: `tweeteval:${i}`,
+      source: 'tweeteval' as const,
+      text: r['text'] ?? '',
+      sentiment: r['label'] as Sentiment,
+      language: 'en',
+    }));
 }
 
 export function loadIrony(dir = DEFAULT_DATA_DIR): LabelledPost[] {

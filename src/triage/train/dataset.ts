@@ -53,7 +53,21 @@ export interface LabelledPost {
 export const AIRLINE_BRAND: BrandConfig = {
   id: 'airlines',
   name: 'US Airways',
-  keywords: ['Virgin America', 'American Airlines', 'Southwest Airlines', 'United Airlines', 'Delta', 'JetBlue', 'Jet Blue', 'Southwest', 'Virgin', 'United', 'American', 'USAir', 'AA'],
+  keywords: [
+    'Virgin America',
+    'American Airlines',
+    'Southwest Airlines',
+    'United Airlines',
+    'Delta',
+    'JetBlue',
+    'Jet Blue',
+    'Southwest',
+    'Virgin',
+    'United',
+    'American',
+    'USAir',
+    'AA',
+  ],
   handles: ['@united', '@USAirways', '@AmericanAir', '@SouthwestAir', '@JetBlue', '@Delta', '@VirginAmerica', '@SouthwestAirlines'],
   hashtags: ['#united', '#usairways', '#americanair', '#southwestair', '#jetblue', '#delta', '#virginamerica'],
 };
@@ -134,7 +148,13 @@ export function inFixedSample(key: string): boolean {
 }
 
 /** The Echo reviews name the product, which is that brand's own name. */
-export const ALEXA_BRAND: BrandConfig = { id: 'alexa', name: 'Amazon', keywords: ['Alexa', 'Echo Dot', 'Echo', 'Amazon'], handles: [], hashtags: [] };
+export const ALEXA_BRAND: BrandConfig = {
+  id: 'alexa',
+  name: 'Amazon',
+  keywords: ['Alexa', 'Echo Dot', 'Echo', 'Amazon'],
+  handles: [],
+  hashtags: [],
+};
 const NO_BRAND: BrandConfig = { id: 'none', name: '', keywords: [], handles: [], hashtags: [] };
 
 export function brandFor(source: Source): BrandConfig {

@@ -86,9 +86,9 @@ function binaryHead(examples: BinaryExample[], seed: number): Float32Array {
  * Leave-one-industry-out complaint F1, same 4 folds: 0.640 with them, 0.68 without (README).
  * The head's weights for these features stay zero, so scoring needs no change.
  */
-const NOT_FOR_COMPLAINTS = (['wink positive', 'wink negative', 'lexicon positive', 'lexicon negative', 'lexicon balance', 'lexicon mixed', 'names the brand'] as const).map((n) =>
-  DENSE_FEATURES.indexOf(n),
-);
+const NOT_FOR_COMPLAINTS = (
+  ['wink positive', 'wink negative', 'lexicon positive', 'lexicon negative', 'lexicon balance', 'lexicon mixed', 'names the brand'] as const
+).map((n) => DENSE_FEATURES.indexOf(n));
 
 /** The dense block comes first in every feature vector (features.ts assemble), so dense feature i is at position i. */
 function forComplaints(x: Features): Features {
@@ -111,7 +111,9 @@ export function fitHeads(data: Prepared[], seed = 7): Heads {
     if (row.irony != null) ironyEx.push({ x, y: row.irony ? 1 : 0, w: row.ironyWeight ?? row.weight });
     if (row.category != null) categoryEx.push({ x, y: row.category, w: row.categoryWeight ?? row.weight });
   }
-  const sentiment = averaged(SENTIMENT_RUNS, (run) => trainSoftmax(sentimentEx, { classes: 3, dim: FEATURE_DIM, seed: seed + 4 * run, ...SENTIMENT_OPTS }));
+  const sentiment = averaged(SENTIMENT_RUNS, (run) =>
+    trainSoftmax(sentimentEx, { classes: 3, dim: FEATURE_DIM, seed: seed + 4 * run, ...SENTIMENT_OPTS }),
+  );
   const complaint = binaryHead(complaintEx, seed);
   const irony = binaryHead(ironyEx, seed + 1);
   const main = new Float32Array(MAIN_OUTPUTS * FEATURE_DIM);
@@ -123,12 +125,16 @@ export function fitHeads(data: Prepared[], seed = 7): Heads {
     main[f * MAIN_OUTPUTS + 4] = irony[f] as number;
   }
   const k = MODEL_CATEGORIES.length;
-  const category = categoryEx.length ? trainSoftmax(categoryEx, { classes: k, dim: FEATURE_DIM, seed, ...CATEGORY_OPTS }) : new Float32Array(k * FEATURE_DIM);
+  const category = categoryEx.length
+    ? trainSoftmax(categoryEx, { classes: k, dim: FEATURE_DIM, seed, ...CATEGORY_OPTS })
+    : new Float32Array(k * FEATURE_DIM);
   return { main, category };
 }
 
-
-function scoreHeads(heads: Heads, x: Features): { probs: [number, number, number]; complaint: number; irony: number; category: Float64Array } {
+function scoreHeads(
+  heads: Heads,
+  x: Features,
+): { probs: [number, number, number]; complaint: number; irony: number; category: Float64Array } {
   const z = [0, 0, 0, 0, 0];
   for (let j = 0; j < x.idx.length; j += 1) {
     const b = (x.idx[j] as number) * MAIN_OUTPUTS;
@@ -138,7 +144,12 @@ function scoreHeads(heads: Heads, x: Features): { probs: [number, number, number
   const e = [0, 1, 2].map((c) => Math.exp((z[c] as number) - max));
   const s = (e[0] as number) + (e[1] as number) + (e[2] as number);
   const category = softmax(heads.category, x, new Float64Array(MODEL_CATEGORIES.length));
-  return { probs: [(e[0] as number) / s, (e[1] as number) / s, (e[2] as number) / s], complaint: z[3] as number, irony: z[4] as number, category };
+  return {
+    probs: [(e[0] as number) / s, (e[1] as number) / s, (e[2] as number) / s],
+    complaint: z[3] as number,
+    irony: z[4] as number,
+    category,
+  };
 }
 
 export function outOfFold(data: Prepared[], folds: number, salt: string): OutOfFold {

@@ -18,7 +18,16 @@ import type { Category } from '../../triage-types.js';
  * - irony: the irony set.
  * - category: airline negative reasons where they map to a category; keyword seeds elsewhere.
  */
-const SENTIMENT_WEIGHT: Record<Source, number> = { airline: 1, tweeteval: 3, multi: 1, sentences: 0.5, alexa: 0.5, twcs: 0, complaints: 0, irony: 0 };
+const SENTIMENT_WEIGHT: Record<Source, number> = {
+  airline: 1,
+  tweeteval: 3,
+  multi: 1,
+  sentences: 0.5,
+  alexa: 0.5,
+  twcs: 0,
+  complaints: 0,
+  irony: 0,
+};
 
 /**
  * How the airline `negativereason` labels map to categories. "Can't Tell" has no category;
@@ -61,9 +70,12 @@ function categoryLabel(p: LabelledPost): Pick<TrainingRow, 'category' | 'categor
   if (p.source === 'airline') {
     if (p.sentiment !== 'negative') return { category: MODEL_CATEGORIES.indexOf('other'), categoryWeight: 0.3 };
     const mapped = p.reason ? REASON_CATEGORY[p.reason] : null;
-    return mapped ? { category: MODEL_CATEGORIES.indexOf(mapped as (typeof MODEL_CATEGORIES)[number]), categoryWeight: 1 } : { category: null };
+    return mapped
+      ? { category: MODEL_CATEGORIES.indexOf(mapped as (typeof MODEL_CATEGORIES)[number]), categoryWeight: 1 }
+      : { category: null };
   }
-  if (p.source === 'complaints') return p.complaint ? { categoryFromSeeds: 'or-other' } : { category: MODEL_CATEGORIES.indexOf('other'), categoryWeight: 0.3 };
+  if (p.source === 'complaints')
+    return p.complaint ? { categoryFromSeeds: 'or-other' } : { category: MODEL_CATEGORIES.indexOf('other'), categoryWeight: 0.3 };
   if (p.source === 'twcs') return p.inbound ? { categoryFromSeeds: 'or-skip' } : { category: null };
   return { category: null };
 }
@@ -77,8 +89,10 @@ const IRONIC_AS_NEGATIVE = 0.7;
 const SINCERE_PRAISE = 0.3;
 
 function ironyExtras(p: LabelledPost): Partial<TrainingRow> {
-  if (p.source === 'irony' && p.irony) return { sentiment: 'negative', weight: IRONIC_AS_NEGATIVE, twoClass: true, irony: true, ironyWeight: 1 };
-  if ((p.source === 'airline' || p.source === 'tweeteval') && p.sentiment === 'positive') return { irony: false, ironyWeight: SINCERE_PRAISE };
+  if (p.source === 'irony' && p.irony)
+    return { sentiment: 'negative', weight: IRONIC_AS_NEGATIVE, twoClass: true, irony: true, ironyWeight: 1 };
+  if ((p.source === 'airline' || p.source === 'tweeteval') && p.sentiment === 'positive')
+    return { irony: false, ironyWeight: SINCERE_PRAISE };
   return {};
 }
 

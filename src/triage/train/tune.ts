@@ -128,7 +128,8 @@ function tuneIrony(data: Prepared[], oof: OutOfFold, negativeAt: number): number
     const positive = decideSentiment({ negativeAt }, oof.probs[i] as [number, number, number]) === 2;
     if (!positive) return;
     if (d.row.irony === true) ironic.push(sigmoid(oof.ironyLogit[i] as number));
-    if (d.row.sentiment === 'positive' && (d.row.language ?? 'en') === 'en' && d.row.source !== 'airline') praise.push(sigmoid(oof.ironyLogit[i] as number));
+    if (d.row.sentiment === 'positive' && (d.row.language ?? 'en') === 'en' && d.row.source !== 'airline')
+      praise.push(sigmoid(oof.ironyLogit[i] as number));
   });
   const ironicTotal = Math.max(1, data.filter((d) => d.row.irony === true).length);
   if (!ironic.length) return 0.7;

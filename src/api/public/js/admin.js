@@ -16,7 +16,10 @@ const reason = (err) => failure(err).message;
  * @param {string} value
  */
 function terms(value) {
-  return String(value || '').split(',').map((t) => t.trim()).filter(Boolean);
+  return String(value || '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -27,7 +30,12 @@ function terms(value) {
 function showToken(name, token) {
   const box = $('admin-token');
   clear(box).append(
-    el('p', {}, el('strong', {}, `API token for ${name}`), ' (copy it now: it is not shown again; send it as "Authorization: Bearer <token>")'),
+    el(
+      'p',
+      {},
+      el('strong', {}, `API token for ${name}`),
+      ' (copy it now: it is not shown again; send it as "Authorization: Bearer <token>")',
+    ),
     el('code', { id: 'admin-token-value' }, token),
     el('button', { type: 'button', class: 'link', onclick: () => (box.hidden = true) }, 'Done'),
   );
@@ -53,8 +61,21 @@ async function patchUser(name, body, button) {
  * @param {HTMLElement} cell
  */
 function passwordForm(user, cell) {
-  const input = el('input', { type: 'password', autocomplete: 'new-password', minlength: '12', maxlength: '1024', 'aria-label': `New password for ${user.name}`, required: true });
-  const form = el('form', { class: 'inline-form' }, input, el('button', { type: 'submit' }, 'Save'), el('button', { type: 'button', class: 'link', onclick: () => loadAdmin() }, 'Cancel'));
+  const input = el('input', {
+    type: 'password',
+    autocomplete: 'new-password',
+    minlength: '12',
+    maxlength: '1024',
+    'aria-label': `New password for ${user.name}`,
+    required: true,
+  });
+  const form = el(
+    'form',
+    { class: 'inline-form' },
+    input,
+    el('button', { type: 'submit' }, 'Save'),
+    el('button', { type: 'button', class: 'link', onclick: () => loadAdmin() }, 'Cancel'),
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     try {
@@ -79,32 +100,53 @@ function userActions(user, me) {
    * @param {string} [title]
    */
   const act = (label, body, title) => {
-    const button = el('button', { type: 'button', title, onclick: async () => patchUser(user.name, body, button).catch((err) => toastError(reason(err))) }, label);
+    const button = el(
+      'button',
+      { type: 'button', title, onclick: async () => patchUser(user.name, body, button).catch((err) => toastError(reason(err))) },
+      label,
+    );
     return button;
   };
-  const endSessions = el('button', {
-    type: 'button',
-    title: 'Sign this user out everywhere',
-    onclick: async () => {
-      try {
-        /** @type {Api.SessionsEndedAnswer} */
-        const res = await busy(endSessions, () => api('POST', `/api/admin/users/${encodeURIComponent(user.name)}/end-sessions`));
-        toast(`${user.name}: ${res.sessionsEnded} session(s) ended.`);
-      } catch (err) {
-        toastError(reason(err));
-      }
+  const endSessions = el(
+    'button',
+    {
+      type: 'button',
+      title: 'Sign this user out everywhere',
+      onclick: async () => {
+        try {
+          /** @type {Api.SessionsEndedAnswer} */
+          const res = await busy(endSessions, () => api('POST', `/api/admin/users/${encodeURIComponent(user.name)}/end-sessions`));
+          toast(`${user.name}: ${res.sessionsEnded} session(s) ended.`);
+        } catch (err) {
+          toastError(reason(err));
+        }
+      },
     },
-  }, 'End sessions');
-  const toggle = user.disabled ? act('Enable', { disabled: false }) : user.name === me ? null : act('Disable', { disabled: true }, 'Ends their sessions and refuses their token');
+    'End sessions',
+  );
+  const toggle = user.disabled
+    ? act('Enable', { disabled: false })
+    : user.name === me
+      ? null
+      : act('Disable', { disabled: true }, 'Ends their sessions and refuses their token');
   cell.append(
-    ...[toggle, el('button', { type: 'button', onclick: () => passwordForm(user, cell) }, 'Reset password'), act(user.token ? 'New token' : 'Make token', { newToken: true }, 'The old token stops working at once'), endSessions].filter((b) => b !== null),
+    ...[
+      toggle,
+      el('button', { type: 'button', onclick: () => passwordForm(user, cell) }, 'Reset password'),
+      act(user.token ? 'New token' : 'Make token', { newToken: true }, 'The old token stops working at once'),
+      endSessions,
+    ].filter((b) => b !== null),
   );
   return cell;
 }
 
 /** @param {Api.PublicUser} user */
 function roleSelect(user) {
-  const select = el('select', { 'aria-label': `Role of ${user.name}`, 'data-user': user.name }, ROLES.map((r) => el('option', { value: r, selected: r === user.role }, r)));
+  const select = el(
+    'select',
+    { 'aria-label': `Role of ${user.name}`, 'data-user': user.name },
+    ROLES.map((r) => el('option', { value: r, selected: r === user.role }, r)),
+  );
   select.addEventListener('change', async () => {
     try {
       await patchUser(user.name, { role: select.value }, select);
@@ -129,31 +171,68 @@ function renderUsers(users, me) {
       el('td', {}, roleSelect(u)),
       el('td', {}, [u.password ? 'password' : null, u.token ? 'API token' : null].filter(Boolean).join(', ') || 'none'),
       el('td', {}, u.disabled ? 'disabled' : 'active'),
-      el('td', { class: 'muted', title: u.updatedAt ? `changed ${when(u.updatedAt)}` : null }, u.managedBy === 'admin' ? 'admin' : 'config file'),
+      el(
+        'td',
+        { class: 'muted', title: u.updatedAt ? `changed ${when(u.updatedAt)}` : null },
+        u.managedBy === 'admin' ? 'admin' : 'config file',
+      ),
       userActions(u, me),
     ),
   );
   clear($('admin-users')).append(
-    el('table', { class: 'audit admin-table' }, el('thead', {}, el('tr', {}, ['Name', 'Role', 'Signs in with', 'Status', 'Set by', ''].map((h) => el('th', {}, h)))), el('tbody', {}, rows)),
+    el(
+      'table',
+      { class: 'audit admin-table' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ['Name', 'Role', 'Signs in with', 'Status', 'Set by', ''].map((h) => el('th', {}, h)),
+        ),
+      ),
+      el('tbody', {}, rows),
+    ),
   );
 }
 
 /** @param {Api.PublicBrand} brand */
 function brandEditRow(brand) {
-  const input = (/** @type {string} */ field, /** @type {string} */ value, /** @type {string} */ label) => el('input', { value, 'aria-label': `${label} of ${brand.id}`, 'data-field': field, maxlength: '2000' });
-  const fields = [input('name', brand.name, 'Name'), input('keywords', brand.keywords.join(', '), 'Keywords'), input('handles', brand.handles.join(', '), 'Handles'), input('hashtags', brand.hashtags.join(', '), 'Hashtags')];
+  const input = (/** @type {string} */ field, /** @type {string} */ value, /** @type {string} */ label) =>
+    el('input', { value, 'aria-label': `${label} of ${brand.id}`, 'data-field': field, maxlength: '2000' });
+  const fields = [
+    input('name', brand.name, 'Name'),
+    input('keywords', brand.keywords.join(', '), 'Keywords'),
+    input('handles', brand.handles.join(', '), 'Handles'),
+    input('hashtags', brand.hashtags.join(', '), 'Hashtags'),
+  ];
   const save = el('button', { type: 'button' }, 'Save');
   save.addEventListener('click', async () => {
     const [name = '', keywords = '', handles = '', hashtags = ''] = fields.map((f) => f.value);
     try {
-      await busy(save, () => api('PATCH', `/api/admin/brands/${encodeURIComponent(brand.id)}`, { name: name.trim(), keywords: terms(keywords), handles: terms(handles), hashtags: terms(hashtags) }));
+      await busy(save, () =>
+        api('PATCH', `/api/admin/brands/${encodeURIComponent(brand.id)}`, {
+          name: name.trim(),
+          keywords: terms(keywords),
+          handles: terms(handles),
+          hashtags: terms(hashtags),
+        }),
+      );
       toast(`Brand ${brand.id} saved; workers use it for the next post.`);
       await loadAdmin();
     } catch (err) {
       inlineError(save, reason(err));
     }
   });
-  return el('tr', { 'data-brand': brand.id }, el('td', {}, brand.id), fields.map((f) => el('td', {}, f)), el('td', {}), el('td', { class: 'actions' }, save, el('button', { type: 'button', class: 'link', onclick: () => loadAdmin() }, 'Cancel')));
+  return el(
+    'tr',
+    { 'data-brand': brand.id },
+    el('td', {}, brand.id),
+    fields.map((f) => el('td', {}, f)),
+    el('td', {}),
+    el('td', { class: 'actions' }, save, el('button', { type: 'button', class: 'link', onclick: () => loadAdmin() }, 'Cancel')),
+  );
 }
 
 /** @param {Api.PublicBrand[]} brands */
@@ -173,7 +252,20 @@ function renderBrands(brands) {
     return row;
   });
   clear($('admin-brands')).append(
-    el('table', { class: 'audit admin-table' }, el('thead', {}, el('tr', {}, ['Id', 'Name', 'Keywords', 'Handles', 'Hashtags', 'Set by', ''].map((h) => el('th', {}, h)))), el('tbody', {}, rows)),
+    el(
+      'table',
+      { class: 'audit admin-table' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ['Id', 'Name', 'Keywords', 'Handles', 'Hashtags', 'Set by', ''].map((h) => el('th', {}, h)),
+        ),
+      ),
+      el('tbody', {}, rows),
+    ),
   );
 }
 
@@ -181,7 +273,12 @@ function renderBrands(brands) {
 async function addUser(event) {
   event.preventDefault();
   const form = $('admin-user-form');
-  const body = { name: $('au-name').value.trim(), role: $('au-role').value, ...($('au-password').value ? { password: $('au-password').value } : {}), ...($('au-token').checked ? { token: true } : {}) };
+  const body = {
+    name: $('au-name').value.trim(),
+    role: $('au-role').value,
+    ...($('au-password').value ? { password: $('au-password').value } : {}),
+    ...($('au-token').checked ? { token: true } : {}),
+  };
   try {
     /** @type {Api.UserAnswer} */
     const res = await busy(submitButton(form), () => api('POST', '/api/admin/users', body));
@@ -199,7 +296,13 @@ async function addUser(event) {
 async function addBrand(event) {
   event.preventDefault();
   const form = $('admin-brand-form');
-  const body = { id: $('ab-id').value.trim(), name: $('ab-name').value.trim(), keywords: terms($('ab-keywords').value), handles: terms($('ab-handles').value), hashtags: terms($('ab-hashtags').value) };
+  const body = {
+    id: $('ab-id').value.trim(),
+    name: $('ab-name').value.trim(),
+    keywords: terms($('ab-keywords').value),
+    handles: terms($('ab-handles').value),
+    hashtags: terms($('ab-hashtags').value),
+  };
   try {
     /** @type {Api.BrandAnswer} */
     const res = await busy(submitButton(form), () => api('POST', '/api/admin/brands', body));

@@ -4,7 +4,8 @@
 import { hbar } from './charts.js';
 import { duration, el, label } from './dom.js';
 
-const pct = (/** @type {number | null | undefined} */ share) => (share === null || share === undefined ? '—' : `${Math.round(share * 100)} %`);
+const pct = (/** @type {number | null | undefined} */ share) =>
+  share === null || share === undefined ? '—' : `${Math.round(share * 100)} %`;
 const share = (/** @type {number} */ part, /** @type {number} */ whole) => (whole ? part / whole : null);
 
 /**
@@ -25,7 +26,7 @@ export function countDelta(current, previous, good = 'up') {
   if (diff === 0) return { text: 'no change', tone: 'flat' };
   const sign = diff > 0 ? '+' : '−';
   const rel = previous ? ` (${sign}${Math.round((Math.abs(diff) / previous) * 100)} %)` : ' (new)';
-  const tone = good === 'either' ? 'neutral' : (diff > 0) === (good === 'up') ? 'good' : 'bad';
+  const tone = good === 'either' ? 'neutral' : diff > 0 === (good === 'up') ? 'good' : 'bad';
   return { text: `${sign}${Math.abs(diff)}${rel}`, tone };
 }
 
@@ -53,7 +54,7 @@ export function shareDelta(current, previous, good = 'up') {
   if (current === null || previous === null) return { text: 'nothing to compare', tone: 'flat' };
   const points = Math.round((current - previous) * 100);
   if (points === 0) return { text: 'no change', tone: 'flat' };
-  return { text: `${points > 0 ? '+' : '−'}${Math.abs(points)} pts`, tone: (points > 0) === (good === 'up') ? 'good' : 'bad' };
+  return { text: `${points > 0 ? '+' : '−'}${Math.abs(points)} pts`, tone: points > 0 === (good === 'up') ? 'good' : 'bad' };
 }
 
 /** @param {Delta} d */
@@ -69,7 +70,14 @@ function delta(d) {
  * @param {string} previousText
  */
 function kpi(id, title, value, d, previousText) {
-  return el('div', { class: 'kpi', id: `kpi-${id}` }, el('span', { class: 'kpi-title' }, title), el('strong', { class: 'kpi-value' }, value), delta(d), el('span', { class: 'muted kpi-prev' }, previousText));
+  return el(
+    'div',
+    { class: 'kpi', id: `kpi-${id}` },
+    el('span', { class: 'kpi-title' }, title),
+    el('strong', { class: 'kpi-value' }, value),
+    delta(d),
+    el('span', { class: 'muted kpi-prev' }, previousText),
+  );
 }
 
 /**
@@ -94,10 +102,26 @@ export function comparisonSection(c) {
       kpi('complaints', 'Complaints', String(cur.complaints), countDelta(cur.complaints, prev.complaints, 'down'), before(prev.complaints)),
       kpi('negative', 'Negative share', pct(negCur), shareDelta(negCur, negPrev, 'down'), before(pct(negPrev))),
       kpi('replied', 'Replies sent', String(cur.replied), countDelta(cur.replied, prev.replied), before(prev.replied)),
-      kpi('first-response', 'Median first response', cur.medianFirstResponseMs === null ? '—' : duration(cur.medianFirstResponseMs), durationDelta(cur.medianFirstResponseMs, prev.medianFirstResponseMs), before(prev.medianFirstResponseMs === null ? '—' : duration(prev.medianFirstResponseMs))),
-      kpi('sla', 'SLA attained', pct(cur.slaAttainment), shareDelta(cur.slaAttainment, prev.slaAttainment), before(pct(prev.slaAttainment))),
+      kpi(
+        'first-response',
+        'Median first response',
+        cur.medianFirstResponseMs === null ? '—' : duration(cur.medianFirstResponseMs),
+        durationDelta(cur.medianFirstResponseMs, prev.medianFirstResponseMs),
+        before(prev.medianFirstResponseMs === null ? '—' : duration(prev.medianFirstResponseMs)),
+      ),
+      kpi(
+        'sla',
+        'SLA attained',
+        pct(cur.slaAttainment),
+        shareDelta(cur.slaAttainment, prev.slaAttainment),
+        before(pct(prev.slaAttainment)),
+      ),
     ),
-    el('p', { class: 'muted' }, 'First response and SLA count from when the post was made. Complaints: posts triage marked as a complaint or negative.'),
+    el(
+      'p',
+      { class: 'muted' },
+      'First response and SLA count from when the post was made. Complaints: posts triage marked as a complaint or negative.',
+    ),
   );
 }
 
@@ -107,7 +131,20 @@ export function comparisonSection(c) {
  * @param {HTMLElement[]} rows
  */
 function table(id, headers, rows) {
-  return el('table', { class: 'data', id }, el('thead', {}, el('tr', {}, headers.map((h) => el('th', {}, h)))), el('tbody', {}, rows));
+  return el(
+    'table',
+    { class: 'data', id },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        headers.map((h) => el('th', {}, h)),
+      ),
+    ),
+    el('tbody', {}, rows),
+  );
 }
 
 /**
@@ -131,7 +168,9 @@ export function categorySection(categories) {
     'section',
     { class: 'card' },
     el('h2', {}, 'What people complain about'),
-    categories.length ? table('categories', ['Category', 'Complaints', '', 'Change', 'All mentions'], rows) : el('p', { class: 'muted' }, 'No mentions in this range.'),
+    categories.length
+      ? table('categories', ['Category', 'Complaints', '', 'Change', 'All mentions'], rows)
+      : el('p', { class: 'muted' }, 'No mentions in this range.'),
   );
 }
 
@@ -154,7 +193,9 @@ export function platformSection(platforms) {
     'section',
     { class: 'card' },
     el('h2', {}, 'Per platform'),
-    platforms.length ? table('platforms', ['Platform', 'Mentions', 'Change', 'Negative', 'Answered', 'Median first response', 'SLA attained'], rows) : el('p', { class: 'muted' }, 'No mentions in this range.'),
+    platforms.length
+      ? table('platforms', ['Platform', 'Mentions', 'Change', 'Negative', 'Answered', 'Median first response', 'SLA attained'], rows)
+      : el('p', { class: 'muted' }, 'No mentions in this range.'),
   );
 }
 
@@ -176,6 +217,8 @@ export function responderSection(responders) {
     { class: 'card' },
     el('h2', {}, 'Per responder'),
     el('p', { class: 'muted' }, 'Replies posted in the range, by the person whose approval sent them.'),
-    responders.length ? table('responders', ['Responder', 'Replies sent', 'Change', 'Median first response', 'SLA attained'], rows) : el('p', { class: 'muted' }, 'No replies sent in this range.'),
+    responders.length
+      ? table('responders', ['Responder', 'Replies sent', 'Change', 'Median first response', 'SLA attained'], rows)
+      : el('p', { class: 'muted' }, 'No replies sent in this range.'),
   );
 }

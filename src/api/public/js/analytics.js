@@ -42,25 +42,55 @@ function section(title, ...children) {
 function volumeSections(volume) {
   // Small multiples only when there is more than one line to tell apart.
   const sources = Object.keys(volume.bySource).length > 1 ? Object.entries(volume.bySource) : [];
-  const perSource = sources.map(([id, points]) => el('div', { class: 'small-chart' }, el('h3', {}, `Source ${id}`), volumeChart(`Mentions from ${id}`, points, volume.bucketMs)));
-  const perBrand = Object.keys(volume.byBrand).length > 1 ? Object.entries(volume.byBrand).map(([id, points]) => el('div', { class: 'small-chart' }, el('h3', {}, `Brand ${id}`), volumeChart(`Mentions of ${id}`, points, volume.bucketMs))) : [];
+  const perSource = sources.map(([id, points]) =>
+    el('div', { class: 'small-chart' }, el('h3', {}, `Source ${id}`), volumeChart(`Mentions from ${id}`, points, volume.bucketMs)),
+  );
+  const perBrand =
+    Object.keys(volume.byBrand).length > 1
+      ? Object.entries(volume.byBrand).map(([id, points]) =>
+          el('div', { class: 'small-chart' }, el('h3', {}, `Brand ${id}`), volumeChart(`Mentions of ${id}`, points, volume.bucketMs)),
+        )
+      : [];
   const total = volume.overall.reduce((n, p) => n + p.total, 0);
-  return section(`Mention volume and sentiment (${total})`, legend(), volumeChart('All mentions', volume.overall, volume.bucketMs), el('div', { class: 'grid2' }, perBrand, perSource));
+  return section(
+    `Mention volume and sentiment (${total})`,
+    legend(),
+    volumeChart('All mentions', volume.overall, volume.bucketMs),
+    el('div', { class: 'grid2' }, perBrand, perSource),
+  );
 }
 
 /** @param {Api.ResponseStats} response */
 function responseSection(response) {
   const replies = `${response.replied} ${response.replied === 1 ? 'reply' : 'replies'}`;
-  const stats = response.replied ? `median ${duration(response.medianMs ?? 0)}, 90 % within ${duration(response.p90Ms ?? 0)}` : 'no replies yet';
-  return section('First response time', el('p', { class: 'muted' }, `${replies}; ${stats}. Clock: ${response.clock}.`), barChart('First response time distribution', response.buckets));
+  const stats = response.replied
+    ? `median ${duration(response.medianMs ?? 0)}, 90 % within ${duration(response.p90Ms ?? 0)}`
+    : 'no replies yet';
+  return section(
+    'First response time',
+    el('p', { class: 'muted' }, `${replies}; ${stats}. Clock: ${response.clock}.`),
+    barChart('First response time distribution', response.buckets),
+  );
 }
 
 /** @param {Api.SlaStats[]} sla */
 function slaSection(sla) {
   return section(
     'SLA attainment',
-    el('p', { class: 'muted' }, 'Answered before the SLA was due, counted from when the post was made; items still open and not yet due are not counted.'),
-    sla.map((s) => el('div', { class: 'sla-row', id: `sla-${s.priority}` }, el('strong', {}, s.priority), meter(`${s.priority} SLA attainment`, s.attainment), el('span', { class: 'muted' }, `${s.met} met · ${s.late} late · ${s.overdue} overdue · ${s.pending} pending`))),
+    el(
+      'p',
+      { class: 'muted' },
+      'Answered before the SLA was due, counted from when the post was made; items still open and not yet due are not counted.',
+    ),
+    sla.map((s) =>
+      el(
+        'div',
+        { class: 'sla-row', id: `sla-${s.priority}` },
+        el('strong', {}, s.priority),
+        meter(`${s.priority} SLA attainment`, s.attainment),
+        el('span', { class: 'muted' }, `${s.met} met · ${s.late} late · ${s.overdue} overdue · ${s.pending} pending`),
+      ),
+    ),
   );
 }
 
@@ -70,7 +100,11 @@ function recoverySection(r) {
     'Sentiment recovery',
     el('p', { class: 'muted' }, 'How often an author’s next post after our reply is less negative than the one we answered.'),
     meter('Sentiment recovery', r.rate),
-    el('p', { id: 'recovery-text' }, `${r.improved} of ${r.followedUp} authors who posted again were less negative (${r.replied} ${r.replied === 1 ? 'reply' : 'replies'} in the range).`),
+    el(
+      'p',
+      { id: 'recovery-text' },
+      `${r.improved} of ${r.followedUp} authors who posted again were less negative (${r.replied} ${r.replied === 1 ? 'reply' : 'replies'} in the range).`,
+    ),
   );
 }
 
@@ -82,7 +116,12 @@ export async function loadAnalytics() {
   const data = await api('GET', `/api/analytics?${range()}`);
   clear(body).append(
     comparisonSection(data.comparison),
-    el('div', { class: 'grid2' }, categorySection(data.categories), el('div', {}, platformSection(data.platforms), responderSection(data.responders))),
+    el(
+      'div',
+      { class: 'grid2' },
+      categorySection(data.categories),
+      el('div', {}, platformSection(data.platforms), responderSection(data.responders)),
+    ),
     volumeSections(data.volume),
     el('div', { class: 'grid2' }, responseSection(data.response), el('div', {}, slaSection(data.sla), recoverySection(data.recovery))),
   );

@@ -91,7 +91,11 @@ function form(filters, offered) {
     el('label', {}, 'To', to),
     el('button', { type: 'submit', id: 'au-apply' }, 'Filter'),
     el('button', { type: 'button', id: 'au-clear', onclick: clearAll }, 'Clear'),
-    el('a', { class: 'button', id: 'au-csv', href: `/api/export/audit.csv?${apiParams(filters, null)}`, download: 'earshot-audit.csv' }, 'Export CSV'),
+    el(
+      'a',
+      { class: 'button', id: 'au-csv', href: `/api/export/audit.csv?${apiParams(filters, null)}`, download: 'earshot-audit.csv' },
+      'Export CSV',
+    ),
   );
 }
 
@@ -115,8 +119,21 @@ function row(a) {
 function pager(total, shown, next) {
   const first = view.cursors.length * PAGE + 1;
   const range = shown ? `${first}–${first + shown - 1} of ${total}` : `0 of ${total}`;
-  const newer = el('button', { type: 'button', id: 'au-newer', disabled: view.cursors.length === 0, onclick: () => void show(view.filters, view.cursors.at(-1) ?? null, view.cursors.slice(0, -1)) }, '← Newer');
-  const older = el('button', { type: 'button', id: 'au-older', disabled: !next, onclick: () => void show(view.filters, next, [...view.cursors, view.cursor]) }, 'Older →');
+  const newer = el(
+    'button',
+    {
+      type: 'button',
+      id: 'au-newer',
+      disabled: view.cursors.length === 0,
+      onclick: () => void show(view.filters, view.cursors.at(-1) ?? null, view.cursors.slice(0, -1)),
+    },
+    '← Newer',
+  );
+  const older = el(
+    'button',
+    { type: 'button', id: 'au-older', disabled: !next, onclick: () => void show(view.filters, next, [...view.cursors, view.cursor]) },
+    'Older →',
+  );
   return el('div', { class: 'pager' }, newer, el('span', { id: 'audit-count', class: 'muted', 'aria-live': 'polite' }, range), older);
 }
 
@@ -130,7 +147,20 @@ async function show(filters, cursor, cursors) {
   /** @type {Api.AuditPageAnswer} */
   const data = await api('GET', `/api/audit/page?${apiParams(filters, cursor)}&limit=${PAGE}`);
   Object.assign(view, { filters, cursor, cursors });
-  const table = el('table', { class: 'audit' }, el('thead', {}, el('tr', {}, ['When', 'What happened', 'Item', 'Kind'].map((h) => el('th', {}, h)))), el('tbody', {}, data.entries.map(row)));
+  const table = el(
+    'table',
+    { class: 'audit' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        ['When', 'What happened', 'Item', 'Kind'].map((h) => el('th', {}, h)),
+      ),
+    ),
+    el('tbody', {}, data.entries.map(row)),
+  );
   clear(body).append(
     form(filters, data.filters),
     data.entries.length ? table : el('p', { class: 'muted', id: 'audit-empty' }, 'No entries match these filters.'),

@@ -6,7 +6,11 @@ const W = 640;
 const H = 200;
 const PAD = { top: 10, right: 10, bottom: 28, left: 40 };
 /** @type {Array<['negative' | 'neutral' | 'positive', string]>} */
-const SENTIMENT = [['negative', 'neg'], ['neutral', 'neu'], ['positive', 'pos']];
+const SENTIMENT = [
+  ['negative', 'neg'],
+  ['neutral', 'neu'],
+  ['positive', 'pos'],
+];
 
 /**
  * Whole-number ticks: with small counts, one tick per unit.
@@ -69,10 +73,18 @@ export function volumeChart(title, points, bucketMs) {
     const x = PAD.left + i * bw;
     for (const [key, cls] of SENTIMENT) {
       const h = (p[key] / max) * plotH;
-      if (h > 0) nodes.push(svg('rect', { x: x + 1, y: y - h, width: Math.max(1, bw - 2), height: h, class: `bar ${cls}` }, svg('title', {}, `${new Date(p.t).toLocaleString()}: ${p[key]} ${key}`)));
+      if (h > 0)
+        nodes.push(
+          svg(
+            'rect',
+            { x: x + 1, y: y - h, width: Math.max(1, bw - 2), height: h, class: `bar ${cls}` },
+            svg('title', {}, `${new Date(p.t).toLocaleString()}: ${p[key]} ${key}`),
+          ),
+        );
       y -= h;
     }
-    if (i % every === 0) nodes.push(svg('text', { x: x + bw / 2, y: H - 8, class: 'tick', 'text-anchor': 'middle' }, tickLabel(p.t, bucketMs)));
+    if (i % every === 0)
+      nodes.push(svg('text', { x: x + bw / 2, y: H - 8, class: 'tick', 'text-anchor': 'middle' }, tickLabel(p.t, bucketMs)));
   });
   return frame(title, nodes);
 }
@@ -91,7 +103,13 @@ export function barChart(title, bars) {
   bars.forEach((b, i) => {
     const h = (b.count / max) * plotH;
     const x = PAD.left + i * bw;
-    nodes.push(svg('rect', { x: x + 6, y: PAD.top + plotH - h, width: Math.max(1, bw - 12), height: h, class: 'bar single' }, svg('title', {}, `${b.label}: ${b.count}`)));
+    nodes.push(
+      svg(
+        'rect',
+        { x: x + 6, y: PAD.top + plotH - h, width: Math.max(1, bw - 12), height: h, class: 'bar single' },
+        svg('title', {}, `${b.label}: ${b.count}`),
+      ),
+    );
     nodes.push(svg('text', { x: x + bw / 2, y: PAD.top + plotH - h - 4, class: 'value', 'text-anchor': 'middle' }, String(b.count)));
     nodes.push(svg('text', { x: x + bw / 2, y: H - 8, class: 'tick', 'text-anchor': 'middle' }, b.label));
   });
@@ -109,13 +127,27 @@ export function meter(title, share) {
   return el(
     'div',
     { class: 'meter' },
-    svg('svg', { viewBox: `0 0 ${width} 16`, class: 'meter-bar', role: 'img', 'aria-label': title }, svg('rect', { x: 0, y: 0, width, height: 16, class: 'meter-bg' }), svg('rect', { x: 0, y: 0, width: filled, height: 16, class: 'meter-fill' })),
+    svg(
+      'svg',
+      { viewBox: `0 0 ${width} 16`, class: 'meter-bar', role: 'img', 'aria-label': title },
+      svg('rect', { x: 0, y: 0, width, height: 16, class: 'meter-bg' }),
+      svg('rect', { x: 0, y: 0, width: filled, height: 16, class: 'meter-fill' }),
+    ),
     el('span', { class: 'meter-text' }, share === null ? 'no data' : `${Math.round(share * 100)} %`),
   );
 }
 
 export function legend() {
-  return el('p', { class: 'legend' }, el('span', { class: 'swatch neg' }), ' negative ', el('span', { class: 'swatch neu' }), ' neutral ', el('span', { class: 'swatch pos' }), ' positive');
+  return el(
+    'p',
+    { class: 'legend' },
+    el('span', { class: 'swatch neg' }),
+    ' negative ',
+    el('span', { class: 'swatch neu' }),
+    ' neutral ',
+    el('span', { class: 'swatch pos' }),
+    ' positive',
+  );
 }
 
 /**
@@ -127,5 +159,9 @@ export function legend() {
 export function hbar(title, value, max) {
   const width = 160;
   const filled = max ? Math.max(value ? 2 : 0, Math.round((value / max) * width)) : 0;
-  return svg('svg', { viewBox: `0 0 ${width} 12`, class: 'hbar', role: 'img', 'aria-label': title }, svg('rect', { x: 0, y: 0, width: filled, height: 12, class: 'hbar-fill' }));
+  return svg(
+    'svg',
+    { viewBox: `0 0 ${width} 12`, class: 'hbar', role: 'img', 'aria-label': title },
+    svg('rect', { x: 0, y: 0, width: filled, height: 12, class: 'hbar-fill' }),
+  );
 }

@@ -142,7 +142,9 @@ export function externalLink(url, label) {
  * @param {number} max
  */
 export function shorten(text, max) {
-  const flat = String(text || '').replace(/\s+/g, ' ').trim();
+  const flat = String(text || '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }
 
@@ -159,7 +161,9 @@ export function when(value) {
  */
 export function duration(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
-  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+  const d = Math.floor(s / 86400),
+    h = Math.floor((s % 86400) / 3600),
+    m = Math.floor((s % 3600) / 60);
   if (d) return `${d}d ${h}h`;
   if (h) return `${h}h ${m}m`;
   if (m) return `${m}m ${s % 60}s`;

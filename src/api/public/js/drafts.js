@@ -39,7 +39,11 @@ function container() {
 /** @param {string[] | undefined} list */
 function warnings(list) {
   if (!list || !list.length) return null;
-  return el('ul', { class: 'alt-warnings' }, list.map((w) => el('li', {}, w)));
+  return el(
+    'ul',
+    { class: 'alt-warnings' },
+    list.map((w) => el('li', {}, w)),
+  );
 }
 
 /**
@@ -49,8 +53,14 @@ function warnings(list) {
 function sourceNote(a) {
   const detail = a.detail ?? {};
   const answered = detail['answeredItem'];
-  if (a.source === 'team' && typeof answered === 'string' && answered) return el('a', { href: `#/item/${encodeURIComponent(answered)}`, class: 'muted' }, 'the post it answered');
-  if (a.source === 'model') return el('span', { class: 'muted' }, `${String(detail['model'] ?? '')}${detail['leavesMachine'] ? ' · post text left this machine' : ' · on this machine'}`);
+  if (a.source === 'team' && typeof answered === 'string' && answered)
+    return el('a', { href: `#/item/${encodeURIComponent(answered)}`, class: 'muted' }, 'the post it answered');
+  if (a.source === 'model')
+    return el(
+      'span',
+      { class: 'muted' },
+      `${String(detail['model'] ?? '')}${detail['leavesMachine'] ? ' · post text left this machine' : ' · on this machine'}`,
+    );
   const used = detail['used'];
   if (a.source === 'composer' && Array.isArray(used)) return el('span', { class: 'muted' }, used.map(String).join(' · '));
   return null;
@@ -79,7 +89,11 @@ function useButton(id, data, payload, text) {
   const editable = may('edit') && statuses('editable').includes(data.current.status);
   if (!editable) return null;
   if (text === data.currentText) return el('span', { class: 'badge' }, 'current draft');
-  return el('button', { type: 'button', class: 'use-alt', onclick: () => choose(id, { ...payload, text, draftVersion: data.current.draftVersion }) }, 'Use this');
+  return el(
+    'button',
+    { type: 'button', class: 'use-alt', onclick: () => choose(id, { ...payload, text, draftVersion: data.current.draftVersion }) },
+    'Use this',
+  );
 }
 
 /**
@@ -94,7 +108,9 @@ function alternativeCard(id, data, a) {
     el('div', { class: 'alt-head' }, el('strong', {}, SOURCE_LABEL[a.source] || a.source), ' ', sourceNote(a)),
     el('p', { class: 'alt-text' }, a.text),
     warnings(a.warnings),
-    a.source === 'rewrite' ? useButton(id, data, { source: 'rewrite', style: a.style }, a.text) : useButton(id, data, { source: a.source, index: a.index }, a.text),
+    a.source === 'rewrite'
+      ? useButton(id, data, { source: 'rewrite', style: a.style }, a.text)
+      : useButton(id, data, { source: a.source, index: a.index }, a.text),
   );
 }
 
@@ -104,13 +120,20 @@ function alternativeCard(id, data, a) {
  */
 function savedPicker(id, data) {
   if (!data.saved.length) return null;
-  const select = el('select', { id: 'saved-reply', 'aria-label': 'Saved reply' }, el('option', { value: '' }, 'Saved replies…'), data.saved.map((s) => el('option', { value: s.id }, s.title)));
+  const select = el(
+    'select',
+    { id: 'saved-reply', 'aria-label': 'Saved reply' },
+    el('option', { value: '' }, 'Saved replies…'),
+    data.saved.map((s) => el('option', { value: s.id }, s.title)),
+  );
   const preview = el('p', { class: 'alt-text', id: 'saved-preview' });
   const bar = el('div', { class: 'saved-bar' });
   select.addEventListener('change', () => {
     const s = data.saved.find((x) => x.id === select.value);
     preview.textContent = s ? s.text : '';
-    clear(bar).append(...[s && warnings(s.warnings), s && useButton(id, data, { source: 'saved', savedId: s.id }, s.text)].filter((n) => n instanceof Node));
+    clear(bar).append(
+      ...[s && warnings(s.warnings), s && useButton(id, data, { source: 'saved', savedId: s.id }, s.text)].filter((n) => n instanceof Node),
+    );
   });
   return el('div', { class: 'saved' }, el('h3', {}, 'Saved replies'), select, preview, bar);
 }
@@ -132,7 +155,10 @@ function rewriteBar(id, data, list) {
     button.disabled = true;
     try {
       /** @type {Api.RewriteAnswer} */
-      const res = await api('POST', `/api/items/${encodeURIComponent(id)}/drafts/rewrite`, { style, draftVersion: data.current.draftVersion });
+      const res = await api('POST', `/api/items/${encodeURIComponent(id)}/drafts/rewrite`, {
+        style,
+        draftVersion: data.current.draftVersion,
+      });
       list.prepend(alternativeCard(id, data, res.alternative));
     } catch (err) {
       showError(failure(err).message);
@@ -140,11 +166,16 @@ function rewriteBar(id, data, list) {
       button.disabled = false;
     }
   };
-  return el('div', { class: 'rewrite-bar' }, el('span', { class: 'muted' }, 'Rewrite the draft: '), data.rewrites.map((style) => {
-    const b = el('button', { type: 'button', class: 'rewrite' }, names[style] || style);
-    b.addEventListener('click', () => ask(style, b));
-    return b;
-  }));
+  return el(
+    'div',
+    { class: 'rewrite-bar' },
+    el('span', { class: 'muted' }, 'Rewrite the draft: '),
+    data.rewrites.map((style) => {
+      const b = el('button', { type: 'button', class: 'rewrite' }, names[style] || style);
+      b.addEventListener('click', () => ask(style, b));
+      return b;
+    }),
+  );
 }
 
 /**
@@ -153,10 +184,19 @@ function rewriteBar(id, data, list) {
  * @param {Drafts} data
  */
 function render(box, id, data) {
-  const list = el('ol', { class: 'alt-list' }, data.alternatives.map((a) => alternativeCard(id, data, a)));
-  const leaves = data.model && data.model.leavesMachine ? el('p', { class: 'notice' }, `Drafting with ${data.model.model} at ${data.model.host}: post text leaves this machine.`) : null;
+  const list = el(
+    'ol',
+    { class: 'alt-list' },
+    data.alternatives.map((a) => alternativeCard(id, data, a)),
+  );
+  const leaves =
+    data.model && data.model.leavesMachine
+      ? el('p', { class: 'notice' }, `Drafting with ${data.model.model} at ${data.model.host}: post text leaves this machine.`)
+      : null;
   // append() would write "null" for a part that is not there.
-  clear(box).append(...[el('h2', {}, 'Other drafts'), leaves, rewriteBar(id, data, list), list, savedPicker(id, data)].filter((n) => n !== null));
+  clear(box).append(
+    ...[el('h2', {}, 'Other drafts'), leaves, rewriteBar(id, data, list), list, savedPicker(id, data)].filter((n) => n !== null),
+  );
 }
 
 async function refresh() {
@@ -189,11 +229,38 @@ export async function loadDraftSettings() {
   /** @type {Api.DraftingAnswer} */
   const data = await api('GET', '/api/drafting');
   box.append(
-    el('div', { class: 'card' }, el('h2', {}, 'Drafting'), el('p', {}, `Playbook snippets in: ${data.languages.join(', ') || 'none (one template per category)'}; ${data.savedReplies} saved replies.`)),
-    el('div', { class: 'card' }, el('h2', {}, 'Language models'), el('ul', { class: 'models' }, data.models.map((m) => el('li', {},
-      el('strong', {}, m.brandName), ' ',
-      m.model ? `${m.model} at ${m.host}` : 'offline composer only (no model configured)',
-      m.leavesMachine ? el('p', { class: 'notice' }, 'Post text leaves this machine: it is sent to this endpoint for every draft.') : m.model ? el('span', { class: 'muted' }, ' · on this machine') : null,
-    )))),
+    el(
+      'div',
+      { class: 'card' },
+      el('h2', {}, 'Drafting'),
+      el(
+        'p',
+        {},
+        `Playbook snippets in: ${data.languages.join(', ') || 'none (one template per category)'}; ${data.savedReplies} saved replies.`,
+      ),
+    ),
+    el(
+      'div',
+      { class: 'card' },
+      el('h2', {}, 'Language models'),
+      el(
+        'ul',
+        { class: 'models' },
+        data.models.map((m) =>
+          el(
+            'li',
+            {},
+            el('strong', {}, m.brandName),
+            ' ',
+            m.model ? `${m.model} at ${m.host}` : 'offline composer only (no model configured)',
+            m.leavesMachine
+              ? el('p', { class: 'notice' }, 'Post text leaves this machine: it is sent to this endpoint for every draft.')
+              : m.model
+                ? el('span', { class: 'muted' }, ' · on this machine')
+                : null,
+          ),
+        ),
+      ),
+    ),
   );
 }

@@ -9,7 +9,11 @@ import { busy, inlineError, toast } from './toast.js';
 import { showError } from './ui.js';
 
 /** @type {Array<[string, number]>} */
-const SNOOZES = [['1h', 3_600_000], ['4h', 4 * 3_600_000], ['1 day', 86_400_000]];
+const SNOOZES = [
+  ['1h', 3_600_000],
+  ['4h', 4 * 3_600_000],
+  ['1 day', 86_400_000],
+];
 
 /**
  * @typedef {Api.ItemDetailAnswer} Detail
@@ -57,7 +61,11 @@ function warningsBlock(item) {
     'div',
     { class: 'warnings', role: 'note' },
     el('strong', {}, 'Playbook warnings'),
-    el('ul', {}, item.draftWarnings.map((w) => el('li', {}, w))),
+    el(
+      'ul',
+      {},
+      item.draftWarnings.map((w) => el('li', {}, w)),
+    ),
     el('label', { class: 'check' }, el('input', { type: 'checkbox', id: 'ack-warnings' }), ' I have read the warnings; approve anyway'),
   );
 }
@@ -66,9 +74,12 @@ function warningsBlock(item) {
 function approvalNote(detail) {
   const { item, approval } = detail;
   const notes = [];
-  if (approval?.approverNeeded?.length) notes.push(el('p', { class: 'policy' }, `Needs an approver: ${approval.approverNeeded.join('; ')}`));
-  if (item.status === 'awaiting_second') notes.push(el('p', { class: 'policy' }, `First approval by ${item.firstApprovedBy}; a second person must approve.`));
-  else if (approval?.twoApprovals && statuses('actionable').includes(item.status)) notes.push(el('p', { class: 'policy' }, 'Two approvals are needed before this is posted.'));
+  if (approval?.approverNeeded?.length)
+    notes.push(el('p', { class: 'policy' }, `Needs an approver: ${approval.approverNeeded.join('; ')}`));
+  if (item.status === 'awaiting_second')
+    notes.push(el('p', { class: 'policy' }, `First approval by ${item.firstApprovedBy}; a second person must approve.`));
+  else if (approval?.twoApprovals && statuses('actionable').includes(item.status))
+    notes.push(el('p', { class: 'policy' }, 'Two approvals are needed before this is posted.'));
   return notes;
 }
 
@@ -81,7 +92,19 @@ function approveButton(detail) {
   const mineFirst = detail.item.status === 'awaiting_second' && detail.item.firstApprovedBy === session.me?.name;
   const why = blocked ? 'The approval policy asks for an approver' : mineFirst ? 'You gave the first approval' : null;
   const label = teamNow?.undoSeconds ? `Approve and post (${teamNow.undoSeconds}s to undo)` : 'Approve and post';
-  return el('button', { type: 'button', id: 'approve', class: 'primary', disabled: Boolean(why), title: why, 'data-blocked': why ? 'policy' : null, onclick: () => approveCurrent() }, label);
+  return el(
+    'button',
+    {
+      type: 'button',
+      id: 'approve',
+      class: 'primary',
+      disabled: Boolean(why),
+      title: why,
+      'data-blocked': why ? 'policy' : null,
+      onclick: () => approveCurrent(),
+    },
+    label,
+  );
 }
 
 /** @param {Detail} detail */
@@ -89,13 +112,29 @@ function actionButtons(detail) {
   const { item } = detail;
   if (item.status === 'rejected') {
     if (!may('reject')) return el('div', { class: 'actions' });
-    const reopen = el('button', { type: 'button', id: 'reopen', onclick: () => run(reopen, () => api('POST', `/api/items/${item.id}/reopen`)) }, 'Reopen');
+    const reopen = el(
+      'button',
+      { type: 'button', id: 'reopen', onclick: () => run(reopen, () => api('POST', `/api/items/${item.id}/reopen`)) },
+      'Reopen',
+    );
     return el('div', { class: 'actions' }, reopen);
   }
   if (!statuses('actionable').includes(item.status)) return el('div', { class: 'actions' });
   const mine = item.assignee === session.me?.name;
-  const assign = el('button', { type: 'button', id: 'assign', onclick: () => run(assign, () => api('POST', `/api/items/${item.id}/assign`, { assignee: mine ? null : session.me?.name })) }, mine ? 'Unassign' : 'Assign to me');
-  const resend = el('button', { type: 'button', id: 'resend', onclick: () => run(resend, () => api('POST', `/api/items/${item.id}/resend`)) }, 'Not there: send again');
+  const assign = el(
+    'button',
+    {
+      type: 'button',
+      id: 'assign',
+      onclick: () => run(assign, () => api('POST', `/api/items/${item.id}/assign`, { assignee: mine ? null : session.me?.name })),
+    },
+    mine ? 'Unassign' : 'Assign to me',
+  );
+  const resend = el(
+    'button',
+    { type: 'button', id: 'resend', onclick: () => run(resend, () => api('POST', `/api/items/${item.id}/resend`)) },
+    'Not there: send again',
+  );
   return el(
     'div',
     { class: 'actions' },
@@ -112,11 +151,30 @@ function actionButtons(detail) {
 function snoozeControl(item) {
   const snoozed = item.snoozedUntil && item.snoozedUntil > Date.now();
   if (snoozed) {
-    const wake = el('button', { type: 'button', id: 'unsnooze', onclick: () => run(wake, () => api('POST', `/api/items/${item.id}/snooze`, { until: null })) }, 'Wake up');
+    const wake = el(
+      'button',
+      { type: 'button', id: 'unsnooze', onclick: () => run(wake, () => api('POST', `/api/items/${item.id}/snooze`, { until: null })) },
+      'Wake up',
+    );
     return wake;
   }
-  const select = el('select', { id: 'snooze-for', 'aria-label': 'Snooze for' }, SNOOZES.map(([text, ms]) => el('option', { value: String(ms) }, text)));
-  const button = el('button', { type: 'button', id: 'snooze', onclick: () => run(button, () => api('POST', `/api/items/${item.id}/snooze`, { until: new Date(Date.now() + Number(select.value)).toISOString() })) }, 'Snooze');
+  const select = el(
+    'select',
+    { id: 'snooze-for', 'aria-label': 'Snooze for' },
+    SNOOZES.map(([text, ms]) => el('option', { value: String(ms) }, text)),
+  );
+  const button = el(
+    'button',
+    {
+      type: 'button',
+      id: 'snooze',
+      onclick: () =>
+        run(button, () =>
+          api('POST', `/api/items/${item.id}/snooze`, { until: new Date(Date.now() + Number(select.value)).toISOString() }),
+        ),
+    },
+    'Snooze',
+  );
   return el('span', { class: 'snooze' }, button, select);
 }
 
@@ -124,10 +182,30 @@ function rejectForm() {
   const confirm = teamNow?.confirmReject;
   return el(
     'form',
-    { id: 'reject-form', class: 'inline-form', hidden: true, onsubmit: (/** @type {SubmitEvent} */ e) => (e.preventDefault(), rejectCurrent(false)) },
-    el('input', { id: 'reject-reason', maxlength: '500', placeholder: 'Why? (spam, answered elsewhere, …)', 'aria-label': 'Reject reason', onkeydown: (/** @type {KeyboardEvent} */ e) => e.key === 'Escape' && cancelReject() }),
+    {
+      id: 'reject-form',
+      class: 'inline-form',
+      hidden: true,
+      onsubmit: (/** @type {SubmitEvent} */ e) => (e.preventDefault(), rejectCurrent(false)),
+    },
+    el('input', {
+      id: 'reject-reason',
+      maxlength: '500',
+      placeholder: 'Why? (spam, answered elsewhere, …)',
+      'aria-label': 'Reject reason',
+      onkeydown: (/** @type {KeyboardEvent} */ e) => e.key === 'Escape' && cancelReject(),
+    }),
     el('button', { type: 'submit', id: 'reject-submit' }, 'Reject'),
-    confirm ? el('p', { id: 'reject-confirm', class: 'confirm', hidden: true, role: 'alert' }, 'This item is urgent or a safety/legal report. Rejecting it means nobody answers. ', el('button', { type: 'button', id: 'reject-confirmed', class: 'danger', onclick: () => rejectCurrent(true) }, 'Yes, reject it'), ' ', el('button', { type: 'button', onclick: () => cancelReject() }, 'Keep it')) : null,
+    confirm
+      ? el(
+          'p',
+          { id: 'reject-confirm', class: 'confirm', hidden: true, role: 'alert' },
+          'This item is urgent or a safety/legal report. Rejecting it means nobody answers. ',
+          el('button', { type: 'button', id: 'reject-confirmed', class: 'danger', onclick: () => rejectCurrent(true) }, 'Yes, reject it'),
+          ' ',
+          el('button', { type: 'button', onclick: () => cancelReject() }, 'Keep it'),
+        )
+      : null,
   );
 }
 
@@ -141,14 +219,32 @@ export function draftBlock(detail, team, reload) {
   detailNow = detail;
   teamNow = team;
   const { item } = detail;
-  const text = el('textarea', { id: 'draft-text', rows: '5', maxlength: '5000', readonly: true, 'aria-label': 'Draft reply', oninput: () => draftTyped(), onkeydown: (/** @type {KeyboardEvent} */ e) => e.key === 'Escape' && !text.readOnly && (e.preventDefault(), cancelEdit()) }, item.draft);
+  const text = el(
+    'textarea',
+    {
+      id: 'draft-text',
+      rows: '5',
+      maxlength: '5000',
+      readonly: true,
+      'aria-label': 'Draft reply',
+      oninput: () => draftTyped(),
+      onkeydown: (/** @type {KeyboardEvent} */ e) => e.key === 'Escape' && !text.readOnly && (e.preventDefault(), cancelEdit()),
+    },
+    item.draft,
+  );
   const save = el('button', { type: 'button', id: 'save-draft', class: 'primary', onclick: () => saveDraft(save) }, 'Save draft');
   const block = el(
     'div',
     { class: 'card draft' },
     el('h2', {}, `Draft reply (v${item.draftVersion}${item.draftEdited ? ', edited' : ''})`),
     text,
-    el('div', { class: 'edit-bar', id: 'edit-bar', hidden: true }, save, el('button', { type: 'button', id: 'cancel-edit', onclick: () => cancelEdit() }, 'Cancel'), el('span', { class: 'hint' }, el('kbd', {}, 'Esc'), ' cancels')),
+    el(
+      'div',
+      { class: 'edit-bar', id: 'edit-bar', hidden: true },
+      save,
+      el('button', { type: 'button', id: 'cancel-edit', onclick: () => cancelEdit() }, 'Cancel'),
+      el('span', { class: 'hint' }, el('kbd', {}, 'Esc'), ' cancels'),
+    ),
     previewBlock(),
     warningsBlock(item),
     approvalNote(detail),
@@ -173,7 +269,7 @@ function onPreview(check) {
   const approve = button('approve');
   if (!approve || approve.getAttribute('data-blocked') === 'policy') return;
   approve.disabled = check.over;
-  approve.title = check.over ? check.reason ?? '' : '';
+  approve.title = check.over ? (check.reason ?? '') : '';
   inlineError(approve, check.over ? `Too long to post: ${check.reason}` : '');
 }
 
@@ -330,18 +426,41 @@ function rejectCurrent(confirmed) {
 export function triageForm(detail, reload) {
   if (!may('edit') || !detail.triage) return null;
   const t = detail.triage;
-  const sentiment = el('select', { id: 'fix-sentiment', 'aria-label': 'Sentiment' }, /** @type {Api.Sentiment[]} */ (['positive', 'neutral', 'negative']).map((s) => el('option', { value: s, selected: s === t.sentiment }, s)));
-  const category = el('select', { id: 'fix-category', 'aria-label': 'Category' }, categories().map((c) => el('option', { value: c, selected: c === t.category }, label(c))));
+  const sentiment = el(
+    'select',
+    { id: 'fix-sentiment', 'aria-label': 'Sentiment' },
+    /** @type {Api.Sentiment[]} */ (['positive', 'neutral', 'negative']).map((s) =>
+      el('option', { value: s, selected: s === t.sentiment }, s),
+    ),
+  );
+  const category = el(
+    'select',
+    { id: 'fix-category', 'aria-label': 'Category' },
+    categories().map((c) => el('option', { value: c, selected: c === t.category }, label(c))),
+  );
   const complaint = el('input', { type: 'checkbox', id: 'fix-complaint', checked: Boolean(t.complaint) });
   const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     reloadItem = reload;
-    run(button('fix-triage'), () => api('POST', `/api/items/${detail.item.id}/triage`, { sentiment: sentiment.value, category: category.value, complaint: complaint.checked }));
+    run(button('fix-triage'), () =>
+      api('POST', `/api/items/${detail.item.id}/triage`, {
+        sentiment: sentiment.value,
+        category: category.value,
+        complaint: complaint.checked,
+      }),
+    );
   };
   return el(
     'details',
     { class: 'fix-triage' },
     el('summary', {}, 'Correct the triage'),
-    el('form', { onsubmit: submit, class: 'inline-form' }, sentiment, category, el('label', { class: 'check' }, complaint, ' complaint'), el('button', { type: 'submit', id: 'fix-triage' }, 'Save correction')),
+    el(
+      'form',
+      { onsubmit: submit, class: 'inline-form' },
+      sentiment,
+      category,
+      el('label', { class: 'check' }, complaint, ' complaint'),
+      el('button', { type: 'submit', id: 'fix-triage' }, 'Save correction'),
+    ),
   );
 }

@@ -31,7 +31,11 @@ async function act(button, work, reload) {
 
 /** @param {Pick<Api.InboxItem, 'id' | 'status' | 'priority' | 'urgency' | 'category' | 'sourceId' | 'createdAt'>} item */
 function itemLink(item) {
-  return el('a', { href: `#/item/${encodeURIComponent(item.id)}` }, `${label(item.status)} · ${item.priority} · urgency ${item.urgency} · ${label(item.category)} · ${item.sourceId} · ${when(item.createdAt)}`);
+  return el(
+    'a',
+    { href: `#/item/${encodeURIComponent(item.id)}` },
+    `${label(item.status)} · ${item.priority} · urgency ${item.urgency} · ${label(item.category)} · ${item.sourceId} · ${when(item.createdAt)}`,
+  );
 }
 
 /**
@@ -48,16 +52,58 @@ export function conversationBlock(detail, team, reload) {
   if (!others.length && !linked.length) return null;
   const answered = statuses('answered').includes(item.status);
   const ids = others.map((o) => o.id);
-  const close = el('button', { type: 'button', id: 'close-answered', class: answered ? 'primary' : '', onclick: () => act(close, () => closeOthers(item.id, ids), reload) }, `Close ${ids.length === 1 ? 'it' : `all ${ids.length}`} as answered here`);
-  const link = el('button', { type: 'button', id: 'link-others', onclick: () => act(link, () => api('POST', `/api/items/${item.id}/link`, { ids }), reload) }, 'Link as one conversation');
+  const close = el(
+    'button',
+    {
+      type: 'button',
+      id: 'close-answered',
+      class: answered ? 'primary' : '',
+      onclick: () => act(close, () => closeOthers(item.id, ids), reload),
+    },
+    `Close ${ids.length === 1 ? 'it' : `all ${ids.length}`} as answered here`,
+  );
+  const link = el(
+    'button',
+    { type: 'button', id: 'link-others', onclick: () => act(link, () => api('POST', `/api/items/${item.id}/link`, { ids }), reload) },
+    'Link as one conversation',
+  );
   return el(
     'div',
     { class: `card conversation${answered && others.length ? ' offer' : ''}`, id: 'conversation' },
-    others.length ? el('h2', {}, `This author has ${others.length} other open item${others.length === 1 ? '' : 's'}`) : el('h2', {}, 'Conversation'),
-    answered && others.length ? el('p', { class: 'policy' }, 'You answered this one. Close the others as answered here, so nobody answers this person twice.') : null,
-    others.length ? el('ul', { class: 'other-items' }, others.map((o) => el('li', { 'data-id': o.id }, itemLink(o), o.assignee ? ` · ${o.assignee}` : '', linked.some((l) => l.id === o.id) ? el('span', { class: 'badge linked' }, 'linked') : null))) : null,
+    others.length
+      ? el('h2', {}, `This author has ${others.length} other open item${others.length === 1 ? '' : 's'}`)
+      : el('h2', {}, 'Conversation'),
+    answered && others.length
+      ? el('p', { class: 'policy' }, 'You answered this one. Close the others as answered here, so nobody answers this person twice.')
+      : null,
+    others.length
+      ? el(
+          'ul',
+          { class: 'other-items' },
+          others.map((o) =>
+            el(
+              'li',
+              { 'data-id': o.id },
+              itemLink(o),
+              o.assignee ? ` · ${o.assignee}` : '',
+              linked.some((l) => l.id === o.id) ? el('span', { class: 'badge linked' }, 'linked') : null,
+            ),
+          ),
+        )
+      : null,
     others.length && may('reject') ? el('div', { class: 'actions' }, close, may('edit') ? link : null) : null,
-    linked.length ? el('details', {}, el('summary', {}, `Linked items (${linked.length})`), el('ul', { class: 'other-items' }, linked.map((l) => el('li', {}, itemLink(l), l.rejectReason ? ` · ${l.rejectReason}` : '')))) : null,
+    linked.length
+      ? el(
+          'details',
+          {},
+          el('summary', {}, `Linked items (${linked.length})`),
+          el(
+            'ul',
+            { class: 'other-items' },
+            linked.map((l) => el('li', {}, itemLink(l), l.rejectReason ? ` · ${l.rejectReason}` : '')),
+          ),
+        )
+      : null,
   );
 }
 
@@ -68,7 +114,9 @@ export function conversationBlock(detail, team, reload) {
 async function closeOthers(id, ids) {
   /** @type {Api.CloseAnsweredAnswer} */
   const { closed, skipped } = await api('POST', `/api/items/${id}/close-answered`, { ids });
-  toast(`Closed ${closed.length} as answered here${skipped.length ? `; ${skipped.length} left: ${skipped.map((s) => s.why).join('; ')}` : ''}.`);
+  toast(
+    `Closed ${closed.length} as answered here${skipped.length ? `; ${skipped.length} left: ${skipped.map((s) => s.why).join('; ')}` : ''}.`,
+  );
 }
 
 /**
@@ -98,24 +146,53 @@ function noteText(note) {
  */
 export function notesBlock(detail, team, reload) {
   const { item } = detail;
-  const input = el('textarea', { id: 'note-text', rows: '2', maxlength: '4000', placeholder: 'Internal note (never posted). @name tells a colleague.', 'aria-label': 'Internal note', oninput: () => typing(item.id) });
+  const input = el('textarea', {
+    id: 'note-text',
+    rows: '2',
+    maxlength: '4000',
+    placeholder: 'Internal note (never posted). @name tells a colleague.',
+    'aria-label': 'Internal note',
+    oninput: () => typing(item.id),
+  });
   const add = el('button', { type: 'submit', id: 'add-note' }, 'Add note');
   const submit = (/** @type {SubmitEvent} */ e) => {
     e.preventDefault();
     const body = input.value.trim();
     if (!body) return;
-    act(add, async () => {
-      await api('POST', `/api/items/${item.id}/notes`, { body });
-      input.value = '';
-    }, reload);
+    act(
+      add,
+      async () => {
+        await api('POST', `/api/items/${item.id}/notes`, { body });
+        input.value = '';
+      },
+      reload,
+    );
   };
   const names = team.assignees.map((a) => a.name).join(', ');
   return el(
     'div',
     { class: 'card notes', id: 'notes' },
     el('h2', {}, `Internal notes (${team.notes.length})`),
-    el('ol', { class: 'note-list' }, team.notes.map((n) => el('li', { class: n.mentions.includes(session.me?.name ?? '') ? 'note mentions-me' : 'note' }, el('span', { class: 'muted' }, `${n.author} · ${when(n.at)}`), noteText(n)))),
-    may('edit') ? el('form', { class: 'note-form', onsubmit: submit }, input, el('div', { class: 'actions' }, add, el('span', { class: 'hint' }, `Mention: ${names}`))) : null,
+    el(
+      'ol',
+      { class: 'note-list' },
+      team.notes.map((n) =>
+        el(
+          'li',
+          { class: n.mentions.includes(session.me?.name ?? '') ? 'note mentions-me' : 'note' },
+          el('span', { class: 'muted' }, `${n.author} · ${when(n.at)}`),
+          noteText(n),
+        ),
+      ),
+    ),
+    may('edit')
+      ? el(
+          'form',
+          { class: 'note-form', onsubmit: submit },
+          input,
+          el('div', { class: 'actions' }, add, el('span', { class: 'hint' }, `Mention: ${names}`)),
+        )
+      : null,
   );
 }
 
@@ -132,7 +209,16 @@ function tagsBlock(item, tags, reload) {
     if (input.value.trim()) act(add, () => api('POST', `/api/items/${item.id}/tags`, { tag: input.value }), reload);
   };
   const chip = (/** @type {string} */ tag) => {
-    const remove = el('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove tag ${tag}`, onclick: () => act(remove, () => api('DELETE', `/api/items/${item.id}/tags/${encodeURIComponent(tag)}`), reload) }, '×');
+    const remove = el(
+      'button',
+      {
+        type: 'button',
+        class: 'chip-remove',
+        'aria-label': `Remove tag ${tag}`,
+        onclick: () => act(remove, () => api('DELETE', `/api/items/${item.id}/tags/${encodeURIComponent(tag)}`), reload),
+      },
+      '×',
+    );
     return el('li', { class: 'chip' }, tag, may('edit') ? remove : null);
   };
   return el(
@@ -151,8 +237,23 @@ function tagsBlock(item, tags, reload) {
  */
 function assignBlock(item, team, reload) {
   if (!may('assign') || !statuses('actionable').includes(item.status)) return null;
-  const select = el('select', { id: 'assign-to', 'aria-label': 'Assign to' }, el('option', { value: '' }, 'Nobody'), team.assignees.map((a) => el('option', { value: a.name, selected: a.name === item.assignee }, a.name === session.me?.name ? `${a.name} (me)` : a.name)));
-  const go = el('button', { type: 'button', id: 'assign-other', onclick: () => act(go, () => api('POST', `/api/items/${item.id}/assign`, { assignee: select.value || null }), reload) }, 'Assign');
+  const select = el(
+    'select',
+    { id: 'assign-to', 'aria-label': 'Assign to' },
+    el('option', { value: '' }, 'Nobody'),
+    team.assignees.map((a) =>
+      el('option', { value: a.name, selected: a.name === item.assignee }, a.name === session.me?.name ? `${a.name} (me)` : a.name),
+    ),
+  );
+  const go = el(
+    'button',
+    {
+      type: 'button',
+      id: 'assign-other',
+      onclick: () => act(go, () => api('POST', `/api/items/${item.id}/assign`, { assignee: select.value || null }), reload),
+    },
+    'Assign',
+  );
   return el('div', { class: 'assign-block' }, el('h3', {}, 'Assigned to'), el('div', { class: 'inline-form' }, select, go));
 }
 

@@ -25,8 +25,18 @@ function headerBlock(item) {
     snoozed ? el('span', { class: 'badge snoozed' }, `snoozed until ${when(item.snoozedUntil)}`) : null,
     statuses('closed').includes(item.status) ? null : countdown(item.slaDueAt),
     // The SLA counts from the post: one Earshot found after its due time was never answerable in time.
-    item.slaDueAt < item.routedAt ? el('span', { class: 'badge late', id: 'sla-arrival' }, `SLA breached on arrival: posted ${duration(item.routedAt - item.createdAt)} before Earshot saw it`) : null,
-    el('span', { class: 'meta' }, `${item.brandId} · ${item.sourceId} · urgency ${item.urgency} · ${item.assignee ? `assigned to ${item.assignee}` : 'unassigned'}`),
+    item.slaDueAt < item.routedAt
+      ? el(
+          'span',
+          { class: 'badge late', id: 'sla-arrival' },
+          `SLA breached on arrival: posted ${duration(item.routedAt - item.createdAt)} before Earshot saw it`,
+        )
+      : null,
+    el(
+      'span',
+      { class: 'meta' },
+      `${item.brandId} · ${item.sourceId} · urgency ${item.urgency} · ${item.assignee ? `assigned to ${item.assignee}` : 'unassigned'}`,
+    ),
     item.replyUrl ? externalLink(item.replyUrl, 'Our reply') : null,
     item.lastError ? el('p', { class: 'error-inline' }, item.lastError) : null,
     item.rejectReason ? el('p', { class: 'muted' }, `Rejected: ${item.rejectReason}`) : null,
@@ -39,7 +49,12 @@ function postBlock(mention) {
   return el(
     'article',
     { class: 'card post' },
-    el('h2', {}, mention.author.name || mention.author.handle, el('span', { class: 'muted' }, ` @${mention.author.handle} on ${mention.platform}`)),
+    el(
+      'h2',
+      {},
+      mention.author.name || mention.author.handle,
+      el('span', { class: 'muted' }, ` @${mention.author.handle} on ${mention.platform}`),
+    ),
     el('p', { class: 'post-text', id: 'post-text' }, mention.text),
     el('p', { class: 'muted' }, when(mention.createdAt), ' ', externalLink(mention.url, 'Open the post')),
   );
@@ -75,14 +90,23 @@ function authorBlock(author, itemId) {
     el(
       'dl',
       { class: 'facts' },
-      el('dt', {}, 'Reach'), el('dd', {}, p.followers === null ? 'unknown' : `${fmtNumber(p.followers)} followers`),
-      el('dt', {}, 'Posts'), el('dd', {}, String(p.mentions)),
-      el('dt', {}, 'Complaints'), el('dd', {}, String(p.complaints)),
-      el('dt', {}, 'Our replies'), el('dd', {}, String(p.replies)),
-      el('dt', {}, 'First seen'), el('dd', {}, when(p.firstSeen)),
+      el('dt', {}, 'Reach'),
+      el('dd', {}, p.followers === null ? 'unknown' : `${fmtNumber(p.followers)} followers`),
+      el('dt', {}, 'Posts'),
+      el('dd', {}, String(p.mentions)),
+      el('dt', {}, 'Complaints'),
+      el('dd', {}, String(p.complaints)),
+      el('dt', {}, 'Our replies'),
+      el('dd', {}, String(p.replies)),
+      el('dt', {}, 'First seen'),
+      el('dd', {}, when(p.firstSeen)),
     ),
     el('h3', {}, 'History'),
-    el('ol', { class: 'history-list' }, author.history.map((h) => historyEntry(h, itemId))),
+    el(
+      'ol',
+      { class: 'history-list' },
+      author.history.map((h) => historyEntry(h, itemId)),
+    ),
   );
 }
 
@@ -95,7 +119,11 @@ function triageBlock(detail) {
     { class: 'card' },
     el('h2', {}, 'Why it is here'),
     el('p', {}, `Sentiment ${triage.sentiment} · urgency ${triage.urgency} · ${label(triage.category)}`),
-    el('ul', { class: 'reasons' }, triage.reasons.map((r) => el('li', {}, r))),
+    el(
+      'ul',
+      { class: 'reasons' },
+      triage.reasons.map((r) => el('li', {}, r)),
+    ),
     triageForm(detail, reload),
   );
 }
@@ -106,7 +134,13 @@ function auditBlock(audit) {
     'details',
     { class: 'card' },
     el('summary', {}, `Audit trail (${audit.length})`),
-    el('ol', { class: 'audit-list' }, audit.map((a) => el('li', {}, `${when(a.at)} · ${a.actor} · ${a.action}`, a.detail ? el('code', {}, ` ${JSON.stringify(a.detail)}`) : null))),
+    el(
+      'ol',
+      { class: 'audit-list' },
+      audit.map((a) =>
+        el('li', {}, `${when(a.at)} · ${a.actor} · ${a.action}`, a.detail ? el('code', {}, ` ${JSON.stringify(a.detail)}`) : null),
+      ),
+    ),
   );
 }
 

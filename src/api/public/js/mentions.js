@@ -10,7 +10,18 @@ let latest = [];
 function badge() {
   let node = find('mentions-badge');
   if (node) return node;
-  node = el('button', { type: 'button', id: 'mentions-badge', class: 'link mentions-badge', 'aria-haspopup': 'true', 'aria-expanded': 'false', onclick: () => toggleList() }, '@');
+  node = el(
+    'button',
+    {
+      type: 'button',
+      id: 'mentions-badge',
+      class: 'link mentions-badge',
+      'aria-haspopup': 'true',
+      'aria-expanded': 'false',
+      onclick: () => toggleList(),
+    },
+    '@',
+  );
   $('nav').append(node);
   return node;
 }
@@ -31,11 +42,26 @@ export async function refreshMentions() {
 
 /** @param {Api.MentionOfMe[]} recent */
 function renderList(recent) {
-  const list = find('mentions-list') ?? document.body.appendChild(el('div', { id: 'mentions-list', class: 'mentions-list card', role: 'dialog', 'aria-label': 'Notes that mention me' }));
+  const list =
+    find('mentions-list') ??
+    document.body.appendChild(
+      el('div', { id: 'mentions-list', class: 'mentions-list card', role: 'dialog', 'aria-label': 'Notes that mention me' }),
+    );
   clear(list).append(
     el('h2', {}, 'Notes that mention me'),
     recent.length
-      ? el('ol', {}, recent.map((m) => el('li', { class: m.seen ? '' : 'unseen' }, el('a', { href: `#/item/${encodeURIComponent(m.itemId)}`, onclick: () => list.remove() }, `${m.author} · ${when(m.at)}`), el('div', {}, shorten(m.body, 160)))))
+      ? el(
+          'ol',
+          {},
+          recent.map((m) =>
+            el(
+              'li',
+              { class: m.seen ? '' : 'unseen' },
+              el('a', { href: `#/item/${encodeURIComponent(m.itemId)}`, onclick: () => list.remove() }, `${m.author} · ${when(m.at)}`),
+              el('div', {}, shorten(m.body, 160)),
+            ),
+          ),
+        )
       : el('p', { class: 'muted' }, 'Nobody has mentioned you yet.'),
   );
 }

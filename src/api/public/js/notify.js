@@ -10,7 +10,9 @@ const KEY = 'earshot.notify';
 const state = { seen: null, audio: null, checking: false, pending: new Set() };
 
 /** Safari before 14.1 has only the prefixed constructor. */
-const audioContext = () => /** @type {{ AudioContext?: typeof AudioContext, webkitAudioContext?: typeof AudioContext }} */ (window).AudioContext ?? /** @type {{ webkitAudioContext?: typeof AudioContext }} */ (window).webkitAudioContext;
+const audioContext = () =>
+  /** @type {{ AudioContext?: typeof AudioContext, webkitAudioContext?: typeof AudioContext }} */ (window).AudioContext ??
+  /** @type {{ webkitAudioContext?: typeof AudioContext }} */ (window).webkitAudioContext;
 
 const supported = () => typeof Notification !== 'undefined';
 const enabled = () => supported() && Notification.permission === 'granted' && localStorage.getItem(KEY) === '1';
@@ -76,7 +78,10 @@ export function setupNotify() {
 function announce(entry) {
   const { item, mention } = entry;
   const who = mention ? `@${mention.author.handle}` : 'a post';
-  const note = new Notification(`Urgent (${item.urgency}): ${who} on ${item.platform}`, { body: mention ? shorten(mention.text, 140) : '', tag: item.id });
+  const note = new Notification(`Urgent (${item.urgency}): ${who} on ${item.platform}`, {
+    body: mention ? shorten(mention.text, 140) : '',
+    tag: item.id,
+  });
   note.addEventListener('click', () => {
     window.focus();
     location.hash = `#/item/${item.id}`;
@@ -116,7 +121,9 @@ async function check(created) {
     const ids = [...created].filter((id) => !seen.has(id)).slice(0, 20);
     for (const id of ids) seen.add(id);
     /** @type {Array<Api.ItemDetailAnswer | null>} */
-    const entries = await Promise.all(ids.map((id) => /** @type {Promise<Api.ItemDetailAnswer>} */ (api('GET', `/api/items/${encodeURIComponent(id)}`)).catch(() => null)));
+    const entries = await Promise.all(
+      ids.map((id) => /** @type {Promise<Api.ItemDetailAnswer>} */ (api('GET', `/api/items/${encodeURIComponent(id)}`)).catch(() => null)),
+    );
     const fresh = entries.filter((e) => e !== null && e.item.priority === 'urgent' && e.item.status === 'new');
     if (fresh.length === 0) return;
     for (const entry of fresh.slice(0, 3)) if (entry) announce(entry);

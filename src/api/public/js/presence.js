@@ -43,7 +43,10 @@ function beat(id, state) {
  */
 function store(id, entries) {
   const now = Date.now();
-  seen.set(id, (entries || []).map((e) => ({ user: e.user, state: e.state, until: now + e.ms })));
+  seen.set(
+    id,
+    (entries || []).map((e) => ({ user: e.user, state: e.state, until: now + e.ms })),
+  );
   paint();
 }
 
@@ -138,7 +141,8 @@ export function presenceBar(id) {
 function fill(node, list) {
   clear(node);
   node.hidden = list.length === 0;
-  if (list.length) node.append(el('span', { class: list.some((e) => e.state === 'typing') ? 'presence-dot typing' : 'presence-dot' }), describe(list));
+  if (list.length)
+    node.append(el('span', { class: list.some((e) => e.state === 'typing') ? 'presence-dot typing' : 'presence-dot' }), describe(list));
 }
 
 /** Redraws the item page's bar and every queue marker from what is known now (also drops expired entries). */

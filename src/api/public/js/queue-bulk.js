@@ -9,7 +9,14 @@ import { toast } from './toast.js';
 /** @typedef {'reject' | 'assign' | 'unassign' | 'snooze' | 'spam' | 'unspam'} BulkChoice */
 /** @typedef {import('./queue.js').QueueState} QueueState */
 /** @type {Record<BulkChoice, string>} */
-const DONE = { reject: 'Rejected', assign: 'Assigned', unassign: 'Unassigned', snooze: 'Snoozed', spam: 'Marked as spam', unspam: 'Restored' };
+const DONE = {
+  reject: 'Rejected',
+  assign: 'Assigned',
+  unassign: 'Unassigned',
+  snooze: 'Snoozed',
+  spam: 'Marked as spam',
+  unspam: 'Restored',
+};
 
 /** @param {QueueState} queue */
 export function updateBulk(queue) {

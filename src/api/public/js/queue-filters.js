@@ -62,7 +62,8 @@ export function showFilters(filters) {
   for (const name of FILTERS) {
     const control = $(`f-${name}`);
     const value = filters[name] || '';
-    if (control instanceof HTMLSelectElement && value && ![...control.options].some((o) => o.value === value)) control.append(el('option', { value }, label(value)));
+    if (control instanceof HTMLSelectElement && value && ![...control.options].some((o) => o.value === value))
+      control.append(el('option', { value }, label(value)));
     if (control.value !== value && document.activeElement !== control) control.value = value;
   }
   $('f-snoozed').checked = filters.snoozed === '1';
@@ -105,15 +106,25 @@ export async function setupFilterControls(reload) {
   const brands = [...new Set(sources.map((s) => s.brand))].map((b) => [b, b]);
   fillSelect($('f-brand'), brands);
   fillSelect($('a-brand'), brands);
-  fillSelect($('f-source'), sources.map((s) => [s.id, `${s.id} (${s.kind})`]));
+  fillSelect(
+    $('f-source'),
+    sources.map((s) => [s.id, `${s.id} (${s.kind})`]),
+  );
   // The server's statuses, then every status at once; the first option (open items) stays.
   fillSelect($('f-status'), [...statuses('all').map((s) => /** @type {[string, string]} */ ([s, label(s)])), ['all', 'All']]);
-  fillSelect($('f-category'), categories().map((c) => [c, label(c)]));
+  fillSelect(
+    $('f-category'),
+    categories().map((c) => [c, label(c)]),
+  );
   fillSelect($('f-assignee'), session.me ? [[session.me.name, 'Me']] : []);
   /** @type {Api.TagListAnswer} */
   const { tags } = await api('GET', '/api/tags');
-  fillSelect($('f-tag'), tags.map((t) => [t.tag, `${t.tag} (${t.items})`]));
-  for (const name of FILTERS.filter((n) => n !== 'q')) $(`f-${name}`).addEventListener('change', () => (location.hash = filterHash(fromControls())));
+  fillSelect(
+    $('f-tag'),
+    tags.map((t) => [t.tag, `${t.tag} (${t.items})`]),
+  );
+  for (const name of FILTERS.filter((n) => n !== 'q'))
+    $(`f-${name}`).addEventListener('change', () => (location.hash = filterHash(fromControls())));
   $('f-snoozed').addEventListener('change', () => (location.hash = filterHash(fromControls())));
   $('f-q').addEventListener('input', () => {
     clearTimeout(typing);
@@ -142,7 +153,9 @@ export async function loadViews() {
 export function renderViews() {
   const here = currentFilters();
   const tabs = clear($('view-tabs'));
-  $('views').querySelector('[data-view=""]')?.classList.toggle('active', Object.keys(here).length === 0);
+  $('views')
+    .querySelector('[data-view=""]')
+    ?.classList.toggle('active', Object.keys(here).length === 0);
   for (const view of views.list) {
     const active = sameFilters(view.filters, here);
     tabs.append(
@@ -150,7 +163,11 @@ export function renderViews() {
         'span',
         { class: `view-tab${active ? ' active' : ''}` },
         el('a', { href: filterHash(view.filters), 'data-view': view.id, ...(active ? { 'aria-current': 'page' } : {}) }, view.name),
-        el('button', { type: 'button', class: 'link view-delete', 'aria-label': `Delete the view ${view.name}`, onclick: () => deleteView(view) }, '×'),
+        el(
+          'button',
+          { type: 'button', class: 'link view-delete', 'aria-label': `Delete the view ${view.name}`, onclick: () => deleteView(view) },
+          '×',
+        ),
       ),
     );
   }

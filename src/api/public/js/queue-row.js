@@ -69,7 +69,13 @@ export function rowNode(entry, index, state, hooks) {
   return el(
     'li',
     { class: classes, 'data-id': item.id, 'data-index': String(index) },
-    el('input', { type: 'checkbox', class: 'pick', 'aria-label': `Select ${authorOf(entry.mention)}`, checked: chosen, onclick: (/** @type {MouseEvent} */ event) => hooks.pick(index, event) }),
+    el('input', {
+      type: 'checkbox',
+      class: 'pick',
+      'aria-label': `Select ${authorOf(entry.mention)}`,
+      checked: chosen,
+      onclick: (/** @type {MouseEvent} */ event) => hooks.pick(index, event),
+    }),
     link(entry),
     entry.similar > 0
       ? el(
@@ -78,6 +84,12 @@ export function rowNode(entry, index, state, hooks) {
           expanded ? `Hide ${entry.similar} similar` : `+${entry.similar} similar`,
         )
       : null,
-    expanded ? el('ol', { class: 'similar-list' }, expanded.map((e) => el('li', { class: `entry ${e.item.priority}`, 'data-id': e.item.id }, link(e)))) : null,
+    expanded
+      ? el(
+          'ol',
+          { class: 'similar-list' },
+          expanded.map((e) => el('li', { class: `entry ${e.item.priority}`, 'data-id': e.item.id }, link(e))),
+        )
+      : null,
   );
 }

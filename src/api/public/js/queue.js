@@ -89,7 +89,10 @@ function renderState() {
   $('items').setAttribute('aria-busy', queue.loading ? 'true' : 'false');
   const shown = covered();
   const from = queue.offset + 1;
-  $('queue-count').textContent = state === 'ready' && shown ? `${from.toLocaleString()}–${(queue.offset + shown).toLocaleString()} of ${queue.totalExact === false ? 'about ' : ''}${queue.total.toLocaleString()}` : '';
+  $('queue-count').textContent =
+    state === 'ready' && shown
+      ? `${from.toLocaleString()}–${(queue.offset + shown).toLocaleString()} of ${queue.totalExact === false ? 'about ' : ''}${queue.total.toLocaleString()}`
+      : '';
   $('queue-more').hidden = !(state === 'ready' && queue.next);
   $('queue-prev').hidden = !(state === 'ready' && queue.back.length);
 }
@@ -111,7 +114,17 @@ function syncFilters() {
   const key = JSON.stringify(filters);
   if (key !== queue.filterKey) {
     queue.filterKey = key;
-    Object.assign(queue, { cursor: null, back: [], offset: 0, entries: [], total: 0, next: null, selected: 0, state: 'loading', lastPicked: null });
+    Object.assign(queue, {
+      cursor: null,
+      back: [],
+      offset: 0,
+      entries: [],
+      total: 0,
+      next: null,
+      selected: 0,
+      state: 'loading',
+      lastPicked: null,
+    });
     queue.chosen.clear();
     queue.expanded.clear();
   }
@@ -221,7 +234,10 @@ async function toggleGroup(entry) {
   try {
     /** @type {Api.QueuePageAnswer} */
     const { items } = await api('GET', `/api/inbox?${params}`);
-    queue.expanded.set(id, items.filter((e) => e.item.id !== id));
+    queue.expanded.set(
+      id,
+      items.filter((e) => e.item.id !== id),
+    );
   } catch (err) {
     queue.state = 'error';
     queue.error = failure(err).message;

@@ -14,7 +14,12 @@ export function previewBlock() {
   return el(
     'div',
     { class: 'reply-preview', id: 'reply-preview' },
-    el('div', { class: 'preview-head' }, el('span', { class: 'muted' }, 'As posted'), el('span', { id: 'reply-count', class: 'reply-count', 'aria-live': 'polite' })),
+    el(
+      'div',
+      { class: 'preview-head' },
+      el('span', { class: 'muted' }, 'As posted'),
+      el('span', { id: 'reply-count', class: 'reply-count', 'aria-live': 'polite' }),
+    ),
     el('p', { id: 'reply-as-posted', class: 'as-posted' }),
   );
 }

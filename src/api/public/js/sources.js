@@ -47,7 +47,9 @@ async function runTest(id, button, out) {
     /** @type {Api.SourceTestAnswer} */
     const result = await api('POST', `/api/sources/${encodeURIComponent(id)}/test`);
     out.className = `test-result ${result.ok ? 'ok' : 'failed'}`;
-    out.textContent = result.ok ? `Connection ok: ${result.fetched} post${result.fetched === 1 ? '' : 's'} read in ${result.ms} ms; nothing was stored.` : `Connection failed: ${result.error}`;
+    out.textContent = result.ok
+      ? `Connection ok: ${result.fetched} post${result.fetched === 1 ? '' : 's'} read in ${result.ms} ms; nothing was stored.`
+      : `Connection failed: ${result.error}`;
     if (!result.ok && result.detail) out.append(el('span', { class: 'muted detail' }, ` Detail: ${result.detail}`));
   } catch (err) {
     out.className = 'test-result failed';
@@ -61,7 +63,11 @@ async function runTest(id, button, out) {
 function testAction(source) {
   if (!may('admin')) return null;
   const out = el('span', { class: 'test-result', role: 'status', 'aria-live': 'polite' });
-  const button = el('button', { type: 'button', class: 'test-connection', onclick: () => void runTest(source.id, button, out) }, 'Test connection');
+  const button = el(
+    'button',
+    { type: 'button', class: 'test-connection', onclick: () => void runTest(source.id, button, out) },
+    'Test connection',
+  );
   return el('div', { class: 'actions' }, button, out);
 }
 
@@ -73,7 +79,14 @@ function sourceCard(source) {
   return el(
     'article',
     { class: `card source state-${h.state}`, id: `source-${source.id}`, 'data-state': h.state },
-    el('h2', {}, source.id, ' ', el('span', { class: `badge state ${h.state}` }, h.label), el('span', { class: 'muted' }, ` ${source.kind} · ${source.brand} · every ${duration(source.interval)}`)),
+    el(
+      'h2',
+      {},
+      source.id,
+      ' ',
+      el('span', { class: `badge state ${h.state}` }, h.label),
+      el('span', { class: 'muted' }, ` ${source.kind} · ${source.brand} · every ${duration(source.interval)}`),
+    ),
     el('p', { class: 'summary' }, h.summary),
     renewBlock(h.renew),
     el(
@@ -104,7 +117,10 @@ export function renderBanner(problems) {
     return;
   }
   const names = problems.map((p) => `${p.id} (${p.label.toLowerCase()})`).join(', ');
-  clear(banner).append(`${problems.length === 1 ? 'A source needs attention' : `${problems.length} sources need attention`}: ${names}. `, el('a', { href: '#/sources' }, 'See source health'));
+  clear(banner).append(
+    `${problems.length === 1 ? 'A source needs attention' : `${problems.length} sources need attention`}: ${names}. `,
+    el('a', { href: '#/sources' }, 'See source health'),
+  );
   banner.hidden = false;
 }
 
@@ -136,6 +152,10 @@ export async function loadSources() {
   /** @type {Api.SourcesAnswer} */
   const { sources, problems } = await api('GET', '/api/sources');
   renderBanner(problems);
-  const summary = problems.length ? `${problems.length} of ${sources.length} need attention.` : sources.length ? `All ${sources.length} sources are working.` : 'No sources are configured.';
+  const summary = problems.length
+    ? `${problems.length} of ${sources.length} need attention.`
+    : sources.length
+      ? `All ${sources.length} sources are working.`
+      : 'No sources are configured.';
   clear(body).append(el('p', { id: 'sources-summary' }, summary), ...sources.map(sourceCard));
 }

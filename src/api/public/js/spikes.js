@@ -17,13 +17,19 @@ function chart(data) {
   const x = (/** @type {number} */ i) => Math.round((i / Math.max(1, pts.length - 1)) * (W - 20)) + 10;
   const y = (/** @type {number} */ v) => Math.round(H - 15 - (v / max) * (H - 30));
   const band = pts.map((p, i) => (p.upper === null ? null : `${x(i)},${y(p.upper)}`)).filter(Boolean);
-  const low = pts.map((p, i) => (p.expected === null ? null : `${x(i)},${y(p.expected)}`)).filter(Boolean).reverse();
+  const low = pts
+    .map((p, i) => (p.expected === null ? null : `${x(i)},${y(p.expected)}`))
+    .filter(Boolean)
+    .reverse();
   const line = pts.map((p, i) => `${x(i)},${y(p.observed)}`).join(' ');
-  return svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'spike-chart', role: 'img', 'aria-label': 'posts per half hour against the expected range' },
+  return svg(
+    'svg',
+    { viewBox: `0 0 ${W} ${H}`, class: 'spike-chart', role: 'img', 'aria-label': 'posts per half hour against the expected range' },
     band.length ? svg('polygon', { points: [...band, ...low].join(' '), class: 'band' }) : null,
     svg('polyline', { points: low.slice().reverse().join(' '), class: 'expected' }),
     svg('polyline', { points: line, class: 'observed' }),
-    svg('text', { x: 10, y: 12, class: 'axis' }, `max ${Math.round(max)} posts / 30 min · shaded: expected range · line: posts`));
+    svg('text', { x: 10, y: 12, class: 'axis' }, `max ${Math.round(max)} posts / 30 min · shaded: expected range · line: posts`),
+  );
 }
 
 /** @param {Api.SpikeSummary} s */
@@ -37,15 +43,25 @@ function flagLine(s) {
 
 /** @param {Api.SpikeSummary} s */
 function listItem(s) {
-  return el('li', { class: `spike-row sev-${s.severity}${state.selected === s.id ? ' selected' : ''}` },
+  return el(
+    'li',
+    { class: `spike-row sev-${s.severity}${state.selected === s.id ? ' selected' : ''}` },
     el('a', { href: `#/spikes/${encodeURIComponent(s.id)}` }, `${s.brand} · ${s.severity}`),
     el('div', { class: 'muted' }, `${when(s.startedAt)} · ${s.posts} posts · ${s.authors} authors · ${s.status}`),
-    el('div', {}, shorten(s.terms.join(', '), 120)));
+    el('div', {}, shorten(s.terms.join(', '), 120)),
+  );
 }
 
 /** @param {Api.SpikePost} p */
 function post(p) {
-  return el('li', {}, el('strong', {}, `@${p.handle}`), ` on ${p.platform} · urgency ${p.urgency} · ${p.followers ?? '?'} followers · ${when(p.createdAt)} `, externalLink(p.url, 'view'), el('div', {}, shorten(p.text, 400)));
+  return el(
+    'li',
+    {},
+    el('strong', {}, `@${p.handle}`),
+    ` on ${p.platform} · urgency ${p.urgency} · ${p.followers ?? '?'} followers · ${when(p.createdAt)} `,
+    externalLink(p.url, 'view'),
+    el('div', {}, shorten(p.text, 400)),
+  );
 }
 
 /**
@@ -60,10 +76,13 @@ async function act(id, verb) {
 /** @param {Api.SpikeSummary} s */
 function actions(s) {
   if (s.status !== 'open' || s.expectedBy) return null;
-  return el('div', { class: 'actions' },
+  return el(
+    'div',
+    { class: 'actions' },
     s.acknowledgedBy ? null : el('button', { type: 'button', onclick: () => act(s.id, 'acknowledge') }, 'Acknowledge'),
     s.escalatedBy ? null : el('button', { type: 'button', onclick: () => act(s.id, 'escalate') }, 'Escalate to managers'),
-    el('button', { type: 'button', onclick: () => act(s.id, 'expected') }, 'Mark as expected'));
+    el('button', { type: 'button', onclick: () => act(s.id, 'expected') }, 'Mark as expected'),
+  );
 }
 
 /** @param {Api.SpikeDetailAnswer} s */
@@ -77,23 +96,55 @@ function holding(s) {
     const r = await api('POST', `/api/spikes/${encodeURIComponent(s.id)}/holding-reply`, { text: text.value });
     out.textContent = `Drafted on ${r.drafted} item(s)${r.skipped ? `, ${r.skipped} skipped (already answered or changed)` : ''}. Approve them in the queue as usual.`;
   };
-  return el('div', { class: 'card' }, el('h3', {}, `Holding reply for the ${s.items.length} open item(s) of this spike`), text, el('button', { type: 'button', onclick: go }, 'Draft it on every item'), out);
+  return el(
+    'div',
+    { class: 'card' },
+    el('h3', {}, `Holding reply for the ${s.items.length} open item(s) of this spike`),
+    text,
+    el('button', { type: 'button', onclick: go }, 'Draft it on every item'),
+    out,
+  );
 }
 
 /** @param {Api.SpikeDetailAnswer} s */
 function detail(s) {
   const e = s.explanation;
-  return el('div', { class: 'spike-detail' },
-    el('h2', {}, `${e.brandName} · ${s.severity}`), el('p', {}, e.summary), el('p', { class: 'muted' }, flagLine(s)), actions(s),
+  return el(
+    'div',
+    { class: 'spike-detail' },
+    el('h2', {}, `${e.brandName} · ${s.severity}`),
+    el('p', {}, e.summary),
+    el('p', { class: 'muted' }, flagLine(s)),
+    actions(s),
     el('h3', {}, 'What rose'),
-    el('ul', {}, e.rose.map((r) => el('li', {}, `${r.label}: ${Math.round(r.observed)} in ${r.windowMinutes} min against ${r.expected} expected (${r.effective} counting each author at most 3 times), ${r.authors} authors, z ${r.z}`))),
+    el(
+      'ul',
+      {},
+      e.rose.map((r) =>
+        el(
+          'li',
+          {},
+          `${r.label}: ${Math.round(r.observed)} in ${r.windowMinutes} min against ${r.expected} expected (${r.effective} counting each author at most 3 times), ${r.authors} authors, z ${r.z}`,
+        ),
+      ),
+    ),
     el('h3', {}, 'Emerging terms (log-odds against the baseline)'),
-    el('ul', {}, e.terms.map((t) => el('li', {}, `${t.term}: ${t.posts} posts, usually ${t.usual}, ${t.lift}× (z ${t.z})`))),
-    el('p', {}, `Categories: ${e.categories.map((c) => `${c.category} ${c.posts}`).join(', ')} · Platforms: ${e.platforms.map((p) => `${p.platform} ${p.posts}`).join(', ')} · ${e.totalPosts} posts by ${e.authors} authors, ${Math.round(e.negativeShare * 100)}% negative`),
-    el('h3', {}, 'Representative posts'), el('ol', { class: 'spike-posts' }, e.posts.map(post)),
+    el(
+      'ul',
+      {},
+      e.terms.map((t) => el('li', {}, `${t.term}: ${t.posts} posts, usually ${t.usual}, ${t.lift}× (z ${t.z})`)),
+    ),
+    el(
+      'p',
+      {},
+      `Categories: ${e.categories.map((c) => `${c.category} ${c.posts}`).join(', ')} · Platforms: ${e.platforms.map((p) => `${p.platform} ${p.posts}`).join(', ')} · ${e.totalPosts} posts by ${e.authors} authors, ${Math.round(e.negativeShare * 100)}% negative`,
+    ),
+    el('h3', {}, 'Representative posts'),
+    el('ol', { class: 'spike-posts' }, e.posts.map(post)),
     e.firstPost ? el('div', {}, el('h3', {}, 'First post of the burst'), el('ul', { class: 'spike-posts' }, post(e.firstPost))) : null,
     holding(s),
-    s.items.length ? openItems(s) : null);
+    s.items.length ? openItems(s) : null,
+  );
 }
 
 /**
@@ -103,9 +154,17 @@ function detail(s) {
 function openItems(s) {
   const shown = s.previews ?? s.items.map((id) => ({ id, text: id }));
   const more = s.items.length - shown.length;
-  return el('div', { class: 'spike-items' }, el('h3', {}, `Its open items (${s.items.length})`),
-    el('ul', {}, shown.map((i) => el('li', {}, el('a', { href: `#/item/${encodeURIComponent(i.id)}` }, shorten(i.text, 120))))),
-    more > 0 ? el('p', { class: 'muted' }, `and ${more} more; the holding reply reaches them all`) : null);
+  return el(
+    'div',
+    { class: 'spike-items' },
+    el('h3', {}, `Its open items (${s.items.length})`),
+    el(
+      'ul',
+      {},
+      shown.map((i) => el('li', {}, el('a', { href: `#/item/${encodeURIComponent(i.id)}` }, shorten(i.text, 120)))),
+    ),
+    more > 0 ? el('p', { class: 'muted' }, `and ${more} more; the holding reply reaches them all`) : null,
+  );
 }
 
 /** @param {string | null} [id] */
@@ -123,9 +182,17 @@ export async function loadSpikes(id = null) {
   const data = brand ? await api('GET', `/api/spikes/chart?brand=${encodeURIComponent(brand)}&hours=48`) : { points: [] };
   body.append(
     el('div', { class: 'card' }, el('h2', {}, brand ? `Last 48 hours · ${brand}` : 'No spikes yet'), chart(data)),
-    el('div', { class: 'spike-layout' },
-      el('ol', { class: 'spike-list' }, spikes.length ? spikes.map(listItem) : el('li', { class: 'muted' }, 'No spike so far: volumes are within their usual range.')),
-      chosen ? detail(chosen) : el('p', { class: 'muted' }, 'Pick a spike to see what it is about.')));
+    el(
+      'div',
+      { class: 'spike-layout' },
+      el(
+        'ol',
+        { class: 'spike-list' },
+        spikes.length ? spikes.map(listItem) : el('li', { class: 'muted' }, 'No spike so far: volumes are within their usual range.'),
+      ),
+      chosen ? detail(chosen) : el('p', { class: 'muted' }, 'Pick a spike to see what it is about.'),
+    ),
+  );
 }
 
 /** The queue's banner while a spike is open (not marked as expected): one line and a link. */
@@ -136,6 +203,15 @@ export async function showSpikeBanner() {
   const open = spikes.filter((s) => !s.expectedBy);
   clear(box).hidden = open.length === 0;
   for (const s of open) {
-    box.append(el('p', {}, el('strong', {}, `Spike open · ${s.brand} (${s.severity}): `), shorten(s.summary, 200), ' ', el('a', { href: `#/spikes/${encodeURIComponent(s.id)}` }, 'See it and its items')));
+    box.append(
+      el(
+        'p',
+        {},
+        el('strong', {}, `Spike open · ${s.brand} (${s.severity}): `),
+        shorten(s.summary, 200),
+        ' ',
+        el('a', { href: `#/spikes/${encodeURIComponent(s.id)}` }, 'See it and its items'),
+      ),
+    );
   }
 }

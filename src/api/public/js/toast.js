@@ -42,7 +42,9 @@ export function toast(message, options = {}) {
     node.remove();
   };
   const wanted = options.action;
-  const action = wanted ? el('button', { type: 'button', class: 'toast-action', onclick: () => (close(), wanted.onClick()) }, wanted.label) : null;
+  const action = wanted
+    ? el('button', { type: 'button', class: 'toast-action', onclick: () => (close(), wanted.onClick()) }, wanted.label)
+    : null;
   const node = el(
     'div',
     { class: `toast ${kind}`, ...(options.id ? { id: options.id } : {}) },

@@ -20,7 +20,16 @@ export interface Scored {
   identified: string;
 }
 
-const UNSCORED: Decision = { sentiment: 'neutral', probs: [0, 1, 0], score: 0, confidence: 0, complaintProbability: 0, complaint: false, irony: 0, sarcastic: false };
+const UNSCORED: Decision = {
+  sentiment: 'neutral',
+  probs: [0, 1, 0],
+  score: 0,
+  confidence: 0,
+  complaintProbability: 0,
+  complaint: false,
+  irony: 0,
+  sarcastic: false,
+};
 
 export const COMPLAINT_DOMAINS = ['electronics', 'apparel', 'food', 'cars'] as const;
 
@@ -81,8 +90,20 @@ export function crossValidate(rows: TrainingRow[], folds = 4, innerFolds = 2, on
     const train: Prepared[] = [];
     for (const d of data) (outerFold(d.row, folds) === f ? test : train).push(d);
     const model = fitModel(train, { innerFolds });
-    thresholds.push({ negativeAt: model.negativeAt, ...model.negativeAtByLanguage, complaintAt: model.complaintAt, ironyAt: model.ironyAt, categoryAt: model.categoryAt });
-    scored.push(...scoreWith(model, test.filter((d) => d.row.source !== 'twcs'), f));
+    thresholds.push({
+      negativeAt: model.negativeAt,
+      ...model.negativeAtByLanguage,
+      complaintAt: model.complaintAt,
+      ironyAt: model.ironyAt,
+      categoryAt: model.categoryAt,
+    });
+    scored.push(
+      ...scoreWith(
+        model,
+        test.filter((d) => d.row.source !== 'twcs'),
+        f,
+      ),
+    );
     onFold?.(f);
   }
   return { scored, folds, thresholds };

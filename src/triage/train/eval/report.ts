@@ -38,13 +38,19 @@ function grid(rows: PeerRow[]): number[] {
   return [...out];
 }
 
-const band = (t: number) => (s: number): Sentiment => (s > t ? 'positive' : s < -t ? 'negative' : 'neutral');
+const band =
+  (t: number) =>
+  (s: number): Sentiment =>
+    s > t ? 'positive' : s < -t ? 'negative' : 'neutral';
 
 function bestBand(rows: PeerRow[]): number {
   let best = { t: 0, f1: -1 };
   const g = rows.map(gold);
   for (const t of grid(rows)) {
-    const f1 = macroF1(g, rows.map((r) => band(t)(r.score)));
+    const f1 = macroF1(
+      g,
+      rows.map((r) => band(t)(r.score)),
+    );
     if (f1 > best.f1) best = { t, f1 };
   }
   return best.t;
@@ -54,7 +60,10 @@ function peerThreeClass(keep: (r: PeerRow) => boolean, pick: (g: Sentiment[], p:
   return (all: PeerRow[]): number => {
     const rows = all.filter((r) => keep(r) && r.row.sentiment);
     const t = bestBand(rows);
-    return pick(rows.map(gold), rows.map((r) => band(t)(r.score)));
+    return pick(
+      rows.map(gold),
+      rows.map((r) => band(t)(r.score)),
+    );
   };
 }
 
@@ -78,7 +87,10 @@ function peerComplaintThreshold(all: PeerRow[]): number {
   const rows = complaintRows(all);
   let best = { t: 0, f1: -1 };
   for (const t of [...grid(rows), ...grid(rows).map((x) => -x)]) {
-    const v = f1(rows.map((r) => r.score < t), rows.map((r) => r.row.complaint === true));
+    const v = f1(
+      rows.map((r) => r.score < t),
+      rows.map((r) => r.row.complaint === true),
+    );
     if (v > best.f1) best = { t, f1: v };
   }
   complaintThresholds.set(all, best.t);
@@ -96,34 +108,75 @@ function languageMetrics(): Metric[] {
     target: l === 'ar' || l === 'hi' ? '≥ 0.45' : '≥ 0.60',
     ours: (s) => {
       const rows = s.filter((r) => r.row.source === 'multi' && r.row.language === l);
-      return rows.length ? macroF1(rows.map(gold), rows.map((r) => r.sentiment)) : NaN;
+      return rows.length
+        ? macroF1(
+            rows.map(gold),
+            rows.map((r) => r.sentiment),
+          )
+        : NaN;
     },
     peer: peerThreeClass((r) => r.row.source === 'multi' && r.row.language === l, macroF1),
   }));
   const lid = ['en', ...LANGS].map((l): Metric => ({
     name: `language ID ${l}`,
     target: '≥ 0.97',
-    ours: (s) => share(s.filter((r) => IDENTIFIED_SETS.has(r.row.source ?? '') && (r.row.language ?? 'en') === l).map((r) => r.identified === l)),
+    ours: (s) =>
+      share(s.filter((r) => IDENTIFIED_SETS.has(r.row.source ?? '') && (r.row.language ?? 'en') === l).map((r) => r.identified === l)),
     peer: null,
   }));
   return [...perLang, ...lid];
 }
 
 export const METRICS: Metric[] = [
-  { name: 'airline macro-F1', target: '≥ 0.80', ours: (s) => macroF1(s.filter(isSet('airline')).map(gold), s.filter(isSet('airline')).map((r) => r.sentiment)), peer: peerThreeClass(isSet('airline'), macroF1) },
-  { name: 'airline negative P', target: '≥ 0.85', ours: (s) => classScores(s.filter(isSet('airline')).map(gold), s.filter(isSet('airline')).map((r) => r.sentiment), 'negative').precision, peer: peerThreeClass(isSet('airline'), (g, p) => classScores(g, p, 'negative').precision) },
-  { name: 'airline negative R', target: '≥ 0.90', ours: (s) => classScores(s.filter(isSet('airline')).map(gold), s.filter(isSet('airline')).map((r) => r.sentiment), 'negative').recall, peer: peerThreeClass(isSet('airline'), (g, p) => classScores(g, p, 'negative').recall) },
+  {
+    name: 'airline macro-F1',
+    target: '≥ 0.80',
+    ours: (s) =>
+      macroF1(
+        s.filter(isSet('airline')).map(gold),
+        s.filter(isSet('airline')).map((r) => r.sentiment),
+      ),
+    peer: peerThreeClass(isSet('airline'), macroF1),
+  },
+  {
+    name: 'airline negative P',
+    target: '≥ 0.85',
+    ours: (s) =>
+      classScores(
+        s.filter(isSet('airline')).map(gold),
+        s.filter(isSet('airline')).map((r) => r.sentiment),
+        'negative',
+      ).precision,
+    peer: peerThreeClass(isSet('airline'), (g, p) => classScores(g, p, 'negative').precision),
+  },
+  {
+    name: 'airline negative R',
+    target: '≥ 0.90',
+    ours: (s) =>
+      classScores(
+        s.filter(isSet('airline')).map(gold),
+        s.filter(isSet('airline')).map((r) => r.sentiment),
+        'negative',
+      ).recall,
+    peer: peerThreeClass(isSet('airline'), (g, p) => classScores(g, p, 'negative').recall),
+  },
   {
     name: 'complaint F1 (unseen industry)',
     target: '≥ 0.80',
     ours: (s) => {
       const rows = s.filter(isSet('complaints'));
-      return f1(rows.map((r) => r.complaint), rows.map((r) => r.row.complaint === true));
+      return f1(
+        rows.map((r) => r.complaint),
+        rows.map((r) => r.row.complaint === true),
+      );
     },
     peer: (all) => {
       const t = peerComplaintThreshold(all);
       const rows = complaintRows(all);
-      return f1(rows.map((r) => r.score < t), rows.map((r) => r.row.complaint === true));
+      return f1(
+        rows.map((r) => r.score < t),
+        rows.map((r) => r.row.complaint === true),
+      );
     },
   },
   {
@@ -135,7 +188,16 @@ export const METRICS: Metric[] = [
       return share(all.filter(ordinary).map((r) => r.score < t));
     },
   },
-  { name: 'general tweets macro-F1', target: '≥ 0.63', ours: (s) => macroF1(s.filter(isSet('tweeteval')).map(gold), s.filter(isSet('tweeteval')).map((r) => r.sentiment)), peer: peerThreeClass(isSet('tweeteval'), macroF1) },
+  {
+    name: 'general tweets macro-F1',
+    target: '≥ 0.63',
+    ours: (s) =>
+      macroF1(
+        s.filter(isSet('tweeteval')).map(gold),
+        s.filter(isSet('tweeteval')).map((r) => r.sentiment),
+      ),
+    peer: peerThreeClass(isSet('tweeteval'), macroF1),
+  },
   ...languageMetrics(),
   {
     name: 'ironic read as positive',
@@ -161,12 +223,22 @@ export const METRICS: Metric[] = [
     target: '≥ 0.85',
     ours: (s) => {
       const rows = s.filter(isSet('sentences'));
-      return accuracy(rows.map(gold), rows.map((r): Sentiment => (r.probs[0] > r.probs[2] ? 'negative' : 'positive')));
+      return accuracy(
+        rows.map(gold),
+        rows.map((r): Sentiment => (r.probs[0] > r.probs[2] ? 'negative' : 'positive')),
+      );
     },
     peer: (all) => {
       const rows = all.filter(isSet('sentences'));
       let best = 0;
-      for (const t of [...grid(rows), ...grid(rows).map((x) => -x)]) best = Math.max(best, accuracy(rows.map(gold), rows.map((r): Sentiment => (r.score < t ? 'negative' : 'positive'))));
+      for (const t of [...grid(rows), ...grid(rows).map((x) => -x)])
+        best = Math.max(
+          best,
+          accuracy(
+            rows.map(gold),
+            rows.map((r): Sentiment => (r.score < t ? 'negative' : 'positive')),
+          ),
+        );
       return best;
     },
   },
