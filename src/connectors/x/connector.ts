@@ -6,7 +6,8 @@ import { rawId, readItem } from '../shared/items.js';
 import { decodeEntities } from '../../text/html.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../../http/errors.js';
 import { credentialKey, type Budget } from '../shared/limiter.js';
-import { TokenManager, type IssuedToken } from '../shared/tokens.js';
+import { TokenManager } from '../shared/tokens.js';
+import { userHint, userTokenSource } from './user-token.js';
 import {
   connectorEnv,
   defineConnector,
@@ -16,24 +17,13 @@ import {
   type ReplyResult,
   type ConnectorEnv,
 } from '../types.js';
-import {
-  maxId,
-  problemMessage,
-  resetAt,
-  WireOAuthToken,
-  WirePosted,
-  WireSearch,
-  WireTweet,
-  WireUser,
-  type WireTweet as Tweet,
-} from './wire.js';
+import { maxId, problemMessage, resetAt, WirePosted, WireSearch, WireTweet, WireUser, type WireTweet as Tweet } from './wire.js';
 
 // Recent search: 450 per 15 minutes with an app token, 180 with a user token; posting ~100 per
 // 15 minutes per user. Each budget stays a little under (numbers may differ on pay-per-use).
 const APP_READ: Budget = { limit: 430, windowMs: 15 * 60_000 };
 const USER_READ: Budget = { limit: 170, windowMs: 15 * 60_000 };
 const WRITE: Budget = { limit: 90, windowMs: 15 * 60_000 };
-const USER_SCOPES = 'tweet.read tweet.write users.read offline.access';
 const FIELDS = {
   expansions: 'author_id',
   'tweet.fields': 'created_at,lang,conversation_id,in_reply_to_user_id,referenced_tweets,public_metrics,reply_settings,note_tweet',
@@ -229,7 +219,7 @@ async function call(env: Env, run: { signal?: AbortSignal; pauseUntil?: Date }, 
     if (res.status >= 200 && res.status < 300) return res;
     const detail = problemMessage(res);
     if (res.status === 401 && isUser)
-      throw new UserTokenRejected(`X rejected the user access token (HTTP 401 ${detail}): ${userHint(env)}`, 401);
+      throw new UserTokenRejected(`X rejected the user access token (HTTP 401 ${detail}): ${userHint(env.sourceId)}`, 401);
     if (res.status === 401)
       throw new AuthError(
         `X rejected the app bearer token (HTTP 401 ${detail}): generate a new bearer token in the X developer portal and set options.bearerToken of source "${env.sourceId}"`,
@@ -248,44 +238,12 @@ async function call(env: Env, run: { signal?: AbortSignal; pauseUntil?: Date }, 
     return failForStatus(res, detail);
   };
   if (appToken) return send(appToken, false);
-  if (!env.user) throw new AuthError(`X ${use === 'write' ? 'replies need' : 'reading needs'} a user-context token: ${userHint(env)}`);
+  if (!env.user)
+    throw new AuthError(`X ${use === 'write' ? 'replies need' : 'reading needs'} a user-context token: ${userHint(env.sourceId)}`);
   return env.user.withToken(
     (token) => send(token, true),
     (err) => err instanceof UserTokenRejected,
   );
-}
-
-function userHint(env: Env): string {
-  return `authorize the X app again (OAuth 2.0 with scopes ${USER_SCOPES}) and set the new refresh token in options.refreshToken of source "${env.sourceId}"`;
-}
-
-/** X rotates refresh tokens: the configured one seeds the first token, later ones are kept in the source KV. */
-function userTokenSource(
-  env: Env,
-  clientId: string,
-  seed: string,
-): { issue(): Promise<IssuedToken>; refresh(token: string): Promise<IssuedToken> } {
-  const exchange = async (refreshToken: string): Promise<IssuedToken> => {
-    const secret = env.options.clientSecret;
-    const res = await env.http.send({
-      method: 'POST',
-      url: `${env.api}/2/oauth2/token`,
-      form: { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId },
-      headers: secret ? { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` } : {},
-      timeoutMs: env.options.timeoutMs,
-    });
-    if (res.status === 400 || res.status === 401)
-      throw new AuthError(`X refused the refresh token (HTTP ${res.status} ${problemMessage(res)}): ${userHint(env)}`, res.status);
-    if (res.status < 200 || res.status >= 300) failForStatus(res, problemMessage(res));
-    const token = WireOAuthToken.safeParse(parseJson(res));
-    if (!token.success) throw new MalformedResponseError(`${res.url}: unexpected token response (${describeIssues(token.error)})`);
-    return {
-      accessToken: token.data.access_token,
-      refreshToken: token.data.refresh_token,
-      expiresAt: Date.now() + token.data.expires_in * 1000,
-    };
-  };
-  return { issue: () => exchange(seed), refresh: exchange };
 }
 
 /** POST /2/tweets as a reply. X has no idempotency key, so a replay after an unknown outcome would post twice. */
