@@ -4,7 +4,7 @@ import { fileConnector } from './file/connector.js';
 import { mastodonConnector } from './mastodon/connector.js';
 import { redditConnector } from './reddit/connector.js';
 import { xConnector } from './x/connector.js';
-import { appstoreConnector } from './appstore.js';
+import { appstoreConnector } from './appstore/connector.js';
 import { googlebusinessConnector } from './googlebusiness.js';
 import { googleplayConnector } from './googleplay.js';
 import { trustpilotConnector } from './trustpilot.js';

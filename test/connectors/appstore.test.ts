@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appstoreConnector, parseRateLimit } from '../../src/connectors/appstore.js';
+import { appstoreConnector, parseRateLimit } from '../../src/connectors/appstore/connector.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError, TransientError } from '../../src/http/errors.js';
 import type { FetchResult } from '../../src/connectors/types.js';
 import { makeClient } from '../helpers/connector.js';
