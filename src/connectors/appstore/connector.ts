@@ -1,8 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
-import { strict } from '../../config/strict.js';
-import { PlatformUrl } from '../../config/fields.js';
 import { failForStatus, parseJson, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import { describeIssues, toMention, type Mention } from '../../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../../http/errors.js';
@@ -12,6 +9,8 @@ import { credentialKey } from '../shared/limiter.js';
 import { walkFeeds, type Page } from '../shared/newest-first.js';
 import { readIntoPage } from '../shared/items.js';
 import { TokenManager } from '../shared/tokens.js';
+import { Options } from './options.js';
+import { WireErrors, WireList, WireResponse, WireReview } from './wire.js';
 import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type ConnectorEnv } from '../types.js';
 
 const PLATFORM = 'appstore';
@@ -20,57 +19,6 @@ const HOUR_MS = 3_600_000;
 const MAX_TOKEN_SECONDS = 20 * 60;
 // With no reset time in the header (the hour is rolling), wait this long once it says nothing is left.
 const EXHAUSTED_PAUSE_MS = 5 * 60_000;
-
-const Options = strict({
-  appId: z.coerce.string().trim().regex(/^\d+$/, 'expected the numeric Apple ID of the app (App Store Connect → App Information)'),
-  issuerId: z.string().trim().min(1, 'issuerId is empty (Users and Access → Integrations → App Store Connect API)'),
-  keyId: z.string().trim().min(1, 'keyId is empty'),
-  privateKey: z
-    .string()
-    .optional()
-    .transform((k) => k?.trim() || undefined),
-  privateKeyFile: z.string().trim().min(1).optional(),
-  ratings: z.array(z.number().int().min(1).max(5)).default([]),
-  territory: z
-    .string()
-    .trim()
-    .regex(/^[A-Z]{3}$/, 'expected an ISO 3166-1 alpha-3 code like "USA"')
-    .optional(),
-  limit: z.number().int().min(1).max(200).default(200),
-  maxPagesPerPoll: z.number().int().min(1).max(50).default(10),
-  backfillPages: z.number().int().min(1).max(50).default(1),
-  /** Requests per rolling hour for this key; Apple's own limit is read from X-Rate-Limit and respected too. */
-  requestsPerHour: z.number().int().min(1).default(3_000),
-  baseUrl: PlatformUrl.default('https://api.appstoreconnect.apple.com'),
-  timeoutMs: z.number().int().positive().default(15_000),
-}).superRefine((o, ctx) => {
-  if (!o.privateKey === !o.privateKeyFile)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['privateKey'],
-      message: 'set exactly one of privateKey (the .p8 text) or privateKeyFile (its path)',
-    });
-});
-type Options = z.infer<typeof Options>;
-
-const WireReview = z.object({
-  type: z.literal('customerReviews'),
-  id: z.string().min(1),
-  attributes: z.object({
-    rating: z.number().int().min(1).max(5),
-    title: z.string().nullable().optional(),
-    body: z.string().nullable().optional(),
-    reviewerNickname: z.string().nullable().optional(),
-    createdDate: z.iso.datetime({ offset: true }),
-    territory: z.string().optional(),
-  }),
-});
-type WireReview = z.infer<typeof WireReview>;
-const WireList = z.object({ data: z.array(z.unknown()), links: z.object({ next: z.string().optional() }).optional() });
-const WireResponse = z.object({ data: z.object({ type: z.literal('customerReviewResponses'), id: z.string().min(1) }) });
-const WireErrors = z.object({
-  errors: z.array(z.object({ code: z.string().optional(), title: z.string().optional(), detail: z.string().optional() })).min(1),
-});
 
 interface Env extends ConnectorEnv {
   o: Options;
