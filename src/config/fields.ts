@@ -30,3 +30,6 @@ export const PlatformUrl = z.string().superRefine((value, ctx) => {
   const why = urlRefusal(value, { allowPrivateNetwork: true });
   if (why) ctx.addIssue({ code: 'custom', message: `must be an https URL the outbound policy allows: ${JSON.stringify(value)} ${why}` });
 });
+
+/** Opt-in for one source or destination to reach private networks (see src/http/policy.ts). */
+export const PrivateNetwork = z.boolean().default(false);
