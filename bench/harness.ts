@@ -26,7 +26,13 @@ export function airlineTexts(file: string): string[] {
  * the streaming API of a second fake, so alert latency can be measured both ways. The fakes
  * advertise a huge limit, so the request budget is raised to match (stock is 280 / 5 min).
  */
-export function benchConfig(prefix: string, instance: string, liveInstance: string, slackUrl: string): Record<string, unknown> {
+export function benchConfig(
+  prefix: string,
+  instance: string,
+  liveInstance: string,
+  slackUrl: string,
+  concurrency = 4,
+): Record<string, unknown> {
   const options = {
     token: 'bench-token',
     mentions: true,
@@ -51,7 +57,7 @@ export function benchConfig(prefix: string, instance: string, liveInstance: stri
     },
     users: [{ name: 'approver', role: 'approver', token: APPROVER_TOKEN }],
     redis: { prefix },
-    workers: { concurrency: 4 },
+    workers: { concurrency },
     log: { level: 'warn' },
     // "approve → reply" measures Earshot, not the undo window a team chooses (default 5 s, during which nothing is sent).
     inbox: { undoSeconds: 0 },
@@ -73,12 +79,13 @@ export async function openHarness(
   redisUrl: string,
   workerCount: number,
   nodeArgs: string[] = [],
+  pgSettings: string[] = [],
 ): Promise<Harness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-bench-'));
   chmodSync(dir, 0o711);
   // The bench's own PostgreSQL (durable settings, as ops run it), pointed at by the workers' config.
   const pgDataDir = path.join(dir, 'pg');
-  const pg = await startEmbeddedPostgres({ dataDir: pgDataDir });
+  const pg = await startEmbeddedPostgres({ dataDir: pgDataDir, settings: pgSettings });
   const withDb = { ...config, database: { url: pg.url, pool: 10 } };
   const configFile = path.join(dir, 'earshot.yaml');
   writeFileSync(configFile, JSON.stringify(withDb));

@@ -19,6 +19,7 @@ import { runQueryBench } from './queries-run.js';
 import { countMentions } from '../src/store/mentions.js';
 import { cpuPerMention, cpuSnapshot, postmasterPid, type CpuPids, type CpuSnapshot } from './cpu.js';
 import { readSourceState } from '../src/store/sources.js';
+import { PG_STATEMENT_SETTINGS, resetStatements, statementsTable, topStatements } from './pg-statements.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,9 +27,13 @@ const { values: args } = parseArgs({
     'rss-mentions': { type: 'string', default: '1000000' },
     probes: { type: 'string', default: '30' },
     workers: { type: 'string', default: '1' },
+    // Jobs each worker process runs at once (workers.concurrency).
+    concurrency: { type: 'string', default: '4' },
     write: { type: 'boolean', default: false },
     // Writes a V8 CPU profile of each worker process into this folder (open it in Chrome DevTools).
     profile: { type: 'string' },
+    // Loads pg_stat_statements in the bench's PostgreSQL and prints where the replay's server time went.
+    'pg-statements': { type: 'boolean', default: false },
     data: { type: 'string', default: '../shared/data/airline-tweets-dev.csv' },
     // Which parts: the end-to-end replay (e2e) and the query bench on a seeded history (queries).
     only: { type: 'string', default: 'e2e,queries' },
@@ -143,10 +148,11 @@ async function endToEnd(texts: string[]): Promise<BenchResult> {
   const live = await new GeneratedMastodon(texts).start();
   const slack = await new FakeSlack().start();
   const h = await openHarness(
-    benchConfig('bench', fake.url, live.url, slack.url),
+    benchConfig('bench', fake.url, live.url, slack.url, Number(args.concurrency)),
     redis.url,
     Number(args.workers),
     args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [],
+    args['pg-statements'] ? PG_STATEMENT_SETTINGS : [],
   );
   try {
     await syncSchedulers(h.ctx);
@@ -159,7 +165,9 @@ async function endToEnd(texts: string[]): Promise<BenchResult> {
     };
     await throughput(h, fake, 2_000, pids); // warm-up: JIT, connections, model load in the workers
     const rssStart = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
+    if (args['pg-statements']) await resetStatements(h.ctx.db);
     const run = await throughput(h, fake, Number(args.mentions), pids);
+    if (args['pg-statements']) log(statementsTable(await topStatements(h.ctx.db, Number(args.mentions))));
     log(`end to end ${fmt(run.rate)} mentions/s over ${fmt(Number(args.mentions))} · Redis ${fmt(run.memPerMention)} B/mention`);
     const c = run.cpu;
     log(

@@ -35,6 +35,8 @@ export interface EmbeddedOptions {
   command?: string;
   /** What sets the folder, for error messages. */
   setting?: string;
+  /** More server settings (`name=value`), e.g. the bench's statement statistics. */
+  settings?: string[];
 }
 
 const PORT = 5432;
@@ -120,6 +122,7 @@ function supervised(bin: string, dir: string, runAs: SystemUser | null, port: nu
     'log_min_messages=warning',
   ];
   if (options.throwaway) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300');
+  settings.push(...(options.settings ?? []));
   return new EmbeddedProcess({
     name: 'postgres',
     binary: path.join(bin, 'postgres'),
