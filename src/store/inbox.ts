@@ -56,61 +56,52 @@ export async function announce(s: StoreCtx, event: Omit<InboxEvent, 'at'>): Prom
 
 /**
  * Creates the items that do not exist yet (a re-routed mention never gets a second item), in
- * one statement. Returns the ids created. The first draft is not copied into draft_versions:
- * until someone edits it, it is the item's own draft (see draftVersions), and most drafts are
- * never edited; the first edit keeps it there before replacing it.
+ * one statement, each new item with a near-duplicate key already in its group: under the first
+ * open item routed earlier with the same key, brand and priority, or else under the first of
+ * this batch. Leads are never grouped under anything, so a group is one level deep. Returns
+ * the ids created. The first draft is not copied into draft_versions: until someone edits it,
+ * it is the item's own draft (see draftVersions), and most drafts are never edited; the first
+ * edit keeps it there before replacing it.
+ *
+ * The group is decided before the row is written: grouping after the insert (an UPDATE of the
+ * batch's duplicates) wrote a second version of each grouped row and its index entries, and
+ * held the queue counts' row locks through a second statement. Candidate leads are read by the
+ * key alone (OFFSET 0 keeps the planner from merging the subquery): with the brand in the same
+ * scan, the planner ANDed the key's index with the brand's, which holds every item of a
+ * one-brand installation, and read all of it per new item while its statistics still said the
+ * brand was rare (50 ms per batch of 100 in a 20,000-post replay). Exported for its plan's test.
  */
-const CREATE = `
+export const CREATE = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::jsonb[], $16::text[], $17::bigint[])
     AS t(id, brand_id, source_id, platform, priority, urgency, category, sentiment, language, created_at, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at)
+), fresh AS (
+  SELECT i.* FROM input i
+  WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = i.id) AND NOT EXISTS (SELECT 1 FROM inbox_items x WHERE x.id = i.id)
+), led AS (
+  SELECT f.*, CASE WHEN f.dup_key IS NOT NULL THEN coalesce(
+    (SELECT l.id FROM (SELECT * FROM inbox_items c WHERE c.dup_key = f.dup_key OFFSET 0) l
+      WHERE l.brand_id = f.brand_id AND l.priority = f.priority AND l.dup_of IS NULL AND NOT (l.status = ANY($18::text[]))
+      ORDER BY l.routed_at, l.id LIMIT 1),
+    (SELECT b.id FROM fresh b WHERE b.dup_key = f.dup_key AND b.brand_id = f.brand_id AND b.priority = f.priority AND b.id < f.id
+      ORDER BY b.id LIMIT 1)) END AS dup_of
+  FROM fresh f
 ), ins AS (
-  INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at)
-  SELECT i.id, brand_id, source_id, platform, priority, 'new', urgency, category, sentiment, language, created_at, $15, $15, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at
-  FROM input i WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = i.id)
+  INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at, dup_of)
+  SELECT id, brand_id, source_id, platform, priority, 'new', urgency, category, sentiment, language, created_at, $15, $15, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at, dup_of
+  FROM led
   ON CONFLICT (id) DO NOTHING
   RETURNING id
 )
 SELECT id FROM ins`;
 
-/**
- * Puts each new item with a near-duplicate key into its group: under the first open item
- * routed earlier with the same key, brand and priority, or else under the first of this batch.
- * Leads are never grouped under anything, so a group is one level deep. Only items that join a
- * group are written: updating every new item (most lead no group) wrote a second version of
- * each row and of its dozen index entries, which doubled the table and its indexes.
- *
- * The candidates are read by the key alone (OFFSET 0 keeps the planner from merging the
- * subquery): with the brand in the same scan, the planner ANDed the key's index with the brand's,
- * which holds every item of a one-brand installation, and read all of it per new item while its
- * statistics still said the brand was rare (50 ms per batch of 100 in a 20,000-post replay).
- * The OFFSET 0 on g keeps the lead's lookups from being run twice, once for the filter. Exported for
- * the test of its plan.
- */
-export const GROUP = `
-UPDATE inbox_items i SET dup_of = g.lead
-FROM (
-  SELECT n.id, coalesce(
-    (SELECT l.id FROM (SELECT * FROM inbox_items c WHERE c.dup_key = n.dup_key OFFSET 0) l
-      WHERE l.brand_id = n.brand_id AND l.priority = n.priority AND l.dup_of IS NULL
-        AND NOT (l.status = ANY($2::text[])) AND NOT (l.id = ANY($1::text[]))
-      ORDER BY l.routed_at, l.id LIMIT 1),
-    (SELECT b.id FROM (SELECT * FROM inbox_items c WHERE c.dup_key = n.dup_key OFFSET 0) b
-      WHERE b.id = ANY($1::text[]) AND b.brand_id = n.brand_id AND b.priority = n.priority AND b.id < n.id
-      ORDER BY b.id LIMIT 1)) AS lead
-  FROM inbox_items n WHERE n.id = ANY($1::text[]) AND n.dup_key IS NOT NULL
-  OFFSET 0
-) g
-WHERE i.id = g.id AND g.lead IS NOT NULL`;
-
 /** Any constant: item creation with near-duplicate keys is serialised so groups stay one level deep. */
 const GROUP_LOCK = 0x6561_7273_0001;
 
-export async function createItems(s: StoreCtx, items: NewItem[]): Promise<string[]> {
-  if (items.length === 0) return [];
-  const unique = [...new Map(items.map((i) => [i.id, i])).values()];
+/** CREATE's parameters, in its order. */
+export function createParams(unique: NewItem[], now: number): unknown[] {
   const col = <K extends keyof NewItem>(k: K) => unique.map((i) => i[k] ?? null);
-  const params = [
+  return [
     col('id'),
     col('brandId'),
     col('sourceId'),
@@ -125,23 +116,26 @@ export async function createItems(s: StoreCtx, items: NewItem[]): Promise<string
     col('draft'),
     col('draftTemplate'),
     unique.map((i) => JSON.stringify(i.draftWarnings)),
-    Date.now(),
+    now,
     col('dupKey'),
     col('slaRemindAt'),
+    CLOSED_STATUSES,
   ];
-  const grouped = unique.some((i) => i.dupKey);
+}
+
+export async function createItems(s: StoreCtx, items: NewItem[]): Promise<string[]> {
+  if (items.length === 0) return [];
+  const unique = [...new Map(items.map((i) => [i.id, i])).values()];
+  const params = createParams(unique, Date.now());
   const client = await s.db.connect();
   let rows: Array<{ id: string }>;
   try {
     await client.query('BEGIN');
+    // Batches with near-duplicate keys are created one at a time: the insert's snapshot is taken
+    // after the lock (READ COMMITTED), so it sees the leads of the batch before, and no other
+    // batch sees this one's items before they are in their groups.
+    if (unique.some((i) => i.dupKey)) await client.query('SELECT pg_advisory_xact_lock($1)', [GROUP_LOCK]);
     rows = (await client.query<{ id: string }>(CREATE, params)).rows;
-    // Only the grouping is serialised, not the insert with its index writes: each GROUP runs
-    // after the previous batch's commit and sees its leads (a statement's snapshot in READ
-    // COMMITTED is taken after the lock), and no batch can see this one's items before it groups them.
-    if (grouped && rows.length) {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [GROUP_LOCK]);
-      await client.query(GROUP, [rows.map((r) => r.id), CLOSED_STATUSES]);
-    }
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
