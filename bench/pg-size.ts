@@ -20,6 +20,31 @@ export interface PgSize {
   tables: Array<{ table: string; bytes: number; indexBytes: number; perMention: number }>;
   /** The largest indexes, per stored mention: where a smaller footprint would come from. */
   indexes: Array<{ index: string; perMention: number }>;
+  /** Average stored bytes of each column of the widest tables, per row (pg_column_size, compressed if it was). */
+  columns: Array<{ table: string; rows: number; bytes: Array<{ column: string; avg: number }> }>;
+}
+
+/** The tables whose row formats decide most of the footprint. */
+const WIDE_TABLES = ['mentions', 'mention_triage', 'inbox_items'];
+
+async function columnSizes(db: Db): Promise<PgSize['columns']> {
+  const out: PgSize['columns'] = [];
+  for (const table of WIDE_TABLES) {
+    const cols = await db.query<{ name: string }>(
+      `SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+      [table],
+    );
+    if (cols.rows.length === 0) continue;
+    const list = cols.rows.map((c, i) => `avg(coalesce(pg_column_size(${JSON.stringify(c.name)}), 0))::float8 AS c${i}`).join(', ');
+    const { rows } = await db.query<Record<string, number>>(`SELECT count(*)::float8 AS n, ${list} FROM ${table}`);
+    const r = rows[0] ?? {};
+    out.push({
+      table,
+      rows: Number(r['n'] ?? 0),
+      bytes: cols.rows.map((c, i) => ({ column: c.name, avg: Number(r[`c${i}`] ?? 0) })).sort((a, b) => b.avg - a.avg),
+    });
+  }
+  return out;
 }
 
 /**
@@ -54,5 +79,6 @@ export async function pgBytesPerMention(db: Db): Promise<PgSize> {
       }))
       .sort((a, b) => b.bytes - a.bytes),
     indexes: idx.rows.map((r) => ({ index: r.index, perMention: mentions ? Number(r.bytes) / mentions : Number.NaN })),
+    columns: await columnSizes(db),
   };
 }

@@ -96,6 +96,15 @@ function e2eRows(r: BenchResult): string[][] {
   ];
 }
 
+/** Average bytes per row of each column over 1 B, widest first (a row also has a 24-byte header and its alignment). */
+const columnList = (pg: PgSize) =>
+  pg.columns.flatMap((t) => [
+    `\`${t.table}\` (${fmt(t.rows)} rows), average bytes per row: ${t.bytes
+      .filter((c) => c.avg >= 1)
+      .map((c) => `${c.column} ${fmt(c.avg, 1)}`)
+      .join(' · ')}.`,
+    '',
+  ]);
 const indexList = (pg: PgSize) => pg.indexes.map((i) => `\`${i.index}\` ${fmt(i.perMention)}`).join(' · ');
 
 function e2eSection(r: BenchResult): string[] {
@@ -121,6 +130,7 @@ function e2eSection(r: BenchResult): string[] {
     '',
     `Largest indexes, bytes per stored mention: ${indexList(r.pg)}.`,
     '',
+    ...columnList(r.pg),
     'What Redis still holds after the main replay (MEMORY USAGE per key family, per stored mention; queues, locks and budgets only):',
     '',
     '| key family | keys | bytes per stored mention |',
