@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Mention } from '../src/mention.js';
-import { decodeMention, decodeTriage, encodeMention, encodeTriage } from '../src/store/codec.js';
+import { decodeMention, encodeMention } from '../src/store/codec.js';
+import { decodeTriage, encodeTriage } from '../src/store/triage-codec.js';
+import { encodeRest, mentionFromRow, restUrl, type MentionColumns } from '../src/store/rest-codec.js';
+import { triage as score } from '../src/triage/index.js';
+import { asMention } from '../src/triage/train/eval/speed.js';
+import type { BrandConfig } from '../src/config/schema.js';
 import type { TriageResult } from '../src/triage-types.js';
 
 const mention: Mention = {
@@ -58,5 +63,130 @@ describe('stored mention codec', () => {
     expect(encodeTriage(triage).length).toBeLessThan(JSON.stringify(triage).length * 0.75);
     expect(decodeMention(mention.id, JSON.stringify(mention))).toEqual(mention);
     expect(decodeTriage(JSON.stringify(triage))).toEqual(triage);
+  });
+});
+
+// Hand-written posts meant to give triage's every kind of reason line.
+const brand: BrandConfig = { id: 'acme', name: 'Acme Air', keywords: ['Acme'], handles: ['@acmeair'], hashtags: [] };
+const POSTS = [
+  '@acmeair you lost my bag three days ago, nobody answers and I am still waiting. My lawyer is involved now!!!',
+  'Acme charged me twice, I want a refund or I file a chargeback with my bank',
+  'Journalist here, on deadline: is it true that Acme grounded its fleet?',
+  'Oh great, another two hour delay, thanks Acme, love it',
+  'Acme staff were so kind today, thank you!',
+  'Acme の荷物が届きません。弁護士に相談します',
+  'Acme xqzzy blorp vrrr',
+];
+
+describe('stored triage result', () => {
+  it('gives back the exact reasons triage wrote, in fewer bytes', () => {
+    const history = { priorMentions: 4, recentMentions: 2, priorComplaints: 3, repliesSent: 1 };
+    let plain = 0;
+    let stored = 0;
+    for (const [i, text] of POSTS.entries()) {
+      const m = { ...asMention(text, i, brand.id), rating: i === 1 ? 1 : null };
+      m.author = { ...m.author, followers: 120_000 };
+      m.engagement = { replies: 3, reposts: 12, likes: 40 };
+      const t = score(m, { brand, author: history });
+      expect(decodeTriage(encodeTriage(t))).toEqual(t);
+      plain += Buffer.byteLength(JSON.stringify(t.reasons));
+      const row = JSON.parse(encodeTriage(t)) as unknown[];
+      stored += Buffer.byteLength(JSON.stringify(row[10]));
+    }
+    // Bytes as PostgreSQL stores them (UTF-8: a fragment is three).
+    expect(stored).toBeLessThan(plain * 0.5);
+  });
+
+  it('keeps a reason verbatim when it holds a character of the fragment range', () => {
+    const odd = { ...triage, reasons: ['words "\ue001\ue000"', '\ue000complaint (97% likely)', 'complaint (97% likely)'] };
+    expect(decodeTriage(encodeTriage(odd))).toEqual(odd);
+  });
+
+  it('reads rows of the earlier array form, whose reasons are plain text', () => {
+    const v1 = JSON.stringify(['positive', 0.8, 0.9, 1, 0, 0.1, 'praise', 0, 'en', 5, ['complaint (10% likely)'], 0.02]);
+    expect(decodeTriage(v1)).toMatchObject({ sentiment: 'positive', category: 'praise', reasons: ['complaint (10% likely)'], irony: 0.02 });
+  });
+
+  it('keeps the language where SQL reads it, and names a value the frozen lists lack', () => {
+    const row = JSON.parse(encodeTriage(triage)) as unknown[];
+    expect(row[8]).toBe('und');
+    const unknown = { ...triage, category: 'new_category' as TriageResult['category'] };
+    expect(decodeTriage(encodeTriage(unknown)).category).toBe('new_category');
+  });
+});
+
+function columns(m: Mention, rest: string): MentionColumns {
+  return {
+    id: m.id,
+    platform: m.platform,
+    native_id: m.nativeId,
+    source_id: m.sourceId,
+    brand_id: m.brandId,
+    author_id: m.author.id,
+    created_at: Date.parse(m.createdAt),
+    lang: m.lang,
+    text: m.text,
+    rest,
+    // What the join with the author's row (MENTION_FROM) gives.
+    author_name: m.author.name,
+    author_followers: m.author.followers,
+    author_url: m.author.url,
+  };
+}
+
+const status: Mention = {
+  ...mention,
+  nativeId: 'https://example.social/users/ann/statuses/113456789012345678',
+  url: 'https://example.social/@ann/113456789012345678',
+  author: { id: '109876', handle: 'ann@example.social', name: 'Ann', followers: 12, url: 'https://example.social/@ann' },
+  replyRef: { statusId: '113456789012345678', acct: 'ann@example.social' },
+};
+
+describe('stored mention row (PostgreSQL)', () => {
+  it('round-trips a post whose link and reply reference repeat its ids, in far fewer bytes', () => {
+    const rest = encodeRest(status);
+    expect(mentionFromRow(columns(status, rest))).toEqual(status);
+    expect(restUrl(columns(status, rest))).toBe(status.url);
+    expect(Buffer.byteLength(rest)).toBeLessThan(Buffer.byteLength(JSON.stringify([status.url, status.replyRef])));
+  });
+
+  it('round-trips posts with no repeats, short ids, nulls and an offset time', () => {
+    const plain: Mention = { ...mention, createdAt: '2026-11-24T07:43:05+01:00', url: null, replyRef: {} };
+    for (const m of [mention, plain]) expect(mentionFromRow(columns(m, encodeRest(m)))).toEqual(m);
+  });
+
+  it('keeps strings verbatim when they hold a character of the token range', () => {
+    const odd: Mention = {
+      ...status,
+      url: 'https://example.social/@ann/\ue001\ue000',
+      author: { ...status.author, handle: '\ue002ann' },
+      replyRef: { statusId: '\ue003', acct: 'ann@example.social' },
+    };
+    expect(mentionFromRow(columns(odd, encodeRest(odd)))).toEqual(odd);
+  });
+
+  it('reads the profile from the author row, and makes do with the handle when there is none', () => {
+    const rest = encodeRest(status);
+    expect(rest).not.toContain(status.author.url);
+    const orphan = { ...columns(status, rest), author_name: null, author_followers: null, author_url: null };
+    expect(mentionFromRow(orphan).author).toEqual({
+      id: '109876',
+      handle: 'ann@example.social',
+      name: 'ann@example.social',
+      followers: null,
+      url: null,
+    });
+  });
+
+  it("keeps the post's own profile when asked (a copy of an older store), whatever the author row says now", () => {
+    const now = { ...columns(status, encodeRest(status, true)), author_name: 'Ann B.', author_followers: 99, author_url: null };
+    expect(mentionFromRow(now)).toEqual(status);
+  });
+
+  it('reads rows of the earlier form, written before the repeats were left out', () => {
+    const a = status.author;
+    const v1 = JSON.stringify([status.url, [a.handle, a.name, a.followers, a.url], status.inReplyToId, [1, 2, 3], 4, status.replyRef]);
+    expect(mentionFromRow(columns(status, v1))).toEqual(status);
+    expect(restUrl(columns(status, v1))).toBe(status.url);
   });
 });

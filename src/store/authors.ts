@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Db } from '../postgres/pool.js';
 import type { TriageContext } from '../triage-types.js';
+import { restUrl } from './rest-codec.js';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -96,12 +97,24 @@ FROM authors a, LATERAL (
   FROM mentions m WHERE m.platform = a.platform AND m.author_id = a.native_id) s
 WHERE a.platform = $1 AND a.native_id = $2`;
 
+interface HistoryRow {
+  kind: 'mention' | 'reply';
+  id: string;
+  at: number;
+  source_id: string | null;
+  text: string | null;
+  url: string | null;
+  rest: string | null;
+  native_id: string | null;
+  author_id: string | null;
+}
+
 /** Newest first across both indexes; each side reads at most `limit` rows. */
 const HISTORY = `
-(SELECT 'mention' AS kind, m.id, m.created_at AS at, m.source_id, left(m.text, $4) AS text, m.rest::json->>0 AS url
+(SELECT 'mention' AS kind, m.id, m.created_at AS at, m.source_id, left(m.text, $4) AS text, NULL AS url, m.rest, m.native_id, m.author_id
    FROM mentions m WHERE m.platform = $1 AND m.author_id = $2 ORDER BY m.created_at DESC LIMIT $3)
 UNION ALL
-(SELECT 'reply', r.item_id, r.posted_at, NULL, left(r.text, $4), r.url
+(SELECT 'reply', r.item_id, r.posted_at, NULL, left(r.text, $4), r.url, NULL, NULL, NULL
    FROM replies r WHERE r.platform = $1 AND r.author_id = $2 ORDER BY r.posted_at DESC LIMIT $3)
 ORDER BY at DESC LIMIT $3`;
 
@@ -114,10 +127,7 @@ export async function authorHistory(
 ): Promise<{ profile: AuthorProfile | null; history: HistoryEntry[] }> {
   const [profile, history] = await Promise.all([
     db.query<Record<string, unknown>>(PROFILE, [ref.platform, ref.authorId]),
-    db.query<{ kind: 'mention' | 'reply'; id: string; at: number; source_id: string | null; text: string | null; url: string | null }>(
-      HISTORY,
-      [ref.platform, ref.authorId, limit, textMax],
-    ),
+    db.query<HistoryRow>(HISTORY, [ref.platform, ref.authorId, limit, textMax]),
   ]);
   const p = profile.rows[0];
   return {
@@ -141,7 +151,11 @@ export async function authorHistory(
       at: r.at,
       ...(r.source_id ? { sourceId: r.source_id } : {}),
       ...(r.text !== null ? { text: r.text } : {}),
-      url: r.url,
+      // A post's link is kept with repeats of its ids left out (rest-codec.ts); a reply's as sent.
+      url:
+        r.rest !== null && r.native_id !== null && r.author_id !== null
+          ? restUrl({ rest: r.rest, native_id: r.native_id, author_id: r.author_id })
+          : r.url,
     })),
   };
 }

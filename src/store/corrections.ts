@@ -1,6 +1,6 @@
 import type { Db } from '../postgres/pool.js';
 import type { Category, Sentiment, TriageResult } from '../triage-types.js';
-import { encodeTriage } from './codec.js';
+import { encodeTriage } from './triage-codec.js';
 
 /**
  * Responders' corrections to triage, kept as training labels in PostgreSQL, each with a

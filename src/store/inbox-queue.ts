@@ -3,6 +3,7 @@ import type { InboxItem } from './inbox.js';
 import { ITEM_COLUMNS, itemFromRow, type ItemRow } from './item-row.js';
 import { storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
 import { queueText, type QueueText, type QueueTextTuning } from './queue-text.js';
+import { AUTHOR_COLUMNS, AUTHOR_JOIN } from './rest-codec.js';
 
 export interface QueueFilter {
   statuses: readonly string[];
@@ -282,9 +283,10 @@ export async function queuePage(db: Db, f: QueueFilter): Promise<QueuePage> {
   // The ids are chosen from inbox_items alone, then joined: the sort never carries post text.
   const page = db.query<ItemRow & { rank: number; m_id: string | null }>(
     `SELECT ${ITEM_COLUMNS}, i.rank, m.id AS m_id, m.platform AS m_platform, m.native_id, m.source_id AS m_source_id, m.brand_id AS m_brand_id, m.author_id,
-            m.created_at AS m_created_at, m.lang, left(m.text, ${chars}) AS text, m.rest, coalesce(t.stage, 'new') AS stage, t.triage
+            m.created_at AS m_created_at, m.lang, left(m.text, ${chars}) AS text, m.rest, ${AUTHOR_COLUMNS}, coalesce(t.stage, 'new') AS stage, t.triage
      FROM (SELECT * FROM (${ids}) u ORDER BY seg_rank, seg_safe, o_urgency, o_sla, o_created, id LIMIT ${limit}) p
      JOIN inbox_items i ON i.id = p.id LEFT JOIN mentions m ON m.id = i.id LEFT JOIN mention_triage t ON t.id = i.id
+     ${AUTHOR_JOIN}
      ORDER BY p.seg_rank, p.seg_safe, p.o_urgency, p.o_sla, p.o_created, p.id`,
     pageParams,
   );
@@ -349,6 +351,9 @@ function mentionPart(r: Record<string, unknown>): MentionRow {
     lang: (r['lang'] as string | null) ?? null,
     text: String(r['text']),
     rest: String(r['rest']),
+    author_name: (r['author_name'] as string | null) ?? null,
+    author_followers: (r['author_followers'] as number | null) ?? null,
+    author_url: (r['author_url'] as string | null) ?? null,
     stage: String(r['stage']),
     triage: (r['triage'] as string | null) ?? null,
   };

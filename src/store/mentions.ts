@@ -1,7 +1,8 @@
 import type { Mention } from '../mention.js';
 import type { Db } from '../postgres/pool.js';
 import type { TriageResult } from '../triage-types.js';
-import { decodeTriage, encodeRest, encodeTriage, mentionFromRow, type MentionColumns } from './codec.js';
+import { AUTHOR_COLUMNS, AUTHOR_JOIN, encodeRest, mentionFromRow, type MentionColumns } from './rest-codec.js';
+import { decodeTriage, encodeTriage } from './triage-codec.js';
 
 /**
  * A page of mentions in one statement: the mentions (ON CONFLICT on the platform's post id: a
@@ -81,10 +82,9 @@ export interface StoredMention {
   stage: string;
 }
 
-export const MENTION_COLUMNS =
-  "m.id, m.platform, m.native_id, m.source_id, m.brand_id, m.author_id, m.created_at, m.lang, m.text, m.rest, coalesce(t.stage, 'new') AS stage, t.triage";
-/** The mention with its pipeline stage and triage (no row there yet: stage "new"). */
-export const MENTION_FROM = 'mentions m LEFT JOIN mention_triage t ON t.id = m.id';
+export const MENTION_COLUMNS = `m.id, m.platform, m.native_id, m.source_id, m.brand_id, m.author_id, m.created_at, m.lang, m.text, m.rest, ${AUTHOR_COLUMNS}, coalesce(t.stage, 'new') AS stage, t.triage`;
+/** The mention with its pipeline stage and triage (no row there yet: stage "new") and its author's profile (rest-codec.ts). */
+export const MENTION_FROM = `mentions m LEFT JOIN mention_triage t ON t.id = m.id ${AUTHOR_JOIN}`;
 
 export type MentionRow = MentionColumns & { stage: string; triage: string | null };
 

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '../postgres/pool.js';
-import { decodeMention, decodeTriage, encodeRest } from './codec.js';
+import { decodeMention } from './codec.js';
+import { encodeRest } from './rest-codec.js';
+import { decodeTriage, encodeTriage } from './triage-codec.js';
 import {
   field,
   legacyAuthor,
@@ -161,9 +163,11 @@ async function copyMentions(redis: Redis, db: Db, keys: LegacyKeys, batch: strin
         stored_at: ttl > 0 ? Math.min(now, now - (retentionMs - ttl)) : now,
         lang: m.lang,
         text: m.text,
-        rest: encodeRest(m),
+        // Each post of the old store kept its author's profile as it was then; the copy keeps it too.
+        rest: encodeRest(m, true),
         stage: s ?? 'new',
-        triage: t ?? null,
+        // Re-encoded: the Redis form holds the reasons as plain text.
+        triage: tr ? encodeTriage(tr) : null,
         sentiment: tr?.sentiment ?? null,
         score: tr?.score ?? null,
         category: tr?.category ?? null,

@@ -1,6 +1,6 @@
 import type { Db } from '../postgres/pool.js';
 import type { TriageResult } from '../triage-types.js';
-import { encodeTriage } from './codec.js';
+import { encodeTriage } from './triage-codec.js';
 
 /**
  * The last write of routing, in one statement: each mention's triage stored with its stage

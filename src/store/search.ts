@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Db } from '../postgres/pool.js';
 import { MENTION_COLUMNS, MENTION_FROM, storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
+import { AUTHOR_JOIN } from './rest-codec.js';
 import { filters, Params, substringMatcher, wordMatcher, type Matcher, type SearchQuery, type SearchTuning } from './search-match.js';
 
 // The query's shape lives with the matchers that read it; importers keep finding it here.
@@ -103,7 +104,7 @@ async function walkNewest(
 ): Promise<PageRow[] | null> {
   const p = new Params();
   const window = `SELECT * FROM mentions m WHERE true${filters(s, cursor)(p)} ORDER BY m.created_at DESC, m.id DESC LIMIT ${tuned(s).walkRows}`;
-  const sql = `SELECT ${PAGE_COLUMNS} FROM (${window}) m LEFT JOIN mention_triage t ON t.id = m.id LEFT JOIN inbox_items i ON i.id = m.id
+  const sql = `SELECT ${PAGE_COLUMNS} FROM (${window}) m LEFT JOIN mention_triage t ON t.id = m.id ${AUTHOR_JOIN} LEFT JOIN inbox_items i ON i.id = m.id
     WHERE ${matcher.walk(p)} ORDER BY m.created_at DESC, m.id DESC LIMIT ${s.limit + 1}`;
   const { rows } = await client.query<PageRow>(sql, p.values);
   if (rows.length > s.limit) return rows;
