@@ -6,17 +6,56 @@ import { eld } from '../src/triage/eld-data.js';
 import { readCsvObjects } from '../src/text/csv.js';
 import { DEFAULT_DATA_DIR } from '../src/triage/train/dataset.js';
 
+function devTexts(file: string, every: number): string[] {
+  const rows = readCsvObjects(readFileSync(path.join(DEFAULT_DATA_DIR, file), 'utf8'));
+  return rows.filter((_, i) => i % every === 0).map((row) => String(row['text']));
+}
+
+// Where a rewrite of eld's byte handling would slip: surrogate pairs and a lone surrogate, long
+// words (eld reads 70 units of a word, its last n-gram to the end), the byte cut after ~350 and
+// 380 bytes, apostrophes eld keeps inside words, words of 1–4 letters, nothing but digits.
+const EDGES = [
+  '',
+  '😡😡😡',
+  'ok',
+  'abc',
+  'abcd',
+  'abcde',
+  "don't won’t l'avion c`est",
+  `${'a'.repeat(75)}xyz`,
+  'Internationalisierungsbestrebungen'.repeat(3),
+  'anticonstitucionalmente'.repeat(4),
+  `${'é'.repeat(40)} ${'ß'.repeat(3)}`,
+  'bad \ud83d word \udc00 here',
+  `${'palabra '.repeat(60)}final`,
+  `${'ñandú '.repeat(80)}`,
+  `${'日本語のテキスト'.repeat(60)}`,
+  '12345 67890',
+  'Mein Koffer ist seit zwei Tagen verschwunden … Anwalt',
+  'مرحبا كيف حالك اليوم',
+  'मेरा सामान खो गया है',
+];
+
 describe('ELD from models/eld-small.json', () => {
   it('answers exactly as the installed eld package does (rerun `npm run build:eld` after upgrading eld)', () => {
-    const file = path.join(DEFAULT_DATA_DIR, 'multilingual-sentiment-dev.csv');
-    const rows = readCsvObjects(readFileSync(file, 'utf8')).filter((_, i) => i % 40 === 0);
-    expect(rows.length).toBeGreaterThan(200);
-    for (const row of rows) {
-      const text = String(row['text']);
+    const multi = devTexts('multilingual-sentiment-dev.csv', 20);
+    // Posts run together, past eld's cut-off, without the repeated words that would hide where it cuts.
+    const long = Array.from({ length: 40 }, (_, i) => multi.slice(i * 8, i * 8 + 8).join(' '));
+    const airline = devTexts('airline-tweets-dev.csv', 40);
+    // A word that runs past the hard cut at 380 bytes, after a last space before 350.
+    const plain = airline
+      .join(' ')
+      .replace(/[^ -~]/g, '')
+      .replace(/ +/g, ' ');
+    const crossing = [0, 7, 13].map((k) => `${plain.slice(k * 400, k * 400 + 345)} Donaudampfschifffahrtsgesellschaftskapitaen`);
+    const texts = [...multi, ...long, ...crossing, ...airline, ...devTexts('tweeteval-sentiment-dev.csv', 20), ...EDGES];
+    expect(texts.length).toBeGreaterThan(1000);
+    for (const text of texts) {
       const ours = eld.detect(text);
       const theirs = packaged.detect(text);
       expect(ours.language, text).toBe(theirs.language);
-      expect(ours.getScores()).toEqual(theirs.getScores());
+      expect(ours.isReliable(), text).toBe(theirs.isReliable());
+      expect(ours.getScores(), text).toEqual(theirs.getScores());
     }
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FastEld, type Eld, type NgramTable, type ResultClass } from './eld-detect.js';
 
 /**
  * ELD (the `eld` package) with its "small" n-gram table read from JSON. The package's own entry
@@ -9,15 +10,6 @@ import { fileURLToPath } from 'node:url';
  * file from the installed package, and a test checks both still agree.
  */
 export const ELD_DATA_FILE = path.join(repoRoot(), 'models', 'eld-small.json');
-
-export interface EldResult {
-  language: string;
-  isReliable(): boolean;
-  getScores(): Record<string, number>;
-}
-export interface Eld {
-  detect(text: string): EldResult;
-}
 
 function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -30,13 +22,16 @@ export function eldPackageFile(relative: string): string {
   return new URL(`../${relative}`, import.meta.resolve('eld/small')).href;
 }
 
-type CreateEld = () => { instance: Eld; loadData(data: unknown): void };
-const { createEld } = (await import(eldPackageFile('languageDetector.js'))) as { createEld: CreateEld };
+// eld's own separator regex, byte dictionary and result class: FastEld (eld-detect.ts) scores as eld does, with these parts.
+const [{ separators }, { dictionary }, { LanguageResult }] = (await Promise.all([
+  import(eldPackageFile('regexPatterns.js')),
+  import(eldPackageFile('dictionary.js')),
+  import(eldPackageFile('LanguageResult.js')),
+])) as [{ separators: RegExp }, { dictionary: string[] }, { LanguageResult: ResultClass }];
 
 function build(): Eld {
-  const { instance, loadData } = createEld();
-  loadData((JSON.parse(readFileSync(ELD_DATA_FILE, 'utf8')) as { ngrams: unknown }).ngrams);
-  return instance;
+  const table = (JSON.parse(readFileSync(ELD_DATA_FILE, 'utf8')) as { ngrams: NgramTable }).ngrams;
+  return new FastEld(table, { separators, dictionary, Result: LanguageResult });
 }
 
 let instance: Eld | null = null;

@@ -1,0 +1,149 @@
+/**
+ * ELD's detect() (the `eld` package, src/languageDetector.js, Apache-2.0) computed the same way
+ * on the same table, only faster: on posts in other languages ELD was a third of triage's time,
+ * most of it spent enumerating the keys of per-n-gram objects (`for…in`, a string key per
+ * language) and of a per-post object used as a set. Here every n-gram's scores sit in one flat
+ * array (language, score + 53 pairs, looked up by one Map read), and a post's n-grams are a Set. The sums are of integers, so the order they are added in cannot change them. The result
+ * object, the separator regex and the byte dictionary are the package's own, so isReliable()
+ * and getScores() are unchanged; test/triage-eld.test.ts compares both on dev posts.
+ */
+export interface EldResult {
+  language: string;
+  isReliable(): boolean;
+  getScores(): Record<string, number>;
+}
+export interface Eld {
+  detect(text: string): EldResult;
+}
+
+/** The n-gram table as eld ships it: per n-gram, per language index, a score minus 53. */
+export interface NgramTable {
+  languages: Record<string, string>;
+  ngrams: Record<string, Record<string, number>>;
+}
+
+export type ResultClass = new (language: string, results: number[], numNgrams: number, langCodes: Record<string, string>) => EldResult;
+
+export interface EldParts {
+  /** eld's `separators`: runs of non-letters, replaced by one space. */
+  separators: RegExp;
+  /** eld's `dictionary`: one character per byte value, so UTF-8 bytes can be strings. */
+  dictionary: readonly string[];
+  Result: ResultClass;
+}
+
+/** eld subtracts this from every stored score to keep its table small and adds it back when scoring. */
+const BASE_SCORE = 53;
+/** eld reads at most this many characters, and stops at a space after CUT_AFTER bytes or anywhere after CUT_HARD. */
+const MAX_CHARS = 1000;
+const CUT_AFTER = 350;
+const CUT_HARD = 380;
+/** Longer words are read up to here (their last n-gram still runs to the word's end, as in eld). */
+const MAX_WORD = 70;
+
+export class FastEld implements Eld {
+  /**
+   * Per n-gram met so far, its (language index, score) pairs as a flat array, built from the
+   * table on first use: converting all 81k entries up front doubled the time to load ELD, and
+   * the table bounds the memo's size. N-grams not in the table are looked up there each time.
+   */
+  private readonly memo = new Map<string, number[]>();
+  private readonly ngrams: NgramTable['ngrams'];
+  private readonly languages: Record<string, string>;
+  private readonly languageCount: number;
+
+  constructor(
+    table: NgramTable,
+    private readonly parts: EldParts,
+  ) {
+    this.ngrams = table.ngrams;
+    this.languages = table.languages;
+    this.languageCount = Object.keys(table.languages).length;
+  }
+
+  private pairsOf(gram: string): number[] | undefined {
+    let pairs = this.memo.get(gram);
+    if (pairs !== undefined) return pairs;
+    const scores = Object.hasOwn(this.ngrams, gram) ? this.ngrams[gram] : undefined;
+    if (scores === undefined) return undefined;
+    pairs = [];
+    for (const lang of Object.keys(scores)) pairs.push(Number(lang), (scores[lang] ?? 0) + BASE_SCORE);
+    this.memo.set(gram, pairs);
+    return pairs;
+  }
+
+  detect(input: string): EldResult {
+    const text = input.substring(0, MAX_CHARS).replace(this.parts.separators, ' ').trim().toLowerCase();
+    const grams = ngramsOf(byteWords(text, this.parts.dictionary));
+    const scores = new Array<number>(this.languageCount).fill(0);
+    for (const gram of grams) {
+      const pairs = this.pairsOf(gram);
+      if (pairs === undefined) continue;
+      for (let k = 0; k < pairs.length; k += 2) {
+        const lang = pairs[k] as number;
+        scores[lang] = (scores[lang] as number) + (pairs[k + 1] as number);
+      }
+    }
+    // The first language with the highest positive score, in index order, as eld's getMaxLang.
+    let best = -1;
+    let max = 0;
+    for (let i = 0; i < scores.length; i += 1) {
+      const v = scores[i] as number;
+      if (v > max) {
+        max = v;
+        best = i;
+      }
+    }
+    const Result = this.parts.Result;
+    if (best < 0) return new Result('', [], 0, {});
+    return new Result(this.languages[best] ?? '', scores, grams.size, this.languages);
+  }
+}
+
+/**
+ * The text's words as UTF-8 byte strings (one dictionary character per byte above ASCII), split
+ * at spaces, cut where eld cuts. An unpaired surrogate is read with the next unit, as eld does.
+ */
+function byteWords(s: string, dict: readonly string[]): string[] {
+  const words: string[] = [];
+  let word = '';
+  let bytes = 0;
+  for (let i = 0; i < s.length; i += 1) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 32) {
+        if (word !== '') words.push(word);
+        word = '';
+        if (bytes > CUT_AFTER) break;
+      } else word += s[i];
+      bytes += 1;
+    } else if (c < 0x800) {
+      word += (dict[0xc0 | (c >> 6)] as string) + (dict[0x80 | (c & 0x3f)] as string);
+      bytes += 2;
+    } else if (c < 0xd800 || c >= 0xe000) {
+      word += (dict[0xe0 | (c >> 12)] as string) + (dict[0x80 | ((c >> 6) & 0x3f)] as string) + (dict[0x80 | (c & 0x3f)] as string);
+      bytes += 3;
+    } else {
+      i += 1;
+      c = 0x10000 + (((c & 0x3ff) << 10) | (s.charCodeAt(i) & 0x3ff));
+      word += (dict[0xf0 | (c >> 18)] as string) + (dict[0x80 | ((c >> 12) & 0x3f)] as string);
+      word += (dict[0x80 | ((c >> 6) & 0x3f)] as string) + (dict[0x80 | (c & 0x3f)] as string);
+      bytes += 4;
+    }
+    if (bytes > CUT_HARD) break;
+  }
+  if (word !== '') words.push(word);
+  return words;
+}
+
+/** Byte 4-grams at a stride of 3, the first marked by a leading space and the last by a trailing one. */
+function ngramsOf(words: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const word of words) {
+    const len = Math.min(word.length, MAX_WORD);
+    let j = 0;
+    for (; j + 4 < len; j += 3) out.add(j === 0 ? ` ${word.substring(0, 4)}` : word.substring(j, j + 4));
+    out.add(`${j === 0 ? ' ' : ''}${word.substring(len !== 3 ? len - 4 : 0)} `);
+  }
+  return out;
+}
