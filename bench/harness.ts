@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -107,6 +107,8 @@ export async function openHarness(
       await redis.quit();
       await db.end();
       await pg.stop();
+      // The replay's PostgreSQL data (0.5 to 1.5 GB a run): left behind, a day of runs filled the disk.
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
