@@ -3,6 +3,8 @@ import { assembleTwoKinds, bucket, DENSE_FEATURES, fnv, FNV_PRIME, FNV_START, NO
 import type { Masked } from './mask.js';
 import { wordPolarity, type Polarity } from './polarity.js';
 import { sarcasmMarks } from './rules.js';
+import { elided, emoticons, isLaugh, LAUGH, unaccented, unstretched } from './multi-tokens.js';
+import { MULTI_LEXICONS } from './polarity-multi.js';
 
 /**
  * Features for posts in languages other than English. Words come from Intl.Segmenter, which
@@ -38,11 +40,22 @@ function segmenter(lang: string): Intl.Segmenter {
 
 const EMOJI_RE = /\p{Extended_Pictographic}/u;
 
-const NEGATORS = new Set(
-  'no ni nunca jamás jamas tampoco não nao nem nunca ne pas jamais rien aucun nicht kein keine keinen nie niemals non mai nessuno nahi nahin nhi mat لا لم لن ما ليس'.split(
-    ' ',
-  ),
+/**
+ * Negations per language: one list for all read Hindi "ne" (who did it) and "mai" (I), and
+ * Italian "ne" (of it), as "not". Hindi tweets are half English, so they have English's too.
+ */
+const NEGATORS: Record<string, ReadonlySet<string>> = Object.fromEntries(
+  Object.entries({
+    es: 'no ni nunca jamás jamas tampoco',
+    pt: 'não nao nem nunca jamais',
+    fr: 'ne pas jamais rien aucun aucune',
+    de: 'nicht kein keine keinen keinem keiner nie niemals nichts',
+    it: 'non mai nessuno nessuna niente nulla',
+    ar: 'لا لم لن ما ليس',
+    hi: "nahi nahin nhi nai ni mat not no never dont don't cant can't wont won't didnt didn't isnt isn't nothing nobody",
+  }).map(([lang, words]) => [lang, new Set(words.split(' '))]),
 );
+const NO_NEGATORS: ReadonlySet<string> = new Set();
 
 const PROBLEM = new Set(
   `problema problemas malo mala pésimo pesimo horrible terrible fatal peor queja reclamo retraso perdido roto error fallo vergüenza
@@ -88,6 +101,45 @@ function charGrams(h0: number, word: string, into: number[]): void {
   }
 }
 
+const SHARED_UNI = fnv(FNV_START, 'u');
+const STRETCHED = bucket(fnv(FNV_START, '~stretched')) * 2;
+
+interface Token {
+  /** What is hashed: the word without an elided article, held letters cut to two, laughter as one token. */
+  base: string;
+  folded: string | null;
+  laugh: boolean;
+  stretched: boolean;
+  negates: boolean;
+}
+
+function tokenOf(word: string, lang: string): Token {
+  const el = elided(word, lang);
+  let base = el ? el.stem : word;
+  // Laughter first: cutting "kkkkk" to "kk" would hide it.
+  const laugh = isLaugh(base);
+  const cut = laugh ? null : unstretched(base);
+  if (cut !== null) base = cut;
+  return {
+    base: laugh ? LAUGH : base,
+    folded: laugh ? null : unaccented(base, lang),
+    laugh,
+    stretched: cut !== null,
+    negates: el?.negates ?? false,
+  };
+}
+
+/** The form the language's polarity list knows: as written, without accents, or with held letters cut to one ("buenooo" → "bueno"). */
+function lexiconForm(t: Token, own: ReadonlyMap<string, number> | undefined): string {
+  if (own === undefined || own.has(t.base)) return t.base;
+  if (t.folded !== null && own.has(t.folded)) return t.folded;
+  if (t.stretched) {
+    const single = t.base.replace(/(.)\1+/gu, '$1');
+    if (own.has(single)) return single;
+  }
+  return t.base;
+}
+
 export interface MultiInput {
   text: string;
   lang: string;
@@ -114,28 +166,38 @@ export function readMulti(input: MultiInput, reuse = false): { post: MultiPost; 
   let problems = 0;
   let praise = 0;
   const negatedAt: boolean[] = [];
+  const lexWords: string[] = [];
+  const own = MULTI_LEXICONS.get(input.lang);
+  const uniTag = fnv(tag, 'u');
+  const negators = NEGATORS[input.lang] ?? NO_NEGATORS;
   words.forEach((w, i) => {
-    const neg = negate > 0;
+    const t = tokenOf(w, input.lang);
+    const neg = negate > 0 || t.negates;
     negatedAt.push(neg);
     if (neg) negated = true;
-    negate = NEGATORS.has(w) ? 2 : Math.max(0, negate - 1);
-    const tok = neg ? `!${w}` : w;
-    const uni = bucket(fnv(fnv(tag, 'u'), tok));
+    negate = negators.has(w) ? 2 : Math.max(0, negate - 1);
+    const tok = neg ? `!${t.base}` : t.base;
+    const uni = bucket(fnv(t.laugh ? SHARED_UNI : uniTag, tok));
     const bi = bucket(fnv(Math.imul(prev ^ 32, FNV_PRIME), tok));
     raw.push(uni * 2, bi * 2);
+    if (t.folded !== null) raw.push(bucket(fnv(uniTag, neg ? `!${t.folded}` : t.folded)) * 2);
+    if (t.stretched) raw.push(STRETCHED);
     terms.push(i, uni, i === 0 ? -1 : bi);
     prev = fnv(fnv(tag, 'b'), tok);
-    if (w.length >= 3) charGrams(charTag, w, raw);
-    if (!neg && PROBLEM.has(w)) problems += 1;
-    if (!neg && PRAISE.has(w)) praise += 1;
+    if (t.base.length >= 3 && !t.laugh) charGrams(charTag, t.base, raw);
+    const lexWord = lexiconForm(t, own);
+    lexWords.push(lexWord);
+    if (!neg && (PROBLEM.has(lexWord) || PROBLEM.has(w))) problems += 1;
+    if (!neg && (PRAISE.has(lexWord) || PRAISE.has(w))) praise += 1;
   });
+  emoticons(input.masked.text, symbols);
   for (const s of symbols) {
     // The same hash as the English path gives these tokens ("u" + token), so they share weights.
-    raw.push(bucket(fnv(fnv(FNV_START, 'u'), s)) * 2);
+    raw.push(bucket(fnv(SHARED_UNI, s)) * 2);
   }
   const joined = ` ${words.join(' ')} `;
   const seeds = seedScores(words, joined);
-  const lex = wordPolarity(words, (i) => negatedAt[i] === true, input.lang, symbols);
+  const lex = wordPolarity(lexWords, (i) => negatedAt[i] === true, input.lang, symbols);
   const dense = denseMulti(input, words.length, { problems, praise, negated, seeds, lex });
   const features = assembleTwoKinds(Int32Array.from(raw), dense, terms, reuse, CHAR_WEIGHT);
   return { post: { words, shown, joined, seeds, problems, praise, negated }, features };

@@ -18,7 +18,7 @@ const LISTS: Record<string, Lists> = {
       fantástico fantastico fantástica espectacular brutal precioso preciosa buenísimo buenisimo felicidades enhorabuena`,
     positive: `bueno buena buenos buenas bien feliz felices gracias alegría alegria bonito bonita lindo linda guapo guapa mola
       divertido divertida gusta gustó gusto disfrutar disfruté contento contenta orgullo orgulloso orgullosa éxito exito
-      mejor mejores suerte ánimo animo jaja jajaja jajajaja risa amor querido querida feliz recomiendo ganas`,
+      mejor mejores suerte ánimo animo jaja jajaja jajajaja haha risa amor querido querida feliz recomiendo ganas`,
     negative: `malo mala malos malas mal triste tristeza problema problemas difícil dificil aburrido aburrida cansado cansada
       harto harta miedo peor peores queja retraso perdido error fallo lástima lastima falta culpa roto rota
       enfadado enfadada molesto molesta preocupado preocupada llorar lloro sufrir duele dolor caro lento lenta`,
@@ -29,7 +29,7 @@ const LISTS: Record<string, Lists> = {
     strongPositive: `excelente maravilhoso maravilhosa incrível incrivel ótimo otimo ótima otima perfeito perfeita amo adoro
       fantástico fantastico sensacional lindo linda parabéns parabens demais`,
     positive: `bom boa bons boas bem feliz felizes obrigado obrigada obg alegria bonito bonita gosto gostei legal massa
-      divertido divertida contente orgulho sucesso melhor melhores sorte amor querido querida kkk kkkk kkkkk haha hahaha
+      divertido divertida contente orgulho sucesso melhor melhores sorte amor querido querida kkk kkkk kkkkk haha hahaha rsrs
       recomendo top show`,
     negative: `mau má ruim ruins mal triste tristeza problema problemas difícil dificil chato chata cansado cansada medo
       pior piores reclamação reclamacao atraso perdido erro falha falta culpa quebrado quebrada raiva
@@ -74,15 +74,19 @@ const LISTS: Record<string, Lists> = {
   },
   ar: {
     strongPositive: `رائع رائعة ممتاز ممتازة جميل جميلة مبروك أحب احب الحمدلله`,
-    positive: `شكرا شكراً جيد جيدة سعيد سعيدة حلو حلوة فرح أفضل افضل نجاح حب الله يحفظك ههه هههه ههههه`,
+    positive: `شكرا شكراً جيد جيدة سعيد سعيدة حلو حلوة فرح أفضل افضل نجاح حب الله يحفظك ههه هههه ههههه haha`,
     negative: `سيء سيئة مشكلة مشاكل حزين حزينة صعب خطأ تأخير للأسف مؤسف غالي بطيء زعلان`,
     strongNegative: `أسوأ اسوأ فاشل فاشلة كارثة حرام عيب قرف مقرف أكره اكره ظلم فساد`,
   },
   hi: {
-    strongPositive: `zabardast shandar shaandar kamaal mast badhiya badiya behtareen`,
-    positive: `accha acha achha achhi acchi sahi khush shukriya dhanyavad pyaar pyar maza mazaa sundar`,
-    negative: `bura buri galat dukh pareshan mushkil dard bekaar`,
-    strongNegative: `bakwas bakwaas ghatiya bekar faltu nafrat sharam sharm`,
+    strongPositive: `zabardast jabardast shandar shaandar shandaar kamaal kamal mast badhiya badiya badhia behtareen
+      lajawab lajawaab shabash shabaash waah wahh`,
+    positive: `accha acha achha achhi acchi achhe acche sahi khush khushi shukriya dhanyavad dhanyawad pyaar pyar maza mazaa
+      maja mja sundar badhai mubarak jeet jeete jeeta jeeti wah`,
+    negative: `bura buri bure galat dukh dukhi pareshan mushkil dard bekaar kharab kharaab haar haare gussa dikkat takleef
+      afsos pagal jhooth jhoot jhootha dhokha ganda gandi gande rona`,
+    strongNegative: `bakwas bakwaas ghatiya bekar faltu nafrat sharam sharm besharam chor harami kamina kamine nalayak
+      bewakoof bevkoof beizzati chutiya`,
   },
 };
 
@@ -90,6 +94,11 @@ function build(lists: Lists): Map<string, number> {
   const out = new Map<string, number>();
   const add = (words: string, v: number): void => {
     for (const w of words.split(/\s+/)) if (w && !out.has(w)) out.set(w, v);
+    // Typed without accents too ("genial" for "génial"): multi.ts looks a word up as written and without its accents.
+    for (const w of words.split(/\s+/)) {
+      const plain = w.normalize('NFD').replace(/\p{M}/gu, '');
+      if (plain && !out.has(plain)) out.set(plain, v);
+    }
   };
   add(lists.strongNegative, -2.5);
   add(lists.strongPositive, 2.5);
