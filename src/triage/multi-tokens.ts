@@ -16,8 +16,11 @@ export const LAUGH = 'haha';
 const LAUGH_RE =
   /^(?:a?(?:h+a+){2,}h*|(?:j+a+){2,}j*|(?:[hj]+e+){2,}[hj]*|(?:h+[io]+){2,}h*|k{3,}|(?:rs){2,}|x+d+|l+o+l+|lmf?ao+|p?tdr+|mdr+|ه{3,})$/u;
 
+/** First letters laughter can start with: most words are ruled out without the regular expression. */
+const LAUGH_START = new Set('ahjkrxlmptه');
+
 export function isLaugh(word: string): boolean {
-  return word.length >= 3 && LAUGH_RE.test(word);
+  return word.length >= 3 && LAUGH_START.has(word[0] ?? '') && LAUGH_RE.test(word);
 }
 
 /** The word with every run of three or more of one letter cut to two, or null when it has none. */

@@ -169,6 +169,7 @@ export function readMulti(input: MultiInput, reuse = false): { post: MultiPost; 
   const lexWords: string[] = [];
   const own = MULTI_LEXICONS.get(input.lang);
   const uniTag = fnv(tag, 'u');
+  const pairTag = fnv(tag, 'b');
   const negators = NEGATORS[input.lang] ?? NO_NEGATORS;
   words.forEach((w, i) => {
     const t = tokenOf(w, input.lang);
@@ -183,7 +184,7 @@ export function readMulti(input: MultiInput, reuse = false): { post: MultiPost; 
     if (t.folded !== null) raw.push(bucket(fnv(uniTag, neg ? `!${t.folded}` : t.folded)) * 2);
     if (t.stretched) raw.push(STRETCHED);
     terms.push(i, uni, i === 0 ? -1 : bi);
-    prev = fnv(fnv(tag, 'b'), tok);
+    prev = fnv(pairTag, tok);
     if (t.base.length >= 3 && !t.laugh) charGrams(charTag, t.base, raw);
     const lexWord = lexiconForm(t, own);
     lexWords.push(lexWord);
