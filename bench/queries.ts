@@ -19,6 +19,9 @@ export interface QueryResult {
   search: Summary;
   /** p99 per search word, to show which kind of word is slow. */
   searchWords: Array<{ q: string; total: number; exact: boolean; p99: number }>;
+  /** The filtered queue's and the text filter's figures per filter set and per text, to show which one makes the p99. */
+  filterSets: Array<{ what: string; total: number; exact: boolean; p50: number; p99: number }>;
+  queueTexts: Array<{ what: string; total: number; exact: boolean; p50: number; p99: number }>;
   author: Summary;
   pg: PgSize;
   /** The same queries again after the indexes proposed in queries-run.ts were added (when any target was missed). */
@@ -52,7 +55,32 @@ export async function queryBench(db: Db, size: SeedSize, texts: string[], opts: 
   return { ...(await measure(db, size, opts.rounds ?? 200)), size, seedSeconds, pg: await pgBytesPerMention(db), plans: [] };
 }
 
-export type Timings = Pick<QueryResult, 'queue' | 'queueNext' | 'filtered' | 'queueText' | 'search' | 'searchWords' | 'author'>;
+export type Timings = Pick<
+  QueryResult,
+  'queue' | 'queueNext' | 'filtered' | 'queueText' | 'search' | 'searchWords' | 'filterSets' | 'queueTexts' | 'author'
+>;
+
+type Split = QueryResult['filterSets'];
+
+/** Calls made round robin over `cases` (so each sees the same load), then summed up per case. */
+async function perCase<T>(
+  rounds: number,
+  cases: T[],
+  name: (c: T) => string,
+  run: (c: T) => Promise<{ total: number; totalExact: boolean }>,
+): Promise<{ all: Summary; split: Split }> {
+  const seen = new Map<T, { total: number; exact: boolean }>();
+  for (const c of cases) {
+    const r = await run(c);
+    seen.set(c, { total: r.total, exact: r.totalExact });
+  }
+  const times = await timed(rounds, (i) => run(cases[i % cases.length] as T));
+  const split = cases.map((c, n) => {
+    const own = summary(times.filter((_, i) => i % cases.length === n));
+    return { what: name(c), total: seen.get(c)?.total ?? 0, exact: seen.get(c)?.exact ?? true, p50: own.p50, p99: own.p99 };
+  });
+  return { all: summary(times), split };
+}
 
 export async function measure(db: Db, size: SeedSize, rounds = 200): Promise<Timings> {
   // As the web queue asks: one row per near-duplicate group. One untimed pass of each kind first:
@@ -69,10 +97,19 @@ export async function measure(db: Db, size: SeedSize, rounds = 200): Promise<Tim
     { assignee: 'bob' },
     { brand: 'beta', priority: 'urgent' },
   ];
-  const filtered = summary(await timed(rounds, (i) => queuePage(db, { ...page, ...filters[i % filters.length] })));
+  const filtered = await perCase(
+    rounds,
+    filters,
+    (f) => Object.values(f).join(' + '),
+    (f) => queuePage(db, { ...page, ...f }),
+  );
   const texts = ['lawyer', 'refund', 'cancelled flight', 'user4242'];
-  for (const q of texts) await queuePage(db, { ...page, q });
-  const queueText = summary(await timed(Math.ceil(rounds / 2), (i) => queuePage(db, { ...page, q: texts[i % texts.length] })));
+  const queueText = await perCase(
+    Math.ceil(rounds / 2),
+    texts,
+    (q) => q,
+    (q) => queuePage(db, { ...page, q }),
+  );
   const searchWords: QueryResult['searchWords'] = [];
   const all: number[] = [];
   for (const q of WORDS) {
@@ -84,7 +121,17 @@ export async function measure(db: Db, size: SeedSize, rounds = 200): Promise<Tim
   const author = summary(
     await timed(rounds, (i) => authorHistory(db, { platform: 'mastodon', authorId: `a${(i * 104_729) % size.authors}` }, 50, 281)),
   );
-  return { queue, queueNext, filtered, queueText, search: summary(all), searchWords, author };
+  return {
+    queue,
+    queueNext,
+    filtered: filtered.all,
+    filterSets: filtered.split,
+    queueText: queueText.all,
+    queueTexts: queueText.split,
+    search: summary(all),
+    searchWords,
+    author,
+  };
 }
 
 /** The plan PostgreSQL chose for a statement, with timings and buffers, for the report. */

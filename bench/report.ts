@@ -149,6 +149,9 @@ function proposedSection(p: NonNullable<QueryResult['proposed']>): string[] {
   ];
 }
 
+const split = (cases: QueryResult['filterSets']) =>
+  cases.map((c) => `${c.what} ${fmt(c.p50, 1)} / ${fmt(c.p99, 1)} ms (${c.exact ? '' : 'about '}${fmt(c.total)} items)`).join(' · ');
+
 function querySection(q: QueryResult): string[] {
   const row = (what: string, s: Summary, target: number) =>
     `| ${what} | ${fmt(s.p50, 1)} / ${fmt(s.p95, 1)} / ${fmt(s.p99, 1)} ms | p99 ≤ ${target} ms | ${verdict(s.p99 <= target)} |`;
@@ -168,6 +171,10 @@ function querySection(q: QueryResult): string[] {
     row("an author's history (50 entries)", q.author, AUTHOR_TARGET_MS),
     '',
     `PostgreSQL bytes per stored mention in this seeded store (mentions, people, items; no drafts history or audit): ${fmt(q.pg.bytesPerMention)} B. Largest indexes: ${indexList(q.pg)}.`,
+    '',
+    `Filtered queue p50 / p99 per filter: ${split(q.filterSets)}.`,
+    '',
+    `Queue with a text filter p50 / p99 per text: ${split(q.queueTexts)}.`,
     '',
     `Search p99 per word: ${q.searchWords.map((w) => `"${w.q}" ${fmt(w.p99, 1)} ms (${w.exact ? '' : 'about '}${fmt(w.total)} matches)`).join(' · ')}.`,
     '',

@@ -190,8 +190,10 @@ function where(f: QueueFilter, text: QueueText | null, only?: string[]): Where {
   };
   const ids = only ?? (text?.listed ? text.ids : null);
   const from = ids ? probe(p(ids)) : 'inbox_items i';
-  // A listed text is the probed ids themselves; it is a condition only on a group's lead.
-  const clauses = conditions(f, text?.listed ? null : text, 'i', p);
+  // Probed ids are the text's matches already (listed, or found by the walk, which tested each
+  // post): the text is a condition only on a group's lead. Testing the page's posts again cost
+  // a post read per row.
+  const clauses = conditions(f, ids ? null : text, 'i', p);
   if (f.similarTo) {
     const lead = p(f.similarTo);
     clauses.push(`(i.id = ${lead} OR i.dup_of = ${lead})`);

@@ -57,7 +57,11 @@ function listed(ids: string[]): QueueText {
   return { listed: true, ids, estimatedPosts: ids.length, cond: (a, p) => `${a}.id = ANY(${p(ids)}::text[])` };
 }
 
-function walked(matcher: Matcher, drafts: string[], estimatedPosts: number): QueueText {
+/**
+ * `bits`: the search words' bits (migration 18) when the matcher is whole words; an item whose
+ * word_bits lack one is ruled out on its index entry, before its post is read.
+ */
+function walked(matcher: Matcher, drafts: string[], estimatedPosts: number, bits: string | null): QueueText {
   return {
     listed: false,
     ids: [],
@@ -66,11 +70,19 @@ function walked(matcher: Matcher, drafts: string[], estimatedPosts: number): Que
       // The matcher numbers its own parameters from $1; they are renumbered into the page's.
       const own = new Params();
       const test = matcher.walk(own).replace(/\$(\d+)/g, (_, n: string) => p(own.values[Number(n) - 1]));
+      const b = bits === null ? '' : p(bits);
+      const maybe = bits === null ? '' : `(${a}.word_bits IS NULL OR (${a}.word_bits & ${b}::bigint) = ${b}::bigint) AND `;
       // A scalar subquery, not EXISTS: PostgreSQL would hash an EXISTS under OR, reading every
       // match first (10,000 posts for "refund") where the walk wants a probe per item read.
-      return `(${a}.id = ANY(${p(drafts)}::text[]) OR coalesce((SELECT ${test} FROM mentions m WHERE m.id = ${a}.id), false))`;
+      return `(${a}.id = ANY(${p(drafts)}::text[]) OR (${maybe}coalesce((SELECT ${test} FROM mentions m WHERE m.id = ${a}.id), false)))`;
     },
   };
+}
+
+/** The bits an item's post must have to hold every one of the text's words (see migration 18). */
+async function wordBits(client: PoolClient, q: string): Promise<string> {
+  const { rows } = await client.query<{ bits: string }>(`SELECT earshot_word_bits(to_tsvector('simple', $1))::text AS bits`, [q]);
+  return rows[0]?.bits ?? '0';
 }
 
 /**
@@ -104,11 +116,14 @@ async function tiers(client: PoolClient, q: string, collectMax: number): Promise
       matcher.indexed(p, () => ''),
       p.values,
     );
+    // Only whole words have bits; word starts and substrings read every post the walk reaches.
+    const bits = () => (n === 0 && words.length ? wordBits(client, q) : Promise.resolve(null));
     // Words' estimates come from the text index's statistics and hold; a substring's are rough.
-    if (n < matchers.length - 1 && estimated > 3 * collectMax) return walked(matcher, drafts, estimated);
+    if (n < matchers.length - 1 && estimated > 3 * collectMax) return walked(matcher, drafts, estimated, await bits());
     const ids = await collect(client, matcher, collectMax);
     if (ids.length === 0) continue;
-    return ids.length <= collectMax ? listed([...new Set([...ids, ...drafts])]) : walked(matcher, drafts, Math.max(estimated, ids.length));
+    if (ids.length <= collectMax) return listed([...new Set([...ids, ...drafts])]);
+    return walked(matcher, drafts, Math.max(estimated, ids.length), await bits());
   }
   return listed(drafts);
 }
