@@ -140,20 +140,24 @@ export async function explain(db: Db, sql: string, params: unknown[]): Promise<s
   return rows.map((r) => r['QUERY PLAN']).join('\n');
 }
 
+type Recorded = { sql: string; params: unknown[]; settings: string[] };
+
 /**
  * Runs `run` with the statements it sends recorded, through the pool or a client it checked out
- * (search runs in one read-only transaction), so they can be explained afterwards. Only reads
- * are kept: BEGIN, SET LOCAL and EXPLAIN are the transaction's frame, not its work.
+ * (search and the queue's walk run in one read-only transaction), so they can be explained
+ * afterwards. Only reads are kept: BEGIN, SET LOCAL and EXPLAIN are the transaction's frame, not
+ * its work; the SET LOCALs in force are kept with each read, so its plan is the one it ran with.
  */
-export async function statementsOf(db: Db, run: () => Promise<unknown>): Promise<Array<{ sql: string; params: unknown[] }>> {
-  const seen: Array<{ sql: string; params: unknown[] }> = [];
-  const record = (sql: unknown, params?: unknown) => {
-    if (typeof sql === 'string' && /^\s*\(?\s*SELECT/i.test(sql)) seen.push({ sql, params: (params as unknown[]) ?? [] });
+export async function statementsOf(db: Db, run: () => Promise<unknown>): Promise<Recorded[]> {
+  const seen: Recorded[] = [];
+  const record = (sql: unknown, params: unknown, settings: string[]) => {
+    if (typeof sql === 'string' && /^\s*\(?\s*SELECT/i.test(sql))
+      seen.push({ sql, params: (params as unknown[]) ?? [], settings: [...settings] });
   };
   const original = db.query.bind(db);
   const connect = db.connect.bind(db);
   (db as { query: unknown }).query = (sql: unknown, params?: unknown) => {
-    record(sql, params);
+    record(sql, params, []);
     return (original as (a: unknown, b: unknown) => unknown)(sql, params);
   };
   // pool.query checks a client out with a callback: that path is left as it is (db.query records it).
@@ -161,8 +165,10 @@ export async function statementsOf(db: Db, run: () => Promise<unknown>): Promise
     if (typeof callback === 'function') return (connect as unknown as (cb: unknown) => void)(callback);
     const client = await connect();
     const query = client.query.bind(client) as (a: unknown, b: unknown) => unknown;
+    const settings: string[] = [];
     (client as { query: unknown }).query = (sql: unknown, params?: unknown) => {
-      record(sql, params);
+      if (typeof sql === 'string') for (const m of sql.matchAll(/SET LOCAL [^;]+/g)) settings.push(m[0]);
+      record(sql, params, settings);
       return query(sql, params);
     };
     const release = client.release.bind(client);
@@ -181,10 +187,24 @@ export async function statementsOf(db: Db, run: () => Promise<unknown>): Promise
   return seen;
 }
 
-/** EXPLAIN ANALYZE of every statement one call of a store function sends. */
+/** EXPLAIN ANALYZE of every statement one call of a store function sends, with the settings it ran under. */
 export async function planOf(db: Db, what: string, run: () => Promise<unknown>): Promise<{ what: string; plan: string }> {
   const statements = await statementsOf(db, run);
   const plans: string[] = [];
-  for (const s of statements) plans.push(await explain(db, s.sql, s.params));
+  for (const s of statements) {
+    if (s.settings.length === 0) {
+      plans.push(await explain(db, s.sql, s.params));
+      continue;
+    }
+    const client = await db.connect();
+    try {
+      await client.query(`BEGIN READ ONLY; ${s.settings.join('; ')}`);
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${s.sql}`, s.params);
+      plans.push(`(${s.settings.join(', ')})\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  }
   return { what, plan: plans.join('\n\n') };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCorrection } from '../src/store/corrections.js';
-import { queuePage, type QueueFilter } from '../src/store/inbox-queue.js';
+import { queuePage } from '../src/store/inbox-queue.js';
+import type { QueueFilter } from '../src/store/queue-filter.js';
 import { transition } from '../src/store/inbox.js';
 import { pruneExpired } from '../src/store/mentions.js';
 import { testApp, type TestApp } from './helpers/app.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queuePage, type QueueFilter } from '../src/store/inbox-queue.js';
+import { queuePage } from '../src/store/inbox-queue.js';
+import type { QueueFilter } from '../src/store/queue-filter.js';
 import { testApp, type TestApp } from './helpers/app.js';
 import { seedItems, type ItemSeed } from './helpers/queue-seed.js';
 

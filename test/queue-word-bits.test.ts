@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Db } from '../src/postgres/pool.js';
 import { ensureDatabase } from '../src/store/admin.js';
-import { queuePage, type QueueFilter } from '../src/store/inbox-queue.js';
+import { queuePage } from '../src/store/inbox-queue.js';
+import type { QueueFilter } from '../src/store/queue-filter.js';
 import { migrate } from '../src/store/migrate.js';
 import { MIGRATIONS } from '../src/store/sql/migrations.js';
 import { testDatabaseUrl } from './helpers/db.js';
