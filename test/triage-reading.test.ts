@@ -88,8 +88,16 @@ describe('triage: irony', () => {
     }
   });
 
-  it('leaves sincere praise alone', () => {
-    for (const text of ['Thank you Lumen, the support team sorted my issue in five minutes!', 'Loving my new Lumen lamp, great quality']) {
+  it('leaves sincere praise alone, short thanks to a brand included', () => {
+    const sincere = [
+      'Thank you Lumen, the support team sorted my issue in five minutes!',
+      'Loving my new Lumen lamp, great quality',
+      // Short praise is where an irony head trained on a half-ironic set is least sure.
+      'Great crew, thanks',
+      '@lumen thanks for the quick refund, great service',
+      'Lumen you are the best, my order came a day early',
+    ];
+    for (const text of sincere) {
       const r = run(text);
       expect(r.sentiment, text).toBe('positive');
       expect(r.reasons).not.toContain('reads as sarcastic');

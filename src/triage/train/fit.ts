@@ -6,6 +6,7 @@ import { softmax, trainLogistic, trainSoftmax, type BinaryExample, type Example 
 import { MAIN_OUTPUTS, SENTIMENT_CLASSES, type TriageModel } from '../model.js';
 import { readPost } from '../signals.js';
 import { tuneThresholds } from './tune.js';
+import { chooseIrony, DEFAULT_SINCERE_WEIGHT, isSincerePraise } from './tune-irony.js';
 import { quantise } from '../weights.js';
 import type { OutOfFold, Prepared, TrainingRow } from './fit-types.js';
 
@@ -97,10 +98,38 @@ function forComplaints(x: Features): Features {
   return { idx: x.idx, val, terms: x.terms };
 }
 
-export function fitHeads(data: Prepared[], seed = 7): Heads {
+/**
+ * The irony head does not read "names the brand" either: every sincere praise row from the airline
+ * set names its airline and no irony-set tweet names a brand, so it would learn that a post to a
+ * brand is sincere, which is exactly where sarcastic complaints are sent.
+ */
+const NOT_FOR_IRONY = DENSE_FEATURES.indexOf('names the brand');
+
+function forIrony(x: Features): Features {
+  const val = x.val.slice();
+  val[NOT_FOR_IRONY] = 0;
+  return { idx: x.idx, val, terms: x.terms };
+}
+
+function ironyExamples(data: Prepared[], sincereWeight: number): BinaryExample[] {
+  const out: BinaryExample[] = [];
+  for (const { row, x } of data) {
+    if (row.irony == null) continue;
+    const w = (row.ironyWeight ?? row.weight) * (isSincerePraise(row) ? sincereWeight : 1);
+    out.push({ x: forIrony(x), y: row.irony ? 1 : 0, w });
+  }
+  return out;
+}
+
+function dot(w: Float32Array, x: Features): number {
+  let z = 0;
+  for (let j = 0; j < x.idx.length; j += 1) z += (w[x.idx[j] as number] as number) * (x.val[j] as number);
+  return z;
+}
+
+export function fitHeads(data: Prepared[], seed = 7, sincereWeight = DEFAULT_SINCERE_WEIGHT): Heads {
   const sentimentEx: Example[] = [];
   const complaintEx: BinaryExample[] = [];
-  const ironyEx: BinaryExample[] = [];
   const categoryEx: Example[] = [];
   for (const { row, x } of data) {
     if (row.sentiment) {
@@ -108,14 +137,13 @@ export function fitHeads(data: Prepared[], seed = 7): Heads {
       sentimentEx.push({ x, y, w: row.weight * (CLASS_WEIGHT[row.source ?? ''] ?? (row.source ? EVEN : AIRLINE_WEIGHT))[y as 0 | 1 | 2] });
     }
     if (row.complaint != null) complaintEx.push({ x: forComplaints(x), y: row.complaint ? 1 : 0, w: row.complaintWeight ?? row.weight });
-    if (row.irony != null) ironyEx.push({ x, y: row.irony ? 1 : 0, w: row.ironyWeight ?? row.weight });
     if (row.category != null) categoryEx.push({ x, y: row.category, w: row.categoryWeight ?? row.weight });
   }
   const sentiment = averaged(SENTIMENT_RUNS, (run) =>
     trainSoftmax(sentimentEx, { classes: 3, dim: FEATURE_DIM, seed: seed + 4 * run, ...SENTIMENT_OPTS }),
   );
   const complaint = binaryHead(complaintEx, seed);
-  const irony = binaryHead(ironyEx, seed + 1);
+  const irony = binaryHead(ironyExamples(data, sincereWeight), seed + 1);
   const main = new Float32Array(MAIN_OUTPUTS * FEATURE_DIM);
   for (let f = 0; f < FEATURE_DIM; f += 1) {
     main[f * MAIN_OUTPUTS] = sentiment[f * 3] as number;
@@ -169,6 +197,25 @@ export function outOfFold(data: Prepared[], folds: number, salt: string): OutOfF
   return oof;
 }
 
+/** Out-of-fold irony logits with sincere praise weighing `sincereWeight`: the irony head alone, per inner fold. */
+function ironyOutOfFold(data: Prepared[], folds: number, salt: string, sincereWeight: number): number[] {
+  const out: number[] = new Array<number>(data.length).fill(0);
+  for (let f = 0; f < folds; f += 1) {
+    const inFold = data.map((d) => foldOf(groupOf(d.row), folds, salt) === f);
+    const w = binaryHead(
+      ironyExamples(
+        data.filter((_, i) => !inFold[i]),
+        sincereWeight,
+      ),
+      8,
+    );
+    data.forEach((d, i) => {
+      if (inFold[i]) out[i] = dot(w, d.x);
+    });
+  }
+  return out;
+}
+
 export interface FitOptions {
   /** Inner folds used to tune thresholds and calibrations; 0 keeps the defaults (fast, for tests). */
   innerFolds?: number;
@@ -177,22 +224,31 @@ export interface FitOptions {
 
 export function fitModel(data: Prepared[], options: FitOptions = {}): TriageModel {
   const innerFolds = options.innerFolds ?? 3;
-  const heads = fitHeads(data);
-  const model: TriageModel = {
-    main: quantise(heads.main, MAIN_OUTPUTS),
-    category: quantise(heads.category, MODEL_CATEGORIES.length),
-    hinglish: fitHinglish(data.map((d) => d.row)),
+  const tuned: Pick<TriageModel, 'negativeAt' | 'negativeAtByLanguage' | 'complaintAt' | 'ironyAt' | 'categoryAt' | 'brands'> = {
     negativeAt: 0.5,
     negativeAtByLanguage: {},
     complaintAt: 0.5,
     ironyAt: 0.7,
     categoryAt: 0.35,
     brands: {},
-    meta: options.meta ?? {},
   };
-  if (innerFolds < 2) return model;
-  const oof = outOfFold(data, innerFolds, 'inner:');
-  Object.assign(model, tuneThresholds(data, oof));
-  model.brands = calibrateBrands(data, oof);
-  return model;
+  let meta = options.meta ?? {};
+  let sincereWeight = DEFAULT_SINCERE_WEIGHT;
+  if (innerFolds >= 2) {
+    const oof = outOfFold(data, innerFolds, 'inner:');
+    Object.assign(tuned, tuneThresholds(data, oof));
+    const irony = chooseIrony(data, oof, tuned.negativeAt, (w) => ironyOutOfFold(data, innerFolds, 'inner:', w));
+    tuned.ironyAt = irony.ironyAt;
+    sincereWeight = irony.sincereWeight;
+    meta = { ...meta, irony };
+    tuned.brands = calibrateBrands(data, oof);
+  }
+  const heads = fitHeads(data, 7, sincereWeight);
+  return {
+    main: quantise(heads.main, MAIN_OUTPUTS),
+    category: quantise(heads.category, MODEL_CATEGORIES.length),
+    hinglish: fitHinglish(data.map((d) => d.row)),
+    ...tuned,
+    meta,
+  };
 }

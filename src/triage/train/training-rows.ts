@@ -82,17 +82,18 @@ function categoryLabel(p: LabelledPost): Pick<TrainingRow, 'category' | 'categor
 
 /**
  * Irony rows teach two more things. Ironic tweets are nearly always negative in intent, so they
- * are weak negatives for the sentiment head; and posts the crowd read as sincerely positive are
- * weak non-ironic examples, so the irony head learns sarcasm rather than "says thanks".
+ * are weak negatives for the sentiment head; and praise from every set with sentiment labels
+ * (airline, general tweets, review sentences and reviews) is the irony head's sincere side, so it
+ * learns sarcasm rather than "says thanks". How much that side counts is chosen on inner folds
+ * (tune-irony.ts); the weight here is the unit it scales.
  */
 const IRONIC_AS_NEGATIVE = 0.7;
-const SINCERE_PRAISE = 0.3;
+const SINCERE_SETS = new Set<Source>(['airline', 'tweeteval', 'sentences', 'alexa']);
 
 function ironyExtras(p: LabelledPost): Partial<TrainingRow> {
   if (p.source === 'irony' && p.irony)
     return { sentiment: 'negative', weight: IRONIC_AS_NEGATIVE, twoClass: true, irony: true, ironyWeight: 1 };
-  if ((p.source === 'airline' || p.source === 'tweeteval') && p.sentiment === 'positive')
-    return { irony: false, ironyWeight: SINCERE_PRAISE };
+  if (SINCERE_SETS.has(p.source) && p.sentiment === 'positive') return { irony: false, ironyWeight: 1 };
   return {};
 }
 

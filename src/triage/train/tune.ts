@@ -116,31 +116,6 @@ function tuneComplaint(data: Prepared[], oof: OutOfFold): number {
   return best.t;
 }
 
-/**
- * The irony threshold trades two errors: ironic posts left reading as praise, and real praise in
- * general tweets turned negative; both count the same. (Posts with a strong sarcasm cue have a
- * fixed, lower threshold: see decide.ts.)
- */
-function tuneIrony(data: Prepared[], oof: OutOfFold, negativeAt: number): number {
-  const ironic: number[] = [];
-  const praise: number[] = [];
-  data.forEach((d, i) => {
-    const positive = decideSentiment({ negativeAt }, oof.probs[i] as [number, number, number]) === 2;
-    if (!positive) return;
-    if (d.row.irony === true) ironic.push(sigmoid(oof.ironyLogit[i] as number));
-    if (d.row.sentiment === 'positive' && (d.row.language ?? 'en') === 'en' && d.row.source !== 'airline')
-      praise.push(sigmoid(oof.ironyLogit[i] as number));
-  });
-  const ironicTotal = Math.max(1, data.filter((d) => d.row.irony === true).length);
-  if (!ironic.length) return 0.7;
-  let best = { t: 0.9, cost: Infinity };
-  for (let t = 0.3; t <= 0.9501; t += 0.025) {
-    const cost = ironic.filter((p) => p < t).length / ironicTotal + praise.filter((p) => p >= t).length / Math.max(1, praise.length);
-    if (cost < best.cost) best = { t: Math.round(t * 1000) / 1000, cost };
-  }
-  return best.t;
-}
-
 /** Human-labelled categories should be found; ordinary posts should stay out of the problem categories. */
 function tuneCategory(data: Prepared[], oof: OutOfFold): number {
   const other = MODEL_CATEGORIES.indexOf('other');
@@ -173,7 +148,6 @@ export function tuneThresholds(data: Prepared[], oof: OutOfFold) {
   return {
     ...negative,
     complaintAt: tuneComplaint(data, oof),
-    ironyAt: tuneIrony(data, oof, negative.negativeAt),
     categoryAt: tuneCategory(data, oof),
   };
 }

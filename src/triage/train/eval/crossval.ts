@@ -95,6 +95,7 @@ export function crossValidate(rows: TrainingRow[], folds = 4, innerFolds = 2, on
       ...model.negativeAtByLanguage,
       complaintAt: model.complaintAt,
       ironyAt: model.ironyAt,
+      sincereWeight: (model.meta['irony'] as { sincereWeight?: number } | undefined)?.sincereWeight,
       categoryAt: model.categoryAt,
     });
     scored.push(

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { BrandConfig } from '../src/config/schema.js';
+import { DENSE, DENSE_FEATURES } from '../src/triage/features.js';
+import { fitHeads, prepare, type Prepared, type TrainingRow } from '../src/triage/train/fit.js';
+import { chooseIrony, SINCERE_WEIGHTS } from '../src/triage/train/tune-irony.js';
+import { MAIN_OUTPUTS } from '../src/triage/model.js';
+import type { Sentiment } from '../src/triage-types.js';
+
+const acme: BrandConfig = { id: 'acme', name: 'Acme', keywords: [], handles: ['@acme'], hashtags: [] };
+const IRONY = 4;
+
+function prepared(n: number, row: Partial<TrainingRow>): Prepared[] {
+  return Array.from({ length: n }, (_, i) => ({
+    row: {
+      key: `${row.source ?? 'x'}${String(row.sentiment)}${String(row.irony)}${i}`,
+      text: '',
+      brand: acme,
+      sentiment: null,
+      complaint: null,
+      weight: 1,
+      ...row,
+    },
+    // No sarcasm mark: the learned threshold decides, not the cue rule.
+    x: { idx: Int32Array.from({ length: DENSE }, (_, j) => j), val: new Float32Array(DENSE), terms: [] },
+  }));
+}
+
+const P: Record<Sentiment, [number, number, number]> = { negative: [0.8, 0.1, 0.1], neutral: [0.1, 0.7, 0.2], positive: [0.05, 0.25, 0.7] };
+
+describe('irony: choosing how much sincere praise counts, and the threshold', () => {
+  // Ironic tweets the sentiment head reads as praise, and airline and general tweets of each class.
+  const data = [
+    ...prepared(40, { source: 'irony', irony: true }),
+    ...(['airline', 'tweeteval'] as const).flatMap((source) =>
+      (['negative', 'neutral', 'positive'] as const).flatMap((sentiment) =>
+        prepared(20, { source, sentiment, irony: sentiment === 'positive' ? false : null }),
+      ),
+    ),
+  ];
+  const probs = data.map((d) => (d.row.irony === true ? P.positive : P[d.row.sentiment ?? 'neutral']));
+  const oof = { probs, complaintLogit: data.map(() => 0), ironyLogit: data.map(() => 0), category: data.map(() => new Float64Array(8)) };
+  // Light sincere praise: the head rates praise as ironic as irony (P 0.65).
+  // Heavier: praise falls to P 0.12, irony stays at 0.73, so a threshold between them separates.
+  const logits = (w: number): number[] =>
+    data.map((d) => (d.row.irony === true ? (w >= 2 ? 1 : 0.6) : d.row.irony === false ? (w >= 2 ? -2 : 0.6) : 0));
+
+  it('picks the weight whose threshold catches irony without turning sincere praise negative', () => {
+    expect(SINCERE_WEIGHTS).toContain(2);
+    const choice = chooseIrony(data, oof, 0.5, logits);
+    expect(choice.sincereWeight).toBe(2);
+    expect(choice.ironicPositive).toBeLessThanOrEqual(0.15);
+    // Between the praise (0.12) and the irony (0.73): both sets' positives stay positive, so macro-F1 is perfect.
+    expect(choice.ironyAt).toBeGreaterThan(0.12);
+    expect(choice.ironyAt).toBeLessThanOrEqual(0.73);
+    expect(choice.f1).toBeCloseTo(1, 5);
+  });
+
+  it('with only the light weight, meets the irony goal even at the cost of praise', () => {
+    const choice = chooseIrony(data, oof, 0.5, (w) => logits(Math.min(w, 1)));
+    expect(choice.ironicPositive).toBeLessThanOrEqual(0.15);
+    expect(choice.ironyAt).toBeLessThanOrEqual(0.65);
+    expect(choice.f1).toBeLessThan(1);
+  });
+});
+
+describe('irony head', () => {
+  it('does not read "names the brand": sincere airline praise names the airline, sarcasm to brands does too', () => {
+    const rows: TrainingRow[] = [
+      ['Acme thanks for the upgrade, great crew', false],
+      ['love how Acme lost my bag again', true],
+      ['so glad my flight is delayed three hours', true],
+      ['Acme you are the best, smooth flight', false],
+      ['great, another monday', true],
+    ].map(([text, irony], i) => ({
+      key: `i${i}`,
+      text: String(text),
+      brand: acme,
+      sentiment: null,
+      complaint: null,
+      weight: 1,
+      irony: irony === true,
+      source: irony === true ? 'irony' : 'airline',
+      language: 'en',
+    }));
+    const heads = fitHeads(prepare(rows));
+    expect(heads.main[DENSE_FEATURES.indexOf('names the brand') * MAIN_OUTPUTS + IRONY]).toBe(0);
+    expect(heads.main[DENSE_FEATURES.indexOf('praise words') * MAIN_OUTPUTS + IRONY]).not.toBe(0);
+  });
+});
