@@ -4,6 +4,8 @@ import { DENSE, DENSE_FEATURES } from '../src/triage/features.js';
 import { fitHeads, prepare, type Prepared, type TrainingRow } from '../src/triage/train/fit.js';
 import { chooseIrony, SINCERE_WEIGHTS } from '../src/triage/train/tune-irony.js';
 import { MAIN_OUTPUTS } from '../src/triage/model.js';
+import { sentimentClass } from '../src/triage/decide.js';
+import { readPost } from '../src/triage/signals.js';
 import type { Sentiment } from '../src/triage-types.js';
 
 const acme: BrandConfig = { id: 'acme', name: 'Acme', keywords: [], handles: ['@acme'], hashtags: [] };
@@ -85,5 +87,50 @@ describe('irony head', () => {
     const heads = fitHeads(prepare(rows));
     expect(heads.main[DENSE_FEATURES.indexOf('names the brand') * MAIN_OUTPUTS + IRONY]).toBe(0);
     expect(heads.main[DENSE_FEATURES.indexOf('praise words') * MAIN_OUTPUTS + IRONY]).not.toBe(0);
+  });
+});
+
+describe('negative threshold for posts that do not name the brand', () => {
+  it('applies to English posts without the brand only', () => {
+    const m = { negativeAt: 0.9, negativeAtByLanguage: { es: 0.9 }, negativeAtUnaddressed: 0.2 };
+    const probs: [number, number, number] = [0.5, 0.3, 0.2];
+    expect(sentimentClass(m, probs, 'en', readPost('lost my bag again', acme).features)).toBe(0);
+    expect(sentimentClass(m, probs, 'en', readPost('Acme lost my bag again', acme).features)).toBe(1);
+    expect(sentimentClass(m, probs, 'es', readPost('perdieron mi maleta', acme, null, false, null, 'es').features)).toBe(1);
+    expect(sentimentClass({ negativeAt: 0.4, negativeAtByLanguage: {} }, probs, 'en', readPost('lost my bag again', acme).features)).toBe(
+      0,
+    );
+  });
+
+  it('is tuned on the posts that name no brand, leaving the one for posts that do', () => {
+    const addressed = (rows: Prepared[]): Prepared[] =>
+      rows.map((d) => {
+        const val = d.x.val.slice();
+        val[DENSE_FEATURES.indexOf('names the brand')] = 1;
+        return { row: d.row, x: { ...d.x, val } };
+      });
+    // Airline negatives at P(negative) 0.52 need the given 0.5; general neutrals at 0.55 need more than 0.55.
+    const data = [
+      ...prepared(30, { source: 'irony', irony: true }),
+      ...addressed(prepared(30, { source: 'airline', sentiment: 'negative' })),
+      ...addressed(prepared(30, { source: 'airline', sentiment: 'neutral' })),
+      ...prepared(30, { source: 'tweeteval', sentiment: 'neutral' }),
+      ...prepared(30, { source: 'tweeteval', sentiment: 'negative' }),
+    ];
+    const probs = data.map((d): [number, number, number] =>
+      d.row.irony
+        ? [0.7, 0.1, 0.2]
+        : d.row.source === 'airline'
+          ? d.row.sentiment === 'negative'
+            ? [0.52, 0.4, 0.08]
+            : [0.2, 0.7, 0.1]
+          : d.row.sentiment === 'neutral'
+            ? [0.55, 0.4, 0.05]
+            : [0.9, 0.05, 0.05],
+    );
+    const oof = { probs, complaintLogit: data.map(() => 0), ironyLogit: data.map(() => 0), category: data.map(() => new Float64Array(8)) };
+    const choice = chooseIrony(data, oof, 0.5, () => data.map(() => 0));
+    expect(choice.negativeAtUnaddressed).toBeGreaterThan(0.55);
+    expect(choice.negativeAtUnaddressed).toBeLessThanOrEqual(0.9);
   });
 });

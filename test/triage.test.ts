@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { triage } from '../src/triage/index.js';
+import { DENSE_FEATURES } from '../src/triage/features.js';
+import { readPost } from '../src/triage/signals.js';
 import type { TriageContext } from '../src/triage-types.js';
 import type { Mention } from '../src/mention.js';
 import type { BrandConfig } from '../src/config/schema.js';
@@ -82,8 +84,11 @@ describe('triage: praise and masking', () => {
     const text = 'Flew Lovely Airlines to Oslo this morning.';
     const masked = triage(post(text), { brand: lovely, author: noHistory });
     expect(masked.sentiment).toBe('neutral');
-    // The same words scored without that brand show the lexicon would otherwise call it positive.
-    expect(run(text).sentiment).toBe('positive');
+    // The same words read for another brand keep "Lovely", which the lexicon calls praise. (Not
+    // the sentiment itself: praise beside a flight is close to where the irony head reads sarcasm.)
+    const praise = (brand: BrandConfig) => readPost(text, brand).features.val[DENSE_FEATURES.indexOf('lexicon positive')];
+    expect(praise(lovely)).toBe(0);
+    expect(praise(acme)).toBeGreaterThan(0);
   });
 
   it('masks handles and links so they do not count as words', () => {

@@ -52,6 +52,27 @@ export function plainQuestion(x: Features): boolean {
   return x.val[QUESTION_AT] === 1 && !(x.val[BLAME] ?? 0) && PROBLEM_EVIDENCE.every((i) => !(x.val[i] ?? 0));
 }
 
+const NAMES_BRAND = D('names the brand');
+
+/**
+ * Posts that name the brand (what its keyword searches and mentions bring in) are far more often
+ * negative than posts that do not (chatter around a topic, replies down a thread): two-thirds of
+ * the airline set against one sixth of general tweets. One threshold tuned for airline recall
+ * called a third of neutral general tweets negative, so English posts that do not name the brand
+ * have their own, tuned on inner folds with the irony threshold (tune-irony.ts).
+ */
+export function sentimentClass(
+  model: Pick<TriageModel, 'negativeAt' | 'negativeAtByLanguage' | 'negativeAtUnaddressed'>,
+  probs: [number, number, number],
+  lang: string,
+  x: Features,
+): 0 | 1 | 2 {
+  const unaddressed = model.negativeAtUnaddressed;
+  if (unaddressed === undefined || lang !== 'en' || (x.val[NAMES_BRAND] ?? 0) > 0) return decideSentiment(model, probs, lang);
+  if (probs[0] >= unaddressed) return 0;
+  return probs[2] > probs[1] ? 2 : 1;
+}
+
 export function decide(
   model: TriageModel,
   x: Features,
@@ -61,7 +82,7 @@ export function decide(
 ): Decision {
   const { probs, complaintProbability, irony: rawIrony } = predict(model, x, brandId, rating);
   const irony = lang === 'en' ? rawIrony : 0;
-  let cls = decideSentiment(model, probs, lang);
+  let cls = sentimentClass(model, probs, lang, x);
   const sarcastic = cls === 2 && irony >= (strongSarcasmCue(x) ? CUE_IRONY_AT : model.ironyAt);
   if (sarcastic) cls = 0;
   return {

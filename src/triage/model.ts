@@ -47,6 +47,8 @@ export interface TriageModel {
   negativeAt: number;
   /** The same per language other than English (their sets are balanced, the airline set two-thirds negative). */
   negativeAtByLanguage: Record<string, number>;
+  /** English posts that do not name the brand are called negative from this P(negative) (decide.ts); unset: negativeAt. */
+  negativeAtUnaddressed?: number;
   complaintAt: number;
   /** P(irony) from which a positive reading is not trusted. */
   ironyAt: number;
@@ -65,6 +67,7 @@ interface StoredModel {
   thresholds: {
     negativeAt: number;
     negativeAtByLanguage: Record<string, number>;
+    negativeAtUnaddressed?: number;
     complaintAt: number;
     ironyAt: number;
     categoryAt: number;
@@ -86,6 +89,7 @@ export function serialiseModel(m: TriageModel): string {
     thresholds: {
       negativeAt: m.negativeAt,
       negativeAtByLanguage: m.negativeAtByLanguage,
+      ...(m.negativeAtUnaddressed === undefined ? {} : { negativeAtUnaddressed: m.negativeAtUnaddressed }),
       complaintAt: m.complaintAt,
       ironyAt: m.ironyAt,
       categoryAt: m.categoryAt,

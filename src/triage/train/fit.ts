@@ -224,7 +224,10 @@ export interface FitOptions {
 
 export function fitModel(data: Prepared[], options: FitOptions = {}): TriageModel {
   const innerFolds = options.innerFolds ?? 3;
-  const tuned: Pick<TriageModel, 'negativeAt' | 'negativeAtByLanguage' | 'complaintAt' | 'ironyAt' | 'categoryAt' | 'brands'> = {
+  const tuned: Pick<
+    TriageModel,
+    'negativeAt' | 'negativeAtByLanguage' | 'negativeAtUnaddressed' | 'complaintAt' | 'ironyAt' | 'categoryAt' | 'brands'
+  > = {
     negativeAt: 0.5,
     negativeAtByLanguage: {},
     complaintAt: 0.5,
@@ -239,6 +242,7 @@ export function fitModel(data: Prepared[], options: FitOptions = {}): TriageMode
     Object.assign(tuned, tuneThresholds(data, oof));
     const irony = chooseIrony(data, oof, tuned.negativeAt, (w) => ironyOutOfFold(data, innerFolds, 'inner:', w));
     tuned.ironyAt = irony.ironyAt;
+    tuned.negativeAtUnaddressed = irony.negativeAtUnaddressed;
     sincereWeight = irony.sincereWeight;
     meta = { ...meta, irony };
     tuned.brands = calibrateBrands(data, oof);

@@ -1,17 +1,20 @@
 import { CUE_IRONY_AT, strongSarcasmCue } from '../decide.js';
-import { decideSentiment, SENTIMENT_CLASSES } from '../model.js';
+import { DENSE_FEATURES } from '../features.js';
+import { SENTIMENT_CLASSES } from '../model.js';
 import type { OutOfFold, Prepared } from './fit-types.js';
 
 /**
- * How the irony head and its threshold are chosen, on the inner folds of the training part only.
+ * How the irony head, its threshold and the negative threshold for English posts that do not
+ * name the brand are chosen, on the inner folds of the training part only.
  *
  * The irony set is half ironic, so a head trained on it alone rates any short praise about even,
  * and a threshold low enough to catch the ironic tweets turned "Great crew, thanks" negative.
  * Sincere praise to brands (airline, general and review positives) are the head's non-ironic
- * counterweight; how much they count is chosen here, with the threshold, by what the decision
+ * counterweight; how much they count is chosen here, with the thresholds, by what the decision
  * does downstream: at most IRONIC_GOAL of ironic tweets left reading as praise, and among the
  * settings that manage it, the best three-class macro-F1 on airline and general tweets, which
- * is what turning sincere praise negative costs.
+ * is what turning sincere praise negative costs. Ironic tweets and general tweets name no brand,
+ * so the negative threshold for such posts (decide.ts sentimentClass) moves both at once.
  */
 export const SINCERE_WEIGHTS = [0.3, 1, 2] as const;
 export const DEFAULT_SINCERE_WEIGHT = 1;
@@ -21,7 +24,13 @@ export const DEFAULT_SINCERE_WEIGHT = 1;
  * airline and 0.021 of general tweets' macro-F1 for the 0.03 below 0.12 that nobody asked for).
  */
 const IRONIC_GOAL = 0.15;
+// Not below 0.3: with a grid down to 0.2 the final model met the goal at 0.2 by turning plain
+// positive statements negative ("Had a lovely weekend with my family", irony 0.21).
 const GRID = Array.from({ length: 27 }, (_, i) => Math.round((0.3 + i * 0.025) * 1000) / 1000);
+const UNADDRESSED_GRID = Array.from({ length: 9 }, (_, i) => Math.round((0.4 + i * 0.04) * 100) / 100);
+
+const NAMES_BRAND = DENSE_FEATURES.indexOf('names the brand');
+export const namesBrand = (d: Prepared): boolean => (d.x.val[NAMES_BRAND] ?? 0) > 0;
 
 /** A praise row that teaches the irony head what sincere reads like: any set but the irony set itself. */
 export function isSincerePraise(row: Prepared['row']): boolean {
@@ -35,6 +44,7 @@ interface Row {
   set: 'airline' | 'tweeteval' | 'ironic' | null;
   probs: [number, number, number];
   cue: boolean;
+  addressed: boolean;
 }
 
 function rowsFor(data: Prepared[], oof: OutOfFold): Row[] {
@@ -47,6 +57,7 @@ function rowsFor(data: Prepared[], oof: OutOfFold): Row[] {
       set,
       probs: oof.probs[i] as [number, number, number],
       cue: strongSarcasmCue(d.x),
+      addressed: namesBrand(d),
     };
   });
 }
@@ -67,19 +78,24 @@ function macroF1(pairs: Array<[number, number]>): number {
   return sum / 3;
 }
 
-export interface IronyChoice {
-  sincereWeight: number;
+interface Outcome {
   ironyAt: number;
+  negativeAtUnaddressed: number;
   /** On the inner folds: ironic tweets still read as praise, and the mean macro-F1 of airline and general tweets. */
   ironicPositive: number;
   f1: number;
 }
 
-/** The threshold for one set of out-of-fold irony logits. */
-export function chooseThreshold(rows: Row[], logits: readonly number[], negativeAt: number): Omit<IronyChoice, 'sincereWeight'> {
-  const base = rows.map((r) => (r.set ? decideSentiment({ negativeAt }, r.probs) : -1));
-  const p = logits.map(sigmoid);
-  let best: Omit<IronyChoice, 'sincereWeight'> = { ironyAt: 0.9, ironicPositive: 1, f1: -1 };
+export interface IronyChoice extends Outcome {
+  sincereWeight: number;
+}
+
+const cls = (probs: [number, number, number], negativeAt: number): number => (probs[0] >= negativeAt ? 0 : probs[2] > probs[1] ? 2 : 1);
+
+/** The irony threshold for one set of out-of-fold irony logits and one negative threshold for posts not naming the brand. */
+function chooseThreshold(rows: Row[], p: readonly number[], negativeAt: number, unaddressed: number): Outcome {
+  const base = rows.map((r) => (r.set ? cls(r.probs, r.addressed ? negativeAt : unaddressed) : -1));
+  let best: Outcome = { ironyAt: 0.9, negativeAtUnaddressed: unaddressed, ironicPositive: 1, f1: -1 };
   for (const t of GRID) {
     let ironic = 0;
     let ironicPositive = 0;
@@ -87,23 +103,24 @@ export function chooseThreshold(rows: Row[], logits: readonly number[], negative
     const general: Array<[number, number]> = [];
     rows.forEach((r, i) => {
       if (!r.set) return;
-      let cls = base[i] as number;
-      if (cls === 2 && (p[i] as number) >= (r.cue ? CUE_IRONY_AT : t)) cls = 0;
+      let c = base[i] as number;
+      if (c === 2 && (p[i] as number) >= (r.cue ? CUE_IRONY_AT : t)) c = 0;
       if (r.set === 'ironic') {
         ironic += 1;
-        if (cls === 2) ironicPositive += 1;
-      } else (r.set === 'airline' ? airline : general).push([r.gold, cls]);
+        if (c === 2) ironicPositive += 1;
+      } else (r.set === 'airline' ? airline : general).push([r.gold, c]);
     });
     const share = ironicPositive / Math.max(1, ironic);
     const f1 =
       ((airline.length ? macroF1(airline) : 0) + (general.length ? macroF1(general) : 0)) / (airline.length && general.length ? 2 : 1);
-    if (better({ ironyAt: t, ironicPositive: share, f1 }, best)) best = { ironyAt: t, ironicPositive: share, f1 };
+    const outcome = { ironyAt: t, negativeAtUnaddressed: unaddressed, ironicPositive: share, f1 };
+    if (better(outcome, best)) best = outcome;
   }
   return best;
 }
 
 /** Meeting the goal comes first; then macro-F1; short of the goal, fewer ironic tweets as praise. */
-function better(a: Omit<IronyChoice, 'sincereWeight'>, b: Omit<IronyChoice, 'sincereWeight'>): boolean {
+function better(a: Outcome, b: Outcome): boolean {
   const meetsA = a.ironicPositive <= IRONIC_GOAL;
   const meetsB = b.ironicPositive <= IRONIC_GOAL;
   if (meetsA !== meetsB) return meetsA;
@@ -113,15 +130,24 @@ function better(a: Omit<IronyChoice, 'sincereWeight'>, b: Omit<IronyChoice, 'sin
 
 /**
  * `ironyLogits(w)`: out-of-fold irony logits of every row with sincere praise weighing `w`
- * (fit.ts trains the irony head alone per inner fold for it).
+ * (fit.ts trains the irony head alone per inner fold for it). `negativeAt` is the threshold for
+ * posts that name the brand, tuned before (tune.ts).
  */
 export function chooseIrony(data: Prepared[], oof: OutOfFold, negativeAt: number, ironyLogits: (w: number) => number[]): IronyChoice {
+  const fallback = { sincereWeight: DEFAULT_SINCERE_WEIGHT, ironyAt: 0.7, negativeAtUnaddressed: negativeAt, ironicPositive: NaN, f1: NaN };
   const rows = rowsFor(data, oof);
-  if (!rows.some((r) => r.set === 'ironic')) return { sincereWeight: DEFAULT_SINCERE_WEIGHT, ironyAt: 0.7, ironicPositive: NaN, f1: NaN };
+  if (!rows.some((r) => r.set === 'ironic')) return fallback;
+  // Without three-class rows that name no brand there is nothing to tune that threshold on.
+  const unaddressed = rows.some((r) => !r.addressed && (r.set === 'tweeteval' || r.set === 'airline'))
+    ? [negativeAt, ...UNADDRESSED_GRID]
+    : [negativeAt];
   let best: IronyChoice | null = null;
   for (const w of SINCERE_WEIGHTS) {
-    const choice = { sincereWeight: w, ...chooseThreshold(rows, ironyLogits(w), negativeAt) };
-    if (!best || better(choice, best)) best = choice;
+    const p = ironyLogits(w).map(sigmoid);
+    for (const u of unaddressed) {
+      const choice = { sincereWeight: w, ...chooseThreshold(rows, p, negativeAt, u) };
+      if (!best || better(choice, best)) best = choice;
+    }
   }
-  return best ?? { sincereWeight: DEFAULT_SINCERE_WEIGHT, ironyAt: 0.7, ironicPositive: NaN, f1: NaN };
+  return best ?? fallback;
 }

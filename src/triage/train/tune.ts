@@ -1,4 +1,5 @@
 import { MODEL_CATEGORIES } from '../category.js';
+import { namesBrand } from './tune-irony.js';
 import type { OutOfFold, Prepared } from './fit-types.js';
 import { decideSentiment, SENTIMENT_CLASSES } from '../model.js';
 
@@ -61,7 +62,8 @@ function tuneNegative(data: Prepared[], oof: OutOfFold): { negativeAt: number; n
   const lang = (d: Prepared): string => d.row.language ?? 'en';
   const airline = sentimentRows(data, oof, (d) => lang(d) === 'en' && d.row.source === 'airline');
   const english = sentimentRows(data, oof, (d) => lang(d) === 'en');
-  const general = sentimentRows(data, oof, (d) => lang(d) === 'en' && d.row.source !== 'airline');
+  // English posts that do not name the brand have their own threshold (chosen with irony's, tune-irony.ts).
+  const general = sentimentRows(data, oof, (d) => lang(d) === 'en' && d.row.source !== 'airline' && namesBrand(d));
   let best = { t: 0.5, f1: -1, meets: false };
   for (const t of GRID) {
     const a = macroF1At(airline.length ? airline : english, t);

@@ -94,6 +94,7 @@ export function crossValidate(rows: TrainingRow[], folds = 4, innerFolds = 2, on
       negativeAt: model.negativeAt,
       ...model.negativeAtByLanguage,
       complaintAt: model.complaintAt,
+      negativeAtUnaddressed: model.negativeAtUnaddressed,
       ironyAt: model.ironyAt,
       sincereWeight: (model.meta['irony'] as { sincereWeight?: number } | undefined)?.sincereWeight,
       categoryAt: model.categoryAt,
