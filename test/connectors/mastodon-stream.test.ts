@@ -144,7 +144,7 @@ describe('mastodon streaming through the StreamRunner (real redis, workers)', ()
     return s;
   };
 
-  it('stores a post pushed while connected in well under a second', async () => {
+  it('stores a post pushed while connected through the stream, with no poll in between', async () => {
     tagPost('before we listened #acmeair');
     expect(runner.start()).toEqual(['masto']);
     await fake.waitForStreams(2);
@@ -152,11 +152,13 @@ describe('mastodon streaming through the StreamRunner (real redis, workers)', ()
     await waitFor('catch-up poll', async () => (await readSourceState(app.ctx.db, 'masto')).lastSuccessAt > 0);
     expect(await stored(nth(posted, 0))).toBe(true);
 
+    // How fast is the bench's business (post → alert p99 when streaming); here it is that the
+    // stream, not a poll (the interval is an hour), brought the post in.
+    const polls = () => fake.requests.filter((r) => r.method === 'GET' && !r.path.startsWith('/api/v1/streaming/')).length;
+    const pollsBefore = polls();
     const live = mention('@AcmeAir my flight was cancelled and nobody tells me anything');
-    const pushedAt = Date.now();
     await waitFor('live post stored', () => stored(live), 5_000);
-    const latency = Date.now() - pushedAt;
-    expect(latency).toBeLessThan(1_000);
+    expect(polls()).toBe(pollsBefore);
     const state = await readSourceState(app.ctx.db, 'masto');
     expect(state.streamConnected).toBe(true);
   });
