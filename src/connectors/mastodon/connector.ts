@@ -6,23 +6,9 @@ import { describeIssues, type Mention } from '../../mention.js';
 import { AuthError, MalformedResponseError, PermanentError, RateLimitedError } from '../../http/errors.js';
 import { readJsonCursor } from '../shared/cursor.js';
 import { listen, streamsFor, type StreamDeps } from './stream.js';
+import { feedsFor, type Feed } from './feeds.js';
 import { credentialKey, type Budget, type RateLimiter } from '../shared/limiter.js';
-import {
-  addressTo,
-  collect,
-  compareIds,
-  expectShape,
-  notificationEntries,
-  platformMessage,
-  retryAt,
-  statusEntries,
-  streamEntries,
-  WireList,
-  WirePostedStatus,
-  WireSearch,
-  type Entry,
-  type Gathered,
-} from './wire.js';
+import { addressTo, collect, compareIds, platformMessage, retryAt, streamEntries, WirePostedStatus, type Gathered } from './wire.js';
 export { addressTo } from './wire.js';
 import { connectorEnv, defineConnector, type FetchResult, type ReplyOptions, type ReplyResult, type StreamSink } from '../types.js';
 
@@ -43,16 +29,6 @@ interface Env {
   /** Budget shared by every source using this token on this instance (or this instance without a token). */
   budgetKey: string;
   budget: Budget;
-}
-
-interface Feed {
-  key: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  limit: number;
-  entries(body: unknown, url: string): Entry[];
-  /** An unknown hashtag answers 404; that is a quiet feed, not a broken source. */
-  skipOn404: boolean;
 }
 
 interface Run extends Gathered {
@@ -88,42 +64,6 @@ export const mastodonConnector = defineConnector({
     };
   },
 });
-
-function feedsFor(o: Options): Feed[] {
-  const feeds: Feed[] = [];
-  if (o.mentions) {
-    feeds.push({
-      key: 'notifications',
-      path: '/api/v1/notifications',
-      query: { 'types[]': ['mention'] },
-      limit: Math.min(o.pageLimit, 80),
-      entries: notificationEntries,
-      skipOn404: false,
-    });
-  }
-  // Tag timelines and search stop at 40 per page; asking for more would make every page look short.
-  for (const tag of new Set(o.hashtags.map((t) => t.toLowerCase()))) {
-    feeds.push({
-      key: `tag:${tag}`,
-      path: `/api/v1/timelines/tag/${encodeURIComponent(tag)}`,
-      query: {},
-      limit: Math.min(o.pageLimit, 40),
-      entries: (body, url) => statusEntries(expectShape(WireList, body, url)),
-      skipOn404: true,
-    });
-  }
-  for (const q of new Set(o.search)) {
-    feeds.push({
-      key: `search:${q}`,
-      path: '/api/v2/search',
-      query: { q, type: 'statuses' },
-      limit: Math.min(o.pageLimit, 40),
-      entries: (body, url) => statusEntries(expectShape(WireSearch, body, url).statuses),
-      skipOn404: false,
-    });
-  }
-  return feeds;
-}
 
 async function fetchFeeds(env: Env, feeds: Feed[], cursorText: string | null, signal?: AbortSignal): Promise<FetchResult> {
   const start = readCursor(env, cursorText);
