@@ -68,6 +68,9 @@ export async function startBouncer(target: { host: string; port: number }, poolS
   );
   const runAs = process.getuid?.() === 0 ? ['-u', 'postgres'] : [];
   const child: ChildProcess = spawn(bin, [...runAs, ini], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A test that times out never reaches close(): the pooler must not outlive the test process.
+  const stop = () => child.kill('SIGTERM');
+  process.once('exit', stop);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -80,6 +83,7 @@ export async function startBouncer(target: { host: string; port: number }, poolS
     urlFor: (database) => `postgresql://earshot@127.0.0.1:${port}/${database}`,
     log: () => output,
     async close() {
+      process.off('exit', stop);
       if (child.exitCode === null) {
         const gone = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
