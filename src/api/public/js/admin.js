@@ -4,23 +4,13 @@
 import { api, failure } from './api.js';
 import { $, clear, el, submitButton, when } from './dom.js';
 import { busy, inlineError, toast, toastError } from './toast.js';
+import { addBrand, renderBrands } from './admin-brands.js';
 
 /** @type {Api.Role[]} */
 const ROLES = ['viewer', 'responder', 'approver', 'admin'];
 
 /** @param {unknown} err */
 const reason = (err) => failure(err).message;
-
-/**
- * "a, b ,c" -> ['a', 'b', 'c']: how keyword lists are typed in one field.
- * @param {string} value
- */
-function terms(value) {
-  return String(value || '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
-}
 
 /**
  * A token is shown once, where the admin can copy it, and never again.
@@ -197,78 +187,6 @@ function renderUsers(users, me) {
   );
 }
 
-/** @param {Api.PublicBrand} brand */
-function brandEditRow(brand) {
-  const input = (/** @type {string} */ field, /** @type {string} */ value, /** @type {string} */ label) =>
-    el('input', { value, 'aria-label': `${label} of ${brand.id}`, 'data-field': field, maxlength: '2000' });
-  const fields = [
-    input('name', brand.name, 'Name'),
-    input('keywords', brand.keywords.join(', '), 'Keywords'),
-    input('handles', brand.handles.join(', '), 'Handles'),
-    input('hashtags', brand.hashtags.join(', '), 'Hashtags'),
-  ];
-  const save = el('button', { type: 'button' }, 'Save');
-  save.addEventListener('click', async () => {
-    const [name = '', keywords = '', handles = '', hashtags = ''] = fields.map((f) => f.value);
-    try {
-      await busy(save, () =>
-        api('PATCH', `/api/admin/brands/${encodeURIComponent(brand.id)}`, {
-          name: name.trim(),
-          keywords: terms(keywords),
-          handles: terms(handles),
-          hashtags: terms(hashtags),
-        }),
-      );
-      toast(`Brand ${brand.id} saved; workers use it for the next post.`);
-      await loadAdmin();
-    } catch (err) {
-      inlineError(save, reason(err));
-    }
-  });
-  return el(
-    'tr',
-    { 'data-brand': brand.id },
-    el('td', {}, brand.id),
-    fields.map((f) => el('td', {}, f)),
-    el('td', {}),
-    el('td', { class: 'actions' }, save, el('button', { type: 'button', class: 'link', onclick: () => loadAdmin() }, 'Cancel')),
-  );
-}
-
-/** @param {Api.PublicBrand[]} brands */
-function renderBrands(brands) {
-  const rows = brands.map((b) => {
-    const row = el(
-      'tr',
-      { 'data-brand': b.id },
-      el('td', {}, b.id),
-      el('td', {}, b.name),
-      el('td', {}, b.keywords.join(', ')),
-      el('td', {}, b.handles.join(', ')),
-      el('td', {}, b.hashtags.map((t) => `#${t.replace(/^#/, '')}`).join(' ')),
-      el('td', { class: 'muted' }, b.managedBy === 'admin' ? 'admin' : 'config file'),
-      el('td', { class: 'actions' }, el('button', { type: 'button', onclick: () => row.replaceWith(brandEditRow(b)) }, 'Edit')),
-    );
-    return row;
-  });
-  clear($('admin-brands')).append(
-    el(
-      'table',
-      { class: 'audit admin-table' },
-      el(
-        'thead',
-        {},
-        el(
-          'tr',
-          {},
-          ['Id', 'Name', 'Keywords', 'Handles', 'Hashtags', 'Set by', ''].map((h) => el('th', {}, h)),
-        ),
-      ),
-      el('tbody', {}, rows),
-    ),
-  );
-}
-
 /** @param {SubmitEvent} event */
 async function addUser(event) {
   event.preventDefault();
@@ -292,29 +210,6 @@ async function addUser(event) {
   }
 }
 
-/** @param {SubmitEvent} event */
-async function addBrand(event) {
-  event.preventDefault();
-  const form = $('admin-brand-form');
-  const body = {
-    id: $('ab-id').value.trim(),
-    name: $('ab-name').value.trim(),
-    keywords: terms($('ab-keywords').value),
-    handles: terms($('ab-handles').value),
-    hashtags: terms($('ab-hashtags').value),
-  };
-  try {
-    /** @type {Api.BrandAnswer} */
-    const res = await busy(submitButton(form), () => api('POST', '/api/admin/brands', body));
-    form.reset();
-    inlineError(form, '');
-    toast(`Brand ${res.brand.name} added; posts naming it are filed under it from now on.`);
-    await loadAdmin();
-  } catch (err) {
-    inlineError(form, reason(err));
-  }
-}
-
 let wired = false;
 /** @type {string | null} */
 let me = null;
@@ -326,7 +221,7 @@ export function setupAdmin(myName) {
   wired = true;
   $('au-role').replaceChildren(...ROLES.map((r) => el('option', { value: r, selected: r === 'responder' }, r)));
   $('admin-user-form').addEventListener('submit', (e) => void addUser(e));
-  $('admin-brand-form').addEventListener('submit', (e) => void addBrand(e));
+  $('admin-brand-form').addEventListener('submit', (e) => void addBrand(e, loadAdmin));
 }
 
 export async function loadAdmin() {
@@ -336,7 +231,7 @@ export async function loadAdmin() {
     const asked = [api('GET', '/api/admin/users'), api('GET', '/api/admin/brands')];
     const [{ users }, { brands }] = await Promise.all(asked);
     renderUsers(users, me);
-    renderBrands(brands);
+    renderBrands(brands, loadAdmin);
   } finally {
     $('admin-loading').hidden = true;
   }

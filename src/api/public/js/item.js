@@ -2,7 +2,9 @@
 // One item: the post, the author card, triage reasons, the draft and its actions, the audit trail.
 import { api, statuses } from './api.js';
 import { $, clear, countdown, duration, el, externalLink, fmtNumber, label, when } from './dom.js';
-import { draftBlock, triageForm, undoBar } from './item-actions.js';
+import { draftBlock } from './item-actions.js';
+import { triageForm } from './item-triage-form.js';
+import { undoBar } from './item-undo.js';
 import { conversationBlock, keepTyped, notesBlock, restoreTyped, sideTeamBlock } from './item-team.js';
 import { refreshMentions } from './mentions.js';
 import { presenceBar, watchItem } from './presence.js';
