@@ -1,4 +1,5 @@
 import { eld } from './eld-data.js';
+import { WordTrie } from './word-trie.js';
 
 /**
  * Which language a post is in, and whether triage scores it. ELD (the `eld` package, n-gram
@@ -129,6 +130,24 @@ function clearlyEnglish(text: string, words: readonly string[]): boolean {
   return words.length < 3 ? en > 0 : en / words.length >= 0.25;
 }
 
+// Built on first use, so whatever the lists hold by then (they are fixed at load) is what it reads.
+let trie: WordTrie | null = null;
+
+/**
+ * The two English answers below (too short to tell, clearly English), for plain-ASCII text, read
+ * without making the post's words: most posts end here. False means "ask the full route", which
+ * then decides exactly as before (for ASCII text this gives the same counts as wordsIn).
+ */
+function plainEnglish(text: string): boolean {
+  trie ??= new WordTrie([ENGLISH, OTHER]);
+  const c = trie.countAscii(text);
+  if (c === null) return false;
+  if (c.letters < MIN_LETTERS) return true;
+  if ((c.inList[1] as number) > 0) return false;
+  const en = c.inList[0] as number;
+  return c.words < 3 ? en > 0 : en / c.words >= 0.25;
+}
+
 export function latinScript(text: string): boolean {
   return !/[^\x00-\x7f\u00c0-\u024f\s\p{P}\p{S}\p{N}]/u.test(text);
 }
@@ -165,6 +184,7 @@ const MIN_LETTERS = 4;
 export function identifyLanguage(input: LanguageInput): LanguageGuess {
   const primary = input.declared?.trim().toLowerCase().split(/[-_]/)[0] ?? '';
   if (primary && primary !== 'en' && primary !== 'und') return { language: primary, scored: SCORED.has(primary), declared: true };
+  if (plainEnglish(input.text)) return { language: 'en', scored: true, declared: false };
   const words = wordsIn(input.text);
   const letters = words.reduce((n, w) => n + w.length, 0);
   if (letters < MIN_LETTERS) return { language: 'en', scored: true, declared: false };
