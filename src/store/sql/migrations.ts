@@ -13,6 +13,7 @@ import { SLA_REMINDERS } from './schema-sla-reminders.js';
 import { EDITED_DRAFTS } from './schema-edited-drafts.js';
 import { ITEM_INDEXES } from './schema-item-indexes.js';
 import { WORD_BITS } from './schema-word-bits.js';
+import { FILTER_INDEXES } from './schema-filter-indexes.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -62,4 +63,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 16, name: 'edited drafts in the draft trigram index', sql: EDITED_DRAFTS },
   { version: 17, name: 'one queue order index, hashed near-duplicate keys', sql: ITEM_INDEXES },
   { version: 18, name: "post words' bits in the queue order index", sql: WORD_BITS },
+  { version: 19, name: 'no brand or language index on items', sql: FILTER_INDEXES },
 ];
