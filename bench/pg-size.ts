@@ -4,6 +4,8 @@ import type { Db } from '../src/postgres/pool.js';
 const RECORD_TABLES = [
   'mentions',
   'mention_triage',
+  // The vocabulary of stored words (migration 20): it stands in for a trigram index over every post.
+  'mention_words',
   'authors',
   'inbox_items',
   'draft_versions',

@@ -177,7 +177,7 @@ export async function pruneExpired(db: Db, cutoff: number, batch = 5_000, maxBat
 /** Bytes PostgreSQL holds for stored posts, their triage, people and inbox items, indexes and TOAST included (bench). */
 export async function storedBytes(db: Db): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    `SELECT sum(pg_total_relation_size(t))::bigint AS n FROM unnest(ARRAY['mentions', 'mention_triage', 'authors', 'inbox_items', 'draft_versions', 'replies']::regclass[]) AS t`,
+    `SELECT sum(pg_total_relation_size(t))::bigint AS n FROM unnest(ARRAY['mentions', 'mention_triage', 'mention_words', 'authors', 'inbox_items', 'draft_versions', 'replies']::regclass[]) AS t`,
   );
   return rows[0]?.n ?? 0;
 }

@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { Db } from '../postgres/pool.js';
 import { planRows, wordsOf } from './search.js';
 import { Params, substringMatcher, wordMatcher, type Matcher } from './search-match.js';
+import { substringWords } from './search-vocabulary.js';
 import { likePattern } from './text-match.js';
 
 type Param = (value: unknown) => string;
@@ -108,18 +109,23 @@ export async function queueText(db: Db, q: string, tuning: Partial<QueueTextTuni
 async function tiers(client: PoolClient, q: string, collectMax: number): Promise<QueueText> {
   const words = await wordsOf(client, q);
   const drafts = await draftIds(client, q);
-  const matchers = [...(words.length ? [wordMatcher(words, false), wordMatcher(words, true)] : []), substringMatcher(q)];
-  for (const [n, matcher] of matchers.entries()) {
+  // The substring matcher asks the vocabulary first, so it is only made when the words found nothing.
+  const matchers = [
+    ...(words.length ? [async () => wordMatcher(words, false), async () => wordMatcher(words, true)] : []),
+    async () => substringMatcher(q, await substringWords(client, words)),
+  ];
+  for (const [n, make] of matchers.entries()) {
+    const matcher = await make();
     const p = new Params();
     const estimated = await planRows(
       client,
-      matcher.indexed(p, () => ''),
+      (matcher.estimated ?? matcher.indexed)(p, () => ''),
       p.values,
     );
     // Only whole words have bits; word starts and substrings read every post the walk reaches.
     const bits = () => (n === 0 && words.length ? wordBits(client, q) : Promise.resolve(null));
-    // Words' estimates come from the text index's statistics and hold; a substring's are rough.
-    if (n < matchers.length - 1 && estimated > 3 * collectMax) return walked(matcher, drafts, estimated, await bits());
+    // Words' estimates, and a substring's candidates, come from the text index's statistics and hold.
+    if (estimated > 3 * collectMax) return walked(matcher, drafts, estimated, await bits());
     const ids = await collect(client, matcher, collectMax);
     if (ids.length === 0) continue;
     if (ids.length <= collectMax) return listed([...new Set([...ids, ...drafts])]);

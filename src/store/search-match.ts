@@ -46,14 +46,23 @@ export interface Matcher {
   walk(p: Params): string;
   /** Each word's own matcher: an index answers a few words by reading each one's entries. */
   words?: Matcher[];
+  /**
+   * The statement whose planner estimate stands for the number of matches, when `indexed` would
+   * be estimated badly: a substring's text test has a guessed selectivity, far below the share
+   * of candidates that pass it.
+   */
+  estimated?(p: Params, where: (p: Params) => string): string;
 }
+
+/** A lexeme as tsquery text, quoted so that the ::tsquery cast takes it as it is. */
+const lexeme = (w: string) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
 /**
  * Every word of the search, in any order, as a whole word or (prefix) as the start of one, so
  * "lugg" finds "luggage". The words are PostgreSQL's own lexemes of the search text (the index's).
  */
 export function wordMatcher(words: string[], prefix: boolean): Matcher {
-  const tsquery = words.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}'${prefix ? ':*' : ''}`).join(' & ');
+  const tsquery = words.map((w) => `${lexeme(w)}${prefix ? ':*' : ''}`).join(' & ');
   const patterns = words.map((w) => likePattern(w));
   return {
     ...(words.length > 1 ? { words: words.map((w) => wordMatcher([w], prefix)) } : {}),
@@ -64,14 +73,31 @@ export function wordMatcher(words: string[], prefix: boolean): Matcher {
   };
 }
 
-/** The text as a substring of the post (trigram index) or of its author's handle or name. */
-export function substringMatcher(q: string): Matcher {
+/**
+ * The text as a substring of the post or of its author's handle or name. `vocabulary` holds, per
+ * token of the text, the stored words containing it (search-vocabulary.ts): the word index finds
+ * the posts holding one word of each list, and only those are tested for the text; such a
+ * candidate nearly always contains the text, so the candidates are the estimate. Null: no token
+ * narrows the search, every post in scope would be tested, and the estimate says so (a walk of
+ * the newest posts answers, never a scan collecting every match).
+ */
+export function substringMatcher(q: string, vocabulary: string[][] | null): Matcher {
   const like = likePattern(q);
   const authors = (p: Params) => `SELECT platform, native_id FROM authors WHERE handle ILIKE ${p.p(like)} OR name ILIKE ${p.p(like)}`;
+  const byAuthor = (p: Params, where: (p: Params) => string) =>
+    `SELECT m.id, m.created_at FROM (${authors(p)}) a JOIN mentions m ON m.platform = a.platform AND m.author_id = a.native_id WHERE true${where(p)}`;
+  const tsquery = vocabulary?.map((words) => `(${words.map(lexeme).join(' | ')})`).join(' & ') ?? '';
+  const candidates = (p: Params) =>
+    vocabulary === null
+      ? 'true'
+      : vocabulary.some((w) => w.length === 0)
+        ? 'false'
+        : `to_tsvector('simple', m.text) @@ ${p.p(tsquery)}::tsquery`;
   return {
     indexed: (p, where) =>
-      `SELECT m.id, m.created_at FROM mentions m WHERE m.text ILIKE ${p.p(like)}${where(p)}
-       UNION ALL SELECT m.id, m.created_at FROM (${authors(p)}) a JOIN mentions m ON m.platform = a.platform AND m.author_id = a.native_id WHERE true${where(p)}`,
+      `SELECT m.id, m.created_at FROM mentions m WHERE ${candidates(p)} AND m.text ILIKE ${p.p(like)}${where(p)}
+       UNION ALL ${byAuthor(p, where)}`,
+    estimated: (p, where) => `SELECT m.id, m.created_at FROM mentions m WHERE ${candidates(p)}${where(p)} UNION ALL ${byAuthor(p, where)}`,
     walk: (p) => `(m.text ILIKE ${p.p(like)} OR (m.platform, m.author_id) IN (${authors(p)}))`,
   };
 }

@@ -3,6 +3,7 @@ import type { Db } from '../postgres/pool.js';
 import { MENTION_COLUMNS, MENTION_FROM, storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
 import { AUTHOR_JOIN } from './rest-codec.js';
 import { filters, Params, substringMatcher, wordMatcher, type Matcher, type SearchQuery, type SearchTuning } from './search-match.js';
+import { substringWords } from './search-vocabulary.js';
 
 // The query's shape lives with the matchers that read it; importers keep finding it here.
 export type { SearchQuery, SearchTuning } from './search-match.js';
@@ -60,7 +61,7 @@ export async function planRows(client: PoolClient, sql: string, values: unknown[
 
 function estimate(client: PoolClient, s: SearchQuery, matcher: Matcher): Promise<number> {
   const p = new Params();
-  return planRows(client, matcher.indexed(p, filters(s, null)), p.values);
+  return planRows(client, (matcher.estimated ?? matcher.indexed)(p, filters(s, null)), p.values);
 }
 
 /** Up to TOTAL_CAP + 1 matches (id and time), from the indexes, in no particular order. */
@@ -239,14 +240,17 @@ export async function searchMentions(db: Db, s: SearchQuery): Promise<SearchResu
   try {
     await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}`);
     const words = await wordsOf(client, s.q);
+    // The substring matcher asks the vocabulary first, so it is only made when the words found nothing.
     const matchers = [
-      words.length ? wordMatcher(words, false) : null,
-      words.length ? wordMatcher(words, true) : null,
-      substringMatcher(s.q),
+      async () => (words.length ? wordMatcher(words, false) : null),
+      async () => (words.length ? wordMatcher(words, true) : null),
+      async () => substringMatcher(s.q, await substringWords(client, words)),
     ];
     let found: (Found & { matcher: number }) | null = null;
-    for (const [n, matcher] of matchers.entries()) {
-      if (found || !matcher || (at && at.matcher !== n)) continue;
+    for (const [n, make] of matchers.entries()) {
+      if (found || (at && at.matcher !== n)) continue;
+      const matcher = await make();
+      if (!matcher) continue;
       const page = await pageOf(client, s, matcher, at?.key ?? null);
       if (page || at) found = { rows: [], total: 0, exact: true, ...page, matcher: n };
     }

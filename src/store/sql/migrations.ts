@@ -14,6 +14,7 @@ import { EDITED_DRAFTS } from './schema-edited-drafts.js';
 import { ITEM_INDEXES } from './schema-item-indexes.js';
 import { WORD_BITS } from './schema-word-bits.js';
 import { FILTER_INDEXES } from './schema-filter-indexes.js';
+import { VOCABULARY } from './schema-vocabulary.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -64,4 +65,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 17, name: 'one queue order index, hashed near-duplicate keys', sql: ITEM_INDEXES },
   { version: 18, name: "post words' bits in the queue order index", sql: WORD_BITS },
   { version: 19, name: 'no brand or language index on items', sql: FILTER_INDEXES },
+  { version: 20, name: 'substrings through the vocabulary of words', sql: VOCABULARY },
 ];
