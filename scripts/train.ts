@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   );
   process.stderr.write(
     `wrote ${values.out} (${(json.length / 1024 / 1024).toFixed(2)} MB) from ${base.length} rows in ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
-      `negative at P≥${model.negativeAt} (${JSON.stringify(model.negativeAtByLanguage)}; not naming the brand ${String(model.negativeAtUnaddressed)}), complaint at P≥${model.complaintAt}, irony at ${model.ironyAt}, category at ${model.categoryAt}${brands.length ? `; calibrated: ${brands.join(', ')}` : ''}\n`,
+      `negative at P≥${model.negativeAt} (${JSON.stringify(model.negativeAtByLanguage)}; not naming the brand ${String(model.negativeAtUnaddressed)}), complaint at P≥${model.complaintAt}, irony at ${model.ironyAt} (naming the brand ${String(model.ironyAtAddressed)}), category at ${model.categoryAt}${brands.length ? `; calibrated: ${brands.join(', ')}` : ''}\n`,
   );
 }
 

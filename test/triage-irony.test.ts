@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { BrandConfig } from '../src/config/schema.js';
 import { DENSE, DENSE_FEATURES } from '../src/triage/features.js';
 import { fitHeads, prepare, type Prepared, type TrainingRow } from '../src/triage/train/fit.js';
-import { chooseIrony, SINCERE_WEIGHTS } from '../src/triage/train/tune-irony.js';
+import { chooseIrony, NEVER_BY_HEAD, SINCERE_WEIGHTS } from '../src/triage/train/tune-irony.js';
 import { MAIN_OUTPUTS } from '../src/triage/model.js';
-import { sentimentClass } from '../src/triage/decide.js';
+import { CUE_IRONY_AT, ironyThreshold, sentimentClass } from '../src/triage/decide.js';
 import { readPost } from '../src/triage/signals.js';
 import type { Sentiment } from '../src/triage-types.js';
 
@@ -132,5 +132,47 @@ describe('negative threshold for posts that do not name the brand', () => {
     const choice = chooseIrony(data, oof, 0.5, () => data.map(() => 0));
     expect(choice.negativeAtUnaddressed).toBeGreaterThan(0.55);
     expect(choice.negativeAtUnaddressed).toBeLessThanOrEqual(0.9);
+  });
+});
+
+describe('irony threshold for posts that name the brand', () => {
+  const brand = readPost('Acme thanks, what a flight', acme).features;
+  const plain = readPost('thanks, what a flight', acme).features;
+  const cue = readPost('Acme thanks a lot 🙃 two hours on hold and still no refund', acme).features;
+
+  it('posts naming the brand use their own threshold, the cue rule still overrules both', () => {
+    const m = { ironyAt: 0.35, ironyAtAddressed: NEVER_BY_HEAD };
+    expect(ironyThreshold(m, brand)).toBe(NEVER_BY_HEAD);
+    expect(ironyThreshold(m, plain)).toBe(0.35);
+    expect(ironyThreshold(m, cue)).toBe(CUE_IRONY_AT);
+    expect(ironyThreshold({ ironyAt: 0.35 }, brand)).toBe(0.35);
+  });
+
+  it('is chosen on the posts to brands, leaving the one the irony goal needs', () => {
+    const addressed = (rows: Prepared[]): Prepared[] =>
+      rows.map((d) => {
+        const val = d.x.val.slice();
+        val[DENSE_FEATURES.indexOf('names the brand')] = 1;
+        return { row: d.row, x: { ...d.x, val } };
+      });
+    // Sincere praise to a brand reads as ironic to the head as ironic tweets do (0.65), general praise does not (0.12).
+    const data = [
+      ...prepared(40, { source: 'irony', irony: true }),
+      ...(['negative', 'neutral', 'positive'] as const).flatMap((sentiment) =>
+        addressed(prepared(20, { source: 'airline', sentiment, irony: sentiment === 'positive' ? false : null })),
+      ),
+      ...(['negative', 'neutral', 'positive'] as const).flatMap((sentiment) =>
+        prepared(20, { source: 'tweeteval', sentiment, irony: sentiment === 'positive' ? false : null }),
+      ),
+    ];
+    const probs = data.map((d) => (d.row.irony === true ? P.positive : P[d.row.sentiment ?? 'neutral']));
+    const oof = { probs, complaintLogit: data.map(() => 0), ironyLogit: data.map(() => 0), category: data.map(() => new Float64Array(8)) };
+    const logits = data.map((d) => (d.row.irony === true || d.row.source === 'airline' ? 0.6 : -2));
+    const choice = chooseIrony(data, oof, 0.5, () => logits);
+    expect(choice.ironicPositive).toBeLessThanOrEqual(0.15);
+    // Both sets' positives stay positive only with the brand's threshold above 0.646 and irony's at or below it.
+    expect(choice.ironyAt).toBeLessThanOrEqual(0.646);
+    expect(choice.ironyAtAddressed).toBeGreaterThan(0.646);
+    expect(choice.f1).toBeCloseTo(1, 5);
   });
 });

@@ -73,6 +73,16 @@ export function sentimentClass(
   return probs[2] > probs[1] ? 2 : 1;
 }
 
+/**
+ * The irony head learned sarcasm from tweets that name no brand; on posts to a brand its reading
+ * alone turned more sincere praise negative than sarcasm it caught, so those have their own
+ * threshold, chosen on inner folds (tune-irony.ts), and the cue rule below still applies to them.
+ */
+export function ironyThreshold(model: Pick<TriageModel, 'ironyAt' | 'ironyAtAddressed'>, x: Features): number {
+  if (strongSarcasmCue(x)) return CUE_IRONY_AT;
+  return (x.val[NAMES_BRAND] ?? 0) > 0 ? (model.ironyAtAddressed ?? model.ironyAt) : model.ironyAt;
+}
+
 export function decide(
   model: TriageModel,
   x: Features,
@@ -83,7 +93,7 @@ export function decide(
   const { probs, complaintProbability, irony: rawIrony } = predict(model, x, brandId, rating);
   const irony = lang === 'en' ? rawIrony : 0;
   let cls = sentimentClass(model, probs, lang, x);
-  const sarcastic = cls === 2 && irony >= (strongSarcasmCue(x) ? CUE_IRONY_AT : model.ironyAt);
+  const sarcastic = cls === 2 && irony >= ironyThreshold(model, x);
   if (sarcastic) cls = 0;
   return {
     sentiment: SENTIMENT_CLASSES[cls],

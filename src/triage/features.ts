@@ -36,10 +36,28 @@ const TOKEN_HASH_MAX = 50_000;
 const BIGRAM_START = fnv(fnv(FNV_START, 'b'), '^');
 const BIGRAM_END = ' $';
 
+const NONE: readonly number[] = [];
+// A letter held for emphasis ("sooo", "loooove", "baaad"): three or more in a row are one letter in
+// the plain spelling, which the word then also counts as, with a token of its own for the emphasis.
+const HELD = /(\p{L})\1{2,}/u;
+const HELD_ALL = /(\p{L})\1{2,}/gu;
+const HELD_MARK = hash('u', '<held>');
+
+function moreOf(tok: string): readonly number[] {
+  if (!HELD.test(tok)) return NONE;
+  return [hash('u', tok.replace(HELD_ALL, '$1')), HELD_MARK];
+}
+
 function tokenHash(tok: string): TokenHash {
   let th = tokenHashes.get(tok);
   if (th === undefined) {
-    th = { tok, uni: hash('u', tok), bigramPrefix: fnv(fnv(FNV_START, 'b'), tok), negated: tok.charCodeAt(0) === 33 && tok.length > 1 };
+    th = {
+      tok,
+      uni: hash('u', tok),
+      bigramPrefix: fnv(fnv(FNV_START, 'b'), tok),
+      negated: tok.charCodeAt(0) === 33 && tok.length > 1,
+      more: moreOf(tok),
+    };
     if (tokenHashes.size >= TOKEN_HASH_MAX) tokenHashes.clear();
     tokenHashes.set(tok, th);
   }
@@ -106,6 +124,7 @@ function textFeatures(a: Analysis, into: number[], terms: number[]): number {
     if (th.negated) negations += 1;
     const bi = bigram(prefix, th.tok);
     into.push(th.uni, bi);
+    if (th.more.length) into.push(...th.more);
     terms.push(i, th.uni, first ? -1 : bi);
     prefix = th.bigramPrefix;
     first = false;

@@ -52,6 +52,8 @@ export interface TriageModel {
   complaintAt: number;
   /** P(irony) from which a positive reading is not trusted. */
   ironyAt: number;
+  /** The same for English posts that name the brand (decide.ts); unset: ironyAt. */
+  ironyAtAddressed?: number;
   /** P(problem category) from which the category head's choice is taken. */
   categoryAt: number;
   brands: Record<string, BrandCalibration>;
@@ -70,6 +72,7 @@ interface StoredModel {
     negativeAtUnaddressed?: number;
     complaintAt: number;
     ironyAt: number;
+    ironyAtAddressed?: number;
     categoryAt: number;
   };
   main: StoredTable;
@@ -92,6 +95,7 @@ export function serialiseModel(m: TriageModel): string {
       ...(m.negativeAtUnaddressed === undefined ? {} : { negativeAtUnaddressed: m.negativeAtUnaddressed }),
       complaintAt: m.complaintAt,
       ironyAt: m.ironyAt,
+      ...(m.ironyAtAddressed === undefined ? {} : { ironyAtAddressed: m.ironyAtAddressed }),
       categoryAt: m.categoryAt,
     },
     main: packTable(m.main),

@@ -14,6 +14,8 @@ export interface TokenHash {
   /** The token as hashed; a leading "!" marks negation. */
   tok: string;
   negated: boolean;
+  /** More unigram buckets the token stands for (a held-letter word's plain spelling, features.ts); usually empty. */
+  more: readonly number[];
 }
 
 export class TokenFacts {

@@ -226,7 +226,14 @@ export function fitModel(data: Prepared[], options: FitOptions = {}): TriageMode
   const innerFolds = options.innerFolds ?? 3;
   const tuned: Pick<
     TriageModel,
-    'negativeAt' | 'negativeAtByLanguage' | 'negativeAtUnaddressed' | 'complaintAt' | 'ironyAt' | 'categoryAt' | 'brands'
+    | 'negativeAt'
+    | 'negativeAtByLanguage'
+    | 'negativeAtUnaddressed'
+    | 'complaintAt'
+    | 'ironyAt'
+    | 'ironyAtAddressed'
+    | 'categoryAt'
+    | 'brands'
   > = {
     negativeAt: 0.5,
     negativeAtByLanguage: {},
@@ -242,6 +249,7 @@ export function fitModel(data: Prepared[], options: FitOptions = {}): TriageMode
     Object.assign(tuned, tuneThresholds(data, oof));
     const irony = chooseIrony(data, oof, tuned.negativeAt, (w) => ironyOutOfFold(data, innerFolds, 'inner:', w));
     tuned.ironyAt = irony.ironyAt;
+    tuned.ironyAtAddressed = irony.ironyAtAddressed;
     tuned.negativeAtUnaddressed = irony.negativeAtUnaddressed;
     sincereWeight = irony.sincereWeight;
     meta = { ...meta, irony };

@@ -26,7 +26,10 @@ export const DEFAULT_SINCERE_WEIGHT = 1;
 const IRONIC_GOAL = 0.15;
 // Not below 0.3: with a grid down to 0.2 the final model met the goal at 0.2 by turning plain
 // positive statements negative ("Had a lovely weekend with my family", irony 0.21).
+/** Above any probability: the irony head alone does not overrule the sentiment head. */
+export const NEVER_BY_HEAD = 1.01;
 const GRID = Array.from({ length: 27 }, (_, i) => Math.round((0.3 + i * 0.025) * 1000) / 1000);
+const ADDRESSED_GRID = [...GRID, 0.7, 0.8, 0.9, NEVER_BY_HEAD];
 const UNADDRESSED_GRID = Array.from({ length: 9 }, (_, i) => Math.round((0.4 + i * 0.04) * 100) / 100);
 
 const NAMES_BRAND = DENSE_FEATURES.indexOf('names the brand');
@@ -80,6 +83,8 @@ function macroF1(pairs: Array<[number, number]>): number {
 
 interface Outcome {
   ironyAt: number;
+  /** The irony threshold for English posts that name the brand. */
+  ironyAtAddressed: number;
   negativeAtUnaddressed: number;
   /** On the inner folds: ironic tweets still read as praise, and the mean macro-F1 of airline and general tweets. */
   ironicPositive: number;
@@ -92,28 +97,57 @@ export interface IronyChoice extends Outcome {
 
 const cls = (probs: [number, number, number], negativeAt: number): number => (probs[0] >= negativeAt ? 0 : probs[2] > probs[1] ? 2 : 1);
 
+/** What the decision does with irony threshold `t` for posts that name no brand and `addressedAt` for posts that do. */
+function outcomeAt(rows: Row[], base: number[], p: readonly number[], t: number, addressedAt: number, unaddressed: number): Outcome {
+  let ironic = 0;
+  let ironicPositive = 0;
+  const airline: Array<[number, number]> = [];
+  const general: Array<[number, number]> = [];
+  rows.forEach((r, i) => {
+    if (!r.set) return;
+    let c = base[i] as number;
+    if (c === 2 && (p[i] as number) >= (r.cue ? CUE_IRONY_AT : r.addressed ? addressedAt : t)) c = 0;
+    if (r.set === 'ironic') {
+      ironic += 1;
+      if (c === 2) ironicPositive += 1;
+    } else (r.set === 'airline' ? airline : general).push([r.gold, c]);
+  });
+  const f1 =
+    ((airline.length ? macroF1(airline) : 0) + (general.length ? macroF1(general) : 0)) / (airline.length && general.length ? 2 : 1);
+  return {
+    ironyAt: t,
+    ironyAtAddressed: addressedAt,
+    negativeAtUnaddressed: unaddressed,
+    ironicPositive: ironicPositive / Math.max(1, ironic),
+    f1,
+  };
+}
+
+const baseClasses = (rows: Row[], negativeAt: number, unaddressed: number): number[] =>
+  rows.map((r) => (r.set ? cls(r.probs, r.addressed ? negativeAt : unaddressed) : -1));
+
 /** The irony threshold for one set of out-of-fold irony logits and one negative threshold for posts not naming the brand. */
 function chooseThreshold(rows: Row[], p: readonly number[], negativeAt: number, unaddressed: number): Outcome {
-  const base = rows.map((r) => (r.set ? cls(r.probs, r.addressed ? negativeAt : unaddressed) : -1));
-  let best: Outcome = { ironyAt: 0.9, negativeAtUnaddressed: unaddressed, ironicPositive: 1, f1: -1 };
+  const base = baseClasses(rows, negativeAt, unaddressed);
+  let best: Outcome = { ironyAt: 0.9, ironyAtAddressed: 0.9, negativeAtUnaddressed: unaddressed, ironicPositive: 1, f1: -1 };
   for (const t of GRID) {
-    let ironic = 0;
-    let ironicPositive = 0;
-    const airline: Array<[number, number]> = [];
-    const general: Array<[number, number]> = [];
-    rows.forEach((r, i) => {
-      if (!r.set) return;
-      let c = base[i] as number;
-      if (c === 2 && (p[i] as number) >= (r.cue ? CUE_IRONY_AT : t)) c = 0;
-      if (r.set === 'ironic') {
-        ironic += 1;
-        if (c === 2) ironicPositive += 1;
-      } else (r.set === 'airline' ? airline : general).push([r.gold, c]);
-    });
-    const share = ironicPositive / Math.max(1, ironic);
-    const f1 =
-      ((airline.length ? macroF1(airline) : 0) + (general.length ? macroF1(general) : 0)) / (airline.length && general.length ? 2 : 1);
-    const outcome = { ironyAt: t, negativeAtUnaddressed: unaddressed, ironicPositive: share, f1 };
+    const outcome = outcomeAt(rows, base, p, t, t, unaddressed);
+    if (better(outcome, best)) best = outcome;
+  }
+  return best;
+}
+
+/**
+ * Then the threshold for posts that name the brand, with the rest fixed: the irony head learned
+ * sarcasm from tweets that name no brand, and on posts to a brand (the airline set) its own
+ * reading turned more sincere praise negative than sarcasm it caught at every threshold in the
+ * CV. Above 1 the head alone never overrules a positive reading there; the cue rule still does.
+ */
+function chooseAddressed(rows: Row[], p: readonly number[], negativeAt: number, chosen: Outcome): Outcome {
+  const base = baseClasses(rows, negativeAt, chosen.negativeAtUnaddressed);
+  let best = chosen;
+  for (const a of ADDRESSED_GRID) {
+    const outcome = outcomeAt(rows, base, p, chosen.ironyAt, a, chosen.negativeAtUnaddressed);
     if (better(outcome, best)) best = outcome;
   }
   return best;
@@ -134,20 +168,28 @@ function better(a: Outcome, b: Outcome): boolean {
  * posts that name the brand, tuned before (tune.ts).
  */
 export function chooseIrony(data: Prepared[], oof: OutOfFold, negativeAt: number, ironyLogits: (w: number) => number[]): IronyChoice {
-  const fallback = { sincereWeight: DEFAULT_SINCERE_WEIGHT, ironyAt: 0.7, negativeAtUnaddressed: negativeAt, ironicPositive: NaN, f1: NaN };
+  const fallback = {
+    sincereWeight: DEFAULT_SINCERE_WEIGHT,
+    ironyAt: 0.7,
+    ironyAtAddressed: 0.7,
+    negativeAtUnaddressed: negativeAt,
+    ironicPositive: NaN,
+    f1: NaN,
+  };
   const rows = rowsFor(data, oof);
   if (!rows.some((r) => r.set === 'ironic')) return fallback;
   // Without three-class rows that name no brand there is nothing to tune that threshold on.
   const unaddressed = rows.some((r) => !r.addressed && (r.set === 'tweeteval' || r.set === 'airline'))
     ? [negativeAt, ...UNADDRESSED_GRID]
     : [negativeAt];
-  let best: IronyChoice | null = null;
+  let best: { choice: IronyChoice; p: number[] } | null = null;
   for (const w of SINCERE_WEIGHTS) {
     const p = ironyLogits(w).map(sigmoid);
     for (const u of unaddressed) {
       const choice = { sincereWeight: w, ...chooseThreshold(rows, p, negativeAt, u) };
-      if (!best || better(choice, best)) best = choice;
+      if (!best || better(choice, best.choice)) best = { choice, p };
     }
   }
-  return best ?? fallback;
+  if (!best) return fallback;
+  return { sincereWeight: best.choice.sincereWeight, ...chooseAddressed(rows, best.p, negativeAt, best.choice) };
 }

@@ -96,6 +96,7 @@ export function crossValidate(rows: TrainingRow[], folds = 4, innerFolds = 2, on
       complaintAt: model.complaintAt,
       negativeAtUnaddressed: model.negativeAtUnaddressed,
       ironyAt: model.ironyAt,
+      ironyAtAddressed: model.ironyAtAddressed,
       sincereWeight: (model.meta['irony'] as { sincereWeight?: number } | undefined)?.sincereWeight,
       categoryAt: model.categoryAt,
     });
