@@ -1,6 +1,23 @@
-import type { ServerResponse } from 'node:http';
-import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
-import { nth, present } from '../helpers/present.js';
+import { json, type CannedResponse, type RecordedRequest } from './recorder.js';
+import { MastodonStreamingServer } from './mastodon-streams.js';
+import { present } from '../helpers/present.js';
+import {
+  accountFor,
+  escapeHtml,
+  idParam,
+  isoMicros,
+  linkHeader,
+  merge,
+  paginate,
+  parseParams,
+  type FakeMastodonOptions,
+  type FakeStatus,
+  type RecordedReply,
+  type StatusInput,
+  type Stored,
+} from './mastodon-wire.js';
+
+export type { FakeAccount, FakeMastodonOptions, FakeStatus, RecordedReply, StatusInput } from './mastodon-wire.js';
 
 /**
  * A local Mastodon speaking the real wire format (mastodon/documentation): newest-first pages
@@ -11,93 +28,6 @@ import { nth, present } from '../helpers/present.js';
  * `data: <json>` for each notification or tagged status as it is added.
  */
 
-export interface FakeAccount {
-  id: string;
-  username: string;
-  acct: string;
-  display_name: string;
-  url: string;
-  bot: boolean;
-  followers_count: number;
-}
-
-export interface FakeStatus {
-  id: string;
-  created_at: string;
-  in_reply_to_id: string | null;
-  in_reply_to_account_id: string | null;
-  visibility: string;
-  language: string | null;
-  sensitive: boolean;
-  spoiler_text: string;
-  uri: string;
-  url: string | null;
-  content: string;
-  account: FakeAccount;
-  mentions: unknown[];
-  tags: unknown[];
-  reblog: FakeStatus | null;
-  replies_count: number;
-  reblogs_count: number;
-  favourites_count: number;
-  edited_at: string | null;
-}
-
-export interface StatusInput {
-  /** Plain text, HTML-escaped into `<p>…</p>`; ignored when `content` is given. */
-  text?: string;
-  /** Raw HTML body, as Mastodon sends it. */
-  content?: string;
-  /** `user@domain` for a remote author (the default), a bare username for a local one. */
-  acct?: string;
-  displayName?: string;
-  followers?: number;
-  spoilerText?: string;
-  language?: string | null;
-  inReplyToId?: string | null;
-  uri?: string;
-  url?: string | null;
-  createdAt?: string;
-  reblog?: FakeStatus | null;
-  replies?: number;
-  reblogs?: number;
-  favourites?: number;
-}
-
-export interface RecordedReply {
-  id: string;
-  status: string;
-  inReplyToId: string | null;
-  visibility: string;
-  idempotencyKey: string | null;
-  /** The status as the API returned it. */
-  posted: FakeStatus;
-}
-
-export interface FakeMastodonOptions {
-  /** Bearer token the fake accepts; null accepts any or none. Default 'fake-token'. */
-  token?: string | null;
-  /** Tag timelines answer without a token (instance default). Default true. */
-  publicTagTimelines?: boolean;
-  /** Requests per window before 429. Default 300 per 5 minutes. */
-  rateLimit?: { limit?: number; windowMs?: number };
-  /** `configuration.statuses.max_characters`. Default 500. */
-  maxCharacters?: number;
-  /** Interval of the `:thump` heartbeat comment on streams. Default 15 s, as the streaming server. */
-  heartbeatMs?: number;
-}
-
-interface OpenStream {
-  channel: string;
-  res: ServerResponse;
-  heartbeat: NodeJS.Timeout;
-}
-
-interface Stored {
-  order: bigint;
-  payload: unknown;
-}
-
 const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse =>
   json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
 
@@ -107,7 +37,7 @@ const PAGE = {
   search: { def: 20, max: 40 },
 };
 
-export class FakeMastodon extends RecordingServer {
+export class FakeMastodon extends MastodonStreamingServer {
   readonly replies: RecordedReply[] = [];
   /** Runs after a reply is recorded and before the response is sent (e.g. to kill a worker mid-publish). */
   onReply?: (reply: RecordedReply) => void | Promise<void>;
@@ -131,20 +61,14 @@ export class FakeMastodon extends RecordingServer {
   private readonly token: string | null;
   private readonly publicTags: boolean;
   private readonly maxCharacters: number;
-  private readonly heartbeatMs: number;
-  /** `:thump` comments written so far on all streams, so a test can wait for some to pass instead of sleeping. */
-  heartbeatsSent = 0;
-  private readonly streams = new Set<OpenStream>();
-  private streamsRefused = false;
 
   private constructor(options: FakeMastodonOptions) {
-    super();
+    super(options.heartbeatMs ?? 15_000);
     this.token = options.token === undefined ? 'fake-token' : options.token;
     this.publicTags = options.publicTagTimelines ?? true;
     this.limit = options.rateLimit?.limit ?? 300;
     this.windowMs = options.rateLimit?.windowMs ?? 5 * 60_000;
     this.maxCharacters = options.maxCharacters ?? 500;
-    this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.remaining = this.limit;
     this.resetAt = new Date(Date.now() + this.windowMs);
   }
@@ -155,12 +79,6 @@ export class FakeMastodon extends RecordingServer {
 
   get url(): string {
     return this.base;
-  }
-
-  override async close(): Promise<void> {
-    for (const stream of this.streams) clearInterval(stream.heartbeat);
-    this.streams.clear();
-    await super.close();
   }
 
   /** Builds a status with the next id (ids grow like Mastodon's snowflakes) and remembers it for replies. */
@@ -227,69 +145,6 @@ export class FakeMastodon extends RecordingServer {
     this.addTag(tag);
     present(this.tags.get(tag.toLowerCase())).push(this.stored(status));
     this.push(`hashtag:${tag.toLowerCase()}`, 'update', status);
-  }
-
-  /** Open streams, optionally only those of one channel (`user:notification`, `hashtag:acme`). */
-  streamCount(channel?: string): number {
-    return [...this.streams].filter((s) => !channel || s.channel === channel).length;
-  }
-
-  /** Resolves once at least `count` streams are open. */
-  async waitForStreams(count: number, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.streams.size < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} open streams, have ${this.streams.size}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  /** Cuts every open stream as a crashed streaming server or a dropped proxy would; returns how many. */
-  dropStreams(): number {
-    const count = this.streams.size;
-    for (const stream of this.streams) {
-      clearInterval(stream.heartbeat);
-      stream.res.destroy();
-    }
-    this.streams.clear();
-    return count;
-  }
-
-  /** While on, streaming requests get 502 from the proxy, as when the streaming server is down. */
-  refuseStreams(on: boolean): void {
-    this.streamsRefused = on;
-  }
-
-  /** Writes a raw event to every stream of `channel` (for malformed payloads). */
-  pushRaw(channel: string, event: string, data: string): void {
-    for (const stream of this.streams) if (stream.channel === channel) stream.res.write(`event: ${event}\ndata: ${data}\n\n`);
-  }
-
-  private push(channel: string, event: string, payload: unknown): void {
-    this.pushRaw(channel, event, JSON.stringify(payload));
-  }
-
-  private openStream(channel: string): CannedResponse {
-    if (this.streamsRefused) return send(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', { 'content-type': 'text/html' });
-    const headers = { 'content-type': 'text/event-stream', 'cache-control': 'private, no-store', 'transfer-encoding': 'chunked' };
-    return { status: 200, headers, hold: (res) => this.holdStream(res, channel) };
-  }
-
-  private holdStream(res: ServerResponse, channel: string): void {
-    res.write(':)\n');
-    const stream: OpenStream = {
-      channel,
-      res,
-      heartbeat: setInterval(() => {
-        res.write(':thump\n');
-        this.heartbeatsSent += 1;
-      }, this.heartbeatMs),
-    };
-    stream.heartbeat.unref();
-    this.streams.add(stream);
-    res.on('close', () => {
-      clearInterval(stream.heartbeat);
-      this.streams.delete(stream);
-    });
   }
 
   addSearchResult(query: string, status: FakeStatus | Record<string, unknown>): void {
@@ -457,87 +312,3 @@ export class FakeMastodon extends RecordingServer {
 }
 
 /** Mastodon's `paginate_by_id`: max_id = older than, since_id = newest above, min_id = the page just above. */
-function paginate(items: Stored[], limit: number, maxId: bigint | null, sinceId: bigint | null, minId: bigint | null): Stored[] {
-  const inRange = items.filter(
-    (s) => (maxId === null || s.order < maxId) && (sinceId === null || s.order > sinceId) && (minId === null || s.order > minId),
-  );
-  if (minId !== null)
-    return inRange
-      .sort((a, b) => cmp(a.order, b.order))
-      .slice(0, limit)
-      .reverse();
-  return inRange.sort((a, b) => cmp(b.order, a.order)).slice(0, limit);
-}
-
-/** Rails `iso8601(6)`: microsecond precision, as stock Mastodon sends the reset time. */
-function isoMicros(date: Date): string {
-  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-
-function cmp(a: bigint, b: bigint): number {
-  return a === b ? 0 : a > b ? 1 : -1;
-}
-
-function idParam(q: URLSearchParams, name: string): bigint | null {
-  const value = q.get(name);
-  return value && /^\d+$/.test(value) ? BigInt(value) : null;
-}
-
-function linkHeader(url: URL, limit: number, oldest: bigint, newest: bigint): string {
-  const link = (param: string, id: bigint) => {
-    const next = new URL(url.toString());
-    for (const p of ['max_id', 'since_id', 'min_id']) next.searchParams.delete(p);
-    next.searchParams.set('limit', String(limit));
-    next.searchParams.set(param, String(id));
-    return `<${next.toString()}>`;
-  };
-  return `${link('max_id', oldest)}; rel="next", ${link('min_id', newest)}; rel="prev"`;
-}
-
-function accountFor(acct: string, home: string, input: StatusInput): FakeAccount {
-  const username = nth(acct.split('@'), 0);
-  return {
-    id: String(1000 + [...acct].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7)),
-    username,
-    acct,
-    display_name: input.displayName ?? present(username[0]).toUpperCase() + username.slice(1),
-    url: `${home}/@${username}`,
-    bot: false,
-    followers_count: input.followers ?? 120,
-  };
-}
-
-function merge(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  for (const [key, value] of Object.entries(patch)) {
-    const current = target[key];
-    if (value === undefined) delete target[key];
-    else if (isPlainObject(value) && isPlainObject(current)) merge(current, value);
-    else target[key] = value;
-  }
-  return target;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    .replace(/\n/g, '<br>');
-}
-
-function parseParams(contentType: string, body: string): Record<string, unknown> {
-  if (contentType.includes('application/json')) {
-    try {
-      return JSON.parse(body) as Record<string, unknown>;
-    } catch {
-      return {};
-    }
-  }
-  return Object.fromEntries(new URLSearchParams(body));
-}
