@@ -10,7 +10,7 @@ import { nth } from './helpers/present.js';
 import { seedItems, type ItemSeed } from './helpers/queue-seed.js';
 
 /**
- * Migration 18: an item's word bits let the queue's text filter rule items out on the order
+ * Migrations 18 and 21: an item's two summaries of its post's words let the queue's text filter rule items out on the order
  * index before reading their posts. The database starts at schema 17 with items in it (an
  * installation upgrading); more items are created after the migration.
  */
@@ -75,7 +75,8 @@ async function expected(post: RegExp): Promise<string[]> {
 describe("the post words' bits on inbox items", () => {
   it('are set on the items there before the migration and on those created after, from the words of the post', async () => {
     const { rows } = await db.query<{ id: string; same: boolean }>(
-      `SELECT i.id, i.word_bits IS NOT NULL AND i.word_bits = earshot_word_bits(to_tsvector('simple', m.text)) AS same
+      `SELECT i.id, i.word_bits IS NOT NULL AND i.word_bits = earshot_word_bits(to_tsvector('simple', m.text))
+         AND i.word_bits2 IS NOT NULL AND i.word_bits2 = earshot_word_bits2(to_tsvector('simple', m.text)) AS same
        FROM inbox_items i JOIN mentions m ON m.id = i.id`,
     );
     expect(rows).toHaveLength(120);
@@ -91,15 +92,19 @@ describe("the post words' bits on inbox items", () => {
 
   it('rule an item out without reading its post, unless it has none', async () => {
     const want = await expected(/\bcancelled\b.*\bflight\b|\bflight\b.*\bcancelled\b/i);
-    const [first, second] = [nth(want, 0), nth(want, 1)];
-    // Bits that claim no words hide a matching post: proof that the post was not read.
+    const [first, second, third, fourth] = [nth(want, 0), nth(want, 1), nth(want, 2), nth(want, 3)];
+    // Bits that claim no words hide a matching post: proof that the post was not read. Either
+    // summary alone rules an item out; a null one (an item the trigger did not see) does not.
     await db.query('UPDATE inbox_items SET word_bits = 0 WHERE id = $1', [first]);
     await db.query('UPDATE inbox_items SET word_bits = NULL WHERE id = $1', [second]);
+    await db.query('UPDATE inbox_items SET word_bits2 = 0 WHERE id = $1', [third]);
+    await db.query('UPDATE inbox_items SET word_bits = NULL, word_bits2 = NULL WHERE id = $1', [fourth]);
     try {
-      expect(await walk({ statuses: OPEN, now: NOW, q: 'cancelled flight' })).toEqual(want.filter((id) => id !== first));
+      expect(await walk({ statuses: OPEN, now: NOW, q: 'cancelled flight' })).toEqual(want.filter((id) => id !== first && id !== third));
     } finally {
       await db.query(
-        `UPDATE inbox_items i SET word_bits = earshot_word_bits(to_tsvector('simple', m.text)) FROM mentions m WHERE m.id = i.id`,
+        `UPDATE inbox_items i SET word_bits = earshot_word_bits(to_tsvector('simple', m.text)), word_bits2 = earshot_word_bits2(to_tsvector('simple', m.text))
+         FROM mentions m WHERE m.id = i.id`,
       );
     }
   });

@@ -15,6 +15,7 @@ import { ITEM_INDEXES } from './schema-item-indexes.js';
 import { WORD_BITS } from './schema-word-bits.js';
 import { FILTER_INDEXES } from './schema-filter-indexes.js';
 import { VOCABULARY } from './schema-vocabulary.js';
+import { WORD_BITS_WIDE } from './schema-word-bits-wide.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -66,4 +67,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 18, name: "post words' bits in the queue order index", sql: WORD_BITS },
   { version: 19, name: 'no brand or language index on items', sql: FILTER_INDEXES },
   { version: 20, name: 'substrings through the vocabulary of words', sql: VOCABULARY },
+  { version: 21, name: "a second summary of the post's words", sql: WORD_BITS_WIDE },
 ];
