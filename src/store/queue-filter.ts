@@ -84,8 +84,11 @@ export function where(f: QueueFilter, text: QueueText | null, only?: string[]): 
     clauses.push(`(i.id = ${lead} OR i.dup_of = ${lead})`);
   } else if (f.collapse) {
     // A lead that is closed, snoozed or filtered out no longer hides its group: nothing goes missing.
+    // A scalar subquery (a probe of the lead per member), not NOT EXISTS: under OR PostgreSQL may
+    // hash the EXISTS, reading every item that matches the filter first; with 30,000 grouped
+    // items on the bench store source + category took 320 ms, an assignee 102 ms.
     clauses.push(
-      `(i.dup_of IS NULL OR NOT EXISTS (SELECT 1 FROM inbox_items l WHERE l.id = i.dup_of AND ${conditions(f, text, 'l', p).join(' AND ')}))`,
+      `(i.dup_of IS NULL OR coalesce((SELECT false FROM inbox_items l WHERE l.id = i.dup_of AND ${conditions(f, text, 'l', p).join(' AND ')}), true))`,
     );
   }
   return { from, sql: clauses.join(' AND '), params };
