@@ -4,7 +4,7 @@ import { DENSE, DENSE_FEATURES } from '../src/triage/features.js';
 import { fitHeads, prepare, type Prepared, type TrainingRow } from '../src/triage/train/fit.js';
 import { chooseIrony, NEVER_BY_HEAD, SINCERE_WEIGHTS } from '../src/triage/train/tune-irony.js';
 import { MAIN_OUTPUTS } from '../src/triage/model.js';
-import { CUE_IRONY_AT, ironyThreshold, sentimentClass } from '../src/triage/decide.js';
+import { CUE_IRONY_AT, ironyThreshold, sarcasmReading, sentimentClass } from '../src/triage/decide.js';
 import { readPost } from '../src/triage/signals.js';
 import type { Sentiment } from '../src/triage-types.js';
 
@@ -174,5 +174,13 @@ describe('irony threshold for posts that name the brand', () => {
     expect(choice.ironyAt).toBeLessThanOrEqual(0.646);
     expect(choice.ironyAtAddressed).toBeGreaterThan(0.646);
     expect(choice.f1).toBeCloseTo(1, 5);
+  });
+});
+
+describe('what a sarcastic post reads as', () => {
+  it('negative when said to the brand or beside a problem, neutral when only the head finds a post naming no brand ironic', () => {
+    expect(sarcasmReading(readPost('Acme thanks, what a flight', acme).features)).toBe(0);
+    expect(sarcasmReading(readPost('thanks a lot 🙃 two hours on hold and still no refund', acme).features)).toBe(0);
+    expect(sarcasmReading(readPost('thanks, what a flight', acme).features)).toBe(1);
   });
 });

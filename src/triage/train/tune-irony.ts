@@ -106,7 +106,7 @@ function outcomeAt(rows: Row[], base: number[], p: readonly number[], t: number,
   rows.forEach((r, i) => {
     if (!r.set) return;
     let c = base[i] as number;
-    if (c === 2 && (p[i] as number) >= (r.cue ? CUE_IRONY_AT : r.addressed ? addressedAt : t)) c = 0;
+    if (c === 2 && (p[i] as number) >= (r.cue ? CUE_IRONY_AT : r.addressed ? addressedAt : t)) c = r.cue || r.addressed ? 0 : 1;
     if (r.set === 'ironic') {
       ironic += 1;
       if (c === 2) ironicPositive += 1;
