@@ -15,27 +15,35 @@ interface Lists {
 const LISTS: Record<string, Lists> = {
   es: {
     strongPositive: `excelente maravilloso maravillosa increíble increible genial perfecto perfecta encanta encantó encanto amo adoro
-      fantástico fantastico fantástica espectacular brutal precioso preciosa buenísimo buenisimo felicidades enhorabuena`,
+      fantástico fantastico fantástica espectacular brutal precioso preciosa buenísimo buenisimo felicidades enhorabuena
+      hermoso hermosa hermosos hermosas divino divina estupendo estupenda fenomenal buenísima buenisima riquísimo riquisimo delicioso deliciosa adorable maravilla felicitaciones bendiciones chévere chevere chido chida bacán bacan padrísimo padrisimo guapísimo guapisima guapísima orgullosísimo emocionadísimo`,
     positive: `bueno buena buenos buenas bien feliz felices gracias alegría alegria bonito bonita lindo linda guapo guapa mola
       divertido divertida gusta gustó gusto disfrutar disfruté contento contenta orgullo orgulloso orgullosa éxito exito
-      mejor mejores suerte ánimo animo jaja jajaja jajajaja haha risa amor querido querida feliz recomiendo ganas`,
+      mejor mejores suerte ánimo animo jaja jajaja jajajaja haha risa amor querido querida feliz recomiendo ganas
+      bello bella bellos bellas rico rica ricos ricas emocionado emocionada emocionante ilusión ilusion ilusionado ilusionada sonrisa sonreír sonreir gracioso graciosa chulo chula guay encantado encantada besos besitos abrazo abrazos crack ídolo idolo campeón campeon campeones bendecido bendecida disfruten disfrutando disfruta éxitos exitos bravo olé ole viva tierno tierna amable amigos amistad paz esperanza apoyo ganar ganamos ganó gano victoria felicidad quiero`,
     negative: `malo mala malos malas mal triste tristeza problema problemas difícil dificil aburrido aburrida cansado cansada
       harto harta miedo peor peores queja retraso perdido error fallo lástima lastima falta culpa roto rota
-      enfadado enfadada molesto molesta preocupado preocupada llorar lloro sufrir duele dolor caro lento lenta`,
+      enfadado enfadada molesto molesta preocupado preocupada llorar lloro sufrir duele dolor caro lento lenta
+      feo fea feos feas pobre injusto injusta injusticia mentira mentiras mentiroso mentirosa falso falsa lamentable desgracia accidente herido heridos enfermo enferma llorando lágrimas lagrimas deprimido deprimida depresión depresion soledad aburre rabia enojado enojada cabreado cabreada indignado indignada decepción decepcion decepcionado decepcionada fracaso perder perdimos perdió perdio derrota susto asustado asustada preocupa peligro grave caos crisis estrés estres estresado estresada agobiado agobiada ansiedad sufro sufriendo dolió dolio tonto tonta lamentablemente desgraciadamente jodido jodida joder coño carajo robo robar ladrón ladron ladrones violencia guerra`,
     strongNegative: `horrible terrible pésimo pesimo pésima pesima asco odio odiar asqueroso vergüenza verguenza desastre
-      mierda fatal basura indignante inaceptable vergonzoso vergonzosa ridículo ridiculo estafa muerte asesino corrupto corruptos`,
+      mierda fatal basura indignante inaceptable vergonzoso vergonzosa ridículo ridiculo estafa muerte asesino corrupto corruptos
+      horroroso horrorosa espantoso espantosa insoportable imbécil imbecil idiota idiotas estúpido estupido estúpida estupida pendejo pendeja pendejos gilipollas cabrón cabron maldito maldita malditos puta puto putos porquería porqueria patético patetico patética patetica nefasto nefasta asesinato asesinos tragedia odia odian asco`,
   },
   pt: {
     strongPositive: `excelente maravilhoso maravilhosa incrível incrivel ótimo otimo ótima otima perfeito perfeita amo adoro
-      fantástico fantastico sensacional lindo linda parabéns parabens demais`,
+      fantástico fantastico sensacional lindo linda parabéns parabens demais
+      amei adorei perfeição perfeicao espetacular brilhante arrasou arrasa arrasando apaixonado apaixonada apaixonante delícia delicia delicioso deliciosa maravilhosos maravilhosas lindos lindas lindeza`,
     positive: `bom boa bons boas bem feliz felizes obrigado obrigada obg alegria bonito bonita gosto gostei legal massa
       divertido divertida contente orgulho sucesso melhor melhores sorte amor querido querida kkk kkkk kkkkk haha hahaha rsrs
-      recomendo top show`,
+      recomendo top show
+      bacana fofo fofa fofura fofos gostoso gostosa felicidade orgulhoso orgulhosa obg vlw valeu diva rainha craque ídolo idolo torcendo merece merecido emocionante emocionado emocionada emoção emocao sorriso sorrindo engraçado engraçada engracado divertida eba oba uhul viva abençoado abençoada bênção bencao paz esperança esperanca ganhou ganhamos vitória vitoria querida amigos amizade`,
     negative: `mau má ruim ruins mal triste tristeza problema problemas difícil dificil chato chata cansado cansada medo
       pior piores reclamação reclamacao atraso perdido erro falha falta culpa quebrado quebrada raiva
-      preocupado preocupada chorar chorando sofrer dor lento lenta`,
+      preocupado preocupada chorar chorando sofrer dor lento lenta
+      chatice cansei desisto decepção decepcao decepcionado decepcionada injusto injusta injustiça injustica mentira mentiras mentiroso falso falsa feio feia feios burro burra errado errada complicado ansiedade depressão depressao doente doendo infelizmente lamentável lamentavel tédio tedio entediado nervoso nervosa irritado irritada irritante sofri sofrendo sofrimento chorei chorando perdeu perdemos derrota eliminado eliminada droga saco aff afff argh preguiça preguica fracasso triste tristes crise roubo ladrão ladrao ladrões`,
     strongNegative: `horrível horrivel terrível terrivel péssimo pessimo péssima pessima nojo odeio odiar nojento vergonha
-      desastre merda lixo absurdo ridículo ridiculo golpe roubo morte corrupto corruptos vergonhoso`,
+      desastre merda lixo absurdo ridículo ridiculo golpe roubo morte corrupto corruptos vergonhoso
+      ódio odio insuportável insuportavel detesto idiota idiotas imbecil otário otario otária otaria babaca palhaçada palhacada porra caralho fdp pqp vsf tnc morreu morrer matar mataram assassino assassinos crime corrupção corrupcao golpista nojenta decepcionante`,
   },
   fr: {
     strongPositive: `excellent excellente merveilleux merveilleuse incroyable génial geniale génial parfait parfaite adore
