@@ -57,6 +57,16 @@ const NEGATORS: Record<string, ReadonlySet<string>> = Object.fromEntries(
 );
 const NO_NEGATORS: ReadonlySet<string> = new Set();
 
+/** Unstressed pronouns that sit between a negation and its verb in the Romance languages. */
+const CLITICS: Record<string, ReadonlySet<string>> = Object.fromEntries(
+  Object.entries({
+    es: 'me te se lo la los las le les nos os',
+    pt: 'me te se o a os as lhe lhes nos vos',
+    it: 'mi ti si ci vi lo la li le gli ne me te se ce ve',
+    fr: 'me te se le la les lui leur nous vous y en',
+  }).map(([lang, words]) => [lang, new Set(words.split(' '))]),
+);
+
 const PROBLEM = new Set(
   `problema problemas malo mala pésimo pesimo horrible terrible fatal peor queja reclamo retraso perdido roto error fallo vergüenza
   problema péssimo pessimo horrível horrivel ruim pior reclamação atraso perdido quebrado erro vergonha
@@ -171,12 +181,14 @@ export function readMulti(input: MultiInput, reuse = false): { post: MultiPost; 
   const uniTag = fnv(tag, 'u');
   const pairTag = fnv(tag, 'b');
   const negators = NEGATORS[input.lang] ?? NO_NEGATORS;
+  const clitics = CLITICS[input.lang] ?? NO_NEGATORS;
   words.forEach((w, i) => {
     const t = tokenOf(w, input.lang);
     const neg = negate > 0 || t.negates;
     negatedAt.push(neg);
     if (neg) negated = true;
-    negate = negators.has(w) ? 2 : Math.max(0, negate - 1);
+    // A clitic pronoun between the negation and its verb ("no me gusta", "não me", "non mi piace", "no se lo creo") does not use up the scope.
+    negate = negators.has(w) ? 2 : negate > 0 && clitics.has(w) ? negate : Math.max(0, negate - 1);
     const tok = neg ? `!${t.base}` : t.base;
     const uni = bucket(fnv(t.laugh ? SHARED_UNI : uniTag, tok));
     const bi = bucket(fnv(Math.imul(prev ^ 32, FNV_PRIME), tok));
