@@ -95,4 +95,31 @@ describe('triage: words of other languages as the model reads them', () => {
     expect(dense('shabash team, lajawab match', 'hi', 'lexicon positive')).toBeGreaterThan(0);
     expect(dense('worst service ever yaar', 'hi', 'lexicon negative')).toBeGreaterThan(0);
   });
+
+  it('carries a negation past the clitic pronouns before its verb', () => {
+    // Two pronouns before the verb: with them counted as words the scope ended before "recomiendo", "recommande", "piace".
+    for (const [text, lang] of [
+      ['no se lo recomiendo', 'es'],
+      ['je ne te le recommande', 'fr'],
+      ['non me ne piace', 'it'],
+    ] as const) {
+      expect(dense(text, lang, 'negation'), text).toBe(1);
+      expect(dense(text, lang, 'lexicon positive'), text).toBe(0);
+    }
+    // A pronoun after the scope has ended does not extend it.
+    expect(dense('no tengo tiempo, me encanta', 'es', 'lexicon positive')).toBeGreaterThan(0);
+  });
+
+  it('knows everyday Spanish and Portuguese words of praise, insult and loss', () => {
+    for (const [text, lang] of [
+      ['qué chévere el concierto', 'es'],
+      ['arrasou demais hoje', 'pt'],
+    ] as const)
+      expect(dense(text, lang, 'lexicon positive'), text).toBeGreaterThan(0);
+    for (const [text, lang] of [
+      ['menudo imbécil el árbitro', 'es'],
+      ['que palhaçada, pqp', 'pt'],
+    ] as const)
+      expect(dense(text, lang, 'lexicon negative'), text).toBeGreaterThan(0);
+  });
 });
