@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Db } from '../src/postgres/pool.js';
 import { ensureDatabase } from '../src/store/admin.js';
 import { queuePage } from '../src/store/inbox-queue.js';
+import { createItems, type NewItem } from '../src/store/inbox.js';
+import type { StoreKeys } from '../src/store/keys.js';
+import type { Redis } from 'ioredis';
 import type { QueueFilter } from '../src/store/queue-filter.js';
 import { migrate } from '../src/store/migrate.js';
 import { MIGRATIONS } from '../src/store/sql/migrations.js';
@@ -107,5 +110,49 @@ describe("the post words' bits on inbox items", () => {
          FROM mentions m WHERE m.id = i.id`,
       );
     }
+  });
+
+  it('are set by the item insert itself, with the trigger left for writers that leave them out', async () => {
+    const ids = ['w900', 'w901'];
+    await seedItems(db, seeds(900, 2));
+    await db.query('DELETE FROM inbox_items WHERE id = ANY($1)', [ids]);
+    const item = (id: string): NewItem => ({
+      id,
+      brandId: 'acme',
+      sourceId: 'seed',
+      platform: 'mastodon',
+      priority: 'normal',
+      urgency: 40,
+      category: 'other',
+      sentiment: 'negative',
+      language: 'en',
+      createdAt: NOW - 60_000,
+      slaDueAt: NOW + 3_600_000,
+      draft: 'Hi, sorry about that.',
+      draftTemplate: 'default',
+      draftWarnings: [],
+    });
+    const s = { db, redis: { publish: async () => 0 } as unknown as Redis, keys: { inbox: 'test:inbox' } as StoreKeys };
+    // The trigger of migration 18 made to fail: the insert must not lean on it (its per-row call was the cost).
+    await db.query(`CREATE OR REPLACE FUNCTION inbox_word_bits() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'trigger ran'; END $$`);
+    try {
+      expect(await createItems(s, ids.map(item))).toEqual(ids);
+    } finally {
+      await db.query(`CREATE OR REPLACE FUNCTION inbox_word_bits() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE words tsvector;
+        BEGIN
+          SELECT to_tsvector('simple', m.text) INTO words FROM mentions m WHERE m.id = NEW.id;
+          IF FOUND THEN
+            NEW.word_bits := earshot_word_bits(words);
+            NEW.word_bits2 := earshot_word_bits2(words);
+          END IF;
+          RETURN NEW;
+        END $$`);
+    }
+    const { rows } = await db.query<{ same: boolean }>(
+      `SELECT i.word_bits = earshot_word_bits(to_tsvector('simple', m.text)) AND i.word_bits2 = earshot_word_bits2(to_tsvector('simple', m.text)) AS same FROM inbox_items i JOIN mentions m ON m.id = i.id WHERE i.id = ANY($1)`,
+      [ids],
+    );
+    expect(rows).toEqual([{ same: true }, { same: true }]);
   });
 });

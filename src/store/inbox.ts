@@ -76,8 +76,9 @@ WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::jsonb[], $16::text[], $17::bigint[])
     AS t(id, brand_id, source_id, platform, priority, urgency, category, sentiment, language, created_at, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at)
 ), fresh AS (
-  SELECT i.* FROM input i
-  WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = i.id) AND NOT EXISTS (SELECT 1 FROM inbox_items x WHERE x.id = i.id)
+  SELECT i.*, earshot_word_bits(m.words) AS word_bits, earshot_word_bits2(m.words) AS word_bits2 FROM input i
+  CROSS JOIN LATERAL (SELECT to_tsvector('simple', m.text) AS words FROM mentions m WHERE m.id = i.id) m
+  WHERE NOT EXISTS (SELECT 1 FROM inbox_items x WHERE x.id = i.id)
 ), led AS (
   SELECT f.*, CASE WHEN f.dup_key IS NOT NULL THEN coalesce(
     (SELECT l.id FROM (SELECT * FROM inbox_items c WHERE c.dup_key = f.dup_key OFFSET 0) l
@@ -87,8 +88,8 @@ WITH input AS (
       ORDER BY b.id LIMIT 1)) END AS dup_of
   FROM fresh f
 ), ins AS (
-  INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at, dup_of)
-  SELECT id, brand_id, source_id, platform, priority, 'new', urgency, category, sentiment, language, created_at, $15, $15, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at, dup_of
+  INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at, dup_of, word_bits, word_bits2)
+  SELECT id, brand_id, source_id, platform, priority, 'new', urgency, category, sentiment, language, created_at, $15, $15, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at, dup_of, word_bits, word_bits2
   FROM led
   ON CONFLICT (id) DO NOTHING
   RETURNING id

@@ -16,6 +16,7 @@ import { WORD_BITS } from './schema-word-bits.js';
 import { FILTER_INDEXES } from './schema-filter-indexes.js';
 import { VOCABULARY } from './schema-vocabulary.js';
 import { WORD_BITS_WIDE } from './schema-word-bits-wide.js';
+import { WORD_BITS_INLINE } from './schema-word-bits-inline.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -68,4 +69,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 19, name: 'no brand or language index on items', sql: FILTER_INDEXES },
   { version: 20, name: 'substrings through the vocabulary of words', sql: VOCABULARY },
   { version: 21, name: "a second summary of the post's words", sql: WORD_BITS_WIDE },
+  { version: 22, name: 'word bits set by the item insert', sql: WORD_BITS_INLINE },
 ];
