@@ -6,6 +6,28 @@ import { busy, inlineError, toast } from './toast.js';
 
 /** @typedef {() => Promise<void>} Reload */
 
+/**
+ * The admin page's tables: one header row, then the rows given.
+ * @param {string[]} headers
+ * @param {HTMLElement[]} rows
+ */
+export function adminTable(headers, rows) {
+  return el(
+    'table',
+    { class: 'audit admin-table' },
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        headers.map((h) => el('th', {}, h)),
+      ),
+    ),
+    el('tbody', {}, rows),
+  );
+}
+
 /** @param {unknown} err */
 const reason = (err) => failure(err).message;
 
@@ -80,22 +102,7 @@ export function renderBrands(brands, reload) {
     );
     return row;
   });
-  clear($('admin-brands')).append(
-    el(
-      'table',
-      { class: 'audit admin-table' },
-      el(
-        'thead',
-        {},
-        el(
-          'tr',
-          {},
-          ['Id', 'Name', 'Keywords', 'Handles', 'Hashtags', 'Set by', ''].map((h) => el('th', {}, h)),
-        ),
-      ),
-      el('tbody', {}, rows),
-    ),
-  );
+  clear($('admin-brands')).append(adminTable(['Id', 'Name', 'Keywords', 'Handles', 'Hashtags', 'Set by', ''], rows));
 }
 
 /**

@@ -4,7 +4,7 @@
 import { api, failure } from './api.js';
 import { $, clear, el, submitButton, when } from './dom.js';
 import { busy, inlineError, toast, toastError } from './toast.js';
-import { addBrand, renderBrands } from './admin-brands.js';
+import { addBrand, adminTable, renderBrands } from './admin-brands.js';
 
 /** @type {Api.Role[]} */
 const ROLES = ['viewer', 'responder', 'approver', 'admin'];
@@ -169,22 +169,7 @@ function renderUsers(users, me) {
       userActions(u, me),
     ),
   );
-  clear($('admin-users')).append(
-    el(
-      'table',
-      { class: 'audit admin-table' },
-      el(
-        'thead',
-        {},
-        el(
-          'tr',
-          {},
-          ['Name', 'Role', 'Signs in with', 'Status', 'Set by', ''].map((h) => el('th', {}, h)),
-        ),
-      ),
-      el('tbody', {}, rows),
-    ),
-  );
+  clear($('admin-users')).append(adminTable(['Name', 'Role', 'Signs in with', 'Status', 'Set by', ''], rows));
 }
 
 /** @param {SubmitEvent} event */
