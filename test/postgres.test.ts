@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findPostgresBin, PostgresNotInstalledError, postgresUser } from '../src/postgres/binaries.js';
-import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
+import { startEmbeddedPostgres, unreachableParent } from '../src/postgres/embedded.js';
 import { createPool } from '../src/postgres/pool.js';
 import { ensureDatabase } from '../src/store/admin.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from '../src/store/migrate.js';
@@ -19,6 +19,18 @@ function tempDir(name: string): string {
 }
 
 describe('embedded PostgreSQL', () => {
+  it('names the folder the postgres user cannot enter, and how to open it, before running initdb', async () => {
+    const closed = mkdtempSync(path.join(tempDir('earshot-closed-'), 'home-')); // 0700, as mktemp -d makes
+    const dataDir = path.join(closed, 'fresh', 'data', 'postgres');
+    const other = { uid: 424242, gid: 424242 };
+    expect(unreachableParent(dataDir, other)).toBe(closed);
+    expect(unreachableParent(path.join(tempDir('earshot-open-'), 'pg'), other)).toBeNull();
+    if (!postgresUser()) return; // not root: the server runs as this user, who can enter its own folders
+    mkdirSync(dataDir, { recursive: true });
+    const err = await startEmbeddedPostgres({ dataDir }).catch((e: unknown) => e);
+    expect((err as Error).message).toContain(`cannot enter ${closed}: run \`chmod o+x ${closed}\``);
+  });
+
   it('explains how to get PostgreSQL when the server binaries are missing', async () => {
     const err = await startEmbeddedPostgres({ dataDir: path.join(tempDir('earshot-nopg-'), 'pg'), binDir: '' }).catch((e: unknown) => e);
     expect(findPostgresBin(path.join(tempDir('earshot-nobin-'), 'none'))).toSatisfy(

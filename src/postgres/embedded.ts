@@ -186,7 +186,26 @@ async function ownerRunning(dir: string, port: number): Promise<boolean> {
   return Boolean(owner && processAlive(owner) && (await canConnect(path.join(dir, `.s.PGSQL.${port}`))));
 }
 
+/**
+ * The first folder above `dir` that the postgres user cannot enter (mktemp -d and home folders are
+ * 0700), so the error names what to change instead of initdb's "Permission denied".
+ */
+export function unreachableParent(dir: string, runAs: SystemUser): string | null {
+  for (let at = path.dirname(path.resolve(dir)); ; at = path.dirname(at)) {
+    // Folders not made yet are made later by this process, owned by it: only existing ones can block.
+    const st = existsSync(at) ? statSync(at) : null;
+    const enters = !st || (st.uid === runAs.uid ? st.mode & 0o100 : st.gid === runAs.gid ? st.mode & 0o010 : st.mode & 0o001);
+    if (!enters) return at;
+    if (at === path.dirname(at)) return null;
+  }
+}
+
 function initdb(bin: string, dir: string, runAs: SystemUser | null, log?: Logger): void {
+  const blocked = runAs && unreachableParent(dir, runAs);
+  if (blocked)
+    throw new OperatorError(
+      `PostgreSQL runs as the postgres user, which cannot enter ${blocked}: run \`chmod o+x ${blocked}\`, keep Earshot in a folder it can reach, or set DATABASE_URL`,
+    );
   const base = ['-D', dir, '-U', USER, '--auth=trust', '--encoding=UTF8'];
   // C.UTF-8 keeps sorting byte-wise but lets pg_trgm and lower() see non-ASCII letters as letters.
   let res = spawnSync(path.join(bin, 'initdb'), [...base, '--locale=C.UTF-8'], { encoding: 'utf8', cwd: dir, ...(runAs ?? {}) });
