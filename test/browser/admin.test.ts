@@ -26,8 +26,8 @@ const pageErrors: string[] = [];
 const line = (id: string, text: string) =>
   `${JSON.stringify({ id, text, createdAt: new Date().toISOString(), author: { id: `u${id}`, handle: `person${id}`, name: 'A Person', followers: 500 } })}\n`;
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function newPage(width = 1280): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('dialog', (d) => void d.dismiss());
@@ -117,4 +117,27 @@ describe('admin page in a real browser', () => {
     await nia.locator('#login').waitFor({ state: 'visible' });
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it('on a 390 px phone every user and brand, with its buttons, is on the screen, each value beside its column name', async () => {
+    const phone = await newPage(390);
+    await signIn(phone, 'root', ADMIN_PASSWORD);
+    await phone.click('#nav-admin');
+    await phone.locator('#admin-users tr[data-user="root"]').waitFor();
+    await phone.locator('#admin-brands tr[data-brand]').first().waitFor();
+    // Before the cards, the tables scrolled inside themselves and hid the last columns (the buttons) past the edge.
+    const offScreen = await phone
+      .locator('#admin-users button, #admin-users select, #admin-brands button, #admin-brands td')
+      .evaluateAll((nodes) =>
+        nodes
+          .map((n) => n as unknown as { getBoundingClientRect(): { left: number; right: number }; textContent: string | null })
+          .filter((n) => n.getBoundingClientRect().left < 0 || n.getBoundingClientRect().right > 390)
+          .map((n) => n.textContent),
+      );
+    expect(offScreen).toEqual([]);
+    expect(await phone.locator('#admin-users tr[data-user="root"] td[data-label="Role"] select').isVisible()).toBe(true);
+    await phone.locator('#admin-brands tr[data-brand] button', { hasText: 'Edit' }).first().click();
+    expect(await phone.locator('#admin-brands td[data-label="Keywords"] input').first().isVisible()).toBe(true);
+    await phone.screenshot({ path: path.join(OUT, 'admin-phone.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });

@@ -12,6 +12,7 @@ import { busy, inlineError, toast } from './toast.js';
  * @param {HTMLElement[]} rows
  */
 export function adminTable(headers, rows) {
+  for (const row of rows) labelCells(headers, row);
   return el(
     'table',
     { class: 'audit admin-table' },
@@ -27,6 +28,26 @@ export function adminTable(headers, rows) {
     el('tbody', {}, rows),
   );
 }
+
+/**
+ * Each cell carries its column's name, which a phone shows beside the value once the table is laid out as cards
+ * (app.css): a table as wide as seven columns would otherwise hide its last ones off the screen.
+ * @param {string[]} headers
+ * @param {HTMLElement} row
+ */
+function labelCells(headers, row) {
+  [...row.children].forEach((cell, i) => {
+    if (cell instanceof HTMLElement && headers[i]) cell.dataset.label = headers[i];
+  });
+}
+
+const BRAND_COLUMNS = ['Id', 'Name', 'Keywords', 'Handles', 'Hashtags', 'Set by', ''];
+
+/** @param {HTMLElement} row */
+const labelled = (row) => {
+  labelCells(BRAND_COLUMNS, row);
+  return row;
+};
 
 /** @param {unknown} err */
 const reason = (err) => failure(err).message;
@@ -98,11 +119,15 @@ export function renderBrands(brands, reload) {
       el('td', {}, b.handles.join(', ')),
       el('td', {}, b.hashtags.map((t) => `#${t.replace(/^#/, '')}`).join(' ')),
       el('td', { class: 'muted' }, b.managedBy === 'admin' ? 'admin' : 'config file'),
-      el('td', { class: 'actions' }, el('button', { type: 'button', onclick: () => row.replaceWith(brandEditRow(b, reload)) }, 'Edit')),
+      el(
+        'td',
+        { class: 'actions' },
+        el('button', { type: 'button', onclick: () => row.replaceWith(labelled(brandEditRow(b, reload))) }, 'Edit'),
+      ),
     );
     return row;
   });
-  clear($('admin-brands')).append(adminTable(['Id', 'Name', 'Keywords', 'Handles', 'Hashtags', 'Set by', ''], rows));
+  clear($('admin-brands')).append(adminTable(BRAND_COLUMNS, rows));
 }
 
 /**
