@@ -25,9 +25,9 @@ let base: string;
 let ids: Record<string, string>;
 const pageErrors: string[] = [];
 
-async function newPage(): Promise<Page> {
+async function newPage(width = 1280): Promise<Page> {
   // UTC, so the date inputs mean the same days as the seeded periods.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
+  const context = await browser.newContext({ viewport: { width, height: 900 }, timezoneId: 'UTC' });
   const page = await context.newPage();
   page.on('dialog', (d) => {
     pageErrors.push(`dialog: ${d.message()}`);
@@ -210,6 +210,26 @@ describe('audit log', () => {
     expect(lines[1]).toContain(',ana unassigned the post by @uc2,');
     expect(lines[2]).toContain(',ana assigned the post by @uc2 to bob,');
     await page.screenshot({ path: path.join(OUT, 'audit.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('on a 390 px phone each entry is a card: when, what, the item link and its kind all on the screen', async () => {
+    const page = await newPage(390);
+    await signIn(page, 'ana');
+    await page.waitForSelector('#queue:not([hidden])');
+    await page.goto(`${base}/#/audit?action=item.approved`);
+    await page.locator('table.audit td.what').first().waitFor();
+    // Before the cards, the Kind column sat past the screen's edge inside a box that scrolled sideways.
+    const cells = page.locator('table.audit tbody td:not(:empty)');
+    const boxes = await cells.evaluateAll((nodes) =>
+      nodes.map((n) => {
+        const r = (n as unknown as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
+        return { label: (n as unknown as { dataset: Record<string, string> }).dataset.label, left: r.left, right: r.right };
+      }),
+    );
+    expect(boxes.map((b) => b.label)).toEqual(['When', 'What happened', 'Item', 'Kind']);
+    expect(boxes.filter((b) => b.left < 0 || b.right > 390)).toEqual([]);
+    await page.screenshot({ path: path.join(OUT, 'audit-phone.png'), fullPage: true });
     await page.context().close();
   });
 

@@ -202,6 +202,9 @@ describe('queue in a real browser', () => {
       {
         id: 'ph1',
         sourceId: 'phone',
+        // Found long after its SLA ran out: the item page shows the long "breached on arrival" badge.
+        createdAt: Date.now() - 13 * 86_400_000,
+        slaDueAt: Date.now() - 12 * 86_400_000,
         text: 'A rather long post without many spaces: https://example.com/a/very/long/path/that/should/wrap/instead/of/pushing/the/page/sideways/on/a/phone',
       },
     ]);

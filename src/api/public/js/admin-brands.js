@@ -1,6 +1,7 @@
 // @ts-check
 // The admin page's brands: the names, keywords, handles and hashtags that file a post under a brand.
 import { api, failure } from './api.js';
+import { cardTable, labelCells } from './card-table.js';
 import { $, clear, el, submitButton } from './dom.js';
 import { busy, inlineError, toast } from './toast.js';
 
@@ -11,43 +12,9 @@ import { busy, inlineError, toast } from './toast.js';
  * @param {string[]} headers
  * @param {HTMLElement[]} rows
  */
-export function adminTable(headers, rows) {
-  for (const row of rows) labelCells(headers, row);
-  return el(
-    'table',
-    { class: 'audit admin-table' },
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        headers.map((h) => el('th', {}, h)),
-      ),
-    ),
-    el('tbody', {}, rows),
-  );
-}
-
-/**
- * Each cell carries its column's name, which a phone shows beside the value once the table is laid out as cards
- * (app.css): a table as wide as seven columns would otherwise hide its last ones off the screen.
- * @param {string[]} headers
- * @param {HTMLElement} row
- */
-function labelCells(headers, row) {
-  [...row.children].forEach((cell, i) => {
-    if (cell instanceof HTMLElement && headers[i]) cell.dataset.label = headers[i];
-  });
-}
+export const adminTable = (headers, rows) => cardTable('audit admin-table', headers, rows);
 
 const BRAND_COLUMNS = ['Id', 'Name', 'Keywords', 'Handles', 'Hashtags', 'Set by', ''];
-
-/** @param {HTMLElement} row */
-const labelled = (row) => {
-  labelCells(BRAND_COLUMNS, row);
-  return row;
-};
 
 /** @param {unknown} err */
 const reason = (err) => failure(err).message;
@@ -122,7 +89,7 @@ export function renderBrands(brands, reload) {
       el(
         'td',
         { class: 'actions' },
-        el('button', { type: 'button', onclick: () => row.replaceWith(labelled(brandEditRow(b, reload))) }, 'Edit'),
+        el('button', { type: 'button', onclick: () => row.replaceWith(labelCells(BRAND_COLUMNS, brandEditRow(b, reload))) }, 'Edit'),
       ),
     );
     return row;

@@ -3,6 +3,7 @@
 // when, in pages, with a CSV export of exactly what the filters select. The filters live in the
 // URL (#/audit?actor=ana&action=item.approved), so a view can be shared and survives a reload.
 import { api } from './api.js';
+import { cardTable } from './card-table.js';
 import { $, clear, el, label, when } from './dom.js';
 
 const PAGE = 50;
@@ -147,20 +148,7 @@ async function show(filters, cursor, cursors) {
   /** @type {Api.AuditPageAnswer} */
   const data = await api('GET', `/api/audit/page?${apiParams(filters, cursor)}&limit=${PAGE}`);
   Object.assign(view, { filters, cursor, cursors });
-  const table = el(
-    'table',
-    { class: 'audit' },
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        ['When', 'What happened', 'Item', 'Kind'].map((h) => el('th', {}, h)),
-      ),
-    ),
-    el('tbody', {}, data.entries.map(row)),
-  );
+  const table = cardTable('audit', ['When', 'What happened', 'Item', 'Kind'], data.entries.map(row));
   clear(body).append(
     form(filters, data.filters),
     data.entries.length ? table : el('p', { class: 'muted', id: 'audit-empty' }, 'No entries match these filters.'),
