@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { verifyJwt } from './google.js';
+import { verifyJwt } from './jwt.js';
 import { json as send, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
 import { nth, present } from '../helpers/present.js';
 
