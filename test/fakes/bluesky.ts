@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
-import { json, RecordingServer, type CannedResponse, type RecordedRequest } from './recorder.js';
+import { JetstreamServer } from './bluesky-jetstream.js';
+import { nsidOf, paginate, send, tid } from './bluesky-wire.js';
+import type { CannedResponse, RecordedRequest } from './recorder.js';
 import { nth, present } from '../helpers/present.js';
 
 /**
@@ -10,9 +10,7 @@ import { nth, present } from '../helpers/present.js';
  * searchPosts and listNotifications with opaque cursors (an offset, so posts arriving between
  * two page reads shift the pages and repeat items, as on the real thing), getProfiles (≤25),
  * createRecord refusing a taken rkey, getRecord, RateLimit-* headers with an epoch reset and
- * 429 `RateLimitExceeded`. `/subscribe` is a WebSocket sending Jetstream JSON events and
- * replaying from `cursor` (unix µs). The WebSocket server side is hand-rolled (handshake and
- * unmasked text frames): enough for a fake, and no extra dependency.
+ * 429 `RateLimitExceeded`. Jetstream: bluesky-jetstream.ts.
  */
 
 export interface FakePost {
@@ -38,16 +36,8 @@ export interface PostInput {
   langs?: string[];
 }
 
-const S32 = '234567abcdefghijklmnopqrstuvwxyz';
-const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-const send = (status: number, body: unknown, headers: Record<string, string> = {}): CannedResponse =>
-  json(status, body, { 'content-type': 'application/json; charset=utf-8', ...headers });
-/** The XRPC method a request calls. */
-const nsidOf = (request: RecordedRequest): string => request.path.replace(/^\/xrpc\//, '');
-
-export class FakeBluesky extends RecordingServer {
+export class FakeBluesky extends JetstreamServer {
   readonly records = new Map<string, { uri: string; cid: string; value: Record<string, unknown> }>();
-  readonly jetstreamConnections: Array<{ cursor: string | null; wantedCollections: string[] }> = [];
   identifier = 'acme.bsky.social';
   password = 'app-pass-1234';
   readonly did = 'did:plc:acmebrand';
@@ -64,7 +54,6 @@ export class FakeBluesky extends RecordingServer {
   private readonly followers = new Map<string, number>();
   private readonly tokens = new Map<string, { kind: 'access' | 'refresh'; valid: boolean }>();
   protected override readonly placesScripts = true;
-  private readonly events: Array<{ time_us: number; text: string }> = [];
   private forced429: { left: number; reset: number } = { left: 0, reset: 0 };
   private remaining = 3000;
   private resetEpoch = Math.ceil(Date.now() / 1000) + 300;
@@ -148,15 +137,6 @@ export class FakeBluesky extends RecordingServer {
     );
   }
 
-  /** Adds a Jetstream event (time_us grows) and sends it to every connected subscriber. */
-  emit(event: Record<string, unknown>): number {
-    const time_us = (this.events.at(-1)?.time_us ?? Date.now() * 1000) + 1_000_000;
-    const text = JSON.stringify({ ...event, time_us });
-    this.events.push({ time_us, text });
-    for (const s of this.sockets) s.write(frame(text));
-    return time_us;
-  }
-
   /** A Jetstream commit event creating `post`. */
   emitPost(post: FakePost): number {
     const [, , did, , rkey] = post.uri.split('/');
@@ -165,32 +145,6 @@ export class FakeBluesky extends RecordingServer {
       kind: 'commit',
       commit: { rev: 'r', operation: 'create', collection: 'app.bsky.feed.post', rkey, record: post.record, cid: post.cid },
     });
-  }
-
-  /** Kills every Jetstream socket without a close frame, as a network drop does. */
-  dropJetstream(): void {
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-  }
-
-  protected override upgrade(url: URL, req: IncomingMessage, socket: Socket): void {
-    const key = req.headers['sec-websocket-key'];
-    if (url.pathname !== '/subscribe' || typeof key !== 'string') return void socket.destroy();
-    const accept = createHash('sha1')
-      .update(key + WS_GUID)
-      .digest('base64');
-    socket.write(
-      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
-    );
-    const cursor = url.searchParams.get('cursor');
-    this.jetstreamConnections.push({ cursor, wantedCollections: url.searchParams.getAll('wantedCollections') });
-    this.keepSocket(socket);
-    // A client close frame (opcode 8) is answered with one, then the socket ends.
-    socket.on('data', (data: Buffer) => {
-      if (((data[0] ?? 0) & 0x0f) === 8) socket.end(Buffer.from([0x88, 0x00]));
-    });
-    // Without a cursor Jetstream live-tails; with one it replays everything from that time on.
-    if (cursor !== null) for (const e of this.events) if (e.time_us >= Number(cursor)) socket.write(frame(e.text));
   }
 
   protected override failure(err: unknown): CannedResponse {
@@ -336,41 +290,4 @@ export class FakeBluesky extends RecordingServer {
       },
     };
   }
-}
-
-function paginate<T>(all: T[], q: URLSearchParams): { page: T[]; cursor: string | null } {
-  const limit = Math.min(Math.max(Number(q.get('limit') ?? 25) || 25, 1), 100);
-  const offset = q.get('cursor') ? Number(Buffer.from(present(q.get('cursor')), 'base64url').toString()) : 0;
-  const page = all.slice(offset, offset + limit);
-  const more = offset + limit < all.length;
-  return { page, cursor: more ? Buffer.from(String(offset + limit)).toString('base64url') : null };
-}
-
-function tid(micros: number): string {
-  let value = (BigInt(micros) << 10n) | 7n;
-  let out = '';
-  for (let i = 0; i < 13; i++) {
-    out = present(S32[Number(value & 31n)]) + out;
-    value >>= 5n;
-  }
-  return out;
-}
-
-/** One unmasked, unfragmented text frame, as a server sends it. */
-function frame(text: string): Buffer {
-  const payload = Buffer.from(text, 'utf8');
-  const len = payload.length;
-  const head =
-    len < 126
-      ? Buffer.from([0x81, len])
-      : len < 65_536
-        ? Buffer.from([0x81, 126, len >> 8, len & 0xff])
-        : Buffer.concat([Buffer.from([0x81, 127]), bigLength(len)]);
-  return Buffer.concat([head, payload]);
-}
-
-function bigLength(len: number): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64BE(BigInt(len));
-  return b;
 }
