@@ -183,6 +183,23 @@ describe('stored mention row (PostgreSQL)', () => {
     expect(mentionFromRow(now)).toEqual(status);
   });
 
+  it('writes repeats as stored rows have them: earliest first, the longest at one place, regex characters as text', () => {
+    // Exact strings: rows on disk depend on them (the encoder once built a RegExp per post).
+    const m: Mention = {
+      ...status,
+      nativeId: 'https://a.example/users/bob/statuses/1234567',
+      url: 'https://a.example/@bob/1234567',
+      author: { id: 'bob.x+1', handle: 'bob.x+1', name: 'Bob', followers: 1, url: null },
+      replyRef: { a: '12345671234567', b: 'https://a.example/users/bob/statuses/1234567/1234567', c: 'xbob.x+1bob.x+1y', e: '1234https://a.exampl' },
+    };
+    const rest = JSON.parse(encodeRest(m)) as unknown[];
+    expect(rest[1]).toBe('\ue003/@bob/\ue002');
+    expect(rest[6]).toEqual({ a: '\ue002\ue002', b: '\ue001/\ue002', c: 'x\ue005\ue005y', e: '1234https://a.exampl' });
+    expect(mentionFromRow(columns(m, encodeRest(m)))).toEqual(m);
+    const short: Mention = { ...m, nativeId: 'tag:x/abcd', url: 'abcdabcabcd tag:x/abcd', author: { ...m.author, id: 'abc', handle: 'zz' }, replyRef: {} };
+    expect((JSON.parse(encodeRest(short)) as unknown[])[1]).toBe('\ue002abc\ue002 \ue001');
+  });
+
   it('reads rows of the earlier form, written before the repeats were left out', () => {
     const a = status.author;
     const v1 = JSON.stringify([status.url, [a.handle, a.name, a.followers, a.url], status.inReplyToId, [1, 2, 3], 4, status.replyRef]);
