@@ -25,13 +25,17 @@ export function normaliseForDuplicates(text: string): string {
     .trim();
 }
 
-/** FNV-1a over UTF-16 units, mixed with a seed, then finalised (murmur3 fmix32). */
-function hash32(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
+/** FNV-1a's state after `text` (UTF-16 units), from `h`: a shingle's hash continues its first word's. */
+function fnv(h: number, text: string): number {
   for (let i = 0; i < text.length; i += 1) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
+  return h;
+}
+
+/** murmur3's fmix32. */
+function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b) >>> 0;
   h ^= h >>> 13;
@@ -40,15 +44,23 @@ function hash32(text: string, seed: number): number {
   return h >>> 0;
 }
 
+/**
+ * FNV-1a of each word pair "a b", mixed with a seed, then finalised. The minimum over the pairs
+ * is the same with repeats as without, so no set of shingles is built, and the state after
+ * "a " is computed once per word and seed rather than once per pair.
+ */
 export function nearDuplicateKey(text: string): string | null {
   const words = normaliseForDuplicates(text).split(' ').filter(Boolean);
   if (words.length < MIN_WORDS) return null;
-  const shingles = new Set<string>();
-  for (let i = 0; i + 1 < words.length; i += 1) shingles.add(`${words[i]} ${words[i + 1]}`);
-  const minima = SEEDS.map((seed) => {
+  return SEEDS.map((seed) => {
+    const start = (0x811c9dc5 ^ seed) >>> 0;
     let min = 0xffffffff;
-    for (const s of shingles) min = Math.min(min, hash32(s, seed));
+    let head = fnv(fnv(start, words[0] ?? ''), ' ');
+    for (let i = 1; i < words.length; i += 1) {
+      const word = words[i] ?? '';
+      min = Math.min(min, fmix(fnv(head, word)));
+      head = fnv(fnv(start, word), ' ');
+    }
     return min.toString(16).padStart(8, '0');
-  });
-  return minima.join('');
+  }).join('');
 }
