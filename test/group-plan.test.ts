@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { Db } from '../src/postgres/pool.js';
-import { CREATE, createItems, createParams, type NewItem } from '../src/store/inbox.js';
+import { CREATE, createItems, createParams, lockGroups, type NewItem } from '../src/store/inbox.js';
 import type { StoreKeys } from '../src/store/keys.js';
 import { testDb } from './helpers/db.js';
 import { seedItems } from './helpers/queue-seed.js';
+import { waitFor } from './helpers/wait.js';
 
 /**
  * Item creation puts each new item with a near-duplicate key into its group as it writes it.
@@ -36,6 +37,7 @@ function newItem(id: string, dupKey: string | null): NewItem {
     dupKey,
   };
 }
+const locked = ['lock-a', 'lock-b', 'lock-c'];
 const items = batch.map((id, i) => newItem(id, i < 70 ? `k${i * 7}` : `fresh${i % 2}`));
 
 beforeAll(async () => {
@@ -43,8 +45,8 @@ beforeAll(async () => {
   await db.query('ALTER TABLE inbox_items SET (autovacuum_enabled = false)');
   const old = Array.from({ length: 3000 }, (_, i) => ({ id: `old${String(i).padStart(4, '0')}`, dupKey: `k${i % 1500}` }));
   // The batch's mentions exist (items are created for stored mentions only); its items do not yet.
-  await seedItems(db, [...old, ...batch.map((id) => ({ id }))]);
-  await db.query('DELETE FROM inbox_items WHERE id = ANY($1)', [batch]);
+  await seedItems(db, [...old, ...[...batch, ...locked].map((id) => ({ id }))]);
+  await db.query('DELETE FROM inbox_items WHERE id = ANY($1)', [[...batch, ...locked]]);
   // Statistics taken while every item had a brand of its own; then all of them become one brand's.
   await db.query("UPDATE inbox_items SET brand_id = 'b-' || id");
   await db.query('ANALYZE inbox_items');
@@ -86,5 +88,31 @@ describe('near-duplicate grouping at item creation', () => {
     ]);
     // Created once: a second run creates nothing and moves no group.
     expect(await createItems(s, items)).toEqual([]);
+  });
+
+  it('makes a batch wait for another only when they share a key', async () => {
+    const s = { db, redis: { publish: async () => 0 } as unknown as Redis, keys: { inbox: 'test:inbox' } as StoreKeys };
+    // Another batch's transaction, stopped while it holds the group of key "shared".
+    const other = await testDb('group-plan', 2);
+    const holder = await other.connect();
+    try {
+      await holder.query('BEGIN');
+      await lockGroups(holder, ['shared']);
+      // Neither a batch of other keys nor one without keys waits for it (one lock for every key did).
+      expect(await createItems(s, [newItem('lock-a', 'elsewhere')])).toEqual(['lock-a']);
+      expect(await createItems(s, [newItem('lock-b', null)])).toEqual(['lock-b']);
+      const waiting = createItems(s, [newItem('lock-c', 'shared')]);
+      await waitFor('the batch with the shared key to wait for its group', async () => {
+        const { rows } = await other.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+        );
+        return (rows[0]?.n ?? 0) > 0;
+      });
+      await holder.query('COMMIT');
+      expect(await waiting).toEqual(['lock-c']);
+    } finally {
+      holder.release();
+      await other.end();
+    }
   });
 });

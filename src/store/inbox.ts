@@ -96,8 +96,30 @@ WITH input AS (
 )
 SELECT id FROM ins`;
 
-/** Any constant: item creation with near-duplicate keys is serialised so groups stay one level deep. */
-const GROUP_LOCK = 0x6561_7273_0001;
+/**
+ * Item creation is serialised per near-duplicate key, so groups stay one level deep: a batch
+ * waits only for batches that share one of its keys (one lock for all of them made every batch
+ * with a key wait for every other, 272 µs per mention in a 20,000-post replay). The two-number
+ * form of the advisory lock is its own key space: this class, and a 32-bit hash of the key
+ * (a collision only makes two keys wait for each other).
+ */
+const GROUP_LOCK_CLASS = 0x6561_7273;
+const LOCK_GROUPS = 'SELECT pg_advisory_xact_lock($1::int, k) FROM unnest($2::int[]) AS k';
+
+function keyHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i += 1) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/**
+ * Takes the groups' locks for the rest of the transaction, in ascending order: two batches
+ * that share keys take them in the same order and cannot deadlock.
+ */
+export async function lockGroups(client: PoolClient, dupKeys: Iterable<string>): Promise<void> {
+  const hashes = [...new Set([...dupKeys].map(keyHash))].sort((a, b) => a - b);
+  if (hashes.length) await client.query(LOCK_GROUPS, [GROUP_LOCK_CLASS, hashes]);
+}
 
 /** CREATE's parameters, in its order. */
 export function createParams(unique: NewItem[], now: number): unknown[] {
@@ -132,10 +154,13 @@ export async function createItems(s: StoreCtx, items: NewItem[]): Promise<string
   let rows: Array<{ id: string }>;
   try {
     await client.query('BEGIN');
-    // Batches with near-duplicate keys are created one at a time: the insert's snapshot is taken
-    // after the lock (READ COMMITTED), so it sees the leads of the batch before, and no other
-    // batch sees this one's items before they are in their groups.
-    if (unique.some((i) => i.dupKey)) await client.query('SELECT pg_advisory_xact_lock($1)', [GROUP_LOCK]);
+    // Batches that share a near-duplicate key are created one at a time: the insert's snapshot is
+    // taken after the locks (READ COMMITTED), so it sees the leads of the batch before, and no
+    // other batch sees this one's items before they are in their groups.
+    await lockGroups(
+      client,
+      unique.flatMap((i) => (i.dupKey ? [i.dupKey] : [])),
+    );
     rows = (await client.query<{ id: string }>(CREATE, params)).rows;
     await client.query('COMMIT');
   } catch (err) {
