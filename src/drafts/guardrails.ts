@@ -74,11 +74,11 @@ function domainAllowed(host: string, allowed: readonly string[]): boolean {
   });
 }
 
-function linkWarnings(seen: string, playbook: PlaybookConfig): string[] {
+/** `withoutEmails`: `seen` with its email addresses blanked out (handleWarnings reads the same). */
+function linkWarnings(seen: string, withoutEmails: string, playbook: PlaybookConfig): string[] {
   const out: string[] = [];
   const emails = [...seen.matchAll(EMAIL_RE)];
-  const withoutEmails = seen.replace(EMAIL_RE, ' ').replace(HANDLE_RE, ' ');
-  for (const m of withoutEmails.matchAll(URL_RE)) {
+  for (const m of withoutEmails.replace(HANDLE_RE, ' ').matchAll(URL_RE)) {
     const host = hostOf(m[0]);
     if (!domainAllowed(host, playbook.allowLinks)) out.push(`links outside the allow-list: ${host} (playbook.allowLinks)`);
   }
@@ -93,12 +93,12 @@ function bareHandle(h: string): string {
   return h.trim().replace(/^@+/, '').toLowerCase();
 }
 
-function handleWarnings(seen: string, playbook: PlaybookConfig, ctx: ReplyContext): string[] {
+function handleWarnings(withoutEmails: string, playbook: PlaybookConfig, ctx: ReplyContext): string[] {
   const allowed = new Set(
     [...playbook.allowHandles, ...(ctx.brand?.handles ?? []), ...(ctx.authorHandle ? [ctx.authorHandle] : [])].map(bareHandle),
   );
   const out = new Set<string>();
-  for (const m of seen.replace(EMAIL_RE, ' ').matchAll(HANDLE_RE)) {
+  for (const m of withoutEmails.matchAll(HANDLE_RE)) {
     const handle = bareHandle(m[1] ?? '');
     const local = handle.split('@')[0] ?? handle;
     if (!allowed.has(handle) && !allowed.has(local)) out.add(`@handle outside the allow-list: @${handle} (playbook.allowHandles)`);
@@ -120,11 +120,15 @@ const SECRETS: Array<[RegExp, string]> = [
   ],
 ];
 const LAST_DIGITS = /\blast (?:4|four) digits\b/iu;
+/** Whether a secret is named anywhere: most drafts name none, and then no sentence needs reading. */
+const ANY_SECRET = SECRETS.map(([re]) => new RegExp(re.source, 'iu'));
 
 /** A secret named after an ask in the same sentence, with no "never" between them. */
 function secretWarnings(seen: string): string[] {
   const out = new Set<string>();
-  for (const sentence of seen.split(/(?<=[.!?;\n])/u)) {
+  // A match inside a sentence is a match in the whole text (sentences end on punctuation).
+  const sentences = ANY_SECRET.some((re) => re.test(seen)) ? seen.split(/(?<=[.!?;\n])/u) : [];
+  for (const sentence of sentences) {
     for (const [re, warning] of SECRETS) {
       for (const m of sentence.matchAll(re)) {
         const before = sentence.slice(0, m.index ?? 0);
@@ -176,7 +180,8 @@ export function checkReply(text: string, playbook: PlaybookConfig, ctx: ReplyCon
     const wanted = normaliseForCheck(phrase);
     if (wanted.trim() && phraseRe(wanted).test(seen)) warnings.push(`never say: "${phrase}"`);
   }
-  const length = [...stripInvisible(text)].length;
+  const visible = stripInvisible(text);
+  const length = [...visible].length;
   if (length > playbook.maxLength) warnings.push(`longer than ${playbook.maxLength} characters (${length})`);
   const target = ctx.target ?? (ctx.platform ? { platform: ctx.platform, sourceId: '' } : null);
   const posted = target ? checkLength(target, text, ctx.limits) : null;
@@ -184,8 +189,9 @@ export function checkReply(text: string, playbook: PlaybookConfig, ctx: ReplyCon
     warnings.push(`longer than ${target?.platform} allows: ${posted.count} of ${posted.limit} characters as posted (${posted.how})`);
   if (promisesRefund(seen)) warnings.push('promises a refund');
   if (promisesCompensation(seen)) warnings.push('promises compensation');
-  warnings.push(...linkWarnings(seen, playbook), ...handleWarnings(seen, playbook, ctx), ...secretWarnings(seen));
-  const lang = languageWarning(stripInvisible(text), ctx, playbook);
+  const withoutEmails = seen.replace(EMAIL_RE, ' ');
+  warnings.push(...linkWarnings(seen, withoutEmails, playbook), ...handleWarnings(withoutEmails, playbook, ctx), ...secretWarnings(seen));
+  const lang = languageWarning(visible, ctx, playbook);
   if (lang) warnings.push(lang);
   return warnings;
 }
