@@ -190,13 +190,24 @@ describe('stored mention row (PostgreSQL)', () => {
       nativeId: 'https://a.example/users/bob/statuses/1234567',
       url: 'https://a.example/@bob/1234567',
       author: { id: 'bob.x+1', handle: 'bob.x+1', name: 'Bob', followers: 1, url: null },
-      replyRef: { a: '12345671234567', b: 'https://a.example/users/bob/statuses/1234567/1234567', c: 'xbob.x+1bob.x+1y', e: '1234https://a.exampl' },
+      replyRef: {
+        a: '12345671234567',
+        b: 'https://a.example/users/bob/statuses/1234567/1234567',
+        c: 'xbob.x+1bob.x+1y',
+        e: '1234https://a.exampl',
+      },
     };
     const rest = JSON.parse(encodeRest(m)) as unknown[];
     expect(rest[1]).toBe('\ue003/@bob/\ue002');
     expect(rest[6]).toEqual({ a: '\ue002\ue002', b: '\ue001/\ue002', c: 'x\ue005\ue005y', e: '1234https://a.exampl' });
     expect(mentionFromRow(columns(m, encodeRest(m)))).toEqual(m);
-    const short: Mention = { ...m, nativeId: 'tag:x/abcd', url: 'abcdabcabcd tag:x/abcd', author: { ...m.author, id: 'abc', handle: 'zz' }, replyRef: {} };
+    const short: Mention = {
+      ...m,
+      nativeId: 'tag:x/abcd',
+      url: 'abcdabcabcd tag:x/abcd',
+      author: { ...m.author, id: 'abc', handle: 'zz' },
+      replyRef: {},
+    };
     expect((JSON.parse(encodeRest(short)) as unknown[])[1]).toBe('\ue002abc\ue002 \ue001');
   });
 
