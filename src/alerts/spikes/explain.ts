@@ -152,54 +152,16 @@ export function explain(x: ExplainInput): Explanation {
   const lead = x.verified[0];
   const leadTerm = lead?.kind === 'term' ? lead.key : terms[0]?.term;
   const first = firstOfBurst(byTime, lead, leadTerm, x.postTerms);
-  // Each series once (its strongest window), at most two terms: the terms have their own list.
-  const seen = new Set<string>();
-  let termRows = 0;
-  const strongest = x.verified
-    .filter((v) => {
-      const k = `${v.kind}|${v.key}`;
-      if (seen.has(k) || (v.kind === 'term' && termRows >= 2)) return false;
-      seen.add(k);
-      if (v.kind === 'term') termRows += 1;
-      return true;
-    })
-    .slice(0, 6);
-  const rose = strongest.map((v) => ({
-    kind: v.kind,
-    key: v.key,
-    label: label(v),
-    observed: round(v.observed),
-    expected: round(v.expected),
-    effective: round(v.effective),
-    z: round(v.zEffective),
-    authors: v.authors,
-    windowMinutes: Math.round(v.windowMs / 60_000),
-  }));
+  const rose = strongestSeries(x.verified).map(riseRow);
   const negatives = posts.filter((s) => s.triage?.sentiment === 'negative').length;
-  const summary = lead
-    ? `${label(lead)} at ${ratioText(lead.observed, lead.expected)} in the last ${minutesText(lead.windowMs)}, from ${lead.authors} authors${
-        terms.length
-          ? `; about: ${terms
-              .slice(0, 3)
-              .map((t) => t.term)
-              .join(', ')}`
-          : ''
-      }`
-    : 'Back within the expected range';
   return {
     brandId: x.brandId,
     brandName: x.brandName,
     severity: x.severity,
-    summary,
+    summary: summaryOf(lead, terms),
     window: x.window,
     rose,
-    terms: terms.map((t) => ({
-      term: t.term,
-      posts: t.inWindow,
-      usual: round((t.inBaseline / Math.max(1, t.baselinePosts)) * t.windowPosts),
-      lift: round(t.lift),
-      z: round(t.z),
-    })),
+    terms: terms.map(termRow),
     categories: counted(
       posts.map((s) => s.triage?.category ?? 'other'),
       4,
@@ -218,6 +180,56 @@ export function explain(x: ExplainInput): Explanation {
     authors: new Set(posts.map((s) => `${s.mention.platform}:${s.mention.author.id}`)).size,
     negativeShare: posts.length ? round(negatives / posts.length, 2) : 0,
   };
+}
+
+/** Each series once (its strongest window), at most two terms (the terms have their own list), six rows in all. */
+function strongestSeries(verified: readonly Verified[]): Verified[] {
+  const seen = new Set<string>();
+  let termRows = 0;
+  return verified
+    .filter((v) => {
+      const k = `${v.kind}|${v.key}`;
+      if (seen.has(k) || (v.kind === 'term' && termRows >= 2)) return false;
+      seen.add(k);
+      if (v.kind === 'term') termRows += 1;
+      return true;
+    })
+    .slice(0, 6);
+}
+
+function riseRow(v: Verified): Explanation['rose'][number] {
+  return {
+    kind: v.kind,
+    key: v.key,
+    label: label(v),
+    observed: round(v.observed),
+    expected: round(v.expected),
+    effective: round(v.effective),
+    z: round(v.zEffective),
+    authors: v.authors,
+    windowMinutes: Math.round(v.windowMs / 60_000),
+  };
+}
+
+function termRow(t: TermStat): Explanation['terms'][number] {
+  return {
+    term: t.term,
+    posts: t.inWindow,
+    usual: round((t.inBaseline / Math.max(1, t.baselinePosts)) * t.windowPosts),
+    lift: round(t.lift),
+    z: round(t.z),
+  };
+}
+
+function summaryOf(lead: Verified | undefined, terms: readonly TermStat[]): string {
+  if (!lead) return 'Back within the expected range';
+  const about = terms.length
+    ? `; about: ${terms
+        .slice(0, 3)
+        .map((t) => t.term)
+        .join(', ')}`
+    : '';
+  return `${label(lead)} at ${ratioText(lead.observed, lead.expected)} in the last ${minutesText(lead.windowMs)}, from ${lead.authors} authors${about}`;
 }
 
 function minutesText(ms: number): string {
