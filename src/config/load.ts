@@ -133,39 +133,12 @@ function finish(kinds: SourceKinds, raw: RawConfig, file: string, envRefs: Reado
     problems,
   );
   const brandIds = new Set(raw.brands.map((b) => b.id));
-  const sources: LoadedSource[] = raw.sources.map((source, i) => {
-    if (!brandIds.has(source.brand)) {
-      problems.push(`sources[${i}].brand: no brand with id "${source.brand}"; use one of ${[...brandIds].join(', ')}`);
-    }
-    const connector = kinds[source.kind];
-    if (!connector) {
-      problems.push(`sources[${i}].kind: unknown source kind "${source.kind}"; known kinds: ${Object.keys(kinds).join(', ')}`);
-      return { ...source, parsedOptions: {} };
-    }
-    const options = connector.optionsSchema.safeParse(source.options);
-    if (!options.success) problems.push(...zodProblems(options.error, ['sources', i, 'options']));
-    else {
-      const policy = { allowPrivateNetwork: source.allowPrivateNetwork };
-      problems.push(...urlProblems(options.data, ['sources', i, 'options'], policy));
-      problems.push(
-        ...(connector.checkOptions?.(options.data as never, { baseDir: path.dirname(file) }) ?? []).map(
-          (p) => `sources[${i}].options.${p}`,
-        ),
-      );
-    }
-    return { ...source, parsedOptions: options.success ? options.data : {} };
-  });
+  const sources = raw.sources.map((source, i) => loadSource(kinds, source, i, brandIds, path.dirname(file), problems));
   raw.chat.forEach((dest, i) => {
     if ('webhookUrl' in dest)
       problems.push(...urlProblems(dest.webhookUrl, ['chat', i, 'webhookUrl'], { allowPrivateNetwork: dest.allowPrivateNetwork }));
   });
-  const users: LoadedUser[] = raw.users.map((u) => ({
-    name: u.name,
-    role: u.role,
-    tokenHash: u.tokenHash ?? (u.token ? hashToken(u.token) : null),
-    passwordHash: u.passwordHash ?? null,
-    slackUserId: u.slackUserId ?? null,
-  }));
+  const users = loadUsers(raw.users, problems);
   if (raw.sla.escalateTo && !raw.chat.some((c) => c.id === raw.sla.escalateTo)) {
     problems.push(
       `sla.escalateTo: no chat destination with id "${raw.sla.escalateTo}"; use one of ${raw.chat.map((c) => c.id).join(', ') || '(none configured)'}`,
@@ -178,6 +151,46 @@ function finish(kinds: SourceKinds, raw: RawConfig, file: string, envRefs: Reado
       raw.chat,
     ),
   );
+  if (problems.length) throw new ConfigError(file, problems);
+  return { ...raw, sources, users, baseDir: path.dirname(file), file, envRefs };
+}
+
+/** One source with its connector's options parsed; what is wrong goes to `problems` under the source's path. */
+function loadSource(
+  kinds: SourceKinds,
+  source: RawConfig['sources'][number],
+  i: number,
+  brandIds: ReadonlySet<string>,
+  baseDir: string,
+  problems: string[],
+): LoadedSource {
+  if (!brandIds.has(source.brand)) {
+    problems.push(`sources[${i}].brand: no brand with id "${source.brand}"; use one of ${[...brandIds].join(', ')}`);
+  }
+  const connector = kinds[source.kind];
+  if (!connector) {
+    problems.push(`sources[${i}].kind: unknown source kind "${source.kind}"; known kinds: ${Object.keys(kinds).join(', ')}`);
+    return { ...source, parsedOptions: {} };
+  }
+  const options = connector.optionsSchema.safeParse(source.options);
+  if (!options.success) {
+    problems.push(...zodProblems(options.error, ['sources', i, 'options']));
+    return { ...source, parsedOptions: {} };
+  }
+  problems.push(...urlProblems(options.data, ['sources', i, 'options'], { allowPrivateNetwork: source.allowPrivateNetwork }));
+  problems.push(...(connector.checkOptions?.(options.data as never, { baseDir }) ?? []).map((p) => `sources[${i}].options.${p}`));
+  return { ...source, parsedOptions: options.data };
+}
+
+/** Users with their token hashed; two users sharing one token is refused (a token names exactly one person). */
+function loadUsers(raw: RawConfig['users'], problems: string[]): LoadedUser[] {
+  const users: LoadedUser[] = raw.map((u) => ({
+    name: u.name,
+    role: u.role,
+    tokenHash: u.tokenHash ?? (u.token ? hashToken(u.token) : null),
+    passwordHash: u.passwordHash ?? null,
+    slackUserId: u.slackUserId ?? null,
+  }));
   const byHash = new Map<string, string>();
   for (const user of users) {
     if (!user.tokenHash) continue;
@@ -185,8 +198,7 @@ function finish(kinds: SourceKinds, raw: RawConfig, file: string, envRefs: Reado
     if (other) problems.push(`users: "${user.name}" and "${other}" share one token; give each user its own`);
     byHash.set(user.tokenHash, user.name);
   }
-  if (problems.length) throw new ConfigError(file, problems);
-  return { ...raw, sources, users, baseDir: path.dirname(file), file, envRefs };
+  return users;
 }
 
 /**
