@@ -64,60 +64,70 @@ async function send(
   prev: Delivery | undefined,
   log: AppContext['log'],
 ): Promise<Partial<Delivery>> {
-  const bot = botOf(d);
-  if (d.kind === 'slack') {
-    const payload = spikeBlocks(s, t, Boolean(d.signingSecret));
-    if (bot && step === 'edit' && prev?.ts && prev.channel) {
-      await updateSpike(http, bot, prev.channel, prev.ts, payload);
-      // The edit alone would go unnoticed in a busy channel: the end is also said in the thread.
-      if (s.status === 'closed') await postSpike(http, bot, { text: `Back to normal: ${t.summary}`, blocks: [] }, prev.ts);
-      return { ts: prev.ts, channel: prev.channel };
-    }
-    if (bot) return postSpike(http, bot, payload);
-    await check(await http.send({ method: 'POST', url: d.webhookUrl, json: payload, write: true, timeoutMs: 10_000 }), d.id);
-    return {};
-  }
+  if (d.kind === 'slack') return sendSlack(http, d, s, t, step, prev);
   const lines = [t.title, t.summary, ...t.rose, t.terms, t.context, ...t.posts.map((p) => p.text), t.status, t.inboxUrl];
-  if (d.kind === 'console') {
-    log.warn({ spike: s.id, brand: s.brandId, severity: s.severity, status: s.status }, lines.join(' | '));
-    return {};
+  if (d.kind === 'console') log.warn({ spike: s.id, brand: s.brandId, severity: s.severity, status: s.status }, lines.join(' | '));
+  else if (d.kind === 'discord')
+    await postJson(http, d.webhookUrl, d.id, {
+      content: lines.map(escapeDiscord).join('\n').slice(0, 1900),
+      allowed_mentions: { parse: [] },
+    });
+  else if (d.kind === 'teams') await postJson(http, d.webhookUrl, d.id, teamsMessage(lines, t.inboxUrl));
+  else await sendSigned(http, d, s, t.inboxUrl, prev);
+  return {};
+}
+
+type Dest<K extends ChatDestinationConfig['kind']> = Extract<ChatDestinationConfig, { kind: K }>;
+
+async function sendSlack(
+  http: HttpClient,
+  d: Dest<'slack'>,
+  s: SpikeRecord,
+  t: SpikeText,
+  step: Step,
+  prev: Delivery | undefined,
+): Promise<Partial<Delivery>> {
+  const bot = botOf(d);
+  const payload = spikeBlocks(s, t, Boolean(d.signingSecret));
+  if (bot && step === 'edit' && prev?.ts && prev.channel) {
+    await updateSpike(http, bot, prev.channel, prev.ts, payload);
+    // The edit alone would go unnoticed in a busy channel: the end is also said in the thread.
+    if (s.status === 'closed') await postSpike(http, bot, { text: `Back to normal: ${t.summary}`, blocks: [] }, prev.ts);
+    return { ts: prev.ts, channel: prev.channel };
   }
-  if (d.kind === 'discord') {
-    await check(
-      await http.send({
-        method: 'POST',
-        url: d.webhookUrl,
-        json: { content: lines.map(escapeDiscord).join('\n').slice(0, 1900), allowed_mentions: { parse: [] } },
-        timeoutMs: 10_000,
-      }),
-      d.id,
-    );
-    return {};
-  }
-  if (d.kind === 'teams') {
-    const card = {
-      type: 'AdaptiveCard',
-      version: '1.4',
-      body: lines.map((text, i) => ({ type: 'TextBlock', text, wrap: true, ...(i === 0 ? { weight: 'Bolder', size: 'Medium' } : {}) })),
-      actions: [{ type: 'Action.OpenUrl', title: 'Open in Earshot', url: t.inboxUrl }],
-    };
-    await check(
-      await http.send({
-        method: 'POST',
-        url: d.webhookUrl,
-        json: { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] },
-        timeoutMs: 10_000,
-      }),
-      d.id,
-    );
-    return {};
-  }
+  if (bot) return postSpike(http, bot, payload);
+  await check(await http.send({ method: 'POST', url: d.webhookUrl, json: payload, write: true, timeoutMs: 10_000 }), d.id);
+  return {};
+}
+
+function teamsMessage(lines: string[], inboxUrl: string): unknown {
+  const card = {
+    type: 'AdaptiveCard',
+    version: '1.4',
+    body: lines.map((text, i) => ({ type: 'TextBlock', text, wrap: true, ...(i === 0 ? { weight: 'Bolder', size: 'Medium' } : {}) })),
+    actions: [{ type: 'Action.OpenUrl', title: 'Open in Earshot', url: inboxUrl }],
+  };
+  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] };
+}
+
+async function postJson(http: HttpClient, url: string, id: string, json: unknown): Promise<void> {
+  await check(await http.send({ method: 'POST', url, json, timeoutMs: 10_000 }), id);
+}
+
+/** Standard Webhooks: a stable message id per spike revision, so a receiver drops a redelivery. */
+async function sendSigned(
+  http: HttpClient,
+  d: Dest<'webhook'>,
+  s: SpikeRecord,
+  inboxUrl: string,
+  prev: Delivery | undefined,
+): Promise<void> {
   const type = s.status === 'closed' ? 'spike.closed' : prev ? 'spike.updated' : 'spike.opened';
   const id = `msg_spike_${s.id}_${s.revision}`.slice(0, 64);
   const event = {
     type,
     timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    data: { id: s.id, brand: s.brandId, severity: s.severity, status: s.status, explanation: s.explanation, inboxUrl: t.inboxUrl },
+    data: { id: s.id, brand: s.brandId, severity: s.severity, status: s.status, explanation: s.explanation, inboxUrl },
   };
   const ts = Math.floor(Date.now() / 1000);
   const headers = {
@@ -126,7 +136,6 @@ async function send(
     'webhook-signature': webhookSignature(d.secret, id, ts, JSON.stringify(event)),
   };
   await check(await http.send({ method: 'POST', url: d.webhookUrl, headers, json: event, timeoutMs: 20_000 }), d.id);
-  return {};
 }
 
 async function check(res: { status: number; text: string }, id: string): Promise<void> {
