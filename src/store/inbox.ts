@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { Db } from '../postgres/pool.js';
 import { auditParams, INSERT_AUDIT } from './audit.js';
 import type { StoreCtx } from './context.js';
+import { dupKeyBytes } from './dup-key.js';
 import type { StoreKeys } from './keys.js';
 import { ITEM_COLUMNS, itemFromRow, setClause, type ItemRow } from './item-row.js';
 import { CLOSED_STATUSES, type InboxItem, type ItemStatus } from './item-types.js';
@@ -73,7 +74,7 @@ export async function announce(s: StoreCtx, event: Omit<InboxEvent, 'at'>): Prom
  */
 export const CREATE = `
 WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::jsonb[], $16::text[], $17::bigint[])
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::jsonb[], $16::bytea[], $17::bigint[])
     AS t(id, brand_id, source_id, platform, priority, urgency, category, sentiment, language, created_at, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at)
 ), fresh AS (
   SELECT i.*, earshot_word_bits(m.words) AS word_bits, earshot_word_bits2(m.words) AS word_bits2 FROM input i
@@ -140,7 +141,7 @@ export function createParams(unique: NewItem[], now: number): unknown[] {
     col('draftTemplate'),
     unique.map((i) => JSON.stringify(i.draftWarnings)),
     now,
-    col('dupKey'),
+    unique.map((i) => dupKeyBytes(i.dupKey)),
     col('slaRemindAt'),
     CLOSED_STATUSES,
   ];

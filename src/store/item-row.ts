@@ -1,6 +1,7 @@
+import { dupKeyBytes, dupKeyText } from './dup-key.js';
 import type { InboxItem } from './item-types.js';
 
-type Kind = 'text' | 'ntext' | 'int' | 'nint' | 'bool' | 'json';
+type Kind = 'text' | 'ntext' | 'int' | 'nint' | 'bool' | 'json' | 'dupkey';
 
 /** Item field → column, and how a value given as text/number (the transition API) is stored. */
 const FIELDS: Record<string, [column: string, kind: Kind]> = {
@@ -34,7 +35,7 @@ const FIELDS: Record<string, [column: string, kind: Kind]> = {
   snoozedUntil: ['snoozed_until', 'nint'],
   firstApprovedBy: ['first_approved_by', 'ntext'],
   firstApprovedVersion: ['first_approved_version', 'nint'],
-  dupKey: ['dup_key', 'ntext'],
+  dupKey: ['dup_key', 'dupkey'],
   dupOf: ['dup_of', 'ntext'],
   sendAt: ['send_at', 'nint'],
   undoStatus: ['undo_status', 'ntext'],
@@ -48,7 +49,8 @@ export function itemFromRow(r: ItemRow): InboxItem {
   const out: Record<string, unknown> = { id: r.id };
   for (const [field, [column, kind]] of Object.entries(FIELDS)) {
     const v = r[column];
-    out[field] = kind === 'int' || (kind === 'nint' && v !== null) ? Number(v) : (v ?? null);
+    if (kind === 'dupkey') out[field] = dupKeyText(v);
+    else out[field] = kind === 'int' || (kind === 'nint' && v !== null) ? Number(v) : (v ?? null);
   }
   return out as unknown as InboxItem;
 }
@@ -62,7 +64,8 @@ export function setClause(set: Record<string, string | number>, firstParam: numb
     if (!spec) throw new Error(`unknown inbox item field "${field}"`);
     const [column, kind] = spec;
     let v: unknown = value;
-    if ((kind === 'ntext' || kind === 'nint') && value === '') v = null;
+    if ((kind === 'ntext' || kind === 'nint' || kind === 'dupkey') && value === '') v = null;
+    else if (kind === 'dupkey') v = dupKeyBytes(String(value));
     else if (kind === 'int' || kind === 'nint') v = Number(value);
     else if (kind === 'bool') v = value === 1 || value === '1' || value === 'true';
     else if (kind === 'json') v = typeof value === 'string' ? value : JSON.stringify(value);

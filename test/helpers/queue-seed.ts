@@ -1,4 +1,5 @@
 import type { Db } from '../../src/postgres/pool.js';
+import { dupKeyBytes } from '../../src/store/dup-key.js';
 
 /** One inbox item with its mention and triage rows, written straight into the tables. */
 export interface ItemSeed {
@@ -47,10 +48,15 @@ export async function seedItems(db: Db, seeds: ItemSeed[]): Promise<void> {
      SELECT id, 'routed', 'negative', -0.5, category, urgency, true FROM unnest($1::text[], $2::text[], $3::int[]) AS t(id, category, urgency)`,
     [ids, v((s) => s.category ?? 'other'), v((s) => s.urgency ?? 40)],
   );
+  // Near-duplicate keys are bytes from migration 23 on (store/dup-key.ts); tests that seed an older schema pass text.
+  const keyType = await db.query<{ t: string }>(
+    `SELECT data_type AS t FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'inbox_items' AND column_name = 'dup_key'`,
+  );
+  const keysAsBytes = keyType.rows[0]?.t === 'bytea';
   await db.query(
     `INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, dup_key, dup_of)
      SELECT id, 'acme', source_id, platform, priority, status, urgency, category, 'negative', 'en', created_at, $11::bigint, $11::bigint, sla_due_at, 'Hi, sorry about that.', 'default', dup_key, dup_of
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::bigint[], $9::bigint[], $10::text[], $12::text[])
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::bigint[], $9::bigint[], $10::${keysAsBytes ? 'bytea' : 'text'}[], $12::text[])
        AS t(id, source_id, platform, priority, status, urgency, category, created_at, sla_due_at, dup_key, dup_of)`,
     [
       ids,
@@ -62,7 +68,7 @@ export async function seedItems(db: Db, seeds: ItemSeed[]): Promise<void> {
       v((s) => s.category ?? 'other'),
       v((s) => s.createdAt ?? now - 3_600_000),
       v((s) => s.slaDueAt ?? now + 86_400_000),
-      v((s) => s.dupKey ?? null),
+      v((s) => (keysAsBytes ? dupKeyBytes(s.dupKey) : (s.dupKey ?? null))),
       now,
       v((s) => s.dupOf ?? null),
     ],

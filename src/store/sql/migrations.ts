@@ -17,6 +17,7 @@ import { FILTER_INDEXES } from './schema-filter-indexes.js';
 import { VOCABULARY } from './schema-vocabulary.js';
 import { WORD_BITS_WIDE } from './schema-word-bits-wide.js';
 import { WORD_BITS_INLINE } from './schema-word-bits-inline.js';
+import { DUP_KEY_BYTES } from './schema-dup-key-bytes.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -70,4 +71,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 20, name: 'substrings through the vocabulary of words', sql: VOCABULARY },
   { version: 21, name: "a second summary of the post's words", sql: WORD_BITS_WIDE },
   { version: 22, name: 'word bits set by the item insert', sql: WORD_BITS_INLINE },
+  { version: 23, name: 'near-duplicate keys as bytes', sql: DUP_KEY_BYTES },
 ];
