@@ -70,13 +70,16 @@ describe('stored row forms', () => {
     const back = present((await loadMentions(db, [m.id])).get(m.id), 'the stored post');
     expect(back.mention).toEqual(m);
     expect(back.triage).toEqual(TRIAGE);
-    const { rows } = await db.query<{ rest: string; triage: string }>(
-      'SELECT m.rest, t.triage FROM mentions m JOIN mention_triage t USING (id) WHERE id = $1',
+    const { rows } = await db.query<{ rest: string; triage: string; native_id: string }>(
+      'SELECT m.rest, t.triage, m.native_id FROM mentions m JOIN mention_triage t USING (id) WHERE id = $1',
       [m.id],
     );
     const row = present(rows[0], 'the row');
     expect(row.rest).not.toContain(m.replyRef['statusId']);
     expect(row.triage).not.toContain('likely');
+    // The status URI's fixed parts are one byte each (native-id-codec.ts).
+    expect(row.native_id).not.toContain('/statuses/');
+    expect(row.native_id.length).toBe(m.nativeId.length - 'https:///users//statuses/'.length + 3);
     const history = await authorHistory(db, { platform: 'mastodon', authorId: '109876' });
     expect(history.history.map((h) => h.url)).toContain(m.url);
   });

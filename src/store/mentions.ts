@@ -2,6 +2,7 @@ import type { Mention } from '../mention.js';
 import type { Db } from '../postgres/pool.js';
 import type { TriageResult } from '../triage-types.js';
 import { AUTHOR_COLUMNS, AUTHOR_JOIN, encodeRest, mentionFromRow, type MentionColumns } from './rest-codec.js';
+import { encodeNativeId } from './native-id-codec.js';
 import { decodeTriage, encodeTriage } from './triage-codec.js';
 
 /**
@@ -48,7 +49,7 @@ function ingestParams(mentions: Mention[], now: number): unknown[] {
     const values = [
       m.id,
       m.platform,
-      m.nativeId,
+      encodeNativeId(m.nativeId),
       m.sourceId,
       m.brandId,
       m.author.id,

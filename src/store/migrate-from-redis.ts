@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../postgres/pool.js';
 import { decodeMention } from './codec.js';
 import { encodeRest } from './rest-codec.js';
+import { encodeNativeId } from './native-id-codec.js';
 import { decodeTriage, encodeTriage } from './triage-codec.js';
 import {
   field,
@@ -155,7 +156,7 @@ async function copyMentions(redis: Redis, db: Db, keys: LegacyKeys, batch: strin
       records.push({
         id: m.id,
         platform: m.platform,
-        native_id: m.nativeId,
+        native_id: encodeNativeId(m.nativeId),
         source_id: m.sourceId,
         brand_id: m.brandId,
         author_id: m.author.id,

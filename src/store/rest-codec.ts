@@ -1,4 +1,5 @@
 import type { Mention } from '../mention.js';
+import { decodeNativeId } from './native-id-codec.js';
 
 /**
  * What a mentions row keeps beside its own columns (id, platform, ids, text, times): the rest of
@@ -157,7 +158,7 @@ function restFields(r: RestSource): Fields {
   if (parsed[0] !== 2) return parsed as Fields;
   const [, url, author, inReplyToId, engagement, rating, replyRef, createdAt] = parsed as V2;
   const handle = unkeep(typeof author === 'string' ? author : author[0]);
-  const unpack = unpacker(tokens(r.native_id, r.author_id, handle));
+  const unpack = unpacker(tokens(decodeNativeId(r.native_id), r.author_id, handle));
   // A post whose author row is gone (or never written, as in some seeds) shows its handle as the name.
   const followers = r.author_followers;
   const fields: Fields = [
@@ -186,7 +187,7 @@ export function mentionFromRow(r: MentionColumns): Mention {
     platform: r.platform,
     sourceId: r.source_id,
     brandId: r.brand_id,
-    nativeId: r.native_id,
+    nativeId: decodeNativeId(r.native_id),
     url,
     text: r.text,
     lang: r.lang,
