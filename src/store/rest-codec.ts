@@ -1,11 +1,14 @@
 import type { Mention } from '../mention.js';
 import { decodeNativeId } from './native-id-codec.js';
+import { tokens } from './rest-tokens.js';
+import { decodeRestV3, encodeRestV3, MARK as V3_MARK } from './rest-v3.js';
 
 /**
  * What a mentions row keeps beside its own columns (id, platform, ids, text, times): the rest of
- * the post as one compact JSON array. Two forms read back:
- * - version 1: [url, author, inReplyToId, engagement, rating, replyRef, createdAt?];
- * - version 2, written now: the number 2, then the same fields, with two things left out.
+ * the post in a compact form. Three forms read back:
+ * - version 1: a JSON array [url, author, inReplyToId, engagement, rating, replyRef, createdAt?];
+ * - version 2 (written for copies of an older store, and for a post whose strings hold a control
+ *   character): the number 2, then the same fields, with two things left out.
  *   The author's name, follower count and link are the person's row in `authors` (read with a
  *   join, MENTION_FROM): only the handle stays, as the post's own record of who wrote it. And a
  *   post's links and reply reference repeat its own ids (the status URL holds the native id's
@@ -13,6 +16,7 @@ import { decodeNativeId } from './native-id-codec.js';
  *   repeats are written as one private-use character each (tokens()) and filled in from the
  *   row's columns when read. 214 → ~95 bytes per post in the bench replay.
  * A string that itself holds a character of that range is stored verbatim after a mark.
+ * - version 3, written now (rest-v3.ts): version 2's fields without JSON, one byte per repeat.
  */
 type Author = [handle: string, name: string, followers: number | null, url: string | null];
 type Fields = [
@@ -62,17 +66,6 @@ const RESERVED = /[\ue000-\ue0ff]/u;
 const CODED = /[\ue001-\ue0ff]/gu;
 /** Shorter repeats are not worth a character of three bytes. */
 const MIN_TOKEN = 4;
-
-/**
- * The values a row's strings may repeat, in a fixed order: a stored row names one by its position
- * (\ue001 is the first). APPEND ONLY, as stored rows depend on the order.
- */
-function tokens(nativeId: string, authorId: string, handle: string): string[] {
-  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/]+/i.exec(nativeId)?.[0] ?? '';
-  const slash = nativeId.lastIndexOf('/');
-  const tail = slash >= 0 ? nativeId.slice(slash + 1) : '';
-  return [nativeId, tail, origin, handle, authorId];
-}
 
 function packer(values: string[]): (s: string | null) => string | null {
   const usable = values.map((v, i) => [v, String.fromCharCode(0xe001 + i)] as const).filter(([v]) => v.length >= MIN_TOKEN);
@@ -133,6 +126,23 @@ function mapValues(ref: Record<string, string>, f: (s: string) => string | null)
 export function encodeRest(m: Mention, profile = false): string {
   const a = m.author;
   const e = m.engagement;
+  // The column holds milliseconds; the platform's own spelling (an offset, no fraction) is kept only when it differs.
+  const ownTime = new Date(Date.parse(m.createdAt)).toISOString() !== m.createdAt ? m.createdAt : undefined;
+  if (!profile) {
+    const v3 = encodeRestV3(
+      {
+        url: m.url,
+        handle: a.handle,
+        inReplyToId: m.inReplyToId,
+        engagement: [e.replies, e.reposts, e.likes],
+        rating: m.rating,
+        replyRef: m.replyRef,
+        ...(ownTime !== undefined ? { createdAt: ownTime } : {}),
+      },
+      { nativeId: m.nativeId, authorId: a.id },
+    );
+    if (v3 !== null) return v3;
+  }
   const pack = packer(tokens(m.nativeId, a.id, a.handle));
   // The handle and name are kept as written: the handle is itself one of the values filled in.
   const handle = keep(a.handle);
@@ -145,27 +155,34 @@ export function encodeRest(m: Mention, profile = false): string {
     m.rating,
     mapValues(m.replyRef, (v) => pack(v)),
   ];
-  // The column holds milliseconds; the platform's own spelling (an offset, no fraction) is kept only when it differs.
-  if (new Date(Date.parse(m.createdAt)).toISOString() !== m.createdAt) row.push(m.createdAt);
+  if (ownTime !== undefined) row.push(ownTime);
   return JSON.stringify(row);
 }
 
 /** The stored fields, whatever the version, with every repeat filled in. */
 type RestSource = Pick<MentionColumns, 'rest' | 'native_id' | 'author_id' | 'author_name' | 'author_followers' | 'author_url'>;
 
+/** The profile as the join with the author's row gives it; a post whose author row is gone (or never written, as in some seeds) shows its handle as the name. */
+function joinedAuthor(r: RestSource, handle: string): Author {
+  const followers = r.author_followers;
+  return [handle, r.author_name ?? handle, followers === null || followers === undefined ? null : Number(followers), r.author_url ?? null];
+}
+
 function restFields(r: RestSource): Fields {
+  if (r.rest.startsWith(V3_MARK)) {
+    const v = decodeRestV3(r.rest, { nativeId: decodeNativeId(r.native_id), authorId: r.author_id });
+    const fields: Fields = [v.url, joinedAuthor(r, v.handle), v.inReplyToId, v.engagement, v.rating, v.replyRef];
+    if (v.createdAt !== undefined) fields.push(v.createdAt);
+    return fields;
+  }
   const parsed = JSON.parse(r.rest) as Fields | V2;
   if (parsed[0] !== 2) return parsed as Fields;
   const [, url, author, inReplyToId, engagement, rating, replyRef, createdAt] = parsed as V2;
   const handle = unkeep(typeof author === 'string' ? author : author[0]);
   const unpack = unpacker(tokens(decodeNativeId(r.native_id), r.author_id, handle));
-  // A post whose author row is gone (or never written, as in some seeds) shows its handle as the name.
-  const followers = r.author_followers;
   const fields: Fields = [
     unpack(url),
-    typeof author === 'string'
-      ? [handle, r.author_name ?? handle, followers === null || followers === undefined ? null : Number(followers), r.author_url ?? null]
-      : [handle, unkeep(author[1]), author[2], unpack(author[3])],
+    typeof author === 'string' ? joinedAuthor(r, handle) : [handle, unkeep(author[1]), author[2], unpack(author[3])],
     inReplyToId,
     engagement,
     rating,
