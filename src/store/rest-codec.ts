@@ -1,6 +1,6 @@
 import type { Mention } from '../mention.js';
 import { decodeNativeId } from './native-id-codec.js';
-import { tokens } from './rest-tokens.js';
+import { replaceTokens, tokens } from './rest-tokens.js';
 import { decodeRestV3, encodeRestV3, MARK as V3_MARK } from './rest-v3.js';
 
 /**
@@ -79,27 +79,6 @@ function packer(values: string[]): (s: string | null) => string | null {
     if (RESERVED.test(s)) return VERBATIM + s;
     return order.length === 0 ? s : replaceTokens(s, order);
   };
-}
-
-/**
- * Left to right, the earliest repeat first, the longest at the same place: what one global
- * alternation of the values (longest first) would replace. Written out because building that
- * RegExp for every post was most of the cost of encoding a page of mentions.
- */
-function replaceTokens(s: string, order: ReadonlyArray<readonly [value: string, code: string]>): string {
-  let out = '';
-  let from = 0;
-  for (;;) {
-    let at = -1;
-    let hit: readonly [string, string] | null = null;
-    for (const t of order) {
-      const i = s.indexOf(t[0], from);
-      if (i >= 0 && (at < 0 || i < at)) [at, hit] = [i, t];
-    }
-    if (!hit) return from === 0 ? s : out + s.slice(from);
-    out += s.slice(from, at) + hit[1];
-    from = at + hit[0].length;
-  }
 }
 
 function unpacker(values: string[]): (s: string | null) => string | null {

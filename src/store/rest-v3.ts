@@ -1,4 +1,4 @@
-import { tokens } from './rest-tokens.js';
+import { replaceTokens, tokens } from './rest-tokens.js';
 
 /**
  * Version 3 of a mentions row's `rest` (version 2 and its JSON: rest-codec.ts), written since
@@ -59,12 +59,11 @@ interface Ids {
 
 function packer(values: string[]): (s: string) => string {
   const usable = values.map((v, i) => [v, String.fromCharCode(1 + i)] as const).filter(([v]) => v.length >= MIN_TOKEN);
-  if (usable.length === 0) return (s) => s;
-  // Longest first, so the whole native id wins over its last segment at the same place.
-  const byLength = [...usable].sort((a, b) => b[0].length - a[0].length);
-  const re = new RegExp(byLength.map(([v]) => v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
+  // Longest first, so the whole native id wins over its last segment at the same place; two
+  // tokens with the same value are written with the later one's code.
   const codeOf = new Map<string, string>(usable);
-  return (s) => s.replace(re, (v) => codeOf.get(v) ?? v);
+  const order = [...usable].sort((a, b) => b[0].length - a[0].length).map(([v]) => [v, codeOf.get(v) ?? v] as const);
+  return (s) => (order.length === 0 ? s : replaceTokens(s, order));
 }
 
 function strings(r: RestV3, ids: Ids): string[] {
