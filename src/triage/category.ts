@@ -4,18 +4,35 @@ import { GROUPS, SEED_CATEGORIES, type Group, type SeedCategory } from './catego
 
 export { MODEL_CATEGORIES, SEED_CATEGORIES, type SeedCategory } from './category-seeds.js';
 
+/** A seed phrase and the group (index into GROUPS) whose hits it adds to. */
+interface SeedPhrase {
+  re: RegExp;
+  group: number;
+}
+// A phrase whose first word can be read off (startWords) matches only where that word is a whole
+// token, so it is tried only for posts that have the word; the others are tried behind one regex.
+const GATED: SeedPhrase[] = [];
+const UNGATED: SeedPhrase[] = [];
+const PHRASE_IDS = new Map<string, number[]>();
 // The words are joined with single spaces and padded, so a word ends at a space: `\b` would not
 // see the end of "llegó", since "ó" is not an ASCII word character.
 // Read off before that rewrite: the words a phrase can start with, when that is safe to say.
-const PHRASE_STARTS = new Set<string>();
-const UNGATED: string[] = [];
-for (const g of GROUPS) {
+GROUPS.forEach((g, group) => {
   for (const p of g.phrases) {
     const starts = startWords(p.source);
-    if (starts) starts.forEach((w) => PHRASE_STARTS.add(w));
-    else UNGATED.push(p.source.replace(/\\b/g, '(?= )'));
+    const seed = { re: new RegExp(p.source.replace(/\\b/g, '(?= )')), group };
+    if (!starts) {
+      UNGATED.push(seed);
+      continue;
+    }
+    for (const w of new Set(starts)) {
+      const ids = PHRASE_IDS.get(w);
+      if (ids) ids.push(GATED.length);
+      else PHRASE_IDS.set(w, [GATED.length]);
+    }
+    GATED.push(seed);
   }
-}
+});
 for (const g of GROUPS) g.phrases = g.phrases.map((p) => new RegExp(p.source.replace(/\\b/g, '(?= )')));
 
 /**
@@ -53,18 +70,35 @@ GROUPS.forEach((g, i) => {
   for (const w of words(g.words)) WORD_BITS.set(w, (WORD_BITS.get(w) ?? 0) | (1 << i));
   for (const w of words(g.requires ?? '')) REQUIRE_BITS.set(w, (REQUIRE_BITS.get(w) ?? 0) | (1 << i));
 });
-// Most posts match no phrase: one combined test first, the per-group patterns only after a hit.
+// With a spaced token, all phrases are tried, behind one combined test: most posts match none.
 const ANY_PHRASE = new RegExp(GROUPS.flatMap((g) => g.phrases.map((p) => p.source)).join('|'));
-// Without a token that starts a gated phrase, only the ungated ones can match.
-const ANY_UNGATED = UNGATED.length ? new RegExp(UNGATED.join('|')) : null;
-
-// A token with a space inside could spell a phrase's first word on its own.
-const startsPhrase = (t: string): boolean => PHRASE_STARTS.has(t) || t.includes(' ');
+const ANY_UNGATED = UNGATED.length ? new RegExp(UNGATED.map((p) => p.re.source).join('|')) : null;
+const NO_IDS: readonly number[] = [];
 
 function lookUp(t: string, f: TokenFacts): void {
   f.seedWords = WORD_BITS.get(t) ?? 0;
   f.seedRequires = REQUIRE_BITS.get(t) ?? 0;
-  f.seedGate = startsPhrase(t);
+  f.seedPhrases = PHRASE_IDS.get(t) ?? NO_IDS;
+  f.seedSpaced = t.includes(' ');
+}
+
+/**
+ * Per group, how many of its phrases `joined` matches, or null for none. A token with a space in
+ * it could spell a phrase's first word without being that word, so then every phrase is tried.
+ */
+function phraseHits(joined: string, candidates: readonly number[] | null, spaced: boolean, required: number): number[] | null {
+  let hits: number[] | null = null;
+  const count = (p: SeedPhrase): void => {
+    if ((GROUPS[p.group] as Group).requires && !(required & (1 << p.group))) return;
+    if (!p.re.test(joined)) return;
+    hits ??= new Array<number>(GROUPS.length).fill(0);
+    hits[p.group] = (hits[p.group] as number) + 1;
+  };
+  if (spaced) {
+    if (ANY_PHRASE.test(joined)) for (const p of GATED) count(p);
+  } else if (candidates !== null) for (const id of candidates) count(GATED[id] as SeedPhrase);
+  if (ANY_UNGATED?.test(joined)) for (const p of UNGATED) count(p);
+  return hits;
 }
 
 /**
@@ -74,7 +108,8 @@ function lookUp(t: string, f: TokenFacts): void {
 export function seedScores(tokens: readonly string[], joined: string, facts?: readonly TokenFacts[]): number[] {
   const counts = new Array<number>(GROUPS.length).fill(0);
   let required = 0;
-  let gate = false;
+  let spaced = false;
+  let candidates: number[] | null = null;
   for (let i = 0; i < tokens.length; i += 1) {
     const t = tokens[i] as string;
     const f = facts?.[i];
@@ -82,17 +117,18 @@ export function seedScores(tokens: readonly string[], joined: string, facts?: re
     const bits = f !== undefined ? f.seedWords : (WORD_BITS.get(t) ?? 0);
     if (bits !== 0) for (let g = 0; g < counts.length; g += 1) if (bits & (1 << g)) counts[g] = (counts[g] as number) + 1;
     required |= f !== undefined ? f.seedRequires : (REQUIRE_BITS.get(t) ?? 0);
-    if (!gate && (f !== undefined ? f.seedGate : startsPhrase(t))) gate = true;
+    const ids = f !== undefined ? (f.seedPhrases as readonly number[]) : (PHRASE_IDS.get(t) ?? NO_IDS);
+    // Each phrase once, however many of its start words the post has.
+    for (let k = 0; k < ids.length; k += 1) if (!(candidates ??= []).includes(ids[k] as number)) candidates.push(ids[k] as number);
+    if (f !== undefined ? f.seedSpaced : t.includes(' ')) spaced = true;
   }
-  const phrases = gate ? ANY_PHRASE.test(joined) : ANY_UNGATED !== null && ANY_UNGATED.test(joined);
+  const hits = phraseHits(joined, candidates, spaced, required);
   const scores = new Array<number>(SEED_CATEGORIES.length).fill(0);
   for (let g = 0; g < GROUPS.length; g += 1) {
     const group = GROUPS[g] as Group;
     if (group.requires && !(required & (1 << g))) continue;
-    let hits = counts[g] as number;
-    if (phrases) for (const p of group.phrases) if (p.test(joined)) hits += 1;
-    // Repetition adds a little; it should not let a vague group outvote a specific one.
-    const score = hits === 0 ? 0 : (group.weight * (1 + Math.min(2, hits - 1) * 0.25)) / 4.5;
+    const n = (counts[g] as number) + (hits?.[g] ?? 0);
+    const score = n === 0 ? 0 : (group.weight * (1 + Math.min(2, n - 1) * 0.25)) / 4.5;
     const c = SEED_INDEX[group.category] as number;
     scores[c] = Math.max(scores[c] as number, score);
   }

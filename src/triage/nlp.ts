@@ -242,11 +242,7 @@ export function phraseIn(p: Phrase, a: Analysis): boolean {
   if (starts) {
     if (a instanceof PostAnalysis) {
       if (!a.phraseCandidates[p.id]) return false;
-    } else {
-      let any = false;
-      for (let i = 0; i < starts.length && !any; i += 1) any = a.tokenSet.has(starts[i] as string);
-      if (!any) return false;
-    }
+    } else if (!markPhraseCandidates(a.normals)[p.id]) return false;
   }
   return p.re.test(a.joined);
 }

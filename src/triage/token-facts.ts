@@ -30,8 +30,10 @@ export class TokenFacts {
   negated: TokenHash | null | undefined = undefined;
   /** Polarity in the English lexicon, null when not in it (polarity.ts). */
   polarity: number | null | undefined = undefined;
-  /** Category seed groups the token is a keyword of, or a required word of, and whether a seed phrase may start with it (category.ts); -1 until looked up. */
+  /** Category seed groups the token is a keyword of, or a required word of, (category.ts); -1 until looked up. */
   seedWords = -1;
   seedRequires = 0;
-  seedGate = false;
+  /** Ids of the seed phrases that can start with the token, and whether it has a space in it (category.ts). */
+  seedPhrases: readonly number[] | null = null;
+  seedSpaced = false;
 }
