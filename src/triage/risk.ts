@@ -27,20 +27,64 @@ export interface RiskHit {
 // candidate and some false ones; only then do the exact per-group patterns run. Its only boundary
 // is "not after an ASCII letter or digit", which every exact match also needs: without it the
 // alternatives were tried at every letter of the post instead of only where a word starts.
-const bounded = (g: RiskGroup): string =>
-  g.re.source
-    .split('|')
-    .filter((alt) => !UNBOUNDED_TERMS.has(alt))
-    .join('|');
 const UNBOUNDED_TERMS = new Set(UNBOUNDED.flatMap(([, terms]) => terms));
-const ANY = new RegExp(
-  `(?<![a-z0-9])(?:${GROUPS.map((g) => bounded(g).split(B).join('').split(E).join('')).join('|')})|${[...UNBOUNDED_TERMS].join('|')}`,
-  'i',
+/** A group's alternatives, without its word boundaries and unbounded terms, and out of their `(?:…)`. */
+const bounded = (g: RiskGroup): string[] =>
+  topLevel(g.re.source.split(B).join('').split(E).join(''))
+    .filter((alt) => !UNBOUNDED_TERMS.has(alt))
+    .flatMap((alt) => (alt.startsWith('(?:') && closingParen(alt, 0) === alt.length - 1 ? topLevel(alt.slice(3, -1)) : [alt]));
+const precheck = (alternatives: string[], extra: string[]): RegExp =>
+  new RegExp(`(?<![a-z0-9])(?:${alternatives.join('|')})${extra.map((t) => `|${t}`).join('')}`, 'i');
+const ANY = precheck(GROUPS.flatMap(bounded), [...UNBOUNDED_TERMS]);
+// Without Unicode mode, no letter outside ASCII matches one inside it, so on plain-ASCII text (most
+// English posts) the alternatives with no ASCII letter or digit in them (Arabic, Devanagari,
+// Cyrillic, the unbounded CJK terms) can never match and are left out of the pass.
+const ANY_ASCII = precheck(
+  GROUPS.flatMap(bounded).filter((alt) => /[a-z0-9]/i.test(alt)),
+  [],
 );
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+/** Where the group opened at `open` closes. */
+function closingParen(source: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < source.length; i += 1) {
+    const c = source[i];
+    if (c === '\\') i += 1;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth += 1;
+    else if (c === ')' && (depth -= 1) === 0) return i;
+  }
+  return -1;
+}
+
+/** `source`'s alternatives at the top level: "a(?:b|c)|d" → "a(?:b|c)", "d". */
+function topLevel(source: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let from = 0;
+  for (let i = 0; i < source.length; i += 1) {
+    const c = source[i];
+    if (c === '\\') i += 1;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth += 1;
+    else if (c === ')') depth -= 1;
+    else if (c === '|' && depth === 0) {
+      out.push(source.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(source.slice(from));
+  return out;
+}
 
 export function riskHits(text: string): RiskHit[] {
   const hits: RiskHit[] = [];
-  if (!ANY.test(text)) return hits;
+  if (!(NOT_ASCII.test(text) ? ANY : ANY_ASCII).test(text)) return hits;
   for (const g of GROUPS) if (g.re.test(text)) hits.push({ reason: g.reason, points: g.points });
   return hits;
 }
