@@ -91,7 +91,27 @@ export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): voi
     const filters = { actors: [...ctx.directory.users.map((u) => u.name), 'earshot', 'slack', 'anonymous'], actions: KNOWN_ACTIONS };
     return { ...page, entries: page.entries.map((e) => ({ ...e, text: describeAudit(e) })), filters };
   });
+  registerExports(api, ctx);
+}
 
+/** The mentions export's columns, in the order each row gives them. */
+const MENTION_COLUMNS = [
+  'id',
+  'created_at',
+  'platform',
+  'source',
+  'brand',
+  'author',
+  'url',
+  'text',
+  'sentiment',
+  'category',
+  'urgency',
+  'item_status',
+];
+
+/** CSV exports of the audit log and of every stored post, streamed: the same filters as the pages. */
+function registerExports(api: FastifyInstance, ctx: AppContext): void {
   api.get('/export/audit.csv', { onRequest: requireRole('audit') }, async (request, reply) => {
     const q = parseInput(AuditQuery, request.query, 'query');
     const rows = auditRows(ctx.db, { itemId: q.itemId, actor: q.actor, action: q.action, from: q.from, to: q.to });
@@ -113,22 +133,8 @@ export function registerSearchRoutes(api: FastifyInstance, ctx: AppContext): voi
     const q = parseInput(ExportQuery, request.query, 'query');
     const rows = mentionRows(ctx.db, q);
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="earshot-mentions.csv"');
-    const header = [
-      'id',
-      'created_at',
-      'platform',
-      'source',
-      'brand',
-      'author',
-      'url',
-      'text',
-      'sentiment',
-      'category',
-      'urgency',
-      'item_status',
-    ];
     return reply.send(
-      csvStream(header, rows, (r) => [
+      csvStream(MENTION_COLUMNS, rows, (r) => [
         r.mention.id,
         r.mention.createdAt,
         r.mention.platform,
