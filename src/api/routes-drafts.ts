@@ -70,6 +70,43 @@ async function mustGet(ctx: AppContext, id: string) {
   return item;
 }
 
+type Chosen = { text: string; warnings: string[]; source: string };
+
+/** What the person chose, found again among what is offered now; undefined when it is no longer offered. */
+async function findChosen(ctx: AppContext, item: InboxItem, body: z.infer<typeof UseBody>): Promise<Chosen | undefined> {
+  if (body.source === 'rewrite') {
+    const kept = (await listAlternatives(ctx.db, item.id)).find(
+      (a) => a.source === 'rewrite' && a.detail['rewrite'] === body.style && a.text === body.text,
+    );
+    return kept ? { text: kept.text, warnings: kept.warnings, source: `model:${body.style}` } : undefined;
+  }
+  const offered = await offeredDrafts(ctx, item);
+  if (body.source === 'saved') {
+    const s = offered.saved.find((x) => x.id === body.savedId);
+    return s ? { text: s.text, warnings: s.warnings, source: `saved:${s.id}` } : undefined;
+  }
+  const a = offered.alternatives.find((x) => x.source === body.source && x.index === body.index);
+  return a ? { text: a.text, warnings: a.warnings, source: a.source } : undefined;
+}
+
+/** Kept (one per style) so that choosing it is checked against what the model said, from any API process. */
+async function keepRewrite(
+  ctx: AppContext,
+  id: string,
+  style: string,
+  alternative: { text: string; warnings: string[]; detail: Record<string, unknown> },
+): Promise<void> {
+  const kept = (await listAlternatives(ctx.db, id)).filter((a) => a.source === 'rewrite' && a.detail['rewrite'] !== style);
+  const { text, warnings, detail } = alternative;
+  await saveAlternatives(ctx.db, [
+    {
+      itemId: id,
+      source: 'rewrite',
+      alternatives: [...kept.map((a) => ({ text: a.text, warnings: a.warnings, detail: a.detail })), { text, warnings, detail }],
+    },
+  ]);
+}
+
 /**
  * Alternatives, saved replies and model rewrites for an item. Choosing one sends back the text
  * the person saw; the server finds it again among what it offers now (so a client cannot pass
@@ -97,16 +134,7 @@ export function registerDraftRoutes(api: FastifyInstance, ctx: AppContext): void
       throw new ActionError(409, 'the draft changed since you loaded it; reload and rewrite again');
     const out = await rewriteDraft(ctx, id, item.draft, body.style);
     if (!out.ok) throw new ActionError(422, `no rewrite: ${out.why}; the draft is unchanged`);
-    // Kept (one per style) so that choosing it is checked against what the model said, from any API process.
-    const kept = (await listAlternatives(ctx.db, id)).filter((a) => a.source === 'rewrite' && a.detail['rewrite'] !== body.style);
-    const { text, warnings, detail } = out.alternative;
-    await saveAlternatives(ctx.db, [
-      {
-        itemId: id,
-        source: 'rewrite',
-        alternatives: [...kept.map((a) => ({ text: a.text, warnings: a.warnings, detail: a.detail })), { text, warnings, detail }],
-      },
-    ]);
+    await keepRewrite(ctx, id, body.style, out.alternative);
     return { alternative: { ...out.alternative, source: 'rewrite', style: body.style } };
   });
 
@@ -114,22 +142,7 @@ export function registerDraftRoutes(api: FastifyInstance, ctx: AppContext): void
     const { id } = parseInput(ItemParams, request.params, 'params');
     const body = parseInput(UseBody, request.body, 'body');
     const item = await mustGet(ctx, id);
-    let chosen: { text: string; warnings: string[]; source: string } | undefined;
-    if (body.source === 'rewrite') {
-      const kept = (await listAlternatives(ctx.db, id)).find(
-        (a) => a.source === 'rewrite' && a.detail['rewrite'] === body.style && a.text === body.text,
-      );
-      if (kept) chosen = { text: kept.text, warnings: kept.warnings, source: `model:${body.style}` };
-    } else {
-      const offered = await offeredDrafts(ctx, item);
-      if (body.source === 'saved') {
-        const s = offered.saved.find((x) => x.id === body.savedId);
-        if (s) chosen = { text: s.text, warnings: s.warnings, source: `saved:${s.id}` };
-      } else {
-        const a = offered.alternatives.find((x) => x.source === body.source && x.index === body.index);
-        if (a) chosen = { text: a.text, warnings: a.warnings, source: a.source };
-      }
-    }
+    const chosen = await findChosen(ctx, item, body);
     if (!chosen || chosen.text !== body.text) throw new ActionError(409, 'that alternative is no longer offered; reload the item');
     const res = await transition(ctx, id, {
       from: OPEN,
