@@ -86,6 +86,26 @@ export function registerItemRoutes(api: FastifyInstance, ctx: AppContext): void 
     return { tags: await tagItem(ctx, actorOf(request), id, tag, false) };
   });
 
+  // The draft being typed, rendered and counted the platform's way (the live counter).
+  api.post('/items/:id/preview', { onRequest: requireRole('read') }, async (request): Promise<ReplyPreviewAnswer> => {
+    const { id } = parseInput(ItemParams, request.params, 'params');
+    const { text } = parseInput(PreviewBody, request.body, 'body');
+    const item = await mustGet(ctx, id);
+    const stored = (await loadMentions(ctx.db, [id])).get(id);
+    const target = {
+      platform: item.platform,
+      sourceId: item.sourceId,
+      replyRef: stored?.mention.replyRef,
+      authorHandle: stored?.mention.author.handle,
+    };
+    return checkReply(target, text, ctx.config.inbox.replyLimits);
+  });
+
+  registerConversationRoutes(api, ctx);
+}
+
+/** Conversations across items, presence on the item page, tags and @mentions of the person signed in. */
+function registerConversationRoutes(api: FastifyInstance, ctx: AppContext): void {
   api.post('/items/:id/link', { onRequest: requireRole('edit') }, async (request): Promise<ConversationAnswer> => {
     const { id } = parseInput(ItemParams, request.params, 'params');
     const { ids } = parseInput(IdsBody, request.body, 'body');
@@ -108,21 +128,6 @@ export function registerItemRoutes(api: FastifyInstance, ctx: AppContext): void 
     const { id } = parseInput(ItemParams, request.params, 'params');
     const { state } = parseInput(PresenceBody, request.body, 'body');
     return { presence: await presenceBeat(ctx, actorOf(request), id, state) };
-  });
-
-  // The draft being typed, rendered and counted the platform's way (the live counter).
-  api.post('/items/:id/preview', { onRequest: requireRole('read') }, async (request): Promise<ReplyPreviewAnswer> => {
-    const { id } = parseInput(ItemParams, request.params, 'params');
-    const { text } = parseInput(PreviewBody, request.body, 'body');
-    const item = await mustGet(ctx, id);
-    const stored = (await loadMentions(ctx.db, [id])).get(id);
-    const target = {
-      platform: item.platform,
-      sourceId: item.sourceId,
-      replyRef: stored?.mention.replyRef,
-      authorHandle: stored?.mention.author.handle,
-    };
-    return checkReply(target, text, ctx.config.inbox.replyLimits);
   });
 
   api.get('/presence', { onRequest: requireRole('read') }, async (): Promise<PresenceAnswer> => ({ items: await presenceAll(ctx) }));
