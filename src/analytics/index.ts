@@ -78,6 +78,25 @@ function figures(from: number, to: number, totals: PeriodTotals, complaints: num
   };
 }
 
+function responseBlock(response: Awaited<ReturnType<typeof responseTimes>>): Analytics['response'] {
+  return {
+    clock: 'post createdAt → reply postedAt',
+    replied: response.replied,
+    medianMs: response.medianMs,
+    p90Ms: response.p90Ms,
+    buckets: RESPONSE_BUCKETS.map((b, i) => ({ label: b.label, count: response.buckets[i] ?? 0 })),
+  };
+}
+
+/** Attainment counts only what is decided (met, late or overdue): items still open within their SLA are pending. */
+function slaRows(sla: Awaited<ReturnType<typeof slaCounts>>): Analytics['sla'] {
+  return (['urgent', 'normal'] as const).map((priority) => {
+    const s = sla.find((r) => r.priority === priority) ?? { met: 0, late: 0, overdue: 0, pending: 0 };
+    const decided = s.met + s.late + s.overdue;
+    return { priority, met: s.met, late: s.late, overdue: s.overdue, pending: s.pending, attainment: decided ? s.met / decided : null };
+  });
+}
+
 /** Everything is counted by PostgreSQL over the whole range: no sampling, no cap. */
 export async function computeAnalytics(ctx: AppContext, q: AnalyticsQuery, now = Date.now()): Promise<Analytics> {
   const p = periods(q);
@@ -123,18 +142,8 @@ export async function computeAnalytics(ctx: AppContext, q: AnalyticsQuery, now =
         compared.previous,
       ),
     },
-    response: {
-      clock: 'post createdAt → reply postedAt',
-      replied: response.replied,
-      medianMs: response.medianMs,
-      p90Ms: response.p90Ms,
-      buckets: RESPONSE_BUCKETS.map((b, i) => ({ label: b.label, count: response.buckets[i] ?? 0 })),
-    },
-    sla: (['urgent', 'normal'] as const).map((priority) => {
-      const s = sla.find((r) => r.priority === priority) ?? { met: 0, late: 0, overdue: 0, pending: 0 };
-      const decided = s.met + s.late + s.overdue;
-      return { priority, met: s.met, late: s.late, overdue: s.overdue, pending: s.pending, attainment: decided ? s.met / decided : null };
-    }),
+    response: responseBlock(response),
+    sla: slaRows(sla),
     recovery: { ...recovery, rate: recovery.followedUp ? recovery.improved / recovery.followedUp : null },
     previous: { from: before.from, to: before.to, current, previous },
     truncated: false,
