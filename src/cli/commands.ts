@@ -35,19 +35,24 @@ async function countLines(file: string): Promise<number> {
   return text.endsWith('\n') || text.length === 0 ? n : n + 1;
 }
 
+/** The source an import is attributed to: --source, or the first configured. */
+function importSource(config: Config, args: CliArgs): Config['sources'][number] {
+  const source = args.source ? config.sources.find((s) => s.id === args.source) : config.sources[0];
+  if (source) return source;
+  throw new UsageError(
+    args.source
+      ? `no source "${args.source}" in ${config.file}; sources are: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`
+      : `import needs a source to attribute mentions to; add one to ${config.file} or pass --source`,
+    'import',
+  );
+}
+
 /** Backfill: stores and dedupes like a poll, queues triage, dead-letters bad lines with their line number (once per line). */
 export async function runImport(config: Config, args: CliArgs): Promise<void> {
   const file = args.positionals[0];
   if (!file) throw new UsageError('import needs a file: earshot import <file.jsonl|file.csv>', 'import');
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`, 'import');
-  const source = args.source ? config.sources.find((s) => s.id === args.source) : config.sources[0];
-  if (!source)
-    throw new UsageError(
-      args.source
-        ? `no source "${args.source}" in ${config.file}; sources are: ${config.sources.map((s) => s.id).join(', ') || '(none)'}`
-        : `import needs a source to attribute mentions to; add one to ${config.file} or pass --source`,
-      'import',
-    );
+  const source = importSource(config, args);
   const absolute = path.resolve(file);
   const total = await countLines(absolute);
   const progress = new Progress(total, 'lines');
