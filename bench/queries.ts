@@ -4,6 +4,7 @@ import { queuePage } from '../src/store/inbox-queue.js';
 import { searchMentions } from '../src/store/search.js';
 import { pgBytesPerMention, type PgSize } from './pg-size.js';
 import { seedQueryData, type SeedSize } from './query-seed.js';
+import { ProbeClock, tailSplit, type ProbeSplit } from './queries-time.js';
 import { summary } from './stats.js';
 
 type Summary = ReturnType<typeof summary>;
@@ -23,6 +24,8 @@ export interface QueryResult {
   filterSets: Array<{ what: string; total: number; exact: boolean; p50: number; p99: number }>;
   queueTexts: Array<{ what: string; total: number; exact: boolean; p50: number; p99: number }>;
   author: Summary;
+  /** Per kind of query, what its slowest probes (p99 and above) spent their time on (queries-time.ts). */
+  tails: Array<{ what: string } & ReturnType<typeof tailSplit>>;
   pg: PgSize;
   /** The same queries again after the indexes proposed in queries-run.ts were added (when any target was missed). */
   proposed?: { indexes: string[]; timings: Timings };
@@ -34,9 +37,19 @@ const OPEN = ['new', 'assigned', 'awaiting_second', 'approved', 'publishing', 'n
 /** A rare word, a common complaint word, a word start, an author's handle, a German word, a common phrase, a substring inside words. */
 const WORDS = ['lawyer', 'refund', 'lugg', 'user4242', 'Verspätung', 'cancelled flight', 'ggage'];
 
-async function timed(n: number, run: (i: number) => Promise<unknown>): Promise<number[]> {
+type Probe = { ms: number; split: ProbeSplit };
+
+/** Times `n` calls; with a clock, each probe's split is kept in `into` too. */
+async function timed(n: number, run: (i: number) => Promise<unknown>, clock?: ProbeClock, into?: Probe[]): Promise<number[]> {
   const out: number[] = [];
+  clock?.refresh();
   for (let i = 0; i < n; i += 1) {
+    if (clock) {
+      const probe = await clock.time(() => run(i));
+      into?.push(probe);
+      out.push(probe.ms);
+      continue;
+    }
     const t = performance.now();
     await run(i);
     out.push(performance.now() - t);
@@ -48,16 +61,21 @@ async function timed(n: number, run: (i: number) => Promise<unknown>): Promise<n
  * The queries the inbox API runs, through the same store functions, against a seeded history:
  * the queue's first page and a later one (keyset), a filtered queue, text search, a person's history.
  */
-export async function queryBench(db: Db, size: SeedSize, texts: string[], opts: { seed: boolean; rounds?: number }): Promise<QueryResult> {
+export async function queryBench(
+  db: Db,
+  size: SeedSize,
+  texts: string[],
+  opts: { seed: boolean; rounds?: number; clock?: ProbeClock },
+): Promise<QueryResult> {
   const seeded = Date.now();
   if (opts.seed) await seedQueryData(db, size, texts);
   const seedSeconds = opts.seed ? (Date.now() - seeded) / 1000 : 0;
-  return { ...(await measure(db, size, opts.rounds ?? 200)), size, seedSeconds, pg: await pgBytesPerMention(db), plans: [] };
+  return { ...(await measure(db, size, opts.rounds ?? 200, opts.clock)), size, seedSeconds, pg: await pgBytesPerMention(db), plans: [] };
 }
 
 export type Timings = Pick<
   QueryResult,
-  'queue' | 'queueNext' | 'filtered' | 'queueText' | 'search' | 'searchWords' | 'filterSets' | 'queueTexts' | 'author'
+  'queue' | 'queueNext' | 'filtered' | 'queueText' | 'search' | 'searchWords' | 'filterSets' | 'queueTexts' | 'author' | 'tails'
 >;
 
 type Split = QueryResult['filterSets'];
@@ -68,13 +86,15 @@ async function perCase<T>(
   cases: T[],
   name: (c: T) => string,
   run: (c: T) => Promise<{ total: number; totalExact: boolean }>,
+  clock?: ProbeClock,
+  into?: Probe[],
 ): Promise<{ all: Summary; split: Split }> {
   const seen = new Map<T, { total: number; exact: boolean }>();
   for (const c of cases) {
     const r = await run(c);
     seen.set(c, { total: r.total, exact: r.totalExact });
   }
-  const times = await timed(rounds, (i) => run(cases[i % cases.length] as T));
+  const times = await timed(rounds, (i) => run(cases[i % cases.length] as T), clock, into);
   const split = cases.map((c, n) => {
     const own = summary(times.filter((_, i) => i % cases.length === n));
     return { what: name(c), total: seen.get(c)?.total ?? 0, exact: seen.get(c)?.exact ?? true, p50: own.p50, p99: own.p99 };
@@ -82,45 +102,53 @@ async function perCase<T>(
   return { all: summary(times), split };
 }
 
-export async function measure(db: Db, size: SeedSize, rounds = 200): Promise<Timings> {
+const FILTERS = [
+  { brand: 'acme', category: 'billing_refund' },
+  { priority: 'urgent', language: 'de' },
+  { source: 'live', category: 'lost_damaged_item' },
+  { assignee: 'bob' },
+  { brand: 'beta', priority: 'urgent' },
+];
+const TEXTS = ['lawyer', 'refund', 'cancelled flight', 'user4242'];
+
+export async function measure(db: Db, size: SeedSize, rounds = 200, clock?: ProbeClock): Promise<Timings> {
   // As the web queue asks: one row per near-duplicate group. One untimed pass of each kind first:
   // it pays for plan caching and cold pages.
   const page = { statuses: OPEN, limit: 100, collapse: true };
+  const probes = new Map<string, Probe[]>();
+  const into = (what: string) => probes.set(what, []).get(what);
   await queuePage(db, page);
-  const queue = summary(await timed(rounds, () => queuePage(db, page)));
+  const queue = summary(await timed(rounds, () => queuePage(db, page), clock, into('queue')));
   const first = await queuePage(db, page);
-  const queueNext = summary(await timed(rounds, () => queuePage(db, { ...page, cursor: first.next ?? undefined })));
-  const filters = [
-    { brand: 'acme', category: 'billing_refund' },
-    { priority: 'urgent', language: 'de' },
-    { source: 'live', category: 'lost_damaged_item' },
-    { assignee: 'bob' },
-    { brand: 'beta', priority: 'urgent' },
-  ];
+  const nextPage = () => queuePage(db, { ...page, cursor: first.next ?? undefined });
+  const queueNext = summary(await timed(rounds, nextPage, clock, into('later page')));
   const filtered = await perCase(
     rounds,
-    filters,
+    FILTERS,
     (f) => Object.values(f).join(' + '),
     (f) => queuePage(db, { ...page, ...f }),
+    clock,
+    into('filtered'),
   );
-  const texts = ['lawyer', 'refund', 'cancelled flight', 'user4242'];
   const queueText = await perCase(
     Math.ceil(rounds / 2),
-    texts,
+    TEXTS,
     (q) => q,
     (q) => queuePage(db, { ...page, q }),
+    clock,
+    into('text filter'),
   );
   const searchWords: QueryResult['searchWords'] = [];
   const all: number[] = [];
+  const searched = into('search');
   for (const q of WORDS) {
     const { total, totalExact } = await searchMentions(db, { q, limit: 50 });
-    const times = await timed(Math.ceil(rounds / WORDS.length), () => searchMentions(db, { q, limit: 50 }));
+    const times = await timed(Math.ceil(rounds / WORDS.length), () => searchMentions(db, { q, limit: 50 }), clock, searched);
     all.push(...times);
     searchWords.push({ q, total, exact: totalExact, p99: summary(times).p99 });
   }
-  const author = summary(
-    await timed(rounds, (i) => authorHistory(db, { platform: 'mastodon', authorId: `a${(i * 104_729) % size.authors}` }, 50, 281)),
-  );
+  const history = (i: number) => authorHistory(db, { platform: 'mastodon', authorId: `a${(i * 104_729) % size.authors}` }, 50, 281);
+  const author = summary(await timed(rounds, history, clock, into('author')));
   return {
     queue,
     queueNext,
@@ -131,6 +159,7 @@ export async function measure(db: Db, size: SeedSize, rounds = 200): Promise<Tim
     search: summary(all),
     searchWords,
     author,
+    tails: [...probes].filter(([, p]) => p.length > 0).map(([what, p]) => ({ what, ...tailSplit(p) })),
   };
 }
 

@@ -152,6 +152,12 @@ function proposedSection(p: NonNullable<QueryResult['proposed']>): string[] {
 const split = (cases: QueryResult['filterSets']) =>
   cases.map((c) => `${c.what} ${fmt(c.p50, 1)} / ${fmt(c.p99, 1)} ms (${c.exact ? '' : 'about '}${fmt(c.total)} items)`).join(' · ');
 
+/** What the slowest probes of each kind were made of: Earshot's JavaScript, PostgreSQL's work, or the wait for a core. */
+const tailLine = (q: QueryResult) =>
+  `Probes at or above the p99, mean ms: wall time (this process on a CPU, GC included · PostgreSQL's processes on a CPU · time either side was runnable but waiting for a core, summed over both so it can exceed the wall time): ${q.tails
+    .map((t) => `${t.what} ${fmt(t.ms, 1)} (${fmt(t.client, 1)} · ${fmt(t.server, 1)} · ${fmt(t.waiting, 1)}; GC ${fmt(t.gc, 1)})`)
+    .join(' · ')}.`;
+
 function querySection(q: QueryResult): string[] {
   const row = (what: string, s: Summary, target: number) =>
     `| ${what} | ${fmt(s.p50, 1)} / ${fmt(s.p95, 1)} / ${fmt(s.p99, 1)} ms | p99 ≤ ${target} ms | ${verdict(s.p99 <= target)} |`;
@@ -175,6 +181,8 @@ function querySection(q: QueryResult): string[] {
     `Filtered queue p50 / p99 per filter: ${split(q.filterSets)}.`,
     '',
     `Queue with a text filter p50 / p99 per text: ${split(q.queueTexts)}.`,
+    '',
+    tailLine(q),
     '',
     `Search p99 per word: ${q.searchWords.map((w) => `"${w.q}" ${fmt(w.p99, 1)} ms (${w.exact ? '' : 'about '}${fmt(w.total)} matches)`).join(' · ')}.`,
     '',

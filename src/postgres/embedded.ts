@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { canSignIn, ensureDatabase } from '../store/admin.js';
 import { findPostgresBin, PostgresNotInstalledError, postgresUser, type SystemUser } from './binaries.js';
 import { neutraliseStaleLockFiles, stopOrphanPostmaster } from './leftovers.js';
+import { durableSettings, mergedSettings } from './server-settings.js';
 
 export interface EmbeddedPostgres {
   /** Connection URL for the `earshot` database over the unix socket in the data folder. */
@@ -122,11 +123,12 @@ function supervised(bin: string, dir: string, runAs: SystemUser | null, port: nu
     'log_min_messages=warning',
   ];
   if (options.throwaway) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300');
+  else settings.push(...durableSettings(bin));
   settings.push(...(options.settings ?? []));
   return new EmbeddedProcess({
     name: 'postgres',
     binary: path.join(bin, 'postgres'),
-    args: ['-D', dir, '-p', String(port), ...settings.flatMap((s) => ['-c', s])],
+    args: ['-D', dir, '-p', String(port), ...mergedSettings(settings).flatMap((s) => ['-c', s])],
     user: runAs ?? undefined,
     cwd: dir,
     // SIGINT is PostgreSQL's fast shutdown: sessions are ended, the WAL is flushed.
