@@ -37,6 +37,15 @@ async function newPage(width = 1280): Promise<Page> {
   return page;
 }
 
+/** Each cell's column name (data-label) and where it sits across the screen. */
+const cellBoxes = (page: Page, selector: string) =>
+  page.locator(selector).evaluateAll((nodes) =>
+    nodes.map((n) => {
+      const r = (n as unknown as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
+      return { label: (n as unknown as { dataset: Record<string, string> }).dataset.label, left: r.left, right: r.right };
+    }),
+  );
+
 async function signIn(page: Page, name: string, password = PASSWORD): Promise<void> {
   await submitLogin(page, base, name, password);
 }
@@ -171,6 +180,41 @@ describe('analytics for a manager', () => {
     await page.screenshot({ path: path.join(OUT, 'analytics-comparison.png'), fullPage: true });
     await page.context().close();
   });
+
+  it('on a 390 px phone each category, platform and responder row is a card with every column on the screen', async () => {
+    const page = await newPage(390);
+    await signIn(page, 'ana');
+    await page.waitForSelector('#queue:not([hidden])');
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    await page.goto(`${base}/#/analytics`);
+    await page.waitForSelector('#comparison');
+    await page.fill('#a-from', day(PERIOD.from));
+    await page.fill('#a-to', day(PERIOD.to));
+    await page.click('#a-go');
+    await page.locator('#platforms tr[data-platform="bluesky"]').waitFor();
+    // Before the cards, Change, Answered and the columns after them sat past the edge in a box that scrolled sideways.
+    const boxes = await cellBoxes(page, '#categories td, #platforms td, #responders td');
+    expect(boxes.filter((b) => b.left < 0 || b.right > 390)).toEqual([]);
+    expect(new Set(boxes.map((b) => b.label))).toEqual(
+      new Set([
+        'Category',
+        'Complaints',
+        undefined,
+        'Change',
+        'All mentions',
+        'Platform',
+        'Mentions',
+        'Negative',
+        'Answered',
+        'Median first response',
+        'SLA attained',
+        'Responder',
+        'Replies sent',
+      ]),
+    );
+    await page.screenshot({ path: path.join(OUT, 'analytics-phone.png'), fullPage: true });
+    await page.context().close();
+  });
 });
 
 describe('audit log', () => {
@@ -220,13 +264,7 @@ describe('audit log', () => {
     await page.goto(`${base}/#/audit?action=item.approved`);
     await page.locator('table.audit td.what').first().waitFor();
     // Before the cards, the Kind column sat past the screen's edge inside a box that scrolled sideways.
-    const cells = page.locator('table.audit tbody td:not(:empty)');
-    const boxes = await cells.evaluateAll((nodes) =>
-      nodes.map((n) => {
-        const r = (n as unknown as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
-        return { label: (n as unknown as { dataset: Record<string, string> }).dataset.label, left: r.left, right: r.right };
-      }),
-    );
+    const boxes = await cellBoxes(page, 'table.audit tbody td:not(:empty)');
     expect(boxes.map((b) => b.label)).toEqual(['When', 'What happened', 'Item', 'Kind']);
     expect(boxes.filter((b) => b.left < 0 || b.right > 390)).toEqual([]);
     await page.screenshot({ path: path.join(OUT, 'audit-phone.png'), fullPage: true });

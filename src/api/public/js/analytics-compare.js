@@ -1,6 +1,7 @@
 // @ts-check
 // Analytics a manager reads first: this period against the one before it, what people complain
 // about, each platform and each responder. Every number comes from the server (SQL over the range).
+import { cardTable } from './card-table.js';
 import { hbar } from './charts.js';
 import { duration, el, label } from './dom.js';
 
@@ -130,22 +131,7 @@ export function comparisonSection(c) {
  * @param {string[]} headers
  * @param {HTMLElement[]} rows
  */
-function table(id, headers, rows) {
-  return el(
-    'table',
-    { class: 'data', id },
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        headers.map((h) => el('th', {}, h)),
-      ),
-    ),
-    el('tbody', {}, rows),
-  );
-}
+const table = (id, headers, rows) => cardTable('data', headers, rows, { id });
 
 /**
  * What people complain about: complaints per category, the change, and all mentions.

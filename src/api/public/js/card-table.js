@@ -21,12 +21,13 @@ export function labelCells(headers, row) {
  * @param {string} className
  * @param {string[]} headers
  * @param {HTMLElement[]} rows
+ * @param {Record<string, string>} [attrs] more attributes of the table (an id)
  */
-export function cardTable(className, headers, rows) {
+export function cardTable(className, headers, rows, attrs = {}) {
   for (const row of rows) labelCells(headers, row);
   return el(
     'table',
-    { class: `${className} cards` },
+    { ...attrs, class: `${className} cards` },
     el(
       'thead',
       {},
