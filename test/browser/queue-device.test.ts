@@ -2,7 +2,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/password.js';
-import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../helpers/browser-app.js';
+import { openInbox, openQueueAs, submitLogin, screenshotDir, type InboxBrowser } from '../helpers/browser-app.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { seedItems } from '../helpers/queue-seed.js';
 import { seedMention } from '../helpers/seed.js';
@@ -17,17 +17,8 @@ let ui: InboxBrowser;
 let browser: Browser;
 let base: string;
 
-async function open(options: BrowserContextOptions = {}, hash = '#/'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  const page = await context.newPage();
-  await submitLogin(page, base, 'rita', PASSWORD);
-  await page.locator('#queue-count', { hasText: /of/ }).waitFor();
-  if (hash !== '#/') {
-    await page.goto(`${base}/${hash}`);
-    await page.locator('#queue-loading').waitFor({ state: 'hidden' });
-  }
-  return page;
-}
+const open = (options: BrowserContextOptions = {}, hash = '#/'): Promise<Page> =>
+  openQueueAs({ browser, base }, { name: 'rita', password: PASSWORD }, options, hash);
 
 type Doc = { document: { scrollingElement: { scrollWidth: number } } };
 const scrollWidth = (page: Page) => page.evaluate(() => (globalThis as unknown as Doc).document.scrollingElement.scrollWidth);

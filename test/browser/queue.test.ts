@@ -6,7 +6,7 @@ import { toMention, type Mention } from '../../src/mention.js';
 import { triageBatch } from '../../src/route/triage-batch.js';
 import { getItems, ItemStatuses } from '../../src/store/inbox.js';
 import { ingestMentions } from '../../src/store/mentions.js';
-import { openInbox, submitLogin, screenshotDir, type InboxBrowser } from '../helpers/browser-app.js';
+import { openInbox, openQueueAs, screenshotDir, type InboxBrowser } from '../helpers/browser-app.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { seedItems, type ItemSeed } from '../helpers/queue-seed.js';
 import { nth } from '../helpers/present.js';
@@ -19,17 +19,8 @@ let ui: InboxBrowser;
 let browser: Browser;
 let base: string;
 
-async function open(options: BrowserContextOptions = {}, hash = '#/'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  const page = await context.newPage();
-  await submitLogin(page, base, 'rita', PASSWORD);
-  await page.locator('#queue-count', { hasText: /of/ }).waitFor();
-  if (hash !== '#/') {
-    await page.goto(`${base}/${hash}`);
-    await page.locator('#queue-loading').waitFor({ state: 'hidden' });
-  }
-  return page;
-}
+const open = (options: BrowserContextOptions = {}, hash = '#/'): Promise<Page> =>
+  openQueueAs({ browser, base }, { name: 'rita', password: PASSWORD }, options, hash);
 
 const hashOf = (page: Page) => new URL(page.url()).hash;
 const ids = (page: Page, list = '#items > .entry') =>

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { buildServer } from '../../src/api/server.js';
 import { launchChromium } from './browser.js';
 
@@ -49,4 +49,25 @@ export async function submitLogin(page: Page, base: string, name: string, passwo
   await page.fill('#login-name', name);
   await page.fill('#login-password', password);
   await page.click('#login-form button[type=submit]');
+}
+
+/**
+ * A new browser context signed in as `name`, on the queue once it shows its count; then at `hash` when one is given,
+ * once the queue there has loaded.
+ */
+export async function openQueueAs(
+  ui: Pick<InboxBrowser, 'browser' | 'base'>,
+  user: { name: string; password: string },
+  options: BrowserContextOptions = {},
+  hash = '#/',
+): Promise<Page> {
+  const context = await ui.browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  await submitLogin(page, ui.base, user.name, user.password);
+  await page.locator('#queue-count', { hasText: /of/ }).waitFor();
+  if (hash !== '#/') {
+    await page.goto(`${ui.base}/${hash}`);
+    await page.locator('#queue-loading').waitFor({ state: 'hidden' });
+  }
+  return page;
 }
