@@ -178,6 +178,22 @@ function romanisedHindi(input: LanguageInput, words: readonly string[], eldSaid:
   return input.hinglish(words) >= at;
 }
 
+/**
+ * ELD reads short Arabic posts as Persian, mostly names written in Arabic letters ("هاري بوتر",
+ * "جستن بيبر"). The two spell differently: Persian and Urdu have letters Arabic lacks (پ چ ژ گ,
+ * and their own yeh and kaf, ی ک, where Arabic writes ي ك), and Arabic has ة and ى. A text with
+ * Arabic's forms and none of the others' is Arabic whatever its words.
+ */
+const PERSIAN_OR_URDU_LETTER = /[\u067e\u0686\u0698\u06af\u06cc\u06a9\u0679\u0688\u0691\u06ba\u06d2\u06c1\u06be]/u;
+const ARABIC_ONLY_LETTER = /[\u0629\u064a\u0643\u0649]/u;
+
+export function arabicNotPersian(text: string): boolean {
+  return ARABIC_ONLY_LETTER.test(text) && !PERSIAN_OR_URDU_LETTER.test(text);
+}
+
+/** Arabic letters in their positional shapes (old software wrote them so): ELD knows only the plain letters NFKC gives back. */
+const PRESENTATION_FORMS = /[\ufb50-\ufdff\ufe70-\ufefe]/u;
+
 /** Posts this short say too little for any detector; English is the model that reads emoji and "!!!" best. */
 const MIN_LETTERS = 4;
 
@@ -190,11 +206,12 @@ export function identifyLanguage(input: LanguageInput): LanguageGuess {
   if (letters < MIN_LETTERS) return { language: 'en', scored: true, declared: false };
   // Hindi marker words are in OTHER, so a post written in Hinglish never takes the English shortcut.
   if (clearlyEnglish(input.text, words)) return { language: 'en', scored: true, declared: false };
-  const found = eld.detect(input.text);
+  const found = eld.detect(PRESENTATION_FORMS.test(input.text) ? input.text.normalize('NFKC') : input.text);
   // A guess ELD itself does not trust, about plain-ASCII text, is most often terse English ("Awful service!!").
   // isReliable() re-sorts ELD's scores, so the cheap checks go first.
   let language =
     found.language && (SCORED.has(found.language) || NON_ASCII_LETTER.test(input.text) || found.isReliable()) ? found.language : 'en';
+  if (language === 'fa' || language === 'ur') language = arabicNotPersian(input.text) ? 'ar' : language;
   if (romanisedHindi(input, words, language)) language = 'hi';
   return { language, scored: SCORED.has(language), declared: false };
 }

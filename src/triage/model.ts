@@ -244,12 +244,30 @@ export function hinglishBucket(word: string): number {
   return 1 + ((h >>> 0) & HINGLISH_MASK);
 }
 
-/** P(Hindi in Latin letters) from the post's words: the mean word weight, so long posts are not more sure. */
+/**
+ * The head's inputs: each word, and the character 3-grams of "<word>" (as "#" + the three
+ * letters), so a word it never saw still reads by its spelling ("slowwww", "gratuliere").
+ */
+export function hinglishBuckets(words: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const w of words) {
+    out.push(hinglishBucket(w));
+    for (let i = -1; i + 2 <= w.length; i += 1) {
+      let h = Math.imul(0x811c9dc5 ^ 35, 0x01000193);
+      for (let k = i; k < i + 3; k += 1) h = Math.imul(h ^ (k < 0 ? 60 : k >= w.length ? 62 : w.charCodeAt(k)), 0x01000193);
+      out.push(1 + ((h >>> 0) & HINGLISH_MASK));
+    }
+  }
+  return out;
+}
+
+/** P(Hindi in Latin letters) from the post's words: the mean input weight, so long posts are not more sure. */
 export function hinglishProbability(m: TriageModel, words: readonly string[]): number {
   if (!words.length) return 0;
+  const b = hinglishBuckets(words);
   let z = 0;
-  for (const w of words) z += m.hinglish[hinglishBucket(w)] ?? 0;
-  return sigmoid((m.hinglish[0] ?? 0) + z / Math.sqrt(words.length));
+  for (const k of b) z += m.hinglish[k] ?? 0;
+  return sigmoid((m.hinglish[0] ?? 0) + z / Math.sqrt(b.length));
 }
 
 export function decideSentiment(
