@@ -122,4 +122,14 @@ describe('triage: words of other languages as the model reads them', () => {
     ] as const)
       expect(dense(text, lang, 'lexicon negative'), text).toBeGreaterThan(0);
   });
+
+  it('gives each language its own copy of the cues, apart from the weights English shares', () => {
+    // Two strong praise words share their binned lexicon and praise cues; a plain noun does not.
+    const genial = hashed('genial', 'es');
+    expect(shared(genial, hashed('perfecto', 'es'))).toBeGreaterThan(shared(genial, hashed('casa', 'es')) + 2);
+    // The cues are per language: the same praise in Portuguese shares none of them with Spanish.
+    expect(shared(genial, hashed('genial', 'pt'))).toBe(0);
+    // An emoji has the hash English gives it and one the other languages share without English.
+    expect(shared(hashed('hoy 😍', 'es'), hashed('heute 😍', 'de'))).toBe(2);
+  });
 });

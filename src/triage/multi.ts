@@ -5,6 +5,7 @@ import { wordPolarity, type Polarity } from './polarity.js';
 import { sarcasmMarks } from './rules.js';
 import { elided, emoticons, isLaugh, LAUGH, unaccented, unstretched } from './multi-tokens.js';
 import { MULTI_LEXICONS } from './polarity-multi.js';
+import { cueTokens } from './multi-cues.js';
 
 /**
  * Features for posts in languages other than English. Words come from Intl.Segmenter, which
@@ -112,6 +113,12 @@ function charGrams(h0: number, word: string, into: number[]): void {
 }
 
 const SHARED_UNI = fnv(FNV_START, 'u');
+/**
+ * Emoji, "!", "?" and laughter also get a second hash shared by the other languages but not by
+ * English: English's weights for them are pulled by the ironic tweets (weak negatives, full of
+ * 😂 and "lol"), which Spanish or German posts are not.
+ */
+const MULTI_UNI = fnv(FNV_START, 'm|u');
 const STRETCHED = bucket(fnv(FNV_START, '~stretched')) * 2;
 
 interface Token {
@@ -191,6 +198,7 @@ export function readMulti(input: MultiInput, reuse = false): { post: MultiPost; 
     negate = negators.has(w) ? 2 : negate > 0 && clitics.has(w) ? negate : Math.max(0, negate - 1);
     const tok = neg ? `!${t.base}` : t.base;
     const uni = bucket(fnv(t.laugh ? SHARED_UNI : uniTag, tok));
+    if (t.laugh) raw.push(bucket(fnv(MULTI_UNI, tok)) * 2);
     const bi = bucket(fnv(Math.imul(prev ^ 32, FNV_PRIME), tok));
     raw.push(uni * 2, bi * 2);
     if (t.folded !== null) raw.push(bucket(fnv(uniTag, neg ? `!${t.folded}` : t.folded)) * 2);
@@ -207,10 +215,12 @@ export function readMulti(input: MultiInput, reuse = false): { post: MultiPost; 
   for (const s of symbols) {
     // The same hash as the English path gives these tokens ("u" + token), so they share weights.
     raw.push(bucket(fnv(SHARED_UNI, s)) * 2);
+    raw.push(bucket(fnv(MULTI_UNI, s)) * 2);
   }
   const joined = ` ${words.join(' ')} `;
   const seeds = seedScores(words, joined);
   const lex = wordPolarity(lexWords, (i) => negatedAt[i] === true, input.lang, symbols);
+  cueTokens(input.lang, input.masked.text, input.question, { problems, praise, negated, length: words.length, lex }, raw);
   const dense = denseMulti(input, words.length, { problems, praise, negated, seeds, lex });
   const features = assembleTwoKinds(Int32Array.from(raw), dense, terms, reuse, CHAR_WEIGHT);
   return { post: { words, shown, joined, seeds, problems, praise, negated }, features };
