@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Mention } from '../src/mention.js';
 import { decodeMention, encodeMention } from '../src/store/codec.js';
-import { decodeTriage, encodeTriage } from '../src/store/triage-codec.js';
+import { decodeTriage, encodeTriage, encodeTriageJson } from '../src/store/triage-codec.js';
 import { encodeRest, mentionFromRow, restUrl, type MentionColumns } from '../src/store/rest-codec.js';
 import { triage as score } from '../src/triage/index.js';
 import { asMention } from '../src/triage/train/eval/speed.js';
@@ -90,7 +90,8 @@ describe('stored triage result', () => {
       const t = score(m, { brand, author: history });
       expect(decodeTriage(encodeTriage(t))).toEqual(t);
       plain += Buffer.byteLength(JSON.stringify(t.reasons));
-      const row = JSON.parse(encodeTriage(t)) as unknown[];
+      expect(decodeTriage(encodeTriageJson(t))).toEqual(t);
+      const row = JSON.parse(encodeTriageJson(t)) as unknown[];
       stored += Buffer.byteLength(JSON.stringify(row[10]));
     }
     // Bytes as PostgreSQL stores them (UTF-8: a fragment is three).
@@ -100,6 +101,7 @@ describe('stored triage result', () => {
   it('keeps a reason verbatim when it holds a character of the fragment range', () => {
     const odd = { ...triage, reasons: ['words "\ue001\ue000"', '\ue000complaint (97% likely)', 'complaint (97% likely)'] };
     expect(decodeTriage(encodeTriage(odd))).toEqual(odd);
+    expect(decodeTriage(encodeTriageJson(odd))).toEqual(odd);
   });
 
   it('reads rows of the earlier array form, whose reasons are plain text', () => {
@@ -108,10 +110,29 @@ describe('stored triage result', () => {
   });
 
   it('keeps the language where SQL reads it, and names a value the frozen lists lack', () => {
-    const row = JSON.parse(encodeTriage(triage)) as unknown[];
+    const row = JSON.parse(encodeTriageJson(triage)) as unknown[];
     expect(row[8]).toBe('und');
-    const unknown = { ...triage, category: 'new_category' as TriageResult['category'] };
-    expect(decodeTriage(encodeTriage(unknown)).category).toBe('new_category');
+    // Version 3: the 9th field after the mark (split_part in migrate-from-redis-sql.ts).
+    expect(encodeTriage(triage).slice(1).split('\x1e')[8]).toBe('und');
+    const unknown = { ...triage, category: 'new_category' as TriageResult['category'], sentiment: 'mixed' as TriageResult['sentiment'] };
+    expect(decodeTriage(encodeTriage(unknown))).toMatchObject({ category: 'new_category', sentiment: 'mixed' });
+    expect(decodeTriage(encodeTriageJson(unknown))).toMatchObject({ category: 'new_category', sentiment: 'mixed' });
+  });
+
+  it('writes version 3 without JSON in fewer bytes than version 2, and falls back to version 2 for control characters', () => {
+    const forms = [
+      triage,
+      { ...triage, irony: 0.82, sentimentScored: true, question: true, complaint: false },
+      { ...triage, reasons: [] },
+      { ...triage, reasons: ['words "a", "b"', 'tab\tinside'] },
+      { ...triage, reasons: [''] },
+      { ...triage, reasons: ['line\x1eseparator'] },
+      { ...triage, language: 'e\x1fn' },
+    ];
+    for (const t of forms) expect(decodeTriage(encodeTriage(t))).toEqual(t);
+    expect(encodeTriage(triage).startsWith('\x1d')).toBe(true);
+    expect(Buffer.byteLength(encodeTriage(triage))).toBeLessThan(Buffer.byteLength(encodeTriageJson(triage)) - 8);
+    for (const t of forms.slice(3)) expect(encodeTriage(t).startsWith('[')).toBe(true);
   });
 });
 

@@ -91,7 +91,7 @@ const ITEM_COLS = `id, brand_id, source_id, platform, priority, status, urgency,
  * Items whose post already expired are left out (the item cannot outlive its mention). The old
  * store kept only the current draft, so that becomes the one known version; a posted item's
  * reply goes into the person's history. The language is triage's, read from the stored result
- * (array form: 9th field; the older object form: "language").
+ * (the 9th field of the array and separated forms, triage-codec.ts; the older object form: "language").
  */
 export const ITEMS = `
 WITH r AS (
@@ -105,7 +105,8 @@ WITH r AS (
   SELECT ${ITEM_COLS.split(',')
     .map((c) => `r.${c.trim()}`)
     .join(', ')},
-    CASE WHEN t.triage IS NULL THEN NULL WHEN left(t.triage, 1) = '[' THEN t.triage::jsonb->>8 ELSE t.triage::jsonb->>'language' END
+    CASE WHEN t.triage IS NULL THEN NULL WHEN left(t.triage, 1) = E'\x1d' THEN split_part(substr(t.triage, 2), E'\x1e', 9)
+      WHEN left(t.triage, 1) = '[' THEN t.triage::jsonb->>8 ELSE t.triage::jsonb->>'language' END
   FROM r JOIN mentions m ON m.id = r.id LEFT JOIN mention_triage t ON t.id = r.id
   ON CONFLICT (id) DO NOTHING
   RETURNING id

@@ -3,10 +3,10 @@ import { REASON_FRAGMENTS } from './reason-fragments.js';
 
 /**
  * How a triage result is kept (mention_triage.triage, and the Redis store before PostgreSQL): a
- * JSON array in a fixed field order. Three forms read back:
+ * compact form in a fixed field order. Four forms read back (version 3 is described at encodeV3):
  * - objects, from the first Redis versions (they start with "{");
  * - arrays whose reasons are plain strings (version 1, and every row written before version 2);
- * - version 2, written now: the reasons array starts with the number 2 and each reason has the
+ * - version 2: the reasons array starts with the number 2 and each reason has the
  *   fragments of reason-fragments.ts as one private-use character each; sentiment and category
  *   are positions in the frozen lists below. The positions of the fields did not change, so SQL
  *   that reads a field by position (the language, migrate-from-redis-sql.ts) reads every form.
@@ -79,7 +79,79 @@ function uncode<T extends string>(list: readonly T[], value: T | number, fallbac
   return typeof value === 'number' ? (list[value] ?? fallback) : value;
 }
 
+/**
+ * Version 3, written now: version 2's fields in the same order without JSON's brackets, quotes and
+ * escapes, each separated by \x1e, the reasons by \x1f (still with their fragments as one
+ * character each), irony last or empty. SQL that needs a field reads it by position with
+ * split_part (migrate-from-redis-sql.ts, the language). A result whose language or reasons hold a
+ * control character is written as version 2, so the separators mean only what they say here.
+ */
+const V3 = '\x1d';
+const FIELD = '\x1e';
+const REASON = '\x1f';
+const CONTROL = /[\x00-\x1f]/u;
+
+function encodeV3(t: TriageResult): string | null {
+  // An empty reason would read back as no reason at all.
+  if (CONTROL.test(t.language) || t.reasons.some((r) => r === '' || CONTROL.test(r))) return null;
+  const fields = [
+    code(SENTIMENTS, t.sentiment),
+    t.score,
+    t.sentimentConfidence,
+    t.sentimentScored === false ? 0 : 1,
+    t.complaint ? 1 : 0,
+    t.complaintProbability,
+    code(CATEGORIES, t.category),
+    t.question ? 1 : 0,
+    t.language,
+    t.urgency,
+    t.irony ?? '',
+    t.reasons.map(packReason).join(REASON),
+  ];
+  return V3 + fields.join(FIELD);
+}
+
+function positionOrName<T extends string>(list: readonly T[], stored: string, fallback: T): T {
+  return /^\d+$/.test(stored) ? (list[Number(stored)] ?? fallback) : (stored as T);
+}
+
+function decodeV3(raw: string): TriageResult {
+  const [
+    sentiment = '',
+    score,
+    confidence,
+    scored,
+    complaint,
+    probability,
+    category = '',
+    question,
+    language = '',
+    urgency,
+    irony = '',
+    reasons = '',
+  ] = raw.slice(1).split(FIELD);
+  return {
+    sentiment: positionOrName(SENTIMENTS, sentiment, 'neutral'),
+    score: Number(score),
+    sentimentConfidence: Number(confidence),
+    sentimentScored: scored === '1',
+    complaint: complaint === '1',
+    complaintProbability: Number(probability),
+    ...(irony !== '' ? { irony: Number(irony) } : {}),
+    category: positionOrName(CATEGORIES, category, 'other'),
+    question: question === '1',
+    language,
+    urgency: Number(urgency),
+    reasons: reasons === '' ? [] : reasons.split(REASON).map(unpackReason),
+  };
+}
+
 export function encodeTriage(t: TriageResult): string {
+  return encodeV3(t) ?? encodeTriageJson(t);
+}
+
+/** Version 2 (JSON): for SQL that reads the result as JSON, and results version 3 cannot hold. */
+export function encodeTriageJson(t: TriageResult): string {
   const row: TriageRow = [
     code(SENTIMENTS, t.sentiment),
     t.score,
@@ -103,6 +175,7 @@ function decodeReasons(stored: Array<string | number>): string[] {
 }
 
 export function decodeTriage(raw: string): TriageResult {
+  if (raw.startsWith(V3)) return decodeV3(raw);
   if (raw.startsWith('{')) return JSON.parse(raw) as TriageResult;
   const [
     sentiment,
