@@ -3,6 +3,7 @@ import type { Db } from '../postgres/pool.js';
 import { auditParams, INSERT_AUDIT } from './audit.js';
 import type { StoreCtx } from './context.js';
 import { dupKeyBytes } from './dup-key.js';
+import { plainArray, textArray } from './pg-arrays.js';
 import type { StoreKeys } from './keys.js';
 import { ITEM_COLUMNS, itemFromRow, setClause, type ItemRow } from './item-row.js';
 import { CLOSED_STATUSES, type InboxItem, type ItemStatus } from './item-types.js';
@@ -124,25 +125,27 @@ export async function lockGroups(client: PoolClient, dupKeys: Iterable<string>):
 
 /** CREATE's parameters, in its order. */
 export function createParams(unique: NewItem[], now: number): unknown[] {
-  const col = <K extends keyof NewItem>(k: K) => unique.map((i) => i[k] ?? null);
+  const text = (f: (i: NewItem) => string | null | undefined) => textArray(unique.map(f));
+  const num = (f: (i: NewItem) => number | null | undefined) => plainArray(unique.map(f));
   return [
-    col('id'),
-    col('brandId'),
-    col('sourceId'),
-    col('platform'),
-    col('priority'),
-    col('urgency'),
-    col('category'),
-    col('sentiment'),
-    col('language'),
-    col('createdAt'),
-    col('slaDueAt'),
-    col('draft'),
-    col('draftTemplate'),
-    unique.map((i) => JSON.stringify(i.draftWarnings)),
+    text((i) => i.id),
+    text((i) => i.brandId),
+    text((i) => i.sourceId),
+    text((i) => i.platform),
+    text((i) => i.priority),
+    num((i) => i.urgency),
+    text((i) => i.category),
+    text((i) => i.sentiment),
+    text((i) => i.language),
+    num((i) => i.createdAt),
+    num((i) => i.slaDueAt),
+    text((i) => i.draft),
+    text((i) => i.draftTemplate),
+    text((i) => JSON.stringify(i.draftWarnings)),
     now,
+    // Bytes: the driver's own encoding.
     unique.map((i) => dupKeyBytes(i.dupKey)),
-    col('slaRemindAt'),
+    num((i) => i.slaRemindAt),
     CLOSED_STATUSES,
   ];
 }

@@ -3,6 +3,7 @@ import type { Db } from '../postgres/pool.js';
 import type { TriageResult } from '../triage-types.js';
 import { AUTHOR_COLUMNS, AUTHOR_JOIN, encodeRest, mentionFromRow, type MentionColumns } from './rest-codec.js';
 import { encodeNativeId } from './native-id-codec.js';
+import { plainArray, textArray } from './pg-arrays.js';
 import { decodeTriage, encodeTriage } from './triage-codec.js';
 
 /**
@@ -44,7 +45,7 @@ export interface Ingested {
 
 /** Column arrays for unnest: one round trip per page whatever its size. */
 function ingestParams(mentions: Mention[], now: number): unknown[] {
-  const cols: unknown[][] = Array.from({ length: 14 }, () => []);
+  const cols: Array<Array<string | number | null | undefined>> = Array.from({ length: 14 }, () => []);
   for (const m of mentions) {
     const values = [
       m.id,
@@ -64,7 +65,13 @@ function ingestParams(mentions: Mention[], now: number): unknown[] {
     ];
     cols.forEach((col, i) => col.push(values[i]));
   }
-  return [...cols, now];
+  // created_at and followers are the number columns.
+  return [
+    ...cols.map((col, i) =>
+      i === 6 || i === 13 ? plainArray(col as Array<number | null | undefined>) : textArray(col as Array<string | null | undefined>),
+    ),
+    now,
+  ];
 }
 
 export async function ingestMentions(db: Db, mentions: Mention[]): Promise<Ingested> {

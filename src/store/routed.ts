@@ -1,5 +1,6 @@
 import type { Db } from '../postgres/pool.js';
 import type { TriageResult } from '../triage-types.js';
+import { plainArray, textArray } from './pg-arrays.js';
 import { encodeTriage } from './triage-codec.js';
 
 /**
@@ -50,15 +51,15 @@ export async function finishRouting(db: Db, routed: Routed[]): Promise<Set<strin
   if (routed.length === 0) return new Set();
   const t = routed.map((r) => r.triage);
   const { rows } = await db.query<{ id: string }>(FINISH, [
-    routed.map((r) => r.id),
-    t.map((x) => encodeTriage(x)),
-    t.map((x) => x.sentiment),
-    t.map((x) => x.score),
-    t.map((x) => x.category),
-    t.map((x) => Math.round(x.urgency)),
-    t.map((x) => x.complaint),
-    routed.map((r) => r.platform),
-    routed.map((r) => r.authorId),
+    textArray(routed.map((r) => r.id)),
+    textArray(t.map((x) => encodeTriage(x))),
+    textArray(t.map((x) => x.sentiment)),
+    plainArray(t.map((x) => x.score)),
+    textArray(t.map((x) => x.category)),
+    plainArray(t.map((x) => Math.round(x.urgency))),
+    plainArray(t.map((x) => x.complaint)),
+    textArray(routed.map((r) => r.platform)),
+    textArray(routed.map((r) => r.authorId)),
   ]);
   return new Set(rows.map((r) => r.id));
 }
