@@ -28,6 +28,8 @@ type TriageRow = [
   irony?: number,
 ];
 
+type HeadFields = [Sentiment | number, number, number, 0 | 1, 0 | 1, number, Category | number, 0 | 1, string, number];
+
 const VERSION = 2;
 /** Append only, like the fragments: a stored row names a value by its position. */
 const SENTIMENTS: readonly Sentiment[] = ['negative', 'neutral', 'positive'];
@@ -91,10 +93,9 @@ const FIELD = '\x1e';
 const REASON = '\x1f';
 const CONTROL = /[\x00-\x1f]/u;
 
-function encodeV3(t: TriageResult): string | null {
-  // An empty reason would read back as no reason at all.
-  if (CONTROL.test(t.language) || t.reasons.some((r) => r === '' || CONTROL.test(r))) return null;
-  const fields = [
+/** The fields both versions store first, in this order. */
+function headFields(t: TriageResult): HeadFields {
+  return [
     code(SENTIMENTS, t.sentiment),
     t.score,
     t.sentimentConfidence,
@@ -105,9 +106,13 @@ function encodeV3(t: TriageResult): string | null {
     t.question ? 1 : 0,
     t.language,
     t.urgency,
-    t.irony ?? '',
-    t.reasons.map(packReason).join(REASON),
   ];
+}
+
+function encodeV3(t: TriageResult): string | null {
+  // An empty reason would read back as no reason at all.
+  if (CONTROL.test(t.language) || t.reasons.some((r) => r === '' || CONTROL.test(r))) return null;
+  const fields = [...headFields(t), t.irony ?? '', t.reasons.map(packReason).join(REASON)];
   return V3 + fields.join(FIELD);
 }
 
@@ -152,19 +157,7 @@ export function encodeTriage(t: TriageResult): string {
 
 /** Version 2 (JSON): for SQL that reads the result as JSON, and results version 3 cannot hold. */
 export function encodeTriageJson(t: TriageResult): string {
-  const row: TriageRow = [
-    code(SENTIMENTS, t.sentiment),
-    t.score,
-    t.sentimentConfidence,
-    t.sentimentScored === false ? 0 : 1,
-    t.complaint ? 1 : 0,
-    t.complaintProbability,
-    code(CATEGORIES, t.category),
-    t.question ? 1 : 0,
-    t.language,
-    t.urgency,
-    [VERSION, ...t.reasons.map(packReason)],
-  ];
+  const row: TriageRow = [...headFields(t), [VERSION, ...t.reasons.map(packReason)]];
   if (t.irony !== undefined) row.push(t.irony);
   return JSON.stringify(row);
 }
