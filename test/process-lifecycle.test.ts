@@ -103,7 +103,8 @@ describe('embedded redis-server failures', () => {
       expect(await inbox(inst.port)).toBe(200);
 
       proc.child.kill('SIGTERM');
-      expect(await exitOf(proc)).toEqual({ code: 0, signal: null });
+      // The log names what went wrong when stopping after the restart fails (seen once under a full CI run).
+      expect(await exitOf(proc), proc.err().slice(-3000) + proc.out().slice(-3000)).toEqual({ code: 0, signal: null });
       await waitGone(after.redisPid, 'the embedded redis-server');
     },
     TEST_TIMEOUT,
