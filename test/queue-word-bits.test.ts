@@ -11,6 +11,7 @@ import { MIGRATIONS } from '../src/store/sql/migrations.js';
 import { testDatabaseUrl } from './helpers/db.js';
 import { nth } from './helpers/present.js';
 import { seedItems, type ItemSeed } from './helpers/queue-seed.js';
+import { WORD_BITS_TRIGGER } from '../src/store/sql/schema-word-bits-wide.js';
 
 /**
  * Migrations 18 and 21: an item's two summaries of its post's words let the queue's text filter rule items out on the order
@@ -138,16 +139,7 @@ describe("the post words' bits on inbox items", () => {
     try {
       expect(await createItems(s, ids.map(item))).toEqual(ids);
     } finally {
-      await db.query(`CREATE OR REPLACE FUNCTION inbox_word_bits() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE words tsvector;
-        BEGIN
-          SELECT to_tsvector('simple', m.text) INTO words FROM mentions m WHERE m.id = NEW.id;
-          IF FOUND THEN
-            NEW.word_bits := earshot_word_bits(words);
-            NEW.word_bits2 := earshot_word_bits2(words);
-          END IF;
-          RETURN NEW;
-        END $$`);
+      await db.query(WORD_BITS_TRIGGER);
     }
     const { rows } = await db.query<{ same: boolean }>(
       `SELECT i.word_bits = earshot_word_bits(to_tsvector('simple', m.text)) AND i.word_bits2 = earshot_word_bits2(to_tsvector('simple', m.text)) AS same FROM inbox_items i JOIN mentions m ON m.id = i.id WHERE i.id = ANY($1)`,

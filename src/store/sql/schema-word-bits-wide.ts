@@ -10,6 +10,19 @@
  * still tested; the bits only ever rule out, so the answer is the same. 8 B per item in the
  * heap and in the order index (about 6 B per stored mention at 40 items per 100 mentions).
  */
+/** The item trigger both summaries come from, for writers that do not compute them (tests restore it from here). */
+export const WORD_BITS_TRIGGER = `CREATE OR REPLACE FUNCTION inbox_word_bits() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  words tsvector;
+BEGIN
+  SELECT to_tsvector('simple', m.text) INTO words FROM mentions m WHERE m.id = NEW.id;
+  IF FOUND THEN
+    NEW.word_bits := earshot_word_bits(words);
+    NEW.word_bits2 := earshot_word_bits2(words);
+  END IF;
+  RETURN NEW;
+END $$`;
+
 export const WORD_BITS_WIDE = `
 CREATE FUNCTION earshot_word_bits2(words tsvector) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT coalesce(bit_or((1::bigint << ((h >> 12) & 63)) | (1::bigint << ((h >> 18) & 63))), 0)
@@ -20,17 +33,7 @@ DROP INDEX IF EXISTS inbox_queue_cover;
 ALTER TABLE inbox_items ADD COLUMN word_bits2 bigint;
 
 -- The post's words are split once for both summaries; an item with no post keeps nulls ("test the post").
-CREATE OR REPLACE FUNCTION inbox_word_bits() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  words tsvector;
-BEGIN
-  SELECT to_tsvector('simple', m.text) INTO words FROM mentions m WHERE m.id = NEW.id;
-  IF FOUND THEN
-    NEW.word_bits := earshot_word_bits(words);
-    NEW.word_bits2 := earshot_word_bits2(words);
-  END IF;
-  RETURN NEW;
-END $$;
+${WORD_BITS_TRIGGER};
 
 UPDATE inbox_items i SET word_bits2 = earshot_word_bits2(to_tsvector('simple', m.text)) FROM mentions m WHERE m.id = i.id;
 
