@@ -107,6 +107,35 @@ async function keepRewrite(
   ]);
 }
 
+/** Stores the alternative the person chose as the next draft version, if it is still offered as they saw it. */
+async function useDraft(ctx: AppContext, id: string, body: z.infer<typeof UseBody>, actor: string): Promise<ChosenDraftAnswer> {
+  const item = await mustGet(ctx, id);
+  const chosen = await findChosen(ctx, item, body);
+  if (!chosen || chosen.text !== body.text) throw new ActionError(409, 'that alternative is no longer offered; reload the item');
+  const res = await transition(ctx, id, {
+    from: OPEN,
+    draftVersion: body.draftVersion,
+    set: {
+      draft: chosen.text,
+      draftVersion: body.draftVersion + 1,
+      draftTemplate: chosen.source,
+      draftEdited: 0,
+      draftWarnings: JSON.stringify(chosen.warnings),
+    },
+    actor,
+    action: 'draft.chosen',
+    detail: { draftVersion: body.draftVersion + 1, source: chosen.source, warnings: chosen.warnings },
+  });
+  if (!res.ok)
+    throw new ActionError(
+      409,
+      res.why === 'stale'
+        ? 'the draft changed since you loaded it; reload and choose again'
+        : `cannot change the draft of an item that is ${res.status}`,
+    );
+  return { item: await getItem(ctx.db, id) };
+}
+
 /**
  * Alternatives, saved replies and model rewrites for an item. Choosing one sends back the text
  * the person saw; the server finds it again among what it offers now (so a client cannot pass
@@ -141,31 +170,7 @@ export function registerDraftRoutes(api: FastifyInstance, ctx: AppContext): void
   api.post('/items/:id/drafts/use', { onRequest: requireRole('edit') }, async (request): Promise<ChosenDraftAnswer> => {
     const { id } = parseInput(ItemParams, request.params, 'params');
     const body = parseInput(UseBody, request.body, 'body');
-    const item = await mustGet(ctx, id);
-    const chosen = await findChosen(ctx, item, body);
-    if (!chosen || chosen.text !== body.text) throw new ActionError(409, 'that alternative is no longer offered; reload the item');
-    const res = await transition(ctx, id, {
-      from: OPEN,
-      draftVersion: body.draftVersion,
-      set: {
-        draft: chosen.text,
-        draftVersion: body.draftVersion + 1,
-        draftTemplate: chosen.source,
-        draftEdited: 0,
-        draftWarnings: JSON.stringify(chosen.warnings),
-      },
-      actor: actorOf(request).name,
-      action: 'draft.chosen',
-      detail: { draftVersion: body.draftVersion + 1, source: chosen.source, warnings: chosen.warnings },
-    });
-    if (!res.ok)
-      throw new ActionError(
-        409,
-        res.why === 'stale'
-          ? 'the draft changed since you loaded it; reload and choose again'
-          : `cannot change the draft of an item that is ${res.status}`,
-      );
-    return { item: await getItem(ctx.db, id) };
+    return useDraft(ctx, id, body, actorOf(request).name);
   });
 
   api.get('/drafting', { onRequest: requireRole('read') }, async (): Promise<DraftingAnswer> => ({

@@ -109,6 +109,34 @@ export function jetstreamUrl(base: string, cursor: string | null): string {
 }
 
 /**
+ * Batches of what the socket delivered, handed to the sink one after another with the cursor of
+ * their last event; a batch with no posts goes only when the cursor is due for a checkpoint.
+ */
+function deliveries(sink: StreamSink, fail: (err: Error) => void) {
+  let batch: Batch = { mentions: [], rejected: [] };
+  let last: number | null = null;
+  let delivered: number | null = null;
+  let savedAt = Date.now();
+  let chain: Promise<void> = Promise.resolve();
+  const flush = () => {
+    if (last === null || (last === delivered && batch.mentions.length + batch.rejected.length === 0)) return;
+    delivered = last;
+    const out = { ...batch, cursor: String(last) };
+    batch = { mentions: [], rejected: [] };
+    savedAt = Date.now();
+    chain = chain.then(() => sink.deliver(out));
+    chain.catch((err: unknown) => fail(err instanceof Error ? err : new Error(String(err))));
+  };
+  const add = (event: { time: number; mention?: Mention; rejected?: RejectedItem }) => {
+    last = event.time;
+    if (event.mention) batch.mentions.push(event.mention);
+    if (event.rejected) batch.rejected.push(event.rejected);
+    if (batch.mentions.length + batch.rejected.length > 0 || Date.now() - savedAt >= CHECKPOINT_MS) flush();
+  };
+  return { add, flush, settled: () => chain };
+}
+
+/**
  * Listens until `signal` aborts (resolves) or the socket closes or fails (rejects with
  * TransientError, and the runner reconnects from the last delivered cursor). Deliveries run
  * one after another, in arrival order, so a cursor is never saved ahead of its posts.
@@ -121,30 +149,16 @@ export async function streamJetstream(opts: JetstreamOptions, cursor: string | n
   const ws = await opts.http.openWebSocket(url);
   return new Promise<void>((resolve, reject) => {
     ws.binaryType = 'arraybuffer';
-    let batch: Batch = { mentions: [], rejected: [] };
-    let last: number | null = null;
-    let delivered: number | null = null;
-    let savedAt = Date.now();
-    let chain: Promise<void> = Promise.resolve();
     let done = false;
-
-    const flush = () => {
-      if (last === null || (last === delivered && batch.mentions.length + batch.rejected.length === 0)) return;
-      delivered = last;
-      const out = { ...batch, cursor: String(last) };
-      batch = { mentions: [], rejected: [] };
-      savedAt = Date.now();
-      chain = chain.then(() => sink.deliver(out));
-      chain.catch((err: unknown) => finish(err instanceof Error ? err : new Error(String(err))));
-    };
+    const out = deliveries(sink, (err) => finish(err));
     const finish = (err?: Error) => {
       if (done) return;
       done = true;
       signal.removeEventListener('abort', onAbort);
       if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) ws.close();
       // What arrived before the drop is stored, and its cursor saved, before the runner reconnects.
-      flush();
-      chain.then(() => (err ? reject(err) : resolve()), reject);
+      out.flush();
+      out.settled().then(() => (err ? reject(err) : resolve()), reject);
     };
     const onAbort = () => finish();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -159,10 +173,7 @@ export async function streamJetstream(opts: JetstreamOptions, cursor: string | n
       const event = readEvent(text, matches, opts.target);
       if (event.time === null)
         return opts.log.warn({ source: opts.target.sourceId, start: text.slice(0, 80) }, 'unreadable Jetstream message skipped');
-      last = event.time;
-      if (event.mention) batch.mentions.push(event.mention);
-      if (event.rejected) batch.rejected.push(event.rejected);
-      if (batch.mentions.length + batch.rejected.length > 0 || Date.now() - savedAt >= CHECKPOINT_MS) flush();
+      out.add({ ...event, time: event.time });
     });
     ws.addEventListener('error', (ev) =>
       finish(new TransientError(`Jetstream ${host}: connection failed (${(ev as { message?: string }).message || 'network error'})`)),

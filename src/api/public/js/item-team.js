@@ -76,34 +76,43 @@ export function conversationBlock(detail, team, reload) {
     answered && others.length
       ? el('p', { class: 'policy' }, 'You answered this one. Close the others as answered here, so nobody answers this person twice.')
       : null,
-    others.length
-      ? el(
-          'ul',
-          { class: 'other-items' },
-          others.map((o) =>
-            el(
-              'li',
-              { 'data-id': o.id },
-              itemLink(o),
-              o.assignee ? ` · ${o.assignee}` : '',
-              linked.some((l) => l.id === o.id) ? el('span', { class: 'badge linked' }, 'linked') : null,
-            ),
-          ),
-        )
-      : null,
+    others.length ? otherItems(others, linked) : null,
     others.length && may('reject') ? el('div', { class: 'actions' }, close, may('edit') ? link : null) : null,
-    linked.length
-      ? el(
-          'details',
-          {},
-          el('summary', {}, `Linked items (${linked.length})`),
-          el(
-            'ul',
-            { class: 'other-items' },
-            linked.map((l) => el('li', {}, itemLink(l), l.rejectReason ? ` · ${l.rejectReason}` : '')),
-          ),
-        )
-      : null,
+    linked.length ? linkedItems(linked) : null,
+  );
+}
+
+/**
+ * @param {Team['authorOpen']} others
+ * @param {Team['conversation']['items']} linked
+ */
+function otherItems(others, linked) {
+  return el(
+    'ul',
+    { class: 'other-items' },
+    others.map((o) =>
+      el(
+        'li',
+        { 'data-id': o.id },
+        itemLink(o),
+        o.assignee ? ` · ${o.assignee}` : '',
+        linked.some((l) => l.id === o.id) ? el('span', { class: 'badge linked' }, 'linked') : null,
+      ),
+    ),
+  );
+}
+
+/** @param {Team['conversation']['items']} linked */
+function linkedItems(linked) {
+  return el(
+    'details',
+    {},
+    el('summary', {}, `Linked items (${linked.length})`),
+    el(
+      'ul',
+      { class: 'other-items' },
+      linked.map((l) => el('li', {}, itemLink(l), l.rejectReason ? ` · ${l.rejectReason}` : '')),
+    ),
   );
 }
 
@@ -137,6 +146,22 @@ function noteText(note) {
   }
   parts.push(note.body.slice(last));
   return el('div', { class: 'note-body' }, parts);
+}
+
+/** @param {Team['notes']} notes */
+function noteList(notes) {
+  return el(
+    'ol',
+    { class: 'note-list' },
+    notes.map((n) =>
+      el(
+        'li',
+        { class: n.mentions.includes(session.me?.name ?? '') ? 'note mentions-me' : 'note' },
+        el('span', { class: 'muted' }, `${n.author} · ${when(n.at)}`),
+        noteText(n),
+      ),
+    ),
+  );
 }
 
 /**
@@ -173,18 +198,7 @@ export function notesBlock(detail, team, reload) {
     'div',
     { class: 'card notes', id: 'notes' },
     el('h2', {}, `Internal notes (${team.notes.length})`),
-    el(
-      'ol',
-      { class: 'note-list' },
-      team.notes.map((n) =>
-        el(
-          'li',
-          { class: n.mentions.includes(session.me?.name ?? '') ? 'note mentions-me' : 'note' },
-          el('span', { class: 'muted' }, `${n.author} · ${when(n.at)}`),
-          noteText(n),
-        ),
-      ),
-    ),
+    noteList(team.notes),
     may('edit')
       ? el(
           'form',
