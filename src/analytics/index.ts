@@ -97,6 +97,9 @@ function slaRows(sla: Awaited<ReturnType<typeof slaCounts>>): Analytics['sla'] {
   });
 }
 
+// The last bucket has no upper limit: everything slower lands there.
+const BUCKET_LIMITS = RESPONSE_BUCKETS.slice(0, -1).map((b) => b.maxMs);
+
 /** Everything is counted by PostgreSQL over the whole range: no sampling, no cap. */
 export async function computeAnalytics(ctx: AppContext, q: AnalyticsQuery, now = Date.now()): Promise<Analytics> {
   const p = periods(q);
@@ -104,11 +107,7 @@ export async function computeAnalytics(ctx: AppContext, q: AnalyticsQuery, now =
   const [rows, categories, response, sla, recovery, current, previous, platforms, responders, compared] = await Promise.all([
     readStats(ctx.db, q.from, q.to, q.brand),
     categoryBreakdown(ctx.db, p),
-    responseTimes(
-      ctx.db,
-      q,
-      RESPONSE_BUCKETS.slice(0, -1).map((b) => b.maxMs),
-    ),
+    responseTimes(ctx.db, q, BUCKET_LIMITS),
     slaCounts(ctx.db, q, now),
     recoveryCounts(ctx.db, q),
     periodTotals(ctx.db, q),
