@@ -135,25 +135,107 @@ async function queriesPart(texts: string[]): Promise<QueryResult> {
   return r;
 }
 
-async function endToEnd(texts: string[]): Promise<BenchResult> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-bench-redis-'));
-  const redis = await startEmbeddedRedis({ dataDir: dir });
-  log(`redis-server on ${redis.url} (AOF on); ${texts.length} airline texts, repeated with fresh ids`);
-  const wink = winkPostsPerSecond(texts);
-  const triageRate = triagePostsPerSecond(texts);
-  const bull = await bullmqNoopJobsPerSecond(redis.url);
-  log(`bare wink-nlp ${fmt(wink)} posts/s · Earshot triage() ${fmt(triageRate)} posts/s · bare BullMQ ${fmt(bull)} no-op jobs/s`);
+/** The measured replay after a warm-up, with what it left in PostgreSQL and Redis. */
+async function mainReplay(h: Harness, fake: GeneratedMastodon, pids: CpuPids) {
+  await throughput(h, fake, 2_000, pids); // warm-up: JIT, connections, model load in the workers
+  const rssStart = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
+  if (args['pg-statements']) await resetStatements(h.ctx.db);
+  const run = await throughput(h, fake, Number(args.mentions), pids);
+  if (args['pg-statements']) log(statementsTable(await topStatements(h.ctx.db, Number(args.mentions))));
+  log(`end to end ${fmt(run.rate)} mentions/s over ${fmt(Number(args.mentions))} · Redis ${fmt(run.memPerMention)} B/mention`);
+  const c = run.cpu;
+  log(
+    `CPU per mention: ${fmt(c.total, 3)} ms (worker ${fmt(c.worker, 3)} · PostgreSQL ${fmt(c.postgres, 3)} · Redis ${fmt(c.redis, 3)}; bench and fakes ${fmt(c.bench, 3)}) → ${fmt(2000 / c.total)} mentions/s on 2 free cores`,
+  );
+  const pg = await pgBytesPerMention(h.ctx.db);
+  log(`PostgreSQL ${fmt(pg.bytesPerMention)} B per stored mention (indexes included)`);
+  const families = await memoryByKeyFamily(h.ctx.redis, 'bench', await countMentions(h.ctx.db));
+  return { run, rssStart, pg, families };
+}
 
-  const fake = await new GeneratedMastodon(texts).start();
-  const live = await new GeneratedMastodon(texts).start();
-  const slack = await new FakeSlack().start();
-  const h = await openHarness(
+/** Alert and approval latencies; --probes 0 skips them (a quick run for throughput and footprint only). */
+async function latencyProbes(h: Harness, fake: GeneratedMastodon, live: GeneratedMastodon, slack: FakeSlack, probes: number) {
+  const alerts = probes > 0 ? await alertLatency(h, fake, slack, probes) : [];
+  log(`post → Slack alert (polling every 1 s): ${JSON.stringify(summary(alerts))}`);
+  // Reported as missing rather than failing the whole run when no streamed alert arrives.
+  const streamed =
+    probes > 0
+      ? await alertLatency(h, live, slack, probes).catch((err: Error) => (log(`streaming alerts: ${err.message}`), [] as number[]))
+      : [];
+  log(`post → Slack alert (streaming): ${JSON.stringify(summary(streamed))}`);
+  const approvals = probes > 0 ? await approveLatency(h, fake, probes) : [];
+  log(`approve → reply at the platform: ${JSON.stringify(summary(approvals))}`);
+  return { alerts: summary(alerts), streamed: summary(streamed), approvals: summary(approvals) };
+}
+
+/** The bare rates of the same run's parts, to compare the pipeline with. */
+async function baselineRates(texts: string[], redisUrl: string) {
+  const wink = winkPostsPerSecond(texts);
+  const triage = triagePostsPerSecond(texts);
+  const bull = await bullmqNoopJobsPerSecond(redisUrl);
+  log(`bare wink-nlp ${fmt(wink)} posts/s · Earshot triage() ${fmt(triage)} posts/s · bare BullMQ ${fmt(bull)} no-op jobs/s`);
+  return { wink, triage, bull };
+}
+
+/** Replays up to --rss-mentions stored mentions in all, for the worker's memory and Redis staying flat. */
+async function longStretch(h: Harness, fake: GeneratedMastodon, pids: CpuPids, main: Throughput, rssStart: number) {
+  const rest = Math.max(0, Number(args['rss-mentions']) - (await countMentions(h.ctx.db)));
+  const long = rest > 0 ? await throughput(h, fake, rest, pids) : main;
+  const rssEnd = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
+  const stored = await countMentions(h.ctx.db);
+  log(`worker RSS ${mb(rssStart)} at start → ${mb(rssEnd)} after ${fmt(stored)} mentions (${fmt(long.rate)} mentions/s on that stretch)`);
+  return { long, rssEnd, stored, redisEnd: await redisUsedMemory(h.ctx) };
+}
+
+/** The control process and --workers worker processes on a fresh embedded PostgreSQL, polling the fakes. */
+function openBenchHarness(fake: GeneratedMastodon, live: GeneratedMastodon, slack: FakeSlack, redisUrl: string): Promise<Harness> {
+  return openHarness(
     benchConfig('bench', fake.url, live.url, slack.url, Number(args.concurrency)),
-    redis.url,
+    redisUrl,
     Number(args.workers),
     args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [],
     args['pg-statements'] ? PG_STATEMENT_SETTINGS : [],
   );
+}
+
+/** The run's figures in the report's shape. */
+function benchResult(
+  base: Awaited<ReturnType<typeof baselineRates>>,
+  probes: Awaited<ReturnType<typeof latencyProbes>>,
+  main: Awaited<ReturnType<typeof mainReplay>>,
+  stretch: Awaited<ReturnType<typeof longStretch>>,
+): BenchResult {
+  const { run } = main;
+  return {
+    ...base,
+    ...probes,
+    e2e: run.rate,
+    cpu: run.cpu,
+    mentions: Number(args.mentions),
+    memPerMention: run.memPerMention,
+    rssStart: main.rssStart,
+    rssEnd: stretch.rssEnd,
+    storedAtEnd: stretch.stored,
+    longRate: stretch.long.rate,
+    longMemPerMention: stretch.long.memPerMention,
+    workers: Number(args.workers),
+    families: main.families,
+    pg: main.pg,
+    redis: { beforeReplay: run.memBefore, afterDrain: run.memAfter, atEnd: stretch.redisEnd },
+    load: os.loadavg(),
+  };
+}
+
+async function endToEnd(texts: string[]): Promise<BenchResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-bench-redis-'));
+  const redis = await startEmbeddedRedis({ dataDir: dir });
+  log(`redis-server on ${redis.url} (AOF on); ${texts.length} airline texts, repeated with fresh ids`);
+  const base = await baselineRates(texts, redis.url);
+
+  const fake = await new GeneratedMastodon(texts).start();
+  const live = await new GeneratedMastodon(texts).start();
+  const slack = await new FakeSlack().start();
+  const h = await openBenchHarness(fake, live, slack, redis.url);
   try {
     await syncSchedulers(h.ctx);
     // The first poll of an empty feed sets its cursor; only then is everything published later read in full.
@@ -163,60 +245,10 @@ async function endToEnd(texts: string[]): Promise<BenchResult> {
       postmaster: postmasterPid(h.pgDataDir),
       redis: redis.server?.pid ?? 0,
     };
-    await throughput(h, fake, 2_000, pids); // warm-up: JIT, connections, model load in the workers
-    const rssStart = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
-    if (args['pg-statements']) await resetStatements(h.ctx.db);
-    const run = await throughput(h, fake, Number(args.mentions), pids);
-    if (args['pg-statements']) log(statementsTable(await topStatements(h.ctx.db, Number(args.mentions))));
-    log(`end to end ${fmt(run.rate)} mentions/s over ${fmt(Number(args.mentions))} · Redis ${fmt(run.memPerMention)} B/mention`);
-    const c = run.cpu;
-    log(
-      `CPU per mention: ${fmt(c.total, 3)} ms (worker ${fmt(c.worker, 3)} · PostgreSQL ${fmt(c.postgres, 3)} · Redis ${fmt(c.redis, 3)}; bench and fakes ${fmt(c.bench, 3)}) → ${fmt(2000 / c.total)} mentions/s on 2 free cores`,
-    );
-    const pg = await pgBytesPerMention(h.ctx.db);
-    log(`PostgreSQL ${fmt(pg.bytesPerMention)} B per stored mention (indexes included)`);
-    const families = await memoryByKeyFamily(h.ctx.redis, 'bench', await countMentions(h.ctx.db));
-    const probes = Number(args.probes);
-    // --probes 0: throughput and footprint only (a quick run while working on them).
-    const alerts = probes > 0 ? await alertLatency(h, fake, slack, probes) : [];
-    log(`post → Slack alert (polling every 1 s): ${JSON.stringify(summary(alerts))}`);
-    // Reported as missing rather than failing the whole run when no streamed alert arrives.
-    const streamed =
-      probes > 0
-        ? await alertLatency(h, live, slack, probes).catch((err: Error) => (log(`streaming alerts: ${err.message}`), [] as number[]))
-        : [];
-    log(`post → Slack alert (streaming): ${JSON.stringify(summary(streamed))}`);
-    const approvals = probes > 0 ? await approveLatency(h, fake, probes) : [];
-    log(`approve → reply at the platform: ${JSON.stringify(summary(approvals))}`);
-    const total = await countMentions(h.ctx.db);
-    const rest = Math.max(0, Number(args['rss-mentions']) - total);
-    const long = rest > 0 ? await throughput(h, fake, rest, pids) : run;
-    const rssEnd = Math.max(...h.workers.map((w) => rssOf(w.pid ?? 0)));
-    const stored = await countMentions(h.ctx.db);
-    log(`worker RSS ${mb(rssStart)} at start → ${mb(rssEnd)} after ${fmt(stored)} mentions (${fmt(long.rate)} mentions/s on that stretch)`);
-    const redisEnd = await redisUsedMemory(h.ctx);
-    return {
-      wink,
-      triage: triageRate,
-      bull,
-      e2e: run.rate,
-      cpu: run.cpu,
-      mentions: Number(args.mentions),
-      memPerMention: run.memPerMention,
-      alerts: summary(alerts),
-      streamed: summary(streamed),
-      approvals: summary(approvals),
-      rssStart,
-      rssEnd,
-      storedAtEnd: stored,
-      longRate: long.rate,
-      longMemPerMention: long.memPerMention,
-      workers: Number(args.workers),
-      families,
-      pg,
-      redis: { beforeReplay: run.memBefore, afterDrain: run.memAfter, atEnd: redisEnd },
-      load: os.loadavg(),
-    };
+    const main = await mainReplay(h, fake, pids);
+    const probes = await latencyProbes(h, fake, live, slack, Number(args.probes));
+    const stretch = await longStretch(h, fake, pids, main.run, main.rssStart);
+    return benchResult(base, probes, main, stretch);
   } finally {
     await h.close();
     await fake.close();
