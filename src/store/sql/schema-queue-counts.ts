@@ -11,10 +11,34 @@
  * reader subtracts the items snoozed right now through inbox_snoozed.
  */
 const KEY = 'status, priority, brand_id, source_id, category, language, assignee';
-const KEY_OF = (rows: string) =>
-  `status, priority, brand_id, source_id, category, coalesce(language, '') AS language, coalesce(assignee, '') AS assignee FROM ${rows}`;
-const UPSERT = `INSERT INTO inbox_counts AS c (${KEY}, n)`;
-const ADD = `ON CONFLICT (${KEY}) DO UPDATE SET n = c.n + excluded.n`;
+const KEY_OF = (key: string, rows: string) =>
+  `${key.replace('language, assignee', "coalesce(language, '') AS language, coalesce(assignee, '') AS assignee")} FROM ${rows}`;
+const UPSERT = (key: string) => `INSERT INTO inbox_counts AS c (${key}, n)`;
+const ADD = (key: string) => `ON CONFLICT (${key}) DO UPDATE SET n = c.n + excluded.n`;
+
+/**
+ * The counts' trigger function for a key (its columns in key order, language and assignee last);
+ * migration 24 builds it again for the key with coded columns.
+ */
+export const countsApply = (key: string) => `CREATE FUNCTION inbox_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    ${UPSERT(key)} SELECT ${key}, count(*) FROM (SELECT ${KEY_OF(key, 'new_rows')}) r GROUP BY ${key} ORDER BY ${key} ${ADD(key)};
+  ELSIF TG_OP = 'DELETE' THEN
+    ${UPSERT(key)} SELECT ${key}, -count(*) FROM (SELECT ${KEY_OF(key, 'old_rows')}) r GROUP BY ${key} ORDER BY ${key} ${ADD(key)};
+  ELSIF TG_OP = 'UPDATE' THEN
+    -- Most updates (a draft edit, a note) change no counted column: the sums cancel, nothing is written.
+    ${UPSERT(key)} SELECT ${key}, sum(d) FROM (SELECT 1 AS d, ${KEY_OF(key, 'new_rows')} UNION ALL SELECT -1, ${KEY_OF(key, 'old_rows')}) r
+      GROUP BY ${key} HAVING sum(d) <> 0 ORDER BY ${key} ${ADD(key)};
+  ELSE
+    DELETE FROM inbox_counts;
+  END IF;
+  RETURN NULL;
+END $$`;
+
+/** Counts the items already there (an installation upgrading). */
+export const countsFill = (key: string) =>
+  `${UPSERT(key)} SELECT ${key}, count(*) FROM (SELECT ${KEY_OF(key, 'inbox_items')}) r GROUP BY ${key} ORDER BY ${key} ${ADD(key)}`;
 
 export const QUEUE_COUNTS = `
 CREATE TABLE inbox_counts (
@@ -29,21 +53,7 @@ CREATE TABLE inbox_counts (
   PRIMARY KEY (${KEY})
 ) WITH (fillfactor = 50);
 
-CREATE FUNCTION inbox_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    ${UPSERT} SELECT ${KEY}, count(*) FROM (SELECT ${KEY_OF('new_rows')}) r GROUP BY ${KEY} ORDER BY ${KEY} ${ADD};
-  ELSIF TG_OP = 'DELETE' THEN
-    ${UPSERT} SELECT ${KEY}, -count(*) FROM (SELECT ${KEY_OF('old_rows')}) r GROUP BY ${KEY} ORDER BY ${KEY} ${ADD};
-  ELSIF TG_OP = 'UPDATE' THEN
-    -- Most updates (a draft edit, a note) change no counted column: the sums cancel, nothing is written.
-    ${UPSERT} SELECT ${KEY}, sum(d) FROM (SELECT 1 AS d, ${KEY_OF('new_rows')} UNION ALL SELECT -1, ${KEY_OF('old_rows')}) r
-      GROUP BY ${KEY} HAVING sum(d) <> 0 ORDER BY ${KEY} ${ADD};
-  ELSE
-    DELETE FROM inbox_counts;
-  END IF;
-  RETURN NULL;
-END $$;
+${countsApply(KEY)};
 
 CREATE TRIGGER inbox_counts_insert AFTER INSERT ON inbox_items REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION inbox_counts_apply();
 CREATE TRIGGER inbox_counts_update AFTER UPDATE ON inbox_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION inbox_counts_apply();
@@ -51,7 +61,7 @@ CREATE TRIGGER inbox_counts_delete AFTER DELETE ON inbox_items REFERENCING OLD T
 CREATE TRIGGER inbox_counts_truncate AFTER TRUNCATE ON inbox_items FOR EACH STATEMENT EXECUTE FUNCTION inbox_counts_apply();
 
 -- The items already there (an installation upgrading to this version).
-${UPSERT} SELECT ${KEY}, count(*) FROM (SELECT ${KEY_OF('inbox_items')}) r GROUP BY ${KEY} ORDER BY ${KEY} ${ADD};
+${countsFill(KEY)};
 
 -- Items snoozed right now, to take out of a total; a snooze that has passed leaves the range.
 CREATE INDEX inbox_snoozed ON inbox_items (snoozed_until) WHERE snoozed_until IS NOT NULL;
