@@ -38,13 +38,13 @@ async function columnSizes(db: Db): Promise<PgSize['columns']> {
     );
     if (cols.rows.length === 0) continue;
     const list = cols.rows.map((c, i) => `avg(coalesce(pg_column_size(${JSON.stringify(c.name)}), 0))::float8 AS c${i}`).join(', ');
-    const { rows } = await db.query<Record<string, number>>(`SELECT count(*)::float8 AS n, ${list} FROM ${table}`);
+    // The whole row as a composite value: its columns with their alignment padding (and a 24-byte datum header).
+    const { rows } = await db.query<Record<string, number>>(
+      `SELECT count(*)::float8 AS n, avg(pg_column_size(t.*))::float8 AS whole, ${list} FROM ${table} t`,
+    );
     const r = rows[0] ?? {};
-    out.push({
-      table,
-      rows: Number(r['n'] ?? 0),
-      bytes: cols.rows.map((c, i) => ({ column: c.name, avg: Number(r[`c${i}`] ?? 0) })).sort((a, b) => b.avg - a.avg),
-    });
+    const bytes = cols.rows.map((c, i) => ({ column: c.name, avg: Number(r[`c${i}`] ?? 0) })).sort((a, b) => b.avg - a.avg);
+    out.push({ table, rows: Number(r['n'] ?? 0), bytes: [{ column: '(row)', avg: Number(r['whole'] ?? 0) }, ...bytes] });
   }
   return out;
 }
