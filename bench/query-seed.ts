@@ -77,9 +77,9 @@ export async function seedQueryData(db: Db, size: SeedSize, texts: string[]): Pr
     // Items on every k-th post over the whole span; closed (posted) ones spread evenly among the open ones.
     const every = Math.max(1, Math.floor(size.mentions / (size.openItems + size.closedItems)));
     await db.query(
-      `INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at,
+      `INSERT INTO inbox_items (id, brand_id, source_id, platform, rank, status, urgency, category, sentiment, language, created_at, routed_at, updated_at,
          sla_due_at, draft, draft_template, assignee, snoozed_until, posted_at)
-       SELECT m.id, m.brand_id, m.source_id, m.platform, CASE WHEN t.urgency >= 70 THEN 'urgent' ELSE 'normal' END,
+       SELECT m.id, m.brand_id, m.source_id, m.platform, CASE WHEN t.urgency >= 70 THEN 0 ELSE 1 END,
          CASE WHEN n * $3 % ($2 + $3) < $3 THEN 'posted' WHEN n % 20 = 0 THEN 'needs_check' WHEN n % 7 = 0 THEN 'assigned' ELSE 'new' END,
          t.urgency, t.category, t.sentiment, m.lang, m.created_at, m.created_at + 500, m.created_at + 500,
          m.created_at + CASE WHEN t.urgency >= 70 THEN 3600000 ELSE 86400000 END,

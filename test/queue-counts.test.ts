@@ -37,7 +37,7 @@ async function counted(f: (typeof FILTERS)[number], now: number): Promise<number
     clauses.push(sql.replace('?', `$${params.length}`));
   };
   if (!f.includeSnoozed) add('(snoozed_until IS NULL OR snoozed_until <= ?)', now);
-  if (f.priority) add('priority = ?', f.priority);
+  if (f.priority) add('rank = ?', f.priority === 'urgent' ? 0 : 1);
   if (f.brand) add('brand_id = ?', f.brand);
   if (f.source) add('source_id = ?', f.source);
   if (f.category) add('category = ?', f.category);

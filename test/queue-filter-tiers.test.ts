@@ -52,7 +52,7 @@ async function walk(f: Omit<QueueFilter, 'limit' | 'cursor'>): Promise<{ ids: st
 
 async function rowsOf(): Promise<Map<string, { source: string; category: string; priority: string; text: string }>> {
   const { rows } = await app.ctx.db.query<{ id: string; source_id: string; category: string; priority: string; text: string }>(
-    'SELECT i.id, i.source_id, i.category, i.priority, m.text FROM inbox_items i JOIN mentions m ON m.id = i.id',
+    "SELECT i.id, i.source_id, i.category, CASE WHEN i.rank = 0 THEN 'urgent' ELSE 'normal' END AS priority, m.text FROM inbox_items i JOIN mentions m ON m.id = i.id",
   );
   return new Map(rows.map((r) => [r.id, { source: r.source_id, category: r.category, priority: r.priority, text: r.text }]));
 }

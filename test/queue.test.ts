@@ -28,8 +28,8 @@ async function seedBulk(prefix: string, count: number, urgentEvery: number, newe
     [prefix, count],
   );
   await app.ctx.db.query(
-    `INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template)
-     SELECT m.id, 'acme', 'bulk', 'mastodon', CASE WHEN g % $3 = 0 THEN 'urgent' ELSE 'normal' END, 'new', CASE WHEN g % $3 = 0 THEN 70 ELSE 30 END, 'delay_cancellation', 'negative', 'en',
+    `INSERT INTO inbox_items (id, brand_id, source_id, platform, rank, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template)
+     SELECT m.id, 'acme', 'bulk', 'mastodon', CASE WHEN g % $3 = 0 THEN 0 ELSE 1 END, 'new', CASE WHEN g % $3 = 0 THEN 70 ELSE 30 END, 'delay_cancellation', 'negative', 'en',
             m.created_at, $4::bigint, $4::bigint, $4::bigint + CASE WHEN g % $3 = 0 THEN ${HOUR} ELSE ${DAY} END + (g % 97) * 1000, 'Hi, sorry about that.', 'default'
      FROM generate_series(1, $2) g JOIN mentions m ON m.id = $1 || g`,
     [prefix, count, urgentEvery, now],

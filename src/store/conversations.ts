@@ -76,7 +76,7 @@ export async function conversationIds(db: Db, ids: string[]): Promise<Map<string
 export async function authorOpenItems(db: Db, itemId: string, statuses: readonly string[], limit = 20): Promise<InboxItem[]> {
   const { rows } = await db.query<ItemRow>(
     `SELECT ${ITEM_COLUMNS} FROM mentions me JOIN mentions m ON m.platform = me.platform AND m.author_id = me.author_id
-     JOIN inbox_items i ON i.id = m.id WHERE me.id = $1 AND m.id <> $1 AND i.status = ANY($2::text[]) ORDER BY m.created_at DESC LIMIT $3`,
+     JOIN inbox_items i ON i.id = m.id WHERE me.id = $1 AND m.id <> $1 AND i.status = ANY($2::earshot_status[]) ORDER BY m.created_at DESC LIMIT $3`,
     [itemId, [...statuses], limit],
   );
   return rows.map(itemFromRow);

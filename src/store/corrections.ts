@@ -1,5 +1,6 @@
 import type { Db } from '../postgres/pool.js';
 import type { Category, Sentiment, TriageResult } from '../triage-types.js';
+import { ensureLabels } from './enum-labels.js';
 import { encodeTriage } from './triage-codec.js';
 
 /**
@@ -132,6 +133,8 @@ export async function readCorrections(db: Db, brandIds?: string[]): Promise<Corr
  * or mention gone with the retention is not brought back (UPDATE touches only existing rows).
  */
 export async function applyCorrection(db: Db, itemId: string, labels: CorrectionLabels, stored: TriageResult | null): Promise<void> {
+  await ensureLabels(db, 'earshot_sentiment', [labels.sentiment]);
+  await ensureLabels(db, 'earshot_category', [labels.category]);
   await db.query(
     'UPDATE inbox_items SET sentiment = coalesce($2, sentiment), category = coalesce($3, category), updated_at = $4 WHERE id = $1',
     [itemId, labels.sentiment ?? null, labels.category ?? null, Date.now()],

@@ -1,5 +1,5 @@
 import type { StoreCtx } from './context.js';
-import { announce, transitionIn, type Change, type ItemStatus, type TransitionResult } from './inbox.js';
+import { announce, ensureChangeLabels, transitionIn, type Change, type ItemStatus, type TransitionResult } from './inbox.js';
 
 export type EachResult = { id: string; result: TransitionResult };
 
@@ -10,6 +10,7 @@ export type EachResult = { id: string; result: TransitionResult };
  */
 export async function transitionEach(s: StoreCtx, ids: readonly string[], change: Change): Promise<EachResult[]> {
   const out: EachResult[] = [];
+  await ensureChangeLabels(s, change);
   const client = await s.db.connect();
   try {
     await client.query('BEGIN');
@@ -35,7 +36,7 @@ export async function transitionEach(s: StoreCtx, ids: readonly string[], change
 export async function groupMembers(s: StoreCtx, leads: readonly string[], closed: readonly ItemStatus[]): Promise<string[]> {
   if (leads.length === 0) return [];
   const { rows } = await s.db.query<{ id: string }>(
-    'SELECT id FROM inbox_items WHERE dup_of = ANY($1::text[]) AND NOT (status = ANY($2::text[])) ORDER BY id',
+    'SELECT id FROM inbox_items WHERE dup_of = ANY($1::text[]) AND NOT (status = ANY($2::earshot_status[])) ORDER BY id',
     [leads, closed],
   );
   return rows.map((r) => r.id);

@@ -1,4 +1,5 @@
 import type { Db } from '../postgres/pool.js';
+import { isLabel } from './enum-labels.js';
 import type { InboxItem } from './inbox.js';
 import { ITEM_COLUMNS, itemFromRow, type ItemRow } from './item-row.js';
 import { storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
@@ -113,7 +114,9 @@ export class BadCursorError extends Error {}
  * One page of the inbox queue in the queue's order (queue-order.ts); every filter in SQL, keyset
  * paging, and the exact total (every matching item, grouped ones included), "about" for a common text.
  */
-export async function queuePage(db: Db, f: QueueFilter): Promise<QueuePage> {
+export async function queuePage(db: Db, asked: QueueFilter): Promise<QueuePage> {
+  const f = await knownValues(db, asked);
+  if (!f) return { rows: [], total: 0, totalExact: true, next: null };
   const text = f.q ? await queueText(db, f.q, f.textTuning) : null;
   const tier = tierOf(f.priority);
   const key = f.cursor ? decodeCursor(f.cursor, tier) : null;
@@ -162,6 +165,17 @@ export async function queuePage(db: Db, f: QueueFilter): Promise<QueuePage> {
     totalExact,
     next: rows.length > f.limit && last ? encodeCursor(cut, last) : null,
   };
+}
+
+/**
+ * The filter without statuses the database has never stored, or null when what is left matches
+ * nothing: a status or category that is not a label of its enum type is an error in SQL.
+ */
+async function knownValues(db: Db, f: QueueFilter): Promise<QueueFilter | null> {
+  if (f.category && !(await isLabel(db, 'earshot_category', f.category))) return null;
+  const statuses: string[] = [];
+  for (const s of f.statuses) if (await isLabel(db, 'earshot_status', s)) statuses.push(s);
+  return statuses.length ? { ...f, statuses } : null;
 }
 
 /** For each lead on a page: how many items grouped under it match the same filter. */

@@ -5,8 +5,9 @@ import type { StoreCtx } from './context.js';
 import { dupKeyBytes } from './dup-key.js';
 import { plainArray, textArray } from './pg-arrays.js';
 import type { StoreKeys } from './keys.js';
-import { ITEM_COLUMNS, itemFromRow, setClause, type ItemRow } from './item-row.js';
-import { CLOSED_STATUSES, type InboxItem, type ItemStatus } from './item-types.js';
+import { ensureItemLabels, ensureLabels } from './enum-labels.js';
+import { ITEM_COLUMNS, itemFromRow, RANK_OF, setClause, type ItemRow } from './item-row.js';
+import { CLOSED_STATUSES, ItemStatuses, type InboxItem, type ItemStatus } from './item-types.js';
 
 export * from './item-types.js';
 
@@ -84,14 +85,14 @@ WITH input AS (
 ), led AS (
   SELECT f.*, CASE WHEN f.dup_key IS NOT NULL THEN coalesce(
     (SELECT l.id FROM (SELECT * FROM inbox_items c WHERE c.dup_key = f.dup_key OFFSET 0) l
-      WHERE l.brand_id = f.brand_id AND l.priority = f.priority AND l.dup_of IS NULL AND NOT (l.status = ANY($18::text[]))
+      WHERE l.brand_id = f.brand_id AND l.rank = ${RANK_OF('f.priority')} AND l.dup_of IS NULL AND NOT (l.status = ANY($18::earshot_status[]))
       ORDER BY l.routed_at, l.id LIMIT 1),
     (SELECT b.id FROM fresh b WHERE b.dup_key = f.dup_key AND b.brand_id = f.brand_id AND b.priority = f.priority AND b.id < f.id
       ORDER BY b.id LIMIT 1)) END AS dup_of
   FROM fresh f
 ), ins AS (
-  INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at, dup_of, word_bits, word_bits2)
-  SELECT id, brand_id, source_id, platform, priority, 'new', urgency, category, sentiment, language, created_at, $15, $15, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at, dup_of, word_bits, word_bits2
+  INSERT INTO inbox_items (id, brand_id, source_id, platform, rank, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at, dup_of, word_bits, word_bits2)
+  SELECT id, brand_id, source_id, platform, ${RANK_OF('priority')}, 'new', urgency, category, sentiment, language, created_at, $15, $15, sla_due_at, draft, draft_template, draft_warnings, dup_key, sla_remind_at, dup_of, word_bits, word_bits2
   FROM led
   ON CONFLICT (id) DO NOTHING
   RETURNING id
@@ -153,6 +154,16 @@ export function createParams(unique: NewItem[], now: number): unknown[] {
 export async function createItems(s: StoreCtx, items: NewItem[]): Promise<string[]> {
   if (items.length === 0) return [];
   const unique = [...new Map(items.map((i) => [i.id, i])).values()];
+  await ensureLabels(
+    s.db,
+    'earshot_category',
+    unique.map((i) => i.category),
+  );
+  await ensureLabels(
+    s.db,
+    'earshot_sentiment',
+    unique.map((i) => i.sentiment),
+  );
   const params = createParams(unique, Date.now());
   const client = await s.db.connect();
   let rows: Array<{ id: string }>;
@@ -212,6 +223,7 @@ export interface Change {
  * transaction: two people approving at once, or a worker and a person racing, cannot both win.
  */
 export async function transition(s: StoreCtx, id: string, change: Change): Promise<TransitionResult> {
+  await ensureChangeLabels(s, change);
   const client = await s.db.connect();
   let result: TransitionResult;
   try {
@@ -229,6 +241,12 @@ export async function transition(s: StoreCtx, id: string, change: Change): Promi
     await announce(s, { action: change.action, ids: [id], ...(status !== undefined ? { status: String(status) } : {}) });
   }
   return result;
+}
+
+/** The enum values a change may write, added before its transaction when the database lacks them (enum-labels.ts). */
+export async function ensureChangeLabels(s: StoreCtx, change: Change): Promise<void> {
+  await ensureLabels(s.db, 'earshot_status', ItemStatuses);
+  if (typeof change.set !== 'function') await ensureItemLabels(s.db, change.set);
 }
 
 /** transition() inside a transaction the caller holds (bulk changes put each item in a savepoint). */

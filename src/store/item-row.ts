@@ -1,14 +1,21 @@
 import { dupKeyBytes, dupKeyText } from './dup-key.js';
 import type { InboxItem } from './item-types.js';
 
-type Kind = 'text' | 'ntext' | 'int' | 'nint' | 'bool' | 'json' | 'dupkey';
+type Kind = 'text' | 'ntext' | 'int' | 'nint' | 'bool' | 'json' | 'dupkey' | 'priority';
+
+/**
+ * An item's priority is its rank, the queue's first order key (migration 24): 0 urgent, 1 normal,
+ * as the rank was computed from the priority before.
+ */
+export const RANK_OF = (priority: string) => `(CASE WHEN ${priority} = 'urgent' THEN 0 ELSE 1 END)`;
+export const PRIORITY_OF = (rank: string) => `(CASE WHEN ${rank} = 0 THEN 'urgent' ELSE 'normal' END)`;
 
 /** Item field → column, and how a value given as text/number (the transition API) is stored. */
 const FIELDS: Record<string, [column: string, kind: Kind]> = {
   brandId: ['brand_id', 'text'],
   sourceId: ['source_id', 'text'],
   platform: ['platform', 'text'],
-  priority: ['priority', 'text'],
+  priority: ['priority', 'priority'],
   status: ['status', 'text'],
   urgency: ['urgency', 'int'],
   category: ['category', 'text'],
@@ -41,7 +48,10 @@ const FIELDS: Record<string, [column: string, kind: Kind]> = {
   undoStatus: ['undo_status', 'ntext'],
 };
 
-export const ITEM_COLUMNS = ['id', ...Object.values(FIELDS).map(([c]) => c)].map((c) => `i.${c}`).join(', ');
+export const ITEM_COLUMNS = [
+  'i.id',
+  ...Object.values(FIELDS).map(([c, kind]) => (kind === 'priority' ? `${PRIORITY_OF('i.rank')} AS ${c}` : `i.${c}`)),
+].join(', ');
 
 export type ItemRow = Record<string, unknown> & { id: string };
 
@@ -71,7 +81,8 @@ export function setClause(set: Record<string, string | number>, firstParam: numb
     else if (kind === 'json') v = typeof value === 'string' ? value : JSON.stringify(value);
     else v = String(value);
     params.push(v);
-    parts.push(`${column} = $${firstParam + params.length - 1}${kind === 'json' ? '::jsonb' : ''}`);
+    const param = `$${firstParam + params.length - 1}`;
+    parts.push(kind === 'priority' ? `rank = ${RANK_OF(`${param}::text`)}` : `${column} = ${param}${kind === 'json' ? '::jsonb' : ''}`);
   }
   return { sql: parts.join(', '), params };
 }

@@ -4,6 +4,8 @@ import type { TriageResult } from '../triage-types.js';
 import { AUTHOR_COLUMNS, AUTHOR_JOIN, encodeRest, mentionFromRow, type MentionColumns } from './rest-codec.js';
 import { encodeNativeId } from './native-id-codec.js';
 import { plainArray, textArray } from './pg-arrays.js';
+import { ensureLabels } from './enum-labels.js';
+import { ensureTriageLabels } from './routed.js';
 import { decodeTriage, encodeTriage } from './triage-codec.js';
 
 /**
@@ -131,6 +133,7 @@ ON CONFLICT (id) DO UPDATE SET triage = excluded.triage, sentiment = excluded.se
 export async function saveTriage(db: Db, results: Array<{ id: string; triage: TriageResult }>): Promise<void> {
   if (results.length === 0) return;
   const t = results.map((r) => r.triage);
+  await ensureTriageLabels(db, t);
   await db.query(SAVE_TRIAGE, [
     results.map((r) => r.id),
     t.map((x) => encodeTriage(x)),
@@ -145,6 +148,7 @@ export async function saveTriage(db: Db, results: Array<{ id: string; triage: Tr
 /** Marks mentions as routed so a re-fetch of the same post never routes it again. */
 export async function markStage(db: Db, ids: string[], stage: string): Promise<void> {
   if (ids.length === 0) return;
+  await ensureLabels(db, 'earshot_stage', [stage]);
   await db.query(
     `INSERT INTO mention_triage AS mt (id, stage) SELECT id, $2 FROM unnest($1::text[]) AS u(id) WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = u.id)
      ON CONFLICT (id) DO UPDATE SET stage = excluded.stage WHERE mt.stage IS DISTINCT FROM excluded.stage`,

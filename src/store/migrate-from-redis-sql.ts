@@ -1,3 +1,4 @@
+import { RANK_OF } from './item-row.js';
 import type { LegacyItem } from './migrate-from-redis-read.js';
 
 /**
@@ -101,9 +102,9 @@ WITH r AS (
     reply_id text, reply_url text, posted_at bigint, last_error text, reject_reason text, snoozed_until bigint, first_approved_by text,
     first_approved_version integer)
 ), ins AS (
-  INSERT INTO inbox_items (${ITEM_COLS}, language)
+  INSERT INTO inbox_items (${ITEM_COLS.replace('priority', 'rank')}, language)
   SELECT ${ITEM_COLS.split(',')
-    .map((c) => `r.${c.trim()}`)
+    .map((c) => (c.trim() === 'priority' ? RANK_OF('r.priority') : `r.${c.trim()}`))
     .join(', ')},
     CASE WHEN t.triage IS NULL THEN NULL WHEN left(t.triage, 1) = E'\x1d' THEN split_part(substr(t.triage, 2), E'\x1e', 9)
       WHEN left(t.triage, 1) = '[' THEN t.triage::jsonb->>8 ELSE t.triage::jsonb->>'language' END

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Db } from '../postgres/pool.js';
 import { decodeMention } from './codec.js';
+import { ensureRowLabels } from './enum-labels.js';
 import { encodeRest } from './rest-codec.js';
 import { encodeNativeId } from './native-id-codec.js';
 import { decodeTriage, encodeTriage } from './triage-codec.js';
@@ -179,6 +180,7 @@ async function copyMentions(redis: Redis, db: Db, keys: LegacyKeys, batch: strin
       // An unreadable record is counted as skipped and reported; it never stops the copy.
     }
   });
+  await ensureRowLabels(db, records, { stage: 'earshot_stage', sentiment: 'earshot_sentiment', category: 'earshot_category' });
   const added = records.length ? Number((await db.query<{ n: number }>(SQL.MENTIONS, [JSON.stringify(records)])).rows[0]?.n ?? 0) : 0;
   return [batch.length, added, batch.length - records.length];
 }
@@ -191,6 +193,7 @@ async function copyItems(redis: Redis, db: Db, keys: LegacyKeys, batch: string[]
     return item && item.id === key.slice(keys.items.length) ? [SQL.itemRecord(item)] : [];
   });
   if (!records.length) return [batch.length, 0, batch.length];
+  await ensureRowLabels(db, records, { status: 'earshot_status', sentiment: 'earshot_sentiment', category: 'earshot_category' });
   const { rows } = await db.query<{ added: number; orphans: number }>(SQL.ITEMS, [JSON.stringify(records)]);
   const r = rows[0] ?? { added: 0, orphans: 0 };
   return [batch.length, Number(r.added), batch.length - records.length + Number(r.orphans)];

@@ -34,7 +34,7 @@ export interface QueueFilter {
 
 /** The filter on the item aliased `a` (the queue's own rows, or a group's lead). */
 function conditions(f: QueueFilter, text: QueueText | null, a: string, p: Param): string[] {
-  const clauses = [`${a}.status = ANY(${p([...f.statuses])}::text[])`];
+  const clauses = [`${a}.status = ANY(${p([...f.statuses])}::earshot_status[])`];
   if (!f.includeSnoozed) clauses.push(`(${a}.snoozed_until IS NULL OR ${a}.snoozed_until <= ${p(f.now ?? Date.now())})`);
   for (const [column, value] of equalities(f)) clauses.push(`${a}.${column} = ${p(value)}`);
   if (f.tag) clauses.push(`EXISTS (SELECT 1 FROM item_tags g WHERE g.item_id = ${a}.id AND g.tag = ${p(f.tag)})`);
@@ -43,10 +43,14 @@ function conditions(f: QueueFilter, text: QueueText | null, a: string, p: Param)
   return clauses;
 }
 
-/** The filter's equality columns: each is a column of inbox_items and of inbox_counts. */
+/**
+ * The filter's equality columns: each is a column of inbox_items and of inbox_counts. The
+ * priority is the rank (item-row.ts); a category the database does not know is answered before
+ * any of this (inbox-queue.ts): the comparison would be an error, not a miss.
+ */
 export function equalities(f: QueueFilter): Array<[column: string, value: string]> {
   const eq: Array<[string, string | undefined]> = [
-    ['priority', f.priority],
+    ['rank', f.priority === undefined ? undefined : f.priority === 'urgent' ? '0' : '1'],
     ['brand_id', f.brand],
     ['source_id', f.source],
     ['category', f.category],
@@ -98,7 +102,7 @@ export function where(f: QueueFilter, text: QueueText | null, only?: string[]): 
 function counted(f: QueueFilter): { sql: string; params: unknown[] } {
   const params: unknown[] = [[...f.statuses]];
   const eq = equalities(f).map(([column, value]) => ` AND ${column} = $${params.push(value)}`);
-  return { sql: `SELECT coalesce(sum(n), 0) FROM inbox_counts WHERE status = ANY($1::text[])${eq.join('')}`, params };
+  return { sql: `SELECT coalesce(sum(n), 0) FROM inbox_counts WHERE status = ANY($1::earshot_status[])${eq.join('')}`, params };
 }
 
 /**
@@ -123,7 +127,7 @@ export function totalQuery(f: QueueFilter, base: Where): { sql: string; params: 
   const { sql, params } = counted(f);
   if (f.includeSnoozed) return { sql: `SELECT (${sql})::bigint AS n`, params };
   const eq = equalities(f).map(([column], n) => ` AND ${column} = $${n + 2}`);
-  const snoozed = `SELECT count(*) FROM inbox_items WHERE snoozed_until > $${params.push(f.now ?? Date.now())} AND status = ANY($1::text[])${eq.join('')}`;
+  const snoozed = `SELECT count(*) FROM inbox_items WHERE snoozed_until > $${params.push(f.now ?? Date.now())} AND status = ANY($1::earshot_status[])${eq.join('')}`;
   return { sql: `SELECT ((${sql}) - (${snoozed}))::bigint AS n`, params };
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from '../postgres/pool.js';
 import type { TriageResult } from '../triage-types.js';
+import { ensureLabels } from './enum-labels.js';
 import { plainArray, textArray } from './pg-arrays.js';
 import { encodeTriage } from './triage-codec.js';
 
@@ -46,10 +47,25 @@ export interface Routed {
   triage: TriageResult;
 }
 
+/** The triage values stored as enums, added when the database lacks them (enum-labels.ts). */
+export async function ensureTriageLabels(db: Db, t: TriageResult[]): Promise<void> {
+  await ensureLabels(
+    db,
+    'earshot_sentiment',
+    t.map((x) => x.sentiment),
+  );
+  await ensureLabels(
+    db,
+    'earshot_category',
+    t.map((x) => x.category),
+  );
+}
+
 /** Returns the ids that were still "new" (no triage stored) before this call. */
 export async function finishRouting(db: Db, routed: Routed[]): Promise<Set<string>> {
   if (routed.length === 0) return new Set();
   const t = routed.map((r) => r.triage);
+  await ensureTriageLabels(db, t);
   const { rows } = await db.query<{ id: string }>(FINISH, [
     textArray(routed.map((r) => r.id)),
     textArray(t.map((x) => encodeTriage(x))),

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Db } from '../postgres/pool.js';
 import { MENTION_COLUMNS, MENTION_FROM, storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
+import { PRIORITY_OF } from './item-row.js';
 import { AUTHOR_JOIN } from './rest-codec.js';
 import { filters, Params, substringMatcher, wordMatcher, type Matcher, type SearchQuery, type SearchTuning } from './search-match.js';
 import { substringWords } from './search-vocabulary.js';
@@ -78,7 +79,7 @@ async function collect(client: PoolClient, s: SearchQuery, matcher: Matcher): Pr
 }
 
 /** The page's rows with their triage and item. */
-const PAGE_COLUMNS = `${MENTION_COLUMNS}, i.status AS item_status, i.priority AS item_priority`;
+const PAGE_COLUMNS = `${MENTION_COLUMNS}, i.status AS item_status, ${PRIORITY_OF('i.rank')} AS item_priority`;
 const PAGE_FROM = `${MENTION_FROM} LEFT JOIN inbox_items i ON i.id = m.id`;
 type PageRow = MentionRow & { item_status: string | null; item_priority: string | null };
 

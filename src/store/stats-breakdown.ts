@@ -38,7 +38,7 @@ export interface CategoryRow {
 /** Routed mentions per triage category, complaints first. */
 export async function categoryBreakdown(db: Db, p: Periods): Promise<CategoryRow[]> {
   const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT coalesce(mt.category, 'other') AS category,
+    `SELECT coalesce(mt.category::text, 'other') AS category,
             count(*) FILTER (WHERE ${CUR}) AS mentions, count(*) FILTER (WHERE ${CUR} AND ${COMPLAINT}) AS complaints,
             count(*) FILTER (WHERE ${PREV}) AS prev_mentions, count(*) FILTER (WHERE ${PREV} AND ${COMPLAINT}) AS prev_complaints
      FROM mentions m JOIN mention_triage mt USING (id)

@@ -1,4 +1,5 @@
 import type { Db } from '../postgres/pool.js';
+import { PRIORITY_OF } from './item-row.js';
 
 /** Mentions per brand, source, sentiment and hour, counted by SQL from the mentions themselves. */
 export interface StatsRow {
@@ -18,7 +19,7 @@ const HOUR = 3_600_000;
  */
 export async function readStats(db: Db, from: number, to: number, brand?: string): Promise<StatsRow[]> {
   const { rows } = await db.query<StatsRow>(
-    `SELECT brand_id AS brand, source_id AS source, coalesce(sentiment, '') AS sentiment, (created_at / ${HOUR}) * ${HOUR} AS hour, count(*)::bigint AS count
+    `SELECT brand_id AS brand, source_id AS source, coalesce(sentiment::text, '') AS sentiment, (created_at / ${HOUR}) * ${HOUR} AS hour, count(*)::bigint AS count
      FROM mentions JOIN mention_triage USING (id)
      WHERE created_at >= $1 AND created_at <= $2 AND stage = 'routed' AND ($3::text IS NULL OR brand_id = $3)
      GROUP BY 1, 2, 3, 4 ORDER BY 4`,
@@ -96,13 +97,13 @@ export async function slaCounts(
   now: number,
 ): Promise<Array<{ priority: string; met: number; late: number; overdue: number; pending: number }>> {
   const { rows } = await db.query<{ priority: string; met: number; late: number; overdue: number; pending: number }>(
-    `SELECT priority,
+    `SELECT ${PRIORITY_OF('rank')} AS priority,
        count(*) FILTER (WHERE posted_at IS NOT NULL AND posted_at <= sla_due_at)::bigint AS met,
        count(*) FILTER (WHERE posted_at IS NOT NULL AND posted_at > sla_due_at)::bigint AS late,
        count(*) FILTER (WHERE posted_at IS NULL AND sla_due_at < $4)::bigint AS overdue,
        count(*) FILTER (WHERE posted_at IS NULL AND sla_due_at >= $4)::bigint AS pending
      FROM inbox_items WHERE status NOT IN ('rejected', 'spam') AND created_at >= $1 AND created_at <= $2 AND ($3::text IS NULL OR brand_id = $3)
-     GROUP BY priority`,
+     GROUP BY rank`,
     [q.from, q.to, q.brand ?? null, now],
   );
   return rows;

@@ -230,7 +230,7 @@ describe('queue in a real browser', () => {
         mentions.slice(i, i + 500).map((m) => m.id),
       );
     const { rows } = await app.ctx.db.query<{ id: string; dup_of: string | null }>(
-      `SELECT id, dup_of FROM inbox_items WHERE source_id = 'storm' AND priority = 'urgent'`,
+      `SELECT id, dup_of FROM inbox_items WHERE source_id = 'storm' AND rank = 0`,
     );
     const threatIds = [1234, 2718, 4001].map((n) => nth(mentions, n).id);
     expect(rows.map((r) => r.id)).toEqual(expect.arrayContaining(threatIds));

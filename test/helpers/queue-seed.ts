@@ -49,13 +49,17 @@ export async function seedItems(db: Db, seeds: ItemSeed[]): Promise<void> {
     [ids, v((s) => s.category ?? 'other'), v((s) => s.urgency ?? 40)],
   );
   // Near-duplicate keys are bytes from migration 23 on (store/dup-key.ts); tests that seed an older schema pass text.
-  const keyType = await db.query<{ t: string }>(
-    `SELECT data_type AS t FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'inbox_items' AND column_name = 'dup_key'`,
+  // From migration 24 on the rank is the stored column and there is no priority (store/item-row.ts).
+  const cols = await db.query<{ c: string; t: string }>(
+    `SELECT column_name AS c, data_type AS t FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'inbox_items'`,
   );
-  const keysAsBytes = keyType.rows[0]?.t === 'bytea';
+  const keysAsBytes = cols.rows.some((r) => r.c === 'dup_key' && r.t === 'bytea');
+  const [tierColumn, tier] = cols.rows.some((r) => r.c === 'priority')
+    ? ['priority', 'priority']
+    : ['rank', "CASE WHEN priority = 'urgent' THEN 0 ELSE 1 END"];
   await db.query(
-    `INSERT INTO inbox_items (id, brand_id, source_id, platform, priority, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, dup_key, dup_of)
-     SELECT id, 'acme', source_id, platform, priority, status, urgency, category, 'negative', 'en', created_at, $11::bigint, $11::bigint, sla_due_at, 'Hi, sorry about that.', 'default', dup_key, dup_of
+    `INSERT INTO inbox_items (id, brand_id, source_id, platform, ${tierColumn}, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template, dup_key, dup_of)
+     SELECT id, 'acme', source_id, platform, ${tier}, status, urgency, category, 'negative', 'en', created_at, $11::bigint, $11::bigint, sla_due_at, 'Hi, sorry about that.', 'default', dup_key, dup_of
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::bigint[], $9::bigint[], $10::${keysAsBytes ? 'bytea' : 'text'}[], $12::text[])
        AS t(id, source_id, platform, priority, status, urgency, category, created_at, sla_due_at, dup_key, dup_of)`,
     [
