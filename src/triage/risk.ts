@@ -3,6 +3,7 @@
  * chargeback, cancelling the account, safety, press, regulator, in every language triage scores
  * and a few it does not. Matched on the masked text, not tokens, so they work the same on every path.
  */
+import { factorAlternatives } from './regex-factor.js';
 import { B, E, GROUPS, type RiskGroup } from './risk-terms.js';
 
 /** Scripts written without spaces: matched as plain substrings. */
@@ -33,8 +34,12 @@ const bounded = (g: RiskGroup): string[] =>
   topLevel(g.re.source.split(B).join('').split(E).join(''))
     .filter((alt) => !UNBOUNDED_TERMS.has(alt))
     .flatMap((alt) => (alt.startsWith('(?:') && closingParen(alt, 0) === alt.length - 1 ? topLevel(alt.slice(3, -1)) : [alt]));
+// Only asked whether anything matches, so the alternatives may be grouped in any order (regex-factor.ts).
 const precheck = (alternatives: string[], extra: string[]): RegExp =>
-  new RegExp(`(?<![a-z0-9])(?:${alternatives.join('|')})${extra.map((t) => `|${t}`).join('')}`, 'i');
+  new RegExp(
+    `(?<![a-z0-9])(?:${factorAlternatives(alternatives, { ignoreCase: true, anyOrder: true })})${extra.map((t) => `|${t}`).join('')}`,
+    'i',
+  );
 const ANY = precheck(GROUPS.flatMap(bounded), [...UNBOUNDED_TERMS]);
 // Without Unicode mode, no letter outside ASCII matches one inside it, so on plain-ASCII text (most
 // English posts) the alternatives with no ASCII letter or digit in them (Arabic, Devanagari,
