@@ -23,3 +23,32 @@ describe('maskDetailed shortcuts', () => {
     expect(maskDetailed('@AcmeAir lost my bag', ACME)).toMatchObject({ text: 'lost my bag', brand: 1 });
   });
 });
+
+// Plain-ASCII posts are masked with a twin of the brand pattern without Unicode mode (mask.ts);
+// a post with one accented letter takes the Unicode pattern, so the two must mask alike.
+describe('brand names on ASCII and other text', () => {
+  const CASES = [
+    '@AcmeAir lost my bag',
+    "ACME's app crashed, acme air again",
+    '#acmeair #AcmeAirways acmeair2 xacme acme_air _acme acme-air',
+    'Acme Air, Acme, ACMEAIR and @acme.',
+    'nothing about the brand here',
+    "Acme'S lounge and acme’s staff",
+  ];
+
+  it('masks the same names whichever pattern reads the post', () => {
+    for (const text of CASES) {
+      const ascii = maskDetailed(text, ACME);
+      const other = maskDetailed(`${text} café`, ACME);
+      expect(`${ascii.text} café`.trim(), text).toBe(other.text);
+      expect(ascii.brand, text).toBe(other.brand);
+    }
+    expect(maskDetailed(CASES[2] as string, ACME)).toMatchObject({ text: 'Acme Airways acmeair2 xacme acme_air _acme -air', brand: 2 });
+  });
+
+  it('reads names outside ASCII on ASCII posts too', () => {
+    const cafe: BrandConfig = { id: 'c', name: 'Café Noir', keywords: ['Noir'], handles: [], hashtags: [] };
+    expect(maskDetailed('noir was closed', cafe)).toMatchObject({ text: 'was closed', brand: 1 });
+    expect(maskDetailed('CAFÉ NOIR was closed', cafe)).toMatchObject({ text: 'was closed', brand: 1 });
+  });
+});

@@ -19,14 +19,29 @@ const ENTITIES: Record<string, string> = {
   '&nbsp;': ' ',
 };
 
-const brandPatterns = new WeakMap<BrandConfig, RegExp | null>();
+/** Runs of whitespace that `\s+` → " " would change: single plain spaces are left alone rather than replaced by themselves. */
+const SPACE_RUN = /\s{2,}|[^\S ]/g;
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+interface BrandPatterns {
+  /** For any text. */
+  unicode: RegExp;
+  /**
+   * The same pattern without Unicode mode, for plain-ASCII text when every name is ASCII: there
+   * a letter or digit is [A-Za-z0-9] and case folding pairs only a-z with A-Z, so it matches
+   * exactly what `unicode` matches, at about half the cost per post. Null otherwise.
+   */
+  ascii: RegExp | null;
+}
+
+const brandPatterns = new WeakMap<BrandConfig, BrandPatterns | null>();
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** One regex for all of a brand's names, longest first so "Acme Air" wins over "Acme". Cached per config object. */
-function brandPattern(brand: BrandConfig): RegExp | null {
+function brandPattern(brand: BrandConfig): BrandPatterns | null {
   const cached = brandPatterns.get(brand);
   if (cached !== undefined) return cached;
   const terms = new Set<string>();
@@ -41,7 +56,10 @@ function brandPattern(brand: BrandConfig): RegExp | null {
     .sort((a, b) => b.length - a.length)
     .map(escapeRe)
     .join('|');
-  const re = alternation ? new RegExp(`(?<![\\p{L}\\p{N}_])[@#]?(?:${alternation})(?:['’]s)?(?![\\p{L}\\p{N}_])`, 'giu') : null;
+  const names = (word: string, flags: string): RegExp => new RegExp(`(?<!${word})[@#]?(?:${alternation})(?:['’]s)?(?!${word})`, flags);
+  const re = alternation
+    ? { unicode: names('[\\p{L}\\p{N}_]', 'giu'), ascii: NOT_ASCII.test(alternation) ? null : names('[A-Za-z0-9_]', 'gi') }
+    : null;
   brandPatterns.set(brand, re);
   return re;
 }
@@ -70,13 +88,14 @@ export function maskDetailed(text: string, brand: BrandConfig): Masked {
   let out = text.indexOf('&') >= 0 ? text.replace(ENTITY_RE, (e) => ENTITIES[e] ?? e) : text;
   // Every link has "://" or "www." in it; most posts have neither, and a pass that finds nothing still costs a scan.
   if (out.indexOf('://') >= 0 || MAYBE_WWW.test(out)) out = out.replace(URL_RE, () => ((n.urls += 1), ' '));
-  const re = brandPattern(brand);
+  const names = brandPattern(brand);
+  const re = names && (names.ascii === null || NOT_ASCII.test(out) ? names.unicode : names.ascii);
   if (re) out = out.replace(re, () => ((n.brand += 1), ' '));
   if (out.indexOf('@') >= 0) out = out.replace(HANDLE_RE, () => ((n.handles += 1), ' '));
   if (out.indexOf('#') >= 0) out = out.replace(HASHTAG_RE, unwrapHashtag);
   // Fields spelled out rather than spread from `n`: a spread here was a third of the function's own time.
   // Replacing every single space with a space rebuilt the whole text; only runs and other spaces need it.
-  if (ODD_SPACE.test(out)) out = out.replace(/\s+/g, ' ');
+  if (ODD_SPACE.test(out)) out = out.replace(SPACE_RUN, ' ');
   return { text: out.trim(), urls: n.urls, handles: n.handles, brand: n.brand };
 }
 
