@@ -5,12 +5,13 @@ import { wordPolarity, type Polarity } from './polarity.js';
 import { sarcasmMarks } from './rules.js';
 import { elided, emoticons, isLaugh, LAUGH, unaccented, unstretched } from './multi-tokens.js';
 import { MULTI_LEXICONS } from './polarity-multi.js';
+import { segment } from './multi-segment.js';
 import { cueTokens } from './multi-cues.js';
 
 /**
  * Features for posts in languages other than English. Words come from Intl.Segmenter, which
- * splits any script (Node 20 ships the ICU data, so no package is needed); wink-nlp stays the
- * English path. Words, word pairs and character 3- and 4-grams are hashed with the language as a
+ * splits any script (Node 20 ships the ICU data, so no package is needed; multi-segment.ts splits
+ * plain Latin text the same way without it); wink-nlp stays the English path. Words, word pairs and character 3- and 4-grams are hashed with the language as a
  * prefix (except Hindi, see readMulti), so "no" in Spanish and "no" in English are different features; emoji and "!"/"?" are
  * shared with English, since they mean the same in every language. A few dense cues (problem
  * and praise words, negation, category seeds) have small per-language lexicons and share their
@@ -27,19 +28,6 @@ export interface MultiPost {
   praise: number;
   negated: boolean;
 }
-
-const segmenters = new Map<string, Intl.Segmenter>();
-
-function segmenter(lang: string): Intl.Segmenter {
-  let s = segmenters.get(lang);
-  if (s === undefined) {
-    s = new Intl.Segmenter(lang, { granularity: 'word' });
-    segmenters.set(lang, s);
-  }
-  return s;
-}
-
-const EMOJI_RE = /\p{Extended_Pictographic}/u;
 
 /**
  * Negations per language: one list for all read Hindi "ne" (who did it) and "mai" (I), and
@@ -85,20 +73,6 @@ const PRAISE = new Set(
   grazie ottimo eccellente perfetto bravo bello bella felice fantastico
   شكرا رائع جميل ممتاز shukriya badhiya accha zabardast`.split(/\s+/),
 );
-
-/** Segments a post into words (lower case and as written) and symbol tokens ("!", "?", emoji). */
-function segment(text: string, lang: string): { words: string[]; shown: string[]; symbols: string[] } {
-  const words: string[] = [];
-  const shown: string[] = [];
-  const symbols: string[] = [];
-  for (const s of segmenter(lang).segment(text)) {
-    if (s.isWordLike) {
-      shown.push(s.segment);
-      words.push(s.segment.toLowerCase());
-    } else if (s.segment === '!' || s.segment === '?' || EMOJI_RE.test(s.segment)) symbols.push(s.segment.trim());
-  }
-  return { words, shown, symbols };
-}
 
 /** Character 3- and 4-grams of "<word>", as kind-1 keys (see assembleTwoKinds). */
 function charGrams(h0: number, word: string, into: number[]): void {
