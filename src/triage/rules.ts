@@ -220,11 +220,31 @@ const QUESTION_START = new Set(
  * brand would turn "Acme Air will add a route" into "will add a route", which reads as a question.
  */
 export function isQuestion(masked: string, raw: string): boolean {
-  if (/\?[^\p{L}\p{N}]*$/u.test(masked) || /\?\s/.test(masked)) return true;
-  const lead = raw.replace(/^(?:\s*[@#.]\S*)+\s*/u, '').toLowerCase();
-  const first = /^\p{L}+/u.exec(lead)?.[0] ?? '';
+  if (masked.indexOf('?') >= 0 && (/\?[^\p{L}\p{N}]*$/u.test(masked) || /\?\s/.test(masked))) return true;
+  const lead = raw.replace(/^(?:\s*[@#.]\S*)+\s*/u, '');
+  // Most posts do not open with a question word, which the first letters tell without lower-casing the whole post.
+  if (!QUESTION_START.has(asciiFirstWord(lead) ?? firstWord(lead.toLowerCase()))) return false;
   // "Can't believe…" and "Isn't it…" open complaints, not questions.
-  return QUESTION_START.has(first) && !/^\p{L}+(?:n['’]?t|\s+not)\b/u.test(lead);
+  return !/^\p{L}+(?:n['’]?t|\s+not)\b/u.test(lead.toLowerCase());
+}
+
+function firstWord(lower: string): string {
+  return /^\p{L}+/u.exec(lower)?.[0] ?? '';
+}
+
+/**
+ * firstWord(lead.toLowerCase()) when `lead` opens with ASCII letters followed by an ASCII
+ * non-letter (or nothing): lower-casing maps those one to one and the word ends there. Null
+ * when the word runs into anything else, which lower-casing might change.
+ */
+function asciiFirstWord(lead: string): string | null {
+  let k = 0;
+  for (; k < lead.length; k += 1) {
+    const c = lead.charCodeAt(k) | 32;
+    if (c < 97 || c > 122) break;
+  }
+  if (k < lead.length && lead.charCodeAt(k) > 0x7f) return null;
+  return lead.slice(0, k).toLowerCase();
 }
 
 const BIAS = -2.0;
