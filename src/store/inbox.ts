@@ -84,7 +84,7 @@ WITH input AS (
   WHERE NOT EXISTS (SELECT 1 FROM inbox_items x WHERE x.id = i.id)
 ), led AS (
   SELECT f.*, CASE WHEN f.dup_key IS NOT NULL THEN coalesce(
-    (SELECT l.id FROM (SELECT * FROM inbox_items c WHERE c.dup_key = f.dup_key OFFSET 0) l
+    (SELECT l.id FROM (SELECT * FROM inbox_items c WHERE earshot_dup_hash(c.dup_key) = earshot_dup_hash(f.dup_key) AND c.dup_key = f.dup_key OFFSET 0) l
       WHERE l.brand_id = f.brand_id AND l.rank = ${RANK_OF('f.priority')} AND l.dup_of IS NULL AND NOT (l.status = ANY($18::earshot_status[]))
       ORDER BY l.routed_at, l.id LIMIT 1),
     (SELECT b.id FROM fresh b WHERE b.dup_key = f.dup_key AND b.brand_id = f.brand_id AND b.priority = f.priority AND b.id < f.id

@@ -83,7 +83,11 @@ export function wordMatcher(words: string[], prefix: boolean): Matcher {
  */
 export function substringMatcher(q: string, vocabulary: string[][] | null): Matcher {
   const like = likePattern(q);
-  const authors = (p: Params) => `SELECT platform, native_id FROM authors WHERE handle ILIKE ${p.p(like)} OR name ILIKE ${p.p(like)}`;
+  // One trigram index covers both (migration 25): the pair's words are the union of each one's, so it finds every author either matches.
+  const authors = (p: Params) => {
+    const pattern = p.p(like);
+    return `SELECT platform, native_id FROM authors WHERE (handle || ' ' || name) ILIKE ${pattern} AND (handle ILIKE ${pattern} OR name ILIKE ${pattern})`;
+  };
   const byAuthor = (p: Params, where: (p: Params) => string) =>
     `SELECT m.id, m.created_at FROM (${authors(p)}) a JOIN mentions m ON m.platform = a.platform AND m.author_id = a.native_id WHERE true${where(p)}`;
   const tsquery = vocabulary?.map((words) => `(${words.map(lexeme).join(' | ')})`).join(' & ') ?? '';

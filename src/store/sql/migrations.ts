@@ -19,6 +19,7 @@ import { WORD_BITS_WIDE } from './schema-word-bits-wide.js';
 import { WORD_BITS_INLINE } from './schema-word-bits-inline.js';
 import { DUP_KEY_BYTES } from './schema-dup-key-bytes.js';
 import { CODED_COLUMNS } from './schema-coded-columns.js';
+import { INDEX_DIET } from './schema-index-diet.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -74,4 +75,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 22, name: 'word bits set by the item insert', sql: WORD_BITS_INLINE },
   { version: 23, name: 'near-duplicate keys as bytes', sql: DUP_KEY_BYTES },
   { version: 24, name: 'few-valued columns as enums, no item priority beside its rank', sql: CODED_COLUMNS },
+  { version: 25, name: 'index diet: BRIN item time, hashed near-duplicate key, one author trigram index', sql: INDEX_DIET },
 ];
