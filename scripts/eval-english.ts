@@ -3,10 +3,11 @@
  * tuning (crossval.ts), no peers and no speed, plus how much sincere praise to a brand stays
  * positive (what a lower irony threshold costs). One full `npm run eval` is still the figure to report.
  *
- *   npx tsx scripts/eval-english.ts [-- --folds 4 --inner 2 --data ../shared/data --save out.json]
+ *   npx tsx scripts/eval-english.ts [-- --folds 4 --inner 2 --data ../shared/data --save out.json --vectors on|off]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { useVectors } from '../src/triage/embeddings.js';
 import { DEFAULT_DATA_DIR, loadTwcs } from '../src/triage/train/dataset.js';
 import { loadAllLabelled } from '../src/triage/train/dataset-tweets.js';
 import { crossValidate, type Scored } from '../src/triage/train/eval/crossval.js';
@@ -20,8 +21,11 @@ const { values } = parseArgs({
     folds: { type: 'string', default: '4' },
     inner: { type: 'string', default: '2' },
     save: { type: 'string' },
+    // 'off': the English word-vector features stay zero (the same folds, for a before/after).
+    vectors: { type: 'string', default: 'on' },
   },
 });
+if (values.vectors === 'off') useVectors(null);
 
 const ENGLISH = new Set([
   'airline macro-F1',

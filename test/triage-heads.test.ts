@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BrandConfig } from '../src/config/schema.js';
-import { DENSE_FEATURES } from '../src/triage/features.js';
+import { DENSE_FEATURES, EMBED_DIMS, EMBED_START } from '../src/triage/features.js';
 import { fitHeads, prepare, type TrainingRow } from '../src/triage/train/fit.js';
 import { MAIN_OUTPUTS } from '../src/triage/model.js';
 
@@ -49,5 +49,18 @@ describe('model heads', () => {
     for (const name of polarity) expect(heads.main[DENSE_FEATURES.indexOf(name) * MAIN_OUTPUTS + COMPLAINT], name).toBe(0);
     // The complaint cues still count.
     expect(heads.main[DENSE_FEATURES.indexOf('time wasted / waiting') * MAIN_OUTPUTS + COMPLAINT]).not.toBe(0);
+  });
+
+  it('keeps the word vectors out of the complaint head but not out of sentiment', () => {
+    const labelled = rows().map((r, i) => ({ ...r, sentiment: i % 2 ? ('negative' as const) : ('positive' as const) }));
+    const heads = fitHeads(prepare(labelled));
+    const complaint: number[] = [];
+    const negative: number[] = [];
+    for (let d = 0; d < EMBED_DIMS; d += 1) {
+      complaint.push(heads.main[(EMBED_START + d) * MAIN_OUTPUTS + COMPLAINT] as number);
+      negative.push(heads.main[(EMBED_START + d) * MAIN_OUTPUTS] as number);
+    }
+    expect(complaint.every((w) => w === 0)).toBe(true);
+    expect(negative.some((w) => w !== 0)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The feature space every triage model reads, for every language: a dense block of hand-made
- * features, then 2^HASH_BITS hashed buckets. Hashing keeps the model file small and needs no
+ * features, then 2^HASH_BITS hashed buckets, then (English only) the post's word vector. Hashing keeps the model file small and needs no
  * vocabulary. The extractors are features.ts (English, wink-nlp) and multi.ts (other languages);
  * feature-vector.ts packs what they produce into the sparse vector.
  */
@@ -45,7 +45,10 @@ export const DENSE_FEATURES = [
 export const SEED_OFFSET = DENSE_FEATURES.indexOf('seed: delay / cancellation');
 export const NOT_ENGLISH = DENSE_FEATURES.indexOf('not English');
 export const DENSE = DENSE_FEATURES.length;
-export const FEATURE_DIM = DENSE + HASH_SIZE;
+/** After the hashed buckets, English posts' word-vector block (embeddings-features.ts): last, so a post's indices stay sorted. */
+export const EMBED_DIMS = 100;
+export const EMBED_START = DENSE + HASH_SIZE;
+export const FEATURE_DIM = EMBED_START + EMBED_DIMS;
 
 export interface Features {
   idx: Int32Array;

@@ -1,4 +1,4 @@
-import { DENSE, type Features } from './feature-space.js';
+import { DENSE, EMBED_START, type Features } from './feature-space.js';
 
 /** Insertion sort for the usual few dozen ids, where it beats a typed-array copy and native sort; long texts get the native sort. */
 export function sortInPlace(a: number[]): void {
@@ -37,19 +37,32 @@ export function buffers(length: number, reuse: boolean): { idx: Int32Array; val:
 
 /**
  * Sorted, so the weight reads walk memory in order; duplicates dropped, because presence is
- * what counts: a word said twice in a tweet is not twice the evidence.
+ * what counts: a word said twice in a tweet is not twice the evidence. `tail` is the word-vector
+ * block (feature-space.ts EMBED_START), whose indices come after every hashed bucket.
  */
-export function assemble(raw: number[], dense: readonly number[], terms: number[], reuse: boolean): Features {
+export function assemble(
+  raw: number[],
+  dense: readonly number[],
+  terms: number[],
+  reuse: boolean,
+  tail: Float32Array | null = null,
+): Features {
   sortInPlace(raw);
   let unique = 0;
   for (let j = 0; j < raw.length; j += 1) if (j === 0 || raw[j] !== raw[j - 1]) raw[unique++] = raw[j] as number;
-  const { idx, val } = buffers(DENSE + unique, reuse);
+  const extra = tail === null ? 0 : tail.length;
+  const { idx, val } = buffers(DENSE + unique + extra, reuse);
   val.fill(1);
   for (let i = 0; i < DENSE; i += 1) {
     idx[i] = i;
     val[i] = dense[i] ?? 0;
   }
   for (let j = 0; j < unique; j += 1) idx[DENSE + j] = raw[j] as number;
+  const at = DENSE + unique;
+  for (let d = 0; d < extra; d += 1) {
+    idx[at + d] = EMBED_START + d;
+    val[at + d] = (tail as Float32Array)[d] as number;
+  }
   return { idx, val, terms };
 }
 

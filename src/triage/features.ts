@@ -2,9 +2,10 @@ import type { Analysis } from './nlp.js';
 import type { Masked } from './mask.js';
 import { polarityOf } from './polarity.js';
 import { sarcasmMarks, type ComplaintCues } from './rules.js';
-import { bucket, fnv, FNV_PRIME, FNV_START, hash, type Features } from './feature-space.js';
+import { bucket, EMBED_DIMS, fnv, FNV_PRIME, FNV_START, hash, type Features } from './feature-space.js';
 import { assemble } from './feature-vector.js';
 import type { TokenHash } from './token-facts.js';
+import { embedPost } from './embeddings-features.js';
 
 // The feature space and the packing live in their own modules; re-exported for the callers that import them from here.
 export * from './feature-space.js';
@@ -171,10 +172,14 @@ function denseFeatures(input: FeatureInput, negations: number): number[] {
   ];
 }
 
+const vector = new Float32Array(EMBED_DIMS);
+
 /** With `reuse`, the arrays are overwritten by the next call with `reuse`: only for callers that are done with them by then. */
 export function extractFeatures(input: FeatureInput, reuse = false): Features {
   const raw: number[] = [];
   const terms: number[] = [];
   const negations = textFeatures(input.analysis, raw, terms);
-  return assemble(raw, denseFeatures(input, negations), terms, reuse);
+  // The vector block is copied into the feature arrays, so one scratch array serves every post.
+  const embedded = embedPost(input.analysis, vector);
+  return assemble(raw, denseFeatures(input, negations), terms, reuse, embedded ? vector : null);
 }

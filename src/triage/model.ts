@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MODEL_CATEGORIES } from './category.js';
-import { DENSE_FEATURES, FEATURE_DIM, HASH_BITS, type Features } from './features.js';
+import { DENSE_FEATURES, EMBED_DIMS, FEATURE_DIM, HASH_BITS, type Features } from './features.js';
 import {
   addJoint,
   addScores,
@@ -65,6 +65,8 @@ interface StoredModel {
   version: 3;
   hashBits: number;
   dense: readonly string[];
+  /** Length of the English word-vector block after the hashed buckets (embeddings-features.ts); absent in models from before it. */
+  embedDims?: number;
   categories: readonly string[];
   thresholds: {
     negativeAt: number;
@@ -88,6 +90,7 @@ export function serialiseModel(m: TriageModel): string {
     version: 3,
     hashBits: HASH_BITS,
     dense: DENSE_FEATURES,
+    embedDims: EMBED_DIMS,
     categories: MODEL_CATEGORIES,
     thresholds: {
       negativeAt: m.negativeAt,
@@ -112,7 +115,8 @@ export function parseModel(json: string): TriageModel {
   if (s.format !== 'earshot-triage' || s.version !== 3)
     throw new Error('not an Earshot triage model (format/version); retrain it with `npm run train`');
   // Features are hashed by position, so a model trained with other feature settings would silently score garbage.
-  if (s.hashBits !== HASH_BITS || s.dense.join('|') !== DENSE_FEATURES.join('|') || s.categories.join('|') !== MODEL_CATEGORIES.join('|')) {
+  const sameSpace = s.hashBits === HASH_BITS && (s.embedDims ?? 0) === EMBED_DIMS && s.dense.join('|') === DENSE_FEATURES.join('|');
+  if (!sameSpace || s.categories.join('|') !== MODEL_CATEGORIES.join('|')) {
     throw new Error('triage model was trained with different features; retrain it with `npm run train`');
   }
   const h = Buffer.from(s.hinglish, 'base64');

@@ -36,4 +36,7 @@ export class TokenFacts {
   /** Ids of the seed phrases that can start with the token, and whether it has a space in it (category.ts). */
   seedPhrases: readonly number[] | null = null;
   seedSpaced = false;
+  /** Row of the token's word vector, -1 for none (embeddings-features.ts), valid for the vectors of `embedVersion`. */
+  embedRow = -1;
+  embedVersion = -1;
 }
