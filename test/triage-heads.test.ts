@@ -3,6 +3,7 @@ import type { BrandConfig } from '../src/config/schema.js';
 import { DENSE_FEATURES, EMBED_DIMS, EMBED_START } from '../src/triage/features.js';
 import { fitHeads, prepare, type TrainingRow } from '../src/triage/train/fit.js';
 import { MAIN_OUTPUTS } from '../src/triage/model.js';
+import { MODEL_CATEGORIES } from '../src/triage/category.js';
 
 const shop: BrandConfig = { id: 'shop', name: 'Lumen', keywords: [], handles: ['@lumen'], hashtags: [] };
 // Some name the brand, some do not, so the feature has something to learn from.
@@ -51,16 +52,22 @@ describe('model heads', () => {
     expect(heads.main[DENSE_FEATURES.indexOf('time wasted / waiting') * MAIN_OUTPUTS + COMPLAINT]).not.toBe(0);
   });
 
-  it('keeps the word vectors out of the complaint head but not out of sentiment', () => {
-    const labelled = rows().map((r, i) => ({ ...r, sentiment: i % 2 ? ('negative' as const) : ('positive' as const) }));
+  it('keeps the word vectors out of the complaint, sentiment and irony heads but not out of the category head', () => {
+    const labelled = rows().map((r, i) => ({
+      ...r,
+      sentiment: i % 2 ? ('negative' as const) : ('positive' as const),
+      irony: i % 3 === 0,
+      category: i % 4,
+    }));
     const heads = fitHeads(prepare(labelled));
-    const complaint: number[] = [];
-    const negative: number[] = [];
+    const main: number[] = [];
+    const category: number[] = [];
     for (let d = 0; d < EMBED_DIMS; d += 1) {
-      complaint.push(heads.main[(EMBED_START + d) * MAIN_OUTPUTS + COMPLAINT] as number);
-      negative.push(heads.main[(EMBED_START + d) * MAIN_OUTPUTS] as number);
+      for (let c = 0; c < MAIN_OUTPUTS; c += 1) main.push(heads.main[(EMBED_START + d) * MAIN_OUTPUTS + c] as number);
+      for (let c = 0; c < MODEL_CATEGORIES.length; c += 1)
+        category.push(heads.category[(EMBED_START + d) * MODEL_CATEGORIES.length + c] as number);
     }
-    expect(complaint.every((w) => w === 0)).toBe(true);
-    expect(negative.some((w) => w !== 0)).toBe(true);
+    expect(main.every((w) => w === 0)).toBe(true);
+    expect(category.some((w) => w !== 0)).toBe(true);
   });
 });
