@@ -131,7 +131,10 @@ describe('embedded redis-server failures', () => {
       proc.child.kill('SIGTERM');
       const exit = await exitOf(proc);
       expect(exit.code).toBe(1);
-      expect(proc.err()).toMatch(/stopping took longer than workers\.drainTimeout \(3s\), so Earshot exits now/);
+      // The message names the step it was waiting for, so an operator knows what hung.
+      expect(proc.err()).toMatch(
+        /stopping took longer than workers\.drainTimeout \(3s\) while waiting for (active jobs of|closing|stopping)[^\n]+, so Earshot exits now/,
+      );
       // The exit handler continues the frozen server so it acts on its SIGTERM.
       await waitGone(redisPid, 'the frozen redis-server');
       expect(existsSync(lockPath(inst.dataDir))).toBe(false);

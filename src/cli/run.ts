@@ -92,7 +92,7 @@ function shutdownOnce(current: () => Running | null, log: Logger, drainMs: numbe
     setTimeout(() => {
       say(
         log,
-        `stopping took longer than workers.drainTimeout (${drainMs / 1000}s), so Earshot exits now; jobs still running are retried at the next start`,
+        `stopping took longer than workers.drainTimeout (${drainMs / 1000}s) while waiting for ${current()?.stopStep() ?? 'startup to finish'}, so Earshot exits now; jobs still running are retried at the next start`,
       );
       process.exit(1);
     }, drainMs);

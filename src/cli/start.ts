@@ -16,6 +16,8 @@ export type RoleName = (typeof ROLES)[number];
 export interface Running {
   stop(): Promise<void>;
   apiUrl: string | null;
+  /** What stopping is waiting for now, for the operator when the drain deadline passes. */
+  stopStep(): string;
 }
 
 export interface StartOptions {
@@ -50,7 +52,8 @@ export async function startRoles(config: Config, role: RoleName, log: Logger, op
   announceModels(ctx);
   const parts: Parts = { api: null, streams: null, workers: [] };
   let stopping: Promise<void> | null = null;
-  const stop = () => (stopping ??= stopParts(parts, runtime));
+  const step = { now: 'not stopping' };
+  const stop = () => (stopping ??= stopParts(parts, runtime, step));
   const has = (r: RoleName) => role === 'all' || role === r;
   try {
     if (has('api')) parts.api = await listen(runtime, config);
@@ -65,7 +68,7 @@ export async function startRoles(config: Config, role: RoleName, log: Logger, op
     await stop();
     throw err;
   }
-  return { apiUrl: parts.api?.url ?? null, stop };
+  return { apiUrl: parts.api?.url ?? null, stop, stopStep: () => step.now };
 }
 
 /** Says where drafting models are, and loudly when post text is sent off this machine. */
@@ -85,10 +88,22 @@ function announceModels(ctx: Runtime['ctx']): void {
   }
 }
 
-async function stopParts(parts: Parts, runtime: Runtime): Promise<void> {
+async function stopParts(parts: Parts, runtime: Runtime, step: { now: string }): Promise<void> {
+  step.now = 'closing the API';
   await parts.api?.close();
+  step.now = 'stopping the live streams';
   await parts.streams?.stop();
-  await Promise.all(parts.workers.map((w) => w.close()));
+  const open = new Set(parts.workers.map((w) => w.name));
+  const jobs = () => `active jobs of the ${[...open].join(', ')} worker${open.size === 1 ? '' : 's'} to finish`;
+  step.now = jobs();
+  await Promise.all(
+    parts.workers.map(async (w) => {
+      await w.close();
+      open.delete(w.name);
+      step.now = jobs();
+    }),
+  );
+  step.now = 'closing queues, connections and embedded servers';
   await runtime.close();
 }
 
