@@ -17,6 +17,8 @@ import { countsApply, countsFill } from './schema-queue-counts.js';
  * store with ALTER TYPE … ADD VALUE before it is written (store/enum-labels.ts); the labels here
  * are only the first ones, and every value already stored is a label too, so an installation with
  * values this list lacks upgrades as it is.
+ * The lists are written out rather than imported from the code (Categories in triage-types.ts):
+ * a merged migration's text must not change when the code's list does.
  *
  * The priority of an item is its rank (0 urgent, 1 normal): the rank was computed from it, and
  * nothing else has it. The rank becomes the stored column; readers name the priority from it.
