@@ -10,11 +10,11 @@
  *   npx tsx scripts/english-heads-cv.ts [-- --head sentiment|complaint --runs 2 --l2 1e-4 --epochs 10 --general 3]
  */
 import { parseArgs } from 'node:util';
-import { DENSE_FEATURES, FEATURE_DIM, type Features } from '../src/triage/features.js';
+import { FEATURE_DIM, type Features } from '../src/triage/features.js';
 import { loadAllLabelled } from '../src/triage/train/dataset-tweets.js';
 import { outerFold } from '../src/triage/train/eval/crossval.js';
 import { macroF1 } from '../src/triage/train/eval/metrics.js';
-import { prepare, type Prepared } from '../src/triage/train/fit.js';
+import { CLASS_WEIGHT, NOT_FOR_COMPLAINTS, prepare, type Prepared } from '../src/triage/train/fit.js';
 import { softmax, trainLogistic, trainSoftmax, type BinaryExample, type Example } from '../src/triage/train/learn.js';
 import { toTrainingRows } from '../src/triage/train/training-rows.js';
 import { SENTIMENT_CLASSES } from '../src/triage/model.js';
@@ -33,17 +33,6 @@ const { values: v } = parseArgs({
 });
 const FOLDS = 4;
 const opts = { dim: FEATURE_DIM, epochs: Number(v.epochs), rate: Number(v.rate), l2: Number(v.l2) };
-// As fit.ts: per-class weights (negative, neutral, positive) of the airline set and general tweets.
-const CLASS_WEIGHT: Record<string, readonly number[]> = { airline: [1, 1.8, 1.5], tweeteval: [1.3, 1, 1] };
-const NOT_FOR_COMPLAINTS = [
-  'wink positive',
-  'wink negative',
-  'lexicon positive',
-  'lexicon negative',
-  'lexicon balance',
-  'lexicon mixed',
-  'names the brand',
-].map((n) => DENSE_FEATURES.indexOf(n as (typeof DENSE_FEATURES)[number]));
 
 const results = new Map<string, number[]>();
 const record = (name: string, x: number): void => void results.set(name, [...(results.get(name) ?? []), x]);
