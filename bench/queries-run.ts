@@ -37,8 +37,12 @@ export async function runQueryBench(size: SeedSize, texts: string[], log: (line:
   try {
     // Migrations added since the seed apply to the seeded rows (a new index is built on them);
     // one that rewrote rows leaves pages index-only scans cannot trust until a vacuum.
-    if ((await migrate(db)).length)
-      for (const t of ['mentions', 'mention_triage', 'authors', 'inbox_items']) await db.query(`VACUUM ANALYZE ${t}`);
+    const migrating = performance.now();
+    const applied = await migrate(db);
+    if (applied.length) {
+      log(`query bench: migrations ${applied.join(', ')} applied in ${((performance.now() - migrating) / 1000).toFixed(1)} s`);
+      for (const t of ['mentions', 'mention_pending', 'authors', 'inbox_items']) await db.query(`VACUUM ANALYZE ${t}`);
+    }
     const seed = !keepIn || !sameSeed(dir, size);
     if (!seed) log(`query bench: ${await warmUp(db)}`);
     log(

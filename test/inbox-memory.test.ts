@@ -118,7 +118,7 @@ describe('inbox lists carry previews, never whole posts', () => {
     // the text indexes, in its read-only transaction) before the third arrives.
     await waitFor(
       'two lists in flight',
-      () => (proxy.heldText().match(/LEFT JOIN mention_triage t ON t.id = i.id|BEGIN READ ONLY/g) ?? []).length >= 2,
+      () => (proxy.heldText().match(/LEFT JOIN mentions m ON m.id = i.id|BEGIN READ ONLY/g) ?? []).length >= 2,
     );
     const third = await list('limit=10');
     expect(third.statusCode).toBe(429);

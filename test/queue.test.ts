@@ -16,16 +16,11 @@ let server: FastifyInstance;
 async function seedBulk(prefix: string, count: number, urgentEvery: number, newestAt: number): Promise<void> {
   const now = Date.now();
   await app.ctx.db.query(
-    `INSERT INTO mentions (id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest)
+    `INSERT INTO mentions (id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest, sentiment, score, category, urgency, complaint)
      SELECT $1 || g, 'mastodon', $1 || g, 'bulk', 'acme', 'bulk-' || (g % 300), $3::bigint - ($2::bigint - g) * 1000, $4::bigint, 'en', 'storm post ' || g || ' about a delayed flight',
-            '[null,["bulk' || (g % 300) || '","Bulk",10,null],null,[0,0,0],null,{}]'
+            '[null,["bulk' || (g % 300) || '","Bulk",10,null],null,[0,0,0],null,{}]', 'negative', -0.5, 'delay_cancellation', 30, true
      FROM generate_series(1, $2) g`,
     [prefix, count, newestAt, now],
-  );
-  await app.ctx.db.query(
-    `INSERT INTO mention_triage (id, stage, sentiment, score, category, urgency, complaint)
-     SELECT $1 || g, 'routed', 'negative', -0.5, 'delay_cancellation', 30, true FROM generate_series(1, $2) g`,
-    [prefix, count],
   );
   await app.ctx.db.query(
     `INSERT INTO inbox_items (id, brand_id, source_id, platform, rank, status, urgency, category, sentiment, language, created_at, routed_at, updated_at, sla_due_at, draft, draft_template)

@@ -6,6 +6,7 @@ import { draftVersions, getItem } from '../src/store/inbox.js';
 import { authorContexts } from '../src/store/authors.js';
 import { draftHistories } from '../src/store/drafts.js';
 import { batchHistories } from '../src/store/histories.js';
+import { storeScored } from '../src/listen/poll.js';
 import { ingestMentions, loadMentions } from '../src/store/mentions.js';
 import { testApp, type TestApp } from './helpers/app.js';
 import { nth, present } from './helpers/present.js';
@@ -49,7 +50,7 @@ beforeAll(async () => {
   await app.ctx.db.query(`
     CREATE TABLE row_updates (tbl text NOT NULL, id text NOT NULL);
     CREATE FUNCTION note_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO row_updates VALUES (TG_TABLE_NAME, NEW.id); RETURN NEW; END $$;
-    CREATE TRIGGER note_triage AFTER UPDATE ON mention_triage FOR EACH ROW EXECUTE FUNCTION note_update();
+    CREATE TRIGGER note_mentions AFTER UPDATE ON mentions FOR EACH ROW EXECUTE FUNCTION note_update();
     CREATE TRIGGER note_items AFTER UPDATE ON inbox_items FOR EACH ROW EXECUTE FUNCTION note_update();`);
 });
 
@@ -67,8 +68,13 @@ describe('records written once', () => {
   ];
   const ids = mentions.map((m) => m.id);
 
-  it('stores each triage and each item in one row version, an item joining a group included', async () => {
-    await ingestMentions(app.ctx.db, mentions);
+  it('stores each mention with its triage and each item in one row version, an item joining a group included', async () => {
+    // The ingest triages before the insert (listen/poll.ts), so routing never updates the mention row.
+    const { created } = await storeScored(app.ctx, mentions);
+    expect(created).toEqual(ids);
+    expect([...(await loadMentions(app.ctx.db, ids)).values()].map((s) => [s.stage, s.triage === null])).toEqual(
+      ids.map(() => ['triaged', false]),
+    );
     await triageBatch(app.ctx, ids);
     const stored = await loadMentions(app.ctx.db, ids);
     expect(ids.map((id) => stored.get(id)?.stage)).toEqual(['routed', 'routed', 'routed', 'routed']);
@@ -76,7 +82,7 @@ describe('records written once', () => {
     const [lead, member] = [nth(ids, 0), nth(ids, 1)].sort();
     expect((await getItem(app.ctx.db, present(member)))?.dupOf).toBe(lead);
     expect((await getItem(app.ctx.db, present(lead)))?.dupOf).toBeNull();
-    expect(await updates('mention_triage')).toEqual([]);
+    expect(await updates('mentions')).toEqual([]);
     expect(await updates('inbox_items')).toEqual([]);
   });
 
@@ -131,7 +137,20 @@ describe("the triage job's one history query", () => {
       if (!built.ok) throw new Error(built.reason);
       return built.mention;
     });
-    await ingestMentions(app.ctx.db, [...posts, post(9, '@AcmeAir first time writing in')]);
+    // Before the insert (the ingest scores first): the batch's own earlier posts count as if stored.
+    const batch = [...posts, post(9, '@AcmeAir first time writing in')];
+    const ahead = await batchHistories(
+      app.ctx.db,
+      batch.map((m) => ({ platform: m.platform, authorId: m.author.id, before: Date.parse(m.createdAt) })),
+      batch.map((m) => m.text),
+    );
+    await ingestMentions(app.ctx.db, batch);
+    const after = await batchHistories(
+      app.ctx.db,
+      batch.map((m) => ({ platform: m.platform, authorId: m.author.id, before: Date.parse(m.createdAt) })),
+    );
+    expect(ahead).toEqual(after);
+    expect(after[3]?.draft.recentTexts).toHaveLength(2);
     const refs = [
       ...posts.map((m) => ({ platform: 'mastodon', authorId: 'regular', before: Date.parse(m.createdAt) })),
       { platform: 'mastodon', authorId: 'a9', before: now },

@@ -32,6 +32,8 @@ describe('retention', () => {
     await db.query(`UPDATE mentions SET stored_at = $1 WHERE id LIKE 'old%'`, [Date.now() - 8 * DAY]);
     // A day inside the retention: kept.
     await db.query(`UPDATE mentions SET stored_at = $1 WHERE id = 'new0'`, [Date.now() - 6 * DAY]);
+    // Old posts never routed go too, their pending rows with them.
+    await db.query(`INSERT INTO mention_pending (id) SELECT id FROM mentions WHERE id LIKE 'old1%'`);
     await db.query(
       `INSERT INTO draft_versions (item_id, version, text, actor, at) VALUES ('old1', 1, 'Hi', 'ann', 1), ('new1', 1, 'Hi', 'ann', 1)`,
     );
@@ -44,7 +46,7 @@ describe('retention', () => {
     expect(await count(`SELECT count(*) AS n FROM mentions WHERE id LIKE 'old%'`)).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM mentions WHERE id LIKE 'new%'`)).toBe(40);
     expect(await count(`SELECT count(*) AS n FROM inbox_items WHERE id LIKE 'old%'`)).toBe(0);
-    expect(await count(`SELECT count(*) AS n FROM mention_triage WHERE id LIKE 'old%'`)).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM mention_pending WHERE id LIKE 'old%'`)).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM draft_versions`)).toBe(1);
     // The queue's totals follow (inbox_counts is kept by triggers, cascaded deletes included).
     const queue = await queuePage(db, { statuses: OPEN, limit: 10 });

@@ -63,7 +63,7 @@ afterAll(async () => {
 describe('the last write of routing', () => {
   it('stores the triage with the stage, and counts a complaint once however often the batch is routed', async () => {
     const mentions = [post(1), post(2)];
-    await ingestMentions(app.ctx.db, mentions);
+    await ingestMentions(app.ctx.db, mentions, new Map(mentions.map((m) => [m.id, TRIAGE])));
     const fresh = [
       ...(
         await loadMentions(
@@ -72,9 +72,9 @@ describe('the last write of routing', () => {
         )
       ).values(),
     ].map((s) => ({ ...s, triage: TRIAGE }));
-    expect(fresh.map((s) => s.stage)).toEqual(['new', 'new']);
+    expect(fresh.map((s) => s.stage)).toEqual(['triaged', 'triaged']);
     await routeStored(app.ctx, fresh);
-    // A re-run of the job with what it loaded before (stage "new" in hand), and one that loads again.
+    // A re-run of the job with what it loaded before (stage "triaged" in hand), and one that loads again.
     await routeStored(app.ctx, fresh);
     await routeStored(app.ctx, [
       ...(
@@ -107,8 +107,7 @@ describe('the triage job reads only its own rows', () => {
       INSERT INTO authors (platform, native_id, handle, name) SELECT 'seed', 'a' || g, 'a' || g, 'A' FROM generate_series(1, ${SEEDED}) g;
       INSERT INTO mentions (id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest)
         SELECT 'seed' || g, 'seed', 'n' || g, 'src', 'acme', 'a' || (g % ${SEEDED} + 1), g, g, 'en', 'text ' || g, '[]' FROM generate_series(1, ${SEEDED}) g;
-      INSERT INTO mention_triage (id, stage) SELECT 'seed' || g, 'routed' FROM generate_series(1, ${SEEDED}) g;
-      ANALYZE authors, mentions, mention_triage;`);
+      ANALYZE authors, mentions;`);
   });
 
   /** Table scans in one transaction of one connection, from PostgreSQL's per-transaction counters. */
@@ -117,7 +116,7 @@ describe('the triage job reads only its own rows', () => {
     // The counters also hold this connection's earlier transactions until they are flushed, so: after minus before.
     const scans = async () => {
       const { rows } = await client.query<{ relname: string; seq_scan: number }>(
-        `SELECT relname, seq_scan::int AS seq_scan FROM pg_stat_xact_user_tables WHERE relname IN ('authors', 'mentions', 'mention_triage')`,
+        `SELECT relname, seq_scan::int AS seq_scan FROM pg_stat_xact_user_tables WHERE relname IN ('authors', 'mentions')`,
       );
       return new Map(rows.map((r) => [r.relname, r.seq_scan]));
     };
@@ -135,15 +134,15 @@ describe('the triage job reads only its own rows', () => {
 
   const batch = Array.from({ length: 100 }, (_, i) => post(1000 + i));
 
-  it('routing: no scan of mention_triage or mentions', async () => {
+  it('routing: no scan of mentions', async () => {
     await ingestMentions(app.ctx.db, batch);
     const routed = batch.map((m) => ({ id: m.id, platform: m.platform, authorId: m.author.id, triage: TRIAGE }));
     // The complaint counts update a handful of authors, by a join the planner may hash while the table is small.
-    expect(await scansDuring((db) => finishRouting(db, routed))).toMatchObject({ mentions: 0, mention_triage: 0 });
+    expect(await scansDuring((db) => finishRouting(db, routed))).toMatchObject({ mentions: 0 });
   });
 
   it("the authors' histories: no scan of authors or mentions", async () => {
     const refs = Array.from({ length: 100 }, (_, i) => ({ platform: 'seed', authorId: `a${i * 37 + 1}`, before: 10_000 }));
-    expect(await scansDuring((db) => batchHistories(db, refs))).toEqual({ authors: 0, mentions: 0, mention_triage: 0 });
+    expect(await scansDuring((db) => batchHistories(db, refs))).toEqual({ authors: 0, mentions: 0 });
   });
 });

@@ -8,9 +8,8 @@ import { redactText } from '../http/redact.js';
 import { createLogger, logSafe } from '../log.js';
 import type { Mention } from '../mention.js';
 import { batchJobId } from '../route/batch-id.js';
-import { TRIAGE_BATCH } from '../listen/poll.js';
+import { storeScored, TRIAGE_BATCH } from '../listen/poll.js';
 import { deadLetter, listDeadLetters } from '../store/dead-letter.js';
-import { ingestMentions } from '../store/mentions.js';
 import { readSourceState } from '../store/sources.js';
 import { deriveSourceHealth } from '../listen/source-status.js';
 import { testConnection } from '../listen/source-test.js';
@@ -66,7 +65,7 @@ export async function runImport(config: Config, args: CliArgs): Promise<void> {
     const n = { read: 0, added: 0, rejected: 0, kept: 0, line: 0 };
     let batch: Mention[] = [];
     const flush = async () => {
-      const { created, handOn } = await ingestMentions(ctx.db, batch);
+      const { created, handOn } = await storeScored(ctx, batch);
       await enqueueBulk(
         ctx.queues,
         'triage',

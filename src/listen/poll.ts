@@ -2,12 +2,14 @@ import { UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../context.js';
 import { AuthError, PermanentError, RateLimitedError } from '../http/errors.js';
 import type { FetchResult } from '../connectors/types.js';
+import type { Mention } from '../mention.js';
 import { enqueue, enqueueBulk } from '../jobs/queues.js';
 import { releaseLease, renewLease, takeLease } from '../store/leases.js';
 import { deadLetter } from '../store/dead-letter.js';
-import { ingestMentions } from '../store/mentions.js';
+import { ingestMentions, storedIds, type Ingested } from '../store/mentions.js';
 import { describeFailure, readSourceState, recordPollFailure, recordPollSuccess } from '../store/sources.js';
 import { batchJobId, chunk } from '../route/batch-id.js';
+import { scoreBatch } from '../route/score-batch.js';
 import { alertSourceProblem } from '../alerts/source-alerts.js';
 
 export const TRIAGE_BATCH = 100;
@@ -84,8 +86,9 @@ async function pollLocked(ctx: AppContext, sourceId: string, signal?: AbortSigna
 }
 
 /**
- * What poll and stream both do with a batch: dead-letter what cannot be read, store and dedupe
- * the rest in one round trip, hand the new ones to triage in bulk. Returns the ids stored new.
+ * What poll and stream both do with a batch: dead-letter what cannot be read, attribute and
+ * triage the posts not stored yet, store them with their triage and dedupe in one round trip,
+ * hand the new ones to routing in bulk. Returns the ids stored new.
  */
 export async function acceptBatch(ctx: AppContext, sourceId: string, result: FetchResult): Promise<string[]> {
   if (result.rejected.length) {
@@ -96,7 +99,7 @@ export async function acceptBatch(ctx: AppContext, sourceId: string, result: Fet
     );
     ctx.log.warn({ source: sourceId, rejected: result.rejected.length }, 'malformed items sent to the dead-letter queue');
   }
-  const { created, handOn } = await ingestMentions(ctx.db, result.mentions);
+  const { created, handOn } = await storeScored(ctx, result.mentions);
   await enqueueBulk(
     ctx.queues,
     'triage',
@@ -104,6 +107,31 @@ export async function acceptBatch(ctx: AppContext, sourceId: string, result: Fet
   );
   if (created.length) ctx.log.info({ source: sourceId, fetched: result.mentions.length, new: created.length }, 'accepted new mentions');
   return created;
+}
+
+/**
+ * The triage goes into the row with the insert (an UPDATE of rows inserted together finds no
+ * room on their page). A re-fetched post is not scored again; two workers storing the same new
+ * post both score it and the insert keeps one.
+ */
+export async function storeScored(ctx: AppContext, mentions: Mention[]): Promise<Ingested> {
+  const unique = [...new Map(mentions.map((m) => [m.id, m])).values()];
+  const known = await storedIds(
+    ctx.db,
+    unique.map((m) => m.id),
+  );
+  const scored = await scoreBatch(
+    ctx,
+    unique.filter((m) => !known.has(m.id)),
+    { unstored: true },
+  );
+  const byId = new Map(scored.map((s) => [s.mention.id, s.mention]));
+  const triage = new Map(scored.flatMap((s) => (s.triage ? [[s.mention.id, s.triage] as const] : [])));
+  return ingestMentions(
+    ctx.db,
+    unique.map((m) => byId.get(m.id) ?? m),
+    triage,
+  );
 }
 
 async function handleFetchError(ctx: AppContext, sourceId: string, err: unknown): Promise<PollOutcome> {

@@ -1,63 +1,70 @@
 import type { AppContext } from '../context.js';
 import type { AuthorHistory } from '../store/drafts.js';
-import { batchHistories } from '../store/histories.js';
-import { loadMentions, setMentionBrands, type StoredMention } from '../store/mentions.js';
-import { triage } from '../triage/index.js';
+import { loadMentions, saveTriage, setMentionBrands, type StoredMention } from '../store/mentions.js';
 import type { TriageResult } from '../triage-types.js';
 import { recordForSpikes } from '../alerts/spikes/record.js';
-import { attributeBrand } from './brand-match.js';
 import { routeStored } from './route.js';
+import { scoreBatch } from './score-batch.js';
 
 /**
- * Scores a batch with the author's history as context, then routes it in the same job: the
- * mentions are read once, and no second job per batch. The triage is stored only with the
- * routing's last write (store/routed.ts), so each mention's triage row is written once (storing
- * it first as "triaged" and then again as "routed" left two versions of every row). A worker
- * killed before that leaves the mentions "new"; BullMQ runs the job again, and routing is safe
- * to repeat.
+ * Routes a batch (the job keeps its name "triage": jobs queued by older versions run as they
+ * are). The ingest stored each mention with its triage (listen/poll.ts), so the job reads it; a
+ * mention stored without one (rows of older versions, `migrate-from-redis`, a brand the ingest
+ * did not know yet) is scored here first. Routing's last write deletes the mentions' pending rows
+ * (store/routed.ts): a worker killed before that leaves them pending, BullMQ runs the job again,
+ * and routing is safe to repeat.
  */
 export async function triageBatch(ctx: AppContext, mentionIds: string[]): Promise<{ triaged: number }> {
-  const stored = await attributeBrands(ctx, [...(await loadMentions(ctx.db, mentionIds)).values()]);
-  const mentions = stored.map((s) => s.mention);
-  // Triage's context and the draft's history of each author, in one query for the batch.
-  const histories = await batchHistories(
-    ctx.db,
-    mentions.map((m) => ({ platform: m.platform, authorId: m.author.id, before: Date.parse(m.createdAt) })),
-  );
-  const drafts = new Map<string, AuthorHistory>();
-  const brands = new Map(ctx.directory.brands.map((b) => [b.id, b]));
-  const results: Array<{ id: string; triage: TriageResult }> = [];
-  const scored: StoredMention[] = [];
-  stored.forEach((s, i) => {
-    const brand = brands.get(s.mention.brandId);
-    const history = histories[i];
-    if (!brand || !history) return;
-    const result = triage(s.mention, { brand, author: history.triage });
-    drafts.set(s.mention.id, history.draft);
-    results.push({ id: s.mention.id, triage: result });
-    scored.push({ ...s, triage: result });
-  });
-  const { fresh } = await routeStored(ctx, scored, Date.now, drafts);
-  // Only what this run stored first: a re-run after a crash finds them routed and does not count them again.
-  if (ctx.config.spikes.enabled)
+  const loaded = [...(await loadMentions(ctx.db, mentionIds)).values()];
+  const { stored, drafts } = await scoreUntriaged(ctx, loaded);
+  const { fresh } = await routeStored(ctx, stored, Date.now, drafts);
+  // Only what this run routed first: a re-run after a crash finds them routed and does not count them again.
+  if (ctx.config.spikes.enabled) {
+    const brands = new Map(ctx.directory.brands.map((b) => [b.id, b]));
     await recordForSpikes(
       ctx.db,
       brands,
-      scored.filter((s) => fresh.has(s.mention.id)).map((s) => ({ mention: s.mention, triage: s.triage as TriageResult })),
+      stored.filter((s) => s.triage && fresh.has(s.mention.id)).map((s) => ({ mention: s.mention, triage: s.triage as TriageResult })),
     );
-  return { triaged: results.length };
+  }
+  return { triaged: stored.filter((s) => s.triage).length };
 }
 
-/** Brands as they are now (added or edited without a restart); a post naming another brand moves to it. */
-async function attributeBrands(ctx: AppContext, stored: StoredMention[]): Promise<StoredMention[]> {
-  const brands = ctx.directory.brands;
-  const moved: Array<{ id: string; brandId: string }> = [];
-  const out = stored.map((s) => {
-    const brandId = attributeBrand(s.mention, brands);
-    if (brandId === s.mention.brandId) return s;
-    moved.push({ id: s.mention.id, brandId });
-    return { ...s, mention: { ...s.mention, brandId } };
+/**
+ * Mentions stored without triage are attributed and scored now, and their triage stored before
+ * routing (an UPDATE of the row: this is the path of old rows, not the pipeline's). The drafts'
+ * histories come with the scoring for those; routing reads the others' itself.
+ */
+async function scoreUntriaged(
+  ctx: AppContext,
+  loaded: StoredMention[],
+): Promise<{ stored: StoredMention[]; drafts?: ReadonlyMap<string, AuthorHistory> }> {
+  const untriaged = loaded.filter((s) => !s.triage);
+  if (untriaged.length === 0) return { stored: loaded };
+  const scored = new Map(
+    (
+      await scoreBatch(
+        ctx,
+        untriaged.map((s) => s.mention),
+        { unstored: false },
+      )
+    ).map((s) => [s.mention.id, s]),
+  );
+  await setMentionBrands(
+    ctx.db,
+    untriaged.flatMap((s) => {
+      const brandId = scored.get(s.mention.id)?.mention.brandId;
+      return brandId && brandId !== s.mention.brandId ? [{ id: s.mention.id, brandId }] : [];
+    }),
+  );
+  const results = [...scored.values()].flatMap((s) => (s.triage ? [{ id: s.mention.id, triage: s.triage }] : []));
+  await saveTriage(ctx.db, results);
+  const stored = loaded.map((s) => {
+    const fresh = scored.get(s.mention.id);
+    return fresh ? { ...s, mention: fresh.mention, triage: fresh.triage } : s;
   });
-  await setMentionBrands(ctx.db, moved);
-  return out;
+  // routeStored takes the drafts' histories for all or none: only when every mention was scored here.
+  if (untriaged.length < loaded.length) return { stored };
+  const drafts = new Map([...scored.values()].flatMap((s) => (s.draft ? [[s.mention.id, s.draft] as const] : [])));
+  return { stored, drafts };
 }

@@ -146,7 +146,7 @@ export async function applyCorrection(db: Db, itemId: string, labels: Correction
     ...(labels.complaint !== undefined ? { complaint: labels.complaint } : {}),
     ...(labels.category ? { category: labels.category } : {}),
   };
-  await db.query('UPDATE mention_triage SET triage = $2, sentiment = $3, category = $4, complaint = $5 WHERE id = $1', [
+  await db.query('UPDATE mentions SET triage = $2, sentiment = $3, category = $4, complaint = $5 WHERE id = $1', [
     itemId,
     encodeTriage(triage),
     triage.sentiment,

@@ -2,7 +2,7 @@ import type { Db } from '../postgres/pool.js';
 import { isLabel } from './enum-labels.js';
 import type { InboxItem } from './inbox.js';
 import { ITEM_COLUMNS, itemFromRow, type ItemRow } from './item-row.js';
-import { storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
+import { STAGE, storedFromRow, type MentionRow, type StoredMention } from './mentions.js';
 import { equalities, estimatedTotal, itemsAtMost, totalQuery, where, type QueueFilter } from './queue-filter.js';
 import { BY_KEYS, decodeCursor, encodeCursor, inOrder, segment, segmentsFrom, tierOf, type Key, type Param } from './queue-order.js';
 import { queueText, type QueueText } from './queue-text.js';
@@ -37,9 +37,9 @@ type Query = (sql: string, params: unknown[]) => Promise<{ rows: PageRow[] }>;
 /** The page's rows for the ids (with their sort keys) that `ids` selects: the sort never carries post text. */
 function pageStatement(ids: string, chars: string): string {
   return `SELECT ${ITEM_COLUMNS}, i.rank, m.id AS m_id, m.platform AS m_platform, m.native_id, m.source_id AS m_source_id, m.brand_id AS m_brand_id, m.author_id,
-            m.created_at AS m_created_at, m.lang, left(m.text, ${chars}) AS text, m.rest, ${AUTHOR_COLUMNS}, coalesce(t.stage, 'new') AS stage, t.triage
+            m.created_at AS m_created_at, m.lang, left(m.text, ${chars}) AS text, m.rest, ${AUTHOR_COLUMNS}, ${STAGE('m')} AS stage, m.triage
      FROM (${ids}) p
-     JOIN inbox_items i ON i.id = p.id LEFT JOIN mentions m ON m.id = i.id LEFT JOIN mention_triage t ON t.id = i.id
+     JOIN inbox_items i ON i.id = p.id LEFT JOIN mentions m ON m.id = i.id
      ${AUTHOR_JOIN}
      ORDER BY ${BY_KEYS}`;
 }

@@ -4,26 +4,31 @@ import type { TriageResult } from '../triage-types.js';
 import { AUTHOR_COLUMNS, AUTHOR_JOIN, encodeRest, mentionFromRow, type MentionColumns } from './rest-codec.js';
 import { encodeNativeId } from './native-id-codec.js';
 import { plainArray, textArray } from './pg-arrays.js';
-import { ensureLabels } from './enum-labels.js';
 import { ensureTriageLabels } from './routed.js';
 import { decodeTriage, encodeTriage } from './triage-codec.js';
 
 /**
- * A page of mentions in one statement: the mentions (ON CONFLICT on the platform's post id: a
- * re-fetched post is not stored twice), the profiles of the people who wrote the new ones (first
- * and last seen are read from the author index, not kept on the row), and
- * which existing ones never got past "new" (the crash between storing and enqueueing).
+ * A page of mentions in one statement: the mentions with their triage (ON CONFLICT on the
+ * platform's post id: a re-fetched post is not stored twice), a mention_pending row for each new
+ * one (not routed yet, store/routed.ts), the profiles of the people who wrote the new ones (first
+ * and last seen are read from the author index, not kept on the row), and which existing ones
+ * are still pending (the crash between storing and enqueueing). The triage is in the row when it
+ * is inserted: an UPDATE of rows inserted together finds no room on their page.
  */
 const INGEST = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[],
-                       $11::text[], $12::text[], $13::text[], $14::integer[])
-    AS t(id, platform, native_id, source_id, brand_id, author_id, created_at, lang, text, rest, handle, name, author_url, followers)
+                       $11::text[], $12::text[], $13::text[], $14::integer[], $16::real[], $17::text[], $18::text[], $19::smallint[], $20::boolean[], $21::text[])
+    AS t(id, platform, native_id, source_id, brand_id, author_id, created_at, lang, text, rest, handle, name, author_url, followers,
+         score, sentiment, category, urgency, complaint, triage)
 ), ins AS (
-  INSERT INTO mentions (id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest)
-  SELECT id, platform, native_id, source_id, brand_id, author_id, created_at, $15, lang, text, rest FROM input
+  INSERT INTO mentions (id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest, score, sentiment, category, urgency, complaint, triage)
+  SELECT id, platform, native_id, source_id, brand_id, author_id, created_at, $15, lang, text, rest, score, sentiment, category, urgency, complaint, triage FROM input
   ON CONFLICT DO NOTHING
   RETURNING id
+), pending AS (
+  INSERT INTO mention_pending (id) SELECT id FROM ins
+  RETURNING 1
 ), people AS (
   INSERT INTO authors AS a (platform, native_id, handle, name, url, followers)
   SELECT DISTINCT ON (platform, author_id) platform, author_id, handle, name, author_url, followers
@@ -36,17 +41,18 @@ WITH input AS (
 )
 SELECT id, true AS created FROM ins
 UNION ALL
-SELECT m.id, false FROM mentions m JOIN input i ON i.id = m.id LEFT JOIN mention_triage t ON t.id = m.id WHERE coalesce(t.stage, 'new') = 'new'`;
+-- The statement's snapshot does not see its own pending rows: these are the ones pending before it.
+SELECT p.id, false FROM mention_pending p JOIN input i ON i.id = p.id`;
 
 export interface Ingested {
   /** Stored for the first time. */
   created: string[];
-  /** Everything to hand to triage: the new ones plus any stuck at the "new" stage. */
+  /** Everything to hand to routing: the new ones plus any stored earlier and not routed yet. */
   handOn: string[];
 }
 
 /** Column arrays for unnest: one round trip per page whatever its size. */
-function ingestParams(mentions: Mention[], now: number): unknown[] {
+function ingestParams(mentions: Mention[], triage: ReadonlyMap<string, TriageResult>, now: number): unknown[] {
   const cols: Array<Array<string | number | null | undefined>> = Array.from({ length: 14 }, () => []);
   for (const m of mentions) {
     const values = [
@@ -67,23 +73,43 @@ function ingestParams(mentions: Mention[], now: number): unknown[] {
     ];
     cols.forEach((col, i) => col.push(values[i]));
   }
+  const t = mentions.map((m) => triage.get(m.id));
   // created_at and followers are the number columns.
   return [
     ...cols.map((col, i) =>
       i === 6 || i === 13 ? plainArray(col as Array<number | null | undefined>) : textArray(col as Array<string | null | undefined>),
     ),
     now,
+    plainArray(t.map((x) => x?.score)),
+    textArray(t.map((x) => x?.sentiment)),
+    textArray(t.map((x) => x?.category)),
+    plainArray(t.map((x) => (x ? Math.round(x.urgency) : null))),
+    plainArray(t.map((x) => x?.complaint)),
+    textArray(t.map((x) => (x ? encodeTriage(x) : null))),
   ];
 }
 
-export async function ingestMentions(db: Db, mentions: Mention[]): Promise<Ingested> {
+/** Stores a page; `triage` has the results scored before the insert (a mention without one is triaged by the route job). */
+export async function ingestMentions(
+  db: Db,
+  mentions: Mention[],
+  triage: ReadonlyMap<string, TriageResult> = new Map(),
+): Promise<Ingested> {
   if (mentions.length === 0) return { created: [], handOn: [] };
   // The same post twice in one page: the first one counts.
   const unique = [...new Map(mentions.map((m) => [m.id, m])).values()];
-  const { rows } = await db.query<{ id: string; created: boolean }>(INGEST, ingestParams(unique, Date.now()));
+  await ensureTriageLabels(db, [...triage.values()]);
+  const { rows } = await db.query<{ id: string; created: boolean }>(INGEST, ingestParams(unique, triage, Date.now()));
   const created = rows.filter((r) => r.created).map((r) => r.id);
   const again = rows.filter((r) => !r.created).map((r) => r.id);
   return { created, handOn: [...created, ...again] };
+}
+
+/** Which of these are stored already (a re-fetched page: those are not scored again). */
+export async function storedIds(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM mentions WHERE id = ANY($1::text[])', [ids]);
+  return new Set(rows.map((r) => r.id));
 }
 
 export interface StoredMention {
@@ -92,9 +118,13 @@ export interface StoredMention {
   stage: string;
 }
 
-export const MENTION_COLUMNS = `m.id, m.platform, m.native_id, m.source_id, m.brand_id, m.author_id, m.created_at, m.lang, m.text, m.rest, ${AUTHOR_COLUMNS}, coalesce(t.stage, 'new') AS stage, t.triage`;
-/** The mention with its pipeline stage and triage (no row there yet: stage "new") and its author's profile (rest-codec.ts). */
-export const MENTION_FROM = `mentions m LEFT JOIN mention_triage t ON t.id = m.id ${AUTHOR_JOIN}`;
+/** Whether mention `m` has been routed: routing deletes its pending row (routed.ts). */
+export const ROUTED = (m: string) => `NOT EXISTS (SELECT 1 FROM mention_pending p WHERE p.id = ${m}.id)`;
+/** The stage as it was kept before migration 26: routed, else triaged when the triage is stored, else new. */
+export const STAGE = (m: string) => `CASE WHEN ${ROUTED(m)} THEN 'routed' WHEN ${m}.triage IS NULL THEN 'new' ELSE 'triaged' END`;
+export const MENTION_COLUMNS = `m.id, m.platform, m.native_id, m.source_id, m.brand_id, m.author_id, m.created_at, m.lang, m.text, m.rest, ${AUTHOR_COLUMNS}, ${STAGE('m')} AS stage, m.triage`;
+/** The mention with its triage and its author's profile (rest-codec.ts). */
+export const MENTION_FROM = `mentions m ${AUTHOR_JOIN}`;
 
 export type MentionRow = MentionColumns & { stage: string; triage: string | null };
 
@@ -117,18 +147,14 @@ export async function loadMentions(db: Db, ids: string[]): Promise<Map<string, S
 }
 
 /**
- * Triage stored on its own, stage "triaged" (imports and tests; the pipeline stores it once,
- * with the routing, in routed.ts). The stage only moves forward: a triage job run twice (a worker killed after its route job
- * was queued) must not put a routed mention back to "triaged". Triage fields analytics and
- * search filter on are columns; the full result is kept encoded.
+ * Triage stored on a mention that has none (imports, tests, and rows stored before triage ran
+ * before the insert); the pipeline stores it with the insert. An UPDATE of the mention row, so
+ * not for the hot path. The routing stage is not touched: a routed mention stays routed.
  */
 const SAVE_TRIAGE = `
-INSERT INTO mention_triage AS mt (id, stage, triage, sentiment, score, category, urgency, complaint)
-SELECT t.id, 'triaged', t.triage, t.sentiment, t.score, t.category, t.urgency, t.complaint
+UPDATE mentions m SET triage = t.triage, sentiment = t.sentiment, score = t.score, category = t.category, urgency = t.urgency, complaint = t.complaint
 FROM unnest($1::text[], $2::text[], $3::text[], $4::real[], $5::text[], $6::smallint[], $7::boolean[]) AS t(id, triage, sentiment, score, category, urgency, complaint)
-WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = t.id)
-ON CONFLICT (id) DO UPDATE SET triage = excluded.triage, sentiment = excluded.sentiment, score = excluded.score, category = excluded.category,
-  urgency = excluded.urgency, complaint = excluded.complaint, stage = CASE WHEN mt.stage = 'new' THEN 'triaged' ELSE mt.stage END`;
+WHERE m.id = t.id AND m.triage IS DISTINCT FROM t.triage`;
 
 export async function saveTriage(db: Db, results: Array<{ id: string; triage: TriageResult }>): Promise<void> {
   if (results.length === 0) return;
@@ -145,15 +171,25 @@ export async function saveTriage(db: Db, results: Array<{ id: string; triage: Tr
   ]);
 }
 
-/** Marks mentions as routed so a re-fetch of the same post never routes it again. */
-export async function markStage(db: Db, ids: string[], stage: string): Promise<void> {
+/** Marks mentions as routed (a re-fetch of the same post never routes it again) or as waiting for routing. */
+export async function markStage(db: Db, ids: string[], stage: 'routed' | 'pending'): Promise<void> {
   if (ids.length === 0) return;
-  await ensureLabels(db, 'earshot_stage', [stage]);
-  await db.query(
-    `INSERT INTO mention_triage AS mt (id, stage) SELECT id, $2 FROM unnest($1::text[]) AS u(id) WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = u.id)
-     ON CONFLICT (id) DO UPDATE SET stage = excluded.stage WHERE mt.stage IS DISTINCT FROM excluded.stage`,
-    [ids, stage],
+  if (stage === 'routed') await db.query('DELETE FROM mention_pending WHERE id = ANY($1::text[])', [ids]);
+  else
+    await db.query(
+      `INSERT INTO mention_pending (id) SELECT id FROM unnest($1::text[]) AS u(id) WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.id = u.id)
+       ON CONFLICT DO NOTHING`,
+      [ids],
+    );
+}
+
+/** Mentions stored before `before` and still not routed (their job lost with a Redis that lost data), oldest first. */
+export async function pendingBefore(db: Db, before: number, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    'SELECT p.id FROM mention_pending p JOIN mentions m ON m.id = p.id WHERE m.stored_at < $1 ORDER BY m.stored_at, p.id LIMIT $2',
+    [before, limit],
   );
+  return rows.map((r) => r.id);
 }
 
 /** How many mentions are stored (metrics). */
@@ -189,7 +225,7 @@ export async function pruneExpired(db: Db, cutoff: number, batch = 5_000, maxBat
 /** Bytes PostgreSQL holds for stored posts, their triage, people and inbox items, indexes and TOAST included (bench). */
 export async function storedBytes(db: Db): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    `SELECT sum(pg_total_relation_size(t))::bigint AS n FROM unnest(ARRAY['mentions', 'mention_triage', 'mention_words', 'authors', 'inbox_items', 'draft_versions', 'replies']::regclass[]) AS t`,
+    `SELECT sum(pg_total_relation_size(t))::bigint AS n FROM unnest(ARRAY['mentions', 'mention_pending', 'mention_words', 'authors', 'inbox_items', 'draft_versions', 'replies']::regclass[]) AS t`,
   );
   return rows[0]?.n ?? 0;
 }

@@ -29,21 +29,21 @@ SELECT count(*) FILTER (WHERE inserted)::int AS n FROM up`;
 
 /**
  * Either unique key (id, or platform + post id) already there means the post is already stored.
- * Its stage and triage go to mention_triage (no row there means "new", as the store reads it).
+ * Its triage goes into the row, and a post the old store had not routed (stage "new" or
+ * "triaged") gets its mention_pending row, as the ingest gives a new one.
  */
 export const MENTIONS = `
 WITH r AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id text, platform text, native_id text, source_id text, brand_id text, author_id text, created_at bigint,
     stored_at bigint, lang text, text text, rest text, stage text, triage text, sentiment text, score real, category text, urgency smallint, complaint boolean)
 ), ins AS (
-  INSERT INTO mentions (id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest)
-  SELECT id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest FROM r
+  INSERT INTO mentions (id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest, score, sentiment, category, urgency, complaint, triage)
+  SELECT id, platform, native_id, source_id, brand_id, author_id, created_at, stored_at, lang, text, rest, score, sentiment, category, urgency, complaint, triage FROM r
   ON CONFLICT DO NOTHING
   RETURNING id
-), tri AS (
-  INSERT INTO mention_triage (id, stage, triage, sentiment, score, category, urgency, complaint)
-  SELECT r.id, r.stage, r.triage, r.sentiment, r.score, r.category, r.urgency, r.complaint FROM r JOIN ins USING (id)
-  WHERE r.stage <> 'new' OR r.triage IS NOT NULL
+), pending AS (
+  INSERT INTO mention_pending (id)
+  SELECT r.id FROM r JOIN ins USING (id) WHERE r.stage <> 'routed'
   ON CONFLICT (id) DO NOTHING
 )
 SELECT count(*)::int AS n FROM ins`;
@@ -106,9 +106,9 @@ WITH r AS (
   SELECT ${ITEM_COLS.split(',')
     .map((c) => (c.trim() === 'priority' ? RANK_OF('r.priority') : `r.${c.trim()}`))
     .join(', ')},
-    CASE WHEN t.triage IS NULL THEN NULL WHEN left(t.triage, 1) = E'\x1d' THEN split_part(substr(t.triage, 2), E'\x1e', 9)
-      WHEN left(t.triage, 1) = '[' THEN t.triage::jsonb->>8 ELSE t.triage::jsonb->>'language' END
-  FROM r JOIN mentions m ON m.id = r.id LEFT JOIN mention_triage t ON t.id = r.id
+    CASE WHEN m.triage IS NULL THEN NULL WHEN left(m.triage, 1) = E'\x1d' THEN split_part(substr(m.triage, 2), E'\x1e', 9)
+      WHEN left(m.triage, 1) = '[' THEN m.triage::jsonb->>8 ELSE m.triage::jsonb->>'language' END
+  FROM r JOIN mentions m ON m.id = r.id
   ON CONFLICT (id) DO NOTHING
   RETURNING id
 ), versions AS (

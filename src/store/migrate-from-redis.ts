@@ -180,7 +180,7 @@ async function copyMentions(redis: Redis, db: Db, keys: LegacyKeys, batch: strin
       // An unreadable record is counted as skipped and reported; it never stops the copy.
     }
   });
-  await ensureRowLabels(db, records, { stage: 'earshot_stage', sentiment: 'earshot_sentiment', category: 'earshot_category' });
+  await ensureRowLabels(db, records, { sentiment: 'earshot_sentiment', category: 'earshot_category' });
   const added = records.length ? Number((await db.query<{ n: number }>(SQL.MENTIONS, [JSON.stringify(records)])).rows[0]?.n ?? 0) : 0;
   return [batch.length, added, batch.length - records.length];
 }

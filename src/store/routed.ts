@@ -2,43 +2,31 @@ import type { Db } from '../postgres/pool.js';
 import type { TriageResult } from '../triage-types.js';
 import { ensureLabels } from './enum-labels.js';
 import { plainArray, textArray } from './pg-arrays.js';
-import { encodeTriage } from './triage-codec.js';
 
 /**
- * The last write of routing, in one statement: each mention's triage stored with its stage
- * "routed" (one row written once, so no second version of it: the table needs no room for
- * updates), and the complaint counted on its author the first time the mention is routed. The
- * stage before the statement decides "first time", so counting and marking cannot come apart
- * (a worker killed between two statements counted a complaint twice on the re-run). It answers
- * with the mentions that had no triage stored before (stage "new"), which the spike counts take.
+ * The last write of routing, in one statement: the mentions' pending rows deleted (routed), and
+ * the complaint counted on its author for the ones this statement deleted. The delete decides
+ * "first time", so counting and marking cannot come apart (a worker killed between two
+ * statements counted a complaint twice on the re-run), and two workers routing the same mention
+ * cannot both count it: the second one's delete finds no row. It answers with the deleted ids,
+ * which the spike counts take. The triage itself was stored with the mention (mentions.ts).
  *
- * Every lookup of another table is a scalar subquery on its primary key, which PostgreSQL runs
- * per input row through the index. As joins (LEFT JOIN, EXISTS) the planner hashed the whole
- * table instead while it was small enough to look cheap, tens of thousands of rows read per
- * batch of 100 (1,100,000 rows of mention_triage over a 20,000-post replay).
+ * The pending table is small (rows live from the insert to the routing), so it is no matter how
+ * the planner reads it; authors is updated through its primary key.
  */
 const FINISH = `
 WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::real[], $5::text[], $6::smallint[], $7::boolean[], $8::text[], $9::text[])
-    AS t(id, triage, sentiment, score, category, urgency, complaint, platform, author)
-), known AS (
-  SELECT i.*, coalesce((SELECT mt.stage FROM mention_triage mt WHERE mt.id = i.id), 'new') AS was, (SELECT true FROM mentions m WHERE m.id = i.id) AS stored FROM input i
+  SELECT * FROM unnest($1::text[], $2::boolean[], $3::text[], $4::text[]) AS t(id, complaint, platform, author)
 ), first AS (
-  SELECT * FROM known WHERE was <> 'routed'
-), saved AS (
-  INSERT INTO mention_triage AS mt (id, stage, triage, sentiment, score, category, urgency, complaint)
-  SELECT k.id, 'routed', k.triage, k.sentiment, k.score, k.category, k.urgency, k.complaint FROM known k WHERE k.stored
-  ON CONFLICT (id) DO UPDATE SET stage = 'routed', triage = excluded.triage, sentiment = excluded.sentiment, score = excluded.score, category = excluded.category,
-    urgency = excluded.urgency, complaint = excluded.complaint
-  WHERE (mt.stage, mt.triage) IS DISTINCT FROM ('routed', excluded.triage)
-  RETURNING 1
+  DELETE FROM mention_pending p WHERE p.id = ANY($1::text[])
+  RETURNING p.id
 ), counted AS (
   UPDATE authors a SET complaints = a.complaints + c.n
-  FROM (SELECT platform, author, count(*)::int AS n FROM first WHERE complaint GROUP BY 1, 2 ORDER BY 1, 2) c
+  FROM (SELECT i.platform, i.author, count(*)::int AS n FROM input i JOIN first f ON f.id = i.id WHERE i.complaint GROUP BY 1, 2 ORDER BY 1, 2) c
   WHERE a.platform = c.platform AND a.native_id = c.author
   RETURNING 1
 )
-SELECT f.id FROM first f WHERE f.was = 'new' AND f.stored`;
+SELECT id FROM first`;
 
 export interface Routed {
   id: string;
@@ -61,19 +49,12 @@ export async function ensureTriageLabels(db: Db, t: TriageResult[]): Promise<voi
   );
 }
 
-/** Returns the ids that were still "new" (no triage stored) before this call. */
+/** Returns the ids routed for the first time by this call. */
 export async function finishRouting(db: Db, routed: Routed[]): Promise<Set<string>> {
   if (routed.length === 0) return new Set();
-  const t = routed.map((r) => r.triage);
-  await ensureTriageLabels(db, t);
   const { rows } = await db.query<{ id: string }>(FINISH, [
     textArray(routed.map((r) => r.id)),
-    textArray(t.map((x) => encodeTriage(x))),
-    textArray(t.map((x) => x.sentiment)),
-    plainArray(t.map((x) => x.score)),
-    textArray(t.map((x) => x.category)),
-    plainArray(t.map((x) => Math.round(x.urgency))),
-    plainArray(t.map((x) => x.complaint)),
+    plainArray(routed.map((r) => r.triage.complaint)),
     textArray(routed.map((r) => r.platform)),
     textArray(routed.map((r) => r.authorId)),
   ]);

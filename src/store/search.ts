@@ -106,7 +106,7 @@ async function walkNewest(
 ): Promise<PageRow[] | null> {
   const p = new Params();
   const window = `SELECT * FROM mentions m WHERE true${filters(s, cursor)(p)} ORDER BY m.created_at DESC, m.id DESC LIMIT ${tuned(s).walkRows}`;
-  const sql = `SELECT ${PAGE_COLUMNS} FROM (${window}) m LEFT JOIN mention_triage t ON t.id = m.id ${AUTHOR_JOIN} LEFT JOIN inbox_items i ON i.id = m.id
+  const sql = `SELECT ${PAGE_COLUMNS} FROM (${window}) m ${AUTHOR_JOIN} LEFT JOIN inbox_items i ON i.id = m.id
     WHERE ${matcher.walk(p)} ORDER BY m.created_at DESC, m.id DESC LIMIT ${s.limit + 1}`;
   const { rows } = await client.query<PageRow>(sql, p.values);
   if (rows.length > s.limit) return rows;

@@ -106,7 +106,7 @@ export async function termCounts(db: Db, brandId: string, terms: string[], from:
 /** A brand's triaged posts written in [from, to), newest first, at most `limit`: what a spike is explained from. */
 export async function windowMentions(db: Db, brandId: string, from: number, to: number, limit: number): Promise<StoredMention[]> {
   const { rows } = await db.query<MentionRow>(
-    `SELECT ${MENTION_COLUMNS} FROM ${MENTION_FROM} WHERE m.created_at >= $2 AND m.created_at < $3 AND m.brand_id = $1 AND t.triage IS NOT NULL
+    `SELECT ${MENTION_COLUMNS} FROM ${MENTION_FROM} WHERE m.created_at >= $2 AND m.created_at < $3 AND m.brand_id = $1 AND m.triage IS NOT NULL
      ORDER BY m.created_at DESC LIMIT $4`,
     [brandId, from, to, limit],
   );

@@ -1,5 +1,6 @@
 import type { Db } from '../postgres/pool.js';
 import type { RangeQuery } from './stats.js';
+import { ROUTED } from './mentions.js';
 
 /**
  * What a manager asks for, each as one SQL statement over the whole range: what people
@@ -23,7 +24,7 @@ export function periods(q: RangeQuery): Periods {
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** Complaint: triage said so, or the post is negative. */
-const COMPLAINT = `(mt.complaint OR mt.sentiment = 'negative')`;
+const COMPLAINT = `(m.complaint OR m.sentiment = 'negative')`;
 const CUR = 'm.created_at >= $1 AND m.created_at <= $2';
 const PREV = 'm.created_at >= $3 AND m.created_at < $1';
 
@@ -38,11 +39,11 @@ export interface CategoryRow {
 /** Routed mentions per triage category, complaints first. */
 export async function categoryBreakdown(db: Db, p: Periods): Promise<CategoryRow[]> {
   const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT coalesce(mt.category::text, 'other') AS category,
+    `SELECT coalesce(m.category::text, 'other') AS category,
             count(*) FILTER (WHERE ${CUR}) AS mentions, count(*) FILTER (WHERE ${CUR} AND ${COMPLAINT}) AS complaints,
             count(*) FILTER (WHERE ${PREV}) AS prev_mentions, count(*) FILTER (WHERE ${PREV} AND ${COMPLAINT}) AS prev_complaints
-     FROM mentions m JOIN mention_triage mt USING (id)
-     WHERE m.created_at >= $3 AND m.created_at <= $2 AND mt.stage = 'routed' AND ($4::text IS NULL OR m.brand_id = $4)
+     FROM mentions m
+     WHERE m.created_at >= $3 AND m.created_at <= $2 AND ${ROUTED('m')} AND ($4::text IS NULL OR m.brand_id = $4)
      GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1`,
     [p.from, p.to, p.previousFrom, p.brand ?? null],
   );
@@ -116,10 +117,10 @@ export async function platformBreakdown(db: Db, p: Periods, now: number): Promis
   const args = [p.from, p.to, p.previousFrom, p.brand ?? null];
   const [mentions, items] = await Promise.all([
     db.query<Record<string, unknown>>(
-      `SELECT m.platform, count(*) FILTER (WHERE ${CUR}) AS mentions, count(*) FILTER (WHERE ${CUR} AND mt.sentiment = 'negative') AS negative,
-              count(*) FILTER (WHERE ${PREV}) AS prev_mentions, count(*) FILTER (WHERE ${PREV} AND mt.sentiment = 'negative') AS prev_negative
-       FROM mentions m JOIN mention_triage mt USING (id)
-       WHERE m.created_at >= $3 AND m.created_at <= $2 AND mt.stage = 'routed' AND ($4::text IS NULL OR m.brand_id = $4)
+      `SELECT m.platform, count(*) FILTER (WHERE ${CUR}) AS mentions, count(*) FILTER (WHERE ${CUR} AND m.sentiment = 'negative') AS negative,
+              count(*) FILTER (WHERE ${PREV}) AS prev_mentions, count(*) FILTER (WHERE ${PREV} AND m.sentiment = 'negative') AS prev_negative
+       FROM mentions m
+       WHERE m.created_at >= $3 AND m.created_at <= $2 AND ${ROUTED('m')} AND ($4::text IS NULL OR m.brand_id = $4)
        GROUP BY 1`,
       args,
     ),

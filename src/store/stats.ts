@@ -1,5 +1,6 @@
 import type { Db } from '../postgres/pool.js';
 import { PRIORITY_OF } from './item-row.js';
+import { ROUTED } from './mentions.js';
 
 /** Mentions per brand, source, sentiment and hour, counted by SQL from the mentions themselves. */
 export interface StatsRow {
@@ -20,8 +21,8 @@ const HOUR = 3_600_000;
 export async function readStats(db: Db, from: number, to: number, brand?: string): Promise<StatsRow[]> {
   const { rows } = await db.query<StatsRow>(
     `SELECT brand_id AS brand, source_id AS source, coalesce(sentiment::text, '') AS sentiment, (created_at / ${HOUR}) * ${HOUR} AS hour, count(*)::bigint AS count
-     FROM mentions JOIN mention_triage USING (id)
-     WHERE created_at >= $1 AND created_at <= $2 AND stage = 'routed' AND ($3::text IS NULL OR brand_id = $3)
+     FROM mentions m
+     WHERE created_at >= $1 AND created_at <= $2 AND ${ROUTED('m')} AND ($3::text IS NULL OR brand_id = $3)
      GROUP BY 1, 2, 3, 4 ORDER BY 4`,
     [Math.floor(from / HOUR) * HOUR, to, brand ?? null],
   );
@@ -50,7 +51,7 @@ export async function periodTotals(db: Db, q: RangeQuery): Promise<PeriodTotals>
     db.query<{ total: number; negative: number; positive: number; neutral: number }>(
       `SELECT count(*)::bigint AS total, count(*) FILTER (WHERE sentiment = 'negative')::bigint AS negative,
               count(*) FILTER (WHERE sentiment = 'positive')::bigint AS positive, count(*) FILTER (WHERE sentiment = 'neutral')::bigint AS neutral
-       FROM mentions JOIN mention_triage USING (id) WHERE created_at >= $1 AND created_at <= $2 AND stage = 'routed' AND ($3::text IS NULL OR brand_id = $3)`,
+       FROM mentions m WHERE created_at >= $1 AND created_at <= $2 AND ${ROUTED('m')} AND ($3::text IS NULL OR brand_id = $3)`,
       args,
     ),
     db.query<{ items: number; replied: number }>(
@@ -116,12 +117,11 @@ export async function slaCounts(
 export async function recoveryCounts(db: Db, q: RangeQuery): Promise<{ replied: number; followedUp: number; improved: number }> {
   const { rows } = await db.query<{ replied: number; followed_up: number; improved: number }>(
     `SELECT count(*)::bigint AS replied,
-            count(*) FILTER (WHERE mt.score IS NOT NULL AND n.score IS NOT NULL)::bigint AS followed_up,
-            count(*) FILTER (WHERE n.score > mt.score)::bigint AS improved
+            count(*) FILTER (WHERE m.score IS NOT NULL AND n.score IS NOT NULL)::bigint AS followed_up,
+            count(*) FILTER (WHERE n.score > m.score)::bigint AS improved
      FROM inbox_items i
      LEFT JOIN mentions m ON m.id = i.id
-     LEFT JOIN mention_triage mt ON mt.id = i.id
-     LEFT JOIN LATERAL (SELECT t2.score FROM mentions m2 LEFT JOIN mention_triage t2 ON t2.id = m2.id
+     LEFT JOIN LATERAL (SELECT m2.score FROM mentions m2
                         WHERE m2.platform = m.platform AND m2.author_id = m.author_id AND m2.created_at > i.posted_at
                         ORDER BY m2.created_at LIMIT 1) n ON true
      WHERE i.posted_at IS NOT NULL AND i.created_at >= $1 AND i.created_at <= $2 AND ($3::text IS NULL OR i.brand_id = $3)`,

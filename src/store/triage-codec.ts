@@ -2,7 +2,7 @@ import type { Category, Sentiment, TriageResult } from '../triage-types.js';
 import { REASON_FRAGMENTS } from './reason-fragments.js';
 
 /**
- * How a triage result is kept (mention_triage.triage, and the Redis store before PostgreSQL): a
+ * How a triage result is kept (mentions.triage, and the Redis store before PostgreSQL): a
  * compact form in a fixed field order. Four forms read back (version 3 is described at encodeV3):
  * - objects, from the first Redis versions (they start with "{");
  * - arrays whose reasons are plain strings (version 1, and every row written before version 2);

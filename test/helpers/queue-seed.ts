@@ -43,9 +43,14 @@ export async function seedItems(db: Db, seeds: ItemSeed[]): Promise<void> {
       v((s) => REST(s.author ?? `a-${s.id}`)),
     ],
   );
+  // Before migration 26 the triage had its own table; from it on it is in the mention row (routed: not pending).
+  const separate = (await db.query<{ t: string | null }>(`SELECT to_regclass('mention_triage') AS t`)).rows[0]?.t !== null;
   await db.query(
-    `INSERT INTO mention_triage (id, stage, sentiment, score, category, urgency, complaint)
-     SELECT id, 'routed', 'negative', -0.5, category, urgency, true FROM unnest($1::text[], $2::text[], $3::int[]) AS t(id, category, urgency)`,
+    separate
+      ? `INSERT INTO mention_triage (id, stage, sentiment, score, category, urgency, complaint)
+         SELECT id, 'routed', 'negative', -0.5, category, urgency, true FROM unnest($1::text[], $2::text[], $3::int[]) AS t(id, category, urgency)`
+      : `UPDATE mentions m SET sentiment = 'negative', score = -0.5, category = t.category, urgency = t.urgency, complaint = true
+         FROM unnest($1::text[], $2::text[], $3::int[]) AS t(id, category, urgency) WHERE m.id = t.id`,
     [ids, v((s) => s.category ?? 'other'), v((s) => s.urgency ?? 40)],
   );
   // Near-duplicate keys are bytes from migration 23 on (store/dup-key.ts); tests that seed an older schema pass text.
