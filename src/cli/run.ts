@@ -5,6 +5,7 @@ import { loadConfig } from '../app/config.js';
 import { Roles } from '../config/schema.js';
 import { createLogger, type Logger } from '../log.js';
 import { UsageError, type CliArgs } from './args.js';
+import { onStrayRejections } from './stray-rejections.js';
 import type { RoleName, Running } from './start.js';
 
 // Each command loads only what it needs: check-config or triage should not pay for the pipeline,
@@ -36,6 +37,7 @@ async function start(args: CliArgs): Promise<void> {
   const shutdown = shutdownOnce(() => running, log, config.workers.drainTimeout);
   process.on('SIGTERM', () => shutdown('SIGTERM', 0));
   process.on('SIGINT', () => shutdown('SIGINT', 0));
+  onStrayRejections(log, () => shutdown('unhandled rejection', 1));
   const onFatal = (err: Error) => {
     say(log, `${err.message}; Earshot is stopping`);
     shutdown('store lost', 1);
