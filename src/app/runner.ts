@@ -8,6 +8,7 @@ import { isStoreUnavailable } from '../redis/connection.js';
 import { deadLetter } from '../store/dead-letter.js';
 import { JOBS, type JobData, type JobName } from '../jobs/catalog.js';
 import { bullPrefix } from '../jobs/queues.js';
+import { counted } from './worker-close.js';
 
 export interface JobRun {
   app: AppContext;
@@ -64,7 +65,8 @@ async function process<N extends JobName>(def: WorkerDefinition<N>, app: AppCont
 
 export function startWorker(def: WorkerDefinition, app: AppContext, connection: Redis): Worker {
   const { workers } = app.config;
-  const worker = new Worker(JOBS[def.name].name, (job, token) => process(def, app, job, token), {
+  // The processor runs only once the constructor has returned, so `worker` is set by then.
+  const worker: Worker = new Worker(JOBS[def.name].name, (job, token) => counted(worker, () => process(def, app, job, token)), {
     connection,
     prefix: bullPrefix(app.config.redis.prefix),
     concurrency: workers.concurrency,

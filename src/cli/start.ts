@@ -5,6 +5,7 @@ import { openRuntime, type Runtime } from '../app/runtime.js';
 import { syncSchedulers } from '../app/scheduler.js';
 import type { Config } from '../config/load.js';
 import { startWorker, type WorkerDefinition } from '../app/runner.js';
+import { closeWorker } from '../app/worker-close.js';
 import type { Logger } from '../log.js';
 import { StreamRunner } from '../listen/stream.js';
 import { allWorkers } from '../../workers/index.js';
@@ -98,7 +99,7 @@ async function stopParts(parts: Parts, runtime: Runtime, step: { now: string }):
   step.now = jobs();
   await Promise.all(
     parts.workers.map(async (w) => {
-      await w.close();
+      await closeWorker(w, runtime.ctx.log);
       open.delete(w.name);
       step.now = jobs();
     }),
