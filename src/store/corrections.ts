@@ -1,7 +1,7 @@
 import type { Db } from '../postgres/pool.js';
 import type { Category, Sentiment, TriageResult } from '../triage-types.js';
 import { ensureLabels } from './enum-labels.js';
-import { encodeTriage } from './triage-codec.js';
+import { encodeTriageRow } from './triage-row.js';
 
 /**
  * Responders' corrections to triage, kept as training labels in PostgreSQL, each with a
@@ -146,11 +146,14 @@ export async function applyCorrection(db: Db, itemId: string, labels: Correction
     ...(labels.complaint !== undefined ? { complaint: labels.complaint } : {}),
     ...(labels.category ? { category: labels.category } : {}),
   };
-  await db.query('UPDATE mentions SET triage = $2, sentiment = $3, category = $4, complaint = $5 WHERE id = $1', [
+  // Score and urgency too: the text may leave them to the columns (triage-row.ts), which a row of an older form may lack.
+  await db.query('UPDATE mentions SET triage = $2, sentiment = $3, category = $4, complaint = $5, score = $6, urgency = $7 WHERE id = $1', [
     itemId,
-    encodeTriage(triage),
+    encodeTriageRow(triage),
     triage.sentiment,
     triage.category,
     triage.complaint,
+    triage.score,
+    Math.round(triage.urgency),
   ]);
 }

@@ -7,6 +7,7 @@ import { equalities, estimatedTotal, itemsAtMost, totalQuery, where, type QueueF
 import { BY_KEYS, decodeCursor, encodeCursor, inOrder, segment, segmentsFrom, tierOf, type Key, type Param } from './queue-order.js';
 import { queueText, type QueueText } from './queue-text.js';
 import { AUTHOR_COLUMNS, AUTHOR_JOIN } from './rest-codec.js';
+import { TRIAGE_COLUMNS } from './triage-row.js';
 
 export interface QueuePage {
   /** similar: with collapse, how many more items of the row's group match the filter. */
@@ -37,7 +38,7 @@ type Query = (sql: string, params: unknown[]) => Promise<{ rows: PageRow[] }>;
 /** The page's rows for the ids (with their sort keys) that `ids` selects: the sort never carries post text. */
 function pageStatement(ids: string, chars: string): string {
   return `SELECT ${ITEM_COLUMNS}, i.rank, m.id AS m_id, m.platform AS m_platform, m.native_id, m.source_id AS m_source_id, m.brand_id AS m_brand_id, m.author_id,
-            m.created_at AS m_created_at, m.lang, left(m.text, ${chars}) AS text, m.rest, ${AUTHOR_COLUMNS}, ${STAGE('m')} AS stage, m.triage
+            m.created_at AS m_created_at, m.lang, left(m.text, ${chars}) AS text, m.rest, ${AUTHOR_COLUMNS}, ${STAGE('m')} AS stage, m.triage, ${TRIAGE_COLUMNS('m')}
      FROM (${ids}) p
      JOIN inbox_items i ON i.id = p.id LEFT JOIN mentions m ON m.id = i.id
      ${AUTHOR_JOIN}
@@ -207,5 +208,10 @@ function mentionPart(r: Record<string, unknown>): MentionRow {
     author_url: (r['author_url'] as string | null) ?? null,
     stage: String(r['stage']),
     triage: (r['triage'] as string | null) ?? null,
+    triage_score: (r['triage_score'] as number | null) ?? null,
+    triage_sentiment: (r['triage_sentiment'] as string | null) ?? null,
+    triage_category: (r['triage_category'] as string | null) ?? null,
+    triage_urgency: (r['triage_urgency'] as number | null) ?? null,
+    triage_complaint: (r['triage_complaint'] as boolean | null) ?? null,
   };
 }

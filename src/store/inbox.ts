@@ -6,7 +6,7 @@ import { dupKeyBytes } from './dup-key.js';
 import { plainArray, textArray } from './pg-arrays.js';
 import type { StoreKeys } from './keys.js';
 import { ensureItemLabels, ensureLabels } from './enum-labels.js';
-import { ITEM_COLUMNS, itemFromRow, RANK_OF, setClause, type ItemRow } from './item-row.js';
+import { DEFAULT_TEMPLATE, DRAFT_WARNINGS, ITEM_COLUMNS, itemFromRow, RANK_OF, setClause, type ItemRow } from './item-row.js';
 import { CLOSED_STATUSES, ItemStatuses, type InboxItem, type ItemStatus } from './item-types.js';
 
 export * from './item-types.js';
@@ -141,8 +141,9 @@ export function createParams(unique: NewItem[], now: number): unknown[] {
     num((i) => i.createdAt),
     num((i) => i.slaDueAt),
     text((i) => i.draft),
-    text((i) => i.draftTemplate),
-    text((i) => JSON.stringify(i.draftWarnings)),
+    // The usual values are not stored (migration 27): item-row.ts reads them back.
+    text((i) => (i.draftTemplate === DEFAULT_TEMPLATE ? null : i.draftTemplate)),
+    text((i) => (i.draftWarnings.length === 0 ? null : JSON.stringify(i.draftWarnings))),
     now,
     // Bytes: the driver's own encoding.
     unique.map((i) => dupKeyBytes(i.dupKey)),
@@ -278,7 +279,7 @@ export async function transitionIn(client: PoolClient, id: string, change: Chang
 }
 
 /** Earshot's first draft, as the item has it until the first edit; nothing when already kept. */
-const CURRENT_DRAFT = `SELECT i.id, i.draft_version, i.draft, i.draft_warnings, 'earshot', i.routed_at FROM inbox_items i
+const CURRENT_DRAFT = `SELECT i.id, i.draft_version, i.draft, ${DRAFT_WARNINGS('i')} AS draft_warnings, 'earshot', i.routed_at FROM inbox_items i
   WHERE i.id = $1 AND NOT EXISTS (SELECT 1 FROM draft_versions d WHERE d.item_id = i.id AND d.version = i.draft_version)`;
 const KEEP_CURRENT_DRAFT = `INSERT INTO draft_versions (item_id, version, text, warnings, actor, at) ${CURRENT_DRAFT} ON CONFLICT DO NOTHING`;
 

@@ -5,7 +5,7 @@ import { AUTHOR_COLUMNS, AUTHOR_JOIN, encodeRest, mentionFromRow, type MentionCo
 import { encodeNativeId } from './native-id-codec.js';
 import { plainArray, textArray } from './pg-arrays.js';
 import { ensureTriageLabels } from './routed.js';
-import { decodeTriage, encodeTriage } from './triage-codec.js';
+import { decodeTriageRow, encodeTriageRow, TRIAGE_COLUMNS, type TriageColumns } from './triage-row.js';
 
 /**
  * A page of mentions in one statement: the mentions with their triage (ON CONFLICT on the
@@ -85,7 +85,7 @@ function ingestParams(mentions: Mention[], triage: ReadonlyMap<string, TriageRes
     textArray(t.map((x) => x?.category)),
     plainArray(t.map((x) => (x ? Math.round(x.urgency) : null))),
     plainArray(t.map((x) => x?.complaint)),
-    textArray(t.map((x) => (x ? encodeTriage(x) : null))),
+    textArray(t.map((x) => (x ? encodeTriageRow(x) : null))),
   ];
 }
 
@@ -122,14 +122,14 @@ export interface StoredMention {
 export const ROUTED = (m: string) => `NOT EXISTS (SELECT 1 FROM mention_pending p WHERE p.id = ${m}.id)`;
 /** The stage as it was kept before migration 26: routed, else triaged when the triage is stored, else new. */
 export const STAGE = (m: string) => `CASE WHEN ${ROUTED(m)} THEN 'routed' WHEN ${m}.triage IS NULL THEN 'new' ELSE 'triaged' END`;
-export const MENTION_COLUMNS = `m.id, m.platform, m.native_id, m.source_id, m.brand_id, m.author_id, m.created_at, m.lang, m.text, m.rest, ${AUTHOR_COLUMNS}, ${STAGE('m')} AS stage, m.triage`;
+export const MENTION_COLUMNS = `m.id, m.platform, m.native_id, m.source_id, m.brand_id, m.author_id, m.created_at, m.lang, m.text, m.rest, ${AUTHOR_COLUMNS}, ${STAGE('m')} AS stage, m.triage, ${TRIAGE_COLUMNS('m')}`;
 /** The mention with its triage and its author's profile (rest-codec.ts). */
 export const MENTION_FROM = `mentions m ${AUTHOR_JOIN}`;
 
-export type MentionRow = MentionColumns & { stage: string; triage: string | null };
+export type MentionRow = MentionColumns & TriageColumns & { stage: string; triage: string | null };
 
 export function storedFromRow(r: MentionRow): StoredMention {
-  return { mention: mentionFromRow(r), triage: r.triage ? decodeTriage(r.triage) : null, stage: r.stage };
+  return { mention: mentionFromRow(r), triage: r.triage ? decodeTriageRow(r.triage, r) : null, stage: r.stage };
 }
 
 /** Loads many mentions in one round trip; ids that expired or never existed are skipped. */
@@ -162,7 +162,7 @@ export async function saveTriage(db: Db, results: Array<{ id: string; triage: Tr
   await ensureTriageLabels(db, t);
   await db.query(SAVE_TRIAGE, [
     results.map((r) => r.id),
-    t.map((x) => encodeTriage(x)),
+    t.map((x) => encodeTriageRow(x)),
     t.map((x) => x.sentiment),
     t.map((x) => x.score),
     t.map((x) => x.category),

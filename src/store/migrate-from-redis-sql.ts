@@ -92,7 +92,8 @@ const ITEM_COLS = `id, brand_id, source_id, platform, priority, status, urgency,
  * Items whose post already expired are left out (the item cannot outlive its mention). The old
  * store kept only the current draft, so that becomes the one known version; a posted item's
  * reply goes into the person's history. The language is triage's, read from the stored result
- * (the 9th field of the array and separated forms, triage-codec.ts; the older object form: "language").
+ * (the 5th field of version 4, triage-row.ts; the 9th of the array and version 3 forms, triage-codec.ts; the older
+ * object form: "language").
  */
 export const ITEMS = `
 WITH r AS (
@@ -106,7 +107,8 @@ WITH r AS (
   SELECT ${ITEM_COLS.split(',')
     .map((c) => (c.trim() === 'priority' ? RANK_OF('r.priority') : `r.${c.trim()}`))
     .join(', ')},
-    CASE WHEN m.triage IS NULL THEN NULL WHEN left(m.triage, 1) = E'\x1d' THEN split_part(substr(m.triage, 2), E'\x1e', 9)
+    CASE WHEN m.triage IS NULL THEN NULL WHEN left(m.triage, 1) = E'\x1c' THEN split_part(substr(m.triage, 2), E'\x1e', 5)
+      WHEN left(m.triage, 1) = E'\x1d' THEN split_part(substr(m.triage, 2), E'\x1e', 9)
       WHEN left(m.triage, 1) = '[' THEN m.triage::jsonb->>8 ELSE m.triage::jsonb->>'language' END
   FROM r JOIN mentions m ON m.id = r.id
   ON CONFLICT (id) DO NOTHING

@@ -4,7 +4,8 @@ import { decodeMention } from './codec.js';
 import { ensureRowLabels } from './enum-labels.js';
 import { encodeRest } from './rest-codec.js';
 import { encodeNativeId } from './native-id-codec.js';
-import { decodeTriage, encodeTriage } from './triage-codec.js';
+import { decodeTriage } from './triage-codec.js';
+import { encodeTriageRow } from './triage-row.js';
 import {
   field,
   legacyAuthor,
@@ -169,7 +170,7 @@ async function copyMentions(redis: Redis, db: Db, keys: LegacyKeys, batch: strin
         rest: encodeRest(m, true),
         stage: s ?? 'new',
         // Re-encoded: the Redis form holds the reasons as plain text.
-        triage: tr ? encodeTriage(tr) : null,
+        triage: tr ? encodeTriageRow(tr) : null,
         sentiment: tr?.sentiment ?? null,
         score: tr?.score ?? null,
         category: tr?.category ?? null,

@@ -3,7 +3,8 @@ import { REASON_FRAGMENTS } from './reason-fragments.js';
 
 /**
  * How a triage result is kept (mentions.triage, and the Redis store before PostgreSQL): a
- * compact form in a fixed field order. Four forms read back (version 3 is described at encodeV3):
+ * compact form in a fixed field order. Five forms read back (version 3 is described at encodeV3,
+ * version 4, the one mentions are written in, in triage-row.ts):
  * - objects, from the first Redis versions (they start with "{");
  * - arrays whose reasons are plain strings (version 1, and every row written before version 2);
  * - version 2: the reasons array starts with the number 2 and each reason has the

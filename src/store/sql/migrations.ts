@@ -21,6 +21,7 @@ import { DUP_KEY_BYTES } from './schema-dup-key-bytes.js';
 import { CODED_COLUMNS } from './schema-coded-columns.js';
 import { INDEX_DIET } from './schema-index-diet.js';
 import { TRIAGE_FOLD } from './schema-triage-fold.js';
+import { ITEM_DEFAULTS } from './schema-item-defaults.js';
 
 /**
  * The database schema as numbered steps. A step, once merged, is never edited: changes go in a
@@ -78,4 +79,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 24, name: 'few-valued columns as enums, no item priority beside its rank', sql: CODED_COLUMNS },
   { version: 25, name: 'index diet: BRIN item time, hashed near-duplicate key, one author trigram index', sql: INDEX_DIET },
   { version: 26, name: 'triage in the mention row, routing pending in mention_pending', sql: TRIAGE_FOLD },
+  { version: 27, name: 'no default draft template or empty draft warnings stored on items', sql: ITEM_DEFAULTS },
 ];
