@@ -6,6 +6,7 @@ import pino from 'pino';
 import { buildContext } from '../src/app/runtime.js';
 import type { AppContext } from '../src/context.js';
 import { configFromObject } from '../src/app/config.js';
+import { enqueue } from '../src/jobs/queues.js';
 import { createRedis } from '../src/redis/connection.js';
 import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
 import { createPool } from '../src/postgres/pool.js';
@@ -157,4 +158,17 @@ export async function pipelineIdle(ctx: AppContext): Promise<boolean> {
     if (Object.values(c).some((n) => n > 0)) return false;
   }
   return true;
+}
+
+/**
+ * Runs one health job in the workers and waits for it: a running installation gets one a minute,
+ * and it gives the emptied pending table's disk back, so the footprint is read as ops would see it.
+ */
+export async function runHealthJob(ctx: AppContext, timeoutMs = 60_000): Promise<void> {
+  const jobId = `bench-health-${Date.now()}`;
+  await enqueue(ctx.queues, 'health', {}, { jobId });
+  const finished = async () => Boolean((await ctx.queues.health.getJob(jobId))?.finishedOn);
+  await waitUntil('the health job', finished, timeoutMs);
+  const job = await ctx.queues.health.getJob(jobId);
+  if (job?.failedReason) throw new Error(`bench: the health job failed: ${job.failedReason}`);
 }

@@ -3,7 +3,7 @@ import type { Db } from '../src/postgres/pool.js';
 /** The tables that grow with stored mentions (sources, sessions and the like stay small). */
 const RECORD_TABLES = [
   'mentions',
-  // Mentions not routed yet (migration 26): empty after a drain, its pages kept for reuse.
+  // Mentions not routed yet (migration 26): empty after a drain, its disk given back by the health job.
   'mention_pending',
   // The vocabulary of stored words (migration 20): it stands in for a trigram index over every post.
   'mention_words',

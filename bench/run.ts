@@ -9,7 +9,7 @@ import { getItems, listItemIds } from '../src/store/inbox.js';
 import { FakeSlack } from '../test/fakes/slack.js';
 import { bullmqNoopJobsPerSecond, triagePostsPerSecond, winkPostsPerSecond } from './baselines.js';
 import { GeneratedMastodon } from './generated-mastodon.js';
-import { airlineTexts, benchConfig, openHarness, pipelineIdle, redisUsedMemory, waitUntil, type Harness } from './harness.js';
+import { airlineTexts, benchConfig, openHarness, pipelineIdle, redisUsedMemory, runHealthJob, waitUntil, type Harness } from './harness.js';
 import { memoryByKeyFamily } from './memory.js';
 import { fmt, mb, rssOf, summary } from './stats.js';
 import { writeReport, type BenchResult } from './report.js';
@@ -147,6 +147,7 @@ async function mainReplay(h: Harness, fake: GeneratedMastodon, pids: CpuPids) {
   log(
     `CPU per mention: ${fmt(c.total, 3)} ms (worker ${fmt(c.worker, 3)} · PostgreSQL ${fmt(c.postgres, 3)} · Redis ${fmt(c.redis, 3)}; bench and fakes ${fmt(c.bench, 3)}) → ${fmt(2000 / c.total)} mentions/s on 2 free cores`,
   );
+  await runHealthJob(h.ctx);
   const pg = await pgBytesPerMention(h.ctx.db);
   log(`PostgreSQL ${fmt(pg.bytesPerMention)} B per stored mention (indexes included)`);
   const families = await memoryByKeyFamily(h.ctx.redis, 'bench', await countMentions(h.ctx.db));

@@ -55,4 +55,24 @@ describe('retention', () => {
     // Who did what stays on record after the post itself has gone.
     expect((await auditPage(db, { itemId: 'old1', limit: 10 })).entries.map((e) => e.action)).toEqual(['item.approved']);
   });
+
+  it('the health job gives the emptied pending table its disk back once routing has caught up', async () => {
+    const db = app.ctx.db;
+    await seedItems(
+      db,
+      Array.from({ length: 4_000 }, (_, i) => ({ id: `pend${i}` })),
+    );
+    await db.query(`INSERT INTO mention_pending (id) SELECT id FROM mentions WHERE id LIKE 'pend%'`);
+    // Routing deletes each row once the mention is routed; the pages stay behind.
+    await db.query(`DELETE FROM mention_pending`);
+    const bytes = async () => count(`SELECT pg_total_relation_size('mention_pending') AS n`);
+    const grown = await bytes();
+    expect(grown).toBeGreaterThan(64 * 1024);
+
+    const run = { app: app.ctx, job: {} as Job, signal: new AbortController().signal, finalAttempt: true } satisfies JobRun;
+    await healthWorker.handle({}, run);
+
+    expect(await bytes()).toBeLessThan(grown / 4);
+    expect(await count(`SELECT count(*) AS n FROM mentions WHERE id LIKE 'pend%'`)).toBe(4_000);
+  });
 });
