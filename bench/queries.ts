@@ -65,11 +65,12 @@ export async function queryBench(
   db: Db,
   size: SeedSize,
   texts: string[],
-  opts: { seed: boolean; rounds?: number; clock?: ProbeClock },
+  opts: { seed: boolean; rounds?: number; clock?: ProbeClock; warm?: () => Promise<void> },
 ): Promise<QueryResult> {
   const seeded = Date.now();
   if (opts.seed) await seedQueryData(db, size, texts);
   const seedSeconds = opts.seed ? (Date.now() - seeded) / 1000 : 0;
+  if (opts.seed && opts.warm) await opts.warm();
   return { ...(await measure(db, size, opts.rounds ?? 200, opts.clock)), size, seedSeconds, pg: await pgBytesPerMention(db), plans: [] };
 }
 
