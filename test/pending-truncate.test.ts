@@ -1,32 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toMention, type Mention } from '../src/mention.js';
+import type { Mention } from '../src/mention.js';
 import type { Db } from '../src/postgres/pool.js';
 import { ingestMentions } from '../src/store/mentions.js';
 import { compactPending } from '../src/store/pending.js';
 import { testDb } from './helpers/db.js';
+import { testMention } from './helpers/seed.js';
 
 let db: Db;
 let next = 0;
 
 function post(): Mention {
   next += 1;
-  const built = toMention({
-    platform: 'mastodon',
-    sourceId: 'src',
-    brandId: 'acme',
-    nativeId: `p${next}`,
-    url: null,
-    text: `@AcmeAir flight ${next} is late again`,
-    lang: 'en',
-    createdAt: new Date().toISOString(),
-    author: { id: `a${next % 50}`, handle: `a${next % 50}`, name: 'Someone', followers: 3, url: null },
-    inReplyToId: null,
-    engagement: { replies: 0, reposts: 0, likes: 0 },
-    rating: null,
-    replyRef: { statusId: `p${next}` },
-  });
-  if (!built.ok) throw new Error(built.reason);
-  return built.mention;
+  return testMention({ nativeId: `p${next}`, text: `@AcmeAir flight ${next} is late again`, author: `a${next % 50}` });
 }
 
 async function pendingBytes(): Promise<number> {

@@ -22,8 +22,8 @@ export interface SeedOptions {
   draftWarnings?: string[];
 }
 
-/** Stores a mention, its triage and (unless item: false) its inbox item through the real store functions. */
-export async function seedMention(ctx: AppContext, o: SeedOptions): Promise<Mention> {
+/** A Mastodon mention of Acme built through the real normaliser, as a connector would hand it on. */
+export function testMention(o: Pick<SeedOptions, 'nativeId' | 'text' | 'sourceId' | 'author' | 'followers' | 'createdAt'>): Mention {
   const author = o.author ?? 'someone';
   const built = toMention({
     platform: 'mastodon',
@@ -47,7 +47,12 @@ export async function seedMention(ctx: AppContext, o: SeedOptions): Promise<Ment
     replyRef: { statusId: o.nativeId },
   });
   if (!built.ok) throw new Error(built.reason);
-  const { mention } = built;
+  return built.mention;
+}
+
+/** Stores a mention, its triage and (unless item: false) its inbox item through the real store functions. */
+export async function seedMention(ctx: AppContext, o: SeedOptions): Promise<Mention> {
+  const mention = testMention(o);
   const sentiment = o.sentiment ?? 'negative';
   const triage: TriageResult = {
     sentiment,
@@ -78,7 +83,7 @@ export async function seedMention(ctx: AppContext, o: SeedOptions): Promise<Ment
       language: triage.language,
       createdAt: Date.parse(mention.createdAt),
       slaDueAt: Date.now() + (o.slaInMs ?? 3_600_000),
-      draft: `Hi ${author}, sorry about that.`,
+      draft: `Hi ${o.author ?? 'someone'}, sorry about that.`,
       draftTemplate: 'default',
       draftWarnings: o.draftWarnings ?? [],
     },
