@@ -11,7 +11,7 @@ export const PENDING_TRUNCATE_ABOVE_BYTES = 64 * 1024;
 /**
  * TRUNCATE needs the ACCESS EXCLUSIVE lock, which would queue every ingest behind it if a
  * long transaction held the table; a short lock timeout skips the run instead (the next health
- * job tries again) so listening never waits on housekeeping.
+ * job tries again), so ingest waits on housekeeping for at most that long.
  */
 const LOCK_TIMEOUT = '50ms';
 
