@@ -4,7 +4,10 @@ import { DENSE, DENSE_FEATURES } from '../src/triage/features.js';
 import { fitHeads, prepare, type Prepared, type TrainingRow } from '../src/triage/train/fit.js';
 import { chooseIrony, NEVER_BY_HEAD, SINCERE_WEIGHTS } from '../src/triage/train/tune-irony.js';
 import { MAIN_OUTPUTS } from '../src/triage/model.js';
-import { CUE_IRONY_AT, ironyThreshold, sarcasmReading, sentimentClass } from '../src/triage/decide.js';
+import { CUE_IRONY_AT, cueOverrulesNeutral, decide, ironyThreshold, sarcasmReading, sentimentClass } from '../src/triage/decide.js';
+import { activeModel } from '../src/triage/model.js';
+import { triage } from '../src/triage/index.js';
+import { testMention } from './helpers/seed.js';
 import { readPost } from '../src/triage/signals.js';
 import type { Sentiment } from '../src/triage-types.js';
 
@@ -182,5 +185,30 @@ describe('what a sarcastic post reads as', () => {
     expect(sarcasmReading(readPost('Acme thanks, what a flight', acme).features)).toBe(0);
     expect(sarcasmReading(readPost('thanks a lot 🙃 two hours on hold and still no refund', acme).features)).toBe(0);
     expect(sarcasmReading(readPost('thanks, what a flight', acme).features)).toBe(1);
+  });
+});
+
+describe('a sarcasm mark beside a problem overrules a neutral reading too', () => {
+  // The sentiment head reads this one as neutral: the thanks and the lost data cancel out.
+  const post = 'AcmeApp your update deleted 2 years of my journal entries. Thanks a lot 🙃';
+  const brand: BrandConfig = { id: 'acme', name: 'AcmeApp', keywords: ['AcmeApp'], handles: [], hashtags: [] };
+
+  it('reads negative and says why, in triage() as in decide()', () => {
+    const x = readPost(post, brand).features;
+    const d = decide(activeModel(), x, 'en');
+    expect(cueOverrulesNeutral(x, d.irony)).toBe(true);
+    expect(d.sentiment).toBe('negative');
+    expect(d.sarcastic).toBe(true);
+    const t = triage(testMention({ nativeId: '1', text: post }), {
+      brand,
+      author: { priorMentions: 0, recentMentions: 0, priorComplaints: 0, repliesSent: 0 },
+    });
+    expect(t.sentiment).toBe('negative');
+    expect(t.reasons).toContain('reads as sarcastic');
+  });
+
+  it('needs both the mark and the problem', () => {
+    expect(cueOverrulesNeutral(readPost('AcmeApp your update deleted my journal entries.', brand).features, 0.9)).toBe(false);
+    expect(cueOverrulesNeutral(readPost('AcmeApp thanks a lot 🙃', brand).features, 0.9)).toBe(false);
   });
 });

@@ -37,6 +37,16 @@ export function strongSarcasmCue(x: Features): boolean {
 }
 export const CUE_IRONY_AT = 0.15;
 
+/**
+ * A neutral reading of a post with that cue ("Acme your update deleted 2 years of my journal.
+ * Thanks a lot 🙃", which the sentiment head calls neutral: the praise and the problem cancel out)
+ * is sarcasm too, and so a complaint in disguise: it reads negative, like the positive readings the
+ * cue overrules.
+ */
+export function cueOverrulesNeutral(x: Features, irony: number): boolean {
+  return strongSarcasmCue(x) && irony >= CUE_IRONY_AT;
+}
+
 const QUESTION_AT = D('question');
 const BLAME = D('blame');
 /**
@@ -105,7 +115,7 @@ export function decide(
   const { probs, complaintProbability, irony: rawIrony } = predict(model, x, brandId, rating);
   const irony = lang === 'en' ? rawIrony : 0;
   let cls = sentimentClass(model, probs, lang, x);
-  const sarcastic = cls === 2 && irony >= ironyThreshold(model, x);
+  const sarcastic = (cls === 2 && irony >= ironyThreshold(model, x)) || (cls === 1 && cueOverrulesNeutral(x, irony));
   if (sarcastic) cls = sarcasmReading(x);
   return {
     sentiment: SENTIMENT_CLASSES[cls],
