@@ -1,3 +1,4 @@
+import { missedAction } from './multi-actions.js';
 import { seedScores } from './category.js';
 import { assembleTwoKinds, bucket, DENSE_FEATURES, fnv, FNV_PRIME, FNV_START, NOT_ENGLISH, type Features } from './features.js';
 import type { Masked } from './mask.js';
@@ -195,7 +196,7 @@ export function readMulti(input: MultiInput, reuse = false): { post: MultiPost; 
   const seeds = seedScores(words, joined);
   const lex = wordPolarity(lexWords, (i) => negatedAt[i] === true, input.lang, symbols);
   cueTokens(input.lang, input.masked.text, input.question, { problems, praise, negated, length: words.length, lex }, raw);
-  const dense = denseMulti(input, words.length, { problems, praise, negated, seeds, lex });
+  const dense = denseMulti(input, words.length, { problems, praise, negated, seeds, lex, missed: missedAction(words, input.lang) });
   const features = assembleTwoKinds(Int32Array.from(raw), dense, terms, reuse, CHAR_WEIGHT);
   return { post: { words, shown, joined, seeds, problems, praise, negated }, features };
 }
@@ -206,7 +207,7 @@ const clip = (x: number, max: number): number => Math.max(0, Math.min(max, x)) /
 function denseMulti(
   input: MultiInput,
   length: number,
-  c: { problems: number; praise: number; negated: boolean; seeds: number[]; lex: Polarity },
+  c: { problems: number; praise: number; negated: boolean; seeds: number[]; lex: Polarity; missed: number },
 ): number[] {
   const dense = new Array<number>(DENSE_FEATURES.length).fill(0);
   const m = input.masked;
@@ -220,6 +221,7 @@ function denseMulti(
   dense[D('names the brand')] = m.brand > 0 ? 1 : 0;
   dense[D('length')] = clip(Math.log1p(length), 5);
   dense[D('negation')] = c.negated ? 1 : 0;
+  dense[D('something did not happen')] = clip(c.missed, 2);
   c.seeds.forEach((s, i) => (dense[D('seed: delay / cancellation') + i] = s));
   dense[NOT_ENGLISH] = 1;
   dense[D('praise beside a problem')] = c.praise > 0 && c.problems > 0 ? 1 : 0;
