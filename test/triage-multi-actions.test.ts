@@ -20,6 +20,7 @@ describe('something did not happen, in the other languages', () => {
     ['pt', 'ninguém responde no chat'],
     ['fr', "La commande n'est jamais arrivée"],
     ['fr', "je n'ai pas reçu mon remboursement"],
+    ['fr', 'je n’ai reçu aucun remboursement'],
     ['de', 'Mein Paket ist nie angekommen'],
     ['de', 'der Kundendienst antwortet nicht'],
     ['it', 'Il pacco non è mai arrivato'],

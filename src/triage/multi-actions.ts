@@ -7,66 +7,17 @@
  * after a negation, or just before German "nicht" ("antwortet nicht"), counts; the verbs are word
  * beginnings so every tense and person of them matches.
  */
-const SERVICE_STARTS: Record<string, readonly string[]> = {
-  es: [
-    'lleg',
-    'recib',
-    'respond',
-    'contest',
-    'funcion',
-    'devolv',
-    'devuelv',
-    'reembols',
-    'entreg',
-    'atend',
-    'atiend',
-    'resolv',
-    'resuelv',
-    'solucion',
-    'ayud',
-  ],
-  pt: ['cheg', 'receb', 'respond', 'funcion', 'devolv', 'reembols', 'entreg', 'atend', 'resolv', 'ajud'],
-  fr: [
-    'arriv',
-    'reçu',
-    'recu',
-    'recev',
-    'reçoi',
-    'recoi',
-    'répond',
-    'repond',
-    'march',
-    'fonctionn',
-    'rembours',
-    'livr',
-    'aid',
-    'résol',
-    'resol',
-  ],
-  de: [
-    'angekommen',
-    'ankomm',
-    'kommt',
-    'kam',
-    'erhalten',
-    'bekommen',
-    'bekam',
-    'antwort',
-    'geantwortet',
-    'funktion',
-    'erstatt',
-    'geliefert',
-    'liefer',
-    'geholfen',
-    'hilft',
-    'helf',
-    'gelöst',
-    'geloest',
-  ],
-  it: ['arriv', 'ricev', 'rispost', 'rispond', 'funzion', 'rimbors', 'consegn', 'aiut', 'risolt', 'risolv'],
-};
+const SERVICE_STARTS: Record<string, readonly string[]> = Object.fromEntries(
+  Object.entries({
+    es: 'lleg recib respond contest funcion devolv devuelv reembols entreg atend atiend resolv resuelv solucion ayud',
+    pt: 'cheg receb respond funcion devolv reembols entreg atend resolv ajud',
+    fr: 'arriv reçu recu recev reçoi recoi répond repond march fonctionn rembours livr aid résol resol',
+    de: 'angekommen ankomm kommt kam erhalten bekommen bekam antwort geantwortet funktion erstatt geliefert liefer geholfen hilft helf gelöst geloest',
+    it: 'arriv ricev rispost rispond funzion rimbors consegn aiut risolt risolv',
+  }).map(([lang, starts]) => [lang, starts.split(' ')]),
+);
 
-/** Negations for this cue: the sentiment negators of multi.ts plus "nobody", which starts the phrase ("nadie responde"). */
+/** Negations that stand before a verb (a subset of multi.ts's, without "ni", "kein", "rien"...), plus "nobody" ("nadie responde"). */
 const NEGATIONS: Record<string, ReadonlySet<string>> = Object.fromEntries(
   Object.entries({
     es: 'no nunca jamás jamas tampoco nadie',
@@ -93,7 +44,7 @@ export function missedAction(words: readonly string[], lang: string): number {
   for (let i = 0; i < words.length; i += 1) {
     const w = words[i] as string;
     // French "n'est", "n'a": the elided negation is part of the word.
-    const negates = negations.has(w) || (lang === 'fr' && w.startsWith("n'"));
+    const negates = negations.has(w) || (lang === 'fr' && (w.startsWith("n'") || w.startsWith('n’')));
     if (!negates) continue;
     for (let j = i + 1; j <= i + 3 && j < words.length; j += 1) if (isServiceVerb(words[j] as string, starts)) return STRONG;
     if (lang === 'de' && w === 'nicht' && i > 0 && isServiceVerb(words[i - 1] as string, starts)) return STRONG;
