@@ -1,4 +1,4 @@
-import { CUE_IRONY_AT, cueOverrulesNeutral, strongSarcasmCue } from '../decide.js';
+import { CUE_IRONY_AT, strongSarcasmCue } from '../decide.js';
 import { DENSE_FEATURES } from '../features.js';
 import { SENTIMENT_CLASSES } from '../model.js';
 import type { OutOfFold, Prepared } from './fit-types.js';
@@ -48,7 +48,6 @@ interface Row {
   probs: [number, number, number];
   cue: boolean;
   addressed: boolean;
-  x: Prepared['x'];
 }
 
 function rowsFor(data: Prepared[], oof: OutOfFold): Row[] {
@@ -62,7 +61,6 @@ function rowsFor(data: Prepared[], oof: OutOfFold): Row[] {
       probs: oof.probs[i] as [number, number, number],
       cue: strongSarcasmCue(d.x),
       addressed: namesBrand(d),
-      x: d.x,
     };
   });
 }
@@ -109,7 +107,8 @@ function outcomeAt(rows: Row[], base: number[], p: readonly number[], t: number,
     if (!r.set) return;
     let c = base[i] as number;
     if (c === 2 && (p[i] as number) >= (r.cue ? CUE_IRONY_AT : r.addressed ? addressedAt : t)) c = r.cue || r.addressed ? 0 : 1;
-    else if (c === 1 && r.cue && cueOverrulesNeutral(r.x, p[i] as number)) c = 0;
+    // decide.ts cueOverrulesNeutral: `cue` already holds strongSarcasmCue of the row.
+    else if (c === 1 && r.cue && (p[i] as number) >= CUE_IRONY_AT) c = 0;
     if (r.set === 'ironic') {
       ironic += 1;
       if (c === 2) ironicPositive += 1;
