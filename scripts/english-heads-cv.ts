@@ -10,6 +10,7 @@
  *   npx tsx scripts/english-heads-cv.ts [-- --head sentiment|complaint --runs 2 --l2 1e-4 --epochs 10 --general 3]
  */
 import { parseArgs } from 'node:util';
+import { EMBED_START } from '../src/triage/features.js';
 import { FEATURE_DIM, type Features } from '../src/triage/features.js';
 import { loadAllLabelled } from '../src/triage/train/dataset-tweets.js';
 import { outerFold } from '../src/triage/train/eval/crossval.js';
@@ -29,6 +30,7 @@ const { values: v } = parseArgs({
     rate: { type: 'string', default: '0.03' },
     // The general tweets' sentiment weight (training-rows.ts gives 3): the rows carry it, this rescales.
     general: { type: 'string', default: '3' },
+    vectors: { type: 'string', default: 'off' },
   },
 });
 const FOLDS = 4;
@@ -113,6 +115,9 @@ function complaintFold(train: Prepared[], test: Prepared[]): void {
 function main(): void {
   const started = performance.now();
   const data = prepare(toTrainingRows(loadAllLabelled()).filter((r) => (v.head === 'complaint' ? r.complaint != null : r.sentiment)));
+  // As fit.ts: only the category head reads the word-vector block.
+  if (v.vectors === 'off')
+    for (const { x } of data) for (let j = 0; j < x.idx.length; j += 1) if ((x.idx[j] as number) >= EMBED_START) x.val[j] = 0;
   for (let f = 0; f < FOLDS; f += 1) {
     const train = data.filter((d) => outerFold(d.row, FOLDS) !== f);
     const test = data.filter((d) => outerFold(d.row, FOLDS) === f);

@@ -3,7 +3,7 @@
  * tuning (crossval.ts), no peers and no speed, plus how much sincere praise to a brand stays
  * positive (what a lower irony threshold costs). One full `npm run eval` is still the figure to report.
  *
- *   npx tsx scripts/eval-english.ts [-- --folds 4 --inner 2 --data ../shared/data --save out.json --vectors on|off]
+ *   npx tsx scripts/eval-english.ts [-- --folds 4 --inner 3 --data ../shared/data --save out.json --vectors on|off]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,7 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string', default: DEFAULT_DATA_DIR },
     folds: { type: 'string', default: '4' },
-    inner: { type: 'string', default: '2' },
+    inner: { type: 'string', default: '3' },
     save: { type: 'string' },
     // 'off': the English word-vector features stay zero (the same folds, for a before/after).
     vectors: { type: 'string', default: 'on' },

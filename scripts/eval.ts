@@ -7,7 +7,7 @@
  * 2. The lexicon peers (wink-nlp, VADER, AFINN) on the same rows, each at its best threshold.
  * 3. Speed of the whole triage() per post on one core, model size and load time (committed model).
  *
- *   npm run eval [-- --folds 4 --inner 2 --data ../shared/data]
+ *   npm run eval [-- --folds 4 --inner 3 --data ../shared/data]
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,7 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string', default: DEFAULT_DATA_DIR },
     folds: { type: 'string', default: '4' },
-    inner: { type: 'string', default: '2' },
+    inner: { type: 'string', default: '3' },
     // For working on the report: keep the cross-validated predictions in a file and reuse them.
     cache: { type: 'string' },
   },
