@@ -10,12 +10,11 @@
  *   npx tsx scripts/english-heads-cv.ts [-- --head sentiment|complaint --runs 2 --l2 1e-4 --epochs 10 --general 3 --vectors on|off]
  */
 import { parseArgs } from 'node:util';
-import { EMBED_START } from '../src/triage/features.js';
 import { FEATURE_DIM, type Features } from '../src/triage/features.js';
 import { loadAllLabelled } from '../src/triage/train/dataset-tweets.js';
 import { outerFold } from '../src/triage/train/eval/crossval.js';
 import { macroF1 } from '../src/triage/train/eval/metrics.js';
-import { CLASS_WEIGHT, NOT_FOR_COMPLAINTS, prepare, type Prepared } from '../src/triage/train/fit.js';
+import { CLASS_WEIGHT, NOT_FOR_COMPLAINTS, prepare, zeroVectors, type Prepared } from '../src/triage/train/fit.js';
 import { softmax, trainLogistic, trainSoftmax, type BinaryExample, type Example } from '../src/triage/train/learn.js';
 import { toTrainingRows } from '../src/triage/train/training-rows.js';
 import { SENTIMENT_CLASSES } from '../src/triage/model.js';
@@ -117,8 +116,7 @@ function main(): void {
   const started = performance.now();
   const data = prepare(toTrainingRows(loadAllLabelled()).filter((r) => (v.head === 'complaint' ? r.complaint != null : r.sentiment)));
   // As fit.ts, the complaint head never reads the word-vector block.
-  if (v.vectors === 'off' || v.head === 'complaint')
-    for (const { x } of data) for (let j = 0; j < x.idx.length; j += 1) if ((x.idx[j] as number) >= EMBED_START) x.val[j] = 0;
+  if (v.vectors === 'off' || v.head === 'complaint') for (const { x } of data) zeroVectors(x, x.val);
   for (let f = 0; f < FOLDS; f += 1) {
     const train = data.filter((d) => outerFold(d.row, FOLDS) !== f);
     const test = data.filter((d) => outerFold(d.row, FOLDS) === f);

@@ -106,7 +106,7 @@ function forComplaints(x: Features): Features {
  * argmax on general tweets 0.577 -> 0.592 (scripts/english-heads-cv.ts), and the whole English
  * decision 0.573 -> 0.584 with thresholds tuned on 3 inner folds, as training uses (README).
  */
-function zeroVectors(x: Features, val: Float32Array): void {
+export function zeroVectors(x: Features, val: Float32Array): void {
   for (let j = x.idx.length - 1; j >= 0 && (x.idx[j] as number) >= EMBED_START; j -= 1) val[j] = 0;
 }
 
