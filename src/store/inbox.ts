@@ -2,14 +2,15 @@ import type { PoolClient } from 'pg';
 import type { Db } from '../postgres/pool.js';
 import { auditParams, INSERT_AUDIT } from './audit.js';
 import type { StoreCtx } from './context.js';
+import { announce } from './inbox-events.js';
 import { dupKeyBytes } from './dup-key.js';
 import { plainArray, textArray } from './pg-arrays.js';
-import type { StoreKeys } from './keys.js';
 import { ensureItemLabels, ensureLabels } from './enum-labels.js';
 import { DEFAULT_TEMPLATE, DRAFT_WARNINGS, ITEM_COLUMNS, itemFromRow, RANK_OF, setClause, type ItemRow } from './item-row.js';
 import { CLOSED_STATUSES, ItemStatuses, type InboxItem, type ItemStatus } from './item-types.js';
 
 export * from './item-types.js';
+export { announce, inboxEventsChannel, type InboxEvent } from './inbox-events.js';
 
 export type NewItem = Pick<
   InboxItem,
@@ -32,30 +33,6 @@ export type NewItem = Pick<
   /** The first SLA check (the warning), or null when none is to come (see sla-reminders.ts). */
   slaRemindAt?: number | null;
 };
-
-/** Pub/sub channel for inbox changes (ids and actions only: no post text goes over it). */
-export function inboxEventsChannel(keys: StoreKeys): string {
-  return `${keys.inbox}:events`;
-}
-
-export interface InboxEvent {
-  action: string;
-  ids: string[];
-  status?: string;
-  at: number;
-}
-
-/**
- * Tells live inboxes something changed: one PUBLISH per store call, never per mention. Best
- * effort: the change is already stored, and a lost event only delays a screen until its next poll.
- */
-export async function announce(s: StoreCtx, event: Omit<InboxEvent, 'at'>): Promise<void> {
-  try {
-    await s.redis.publish(inboxEventsChannel(s.keys), JSON.stringify({ ...event, at: Date.now() }));
-  } catch {
-    // Ignored on purpose, see above.
-  }
-}
 
 /**
  * Creates the items that do not exist yet (a re-routed mention never gets a second item), in
