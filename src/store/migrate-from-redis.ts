@@ -7,7 +7,6 @@ import { encodeNativeId } from './native-id-codec.js';
 import { decodeTriage } from './triage-codec.js';
 import { encodeTriageRow } from './triage-row.js';
 import {
-  field,
   legacyAuthor,
   legacyItem,
   legacyKeys,
@@ -17,6 +16,7 @@ import {
   type LegacyKeys,
 } from './migrate-from-redis-read.js';
 import * as SQL from './migrate-from-redis-sql.js';
+import { copyAudit, copyCorrections, type Step } from './migrate-from-redis-streams.js';
 
 /**
  * `earshot migrate-from-redis`: copies the records of a Redis-only installation into
@@ -99,8 +99,6 @@ export async function copyFromRedis(redis: Redis, db: Db, o: CopyOptions): Promi
   }
   return report;
 }
-
-type Step = [read: number, added: number, skipped: number];
 
 async function copyHashes(
   redis: Redis,
@@ -215,65 +213,6 @@ async function copyReplyEvents(redis: Redis, db: Db, batch: string[]): Promise<S
   }
   const added = events.length ? ((await db.query(SQL.REPLIES, [JSON.stringify(events)])).rowCount ?? 0) : 0;
   return [batch.length, added, 0];
-}
-
-async function copyAudit(db: Db, page: Array<[string, string[]]>): Promise<Step> {
-  const records = page.flatMap(([ref, fields], n) => {
-    try {
-      const e = JSON.parse(field(fields, 'entry') ?? '') as {
-        at: string;
-        actor: string;
-        action: string;
-        itemId?: string;
-        detail?: unknown;
-      };
-      const at = Date.parse(e.at);
-      if (!e.actor || !e.action) return [];
-      return [
-        {
-          n,
-          ref,
-          at: Number.isFinite(at) ? at : Number(ref.split('-')[0]),
-          actor: e.actor,
-          action: e.action,
-          item_id: e.itemId ?? null,
-          detail: e.detail ?? null,
-        },
-      ];
-    } catch {
-      return [];
-    }
-  });
-  const added = records.length ? ((await db.query(SQL.AUDIT, [JSON.stringify(records)])).rowCount ?? 0) : 0;
-  return [page.length, added, page.length - records.length];
-}
-
-async function copyCorrections(db: Db, brandId: string, page: Array<[string, string[]]>): Promise<Step> {
-  const records = page.flatMap(([id, fields], n) => {
-    try {
-      const c = JSON.parse(field(fields, 'c') ?? '') as Record<string, unknown>;
-      if (typeof c['itemId'] !== 'string' || typeof c['text'] !== 'string' || typeof c['labels'] !== 'object') return [];
-      return [
-        {
-          n,
-          ref: `${brandId}/${id}`,
-          brand_id: typeof c['brandId'] === 'string' ? c['brandId'] : brandId,
-          item_id: c['itemId'],
-          text: c['text'],
-          lang: typeof c['lang'] === 'string' ? c['lang'] : null,
-          labels: c['labels'],
-          before: c['before'] ?? null,
-          actor: String(c['actor'] ?? 'unknown'),
-          at: typeof c['at'] === 'string' ? c['at'] : new Date(Number(id.split('-')[0])).toISOString(),
-          v: typeof c['v'] === 'number' ? c['v'] : null,
-        },
-      ];
-    } catch {
-      return [];
-    }
-  });
-  const added = records.length ? ((await db.query(SQL.CORRECTIONS, [JSON.stringify(records)])).rowCount ?? 0) : 0;
-  return [page.length, added, page.length - records.length];
 }
 
 /**
