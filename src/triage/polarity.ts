@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { findModelFile } from './model-files.js';
 import type { Analysis } from './nlp.js';
 import { MULTI_LEXICONS } from './polarity-multi.js';
 
@@ -22,13 +21,7 @@ export interface Polarity {
 const LEXICON_FILE = 'models/polarity-en.tsv';
 
 function lexiconPath(): string | null {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i += 1) {
-    const candidate = path.join(dir, LEXICON_FILE);
-    if (existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  return null;
+  return findModelFile(LEXICON_FILE);
 }
 
 const EMOJI: Array<[string, number]> = [
