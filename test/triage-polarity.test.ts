@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../src/triage/nlp.js';
 import { polarityOf, wordPolarity } from '../src/triage/polarity.js';
+import { MULTI_LEXICONS } from '../src/triage/polarity-multi.js';
 
 const pol = (text: string) => polarityOf(analyse(text));
 
@@ -46,5 +47,19 @@ describe('triage: lexicon polarity features', () => {
     const r = wordPolarity(['yaar', 'movie', 'was', 'awesome'], () => false);
     expect(r.positive).toBeGreaterThan(0);
     expect(wordPolarity(['awesome'], () => true).negative).toBeGreaterThan(0);
+  });
+
+  it('reads words of the other languages that only the translated AFINN list has, under our own lists', () => {
+    // None of these is in the short lists of polarity-multi.ts; all are in models/polarity-multi.tsv.
+    expect(wordPolarity(['es', 'aborrecible'], () => false, 'es').negative).toBeGreaterThan(0);
+    expect(wordPolarity(['accueil', 'chaleureux'], () => false, 'fr').positive).toBeGreaterThan(0);
+    expect(wordPolarity(['einfach', 'abscheulich'], () => false, 'de').negative).toBeGreaterThan(0);
+    expect(wordPolarity(['في', 'ابتسامة'], () => false, 'ar').positive).toBeGreaterThan(0);
+    // Where both rate a word, ours counts: "horrible" is a strong word there (-2.5), -2 × 0.6 in the translation.
+    expect(MULTI_LEXICONS.get('es')?.get('horrible')).toBe(-2.5);
+    expect(MULTI_LEXICONS.get('es')?.get('aborrecible')).toBeCloseTo(-1.2, 5);
+    // Negation words are read as negations, not as negative words ("no" and "não" are rated -1 in the translation).
+    for (const [lang, word] of [['es', 'no'], ['pt', 'não'], ['it', 'non'], ['de', 'nicht']] as const)
+      expect(MULTI_LEXICONS.get(lang)?.has(word)).toBe(false);
   });
 });
