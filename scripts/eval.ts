@@ -87,7 +87,7 @@ function main(): void {
 
   console.log(`\n## ${folds}-fold cross-validation on the dev sets (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   console.log(
-    `rows: ${countBy(labelled, (r) => r.source ?? '?')}; plus ${rows.length - labelled.length} TWCS tweets, the consumers' ones as weak category labels (not scored).`,
+    `rows: ${countBy(labelled, (r) => r.source ?? '?')}; plus ${rows.length - labelled.length} TWCS tweets, the consumers' ones as weak category labels and the thread openers a brand outside the complaint set's industries answered as weak complaints (not scored).`,
   );
   console.log(
     `${labelled.length - groups} rows share a duplicate group with another row (same tweet id, or the same text without handles/links/RT) and are kept in one fold.`,

@@ -59,7 +59,12 @@ describe('triage: lexicon polarity features', () => {
     expect(MULTI_LEXICONS.get('es')?.get('horrible')).toBe(-2.5);
     expect(MULTI_LEXICONS.get('es')?.get('aborrecible')).toBeCloseTo(-1.2, 5);
     // Negation words are read as negations, not as negative words ("no" and "não" are rated -1 in the translation).
-    for (const [lang, word] of [['es', 'no'], ['pt', 'não'], ['it', 'non'], ['de', 'nicht']] as const)
+    for (const [lang, word] of [
+      ['es', 'no'],
+      ['pt', 'não'],
+      ['it', 'non'],
+      ['de', 'nicht'],
+    ] as const)
       expect(MULTI_LEXICONS.get(lang)?.has(word)).toBe(false);
   });
 });

@@ -37,6 +37,10 @@ export interface LabelledPost {
   rating?: number;
   /** TWCS only: written by a consumer (true) or a brand's reply (false). */
   inbound?: boolean;
+  /** TWCS only: a consumer's tweet that starts a thread (it answers nothing): what brought the brand's care team in. */
+  opensThread?: boolean;
+  /** TWCS only: the support account that answered this consumer tweet, where the sample holds its reply. */
+  answeredBy?: string;
   /** complaints-dev: the annotators' complaint label, and the industry (or random_tweet / random_reply). */
   complaint?: boolean;
   domain?: string;
@@ -123,13 +127,26 @@ export function loadAlexa(dir = DEFAULT_DATA_DIR): LabelledPost[] {
 }
 
 export function loadTwcs(dir = DEFAULT_DATA_DIR): LabelledPost[] {
-  return read(dir, 'twcs-sample-dev.csv').map((r) => ({
-    key: `twcs:${r['tweet_id']}`,
-    source: 'twcs' as const,
-    text: r['text'] ?? '',
-    sentiment: null,
-    inbound: r['inbound'] === 'True',
-  }));
+  const rows = read(dir, 'twcs-sample-dev.csv');
+  // Who answered a tweet: the first brand reply whose in_response_to_tweet_id ("3.0", pandas floats) names it.
+  const answeredBy = new Map<string, string>();
+  for (const r of rows) {
+    const to = String(Number(r['in_response_to_tweet_id'] || 'NaN'));
+    if (r['inbound'] === 'False' && to !== 'NaN' && !answeredBy.has(to)) answeredBy.set(to, r['author_id'] ?? '');
+  }
+  return rows.map((r) => {
+    const inbound = r['inbound'] === 'True';
+    const by = answeredBy.get(String(Number(r['tweet_id'])));
+    return {
+      key: `twcs:${r['tweet_id']}`,
+      source: 'twcs' as const,
+      text: r['text'] ?? '',
+      sentiment: null,
+      inbound,
+      opensThread: inbound && !r['in_response_to_tweet_id'],
+      ...(inbound && by ? { answeredBy: by } : {}),
+    };
+  });
 }
 
 function fnv(s: string): number {
