@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import { FEATURE_DIM, type Features } from '../src/triage/features.js';
 import { loadAllLabelled } from '../src/triage/train/dataset-tweets.js';
+import { loadTwcs } from '../src/triage/train/dataset.js';
 import { outerFold } from '../src/triage/train/eval/crossval.js';
 import { macroF1 } from '../src/triage/train/eval/metrics.js';
 import { CLASS_WEIGHT, NOT_FOR_COMPLAINTS, prepare, zeroVectors, type Prepared } from '../src/triage/train/fit.js';
@@ -114,7 +115,10 @@ function complaintFold(train: Prepared[], test: Prepared[]): void {
 
 function main(): void {
   const started = performance.now();
-  const data = prepare(toTrainingRows(loadAllLabelled()).filter((r) => (v.head === 'complaint' ? r.complaint != null : r.sentiment)));
+  // TWCS rows as in training and npm run eval: their thread openers are weak complaints (training-rows.ts); they carry no sentiment.
+  const data = prepare(
+    toTrainingRows([...loadAllLabelled(), ...loadTwcs()]).filter((r) => (v.head === 'complaint' ? r.complaint != null : r.sentiment)),
+  );
   // As fit.ts, the complaint head never reads the word-vector block.
   if (v.vectors === 'off' || v.head === 'complaint') for (const { x } of data) zeroVectors(x, x.val);
   for (let f = 0; f < FOLDS; f += 1) {
