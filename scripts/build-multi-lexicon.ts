@@ -17,16 +17,16 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { NEGATORS } from '../src/triage/multi.js';
 
 const LANGUAGES = ['es', 'pt', 'fr', 'de', 'it', 'ar'];
-// The same words src/triage/multi.ts reads as negations, plus the odd forms the package rates.
-const NEGATIONS: Record<string, string> = {
-  es: 'no ni nunca jamás jamas tampoco nada nadie',
-  pt: 'não nao nem nunca jamais nada ninguém',
-  fr: 'ne pas jamais rien aucun aucune non',
-  de: 'nicht kein keine keinen keinem keiner nie niemals nichts nein',
-  it: 'non mai nessuno nessuna niente nulla no',
-  ar: 'لا لم لن ما ليس',
+// Besides the words triage reads as negations (multi.ts NEGATORS), forms the package rates that work as one.
+const ALSO_NEGATIONS: Record<string, string> = {
+  es: 'nada nadie',
+  pt: 'nada ninguém',
+  fr: 'non',
+  de: 'nein',
+  it: 'no',
 };
 
 const dir = process.argv[2];
@@ -45,7 +45,7 @@ const out: string[] = [
 ];
 for (const lang of LANGUAGES) {
   const entries = JSON.parse(readFileSync(path.join(dir, `build-${lang}.json`), 'utf8')) as Record<string, Entry>;
-  const skip = new Set((NEGATIONS[lang] ?? '').split(' '));
+  const skip = new Set([...(NEGATORS[lang] ?? []), ...(ALSO_NEGATIONS[lang] ?? '').split(' ')]);
   let kept = 0;
   for (const [raw, e] of Object.entries(entries)) {
     const word = raw.toLowerCase().trim();

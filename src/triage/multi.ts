@@ -34,7 +34,7 @@ export interface MultiPost {
  * Negations per language: one list for all read Hindi "ne" (who did it) and "mai" (I), and
  * Italian "ne" (of it), as "not". Hindi tweets are half English, so they have English's too.
  */
-const NEGATORS: Record<string, ReadonlySet<string>> = Object.fromEntries(
+export const NEGATORS: Record<string, ReadonlySet<string>> = Object.fromEntries(
   Object.entries({
     es: 'no ni nunca jamás jamas tampoco',
     pt: 'não nao nem nunca jamais',
