@@ -1,18 +1,25 @@
 /**
- * `npm run gen:ui-types`: writes src/api/public/js/api-types.d.ts, the web UI's view of what the
- * API answers, from the server's own TypeScript types. Every exported type in src/api/*.ts whose
+ * `npm run gen:ui-types`: writes src/api/public/js/api-types/, the web UI's view of what the
+ * API answers, from the server's own TypeScript types: one file per server module that declares
+ * any of them (api-types/store/item-types.d.ts for src/store/item-types.ts), so a file is as
+ * small as the module it mirrors and a type is found where the server keeps it. Every exported type in src/api/*.ts whose
  * name ends in `Answer` (or `Event`, for the live channel's messages) is a root; the types it reaches are written out as they arrive in the
  * browser, i.e. after JSON.stringify (a Date is a string, a property that may be undefined is
  * optional, functions are gone). The UI's JSDoc names them as `Api.X` and `npm run typecheck:ui`
  * checks the UI against them, so a server change the UI does not follow fails the suite.
- * `--check` only compares and exits 1 when the committed file is stale.
+ * `--check` only compares and exits 1 when a committed file is stale, missing or no longer written.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { API_DIR, Emitter, ROOT, SRC_DIR } from './ui-types-emitter.js';
 
-export const OUTPUT = path.join(ROOT, 'src/api/public/js/api-types.d.ts');
+export const OUTPUT_DIR = path.join(ROOT, 'src/api/public/js/api-types');
+
+/** The file that holds the UI types declared in one server module ("store/item-types"). */
+export function uiTypesFile(module: string): string {
+  return path.join(OUTPUT_DIR, `${module}.d.ts`);
+}
 /** The elements index.html gives an id, by id, so that `$('login-name')` is known to be an input. */
 export const PAGE_OUTPUT = path.join(ROOT, 'src/api/public/js/page-types.d.ts');
 const INDEX_HTML = path.join(ROOT, 'src/api/public/index.html');
@@ -61,8 +68,8 @@ function createProgram(options: GenerateOptions): ts.Program {
   return ts.createProgram({ rootNames: apiFiles(), options: { ...config.options, noEmit: true }, host });
 }
 
-/** The declarations file as it should be now; nothing is written. */
-export function generateUiTypes(options: GenerateOptions = {}): string {
+/** The declarations files as they should be now, by path; nothing is written. */
+export function generateUiTypes(options: GenerateOptions = {}): Map<string, string> {
   // No full type check here (npm run typecheck does it): the checker resolves only the types asked for.
   const program = createProgram(options);
   const checker = program.getTypeChecker();
@@ -87,7 +94,9 @@ export function generateUiTypes(options: GenerateOptions = {}): string {
       emitter.root(symbol);
     }
   }
-  return `${HEADER}\n${emitter.emitAll()}`;
+  const files = new Map<string, string>();
+  for (const [module, text] of emitter.emitAll()) files.set(uiTypesFile(module), `${HEADER}\n${text}`);
+  return files;
 }
 
 /** Every element index.html gives an id, typed by its tag; ids the JS creates itself are not here (use find()). */
@@ -110,20 +119,42 @@ ${lines.join('\n')}
 `;
 }
 
-/** Both declarations files as they should be now, by path. */
+/** Every declarations file as it should be now, by path. */
 export function generateAll(options: GenerateOptions = {}): Map<string, string> {
-  return new Map([
-    [OUTPUT, generateUiTypes(options)],
-    [PAGE_OUTPUT, generatePageTypes()],
-  ]);
+  return new Map([...generateUiTypes(options), [PAGE_OUTPUT, generatePageTypes()]]);
+}
+
+/** The .d.ts files under api-types/ now, so one the generator no longer writes is found. */
+export function writtenUiTypes(): string[] {
+  try {
+    return readdirSync(OUTPUT_DIR, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.d.ts'))
+      .map((f) => path.join(OUTPUT_DIR, f))
+      .sort();
+  } catch {
+    return [];
+  }
 }
 
 function main(): void {
   const check = process.argv.includes('--check');
+  const files = generateAll();
   let stale = false;
-  for (const [file, text] of generateAll()) {
+  for (const file of writtenUiTypes()) {
+    if (files.has(file)) continue;
+    const relative = path.relative(ROOT, file);
+    if (check) {
+      console.error(`${relative} is no longer generated: run npm run gen:ui-types and commit the result`);
+      stale = true;
+    } else {
+      rmSync(file);
+      console.log(`removed ${relative}`);
+    }
+  }
+  for (const [file, text] of files) {
     const relative = path.relative(ROOT, file);
     if (!check) {
+      mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, text);
       console.log(`wrote ${relative}`);
       continue;

@@ -40,16 +40,30 @@ export class Emitter {
     this.nameOf(symbol, declaration);
   }
 
-  /** Emits the queued declarations, and those they reach, sorted by name. */
-  emitAll(): string {
-    const out = new Map<string, string>();
-    for (let next = this.queue.shift(); next; next = this.queue.shift()) out.set(next.name, this.declare(next));
+  /**
+   * Emits the queued declarations, and those they reach, one namespace block per server module
+   * they are declared in (keyed by its path under src/ without the extension), sorted by name.
+   * The blocks merge into one `Api` namespace in the browser's type check.
+   */
+  emitAll(): Map<string, string> {
+    const byModule = new Map<string, Map<string, string>>();
+    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      const module = moduleOf(next.declaration);
+      const declarations = byModule.get(module) ?? new Map<string, string>();
+      declarations.set(next.name, this.declare(next));
+      byModule.set(module, declarations);
+    }
     if (this.problems.length) throw new Error(`gen-ui-types: these types cannot travel as JSON:\n  ${this.problems.join('\n  ')}`);
-    const body = [...out.keys()]
-      .sort()
-      .map((k) => out.get(k))
-      .join('\n\n');
-    return `declare namespace Api {\n${indent(body)}\n}\n`;
+    const out = new Map<string, string>();
+    for (const module of [...byModule.keys()].sort()) {
+      const declarations = byModule.get(module) as Map<string, string>;
+      const body = [...declarations.keys()]
+        .sort()
+        .map((k) => declarations.get(k))
+        .join('\n\n');
+      out.set(module, `declare namespace Api {\n${indent(body)}\n}\n`);
+    }
+    return out;
   }
 
   private nameOf(symbol: ts.Symbol, declaration: Named['declaration']): string {
@@ -214,6 +228,12 @@ function docComment(symbol: ts.Symbol, checker: ts.TypeChecker): string {
   const text = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
   if (!text) return '';
   return `/** ${text.replaceAll('*/', '* /').split('\n').join('\n * ')} */\n`;
+}
+
+/** "api/routes-item" for src/api/routes-item.ts: where a declaration's block is written. */
+function moduleOf(declaration: Named['declaration']): string {
+  const file = path.relative(SRC_DIR, path.resolve(declaration.getSourceFile().fileName));
+  return file.replace(/\.ts$/, '').split(path.sep).join('/');
 }
 
 function indent(text: string): string {

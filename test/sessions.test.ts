@@ -191,7 +191,7 @@ describe("the UI's vocabulary comes with the session", () => {
 
   it('leaves no copy of those lists in the browser code', () => {
     const dir = path.join(import.meta.dirname, '../src/api/public');
-    // Only the code: js/api-types.d.ts is generated from the server's types, not a copy kept by hand.
+    // Only the code: js/api-types/ is generated from the server's types, not a copy kept by hand.
     const files = [
       path.join(dir, 'app.js'),
       ...readdirSync(path.join(dir, 'js'))

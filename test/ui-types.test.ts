@@ -2,15 +2,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { generateAll, OUTPUT } from '../scripts/gen-ui-types.js';
+import { generateAll, OUTPUT_DIR, uiTypesFile, writtenUiTypes } from '../scripts/gen-ui-types.js';
 
 /**
- * The UI's declarations (src/api/public/js/api-types.d.ts, page-types.d.ts) are generated from
+ * The UI's declarations (src/api/public/js/api-types/, page-types.d.ts) are generated from
  * the server's answer types and index.html, and `npm run typecheck:ui` checks the UI's JS
  * against them. These tests show that both halves bite: a stale file is caught, and a UI that
  * reads a field the server does not send (or an id the page does not have) fails the check.
  */
 const ITEM_TYPES = path.resolve('src/store/item-types.ts');
+/** Where the UI types declared in src/store/item-types.ts are written. */
+const ITEM_UI_TYPES = uiTypesFile('store/item-types');
 const PLANTED = path.resolve('src/api/public/js/planted-check.js');
 /** A compiler run over src/ takes seconds alone and much longer while the rest of the suite shares two cores. */
 const SLOW = 180_000;
@@ -50,9 +52,14 @@ describe('generated UI types', () => {
   it(
     'match what the generator writes from the server types now',
     () => {
-      for (const [file, text] of generateAll()) {
+      const generated = generateAll();
+      for (const [file, text] of generated) {
         expect(readFileSync(file, 'utf8'), `${path.relative(process.cwd(), file)} is stale: run npm run gen:ui-types`).toBe(text);
       }
+      // A file left behind by a module that no longer declares UI types would still be read by the UI check.
+      const apiTypes = [...generated.keys()].filter((f) => f.startsWith(OUTPUT_DIR + path.sep)).sort();
+      expect(apiTypes.length).toBeGreaterThan(1);
+      expect(writtenUiTypes()).toEqual(apiTypes);
     },
     SLOW,
   );
@@ -63,13 +70,13 @@ describe('generated UI types', () => {
       const original = readFileSync(ITEM_TYPES, 'utf8');
       expect(original).toMatch(/\n {2}status: ItemStatus;/);
       const renamed = original.replace(/\n {2}status: ItemStatus;/, '\n  state: ItemStatus;');
-      const text = generateAll({ readFile: (file) => (path.resolve(file) === ITEM_TYPES ? renamed : undefined) }).get(OUTPUT) ?? '';
+      const text = generateAll({ readFile: (file) => (path.resolve(file) === ITEM_TYPES ? renamed : undefined) }).get(ITEM_UI_TYPES) ?? '';
       const item = /interface InboxItem \{[\s\S]*?\n {2}\}/.exec(text)?.[0] ?? '';
       expect(item).toContain('state: ItemStatus;');
       expect(item).not.toContain('status: ItemStatus;');
-      expect(text).not.toBe(readFileSync(OUTPUT, 'utf8'));
+      expect(text).not.toBe(readFileSync(ITEM_UI_TYPES, 'utf8'));
 
-      const errors = uiCheck(new Map([[OUTPUT, text]]));
+      const errors = uiCheck(new Map([[ITEM_UI_TYPES, text]]));
       // The queue row and the item page both show an item's status.
       expect(errors.some((e) => e.startsWith('src/api/public/js/queue-row.js') && e.includes("'status'"))).toBe(true);
       expect(errors.some((e) => e.startsWith('src/api/public/js/item.js') && e.includes("'status'"))).toBe(true);

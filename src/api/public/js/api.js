@@ -68,7 +68,7 @@ function remember(me) {
 }
 
 /**
- * One API call. T is the answer's type from api-types.d.ts (Api.ItemAnswer…), named by the
+ * One API call. T is the answer's type from api-types/ (Api.ItemAnswer…), named by the
  * variable the answer goes into; left unnamed it is unknown, so nothing reads an answer unchecked.
  * @template [T=unknown]
  * @param {'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} method
