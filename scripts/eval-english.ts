@@ -78,7 +78,13 @@ function main(): void {
   );
   cv.thresholds.forEach((t, f) => console.log(`fold ${f + 1}: ${JSON.stringify(t)}`));
   console.log(`${((performance.now() - started) / 1000).toFixed(0)} s`);
-  if (values.save) writeFileSync(values.save, JSON.stringify(cv.scored.map((s) => ({ ...s, row: s.row.key }))));
+  if (values.save)
+    writeFileSync(
+      values.save,
+      JSON.stringify(
+        cv.scored.map((s) => ({ ...s, row: s.row.key, source: s.row.source, gold: s.row.sentiment, twoClass: s.row.twoClass })),
+      ),
+    );
 }
 
 main();
