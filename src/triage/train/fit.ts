@@ -5,6 +5,8 @@ import { fitHinglish } from './hinglish.js';
 import { softmax, trainLogistic, trainSoftmax, type BinaryExample, type Example } from './learn.js';
 import { MAIN_OUTPUTS, SENTIMENT_CLASSES, type TriageModel } from '../model.js';
 import { readPost } from '../signals.js';
+import { addMlp, type SentimentMlp } from '../sentiment-mlp.js';
+import { trainMlp } from './train-mlp.js';
 import { tuneThresholds } from './tune.js';
 import { chooseIrony, DEFAULT_SINCERE_WEIGHT, isSincerePraise } from './tune-irony.js';
 import { quantise } from '../weights.js';
@@ -60,6 +62,8 @@ export interface Heads {
   /** Feature-major, MAIN_OUTPUTS per feature. */
   main: Float32Array;
   category: Float32Array;
+  /** Beside the linear sentiment scores of English posts (sentiment-mlp.ts). */
+  mlp: SentimentMlp;
 }
 
 function averaged(runs: number, train: (run: number) => Float32Array): Float32Array {
@@ -173,7 +177,7 @@ export function fitHeads(data: Prepared[], seed = 7, sincereWeight = DEFAULT_SIN
   const category = categoryEx.length
     ? trainSoftmax(categoryEx, { classes: k, dim: FEATURE_DIM, seed, ...CATEGORY_OPTS })
     : new Float32Array(k * FEATURE_DIM);
-  return { main, category };
+  return { main, category, mlp: trainMlp(sentimentEx, seed + 4) };
 }
 
 function scoreHeads(
@@ -185,6 +189,7 @@ function scoreHeads(
     const b = (x.idx[j] as number) * MAIN_OUTPUTS;
     for (let c = 0; c < MAIN_OUTPUTS; c += 1) z[c] = (z[c] as number) + (heads.main[b + c] as number) * (x.val[j] as number);
   }
+  addMlp(heads.mlp, x, z);
   const max = Math.max(z[0] as number, z[1] as number, z[2] as number);
   const e = [0, 1, 2].map((c) => Math.exp((z[c] as number) - max));
   const s = (e[0] as number) + (e[1] as number) + (e[2] as number);
@@ -277,6 +282,7 @@ export function fitModel(data: Prepared[], options: FitOptions = {}): TriageMode
     main: quantise(heads.main, MAIN_OUTPUTS),
     category: quantise(heads.category, MODEL_CATEGORIES.length),
     hinglish: fitHinglish(data.map((d) => d.row)),
+    sentimentMlp: heads.mlp,
     ...tuned,
     meta,
   };
