@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { findModelFile } from './model-files.js';
-import { addMlp, packMlp, unpackMlp, type SentimentMlp, type StoredMlp } from './sentiment-mlp.js';
+import { addNet, packNet, unpackNet, type SmallNet, type StoredNet } from './small-net.js';
 import { MODEL_CATEGORIES } from './category.js';
 import { DENSE_FEATURES, EMBED_DIMS, FEATURE_DIM, HASH_BITS, type Features } from './features.js';
 import {
@@ -43,8 +43,9 @@ export interface TriageModel {
   category: WeightTable;
   /** Bias first, then one weight per hashed word bucket. */
   hinglish: Float32Array;
-  /** Added to the linear sentiment scores of English posts (sentiment-mlp.ts); absent in models from before it. */
-  sentimentMlp?: SentimentMlp;
+  /** Added to the linear sentiment and complaint scores of English posts (small-net.ts); absent in models from before them. */
+  sentimentNet?: SmallNet;
+  complaintNet?: SmallNet;
   /** P(negative) from which a post is called negative (recall matters more than the argmax gives). */
   negativeAt: number;
   /** The same per language other than English (their sets are balanced, the airline set two-thirds negative). */
@@ -82,7 +83,8 @@ interface StoredModel {
   main: StoredTable;
   category: StoredTable;
   hinglish: string;
-  sentimentMlp?: StoredMlp;
+  sentimentMlp?: StoredNet;
+  complaintNet?: StoredNet;
   brands: Record<string, BrandCalibration>;
   meta: Record<string, unknown>;
 }
@@ -107,7 +109,8 @@ export function serialiseModel(m: TriageModel): string {
     main: packTable(m.main),
     category: packTable(m.category),
     hinglish: Buffer.from(m.hinglish.buffer, m.hinglish.byteOffset, m.hinglish.byteLength).toString('base64'),
-    ...(m.sentimentMlp ? { sentimentMlp: packMlp(m.sentimentMlp) } : {}),
+    ...(m.sentimentNet ? { sentimentMlp: packNet(m.sentimentNet) } : {}),
+    ...(m.complaintNet ? { complaintNet: packNet(m.complaintNet) } : {}),
     brands: m.brands,
     meta: m.meta,
   };
@@ -132,7 +135,8 @@ export function parseModel(json: string): TriageModel {
     main: joint?.main ?? main,
     category: joint?.category ?? category,
     hinglish: new Float32Array(h.buffer.slice(h.byteOffset, h.byteOffset + h.byteLength)),
-    ...(s.sentimentMlp ? { sentimentMlp: unpackMlp(s.sentimentMlp) } : {}),
+    ...(s.sentimentMlp ? { sentimentNet: unpackNet(s.sentimentMlp, 3) } : {}),
+    ...(s.complaintNet ? { complaintNet: unpackNet(s.complaintNet, 1) } : {}),
     ...s.thresholds,
     brands: s.brands ?? {},
     meta: s.meta ?? {},
@@ -214,7 +218,8 @@ export function predict(m: TriageModel, x: Features, brandId: string | null, rat
   const joint = interleaved(m.main, m.category);
   if (joint) addJoint(m.main, x, z, categorySums);
   else addScores(m.main, x, z);
-  addMlp(m.sentimentMlp, x, z);
+  addNet(m.sentimentNet, x, z);
+  addNet(m.complaintNet, x, z, 3);
   sumsFor = joint ? x : null;
   sumsOf = joint ? m.main.q : null;
   const max = Math.max(z[0], z[1], z[2]);

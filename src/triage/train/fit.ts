@@ -5,8 +5,8 @@ import { fitHinglish } from './hinglish.js';
 import { softmax, trainLogistic, trainSoftmax, type BinaryExample, type Example } from './learn.js';
 import { MAIN_OUTPUTS, SENTIMENT_CLASSES, type TriageModel } from '../model.js';
 import { readPost } from '../signals.js';
-import { addMlp, type SentimentMlp } from '../sentiment-mlp.js';
-import { trainMlp } from './train-mlp.js';
+import { addNet, skipMask, type SmallNet } from '../small-net.js';
+import { trainNet } from './train-net.js';
 import { tuneThresholds } from './tune.js';
 import { chooseIrony, DEFAULT_SINCERE_WEIGHT, isSincerePraise } from './tune-irony.js';
 import { quantise } from '../weights.js';
@@ -62,8 +62,9 @@ export interface Heads {
   /** Feature-major, MAIN_OUTPUTS per feature. */
   main: Float32Array;
   category: Float32Array;
-  /** Beside the linear sentiment scores of English posts (sentiment-mlp.ts). */
-  mlp: SentimentMlp;
+  /** Beside the linear sentiment and complaint scores of English posts (small-net.ts). */
+  sentimentNet: SmallNet;
+  complaintNet: SmallNet;
 }
 
 function averaged(runs: number, train: (run: number) => Float32Array): Float32Array {
@@ -147,6 +148,8 @@ function dot(w: Float32Array, x: Features): number {
 export function fitHeads(data: Prepared[], seed = 7, sincereWeight = DEFAULT_SINCERE_WEIGHT): Heads {
   const sentimentEx: Example[] = [];
   const complaintEx: BinaryExample[] = [];
+  // The complaint network reads the word vector the linear complaint head does not (README: it pays there).
+  const complaintNetEx: BinaryExample[] = [];
   const categoryEx: Example[] = [];
   for (const { row, x } of data) {
     if (row.sentiment) {
@@ -157,7 +160,11 @@ export function fitHeads(data: Prepared[], seed = 7, sincereWeight = DEFAULT_SIN
         w: row.weight * (CLASS_WEIGHT[row.source ?? ''] ?? (row.source ? EVEN : AIRLINE_WEIGHT))[y as 0 | 1 | 2],
       });
     }
-    if (row.complaint != null) complaintEx.push({ x: forComplaints(x), y: row.complaint ? 1 : 0, w: row.complaintWeight ?? row.weight });
+    if (row.complaint != null) {
+      const c = { y: row.complaint ? 1 : 0, w: row.complaintWeight ?? row.weight } as const;
+      complaintEx.push({ x: forComplaints(x), ...c });
+      complaintNetEx.push({ x, ...c });
+    }
     if (row.category != null) categoryEx.push({ x, y: row.category, w: row.categoryWeight ?? row.weight });
   }
   const sentiment = averaged(SENTIMENT_RUNS, (run) =>
@@ -177,7 +184,12 @@ export function fitHeads(data: Prepared[], seed = 7, sincereWeight = DEFAULT_SIN
   const category = categoryEx.length
     ? trainSoftmax(categoryEx, { classes: k, dim: FEATURE_DIM, seed, ...CATEGORY_OPTS })
     : new Float32Array(k * FEATURE_DIM);
-  return { main, category, mlp: trainMlp(sentimentEx, seed + 4) };
+  return {
+    main,
+    category,
+    sentimentNet: trainNet(sentimentEx, { outputs: 3, seed: seed + 4 }),
+    complaintNet: trainNet(complaintNetEx, { outputs: 1, seed: seed + 5, skip: skipMask(NOT_FOR_COMPLAINTS) }),
+  };
 }
 
 function scoreHeads(
@@ -189,7 +201,8 @@ function scoreHeads(
     const b = (x.idx[j] as number) * MAIN_OUTPUTS;
     for (let c = 0; c < MAIN_OUTPUTS; c += 1) z[c] = (z[c] as number) + (heads.main[b + c] as number) * (x.val[j] as number);
   }
-  addMlp(heads.mlp, x, z);
+  addNet(heads.sentimentNet, x, z);
+  addNet(heads.complaintNet, x, z, 3);
   const max = Math.max(z[0] as number, z[1] as number, z[2] as number);
   const e = [0, 1, 2].map((c) => Math.exp((z[c] as number) - max));
   const s = (e[0] as number) + (e[1] as number) + (e[2] as number);
@@ -282,7 +295,8 @@ export function fitModel(data: Prepared[], options: FitOptions = {}): TriageMode
     main: quantise(heads.main, MAIN_OUTPUTS),
     category: quantise(heads.category, MODEL_CATEGORIES.length),
     hinglish: fitHinglish(data.map((d) => d.row)),
-    sentimentMlp: heads.mlp,
+    sentimentNet: heads.sentimentNet,
+    complaintNet: heads.complaintNet,
     ...tuned,
     meta,
   };
