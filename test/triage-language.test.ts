@@ -91,6 +91,26 @@ describe('language identification: Hindi in Latin letters', () => {
     expect(identify('Hübsch!', 0.99)).not.toBe('hi');
     expect(identify('Wunderschön, danke!', 0.99)).toBe('de');
   });
+
+  it('keeps a post of known English words and no Hindi marker English, however sure the head is', () => {
+    const english = new Set(['great', 'game', 'last', 'night', 'beautiful', 'day', 'mast', 'hun']);
+    const withWords = (text: string, hinglish: number) =>
+      identifyLanguage({ text, declared: null, hinglish: () => hinglish, englishWord: (w) => english.has(w) }).language;
+    expect(identify('great game last night', 0.9), 'without the vocabulary the head decides').toBe('hi');
+    expect(withWords('great game last night', 0.9)).toBe('en');
+    expect(withWords('Beautiful day', 0.99)).toBe('en');
+    // "hun" is a known English word, but also a Hindi marker.
+    expect(withWords('mast hun', 0.9)).toBe('hi');
+    // One word outside the vocabulary leaves it to the head.
+    expect(withWords('great game kal night', 0.9)).toBe('hi');
+  });
+
+  it('reads short English without function words as English and Hinglish as Hindi, with the shipped model and vocabulary', () => {
+    for (const text of ['great game last night', 'Beautiful day', 'Lumen shares rose 3% today', 'Awesome!!! Sending now.'])
+      expect(run(text).language, text).toBe('en');
+    for (const text of ['kya hua yaar', 'flight late again bhai, koi update nahi', 'mera order kab aayega'])
+      expect(run(text).language, text).toBe('hi');
+  });
 });
 
 describe('triage: risk terms in every supported language', () => {

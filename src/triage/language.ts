@@ -62,6 +62,11 @@ export const ENGLISH = new Set(
 
 // Function words of the Latin-script languages triage scores that are not English words: one of
 // these in a post sends it to ELD even when English words dominate ("que", "der", "les").
+const HINDI_MARKERS = `hai hain nahi nahin nhi kya kyu kyun ki ke ko se bhi thi mein aur yeh woh karo raha rahe rahi hua gaya gayi
+ yaar bhai koi kuch bahut bohot abhi phir sirf apna apne mera meri tera teri tum aap
+ ji haan hoon hun mei yar accha acha theek thik kaise kaisa kahan kyunki lekin matlab wala wali wale mujhe tujhe
+ usko uska iska toh tha`;
+const HINDI = new Set(HINDI_MARKERS.split(/\s+/));
 const OTHER = new Set(
   `el los del por para una muy pero está esta qué que porque también nunca hoy mis más tengo estoy 
  nos cuando ahora bien 
@@ -74,8 +79,7 @@ const OTHER = new Set(
  il che sono della perché anche molto questo questa tutto tutti oggi sempre ancora cosa quando bene grazie
  lui lei noi voi loro nel nella alla alle sul fatto essere stato gli più
  het een niet ik mijn voor naar zijn ook
- hai hain nahi nahin nhi kya kyu kyun ki ke ko se bhi thi mein aur yeh woh karo raha rahe rahi hua gaya gayi
- yaar bhai koi kuch bahut bohot abhi phir sirf apna apne mera meri tera teri tum aap `.split(/\s+/),
+ ${HINDI_MARKERS}`.split(/\s+/),
 );
 
 export interface LanguageGuess {
@@ -158,6 +162,8 @@ export interface LanguageInput {
   declared: string | null;
   /** P(the text is Hindi in Latin letters), from the model; called only for Latin-script text. */
   hinglish: (words: readonly string[]) => number;
+  /** Whether a lower-case word is a known English word (the word-vector vocabulary); absent: not asked. */
+  englishWord?: (word: string) => boolean;
 }
 
 const HINGLISH_AT = 0.5;
@@ -174,8 +180,21 @@ const HINGLISH_OVER_ELD_AT = 0.8;
  */
 function romanisedHindi(input: LanguageInput, words: readonly string[], eldSaid: string): boolean {
   if (NON_ASCII_LETTER.test(input.text) || !latinScript(input.text)) return false;
+  if (plainEnglishWords(input, words)) return false;
   const at = eldSaid === 'en' || !SCORED.has(eldSaid) ? HINGLISH_AT : HINGLISH_OVER_ELD_AT;
   return input.hinglish(words) >= at;
+}
+
+/**
+ * Short English posts without a function word ("great game last night", "Lumen shares rose 3%")
+ * read as Hindi to the Hinglish head, whose Hindi rows are a quarter plain English. A post whose
+ * every word is a known English word and none a Hindi marker keeps ELD's reading.
+ */
+function plainEnglishWords(input: LanguageInput, words: readonly string[]): boolean {
+  const known = input.englishWord;
+  if (!known || !words.length) return false;
+  for (const w of words) if (HINDI.has(w) || !known(w)) return false;
+  return true;
 }
 
 /**

@@ -3,6 +3,7 @@ import { seedScores } from './category.js';
 import { extractFeatures, type Features } from './features.js';
 import { identifyLanguage, type LanguageGuess } from './language.js';
 import { maskDetailed, type Masked } from './mask.js';
+import { wordVectors } from './embeddings.js';
 import { activeModel, hinglishProbability, type TriageModel } from './model.js';
 import { readMulti } from './multi.js';
 import { analyse, type Analysis } from './nlp.js';
@@ -27,6 +28,9 @@ export interface Signals {
    */
   display: (position: number, from: number) => string;
 }
+
+// The word vectors' 50,000 words are the English vocabulary language.ts asks about; they load on the first English post anyway.
+const englishWord = (word: string): boolean => wordVectors()?.rows.has(word) ?? false;
 
 function englishSignals(masked: Masked, text: string, lang: LanguageGuess, reuse: boolean): Signals {
   const analysis = analyse(masked.text);
@@ -82,6 +86,7 @@ export function readPost(
         text: masked.text,
         declared: declaredLang,
         hinglish: (words) => hinglishProbability(model ?? activeModel(), words),
+        englishWord,
       });
   if (lang.language === 'en' || !lang.scored) return englishSignals(masked, text, lang, reuse);
   return otherSignals(masked, text, lang, reuse);
