@@ -14,14 +14,12 @@ import { DEFAULT_DATA_DIR } from '../src/triage/train/dataset.js';
 import { loadAllLabelled } from '../src/triage/train/dataset-tweets.js';
 import { outerFold } from '../src/triage/train/eval/crossval.js';
 import { englishVocabulary, fitHinglish } from '../src/triage/train/hinglish.js';
-import { identifyLanguage, wordsIn } from '../src/triage/language.js';
+import { wordsIn } from '../src/triage/language.js';
+import { identifyPostLanguage } from '../src/triage/signals.js';
 import { maskText } from '../src/triage/mask.js';
-import { hinglishProbability, type TriageModel } from '../src/triage/model.js';
+import type { TriageModel } from '../src/triage/model.js';
 import { toTrainingRows } from '../src/triage/train/training-rows.js';
-import { wordVectors } from '../src/triage/embeddings.js';
 
-const vectors = wordVectors();
-const englishWord = process.env.NO_EN_WORDS ? undefined : (w: string): boolean => vectors?.rows.has(w) ?? false;
 const { values } = parseArgs({ options: { folds: { type: 'string', default: '4' }, misses: { type: 'string' } } });
 const folds = Number(values.folds);
 const rows = toTrainingRows(loadAllLabelled(DEFAULT_DATA_DIR)).filter((r) => r.source !== 'twcs');
@@ -34,7 +32,7 @@ for (let f = 0; f < folds; f += 1) {
   const english = englishVocabulary(train.map((r) => ({ lang: r.language ?? 'en', words: wordsIn(maskText(r.text, r.brand)) })));
   for (const r of rows.filter((x) => outerFold(x, folds) === f)) {
     const text = maskText(r.text, r.brand);
-    const id = identifyLanguage({ text, declared: null, hinglish: (w) => hinglishProbability(model, w), englishWord }).language;
+    const id = identifyPostLanguage(text, null, model).language;
     const lang = r.language ?? 'en';
     const e = acc.get(lang) ?? { ok: 0, n: 0 };
     e.n += 1;

@@ -6,6 +6,9 @@ import { asMention } from '../src/triage/train/eval/speed.js';
 import { triage } from '../src/triage/index.js';
 import { identifyLanguage } from '../src/triage/language.js';
 import { riskHits } from '../src/triage/risk.js';
+import { activeModel } from '../src/triage/model.js';
+import { scoreWith } from '../src/triage/train/eval/crossval.js';
+import { prepare } from '../src/triage/train/fit.js';
 import type { TriageContext } from '../src/triage-types.js';
 
 // Hand-written posts, not dataset rows: what a brand's keyword search brings in from anywhere.
@@ -103,6 +106,13 @@ describe('language identification: Hindi in Latin letters', () => {
     expect(withWords('mast hun', 0.9)).toBe('hi');
     // One word outside the vocabulary leaves it to the head.
     expect(withWords('great game kal night', 0.9)).toBe('hi');
+  });
+
+  it('is identified in the evaluation exactly as triage identifies it', () => {
+    const texts = ['great game last night', 'Beautiful day', 'kya hua yaar', 'Mi pedido nunca llegó', 'Wunderschön, danke!'];
+    const rows = texts.map((text, i) => ({ key: `k${i}`, text, brand: shop, sentiment: null, complaint: null, weight: 1 }));
+    const scored = scoreWith(activeModel(), prepare(rows));
+    expect(scored.map((s) => s.identified)).toEqual(texts.map((t) => run(t).language));
   });
 
   it('reads short English without function words as English and Hinglish as Hindi, with the shipped model and vocabulary', () => {

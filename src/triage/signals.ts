@@ -32,6 +32,16 @@ export interface Signals {
 // The word vectors' 50,000 words are the English vocabulary language.ts asks about; they load on the first English post anyway.
 const englishWord = (word: string): boolean => wordVectors()?.rows.has(word) ?? false;
 
+/** The language of a masked post as triage reads it; the evaluation scripts identify with this too. */
+export function identifyPostLanguage(maskedText: string, declared: string | null, model: TriageModel | null = null): LanguageGuess {
+  return identifyLanguage({
+    text: maskedText,
+    declared,
+    hinglish: (words) => hinglishProbability(model ?? activeModel(), words),
+    englishWord,
+  });
+}
+
 function englishSignals(masked: Masked, text: string, lang: LanguageGuess, reuse: boolean): Signals {
   const analysis = analyse(masked.text);
   const question = isQuestion(masked.text, text);
@@ -80,14 +90,7 @@ export function readPost(
   language: string | null = null,
 ): Signals {
   const masked = maskDetailed(text, brand);
-  const lang = language
-    ? { language, scored: true, declared: true }
-    : identifyLanguage({
-        text: masked.text,
-        declared: declaredLang,
-        hinglish: (words) => hinglishProbability(model ?? activeModel(), words),
-        englishWord,
-      });
+  const lang = language ? { language, scored: true, declared: true } : identifyPostLanguage(masked.text, declaredLang, model);
   if (lang.language === 'en' || !lang.scored) return englishSignals(masked, text, lang, reuse);
   return otherSignals(masked, text, lang, reuse);
 }

@@ -1,9 +1,8 @@
 import { categoryOf, decide, type Decision } from '../../decide.js';
 import { fitModel, foldOf, groupOf, prepare, type Prepared, type TrainingRow } from '../fit.js';
-import { identifyLanguage } from '../../language.js';
 import { maskText } from '../../mask.js';
-import { readPost } from '../../signals.js';
-import { hinglishProbability, type TriageModel } from '../../model.js';
+import { identifyPostLanguage, readPost } from '../../signals.js';
+import type { TriageModel } from '../../model.js';
 import type { Category, Sentiment } from '../../../triage-types.js';
 
 /** What a model said about one post it was not trained on. */
@@ -51,7 +50,7 @@ export function outerFold(row: TrainingRow, folds: number): number {
  */
 export function scoreWith(model: TriageModel, data: Prepared[], fold = -1): Scored[] {
   return data.map(({ row, x: stated }) => {
-    const guess = identifyLanguage({ text: maskText(row.text, row.brand), declared: null, hinglish: (w) => hinglishProbability(model, w) });
+    const guess = identifyPostLanguage(maskText(row.text, row.brand), null, model);
     const identified = guess.language;
     const lang = guess.scored ? identified : 'en';
     const x = lang === (row.language ?? 'en') ? stated : readPost(row.text, row.brand, null, false, model, lang).features;
