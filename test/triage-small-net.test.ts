@@ -87,16 +87,40 @@ describe('small networks beside the linear sentiment and complaint heads', () =>
     expect(Math.max(...withIt.map((p, i) => Math.abs(p - (without[i] as number))))).toBeGreaterThan(1e-3);
   });
 
-  it('scores a post from its sparse features exactly as training scored its dense input', () => {
-    const m = activeModel().sentimentNet ?? trainNet([], { outputs: 3, seed: 11 });
-    for (const text of ['still waiting for my bag', 'LOVE the new seats!!! thank you', 'How do I export my notebooks?']) {
-      const x = readPost(text, acme).features;
-      const out = new Float64Array(3);
-      forward(m, netInputs(x, new Float32Array(NET_INPUTS)), new Float32Array(NET_HIDDEN), out);
-      const z = [0, 0, 0];
-      addNet(m, x, z);
-      expect(z).toEqual([...out].map((v) => NET_BLEND * v));
+  it('scores a post from its sparse features, word by word, as training scored its dense input', () => {
+    const model = activeModel();
+    for (const m of [model.sentimentNet, model.complaintNet]) {
+      if (!m) throw new Error('retrain with `npm run train`');
+      for (const text of ['still waiting for my bag', 'LOVE the new seats!!! thank you', 'How do I export my notebooks?']) {
+        const x = readPost(text, acme).features;
+        expect(x.embedWords?.rows.length, text).toBeGreaterThan(1);
+        const out = new Float64Array(3);
+        forward(m, netInputs(x, new Float32Array(NET_INPUTS), m.skip), new Float32Array(NET_HIDDEN), out);
+        const byWords = [0, 0, 0];
+        addNet(m, x, byWords);
+        const dense = [0, 0, 0];
+        addNet(m, { ...x, embedWords: undefined }, dense);
+        for (let c = 0; c < m.b2.length; c += 1) {
+          // The block's values were rounded to float32; the word-by-word sum was not.
+          expect(byWords[c], text).toBeCloseTo(NET_BLEND * (out[c] as number), 5);
+          expect(dense[c], text).toBe(NET_BLEND * (out[c] as number));
+        }
+      }
     }
+  });
+
+  it('reads the vector block as it stands once a caller has zeroed it in place', () => {
+    const m = activeModel().sentimentNet;
+    if (!m) throw new Error('retrain with `npm run train`');
+    const x = readPost('still waiting for my bag', acme).features;
+    const val = x.val.slice();
+    for (let j = 0; j < x.idx.length; j += 1) if ((x.idx[j] as number) >= EMBED_START) val[j] = 0;
+    const zeroed = { ...x, val };
+    const z = [0, 0, 0];
+    addNet(m, zeroed, z);
+    const out = new Float64Array(3);
+    forward(m, netInputs(zeroed, new Float32Array(NET_INPUTS)), new Float32Array(NET_HIDDEN), out);
+    expect(z).toEqual([...out].map((v) => NET_BLEND * v));
   });
 
   it('refuses a network of the wrong size with what would fix it', () => {

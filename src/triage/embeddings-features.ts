@@ -1,6 +1,6 @@
 import type { Analysis } from './nlp.js';
 import { vectorsVersion, wordVectors, type WordVectors } from './embeddings.js';
-import { EMBED_DIMS } from './feature-space.js';
+import { EMBED_DIMS, type EmbedWords } from './feature-space.js';
 
 /**
  * The post's word vectors as dense features of the English heads: the mean vector of its words
@@ -30,6 +30,33 @@ function rowOf(v: WordVectors, type: string, normal: string): number {
 // The sum in doubles: a Float32Array would round at every one of the ~1,500 additions.
 const acc = new Float64Array(EMBED_DIMS);
 
+// The rows and weights of the last post's sum (lastEmbedWords), grown when a post has more words.
+let rowsSeen = new Int32Array(64);
+let weightsSeen = new Float64Array(64);
+let seen = 0;
+let lastScale = 0;
+
+function remember(row: number, weight: number): void {
+  if (seen === rowsSeen.length) {
+    const rows = new Int32Array(seen * 2);
+    rows.set(rowsSeen);
+    rowsSeen = rows;
+    const weights = new Float64Array(seen * 2);
+    weights.set(weightsSeen);
+    weightsSeen = weights;
+  }
+  rowsSeen[seen] = row;
+  weightsSeen[seen] = weight;
+  seen += 1;
+}
+
+/** What the last embedPost that returned true summed; with `reuse`, views the next call overwrites. */
+export function lastEmbedWords(reuse: boolean): EmbedWords {
+  const rows = reuse ? rowsSeen.subarray(0, seen) : rowsSeen.slice(0, seen);
+  const weights = reuse ? weightsSeen.subarray(0, seen) : weightsSeen.slice(0, seen);
+  return { rows, weights, scale: lastScale };
+}
+
 /** Writes the features into `out` (EMBED_DIMS values); false when no word had a vector (out is then zeros). */
 export function embedPost(a: Analysis, out: Float32Array): boolean {
   out.fill(0);
@@ -39,6 +66,7 @@ export function embedPost(a: Analysis, out: Float32Array): boolean {
   sum.fill(0);
   const { q, scales } = v;
   let words = 0;
+  seen = 0;
   for (let i = 0; i < a.normals.length; i += 1) {
     const type = a.types[i];
     if (type !== 'word' && type !== 'hashtag') continue;
@@ -57,12 +85,14 @@ export function embedPost(a: Analysis, out: Float32Array): boolean {
     const s = (scales[row] as number) / (1 + SIF / (row + 1));
     const base = row * EMBED_DIMS;
     for (let d = 0; d < EMBED_DIMS; d += 1) sum[d] = (sum[d] as number) + (q[base + d] as number) * s;
+    remember(row, s);
     words += 1;
   }
   if (words === 0) return false;
   let norm = 0;
   for (let d = 0; d < EMBED_DIMS; d += 1) norm += (sum[d] as number) ** 2;
   const k = LENGTH / Math.sqrt(norm || 1);
+  lastScale = k;
   for (let d = 0; d < EMBED_DIMS; d += 1) out[d] = (sum[d] as number) * k;
   return true;
 }

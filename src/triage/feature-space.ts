@@ -59,6 +59,18 @@ export interface Features {
    * the weights back without hashing again.
    */
   terms: number[];
+  /** English posts with a word vector: what the vector block was summed from (embeddings-features.ts). */
+  embedWords?: EmbedWords;
+}
+
+/**
+ * The post's vector block is `scale` times the sum of `weights[i]` times the stored bytes of
+ * word-vector row `rows[i]`, so a layer over it can be read word by word (small-net.ts).
+ */
+export interface EmbedWords {
+  rows: Int32Array;
+  weights: Float64Array;
+  scale: number;
 }
 
 export const FNV_START = 0x811c9dc5;

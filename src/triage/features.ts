@@ -5,7 +5,7 @@ import { sarcasmMarks, type ComplaintCues } from './rules.js';
 import { bucket, EMBED_DIMS, fnv, FNV_PRIME, FNV_START, hash, type Features } from './feature-space.js';
 import { assemble } from './feature-vector.js';
 import type { TokenHash } from './token-facts.js';
-import { embedPost } from './embeddings-features.js';
+import { embedPost, lastEmbedWords } from './embeddings-features.js';
 
 // The feature space and the packing live in their own modules; re-exported for the callers that import them from here.
 export * from './feature-space.js';
@@ -181,5 +181,7 @@ export function extractFeatures(input: FeatureInput, reuse = false): Features {
   const negations = textFeatures(input.analysis, raw, terms);
   // The vector block is copied into the feature arrays, so one scratch array serves every post.
   const embedded = embedPost(input.analysis, vector);
-  return assemble(raw, denseFeatures(input, negations), terms, reuse, embedded ? vector : null);
+  const features = assemble(raw, denseFeatures(input, negations), terms, reuse, embedded ? vector : null);
+  if (embedded) features.embedWords = lastEmbedWords(reuse);
+  return features;
 }
