@@ -15,6 +15,7 @@ import {
 } from '../src/triage/small-net.js';
 import { trainNet } from '../src/triage/train/train-net.js';
 import { readPost } from '../src/triage/signals.js';
+import { wordVectors } from '../src/triage/embeddings.js';
 import type { BrandConfig } from '../src/config/schema.js';
 
 const acme: BrandConfig = { id: 'acme', name: 'Acme Air', keywords: ['acmeair'], handles: ['@AcmeAir'], hashtags: ['#acmeair'] };
@@ -91,9 +92,18 @@ describe('small networks beside the linear sentiment and complaint heads', () =>
     const model = activeModel();
     for (const m of [model.sentimentNet, model.complaintNet]) {
       if (!m) throw new Error('retrain with `npm run train`');
-      for (const text of ['still waiting for my bag', 'LOVE the new seats!!! thank you', 'How do I export my notebooks?']) {
+      // A word past the cached rows is projected each time it occurs (small-net.ts CACHED_ROWS).
+      const rare = [...(wordVectors()?.rows ?? [])].find(([w, row]) => row >= 40_000 && /^[a-z]{5,}$/.test(w))?.[0];
+      if (!rare) throw new Error('no rare word in the vectors');
+      for (const text of [
+        'still waiting for my bag',
+        'LOVE the new seats!!! thank you',
+        'How do I export my notebooks?',
+        `still waiting, ${rare}`,
+      ]) {
         const x = readPost(text, acme).features;
         expect(x.embedWords?.rows.length, text).toBeGreaterThan(1);
+        if (text.includes(rare)) expect([...(x.embedWords?.rows ?? [])].some((row) => row >= 32_768)).toBe(true);
         const out = new Float64Array(3);
         forward(m, netInputs(x, new Float32Array(NET_INPUTS), m.skip), new Float32Array(NET_HIDDEN), out);
         const byWords = [0, 0, 0];
