@@ -140,6 +140,8 @@ describe('small networks beside the linear sentiment and complaint heads', () =>
     const { layout: _, ...hiddenMajor } = stored;
     expect(() => unpackNet(hiddenMajor, 3)).toThrow(/npm run train/);
     expect(() => unpackNet(stored, 1), 'a sentiment network read as the complaint one').toThrow(/another shape/);
+    const { outputs: __, ...noOutputs } = stored;
+    expect(() => unpackNet(noOutputs, 3)).toThrow(/another shape/);
     expect(() => unpackNet({ ...stored, skip: [DENSE] }, 3)).toThrow(/unknown feature/);
   });
 

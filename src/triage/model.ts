@@ -83,7 +83,7 @@ interface StoredModel {
   main: StoredTable;
   category: StoredTable;
   hinglish: string;
-  sentimentMlp?: StoredNet;
+  sentimentNet?: StoredNet;
   complaintNet?: StoredNet;
   brands: Record<string, BrandCalibration>;
   meta: Record<string, unknown>;
@@ -109,7 +109,7 @@ export function serialiseModel(m: TriageModel): string {
     main: packTable(m.main),
     category: packTable(m.category),
     hinglish: Buffer.from(m.hinglish.buffer, m.hinglish.byteOffset, m.hinglish.byteLength).toString('base64'),
-    ...(m.sentimentNet ? { sentimentMlp: packNet(m.sentimentNet) } : {}),
+    ...(m.sentimentNet ? { sentimentNet: packNet(m.sentimentNet) } : {}),
     ...(m.complaintNet ? { complaintNet: packNet(m.complaintNet) } : {}),
     brands: m.brands,
     meta: m.meta,
@@ -135,7 +135,7 @@ export function parseModel(json: string): TriageModel {
     main: joint?.main ?? main,
     category: joint?.category ?? category,
     hinglish: new Float32Array(h.buffer.slice(h.byteOffset, h.byteOffset + h.byteLength)),
-    ...(s.sentimentMlp ? { sentimentNet: unpackNet(s.sentimentMlp, 3) } : {}),
+    ...(s.sentimentNet ? { sentimentNet: unpackNet(s.sentimentNet, 3) } : {}),
     ...(s.complaintNet ? { complaintNet: unpackNet(s.complaintNet, 1) } : {}),
     ...s.thresholds,
     brands: s.brands ?? {},

@@ -196,9 +196,8 @@ function f32(s: string, length: number, name: string): Float32Array {
 
 export interface StoredNet {
   hidden: number;
-  /** Absent in files written before the weights were stored input-major. */
+  /** Optional as read from a file: a network without them, or in another layout, is refused. */
   layout?: 'input-major';
-  /** Absent means three (the sentiment network, before there was a second). */
   outputs?: number;
   skip?: number[];
   w1: string;
@@ -223,7 +222,7 @@ export function packNet(m: SmallNet): StoredNet {
 
 /** `outputs`: what the reader expects, so a network stored under the wrong name is refused. */
 export function unpackNet(s: StoredNet, outputs: number): SmallNet {
-  if (s.hidden !== NET_HIDDEN || s.layout !== 'input-major' || (s.outputs ?? 3) !== outputs)
+  if (s.hidden !== NET_HIDDEN || s.layout !== 'input-major' || s.outputs !== outputs)
     throw new Error('triage model: small network of another shape; retrain it with `npm run train`');
   return {
     w1: f32(s.w1, NET_HIDDEN * NET_INPUTS, 'w1'),
