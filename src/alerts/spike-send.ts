@@ -148,23 +148,36 @@ async function check(res: { status: number; text: string }, id: string): Promise
  * Brings every destination up to the spike's current revision. Safe to call from the sweep
  * and from a button click at once: a Redis lease per spike lets one of them deliver. The holder
  * reads the spike again when done, so a revision written meanwhile by a caller that found the
- * lease taken (a close right after a click) is delivered now, not a sweep later. A failed
- * destination keeps its old revision and is tried again at the next sweep.
+ * lease taken (a close right after a click) is delivered now, not a sweep later. It reads once
+ * more after letting go of the lease: a revision written between its last read and the release
+ * was left to it by a caller that found the lease still held. A failed destination keeps its
+ * old revision and is tried again at the next sweep.
  */
-export async function deliverSpike(ctx: AppContext, s: SpikeRecord, now: number): Promise<number> {
+export function deliverSpike(ctx: AppContext, s: SpikeRecord, now: number): Promise<number> {
+  return deliverHolding(ctx, s, now, 0);
+}
+
+/** Rounds of "deliver, read again" under one lease, and holds taken again after it, before leaving the rest to the sweep. */
+const ROUNDS = 3;
+
+async function deliverHolding(ctx: AppContext, s: SpikeRecord, now: number, holds: number): Promise<number> {
   const token = randomUUID();
   if (!(await takeLease(ctx, 'spikedeliver', s.id, token, 30_000))) return 0;
   let sent = 0;
+  let delivered = s.revision;
   try {
     let current: SpikeRecord | null = s;
-    for (let round = 0; current && round < 3; round += 1) {
+    for (let round = 0; current && round < ROUNDS; round += 1) {
       sent += await deliverRevision(ctx, current, now);
+      delivered = current.revision;
       const latest: SpikeRecord | null = await getSpike(ctx.db, s.id);
       current = latest && latest.revision > current.revision ? latest : null;
     }
   } finally {
     await releaseLease(ctx, 'spikedeliver', s.id, token);
   }
+  const after = await getSpike(ctx.db, s.id);
+  if (after && after.revision > delivered && holds + 1 < ROUNDS) sent += await deliverHolding(ctx, after, now, holds + 1);
   return sent;
 }
 
