@@ -35,10 +35,45 @@ export async function scoreBatch(ctx: AppContext, mentions: Mention[], opts: { u
     opts.unstored ? attributed.map((m) => m.text) : undefined,
   );
   const byId = new Map(brands.map((b) => [b.id, b]));
-  return attributed.map((mention, i) => {
+  const out: Scored[] = attributed.map((mention) => ({ mention, triage: null }));
+  const earlier = new BatchComplaints();
+  // Oldest first, so a post's earlier complaints in this same batch are known when it is scored.
+  for (const i of oldestFirst(attributed)) {
+    const mention = attributed[i] as Mention;
     const brand = byId.get(mention.brandId);
     const history = histories[i];
-    if (!brand || !history) return { mention, triage: null };
-    return { mention, triage: triage(mention, { brand, author: history.triage }), draft: history.draft };
-  });
+    if (!brand || !history) continue;
+    const author = { ...history.triage };
+    // Complaints are counted per author when routed (store/routed.ts), after this batch is scored.
+    author.priorComplaints = Math.min(author.priorMentions, author.priorComplaints + earlier.before(mention));
+    const result = triage(mention, { brand, author });
+    earlier.add(mention, result.complaint);
+    out[i] = { mention, triage: result, draft: history.draft };
+  }
+  return out;
+}
+
+function oldestFirst(mentions: readonly Mention[]): number[] {
+  const at = mentions.map((m) => Date.parse(m.createdAt));
+  return mentions.map((_, i) => i).sort((a, b) => (at[a] as number) - (at[b] as number));
+}
+
+/** The complaints of a batch's posts scored so far, per author, by time. */
+class BatchComplaints {
+  private readonly times = new Map<string, number[]>();
+
+  private static key(m: Mention): string {
+    return `${m.platform}\u0000${m.author.id}`;
+  }
+
+  add(m: Mention, complaint: boolean): void {
+    if (!complaint) return;
+    const key = BatchComplaints.key(m);
+    this.times.set(key, [...(this.times.get(key) ?? []), Date.parse(m.createdAt)]);
+  }
+
+  before(m: Mention): number {
+    const at = Date.parse(m.createdAt);
+    return (this.times.get(BatchComplaints.key(m)) ?? []).filter((t) => t < at).length;
+  }
 }
