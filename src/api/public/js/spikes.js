@@ -167,21 +167,53 @@ function openItems(s) {
   );
 }
 
+/**
+ * The brand whose volume the chart shows, and a picker for the others: the chart is how a team
+ * sees its usual range, so it is there before the first spike too.
+ * @param {string} brand
+ * @param {string[]} brands
+ */
+function brandPicker(brand, brands) {
+  if (brands.length < 2) return null;
+  const select = el(
+    'select',
+    {
+      id: 'spike-brand',
+      onchange: () => {
+        state.brand = select.value;
+        // A spike of another brand would take the chart back to its own brand.
+        if (state.selected) location.hash = '#/spikes';
+        else void loadSpikes();
+      },
+    },
+    brands.map((b) => el('option', { value: b, ...(b === brand ? { selected: true } : {}) }, b)),
+  );
+  return el('label', { class: 'spike-brand' }, 'Brand ', select);
+}
+
 /** @param {string | null} [id] */
 export async function loadSpikes(id = null) {
   state.selected = id;
   const body = clear($('spikes-body'));
-  /** @type {Api.SpikesAnswer} */
-  const { spikes } = await api('GET', '/api/spikes?limit=50');
+  const [listed, configured] = await Promise.all([api('GET', '/api/spikes?limit=50'), api('GET', '/api/sources')]);
+  const { spikes } = /** @type {Api.SpikesAnswer} */ (listed);
+  const { sources } = /** @type {Api.SourcesAnswer} */ (configured);
+  const brands = [...new Set(sources.map((s) => s.brand))].sort();
   /** @type {Api.SpikeDetailAnswer | null} */
   const chosen = id ? await api('GET', `/api/spikes/${encodeURIComponent(id)}`) : null;
-  // `||`, not `??`: the remembered brand starts as '' and must then give way to the newest spike's.
-  const brand = chosen?.brandId || state.brand || spikes[0]?.brandId || '';
+  // `||`, not `??`: the remembered brand starts as '' and must then give way to the newest spike's, then to the first brand's.
+  const brand = chosen?.brandId || state.brand || spikes[0]?.brandId || brands[0] || '';
   state.brand = brand;
   /** @type {Pick<Api.SpikeChartAnswer, 'points'>} */
   const data = brand ? await api('GET', `/api/spikes/chart?brand=${encodeURIComponent(brand)}&hours=48`) : { points: [] };
   body.append(
-    el('div', { class: 'card' }, el('h2', {}, brand ? `Last 48 hours · ${brand}` : 'No spikes yet'), chart(data)),
+    el(
+      'div',
+      { class: 'card' },
+      el('h2', {}, brand ? `Last 48 hours · ${brand}` : 'No brands yet'),
+      brandPicker(brand, brands),
+      chart(data),
+    ),
     el(
       'div',
       { class: 'spike-layout' },
