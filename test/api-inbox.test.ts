@@ -212,6 +212,13 @@ describe('probes and static files', () => {
     expect(js.body).not.toMatch(/innerHTML\s*=/);
     const css = await t.server.inject({ method: 'GET', url: '/app.css' });
     expect(css.headers['content-type']).toMatch(/^text\/css/);
+    expect(page.body).toContain('<link rel="icon" href="/favicon.svg"');
+    for (const url of ['/favicon.svg', '/favicon.ico']) {
+      const icon = await t.server.inject({ method: 'GET', url });
+      expect(icon.statusCode, url).toBe(200);
+      expect(icon.headers['content-type']).toBe('image/svg+xml');
+      expect(icon.body).toMatch(/^<svg /);
+    }
     const missing = await t.server.inject({ method: 'GET', url: '/../package.json' });
     expect(missing.statusCode).toBe(404);
     expect(missing.headers['content-security-policy']).toBe(CSP);

@@ -55,9 +55,9 @@ describe('the spikes page before any spike', () => {
     expect(await page.textContent('#spikes-body h2')).toBe('Last 48 hours · acme');
     expect(await page.locator('#spikes-body svg.spike-chart').count()).toBe(1);
     expect(await page.textContent('#spikes-body .spike-list')).toContain('No spike so far');
-    expect(await page.$$eval('#spike-brand option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['acme', 'globex']);
+    expect(await page.locator('#spike-brand option').allTextContents()).toEqual(['acme', 'globex']);
     await page.selectOption('#spike-brand', 'globex');
-    await page.waitForFunction(() => document.querySelector('#spikes-body h2')?.textContent === 'Last 48 hours · globex');
+    await page.locator('#spikes-body h2', { hasText: /^Last 48 hours · globex$/ }).waitFor();
     expect(await page.inputValue('#spike-brand')).toBe('globex');
   });
 });
