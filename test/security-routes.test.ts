@@ -8,6 +8,7 @@ const PUBLIC = [
   /^\/$/,
   /^\/index\.html$/,
   /^\/app\.(js|css)$/,
+  /^\/favicon\.(svg|ico)$/,
   /^\/js\//,
   /^\/healthz$/,
   /^\/readyz$/,
