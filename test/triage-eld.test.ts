@@ -5,6 +5,8 @@ import { eld as packaged } from 'eld/small';
 import { eld } from '../src/triage/eld-data.js';
 import { readCsvObjects } from '../src/text/csv.js';
 import { DEFAULT_DATA_DIR } from '../src/triage/train/dataset.js';
+import { ELD_DATA_FILE } from '../src/triage/eld-data.js';
+import { PackedNgrams } from '../src/triage/eld-table.js';
 
 function devTexts(file: string, every: number): string[] {
   const rows = readCsvObjects(readFileSync(path.join(DEFAULT_DATA_DIR, file), 'utf8'));
@@ -36,7 +38,7 @@ const EDGES = [
   'मेरा सामान खो गया है',
 ];
 
-describe('ELD from models/eld-small.json', () => {
+describe('ELD from models/eld-small.bin', () => {
   it('answers exactly as the installed eld package does (rerun `npm run build:eld` after upgrading eld)', () => {
     const multi = devTexts('multilingual-sentiment-dev.csv', 20);
     // Posts run together, past eld's cut-off, without the repeated words that would hide where it cuts.
@@ -57,5 +59,20 @@ describe('ELD from models/eld-small.json', () => {
       expect(ours.isReliable(), text).toBe(theirs.isReliable());
       expect(ours.getScores(), text).toEqual(theirs.getScores());
     }
+  });
+
+  it('refuses a table file that is not whole, naming the file and the command that rewrites it', () => {
+    const whole = readFileSync(ELD_DATA_FILE);
+    const header = 4 + whole.readUInt32LE(0);
+    for (const broken of [
+      whole.subarray(0, 2),
+      whole.subarray(0, whole.length - 7),
+      Buffer.concat([whole, Buffer.from('x')]),
+      Buffer.from('{"magic":"other"}'),
+    ])
+      expect(() => PackedNgrams.fromBuffer(broken, 'models/eld-small.bin')).toThrow(/^models\/eld-small\.bin: .*`npm run build:eld`$/);
+    const otherFormat = Buffer.from(whole);
+    otherFormat.write(whole.toString('utf8', 4, header).replace('"format":1', '"format":7'), 4);
+    expect(() => PackedNgrams.fromBuffer(otherFormat, 'f')).toThrow(/not format 1/);
   });
 });

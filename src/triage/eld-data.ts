@@ -1,15 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FastEld, type Eld, type NgramTable, type ResultClass } from './eld-detect.js';
+import { FastEld, type Eld, type ResultClass } from './eld-detect.js';
+import { PackedNgrams } from './eld-table.js';
 
 /**
- * ELD (the `eld` package) with its "small" n-gram table read from JSON. The package's own entry
- * compiles the table as a JavaScript object literal, which costs each worker ~150 MB of memory and
- * over a second at start; as JSON it is ~50 MB and ~0.4 s. scripts/build-eld-data.ts writes the
- * file from the installed package, and a test checks both still agree.
+ * ELD (the `eld` package) with its "small" n-gram table read from models/eld-small.bin, packed
+ * (eld-table.ts). The package's own entry compiles the table as a JavaScript object literal,
+ * which costs each worker ~150 MB of memory and over a second at start; read as JSON it was still
+ * ~65 MB of resident memory; packed, about 3 MB and a few milliseconds. scripts/build-eld-data.ts
+ * writes the file from the installed package, and a test checks both still agree.
  */
-export const ELD_DATA_FILE = path.join(repoRoot(), 'models', 'eld-small.json');
+export const ELD_DATA_FILE = path.join(repoRoot(), 'models', 'eld-small.bin');
 
 function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -30,8 +32,11 @@ const [{ separators }, { dictionary }, { LanguageResult }] = (await Promise.all(
 ])) as [{ separators: RegExp }, { dictionary: string[] }, { LanguageResult: ResultClass }];
 
 function build(): Eld {
-  const table = (JSON.parse(readFileSync(ELD_DATA_FILE, 'utf8')) as { ngrams: NgramTable }).ngrams;
-  return new FastEld(table, { separators, dictionary, Result: LanguageResult });
+  return new FastEld(PackedNgrams.fromBuffer(readFileSync(ELD_DATA_FILE), ELD_DATA_FILE), {
+    separators,
+    dictionary,
+    Result: LanguageResult,
+  });
 }
 
 let instance: Eld | null = null;

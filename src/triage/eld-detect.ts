@@ -1,11 +1,14 @@
+import { PackedNgrams } from './eld-table.js';
+
 /**
  * ELD's detect() (the `eld` package, src/languageDetector.js, Apache-2.0) computed the same way
- * on the same table, only faster: on posts in other languages ELD was a third of triage's time,
- * most of it spent enumerating the keys of per-n-gram objects (`for…in`, a string key per
- * language) and of a per-post object used as a set. Here every n-gram's scores sit in one flat
- * array (language, score + 53 pairs, looked up by one Map read), and a post's n-grams are a Set. The sums are of integers, so the order they are added in cannot change them. The result
- * object, the separator regex and the byte dictionary are the package's own, so isReliable()
- * and getScores() are unchanged; test/triage-eld.test.ts compares both on dev posts.
+ * on the same table, only faster and smaller: on posts in other languages ELD was a third of
+ * triage's time, most of it spent enumerating the keys of per-n-gram objects (`for…in`, a string
+ * key per language) and of a per-post object used as a set. Here the table is packed into typed
+ * arrays (eld-table.ts), every n-gram's pairs side by side, and a post's n-grams are a Set. The
+ * sums are of integers, so the order they are added in cannot change them. The result object, the
+ * separator regex and the byte dictionary are the package's own, so isReliable() and getScores()
+ * are unchanged; test/triage-eld.test.ts compares both on dev posts.
  */
 export interface EldResult {
   language: string;
@@ -14,12 +17,6 @@ export interface EldResult {
 }
 export interface Eld {
   detect(text: string): EldResult;
-}
-
-/** The n-gram table as eld ships it: per n-gram, per language index, a score minus 53. */
-export interface NgramTable {
-  languages: Record<string, string>;
-  ngrams: Record<string, Record<string, number>>;
 }
 
 export type ResultClass = new (language: string, results: number[], numNgrams: number, langCodes: Record<string, string>) => EldResult;
@@ -32,8 +29,6 @@ export interface EldParts {
   Result: ResultClass;
 }
 
-/** eld subtracts this from every stored score to keep its table small and adds it back when scoring. */
-const BASE_SCORE = 53;
 /** eld reads at most this many characters, and stops at a space after CUT_AFTER bytes or anywhere after CUT_HARD. */
 const MAX_CHARS = 1000;
 const CUT_AFTER = 350;
@@ -42,46 +37,28 @@ const CUT_HARD = 380;
 const MAX_WORD = 70;
 
 export class FastEld implements Eld {
-  /**
-   * Per n-gram met so far, its (language index, score) pairs as a flat array, built from the
-   * table on first use: converting all 81k entries up front doubled the time to load ELD, and
-   * the table bounds the memo's size. N-grams not in the table are looked up there each time.
-   */
-  private readonly memo = new Map<string, number[]>();
-  private readonly ngrams: NgramTable['ngrams'];
   private readonly languages: Record<string, string>;
   private readonly languageCount: number;
 
   constructor(
-    table: NgramTable,
+    private readonly table: PackedNgrams,
     private readonly parts: EldParts,
   ) {
-    this.ngrams = table.ngrams;
-    this.languages = table.languages;
-    this.languageCount = Object.keys(table.languages).length;
-  }
-
-  private pairsOf(gram: string): number[] | undefined {
-    let pairs = this.memo.get(gram);
-    if (pairs !== undefined) return pairs;
-    const scores = Object.hasOwn(this.ngrams, gram) ? this.ngrams[gram] : undefined;
-    if (scores === undefined) return undefined;
-    pairs = [];
-    for (const lang of Object.keys(scores)) pairs.push(Number(lang), (scores[lang] ?? 0) + BASE_SCORE);
-    this.memo.set(gram, pairs);
-    return pairs;
+    this.languages = table.header.languages;
+    this.languageCount = Object.keys(this.languages).length;
   }
 
   detect(input: string): EldResult {
     const text = input.substring(0, MAX_CHARS).replace(this.parts.separators, ' ').trim().toLowerCase();
     const grams = ngramsOf(byteWords(text, this.parts.dictionary));
     const scores = new Array<number>(this.languageCount).fill(0);
+    const { pairAt, pairLang, pairScore } = this.table;
     for (const gram of grams) {
-      const pairs = this.pairsOf(gram);
-      if (pairs === undefined) continue;
-      for (let k = 0; k < pairs.length; k += 2) {
-        const lang = pairs[k] as number;
-        scores[lang] = (scores[lang] as number) + (pairs[k + 1] as number);
+      const i = this.table.find(gram);
+      if (i < 0) continue;
+      for (let p = pairAt[i] as number; p < (pairAt[i + 1] as number); p += 1) {
+        const lang = pairLang[p] as number;
+        scores[lang] = (scores[lang] as number) + (pairScore[p] as number);
       }
     }
     // The first language with the highest positive score, in index order, as eld's getMaxLang.
