@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeScored } from '../src/listen/poll.js';
-import { toMention, type Mention } from '../src/mention.js';
+import type { Mention } from '../src/mention.js';
 import { scoreBatch } from '../src/route/score-batch.js';
 import { loadMentions } from '../src/store/mentions.js';
 import { testApp, type TestApp } from './helpers/app.js';
+import { post as fixturePost } from './spikes/fixtures.js';
 
 let app: TestApp;
 
@@ -17,25 +18,8 @@ afterAll(async () => {
 
 const T = Date.now() - 3_600_000;
 
-function post(n: string, author: string, text: string, at: number): Mention {
-  const built = toMention({
-    platform: 'mastodon',
-    sourceId: 'src',
-    brandId: 'acme',
-    nativeId: n,
-    url: null,
-    text,
-    lang: 'en',
-    createdAt: new Date(at).toISOString(),
-    author: { id: author, handle: author, name: author, followers: 5, url: null },
-    inReplyToId: null,
-    engagement: { replies: 0, reposts: 0, likes: 0 },
-    rating: null,
-    replyRef: { statusId: n },
-  });
-  if (!built.ok) throw new Error(built.reason);
-  return built.mention;
-}
+/** A post by `author` at `at`, as the spike tests build them (fixtures.ts); only the mention is used. */
+const post = (n: string, author: string, text: string, at: number): Mention => fixturePost(n, author, text, at).mention;
 
 const COMPLAINT = '@AcmeAir you lost my suitcase three days ago, nobody answers the phone and I want a refund';
 const FOLLOW_UP = '@AcmeAir any news on my suitcase?';
