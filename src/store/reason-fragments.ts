@@ -56,4 +56,6 @@ export const REASON_FRAGMENTS: readonly string[] = [
   'billing error',
   'threatens to leave',
   'asks for a refund',
+  // The refund terms' reason since 2026-12-04 ("My refund showed up" asks for nothing).
+  'mentions a refund',
 ];

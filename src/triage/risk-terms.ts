@@ -258,7 +258,7 @@ export const GROUPS: RiskGroup[] = [
     'account band',
     'opzeggen',
   ]),
-  group('asks for a refund', 8, [
+  group('mentions a refund', 8, [
     'refund',
     'money back',
     'reembolso',

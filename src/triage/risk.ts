@@ -9,7 +9,7 @@ import { B, E, GROUPS, type RiskGroup } from './risk-terms.js';
 /** Scripts written without spaces: matched as plain substrings. */
 const UNBOUNDED: Array<[string, string[]]> = [
   ['mentions a lawyer', ['弁護士', '律师', '律師', '訴訟', '起诉']],
-  ['asks for a refund', ['返金', '退款']],
+  ['mentions a refund', ['返金', '退款']],
   ['safety concern', ['危険', '危险']],
   ['press / journalist asking', ['記者', '记者']],
   ['mentions police', ['警察']],
