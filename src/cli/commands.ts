@@ -100,16 +100,29 @@ export async function showSources(config: Config): Promise<void> {
     for (const source of config.sources) {
       const s = await readSourceState(ctx.db, source.id);
       const health = deriveSourceHealth(config, source, s);
-      const last = s.lastSuccessAt ? new Date(s.lastSuccessAt).toISOString() : 'never';
       // The operator at the terminal gets the detail too, with credentials redacted and control characters removed.
       const detail =
         s.lastErrorDetail && s.lastErrorDetail !== s.lastError && (!s.healthy || s.errorStreak)
           ? `\n  detail: ${logSafe(s.lastErrorDetail, 500)}`
           : '';
-      const line = `${source.id} (${source.kind}, every ${source.interval / 1000}s): ${health.state.toUpperCase()}: ${health.summary} Errors in a row: ${s.errorStreak}; last success ${last}`;
+      const line = sourceLine(source, health, s);
       process.stdout.write(`${redactText(logSafe(line, 800))}${redactText(detail)}\n`);
     }
   });
+}
+
+/**
+ * One source's line for `earshot sources`. The last success is added where the summary does not
+ * already say it (a healthy source's summary does: it read twice on one line).
+ */
+export function sourceLine(
+  source: { id: string; kind: string; interval: number },
+  health: { state: string; summary: string },
+  s: { errorStreak: number; lastSuccessAt: number | null },
+): string {
+  const last = s.lastSuccessAt ? new Date(s.lastSuccessAt).toISOString() : 'never';
+  const tail = /last success/i.test(health.summary) ? '' : `; last success ${last}`;
+  return `${source.id} (${source.kind}, every ${source.interval / 1000}s): ${health.state.toUpperCase()}: ${health.summary} Errors in a row: ${s.errorStreak}${tail}`;
 }
 
 /** `earshot sources test <id>`: one fetch, nothing stored, one line; exit status 1 when it failed. */
