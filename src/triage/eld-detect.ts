@@ -1,4 +1,4 @@
-import { PackedNgrams } from './eld-table.js';
+import type { PackedNgrams } from './eld-table.js';
 
 /**
  * ELD's detect() (the `eld` package, src/languageDetector.js, Apache-2.0) computed the same way
