@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/password.js';
-import { openInbox, submitLogin, type InboxBrowser } from '../helpers/browser-app.js';
+import { openInbox, screenshotDir, submitLogin, type InboxBrowser } from '../helpers/browser-app.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { background, feed } from '../spikes/fixtures.js';
 
@@ -59,5 +59,12 @@ describe('the spikes page before any spike', () => {
     await page.selectOption('#spike-brand', 'globex');
     await page.locator('#spikes-body h2', { hasText: /^Last 48 hours · globex$/ }).waitFor();
     expect(await page.inputValue('#spike-brand')).toBe('globex');
+    // No posts about globex: the axis counts one post, not "1 posts".
+    expect(await page.textContent('#spikes-body svg.spike-chart text')).toMatch(/^max 1 post \/ 30 min/);
+    await page.screenshot({ path: path.join(screenshotDir(), 'spikes-before-any.png'), fullPage: true });
+    // A phone's width: the picker and the chart stay inside the page.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: path.join(screenshotDir(), 'spikes-before-any-narrow.png'), fullPage: true });
   });
 });

@@ -28,7 +28,11 @@ function chart(data) {
     band.length ? svg('polygon', { points: [...band, ...low].join(' '), class: 'band' }) : null,
     svg('polyline', { points: low.slice().reverse().join(' '), class: 'expected' }),
     svg('polyline', { points: line, class: 'observed' }),
-    svg('text', { x: 10, y: 12, class: 'axis' }, `max ${Math.round(max)} posts / 30 min · shaded: expected range · line: posts`),
+    svg(
+      'text',
+      { x: 10, y: 12, class: 'axis' },
+      `max ${Math.round(max)} post${Math.round(max) === 1 ? '' : 's'} / 30 min · shaded: expected range · line: posts`,
+    ),
   );
 }
 
