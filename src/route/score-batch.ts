@@ -69,7 +69,9 @@ class BatchComplaints {
   add(m: Mention, complaint: boolean): void {
     if (!complaint) return;
     const key = BatchComplaints.key(m);
-    this.times.set(key, [...(this.times.get(key) ?? []), Date.parse(m.createdAt)]);
+    const times = this.times.get(key);
+    if (times) times.push(Date.parse(m.createdAt));
+    else this.times.set(key, [Date.parse(m.createdAt)]);
   }
 
   before(m: Mention): number {
